@@ -1,0 +1,7 @@
+/** Who is acting. Built only from the platform context (resolver context or 3LO invocation), never from a payload. */
+export interface Caller {
+  accountId: string;
+  source: 'ui' | 'api';
+  /** OAuth client id of the 3LO integration; only for source 'api'. */
+  clientId?: string;
+}

@@ -1,0 +1,184 @@
+/**
+ * Domain records (SPEC §2, §5). These TypeScript types are the contract between the engine and its
+ * transports (REST handlers, resolvers, UI). zod schemas that re-validate them when read from storage
+ * live beside the engine (src/core/domain/schemas.ts) and MUST stay equivalent to these types.
+ */
+
+export type StepMode = 'any' | 'all';
+
+export interface WorkflowStep {
+  name?: string;
+  /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
+  approvers: string[];
+  mode: StepMode;
+}
+
+export interface Workflow {
+  id: string;
+  spaceId: string;
+  name: string;
+  enabled: boolean;
+  steps: WorkflowStep[];
+  owners: string[];
+  allowSelfApproval: boolean;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  updatedBy: string;
+  version: number;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+export interface Decision {
+  step: number;
+  accountId: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: number;
+}
+
+export interface PageApproval {
+  id: string;
+  pageId: string;
+  spaceId: string;
+  pageVersion: number;
+  workflowId: string;
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version'>;
+  status: ApprovalStatus;
+  /** 0-based index into workflowSnapshot.steps */
+  activeStep: number;
+  decisions: Decision[];
+  submittedBy: string;
+  submittedAt: number;
+  source: 'ui' | 'api';
+  clientId?: string;
+  changeSetId?: string;
+  decidedAt?: number;
+  version: number;
+}
+
+export type PageApprovalState = 'draft' | 'in_approval' | 'approved' | 'changes_requested';
+
+export interface PageStateView {
+  pageId: string;
+  spaceId: string;
+  title: string;
+  state: PageApprovalState;
+  currentPageVersion: number;
+  approvedAtVersion: number | null;
+  isStale: boolean;
+  versionDelta: number;
+  /** latest approval of the page (any status), if any */
+  latestApproval?: PageApproval;
+  /** the pending approval with its active step and the approvers of that step (groups expanded) */
+  pending?: { approval: PageApproval; activeStep: number; stepName?: string; approvers: string[]; mode: StepMode };
+}
+
+export type RollupState = 'stale' | 'has_rejections' | 'all_approved' | 'partially_approved' | 'in_review' | 'open';
+
+export interface ChangeSetPageView {
+  pageId: string;
+  title: string;
+  currentPageVersion: number | null;
+  approvedAtVersion: number | null;
+  isStale: boolean;
+  versionDelta: number;
+  approvalStatus: PageApprovalState | 'not_found';
+  approvalId: string | null;
+}
+
+export interface ChangeSet {
+  id: string;
+  spaceId: string;
+  title: string;
+  summary: string;
+  referenceUrl?: string;
+  pageRefs: { pageId: string }[];
+  status: 'open' | 'archived';
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  updatedBy: string;
+  version: number;
+}
+
+export interface ChangeSetView extends ChangeSet {
+  rollupState: RollupState;
+  pages: ChangeSetPageView[];
+}
+
+export interface EligibilityIssue {
+  code: string;
+  reason: string;
+}
+
+export interface PreflightResult {
+  pageId: string;
+  canSubmit: boolean;
+  workflowId?: string;
+  code?: string;
+  reason?: string;
+  warnings?: EligibilityIssue[];
+}
+
+export interface SubmitResult {
+  pageId: string;
+  success: boolean;
+  workflowId?: string;
+  approvalId?: string;
+  code?: string;
+  reason?: string;
+}
+
+export type AuditAction =
+  | 'workflow.created'
+  | 'workflow.updated'
+  | 'workflow.deleted'
+  | 'workflow.enabled'
+  | 'workflow.disabled'
+  | 'workflow.imported'
+  | 'approval.submitted'
+  | 'approval.approved'
+  | 'approval.rejected'
+  | 'approval.step_completed'
+  | 'approval.cancelled'
+  | 'approval.reset'
+  | 'changeset.created'
+  | 'changeset.updated'
+  | 'changeset.archived'
+  | 'changeset.submitted'
+  | 'assignment.changed'
+  | 'access.denied'
+  | 'audit.purged';
+
+export interface AuditRecord {
+  id: string;
+  seq: number;
+  at: number;
+  actor: string;
+  action: AuditAction;
+  spaceId: string;
+  pageId?: string;
+  pageVersion?: number;
+  workflowId?: string;
+  changeSetId?: string;
+  approvalId?: string;
+  source: 'ui' | 'api';
+  clientId?: string;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  from?: number;
+  to?: number;
+  spaceId?: string;
+  pageId?: string;
+  changeSetId?: string;
+  actor?: string;
+  action?: AuditAction;
+  source?: 'ui' | 'api';
+  clientId?: string;
+}

@@ -1,0 +1,52 @@
+/**
+ * Confluence port: what the core needs to know about the Confluence site.
+ * Implemented once over Confluence REST (src/adapters/confluence/rest-confluence.ts) with a
+ * transport per environment: @forge/api requestConfluence on Forge, the local site in-process.
+ *
+ * Batching is part of the contract: getPages takes any number of ids and MUST issue ⌈N/250⌉ calls.
+ */
+
+export type PageStatus = 'current' | 'draft' | 'archived' | 'trashed' | 'deleted';
+
+export interface PageInfo {
+  id: string;
+  spaceId: string;
+  title: string;
+  status: PageStatus;
+  /** current version number */
+  version: number;
+  /** account id of the author of the current version */
+  versionAuthorId?: string;
+  /** message of the current version (used to recognise versions written by the app itself) */
+  versionMessage?: string;
+}
+
+export interface SpaceInfo {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface UserInfo {
+  accountId: string;
+  displayName: string;
+}
+
+export type PageOperation = 'read' | 'update';
+
+export interface ConfluenceSite {
+  /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
+  getPages(pageIds: string[]): Promise<Map<string, PageInfo>>;
+  /** Can this user perform the operation on the page (site, space and page restrictions)? One call per (user,page); callers run them in parallel. */
+  checkPagePermission(accountId: string, pageId: string, operation: PageOperation): Promise<boolean>;
+  getSpace(spaceId: string): Promise<SpaceInfo | undefined>;
+  /** Account ids with the space 'administer' permission (direct or through a group). */
+  isSpaceAdmin(accountId: string, spaceId: string): Promise<boolean>;
+  /** Member of confluence-administrators or site-admins. */
+  isSiteAdmin(accountId: string): Promise<boolean>;
+  /** Members of a group (by group id); used to expand group approvers at decision time. */
+  getGroupMembers(groupId: string): Promise<string[]>;
+  getUsers(accountIds: string[]): Promise<Map<string, UserInfo>>;
+  /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
+  createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
+}

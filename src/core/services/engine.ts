@@ -1,0 +1,110 @@
+/**
+ * The engine's public surface: every transport (REST handlers, resolvers, local runtime) calls only
+ * this. Methods take the acting Caller first, check the caller's rights themselves (transport-independent
+ * authorization), throw DomainError on refusal, and write audit records atomically with each change.
+ *
+ * Inputs here are already shape-validated by the transport's zod schemas; the engine still enforces
+ * every business rule (lengths, uniqueness, space membership, state).
+ */
+import type { Caller } from '../domain/caller';
+import type {
+  AuditFilter,
+  AuditRecord,
+  ChangeSetView,
+  PageApproval,
+  PageStateView,
+  PreflightResult,
+  SubmitResult,
+  Workflow,
+  WorkflowStep,
+} from '../domain/model';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface WorkflowInput {
+  name: string;
+  steps: WorkflowStep[];
+  owners?: string[];
+  allowSelfApproval?: boolean;
+  enabled?: boolean;
+}
+
+export interface WorkflowService {
+  list(caller: Caller, spaceId: string): Promise<Workflow[]>;
+  get(caller: Caller, workflowId: string): Promise<Workflow>;
+  create(caller: Caller, spaceId: string, input: WorkflowInput): Promise<Workflow>;
+  update(caller: Caller, workflowId: string, patch: Partial<WorkflowInput>, expectedVersion?: number): Promise<Workflow>;
+  duplicate(caller: Caller, workflowId: string, name?: string): Promise<Workflow>;
+  setEnabled(caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow>;
+  remove(caller: Caller, workflowId: string): Promise<void>;
+  importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<Workflow>;
+  /** Explicit page → workflow assignment (null clears it). */
+  assign(caller: Caller, pageId: string, workflowId: string | null): Promise<void>;
+}
+
+export interface ApprovalService {
+  preflightPage(caller: Caller, pageId: string): Promise<PreflightResult>;
+  /** Throws DomainError(conflict, <eligibility code>) when the page is not eligible. */
+  submitPage(caller: Caller, pageId: string, workflowId?: string): Promise<PageApproval>;
+  decide(caller: Caller, approvalId: string, decision: 'approve' | 'reject', comment?: string): Promise<PageApproval>;
+  cancel(caller: Caller, approvalId: string): Promise<PageApproval>;
+  /** Space admin: cancel a stuck pending approval / clear the page's state (audited as approval.reset). */
+  reset(caller: Caller, pageId: string): Promise<void>;
+  pageStatus(caller: Caller, pageId: string): Promise<PageStateView>;
+  history(caller: Caller, pageId: string): Promise<PageApproval[]>;
+  /** Pending approvals in a space; mine = where the caller is an approver of the active step. */
+  queue(caller: Caller, spaceId: string, options: { mine?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>>;
+}
+
+export interface ChangeSetCreateInput {
+  spaceId: string;
+  title: string;
+  summary?: string;
+  referenceUrl?: string;
+  pageRefs: { pageId: string }[];
+}
+
+export interface ChangeSetUpdateInput {
+  title?: string;
+  summary?: string;
+  referenceUrl?: string;
+  pageRefs?: { pageId: string }[];
+  expectedVersion?: number;
+}
+
+export interface ChangeSetService {
+  list(
+    caller: Caller,
+    query: { spaceId: string; status?: 'open' | 'archived'; rollupState?: string; limit?: number; cursor?: string },
+  ): Promise<Page<ChangeSetView>>;
+  get(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
+  create(caller: Caller, input: ChangeSetCreateInput): Promise<ChangeSetView>;
+  update(caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView>;
+  archive(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
+  preflight(caller: Caller, changeSetId: string): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }>;
+  submit(caller: Caller, changeSetId: string): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }>;
+  /** Change sets that contain the page (for the macro). */
+  forPage(caller: Caller, pageId: string): Promise<ChangeSetView[]>;
+}
+
+export interface AuditService {
+  list(caller: Caller, filter: AuditFilter, options: { cursor?: string; limit?: number }): Promise<Page<AuditRecord>>;
+  verify(caller: Caller): Promise<{ ok: boolean; checked: number; firstBadSeq?: number; headHash: string }>;
+  export(caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson'): Promise<string>;
+}
+
+/** Called by the page-updated trigger (Forge) or the local site's edit hook. */
+export interface PageEventService {
+  onPageUpdated(event: { pageId: string; spaceId: string; version: number; authorId?: string; message?: string }): Promise<void>;
+}
+
+export interface Engine {
+  workflows: WorkflowService;
+  approvals: ApprovalService;
+  changeSets: ChangeSetService;
+  audit: AuditService;
+  pageEvents: PageEventService;
+}
