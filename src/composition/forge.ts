@@ -1,0 +1,34 @@
+/**
+ * Forge composition root: joins the engine to Forge KVS and to Confluence through @forge/api.
+ * Built lazily per process and holding no tenant data itself (Forge forbids caching customer data
+ * between invocations; every read goes to KVS/Confluence).
+ */
+import { createEngine } from '../core/services';
+import type { Engine } from '../core/services/engine';
+import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
+import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
+import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
+import { SystemClock } from '../adapters/system/system-clock';
+import { RandomIds } from '../adapters/system/random-ids';
+import { createApiHandlers } from '../transport/api';
+import { createResolverHandler } from '../transport/resolvers';
+import { createPageUpdatedHandler } from '../transport/events/page-updated';
+
+const store = new ForgeKvsStore();
+let engine: Engine | undefined;
+
+function getEngine(): Engine {
+  engine ??= createEngine({
+    store,
+    confluence: new RestConfluenceSite(new ForgeConfluenceTransport()),
+    clock: new SystemClock(),
+    ids: new RandomIds(),
+  });
+  return engine;
+}
+
+export const forgeApp = {
+  api: createApiHandlers(getEngine, { store }),
+  resolver: createResolverHandler(getEngine),
+  onPageUpdated: createPageUpdatedHandler(getEngine),
+};

@@ -1,0 +1,68 @@
+/**
+ * The manifest is what `forge deploy` reads: it must validate with Forge's own offline validator,
+ * declare the runtime Forge supports, and point every function at an exported handler.
+ */
+import { validate } from '@forge/manifest';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const manifest = parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8'));
+
+describe('manifest.yml', () => {
+  it('passes @forge/manifest full validation with zero errors and zero warnings', async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const result = await validate(false, 'manifest.yml');
+      expect(result.errors).toEqual([]);
+      expect(result.success).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('runs on nodejs22.x', () => {
+    expect(manifest.app.runtime.name).toBe('nodejs22.x');
+  });
+
+  it('declares one apiRoute per SPEC §3 row, each with exactly one custom scope and an alphanumeric path', () => {
+    const routes = manifest.modules.apiRoute as Array<{ key: string; path: string; operation: string; scopes: string[] }>;
+    const rows = routes.map((r) => `${r.operation} ${r.path} ${r.scopes.join(',')}`).sort();
+    expect(rows).toEqual(
+      [
+        'GET /changeSets read:change-set:custom',
+        'GET /changeSets/detail read:change-set:custom',
+        'POST /changeSets write:change-set:custom',
+        'POST /changeSets/update write:change-set:custom',
+        'POST /changeSets/archive write:change-set:custom',
+        'POST /changeSets/preflight read:change-set:custom',
+        'POST /changeSets/submit write:change-set:custom',
+        'POST /pages/preflight read:approval:custom',
+        'POST /pages/submit write:approval:custom',
+        'GET /pages/status read:approval:custom',
+      ].sort(),
+    );
+    for (const r of routes) expect(r.path).toMatch(/^(\/[A-Za-z0-9]+)+$/);
+  });
+
+  it('exports every function handler named in the manifest from src/index.ts', () => {
+    const functions = manifest.modules.function as Array<{ key: string; handler: string }>;
+    const source = readFileSync(path.join(root, 'src/index.ts'), 'utf8');
+    for (const fn of functions) {
+      const [file, exportName] = fn.handler.split('.');
+      expect(file).toBe('index');
+      expect(source).toMatch(new RegExp(`export const ${exportName}\\b`));
+    }
+  });
+
+  it('gives the page macro, byline, space page and global settings page a Custom UI resource and the resolver', () => {
+    for (const type of ['macro', 'confluence:contentBylineItem', 'confluence:spacePage', 'confluence:globalSettings']) {
+      const modules = manifest.modules[type] as Array<{ resource: string; resolver: { function: string } }>;
+      expect(modules).toHaveLength(1);
+      expect(modules[0].resource).toBe('ui');
+      expect(modules[0].resolver.function).toBe('resolver');
+    }
+  });
+});
