@@ -1,0 +1,255 @@
+/**
+ * KeyValueStore on Forge KVS custom entities (manifest `app.storage.entities`, entity `af-item`).
+ *
+ * Every item is one entity `{ns, k, ver, data}` whose entity key is the store key: `ns` (namespace,
+ * text before the first ':') is the partition of index `by-ns-key` and `k` its range, so a prefix
+ * query is one index query; `ver` carries the store version so transactions can use Forge
+ * conditions (`Filter` on `ver`) for optimistic concurrency. See docs/store-contract.md.
+ */
+import { Filter, FilterConditions, ForgeKvsAPIError, MetadataField, Sort, WhereConditions, kvs } from '@forge/kvs';
+import { z } from 'zod';
+import type { Clock } from '../../core/ports/clock';
+import { StoreError } from '../../core/ports/store';
+import type { Condition, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import {
+  assertKey,
+  conditionHolds,
+  encodeCursor,
+  envelopeOf,
+  namespaceOf,
+  prepareGetManyKeys,
+  prepareQuery,
+  prepareTransaction,
+} from '../store/kvs-rules';
+import type { ItemEnvelope, PreparedOp } from '../store/kvs-rules';
+
+export const FORGE_ITEM_ENTITY = 'af-item';
+export const FORGE_ITEM_INDEX = 'by-ns-key';
+
+/** Expired items may linger on Forge for up to 48 h, so every read asks for the expiry and filters. */
+const WITH_EXPIRY = { metadataFields: [MetadataField.EXPIRE_TIME] };
+
+// Re-validated on every read: storage is an external input.
+const envelopeSchema = z.object({
+  ns: z.string(),
+  k: z.string(),
+  ver: z.number().int().min(1),
+  data: z.unknown(),
+});
+
+/** What Forge holds for a key right now, expired-but-lingering included. */
+interface Observed {
+  ver: number;
+  data: unknown;
+  expired: boolean;
+}
+
+export interface ForgeKvsStoreOptions {
+  clock?: Clock;
+  /** Attempts for a transaction whose read-derived conditions keep going stale under contention. */
+  maxAttempts?: number;
+}
+
+export class ForgeKvsStore implements KeyValueStore {
+  private readonly clock: Clock;
+  private readonly maxAttempts: number;
+
+  constructor(options: ForgeKvsStoreOptions = {}) {
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.maxAttempts = options.maxAttempts ?? 4;
+  }
+
+  async get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
+    assertKey(key);
+    const result = await forge(() => kvs.entity<ItemEnvelope>(FORGE_ITEM_ENTITY).get(key, WITH_EXPIRY));
+    if (!result || this.isExpired(result.expireTime)) return undefined;
+    const envelope = parseEnvelope(key, result.value);
+    return { key, value: envelope.data as T, version: envelope.ver };
+  }
+
+  async getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
+    const unique = prepareGetManyKeys(keys);
+    const observed = await this.observe(unique);
+    return unique.flatMap((key) => {
+      const item = observed.get(key);
+      return item && !item.expired ? [{ key, value: item.data as T, version: item.ver }] : [];
+    });
+  }
+
+  async query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
+    const q = prepareQuery(options, 'forge');
+    const builder = kvs
+      .entity<ItemEnvelope>(FORGE_ITEM_ENTITY)
+      .query(WITH_EXPIRY)
+      .index(FORGE_ITEM_INDEX, { partition: [q.namespace] })
+      .where(WhereConditions.beginsWith(q.prefix))
+      .sort(q.order === 'asc' ? Sort.ASC : Sort.DESC)
+      .limit(q.limit);
+    if (q.after !== undefined) builder.cursor(q.after);
+    const page = await forge(() => builder.getMany());
+    // Filtering lingering expired items can leave a short (even empty) page that still has a cursor.
+    const items = page.results
+      .filter((result) => !this.isExpired(result.expireTime))
+      .map((result) => {
+        const envelope = parseEnvelope(result.key, result.value);
+        return { key: result.key, value: envelope.data as T, version: envelope.ver };
+      });
+    return page.nextCursor ? { items, nextCursor: encodeCursor('forge', q, page.nextCursor) } : { items };
+  }
+
+  /**
+   * Forge has no "increment version" operation, so each put writes `ver` explicitly and conditions
+   * the write on the version it replaces:
+   *  - put with condition version n: writes ver n+1, condition ver == n (no read);
+   *  - put with condition absent: writes ver 1, condition notExists (no read);
+   *  - put with no condition or condition exists: costs ONE batchGet for all such keys first, then
+   *    writes current+1 conditioned on the version read (so two writers can never both produce n+1).
+   * When Forge reports a failed condition, all keys are re-read (one batchGet): if the caller's own conditions
+   * still hold, the failure came from a version we read going stale (or an expired item lingering),
+   * and the transaction is retried pinned to what was just read; otherwise CONDITION_FAILED.
+   */
+  async transact(ops: TxOp[]): Promise<void> {
+    const prepared = prepareTransaction(ops);
+    const readFirst = prepared.filter(needsRead);
+    let observed = readFirst.length > 0 ? await this.observe(readFirst.map((op) => op.key)) : undefined;
+    let pinAll = false;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      if (observed) assertCallerConditions(pinAll ? prepared : readFirst, observed);
+      try {
+        await forge(() => this.buildTransaction(prepared, observed ?? new Map(), pinAll).execute());
+        return;
+      } catch (error) {
+        if (!(error instanceof StoreError) || error.code !== 'CONDITION_FAILED') throw error;
+        observed = await this.observe(prepared.map((op) => op.key));
+        pinAll = true;
+      }
+    }
+    if (observed) assertCallerConditions(prepared, observed);
+    throw new StoreError('UNAVAILABLE', 'The items kept changing while writing; try again.');
+  }
+
+  private buildTransaction(ops: PreparedOp[], observed: Map<string, Observed>, pinAll: boolean) {
+    const tx = kvs.transact();
+    for (const op of ops) {
+      const pinned = needsRead(op) || (pinAll && op.condition !== undefined);
+      const current = observed.get(op.key);
+      const conditions = pinned ? pinTo(current) : op.condition && forgeCondition(op.condition);
+      const entity = { entityName: FORGE_ITEM_ENTITY, conditions };
+      if (op.op === 'put') {
+        const version = pinned ? (current && !current.expired ? current.ver + 1 : 1) : nextVersion(op.condition);
+        // TTL must be the 4th argument: @forge/kvs 1.6.5 ignores a ttl passed with the entity options.
+        const options = op.ttlSeconds === undefined ? undefined : { ttl: { value: op.ttlSeconds, unit: 'SECONDS' as const } };
+        tx.set<ItemEnvelope>(op.key, envelopeOf(op.key, version, op.value), entity, options);
+      } else if (op.op === 'delete') {
+        tx.delete<ItemEnvelope>(op.key, entity);
+      } else {
+        tx.check<ItemEnvelope>(op.key, { entityName: FORGE_ITEM_ENTITY, conditions: conditions ?? pinTo(current) });
+      }
+    }
+    return tx;
+  }
+
+  /** One batchGet (≤25 keys) of the raw entities, expired ones included and flagged. */
+  private async observe(keys: string[]): Promise<Map<string, Observed>> {
+    const observed = new Map<string, Observed>();
+    if (keys.length === 0) return observed;
+    // The wire format accepts per-item options (BatchGetItem.options) though the typed signature omits them.
+    const items = keys.map((key) => ({ key, entityName: FORGE_ITEM_ENTITY, options: WITH_EXPIRY }));
+    const result = await forge(() => kvs.batchGet<ItemEnvelope>(items));
+    const failed = (result.failedKeys ?? []).filter((failure) => failure.error?.code !== 'KEY_NOT_FOUND');
+    if (failed.length > 0) {
+      throw new StoreError('UNAVAILABLE', `Forge storage could not read ${failed.length} item(s) (${failed[0].error?.code}).`);
+    }
+    for (const success of result.successfulKeys ?? []) {
+      if (!keys.includes(success.key)) continue;
+      const envelope = parseEnvelope(success.key, success.value);
+      observed.set(success.key, { ver: envelope.ver, data: envelope.data, expired: this.isExpired(success.expireTime) });
+    }
+    return observed;
+  }
+
+  private isExpired(expireTime: string | undefined): boolean {
+    return expireTime !== undefined && Date.parse(expireTime) <= this.clock.now();
+  }
+}
+
+/** Puts whose new version depends on the current one (no condition, or only "exists"). */
+function needsRead(op: PreparedOp): boolean {
+  return op.op === 'put' && op.condition?.kind !== 'version' && op.condition?.kind !== 'absent';
+}
+
+function parseEnvelope(key: string, value: unknown): ItemEnvelope {
+  const parsed = envelopeSchema.safeParse(value);
+  if (!parsed.success || parsed.data.k !== key || parsed.data.ns !== namespaceOf(key) || parsed.data.data == null) {
+    throw new StoreError('UNAVAILABLE', `The stored item "${key}" is not in the expected shape.`);
+  }
+  return parsed.data as ItemEnvelope;
+}
+
+function assertCallerConditions(ops: PreparedOp[], observed: Map<string, Observed>): void {
+  for (const op of ops) {
+    const current = observed.get(op.key);
+    if (op.condition && !conditionHolds(op.condition, current && !current.expired ? { version: current.ver } : undefined)) {
+      throw new StoreError('CONDITION_FAILED', `The condition on "${op.key}" does not hold; nothing was written.`);
+    }
+  }
+}
+
+function forgeCondition(condition: Condition) {
+  switch (condition.kind) {
+    case 'absent':
+      return new Filter<ItemEnvelope>().and('ver', FilterConditions.notExists());
+    case 'exists':
+      return new Filter<ItemEnvelope>().and('ver', FilterConditions.exists());
+    case 'version':
+      return new Filter<ItemEnvelope>().and('ver', FilterConditions.equalTo(condition.version));
+  }
+}
+
+/** Condition that holds only if Forge still holds exactly what was observed. */
+function pinTo(current: Observed | undefined) {
+  return current === undefined
+    ? new Filter<ItemEnvelope>().and('ver', FilterConditions.notExists())
+    : new Filter<ItemEnvelope>().and('ver', FilterConditions.equalTo(current.ver));
+}
+
+function nextVersion(condition: Condition | undefined): number {
+  return condition?.kind === 'version' ? condition.version + 1 : 1;
+}
+
+/** Runs one Forge call and maps its failure to a StoreError (never leaking response bodies). */
+async function forge<R>(call: () => Promise<R>): Promise<R> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+/**
+ * Forge's error code for a failed transaction condition is undocumented (UNCONFIRMED): any 409 or
+ * code mentioning CONDITION/CONFLICT is treated as one. Rate limiting is documented as HTTP 429
+ * RATE_LIMIT_EXCEEDED (transactions: TOO_MANY_REQUESTS).
+ */
+export function toStoreError(error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  if (!(error instanceof ForgeKvsAPIError)) {
+    return new StoreError('UNAVAILABLE', 'Forge storage could not be reached.');
+  }
+  const status = error.responseDetails?.status;
+  const code = String(error.code ?? 'UNKNOWN_ERROR');
+  if (status === 429 || code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS') {
+    return new StoreError('RATE_LIMITED', 'Forge storage is rate limiting this app; retry later.');
+  }
+  if (status === 409 || /CONDITION|CONFLICT/i.test(code)) {
+    return new StoreError('CONDITION_FAILED', 'A transaction condition does not hold; nothing was written.');
+  }
+  if (code === 'MAX_SIZE') return new StoreError('VALUE_TOO_LARGE', 'Forge storage rejected the value as too large.');
+  if (code === 'MAX_DEPTH') return new StoreError('INVALID_VALUE', 'Forge storage rejected the value as too deeply nested.');
+  if (code === 'EMPTY_KEY' || code === 'INVALID_KEY' || code === 'KEY_TOO_LONG') {
+    return new StoreError('INVALID_KEY', 'Forge storage rejected the key.');
+  }
+  if (/CURSOR/i.test(code)) return new StoreError('INVALID_CURSOR', 'Forge storage rejected the cursor; restart the query.');
+  if (code === 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE') return new StoreError('INVALID_QUERY', 'Forge storage rejected the query.');
+  return new StoreError('UNAVAILABLE', `Forge storage request failed (${code}${status ? `, HTTP ${status}` : ''}).`);
+}

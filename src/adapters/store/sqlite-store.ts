@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Clock } from '../../core/ports/clock';
+import { StoreError } from '../../core/ports/store';
+import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import {
+  assertKey,
+  conditionHolds,
+  encodeCursor,
+  expiryOf,
+  prepareGetManyKeys,
+  prepareQuery,
+  prepareTransaction,
+} from './kvs-rules';
+import type { PreparedOp } from './kvs-rules';
+
+export type SqliteStoreOptions = ({ file: string } | { memory: true }) & { clock?: Clock; busyTimeoutMs?: number };
+
+interface Row {
+  key: string;
+  value: string;
+  version: number;
+}
+
+/** Every key allowed by the key pattern sorts below this, so [prefix, prefix + MAX) is the prefix range. */
+const ABOVE_ANY_KEY_CHAR = '\uffff';
+
+/** Embedded KeyValueStore for the local runtime: one SQLite file, WAL, real transactions. */
+export class SqliteStore implements KeyValueStore {
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+  private readonly stmt: {
+    get: Database.Statement<[string, number], Row>;
+    upsert: Database.Statement<[string, string, number, number | null]>;
+    delete: Database.Statement<[string]>;
+    purgeExpired: Database.Statement<[number]>;
+    queryAsc: Database.Statement<[string, string, string, number, number], Row>;
+    queryDesc: Database.Statement<[string, string, string, number, number], Row>;
+  };
+  private readonly runTransaction: (ops: PreparedOp[]) => void;
+
+  constructor(options: SqliteStoreOptions) {
+    this.clock = options.clock ?? { now: () => Date.now() };
+    if ('file' in options) {
+      mkdirSync(dirname(options.file), { recursive: true });
+      this.db = new Database(options.file);
+      this.db.pragma('journal_mode = WAL');
+      // WAL + NORMAL survives process crashes; only an OS crash can lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+    } else {
+      this.db = new Database(':memory:');
+    }
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS kv_items (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        expires_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS kv_items_expiry ON kv_items (expires_at) WHERE expires_at IS NOT NULL;
+    `);
+    const live = '(expires_at IS NULL OR expires_at > ?)';
+    this.stmt = {
+      get: this.db.prepare(`SELECT key, value, version FROM kv_items WHERE key = ? AND ${live}`),
+      upsert: this.db.prepare(
+        `INSERT INTO kv_items (key, value, version, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at`,
+      ),
+      delete: this.db.prepare('DELETE FROM kv_items WHERE key = ?'),
+      purgeExpired: this.db.prepare('DELETE FROM kv_items WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+      // Params: prefix, end of the prefix range, resume key (the range end when not resuming), now, limit.
+      queryAsc: this.db.prepare(
+        `SELECT key, value, version FROM kv_items WHERE key >= ? AND key < ? AND key > ? AND ${live} ORDER BY key ASC LIMIT ?`,
+      ),
+      queryDesc: this.db.prepare(
+        `SELECT key, value, version FROM kv_items WHERE key >= ? AND key < ? AND key < ? AND ${live} ORDER BY key DESC LIMIT ?`,
+      ),
+    };
+    const tx = this.db.transaction((ops: PreparedOp[]) => this.applyInTransaction(ops));
+    // IMMEDIATE takes the write lock before the conditions are read, so another connection cannot
+    // change a checked key between the check and the write.
+    this.runTransaction = (ops) => tx.immediate(ops);
+  }
+
+  async get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
+    assertKey(key);
+    const row = this.guard(() => this.stmt.get.get(key, this.clock.now()));
+    return row && toItem<T>(row);
+  }
+
+  async getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
+    const unique = prepareGetManyKeys(keys);
+    const now = this.clock.now();
+    return this.guard(() =>
+      unique.flatMap((key) => {
+        const row = this.stmt.get.get(key, now);
+        return row ? [toItem<T>(row)] : [];
+      }),
+    );
+  }
+
+  async query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
+    const q = prepareQuery(options, 'key');
+    const upper = q.prefix + ABOVE_ANY_KEY_CHAR;
+    const rows = this.guard(() =>
+      q.order === 'asc'
+        ? this.stmt.queryAsc.all(q.prefix, upper, q.after ?? '', this.clock.now(), q.limit + 1)
+        : this.stmt.queryDesc.all(q.prefix, upper, q.after ?? upper, this.clock.now(), q.limit + 1),
+    );
+    const page = rows.slice(0, q.limit);
+    const items = page.map((row) => toItem<T>(row));
+    return rows.length > q.limit ? { items, nextCursor: encodeCursor('key', q, page[page.length - 1].key) } : { items };
+  }
+
+  async transact(ops: TxOp[]): Promise<void> {
+    const prepared = prepareTransaction(ops);
+    this.guard(() => this.runTransaction(prepared));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private applyInTransaction(ops: PreparedOp[]): void {
+    const now = this.clock.now();
+    this.stmt.purgeExpired.run(now);
+    const current = new Map(ops.map((op) => [op.key, this.stmt.get.get(op.key, now)]));
+    for (const op of ops) {
+      if (op.condition && !conditionHolds(op.condition, current.get(op.key))) {
+        // Throwing inside the transaction function rolls it back.
+        throw new StoreError('CONDITION_FAILED', `The condition on "${op.key}" does not hold; nothing was written.`);
+      }
+    }
+    for (const op of ops) {
+      if (op.op === 'put') {
+        const version = (current.get(op.key)?.version ?? 0) + 1;
+        this.stmt.upsert.run(op.key, op.json, version, expiryOf(now, op.ttlSeconds) ?? null);
+      } else if (op.op === 'delete') {
+        this.stmt.delete.run(op.key);
+      }
+    }
+  }
+
+  /** SQLite failures (busy past the timeout, closed database, I/O) surface as UNAVAILABLE. */
+  private guard<R>(work: () => R): R {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      const code = (error as { code?: unknown }).code;
+      throw new StoreError('UNAVAILABLE', `The local store is unavailable${typeof code === 'string' ? ` (${code})` : ''}.`);
+    }
+  }
+}
+
+function toItem<T>(row: Row): StoredItem<T> {
+  return { key: row.key, value: JSON.parse(row.value) as T, version: row.version };
+}

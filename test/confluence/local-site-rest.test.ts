@@ -1,0 +1,292 @@
+/**
+ * The local site's HTTP surface answers like Confluence Cloud: v2 shapes, cursor paging, error
+ * bodies, and visibility that follows the §7.1 permissions.
+ */
+import { createLocalSite, type LocalSite } from '../../local/site';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let site: LocalSite;
+beforeEach(() => {
+  site = createLocalSite({ baseUrl: 'http://local.test/wiki' });
+});
+
+function get(path: string, actor: string | null = null) {
+  const r = site.handleHttp('GET', path, undefined, actor);
+  return { ...r, json: r.body as Json };
+}
+
+function post(path: string, body: unknown, actor: string | null = null) {
+  const r = site.handleHttp('POST', path, body, actor);
+  return { ...r, json: r.body as Json };
+}
+
+const ids = (r: { json: Json }) => (r.json.results as Json[]).map((p) => p.id);
+
+describe('GET /wiki/api/v2/pages', () => {
+  it('returns pages in the v2 shape with version and links', () => {
+    const r = get('/wiki/api/v2/pages?id=2001');
+    expect(r.status).toBe(200);
+    expect(r.json.results).toHaveLength(1);
+    expect(r.json.results[0]).toMatchObject({
+      id: '2001',
+      status: 'current',
+      title: 'Architecture overview',
+      spaceId: '1001',
+      parentId: null,
+      authorId: 'acc-bob',
+      version: { number: 3, minorEdit: false, authorId: 'acc-bob', message: 'Update 2' },
+      _links: { webui: '/spaces/ENG/pages/2001/Architecture+overview' },
+    });
+    expect(typeof r.json.results[0].createdAt).toBe('string');
+    expect(r.json._links.base).toBe('http://local.test/wiki');
+    expect(r.json._links.next).toBeUndefined();
+  });
+
+  it('accepts repeated and comma-separated ids alike', () => {
+    expect(ids(get('/wiki/api/v2/pages?id=2003&id=2001'))).toEqual(['2001', '2003']);
+    expect(ids(get('/wiki/api/v2/pages?id=2003,2001'))).toEqual(['2001', '2003']);
+    expect(ids(get('/wiki/api/v2/pages?id=2003%2C2001'))).toEqual(['2001', '2003']);
+  });
+
+  it('excludes drafts unless status=draft is asked for', () => {
+    expect(ids(get('/wiki/api/v2/pages?id=2010,2011'))).toEqual(['2010']);
+    const withDrafts = get('/wiki/api/v2/pages?id=2010,2011&status=current&status=draft');
+    expect(ids(withDrafts)).toEqual(['2010', '2011']);
+    expect(withDrafts.json.results[1].status).toBe('draft');
+  });
+
+  it('filters by space-id and includes the storage body on request', () => {
+    const r = get('/wiki/api/v2/pages?space-id=1002&body-format=storage');
+    expect(ids(r)).toEqual(['3001', '3002', '3003', '3004', '3005']);
+    expect(r.json.results[0].body.storage).toEqual({ representation: 'storage', value: expect.stringContaining('<h1>User manual</h1>') });
+  });
+
+  it('pages with _links.next and a Link header until the last page', () => {
+    const first = get('/wiki/api/v2/pages?space-id=1001&limit=5');
+    expect(ids(first)).toEqual(['2001', '2002', '2003', '2004', '2005']);
+    const next = first.json._links.next as string;
+    expect(next).toMatch(/^\/wiki\/api\/v2\/pages\?.*cursor=/);
+    expect(first.headers.link).toBe(`<${next}>; rel="next"`);
+
+    const second = get(next);
+    expect(ids(second)).toEqual(['2006', '2007', '2008', '2009', '2010']);
+    const third = get(second.json._links.next);
+    expect(ids(third)).toEqual(['2012']);
+    expect(third.json._links.next).toBeUndefined();
+    expect(third.headers.link).toBeUndefined();
+  });
+
+  it('defaults limit to 25', () => {
+    expect(ids(get('/wiki/api/v2/pages'))).toHaveLength(16); // 15 published + restricted, no draft
+    expect(get('/wiki/api/v2/pages?limit=3').json.results).toHaveLength(3);
+  });
+
+  it('rejects more than 250 ids with Confluence error body', () => {
+    const many = Array.from({ length: 251 }, (_, i) => String(10_000 + i)).join(',');
+    const r = get(`/wiki/api/v2/pages?id=${many}`);
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({
+      errors: [{ status: 400, code: 'INVALID_REQUEST_PARAMETER', title: 'Bad Request', detail: expect.stringContaining('250') }],
+    });
+  });
+
+  it('rejects a non-numeric id, a bad status and a bad cursor with 400', () => {
+    expect(get('/wiki/api/v2/pages?id=abc').status).toBe(400);
+    expect(get('/wiki/api/v2/pages?status=bogus').status).toBe(400);
+    expect(get('/wiki/api/v2/pages?cursor=%%%').status).toBe(400);
+    expect(get('/wiki/api/v2/pages?limit=0').status).toBe(400);
+  });
+
+  it('shows a user only the pages they can view', () => {
+    expect(ids(get('/wiki/api/v2/pages?space-id=1001', 'acc-erin'))).not.toContain('2012');
+    expect(ids(get('/wiki/api/v2/pages?space-id=1001', 'acc-bob'))).toContain('2012');
+    expect(ids(get('/wiki/api/v2/pages?id=3001', 'acc-erin'))).toEqual([]);
+    expect(ids(get('/wiki/api/v2/pages?id=3001', 'acc-carol'))).toEqual(['3001']);
+  });
+
+  it('shows a draft only to its author among users', () => {
+    const path = '/wiki/api/v2/pages?id=2011&status=draft';
+    expect(ids(get(path, 'acc-bob'))).toEqual(['2011']);
+    expect(ids(get(path, 'acc-alice'))).toEqual([]);
+  });
+});
+
+describe('GET /wiki/api/v2/pages/{id}', () => {
+  it('returns a page, with its body when asked', () => {
+    const r = get('/wiki/api/v2/pages/2003?body-format=storage');
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ id: '2003', version: { number: 4 }, body: { storage: { representation: 'storage' } } });
+    expect(get('/wiki/api/v2/pages/2003').json.body).toEqual({});
+  });
+
+  it('returns an older version with ?version=', () => {
+    expect(get('/wiki/api/v2/pages/2003?version=1').json.version.number).toBe(1);
+    expect(get('/wiki/api/v2/pages/2003?version=9').status).toBe(404);
+  });
+
+  it('returns a draft only with get-draft=true', () => {
+    expect(get('/wiki/api/v2/pages/2011').status).toBe(404);
+    const draft = get('/wiki/api/v2/pages/2011?get-draft=true');
+    expect(draft.status).toBe(200);
+    expect(draft.json.status).toBe('draft');
+    expect(get('/wiki/api/v2/pages/2011?get-draft=true', 'acc-erin').status).toBe(404);
+  });
+
+  it('answers 404 in Confluence shape for unknown and invisible pages', () => {
+    const unknown = get('/wiki/api/v2/pages/9999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({ errors: [{ status: 404, code: 'NOT_FOUND', title: 'Not Found', detail: null }] });
+    expect(get('/wiki/api/v2/pages/2012', 'acc-erin').status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2012', 'acc-alice').status).toBe(200);
+  });
+});
+
+describe('spaces', () => {
+  it('gets a space and lists spaces by ids', () => {
+    expect(get('/wiki/api/v2/spaces/1001').json).toMatchObject({ id: '1001', key: 'ENG', name: 'Engineering', type: 'global' });
+    expect(ids(get('/wiki/api/v2/spaces?ids=1001,1002'))).toEqual(['1001', '1002']);
+    expect(ids(get('/wiki/api/v2/spaces?ids=1001,1002', 'acc-erin'))).toEqual(['1001']);
+    expect(get('/wiki/api/v2/spaces/1002', 'acc-erin').status).toBe(404);
+  });
+
+  it('lists space permissions in the v2 shape', () => {
+    const r = get('/wiki/api/v2/spaces/1001/permissions?limit=250');
+    const results = r.json.results as Json[];
+    expect(results).toContainEqual(
+      expect.objectContaining({ principal: { type: 'user', id: 'acc-alice' }, operation: { key: 'administer', targetType: 'space' } }),
+    );
+    expect(results).toContainEqual(
+      expect.objectContaining({ principal: { type: 'group', id: 'grp-eng-reviewers' }, operation: { key: 'read', targetType: 'space' } }),
+    );
+    expect(results.every((p) => typeof p.id === 'string')).toBe(true);
+  });
+});
+
+describe('POST /wiki/rest/api/content/{id}/permission/check', () => {
+  const check = (pageId: string, identifier: string, operation: string, type = 'user') =>
+    post(`/wiki/rest/api/content/${pageId}/permission/check`, { subject: { type, identifier }, operation }).json;
+
+  it('follows space permissions and page restrictions', () => {
+    expect(check('2001', 'acc-bob', 'update')).toEqual({ hasPermission: true });
+    expect(check('2001', 'acc-erin', 'read')).toEqual({ hasPermission: true });
+    expect(check('2001', 'acc-erin', 'update')).toEqual({ hasPermission: false });
+    expect(check('2012', 'acc-erin', 'read')).toEqual({ hasPermission: false });
+    expect(check('2012', 'acc-carol', 'read')).toEqual({ hasPermission: false });
+    expect(check('2012', 'acc-bob', 'update')).toEqual({ hasPermission: true });
+    expect(check('3001', 'acc-erin', 'read')).toEqual({ hasPermission: false });
+    expect(check('3001', 'acc-carol', 'read')).toEqual({ hasPermission: true });
+    expect(check('3001', 'acc-carol', 'update')).toEqual({ hasPermission: false });
+  });
+
+  it('checks groups', () => {
+    expect(check('2001', 'grp-eng-reviewers', 'read', 'group')).toEqual({ hasPermission: true });
+    expect(check('2001', 'grp-eng-reviewers', 'update', 'group')).toEqual({ hasPermission: false });
+  });
+
+  it('reports an unknown subject without failing and 404s an unknown page', () => {
+    expect(check('2001', 'acc-nobody', 'read')).toMatchObject({ hasPermission: false, errors: [expect.any(Object)] });
+    const r = post('/wiki/rest/api/content/9999/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'read' });
+    expect(r.status).toBe(404);
+  });
+
+  it('rejects a malformed body with 400', () => {
+    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'robot' }, operation: 'read' }).status).toBe(400);
+    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'fly' }).status).toBe(400);
+  });
+
+  it('lets a user check themselves but only an admin check others', () => {
+    const body = (identifier: string) => ({ subject: { type: 'user', identifier }, operation: 'read' });
+    expect(post('/wiki/rest/api/content/2001/permission/check', body('acc-bob'), 'acc-bob').json).toEqual({ hasPermission: true });
+    expect(post('/wiki/rest/api/content/2001/permission/check', body('acc-erin'), 'acc-bob').status).toBe(403);
+    expect(post('/wiki/rest/api/content/2001/permission/check', body('acc-erin'), 'acc-alice').status).toBe(200);
+  });
+});
+
+describe('users and groups', () => {
+  it('lists the groups a user is in (v1 memberof)', () => {
+    const r = get('/wiki/rest/api/user/memberof?accountId=acc-carol');
+    expect(r.json).toMatchObject({ start: 0, limit: 200, size: 1, results: [{ type: 'group', name: 'eng-reviewers', id: 'grp-eng-reviewers' }] });
+    expect(get('/wiki/rest/api/user/memberof?accountId=acc-alice').json.results[0].name).toBe('site-admins');
+    expect(get('/wiki/rest/api/user/memberof?accountId=acc-erin').json.results).toEqual([]);
+    expect(get('/wiki/rest/api/user/memberof?accountId=acc-nobody').status).toBe(404);
+    expect(get('/wiki/rest/api/user/memberof').status).toBe(400);
+  });
+
+  it('lists group members by group id', () => {
+    const r = get('/wiki/rest/api/group/grp-eng-reviewers/membersByGroupId');
+    expect(r.json.results.map((u: Json) => u.accountId)).toEqual(['acc-carol', 'acc-dave']);
+    expect(r.json.results[0]).toMatchObject({ type: 'known', displayName: 'Carol Reviewer' });
+    expect(get('/wiki/rest/api/group/grp-nope/membersByGroupId').status).toBe(404);
+  });
+
+  it('resolves users in bulk and validates the batch size', () => {
+    const r = post('/wiki/api/v2/users-bulk', { accountIds: ['acc-alice', 'acc-nobody', 'acc-erin'] });
+    expect(r.json.results.map((u: Json) => [u.accountId, u.displayName])).toEqual([
+      ['acc-alice', 'Alice Admin'],
+      ['acc-erin', 'Erin Outsider'],
+    ]);
+    expect(post('/wiki/api/v2/users-bulk', { accountIds: [] }).status).toBe(400);
+    expect(post('/wiki/api/v2/users-bulk', { accountIds: Array(251).fill('acc-bob') }).status).toBe(400);
+  });
+
+  it('answers user/current for a user and 401 without one', () => {
+    expect(get('/wiki/rest/api/user/current', 'acc-dave').json).toMatchObject({ accountId: 'acc-dave', displayName: 'Dave Reviewer' });
+    expect(get('/wiki/rest/api/user/current', null).status).toBe(401);
+    expect(get('/wiki/api/v2/pages', 'acc-ghost').status).toBe(401);
+  });
+});
+
+describe('footer comments', () => {
+  it('lists seeded top-level comments and their replies', () => {
+    const top = get('/wiki/api/v2/pages/2001/footer-comments?body-format=storage');
+    expect(ids(top)).toEqual(['5001']);
+    expect(top.json.results[0]).toMatchObject({ pageId: '2001', version: { authorId: 'acc-carol' } });
+    expect(ids(get('/wiki/api/v2/footer-comments/5001/children'))).toEqual(['5002']);
+  });
+
+  it('creates a comment as the app and a reply as a user', () => {
+    const created = post('/wiki/api/v2/footer-comments', { pageId: '2002', body: { representation: 'storage', value: '<p>Approved</p>' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ pageId: '2002', version: { authorId: site.appUser.accountId }, body: { storage: { value: '<p>Approved</p>' } } });
+
+    const reply = post(
+      '/wiki/api/v2/footer-comments',
+      { parentCommentId: created.json.id, body: { representation: 'storage', value: '<p>Thanks</p>' } },
+      'acc-bob',
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.json).toMatchObject({ pageId: '2002', parentCommentId: created.json.id });
+    expect(ids(get('/wiki/api/v2/pages/2002/footer-comments'))).toEqual([created.json.id]);
+  });
+
+  it('refuses comments from users without the comment permission, and bad bodies', () => {
+    const body = { pageId: '2001', body: { representation: 'storage', value: '<p>hi</p>' } };
+    expect(post('/wiki/api/v2/footer-comments', body, 'acc-erin').status).toBe(403);
+    expect(post('/wiki/api/v2/footer-comments', { ...body, pageId: '2012' }, 'acc-erin').status).toBe(404);
+    expect(post('/wiki/api/v2/footer-comments', { pageId: '2001', body: { representation: 'wiki', value: 'x' } }).status).toBe(400);
+    expect(post('/wiki/api/v2/footer-comments', 'not json').status).toBe(400);
+  });
+});
+
+describe('robustness and counting', () => {
+  it('answers unknown paths and wrong methods in Confluence shape', () => {
+    const r = get('/wiki/api/v2/whatever');
+    expect(r.status).toBe(404);
+    expect(r.json.errors[0].code).toBe('NOT_FOUND');
+    expect(site.handleHttp('DELETE', '/wiki/api/v2/pages/2001', undefined, null).status).toBe(405);
+    expect(get('/wiki/api/v2/pages/%E0%A4%A').status).toBe(400);
+  });
+
+  it('counts every call, per endpoint, and resets', () => {
+    get('/wiki/api/v2/pages?id=2001');
+    get('/wiki/api/v2/pages?id=2002');
+    get('/wiki/api/v2/pages/2001');
+    get('/nope');
+    expect(site.calls.total).toBe(4);
+    expect(site.calls.byEndpoint['GET /wiki/api/v2/pages']).toBe(2);
+    expect(site.calls.byEndpoint['GET /wiki/api/v2/pages/{id}']).toBe(1);
+    site.resetCalls();
+    expect(site.calls).toEqual({ total: 0, byEndpoint: {} });
+  });
+});

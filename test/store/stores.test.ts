@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ForgeKvsStore } from '../../src/adapters/forge/forge-kvs-store';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { SqliteStore } from '../../src/adapters/store/sqlite-store';
+import { installFakeForgeKvs } from '../support/fake-forge-kvs';
+import type { FakeForgeKvs } from '../support/fake-forge-kvs';
+import { expectStoreError, incrementWithRetry, runStoreContract } from './store-contract';
+
+const tempRoot = mkdtempSync(join(tmpdir(), 'af-store-'));
+let fileCounter = 0;
+const nextFile = () => join(tempRoot, `run-${(fileCounter += 1)}`, 'nested', 'store.db');
+
+let fake: FakeForgeKvs | undefined;
+afterEach(() => {
+  fake?.uninstall();
+  fake = undefined;
+});
+afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
+
+runStoreContract('MemoryStore', ({ clock }) => new MemoryStore({ clock }));
+runStoreContract('SqliteStore (in memory)', ({ clock }) => new SqliteStore({ memory: true, clock }));
+runStoreContract('SqliteStore (file)', ({ clock }) => new SqliteStore({ file: nextFile(), clock }));
+runStoreContract('ForgeKvsStore (real @forge/kvs over the fake KVS API)', ({ clock }) => {
+  fake = installFakeForgeKvs({ now: clock.now });
+  return new ForgeKvsStore({ clock });
+});
+
+describe('SqliteStore on a file', () => {
+  it('creates the parent directory and keeps data and versions across a reopen', async () => {
+    const file = nextFile();
+    const first = new SqliteStore({ file });
+    expect(existsSync(file)).toBe(true);
+    await first.transact([
+      { op: 'put', key: 'p:a', value: { n: 1 } },
+      { op: 'put', key: 'p:b', value: 'b' },
+    ]);
+    await first.transact([{ op: 'put', key: 'p:a', value: { n: 2 } }]);
+    first.close();
+
+    const reopened = new SqliteStore({ file });
+    expect(await reopened.get('p:a')).toEqual({ key: 'p:a', value: { n: 2 }, version: 2 });
+    expect((await reopened.query({ prefix: 'p:' })).items.map((item) => item.key)).toEqual(['p:a', 'p:b']);
+    await reopened.transact([{ op: 'put', key: 'p:a', value: { n: 3 }, condition: { kind: 'version', version: 2 } }]);
+    expect((await reopened.get('p:a'))?.version).toBe(3);
+    reopened.close();
+  });
+
+  it('uses WAL journaling', async () => {
+    const file = nextFile();
+    const store = new SqliteStore({ file });
+    await store.transact([{ op: 'put', key: 'w:a', value: 1 }]);
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    store.close();
+  });
+
+  it('two instances on one file see each other and conditions hold across them', async () => {
+    const file = nextFile();
+    const a = new SqliteStore({ file });
+    const b = new SqliteStore({ file });
+    await a.transact([{ op: 'put', key: 'x:k', value: 'from-a', condition: { kind: 'absent' } }]);
+    await expectStoreError(b.transact([{ op: 'put', key: 'x:k', value: 'from-b', condition: { kind: 'absent' } }]), 'CONDITION_FAILED');
+    await b.transact([{ op: 'put', key: 'x:k', value: 'from-b', condition: { kind: 'version', version: 1 } }]);
+    await expectStoreError(a.transact([{ op: 'put', key: 'x:k', value: 'stale-a', condition: { kind: 'version', version: 1 } }]), 'CONDITION_FAILED');
+    expect(await a.get('x:k')).toEqual({ key: 'x:k', value: 'from-b', version: 2 });
+    a.close();
+    b.close();
+  });
+
+  it('50 concurrent read-modify-write increments through two instances lose no update', async () => {
+    const file = nextFile();
+    const a = new SqliteStore({ file });
+    const b = new SqliteStore({ file });
+    const attempts = await Promise.all(Array.from({ length: 50 }, (_, i) => incrementWithRetry(i % 2 === 0 ? a : b, 'c:counter')));
+    expect(await a.get('c:counter')).toEqual({ key: 'c:counter', value: { n: 50 }, version: 50 });
+    expect(await b.get('c:counter')).toEqual({ key: 'c:counter', value: { n: 50 }, version: 50 });
+    expect(attempts.reduce((sum, n) => sum + n, 0)).toBeGreaterThan(50); // conflicts really happened and were retried
+    a.close();
+    b.close();
+  });
+
+  it('three processes incrementing one file concurrently lose no update', async () => {
+    const file = nextFile();
+    new SqliteStore({ file }).close(); // create the schema before the race
+    const child = (count: number) =>
+      new Promise<number>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--require', require.resolve('tsx/cjs'), join(__dirname, 'sqlite-increment-process.ts'), file, 'mp:counter', String(count)],
+          (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(JSON.parse(stdout).attempts as number)),
+        );
+      });
+    const local = new SqliteStore({ file });
+    const localIncrements = (async () => {
+      let attempts = 0;
+      for (let i = 0; i < 20; i += 1) attempts += await incrementWithRetry(local, 'mp:counter');
+      return attempts;
+    })();
+    const attempts = await Promise.all([child(40), child(40), localIncrements]);
+    expect(await local.get('mp:counter')).toEqual({ key: 'mp:counter', value: { n: 100 }, version: 100 });
+    expect(attempts.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(100);
+    local.close();
+  });
+
+  it('reports a closed database as UNAVAILABLE', async () => {
+    const store = new SqliteStore({ file: nextFile() });
+    store.close();
+    await expectStoreError(store.get('x:a'), 'UNAVAILABLE');
+    await expectStoreError(store.transact([{ op: 'put', key: 'x:a', value: 1 }]), 'UNAVAILABLE');
+  });
+});
