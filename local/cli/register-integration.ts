@@ -1,0 +1,65 @@
+/**
+ * Registers a local 3LO integration (what the Atlassian developer console does for a real one).
+ *   npm run local:register-integration -- --name "CI bot" --redirect-uri http://localhost:9000/cb \
+ *     --scopes "read:forge-app:confluence read:approval:custom" [--data-dir .approvalflow]
+ * Prints the client id and the client secret (shown once; only its hash is stored).
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { IntegrationRegistry } from '../server/integrations';
+import { loadScopeCatalog, splitScopes } from '../server/scopes';
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      scopes: { type: 'string' },
+      'data-dir': { type: 'string', default: '.approvalflow' },
+    },
+    strict: true,
+  });
+  const catalog = loadScopeCatalog();
+  if (!values.name || !values['redirect-uri'] || !values.scopes) {
+    throw new Error(
+      'usage: --name <name> --redirect-uri <url> [--redirect-uri <url>...] --scopes "<scope> <scope>..." [--data-dir <dir>]\n' +
+        `known scopes: ${[...catalog.keys()].join(' ')}`,
+    );
+  }
+  const dataDir = resolve(values['data-dir'] ?? '.approvalflow');
+  const registry = IntegrationRegistry.forDataDir(dataDir, new Set(catalog.keys()));
+  const { integration, clientSecret } = registry.register({
+    name: values.name,
+    redirectUris: values['redirect-uri'],
+    scopes: splitScopes(values.scopes),
+  });
+  const port = process.env.PORT ?? '8787';
+  const authorize = new URL(`http://127.0.0.1:${port}/authorize`);
+  authorize.search = new URLSearchParams({
+    audience: 'api.atlassian.com',
+    client_id: integration.clientId,
+    scope: integration.scopes.join(' '),
+    redirect_uri: integration.redirectUris[0],
+    state: 'any-state',
+    response_type: 'code',
+    prompt: 'consent',
+  }).toString();
+  process.stdout.write(
+    [
+      `Registered integration "${integration.name}" in ${dataDir}`,
+      `client_id=${integration.clientId}`,
+      `client_secret=${clientSecret}`,
+      `scopes=${integration.scopes.join(' ')}`,
+      `redirect_uris=${integration.redirectUris.join(' ')}`,
+      `Authorization URL: ${authorize.toString()}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+try {
+  main();
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

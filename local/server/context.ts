@@ -1,0 +1,33 @@
+/** What every route module of the local runtime gets: the app, the site and the runtime's registries. */
+import type { LocalApp } from '../../src/composition/local';
+import type { LocalSite } from '../site';
+import type { AppManifest } from './manifest';
+import type { IntegrationRegistry } from './integrations';
+import type { ScopeInfo } from './scopes';
+import type { TokenService } from './tokens';
+
+export interface LocalInfo {
+  cloudId: string;
+  appId: string;
+  environmentId: string;
+  siteUrl: string;
+  apiBaseUrls: string[];
+  /** Custom UI modules of the manifest (key + Forge module type); the bridge shim builds contexts from it. */
+  uiModules: { key: string; type: string }[];
+}
+
+export interface RuntimeContext {
+  info: LocalInfo;
+  manifest: AppManifest;
+  app: LocalApp;
+  site: LocalSite;
+  tokens: TokenService;
+  integrations: IntegrationRegistry;
+  scopeCatalog: Map<string, ScopeInfo>;
+  staticDir: string;
+  /** seeded account ids */
+  isUser(accountId: string | undefined | null): accountId is string;
+}
+
+export const DEFAULT_USER = 'acc-bob';
+export const USER_COOKIE = 'af_user';

@@ -1,0 +1,109 @@
+/**
+ * Reads manifest.yml the way the Forge platform does for this app: the apiRoute list is the ONLY
+ * route table of the local gateway, and function handlers (`index.<exportName>`) name the export
+ * that serves each route.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+export const DEFAULT_MANIFEST_PATH = resolve(__dirname, '../../manifest.yml');
+
+const ManifestSchema = z.object({
+  modules: z.object({
+    apiRoute: z
+      .array(
+        z.object({
+          key: z.string(),
+          path: z.string().regex(/^\/[a-zA-Z0-9]+(\/[a-zA-Z0-9]+|\/\*)*(\/\*\*)?$/),
+          operation: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']),
+          function: z.string(),
+          scopes: z.array(z.string()).min(1),
+        }),
+      )
+      .default([]),
+    function: z.array(z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/) })),
+  }).catchall(z.unknown()),
+  app: z.object({ id: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/) }),
+});
+
+export interface ApiRoute {
+  key: string;
+  method: string;
+  path: string;
+  segments: string[];
+  functionKey: string;
+  /** export name of the function module's handler (`index.<exportName>`) */
+  exportName: string;
+  scopes: string[];
+}
+
+/** A Custom UI module (has a `resource`): its key and Forge module type, e.g. `macro`. */
+export interface UiModule {
+  key: string;
+  type: string;
+}
+
+export interface AppManifest {
+  appId: string;
+  routes: ApiRoute[];
+  uiModules: UiModule[];
+}
+
+const UiModuleSchema = z.object({ key: z.string(), resource: z.string() });
+
+export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest {
+  const parsed = ManifestSchema.parse(parse(readFileSync(file, 'utf8')));
+  const handlers = new Map(parsed.modules.function.map((f) => [f.key, f.handler]));
+  const routes = parsed.modules.apiRoute.map((route): ApiRoute => {
+    const handler = handlers.get(route.function);
+    if (!handler) throw new Error(`manifest: apiRoute ${route.key} references unknown function ${route.function}`);
+    return {
+      key: route.key,
+      method: route.operation,
+      path: route.path,
+      segments: route.path.split('/').slice(1),
+      functionKey: route.function,
+      exportName: handler.slice(handler.indexOf('.') + 1),
+      scopes: route.scopes,
+    };
+  });
+  const uiModules: UiModule[] = [];
+  for (const [type, entries] of Object.entries(parsed.modules)) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      const ui = UiModuleSchema.safeParse(entry);
+      if (ui.success) uiModules.push({ key: ui.data.key, type });
+    }
+  }
+  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules };
+}
+
+/**
+ * `*` matches exactly one segment; a trailing `**` matches one or more segments. Literal routes
+ * win over wildcard ones (Forge's precedence is undocumented; the manifest avoids overlaps anyway).
+ */
+export function matchRoute(routes: ApiRoute[], method: string, userPath: string): ApiRoute | undefined {
+  const segments = userPath.replace(/\/$/, '').split('/').slice(1);
+  const candidates = routes.filter((route) => route.method === method && segmentsMatch(route.segments, segments));
+  return candidates.sort((a, b) => wildcardCount(a) - wildcardCount(b))[0];
+}
+
+function segmentsMatch(pattern: string[], segments: string[]): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i];
+    if (part === '**') return segments.length > i;
+    if (i >= segments.length) return false;
+    if (part === '*') {
+      if (segments[i] === '') return false;
+    } else if (part !== segments[i]) {
+      return false;
+    }
+  }
+  return segments.length === pattern.length;
+}
+
+function wildcardCount(route: ApiRoute): number {
+  return route.segments.filter((s) => s === '*' || s === '**').length;
+}

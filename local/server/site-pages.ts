@@ -1,0 +1,230 @@
+/**
+ * The local Confluence site in the browser: home, page view (with the app's macro and byline
+ * item), the space page and the global settings page. Each hosts the real Custom UI build in an
+ * iframe at /local/ui/ the way Confluence hosts a Forge resource. Plain server-rendered HTML.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RuntimeContext } from './context';
+import { DEFAULT_USER, USER_COOKIE } from './context';
+import { escapeHtml, HttpError, parseCookies, parseFormOrJson, readBody, redirect, sendHtml } from './http';
+
+const STYLE = `
+  body { margin: 0; font: 14px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #172b4d; background: #f7f8f9; }
+  header { display: flex; align-items: center; gap: 16px; padding: 8px 24px; background: #fff; border-bottom: 1px solid #dfe1e6; }
+  header .brand { font-weight: 600; color: #0c66e4; text-decoration: none; }
+  header nav { display: flex; gap: 12px; flex: 1; }
+  header nav a { color: #44546f; text-decoration: none; }
+  main { max-width: 960px; margin: 24px auto; padding: 0 24px; }
+  .card { background: #fff; border: 1px solid #dfe1e6; border-radius: 6px; padding: 16px 20px; margin-bottom: 16px; }
+  .muted { color: #626f86; font-size: 12px; }
+  .badge { display: inline-block; padding: 0 6px; border-radius: 3px; background: #dfe1e6; font-size: 11px; text-transform: uppercase; }
+  .byline { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
+  iframe { border: 0; width: 100%; background: transparent; }
+  iframe.byline-item { width: 360px; height: 40px; }
+  iframe.macro { height: 560px; border: 1px solid #dfe1e6; border-radius: 6px; resize: vertical; }
+  iframe.full { height: 80vh; }
+  ul.pages li, ul.scopes li { margin: 4px 0; }
+  textarea, input[type=text] { width: 100%; box-sizing: border-box; font: inherit; }
+  textarea { min-height: 160px; }
+  button { font: inherit; padding: 4px 12px; border-radius: 3px; border: 1px solid #8590a2; background: #fff; cursor: pointer; }
+  button.primary { background: #0c66e4; border-color: #0c66e4; color: #fff; }
+  .comment { border-top: 1px solid #dfe1e6; padding: 8px 0; }
+  code { background: #f1f2f4; padding: 0 4px; border-radius: 3px; }
+`;
+
+export function currentUser(ctx: RuntimeContext, req: IncomingMessage): string {
+  const fromCookie = parseCookies(req.headers.cookie)[USER_COOKIE];
+  return ctx.isUser(fromCookie) ? fromCookie : DEFAULT_USER;
+}
+
+function displayName(ctx: RuntimeContext, accountId: string): string {
+  return ctx.site.getUser(accountId)?.displayName ?? accountId;
+}
+
+function moduleKeyOf(ctx: RuntimeContext, type: string): string {
+  const module = ctx.manifest.uiModules.find((m) => m.type === type);
+  if (!module) throw new HttpError(404, 'NOT_FOUND', `The app has no ${type} module.`);
+  return module.key;
+}
+
+function uiSrc(params: Record<string, string>): string {
+  return `/local/ui/?${new URLSearchParams(params).toString()}`;
+}
+
+export function layout(
+  ctx: RuntimeContext,
+  title: string,
+  body: string,
+  options: { user?: string; returnPath?: string; showUserSwitcher?: boolean } = {},
+): string {
+  const switcher =
+    options.showUserSwitcher === false || !options.user
+      ? ''
+      : `<form method="post" action="/local/switch-user" class="switcher">
+          <input type="hidden" name="return" value="${escapeHtml(options.returnPath ?? '/')}">
+          <label>Logged in as
+            <select name="accountId" onchange="this.form.submit()">
+              ${ctx.site.users
+                .map((u) => `<option value="${escapeHtml(u.accountId)}"${u.accountId === options.user ? ' selected' : ''}>${escapeHtml(u.displayName)}</option>`)
+                .join('')}
+            </select>
+          </label>
+          <noscript><button type="submit">Switch</button></noscript>
+        </form>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Local Confluence</title><style>${STYLE}</style></head>
+<body><header><a class="brand" href="/">Local Confluence</a>
+<nav>${ctx.site.spaces.map((s) => `<a href="/wiki/spaces/${encodeURIComponent(s.key)}/apps/approvals">${escapeHtml(s.key)} approvals</a>`).join('')}
+<a href="/wiki/admin/approvalflow">ApprovalFlow admin</a></nav>${switcher}</header>
+<main>${body}</main></body></html>`;
+}
+
+const ALLOWED_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'strong', 'em', 'b', 'i', 'u', 'code', 'pre', 'br', 'hr', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a']);
+
+/**
+ * Storage-format XHTML → safe HTML: whitelisted tags without attributes (links keep an http(s) or
+ * relative href), everything else shown as text. Edits come from any local user, so no markup of
+ * theirs may run in the site's origin (it is the Custom UI's origin too).
+ */
+export function renderStorage(xhtml: string): string {
+  return xhtml
+    .split(/(<[^<>]*>)/)
+    .map((piece) => {
+      const tag = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)\/?>$/.exec(piece);
+      if (tag && ALLOWED_TAGS.has(tag[2].toLowerCase())) {
+        const name = tag[2].toLowerCase();
+        if (tag[1]) return `</${name}>`;
+        if (name === 'a') {
+          const href = /\shref="([^"]*)"/.exec(tag[3])?.[1] ?? '';
+          return /^(https?:\/\/|\/)/i.test(href) ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer">` : '<a>';
+        }
+        return `<${name}>`;
+      }
+      if (piece.startsWith('<') && piece.endsWith('>')) return '';
+      return piece.replace(/&(?!(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    })
+    .join('');
+}
+
+/** GET / */
+export function renderHome(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): void {
+  const user = currentUser(ctx, req);
+  const subject = ctx.site.subjectOfUser(user);
+  const spaces = ctx.site.spaces
+    .filter((space) => ctx.site.canViewSpaceAs(subject, space.id))
+    .map((space) => {
+      const pages = ctx.site
+        .listSpacePages(space.id)
+        .filter((page) => ctx.site.canView(user, page.id))
+        .map((page) => {
+          const view = ctx.site.getPageForRender(page.id);
+          if (!view) return '';
+          const badges = [view.status !== 'current' ? `<span class="badge">${escapeHtml(view.status)}</span>` : '', view.restricted.read.length > 0 ? '<span class="badge">restricted</span>' : ''].join(' ');
+          return `<li><a href="/wiki/spaces/${encodeURIComponent(space.key)}/pages/${encodeURIComponent(page.id)}">${escapeHtml(view.title)}</a> <span class="muted">#${escapeHtml(page.id)} · v${view.version}</span> ${badges}</li>`;
+        })
+        .join('');
+      return `<section class="card"><h2>${escapeHtml(space.name)} <span class="muted">${escapeHtml(space.key)} · space ${escapeHtml(space.id)}</span></h2>
+        <p><a href="/wiki/spaces/${encodeURIComponent(space.key)}/apps/approvals">Approvals (space page)</a></p>
+        <ul class="pages">${pages || '<li class="muted">No pages you can see.</li>'}</ul></section>`;
+    })
+    .join('');
+  sendHtml(
+    res,
+    200,
+    layout(
+      ctx,
+      'Home',
+      `<h1>Spaces</h1>${spaces || '<p class="muted">You cannot see any space.</p>'}
+      <section class="card"><h2>ApprovalFlow</h2>
+        <p><a href="/wiki/admin/approvalflow">Global settings: audit trail</a></p>
+        <p class="muted">REST API base URLs:</p><ul>${ctx.info.apiBaseUrls.map((u) => `<li><code>${escapeHtml(u)}</code></li>`).join('')}</ul>
+      </section>`,
+      { user, returnPath: '/' },
+    ),
+  );
+}
+
+function notAllowed(ctx: RuntimeContext, res: ServerResponse, user: string, returnPath: string, status: number, message: string): void {
+  sendHtml(res, status, layout(ctx, 'Not available', `<div class="card"><h1>${escapeHtml(message)}</h1><p><a href="/">Back to the site home</a></p></div>`, { user, returnPath }));
+}
+
+/** GET /wiki/spaces/<KEY>/pages/<id>[/<slug>] */
+export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, spaceKey: string, pageId: string, path: string): void {
+  const user = currentUser(ctx, req);
+  const page = ctx.site.getPageForRender(pageId);
+  if (!page || page.spaceKey !== spaceKey) return notAllowed(ctx, res, user, path, 404, 'Page not found.');
+  if (!ctx.site.canView(user, pageId)) return notAllowed(ctx, res, user, path, 403, `${displayName(ctx, user)} is not allowed to view this page.`);
+  const context = { pageId: page.id, spaceId: page.spaceId, spaceKey: page.spaceKey };
+  const macro = uiSrc({ moduleKey: moduleKeyOf(ctx, 'macro'), ...context, localId: `macro-${page.id}` });
+  const byline = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:contentBylineItem'), ...context, localId: `byline-${page.id}` });
+  const comments = page.comments
+    .map((c) => `<div class="comment"><strong>${escapeHtml(displayName(ctx, c.authorId))}</strong> <span class="muted">${escapeHtml(c.createdAt)}</span>${c.parentCommentId ? ' <span class="muted">(reply)</span>' : ''}<div>${renderStorage(c.body)}</div></div>`)
+    .join('');
+  const canEdit = ctx.site.canEdit(user, pageId);
+  const editForm = canEdit
+    ? `<details class="card"><summary>Edit page</summary>
+        <form method="post" action="/local/pages/${encodeURIComponent(page.id)}/edit">
+          <input type="hidden" name="accountId" value="${escapeHtml(user)}">
+          <p><label>Title<br><input type="text" name="title" value="${escapeHtml(page.title)}"></label></p>
+          <p><label>Body (storage format)<br><textarea name="body">${escapeHtml(page.bodyStorage)}</textarea></label></p>
+          <p><label>Version message<br><input type="text" name="message" value=""></label></p>
+          <button type="submit" class="primary">Publish as ${escapeHtml(displayName(ctx, user))}</button>
+        </form></details>`
+    : `<p class="muted">${escapeHtml(displayName(ctx, user))} cannot edit this page.</p>`;
+  sendHtml(
+    res,
+    200,
+    layout(
+      ctx,
+      page.title,
+      `<p class="muted"><a href="/">${escapeHtml(page.spaceName)}</a> › page ${escapeHtml(page.id)}${page.status !== 'current' ? ` <span class="badge">${escapeHtml(page.status)}</span>` : ''}</p>
+      <article class="card">
+        <h1>${escapeHtml(page.title)}</h1>
+        <div class="byline"><span class="muted">v${page.version} by ${escapeHtml(displayName(ctx, page.versionAuthorId))} · ${escapeHtml(page.versionCreatedAt)}</span>
+          <iframe class="byline-item" title="Approval" src="${escapeHtml(byline)}"></iframe></div>
+        <div class="page-body">${renderStorage(page.bodyStorage)}</div>
+        <iframe class="macro" title="ApprovalFlow" src="${escapeHtml(macro)}"></iframe>
+      </article>
+      ${editForm}
+      <section class="card"><h2>Comments</h2>${comments || '<p class="muted">No comments yet.</p>'}</section>`,
+      { user, returnPath: path },
+    ),
+  );
+}
+
+/** GET /wiki/spaces/<KEY>/apps/approvals */
+export function renderSpacePage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, spaceKey: string, path: string): void {
+  const user = currentUser(ctx, req);
+  const space = ctx.site.spaces.find((s) => s.key === spaceKey);
+  if (!space) return notAllowed(ctx, res, user, path, 404, 'Space not found.');
+  if (!ctx.site.canViewSpaceAs(ctx.site.subjectOfUser(user), space.id)) return notAllowed(ctx, res, user, path, 403, `${displayName(ctx, user)} cannot view this space.`);
+  const src = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:spacePage'), spaceId: space.id, spaceKey: space.key, localId: `space-${space.id}` });
+  sendHtml(
+    res,
+    200,
+    layout(ctx, `${space.name} approvals`, `<p class="muted"><a href="/">${escapeHtml(space.name)}</a> › Approvals</p><iframe class="full" title="Approvals" src="${escapeHtml(src)}"></iframe>`, {
+      user,
+      returnPath: path,
+    }),
+  );
+}
+
+/** GET /wiki/admin/approvalflow (Confluence shows global settings pages to anyone who has the link; the app checks). */
+export function renderAdminPage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const user = currentUser(ctx, req);
+  const src = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:globalSettings'), localId: 'admin' });
+  sendHtml(res, 200, layout(ctx, 'ApprovalFlow settings', `<p class="muted">Confluence administration › ApprovalFlow</p><iframe class="full" title="ApprovalFlow admin" src="${escapeHtml(src)}"></iframe>`, { user, returnPath: path }));
+}
+
+/** POST /local/switch-user (form): sets the af_user cookie and goes back. */
+export async function handleSwitchUser(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const form = parseFormOrJson(req, await readBody(req, 16 * 1024));
+  const accountId = typeof form.accountId === 'string' ? form.accountId : undefined;
+  if (!ctx.isUser(accountId)) throw new HttpError(400, 'UNKNOWN_USER', 'Pick a user of the local site.');
+  const back = typeof form.return === 'string' && /^\/(?!\/)/.test(form.return) ? form.return : '/';
+  redirect(res, 303, back, { 'set-cookie': `${USER_COOKIE}=${encodeURIComponent(accountId)}; Path=/; SameSite=Lax` });
+}
+
+export const SITE_AVATAR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48"><rect width="48" height="48" rx="8" fill="#0c66e4"/><text x="24" y="31" font-size="20" text-anchor="middle" fill="#fff" font-family="sans-serif">AF</text></svg>';

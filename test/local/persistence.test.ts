@@ -1,0 +1,27 @@
+/** Without --memory, app data survives a restart and start-up seeding does not run twice. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_SCOPES, api, devToken, startTestRuntime, tempDir } from './helpers';
+
+it('keeps approvals across restarts in <dataDir>/approvalflow.sqlite and seeds workflows once', async () => {
+  const dir = tempDir();
+  try {
+    const first = await startTestRuntime({ memory: false, dataDir: dir.path });
+    const submitted = await api(first, 'POST', '/pages/submit', devToken(first, ALL_SCOPES), { pageId: '2004' });
+    expect(submitted.status).toBeLessThan(300);
+    await first.close();
+    expect(existsSync(join(dir.path, 'approvalflow.sqlite'))).toBe(true);
+
+    const second = await startTestRuntime({ memory: false, dataDir: dir.path });
+    try {
+      const status = await api(second, 'GET', '/pages/status?pageId=2004', devToken(second, ALL_SCOPES));
+      expect(status.body).toMatchObject({ success: true, state: 'in_approval' });
+      const created = await second.app.engine.audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'workflow.created' }, { limit: 50 });
+      expect(created.items.map((r) => r.workflowId).sort()).toEqual(['wf-docs-legal', 'wf-docs-quick', 'wf-eng-review']);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    dir.remove();
+  }
+});
