@@ -1,0 +1,86 @@
+/** CSV (RFC 4180) and NDJSON renderings of audit records for admins (SPEC §5 export). */
+import type { AuditRecord } from '../domain/model';
+
+export const CSV_COLUMNS = [
+  'seq',
+  'id',
+  'time',
+  'actor',
+  'actorName',
+  'action',
+  'spaceId',
+  'spaceName',
+  'pageId',
+  'pageName',
+  'pageVersion',
+  'workflowId',
+  'changeSetId',
+  'approvalId',
+  'source',
+  'clientId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
+
+const PLAIN_ID = /^[A-Za-z0-9._:-]+$/;
+
+/**
+ * One CSV field. Quotes when RFC 4180 requires it (comma, quote, CR, LF) or when the edges are blank.
+ * A cell that a spreadsheet would run as a formula (leading = + - @ TAB CR) gets a leading apostrophe
+ * (OWASP CSV injection), except plain ids such as "-abc" that cannot hold a formula.
+ */
+export function csvField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !PLAIN_ID.test(text)) text = `'${text}`;
+  if (/[",\r\n]/.test(text) || /^\s|\s$/.test(text)) return `"${text.replace(/"/g, '""')}"`;
+  return text;
+}
+
+export function toCsv(records: AuditRecord[], names?: Map<string, string>): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of records) {
+    const cells: Record<(typeof CSV_COLUMNS)[number], string | number | undefined> = {
+      seq: r.seq,
+      id: r.id,
+      time: new Date(r.at).toISOString(),
+      actor: r.actor,
+      actorName: names?.get(r.actor) ?? r.actor,
+      action: r.action,
+      spaceId: r.spaceId,
+      spaceName: names?.get(r.spaceId),
+      pageId: r.pageId,
+      pageName: r.pageId === undefined ? undefined : names?.get(r.pageId),
+      pageVersion: r.pageVersion,
+      workflowId: r.workflowId,
+      changeSetId: r.changeSetId,
+      approvalId: r.approvalId,
+      source: r.source,
+      clientId: r.clientId,
+      details: JSON.stringify(r.details),
+      prevHash: r.prevHash,
+      hash: r.hash,
+    };
+    lines.push(CSV_COLUMNS.map((c) => csvField(cells[c])).join(','));
+  }
+  return lines.map((line) => `${line}\r\n`).join('');
+}
+
+/**
+ * One stored record per line, unchanged, so an offline verifier can recompute every hash. Readable
+ * names go in a separate `display` member (present only when names are given) that verifiers drop.
+ */
+export function toNdjson(records: AuditRecord[], names?: Map<string, string>): string {
+  return records
+    .map((r) => {
+      if (!names) return `${JSON.stringify(r)}\n`;
+      const display: Record<string, string> = { actor: names.get(r.actor) ?? r.actor, time: new Date(r.at).toISOString() };
+      const space = names.get(r.spaceId);
+      if (space !== undefined) display.space = space;
+      const page = r.pageId === undefined ? undefined : names.get(r.pageId);
+      if (page !== undefined) display.page = page;
+      return `${JSON.stringify({ ...r, display })}\n`;
+    })
+    .join('');
+}

@@ -1,0 +1,132 @@
+/** zod schemas for everything the audit trail reads back from storage or accepts from the engine. */
+import { z } from 'zod';
+import type { AuditAction, AuditFilter, AuditRecord } from '../domain/model';
+
+export const AUDIT_ACTIONS = [
+  'workflow.created',
+  'workflow.updated',
+  'workflow.deleted',
+  'workflow.enabled',
+  'workflow.disabled',
+  'workflow.imported',
+  'approval.submitted',
+  'approval.approved',
+  'approval.rejected',
+  'approval.step_completed',
+  'approval.cancelled',
+  'approval.reset',
+  'changeset.created',
+  'changeset.updated',
+  'changeset.archived',
+  'changeset.submitted',
+  'assignment.changed',
+  'access.denied',
+  'audit.purged',
+] as const;
+
+// Compile-time guard: the runtime list and the AuditAction union must stay identical.
+type ListedAction = (typeof AUDIT_ACTIONS)[number];
+const _everyActionListed: [AuditAction] extends [ListedAction] ? true : never = true;
+const _onlyKnownActions: [ListedAction] extends [AuditAction] ? true : never = true;
+void _everyActionListed;
+void _onlyKnownActions;
+
+const id = z.string().min(1).max(256);
+const hash = z.string().regex(/^[0-9a-f]{64}$/);
+const seq = z.number().int().min(1);
+const time = z.number().int().min(0);
+
+export const actionSchema = z.enum(AUDIT_ACTIONS);
+export const sourceSchema = z.enum(['ui', 'api']);
+
+/** What the engine hands to prepareAppend. */
+export const auditEntrySchema = z
+  .object({
+    actor: id,
+    action: actionSchema,
+    spaceId: id,
+    pageId: id.optional(),
+    pageVersion: z.number().int().min(1).optional(),
+    workflowId: id.optional(),
+    changeSetId: id.optional(),
+    approvalId: id.optional(),
+    source: sourceSchema,
+    clientId: id.optional(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .strict()
+  .refine((e) => e.source === 'api' || e.clientId === undefined, {
+    message: 'clientId is recorded for API calls only',
+    path: ['clientId'],
+  });
+
+/** Stored record. Strict: an injected extra field is tampering, not something to strip silently. */
+export const auditRecordSchema = z
+  .object({
+    id,
+    seq,
+    at: time,
+    actor: id,
+    action: actionSchema,
+    spaceId: id,
+    pageId: id.optional(),
+    pageVersion: z.number().int().min(1).optional(),
+    workflowId: id.optional(),
+    changeSetId: id.optional(),
+    approvalId: id.optional(),
+    source: sourceSchema,
+    clientId: id.optional(),
+    details: z.record(z.string(), z.unknown()),
+    prevHash: hash,
+    hash,
+  })
+  .strict();
+
+export const headSchema = z.object({ seq, hash, at: time }).strict();
+export type ChainHead = z.infer<typeof headSchema>;
+
+export const checkpointSchema = z.object({ firstSeq: seq, prevHash: hash }).strict();
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/** Index value: the record's filterable fields, so multi-dimension filters drop candidates before fetching records. */
+export const indexEntrySchema = z.object({
+  seq,
+  at: time,
+  actor: id,
+  action: actionSchema,
+  spaceId: id,
+  source: sourceSchema,
+  pageId: id.optional(),
+  changeSetId: id.optional(),
+  clientId: id.optional(),
+});
+export type IndexEntry = z.infer<typeof indexEntrySchema>;
+
+export const auditFilterSchema = z
+  .object({
+    from: time.optional(),
+    to: time.optional(),
+    spaceId: id.optional(),
+    pageId: id.optional(),
+    changeSetId: id.optional(),
+    actor: id.optional(),
+    action: actionSchema.optional(),
+    source: sourceSchema.optional(),
+    clientId: id.optional(),
+  })
+  .strict();
+
+/** Details of an `audit.purged` record: they pin the checkpoint, so a forged checkpoint is detected. */
+export const purgeDetailsSchema = z.object({
+  before: time,
+  firstKeptSeq: seq,
+  anchorHash: hash,
+  records: z.number().int().min(0),
+});
+export type PurgeDetails = z.infer<typeof purgeDetailsSchema>;
+
+// The schemas must produce exactly the domain types.
+const _recordMatchesModel: z.infer<typeof auditRecordSchema> extends AuditRecord ? true : never = true;
+const _filterMatchesModel: z.infer<typeof auditFilterSchema> extends AuditFilter ? true : never = true;
+void _recordMatchesModel;
+void _filterMatchesModel;

@@ -1,0 +1,226 @@
+/** Export (CSV / NDJSON with readable names) and retention purge that keeps the chain verifiable. */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { CSV_COLUMNS, csvField } from '../../src/core/audit/export-format';
+import { recordHash } from '../../src/core/audit/hash';
+import type { AuditEntry } from '../../src/core/audit';
+import type { AuditRecord } from '../../src/core/domain/model';
+import type { KeyValueStore } from '../../src/core/ports/store';
+import { bruteForce, listAll, randomEntry, rawRecords, rng, setup } from './support';
+
+/** Minimal RFC 4180 reader, enough to read back what the exporter wrote. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
+  return rows;
+}
+
+const tricky: AuditEntry = {
+  actor: 'acc-alice',
+  action: 'changeset.created',
+  spaceId: '1001',
+  changeSetId: 'cs-9',
+  source: 'api',
+  clientId: 'client-1',
+  details: { title: 'Q3, "final"\r\nrelease', summary: '=HYPERLINK("http://evil")' },
+};
+
+describe('export', () => {
+  async function trailWith(entries: AuditEntry[]) {
+    const env = setup();
+    for (const e of entries) {
+      env.clock.t += 60_000;
+      await env.store.transact(await env.trail.prepareAppend([e]));
+    }
+    return env;
+  }
+
+  it('writes CSV with a header, RFC 4180 quoting, ISO times and readable names', async () => {
+    const { trail, store } = await trailWith([tricky, { ...tricky, actor: 'acc-unknown', source: 'ui', clientId: undefined, pageId: '2001', details: {} }]);
+    const names = new Map([
+      ['acc-alice', 'Alice Admin, "the boss"'],
+      ['1001', 'Engineering'],
+      ['2001', '=Page name'],
+    ]);
+    const rows = parseCsv(await trail.export({}, 'csv', names));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(3);
+    const [newest, oldest] = rows.slice(1).map((cells) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, cells[i]])));
+    const [r1, r2] = await rawRecords(store);
+    expect(oldest).toMatchObject({
+      seq: '1',
+      id: r1.id,
+      time: new Date(r1.at).toISOString(),
+      actor: 'acc-alice',
+      actorName: 'Alice Admin, "the boss"',
+      action: 'changeset.created',
+      spaceName: 'Engineering',
+      pageId: '',
+      source: 'api',
+      clientId: 'client-1',
+      prevHash: r1.prevHash,
+      hash: r1.hash,
+    });
+    expect(JSON.parse(oldest.details)).toEqual(tricky.details);
+    expect(newest).toMatchObject({ seq: '2', actorName: 'acc-unknown', pageName: "'=Page name", clientId: '', hash: r2.hash });
+  });
+
+  it('neutralises spreadsheet formulas but leaves plain ids alone', () => {
+    expect(csvField('=1+2')).toBe("'=1+2");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('-abc_1')).toBe('-abc_1');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField(' padded')).toBe('" padded"');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField(12)).toBe('12');
+  });
+
+  it('writes NDJSON: one stored record per line, hashes recomputable, names apart under display', async () => {
+    const { trail, store } = await trailWith([tricky, tricky, { ...tricky, spaceId: '1002' }]);
+    const plain = await trail.export({ spaceId: '1001' }, 'ndjson');
+    const lines = plain.split('\n');
+    expect(lines.pop()).toBe('');
+    const parsed = lines.map((l) => JSON.parse(l) as AuditRecord);
+    expect(parsed).toEqual(bruteForce(await rawRecords(store), { spaceId: '1001' }));
+    for (const r of parsed) expect(recordHash(r)).toBe(r.hash);
+
+    const named = (await trail.export({}, 'ndjson', new Map([['acc-alice', 'Alice']]))).trim().split('\n');
+    const first = JSON.parse(named[0]) as AuditRecord & { display: Record<string, string> };
+    expect(first.display).toEqual({ actor: 'Alice', time: new Date(first.at).toISOString() });
+    const { display: _display, ...record } = first;
+    expect(recordHash(record)).toBe(record.hash);
+  });
+
+  it('exports every matching record beyond one list page', async () => {
+    const env = setup();
+    const random = rng(11);
+    for (let i = 0; i < 75; i += 3) await env.store.transact(await env.trail.prepareAppend([0, 1, 2].map(() => randomEntry(random))));
+    const lines = (await env.trail.export({ source: 'api' }, 'ndjson')).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as AuditRecord).seq)).toEqual(bruteForce(await rawRecords(env.store), { source: 'api' }).map((r) => r.seq));
+  });
+});
+
+describe('purge', () => {
+  async function dayChain(days: number) {
+    const store = new MemoryStore();
+    const env = setup(store);
+    const random = rng(9);
+    const start = env.clock.t;
+    for (let d = 0; d < days; d++) {
+      env.clock.t = start + d * 86_400_000;
+      await store.transact(await env.trail.prepareAppend([randomEntry(random), randomEntry(random)]));
+    }
+    return { ...env, start };
+  }
+
+  const indexKeys = async (store: KeyValueStore) => {
+    const keys: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.query({ prefix: 'audit:ix:', limit: 100, cursor });
+      keys.push(...page.items.map((i) => i.key));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return keys;
+  };
+
+  it('removes exactly the records older than the cut-off and their index entries, records itself, and still verifies', async () => {
+    const { store, trail, clock, start } = await dayChain(30);
+    const before = await rawRecords(store);
+    clock.t = start + 40 * 86_400_000;
+    const cutoff = start + 10 * 86_400_000;
+
+    expect(await trail.purge(cutoff, 'acc-alice')).toEqual({ removed: 20 });
+
+    const after = await rawRecords(store);
+    expect(after.map((r) => r.seq)).toEqual([...before.filter((r) => r.at >= cutoff).map((r) => r.seq), 61]);
+    const purgeRecord = after[after.length - 1];
+    expect(purgeRecord).toMatchObject({
+      action: 'audit.purged',
+      actor: 'acc-alice',
+      details: { before: cutoff, firstKeptSeq: 21, anchorHash: before[19].hash, records: 20 },
+    });
+    expect((await indexKeys(store)).every((k) => Number(k.slice(-12)) >= 21)).toBe(true);
+    expect(await trail.verify()).toEqual({ ok: true, checked: 41, headHash: purgeRecord.hash });
+    const { records } = await listAll(trail, { actor: 'acc-alice' }, 7);
+    expect(records.map((r) => r.seq)).toEqual(bruteForce(after, { actor: 'acc-alice' }).map((r) => r.seq));
+
+    // The chain keeps growing and verifying after the purge, and a second purge moves the anchor again.
+    await store.transact(await trail.prepareAppend([randomEntry(rng(1))]));
+    expect(await trail.purge(start + 20 * 86_400_000, 'acc-alice')).toEqual({ removed: 20 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 23 });
+  });
+
+  it('with nothing old enough still records the purge and verifies', async () => {
+    const { trail, start } = await dayChain(3);
+    expect(await trail.purge(start - 1, 'acc-alice')).toEqual({ removed: 0 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 7 });
+    expect((await trail.list({ action: 'audit.purged' }, {})).items[0].details).toMatchObject({ firstKeptSeq: 1, records: 0 });
+  });
+
+  it('can remove every record; the purge record then starts the chain', async () => {
+    const { store, trail, clock, start } = await dayChain(5);
+    clock.t = start + 10 * 86_400_000;
+    expect(await trail.purge(clock.t + 1, 'acc-alice')).toEqual({ removed: 10 });
+    expect((await rawRecords(store)).map((r) => r.seq)).toEqual([11]);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 1 });
+  });
+
+  it('an interrupted (capped) deletion leaves leftovers that lists ignore, verify skips, and the next purge removes', async () => {
+    const { store, trail, clock, start } = await dayChain(10);
+    clock.t = start + 20 * 86_400_000;
+    expect(await trail.purge(start + 5 * 86_400_000, 'acc-alice', { maxDeletes: 4 })).toEqual({ removed: 4 });
+    expect((await rawRecords(store)).length).toBe(20 - 4 + 1);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 11 });
+    expect((await listAll(trail, {}, 100)).records.map((r) => r.seq)).toEqual(Array.from({ length: 11 }, (_, i) => 21 - i));
+    expect((await listAll(trail, { spaceId: '1001', to: start + 5 * 86_400_000 - 1 }, 100)).records).toEqual([]);
+
+    expect(await trail.purge(start, 'acc-alice')).toEqual({ removed: 6 });
+    expect((await rawRecords(store))[0].seq).toBe(11);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 12 });
+  });
+
+  it('detects a forged checkpoint or a deleted one', async () => {
+    const { store, trail } = await dayChain(10);
+    // An attacker deletes the oldest records and writes a checkpoint without a purge record.
+    const records = await rawRecords(store);
+    await store.transact([
+      ...[1, 2, 3, 4].map((seq) => ({ op: 'delete' as const, key: `audit:rec:${String(seq).padStart(12, '0')}` })),
+      { op: 'put', key: 'audit:checkpoint', value: { firstSeq: 5, prevHash: records[3].hash } },
+    ]);
+    expect(await trail.verify()).toMatchObject({ ok: false, firstBadSeq: 5 });
+
+    const legit = await dayChain(10);
+    legit.clock.t = legit.start + 20 * 86_400_000;
+    await legit.trail.purge(legit.start + 5 * 86_400_000, 'acc-alice');
+    await legit.store.transact([{ op: 'delete', key: 'audit:checkpoint' }]);
+    expect(await legit.trail.verify()).toMatchObject({ ok: false, firstBadSeq: 1 });
+  });
+
+  it('rejects an invalid cut-off', async () => {
+    await expect(setup().trail.purge(-5, 'acc-alice')).rejects.toMatchObject({ code: 'INVALID_PURGE_TIME' });
+  });
+});

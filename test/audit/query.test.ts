@@ -1,0 +1,253 @@
+/** list(): every SPEC §5 filter returns exactly the matching records, paged without skips or repeats, at bounded cost. */
+import fc from 'fast-check';
+import { CountingStore } from '../../src/adapters/store/counting-store';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { AuditTrail } from '../../src/core/audit';
+import { blocksDesc } from '../../src/core/audit/scan';
+import type { AuditFilter, AuditRecord } from '../../src/core/domain/model';
+import {
+  ACTIONS,
+  ACTORS,
+  CHANGE_SETS,
+  CLIENTS,
+  CountingIds,
+  ManualClock,
+  PAGES,
+  SPACES,
+  appendAll,
+  bruteForce,
+  listAll,
+  randomEntry,
+  rawRecords,
+  rng,
+  seedMany,
+  setup,
+} from './support';
+
+describe('list against a brute-force model', () => {
+  let trail: AuditTrail;
+  let records: AuditRecord[];
+  let times: number[];
+
+  beforeAll(async () => {
+    const env = setup();
+    trail = env.trail;
+    const random = rng(42);
+    await appendAll(trail, env.store, env.clock, Array.from({ length: 320 }, () => randomEntry(random)), random);
+    records = await rawRecords(env.store);
+    times = records.map((r) => r.at);
+  });
+
+  const single: [string, AuditFilter[]][] = [
+    ['none', [{}]],
+    ['spaceId', SPACES.map((spaceId) => ({ spaceId }))],
+    ['pageId', [...PAGES, 'absent-page'].map((pageId) => ({ pageId }))],
+    ['changeSetId', CHANGE_SETS.map((changeSetId) => ({ changeSetId }))],
+    ['actor', ACTORS.map((actor) => ({ actor }))],
+    ['action', [...ACTIONS, 'workflow.created' as const].map((action) => ({ action }))],
+    ['source', [{ source: 'ui' }, { source: 'api' }]],
+    ['clientId', CLIENTS.map((clientId) => ({ clientId }))],
+  ];
+
+  it.each(single)('filter by %s returns exactly the matching records across pages', async (_name, filters) => {
+    for (const filter of filters) {
+      for (const limit of [4, 100]) {
+        const { records: got } = await listAll(trail, filter, limit);
+        expect(got.map((r) => r.seq)).toEqual(bruteForce(records, filter).map((r) => r.seq));
+      }
+    }
+  });
+
+  it('combined filters and time ranges (inclusive bounds, equal timestamps, clock skew) match the model', async () => {
+    const t = (i: number) => times[i];
+    const filters: AuditFilter[] = [
+      { from: t(100) },
+      { to: t(200) },
+      { from: t(50), to: t(60) },
+      { from: t(60), to: t(50) },
+      { from: t(0) - 1, to: t(319) + 1 },
+      { from: t(319) + 1 },
+      { to: t(0) - 1 },
+      { spaceId: '1001', from: t(100), to: t(250) },
+      { source: 'ui', to: t(150) },
+      { actor: 'acc-bob', action: 'approval.approved' },
+      { pageId: '2001', source: 'api', clientId: 'client:b' },
+      { changeSetId: 'cs-1', spaceId: '1002', to: t(300) },
+      { actor: 'user with spaces/é', from: t(10), to: t(310) },
+      { action: 'access.denied', source: 'ui', from: t(20) },
+    ];
+    for (const filter of filters) {
+      for (const limit of [5, 50]) {
+        const { records: got } = await listAll(trail, filter, limit);
+        expect({ filter, seqs: got.map((r) => r.seq) }).toEqual({ filter, seqs: bruteForce(records, filter).map((r) => r.seq) });
+      }
+    }
+  });
+
+  it('returns newest first with the default limit of 50 and an opaque cursor', async () => {
+    const page = await trail.list({}, {});
+    expect(page.items.map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 320 - i));
+    expect(page.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    const next = await trail.list({}, { cursor: page.nextCursor });
+    expect(next.items[0].seq).toBe(270);
+  });
+
+  it('rejects bad limits, cursors and filters with stable codes', async () => {
+    await expect(trail.list({}, { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_LIMIT', kind: 'invalid' });
+    await expect(trail.list({}, { limit: 101 })).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
+    await expect(trail.list({}, { limit: 2.5 })).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
+    await expect(trail.list({}, { cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(trail.list({}, { cursor: Buffer.from('{"b":-4}').toString('base64url') })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(trail.list({ action: 'bogus' } as unknown as AuditFilter, {})).rejects.toMatchObject({ code: 'INVALID_FILTER' });
+    await expect(trail.list({ from: -1 }, {})).rejects.toMatchObject({ code: 'INVALID_FILTER' });
+  });
+});
+
+describe('list on an empty trail', () => {
+  it('returns no items and no cursor', async () => {
+    expect(await setup().trail.list({ spaceId: '1001' }, {})).toEqual({ items: [] });
+  });
+});
+
+describe('seq blocks', () => {
+  it('cover exactly [0, hi] rounded to the 100-block of hi, newest first, without overlap', () => {
+    for (const hi of [0, 7, 99, 100, 12_345, 1_000_000, 987_654_321]) {
+      const blocks = [...blocksDesc(0, hi)];
+      expect(blocks[0].min).toBeLessThanOrEqual(hi);
+      expect(blocks[0].max).toBeGreaterThanOrEqual(hi);
+      for (let i = 1; i < blocks.length; i++) expect(blocks[i].max).toBe(blocks[i - 1].min - 1);
+      expect(blocks[blocks.length - 1].min).toBe(0);
+      for (const b of blocks) expect(b.digits.length + Math.log10(b.max - b.min + 1)).toBe(12);
+    }
+  });
+
+  it('stop at the first block entirely below lo', () => {
+    const blocks = [...blocksDesc(12_000, 12_345)];
+    expect(blocks.map((b) => b.digits)).toEqual(['0000000123', '0000000122', '0000000121', '0000000120']);
+  });
+});
+
+describe('query cost', () => {
+  async function costOf(size: number, filter: AuditFilter, atFraction?: number): Promise<{ query: number; getMany: number; get: number; items: number }> {
+    const counting = new CountingStore(new MemoryStore());
+    const clock = new ManualClock();
+    const trail = new AuditTrail({ store: counting, clock, ids: new CountingIds() });
+    await seedMany(trail, counting, clock, size, rng(size));
+    const records = await rawRecords(counting);
+    const f = atFraction === undefined ? filter : { ...filter, to: records[Math.floor(records.length * atFraction)].at };
+    counting.reset();
+    const page = await trail.list(f, { limit: 50 });
+    expect(page.items.map((r) => r.seq)).toEqual(bruteForce(records, f).slice(0, 50).map((r) => r.seq));
+    return { ...counting.counts, items: page.items.length };
+  }
+
+  it('stays flat from 200 to 2,000 records for time-bounded pages (dense index or none)', async () => {
+    for (const [filter, fraction] of [
+      [{ source: 'ui' }, 0.1],
+      [{ spaceId: '1001' }, 0.3],
+      [{ action: 'approval.approved' }, 0.6],
+      [{}, 0.5],
+    ] as [AuditFilter, number | undefined][]) {
+      const small = await costOf(200, filter, fraction);
+      const large = await costOf(2000, filter, fraction);
+      // Growth is logarithmic (one more 25-ary search round, a few more seq blocks), never linear:
+      // paging down from the newest entry would cost up to 10 queries here at 2,000 records.
+      expect(large.query).toBeLessThanOrEqual(small.query + 4);
+      expect(large.getMany).toBeLessThanOrEqual(small.getMany + 2);
+      expect(large.query).toBeLessThanOrEqual(6);
+      expect(large.getMany).toBeLessThanOrEqual(12);
+      expect(large.get).toBe(0);
+    }
+  });
+
+  it('an unfiltered page reads no index at all: one head read + ⌈limit/25⌉ getMany', async () => {
+    const cost = await costOf(600, {});
+    expect(cost).toMatchObject({ query: 0, getMany: 1 + 2, items: 50 });
+  });
+
+  it('a page of a rare value costs one query and its record reads', async () => {
+    const counting = new CountingStore(new MemoryStore());
+    const clock = new ManualClock();
+    const trail = new AuditTrail({ store: counting, clock, ids: new CountingIds() });
+    await seedMany(trail, counting, clock, 900, rng(3));
+    await counting.transact(await trail.prepareAppend([{ actor: 'acc-rare', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} }]));
+    counting.reset();
+    const page = await trail.list({ actor: 'acc-rare' }, {});
+    expect(page.items).toHaveLength(1);
+    expect(counting.counts).toMatchObject({ query: 1, getMany: 2 });
+  });
+
+  it('bounds the scan per page when post-filters reject most candidates, and paging still returns everything', async () => {
+    const { store, clock } = setup();
+    const trail = new AuditTrail({ store, clock, ids: new CountingIds(), maxScanQueriesPerPage: 2 });
+    const random = rng(5);
+    await seedMany(trail, store, clock, 600, random);
+    const records = await rawRecords(store);
+    // Driven by the space index (half of all records); action and source reject most candidates.
+    const filter: AuditFilter = { spaceId: '1001', action: 'access.denied', source: 'api' };
+    const counting = new CountingStore(store);
+    const bounded = new AuditTrail({ store: counting, clock, ids: new CountingIds(), maxScanQueriesPerPage: 2 });
+    const first = await bounded.list(filter, { limit: 100 });
+    expect(counting.counts.query).toBe(2);
+    expect(first.items.length).toBeLessThan(100);
+    expect(first.nextCursor).toBeDefined();
+    const { records: got, pages } = await listAll(trail, filter, 100);
+    expect(got.map((r) => r.seq)).toEqual(bruteForce(records, filter).map((r) => r.seq));
+    expect(pages).toBeGreaterThan(1);
+  });
+});
+
+describe('property: random appends and filters match the model', () => {
+  const filterArb: fc.Arbitrary<AuditFilter> = fc.record(
+    {
+      spaceId: fc.constantFrom(...SPACES),
+      pageId: fc.constantFrom(...PAGES),
+      changeSetId: fc.constantFrom(...CHANGE_SETS),
+      actor: fc.constantFrom(...ACTORS),
+      action: fc.constantFrom(...ACTIONS),
+      source: fc.constantFrom('ui' as const, 'api' as const),
+      clientId: fc.constantFrom(...CLIENTS),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('holds for interleaved appends and paged lists', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.record({ kind: fc.constant('append' as const), seed: fc.integer(), count: fc.integer({ min: 1, max: 40 }) }),
+            fc.record({
+              kind: fc.constant('list' as const),
+              filter: filterArb,
+              from: fc.option(fc.integer({ min: 0, max: 100 })),
+              to: fc.option(fc.integer({ min: 0, max: 100 })),
+              limit: fc.integer({ min: 1, max: 100 }),
+            }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (commands) => {
+          const { store, clock, trail } = setup();
+          const start = clock.t;
+          for (const command of commands) {
+            if (command.kind === 'append') {
+              const random = rng(command.seed);
+              await appendAll(trail, store, clock, Array.from({ length: command.count }, () => randomEntry(random)), random);
+              continue;
+            }
+            const all = await rawRecords(store);
+            const span = Math.max(1, (all[all.length - 1]?.at ?? start) - start);
+            const filter: AuditFilter = { ...command.filter };
+            // Time bounds as percentages of the chain's time span, so they land among the records.
+            if (command.from !== null) filter.from = start + Math.floor((span * command.from) / 100);
+            if (command.to !== null) filter.to = start + Math.floor((span * command.to) / 100);
+            const { records: got } = await listAll(trail, filter, command.limit);
+            expect(got.map((r) => r.seq)).toEqual(bruteForce(all, filter).map((r) => r.seq));
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
