@@ -87,8 +87,13 @@ const ALLOWED_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol
  * relative href), everything else shown as text. Edits come from any local user, so no markup of
  * theirs may run in the site's origin (it is the Custom UI's origin too).
  */
-export function renderStorage(xhtml: string): string {
-  return xhtml
+export function renderStorage(xhtml: string, nameOf: (accountId: string) => string = (id) => id): string {
+  // User mentions (<ac:link><ri:user ri:account-id="…"/></ac:link>) read as "@Display Name", as in Confluence.
+  const withMentions = xhtml.replace(
+    /<ac:link>\s*<ri:user\s+ri:account-id="([^"<>]*)"\s*\/>\s*(?:<ac:plain-text-link-body>[\s\S]*?<\/ac:plain-text-link-body>\s*)?<\/ac:link>/g,
+    (_m, accountId: string) => `@${nameOf(accountId).replace(/[<>]/g, '')}`,
+  );
+  return withMentions
     .split(/(<[^<>]*>)/)
     .map((piece) => {
       const tag = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)\/?>$/.exec(piece);
@@ -159,7 +164,7 @@ export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: Serve
   const macro = uiSrc({ moduleKey: moduleKeyOf(ctx, 'macro'), ...context, localId: `macro-${page.id}` });
   const byline = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:contentBylineItem'), ...context, localId: `byline-${page.id}` });
   const comments = page.comments
-    .map((c) => `<div class="comment"><strong>${escapeHtml(displayName(ctx, c.authorId))}</strong> <span class="muted">${escapeHtml(c.createdAt)}</span>${c.parentCommentId ? ' <span class="muted">(reply)</span>' : ''}<div>${renderStorage(c.body)}</div></div>`)
+    .map((c) => `<div class="comment"><strong>${escapeHtml(displayName(ctx, c.authorId))}</strong> <span class="muted">${escapeHtml(c.createdAt)}</span>${c.parentCommentId ? ' <span class="muted">(reply)</span>' : ''}<div>${renderStorage(c.body, (id) => displayName(ctx, id))}</div></div>`)
     .join('');
   const canEdit = ctx.site.canEdit(user, pageId);
   const editForm = canEdit
@@ -183,7 +188,7 @@ export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: Serve
         <h1>${escapeHtml(page.title)}</h1>
         <div class="byline"><span class="muted">v${page.version} by ${escapeHtml(displayName(ctx, page.versionAuthorId))} · ${escapeHtml(page.versionCreatedAt)}</span>
           <iframe class="byline-item" title="Approval" src="${escapeHtml(byline)}"></iframe></div>
-        <div class="page-body">${renderStorage(page.bodyStorage)}</div>
+        <div class="page-body">${renderStorage(page.bodyStorage, (id) => displayName(ctx, id))}</div>
         <iframe class="macro" title="ApprovalFlow" src="${escapeHtml(macro)}"></iframe>
       </article>
       ${editForm}

@@ -1,0 +1,81 @@
+/**
+ * What each resolver key returns on success (the envelope's data part). The Custom UI client
+ * (static/src/api.ts) types its calls with this, so the UI and the resolvers cannot drift apart.
+ */
+import type {
+  AuditRecord,
+  ChangeSetView,
+  PageApproval,
+  PageStateView,
+  PreflightResult,
+  SubmitResult,
+  Workflow,
+} from '../../core/domain/model';
+import type { ResolverKey } from './schemas';
+
+export interface ErrorDetail {
+  field?: string;
+  code?: string;
+  reason: string;
+}
+
+export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[] };
+export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
+
+export interface ApiInfo {
+  baseUrls: string[];
+  scopes: { name: string; description: string }[];
+  platformScope: string;
+  enableSteps: string[];
+}
+
+export interface AnalyticsSummary {
+  spaceId: string;
+  /** counts of pending approvals (queue) and of approval outcomes in the window (audit) */
+  counts: { pending: number; submitted: number; approved: number; rejected: number; cancelled: number };
+  /** one entry per UTC day of the window, oldest first */
+  perDay: { day: string; submitted: number; approved: number; rejected: number }[];
+  meanHoursToDecision: number | null;
+  windowDays: number;
+  /** false when the caller may not read the space's audit trail: only the queue counts are filled */
+  auditAvailable: boolean;
+  changeSetsByRollup: Record<string, number>;
+}
+
+export interface ResolverData {
+  'context.me': { accountId: string; moduleKey?: string; pageId?: string; spaceId?: string };
+  'api.info': ApiInfo;
+  'page.status': { status: PageStateView };
+  'page.overview': { status: PageStateView; history: PageApproval[]; changeSets: ChangeSetView[]; workflows: Workflow[] };
+  'page.history': { approvals: PageApproval[] };
+  'page.changeSets': { changeSets: ChangeSetView[] };
+  'page.preflight': { result: PreflightResult };
+  'page.submit': { approval: PageApproval };
+  'approval.decide': { approval: PageApproval };
+  'approval.cancel': { approval: PageApproval };
+  'approval.reset': { pageId: string };
+  'queue.list': { approvals: PageApproval[]; nextCursor?: string };
+  'workflow.list': { workflows: Workflow[] };
+  'workflow.create': { workflow: Workflow };
+  'workflow.update': { workflow: Workflow };
+  'workflow.duplicate': { workflow: Workflow };
+  'workflow.setEnabled': { workflow: Workflow };
+  'workflow.delete': { workflowId: string };
+  'workflow.import': { workflow: Workflow };
+  'assignment.set': { pageId: string; workflowId: string | null };
+  'changeSet.list': { changeSets: ChangeSetView[]; nextCursor?: string };
+  'changeSet.get': { changeSet: ChangeSetView };
+  'changeSet.create': { changeSet: ChangeSetView };
+  'changeSet.update': { changeSet: ChangeSetView };
+  'changeSet.archive': { changeSet: ChangeSetView };
+  'changeSet.preflight': { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
+  'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+  'analytics.summary': AnalyticsSummary;
+  'audit.list': { records: AuditRecord[]; nextCursor?: string };
+  'audit.verify': { ok: boolean; checked: number; firstBadSeq?: number; headHash: string };
+  'audit.export': { format: 'csv' | 'ndjson'; content: string };
+}
+
+// Compile-time check that every schema key has a result type and vice versa.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const contractCoversEveryKey: Exact<keyof ResolverData, ResolverKey> = true;

@@ -1,0 +1,33 @@
+/** Picks the view for the module this build was opened in (one resource serves all four modules). */
+import { view } from '@forge/bridge';
+import { call } from './api';
+import { useAsync } from './hooks';
+import { ErrorBanner, Loading } from './components/ui';
+import { AdminApp } from './views/AdminApp';
+import { Byline } from './views/Byline';
+import { PagePanel } from './views/PagePanel';
+import { SpaceApp } from './views/SpaceApp';
+
+export function App() {
+  // The context tells which module we are; who the user is comes from the server (context.me).
+  const boot = useAsync(async () => {
+    const [context, me] = await Promise.all([view.getContext(), call('context.me', {})]);
+    const spaceKey = (context.extension as { space?: { key?: string } }).space?.key;
+    return { moduleKey: context.moduleKey, accountId: me.accountId, spaceKey };
+  }, []);
+  if (boot.loading) return <Loading />;
+  if (!boot.data) return <ErrorBanner error={boot.error} />;
+  const { moduleKey, accountId, spaceKey } = boot.data;
+  switch (moduleKey) {
+    case 'approvalflow-macro':
+      return <PagePanel accountId={accountId} />;
+    case 'approvalflow-byline':
+      return <Byline accountId={accountId} />;
+    case 'approvalflow-space':
+      return <SpaceApp spaceKey={spaceKey} />;
+    case 'approvalflow-admin':
+      return <AdminApp />;
+    default:
+      return <ErrorBanner error={new Error(`ApprovalFlow does not know the module "${moduleKey}".`)} />;
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * Custom UI resolvers against the real engine, store and local Confluence site, called exactly as
+ * Forge calls them: the @forge/resolver definitions handler with a client context and the
+ * platform's principal.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createEngine, seedWorkflows } from '../../src/core/services';
+import type { Engine } from '../../src/core/services/engine';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { SystemClock } from '../../src/adapters/system/system-clock';
+import { RandomIds } from '../../src/adapters/system/random-ids';
+import { localSeedWorkflows } from '../../src/composition/local';
+import { createLocalSite } from '../../local/site';
+import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers';
+
+// Replies are asserted field by field; a loose type keeps the assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Reply = { success: boolean; code?: string; error?: string; details?: { field?: string; code?: string; reason: string }[]; [k: string]: any };
+
+let engine: Engine;
+let handler: ReturnType<typeof createResolverHandler>;
+
+beforeEach(async () => {
+  const deps = {
+    store: new MemoryStore(),
+    confluence: new RestConfluenceSite(createLocalSite().transport()),
+    clock: new SystemClock(),
+    ids: new RandomIds(),
+  };
+  engine = createEngine(deps);
+  await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+  handler = createResolverHandler(() => engine, { appId: 'app-uuid' });
+});
+
+/** One resolver call; `pageId` (if any) is put in the macro's extension context, as Confluence does. */
+async function invoke(accountId: string | undefined, functionKey: string, payload: object = {}, where: { pageId?: string; spaceId?: string } = {}): Promise<Reply> {
+  const extension = {
+    type: where.pageId ? 'macro' : 'confluence:spacePage',
+    ...(where.pageId ? { content: { id: where.pageId, type: 'page' } } : {}),
+    ...(where.spaceId ? { space: { id: where.spaceId, key: 'ENG' } } : {}),
+  };
+  const context = { extension, moduleKey: 'approvalflow-macro', localId: 'l1', cloudId: 'cloud-1', siteUrl: 'https://example.atlassian.net', environmentId: 'env-1' };
+  return (await handler({ call: { functionKey, payload }, context }, accountId ? { principal: { accountId } } : {})) as Reply;
+}
+
+async function pageState(accountId: string, pageId: string): Promise<string> {
+  const r = await invoke(accountId, 'page.status', { pageId });
+  expect(r.success).toBe(true);
+  return r.status.state;
+}
+
+async function submitAsBob(pageId: string): Promise<string> {
+  const r = await invoke('acc-bob', 'page.submit', {}, { pageId });
+  expect(r).toMatchObject({ success: true, approval: { pageId, status: 'pending', submittedBy: 'acc-bob', source: 'ui' } });
+  return r.approval.id;
+}
+
+describe('identity', () => {
+  it('refuses every call without a platform account and does nothing', async () => {
+    const r = await invoke(undefined, 'page.submit', { pageId: '2001' });
+    expect(r).toEqual({ success: false, code: 'UNAUTHENTICATED', error: expect.any(String) });
+    expect(await pageState('acc-bob', '2001')).toBe('draft');
+  });
+
+  it('rejects an accountId in the payload instead of acting as that user', async () => {
+    const r = await invoke('acc-bob', 'approval.decide', { approvalId: 'x', decision: 'approve', accountId: 'acc-carol' });
+    expect(r.success).toBe(false);
+    expect(r.code).toBe('INVALID_REQUEST');
+    expect(r.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'accountId', code: 'UNKNOWN_FIELD' })]));
+
+    const submit = await invoke('acc-erin', 'page.submit', { pageId: '2001', accountId: 'acc-bob' });
+    expect(submit).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(await pageState('acc-bob', '2001')).toBe('draft');
+  });
+
+  it('acts as the context account: the submitter is the principal, source ui', async () => {
+    const approvalId = await submitAsBob('2001');
+    const r = await invoke('acc-carol', 'page.status', {}, { pageId: '2001' });
+    expect(r).toMatchObject({ success: true, status: { state: 'in_approval', pending: { approval: { id: approvalId } } } });
+    expect(r.status.pending.approvers).toEqual(expect.arrayContaining(['acc-carol', 'acc-dave']));
+    expect(await invoke('acc-alice', 'context.me', {}, { pageId: '2001' })).toEqual({ success: true, accountId: 'acc-alice', moduleKey: 'approvalflow-macro', pageId: '2001' });
+  });
+
+  it('does not trust the page id of the context: a restricted page stays hidden', async () => {
+    const r = await invoke('acc-erin', 'page.status', {}, { pageId: '2012' });
+    expect(r.success).toBe(false);
+    expect(['PAGE_NOT_FOUND', 'FORBIDDEN']).toContain(r.code);
+    expect(r).not.toHaveProperty('status');
+  });
+
+  it('asks for a page when neither payload nor context name one', async () => {
+    expect(await invoke('acc-bob', 'page.status', {})).toMatchObject({ success: false, code: 'PAGE_ID_REQUIRED' });
+  });
+});
+
+describe('approval.decide and approval.cancel', () => {
+  it('lets an approver of the active step approve, and the page becomes Approved', async () => {
+    const approvalId = await submitAsBob('2001');
+    const notApprover = await invoke('acc-bob', 'approval.decide', { approvalId, decision: 'approve' });
+    expect(notApprover.success).toBe(false);
+    expect(notApprover.code).not.toBe('INTERNAL_ERROR');
+
+    const ok = await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve', comment: 'Looks good' });
+    expect(ok).toMatchObject({ success: true, approval: { id: approvalId, status: 'approved' } });
+    expect(await pageState('acc-bob', '2001')).toBe('approved');
+    const history = await invoke('acc-bob', 'page.history', { pageId: '2001' });
+    expect(history.approvals[0].decisions).toEqual([expect.objectContaining({ accountId: 'acc-carol', decision: 'approve', comment: 'Looks good' })]);
+  });
+
+  it('requires a rejection comment of 20 characters (engine) and at most 280 (schema)', async () => {
+    const approvalId = await submitAsBob('2002');
+    const short = await invoke('acc-dave', 'approval.decide', { approvalId, decision: 'reject', comment: 'no' });
+    expect(short).toMatchObject({ success: false, code: 'COMMENT_REQUIRED' });
+    const long = await invoke('acc-dave', 'approval.decide', { approvalId, decision: 'reject', comment: 'x'.repeat(281) });
+    expect(long).toMatchObject({ success: false, code: 'INVALID_REQUEST', details: [expect.objectContaining({ field: 'comment' })] });
+    const bad = await invoke('acc-dave', 'approval.decide', { approvalId, decision: 'maybe' });
+    expect(bad).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+
+    const ok = await invoke('acc-dave', 'approval.decide', { approvalId, decision: 'reject', comment: 'Please add the rollout plan first.' });
+    expect(ok).toMatchObject({ success: true, approval: { status: 'rejected' } });
+    expect(await pageState('acc-bob', '2002')).toBe('changes_requested');
+  });
+
+  it('lets only the submitter cancel, and the page returns to Draft', async () => {
+    const approvalId = await submitAsBob('2003');
+    const byCarol = await invoke('acc-carol', 'approval.cancel', { approvalId });
+    expect(byCarol).toMatchObject({ success: false, code: 'FORBIDDEN' });
+    expect(await pageState('acc-bob', '2003')).toBe('in_approval');
+
+    const byBob = await invoke('acc-bob', 'approval.cancel', { approvalId });
+    expect(byBob).toMatchObject({ success: true, approval: { id: approvalId, status: 'cancelled' } });
+    expect(await pageState('acc-bob', '2003')).toBe('draft');
+    expect(await invoke('acc-bob', 'approval.cancel', { approvalId })).toMatchObject({ success: false, code: 'APPROVAL_NOT_PENDING' });
+  });
+
+  it('shows a preflight refusal with its stable code and reason', async () => {
+    await submitAsBob('2004');
+    const r = await invoke('acc-bob', 'page.preflight', {}, { pageId: '2004' });
+    expect(r).toEqual({ success: true, result: expect.objectContaining({ pageId: '2004', canSubmit: false, code: 'PENDING_APPROVAL', reason: 'Page already has a pending approval' }) });
+    const again = await invoke('acc-bob', 'page.submit', {}, { pageId: '2004' });
+    expect(again).toMatchObject({ success: false, code: 'PENDING_APPROVAL', error: 'Page already has a pending approval' });
+  });
+
+  it('submits with the workflow the author picks when the space has several', async () => {
+    const pf = await invoke('acc-bob', 'page.preflight', {}, { pageId: '3001' });
+    expect(pf.result).toMatchObject({ canSubmit: false, code: 'NO_WORKFLOW', reason: 'No workflow assigned to page' });
+    const r = await invoke('acc-bob', 'page.submit', { workflowId: 'wf-docs-legal' }, { pageId: '3001' });
+    expect(r).toMatchObject({ success: true, approval: { workflowId: 'wf-docs-legal', pageId: '3001' } });
+    const wrongSpace = await invoke('acc-bob', 'page.submit', { workflowId: 'wf-eng-review' }, { pageId: '3002' });
+    expect(wrongSpace.success).toBe(false);
+  });
+
+  it('serves the macro overview in one call', async () => {
+    await submitAsBob('2005');
+    const r = await invoke('acc-bob', 'page.overview', {}, { pageId: '2005' });
+    expect(r.success).toBe(true);
+    expect(r.status.state).toBe('in_approval');
+    expect(r.history).toHaveLength(1);
+    expect(r.changeSets).toEqual([]);
+    expect(r.workflows.map((w: { id: string }) => w.id)).toEqual(['wf-eng-review']);
+  });
+});
+
+describe('audit', () => {
+  it('refuses audit.list, audit.verify and audit.export to a non-admin', async () => {
+    for (const [key, payload] of [
+      ['audit.list', {}],
+      ['audit.verify', {}],
+      ['audit.export', { format: 'csv' }],
+    ] as const) {
+      const r = await invoke('acc-bob', key, payload);
+      expect(r.success).toBe(false);
+      expect(r.code).toBe('FORBIDDEN');
+      expect(r).not.toHaveProperty('records');
+    }
+  });
+
+  it('lists, filters and pages the trail for a site admin and verifies the chain', async () => {
+    const approvalId = await submitAsBob('2001');
+    await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' });
+
+    const submitted = await invoke('acc-alice', 'audit.list', { action: 'approval.submitted', pageId: '2001' });
+    expect(submitted).toMatchObject({ success: true, records: [{ action: 'approval.submitted', actor: 'acc-bob', pageId: '2001', source: 'ui', approvalId }] });
+    expect(submitted.records[0]).not.toHaveProperty('clientId');
+
+    const first = await invoke('acc-alice', 'audit.list', { limit: 1 });
+    expect(first.records).toHaveLength(1);
+    expect(typeof first.nextCursor).toBe('string');
+    const second = await invoke('acc-alice', 'audit.list', { limit: 1, cursor: first.nextCursor });
+    expect(second.records).toHaveLength(1);
+    expect(second.records[0].seq).not.toBe(first.records[0].seq);
+
+    const verify = await invoke('acc-alice', 'audit.verify', {});
+    expect(verify).toMatchObject({ success: true, ok: true, headHash: expect.any(String) });
+    expect(verify.checked).toBeGreaterThanOrEqual(3);
+    expect(verify).not.toHaveProperty('firstBadSeq');
+
+    const csv = await invoke('acc-alice', 'audit.export', { format: 'csv', filters: { pageId: '2001' } });
+    expect(csv).toMatchObject({ success: true, format: 'csv' });
+    expect(csv.content).toContain('approval.submitted');
+    const ndjson = await invoke('acc-alice', 'audit.export', { format: 'ndjson' });
+    const lines = (ndjson.content as string).trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(() => lines.map((l) => JSON.parse(l))).not.toThrow();
+  });
+
+  it('validates audit filters strictly', async () => {
+    expect(await invoke('acc-alice', 'audit.list', { action: 'page.deleted' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(await invoke('acc-alice', 'audit.list', { from: 'yesterday' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(await invoke('acc-alice', 'audit.list', { limit: 1000 })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+});
+
+describe('space views', () => {
+  it('lists the queue of the space in the context, mine and all', async () => {
+    await submitAsBob('2001');
+    const mine = await invoke('acc-carol', 'queue.list', { mine: true }, { spaceId: '1001' });
+    expect(mine).toMatchObject({ success: true, approvals: [expect.objectContaining({ pageId: '2001' })] });
+    const bobs = await invoke('acc-bob', 'queue.list', { mine: true }, { spaceId: '1001' });
+    expect(bobs).toMatchObject({ success: true, approvals: [] });
+  });
+
+  it('lets a space admin manage workflows and refuses an author', async () => {
+    const steps = [{ name: 'Tech lead', approvers: ['acc-dave'], mode: 'any' }];
+    const denied = await invoke('acc-bob', 'workflow.create', { name: 'Bob flow', steps }, { spaceId: '1001' });
+    expect(denied).toMatchObject({ success: false, code: 'FORBIDDEN' });
+
+    const created = await invoke('acc-alice', 'workflow.create', { name: 'Release review', steps }, { spaceId: '1001' });
+    expect(created).toMatchObject({ success: true, workflow: { spaceId: '1001', name: 'Release review', enabled: true } });
+    const id = created.workflow.id;
+    const disabled = await invoke('acc-alice', 'workflow.setEnabled', { workflowId: id, enabled: false });
+    expect(disabled.workflow.enabled).toBe(false);
+    const renamed = await invoke('acc-alice', 'workflow.update', { workflowId: id, name: 'Release sign-off', expectedVersion: disabled.workflow.version });
+    expect(renamed.workflow.name).toBe('Release sign-off');
+    const list = await invoke('acc-alice', 'workflow.list', {}, { spaceId: '1001' });
+    expect(list.workflows.map((w: { id: string }) => w.id).sort()).toEqual([id, 'wf-eng-review'].sort());
+    expect(await invoke('acc-alice', 'workflow.delete', { workflowId: id })).toEqual({ success: true, workflowId: id });
+  });
+
+  it('creates, preflights and submits a change set', async () => {
+    const created = await invoke('acc-bob', 'changeSet.create', { title: 'PR #42', pageRefs: [{ pageId: '2006' }, { pageId: '2011' }] }, { spaceId: '1001' });
+    expect(created).toMatchObject({ success: true, changeSet: { spaceId: '1001', title: 'PR #42', status: 'open' } });
+    const changeSetId = created.changeSet.id;
+    const pf = await invoke('acc-bob', 'changeSet.preflight', { changeSetId });
+    expect(pf).toMatchObject({ success: true, summary: { total: 2, submittable: 1, blocked: 1 } });
+    const sub = await invoke('acc-bob', 'changeSet.submit', { changeSetId });
+    expect(sub).toMatchObject({ success: true, submittedCount: 1, skippedCount: 1 });
+    const forPage = await invoke('acc-bob', 'page.changeSets', {}, { pageId: '2006' });
+    expect(forPage.changeSets.map((c: { id: string }) => c.id)).toEqual([changeSetId]);
+    expect(await invoke('acc-bob', 'changeSet.create', { title: 'x', pageRefs: [{ pageId: '2006' }], referenceUrl: 'javascript:alert(1)' }, { spaceId: '1001' })).toMatchObject({
+      success: false,
+      code: 'INVALID_REQUEST',
+    });
+  });
+
+  it('computes analytics from what the caller may read', async () => {
+    const approvalId = await submitAsBob('2001');
+    await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' });
+    await submitAsBob('2002');
+    const a = await invoke('acc-alice', 'analytics.summary', {}, { spaceId: '1001' });
+    expect(a).toMatchObject({ success: true, spaceId: '1001', auditAvailable: true, windowDays: 30, counts: { pending: 1, submitted: 2, approved: 1, rejected: 0 } });
+    expect(a.perDay).toHaveLength(30);
+    expect(a.perDay.at(-1)).toMatchObject({ submitted: 2, approved: 1 });
+    expect(a.meanHoursToDecision).toBeGreaterThanOrEqual(0);
+
+    // Bob may not read the audit trail: he still gets the queue counts, and no outcome counts.
+    const bob = await invoke('acc-bob', 'analytics.summary', {}, { spaceId: '1001' });
+    expect(bob).toMatchObject({ success: true, auditAvailable: false, meanHoursToDecision: null, counts: { pending: 1, submitted: 0, approved: 0 } });
+  });
+});
+
+describe('envelope', () => {
+  it('hides internal errors behind INTERNAL_ERROR', async () => {
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const broken = createResolverHandler(() => {
+      throw new Error('sqlite file /secret/path is locked');
+    });
+    const r = (await broken({ call: { functionKey: 'page.status', payload: { pageId: '2001' } }, context: {} }, { principal: { accountId: 'acc-bob' } })) as Reply;
+    expect(r).toEqual({ success: false, code: 'INTERNAL_ERROR', error: expect.any(String) });
+    expect(r.error).not.toContain('secret');
+    spy.mockRestore();
+  });
+
+  it('documents the REST API with the scopes of custom-scopes.yaml and both base URLs', async () => {
+    const yaml = parse(readFileSync(join(__dirname, '../../custom-scopes.yaml'), 'utf8')) as { scopes: Record<string, unknown> };
+    expect(API_SCOPES.map((s) => s.name).sort()).toEqual(Object.keys(yaml.scopes).sort());
+    const info = await invoke('acc-alice', 'api.info');
+    expect(info.baseUrls).toEqual([
+      'https://api.atlassian.com/svc/confluence/cloud-1/apps/app-uuid_env-1',
+      'https://example.atlassian.net/gateway/api/svc/confluence/apps/app-uuid_env-1',
+    ]);
+  });
+});
