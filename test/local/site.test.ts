@@ -149,6 +149,16 @@ describe('site pages', () => {
     expect(html).toContain('<p>hi</p>');
   });
 
+  it('shows @mentions in comments by display name, as Confluence does', async () => {
+    await runtime.site.transport().request({
+      method: 'POST',
+      path: '/wiki/api/v2/footer-comments',
+      body: { pageId: '2004', body: { representation: 'storage', value: '<p>Please review <ac:link><ri:user ri:account-id="acc-carol" /></ac:link></p>' } },
+    });
+    const html = await (await get('/wiki/spaces/ENG/pages/2004')).text();
+    expect(html).toContain('Please review @Carol Reviewer');
+  });
+
   it('switches the user with a cookie', async () => {
     const res = await fetch(`${runtime.url}/local/switch-user`, {
       method: 'POST',
