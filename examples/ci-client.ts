@@ -1,0 +1,193 @@
+/**
+ * What a CI pipeline does with ApprovalFlow: group the Confluence pages a change touched into a change
+ * set, preflight it, submit it, and wait until every submitted page is decided. Plain fetch, no SDK.
+ *
+ *   APPROVALFLOW_BASE_URL=https://api.atlassian.com/svc/confluence/<cloudId>/apps/<appId>_<envId> \
+ *   APPROVALFLOW_TOKEN=<3LO access token> SPACE_ID=1001 PAGE_IDS=2001,2002 TITLE="PR #42" \
+ *   REFERENCE_URL=https://git.example.com/pr/42 npx tsx examples/ci-client.ts
+ *
+ * Exit code 0 when every page is approved, 1 when something is rejected, blocked or still pending.
+ */
+import { randomUUID } from 'node:crypto';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ClientOptions {
+  /** Either base URL form, without a trailing slash. */
+  baseUrl: string;
+  /** 3LO access token carrying the custom scopes and read:forge-app:confluence. */
+  token: string;
+  /** Attempts for throttled (429) or failed (5xx / network) calls; writes retry with the same Idempotency-Key. */
+  maxAttempts?: number;
+}
+
+type Json = Record<string, unknown>;
+
+export class ApprovalFlowClient {
+  constructor(private readonly options: ClientOptions) {}
+
+  async get(path: string, query: Record<string, string>): Promise<Json> {
+    return this.send('GET', `${path}?${new URLSearchParams(query)}`, undefined, undefined);
+  }
+
+  /** A writing POST: one Idempotency-Key per logical operation, reused by every retry of it. */
+  async write(path: string, body: Json, idempotencyKey = randomUUID()): Promise<Json> {
+    return this.send('POST', path, body, idempotencyKey);
+  }
+
+  async read(path: string, body: Json): Promise<Json> {
+    return this.send('POST', path, body, undefined);
+  }
+
+  private async send(method: string, path: string, body: Json | undefined, idempotencyKey: string | undefined): Promise<Json> {
+    const maxAttempts = this.options.maxAttempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}`, accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+      let res: Response | undefined;
+      try {
+        res = await fetch(this.options.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (err) {
+        if (attempt >= maxAttempts) throw err;
+      }
+      if (res) {
+        const text = await res.text();
+        const payload = parseJson(text);
+        if (res.ok && payload?.success === true) return payload;
+        const retryable = res.status === 429 || res.status >= 500 || (res.status === 409 && payload?.code === 'IDEMPOTENCY_IN_PROGRESS');
+        if (!retryable || attempt >= maxAttempts) {
+          throw new ApiError(res.status, String(payload?.code ?? 'HTTP_ERROR'), String(payload?.error ?? `HTTP ${res.status}`), payload?.details);
+        }
+        await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
+      } else {
+        await sleep(retryDelayMs(null, attempt));
+      }
+    }
+  }
+}
+
+function parseJson(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryDelayMs(retryAfter: string | null, attempt: number): number {
+  const seconds = Number(retryAfter);
+  if (retryAfter !== null && Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 30) * 1000;
+  return Math.random() * Math.min(8000, 250 * 2 ** attempt); // full jitter
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface CiRunInput {
+  spaceId: string;
+  pageIds: string[];
+  title: string;
+  summary?: string;
+  referenceUrl?: string;
+  /** Poll interval for /pages/status. */
+  pollIntervalMs?: number;
+  /** Give up waiting after this long (the result is then 'pending'). */
+  timeoutMs?: number;
+  /** Progress callback (CI log lines; tests use it to act as approvers). */
+  onProgress?: (event: { phase: 'created' | 'preflight' | 'submitted' | 'polled'; data: Json }) => void | Promise<void>;
+}
+
+export type PageOutcome = { pageId: string; state: string; isStale?: boolean; code?: string; reason?: string };
+
+export interface CiRunResult {
+  changeSetId: string;
+  outcome: 'approved' | 'rejected' | 'blocked' | 'pending';
+  pages: PageOutcome[];
+}
+
+/** The whole pipeline step. 'blocked' = some page could not be submitted (see its code and reason). */
+export async function runCiApproval(client: ApprovalFlowClient, input: CiRunInput): Promise<CiRunResult> {
+  const created = await client.write('/changeSets', {
+    spaceId: input.spaceId,
+    title: input.title,
+    ...(input.summary !== undefined ? { summary: input.summary } : {}),
+    ...(input.referenceUrl !== undefined ? { referenceUrl: input.referenceUrl } : {}),
+    pageRefs: input.pageIds.map((pageId) => ({ pageId })),
+  });
+  const changeSetId = String((created.changeSet as Json).id);
+  await input.onProgress?.({ phase: 'created', data: created });
+
+  const preflight = await client.read('/changeSets/preflight', { changeSetId });
+  await input.onProgress?.({ phase: 'preflight', data: preflight });
+
+  const submitted = await client.write('/changeSets/submit', { changeSetId });
+  await input.onProgress?.({ phase: 'submitted', data: submitted });
+  const results = submitted.results as { pageId: string; success: boolean; code?: string; reason?: string }[];
+  const skipped: PageOutcome[] = results
+    .filter((r) => !r.success && r.code !== 'ALREADY_APPROVED')
+    .map((r) => ({ pageId: r.pageId, state: 'not_submitted', code: r.code, reason: r.reason }));
+  const watched = results.filter((r) => r.success || r.code === 'ALREADY_APPROVED').map((r) => r.pageId);
+
+  const deadline = Date.now() + (input.timeoutMs ?? 60 * 60 * 1000);
+  let states: PageOutcome[];
+  for (;;) {
+    states = [];
+    for (const pageId of watched) {
+      const status = await client.get('/pages/status', { pageId });
+      states.push({ pageId, state: String(status.state), isStale: status.isStale === true });
+    }
+    await input.onProgress?.({ phase: 'polled', data: { pages: states } });
+    const undecided = states.some((s) => s.state === 'in_approval');
+    if (!undecided || Date.now() >= deadline) break;
+    await sleep(input.pollIntervalMs ?? 15_000);
+  }
+
+  const pages = [...states, ...skipped];
+  const outcome: CiRunResult['outcome'] = states.some((s) => s.state === 'changes_requested' || s.state === 'draft')
+    ? 'rejected'
+    : skipped.length > 0
+      ? 'blocked'
+      : states.some((s) => s.state === 'in_approval' || s.isStale)
+        ? 'pending'
+        : 'approved';
+  return { changeSetId, outcome, pages };
+}
+
+async function main(): Promise<void> {
+  const env = (name: string, fallback?: string): string => {
+    const value = process.env[name] ?? fallback;
+    if (value === undefined || value === '') throw new Error(`set ${name}`);
+    return value;
+  };
+  const client = new ApprovalFlowClient({ baseUrl: env('APPROVALFLOW_BASE_URL').replace(/\/$/, ''), token: env('APPROVALFLOW_TOKEN') });
+  const result = await runCiApproval(client, {
+    spaceId: env('SPACE_ID'),
+    pageIds: env('PAGE_IDS').split(',').map((id) => id.trim()),
+    title: env('TITLE'),
+    referenceUrl: process.env.REFERENCE_URL,
+    pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 15_000),
+    timeoutMs: Number(process.env.TIMEOUT_MS ?? 60 * 60 * 1000),
+    onProgress: ({ phase, data }) => console.log(`[approvalflow] ${phase}: ${JSON.stringify(data)}`),
+  });
+  console.log(`[approvalflow] change set ${result.changeSetId}: ${result.outcome}`);
+  for (const page of result.pages) console.log(`[approvalflow]   page ${page.pageId}: ${page.state}${page.reason ? ` (${page.reason})` : ''}`);
+  process.exitCode = result.outcome === 'approved' ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`[approvalflow] ${err instanceof ApiError ? `${err.status} ${err.code}: ${err.message}` : String(err)}`);
+    process.exitCode = 1;
+  });
+}

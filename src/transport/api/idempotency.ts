@@ -1,0 +1,169 @@
+/**
+ * Idempotency-Key support for writing POSTs (SPEC §3, anchors §4.1, after Stripe and the IETF draft).
+ * A key is scoped to (accountId, clientId, route) so nobody can replay someone else's response.
+ * First a create-if-absent 'in_progress' marker is written; the final response replaces it. The engine
+ * hides its store, so the marker and the effect are NOT one transaction: a crash between them leaves a
+ * marker that another attempt may take over after the lease; the engine's own state checks (pending
+ * approval, version conditions) keep such a retry from doubling a submission.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/** Longer than the Forge 25 s invocation limit: a marker older than this belongs to a dead invocation. */
+export const IN_PROGRESS_LEASE_MS = 60_000;
+const KEY_PREFIX = 'idem:';
+
+export interface StoredResponse {
+  statusCode: number;
+  body: string;
+}
+
+const RecordSchema = z.object({
+  state: z.enum(['in_progress', 'done']),
+  fingerprint: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  response: z.object({ statusCode: z.number().int(), body: z.string() }).optional(),
+});
+type IdempotencyRecord = z.infer<typeof RecordSchema>;
+
+export type IdempotencyOutcome =
+  | { kind: 'execute'; commit(response: StoredResponse): Promise<void>; release(): Promise<void> }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+export interface IdempotencyScope {
+  accountId: string;
+  clientId?: string;
+  routeKey: string;
+}
+
+/** JSON with object keys sorted, so a retry that reorders keys counts as the same request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function fingerprintOf(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** What the idempotency layer needs from a store: reads and conditional single-key writes. */
+export type IdempotencyBackend = Pick<KeyValueStore, 'get' | 'transact'>;
+
+export class IdempotencyStore {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: IdempotencyBackend,
+    options: { now?: () => number } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private storeKey(scope: IdempotencyScope, key: string): string {
+    // Hashing keeps arbitrary client keys within the store's key alphabet and length.
+    const digest = createHash('sha256')
+      .update(JSON.stringify([scope.accountId, scope.clientId ?? '', scope.routeKey, key]))
+      .digest('hex');
+    return KEY_PREFIX + digest;
+  }
+
+  async begin(scope: IdempotencyScope, key: string, fingerprint: string): Promise<IdempotencyOutcome> {
+    const storeKey = this.storeKey(scope, key);
+    // Two rounds: a lost create race re-reads once and then sees the winner's marker.
+    for (let round = 0; round < 2; round++) {
+      const existing = await this.store.get(storeKey);
+      const parsed = existing ? RecordSchema.safeParse(existing.value) : undefined;
+      const now = this.now();
+      if (existing && parsed?.success && parsed.data.expiresAt > now) {
+        const record = parsed.data;
+        if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
+        if (record.state === 'done' && record.response) return { kind: 'replay', response: record.response };
+        if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress' };
+      }
+      const marker: IdempotencyRecord = { state: 'in_progress', fingerprint, createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_SECONDS * 1000 };
+      try {
+        await this.store.transact([
+          {
+            op: 'put',
+            key: storeKey,
+            value: marker,
+            condition: existing ? { kind: 'version', version: existing.version } : { kind: 'absent' },
+            ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+          },
+        ]);
+      } catch (err) {
+        if (err instanceof StoreError && err.code === 'CONDITION_FAILED') continue;
+        throw err;
+      }
+      const markerVersion = existing ? existing.version + 1 : 1;
+      return {
+        kind: 'execute',
+        commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response }),
+        release: () => this.release(storeKey, markerVersion),
+      };
+    }
+    return { kind: 'in_progress' };
+  }
+
+  private async finish(storeKey: string, markerVersion: number, record: IdempotencyRecord): Promise<void> {
+    try {
+      await this.store.transact([
+        { op: 'put', key: storeKey, value: record, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
+      ]);
+    } catch (err) {
+      // The effect already happened; the caller still gets its response. A retry may re-execute.
+      console.warn('idempotency: could not store the final response', err instanceof StoreError ? err.code : 'unknown');
+    }
+  }
+
+  /** Drops our marker so a retry can run again (used after throttling or internal errors). */
+  private async release(storeKey: string, markerVersion: number): Promise<void> {
+    try {
+      await this.store.transact([{ op: 'delete', key: storeKey, condition: { kind: 'version', version: markerVersion } }]);
+    } catch (err) {
+      console.warn('idempotency: could not release the marker', err instanceof StoreError ? err.code : 'unknown');
+    }
+  }
+}
+
+/**
+ * Records kept in this process only. Used when no store is passed to createApiHandlers: correct for a
+ * single process (tests, one local runtime), NOT across Forge invocations, where a KVS-backed store
+ * must be passed.
+ */
+export class ProcessLocalBackend implements IdempotencyBackend {
+  private readonly items = new Map<string, { value: unknown; version: number }>();
+
+  async get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
+    const item = this.items.get(key);
+    return item ? { key, value: structuredClone(item.value) as T, version: item.version } : undefined;
+  }
+
+  async transact(ops: TxOp[]): Promise<void> {
+    for (const op of ops) {
+      const current = this.items.get(op.key);
+      const condition = op.condition;
+      const holds =
+        !condition ||
+        (condition.kind === 'absent' && !current) ||
+        (condition.kind === 'exists' && !!current) ||
+        (condition.kind === 'version' && current?.version === condition.version);
+      if (!holds) throw new StoreError('CONDITION_FAILED', 'condition failed');
+    }
+    for (const op of ops) {
+      if (op.op === 'put') this.items.set(op.key, { value: structuredClone(op.value), version: (this.items.get(op.key)?.version ?? 0) + 1 });
+      else if (op.op === 'delete') this.items.delete(op.key);
+    }
+  }
+}

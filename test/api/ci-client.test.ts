@@ -1,0 +1,91 @@
+/**
+ * examples/ci-client.ts against the local runtime over real HTTP: gateway, token scopes, handlers,
+ * engine and local site. Approvers act through the engine as UI users would.
+ */
+import { ApprovalFlowClient, ApiError, runCiApproval } from '../../examples/ci-client';
+import { startLocalRuntime, type LocalRuntime } from '../../local/server';
+
+const ALL_SCOPES = ['read:forge-app:confluence', 'read:change-set:custom', 'write:change-set:custom', 'read:approval:custom', 'write:approval:custom'];
+
+let runtime: LocalRuntime;
+let baseUrls: string[];
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, memory: true });
+  const info = (await (await fetch(`${runtime.url}/local/info`)).json()) as { apiBaseUrls: string[] };
+  baseUrls = info.apiBaseUrls;
+});
+
+afterAll(async () => {
+  await runtime?.close();
+});
+
+async function devToken(accountId: string, scopes = ALL_SCOPES, clientId = 'ci-pipeline'): Promise<string> {
+  const res = await fetch(`${runtime.url}/local/oauth/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId, clientId, scopes }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** Carol (approver of wf-eng-review) decides every pending approval the run submitted. */
+function approverActs(decision: 'approve' | 'reject') {
+  return async ({ phase, data }: { phase: string; data: Record<string, unknown> }) => {
+    if (phase !== 'submitted') return;
+    for (const r of data.results as { approvalId?: string }[]) {
+      if (!r.approvalId) continue;
+      await runtime.app.engine.approvals.decide(
+        { accountId: 'acc-carol', source: 'ui' },
+        r.approvalId,
+        decision,
+        decision === 'reject' ? 'Please fix the diagram on this page before release.' : undefined,
+      );
+    }
+  };
+}
+
+it('both base-URL forms: create, preflight, submit, poll until approved; audit says api + client id', async () => {
+  expect(baseUrls).toHaveLength(2);
+  const token = await devToken('acc-bob');
+  const pagesPerForm = [['2001', '2002'], ['2003']];
+  for (const [i, baseUrl] of baseUrls.entries()) {
+    const client = new ApprovalFlowClient({ baseUrl, token });
+    const result = await runCiApproval(client, {
+      spaceId: '1001',
+      pageIds: pagesPerForm[i],
+      title: `PR #${i}`,
+      referenceUrl: `https://git.example.com/pr/${i}`,
+      pollIntervalMs: 10,
+      timeoutMs: 10_000,
+      onProgress: approverActs('approve'),
+    });
+    expect(result.outcome).toBe('approved');
+    expect(result.pages.map((p) => [p.pageId, p.state])).toEqual(pagesPerForm[i].map((id) => [id, 'approved']));
+  }
+  const audit = await runtime.app.engine.audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'changeset.submitted' }, { limit: 10 });
+  expect(audit.items.length).toBe(2);
+  for (const record of audit.items) expect([record.actor, record.source, record.clientId]).toEqual(['acc-bob', 'api', 'ci-pipeline']);
+});
+
+it('a rejection and an unsubmittable draft page are reported as such', async () => {
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token: await devToken('acc-bob') });
+  const rejected = await runCiApproval(client, { spaceId: '1001', pageIds: ['2004'], title: 'PR rejected', pollIntervalMs: 10, timeoutMs: 10_000, onProgress: approverActs('reject') });
+  expect(rejected.outcome).toBe('rejected');
+  expect(rejected.pages).toEqual([{ pageId: '2004', state: 'changes_requested', isStale: false }]);
+
+  const blocked = await runCiApproval(client, { spaceId: '1001', pageIds: ['2011'], title: 'PR with a draft', pollIntervalMs: 10, timeoutMs: 1_000 });
+  expect(blocked.outcome).toBe('blocked');
+  expect(blocked.pages).toEqual([expect.objectContaining({ pageId: '2011', state: 'not_submitted', code: 'PAGE_NOT_PUBLISHED' })]);
+});
+
+it('a token without the write scope is refused by the gateway and the client surfaces the error', async () => {
+  const readOnly = await devToken('acc-bob', ['read:forge-app:confluence', 'read:change-set:custom', 'read:approval:custom']);
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token: readOnly, maxAttempts: 1 });
+  const error = await runCiApproval(client, { spaceId: '1001', pageIds: ['2005'], title: 'no scope' }).catch((err: unknown) => err);
+  expect(error).toBeInstanceOf(ApiError);
+  expect([401, 403]).toContain((error as ApiError).status);
+  const list = await runtime.app.engine.changeSets.list({ accountId: 'acc-bob', source: 'ui' }, { spaceId: '1001', limit: 100 });
+  expect(list.items.filter((c) => c.title === 'no scope')).toEqual([]);
+});

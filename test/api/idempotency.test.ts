@@ -1,0 +1,143 @@
+/** Idempotency-Key on writing POSTs (SPEC §3; anchors REL-1..REL-5), over the real MemoryStore. */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { DomainError } from '../../src/core/domain/errors';
+import { StoreError } from '../../src/core/ports/store';
+import { createApiHandlers } from '../../src/transport/api';
+import { IN_PROGRESS_LEASE_MS } from '../../src/transport/api/idempotency';
+import { call } from './helpers';
+import { createFakeEngine, type FakeEngine } from './fake-engine';
+
+let fake: FakeEngine;
+let store: MemoryStore;
+let now: number;
+let handlers: ReturnType<typeof createApiHandlers>;
+
+beforeEach(() => {
+  now = 1_700_000_000_000;
+  fake = createFakeEngine();
+  store = new MemoryStore({ clock: { now: () => now } });
+  handlers = createApiHandlers(() => fake.engine, { store, now: () => now });
+});
+
+const create = { spaceId: '1001', title: 'PR 42', pageRefs: [{ pageId: '2001' }] };
+
+it('a retry with the same key and body replays the first response and does nothing else', async () => {
+  const first = await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'k-1' });
+  const replies = [];
+  for (let i = 0; i < 5; i++) replies.push(await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'k-1' }));
+  expect(fake.calls).toHaveLength(1);
+  for (const reply of replies) {
+    expect(reply.status).toBe(first.status);
+    expect(reply.raw.body).toBe(first.raw.body);
+    expect(reply.headers['idempotent-replayed']).toEqual(['true']);
+  }
+});
+
+it('reordered JSON keys count as the same body; a different body is 422 and does nothing', async () => {
+  await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'k-1' });
+  const reordered = await call(handlers, 'changeset-create', { body: JSON.stringify({ pageRefs: [{ pageId: '2001' }], title: 'PR 42', spaceId: '1001' }), idempotencyKey: 'k-1' });
+  expect(reordered.headers['idempotent-replayed']).toEqual(['true']);
+  const changed = await call(handlers, 'changeset-create', { body: { ...create, title: 'PR 43' }, idempotencyKey: 'k-1' });
+  expect([changed.status, changed.json.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+  expect(fake.calls).toHaveLength(1);
+});
+
+it('keys are scoped to (user, client, route): nobody gets another scope\'s stored response', async () => {
+  await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'shared' });
+  const otherUser = await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'shared', accountId: 'acc-alice' });
+  const otherClient = await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'shared', clientId: 'client-other' });
+  const otherRoute = await call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'shared' });
+  for (const res of [otherUser, otherClient, otherRoute]) expect(res.headers['idempotent-replayed']).toBeUndefined();
+  expect(fake.calls.map((c) => c.method)).toEqual(['changeSets.create', 'changeSets.create', 'changeSets.create', 'changeSets.submit']);
+  expect(fake.calls[1].args[0]).toMatchObject({ accountId: 'acc-alice' });
+});
+
+it('records expire after 24 h: the same key then executes again', async () => {
+  await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-2' });
+  now += 24 * 3600 * 1000 - 1000;
+  expect((await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-2' })).headers['idempotent-replayed']).toEqual(['true']);
+  now += 2000;
+  const after = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-2' });
+  expect(after.headers['idempotent-replayed']).toBeUndefined();
+  expect(fake.calls).toHaveLength(2);
+});
+
+it('deterministic refusals are replayed too (a 409 stays a 409 without calling the engine again)', async () => {
+  fake.script['approvals.submitPage'] = new DomainError('conflict', 'PENDING_APPROVAL', 'Page already has a pending approval');
+  const first = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-3' });
+  const again = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-3' });
+  expect([first.status, again.status]).toEqual([409, 409]);
+  expect(again.raw.body).toBe(first.raw.body);
+  expect(fake.calls).toHaveLength(1);
+});
+
+it('throttling and internal errors are not remembered: the retry runs again', async () => {
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  fake.script['changeSets.archive'] = new StoreError('RATE_LIMITED', 'slow down');
+  expect((await call(handlers, 'changeset-archive', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-4' })).status).toBe(429);
+  fake.script['changeSets.archive'] = new Error('boom');
+  expect((await call(handlers, 'changeset-archive', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-4' })).status).toBe(500);
+  fake.script['changeSets.archive'] = { ...(await fake.engine.changeSets.get({ accountId: 'x', source: 'api' }, 'cs_1')), status: 'archived' };
+  expect((await call(handlers, 'changeset-archive', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-4' })).status).toBe(200);
+  expect(fake.calls.filter((c) => c.method === 'changeSets.archive')).toHaveLength(3);
+  jest.restoreAllMocks();
+});
+
+it('concurrent duplicates: exactly one execution, the others get 409 IDEMPOTENCY_IN_PROGRESS', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const original = fake.engine.changeSets.submit;
+  fake.engine.changeSets.submit = async (...args) => {
+    await gate;
+    return original(...args);
+  };
+  const first = call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' });
+  const others = await Promise.all(Array.from({ length: 5 }, () => call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' })));
+  for (const res of others) expect([res.status, res.json.code]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS']);
+  release();
+  expect((await first).status).toBe(200);
+  const replay = await call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' });
+  expect(replay.headers['idempotent-replayed']).toEqual(['true']);
+  expect(fake.calls.filter((c) => c.method === 'changeSets.submit')).toHaveLength(1);
+});
+
+it('a marker left by a dead invocation can be taken over after the lease', async () => {
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  fake.engine.changeSets.submit = () => {
+    started();
+    return new Promise(() => undefined); // never settles: a crashed invocation
+  };
+  void call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' });
+  await running;
+  const fresh = createFakeEngine();
+  const retryHandlers = createApiHandlers(() => fresh.engine, { store, now: () => now });
+  expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(409);
+  now += IN_PROGRESS_LEASE_MS + 1;
+  expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(200);
+});
+
+it('validation failures are not recorded and a malformed key is 400', async () => {
+  const bad = await call(handlers, 'changeset-create', { body: { ...create, title: '' }, idempotencyKey: 'k-7' });
+  expect(bad.status).toBe(400);
+  expect((await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'k-7' })).status).toBe(201);
+  for (const key of ['', 'x'.repeat(256), 'has space', 'ünicode']) {
+    const res = await call(handlers, 'changeset-create', { body: create, headers: { 'idempotency-key': [key] } });
+    expect([res.status, res.json.code]).toEqual([400, 'INVALID_IDEMPOTENCY_KEY']);
+  }
+  const twice = await call(handlers, 'changeset-create', { body: create, headers: { 'idempotency-key': ['a', 'b'] } });
+  expect(twice.status).toBe(400);
+});
+
+it('without an Idempotency-Key every POST executes (the header is optional)', async () => {
+  await call(handlers, 'changeset-create', { body: create });
+  await call(handlers, 'changeset-create', { body: create });
+  expect(fake.calls).toHaveLength(2);
+});
+
+it('read-only POSTs (preflight) ignore the header', async () => {
+  await call(handlers, 'page-preflight', { body: { pageId: '2001' }, idempotencyKey: 'k-8' });
+  const again = await call(handlers, 'page-preflight', { body: { pageId: '2001' }, idempotencyKey: 'k-8' });
+  expect(again.headers['idempotent-replayed']).toBeUndefined();
+  expect(fake.calls).toHaveLength(2);
+});

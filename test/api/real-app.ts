@@ -1,0 +1,91 @@
+/**
+ * The REST handlers over the REAL engine: createEngine + MemoryStore + RestConfluenceSite over the
+ * local site's in-process transport, seeded with the SPEC §7.1 workflows.
+ */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { RandomIds } from '../../src/adapters/system/random-ids';
+import type { AuditRecord, Workflow } from '../../src/core/domain/model';
+import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../src/core/ports/store';
+import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/services';
+import { createApiHandlers } from '../../src/transport/api';
+import { createLocalSite } from '../../local/site';
+
+/** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
+export class TrackingStore implements KeyValueStore {
+  private readonly written = new Set<string>();
+
+  constructor(private readonly inner: KeyValueStore) {}
+
+  get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
+    return this.inner.get<T>(key);
+  }
+
+  getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
+    return this.inner.getMany<T>(keys);
+  }
+
+  query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
+    return this.inner.query<T>(options);
+  }
+
+  async transact(ops: TxOp[]): Promise<void> {
+    await this.inner.transact(ops);
+    for (const op of ops) if (op.op !== 'check') this.written.add(op.key);
+  }
+
+  /**
+   * Every stored item except the audit trail (refusals are recorded there as access.denied, checked
+   * separately) and idempotency records (transport bookkeeping, not domain state).
+   */
+  async stateSnapshot(): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const key of [...this.written].sort()) {
+      if (key.startsWith('audit:') || key.startsWith('idem:')) continue;
+      const item = await this.inner.get(key);
+      out[key] = item ? { version: item.version, value: item.value } : null;
+    }
+    return out;
+  }
+
+  /** Audit records so far, in order. */
+  async auditRecords(): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.inner.query<AuditRecord>({ prefix: 'audit:rec:', limit: 100, cursor });
+      records.push(...page.items.map((i) => i.value));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return records;
+  }
+}
+
+/** SPEC §7.1 workflows (fixed ids), as the local runtime seeds them. */
+function seedWorkflowsOf(now: number): Workflow[] {
+  const base = { enabled: true, owners: [], allowSelfApproval: false, createdAt: now, createdBy: 'system', updatedAt: now, updatedBy: 'system', version: 1 };
+  return [
+    { ...base, id: 'wf-eng-review', spaceId: '1001', name: 'Engineering review', steps: [{ approvers: ['acc-carol', 'acc-dave'], mode: 'any' }] },
+    { ...base, id: 'wf-docs-quick', spaceId: '1002', name: 'Docs quick review', steps: [{ approvers: ['acc-carol'], mode: 'any' }] },
+    {
+      ...base,
+      id: 'wf-docs-legal',
+      spaceId: '1002',
+      name: 'Docs legal review',
+      steps: [
+        { approvers: ['acc-carol'], mode: 'any' },
+        { approvers: ['acc-alice', 'acc-dave'], mode: 'all' },
+      ],
+    },
+  ];
+}
+
+export async function createRealApi() {
+  const site = createLocalSite();
+  const store = new TrackingStore(new MemoryStore());
+  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
+  const engine = createEngine(deps);
+  await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
+  const handlers = createApiHandlers(() => engine, { store });
+  return { site, store, engine, handlers };
+}

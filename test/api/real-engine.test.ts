@@ -1,0 +1,131 @@
+/**
+ * The REST API over the real engine and local site: what a CI integration does, end to end, with every
+ * response checked against the committed OpenAPI document.
+ */
+import { createRealApi } from './real-app';
+import { call, type CallOptions, type CallResult } from './helpers';
+import { assertMatchesOpenApi } from './openapi-validator';
+import type { ApiRouteKey } from '../../src/transport/api/routes';
+
+let app: Awaited<ReturnType<typeof createRealApi>>;
+
+beforeEach(async () => {
+  app = await createRealApi();
+});
+
+/** Calls a route and validates the answer against docs/openapi.json. */
+async function api(key: ApiRouteKey, options: CallOptions = {}): Promise<CallResult> {
+  const res = await call(app.handlers, key, options);
+  assertMatchesOpenApi(key, res);
+  return res;
+}
+
+it('CI flow: create, preflight, submit, status; audit records are tagged api + client id', async () => {
+  const created = await api('changeset-create', {
+    body: { spaceId: '1001', title: 'PR #42: docs', referenceUrl: 'https://git.example.com/pr/42', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }, { pageId: '2011' }] },
+    idempotencyKey: 'create-42',
+  });
+  expect(created.status).toBe(201);
+  const changeSet = created.json.changeSet;
+  expect(changeSet).toMatchObject({ spaceId: '1001', status: 'open', rollupState: 'open', createdBy: 'acc-bob', version: 1 });
+
+  const preflight = await api('changeset-preflight', { body: { changeSetId: changeSet.id } });
+  expect(preflight.json.summary).toEqual({ total: 3, submittable: 2, blocked: 1 });
+  expect(preflight.json.results.find((r: { pageId: string }) => r.pageId === '2011')).toMatchObject({ canSubmit: false, code: 'PAGE_NOT_PUBLISHED' });
+
+  const submitted = await api('changeset-submit', { body: { changeSetId: changeSet.id }, idempotencyKey: 'submit-42' });
+  expect(submitted.json).toMatchObject({ success: true, submittedCount: 2, skippedCount: 1 });
+  // Preflight predicted submit exactly.
+  for (const r of preflight.json.results) {
+    expect(submitted.json.results.find((s: { pageId: string }) => s.pageId === r.pageId)).toMatchObject({ success: r.canSubmit });
+  }
+  const replay = await api('changeset-submit', { body: { changeSetId: changeSet.id }, idempotencyKey: 'submit-42' });
+  expect(replay.raw.body).toBe(submitted.raw.body);
+
+  const status = await api('page-status', { query: { pageId: '2001' } });
+  expect(status.json).toMatchObject({ success: true, pageId: '2001', state: 'in_approval', pending: { activeStep: 0, approvers: ['acc-carol', 'acc-dave'] } });
+
+  const detail = await api('changeset-detail', { query: { changeSetId: changeSet.id } });
+  expect(detail.json.changeSet.rollupState).toBe('in_review');
+
+  const records = await app.store.auditRecords();
+  const apiWrites = records.filter((r) => r.action === 'changeset.created' || r.action === 'approval.submitted' || r.action === 'changeset.submitted');
+  expect(apiWrites.length).toBeGreaterThanOrEqual(3);
+  for (const r of apiWrites) expect({ actor: r.actor, source: r.source, clientId: r.clientId }).toEqual({ actor: 'acc-bob', source: 'api', clientId: 'client-ci' });
+  // The idempotent replay wrote nothing: one approval.submitted per submitted page.
+  expect(records.filter((r) => r.action === 'approval.submitted')).toHaveLength(2);
+});
+
+it('single page: preflight, submit (201), then 409 PENDING_APPROVAL with the exact reason', async () => {
+  const pre = await api('page-preflight', { body: { pageId: '2003' } });
+  expect(pre.json).toMatchObject({ success: true, pageId: '2003', canSubmit: true, workflowId: 'wf-eng-review' });
+  const first = await api('page-submit', { body: { pageId: '2003' } });
+  expect(first.status).toBe(201);
+  expect(first.json).toEqual({ success: true, pageId: '2003', approvalId: expect.any(String), workflowId: 'wf-eng-review', status: 'pending' });
+  const again = await api('page-submit', { body: { pageId: '2003' } });
+  expect(again.status).toBe(409);
+  expect(again.json).toMatchObject({ code: 'PENDING_APPROVAL', error: 'Page already has a pending approval' });
+});
+
+it('a DOCS page with two active workflows needs a workflowId; NO_WORKFLOW-style refusals are 409', async () => {
+  const pre = await api('page-preflight', { body: { pageId: '3001' } });
+  expect(pre.json.canSubmit).toBe(false);
+  const refused = await api('page-submit', { body: { pageId: '3001' } });
+  expect(refused.status).toBe(409);
+  expect(refused.json.code).toBe(pre.json.code);
+  const chosen = await api('page-submit', { body: { pageId: '3001', workflowId: 'wf-docs-quick' } });
+  expect([chosen.status, chosen.json.workflowId]).toEqual([201, 'wf-docs-quick']);
+});
+
+it('update: optimistic concurrency with expectedVersion; archive is read-only afterwards', async () => {
+  const created = await api('changeset-create', { body: { spaceId: '1001', title: 'PR 7', pageRefs: [{ pageId: '2004' }] } });
+  const id = created.json.changeSet.id;
+  const updated = await api('changeset-update', { body: { changeSetId: id, title: 'PR 7 (rebased)', pageRefs: [{ pageId: '2004' }, { pageId: '2005' }], expectedVersion: 1 } });
+  expect(updated.json.changeSet).toMatchObject({ title: 'PR 7 (rebased)', version: 2, pageRefs: [{ pageId: '2004' }, { pageId: '2005' }] });
+  const stale = await api('changeset-update', { body: { changeSetId: id, title: 'lost update', expectedVersion: 1 } });
+  expect([stale.status, stale.json.code]).toEqual([409, 'VERSION_CONFLICT']);
+
+  const archived = await api('changeset-archive', { body: { changeSetId: id } });
+  expect(archived.json.changeSet.status).toBe('archived');
+  const afterArchive = await api('changeset-update', { body: { changeSetId: id, title: 'too late' } });
+  expect(afterArchive.status).toBe(409);
+  const submitArchived = await api('changeset-submit', { body: { changeSetId: id } });
+  expect(submitArchived.status).toBe(409);
+});
+
+it('archive is refused while a page submitted through the change set is pending', async () => {
+  const created = await api('changeset-create', { body: { spaceId: '1001', title: 'PR 8', pageRefs: [{ pageId: '2006' }] } });
+  await api('changeset-submit', { body: { changeSetId: created.json.changeSet.id } });
+  const res = await api('changeset-archive', { body: { changeSetId: created.json.changeSet.id } });
+  expect(res.status).toBe(409);
+});
+
+it('list: filters, paging with limit and nextCursor, and an invalid cursor is 400', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    ids.push((await api('changeset-create', { body: { spaceId: '1001', title: `PR ${i}`, pageRefs: [{ pageId: '2007' }] } })).json.changeSet.id);
+  }
+  await api('changeset-archive', { body: { changeSetId: ids[0] } });
+  const first = await api('changesets-list', { query: { spaceId: '1001', limit: '2' } });
+  expect(first.json.changeSets).toHaveLength(2);
+  expect(typeof first.json.nextCursor).toBe('string');
+  const second = await api('changesets-list', { query: { spaceId: '1001', limit: '2', cursor: first.json.nextCursor } });
+  expect(second.json.nextCursor).toBeNull();
+  const seen = [...first.json.changeSets, ...second.json.changeSets].map((c: { id: string }) => c.id);
+  expect(seen.sort()).toEqual([...ids].sort());
+
+  const open = await api('changesets-list', { query: { spaceId: '1001', status: 'open' } });
+  expect(open.json.changeSets.map((c: { id: string }) => c.id).sort()).toEqual([ids[1], ids[2]].sort());
+  const rolled = await api('changesets-list', { query: { spaceId: '1001', rollupState: 'in_review' } });
+  expect(rolled.json.changeSets).toEqual([]);
+
+  const bad = await api('changesets-list', { query: { spaceId: '1001', cursor: 'not-a-cursor' } });
+  expect(bad.status).toBe(400);
+});
+
+it('unknown change set → 404; a page outside the change set space → 400 WRONG_SPACE naming pageRefs', async () => {
+  const unknown = await api('changeset-detail', { query: { changeSetId: 'cs_doesnotexist' } });
+  expect([unknown.status, unknown.json.code]).toEqual([404, 'CHANGE_SET_NOT_FOUND']);
+  const wrongSpace = await api('changeset-create', { body: { spaceId: '1001', title: 'mixed', pageRefs: [{ pageId: '3001' }] } });
+  expect([wrongSpace.status, wrongSpace.json.code, wrongSpace.json.details[0].field]).toEqual([400, 'WRONG_SPACE', 'pageRefs']);
+});
