@@ -2,6 +2,7 @@
 import { DomainError } from '../../src/core/domain/errors';
 import { StoreError } from '../../src/core/ports/store';
 import { createApiHandlers } from '../../src/transport/api';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { API_ROUTES, type ApiRouteKey } from '../../src/transport/api/routes';
 import { call, exportNameOf, forgeInvocation } from './helpers';
 import { createFakeEngine, sampleChangeSet, type FakeEngine } from './fake-engine';
@@ -11,7 +12,7 @@ let handlers: ReturnType<typeof createApiHandlers>;
 
 beforeEach(() => {
   fake = createFakeEngine();
-  handlers = createApiHandlers(() => fake.engine);
+  handlers = createApiHandlers(() => fake.engine, { store: new MemoryStore() });
 });
 
 /** A valid input for each route, so each refusal test changes exactly one thing. */
@@ -276,9 +277,12 @@ describe('error mapping', () => {
 
   it('getEngine throwing is a 500 too', async () => {
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const broken = createApiHandlers(() => {
-      throw new Error('no store configured');
-    });
+    const broken = createApiHandlers(
+      () => {
+        throw new Error('no store configured');
+      },
+      { store: new MemoryStore() },
+    );
     const res = await call(broken, 'page-status', VALID['page-status']);
     expect(res.status).toBe(500);
     errSpy.mockRestore();

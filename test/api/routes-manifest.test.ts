@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createApiHandlers } from '../../src/transport/api';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { buildOpenApiDocument, SCOPE_DESCRIPTIONS } from '../../src/transport/api/openapi';
 import { API_ROUTES, FORGE_APP_SCOPE } from '../../src/transport/api/routes';
 import type { Engine } from '../../src/core/services/engine';
@@ -53,7 +54,7 @@ describe('route table vs manifest.yml apiRoute list', () => {
   });
 
   it('createApiHandlers returns exactly the export names the manifest handlers reference', () => {
-    const handlers = createApiHandlers(() => ({}) as Engine);
+    const handlers = createApiHandlers(() => ({}) as Engine, { store: new MemoryStore() });
     const manifestExports = (manifest.modules.apiRoute as ManifestRoute[]).map((r) => functionHandlers.get(r.function)!.replace(/^index\./, ''));
     expect(Object.keys(handlers).sort()).toEqual([...manifestExports].sort());
     for (const handler of Object.values(handlers)) expect(typeof handler).toBe('function');

@@ -46,7 +46,8 @@ export interface WorkflowService {
 }
 
 export interface ApprovalService {
-  preflightPage(caller: Caller, pageId: string): Promise<PreflightResult>;
+  /** workflowId: the workflow the author intends to choose at submit (predicts submitPage with the same argument). */
+  preflightPage(caller: Caller, pageId: string, workflowId?: string): Promise<PreflightResult>;
   /** Throws DomainError(conflict, <eligibility code>) when the page is not eligible. */
   submitPage(caller: Caller, pageId: string, workflowId?: string): Promise<PageApproval>;
   decide(caller: Caller, approvalId: string, decision: 'approve' | 'reject', comment?: string): Promise<PageApproval>;

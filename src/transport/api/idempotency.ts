@@ -136,34 +136,3 @@ export class IdempotencyStore {
     }
   }
 }
-
-/**
- * Records kept in this process only. Used when no store is passed to createApiHandlers: correct for a
- * single process (tests, one local runtime), NOT across Forge invocations, where a KVS-backed store
- * must be passed.
- */
-export class ProcessLocalBackend implements IdempotencyBackend {
-  private readonly items = new Map<string, { value: unknown; version: number }>();
-
-  async get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
-    const item = this.items.get(key);
-    return item ? { key, value: structuredClone(item.value) as T, version: item.version } : undefined;
-  }
-
-  async transact(ops: TxOp[]): Promise<void> {
-    for (const op of ops) {
-      const current = this.items.get(op.key);
-      const condition = op.condition;
-      const holds =
-        !condition ||
-        (condition.kind === 'absent' && !current) ||
-        (condition.kind === 'exists' && !!current) ||
-        (condition.kind === 'version' && current?.version === condition.version);
-      if (!holds) throw new StoreError('CONDITION_FAILED', 'condition failed');
-    }
-    for (const op of ops) {
-      if (op.op === 'put') this.items.set(op.key, { value: structuredClone(op.value), version: (this.items.get(op.key)?.version ?? 0) + 1 });
-      else if (op.op === 'delete') this.items.delete(op.key);
-    }
-  }
-}

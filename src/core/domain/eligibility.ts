@@ -1,0 +1,92 @@
+/**
+ * Eligibility (SPEC 2.6): ONE pure function used by preflight and submit alike, so preflight
+ * predicts submit exactly. All inputs are fetched beforehand in batches by the service layer.
+ */
+import type { PageInfo } from '../ports/confluence';
+import type { PageApproval, Workflow } from './model';
+import { eligibleApprovers } from './approvers';
+
+export const ELIGIBILITY_REASONS = {
+  PAGE_NOT_FOUND: 'Page not found or not visible to you',
+  WRONG_SPACE: "Page is not in the change set's space",
+  PAGE_NOT_PUBLISHED: 'Drafts cannot be submitted',
+  NO_EDIT_PERMISSION: 'You cannot edit this page',
+  PENDING_APPROVAL: 'Page already has a pending approval',
+  ALREADY_APPROVED: 'Page is approved at its current version; nothing to approve',
+  NO_WORKFLOW: 'No workflow assigned to page',
+  WORKFLOW_DISABLED: 'The assigned workflow is disabled and no other workflow applies',
+  WORKFLOW_NOT_FOUND: "The chosen workflow does not exist in the page's space",
+  NO_ELIGIBLE_APPROVER: 'A step has no approver other than the submitter and self-approval is off',
+} as const;
+
+export type EligibilityCode = keyof typeof ELIGIBILITY_REASONS;
+
+export interface EligibilityInput {
+  callerId: string;
+  pageId: string;
+  /** undefined: Confluence does not know the page (deleted) */
+  page: PageInfo | undefined;
+  canRead: boolean;
+  canEdit: boolean;
+  /** set when submitting through a change set */
+  expectedSpaceId?: string;
+  /** latest approval of the page (any status) */
+  latest: PageApproval | undefined;
+  /** workflow of the page's explicit assignment, if any */
+  assigned: Workflow | undefined;
+  /** all workflows of the page's space */
+  spaceWorkflows: Workflow[];
+  /** workflow the author chose at submit */
+  chosenWorkflowId?: string;
+  groupMembers: ReadonlyMap<string, string[]>;
+}
+
+export type EligibilityResult =
+  | { ok: true; workflow: Workflow }
+  | { ok: false; code: EligibilityCode; reason: string; workflowId?: string };
+
+function fail(code: EligibilityCode, workflowId?: string): EligibilityResult {
+  return { ok: false, code, reason: ELIGIBILITY_REASONS[code], ...(workflowId ? { workflowId } : {}) };
+}
+
+/**
+ * SPEC 2.2 resolution: the chosen workflow (must be in the space and enabled); else the explicit
+ * assignment if enabled; else the space's single enabled workflow; else NO_WORKFLOW
+ * (WORKFLOW_DISABLED when an assignment exists but is disabled and nothing else applies).
+ */
+export function resolveWorkflow(
+  spaceId: string,
+  assigned: Workflow | undefined,
+  spaceWorkflows: Workflow[],
+  chosenWorkflowId?: string,
+): { ok: true; workflow: Workflow } | { ok: false; code: EligibilityCode; workflowId?: string } {
+  if (chosenWorkflowId !== undefined) {
+    const chosen = spaceWorkflows.find((w) => w.id === chosenWorkflowId && w.spaceId === spaceId);
+    if (!chosen) return { ok: false, code: 'WORKFLOW_NOT_FOUND' };
+    return chosen.enabled ? { ok: true, workflow: chosen } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
+  }
+  const explicit = assigned && assigned.spaceId === spaceId ? assigned : undefined;
+  if (explicit?.enabled) return { ok: true, workflow: explicit };
+  const enabled = spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId);
+  if (enabled.length === 1) return { ok: true, workflow: enabled[0] };
+  if (explicit) return { ok: false, code: 'WORKFLOW_DISABLED', workflowId: explicit.id };
+  return { ok: false, code: 'NO_WORKFLOW' };
+}
+
+export function checkEligibility(input: EligibilityInput): EligibilityResult {
+  const { page } = input;
+  if (!page || !input.canRead || page.status === 'trashed' || page.status === 'deleted') return fail('PAGE_NOT_FOUND');
+  if (input.expectedSpaceId !== undefined && page.spaceId !== input.expectedSpaceId) return fail('WRONG_SPACE');
+  if (page.status !== 'current') return fail('PAGE_NOT_PUBLISHED');
+  if (!input.canEdit) return fail('NO_EDIT_PERMISSION');
+  if (input.latest?.status === 'pending') return fail('PENDING_APPROVAL');
+  if (input.latest?.status === 'approved' && input.latest.pageVersion >= page.version) return fail('ALREADY_APPROVED');
+  const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId);
+  if (!resolved.ok) return fail(resolved.code, resolved.workflowId);
+  const wf = resolved.workflow;
+  const stepWithoutApprover = wf.steps.some(
+    (step) => eligibleApprovers(step, input.groupMembers, input.callerId, wf.allowSelfApproval).length === 0,
+  );
+  if (stepWithoutApprover) return fail('NO_ELIGIBLE_APPROVER', wf.id);
+  return { ok: true, workflow: wf };
+}

@@ -1,0 +1,64 @@
+/**
+ * Audit reads with authorization (SPEC 5): site admins see every record; a space admin sees only
+ * records of spaces they administer, so their filter must name that space. The chain itself lives
+ * in src/core/audit (AuditTrail); this layer only decides who may read what.
+ */
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import type { AuditFilter } from '../domain/model';
+import type { AuditService } from './engine';
+import type { EngineContext } from './context';
+import { deny } from './context';
+
+const GLOBAL_SPACE = 'global';
+
+export function createAuditService(ctx: EngineContext): AuditService {
+  const { confluence } = ctx;
+
+  async function authorize(caller: Caller, filter: AuditFilter, operation: string): Promise<void> {
+    if (await confluence.isSiteAdmin(caller.accountId)) return;
+    if (filter.spaceId !== undefined && (await confluence.isSpaceAdmin(caller.accountId, filter.spaceId))) return;
+    const message =
+      filter.spaceId === undefined
+        ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
+        : 'Only a site admin or an admin of this space can read its audit trail.';
+    await deny(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? GLOBAL_SPACE, { operation });
+  }
+
+  return {
+    async list(caller, filter, options) {
+      await authorize(caller, filter, 'audit.list');
+      return ctx.audit.list(filter, options);
+    },
+
+    async verify(caller) {
+      // The chain spans every space, so only a site admin may verify it.
+      await authorize(caller, {}, 'audit.verify');
+      return ctx.audit.verify();
+    },
+
+    async export(caller, filter, format) {
+      await authorize(caller, filter, 'audit.export');
+      // Readable names for actors and spaces: collect them from the matching records first.
+      const actors = new Set<string>();
+      const spaces = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const page = await ctx.audit.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
+        for (const r of page.items) {
+          actors.add(r.actor);
+          spaces.add(r.spaceId);
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+      const [users, spaceInfos] = await Promise.all([
+        confluence.getUsers([...actors].filter((a) => a !== 'system')),
+        Promise.all([...spaces].map((s) => confluence.getSpace(s).catch(() => undefined))),
+      ]);
+      const names = new Map<string, string>();
+      for (const [id, user] of users) names.set(id, user.displayName);
+      for (const space of spaceInfos) if (space) names.set(space.id, `${space.key} (${space.name})`);
+      return ctx.audit.export(filter, format, names);
+    },
+  };
+}

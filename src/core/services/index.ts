@@ -1,0 +1,43 @@
+/** Engine composition: createEngine (what transports call) and seedWorkflows (local runtime start-up). */
+import type { Workflow } from '../domain/model';
+import { parseStored, workflowSchema } from '../domain/schemas';
+import type { Engine } from './engine';
+import type { EngineDeps, EngineLogger } from './context';
+import { commitWithAudit, createContext, withRetry } from './context';
+import { createWorkflowService, workflowPuts } from './workflows';
+import { createApprovalService } from './approvals';
+import { createChangeSetService } from './changesets';
+import { createAuditService } from './audit-service';
+import { createPageEventService } from './page-events';
+import { keys } from './keys';
+
+export type { EngineDeps, EngineLogger } from './context';
+export type { Engine } from './engine';
+
+export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } = {}): Engine {
+  const ctx = createContext(deps, options.log);
+  return {
+    workflows: createWorkflowService(ctx),
+    approvals: createApprovalService(ctx),
+    changeSets: createChangeSetService(ctx),
+    audit: createAuditService(ctx),
+    pageEvents: createPageEventService(),
+  };
+}
+
+/**
+ * Create-if-absent of fixed-id workflows (idempotent): an existing workflow is left untouched; a
+ * created one gets a `workflow.created` record by actor 'system' in the same transaction.
+ */
+export async function seedWorkflows(deps: EngineDeps, workflows: Workflow[]): Promise<void> {
+  const ctx = createContext(deps);
+  for (const input of workflows) {
+    const workflow = parseStored(workflowSchema, keys.workflow(input.id), input);
+    await withRetry(ctx, async () => {
+      if (await deps.store.get(keys.workflow(workflow.id))) return;
+      await commitWithAudit(ctx, workflowPuts(workflow), [
+        { actor: 'system', action: 'workflow.created', spaceId: workflow.spaceId, workflowId: workflow.id, source: 'ui', details: { name: workflow.name, seeded: true } },
+      ]);
+    });
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Every store key the engine writes (docs/storage.md explains each). Ids are validated store-safe
+ * tokens; timestamps are zero-padded so key order is time order.
+ */
+const pad = (n: number): string => String(n).padStart(15, '0');
+
+export const keys = {
+  workflow: (workflowId: string) => `workflow:${workflowId}`,
+  /** copy of the workflow, so listing a space's workflows is one query */
+  workflowBySpace: (spaceId: string, workflowId: string) => `wf-space:${spaceId}:${workflowId}`,
+  workflowBySpacePrefix: (spaceId: string) => `wf-space:${spaceId}:`,
+  assignment: (pageId: string) => `assign:${pageId}`,
+
+  approval: (approvalId: string) => `approval:${approvalId}`,
+  /** copy of the page's latest approval (any status): page status is one read */
+  pageState: (pageId: string) => `page-state:${pageId}`,
+  /** create-if-absent lock: at most one pending approval per page */
+  pagePending: (pageId: string) => `page-pending:${pageId}`,
+  pageHistory: (pageId: string, submittedAt: number, approvalId: string) => `page-history:${pageId}:${pad(submittedAt)}:${approvalId}`,
+  pageHistoryPrefix: (pageId: string) => `page-history:${pageId}:`,
+  pendingBySpace: (spaceId: string, submittedAt: number, approvalId: string) => `pending-space:${spaceId}:${pad(submittedAt)}:${approvalId}`,
+  pendingBySpacePrefix: (spaceId: string) => `pending-space:${spaceId}:`,
+  pendingByWorkflow: (workflowId: string, approvalId: string) => `pending-wf:${workflowId}:${approvalId}`,
+  pendingByWorkflowPrefix: (workflowId: string) => `pending-wf:${workflowId}:`,
+  approvalComment: (approvalId: string) => `approval-comment:${approvalId}`,
+
+  changeSet: (changeSetId: string) => `changeset:${changeSetId}`,
+  /** copies of the change set for listing by space (+ status), newest first */
+  changeSetBySpace: (spaceId: string, bucket: 'open' | 'archived' | 'all', createdAt: number, changeSetId: string) =>
+    `cs-space:${spaceId}:${bucket}:${pad(createdAt)}:${changeSetId}`,
+  changeSetBySpacePrefix: (spaceId: string, bucket: 'open' | 'archived' | 'all') => `cs-space:${spaceId}:${bucket}:`,
+};

@@ -1,0 +1,110 @@
+/** Shared set-up for engine tests: the real engine over a real store and the local Confluence site. */
+import { buildSeed, createLocalSite } from '../../local/site';
+import type { LocalSite } from '../../local/site';
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { AuditTrail } from '../../src/core/audit';
+import type { Caller } from '../../src/core/domain/caller';
+import type { AuditRecord, Workflow } from '../../src/core/domain/model';
+import type { KeyValueStore } from '../../src/core/ports/store';
+import { createEngine, seedWorkflows } from '../../src/core/services';
+import type { Engine, EngineDeps } from '../../src/core/services';
+
+export const ENG = '1001';
+export const DOCS = '1002';
+export const ALICE = 'acc-alice';
+export const BOB = 'acc-bob';
+export const CAROL = 'acc-carol';
+export const DAVE = 'acc-dave';
+export const ERIN = 'acc-erin';
+
+export const ui = (accountId: string): Caller => ({ accountId, source: 'ui' });
+export const api = (accountId: string, clientId = 'client-ci'): Caller => ({ accountId, source: 'api', clientId });
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+function seedWorkflow(id: string, spaceId: string, name: string, steps: Workflow['steps']): Workflow {
+  return { id, spaceId, name, enabled: true, steps, owners: [ALICE], allowSelfApproval: false, createdAt: T0, createdBy: 'system', updatedAt: T0, updatedBy: 'system', version: 1 };
+}
+
+/** SPEC 7.1 workflows. */
+export const SEED_WORKFLOWS: Workflow[] = [
+  seedWorkflow('wf-eng-review', ENG, 'Engineering review', [{ approvers: [CAROL, DAVE], mode: 'any' }]),
+  seedWorkflow('wf-docs-quick', DOCS, 'Docs quick', [{ approvers: [CAROL], mode: 'any' }]),
+  seedWorkflow('wf-docs-legal', DOCS, 'Docs legal', [
+    { name: 'Editorial', approvers: [CAROL], mode: 'any' },
+    { name: 'Legal', approvers: [ALICE, DAVE], mode: 'all' },
+  ]),
+];
+
+export interface TestEnv {
+  site: LocalSite;
+  store: KeyValueStore;
+  deps: EngineDeps;
+  engine: Engine;
+  audit: AuditTrail;
+  /** advance the fake clock */
+  tick(ms?: number): void;
+  logs: string[];
+  /** every audit record, oldest first */
+  auditRecords(): Promise<AuditRecord[]>;
+}
+
+/** The SPEC 7.1 seed plus `count` more published ENG pages (ids 4001…), copies of page 2001. */
+export function seedWithExtraPages(count: number): ReturnType<typeof buildSeed> {
+  const seed = buildSeed();
+  const template = seed.pages.find((p) => p.id === '2001')!;
+  for (let i = 1; i <= count; i++) {
+    const id = String(4000 + i);
+    seed.pages.push({ ...structuredClone(template), id, versions: template.versions.map((v) => ({ ...structuredClone(v), title: `Generated page ${id}` })) });
+  }
+  return seed;
+}
+
+export async function setup(
+  options: { store?: KeyValueStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number } = {},
+): Promise<TestEnv> {
+  let now = T0;
+  const clock = { now: () => now };
+  const site = createLocalSite({ now: () => new Date(now), ...(options.extraPages ? { seed: seedWithExtraPages(options.extraPages) } : {}) });
+  const base = options.store ?? new MemoryStore({ clock });
+  let counter = 0;
+  const ids = { next: (prefix = 'id') => `${prefix}-${(++counter).toString(36)}` };
+  await seedWorkflows({ store: base, confluence: new RestConfluenceSite(site.transport()), clock, ids }, SEED_WORKFLOWS);
+  const store = options.wrap ? options.wrap(base) : base;
+  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids };
+  const logs: string[] = [];
+  const engine = createEngine(deps, { log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields)}`) });
+  const audit = new AuditTrail({ store: base, clock, ids });
+  return {
+    site,
+    store,
+    deps,
+    engine,
+    audit,
+    logs,
+    tick: (ms = 1000) => {
+      now += ms;
+    },
+    auditRecords: async () => {
+      const out: AuditRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await audit.list({}, { limit: 100, ...(cursor ? { cursor } : {}) });
+        out.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out.sort((a, b) => a.seq - b.seq);
+    },
+  };
+}
+
+/** Run a promise expected to fail with a DomainError and return its code. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+  throw new Error('expected the call to fail');
+}

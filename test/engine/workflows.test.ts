@@ -1,0 +1,109 @@
+/** Workflows and assignments (SPEC 2.1, 2.2). */
+import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, codeOf, setup, ui } from './helpers';
+
+const step = (approvers: string[], mode: 'any' | 'all' = 'any') => ({ approvers, mode });
+
+describe('workflow configuration', () => {
+  test('a space admin creates; the creator owns it by default; every change is versioned and audited', async () => {
+    const env = await setup();
+    const wf = await env.engine.workflows.create(ui(ALICE), ENG, { name: '  Release review ', steps: [step([CAROL])] });
+    expect(wf).toMatchObject({ spaceId: ENG, name: 'Release review', enabled: true, owners: [ALICE], allowSelfApproval: false, version: 1 });
+    const updated = await env.engine.workflows.update(ui(ALICE), wf.id, { name: 'Release sign-off' }, 1);
+    expect(updated.version).toBe(2);
+    expect(await codeOf(env.engine.workflows.update(ui(ALICE), wf.id, { name: 'x' }, 1))).toBe('VERSION_CONFLICT');
+    const disabled = await env.engine.workflows.setEnabled(ui(ALICE), wf.id, false);
+    expect(disabled).toMatchObject({ enabled: false, version: 3 });
+    const listed = await env.engine.workflows.list(ui(ERIN), ENG);
+    expect(listed.map((w) => w.id).sort()).toEqual([wf.id, 'wf-eng-review'].sort());
+    const actions = (await env.auditRecords()).filter((r) => r.workflowId === wf.id).map((r) => r.action);
+    expect(actions).toEqual(['workflow.created', 'workflow.updated', 'workflow.disabled']);
+  });
+
+  test('only space admins and owners may change a workflow; refusals are audited', async () => {
+    const env = await setup();
+    expect(await codeOf(env.engine.workflows.create(ui(BOB), ENG, { name: 'Mine', steps: [step([CAROL])] }))).toBe('FORBIDDEN');
+    expect(await codeOf(env.engine.workflows.update(ui(BOB), 'wf-eng-review', { name: 'hijack' }))).toBe('FORBIDDEN');
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { owners: [ALICE, BOB] });
+    expect((await env.engine.workflows.update(ui(BOB), 'wf-eng-review', { name: 'Bob owns this' })).name).toBe('Bob owns this');
+    const denied = (await env.auditRecords()).filter((r) => r.action === 'access.denied');
+    expect(denied.map((r) => [r.actor, r.details.operation])).toEqual([
+      [BOB, 'workflow.create'],
+      [BOB, 'workflow.update'],
+    ]);
+  });
+
+  test('validation: name 1..120, steps 1..10, approvers 1..50 unique, mode any|all', async () => {
+    const env = await setup();
+    const create = (input: Parameters<typeof env.engine.workflows.create>[2]) => codeOf(env.engine.workflows.create(ui(ALICE), ENG, input));
+    expect(await create({ name: '', steps: [step([CAROL])] })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: 'x'.repeat(121), steps: [step([CAROL])] })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: 'no steps', steps: [] })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: 'eleven', steps: Array.from({ length: 11 }, () => step([CAROL])) })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: 'no approvers', steps: [step([])] })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: 'dupes', steps: [step([CAROL, CAROL])] })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: '51', steps: [step(Array.from({ length: 51 }, (_, i) => `acc-${i}`))] })).toBe('VALIDATION_FAILED');
+    const ten = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'ten', steps: Array.from({ length: 10 }, () => step(Array.from({ length: 50 }, (_, i) => `acc-${i}`), 'all')) });
+    expect(ten.steps).toHaveLength(10);
+  });
+
+  test('duplicate and import copy the definition (disabled, owned by the caller)', async () => {
+    const env = await setup();
+    const copy = await env.engine.workflows.duplicate(ui(ALICE), 'wf-docs-legal');
+    expect(copy).toMatchObject({ spaceId: DOCS, name: 'Docs legal (copy)', enabled: false, owners: [ALICE] });
+    expect(copy.steps).toEqual((await env.engine.workflows.get(ui(ALICE), 'wf-docs-legal')).steps);
+    const imported = await env.engine.workflows.importFrom(ui(ALICE), 'wf-docs-legal', ENG);
+    expect(imported).toMatchObject({ spaceId: ENG, enabled: false });
+    expect(await codeOf(env.engine.workflows.importFrom(ui(BOB), 'wf-docs-legal', ENG))).toBe('FORBIDDEN');
+    const records = await env.auditRecords();
+    expect(records.find((r) => r.workflowId === imported.id)).toMatchObject({ action: 'workflow.imported', spaceId: ENG, details: { sourceWorkflowId: 'wf-docs-legal' } });
+  });
+
+  test('delete is refused while approvals under it are pending', async () => {
+    const env = await setup();
+    const a = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    expect(await codeOf(env.engine.workflows.remove(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_HAS_PENDING');
+    await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
+    await env.engine.workflows.remove(ui(ALICE), 'wf-eng-review');
+    expect(await codeOf(env.engine.workflows.get(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_NOT_FOUND');
+    expect(await env.engine.workflows.list(ui(ALICE), ENG)).toEqual([]);
+    expect(await codeOf(env.engine.approvals.submitPage(ui(BOB), '2002'))).toBe('NO_WORKFLOW');
+  });
+});
+
+describe('in-flight rule', () => {
+  test('a pending approval without decisions adopts edits; one with decisions keeps its snapshot', async () => {
+    const env = await setup();
+    const fresh = await env.engine.approvals.submitPage(ui(BOB), '3001', 'wf-docs-legal');
+    const started = await env.engine.approvals.submitPage(ui(BOB), '3002', 'wf-docs-legal');
+    await env.engine.approvals.decide(ui(CAROL), started.id, 'approve'); // now at step 2 of the old definition
+    await env.engine.workflows.update(ui(ALICE), 'wf-docs-legal', { steps: [step([DAVE])] });
+
+    const freshStatus = await env.engine.approvals.pageStatus(ui(BOB), '3001');
+    expect(freshStatus.pending!.approvers).toEqual([DAVE]);
+    expect(await codeOf(env.engine.approvals.decide(ui(CAROL), fresh.id, 'approve'))).toBe('NOT_AN_APPROVER');
+    const done = await env.engine.approvals.decide(ui(DAVE), fresh.id, 'approve');
+    expect(done.status).toBe('approved');
+    expect(done.workflowSnapshot.steps).toEqual([step([DAVE])]);
+
+    const startedStatus = await env.engine.approvals.pageStatus(ui(BOB), '3002');
+    expect(startedStatus.pending).toMatchObject({ activeStep: 1, stepName: 'Legal', mode: 'all' });
+    expect(startedStatus.pending!.approvers.sort()).toEqual([ALICE, DAVE]);
+  });
+});
+
+describe('assignments', () => {
+  test('explicit assignment wins when enabled; set by space admin or owner of the workflow; audited', async () => {
+    const env = await setup();
+    expect(await codeOf(env.engine.workflows.assign(ui(BOB), '3001', 'wf-docs-legal'))).toBe('FORBIDDEN');
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-legal');
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '3001')).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-legal' });
+    expect(await codeOf(env.engine.workflows.assign(ui(ALICE), '3001', 'wf-eng-review'))).toBe('WRONG_SPACE');
+    await env.engine.workflows.assign(ui(ALICE), '3001', null);
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '3001')).toMatchObject({ canSubmit: false, code: 'NO_WORKFLOW' });
+    const records = (await env.auditRecords()).filter((r) => r.action === 'assignment.changed');
+    expect(records.map((r) => r.details)).toEqual([
+      { from: null, to: 'wf-docs-legal' },
+      { from: 'wf-docs-legal', to: null },
+    ]);
+  });
+});
