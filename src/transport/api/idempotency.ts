@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
+import { StoreError, type KeyValueStore } from '../../core/ports/store';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Longer than the Forge 25 s invocation limit: a marker older than this belongs to a dead invocation. */
