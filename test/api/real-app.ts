@@ -6,30 +6,21 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../src/core/ports/store';
+import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/services';
 import { createApiHandlers } from '../../src/transport/api';
 import { createLocalSite } from '../../local/site';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
-export class TrackingStore implements KeyValueStore {
+export class TrackingStore extends StoreDecorator {
   private readonly written = new Set<string>();
 
-  constructor(private readonly inner: KeyValueStore) {}
-
-  get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
-    return this.inner.get<T>(key);
+  constructor(inner: KeyValueStore) {
+    super(inner);
   }
 
-  getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
-    return this.inner.getMany<T>(keys);
-  }
-
-  query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
-    return this.inner.query<T>(options);
-  }
-
-  async transact(ops: TxOp[]): Promise<void> {
+  override async transact(ops: TxOp[]): Promise<void> {
     await this.inner.transact(ops);
     for (const op of ops) if (op.op !== 'check') this.written.add(op.key);
   }

@@ -1,5 +1,6 @@
 import { StoreError } from '../../core/ports/store';
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import type { KeyValueStore, TxOp } from '../../core/ports/store';
+import { StoreDecorator } from './store-decorator';
 
 export interface FaultyStoreOptions {
   /** 1-based index of the transact call that fails; every other call passes through. */
@@ -12,34 +13,23 @@ export interface FaultyStoreOptions {
 }
 
 /** Crash injection for tests: one chosen transaction fails with StoreError('UNAVAILABLE'). */
-export class FaultyStore implements KeyValueStore {
+export class FaultyStore extends StoreDecorator {
   /** transact calls seen so far, including the failed one. */
   transactCalls = 0;
   private readonly mode: 'before-apply' | 'after-apply';
 
   constructor(
-    private readonly inner: KeyValueStore,
+    inner: KeyValueStore,
     private readonly options: FaultyStoreOptions,
   ) {
+    super(inner);
     if (!Number.isInteger(options.failAtWrite) || options.failAtWrite < 1) {
       throw new RangeError('failAtWrite must be a positive integer (1 = the first transact call).');
     }
     this.mode = options.mode ?? 'before-apply';
   }
 
-  get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
-    return this.inner.get<T>(key);
-  }
-
-  getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
-    return this.inner.getMany<T>(keys);
-  }
-
-  query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
-    return this.inner.query<T>(options);
-  }
-
-  async transact(ops: TxOp[]): Promise<void> {
+  override async transact(ops: TxOp[]): Promise<void> {
     this.transactCalls += 1;
     if (this.transactCalls !== this.options.failAtWrite) return this.inner.transact(ops);
     if (this.mode === 'after-apply') await this.inner.transact(ops);

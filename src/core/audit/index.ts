@@ -4,7 +4,7 @@
  * See docs/audit.md for the storage layout, query plan and costs.
  */
 import { DomainError } from '../domain/errors';
-import type { AuditAction, AuditFilter, AuditRecord } from '../domain/model';
+import type { AuditFilter, AuditRecord } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
 import { STORE_LIMITS, StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../ports/store';
 import { toCsv, toNdjson } from './export-format';
@@ -35,19 +35,8 @@ import {
   type PurgeDetails,
 } from './schema';
 
-export interface AuditEntry {
-  actor: string;
-  action: AuditAction;
-  spaceId: string;
-  pageId?: string;
-  pageVersion?: number;
-  workflowId?: string;
-  changeSetId?: string;
-  approvalId?: string;
-  source: 'ui' | 'api';
-  clientId?: string;
-  details: Record<string, unknown>;
-}
+/** What a caller records; the trail adds id, seq, at and the hash chain. */
+export type AuditEntry = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash'>;
 
 export interface AuditTrailDeps {
   store: KeyValueStore;

@@ -131,26 +131,30 @@ export interface SubmitResult {
   reason?: string;
 }
 
-export type AuditAction =
-  | 'workflow.created'
-  | 'workflow.updated'
-  | 'workflow.deleted'
-  | 'workflow.enabled'
-  | 'workflow.disabled'
-  | 'workflow.imported'
-  | 'approval.submitted'
-  | 'approval.approved'
-  | 'approval.rejected'
-  | 'approval.step_completed'
-  | 'approval.cancelled'
-  | 'approval.reset'
-  | 'changeset.created'
-  | 'changeset.updated'
-  | 'changeset.archived'
-  | 'changeset.submitted'
-  | 'assignment.changed'
-  | 'access.denied'
-  | 'audit.purged';
+/** Every audit action; the one list the engine, the audit schemas, the resolvers and the UI share. */
+export const AUDIT_ACTIONS = [
+  'workflow.created',
+  'workflow.updated',
+  'workflow.deleted',
+  'workflow.enabled',
+  'workflow.disabled',
+  'workflow.imported',
+  'approval.submitted',
+  'approval.approved',
+  'approval.rejected',
+  'approval.step_completed',
+  'approval.cancelled',
+  'approval.reset',
+  'changeset.created',
+  'changeset.updated',
+  'changeset.archived',
+  'changeset.submitted',
+  'assignment.changed',
+  'access.denied',
+  'audit.purged',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditRecord {
   id: string;

@@ -4,7 +4,7 @@
  * context. Shape and bounds are checked here; business rules stay in the engine.
  */
 import { z } from 'zod';
-import type { AuditAction } from '../../core/domain/model';
+import { AUDIT_ACTIONS } from '../../core/domain/model';
 
 const id = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:@-]+$/, 'must be an id');
 /** Page ids may come from the payload or, when omitted, from the extension context. */
@@ -13,27 +13,6 @@ const optionalSpaceId = { spaceId: id.optional() };
 const cursor = z.string().min(1).max(2048);
 const limit = z.number().int().min(1).max(100);
 
-const auditActions = [
-  'workflow.created',
-  'workflow.updated',
-  'workflow.deleted',
-  'workflow.enabled',
-  'workflow.disabled',
-  'workflow.imported',
-  'approval.submitted',
-  'approval.approved',
-  'approval.rejected',
-  'approval.step_completed',
-  'approval.cancelled',
-  'approval.reset',
-  'changeset.created',
-  'changeset.updated',
-  'changeset.archived',
-  'changeset.submitted',
-  'assignment.changed',
-  'access.denied',
-  'audit.purged',
-] as const satisfies readonly AuditAction[];
 
 const timestamp = z.number().int().min(0);
 
@@ -44,7 +23,7 @@ export const auditFilterFields = {
   pageId: id.optional(),
   changeSetId: id.optional(),
   actor: id.optional(),
-  action: z.enum(auditActions).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
   source: z.enum(['ui', 'api']).optional(),
   clientId: z.string().min(1).max(256).optional(),
 };

@@ -2,33 +2,12 @@
 import { useState } from 'react';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
-import type { AuditAction, AuditRecord } from '../../../src/core/domain/model';
+import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
 import { ErrorBanner, Loading, Lozenge, download, formatTime } from '../components/ui';
 
 type Filters = Omit<ResolverPayload<'audit.list'>, 'cursor' | 'limit'>;
 
-const ACTIONS: AuditAction[] = [
-  'workflow.created',
-  'workflow.updated',
-  'workflow.deleted',
-  'workflow.enabled',
-  'workflow.disabled',
-  'workflow.imported',
-  'approval.submitted',
-  'approval.approved',
-  'approval.rejected',
-  'approval.step_completed',
-  'approval.cancelled',
-  'approval.reset',
-  'changeset.created',
-  'changeset.updated',
-  'changeset.archived',
-  'changeset.submitted',
-  'assignment.changed',
-  'access.denied',
-  'audit.purged',
-];
 
 const TEXT_FILTERS = [
   ['spaceId', 'Space id'],
@@ -133,7 +112,7 @@ function AuditTrail() {
           Action
           <select value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value })}>
             <option value="">Any</option>
-            {ACTIONS.map((a) => (
+            {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {a}
               </option>
