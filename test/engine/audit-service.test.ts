@@ -1,5 +1,5 @@
 /** Audit reads through the engine: site admins see all, space admins their space, others nothing (audited). */
-import { ALICE, BOB, ENG, api, codeOf, setup, ui } from './helpers';
+import { ALICE, BOB, DOCS, ENG, api, codeOf, setup, ui } from './helpers';
 
 test('authorization of audit list, verify and export', async () => {
   const env = await setup();
@@ -23,4 +23,24 @@ test('authorization of audit list, verify and export', async () => {
   expect(csv).toContain('Bob Author');
   const ndjson = await env.engine.audit.export(ui(ALICE), { action: 'approval.submitted' }, 'ndjson');
   expect(ndjson.trim().split('\n').length).toBeGreaterThanOrEqual(1);
+});
+
+test('a space admin who is not a site admin reads and exports only the spaces they administer', async () => {
+  const env = await setup();
+  // Make Bob an admin of DOCS only (he stays a plain member of ENG and is no site admin).
+  env.site.spaces
+    .find((s) => s.id === DOCS)!
+    .permissions.push({ id: 'perm-bob-admin', principal: { type: 'user', id: BOB }, operation: { key: 'administer', targetType: 'space' } });
+  await env.engine.approvals.submitPage(ui(BOB), '3001', 'wf-docs-quick');
+  await env.engine.approvals.submitPage(ui(BOB), '2001');
+
+  const docs = await env.engine.audit.list(ui(BOB), { spaceId: DOCS }, { limit: 100 });
+  expect(docs.items.length).toBeGreaterThan(0);
+  expect(new Set(docs.items.map((r) => r.spaceId))).toEqual(new Set([DOCS]));
+  expect(docs.items.map((r) => r.action)).toContain('approval.submitted');
+  expect(await env.engine.audit.export(ui(BOB), { spaceId: DOCS }, 'ndjson')).not.toContain(`"spaceId":"${ENG}"`);
+
+  expect(await codeOf(env.engine.audit.list(ui(BOB), { spaceId: ENG }, {}))).toBe('FORBIDDEN');
+  expect(await codeOf(env.engine.audit.list(ui(BOB), {}, {}))).toBe('FORBIDDEN');
+  expect(await codeOf(env.engine.audit.verify(ui(BOB)))).toBe('FORBIDDEN');
 });
