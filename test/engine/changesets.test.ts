@@ -2,6 +2,8 @@
 import { checkEligibility } from '../../src/core/domain/eligibility';
 import type { ChangeSetPageView } from '../../src/core/domain/model';
 import { rollUp } from '../../src/core/domain/page-state';
+import { CountingStore } from '../../src/adapters/store/counting-store';
+import { FaultyStore } from '../../src/adapters/store/faulty-store';
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, setup, ui } from './helpers';
 
 const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
@@ -209,5 +211,33 @@ describe('listing', () => {
     expect((await env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'in_review' })).items.map((c) => c.id)).toEqual([ids[4]]);
     expect(await codeOf(env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'bogus' }))).toBe('VALIDATION_FAILED');
     expect((await env.engine.changeSets.forPage(ui(BOB), '2005')).map((c) => c.id)).toEqual([ids[4]]);
+  });
+});
+
+describe('change sets of a page (the macro panel)', () => {
+  it('follows creates and page-list updates, with a constant number of store queries however many change sets the space has', async () => {
+    let counting: CountingStore | undefined;
+    const env = await setup({ wrap: (s) => (counting = new CountingStore(s)) });
+    for (let i = 0; i < 210; i++) await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: `Other ${i}`, pageRefs: refs('2003') });
+    const mine = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Mine', pageRefs: refs('2001', '2002') });
+
+    counting!.reset();
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).map((c) => c.id)).toEqual([mine.id]);
+    expect(counting!.counts.query).toBeLessThanOrEqual(2);
+
+    await env.engine.changeSets.update(api(BOB), mine.id, { pageRefs: refs('2002') });
+    expect(await env.engine.changeSets.forPage(ui(BOB), '2001')).toEqual([]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2002')).map((c) => c.id)).toEqual([mine.id]);
+    // once indexed, no change set stays marked as unindexed
+    expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toEqual([]);
+  });
+
+  it('still finds a change set whose membership entries were lost to a crash right after it committed', async () => {
+    let faulty: FaultyStore | undefined;
+    const env = await setup({ wrap: (s) => (faulty = new FaultyStore(s, { failAtWrite: 2 })) });
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed', pageRefs: refs('2004') });
+    expect(faulty!.transactCalls).toBeGreaterThanOrEqual(2);
+    expect((await env.store.query({ prefix: 'cs-page:2004:' })).items).toEqual([]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2004')).map((c) => c.id)).toEqual([created.id]);
   });
 });

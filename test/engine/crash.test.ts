@@ -15,11 +15,19 @@ const PAGES = ['2001', '2002', '2003', '2004', '2005'].map((pageId) => ({ pageId
 // 5 page transactions + the changeset.submitted record + the notification comment ids
 const TRANSACTIONS_OF_SUBMIT = 7;
 
+/** Transactions the change set's creation makes before the submit starts (counted, not assumed). */
+async function transactionsOfCreate(): Promise<number> {
+  let probe: FaultyStore | undefined;
+  const env = await setup({ wrap: (s) => (probe = new FaultyStore(s, { failAtWrite: Number.MAX_SAFE_INTEGER })) });
+  await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'probe', pageRefs: PAGES });
+  return probe!.transactCalls;
+}
+
 describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
   test.each(Array.from({ length: TRANSACTIONS_OF_SUBMIT }, (_, i) => i + 1))('at transaction %i of the submit', async (k) => {
     const base = new MemoryStore();
-    // transaction 1 is the change set's creation; the submit's k-th transaction is call k + 1
-    const env = await setup({ store: base, wrap: (s) => new FaultyStore(s, { failAtWrite: k + 1, mode }) });
+    const createTransactions = await transactionsOfCreate();
+    const env = await setup({ store: base, wrap: (s) => new FaultyStore(s, { failAtWrite: createTransactions + k, mode }) });
     const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'crashy', pageRefs: PAGES });
     const outcome = await env.engine.changeSets.submit(api(BOB), cs.id).then(
       () => 'ok',

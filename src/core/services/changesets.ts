@@ -7,7 +7,8 @@ import { derivePageState, rollUp } from '../domain/page-state';
 import type { ChangeSet, ChangeSetPageView, ChangeSetView, PageApproval, PreflightResult, RollupState, SubmitResult } from '../domain/model';
 import { changeSetSchema, parseStored, pendingLockSchema } from '../domain/schemas';
 import { validateChangeSetFields } from '../domain/validation';
-import type { StoredItem, TxOp } from '../ports/store';
+import { z } from 'zod';
+import { STORE_LIMITS, type StoredItem, type TxOp } from '../ports/store';
 import type { ChangeSetService } from './engine';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit, deny, getManyByKey, queryAll, withRetry } from './context';
@@ -34,8 +35,37 @@ function indexOps(cs: ChangeSet, previousStatus?: 'open' | 'archived'): TxOp[] {
   return ops;
 }
 
+/**
+ * Page → change set membership (for the macro's "change sets of this page") cannot join the change
+ * set's own transaction: 100 pages exceed 25 operations. So the change set commits together with an
+ * "unindexed" marker, the membership entries follow in chunks, and the marker is cleared last. Readers
+ * treat marked change sets as candidates too, so a crash in between never hides a membership.
+ * Entries are only ever added (a removed page's entry is filtered out on read): concurrent updates
+ * can then never delete an entry another update needs.
+ */
+function unindexedMarkerOp(cs: ChangeSet): TxOp {
+  return { op: 'put', key: keys.changeSetUnindexed(cs.spaceId, cs.id), value: { changeSetId: cs.id, version: cs.version } };
+}
+
+const unindexedMarkerSchema = z.object({ changeSetId: z.string(), version: z.number().int() });
+const membershipSchema = z.object({ changeSetId: z.string() });
+
 export function createChangeSetService(ctx: EngineContext): ChangeSetService {
   const { store, confluence, clock, ids } = ctx;
+
+  async function writeMembership(cs: ChangeSet): Promise<void> {
+    try {
+      const puts: TxOp[] = cs.pageRefs.map(({ pageId }) => ({ op: 'put', key: keys.changeSetOfPage(pageId, cs.id), value: { changeSetId: cs.id } }));
+      for (let i = 0; i < puts.length; i += STORE_LIMITS.maxTransactionOps) await store.transact(puts.slice(i, i + STORE_LIMITS.maxTransactionOps));
+      // Clear the marker only if no later version of the change set re-marked it meanwhile.
+      const marker = await store.get(keys.changeSetUnindexed(cs.spaceId, cs.id));
+      if (marker && parseStored(unindexedMarkerSchema, marker.key, marker.value).version === cs.version) {
+        await store.transact([{ op: 'delete', key: marker.key, condition: { kind: 'version', version: marker.version } }]);
+      }
+    } catch {
+      ctx.log('change set membership left for the marker to cover', { changeSetId: cs.id });
+    }
+  }
 
   async function load(changeSetId: string): Promise<{ item: StoredItem; cs: ChangeSet }> {
     const item = await store.get(keys.changeSet(changeSetId));
@@ -180,13 +210,14 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
         version: 1,
       };
       await withRetry(ctx, () =>
-        commitWithAudit(ctx, [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs)], [
+        commitWithAudit(ctx, [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs), unindexedMarkerOp(cs)], [
           auditEntry(caller, 'changeset.created', cs.spaceId, {
             changeSetId: cs.id,
             details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), pageCount: pageIds.length },
           }),
         ]),
       );
+      await writeMembership(cs);
       return visibleView(caller, cs, cache);
     },
 
@@ -217,7 +248,8 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
           version: cs.version + 1,
         };
         const fields = (['title', 'summary', 'referenceUrl', 'pageRefs'] as const).filter((f) => input[f] !== undefined);
-        await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...indexOps(next)], [
+        const membershipOps = input.pageRefs ? [unindexedMarkerOp(next)] : [];
+        await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...indexOps(next), ...membershipOps], [
           auditEntry(caller, 'changeset.updated', next.spaceId, {
             changeSetId,
             details: { title: next.title, summary: next.summary, ...(next.referenceUrl ? { referenceUrl: next.referenceUrl } : {}), fields, version: next.version },
@@ -225,6 +257,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
         ]);
         return next;
       });
+      if (input.pageRefs) await writeMembership(updated);
       return visibleView(caller, updated, cache);
     },
 
@@ -304,9 +337,22 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
       if (!page || !(await cache.readable([pageId])).has(pageId)) {
         throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
       }
-      // Scans the space's change sets (bounded by the space's count); see docs/storage.md.
-      const items = await queryAll(store, keys.changeSetBySpacePrefix(page.spaceId, 'all'));
-      const sets = items.map((i) => parseStored(changeSetSchema, i.key, i.value)).filter((cs) => cs.pageRefs.some((r) => r.pageId === pageId));
+      // Candidates: the page's membership entries plus change sets still being indexed (see writeMembership).
+      const [members, unindexed] = await Promise.all([
+        queryAll(store, keys.changeSetOfPagePrefix(pageId)),
+        queryAll(store, keys.changeSetUnindexedPrefix(page.spaceId)),
+      ]);
+      const candidateIds = [
+        ...new Set([
+          ...members.map((i) => parseStored(membershipSchema, i.key, i.value).changeSetId),
+          ...unindexed.map((i) => parseStored(unindexedMarkerSchema, i.key, i.value).changeSetId),
+        ]),
+      ];
+      const records = await getManyByKey(store, candidateIds.map(keys.changeSet));
+      const sets = [...records.values()]
+        .map((i) => parseStored(changeSetSchema, i.key, i.value))
+        .filter((cs) => cs.pageRefs.some((r) => r.pageId === pageId))
+        .sort((a, b) => b.createdAt - a.createdAt);
       const views = await enrich(caller, sets, cache);
       return views.filter((v): v is ChangeSetView => v !== undefined);
     },

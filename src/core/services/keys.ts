@@ -29,4 +29,10 @@ export const keys = {
   changeSetBySpace: (spaceId: string, bucket: 'open' | 'archived' | 'all', createdAt: number, changeSetId: string) =>
     `cs-space:${spaceId}:${bucket}:${pad(createdAt)}:${changeSetId}`,
   changeSetBySpacePrefix: (spaceId: string, bucket: 'open' | 'archived' | 'all') => `cs-space:${spaceId}:${bucket}:`,
+  /** membership: page → change sets that list (or once listed) it; written after the change set commits */
+  changeSetOfPage: (pageId: string, changeSetId: string) => `cs-page:${pageId}:${changeSetId}`,
+  changeSetOfPagePrefix: (pageId: string) => `cs-page:${pageId}:`,
+  /** written with a change set whose membership entries may not all exist yet; cleared once they do */
+  changeSetUnindexed: (spaceId: string, changeSetId: string) => `cs-unindexed:${spaceId}:${changeSetId}`,
+  changeSetUnindexedPrefix: (spaceId: string) => `cs-unindexed:${spaceId}:`,
 };
