@@ -1,0 +1,251 @@
+/**
+ * Section 4 (SPEC §8 "Under 50 concurrent clients the local runtime loses no write and no audit
+ * record"). 50 clients, each with its own token and client id: wave 1 = 50 concurrent change-set
+ * creates, wave 2 = 50 concurrent page submits on 50 distinct pages. A: over HTTP through the real
+ * local runtime (gateway, dev tokens, SQLite file in a temp dir), checked after reopening the file.
+ * B: the same waves on the handlers with Forge-like latency. Every acknowledged write, its audit
+ * record and the hash chain are checked.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startLocalRuntime } from '../local/server';
+import { SqliteStore } from '../src/adapters/store/sqlite-store';
+import { AuditTrail } from '../src/core/audit';
+import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
+import type { KeyValueStore, StoredItem } from '../src/core/ports/store';
+import { keys } from '../src/core/services/keys';
+import { createLocalApp } from '../src/composition/local';
+import { CountingStore } from '../src/adapters/store/counting-store';
+import { MemoryStore } from '../src/adapters/store/memory-store';
+import { MANIFEST_APP_ID, invokeRoute } from './forge-request';
+import { LatencyStore, SlowLocalSite } from './latency';
+import type { BenchOptions } from './support';
+import { BOB, CounterIds, ENG, copyOfPage2001, fmtMs, heading, percentile, seedWithExtraPages, table } from './support';
+
+const CLIENTS = 50;
+const FIRST_PAGE = 5001;
+const SCOPES = ['read:forge-app:confluence', 'write:change-set:custom', 'write:approval:custom'];
+
+interface Outcome {
+  client: number;
+  status: number;
+  ms: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON answer of the app
+  json: any;
+}
+
+async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** All `n` requests are started together; returns when every one has answered. */
+async function wave(n: number, request: (i: number) => Promise<{ status: number; json: unknown }>): Promise<{ outcomes: Outcome[]; wallMs: number }> {
+  const t0 = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: n }, async (_, client) => {
+      const start = performance.now();
+      const { status, json } = await request(client);
+      return { client, status, ms: performance.now() - start, json } as Outcome;
+    }),
+  );
+  return { outcomes, wallMs: performance.now() - t0 };
+}
+
+async function prefixItems(store: KeyValueStore, prefix: string): Promise<StoredItem[]> {
+  const out: StoredItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({ prefix, limit: 100, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+async function auditRecords(trail: AuditTrail, filter: AuditFilter): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await trail.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+function statusSummary(outcomes: Outcome[]): string {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    const key = o.status >= 200 && o.status < 300 ? String(o.status) : `${o.status} ${(o.json as { code?: string } | undefined)?.code ?? ''}`.trim();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, v]) => `${v}× ${k}`).join(', ');
+}
+
+interface Wave {
+  outcomes: Outcome[];
+  wallMs: number;
+  /** store transactions tried per acknowledged request (part B only) */
+  txPerCommit?: string;
+}
+
+interface Waves {
+  clients: number;
+  creates: Wave;
+  submits: Wave;
+  /** checkWrites report, when asked for */
+  report?: string;
+}
+
+/** Checks every acknowledged write against the store, its audit record and the chain; returns the report. */
+async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): Promise<string> {
+  const trail = new AuditTrail({ store, clock: { now: () => Date.now() }, ids: new CounterIds('v') });
+  const createdOk = creates.outcomes.filter((o) => o.status === 201);
+  const submittedOk = submits.outcomes.filter((o) => o.status === 201);
+
+  const storedSets = await prefixItems(store, 'changeset:');
+  const storedSetIds = new Set(storedSets.map((i) => i.key.slice('changeset:'.length)));
+  const locks = await prefixItems(store, 'page-pending:');
+  const lostCreates = createdOk.filter((o) => !storedSetIds.has(o.json.changeSet.id)).length;
+  let lostSubmits = 0;
+  for (const o of submittedOk) {
+    const approval = await store.get<{ status: string }>(keys.approval(o.json.approvalId));
+    const lock = await store.get<{ approvalId: string }>(keys.pagePending(o.json.pageId));
+    if (approval?.value.status !== 'pending' || lock?.value.approvalId !== o.json.approvalId) lostSubmits += 1;
+  }
+
+  const verify = await trail.verify();
+  const createdRecords = await auditRecords(trail, { action: 'changeset.created' });
+  const submittedRecords = await auditRecords(trail, { action: 'approval.submitted' });
+  const allRecords = await auditRecords(trail, {});
+  const recordOfSet = new Map(createdRecords.map((r) => [r.changeSetId, r]));
+  const recordOfApproval = new Map(submittedRecords.map((r) => [r.approvalId, r]));
+  const missingAudit =
+    createdOk.filter((o) => !recordOfSet.has(o.json.changeSet.id)).length + submittedOk.filter((o) => !recordOfApproval.has(o.json.approvalId)).length;
+  // no record without its change: every changeset.created / approval.submitted record points at stored state
+  let orphanRecords = createdRecords.filter((r) => !storedSetIds.has(r.changeSetId ?? '')).length;
+  for (const r of submittedRecords) if (!(await store.get(keys.approval(r.approvalId ?? '')))) orphanRecords += 1;
+  // attribution: each record carries the client id of the token that made the call
+  const misattributed =
+    createdOk.filter((o) => recordOfSet.get(o.json.changeSet.id)?.clientId !== `bench-client-${o.client}`).length +
+    submittedOk.filter((o) => recordOfApproval.get(o.json.approvalId)?.clientId !== `bench-client-${o.client}`).length;
+
+  const lost = lostCreates + lostSubmits;
+  return [
+    table([
+      ['check', 'value'],
+      ['change sets acknowledged (201) / stored', `${createdOk.length} / ${storedSets.length}`],
+      ['page submits acknowledged (201) / pending locks stored', `${submittedOk.length} / ${locks.length}`],
+      ['audit records (whole chain, incl. 3 seeded workflow.created)', `${allRecords.length}`],
+      ['changeset.created / approval.submitted records', `${createdRecords.length} / ${submittedRecords.length}`],
+      ['audit chain verify', `${verify.ok ? 'ok' : `BROKEN at seq ${verify.firstBadSeq}`} (${verify.checked} records checked)`],
+      ['records without their change', `${orphanRecords}`],
+      ['records with the wrong client id', `${misattributed}`],
+    ]),
+    `\nlost writes: ${lost}, missing audit records: ${missingAudit}  ${lost === 0 && missingAudit === 0 && verify.ok ? 'OK' : 'OVER'} (SPEC §8: none lost)`,
+  ].join('\n');
+}
+
+/** One row per wave; the 1-client run is the baseline of the 50-client run. */
+function printWaves(sets: Waves[]): void {
+  const withTx = sets.some((w) => w.creates.txPerCommit !== undefined);
+  const row = (label: string, w: Wave) => {
+    const ms = w.outcomes.map((o) => o.ms);
+    return [label, statusSummary(w.outcomes), fmtMs(percentile(ms, 0.5)), fmtMs(percentile(ms, 0.95)), fmtMs(Math.max(...ms)), fmtMs(w.wallMs), ...(withTx ? [w.txPerCommit ?? ''] : [])];
+  };
+  console.log(
+    table([
+      ['wave', 'answers', 'p50 ms', 'p95 ms', 'max ms', 'wave wall ms', ...(withTx ? ['tx tried / request'] : [])],
+      ...sets.flatMap((w) => [row(`${w.clients} × POST /changeSets`, w.creates), row(`${w.clients} × POST /pages/submit`, w.submits)]),
+    ]),
+  );
+}
+
+const createBody = (i: number) => ({ spaceId: ENG, title: `Concurrent PR ${i}`, pageRefs: [{ pageId: String(FIRST_PAGE + i) }, { pageId: '2001' }] });
+const submitBody = (i: number) => ({ pageId: String(FIRST_PAGE + i) });
+
+/** Part A: over HTTP through the real local runtime; `check` runs on the reopened SQLite file. */
+async function overHttp(clients: number, check: boolean): Promise<Waves> {
+  const dir = mkdtempSync(join(tmpdir(), 'approvalflow-bench-rt-'));
+  try {
+    const runtime = await startLocalRuntime({ port: 0, dataDir: dir });
+    let waves: Waves;
+    try {
+      // Distinct pages to submit: copies of seed page 2001 (the runtime has no seed option; see docs/benchmarks.md).
+      const template = runtime.site.getPage('2001');
+      if (!template) throw new Error('seed page 2001 is missing');
+      for (let i = 0; i < clients; i++) runtime.site.pages.set(String(FIRST_PAGE + i), copyOfPage2001(template, String(FIRST_PAGE + i)));
+
+      const tokens: string[] = [];
+      for (let i = 0; i < clients; i++) {
+        const issued = await postJson(`${runtime.url}/local/oauth/dev-token`, { accountId: BOB, clientId: `bench-client-${i}`, scopes: SCOPES });
+        if (issued.status !== 200) throw new Error(`dev-token: HTTP ${issued.status}`);
+        tokens.push((issued.json as { access_token: string }).access_token);
+      }
+      // Half the clients use each public base-URL form.
+      const base = (i: number) => runtime.info.apiBaseUrls[i % 2];
+      const auth = (i: number) => ({ authorization: `Bearer ${tokens[i]}`, 'idempotency-key': `bench-${process.pid}-${i}-${performance.now()}` });
+      const creates = await wave(clients, (i) => postJson(`${base(i)}/changeSets`, createBody(i), auth(i)));
+      const submits = await wave(clients, (i) => postJson(`${base(i)}/pages/submit`, submitBody(i), auth(i)));
+      waves = { clients, creates, submits };
+      await runtime.app.idle();
+    } finally {
+      await runtime.close();
+    }
+    if (check) {
+      const store = new SqliteStore({ file: join(dir, 'approvalflow.sqlite') });
+      try {
+        waves.report = `After closing the runtime and reopening its SQLite file:\n${await checkWrites(store, waves)}`;
+      } finally {
+        store.close();
+      }
+    }
+    return waves;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Part B: the same waves in-process on the apiRoute handlers with Forge-like round trips (20 ms per
+ * store call, 100 ms per Confluence call). Latency widens the window between reading the audit
+ * chain head and committing, so this shows what contention on that one key costs.
+ */
+async function withForgeLatency(clients: number, check: boolean): Promise<Waves> {
+  const site = new SlowLocalSite({ seed: seedWithExtraPages(clients, FIRST_PAGE) }, 100);
+  const inner = new MemoryStore();
+  const counting = new CountingStore(inner);
+  const app = createLocalApp({ store: new LatencyStore(counting, 20), site, appId: MANIFEST_APP_ID });
+  await app.ready;
+  const handlerWave = async (routeKey: string, body: (i: number) => unknown): Promise<Wave> => {
+    counting.reset();
+    const w = await wave(clients, (i) => invokeRoute(app.api, routeKey, { accountId: BOB, clientId: `bench-client-${i}`, body: body(i) }));
+    const acknowledged = w.outcomes.filter((o) => o.status === 201).length;
+    return { ...w, txPerCommit: acknowledged > 0 ? (counting.counts.transact / acknowledged).toFixed(1) : 'n/a' };
+  };
+  const waves: Waves = { clients, creates: await handlerWave('changeset-create', createBody), submits: await handlerWave('page-submit', submitBody) };
+  await app.idle();
+  if (check) waves.report = await checkWrites(inner, waves);
+  return waves;
+}
+
+export async function runConcurrency(_options: BenchOptions): Promise<void> {
+  heading(`4. ${CLIENTS} concurrent clients: no lost write, no lost audit record`);
+  console.log(`A. Local runtime over HTTP (port 0), SQLite file in a temp dir, one dev token per client (acc-bob, own client id), both base-URL forms.`);
+  console.log('   Baseline = 1 client in the same run.\n');
+  const httpBaseline = await overHttp(1, false);
+  const http = await overHttp(CLIENTS, true);
+  printWaves([httpBaseline, http]);
+  console.log(`\n${http.report}`);
+
+  console.log('\nB. Same waves in-process on the apiRoute handlers, +20 ms per store call, +100 ms per Confluence call (MemoryStore).');
+  console.log('   "tx tried / request" = store transactions tried per acknowledged request (idempotency records + conflict retries included).\n');
+  const latentBaseline = await withForgeLatency(1, false);
+  const latent = await withForgeLatency(CLIENTS, true);
+  printWaves([latentBaseline, latent]);
+  console.log(`\n${latent.report}`);
+}

@@ -1,0 +1,215 @@
+/**
+ * Section 1 (SPEC §8 "Cost per operation"): store calls (CountingStore) and Confluence calls (the
+ * local site's counter) of each engine operation, at two sizes in the same run, with the SPEC bound
+ * next to each. Counts are deterministic: they are what a Forge invocation pays in round trips.
+ */
+import { createLocalSite } from '../local/site';
+import type { LocalSite } from '../local/site';
+import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { CountingStore } from '../src/adapters/store/counting-store';
+import type { StoreCounts } from '../src/adapters/store/counting-store';
+import { MemoryStore } from '../src/adapters/store/memory-store';
+import { localSeedWorkflows } from '../src/composition/local';
+import { createEngine, seedWorkflows } from '../src/core/services';
+import type { Engine, EngineDeps } from '../src/core/services';
+import type { ChangeSetView } from '../src/core/domain/model';
+import type { BenchOptions } from './support';
+import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, seedWithExtraPages, table, uiCaller } from './support';
+
+const DOCS = '1002';
+const GET_PAGES = 'GET /wiki/api/v2/pages';
+/** Confluence's batch size for GET /wiki/api/v2/pages?id=…: SPEC bound is ⌈N/250⌉ such calls. */
+const CONFLUENCE_BATCH = 250;
+const STORE_BATCH = 25;
+
+interface Cost {
+  store: StoreCounts;
+  getPages: number;
+  /** every Confluence call other than the batched page read */
+  other: number;
+  byEndpoint: Record<string, number>;
+}
+
+interface Row {
+  operation: string;
+  n: number | '';
+  cost: Cost;
+  bound: string;
+  ok: boolean;
+}
+
+async function measure(counting: CountingStore, site: LocalSite, fn: () => Promise<unknown>): Promise<Cost> {
+  counting.reset();
+  site.resetCalls();
+  await fn();
+  const byEndpoint = { ...site.calls.byEndpoint };
+  const getPages = byEndpoint[GET_PAGES] ?? 0;
+  return { store: { ...counting.counts }, getPages, other: site.calls.total - getPages, byEndpoint };
+}
+
+const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
+const reads = (c: Cost) => c.store.get + c.store.getMany;
+
+function printRows(rows: Row[]): void {
+  const out: (string | number)[][] = [
+    ['operation', 'N', 'get', 'getMany', 'query', 'tx', 'writes', 'getPages', 'other Confl.', 'other/page', 'SPEC §8 bound', ''],
+  ];
+  for (const r of rows) {
+    const s = r.cost.store;
+    const perPage = typeof r.n === 'number' && r.n > 0 ? (r.cost.other / r.n).toFixed(2) : '';
+    out.push([r.operation, r.n, s.get, s.getMany, s.query, s.transact, s.writeOps, r.cost.getPages, r.cost.other, perPage, r.bound, r.ok ? 'OK' : 'OVER']);
+  }
+  console.log(table(out));
+}
+
+async function createMany(engine: Engine, spaceId: string, from: number, to: number, refs: { pageId: string }[]): Promise<void> {
+  for (let i = from; i < to; i++) await engine.changeSets.create(apiCaller(BOB), { spaceId, title: `List bench ${i}`, pageRefs: refs });
+}
+
+export async function runCosts(_options: BenchOptions): Promise<void> {
+  heading('1. Cost per operation (store calls and Confluence calls)');
+  const site = createLocalSite({ seed: seedWithExtraPages(110, 4001) });
+  const counting = new CountingStore(new MemoryStore());
+  const deps: EngineDeps = { store: counting, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new CounterIds('c') };
+  await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+  const engine = createEngine(deps, { log: () => undefined });
+  const bob = apiCaller(BOB);
+  const rows: Row[] = [];
+
+  const sets: Record<10 | 100, ChangeSetView> = {} as Record<10 | 100, ChangeSetView>;
+  for (const [n, first] of [
+    [10, 4001],
+    [100, 4011],
+  ] as const) {
+    const cost = await measure(counting, site, async () => {
+      sets[n] = await engine.changeSets.create(bob, { spaceId: ENG, title: `Bench ${n} pages`, pageRefs: pageRefs(first, n) });
+    });
+    rows.push({
+      operation: 'create change set',
+      n,
+      cost,
+      bound: `getPages ⌈N/250⌉=${ceilDiv(n, CONFLUENCE_BATCH)}; other Confl. O(1)/page; O(1) tx + ⌈N/25⌉ index tx`,
+      ok: cost.getPages === ceilDiv(n, CONFLUENCE_BATCH) && cost.other <= n + 1 && cost.store.transact <= 3 + ceilDiv(n, STORE_BATCH),
+    });
+  }
+
+  for (const n of [10, 100] as const) {
+    const cost = await measure(counting, site, () => engine.changeSets.get(bob, sets[n].id));
+    rows.push({
+      operation: 'read change set',
+      n,
+      cost,
+      bound: `O(1) store reads: 1 get + ⌈N/25⌉=${ceilDiv(n, STORE_BATCH)} getMany, 0 query; getPages ⌈N/250⌉=${ceilDiv(n, CONFLUENCE_BATCH)}`,
+      ok: cost.store.get <= 1 && cost.store.getMany <= ceilDiv(n, STORE_BATCH) && cost.store.query === 0 && cost.getPages === ceilDiv(n, CONFLUENCE_BATCH),
+    });
+  }
+
+  // List and "change sets of a page" with 10, then 1,000 change sets in DOCS: every change set has the
+  // same 4 pages (3001-3004); page 3005 is in the first one only, so only the space's size changes.
+  const docsRefs = pageRefs(3001, 4);
+  await engine.changeSets.create(bob, { spaceId: DOCS, title: 'The one with 3005', pageRefs: [{ pageId: '3005' }, { pageId: '3001' }] });
+  const listCosts: Cost[] = [];
+  const forPageCosts: Cost[] = [];
+  for (const [from, to] of [
+    [1, 10],
+    [10, 1000],
+  ]) {
+    await createMany(engine, DOCS, from, to, docsRefs);
+    const cost = await measure(counting, site, () => engine.changeSets.list(bob, { spaceId: DOCS, limit: 50 }));
+    listCosts.push(cost);
+    rows.push({
+      operation: `list page (${to} change sets in space)`,
+      n: '',
+      cost,
+      bound: '1 query whatever the number of change sets; getPages 1',
+      ok: cost.store.query === 1 && cost.getPages === 1 && reads(cost) <= reads(listCosts[0]) && cost.other <= listCosts[0].other,
+    });
+    const forPage = await measure(counting, site, async () => {
+      const sets = await engine.changeSets.forPage(bob, '3005');
+      if (sets.length !== 1) throw new Error(`forPage(3005) found ${sets.length} change sets`);
+    });
+    forPageCosts.push(forPage);
+    rows.push({
+      operation: `change sets of a page (${to} in space)`,
+      n: '',
+      cost: forPage,
+      bound: 'O(1) queries whatever the number of change sets in the space',
+      ok: forPage.store.query <= forPageCosts[0].store.query && reads(forPage) <= reads(forPageCosts[0]),
+    });
+  }
+
+  const perPage = (c: Cost, n: number) => c.other / n;
+  const preflight: Record<number, Cost> = {};
+  for (const n of [10, 100] as const) {
+    const cost = await measure(counting, site, () => engine.changeSets.preflight(bob, sets[n].id));
+    preflight[n] = cost;
+    rows.push({
+      operation: 'change-set preflight',
+      n,
+      cost,
+      bound: `getPages ⌈N/250⌉=${ceilDiv(n, CONFLUENCE_BATCH)}; other Confl. O(1)/page; O(1) queries; 0 writes`,
+      ok:
+        cost.getPages === ceilDiv(n, CONFLUENCE_BATCH) &&
+        cost.store.transact === 0 &&
+        cost.store.query <= 2 &&
+        (n === 10 || perPage(cost, n) <= perPage(preflight[10], 10)),
+    });
+  }
+
+  const submit: Record<number, Cost> = {};
+  let approvalId = '';
+  for (const n of [10, 100] as const) {
+    const cost = await measure(counting, site, async () => {
+      const result = await engine.changeSets.submit(bob, sets[n].id);
+      if (result.submittedCount !== n) throw new Error(`submit of ${n} pages submitted ${result.submittedCount}`);
+      approvalId = result.results[1].approvalId ?? '';
+    });
+    submit[n] = cost;
+    rows.push({
+      operation: 'change-set submit',
+      n,
+      cost,
+      bound: `getPages ⌈N/250⌉=${ceilDiv(n, CONFLUENCE_BATCH)}; other Confl. O(1)/page; 1 tx/page (+O(1))`,
+      ok:
+        cost.getPages === ceilDiv(n, CONFLUENCE_BATCH) &&
+        cost.store.transact <= n + 1 + ceilDiv(n, STORE_BATCH) &&
+        (n === 10 || perPage(cost, n) <= perPage(submit[10], 10)),
+    });
+  }
+
+  // Page 4012 is pending from the 100-page submit, without decisions yet (the costliest status read).
+  const status = await measure(counting, site, () => engine.approvals.pageStatus(bob, '4012'));
+  rows.push({ operation: 'page status (pending)', n: '', cost: status, bound: 'O(1) store reads (≤ 2); getPages 1', ok: reads(status) <= 2 && status.store.query === 0 && status.getPages <= 1 });
+
+  const decision = await measure(counting, site, () => engine.approvals.decide(uiCaller(CAROL), approvalId, 'approve'));
+  rows.push({
+    operation: 'one decision (approve)',
+    n: '',
+    cost: decision,
+    bound: 'O(1): ≤ 4 store reads, 1 tx, ≤ 2 Confl. calls',
+    ok: reads(decision) <= 4 && decision.store.query === 0 && decision.store.transact === 1 && decision.getPages + decision.other <= 2,
+  });
+
+  const pagePreflight = await measure(counting, site, () => engine.approvals.preflightPage(bob, '2006'));
+  rows.push({ operation: 'page preflight', n: 1, cost: pagePreflight, bound: 'O(1); 0 writes; getPages 1', ok: pagePreflight.store.transact === 0 && pagePreflight.getPages === 1 });
+  const pageSubmit = await measure(counting, site, () => engine.approvals.submitPage(bob, '2006'));
+  rows.push({ operation: 'page submit', n: 1, cost: pageSubmit, bound: 'O(1); getPages 1; tx ≤ 2', ok: pageSubmit.store.transact <= 2 && pageSubmit.getPages === 1 });
+
+  console.log('Engine over CountingStore(MemoryStore) and the local site (in-process transport). "writes" = put/delete ops in');
+  console.log('all transactions; "other Confl." = every Confluence call except the batched GET /wiki/api/v2/pages.');
+  printRows(rows);
+  const endpoints = (c: Cost) =>
+    Object.entries(c.byEndpoint)
+      .map(([e, k]) => `${k}× ${e}`)
+      .join(', ');
+  console.log(`\nConfluence calls, 100-page preflight: ${endpoints(preflight[100])}`);
+  console.log(`Confluence calls, 100-page submit:    ${endpoints(submit[100])}`);
+  console.log(
+    `Flat list: queries ${listCosts.map((c) => c.store.query).join(' → ')}, store reads ${listCosts.map(reads).join(' → ')}, Confluence calls ${listCosts
+      .map((c) => c.getPages + c.other)
+      .join(' → ')}; change sets of a page: queries ${forPageCosts.map((c) => c.store.query).join(' → ')} (10 → 1,000 change sets).`,
+  );
+  console.log(
+    `Per-page Confluence calls (excl. getPages): preflight ${perPage(preflight[10], 10).toFixed(2)} → ${perPage(preflight[100], 100).toFixed(2)}, submit ${perPage(submit[10], 10).toFixed(2)} → ${perPage(submit[100], 100).toFixed(2)} (N = 10 → 100).`,
+  );
+}
