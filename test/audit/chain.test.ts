@@ -1,7 +1,8 @@
 /** The hash chain: record contents, atomic append, tamper detection and concurrent writers. */
 import { createHash } from 'node:crypto';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
-import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, type AuditEntry } from '../../src/core/audit';
+import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, headAfter, type AuditEntry } from '../../src/core/audit';
+import { CountingStore } from '../../src/adapters/store/counting-store';
 import { canonicalJson, recordHash } from '../../src/core/audit/hash';
 import { DomainError } from '../../src/core/domain/errors';
 import type { AuditRecord } from '../../src/core/domain/model';
@@ -299,5 +300,36 @@ describe('concurrent appenders', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => trail.append([{ ...fullEntry, details: { i } }])));
     expect(results.map((r) => r[0].seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 10 });
+  });
+});
+
+describe('known-head hint (sequential writers skip re-reading the head)', () => {
+  it('appends without reading the head when the hint is current, and the chain verifies', async () => {
+    const base = new MemoryStore();
+    const counting = new CountingStore(base);
+    const { trail } = setup(counting);
+    let ops = await trail.prepareAppend([fullEntry]);
+    await counting.transact(ops);
+    for (let i = 0; i < 5; i++) {
+      counting.reset();
+      const hint = headAfter(ops);
+      ops = await trail.prepareAppend([fullEntry], hint);
+      await counting.transact(ops);
+      expect(counting.counts.get + counting.counts.getMany).toBe(0);
+    }
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 6 });
+  });
+
+  it('a stale hint (another writer moved the head) fails the transaction and writes nothing', async () => {
+    const { store, trail } = setup();
+    const first = await trail.prepareAppend([fullEntry]);
+    await store.transact(first);
+    const staleHint = headAfter(first);
+    await appendOne(trail, store, { ...fullEntry, actor: 'acc-carol' }); // someone else appends
+    const stale = await trail.prepareAppend([{ ...fullEntry, actor: 'acc-dave' }], staleHint);
+    await expect(store.transact(stale)).rejects.toThrow(expect.objectContaining({ code: 'CONDITION_FAILED' }));
+    const records = await rawRecords(store);
+    expect(records.map((r) => r.actor)).toEqual(['acc-bob', 'acc-carol']);
+    expect((await trail.verify()).ok).toBe(true);
   });
 });

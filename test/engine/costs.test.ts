@@ -52,6 +52,8 @@ test('store operations and Confluence calls per operation (100-page change set)'
   // submit: one transaction per page (+ the change-set record + notification refs), one getPages
   expect(getPagesCalls(results.submit100)).toBe(1);
   expect(results.submit100.store.transact).toBeLessThanOrEqual(100 + 1 + 4);
+  // each page commit hands the audit head and change-set versions to the next: no per-page re-read
+  expect(results.submit100.store.get).toBeLessThanOrEqual(3);
   expect(results.submit100.confluence.total).toBeLessThanOrEqual(1 + 100 + 100); // getPages + edit checks + comments
   // a decision: O(1) everything
   expect(results.decision.store.transact).toBe(1);

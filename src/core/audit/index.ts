@@ -38,6 +38,20 @@ import {
 /** What a caller records; the trail adds id, seq, at and the hash chain. */
 export type AuditEntry = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash'>;
 
+/** The chain head as a committed transaction left it: lets a sequential writer skip re-reading it. */
+export interface AuditHeadHint {
+  head: ChainHead;
+  version: number;
+}
+
+/** The head a successful transact(ops) leaves behind, given prepareAppend's ops (stores bump versions by one per put). */
+export function headAfter(ops: TxOp[]): AuditHeadHint | undefined {
+  const headOp = ops.find((op) => op.op === 'put' && op.key === HEAD_KEY);
+  if (!headOp || headOp.op !== 'put') return undefined;
+  const version = headOp.condition?.kind === 'version' ? headOp.condition.version + 1 : 1;
+  return { head: headOp.value as ChainHead, version };
+}
+
 export interface AuditTrailDeps {
   store: KeyValueStore;
   clock: Clock;
@@ -150,7 +164,11 @@ export class AuditTrail {
    * store.transact() as its change, and on StoreError CONDITION_FAILED re-runs its whole
    * read-decide-write step.
    */
-  async prepareAppend(entries: AuditEntry[]): Promise<TxOp[]> {
+  /**
+   * `knownHead` (from headAfter() of the caller's previous commit) skips the head read; if another
+   * writer moved the head meanwhile, the head condition fails and the caller's retry reads it afresh.
+   */
+  async prepareAppend(entries: AuditEntry[], knownHead?: AuditHeadHint): Promise<TxOp[]> {
     if (entries.length === 0) return [];
     if (auditOpsFor(entries.length) > STORE_LIMITS.maxTransactionOps) {
       throw new DomainError('internal', 'AUDIT_TOO_MANY_ENTRIES', 'Too many audit entries for one transaction.');
@@ -168,7 +186,7 @@ export class AuditTrail {
       return result.data;
     });
 
-    const headItem = await this.store.get(HEAD_KEY);
+    const headItem = knownHead ? { value: knownHead.head, version: knownHead.version } : await this.store.get(HEAD_KEY);
     const head = headItem ? this.parseHead(headItem.value) : undefined;
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;

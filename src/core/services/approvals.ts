@@ -1,5 +1,6 @@
 /** Page approvals (SPEC 2.3, 2.4, 2.6): submit, decide, cancel, reset, status, history, queue. */
 import type { Caller } from '../domain/caller';
+import type { AuditHeadHint } from '../audit';
 import { DomainError } from '../domain/errors';
 import type { DomainErrorKind } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult } from '../domain/eligibility';
@@ -58,7 +59,7 @@ function leavePendingOps(approval: PageApproval): TxOp[] {
 }
 
 export type SubmitOneResult =
-  | { ok: true; approval: PageApproval; changeSet?: ChangeSet; changeSetItem?: StoredItem }
+  | { ok: true; approval: PageApproval; changeSet?: ChangeSet; changeSetItem?: StoredItem; auditHead?: AuditHeadHint }
   | { ok: false; code: string; reason: string; workflowId?: string };
 
 /**
@@ -73,13 +74,16 @@ export async function submitOne(
   input: EligibilityInput,
   stateItem: StoredItem | undefined,
   changeSetItem?: StoredItem,
+  knownAuditHead?: AuditHeadHint,
 ): Promise<SubmitOneResult> {
   let pageState = stateItem;
   let csItem = changeSetItem;
+  let auditHead = knownAuditHead;
   let attempt = 0;
   const approvalId = ctx.ids.next('apr');
   return withRetry(ctx, async (): Promise<SubmitOneResult> => {
     if (attempt++ > 0) {
+      auditHead = undefined; // the conflict may have been the audit head: read it afresh
       const fresh = await getManyByKey(ctx.store, [keys.pageState(input.pageId), ...(csItem ? [csItem.key] : [])]);
       pageState = fresh.get(keys.pageState(input.pageId));
       if (csItem) {
@@ -120,7 +124,7 @@ export async function submitOne(
       { op: 'put', key: keys.pendingByWorkflow(approval.workflowId, approvalId), value: ref },
     ];
     if (csItem && changeSet) ops.push({ op: 'put', key: csItem.key, value: changeSet, condition: { kind: 'version', version: csItem.version } });
-    await commitWithAudit(ctx, ops, [
+    const headAfterCommit = await commitWithAudit(ctx, ops, [
       auditEntry(caller, 'approval.submitted', page.spaceId, {
         pageId: page.id,
         pageVersion: page.version,
@@ -129,9 +133,14 @@ export async function submitOne(
         ...(changeSet ? { changeSetId: changeSet.id } : {}),
         details: { workflowName: approval.workflowSnapshot.name, ...(changeSet ? { changeSetTitle: changeSet.title } : {}) },
       }),
-    ]);
+    ], auditHead);
     // the store bumps the version on every put: the caller can chain the next page without a re-read
-    return { ok: true, approval, ...(changeSet && csItem ? { changeSet, changeSetItem: { ...csItem, version: csItem.version + 1 } } : {}) };
+    return {
+      ok: true,
+      approval,
+      ...(headAfterCommit ? { auditHead: headAfterCommit } : {}),
+      ...(changeSet && csItem ? { changeSet, changeSetItem: { ...csItem, version: csItem.version + 1 } } : {}),
+    };
   });
 }
 

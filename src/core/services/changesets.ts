@@ -17,6 +17,7 @@ import { approverWarnings, preflightOf, submitOne } from './approvals';
 import { PageCache, loadPageContext, parsePageState } from './page-context';
 import type { PageContext } from './page-context';
 import { notifySubmissions } from './notifications';
+import type { AuditHeadHint } from '../audit';
 
 const ROLLUP_STATES: RollupState[] = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'];
 
@@ -300,7 +301,9 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
       const results: SubmitResult[] = [];
       const submitted: { approval: PageApproval; changeSet: ChangeSet }[] = [];
       let csItem: StoredItem = item;
-      // Sequential on purpose: every page transaction touches the change set and the audit head.
+      let auditHead: AuditHeadHint | undefined;
+      // Sequential on purpose: every page transaction touches the change set and the audit head, so
+      // each commit hands both versions to the next one instead of re-reading them.
       for (const pageId of pageIds) {
         const input = context.inputs.get(pageId)!;
         const prior = checkEligibility(input);
@@ -308,8 +311,9 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
           results.push({ pageId, success: false, code: prior.code, reason: prior.reason, ...(prior.workflowId ? { workflowId: prior.workflowId } : {}) });
           continue;
         }
-        const outcome = await submitOne(ctx, caller, input, context.pageStateItems.get(pageId), csItem);
+        const outcome = await submitOne(ctx, caller, input, context.pageStateItems.get(pageId), csItem, auditHead);
         if (outcome.ok) {
+          auditHead = outcome.auditHead;
           results.push({ pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id });
           submitted.push({ approval: outcome.approval, changeSet: outcome.changeSet! });
           csItem = outcome.changeSetItem!;
@@ -319,14 +323,22 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
       }
       const submittedCount = submitted.length;
       const skippedCount = results.length - submittedCount;
-      await withRetry(ctx, () =>
-        commitWithAudit(ctx, [], [
-          auditEntry(caller, 'changeset.submitted', cs.spaceId, {
-            changeSetId,
-            details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount },
-          }),
-        ]),
-      );
+      let knownHead = auditHead;
+      await withRetry(ctx, () => {
+        const hint = knownHead;
+        knownHead = undefined; // a retry reads the head afresh
+        return commitWithAudit(
+          ctx,
+          [],
+          [
+            auditEntry(caller, 'changeset.submitted', cs.spaceId, {
+              changeSetId,
+              details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount },
+            }),
+          ],
+          hint,
+        );
+      });
       await notifySubmissions(ctx, submitted);
       return { submittedCount, skippedCount, results };
     },

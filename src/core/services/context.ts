@@ -9,8 +9,8 @@ import type { Clock, IdGenerator } from '../ports/clock';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { AuditAction } from '../domain/model';
-import { AuditTrail } from '../audit';
-import type { AuditEntry } from '../audit';
+import { AuditTrail, headAfter } from '../audit';
+import type { AuditEntry, AuditHeadHint } from '../audit';
 
 export interface EngineDeps {
   store: KeyValueStore;
@@ -121,10 +121,15 @@ export function auditEntry(
   };
 }
 
-/** Commit `ops` plus the audit ops of `entries` in ONE transaction (the audit head is read inside). */
-export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[]): Promise<void> {
-  const auditOps = await ctx.audit.prepareAppend(entries);
+/**
+ * Commit `ops` plus the audit ops of `entries` in ONE transaction. The audit head is read inside,
+ * unless `knownHead` (from a previous commit of the same request) says where it is. Returns the
+ * head this commit left, for the next commit of a sequential loop.
+ */
+export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[], knownHead?: AuditHeadHint): Promise<AuditHeadHint | undefined> {
+  const auditOps = await ctx.audit.prepareAppend(entries, knownHead);
   await ctx.store.transact(assertTxSize([...ops, ...auditOps]));
+  return headAfter(auditOps);
 }
 
 /**
