@@ -129,3 +129,27 @@ it('unknown change set → 404; a page outside the change set space → 400 WRON
   const wrongSpace = await api('changeset-create', { body: { spaceId: '1001', title: 'mixed', pageRefs: [{ pageId: '3001' }] } });
   expect([wrongSpace.status, wrongSpace.json.code, wrongSpace.json.details[0].field]).toEqual([400, 'WRONG_SPACE', 'pageRefs']);
 });
+
+it('an idempotent create re-run after its response was lost returns the same change set, never a twin', async () => {
+  const body = { spaceId: '1001', title: 'PR #77', pageRefs: [{ pageId: '2003' }] };
+  const first = await api('changeset-create', { body, idempotencyKey: 'pr-77' });
+  expect(first.status).toBe(201);
+  // The invocation died after the change committed but before its response was stored: the
+  // idempotency record is gone (as after the in-progress lease), so the retry executes again.
+  const idemKeys = (await app.store.query({ prefix: 'idem:', limit: 100 })).items.map((i) => i.key);
+  expect(idemKeys).toHaveLength(1);
+  await app.store.transact(idemKeys.map((key) => ({ op: 'delete' as const, key })));
+
+  const retry = await api('changeset-create', { body, idempotencyKey: 'pr-77' });
+  expect(retry.status).toBe(201);
+  expect(retry.json.changeSet.id).toBe(first.json.changeSet.id);
+  const list = await api('changesets-list', { query: { spaceId: '1001' } });
+  expect(list.json.changeSets.filter((c: { title: string }) => c.title === 'PR #77')).toHaveLength(1);
+  const created = (await app.engine.audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'changeset.created' }, { limit: 100 })).items;
+  expect(created.filter((r) => r.changeSetId === first.json.changeSet.id)).toHaveLength(1);
+
+  // The same key from another client is another request: a new change set.
+  const other = await api('changeset-create', { body, idempotencyKey: 'pr-77', clientId: 'other-client' });
+  expect(other.status).toBe(201);
+  expect(other.json.changeSet.id).not.toBe(first.json.changeSet.id);
+});

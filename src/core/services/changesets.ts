@@ -190,14 +190,17 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
       return visibleView(caller, (await load(changeSetId)).cs, new PageCache(ctx, caller.accountId));
     },
 
-    async create(caller, input) {
+    async create(caller, input, options = {}) {
       validateChangeSetFields(input);
+      if (options.requestToken !== undefined && !/^[0-9a-f]{32}$/.test(options.requestToken)) {
+        throw new DomainError('internal', 'INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
+      }
       const pageIds = input.pageRefs.map((r) => r.pageId);
       const cache = new PageCache(ctx, caller.accountId);
       await validatePages(cache, input.spaceId, pageIds);
       const now = clock.now();
       const cs: ChangeSet = {
-        id: ids.next('cs'),
+        id: options.requestToken ? `cs_req_${options.requestToken}` : ids.next('cs'),
         spaceId: input.spaceId,
         title: input.title.trim(),
         summary: input.summary ?? '',
@@ -210,16 +213,27 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
         updatedBy: caller.accountId,
         version: 1,
       };
-      await withRetry(ctx, () =>
-        commitWithAudit(ctx, [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs), unindexedMarkerOp(cs)], [
+      const created = await withRetry(ctx, async () => {
+        if (options.requestToken) {
+          // A re-run of a request whose first run committed: hand back what it created, write nothing.
+          const existing = await store.get(keys.changeSet(cs.id));
+          if (existing) {
+            const earlier = parseStored(changeSetSchema, existing.key, existing.value);
+            if (earlier.createdBy !== caller.accountId) throw new DomainError('conflict', 'CHANGE_SET_EXISTS', 'This change set already exists.');
+            return earlier;
+          }
+        }
+        await commitWithAudit(ctx, [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs), unindexedMarkerOp(cs)], [
           auditEntry(caller, 'changeset.created', cs.spaceId, {
             changeSetId: cs.id,
             details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), pageCount: pageIds.length },
           }),
-        ]),
-      );
-      await writeMembership(cs);
-      return visibleView(caller, cs, cache);
+        ]);
+        return cs;
+      });
+      // Also completes the membership of a first run that crashed before writing it.
+      await writeMembership(created);
+      return visibleView(caller, created, cache);
     },
 
     async update(caller, changeSetId, input) {

@@ -82,7 +82,11 @@ export interface ChangeSetService {
     query: { spaceId: string; status?: 'open' | 'archived'; rollupState?: string; limit?: number; cursor?: string },
   ): Promise<Page<ChangeSetView>>;
   get(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
-  create(caller: Caller, input: ChangeSetCreateInput): Promise<ChangeSetView>;
+  /**
+   * `requestToken` (from an idempotent API request) makes the id deterministic: re-running the same
+   * request after its response was lost returns the change set it already created instead of a twin.
+   */
+  create(caller: Caller, input: ChangeSetCreateInput, options?: { requestToken?: string }): Promise<ChangeSetView>;
   update(caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView>;
   archive(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
   preflight(caller: Caller, changeSetId: string): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }>;
@@ -102,10 +106,16 @@ export interface PageEventService {
   onPageUpdated(event: { pageId: string; spaceId: string; version: number; authorId?: string; message?: string }): Promise<void>;
 }
 
+export interface PeopleService {
+  /** Display names by account id (at most 250 ids); unknown ids are absent. Any signed-in caller. */
+  displayNames(caller: Caller, accountIds: string[]): Promise<Record<string, string>>;
+}
+
 export interface Engine {
   workflows: WorkflowService;
   approvals: ApprovalService;
   changeSets: ChangeSetService;
   audit: AuditService;
   pageEvents: PageEventService;
+  people: PeopleService;
 }

@@ -9,6 +9,7 @@ import { createApprovalService } from './approvals';
 import { createChangeSetService } from './changesets';
 import { createAuditService } from './audit-service';
 import { createPageEventService } from './page-events';
+import { createPeopleService } from './people';
 import { keys } from './keys';
 
 export type { EngineDeps, EngineLogger } from './context';
@@ -22,6 +23,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     changeSets: createChangeSetService(ctx),
     audit: createAuditService(ctx),
     pageEvents: createPageEventService(),
+    people: createPeopleService(ctx),
   };
 }
 

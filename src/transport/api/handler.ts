@@ -150,7 +150,8 @@ function pageNotFound(reason?: string): DomainError {
   return new DomainError('not_found', 'PAGE_NOT_FOUND', reason ?? 'Page not found, or not visible to you.');
 }
 
-type Executor = (engine: Engine, caller: Caller, input: unknown) => Promise<unknown>;
+/** `requestToken` is set when the request carries an Idempotency-Key (see IdempotencyStore). */
+type Executor = (engine: Engine, caller: Caller, input: unknown, requestToken?: string) => Promise<unknown>;
 
 /** The one engine call behind each route, and the SPEC §3 envelope of its result. */
 const EXECUTORS: Record<ApiRouteKey, Executor> = {
@@ -163,9 +164,9 @@ const EXECUTORS: Record<ApiRouteKey, Executor> = {
     const q = input as z.output<typeof ChangeSetDetailQuery>;
     return { success: true, changeSet: await engine.changeSets.get(caller, q.changeSetId) };
   },
-  'changeset-create': async (engine, caller, input) => {
+  'changeset-create': async (engine, caller, input, requestToken) => {
     const b = input as z.output<typeof ChangeSetCreateBody>;
-    return { success: true, changeSet: await engine.changeSets.create(caller, b) };
+    return { success: true, changeSet: await engine.changeSets.create(caller, b, requestToken ? { requestToken } : {}) };
   },
   'changeset-update': async (engine, caller, input) => {
     const { changeSetId, ...patch } = input as z.output<typeof ChangeSetUpdateBody>;
@@ -261,9 +262,9 @@ function isReplayable(statusCode: number): boolean {
   return statusCode < 500 && statusCode !== 429;
 }
 
-async function execute(route: ApiRoute, getEngine: () => Engine, caller: Caller, input: unknown): Promise<ForgeApiResponse> {
+async function execute(route: ApiRoute, getEngine: () => Engine, caller: Caller, input: unknown, requestToken?: string): Promise<ForgeApiResponse> {
   try {
-    const payload = await EXECUTORS[route.key as ApiRouteKey](getEngine(), caller, input);
+    const payload = await EXECUTORS[route.key as ApiRouteKey](getEngine(), caller, input, requestToken);
     // The response schema is an allow-list: anything else the engine returned is dropped here.
     const shaped = route.response.schema.safeParse(payload);
     if (!shaped.success) {
@@ -304,7 +305,7 @@ export function createRouteHandler(route: ApiRoute, getEngine: () => Engine, ide
             'retry-after': ['1'],
           });
         case 'execute': {
-          const response = await execute(route, getEngine, caller, input);
+          const response = await execute(route, getEngine, caller, input, outcome.requestToken);
           if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
           else await outcome.release();
           return response;

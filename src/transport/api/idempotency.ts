@@ -30,7 +30,13 @@ const RecordSchema = z.object({
 type IdempotencyRecord = z.infer<typeof RecordSchema>;
 
 export type IdempotencyOutcome =
-  | { kind: 'execute'; commit(response: StoredResponse): Promise<void>; release(): Promise<void> }
+  | {
+      kind: 'execute';
+      /** Stable for (user, client, route, key): lets a create derive its id, so a re-execution after a lost response finds its own result. */
+      requestToken: string;
+      commit(response: StoredResponse): Promise<void>;
+      release(): Promise<void>;
+    }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
@@ -109,6 +115,7 @@ export class IdempotencyStore {
       const markerVersion = existing ? existing.version + 1 : 1;
       return {
         kind: 'execute',
+        requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
         commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response }),
         release: () => this.release(storeKey, markerVersion),
       };

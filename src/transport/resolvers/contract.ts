@@ -45,6 +45,8 @@ export interface AnalyticsSummary {
 export interface ResolverData {
   'context.me': { accountId: string; moduleKey?: string; pageId?: string; spaceId?: string };
   'api.info': ApiInfo;
+  /** display name by account id; unknown ids are absent */
+  'people.names': { names: Record<string, string> };
   'page.status': { status: PageStateView };
   'page.overview': { status: PageStateView; history: PageApproval[]; changeSets: ChangeSetView[]; workflows: Workflow[] };
   'page.history': { approvals: PageApproval[] };

@@ -106,6 +106,9 @@ const handlers: Handlers = {
       'Create an OAuth 2.0 (3LO) integration in the developer console with the scopes above plus read:forge-app:confluence.',
     ],
   }),
+  'people.names': async (input, { engine, caller }) => ({
+    names: await engine.people.displayNames(caller, input.accountIds),
+  }),
 
   'page.status': async (input, { engine, caller, ctx }) => ({
     status: await engine.approvals.pageStatus(caller, pageIdOf(input, ctx)),

@@ -54,6 +54,7 @@ const empty = z.strictObject({});
 export const schemas = {
   'context.me': empty,
   'api.info': empty,
+  'people.names': z.strictObject({ accountIds: z.array(id).min(1).max(250) }),
 
   'page.status': z.strictObject(optionalPageId),
   'page.overview': z.strictObject(optionalPageId),
