@@ -3,6 +3,7 @@ import { view } from '@forge/bridge';
 import { call } from './api';
 import { useAsync } from './hooks';
 import { ErrorBanner, Loading } from './components/ui';
+import { PeopleProvider } from './people';
 import { AdminApp } from './views/AdminApp';
 import { Byline } from './views/Byline';
 import { PagePanel } from './views/PagePanel';
@@ -18,6 +19,11 @@ export function App() {
   if (boot.loading) return <Loading />;
   if (!boot.data) return <ErrorBanner error={boot.error} />;
   const { moduleKey, accountId, spaceKey } = boot.data;
+  // One name cache per page load, shared by every view of this module.
+  return <PeopleProvider>{moduleView(moduleKey, accountId, spaceKey)}</PeopleProvider>;
+}
+
+function moduleView(moduleKey: string, accountId: string, spaceKey: string | undefined) {
   switch (moduleKey) {
     case 'approvalflow-macro':
       return <PagePanel accountId={accountId} />;

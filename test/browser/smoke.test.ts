@@ -102,9 +102,17 @@ describeBrowser('Custom UI in the local site (Chromium)', () => {
     await actAs('acc-carol');
     macro = await openPage('2001');
     await expectState(macro, 'In approval');
+    // People appear by display name (the account id stays in the tooltip), never as raw ids.
+    const activeStep = macro.locator('[data-testid="active-step"]');
+    await activeStep.filter({ hasText: 'Carol Reviewer' }).waitFor();
+    await activeStep.filter({ hasText: 'Dave Reviewer' }).waitFor();
+    expect(await activeStep.textContent()).not.toContain('acc-carol');
+    expect(await macro.locator('[data-testid="pending-approver"] [title="acc-carol"]').textContent()).toBe('Carol Reviewer');
+    await macro.getByText('submitted by Bob Author', { exact: false }).waitFor();
+    await page.screenshot({ path: '/tmp/approvalflow-page-pending.png', fullPage: true });
     await macro.locator('[data-testid="approve-button"]').click();
     await expectState(macro, 'Approved');
-    await macro.locator('[data-testid="history"]', { hasText: 'acc-carol' }).waitFor();
+    await macro.locator('[data-testid="history"]', { hasText: 'Carol Reviewer' }).waitFor();
     await page.screenshot({ path: '/tmp/approvalflow-page-approved.png', fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 90_000);

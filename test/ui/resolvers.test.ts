@@ -272,6 +272,31 @@ describe('space views', () => {
   });
 });
 
+describe('people.names', () => {
+  it('returns display names for the ids asked, leaving unknown ids out, acting as the context account', async () => {
+    const spy = jest.spyOn(engine.people, 'displayNames');
+    const r = await invoke('acc-erin', 'people.names', { accountIds: ['acc-carol', 'acc-dave', 'acc-nobody'] }, { pageId: '2001' });
+    expect(r).toEqual({ success: true, names: { 'acc-carol': 'Carol Reviewer', 'acc-dave': 'Dave Reviewer' } });
+    expect(spy).toHaveBeenCalledWith({ accountId: 'acc-erin', source: 'ui' }, ['acc-carol', 'acc-dave', 'acc-nobody']);
+  });
+
+  it('refuses a call without a platform account and an accountId in the payload', async () => {
+    expect(await invoke(undefined, 'people.names', { accountIds: ['acc-carol'] })).toEqual({ success: false, code: 'UNAUTHENTICATED', error: expect.any(String) });
+    const smuggled = await invoke('acc-bob', 'people.names', { accountIds: ['acc-carol'], accountId: 'acc-alice' });
+    expect(smuggled).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(smuggled.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'accountId', code: 'UNKNOWN_FIELD' })]));
+  });
+
+  it('validates the id list: 1 to 250 ids, each an id', async () => {
+    expect(await invoke('acc-bob', 'people.names', { accountIds: [] })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(await invoke('acc-bob', 'people.names', {})).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(await invoke('acc-bob', 'people.names', { accountIds: ['acc-carol', ''] })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    const many = Array.from({ length: 251 }, (_, i) => `acc-x${i}`);
+    expect(await invoke('acc-bob', 'people.names', { accountIds: many })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(await invoke('acc-bob', 'people.names', { accountIds: many.slice(1) })).toEqual({ success: true, names: {} });
+  });
+});
+
 describe('envelope', () => {
   it('hides internal errors behind INTERNAL_ERROR', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -5,6 +5,7 @@ import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
 import { ErrorBanner, Loading, Lozenge, download, formatTime } from '../components/ui';
+import { Person } from '../people';
 
 type Filters = Omit<ResolverPayload<'audit.list'>, 'cursor' | 'limit'>;
 
@@ -199,7 +200,7 @@ function AuditTrail() {
                 <td>{r.seq}</td>
                 <td className="nowrap">{formatTime(r.at)}</td>
                 <td>
-                  <code>{r.actor}</code>
+                  <Person id={r.actor} />
                 </td>
                 <td>{r.action}</td>
                 <td>{r.spaceId}</td>

@@ -4,6 +4,7 @@ import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { ChangeSetView, PreflightResult, SubmitResult } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, RollupLozenge, STATE_LABEL, formatTime, parseIds } from '../components/ui';
+import { Person } from '../people';
 
 export function ChangeSetsTab() {
   const [status, setStatus] = useState<'open' | 'archived'>('open');
@@ -193,7 +194,7 @@ function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; onBack:
             </p>
           )}
           <p className="muted">
-            Created by <code>{cs.createdBy}</code> {formatTime(cs.createdAt)} · version {cs.version}
+            Created by <Person id={cs.createdBy} /> {formatTime(cs.createdAt)} · version {cs.version}
           </p>
           {cs.status === 'open' && (
             <div className="actions">

@@ -9,6 +9,7 @@ import { useAction, useAsync } from '../hooks';
 import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView, PreflightResult, Workflow } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, RollupLozenge, STATE_LABEL, STATE_TONE, formatTime } from '../components/ui';
+import { Person } from '../people';
 
 const MIN_REJECT_COMMENT = 20;
 const MAX_COMMENT = 280;
@@ -107,16 +108,17 @@ function PendingApproval({ status, accountId, onChanged }: { status: PageStateVi
     <section className="card" aria-labelledby="pending-title">
       <h3 id="pending-title">Pending approval</h3>
       <p>
-        Workflow <strong>{approval.workflowSnapshot.name}</strong>, version {approval.pageVersion}, submitted by <code>{approval.submittedBy}</code>{' '}
+        Workflow <strong>{approval.workflowSnapshot.name}</strong>, version {approval.pageVersion}, submitted by <Person id={approval.submittedBy} />{' '}
         on {formatTime(approval.submittedAt)}.
       </p>
       <p data-testid="active-step">
         Step {pending.activeStep + 1} of {steps.length}
         {pending.stepName ? ` (${pending.stepName})` : ''}: {pending.mode === 'all' ? 'all of' : 'any one of'}{' '}
-        {pending.approvers.map((a) => (
-          <code key={a} className="who">
-            {a}
-          </code>
+        {pending.approvers.map((a, i) => (
+          <span key={a} data-testid="pending-approver">
+            {i > 0 && ', '}
+            <Person id={a} />
+          </span>
         ))}
       </p>
       <ErrorBanner error={decide.error ?? cancel.error} />
@@ -268,13 +270,13 @@ function History({ approvals }: { approvals: PageApproval[] }) {
         <ol className="history" data-testid="history">
           {approvals.map((a) => (
             <li key={a.id}>
-              <Lozenge tone={STATUS_TONE[a.status]}>{a.status}</Lozenge> version {a.pageVersion} · {a.workflowSnapshot.name} · by <code>{a.submittedBy}</code>{' '}
+              <Lozenge tone={STATUS_TONE[a.status]}>{a.status}</Lozenge> version {a.pageVersion} · {a.workflowSnapshot.name} · by <Person id={a.submittedBy} />{' '}
               {formatTime(a.submittedAt)} {a.source === 'api' && <Lozenge tone="info">API</Lozenge>}
               {a.decisions.length > 0 && (
                 <ul>
                   {a.decisions.map((d, i) => (
                     <li key={i}>
-                      step {d.step + 1}: <code>{d.accountId}</code> {d.decision === 'approve' ? 'approved' : 'rejected'} {formatTime(d.at)}
+                      step {d.step + 1}: <Person id={d.accountId} /> {d.decision === 'approve' ? 'approved' : 'rejected'} {formatTime(d.at)}
                       {d.comment && <q>{d.comment}</q>}
                     </li>
                   ))}

@@ -1,9 +1,10 @@
 /** Space page → Approval Queue: pending approvals of the space, mine or all, with filters and paging. */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { PageApproval } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, formatTime } from '../components/ui';
+import { Person, useNameOf } from '../people';
 
 export function QueueTab() {
   const [mine, setMine] = useState(true);
@@ -21,14 +22,15 @@ export function QueueTab() {
   );
   const reset = useAction((pageId: string) => call('approval.reset', { pageId }), () => first.reload());
 
-  const shown = useMemo(() => {
-    const needle = text.trim().toLowerCase();
-    return (pages?.items ?? []).filter(
-      (a) =>
-        (!source || a.source === source) &&
-        (!needle || [a.pageId, a.submittedBy, a.workflowSnapshot.name, a.changeSetId ?? ''].some((v) => v.toLowerCase().includes(needle))),
-    );
-  }, [pages, text, source]);
+  const nameOf = useNameOf();
+  // Not memoized on purpose: matching the submitter's name must re-run as names arrive.
+  const needle = text.trim().toLowerCase();
+  const shown = (pages?.items ?? []).filter(
+    (a) =>
+      (!source || a.source === source) &&
+      (!needle ||
+        [a.pageId, a.submittedBy, nameOf(a.submittedBy) ?? '', a.workflowSnapshot.name, a.changeSetId ?? ''].some((v) => v.toLowerCase().includes(needle))),
+  );
 
   return (
     <div>
@@ -90,7 +92,7 @@ export function QueueTab() {
                   {a.workflowSnapshot.name} · step {a.activeStep + 1}/{a.workflowSnapshot.steps.length}
                 </td>
                 <td>
-                  <code>{a.submittedBy}</code> <span className="muted">{formatTime(a.submittedAt)}</span>
+                  <Person id={a.submittedBy} /> <span className="muted">{formatTime(a.submittedAt)}</span>
                 </td>
                 <td>{a.source === 'api' ? <Lozenge tone="info">API</Lozenge> : <Lozenge tone="neutral">UI</Lozenge>}</td>
                 <td>

@@ -4,6 +4,7 @@ import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { StepMode, Workflow } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, formatTime, parseIds } from '../components/ui';
+import { PersonList } from '../people';
 
 interface StepDraft {
   name: string;
@@ -96,12 +97,14 @@ export function WorkflowsTab() {
                       <li key={i}>
                         {s.name ? <strong>{s.name}: </strong> : null}
                         {s.mode === 'all' ? 'all of ' : 'any of '}
-                        {s.approvers.join(', ')}
+                        <PersonList ids={s.approvers} />
                       </li>
                     ))}
                   </ol>
                 </td>
-                <td>{w.owners.join(', ')}</td>
+                <td>
+                  <PersonList ids={w.owners} />
+                </td>
                 <td className="muted">{formatTime(w.updatedAt)}</td>
                 <td className="row-actions">
                   <button type="button" onClick={() => setDraft(draftOf(w))}>
