@@ -25,6 +25,8 @@ export interface MemoryStoreOptions {
 /** In-process KeyValueStore for tests and the model-based suite; same rules as Forge. */
 export class MemoryStore implements KeyValueStore {
   private readonly rows = new Map<string, Row>();
+  /** Every key in sorted order, so a prefix query is a binary search plus a walk (flat as data grows, like a real index). */
+  private readonly sortedKeys: string[] = [];
   private readonly clock: Clock;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -48,11 +50,23 @@ export class MemoryStore implements KeyValueStore {
 
   async query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
     const q = prepareQuery(options, 'key');
-    const keys = [...this.rows.keys()]
-      .filter((key) => key.startsWith(q.prefix) && this.live(key) !== undefined)
-      .filter((key) => q.after === undefined || (q.order === 'asc' ? key > q.after : key < q.after))
-      .sort();
-    if (q.order === 'desc') keys.reverse();
+    const keys: string[] = [];
+    // Walk from the cursor (or the prefix's edge) in key order; one extra key tells whether a next page exists.
+    if (q.order === 'asc') {
+      for (let i = q.after === undefined ? this.lowerBound(q.prefix) : this.upperBound(q.after); i < this.sortedKeys.length && keys.length <= q.limit; i++) {
+        const key = this.sortedKeys[i];
+        if (!key.startsWith(q.prefix)) break;
+        if (this.live(key)) keys.push(key);
+        else i--; // live() removed an expired key at position i
+      }
+    } else {
+      const end = q.after === undefined ? this.lowerBound(q.prefix + '\uffff') : this.lowerBound(q.after);
+      for (let i = end - 1; i >= 0 && keys.length <= q.limit; i--) {
+        const key = this.sortedKeys[i];
+        if (!key.startsWith(q.prefix)) break;
+        if (this.live(key)) keys.push(key);
+      }
+    }
     const pageKeys = keys.slice(0, q.limit);
     const items = pageKeys.map((key) => toItem<T>(key, this.rows.get(key) as Row));
     const last = pageKeys[pageKeys.length - 1];
@@ -71,9 +85,10 @@ export class MemoryStore implements KeyValueStore {
     for (const op of prepared) {
       if (op.op === 'put') {
         const current = this.live(op.key);
+        if (!current) this.sortedKeys.splice(this.lowerBound(op.key), 0, op.key);
         this.rows.set(op.key, { json: op.json, version: (current?.version ?? 0) + 1, expiresAt: expiryOf(now, op.ttlSeconds) });
       } else if (op.op === 'delete') {
-        this.rows.delete(op.key);
+        this.remove(op.key);
       }
     }
   }
@@ -82,10 +97,33 @@ export class MemoryStore implements KeyValueStore {
   private live(key: string): Row | undefined {
     const row = this.rows.get(key);
     if (row?.expiresAt !== undefined && row.expiresAt <= this.clock.now()) {
-      this.rows.delete(key);
+      this.remove(key);
       return undefined;
     }
     return row;
+  }
+
+  private remove(key: string): void {
+    if (!this.rows.delete(key)) return;
+    this.sortedKeys.splice(this.lowerBound(key), 1);
+  }
+
+  /** Index of the first key ≥ `key`. */
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.sortedKeys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sortedKeys[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the first key > `key`. */
+  private upperBound(key: string): number {
+    const i = this.lowerBound(key);
+    return this.sortedKeys[i] === key ? i + 1 : i;
   }
 }
 
