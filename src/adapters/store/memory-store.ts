@@ -10,6 +10,7 @@ import {
   prepareQuery,
   prepareTransaction,
 } from './kvs-rules';
+import { SortedKeys } from './sorted-keys';
 
 interface Row {
   /** Values are kept as JSON text so every read returns a fresh deep copy. */
@@ -25,8 +26,8 @@ export interface MemoryStoreOptions {
 /** In-process KeyValueStore for tests and the model-based suite; same rules as Forge. */
 export class MemoryStore implements KeyValueStore {
   private readonly rows = new Map<string, Row>();
-  /** Every key in sorted order, so a prefix query is a binary search plus a walk (flat as data grows, like a real index). */
-  private readonly sortedKeys: string[] = [];
+  /** Every key in order, so a prefix query is a seek plus a walk (flat as data grows, like a real index). */
+  private readonly sortedKeys = new SortedKeys();
   private readonly clock: Clock;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -50,23 +51,16 @@ export class MemoryStore implements KeyValueStore {
 
   async query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>> {
     const q = prepareQuery(options, 'key');
-    const keys: string[] = [];
     // Walk from the cursor (or the prefix's edge) in key order; one extra key tells whether a next page exists.
-    if (q.order === 'asc') {
-      for (let i = q.after === undefined ? this.lowerBound(q.prefix) : this.upperBound(q.after); i < this.sortedKeys.length && keys.length <= q.limit; i++) {
-        const key = this.sortedKeys[i];
-        if (!key.startsWith(q.prefix)) break;
-        if (this.live(key)) keys.push(key);
-        else i--; // live() removed an expired key at position i
-      }
-    } else {
-      const end = q.after === undefined ? this.lowerBound(q.prefix + '\uffff') : this.lowerBound(q.after);
-      for (let i = end - 1; i >= 0 && keys.length <= q.limit; i--) {
-        const key = this.sortedKeys[i];
-        if (!key.startsWith(q.prefix)) break;
-        if (this.live(key)) keys.push(key);
-      }
+    const walk = q.order === 'asc' ? this.sortedKeys.ascending(q.after ?? q.prefix, q.after !== undefined) : this.sortedKeys.descending(q.after ?? `${q.prefix}\uffff`);
+    const keys: string[] = [];
+    const expired: string[] = [];
+    for (const key of walk) {
+      if (!key.startsWith(q.prefix) || keys.length > q.limit) break;
+      if (this.isExpired(key)) expired.push(key);
+      else keys.push(key);
     }
+    for (const key of expired) this.remove(key); // not during the walk: the walk reads the key set
     const pageKeys = keys.slice(0, q.limit);
     const items = pageKeys.map((key) => toItem<T>(key, this.rows.get(key) as Row));
     const last = pageKeys[pageKeys.length - 1];
@@ -85,7 +79,7 @@ export class MemoryStore implements KeyValueStore {
     for (const op of prepared) {
       if (op.op === 'put') {
         const current = this.live(op.key);
-        if (!current) this.sortedKeys.splice(this.lowerBound(op.key), 0, op.key);
+        if (!current) this.sortedKeys.insert(op.key);
         this.rows.set(op.key, { json: op.json, version: (current?.version ?? 0) + 1, expiresAt: expiryOf(now, op.ttlSeconds) });
       } else if (op.op === 'delete') {
         this.remove(op.key);
@@ -95,35 +89,20 @@ export class MemoryStore implements KeyValueStore {
 
   /** The row if present and not expired; expired rows are dropped on sight. */
   private live(key: string): Row | undefined {
-    const row = this.rows.get(key);
-    if (row?.expiresAt !== undefined && row.expiresAt <= this.clock.now()) {
+    if (this.isExpired(key)) {
       this.remove(key);
       return undefined;
     }
-    return row;
+    return this.rows.get(key);
+  }
+
+  private isExpired(key: string): boolean {
+    const expiresAt = this.rows.get(key)?.expiresAt;
+    return expiresAt !== undefined && expiresAt <= this.clock.now();
   }
 
   private remove(key: string): void {
-    if (!this.rows.delete(key)) return;
-    this.sortedKeys.splice(this.lowerBound(key), 1);
-  }
-
-  /** Index of the first key ≥ `key`. */
-  private lowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.sortedKeys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sortedKeys[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Index of the first key > `key`. */
-  private upperBound(key: string): number {
-    const i = this.lowerBound(key);
-    return this.sortedKeys[i] === key ? i + 1 : i;
+    if (this.rows.delete(key)) this.sortedKeys.remove(key);
   }
 }
 
