@@ -11,21 +11,24 @@ const time = z.number().int().min(0);
 export const actionSchema = z.enum(AUDIT_ACTIONS);
 export const sourceSchema = z.enum(['ui', 'api']);
 
+/** The fields a caller records (AuditEntry); a stored record adds id, seq, at and the chain hashes. */
+const entryFields = {
+  actor: id,
+  action: actionSchema,
+  spaceId: id,
+  pageId: id.optional(),
+  pageVersion: z.number().int().min(1).optional(),
+  workflowId: id.optional(),
+  changeSetId: id.optional(),
+  approvalId: id.optional(),
+  source: sourceSchema,
+  clientId: id.optional(),
+  details: z.record(z.string(), z.unknown()),
+};
+
 /** What the engine hands to prepareAppend. */
 export const auditEntrySchema = z
-  .object({
-    actor: id,
-    action: actionSchema,
-    spaceId: id,
-    pageId: id.optional(),
-    pageVersion: z.number().int().min(1).optional(),
-    workflowId: id.optional(),
-    changeSetId: id.optional(),
-    approvalId: id.optional(),
-    source: sourceSchema,
-    clientId: id.optional(),
-    details: z.record(z.string(), z.unknown()),
-  })
+  .object(entryFields)
   .strict()
   .refine((e) => e.source === 'api' || e.clientId === undefined, {
     message: 'clientId is recorded for API calls only',
@@ -33,26 +36,7 @@ export const auditEntrySchema = z
   });
 
 /** Stored record. Strict: an injected extra field is tampering, not something to strip silently. */
-export const auditRecordSchema = z
-  .object({
-    id,
-    seq,
-    at: time,
-    actor: id,
-    action: actionSchema,
-    spaceId: id,
-    pageId: id.optional(),
-    pageVersion: z.number().int().min(1).optional(),
-    workflowId: id.optional(),
-    changeSetId: id.optional(),
-    approvalId: id.optional(),
-    source: sourceSchema,
-    clientId: id.optional(),
-    details: z.record(z.string(), z.unknown()),
-    prevHash: hash,
-    hash,
-  })
-  .strict();
+export const auditRecordSchema = z.object({ id, seq, at: time, ...entryFields, prevHash: hash, hash }).strict();
 
 export const headSchema = z.object({ seq, hash, at: time }).strict();
 export type ChainHead = z.infer<typeof headSchema>;
