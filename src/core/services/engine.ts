@@ -111,6 +111,18 @@ export interface PeopleService {
   displayNames(caller: Caller, accountIds: string[]): Promise<Record<string, string>>;
 }
 
+/**
+ * Who an invocation acts for. Confluence reads that decide what a user may see or do are made as
+ * this user (SPEC §4); without one (triggers, scheduled jobs) the engine acts as the app.
+ * Composition roots build the engine's Confluence access per invocation from it.
+ */
+export interface Invocation {
+  actingAccountId?: string;
+}
+
+/** The engine for one invocation; transports call it once per request with the resolved caller. */
+export type EngineFactory = (invocation: Invocation) => Engine;
+
 export interface Engine {
   workflows: WorkflowService;
   approvals: ApprovalService;

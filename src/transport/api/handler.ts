@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import { DomainError, statusOfKind, type ErrorDetail } from '../../core/domain/errors';
 import { StoreError } from '../../core/ports/store';
-import type { Engine } from '../../core/services/engine';
+import type { Engine, EngineFactory } from '../../core/services/engine';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { resolveCaller } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
@@ -262,9 +262,9 @@ function isReplayable(statusCode: number): boolean {
   return statusCode < 500 && statusCode !== 429;
 }
 
-async function execute(route: ApiRoute, getEngine: () => Engine, caller: Caller, input: unknown, requestToken?: string): Promise<ForgeApiResponse> {
+async function execute(route: ApiRoute, getEngine: EngineFactory, caller: Caller, input: unknown, requestToken?: string): Promise<ForgeApiResponse> {
   try {
-    const payload = await EXECUTORS[route.key as ApiRouteKey](getEngine(), caller, input, requestToken);
+    const payload = await EXECUTORS[route.key as ApiRouteKey](getEngine({ actingAccountId: caller.accountId }), caller, input, requestToken);
     // The response schema is an allow-list: anything else the engine returned is dropped here.
     const shaped = route.response.schema.safeParse(payload);
     if (!shaped.success) {
@@ -278,7 +278,7 @@ async function execute(route: ApiRoute, getEngine: () => Engine, caller: Caller,
   }
 }
 
-export function createRouteHandler(route: ApiRoute, getEngine: () => Engine, idempotency: IdempotencyStore): ForgeApiHandler {
+export function createRouteHandler(route: ApiRoute, getEngine: EngineFactory, idempotency: IdempotencyStore): ForgeApiHandler {
   return async (request: ForgeApiRequest, context: ForgeInvocationContext): Promise<ForgeApiResponse> => {
     try {
       if (request === null || typeof request !== 'object') throw new ApiError(400, 'INVALID_REQUEST', 'The request could not be read.');

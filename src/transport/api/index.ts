@@ -3,7 +3,7 @@
  * modules reference (index.<exportName>). Composition roots call createApiHandlers once.
  */
 import type { KeyValueStore } from '../../core/ports/store';
-import type { Engine } from '../../core/services/engine';
+import type { EngineFactory } from '../../core/services/engine';
 import type { ForgeApiHandler } from './forge-types';
 import { createRouteHandler } from './handler';
 import { IdempotencyStore } from './idempotency';
@@ -19,7 +19,7 @@ export interface ApiHandlerOptions {
   now?: () => number;
 }
 
-export function createApiHandlers(getEngine: () => Engine, options: ApiHandlerOptions): Record<ApiExportName, ForgeApiHandler> {
+export function createApiHandlers(getEngine: EngineFactory, options: ApiHandlerOptions): Record<ApiExportName, ForgeApiHandler> {
   const idempotency = new IdempotencyStore(options.store, { now: options.now });
   const handlers = {} as Record<ApiExportName, ForgeApiHandler>;
   for (const route of API_ROUTES) handlers[route.exportName] = createRouteHandler(route, getEngine, idempotency);

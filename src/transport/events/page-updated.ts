@@ -4,7 +4,7 @@
  * because throwing would only make the platform redeliver an event we cannot use.
  */
 import { z } from 'zod';
-import type { Engine } from '../../core/services/engine';
+import type { Engine, EngineFactory } from '../../core/services/engine';
 
 const idish = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
 
@@ -25,7 +25,7 @@ const pageUpdatedEventSchema = z.object({
 export type PageUpdatedHandler = (event: unknown, context?: unknown) => Promise<void>;
 
 export function createPageUpdatedHandler(
-  getEngine: () => Engine,
+  getEngine: EngineFactory,
   log: (message: string) => void = (message) => console.warn(`[approvalflow] ${message}`),
 ): PageUpdatedHandler {
   return async (event) => {
@@ -36,7 +36,7 @@ export function createPageUpdatedHandler(
     }
     const { content } = parsed.data;
     if (content.type !== undefined && content.type !== 'page') return;
-    await getEngine().pageEvents.onPageUpdated({
+    await getEngine({}).pageEvents.onPageUpdated({
       pageId: content.id,
       spaceId: content.space.id,
       version: content.version.number,

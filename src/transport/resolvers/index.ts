@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import { DomainError } from '../../core/domain/errors';
 import { StoreError } from '../../core/ports/store';
-import type { Engine, WorkflowInput } from '../../core/services/engine';
+import type { Engine, EngineFactory, WorkflowInput } from '../../core/services/engine';
 import { issuesToDetails } from '../api/schemas';
 import { spaceAnalytics } from './analytics';
 import type { ResolverData, ResolverFailure } from './contract';
@@ -251,7 +251,7 @@ function failure(key: string, err: unknown): ResolverFailure {
   return { success: false, error: 'Something went wrong on our side. Please try again.', code: 'INTERNAL_ERROR' };
 }
 
-export function createResolverHandler(getEngine: () => Engine, options: ResolverOptions = {}) {
+export function createResolverHandler(getEngine: EngineFactory, options: ResolverOptions = {}) {
   const resolver = new Resolver();
   for (const key of Object.keys(handlers) as ResolverKey[]) {
     resolver.define(key, async (req: { payload: unknown; context: Record<string, unknown> }) => {
@@ -264,7 +264,7 @@ export function createResolverHandler(getEngine: () => Engine, options: Resolver
         if (!parsed.success) return invalid(parsed.error.issues);
         const ctx = clientContext.safeParse(req.context);
         const env: Env = {
-          engine: getEngine(),
+          engine: getEngine({ actingAccountId: accountId }),
           caller: { accountId, source: 'ui' },
           ctx: ctx.success ? ctx.data : {},
           options,
