@@ -8,6 +8,12 @@ export interface ConfluenceRequest {
   /** Absolute site path with query string, e.g. "/wiki/api/v2/pages?id=1&id=2&limit=250". Built from encoded, validated parts only. */
   path: string;
   body?: unknown;
+  /**
+   * Whose identity the call uses: the app's own (Forge asApp(): app writes, and reads not about any
+   * user's rights) or a user's (Forge asUser(): restrictions, space permissions and drafts as that
+   * user sees them, SPEC §4). Absent means the app.
+   */
+  actAs?: 'app' | { accountId: string };
 }
 
 export interface ConfluenceResponse {
