@@ -84,3 +84,9 @@ export function toNdjson(records: AuditRecord[], names?: Map<string, string>): s
     })
     .join('');
 }
+
+export type ExportFormat = 'csv' | 'ndjson';
+
+export function renderExport(records: AuditRecord[], format: ExportFormat, names?: Map<string, string>): string {
+  return format === 'csv' ? toCsv(records, names) : toNdjson(records, names);
+}

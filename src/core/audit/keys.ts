@@ -71,3 +71,13 @@ export function indexValuePrefix(dim: IndexedDimension['dim'], value: string): s
 export function indexKey(dim: IndexedDimension['dim'], value: string, seq: number): string {
   return indexValuePrefix(dim, value) + seqDigits(seq);
 }
+
+/** The dimension and seq an index key names; undefined for a key no append could have written. */
+export function parseIndexKey(key: string): { dimension: IndexedDimension; seq: number } | undefined {
+  if (!key.startsWith(INDEX_PREFIX)) return undefined;
+  // Encoded values never contain ':', so a well-formed key has exactly dim, value and seq after the prefix.
+  const parts = key.slice(INDEX_PREFIX.length).split(':');
+  const dimension = INDEXED_DIMENSIONS.find(({ dim }) => dim === parts[0]);
+  const seq = seqOfKey(key);
+  return parts.length === 3 && dimension && seq !== undefined ? { dimension, seq } : undefined;
+}
