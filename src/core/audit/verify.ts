@@ -160,8 +160,8 @@ async function walkIndex(store: KeyValueStore, index: IndexExpectations, confirm
     const page = await store.query({ prefix: INDEX_PREFIX, order: 'asc', limit: QUERY_PAGE, cursor });
     for (const item of page.items) {
       const parsed = parseIndexKey(item.key);
-      // A key no append writes cannot be attributed to a record: the whole index is suspect.
-      if (!parsed) report(index.firstSeq, 'INDEX_ENTRY_EXTRA');
+      // A key no append writes: blamed on the seq it ends in, else on the whole index (the first seq).
+      if (!parsed) report(Math.max(seqOfKey(item.key) ?? index.firstSeq, index.firstSeq), 'INDEX_ENTRY_EXTRA');
       else if (parsed.seq < index.firstSeq) continue; // left by an interrupted purge, like its record
       else if (parsed.seq > confirmedTo) beyond = Math.min(beyond ?? parsed.seq, parsed.seq);
       else {
