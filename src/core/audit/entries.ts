@@ -8,10 +8,15 @@ import { toJsonValue } from './hash';
 import { INDEXED_DIMENSIONS, indexKey } from './keys';
 import type { IndexEntry } from './schema';
 
-/** The value stored under each of the record's index keys: its filterable fields. */
-export function indexEntryOf(record: AuditRecord): IndexEntry {
+/** The record's filterable fields (absent optional ones are undefined). */
+export function indexFieldsOf(record: AuditRecord): IndexEntry {
   const { seq, at, actor, action, spaceId, source, pageId, changeSetId, clientId } = record;
-  return toJsonValue({ seq, at, actor, action, spaceId, source, pageId, changeSetId, clientId });
+  return { seq, at, actor, action, spaceId, source, pageId, changeSetId, clientId };
+}
+
+/** The value stored under each of the record's index keys: its filterable fields, as stored JSON. */
+export function indexEntryOf(record: AuditRecord): IndexEntry {
+  return toJsonValue(indexFieldsOf(record));
 }
 
 /** Index keys of the dimensions present on the record. */

@@ -6,10 +6,9 @@
  */
 import type { AuditRecord } from '../domain/model';
 import type { KeyValueStore } from '../ports/store';
-import { canonicalJson } from '../shared/canonical-json';
 import { readChainState, type ChainState } from './chain-state';
-import { indexEntryOf } from './entries';
-import { recordHash, sha256Hex } from './hash';
+import { indexFieldsOf } from './entries';
+import { recordHash } from './hash';
 import { GENESIS_HASH, HEAD_KEY, INDEX_PREFIX, INDEXED_DIMENSIONS, RECORD_PREFIX, indexKey, parseIndexKey, seqOfKey, type IndexedDimension } from './keys';
 import { QUERY_PAGE } from './scan';
 import { auditRecordSchema, headSchema, purgeDetailsSchema, type PurgeDetails } from './schema';
@@ -40,9 +39,16 @@ interface Problem {
   reason: VerifyFailure;
 }
 
-/** Per kept seq: the fingerprint of its index value and which dimensions it must be indexed under. */
+/** The index value append wrote for a record, minus the JSON round trip (a parsed record is JSON already). */
+function expectedIndexValue(record: AuditRecord): Record<string, string | number> {
+  const value: Record<string, string | number> = {};
+  for (const [name, field] of Object.entries(indexFieldsOf(record))) if (field !== undefined) value[name] = field;
+  return value;
+}
+
+/** Per kept seq: the index value its entries must hold and which dimensions it must be indexed under. */
 class IndexExpectations {
-  private readonly fingerprints: string[] = [];
+  private readonly values: Record<string, string | number>[] = [];
   private readonly expected: Uint8Array;
   private readonly found: Uint8Array;
 
@@ -57,7 +63,7 @@ class IndexExpectations {
 
   add(record: AuditRecord): void {
     const i = record.seq - this.firstSeq;
-    this.fingerprints[i] = sha256Hex(canonicalJson(indexEntryOf(record)));
+    this.values[i] = expectedIndexValue(record);
     INDEXED_DIMENSIONS.forEach(({ field }, bit) => {
       if (record[field] !== undefined) this.expected[i] |= 1 << bit;
     });
@@ -65,18 +71,13 @@ class IndexExpectations {
 
   /** Checks one stored index entry of a confirmed record. */
   check(key: string, value: unknown, seq: number, dimension: IndexedDimension): VerifyFailure | undefined {
-    const i = seq - this.firstSeq;
-    let fingerprint: string | undefined;
-    try {
-      fingerprint = sha256Hex(canonicalJson(value));
-    } catch {
-      fingerprint = undefined; // not JSON data: cannot be the value append wrote
-    }
-    if (fingerprint !== this.fingerprints[i]) return 'INDEX_ENTRY_ALTERED';
+    const expected = this.values[seq - this.firstSeq];
+    // Exactly the same members with the same (primitive) values: the canonical forms are then equal too.
+    if (!isPlainObject(value) || !sameMembers(value, expected)) return 'INDEX_ENTRY_ALTERED';
     // The value is exactly the record's index value, so it names the one key the entry may have.
-    const fieldValue = (value as Record<string, unknown>)[dimension.field];
+    const fieldValue = expected[dimension.field];
     if (typeof fieldValue !== 'string' || indexKey(dimension.dim, fieldValue, seq) !== key) return 'INDEX_ENTRY_EXTRA';
-    this.found[i] |= 1 << INDEXED_DIMENSIONS.indexOf(dimension);
+    this.found[seq - this.firstSeq] |= 1 << INDEXED_DIMENSIONS.indexOf(dimension);
     return undefined;
   }
 
@@ -87,6 +88,15 @@ class IndexExpectations {
     }
     return undefined;
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function sameMembers(actual: Record<string, unknown>, expected: Record<string, string | number>): boolean {
+  const names = Object.keys(actual);
+  return names.length === Object.keys(expected).length && names.every((name) => Object.hasOwn(expected, name) && actual[name] === expected[name]);
 }
 
 interface RecordWalk {
