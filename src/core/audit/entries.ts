@@ -15,7 +15,7 @@ export function indexFieldsOf(record: AuditRecord): IndexEntry {
 }
 
 /** The value stored under each of the record's index keys: its filterable fields, as stored JSON. */
-export function indexEntryOf(record: AuditRecord): IndexEntry {
+function indexEntryOf(record: AuditRecord): IndexEntry {
   return toJsonValue(indexFieldsOf(record));
 }
 

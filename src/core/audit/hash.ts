@@ -17,6 +17,6 @@ export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): str
   return sha256Hex(canonicalJson(rest));
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -18,8 +18,7 @@ import { MAX_SCAN_QUERIES_PER_PAGE, listAllRecords, listRecords, type AuditPage,
 import { verifyChain, type VerifyResult } from './verify';
 
 export { AUDIT_OPS_PER_ENTRY, auditOpsFor, headAfter, type AuditEntry, type AuditHeadHint } from './append';
-export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_SCAN_QUERIES_PER_PAGE, type AuditPage } from './query';
-export { INSTALLATION_SPACE } from './purge';
+export type { AuditPage } from './query';
 export { AUDIT_MIN_RETENTION_DAYS, runAuditRetention, type AuditRetentionResult, type AuditRetentionRun } from './retention';
 export type { VerifyFailure, VerifyResult } from './verify';
 

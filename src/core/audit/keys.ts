@@ -17,7 +17,6 @@ export const INDEX_PREFIX = 'audit:ix:';
 export const GENESIS_HASH = '0'.repeat(64);
 
 const SEQ_DIGITS = 12;
-export const MAX_SEQ = 10 ** SEQ_DIGITS - 1;
 
 /** Zero-padded so that key order equals seq order. */
 export function seqDigits(seq: number): string {

@@ -22,7 +22,7 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
-export function isStoreConflict(error: unknown): boolean {
+function isStoreConflict(error: unknown): boolean {
   return error instanceof StoreError && error.code === 'CONDITION_FAILED';
 }
 
