@@ -60,3 +60,27 @@ describe('runAuditRetention', () => {
     expect(await trail.verify()).toMatchObject({ ok: true });
   });
 });
+
+describe('purge under contention', () => {
+  it('retries its purge record when another writer moved the head first, and the chain verifies', async () => {
+    const { store, trail, clock, start } = await yearsOfRecords(30, 3);
+    clock.t = start + 40 * DAY;
+    const commit = store.transact.bind(store);
+    let purgeCommits = 0;
+    // Another writer appends just before the purge's first commit: that commit's head condition fails.
+    store.transact = async (ops) => {
+      if (ops.some((op) => op.key === 'audit:checkpoint') && ++purgeCommits === 1) {
+        await commit(await trail.prepareAppend([{ actor: 'acc-bob', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} }]));
+      }
+      return commit(ops);
+    };
+    expect(await trail.purge(start + 10 * DAY, 'acc-alice')).toEqual({ removed: 30 });
+    expect(purgeCommits).toBe(2);
+    const records = await rawRecords(store);
+    expect(records.slice(-2).map((r) => [r.actor, r.action])).toEqual([
+      ['acc-bob', 'access.denied'],
+      ['acc-alice', 'audit.purged'],
+    ]);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 90 - 30 + 2 });
+  });
+});
