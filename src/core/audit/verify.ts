@@ -199,7 +199,7 @@ export async function verifyChain(store: KeyValueStore): Promise<VerifyResult> {
   const index = new IndexExpectations(state.anchor.firstSeq, state.head?.seq ?? 0);
   const walk = await walkRecords(store, state, index);
   const recordProblem = walk.problem ?? checkControlKeys(state, walk);
-  // Index entries are checked for the records the walk confirmed (below a record problem, nothing is trusted anyway).
+  // Index entries are checked for the records the walk confirmed (from a record problem on, nothing is trusted anyway).
   const confirmedTo = walk.nextSeq - 1;
   const indexWalk = await walkIndex(store, index, recordProblem ? Math.min(confirmedTo, recordProblem.seq - 1) : confirmedTo);
   const candidates = [recordProblem, indexWalk.problem];
