@@ -1,4 +1,5 @@
 /** verify() covers the index entries (SPEC §5): a missing, extra or altered entry is reported like an altered record. */
+import fc from 'fast-check';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { AuditTrail, type AuditEntry } from '../../src/core/audit';
 import type { AuditRecord } from '../../src/core/domain/model';
@@ -132,6 +133,27 @@ describe('verify while writers append', () => {
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 32 });
     expect((await listAll(trail, { actor: 'acc-alice', action: 'access.denied' }, 100)).records.map((r) => r.seq)).toEqual(
       bruteForce(await rawRecords(store), { actor: 'acc-alice', action: 'access.denied' }).map((r) => r.seq),
+    );
+  });
+});
+
+describe('property: any single index tampering is detected at its record', () => {
+  it('holds for deleting, altering or duplicating a random entry under another value', async () => {
+    const { store: base } = await chain(25);
+    const snapshot = await indexItems(base);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(snapshot.length - 1), fc.constantFrom('delete', 'alter', 'misfile'), async (n, kind) => {
+        const { store, trail } = await chain(25); // same seed: the same records and entries
+        const { key, value } = snapshot[n];
+        const seq = Number(key.slice(-12));
+        if (kind === 'delete') await store.transact([{ op: 'delete', key }]);
+        if (kind === 'alter') await store.transact([{ op: 'put', key, value: { ...value, at: (value.at as number) - 1 } }]);
+        if (kind === 'misfile') await store.transact([{ op: 'put', key: key.replace(/:[^:]+:(\d{12})$/, ':elsewhere:$1'), value }]);
+        const result = await trail.verify();
+        expect(result).toMatchObject({ ok: false, firstBadSeq: seq });
+        expect(result.reason).toBe({ delete: 'INDEX_ENTRY_MISSING', alter: 'INDEX_ENTRY_ALTERED', misfile: 'INDEX_ENTRY_EXTRA' }[kind]);
+      }),
+      { numRuns: 40 },
     );
   });
 });

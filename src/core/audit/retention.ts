@@ -17,7 +17,7 @@ export interface RetentionTrail {
 
 /** SPEC 2.10: audit records are kept at least 365 days; admins may lengthen, never shorten. */
 export const AUDIT_MIN_RETENTION_DAYS = 365;
-/** Records one run deletes at most (3 per transaction): well inside Forge's 25 s at pessimistic store latency. */
+/** Records one run deletes at most: 200 transactions of 3 + a few queries ≈ 10 s at 50 ms per store call, inside Forge's 25 s. */
 export const DEFAULT_RETENTION_CHUNK = 600;
 const DAY_MS = 86_400_000;
 
