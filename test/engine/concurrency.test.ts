@@ -14,10 +14,12 @@ afterEach(() => {
   stores = [];
 });
 
+const approvers50 = Array.from({ length: 50 }, (_, i) => `acc-reviewer-${i}`);
+
 async function sqliteEnv(): Promise<TestEnv> {
   const store = new SqliteStore({ memory: true });
   stores.push(store);
-  return setup({ store });
+  return setup({ store, extraUsers: approvers50 });
 }
 
 async function settle<T>(tasks: Promise<T>[]): Promise<{ ok: T[]; codes: string[] }> {
@@ -31,8 +33,6 @@ async function settle<T>(tasks: Promise<T>[]): Promise<{ ok: T[]; codes: string[
   }
   return { ok, codes };
 }
-
-const approvers50 = Array.from({ length: 50 }, (_, i) => `acc-reviewer-${i}`);
 
 test('50 parallel submits of one page: exactly one pending approval and one audit record', async () => {
   const env = await sqliteEnv();

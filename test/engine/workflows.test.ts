@@ -33,7 +33,7 @@ describe('workflow configuration', () => {
   });
 
   test('validation: name 1..120, steps 1..10, approvers 1..50 unique, mode any|all', async () => {
-    const env = await setup();
+    const env = await setup({ extraUsers: Array.from({ length: 50 }, (_, i) => `acc-${i}`) });
     const create = (input: Parameters<typeof env.engine.workflows.create>[2]) => codeOf(env.engine.workflows.create(ui(ALICE), ENG, input));
     expect(await create({ name: '', steps: [step([CAROL])] })).toBe('VALIDATION_FAILED');
     expect(await create({ name: 'x'.repeat(121), steps: [step([CAROL])] })).toBe('VALIDATION_FAILED');
