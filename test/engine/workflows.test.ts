@@ -58,6 +58,14 @@ describe('workflow configuration', () => {
     expect(records.find((r) => r.workflowId === imported.id)).toMatchObject({ action: 'workflow.imported', spaceId: ENG, details: { sourceWorkflowId: 'wf-docs-legal' } });
   });
 
+  test('a space holds at most 100 workflows, so its list is one capped read', async () => {
+    const env = await setup();
+    for (let i = 0; i < 98; i++) await env.engine.workflows.create(ui(ALICE), DOCS, { name: `wf ${i}`, steps: [step([CAROL])], enabled: false });
+    expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(100);
+    expect(await codeOf(env.engine.workflows.create(ui(ALICE), DOCS, { name: 'one too many', steps: [step([CAROL])] }))).toBe('WORKFLOW_LIMIT_REACHED');
+    expect(await codeOf(env.engine.workflows.duplicate(ui(ALICE), 'wf-docs-quick'))).toBe('WORKFLOW_LIMIT_REACHED');
+  });
+
   test('delete is refused while approvals under it are pending', async () => {
     const env = await setup();
     const a = await env.engine.approvals.submitPage(ui(BOB), '2001');

@@ -13,18 +13,6 @@ export async function getManyByKey(store: KeyValueStore, storeKeys: string[]): P
   return out;
 }
 
-/** Every page of a prefix query (used only where the result is bounded, e.g. a space's workflows). */
-export async function queryAll(store: KeyValueStore, prefix: string): Promise<StoredItem[]> {
-  const out: StoredItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ prefix, limit: STORE_LIMITS.maxQueryLimit, cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
-
 /** Clamp a requested page size to 1..max (default `fallback`). */
 export function pageLimit(requested: number | undefined, fallback = 50, max = STORE_LIMITS.maxQueryLimit): number {
   return Math.min(Math.max(requested ?? fallback, 1), max);

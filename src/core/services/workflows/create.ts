@@ -10,7 +10,7 @@ import { withRetry } from '../retry';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 import { checkParticipants } from './participants';
 import type { WorkflowFields } from './store';
-import { normaliseInput, workflowPuts } from './store';
+import { normaliseInput, requireRoomForWorkflow, workflowPuts } from './store';
 
 async function createNew(
   ctx: EngineContext,
@@ -23,7 +23,7 @@ async function createNew(
   const now = ctx.clock.now();
   const owners = fields.owners.length > 0 ? fields.owners : [caller.accountId];
   validateWorkflowFields({ ...fields, owners });
-  const warnings = await checkParticipants(ctx, spaceId, { steps: fields.steps, owners });
+  const [warnings] = await Promise.all([checkParticipants(ctx, spaceId, { steps: fields.steps, owners }), requireRoomForWorkflow(ctx, spaceId)]);
   const workflow: Workflow = {
     id: ctx.ids.next('wf'),
     spaceId,

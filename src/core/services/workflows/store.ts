@@ -5,7 +5,6 @@ import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { WorkflowInput } from '../engine';
 import type { EngineContext } from '../context';
-import { queryAll } from '../store-reads';
 import { keys } from '../keys';
 
 export interface LoadedWorkflow {
@@ -18,10 +17,20 @@ export async function loadWorkflow(ctx: EngineContext, workflowId: string): Prom
   return item ? { item, workflow: parseStored(workflowSchema, item.key, item.value) } : undefined;
 }
 
-/** A space has few workflows (configured by its admins), so one bounded prefix query reads them all. */
+/** A space holds at most this many workflows, so listing them is one store query and every list is capped. */
+export const MAX_WORKFLOWS_PER_SPACE = 100;
+
 export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string): Promise<Workflow[]> {
-  const items = await queryAll(ctx.store, keys.workflowBySpacePrefix(spaceId));
-  return items.map((i) => parseStored(workflowSchema, i.key, i.value));
+  const page = await ctx.store.query({ prefix: keys.workflowBySpacePrefix(spaceId), limit: MAX_WORKFLOWS_PER_SPACE });
+  return page.items.map((i) => parseStored(workflowSchema, i.key, i.value));
+}
+
+/** Refuse a new workflow in a full space (409 WORKFLOW_LIMIT_REACHED). */
+export async function requireRoomForWorkflow(ctx: EngineContext, spaceId: string): Promise<void> {
+  const page = await ctx.store.query({ prefix: keys.workflowBySpacePrefix(spaceId), limit: MAX_WORKFLOWS_PER_SPACE });
+  if (page.items.length >= MAX_WORKFLOWS_PER_SPACE) {
+    throw new DomainError('conflict', 'WORKFLOW_LIMIT_REACHED', `A space can have at most ${MAX_WORKFLOWS_PER_SPACE} workflows; delete one first.`);
+  }
 }
 
 /** Puts of the primary record and its by-space copy (always written together). */
