@@ -15,6 +15,7 @@ import { loadReadableChangeSet } from './guards';
 import { membershipSchema, unindexedMarkerSchema } from './store';
 
 const ROLLUP_STATES: RollupState[] = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'];
+const KNOWN_ROLLUPS = new Set<string>(ROLLUP_STATES);
 /** The macro shows a few recent change sets; more are paged. */
 const FOR_PAGE_DEFAULT_LIMIT = 20;
 
@@ -23,7 +24,7 @@ type ListQuery = Parameters<ChangeSetService['list']>[1];
 /** A space the caller cannot view lists as empty, like a space without change sets (and is audited). */
 export async function listChangeSets(ctx: EngineContext, caller: Caller, query: ListQuery): Promise<Page<ChangeSetView>> {
   const limit = pageLimit(query.limit);
-  if (query.rollupState !== undefined && !ROLLUP_STATES.includes(query.rollupState as RollupState)) {
+  if (query.rollupState !== undefined && !KNOWN_ROLLUPS.has(query.rollupState)) {
     throw new DomainError('invalid', 'VALIDATION_FAILED', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
   }
   if (!(await new SpaceAccess(ctx, caller.accountId).canView(query.spaceId))) {
