@@ -11,7 +11,7 @@ import { withRetry } from '../retry';
 import { PageCache } from '../page-cache';
 import { keys } from '../keys';
 import { enrichOne } from './enrich';
-import { requireEditInSpace, validatePages } from './pages';
+import { validatePagesForCreate } from './pages';
 import { indexOps, unindexedMarkerOp, writeMembership } from './store';
 
 export async function createChangeSet(ctx: EngineContext, caller: Caller, input: ChangeSetCreateInput, options: { requestToken?: string } = {}): Promise<ChangeSetView> {
@@ -21,8 +21,7 @@ export async function createChangeSet(ctx: EngineContext, caller: Caller, input:
   }
   const pageIds = input.pageRefs.map((r) => r.pageId);
   const cache = new PageCache(ctx, caller.accountId);
-  await validatePages(cache, input.spaceId, pageIds);
-  await requireEditInSpace(ctx, caller, cache, input.spaceId, pageIds);
+  await validatePagesForCreate(ctx, caller, cache, input.spaceId, pageIds);
   const now = ctx.clock.now();
   const cs: ChangeSet = {
     id: options.requestToken ? `cs_req_${options.requestToken}` : ctx.ids.next('cs'),

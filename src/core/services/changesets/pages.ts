@@ -38,13 +38,19 @@ const EDIT_CHECK_BATCH = 10;
 
 /**
  * SPEC 2.5: only someone who can edit a page of the space creates a change set. Checked on the
- * listed pages (all in the space), a few at a time, stopping at the first editable one.
+ * listed pages (all in the space), a few at a time, stopping at the first editable one. The first
+ * batch is asked before the pages are validated, so an editor's pages need no separate read check
+ * (PageCache), and the refusals keep their order: missing pages, wrong space, then no edit right.
  */
-export async function requireEditInSpace(ctx: EngineContext, caller: Caller, cache: PageCache, spaceId: string, pageIds: string[]): Promise<void> {
-  for (let i = 0; i < pageIds.length; i += EDIT_CHECK_BATCH) {
-    const { canEdit } = await cache.permissions(pageIds.slice(i, i + EDIT_CHECK_BATCH));
-    if (canEdit.size > 0) return;
+export async function validatePagesForCreate(ctx: EngineContext, caller: Caller, cache: PageCache, spaceId: string, pageIds: string[]): Promise<void> {
+  const pages = await cache.pages(pageIds);
+  const found = pageIds.filter((id) => pages.has(id));
+  let { canEdit } = await cache.permissions(found.slice(0, EDIT_CHECK_BATCH));
+  await validatePages(cache, spaceId, pageIds);
+  for (let i = EDIT_CHECK_BATCH; canEdit.size === 0 && i < found.length; i += EDIT_CHECK_BATCH) {
+    ({ canEdit } = await cache.permissions(found.slice(i, i + EDIT_CHECK_BATCH)));
   }
+  if (canEdit.size > 0) return;
   throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only someone who can edit pages of the space can create a change set.'), spaceId, {
     operation: 'changeset.create',
   });
