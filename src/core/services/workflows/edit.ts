@@ -42,7 +42,7 @@ async function modify(
   });
 }
 
-const sameList = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameMembers = (a: string[], b: string[]): boolean => new Set(a).size === new Set(b).size && a.every((x) => b.includes(x));
 
 export async function updateWorkflow(
   ctx: EngineContext,
@@ -56,7 +56,7 @@ export async function updateWorkflow(
     if (await access.isAdmin(current.spaceId)) return undefined;
     const adminOnly =
       (patch.enabled !== undefined && patch.enabled !== current.enabled) ||
-      (patch.owners !== undefined && !sameList([...new Set(patch.owners)], current.owners));
+      (patch.owners !== undefined && !sameMembers(patch.owners, current.owners));
     if (adminOnly) return spaceAdminsOnly();
     return current.owners.includes(caller.accountId) ? undefined : editorsOnly();
   };
