@@ -481,6 +481,15 @@ function groupMembers(ctx: Ctx): LocalHttpResponse {
   return pageV1(ctx, members);
 }
 
+// ---- added for workflow governance (engine branch `core`, issue 10): v1 "get group by id" ----
+function groupById(ctx: Ctx): LocalHttpResponse {
+  const id = ctx.query.get('id');
+  if (!id) throw badParam("'id' is required.");
+  const group = ctx.site.getGroup(id);
+  if (!group) throw notFound();
+  return json(200, { type: 'group', name: group.name, id: group.id, _links: { self: `${ctx.site.baseUrl}/rest/api/group/by-id?id=${group.id}` } });
+}
+
 function usersBulk(ctx: Ctx): LocalHttpResponse {
   const body = requireObject(ctx.body);
   const ids = body.accountIds;
@@ -515,6 +524,7 @@ const routes: Route[] = [
   route('POST', '/wiki/rest/api/content/{id}/permission/check', checkContentPermission),
   route('GET', '/wiki/rest/api/user/memberof', memberOf),
   route('GET', '/wiki/rest/api/group/{groupId}/membersByGroupId', groupMembers),
+  route('GET', '/wiki/rest/api/group/by-id', groupById),
   route('GET', '/wiki/rest/api/user/current', currentUser),
 ];
 

@@ -27,12 +27,13 @@ export class TrackingStore extends StoreDecorator {
 
   /**
    * Every stored item except the audit trail (refusals are recorded there as access.denied, checked
-   * separately) and idempotency records (transport bookkeeping, not domain state).
+   * separately), the per-caller denial counter that aggregates them (deny-state:) and idempotency
+   * records (transport bookkeeping, not domain state).
    */
   async stateSnapshot(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const key of [...this.written].sort()) {
-      if (key.startsWith('audit:') || key.startsWith('idem:')) continue;
+      if (key.startsWith('audit:') || key.startsWith('deny-state:') || key.startsWith('idem:')) continue;
       const item = await this.inner.get(key);
       out[key] = item ? { version: item.version, value: item.value } : null;
     }

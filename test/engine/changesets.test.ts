@@ -210,7 +210,7 @@ describe('listing', () => {
     expect((await env.engine.changeSets.list(api(BOB), { spaceId: ENG, status: 'open' })).items).toHaveLength(4);
     expect((await env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'in_review' })).items.map((c) => c.id)).toEqual([ids[4]]);
     expect(await codeOf(env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'bogus' }))).toBe('VALIDATION_FAILED');
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2005')).map((c) => c.id)).toEqual([ids[4]]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2005')).items.map((c) => c.id)).toEqual([ids[4]]);
   });
 });
 
@@ -222,12 +222,12 @@ describe('change sets of a page (the macro panel)', () => {
     const mine = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Mine', pageRefs: refs('2001', '2002') });
 
     counting!.reset();
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).map((c) => c.id)).toEqual([mine.id]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).items.map((c) => c.id)).toEqual([mine.id]);
     expect(counting!.counts.query).toBeLessThanOrEqual(2);
 
     await env.engine.changeSets.update(api(BOB), mine.id, { pageRefs: refs('2002') });
-    expect(await env.engine.changeSets.forPage(ui(BOB), '2001')).toEqual([]);
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2002')).map((c) => c.id)).toEqual([mine.id]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).items).toEqual([]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2002')).items.map((c) => c.id)).toEqual([mine.id]);
     // once indexed, no change set stays marked as unindexed
     expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toEqual([]);
   });
@@ -238,6 +238,6 @@ describe('change sets of a page (the macro panel)', () => {
     const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed', pageRefs: refs('2004') });
     expect(faulty!.transactCalls).toBeGreaterThanOrEqual(2);
     expect((await env.store.query({ prefix: 'cs-page:2004:' })).items).toEqual([]);
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2004')).map((c) => c.id)).toEqual([created.id]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2004')).items.map((c) => c.id)).toEqual([created.id]);
   });
 });

@@ -62,11 +62,14 @@ export function seedWithExtraPages(count: number): ReturnType<typeof buildSeed> 
 }
 
 export async function setup(
-  options: { store?: KeyValueStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number } = {},
+  options: { store?: KeyValueStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[] } = {},
 ): Promise<TestEnv> {
   let now = T0;
   const clock = { now: () => now };
-  const site = createLocalSite({ now: () => new Date(now), ...(options.extraPages ? { seed: seedWithExtraPages(options.extraPages) } : {}) });
+  const seed = seedWithExtraPages(options.extraPages ?? 0);
+  // users Confluence knows but who have no space permission (workflows may only name existing users)
+  for (const accountId of options.extraUsers ?? []) seed.users.push({ accountId, displayName: `User ${accountId}`, email: `${accountId}@example.com` });
+  const site = createLocalSite({ now: () => new Date(now), seed });
   const base = options.store ?? new MemoryStore({ clock });
   let counter = 0;
   const ids = { next: (prefix = 'id') => `${prefix}-${(++counter).toString(36)}` };

@@ -144,18 +144,41 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   async isSpaceAdmin(user: string, spaceId: string): Promise<boolean> {
+    return this.hasSpacePermission(user, spaceId, 'administer');
+  }
+
+  // ---- added for workflow governance (engine branch `core`, issue 10) ----
+
+  async canViewSpace(user: string, spaceId: string): Promise<boolean> {
+    return this.hasSpacePermission(user, spaceId, 'read');
+  }
+
+  async existingGroups(groupIds: string[]): Promise<Set<string>> {
+    const ids = [...new Set(groupIds)];
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}` });
+        if (response.status === 404) return undefined;
+        return this.parse(response, groupSchema).id;
+      }),
+    );
+    return new Set(found.filter((id): id is string => id !== undefined));
+  }
+
+  /** A space permission (operation key on the space) held by the user directly or through a group. */
+  private async hasSpacePermission(user: string, spaceId: string, key: 'read' | 'administer'): Promise<boolean> {
     accountId(user);
     const permissions = await this.listAllV2(
       `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`,
       spacePermissionSchema,
       { absentOn404: true },
     );
-    const admins = permissions.filter((p) => p.operation.key === 'administer' && p.operation.targetType === 'space');
-    if (admins.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
-    const adminGroups = new Set(admins.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
-    if (adminGroups.size === 0) return false;
+    const grants = permissions.filter((p) => p.operation.key === key && p.operation.targetType === 'space');
+    if (grants.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
+    const grantedGroups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
+    if (grantedGroups.size === 0) return false;
     const groups = await this.groupsOf(user);
-    return groups.some((g) => adminGroups.has(g.id));
+    return groups.some((g) => grantedGroups.has(g.id));
   }
 
   async isSiteAdmin(user: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import { DomainError } from '../domain/errors';
 import type { AuditFilter } from '../domain/model';
 import type { AuditService } from './engine';
 import type { EngineContext } from './context';
-import { deny } from './context';
+import { denial } from './denials';
 
 const GLOBAL_SPACE = 'global';
 
@@ -22,7 +22,7 @@ export function createAuditService(ctx: EngineContext): AuditService {
       filter.spaceId === undefined
         ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
         : 'Only a site admin or an admin of this space can read its audit trail.';
-    await deny(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? GLOBAL_SPACE, { operation });
+    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? GLOBAL_SPACE, { operation });
   }
 
   return {

@@ -11,6 +11,7 @@ import type {
   AuditFilter,
   AuditRecord,
   ChangeSetView,
+  EligibilityIssue,
   PageApproval,
   PageStateView,
   PreflightResult,
@@ -32,15 +33,23 @@ export interface WorkflowInput {
   enabled?: boolean;
 }
 
+/** A saved workflow and the non-blocking warnings of the save (e.g. an approver who cannot view the space). */
+export type SavedWorkflow = Workflow & { warnings?: EligibilityIssue[] };
+
+/**
+ * SPEC 2.1. Reading needs view of the space (others: 404 as for a missing workflow / space); create,
+ * duplicate, import, enable/disable, delete and assign need a space admin (site admins count);
+ * editing the definition also the workflow's owners. Saves refuse unknown approvers and owners (UNKNOWN_APPROVER).
+ */
 export interface WorkflowService {
   list(caller: Caller, spaceId: string): Promise<Workflow[]>;
   get(caller: Caller, workflowId: string): Promise<Workflow>;
-  create(caller: Caller, spaceId: string, input: WorkflowInput): Promise<Workflow>;
-  update(caller: Caller, workflowId: string, patch: Partial<WorkflowInput>, expectedVersion?: number): Promise<Workflow>;
-  duplicate(caller: Caller, workflowId: string, name?: string): Promise<Workflow>;
+  create(caller: Caller, spaceId: string, input: WorkflowInput): Promise<SavedWorkflow>;
+  update(caller: Caller, workflowId: string, patch: Partial<WorkflowInput>, expectedVersion?: number): Promise<SavedWorkflow>;
+  duplicate(caller: Caller, workflowId: string, name?: string): Promise<SavedWorkflow>;
   setEnabled(caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow>;
   remove(caller: Caller, workflowId: string): Promise<void>;
-  importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<Workflow>;
+  importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow>;
   /** Explicit page → workflow assignment (null clears it). */
   assign(caller: Caller, pageId: string, workflowId: string | null): Promise<void>;
 }
@@ -91,8 +100,8 @@ export interface ChangeSetService {
   archive(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
   preflight(caller: Caller, changeSetId: string): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }>;
   submit(caller: Caller, changeSetId: string): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }>;
-  /** Change sets that contain the page (for the macro). */
-  forPage(caller: Caller, pageId: string): Promise<ChangeSetView[]>;
+  /** Change sets that contain the page (for the macro), newest first, paged: limit 1..100 (default 20) + cursor. */
+  forPage(caller: Caller, pageId: string, options?: { limit?: number; cursor?: string }): Promise<Page<ChangeSetView>>;
 }
 
 export interface AuditService {

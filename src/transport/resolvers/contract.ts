@@ -48,9 +48,9 @@ export interface ResolverData {
   /** display name by account id; unknown ids are absent */
   'people.names': { names: Record<string, string> };
   'page.status': { status: PageStateView };
-  'page.overview': { status: PageStateView; history: PageApproval[]; changeSets: ChangeSetView[]; workflows: Workflow[] };
+  'page.overview': { status: PageStateView; history: PageApproval[]; changeSets: ChangeSetView[]; changeSetsCursor?: string; workflows: Workflow[] };
   'page.history': { approvals: PageApproval[] };
-  'page.changeSets': { changeSets: ChangeSetView[] };
+  'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
   'page.submit': { approval: PageApproval };
   'approval.decide': { approval: PageApproval };

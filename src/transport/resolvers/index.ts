@@ -125,14 +125,17 @@ const handlers: Handlers = {
       if (err instanceof DomainError && err.kind === 'forbidden') return [];
       throw err;
     });
-    return { status, history, changeSets, workflows };
+    // engine branch `core`: change sets of a page are paged (issue 10)
+    return { status, history, changeSets: changeSets.items, ...(changeSets.nextCursor ? { changeSetsCursor: changeSets.nextCursor } : {}), workflows };
   },
   'page.history': async (input, { engine, caller, ctx }) => ({
     approvals: await engine.approvals.history(caller, pageIdOf(input, ctx)),
   }),
-  'page.changeSets': async (input, { engine, caller, ctx }) => ({
-    changeSets: await engine.changeSets.forPage(caller, pageIdOf(input, ctx)),
-  }),
+  'page.changeSets': async (input, { engine, caller, ctx }) => {
+    // engine branch `core`: change sets of a page are paged (issue 10)
+    const page = await engine.changeSets.forPage(caller, pageIdOf(input, ctx), { ...(input.cursor ? { cursor: input.cursor } : {}), ...(input.limit ? { limit: input.limit } : {}) });
+    return { changeSets: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  },
   'page.preflight': async (input, { engine, caller, ctx }) => ({
     result: await engine.approvals.preflightPage(caller, pageIdOf(input, ctx)),
   }),

@@ -59,7 +59,7 @@ export const schemas = {
   'page.status': z.strictObject(optionalPageId),
   'page.overview': z.strictObject(optionalPageId),
   'page.history': z.strictObject(optionalPageId),
-  'page.changeSets': z.strictObject(optionalPageId),
+  'page.changeSets': z.strictObject({ ...optionalPageId, cursor: cursor.optional(), limit: limit.optional() }),
   'page.preflight': z.strictObject(optionalPageId),
   'page.submit': z.strictObject({ ...optionalPageId, workflowId: id.optional() }),
 
