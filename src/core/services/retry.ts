@@ -2,29 +2,30 @@
 import { StoreError } from '../ports/store';
 import { DomainError } from '../domain/errors';
 import type { EngineContext } from './context';
+import { retryOnConflict } from '../shared/retry-on-conflict';
 
-export const MAX_ATTEMPTS = 60;
-const BASE_DELAY_MS = 2;
-const MAX_DELAY_MS = 40;
+/** Engine steps: 60 attempts, full-jitter backoff capped at 2 ms · 2^attempt, at most 40 ms. */
+export const ENGINE_RETRY = { maxAttempts: 60, baseDelayMs: 2, maxDelayMs: 40 } as const;
+export const MAX_ATTEMPTS = ENGINE_RETRY.maxAttempts;
 
 /**
  * Optimistic concurrency: run read-decide-write `step` until its transaction commits. A failed
  * condition means someone else wrote first: re-read and decide again (the new state may make the
- * action invalid, which `step` then throws as a DomainError). Full-jitter backoff spreads retries;
- * after MAX_ATTEMPTS the caller gets a clean 409 to retry.
+ * action invalid, which `step` then throws as a DomainError). After MAX_ATTEMPTS the caller gets a
+ * clean 409 to retry.
  */
 export async function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await step();
-    } catch (err) {
-      if (!(err instanceof StoreError) || err.code !== 'CONDITION_FAILED') throw mapStoreError(err);
-      if (attempt + 1 >= MAX_ATTEMPTS) {
-        throw new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The object was changed concurrently; please retry.');
-      }
-      const cap = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
-      await ctx.sleep(Math.random() * cap);
-    }
+  try {
+    return await retryOnConflict(
+      {
+        ...ENGINE_RETRY,
+        sleep: ctx.sleep,
+        exhausted: () => new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The object was changed concurrently; please retry.'),
+      },
+      step,
+    );
+  } catch (err) {
+    throw mapStoreError(err);
   }
 }
 
