@@ -36,18 +36,28 @@ describe('success envelopes (SPEC §3)', () => {
     const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', status: 'open' } });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toEqual(['application/json']);
-    expect(res.json).toEqual({ success: true, changeSets: [sampleChangeSet], nextCursor: 'c2' });
+    // The engine's cursor 'c2' leaves sealed (SPEC §9): opaque, and it does not contain the engine's.
+    expect(res.json).toEqual({ success: true, changeSets: [sampleChangeSet], nextCursor: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/) });
+    expect(res.json.nextCursor).not.toContain('c2');
     expect(fake.calls[0]).toEqual({
       method: 'changeSets.list',
       args: [{ accountId: 'acc-bob', source: 'api', clientId: 'client-ci' }, { spaceId: '1001', status: 'open', limit: 50 }],
     });
   });
 
-  it('list: limit and cursor pass through; nextCursor is null on the last page', async () => {
+  it('list: limit passes through, our cursor opens to the engine cursor; nextCursor is null on the last page', async () => {
+    fake.script['changeSets.list'] = { items: [], nextCursor: 'abc' };
+    const first = await call(handlers, 'changesets-list', { query: { spaceId: '1001', rollupState: 'stale' } });
     fake.script['changeSets.list'] = { items: [] };
-    const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', limit: '100', cursor: 'abc', rollupState: 'stale' } });
+    const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', limit: '100', cursor: first.json.nextCursor, rollupState: 'stale' } });
     expect(res.json).toEqual({ success: true, changeSets: [], nextCursor: null });
-    expect(fake.calls[0].args[1]).toEqual({ spaceId: '1001', limit: 100, cursor: 'abc', rollupState: 'stale' });
+    expect(fake.calls[1].args[1]).toEqual({ spaceId: '1001', limit: 100, cursor: 'abc', rollupState: 'stale' });
+  });
+
+  it('list: a cursor we did not issue (here the raw engine cursor) is 400 INVALID_CURSOR and the engine is not called', async () => {
+    const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', cursor: 'abc' } });
+    expect([res.status, res.json.code]).toEqual([400, 'INVALID_CURSOR']);
+    expect(fake.calls).toEqual([]);
   });
 
   it('create answers 201 {success, changeSet}; update passes the patch and expectedVersion', async () => {

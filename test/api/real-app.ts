@@ -27,12 +27,13 @@ export class TrackingStore extends StoreDecorator {
 
   /**
    * Every stored item except the audit trail (refusals are recorded there as access.denied, checked
-   * separately) and idempotency records (transport bookkeeping, not domain state).
+   * separately), idempotency records, rate-limit windows and the cursor secret (transport bookkeeping).
    */
   async stateSnapshot(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const key of [...this.written].sort()) {
-      if (key.startsWith('audit:') || key.startsWith('idem:')) continue;
+      // Bookkeeping, not domain state: audit trail, idempotency records, rate-limit windows, edge secrets.
+      if (['audit:', 'idem:', 'rl:', 'edge:'].some((prefix) => key.startsWith(prefix))) continue;
       const item = await this.inner.get(key);
       out[key] = item ? { version: item.version, value: item.value } : null;
     }
