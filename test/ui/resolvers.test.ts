@@ -21,18 +21,20 @@ import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers
 type Reply = { success: boolean; code?: string; error?: string; details?: { field?: string; code?: string; reason: string }[]; [k: string]: any };
 
 let engine: Engine;
+let store: MemoryStore;
 let handler: ReturnType<typeof createResolverHandler>;
 
 beforeEach(async () => {
+  store = new MemoryStore();
   const deps = {
-    store: new MemoryStore(),
+    store,
     confluence: new RestConfluenceSite(createLocalSite().transport()),
     clock: new SystemClock(),
     ids: new RandomIds(),
   };
   engine = createEngine(deps);
   await seedWorkflows(deps, localSeedWorkflows(Date.now()));
-  handler = createResolverHandler(() => engine, { appId: 'app-uuid' });
+  handler = createResolverHandler(() => engine, { appId: 'app-uuid', store });
 });
 
 /** One resolver call; `pageId` (if any) is put in the macro's extension context, as Confluence does. */
@@ -300,9 +302,12 @@ describe('people.names', () => {
 describe('envelope', () => {
   it('hides internal errors behind INTERNAL_ERROR', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const broken = createResolverHandler(() => {
-      throw new Error('sqlite file /secret/path is locked');
-    });
+    const broken = createResolverHandler(
+      () => {
+        throw new Error('sqlite file /secret/path is locked');
+      },
+      { store: new MemoryStore() },
+    );
     const r = (await broken({ call: { functionKey: 'page.status', payload: { pageId: '2001' } }, context: {} }, { principal: { accountId: 'acc-bob' } })) as Reply;
     expect(r).toEqual({ success: false, code: 'INTERNAL_ERROR', error: expect.any(String) });
     expect(r.error).not.toContain('secret');

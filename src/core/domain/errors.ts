@@ -71,7 +71,6 @@ export const ERROR_CODES = {
   COMMENT_REQUIRED: { status: 400, when: 'a rejection without a comment of at least 20 characters' },
   COMMENT_TOO_LONG: { status: 400, when: 'a decision comment over 280 characters' },
   UNKNOWN_APPROVER: { status: 400, when: 'a workflow names an approver or owner that does not exist (`details` list them)' },
-  UNKNOWN_OPERATION: { status: 400, when: 'resolver: the key is not one this surface offers' },
   INVALID_ID: { status: 400, when: 'an id is not in the expected format' },
   INVALID_ACCOUNT_ID: { status: 400, when: 'an account id is not in the expected format' },
   INVALID_LIMIT: { status: 400, when: 'a page size outside 1..100' },
