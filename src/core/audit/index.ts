@@ -4,6 +4,7 @@
  * See docs/audit.md for the storage layout, query plan and costs.
  */
 import { DomainError } from '../domain/errors';
+import { FIELD_LIMITS } from '../domain/limits';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
 import { STORE_LIMITS, StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../ports/store';
@@ -80,8 +81,8 @@ export function auditOpsFor(entries: number): number {
   return entries === 0 ? 0 : entries * AUDIT_OPS_PER_ENTRY + 1;
 }
 
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 100;
+export const DEFAULT_LIST_LIMIT = FIELD_LIMITS.listPage.default;
+export const MAX_LIST_LIMIT = FIELD_LIMITS.listPage.max;
 /** Store queries one list() call may spend scanning an index before it returns a short page + cursor. */
 export const MAX_SCAN_QUERIES_PER_PAGE = 20;
 /** Space id of records that concern the whole installation (same value the engine uses for global events). */

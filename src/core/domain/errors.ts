@@ -4,6 +4,8 @@
  * with toPublicError (src/transport/public-error.ts); docs/api.md lists the same registry and
  * test/api/error-registry.test.ts keeps code, registry and docs in step.
  */
+import { FIELD_LIMITS as L } from './limits';
+
 export type DomainErrorKind =
   | 'invalid' // 400
   | 'unauthenticated' // 401
@@ -65,16 +67,16 @@ export const ERROR_CODES = {
   INVALID_REQUEST: { status: 400, when: 'input fails a field rule (shape, length, id format, text hygiene, unknown or identity field); `details` name each field' },
   INVALID_JSON: { status: 400, when: 'the REST body is empty or not JSON' },
   INVALID_CURSOR: { status: 400, when: 'a cursor was forged, altered, expired, or issued for another query or caller' },
-  INVALID_IDEMPOTENCY_KEY: { status: 400, when: 'Idempotency-Key is not one value of 1..255 visible ASCII characters' },
+  INVALID_IDEMPOTENCY_KEY: { status: 400, when: `Idempotency-Key is not one value of 1..${L.idempotencyKey.max} visible ASCII characters` },
   PAGE_ID_REQUIRED: { status: 400, when: 'resolver: no page in the payload nor in the extension context' },
   SPACE_ID_REQUIRED: { status: 400, when: 'resolver: no space in the payload nor in the extension context' },
-  COMMENT_REQUIRED: { status: 400, when: 'a rejection without a comment of at least 20 characters' },
-  COMMENT_TOO_LONG: { status: 400, when: 'a decision comment over 280 characters' },
+  COMMENT_REQUIRED: { status: 400, when: `a rejection without a comment of at least ${L.rejectionComment.min} characters` },
+  COMMENT_TOO_LONG: { status: 400, when: `a decision comment over ${L.comment.max} characters` },
   UNKNOWN_APPROVER: { status: 400, when: 'a workflow names an approver or owner that does not exist (`details` list them)' },
   INVALID_ID: { status: 400, when: 'an id is not in the expected format' },
   INVALID_ACCOUNT_ID: { status: 400, when: 'an account id is not in the expected format' },
-  INVALID_LIMIT: { status: 400, when: 'a page size outside 1..100' },
-  TOO_MANY_IDS: { status: 400, when: 'people.names with more than 250 ids' },
+  INVALID_LIMIT: { status: 400, when: `a page size outside ${L.listPage.min}..${L.listPage.max}` },
+  TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
   INVALID_EVENT: { status: 400, when: 'a page event without the fields it needs' },
   // 401

@@ -20,6 +20,8 @@ export const FIELD_LIMITS = {
   listPage: { min: 1, max: 100, default: 50 },
   /** people.names lookups per call */
   peopleLookup: { max: 250 },
+  /** Idempotency-Key header: 1..255 visible ASCII characters */
+  idempotencyKey: { max: 255 },
   /** cursors as handed out (sealed); longer is never one of ours */
   cursor: { max: 2048 },
   /** app-generated ids (workflows, change sets, approvals) and Atlassian account ids */

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors';
 import type { Workflow } from '../domain/model';
 import { assignmentSchema, parseStored, workflowSchema } from '../domain/schemas';
 import { validateWorkflowFields } from '../domain/validation';
+import { FIELD_LIMITS } from '../domain/limits';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { WorkflowInput, WorkflowService } from './engine';
 import type { EngineContext } from './context';
@@ -146,7 +147,7 @@ export function createWorkflowService(ctx: EngineContext): WorkflowService {
       if (!loaded) throw notFound();
       await requireConfigure(caller, loaded.workflow, 'workflow.duplicate');
       const source = loaded.workflow;
-      const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, 120);
+      const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, FIELD_LIMITS.workflowName.max);
       return createNew(
         caller,
         source.spaceId,

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import type { ErrorDetail } from '../../core/domain/errors';
+import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
 import { failureEnvelope, toPublicError } from '../public-error';
 import { admit, noteOutcome, pagerFor, type Edge } from '../shared/edge';
@@ -17,7 +18,8 @@ import { ROUTES_BY_KEY, type ApiRoute } from './routes';
 import { issuesToDetails } from './schemas';
 
 export const MAX_BODY_BYTES = 256 * 1024;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
+const IDEMPOTENCY_RULE = `must be one value of 1..${FIELD_LIMITS.idempotencyKey.max} visible ASCII characters`;
 
 /** Refusals decided by the transport itself (status codes the domain has no kind for, e.g. 415). */
 class ApiError extends Error {
@@ -155,9 +157,7 @@ function idempotencyKeyOf(request: ForgeApiRequest): string | undefined {
   const values = headerValues(request, 'idempotency-key');
   if (values === undefined) return undefined;
   if (values.length !== 1 || !IDEMPOTENCY_KEY.test(values[0])) {
-    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be one value of 1..255 visible ASCII characters.', [
-      { field: 'Idempotency-Key', code: 'INVALID_VALUE', reason: 'must be one value of 1..255 visible ASCII characters' },
-    ]);
+    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key ${IDEMPOTENCY_RULE}.`, [{ field: 'Idempotency-Key', code: 'INVALID_VALUE', reason: IDEMPOTENCY_RULE }]);
   }
   return values[0];
 }

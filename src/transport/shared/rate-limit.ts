@@ -30,10 +30,10 @@ export interface RateLimits {
 
 /** The documented defaults (docs/api.md). A legitimate 50-client burst of one user (100 writes) fits. */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  writesPerUser: { max: 120, windowSeconds: 60 },
+  writesPerUser: { max: 150, windowSeconds: 60 },
   writesPerClient: { max: 600, windowSeconds: 60 },
   deniedPerUser: { max: 30, windowSeconds: 60 },
-  deniedPerClient: { max: 120, windowSeconds: 60 },
+  deniedPerClient: { max: 150, windowSeconds: 60 },
 };
 
 export interface RateSubject {
