@@ -75,6 +75,7 @@ export const ERROR_CODES = {
   UNKNOWN_APPROVER: { status: 400, when: 'a workflow names an approver or owner that does not exist (`details` list them)' },
   INVALID_ID: { status: 400, when: 'an id is not in the expected format' },
   INVALID_ACCOUNT_ID: { status: 400, when: 'an account id is not in the expected format' },
+  INVALID_FILTER: { status: 400, when: 'an audit filter that cannot be applied (e.g. `from` after `to`)' },
   INVALID_LIMIT: { status: 400, when: `a page size outside ${L.listPage.min}..${L.listPage.max}` },
   TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
@@ -107,7 +108,7 @@ export const ERROR_CODES = {
   NO_WORKFLOW: { status: 409, when: ELIGIBILITY },
   PENDING_APPROVAL: { status: 409, when: ELIGIBILITY },
   PAGE_NOT_PUBLISHED: { status: 409, when: ELIGIBILITY },
-  NO_EDIT_PERMISSION: { status: 409, when: ELIGIBILITY },
+  NO_EDIT_PERMISSION: { status: 403, when: `${ELIGIBILITY}: the caller cannot edit the page` },
   WORKFLOW_DISABLED: { status: 409, when: ELIGIBILITY },
   ALREADY_APPROVED: { status: 409, when: ELIGIBILITY },
   NO_ELIGIBLE_APPROVER: { status: 409, when: ELIGIBILITY },
@@ -131,6 +132,7 @@ export const ERROR_CODES = {
   CONFLUENCE_ERROR: { status: 500, when: 'Confluence answered unexpectedly', internal: true },
   AUDIT_TOO_MANY_ENTRIES: { status: 500, when: 'one change tried to write too many audit records', internal: true },
   AUDIT_STATE_INVALID: { status: 500, when: 'the audit head is corrupt', internal: true },
+  AUDIT_ENTRY_INVALID: { status: 500, when: 'an audit entry to append failed validation', internal: true },
   AUDIT_RECORD_INVALID: { status: 500, when: 'an audit record is corrupt', internal: true },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -172,7 +172,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
     async list(caller, query) {
       const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
       if (query.rollupState !== undefined && !ROLLUP_STATES.includes(query.rollupState as RollupState)) {
-        throw new DomainError('invalid', 'VALIDATION_FAILED', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
+        throw new DomainError('invalid', 'INVALID_REQUEST', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
       }
       const page = await store.query({
         prefix: keys.changeSetBySpacePrefix(query.spaceId, query.status ?? 'all'),
