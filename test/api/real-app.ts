@@ -10,6 +10,7 @@ import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/services';
 import { createApiHandlers } from '../../src/transport/api';
+import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
@@ -72,12 +73,16 @@ function seedWorkflowsOf(now: number): Workflow[] {
   ];
 }
 
-export async function createRealApi() {
+/** Tests not about throttling get limits they never meet; test/security/api-rate-limit.test.ts passes the real ones. */
+const UNLIMITED = { max: 1_000_000, windowSeconds: 60 };
+const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNLIMITED, deniedPerUser: UNLIMITED, deniedPerClient: UNLIMITED };
+
+export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite();
   const store = new TrackingStore(new MemoryStore());
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
   const engine = createEngine(deps);
   await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
-  const handlers = createApiHandlers(() => engine, { store });
+  const handlers = createApiHandlers(() => engine, { store, rateLimits: options.rateLimits ?? UNTHROTTLED });
   return { site, store, engine, handlers };
 }

@@ -2,8 +2,9 @@
  * Rate limits per user and per OAuth client (SPEC §9, docs/api.md "Rate limits"), kept in the app
  * store so they hold across Forge invocations. Forge KVS has no atomic increment, so a counter would
  * lose counts under concurrency; instead every counted call writes one marker key (TTL) into a fixed
- * window and counts the window's markers with a prefix query. A call's marker is written before it
- * counts, so concurrent calls can only over-count, never slip past the limit. When a window is
+ * window and ranks itself among the window's markers with a prefix query (keys sort by time): the
+ * first `max` markers pass. The marker is written before it is ranked, so a burst of concurrent calls
+ * cannot all see an empty window. When a window is
  * exhausted a block key is written, and every later call of that subject in the window is refused by
  * one batched read (no more markers). Cost per request (store operations):
  *   read  = 1 getMany (block keys)
@@ -48,6 +49,8 @@ type Who = 'u' | 'c';
 const PREFIX = 'rl:';
 const QUERY_PAGE = 100;
 const BlockSchema = z.object({ until: z.number() });
+const SEQUENCE_SPAN = 36 ** 4;
+let sequence = 0;
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 32);
@@ -91,34 +94,34 @@ export class RateLimiter {
     if (writes) await this.count(subjects, 'write');
   }
 
-  /** Counts a refused call (403/404); over the limit, the subject is blocked for the rest of the window. */
+  /** Counts a refused call (403/404); the one that reaches the limit blocks the subject for the rest of the window. */
   async recordDenied(subject: RateSubject): Promise<void> {
-    await this.count(this.subjects(subject), 'denied').catch((err: unknown) => {
-      // The caller is refused anyway; the refusal it earned is what it should see, not a 429 for this one.
-      if (!(err instanceof DomainError && err.code === 'RATE_LIMITED')) throw err;
-    });
+    await this.count(this.subjects(subject), 'denied');
   }
 
+  /**
+   * Writes this call's marker, then ranks it among the window's markers (keys sort by time, then a
+   * random suffix). A write ranked past the limit is refused; the denied call that reaches the limit
+   * blocks its subject. Either way the subject's block key spares later calls the counting.
+   */
   private async count(subjects: { who: Who; id: string }[], kind: Kind): Promise<void> {
     const now = this.now();
+    // Time, then a per-process sequence (calls within one millisecond keep their order), then random.
+    sequence = (sequence + 1) % SEQUENCE_SPAN;
+    const stamp = `${now.toString(36).padStart(9, '0')}-${sequence.toString(36).padStart(4, '0')}-${randomBytes(6).toString('hex')}`;
     const marks: TxOp[] = subjects.map((s) => {
       const { windowStart, limit } = this.window(kind, s.who, now);
-      return {
-        op: 'put',
-        key: `${this.windowPrefix(kind, s.who, s.id, windowStart)}${now.toString(36)}-${randomBytes(6).toString('hex')}`,
-        value: 1,
-        ttlSeconds: limit.windowSeconds * 2,
-      };
+      return { op: 'put', key: this.windowPrefix(kind, s.who, s.id, windowStart) + stamp, value: 1, ttlSeconds: limit.windowSeconds * 2 };
     });
     await this.store.transact(marks);
-    for (const s of subjects) {
+    for (const [i, s] of subjects.entries()) {
       const { windowStart, limit } = this.window(kind, s.who, now);
-      const seen = await this.countUpTo(this.windowPrefix(kind, s.who, s.id, windowStart), limit.max + 1);
-      if (seen > limit.max) {
-        const until = windowStart + limit.windowSeconds * 1000;
-        await this.store.transact([{ op: 'put', key: RateLimiter.blockKey(s.who, s.id), value: { until }, ttlSeconds: limit.windowSeconds * 2 }]);
-        throw this.refusal(until - now);
-      }
+      const rank = await this.rankOf(marks[i].key, this.windowPrefix(kind, s.who, s.id, windowStart), limit.max + 1);
+      const over = kind === 'write' ? rank > limit.max : rank >= limit.max;
+      if (!over) continue;
+      const until = windowStart + limit.windowSeconds * 1000;
+      await this.store.transact([{ op: 'put', key: RateLimiter.blockKey(s.who, s.id), value: { until }, ttlSeconds: limit.windowSeconds * 2 }]);
+      if (kind === 'write') throw this.refusal(until - now);
     }
   }
 
@@ -132,16 +135,19 @@ export class RateLimiter {
     return `${PREFIX}${kind}:${who}:${id}:${windowStart.toString(36)}:`;
   }
 
-  /** Markers in a window, counted only as far as `enough` (one query per 100). */
-  private async countUpTo(prefix: string, enough: number): Promise<number> {
-    let seen = 0;
+  /** Position of `ownKey` among the window's markers (1-based), counted only as far as `enough` (one query per 100). */
+  private async rankOf(ownKey: string, prefix: string, enough: number): Promise<number> {
+    let rank = 0;
     let cursor: string | undefined;
     do {
       const page = await this.store.query({ prefix, limit: QUERY_PAGE, ...(cursor ? { cursor } : {}) });
-      seen += page.items.length;
+      for (const item of page.items) {
+        rank += 1;
+        if (item.key === ownKey || rank >= enough) return rank;
+      }
       cursor = page.nextCursor;
-    } while (cursor && seen < enough);
-    return seen;
+    } while (cursor);
+    return rank;
   }
 
   private refusal(waitMs: number): DomainError {
