@@ -41,7 +41,7 @@ function withinInt64(digits: string): boolean {
  */
 export const confluenceId = z
   .string()
-  .regex(new RegExp(`^[1-9][0-9]{0,${L.confluenceIdDigits.max - 1}}$`), 'must be a Confluence id: 1..19 decimal digits without leading zeros')
+  .regex(new RegExp(`^[1-9][0-9]{0,${L.confluenceIdDigits.max - 1}}$`), { message: 'must be a Confluence id: 1..19 decimal digits without leading zeros', abort: true })
   .refine(withinInt64, 'must be at most 9223372036854775807');
 
 /** App-generated ids (workflows, change sets, approvals): store-key-safe, see IdGenerator. */
