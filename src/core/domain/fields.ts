@@ -26,7 +26,13 @@ const TEXT_REASON = 'must not contain control characters (other than tab and new
 /** Human text typed by a user: bounded and free of invisible control and bidi characters. */
 export const safeText = (max: number) => z.string().max(max).refine((s) => !hasForbiddenText(s), TEXT_REASON);
 /** Like safeText, and not blank. */
-export const nonBlankText = (max: number) => z.string().min(1).max(max).refine((s) => !hasForbiddenText(s), TEXT_REASON).refine((s) => s.trim().length > 0, 'must not be blank');
+export const nonBlankText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasForbiddenText(s), TEXT_REASON)
+    .refine((s) => s.length === 0 || s.trim().length > 0, 'must not be blank');
 
 // ---------- ids ----------
 
@@ -39,10 +45,14 @@ function withinInt64(digits: string): boolean {
  * Confluence page and space ids: decimal int64 strings (SPEC §9). Leading zeros are refused so one
  * page never has two spellings (a second spelling would be a second cache/lock key).
  */
+const CONFLUENCE_ID = new RegExp(`^[1-9][0-9]{0,${L.confluenceIdDigits.max - 1}}$`);
+
+// Each refinement below only judges values the rule before it let through, so one bad value gives
+// one detail (and parent rules such as pageRefs uniqueness still run).
 export const confluenceId = z
   .string()
-  .regex(new RegExp(`^[1-9][0-9]{0,${L.confluenceIdDigits.max - 1}}$`), { message: 'must be a Confluence id: 1..19 decimal digits without leading zeros', abort: true })
-  .refine(withinInt64, 'must be at most 9223372036854775807');
+  .regex(CONFLUENCE_ID, 'must be a Confluence id: 1..19 decimal digits without leading zeros')
+  .refine((s) => !CONFLUENCE_ID.test(s) || withinInt64(s), 'must be at most 9223372036854775807');
 
 /** App-generated ids (workflows, change sets, approvals): store-key-safe, see IdGenerator. */
 export const opaqueId = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${L.opaqueId.max}}$`), 'must be 1..128 characters of A-Z a-z 0-9 _ -');
@@ -80,6 +90,7 @@ export const httpUrl = z
   .max(L.referenceUrl.max)
   .regex(/^https?:\/\//i, 'must be an http or https URL')
   .refine((s) => {
+    if (!/^https?:\/\//i.test(s)) return true;
     try {
       const u = new URL(s);
       return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;

@@ -15,7 +15,7 @@ import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocatio
 import { resolveCaller } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
 import { ROUTES_BY_KEY, type ApiRoute } from './routes';
-import { issuesToDetails } from './schemas';
+import { issuesToDetails } from '../shared/issues';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);

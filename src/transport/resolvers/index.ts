@@ -15,7 +15,7 @@
  */
 import Resolver from '@forge/resolver';
 import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
-import { issuesToDetails } from '../api/schemas';
+import { issuesToDetails } from '../shared/issues';
 import { admit, createEdge, noteOutcome, pagerFor, type Edge, type EdgeOptions } from '../shared/edge';
 import type { EngineFactory } from '../../core/services/engine';
 import { adminResolvers } from './admin';
