@@ -70,7 +70,7 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
 }
 
 /** REST and resolver envelope of a failure (SPEC §3): `{success:false, error, code, details?}`. */
-export function failureEnvelope(pub: PublicError): { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number } {
+export function failureEnvelope(pub: PublicError): { success: false; error: string; code: string; details?: ErrorDetail[] } {
   return {
     success: false,
     error: pub.message,

@@ -79,6 +79,10 @@ export interface PageStateView {
 export const ROLLUP_STATES = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'] as const;
 export type RollupState = (typeof ROLLUP_STATES)[number];
 
+export function isRollupState(value: string): value is RollupState {
+  return (ROLLUP_STATES as readonly string[]).includes(value);
+}
+
 export const PAGE_APPROVAL_STATES = ['draft', 'in_approval', 'approved', 'changes_requested'] as const;
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
 export const STEP_MODES = ['any', 'all'] as const;

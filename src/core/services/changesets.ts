@@ -4,7 +4,8 @@ import { DomainError } from '../domain/errors';
 import type { ErrorDetail } from '../domain/errors';
 import { checkEligibility } from '../domain/eligibility';
 import { derivePageState, rollUp } from '../domain/page-state';
-import type { ChangeSet, ChangeSetPageView, ChangeSetView, PageApproval, PreflightResult, RollupState, SubmitResult } from '../domain/model';
+import type { ChangeSet, ChangeSetPageView, ChangeSetView, PageApproval, PreflightResult, SubmitResult } from '../domain/model';
+import { ROLLUP_STATES, isRollupState } from '../domain/model';
 import { changeSetSchema, parseStored, pendingLockSchema } from '../domain/schemas';
 import { validateChangeSetFields } from '../domain/validation';
 import { z } from 'zod';
@@ -19,7 +20,6 @@ import type { PageContext } from './page-context';
 import { notifySubmissions } from './notifications';
 import type { AuditHeadHint } from '../audit';
 
-const ROLLUP_STATES: RollupState[] = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'];
 
 const notFound = (): DomainError => new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
 const archivedError = (): DomainError => new DomainError('conflict', 'CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
@@ -171,7 +171,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
   return {
     async list(caller, query) {
       const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
-      if (query.rollupState !== undefined && !ROLLUP_STATES.includes(query.rollupState as RollupState)) {
+      if (query.rollupState !== undefined && !isRollupState(query.rollupState)) {
         throw new DomainError('invalid', 'INVALID_REQUEST', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
       }
       const page = await store.query({
