@@ -49,6 +49,11 @@ export function spaceIdOf(input: { spaceId?: string }, ctx: ClientContext): stri
   return checkedId('spaceId', spaceId);
 }
 
-export function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * Drops keys whose value is undefined, so the engine sees "absent" rather than "set to undefined"
+ * (a spread of defaults then keeps its default). Only optional keys can hold undefined, so the type
+ * is unchanged.
+ */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,5 +1,4 @@
 /** Resolvers of the space page: queue, workflows and assignments, change sets, analytics. */
-import type { WorkflowInput } from '../../core/services/engine';
 import { spaceAnalytics } from './analytics';
 import { spaceIdOf, withoutUndefined } from './context';
 import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
@@ -21,7 +20,7 @@ export const spaceResolvers: ResolverDefinition[] = [
   }),
   defineResolver('workflow.create', { writes: true }, async (input, { engine, caller, ctx }) => {
     const { spaceId: _spaceId, ...fields } = input;
-    return { workflow: await engine.workflows.create(caller, spaceIdOf(input, ctx), withoutUndefined(fields) as WorkflowInput) };
+    return { workflow: await engine.workflows.create(caller, spaceIdOf(input, ctx), withoutUndefined(fields)) };
   }),
   defineResolver('workflow.update', { writes: true }, async (input, { engine, caller }) => {
     const { workflowId, expectedVersion, ...patch } = input;
