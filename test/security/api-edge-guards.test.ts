@@ -47,6 +47,19 @@ describe('resolver keys', () => {
   );
 });
 
+describe('licence', () => {
+  it('an inactive licence refuses resolvers as it refuses the REST API, and nothing runs', async () => {
+    const handler = createResolverHandler(
+      () => {
+        throw new Error('the engine must not be reached');
+      },
+      { store: new MemoryStore() },
+    );
+    const reply = await handler({ call: { functionKey: 'page.submit', payload: { pageId: '2001' } }, context: {} }, { principal: { accountId: 'acc-bob' }, license: { isActive: false } });
+    expect(reply).toEqual({ success: false, code: 'LICENSE_INACTIVE', error: expect.any(String) });
+  });
+});
+
 describe('audit.list by a non-admin', () => {
   it.each([{}, { spaceId: '1001' }, { pageId: '2001' }, { action: 'access.denied' }, { limit: 100 }])('answers FORBIDDEN, never INTERNAL_ERROR (%j)', async (filter) => {
     const app = await createResolverApp();

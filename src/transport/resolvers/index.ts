@@ -51,6 +51,11 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
   if (typeof accountId !== 'string' || accountId.length === 0) {
     return { success: false, error: 'You must be logged in to do this.', code: 'UNAUTHENTICATED' } satisfies ResolverFailure;
   }
+  // Same rule as the REST handler: an inactive licence (absent in development) refuses everything.
+  const license: unknown = req.context.license;
+  if (typeof license === 'object' && license !== null && 'isActive' in license && license.isActive === false) {
+    return { success: false, error: 'The ApprovalFlow licence for this site is not active.', code: 'LICENSE_INACTIVE' } satisfies ResolverFailure;
+  }
   const parsed = schemas[def.key].safeParse(req.payload ?? {});
   if (!parsed.success) {
     // Same wording and detail shape as the REST API (one detail per bad or unknown field).
