@@ -4,6 +4,9 @@
  * (AES-GCM, per-installation secret in the app store) and bound to operation, caller and query.
  */
 import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { CountingStore } from '../../src/adapters/store/counting-store';
+import { createApiHandlers } from '../../src/transport/api';
+import { createFakeEngine } from '../api/fake-engine';
 import { CursorSeal, CURSOR_TTL_MS } from '../../src/transport/shared/cursor-seal';
 import { call } from '../api/helpers';
 import { createRealApi } from '../api/real-app';
@@ -71,6 +74,19 @@ describe('resolver cursors', () => {
 });
 
 describe('the sealing secret', () => {
+  it('costs one store read per list request, opening and sealing included', async () => {
+    const store = new CountingStore(new MemoryStore());
+    const fake = createFakeEngine();
+    const handlers = createApiHandlers(() => fake.engine, { store });
+    const first = await call(handlers, 'changesets-list', { query: { spaceId: '1001' } });
+    store.reset();
+    const next = await call(handlers, 'changesets-list', { query: { spaceId: '1001', cursor: first.json.nextCursor } });
+    expect(next.status).toBe(200);
+    expect(next.json.nextCursor).toEqual(expect.any(String));
+    // 1 get (the secret) + 1 getMany (rate-limit block keys); the fake engine touches no store.
+    expect({ get: store.counts.get, getMany: store.counts.getMany, query: store.counts.query, transact: store.counts.transact }).toEqual({ get: 1, getMany: 1, query: 0, transact: 0 });
+  });
+
   it('is created once per installation store and shared by every invocation', async () => {
     const store = new MemoryStore();
     const binding = { operation: 'changeSet.list', accountId: 'acc-bob', query: { spaceId: '1001' } };

@@ -40,6 +40,8 @@ function bindingDigest(binding: CursorBinding): Buffer {
 
 export class CursorSeal {
   private readonly now: () => number;
+  /** One read of the secret per request at most (a list call may both open and seal). */
+  private loaded?: Promise<Buffer>;
 
   constructor(
     private readonly store: CursorStore,
@@ -48,8 +50,20 @@ export class CursorSeal {
     this.now = options.now ?? Date.now;
   }
 
+  /** A seal for one request: shares the store and clock, reads the secret at most once. */
+  forRequest(): CursorSeal {
+    return new CursorSeal(this.store, { now: this.now });
+  }
+
+  private secret(): Promise<Buffer> {
+    this.loaded ??= this.loadSecret();
+    // A failed read is not remembered: the next call tries again.
+    this.loaded.catch(() => (this.loaded = undefined));
+    return this.loaded;
+  }
+
   /** The installation's secret; created on first use (create-if-absent, so racing creators agree). */
-  private async secret(): Promise<Buffer> {
+  private async loadSecret(): Promise<Buffer> {
     for (let round = 0; round < 2; round++) {
       const existing = await this.store.get(SECRET_KEY);
       const parsed = existing ? SecretSchema.safeParse(existing.value) : undefined;

@@ -55,8 +55,9 @@ export interface Pager {
 
 export function pagerFor(edge: Edge, operation: string, caller: Caller, query: Record<string, unknown> & { cursor?: string }): Pager {
   const binding = { operation, accountId: caller.accountId, query };
+  const cursors = edge.cursors.forRequest();
   return {
-    open: () => edge.cursors.open(query.cursor, binding),
-    seal: (engineCursor) => edge.cursors.seal(engineCursor, binding),
+    open: () => cursors.open(query.cursor, binding),
+    seal: (engineCursor) => cursors.seal(engineCursor, binding),
   };
 }
