@@ -86,6 +86,24 @@ describe('REST', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(200 - DEFAULT_RATE_LIMITS.writesPerUser.max);
   });
 
+  it('abuse: one client spreading 700 writes over 700 users — exactly the documented 600 pass', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    const statuses = await Promise.all(
+      Array.from({ length: 700 }, (_, i) => call(app.handlers, 'changeset-create', { ...CREATE, accountId: `acc-u${i}`, clientId: 'bulk-bot' }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(DEFAULT_RATE_LIMITS.writesPerClient.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(700 - DEFAULT_RATE_LIMITS.writesPerClient.max);
+  });
+
+  it('abuse: one client probing with 300 users — after the documented 150 refusals the client is blocked', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++) statuses.push((await call(app.handlers, 'changeset-detail', { query: { changeSetId: `cs_${i}` }, accountId: `acc-p${i}`, clientId: 'prober' })).status);
+    expect(statuses.slice(0, DEFAULT_RATE_LIMITS.deniedPerClient.max).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(DEFAULT_RATE_LIMITS.deniedPerClient.max).every((s) => s === 429)).toBe(true);
+  });
+
   it('abuse: a flood of refused probes leaves at most the denied-call limit of access.denied records', async () => {
     const app = await createRealApi({ rateLimits: DEFAULT_RATE_LIMITS });
     const docs = await call(app.handlers, 'changeset-create', { body: { spaceId: '1002', title: 'Docs', pageRefs: [{ pageId: '3001' }] } });
