@@ -101,7 +101,7 @@ export class RateLimiter {
 
   /**
    * Writes this call's marker, then ranks it among the window's markers (keys sort by time, then a
-   * random suffix). A write ranked past the limit is refused; the denied call that reaches the limit
+   * per-process sequence, then random bytes). A write ranked past the limit is refused; the denied call that reaches the limit
    * blocks its subject. Either way the subject's block key spares later calls the counting.
    */
   private async count(subjects: { who: Who; id: string }[], kind: Kind): Promise<void> {
