@@ -27,8 +27,12 @@ export function createEdge(options: EdgeOptions): Edge {
   };
 }
 
+/** SPEC §4: audit records say `clientId: "unavailable"` when the platform gave none; that is no client. */
+const NO_CLIENT = 'unavailable';
+
 function subjectOf(caller: Caller): { accountId: string; clientId?: string } {
-  return { accountId: caller.accountId, clientId: caller.clientId };
+  const clientId = caller.clientId === NO_CLIENT ? undefined : caller.clientId;
+  return { accountId: caller.accountId, clientId };
 }
 
 /** Before the engine call: refuses a blocked caller (429) and counts a write. */
