@@ -58,6 +58,11 @@ describe('REST', () => {
     expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-e', clientId: 'other-app' })).status).toBe(201);
   });
 
+  it('callers whose client id is "unavailable" do not share one client bucket', async () => {
+    const app = restApp(limits({ writesPerClient: { max: 1, windowSeconds: 60 } }));
+    for (const accountId of ['acc-a', 'acc-b', 'acc-c']) expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId, clientId: 'unavailable' })).status).toBe(201);
+  });
+
   it('denied calls per user: after the limit of 403/404 answers every call is 429 and the engine is not reached', async () => {
     const app = restApp(limits({ deniedPerUser: { max: 3, windowSeconds: 60 } }));
     app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
