@@ -49,7 +49,9 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
       log(`${err.name} ${err.code}: ${err.message}`);
       return INTERNAL;
     }
+    // Drift between a thrower's kind and the registry shows in the logs (and fails the resolver fuzz).
     if (registered === undefined) log(`unregistered error code ${err.code} (add it to ERROR_CODES)`);
+    else if (registered.status !== status) log(`error code ${err.code} thrown as ${status}, registered as ${registered.status}`);
     if (err.code === 'INVALID_CURSOR') return invalidCursor();
     const retryAfter = err.retryAfterSeconds ?? (status === 429 || status === 503 ? STORE_RETRY_SECONDS : undefined);
     return {
