@@ -68,6 +68,13 @@ describe('toPublicError', () => {
     expect(toPublicError(new StoreError('INVALID_CURSOR', 'kvs'), quiet)).toMatchObject({ status: 400, code: 'INVALID_CURSOR', details: [expect.objectContaining({ field: 'cursor' })] });
   });
 
+  it('reports a code thrown with another status than its registry entry, and an unregistered code', () => {
+    const lines: string[] = [];
+    toPublicError(new DomainError('forbidden', 'WORKFLOW_NOT_ASSIGNED', 'Page is assigned to another workflow'), (l) => lines.push(l));
+    toPublicError(new DomainError('conflict', 'SOMETHING_NEW', 'x'), (l) => lines.push(l));
+    expect(lines).toEqual(['error code WORKFLOW_NOT_ASSIGNED thrown as 403, registered as 409', 'unregistered error code SOMETHING_NEW (add it to ERROR_CODES)']);
+  });
+
   it('carries a rate limiter retry delay', () => {
     expect(toPublicError(new DomainError('rate_limited', 'RATE_LIMITED', 'slow down', undefined, 17), quiet)).toMatchObject({ status: 429, retryAfter: 17 });
   });
