@@ -32,6 +32,6 @@ function getEngine(): Engine {
 
 export const forgeApp = {
   api: createApiHandlers(getEngine, { store }),
-  resolver: createResolverHandler(getEngine, { appId: FORGE_APP_ID }),
+  resolver: createResolverHandler(getEngine, { appId: FORGE_APP_ID, store }),
   onPageUpdated: createPageUpdatedHandler(getEngine),
 };

@@ -103,7 +103,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   const engine = createEngine(deps);
   const getEngine = () => engine;
   const api = createApiHandlers(getEngine, { store: options.store, now: () => deps.clock.now() });
-  const resolver = createResolverHandler(getEngine, { appId: options.appId });
+  const resolver = createResolverHandler(getEngine, { appId: options.appId, store: options.store, now: () => deps.clock.now() });
   const onPageUpdated = createPageUpdatedHandler(getEngine);
 
   const inFlight = new Set<Promise<void>>();

@@ -33,21 +33,32 @@ const POST_KEYS = API_ROUTES.filter((r) => r.method === 'POST').map((r) => r.key
 
 describe('success envelopes (SPEC §3)', () => {
   it('list: changeSets + nextCursor, default limit 50 passed to the engine, caller from the platform', async () => {
+    fake.script['changeSets.list'] = { items: [sampleChangeSet], nextCursor: 'cs-by-time:1001:cs_secret_next' };
     const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', status: 'open' } });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toEqual(['application/json']);
-    expect(res.json).toEqual({ success: true, changeSets: [sampleChangeSet], nextCursor: 'c2' });
+    // The engine's cursor leaves sealed (SPEC §9): opaque, and decoding it reveals nothing of the key.
+    expect(res.json).toEqual({ success: true, changeSets: [sampleChangeSet], nextCursor: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/) });
+    expect(Buffer.from(res.json.nextCursor, 'base64url').toString('latin1')).not.toMatch(/cs_secret|1001/);
     expect(fake.calls[0]).toEqual({
       method: 'changeSets.list',
       args: [{ accountId: 'acc-bob', source: 'api', clientId: 'client-ci' }, { spaceId: '1001', status: 'open', limit: 50 }],
     });
   });
 
-  it('list: limit and cursor pass through; nextCursor is null on the last page', async () => {
+  it('list: limit passes through, our cursor opens to the engine cursor; nextCursor is null on the last page', async () => {
+    fake.script['changeSets.list'] = { items: [], nextCursor: 'abc' };
+    const first = await call(handlers, 'changesets-list', { query: { spaceId: '1001', rollupState: 'stale' } });
     fake.script['changeSets.list'] = { items: [] };
-    const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', limit: '100', cursor: 'abc', rollupState: 'stale' } });
+    const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', limit: '100', cursor: first.json.nextCursor, rollupState: 'stale' } });
     expect(res.json).toEqual({ success: true, changeSets: [], nextCursor: null });
-    expect(fake.calls[0].args[1]).toEqual({ spaceId: '1001', limit: 100, cursor: 'abc', rollupState: 'stale' });
+    expect(fake.calls[1].args[1]).toEqual({ spaceId: '1001', limit: 100, cursor: 'abc', rollupState: 'stale' });
+  });
+
+  it('list: a cursor we did not issue (here the raw engine cursor) is 400 INVALID_CURSOR and the engine is not called', async () => {
+    const res = await call(handlers, 'changesets-list', { query: { spaceId: '1001', cursor: 'abc' } });
+    expect([res.status, res.json.code]).toEqual([400, 'INVALID_CURSOR']);
+    expect(fake.calls).toEqual([]);
   });
 
   it('create answers 201 {success, changeSet}; update passes the patch and expectedVersion', async () => {

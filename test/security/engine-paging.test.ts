@@ -1,8 +1,9 @@
 /**
  * Issue 10, "page.changeSets / page.overview return every change set containing a page, unpaged":
- * the change sets of a page come newest first in pages of at most 100 (default 20) with a cursor.
+ * the change sets of a page come newest first in pages of at most 100 (default: the list default of every list, 50) with a cursor.
  */
 import { BOB, ENG, api, setup, ui } from '../engine/helpers';
+import { FIELD_LIMITS } from '../../src/core/domain/limits';
 
 test('change sets of a page are paged and capped, and the cursor walks all of them once, newest first', async () => {
   const env = await setup();
@@ -12,7 +13,7 @@ test('change sets of a page are paged and capped, and the cursor walks all of th
     created.push((await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: `PR ${i}`, pageRefs: [{ pageId: '2001' }] })).id);
   }
   const first = await env.engine.changeSets.forPage(ui(BOB), '2001');
-  expect(first.items).toHaveLength(20);
+  expect(first.items).toHaveLength(FIELD_LIMITS.listPage.default);
   expect(first.nextCursor).toBeDefined();
   const capped = await env.engine.changeSets.forPage(ui(BOB), '2001', { limit: 1000 });
   expect(capped.items).toHaveLength(100);

@@ -4,6 +4,7 @@
  * the others are checked on the index value and again on the record.
  */
 import { DomainError } from '../domain/errors';
+import { FIELD_LIMITS } from '../domain/limits';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import type { KeyValueStore } from '../ports/store';
 import { readChainState } from './chain-state';
@@ -12,8 +13,8 @@ import { INDEXED_DIMENSIONS, indexValuePrefix, type IndexedDimension } from './k
 import { BATCH_GET, firstSeqAtOrAfter, readRecords, scanIndexDesc, type ScanEnd } from './scan';
 import { auditFilterSchema, type IndexEntry } from './schema';
 
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 100;
+export const DEFAULT_LIST_LIMIT = FIELD_LIMITS.listPage.default;
+export const MAX_LIST_LIMIT = FIELD_LIMITS.listPage.max;
 /** Store queries one list() call may spend scanning an index before it returns a short page + cursor. */
 export const MAX_SCAN_QUERIES_PER_PAGE = 20;
 

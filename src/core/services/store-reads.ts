@@ -1,4 +1,5 @@
 /** Batched and bounded store reads shared by the use cases. */
+import { FIELD_LIMITS } from '../domain/limits';
 import type { KeyValueStore, StoredItem } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 
@@ -14,6 +15,6 @@ export async function getManyByKey(store: KeyValueStore, storeKeys: string[]): P
 }
 
 /** Clamp a requested page size to 1..max (default `fallback`). */
-export function pageLimit(requested: number | undefined, fallback = 50, max = STORE_LIMITS.maxQueryLimit): number {
+export function pageLimit(requested: number | undefined, fallback: number = FIELD_LIMITS.listPage.default, max = STORE_LIMITS.maxQueryLimit): number {
   return Math.min(Math.max(requested ?? fallback, 1), max);
 }

@@ -12,14 +12,12 @@ import type {
   Workflow,
 } from '../../core/domain/model';
 import type { ResolverKey } from './schemas';
+import type { ErrorDetail } from '../../core/domain/errors';
 
-export interface ErrorDetail {
-  field?: string;
-  code?: string;
-  reason: string;
-}
+export type { ErrorDetail };
 
-export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[] };
+/** `retryAfter` (seconds) accompanies RATE_LIMITED and UPSTREAM_UNAVAILABLE, as Retry-After does over REST. */
+export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number };
 export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
 
 export interface ApiInfo {
@@ -48,8 +46,17 @@ export interface ResolverData {
   /** display name by account id; unknown ids are absent */
   'people.names': { names: Record<string, string> };
   'page.status': { status: PageStateView };
-  'page.overview': { status: PageStateView; history: PageApproval[]; changeSets: ChangeSetView[]; changeSetsCursor?: string; workflows: Workflow[] };
-  'page.history': { approvals: PageApproval[] };
+  /** each list is its first page; the *NextCursor values continue it with page.history, page.changeSets, workflow.list */
+  'page.overview': {
+    status: PageStateView;
+    history: PageApproval[];
+    historyNextCursor?: string;
+    changeSets: ChangeSetView[];
+    changeSetsNextCursor?: string;
+    workflows: Workflow[];
+    workflowsNextCursor?: string;
+  };
+  'page.history': { approvals: PageApproval[]; nextCursor?: string };
   'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
   'page.submit': { approval: PageApproval };
@@ -57,7 +64,7 @@ export interface ResolverData {
   'approval.cancel': { approval: PageApproval };
   'approval.reset': { pageId: string };
   'queue.list': { approvals: PageApproval[]; nextCursor?: string };
-  'workflow.list': { workflows: Workflow[] };
+  'workflow.list': { workflows: Workflow[]; nextCursor?: string };
   'workflow.create': { workflow: Workflow };
   'workflow.update': { workflow: Workflow };
   'workflow.duplicate': { workflow: Workflow };

@@ -5,6 +5,7 @@ import { useAction, useAsync } from '../hooks';
 import type { ChangeSetView, PreflightResult, SubmitResult } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, RollupLozenge, STATE_LABEL, formatTime, parseIds } from '../components/ui';
 import { Person } from '../people';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 
 export function ChangeSetsTab() {
   const [status, setStatus] = useState<'open' | 'archived'>('open');
@@ -118,15 +119,15 @@ function ChangeSetEditor({ existing, onClose, onSaved }: { existing?: ChangeSetV
       <h3>{existing ? 'Edit change set' : 'New change set'}</h3>
       <label className="field">
         Title
-        <input required maxLength={255} value={title} onChange={(e) => setTitle(e.target.value)} />
+        <input required maxLength={FIELD_LIMITS.changeSetTitle.max} value={title} onChange={(e) => setTitle(e.target.value)} />
       </label>
       <label className="field">
         Summary
-        <textarea maxLength={2000} rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} />
+        <textarea maxLength={FIELD_LIMITS.changeSetSummary.max} rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} />
       </label>
       <label className="field">
         Reference URL (e.g. a pull request)
-        <input type="url" maxLength={2048} value={referenceUrl} onChange={(e) => setReferenceUrl(e.target.value)} />
+        <input type="url" maxLength={FIELD_LIMITS.referenceUrl.max} value={referenceUrl} onChange={(e) => setReferenceUrl(e.target.value)} />
       </label>
       <label className="field">
         Page ids (comma separated, same space, up to 100)

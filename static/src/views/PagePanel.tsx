@@ -10,9 +10,10 @@ import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView, PreflightResult, Workflow } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, RollupLozenge, STATE_LABEL, STATE_TONE, formatTime } from '../components/ui';
 import { Person } from '../people';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 
-const MIN_REJECT_COMMENT = 20;
-const MAX_COMMENT = 280;
+const MIN_REJECT_COMMENT = FIELD_LIMITS.rejectionComment.min;
+const MAX_COMMENT = FIELD_LIMITS.comment.max;
 
 export function StateLozenge({ status }: { status: PageStateView }) {
   return (

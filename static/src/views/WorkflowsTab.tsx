@@ -5,6 +5,7 @@ import { useAction, useAsync } from '../hooks';
 import type { StepMode, Workflow } from '../../../src/core/domain/model';
 import { ErrorBanner, Loading, Lozenge, formatTime, parseIds } from '../components/ui';
 import { PersonList } from '../people';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 
 interface StepDraft {
   name: string;
@@ -167,14 +168,14 @@ function WorkflowEditor({ draft: initial, onClose, onSaved }: { draft: WorkflowD
       <h3>{d.id ? `Edit ${initial.name}` : 'New workflow'}</h3>
       <label className="field">
         Name
-        <input required maxLength={120} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} />
+        <input required maxLength={FIELD_LIMITS.workflowName.max} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} />
       </label>
       {d.steps.map((s, i) => (
         <fieldset key={i} className="step">
           <legend>Step {i + 1}</legend>
           <label className="field">
             Step name (optional)
-            <input maxLength={120} value={s.name} onChange={(e) => setStep(i, { name: e.target.value })} />
+            <input maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.target.value })} />
           </label>
           <label className="field">
             Approvers (account ids or group:&lt;groupId&gt;, comma separated)
@@ -194,7 +195,7 @@ function WorkflowEditor({ draft: initial, onClose, onSaved }: { draft: WorkflowD
           )}
         </fieldset>
       ))}
-      {d.steps.length < 10 && (
+      {d.steps.length < FIELD_LIMITS.steps.max && (
         <button type="button" onClick={() => setD({ ...d, steps: [...d.steps, { name: '', approvers: '', mode: 'any' }] })}>
           Add step
         </button>

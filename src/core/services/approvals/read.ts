@@ -1,4 +1,5 @@
 /** Reading approvals: a page's status (SPEC 2.4) and history, and a space's pending queue. */
+import { FIELD_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { expandApprovers, groupsOfSteps } from '../../domain/approvers';
@@ -19,7 +20,7 @@ import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
 
 /** Newest approvals of a page shown in its history. */
-const HISTORY_LIMIT = 100;
+const HISTORY_LIMIT = FIELD_LIMITS.listPage.max;
 
 export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageStateView> {
   const [page, stateItem] = await Promise.all([

@@ -1,7 +1,9 @@
 /** Reading change sets: a space's list, one change set, and the change sets of one page (the macro). */
+import { FIELD_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
-import type { ChangeSetView, RollupState } from '../../domain/model';
+import type { ChangeSetView } from '../../domain/model';
+import { ROLLUP_STATES, isRollupState } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
 import type { ChangeSetService, Page } from '../engine';
 import type { EngineContext } from '../context';
@@ -14,18 +16,14 @@ import { enrich, enrichOne } from './enrich';
 import { loadReadableChangeSet } from './guards';
 import { membershipSchema, unindexedMarkerSchema } from './store';
 
-const ROLLUP_STATES: RollupState[] = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'];
-const KNOWN_ROLLUPS = new Set<string>(ROLLUP_STATES);
-/** The macro shows a few recent change sets; more are paged. */
-const FOR_PAGE_DEFAULT_LIMIT = 20;
 
 type ListQuery = Parameters<ChangeSetService['list']>[1];
 
 /** A space the caller cannot view lists as empty, like a space without change sets (and is audited). */
 export async function listChangeSets(ctx: EngineContext, caller: Caller, query: ListQuery): Promise<Page<ChangeSetView>> {
   const limit = pageLimit(query.limit);
-  if (query.rollupState !== undefined && !KNOWN_ROLLUPS.has(query.rollupState)) {
-    throw new DomainError('invalid', 'VALIDATION_FAILED', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
+  if (query.rollupState !== undefined && !isRollupState(query.rollupState)) {
+    throw new DomainError('invalid', 'INVALID_REQUEST', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
   }
   if (!(await new SpaceAccess(ctx, caller.accountId).canView(query.spaceId))) {
     await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), query.spaceId, { operation: 'changeset.list' });
@@ -57,7 +55,7 @@ export async function getChangeSet(ctx: EngineContext, caller: Caller, changeSet
 export async function changeSetsOfPage(ctx: EngineContext, caller: Caller, pageId: string, options: { limit?: number; cursor?: string }): Promise<Page<ChangeSetView>> {
   const cache = new PageCache(ctx, caller.accountId);
   const page = await cache.visiblePage(caller, pageId, 'changeset.forPage');
-  const limit = pageLimit(options.limit, FOR_PAGE_DEFAULT_LIMIT);
+  const limit = pageLimit(options.limit, FIELD_LIMITS.listPage.default);
   const [members, unindexed] = await Promise.all([
     ctx.store.query({ prefix: keys.changeSetOfPagePrefix(pageId), order: 'desc', limit, ...(options.cursor ? { cursor: options.cursor } : {}) }),
     ctx.store.query({ prefix: keys.changeSetUnindexedPrefix(page.spaceId), limit }),

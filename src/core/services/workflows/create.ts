@@ -2,6 +2,7 @@
 import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
+import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from '../engine';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -51,7 +52,7 @@ export async function duplicateWorkflow(ctx: EngineContext, caller: Caller, work
   const access = new SpaceAccess(ctx, caller.accountId);
   const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.duplicate');
   await requireSpaceAdmin(ctx, caller, access, source.spaceId, 'workflow.duplicate', source.id);
-  const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, 120);
+  const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, FIELD_LIMITS.workflowName.max);
   return createNew(
     ctx,
     caller,
