@@ -5,7 +5,6 @@
 import { forgeApp } from './composition/forge';
 
 export const resolver = forgeApp.resolver;
-export const onPageUpdated = forgeApp.onPageUpdated;
 
 export const apiChangeSetsList = forgeApp.api.apiChangeSetsList;
 export const apiChangeSetDetail = forgeApp.api.apiChangeSetDetail;

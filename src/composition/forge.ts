@@ -12,7 +12,6 @@ import { SystemClock } from '../adapters/system/system-clock';
 import { RandomIds } from '../adapters/system/random-ids';
 import { createApiHandlers } from '../transport/api';
 import { createResolverHandler } from '../transport/resolvers';
-import { createPageUpdatedHandler } from '../transport/events/page-updated';
 
 /** The UUID of manifest.yml's app.id; the admin page shows it in the REST API base URLs. */
 const FORGE_APP_ID = '7d3c1f2e-5b6a-4c8d-9e0f-a1b2c3d4e5f6';
@@ -33,5 +32,4 @@ function getEngine(): Engine {
 export const forgeApp = {
   api: createApiHandlers(getEngine, { store }),
   resolver: createResolverHandler(getEngine, { appId: FORGE_APP_ID }),
-  onPageUpdated: createPageUpdatedHandler(getEngine),
 };
