@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'unprocessable' // 422
   | 'too_large' // 413
   | 'rate_limited' // 429
+  | 'unavailable' // 503 (an upstream could not answer in time; retryable, nothing was written)
   | 'internal'; // 500
 
 export interface ErrorDetail {
@@ -40,5 +41,6 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
