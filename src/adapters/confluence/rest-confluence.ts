@@ -96,13 +96,15 @@ export class RestConfluenceSite implements ConfluenceSite {
     for (const page of batches.flat()) found.set(page.id, toPageInfo(page));
     // Drafts are never listed: only ids the batch did not return get a direct read.
     const missing = ids.filter((id) => !found.has(id));
-    const drafts = await Promise.all(missing.map((id) => this.getDraft(id)));
+    const drafts = await Promise.all(missing.map((id) => this.getPage(id, { draft: true })));
     for (const page of drafts) if (page) found.set(page.id, page);
     return found;
   }
 
-  private async getDraft(pageId: string): Promise<PageInfo | undefined> {
-    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${encodeURIComponent(pageId)}?get-draft=true`, actAs: this.reader });
+  /** One page as the reader sees it (a single call; the byline's only Confluence read). 403/404: not visible. */
+  async getPage(pageId: string, options: { draft?: boolean } = {}): Promise<PageInfo | undefined> {
+    const query = options.draft ? '?get-draft=true' : '';
+    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pathId(pageId, 'page')}${query}`, actAs: this.reader });
     if (response.status === 404 || response.status === 403) return undefined;
     const page = this.parse(response, pageSchema);
     return page.id === pageId ? toPageInfo(page) : undefined;

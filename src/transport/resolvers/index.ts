@@ -19,10 +19,15 @@ import { issuesToDetails } from '../api/schemas';
 import { spaceAnalytics } from './analytics';
 import type { ResolverData, ResolverFailure } from './contract';
 import { schemas, type ResolverKey } from './schemas';
+import { defineDiagnosticsResolver, type DiagnosticsResolverDeps } from './diagnostics';
 
 export interface ResolverOptions {
   /** Forge app id (uuid part) for the REST base URLs shown on the admin page. */
   appId?: string;
+  /** The platform's own app and environment ids (Forge: getAppContext()); preferred over appId and the client context. */
+  appContext?: () => { appId?: string; environmentId?: string };
+  /** Platform diagnostics (admin.diagnostics), when the composition root keeps them. */
+  diagnostics?: DiagnosticsResolverDeps;
   /** Clock for analytics windows; defaults to Date.now. */
   now?: () => number;
 }
@@ -38,6 +43,8 @@ export const API_SCOPES: { name: string; description: string }[] = [
 // Only the parts of the (untrusted) client context we use as defaults; parsed leniently.
 const idLike = z.union([z.string(), z.number()]).transform(String);
 const clientContext = z.object({
+  /** set by the platform (@forge/resolver overwrites the client's): the site ARI */
+  installContext: z.string().optional(),
   moduleKey: z.string().optional(),
   cloudId: z.string().optional(),
   siteUrl: z.string().optional(),
@@ -79,11 +86,12 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 function apiBaseUrls(ctx: ClientContext, options: ResolverOptions): string[] {
-  const appId = options.appId ?? '<app-id>';
-  const envId = ctx.environmentId ?? '<env-id>';
+  const platform = options.appContext?.() ?? {};
+  const appId = platform.appId ?? options.appId ?? '<app-id>';
+  const envId = platform.environmentId ?? ctx.environmentId ?? '<env-id>';
   const site = (ctx.siteUrl ?? 'https://<site>.atlassian.net').replace(/\/+$/, '');
   return [
-    `https://api.atlassian.com/svc/confluence/${ctx.cloudId ?? '<cloud-id>'}/apps/${appId}_${envId}`,
+    `https://api.atlassian.com/svc/confluence/${/\/site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>'}/apps/${appId}_${envId}`,
     `${site}/gateway/api/svc/confluence/apps/${appId}_${envId}`,
   ];
 }
@@ -276,5 +284,6 @@ export function createResolverHandler(getEngine: EngineFactory, options: Resolve
       }
     });
   }
+  if (options.diagnostics) defineDiagnosticsResolver(resolver, options.diagnostics);
   return resolver.getDefinitions();
 }
