@@ -70,7 +70,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     private readonly transport: ConfluenceTransport,
     access: ConfluenceAccess = { impersonation: false, appUserIsConfluenceAdmin: true },
   ) {
-    this.access = access;
+    // each assumption is reported once per invocation, not once per call
+    const reported = new Set<string>();
+    const observe = access.observe;
+    this.access = observe ? { ...access, observe: (key, holds) => (reported.has(key) ? undefined : (reported.add(key), observe(key, holds))) } : access;
     this.gate = access.gate ?? new CallGate();
   }
 
