@@ -1,7 +1,7 @@
 /**
  * Deploy gates, offline: what `forge deploy` would refuse, found before a deploy.
  *  1. @forge/lint's offline linters (manifest incl. schema, permissions incl. trigger scopes,
- *     handlers, function timeouts), as `forge lint` runs them, with a no-op logger and a
+ *     handlers, function timeouts, byline dynamicProperties icons), as `forge lint` runs them, with a no-op logger and a
  *     feature-flag stub (the real one asks Atlassian's flag service over the network).
  *  2. @forge/bundler's own node-runtime webpack config (getCommonWebpackConfig: ts-loader with the
  *     app's tsconfig.json, as `forge deploy` bundles), built from src/index.
@@ -31,6 +31,7 @@ const { HandlerLinter } = require('@forge/lint/out/lint/linters/handler-linter/h
 const { FullManifestLinter } = require('@forge/lint/out/lint/linters/manifest-linter/full-manifest-linter');
 const { PermissionsManifestLinter } = require('@forge/lint/out/lint/linters/manifest-linter/permissions-manifest-linter');
 const { FunctionTimeoutLinter } = require('@forge/lint/out/lint/linters/function-timeout-linter/function-timeout-linter');
+const { DynamicPropertiesPermissionsLinter } = require('@forge/lint/out/lint/linters/dynamic-properties-linter/dynamic-properties-permissions-linter');
 /** Loads the built bundle the way the Forge runtime does (CommonJS). */
 const loadBundle = (file: string): Record<string, unknown> => require(file);
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -49,6 +50,7 @@ async function runLint(dir: string, manifest: unknown): Promise<CheckReport['lin
     new PermissionsManifestLinter(silentLogger, flagStub),
     new HandlerLinter('development', manifest, silentLogger),
     new FunctionTimeoutLinter(manifest, silentLogger),
+    new DynamicPropertiesPermissionsLinter('development', manifest, silentLogger),
   ];
   const results: Array<{ file: string; errors: LintMessage[]; warnings: LintMessage[] }> = await lintPkg.lint(
     ['src/index.ts'],
