@@ -28,8 +28,9 @@ function siteWithManyPages(count: number): LocalSite {
 }
 
 describe('getPages', () => {
-  it('returns PageInfo for known pages, drafts included, and leaves unknown ids out', async () => {
-    const pages = await confluence.getPages(['2001', '2011', '2012', '9999']);
+  it('returns PageInfo for known pages as the acting user sees them, drafts included, and leaves unknown ids out', async () => {
+    const asBob = new RestConfluenceSite(site.transport(), { actingAccountId: 'acc-bob', impersonation: true, appUserIsConfluenceAdmin: false });
+    const pages = await asBob.getPages(['2001', '2011', '2012', '9999']);
     expect([...pages.keys()].sort()).toEqual(['2001', '2011', '2012']);
     expect(pages.get('2001')).toEqual({
       id: '2001',

@@ -19,6 +19,7 @@ import type { ConfluenceSite, PageInfo, PageOperation, SpaceInfo, UserInfo } fro
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
+import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
 import {
   CONFLUENCE_BATCH_SIZE,
   V1_PAGE_SIZE,
@@ -65,10 +66,10 @@ export class RestConfluenceSite implements ConfluenceSite {
   private readonly gate: CallGate;
   private readonly access: ConfluenceAccess;
 
-  /** Without `access` every call acts as the app (tests of the REST mapping only). */
+  /** Without `access`: no acting user, and the pessimistic default profile's answers (impersonation yes, admin app user no). */
   constructor(
     private readonly transport: ConfluenceTransport,
-    access: ConfluenceAccess = { impersonation: false, appUserIsConfluenceAdmin: true },
+    access: ConfluenceAccess = { impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation, appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin },
   ) {
     // each assumption is reported once per invocation, not once per call
     const reported = new Set<string>();
