@@ -13,8 +13,8 @@ export const MAX_IN_FLIGHT = 10;
 export const INVOCATION_BUDGET_MS = 25_000;
 
 export class UpstreamUnavailableError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('unavailable', 'UPSTREAM_UNAVAILABLE', 'Confluence is busy or unreachable right now; nothing was changed. Retry after the delay in Retry-After.');
+  constructor(retryAfterSeconds: number) {
+    super('unavailable', 'UPSTREAM_UNAVAILABLE', 'Confluence is busy or unreachable right now; nothing was changed. Retry after the delay in Retry-After.', undefined, retryAfterSeconds);
   }
 }
 

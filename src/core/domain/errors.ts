@@ -11,8 +11,8 @@ export type DomainErrorKind =
   | 'unprocessable' // 422
   | 'too_large' // 413
   | 'rate_limited' // 429
-  | 'unavailable' // 503 (an upstream could not answer in time; retryable, nothing was written)
-  | 'internal'; // 500
+  | 'internal' // 500
+  | 'unavailable'; // 503
 
 export interface ErrorDetail {
   field?: string;
@@ -26,6 +26,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail[],
+    /** seconds a client should wait before retrying (429 / 503 answers carry it as Retry-After) */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -41,6 +43,6 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   too_large: 413,
   rate_limited: 429,
-  unavailable: 503,
   internal: 500,
+  unavailable: 503,
 };
