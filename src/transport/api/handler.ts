@@ -97,15 +97,17 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
     return { input: parsed.data, rawBody: undefined };
   }
 
+  // Forge may not forward Content-Type (UNCONFIRMED): absent is fine if the body parses; an explicit non-JSON type is not.
   const contentTypes = headerValues(request, 'content-type');
-  if (!contentTypes || contentTypes.length === 0 || !contentTypes.every(isJsonMediaType)) {
+  if (contentTypes && contentTypes.length > 0 && !contentTypes.every(isJsonMediaType)) {
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with Content-Type: application/json.');
   }
   const body: unknown = request.body;
-  if (body !== undefined && body !== null && typeof body !== 'string') {
+  const isObjectBody = body !== null && typeof body === 'object' && !Array.isArray(body);
+  if (body !== undefined && body !== null && typeof body !== 'string' && !isObjectBody) {
     throw new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
   }
-  const text = body ?? '';
+  const text = isObjectBody ? JSON.stringify(body) : ((body as string | null | undefined) ?? '');
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }
@@ -143,7 +145,7 @@ function toErrorResponse(err: unknown, route: ApiRoute): ForgeApiResponse {
   return jsonResponse(pub.status, failureEnvelope(pub), headers);
 }
 
-/** Defense in depth behind the gateway's token-scope check: the routed module must share our scope. */
+/** Defense in depth behind the gateway's token-scope check: the routed module must share our scope; missing fails closed. */
 function checkModuleKey(route: ApiRoute, request: ForgeApiRequest): void {
   // Absent or unknown fails closed: every real apiRoute invocation names its module.
   const moduleKey: unknown = request.context?.moduleKey;

@@ -1,4 +1,5 @@
 /** Resolvers of the global admin page: the audit trail and the REST API help. */
+import { DomainError } from '../../core/domain/errors';
 import { FORGE_APP_SCOPE } from '../api/routes';
 import type { ClientContext } from './context';
 import { withoutUndefined } from './context';
@@ -12,12 +13,18 @@ export const API_SCOPES: { name: string; description: string }[] = [
   { name: 'write:approval:custom', description: 'Submit pages for approval.' },
 ];
 
+/** The platform-set site ARI wins over the client-supplied cloud id. */
+function cloudIdOf(ctx: ClientContext): string {
+  return /\/site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>';
+}
+
 function apiBaseUrls(ctx: ClientContext, options: ResolverOptions): string[] {
-  const appId = options.appId ?? '<app-id>';
-  const envId = ctx.environmentId ?? '<env-id>';
+  const platform = options.appContext?.() ?? {};
+  const appId = platform.appId ?? options.appId ?? '<app-id>';
+  const envId = platform.environmentId ?? ctx.environmentId ?? '<env-id>';
   const site = (ctx.siteUrl ?? 'https://<site>.atlassian.net').replace(/\/+$/, '');
   return [
-    `https://api.atlassian.com/svc/confluence/${ctx.cloudId ?? '<cloud-id>'}/apps/${appId}_${envId}`,
+    `https://api.atlassian.com/svc/confluence/${cloudIdOf(ctx)}/apps/${appId}_${envId}`,
     `${site}/gateway/api/svc/confluence/apps/${appId}_${envId}`,
   ];
 }
@@ -34,6 +41,14 @@ export const adminResolvers: ResolverDefinition[] = [
       `Create an OAuth 2.0 (3LO) integration in the developer console with the scopes above plus ${FORGE_APP_SCOPE}.`,
     ],
   })),
+  /** Platform diagnostics panel (SPEC §4): site admins only; names and counts, never values. */
+  defineResolver('admin.diagnostics', { writes: false }, async (_input, { caller, options }) => {
+    const diagnostics = options.diagnostics;
+    if (!diagnostics || !(await diagnostics.isSiteAdmin(caller.accountId))) {
+      throw new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can see the platform diagnostics.');
+    }
+    return diagnostics.log.summary();
+  }),
   defineResolver('audit.list', { writes: false }, async (input, env) => {
     const { cursor, limit, ...rest } = input;
     const filter = withoutUndefined(rest);

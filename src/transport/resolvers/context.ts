@@ -11,6 +11,8 @@ const idLike = z.union([z.string(), z.number()]).transform(String);
 
 export const clientContextSchema = z.object({
   moduleKey: z.string().optional(),
+  /** set by the platform (@forge/resolver overwrites the client's): the site ARI */
+  installContext: z.string().optional(),
   cloudId: z.string().optional(),
   siteUrl: z.string().optional(),
   environmentId: z.string().optional(),

@@ -12,6 +12,7 @@ import type {
   Workflow,
 } from '../../core/domain/model';
 import type { ResolverKey } from './schemas';
+import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 
 export type { ErrorDetail };
@@ -43,6 +44,7 @@ export interface AnalyticsSummary {
 export interface ResolverData {
   'context.me': { accountId: string; moduleKey?: string; pageId?: string; spaceId?: string };
   'api.info': ApiInfo;
+  'admin.diagnostics': DiagnosticsSummary;
   /** display name by account id; unknown ids are absent */
   'people.names': { names: Record<string, string> };
   'page.status': { status: PageStateView };

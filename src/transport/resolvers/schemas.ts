@@ -41,6 +41,7 @@ const empty = z.strictObject({});
 export const schemas = {
   'context.me': empty,
   'api.info': empty,
+  'admin.diagnostics': empty,
   'people.names': z.strictObject({ accountIds: z.array(accountId).min(1).max(L.peopleLookup.max) }),
 
   'page.status': z.strictObject(optionalPageId),
