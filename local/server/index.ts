@@ -8,14 +8,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { createLocalApp, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type LocalApp } from '../../src/composition/local';
+import { createLocalApp, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type LocalApp } from '../app';
 import type { Clock, IdGenerator } from '../../src/core/ports/clock';
+import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
-import { createLocalSite, LocalSiteError, type LocalSite } from '../site';
+import { AdjustableClock } from '../clock';
+import { acquireDataDirLock, type DataDirLock } from '../lock';
+import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import type { LocalInfo, RuntimeContext } from './context';
-import { handleGateway, isGatewayPath } from './gateway';
-import { escapeHtml, HttpError, isForm, parseFormOrJson, readBody, redirect, sendError, sendHtml, sendJson } from './http';
+import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun } from './controls';
+import { FORGE_TIMEOUT_MS, handleGateway, isGatewayPath } from './gateway';
+import { escapeHtml, HttpError, readBody, redirect, sendError, sendHtml, sendJson } from './http';
 import { IntegrationRegistry } from './integrations';
 import { handleInvoke } from './invoke';
 import { loadManifest } from './manifest';
@@ -35,12 +38,23 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Custom UI build. Default static/dist of the repository. */
   staticDir?: string;
+  /** Base clock (default: system time); the runtime's clock is this plus what /local/clock advanced. */
   clock?: Clock;
   ids?: IdGenerator;
+  /** Platform facts the Forge and Confluence twins follow, and the app is built with. Default: pessimistic. */
+  profile?: PlatformProfile;
+  /** Fault injection on the app's Confluence calls (429 every Nth call, latency). */
+  confluenceFaults?: SiteFaults;
+  /** Forge's invocation time limit; default 25 s (tests shorten it). */
+  invocationTimeoutMs?: number;
 }
 
 export interface LocalRuntime {
   url: string;
+  /** Absolute data directory (undefined in memory). */
+  dataDir?: string;
+  clock: AdjustableClock;
+  profile: PlatformProfile;
   info: LocalInfo;
   site: LocalSite;
   app: LocalApp;
@@ -51,14 +65,22 @@ export interface LocalRuntime {
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const JSON_LIMIT = 1024 * 1024;
-const CLOSE_GRACE_MS = 2000;
+// in-flight requests get this long; then connections are cut so SIGTERM stops the process within 2 s
+const CLOSE_GRACE_MS = 1000;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
   const manifest = loadManifest();
   const scopeCatalog = loadScopeCatalog();
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
-  if (!options.memory) mkdirSync(dataDir, { recursive: true });
+  const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
+  const clock = new AdjustableClock(options.clock);
+  let lock: DataDirLock | undefined;
+  if (!options.memory) {
+    mkdirSync(dataDir, { recursive: true });
+    // before the store opens: a second runtime must not touch the first one's database
+    lock = acquireDataDirLock(dataDir);
+  }
 
   // Listen first: the site and the app need the real URL (port 0 → chosen by the OS).
   let ctx: RuntimeContext | undefined;
@@ -70,17 +92,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port ?? 8787, host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(options.port ?? 8787, host, () => resolveListen());
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
+  lock?.setUrl(url);
 
   const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
   try {
-    const site = createLocalSite({ baseUrl: `${url}/wiki` });
-    const app = createLocalApp({ store, site, clock: options.clock, ids: options.ids, appId: manifest.appId });
+    const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
+    const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
     const appSegment = `${manifest.appId}_${LOCAL_ENVIRONMENT_ID}`;
     const info: LocalInfo = {
@@ -92,7 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       uiModules: manifest.uiModules,
     };
     const users = new Set(site.users.map((u) => u.accountId));
-    const tokens = new TokenService(options.clock ? () => options.clock!.now() : Date.now);
+    const tokens = new TokenService(() => clock.now());
     const integrations = options.memory
       ? new IntegrationRegistry(undefined, new Set(scopeCatalog.keys()))
       : IntegrationRegistry.forDataDir(dataDir, new Set(scopeCatalog.keys()));
@@ -106,11 +134,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       scopeCatalog,
       staticDir: resolve(options.staticDir ?? join(REPO_ROOT, 'static/dist')),
       isUser: (accountId): accountId is string => typeof accountId === 'string' && users.has(accountId),
+      profile,
+      clock,
+      invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
     };
 
     let closed = false;
     return {
       url,
+      dataDir: options.memory ? undefined : dataDir,
+      clock,
+      profile,
       info,
       site,
       app,
@@ -127,11 +161,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         });
         await app.idle();
         store.close();
+        lock?.release();
       },
     };
   } catch (err) {
     server.close();
     store.close();
+    lock?.release();
     throw err;
   }
 }
@@ -192,6 +228,10 @@ async function route(ctx: RuntimeContext, req: IncomingMessage, res: ServerRespo
   if (is('POST', '/local/invoke')) return handleInvoke(ctx, req, res);
   if (is('POST', '/local/oauth/dev-token')) return handleDevToken(ctx, req, res);
   if (is('PUT', '/local/site/app-rest-apis')) return handleAppRestApisSwitch(ctx, req, res);
+  if (is('PUT', '/local/site/license')) return handleLicenseSwitch(ctx, req, res);
+  if (is('POST', '/local/clock')) return handleClock(ctx, req, res);
+  if (is('GET', '/local/clock')) return handleClockRead(ctx, res);
+  if (is('POST', '/local/scheduled/run')) return handleScheduledRun(ctx, res);
   if (is('POST', '/local/switch-user')) return handleSwitchUser(ctx, req, res);
   const edit = EDIT_PATH.exec(path);
   if (edit && method === 'POST') return handlePageEdit(ctx, req, res, edit[1]);
@@ -246,40 +286,4 @@ async function proxyWiki(ctx: RuntimeContext, req: IncomingMessage, res: ServerR
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(answer.status, headers);
   res.end(text);
-}
-
-const AppRestApisSchema = z.strictObject({ enabled: z.boolean() });
-
-async function handleAppRestApisSwitch(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = AppRestApisSchema.safeParse(parseFormOrJson(req, await readBody(req, 16 * 1024)));
-  if (!parsed.success) return sendError(res, 400, 'INVALID_REQUEST', 'Send {"enabled": true|false}.');
-  ctx.site.setAppRestApisEnabled(parsed.data.enabled);
-  sendJson(res, 200, { success: true, enabled: ctx.site.appRestApisEnabled });
-}
-
-const EditSchema = z.strictObject({
-  accountId: z.string().min(1),
-  title: z.string().max(255).optional(),
-  body: z.string().max(1024 * 1024).optional(),
-  message: z.string().max(500).optional(),
-});
-
-/** POST /local/pages/<id>/edit: a new version as that user; answers after the page-updated trigger ran. */
-async function handlePageEdit(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, pageId: string): Promise<void> {
-  const fromForm = isForm(req);
-  const raw = parseFormOrJson(req, await readBody(req, 2 * 1024 * 1024));
-  // an HTML form sends empty fields; they mean "unchanged"
-  const input = fromForm ? Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '')) : raw;
-  const parsed = EditSchema.safeParse(input);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
-    return sendJson(res, 400, { success: false, code: 'INVALID_REQUEST', error: 'The edit request is invalid.', details });
-  }
-  if (!ctx.isUser(parsed.data.accountId)) return sendError(res, 400, 'UNKNOWN_USER', `${parsed.data.accountId} is not a user of the local site.`);
-  const event = await ctx.site.editPage(pageId, parsed.data);
-  await ctx.app.idle();
-  if (fromForm) {
-    return redirect(res, 303, `/wiki/spaces/${encodeURIComponent(event.spaceKey)}/pages/${encodeURIComponent(pageId)}`);
-  }
-  sendJson(res, 200, { success: true, page: { id: event.pageId, spaceId: event.spaceId, version: event.version, title: event.title } });
 }

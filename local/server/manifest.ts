@@ -23,7 +23,10 @@ const ManifestSchema = z.object({
         }),
       )
       .default([]),
-    function: z.array(z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/) })),
+    function: z.array(
+      z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/), timeoutSeconds: z.number().int().positive().optional() }),
+    ),
+    scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string(), interval: z.string() })).default([]),
   }).catchall(z.unknown()),
   app: z.object({ id: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/) }),
 });
@@ -45,10 +48,21 @@ export interface UiModule {
   type: string;
 }
 
+/** A function the platform invokes on its own (scheduled trigger): which export, how often, how long it may run. */
+export interface ScheduledFunction {
+  key: string;
+  interval: string;
+  functionKey: string;
+  exportName: string;
+  /** The function's `timeoutSeconds` (Forge allows up to 900 s for scheduled triggers), else Forge's 25 s. */
+  timeoutMs: number;
+}
+
 export interface AppManifest {
   appId: string;
   routes: ApiRoute[];
   uiModules: UiModule[];
+  scheduled: ScheduledFunction[];
 }
 
 const UiModuleSchema = z.object({ key: z.string(), resource: z.string() });
@@ -56,6 +70,7 @@ const UiModuleSchema = z.object({ key: z.string(), resource: z.string() });
 export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest {
   const parsed = ManifestSchema.parse(parse(readFileSync(file, 'utf8')));
   const handlers = new Map(parsed.modules.function.map((f) => [f.key, f.handler]));
+  const functions = new Map(parsed.modules.function.map((f) => [f.key, f]));
   const routes = parsed.modules.apiRoute.map((route): ApiRoute => {
     const handler = handlers.get(route.function);
     if (!handler) throw new Error(`manifest: apiRoute ${route.key} references unknown function ${route.function}`);
@@ -77,7 +92,18 @@ export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest 
       if (ui.success) uiModules.push({ key: ui.data.key, type });
     }
   }
-  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules };
+  const scheduled = parsed.modules.scheduledTrigger.map((trigger): ScheduledFunction => {
+    const fn = functions.get(trigger.function);
+    if (!fn) throw new Error(`manifest: scheduledTrigger ${trigger.key} references unknown function ${trigger.function}`);
+    return {
+      key: trigger.key,
+      interval: trigger.interval,
+      functionKey: fn.key,
+      exportName: fn.handler.slice(fn.handler.indexOf('.') + 1),
+      timeoutMs: (fn.timeoutSeconds ?? 25) * 1000,
+    };
+  });
+  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled };
 }
 
 /**

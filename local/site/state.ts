@@ -113,6 +113,7 @@ export class SiteState {
   readonly faults: SiteFaults;
 
   private enabled = true;
+  private licensed = true;
   private nextCommentId: number;
   private readonly listeners = new Set<PageUpdatedListener>();
   private readonly now: () => Date;
@@ -143,6 +144,16 @@ export class SiteState {
 
   setAppRestApisEnabled(enabled: boolean): void {
     this.enabled = enabled;
+  }
+
+  // ---- the app's licence on this site (Forge passes it as context.license.isActive) ----
+
+  get licenseActive(): boolean {
+    return this.licensed;
+  }
+
+  setLicenseActive(active: boolean): void {
+    this.licensed = active;
   }
 
   // ---- lookups ----

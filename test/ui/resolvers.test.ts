@@ -12,7 +12,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { RandomIds } from '../../src/adapters/system/random-ids';
-import { localSeedWorkflows } from '../../src/composition/local';
+import { localSeedWorkflows } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers';
 

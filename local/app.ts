@@ -2,20 +2,24 @@
  * Local composition root: the same engine, REST handlers, resolver and trigger handler as on Forge
  * (src/composition/forge.ts), joined to an embedded store and the local Confluence site instead of
  * Forge KVS and Confluence Cloud. Used by the local runtime (`npm start`), tests and benchmarks.
+ *
+ * `handlers` mirrors src/index.ts: the same export names, so the runtime finds every function the
+ * manifest names (`handler: index.<export>`) here, exactly as Forge finds it in the bundle.
  */
-import { createEngine, seedWorkflows } from '../core/services';
-import type { EngineDeps } from '../core/services';
-import type { Engine } from '../core/services/engine';
-import type { KeyValueStore } from '../core/ports/store';
-import type { Clock, IdGenerator } from '../core/ports/clock';
-import type { Workflow } from '../core/domain/model';
-import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
-import { SystemClock } from '../adapters/system/system-clock';
-import { RandomIds } from '../adapters/system/random-ids';
-import { createApiHandlers } from '../transport/api';
-import { createResolverHandler } from '../transport/resolvers';
-import { createPageUpdatedHandler } from '../transport/events/page-updated';
-import type { LocalSite, PageUpdatedEvent } from '../../local/site';
+import { createEngine, seedWorkflows } from '../src/core/services';
+import type { EngineDeps } from '../src/core/services';
+import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
+import type { KeyValueStore } from '../src/core/ports/store';
+import type { Clock, IdGenerator } from '../src/core/ports/clock';
+import type { Workflow } from '../src/core/domain/model';
+import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../src/adapters/platform-profile';
+import { SystemClock } from '../src/adapters/system/system-clock';
+import { RandomIds } from '../src/adapters/system/random-ids';
+import { createApiHandlers } from '../src/transport/api';
+import { createResolverHandler } from '../src/transport/resolvers';
+import { createPageUpdatedHandler } from '../src/transport/events/page-updated';
+import type { LocalSite, PageUpdatedEvent } from './site';
 
 /** Fixed ids of the one local "site" and "environment" (the app id comes from manifest.yml). */
 export const LOCAL_CLOUD_ID = '5f1e2d3c-4b5a-4697-8a1b-0c9d8e7f6a50';
@@ -29,13 +33,23 @@ export interface LocalAppOptions {
   ids?: IdGenerator;
   /** Forge app id (uuid part of manifest app.id), shown by the admin page with the REST base URLs. */
   appId?: string;
+  /** Platform facts the app's adapters follow (the same file the twins follow). Default: pessimistic. */
+  profile?: PlatformProfile;
 }
 
+/** A Forge function as the runtime invokes it: (payload, context). */
+export type LocalFunction = (payload: unknown, context: unknown) => Promise<unknown>;
+
 export interface LocalApp {
+  getEngine: EngineFactory;
+  /** Engine acting as the app (seeding, benchmarks). */
   engine: Engine;
   api: ReturnType<typeof createApiHandlers>;
   resolver: ReturnType<typeof createResolverHandler>;
   onPageUpdated: ReturnType<typeof createPageUpdatedHandler>;
+  /** Every export of src/index.ts the local runtime can invoke, by export name. */
+  handlers: Record<string, LocalFunction>;
+  profile: PlatformProfile;
   /** Resolves once the §7.1 workflows are seeded (rejects if seeding failed). */
   ready: Promise<void>;
   /** Resolves when every page-updated event fired so far has been handled. */
@@ -75,8 +89,13 @@ export function localSeedWorkflows(now: number): Workflow[] {
   ];
 }
 
-/** The Forge `avi:confluence:updated:page` event for a local edit (the fields Forge documents). */
-export function toForgePageUpdatedEvent(event: PageUpdatedEvent) {
+/**
+ * The `avi:confluence:updated:page` event for a local edit, with only the fields Forge documents:
+ * `Content` is {id, type, status, title, space{id: number, key}, history}; it carries NO
+ * `content.version` (docs/forge-platform.md, review-forge-2026-12 #16), so a handler must read the
+ * version from Confluence.
+ */
+export function toForgePageUpdatedEvent(event: PageUpdatedEvent, createdBy: string) {
   return {
     eventType: 'avi:confluence:updated:page',
     atlassianId: event.authorId,
@@ -87,29 +106,39 @@ export function toForgePageUpdatedEvent(event: PageUpdatedEvent) {
       type: 'page',
       status: 'current',
       title: event.title,
-      space: { id: event.spaceId, key: event.spaceKey },
-      version: { number: event.version, by: { accountId: event.authorId }, message: event.message, when: event.createdAt },
+      space: { id: Number(event.spaceId), key: event.spaceKey },
+      history: { createdBy: { accountId: createdBy, type: 'known' }, latest: true },
     },
   };
 }
 
 export function createLocalApp(options: LocalAppOptions): LocalApp {
-  const deps: EngineDeps = {
+  const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
+  const base = {
     store: options.store,
-    confluence: new RestConfluenceSite(options.site.transport()),
     clock: options.clock ?? new SystemClock(),
     ids: options.ids ?? new RandomIds(),
   };
-  const engine = createEngine(deps);
-  const getEngine = () => engine;
-  const api = createApiHandlers(getEngine, { store: options.store, now: () => deps.clock.now() });
+  // One engine per invocation, its Confluence access built for the acting user (SPEC §4). The
+  // acting user reaches Confluence through RestConfluenceSite (platform's adapter, which maps it
+  // to ConfluenceRequest.actAs); the site's transport answers as that identity.
+  const confluenceFor = (_invocation: Invocation) => new RestConfluenceSite(options.site.transport());
+  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation) });
+  const engine = getEngine({});
+  const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
+  const api = createApiHandlers(getEngine, { store: options.store, now: () => base.clock.now() });
   const resolver = createResolverHandler(getEngine, { appId: options.appId });
   const onPageUpdated = createPageUpdatedHandler(getEngine);
+  const handlers: Record<string, LocalFunction> = {
+    ...(api as unknown as Record<string, LocalFunction>),
+    resolver: resolver as unknown as LocalFunction,
+    onPageUpdated: onPageUpdated as LocalFunction,
+  };
 
   const inFlight = new Set<Promise<void>>();
   options.site.onPageUpdated((event) => {
     const handled = Promise.resolve()
-      .then(() => onPageUpdated(toForgePageUpdatedEvent(event), { installContext: LOCAL_INSTALL_CONTEXT }))
+      .then(() => onPageUpdated(toForgePageUpdatedEvent(event, options.site.getPage(event.pageId)?.authorId ?? event.authorId), { installContext: LOCAL_INSTALL_CONTEXT }))
       .then(
         () => undefined,
         // Forge would log a failed trigger invocation and move on; the read path derives state anyway.
@@ -120,15 +149,18 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     return handled;
   });
 
-  const ready = seedWorkflows(deps, localSeedWorkflows(deps.clock.now()));
+  const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.
   ready.catch(() => undefined);
 
   return {
+    getEngine,
     engine,
     api,
     resolver,
     onPageUpdated,
+    handlers,
+    profile,
     ready,
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
