@@ -4,6 +4,7 @@
  */
 import { ApprovalFlowClient, ApiError, runCiApproval } from '../../examples/ci-client';
 import { startLocalRuntime, type LocalRuntime } from '../../local/server';
+import { profileFromEnv } from '../../local/profile';
 
 const ALL_SCOPES = ['read:forge-app:confluence', 'read:change-set:custom', 'write:change-set:custom', 'read:approval:custom', 'write:approval:custom'];
 
@@ -11,7 +12,7 @@ let runtime: LocalRuntime;
 let baseUrls: string[];
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, memory: true });
+  runtime = await startLocalRuntime({ port: 0, memory: true, profile: profileFromEnv() });
   const info = (await (await fetch(`${runtime.url}/local/info`)).json()) as { apiBaseUrls: string[] };
   baseUrls = info.apiBaseUrls;
 });

@@ -11,6 +11,7 @@ import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/services';
 import { createApiHandlers } from '../../src/transport/api';
 import { createLocalSite } from '../../local/site';
+import { profileFromEnv } from '../../local/profile';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
 export class TrackingStore extends StoreDecorator {
@@ -72,7 +73,7 @@ function seedWorkflowsOf(now: number): Workflow[] {
 }
 
 export async function createRealApi() {
-  const site = createLocalSite();
+  const site = createLocalSite({ profile: profileFromEnv() });
   const store = new TrackingStore(new MemoryStore());
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
   const engine = createEngine(deps);

@@ -13,6 +13,7 @@ import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluenc
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import { localSeedWorkflows } from '../../local/app';
+import { profileFromEnv } from '../../local/profile';
 import { createLocalSite } from '../../local/site';
 import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers';
 
@@ -26,7 +27,7 @@ let handler: ReturnType<typeof createResolverHandler>;
 beforeEach(async () => {
   const deps = {
     store: new MemoryStore(),
-    confluence: new RestConfluenceSite(createLocalSite().transport()),
+    confluence: new RestConfluenceSite(createLocalSite({ profile: profileFromEnv() }).transport()),
     clock: new SystemClock(),
     ids: new RandomIds(),
   };
