@@ -36,5 +36,12 @@ export interface RuntimeContext {
   isUser(accountId: string | undefined | null): accountId is string;
 }
 
+/** The byline item's title, icon URL and tooltip as the page shows them. */
+export interface BylineView {
+  title: string;
+  icon?: string;
+  tooltip?: string;
+}
+
 export const DEFAULT_USER = 'acc-bob';
 export const USER_COOKIE = 'af_user';

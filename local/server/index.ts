@@ -16,6 +16,7 @@ import { AdjustableClock } from '../clock';
 import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import type { LocalInfo, RuntimeContext } from './context';
+import { bylineFor, handleBylineRead } from './byline';
 import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun } from './controls';
 import { FORGE_TIMEOUT_MS, handleGateway, isGatewayPath } from './gateway';
 import { escapeHtml, HttpError, readBody, redirect, sendError, sendHtml, sendJson } from './http';
@@ -200,6 +201,7 @@ async function dispatch(ctx: RuntimeContext | undefined, req: IncomingMessage, r
 const PAGE_PATH = /^\/wiki\/spaces\/([^/]+)\/pages\/(\d+)(?:\/[^/]*)?$/;
 const SPACE_APP_PATH = /^\/wiki\/spaces\/([^/]+)\/apps\/approvals\/?$/;
 const EDIT_PATH = /^\/local\/pages\/([^/]+)\/edit$/;
+const BYLINE_PATH = /^\/local\/byline\/(\d+)$/;
 
 async function route(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
@@ -235,6 +237,8 @@ async function route(ctx: RuntimeContext, req: IncomingMessage, res: ServerRespo
   if (is('POST', '/local/switch-user')) return handleSwitchUser(ctx, req, res);
   const edit = EDIT_PATH.exec(path);
   if (edit && method === 'POST') return handlePageEdit(ctx, req, res, edit[1]);
+  const bylinePage = BYLINE_PATH.exec(path);
+  if (bylinePage && method === 'GET') return handleBylineRead(ctx, req, res, bylinePage[1]);
 
   if (is('GET', '/authorize')) return handleAuthorizePage(ctx, req, res, url);
   if (is('POST', '/authorize')) return handleAuthorizeDecision(ctx, req, res);
@@ -248,7 +252,11 @@ async function route(ctx: RuntimeContext, req: IncomingMessage, res: ServerRespo
   }
   if (method === 'GET') {
     const page = PAGE_PATH.exec(path);
-    if (page) return renderPage(ctx, req, res, decodeSegment(page[1]), page[2], path);
+    if (page) {
+      const user = currentUser(ctx, req);
+      const view = ctx.site.canView(user, page[2]) ? await bylineFor(ctx, user, page[2]) : { title: '' };
+      return renderPage(ctx, req, res, decodeSegment(page[1]), page[2], path, view);
+    }
     const space = SPACE_APP_PATH.exec(path);
     if (space) return renderSpacePage(ctx, req, res, decodeSegment(space[1]), path);
     if (path === '/wiki/admin/approvalflow') return renderAdminPage(ctx, req, res, path);

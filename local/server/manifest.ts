@@ -58,12 +58,22 @@ export interface ScheduledFunction {
   timeoutMs: number;
 }
 
+/** The content byline item: its static title, and the export of its `dynamicProperties` function if it declares one. */
+export interface BylineModule {
+  key: string;
+  title: string;
+  dynamicPropertiesExport?: string;
+}
+
 export interface AppManifest {
   appId: string;
   routes: ApiRoute[];
   uiModules: UiModule[];
   scheduled: ScheduledFunction[];
+  byline?: BylineModule;
 }
+
+const BylineSchema = z.object({ key: z.string(), title: z.string(), dynamicProperties: z.object({ function: z.string() }).optional() });
 
 const UiModuleSchema = z.object({ key: z.string(), resource: z.string() });
 
@@ -103,7 +113,17 @@ export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest 
       timeoutMs: (fn.timeoutSeconds ?? 25) * 1000,
     };
   });
-  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled };
+  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled, byline: bylineOf(parsed.modules['confluence:contentBylineItem'], functions) };
+}
+
+function bylineOf(entries: unknown, functions: Map<string, { handler: string }>): BylineModule | undefined {
+  const first = Array.isArray(entries) ? BylineSchema.safeParse(entries[0]) : undefined;
+  if (!first?.success) return undefined;
+  const { key, title, dynamicProperties } = first.data;
+  if (!dynamicProperties) return { key, title };
+  const fn = functions.get(dynamicProperties.function);
+  if (!fn) throw new Error(`manifest: byline ${key} dynamicProperties references unknown function ${dynamicProperties.function}`);
+  return { key, title, dynamicPropertiesExport: fn.handler.slice(fn.handler.indexOf('.') + 1) };
 }
 
 /**
