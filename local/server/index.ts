@@ -48,6 +48,8 @@ export interface LocalRuntimeOptions {
   confluenceFaults?: SiteFaults;
   /** Forge's invocation time limit; default 25 s (tests shorten it). */
   invocationTimeoutMs?: number;
+  /** The app's manifest; default manifest.yml of the repository (tests add modules in a copy). */
+  manifestFile?: string;
 }
 
 export interface LocalRuntime {
@@ -71,7 +73,7 @@ const CLOSE_GRACE_MS = 1000;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
-  const manifest = loadManifest();
+  const manifest = loadManifest(options.manifestFile);
   const scopeCatalog = loadScopeCatalog();
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
