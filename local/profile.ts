@@ -16,7 +16,7 @@ export function loadPlatformProfile(fileOrName: string): PlatformProfile {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`platform profile ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`platform profile ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const parsed = platformProfileSchema.safeParse(raw);
   if (!parsed.success) {
