@@ -52,7 +52,9 @@ export interface LocalApp {
   profile: PlatformProfile;
   /** Resolves once the §7.1 workflows are seeded (rejects if seeding failed). */
   ready: Promise<void>;
-  /** Resolves when every page-updated event fired so far has been handled. */
+  /** Tracks a platform-initiated invocation (trigger delivery) so idle() waits for it. */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Resolves when every tracked invocation so far has settled. */
   idle(): Promise<void>;
 }
 
@@ -135,20 +137,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     onPageUpdated: onPageUpdated as LocalFunction,
   };
 
-  const inFlight = new Set<Promise<void>>();
-  options.site.onPageUpdated((event) => {
-    const handled = Promise.resolve()
-      .then(() => onPageUpdated(toForgePageUpdatedEvent(event, options.site.getPage(event.pageId)?.authorId ?? event.authorId), { installContext: LOCAL_INSTALL_CONTEXT }))
-      .then(
-        () => undefined,
-        // Forge would log a failed trigger invocation and move on; the read path derives state anyway.
-        (err: unknown) => console.error(`page-updated trigger failed for page ${event.pageId}: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
-    return handled;
-  });
-
+  const inFlight = new Set<Promise<unknown>>();
   const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.
   ready.catch(() => undefined);
@@ -162,8 +151,16 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     handlers,
     profile,
     ready,
+    track(work) {
+      inFlight.add(work);
+      void work.then(
+        () => inFlight.delete(work),
+        () => inFlight.delete(work),
+      );
+      return work;
+    },
     async idle() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -19,6 +19,7 @@ import type { LocalInfo, RuntimeContext } from './context';
 import { bylineFor, handleBylineRead } from './byline';
 import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun } from './controls';
 import { FORGE_TIMEOUT_MS, handleGateway, isGatewayPath } from './gateway';
+import { deliverPageEvents } from './triggers';
 import { escapeHtml, HttpError, readBody, redirect, sendError, sendHtml, sendJson } from './http';
 import { IntegrationRegistry } from './integrations';
 import { handleInvoke } from './invoke';
@@ -141,6 +142,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clock,
       invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
     };
+    deliverPageEvents(ctx, site);
 
     let closed = false;
     return {

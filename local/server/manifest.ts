@@ -27,6 +27,7 @@ const ManifestSchema = z.object({
       z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/), timeoutSeconds: z.number().int().positive().optional() }),
     ),
     scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string(), interval: z.string() })).default([]),
+    trigger: z.array(z.object({ key: z.string(), function: z.string(), events: z.array(z.string()) })).default([]),
   }).catchall(z.unknown()),
   app: z.object({ id: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/) }),
 });
@@ -65,11 +66,20 @@ export interface BylineModule {
   dynamicPropertiesExport?: string;
 }
 
+/** A product-event trigger: which events reach which export. */
+export interface EventTrigger {
+  key: string;
+  events: string[];
+  functionKey: string;
+  exportName: string;
+}
+
 export interface AppManifest {
   appId: string;
   routes: ApiRoute[];
   uiModules: UiModule[];
   scheduled: ScheduledFunction[];
+  triggers: EventTrigger[];
   byline?: BylineModule;
 }
 
@@ -113,7 +123,12 @@ export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest 
       timeoutMs: (fn.timeoutSeconds ?? 25) * 1000,
     };
   });
-  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled, byline: bylineOf(parsed.modules['confluence:contentBylineItem'], functions) };
+  const triggers = parsed.modules.trigger.map((trigger): EventTrigger => {
+    const handler = handlers.get(trigger.function);
+    if (!handler) throw new Error(`manifest: trigger ${trigger.key} references unknown function ${trigger.function}`);
+    return { key: trigger.key, events: trigger.events, functionKey: trigger.function, exportName: handler.slice(handler.indexOf('.') + 1) };
+  });
+  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled, triggers, byline: bylineOf(parsed.modules['confluence:contentBylineItem'], functions) };
 }
 
 function bylineOf(entries: unknown, functions: Map<string, { handler: string }>): BylineModule | undefined {

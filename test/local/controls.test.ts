@@ -17,7 +17,12 @@ let runtime: LocalRuntime;
 beforeAll(async () => {
   const manifest = parse(readFileSync(join(__dirname, '../../manifest.yml'), 'utf8')) as Json;
   manifest.modules.scheduledTrigger = [{ key: 'daily-review', function: 'daily-fn', interval: 'day' }];
-  manifest.modules.function.push({ key: 'daily-fn', handler: 'index.testDailyJob' }, { key: 'byline-fn', handler: 'index.testBylineProps' });
+  manifest.modules.function.push(
+    { key: 'daily-fn', handler: 'index.testDailyJob' },
+    { key: 'byline-fn', handler: 'index.testBylineProps' },
+    { key: 'edited-fn', handler: 'index.testPageEdited' },
+  );
+  manifest.modules.trigger = [{ key: 'page-edited', function: 'edited-fn', events: ['avi:confluence:updated:page'] }];
   manifest.modules['confluence:contentBylineItem'][0].dynamicProperties = { function: 'byline-fn' };
   const file = join(dir.path, 'manifest.yml');
   writeFileSync(file, stringify(manifest));
@@ -72,6 +77,34 @@ describe('POST /local/scheduled/run', () => {
     } finally {
       log.mockRestore();
     }
+  });
+});
+
+describe('product events', () => {
+  it('delivers a local edit to the manifest trigger with the documented payload (no content.version)', async () => {
+    const events: Json[] = [];
+    runtime.app.handlers.testPageEdited = async (event) => {
+      events.push(event as Json);
+    };
+    const edit = await post('/local/pages/2003/edit', { accountId: 'acc-bob', body: '<p>new</p>' });
+    expect(edit.status).toBe(200);
+    // the edit answers after the trigger ran
+    expect(events).toEqual([
+      {
+        eventType: 'avi:confluence:updated:page',
+        atlassianId: 'acc-bob',
+        updateTrigger: 'edit_page',
+        suppressNotifications: false,
+        content: {
+          id: '2003',
+          type: 'page',
+          status: 'current',
+          title: 'Release process',
+          space: { id: 1001, key: 'ENG' },
+          history: { createdBy: { accountId: 'acc-bob', type: 'known' }, latest: true },
+        },
+      },
+    ]);
   });
 });
 
