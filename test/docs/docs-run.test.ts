@@ -6,7 +6,7 @@
  * status, so a block that "prints an error" fails the test. A block preceded by
  * `<!-- docs-test: skip (reason) -->` is left out (it needs a real Atlassian site or runs forever).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../local/server';
@@ -55,7 +55,7 @@ describe('shell blocks of the docs', () => {
     dir.remove();
   });
 
-  it('run verbatim, in order, in one terminal, against a fresh runtime', () => {
+  it('run verbatim, in order, in one terminal, against a fresh runtime', async () => {
     const port = new URL(runtime.url).port;
     const blocks = DOCS.flatMap((doc) => shellBlocks(doc, readFileSync(join(REPO, doc), 'utf8')));
     expect(blocks.length).toBeGreaterThanOrEqual(4);
@@ -65,7 +65,15 @@ describe('shell blocks of the docs', () => {
       'curl() { command curl --fail-with-body "$@"; }',
       ...blocks.map((b) => `echo "::block ${b.doc}:${b.line}" >&2\n${b.code.replace(/127\.0\.0\.1:8787/g, `127.0.0.1:${port}`)}\necho >&2`),
     ].join('\n');
-    const run = spawnSync('bash', ['-c', script], { cwd: REPO, encoding: 'utf8', timeout: 120_000, env: { ...process.env, PORT: port } });
+    // async: the runtime answering the blocks lives in this process
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-c', script], { cwd: REPO, env: { ...process.env, PORT: port }, timeout: 120_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
     const failedAt = [...run.stderr.matchAll(/::block (\S+)/g)].pop()?.[1];
     if (run.status !== 0) {
       throw new Error(`docs block ${failedAt} failed (exit ${run.status}):\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-3000)}`);
