@@ -24,10 +24,6 @@ export const FORGE_TIMEOUT_MS = 25_000;
 
 const GATEWAY_PREFIX = /^\/(?:svc\/confluence\/([^/]+)|gateway\/api\/svc\/confluence)\/apps\/([^/]+)(\/.*)?$/;
 
-export function isGatewayPath(pathname: string): boolean {
-  return pathname.startsWith('/svc/') || pathname.startsWith('/gateway/');
-}
-
 /** The gateway's own error body. */
 export function sendGatewayError(res: ServerResponse, status: number, message: string): void {
   const body = JSON.stringify({ code: status, message });

@@ -1,10 +1,13 @@
 /**
- * The local runtime: one node:http server that plays the Forge platform (API gateway, 3LO, Custom UI
+ * The local runtime: one HTTP server (Hono on @hono/node-server) that plays the Forge platform (API gateway, 3LO, Custom UI
  * host, resolver invocation, triggers) and the Confluence site around the real app code.
  * Routes (SPEC §7): /healthz, /local/*, /authorize, /oauth/*, the two gateway base URLs, /wiki/*
  * (HTML pages and Confluence REST) and the site home.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,9 +21,9 @@ import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from
 import type { LocalInfo, RuntimeContext } from './context';
 import { bylineFor, handleBylineRead } from './byline';
 import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun } from './controls';
-import { FORGE_TIMEOUT_MS, handleGateway, isGatewayPath } from './gateway';
+import { FORGE_TIMEOUT_MS, handleGateway } from './gateway';
 import { deliverPageEvents } from './triggers';
-import { escapeHtml, HttpError, readBody, redirect, sendError, sendHtml, sendJson } from './http';
+import { escapeHtml, HttpError, readBody, sendJson } from './http';
 import { IntegrationRegistry } from './integrations';
 import { handleInvoke } from './invoke';
 import { loadManifest } from './manifest';
@@ -88,9 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // Listen first: the site and the app need the real URL (port 0 → chosen by the OS).
   let ctx: RuntimeContext | undefined;
-  const server = createServer((req, res) => {
-    void dispatch(ctx, req, res);
-  });
+  const server = createAdaptorServer({ fetch: createHttpApp(() => ctx).fetch, hostname: host }) as Server;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
@@ -177,103 +178,87 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
-/** Every request goes through here: nothing a client sends may crash the process. */
-async function dispatch(ctx: RuntimeContext | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  try {
-    if (!ctx) {
-      if ((req.url ?? '').startsWith('/healthz')) return sendJson(res, 503, { status: 'starting' });
-      return sendError(res, 503, 'STARTING', 'The local runtime is starting.');
+/**
+ * The runtime's HTTP surface on Hono: every route in one table below. Route modules keep the raw
+ * node request/response they stream from and to (`raw`); Hono routes, parses and answers errors.
+ * Nothing a client sends may crash the process.
+ */
+function createHttpApp(getCtx: () => RuntimeContext | undefined): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  let ctx!: RuntimeContext;
+  type RawHandler = (req: IncomingMessage, res: ServerResponse, c: Context<{ Bindings: HttpBindings }>) => unknown;
+  const raw = (handler: RawHandler) => async (c: Context<{ Bindings: HttpBindings }>) => {
+    await handler(c.env.incoming, c.env.outgoing, c);
+    return RESPONSE_ALREADY_SENT;
+  };
+
+  app.use('*', async (c, next) => {
+    const current = getCtx();
+    if (!current) {
+      if (c.req.path === '/healthz') return c.json({ status: 'starting' }, 503);
+      return c.json({ success: false, code: 'STARTING', error: 'The local runtime is starting.' }, 503);
     }
-    await route(ctx, req, res);
-  } catch (err) {
-    if (res.headersSent) {
-      res.destroy();
-      return;
+    ctx = current;
+    await next();
+  });
+
+  const gateway = raw((req, res, c) => handleGateway(ctx, req, res, new URL(c.req.url)));
+  app.all('/svc/*', gateway);
+  app.all('/gateway/*', gateway);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/local/info', (c) => c.json(ctx.info));
+  app.get(BRIDGE_SHIM_PATH, raw((_req, res) => serveShim(res)));
+  app.get('/local/ui', (c) => c.redirect(`/local/ui/${new URL(c.req.url).search}`, 302));
+  app.get('/local/ui/*', raw((_req, res, c) => serveUi(res, ctx.staticDir, c.req.path)));
+  app.post('/local/invoke', raw((req, res) => handleInvoke(ctx, req, res)));
+  app.post('/local/oauth/dev-token', raw((req, res) => handleDevToken(ctx, req, res)));
+  app.put('/local/site/app-rest-apis', raw((req, res) => handleAppRestApisSwitch(ctx, req, res)));
+  app.put('/local/site/license', raw((req, res) => handleLicenseSwitch(ctx, req, res)));
+  app.post('/local/clock', raw((req, res) => handleClock(ctx, req, res)));
+  app.get('/local/clock', raw((_req, res) => handleClockRead(ctx, res)));
+  app.post('/local/scheduled/run', raw((_req, res) => handleScheduledRun(ctx, res)));
+  app.post('/local/switch-user', raw((req, res) => handleSwitchUser(ctx, req, res)));
+  app.post('/local/pages/:id/edit', raw((req, res, c) => handlePageEdit(ctx, req, res, c.req.param('id') ?? '')));
+  app.get('/local/byline/:id{[0-9]+}', raw((req, res, c) => handleBylineRead(ctx, req, res, c.req.param('id') ?? '')));
+  app.get('/local/site-avatar.svg', (c) => c.body(SITE_AVATAR_SVG, 200, { 'content-type': 'image/svg+xml' }));
+
+  app.get('/authorize', raw((req, res, c) => handleAuthorizePage(ctx, req, res, new URL(c.req.url))));
+  app.post('/authorize', raw((req, res) => handleAuthorizeDecision(ctx, req, res)));
+  app.post('/oauth/token', raw((req, res) => handleToken(ctx, req, res)));
+  app.get('/oauth/token/accessible-resources', raw((req, res) => handleAccessibleResources(ctx, req, res)));
+
+  app.get('/', raw((req, res) => renderHome(ctx, req, res)));
+  const pageView = raw(async (req, res, c) => {
+    const pageId = c.req.param('id') ?? '';
+    const user = currentUser(ctx, req);
+    const view = ctx.site.canView(user, pageId) ? await bylineFor(ctx, user, pageId) : { title: '' };
+    renderPage(ctx, req, res, c.req.param('key') ?? '', pageId, c.req.path, view);
+  });
+  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}', pageView);
+  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}/:slug', pageView);
+  app.get('/wiki/spaces/:key/apps/approvals', raw((req, res, c) => renderSpacePage(ctx, req, res, c.req.param('key') ?? '', c.req.path)));
+  app.get('/wiki/admin/approvalflow', raw((req, res, c) => renderAdminPage(ctx, req, res, c.req.path)));
+  // everything else under /wiki is the local site's Confluence REST
+  app.all('/wiki/*', raw((req, res, c) => proxyWiki(ctx, req, res, c.req.method, c.req.path + new URL(c.req.url).search)));
+
+  app.notFound((c) => c.json({ success: false, code: 'NOT_FOUND', error: `Nothing at ${c.req.method} ${c.req.path}.` }, 404));
+  app.onError((err, c) => {
+    if (c.env.outgoing.headersSent) {
+      c.env.outgoing.destroy();
+      return RESPONSE_ALREADY_SENT;
     }
     if (err instanceof HttpError) {
-      if ((req.headers.accept ?? '').includes('text/html')) {
-        return sendHtml(res, err.status, `<!doctype html><title>Error</title><h1>${escapeHtml(err.message)}</h1><p><a href="/">Back to the site</a></p>`);
+      if ((c.req.header('accept') ?? '').includes('text/html')) {
+        return c.html(`<!doctype html><title>Error</title><h1>${escapeHtml(err.message)}</h1><p><a href="/">Back to the site</a></p>`, err.status as 400);
       }
-      return sendError(res, err.status, err.code, err.message);
+      return c.json({ success: false, code: err.code, error: err.message }, err.status as 400);
     }
-    if (err instanceof LocalSiteError) return sendError(res, err.status, err.code, err.message);
-    console.error(`local runtime: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    sendError(res, 500, 'INTERNAL', 'The local runtime failed to handle the request.');
-  }
-}
-
-const PAGE_PATH = /^\/wiki\/spaces\/([^/]+)\/pages\/(\d+)(?:\/[^/]*)?$/;
-const SPACE_APP_PATH = /^\/wiki\/spaces\/([^/]+)\/apps\/approvals\/?$/;
-const EDIT_PATH = /^\/local\/pages\/([^/]+)\/edit$/;
-const BYLINE_PATH = /^\/local\/byline\/(\d+)$/;
-
-async function route(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const method = req.method ?? 'GET';
-  let url: URL;
-  try {
-    // concatenated, not resolved: a request path like //x must stay a path, not become a host
-    url = new URL(`http://local${req.url ?? '/'}`);
-  } catch {
-    throw new HttpError(400, 'INVALID_PATH', 'The request URL is not valid.');
-  }
-  const path = url.pathname;
-  const is = (m: string, p: string) => method === m && path === p;
-
-  if (isGatewayPath(path)) return handleGateway(ctx, req, res, url);
-  if (path.startsWith('/wiki/') && !PAGE_PATH.test(path) && !SPACE_APP_PATH.test(path) && path !== '/wiki/admin/approvalflow') {
-    return proxyWiki(ctx, req, res, method, path + url.search);
-  }
-
-  if (is('GET', '/healthz')) return sendJson(res, 200, { status: 'ok' });
-  if (is('GET', '/local/info')) return sendJson(res, 200, ctx.info);
-  if (is('GET', BRIDGE_SHIM_PATH)) return serveShim(res);
-  if (method === 'GET' && (path === '/local/ui' || path.startsWith('/local/ui/'))) {
-    if (path === '/local/ui') return redirect(res, 302, `/local/ui/${url.search}`);
-    return serveUi(res, ctx.staticDir, path);
-  }
-  if (is('POST', '/local/invoke')) return handleInvoke(ctx, req, res);
-  if (is('POST', '/local/oauth/dev-token')) return handleDevToken(ctx, req, res);
-  if (is('PUT', '/local/site/app-rest-apis')) return handleAppRestApisSwitch(ctx, req, res);
-  if (is('PUT', '/local/site/license')) return handleLicenseSwitch(ctx, req, res);
-  if (is('POST', '/local/clock')) return handleClock(ctx, req, res);
-  if (is('GET', '/local/clock')) return handleClockRead(ctx, res);
-  if (is('POST', '/local/scheduled/run')) return handleScheduledRun(ctx, res);
-  if (is('POST', '/local/switch-user')) return handleSwitchUser(ctx, req, res);
-  const edit = EDIT_PATH.exec(path);
-  if (edit && method === 'POST') return handlePageEdit(ctx, req, res, edit[1]);
-  const bylinePage = BYLINE_PATH.exec(path);
-  if (bylinePage && method === 'GET') return handleBylineRead(ctx, req, res, bylinePage[1]);
-
-  if (is('GET', '/authorize')) return handleAuthorizePage(ctx, req, res, url);
-  if (is('POST', '/authorize')) return handleAuthorizeDecision(ctx, req, res);
-  if (is('POST', '/oauth/token')) return handleToken(ctx, req, res);
-  if (is('GET', '/oauth/token/accessible-resources')) return handleAccessibleResources(ctx, req, res);
-
-  if (is('GET', '/')) return renderHome(ctx, req, res);
-  if (is('GET', '/local/site-avatar.svg')) {
-    res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(SITE_AVATAR_SVG) });
-    return void res.end(SITE_AVATAR_SVG);
-  }
-  if (method === 'GET') {
-    const page = PAGE_PATH.exec(path);
-    if (page) {
-      const user = currentUser(ctx, req);
-      const view = ctx.site.canView(user, page[2]) ? await bylineFor(ctx, user, page[2]) : { title: '' };
-      return renderPage(ctx, req, res, decodeSegment(page[1]), page[2], path, view);
-    }
-    const space = SPACE_APP_PATH.exec(path);
-    if (space) return renderSpacePage(ctx, req, res, decodeSegment(space[1]), path);
-    if (path === '/wiki/admin/approvalflow') return renderAdminPage(ctx, req, res, path);
-  }
-  sendError(res, 404, 'NOT_FOUND', `Nothing at ${method} ${path}.`);
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'INVALID_PATH', 'The request URL is not valid.');
-  }
+    if (err instanceof LocalSiteError) return c.json({ success: false, code: err.code, error: err.message }, err.status);
+    console.error(`local runtime: ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return c.json({ success: false, code: 'INTERNAL', error: 'The local runtime failed to handle the request.' }, 500);
+  });
+  return app;
 }
 
 /** /wiki/... REST of the local site, as the user from X-Local-Account-Id (bridge) or the af_user cookie. */

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BylineView, RuntimeContext } from './context';
 import { DEFAULT_USER, USER_COOKIE } from './context';
-import { escapeHtml, HttpError, parseCookies, parseFormOrJson, readBody, redirect, sendHtml } from './http';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { escapeHtml, HttpError, parseFormOrJson, readBody, redirect, sendHtml } from './http';
 
 const STYLE = `
   body { margin: 0; font: 14px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #172b4d; background: #f7f8f9; }
@@ -39,7 +40,7 @@ const STYLE = `
 `;
 
 export function currentUser(ctx: RuntimeContext, req: IncomingMessage): string {
-  const fromCookie = parseCookies(req.headers.cookie)[USER_COOKIE];
+  const fromCookie = parseCookies(req.headers.cookie ?? '', USER_COOKIE)[USER_COOKIE];
   return ctx.isUser(fromCookie) ? fromCookie : DEFAULT_USER;
 }
 
