@@ -67,7 +67,7 @@
         localId: query.get('localId') || moduleKey + '-' + (query.get('pageId') || query.get('spaceKey') || 'global'),
         locale: 'en-US',
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-        license: { active: true, isActive: true },
+        license: { active: info.licenseActive !== false, isActive: info.licenseActive !== false },
         userAccess: { enabled: true, hasAccess: true },
         extension: extensionFor(module ? module.type : 'unknown', query),
       };

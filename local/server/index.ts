@@ -207,7 +207,7 @@ function createHttpApp(getCtx: () => RuntimeContext | undefined): Hono<{ Binding
   app.all('/gateway/*', gateway);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/local/info', (c) => c.json(ctx.info));
+  app.get('/local/info', (c) => c.json({ ...ctx.info, licenseActive: ctx.site.licenseActive }));
   app.get(BRIDGE_SHIM_PATH, raw((_req, res) => serveShim(res)));
   app.get('/local/ui', (c) => c.redirect(`/local/ui/${new URL(c.req.url).search}`, 302));
   app.get('/local/ui/*', raw((_req, res, c) => serveUi(res, ctx.staticDir, c.req.path)));

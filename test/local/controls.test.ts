@@ -80,6 +80,33 @@ describe('POST /local/scheduled/run', () => {
   });
 });
 
+describe('PUT /local/site/license', () => {
+  it('hands resolvers license.isActive as Forge passes it, and tells the Custom UI', async () => {
+    const original = runtime.app.resolver;
+    const seen: Json[] = [];
+    runtime.app.resolver = (async (_call: unknown, context: Json) => {
+      seen.push(context);
+      return { success: true };
+    }) as typeof original;
+    const put = (active: unknown) => fetch(`${runtime.url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ active }) });
+    try {
+      expect((await put(false)).status).toBe(200);
+      const res = await fetch(`${runtime.url}/local/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-local-account-id': 'acc-bob' },
+        body: JSON.stringify({ moduleKey: 'approvalflow-macro', functionKey: 'context.me' }),
+      });
+      expect(res.status).toBe(200);
+      expect(seen[0].license).toEqual({ isActive: false });
+      expect(((await (await fetch(`${runtime.url}/local/info`)).json()) as Json).licenseActive).toBe(false);
+      expect((await put('no')).status).toBe(400);
+    } finally {
+      expect((await put(true)).status).toBe(200);
+      runtime.app.resolver = original;
+    }
+  });
+});
+
 describe('product events', () => {
   it('delivers a local edit to the manifest trigger with the documented payload (no content.version)', async () => {
     const events: Json[] = [];
