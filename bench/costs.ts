@@ -9,7 +9,7 @@ import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import type { StoreCounts } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
-import { localSeedWorkflows } from '../src/composition/local';
+import { localSeedWorkflows } from '../local/app';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { Engine, EngineDeps } from '../src/core/services';
 import type { ChangeSetView } from '../src/core/domain/model';

@@ -67,7 +67,7 @@
         localId: query.get('localId') || moduleKey + '-' + (query.get('pageId') || query.get('spaceKey') || 'global'),
         locale: 'en-US',
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-        license: { active: true, isActive: true },
+        license: { active: info.licenseActive !== false, isActive: info.licenseActive !== false },
         userAccess: { enabled: true, hasAccess: true },
         extension: extensionFor(module ? module.type : 'unknown', query),
       };
@@ -94,10 +94,20 @@
             // Forge rejects invoke() when the resolver throws; the UI sees an Error, not a body.
             throw new Error((body && body.error) || 'There was an error invoking the function.');
           }
+          // tell the host page something may have changed (it refreshes the byline title, as Forge does after an action)
+          notifyHost('approvalflow:invoked');
           return wrap(body, payload);
         });
       });
     });
+  }
+
+  function notifyHost(type) {
+    try {
+      if (window.parent !== window) window.parent.postMessage({ type: type }, window.location.origin);
+    } catch (e) {
+      // a host on another origin simply does not hear it
+    }
   }
 
   function wrap(body, payload) {
@@ -178,6 +188,7 @@
       return true;
     },
     close: function () {
+      notifyHost('approvalflow:close');
       return true;
     },
     refresh: function () {

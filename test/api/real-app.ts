@@ -12,6 +12,7 @@ import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/ser
 import { createApiHandlers } from '../../src/transport/api';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
+import { profileFromEnv } from '../../local/profile';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
 export class TrackingStore extends StoreDecorator {
@@ -79,7 +80,7 @@ const UNLIMITED = { max: 1_000_000, windowSeconds: 60 };
 const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNLIMITED, deniedPerUser: UNLIMITED, deniedPerClient: UNLIMITED };
 
 export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
-  const site = createLocalSite();
+  const site = createLocalSite({ profile: profileFromEnv() });
   const store = new TrackingStore(new MemoryStore());
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
   const engine = createEngine(deps);

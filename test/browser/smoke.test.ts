@@ -83,7 +83,10 @@ describeBrowser('Custom UI in the local site (Chromium)', () => {
     await actAs('acc-bob');
     const macro = await openPage('2001');
     await expectState(macro, 'Draft');
-    await expectState(page.frameLocator('iframe.byline-item'), 'Draft');
+    // the byline opens its panel in a dialog over the page, as Forge opens byline content
+    await page.locator('#af-byline').click();
+    await expectState(page.frameLocator('dialog[open] iframe.byline-panel'), 'Draft');
+    await page.locator('#af-byline-close').click();
     await macro.locator('[data-testid="request-approval-button"]').waitFor();
     await page.screenshot({ path: '/tmp/approvalflow-page-draft.png', fullPage: true });
     expect(pageErrors).toEqual([]);

@@ -35,7 +35,6 @@ test('store operations and Confluence calls per operation (100-page change set)'
   });
   results.decision = await measure(env, counting, () => env.engine.approvals.decide(ui(CAROL), approvalId, 'approve'));
   results.pageStatus = await measure(env, counting, () => env.engine.approvals.pageStatus(ui(BOB), '4002'));
-  console.log(JSON.stringify(results, null, 1));
 
   const getPagesCalls = (r: (typeof results)[string]) => r.confluence['GET /wiki/api/v2/pages'] ?? 0;
   // reading a change set: 1 record read + ⌈100/25⌉ batched page-state reads; one getPages call

@@ -12,7 +12,8 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { RandomIds } from '../../src/adapters/system/random-ids';
-import { localSeedWorkflows } from '../../src/composition/local';
+import { localSeedWorkflows } from '../../local/app';
+import { profileFromEnv } from '../../local/profile';
 import { createLocalSite } from '../../local/site';
 import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers';
 
@@ -28,7 +29,7 @@ beforeEach(async () => {
   store = new MemoryStore();
   const deps = {
     store,
-    confluence: new RestConfluenceSite(createLocalSite().transport()),
+    confluence: new RestConfluenceSite(createLocalSite({ profile: profileFromEnv() }).transport()),
     clock: new SystemClock(),
     ids: new RandomIds(),
   };
