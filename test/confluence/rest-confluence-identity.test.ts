@@ -39,6 +39,14 @@ describe('page reads as the acting user', () => {
     expect(await asErin.checkPagePermission('acc-erin', '2012', 'read')).toBe(false);
   });
 
+  it('an acting user Confluence does not know sees nothing (401 is "not visible", never an error)', async () => {
+    const asUnknown = new RestConfluenceSite(new StrictConfluence({ pages }), pessimistic('acc-unknown-1'));
+    expect((await asUnknown.getPages(['2001'])).size).toBe(0);
+    expect(await asUnknown.getPage('2001')).toBeUndefined();
+    expect(await asUnknown.getSpace('1001')).toBeUndefined();
+    expect(await asUnknown.checkPagePermission('acc-unknown-1', '2001', 'read')).toBe(false);
+  });
+
   it('lists only statuses the v2 page list accepts, and reads a draft directly only for ids the list did not return', async () => {
     const confluence = new StrictConfluence({ pages });
     const asBob = new RestConfluenceSite(confluence, pessimistic('acc-bob'));
