@@ -54,6 +54,13 @@ export interface ConfluenceAccess {
   impersonation: boolean;
   /** The app user holds Confluence Administrator, so permission/check about another user works as the app. */
   appUserIsConfluenceAdmin: boolean;
+  /**
+   * Can calls be made as the acting user without impersonation (default true: resolvers run with the
+   * user's own context)? apiRoute only when the platform sets the principal. When false and
+   * impersonation is off, reads run as the app and questions about the user take the "another
+   * user" path: equally strict, but pages the app user cannot see stay hidden.
+   */
+  actingUserReachable?: boolean;
   gate?: CallGate;
   /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
   observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
@@ -79,7 +86,12 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** Reads that decide what the acting user may see run as that user. */
   private get reader(): Identity {
-    return this.access.actingAccountId ? { accountId: this.access.actingAccountId } : 'app';
+    return this.access.actingAccountId && this.actingReachable ? { accountId: this.access.actingAccountId } : 'app';
+  }
+
+  /** Whether calls can be made as the acting user at all (see ConfluenceAccess.actingUserReachable). */
+  private get actingReachable(): boolean {
+    return this.access.actingUserReachable !== false || this.access.impersonation;
   }
 
   async getPages(pageIds: string[]): Promise<Map<string, PageInfo>> {
@@ -142,7 +154,7 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** The identity that can ask about `user` as `user`: the acting user, or an impersonated one. */
   private identityOf(user: string): Identity | undefined {
-    if (user === this.access.actingAccountId || this.access.impersonation) return { accountId: user };
+    if ((user === this.access.actingAccountId && this.actingReachable) || this.access.impersonation) return { accountId: user };
     return undefined;
   }
 
