@@ -91,7 +91,7 @@ function apiBaseUrls(ctx: ClientContext, options: ResolverOptions): string[] {
   const envId = platform.environmentId ?? ctx.environmentId ?? '<env-id>';
   const site = (ctx.siteUrl ?? 'https://<site>.atlassian.net').replace(/\/+$/, '');
   return [
-    `https://api.atlassian.com/svc/confluence/${/\/site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>'}/apps/${appId}_${envId}`,
+    `https://api.atlassian.com/svc/confluence/${/::site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>'}/apps/${appId}_${envId}`,
     `${site}/gateway/api/svc/confluence/apps/${appId}_${envId}`,
   ];
 }
