@@ -8,13 +8,13 @@
  * Holds no tenant data between invocations (Forge forbids it); every read goes to KVS/Confluence.
  */
 import { createEngine } from '../core/services';
-import type { EngineFactory } from '../core/services/engine';
+import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
 import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
 import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { CallGate } from '../adapters/confluence/call-gate';
-import { confluenceAccess } from '../adapters/confluence/access';
+import { confluenceAccess, invokingUser } from '../adapters/confluence/access';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../adapters/platform-profile';
 import { SystemClock } from '../adapters/system/system-clock';
 import { RandomIds } from '../adapters/system/random-ids';
@@ -33,34 +33,29 @@ export const PLATFORM_PROFILE: PlatformProfile = DEFAULT_PLATFORM_PROFILE;
 const store = new ForgeKvsStore();
 const diagnostics = new DiagnosticsLog(store);
 
-/** Confluence for one invocation; `invokingAccountId` is the user the platform itself says is invoking. */
-function confluenceFor(actingAccountId: string | undefined, invokingAccountId: string | undefined): RestConfluenceSite {
+/** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
+function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
   const remainingMs = forgeRemainingMs();
   return new RestConfluenceSite(
-    new ForgeConfluenceTransport(invokingAccountId),
-    confluenceAccess(PLATFORM_PROFILE, actingAccountId ? { actingAccountId } : {}, {
+    new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via)),
+    confluenceAccess(PLATFORM_PROFILE, invocation, {
+      via,
       gate: new CallGate(remainingMs ? { remainingMs } : {}),
       observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined),
     }),
   );
 }
 
-function engineFactory(kind: 'resolver' | 'api'): EngineFactory {
-  return (invocation) =>
-    createEngine({
-      store,
-      confluence: confluenceFor(invocation.actingAccountId, kind === 'resolver' ? invocation.actingAccountId : undefined),
-      clock: new SystemClock(),
-      ids: new RandomIds(),
-    });
+function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
+  return (invocation) => createEngine({ store, confluence: confluenceFor(invocation, via), clock: new SystemClock(), ids: new RandomIds() });
 }
 
 export const forgeApp = {
-  api: observeApiHandlers(createApiHandlers(engineFactory('api'), { store }), diagnostics),
+  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store }), diagnostics),
   resolver: createResolverHandler(engineFactory('resolver'), {
     store,
     appContext: forgeAppIds,
-    diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor(accountId, accountId).isSiteAdmin(accountId) },
+    diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
-  bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor(accountId, accountId).getPage(pageId) }),
+  bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
 };

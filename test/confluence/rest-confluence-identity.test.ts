@@ -6,6 +6,8 @@
  */
 import { RestConfluenceSite, type ConfluenceAccess } from '../../src/adapters/confluence/rest-confluence';
 import { CallGate } from '../../src/adapters/confluence/call-gate';
+import { confluenceAccess } from '../../src/adapters/confluence/access';
+import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
 import { APP_USER, StrictConfluence } from './strict-confluence';
 
 const pages = [
@@ -37,6 +39,14 @@ describe('page reads as the acting user', () => {
     const asErin = new RestConfluenceSite(confluence, pessimistic('acc-erin'));
     expect((await asErin.getPages(['2012'])).size).toBe(0);
     expect(await asErin.checkPagePermission('acc-erin', '2012', 'read')).toBe(false);
+  });
+
+  it('an acting user Confluence does not know sees nothing (401 is "not visible", never an error)', async () => {
+    const asUnknown = new RestConfluenceSite(new StrictConfluence({ pages }), pessimistic('acc-unknown-1'));
+    expect((await asUnknown.getPages(['2001'])).size).toBe(0);
+    expect(await asUnknown.getPage('2001')).toBeUndefined();
+    expect(await asUnknown.getSpace('1001')).toBeUndefined();
+    expect(await asUnknown.checkPagePermission('acc-unknown-1', '2001', 'read')).toBe(false);
   });
 
   it('lists only statuses the v2 page list accepts, and reads a draft directly only for ids the list did not return', async () => {
@@ -73,6 +83,25 @@ describe('questions about another user', () => {
     const site = new RestConfluenceSite(confluence, pessimistic('acc-bob', { appUserIsConfluenceAdmin: true, observe: (k, v) => observed.push([k, v]) }));
     await expect(site.checkPagePermission('acc-carol', '2001', 'read')).resolves.toBe(false);
     expect(observed).toEqual([['appUserIsConfluenceAdmin', false]]);
+  });
+});
+
+describe('apiRoute without impersonation and without a platform principal (profile no-impersonation)', () => {
+  const apiAccess = (admin: boolean) => confluenceAccess({ ...DEFAULT_PLATFORM_PROFILE, apiRouteImpersonation: false, appUserIsConfluenceAdmin: admin }, { actingAccountId: 'acc-bob' }, { via: 'apiRoute', gate: new CallGate({ sleep: async () => undefined }) });
+
+  it('reads as the app (never as a user it cannot act as): the restricted page stays hidden, which is the strict answer', async () => {
+    const confluence = new StrictConfluence({ pages });
+    const site = new RestConfluenceSite(confluence, apiAccess(false));
+    expect((await site.getPages(['2001', '2012'])).has('2012')).toBe(false);
+    expect(await site.checkPagePermission('acc-bob', '2001', 'update')).toBe(false);
+    expect(confluence.requests.every((r) => r.actAs === 'app')).toBe(true);
+  });
+
+  it('with an admin app user, asks permission/check about the caller as the app', async () => {
+    const confluence = new StrictConfluence({ pages, confluenceAdmins: [APP_USER] });
+    const site = new RestConfluenceSite(confluence, apiAccess(true));
+    expect(await site.checkPagePermission('acc-bob', '2001', 'update')).toBe(true);
+    expect(confluence.requests.map((r) => r.actAs)).toEqual(['app']);
   });
 });
 

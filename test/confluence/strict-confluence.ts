@@ -60,6 +60,8 @@ export class StrictConfluence implements ConfluenceTransport {
     const [path, query = ''] = r.path.split('?');
     const q = new URLSearchParams(query);
     const user = this.who(r);
+    // a user Confluence does not know cannot be acted as
+    if (user.startsWith('acc-unknown')) return { status: 401, body: { message: 'Unauthorized' } };
     const page = (id: string) => (this.o.pages ?? []).find((p) => p.id === id);
     const json = (p: Page) => ({ id: p.id, status: p.status, title: `Page ${p.id}`, spaceId: p.spaceId, version: { number: 1, authorId: 'acc-bob' } });
     if (path === '/wiki/api/v2/pages') {

@@ -1,5 +1,5 @@
 /** Platform diagnostics: bounded recent records, names only, and assumption verdicts from what was seen. */
-import { DiagnosticsLog, RECENT_LIMIT } from '../../src/transport/diagnostics/diagnostics-log';
+import { DiagnosticsLog, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../../src/transport/diagnostics/observe-api';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { ForgeApiHandler, ForgeApiRequest } from '../../src/transport/api/forge-types';
@@ -50,10 +50,10 @@ describe('platform diagnostics', () => {
     let now = 0;
     const log = new DiagnosticsLog(new MemoryStore(), () => (now += 1));
     const observation: IdentityObservation = { principalSource: 'none', clientIdSource: 'unavailable', contextTokenPresent: false, tokenClaimNames: [], headerNames: [], identityFailed: true };
-    for (let i = 0; i < RECENT_LIMIT + 5; i += 1) await log.recordInvocation('page-status', 'GET', observation);
+    for (let i = 0; i < RECENT_RECORDS + 5; i += 1) await log.recordInvocation('page-status', 'GET', observation);
     const summary = await log.summary();
-    expect(summary.invocations).toHaveLength(RECENT_LIMIT);
-    expect(summary.invocations[0].at).toBe(RECENT_LIMIT + 5);
+    expect(summary.invocations).toHaveLength(RECENT_RECORDS);
+    expect(summary.invocations[0].at).toBe(RECENT_RECORDS + 5);
   });
 
   it('a failing diagnostics store never changes the API answer', async () => {

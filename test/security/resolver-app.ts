@@ -7,7 +7,7 @@ import type { Engine } from '../../src/core/services/engine';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
-import { localSeedWorkflows } from '../../src/composition/local';
+import { localSeedWorkflows } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { createResolverHandler } from '../../src/transport/resolvers';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';

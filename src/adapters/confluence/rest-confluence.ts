@@ -22,30 +22,29 @@ import { CallGate } from './call-gate';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
 import {
   CONFLUENCE_BATCH_SIZE,
-  V1_PAGE_SIZE,
-  MAX_FOLLOWED_PAGES,
-  NEXT_LINK,
-  V1_NEXT_LINK,
   LISTED_STATUSES,
   pageSchema,
   v2ListSchema,
   spaceSchema,
   spacePermissionSchema,
   permissionCheckSchema,
-  v1ListSchema,
   currentUserSchema,
   groupSchema,
   memberSchema,
   userSchema,
   commentSchema,
-  confluenceError,
   pathId,
   accountId,
   chunks,
   toPageStatus,
 } from './rest-schemas';
 
+import { listAllV1, listAllV2, parseOk } from './paging';
+
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
+
+/** Answers that mean "this identity cannot see it" on a read made as a user. */
+const NOT_VISIBLE = [401, 403, 404];
 
 /** How this invocation may reach Confluence; built per invocation by the composition roots. */
 export interface ConfluenceAccess {
@@ -55,6 +54,13 @@ export interface ConfluenceAccess {
   impersonation: boolean;
   /** The app user holds Confluence Administrator, so permission/check about another user works as the app. */
   appUserIsConfluenceAdmin: boolean;
+  /**
+   * Can calls be made as the acting user without impersonation (default true: resolvers run with the
+   * user's own context)? apiRoute only when the platform sets the principal. When false and
+   * impersonation is off, reads run as the app and questions about the user take the "another
+   * user" path: equally strict, but pages the app user cannot see stay hidden.
+   */
+  actingUserReachable?: boolean;
   gate?: CallGate;
   /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
   observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
@@ -80,7 +86,12 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** Reads that decide what the acting user may see run as that user. */
   private get reader(): Identity {
-    return this.access.actingAccountId ? { accountId: this.access.actingAccountId } : 'app';
+    return this.access.actingAccountId && this.actingReachable ? { accountId: this.access.actingAccountId } : 'app';
+  }
+
+  /** Whether calls can be made as the acting user at all (see ConfluenceAccess.actingUserReachable). */
+  private get actingReachable(): boolean {
+    return this.access.actingUserReachable !== false || this.access.impersonation;
   }
 
   async getPages(pageIds: string[]): Promise<Map<string, PageInfo>> {
@@ -94,7 +105,8 @@ export class RestConfluenceSite implements ConfluenceSite {
         for (const id of batch) query.append('id', id);
         query.set('limit', String(CONFLUENCE_BATCH_SIZE));
         for (const status of LISTED_STATUSES) query.append('status', status);
-        return this.listAllV2(`/wiki/api/v2/pages?${query}`, pageSchema, this.reader);
+        // a user Confluence does not know (401) or who may not list (403) sees no page
+        return this.listAllV2(`/wiki/api/v2/pages?${query}`, pageSchema, this.reader, { absentOn: [401, 403] });
       }),
     );
     for (const page of batches.flat()) found.set(page.id, toPageInfo(page));
@@ -109,7 +121,7 @@ export class RestConfluenceSite implements ConfluenceSite {
   async getPage(pageId: string, options: { draft?: boolean } = {}): Promise<PageInfo | undefined> {
     const query = options.draft ? '?get-draft=true' : '';
     const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pathId(pageId, 'page')}${query}`, actAs: this.reader });
-    if (response.status === 404 || response.status === 403) return undefined;
+    if (NOT_VISIBLE.includes(response.status)) return undefined;
     const page = this.parse(response, pageSchema);
     return page.id === pageId ? toPageInfo(page) : undefined;
   }
@@ -123,7 +135,7 @@ export class RestConfluenceSite implements ConfluenceSite {
       // Asking about yourself needs no admin right (documented); 403/404: the user cannot see the page.
       const response = await this.send({ method: 'POST', path, body, actAs: asSelf });
       if (asSelf !== 'app' && asSelf.accountId !== this.access.actingAccountId) this.access.observe?.('apiRouteImpersonation', response.status !== 401);
-      if (response.status === 404 || response.status === 403 || response.status === 401) return false;
+      if (NOT_VISIBLE.includes(response.status)) return false;
       return this.parse(response, permissionCheckSchema).hasPermission;
     }
     if (this.access.appUserIsConfluenceAdmin) {
@@ -142,13 +154,13 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** The identity that can ask about `user` as `user`: the acting user, or an impersonated one. */
   private identityOf(user: string): Identity | undefined {
-    if (user === this.access.actingAccountId || this.access.impersonation) return { accountId: user };
+    if ((user === this.access.actingAccountId && this.actingReachable) || this.access.impersonation) return { accountId: user };
     return undefined;
   }
 
   async getSpace(spaceId: string): Promise<SpaceInfo | undefined> {
     const response = await this.send({ method: 'GET', path: `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}`, actAs: this.reader });
-    if (response.status === 404 || response.status === 403) return undefined;
+    if (NOT_VISIBLE.includes(response.status)) return undefined;
     const space = this.parse(response, spaceSchema);
     return { id: space.id, key: space.key, name: space.name };
   }
@@ -157,40 +169,30 @@ export class RestConfluenceSite implements ConfluenceSite {
     return this.hasSpacePermission(user, spaceId, 'administer');
   }
 
-  // ---- added for workflow governance (engine branch `core`, issue 10) ----
-
+  /** The space's "view" permission for any user, from the permission list (no impersonation, no admin-only endpoint). */
   async canViewSpace(user: string, spaceId: string): Promise<boolean> {
     return this.hasSpacePermission(user, spaceId, 'read');
   }
 
+  /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
   async existingGroups(groupIds: string[]): Promise<Set<string>> {
-    const ids = [...new Set(groupIds)];
     const found = await Promise.all(
-      ids.map(async (id) => {
-        const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}` });
-        if (response.status === 404) return undefined;
-        return this.parse(response, groupSchema).id;
+      [...new Set(groupIds)].map(async (id) => {
+        const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' });
+        return response.status === 404 ? undefined : this.parse(response, groupSchema).id;
       }),
     );
     return new Set(found.filter((id): id is string => id !== undefined));
   }
 
-  /** A space permission (operation key on the space) held by the user directly or through a group. */
+  /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */
   private async hasSpacePermission(user: string, spaceId: string, key: 'read' | 'administer'): Promise<boolean> {
     accountId(user);
-    // Who administers the space is a directory question: asked as the app.
-    const permissions = await this.listAllV2(
-      `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`,
-      spacePermissionSchema,
-      'app',
-      { absentOn404: true },
-    );
-    const grants = permissions.filter((p) => p.operation.key === key && p.operation.targetType === 'space');
+    const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
+    const grants = (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === key && p.operation.targetType === 'space');
     if (grants.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
-    const grantedGroups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
-    if (grantedGroups.size === 0) return false;
-    const groups = await this.groupsOf(user);
-    return groups.some((g) => grantedGroups.has(g.id));
+    const groups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
+    return groups.size > 0 && (await this.groupsOf(user)).some((g) => groups.has(g.id));
   }
 
   /** From the user's own Confluence permissions (administer on the application), never group names. */
@@ -206,9 +208,7 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   async getGroupMembers(groupId: string): Promise<string[]> {
-    const members = await this.listAllV1(`/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, new URLSearchParams(), memberSchema, {
-      absentOn404: true,
-    });
+    const members = await this.listAllV1(`/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, new URLSearchParams(), memberSchema);
     return members.map((m) => m.accountId);
   }
 
@@ -248,57 +248,23 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** The user's groups (v1 memberof, every page). A user Confluence does not know is in no group. */
   private async groupsOf(user: string): Promise<Array<z.infer<typeof groupSchema>>> {
-    return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema, { absentOn404: true });
+    return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema);
   }
 
-  /** Follows v2 `_links.next` (validated before use) until the last page. */
-  private async listAllV2<T extends z.ZodTypeAny>(firstPath: string, item: T, actAs: Identity, options: { absentOn404?: boolean } = {}): Promise<Array<z.infer<T>>> {
-    const schema = v2ListSchema(item);
-    const out: Array<z.infer<T>> = [];
-    let path: string | undefined = firstPath;
-    for (let followed = 0; path !== undefined; followed += 1) {
-      if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');
-      const response = await this.send({ method: 'GET', path, actAs });
-      if (response.status === 404 && options.absentOn404) return [];
-      const body = this.parse(response, schema);
-      out.push(...body.results);
-      const next = body._links?.next;
-      if (next !== undefined && (!NEXT_LINK.test(next) || next.includes('..'))) throw confluenceError('Confluence returned an unexpected pagination link.');
-      path = next;
-    }
-    return out;
+  private listAllV2<T extends z.ZodTypeAny>(firstPath: string, item: T, actAs: Identity, options: { absentOn?: number[] } = {}): Promise<Array<z.infer<T>>> {
+    return listAllV2((path) => this.send({ method: 'GET', path, actAs }), firstPath, item, options.absentOn ?? []);
   }
 
-  /** Pages through a v1 list by its `_links.next` (relative to /wiki) until there is none: never by guessing from a short page. */
-  private async listAllV1<T extends z.ZodTypeAny>(path: string, query: URLSearchParams, item: T, options: { absentOn404?: boolean } = {}): Promise<Array<z.infer<T>>> {
-    const schema = v1ListSchema(item);
-    const out: Array<z.infer<T>> = [];
-    const first = new URLSearchParams(query);
-    first.set('limit', String(V1_PAGE_SIZE));
-    let next: string | undefined = `${path}?${first}`;
-    for (let followed = 0; next !== undefined; followed += 1) {
-      if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');
-      const response = await this.send({ method: 'GET', path: next, actAs: 'app' });
-      if (response.status === 404 && options.absentOn404) return [];
-      const body = this.parse(response, schema);
-      out.push(...body.results);
-      const link = body._links?.next;
-      if (link !== undefined && (!V1_NEXT_LINK.test(link) || link.includes('..'))) throw confluenceError('Confluence returned an unexpected pagination link.');
-      next = link === undefined ? undefined : `/wiki${link}`;
-    }
-    return out;
+  private listAllV1<T extends z.ZodTypeAny>(path: string, query: URLSearchParams, item: T): Promise<Array<z.infer<T>>> {
+    return listAllV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), path, query, item);
   }
 
   private send(request: ConfluenceRequest): Promise<ConfluenceResponse> {
     return this.gate.run(() => this.transport.request(request));
   }
 
-  /** 2xx + schema, or a CONFLUENCE_ERROR that carries no part of Confluence's body (expected 404s are handled by callers first). */
   private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
-    if (response.status < 200 || response.status >= 300) throw confluenceError(`Confluence answered with status ${response.status}.`);
-    const parsed = schema.safeParse(response.body);
-    if (!parsed.success) throw confluenceError('Confluence returned an unexpected response.');
-    return parsed.data;
+    return parseOk(response, schema);
   }
 }
 

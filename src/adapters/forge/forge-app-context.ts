@@ -9,7 +9,8 @@ import { getAppContext } from '@forge/api';
 export function forgeAppIds(): { appId?: string; environmentId?: string } {
   try {
     const context = getAppContext();
-    return { appId: context.appAri.appId, environmentId: context.environmentAri.environmentId };
+    // the runtime holds the bare UUID; strip the ARI prefix in case a runtime hands over the full ARI
+    return { appId: context.appAri.appId.replace(/^ari:cloud:ecosystem::app\//, ''), environmentId: context.environmentAri.environmentId };
   } catch {
     return {};
   }

@@ -20,6 +20,8 @@ const CLIENT_ID = /^[\x21-\x7e]{1,256}$/;
 /** A JWT is three base64url parts; an unsigned one (alg none) has an empty third part. */
 const JWT = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
 const MAX_TOKEN_CHARS = 16 * 1024;
+/** Names kept per observation (claims, headers); the diagnostics record holds at most this many. */
+const MAX_NAMES = 50;
 
 export const ACCOUNT_ID_CLAIMS = ['aaid', 'principal', 'sub'] as const;
 export const CLIENT_ID_CLAIMS = ['clientId', 'client_id', 'azp'] as const;
@@ -104,8 +106,8 @@ export function observeIdentity(request: ForgeApiRequest | undefined, context: F
     principalSource: user.source,
     clientIdSource: client.source,
     contextTokenPresent: claims !== undefined,
-    tokenClaimNames: claims ? Object.keys(claims).sort().slice(0, 50) : [],
-    headerNames: headers ? Object.keys(headers).map((h) => h.toLowerCase()).sort().slice(0, 50) : [],
+    tokenClaimNames: claims ? Object.keys(claims).sort().slice(0, MAX_NAMES) : [],
+    headerNames: headers ? Object.keys(headers).map((h) => h.toLowerCase()).sort().slice(0, MAX_NAMES) : [],
     identityFailed: user.accountId === undefined,
   };
   if (user.accountId === undefined) return { observation };

@@ -4,7 +4,7 @@
  * hold (docs/forge-platform.md). Names and sources only: never a token, header value or body.
  *
  * Each record is its own key with a TTL (no shared counter to contend on); reads take the most
- * recent RECENT_LIMIT records, so the list and the counts are bounded by construction.
+ * recent RECENT_RECORDS records, so the list and the counts are bounded by construction.
  */
 import { z } from 'zod';
 import type { KeyValueStore } from '../../core/ports/store';
@@ -14,15 +14,20 @@ const INVOCATION_PREFIX = 'diag:inv:';
 const OBSERVATION_PREFIX = 'diag:obs:';
 const INVOCATION_TTL_SECONDS = 7 * 24 * 3600;
 const OBSERVATION_TTL_SECONDS = 30 * 24 * 3600;
-export const RECENT_LIMIT = 50;
+export const RECENT_RECORDS = 50;
+/** Bounds of what a record may hold (names and sources are short; lists are capped). */
+const MAX_LABEL_CHARS = 100;
+const MAX_LABELS = 50;
+const METHOD_CHARS = 10;
+const SOURCE_CHARS = 60;
 
-const nameList = z.array(z.string().max(100)).max(50);
+const nameList = z.array(z.string().max(MAX_LABEL_CHARS)).max(MAX_LABELS);
 const invocationSchema = z.object({
   at: z.number().int(),
-  route: z.string().max(100),
-  method: z.string().max(10),
-  principalSource: z.string().max(60),
-  clientIdSource: z.string().max(60),
+  route: z.string().max(MAX_LABEL_CHARS),
+  method: z.string().max(METHOD_CHARS),
+  principalSource: z.string().max(SOURCE_CHARS),
+  clientIdSource: z.string().max(SOURCE_CHARS),
   contextTokenPresent: z.boolean(),
   tokenClaimNames: nameList,
   headerNames: nameList,
@@ -78,7 +83,7 @@ export class DiagnosticsLog {
 
   async recordInvocation(route: string, method: string, observation: IdentityObservation): Promise<void> {
     const at = this.now();
-    const record: InvocationRecord = invocationSchema.parse({ at, route, method: method.slice(0, 10), ...pick(observation) });
+    const record: InvocationRecord = invocationSchema.parse({ at, route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
     const key = `${INVOCATION_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
     await this.store.transact([{ op: 'put', key, value: record, ttlSeconds: INVOCATION_TTL_SECONDS }]);
   }
@@ -89,7 +94,7 @@ export class DiagnosticsLog {
 
   async summary(): Promise<DiagnosticsSummary> {
     const [page, observed] = await Promise.all([
-      this.store.query({ prefix: INVOCATION_PREFIX, order: 'desc', limit: RECENT_LIMIT }),
+      this.store.query({ prefix: INVOCATION_PREFIX, order: 'desc', limit: RECENT_RECORDS }),
       this.store.getMany(Object.keys(CONFLUENCE_ASSUMPTIONS).map((k) => `${OBSERVATION_PREFIX}${k}`)),
     ]);
     // re-validated on read; an unreadable record is left out rather than failing the panel
