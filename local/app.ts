@@ -129,15 +129,18 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   // acting user reaches Confluence through RestConfluenceSite (platform's adapter, which maps it
   // to ConfluenceRequest.actAs); the site's transport answers as that identity.
   const diagnostics = new DiagnosticsLog(options.store);
-  const confluenceFor = (invocation: Invocation) =>
+  // 'resolver': the platform runs the function as the user; 'apiRoute': the user comes from the
+  // identity module, and acting as them depends on the profile (impersonation / principal).
+  const confluenceFor = (invocation: Invocation, via: 'resolver' | 'apiRoute' = 'resolver') =>
     new RestConfluenceSite(
       options.site.transport(),
-      confluenceAccess(profile, invocation, { observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined) }),
+      confluenceAccess(profile, invocation, { via, observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined) }),
     );
   const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation) });
+  const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
-  const api = observeApiHandlers(createApiHandlers(getEngine, { store: options.store, now: () => base.clock.now() }), diagnostics);
+  const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now() }), diagnostics);
   const resolver = createResolverHandler(getEngine, {
     store: options.store,
     now: () => base.clock.now(),

@@ -2,13 +2,14 @@
  * The REST handlers over the REAL engine: createEngine + MemoryStore + RestConfluenceSite over the
  * local site's in-process transport, seeded with the SPEC §7.1 workflows.
  */
+import { callerBoundEngine, perInvocationEngines } from '../support/caller-bound-engine';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
-import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/services';
+import { seedWorkflows, type EngineDeps } from '../../src/core/services';
 import { createApiHandlers } from '../../src/transport/api';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
@@ -83,8 +84,9 @@ export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite({ profile: profileFromEnv() });
   const store = new TrackingStore(new MemoryStore());
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
-  const engine = createEngine(deps);
+  const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
+  const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
-  const handlers = createApiHandlers(() => engine, { store, rateLimits: options.rateLimits ?? UNTHROTTLED });
+  const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED });
   return { site, store, engine, handlers };
 }

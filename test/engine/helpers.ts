@@ -3,6 +3,9 @@ import { buildSeed, createLocalSite } from '../../local/site';
 import type { LocalSite } from '../../local/site';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { confluenceAccess } from '../../src/adapters/confluence/access';
+import { profileFromEnv } from '../../local/profile';
+import { callerBoundEngine } from '../support/caller-bound-engine';
 import { AuditTrail } from '../../src/core/audit';
 import type { Caller } from '../../src/core/domain/caller';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
@@ -77,7 +80,14 @@ export async function setup(
   const store = options.wrap ? options.wrap(base) : base;
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids };
   const logs: string[] = [];
-  const engine = createEngine(deps, { log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields)}`) });
+  const log = (message: string, fields: Record<string, string | number | undefined>) => logs.push(`${message} ${JSON.stringify(fields)}`);
+  // One engine per call, its Confluence reads made as the caller (as production builds one per invocation).
+  const engine = callerBoundEngine((caller) =>
+    createEngine(
+      { ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profileFromEnv(), caller ? { actingAccountId: caller.accountId } : {}, { via: caller?.source === 'api' ? 'apiRoute' : 'resolver' })) },
+      { log },
+    ),
+  );
   const audit = new AuditTrail({ store: base, clock, ids });
   return {
     site,

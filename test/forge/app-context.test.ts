@@ -2,6 +2,7 @@
  * App id, environment id and remaining time come from the Forge runtime (getAppContext), so base
  * URLs survive `forge register` and retries respect the platform's own deadline (issue 8).
  */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { forgeAppIds, forgeRemainingMs } from '../../src/adapters/forge/forge-app-context';
 import { createResolverHandler } from '../../src/transport/resolvers';
 import type { Engine } from '../../src/core/services/engine';
@@ -32,7 +33,7 @@ describe('Forge app context', () => {
 
   it('api.info builds base URLs from the platform ids and the site of installContext, not from the browser context', async () => {
     installRuntime(1000);
-    const resolver = createResolverHandler(() => ({}) as Engine, { appId: 'stale-app-id', appContext: forgeAppIds });
+    const resolver = createResolverHandler(() => ({}) as Engine, { store: new MemoryStore(), appId: 'stale-app-id', appContext: forgeAppIds });
     const reply = (await resolver(
       { call: { functionKey: 'api.info', payload: {} }, context: { environmentId: 'forged-env', cloudId: 'forged-cloud', siteUrl: 'https://acme.atlassian.net' } },
       { principal: { accountId: 'acc-alice' }, installContext: 'ari:cloud:confluence::site/cloud-real' },

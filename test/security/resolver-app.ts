@@ -2,7 +2,9 @@
  * The resolvers over the real engine, store and local Confluence site, called exactly as Forge calls
  * them, with an injectable clock and rate limits (security and abuse tests).
  */
-import { createEngine, seedWorkflows } from '../../src/core/services';
+import { callerBoundEngine, perInvocationEngines } from '../support/caller-bound-engine';
+import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
+import { seedWorkflows } from '../../src/core/services';
 import type { Engine } from '../../src/core/services/engine';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
@@ -33,10 +35,12 @@ export interface ResolverApp {
 export async function createResolverApp(options: { rateLimits?: RateLimits } = {}): Promise<ResolverApp> {
   const store = new MemoryStore();
   const clock = { now: Date.UTC(2026, 11, 1, 12, 0, 0) };
-  const deps = { store, confluence: new RestConfluenceSite(createLocalSite().transport()), clock: { now: () => clock.now }, ids: new RandomIds() };
-  const engine = createEngine(deps);
+  const site = createLocalSite();
+  const deps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => clock.now }, ids: new RandomIds() };
+  const engines = perInvocationEngines(deps, site, DEFAULT_PLATFORM_PROFILE, 'resolver');
+  const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, localSeedWorkflows(clock.now));
-  const handler = createResolverHandler(() => engine, { appId: 'app-uuid', store, now: () => clock.now, rateLimits: options.rateLimits ?? GENEROUS });
+  const handler = createResolverHandler(engines, { appId: 'app-uuid', store, now: () => clock.now, rateLimits: options.rateLimits ?? GENEROUS });
   return {
     store,
     engine,

@@ -3,11 +3,11 @@
  * Forge calls them: the @forge/resolver definitions handler with a client context and the
  * platform's principal.
  */
+import { perInvocationEngines } from '../support/caller-bound-engine';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { createEngine, seedWorkflows } from '../../src/core/services';
-import type { Engine } from '../../src/core/services/engine';
+import { seedWorkflows } from '../../src/core/services';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { SystemClock } from '../../src/adapters/system/system-clock';
@@ -21,21 +21,25 @@ import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Reply = { success: boolean; code?: string; error?: string; details?: { field?: string; code?: string; reason: string }[]; [k: string]: any };
 
-let engine: Engine;
 let store: MemoryStore;
 let handler: ReturnType<typeof createResolverHandler>;
+let displayNamesCalls: Array<{ invocation: unknown; caller: unknown; ids: string[] }>;
 
 beforeEach(async () => {
   store = new MemoryStore();
-  const deps = {
-    store,
-    confluence: new RestConfluenceSite(createLocalSite({ profile: profileFromEnv() }).transport()),
-    clock: new SystemClock(),
-    ids: new RandomIds(),
+  const site = createLocalSite({ profile: profileFromEnv() });
+  const deps = { store, confluence: new RestConfluenceSite(site.transport()), clock: new SystemClock(), ids: new RandomIds() };
+  const built = perInvocationEngines(deps, site, profileFromEnv(), 'resolver');
+  displayNamesCalls = [];
+  // Records what each invocation's engine was asked for people names (who asked, which ids).
+  const engines: typeof built = (invocation) => {
+    const e = built(invocation);
+    const displayNames = e.people.displayNames.bind(e.people);
+    e.people.displayNames = (caller, ids) => (displayNamesCalls.push({ invocation, caller, ids }), displayNames(caller, ids));
+    return e;
   };
-  engine = createEngine(deps);
   await seedWorkflows(deps, localSeedWorkflows(Date.now()));
-  handler = createResolverHandler(() => engine, { appId: 'app-uuid', store });
+  handler = createResolverHandler(engines, { appId: 'app-uuid', store });
 });
 
 /** One resolver call; `pageId` (if any) is put in the macro's extension context, as Confluence does. */
@@ -277,10 +281,11 @@ describe('space views', () => {
 
 describe('people.names', () => {
   it('returns display names for the ids asked, leaving unknown ids out, acting as the context account', async () => {
-    const spy = jest.spyOn(engine.people, 'displayNames');
     const r = await invoke('acc-erin', 'people.names', { accountIds: ['acc-carol', 'acc-dave', 'acc-nobody'] }, { pageId: '2001' });
     expect(r).toEqual({ success: true, names: { 'acc-carol': 'Carol Reviewer', 'acc-dave': 'Dave Reviewer' } });
-    expect(spy).toHaveBeenCalledWith({ accountId: 'acc-erin', source: 'ui' }, ['acc-carol', 'acc-dave', 'acc-nobody']);
+    expect(displayNamesCalls).toEqual([
+      { invocation: { actingAccountId: 'acc-erin' }, caller: { accountId: 'acc-erin', source: 'ui' }, ids: ['acc-carol', 'acc-dave', 'acc-nobody'] },
+    ]);
   });
 
   it('refuses a call without a platform account and an accountId in the payload', async () => {

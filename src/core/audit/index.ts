@@ -21,6 +21,7 @@ export { AUDIT_OPS_PER_ENTRY, auditOpsFor, headAfter, type AuditEntry, type Audi
 export type { AuditPage } from './query';
 export { AUDIT_MIN_RETENTION_DAYS, runAuditRetention, type AuditRetentionResult, type AuditRetentionRun } from './retention';
 export type { VerifyFailure, VerifyResult } from './verify';
+export { INSTALLATION_SPACE } from './purge';
 
 export interface AuditTrailDeps {
   store: KeyValueStore;

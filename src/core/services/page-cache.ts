@@ -2,6 +2,7 @@
  * Request-scoped view of what Confluence says about pages for one caller, and the one rule for
  * "a page this caller may address": it exists, is not trashed, and the caller can read it.
  */
+import { INSTALLATION_SPACE } from '../audit';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { PageInfo } from '../ports/confluence';
@@ -47,12 +48,14 @@ export class PageCache {
   }
 
   /**
-   * The page, if the caller may address it. A page that exists but is invisible to the caller gets
-   * exactly the answer a missing one gets (404 PAGE_NOT_FOUND), plus an access.denied record.
+   * The page, if the caller may address it. Pages are read as the caller (SPEC §4), so a page they
+   * cannot see and a missing one look the same, by design: both get 404 PAGE_NOT_FOUND and an
+   * access.denied record (filed under the installation when the page's space is not known to them).
    */
   async visiblePage(caller: Caller, pageId: string, operation: string): Promise<PageInfo> {
     const page = (await this.pages([pageId])).get(pageId);
-    if (!page || page.status === 'trashed' || page.status === 'deleted') throw pageNotFound();
+    if (!page) throw await denial(this.ctx, caller, pageNotFound(), INSTALLATION_SPACE, { operation, pageId });
+    if (page.status === 'trashed' || page.status === 'deleted') throw pageNotFound();
     if (!(await this.readable([pageId])).has(pageId)) {
       throw await denial(this.ctx, caller, pageNotFound(), page.spaceId, { operation, pageId });
     }

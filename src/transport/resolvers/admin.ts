@@ -15,7 +15,7 @@ export const API_SCOPES: { name: string; description: string }[] = [
 
 /** The platform-set site ARI wins over the client-supplied cloud id. */
 function cloudIdOf(ctx: ClientContext): string {
-  return /\/site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>';
+  return /::site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>';
 }
 
 function apiBaseUrls(ctx: ClientContext, options: ResolverOptions): string[] {

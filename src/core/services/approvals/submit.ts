@@ -3,6 +3,7 @@ import type { Caller } from '../../domain/caller';
 import type { PageApproval, PreflightResult } from '../../domain/model';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
+import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
 import { notifySubmissions } from '../notifications';
 import { eligibilityError, inputOf, preflightPages, submitOne } from '../submission';
@@ -22,8 +23,9 @@ export async function submitPage(ctx: EngineContext, caller: Caller, pageId: str
   const outcome = await submitOne(ctx, caller, input, { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId) });
   if (!outcome.ok) {
     const error = eligibilityError(outcome);
-    if (input.page && (error.kind === 'forbidden' || error.kind === 'not_found')) {
-      throw await denial(ctx, caller, error, input.page.spaceId, { operation: 'approval.submit', pageId });
+    // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.
+    if (error.kind === 'forbidden' || error.kind === 'not_found') {
+      throw await denial(ctx, caller, error, input.page?.spaceId ?? INSTALLATION_SPACE, { operation: 'approval.submit', pageId });
     }
     throw error;
   }
