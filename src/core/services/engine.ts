@@ -111,6 +111,39 @@ export interface PeopleService {
   displayNames(caller: Caller, accountIds: string[]): Promise<Record<string, string>>;
 }
 
+/** What the caller may do on each surface (computed from the same rules the services enforce). */
+export interface PageCapabilities {
+  pageId: string;
+  spaceId: string;
+  request: boolean;
+  decide: boolean;
+  cancel: boolean;
+  reset: boolean;
+  assign: boolean;
+}
+
+export interface SpaceCapabilities {
+  spaceId: string;
+  spaceKey?: string;
+  spaceName?: string;
+  isSpaceAdmin: boolean;
+  createWorkflow: boolean;
+  importWorkflow: boolean;
+  resetApproval: boolean;
+  readSpaceAudit: boolean;
+  configureWorkflowIds: string[];
+  createChangeSet: boolean;
+}
+
+export interface CapabilityService {
+  page(caller: Caller, pageId: string): Promise<PageCapabilities>;
+  space(caller: Caller, spaceId: string): Promise<SpaceCapabilities>;
+  changeSet(caller: Caller, changeSetId: string): Promise<{ changeSetId: string; update: boolean; submit: boolean; archive: boolean }>;
+  /** Title and space of each page the caller can read (unknown or unreadable ids are absent). */
+  pageTitles(caller: Caller, pageIds: string[]): Promise<Record<string, { title: string; spaceId: string }>>;
+  admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
+}
+
 /**
  * Who an invocation acts for. Confluence reads that decide what a user may see or do are made as
  * this user (SPEC §4); without one (triggers, scheduled jobs) the engine acts as the app.
@@ -130,4 +163,5 @@ export interface Engine {
   audit: AuditService;
   pageEvents: PageEventService;
   people: PeopleService;
+  capabilities: CapabilityService;
 }

@@ -19,6 +19,7 @@ import { issuesToDetails } from '../api/schemas';
 import { spaceAnalytics } from './analytics';
 import type { ResolverData, ResolverFailure } from './contract';
 import { schemas, type ResolverKey } from './schemas';
+import { defineUiSupport } from './ui-support';
 
 export interface ResolverOptions {
   /** Forge app id (uuid part) for the REST base URLs shown on the admin page. */
@@ -276,5 +277,6 @@ export function createResolverHandler(getEngine: EngineFactory, options: Resolve
       }
     });
   }
+  defineUiSupport(resolver, getEngine, failure, invalid); // ui.* keys (capabilities, chosen-workflow preflight, titles)
   return resolver.getDefinitions();
 }
