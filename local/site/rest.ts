@@ -8,6 +8,7 @@
 import type { LocalComment, LocalPage, LocalPageVersion, LocalSpace, LocalUser } from './model';
 import { byNumericId, currentVersion } from './model';
 import type { LocalSite, Subject } from './site';
+import { DIRECTORY_ROUTES } from './directory-rest';
 
 export interface LocalHttpResponse {
   status: number;
@@ -516,6 +517,7 @@ const routes: Route[] = [
   route('GET', '/wiki/rest/api/user/memberof', memberOf),
   route('GET', '/wiki/rest/api/group/{groupId}/membersByGroupId', groupMembers),
   route('GET', '/wiki/rest/api/user/current', currentUser),
+  ...DIRECTORY_ROUTES.map(([method, template, handler]) => route(method, template, handler)), // pickers' search (ui)
 ];
 
 export function handleSiteHttp(

@@ -7,6 +7,7 @@ import { createEngine } from '../core/services';
 import type { Engine } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
 import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
+import { RestDirectory } from '../adapters/confluence/rest-directory';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { SystemClock } from '../adapters/system/system-clock';
 import { RandomIds } from '../adapters/system/random-ids';
@@ -24,6 +25,7 @@ function getEngine(): Engine {
   engine ??= createEngine({
     store,
     confluence: new RestConfluenceSite(new ForgeConfluenceTransport()),
+    directory: new RestDirectory(new ForgeConfluenceTransport()),
     clock: new SystemClock(),
     ids: new RandomIds(),
   });

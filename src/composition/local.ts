@@ -9,6 +9,7 @@ import type { Engine } from '../core/services/engine';
 import type { KeyValueStore } from '../core/ports/store';
 import type { Clock, IdGenerator } from '../core/ports/clock';
 import type { Workflow } from '../core/domain/model';
+import { RestDirectory } from '../adapters/confluence/rest-directory';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { SystemClock } from '../adapters/system/system-clock';
 import { RandomIds } from '../adapters/system/random-ids';
@@ -97,6 +98,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   const deps: EngineDeps = {
     store: options.store,
     confluence: new RestConfluenceSite(options.site.transport()),
+    directory: new RestDirectory(options.site.transport()),
     clock: options.clock ?? new SystemClock(),
     ids: options.ids ?? new RandomIds(),
   };

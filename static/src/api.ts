@@ -1,11 +1,13 @@
 /**
  * The one typed client for the resolvers. Every call goes through `invoke` from @forge/bridge,
  * unwraps the `{success, ...}` envelope and throws an ApiError carrying the stable code and a
- * human message, so views only deal with data or a readable error.
+ * human message, so views only deal with data or a readable error. A failed invoke is told apart:
+ * no connection (the browser could not send it) versus the server failing while handling it.
  */
 import { invoke } from '@forge/bridge';
 import type { ErrorDetail, ResolverData } from '../../src/transport/resolvers/contract';
 import type { ResolverKey, ResolverPayload } from '../../src/transport/resolvers/schemas';
+import type { UiSupportData, UiSupportKey, UiSupportPayload } from '../../src/transport/resolvers/ui-support';
 
 export class ApiError extends Error {
   constructor(
@@ -22,21 +24,36 @@ function isEnvelope(value: unknown): value is { success: boolean } & Record<stri
   return typeof value === 'object' && value !== null && typeof (value as { success?: unknown }).success === 'boolean';
 }
 
-export async function call<K extends ResolverKey>(key: K, payload: ResolverPayload<K>): Promise<ResolverData[K]> {
+/** fetch() raises a TypeError when the request never got a reply; anything else is the server failing. */
+export function invokeFailure(err: unknown): ApiError {
+  if (err instanceof TypeError) return new ApiError('NETWORK_ERROR', 'ApprovalFlow could not be reached. Check your connection and try again.');
+  return new ApiError('SERVER_ERROR', 'ApprovalFlow ran into a problem on its side. Try again in a moment.');
+}
+
+async function send(key: string, payload: object): Promise<Record<string, unknown>> {
   let reply: unknown;
   try {
     reply = await invoke(key, payload as Record<string, unknown>);
   } catch (err) {
-    throw new ApiError('NETWORK_ERROR', `Could not reach ApprovalFlow (${err instanceof Error ? err.message : 'unknown error'}).`);
+    throw invokeFailure(err);
   }
-  if (!isEnvelope(reply)) throw new ApiError('BAD_RESPONSE', 'ApprovalFlow sent an unexpected reply.');
+  if (!isEnvelope(reply)) throw new ApiError('BAD_RESPONSE', 'ApprovalFlow sent an unexpected reply. Try again.');
   if (!reply.success) {
     const code = typeof reply.code === 'string' ? reply.code : 'UNKNOWN_ERROR';
     const message = typeof reply.error === 'string' ? reply.error : 'The request failed.';
     throw new ApiError(code, message, Array.isArray(reply.details) ? (reply.details as ErrorDetail[]) : []);
   }
   const { success: _success, ...data } = reply;
-  return data as unknown as ResolverData[K];
+  return data;
+}
+
+export async function call<K extends ResolverKey>(key: K, payload: ResolverPayload<K>): Promise<ResolverData[K]> {
+  return (await send(key, payload)) as unknown as ResolverData[K];
+}
+
+/** The ui.* keys (capabilities, chosen-workflow preflight, titles). */
+export async function callUi<K extends UiSupportKey>(key: K, payload: UiSupportPayload<K>): Promise<UiSupportData[K]> {
+  return (await send(key, payload)) as unknown as UiSupportData[K];
 }
 
 export function errorText(err: unknown): { code: string; message: string; details: ErrorDetail[] } {

@@ -6,6 +6,7 @@
 import { createEngine, seedWorkflows } from '../../src/core/services';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { RestDirectory } from '../../src/adapters/confluence/rest-directory';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import { localSeedWorkflows } from '../../src/composition/local';
@@ -20,7 +21,14 @@ const PEOPLE = ['acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin'];
 const ENG = '1001';
 
 async function fresh(): Promise<Invoke> {
-  const deps = { store: new MemoryStore(), confluence: new RestConfluenceSite(createLocalSite().transport()), clock: new SystemClock(), ids: new RandomIds() };
+  const site = createLocalSite();
+  const deps = {
+    store: new MemoryStore(),
+    confluence: new RestConfluenceSite(site.transport()),
+    directory: new RestDirectory(site.transport()),
+    clock: new SystemClock(),
+    ids: new RandomIds(),
+  };
   const engine = createEngine(deps);
   await seedWorkflows(deps, localSeedWorkflows(Date.now()));
   const handler = createResolverHandler(() => engine, { appId: 'app-uuid' });
@@ -154,5 +162,36 @@ describe('ui.preflight and ui.pageTitles', () => {
     const invoke = await fresh();
     const r = await invoke('acc-erin', 'ui.capabilities', { surface: 'admin', accountId: 'acc-alice' });
     expect(r).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+});
+
+describe('ui.search (pickers search by name, as the caller)', () => {
+  it('finds people by display name and groups by name', async () => {
+    const invoke = await fresh();
+    const people = await invoke('acc-alice', 'ui.search', { kind: 'user', query: 'rev' });
+    expect(people.results.map((r: { label: string }) => r.label).sort()).toEqual(['Carol Reviewer', 'Dave Reviewer']);
+    expect(people.results.find((r: { label: string }) => r.label === 'Carol Reviewer').id).toBe('acc-carol');
+    const groups = await invoke('acc-alice', 'ui.search', { kind: 'group', query: 'eng' });
+    expect(groups.results.map((r: { label: string }) => r.label)).toEqual(['eng-reviewers']);
+  });
+
+  it('finds spaces by name or key, and pages of the space by title, never a page the caller cannot read', async () => {
+    const invoke = await fresh();
+    const byKey = await invoke('acc-bob', 'ui.search', { kind: 'space', query: 'docs' });
+    expect(byKey.results).toEqual([{ id: '1002', label: 'Documentation', detail: 'DOCS' }]);
+    const byName = await invoke('acc-bob', 'ui.search', { kind: 'space', query: 'Engin' });
+    expect(byName.results.map((r: { detail: string }) => r.detail)).toEqual(['ENG']);
+    const bob = await invoke('acc-bob', 'ui.search', { kind: 'page', query: 'e' }, { spaceId: ENG });
+    const erin = await invoke('acc-erin', 'ui.search', { kind: 'page', query: 'e' }, { spaceId: ENG });
+    const ids = (r: Reply) => r.results.map((x: { id: string }) => x.id);
+    expect(ids(bob)).toContain('2012');
+    expect(ids(erin)).not.toContain('2012');
+    expect(ids(erin).length).toBeGreaterThan(0);
+    expect(ids(bob)).not.toContain('2011'); // drafts are not found by search
+  });
+
+  it('refuses an empty query', async () => {
+    const invoke = await fresh();
+    expect(await invoke('acc-bob', 'ui.search', { kind: 'user', query: '   ' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
   });
 });

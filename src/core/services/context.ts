@@ -5,6 +5,7 @@
 import type { KeyValueStore, StoredItem, TxOp } from '../ports/store';
 import { STORE_LIMITS, StoreError } from '../ports/store';
 import type { ConfluenceSite } from '../ports/confluence';
+import type { Directory } from '../ports/directory';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
@@ -17,6 +18,8 @@ export interface EngineDeps {
   confluence: ConfluenceSite;
   clock: Clock;
   ids: IdGenerator;
+  /** name search for the UI's pickers (absent: search is unavailable) */
+  directory?: Directory;
 }
 
 /** Error logger that never receives tokens or payload bodies: only a code and ids. */

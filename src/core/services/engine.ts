@@ -7,6 +7,7 @@
  * every business rule (lengths, uniqueness, space membership, state).
  */
 import type { Caller } from '../domain/caller';
+import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type {
   AuditFilter,
   AuditRecord,
@@ -144,6 +145,11 @@ export interface CapabilityService {
   admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
 }
 
+export interface DirectoryService {
+  /** People, groups, pages of a space or spaces whose name matches, as the caller sees them. */
+  search(caller: Caller, kind: DirectoryKind, query: string, options?: { spaceId?: string }): Promise<DirectoryEntry[]>;
+}
+
 /**
  * Who an invocation acts for. Confluence reads that decide what a user may see or do are made as
  * this user (SPEC §4); without one (triggers, scheduled jobs) the engine acts as the app.
@@ -164,4 +170,5 @@ export interface Engine {
   pageEvents: PageEventService;
   people: PeopleService;
   capabilities: CapabilityService;
+  directory: DirectoryService;
 }

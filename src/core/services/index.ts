@@ -11,6 +11,7 @@ import { createAuditService } from './audit-service';
 import { createPageEventService } from './page-events';
 import { createPeopleService } from './people';
 import { createCapabilityService } from './capabilities';
+import { createDirectoryService } from './directory-search';
 import { keys } from './keys';
 
 export type { EngineDeps, EngineLogger } from './context';
@@ -29,6 +30,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     pageEvents: createPageEventService(),
     people: createPeopleService(ctx),
     capabilities: createCapabilityService(ctx, approvals, workflows, changeSets),
+    directory: createDirectoryService(ctx, deps.directory),
   };
 }
 

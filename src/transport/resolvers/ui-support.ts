@@ -1,6 +1,6 @@
 /**
  * Resolvers the Custom UI needs to show only what a person can do (SPEC §6): capabilities per
- * surface, the preflight for a chosen workflow, and page titles for lists. Same rules as the other
+ * surface, the preflight for a chosen workflow, page titles for lists and name search for pickers. Same rules as the other
  * resolvers: identity only from the platform context, strict zod payloads, the REST envelope.
  * Registered by createResolverHandler (index.ts) with the same failure/invalid mapping.
  */
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import { DomainError } from '../../core/domain/errors';
 import type { PreflightResult } from '../../core/domain/model';
+import type { DirectoryEntry } from '../../core/ports/directory';
 import type { Engine, EngineFactory, PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
 import type { ResolverFailure } from './contract';
 
@@ -19,6 +20,7 @@ export const uiSupportSchemas = {
   'ui.changeSetCapabilities': z.strictObject({ changeSetId: id }),
   'ui.preflight': z.strictObject({ pageId: id.optional(), workflowId: id.optional() }),
   'ui.pageTitles': z.strictObject({ pageIds: z.array(id).min(1).max(100) }),
+  'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: z.string().trim().min(1).max(100), spaceId: id.optional() }),
 } as const;
 
 export type UiSupportKey = keyof typeof uiSupportSchemas;
@@ -38,6 +40,7 @@ export interface UiSupportData {
   'ui.changeSetCapabilities': { changeSetId: string; update: boolean; submit: boolean; archive: boolean };
   'ui.preflight': { result: PreflightResult };
   'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }> };
+  'ui.search': { results: DirectoryEntry[] };
 }
 
 // Only the extension ids of the (untrusted) client context, as defaults; the engine re-checks rights.
@@ -75,6 +78,9 @@ const handlers: Handlers = {
     result: await engine.approvals.preflightPage(caller, required(input.pageId ?? ids.pageId, 'page'), input.workflowId),
   }),
   'ui.pageTitles': async (input, engine, caller) => ({ pages: await engine.capabilities.pageTitles(caller, input.pageIds) }),
+  'ui.search': async (input, engine, caller, ids) => ({
+    results: await engine.directory.search(caller, input.kind, input.query, input.kind === 'page' ? { spaceId: required(input.spaceId ?? ids.spaceId, 'space') } : {}),
+  }),
 };
 
 /** Adds the ui.* keys to the app's resolver, reusing its error mapping so every key fails alike. */
