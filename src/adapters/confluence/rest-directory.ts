@@ -17,7 +17,8 @@ const spaceResults = z.object({ results: z.array(z.object({ space: z.object({ id
 
 /** A CQL string literal: backslash and double quote escaped, control characters dropped. */
 export function cqlString(text: string): string {
-  return `"${text.replace(/[\u0000-\u001f]/g, ' ').replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  const printable = [...text].map((c) => (c.charCodeAt(0) < 32 ? ' ' : c)).join('');
+  return `"${printable.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 function unavailable(): DomainError {
