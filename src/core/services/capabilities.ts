@@ -96,6 +96,18 @@ export function createCapabilityService(ctx: EngineContext, approvals: ApprovalS
       return Object.fromEntries([...pages].filter(([id]) => readable.has(id)).map(([id, page]) => [id, { title: page.title, spaceId: page.spaceId }]));
     },
 
+    async spaceNames(caller, spaceIds) {
+      // For audit readers only: a site admin, or an admin of that space (the app sees every space).
+      const siteAdmin = await confluence.isSiteAdmin(caller.accountId);
+      const spaces = await Promise.all(
+        [...new Set(spaceIds)].map(async (id) => {
+          const allowed = siteAdmin || (await confluence.isSpaceAdmin(caller.accountId, id).catch(() => false));
+          return [id, allowed ? await confluence.getSpace(id).catch(() => undefined) : undefined] as const;
+        }),
+      );
+      return Object.fromEntries(spaces.filter(([, s]) => s !== undefined).map(([id, s]) => [id, { key: s!.key, name: s!.name }]));
+    },
+
     async admin(caller) {
       // audit.list without a space filter, audit.verify and audit.export: site admins only.
       const siteAdmin = await confluence.isSiteAdmin(caller.accountId);

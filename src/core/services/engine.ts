@@ -142,6 +142,8 @@ export interface CapabilityService {
   changeSet(caller: Caller, changeSetId: string): Promise<{ changeSetId: string; update: boolean; submit: boolean; archive: boolean }>;
   /** Title and space of each page the caller can read (unknown or unreadable ids are absent). */
   pageTitles(caller: Caller, pageIds: string[]): Promise<Record<string, { title: string; spaceId: string }>>;
+  /** Key and name of each space (unknown ids are absent). */
+  spaceNames(caller: Caller, spaceIds: string[]): Promise<Record<string, { key: string; name: string }>>;
   admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
 }
 

@@ -19,7 +19,7 @@ export const uiSupportSchemas = {
   'ui.capabilities': z.strictObject({ surface: z.enum(['page', 'space', 'admin']), pageId: id.optional(), spaceId: id.optional() }),
   'ui.changeSetCapabilities': z.strictObject({ changeSetId: id }),
   'ui.preflight': z.strictObject({ pageId: id.optional(), workflowId: id.optional() }),
-  'ui.pageTitles': z.strictObject({ pageIds: z.array(id).min(1).max(100) }),
+  'ui.pageTitles': z.strictObject({ pageIds: z.array(id).max(100), spaceIds: z.array(id).max(50).optional() }),
   'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: z.string().trim().min(1).max(100), spaceId: id.optional() }),
 } as const;
 
@@ -39,7 +39,7 @@ export interface UiSupportData {
     | { surface: 'admin'; admin: AdminCapabilities };
   'ui.changeSetCapabilities': { changeSetId: string; update: boolean; submit: boolean; archive: boolean };
   'ui.preflight': { result: PreflightResult };
-  'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }> };
+  'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }> };
   'ui.search': { results: DirectoryEntry[] };
 }
 
@@ -77,7 +77,13 @@ const handlers: Handlers = {
   'ui.preflight': async (input, engine, caller, ids) => ({
     result: await engine.approvals.preflightPage(caller, required(input.pageId ?? ids.pageId, 'page'), input.workflowId),
   }),
-  'ui.pageTitles': async (input, engine, caller) => ({ pages: await engine.capabilities.pageTitles(caller, input.pageIds) }),
+  'ui.pageTitles': async (input, engine, caller) => {
+    const [pages, spaces] = await Promise.all([
+      input.pageIds.length ? engine.capabilities.pageTitles(caller, input.pageIds) : {},
+      input.spaceIds?.length ? engine.capabilities.spaceNames(caller, input.spaceIds) : {},
+    ]);
+    return { pages, spaces };
+  },
   'ui.search': async (input, engine, caller, ids) => ({
     results: await engine.directory.search(caller, input.kind, input.query, input.kind === 'page' ? { spaceId: required(input.spaceId ?? ids.spaceId, 'space') } : {}),
   }),

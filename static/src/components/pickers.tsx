@@ -90,7 +90,7 @@ export function PagePicker({ label, value, onChange, spaceId }: { label: string;
 }
 
 /** One page of a space by title. */
-export function SinglePagePicker({ label, value, onChange }: { label: string; value?: { pageId: string; title: string }; onChange: (page?: { pageId: string; title: string }) => void }) {
+export function SinglePagePicker({ label, value, onChange, spaceId }: { label: string; value?: { pageId: string; title: string }; onChange: (page?: { pageId: string; title: string }) => void; spaceId?: string }) {
   const id = useId();
   return (
     <Labelled label={label} id={id}>
@@ -100,7 +100,7 @@ export function SinglePagePicker({ label, value, onChange }: { label: string; va
         cacheOptions
         isClearable
         placeholder="Type a page title…"
-        loadOptions={(q) => search(['page'], q)}
+        loadOptions={(q) => search(['page'], q, spaceId)}
         value={value ? { value: value.pageId, label: value.title } : null}
         onChange={(o) => onChange(o ? { pageId: o.value, title: o.label } : undefined)}
       />
