@@ -120,7 +120,7 @@ export function AnalyticsTab({ caps }: SpaceTabProps) {
           {showTable && (
             <Box id="trend-table">
               <DynamicTable
-                caption="Approvals per day"
+                label="Approvals per day"
                 head={{ cells: [{ key: 'd', content: 'Day' }, { key: 's', content: 'Submitted' }, { key: 'a', content: 'Approved' }, { key: 'r', content: 'Rejected' }] }}
                 rows={a.perDay.map((d) => ({ key: d.day, cells: [{ key: 'd', content: dayLabel(d.day) }, { key: 's', content: d.submitted }, { key: 'a', content: d.approved }, { key: 'r', content: d.rejected }] }))}
               />

@@ -279,7 +279,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
       </Text>
       <DynamicTable
         testId="audit-table"
-        caption="Audit records, newest first"
+        label="Audit records, newest first"
         isLoading={first.loading && !records}
         head={{
           cells: [

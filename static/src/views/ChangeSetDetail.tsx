@@ -201,7 +201,7 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
         </SectionMessage>
       )}
       <DynamicTable
-        caption="Pages in this change set"
+        label="Pages in this change set"
         head={{
           cells: [
             { key: 'page', content: 'Page' },

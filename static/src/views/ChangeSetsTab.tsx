@@ -58,7 +58,7 @@ export function ChangeSetsTab({ caps, openId, onOpen }: SpaceTabProps & { openId
       <ErrorMessage error={list.error} onRetry={list.reload} />
       <DynamicTable
         testId="changeset-table"
-        caption={status === 'open' ? 'Open change sets' : 'Archived change sets'}
+        label={status === 'open' ? 'Open change sets' : 'Archived change sets'}
         isLoading={list.loading && !list.data}
         head={{
           cells: [

@@ -175,7 +175,7 @@ export function QueueTab({ caps }: SpaceTabProps) {
       <ErrorMessage error={reset.error} onDismiss={reset.clearError} />
       <DynamicTable
         testId="queue-table"
-        caption={mine ? 'Approvals waiting for you' : 'All pending approvals in this space'}
+        label={mine ? 'Approvals waiting for you' : 'All pending approvals in this space'}
         isLoading={first.loading && !items}
         head={{
           cells: [

@@ -101,7 +101,7 @@ export function WorkflowsTab({ caps }: SpaceTabProps) {
       <ErrorMessage error={act.error} onDismiss={act.clearError} />
       <DynamicTable
         testId="workflow-table"
-        caption="Workflows of this space"
+        label="Workflows of this space"
         isLoading={list.loading && !list.data}
         head={{
           cells: [
