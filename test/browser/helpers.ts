@@ -80,14 +80,14 @@ export async function appFrame(page: Page, selector: string): Promise<Frame> {
 export interface AxeSummary {
   view: string;
   theme: string;
-  violations: { id: string; impact: string | null | undefined; nodes: number }[];
+  violations: { id: string; impact: string | null | undefined; nodes: number; where: string[] }[];
 }
 
 /** axe-core on the app's own document inside its iframe, in its current state (the host page is the local site's, not ours). */
 export async function axeOf(page: Page, selector: string, view: string, theme: string): Promise<AxeSummary> {
   await appFrame(page, selector);
   const result = await new AxeBuilder({ page }).include([selector, '#root']).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return { view, theme, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })) };
+  return { view, theme, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) })) };
 }
 
 export const seriousOrCritical = (s: AxeSummary) => s.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -47,10 +47,10 @@ export function ChangeSetsTab({ caps, openId, onOpen }: SpaceTabProps & { openId
           </Button>
         )}
         <Inline space="space.050" role="group" aria-label="Which change sets">
-          <Button isSelected={status === 'open'} aria-pressed={status === 'open'} onClick={() => setStatus('open')}>
+          <Button appearance={status === 'open' ? 'primary' : 'default'} aria-pressed={status === 'open'} onClick={() => setStatus('open')}>
             Open
           </Button>
-          <Button isSelected={status === 'archived'} aria-pressed={status === 'archived'} onClick={() => setStatus('archived')} testId="show-archived">
+          <Button appearance={status === 'archived' ? 'primary' : 'default'} aria-pressed={status === 'archived'} onClick={() => setStatus('archived')} testId="show-archived">
             Archived
           </Button>
         </Inline>

@@ -157,10 +157,10 @@ export function QueueTab({ caps }: SpaceTabProps) {
     <Stack space="space.200">
       <Inline space="space.200" alignBlock="end" shouldWrap>
         <Inline space="space.050" role="group" aria-label="Whose approvals">
-          <Button isSelected={mine} aria-pressed={mine} onClick={() => setMine(true)} testId="queue-mine">
+          <Button appearance={mine ? 'primary' : 'default'} aria-pressed={mine} onClick={() => setMine(true)} testId="queue-mine">
             Waiting for me
           </Button>
-          <Button isSelected={!mine} aria-pressed={!mine} onClick={() => setMine(false)} testId="queue-all">
+          <Button appearance={!mine ? 'primary' : 'default'} aria-pressed={!mine} onClick={() => setMine(false)} testId="queue-all">
             All pending
           </Button>
         </Inline>
