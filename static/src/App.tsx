@@ -1,4 +1,5 @@
 /** Picks the view for the module this build was opened in (one resource serves all four modules). */
+import { lazy, Suspense } from 'react';
 import { view } from '@forge/bridge';
 import { Box } from '@atlaskit/primitives';
 import { call } from './api';
@@ -6,10 +7,12 @@ import { useAsync } from './hooks';
 import { ErrorMessage, Loading, SiteContext, type Site } from './components/ui';
 import { FlagProvider } from './components/feedback';
 import { PeopleProvider } from './people';
-import { AdminApp } from './views/AdminApp';
-import { Byline } from './views/Byline';
-import { PagePanel } from './views/PagePanel';
-import { SpaceApp } from './views/SpaceApp';
+
+// Each surface loads only its own views: a page's macro never downloads the charts or the audit table.
+const AdminApp = lazy(() => import('./views/AdminApp').then((m) => ({ default: m.AdminApp })));
+const Byline = lazy(() => import('./views/Byline').then((m) => ({ default: m.Byline })));
+const PagePanel = lazy(() => import('./views/PagePanel').then((m) => ({ default: m.PagePanel })));
+const SpaceApp = lazy(() => import('./views/SpaceApp').then((m) => ({ default: m.SpaceApp })));
 
 export function App() {
   // The context tells which module we are; who the user is comes from the server (context.me).
@@ -25,7 +28,9 @@ export function App() {
     <SiteContext.Provider value={boot.data}>
       <FlagProvider>
         <PeopleProvider>
-          <Box backgroundColor="elevation.surface">{moduleView(boot.data)}</Box>
+          <Box backgroundColor="elevation.surface">
+            <Suspense fallback={<Loading />}>{moduleView(boot.data)}</Suspense>
+          </Box>
         </PeopleProvider>
       </FlagProvider>
     </SiteContext.Provider>

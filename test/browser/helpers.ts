@@ -29,9 +29,11 @@ export interface Session {
   context: BrowserContext;
   page: Page;
   pageErrors: string[];
+  /** requests to any host but the local runtime (the resource's CSP allows none) */
+  externalRequests: string[];
 }
 
-export async function startSession(): Promise<Omit<Session, 'context' | 'page' | 'pageErrors'>> {
+export async function startSession(): Promise<Omit<Session, 'context' | 'page' | 'pageErrors' | 'externalRequests'>> {
   ensureUiBuilt();
   const runtime = await startLocalRuntime({ port: 0, memory: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
@@ -47,8 +49,14 @@ export async function newPage(s: { runtime: LocalRuntime; browser: Browser }, wh
   ]);
   const page = await context.newPage();
   const pageErrors: string[] = [];
+  const externalRequests: string[] = [];
+  const origin = new URL(s.runtime.url).origin;
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  return { ...s, context, page, pageErrors };
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:') && !url.startsWith('about:')) externalRequests.push(url);
+  });
+  return { ...s, context, page, pageErrors, externalRequests };
 }
 
 export const macroOf = (page: Page): FrameLocator => page.frameLocator('iframe.macro');

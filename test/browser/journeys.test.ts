@@ -24,6 +24,8 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
   afterEach(async () => {
     for (const s of sessions.splice(0)) {
       expect(s.pageErrors).toEqual([]);
+      // Nothing but the app's own resource and resolvers: the Forge CSP would block any other host.
+      expect(s.externalRequests).toEqual([]);
       await s.context.close();
     }
   });

@@ -1,11 +1,6 @@
-/**
- * Feedback after actions (SPEC §6): a flag for every completed action, and a modal that states the
- * consequence before a bulk or destructive one.
- */
+/** Feedback after actions (SPEC §6): a flag for every completed action. */
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 import Flag, { FlagGroup } from '@atlaskit/flag';
-import Button from '@atlaskit/button/new';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import { token } from '@atlaskit/tokens';
 import SuccessIcon from '@atlaskit/icon/core/status-success';
 import ErrorIcon from '@atlaskit/icon/core/status-error';
@@ -53,47 +48,4 @@ export function FlagProvider({ children }: { children: ReactNode }) {
       </FlagGroup>
     </FlagContext.Provider>
   );
-}
-
-export interface ConfirmRequest {
-  title: string;
-  /** the consequence, in one or two sentences */
-  body: ReactNode;
-  confirmLabel: string;
-  danger?: boolean;
-  onConfirm: () => void;
-}
-
-/** Holds at most one pending confirmation; `ask(request)` opens the modal. */
-export function useConfirm(): { ask: (request: ConfirmRequest) => void; modal: ReactNode } {
-  const [request, setRequest] = useState<ConfirmRequest>();
-  const close = () => setRequest(undefined);
-  const modal = (
-    <ModalTransition>
-      {request && (
-        <Modal onClose={close} testId="confirm-modal" width="small">
-          <ModalHeader hasCloseButton>
-            <ModalTitle appearance={request.danger ? 'danger' : undefined}>{request.title}</ModalTitle>
-          </ModalHeader>
-          <ModalBody>{request.body}</ModalBody>
-          <ModalFooter>
-            <Button appearance="subtle" onClick={close}>
-              Cancel
-            </Button>
-            <Button
-              appearance={request.danger ? 'danger' : 'primary'}
-              testId="confirm-button"
-              onClick={() => {
-                close();
-                request.onConfirm();
-              }}
-            >
-              {request.confirmLabel}
-            </Button>
-          </ModalFooter>
-        </Modal>
-      )}
-    </ModalTransition>
-  );
-  return { ask: setRequest, modal };
 }

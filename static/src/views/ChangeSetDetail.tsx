@@ -16,7 +16,8 @@ import { useAction, useAsync } from '../hooks';
 import { humanReason } from '../messages';
 import type { ChangeSetPageView, PreflightResult, SubmitResult } from '../../../src/core/domain/model';
 import { ChangeSetLozenge, ErrorMessage, Loading, PageLink, StateLozenge, formatTime } from '../components/ui';
-import { useConfirm, useFlag } from '../components/feedback';
+import { useFlag } from '../components/feedback';
+import { useConfirm } from '../components/confirm';
 import { Person } from '../people';
 import { ChangeSetEditor } from './ChangeSetEditor';
 

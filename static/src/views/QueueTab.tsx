@@ -17,7 +17,8 @@ import { call, callUi } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { PageApproval } from '../../../src/core/domain/model';
 import { ChangeSetLink, ErrorMessage, PageLink, formatTime } from '../components/ui';
-import { useConfirm, useFlag } from '../components/feedback';
+import { useFlag } from '../components/feedback';
+import { useConfirm } from '../components/confirm';
 import { Person, useNameOf } from '../people';
 import type { SpaceTabProps } from './SpaceApp';
 

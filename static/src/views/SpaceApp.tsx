@@ -3,7 +3,7 @@
  * The server's capabilities decide which actions each tab offers; a person who cannot see the
  * space gets one sentence. A link to /changesets/<id> (router path) opens that change set.
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { view } from '@forge/bridge';
 import Heading from '@atlaskit/heading';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
@@ -12,7 +12,6 @@ import { ApiError, callUi } from '../api';
 import { useAsync } from '../hooks';
 import type { SpaceCapabilities } from '../../../src/core/services/engine';
 import { ErrorMessage, Loading, NoAccess } from '../components/ui';
-import { AnalyticsTab } from './AnalyticsTab';
 import { ChangeSetsTab } from './ChangeSetsTab';
 import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
@@ -20,6 +19,9 @@ import { WorkflowsTab } from './WorkflowsTab';
 export interface SpaceTabProps {
   caps: SpaceCapabilities;
 }
+
+// The chart library is only downloaded when someone opens Analytics.
+const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default: m.AnalyticsTab })));
 
 const CHANGE_SETS_TAB = 1;
 const fullWidth = xcss({ width: '100%' });
@@ -78,7 +80,9 @@ export function SpaceApp() {
           </TabPanel>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
-              <AnalyticsTab caps={space} />
+              <Suspense fallback={<Loading label="Loading analytics…" />}>
+                <AnalyticsTab caps={space} />
+              </Suspense>
             </Box>
           </TabPanel>
         </Tabs>
