@@ -8,26 +8,12 @@ import { invoke } from '@forge/bridge';
 import type { ErrorDetail, ResolverData } from '../../src/transport/resolvers/contract';
 import type { ResolverKey, ResolverPayload } from '../../src/transport/resolvers/schemas';
 import type { UiSupportData, UiSupportKey, UiSupportPayload } from '../../src/transport/resolvers/ui-support';
+import { ApiError, invokeFailure } from './errors';
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from './errors';
 
 function isEnvelope(value: unknown): value is { success: boolean } & Record<string, unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { success?: unknown }).success === 'boolean';
-}
-
-/** fetch() raises a TypeError when the request never got a reply; anything else is the server failing. */
-export function invokeFailure(err: unknown): ApiError {
-  if (err instanceof TypeError) return new ApiError('NETWORK_ERROR', 'ApprovalFlow could not be reached. Check your connection and try again.');
-  return new ApiError('SERVER_ERROR', 'ApprovalFlow ran into a problem on its side. Try again in a moment.');
 }
 
 async function send(key: string, payload: object): Promise<Record<string, unknown>> {

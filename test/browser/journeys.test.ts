@@ -264,4 +264,30 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await admin.locator('[data-testid="audit-row"]', { hasText: 'Documentation' }).first().waitFor();
     expect(await admin.locator('[data-testid="audit-row"]', { hasText: 'Engineering' }).count()).toBe(0);
   }, 90_000);
+
+  it('a page links to its change sets; the change set keeps the last approved version after a resubmission; tabs follow the keyboard pattern', async () => {
+    const first = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' });
+    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId: (first.approval as { id: string }).id, decision: 'approve' });
+    const edit = await fetch(`${base.runtime.url}/local/pages/3002/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: 'acc-bob', body: '<p>Release notes, revised.</p>' }) });
+    expect(edit.ok).toBe(true);
+    expect((await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' })).success).toBe(true);
+    const cs = await invokeAs(base.runtime, 'acc-alice', 'changeSet.create', { title: 'Docs 1.1', pageRefs: [{ pageId: '3002' }] }, { space: { id: '1002' } });
+    expect(cs.success).toBe(true);
+
+    const alice = await as('acc-alice');
+    await openPage(alice, 'DOCS', '3002');
+    await macroOf(alice).locator('[data-testid="changeset-link"]', { hasText: 'Docs 1.1' }).click();
+    await alice.waitForURL(/\/wiki\/spaces\/DOCS\/apps\/approvals\?path=changesets/);
+    const space = fullOf(alice);
+    const row = space.locator('[data-testid="changeset-detail"] tr', { hasText: 'Release notes 1.0' });
+    await row.getByText('1 (before this request)').waitFor();
+
+    // ADS tabs: arrow keys move between tabs, only the selected tab is in the tab order.
+    await expect(space.locator('[data-testid="tab-changesets"]').getAttribute('aria-selected')).resolves.toBe('true');
+    await space.locator('[data-testid="tab-changesets"]').focus();
+    await alice.keyboard.press('ArrowRight');
+    await expect(space.locator('[data-testid="tab-workflows"]').getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(space.locator('[data-testid="tab-changesets"]').getAttribute('tabindex')).resolves.toBe('-1');
+    await space.locator('[data-testid="workflow-table--table"]').waitFor();
+  }, 90_000);
 });

@@ -8,6 +8,8 @@ import Link from '@atlaskit/link';
 import { Box, Inline, Text } from '@atlaskit/primitives';
 import { errorText } from '../api';
 import { humanReason } from '../messages';
+
+export { humanDuration } from '../format';
 import type { PageApprovalState, RollupState } from '../../../src/core/domain/model';
 
 /** Where the view runs: the site (for link addresses), the space of the view, who is signed in. */
@@ -132,18 +134,6 @@ export function NoAccess({ children }: { children: ReactNode }) {
 export function formatTime(ms: number | undefined): string {
   if (ms === undefined) return '';
   return new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** "3 h 20 min", "45 min", "2 d 4 h", "under a minute". */
-export function humanDuration(hours: number): string {
-  const minutes = Math.round(hours * 60);
-  if (minutes < 1) return 'under a minute';
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  return `${m} min`;
 }
 
 /** Triggers a browser download of generated content. */
