@@ -33,7 +33,7 @@
   // (local: the af_theme cookie, light by default).
   function enableTheming() {
     var mode = cookie('af_theme') === 'dark' ? 'dark' : 'light';
-    document.documentElement.setAttribute('data-color-mode', mode);
+    if (document.documentElement) document.documentElement.setAttribute('data-color-mode', mode);
   }
 
   // App events (events.emit/on) reach the app's other iframes on the page, as on Forge; the host
