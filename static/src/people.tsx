@@ -6,7 +6,10 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import Avatar from '@atlaskit/avatar';
 import Tooltip from '@atlaskit/tooltip';
-import { Inline } from '@atlaskit/primitives';
+import { Inline, xcss } from '@atlaskit/primitives';
+
+// A name sits inside sentences and comma lists, so it flows with the text instead of taking a line.
+const inRunningText = xcss({ display: 'inline-flex', verticalAlign: 'middle' });
 import { call } from './api';
 import { PeopleDirectory } from './people-directory';
 import { groupIdOf } from '../../src/core/domain/approvers';
@@ -47,8 +50,8 @@ export function Person({ id, avatar = true }: { id: string; avatar?: boolean }) 
   const group = groupIdOf(id);
   const label = group !== undefined ? `Group ${group}` : (name ?? id);
   return (
-    <Tooltip content={id} position="top">
-      <Inline as="span" space="space.050" alignBlock="center" testId="person">
+    <Tooltip content={id} position="top" tag="span">
+      <Inline as="span" space="space.050" alignBlock="center" testId="person" xcss={inRunningText}>
         {avatar && group === undefined && <Avatar size="xsmall" name={label} />}
         <span data-account-id={id}>{label}</span>
       </Inline>
