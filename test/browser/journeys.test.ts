@@ -290,4 +290,36 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await expect(space.locator('[data-testid="tab-changesets"]').getAttribute('tabindex')).resolves.toBe('-1');
     await space.locator('[data-testid="workflow-table--table"]').waitFor();
   }, 90_000);
+
+  it('a space admin resets a stuck approval and deletes a workflow only after a modal states the consequence', async () => {
+    await submitAsBob('2006');
+    const alice = await as('acc-alice');
+    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const space = fullOf(alice);
+    await space.locator('[data-testid="queue-all"]').click();
+    const row = space.locator('[data-testid="queue-table--table"] tr', { hasText: 'Security checklist' });
+    await row.locator('[data-testid="row-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Reset approval…' }).click();
+    const modal = space.locator('[data-testid="confirm-modal"]');
+    await modal.getByText('is cancelled and the page goes back to not submitted', { exact: false }).waitFor();
+    await modal.locator('[data-testid="confirm-button"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Approval reset' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+
+    await space.locator('[data-testid="tab-workflows"]').click();
+    await space.locator('[data-testid="new-workflow-button"]').click();
+    await space.locator('[data-testid="wf-name"]').fill('Temporary review');
+    await space.locator('[data-testid="wf-approvers-0-select--input"]').fill('Dav');
+    await space.getByRole('option', { name: 'Dave Reviewer' }).click();
+    await space.locator('[data-testid="save-workflow"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Temporary review created' }).waitFor();
+    const wfRow = space.locator('[data-testid="workflow-table--table"] tr', { hasText: 'Temporary review' });
+    await wfRow.locator('[data-account-id="acc-dave"]').waitFor();
+    await wfRow.locator('[data-testid="workflow-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Delete…' }).click();
+    await modal.getByText('This cannot be undone', { exact: false }).waitFor();
+    await modal.locator('[data-testid="confirm-button"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Temporary review deleted' }).waitFor();
+    await wfRow.waitFor({ state: 'detached' });
+  }, 90_000);
 });

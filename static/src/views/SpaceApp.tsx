@@ -18,6 +18,8 @@ import { WorkflowsTab } from './WorkflowsTab';
 
 export interface SpaceTabProps {
   caps: SpaceCapabilities;
+  /** ask the server again (e.g. after a new workflow: what may be done with it) */
+  refreshCaps: () => void;
 }
 
 // The chart library is only downloaded when someone opens Analytics.
@@ -65,23 +67,23 @@ export function SpaceApp() {
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
-              <QueueTab caps={space} />
+              <QueueTab caps={space} refreshCaps={caps.reload} />
             </Box>
           </TabPanel>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
-              <ChangeSetsTab caps={space} openId={changeSetId} onOpen={setChangeSetId} />
+              <ChangeSetsTab caps={space} refreshCaps={caps.reload} openId={changeSetId} onOpen={setChangeSetId} />
             </Box>
           </TabPanel>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
-              <WorkflowsTab caps={space} />
+              <WorkflowsTab caps={space} refreshCaps={caps.reload} />
             </Box>
           </TabPanel>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
               <Suspense fallback={<Loading label="Loading analytics…" />}>
-                <AnalyticsTab caps={space} />
+                <AnalyticsTab caps={space} refreshCaps={caps.reload} />
               </Suspense>
             </Box>
           </TabPanel>

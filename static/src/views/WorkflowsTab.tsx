@@ -23,7 +23,7 @@ import { PersonList } from '../people';
 import type { SpaceTabProps } from './SpaceApp';
 import { WorkflowEditor } from './WorkflowEditor';
 
-export function WorkflowsTab({ caps }: SpaceTabProps) {
+export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
   const flag = useFlag();
   const confirm = useConfirm();
   const list = useAsync(() => call('workflow.list', {}), []);
@@ -33,6 +33,7 @@ export function WorkflowsTab({ caps }: SpaceTabProps) {
     (done) => {
       flag(done);
       list.reload();
+      refreshCaps();
     },
   );
   const configurable = new Set(caps.configureWorkflowIds);
@@ -122,7 +123,14 @@ export function WorkflowsTab({ caps }: SpaceTabProps) {
           Space admins and workflow owners manage workflows; you can see which ones apply here.
         </Text>
       )}
-      {caps.importWorkflow && <ImportWorkflow onImported={list.reload} />}
+      {caps.importWorkflow && (
+        <ImportWorkflow
+          onImported={() => {
+            list.reload();
+            refreshCaps();
+          }}
+        />
+      )}
       {(caps.isSpaceAdmin || configurable.size > 0) && <AssignPage workflows={workflows.filter((w) => caps.isSpaceAdmin || configurable.has(w.id))} />}
       {editing && (
         <WorkflowEditor
@@ -132,6 +140,7 @@ export function WorkflowsTab({ caps }: SpaceTabProps) {
             flag(editing === 'new' ? `${w.name} created` : `${w.name} saved`);
             setEditing(undefined);
             list.reload();
+            refreshCaps();
           }}
         />
       )}
