@@ -13,6 +13,7 @@ import type { KeyValueStore } from '../src/core/ports/store';
 import type { Clock, IdGenerator } from '../src/core/ports/clock';
 import type { Workflow } from '../src/core/domain/model';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { RestDirectory } from '../src/adapters/confluence/rest-directory';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../src/adapters/platform-profile';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import { RandomIds } from '../src/adapters/system/random-ids';
@@ -136,7 +137,8 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
       options.site.transport(),
       confluenceAccess(profile, invocation, { via, observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined) }),
     );
-  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation) });
+  const directory = new RestDirectory(options.site.transport());
+  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation), directory });
   const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };

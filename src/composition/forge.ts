@@ -13,6 +13,7 @@ import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
 import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
 import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
+import { RestDirectory } from '../adapters/confluence/rest-directory';
 import { CallGate } from '../adapters/confluence/call-gate';
 import { confluenceAccess, invokingUser } from '../adapters/confluence/access';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../adapters/platform-profile';
@@ -47,7 +48,15 @@ function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): Re
 }
 
 function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
-  return (invocation) => createEngine({ store, confluence: confluenceFor(invocation, via), clock: new SystemClock(), ids: new RandomIds() });
+  return (invocation) =>
+    createEngine({
+      store,
+      confluence: confluenceFor(invocation, via),
+      // Picker search as the signed-in user: results are only what they may see.
+      directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
+      clock: new SystemClock(),
+      ids: new RandomIds(),
+    });
 }
 
 export const forgeApp = {

@@ -12,6 +12,7 @@ import { createFooterComment, listCommentChildren, listPageFooterComments } from
 import { getPage, listPages, listPageVersions, pageOperations } from './pages';
 import { checkContentPermission, currentUser, groupById, groupMembers, memberOf, usersBulk } from './people';
 import { getSpace, listSpacePermissions, listSpaces } from './spaces';
+import { groupPicker, searchContent, searchUsers } from './directory';
 
 export type { LocalHttpResponse } from './common';
 
@@ -43,6 +44,10 @@ const routes: Route[] = [
   route('GET', '/wiki/rest/api/user/memberof', memberOf),
   route('GET', '/wiki/rest/api/group/{groupId}/membersByGroupId', groupMembers),
   route('GET', '/wiki/rest/api/group/by-id', groupById),
+  // the pickers' search (ui.search), as the calling user
+  route('GET', '/wiki/rest/api/search/user', searchUsers),
+  route('GET', '/wiki/rest/api/group/picker', groupPicker),
+  route('GET', '/wiki/rest/api/search', searchContent),
   route('GET', '/wiki/rest/api/user/current', currentUser),
 ];
 

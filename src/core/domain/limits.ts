@@ -18,6 +18,8 @@ export const FIELD_LIMITS = {
   rejectionComment: { min: 20 },
   /** every list answer: `limit` 1..max, `default` when absent */
   listPage: { min: 1, max: 100, default: 50 },
+  /** picker search text (people, groups, pages, spaces) */
+  searchQuery: { max: 100 },
   /** people.names lookups per call */
   peopleLookup: { max: 250 },
   /** Idempotency-Key header: 1..255 visible ASCII characters */

@@ -1,6 +1,7 @@
 /** What every use case shares: the ports, the audit trail, a logger and the retry sleep. */
 import type { KeyValueStore } from '../ports/store';
 import type { ConfluenceSite } from '../ports/confluence';
+import type { Directory } from '../ports/directory';
 import type { Clock, IdGenerator } from '../ports/clock';
 import { AuditTrail } from '../audit';
 
@@ -9,6 +10,8 @@ export interface EngineDeps {
   confluence: ConfluenceSite;
   clock: Clock;
   ids: IdGenerator;
+  /** name search for the UI's pickers (absent: search is unavailable) */
+  directory?: Directory;
 }
 
 /** Error logger that never receives tokens or payload bodies: only a code and ids. */

@@ -7,6 +7,7 @@
  * every business rule (lengths, uniqueness, space membership, state).
  */
 import type { Caller } from '../domain/caller';
+import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type {
   AuditFilter,
   AuditRecord,
@@ -120,6 +121,46 @@ export interface PeopleService {
   displayNames(caller: Caller, accountIds: string[]): Promise<Record<string, string>>;
 }
 
+/** What the caller may do on each surface (computed from the same rules the services enforce). */
+export interface PageCapabilities {
+  pageId: string;
+  spaceId: string;
+  request: boolean;
+  decide: boolean;
+  cancel: boolean;
+  reset: boolean;
+  assign: boolean;
+}
+
+export interface SpaceCapabilities {
+  spaceId: string;
+  spaceKey?: string;
+  spaceName?: string;
+  isSpaceAdmin: boolean;
+  createWorkflow: boolean;
+  importWorkflow: boolean;
+  resetApproval: boolean;
+  readSpaceAudit: boolean;
+  configureWorkflowIds: string[];
+  createChangeSet: boolean;
+}
+
+export interface CapabilityService {
+  page(caller: Caller, pageId: string): Promise<PageCapabilities>;
+  space(caller: Caller, spaceId: string): Promise<SpaceCapabilities>;
+  changeSet(caller: Caller, changeSetId: string): Promise<{ changeSetId: string; update: boolean; submit: boolean; archive: boolean }>;
+  /** Title and space of each page the caller can read (unknown or unreadable ids are absent). */
+  pageTitles(caller: Caller, pageIds: string[]): Promise<Record<string, { title: string; spaceId: string }>>;
+  /** Key and name of each space (unknown ids are absent). */
+  spaceNames(caller: Caller, spaceIds: string[]): Promise<Record<string, { key: string; name: string }>>;
+  admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
+}
+
+export interface DirectoryService {
+  /** People, groups, pages of a space or spaces whose name matches, as the caller sees them. */
+  search(caller: Caller, kind: DirectoryKind, query: string, options?: { spaceId?: string }): Promise<DirectoryEntry[]>;
+}
+
 /**
  * Who an invocation acts for. Confluence reads that decide what a user may see or do are made as
  * this user (SPEC §4); without one (triggers, scheduled jobs) the engine acts as the app.
@@ -139,4 +180,6 @@ export interface Engine {
   audit: AuditService;
   pageEvents: PageEventService;
   people: PeopleService;
+  capabilities: CapabilityService;
+  directory: DirectoryService;
 }

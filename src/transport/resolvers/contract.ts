@@ -12,6 +12,8 @@ import type {
   Workflow,
 } from '../../core/domain/model';
 import type { ResolverKey } from './schemas';
+import type { DirectoryEntry } from '../../core/ports/directory';
+import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 
@@ -20,6 +22,12 @@ export type { ErrorDetail };
 /** `retryAfter` (seconds) accompanies RATE_LIMITED and UPSTREAM_UNAVAILABLE, as Retry-After does over REST. */
 export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number };
 export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
+
+export interface AdminCapabilities {
+  readAudit: boolean;
+  verifyChain: boolean;
+  exportAudit: boolean;
+}
 
 export interface ApiInfo {
   baseUrls: string[];
@@ -61,6 +69,13 @@ export interface ResolverData {
   'page.history': { approvals: PageApproval[]; nextCursor?: string };
   'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
+  'ui.capabilities':
+    | { surface: 'page'; page: PageCapabilities }
+    | { surface: 'space'; space: SpaceCapabilities }
+    | { surface: 'admin'; admin: AdminCapabilities };
+  'ui.changeSetCapabilities': { changeSetId: string; update: boolean; submit: boolean; archive: boolean };
+  'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }> };
+  'ui.search': { results: DirectoryEntry[] };
   'page.submit': { approval: PageApproval };
   'approval.decide': { approval: PageApproval };
   'approval.cancel': { approval: PageApproval };

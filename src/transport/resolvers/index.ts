@@ -25,6 +25,7 @@ import type { ResolverDefinition, ResolverEnv, ResolverOptions } from './define'
 import { pageResolvers } from './page';
 import { schemas, type ResolverKey } from './schemas';
 import { spaceResolvers } from './space';
+import { uiResolvers } from './ui';
 
 export { API_SCOPES } from './admin';
 export type { ResolverOptions } from './define';
@@ -33,7 +34,7 @@ export type ResolverHandlerOptions = ResolverOptions & EdgeOptions;
 
 /** Every definition, by key; a missing or doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
-  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers];
+  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers];
   const byKey = new Map(all.map((d) => [d.key as string, d]));
   const missing = Object.keys(schemas).filter((k) => !byKey.has(k));
   if (byKey.size !== all.length || missing.length > 0) throw new Error(`resolver definitions: duplicate or missing keys (${missing.join(', ')})`);

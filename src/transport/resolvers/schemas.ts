@@ -15,6 +15,7 @@ import {
   cursor,
   decision,
   listLimit,
+  nonBlankText,
   opaqueId,
   rollupState,
   workflowFields as wf,
@@ -50,6 +51,12 @@ export const schemas = {
   'page.changeSets': z.strictObject({ ...optionalPageId, ...paging }),
   'page.preflight': z.strictObject({ ...optionalPageId, workflowId: opaqueId.optional() }),
   'page.submit': z.strictObject({ ...optionalPageId, workflowId: opaqueId.optional() }),
+
+  // What the signed-in person may do and see, for the Custom UI (SPEC §6): capabilities, names, pickers.
+  'ui.capabilities': z.strictObject({ surface: z.enum(['page', 'space', 'admin']), ...optionalPageId, ...optionalSpaceId }),
+  'ui.changeSetCapabilities': z.strictObject({ changeSetId: opaqueId }),
+  'ui.pageTitles': z.strictObject({ pageIds: z.array(confluenceId).max(L.listPage.max), spaceIds: z.array(confluenceId).max(L.listPage.max).optional() }),
+  'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }),
 
   'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional() }),
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
