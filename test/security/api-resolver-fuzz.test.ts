@@ -66,6 +66,12 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     limit: fc.integer({ min: 1, max: 100 }),
     format: fc.constantFrom('csv', 'ndjson'),
     filters: fc.record(auditFilter, { requiredKeys: [] }),
+    // ui.* keys
+    surface: fc.constantFrom('page', 'space', 'admin'),
+    pageIds: fc.uniqueArray(pageId, { maxLength: 5 }),
+    spaceIds: fc.uniqueArray(pageId, { maxLength: 3 }),
+    kind: fc.constantFrom('user', 'group', 'page', 'space'),
+    query: fc.oneof(fc.constantFrom('Bob', 'eng', 'Arch', 'DOCS', '"quoted" \\ back'), text(100).filter((t) => t.trim().length > 0)),
   };
 }
 
@@ -90,6 +96,12 @@ describe('every resolver under schema-valid fuzzing', () => {
   beforeAll(async () => {
     app = await createResolverApp();
     arbs = fieldArbs(await seedObjects(app));
+  });
+
+  // A field without a generator would leave only schema-invalid payloads, and the filter below would never pass one.
+  it('every field of every resolver payload has a generator', () => {
+    const missing = KEYS.flatMap((key) => Object.keys((schemas[key] as unknown as { shape: Record<string, unknown> }).shape).filter((f) => !(f in arbs)).map((f) => `${key}.${f}`));
+    expect(missing).toEqual([]);
   });
 
   it.each(KEYS)('%s never answers INTERNAL_ERROR', async (key) => {

@@ -8,6 +8,7 @@ import type { Caller } from '../../src/core/domain/caller';
 import type { Engine, EngineFactory } from '../../src/core/services/engine';
 import { createEngine, type EngineDeps } from '../../src/core/services';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { RestDirectory } from '../../src/adapters/confluence/rest-directory';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
 import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import type { LocalSite } from '../../local/site';
@@ -42,5 +43,6 @@ export function perInvocationEngines(
   profile: PlatformProfile,
   via: 'resolver' | 'apiRoute',
 ): EngineFactory {
-  return (invocation) => createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })) });
+  return (invocation) =>
+    createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })), directory: new RestDirectory(site.transport()) });
 }

@@ -125,12 +125,12 @@ describe('ui.capabilities match what the engine accepts', () => {
   });
 });
 
-describe('ui.preflight and ui.pageTitles', () => {
+describe('page.preflight for a chosen workflow, and ui.pageTitles', () => {
   it('re-runs the preflight for the chosen workflow in a two-workflow space', async () => {
     const invoke = await fresh();
-    const automatic = await invoke('acc-bob', 'ui.preflight', {}, { pageId: '3001' });
+    const automatic = await invoke('acc-bob', 'page.preflight', {}, { pageId: '3001' });
     expect(automatic.result).toMatchObject({ canSubmit: false, code: 'NO_WORKFLOW' });
-    const chosen = await invoke('acc-bob', 'ui.preflight', { workflowId: 'wf-docs-quick' }, { pageId: '3001' });
+    const chosen = await invoke('acc-bob', 'page.preflight', { workflowId: 'wf-docs-quick' }, { pageId: '3001' });
     expect(chosen.result).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick' });
     const submit = await invoke('acc-bob', 'page.submit', { workflowId: 'wf-docs-quick' }, { pageId: '3001' });
     expect(submit.success).toBe(true);

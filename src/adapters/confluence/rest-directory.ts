@@ -22,7 +22,11 @@ export function cqlString(text: string): string {
 }
 
 function unavailable(): DomainError {
-  return new DomainError('internal', 'CONFLUENCE_ERROR', 'Confluence search is not available right now.');
+  return new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'Confluence search is not available right now; try again shortly.', undefined, 5);
+}
+
+function unexpected(): DomainError {
+  return new DomainError('internal', 'CONFLUENCE_ERROR', 'Confluence search answered unexpectedly.');
 }
 
 export class RestDirectory implements Directory {
@@ -65,9 +69,12 @@ export class RestDirectory implements Directory {
       throw unavailable();
     }
     if (response.status === 429) throw new DomainError('rate_limited', 'CONFLUENCE_RATE_LIMITED', 'Confluence is busy; try again shortly.');
-    if (response.status < 200 || response.status >= 300) throw unavailable();
+    // Searching as a user who may see nothing (401/403) finds nothing, as Confluence would show them.
+    if (response.status === 401 || response.status === 403) return schema.parse({ results: [] });
+    if (response.status >= 500) throw unavailable();
+    if (response.status < 200 || response.status >= 300) throw unexpected();
     const parsed = schema.safeParse(response.body);
-    if (!parsed.success) throw unavailable();
+    if (!parsed.success) throw unexpected();
     return parsed.data;
   }
 }

@@ -13,7 +13,7 @@ export const MAX_SEARCH_RESULTS = 20;
 export function createDirectoryService(ctx: EngineContext, directory: Directory | undefined): DirectoryService {
   return {
     async search(caller, kind, query, options = {}) {
-      if (!directory) throw new DomainError('internal', 'SEARCH_UNAVAILABLE', 'Search is not available here.');
+      if (!directory) throw new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'Search is not available here.');
       const found = await directory.search(caller.accountId, kind, query, { limit: MAX_SEARCH_RESULTS, ...options });
       if (kind !== 'page') return found;
       const readable = await new PageCache(ctx, caller.accountId).readable(found.map((f) => f.id));

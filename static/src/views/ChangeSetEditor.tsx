@@ -6,6 +6,7 @@ import Textfield from '@atlaskit/textfield';
 import TextArea from '@atlaskit/textarea';
 import { Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
 import type { ChangeSetView } from '../../../src/core/domain/model';
 import { ErrorMessage } from '../components/ui';
@@ -54,19 +55,19 @@ export function ChangeSetEditor({ existing, onClose, onSaved }: { existing?: Cha
                 <label htmlFor="cs-title">
                   <Text weight="medium">Title</Text>
                 </label>
-                <Textfield id="cs-title" testId="cs-title" isRequired maxLength={255} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+                <Textfield id="cs-title" testId="cs-title" isRequired maxLength={FIELD_LIMITS.changeSetTitle.max} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
               </Stack>
               <Stack space="space.050">
                 <label htmlFor="cs-summary">
                   <Text weight="medium">Summary</Text>
                 </label>
-                <TextArea id="cs-summary" maxLength={2000} minimumRows={3} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} />
+                <TextArea id="cs-summary" maxLength={FIELD_LIMITS.changeSetSummary.max} minimumRows={3} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} />
               </Stack>
               <Stack space="space.050">
                 <label htmlFor="cs-ref">
                   <Text weight="medium">Reference link (for example a pull request)</Text>
                 </label>
-                <Textfield id="cs-ref" type="url" maxLength={2048} value={referenceUrl} onChange={(e) => setReferenceUrl(e.currentTarget.value)} />
+                <Textfield id="cs-ref" type="url" maxLength={FIELD_LIMITS.referenceUrl.max} value={referenceUrl} onChange={(e) => setReferenceUrl(e.currentTarget.value)} />
               </Stack>
               <PagePicker label="Pages (up to 100, from this space)" value={pages} onChange={setPages} />
               <ErrorMessage error={save.error} onDismiss={save.clearError} />

@@ -15,7 +15,10 @@ import { STALE_CODES } from '../messages';
 import type { PageCapabilities } from '../../../src/core/services/engine';
 import type { PageStateView } from '../../../src/core/domain/model';
 // TODO(FIELD_LIMITS): switch to FIELD_LIMITS from src/core/domain/limits.ts once "edge" lands it.
-import { MAX_COMMENT, MIN_REJECTION_COMMENT } from '../../../src/core/domain/decisions';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
+
+const MAX_COMMENT = FIELD_LIMITS.comment.max;
+const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
 import { ApiError } from '../api';
 import { ErrorMessage, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';

@@ -8,6 +8,7 @@ import { RadioGroup } from '@atlaskit/radio';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import Heading from '@atlaskit/heading';
 import { call } from '../api';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
 import type { StepMode, Workflow } from '../../../src/core/domain/model';
 import { ErrorMessage } from '../components/ui';
@@ -55,7 +56,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
                 <label htmlFor="wf-name">
                   <Text weight="medium">Name</Text>
                 </label>
-                <Textfield id="wf-name" testId="wf-name" isRequired maxLength={120} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+                <Textfield id="wf-name" testId="wf-name" isRequired maxLength={FIELD_LIMITS.workflowName.max} value={name} onChange={(e) => setName(e.currentTarget.value)} />
               </Stack>
               {steps.map((s, i) => (
                 <Box key={i} as="section" padding="space.150" backgroundColor="color.background.neutral.subtle" aria-label={`Step ${i + 1}`}>
@@ -67,7 +68,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
                       <label htmlFor={`wf-step-${i}`}>
                         <Text weight="medium">Step name (optional)</Text>
                       </label>
-                      <Textfield id={`wf-step-${i}`} maxLength={120} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
+                      <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
                     </Stack>
                     <PeoplePicker label="Approvers" groups value={s.approvers} onChange={(approvers) => setStep(i, { approvers })} testId={`wf-approvers-${i}`} />
                     <RadioGroup
@@ -90,7 +91,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
                   </Stack>
                 </Box>
               ))}
-              {steps.length < 10 && (
+              {steps.length < FIELD_LIMITS.steps.max && (
                 <Inline>
                   <Button onClick={() => setSteps([...steps, { name: '', approvers: [], mode: 'any' }])}>Add step</Button>
                 </Inline>
