@@ -37,7 +37,7 @@ function approverActs(decision: 'approve' | 'reject') {
     if (phase !== 'submitted') return;
     for (const r of data.results as { approvalId?: string }[]) {
       if (!r.approvalId) continue;
-      await runtime.app.engine.approvals.decide(
+      await runtime.app.getEngine({ actingAccountId: 'acc-carol' }).approvals.decide(
         { accountId: 'acc-carol', source: 'ui' },
         r.approvalId,
         decision,
@@ -65,7 +65,7 @@ it('both base-URL forms: create, preflight, submit, poll until approved; audit s
     expect(result.outcome).toBe('approved');
     expect(result.pages.map((p) => [p.pageId, p.state])).toEqual(pagesPerForm[i].map((id) => [id, 'approved']));
   }
-  const audit = await runtime.app.engine.audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'changeset.submitted' }, { limit: 10 });
+  const audit = await runtime.app.getEngine({ actingAccountId: 'acc-alice' }).audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'changeset.submitted' }, { limit: 10 });
   expect(audit.items.length).toBe(2);
   // the client id reaches the audit only where the platform profile puts it; otherwise it says so
   const clientId = profileFromEnv().apiRouteClientId === 'absent' ? 'unavailable' : 'ci-pipeline';
@@ -89,6 +89,6 @@ it('a token without the write scope is refused by the gateway and the client sur
   const error = await runCiApproval(client, { spaceId: '1001', pageIds: ['2005'], title: 'no scope' }).catch((err: unknown) => err);
   expect(error).toBeInstanceOf(ApiError);
   expect([401, 403]).toContain((error as ApiError).status);
-  const list = await runtime.app.engine.changeSets.list({ accountId: 'acc-bob', source: 'ui' }, { spaceId: '1001', limit: 100 });
+  const list = await runtime.app.getEngine({ actingAccountId: 'acc-bob' }).changeSets.list({ accountId: 'acc-bob', source: 'ui' }, { spaceId: '1001', limit: 100 });
   expect(list.items.filter((c) => c.title === 'no scope')).toEqual([]);
 });

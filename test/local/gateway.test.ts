@@ -5,6 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import type { LocalRuntime } from '../../local/server';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
+import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
 import { api, devToken, READ_SCOPES, startTestRuntime } from './helpers';
 
 let runtime: LocalRuntime;
@@ -116,6 +117,8 @@ describe('gateway', () => {
   });
 
   it('builds the Forge invocation payload as the captured real one (default profile)', async () => {
+    // this test is about the default profile whatever AF_PROFILE says (profiles.test.ts covers the others)
+    const runtime = await startTestRuntime({ profile: DEFAULT_PLATFORM_PROFILE });
     const handlers = runtime.app.handlers;
     const original = handlers.apiPageSubmit;
     const seen: { request?: ForgeApiRequest & { call?: unknown }; context?: ForgeInvocationContext } = {};
@@ -137,6 +140,7 @@ describe('gateway', () => {
       expect(await res.json()).toEqual({ ok: true });
     } finally {
       handlers.apiPageSubmit = original;
+      await runtime.close();
     }
     const request = seen.request!;
     expect(request.method).toBe('POST');
