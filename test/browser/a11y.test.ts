@@ -48,7 +48,10 @@ describeBrowser('accessibility of every view, light and dark (axe-core)', () => 
       await expectState(macroOf(s.page), 'In approval');
       await macroOf(s.page).locator('[data-testid="approver-waiting"]').first().waitFor();
       await check(s.page, 'iframe.macro', 'page-macro-approver', theme);
-      await check(s.page, 'iframe.byline-item', 'byline', theme);
+      await s.page.locator('#af-byline').click();
+      await expectState(s.page.frameLocator('dialog[open] iframe.byline-panel'), 'In approval');
+      await check(s.page, 'dialog[open] iframe.byline-panel', 'byline', theme);
+      await s.page.locator('#af-byline-close').click();
       await macroOf(s.page).locator('[data-testid="reject-button"]').click();
       await check(s.page, 'iframe.macro', 'page-macro-request-changes', theme);
       const bob = await newPage(base, 'acc-bob', theme);

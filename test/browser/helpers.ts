@@ -60,7 +60,10 @@ export async function newPage(s: { runtime: LocalRuntime; browser: Browser }, wh
 }
 
 export const macroOf = (page: Page): FrameLocator => page.frameLocator('iframe.macro');
-export const bylineOf = (page: Page): FrameLocator => page.frameLocator('iframe.byline-item');
+/** The byline's panel, in the dialog Forge opens over the page when the byline title is clicked. */
+export const bylineOf = (page: Page): FrameLocator => page.frameLocator('dialog[open] iframe.byline-panel');
+/** The byline's title, from the app's dynamicProperties function. */
+export const bylineTitle = (page: Page) => page.locator('#af-byline-title');
 export const fullOf = (page: Page): FrameLocator => page.frameLocator('iframe.full');
 
 export async function expectState(frame: FrameLocator, label: string): Promise<void> {

@@ -4,7 +4,7 @@
  * offered, and what happens after each action (flag, refreshed view, byline in step).
  */
 import type { Page } from 'playwright-core';
-import { browserRuns, bylineOf, expectState, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
+import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
@@ -56,8 +56,12 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await macro.locator('[data-testid="submit-approval-button"]').click();
     await macro.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
     await expectState(macro, 'In approval');
-    // The byline (another iframe) refreshed through the page-changed event, without a reload.
+    // The byline's title (dynamicProperties) refreshed after the macro's action, without a reload,
+    // and its panel, opened as Forge opens byline content, shows the same state.
+    await bylineTitle(bob).filter({ hasText: /^Approval: in review$/ }).waitFor();
+    await bob.locator('#af-byline').click();
     await expectState(bylineOf(bob), 'In approval');
+    await bob.locator('#af-byline-close').click();
     expect(await macro.locator('[data-testid="approve-button"]').count()).toBe(0);
 
     const carol = await as('acc-carol');

@@ -209,11 +209,26 @@ describe('notifications', () => {
     const root = comments()[0];
     expect(root.parentCommentId).toBeNull();
     expect(root.body).toContain('<ac:link><ri:user ri:account-id="acc-carol"/></ac:link>');
+    // only the approvers are @mentioned, not the submitter
+    expect(root.body).not.toContain('ri:account-id="acc-bob"');
     await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
     const reply = comments()[1];
     expect(reply.parentCommentId).toBe(root.id);
     expect(reply.body).toContain('ri:account-id="acc-alice"');
     expect(reply.body).toContain('ri:account-id="acc-dave"');
+    expect(reply.body).not.toContain('ri:account-id="acc-carol"');
+  });
+
+  test('a rejection reply @mentions the submitter, not the approver who rejected', async () => {
+    const env = await setup();
+    const before = env.site.listComments('2008').length;
+    const a = await env.engine.approvals.submitPage(ui(BOB), '2008');
+    await env.engine.approvals.decide(ui(CAROL), a.id, 'reject', 'Please add the rollback section first.');
+    const [root, reply] = env.site.listComments('2008').slice(before);
+    expect(reply.parentCommentId).toBe(root.id);
+    expect(reply.body).toContain('<ac:link><ri:user ri:account-id="acc-bob"/></ac:link>');
+    expect(reply.body).toContain('Please add the rollback section first.');
+    expect(reply.body).not.toContain('ri:account-id="acc-carol"');
   });
 
   test('a failed notification does not undo the approval and logs no secrets', async () => {

@@ -1,6 +1,7 @@
 /**
- * Page comments that tell approvers what to do (SPEC 6): a submission posts a footer comment that
- * @mentions the active step's approvers; decisions are replies to it. Posted AFTER the change has
+ * Page comments that tell people what to do next (SPEC 6): a submission posts a footer comment that
+ * @mentions only the active step's approvers; decisions are replies to it, @mentioning whoever must
+ * act next (the next step's approvers, or the submitter after a rejection). Posted AFTER the change has
  * committed: a failed notification is logged (ids and a code only) and never undoes the approval.
  */
 import type { ChangeSet, PageApproval } from '../domain/model';
@@ -28,7 +29,7 @@ function stepLabel(approval: PageApproval): string {
 
 export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet): string {
   const parts = [
-    `<p>Approval requested by ${mention(approval.submittedBy)} for version ${approval.pageVersion} ` +
+    `<p>Approval requested for version ${approval.pageVersion} ` +
       `(workflow ${escapeXml(approval.workflowSnapshot.name)}, ${stepLabel(approval)}).</p>`,
     `<p>Approvers: ${approvers.map(mention).join(' ')}</p>`,
   ];
@@ -40,9 +41,13 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
   return parts.join('');
 }
 
-export function decisionBody(approval: PageApproval, actorId: string, what: string, comment: string | undefined, nextApprovers: string[]): string {
-  const parts = [`<p>${mention(actorId)} ${escapeXml(what)}.</p>`];
+/** `what` is a sentence fragment ("step 1 is approved"); the decider is in the audit trail, not @mentioned. */
+export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[]): string {
+  const parts = [`<p>${escapeXml(what.charAt(0).toUpperCase() + what.slice(1))}.</p>`];
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
+  if (approval.status === 'rejected') {
+    parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);
+  }
   if (approval.status === 'pending' && nextApprovers.length > 0) {
     parts.push(`<p>Now at ${stepLabel(approval)}: ${nextApprovers.map(mention).join(' ')}</p>`);
   }

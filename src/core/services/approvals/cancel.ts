@@ -49,7 +49,7 @@ export async function cancel(ctx: EngineContext, caller: Caller, approvalId: str
     );
     return next;
   });
-  await notifyDecision(ctx, result, commentRef, decisionBody(result, caller.accountId, 'cancelled the approval request', undefined, []));
+  await notifyDecision(ctx, result, commentRef, decisionBody(result, 'the approval request was cancelled', undefined, []));
   return result;
 }
 

@@ -32,7 +32,7 @@ export async function decide(ctx: EngineContext, caller: Caller, approvalId: str
     return outcome.approval;
   });
   const nextApprovers = result.status === 'pending' ? await activeApprovers(ctx, result).catch(() => []) : [];
-  await notifyDecision(ctx, result, commentRef, decisionBody(result, caller.accountId, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
+  await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
   return result;
 }
 
@@ -77,7 +77,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
 }
 
 function describe(decision: Decision, outcome: DecisionOutcome, stepNumber: number): string {
-  if (decision === 'reject') return 'rejected the page';
-  if (outcome.approval.status === 'approved') return 'approved the page; the approval is complete';
-  return outcome.completedStep !== undefined ? `approved step ${stepNumber}` : `approved (step ${stepNumber} waits for the other approvers)`;
+  if (decision === 'reject') return 'changes were requested';
+  if (outcome.approval.status === 'approved') return 'the page is approved; the approval is complete';
+  return outcome.completedStep !== undefined ? `step ${stepNumber} is approved` : `one approval recorded (step ${stepNumber} waits for the other approvers)`;
 }
