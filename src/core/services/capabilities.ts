@@ -9,109 +9,118 @@ import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { applyDecision } from '../domain/decisions';
 import { groupsOfSteps } from '../domain/approvers';
+import { FIELD_LIMITS } from '../domain/limits';
 import type { ApprovalService, CapabilityService, ChangeSetService, PageCapabilities, SpaceCapabilities, WorkflowService } from './engine';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';
 import { expandGroups } from './page-context';
+import { SpaceAccess } from './access';
+
+type PageStatusView = Awaited<ReturnType<ApprovalService['pageStatus']>>;
+
+/** Would applyDecision accept a decision by this caller now? (a rejection has the same gate plus a comment). */
+async function mayDecide(ctx: EngineContext, caller: Caller, status: PageStatusView): Promise<boolean> {
+  const approval = status.pending?.approval;
+  if (!approval) return false;
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps([approval.workflowSnapshot.steps[approval.activeStep]]), groupMembers);
+  for (const decision of ['approve', 'reject'] as const) {
+    try {
+      applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now());
+      return true;
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+    }
+  }
+  return false;
+}
+
+async function pageCapabilities(ctx: EngineContext, approvals: ApprovalService, caller: Caller, pageId: string): Promise<PageCapabilities> {
+  // pageStatus refuses (PAGE_NOT_FOUND) a page the caller cannot read: that refusal is the answer.
+  const status = await approvals.pageStatus(caller, pageId);
+  // Site admins count as space admins of every space (SpaceAccess, as the use cases check it).
+  const [canEdit, isSpaceAdmin, canDecide] = await Promise.all([
+    ctx.confluence.checkPagePermission(caller.accountId, pageId, 'update'),
+    new SpaceAccess(ctx, caller.accountId).isAdmin(status.spaceId),
+    mayDecide(ctx, caller, status),
+  ]);
+  const pending = status.pending?.approval;
+  return {
+    pageId,
+    spaceId: status.spaceId,
+    // Submit needs the edit right (NO_EDIT_PERMISSION); the preflight then tells the rest.
+    request: canEdit && !pending,
+    decide: canDecide,
+    // Same gate as approvals.cancel: the submitter or a space admin.
+    cancel: pending !== undefined && (pending.submittedBy === caller.accountId || isSpaceAdmin),
+    // Same gates as approvals.reset and workflows.assign: space admins.
+    reset: isSpaceAdmin,
+    assign: isSpaceAdmin,
+  };
+}
+
+async function spaceCapabilities(ctx: EngineContext, workflows: WorkflowService, caller: Caller, spaceId: string): Promise<SpaceCapabilities> {
+  const [space, isSpaceAdmin, list] = await Promise.all([
+    ctx.confluence.getSpace(spaceId),
+    new SpaceAccess(ctx, caller.accountId).isAdmin(spaceId),
+    workflows.list(caller, spaceId),
+  ]);
+  return {
+    spaceId,
+    ...(space ? { spaceKey: space.key, spaceName: space.name } : {}),
+    isSpaceAdmin,
+    // workflows.create / importFrom / approvals.reset / audit of the space: space admins.
+    createWorkflow: isSpaceAdmin,
+    importWorkflow: isSpaceAdmin,
+    resetApproval: isSpaceAdmin,
+    readSpaceAudit: isSpaceAdmin,
+    // Editing a workflow's definition: its owners and space admins (enable, duplicate, delete: admins; the UI asks per action).
+    configureWorkflowIds: list.filter((w) => isSpaceAdmin || w.owners.includes(caller.accountId)).map((w) => w.id),
+    // changeSets.create checks the edit right on the listed pages; the form is offered to every viewer.
+    createChangeSet: true,
+  };
+}
+
+async function changeSetCapabilities(ctx: EngineContext, changeSets: ChangeSetService, caller: Caller, changeSetId: string) {
+  // changeSets.get refuses a missing or invisible change set the same way.
+  const cs = await changeSets.get(caller, changeSetId);
+  // Same gate as changeSets' requireManage: its creator or a space admin; archived sets are read-only.
+  const manage = cs.createdBy === caller.accountId || (await new SpaceAccess(ctx, caller.accountId).isAdmin(cs.spaceId));
+  const open = cs.status === 'open';
+  return { changeSetId, update: manage && open, submit: manage && open, archive: manage && open };
+}
+
+async function pageTitles(ctx: EngineContext, caller: Caller, pageIds: string[]) {
+  // Titles only of pages the caller can read (the queue shows nothing else either).
+  const cache = new PageCache(ctx, caller.accountId);
+  const pages = await cache.pages(pageIds);
+  const readable = await cache.readable([...pages.keys()]);
+  return Object.fromEntries([...pages].filter(([id]) => readable.has(id)).map(([id, page]) => [id, { title: page.title, spaceId: page.spaceId }]));
+}
+
+async function spaceNames(ctx: EngineContext, caller: Caller, spaceIds: string[]) {
+  // For audit readers only: a site admin, or an admin of that space.
+  const access = new SpaceAccess(ctx, caller.accountId);
+  const spaces = await Promise.all(
+    [...new Set(spaceIds)].map(async (id) => {
+      const allowed = await access.isAdmin(id).catch(() => false);
+      const space = allowed ? await ctx.confluence.getSpace(id).catch(() => undefined) : undefined;
+      return space ? ([[id, { key: space.key, name: space.name }]] as const) : [];
+    }),
+  );
+  return Object.fromEntries(spaces.flat());
+}
 
 export function createCapabilityService(ctx: EngineContext, approvals: ApprovalService, workflows: WorkflowService, changeSets: ChangeSetService): CapabilityService {
-  const { confluence, clock } = ctx;
-
-  /** Would applyDecision accept an approval by this caller now? (rejection has the same gate plus a comment). */
-  async function mayDecide(caller: Caller, status: Awaited<ReturnType<ApprovalService['pageStatus']>>): Promise<boolean> {
-    const approval = status.pending?.approval;
-    if (!approval) return false;
-    const groupMembers = new Map<string, string[]>();
-    await expandGroups(ctx, groupsOfSteps([approval.workflowSnapshot.steps[approval.activeStep]]), groupMembers);
-    for (const decision of ['approve', 'reject'] as const) {
-      try {
-        applyDecision(approval, caller.accountId, decision, 'x'.repeat(20), groupMembers, clock.now());
-        return true;
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-      }
-    }
-    return false;
-  }
-
   return {
-    async page(caller, pageId): Promise<PageCapabilities> {
-      // pageStatus refuses (PAGE_NOT_FOUND) a page the caller cannot read: that refusal is the answer.
-      const status = await approvals.pageStatus(caller, pageId);
-      const [canEdit, isSpaceAdmin, canDecide] = await Promise.all([
-        confluence.checkPagePermission(caller.accountId, pageId, 'update'),
-        confluence.isSpaceAdmin(caller.accountId, status.spaceId),
-        mayDecide(caller, status),
-      ]);
-      const pending = status.pending?.approval;
-      return {
-        pageId,
-        spaceId: status.spaceId,
-        // Submit needs the edit right (NO_EDIT_PERMISSION); the preflight then tells the rest.
-        request: canEdit && !pending,
-        decide: canDecide,
-        // Same gate as approvals.cancel: the submitter or a space admin.
-        cancel: pending !== undefined && (pending.submittedBy === caller.accountId || isSpaceAdmin),
-        // Same gates as approvals.reset and workflows.assign (a space admin; owners may also assign their workflow).
-        reset: isSpaceAdmin,
-        assign: isSpaceAdmin,
-      };
-    },
-
-    async space(caller, spaceId): Promise<SpaceCapabilities> {
-      const [space, isSpaceAdmin, list] = await Promise.all([
-        confluence.getSpace(spaceId),
-        confluence.isSpaceAdmin(caller.accountId, spaceId),
-        workflows.list(caller, spaceId),
-      ]);
-      return {
-        spaceId,
-        ...(space ? { spaceKey: space.key, spaceName: space.name } : {}),
-        isSpaceAdmin,
-        // workflows.create / importFrom / approvals.reset / audit of the space: space admins.
-        createWorkflow: isSpaceAdmin,
-        importWorkflow: isSpaceAdmin,
-        resetApproval: isSpaceAdmin,
-        readSpaceAudit: isSpaceAdmin,
-        // workflows.update/duplicate/setEnabled/remove: an owner of the workflow or a space admin.
-        configureWorkflowIds: list.filter((w) => isSpaceAdmin || w.owners.includes(caller.accountId)).map((w) => w.id),
-        // changeSets.create checks each listed page; anyone who can read the space may start one.
-        createChangeSet: true,
-      };
-    },
-
-    async changeSet(caller, changeSetId) {
-      // changeSets.get refuses a missing or invisible change set the same way.
-      const cs = await changeSets.get(caller, changeSetId);
-      // Same gate as changeSets.requireManage: its creator or a space admin; archived sets are read-only.
-      const manage = cs.createdBy === caller.accountId || (await confluence.isSpaceAdmin(caller.accountId, cs.spaceId));
-      const open = cs.status === 'open';
-      return { changeSetId, update: manage && open, submit: manage && open, archive: manage && open };
-    },
-
-    async pageTitles(caller, pageIds) {
-      // Titles only of pages the caller can read (the queue shows nothing else either).
-      const cache = new PageCache(ctx, caller.accountId);
-      const pages = await cache.pages(pageIds);
-      const readable = await cache.readable([...pages.keys()]);
-      return Object.fromEntries([...pages].filter(([id]) => readable.has(id)).map(([id, page]) => [id, { title: page.title, spaceId: page.spaceId }]));
-    },
-
-    async spaceNames(caller, spaceIds) {
-      // For audit readers only: a site admin, or an admin of that space (the app sees every space).
-      const siteAdmin = await confluence.isSiteAdmin(caller.accountId);
-      const spaces = await Promise.all(
-        [...new Set(spaceIds)].map(async (id) => {
-          const allowed = siteAdmin || (await confluence.isSpaceAdmin(caller.accountId, id).catch(() => false));
-          return [id, allowed ? await confluence.getSpace(id).catch(() => undefined) : undefined] as const;
-        }),
-      );
-      return Object.fromEntries(spaces.filter(([, s]) => s !== undefined).map(([id, s]) => [id, { key: s!.key, name: s!.name }]));
-    },
-
+    page: (caller, pageId) => pageCapabilities(ctx, approvals, caller, pageId),
+    space: (caller, spaceId) => spaceCapabilities(ctx, workflows, caller, spaceId),
+    changeSet: (caller, changeSetId) => changeSetCapabilities(ctx, changeSets, caller, changeSetId),
+    pageTitles: (caller, pageIds) => pageTitles(ctx, caller, pageIds),
+    spaceNames: (caller, spaceIds) => spaceNames(ctx, caller, spaceIds),
     async admin(caller) {
       // audit.list without a space filter, audit.verify and audit.export: site admins only.
-      const siteAdmin = await confluence.isSiteAdmin(caller.accountId);
+      const siteAdmin = await ctx.confluence.isSiteAdmin(caller.accountId);
       return { readAudit: siteAdmin, verifyChain: siteAdmin, exportAudit: siteAdmin };
     },
   };
