@@ -6,6 +6,7 @@
  * query is one index query; `ver` carries the store version so transactions can use Forge
  * conditions (`Filter` on `ver`) for optimistic concurrency. See docs/store-contract.md.
  */
+import { retryOnConflict } from '../../core/shared/retry-on-conflict';
 import { Filter, FilterConditions, ForgeKvsAPIError, MetadataField, Sort, WhereConditions, kvs } from '@forge/kvs';
 import { z } from 'zod';
 import type { Clock } from '../../core/ports/clock';
@@ -116,23 +117,36 @@ export class ForgeKvsStore implements KeyValueStore {
     const readFirst = prepared.filter(needsRead);
     let observed = readFirst.length > 0 ? await this.observe(readFirst.map((op) => op.key)) : undefined;
     let pinAll = false;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      if (observed) assertCallerConditions(pinAll ? prepared : readFirst, observed);
-      try {
-        await this.buildTransaction(prepared, observed ?? new Map(), pinAll).execute();
-        return;
-      } catch (raw) {
-        const error = toStoreError(raw);
-        if (error.code !== 'CONDITION_FAILED' && !isClientRejection(raw)) throw error;
-        const before = pinAll ? snapshot(observed) : undefined;
-        observed = await this.observe(prepared.map((op) => op.key));
-        assertCallerConditions(prepared, observed);
-        if (error.code !== 'CONDITION_FAILED' && before === snapshot(observed)) throw error;
-        pinAll = true;
-      }
-    }
-    if (observed) assertCallerConditions(prepared, observed);
-    throw new StoreError('UNAVAILABLE', 'The items kept changing while writing; try again.');
+    const isPossibleConflict = (raw: unknown) => toStoreError(raw).code === 'CONDITION_FAILED' || isClientRejection(raw);
+    await retryOnConflict(
+      {
+        maxAttempts: this.maxAttempts,
+        baseDelayMs: 0,
+        maxDelayMs: 0,
+        isConflict: isPossibleConflict,
+        onConflict: async (raw) => {
+          const error = toStoreError(raw);
+          const before = pinAll ? snapshot(observed) : undefined;
+          observed = await this.observe(prepared.map((op) => op.key));
+          assertCallerConditions(prepared, observed);
+          // Nothing moved and the code is not condition-like: the 4xx was about the request itself.
+          if (error.code !== 'CONDITION_FAILED' && before === snapshot(observed)) throw error;
+          pinAll = true;
+        },
+        exhausted: () => {
+          if (observed) assertCallerConditions(prepared, observed);
+          return new StoreError('UNAVAILABLE', 'The items kept changing while writing; try again.');
+        },
+      },
+      async () => {
+        if (observed) assertCallerConditions(pinAll ? prepared : readFirst, observed);
+        try {
+          await this.buildTransaction(prepared, observed ?? new Map(), pinAll).execute();
+        } catch (raw) {
+          throw isPossibleConflict(raw) ? raw : toStoreError(raw);
+        }
+      },
+    );
   }
 
   private buildTransaction(ops: PreparedOp[], observed: Map<string, Observed>, pinAll: boolean) {
