@@ -1,8 +1,11 @@
 /**
  * `npm run test:profiles`: the API, resolver and local-runtime suites under every platform profile
  * of local/profiles (env AF_PROFILE, read by the test helpers), one Jest run per profile.
- * `principal-absent` is left out: under it no API call can have a user, so the suites' success
- * paths cannot hold; test/local/profiles.test.ts proves that every call then fails closed.
+ * Two profiles are left out because under them the suites' success paths cannot hold, by design:
+ *  - `principal-absent`: no API call can have a user; test/local/profiles.test.ts proves every call
+ *    then fails closed;
+ *  - `no-impersonation`: the app cannot act as the API caller nor ask about them, so every page
+ *    reads as missing; test/api/no-impersonation.test.ts proves the API then fails closed.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,7 +13,7 @@ import { join } from 'node:path';
 
 const PROFILES_DIR = join(__dirname, '../local/profiles');
 const SUITES = ['test/api', 'test/ui/resolvers.test.ts', 'test/local'];
-const SKIPPED = new Set(['principal-absent']);
+const SKIPPED = new Set(['principal-absent', 'no-impersonation']);
 
 const profiles = readdirSync(PROFILES_DIR)
   .filter((f) => f.endsWith('.json'))
