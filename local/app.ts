@@ -19,7 +19,6 @@ import { SystemClock } from '../src/adapters/system/system-clock';
 import { RandomIds } from '../src/adapters/system/random-ids';
 import { createApiHandlers } from '../src/transport/api';
 import { createResolverHandler } from '../src/transport/resolvers';
-import { createPageUpdatedHandler } from '../src/transport/events/page-updated';
 import { confluenceAccess } from '../src/adapters/confluence/access';
 import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../src/transport/diagnostics/observe-api';
@@ -51,7 +50,6 @@ export interface LocalApp {
   engine: Engine;
   api: ReturnType<typeof createApiHandlers>;
   resolver: ReturnType<typeof createResolverHandler>;
-  onPageUpdated: ReturnType<typeof createPageUpdatedHandler>;
   /** Every export of src/index.ts the local runtime can invoke, by export name. */
   handlers: Record<string, LocalFunction>;
   profile: PlatformProfile;
@@ -153,12 +151,10 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     store: options.store,
     readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
   });
-  const onPageUpdated = createPageUpdatedHandler(getEngine);
   const handlers: Record<string, LocalFunction> = {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
     bylineProperties: bylineProperties as LocalFunction,
-    onPageUpdated: onPageUpdated as LocalFunction,
   };
 
   const inFlight = new Set<Promise<unknown>>();
@@ -171,7 +167,6 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     engine,
     api,
     resolver,
-    onPageUpdated,
     handlers,
     profile,
     ready,

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * ApprovalFlow local runtime: stand-in for the Forge host's Custom UI bridge.
  * @forge/bridge (unchanged, as bundled in static/dist) calls window.__bridge.callBridge(type, payload)
@@ -192,6 +193,7 @@
     if (typeof payload.restPath !== 'string' || payload.restPath.indexOf('/wiki/') !== 0) {
       return Promise.reject(new Error('The local site only serves Confluence REST paths under /wiki/.'));
     }
+    /** @type {Record<string, string>} */
     var headers = {};
     (init.headers || []).forEach(function (pair) {
       headers[pair[0]] = pair[1];
@@ -290,7 +292,8 @@
     },
   };
 
-  window.__bridge = {
+  // The global @forge/bridge looks for; not part of the DOM's Window type.
+  /** @type {any} */ (window).__bridge = {
     callBridge: function (type, payload) {
       var handler = handlers[type];
       if (!handler) return Promise.resolve(undefined);

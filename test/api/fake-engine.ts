@@ -76,6 +76,6 @@ export function createFakeEngine(): FakeEngine {
         }),
       },
     );
-  const engine = { workflows: service('workflows'), approvals: service('approvals'), changeSets: service('changeSets'), audit: service('audit'), pageEvents: service('pageEvents') } as unknown as Engine;
+  const engine = { workflows: service('workflows'), approvals: service('approvals'), changeSets: service('changeSets'), audit: service('audit') } as unknown as Engine;
   return { engine, calls, script };
 }

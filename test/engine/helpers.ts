@@ -5,6 +5,7 @@ import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluenc
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
 import { profileFromEnv } from '../../local/profile';
+import { DomainError } from '../../src/core/domain/errors';
 import { callerBoundEngine } from '../support/caller-bound-engine';
 import { AuditTrail } from '../../src/core/audit';
 import type { Caller } from '../../src/core/domain/caller';
@@ -120,4 +121,15 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
     return (err as { code?: string }).code ?? String(err);
   }
   throw new Error('expected the call to fail');
+}
+
+/** Run a promise expected to be refused with a DomainError; returns what a caller can observe of it. */
+export async function refusal(p: Promise<unknown>): Promise<{ kind: string; code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof DomainError) return { kind: err.kind, code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error('expected a refusal');
 }

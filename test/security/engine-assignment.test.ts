@@ -3,18 +3,7 @@
  * A submit or preflight naming another workflow is refused with WORKFLOW_NOT_ASSIGNED, the same
  * way in both, and nothing is written.
  */
-import { DomainError } from '../../src/core/domain/errors';
-import { ALICE, BOB, DOCS, api, setup, ui } from '../engine/helpers';
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+import { ALICE, BOB, DOCS, api, setup, ui, refusal } from '../engine/helpers';
 
 describe('an explicit assignment binds', () => {
   test('submitting an explicitly assigned page under another workflow is refused (409 WORKFLOW_NOT_ASSIGNED), and nothing changes', async () => {

@@ -3,19 +3,8 @@
  * FORBIDDEN for an invisible page and PAGE_NOT_FOUND for a missing one", and "each refused call
  * appends an access.denied record, so one token can grow the audit trail without bound" (SPEC 5).
  */
-import { DomainError } from '../../src/core/domain/errors';
 import { DENIALS_RECORDED_PER_MINUTE } from '../../src/core/services/denials';
-import { BOB, ERIN, setup, ui } from '../engine/helpers';
-
-async function refusal(p: Promise<unknown>): Promise<{ kind: string; code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError) return { kind: err.kind, code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+import { BOB, ERIN, setup, ui, refusal } from '../engine/helpers';
 
 test('approval.reset answers the same for a page the caller cannot see and for a missing one', async () => {
   const env = await setup();

@@ -3,18 +3,7 @@
  * workflows needs view of the space; anyone else gets the answer a missing workflow (or space) gets,
  * and the refusal is recorded.
  */
-import { DomainError } from '../../src/core/domain/errors';
-import { ALICE, DOCS, ENG, ERIN, setup, ui } from '../engine/helpers';
-
-async function refusal(p: Promise<unknown>): Promise<{ kind: string; code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError) return { kind: err.kind, code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+import { ALICE, DOCS, ENG, ERIN, setup, ui, refusal } from '../engine/helpers';
 
 test('an outsider cannot read another space’s workflows: same answer as for a missing one, and audited', async () => {
   const env = await setup();

@@ -25,6 +25,20 @@ export const GENEROUS: RateLimits = {
   deniedPerClient: { max: 100_000, windowSeconds: 60 },
 };
 
+/**
+ * The (request, context) pair Forge passes to a resolver for one `invoke()` from Custom UI;
+ * `pageId` (if any) is put in the macro's extension context, as Confluence does.
+ */
+export function resolverCall(accountId: string | undefined, functionKey: string, payload: unknown, where: { pageId?: string; spaceId?: string } = {}) {
+  const extension = {
+    type: where.pageId ? 'macro' : 'confluence:spacePage',
+    ...(where.pageId ? { content: { id: where.pageId, type: 'page' } } : {}),
+    ...(where.spaceId ? { space: { id: where.spaceId, key: 'ENG' } } : {}),
+  };
+  const context = { extension, moduleKey: 'approvalflow-macro', localId: 'l1', cloudId: 'cloud-1', siteUrl: 'https://example.atlassian.net', environmentId: 'env-1' };
+  return [{ call: { functionKey, payload }, context }, accountId ? { principal: { accountId } } : {}] as const;
+}
+
 export interface ResolverApp {
   store: MemoryStore;
   engine: Engine;
@@ -46,13 +60,7 @@ export async function createResolverApp(options: { rateLimits?: RateLimits } = {
     engine,
     clock,
     async invoke(accountId, functionKey, payload = {}, where = {}) {
-      const extension = {
-        type: where.pageId ? 'macro' : 'confluence:spacePage',
-        ...(where.pageId ? { content: { id: where.pageId, type: 'page' } } : {}),
-        ...(where.spaceId ? { space: { id: where.spaceId, key: 'ENG' } } : {}),
-      };
-      const context = { extension, moduleKey: 'approvalflow-macro', localId: 'l1', cloudId: 'cloud-1', siteUrl: 'https://example.atlassian.net', environmentId: 'env-1' };
-      return (await handler({ call: { functionKey, payload }, context }, accountId ? { principal: { accountId } } : {})) as Reply;
+      return (await handler(...resolverCall(accountId, functionKey, payload, where))) as Reply;
     },
   };
 }

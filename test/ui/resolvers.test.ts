@@ -4,6 +4,7 @@
  * platform's principal.
  */
 import { perInvocationEngines } from '../support/caller-bound-engine';
+import { resolverCall, type Reply } from '../security/resolver-app';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,9 +18,6 @@ import { profileFromEnv } from '../../local/profile';
 import { createLocalSite } from '../../local/site';
 import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers';
 
-// Replies are asserted field by field; a loose type keeps the assertions readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Reply = { success: boolean; code?: string; error?: string; details?: { field?: string; code?: string; reason: string }[]; [k: string]: any };
 
 let store: MemoryStore;
 let handler: ReturnType<typeof createResolverHandler>;
@@ -42,15 +40,9 @@ beforeEach(async () => {
   handler = createResolverHandler(engines, { appId: 'app-uuid', store });
 });
 
-/** One resolver call; `pageId` (if any) is put in the macro's extension context, as Confluence does. */
+/** One resolver call, as Forge makes it. */
 async function invoke(accountId: string | undefined, functionKey: string, payload: object = {}, where: { pageId?: string; spaceId?: string } = {}): Promise<Reply> {
-  const extension = {
-    type: where.pageId ? 'macro' : 'confluence:spacePage',
-    ...(where.pageId ? { content: { id: where.pageId, type: 'page' } } : {}),
-    ...(where.spaceId ? { space: { id: where.spaceId, key: 'ENG' } } : {}),
-  };
-  const context = { extension, moduleKey: 'approvalflow-macro', localId: 'l1', cloudId: 'cloud-1', siteUrl: 'https://example.atlassian.net', environmentId: 'env-1' };
-  return (await handler({ call: { functionKey, payload }, context }, accountId ? { principal: { accountId } } : {})) as Reply;
+  return (await handler(...resolverCall(accountId, functionKey, payload, where))) as Reply;
 }
 
 async function pageState(accountId: string, pageId: string): Promise<string> {

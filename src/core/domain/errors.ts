@@ -80,7 +80,6 @@ export const ERROR_CODES = {
   TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
   INVALID_RETENTION: { status: 400, when: 'a retention window shorter than the minimum (SPEC 2.10)' },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
-  INVALID_EVENT: { status: 400, when: 'a page event without the fields it needs' },
   // 401
   UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },
   // 403

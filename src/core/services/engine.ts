@@ -111,11 +111,6 @@ export interface AuditService {
   export(caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson'): Promise<string>;
 }
 
-/** Called by the page-updated trigger (Forge) or the local site's edit hook. */
-export interface PageEventService {
-  onPageUpdated(event: { pageId: string; spaceId: string; version: number; authorId?: string; message?: string }): Promise<void>;
-}
-
 export interface PeopleService {
   /** Display names by account id (at most 250 ids); unknown ids are absent. Any signed-in caller. */
   displayNames(caller: Caller, accountIds: string[]): Promise<Record<string, string>>;
@@ -178,7 +173,6 @@ export interface Engine {
   approvals: ApprovalService;
   changeSets: ChangeSetService;
   audit: AuditService;
-  pageEvents: PageEventService;
   people: PeopleService;
   capabilities: CapabilityService;
   directory: DirectoryService;

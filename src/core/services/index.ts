@@ -10,7 +10,6 @@ import { createWorkflowService, workflowPuts } from './workflows';
 import { createApprovalService } from './approvals';
 import { createChangeSetService } from './changesets';
 import { createAuditService } from './audit-service';
-import { createPageEventService } from './page-events';
 import { createPeopleService } from './people';
 import { createCapabilityService } from './capabilities';
 import { createDirectoryService } from './directory-search';
@@ -29,7 +28,6 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     approvals,
     changeSets,
     audit: createAuditService(ctx),
-    pageEvents: createPageEventService(),
     people: createPeopleService(ctx),
     capabilities: createCapabilityService(ctx, approvals, workflows, changeSets),
     directory: createDirectoryService(ctx, deps.directory),

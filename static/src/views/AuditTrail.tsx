@@ -16,6 +16,7 @@ import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
 import { ErrorMessage, Loading, PageLink, download, formatTime } from '../components/ui';
+import { LabelledField } from '../components/form-modal';
 import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
 
@@ -131,18 +132,12 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
     >
       <Stack space="space.150">
         <Inline space="space.200" shouldWrap>
-          <Stack space="space.050">
-            <label htmlFor="f-from">
-              <Text weight="medium">From</Text>
-            </label>
+          <LabelledField htmlFor="f-from" label="From">
             <Textfield id="f-from" type="datetime-local" value={form.from} onChange={(e) => set({ from: e.currentTarget.value })} />
-          </Stack>
-          <Stack space="space.050">
-            <label htmlFor="f-to">
-              <Text weight="medium">To</Text>
-            </label>
+          </LabelledField>
+          <LabelledField htmlFor="f-to" label="To">
             <Textfield id="f-to" type="datetime-local" value={form.to} onChange={(e) => set({ to: e.currentTarget.value })} />
-          </Stack>
+          </LabelledField>
           <Box>
             <SpacePicker label="Space" value={form.space} onChange={(space) => set({ space, page: undefined })} testId="filter-space" />
           </Box>
@@ -154,30 +149,18 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
           <Box>
             <PeoplePicker label="Person" value={form.actors} onChange={(ids) => set({ actors: ids.slice(-1) })} testId="filter-actor" />
           </Box>
-          <Stack space="space.050">
-            <label htmlFor="f-action">
-              <Text weight="medium">Action</Text>
-            </label>
+          <LabelledField htmlFor="f-action" label="Action">
             <Select<ActionOption> inputId="f-action" options={ACTION_OPTIONS} value={form.action} onChange={(o) => o && set({ action: o })} />
-          </Stack>
-          <Stack space="space.050">
-            <label htmlFor="f-source">
-              <Text weight="medium">Source</Text>
-            </label>
+          </LabelledField>
+          <LabelledField htmlFor="f-source" label="Source">
             <Select<SourceOption> inputId="f-source" options={SOURCE_OPTIONS} value={form.source} onChange={(o) => o && set({ source: o })} isSearchable={false} />
-          </Stack>
-          <Stack space="space.050">
-            <label htmlFor="f-cs">
-              <Text weight="medium">Change set id</Text>
-            </label>
+          </LabelledField>
+          <LabelledField htmlFor="f-cs" label="Change set id">
             <Textfield id="f-cs" value={form.changeSetId} onChange={(e) => set({ changeSetId: e.currentTarget.value })} />
-          </Stack>
-          <Stack space="space.050">
-            <label htmlFor="f-client">
-              <Text weight="medium">API client id</Text>
-            </label>
+          </LabelledField>
+          <LabelledField htmlFor="f-client" label="API client id">
             <Textfield id="f-client" value={form.clientId} onChange={(e) => set({ clientId: e.currentTarget.value })} />
-          </Stack>
+          </LabelledField>
         </Inline>
         <Inline space="space.100">
           <Button appearance="primary" type="submit" testId="apply-filters">

@@ -1,10 +1,8 @@
 /** Create or edit a change set in a modal: title, summary, reference link and its pages (picked by title). */
 import { useState } from 'react';
-import Button from '@atlaskit/button/new';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import Textfield from '@atlaskit/textfield';
 import TextArea from '@atlaskit/textarea';
-import { Stack, Text } from '@atlaskit/primitives';
+import { Stack } from '@atlaskit/primitives';
 import { call } from '../api';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
@@ -12,6 +10,7 @@ import type { ChangeSetView } from '../../../src/core/domain/model';
 import { ErrorMessage } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { PagePicker } from '../components/pickers';
+import { FormModal, LabelledField } from '../components/form-modal';
 
 export function ChangeSetEditor({ existing, onClose, onSaved }: { existing?: ChangeSetView; onClose: () => void; onSaved: (cs: ChangeSetView) => void }) {
   const flag = useFlag();
@@ -38,51 +37,29 @@ export function ChangeSetEditor({ existing, onClose, onSaved }: { existing?: Cha
     },
   );
   return (
-    <ModalTransition>
-      <Modal onClose={onClose} testId="changeset-editor" width="medium">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save.run();
-          }}
-        >
-          <ModalHeader hasCloseButton>
-            <ModalTitle>{existing ? 'Edit change set' : 'New change set'}</ModalTitle>
-          </ModalHeader>
-          <ModalBody>
-            <Stack space="space.150">
-              <Stack space="space.050">
-                <label htmlFor="cs-title">
-                  <Text weight="medium">Title</Text>
-                </label>
-                <Textfield id="cs-title" testId="cs-title" isRequired maxLength={FIELD_LIMITS.changeSetTitle.max} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
-              </Stack>
-              <Stack space="space.050">
-                <label htmlFor="cs-summary">
-                  <Text weight="medium">Summary</Text>
-                </label>
-                <TextArea id="cs-summary" maxLength={FIELD_LIMITS.changeSetSummary.max} minimumRows={3} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} />
-              </Stack>
-              <Stack space="space.050">
-                <label htmlFor="cs-ref">
-                  <Text weight="medium">Reference link (for example a pull request)</Text>
-                </label>
-                <Textfield id="cs-ref" type="url" maxLength={FIELD_LIMITS.referenceUrl.max} value={referenceUrl} onChange={(e) => setReferenceUrl(e.currentTarget.value)} />
-              </Stack>
-              <PagePicker label="Pages (up to 100, from this space)" value={pages} onChange={setPages} />
-              <ErrorMessage error={save.error} onDismiss={save.clearError} />
-            </Stack>
-          </ModalBody>
-          <ModalFooter>
-            <Button appearance="subtle" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button appearance="primary" type="submit" testId="save-changeset" isDisabled={save.busy || !title.trim() || pages.length === 0}>
-              {existing ? 'Save' : 'Create'}
-            </Button>
-          </ModalFooter>
-        </form>
-      </Modal>
-    </ModalTransition>
+    <FormModal
+      title={existing ? 'Edit change set' : 'New change set'}
+      testId="changeset-editor"
+      width="medium"
+      onClose={onClose}
+      onSubmit={() => void save.run()}
+      submitLabel={existing ? 'Save' : 'Create'}
+      submitTestId="save-changeset"
+      canSubmit={!save.busy && title.trim() !== '' && pages.length > 0}
+    >
+      <Stack space="space.150">
+        <LabelledField htmlFor="cs-title" label="Title">
+          <Textfield id="cs-title" testId="cs-title" isRequired maxLength={FIELD_LIMITS.changeSetTitle.max} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+        </LabelledField>
+        <LabelledField htmlFor="cs-summary" label="Summary">
+          <TextArea id="cs-summary" maxLength={FIELD_LIMITS.changeSetSummary.max} minimumRows={3} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} />
+        </LabelledField>
+        <LabelledField htmlFor="cs-ref" label="Reference link (for example a pull request)">
+          <Textfield id="cs-ref" type="url" maxLength={FIELD_LIMITS.referenceUrl.max} value={referenceUrl} onChange={(e) => setReferenceUrl(e.currentTarget.value)} />
+        </LabelledField>
+        <PagePicker label="Pages (up to 100, from this space)" value={pages} onChange={setPages} />
+        <ErrorMessage error={save.error} onDismiss={save.clearError} />
+      </Stack>
+    </FormModal>
   );
 }

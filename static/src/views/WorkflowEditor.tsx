@@ -1,7 +1,6 @@
 /** Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all), owners, self-approval. */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import Textfield from '@atlaskit/textfield';
 import Toggle from '@atlaskit/toggle';
 import { RadioGroup } from '@atlaskit/radio';
@@ -13,6 +12,7 @@ import { useAction } from '../hooks';
 import type { StepMode, Workflow } from '../../../src/core/domain/model';
 import { ErrorMessage } from '../components/ui';
 import { PeoplePicker } from '../components/pickers';
+import { FormModal, LabelledField } from '../components/form-modal';
 
 interface StepDraft {
   name: string;
@@ -39,37 +39,29 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
   const complete = name.trim() !== '' && steps.every((s) => s.approvers.length > 0);
 
   return (
-    <ModalTransition>
-      <Modal onClose={onClose} width="large" testId="workflow-editor">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save.run();
-          }}
-        >
-          <ModalHeader hasCloseButton>
-            <ModalTitle>{existing ? `Edit ${existing.name}` : 'New workflow'}</ModalTitle>
-          </ModalHeader>
-          <ModalBody>
+    <FormModal
+      title={existing ? `Edit ${existing.name}` : 'New workflow'}
+      testId="workflow-editor"
+      width="large"
+      onClose={onClose}
+      onSubmit={() => void save.run()}
+      submitLabel={existing ? 'Save changes' : 'Create workflow'}
+      submitTestId="save-workflow"
+      canSubmit={!save.busy && complete}
+    >
             <Stack space="space.200">
-              <Stack space="space.050">
-                <label htmlFor="wf-name">
-                  <Text weight="medium">Name</Text>
-                </label>
+              <LabelledField htmlFor="wf-name" label="Name">
                 <Textfield id="wf-name" testId="wf-name" isRequired maxLength={FIELD_LIMITS.workflowName.max} value={name} onChange={(e) => setName(e.currentTarget.value)} />
-              </Stack>
+              </LabelledField>
               {steps.map((s, i) => (
                 <Box key={i} as="section" padding="space.150" backgroundColor="color.background.neutral.subtle" aria-label={`Step ${i + 1}`}>
                   <Stack space="space.100">
                     <Heading size="xsmall" as="h3">
                       Step {i + 1}
                     </Heading>
-                    <Stack space="space.050">
-                      <label htmlFor={`wf-step-${i}`}>
-                        <Text weight="medium">Step name (optional)</Text>
-                      </label>
+                    <LabelledField htmlFor={`wf-step-${i}`} label="Step name (optional)">
                       <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
-                    </Stack>
+                    </LabelledField>
                     <PeoplePicker label="Approvers" groups value={s.approvers} onChange={(approvers) => setStep(i, { approvers })} testId={`wf-approvers-${i}`} />
                     <RadioGroup
                       aria-label={`Who must approve step ${i + 1}`}
@@ -105,17 +97,6 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
               </Inline>
               <ErrorMessage error={save.error} onDismiss={save.clearError} />
             </Stack>
-          </ModalBody>
-          <ModalFooter>
-            <Button appearance="subtle" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button appearance="primary" type="submit" testId="save-workflow" isDisabled={save.busy || !complete}>
-              {existing ? 'Save changes' : 'Create workflow'}
-            </Button>
-          </ModalFooter>
-        </form>
-      </Modal>
-    </ModalTransition>
+    </FormModal>
   );
 }
