@@ -6,6 +6,8 @@
 
 export type StepMode = 'any' | 'all';
 
+export type ReviewPeriodDays = 90 | 180 | 365;
+
 export interface WorkflowStep {
   name?: string;
   /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
@@ -21,6 +23,12 @@ export interface Workflow {
   steps: WorkflowStep[];
   owners: string[];
   allowSelfApproval: boolean;
+  /** SPEC 2.7: null/absent = no recertification; see src/core/lifecycle/review.ts */
+  reviewPeriodDays?: ReviewPeriodDays | null;
+  /** SPEC 2.7: 1..90, default 14; only meaningful with a review period */
+  reminderWindowDays?: number;
+  /** SPEC 2.8: null/absent = no reminders for pending approvals; else 1..30 */
+  remindAfterDays?: number | null;
   createdAt: number;
   createdBy: string;
   updatedAt: number;
@@ -44,7 +52,8 @@ export interface PageApproval {
   spaceId: string;
   pageVersion: number;
   workflowId: string;
-  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version'>;
+  /** review and reminder settings travel in the snapshot: an approval keeps the terms it was decided under */
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
   status: ApprovalStatus;
   /** 0-based index into workflowSnapshot.steps */
   activeStep: number;
@@ -152,6 +161,12 @@ export const AUDIT_ACTIONS = [
   'assignment.changed',
   'access.denied',
   'audit.purged',
+  'review.due',
+  'review.expired',
+  'reminder.sent',
+  'assignment.cleared',
+  'approval.purged',
+  'retention.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

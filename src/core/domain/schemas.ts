@@ -10,6 +10,13 @@ import { DomainError } from './errors';
 const id = z.string().min(1).max(200);
 const millis = z.number().int().nonnegative();
 
+/** SPEC 2.1 review and reminder fields; optional so workflows stored before them still parse. */
+export const reviewFields = {
+  reviewPeriodDays: z.union([z.literal(90), z.literal(180), z.literal(365)]).nullable().optional(),
+  reminderWindowDays: z.number().int().min(1).max(90).optional(),
+  remindAfterDays: z.number().int().min(1).max(30).nullable().optional(),
+};
+
 export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
   name: z.string().max(120).optional(),
   approvers: z.array(id).min(1).max(50),
@@ -24,6 +31,7 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   steps: z.array(workflowStepSchema).min(1).max(10),
   owners: z.array(id),
   allowSelfApproval: z.boolean(),
+  ...reviewFields,
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
@@ -51,6 +59,7 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
     steps: z.array(workflowStepSchema).min(1).max(10),
     allowSelfApproval: z.boolean(),
     version: z.number().int().positive(),
+    ...reviewFields,
   }),
   status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
   activeStep: z.number().int().nonnegative(),

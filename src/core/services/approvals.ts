@@ -17,6 +17,8 @@ import { auditEntry, commitWithAudit, deny, getManyByKey, withRetry } from './co
 import { keys } from './keys';
 import { activeApprovers, decisionBody, notifyDecision, notifySubmissions } from './notifications';
 import { PageCache, expandGroups, loadPageContext, parsePageState } from './page-context';
+import { reviewTermsOf } from '../lifecycle/review';
+import { onCancelled, onDecided, onSubmitted } from '../lifecycle/schedule';
 
 const KIND_OF_CODE: Partial<Record<EligibilityCode, DomainErrorKind>> = {
   PAGE_NOT_FOUND: 'not_found',
@@ -29,7 +31,7 @@ export function eligibilityError(result: { code: EligibilityCode; reason: string
 }
 
 function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
-  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version };
+  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow) };
 }
 
 /**
@@ -122,6 +124,7 @@ export async function submitOne(
       { op: 'put', key: keys.pageHistory(page.id, now, approvalId), value: ref },
       { op: 'put', key: keys.pendingBySpace(page.spaceId, now, approvalId), value: ref },
       { op: 'put', key: keys.pendingByWorkflow(approval.workflowId, approvalId), value: ref },
+      ...onSubmitted(approval),
     ];
     if (csItem && changeSet) ops.push({ op: 'put', key: csItem.key, value: changeSet, condition: { kind: 'version', version: csItem.version } });
     const headAfterCommit = await commitWithAudit(ctx, ops, [
@@ -235,6 +238,7 @@ export function createApprovalService(ctx: EngineContext): ApprovalService {
           { op: 'put', key: keys.pageState(next.pageId), value: next },
           ...(next.status !== 'pending' ? leavePendingOps(next) : []),
           ...(workflowCheck ? [workflowCheck] : []),
+          ...onDecided(approval, next),
         ];
         const last = next.decisions[next.decisions.length - 1];
         const stepNumber = approval.activeStep + 1;
@@ -291,6 +295,7 @@ export function createApprovalService(ctx: EngineContext): ApprovalService {
             { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
             { op: 'put', key: keys.pageState(next.pageId), value: next },
             ...leavePendingOps(next),
+            ...onCancelled(next),
           ],
           [
             auditEntry(caller, 'approval.cancelled', next.spaceId, {
@@ -322,7 +327,11 @@ export function createApprovalService(ctx: EngineContext): ApprovalService {
         if (latest.status === 'pending') {
           const loaded = await loadApproval(latest.id);
           const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: clock.now(), version: loaded.approval.version + 1 };
-          ops.push({ op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } }, ...leavePendingOps(cancelled));
+          ops.push(
+            { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
+            ...leavePendingOps(cancelled),
+            ...onCancelled(cancelled),
+          );
         }
         await commitWithAudit(ctx, ops, [
           auditEntry(caller, 'approval.reset', page.spaceId, {
