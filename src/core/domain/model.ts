@@ -7,6 +7,7 @@
 export type StepMode = 'any' | 'all';
 
 export type ReviewPeriodDays = 90 | 180 | 365;
+export type ReviewState = 'current' | 'due' | 'expired';
 
 export interface WorkflowStep {
   name?: string;
@@ -78,6 +79,9 @@ export interface PageStateView {
   approvedAtVersion: number | null;
   isStale: boolean;
   versionDelta: number;
+  /** SPEC 2.7: null when the latest approval has no review period (or the page is not approved) */
+  reviewState: ReviewState | null;
+  reviewDueAt: number | null;
   /** latest approval of the page (any status), if any */
   latestApproval?: PageApproval;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
@@ -95,6 +99,8 @@ export interface ChangeSetPageView {
   versionDelta: number;
   approvalStatus: PageApprovalState | 'not_found';
   approvalId: string | null;
+  reviewState: ReviewState | null;
+  reviewDueAt: number | null;
 }
 
 export interface ChangeSet {

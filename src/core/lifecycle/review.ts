@@ -6,13 +6,13 @@
  * the terms it started with, and a decided approval keeps the terms it was decided under. Adding a
  * review period to a workflow therefore never recalculates approvals made before it.
  */
-import type { PageApproval, ReviewPeriodDays, Workflow } from '../domain/model';
+import type { PageApproval, ReviewPeriodDays, ReviewState, Workflow } from '../domain/model';
 
 export const DAY_MS = 86_400_000;
 export const REVIEW_PERIODS: readonly ReviewPeriodDays[] = [90, 180, 365];
 export const DEFAULT_REMINDER_WINDOW_DAYS = 14;
 
-export type ReviewState = 'current' | 'due' | 'expired';
+export type { ReviewState };
 
 export interface ReviewTerms {
   reviewPeriodDays: ReviewPeriodDays | null;

@@ -17,7 +17,7 @@ import { auditEntry, commitWithAudit, deny, getManyByKey, withRetry } from './co
 import { keys } from './keys';
 import { activeApprovers, decisionBody, notifyDecision, notifySubmissions } from './notifications';
 import { PageCache, expandGroups, loadPageContext, parsePageState } from './page-context';
-import { reviewTermsOf } from '../lifecycle/review';
+import { deriveReview, reviewTermsOf } from '../lifecycle/review';
 import { onCancelled, onDecided, onSubmitted } from '../lifecycle/schedule';
 
 const KIND_OF_CODE: Partial<Record<EligibilityCode, DomainErrorKind>> = {
@@ -356,7 +356,8 @@ export function createApprovalService(ctx: EngineContext): ApprovalService {
       const stored = parsePageState(stateItem);
       const latest = stored ? (await effectiveApproval(ctx, stored)).approval : undefined;
       const derived = derivePageState(latest, page.version);
-      const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...(latest ? { latestApproval: latest } : {}) };
+      const review = deriveReview(latest, clock.now());
+      const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
       if (latest?.status !== 'pending') return view;
       const step = latest.workflowSnapshot.steps[latest.activeStep];
       return {

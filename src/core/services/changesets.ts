@@ -1,5 +1,6 @@
 /** Change sets (SPEC 2.5): CRUD, enrichment + roll-up, preflight and partial-success submit. */
 import type { Caller } from '../domain/caller';
+import { deriveReview } from '../lifecycle/review';
 import { DomainError } from '../domain/errors';
 import type { ErrorDetail } from '../domain/errors';
 import { checkEligibility } from '../domain/eligibility';
@@ -96,7 +97,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
         const views = cs.pageRefs.map(({ pageId }): ChangeSetPageView => {
           const page = pages.get(pageId);
           if (!page || !readable.has(pageId)) {
-            return { pageId, title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null };
+            return { pageId, title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null };
           }
           const latest: PageApproval | undefined = parsePageState(states.get(keys.pageState(pageId)));
           const derived = derivePageState(latest, page.version);
@@ -109,6 +110,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
             versionDelta: derived.versionDelta,
             approvalStatus: derived.state,
             approvalId: latest?.id ?? null,
+            ...deriveReview(latest, ctx.clock.now()),
           };
         });
         return { ...cs, rollupState: rollUp(views), pages: views };
