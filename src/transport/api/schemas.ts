@@ -113,6 +113,12 @@ export const ErrorResponse = z.object({
   details: z.array(ErrorDetailSchema).optional(),
 });
 
+/** SPEC 2.7: derived when read; null without a review period. reviewDueAt is UTC epoch ms. */
+const ReviewFields = {
+  reviewState: z.enum(['current', 'due', 'expired']).nullable().meta({ description: 'Recertification state of the approved page (SPEC 2.7); null when its approval has no review period.' }),
+  reviewDueAt: z.number().int().nullable().meta({ description: 'When the approval expires (UTC epoch ms); null without a review period.' }),
+};
+
 export const ChangeSetPageViewSchema = z.object({
   pageId: z.string(),
   title: z.string(),
@@ -122,6 +128,7 @@ export const ChangeSetPageViewSchema = z.object({
   versionDelta: z.number().int(),
   approvalStatus: z.enum(['draft', 'in_approval', 'approved', 'changes_requested', 'not_found']),
   approvalId: z.string().nullable(),
+  ...ReviewFields,
 });
 
 export const ChangeSetViewSchema = z.object({
@@ -209,6 +216,7 @@ const PageStateFields = {
   approvedAtVersion: z.number().int().nullable(),
   isStale: z.boolean(),
   versionDelta: z.number().int(),
+  ...ReviewFields,
   latestApproval: PageApprovalSchema.optional(),
   pending: z
     .object({
