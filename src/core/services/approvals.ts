@@ -52,7 +52,7 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
 }
 
 /** Ops that remove a leaving-pending approval from the lock and the pending indexes. */
-function leavePendingOps(approval: PageApproval): TxOp[] {
+export function leavePendingOps(approval: PageApproval): TxOp[] {
   return [
     { op: 'delete', key: keys.pagePending(approval.pageId), condition: { kind: 'exists' } },
     { op: 'delete', key: keys.pendingBySpace(approval.spaceId, approval.submittedAt, approval.id) },
