@@ -2,6 +2,7 @@
 import type { PageApproval } from '../../src/core/domain/model';
 import { DAY_MS, deriveReview, reviewTermsOf, stepStartedAt } from '../../src/core/lifecycle/review';
 import { BOB, CAROL, ui } from '../engine/helpers';
+import { reviewCounts, reviewQueue } from '../../src/core/lifecycle/review-queue';
 import { lifecycleSetup } from './support';
 
 const T = Date.UTC(2026, 2, 1);
@@ -70,5 +71,34 @@ describe('review state through the engine', () => {
     expect(await env.engine.approvals.pageStatus(ui(BOB), '2008')).toMatchObject({ state: 'in_approval', reviewState: null });
     const history = await env.engine.approvals.history(ui(BOB), '2008');
     expect(history.map((h) => h.id)).toEqual([again.id, first.id]);
+  });
+});
+
+describe('the "due or expired" queue', () => {
+  test('lists due and expired pages of the space the caller can read, soonest first; current and superseded ones are left out', async () => {
+    const env = await lifecycleSetup();
+    const approve = async (pageId: string) => {
+      const a = await env.engine.approvals.submitPage(ui(BOB), pageId, 'wf-recert');
+      await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
+      return a;
+    };
+    const first = await approve('2001');
+    env.advanceDays(10);
+    await approve('2002');
+    await approve('2012'); // restricted to alice and bob
+    env.advanceDays(5);
+    await approve('2003'); // will still be current
+    env.advanceDays(80); // 2001: day 95 (expired), 2002/2012: day 85 (due), 2003: day 80 (due)
+    const queue = await reviewQueue(env.ctx, ui(CAROL), '1001', {});
+    expect(queue.items.map((i) => [i.pageId, i.reviewState])).toEqual([['2001', 'expired'], ['2002', 'due'], ['2003', 'due']]);
+    expect(queue.items[0]).toMatchObject({ approvalId: first.id, workflowName: 'Recertified', title: 'Architecture overview' });
+    expect((await reviewQueue(env.ctx, ui(BOB), '1001', {})).items.map((i) => i.pageId)).toEqual(['2001', '2002', '2012', '2003']);
+    expect(await reviewCounts(env.ctx, ui(CAROL), '1001')).toEqual({ due: 2, expired: 1, complete: true });
+
+    await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-recert'); // re-review started
+    const paged = await reviewQueue(env.ctx, ui(CAROL), '1001', { limit: 1 });
+    expect(paged.items).toHaveLength(0); // 2001's entry is superseded
+    const next = await reviewQueue(env.ctx, ui(CAROL), '1001', { limit: 1, cursor: paged.nextCursor });
+    expect(next.items.map((i) => i.pageId)).toEqual(['2002']);
   });
 });

@@ -6,6 +6,7 @@
  *   lc-mark:<approvalId>:<task>             {at}         done-marker: this task ran (one per page and cycle)
  *   lc-outbox:<approvalId>:<task>           OutboxItem   comment to post; deleted once posted
  *   lc-resolved:<at15>:<approvalId>         {approvalId, pageId}  resolution time, for retention
+ *   lc-review:<spaceId>:<dueFrom15>:<id>    {approvalId, pageId}  approved under a review period, per space
  *   lc-lease                                {runId, until} one job run at a time
  *   lc-settings                             retention windows chosen by site admins
  *   lc-run                                  summary of the last run (admin page)
@@ -21,6 +22,9 @@ export const lcKeys = {
   outboxPrefix: 'lc-outbox:',
   resolved: (at: number, approvalId: string) => `lc-resolved:${pad(at)}:${approvalId}`,
   resolvedPrefix: 'lc-resolved:',
+  /** approved pages of a space by the time they turn due: the "due or expired" queue and its counts */
+  review: (spaceId: string, dueFrom: number, approvalId: string) => `lc-review:${spaceId}:${pad(dueFrom)}:${approvalId}`,
+  reviewPrefix: (spaceId: string) => `lc-review:${spaceId}:`,
   lease: 'lc-lease',
   settings: 'lc-settings',
   run: 'lc-run',

@@ -16,7 +16,8 @@ import { auditEntry, commitWithAudit, deny, getManyByKey, withRetry } from '../s
 import { keys } from '../services/keys';
 import { INSTALLATION_SPACE } from '../audit';
 import { lcKeys } from './keys';
-import { DAY_MS } from './review';
+import { DAY_MS, reviewSchedule } from './review';
+import type { PageApproval } from '../domain/model';
 import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema } from './schemas';
 import type { RetentionSettings } from './schemas';
 import { JOB_ACTOR, deleteKeys } from './outbox';
@@ -58,9 +59,11 @@ const PURGE_BATCH = 25;
 const MAX_KEYS_WITH_RECORD = 16;
 
 /** One approval: its record, history entry, comment ref, task markers and resolution entry, with its audit record. */
-async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemKey: string, approval: { id: string; pageId: string; spaceId: string; submittedAt: number; workflowId: string }): Promise<void> {
+async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemKey: string, approval: PageApproval): Promise<void> {
   const marks = await ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit });
   const keysToDelete = [approvalItemKey, keys.pageHistory(approval.pageId, approval.submittedAt, approval.id), keys.approvalComment(approval.id), entryKey];
+  const schedule = reviewSchedule(approval);
+  if (schedule) keysToDelete.push(lcKeys.review(approval.spaceId, schedule.dueFrom, approval.id));
   const markKeys = marks.items.map((m) => m.key);
   // markers only guard tasks of this (superseded) approval; removing them early is harmless
   if (keysToDelete.length + markKeys.length > MAX_KEYS_WITH_RECORD) await deleteKeys(ctx, markKeys);

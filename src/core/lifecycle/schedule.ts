@@ -46,6 +46,7 @@ export function onDecided(before: PageApproval, after: PageApproval): TxOp[] {
   if (schedule) {
     const { id: approvalId, pageId, spaceId } = after;
     ops.push(
+      { op: 'put', key: lcKeys.review(spaceId, schedule.dueFrom, approvalId), value: { approvalId, pageId } },
       dueEntryOp({ kind: 'review-due', approvalId, pageId, spaceId, at: schedule.dueFrom }),
       dueEntryOp({ kind: 'review-expired', approvalId, pageId, spaceId, at: schedule.reviewDueAt }),
     );
