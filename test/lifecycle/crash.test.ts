@@ -57,7 +57,7 @@ describe.each(['before-apply', 'after-apply'] as const)('daily job crash %s', (m
   test.each([1, 2, 3, 4, 5, 6, 7])('at transaction %i', async (k) => {
     const { base, env, tasks, runOn } = await scenario();
     await runOn(new FaultyStore(base, { failAtWrite: k, mode })).catch(() => undefined);
-    env.tick(11 * 60_000); // past the crashed run's lease
+    env.tick(16 * 60_000); // past the crashed run's lease (deadline + margin)
     await runOn(base);
     await runOn(base);
 

@@ -161,3 +161,18 @@ describe('cost', () => {
     expect(env.site.calls.total).toBe(calls);
   });
 });
+
+describe('one run at a time', () => {
+  test('a run while another holds the lease does nothing; once the lease expires the work is done once', async () => {
+    const env = await lifecycleSetup();
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2009', 'wf-recert');
+    await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
+    env.advanceDays(80);
+    const now = env.deps.clock.now();
+    await env.store.transact([{ op: 'put', key: 'lc-lease', value: { runId: 'other', until: now + 60_000 } }]);
+    expect(await env.run()).toMatchObject({ skipped: true, processed: 0 });
+    env.tick(61_000);
+    expect(await env.run()).toMatchObject({ processed: 1, posted: 1 });
+    expect((await env.store.get('lc-lease'))).toBeUndefined();
+  });
+});

@@ -23,6 +23,7 @@ import { planChunk } from './tasks';
 export const CHUNK = 50;
 /** Audit records one run deletes at most (well inside one invocation). */
 export const AUDIT_PURGE_PER_RUN = 600;
+const LEASE_MARGIN_MS = 300_000;
 
 export interface JobOptions {
   /** clock time by which the run must stop starting new chunks */
@@ -97,7 +98,8 @@ export async function runDailyJob(ctx: EngineContext, lc: LifecycleConfluence, o
   const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
   if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return { at: started, ...EMPTY };
   const runId = ctx.ids.next('run');
-  if (!(await takeLease(ctx, runId, options.deadline))) return { at: started, ...EMPTY, skipped: true };
+  // the run may finish its last chunk and the retention step after the deadline
+  if (!(await takeLease(ctx, runId, options.deadline + LEASE_MARGIN_MS))) return { at: started, ...EMPTY, skipped: true };
   const totals: RunSummary = { at: started, ...EMPTY };
   try {
     const recovered = await recoverOutbox(ctx, lc, options.deadline);
