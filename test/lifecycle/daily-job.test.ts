@@ -130,6 +130,20 @@ describe('reminders for pending approvals', () => {
     expect(await env.run()).toMatchObject({ processed: 0, dropped: 1 });
   });
 
+  test('a step that moves on starts its own count; the reminder of the step before is dropped', async () => {
+    const env = await lifecycleSetup();
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2004', 'wf-remind2');
+    env.advanceDays(2);
+    await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve'); // step 2 starts on day 2
+    env.advanceDays(1); // day 3: step 1's first reminder was due
+    expect(await env.run()).toMatchObject({ processed: 0, dropped: 1 });
+    env.advanceDays(2); // day 5 = step 2 start + 3
+    expect((await env.run()).posted).toBe(1);
+    const reminder = env.comments('2004').filter((c) => c.body.includes('Reminder')).at(-1)!;
+    expect(reminder.body).toContain('step 2 (Sign-off)');
+    expect(mentions(reminder.body)).toEqual([DAVE]);
+  });
+
   test('after an outage a run posts one reminder and the next stays on schedule', async () => {
     const env = await lifecycleSetup();
     await env.engine.approvals.submitPage(ui(BOB), '2006', 'wf-remind');

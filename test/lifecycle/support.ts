@@ -22,6 +22,9 @@ export const RECERT: Workflow = { ...base, id: 'wf-recert', name: 'Recertified',
 /** Reminders every 2 days; step 1 needs both Carol and Dave. */
 export const REMIND: Workflow = { ...base, id: 'wf-remind', name: 'Chased', steps: [{ name: 'Both reviewers', approvers: [CAROL, DAVE], mode: 'all' }], remindAfterDays: 2 };
 
+/** Two steps (Carol, then Dave), reminders every 3 days counted from when each step started. */
+export const REMIND2: Workflow = { ...base, id: 'wf-remind2', name: 'Two steps, chased', steps: [{ approvers: [CAROL], mode: 'any' }, { name: 'Sign-off', approvers: [DAVE], mode: 'any' }], remindAfterDays: 3 };
+
 export interface LifecycleEnv extends TestEnv {
   ctx: EngineContext;
   /** a run with a generous deadline */
@@ -34,7 +37,7 @@ export interface LifecycleEnv extends TestEnv {
 export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s: KeyValueStore) => KeyValueStore; extraPages?: number } = {}): Promise<LifecycleEnv> {
   const store = options.store ?? new MemoryStore();
   const env = await setup({ ...options, store });
-  await seedWorkflows({ ...env.deps, store }, [RECERT, REMIND]);
+  await seedWorkflows({ ...env.deps, store }, [RECERT, REMIND, REMIND2]);
   const ctx = createContext(env.deps, () => undefined);
   const lc = new RestLifecycleConfluence(env.site.transport());
   return {
