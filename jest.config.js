@@ -1,8 +1,30 @@
-/** Type-checking is a separate `tsc --noEmit` step; ts-jest only transpiles (isolatedModules in tsconfig). */
-module.exports = {
+/**
+ * Three Jest projects (`npx jest` runs all; `npm run test:unit` is the fast inner loop):
+ *  - browser:     Chromium against the local runtime (test/browser);
+ *  - integration: real servers, processes and SQLite files (test/local, test/store, examples, and
+ *                 tests beside code under src/ and local/), and the full @forge/manifest validation;
+ *  - unit:        everything else under test/ (in-memory store and local site, no servers), so a
+ *                 new test folder runs by default.
+ * Type-checking is a separate `tsc --noEmit` step; ts-jest only transpiles (isolatedModules in tsconfig).
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/local', '<rootDir>/examples'],
-  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+};
+
+const INTEGRATION = ['<rootDir>/test/local/', '<rootDir>/test/store/', '<rootDir>/test/foundation/manifest\\.test\\.ts'];
+
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/test'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', ...INTEGRATION] },
+    {
+      ...shared,
+      displayName: 'integration',
+      roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/local', '<rootDir>/examples'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/(?!local/|store/|foundation/manifest\\.test\\.ts)'],
+    },
+    { ...shared, displayName: 'browser', roots: ['<rootDir>/test/browser'] },
+  ],
 };

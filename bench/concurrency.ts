@@ -16,7 +16,7 @@ import { AuditTrail } from '../src/core/audit';
 import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
 import type { KeyValueStore, StoredItem } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
-import { createLocalApp } from '../src/composition/local';
+import { createLocalApp } from '../local/app';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { MANIFEST_APP_ID, invokeRoute } from './forge-request';

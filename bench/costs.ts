@@ -9,7 +9,7 @@ import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import type { StoreCounts } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
-import { localSeedWorkflows } from '../src/composition/local';
+import { localSeedWorkflows } from '../local/app';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { Engine, EngineDeps } from '../src/core/services';
 import type { ChangeSetView } from '../src/core/domain/model';
@@ -125,7 +125,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
       ok: cost.store.query === 1 && cost.getPages === 1 && reads(cost) <= reads(listCosts[0]) && cost.other <= listCosts[0].other,
     });
     const forPage = await measure(counting, site, async () => {
-      const sets = await engine.changeSets.forPage(bob, '3005');
+      const sets = (await engine.changeSets.forPage(bob, '3005')).items;
       if (sets.length !== 1) throw new Error(`forPage(3005) found ${sets.length} change sets`);
     });
     forPageCosts.push(forPage);

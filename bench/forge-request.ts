@@ -1,7 +1,7 @@
 /** Builds the `(request, context)` pair Forge hands an apiRoute handler, as the local gateway does. */
 import { randomBytes } from 'node:crypto';
 import { loadManifest } from '../local/server/manifest';
-import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, LOCAL_INSTALL_CONTEXT } from '../src/composition/local';
+import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, LOCAL_INSTALL_CONTEXT } from '../local/app';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeInvocationContext } from '../src/transport/api/forge-types';
 import { API_ROUTES } from '../src/transport/api/routes';
 

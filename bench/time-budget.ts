@@ -4,7 +4,7 @@
  * path (createLocalApp → apiRoute handler → engine → store + Confluence REST client), with and
  * without simulated Forge round-trip latency. The zero-latency run is the baseline.
  */
-import { createLocalApp } from '../src/composition/local';
+import { createLocalApp } from '../local/app';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { MANIFEST_APP_ID, invokeRoute } from './forge-request';

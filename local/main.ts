@@ -1,13 +1,27 @@
 /**
  * `npm start`: the local runtime on http://127.0.0.1:${PORT:-8787}.
- *   --memory          keep everything in memory (nothing under .approvalflow/)
- *   --port <n>        port (0 = any free port); default $PORT or 8787
- *   --data-dir <dir>  where the SQLite file and integrations live; default .approvalflow
+ *   --memory                      keep everything in memory (no data directory)
+ *   --port <n>                    port (0 = any free port); default $PORT or 8787
+ *   --data-dir <dir>              where the SQLite file and integrations live; default .approvalflow
+ *   --profile <file|name>         platform profile (local/profiles/<name>.json); default: pessimistic
+ *   --confluence-429-every <n>    every nth Confluence call of the app answers 429 (Retry-After: 1)
+ *   --confluence-latency-ms <n>   added to every Confluence call of the app
+ * Stops on SIGTERM/SIGINT (npm start execs this process, so `kill <npm pid>` reaches it).
  */
 import { parseArgs } from 'node:util';
+import { relative } from 'node:path';
+import { DataDirLockedError } from './lock';
+import { loadPlatformProfile } from './profile';
 import { startLocalRuntime, type LocalRuntime } from './server';
 
 const DEMO_SCOPES = ['read:forge-app:confluence', 'read:approval:custom', 'read:change-set:custom'];
+
+function nonNegativeInt(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid ${what}: ${text}`);
+  return n;
+}
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -15,21 +29,34 @@ function parseOptions() {
       memory: { type: 'boolean', default: false },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
+      profile: { type: 'string' },
+      'confluence-429-every': { type: 'string' },
+      'confluence-latency-ms': { type: 'string' },
     },
     strict: true,
   });
   const portText = values.port ?? process.env.PORT ?? '8787';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${portText}`);
-  return { memory: values.memory ?? false, port, dataDir: values['data-dir'] };
+  return {
+    memory: values.memory ?? false,
+    port,
+    dataDir: values['data-dir'],
+    profile: values.profile === undefined ? undefined : loadPlatformProfile(values.profile),
+    confluenceFaults: {
+      rateLimitEvery: nonNegativeInt(values['confluence-429-every'], '--confluence-429-every'),
+      latencyMs: nonNegativeInt(values['confluence-latency-ms'], '--confluence-latency-ms'),
+    },
+  };
 }
 
-function banner(runtime: LocalRuntime, memory: boolean): string {
+function banner(runtime: LocalRuntime): string {
   const demo = runtime.tokens.issueAccessToken({ accountId: 'acc-bob', clientId: 'local-cli', scopes: DEMO_SCOPES });
   const [svcBase, siteBase] = runtime.info.apiBaseUrls;
   const devTokenBody = JSON.stringify({ accountId: 'acc-bob', clientId: 'my-cli', scopes: DEMO_SCOPES });
+  const data = runtime.dataDir ? `data in ${relative(process.cwd(), runtime.dataDir) || '.'}/ (${runtime.dataDir})` : 'in memory';
   return [
-    `ApprovalFlow local runtime ready (${memory ? 'in memory' : 'data in .approvalflow/'})`,
+    `ApprovalFlow local runtime ready (${data}; platform profile ${runtime.profile.name})`,
     ``,
     `  Confluence site:  ${runtime.url}/`,
     `  API base URLs:    ${svcBase}`,
@@ -48,7 +75,7 @@ function banner(runtime: LocalRuntime, memory: boolean): string {
 async function main(): Promise<void> {
   const options = parseOptions();
   const runtime = await startLocalRuntime(options);
-  process.stdout.write(banner(runtime, options.memory) + '\n');
+  process.stdout.write(banner(runtime) + '\n');
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -68,6 +95,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`local runtime failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  // one line: what is wrong and what to do (a stack trace helps nobody here)
+  const message = err instanceof DataDirLockedError || err instanceof Error ? err.message : String(err);
+  const hint = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (the port is taken: stop the other process or set PORT)' : '';
+  console.error(`local runtime failed to start: ${message}${hint}`);
   process.exit(1);
 });

@@ -1,11 +1,12 @@
 /**
  * Forge entry point: exports exactly the handlers manifest.yml names (`handler: index.<name>`).
- * test/foundation/manifest.test.ts checks the two stay in step.
+ * `npm run forge:check` builds this file with Forge's bundler and checks the two stay in step.
  */
 import { forgeApp } from './composition/forge';
 
 export const resolver = forgeApp.resolver;
-export const onPageUpdated = forgeApp.onPageUpdated;
+/** confluence:contentBylineItem dynamicProperties (function key `byline-properties`). */
+export const bylineProperties = forgeApp.bylineProperties;
 
 export const apiChangeSetsList = forgeApp.api.apiChangeSetsList;
 export const apiChangeSetDetail = forgeApp.api.apiChangeSetDetail;

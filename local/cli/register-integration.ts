@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { readLock } from '../lock';
 import { IntegrationRegistry } from '../server/integrations';
 import { loadScopeCatalog, splitScopes } from '../server/scopes';
 
@@ -33,8 +34,9 @@ function main(): void {
     redirectUris: values['redirect-uri'],
     scopes: splitScopes(values.scopes),
   });
-  const port = process.env.PORT ?? '8787';
-  const authorize = new URL(`http://127.0.0.1:${port}/authorize`);
+  // the runtime that owns this data directory says where it listens; else PORT, else the default
+  const runtimeUrl = readLock(dataDir)?.url ?? `http://127.0.0.1:${process.env.PORT ?? '8787'}`;
+  const authorize = new URL(`${runtimeUrl}/authorize`);
   authorize.search = new URLSearchParams({
     audience: 'api.atlassian.com',
     client_id: integration.clientId,

@@ -17,12 +17,84 @@
   }
 
   function actingUser() {
+    return cookie('af_user') || DEFAULT_USER;
+  }
+
+  function cookie(name) {
     var cookies = (window.document && window.document.cookie ? window.document.cookie : '').split(';');
     for (var i = 0; i < cookies.length; i++) {
       var pair = cookies[i].trim().split('=');
-      if (pair[0] === 'af_user' && pair[1]) return decodeURIComponent(pair[1]);
+      if (pair[0] === name && pair[1]) return decodeURIComponent(pair[1]);
     }
-    return DEFAULT_USER;
+    return undefined;
+  }
+
+  // view.theme.enable(): the host sets the colour mode on the app's <html>, as Forge does
+  // (local: the af_theme cookie, light by default).
+  function enableTheming() {
+    var mode = cookie('af_theme') === 'dark' ? 'dark' : 'light';
+    if (document.documentElement) document.documentElement.setAttribute('data-color-mode', mode);
+  }
+
+  // App events (events.emit/on) reach the app's other iframes on the page, as on Forge; the host
+  // page hears them too (e.g. to refresh the byline title).
+  var EVENT_MESSAGE = 'approvalflow-local-event';
+  function emitEvent(payload) {
+    var message = { type: EVENT_MESSAGE, event: payload.event, payload: payload.payload };
+    var top = window.top || window;
+    var frames = [];
+    try {
+      for (var i = 0; i < top.frames.length; i++) frames.push(top.frames[i]);
+    } catch (err) {
+      frames = [];
+    }
+    frames.forEach(function (frame) {
+      if (frame !== window) frame.postMessage(message, '*');
+    });
+    if (top !== window) top.postMessage(message, '*');
+    return true;
+  }
+  function onEvent(payload) {
+    var listener = function (e) {
+      if (e.data && e.data.type === EVENT_MESSAGE && e.data.event === payload.event) payload.callback(e.data.payload);
+    };
+    window.addEventListener('message', listener);
+    return {
+      unsubscribe: function () {
+        window.removeEventListener('message', listener);
+      },
+    };
+  }
+
+  // router.navigate/open with a Forge NavigationLocation, mapped to the local site's addresses.
+  function locationUrl(target) {
+    if (typeof target.url === 'string') return Promise.resolve(target.url);
+    if (target.target === 'contentView' || target.target === 'contentEdit') {
+      var headers = { 'x-local-account-id': actingUser() };
+      return fetch(url('/wiki/api/v2/pages/' + encodeURIComponent(target.contentId)), { headers: headers })
+        .then(function (res) {
+          return res.json();
+        })
+        .then(function (page) {
+          return fetch(url('/wiki/api/v2/spaces/' + encodeURIComponent(page.spaceId)), { headers: headers }).then(function (res) {
+            return res.json();
+          });
+        })
+        .then(function (space) {
+          return '/wiki/spaces/' + encodeURIComponent(space.key) + '/pages/' + encodeURIComponent(target.contentId);
+        });
+    }
+    if (target.target === 'module' && target.spaceKey) {
+      return Promise.resolve('/wiki/spaces/' + encodeURIComponent(target.spaceKey) + '/apps/approvals' + (target.path ? '?path=' + encodeURIComponent(target.path) : ''));
+    }
+    if (target.target === 'spaceView') return Promise.resolve('/wiki/spaces/' + encodeURIComponent(target.spaceKey) + '/apps/approvals');
+    return Promise.reject(new Error('The local site cannot open ' + target.target + '.'));
+  }
+  function navigate(target) {
+    return locationUrl(target || {}).then(function (address) {
+      if (target.type === 'new-tab') window.open(address, '_blank');
+      else (window.top || window).location.href = address;
+    });
   }
 
   function url(path) {
@@ -67,7 +139,7 @@
         localId: query.get('localId') || moduleKey + '-' + (query.get('pageId') || query.get('spaceKey') || 'global'),
         locale: 'en-US',
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-        license: { active: true, isActive: true },
+        license: { active: info.licenseActive !== false, isActive: info.licenseActive !== false },
         userAccess: { enabled: true, hasAccess: true },
         extension: extensionFor(module ? module.type : 'unknown', query),
       };
@@ -94,10 +166,20 @@
             // Forge rejects invoke() when the resolver throws; the UI sees an Error, not a body.
             throw new Error((body && body.error) || 'There was an error invoking the function.');
           }
+          // tell the host page something may have changed (it refreshes the byline title, as Forge does after an action)
+          notifyHost('approvalflow:invoked');
           return wrap(body, payload);
         });
       });
     });
+  }
+
+  function notifyHost(type) {
+    try {
+      if (window.parent !== window) window.parent.postMessage({ type: type }, window.location.origin);
+    } catch (e) {
+      // a host on another origin simply does not hear it
+    }
   }
 
   function wrap(body, payload) {
@@ -129,9 +211,16 @@
   // In-memory router history, enough for a space page's internal routes.
   function createHistory() {
     var listeners = [];
+    // A module path from router.navigate({target:'module', path}) arrives as ?path= on the host page.
+    var initialPath = '/';
+    try {
+      initialPath = '/' + (new URLSearchParams((window.top || window).location.search).get('path') || '').replace(/^\/+/, '');
+    } catch (err) {
+      initialPath = '/';
+    }
     var history = {
       action: 'POP',
-      location: { pathname: '/', search: '', hash: '', state: null, key: 'default' },
+      location: { pathname: initialPath, search: '', hash: '', state: null, key: 'default' },
       listen: function (listener) {
         listeners.push(listener);
         return function () {
@@ -169,7 +258,8 @@
     fetchProduct: fetchProduct,
     createHistory: createHistory,
     // UI affordances of the host page that have no local equivalent: accepted and ignored.
-    enableTheming: function () {},
+    enableTheming: enableTheming,
+    emit: emitEvent,
     showFlag: function () {
       return true;
     },
@@ -178,6 +268,7 @@
       return true;
     },
     close: function () {
+      notifyHost('approvalflow:close');
       return true;
     },
     refresh: function () {
@@ -187,17 +278,15 @@
     open: function () {
       return true;
     },
-    on: function () {
-      return { unsubscribe: function () {} };
-    },
+    on: onEvent,
     onPublic: function () {
       return { unsubscribe: function () {} };
     },
-    navigate: function (target) {
-      if (target && typeof target.url === 'string') {
-        if (target.type === 'new-tab') window.open(target.url, '_blank');
-        else window.top.location.href = target.url;
-      }
+    navigate: navigate,
+    getUrl: function (target) {
+      return locationUrl(target || {}).then(function (address) {
+        return new URL(address, window.location.href).toString();
+      });
     },
   };
 

@@ -1,107 +1,113 @@
 /**
  * Local stand-in for Atlassian's API gateway in front of Forge app REST APIs. It does what the
- * platform does before the app's code runs (token, product scope, site switch, route, route scope)
- * and then calls the manifest's function with a Forge-shaped `(request, context)`.
- * Both public base-URL forms are served.
+ * platform does before the app's code runs (token, product scope, site switch, route, route scope),
+ * then calls the manifest's function with a Forge-shaped `(request, context)` built per platform
+ * profile (forge-payload.ts), under Forge's invocation limits. Both public base-URL forms are served.
+ *
+ * Gateway refusals are the gateway's, not the app's: `{code: <status>, message}` with an
+ * `atl-traceid` header, never the app's `{success, code, error}` envelope (docs/local-runtime.md).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from '../../src/transport/api/forge-types';
-import { LOCAL_INSTALL_CONTEXT } from '../../src/composition/local';
+import type { ForgeApiResponse } from '../../src/transport/api/forge-types';
+import { LOCAL_INSTALL_CONTEXT, type LocalFunction } from '../app';
 import type { RuntimeContext } from './context';
-import { readBody, sendError } from './http';
+import { buildApiInvocation } from './forge-payload';
+import { HttpError, readBody } from './http';
 import { matchRoute } from './manifest';
 import { FORGE_APP_SCOPE } from './scopes';
 
-/** Forge's invocation payload limit; the handler enforces the API's own 256 KiB limit itself. */
-export const GATEWAY_BODY_LIMIT = 5 * 1024 * 1024;
+/** Forge's invocation payload limit (request), applied to the function's response as well. */
+export const FORGE_PAYLOAD_LIMIT = 5 * 1024 * 1024;
+/** Forge's invocation time limit for apiRoute (and resolver) functions. */
+export const FORGE_TIMEOUT_MS = 25_000;
 
 const GATEWAY_PREFIX = /^\/(?:svc\/confluence\/([^/]+)|gateway\/api\/svc\/confluence)\/apps\/([^/]+)(\/.*)?$/;
 
-export function isGatewayPath(pathname: string): boolean {
-  return pathname.startsWith('/svc/') || pathname.startsWith('/gateway/');
+/** The gateway's own error body. */
+export function sendGatewayError(res: ServerResponse, status: number, message: string): void {
+  const body = JSON.stringify({ code: status, message });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'atl-traceid': randomBytes(8).toString('hex'),
+  });
+  res.end(body);
 }
 
 export async function handleGateway(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const match = GATEWAY_PREFIX.exec(url.pathname);
   const appSegment = `${ctx.info.appId}_${ctx.info.environmentId}`;
   if (!match || (match[1] !== undefined && match[1] !== ctx.info.cloudId) || match[2] !== appSegment) {
-    return sendError(res, 404, 'NOT_FOUND', 'No app REST API is installed at this address.');
+    return sendGatewayError(res, 404, 'Not Found');
   }
   const userPath = match[3] ?? '/';
 
   const auth = ctx.tokens.checkBearer(req.headers.authorization);
-  if (!auth.ok) {
-    const why = { missing: 'A bearer token is required.', malformed: 'The bearer token is malformed.', unknown: 'The bearer token is not valid.', expired: 'The bearer token has expired.' };
-    return sendError(res, 401, 'UNAUTHORIZED', why[auth.reason]);
-  }
+  if (!auth.ok) return sendGatewayError(res, 401, 'Unauthorized');
   const token = auth.token;
-  if (!token.scopes.includes(FORGE_APP_SCOPE)) {
-    return sendError(res, 401, 'UNAUTHORIZED', `The token lacks the ${FORGE_APP_SCOPE} scope; scope does not match.`);
-  }
-  if (!ctx.site.appRestApisEnabled) {
-    return sendError(res, 403, 'APP_REST_APIS_DISABLED', 'App REST APIs are disabled for this app on this site.');
-  }
+  if (!token.scopes.includes(FORGE_APP_SCOPE)) return sendGatewayError(res, 401, 'Unauthorized; scope does not match');
+  if (!ctx.site.appRestApisEnabled) return sendGatewayError(res, 403, 'App REST APIs are disabled for this app on this site');
   const route = matchRoute(ctx.manifest.routes, req.method ?? '', userPath);
-  if (!route) {
-    return sendError(res, 404, 'NOT_FOUND', `No route ${req.method} ${userPath} in this app.`);
-  }
-  const missing = route.scopes.filter((scope) => !token.scopes.includes(scope));
-  if (missing.length > 0) {
-    return sendError(res, 403, 'FORBIDDEN_SCOPE', `The token lacks the scope this route requires: ${missing.join(', ')}.`);
-  }
-  const handler = (ctx.app.api as Record<string, ForgeApiHandler | undefined>)[route.exportName];
-  if (typeof handler !== 'function') {
-    return sendError(res, 500, 'INVOCATION_FAILED', 'The app function for this route is not deployed.');
-  }
+  if (!route) return sendGatewayError(res, 404, 'Not Found');
+  if (!route.scopes.every((scope) => token.scopes.includes(scope))) return sendGatewayError(res, 403, 'Forbidden; scope does not match');
+  const handler = ctx.app.handlers[route.exportName];
+  if (typeof handler !== 'function') return sendGatewayError(res, 500, 'Invocation failed');
 
-  const body = await readBody(req, GATEWAY_BODY_LIMIT);
-  const request: ForgeApiRequest = {
-    method: route.method,
-    path: url.pathname,
-    headers: forwardedHeaders(req),
-    queryParameters: queryParameters(url),
-    body,
-    userPath: null,
-    context: {
-      cloudId: ctx.info.cloudId,
-      moduleKey: route.key,
-      clientId: token.clientId,
-      userAccess: { enabled: true, hasAccess: true },
-    },
-    contextToken: randomBytes(32).toString('base64url'),
-  };
-  const context: ForgeInvocationContext = {
-    principal: { accountId: token.accountId },
-    installContext: LOCAL_INSTALL_CONTEXT,
-    license: { isActive: true },
-  };
-
-  let response: ForgeApiResponse;
+  let body: string;
   try {
-    response = await handler(request, context);
+    body = await readBody(req, FORGE_PAYLOAD_LIMIT);
   } catch (err) {
-    // On Forge an uncaught throw is a platform error, not the app's envelope.
-    console.error(`apiRoute ${route.key} threw: ${err instanceof Error ? err.message : String(err)}`);
-    return sendError(res, 500, 'INVOCATION_FAILED', 'The app function failed.');
+    if (err instanceof HttpError && err.status === 413) return sendGatewayError(res, 413, 'Payload Too Large');
+    throw err;
   }
-  writeHandlerResponse(res, route.key, response);
+  const { request, context } = buildApiInvocation({
+    profile: ctx.profile,
+    method: route.method,
+    url,
+    headers: req.headers,
+    body,
+    route,
+    cloudId: ctx.info.cloudId,
+    appId: ctx.info.appId,
+    environmentId: ctx.info.environmentId,
+    installContext: LOCAL_INSTALL_CONTEXT,
+    accountId: token.accountId,
+    clientId: token.clientId,
+    licenseActive: ctx.site.licenseActive,
+    nowMs: ctx.clock.now(),
+  });
+
+  const outcome = await invokeWithinLimit(handler, request, context, ctx.invocationTimeoutMs);
+  if (outcome.kind === 'timeout') {
+    console.error(`apiRoute ${route.key} timed out after ${ctx.invocationTimeoutMs} ms`);
+    return sendGatewayError(res, 504, 'Invocation timed out');
+  }
+  if (outcome.kind === 'threw') {
+    // On Forge an uncaught throw is a platform error ("Invocation failed"), not the app's envelope.
+    console.error(`apiRoute ${route.key} threw: ${outcome.message}`);
+    return sendGatewayError(res, 500, 'Invocation failed');
+  }
+  writeHandlerResponse(res, route.key, outcome.value as ForgeApiResponse);
 }
 
-function forwardedHeaders(req: IncomingMessage): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    // The platform consumes the 3LO token; the app never sees it.
-    if (name === 'authorization' || values === undefined) continue;
-    headers[name] = [...values];
-  }
-  return headers;
-}
+type Outcome = { kind: 'ok'; value: unknown } | { kind: 'threw'; message: string } | { kind: 'timeout' };
 
-function queryParameters(url: URL): Record<string, string[]> {
-  const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
-  return query;
+/** Runs a Forge function under the invocation time limit (the function keeps running, as a frozen Forge container would not: its answer is discarded). */
+export async function invokeWithinLimit(fn: LocalFunction, payload: unknown, context: unknown, timeoutMs: number): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+  });
+  const run = fn(payload, context).then(
+    (value): Outcome => ({ kind: 'ok', value }),
+    (err: unknown): Outcome => ({ kind: 'threw', message: err instanceof Error ? err.message : String(err) }),
+  );
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function writeHandlerResponse(res: ServerResponse, routeKey: string, response: ForgeApiResponse): void {
@@ -114,7 +120,12 @@ function writeHandlerResponse(res: ServerResponse, routeKey: string, response: F
     (response.body === undefined || typeof response.body === 'string');
   if (!valid) {
     console.error(`apiRoute ${routeKey} returned a malformed response`);
-    return sendError(res, 500, 'INVOCATION_FAILED', 'The app function returned a malformed response.');
+    return sendGatewayError(res, 500, 'Invocation failed');
+  }
+  const body = response.body ?? '';
+  if (Buffer.byteLength(body) > FORGE_PAYLOAD_LIMIT) {
+    console.error(`apiRoute ${routeKey} returned more than the ${FORGE_PAYLOAD_LIMIT}-byte payload limit`);
+    return sendGatewayError(res, 500, 'Invocation failed');
   }
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(response.headers ?? {})) {
@@ -123,7 +134,6 @@ function writeHandlerResponse(res: ServerResponse, routeKey: string, response: F
     if (['content-length', 'transfer-encoding', 'connection'].includes(name.toLowerCase())) continue;
     headers[name] = list.map(String);
   }
-  const body = response.body ?? '';
   res.writeHead(response.statusCode, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }

@@ -1,4 +1,4 @@
-/** Small helpers over node:http shared by the local runtime's routes. */
+/** Small helpers over node:http shared by the local runtime's routes (Hono routes; these stream). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class HttpError extends Error {
@@ -100,21 +100,6 @@ export function parseJsonObject(raw: string): Record<string, unknown> {
 
 export function isForm(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-}
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    try {
-      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      // a malformed cookie value is ignored, as browsers' servers usually do
-    }
-  }
-  return out;
 }
 
 export function escapeHtml(value: unknown): string {

@@ -1,21 +1,29 @@
 /**
- * The local runtime: one node:http server that plays the Forge platform (API gateway, 3LO, Custom UI
+ * The local runtime: one HTTP server (Hono on @hono/node-server) that plays the Forge platform (API gateway, 3LO, Custom UI
  * host, resolver invocation, triggers) and the Confluence site around the real app code.
  * Routes (SPEC §7): /healthz, /local/*, /authorize, /oauth/*, the two gateway base URLs, /wiki/*
  * (HTML pages and Confluence REST) and the site home.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono, type Context } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { createLocalApp, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type LocalApp } from '../../src/composition/local';
+import { createLocalApp, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type LocalApp } from '../app';
 import type { Clock, IdGenerator } from '../../src/core/ports/clock';
+import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
-import { createLocalSite, LocalSiteError, type LocalSite } from '../site';
+import { AdjustableClock } from '../clock';
+import { acquireDataDirLock, type DataDirLock } from '../lock';
+import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import type { LocalInfo, RuntimeContext } from './context';
-import { handleGateway, isGatewayPath } from './gateway';
-import { escapeHtml, HttpError, isForm, parseFormOrJson, readBody, redirect, sendError, sendHtml, sendJson } from './http';
+import { bylineFor, handleBylineRead } from './byline';
+import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun } from './controls';
+import { FORGE_TIMEOUT_MS, handleGateway } from './gateway';
+import { deliverPageEvents } from './triggers';
+import { escapeHtml, HttpError, readBody, sendJson } from './http';
 import { IntegrationRegistry } from './integrations';
 import { handleInvoke } from './invoke';
 import { loadManifest } from './manifest';
@@ -35,12 +43,25 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Custom UI build. Default static/dist of the repository. */
   staticDir?: string;
+  /** Base clock (default: system time); the runtime's clock is this plus what /local/clock advanced. */
   clock?: Clock;
   ids?: IdGenerator;
+  /** Platform facts the Forge and Confluence twins follow, and the app is built with. Default: pessimistic. */
+  profile?: PlatformProfile;
+  /** Fault injection on the app's Confluence calls (429 every Nth call, latency). */
+  confluenceFaults?: SiteFaults;
+  /** Forge's invocation time limit; default 25 s (tests shorten it). */
+  invocationTimeoutMs?: number;
+  /** The app's manifest; default manifest.yml of the repository (tests add modules in a copy). */
+  manifestFile?: string;
 }
 
 export interface LocalRuntime {
   url: string;
+  /** Absolute data directory (undefined in memory). */
+  dataDir?: string;
+  clock: AdjustableClock;
+  profile: PlatformProfile;
   info: LocalInfo;
   site: LocalSite;
   app: LocalApp;
@@ -51,36 +72,48 @@ export interface LocalRuntime {
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const JSON_LIMIT = 1024 * 1024;
-const CLOSE_GRACE_MS = 2000;
+// in-flight requests get this long; then connections are cut so SIGTERM stops the process within 2 s
+const CLOSE_GRACE_MS = 1000;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
-  const manifest = loadManifest();
+  const manifest = loadManifest(options.manifestFile);
   const scopeCatalog = loadScopeCatalog();
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
-  if (!options.memory) mkdirSync(dataDir, { recursive: true });
+  const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
+  const clock = new AdjustableClock(options.clock);
+  let lock: DataDirLock | undefined;
+  if (!options.memory) {
+    mkdirSync(dataDir, { recursive: true });
+    // before the store opens: a second runtime must not touch the first one's database
+    lock = acquireDataDirLock(dataDir);
+  }
 
   // Listen first: the site and the app need the real URL (port 0 → chosen by the OS).
   let ctx: RuntimeContext | undefined;
-  const server = createServer((req, res) => {
-    void dispatch(ctx, req, res);
-  });
+  const server = createAdaptorServer({ fetch: createHttpApp(() => ctx).fetch, hostname: host }) as Server;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port ?? 8787, host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(options.port ?? 8787, host, () => resolveListen());
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
+  lock?.setUrl(url);
 
   const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
   try {
-    const site = createLocalSite({ baseUrl: `${url}/wiki` });
-    const app = createLocalApp({ store, site, clock: options.clock, ids: options.ids, appId: manifest.appId });
+    const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
+    const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
     const appSegment = `${manifest.appId}_${LOCAL_ENVIRONMENT_ID}`;
     const info: LocalInfo = {
@@ -92,7 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       uiModules: manifest.uiModules,
     };
     const users = new Set(site.users.map((u) => u.accountId));
-    const tokens = new TokenService(options.clock ? () => options.clock!.now() : Date.now);
+    const tokens = new TokenService(() => clock.now());
     const integrations = options.memory
       ? new IntegrationRegistry(undefined, new Set(scopeCatalog.keys()))
       : IntegrationRegistry.forDataDir(dataDir, new Set(scopeCatalog.keys()));
@@ -106,11 +139,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       scopeCatalog,
       staticDir: resolve(options.staticDir ?? join(REPO_ROOT, 'static/dist')),
       isUser: (accountId): accountId is string => typeof accountId === 'string' && users.has(accountId),
+      profile,
+      clock,
+      invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
     };
+    deliverPageEvents(ctx, site);
 
     let closed = false;
     return {
       url,
+      dataDir: options.memory ? undefined : dataDir,
+      clock,
+      profile,
       info,
       site,
       app,
@@ -127,101 +167,98 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         });
         await app.idle();
         store.close();
+        lock?.release();
       },
     };
   } catch (err) {
     server.close();
     store.close();
+    lock?.release();
     throw err;
   }
 }
 
-/** Every request goes through here: nothing a client sends may crash the process. */
-async function dispatch(ctx: RuntimeContext | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  try {
-    if (!ctx) {
-      if ((req.url ?? '').startsWith('/healthz')) return sendJson(res, 503, { status: 'starting' });
-      return sendError(res, 503, 'STARTING', 'The local runtime is starting.');
+/**
+ * The runtime's HTTP surface on Hono: every route in one table below. Route modules keep the raw
+ * node request/response they stream from and to (`raw`); Hono routes, parses and answers errors.
+ * Nothing a client sends may crash the process.
+ */
+function createHttpApp(getCtx: () => RuntimeContext | undefined): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  let ctx!: RuntimeContext;
+  type RawHandler = (req: IncomingMessage, res: ServerResponse, c: Context<{ Bindings: HttpBindings }>) => unknown;
+  const raw = (handler: RawHandler) => async (c: Context<{ Bindings: HttpBindings }>) => {
+    await handler(c.env.incoming, c.env.outgoing, c);
+    return RESPONSE_ALREADY_SENT;
+  };
+
+  app.use('*', async (c, next) => {
+    const current = getCtx();
+    if (!current) {
+      if (c.req.path === '/healthz') return c.json({ status: 'starting' }, 503);
+      return c.json({ success: false, code: 'STARTING', error: 'The local runtime is starting.' }, 503);
     }
-    await route(ctx, req, res);
-  } catch (err) {
-    if (res.headersSent) {
-      res.destroy();
-      return;
+    ctx = current;
+    await next();
+  });
+
+  const gateway = raw((req, res, c) => handleGateway(ctx, req, res, new URL(c.req.url)));
+  app.all('/svc/*', gateway);
+  app.all('/gateway/*', gateway);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/local/info', (c) => c.json({ ...ctx.info, licenseActive: ctx.site.licenseActive }));
+  app.get(BRIDGE_SHIM_PATH, raw((_req, res) => serveShim(res)));
+  app.get('/local/ui', (c) => c.redirect(`/local/ui/${new URL(c.req.url).search}`, 302));
+  app.get('/local/ui/*', raw((_req, res, c) => serveUi(res, ctx.staticDir, c.req.path)));
+  app.post('/local/invoke', raw((req, res) => handleInvoke(ctx, req, res)));
+  app.post('/local/oauth/dev-token', raw((req, res) => handleDevToken(ctx, req, res)));
+  app.put('/local/site/app-rest-apis', raw((req, res) => handleAppRestApisSwitch(ctx, req, res)));
+  app.put('/local/site/license', raw((req, res) => handleLicenseSwitch(ctx, req, res)));
+  app.post('/local/clock', raw((req, res) => handleClock(ctx, req, res)));
+  app.get('/local/clock', raw((_req, res) => handleClockRead(ctx, res)));
+  app.post('/local/scheduled/run', raw((_req, res) => handleScheduledRun(ctx, res)));
+  app.post('/local/switch-user', raw((req, res) => handleSwitchUser(ctx, req, res)));
+  app.post('/local/pages/:id/edit', raw((req, res, c) => handlePageEdit(ctx, req, res, c.req.param('id') ?? '')));
+  app.get('/local/byline/:id{[0-9]+}', raw((req, res, c) => handleBylineRead(ctx, req, res, c.req.param('id') ?? '')));
+  app.get('/local/site-avatar.svg', (c) => c.body(SITE_AVATAR_SVG, 200, { 'content-type': 'image/svg+xml' }));
+
+  app.get('/authorize', raw((req, res, c) => handleAuthorizePage(ctx, req, res, new URL(c.req.url))));
+  app.post('/authorize', raw((req, res) => handleAuthorizeDecision(ctx, req, res)));
+  app.post('/oauth/token', raw((req, res) => handleToken(ctx, req, res)));
+  app.get('/oauth/token/accessible-resources', raw((req, res) => handleAccessibleResources(ctx, req, res)));
+
+  app.get('/', raw((req, res) => renderHome(ctx, req, res)));
+  const pageView = raw(async (req, res, c) => {
+    const pageId = c.req.param('id') ?? '';
+    const user = currentUser(ctx, req);
+    const view = ctx.site.canView(user, pageId) ? await bylineFor(ctx, user, pageId) : { title: '' };
+    renderPage(ctx, req, res, c.req.param('key') ?? '', pageId, c.req.path, view);
+  });
+  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}', pageView);
+  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}/:slug', pageView);
+  app.get('/wiki/spaces/:key/apps/approvals', raw((req, res, c) => renderSpacePage(ctx, req, res, c.req.param('key') ?? '', c.req.path)));
+  app.get('/wiki/admin/approvalflow', raw((req, res, c) => renderAdminPage(ctx, req, res, c.req.path)));
+  // everything else under /wiki is the local site's Confluence REST
+  app.all('/wiki/*', raw((req, res, c) => proxyWiki(ctx, req, res, c.req.method, c.req.path + new URL(c.req.url).search)));
+
+  app.notFound((c) => c.json({ success: false, code: 'NOT_FOUND', error: `Nothing at ${c.req.method} ${c.req.path}.` }, 404));
+  app.onError((err, c) => {
+    if (c.env.outgoing.headersSent) {
+      c.env.outgoing.destroy();
+      return RESPONSE_ALREADY_SENT;
     }
     if (err instanceof HttpError) {
-      if ((req.headers.accept ?? '').includes('text/html')) {
-        return sendHtml(res, err.status, `<!doctype html><title>Error</title><h1>${escapeHtml(err.message)}</h1><p><a href="/">Back to the site</a></p>`);
+      if ((c.req.header('accept') ?? '').includes('text/html')) {
+        return c.html(`<!doctype html><title>Error</title><h1>${escapeHtml(err.message)}</h1><p><a href="/">Back to the site</a></p>`, err.status as 400);
       }
-      return sendError(res, err.status, err.code, err.message);
+      return c.json({ success: false, code: err.code, error: err.message }, err.status as 400);
     }
-    if (err instanceof LocalSiteError) return sendError(res, err.status, err.code, err.message);
-    console.error(`local runtime: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    sendError(res, 500, 'INTERNAL', 'The local runtime failed to handle the request.');
-  }
-}
-
-const PAGE_PATH = /^\/wiki\/spaces\/([^/]+)\/pages\/(\d+)(?:\/[^/]*)?$/;
-const SPACE_APP_PATH = /^\/wiki\/spaces\/([^/]+)\/apps\/approvals\/?$/;
-const EDIT_PATH = /^\/local\/pages\/([^/]+)\/edit$/;
-
-async function route(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const method = req.method ?? 'GET';
-  let url: URL;
-  try {
-    // concatenated, not resolved: a request path like //x must stay a path, not become a host
-    url = new URL(`http://local${req.url ?? '/'}`);
-  } catch {
-    throw new HttpError(400, 'INVALID_PATH', 'The request URL is not valid.');
-  }
-  const path = url.pathname;
-  const is = (m: string, p: string) => method === m && path === p;
-
-  if (isGatewayPath(path)) return handleGateway(ctx, req, res, url);
-  if (path.startsWith('/wiki/') && !PAGE_PATH.test(path) && !SPACE_APP_PATH.test(path) && path !== '/wiki/admin/approvalflow') {
-    return proxyWiki(ctx, req, res, method, path + url.search);
-  }
-
-  if (is('GET', '/healthz')) return sendJson(res, 200, { status: 'ok' });
-  if (is('GET', '/local/info')) return sendJson(res, 200, ctx.info);
-  if (is('GET', BRIDGE_SHIM_PATH)) return serveShim(res);
-  if (method === 'GET' && (path === '/local/ui' || path.startsWith('/local/ui/'))) {
-    if (path === '/local/ui') return redirect(res, 302, `/local/ui/${url.search}`);
-    return serveUi(res, ctx.staticDir, path);
-  }
-  if (is('POST', '/local/invoke')) return handleInvoke(ctx, req, res);
-  if (is('POST', '/local/oauth/dev-token')) return handleDevToken(ctx, req, res);
-  if (is('PUT', '/local/site/app-rest-apis')) return handleAppRestApisSwitch(ctx, req, res);
-  if (is('POST', '/local/switch-user')) return handleSwitchUser(ctx, req, res);
-  const edit = EDIT_PATH.exec(path);
-  if (edit && method === 'POST') return handlePageEdit(ctx, req, res, edit[1]);
-
-  if (is('GET', '/authorize')) return handleAuthorizePage(ctx, req, res, url);
-  if (is('POST', '/authorize')) return handleAuthorizeDecision(ctx, req, res);
-  if (is('POST', '/oauth/token')) return handleToken(ctx, req, res);
-  if (is('GET', '/oauth/token/accessible-resources')) return handleAccessibleResources(ctx, req, res);
-
-  if (is('GET', '/')) return renderHome(ctx, req, res);
-  if (is('GET', '/local/site-avatar.svg')) {
-    res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(SITE_AVATAR_SVG) });
-    return void res.end(SITE_AVATAR_SVG);
-  }
-  if (method === 'GET') {
-    const page = PAGE_PATH.exec(path);
-    if (page) return renderPage(ctx, req, res, decodeSegment(page[1]), page[2], path);
-    const space = SPACE_APP_PATH.exec(path);
-    if (space) return renderSpacePage(ctx, req, res, decodeSegment(space[1]), path);
-    if (path === '/wiki/admin/approvalflow') return renderAdminPage(ctx, req, res, path);
-  }
-  sendError(res, 404, 'NOT_FOUND', `Nothing at ${method} ${path}.`);
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'INVALID_PATH', 'The request URL is not valid.');
-  }
+    if (err instanceof LocalSiteError) return c.json({ success: false, code: err.code, error: err.message }, err.status);
+    console.error(`local runtime: ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return c.json({ success: false, code: 'INTERNAL', error: 'The local runtime failed to handle the request.' }, 500);
+  });
+  return app;
 }
 
 /** /wiki/... REST of the local site, as the user from X-Local-Account-Id (bridge) or the af_user cookie. */
@@ -246,40 +283,4 @@ async function proxyWiki(ctx: RuntimeContext, req: IncomingMessage, res: ServerR
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(answer.status, headers);
   res.end(text);
-}
-
-const AppRestApisSchema = z.strictObject({ enabled: z.boolean() });
-
-async function handleAppRestApisSwitch(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = AppRestApisSchema.safeParse(parseFormOrJson(req, await readBody(req, 16 * 1024)));
-  if (!parsed.success) return sendError(res, 400, 'INVALID_REQUEST', 'Send {"enabled": true|false}.');
-  ctx.site.setAppRestApisEnabled(parsed.data.enabled);
-  sendJson(res, 200, { success: true, enabled: ctx.site.appRestApisEnabled });
-}
-
-const EditSchema = z.strictObject({
-  accountId: z.string().min(1),
-  title: z.string().max(255).optional(),
-  body: z.string().max(1024 * 1024).optional(),
-  message: z.string().max(500).optional(),
-});
-
-/** POST /local/pages/<id>/edit: a new version as that user; answers after the page-updated trigger ran. */
-async function handlePageEdit(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, pageId: string): Promise<void> {
-  const fromForm = isForm(req);
-  const raw = parseFormOrJson(req, await readBody(req, 2 * 1024 * 1024));
-  // an HTML form sends empty fields; they mean "unchanged"
-  const input = fromForm ? Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '')) : raw;
-  const parsed = EditSchema.safeParse(input);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
-    return sendJson(res, 400, { success: false, code: 'INVALID_REQUEST', error: 'The edit request is invalid.', details });
-  }
-  if (!ctx.isUser(parsed.data.accountId)) return sendError(res, 400, 'UNKNOWN_USER', `${parsed.data.accountId} is not a user of the local site.`);
-  const event = await ctx.site.editPage(pageId, parsed.data);
-  await ctx.app.idle();
-  if (fromForm) {
-    return redirect(res, 303, `/wiki/spaces/${encodeURIComponent(event.spaceKey)}/pages/${encodeURIComponent(pageId)}`);
-  }
-  sendJson(res, 200, { success: true, page: { id: event.pageId, spaceId: event.spaceId, version: event.version, title: event.title } });
 }

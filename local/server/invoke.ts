@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { LOCAL_INSTALL_CONTEXT } from '../../src/composition/local';
+import { LOCAL_INSTALL_CONTEXT } from '../app';
 import type { RuntimeContext } from './context';
+import { invokeWithinLimit } from './gateway';
 import { parseJsonObject, readBody, sendError, sendJson } from './http';
 
 /** Forge's invoke() payload limit. */
@@ -35,32 +36,37 @@ export async function handleInvoke(ctx: RuntimeContext, req: IncomingMessage, re
     return sendError(res, 400, 'UNKNOWN_MODULE', `The app has no Custom UI module ${moduleKey}.`);
   }
 
-  let result: unknown;
-  try {
-    result = await ctx.app.resolver(
-      {
-        call: { functionKey, payload },
-        context: {
-          extension: extension ?? {},
-          moduleKey,
-          localId: localId ?? moduleKey,
-          cloudId: ctx.info.cloudId,
-          siteUrl: ctx.info.siteUrl,
-          environmentId: ctx.info.environmentId,
-          environmentType: 'DEVELOPMENT',
-        },
+  const outcome = await invokeWithinLimit(
+    ctx.app.resolver as (payload: unknown, context: unknown) => Promise<unknown>,
+    {
+      call: { functionKey, payload },
+      context: {
+        extension: extension ?? {},
+        moduleKey,
+        localId: localId ?? moduleKey,
+        cloudId: ctx.info.cloudId,
+        siteUrl: ctx.info.siteUrl,
+        environmentId: ctx.info.environmentId,
+        environmentType: 'DEVELOPMENT',
       },
-      { principal: { accountId }, installContext: LOCAL_INSTALL_CONTEXT, license: { isActive: true } },
-    );
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    },
+    // @forge/resolver copies principal, installContext and license into the resolver's context
+    { principal: { accountId }, installContext: LOCAL_INSTALL_CONTEXT, license: { isActive: ctx.site.licenseActive } },
+    ctx.invocationTimeoutMs,
+  );
+  if (outcome.kind === 'timeout') {
+    console.error(`resolver ${functionKey} timed out after ${ctx.invocationTimeoutMs} ms`);
+    return sendError(res, 500, 'RESOLVER_FAILED', 'There was an error invoking the function - Invocation timed out.');
+  }
+  if (outcome.kind === 'threw') {
     // @forge/resolver's own wording for a key it does not define (pinned 2.0.1)
-    if (message.startsWith('Resolver has no definition for')) {
+    if (outcome.message.startsWith('Resolver has no definition for')) {
       return sendError(res, 400, 'UNKNOWN_FUNCTION', `The resolver has no function ${functionKey}.`);
     }
-    console.error(`resolver ${functionKey} threw: ${message}`);
+    console.error(`resolver ${functionKey} threw: ${outcome.message}`);
     return sendError(res, 500, 'RESOLVER_FAILED', 'There was an error invoking the function.');
   }
+  const result = outcome.value;
   if (result === undefined) {
     res.writeHead(204);
     res.end();

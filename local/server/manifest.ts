@@ -23,7 +23,11 @@ const ManifestSchema = z.object({
         }),
       )
       .default([]),
-    function: z.array(z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/) })),
+    function: z.array(
+      z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/), timeoutSeconds: z.number().int().positive().optional() }),
+    ),
+    scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string(), interval: z.string() })).default([]),
+    trigger: z.array(z.object({ key: z.string(), function: z.string(), events: z.array(z.string()) })).default([]),
   }).catchall(z.unknown()),
   app: z.object({ id: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/) }),
 });
@@ -45,17 +49,48 @@ export interface UiModule {
   type: string;
 }
 
+/** A function the platform invokes on its own (scheduled trigger): which export, how often, how long it may run. */
+export interface ScheduledFunction {
+  key: string;
+  interval: string;
+  functionKey: string;
+  exportName: string;
+  /** The function's `timeoutSeconds` (Forge allows up to 900 s for scheduled triggers), else Forge's 25 s. */
+  timeoutMs: number;
+}
+
+/** The content byline item: its static title, and the export of its `dynamicProperties` function if it declares one. */
+export interface BylineModule {
+  key: string;
+  title: string;
+  dynamicPropertiesExport?: string;
+}
+
+/** A product-event trigger: which events reach which export. */
+export interface EventTrigger {
+  key: string;
+  events: string[];
+  functionKey: string;
+  exportName: string;
+}
+
 export interface AppManifest {
   appId: string;
   routes: ApiRoute[];
   uiModules: UiModule[];
+  scheduled: ScheduledFunction[];
+  triggers: EventTrigger[];
+  byline?: BylineModule;
 }
+
+const BylineSchema = z.object({ key: z.string(), title: z.string(), dynamicProperties: z.object({ function: z.string() }).optional() });
 
 const UiModuleSchema = z.object({ key: z.string(), resource: z.string() });
 
 export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest {
   const parsed = ManifestSchema.parse(parse(readFileSync(file, 'utf8')));
   const handlers = new Map(parsed.modules.function.map((f) => [f.key, f.handler]));
+  const functions = new Map(parsed.modules.function.map((f) => [f.key, f]));
   const routes = parsed.modules.apiRoute.map((route): ApiRoute => {
     const handler = handlers.get(route.function);
     if (!handler) throw new Error(`manifest: apiRoute ${route.key} references unknown function ${route.function}`);
@@ -77,7 +112,33 @@ export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest 
       if (ui.success) uiModules.push({ key: ui.data.key, type });
     }
   }
-  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules };
+  const scheduled = parsed.modules.scheduledTrigger.map((trigger): ScheduledFunction => {
+    const fn = functions.get(trigger.function);
+    if (!fn) throw new Error(`manifest: scheduledTrigger ${trigger.key} references unknown function ${trigger.function}`);
+    return {
+      key: trigger.key,
+      interval: trigger.interval,
+      functionKey: fn.key,
+      exportName: fn.handler.slice(fn.handler.indexOf('.') + 1),
+      timeoutMs: (fn.timeoutSeconds ?? 25) * 1000,
+    };
+  });
+  const triggers = parsed.modules.trigger.map((trigger): EventTrigger => {
+    const handler = handlers.get(trigger.function);
+    if (!handler) throw new Error(`manifest: trigger ${trigger.key} references unknown function ${trigger.function}`);
+    return { key: trigger.key, events: trigger.events, functionKey: trigger.function, exportName: handler.slice(handler.indexOf('.') + 1) };
+  });
+  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled, triggers, byline: bylineOf(parsed.modules['confluence:contentBylineItem'], functions) };
+}
+
+function bylineOf(entries: unknown, functions: Map<string, { handler: string }>): BylineModule | undefined {
+  const first = Array.isArray(entries) ? BylineSchema.safeParse(entries[0]) : undefined;
+  if (!first?.success) return undefined;
+  const { key, title, dynamicProperties } = first.data;
+  if (!dynamicProperties) return { key, title };
+  const fn = functions.get(dynamicProperties.function);
+  if (!fn) throw new Error(`manifest: byline ${key} dynamicProperties references unknown function ${dynamicProperties.function}`);
+  return { key, title, dynamicPropertiesExport: fn.handler.slice(fn.handler.indexOf('.') + 1) };
 }
 
 /**

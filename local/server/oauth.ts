@@ -7,8 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { RuntimeContext } from './context';
-import { DEFAULT_USER, USER_COOKIE } from './context';
-import { escapeHtml, HttpError, parseCookies, parseFormOrJson, parseJsonObject, readBody, redirect, sendHtml, sendJson } from './http';
+import { currentUser } from './site-pages';
+import { escapeHtml, HttpError, parseFormOrJson, parseJsonObject, readBody, redirect, sendHtml, sendJson } from './http';
 import type { Integration } from './integrations';
 import type { IssuedTokens } from './tokens';
 import { splitScopes } from './scopes';
@@ -80,8 +80,7 @@ export function handleAuthorizePage(ctx: RuntimeContext, req: IncomingMessage, r
   if ('redirectError' in checked) {
     return redirectWith(res, checked.redirectUri, { error: checked.redirectError, error_description: checked.description, state: checked.state });
   }
-  const current = parseCookies(req.headers.cookie)[USER_COOKIE];
-  const selected = ctx.isUser(current) ? current : DEFAULT_USER;
+  const selected = currentUser(ctx, req);
   const users = ctx.site.users
     .map((user) => `<option value="${escapeHtml(user.accountId)}"${user.accountId === selected ? ' selected' : ''}>${escapeHtml(user.displayName)} (${escapeHtml(user.accountId)})</option>`)
     .join('');

@@ -4,9 +4,10 @@
  * iframe at /local/ui/ the way Confluence hosts a Forge resource. Plain server-rendered HTML.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RuntimeContext } from './context';
+import type { BylineView, RuntimeContext } from './context';
 import { DEFAULT_USER, USER_COOKIE } from './context';
-import { escapeHtml, HttpError, parseCookies, parseFormOrJson, readBody, redirect, sendHtml } from './http';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { escapeHtml, HttpError, parseFormOrJson, readBody, redirect, sendHtml } from './http';
 
 const STYLE = `
   body { margin: 0; font: 14px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #172b4d; background: #f7f8f9; }
@@ -20,7 +21,13 @@ const STYLE = `
   .badge { display: inline-block; padding: 0 6px; border-radius: 3px; background: #dfe1e6; font-size: 11px; text-transform: uppercase; }
   .byline { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
   iframe { border: 0; width: 100%; background: transparent; }
-  iframe.byline-item { width: 360px; height: 40px; }
+  button.byline-item { display: inline-flex; align-items: center; gap: 6px; border: 0; background: transparent; color: #0c66e4; padding: 2px 6px; }
+  button.byline-item:hover { background: #f1f2f4; }
+  button.byline-item img { width: 16px; height: 16px; }
+  dialog.byline-dialog { width: min(720px, 92vw); padding: 0; border: 1px solid #dfe1e6; border-radius: 8px; box-shadow: 0 8px 24px rgba(9,30,66,.25); }
+  dialog.byline-dialog::backdrop { background: rgba(9,30,66,.3); }
+  dialog.byline-dialog .bar { display: flex; justify-content: space-between; align-items: center; padding: 8px 12px; border-bottom: 1px solid #dfe1e6; }
+  dialog.byline-dialog iframe { height: min(600px, 75vh); }
   iframe.macro { height: 560px; border: 1px solid #dfe1e6; border-radius: 6px; resize: vertical; }
   iframe.full { height: 80vh; }
   ul.pages li, ul.scopes li { margin: 4px 0; }
@@ -33,7 +40,7 @@ const STYLE = `
 `;
 
 export function currentUser(ctx: RuntimeContext, req: IncomingMessage): string {
-  const fromCookie = parseCookies(req.headers.cookie)[USER_COOKIE];
+  const fromCookie = parseCookies(req.headers.cookie ?? '', USER_COOKIE)[USER_COOKIE];
   return ctx.isUser(fromCookie) ? fromCookie : DEFAULT_USER;
 }
 
@@ -155,7 +162,7 @@ function notAllowed(ctx: RuntimeContext, res: ServerResponse, user: string, retu
 }
 
 /** GET /wiki/spaces/<KEY>/pages/<id>[/<slug>] */
-export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, spaceKey: string, pageId: string, path: string): void {
+export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, spaceKey: string, pageId: string, path: string, bylineView: BylineView): void {
   const user = currentUser(ctx, req);
   const page = ctx.site.getPageForRender(pageId);
   if (!page || page.spaceKey !== spaceKey) return notAllowed(ctx, res, user, path, 404, 'Page not found.');
@@ -187,7 +194,7 @@ export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: Serve
       <article class="card">
         <h1>${escapeHtml(page.title)}</h1>
         <div class="byline"><span class="muted">v${page.version} by ${escapeHtml(displayName(ctx, page.versionAuthorId))} · ${escapeHtml(page.versionCreatedAt)}</span>
-          <iframe class="byline-item" title="Approval" src="${escapeHtml(byline)}"></iframe></div>
+          ${bylineItem(page.id, byline, bylineView)}</div>
         <div class="page-body">${renderStorage(page.bodyStorage, (id) => displayName(ctx, id))}</div>
         <iframe class="macro" title="ApprovalFlow" src="${escapeHtml(macro)}"></iframe>
       </article>
@@ -196,6 +203,39 @@ export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: Serve
       { user, returnPath: path },
     ),
   );
+}
+
+/**
+ * The byline item as Forge shows it: a title (from dynamicProperties) that opens the byline's
+ * Custom UI in a dialog over the page. The title refreshes when the window regains focus, after
+ * every resolver call from the dialog (the bridge shim posts a message) and when the dialog closes.
+ */
+function bylineItem(pageId: string, src: string, view: BylineView): string {
+  const icon = view.icon && /^(https?:\/\/|\/)/.test(view.icon) ? `<img alt="" src="${escapeHtml(view.icon)}">` : '';
+  return `<button type="button" class="byline-item" id="af-byline" aria-haspopup="dialog" title="${escapeHtml(view.tooltip ?? '')}">${icon}<span id="af-byline-title">${escapeHtml(view.title)}</span></button>
+  <dialog class="byline-dialog" id="af-byline-dialog" aria-labelledby="af-byline-dialog-title">
+    <div class="bar"><strong id="af-byline-dialog-title">${escapeHtml(view.title)}</strong><button type="button" id="af-byline-close" aria-label="Close">Close</button></div>
+    <iframe class="byline-panel" title="Approval" data-src="${escapeHtml(src)}"></iframe>
+  </dialog>
+  <script>(function () {
+    var button = document.getElementById('af-byline'), dialog = document.getElementById('af-byline-dialog');
+    var frame = dialog.querySelector('iframe'), title = document.getElementById('af-byline-title');
+    function refresh() {
+      fetch('/local/byline/${encodeURIComponent(pageId)}', { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
+        if (!b) return;
+        title.textContent = b.title; button.title = b.tooltip || ''; document.getElementById('af-byline-dialog-title').textContent = b.title;
+      }, function () {});
+    }
+    button.addEventListener('click', function () { if (!frame.src) frame.src = frame.dataset.src; dialog.showModal(); });
+    document.getElementById('af-byline-close').addEventListener('click', function () { dialog.close(); });
+    dialog.addEventListener('close', refresh);
+    window.addEventListener('focus', refresh);
+    window.addEventListener('message', function (e) {
+      if (e.origin !== location.origin || !e.data) return;
+      if (e.data.type === 'approvalflow:invoked') refresh();
+      if (e.data.type === 'approvalflow:close' && e.source === frame.contentWindow) dialog.close();
+    });
+  })();</script>`;
 }
 
 /** GET /wiki/spaces/<KEY>/apps/approvals */

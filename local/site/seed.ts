@@ -14,6 +14,17 @@ import type {
   SpacePermission,
 } from './model';
 
+/**
+ * The app's own (bot) user: the identity of asApp() calls and the author of what the app writes.
+ * Space permissions grant it read and comment (as an installed app gets); it is in no page
+ * restriction, and a Confluence administrator only when the platform profile says so.
+ */
+export const LOCAL_APP_USER: LocalUser = {
+  accountId: 'acc-approvalflow-app',
+  displayName: 'ApprovalFlow',
+  email: '',
+};
+
 export const SEED_IDS = {
   users: {
     alice: 'acc-alice',
@@ -21,6 +32,8 @@ export const SEED_IDS = {
     carol: 'acc-carol',
     dave: 'acc-dave',
     erin: 'acc-erin',
+    /** beyond SPEC §7.1: a space admin (DOCS) who is not a site admin */
+    frank: 'acc-frank',
   },
   groups: { engReviewers: 'grp-eng-reviewers', siteAdmins: 'grp-site-admins' },
   spaces: { eng: '1001', docs: '1002' },
@@ -28,7 +41,7 @@ export const SEED_IDS = {
   restrictedPage: '2012',
 } as const;
 
-const { alice, bob, carol, dave, erin } = SEED_IDS.users;
+const { alice, bob, carol, dave, erin, frank } = SEED_IDS.users;
 
 const users: LocalUser[] = [
   { accountId: alice, displayName: 'Alice Admin', email: 'alice@example.com' },
@@ -36,6 +49,7 @@ const users: LocalUser[] = [
   { accountId: carol, displayName: 'Carol Reviewer', email: 'carol@example.com' },
   { accountId: dave, displayName: 'Dave Reviewer', email: 'dave@example.com' },
   { accountId: erin, displayName: 'Erin Outsider', email: 'erin@example.com' },
+  { accountId: frank, displayName: 'Frank Spaceadmin', email: 'frank@example.com' },
 ];
 
 const user = (id: string): Principal => ({ type: 'user', id });
@@ -60,6 +74,7 @@ function spacePermissions(spaceId: string, grants: Array<[Principal, Array<'read
 
 function spaces(): LocalSpace[] {
   const engReviewers = group(SEED_IDS.groups.engReviewers);
+  const app = user(LOCAL_APP_USER.accountId);
   return [
     {
       id: SEED_IDS.spaces.eng,
@@ -73,6 +88,7 @@ function spaces(): LocalSpace[] {
         // carol and dave read (and comment) through their group, as most sites grant access
         [engReviewers, ['read', 'comment']],
         [user(erin), ['read']],
+        [app, ['read', 'comment']],
       ]),
     },
     {
@@ -85,6 +101,8 @@ function spaces(): LocalSpace[] {
         [user(alice), ['read', 'edit', 'comment', 'administer']],
         [user(bob), ['read', 'edit', 'comment']],
         [engReviewers, ['read', 'comment']],
+        [user(frank), ['read', 'edit', 'comment', 'administer']],
+        [app, ['read', 'comment']],
       ]),
     },
   ];

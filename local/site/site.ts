@@ -1,346 +1,50 @@
 /**
- * The local Confluence site: state, permission rules and the page-edit operation. The HTTP surface
- * that answers like Confluence Cloud lives in rest.ts; this file is what it (and the local runtime's
- * page renderer) reads.
- *
- * Permission rules follow Confluence: a user sees a page when the space grants them 'read' (directly
- * or through a group), every read restriction on the page and its ancestors lists them, and, for a
- * draft, they are its author. Editing needs the space's "add pages" permission plus the page's update
- * restriction. The app (no account) sees everything.
+ * The local Confluence site: its state and rules (state.ts) joined to its Confluence REST surface
+ * (rest/), plus the in-process transport the app uses. The transport honours
+ * `ConfluenceRequest.actAs` exactly as Confluence would answer that identity: 'app' (or absent) is
+ * the app's bot user, `{accountId}` that user; nobody sees more than Confluence would show them.
  */
-import type { ConfluenceTransport } from '../../src/adapters/confluence/transport';
-import type {
-  LocalComment,
-  LocalGroup,
-  LocalPage,
-  LocalPageVersion,
-  LocalSiteSeed,
-  LocalSpace,
-  LocalUser,
-  PageUpdatedEvent,
-  PageUpdatedListener,
-  Principal,
-  SpaceOperationKey,
-  SpaceTargetType,
-} from './model';
-import { byNumericId, currentVersion } from './model';
-import { buildSeed } from './seed';
-import { handleSiteHttp, type LocalHttpResponse } from './rest';
+import type { ConfluenceRequest, ConfluenceTransport } from '../../src/adapters/confluence/transport';
+import { confluenceErrorResponse, handleSiteHttp, type LocalHttpResponse } from './rest';
+import { ConfluenceError } from './rest/common';
+import { SiteState, type LocalSiteOptions } from './state';
 
-/** The app's own (bot) user: author of what the app writes through asApp(). */
-export const LOCAL_APP_USER: LocalUser = {
-  accountId: 'acc-approvalflow-app',
-  displayName: 'ApprovalFlow',
-  email: '',
-};
-
-export interface LocalSiteOptions {
-  /** `_links.base` of every answer, e.g. "http://127.0.0.1:8787/wiki". */
-  baseUrl?: string;
-  /** Clock for new versions and comments. */
-  now?: () => Date;
-  /** Replace the §7.1 seed (tests that need an unusual site). */
-  seed?: LocalSiteSeed;
-  /** Where errors thrown by page-updated listeners go (an edit never fails because a listener did). */
-  onListenerError?: (error: unknown, event: PageUpdatedEvent) => void;
-}
-
-/** Raised by site operations called by the local runtime (not by the HTTP surface, which answers in Confluence's error shape). */
-export class LocalSiteError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404,
-    readonly code: 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LocalSiteError';
-  }
-}
-
-/** Who is asking a permission question: a user (with their groups) or a group alone. */
-export interface Subject {
-  accountId?: string;
-  groupIds: string[];
-}
-
-export interface CallCounts {
-  total: number;
-  /** by endpoint template, e.g. "GET /wiki/api/v2/pages" */
-  byEndpoint: Record<string, number>;
-}
-
-export interface PageForRender {
-  id: string;
-  spaceId: string;
-  spaceKey: string;
-  spaceName: string;
-  parentId: string | null;
-  status: LocalPage['status'];
-  title: string;
-  bodyStorage: string;
-  version: number;
-  versionAuthorId: string;
-  versionCreatedAt: string;
-  versionMessage: string;
-  versions: Array<Omit<LocalPageVersion, 'body'>>;
-  restricted: { read: Principal[]; update: Principal[] };
-  comments: LocalComment[];
-}
-
-export interface EditPageInput {
-  accountId: string;
-  title?: string;
-  body?: string;
-  message?: string;
-  minorEdit?: boolean;
-}
-
-export class LocalSite {
-  readonly users: LocalUser[];
-  readonly groups: LocalGroup[];
-  readonly spaces: LocalSpace[];
-  readonly pages: Map<string, LocalPage>;
-  readonly comments: LocalComment[];
-  readonly baseUrl: string;
-  readonly appUser = LOCAL_APP_USER;
-  readonly calls: CallCounts = { total: 0, byEndpoint: {} };
-
-  private enabled = true;
-  private nextCommentId: number;
-  private readonly listeners = new Set<PageUpdatedListener>();
-  private readonly now: () => Date;
-  private readonly onListenerError: (error: unknown, event: PageUpdatedEvent) => void;
-
-  constructor(options: LocalSiteOptions = {}) {
-    const seed = options.seed ?? buildSeed();
-    this.users = seed.users;
-    this.groups = seed.groups;
-    this.spaces = seed.spaces;
-    this.pages = new Map(seed.pages.map((p) => [p.id, p]));
-    this.comments = seed.comments;
-    this.baseUrl = options.baseUrl ?? 'http://127.0.0.1:8787/wiki';
-    this.now = options.now ?? (() => new Date());
-    this.onListenerError =
-      options.onListenerError ??
-      ((error, event) => console.error(`page-updated listener failed for page ${event.pageId}:`, error));
-    this.nextCommentId = Math.max(6000, ...seed.comments.map((c) => Number(c.id) || 0)) + 1;
-  }
-
-  // ---- App REST APIs switch (read by the local gateway) ----
-
-  get appRestApisEnabled(): boolean {
-    return this.enabled;
-  }
-
-  setAppRestApisEnabled(enabled: boolean): void {
-    this.enabled = enabled;
-  }
-
-  // ---- lookups ----
-
-  getUser(accountId: string): LocalUser | undefined {
-    if (accountId === LOCAL_APP_USER.accountId) return LOCAL_APP_USER;
-    return this.users.find((u) => u.accountId === accountId);
-  }
-
-  getGroup(groupId: string): LocalGroup | undefined {
-    return this.groups.find((g) => g.id === groupId);
-  }
-
-  getSpace(spaceId: string): LocalSpace | undefined {
-    return this.spaces.find((s) => s.id === spaceId);
-  }
-
-  getPage(pageId: string): LocalPage | undefined {
-    return this.pages.get(pageId);
-  }
-
-  groupsOf(accountId: string): LocalGroup[] {
-    return this.groups.filter((g) => g.members.includes(accountId));
-  }
-
-  /** Every page of a space, any status, by id. */
-  listSpacePages(spaceId: string): LocalPage[] {
-    return [...this.pages.values()].filter((p) => p.spaceId === spaceId).sort(byNumericId);
-  }
-
-  listComments(pageId: string): LocalComment[] {
-    return this.comments.filter((c) => c.pageId === pageId);
-  }
-
-  // ---- permissions ----
-
-  subjectOfUser(accountId: string): Subject {
-    return { accountId, groupIds: this.groupsOf(accountId).map((g) => g.id) };
-  }
-
-  spaceGrants(spaceId: string, subject: Subject, key: SpaceOperationKey, targetType: SpaceTargetType): boolean {
-    const space = this.getSpace(spaceId);
-    if (!space) return false;
-    return space.permissions.some(
-      (p) => p.operation.key === key && p.operation.targetType === targetType && principalMatches(p.principal, subject),
-    );
-  }
-
-  canViewSpaceAs(subject: Subject, spaceId: string): boolean {
-    return this.spaceGrants(spaceId, subject, 'read', 'space');
-  }
-
-  canViewAs(subject: Subject, pageId: string): boolean {
-    const page = this.pages.get(pageId);
-    if (!page || !this.canViewSpaceAs(subject, page.spaceId)) return false;
-    if (page.status === 'draft' && page.authorId !== subject.accountId) return false;
-    // read restrictions are inherited from every ancestor
-    for (let p: LocalPage | undefined = page; p; p = p.parentId ? this.pages.get(p.parentId) : undefined) {
-      if (!restrictionAllows(p.restrictions.read, subject)) return false;
-    }
-    return true;
-  }
-
-  canEditAs(subject: Subject, pageId: string): boolean {
-    const page = this.pages.get(pageId);
-    if (!page || page.status === 'archived' || !this.canViewAs(subject, pageId)) return false;
-    return this.spaceGrants(page.spaceId, subject, 'create', 'page') && restrictionAllows(page.restrictions.update, subject);
-  }
-
-  canView(accountId: string, pageId: string): boolean {
-    return this.getUser(accountId) !== undefined && this.canViewAs(this.subjectOfUser(accountId), pageId);
-  }
-
-  canEdit(accountId: string, pageId: string): boolean {
-    return this.getUser(accountId) !== undefined && this.canEditAs(this.subjectOfUser(accountId), pageId);
-  }
-
-  canComment(accountId: string, pageId: string): boolean {
-    const page = this.pages.get(pageId);
-    if (!page || !this.canView(accountId, pageId)) return false;
-    return this.spaceGrants(page.spaceId, this.subjectOfUser(accountId), 'create', 'comment');
-  }
-
-  isSpaceAdmin(accountId: string, spaceId: string): boolean {
-    return this.spaceGrants(spaceId, this.subjectOfUser(accountId), 'administer', 'space');
-  }
-
-  isSiteAdmin(accountId: string): boolean {
-    return this.groupsOf(accountId).some((g) => g.name === 'site-admins' || g.name === 'confluence-administrators');
-  }
-
-  // ---- page render (local runtime) ----
-
-  /** Everything the local page view shows, whoever looks; the caller checks canView first. */
-  getPageForRender(pageId: string): PageForRender | undefined {
-    const page = this.pages.get(pageId);
-    const space = page && this.getSpace(page.spaceId);
-    if (!page || !space) return undefined;
-    const current = currentVersion(page);
-    return {
-      id: page.id,
-      spaceId: space.id,
-      spaceKey: space.key,
-      spaceName: space.name,
-      parentId: page.parentId,
-      status: page.status,
-      title: current.title,
-      bodyStorage: current.body,
-      version: current.number,
-      versionAuthorId: current.authorId,
-      versionCreatedAt: current.createdAt,
-      versionMessage: current.message,
-      versions: page.versions.map(({ body: _body, ...rest }) => ({ ...rest })),
-      restricted: { read: [...page.restrictions.read], update: [...page.restrictions.update] },
-      comments: this.listComments(page.id).map((c) => ({ ...c })),
-    };
-  }
-
-  // ---- writes ----
+export class LocalSite extends SiteState {
+  private transportCalls = 0;
 
   /**
-   * A new version of the page written by `accountId`, then the page-updated listeners (published
-   * pages only: Confluence fires no page-updated event for draft saves). Resolves once every
-   * listener has settled; a failing listener is reported, never undoes the edit.
-   */
-  async editPage(pageId: string, input: EditPageInput): Promise<PageUpdatedEvent> {
-    const page = this.pages.get(pageId);
-    if (!page) throw new LocalSiteError(404, 'NOT_FOUND', `Page ${pageId} does not exist.`);
-    if (!this.getUser(input.accountId)) throw new LocalSiteError(400, 'INVALID', `Unknown user ${input.accountId}.`);
-    if (!this.canEdit(input.accountId, pageId)) {
-      throw new LocalSiteError(403, 'FORBIDDEN', `${input.accountId} is not allowed to edit page ${pageId}.`);
-    }
-    if (input.title !== undefined && input.title.trim() === '') {
-      throw new LocalSiteError(400, 'INVALID', 'A page title cannot be empty.');
-    }
-    const current = currentVersion(page);
-    const version: LocalPageVersion = {
-      number: current.number + 1,
-      authorId: input.accountId,
-      createdAt: this.now().toISOString(),
-      message: input.message ?? '',
-      minorEdit: input.minorEdit ?? false,
-      title: input.title ?? current.title,
-      body: input.body ?? current.body,
-    };
-    page.versions.push(version);
-    const space = this.getSpace(page.spaceId);
-    const event: PageUpdatedEvent = {
-      pageId,
-      spaceId: page.spaceId,
-      spaceKey: space?.key ?? '',
-      title: version.title,
-      version: version.number,
-      authorId: version.authorId,
-      message: version.message,
-      createdAt: version.createdAt,
-    };
-    if (page.status === 'current') await this.emit(event);
-    return event;
-  }
-
-  /** Subscribe to page updates; returns the unsubscribe function. */
-  onPageUpdated(listener: PageUpdatedListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** A footer comment (used by the HTTP surface; `authorId` is the app user for asApp writes). */
-  addComment(input: { pageId: string; parentCommentId: string | null; authorId: string; body: string }): LocalComment {
-    const comment: LocalComment = {
-      id: String(this.nextCommentId++),
-      pageId: input.pageId,
-      parentCommentId: input.parentCommentId,
-      authorId: input.authorId,
-      createdAt: this.now().toISOString(),
-      body: input.body,
-    };
-    this.comments.push(comment);
-    return comment;
-  }
-
-  // ---- HTTP surface ----
-
-  /**
-   * Answers like Confluence Cloud. `actingAccountId` null = the app (asApp): sees everything.
+   * Answers like Confluence Cloud, as `actingAccountId` (null = the app's bot user, as asApp()).
    * Never throws; every call is counted.
    */
   handleHttp(method: string, pathWithQuery: string, body: unknown, actingAccountId: string | null): LocalHttpResponse {
-    return handleSiteHttp(this, method, pathWithQuery, body, actingAccountId);
+    return handleSiteHttp(this, method, pathWithQuery, body, actingAccountId ?? this.appUser.accountId);
   }
 
-  countCall(endpoint: string): void {
-    this.calls.total += 1;
-    this.calls.byEndpoint[endpoint] = (this.calls.byEndpoint[endpoint] ?? 0) + 1;
+  /** The account id a request acts as (Forge asApp() → the app's bot user; asUser → that user). */
+  actorOf(actAs: ConfluenceRequest['actAs']): string {
+    return actAs === undefined || actAs === 'app' ? this.appUser.accountId : actAs.accountId;
   }
 
-  resetCalls(): void {
-    this.calls.total = 0;
-    for (const key of Object.keys(this.calls.byEndpoint)) delete this.calls.byEndpoint[key];
-  }
-
-  /** In-process transport acting as the app. Bodies go through JSON as on the wire, so callers never share state with the site. */
+  /**
+   * In-process transport. Bodies go through JSON as on the wire, so callers never share state with
+   * the site. Optional faults (options.faults) add latency and answer every Nth call 429.
+   */
   transport(): ConfluenceTransport {
     return {
       request: async (request) => {
-        const wireBody = request.body === undefined ? undefined : JSON.parse(JSON.stringify(request.body));
-        const response = this.handleHttp(request.method, request.path, wireBody, null);
+        const { latencyMs = 0, rateLimitEvery = 0, retryAfterSeconds = 1 } = this.faults;
+        if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+        this.transportCalls += 1;
+        const path = request.path.split('?')[0];
+        let response: LocalHttpResponse;
+        if (rateLimitEvery > 0 && this.transportCalls % rateLimitEvery === 0) {
+          this.countCall(`${request.method} (rate limited)`);
+          response = confluenceErrorResponse(path, new ConfluenceError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded.'));
+          response.headers['retry-after'] = String(retryAfterSeconds);
+        } else {
+          const wireBody = request.body === undefined ? undefined : JSON.parse(JSON.stringify(request.body));
+          response = this.handleHttp(request.method, request.path, wireBody, this.actorOf(request.actAs));
+        }
         return {
           status: response.status,
           headers: { ...response.headers },
@@ -349,23 +53,6 @@ export class LocalSite {
       },
     };
   }
-
-  private async emit(event: PageUpdatedEvent): Promise<void> {
-    const results = await Promise.allSettled(
-      [...this.listeners].map(async (listener) => listener({ ...event })),
-    );
-    for (const result of results) {
-      if (result.status === 'rejected') this.onListenerError(result.reason, event);
-    }
-  }
-}
-
-function principalMatches(principal: Principal, subject: Subject): boolean {
-  return principal.type === 'user' ? principal.id === subject.accountId : subject.groupIds.includes(principal.id);
-}
-
-function restrictionAllows(restriction: Principal[], subject: Subject): boolean {
-  return restriction.length === 0 || restriction.some((p) => principalMatches(p, subject));
 }
 
 export function createLocalSite(options?: LocalSiteOptions): LocalSite {

@@ -1,37 +1,70 @@
 /**
  * Forge composition root: joins the engine to Forge KVS and to Confluence through @forge/api.
- * Built lazily per process and holding no tenant data itself (Forge forbids caching customer data
- * between invocations; every read goes to KVS/Confluence).
+ * The engine's Confluence access is built per invocation (SPEC §4) from the acting user:
+ *  - resolvers and the byline: the platform principal, so asUser() acts as them;
+ *  - apiRoute: the caller resolved by the identity module (often only from the contextToken), so
+ *    Confluence calls as them use asUser(accountId) (impersonation; PLATFORM_PROFILE decides);
+ *  - no user (jobs): the app.
+ * Holds no tenant data between invocations (Forge forbids it); every read goes to KVS/Confluence.
  */
 import { createEngine } from '../core/services';
-import type { Engine } from '../core/services/engine';
+import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
 import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
+import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
+import { RestDirectory } from '../adapters/confluence/rest-directory';
+import { CallGate } from '../adapters/confluence/call-gate';
+import { confluenceAccess, invokingUser } from '../adapters/confluence/access';
+import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../adapters/platform-profile';
 import { SystemClock } from '../adapters/system/system-clock';
 import { RandomIds } from '../adapters/system/random-ids';
 import { createApiHandlers } from '../transport/api';
 import { createResolverHandler } from '../transport/resolvers';
-import { createPageUpdatedHandler } from '../transport/events/page-updated';
+import { DiagnosticsLog } from '../transport/diagnostics/diagnostics-log';
+import { observeApiHandlers } from '../transport/diagnostics/observe-api';
+import { createBylinePropertiesHandler } from '../transport/byline/byline-properties';
 
-/** The UUID of manifest.yml's app.id; the admin page shows it in the REST API base URLs. */
-const FORGE_APP_ID = '7d3c1f2e-5b6a-4c8d-9e0f-a1b2c3d4e5f6';
+/**
+ * On Forge the unconfirmed facts take their pessimistic reading until the first deployment's
+ * diagnostics say otherwise (docs/forge-platform.md); change a switch here, never a code path.
+ */
+export const PLATFORM_PROFILE: PlatformProfile = DEFAULT_PLATFORM_PROFILE;
 
 const store = new ForgeKvsStore();
-let engine: Engine | undefined;
+const diagnostics = new DiagnosticsLog(store);
 
-function getEngine(): Engine {
-  engine ??= createEngine({
-    store,
-    confluence: new RestConfluenceSite(new ForgeConfluenceTransport()),
-    clock: new SystemClock(),
-    ids: new RandomIds(),
-  });
-  return engine;
+/** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
+function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
+  const remainingMs = forgeRemainingMs();
+  return new RestConfluenceSite(
+    new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via)),
+    confluenceAccess(PLATFORM_PROFILE, invocation, {
+      via,
+      gate: new CallGate(remainingMs ? { remainingMs } : {}),
+      observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined),
+    }),
+  );
+}
+
+function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
+  return (invocation) =>
+    createEngine({
+      store,
+      confluence: confluenceFor(invocation, via),
+      // Picker search as the signed-in user: results are only what they may see.
+      directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
+      clock: new SystemClock(),
+      ids: new RandomIds(),
+    });
 }
 
 export const forgeApp = {
-  api: createApiHandlers(getEngine, { store }),
-  resolver: createResolverHandler(getEngine, { appId: FORGE_APP_ID }),
-  onPageUpdated: createPageUpdatedHandler(getEngine),
+  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store }), diagnostics),
+  resolver: createResolverHandler(engineFactory('resolver'), {
+    store,
+    appContext: forgeAppIds,
+    diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
+  }),
+  bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
 };

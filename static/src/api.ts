@@ -1,42 +1,39 @@
 /**
  * The one typed client for the resolvers. Every call goes through `invoke` from @forge/bridge,
  * unwraps the `{success, ...}` envelope and throws an ApiError carrying the stable code and a
- * human message, so views only deal with data or a readable error.
+ * human message, so views only deal with data or a readable error. A failed invoke is told apart:
+ * no connection (the browser could not send it) versus the server failing while handling it.
  */
 import { invoke } from '@forge/bridge';
 import type { ErrorDetail, ResolverData } from '../../src/transport/resolvers/contract';
 import type { ResolverKey, ResolverPayload } from '../../src/transport/resolvers/schemas';
+import { ApiError, invokeFailure } from './errors';
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from './errors';
 
 function isEnvelope(value: unknown): value is { success: boolean } & Record<string, unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { success?: unknown }).success === 'boolean';
 }
 
-export async function call<K extends ResolverKey>(key: K, payload: ResolverPayload<K>): Promise<ResolverData[K]> {
+async function send(key: string, payload: object): Promise<Record<string, unknown>> {
   let reply: unknown;
   try {
     reply = await invoke(key, payload as Record<string, unknown>);
   } catch (err) {
-    throw new ApiError('NETWORK_ERROR', `Could not reach ApprovalFlow (${err instanceof Error ? err.message : 'unknown error'}).`);
+    throw invokeFailure(err);
   }
-  if (!isEnvelope(reply)) throw new ApiError('BAD_RESPONSE', 'ApprovalFlow sent an unexpected reply.');
+  if (!isEnvelope(reply)) throw new ApiError('BAD_RESPONSE', 'ApprovalFlow sent an unexpected reply. Try again.');
   if (!reply.success) {
     const code = typeof reply.code === 'string' ? reply.code : 'UNKNOWN_ERROR';
     const message = typeof reply.error === 'string' ? reply.error : 'The request failed.';
     throw new ApiError(code, message, Array.isArray(reply.details) ? (reply.details as ErrorDetail[]) : []);
   }
   const { success: _success, ...data } = reply;
-  return data as unknown as ResolverData[K];
+  return data;
+}
+
+export async function call<K extends ResolverKey>(key: K, payload: ResolverPayload<K>): Promise<ResolverData[K]> {
+  return (await send(key, payload)) as unknown as ResolverData[K];
 }
 
 export function errorText(err: unknown): { code: string; message: string; details: ErrorDetail[] } {

@@ -24,8 +24,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
   return { ...state, reload };
 }
 
-/** Wraps an action: tracks `busy` and the last error, and calls `onDone` after success. */
-export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>, onDone?: (result: R) => void) {
+/** Wraps an action: tracks `busy` and the last error, calls `onDone` after success and `onError` after a failure. */
+export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>, onDone?: (result: R) => void, onError?: (error: unknown) => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const run = useCallback(
@@ -38,12 +38,13 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
         return result;
       } catch (err) {
         setError(err);
+        onError?.(err);
         return undefined;
       } finally {
         setBusy(false);
       }
     },
-    [action, onDone],
+    [action, onDone, onError],
   );
   return { run, busy, error, clearError: () => setError(undefined) };
 }

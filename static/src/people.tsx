@@ -1,9 +1,15 @@
 /**
  * Show people by display name: <PeopleProvider> holds one PeopleDirectory per page load, and
- * <Person id="…"/> renders the name (the account id while loading or when unknown; the id stays
- * in the tooltip). Group approvers ("group:<id>") are shown as "group <id>" without a lookup.
+ * <Person id="…"/> renders avatar and name (the account id while loading or when unknown; the id
+ * stays in the tooltip). Group approvers ("group:<id>") are shown as "Group <id>" without a lookup.
  */
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import Avatar from '@atlaskit/avatar';
+import Tooltip from '@atlaskit/tooltip';
+import { Inline, xcss } from '@atlaskit/primitives';
+
+// A name sits inside sentences and comma lists, so it flows with the text instead of taking a line.
+const inRunningText = xcss({ display: 'inline-flex', verticalAlign: 'middle' });
 import { call } from './api';
 import { PeopleDirectory } from './people-directory';
 import { groupIdOf } from '../../src/core/domain/approvers';
@@ -38,20 +44,18 @@ export function useNameOf(): (accountId: string) => string | undefined {
   return directory.nameOf;
 }
 
-export function Person({ id }: { id: string }) {
+/** A person (or group) by name, with an avatar; the account id stays in the tooltip for copying. */
+export function Person({ id, avatar = true }: { id: string; avatar?: boolean }) {
   const name = useDisplayName(id);
   const group = groupIdOf(id);
-  if (group !== undefined) {
-    return (
-      <span className="person" title={id}>
-        group {group}
-      </span>
-    );
-  }
+  const label = group !== undefined ? `Group ${group}` : (name ?? id);
   return (
-    <span className="person" title={id}>
-      {name ?? id}
-    </span>
+    <Tooltip content={id} position="top" tag="span">
+      <Inline as="span" space="space.050" alignBlock="center" testId="person" xcss={inRunningText}>
+        {avatar && group === undefined && <Avatar size="xsmall" name={label} />}
+        <span data-account-id={id}>{label}</span>
+      </Inline>
+    </Tooltip>
   );
 }
 

@@ -2,15 +2,18 @@
  * The REST handlers over the REAL engine: createEngine + MemoryStore + RestConfluenceSite over the
  * local site's in-process transport, seeded with the SPEC §7.1 workflows.
  */
+import { callerBoundEngine, perInvocationEngines } from '../support/caller-bound-engine';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
-import { createEngine, seedWorkflows, type EngineDeps } from '../../src/core/services';
+import { seedWorkflows, type EngineDeps } from '../../src/core/services';
 import { createApiHandlers } from '../../src/transport/api';
+import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
+import { profileFromEnv } from '../../local/profile';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
 export class TrackingStore extends StoreDecorator {
@@ -27,12 +30,14 @@ export class TrackingStore extends StoreDecorator {
 
   /**
    * Every stored item except the audit trail (refusals are recorded there as access.denied, checked
-   * separately) and idempotency records (transport bookkeeping, not domain state).
+   * separately), the per-caller denial counter that aggregates them (deny-state:), idempotency
+   * records, rate-limit windows and the cursor secret (transport bookkeeping, not domain state).
    */
   async stateSnapshot(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const key of [...this.written].sort()) {
-      if (key.startsWith('audit:') || key.startsWith('idem:')) continue;
+      // Bookkeeping, not domain state: audit trail, denial counters, idempotency records, rate-limit windows, edge secrets.
+      if (['audit:', 'deny-state:', 'idem:', 'rl:', 'edge:'].some((prefix) => key.startsWith(prefix))) continue;
       const item = await this.inner.get(key);
       out[key] = item ? { version: item.version, value: item.value } : null;
     }
@@ -71,12 +76,17 @@ function seedWorkflowsOf(now: number): Workflow[] {
   ];
 }
 
-export async function createRealApi() {
-  const site = createLocalSite();
+/** Tests not about throttling get limits they never meet; test/security/api-rate-limit.test.ts passes the real ones. */
+const UNLIMITED = { max: 1_000_000, windowSeconds: 60 };
+const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNLIMITED, deniedPerUser: UNLIMITED, deniedPerClient: UNLIMITED };
+
+export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
+  const site = createLocalSite({ profile: profileFromEnv() });
   const store = new TrackingStore(new MemoryStore());
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
-  const engine = createEngine(deps);
+  const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
+  const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
-  const handlers = createApiHandlers(() => engine, { store });
+  const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED });
   return { site, store, engine, handlers };
 }

@@ -85,13 +85,15 @@ describe('object-level access (BOLA): acc-erin sees ENG only, not page 2012, not
     restrictedTitle = app.site.getPageForRender('2012')!.title;
   });
 
-  function expectRefusedWithoutData(res: CallResult, ...secrets: string[]) {
-    expect([403, 404]).toContain(res.status);
+  /** Refused exactly as a missing object is (no existence oracle, SPEC §9), and without its data. */
+  function expectRefusedLikeMissing(res: CallResult, missing: CallResult, ...secrets: string[]) {
+    expect(res.status).toBe(404);
     expect(isErrorEnvelope(res.json)).toBe(true);
+    expect(res.json).toEqual(missing.json);
     for (const secret of secrets) expect(res.raw.body).not.toContain(secret);
   }
 
-  it('page 2012: status, preflight and submit → 404/403, never its title, nothing changes', async () => {
+  it('page 2012: status, preflight and submit → 404 exactly as for a missing page, never its title, nothing changes', async () => {
     await expectNoStateChange(app, async () => {
       for (const [key, input] of [
         ['page-status', { query: { pageId: '2012' } }],
@@ -99,31 +101,38 @@ describe('object-level access (BOLA): acc-erin sees ENG only, not page 2012, not
         ['page-submit', { body: { pageId: '2012' } }],
         ['page-submit', { body: { pageId: '2012', workflowId: 'wf-eng-review' } }],
       ] as const) {
-        expectRefusedWithoutData(await call(app.handlers, key, { ...input, accountId: 'acc-erin' }), restrictedTitle);
+        const missingInput = JSON.parse(JSON.stringify(input).replace('2012', '999999')) as typeof input;
+        const missing = await call(app.handlers, key, { ...missingInput, accountId: 'acc-erin' });
+        expectRefusedLikeMissing(await call(app.handlers, key, { ...input, accountId: 'acc-erin' }), missing, restrictedTitle);
       }
     });
     // The same requests by acc-bob (who can see and edit 2012) do work: the refusal is about erin.
     expect((await call(app.handlers, 'page-status', { query: { pageId: '2012' } })).status).toBe(200);
   });
 
-  it('a DOCS change set: detail, update, archive, preflight, submit → 404/403 without data; list shows nothing', async () => {
+  it('a DOCS change set: detail, update, archive, preflight, submit → 404 as for a missing one, without data; list shows nothing', async () => {
     await expectNoStateChange(app, async () => {
       for (const key of ['changeset-detail', 'changeset-update', 'changeset-archive', 'changeset-preflight', 'changeset-submit'] as const) {
         const res = await call(app.handlers, key, { ...validInputs(docsSet.id)[key], accountId: 'acc-erin' });
-        expectRefusedWithoutData(res, docsSet.title, '3001');
+        const missing = await call(app.handlers, key, { ...validInputs('cs_missing')[key], accountId: 'acc-erin' });
+        expectRefusedLikeMissing(res, missing, docsSet.title, '3001');
       }
       const list = await call(app.handlers, 'changesets-list', { query: { spaceId: '1002' }, accountId: 'acc-erin' });
-      expect(list.status === 200 ? list.json.changeSets : []).toEqual([]);
+      // The same empty page as for a space that does not exist.
+      expect(list.json).toEqual({ success: true, changeSets: [], nextCursor: null });
+      expect(list.json).toEqual((await call(app.handlers, 'changesets-list', { query: { spaceId: '9999' }, accountId: 'acc-erin' })).json);
       expect(list.raw.body).not.toContain(docsSet.id);
       const create = await call(app.handlers, 'changeset-create', { body: { spaceId: '1002', title: 'mine', pageRefs: [{ pageId: '3001' }] }, accountId: 'acc-erin' });
-      expectRefusedWithoutData(create, docsSet.title);
+      const createMissing = await call(app.handlers, 'changeset-create', { body: { spaceId: '9999', title: 'mine', pageRefs: [{ pageId: '3001' }] }, accountId: 'acc-erin' });
+      expectRefusedLikeMissing(create, createMissing, docsSet.title);
     });
   });
 
   it('erin cannot submit an ENG page she can only view (no edit permission), and nothing changes', async () => {
     await expectNoStateChange(app, async () => {
       const res = await call(app.handlers, 'page-submit', { body: { pageId: '2001' }, accountId: 'acc-erin' });
-      expect([403, 409]).toContain(res.status);
+      // Lacking the edit right is a refusal of permission (SPEC §3: 403), carrying its eligibility code.
+      expect(res.status).toBe(403);
       expect(res.json.code).toBe('NO_EDIT_PERMISSION');
     });
   });

@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, headAfter, type AuditEntry } from '../../src/core/audit';
 import { CountingStore } from '../../src/adapters/store/counting-store';
-import { canonicalJson, recordHash } from '../../src/core/audit/hash';
+import { indexKeysOf, indexPutsOf } from '../../src/core/audit/entries';
+import { recordHash } from '../../src/core/audit/hash';
+import { canonicalJson } from '../../src/core/shared/canonical-json';
+import { retryOnConflict } from '../../src/core/shared/retry-on-conflict';
 import { DomainError } from '../../src/core/domain/errors';
 import type { AuditRecord } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
@@ -163,11 +166,20 @@ describe('verify', () => {
       expect(await trail.verify()).toMatchObject({ ok: false, checked: 11, firstBadSeq: 12 });
     });
 
-    it('edited actor with the record’s own hash recomputed (the next link breaks)', async () => {
+    it('edited actor with the record’s own hash recomputed (its index entries no longer match)', async () => {
       const r = await rawRecord(store, 12);
       const forged = { ...r, actor: 'acc-mallory' };
       await store.transact([{ op: 'put', key: recKey(12), value: { ...forged, hash: recordHash(forged) } }]);
-      expect(await trail.verify()).toMatchObject({ ok: false, firstBadSeq: 13 });
+      expect(await trail.verify()).toMatchObject({ ok: false, checked: 11, firstBadSeq: 12, reason: 'INDEX_ENTRY_ALTERED' });
+    });
+
+    it('edited actor with its hash and its index entries rewritten to match (the next link breaks)', async () => {
+      const r = await rawRecord(store, 12);
+      const forged = { ...r, actor: 'acc-mallory' };
+      forged.hash = recordHash(forged);
+      await store.transact(indexKeysOf(r).map((key) => ({ op: 'delete' as const, key })));
+      await store.transact([{ op: 'put', key: recKey(12), value: forged }, ...indexPutsOf(forged)]);
+      expect(await trail.verify()).toMatchObject({ ok: false, checked: 12, firstBadSeq: 13, reason: 'RECORD_ALTERED' });
     });
 
     it('an added field', async () => {
@@ -234,13 +246,21 @@ describe('verify', () => {
       expect(await trail.verify()).toMatchObject({ ok: false, checked: 30, firstBadSeq: 31 });
     });
 
-    it('a truncated tail with a rewritten head is caught only against a digest kept outside (documented limit)', async () => {
-      const digest = (await trail.verify()).headHash;
+    it('a truncated tail with a rewritten head is caught by its leftover index entries', async () => {
       const r25 = await rawRecord(store, 25);
       await store.transact([
         ...[26, 27, 28, 29, 30].map((seq) => ({ op: 'delete' as const, key: recKey(seq) })),
         { op: 'put', key: 'audit:head', value: { seq: 25, hash: r25.hash, at: r25.at } },
       ]);
+      expect(await trail.verify()).toMatchObject({ ok: false, checked: 25, firstBadSeq: 26, reason: 'INDEX_ENTRY_EXTRA' });
+    });
+
+    it('a truncated tail with its index entries and a rewritten head is caught only against a digest kept outside (documented limit)', async () => {
+      const digest = (await trail.verify()).headHash;
+      const r25 = await rawRecord(store, 25);
+      const tail = await Promise.all([26, 27, 28, 29, 30].map((seq) => rawRecord(store, seq)));
+      for (const r of tail) await store.transact([{ op: 'delete', key: recKey(r.seq) }, ...indexKeysOf(r).map((key) => ({ op: 'delete' as const, key }))]);
+      await store.transact([{ op: 'put', key: 'audit:head', value: { seq: 25, hash: r25.hash, at: r25.at } }]);
       const result = await trail.verify();
       expect(result.ok).toBe(true);
       expect(result.headHash).not.toBe(digest);
@@ -294,11 +314,20 @@ describe('concurrent appenders', () => {
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 100 });
   });
 
-  it('append() retries on its own for events without a state change', async () => {
+  it('entries without a state change (access.denied) commit under retryOnConflict, as the engine does', async () => {
     const store = new MemoryStore();
     const trail = new AuditTrail({ store, clock: new ManualClock(), ids: new CountingIds() });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => trail.append([{ ...fullEntry, details: { i } }])));
-    expect(results.map((r) => r[0].seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    const policy = { maxAttempts: 25, baseDelayMs: 1, maxDelayMs: 5 };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        retryOnConflict(policy, async () => {
+          const ops = await trail.prepareAppend([{ ...fullEntry, details: { i } }]);
+          await store.transact(ops);
+          return headAfter(ops)!.head.seq;
+        }),
+      ),
+    );
+    expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 10 });
   });
 });

@@ -79,11 +79,14 @@ describeBrowser('Custom UI in the local site (Chromium)', () => {
     await frame.locator('[data-testid="approval-state"]', { hasText: new RegExp(`^${label}$`) }).waitFor();
   }
 
-  it('shows the Draft state of a never-submitted page in the macro and the byline', async () => {
+  it('shows the not-submitted state of a never-submitted page in the macro and the byline', async () => {
     await actAs('acc-bob');
     const macro = await openPage('2001');
-    await expectState(macro, 'Draft');
-    await expectState(page.frameLocator('iframe.byline-item'), 'Draft');
+    await expectState(macro, 'Not submitted');
+    // the byline opens its panel in a dialog over the page, as Forge opens byline content
+    await page.locator('#af-byline').click();
+    await expectState(page.frameLocator('dialog[open] iframe.byline-panel'), 'Not submitted');
+    await page.locator('#af-byline-close').click();
     await macro.locator('[data-testid="request-approval-button"]').waitFor();
     await page.screenshot({ path: '/tmp/approvalflow-page-draft.png', fullPage: true });
     expect(pageErrors).toEqual([]);
@@ -103,12 +106,13 @@ describeBrowser('Custom UI in the local site (Chromium)', () => {
     macro = await openPage('2001');
     await expectState(macro, 'In approval');
     // People appear by display name (the account id stays in the tooltip), never as raw ids.
-    const activeStep = macro.locator('[data-testid="active-step"]');
+    const activeStep = macro.locator('[data-testid="step-approvers"]');
     await activeStep.filter({ hasText: 'Carol Reviewer' }).waitFor();
     await activeStep.filter({ hasText: 'Dave Reviewer' }).waitFor();
     expect(await activeStep.textContent()).not.toContain('acc-carol');
-    expect(await macro.locator('[data-testid="pending-approver"] [title="acc-carol"]').textContent()).toBe('Carol Reviewer');
-    await macro.getByText('submitted by Bob Author', { exact: false }).waitFor();
+    expect(await macro.locator('[data-testid="pending-approver"] [data-account-id="acc-carol"]').textContent()).toBe('Carol Reviewer');
+    await macro.getByText('Engineering review, version 3, requested by', { exact: false }).waitFor();
+    await macro.locator('[data-testid="page-panel"]', { hasText: 'Bob Author' }).waitFor();
     await page.screenshot({ path: '/tmp/approvalflow-page-pending.png', fullPage: true });
     await macro.locator('[data-testid="approve-button"]').click();
     await expectState(macro, 'Approved');
@@ -121,12 +125,12 @@ describeBrowser('Custom UI in the local site (Chromium)', () => {
     await actAs('acc-alice');
     await page.goto(`${runtime.url}/wiki/admin/approvalflow`);
     const admin = page.frameLocator('iframe.full');
-    await admin.locator('[data-testid="audit-row"]', { hasText: 'approval.approved' }).first().waitFor();
-    await admin.locator('[data-testid="audit-row"]', { hasText: 'approval.submitted' }).first().waitFor();
+    await admin.locator('[data-testid="audit-action"]', { hasText: /^Approved$/ }).first().waitFor();
+    await admin.locator('[data-testid="audit-action"]', { hasText: /^Approval requested$/ }).first().waitFor();
     await admin.locator('[data-testid="verify-chain-button"]').click();
     const result = admin.locator('[data-testid="verify-result"]');
     await result.waitFor();
-    expect(await result.textContent()).toMatch(/Chain OK: \d+ records checked/);
+    expect(await result.textContent()).toMatch(/Chain OK.*All \d+ records are intact/);
     await page.screenshot({ path: '/tmp/approvalflow-admin.png', fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 60_000);

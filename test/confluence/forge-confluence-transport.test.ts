@@ -24,12 +24,12 @@ describe('ForgeConfluenceTransport', () => {
     };
 
     const confluence = new RestConfluenceSite(new ForgeConfluenceTransport());
-    const pages = await confluence.getPages(['2001', '2011']);
-    expect([...pages.keys()].sort()).toEqual(['2001', '2011']);
+    const pages = await confluence.getPages(['2001', '2002']);
+    expect([...pages.keys()].sort()).toEqual(['2001', '2002']);
     expect(await confluence.checkPagePermission('acc-erin', '2001', 'update')).toBe(false);
 
     expect(seen[0].ctx).toEqual({ type: 'fpp', provider: 'app', remote: 'confluence' });
-    expect(seen[0].path).toBe('/wiki/api/v2/pages?id=2001&id=2011&limit=250&status=current&status=draft');
+    expect(seen[0].path).toBe('/wiki/api/v2/pages?id=2001&id=2002&limit=250&status=current&status=archived');
     expect(seen[0].init).toEqual({ method: 'GET', headers: { accept: 'application/json' } });
     expect(seen[1].init).toEqual({
       method: 'POST',
@@ -40,6 +40,26 @@ describe('ForgeConfluenceTransport', () => {
     const missing = await new ForgeConfluenceTransport().request({ method: 'GET', path: '/wiki/api/v2/pages/9999' });
     expect(missing).toMatchObject({ status: 404, body: { errors: [{ code: 'NOT_FOUND' }] } });
     expect(missing.headers?.['content-type']).toBe('application/json');
+  });
+
+  it('maps actAs: the app → asApp(), the invoking user → asUser(), anyone else → asUser(accountId) (impersonation)', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    globals.__forge_fetch__ = async (ctx) => {
+      seen.push(ctx);
+      return new Response(JSON.stringify({ hasPermission: true }), { status: 200 });
+    };
+    const transport = new ForgeConfluenceTransport('acc-bob');
+    const path = '/wiki/rest/api/content/2001/permission/check';
+    await transport.request({ method: 'POST', path, body: {}, actAs: 'app' });
+    await transport.request({ method: 'POST', path, body: {} });
+    await transport.request({ method: 'POST', path, body: {}, actAs: { accountId: 'acc-bob' } });
+    await transport.request({ method: 'POST', path, body: {}, actAs: { accountId: 'acc-carol' } });
+    expect(seen.map((c) => [c.provider, c.accountId])).toEqual([
+      ['app', undefined],
+      ['app', undefined],
+      ['user', undefined],
+      ['user', 'acc-carol'],
+    ]);
   });
 
   it('refuses paths that could escape the Confluence API, before any fetch', async () => {

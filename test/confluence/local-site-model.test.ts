@@ -10,7 +10,8 @@ describe('seed (SPEC §7.1)', () => {
   const site = createLocalSite();
 
   it('has the fixed users, groups, spaces and pages', () => {
-    expect(site.users.map((u) => u.accountId)).toEqual(['acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin']);
+    // the §7.1 users, then the extension: acc-frank, a space admin who is not a site admin
+    expect(site.users.map((u) => u.accountId)).toEqual(['acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin', 'acc-frank']);
     expect(site.groups).toEqual([
       { id: 'grp-eng-reviewers', name: 'eng-reviewers', members: ['acc-carol', 'acc-dave'] },
       { id: 'grp-site-admins', name: 'site-admins', members: ['acc-alice'] },
@@ -46,6 +47,21 @@ describe('seed (SPEC §7.1)', () => {
     expect(site.canView('acc-alice', '2012') && site.canEdit('acc-bob', '2012')).toBe(true);
     expect(site.canView('acc-carol', '2012')).toBe(false);
     expect(site.canView('acc-nobody', '2001')).toBe(false);
+  });
+
+  it('seeds acc-frank: space admin of DOCS only, views and edits DOCS, not a site admin', () => {
+    expect(site.isSpaceAdmin('acc-frank', '1002')).toBe(true);
+    expect(site.isSpaceAdmin('acc-frank', '1001')).toBe(false);
+    expect(site.isSiteAdmin('acc-frank')).toBe(false);
+    expect(site.canEdit('acc-frank', '3001')).toBe(true);
+    expect(site.canView('acc-frank', '2001')).toBe(false);
+  });
+
+  it('makes the app user neither part of page 2012 nor a Confluence admin (unless the profile says so)', () => {
+    expect(site.canView(site.appUser.accountId, '2001')).toBe(true);
+    expect(site.canView(site.appUser.accountId, '2012')).toBe(false);
+    expect(site.canView(site.appUser.accountId, '2011')).toBe(false);
+    expect(site.isSiteAdmin(site.appUser.accountId)).toBe(false);
   });
 
   it('builds a fresh seed per site', () => {
@@ -143,9 +159,9 @@ describe('App REST APIs switch', () => {
 });
 
 describe('transport()', () => {
-  it('acts as the app and never shares objects with the site', async () => {
+  it('never shares objects with the site', async () => {
     const site = createLocalSite();
-    const response = await site.transport().request({ method: 'GET', path: '/wiki/api/v2/pages/2012' });
+    const response = await site.transport().request({ method: 'GET', path: '/wiki/api/v2/pages/2012', actAs: { accountId: 'acc-bob' } });
     expect(response.status).toBe(200);
     (response.body as { title: string }).title = 'changed';
     expect(site.getPageForRender('2012')?.title).toBe('Compensation bands');

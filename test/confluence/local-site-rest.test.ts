@@ -1,8 +1,10 @@
 /**
  * The local site's HTTP surface answers like Confluence Cloud: v2 shapes, cursor paging, error
- * bodies, and visibility that follows the §7.1 permissions.
+ * bodies, and visibility that follows the §7.1 permissions. `null` as the actor is the app's bot
+ * user (asApp): it sees only what the app user may see.
  */
 import { createLocalSite, type LocalSite } from '../../local/site';
+import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -15,6 +17,8 @@ function get(path: string, actor: string | null = null) {
   const r = site.handleHttp('GET', path, undefined, actor);
   return { ...r, json: r.body as Json };
 }
+
+const getAs = (path: string, actor: string) => get(path, actor);
 
 function post(path: string, body: unknown, actor: string | null = null) {
   const r = site.handleHttp('POST', path, body, actor);
@@ -49,11 +53,26 @@ describe('GET /wiki/api/v2/pages', () => {
     expect(ids(get('/wiki/api/v2/pages?id=2003%2C2001'))).toEqual(['2001', '2003']);
   });
 
-  it('excludes drafts unless status=draft is asked for', () => {
-    expect(ids(get('/wiki/api/v2/pages?id=2010,2011'))).toEqual(['2010']);
-    const withDrafts = get('/wiki/api/v2/pages?id=2010,2011&status=current&status=draft');
-    expect(ids(withDrafts)).toEqual(['2010', '2011']);
-    expect(withDrafts.json.results[1].status).toBe('draft');
+  it('never lists drafts, even to their author', () => {
+    expect(ids(get('/wiki/api/v2/pages?id=2010,2011', 'acc-bob'))).toEqual(['2010']);
+    expect(ids(get('/wiki/api/v2/pages?id=2010,2011&status=current&status=archived', 'acc-bob'))).toEqual(['2010']);
+  });
+
+  it('refuses status=draft (not in the endpoint\'s enum) with Confluence\'s error body', () => {
+    const r = get('/wiki/api/v2/pages?id=2010,2011&status=current&status=draft', 'acc-bob');
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({
+      errors: [
+        {
+          status: 400,
+          code: 'INVALID_REQUEST_PARAMETER',
+          title: "Provided value {draft} for 'status' is not the correct type. Expected type is PageStatus",
+          detail: null,
+        },
+      ],
+    });
+    expect(r.json.success).toBeUndefined();
+    for (const ok of ['current', 'archived', 'deleted', 'trashed']) expect(get(`/wiki/api/v2/pages?status=${ok}`).status).toBe(200);
   });
 
   it('filters by space-id and includes the storage body on request', () => {
@@ -63,6 +82,7 @@ describe('GET /wiki/api/v2/pages', () => {
   });
 
   it('pages with _links.next and a Link header until the last page', () => {
+    const get = (path: string) => getAs(path, 'acc-bob');
     const first = get('/wiki/api/v2/pages?space-id=1001&limit=5');
     expect(ids(first)).toEqual(['2001', '2002', '2003', '2004', '2005']);
     const next = first.json._links.next as string;
@@ -78,7 +98,7 @@ describe('GET /wiki/api/v2/pages', () => {
   });
 
   it('defaults limit to 25', () => {
-    expect(ids(get('/wiki/api/v2/pages'))).toHaveLength(16); // 15 published + restricted, no draft
+    expect(ids(get('/wiki/api/v2/pages', 'acc-bob'))).toHaveLength(16); // 15 published + restricted, no draft
     expect(get('/wiki/api/v2/pages?limit=3').json.results).toHaveLength(3);
   });
 
@@ -105,10 +125,14 @@ describe('GET /wiki/api/v2/pages', () => {
     expect(ids(get('/wiki/api/v2/pages?id=3001', 'acc-carol'))).toEqual(['3001']);
   });
 
-  it('shows a draft only to its author among users', () => {
-    const path = '/wiki/api/v2/pages?id=2011&status=draft';
-    expect(ids(get(path, 'acc-bob'))).toEqual(['2011']);
-    expect(ids(get(path, 'acc-alice'))).toEqual([]);
+  it('lets the app identity see only what the app user may see: not page 2012, not the draft', () => {
+    expect(ids(get('/wiki/api/v2/pages?space-id=1001&limit=250'))).toEqual(['2001', '2002', '2003', '2004', '2005', '2006', '2007', '2008', '2009', '2010']);
+    expect(ids(get('/wiki/api/v2/pages?id=2012'))).toEqual([]);
+    expect(get('/wiki/api/v2/pages/2012').status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2012/versions').status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2012/footer-comments').status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2011?get-draft=true').status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2012', 'acc-bob').status).toBe(200);
   });
 });
 
@@ -125,12 +149,13 @@ describe('GET /wiki/api/v2/pages/{id}', () => {
     expect(get('/wiki/api/v2/pages/2003?version=9').status).toBe(404);
   });
 
-  it('returns a draft only with get-draft=true', () => {
-    expect(get('/wiki/api/v2/pages/2011').status).toBe(404);
-    const draft = get('/wiki/api/v2/pages/2011?get-draft=true');
+  it('returns a draft only with get-draft=true, and only to a caller who may see it (its author)', () => {
+    expect(get('/wiki/api/v2/pages/2011', 'acc-bob').status).toBe(404);
+    const draft = get('/wiki/api/v2/pages/2011?get-draft=true', 'acc-bob');
     expect(draft.status).toBe(200);
     expect(draft.json.status).toBe('draft');
     expect(get('/wiki/api/v2/pages/2011?get-draft=true', 'acc-erin').status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2011?get-draft=true', 'acc-alice').status).toBe(404);
   });
 
   it('answers 404 in Confluence shape for unknown and invisible pages', () => {
@@ -139,6 +164,19 @@ describe('GET /wiki/api/v2/pages/{id}', () => {
     expect(unknown.json).toEqual({ errors: [{ status: 404, code: 'NOT_FOUND', title: 'Not Found', detail: null }] });
     expect(get('/wiki/api/v2/pages/2012', 'acc-erin').status).toBe(404);
     expect(get('/wiki/api/v2/pages/2012', 'acc-alice').status).toBe(200);
+  });
+});
+
+describe('GET /wiki/api/v2/pages/{id}/operations', () => {
+  const ops = (pageId: string, actor: string | null) => (get(`/wiki/api/v2/pages/${pageId}/operations`, actor).json.operations as Json[]).map((o) => o.operation);
+
+  it('answers what the calling identity may do', () => {
+    expect(ops('2001', 'acc-bob')).toEqual(['read', 'update', 'delete']);
+    expect(ops('2001', 'acc-erin')).toEqual(['read']);
+    expect(ops('2001', null)).toEqual(['read']);
+    expect(ops('3001', 'acc-frank')).toEqual(['read', 'update', 'delete']);
+    expect(get('/wiki/api/v2/pages/2012/operations', null).status).toBe(404);
+    expect(get('/wiki/api/v2/pages/2012/operations', 'acc-erin').status).toBe(404);
   });
 });
 
@@ -164,8 +202,9 @@ describe('spaces', () => {
 });
 
 describe('POST /wiki/rest/api/content/{id}/permission/check', () => {
+  // asked by a Confluence administrator, who may check anyone
   const check = (pageId: string, identifier: string, operation: string, type = 'user') =>
-    post(`/wiki/rest/api/content/${pageId}/permission/check`, { subject: { type, identifier }, operation }).json;
+    post(`/wiki/rest/api/content/${pageId}/permission/check`, { subject: { type, identifier }, operation }, 'acc-alice').json;
 
   it('follows space permissions and page restrictions', () => {
     expect(check('2001', 'acc-bob', 'update')).toEqual({ hasPermission: true });
@@ -186,13 +225,32 @@ describe('POST /wiki/rest/api/content/{id}/permission/check', () => {
 
   it('reports an unknown subject without failing and 404s an unknown page', () => {
     expect(check('2001', 'acc-nobody', 'read')).toMatchObject({ hasPermission: false, errors: [expect.any(Object)] });
-    const r = post('/wiki/rest/api/content/9999/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'read' });
+    const r = post('/wiki/rest/api/content/9999/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'read' }, 'acc-bob');
     expect(r.status).toBe(404);
   });
 
   it('rejects a malformed body with 400', () => {
-    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'robot' }, operation: 'read' }).status).toBe(400);
-    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'fly' }).status).toBe(400);
+    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'robot' }, operation: 'read' }, 'acc-alice').status).toBe(400);
+    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'fly' }, 'acc-alice').status).toBe(400);
+  });
+
+  it('refuses the app identity (not a Confluence admin) asking about another user: 403 in v1 shape', () => {
+    const r = post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'read' });
+    expect(r.status).toBe(403);
+    expect(r.json).toEqual({
+      statusCode: 403,
+      data: { authorized: false, valid: true, errors: [], successful: false },
+      message: expect.stringContaining('Confluence Administrator'),
+    });
+    expect(post('/wiki/rest/api/content/2001/permission/check', { subject: { type: 'group', identifier: 'grp-eng-reviewers' }, operation: 'read' }).status).toBe(403);
+    // a space admin is not a Confluence admin either
+    expect(post('/wiki/rest/api/content/3001/permission/check', { subject: { type: 'user', identifier: 'acc-bob' }, operation: 'read' }, 'acc-frank').status).toBe(403);
+  });
+
+  it('lets the app identity check others when the profile makes the app user a Confluence admin', () => {
+    const adminApp = createLocalSite({ profile: { ...DEFAULT_PLATFORM_PROFILE, name: 'admin-app', appUserIsConfluenceAdmin: true } });
+    const r = adminApp.handleHttp('POST', '/wiki/rest/api/content/2001/permission/check', { subject: { type: 'user', identifier: 'acc-erin' }, operation: 'update' }, null);
+    expect(r).toMatchObject({ status: 200, body: { hasPermission: false } });
   });
 
   it('lets a user check themselves but only an admin check others', () => {
@@ -230,10 +288,27 @@ describe('users and groups', () => {
     expect(post('/wiki/api/v2/users-bulk', { accountIds: Array(251).fill('acc-bob') }).status).toBe(400);
   });
 
-  it('answers user/current for a user and 401 without one', () => {
+  it('answers user/current for a user (the app user for the app) and 401 for an unknown one', () => {
     expect(get('/wiki/rest/api/user/current', 'acc-dave').json).toMatchObject({ accountId: 'acc-dave', displayName: 'Dave Reviewer' });
-    expect(get('/wiki/rest/api/user/current', null).status).toBe(401);
+    expect(get('/wiki/rest/api/user/current', null).json).toMatchObject({ accountId: site.appUser.accountId, accountType: 'app' });
     expect(get('/wiki/api/v2/pages', 'acc-ghost').status).toBe(401);
+  });
+
+  it('tells a caller its global permissions with expand=operations (administer only for Confluence admins)', () => {
+    const ops = (actor: string | null) => (get('/wiki/rest/api/user/current?expand=operations', actor).json.operations as Json[]).map((o) => `${o.operation}:${o.targetType}`);
+    expect(ops('acc-alice')).toEqual(['use:application', 'administer:application']);
+    expect(ops('acc-frank')).toEqual(['use:application']);
+    expect(ops(null)).toEqual(['use:application']);
+    expect(get('/wiki/rest/api/user/current', 'acc-alice').json.operations).toBeUndefined();
+  });
+
+  it('pages group membership with _links.next', () => {
+    const first = get('/wiki/rest/api/group/grp-eng-reviewers/membersByGroupId?limit=1');
+    expect(first.json.results.map((u: Json) => u.accountId)).toEqual(['acc-carol']);
+    expect(first.json._links.next).toBe('/rest/api/group/grp-eng-reviewers/membersByGroupId?limit=1&start=1');
+    const second = get(`/wiki${first.json._links.next as string}`);
+    expect(second.json.results.map((u: Json) => u.accountId)).toEqual(['acc-dave']);
+    expect(second.json._links.next).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from '../../src/adapters/confluence/transport';
 import { DomainError } from '../../src/core/domain/errors';
+import { CallGate } from '../../src/adapters/confluence/call-gate';
 import { buildSeed, createLocalSite, type LocalPage, type LocalSite } from '../../local/site';
 
 let site: LocalSite;
@@ -27,8 +28,9 @@ function siteWithManyPages(count: number): LocalSite {
 }
 
 describe('getPages', () => {
-  it('returns PageInfo for known pages, drafts included, and leaves unknown ids out', async () => {
-    const pages = await confluence.getPages(['2001', '2011', '2012', '9999']);
+  it('returns PageInfo for known pages as the acting user sees them, drafts included, and leaves unknown ids out', async () => {
+    const asBob = new RestConfluenceSite(site.transport(), { actingAccountId: 'acc-bob', impersonation: true, appUserIsConfluenceAdmin: false });
+    const pages = await asBob.getPages(['2001', '2011', '2012', '9999']);
     expect([...pages.keys()].sort()).toEqual(['2001', '2011', '2012']);
     expect(pages.get('2001')).toEqual({
       id: '2001',
@@ -105,13 +107,7 @@ describe('permissions', () => {
     expect(await confluence.isSpaceAdmin('acc-alice', '1001')).toBe(false);
   });
 
-  it('knows site admins by group name', async () => {
-    expect(await confluence.isSiteAdmin('acc-alice')).toBe(true);
-    expect(await confluence.isSiteAdmin('acc-carol')).toBe(false);
-    expect(await confluence.isSiteAdmin('acc-nobody')).toBe(false);
-    site.groups.push({ id: 'grp-ca', name: 'confluence-administrators', members: ['acc-dave'] });
-    expect(await confluence.isSiteAdmin('acc-dave')).toBe(true);
-  });
+  // Site-admin status from the user's own permissions (not group names): rest-confluence-identity.test.ts.
 });
 
 describe('spaces, groups, users, comments', () => {
@@ -160,32 +156,29 @@ describe('error mapping', () => {
     },
   });
 
-  it('maps failures to CONFLUENCE_ERROR without leaking the body', async () => {
-    const secret = { errors: [{ status: 500, code: 'BOOM', title: 'internal host db-7.secret', detail: 'stack…' }] };
-    const client = new RestConfluenceSite(fixed({ status: 500, body: secret }));
-    const error = await client.getSpace('1001').catch((e: unknown) => e);
+  /** Retries without real waiting (the gate's timing has its own tests). */
+  const client = (t: ConfluenceTransport) => new RestConfluenceSite(t, { impersonation: false, appUserIsConfluenceAdmin: true, gate: new CallGate({ sleep: async () => undefined }) });
+
+  it('maps a final failure to CONFLUENCE_ERROR without leaking the body', async () => {
+    const secret = { errors: [{ status: 400, code: 'BOOM', title: 'internal host db-7.secret', detail: 'stack…' }] };
+    const error = await client(fixed({ status: 400, body: secret })).getSpace('1001').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ kind: 'internal', code: 'CONFLUENCE_ERROR' });
     expect(JSON.stringify({ m: (error as Error).message, d: (error as DomainError).details })).not.toContain('secret');
   });
 
-  it('rejects responses of the wrong shape and unreachable Confluence', async () => {
-    await expect(new RestConfluenceSite(fixed({ status: 200, body: { results: 'nope' } })).getPages(['1'])).rejects.toMatchObject({
-      code: 'CONFLUENCE_ERROR',
-    });
-    await expect(new RestConfluenceSite(fixed(new Error('ECONNRESET'))).isSiteAdmin('acc-alice')).rejects.toMatchObject({
-      code: 'CONFLUENCE_ERROR',
-    });
+  it('rejects responses of the wrong shape', async () => {
+    await expect(client(fixed({ status: 200, body: { results: 'nope' } })).getPages(['1'])).rejects.toMatchObject({ code: 'CONFLUENCE_ERROR' });
   });
 
   it('refuses to follow a next link that leaves the v2 API', async () => {
-    const client = new RestConfluenceSite(fixed({ status: 200, body: { results: [], _links: { next: 'https://evil.test/wiki/api/v2/pages' } } }));
-    await expect(client.getPages(['1'])).rejects.toMatchObject({ code: 'CONFLUENCE_ERROR' });
+    const c = client(fixed({ status: 200, body: { results: [], _links: { next: 'https://evil.test/wiki/api/v2/pages' } } }));
+    await expect(c.getPages(['1'])).rejects.toMatchObject({ code: 'CONFLUENCE_ERROR' });
   });
 
-  it('maps 429 to rate_limited', async () => {
-    await expect(new RestConfluenceSite(fixed({ status: 429, body: undefined })).getSpace('1')).rejects.toMatchObject({
-      kind: 'rate_limited',
-    });
+  it('answers a retryable 503 UPSTREAM_UNAVAILABLE when 5xx, 429 or an unreachable Confluence outlasts the retries', async () => {
+    for (const failure of [{ status: 500, body: undefined }, { status: 429, body: undefined }, new Error('ECONNRESET')]) {
+      await expect(client(fixed(failure)).getSpace('1')).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE' });
+    }
   });
 });

@@ -1,4 +1,5 @@
 /** Page approvals (SPEC 2.3, 2.4, 2.6) through the engine, on the local Confluence site. */
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { ELIGIBILITY_REASONS } from '../../src/core/domain/eligibility';
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, setup, ui } from './helpers';
 
@@ -217,10 +218,15 @@ describe('notifications', () => {
 
   test('a failed notification does not undo the approval and logs no secrets', async () => {
     const env = await setup();
-    jest.spyOn(env.deps.confluence, 'createPageComment').mockRejectedValue(new Error('boom token=abc'));
-    const a = await env.engine.approvals.submitPage(ui(BOB), '2009');
-    expect((await env.engine.approvals.pageStatus(ui(BOB), '2009')).pending!.approval.id).toBe(a.id);
-    expect((await env.engine.approvals.decide(ui(CAROL), a.id, 'approve')).status).toBe('approved');
+    // Every per-invocation Confluence client fails to comment (the engine builds one per call).
+    const failing = jest.spyOn(RestConfluenceSite.prototype, 'createPageComment').mockRejectedValue(new Error('boom token=abc'));
+    try {
+      const a = await env.engine.approvals.submitPage(ui(BOB), '2009');
+      expect((await env.engine.approvals.pageStatus(ui(BOB), '2009')).pending!.approval.id).toBe(a.id);
+      expect((await env.engine.approvals.decide(ui(CAROL), a.id, 'approve')).status).toBe('approved');
+    } finally {
+      failing.mockRestore();
+    }
     expect(env.logs.length).toBeGreaterThanOrEqual(2);
     expect(env.logs.join('\n')).not.toContain('token');
   });

@@ -13,15 +13,15 @@ describe('create and update validation', () => {
     const env = await setup();
     const create = (input: Partial<Parameters<typeof env.engine.changeSets.create>[1]>) =>
       codeOf(env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'PR 42', pageRefs: refs('2001'), ...input }));
-    expect(await create({ title: '' })).toBe('VALIDATION_FAILED');
-    expect(await create({ title: 'x'.repeat(256) })).toBe('VALIDATION_FAILED');
-    expect(await create({ summary: 'x'.repeat(2001) })).toBe('VALIDATION_FAILED');
-    expect(await create({ referenceUrl: 'ftp://example.com/x' })).toBe('VALIDATION_FAILED');
-    expect(await create({ referenceUrl: 'javascript:alert(1)' })).toBe('VALIDATION_FAILED');
-    expect(await create({ referenceUrl: `https://example.com/${'x'.repeat(2040)}` })).toBe('VALIDATION_FAILED');
-    expect(await create({ pageRefs: [] })).toBe('VALIDATION_FAILED');
-    expect(await create({ pageRefs: refs('2001', '2001') })).toBe('VALIDATION_FAILED');
-    expect(await create({ pageRefs: refs(...Array.from({ length: 101 }, (_, i) => String(5000 + i))) })).toBe('VALIDATION_FAILED');
+    expect(await create({ title: '' })).toBe('INVALID_REQUEST');
+    expect(await create({ title: 'x'.repeat(256) })).toBe('INVALID_REQUEST');
+    expect(await create({ summary: 'x'.repeat(2001) })).toBe('INVALID_REQUEST');
+    expect(await create({ referenceUrl: 'ftp://example.com/x' })).toBe('INVALID_REQUEST');
+    expect(await create({ referenceUrl: 'javascript:alert(1)' })).toBe('INVALID_REQUEST');
+    expect(await create({ referenceUrl: `https://example.com/${'x'.repeat(2040)}` })).toBe('INVALID_REQUEST');
+    expect(await create({ pageRefs: [] })).toBe('INVALID_REQUEST');
+    expect(await create({ pageRefs: refs('2001', '2001') })).toBe('INVALID_REQUEST');
+    expect(await create({ pageRefs: refs(...Array.from({ length: 101 }, (_, i) => String(5000 + i))) })).toBe('INVALID_REQUEST');
     expect(await create({ pageRefs: refs('2001', '9999') })).toBe('PAGE_NOT_FOUND');
     expect(await create({ pageRefs: refs('2001', '3001') })).toBe('WRONG_SPACE');
     // a page the caller cannot view is reported as not found, never as existing
@@ -211,8 +211,8 @@ describe('listing', () => {
     expect((await env.engine.changeSets.list(api(BOB), { spaceId: ENG, status: 'archived' })).items.map((c) => c.id)).toEqual([ids[0]]);
     expect((await env.engine.changeSets.list(api(BOB), { spaceId: ENG, status: 'open' })).items).toHaveLength(4);
     expect((await env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'in_review' })).items.map((c) => c.id)).toEqual([ids[4]]);
-    expect(await codeOf(env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'bogus' }))).toBe('VALIDATION_FAILED');
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2005')).map((c) => c.id)).toEqual([ids[4]]);
+    expect(await codeOf(env.engine.changeSets.list(api(BOB), { spaceId: ENG, rollupState: 'bogus' }))).toBe('INVALID_REQUEST');
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2005')).items.map((c) => c.id)).toEqual([ids[4]]);
   });
 });
 
@@ -224,12 +224,12 @@ describe('change sets of a page (the macro panel)', () => {
     const mine = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Mine', pageRefs: refs('2001', '2002') });
 
     counting!.reset();
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).map((c) => c.id)).toEqual([mine.id]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).items.map((c) => c.id)).toEqual([mine.id]);
     expect(counting!.counts.query).toBeLessThanOrEqual(2);
 
     await env.engine.changeSets.update(api(BOB), mine.id, { pageRefs: refs('2002') });
-    expect(await env.engine.changeSets.forPage(ui(BOB), '2001')).toEqual([]);
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2002')).map((c) => c.id)).toEqual([mine.id]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2001')).items).toEqual([]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2002')).items.map((c) => c.id)).toEqual([mine.id]);
     // once indexed, no change set stays marked as unindexed
     expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toEqual([]);
   });
@@ -240,6 +240,6 @@ describe('change sets of a page (the macro panel)', () => {
     const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed', pageRefs: refs('2004') });
     expect(faulty!.transactCalls).toBeGreaterThanOrEqual(2);
     expect((await env.store.query({ prefix: 'cs-page:2004:' })).items).toEqual([]);
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2004')).map((c) => c.id)).toEqual([created.id]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '2004')).items.map((c) => c.id)).toEqual([created.id]);
   });
 });

@@ -14,10 +14,12 @@ afterEach(() => {
   stores = [];
 });
 
+const approvers50 = Array.from({ length: 50 }, (_, i) => `acc-reviewer-${i}`);
+
 async function sqliteEnv(): Promise<TestEnv> {
   const store = new SqliteStore({ memory: true });
   stores.push(store);
-  return setup({ store });
+  return setup({ store, extraUsers: approvers50 });
 }
 
 async function settle<T>(tasks: Promise<T>[]): Promise<{ ok: T[]; codes: string[] }> {
@@ -32,8 +34,6 @@ async function settle<T>(tasks: Promise<T>[]): Promise<{ ok: T[]; codes: string[
   return { ok, codes };
 }
 
-const approvers50 = Array.from({ length: 50 }, (_, i) => `acc-reviewer-${i}`);
-
 test('50 parallel submits of one page: exactly one pending approval and one audit record', async () => {
   const env = await sqliteEnv();
   const { ok, codes } = await settle(Array.from({ length: 50 }, () => env.engine.approvals.submitPage(api(BOB), '2001')));
@@ -44,19 +44,30 @@ test('50 parallel submits of one page: exactly one pending approval and one audi
   expect((await env.audit.verify()).ok).toBe(true);
 });
 
+/** What a client does with a 409 CONCURRENT_MODIFICATION: try again (bounded). */
+async function retryingClient<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'CONCURRENT_MODIFICATION' || attempt >= 20) throw err;
+    }
+  }
+}
+
 test('50 parallel approvals of an all-mode step: every one applies exactly once (no lost update)', async () => {
   const env = await sqliteEnv();
   await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: approvers50, mode: 'all' }] });
   const a = await env.engine.approvals.submitPage(ui(BOB), '2002');
-  const { ok, codes } = await settle(approvers50.map((id) => env.engine.approvals.decide(ui(id), a.id, 'approve')));
-  // under heavy contention a caller may be told to retry; such a decision must not have applied
-  expect(codes.every((c) => c === 'CONCURRENT_MODIFICATION')).toBe(true);
+  // Under heavy contention the engine may answer "retry" (never having applied the decision); clients retry.
+  const { ok, codes } = await settle(approvers50.map((id) => retryingClient(() => env.engine.approvals.decide(ui(id), a.id, 'approve'))));
+  expect(codes).toEqual([]);
+  expect(ok).toHaveLength(50);
   const final = (await env.engine.approvals.history(ui(BOB), '2002'))[0];
-  expect(final.decisions).toHaveLength(ok.length);
-  expect(new Set(final.decisions.map((d) => d.accountId)).size).toBe(ok.length);
-  expect(final.status).toBe(ok.length === 50 ? 'approved' : 'pending');
-  expect((await env.auditRecords()).filter((r) => r.action === 'approval.approved' && r.approvalId === a.id)).toHaveLength(ok.length);
-  expect(ok.length).toBeGreaterThanOrEqual(45);
+  expect(final.decisions).toHaveLength(50);
+  expect(new Set(final.decisions.map((d) => d.accountId))).toEqual(new Set(approvers50));
+  expect(final.status).toBe('approved');
+  expect((await env.auditRecords()).filter((r) => r.action === 'approval.approved' && r.approvalId === a.id)).toHaveLength(50);
   expect((await env.audit.verify()).ok).toBe(true);
 });
 

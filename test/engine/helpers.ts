@@ -3,6 +3,9 @@ import { buildSeed, createLocalSite } from '../../local/site';
 import type { LocalSite } from '../../local/site';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { confluenceAccess } from '../../src/adapters/confluence/access';
+import { profileFromEnv } from '../../local/profile';
+import { callerBoundEngine } from '../support/caller-bound-engine';
 import { AuditTrail } from '../../src/core/audit';
 import type { Caller } from '../../src/core/domain/caller';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
@@ -62,11 +65,14 @@ export function seedWithExtraPages(count: number): ReturnType<typeof buildSeed> 
 }
 
 export async function setup(
-  options: { store?: KeyValueStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number } = {},
+  options: { store?: KeyValueStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[] } = {},
 ): Promise<TestEnv> {
   let now = T0;
   const clock = { now: () => now };
-  const site = createLocalSite({ now: () => new Date(now), ...(options.extraPages ? { seed: seedWithExtraPages(options.extraPages) } : {}) });
+  const seed = seedWithExtraPages(options.extraPages ?? 0);
+  // users Confluence knows but who have no space permission (workflows may only name existing users)
+  for (const accountId of options.extraUsers ?? []) seed.users.push({ accountId, displayName: `User ${accountId}`, email: `${accountId}@example.com` });
+  const site = createLocalSite({ now: () => new Date(now), seed });
   const base = options.store ?? new MemoryStore({ clock });
   let counter = 0;
   const ids = { next: (prefix = 'id') => `${prefix}-${(++counter).toString(36)}` };
@@ -74,7 +80,14 @@ export async function setup(
   const store = options.wrap ? options.wrap(base) : base;
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids };
   const logs: string[] = [];
-  const engine = createEngine(deps, { log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields)}`) });
+  const log = (message: string, fields: Record<string, string | number | undefined>) => logs.push(`${message} ${JSON.stringify(fields)}`);
+  // One engine per call, its Confluence reads made as the caller (as production builds one per invocation).
+  const engine = callerBoundEngine((caller) =>
+    createEngine(
+      { ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profileFromEnv(), caller ? { actingAccountId: caller.accountId } : {}, { via: caller?.source === 'api' ? 'apiRoute' : 'resolver' })) },
+      { log },
+    ),
+  );
   const audit = new AuditTrail({ store: base, clock, ids });
   return {
     site,

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { DomainError } from '../../src/core/domain/errors';
+import { DENIALS_RECORDED_PER_MINUTE } from '../../src/core/services/denials';
 import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, setup, ui } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -27,6 +28,15 @@ interface Model {
   pages: Map<string, { version: number; latest?: ModelApproval }>;
   archived: boolean;
   audit: number;
+  /** refusals per caller: the clock stands still, so all fall in one minute (services/denials.ts) */
+  denials: Map<string, number>;
+}
+
+/** A refusal is recorded while its caller is within the per-minute allowance; beyond it, only counted. */
+function denied(m: Model, caller: string): void {
+  const n = (m.denials.get(caller) ?? 0) + 1;
+  m.denials.set(caller, n);
+  if (n <= DENIALS_RECORDED_PER_MINUTE) m.audit += 1;
 }
 interface Real {
   env: TestEnv;
@@ -81,7 +91,7 @@ class SubmitPage implements fc.AsyncCommand<Model, Real> {
     const result = r.env.engine.approvals.submitPage(ui(caller), this.pageId);
     if (this.asCarol) {
       expect(await codeOf(result)).toBe('NO_EDIT_PERMISSION');
-      m.audit += 1; // access.denied
+      denied(m, CAROL);
     } else {
       const expected = modelSubmitCode(m, this.pageId);
       if (expected) expect(await codeOf(result)).toBe(expected);
@@ -107,7 +117,7 @@ class Decide implements fc.AsyncCommand<Model, Real> {
       expect(await codeOf(result)).toBe('APPROVAL_NOT_PENDING');
     } else if (!STEPS[latest.activeStep].approvers.includes(this.actor)) {
       expect(await codeOf(result)).toBe('NOT_AN_APPROVER');
-      m.audit += 1;
+      denied(m, this.actor);
     } else if (latest.decidedThisStep.has(this.actor)) {
       expect(await codeOf(result)).toBe('ALREADY_DECIDED');
     } else {
@@ -140,7 +150,7 @@ class Cancel implements fc.AsyncCommand<Model, Real> {
     const result = r.env.engine.approvals.cancel(ui(this.asCarol ? CAROL : BOB), latest.id);
     if (this.asCarol) {
       expect(await codeOf(result)).toBe('FORBIDDEN');
-      m.audit += 1;
+      denied(m, CAROL);
     } else if (latest.status !== 'pending') {
       expect(await codeOf(result)).toBe('APPROVAL_NOT_PENDING');
     } else {
@@ -231,6 +241,7 @@ test('approvals and change sets behave like the reference model', async () => {
         pages: new Map(PAGES.map((id) => [id, { version: env.site.getPageForRender(id)!.version }])),
         archived: false,
         audit: 0,
+        denials: new Map(),
       };
       await fc.asyncModelRun(() => ({ model, real: { env, changeSetId: cs.id, baseline } }), cmds);
       expect((await env.audit.verify()).ok).toBe(true);

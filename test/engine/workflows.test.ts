@@ -33,15 +33,15 @@ describe('workflow configuration', () => {
   });
 
   test('validation: name 1..120, steps 1..10, approvers 1..50 unique, mode any|all', async () => {
-    const env = await setup();
+    const env = await setup({ extraUsers: Array.from({ length: 50 }, (_, i) => `acc-${i}`) });
     const create = (input: Parameters<typeof env.engine.workflows.create>[2]) => codeOf(env.engine.workflows.create(ui(ALICE), ENG, input));
-    expect(await create({ name: '', steps: [step([CAROL])] })).toBe('VALIDATION_FAILED');
-    expect(await create({ name: 'x'.repeat(121), steps: [step([CAROL])] })).toBe('VALIDATION_FAILED');
-    expect(await create({ name: 'no steps', steps: [] })).toBe('VALIDATION_FAILED');
-    expect(await create({ name: 'eleven', steps: Array.from({ length: 11 }, () => step([CAROL])) })).toBe('VALIDATION_FAILED');
-    expect(await create({ name: 'no approvers', steps: [step([])] })).toBe('VALIDATION_FAILED');
-    expect(await create({ name: 'dupes', steps: [step([CAROL, CAROL])] })).toBe('VALIDATION_FAILED');
-    expect(await create({ name: '51', steps: [step(Array.from({ length: 51 }, (_, i) => `acc-${i}`))] })).toBe('VALIDATION_FAILED');
+    expect(await create({ name: '', steps: [step([CAROL])] })).toBe('INVALID_REQUEST');
+    expect(await create({ name: 'x'.repeat(121), steps: [step([CAROL])] })).toBe('INVALID_REQUEST');
+    expect(await create({ name: 'no steps', steps: [] })).toBe('INVALID_REQUEST');
+    expect(await create({ name: 'eleven', steps: Array.from({ length: 11 }, () => step([CAROL])) })).toBe('INVALID_REQUEST');
+    expect(await create({ name: 'no approvers', steps: [step([])] })).toBe('INVALID_REQUEST');
+    expect(await create({ name: 'dupes', steps: [step([CAROL, CAROL])] })).toBe('INVALID_REQUEST');
+    expect(await create({ name: '51', steps: [step(Array.from({ length: 51 }, (_, i) => `acc-${i}`))] })).toBe('INVALID_REQUEST');
     const ten = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'ten', steps: Array.from({ length: 10 }, () => step(Array.from({ length: 50 }, (_, i) => `acc-${i}`), 'all')) });
     expect(ten.steps).toHaveLength(10);
   });
@@ -56,6 +56,14 @@ describe('workflow configuration', () => {
     expect(await codeOf(env.engine.workflows.importFrom(ui(BOB), 'wf-docs-legal', ENG))).toBe('FORBIDDEN');
     const records = await env.auditRecords();
     expect(records.find((r) => r.workflowId === imported.id)).toMatchObject({ action: 'workflow.imported', spaceId: ENG, details: { sourceWorkflowId: 'wf-docs-legal' } });
+  });
+
+  test('a space holds at most 100 workflows, so its list is one capped read', async () => {
+    const env = await setup();
+    for (let i = 0; i < 98; i++) await env.engine.workflows.create(ui(ALICE), DOCS, { name: `wf ${i}`, steps: [step([CAROL])], enabled: false });
+    expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(100);
+    expect(await codeOf(env.engine.workflows.create(ui(ALICE), DOCS, { name: 'one too many', steps: [step([CAROL])] }))).toBe('WORKFLOW_LIMIT_REACHED');
+    expect(await codeOf(env.engine.workflows.duplicate(ui(ALICE), 'wf-docs-quick'))).toBe('WORKFLOW_LIMIT_REACHED');
   });
 
   test('delete is refused while approvals under it are pending', async () => {

@@ -65,4 +65,17 @@ describe('manifest.yml', () => {
       expect(modules[0].resolver.function).toBe('resolver');
     }
   });
+
+  it('gives the byline a dynamicProperties function whose handler the entry point exports', () => {
+    const byline = manifest.modules['confluence:contentBylineItem'][0] as { dynamicProperties?: { function: string } };
+    const fn = (manifest.modules.function as Array<{ key: string; handler: string }>).find((f) => f.key === byline.dynamicProperties?.function);
+    expect(fn?.handler).toBe('index.bylineProperties');
+  });
+
+  it('allows impersonation only on the scopes of reads made as a user, and declares no trigger', () => {
+    const scopes = manifest.permissions.scopes as Record<string, { allowImpersonation?: boolean }>;
+    const impersonated = Object.entries(scopes).filter(([, v]) => v.allowImpersonation).map(([k]) => k).sort();
+    expect(impersonated).toEqual(['read:confluence-user', 'read:content.permission:confluence', 'read:page:confluence', 'read:space:confluence']);
+    expect(manifest.modules.trigger).toBeUndefined();
+  });
 });

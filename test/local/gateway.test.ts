@@ -5,6 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import type { LocalRuntime } from '../../local/server';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
+import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
 import { api, devToken, READ_SCOPES, startTestRuntime } from './helpers';
 
 let runtime: LocalRuntime;
@@ -47,14 +48,16 @@ describe('gateway', () => {
     const token = devToken(runtime, ['read:forge-app:confluence', 'read:change-set:custom']);
     const res = await api(runtime, 'GET', '/pages/status?pageId=2001', token);
     expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ success: false, code: 'FORBIDDEN_SCOPE' });
+    // the gateway's own shape, never the app's envelope
+    expect(res.body).toEqual({ code: 403, message: 'Forbidden; scope does not match' });
+    expect(res.headers.get('atl-traceid')).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('refuses a token without read:forge-app:confluence with 401', async () => {
     const token = devToken(runtime, ['read:approval:custom']);
     const res = await api(runtime, 'GET', '/pages/status?pageId=2001', token);
     expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
+    expect(res.body).toEqual({ code: 401, message: 'Unauthorized; scope does not match' });
   });
 
   it.each([
@@ -64,14 +67,14 @@ describe('gateway', () => {
   ])('refuses a %s token with 401', async (_case, token) => {
     const res = await api(runtime, 'GET', '/pages/status?pageId=2001', token);
     expect(res.status).toBe(401);
-    expect(res.body.code).toBe('UNAUTHORIZED');
+    expect(res.body).toEqual({ code: 401, message: 'Unauthorized' });
   });
 
   it('refuses an expired token with 401', async () => {
     const expired = runtime.tokens.issueAccessToken({ accountId: 'acc-bob', clientId: 'c', scopes: READ_SCOPES }, -1).access_token;
     const res = await api(runtime, 'GET', '/pages/status?pageId=2001', expired);
     expect(res.status).toBe(401);
-    expect(res.body.error).toMatch(/expired/);
+    expect(res.body).toEqual({ code: 401, message: 'Unauthorized' });
   });
 
   it('honours the App REST APIs switch of the site', async () => {
@@ -82,7 +85,7 @@ describe('gateway', () => {
     try {
       const off = await api(runtime, 'GET', '/pages/status?pageId=2001', token);
       expect(off.status).toBe(403);
-      expect(off.body.code).toBe('APP_REST_APIS_DISABLED');
+      expect(off.body).toEqual({ code: 403, message: 'App REST APIs are disabled for this app on this site' });
     } finally {
       expect((await flip(true)).status).toBe(200);
     }
@@ -99,7 +102,7 @@ describe('gateway', () => {
     ]) {
       const res = await api(runtime, method, path, token);
       expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
+      expect(res.body).toEqual({ code: 404, message: 'Not Found' });
     }
     const otherApp = runtime.info.apiBaseUrls[1].replace(runtime.info.appId, '00000000-0000-4000-8000-000000000000');
     expect((await api(runtime, 'GET', '/pages/status?pageId=2001', token, undefined, otherApp)).status).toBe(404);
@@ -113,12 +116,15 @@ describe('gateway', () => {
     expect((await fetch(`${runtime.url}/healthz`)).status).toBe(200);
   });
 
-  it('builds the Forge invocation payload the handlers expect', async () => {
-    const original = runtime.app.api.apiPageSubmit;
-    const seen: { request?: ForgeApiRequest; context?: ForgeInvocationContext } = {};
-    runtime.app.api.apiPageSubmit = async (request, context) => {
-      seen.request = request;
-      seen.context = context;
+  it('builds the Forge invocation payload as the captured real one (default profile)', async () => {
+    // this test is about the default profile whatever AF_PROFILE says (profiles.test.ts covers the others)
+    const runtime = await startTestRuntime({ profile: DEFAULT_PLATFORM_PROFILE });
+    const handlers = runtime.app.handlers;
+    const original = handlers.apiPageSubmit;
+    const seen: { request?: ForgeApiRequest & { call?: unknown }; context?: ForgeInvocationContext } = {};
+    handlers.apiPageSubmit = async (request, context) => {
+      seen.request = request as ForgeApiRequest;
+      seen.context = context as ForgeInvocationContext;
       return { statusCode: 201, headers: { 'content-type': ['application/json'], 'x-custom': ['a', 'b'] }, body: '{"ok":true}' };
     };
     try {
@@ -126,53 +132,82 @@ describe('gateway', () => {
       const base = runtime.info.apiBaseUrls[1];
       const res = await fetch(`${base}/pages/submit?tag=a&tag=b&one=1`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'X-Trace': 'abc' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'X-Trace': 'abc', accept: 'application/json' },
         body: '{"pageId":"2001"}',
       });
       expect(res.status).toBe(201);
       expect(res.headers.get('x-custom')).toBe('a, b');
       expect(await res.json()).toEqual({ ok: true });
     } finally {
-      runtime.app.api.apiPageSubmit = original;
+      handlers.apiPageSubmit = original;
+      await runtime.close();
     }
     const request = seen.request!;
     expect(request.method).toBe('POST');
+    expect(request.call).toEqual({ functionKey: 'page-submit' });
     expect(request.path).toBe(new URL(runtime.info.apiBaseUrls[1]).pathname + '/pages/submit');
     expect(request.body).toBe('{"pageId":"2001"}');
     expect(request.queryParameters).toEqual({ tag: ['a', 'b'], one: ['1'] });
-    expect(request.headers!['x-trace']).toEqual(['abc']);
-    expect(request.headers!['content-type']).toEqual(['application/json']);
+    // conservative forwarding: no content-type, no custom header, never the token
+    expect(request.headers!.accept).toEqual(['application/json']);
+    expect(request.headers!['content-type']).toBeUndefined();
+    expect(request.headers!['x-trace']).toBeUndefined();
     expect(request.headers!.authorization).toBeUndefined();
     expect(request.userPath).toBeNull();
-    expect(request.context).toEqual({
-      cloudId: runtime.info.cloudId,
-      moduleKey: 'page-submit',
-      clientId: 'client-42',
-      userAccess: { enabled: true, hasAccess: true },
-    });
-    expect(typeof request.contextToken).toBe('string');
-    expect(seen.context).toEqual({
-      principal: { accountId: 'acc-alice' },
-      installContext: `ari:cloud:confluence::site/${runtime.info.cloudId}`,
-      license: { isActive: true },
-    });
+    expect(request.context).toEqual({ cloudId: runtime.info.cloudId, moduleKey: 'page-submit', userAccess: { enabled: false, hasAccess: true } });
+    const claims = JSON.parse(Buffer.from(request.contextToken!.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims.aaid).toBe('acc-alice');
+    expect(claims.clientId).toBeUndefined();
+    expect(seen.context).toEqual({ installContext: `ari:cloud:confluence::site/${runtime.info.cloudId}`, license: { isActive: true } });
+  });
+
+  it('passes the licence state to the function, and answers a function over the time limit as the gateway does', async () => {
+    const handlers = runtime.app.handlers;
+    const original = handlers.apiPageStatus;
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    let licence: unknown;
+    handlers.apiPageStatus = async (_request, context) => {
+      licence = (context as ForgeInvocationContext).license;
+      return { statusCode: 200, headers: {}, body: '{}' };
+    };
+    const licenceSwitch = (active: boolean) =>
+      fetch(`${runtime.url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ active }) });
+    try {
+      expect((await licenceSwitch(false)).status).toBe(200);
+      await api(runtime, 'GET', '/pages/status?pageId=2001', devToken(runtime, READ_SCOPES));
+      expect(licence).toEqual({ isActive: false });
+      expect((await licenceSwitch(true)).status).toBe(200);
+
+      const slow = await startTestRuntime({ invocationTimeoutMs: 100 });
+      try {
+        slow.app.handlers.apiPageStatus = () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, headers: {}, body: '{}' }), 1000));
+        const res = await api(slow, 'GET', '/pages/status?pageId=2001', devToken(slow, READ_SCOPES));
+        expect(res.status).toBe(504);
+        expect(res.body).toEqual({ code: 504, message: 'Invocation timed out' });
+      } finally {
+        await slow.close();
+      }
+    } finally {
+      handlers.apiPageStatus = original;
+      log.mockRestore();
+    }
   });
 
   it('turns a throwing handler into a 500 without internals', async () => {
     const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const original = runtime.app.api.apiPageStatus;
-    runtime.app.api.apiPageStatus = async () => {
+    const original = runtime.app.handlers.apiPageStatus;
+    runtime.app.handlers.apiPageStatus = async () => {
       throw new Error('secret internals');
     };
     try {
       const res = await api(runtime, 'GET', '/pages/status?pageId=2001', devToken(runtime, READ_SCOPES));
       expect(res.status).toBe(500);
-      expect(JSON.stringify(res.body)).not.toContain('secret');
+      expect(res.body).toEqual({ code: 500, message: 'Invocation failed' });
       // logged for the developer, without the token
       expect(log).toHaveBeenCalledTimes(1);
       expect(String(log.mock.calls[0][0])).not.toMatch(/Bearer|af_at_/);
     } finally {
-      runtime.app.api.apiPageStatus = original;
+      runtime.app.handlers.apiPageStatus = original;
       log.mockRestore();
     }
   });
@@ -181,6 +216,7 @@ describe('gateway', () => {
     const token = devToken(runtime, ['read:forge-app:confluence', 'read:approval:custom']);
     const res = await api(runtime, 'POST', '/pages/preflight', token, 'x'.repeat(5 * 1024 * 1024 + 1));
     expect(res.status).toBe(413);
+    expect(res.body).toEqual({ code: 413, message: 'Payload Too Large' });
     expect((await fetch(`${runtime.url}/healthz`)).status).toBe(200);
   });
 

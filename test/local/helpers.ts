@@ -4,12 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/server';
+import { profileFromEnv } from '../../local/profile';
 
 export const READ_SCOPES = ['read:forge-app:confluence', 'read:approval:custom', 'read:change-set:custom'];
 export const ALL_SCOPES = [...READ_SCOPES, 'write:approval:custom', 'write:change-set:custom'];
 
 export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  return startLocalRuntime({ port: 0, memory: true, ...options });
+  // AF_PROFILE picks the platform profile (npm run test:profiles runs the suites under each)
+  return startLocalRuntime({ port: 0, memory: true, profile: profileFromEnv(), ...options });
 }
 
 export function tempDir(): { path: string; remove(): void } {

@@ -16,7 +16,7 @@ it('keeps approvals across restarts in <dataDir>/approvalflow.sqlite and seeds w
     try {
       const status = await api(second, 'GET', '/pages/status?pageId=2004', devToken(second, ALL_SCOPES));
       expect(status.body).toMatchObject({ success: true, state: 'in_approval' });
-      const created = await second.app.engine.audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'workflow.created' }, { limit: 50 });
+      const created = await second.app.getEngine({ actingAccountId: 'acc-alice' }).audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'workflow.created' }, { limit: 50 });
       expect(created.items.map((r) => r.workflowId).sort()).toEqual(['wf-docs-legal', 'wf-docs-quick', 'wf-eng-review']);
     } finally {
       await second.close();

@@ -46,7 +46,7 @@ describe('POST /local/invoke', () => {
 });
 
 describe('page edits', () => {
-  it('make a new version, fire the page-updated trigger and leave an approval stale', async () => {
+  it('make a new version and leave an approval stale', async () => {
     // bob submits 2002 through the API, carol approves through the UI resolver
     const bob = devToken(runtime, ALL_SCOPES, 'acc-bob');
     const submitted = await api(runtime, 'POST', '/pages/submit', bob, { pageId: '2002' });
@@ -57,8 +57,6 @@ describe('page edits', () => {
     const before = await api(runtime, 'GET', '/pages/status?pageId=2002', bob);
     expect(before.body).toMatchObject({ state: 'approved', isStale: false, currentPageVersion: 2 });
 
-    // the real trigger handler parses the Forge-shaped event and reaches the engine
-    const spy = jest.spyOn(runtime.app.engine.pageEvents, 'onPageUpdated');
     const edit = await fetch(`${runtime.url}/local/pages/2002/edit`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -66,8 +64,6 @@ describe('page edits', () => {
     });
     expect(edit.status).toBe(200);
     expect(await edit.json()).toMatchObject({ success: true, page: { id: '2002', version: 3 } });
-    expect(spy).toHaveBeenCalledWith(expect.objectContaining({ pageId: '2002', spaceId: '1001', version: 3, authorId: 'acc-bob' }));
-    spy.mockRestore();
 
     const after = await api(runtime, 'GET', '/pages/status?pageId=2002', bob);
     expect(after.body).toMatchObject({ currentPageVersion: 3, approvedAtVersion: 2, isStale: true });

@@ -9,6 +9,9 @@ import { serialiseValue } from '../../src/adapters/store/kvs-rules';
 import { installFakeForgeKvs } from '../support/fake-forge-kvs';
 import type { FakeForgeKvs } from '../support/fake-forge-kvs';
 import { expectStoreError } from './store-contract';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let fake: FakeForgeKvs;
 let store: ForgeKvsStore;
@@ -71,7 +74,7 @@ describe('ForgeKvsStore requests', () => {
     });
   });
 
-  it('sends TTL as set options in seconds, and maps delete and check conditions', async () => {
+  it('sends TTL as set options in seconds (and the expiry in the envelope), and maps delete and check conditions', async () => {
     await store.transact([{ op: 'put', key: 'a:x', value: 1 }]);
     await store.transact([
       { op: 'put', key: 'idem:1', value: 'r', ttlSeconds: 3600, condition: { kind: 'absent' } },
@@ -83,7 +86,7 @@ describe('ForgeKvsStore requests', () => {
       set: [
         {
           key: 'idem:1',
-          value: { ns: 'idem', k: 'idem:1', ver: 1, data: 'r' },
+          value: { ns: 'idem', k: 'idem:1', ver: 1, data: 'r', exp: time + 3600_000 },
           entityName: 'af-item',
           conditions: cond('NOT_EXISTS', true),
           options: { ttl: { value: 3600, unit: 'SECONDS' } },
@@ -235,6 +238,59 @@ describe('ForgeKvsStore with expired items that linger on Forge', () => {
     time += 11_000;
     // Documented in docs/store-contract.md: no read is spent on these, so Forge decides.
     await store.transact([{ op: 'check', key: 'l:f', condition: { kind: 'version', version: 1 } }]);
+  });
+});
+
+describe('ForgeKvsStore where the platform differs from our guesses (issue 8)', () => {
+  it('recognises a failed condition answered with another code: re-reads, decides, and says CONDITION_FAILED', async () => {
+    fake.conditionFailure = { status: 400, code: 'PRECONDITION_FAILED' };
+    await store.transact([{ op: 'put', key: 'g:a', value: 1, condition: { kind: 'absent' } }]);
+    await expectStoreError(store.transact([{ op: 'put', key: 'g:a', value: 2, condition: { kind: 'absent' } }]), 'CONDITION_FAILED');
+    expect((await store.get('g:a'))?.value).toBe(1);
+  });
+
+  it('still retries a stale read version when the platform answers it with an unexpected 4xx, and loses no update', async () => {
+    fake.conditionFailure = { status: 412, code: 'CONDITIONAL_CHECK_FAILED' };
+    await store.transact([{ op: 'put', key: 'g:c', value: 0 }]);
+    let raced = false;
+    fake.beforeServe = (path) => {
+      if (path === '/api/v1/transaction' && !raced) {
+        raced = true;
+        fake.put(FORGE_ITEM_ENTITY, 'g:c', { ns: 'g', k: 'g:c', ver: 2, data: 'other writer' });
+      }
+    };
+    await store.transact([{ op: 'put', key: 'g:c', value: 'mine' }]);
+    expect(await store.get('g:c')).toEqual({ key: 'g:c', value: 'mine', version: 3 });
+  });
+
+  it('reports a 4xx that is not about conditions as what it is, once a re-read shows nothing moved', async () => {
+    // a deployment whose manifest lacks the `exp` attribute: Forge refuses every TTL write with a 400
+    const manifestPath = join(mkdtempSync(join(tmpdir(), 'kvs-manifest-')), 'manifest.yml');
+    writeFileSync(manifestPath, readFileSync(join(__dirname, '../../manifest.yml'), 'utf8').replace(/\n {10}exp:\n {12}type: float\n/, '\n'));
+    fake.uninstall();
+    fake = installFakeForgeKvs({ now: () => time, manifestPath });
+    const error = await expectStoreError(store.transact([{ op: 'put', key: 'g:d', value: 1, ttlSeconds: 60, condition: { kind: 'absent' } }]), 'UNAVAILABLE');
+    expect(error.message).toContain('INVALID_ENTITY_VALUE');
+    expect(paths().filter((p) => p === '/api/v1/transaction')).toHaveLength(2);
+  });
+
+  it('an expired idempotency record does not look live when batch get ignores the expiry option', async () => {
+    fake.lingerExpired = true;
+    fake.batchGetIgnoresOptions = true;
+    await store.transact([{ op: 'put', key: 'idem:k', value: 'in progress', ttlSeconds: 60, condition: { kind: 'absent' } }]);
+    time += 61_000;
+    expect(await store.getMany(['idem:k'])).toEqual([]);
+    // the key is free again: create-if-absent succeeds (it did not stay locked while the item lingered)
+    await store.transact([{ op: 'put', key: 'idem:k', value: 'again', ttlSeconds: 60, condition: { kind: 'absent' } }]);
+    expect((await store.get('idem:k'))?.value).toBe('again');
+  });
+
+  it('refuses a transaction over Forge’s 4 MB payload, counted with the envelopes, before sending it', async () => {
+    const big = 'x'.repeat(200 * 1024);
+    const ops = Array.from({ length: 21 }, (_, i) => ({ op: 'put' as const, key: `t:${i}`, value: big }));
+    await expectStoreError(store.transact(ops), 'VALUE_TOO_LARGE');
+    expect(paths()).not.toContain('/api/v1/transaction');
+    await store.transact(ops.slice(0, 20));
   });
 });
 

@@ -6,7 +6,7 @@
  * indexes) are read from manifest.yml, and writes are checked against them.
  *
  * Guessed (not confirmed against the live service), see docs/store-contract.md:
- *  - a failed transaction condition answers 409 {code: 'CONDITION_FAILED'};
+ *  - a failed transaction condition answers 409 {code: 'CONDITION_FAILED'} (`conditionFailure` changes it);
  *  - a query page that is full always carries a cursor (the next page may be empty);
  *  - conditions on a missing item: NOT_EXISTS holds, EXISTS / EQUAL_TO fail;
  *  - unknown paths, bad cursors and invalid requests answer 400 with a Forge-style {code, message}.
@@ -45,6 +45,10 @@ export interface FakeForgeKvs {
   readonly requests: RecordedRequest[];
   /** When true, expired items stay readable (with their past expireTime), as Forge allows for up to 48 h. */
   lingerExpired: boolean;
+  /** What a failed transaction condition answers (default 409 CONDITION_FAILED; the real code is UNCONFIRMED). */
+  conditionFailure: { status: number; code: string };
+  /** When true, batch get ignores per-item options (no expireTime), as the typed API suggests it may. */
+  batchGetIgnoresOptions: boolean;
   /** Answers the next request(s) with this Forge error instead of serving them. */
   failNext(error: { status: number; code: string; message?: string }, times?: number): void;
   /** Runs before a request is served (e.g. to simulate a concurrent writer). */
@@ -82,6 +86,8 @@ export function installFakeForgeKvs(options: { now?: () => number; manifestPath?
     data: new Map(),
     requests: [],
     lingerExpired: false,
+    conditionFailure: { status: 409, code: 'CONDITION_FAILED' },
+    batchGetIgnoresOptions: false,
     failNext(error, times = 1) {
       for (let i = 0; i < times; i += 1) queuedFailures.push(error);
     },
@@ -189,7 +195,8 @@ export function installFakeForgeKvs(options: { now?: () => number; manifestPath?
       for (const item of items) {
         declared(item.entityName);
         const row = read(item.entityName as string, item.key);
-        if (row) successfulKeys.push({ ...withMetadata(item.key, row, item.options?.metadataFields), entityName: item.entityName });
+        const metadata = fake.batchGetIgnoresOptions ? undefined : item.options?.metadataFields;
+        if (row) successfulKeys.push({ ...withMetadata(item.key, row, metadata), entityName: item.entityName });
         else failedKeys.push({ key: item.key, entityName: item.entityName, error: { code: 'KEY_NOT_FOUND', message: 'Key does not exist' } });
       }
       return { successfulKeys, failedKeys };
@@ -259,7 +266,7 @@ export function installFakeForgeKvs(options: { now?: () => number; manifestPath?
         const row = read(op.entityName as string, op.key);
         const item = row && (JSON.parse(row.json) as Record<string, unknown>);
         if (!conditionsHold(op.conditions, item)) {
-          throw new ForgeApiFailure(409, 'CONDITION_FAILED', 'Transaction conditions were not met.');
+          throw new ForgeApiFailure(fake.conditionFailure.status, fake.conditionFailure.code, 'Transaction conditions were not met.');
         }
       }
       for (const set of sets) {

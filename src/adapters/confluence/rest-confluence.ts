@@ -1,6 +1,13 @@
 /**
  * ConfluenceSite over Confluence Cloud REST (v2 where it exists, v1 for permission checks and
- * groups), acting as the app through a ConfluenceTransport.
+ * groups) for ONE invocation. Whose identity each call uses (SPEC §4, docs/forge-platform.md):
+ *  - as the acting user: page reads, drafts, space reads, the user's own read/update rights
+ *    (permission/check on self) and site-admin status (user/current operations);
+ *  - about another user: that user impersonated when the profile allows it; else permission/check
+ *    as the app when the app user is a Confluence admin; else "cannot verify", answered as "no";
+ *  - as the app: comments (after the engine checked the caller's right) and directory lookups
+ *    (users, groups, group members, who administers a space).
+ * Every call passes a CallGate (≤10 in flight, 429/5xx retried within the invocation's budget).
  *
  * Every path is built here from validated, encodeURIComponent-ed parts, which is what lets the Forge
  * transport hand paths to requestConfluence as trusted routes. Every response is validated with zod.
@@ -8,94 +15,84 @@
  * shared by one call (a user's groups in isSpaceAdmin) lives only for that call.
  */
 import { z } from 'zod';
-import type {
-  ConfluenceSite,
-  PageInfo,
-  PageOperation,
-  PageStatus,
-  SpaceInfo,
-  UserInfo,
-} from '../../core/ports/confluence';
+import type { ConfluenceSite, PageInfo, PageOperation, SpaceInfo, UserInfo } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
+import { CallGate } from './call-gate';
+import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
+import {
+  CONFLUENCE_BATCH_SIZE,
+  LISTED_STATUSES,
+  pageSchema,
+  v2ListSchema,
+  spaceSchema,
+  spacePermissionSchema,
+  permissionCheckSchema,
+  currentUserSchema,
+  groupSchema,
+  memberSchema,
+  userSchema,
+  commentSchema,
+  pathId,
+  accountId,
+  chunks,
+  toPageStatus,
+} from './rest-schemas';
 
-/** Confluence's documented maximum for `id` values and `limit` on /pages, and for users-bulk. */
-export const CONFLUENCE_BATCH_SIZE = 250;
-/** v1 start/limit endpoints cap `limit` at 200. */
-const V1_PAGE_SIZE = 200;
-/** A runaway `next` chain (a Confluence bug or a loop) must not hold an invocation for 25 s. */
-const MAX_FOLLOWED_PAGES = 50;
+import { listAllV1, listAllV2, parseOk } from './paging';
 
-const PATH_ID = /^[0-9A-Za-z_-]{1,64}$/;
-/** Atlassian account ids also contain ':' (e.g. "557058:0f1e…"); they only travel in query strings and bodies. */
-const ACCOUNT_ID = /^[0-9A-Za-z:_-]{1,128}$/;
-/** A `_links.next` we are willing to follow: same site, v2 API, no traversal, nothing but URL-safe characters. */
-const NEXT_LINK = /^\/wiki\/api\/v2\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+]*)?$/;
+export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
-const PAGE_STATUSES = ['current', 'draft', 'archived', 'trashed', 'deleted'] as const;
+/** Answers that mean "this identity cannot see it" on a read made as a user. */
+const NOT_VISIBLE = [401, 403, 404];
 
-const pageSchema = z.object({
-  id: z.string(),
-  status: z.string(),
-  title: z.string(),
-  spaceId: z.string(),
-  version: z.object({
-    number: z.number().int(),
-    authorId: z.string().optional(),
-    message: z.string().nullish(),
-  }),
-});
-
-const linksSchema = z.object({ next: z.string().optional() }).partial().optional();
-
-const v2ListSchema = <T extends z.ZodTypeAny>(item: T) => z.object({ results: z.array(item), _links: linksSchema });
-
-const spaceSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
-
-const spacePermissionSchema = z.object({
-  principal: z.object({ type: z.string(), id: z.string() }),
-  operation: z.object({ key: z.string(), targetType: z.string() }),
-});
-
-const permissionCheckSchema = z.object({ hasPermission: z.boolean() });
-
-const v1ListSchema = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ results: z.array(item), size: z.number().int().optional() });
-
-const groupSchema = z.object({ id: z.string(), name: z.string() });
-
-const memberSchema = z.object({ accountId: z.string() });
-
-const userSchema = z.object({ accountId: z.string(), displayName: z.string().nullish(), publicName: z.string().nullish() });
-
-const commentSchema = z.object({ id: z.string() });
-
-function confluenceError(message: string): DomainError {
-  return new DomainError('internal', 'CONFLUENCE_ERROR', message);
+/** How this invocation may reach Confluence; built per invocation by the composition roots. */
+export interface ConfluenceAccess {
+  /** The user the invocation acts for (absent: triggers and jobs act as the app). */
+  actingAccountId?: string;
+  /** asUser(accountId) works for a user other than the invocation's own (profile apiRouteImpersonation). */
+  impersonation: boolean;
+  /** The app user holds Confluence Administrator, so permission/check about another user works as the app. */
+  appUserIsConfluenceAdmin: boolean;
+  /**
+   * Can calls be made as the acting user without impersonation (default true: resolvers run with the
+   * user's own context)? apiRoute only when the platform sets the principal. When false and
+   * impersonation is off, reads run as the app and questions about the user take the "another
+   * user" path: equally strict, but pages the app user cannot see stay hidden.
+   */
+  actingUserReachable?: boolean;
+  gate?: CallGate;
+  /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
+  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
 }
 
-function pathId(value: string, what: string): string {
-  if (!PATH_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
-  return encodeURIComponent(value);
-}
-
-function accountId(value: string): string {
-  if (!ACCOUNT_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', 'Account id is not valid.', [{ field: 'accountId', reason: 'invalid id' }]);
-  return value;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function toPageStatus(status: string): PageStatus {
-  return (PAGE_STATUSES as readonly string[]).includes(status) ? (status as PageStatus) : 'current';
-}
+type Identity = 'app' | { accountId: string };
 
 export class RestConfluenceSite implements ConfluenceSite {
-  constructor(private readonly transport: ConfluenceTransport) {}
+  private readonly gate: CallGate;
+  private readonly access: ConfluenceAccess;
+
+  /** Without `access`: no acting user, and the pessimistic default profile's answers (impersonation yes, admin app user no). */
+  constructor(
+    private readonly transport: ConfluenceTransport,
+    access: ConfluenceAccess = { impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation, appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin },
+  ) {
+    // each assumption is reported once per invocation, not once per call
+    const reported = new Set<string>();
+    const observe = access.observe;
+    this.access = observe ? { ...access, observe: (key, holds) => (reported.has(key) ? undefined : (reported.add(key), observe(key, holds))) } : access;
+    this.gate = access.gate ?? new CallGate();
+  }
+
+  /** Reads that decide what the acting user may see run as that user. */
+  private get reader(): Identity {
+    return this.access.actingAccountId && this.actingReachable ? { accountId: this.access.actingAccountId } : 'app';
+  }
+
+  /** Whether calls can be made as the acting user at all (see ConfluenceAccess.actingUserReachable). */
+  private get actingReachable(): boolean {
+    return this.access.actingUserReachable !== false || this.access.impersonation;
+  }
 
   async getPages(pageIds: string[]): Promise<Map<string, PageInfo>> {
     const ids = [...new Set(pageIds)];
@@ -107,78 +104,118 @@ export class RestConfluenceSite implements ConfluenceSite {
         const query = new URLSearchParams();
         for (const id of batch) query.append('id', id);
         query.set('limit', String(CONFLUENCE_BATCH_SIZE));
-        query.append('status', 'current');
-        query.append('status', 'draft');
-        return this.listAllV2(`/wiki/api/v2/pages?${query}`, pageSchema);
+        for (const status of LISTED_STATUSES) query.append('status', status);
+        // a user Confluence does not know (401) or who may not list (403) sees no page
+        return this.listAllV2(`/wiki/api/v2/pages?${query}`, pageSchema, this.reader, { absentOn: [401, 403] });
       }),
     );
-    for (const page of batches.flat()) {
-      found.set(page.id, {
-        id: page.id,
-        spaceId: page.spaceId,
-        title: page.title,
-        status: toPageStatus(page.status),
-        version: page.version.number,
-        ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
-        ...(page.version.message ? { versionMessage: page.version.message } : {}),
-      });
-    }
+    for (const page of batches.flat()) found.set(page.id, toPageInfo(page));
+    // Drafts are never listed: only ids the batch did not return get a direct read.
+    const missing = ids.filter((id) => !found.has(id));
+    const drafts = await Promise.all(missing.map((id) => this.getPage(id, { draft: true })));
+    for (const page of drafts) if (page) found.set(page.id, page);
     return found;
   }
 
+  /** One page as the reader sees it (a single call; the byline's only Confluence read). 403/404: not visible. */
+  async getPage(pageId: string, options: { draft?: boolean } = {}): Promise<PageInfo | undefined> {
+    const query = options.draft ? '?get-draft=true' : '';
+    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pathId(pageId, 'page')}${query}`, actAs: this.reader });
+    if (NOT_VISIBLE.includes(response.status)) return undefined;
+    const page = this.parse(response, pageSchema);
+    return page.id === pageId ? toPageInfo(page) : undefined;
+  }
+
   async checkPagePermission(user: string, pageId: string, operation: PageOperation): Promise<boolean> {
-    const response = await this.send({
-      method: 'POST',
-      path: `/wiki/rest/api/content/${pathId(pageId, 'page')}/permission/check`,
-      body: { subject: { type: 'user', identifier: accountId(user) }, operation },
-    });
-    if (response.status === 404) return false;
-    return this.parse(response, permissionCheckSchema).hasPermission;
+    accountId(user);
+    const path = `/wiki/rest/api/content/${pathId(pageId, 'page')}/permission/check`;
+    const body = { subject: { type: 'user', identifier: user }, operation };
+    const asSelf = this.identityOf(user);
+    if (asSelf) {
+      // Asking about yourself needs no admin right (documented); 403/404: the user cannot see the page.
+      const response = await this.send({ method: 'POST', path, body, actAs: asSelf });
+      if (asSelf !== 'app' && asSelf.accountId !== this.access.actingAccountId) this.access.observe?.('apiRouteImpersonation', response.status !== 401);
+      if (NOT_VISIBLE.includes(response.status)) return false;
+      return this.parse(response, permissionCheckSchema).hasPermission;
+    }
+    if (this.access.appUserIsConfluenceAdmin) {
+      const response = await this.send({ method: 'POST', path, body, actAs: 'app' });
+      if (response.status === 403 || response.status === 401) {
+        this.access.observe?.('appUserIsConfluenceAdmin', false);
+        return false;
+      }
+      if (response.status === 404) return false;
+      this.access.observe?.('appUserIsConfluenceAdmin', true);
+      return this.parse(response, permissionCheckSchema).hasPermission;
+    }
+    // Neither impersonation nor an admin app user: no non-admin endpoint answers for another user.
+    return false;
+  }
+
+  /** The identity that can ask about `user` as `user`: the acting user, or an impersonated one. */
+  private identityOf(user: string): Identity | undefined {
+    if ((user === this.access.actingAccountId && this.actingReachable) || this.access.impersonation) return { accountId: user };
+    return undefined;
   }
 
   async getSpace(spaceId: string): Promise<SpaceInfo | undefined> {
-    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}` });
-    if (response.status === 404) return undefined;
+    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}`, actAs: this.reader });
+    if (NOT_VISIBLE.includes(response.status)) return undefined;
     const space = this.parse(response, spaceSchema);
     return { id: space.id, key: space.key, name: space.name };
   }
 
   async isSpaceAdmin(user: string, spaceId: string): Promise<boolean> {
-    accountId(user);
-    const permissions = await this.listAllV2(
-      `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`,
-      spacePermissionSchema,
-      { absentOn404: true },
-    );
-    const admins = permissions.filter((p) => p.operation.key === 'administer' && p.operation.targetType === 'space');
-    if (admins.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
-    const adminGroups = new Set(admins.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
-    if (adminGroups.size === 0) return false;
-    const groups = await this.groupsOf(user);
-    return groups.some((g) => adminGroups.has(g.id));
+    return this.hasSpacePermission(user, spaceId, 'administer');
   }
 
+  /** The space's "view" permission for any user, from the permission list (no impersonation, no admin-only endpoint). */
+  async canViewSpace(user: string, spaceId: string): Promise<boolean> {
+    return this.hasSpacePermission(user, spaceId, 'read');
+  }
+
+  /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
+  async existingGroups(groupIds: string[]): Promise<Set<string>> {
+    const found = await Promise.all(
+      [...new Set(groupIds)].map(async (id) => {
+        const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' });
+        return response.status === 404 ? undefined : this.parse(response, groupSchema).id;
+      }),
+    );
+    return new Set(found.filter((id): id is string => id !== undefined));
+  }
+
+  /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */
+  private async hasSpacePermission(user: string, spaceId: string, key: 'read' | 'administer'): Promise<boolean> {
+    accountId(user);
+    const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
+    const grants = (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === key && p.operation.targetType === 'space');
+    if (grants.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
+    const groups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
+    return groups.size > 0 && (await this.groupsOf(user)).some((g) => groups.has(g.id));
+  }
+
+  /** From the user's own Confluence permissions (administer on the application), never group names. */
   async isSiteAdmin(user: string): Promise<boolean> {
-    const groups = await this.groupsOf(accountId(user));
-    return groups.some((g) => g.name === 'site-admins' || g.name === 'confluence-administrators');
+    accountId(user);
+    const identity = this.identityOf(user);
+    if (!identity) return false; // cannot ask as that user: not verifiable, so not an admin
+    const response = await this.send({ method: 'GET', path: '/wiki/rest/api/user/current?expand=operations', actAs: identity });
+    if (response.status === 401 || response.status === 403) return false;
+    const me = this.parse(response, currentUserSchema);
+    if (me.accountId !== user) return false;
+    return (me.operations ?? []).some((o) => o.operation === 'administer' && o.targetType === 'application');
   }
 
   async getGroupMembers(groupId: string): Promise<string[]> {
-    const members = await this.listAllV1(
-      `/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`,
-      new URLSearchParams(),
-      memberSchema,
-      { absentOn404: true },
-    );
+    const members = await this.listAllV1(`/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, new URLSearchParams(), memberSchema);
     return members.map((m) => m.accountId);
   }
 
   async getUsers(accountIds: string[]): Promise<Map<string, UserInfo>> {
     const ids = [...new Set(accountIds)].map(accountId);
     const responses = await Promise.all(
-      chunks(ids, CONFLUENCE_BATCH_SIZE).map((batch) =>
-        this.send({ method: 'POST', path: '/wiki/api/v2/users-bulk', body: { accountIds: batch } }),
-      ),
+      chunks(ids, CONFLUENCE_BATCH_SIZE).map((batch) => this.send({ method: 'POST', path: '/wiki/api/v2/users-bulk', body: { accountIds: batch }, actAs: 'app' })),
     );
     const users = new Map<string, UserInfo>();
     for (const response of responses) {
@@ -189,6 +226,7 @@ export class RestConfluenceSite implements ConfluenceSite {
     return users;
   }
 
+  /** An app write: the engine has already checked the caller's right to act on the page. */
   async createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string> {
     pathId(input.pageId, 'page');
     if (input.parentCommentId !== undefined) pathId(input.parentCommentId, 'comment');
@@ -200,6 +238,7 @@ export class RestConfluenceSite implements ConfluenceSite {
         ...(input.parentCommentId !== undefined ? { parentCommentId: input.parentCommentId } : {}),
         body: { representation: 'storage', value: input.bodyStorage },
       },
+      actAs: 'app',
     });
     if (response.status === 404) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'The page (or the comment replied to) no longer exists.');
     return this.parse(response, commentSchema).id;
@@ -207,79 +246,36 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   // ---------- plumbing ----------
 
-  /** The user's groups (v1 memberof, all pages). A user Confluence does not know is in no group. */
+  /** The user's groups (v1 memberof, every page). A user Confluence does not know is in no group. */
   private async groupsOf(user: string): Promise<Array<z.infer<typeof groupSchema>>> {
-    return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema, {
-      absentOn404: true,
-    });
+    return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema);
   }
 
-  /** Follows v2 `_links.next` (validated before use) until the last page. */
-  private async listAllV2<T extends z.ZodTypeAny>(
-    firstPath: string,
-    item: T,
-    options: { absentOn404?: boolean } = {},
-  ): Promise<Array<z.infer<T>>> {
-    const schema = v2ListSchema(item);
-    const out: Array<z.infer<T>> = [];
-    let path: string | undefined = firstPath;
-    for (let followed = 0; path !== undefined; followed += 1) {
-      if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');
-      const response = await this.send({ method: 'GET', path });
-      if (response.status === 404 && options.absentOn404) return [];
-      const body = this.parse(response, schema);
-      out.push(...body.results);
-      const next = body._links?.next;
-      if (next !== undefined && (!NEXT_LINK.test(next) || next.includes('..'))) {
-        throw confluenceError('Confluence returned an unexpected pagination link.');
-      }
-      path = next;
-    }
-    return out;
+  private listAllV2<T extends z.ZodTypeAny>(firstPath: string, item: T, actAs: Identity, options: { absentOn?: number[] } = {}): Promise<Array<z.infer<T>>> {
+    return listAllV2((path) => this.send({ method: 'GET', path, actAs }), firstPath, item, options.absentOn ?? []);
   }
 
-  /** Pages through a v1 start/limit list until a short page. */
-  private async listAllV1<T extends z.ZodTypeAny>(
-    path: string,
-    query: URLSearchParams,
-    item: T,
-    options: { absentOn404?: boolean } = {},
-  ): Promise<Array<z.infer<T>>> {
-    const schema = v1ListSchema(item);
-    const out: Array<z.infer<T>> = [];
-    for (let start = 0, followed = 0; ; start += V1_PAGE_SIZE, followed += 1) {
-      if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');
-      const q = new URLSearchParams(query);
-      q.set('start', String(start));
-      q.set('limit', String(V1_PAGE_SIZE));
-      const response = await this.send({ method: 'GET', path: `${path}?${q}` });
-      if (response.status === 404 && options.absentOn404) return [];
-      const results = this.parse(response, schema).results;
-      out.push(...results);
-      if (results.length < V1_PAGE_SIZE) return out;
-    }
+  private listAllV1<T extends z.ZodTypeAny>(path: string, query: URLSearchParams, item: T): Promise<Array<z.infer<T>>> {
+    return listAllV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), path, query, item);
   }
 
-  private async send(request: ConfluenceRequest): Promise<ConfluenceResponse> {
-    let response: ConfluenceResponse;
-    try {
-      response = await this.transport.request(request);
-    } catch {
-      throw confluenceError('Confluence could not be reached.');
-    }
-    if (response.status === 429) {
-      throw new DomainError('rate_limited', 'CONFLUENCE_RATE_LIMITED', 'Confluence is rate limiting the app; try again shortly.');
-    }
-    return response;
+  private send(request: ConfluenceRequest): Promise<ConfluenceResponse> {
+    return this.gate.run(() => this.transport.request(request));
   }
 
-  /** 2xx + schema, or a CONFLUENCE_ERROR that carries no part of Confluence's body (expected 404s are handled by callers first). */
   private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
-    if (response.status < 200 || response.status >= 300) {
-      throw confluenceError(`Confluence answered with status ${response.status}.`);
-    }
-    const parsed = schema.safeParse(response.body);
-    if (!parsed.success) throw confluenceError('Confluence returned an unexpected response.');
-    return parsed.data;
+    return parseOk(response, schema);
   }
+}
+
+function toPageInfo(page: z.infer<typeof pageSchema>): PageInfo {
+  return {
+    id: page.id,
+    spaceId: page.spaceId,
+    title: page.title,
+    status: toPageStatus(page.status),
+    version: page.version.number,
+    ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
+    ...(page.version.message ? { versionMessage: page.version.message } : {}),
+  };
 }

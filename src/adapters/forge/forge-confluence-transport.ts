@@ -1,5 +1,9 @@
 /**
- * ConfluenceTransport on Forge: @forge/api requestConfluence as the app.
+ * ConfluenceTransport on Forge: @forge/api requestConfluence with the identity each request names:
+ *  - actAs 'app' (or absent) → asApp();
+ *  - actAs {accountId} of the invocation's own user (resolvers: the platform principal) → asUser();
+ *  - actAs {accountId} of anyone else (apiRoute callers resolved from the contextToken, approvers)
+ *    → asUser(accountId): impersonation, allowed by `allowImpersonation` on the manifest scopes.
  *
  * Why assumeTrustedRoute is safe here: paths come only from RestConfluenceSite, which builds them
  * from fixed templates, ids checked against ^[0-9A-Za-z_-]{1,64}$ and then encodeURIComponent-ed,
@@ -13,12 +17,20 @@ import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from 
 const SAFE_PATH = /^\/wiki\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+]*)?$/;
 
 export class ForgeConfluenceTransport implements ConfluenceTransport {
+  /** @param invokingAccountId the user the platform itself says invoked this function (asUser() acts as them). */
+  constructor(private readonly invokingAccountId?: string) {}
+
+  private requester(actAs: ConfluenceRequest['actAs']) {
+    if (actAs === undefined || actAs === 'app') return api.asApp();
+    return actAs.accountId === this.invokingAccountId ? api.asUser() : api.asUser(actAs.accountId);
+  }
+
   async request(request: ConfluenceRequest): Promise<ConfluenceResponse> {
     if (!SAFE_PATH.test(request.path) || request.path.includes('..')) {
       throw new Error('Refusing to call Confluence with an unsafe path.');
     }
     const hasBody = request.body !== undefined;
-    const response = await api.asApp().requestConfluence(assumeTrustedRoute(request.path), {
+    const response = await this.requester(request.actAs).requestConfluence(assumeTrustedRoute(request.path), {
       method: request.method,
       headers: {
         accept: 'application/json',

@@ -16,6 +16,7 @@ import {
   conditionHolds,
   encodeCursor,
   envelopeOf,
+  expiryOf,
   namespaceOf,
   prepareGetManyKeys,
   prepareQuery,
@@ -35,6 +36,7 @@ const envelopeSchema = z.object({
   k: z.string(),
   ver: z.number().int().min(1),
   data: z.unknown(),
+  exp: z.number().optional(),
 });
 
 /** What Forge holds for a key right now, expired-but-lingering included. */
@@ -62,8 +64,9 @@ export class ForgeKvsStore implements KeyValueStore {
   async get<T = unknown>(key: string): Promise<StoredItem<T> | undefined> {
     assertKey(key);
     const result = await forge(() => kvs.entity<ItemEnvelope>(FORGE_ITEM_ENTITY).get(key, WITH_EXPIRY));
-    if (!result || this.isExpired(result.expireTime)) return undefined;
+    if (!result) return undefined;
     const envelope = parseEnvelope(key, result.value);
+    if (this.isExpired(result.expireTime, envelope.exp)) return undefined;
     return { key, value: envelope.data as T, version: envelope.ver };
   }
 
@@ -88,12 +91,10 @@ export class ForgeKvsStore implements KeyValueStore {
     if (q.after !== undefined) builder.cursor(q.after);
     const page = await forge(() => builder.getMany());
     // Filtering lingering expired items can leave a short (even empty) page that still has a cursor.
-    const items = page.results
-      .filter((result) => !this.isExpired(result.expireTime))
-      .map((result) => {
-        const envelope = parseEnvelope(result.key, result.value);
-        return { key: result.key, value: envelope.data as T, version: envelope.ver };
-      });
+    const items = page.results.flatMap((result) => {
+      const envelope = parseEnvelope(result.key, result.value);
+      return this.isExpired(result.expireTime, envelope.exp) ? [] : [{ key: result.key, value: envelope.data as T, version: envelope.ver }];
+    });
     return page.nextCursor ? { items, nextCursor: encodeCursor('forge', q, page.nextCursor) } : { items };
   }
 
@@ -104,9 +105,11 @@ export class ForgeKvsStore implements KeyValueStore {
    *  - put with condition absent: writes ver 1, condition notExists (no read);
    *  - put with no condition or condition exists: costs ONE batchGet for all such keys first, then
    *    writes current+1 conditioned on the version read (so two writers can never both produce n+1).
-   * When Forge reports a failed condition, all keys are re-read (one batchGet): if the caller's own conditions
-   * still hold, the failure came from a version we read going stale (or an expired item lingering),
-   * and the transaction is retried pinned to what was just read; otherwise CONDITION_FAILED.
+   * Forge's code for a failed condition is UNCONFIRMED, so ANY 4xx (but 429) from the transaction is
+   * treated as possibly one: all keys are re-read (one batchGet) and the store decides. If the caller's
+   * own conditions fail: CONDITION_FAILED. If they hold and something moved (a version we read went
+   * stale, an expired item lingering), retry pinned to what was just read. If nothing moved and the
+   * code is not condition-like, the 4xx was about the request itself and is reported as such.
    */
   async transact(ops: TxOp[]): Promise<void> {
     const prepared = prepareTransaction(ops);
@@ -116,11 +119,15 @@ export class ForgeKvsStore implements KeyValueStore {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       if (observed) assertCallerConditions(pinAll ? prepared : readFirst, observed);
       try {
-        await forge(() => this.buildTransaction(prepared, observed ?? new Map(), pinAll).execute());
+        await this.buildTransaction(prepared, observed ?? new Map(), pinAll).execute();
         return;
-      } catch (error) {
-        if (!(error instanceof StoreError) || error.code !== 'CONDITION_FAILED') throw error;
+      } catch (raw) {
+        const error = toStoreError(raw);
+        if (error.code !== 'CONDITION_FAILED' && !isClientRejection(raw)) throw error;
+        const before = pinAll ? snapshot(observed) : undefined;
         observed = await this.observe(prepared.map((op) => op.key));
+        assertCallerConditions(prepared, observed);
+        if (error.code !== 'CONDITION_FAILED' && before === snapshot(observed)) throw error;
         pinAll = true;
       }
     }
@@ -139,7 +146,7 @@ export class ForgeKvsStore implements KeyValueStore {
         const version = pinned ? (current && !current.expired ? current.ver + 1 : 1) : nextVersion(op.condition);
         // TTL must be the 4th argument: @forge/kvs 1.6.5 ignores a ttl passed with the entity options.
         const options = op.ttlSeconds === undefined ? undefined : { ttl: { value: op.ttlSeconds, unit: 'SECONDS' as const } };
-        tx.set<ItemEnvelope>(op.key, envelopeOf(op.key, version, op.value), entity, options);
+        tx.set<ItemEnvelope>(op.key, envelopeOf(op.key, version, op.value, expiryOf(this.clock.now(), op.ttlSeconds)), entity, options);
       } else if (op.op === 'delete') {
         tx.delete<ItemEnvelope>(op.key, entity);
       } else {
@@ -163,14 +170,27 @@ export class ForgeKvsStore implements KeyValueStore {
     for (const success of result.successfulKeys ?? []) {
       if (!keys.includes(success.key)) continue;
       const envelope = parseEnvelope(success.key, success.value);
-      observed.set(success.key, { ver: envelope.ver, data: envelope.data, expired: this.isExpired(success.expireTime) });
+      observed.set(success.key, { ver: envelope.ver, data: envelope.data, expired: this.isExpired(success.expireTime, envelope.exp) });
     }
     return observed;
   }
 
-  private isExpired(expireTime: string | undefined): boolean {
-    return expireTime !== undefined && Date.parse(expireTime) <= this.clock.now();
+  /** Expired by Forge's metadata or by the envelope's own expiry (whichever is known). */
+  private isExpired(expireTime: string | undefined, exp: number | undefined): boolean {
+    const now = this.clock.now();
+    return (expireTime !== undefined && Date.parse(expireTime) <= now) || (exp !== undefined && exp <= now);
   }
+}
+
+/** A 4xx other than throttling: the request was refused as sent (maybe a failed condition under another code). */
+function isClientRejection(raw: unknown): boolean {
+  const status = raw instanceof ForgeKvsAPIError ? raw.responseDetails?.status : undefined;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
+/** Versions (and expiry) of what was observed, to tell "something moved" from "nothing changed". */
+function snapshot(observed: Map<string, Observed> | undefined): string {
+  return JSON.stringify([...(observed ?? new Map<string, Observed>()).entries()].map(([k, o]) => [k, o.ver, o.expired]).sort());
 }
 
 /** Puts whose new version depends on the current one (no condition, or only "exists"). */

@@ -9,6 +9,8 @@ import type { Condition, QueryOptions, TxOp } from '../../core/ports/store';
 
 /** Forge rejects values nested deeper than this (documented as 31 or 32; we take the lower). */
 export const MAX_VALUE_DEPTH = 31;
+/** Forge's limit on one transaction's request payload (documented 4 MB); counted as the envelopes written. */
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 /** Forge TTL may not exceed one year. */
 export const MAX_TTL_SECONDS = 365 * 24 * 60 * 60;
 
@@ -17,8 +19,8 @@ export const MAX_TTL_SECONDS = 365 * 24 * 60 * 60;
  * and the 240 KiB limit applies to that whole envelope. Every store measures the same envelope so
  * a value accepted locally also fits on Forge.
  */
-export function envelopeOf(key: string, version: number, data: unknown): ItemEnvelope {
-  return { ns: namespaceOf(key), k: key, ver: version, data };
+export function envelopeOf(key: string, version: number, data: unknown, expiresAt?: number): ItemEnvelope {
+  return { ns: namespaceOf(key), k: key, ver: version, data, ...(expiresAt !== undefined ? { exp: expiresAt } : {}) };
 }
 
 export interface ItemEnvelope {
@@ -26,7 +28,13 @@ export interface ItemEnvelope {
   k: string;
   ver: number;
   data: unknown;
+  /** Expiry (epoch ms) of an item written with a TTL: readers filter on it themselves, because Forge
+   * may keep serving an expired item for up to 48 h and may not report its expireTime everywhere. */
+  exp?: number;
 }
+
+/** Largest epoch-ms expiry an envelope can carry (for measuring its size). */
+const MAX_EXPIRY_MS = 9_999_999_999_999;
 
 /** Largest version an entity `integer` attribute (32-bit signed) can hold. */
 export const MAX_VERSION = 2_147_483_647;
@@ -59,21 +67,27 @@ export function namespaceOf(key: string): string {
  * stored; object properties whose value is undefined are dropped, as JSON does.
  */
 export function serialiseValue(key: string, value: unknown): string {
+  return measureValue(key, value).json;
+}
+
+/** The value's JSON and the bytes its envelope takes on Forge (for the transaction payload limit). */
+export function measureValue(key: string, value: unknown): { json: string; envelopeBytes: number } {
   if (value === undefined || value === null) {
     throw new StoreError('INVALID_VALUE', 'A stored value must not be null or undefined.');
   }
-  assertPlainJson(value, 0, new Set());
+  // Depth 1 is the envelope itself: Forge counts the stored entity value, whose `data` is one level down.
+  assertPlainJson(value, 1, new Set());
   const json = JSON.stringify(value);
-  // Envelope size = value bytes + the envelope around it (measured with a one-byte placeholder value).
+  // Envelope size = value bytes + the largest envelope around it (measured with a one-byte placeholder value).
   const envelopeBytes =
-    Buffer.byteLength(json, 'utf8') + Buffer.byteLength(JSON.stringify(envelopeOf(key, MAX_VERSION, 0)), 'utf8') - 1;
+    Buffer.byteLength(json, 'utf8') + Buffer.byteLength(JSON.stringify(envelopeOf(key, MAX_VERSION, 0, MAX_EXPIRY_MS)), 'utf8') - 1;
   if (envelopeBytes > STORE_LIMITS.maxValueBytes) {
     throw new StoreError(
       'VALUE_TOO_LARGE',
       `The value for "${key}" is ${envelopeBytes} bytes stored; the limit is ${STORE_LIMITS.maxValueBytes}.`,
     );
   }
-  return json;
+  return { json, envelopeBytes };
 }
 
 function assertPlainJson(value: unknown, depth: number, seen: Set<object>): void {
@@ -146,7 +160,8 @@ export function prepareTransaction(ops: TxOp[]): PreparedOp[] {
     );
   }
   const seen = new Set<string>();
-  return ops.map((op) => {
+  let payloadBytes = 0;
+  const prepared = ops.map((op): PreparedOp => {
     assertKey(op?.key);
     if (seen.has(op.key)) {
       throw new StoreError('DUPLICATE_KEY_IN_TRANSACTION', `The key "${op.key}" appears more than once in a transaction.`);
@@ -158,7 +173,8 @@ export function prepareTransaction(ops: TxOp[]): PreparedOp[] {
         if (op.ttlSeconds !== undefined && !(Number.isInteger(op.ttlSeconds) && op.ttlSeconds >= 1 && op.ttlSeconds <= MAX_TTL_SECONDS)) {
           throw new StoreError('INVALID_VALUE', `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}.`);
         }
-        const json = serialiseValue(op.key, op.value);
+        const { json, envelopeBytes } = measureValue(op.key, op.value);
+        payloadBytes += envelopeBytes;
         return { op: 'put', key: op.key, value: op.value, json, condition: op.condition, ttlSeconds: op.ttlSeconds };
       }
       case 'delete':
@@ -169,6 +185,10 @@ export function prepareTransaction(ops: TxOp[]): PreparedOp[] {
         throw new StoreError('INVALID_VALUE', 'A transaction operation must be put, delete or check.');
     }
   });
+  if (payloadBytes > MAX_TRANSACTION_BYTES) {
+    throw new StoreError('VALUE_TOO_LARGE', `The transaction writes ${payloadBytes} bytes; Forge accepts at most ${MAX_TRANSACTION_BYTES} per transaction.`);
+  }
+  return prepared;
 }
 
 /** Validates getMany keys; duplicates are collapsed (each item is returned once, in first-seen order). */

@@ -38,7 +38,7 @@ export function csvField(value: string | number | undefined): string {
   return text;
 }
 
-export function toCsv(records: AuditRecord[], names?: Map<string, string>): string {
+function toCsv(records: AuditRecord[], names?: Map<string, string>): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of records) {
     const cells: Record<(typeof CSV_COLUMNS)[number], string | number | undefined> = {
@@ -71,7 +71,7 @@ export function toCsv(records: AuditRecord[], names?: Map<string, string>): stri
  * One stored record per line, unchanged, so an offline verifier can recompute every hash. Readable
  * names go in a separate `display` member (present only when names are given) that verifiers drop.
  */
-export function toNdjson(records: AuditRecord[], names?: Map<string, string>): string {
+function toNdjson(records: AuditRecord[], names?: Map<string, string>): string {
   return records
     .map((r) => {
       if (!names) return `${JSON.stringify(r)}\n`;
@@ -83,4 +83,10 @@ export function toNdjson(records: AuditRecord[], names?: Map<string, string>): s
       return `${JSON.stringify({ ...r, display })}\n`;
     })
     .join('');
+}
+
+export type ExportFormat = 'csv' | 'ndjson';
+
+export function renderExport(records: AuditRecord[], format: ExportFormat, names?: Map<string, string>): string {
+  return format === 'csv' ? toCsv(records, names) : toNdjson(records, names);
 }

@@ -17,7 +17,6 @@ export const INDEX_PREFIX = 'audit:ix:';
 export const GENESIS_HASH = '0'.repeat(64);
 
 const SEQ_DIGITS = 12;
-export const MAX_SEQ = 10 ** SEQ_DIGITS - 1;
 
 /** Zero-padded so that key order equals seq order. */
 export function seqDigits(seq: number): string {
@@ -70,4 +69,14 @@ export function indexValuePrefix(dim: IndexedDimension['dim'], value: string): s
 
 export function indexKey(dim: IndexedDimension['dim'], value: string, seq: number): string {
   return indexValuePrefix(dim, value) + seqDigits(seq);
+}
+
+/** The dimension and seq an index key names; undefined for a key no append could have written. */
+export function parseIndexKey(key: string): { dimension: IndexedDimension; seq: number } | undefined {
+  if (!key.startsWith(INDEX_PREFIX)) return undefined;
+  // Encoded values never contain ':', so a well-formed key has exactly dim, value and seq after the prefix.
+  const parts = key.slice(INDEX_PREFIX.length).split(':');
+  const dimension = INDEXED_DIMENSIONS.find(({ dim }) => dim === parts[0]);
+  const seq = seqOfKey(key);
+  return parts.length === 3 && dimension && seq !== undefined ? { dimension, seq } : undefined;
 }

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditFilter, type AuditRecord } from '../domain/model';
 
-
 const id = z.string().min(1).max(256);
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 const seq = z.number().int().min(1);
@@ -34,6 +33,7 @@ export const auditEntrySchema = z
     message: 'clientId is recorded for API calls only',
     path: ['clientId'],
   });
+export type AuditEntryInput = z.infer<typeof auditEntrySchema>;
 
 /** Stored record. Strict: an injected extra field is tampering, not something to strip silently. */
 export const auditRecordSchema = z.object({ id, seq, at: time, ...entryFields, prevHash: hash, hash }).strict();

@@ -2,6 +2,8 @@
 export interface Caller {
   accountId: string;
   source: 'ui' | 'api';
-  /** OAuth client id of the 3LO integration; only for source 'api'. */
+  /** OAuth client id of the 3LO integration; only for source 'api'. "unavailable" when the platform supplied none (SPEC §4). */
   clientId?: string;
+  /** Which platform field answered the client id (e.g. "contextToken.clientId"), or "unavailable"; only for source 'api'. */
+  clientIdSource?: string;
 }

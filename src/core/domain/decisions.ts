@@ -4,10 +4,11 @@
  */
 import type { AuditAction, PageApproval } from './model';
 import { DomainError } from './errors';
+import { FIELD_LIMITS } from './limits';
 import { eligibleApprovers, expandApprovers } from './approvers';
 
-export const MAX_COMMENT = 280;
-export const MIN_REJECTION_COMMENT = 20;
+export const MAX_COMMENT = FIELD_LIMITS.comment.max;
+export const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
 
 export interface DecisionOutcome {
   approval: PageApproval;

@@ -23,6 +23,7 @@ export const ELIGIBILITY_REASONS = {
   NO_WORKFLOW: 'No workflow assigned to page',
   WORKFLOW_DISABLED: 'The assigned workflow is disabled and no other workflow applies',
   WORKFLOW_NOT_FOUND: "The chosen workflow does not exist in the page's space",
+  WORKFLOW_NOT_ASSIGNED: 'Page is assigned to another workflow',
   NO_ELIGIBLE_APPROVER: 'A step has no approver other than the submitter and self-approval is off',
 } as const;
 
@@ -51,30 +52,34 @@ export interface EligibilityInput {
 }
 
 export type EligibilityResult =
-  | { ok: true; workflow: Workflow }
+  | { ok: true; workflow: Workflow; page: PageInfo }
   | { ok: false; code: EligibilityCode; reason: string; workflowId?: string };
 
 function fail(code: EligibilityCode, workflowId?: string): EligibilityResult {
   return { ok: false, code, reason: ELIGIBILITY_REASONS[code], ...(workflowId ? { workflowId } : {}) };
 }
 
+export type Resolution = { ok: true; workflow: Workflow } | { ok: false; code: EligibilityCode; workflowId?: string };
+
 /**
- * SPEC 2.2 resolution: the chosen workflow (must be in the space and enabled); else the explicit
- * assignment if enabled; else the space's single enabled workflow; else NO_WORKFLOW
- * (WORKFLOW_DISABLED when an assignment exists but is disabled and nothing else applies).
+ * SPEC 2.2 resolution: the explicit assignment if enabled; else the space's single enabled
+ * workflow; else NO_WORKFLOW (WORKFLOW_DISABLED when an assignment exists but is disabled and
+ * nothing else applies). A workflow the author chose must be in the page's space
+ * (WORKFLOW_NOT_FOUND) and, when the page has an explicit assignment, be the workflow resolution
+ * gives (else WORKFLOW_NOT_ASSIGNED: an assignment binds); without an assignment it must be enabled.
  */
-export function resolveWorkflow(
-  spaceId: string,
-  assigned: Workflow | undefined,
-  spaceWorkflows: Workflow[],
-  chosenWorkflowId?: string,
-): { ok: true; workflow: Workflow } | { ok: false; code: EligibilityCode; workflowId?: string } {
-  if (chosenWorkflowId !== undefined) {
-    const chosen = spaceWorkflows.find((w) => w.id === chosenWorkflowId && w.spaceId === spaceId);
-    if (!chosen) return { ok: false, code: 'WORKFLOW_NOT_FOUND' };
-    return chosen.enabled ? { ok: true, workflow: chosen } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
-  }
+export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined, spaceWorkflows: Workflow[], chosenWorkflowId?: string): Resolution {
   const explicit = assigned && assigned.spaceId === spaceId ? assigned : undefined;
+  const resolved = resolveWithoutChoice(spaceId, explicit, spaceWorkflows);
+  if (chosenWorkflowId === undefined) return resolved;
+  const chosen = spaceWorkflows.find((w) => w.id === chosenWorkflowId && w.spaceId === spaceId);
+  if (!chosen) return { ok: false, code: 'WORKFLOW_NOT_FOUND' };
+  if (resolved.ok && resolved.workflow.id === chosen.id) return resolved;
+  if (explicit && explicit.id !== chosen.id) return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: explicit.id };
+  return chosen.enabled ? { ok: true, workflow: chosen } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
+}
+
+function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, spaceWorkflows: Workflow[]): Resolution {
   if (explicit?.enabled) return { ok: true, workflow: explicit };
   const enabled = spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId);
   if (enabled.length === 1) return { ok: true, workflow: enabled[0] };
@@ -97,5 +102,5 @@ export function checkEligibility(input: EligibilityInput): EligibilityResult {
     (step) => eligibleApprovers(step, input.groupMembers, input.callerId, wf.allowSelfApproval).length === 0,
   );
   if (stepWithoutApprover) return fail('NO_ELIGIBLE_APPROVER', wf.id);
-  return { ok: true, workflow: wf };
+  return { ok: true, workflow: wf, page };
 }

@@ -1,7 +1,11 @@
 /**
- * Errors the core raises on purpose. `code` is stable (clients match on it); `message` is a human
- * sentence safe to show. Transports map `kind` to a status (REST) or an envelope (resolvers).
+ * Errors the core raises on purpose, and the ONE registry of stable error codes (clients match on
+ * `code`; `message` is a human sentence safe to show). Transports turn any error into its public form
+ * with toPublicError (src/transport/public-error.ts); docs/api.md lists the same registry and
+ * test/api/error-registry.test.ts keeps code, registry and docs in step.
  */
+import { FIELD_LIMITS as L } from './limits';
+
 export type DomainErrorKind =
   | 'invalid' // 400
   | 'unauthenticated' // 401
@@ -11,7 +15,8 @@ export type DomainErrorKind =
   | 'unprocessable' // 422
   | 'too_large' // 413
   | 'rate_limited' // 429
-  | 'internal'; // 500
+  | 'internal' // 500
+  | 'unavailable'; // 503
 
 export interface ErrorDetail {
   field?: string;
@@ -25,6 +30,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail[],
+    /** seconds a client should wait before retrying (429 / 503 answers carry it as Retry-After) */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -41,4 +48,99 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   too_large: 413,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 };
+
+interface CodeInfo {
+  status: number;
+  /** when a client sees it (docs/api.md repeats this) */
+  when: string;
+  /** internal codes are logged, never shown: the client sees INTERNAL_ERROR */
+  internal?: true;
+}
+
+const ELIGIBILITY = 'page submit: the page is not eligible (SPEC 2.6); in preflight and change-set results it is a per-page `code`';
+
+/** Every code any part of the app answers, with its HTTP status. */
+export const ERROR_CODES = {
+  // 400
+  INVALID_REQUEST: { status: 400, when: 'input fails a field rule (shape, length, id format, text hygiene, unknown or identity field); `details` name each field' },
+  INVALID_JSON: { status: 400, when: 'the REST body is empty or not JSON' },
+  INVALID_CURSOR: { status: 400, when: 'a cursor was forged, altered, expired, or issued for another query or caller' },
+  INVALID_IDEMPOTENCY_KEY: { status: 400, when: `Idempotency-Key is not one value of 1..${L.idempotencyKey.max} visible ASCII characters` },
+  PAGE_ID_REQUIRED: { status: 400, when: 'resolver: no page in the payload nor in the extension context' },
+  SPACE_ID_REQUIRED: { status: 400, when: 'resolver: no space in the payload nor in the extension context' },
+  COMMENT_REQUIRED: { status: 400, when: `a rejection without a comment of at least ${L.rejectionComment.min} characters` },
+  COMMENT_TOO_LONG: { status: 400, when: `a decision comment over ${L.comment.max} characters` },
+  UNKNOWN_APPROVER: { status: 400, when: 'a workflow names an approver or owner that does not exist (`details` list them)' },
+  INVALID_ID: { status: 400, when: 'an id is not in the expected format' },
+  INVALID_ACCOUNT_ID: { status: 400, when: 'an account id is not in the expected format' },
+  INVALID_FILTER: { status: 400, when: 'an audit filter that cannot be applied (e.g. `from` after `to`)' },
+  INVALID_LIMIT: { status: 400, when: `a page size outside ${L.listPage.min}..${L.listPage.max}` },
+  TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
+  INVALID_RETENTION: { status: 400, when: 'a retention window shorter than the minimum (SPEC 2.10)' },
+  INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
+  INVALID_EVENT: { status: 400, when: 'a page event without the fields it needs' },
+  // 401
+  UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },
+  // 403
+  FORBIDDEN: { status: 403, when: 'the caller may not do this to this object (and may see that it exists)' },
+  NOT_AN_APPROVER: { status: 403, when: 'a decision by someone who is not an approver of the active step' },
+  SELF_APPROVAL_NOT_ALLOWED: { status: 403, when: 'the submitter approves their own submission and the workflow forbids it' },
+  SCOPE_MISMATCH: { status: 403, when: 'REST: the routed moduleKey is missing, unknown, or of another scope' },
+  LICENSE_INACTIVE: { status: 403, when: 'the app licence of the site is not active' },
+  // 404: also for objects the caller cannot see, so existence is never revealed
+  PAGE_NOT_FOUND: { status: 404, when: 'the page does not exist or the caller cannot view it (single-page operations, preflight included)' },
+  SPACE_NOT_FOUND: { status: 404, when: 'the space does not exist or the caller cannot view it (workflow lists)' },
+  WORKFLOW_NOT_FOUND: { status: 404, when: 'the workflow does not exist in a space the caller can view' },
+  CHANGE_SET_NOT_FOUND: { status: 404, when: 'the change set does not exist or the caller cannot view its space' },
+  APPROVAL_NOT_FOUND: { status: 404, when: 'the approval does not exist or the caller cannot view its page' },
+  // 405
+  METHOD_NOT_ALLOWED: { status: 405, when: 'REST: wrong HTTP method' },
+  // 409
+  VERSION_CONFLICT: { status: 409, when: '`expectedVersion` is stale' },
+  CONCURRENT_MODIFICATION: { status: 409, when: 'the object kept changing while we retried; read it again' },
+  APPROVAL_NOT_PENDING: { status: 409, when: 'a decision or cancel on an approval that is no longer pending' },
+  ALREADY_DECIDED: { status: 409, when: 'the approver already decided this step' },
+  WORKFLOW_LIMIT_REACHED: { status: 409, when: 'a space already has the maximum number of workflows (100)' },
+  WORKFLOW_HAS_PENDING: { status: 409, when: 'deleting a workflow with pending approvals' },
+  CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },
+  CHANGE_SET_HAS_PENDING: { status: 409, when: 'archiving while a page submitted through it is pending' },
+  CHANGE_SET_EXISTS: { status: 409, when: 'an idempotent create collided with a different change set' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, when: 'a request with this Idempotency-Key is still running (Retry-After: 1)' },
+  NO_WORKFLOW: { status: 409, when: ELIGIBILITY },
+  PENDING_APPROVAL: { status: 409, when: ELIGIBILITY },
+  PAGE_NOT_PUBLISHED: { status: 409, when: ELIGIBILITY },
+  NO_EDIT_PERMISSION: { status: 403, when: `${ELIGIBILITY}: the caller cannot edit the page` },
+  WORKFLOW_DISABLED: { status: 409, when: ELIGIBILITY },
+  ALREADY_APPROVED: { status: 409, when: ELIGIBILITY },
+  NO_ELIGIBLE_APPROVER: { status: 409, when: ELIGIBILITY },
+  WORKFLOW_NOT_ASSIGNED: { status: 409, when: `${ELIGIBILITY}: the page is assigned to another workflow` },
+  WRONG_SPACE: { status: 400, when: 'a change set names a page of another space' },
+  // 413 / 415 / 422
+  PAYLOAD_TOO_LARGE: { status: 413, when: 'REST body over 256 KiB' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'REST body is not application/json' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, when: 'the same Idempotency-Key with a different body' },
+  // 429
+  RATE_LIMITED: { status: 429, when: 'a rate limit of docs/api.md "Rate limits" is exhausted, or the store throttles (Retry-After)' },
+  CONFLUENCE_RATE_LIMITED: { status: 429, when: 'Confluence kept throttling within the invocation time budget (Retry-After)' },
+  // 500 / 503
+  INTERNAL_ERROR: { status: 500, when: 'a bug or corrupt data; no internals are disclosed' },
+  UPSTREAM_UNAVAILABLE: { status: 503, when: 'the store or Confluence is unavailable right now (Retry-After)' },
+  // internal: logged, answered as INTERNAL_ERROR
+  CORRUPT_RECORD: { status: 500, when: 'a stored record failed validation', internal: true },
+  TRANSACTION_TOO_LARGE: { status: 500, when: 'a write exceeded the store transaction limit', internal: true },
+  STORE_UNAVAILABLE: { status: 500, when: 'the store failed', internal: true },
+  INVALID_REQUEST_TOKEN: { status: 500, when: 'an idempotency request token was malformed', internal: true },
+  CONFLUENCE_ERROR: { status: 500, when: 'Confluence answered unexpectedly', internal: true },
+  AUDIT_TOO_MANY_ENTRIES: { status: 500, when: 'one change tried to write too many audit records', internal: true },
+  AUDIT_STATE_INVALID: { status: 500, when: 'the audit head is corrupt', internal: true },
+  AUDIT_ENTRY_INVALID: { status: 500, when: 'an audit entry to append failed validation', internal: true },
+  AUDIT_RECORD_INVALID: { status: 500, when: 'an audit record is corrupt', internal: true },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}

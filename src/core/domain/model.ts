@@ -4,7 +4,7 @@
  * live beside the engine (src/core/domain/schemas.ts) and MUST stay equivalent to these types.
  */
 
-export type StepMode = 'any' | 'all';
+export type StepMode = (typeof STEP_MODES)[number];
 
 export type ReviewPeriodDays = 90 | 180 | 365;
 export type ReviewState = 'current' | 'due' | 'expired';
@@ -37,7 +37,7 @@ export interface Workflow {
   version: number;
 }
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 export interface Decision {
   step: number;
@@ -68,7 +68,7 @@ export interface PageApproval {
   version: number;
 }
 
-export type PageApprovalState = 'draft' | 'in_approval' | 'approved' | 'changes_requested';
+export type PageApprovalState = (typeof PAGE_APPROVAL_STATES)[number];
 
 export interface PageStateView {
   pageId: string;
@@ -88,7 +88,19 @@ export interface PageStateView {
   pending?: { approval: PageApproval; activeStep: number; stepName?: string; approvers: string[]; mode: StepMode };
 }
 
-export type RollupState = 'stale' | 'has_rejections' | 'all_approved' | 'partially_approved' | 'in_review' | 'open';
+/** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */
+export const ROLLUP_STATES = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'] as const;
+export type RollupState = (typeof ROLLUP_STATES)[number];
+
+export function isRollupState(value: string): value is RollupState {
+  return (ROLLUP_STATES as readonly string[]).includes(value);
+}
+
+export const PAGE_APPROVAL_STATES = ['draft', 'in_approval', 'approved', 'changes_requested'] as const;
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
+export const STEP_MODES = ['any', 'all'] as const;
+export const CHANGE_SET_STATUSES = ['open', 'archived'] as const;
+export const SOURCES = ['ui', 'api'] as const;
 
 export interface ChangeSetPageView {
   pageId: string;

@@ -1,34 +1,46 @@
 /**
  * zod schemas that re-validate every record read from storage (a corrupted or foreign value must
- * never flow into a decision). They mirror the types in model.ts; the `satisfies`-style annotations
- * (z.ZodType<T>) make tsc fail when the two drift apart.
+ * never flow into a decision). They mirror the types in model.ts; the z.ZodType<T> annotations make
+ * tsc fail when the two drift apart. Limits come from limits.ts, enums from model.ts.
  */
 import { z } from 'zod';
 import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
+import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
 import { DomainError } from './errors';
+import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
+import { decision, stepMode } from './fields';
 
+/**
+ * Stored records keep the length and count rules of fields.ts but not the input-format rules (id
+ * spelling, text hygiene): those apply to new input at the edge, and a record written before a rule
+ * tightened must still load.
+ */
 const id = z.string().min(1).max(200);
 const millis = z.number().int().nonnegative();
+const version = z.number().int().positive();
+
+export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
+  name: z.string().max(L.stepName.max).optional(),
+  approvers: z.array(id).min(L.approvers.min).max(L.approvers.max),
+  mode: stepMode,
+});
 
 /** SPEC 2.1 review and reminder fields; optional so workflows stored before them still parse. */
 export const reviewFields = {
-  reviewPeriodDays: z.union([z.literal(90), z.literal(180), z.literal(365)]).nullable().optional(),
-  reminderWindowDays: z.number().int().min(1).max(90).optional(),
-  remindAfterDays: z.number().int().min(1).max(30).nullable().optional(),
+  reviewPeriodDays: z.union(REVIEW_PERIOD_DAYS.map((d) => z.literal(d))).nullable().optional(),
+  reminderWindowDays: z.number().int().min(L.reminderWindowDays.min).max(L.reminderWindowDays.max).optional(),
+  remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
 };
 
-export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
-  name: z.string().max(120).optional(),
-  approvers: z.array(id).min(1).max(50),
-  mode: z.enum(['any', 'all']),
-});
+const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
+const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
 export const workflowSchema: z.ZodType<Workflow> = z.object({
   id,
   spaceId: id,
-  name: z.string().min(1).max(120),
+  name: storedWorkflowName,
   enabled: z.boolean(),
-  steps: z.array(workflowStepSchema).min(1).max(10),
+  steps: storedSteps,
   owners: z.array(id),
   allowSelfApproval: z.boolean(),
   ...reviewFields,
@@ -36,14 +48,14 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   createdBy: id,
   updatedAt: millis,
   updatedBy: id,
-  version: z.number().int().positive(),
+  version,
 });
 
 const decisionSchema = z.object({
   step: z.number().int().nonnegative(),
   accountId: id,
-  decision: z.enum(['approve', 'reject']),
-  comment: z.string().max(280).optional(),
+  decision,
+  comment: z.string().max(L.comment.max).optional(),
   at: millis,
 });
 
@@ -51,41 +63,34 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   id,
   pageId: id,
   spaceId: id,
-  pageVersion: z.number().int().positive(),
+  pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({
-    id,
-    name: z.string().min(1).max(120),
-    steps: z.array(workflowStepSchema).min(1).max(10),
-    allowSelfApproval: z.boolean(),
-    version: z.number().int().positive(),
-    ...reviewFields,
-  }),
-  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
+  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields }),
+  status: z.enum(APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),
   decisions: z.array(decisionSchema),
   submittedBy: id,
   submittedAt: millis,
-  source: z.enum(['ui', 'api']),
+  source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: id.optional(),
   decidedAt: millis.optional(),
-  version: z.number().int().positive(),
+  version,
 });
 
 export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
   id,
   spaceId: id,
-  title: z.string().min(1).max(255),
-  summary: z.string().max(2000),
-  referenceUrl: z.string().max(2048).optional(),
-  pageRefs: z.array(z.object({ pageId: id })).min(1).max(100),
-  status: z.enum(['open', 'archived']),
+  title: z.string().min(L.changeSetTitle.min).max(L.changeSetTitle.max),
+  summary: z.string().max(L.changeSetSummary.max),
+  referenceUrl: z.string().max(L.referenceUrl.max).optional(),
+  pageRefs: z.array(z.object({ pageId: id })).min(L.pageRefs.min).max(L.pageRefs.max),
+  status: z.enum(CHANGE_SET_STATUSES),
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
   updatedBy: id,
-  version: z.number().int().positive(),
+  version,
 });
 
 /** `assign:<pageId>`: explicit page → workflow assignment. */

@@ -1,26 +1,32 @@
-/** Business-rule validation of workflow and change-set input (lengths, counts, uniqueness, URL shape). */
+/**
+ * Business-rule validation of workflow and change-set input (lengths, counts, uniqueness, URL shape),
+ * re-checked by the engine behind the edge schemas of fields.ts, with the same limits.
+ */
 import type { ErrorDetail } from './errors';
 import { DomainError } from './errors';
 import type { WorkflowStep } from './model';
 import { GROUP_PREFIX } from './approvers';
+import { FIELD_LIMITS } from './limits';
+import { accountId, confluenceId } from './fields';
 
-export const LIMITS = {
-  workflowName: 120,
-  steps: 10,
-  approvers: 50,
-  changeSetTitle: 255,
-  changeSetSummary: 2000,
-  referenceUrl: 2048,
-  pageRefs: 100,
+const LIMITS = {
+  workflowName: FIELD_LIMITS.workflowName.max,
+  stepName: FIELD_LIMITS.stepName.max,
+  steps: FIELD_LIMITS.steps.max,
+  approvers: FIELD_LIMITS.approvers.max,
+  changeSetTitle: FIELD_LIMITS.changeSetTitle.max,
+  changeSetSummary: FIELD_LIMITS.changeSetSummary.max,
+  referenceUrl: FIELD_LIMITS.referenceUrl.max,
+  pageRefs: FIELD_LIMITS.pageRefs.max,
 } as const;
 
 function throwIfAny(details: ErrorDetail[]): void {
   if (details.length > 0) {
-    throw new DomainError('invalid', 'VALIDATION_FAILED', `Invalid input: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
+    throw new DomainError('invalid', 'INVALID_REQUEST', `Invalid input: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
   }
 }
 
-const ACCOUNT_OR_GROUP = /^[A-Za-z0-9:._-]{1,128}$/;
+const isAccountOrGroup = (value: string): boolean => accountId.safeParse(value).success;
 
 export function validateWorkflowFields(input: { name: string; steps: WorkflowStep[]; owners: string[] }): void {
   const details: ErrorDetail[] = [];
@@ -28,29 +34,29 @@ export function validateWorkflowFields(input: { name: string; steps: WorkflowSte
   if (name.length < 1 || name.length > LIMITS.workflowName) {
     details.push({ field: 'name', code: 'LENGTH', reason: `must be 1..${LIMITS.workflowName} characters` });
   }
-  if (input.steps.length < 1 || input.steps.length > LIMITS.steps) {
+  if (input.steps.length < FIELD_LIMITS.steps.min || input.steps.length > LIMITS.steps) {
     details.push({ field: 'steps', code: 'COUNT', reason: `must have 1..${LIMITS.steps} steps` });
   }
   input.steps.forEach((step, i) => {
     const field = `steps[${i}]`;
     if (step.mode !== 'any' && step.mode !== 'all') details.push({ field: `${field}.mode`, code: 'ENUM', reason: 'must be any or all' });
-    if (step.name !== undefined && step.name.length > LIMITS.workflowName) {
-      details.push({ field: `${field}.name`, code: 'LENGTH', reason: `at most ${LIMITS.workflowName} characters` });
+    if (step.name !== undefined && step.name.length > LIMITS.stepName) {
+      details.push({ field: `${field}.name`, code: 'LENGTH', reason: `at most ${LIMITS.stepName} characters` });
     }
-    if (step.approvers.length < 1 || step.approvers.length > LIMITS.approvers) {
+    if (step.approvers.length < FIELD_LIMITS.approvers.min || step.approvers.length > LIMITS.approvers) {
       details.push({ field: `${field}.approvers`, code: 'COUNT', reason: `must have 1..${LIMITS.approvers} approvers` });
     }
     if (new Set(step.approvers).size !== step.approvers.length) {
       details.push({ field: `${field}.approvers`, code: 'DUPLICATE', reason: 'approvers must be unique' });
     }
     for (const a of step.approvers) {
-      if (!ACCOUNT_OR_GROUP.test(a) || a === GROUP_PREFIX) {
+      if (!isAccountOrGroup(a) || a === GROUP_PREFIX) {
         details.push({ field: `${field}.approvers`, code: 'FORMAT', reason: 'an approver is an account id or "group:<groupId>"' });
         break;
       }
     }
   });
-  if (input.owners.some((o) => !ACCOUNT_OR_GROUP.test(o) || o.startsWith(GROUP_PREFIX))) {
+  if (input.owners.some((o) => !isAccountOrGroup(o) || o.startsWith(GROUP_PREFIX))) {
     details.push({ field: 'owners', code: 'FORMAT', reason: 'owners are account ids' });
   }
   throwIfAny(details);
@@ -74,12 +80,12 @@ export function validateChangeSetFields(input: {
     details.push({ field: 'referenceUrl', code: 'FORMAT', reason: `must be an http or https URL of at most ${LIMITS.referenceUrl} characters` });
   }
   if (input.pageRefs !== undefined) {
-    if (input.pageRefs.length < 1 || input.pageRefs.length > LIMITS.pageRefs) {
+    if (input.pageRefs.length < FIELD_LIMITS.pageRefs.min || input.pageRefs.length > LIMITS.pageRefs) {
       details.push({ field: 'pageRefs', code: 'COUNT', reason: `must list 1..${LIMITS.pageRefs} pages` });
     }
     const ids = input.pageRefs.map((r) => r.pageId);
     if (new Set(ids).size !== ids.length) details.push({ field: 'pageRefs', code: 'DUPLICATE', reason: 'page ids must be unique' });
-    if (ids.some((p) => !/^[0-9A-Za-z_-]{1,64}$/.test(p))) details.push({ field: 'pageRefs', code: 'FORMAT', reason: 'page ids are 1..64 letters or digits' });
+    if (ids.some((p) => !confluenceId.safeParse(p).success)) details.push({ field: 'pageRefs', code: 'FORMAT', reason: 'page ids are Confluence ids (decimal int64)' });
   }
   throwIfAny(details);
 }

@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { INSTALLATION_SPACE } from '../audit';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
-import { deny } from '../services/context';
+import { denial } from '../services/denials';
 import { lastRun, runDailyJob } from './daily-job';
 import type { JobOptions, JobResult } from './daily-job';
 import { clearAssignment, spaceTree } from './manage-space';
@@ -39,7 +39,7 @@ export function createLifecycleService(ctx: EngineContext, lc: LifecycleConfluen
     reviewCounts: (caller, spaceId) => reviewCounts(ctx, caller, spaceId),
     async retention(caller) {
       if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-        await deny(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can see retention settings.'), INSTALLATION_SPACE, { operation: 'retention.read' });
+        throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can see retention settings.'), INSTALLATION_SPACE, { operation: 'retention.read' });
       }
       const [settings, run] = await Promise.all([readRetentionSettings(ctx), lastRun(ctx)]);
       return { settings, lastRun: run ?? null };

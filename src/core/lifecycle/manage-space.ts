@@ -13,11 +13,14 @@ import { derivePageState } from '../domain/page-state';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { LifecycleConfluence, TreeParent } from '../ports/lifecycle-confluence';
 import type { TxOp } from '../ports/store';
-import { leavePendingOps } from '../services/approvals';
+import { leavePendingOps } from '../services/approvals/records';
 import type { EngineContext } from '../services/context';
-import { auditEntry, commitWithAudit, deny, getManyByKey, withRetry } from '../services/context';
+import { auditEntry, commitWithAudit } from '../services/commit';
+import { denial } from '../services/denials';
+import { withRetry } from '../services/retry';
+import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
-import { listSpaceWorkflows } from '../services/workflows';
+import { listSpaceWorkflows } from '../services/workflows/store';
 import { deriveReview } from './review';
 import { onCancelled } from './schedule';
 
@@ -44,7 +47,7 @@ const pageNotFound = (): DomainError => new DomainError('not_found', 'PAGE_NOT_F
 
 async function requireSpaceAdmin(ctx: EngineContext, caller: Caller, spaceId: string, operation: string, pageId?: string): Promise<void> {
   if (await ctx.confluence.isSpaceAdmin(caller.accountId, spaceId)) return;
-  await deny(ctx, caller, forbidden(), spaceId, { operation, ...(pageId ? { pageId } : {}) });
+  throw await denial(ctx, caller, forbidden(), spaceId, { operation, ...(pageId ? { pageId } : {}) });
 }
 
 function lastChangeOf(latest: PageApproval | undefined): { at: number; status: ApprovalStatus } | null {

@@ -12,7 +12,10 @@ import { pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { TxOp } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
-import { auditEntry, commitWithAudit, deny, getManyByKey, withRetry } from '../services/context';
+import { auditEntry, commitWithAudit } from '../services/commit';
+import { denial } from '../services/denials';
+import { withRetry } from '../services/retry';
+import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { INSTALLATION_SPACE } from '../audit';
 import { lcKeys } from './keys';
@@ -30,7 +33,7 @@ export async function readRetentionSettings(ctx: EngineContext): Promise<Retenti
 /** Site admins only; audited. Values below the minimums are refused (400), never clamped silently. */
 export async function updateRetentionSettings(ctx: EngineContext, caller: Caller, patch: Partial<RetentionSettings>): Promise<RetentionSettings> {
   if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-    await deny(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can change retention.'), INSTALLATION_SPACE, { operation: 'retention.update' });
+    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can change retention.'), INSTALLATION_SPACE, { operation: 'retention.update' });
   }
   return withRetry(ctx, async () => {
     const item = await ctx.store.get(lcKeys.settings);

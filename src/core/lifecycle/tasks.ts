@@ -9,7 +9,7 @@ import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } fro
 import type { StoredItem, TxOp } from '../ports/store';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
-import { getManyByKey } from '../services/context';
+import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { expandGroups } from '../services/page-context';
 import { lcKeys, task } from './keys';

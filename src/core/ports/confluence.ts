@@ -42,6 +42,16 @@ export interface ConfluenceSite {
   getSpace(spaceId: string): Promise<SpaceInfo | undefined>;
   /** Account ids with the space 'administer' permission (direct or through a group). */
   isSpaceAdmin(accountId: string, spaceId: string): Promise<boolean>;
+  /**
+   * Does this user hold the space's "view" permission ('read' on 'space', directly or through a
+   * group)? Answered from the space's permission list, so it works for any user (the caller, or an
+   * approver in a warning) without impersonation or an admin-only endpoint. False for a space that
+   * does not exist. Space admins and site admins are NOT implied here: the engine's access module
+   * combines the answers (services/access.ts).
+   */
+  canViewSpace(accountId: string, spaceId: string): Promise<boolean>;
+  /** Which of these Confluence group ids exist (unknown ids are absent). One call per id, callers batch. */
+  existingGroups(groupIds: string[]): Promise<Set<string>>;
   /** Member of confluence-administrators or site-admins. */
   isSiteAdmin(accountId: string): Promise<boolean>;
   /** Members of a group (by group id); used to expand group approvers at decision time. */

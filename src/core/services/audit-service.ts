@@ -3,14 +3,14 @@
  * records of spaces they administer, so their filter must name that space. The chain itself lives
  * in src/core/audit (AuditTrail); this layer only decides who may read what.
  */
+import { INSTALLATION_SPACE } from '../audit';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { AuditFilter } from '../domain/model';
 import type { AuditService } from './engine';
 import type { EngineContext } from './context';
-import { deny } from './context';
+import { denial } from './denials';
 
-const GLOBAL_SPACE = 'global';
 
 export function createAuditService(ctx: EngineContext): AuditService {
   const { confluence } = ctx;
@@ -22,7 +22,7 @@ export function createAuditService(ctx: EngineContext): AuditService {
       filter.spaceId === undefined
         ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
         : 'Only a site admin or an admin of this space can read its audit trail.';
-    await deny(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? GLOBAL_SPACE, { operation });
+    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? INSTALLATION_SPACE, { operation });
   }
 
   return {

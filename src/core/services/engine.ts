@@ -7,10 +7,12 @@
  * every business rule (lengths, uniqueness, space membership, state).
  */
 import type { Caller } from '../domain/caller';
+import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type {
   AuditFilter,
   AuditRecord,
   ChangeSetView,
+  EligibilityIssue,
   PageApproval,
   PageStateView,
   PreflightResult,
@@ -32,15 +34,23 @@ export interface WorkflowInput {
   enabled?: boolean;
 }
 
+/** A saved workflow and the non-blocking warnings of the save (e.g. an approver who cannot view the space). */
+export type SavedWorkflow = Workflow & { warnings?: EligibilityIssue[] };
+
+/**
+ * SPEC 2.1. Reading needs view of the space (others: 404 as for a missing workflow / space); create,
+ * duplicate, import, enable/disable, delete and assign need a space admin (site admins count);
+ * editing the definition also the workflow's owners. Saves refuse unknown approvers and owners (UNKNOWN_APPROVER).
+ */
 export interface WorkflowService {
   list(caller: Caller, spaceId: string): Promise<Workflow[]>;
   get(caller: Caller, workflowId: string): Promise<Workflow>;
-  create(caller: Caller, spaceId: string, input: WorkflowInput): Promise<Workflow>;
-  update(caller: Caller, workflowId: string, patch: Partial<WorkflowInput>, expectedVersion?: number): Promise<Workflow>;
-  duplicate(caller: Caller, workflowId: string, name?: string): Promise<Workflow>;
+  create(caller: Caller, spaceId: string, input: WorkflowInput): Promise<SavedWorkflow>;
+  update(caller: Caller, workflowId: string, patch: Partial<WorkflowInput>, expectedVersion?: number): Promise<SavedWorkflow>;
+  duplicate(caller: Caller, workflowId: string, name?: string): Promise<SavedWorkflow>;
   setEnabled(caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow>;
   remove(caller: Caller, workflowId: string): Promise<void>;
-  importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<Workflow>;
+  importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow>;
   /** Explicit page → workflow assignment (null clears it). */
   assign(caller: Caller, pageId: string, workflowId: string | null): Promise<void>;
 }
@@ -91,8 +101,8 @@ export interface ChangeSetService {
   archive(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
   preflight(caller: Caller, changeSetId: string): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }>;
   submit(caller: Caller, changeSetId: string): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }>;
-  /** Change sets that contain the page (for the macro). */
-  forPage(caller: Caller, pageId: string): Promise<ChangeSetView[]>;
+  /** Change sets that contain the page (for the macro), newest first, paged: limit 1..100 (default 20) + cursor. */
+  forPage(caller: Caller, pageId: string, options?: { limit?: number; cursor?: string }): Promise<Page<ChangeSetView>>;
 }
 
 export interface AuditService {
@@ -109,6 +119,46 @@ export interface PageEventService {
 export interface PeopleService {
   /** Display names by account id (at most 250 ids); unknown ids are absent. Any signed-in caller. */
   displayNames(caller: Caller, accountIds: string[]): Promise<Record<string, string>>;
+}
+
+/** What the caller may do on each surface (computed from the same rules the services enforce). */
+export interface PageCapabilities {
+  pageId: string;
+  spaceId: string;
+  request: boolean;
+  decide: boolean;
+  cancel: boolean;
+  reset: boolean;
+  assign: boolean;
+}
+
+export interface SpaceCapabilities {
+  spaceId: string;
+  spaceKey?: string;
+  spaceName?: string;
+  isSpaceAdmin: boolean;
+  createWorkflow: boolean;
+  importWorkflow: boolean;
+  resetApproval: boolean;
+  readSpaceAudit: boolean;
+  configureWorkflowIds: string[];
+  createChangeSet: boolean;
+}
+
+export interface CapabilityService {
+  page(caller: Caller, pageId: string): Promise<PageCapabilities>;
+  space(caller: Caller, spaceId: string): Promise<SpaceCapabilities>;
+  changeSet(caller: Caller, changeSetId: string): Promise<{ changeSetId: string; update: boolean; submit: boolean; archive: boolean }>;
+  /** Title and space of each page the caller can read (unknown or unreadable ids are absent). */
+  pageTitles(caller: Caller, pageIds: string[]): Promise<Record<string, { title: string; spaceId: string }>>;
+  /** Key and name of each space (unknown ids are absent). */
+  spaceNames(caller: Caller, spaceIds: string[]): Promise<Record<string, { key: string; name: string }>>;
+  admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
+}
+
+export interface DirectoryService {
+  /** People, groups, pages of a space or spaces whose name matches, as the caller sees them. */
+  search(caller: Caller, kind: DirectoryKind, query: string, options?: { spaceId?: string }): Promise<DirectoryEntry[]>;
 }
 
 /**
@@ -130,4 +180,6 @@ export interface Engine {
   audit: AuditService;
   pageEvents: PageEventService;
   people: PeopleService;
+  capabilities: CapabilityService;
+  directory: DirectoryService;
 }

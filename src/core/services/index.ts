@@ -3,13 +3,17 @@ import type { Workflow } from '../domain/model';
 import { parseStored, workflowSchema } from '../domain/schemas';
 import type { Engine } from './engine';
 import type { EngineDeps, EngineLogger } from './context';
-import { commitWithAudit, createContext, withRetry } from './context';
+import { createContext } from './context';
+import { commitWithAudit } from './commit';
+import { withRetry } from './retry';
 import { createWorkflowService, workflowPuts } from './workflows';
 import { createApprovalService } from './approvals';
 import { createChangeSetService } from './changesets';
 import { createAuditService } from './audit-service';
 import { createPageEventService } from './page-events';
 import { createPeopleService } from './people';
+import { createCapabilityService } from './capabilities';
+import { createDirectoryService } from './directory-search';
 import { keys } from './keys';
 
 export type { EngineDeps, EngineLogger } from './context';
@@ -17,13 +21,18 @@ export type { Engine } from './engine';
 
 export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } = {}): Engine {
   const ctx = createContext(deps, options.log);
+  const workflows = createWorkflowService(ctx);
+  const approvals = createApprovalService(ctx);
+  const changeSets = createChangeSetService(ctx);
   return {
-    workflows: createWorkflowService(ctx),
-    approvals: createApprovalService(ctx),
-    changeSets: createChangeSetService(ctx),
+    workflows,
+    approvals,
+    changeSets,
     audit: createAuditService(ctx),
     pageEvents: createPageEventService(),
     people: createPeopleService(ctx),
+    capabilities: createCapabilityService(ctx, approvals, workflows, changeSets),
+    directory: createDirectoryService(ctx, deps.directory),
   };
 }
 

@@ -29,10 +29,18 @@ export const keys = {
   changeSetBySpace: (spaceId: string, bucket: 'open' | 'archived' | 'all', createdAt: number, changeSetId: string) =>
     `cs-space:${spaceId}:${bucket}:${pad(createdAt)}:${changeSetId}`,
   changeSetBySpacePrefix: (spaceId: string, bucket: 'open' | 'archived' | 'all') => `cs-space:${spaceId}:${bucket}:`,
-  /** membership: page → change sets that list (or once listed) it; written after the change set commits */
-  changeSetOfPage: (pageId: string, changeSetId: string) => `cs-page:${pageId}:${changeSetId}`,
+  /** membership: page → change sets that list (or once listed) it, newest last; written after the change set commits */
+  changeSetOfPage: (pageId: string, createdAt: number, changeSetId: string) => `cs-page:${pageId}:${pad(createdAt)}:${changeSetId}`,
   changeSetOfPagePrefix: (pageId: string) => `cs-page:${pageId}:`,
   /** written with a change set whose membership entries may not all exist yet; cleared once they do */
   changeSetUnindexed: (spaceId: string, changeSetId: string) => `cs-unindexed:${spaceId}:${changeSetId}`,
   changeSetUnindexedPrefix: (spaceId: string) => `cs-unindexed:${spaceId}:`,
+
+  /** per-caller denial counter (TTL'd) that aggregates a flood of refusals (services/denials.ts) */
+  denialState: (accountId: string) => `deny-state:${storeSafe(accountId)}`,
 };
+
+/** Account ids come from the platform; anything outside the store's key alphabet is replaced (a merged counter is harmless). */
+function storeSafe(value: string): string {
+  return value.replace(/[^a-zA-Z0-9:._-]/g, '_').slice(0, 200) || '_';
+}

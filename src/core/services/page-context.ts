@@ -11,9 +11,10 @@ import { groupsOfSteps } from '../domain/approvers';
 import type { PageApproval, Workflow } from '../domain/model';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
+import { PageCache } from './page-cache';
 import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
-import { getManyByKey } from './context';
+import { getManyByKey } from './store-reads';
 import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows';
 
@@ -22,6 +23,8 @@ export interface PageContext {
   inputs: Map<string, EligibilityInput>;
   /** stored page-state items (for the version condition of the submit transaction) */
   pageStateItems: Map<string, StoredItem | undefined>;
+  /** stored assignment items (the submit transaction is conditioned on them) */
+  assignmentItems: Map<string, StoredItem | undefined>;
   groupMembers: Map<string, string[]>;
 }
 
@@ -30,51 +33,6 @@ export async function expandGroups(ctx: EngineContext, groupIds: string[], cache
   const missing = [...new Set(groupIds)].filter((g) => !cache.has(g));
   const members = await Promise.all(missing.map((g) => ctx.confluence.getGroupMembers(g)));
   missing.forEach((g, i) => cache.set(g, members[i]));
-}
-
-/**
- * Request-scoped cache of what Confluence said about pages, so one request asks getPages once for
- * the ids it needs (the first call should name them all) and each permission at most once.
- * Permission checks run in parallel; "read" is only asked when "update" was refused (an editor can read).
- */
-export class PageCache {
-  private readonly info = new Map<string, PageInfo | undefined>();
-  private readonly read = new Map<string, boolean>();
-  private readonly edit = new Map<string, boolean>();
-
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly accountId: string,
-  ) {}
-
-  async pages(pageIds: string[]): Promise<Map<string, PageInfo>> {
-    const missing = [...new Set(pageIds)].filter((id) => !this.info.has(id));
-    if (missing.length > 0) {
-      const got = await this.ctx.confluence.getPages(missing);
-      for (const id of missing) this.info.set(id, got.get(id));
-    }
-    const out = new Map<string, PageInfo>();
-    for (const id of pageIds) {
-      const page = this.info.get(id);
-      if (page) out.set(id, page);
-    }
-    return out;
-  }
-
-  async readable(pageIds: string[]): Promise<Set<string>> {
-    const unknown = [...new Set(pageIds)].filter((id) => !this.read.has(id) && !this.edit.get(id));
-    const results = await Promise.all(unknown.map((id) => this.ctx.confluence.checkPagePermission(this.accountId, id, 'read')));
-    unknown.forEach((id, i) => this.read.set(id, results[i]));
-    return new Set(pageIds.filter((id) => this.edit.get(id) || this.read.get(id)));
-  }
-
-  async permissions(pageIds: string[]): Promise<{ canRead: Set<string>; canEdit: Set<string> }> {
-    const unknown = [...new Set(pageIds)].filter((id) => !this.edit.has(id));
-    const results = await Promise.all(unknown.map((id) => this.ctx.confluence.checkPagePermission(this.accountId, id, 'update')));
-    unknown.forEach((id, i) => this.edit.set(id, results[i]));
-    const canRead = await this.readable(pageIds);
-    return { canRead, canEdit: new Set(pageIds.filter((id) => this.edit.get(id))) };
-  }
 }
 
 export function parsePageState(item: StoredItem | undefined): PageApproval | undefined {
@@ -90,7 +48,7 @@ export async function loadPageContext(
 ): Promise<PageContext> {
   const pages = await cache.pages(pageIds);
   const found = pageIds.filter((id) => pages.has(id));
-  const spaces = [...new Set(found.map((id) => pages.get(id)!.spaceId))];
+  const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   const [perms, stored, workflowLists] = await Promise.all([
     cache.permissions(found),
     getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
@@ -100,6 +58,7 @@ export async function loadPageContext(
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
+  const assignmentItems = new Map<string, StoredItem | undefined>();
   const groupMembers = new Map<string, string[]>();
   const neededGroups: string[] = [];
   for (const pageId of pageIds) {
@@ -124,11 +83,12 @@ export async function loadPageContext(
     };
     inputs.set(pageId, input);
     pageStateItems.set(pageId, stateItem);
+    assignmentItems.set(pageId, assignItem);
     if (page) {
       const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId);
       if (resolved.ok) neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
     }
   }
   await expandGroups(ctx, neededGroups, groupMembers);
-  return { pages, inputs, pageStateItems, groupMembers };
+  return { pages, inputs, pageStateItems, assignmentItems, groupMembers };
 }

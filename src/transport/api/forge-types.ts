@@ -13,18 +13,19 @@ export interface ForgeApiRequest {
   headers?: Record<string, string[]>;
   /** ?a=1&a=2 → { a: ['1', '2'] } */
   queryParameters?: Record<string, string[]>;
-  /** Raw body text; "" when there is none. */
-  body?: string | null;
+  /** Raw body text; "" when there is none. An object is accepted too (delivery as parsed JSON is not excluded by any doc). */
+  body?: string | null | Record<string, unknown>;
   userPath?: string | null;
   context?: {
     cloudId?: string;
     /** The apiRoute module key the platform routed this call to. */
     moduleKey?: string;
-    /** OAuth client id of the calling 3LO integration (field name UNCONFIRMED on real Forge). */
+    /** OAuth client id of the calling 3LO integration (field name UNCONFIRMED on real Forge; see identity.ts). */
     clientId?: string;
+    oauthClientId?: string;
     userAccess?: { enabled?: boolean; hasAccess?: boolean };
   };
-  /** Opaque platform token. Never log it. */
+  /** Platform-issued JWT (Forge sets it; the caller cannot). identity.ts reads its claims. Never log it. */
   contextToken?: string;
 }
 

@@ -9,6 +9,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { StoreError, type KeyValueStore } from '../../core/ports/store';
+// RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
+import { canonicalJson } from '../../core/shared/canonical-json';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Longer than the Forge 25 s invocation limit: a marker older than this belongs to a dead invocation. */
@@ -45,18 +47,6 @@ export interface IdempotencyScope {
   accountId: string;
   clientId?: string;
   routeKey: string;
-}
-
-/** JSON with object keys sorted, so a retry that reorders keys counts as the same request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export function fingerprintOf(body: unknown): string {

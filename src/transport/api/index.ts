@@ -2,9 +2,9 @@
  * REST API transport: the Forge apiRoute handlers, keyed by the export names the manifest's function
  * modules reference (index.<exportName>). Composition roots call createApiHandlers once.
  */
-import type { KeyValueStore } from '../../core/ports/store';
 import type { EngineFactory } from '../../core/services/engine';
 import type { ForgeApiHandler } from './forge-types';
+import { createEdge, type EdgeOptions } from '../shared/edge';
 import { createRouteHandler } from './handler';
 import { IdempotencyStore } from './idempotency';
 import { API_ROUTES, type ApiExportName } from './routes';
@@ -12,16 +12,16 @@ import { API_ROUTES, type ApiExportName } from './routes';
 export type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 export type { ApiExportName } from './routes';
 
-export interface ApiHandlerOptions {
-  /** Where Idempotency-Key records live (keys under the "idem:" prefix, 24 h TTL): the app's store, so replays work across invocations. */
-  store: KeyValueStore;
-  /** Clock for idempotency expiry (tests). */
-  now?: () => number;
-}
+/**
+ * `store`: where Idempotency-Key records (prefix "idem:", 24 h TTL), rate-limit windows ("rl:") and
+ * the cursor secret ("edge:") live: the app's store, so they hold across invocations.
+ * `now`: clock for idempotency expiry, rate-limit windows and cursor expiry (tests).
+ */
+export type ApiHandlerOptions = EdgeOptions;
 
 export function createApiHandlers(getEngine: EngineFactory, options: ApiHandlerOptions): Record<ApiExportName, ForgeApiHandler> {
-  const idempotency = new IdempotencyStore(options.store, { now: options.now });
+  const deps = { getEngine, idempotency: new IdempotencyStore(options.store, { now: options.now }), edge: createEdge(options) };
   const handlers = {} as Record<ApiExportName, ForgeApiHandler>;
-  for (const route of API_ROUTES) handlers[route.exportName] = createRouteHandler(route, getEngine, idempotency);
+  for (const route of API_ROUTES) handlers[route.exportName] = createRouteHandler(route, deps);
   return handlers;
 }

@@ -4,6 +4,8 @@
  * writes it to docs/openapi.json; a test fails when the committed file is stale.
  */
 import { z } from 'zod';
+import { ERROR_CODES } from '../../core/domain/errors';
+import { FIELD_LIMITS } from '../../core/domain/limits';
 import { API_ROUTES, FORGE_APP_SCOPE, type ApiRoute, type ApiScope } from './routes';
 import { REQUEST_BODY_SCHEMAS, RESPONSE_SCHEMAS } from './schemas';
 
@@ -21,19 +23,28 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope | typeof FORGE_APP_SCOPE, strin
   [FORGE_APP_SCOPE]: 'Required by Atlassian on every token that calls a Forge app REST API.',
 };
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (INVALID_REQUEST with details naming each bad field, INVALID_JSON, INVALID_CURSOR, INVALID_IDEMPOTENCY_KEY).',
-  401: 'No Atlassian user could be resolved from the invocation (UNAUTHENTICATED).',
-  403: 'Not allowed: no permission on the space or page, inactive licence (LICENSE_INACTIVE), or route/scope mismatch (SCOPE_MISMATCH).',
-  404: 'Unknown change set or page, or one you cannot see.',
-  405: 'Wrong HTTP method (METHOD_NOT_ALLOWED).',
-  409: 'State conflict: archived change set, pending approval, stale expectedVersion (VERSION_CONFLICT), page not eligible (its eligibility code), or IDEMPOTENCY_IN_PROGRESS.',
-  413: 'Body larger than 256 KiB (PAYLOAD_TOO_LARGE).',
-  415: 'Body is not application/json (UNSUPPORTED_MEDIA_TYPE).',
-  422: 'Idempotency-Key reused with a different body (IDEMPOTENCY_KEY_REUSED).',
-  429: 'Throttled (RATE_LIMITED); retry after the Retry-After header.',
-  500: 'Internal error (INTERNAL_ERROR); no internals are disclosed.',
+const ERROR_LEADS: Record<number, string> = {
+  400: 'Invalid input; details name each bad field',
+  401: 'No Atlassian user could be resolved from the invocation',
+  403: 'Not allowed',
+  404: 'Unknown object, or one you cannot see (the same answer)',
+  405: 'Wrong HTTP method',
+  409: 'State conflict, or the page is not eligible (its eligibility code)',
+  413: 'Body larger than 256 KiB',
+  415: 'Body is not application/json',
+  422: 'Idempotency-Key reused with a different body',
+  429: 'Throttled; retry after the Retry-After header (see docs/api.md "Rate limits")',
+  500: 'Internal error; no internals are disclosed',
+  503: 'A dependency is unavailable; retry after the Retry-After header',
 };
+
+/** The lead sentence plus every public code of the one registry (core/domain/errors.ts) with that status. */
+function errorDescription(status: number): string {
+  const codes = Object.entries(ERROR_CODES)
+    .filter(([, info]) => info.status === status && !('internal' in info))
+    .map(([code]) => code);
+  return `${ERROR_LEADS[status] ?? 'Error'}: ${codes.join(', ')}.`;
+}
 
 /** Drops the per-schema $schema/$id zod adds: inside an OpenAPI document they would re-base the refs. */
 function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> {
@@ -62,7 +73,7 @@ function errorStatuses(route: ApiRoute): number[] {
   const statuses = [400, 401, 403, 404, 405];
   if (route.method === 'POST') statuses.push(409, 413, 415);
   if (route.writes) statuses.push(422);
-  statuses.push(429, 500);
+  statuses.push(429, 500, 503);
   return [...new Set(statuses)].sort((a, b) => a - b);
 }
 
@@ -78,15 +89,15 @@ function operation(route: ApiRoute): Json {
       in: 'header',
       required: false,
       description: 'Any unique string (a UUID is best). A retry with the same key and body within 24 h replays the first response and does nothing else; a different body → 422.',
-      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      schema: { type: 'string', minLength: 1, maxLength: FIELD_LIMITS.idempotencyKey.max, pattern: '^[\\x21-\\x7e]+$' },
     });
   }
   const responses: Json = {
     [String(route.response.status)]: { description: route.response.status === 201 ? 'Created.' : 'OK.', content: jsonContent(REF(route.response.name)) },
   };
   for (const status of errorStatuses(route)) {
-    const headers = status === 429 ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
-    responses[String(status)] = { description: ERROR_DESCRIPTIONS[status], ...(headers ? { headers } : {}), content: jsonContent(REF('ErrorResponse')) };
+    const headers = status === 429 || status === 503 ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
+    responses[String(status)] = { description: errorDescription(status), ...(headers ? { headers } : {}), content: jsonContent(REF('ErrorResponse')) };
   }
   return {
     operationId: route.operationId,

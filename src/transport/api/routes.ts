@@ -1,8 +1,14 @@
 /**
  * The REST route table: one entry per manifest `apiRoute` (test/api/routes-manifest.test.ts proves
- * they match exactly). Handlers, scope checks and the OpenAPI document are all built from this table.
+ * they match exactly), each pairing its request/response schemas with its engine call. Handlers,
+ * scope checks and the OpenAPI document are all built from this table.
  */
 import type { z } from 'zod';
+import type { Caller } from '../../core/domain/caller';
+import { FIELD_LIMITS as L } from '../../core/domain/limits';
+import type { Engine } from '../../core/services/engine';
+import type { Pager } from '../shared/edge';
+import { preflightPage, submitPage } from '../shared/page-ops';
 import {
   ChangeSetCreateBody,
   ChangeSetDetailQuery,
@@ -26,7 +32,18 @@ export type ApiScope = 'read:change-set:custom' | 'write:change-set:custom' | 'r
 /** The Forge product scope every 3LO token for app REST APIs must also carry. */
 export const FORGE_APP_SCOPE = 'read:forge-app:confluence';
 
-export interface ApiRoute {
+/** What an executor gets besides its validated input. */
+export interface RouteContext {
+  engine: Engine;
+  caller: Caller;
+  /** set when the request carries an Idempotency-Key (see IdempotencyStore) */
+  requestToken?: string;
+  /** seals/opens cursors bound to this route, the caller and `query` */
+  pager(query: Record<string, unknown> & { cursor?: string }): Pager;
+}
+
+/** One route: its schemas and the one engine call behind it, paired so the compiler checks both. */
+export interface ApiRouteDefinition<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   /** manifest apiRoute key (also what the platform sends as request.context.moduleKey) */
   key: string;
   method: 'GET' | 'POST';
@@ -39,14 +56,26 @@ export interface ApiRoute {
   exportName: string;
   operationId: string;
   summary: string;
-  request: { in: 'query' | 'body'; schema: z.ZodType; name: string };
-  response: { schema: z.ZodType; name: string; status: 200 | 201 };
-  /** writes state: honours Idempotency-Key */
+  request: { in: 'query' | 'body'; schema: Req; name: string };
+  /** an allow-list: the executor's result is parsed with it, so nothing else leaks */
+  response: { schema: Res; name: string; status: 200 | 201 };
+  /** writes state: honours Idempotency-Key and counts against the write rate limits */
   writes: boolean;
+  // Returns the answer without its `success: true` (the handler adds the envelope).
+  // Method syntax on purpose: a concrete route must be assignable to the erased ApiRoute.
+  execute(context: RouteContext, input: z.output<Req>): Promise<Omit<z.input<Res>, 'success'>>;
+}
+
+export type ApiRoute = ApiRouteDefinition;
+
+export function defineRoute<const K extends string, const E extends string, Req extends z.ZodType, Res extends z.ZodType>(
+  route: ApiRouteDefinition<Req, Res> & { key: K; exportName: E },
+): ApiRouteDefinition<Req, Res> & { key: K; exportName: E } {
+  return route;
 }
 
 export const API_ROUTES = [
-  {
+  defineRoute({
     key: 'changesets-list',
     method: 'GET',
     path: '/changeSets',
@@ -58,8 +87,13 @@ export const API_ROUTES = [
     request: { in: 'query', schema: ListChangeSetsQuery, name: 'ListChangeSetsQuery' },
     response: { schema: ChangeSetListResponse, name: 'ChangeSetListResponse', status: 200 },
     writes: false,
-  },
-  {
+    execute: async ({ engine, caller, pager }, q) => {
+      const pages = pager(q);
+      const page = await engine.changeSets.list(caller, { ...q, cursor: await pages.open(), limit: q.limit ?? L.listPage.default });
+      return { changeSets: page.items, nextCursor: (await pages.seal(page.nextCursor)) ?? null };
+    },
+  }),
+  defineRoute({
     key: 'changeset-detail',
     method: 'GET',
     path: '/changeSets/detail',
@@ -71,8 +105,9 @@ export const API_ROUTES = [
     request: { in: 'query', schema: ChangeSetDetailQuery, name: 'ChangeSetDetailQuery' },
     response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 200 },
     writes: false,
-  },
-  {
+    execute: async ({ engine, caller }, q) => ({ changeSet: await engine.changeSets.get(caller, q.changeSetId) }),
+  }),
+  defineRoute({
     key: 'changeset-create',
     method: 'POST',
     path: '/changeSets',
@@ -84,8 +119,11 @@ export const API_ROUTES = [
     request: { in: 'body', schema: ChangeSetCreateBody, name: 'ChangeSetCreateRequest' },
     response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 201 },
     writes: true,
-  },
-  {
+    execute: async ({ engine, caller, requestToken }, b) => ({
+      changeSet: await engine.changeSets.create(caller, b, requestToken ? { requestToken } : {}),
+    }),
+  }),
+  defineRoute({
     key: 'changeset-update',
     method: 'POST',
     path: '/changeSets/update',
@@ -97,8 +135,9 @@ export const API_ROUTES = [
     request: { in: 'body', schema: ChangeSetUpdateBody, name: 'ChangeSetUpdateRequest' },
     response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 200 },
     writes: true,
-  },
-  {
+    execute: async ({ engine, caller }, { changeSetId, ...patch }) => ({ changeSet: await engine.changeSets.update(caller, changeSetId, patch) }),
+  }),
+  defineRoute({
     key: 'changeset-archive',
     method: 'POST',
     path: '/changeSets/archive',
@@ -110,8 +149,9 @@ export const API_ROUTES = [
     request: { in: 'body', schema: ChangeSetIdBody, name: 'ChangeSetIdRequest' },
     response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 200 },
     writes: true,
-  },
-  {
+    execute: async ({ engine, caller }, b) => ({ changeSet: await engine.changeSets.archive(caller, b.changeSetId) }),
+  }),
+  defineRoute({
     key: 'changeset-preflight',
     method: 'POST',
     path: '/changeSets/preflight',
@@ -123,8 +163,9 @@ export const API_ROUTES = [
     request: { in: 'body', schema: ChangeSetIdBody, name: 'ChangeSetIdRequest' },
     response: { schema: ChangeSetPreflightResponse, name: 'ChangeSetPreflightResponse', status: 200 },
     writes: false,
-  },
-  {
+    execute: async ({ engine, caller }, b) => engine.changeSets.preflight(caller, b.changeSetId),
+  }),
+  defineRoute({
     key: 'changeset-submit',
     method: 'POST',
     path: '/changeSets/submit',
@@ -136,8 +177,9 @@ export const API_ROUTES = [
     request: { in: 'body', schema: ChangeSetIdBody, name: 'ChangeSetIdRequest' },
     response: { schema: ChangeSetSubmitResponse, name: 'ChangeSetSubmitResponse', status: 200 },
     writes: true,
-  },
-  {
+    execute: async ({ engine, caller }, b) => engine.changeSets.submit(caller, b.changeSetId),
+  }),
+  defineRoute({
     key: 'page-preflight',
     method: 'POST',
     path: '/pages/preflight',
@@ -149,8 +191,9 @@ export const API_ROUTES = [
     request: { in: 'body', schema: PagePreflightBody, name: 'PagePreflightRequest' },
     response: { schema: PagePreflightResponse, name: 'PagePreflightResponse', status: 200 },
     writes: false,
-  },
-  {
+    execute: async ({ engine, caller }, b) => preflightPage(engine, caller, b.pageId, b.workflowId),
+  }),
+  defineRoute({
     key: 'page-submit',
     method: 'POST',
     path: '/pages/submit',
@@ -162,8 +205,12 @@ export const API_ROUTES = [
     request: { in: 'body', schema: PageSubmitBody, name: 'PageSubmitRequest' },
     response: { schema: PageSubmitResponse, name: 'PageSubmitResponse', status: 201 },
     writes: true,
-  },
-  {
+    execute: async ({ engine, caller }, b) => {
+      const approval = await submitPage(engine, caller, b.pageId, b.workflowId);
+      return { pageId: approval.pageId, approvalId: approval.id, workflowId: approval.workflowId, status: approval.status };
+    },
+  }),
+  defineRoute({
     key: 'page-status',
     method: 'GET',
     path: '/pages/status',
@@ -175,8 +222,9 @@ export const API_ROUTES = [
     request: { in: 'query', schema: PageStatusQuery, name: 'PageStatusQuery' },
     response: { schema: PageStatusResponse, name: 'PageStatusResponse', status: 200 },
     writes: false,
-  },
-] as const satisfies readonly ApiRoute[];
+    execute: async ({ engine, caller }, q) => engine.approvals.pageStatus(caller, q.pageId),
+  }),
+] as const;
 
 export type ApiExportName = (typeof API_ROUTES)[number]['exportName'];
 export type ApiRouteKey = (typeof API_ROUTES)[number]['key'];

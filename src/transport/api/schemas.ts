@@ -2,78 +2,67 @@
  * zod schemas of the REST API (SPEC §3): requests are strict (unknown fields rejected), responses are
  * allow-lists (parsing strips anything the engine returns beyond them, so nothing leaks by accident).
  * The OpenAPI document is generated from these very schemas (openapi.ts), so docs cannot drift.
+ * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
 import { z } from 'zod';
 import type { ErrorDetail } from '../../core/domain/errors';
+import {
+  approvalStatus,
+  changeSetFields as cs,
+  changeSetStatus,
+  confluenceId,
+  cursor,
+  opaqueId,
+  rollupState,
+  stepMode,
+} from '../../core/domain/fields';
+import { FIELD_LIMITS as L } from '../../core/domain/limits';
+import {
+  PAGE_APPROVAL_STATES,
+  SOURCES,
+  type ChangeSetPageView,
+  type ChangeSetView,
+  type EligibilityIssue,
+  type PageApproval,
+  type PageStateView,
+  type PreflightResult,
+  type SubmitResult,
+} from '../../core/domain/model';
 
-// ---------- primitives ----------
-
-/** Confluence page and space ids are numeric strings. */
-const NumericId = z.string().regex(/^[0-9]{1,20}$/, 'must be a numeric id (digits only)');
-/** App-generated ids (change sets, workflows): store-key-safe, see IdGenerator. */
-const OpaqueId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1..128 characters of A-Z a-z 0-9 _ -');
-
-const NonBlank = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => s.trim().length > 0, 'must not be blank');
-
-const HttpUrl = z
-  .string()
-  .max(2048)
-  .regex(/^https?:\/\//i, 'must be an http or https URL')
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be a valid http or https URL');
-
-const PageRefInput = z.strictObject({ pageId: NumericId });
-const PageRefsInput = z
-  .array(PageRefInput)
-  .min(1)
-  .max(100)
-  .refine((refs) => new Set(refs.map((r) => r.pageId)).size === refs.length, 'page ids must be unique');
+// ---------- requests (field rules from core/domain/fields.ts) ----------
 
 /** Query values arrive as strings; limit is an integer 1..100. */
 const LimitParam = z
   .string()
-  .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
+  .regex(/^[0-9]{1,3}$/, `must be an integer from ${L.listPage.min} to ${L.listPage.max}`)
   .transform(Number)
-  .pipe(z.number().int().min(1).max(100));
-
-// ---------- requests ----------
+  .pipe(z.number().int().min(L.listPage.min).max(L.listPage.max));
 
 export const ListChangeSetsQuery = z.strictObject({
-  spaceId: NumericId,
-  status: z.enum(['open', 'archived']).optional(),
-  rollupState: z.enum(['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open']).optional(),
-  limit: LimitParam.optional().meta({ description: 'Page size, integer 1..100 (default 50).' }),
-  cursor: z.string().min(1).max(2048).optional().meta({ description: 'Opaque cursor from a previous nextCursor.' }),
+  spaceId: confluenceId,
+  status: changeSetStatus.optional(),
+  rollupState: rollupState.optional(),
+  limit: LimitParam.optional().meta({ description: `Page size, integer ${L.listPage.min}..${L.listPage.max} (default ${L.listPage.default}).` }),
+  cursor: cursor.optional().meta({ description: 'Opaque cursor from a previous nextCursor, valid for the same query and user.' }),
 });
 
-export const ChangeSetDetailQuery = z.strictObject({ changeSetId: OpaqueId });
+export const ChangeSetDetailQuery = z.strictObject({ changeSetId: opaqueId });
 
 export const ChangeSetCreateBody = z.strictObject({
-  spaceId: NumericId,
-  title: NonBlank(255),
-  summary: z.string().max(2000).optional(),
-  referenceUrl: HttpUrl.optional(),
-  pageRefs: PageRefsInput,
+  spaceId: cs.spaceId,
+  title: cs.title,
+  summary: cs.summary.optional(),
+  referenceUrl: cs.referenceUrl.optional(),
+  pageRefs: cs.pageRefs,
 });
 
 export const ChangeSetUpdateBody = z
   .strictObject({
-    changeSetId: OpaqueId,
-    title: NonBlank(255).optional(),
-    summary: z.string().max(2000).optional(),
-    referenceUrl: HttpUrl.optional(),
-    pageRefs: PageRefsInput.optional().meta({ description: 'Replaces the whole list.' }),
+    changeSetId: opaqueId,
+    title: cs.title.optional(),
+    summary: cs.summary.optional(),
+    referenceUrl: cs.referenceUrl.optional(),
+    pageRefs: cs.pageRefs.optional().meta({ description: 'Replaces the whole list.' }),
     expectedVersion: z.number().int().min(1).optional().meta({ description: 'Optimistic concurrency: the version you read; 409 VERSION_CONFLICT if it changed.' }),
   })
   .refine(
@@ -81,30 +70,27 @@ export const ChangeSetUpdateBody = z
     'give at least one of title, summary, referenceUrl, pageRefs',
   );
 
-export const ChangeSetIdBody = z.strictObject({ changeSetId: OpaqueId });
+export const ChangeSetIdBody = z.strictObject({ changeSetId: opaqueId });
 
 export const PagePreflightBody = z.strictObject({
-  pageId: NumericId,
-  workflowId: OpaqueId.optional().meta({ description: 'The workflow you would pick at submit; preflight then predicts that submit.' }),
+  pageId: confluenceId,
+  workflowId: opaqueId.optional().meta({ description: 'The workflow you would pick at submit; preflight then predicts that submit.' }),
 });
 
 export const PageSubmitBody = z.strictObject({
-  pageId: NumericId,
-  workflowId: OpaqueId.optional().meta({ description: 'Pick a workflow when several are active in the space.' }),
+  pageId: confluenceId,
+  workflowId: opaqueId.optional().meta({ description: 'Pick a workflow when several are active in the space and the page has no assignment.' }),
 });
 
-export const PageStatusQuery = z.strictObject({ pageId: NumericId });
+export const PageStatusQuery = z.strictObject({ pageId: confluenceId });
 
-// ---------- responses (allow-lists) ----------
-
-const PageState = z.enum(['draft', 'in_approval', 'approved', 'changes_requested']);
-const Rollup = z.enum(['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open']);
+// ---------- responses (allow-lists, typed against the domain types) ----------
 
 export const ErrorDetailSchema = z.object({
   field: z.string().optional(),
   code: z.string().optional(),
   reason: z.string(),
-});
+}) satisfies z.ZodType<ErrorDetail>;
 
 export const ErrorResponse = z.object({
   success: z.literal(false),
@@ -126,10 +112,10 @@ export const ChangeSetPageViewSchema = z.object({
   approvedAtVersion: z.number().int().nullable(),
   isStale: z.boolean(),
   versionDelta: z.number().int(),
-  approvalStatus: z.enum(['draft', 'in_approval', 'approved', 'changes_requested', 'not_found']),
+  approvalStatus: z.enum([...PAGE_APPROVAL_STATES, 'not_found']),
   approvalId: z.string().nullable(),
   ...ReviewFields,
-});
+}) satisfies z.ZodType<ChangeSetPageView>;
 
 export const ChangeSetViewSchema = z.object({
   id: z.string(),
@@ -138,17 +124,17 @@ export const ChangeSetViewSchema = z.object({
   summary: z.string(),
   referenceUrl: z.string().optional(),
   pageRefs: z.array(z.object({ pageId: z.string() })),
-  status: z.enum(['open', 'archived']),
+  status: changeSetStatus,
   createdAt: z.number().int(),
   createdBy: z.string(),
   updatedAt: z.number().int(),
   updatedBy: z.string(),
   version: z.number().int(),
-  rollupState: Rollup,
+  rollupState,
   pages: z.array(ChangeSetPageViewSchema),
-});
+}) satisfies z.ZodType<ChangeSetView>;
 
-export const EligibilityIssueSchema = z.object({ code: z.string(), reason: z.string() });
+export const EligibilityIssueSchema = z.object({ code: z.string(), reason: z.string() }) satisfies z.ZodType<EligibilityIssue>;
 
 export const PreflightResultSchema = z.object({
   pageId: z.string(),
@@ -157,7 +143,7 @@ export const PreflightResultSchema = z.object({
   code: z.string().optional(),
   reason: z.string().optional(),
   warnings: z.array(EligibilityIssueSchema).optional(),
-});
+}) satisfies z.ZodType<PreflightResult>;
 
 export const SubmitResultSchema = z.object({
   pageId: z.string(),
@@ -166,12 +152,12 @@ export const SubmitResultSchema = z.object({
   approvalId: z.string().optional(),
   code: z.string().optional(),
   reason: z.string().optional(),
-});
+}) satisfies z.ZodType<SubmitResult>;
 
 const StepSchema = z.object({
   name: z.string().optional(),
   approvers: z.array(z.string()),
-  mode: z.enum(['any', 'all']),
+  mode: stepMode,
 });
 
 export const PageApprovalSchema = z.object({
@@ -187,7 +173,7 @@ export const PageApprovalSchema = z.object({
     allowSelfApproval: z.boolean(),
     version: z.number().int(),
   }),
-  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
+  status: approvalStatus,
   activeStep: z.number().int(),
   decisions: z.array(
     z.object({
@@ -200,18 +186,18 @@ export const PageApprovalSchema = z.object({
   ),
   submittedBy: z.string(),
   submittedAt: z.number().int(),
-  source: z.enum(['ui', 'api']),
+  source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: z.string().optional(),
   decidedAt: z.number().int().optional(),
   version: z.number().int(),
-});
+}) satisfies z.ZodType<PageApproval>;
 
-const PageStateFields = {
+const PageStateSchema = z.object({
   pageId: z.string(),
   spaceId: z.string(),
   title: z.string(),
-  state: PageState,
+  state: z.enum(PAGE_APPROVAL_STATES),
   currentPageVersion: z.number().int(),
   approvedAtVersion: z.number().int().nullable(),
   isStale: z.boolean(),
@@ -224,10 +210,10 @@ const PageStateFields = {
       activeStep: z.number().int(),
       stepName: z.string().optional(),
       approvers: z.array(z.string()),
-      mode: z.enum(['any', 'all']),
+      mode: stepMode,
     })
     .optional(),
-};
+}) satisfies z.ZodType<PageStateView>;
 
 const ok = z.literal(true);
 
@@ -252,17 +238,17 @@ export const ChangeSetSubmitResponse = z.object({
   results: z.array(SubmitResultSchema),
 });
 
-export const PagePreflightResponse = z.object({ success: ok, ...PreflightResultSchema.shape });
+export const PagePreflightResponse = PreflightResultSchema.extend({ success: ok });
 
 export const PageSubmitResponse = z.object({
   success: ok,
   pageId: z.string(),
   approvalId: z.string(),
   workflowId: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
+  status: approvalStatus,
 });
 
-export const PageStatusResponse = z.object({ success: ok, ...PageStateFields });
+export const PageStatusResponse = PageStateSchema.extend({ success: ok });
 
 /** Request bodies and responses by OpenAPI component name (query objects become parameters instead). */
 export const REQUEST_BODY_SCHEMAS = {
@@ -290,42 +276,3 @@ export const RESPONSE_SCHEMAS = {
   PageSubmitResponse,
   PageStatusResponse,
 } as const;
-
-// ---------- turning zod issues into error details ----------
-
-/** Fields a client may never set: identity comes from the platform, these are owned by the server. */
-const IDENTITY_FIELDS = new Set(['accountId', 'userId', 'createdBy', 'updatedBy', 'submittedBy', 'actor', 'clientId', 'principal', 'source']);
-const SERVER_OWNED_FIELDS = new Set(['id', 'status', 'rollupState', 'version', 'createdAt', 'updatedAt', 'submittedAt', 'decidedAt', 'pages', 'approvalId']);
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-function unknownFieldReason(key: string): string {
-  if (IDENTITY_FIELDS.has(key)) return 'identity fields are not accepted; the caller is the authenticated user';
-  if (SERVER_OWNED_FIELDS.has(key)) return 'this field is set by the server and cannot be written';
-  return 'unknown field';
-}
-
-/** One detail per bad field; unknown keys are listed one by one so clients see each offender. */
-export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
-  const details: ErrorDetail[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        details.push({ field: fieldPath([...issue.path, key]), code: 'UNKNOWN_FIELD', reason: unknownFieldReason(key) });
-      }
-      continue;
-    }
-    const field = fieldPath(issue.path);
-    const code = issue.code === 'invalid_type' && issue.input === undefined ? 'REQUIRED' : 'INVALID_VALUE';
-    const reason = code === 'REQUIRED' ? 'is required' : issue.message;
-    details.push(field === '' ? { code, reason } : { field, code, reason });
-  }
-  return details;
-}

@@ -4,7 +4,7 @@
  * because throwing would only make the platform redeliver an event we cannot use.
  */
 import { z } from 'zod';
-import type { Engine, EngineFactory } from '../../core/services/engine';
+import type { EngineFactory } from '../../core/services/engine';
 
 const idish = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
 

@@ -12,15 +12,22 @@ import type {
   Workflow,
 } from '../../core/domain/model';
 import type { ResolverKey } from './schemas';
+import type { DirectoryEntry } from '../../core/ports/directory';
+import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
+import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
+import type { ErrorDetail } from '../../core/domain/errors';
 
-export interface ErrorDetail {
-  field?: string;
-  code?: string;
-  reason: string;
-}
+export type { ErrorDetail };
 
-export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[] };
+/** `retryAfter` (seconds) accompanies RATE_LIMITED and UPSTREAM_UNAVAILABLE, as Retry-After does over REST. */
+export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number };
 export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
+
+export interface AdminCapabilities {
+  readAudit: boolean;
+  verifyChain: boolean;
+  exportAudit: boolean;
+}
 
 export interface ApiInfo {
   baseUrls: string[];
@@ -45,19 +52,36 @@ export interface AnalyticsSummary {
 export interface ResolverData {
   'context.me': { accountId: string; moduleKey?: string; pageId?: string; spaceId?: string };
   'api.info': ApiInfo;
+  'admin.diagnostics': DiagnosticsSummary;
   /** display name by account id; unknown ids are absent */
   'people.names': { names: Record<string, string> };
   'page.status': { status: PageStateView };
-  'page.overview': { status: PageStateView; history: PageApproval[]; changeSets: ChangeSetView[]; workflows: Workflow[] };
-  'page.history': { approvals: PageApproval[] };
-  'page.changeSets': { changeSets: ChangeSetView[] };
+  /** each list is its first page; the *NextCursor values continue it with page.history, page.changeSets, workflow.list */
+  'page.overview': {
+    status: PageStateView;
+    history: PageApproval[];
+    historyNextCursor?: string;
+    changeSets: ChangeSetView[];
+    changeSetsNextCursor?: string;
+    workflows: Workflow[];
+    workflowsNextCursor?: string;
+  };
+  'page.history': { approvals: PageApproval[]; nextCursor?: string };
+  'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
+  'ui.capabilities':
+    | { surface: 'page'; page: PageCapabilities }
+    | { surface: 'space'; space: SpaceCapabilities }
+    | { surface: 'admin'; admin: AdminCapabilities };
+  'ui.changeSetCapabilities': { changeSetId: string; update: boolean; submit: boolean; archive: boolean };
+  'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }> };
+  'ui.search': { results: DirectoryEntry[] };
   'page.submit': { approval: PageApproval };
   'approval.decide': { approval: PageApproval };
   'approval.cancel': { approval: PageApproval };
   'approval.reset': { pageId: string };
   'queue.list': { approvals: PageApproval[]; nextCursor?: string };
-  'workflow.list': { workflows: Workflow[] };
+  'workflow.list': { workflows: Workflow[]; nextCursor?: string };
   'workflow.create': { workflow: Workflow };
   'workflow.update': { workflow: Workflow };
   'workflow.duplicate': { workflow: Workflow };

@@ -1,31 +1,50 @@
-/** Small shared building blocks: lozenges, error banner, loading indicator, formatting. */
-import type { ReactNode } from 'react';
+/** Shared ADS building blocks: lozenges, messages with Retry, loading, links, formatting. */
+import { createContext, useContext, type ReactNode } from 'react';
+import { router } from '@forge/bridge';
+import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
+import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import Link from '@atlaskit/link';
+import { Box, Inline, Text } from '@atlaskit/primitives';
 import { errorText } from '../api';
+import { humanReason } from '../messages';
+
+export { humanDuration } from '../format';
 import type { PageApprovalState, RollupState } from '../../../src/core/domain/model';
 
-export type Tone = 'neutral' | 'progress' | 'success' | 'danger' | 'warning' | 'info';
-
-export function Lozenge({ tone, children, testId }: { tone: Tone; children: ReactNode; testId?: string }) {
-  return (
-    <span className={`lozenge lozenge-${tone}`} data-testid={testId}>
-      {children}
-    </span>
-  );
+/** Where the view runs: the site (for link addresses), the space of the view, who is signed in. */
+export interface Site {
+  siteUrl: string;
+  accountId: string;
+  spaceKey?: string;
+  moduleKey: string;
 }
+export const SiteContext = createContext<Site>({ siteUrl: '', accountId: '', moduleKey: '' });
+export const useSite = (): Site => useContext(SiteContext);
 
 export const STATE_LABEL: Record<PageApprovalState, string> = {
-  draft: 'Draft',
+  draft: 'Not submitted',
   in_approval: 'In approval',
   approved: 'Approved',
   changes_requested: 'Changes requested',
 };
 
-export const STATE_TONE: Record<PageApprovalState, Tone> = {
-  draft: 'neutral',
-  in_approval: 'progress',
+const STATE_APPEARANCE: Record<PageApprovalState, ThemeAppearance> = {
+  draft: 'default',
+  in_approval: 'inprogress',
   approved: 'success',
-  changes_requested: 'danger',
+  changes_requested: 'removed',
 };
+
+export function StateLozenge({ state, stale = false, testId }: { state: PageApprovalState; stale?: boolean; testId?: string }) {
+  // A stale approval is not shown green: the current version is not the approved one.
+  const appearance = stale ? 'moved' : STATE_APPEARANCE[state];
+  return (
+    <Lozenge appearance={appearance} isBold={state !== 'draft'} testId={testId}>
+      {STATE_LABEL[state]}
+    </Lozenge>
+  );
+}
 
 export const ROLLUP_LABEL: Record<RollupState, string> = {
   stale: 'Stale',
@@ -36,59 +55,85 @@ export const ROLLUP_LABEL: Record<RollupState, string> = {
   open: 'Open',
 };
 
-export const ROLLUP_TONE: Record<RollupState, Tone> = {
-  stale: 'warning',
-  has_rejections: 'danger',
+const ROLLUP_APPEARANCE: Record<RollupState, ThemeAppearance> = {
+  stale: 'moved',
+  has_rejections: 'removed',
   all_approved: 'success',
-  partially_approved: 'info',
-  in_review: 'progress',
-  open: 'neutral',
+  partially_approved: 'new',
+  in_review: 'inprogress',
+  open: 'default',
 };
 
-export function RollupLozenge({ state }: { state: RollupState }) {
-  return <Lozenge tone={ROLLUP_TONE[state]}>{ROLLUP_LABEL[state]}</Lozenge>;
+/** An archived change set shows only ARCHIVED: its roll-up no longer matters. */
+export function ChangeSetLozenge({ state, archived }: { state: RollupState; archived: boolean }) {
+  if (archived) return <Lozenge appearance="default">Archived</Lozenge>;
+  return <Lozenge appearance={ROLLUP_APPEARANCE[state]}>{ROLLUP_LABEL[state]}</Lozenge>;
 }
 
-export function ErrorBanner({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
+const APPROVAL_STATUS: Record<string, [string, ThemeAppearance]> = {
+  pending: ['Pending', 'inprogress'],
+  approved: ['Approved', 'success'],
+  rejected: ['Rejected', 'removed'],
+  cancelled: ['Cancelled', 'default'],
+};
+
+export function ApprovalStatusLozenge({ status }: { status: string }) {
+  const [label, appearance] = APPROVAL_STATUS[status] ?? [status, 'default'];
+  return <Lozenge appearance={appearance}>{label}</Lozenge>;
+}
+
+/**
+ * An error as a person reads it: a sentence (never a bare code), field details, and Retry when
+ * trying again can help (the server or the connection failed, or the view is out of date).
+ */
+export function ErrorMessage({ error, onRetry, onDismiss, title }: { error: unknown; onRetry?: () => void; onDismiss?: () => void; title?: string }) {
   if (!error) return null;
   const { code, message, details } = errorText(error);
+  const actions = [
+    ...(onRetry ? [<SectionMessageAction key="retry" onClick={onRetry}>Retry</SectionMessageAction>] : []),
+    ...(onDismiss ? [<SectionMessageAction key="dismiss" onClick={onDismiss}>Dismiss</SectionMessageAction>] : []),
+  ];
   return (
-    <div className="banner banner-error" role="alert" data-testid="error-banner">
-      <strong>{message}</strong> <code>{code}</code>
-      {details.length > 0 && (
-        <ul>
-          {details.map((d, i) => (
-            <li key={i}>
-              {d.field ? <code>{d.field}</code> : null} {d.reason}
-            </li>
-          ))}
-        </ul>
-      )}
-      {onDismiss && (
-        <button type="button" className="link" onClick={onDismiss} aria-label="Dismiss error">
-          Dismiss
-        </button>
-      )}
-    </div>
+    <Box paddingBlock="space.100" testId="error-message" role="alert">
+      <SectionMessage appearance={code === 'FORBIDDEN' ? 'warning' : 'error'} title={title} actions={actions}>
+        <Text as="p">{humanReason(code, message)}</Text>
+        {details.length > 0 && (
+          <ul>
+            {details.map((d, i) => (
+              <li key={i}>{humanReason(d.code, d.reason)}</li>
+            ))}
+          </ul>
+        )}
+      </SectionMessage>
+    </Box>
   );
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
-    <div className="loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> {label}
-    </div>
+    <Box paddingBlock="space.100" role="status" aria-live="polite">
+      <Inline space="space.100" alignBlock="center">
+        <Spinner size="small" label={label || 'Loading'} />
+        {label && <Text color="color.text.subtle">{label}</Text>}
+      </Inline>
+    </Box>
+  );
+}
+
+/** One clear sentence when the person cannot use this surface (SPEC §6). */
+export function NoAccess({ children }: { children: ReactNode }) {
+  return (
+    <Box padding="space.200" testId="no-access">
+      <SectionMessage appearance="information">
+        <Text as="p">{children}</Text>
+      </SectionMessage>
+    </Box>
   );
 }
 
 export function formatTime(ms: number | undefined): string {
   if (ms === undefined) return '';
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** Splits "a, b c" into ids; used where the UI accepts account ids as text (no user picker). */
-export function parseIds(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean))];
+  return new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Triggers a browser download of generated content. */
@@ -101,4 +146,44 @@ export function download(filename: string, content: string, type: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A page reference: its title, linking to the page in Confluence (router: the host navigates). */
+export function PageLink({ pageId, title, spaceKey }: { pageId: string; title?: string; spaceKey?: string }) {
+  const site = useSite();
+  const key = spaceKey ?? site.spaceKey;
+  const href = key ? `${site.siteUrl}/wiki/spaces/${encodeURIComponent(key)}/pages/${encodeURIComponent(pageId)}` : `${site.siteUrl}/wiki/pages/viewpage.action?pageId=${encodeURIComponent(pageId)}`;
+  return (
+    <Link
+      href={href}
+      testId="page-link"
+      onClick={(e) => {
+        e.preventDefault();
+        void router.navigate({ target: 'contentView', contentId: pageId });
+      }}
+    >
+      {title || 'Untitled page'}
+    </Link>
+  );
+}
+
+/** A change set reference: opens it on the space page (in place when already there). */
+export function ChangeSetLink({ changeSetId, title, spaceKey, onOpen }: { changeSetId: string; title: string; spaceKey?: string; onOpen?: (id: string) => void }) {
+  const site = useSite();
+  const key = spaceKey ?? site.spaceKey;
+  const path = `changesets/${encodeURIComponent(changeSetId)}`;
+  const href = key ? `${site.siteUrl}/wiki/spaces/${encodeURIComponent(key)}/apps/approvals?path=${encodeURIComponent(path)}` : '#';
+  return (
+    <Link
+      href={href}
+      testId="changeset-link"
+      onClick={(e) => {
+        e.preventDefault();
+        if (onOpen) onOpen(changeSetId);
+        else if (key) void router.navigate({ target: 'module', moduleKey: 'approvalflow-space', spaceKey: key, path });
+      }}
+    >
+      {title}
+    </Link>
+  );
 }

@@ -1,115 +1,204 @@
-/** Space page → Approval Queue: pending approvals of the space, mine or all, with filters and paging. */
-import { useState } from 'react';
+/**
+ * Space page → Approval queue: pending approvals, "waiting for me" first. Pages and change sets
+ * appear by title and link to them; an approver can approve right here (when the server says so)
+ * or open the page to request changes; space admins can reset a stuck approval after confirming.
+ */
+import { useMemo, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
+import Lozenge from '@atlaskit/lozenge';
+import Select from '@atlaskit/select';
+import Textfield from '@atlaskit/textfield';
+import VisuallyHidden from '@atlaskit/visually-hidden';
+import { router } from '@forge/bridge';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { PageApproval } from '../../../src/core/domain/model';
-import { ErrorBanner, Loading, Lozenge, formatTime } from '../components/ui';
+import { ChangeSetLink, ErrorMessage, PageLink, formatTime } from '../components/ui';
+import { useFlag } from '../components/feedback';
+import { useConfirm } from '../components/confirm';
 import { Person, useNameOf } from '../people';
+import type { SpaceTabProps } from './SpaceApp';
 
-export function QueueTab() {
+type SourceOption = { label: string; value: '' | 'ui' | 'api' };
+const SOURCES: SourceOption[] = [
+  { label: 'Any source', value: '' },
+  { label: 'Confluence', value: 'ui' },
+  { label: 'REST API', value: 'api' },
+];
+
+/** Approve in the queue, offered only when the server says this person may decide now. */
+function QuickDecision({ approval, onDone }: { approval: PageApproval; onDone: () => void }) {
+  const flag = useFlag();
+  const caps = useAsync(() => call('ui.capabilities', { surface: 'page', pageId: approval.pageId }), [approval.id]);
+  const approve = useAction(
+    () => call('approval.decide', { approvalId: approval.id, decision: 'approve' }),
+    () => {
+      flag('Approved', 'The requester was notified.');
+      onDone();
+    },
+    () => onDone(),
+  );
+  if (!caps.data || caps.data.surface !== 'page' || !caps.data.page.decide) return null;
+  return (
+    <Inline space="space.050">
+      <Button appearance="primary" spacing="compact" testId="queue-approve" isDisabled={approve.busy} onClick={() => approve.run()}>
+        Approve
+      </Button>
+      <Button spacing="compact" onClick={() => void router.navigate({ target: 'contentView', contentId: approval.pageId })}>
+        Review…
+      </Button>
+    </Inline>
+  );
+}
+
+export function QueueTab({ caps }: SpaceTabProps) {
+  const flag = useFlag();
+  const confirm = useConfirm();
   const [mine, setMine] = useState(true);
-  const [pages, setPages] = useState<{ items: PageApproval[]; nextCursor?: string }>();
+  const [items, setItems] = useState<{ list: PageApproval[]; nextCursor?: string }>();
   const [text, setText] = useState('');
-  const [source, setSource] = useState<'' | 'ui' | 'api'>('');
+  const [source, setSource] = useState<SourceOption>(SOURCES[0]);
   const first = useAsync(async () => {
     const r = await call('queue.list', { mine, limit: 50 });
-    setPages({ items: r.approvals, nextCursor: r.nextCursor });
+    setItems({ list: r.approvals, nextCursor: r.nextCursor });
     return r;
   }, [mine]);
   const more = useAction(
-    () => call('queue.list', { mine, limit: 50, cursor: pages?.nextCursor }),
-    (r) => setPages((p) => ({ items: [...(p?.items ?? []), ...r.approvals], nextCursor: r.nextCursor })),
+    () => call('queue.list', { mine, limit: 50, cursor: items?.nextCursor }),
+    (r) => setItems((p) => ({ list: [...(p?.list ?? []), ...r.approvals], nextCursor: r.nextCursor })),
   );
-  const reset = useAction((pageId: string) => call('approval.reset', { pageId }), () => first.reload());
-
+  const pageIds = useMemo(() => [...new Set((items?.list ?? []).map((a) => a.pageId))], [items]);
+  const titles = useAsync(async () => (pageIds.length ? (await call('ui.pageTitles', { pageIds: pageIds.slice(0, 100) })).pages : {}), [pageIds.join(',')]);
+  const changeSets = useAsync(async () => {
+    const r = await call('changeSet.list', { limit: 100 });
+    return Object.fromEntries(r.changeSets.map((cs) => [cs.id, cs.title]));
+  }, []);
+  const reset = useAction(
+    (pageId: string) => call('approval.reset', { pageId }),
+    () => {
+      flag('Approval reset', 'The page is back to "not submitted"; nobody is waited for any more.');
+      first.reload();
+    },
+  );
   const nameOf = useNameOf();
-  // Not memoized on purpose: matching the submitter's name must re-run as names arrive.
+  const titleOf = (pageId: string) => titles.data?.[pageId]?.title;
   const needle = text.trim().toLowerCase();
-  const shown = (pages?.items ?? []).filter(
+  const shown = (items?.list ?? []).filter(
     (a) =>
-      (!source || a.source === source) &&
+      (!source.value || a.source === source.value) &&
       (!needle ||
-        [a.pageId, a.submittedBy, nameOf(a.submittedBy) ?? '', a.workflowSnapshot.name, a.changeSetId ?? ''].some((v) => v.toLowerCase().includes(needle))),
+        [titleOf(a.pageId) ?? '', nameOf(a.submittedBy) ?? '', a.workflowSnapshot.name, changeSets.data?.[a.changeSetId ?? ''] ?? ''].some((v) => v.toLowerCase().includes(needle))),
   );
+
+  const rows = shown.map((a) => ({
+    key: a.id,
+    testId: 'queue-row',
+    cells: [
+      {
+        key: 'page',
+        content: (
+          <Stack space="space.025">
+            <PageLink pageId={a.pageId} title={titleOf(a.pageId)} />
+            {a.changeSetId && (
+              <Text size="small" color="color.text.subtle">
+                in <ChangeSetLink changeSetId={a.changeSetId} title={changeSets.data?.[a.changeSetId] ?? 'a change set'} />
+              </Text>
+            )}
+          </Stack>
+        ),
+      },
+      { key: 'version', content: a.pageVersion },
+      { key: 'workflow', content: `${a.workflowSnapshot.name} · step ${a.activeStep + 1} of ${a.workflowSnapshot.steps.length}` },
+      {
+        key: 'submitted',
+        content: (
+          <Stack space="space.025">
+            <Person id={a.submittedBy} />
+            <Text size="small" color="color.text.subtle">
+              {formatTime(a.submittedAt)}
+            </Text>
+          </Stack>
+        ),
+      },
+      { key: 'source', content: a.source === 'api' ? <Lozenge appearance="new">API</Lozenge> : <Lozenge>Confluence</Lozenge> },
+      {
+        key: 'actions',
+        content: (
+          <Inline space="space.050" alignBlock="center">
+            {mine && <QuickDecision approval={a} onDone={first.reload} />}
+            {caps.resetApproval && (
+              <DropdownMenu trigger="•••" label={`More actions for ${titleOf(a.pageId) ?? 'this page'}`} testId="row-menu" shouldRenderToParent>
+                <DropdownItemGroup>
+                  <DropdownItem
+                    onClick={() =>
+                      confirm.ask({
+                        title: 'Reset this approval?',
+                        body: `The pending approval of “${titleOf(a.pageId) ?? 'this page'}” is cancelled and the page goes back to not submitted. Decisions already made stay in the history.`,
+                        confirmLabel: 'Reset approval',
+                        danger: true,
+                        onConfirm: () => void reset.run(a.pageId),
+                      })
+                    }
+                  >
+                    Reset approval…
+                  </DropdownItem>
+                </DropdownItemGroup>
+              </DropdownMenu>
+            )}
+          </Inline>
+        ),
+      },
+    ],
+  }));
 
   return (
-    <div>
-      <div className="toolbar" role="group" aria-label="Queue filters">
-        <div className="segmented" role="radiogroup" aria-label="Whose approvals">
-          <button type="button" role="radio" aria-checked={mine} className={mine ? 'selected' : ''} onClick={() => setMine(true)}>
+    <Stack space="space.200">
+      <Inline space="space.200" alignBlock="end" shouldWrap>
+        <Inline space="space.050" role="group" aria-label="Whose approvals">
+          <Button appearance={mine ? 'primary' : 'default'} aria-pressed={mine} onClick={() => setMine(true)} testId="queue-mine">
             Waiting for me
-          </button>
-          <button type="button" role="radio" aria-checked={!mine} className={!mine ? 'selected' : ''} onClick={() => setMine(false)}>
+          </Button>
+          <Button appearance={!mine ? 'primary' : 'default'} aria-pressed={!mine} onClick={() => setMine(false)} testId="queue-all">
             All pending
-          </button>
-        </div>
-        <label className="field inline">
-          Filter
-          <input placeholder="page, submitter, workflow, change set" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <label className="field inline">
-          Source
-          <select value={source} onChange={(e) => setSource(e.target.value as '' | 'ui' | 'api')}>
-            <option value="">Any</option>
-            <option value="ui">UI</option>
-            <option value="api">API</option>
-          </select>
-        </label>
-      </div>
-      <ErrorBanner error={first.error ?? more.error ?? reset.error} />
-      {first.loading && !pages ? (
-        <Loading />
-      ) : (
-        <table className="grid" data-testid="queue-table">
-          <thead>
-            <tr>
-              <th>Page</th>
-              <th>Version</th>
-              <th>Workflow / step</th>
-              <th>Submitted</th>
-              <th>Source</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  {mine ? 'Nothing is waiting for you.' : 'No pending approvals.'}
-                </td>
-              </tr>
-            )}
-            {shown.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <code>{a.pageId}</code>
-                  {a.changeSetId && <div className="muted">change set {a.changeSetId}</div>}
-                </td>
-                <td>{a.pageVersion}</td>
-                <td>
-                  {a.workflowSnapshot.name} · step {a.activeStep + 1}/{a.workflowSnapshot.steps.length}
-                </td>
-                <td>
-                  <Person id={a.submittedBy} /> <span className="muted">{formatTime(a.submittedAt)}</span>
-                </td>
-                <td>{a.source === 'api' ? <Lozenge tone="info">API</Lozenge> : <Lozenge tone="neutral">UI</Lozenge>}</td>
-                <td>
-                  <button type="button" className="subtle" title="Space admins: cancel a stuck approval" disabled={reset.busy} onClick={() => reset.run(a.pageId)}>
-                    Reset
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          </Button>
+        </Inline>
+        <Box>
+          <Textfield aria-label="Filter by page, person, workflow or change set" placeholder="Filter by page, person, workflow…" value={text} onChange={(e) => setText(e.currentTarget.value)} />
+        </Box>
+        <Box>
+          <Select<SourceOption> inputId="queue-source" aria-label="Source" options={SOURCES} value={source} onChange={(o) => o && setSource(o)} isSearchable={false} />
+        </Box>
+      </Inline>
+      <ErrorMessage error={first.error ?? more.error} onRetry={first.reload} />
+      <ErrorMessage error={reset.error} onDismiss={reset.clearError} />
+      <DynamicTable
+        testId="queue-table"
+        label={mine ? 'Approvals waiting for you' : 'All pending approvals in this space'}
+        isLoading={first.loading && !items}
+        head={{
+          cells: [
+            { key: 'page', content: 'Page' },
+            { key: 'version', content: 'Version' },
+            { key: 'workflow', content: 'Workflow and step' },
+            { key: 'submitted', content: 'Requested by' },
+            { key: 'source', content: 'Source' },
+            { key: 'actions', content: <VisuallyHidden>Actions</VisuallyHidden> },
+          ],
+        }}
+        rows={rows}
+        emptyView={<Text as="p">{mine ? 'Nothing is waiting for you.' : 'No pending approvals in this space.'}</Text>}
+      />
+      {items?.nextCursor && (
+        <Inline>
+          <Button isDisabled={more.busy} onClick={() => more.run()}>
+            Load more
+          </Button>
+        </Inline>
       )}
-      {pages?.nextCursor && (
-        <button type="button" disabled={more.busy} onClick={() => more.run()}>
-          Load more
-        </button>
-      )}
-    </div>
+      {confirm.modal}
+    </Stack>
   );
 }

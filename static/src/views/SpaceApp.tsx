@@ -1,41 +1,94 @@
-/** Space page: Workflows, Approval Queue, Change Sets and Analytics of the space in the extension context. */
-import { useState } from 'react';
-import { AnalyticsTab } from './AnalyticsTab';
+/**
+ * Space page: Approval queue (first: what people come to do), Change sets, Workflows, Analytics.
+ * The server's capabilities decide which actions each tab offers; a person who cannot see the
+ * space gets one sentence. A link to /changesets/<id> (router path) opens that change set.
+ */
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { view } from '@forge/bridge';
+import Heading from '@atlaskit/heading';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import { Box, Stack, xcss } from '@atlaskit/primitives';
+import { ApiError, call } from '../api';
+import { useAsync } from '../hooks';
+import type { SpaceCapabilities } from '../../../src/core/services/engine';
+import { ErrorMessage, Loading, NoAccess } from '../components/ui';
 import { ChangeSetsTab } from './ChangeSetsTab';
 import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
 
-const TABS = [
-  { key: 'workflows', label: 'Workflows', view: WorkflowsTab },
-  { key: 'queue', label: 'Approval queue', view: QueueTab },
-  { key: 'changesets', label: 'Change sets', view: ChangeSetsTab },
-  { key: 'analytics', label: 'Analytics', view: AnalyticsTab },
-] as const;
+export interface SpaceTabProps {
+  caps: SpaceCapabilities;
+  /** ask the server again (e.g. after a new workflow: what may be done with it) */
+  refreshCaps: () => void;
+}
 
-export function SpaceApp({ spaceKey }: { spaceKey?: string }) {
-  const [tab, setTab] = useState<(typeof TABS)[number]['key']>('queue');
-  const View = TABS.find((t) => t.key === tab)!.view;
+// The chart library is only downloaded when someone opens Analytics.
+const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default: m.AnalyticsTab })));
+
+const CHANGE_SETS_TAB = 1;
+const fullWidth = xcss({ width: '100%' });
+
+export function SpaceApp() {
+  const caps = useAsync(() => call('ui.capabilities', { surface: 'space' }), []);
+  const [tab, setTab] = useState(0);
+  const [changeSetId, setChangeSetId] = useState<string>();
+  useEffect(() => {
+    // Deep link from a page panel or a copied address: the host hands the module path to our history.
+    view
+      .createHistory()
+      .then((history) => {
+        const match = /^\/?changesets\/([^/]+)$/.exec(history.location.pathname);
+        if (match) {
+          setTab(CHANGE_SETS_TAB);
+          setChangeSetId(decodeURIComponent(match[1]));
+        }
+      })
+      .catch(() => undefined);
+  }, []);
+
+  if (caps.loading && !caps.data) return <Loading />;
+  if (caps.error instanceof ApiError && ['FORBIDDEN', 'SPACE_NOT_FOUND', 'NOT_FOUND'].includes(caps.error.code)) {
+    return <NoAccess>You cannot view this space, so its approvals are not available to you.</NoAccess>;
+  }
+  if (!caps.data || caps.data.surface !== 'space') return <ErrorMessage error={caps.error} onRetry={caps.reload} />;
+  const space = caps.data.space;
   return (
-    <div className="app">
-      <h1>Approvals{spaceKey ? ` · ${spaceKey}` : ''}</h1>
-      <nav className="tabs" role="tablist" aria-label="Approvals">
-        {TABS.map((t) => (
-          <button
-            key={t.key}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.key}
-            className={tab === t.key ? 'selected' : ''}
-            data-testid={`tab-${t.key}`}
-            onClick={() => setTab(t.key)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </nav>
-      <div role="tabpanel">
-        <View />
-      </div>
-    </div>
+    <Box padding="space.200">
+      <Stack space="space.200">
+        <Heading size="large" as="h1">
+          Approvals{space.spaceName ? ` · ${space.spaceName}` : ''}
+        </Heading>
+        <Tabs id="approvals-tabs" selected={tab} onChange={(index) => setTab(index)}>
+          <TabList>
+            <Tab testId="tab-queue">Approval queue</Tab>
+            <Tab testId="tab-changesets">Change sets</Tab>
+            <Tab testId="tab-workflows">Workflows</Tab>
+            <Tab testId="tab-analytics">Analytics</Tab>
+          </TabList>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <QueueTab caps={space} refreshCaps={caps.reload} />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <ChangeSetsTab caps={space} refreshCaps={caps.reload} openId={changeSetId} onOpen={setChangeSetId} />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <WorkflowsTab caps={space} refreshCaps={caps.reload} />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <Suspense fallback={<Loading label="Loading analytics…" />}>
+                <AnalyticsTab caps={space} refreshCaps={caps.reload} />
+              </Suspense>
+            </Box>
+          </TabPanel>
+        </Tabs>
+      </Stack>
+    </Box>
   );
 }

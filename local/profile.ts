@@ -1,0 +1,33 @@
+/**
+ * Platform profiles for the local runtime (`npm start -- --profile <file>`, tests: env AF_PROFILE):
+ * JSON files validated by the app's own platformProfileSchema, so the twins and the app's adapters
+ * read the same switches. local/profiles/ holds one file per answer to each unconfirmed fact.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_PLATFORM_PROFILE, platformProfileSchema, type PlatformProfile } from '../src/adapters/platform-profile';
+
+export const PROFILES_DIR = resolve(__dirname, 'profiles');
+
+/** Reads and validates a profile file; a bare name ("headers-all") means local/profiles/<name>.json. */
+export function loadPlatformProfile(fileOrName: string): PlatformProfile {
+  const file = /[/\\]|\.json$/.test(fileOrName) ? resolve(fileOrName) : resolve(PROFILES_DIR, `${fileOrName}.json`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`platform profile ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const parsed = platformProfileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
+    throw new Error(`platform profile ${file} is invalid: ${why}`);
+  }
+  return parsed.data;
+}
+
+/** The profile tests run under: env AF_PROFILE (file or name), else the pessimistic default. */
+export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformProfile {
+  const chosen = env.AF_PROFILE?.trim();
+  return chosen ? loadPlatformProfile(chosen) : DEFAULT_PLATFORM_PROFILE;
+}

@@ -1,0 +1,106 @@
+/**
+ * What Forge hands an apiRoute function, built per platform profile (docs/local-runtime.md
+ * "Invocation payload"). The shape follows the one captured real payload: `method`,
+ * `call.functionKey` (= the route's module key), multi-value `headers`, `queryParameters` arrays, a
+ * string `body`, the full gateway `path`, `userPath: null`, `context {cloudId, moduleKey,
+ * userAccess}` and a `contextToken`. Where the user and the client id appear is what the profile says.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { PlatformProfile } from '../../src/adapters/platform-profile';
+import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
+
+/**
+ * `conservative`: only content-negotiation and client-identification headers, the minimum every
+ * proxy forwards (no content-type, no idempotency-key, no custom headers). `all`: everything the
+ * client sent except what a gateway never forwards (credentials, cookies, hop-by-hop, framing).
+ */
+const CONSERVATIVE_HEADERS = new Set(['accept', 'accept-language', 'accept-encoding', 'user-agent']);
+const NEVER_FORWARDED = new Set(['authorization', 'cookie', 'host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'te', 'upgrade', 'proxy-authorization']);
+
+export function forwardedHeaders(headers: IncomingHttpHeaders | Record<string, string[] | undefined>, mode: PlatformProfile['apiRouteHeaders']): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.toLowerCase();
+    if (value === undefined || NEVER_FORWARDED.has(name)) continue;
+    if (mode === 'conservative' && !CONSERVATIVE_HEADERS.has(name)) continue;
+    out[name] = Array.isArray(value) ? [...value] : [value];
+  }
+  return out;
+}
+
+export function queryParameters(url: URL): Record<string, string[]> {
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  return query;
+}
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * An unsigned JWT (`alg: none`, empty signature): the claims are what a real contextToken might
+ * carry. The app must never trust it more than Forge lets it (it is platform-supplied, not
+ * caller-supplied) and must never log it.
+ */
+export function contextToken(claims: Record<string, unknown>): string {
+  return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+}
+
+export interface ApiInvocationInput {
+  profile: PlatformProfile;
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+  route: { key: string };
+  cloudId: string;
+  appId: string;
+  environmentId: string;
+  installContext: string;
+  accountId: string;
+  clientId: string;
+  licenseActive: boolean;
+  nowMs: number;
+}
+
+export function buildApiInvocation(input: ApiInvocationInput): { request: ForgeApiRequest; context: ForgeInvocationContext } {
+  const { profile } = input;
+  const nowS = Math.floor(input.nowMs / 1000);
+  const claims: Record<string, unknown> = {
+    iss: 'forge/invocation-token',
+    aud: `ari:cloud:ecosystem::app/${input.appId}`,
+    iat: nowS,
+    nbf: nowS,
+    exp: nowS + 60,
+    jti: randomUUID(),
+    app: { id: `ari:cloud:ecosystem::app/${input.appId}`, environment: { id: input.environmentId } },
+    context: { cloudId: input.cloudId, moduleKey: input.route.key },
+  };
+  if (profile.apiRoutePrincipal !== 'absent') claims.aaid = input.accountId;
+  if (profile.apiRouteClientId === 'contextToken') claims.clientId = input.clientId;
+
+  const requestContext: NonNullable<ForgeApiRequest['context']> = {
+    cloudId: input.cloudId,
+    moduleKey: input.route.key,
+    userAccess: { enabled: false, hasAccess: true },
+  };
+  if (profile.apiRouteClientId === 'context') requestContext.clientId = input.clientId;
+
+  const request: ForgeApiRequest & { call: { functionKey: string } } = {
+    method: input.method,
+    call: { functionKey: input.route.key },
+    headers: forwardedHeaders(input.headers, profile.apiRouteHeaders),
+    queryParameters: queryParameters(input.url),
+    body: input.body,
+    path: input.url.pathname,
+    userPath: null,
+    context: requestContext,
+    contextToken: contextToken(claims),
+  };
+  const context: ForgeInvocationContext = {
+    installContext: input.installContext,
+    license: { isActive: input.licenseActive },
+    ...(profile.apiRoutePrincipal === 'context' ? { principal: { accountId: input.accountId } } : {}),
+  };
+  return { request, context };
+}

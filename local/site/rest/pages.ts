@@ -1,0 +1,112 @@
+/** Pages (v2): list, get (drafts on request), versions, and the caller's own permitted operations. */
+import type { LocalPage, LocalPageVersion } from '../model';
+import { byNumericId, currentVersion } from '../model';
+import type { SiteState } from '../state';
+import type { Ctx, LocalHttpResponse } from './common';
+import { bodyFormat, canSeePage, ConfluenceError, json, multi, notFound, numericIds, pageV2, visiblePage } from './common';
+
+export function pageJson(site: SiteState, page: LocalPage, version: LocalPageVersion, format: 'storage' | undefined): unknown {
+  const space = site.getSpace(page.spaceId);
+  const slug = encodeURIComponent(version.title).replace(/%20/g, '+');
+  return {
+    id: page.id,
+    status: page.status,
+    title: version.title,
+    spaceId: page.spaceId,
+    parentId: page.parentId,
+    parentType: page.parentId ? 'page' : null,
+    position: null,
+    authorId: page.authorId,
+    ownerId: page.authorId,
+    lastOwnerId: null,
+    createdAt: page.createdAt,
+    version: {
+      number: version.number,
+      createdAt: version.createdAt,
+      message: version.message,
+      minorEdit: version.minorEdit,
+      authorId: version.authorId,
+    },
+    body: format === 'storage' ? { storage: { representation: 'storage', value: version.body } } : {},
+    _links: {
+      webui:
+        page.status === 'draft'
+          ? `/pages/resumedraft.action?draftId=${page.id}`
+          : `/spaces/${space?.key ?? page.spaceId}/pages/${page.id}/${slug}`,
+      editui: `/pages/resumedraft.action?draftId=${page.id}`,
+      tinyui: `/x/${Buffer.from(page.id).toString('base64url')}`,
+    },
+  };
+}
+
+/**
+ * The `status` values GET /wiki/api/v2/pages accepts (its documented enum). `draft` is NOT one of
+ * them: Confluence refuses it, so drafts are never listed; a draft is read with get-draft=true.
+ */
+const LIST_STATUSES = new Set(['current', 'archived', 'deleted', 'trashed']);
+/** GET /wiki/api/v2/pages/{id} also takes `historical` and `draft`. */
+const GET_STATUSES = new Set([...LIST_STATUSES, 'historical', 'draft']);
+
+/** Confluence's answer to an enum value it does not know: the reason is in `title`, `detail` is null. */
+function badEnum(name: string, value: string, type: string): ConfluenceError {
+  return new ConfluenceError(400, 'INVALID_REQUEST_PARAMETER', null, `Provided value {${value}} for '${name}' is not the correct type. Expected type is ${type}`);
+}
+
+export function listPages(ctx: Ctx): LocalHttpResponse {
+  const ids = numericIds(multi(ctx.query, 'id'), 'id');
+  if (ids.length > 250) throw new ConfluenceError(400, 'INVALID_REQUEST_PARAMETER', `'id' accepts at most 250 values, got ${ids.length}.`);
+  const spaceIds = numericIds(multi(ctx.query, 'space-id'), 'space-id');
+  if (spaceIds.length > 100) throw new ConfluenceError(400, 'INVALID_REQUEST_PARAMETER', `'space-id' accepts at most 100 values, got ${spaceIds.length}.`);
+  const requested = multi(ctx.query, 'status');
+  for (const s of requested) if (!LIST_STATUSES.has(s)) throw badEnum('status', s, 'PageStatus');
+  const statuses = new Set(requested.length > 0 ? requested : ['current', 'archived']);
+  const format = bodyFormat(ctx.query);
+  const title = ctx.query.get('title');
+  const idSet = ids.length > 0 ? new Set(ids) : undefined;
+  const spaceSet = spaceIds.length > 0 ? new Set(spaceIds) : undefined;
+
+  const pages = [...ctx.site.pages.values()]
+    .filter((p) => (!idSet || idSet.has(p.id)) && (!spaceSet || spaceSet.has(p.spaceId)) && statuses.has(p.status))
+    .filter((p) => title === null || currentVersion(p).title === title)
+    .filter((p) => canSeePage(ctx, p))
+    .sort(byNumericId)
+    .map((p) => pageJson(ctx.site, p, currentVersion(p), format));
+  return pageV2(ctx, pages, 25, 250);
+}
+
+export function getPage(ctx: Ctx): LocalHttpResponse {
+  const statuses = multi(ctx.query, 'status');
+  for (const s of statuses) if (!GET_STATUSES.has(s)) throw badEnum('status', s, 'PageStatus');
+  const page = visiblePage(ctx, ctx.params[0]);
+  // a draft is only returned to callers who ask for drafts (and may see it: its author)
+  if (page.status === 'draft' && ctx.query.get('get-draft') !== 'true' && !statuses.includes('draft')) throw notFound();
+  let version = currentVersion(page);
+  const wanted = ctx.query.get('version');
+  if (wanted !== null) {
+    const found = page.versions.find((v) => String(v.number) === wanted);
+    if (!found) throw notFound();
+    version = found;
+  }
+  return json(200, pageJson(ctx.site, page, version, bodyFormat(ctx.query)));
+}
+
+export function listPageVersions(ctx: Ctx): LocalHttpResponse {
+  const page = visiblePage(ctx, ctx.params[0]);
+  const versions = [...page.versions].reverse().map((v) => ({
+    number: v.number,
+    createdAt: v.createdAt,
+    message: v.message,
+    minorEdit: v.minorEdit,
+    authorId: v.authorId,
+  }));
+  return pageV2(ctx, versions, 25, 250);
+}
+
+/** GET /wiki/api/v2/pages/{id}/operations: what the CALLING identity may do on the page. */
+export function pageOperations(ctx: Ctx): LocalHttpResponse {
+  const page = visiblePage(ctx, ctx.params[0]);
+  const canEdit = ctx.site.canEditAs(ctx.site.subjectOfUser(ctx.actor), page.id);
+  const operations = [{ operation: 'read', targetType: 'page' }];
+  if (canEdit) operations.push({ operation: 'update', targetType: 'page' }, { operation: 'delete', targetType: 'page' });
+  return json(200, { operations, _links: { base: ctx.site.baseUrl } });
+}

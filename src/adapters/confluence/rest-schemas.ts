@@ -1,0 +1,90 @@
+/** Confluence REST response schemas, limits and id checks used by RestConfluenceSite. */
+import { z } from 'zod';
+import type { PageStatus } from '../../core/ports/confluence';
+import { DomainError } from '../../core/domain/errors';
+
+/** Confluence's documented maximum for `id` values and `limit` on /pages, and for users-bulk. */
+export const CONFLUENCE_BATCH_SIZE = 250;
+/** v1 start/limit endpoints cap `limit` at 200. */
+export const V1_PAGE_SIZE = 200;
+/** A runaway `next` chain (a Confluence bug or a loop) must not hold an invocation for 25 s. */
+export const MAX_FOLLOWED_PAGES = 50;
+
+export const PATH_ID = /^[0-9A-Za-z_-]{1,64}$/;
+/** Atlassian account ids also contain ':' (e.g. "557058:0f1e…"); they only travel in query strings and bodies. */
+export const ACCOUNT_ID = /^[0-9A-Za-z:_-]{1,128}$/;
+/** A `_links.next` we are willing to follow: same site, v2 API, no traversal, nothing but URL-safe characters. */
+export const NEXT_LINK = /^\/wiki\/api\/v2\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+]*)?$/;
+/** v1 `_links.next` is relative to the /wiki context. */
+export const V1_NEXT_LINK = /^\/rest\/api\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+:]*)?$/;
+/** The only `status` values the v2 page list accepts that we want (drafts are not listable). */
+export const LISTED_STATUSES = ['current', 'archived'] as const;
+
+export const PAGE_STATUSES = ['current', 'draft', 'archived', 'trashed', 'deleted'] as const;
+
+export const pageSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  title: z.string(),
+  spaceId: z.string(),
+  version: z.object({
+    number: z.number().int(),
+    authorId: z.string().optional(),
+    message: z.string().nullish(),
+  }),
+});
+
+export const linksSchema = z.object({ next: z.string().optional() }).partial().optional();
+
+export const v2ListSchema = <T extends z.ZodTypeAny>(item: T) => z.object({ results: z.array(item), _links: linksSchema });
+
+export const spaceSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
+
+export const spacePermissionSchema = z.object({
+  principal: z.object({ type: z.string(), id: z.string() }),
+  operation: z.object({ key: z.string(), targetType: z.string() }),
+});
+
+export const permissionCheckSchema = z.object({ hasPermission: z.boolean() });
+
+export const v1ListSchema = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ results: z.array(item), size: z.number().int().optional(), _links: linksSchema });
+
+/** user/current?expand=operations: a Confluence admin holds `administer` on the application. */
+export const currentUserSchema = z.object({
+  accountId: z.string(),
+  operations: z.array(z.object({ operation: z.string(), targetType: z.string() })).nullish(),
+});
+
+export const groupSchema = z.object({ id: z.string(), name: z.string() });
+
+export const memberSchema = z.object({ accountId: z.string() });
+
+export const userSchema = z.object({ accountId: z.string(), displayName: z.string().nullish(), publicName: z.string().nullish() });
+
+export const commentSchema = z.object({ id: z.string() });
+
+export function confluenceError(message: string): DomainError {
+  return new DomainError('internal', 'CONFLUENCE_ERROR', message);
+}
+
+export function pathId(value: string, what: string): string {
+  if (!PATH_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
+  return encodeURIComponent(value);
+}
+
+export function accountId(value: string): string {
+  if (!ACCOUNT_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', 'Account id is not valid.', [{ field: 'accountId', reason: 'invalid id' }]);
+  return value;
+}
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function toPageStatus(status: string): PageStatus {
+  return (PAGE_STATUSES as readonly string[]).includes(status) ? (status as PageStatus) : 'current';
+}
+

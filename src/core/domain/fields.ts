@@ -1,0 +1,145 @@
+/**
+ * The field rules of SPEC §2 and §9 as zod schemas, built once from FIELD_LIMITS. The stored-record
+ * schemas (schemas.ts), the REST schemas (transport/api/schemas.ts) and the resolver schemas
+ * (transport/resolvers/schemas.ts) are all composed from these (pick / extend / strict), so a limit
+ * or a format changes in one place.
+ */
+import { z } from 'zod';
+import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L } from './limits';
+import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STEP_MODES } from './model';
+
+// ---------- text hygiene (SPEC §9) ----------
+
+/**
+ * C0 controls other than tab and newline, the bidi embedding/override/isolate controls, and lone
+ * UTF-16 surrogates: invisible characters that can hide or reorder what a reviewer reads.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_TEXT = /[\u0000-\u0008\u000B-\u001F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function hasForbiddenText(value: string): boolean {
+  return FORBIDDEN_TEXT.test(value);
+}
+
+const TEXT_REASON = 'must not contain control characters (other than tab and newline), bidirectional overrides or lone surrogates';
+
+/** Human text typed by a user: bounded and free of invisible control and bidi characters. */
+export const safeText = (max: number) => z.string().max(max).refine((s) => !hasForbiddenText(s), TEXT_REASON);
+/** Like safeText, and not blank. */
+export const nonBlankText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasForbiddenText(s), TEXT_REASON)
+    .refine((s) => s.length === 0 || s.trim().length > 0, 'must not be blank');
+
+// ---------- ids ----------
+
+/** Compares decimal strings without leading zeros: fewer digits is smaller, then lexical order. */
+function withinInt64(digits: string): boolean {
+  return digits.length < CONFLUENCE_ID_MAX.length || (digits.length === CONFLUENCE_ID_MAX.length && digits <= CONFLUENCE_ID_MAX);
+}
+
+/**
+ * Confluence page and space ids: decimal int64 strings (SPEC §9). Leading zeros are refused so one
+ * page never has two spellings (a second spelling would be a second cache/lock key).
+ */
+const CONFLUENCE_ID = new RegExp(`^[1-9][0-9]{0,${L.confluenceIdDigits.max - 1}}$`);
+
+// Each refinement below only judges values the rule before it let through, so one bad value gives
+// one detail (and parent rules such as pageRefs uniqueness still run).
+export const confluenceId = z
+  .string()
+  .regex(CONFLUENCE_ID, 'must be a Confluence id: 1..19 decimal digits without leading zeros')
+  .refine((s) => !CONFLUENCE_ID.test(s) || withinInt64(s), 'must be at most 9223372036854775807');
+
+/** App-generated ids (workflows, change sets, approvals): store-key-safe, see IdGenerator. */
+export const opaqueId = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${L.opaqueId.max}}$`), 'must be 1..128 characters of A-Z a-z 0-9 _ -');
+
+/** Atlassian account ids (e.g. 557058:uuid or 24 hex digits). */
+export const accountId = z.string().regex(new RegExp(`^[A-Za-z0-9:._-]{1,${L.accountId.max}}$`), 'must be an Atlassian account id');
+
+/** An approver: an account id, or a Confluence group written "group:<groupId>". */
+export const approverId = accountId.refine((s) => s !== 'group:', 'must name a group after "group:"');
+
+export const clientId = z.string().regex(new RegExp(`^[\\x21-\\x7e]{1,${L.clientId.max}}$`), 'must be 1..256 visible ASCII characters');
+
+// ---------- workflow fields (SPEC 2.1) ----------
+
+export const stepMode = z.enum(STEP_MODES);
+
+export const workflowStepFields = {
+  name: safeText(L.stepName.max).optional(),
+  approvers: z.array(approverId).min(L.approvers.min).max(L.approvers.max),
+  mode: stepMode,
+};
+
+export const workflowFields = {
+  name: nonBlankText(L.workflowName.max),
+  steps: z.array(z.strictObject(workflowStepFields)).min(L.steps.min).max(L.steps.max),
+  owners: z.array(accountId).max(L.owners.max),
+  allowSelfApproval: z.boolean(),
+  enabled: z.boolean(),
+};
+
+// ---------- change-set fields (SPEC 2.5) ----------
+
+export const httpUrl = z
+  .string()
+  .max(L.referenceUrl.max)
+  .regex(/^https?:\/\//i, 'must be an http or https URL')
+  .refine((s) => {
+    if (!/^https?:\/\//i.test(s)) return true;
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
+
+export const pageRef = z.strictObject({ pageId: confluenceId });
+
+export const changeSetFields = {
+  spaceId: confluenceId,
+  title: nonBlankText(L.changeSetTitle.max),
+  summary: safeText(L.changeSetSummary.max),
+  referenceUrl: httpUrl,
+  pageRefs: z
+    .array(pageRef)
+    .min(L.pageRefs.min)
+    .max(L.pageRefs.max)
+    .refine((refs) => new Set(refs.map((r) => r.pageId)).size === refs.length, 'page ids must be unique'),
+};
+
+export const changeSetStatus = z.enum(CHANGE_SET_STATUSES);
+export const rollupState = z.enum(ROLLUP_STATES);
+export const approvalStatus = z.enum(APPROVAL_STATUSES);
+
+// ---------- decisions (SPEC 2.3) ----------
+
+export const decision = z.enum(['approve', 'reject']);
+/** The rejection minimum is a business rule checked by the engine (decisions.ts), not a shape rule. */
+export const comment = safeText(L.comment.max);
+
+// ---------- lists (SPEC §9) ----------
+
+export const listLimit = z.number().int().min(L.listPage.min).max(L.listPage.max);
+export const cursor = z.string().min(1).max(L.cursor.max);
+
+// ---------- audit filters (SPEC §5) ----------
+
+export const timestamp = z.number().int().min(0);
+
+export const auditFilterFields = {
+  from: timestamp.optional(),
+  to: timestamp.optional(),
+  spaceId: confluenceId.optional(),
+  pageId: confluenceId.optional(),
+  changeSetId: opaqueId.optional(),
+  actor: accountId.optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  source: z.enum(SOURCES).optional(),
+  clientId: clientId.optional(),
+};

@@ -1,0 +1,88 @@
+/** Ending a pending approval early: cancel (the submitter or a space admin) and reset (space admin, SPEC 2.9). */
+import { onCancelled } from '../../lifecycle/schedule';
+import type { Caller } from '../../domain/caller';
+import { DomainError } from '../../domain/errors';
+import type { PageApproval } from '../../domain/model';
+import type { TxOp } from '../../ports/store';
+import type { EngineContext } from '../context';
+import { SpaceAccess } from '../access';
+import { auditEntry, commitWithAudit } from '../commit';
+import { denial } from '../denials';
+import { withRetry } from '../retry';
+import { keys } from '../keys';
+import { PageCache } from '../page-cache';
+import { parsePageState } from '../page-context';
+import { decisionBody, notifyDecision } from '../notifications';
+import { leavePendingOps, loadApproval, notPending } from './records';
+
+export async function cancel(ctx: EngineContext, caller: Caller, approvalId: string): Promise<PageApproval> {
+  let commentRef: unknown;
+  const access = new SpaceAccess(ctx, caller.accountId);
+  const result = await withRetry(ctx, async () => {
+    const loaded = await loadApproval(ctx, approvalId);
+    commentRef = loaded.commentRef;
+    const approval = loaded.approval;
+    if (approval.submittedBy !== caller.accountId && !(await access.isAdmin(approval.spaceId))) {
+      throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only the submitter or a space admin can cancel an approval.'), approval.spaceId, {
+        operation: 'approval.cancel',
+        pageId: approval.pageId,
+        approvalId,
+      });
+    }
+    if (approval.status !== 'pending') throw notPending();
+    const next: PageApproval = { ...approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: approval.version + 1 };
+    await commitWithAudit(
+      ctx,
+      [
+        { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
+        { op: 'put', key: keys.pageState(next.pageId), value: next },
+        ...leavePendingOps(next),
+        ...onCancelled(next),
+      ],
+      [
+        auditEntry(caller, 'approval.cancelled', next.spaceId, {
+          pageId: next.pageId,
+          pageVersion: next.pageVersion,
+          workflowId: next.workflowId,
+          approvalId,
+          ...(next.changeSetId ? { changeSetId: next.changeSetId } : {}),
+        }),
+      ],
+    );
+    return next;
+  });
+  await notifyDecision(ctx, result, commentRef, decisionBody(result, caller.accountId, 'cancelled the approval request', undefined, []));
+  return result;
+}
+
+/** An invisible page answers exactly like a missing one (404); a visible one needs a space admin (403). */
+export async function reset(ctx: EngineContext, caller: Caller, pageId: string): Promise<void> {
+  const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.reset');
+  if (!(await new SpaceAccess(ctx, caller.accountId).isAdmin(page.spaceId))) {
+    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can reset a page.'), page.spaceId, { operation: 'approval.reset', pageId });
+  }
+  await withRetry(ctx, async () => {
+    const stateItem = await ctx.store.get(keys.pageState(pageId));
+    const latest = parsePageState(stateItem);
+    if (!stateItem || !latest) return;
+    const ops: TxOp[] = [{ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } }];
+    if (latest.status === 'pending') {
+      const loaded = await loadApproval(ctx, latest.id);
+      const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: loaded.approval.version + 1 };
+      ops.push(
+        { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
+        ...leavePendingOps(cancelled),
+        ...onCancelled(cancelled),
+      );
+    }
+    await commitWithAudit(ctx, ops, [
+      auditEntry(caller, 'approval.reset', page.spaceId, {
+        pageId,
+        pageVersion: latest.pageVersion,
+        workflowId: latest.workflowId,
+        approvalId: latest.id,
+        details: { previousStatus: latest.status },
+      }),
+    ]);
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * Change sets as a reader sees them (SPEC 2.5): per page its title, versions and approval state,
+ * plus the roll-up. ONE getPages for all pages of all sets, parallel read checks, batched
+ * page-state reads. A page the reader cannot view shows as not_found, without its title.
+ */
+import { deriveReview } from '../../lifecycle/review';
+import { derivePageState, rollUp } from '../../domain/page-state';
+import type { ChangeSet, ChangeSetPageView, ChangeSetView } from '../../domain/model';
+import type { EngineContext } from '../context';
+import type { PageCache } from '../page-cache';
+import { parsePageState } from '../page-context';
+import { getManyByKey } from '../store-reads';
+import { keys } from '../keys';
+
+const HIDDEN = { title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null } as const;
+
+export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageCache): Promise<ChangeSetView[]> {
+  const pageIds = [...new Set(sets.flatMap((s) => s.pageRefs.map((r) => r.pageId)))];
+  const [pages, states] = await Promise.all([cache.pages(pageIds), getManyByKey(ctx.store, pageIds.map(keys.pageState))]);
+  const readable = await cache.readable(pageIds.filter((id) => pages.has(id)));
+  return sets.map((cs) => {
+    const views = cs.pageRefs.map(({ pageId }): ChangeSetPageView => {
+      const page = pages.get(pageId);
+      if (!page || !readable.has(pageId)) return { pageId, ...HIDDEN };
+      const latest = parsePageState(states.get(keys.pageState(pageId)));
+      const derived = derivePageState(latest, page.version);
+      return {
+        pageId,
+        title: page.title,
+        currentPageVersion: page.version,
+        approvedAtVersion: derived.approvedAtVersion,
+        isStale: derived.isStale,
+        versionDelta: derived.versionDelta,
+        approvalStatus: derived.state,
+        approvalId: latest?.id ?? null,
+        ...deriveReview(latest, ctx.clock.now()),
+      };
+    });
+    return { ...cs, rollupState: rollUp(views), pages: views };
+  });
+}
+
+export async function enrichOne(ctx: EngineContext, cs: ChangeSet, cache: PageCache): Promise<ChangeSetView> {
+  const [view] = await enrich(ctx, [cs], cache);
+  return view;
+}

@@ -1,0 +1,43 @@
+/** Writing a change together with its audit records: ONE transaction, size-checked first. */
+import type { TxOp } from '../ports/store';
+import { STORE_LIMITS } from '../ports/store';
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import type { AuditAction } from '../domain/model';
+import { headAfter } from '../audit';
+import type { AuditEntry, AuditHeadHint } from '../audit';
+import type { EngineContext } from './context';
+
+/** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */
+export type AuditFields = Partial<Omit<AuditEntry, 'actor' | 'action' | 'spaceId' | 'source' | 'clientId'>>;
+
+/** Refuse (as a bug, before calling the store) a transaction the store would reject for size. */
+export function assertTxSize(ops: TxOp[]): TxOp[] {
+  if (ops.length < 1 || ops.length > STORE_LIMITS.maxTransactionOps) {
+    throw new DomainError('internal', 'TRANSACTION_TOO_LARGE', 'The operation could not be completed.');
+  }
+  return ops;
+}
+
+export function auditEntry(caller: Caller, action: AuditAction, spaceId: string, fields: AuditFields = {}): AuditEntry {
+  return {
+    actor: caller.accountId,
+    action,
+    spaceId,
+    source: caller.source,
+    ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
+    ...fields,
+    details: fields.details ?? {},
+  };
+}
+
+/**
+ * Commit `ops` plus the audit ops of `entries` in ONE transaction. The audit head is read inside,
+ * unless `knownHead` (from a previous commit of the same request) says where it is. Returns the
+ * head this commit left, for the next commit of a sequential loop.
+ */
+export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[], knownHead?: AuditHeadHint): Promise<AuditHeadHint | undefined> {
+  const auditOps = await ctx.audit.prepareAppend(entries, knownHead);
+  await ctx.store.transact(assertTxSize([...ops, ...auditOps]));
+  return headAfter(auditOps);
+}

@@ -1,0 +1,75 @@
+/**
+ * Refusals are audited (`access.denied`, SPEC 5), also when the answer is a 404 for an object the
+ * caller cannot see, but a flood is aggregated so one token cannot grow the trail without bound:
+ * per caller and UTC minute the first DENIALS_RECORDED_PER_MINUTE refusals get their own record;
+ * further ones only increment a counter in a small per-caller state item (TTL'd). The caller's next
+ * recorded denial (any later minute) carries that count as `details.suppressedDenials`.
+ * Cost per refusal: one store read and one transaction (state put + audit append).
+ */
+import { z } from 'zod';
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import { parseStored } from '../domain/schemas';
+import type { StoredItem, TxOp } from '../ports/store';
+import type { EngineContext } from './context';
+import type { AuditFields } from './commit';
+import { auditEntry, commitWithAudit } from './commit';
+import { withRetry } from './retry';
+import { keys } from './keys';
+
+export const DENIALS_RECORDED_PER_MINUTE = 10;
+const WINDOW_MS = 60_000;
+/** Long enough that a suppressed count is carried by the caller's next recorded denial. */
+const STATE_TTL_SECONDS = 30 * 24 * 3600;
+
+const denialStateSchema = z.object({
+  windowStart: z.number().int(),
+  recorded: z.number().int().nonnegative(),
+  suppressed: z.number().int().nonnegative(),
+  suppressedSince: z.number().int().optional(),
+});
+type DenialState = z.infer<typeof denialStateSchema>;
+
+export type DenialFields = AuditFields & { operation: string };
+
+/**
+ * Record a refusal (or count it, under a flood) and return the error for the caller to throw:
+ * `throw await denial(ctx, caller, error, spaceId, {operation})`. A failure to record never masks
+ * the refusal.
+ */
+export async function denial(ctx: EngineContext, caller: Caller, error: DomainError, spaceId: string, fields: DenialFields): Promise<DomainError> {
+  try {
+    await withRetry(ctx, () => recordOnce(ctx, caller, error, spaceId, fields));
+  } catch (err) {
+    ctx.log('could not record access.denied', { code: err instanceof DomainError ? err.code : 'UNKNOWN', operation: fields.operation });
+  }
+  return error;
+}
+
+async function recordOnce(ctx: EngineContext, caller: Caller, error: DomainError, spaceId: string, fields: DenialFields): Promise<void> {
+  const key = keys.denialState(caller.accountId);
+  const item = await ctx.store.get(key);
+  const state = item ? parseStored(denialStateSchema, item.key, item.value) : undefined;
+  const windowStart = Math.floor(ctx.clock.now() / WINDOW_MS) * WINDOW_MS;
+  const sameWindow = state?.windowStart === windowStart;
+  if (state && sameWindow && state.recorded >= DENIALS_RECORDED_PER_MINUTE) {
+    const next: DenialState = { ...state, suppressed: state.suppressed + 1, suppressedSince: state.suppressedSince ?? windowStart };
+    await ctx.store.transact([statePut(key, next, item)]);
+    return;
+  }
+  const carried = state && state.suppressed > 0 ? { suppressedDenials: state.suppressed, suppressedSince: state.suppressedSince ?? state.windowStart } : {};
+  const next: DenialState = { windowStart, recorded: sameWindow && state ? state.recorded + 1 : 1, suppressed: 0 };
+  const { operation, details, ...rest } = fields;
+  const entryDetails = {
+    ...details,
+    operation,
+    code: error.code,
+    ...carried,
+    ...(next.recorded === DENIALS_RECORDED_PER_MINUTE ? { furtherDenialsCounted: true } : {}),
+  };
+  await commitWithAudit(ctx, [statePut(key, next, item)], [auditEntry(caller, 'access.denied', spaceId, { ...rest, details: entryDetails })]);
+}
+
+function statePut(key: string, value: DenialState, previous: StoredItem | undefined): TxOp {
+  return { op: 'put', key, value, condition: previous ? { kind: 'version', version: previous.version } : { kind: 'absent' }, ttlSeconds: STATE_TTL_SECONDS };
+}

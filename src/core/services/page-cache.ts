@@ -1,0 +1,73 @@
+/**
+ * Request-scoped view of what Confluence says about pages for one caller, and the one rule for
+ * "a page this caller may address": it exists, is not trashed, and the caller can read it.
+ */
+import { INSTALLATION_SPACE } from '../audit';
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import type { PageInfo } from '../ports/confluence';
+import type { EngineContext } from './context';
+import { denial } from './denials';
+
+export const pageNotFound = (): DomainError => new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
+
+/**
+ * Request-scoped cache of what Confluence said about pages, so one request asks getPages once for
+ * the ids it needs (the first call should name them all) and each permission at most once.
+ * Permission checks run in parallel; "read" is only asked when "update" was refused (an editor can read).
+ */
+export class PageCache {
+  private readonly info = new Map<string, PageInfo | undefined>();
+  private readonly read = new Map<string, boolean>();
+  private readonly edit = new Map<string, boolean>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly accountId: string,
+  ) {}
+
+  async pages(pageIds: string[]): Promise<Map<string, PageInfo>> {
+    const missing = [...new Set(pageIds)].filter((id) => !this.info.has(id));
+    if (missing.length > 0) {
+      const got = await this.ctx.confluence.getPages(missing);
+      for (const id of missing) this.info.set(id, got.get(id));
+    }
+    const out = new Map<string, PageInfo>();
+    for (const id of pageIds) {
+      const page = this.info.get(id);
+      if (page) out.set(id, page);
+    }
+    return out;
+  }
+
+  async readable(pageIds: string[]): Promise<Set<string>> {
+    const unknown = [...new Set(pageIds)].filter((id) => !this.read.has(id) && !this.edit.get(id));
+    const results = await Promise.all(unknown.map((id) => this.ctx.confluence.checkPagePermission(this.accountId, id, 'read')));
+    unknown.forEach((id, i) => this.read.set(id, results[i]));
+    return new Set(pageIds.filter((id) => this.edit.get(id) || this.read.get(id)));
+  }
+
+  /**
+   * The page, if the caller may address it. Pages are read as the caller (SPEC §4), so a page they
+   * cannot see and a missing one look the same, by design: both get 404 PAGE_NOT_FOUND and an
+   * access.denied record (filed under the installation when the page's space is not known to them).
+   */
+  async visiblePage(caller: Caller, pageId: string, operation: string): Promise<PageInfo> {
+    const page = (await this.pages([pageId])).get(pageId);
+    if (!page) throw await denial(this.ctx, caller, pageNotFound(), INSTALLATION_SPACE, { operation, pageId });
+    if (page.status === 'trashed' || page.status === 'deleted') throw pageNotFound();
+    if (!(await this.readable([pageId])).has(pageId)) {
+      throw await denial(this.ctx, caller, pageNotFound(), page.spaceId, { operation, pageId });
+    }
+    return page;
+  }
+
+  async permissions(pageIds: string[]): Promise<{ canRead: Set<string>; canEdit: Set<string> }> {
+    const unknown = [...new Set(pageIds)].filter((id) => !this.edit.has(id));
+    const results = await Promise.all(unknown.map((id) => this.ctx.confluence.checkPagePermission(this.accountId, id, 'update')));
+    unknown.forEach((id, i) => this.edit.set(id, results[i]));
+    const canRead = await this.readable(pageIds);
+    return { canRead, canEdit: new Set(pageIds.filter((id) => this.edit.get(id))) };
+  }
+}
+

@@ -1,0 +1,40 @@
+/** The bounded optimistic-concurrency retry loop, and the one place store errors become domain errors. */
+import { StoreError } from '../ports/store';
+import { DomainError } from '../domain/errors';
+import type { EngineContext } from './context';
+import { retryOnConflict } from '../shared/retry-on-conflict';
+
+/** Engine steps: 60 attempts, full-jitter backoff capped at 2 ms · 2^attempt, at most 40 ms. */
+export const ENGINE_RETRY = { maxAttempts: 60, baseDelayMs: 2, maxDelayMs: 40 } as const;
+export const MAX_ATTEMPTS = ENGINE_RETRY.maxAttempts;
+
+/**
+ * Optimistic concurrency: run read-decide-write `step` until its transaction commits. A failed
+ * condition means someone else wrote first: re-read and decide again (the new state may make the
+ * action invalid, which `step` then throws as a DomainError). After MAX_ATTEMPTS the caller gets a
+ * clean 409 to retry.
+ */
+export async function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: () => Promise<T>): Promise<T> {
+  try {
+    return await retryOnConflict(
+      {
+        ...ENGINE_RETRY,
+        sleep: ctx.sleep,
+        exhausted: () => new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The object was changed concurrently; please retry.'),
+      },
+      step,
+    );
+  } catch (err) {
+    throw mapStoreError(err);
+  }
+}
+
+function mapStoreError(err: unknown): unknown {
+  if (err instanceof StoreError && err.code === 'RATE_LIMITED') {
+    return new DomainError('rate_limited', 'RATE_LIMITED', 'Storage is busy; please retry shortly.');
+  }
+  if (err instanceof StoreError && err.code === 'UNAVAILABLE') {
+    return new DomainError('internal', 'STORE_UNAVAILABLE', 'Storage is temporarily unavailable; please retry.');
+  }
+  return err;
+}

@@ -1,0 +1,20 @@
+/** Batched and bounded store reads shared by the use cases. */
+import { FIELD_LIMITS } from '../domain/limits';
+import type { KeyValueStore, StoredItem } from '../ports/store';
+import { STORE_LIMITS } from '../ports/store';
+
+/** getMany in chunks of the store's batch limit, in parallel; result keyed by store key. */
+export async function getManyByKey(store: KeyValueStore, storeKeys: string[]): Promise<Map<string, StoredItem>> {
+  const unique = [...new Set(storeKeys)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += STORE_LIMITS.maxBatchGet) chunks.push(unique.slice(i, i + STORE_LIMITS.maxBatchGet));
+  const results = await Promise.all(chunks.map((chunk) => store.getMany(chunk)));
+  const out = new Map<string, StoredItem>();
+  for (const items of results) for (const item of items) out.set(item.key, item);
+  return out;
+}
+
+/** Clamp a requested page size to 1..max (default `fallback`). */
+export function pageLimit(requested: number | undefined, fallback: number = FIELD_LIMITS.listPage.default, max = STORE_LIMITS.maxQueryLimit): number {
+  return Math.min(Math.max(requested ?? fallback, 1), max);
+}

@@ -1,0 +1,80 @@
+/** New workflows: create, duplicate (same space) and import (from a space the caller can view). All space admins only. */
+import type { Caller } from '../../domain/caller';
+import type { Workflow } from '../../domain/model';
+import { validateWorkflowFields } from '../../domain/validation';
+import { FIELD_LIMITS } from '../../domain/limits';
+import type { SavedWorkflow, WorkflowInput } from '../engine';
+import type { EngineContext } from '../context';
+import { SpaceAccess } from '../access';
+import { auditEntry, commitWithAudit } from '../commit';
+import { withRetry } from '../retry';
+import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
+import { checkParticipants } from './participants';
+import type { WorkflowFields } from './store';
+import { normaliseInput, requireRoomForWorkflow, workflowPuts } from './store';
+
+async function createNew(
+  ctx: EngineContext,
+  caller: Caller,
+  spaceId: string,
+  fields: WorkflowFields,
+  action: 'workflow.created' | 'workflow.imported',
+  details: Record<string, unknown>,
+): Promise<SavedWorkflow> {
+  const now = ctx.clock.now();
+  const owners = fields.owners.length > 0 ? fields.owners : [caller.accountId];
+  validateWorkflowFields({ ...fields, owners });
+  const [warnings] = await Promise.all([checkParticipants(ctx, spaceId, { steps: fields.steps, owners }), requireRoomForWorkflow(ctx, spaceId)]);
+  const workflow: Workflow = {
+    id: ctx.ids.next('wf'),
+    spaceId,
+    ...fields,
+    owners,
+    createdAt: now,
+    createdBy: caller.accountId,
+    updatedAt: now,
+    updatedBy: caller.accountId,
+    version: 1,
+  };
+  await withRetry(ctx, () =>
+    commitWithAudit(ctx, workflowPuts(workflow), [auditEntry(caller, action, spaceId, { workflowId: workflow.id, details: { name: workflow.name, ...details } })]),
+  );
+  return warnings.length > 0 ? { ...workflow, warnings } : workflow;
+}
+
+export async function createWorkflow(ctx: EngineContext, caller: Caller, spaceId: string, input: WorkflowInput): Promise<SavedWorkflow> {
+  await requireSpaceAdmin(ctx, caller, new SpaceAccess(ctx, caller.accountId), spaceId, 'workflow.create');
+  return createNew(ctx, caller, spaceId, normaliseInput(input), 'workflow.created', {});
+}
+
+/** A copy in the same space, disabled and owned by the caller: enabling it is a separate admin decision. */
+export async function duplicateWorkflow(ctx: EngineContext, caller: Caller, workflowId: string, name?: string): Promise<SavedWorkflow> {
+  const access = new SpaceAccess(ctx, caller.accountId);
+  const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.duplicate');
+  await requireSpaceAdmin(ctx, caller, access, source.spaceId, 'workflow.duplicate', source.id);
+  const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, FIELD_LIMITS.workflowName.max);
+  return createNew(
+    ctx,
+    caller,
+    source.spaceId,
+    { name: copyName, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false },
+    'workflow.created',
+    { duplicatedFrom: source.id },
+  );
+}
+
+/** Admin of the target space first (so a non-admin learns nothing about the source), then view of the source's space. */
+export async function importWorkflow(ctx: EngineContext, caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow> {
+  const access = new SpaceAccess(ctx, caller.accountId);
+  await requireSpaceAdmin(ctx, caller, access, targetSpaceId, 'workflow.import');
+  const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, sourceWorkflowId, 'workflow.import');
+  // Imported disabled: silently adding an enabled workflow could change which workflow pages resolve to.
+  return createNew(
+    ctx,
+    caller,
+    targetSpaceId,
+    { name: source.name, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false },
+    'workflow.imported',
+    { sourceWorkflowId: source.id, sourceSpaceId: source.spaceId },
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Changing a workflow. The definition (name, steps, approvers, modes, self-approval) may be edited
+ * by space admins and the workflow's owners; enabling, disabling and changing the owners are space
+ * admin decisions (an owner could otherwise take over a space's routing, issue 10).
+ */
+import type { Caller } from '../../domain/caller';
+import { DomainError } from '../../domain/errors';
+import type { Workflow } from '../../domain/model';
+import { validateWorkflowFields } from '../../domain/validation';
+import type { SavedWorkflow, WorkflowInput } from '../engine';
+import type { EngineContext } from '../context';
+import { SpaceAccess } from '../access';
+import { auditEntry, commitWithAudit } from '../commit';
+import { denial } from '../denials';
+import { withRetry } from '../retry';
+import { loadVisibleWorkflow } from './guards';
+import { checkParticipants } from './participants';
+import { editorsOnly, normaliseInput, spaceAdminsOnly, workflowPuts } from './store';
+
+type Change = { next: Workflow; action: 'workflow.updated' | 'workflow.enabled' | 'workflow.disabled'; details: Record<string, unknown> };
+
+/** read → authorize → change → commit, re-run on concurrent modification */
+async function modify(
+  ctx: EngineContext,
+  caller: Caller,
+  workflowId: string,
+  operation: string,
+  authorize: (current: Workflow, access: SpaceAccess) => Promise<DomainError | undefined>,
+  change: (current: Workflow) => Promise<Change | undefined>,
+): Promise<Workflow> {
+  const access = new SpaceAccess(ctx, caller.accountId);
+  return withRetry(ctx, async () => {
+    const loaded = await loadVisibleWorkflow(ctx, caller, access, workflowId, operation);
+    const refusal = await authorize(loaded.workflow, access);
+    if (refusal) throw await denial(ctx, caller, refusal, loaded.workflow.spaceId, { operation, workflowId });
+    const changed = await change(loaded.workflow);
+    if (!changed) return loaded.workflow;
+    await commitWithAudit(ctx, workflowPuts(changed.next, loaded.item), [
+      auditEntry(caller, changed.action, changed.next.spaceId, { workflowId, details: changed.details }),
+    ]);
+    return changed.next;
+  });
+}
+
+const sameMembers = (a: string[], b: string[]): boolean => new Set(a).size === new Set(b).size && a.every((x) => b.includes(x));
+
+export async function updateWorkflow(
+  ctx: EngineContext,
+  caller: Caller,
+  workflowId: string,
+  patch: Partial<WorkflowInput>,
+  expectedVersion?: number,
+): Promise<SavedWorkflow> {
+  let warnings: SavedWorkflow['warnings'] = [];
+  const authorize = async (current: Workflow, access: SpaceAccess): Promise<DomainError | undefined> => {
+    if (await access.isAdmin(current.spaceId)) return undefined;
+    const adminOnly =
+      (patch.enabled !== undefined && patch.enabled !== current.enabled) ||
+      (patch.owners !== undefined && !sameMembers(patch.owners, current.owners));
+    if (adminOnly) return spaceAdminsOnly();
+    return current.owners.includes(caller.accountId) ? undefined : editorsOnly();
+  };
+  const updated = await modify(ctx, caller, workflowId, 'workflow.update', authorize, async (current) => {
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new DomainError('conflict', 'VERSION_CONFLICT', `The workflow is at version ${current.version}, not ${expectedVersion}.`);
+    }
+    const merged = normaliseInput({
+      name: patch.name ?? current.name,
+      steps: patch.steps ?? current.steps,
+      owners: patch.owners ?? current.owners,
+      allowSelfApproval: patch.allowSelfApproval ?? current.allowSelfApproval,
+      enabled: patch.enabled ?? current.enabled,
+    });
+    validateWorkflowFields(merged);
+    // only what this save names must exist: a rename never fails on an approver deleted since
+    warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
+    const next: Workflow = { ...current, ...merged, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
+    return { next, action: 'workflow.updated', details: { name: next.name, fields: Object.keys(patch).sort(), version: next.version } };
+  });
+  return warnings.length > 0 ? { ...updated, warnings } : updated;
+}
+
+export async function setWorkflowEnabled(ctx: EngineContext, caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow> {
+  const authorize = async (current: Workflow, access: SpaceAccess) => ((await access.isAdmin(current.spaceId)) ? undefined : spaceAdminsOnly());
+  return modify(ctx, caller, workflowId, enabled ? 'workflow.enable' : 'workflow.disable', authorize, async (current) => {
+    if (current.enabled === enabled) return undefined;
+    const next: Workflow = { ...current, enabled, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
+    return { next, action: enabled ? 'workflow.enabled' : 'workflow.disabled', details: { name: next.name, version: next.version } };
+  });
+}

@@ -1,0 +1,30 @@
+/** Deleting a workflow: space admins only, refused while approvals under it are pending. */
+import type { Caller } from '../../domain/caller';
+import { DomainError } from '../../domain/errors';
+import type { EngineContext } from '../context';
+import { SpaceAccess } from '../access';
+import { auditEntry, commitWithAudit } from '../commit';
+import { withRetry } from '../retry';
+import { keys } from '../keys';
+import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
+
+export async function removeWorkflow(ctx: EngineContext, caller: Caller, workflowId: string): Promise<void> {
+  const access = new SpaceAccess(ctx, caller.accountId);
+  await withRetry(ctx, async () => {
+    const loaded = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.delete');
+    const wf = loaded.workflow;
+    await requireSpaceAdmin(ctx, caller, access, wf.spaceId, 'workflow.delete', wf.id);
+    const pending = await ctx.store.query({ prefix: keys.pendingByWorkflowPrefix(workflowId), limit: 1 });
+    if (pending.items.length > 0) {
+      throw new DomainError('conflict', 'WORKFLOW_HAS_PENDING', 'The workflow has pending approvals; it cannot be deleted until they finish.');
+    }
+    await commitWithAudit(
+      ctx,
+      [
+        { op: 'delete', key: keys.workflow(wf.id), condition: { kind: 'version', version: loaded.item.version } },
+        { op: 'delete', key: keys.workflowBySpace(wf.spaceId, wf.id) },
+      ],
+      [auditEntry(caller, 'workflow.deleted', wf.spaceId, { workflowId: wf.id, details: { name: wf.name } })],
+    );
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The byline's `dynamicProperties` function (manifest: confluence:contentBylineItem →
+ * dynamicProperties.function `byline-properties`, export `bylineProperties`). Forge calls it for
+ * every page view, so it is cheap: one store read (the page's latest approval) and one Confluence
+ * read as the viewing user (which also proves they may see the page). It never throws: a failure
+ * shows the neutral title, never an error, and never says anything about a page the viewer cannot see.
+ *
+ * Payload shape is UNCONFIRMED (docs/forge-platform.md): the page id is read from
+ * `extension.content.id` or `context.extension.content.id`; the viewer only from the platform
+ * principal (second argument), never from the payload.
+ */
+import { z } from 'zod';
+import { derivePageState } from '../../core/domain/page-state';
+import { pageApprovalSchema } from '../../core/domain/schemas';
+import type { PageInfo } from '../../core/ports/confluence';
+import type { KeyValueStore } from '../../core/ports/store';
+import { keys } from '../../core/services/keys';
+
+export interface BylineProperties {
+  title: string;
+  icon?: { url: string };
+  tooltip?: string;
+}
+
+export interface BylineDeps {
+  store: KeyValueStore;
+  /** The page as `accountId` sees it (one Confluence call as that user); undefined when not visible. */
+  readPage(accountId: string, pageId: string): Promise<PageInfo | undefined>;
+}
+
+const NEUTRAL: BylineProperties = { title: 'Approval', tooltip: 'ApprovalFlow: open to see the approval state' };
+
+const idLike = z.union([z.string().regex(/^[0-9A-Za-z_-]{1,64}$/), z.number().int().nonnegative()]).transform(String);
+const extension = z.object({ content: z.object({ id: idLike }) });
+const payloadSchema = z.union([z.object({ extension }), z.object({ context: z.object({ extension }) })]);
+const contextSchema = z.object({ principal: z.object({ accountId: z.string().regex(/^[A-Za-z0-9:._-]{1,128}$/) }) });
+
+function pageIdOf(payload: unknown): string | undefined {
+  const parsed = payloadSchema.safeParse(payload);
+  if (!parsed.success) return undefined;
+  return 'extension' in parsed.data ? parsed.data.extension.content.id : parsed.data.context.extension.content.id;
+}
+
+export function bylineOf(state: ReturnType<typeof derivePageState>): BylineProperties {
+  switch (state.state) {
+    case 'draft':
+      return { title: 'Approval: not requested', tooltip: 'No approval has been requested for this page.' };
+    case 'in_approval':
+      return { title: 'Approval: in review', tooltip: 'An approval of this page is in progress.' };
+    case 'changes_requested':
+      return { title: 'Approval: changes requested', tooltip: 'The last approval request was rejected.' };
+    case 'approved':
+      return state.isStale
+        ? { title: `Approved v${state.approvedAtVersion} · edited since`, tooltip: `Approved at version ${state.approvedAtVersion}; ${state.versionDelta} newer version(s) are not approved.` }
+        : { title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved.` };
+  }
+}
+
+export function createBylinePropertiesHandler(deps: BylineDeps) {
+  return async (payload: unknown, context: unknown): Promise<BylineProperties> => {
+    try {
+      const viewer = contextSchema.safeParse(context);
+      const pageId = pageIdOf(payload);
+      if (!viewer.success || !pageId) return NEUTRAL;
+      const [page, item] = await Promise.all([deps.readPage(viewer.data.principal.accountId, pageId), deps.store.get(keys.pageState(pageId))]);
+      if (!page) return NEUTRAL;
+      const stored = item ? pageApprovalSchema.safeParse(item.value) : undefined;
+      if (stored && !stored.success) return NEUTRAL;
+      return bylineOf(derivePageState(stored?.data, page.version));
+    } catch (err) {
+      console.warn(`byline-properties: ${err instanceof Error ? err.name : typeof err}`);
+      return NEUTRAL;
+    }
+  };
+}

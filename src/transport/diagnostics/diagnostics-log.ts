@@ -1,0 +1,130 @@
+/**
+ * Platform diagnostics (SPEC §4): what the platform really delivered to recent API invocations and
+ * what Confluence answered, so the first deployment shows in minutes which unconfirmed assumptions
+ * hold (docs/forge-platform.md). Names and sources only: never a token, header value or body.
+ *
+ * Each record is its own key with a TTL (no shared counter to contend on); reads take the most
+ * recent RECENT_RECORDS records, so the list and the counts are bounded by construction.
+ */
+import { z } from 'zod';
+import type { KeyValueStore } from '../../core/ports/store';
+import type { IdentityObservation } from '../api/identity';
+
+const INVOCATION_PREFIX = 'diag:inv:';
+const OBSERVATION_PREFIX = 'diag:obs:';
+const INVOCATION_TTL_SECONDS = 7 * 24 * 3600;
+const OBSERVATION_TTL_SECONDS = 30 * 24 * 3600;
+export const RECENT_RECORDS = 50;
+/** Bounds of what a record may hold (names and sources are short; lists are capped). */
+const MAX_LABEL_CHARS = 100;
+const MAX_LABELS = 50;
+const METHOD_CHARS = 10;
+const SOURCE_CHARS = 60;
+
+const nameList = z.array(z.string().max(MAX_LABEL_CHARS)).max(MAX_LABELS);
+const invocationSchema = z.object({
+  at: z.number().int(),
+  route: z.string().max(MAX_LABEL_CHARS),
+  method: z.string().max(METHOD_CHARS),
+  principalSource: z.string().max(SOURCE_CHARS),
+  clientIdSource: z.string().max(SOURCE_CHARS),
+  contextTokenPresent: z.boolean(),
+  tokenClaimNames: nameList,
+  headerNames: nameList,
+  identityFailed: z.boolean(),
+});
+export type InvocationRecord = z.infer<typeof invocationSchema>;
+
+const observationSchema = z.object({ holds: z.boolean(), at: z.number().int() });
+
+/** Assumptions Confluence answers reveal (the rest are read off the invocation records). */
+export type ObservedAssumption = 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin';
+
+export interface AssumptionState {
+  key: string;
+  description: string;
+  observed: 'holds' | 'refuted' | 'unobserved';
+}
+
+export interface DiagnosticsSummary {
+  invocations: Array<Pick<InvocationRecord, 'at' | 'route' | 'method' | 'principalSource' | 'clientIdSource' | 'tokenClaimNames' | 'headerNames' | 'identityFailed'>>;
+  identityFailures: number;
+  assumptions: AssumptionState[];
+}
+
+type Verdict = (records: InvocationRecord[]) => boolean | undefined;
+const anyOf =
+  (applies: (r: InvocationRecord) => boolean, holds: (r: InvocationRecord) => boolean): Verdict =>
+  (records) => {
+    const relevant = records.filter(applies);
+    return relevant.length === 0 ? undefined : relevant.some(holds);
+  };
+const always = () => true;
+
+/** Each unconfirmed apiRoute fact and how an invocation record answers it (docs/forge-platform.md §Assumptions). */
+const INVOCATION_ASSUMPTIONS: Array<{ key: string; description: string; verdict: Verdict }> = [
+  { key: 'apiRoutePrincipal.context', description: 'apiRoute invocations carry context.principal.accountId', verdict: anyOf(always, (r) => r.principalSource === 'context.principal') },
+  { key: 'apiRoutePrincipal.contextToken', description: 'the platform contextToken carries the account id (aaid, principal or sub claim)', verdict: anyOf((r) => r.contextTokenPresent, (r) => r.tokenClaimNames.some((c) => ['aaid', 'principal', 'sub'].includes(c))) },
+  { key: 'apiRouteClientId', description: 'the OAuth client id reaches the function (request context or token claim)', verdict: anyOf(always, (r) => r.clientIdSource !== 'unavailable') },
+  { key: 'apiRouteHeaders.contentType', description: 'Forge forwards the Content-Type header of POST requests', verdict: anyOf((r) => r.method === 'POST', (r) => r.headerNames.includes('content-type')) },
+  { key: 'apiRouteHeaders.idempotencyKey', description: 'Forge forwards the Idempotency-Key header (holds once seen; absence proves nothing)', verdict: (records) => (records.some((r) => r.headerNames.includes('idempotency-key')) ? true : undefined) },
+];
+
+const CONFLUENCE_ASSUMPTIONS: Record<ObservedAssumption, string> = {
+  apiRouteImpersonation: 'asUser(accountId) impersonation is allowed for this app',
+  appUserIsConfluenceAdmin: 'the app user is a Confluence administrator (permission/check about other users)',
+};
+
+export class DiagnosticsLog {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async recordInvocation(route: string, method: string, observation: IdentityObservation): Promise<void> {
+    const at = this.now();
+    const record: InvocationRecord = invocationSchema.parse({ at, route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
+    const key = `${INVOCATION_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
+    await this.store.transact([{ op: 'put', key, value: record, ttlSeconds: INVOCATION_TTL_SECONDS }]);
+  }
+
+  async recordObservation(assumption: ObservedAssumption, holds: boolean): Promise<void> {
+    await this.store.transact([{ op: 'put', key: `${OBSERVATION_PREFIX}${assumption}`, value: { holds, at: this.now() }, ttlSeconds: OBSERVATION_TTL_SECONDS }]);
+  }
+
+  async summary(): Promise<DiagnosticsSummary> {
+    const [page, observed] = await Promise.all([
+      this.store.query({ prefix: INVOCATION_PREFIX, order: 'desc', limit: RECENT_RECORDS }),
+      this.store.getMany(Object.keys(CONFLUENCE_ASSUMPTIONS).map((k) => `${OBSERVATION_PREFIX}${k}`)),
+    ]);
+    // re-validated on read; an unreadable record is left out rather than failing the panel
+    const records = page.items.flatMap((i) => {
+      const parsed = invocationSchema.safeParse(i.value);
+      return parsed.success ? [parsed.data] : [];
+    });
+    const byKey = new Map(observed.map((i) => [i.key.slice(OBSERVATION_PREFIX.length), observationSchema.safeParse(i.value)]));
+    const verdictOf = (v: boolean | undefined): AssumptionState['observed'] => (v === undefined ? 'unobserved' : v ? 'holds' : 'refuted');
+    return {
+      invocations: records.map(({ contextTokenPresent: _omit, ...rest }) => rest),
+      identityFailures: records.filter((r) => r.identityFailed).length,
+      assumptions: [
+        ...INVOCATION_ASSUMPTIONS.map((a) => ({ key: a.key, description: a.description, observed: verdictOf(a.verdict(records)) })),
+        ...(Object.entries(CONFLUENCE_ASSUMPTIONS) as Array<[ObservedAssumption, string]>).map(([key, description]) => {
+          const parsed = byKey.get(key);
+          return { key, description, observed: verdictOf(parsed?.success ? parsed.data.holds : undefined) };
+        }),
+      ],
+    };
+  }
+}
+
+function pick(o: IdentityObservation) {
+  return {
+    principalSource: o.principalSource,
+    clientIdSource: o.clientIdSource,
+    contextTokenPresent: o.contextTokenPresent,
+    tokenClaimNames: o.tokenClaimNames,
+    headerNames: o.headerNames,
+    identityFailed: o.identityFailed,
+  };
+}

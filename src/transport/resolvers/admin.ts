@@ -1,0 +1,65 @@
+/** Resolvers of the global admin page: the audit trail and the REST API help. */
+import { DomainError } from '../../core/domain/errors';
+import { FORGE_APP_SCOPE } from '../api/routes';
+import type { ClientContext } from './context';
+import { withoutUndefined } from './context';
+import { defineResolver, type ResolverDefinition, type ResolverOptions } from './define';
+
+/** Scopes of the app's REST API (must match custom-scopes.yaml; a test checks it). */
+export const API_SCOPES: { name: string; description: string }[] = [
+  { name: 'read:change-set:custom', description: 'List and read change sets, preflight them.' },
+  { name: 'write:change-set:custom', description: 'Create, update, archive and submit change sets.' },
+  { name: 'read:approval:custom', description: 'Read page approval state, preflight a page.' },
+  { name: 'write:approval:custom', description: 'Submit pages for approval.' },
+];
+
+/** The platform-set site ARI wins over the client-supplied cloud id. */
+function cloudIdOf(ctx: ClientContext): string {
+  return /::site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>';
+}
+
+function apiBaseUrls(ctx: ClientContext, options: ResolverOptions): string[] {
+  const platform = options.appContext?.() ?? {};
+  const appId = platform.appId ?? options.appId ?? '<app-id>';
+  const envId = platform.environmentId ?? ctx.environmentId ?? '<env-id>';
+  const site = (ctx.siteUrl ?? 'https://<site>.atlassian.net').replace(/\/+$/, '');
+  return [
+    `https://api.atlassian.com/svc/confluence/${cloudIdOf(ctx)}/apps/${appId}_${envId}`,
+    `${site}/gateway/api/svc/confluence/apps/${appId}_${envId}`,
+  ];
+}
+
+export const adminResolvers: ResolverDefinition[] = [
+  defineResolver('api.info', { writes: false }, async (_input, { ctx, options }) => ({
+    baseUrls: apiBaseUrls(ctx, options),
+    scopes: API_SCOPES,
+    platformScope: FORGE_APP_SCOPE,
+    enableSteps: [
+      'Go to admin.atlassian.com and pick your organization.',
+      'Open Apps → Sites, choose the Confluence site, then Connected apps.',
+      'Open ApprovalFlow and turn on "App REST APIs" (allow external access to the app\'s REST API).',
+      `Create an OAuth 2.0 (3LO) integration in the developer console with the scopes above plus ${FORGE_APP_SCOPE}.`,
+    ],
+  })),
+  /** Platform diagnostics panel (SPEC §4): site admins only; names and counts, never values. */
+  defineResolver('admin.diagnostics', { writes: false }, async (_input, { caller, options }) => {
+    const diagnostics = options.diagnostics;
+    if (!diagnostics || !(await diagnostics.isSiteAdmin(caller.accountId))) {
+      throw new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can see the platform diagnostics.');
+    }
+    return diagnostics.log.summary();
+  }),
+  defineResolver('audit.list', { writes: false }, async (input, env) => {
+    const { cursor, limit, ...rest } = input;
+    const filter = withoutUndefined(rest);
+    const pages = env.pager('audit.list', { ...filter, cursor });
+    const page = await env.engine.audit.list(env.caller, filter, { cursor: await pages.open(), limit });
+    const nextCursor = await pages.seal(page.nextCursor);
+    return { records: page.items, ...(nextCursor ? { nextCursor } : {}) };
+  }),
+  defineResolver('audit.verify', { writes: false }, async (_input, { engine, caller }) => engine.audit.verify(caller)),
+  defineResolver('audit.export', { writes: false }, async (input, { engine, caller }) => ({
+    format: input.format,
+    content: await engine.audit.export(caller, withoutUndefined(input.filters ?? {}), input.format),
+  })),
+];

@@ -1,0 +1,76 @@
+/** Resolvers of the page surface (macro and byline): page state, submission, decisions. */
+import { DomainError } from '../../core/domain/errors';
+import { FIELD_LIMITS } from '../../core/domain/limits';
+import { preflightPage, submitPage } from '../shared/page-ops';
+import { pageIdOf } from './context';
+import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
+
+/** The overview's first pages stay small: the macro shows a few rows and pages on demand. */
+const OVERVIEW_PAGE = 20;
+
+export const pageResolvers: ResolverDefinition[] = [
+  defineResolver('context.me', { writes: false }, async (_input, { caller, ctx }) => ({
+    accountId: caller.accountId,
+    moduleKey: ctx.moduleKey,
+    pageId: ctx.extension?.content?.id,
+    spaceId: ctx.extension?.space?.id,
+  })),
+  defineResolver('people.names', { writes: false }, async (input, { engine, caller }) => ({
+    names: await engine.people.displayNames(caller, input.accountIds),
+  })),
+
+  defineResolver('page.status', { writes: false }, async (input, { engine, caller, ctx }) => ({
+    status: await engine.approvals.pageStatus(caller, pageIdOf(input, ctx)),
+  })),
+  defineResolver('page.overview', { writes: false }, async (input, env) => {
+    const { engine, caller } = env;
+    const pageId = pageIdOf(input, env.ctx);
+    const [status, allHistory, changeSetPage] = await Promise.all([
+      engine.approvals.pageStatus(caller, pageId),
+      engine.approvals.history(caller, pageId),
+      engine.changeSets.forPage(caller, pageId, { limit: OVERVIEW_PAGE }),
+    ]);
+    // The workflow picker is optional: a viewer who may not list workflows still sees the page state.
+    const allWorkflows = await engine.workflows.list(caller, status.spaceId).catch((err: unknown) => {
+      if (err instanceof DomainError && err.kind === 'forbidden') return [];
+      throw err;
+    });
+    const history = await pageOfArray(allHistory, env.pager('page.history', { pageId }), OVERVIEW_PAGE);
+    const changeSetsNextCursor = await env.pager('page.changeSets', { pageId }).seal(changeSetPage.nextCursor);
+    const workflows = await pageOfArray(allWorkflows, env.pager('workflow.list', { spaceId: status.spaceId }), FIELD_LIMITS.listPage.max);
+    return {
+      status,
+      history: history.items,
+      ...(history.nextCursor ? { historyNextCursor: history.nextCursor } : {}),
+      changeSets: changeSetPage.items,
+      ...(changeSetsNextCursor ? { changeSetsNextCursor } : {}),
+      workflows: workflows.items,
+      ...(workflows.nextCursor ? { workflowsNextCursor: workflows.nextCursor } : {}),
+    };
+  }),
+  defineResolver('page.history', { writes: false }, async (input, env) => {
+    const pageId = pageIdOf(input, env.ctx);
+    const page = await pageOfArray(await env.engine.approvals.history(env.caller, pageId), env.pager('page.history', { pageId, cursor: input.cursor }), input.limit);
+    return { approvals: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }),
+  defineResolver('page.changeSets', { writes: false }, async (input, env) => {
+    const pageId = pageIdOf(input, env.ctx);
+    const pages = env.pager('page.changeSets', { pageId, cursor: input.cursor });
+    const page = await env.engine.changeSets.forPage(env.caller, pageId, { cursor: await pages.open(), limit: input.limit });
+    const nextCursor = await pages.seal(page.nextCursor);
+    return { changeSets: page.items, ...(nextCursor ? { nextCursor } : {}) };
+  }),
+  defineResolver('page.preflight', { writes: false }, async (input, { engine, caller, ctx }) => ({
+    result: await preflightPage(engine, caller, pageIdOf(input, ctx), input.workflowId),
+  })),
+  defineResolver('page.submit', { writes: true }, async (input, { engine, caller, ctx }) => ({
+    approval: await submitPage(engine, caller, pageIdOf(input, ctx), input.workflowId),
+  })),
+
+  defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({
+    approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment),
+  })),
+  defineResolver('approval.cancel', { writes: true }, async (input, { engine, caller }) => ({
+    approval: await engine.approvals.cancel(caller, input.approvalId),
+  })),
+];

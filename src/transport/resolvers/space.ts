@@ -1,0 +1,79 @@
+/** Resolvers of the space page: queue, workflows and assignments, change sets, analytics. */
+import { spaceAnalytics } from './analytics';
+import { spaceIdOf, withoutUndefined } from './context';
+import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
+
+export const spaceResolvers: ResolverDefinition[] = [
+  defineResolver('queue.list', { writes: false }, async (input, env) => {
+    const spaceId = spaceIdOf(input, env.ctx);
+    const pages = env.pager('queue.list', { spaceId, mine: input.mine, cursor: input.cursor });
+    const page = await env.engine.approvals.queue(env.caller, spaceId, { mine: input.mine, cursor: await pages.open(), limit: input.limit });
+    const nextCursor = await pages.seal(page.nextCursor);
+    return { approvals: page.items, ...(nextCursor ? { nextCursor } : {}) };
+  }),
+
+  defineResolver('workflow.list', { writes: false }, async (input, env) => {
+    const spaceId = spaceIdOf(input, env.ctx);
+    const all = await env.engine.workflows.list(env.caller, spaceId);
+    const page = await pageOfArray(all, env.pager('workflow.list', { spaceId, cursor: input.cursor }), input.limit);
+    return { workflows: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }),
+  defineResolver('workflow.create', { writes: true }, async (input, { engine, caller, ctx }) => {
+    const { spaceId: _spaceId, ...fields } = input;
+    return { workflow: await engine.workflows.create(caller, spaceIdOf(input, ctx), withoutUndefined(fields)) };
+  }),
+  defineResolver('workflow.update', { writes: true }, async (input, { engine, caller }) => {
+    const { workflowId, expectedVersion, ...patch } = input;
+    return { workflow: await engine.workflows.update(caller, workflowId, withoutUndefined(patch), expectedVersion) };
+  }),
+  defineResolver('workflow.duplicate', { writes: true }, async (input, { engine, caller }) => ({
+    workflow: await engine.workflows.duplicate(caller, input.workflowId, input.name),
+  })),
+  defineResolver('workflow.setEnabled', { writes: true }, async (input, { engine, caller }) => ({
+    workflow: await engine.workflows.setEnabled(caller, input.workflowId, input.enabled),
+  })),
+  defineResolver('workflow.delete', { writes: true }, async (input, { engine, caller }) => {
+    await engine.workflows.remove(caller, input.workflowId);
+    return { workflowId: input.workflowId };
+  }),
+  defineResolver('workflow.import', { writes: true }, async (input, { engine, caller, ctx }) => ({
+    workflow: await engine.workflows.importFrom(caller, input.sourceWorkflowId, spaceIdOf(input, ctx)),
+  })),
+  defineResolver('assignment.set', { writes: true }, async (input, { engine, caller }) => {
+    await engine.workflows.assign(caller, input.pageId, input.workflowId);
+    return { pageId: input.pageId, workflowId: input.workflowId };
+  }),
+  defineResolver('approval.reset', { writes: true }, async (input, { engine, caller }) => {
+    await engine.approvals.reset(caller, input.pageId);
+    return { pageId: input.pageId };
+  }),
+
+  defineResolver('changeSet.list', { writes: false }, async (input, env) => {
+    const spaceId = spaceIdOf(input, env.ctx);
+    const query = { spaceId, status: input.status, rollupState: input.rollupState };
+    const pages = env.pager('changeSet.list', { ...query, cursor: input.cursor });
+    const page = await env.engine.changeSets.list(env.caller, { ...query, cursor: await pages.open(), limit: input.limit });
+    const nextCursor = await pages.seal(page.nextCursor);
+    return { changeSets: page.items, ...(nextCursor ? { nextCursor } : {}) };
+  }),
+  defineResolver('changeSet.get', { writes: false }, async (input, { engine, caller }) => ({
+    changeSet: await engine.changeSets.get(caller, input.changeSetId),
+  })),
+  defineResolver('changeSet.create', { writes: true }, async (input, { engine, caller, ctx }) => {
+    const { spaceId: _spaceId, ...fields } = input;
+    return { changeSet: await engine.changeSets.create(caller, { ...fields, spaceId: spaceIdOf(input, ctx) }) };
+  }),
+  defineResolver('changeSet.update', { writes: true }, async (input, { engine, caller }) => {
+    const { changeSetId, ...fields } = input;
+    return { changeSet: await engine.changeSets.update(caller, changeSetId, withoutUndefined(fields)) };
+  }),
+  defineResolver('changeSet.archive', { writes: true }, async (input, { engine, caller }) => ({
+    changeSet: await engine.changeSets.archive(caller, input.changeSetId),
+  })),
+  defineResolver('changeSet.preflight', { writes: false }, async (input, { engine, caller }) => engine.changeSets.preflight(caller, input.changeSetId)),
+  defineResolver('changeSet.submit', { writes: true }, async (input, { engine, caller }) => engine.changeSets.submit(caller, input.changeSetId)),
+
+  defineResolver('analytics.summary', { writes: false }, async (input, { engine, caller, ctx, options }) =>
+    spaceAnalytics(engine, caller, spaceIdOf(input, ctx), (options.now ?? Date.now)()),
+  ),
+];

@@ -1,0 +1,67 @@
+/**
+ * What the REST handler and the resolvers share around each engine call: rate limits (admit before,
+ * count refusals after) and cursor sealing bound to the operation, caller and query.
+ */
+import type { Caller } from '../../core/domain/caller';
+import type { KeyValueStore } from '../../core/ports/store';
+import { CursorSeal } from './cursor-seal';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
+
+export interface EdgeOptions {
+  /** The app store (Forge KVS or the local store): rate-limit windows and the cursor secret live there. */
+  store: KeyValueStore;
+  /** Clock for windows, cursor expiry and idempotency (tests inject one). */
+  now?: () => number;
+  rateLimits?: RateLimits;
+}
+
+export interface Edge {
+  limiter: RateLimiter;
+  cursors: CursorSeal;
+}
+
+export function createEdge(options: EdgeOptions): Edge {
+  return {
+    limiter: new RateLimiter(options.store, options.rateLimits ?? DEFAULT_RATE_LIMITS, { now: options.now }),
+    cursors: new CursorSeal(options.store, { now: options.now }),
+  };
+}
+
+/** SPEC §4: audit records say `clientId: "unavailable"` when the platform gave none; that is no client. */
+const NO_CLIENT = 'unavailable';
+
+function subjectOf(caller: Caller): { accountId: string; clientId?: string } {
+  const clientId = caller.clientId === NO_CLIENT ? undefined : caller.clientId;
+  return { accountId: caller.accountId, clientId };
+}
+
+/** Before the engine call: refuses a blocked caller (429) and counts a write. */
+export async function admit(edge: Edge, caller: Caller, writes: boolean): Promise<void> {
+  await edge.limiter.admit(subjectOf(caller), writes);
+}
+
+/**
+ * After it: a refusal of something not the caller's (403, 404) counts against the denied-call limit.
+ * Counting never changes the answer the caller earned, nor fails it.
+ */
+export async function noteOutcome(edge: Edge, caller: Caller, status: number): Promise<void> {
+  if (status !== 403 && status !== 404) return;
+  await edge.limiter.recordDenied(subjectOf(caller)).catch(() => undefined);
+}
+
+/** Seals and opens the cursors of one list call, bound to its operation, caller and query. */
+export interface Pager {
+  /** the engine cursor inside the caller's cursor (undefined: first page) */
+  open(): Promise<string | undefined>;
+  /** the caller's next cursor for the engine's next cursor */
+  seal(engineCursor: string | undefined): Promise<string | undefined>;
+}
+
+export function pagerFor(edge: Edge, operation: string, caller: Caller, query: Record<string, unknown> & { cursor?: string }): Pager {
+  const binding = { operation, accountId: caller.accountId, query };
+  const cursors = edge.cursors.forRequest();
+  return {
+    open: () => cursors.open(query.cursor, binding),
+    seal: (engineCursor) => cursors.seal(engineCursor, binding),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Pickers that search by name on the server, as the signed-in person (SPEC §6): people and groups,
+ * pages of the current space, spaces. Ids never have to be typed; chosen entries show their names.
+ */
+import { useId } from 'react';
+import { AsyncSelect } from '@atlaskit/select';
+import { Stack, Text } from '@atlaskit/primitives';
+import { call } from '../api';
+import { GROUP_PREFIX, groupIdOf } from '../../../src/core/domain/approvers';
+import { useNameOf } from '../people';
+
+interface Option {
+  label: string;
+  value: string;
+}
+
+type Kind = 'user' | 'group' | 'page' | 'space';
+
+async function search(kinds: Kind[], query: string, spaceId?: string): Promise<(Option & { detail?: string })[]> {
+  if (query.trim().length === 0) return [];
+  const lists = await Promise.all(
+    kinds.map(async (kind) => {
+      const r = await call('ui.search', { kind, query: query.trim(), ...(spaceId ? { spaceId } : {}) });
+      return r.results.map((x) => ({
+        value: kind === 'group' ? `${GROUP_PREFIX}${x.id}` : x.id,
+        label: kind === 'group' ? `Group: ${x.label}` : x.label,
+        ...(x.detail ? { detail: x.detail } : {}),
+      }));
+    }),
+  );
+  return lists.flat();
+}
+
+function Labelled({ label, id, children, hint }: { label: string; id: string; children: React.ReactNode; hint?: string }) {
+  return (
+    <Stack space="space.050">
+      <label htmlFor={id}>
+        <Text weight="medium">{label}</Text>
+      </label>
+      {children}
+      {hint && (
+        <Text size="small" color="color.text.subtle" id={`${id}-hint`}>
+          {hint}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** People (and, with groups, "group:<id>" entries) by display name. Value: account ids / group entries. */
+export function PeoplePicker({ label, value, onChange, groups = false, testId, hint }: { label: string; value: string[]; onChange: (ids: string[]) => void; groups?: boolean; testId?: string; hint?: string }) {
+  const id = useId();
+  const nameOf = useNameOf();
+  const selected = value.map((v) => ({ value: v, label: groupIdOf(v) !== undefined ? `Group: ${groupIdOf(v)}` : (nameOf(v) ?? v) }));
+  return (
+    <Labelled label={label} id={id} hint={hint}>
+      <AsyncSelect<Option, true>
+        inputId={id}
+        testId={testId}
+        isMulti
+        cacheOptions
+        placeholder={groups ? 'Type a name or a group…' : 'Type a name…'}
+        noOptionsMessage={({ inputValue }) => (inputValue ? `Nobody matches “${inputValue}”.` : 'Type to search.')}
+        loadOptions={(q) => search(groups ? ['user', 'group'] : ['user'], q)}
+        value={selected}
+        onChange={(options) => onChange(options.map((o) => o.value))}
+      />
+    </Labelled>
+  );
+}
+
+/** Pages of one space by title. Value: {pageId, title}. */
+export function PagePicker({ label, value, onChange, spaceId }: { label: string; value: { pageId: string; title: string }[]; onChange: (pages: { pageId: string; title: string }[]) => void; spaceId?: string }) {
+  const id = useId();
+  return (
+    <Labelled label={label} id={id}>
+      <AsyncSelect<Option, true>
+        inputId={id}
+        testId="page-picker"
+        isMulti
+        cacheOptions
+        placeholder="Type a page title…"
+        noOptionsMessage={({ inputValue }) => (inputValue ? `No page titled like “${inputValue}”.` : 'Type to search.')}
+        loadOptions={(q) => search(['page'], q, spaceId)}
+        value={value.map((p) => ({ value: p.pageId, label: p.title || 'Untitled page' }))}
+        onChange={(options) => onChange(options.map((o) => ({ pageId: o.value, title: o.label })))}
+      />
+    </Labelled>
+  );
+}
+
+/** One page of a space by title. */
+export function SinglePagePicker({ label, value, onChange, spaceId }: { label: string; value?: { pageId: string; title: string }; onChange: (page?: { pageId: string; title: string }) => void; spaceId?: string }) {
+  const id = useId();
+  return (
+    <Labelled label={label} id={id}>
+      <AsyncSelect<Option, false>
+        inputId={id}
+        testId="single-page-picker"
+        cacheOptions
+        isClearable
+        placeholder="Type a page title…"
+        loadOptions={(q) => search(['page'], q, spaceId)}
+        value={value ? { value: value.pageId, label: value.title } : null}
+        onChange={(o) => onChange(o ? { pageId: o.value, title: o.label } : undefined)}
+      />
+    </Labelled>
+  );
+}
+
+/** A space by key or name. Value: {spaceId, label}. */
+export function SpacePicker({ label, value, onChange, testId }: { label: string; value?: { spaceId: string; label: string }; onChange: (space?: { spaceId: string; label: string }) => void; testId?: string }) {
+  const id = useId();
+  return (
+    <Labelled label={label} id={id}>
+      <AsyncSelect<Option, false>
+        inputId={id}
+        testId={testId}
+        cacheOptions
+        isClearable
+        placeholder="Type a space key or name…"
+        loadOptions={(q) => search(['space'], q)}
+        value={value ? { value: value.spaceId, label: value.label } : null}
+        onChange={(o) => onChange(o ? { spaceId: o.value, label: o.label } : undefined)}
+      />
+    </Labelled>
+  );
+}

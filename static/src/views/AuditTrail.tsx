@@ -1,0 +1,314 @@
+/**
+ * Audit trail for people: names instead of ids (actor, space, page), action labels, details as
+ * labelled fields, a count of what is shown, filters chosen with pickers, paging, export, and
+ * verification of the hash chain.
+ */
+import { useMemo, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import Textfield from '@atlaskit/textfield';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import { call } from '../api';
+import { useAction, useAsync } from '../hooks';
+import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
+import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
+import { ErrorMessage, Loading, PageLink, download, formatTime } from '../components/ui';
+import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
+import { Person } from '../people';
+
+type Filters = Omit<ResolverPayload<'audit.list'>, 'cursor' | 'limit'>;
+
+export const ACTION_LABEL: Record<AuditAction, string> = {
+  'workflow.created': 'Workflow created',
+  'workflow.updated': 'Workflow changed',
+  'workflow.deleted': 'Workflow deleted',
+  'workflow.enabled': 'Workflow enabled',
+  'workflow.disabled': 'Workflow disabled',
+  'workflow.imported': 'Workflow imported',
+  'approval.submitted': 'Approval requested',
+  'approval.approved': 'Approved',
+  'approval.rejected': 'Changes requested',
+  'approval.step_completed': 'Step completed',
+  'approval.cancelled': 'Request cancelled',
+  'approval.reset': 'Approval reset',
+  'changeset.created': 'Change set created',
+  'changeset.updated': 'Change set changed',
+  'changeset.archived': 'Change set archived',
+  'changeset.submitted': 'Change set submitted',
+  'assignment.changed': 'Page assignment changed',
+  'access.denied': 'Access refused',
+  'audit.purged': 'Old records purged',
+  'review.due': 'Review due (notice posted)',
+  'review.expired': 'Review expired (notice posted)',
+  'reminder.sent': 'Reminder sent',
+  'assignment.cleared': 'Page assignment cleared',
+  'approval.purged': 'Old approval purged',
+  'retention.updated': 'Retention changed',
+};
+
+/** "previousStatus" → "Previous status". */
+function fieldLabel(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.]/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function fieldValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(fieldValue).join(', ');
+  if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${fieldLabel(k)}: ${fieldValue(v)}`).join('; ');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
+}
+
+function Details({ record }: { record: AuditRecord }) {
+  const entries = Object.entries(record.details);
+  const extra: [string, string][] = [
+    ...(record.pageVersion !== undefined ? [['Page version', String(record.pageVersion)] as [string, string]] : []),
+    ...(record.source === 'api' && record.clientId ? [['API client', record.clientId] as [string, string]] : []),
+  ];
+  if (entries.length === 0 && extra.length === 0) return null;
+  return (
+    <Box as="dl" testId="audit-details">
+      {[...extra, ...entries.map(([k, v]) => [fieldLabel(k), fieldValue(v)] as [string, string])].map(([k, v]) => (
+        <Inline key={k} space="space.050" shouldWrap>
+          <dt>
+            <Text as="strong" size="small">
+              {k}:
+            </Text>
+          </dt>
+          <dd style={{ margin: 0 }}>
+            <Text size="small">{v}</Text>
+          </dd>
+        </Inline>
+      ))}
+    </Box>
+  );
+}
+
+type ActionOption = { label: string; value: AuditAction | '' };
+type SourceOption = { label: string; value: '' | 'ui' | 'api' };
+const ACTION_OPTIONS: ActionOption[] = [{ label: 'Any action', value: '' }, ...AUDIT_ACTIONS.map((a) => ({ label: ACTION_LABEL[a], value: a }))];
+const SOURCE_OPTIONS: SourceOption[] = [
+  { label: 'Any source', value: '' },
+  { label: 'Confluence', value: 'ui' },
+  { label: 'REST API', value: 'api' },
+];
+
+interface FormState {
+  from: string;
+  to: string;
+  space?: { spaceId: string; label: string };
+  page?: { pageId: string; title: string };
+  actors: string[];
+  changeSetId: string;
+  clientId: string;
+  action: ActionOption;
+  source: SourceOption;
+}
+
+const emptyForm: FormState = { from: '', to: '', actors: [], changeSetId: '', clientId: '', action: ACTION_OPTIONS[0], source: SOURCE_OPTIONS[0] };
+
+function filtersOf(f: FormState): Filters {
+  return {
+    ...(f.from ? { from: new Date(f.from).getTime() } : {}),
+    ...(f.to ? { to: new Date(f.to).getTime() } : {}),
+    ...(f.space ? { spaceId: f.space.spaceId } : {}),
+    ...(f.page ? { pageId: f.page.pageId } : {}),
+    ...(f.actors[0] ? { actor: f.actors[0] } : {}),
+    ...(f.changeSetId.trim() ? { changeSetId: f.changeSetId.trim() } : {}),
+    ...(f.clientId.trim() ? { clientId: f.clientId.trim() } : {}),
+    ...(f.action.value ? { action: f.action.value } : {}),
+    ...(f.source.value ? { source: f.source.value } : {}),
+  };
+}
+
+function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
+  const [form, setForm] = useState<FormState>(emptyForm);
+  const set = (patch: Partial<FormState>) => setForm({ ...form, ...patch });
+  return (
+    <form
+      aria-label="Audit filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(filtersOf(form));
+      }}
+    >
+      <Stack space="space.150">
+        <Inline space="space.200" shouldWrap>
+          <Stack space="space.050">
+            <label htmlFor="f-from">
+              <Text weight="medium">From</Text>
+            </label>
+            <Textfield id="f-from" type="datetime-local" value={form.from} onChange={(e) => set({ from: e.currentTarget.value })} />
+          </Stack>
+          <Stack space="space.050">
+            <label htmlFor="f-to">
+              <Text weight="medium">To</Text>
+            </label>
+            <Textfield id="f-to" type="datetime-local" value={form.to} onChange={(e) => set({ to: e.currentTarget.value })} />
+          </Stack>
+          <Box>
+            <SpacePicker label="Space" value={form.space} onChange={(space) => set({ space, page: undefined })} testId="filter-space" />
+          </Box>
+          {form.space && (
+            <Box>
+              <SinglePagePicker label="Page" value={form.page} onChange={(page) => set({ page })} spaceId={form.space.spaceId} />
+            </Box>
+          )}
+          <Box>
+            <PeoplePicker label="Person" value={form.actors} onChange={(ids) => set({ actors: ids.slice(-1) })} testId="filter-actor" />
+          </Box>
+          <Stack space="space.050">
+            <label htmlFor="f-action">
+              <Text weight="medium">Action</Text>
+            </label>
+            <Select<ActionOption> inputId="f-action" options={ACTION_OPTIONS} value={form.action} onChange={(o) => o && set({ action: o })} />
+          </Stack>
+          <Stack space="space.050">
+            <label htmlFor="f-source">
+              <Text weight="medium">Source</Text>
+            </label>
+            <Select<SourceOption> inputId="f-source" options={SOURCE_OPTIONS} value={form.source} onChange={(o) => o && set({ source: o })} isSearchable={false} />
+          </Stack>
+          <Stack space="space.050">
+            <label htmlFor="f-cs">
+              <Text weight="medium">Change set id</Text>
+            </label>
+            <Textfield id="f-cs" value={form.changeSetId} onChange={(e) => set({ changeSetId: e.currentTarget.value })} />
+          </Stack>
+          <Stack space="space.050">
+            <label htmlFor="f-client">
+              <Text weight="medium">API client id</Text>
+            </label>
+            <Textfield id="f-client" value={form.clientId} onChange={(e) => set({ clientId: e.currentTarget.value })} />
+          </Stack>
+        </Inline>
+        <Inline space="space.100">
+          <Button appearance="primary" type="submit" testId="apply-filters">
+            Apply filters
+          </Button>
+          <Button
+            appearance="subtle"
+            onClick={() => {
+              setForm(emptyForm);
+              onApply({});
+            }}
+          >
+            Clear filters
+          </Button>
+        </Inline>
+      </Stack>
+    </form>
+  );
+}
+
+export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canExport: boolean }) {
+  const [filters, setFilters] = useState<Filters>({});
+  const [records, setRecords] = useState<{ items: AuditRecord[]; nextCursor?: string }>();
+  const first = useAsync(async () => {
+    const r = await call('audit.list', { ...filters, limit: 50 });
+    setRecords({ items: r.records, nextCursor: r.nextCursor });
+    return r;
+  }, [JSON.stringify(filters)]);
+  const more = useAction(
+    () => call('audit.list', { ...filters, limit: 50, cursor: records?.nextCursor }),
+    (r) => setRecords((p) => ({ items: [...(p?.items ?? []), ...r.records], nextCursor: r.nextCursor })),
+  );
+  const [verified, setVerified] = useState<{ ok: boolean; checked: number; firstBadSeq?: number; headHash: string }>();
+  const verify = useAction(() => call('audit.verify', {}), setVerified);
+  const exporter = useAction(
+    (format: 'csv' | 'ndjson') => call('audit.export', { format, filters }),
+    (r) => download(`approvalflow-audit-${new Date().toISOString().slice(0, 10)}.${r.format}`, r.content, r.format === 'csv' ? 'text/csv' : 'application/x-ndjson'),
+  );
+  const items = records?.items ?? [];
+  const ids = useMemo(() => ({ pages: [...new Set(items.flatMap((r) => (r.pageId ? [r.pageId] : [])))].slice(0, 100), spaces: [...new Set(items.map((r) => r.spaceId))].slice(0, 50) }), [items]);
+  const names = useAsync(async () => call('ui.pageTitles', { pageIds: ids.pages, spaceIds: ids.spaces }), [ids.pages.join(','), ids.spaces.join(',')]);
+
+  const rows = items.map((r) => {
+    const space = names.data?.spaces[r.spaceId];
+    const page = r.pageId ? names.data?.pages[r.pageId] : undefined;
+    return {
+      key: r.id,
+      testId: 'audit-row',
+      cells: [
+        { key: 'seq', content: r.seq },
+        { key: 'time', content: formatTime(r.at) },
+        { key: 'actor', content: r.actor === 'system' ? <Text>ApprovalFlow</Text> : <Person id={r.actor} /> },
+        { key: 'action', content: <Text testId="audit-action">{ACTION_LABEL[r.action] ?? r.action}</Text> },
+        { key: 'space', content: space ? space.name : r.spaceId === 'global' ? '—' : <Text color="color.text.subtle">Space {r.spaceId}</Text> },
+        { key: 'page', content: r.pageId ? page ? <PageLink pageId={r.pageId} title={page.title} spaceKey={space?.key} /> : <Text color="color.text.subtle">Page {r.pageId}</Text> : '' },
+        { key: 'source', content: r.source === 'api' ? <Lozenge appearance="new">API</Lozenge> : <Lozenge>Confluence</Lozenge> },
+        { key: 'details', content: <Details record={r} /> },
+      ],
+    };
+  });
+
+  return (
+    <Stack space="space.200">
+      <FilterForm onApply={setFilters} />
+      <Inline space="space.100" alignBlock="center" shouldWrap>
+        {canVerify && (
+          <Button testId="verify-chain-button" isDisabled={verify.busy} onClick={() => verify.run()}>
+            Verify chain
+          </Button>
+        )}
+        {canExport && (
+          <>
+            <Button isDisabled={exporter.busy} onClick={() => exporter.run('csv')}>
+              Export CSV
+            </Button>
+            <Button isDisabled={exporter.busy} onClick={() => exporter.run('ndjson')}>
+              Export NDJSON
+            </Button>
+          </>
+        )}
+        {verify.busy && <Loading label="Verifying…" />}
+      </Inline>
+      {verified && (
+        <Box testId="verify-result" role="status">
+          <SectionMessage appearance={verified.ok ? 'success' : 'error'} title={verified.ok ? 'Chain OK' : 'Chain broken'}>
+            <Text as="p">
+              {verified.ok ? `All ${verified.checked} records are intact.` : `Record #${verified.firstBadSeq} does not match its hash (${verified.checked} records checked).`} Head hash{' '}
+              <Text as="span" size="small">
+                {verified.headHash}
+              </Text>
+            </Text>
+          </SectionMessage>
+        </Box>
+      )}
+      <ErrorMessage error={first.error ?? more.error} onRetry={first.reload} />
+      <ErrorMessage error={verify.error ?? exporter.error} onDismiss={() => [verify, exporter].forEach((a) => a.clearError())} />
+      <Text as="p" testId="audit-count" aria-live="polite">
+        {records ? (records.nextCursor ? `Showing the latest ${items.length} matching records; more are available.` : `${items.length} matching record${items.length === 1 ? '' : 's'}.`) : ''}
+      </Text>
+      <DynamicTable
+        testId="audit-table"
+        label="Audit records, newest first"
+        isLoading={first.loading && !records}
+        head={{
+          cells: [
+            { key: 'seq', content: '#' },
+            { key: 'time', content: 'Time' },
+            { key: 'actor', content: 'Who' },
+            { key: 'action', content: 'What' },
+            { key: 'space', content: 'Space' },
+            { key: 'page', content: 'Page' },
+            { key: 'source', content: 'Source' },
+            { key: 'details', content: 'Details' },
+          ],
+        }}
+        rows={rows}
+        emptyView={<Text as="p">No audit records match.</Text>}
+      />
+      {records?.nextCursor && (
+        <Inline>
+          <Button isDisabled={more.busy} onClick={() => more.run()}>
+            Load more
+          </Button>
+        </Inline>
+      )}
+    </Stack>
+  );
+}

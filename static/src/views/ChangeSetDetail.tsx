@@ -1,0 +1,230 @@
+/**
+ * One change set: state (archived shows only Archived), per-page versions with the last approved
+ * version kept after a resubmission, preflight, bulk submit (confirmed, stating how many pages and
+ * comments), edit and archive (confirmed) — each offered only when the server says so.
+ */
+import { useState } from 'react';
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Heading from '@atlaskit/heading';
+import Link from '@atlaskit/link';
+import Lozenge from '@atlaskit/lozenge';
+import SectionMessage from '@atlaskit/section-message';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
+import { call } from '../api';
+import { useAction, useAsync } from '../hooks';
+import { humanReason } from '../messages';
+import type { ChangeSetPageView, PreflightResult, SubmitResult } from '../../../src/core/domain/model';
+import { ChangeSetLozenge, ErrorMessage, Loading, PageLink, StateLozenge, formatTime } from '../components/ui';
+import { useFlag } from '../components/feedback';
+import { useConfirm } from '../components/confirm';
+import { Person } from '../people';
+import { ChangeSetEditor } from './ChangeSetEditor';
+
+type Preflight = { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
+
+/** The approved version, or — while a newer request is open or was rejected — the last one approved before it. */
+function LastApproved({ page }: { page: ChangeSetPageView }) {
+  const earlier = useAsync(async () => {
+    if (page.approvedAtVersion !== null || page.approvalStatus === 'draft' || page.approvalStatus === 'not_found') return undefined;
+    const history = await call('page.history', { pageId: page.pageId });
+    return history.approvals.find((a) => a.status === 'approved')?.pageVersion;
+  }, [page.pageId, page.approvedAtVersion, page.approvalStatus]);
+  if (page.approvedAtVersion !== null) return <Text>{page.approvedAtVersion}</Text>;
+  if (earlier.data !== undefined) return <Text>{earlier.data} (before this request)</Text>;
+  return <Text color="color.text.subtle">None</Text>;
+}
+
+function outcome(pf?: PreflightResult, sr?: SubmitResult) {
+  if (sr) return sr.success ? <Lozenge appearance="inprogress">Submitted</Lozenge> : <Text>{humanReason(sr.code, sr.reason)}</Text>;
+  if (pf) return pf.canSubmit ? <Lozenge appearance="success">Ready</Lozenge> : <Text>{humanReason(pf.code, pf.reason)}</Text>;
+  return null;
+}
+
+export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; onBack: () => void }) {
+  const flag = useFlag();
+  const confirm = useConfirm();
+  const detail = useAsync(() => call('changeSet.get', { changeSetId }), [changeSetId]);
+  const caps = useAsync(() => call('ui.changeSetCapabilities', { changeSetId }), [changeSetId]);
+  const [editing, setEditing] = useState(false);
+  const [preflight, setPreflight] = useState<Preflight>();
+  const [submitted, setSubmitted] = useState<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }>();
+  const reload = () => {
+    detail.reload();
+    caps.reload();
+  };
+  const check = useAction(() => call('changeSet.preflight', { changeSetId }), (r) => {
+    setSubmitted(undefined);
+    setPreflight(r);
+  });
+  const submit = useAction(
+    () => call('changeSet.submit', { changeSetId }),
+    (r) => {
+      setSubmitted(r);
+      setPreflight(undefined);
+      flag(`Submitted ${r.submittedCount} page${r.submittedCount === 1 ? '' : 's'}`, r.skippedCount ? `${r.skippedCount} could not be submitted; the table says why.` : 'Approvers were notified on each page.');
+      reload();
+    },
+  );
+  const archive = useAction(
+    () => call('changeSet.archive', { changeSetId }),
+    () => {
+      flag('Change set archived', 'It is now read-only.');
+      reload();
+    },
+  );
+  const askSubmit = async () => {
+    const r = await check.run();
+    if (!r) return;
+    const n = r.summary.submittable;
+    if (n === 0) return;
+    confirm.ask({
+      title: `Submit ${n} page${n === 1 ? '' : 's'} for approval?`,
+      body: (
+        <Text as="p">
+          Submit {n} page{n === 1 ? '' : 's'}; {n} comment{n === 1 ? '' : 's'} will be posted to notify the approvers.
+          {r.summary.blocked > 0 ? ` ${r.summary.blocked} page${r.summary.blocked === 1 ? '' : 's'} cannot be submitted and will be skipped.` : ''}
+        </Text>
+      ),
+      confirmLabel: `Submit ${n} page${n === 1 ? '' : 's'}`,
+      onConfirm: () => void submit.run(),
+    });
+  };
+
+  const cs = detail.data?.changeSet;
+  const can = caps.data;
+  if (!cs) {
+    return (
+      <Stack space="space.100">
+        <Inline>
+          <Button appearance="subtle" onClick={onBack}>
+            ← All change sets
+          </Button>
+        </Inline>
+        {detail.loading ? <Loading /> : <ErrorMessage error={detail.error} onRetry={detail.reload} />}
+      </Stack>
+    );
+  }
+  const rows = cs.pages.map((p) => ({
+    key: p.pageId,
+    testId: 'changeset-page-row',
+    cells: [
+      { key: 'page', content: p.approvalStatus === 'not_found' ? <Text color="color.text.subtle">A page you cannot see</Text> : <PageLink pageId={p.pageId} title={p.title} /> },
+      {
+        key: 'state',
+        content:
+          p.approvalStatus === 'not_found' ? (
+            <Lozenge appearance="removed">Not found</Lozenge>
+          ) : (
+            <Inline space="space.050" shouldWrap>
+              <StateLozenge state={p.approvalStatus} stale={p.isStale} />
+              {p.isStale && <Lozenge appearance="moved">+{p.versionDelta} since approval</Lozenge>}
+            </Inline>
+          ),
+      },
+      { key: 'current', content: p.currentPageVersion ?? '–' },
+      { key: 'approved', content: <LastApproved page={p} /> },
+      { key: 'result', content: outcome(preflight?.results.find((r) => r.pageId === p.pageId), submitted?.results.find((r) => r.pageId === p.pageId)) },
+    ],
+  }));
+  return (
+    <Stack space="space.200" testId="changeset-detail">
+      <Inline>
+        <Button appearance="subtle" onClick={onBack}>
+          ← All change sets
+        </Button>
+      </Inline>
+      <Inline space="space.100" alignBlock="center" shouldWrap>
+        <Heading size="medium" as="h2">
+          {cs.title}
+        </Heading>
+        <ChangeSetLozenge state={cs.rollupState} archived={cs.status === 'archived'} />
+      </Inline>
+      {cs.summary && <Text as="p">{cs.summary}</Text>}
+      {cs.referenceUrl && (
+        <Text as="p">
+          Reference: <Link href={cs.referenceUrl} target="_blank">{cs.referenceUrl}</Link>
+        </Text>
+      )}
+      <Inline space="space.050" alignBlock="center" shouldWrap>
+        <Text color="color.text.subtle">Created by</Text>
+        <Person id={cs.createdBy} />
+        <Text color="color.text.subtle">
+          {formatTime(cs.createdAt)} · updated {formatTime(cs.updatedAt)}
+        </Text>
+      </Inline>
+      {cs.status === 'archived' && (
+        <SectionMessage appearance="information">
+          <Text as="p">This change set is archived: it is kept for the record and can no longer be changed or submitted.</Text>
+        </SectionMessage>
+      )}
+      {can && (can.submit || can.update || can.archive) && (
+        <Inline space="space.100" shouldWrap>
+          {can.submit && (
+            <>
+              <Button appearance="primary" testId="submit-changeset" isDisabled={submit.busy || check.busy} onClick={() => void askSubmit()}>
+                Submit eligible pages…
+              </Button>
+              <Button testId="preflight-changeset" isDisabled={check.busy} onClick={() => check.run()}>
+                Check pages
+              </Button>
+            </>
+          )}
+          {can.update && <Button onClick={() => setEditing(true)}>Edit</Button>}
+          {can.archive && (
+            <Button
+              appearance="subtle"
+              testId="archive-changeset"
+              isDisabled={archive.busy}
+              onClick={() =>
+                confirm.ask({
+                  title: 'Archive this change set?',
+                  body: <Text as="p">“{cs.title}” becomes read-only: it can no longer be edited or submitted. Approvals already running continue.</Text>,
+                  confirmLabel: 'Archive',
+                  danger: true,
+                  onConfirm: () => void archive.run(),
+                })
+              }
+            >
+              Archive…
+            </Button>
+          )}
+        </Inline>
+      )}
+      {check.busy && <Loading label="Checking the pages…" />}
+      <ErrorMessage error={check.error ?? submit.error ?? archive.error} onDismiss={() => [check, submit, archive].forEach((a) => a.clearError())} />
+      {preflight && (
+        <SectionMessage appearance={preflight.summary.blocked ? 'warning' : 'success'}>
+          <Text as="p" testId="changeset-preflight">
+            {preflight.summary.submittable} of {preflight.summary.total} pages can be submitted
+            {preflight.summary.blocked ? `; ${preflight.summary.blocked} cannot (see the table).` : '.'}
+          </Text>
+        </SectionMessage>
+      )}
+      <DynamicTable
+        label="Pages in this change set"
+        head={{
+          cells: [
+            { key: 'page', content: 'Page' },
+            { key: 'state', content: 'Approval' },
+            { key: 'current', content: 'Current version' },
+            { key: 'approved', content: 'Approved version' },
+            { key: 'result', content: 'Check / submit' },
+          ],
+        }}
+        rows={rows}
+      />
+      {editing && (
+        <ChangeSetEditor
+          existing={cs}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            reload();
+          }}
+        />
+      )}
+      {confirm.modal}
+    </Stack>
+  );
+}

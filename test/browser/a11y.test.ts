@@ -1,0 +1,111 @@
+/**
+ * axe-core on every view of the Custom UI, in the light and the dark theme: no serious or critical
+ * violation. With AF_SCREENSHOTS=<dir> set, each view is also saved as a screenshot (that is how
+ * docs/screenshots/ is produced).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { axeOf, browserRuns, expectState, fullOf, invokeAs, macroOf, newPage, seriousOrCritical, startSession, type AxeSummary } from './helpers';
+
+const describeBrowser = browserRuns ? describe : describe.skip;
+const SHOTS = process.env.AF_SCREENSHOTS;
+
+describeBrowser('accessibility of every view, light and dark (axe-core)', () => {
+  let base: Awaited<ReturnType<typeof startSession>>;
+  const summaries: AxeSummary[] = [];
+
+  beforeAll(async () => {
+    base = await startSession();
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    // Content for every view: a pending approval (DOCS 3001, step 2 "all of"), an approved page, a change set.
+    const submit = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3001', workflowId: 'wf-docs-legal' });
+    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId: (submit.approval as { id: string }).id, decision: 'approve' });
+    const p2 = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '2001' });
+    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId: (p2.approval as { id: string }).id, decision: 'approve' });
+    await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '2002' });
+    await invokeAs(base.runtime, 'acc-alice', 'changeSet.create', { title: 'Release 4.2 runbooks', summary: 'Runbooks for the 4.2 release', pageRefs: [{ pageId: '2002' }, { pageId: '2003' }] }, { space: { id: '1001' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await base?.browser.close();
+    await base?.runtime.close();
+    // The per-view summary, for the issue's closing note.
+    console.log(summaries.map((s) => `${s.view} [${s.theme}]: ${s.violations.length === 0 ? 'no violations' : s.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join('; ')}`).join('\n'));
+  });
+
+  async function check(page: Page, selector: string, view: string, theme: string): Promise<void> {
+    const summary = await axeOf(page, selector, view, theme);
+    summaries.push(summary);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${view}-${theme}.png`), fullPage: true });
+    expect(seriousOrCritical(summary)).toEqual([]);
+  }
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`page macro and byline (${theme})`, async () => {
+      const s = await newPage(base, 'acc-dave', theme);
+      await s.page.goto(`${base.runtime.url}/wiki/spaces/DOCS/pages/3001`);
+      await expectState(macroOf(s.page), 'In approval');
+      await macroOf(s.page).locator('[data-testid="approver-waiting"]').first().waitFor();
+      await check(s.page, 'iframe.macro', 'page-macro-approver', theme);
+      await check(s.page, 'iframe.byline-item', 'byline', theme);
+      await macroOf(s.page).locator('[data-testid="reject-button"]').click();
+      await check(s.page, 'iframe.macro', 'page-macro-request-changes', theme);
+      const bob = await newPage(base, 'acc-bob', theme);
+      await bob.page.goto(`${base.runtime.url}/wiki/spaces/ENG/pages/2004`);
+      await macroOf(bob.page).locator('[data-testid="request-approval-button"]').click();
+      await macroOf(bob.page).locator('[data-testid="preflight-result"]').waitFor();
+      await check(bob.page, 'iframe.macro', 'page-macro-request', theme);
+      expect([...s.pageErrors, ...bob.pageErrors]).toEqual([]);
+      await s.context.close();
+      await bob.context.close();
+    }, 120_000);
+
+    it(`space page: queue, change sets, workflows, analytics (${theme})`, async () => {
+      const s = await newPage(base, 'acc-alice', theme);
+      await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+      const space = fullOf(s.page);
+      await space.locator('[data-testid="queue-all"]').click();
+      await space.locator('[data-testid="page-link"]').first().waitFor();
+      await check(s.page, 'iframe.full', 'space-queue', theme);
+      await space.locator('[data-testid="tab-changesets"]').click();
+      await space.locator('[data-testid="changeset-link"]').first().click();
+      await space.locator('[data-testid="changeset-detail"]').waitFor();
+      await check(s.page, 'iframe.full', 'space-changeset-detail', theme);
+      await space.locator('[data-testid="submit-changeset"]').click();
+      await space.locator('[data-testid="confirm-modal"]').waitFor();
+      await check(s.page, 'iframe.full', 'space-changeset-confirm', theme);
+      await space.getByRole('button', { name: 'Cancel' }).click();
+      await space.locator('[data-testid="tab-workflows"]').click();
+      await space.locator('[data-testid="workflow-menu--trigger"]').first().waitFor();
+      await check(s.page, 'iframe.full', 'space-workflows', theme);
+      await space.locator('[data-testid="new-workflow-button"]').click();
+      await space.locator('[data-testid="workflow-editor"]').waitFor();
+      await check(s.page, 'iframe.full', 'space-workflow-editor', theme);
+      await space.getByRole('button', { name: 'Cancel' }).click();
+      await space.locator('[data-testid="tab-analytics"]').click();
+      await space.locator('[data-testid="analytics-chart"]').waitFor();
+      await check(s.page, 'iframe.full', 'space-analytics', theme);
+      expect(s.pageErrors).toEqual([]);
+      await s.context.close();
+    }, 150_000);
+
+    it(`admin page: audit trail, REST API, and an outsider's sentence (${theme})`, async () => {
+      const s = await newPage(base, 'acc-alice', theme);
+      await s.page.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
+      const admin = fullOf(s.page);
+      await admin.locator('[data-testid="audit-row"]').first().waitFor();
+      await check(s.page, 'iframe.full', 'admin-audit', theme);
+      await admin.locator('[data-testid="tab-api"]').click();
+      await admin.locator('[data-testid="api-help"]').waitFor();
+      await check(s.page, 'iframe.full', 'admin-api', theme);
+      const erin = await newPage(base, 'acc-erin', theme);
+      await erin.page.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
+      await fullOf(erin.page).locator('[data-testid="no-access"]').waitFor();
+      await check(erin.page, 'iframe.full', 'admin-outsider', theme);
+      expect([...s.pageErrors, ...erin.pageErrors]).toEqual([]);
+      await s.context.close();
+      await erin.context.close();
+    }, 120_000);
+  }
+});

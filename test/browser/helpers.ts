@@ -1,0 +1,101 @@
+/**
+ * Shared set-up of the browser suites: the local runtime on a random port, Chromium from the system
+ * (never downloaded), people switched with the af_user cookie and the theme with af_theme, and
+ * axe-core run inside the app's iframe.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { startLocalRuntime, type LocalRuntime } from '../../local/server';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const REPO = join(__dirname, '../..');
+export const UI_TIMEOUT = 20_000;
+
+export const browserRuns = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+function ensureUiBuilt(): void {
+  const index = join(REPO, 'static/dist/index.html');
+  if (existsSync(index) && readFileSync(index, 'utf8').includes('assets/')) return;
+  execFileSync(join(REPO, 'node_modules/.bin/vite'), ['build', '--config', 'static/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
+}
+
+export interface Session {
+  runtime: LocalRuntime;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  /** requests to any host but the local runtime (the resource's CSP allows none) */
+  externalRequests: string[];
+}
+
+export async function startSession(): Promise<Omit<Session, 'context' | 'page' | 'pageErrors' | 'externalRequests'>> {
+  ensureUiBuilt();
+  const runtime = await startLocalRuntime({ port: 0, memory: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return { runtime, browser };
+}
+
+export async function newPage(s: { runtime: LocalRuntime; browser: Browser }, who: string, theme: 'light' | 'dark' = 'light'): Promise<Session> {
+  const context = await s.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(UI_TIMEOUT);
+  await context.addCookies([
+    { name: 'af_user', value: who, url: s.runtime.url },
+    { name: 'af_theme', value: theme, url: s.runtime.url },
+  ]);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const externalRequests: string[] = [];
+  const origin = new URL(s.runtime.url).origin;
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:') && !url.startsWith('about:')) externalRequests.push(url);
+  });
+  return { ...s, context, page, pageErrors, externalRequests };
+}
+
+export const macroOf = (page: Page): FrameLocator => page.frameLocator('iframe.macro');
+export const bylineOf = (page: Page): FrameLocator => page.frameLocator('iframe.byline-item');
+export const fullOf = (page: Page): FrameLocator => page.frameLocator('iframe.full');
+
+export async function expectState(frame: FrameLocator, label: string): Promise<void> {
+  await frame.locator('[data-testid="approval-state"]', { hasText: new RegExp(`^${label}$`) }).first().waitFor();
+}
+
+/** A resolver call as a person, the way the Custom UI makes it (POST /local/invoke). */
+export async function invokeAs(runtime: LocalRuntime, who: string, functionKey: string, payload: object, extension: object = {}): Promise<Record<string, unknown>> {
+  const res = await fetch(`${runtime.url}/local/invoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-local-account-id': who },
+    body: JSON.stringify({ moduleKey: 'approvalflow-macro', functionKey, payload, extension }),
+  });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** The app's iframe as a Frame (axe needs a Frame or Page). */
+export async function appFrame(page: Page, selector: string): Promise<Frame> {
+  const handle = await page.waitForSelector(selector);
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error(`no frame for ${selector}`);
+  return frame;
+}
+
+export interface AxeSummary {
+  view: string;
+  theme: string;
+  violations: { id: string; impact: string | null | undefined; nodes: number; where: string[] }[];
+}
+
+/** axe-core on the app's own document inside its iframe, in its current state (the host page is the local site's, not ours). */
+export async function axeOf(page: Page, selector: string, view: string, theme: string): Promise<AxeSummary> {
+  await appFrame(page, selector);
+  const result = await new AxeBuilder({ page }).include([selector, '#root']).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return { view, theme, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) })) };
+}
+
+export const seriousOrCritical = (s: AxeSummary) => s.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -1,0 +1,325 @@
+/**
+ * Each person's journey through the four surfaces (page macro, byline, space page, admin page) in
+ * Chromium, on the real Custom UI build hosted by the local runtime: what they see, what they are
+ * offered, and what happens after each action (flag, refreshed view, byline in step).
+ */
+import type { Page } from 'playwright-core';
+import { browserRuns, bylineOf, expectState, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
+
+const describeBrowser = browserRuns ? describe : describe.skip;
+
+describeBrowser('journeys across the four surfaces (Chromium)', () => {
+  let base: Awaited<ReturnType<typeof startSession>>;
+  const sessions: Session[] = [];
+
+  beforeAll(async () => {
+    base = await startSession();
+  }, 90_000);
+
+  afterAll(async () => {
+    await base?.browser.close();
+    await base?.runtime.close();
+  });
+
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) {
+      expect(s.pageErrors).toEqual([]);
+      // Nothing but the app's own resource and resolvers: the Forge CSP would block any other host.
+      expect(s.externalRequests).toEqual([]);
+      await s.context.close();
+    }
+  });
+
+  async function as(who: string): Promise<Page> {
+    const s = await newPage(base, who);
+    sessions.push(s);
+    return s.page;
+  }
+
+  const openPage = async (page: Page, space: string, id: string) => page.goto(`${base.runtime.url}/wiki/spaces/${space}/pages/${id}`);
+  const submitAsBob = async (pageId: string) => {
+    const r = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId });
+    expect(r.success).toBe(true);
+    return (r.approval as { id: string }).id;
+  };
+
+  it('author requests approval (workflow chosen by default, approvers named); the byline follows; the approver acts from the queue and the title link leads to the page', async () => {
+    const bob = await as('acc-bob');
+    await openPage(bob, 'ENG', '2002');
+    const macro = macroOf(bob);
+    await expectState(macro, 'Not submitted');
+    await macro.locator('[data-testid="request-approval-button"]').click();
+    // ENG has one workflow: it is chosen, the preflight ran for it, and the approvers are named.
+    await macro.locator('[data-testid="preflight-result"]', { hasText: 'Ready to submit with Engineering review' }).waitFor();
+    await macro.locator('[data-testid="workflow-steps"]', { hasText: 'Carol Reviewer' }).waitFor();
+    expect(await macro.locator('input[type="radio"][value="wf-eng-review"]').isChecked()).toBe(true);
+    await macro.locator('[data-testid="submit-approval-button"]').click();
+    await macro.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
+    await expectState(macro, 'In approval');
+    // The byline (another iframe) refreshed through the page-changed event, without a reload.
+    await expectState(bylineOf(bob), 'In approval');
+    expect(await macro.locator('[data-testid="approve-button"]').count()).toBe(0);
+
+    const carol = await as('acc-carol');
+    await carol.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const space = fullOf(carol);
+    const row = space.locator('[data-testid="queue-table--table"] tr', { hasText: 'Onboarding guide' });
+    await row.waitFor();
+    expect(await row.textContent()).not.toContain('2002');
+    await row.locator('[data-testid="queue-approve"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Approved' }).waitFor();
+    await space.getByText('Nothing is waiting for you.').waitFor();
+    await space.locator('[data-testid="queue-all"]').click();
+    await space.getByText('No pending approvals in this space.').waitFor();
+
+    // Links lead somewhere: from Bob's approved page, nothing pending; the queue title link opens the page.
+    await submitAsBob('2003');
+    await carol.reload();
+    await fullOf(carol).locator('[data-testid="page-link"]', { hasText: 'Release process' }).click();
+    await carol.waitForURL(/\/wiki\/spaces\/ENG\/pages\/2003$/);
+    await expectState(macroOf(carol), 'In approval');
+  }, 120_000);
+
+  it('two workflows: no default, the preflight re-runs for the choice; an "all" step shows who approved and who is still waited for', async () => {
+    const bob = await as('acc-bob');
+    await openPage(bob, 'DOCS', '3001');
+    const macro = macroOf(bob);
+    await macro.locator('[data-testid="request-approval-button"]').click();
+    await macro.getByText('Choose the workflow for this page.').waitFor();
+    expect(await macro.locator('[data-testid="submit-approval-button"]').isDisabled()).toBe(true);
+    await macro.getByText('Docs legal review', { exact: false }).click();
+    await macro.locator('[data-testid="preflight-result"]', { hasText: 'Ready to submit with Docs legal review' }).waitFor();
+    expect(await macro.locator('[data-testid="preflight-result"]').textContent()).not.toMatch(/NO_WORKFLOW|No workflow/);
+    await macro.locator('[data-testid="workflow-steps"]', { hasText: 'Alice Admin' }).waitFor();
+    await macro.locator('[data-testid="submit-approval-button"]').click();
+    await expectState(macro, 'In approval');
+
+    const carol = await as('acc-carol');
+    await openPage(carol, 'DOCS', '3001');
+    await macroOf(carol).locator('[data-testid="approve-button"]').click();
+    await macroOf(carol).locator('[data-testid="flag"]', { hasText: 'Your approval was recorded' }).waitFor();
+
+    const dave = await as('acc-dave');
+    await openPage(dave, 'DOCS', '3001');
+    const dm = macroOf(dave);
+    await dm.getByText('every approver below must approve', { exact: false }).waitFor();
+    await dm.locator('[data-testid="approve-button"]').click();
+    const daveRow = dm.locator('[data-testid="pending-approver"]', { hasText: 'Dave Reviewer' });
+    await daveRow.locator('[data-testid="approver-done"]').waitFor();
+    const aliceRow = dm.locator('[data-testid="pending-approver"]', { hasText: 'Alice Admin' });
+    await aliceRow.locator('[data-testid="approver-waiting"]').waitFor();
+    expect(await dm.locator('[data-testid="approve-button"]').count()).toBe(0);
+  }, 120_000);
+
+  it('requesting changes moves focus to the comment, ties the hint to it, and needs 20 characters', async () => {
+    await submitAsBob('2004');
+    const dave = await as('acc-dave');
+    await openPage(dave, 'ENG', '2004');
+    const macro = macroOf(dave);
+    await macro.locator('[data-testid="reject-button"]').click();
+    const field = macro.locator('[data-testid="decision-comment"]');
+    await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    const hintId = await field.getAttribute('aria-describedby');
+    expect(hintId).toBeTruthy();
+    const hint = macro.locator(`[id="${hintId}"]`);
+    expect(await hint.textContent()).toContain('20 more characters needed');
+    const confirm = macro.locator('[data-testid="confirm-reject-button"]');
+    expect(await confirm.isDisabled()).toBe(true);
+    await field.fill('Too short');
+    expect(await hint.textContent()).toContain('11 more characters needed');
+    await field.fill('Please add the rollback steps first.');
+    await confirm.click();
+    await macro.locator('[data-testid="flag"]', { hasText: 'Changes requested' }).waitFor();
+    await expectState(macro, 'Changes requested');
+  }, 90_000);
+
+  it('shows only what each person may do, and one sentence where they have no access', async () => {
+    const erin = await as('acc-erin');
+    await openPage(erin, 'ENG', '2005');
+    await macroOf(erin).locator('[data-testid="no-request-sentence"]').waitFor();
+    expect(await macroOf(erin).locator('[data-testid="request-approval-button"]').count()).toBe(0);
+    await erin.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
+    const noAccess = fullOf(erin).locator('[data-testid="no-access"]');
+    await noAccess.waitFor();
+    expect(await noAccess.textContent()).toContain('for site admins');
+    expect(await fullOf(erin).locator('[data-testid="error-message"]').count()).toBe(0);
+    expect(await fullOf(erin).locator('[data-testid="audit-table"]').count()).toBe(0);
+
+    const carol = await as('acc-carol');
+    await carol.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const space = fullOf(carol);
+    await space.locator('[data-testid="tab-workflows"]').click();
+    await space.locator('[data-testid="workflows-readonly"]').waitFor();
+    expect(await space.locator('[data-testid="new-workflow-button"]').count()).toBe(0);
+    expect(await space.locator('[data-testid="workflow-menu--trigger"]').count()).toBe(0);
+
+    const alice = await as('acc-alice');
+    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const admin = fullOf(alice);
+    await admin.locator('[data-testid="tab-workflows"]').click();
+    await admin.locator('[data-testid="new-workflow-button"]').waitFor();
+    await admin.locator('[data-testid="workflow-menu--trigger"]').first().waitFor();
+  }, 90_000);
+
+  it('a server failure is labelled as such and Retry recovers; a decision that lost a race refreshes the panel', async () => {
+    const bob = await as('acc-bob');
+    await bob.route('**/local/invoke', async (route) => {
+      const body = route.request().postDataJSON() as { functionKey?: string };
+      if (body.functionKey === 'page.overview') await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'boom' }) });
+      else await route.continue();
+    });
+    await openPage(bob, 'ENG', '2006');
+    const macro = macroOf(bob);
+    const message = macro.locator('[data-testid="error-message"]');
+    await message.waitFor();
+    expect(await message.textContent()).toContain('ran into a problem on its side');
+    expect(await message.textContent()).not.toMatch(/NETWORK|INTERNAL|could not be reached/);
+    await bob.unroute('**/local/invoke');
+    await macro.getByRole('button', { name: 'Retry' }).click();
+    await expectState(macro, 'Not submitted');
+
+    const approvalId = await submitAsBob('2007');
+    const carol = await as('acc-carol');
+    await openPage(carol, 'ENG', '2007');
+    await macroOf(carol).locator('[data-testid="approve-button"]').waitFor();
+    const dave = await invokeAs(base.runtime, 'acc-dave', 'approval.decide', { approvalId, decision: 'approve' });
+    expect(dave.success).toBe(true);
+    await macroOf(carol).locator('[data-testid="approve-button"]').click();
+    await expectState(macroOf(carol), 'Approved');
+    expect(await macroOf(carol).locator('[data-testid="approve-button"]').count()).toBe(0);
+  }, 90_000);
+
+  it('change sets: create with the page picker, submit after a modal stating the consequence, archive shows only Archived', async () => {
+    const alice = await as('acc-alice');
+    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const space = fullOf(alice);
+    await space.locator('[data-testid="tab-changesets"]').click();
+    await space.locator('[data-testid="new-changeset-button"]').click();
+    await space.locator('[data-testid="cs-title"]').fill('Release 4.2 runbooks');
+    const picker = space.locator('[data-testid="page-picker-select--input"]');
+    for (const title of ['Team charter', 'Glossary']) {
+      await picker.fill(title.slice(0, 5));
+      await space.getByRole('option', { name: title }).click();
+    }
+    await space.locator('[data-testid="save-changeset"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Change set created' }).waitFor();
+    const detail = space.locator('[data-testid="changeset-detail"]');
+    await detail.locator('[data-testid="page-link"]', { hasText: 'Team charter' }).waitFor();
+
+    await detail.locator('[data-testid="submit-changeset"]').click();
+    const modal = space.locator('[data-testid="confirm-modal"]');
+    await modal.getByText('Submit 2 pages; 2 comments will be posted', { exact: false }).waitFor();
+    await modal.locator('[data-testid="confirm-button"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Submitted 2 pages' }).waitFor();
+
+    // A second set with one page that is not pending can be archived; it then shows only Archived.
+    await space.getByRole('button', { name: '← All change sets' }).click();
+    await space.locator('[data-testid="new-changeset-button"]').click();
+    await space.locator('[data-testid="cs-title"]').fill('Old notes');
+    await picker.fill('Q3 r');
+    await space.getByRole('option', { name: 'Q3 roadmap' }).click();
+    await space.locator('[data-testid="save-changeset"]').click();
+    await space.locator('[data-testid="archive-changeset"]').click();
+    await modal.getByText('becomes read-only', { exact: false }).waitFor();
+    await modal.locator('[data-testid="confirm-button"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Change set archived' }).waitFor();
+    await detail.getByText('Archived', { exact: true }).waitFor();
+    expect(await detail.getByText('Open', { exact: true }).count()).toBe(0);
+    expect(await detail.locator('[data-testid="submit-changeset"]').count()).toBe(0);
+  }, 120_000);
+
+  it('analytics has dated axes, values and a table alternative; durations read like "3 h 20 min"', async () => {
+    const alice = await as('acc-alice');
+    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const space = fullOf(alice);
+    await space.locator('[data-testid="tab-analytics"]').click();
+    const chart = space.locator('[data-testid="analytics-chart"]');
+    await chart.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').first().waitFor();
+    const ticks = await chart.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+    expect(ticks.some((t) => /^\d{1,2} [A-Z][a-z]{2}$/.test(t))).toBe(true);
+    expect(await chart.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').count()).toBeGreaterThan(1);
+    const mean = space.locator('[data-testid="stat"]', { hasText: 'Mean time to decision' });
+    expect(await mean.textContent()).toMatch(/(under a minute|\d+ min|\d+ h|\d+ d|No decisions yet)Mean time/);
+    expect(await mean.textContent()).not.toMatch(/0\.\d+ h/);
+    await space.locator('[data-testid="toggle-trend-table"]').click();
+    expect(await space.locator('#trend-table tbody tr').count()).toBe(30);
+  }, 90_000);
+
+  it('audit trail reads as names, action labels and labelled details, with a count and a space filter by name', async () => {
+    await submitAsBob('2009');
+    const alice = await as('acc-alice');
+    await alice.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
+    const admin = fullOf(alice);
+    const submitted = admin.locator('[data-testid="audit-row"]', { hasText: 'Approval requested' }).filter({ hasText: 'Q3 roadmap' }).first();
+    await submitted.waitFor();
+    expect(await submitted.textContent()).toContain('Bob Author');
+    expect(await submitted.textContent()).toContain('Engineering');
+    expect(await submitted.textContent()).not.toMatch(/approval\.submitted|acc-bob|\{"/);
+    await admin.locator('[data-testid="audit-count"]', { hasText: /matching record/ }).waitFor();
+    await admin.locator('[data-testid="audit-details"]').first().waitFor();
+
+    await admin.locator('[data-testid="filter-space-select--input"]').fill('Docu');
+    await admin.getByRole('option', { name: 'Documentation' }).click();
+    await admin.locator('[data-testid="apply-filters"]').click();
+    await admin.locator('[data-testid="audit-row"]', { hasText: 'Documentation' }).first().waitFor();
+    expect(await admin.locator('[data-testid="audit-row"]', { hasText: 'Engineering' }).count()).toBe(0);
+  }, 90_000);
+
+  it('a page links to its change sets; the change set keeps the last approved version after a resubmission; tabs follow the keyboard pattern', async () => {
+    const first = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' });
+    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId: (first.approval as { id: string }).id, decision: 'approve' });
+    const edit = await fetch(`${base.runtime.url}/local/pages/3002/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: 'acc-bob', body: '<p>Release notes, revised.</p>' }) });
+    expect(edit.ok).toBe(true);
+    expect((await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' })).success).toBe(true);
+    const cs = await invokeAs(base.runtime, 'acc-alice', 'changeSet.create', { title: 'Docs 1.1', pageRefs: [{ pageId: '3002' }] }, { space: { id: '1002' } });
+    expect(cs.success).toBe(true);
+
+    const alice = await as('acc-alice');
+    await openPage(alice, 'DOCS', '3002');
+    await macroOf(alice).locator('[data-testid="changeset-link"]', { hasText: 'Docs 1.1' }).click();
+    await alice.waitForURL(/\/wiki\/spaces\/DOCS\/apps\/approvals\?path=changesets/);
+    const space = fullOf(alice);
+    const row = space.locator('[data-testid="changeset-detail"] tr', { hasText: 'Release notes 1.0' });
+    await row.getByText('1 (before this request)').waitFor();
+
+    // ADS tabs: arrow keys move between tabs, only the selected tab is in the tab order.
+    await expect(space.locator('[data-testid="tab-changesets"]').getAttribute('aria-selected')).resolves.toBe('true');
+    await space.locator('[data-testid="tab-changesets"]').focus();
+    await alice.keyboard.press('ArrowRight');
+    await expect(space.locator('[data-testid="tab-workflows"]').getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(space.locator('[data-testid="tab-changesets"]').getAttribute('tabindex')).resolves.toBe('-1');
+    await space.locator('[data-testid="workflow-table--table"]').waitFor();
+  }, 90_000);
+
+  it('a space admin resets a stuck approval and deletes a workflow only after a modal states the consequence', async () => {
+    await submitAsBob('2006');
+    const alice = await as('acc-alice');
+    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const space = fullOf(alice);
+    await space.locator('[data-testid="queue-all"]').click();
+    const row = space.locator('[data-testid="queue-table--table"] tr', { hasText: 'Security checklist' });
+    await row.locator('[data-testid="row-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Reset approval…' }).click();
+    const modal = space.locator('[data-testid="confirm-modal"]');
+    await modal.getByText('is cancelled and the page goes back to not submitted', { exact: false }).waitFor();
+    await modal.locator('[data-testid="confirm-button"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Approval reset' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+
+    await space.locator('[data-testid="tab-workflows"]').click();
+    await space.locator('[data-testid="new-workflow-button"]').click();
+    await space.locator('[data-testid="wf-name"]').fill('Temporary review');
+    await space.locator('[data-testid="wf-approvers-0-select--input"]').fill('Dav');
+    await space.getByRole('option', { name: 'Dave Reviewer' }).click();
+    await space.locator('[data-testid="save-workflow"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Temporary review created' }).waitFor();
+    const wfRow = space.locator('[data-testid="workflow-table--table"] tr', { hasText: 'Temporary review' });
+    await wfRow.locator('[data-account-id="acc-dave"]').waitFor();
+    await wfRow.locator('[data-testid="workflow-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Delete…' }).click();
+    await modal.getByText('This cannot be undone', { exact: false }).waitFor();
+    await modal.locator('[data-testid="confirm-button"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Temporary review deleted' }).waitFor();
+    await wfRow.waitFor({ state: 'detached' });
+  }, 90_000);
+});

@@ -1,0 +1,66 @@
+/** Platform diagnostics: bounded recent records, names only, and assumption verdicts from what was seen. */
+import { DiagnosticsLog, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
+import { observeApiHandlers } from '../../src/transport/diagnostics/observe-api';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import type { ForgeApiHandler, ForgeApiRequest } from '../../src/transport/api/forge-types';
+import type { IdentityObservation } from '../../src/transport/api/identity';
+
+const token = (claims: unknown) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+const ok: ForgeApiHandler = async () => ({ statusCode: 200, headers: {}, body: '{}' });
+
+function request(method: string, headers: Record<string, string[]>, claims?: unknown): ForgeApiRequest {
+  return { method, headers, body: '', context: { moduleKey: 'page-status' }, ...(claims ? { contextToken: token(claims) } : {}) };
+}
+
+describe('platform diagnostics', () => {
+  it('starts with every assumption unobserved', async () => {
+    const summary = await new DiagnosticsLog(new MemoryStore()).summary();
+    expect(summary.invocations).toEqual([]);
+    expect(summary.identityFailures).toBe(0);
+    expect(summary.assumptions.every((a) => a.observed === 'unobserved')).toBe(true);
+  });
+
+  it('records each invocation by names, counts identity failures and judges the assumptions', async () => {
+    let now = 1_000;
+    const log = new DiagnosticsLog(new MemoryStore(), () => (now += 1));
+    const api = observeApiHandlers({ apiPageStatus: ok }, log);
+    await api.apiPageStatus(request('POST', { accept: ['application/json'] }, { aaid: 'acc-bob', clientId: 'ci' }), {});
+    await api.apiPageStatus(request('GET', { 'Idempotency-Key': ['k-secret'] }), {});
+    await log.recordObservation('appUserIsConfluenceAdmin', false);
+    const summary = await log.summary();
+    expect(summary.invocations.map((i) => [i.method, i.principalSource, i.clientIdSource, i.headerNames, i.identityFailed])).toEqual([
+      ['GET', 'none', 'unavailable', ['idempotency-key'], true],
+      ['POST', 'contextToken.aaid', 'contextToken.clientId', ['accept'], false],
+    ]);
+    expect(summary.identityFailures).toBe(1);
+    const verdicts = Object.fromEntries(summary.assumptions.map((a) => [a.key, a.observed]));
+    expect(verdicts).toEqual({
+      'apiRoutePrincipal.context': 'refuted',
+      'apiRoutePrincipal.contextToken': 'holds',
+      apiRouteClientId: 'holds',
+      'apiRouteHeaders.contentType': 'refuted',
+      'apiRouteHeaders.idempotencyKey': 'holds',
+      apiRouteImpersonation: 'unobserved',
+      appUserIsConfluenceAdmin: 'refuted',
+    });
+    expect(JSON.stringify(summary)).not.toMatch(/acc-bob|k-secret|"ci"/);
+  });
+
+  it('keeps the list bounded to the most recent records', async () => {
+    let now = 0;
+    const log = new DiagnosticsLog(new MemoryStore(), () => (now += 1));
+    const observation: IdentityObservation = { principalSource: 'none', clientIdSource: 'unavailable', contextTokenPresent: false, tokenClaimNames: [], headerNames: [], identityFailed: true };
+    for (let i = 0; i < RECENT_RECORDS + 5; i += 1) await log.recordInvocation('page-status', 'GET', observation);
+    const summary = await log.summary();
+    expect(summary.invocations).toHaveLength(RECENT_RECORDS);
+    expect(summary.invocations[0].at).toBe(RECENT_RECORDS + 5);
+  });
+
+  it('a failing diagnostics store never changes the API answer', async () => {
+    const broken = new DiagnosticsLog({ transact: async () => Promise.reject(new Error('down')) } as never);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const res = await observeApiHandlers({ apiPageStatus: ok }, broken).apiPageStatus(request('GET', {}), {});
+    expect(res.statusCode).toBe(200);
+    warn.mockRestore();
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Issue 10.4 / SPEC §9: rate limits per user and per OAuth client on writes and on denied calls,
+ * REST and resolvers, 429 with Retry-After, state in the app store. The clock is injected: windows
+ * advance by setting it, never by sleeping. Findings: "No per-client rate limit: 200 creates in
+ * 1.6 s all succeed; each refused call appends an access.denied record, so one token can grow the
+ * audit trail without bound."
+ */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { CountingStore } from '../../src/adapters/store/counting-store';
+import { DomainError } from '../../src/core/domain/errors';
+import { createApiHandlers } from '../../src/transport/api';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../src/transport/shared/rate-limit';
+import { call } from '../api/helpers';
+import { createFakeEngine, type FakeEngine } from '../api/fake-engine';
+import { createRealApi } from '../api/real-app';
+import { createResolverApp, GENEROUS } from './resolver-app';
+
+const WINDOW_START = Date.UTC(2026, 11, 1, 12, 0, 0); // on a 60 s boundary
+const CREATE = { body: { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }] } };
+const STATUS = { query: { pageId: '2001' } };
+
+function limits(overrides: Partial<RateLimits>): RateLimits {
+  return { ...GENEROUS, ...overrides };
+}
+
+function restApp(rateLimits: RateLimits) {
+  const clock = { now: WINDOW_START + 10_000 };
+  const store = new CountingStore(new MemoryStore());
+  const fake: FakeEngine = createFakeEngine();
+  const handlers = createApiHandlers(() => fake.engine, { store, now: () => clock.now, rateLimits });
+  return { clock, store, fake, handlers };
+}
+
+describe('REST', () => {
+  it('writes per user: the limit passes, the next write is 429 with Retry-After to the window end, reads too; the next window is open again', async () => {
+    const app = restApp(limits({ writesPerUser: { max: 3, windowSeconds: 60 } }));
+    for (let i = 0; i < 3; i++) expect((await call(app.handlers, 'changeset-create', { ...CREATE, clientId: `client-${i}` })).status).toBe(201);
+    const refused = await call(app.handlers, 'changeset-create', { ...CREATE, clientId: 'client-9' });
+    expect(refused.status).toBe(429);
+    expect(refused.json).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+    expect(refused.headers['retry-after']).toEqual(['50']);
+    const callsBefore = app.fake.calls.length;
+    expect((await call(app.handlers, 'page-status', STATUS)).status).toBe(429);
+    expect(app.fake.calls.length).toBe(callsBefore);
+    // Another user is not affected.
+    expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-carol' })).status).toBe(201);
+
+    app.clock.now = WINDOW_START + 60_000;
+    expect((await call(app.handlers, 'changeset-create', CREATE)).status).toBe(201);
+  });
+
+  it('writes per client: many users of one client share its limit; other clients are unaffected', async () => {
+    const app = restApp(limits({ writesPerClient: { max: 4, windowSeconds: 60 } }));
+    const users = ['acc-a', 'acc-b', 'acc-c', 'acc-d'];
+    for (const accountId of users) expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId, clientId: 'ci-bot' })).status).toBe(201);
+    expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-e', clientId: 'ci-bot' })).status).toBe(429);
+    expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-f', clientId: 'ci-bot' })).status).toBe(429);
+    expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-e', clientId: 'other-app' })).status).toBe(201);
+  });
+
+  it('callers whose client id is "unavailable" do not share one client bucket', async () => {
+    const app = restApp(limits({ writesPerClient: { max: 1, windowSeconds: 60 } }));
+    for (const accountId of ['acc-a', 'acc-b', 'acc-c']) expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId, clientId: 'unavailable' })).status).toBe(201);
+  });
+
+  it('denied calls per user: after the limit of 403/404 answers every call is 429 and the engine is not reached', async () => {
+    const app = restApp(limits({ deniedPerUser: { max: 3, windowSeconds: 60 } }));
+    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    for (let i = 0; i < 3; i++) expect((await call(app.handlers, 'changeset-detail', { query: { changeSetId: `cs_${i}` }, clientId: `c${i}` })).status).toBe(404);
+    const blocked = await call(app.handlers, 'changeset-detail', { query: { changeSetId: 'cs_9' } });
+    expect([blocked.status, blocked.json.code]).toEqual([429, 'RATE_LIMITED']);
+    const callsBefore = app.fake.calls.length;
+    expect((await call(app.handlers, 'page-status', STATUS)).status).toBe(429);
+    expect(app.fake.calls.length).toBe(callsBefore);
+    app.clock.now = WINDOW_START + 60_000;
+    expect((await call(app.handlers, 'page-status', STATUS)).status).toBe(200);
+  });
+
+  it('denied calls per client: refusals of many users of one client add up', async () => {
+    const app = restApp(limits({ deniedPerClient: { max: 2, windowSeconds: 60 } }));
+    app.fake.script['approvals.pageStatus'] = new DomainError('forbidden', 'FORBIDDEN', 'No.');
+    expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-a', clientId: 'prober' })).status).toBe(403);
+    expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-b', clientId: 'prober' })).status).toBe(403);
+    expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-c', clientId: 'prober' })).status).toBe(429);
+  });
+
+  it('abuse: 200 creates by one token in one burst — exactly the documented 150 succeed, the rest are 429', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    const statuses = await Promise.all(Array.from({ length: 200 }, () => call(app.handlers, 'changeset-create', CREATE).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 201)).toHaveLength(DEFAULT_RATE_LIMITS.writesPerUser.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(200 - DEFAULT_RATE_LIMITS.writesPerUser.max);
+  });
+
+  it('abuse: one client spreading 700 writes over 700 users — exactly the documented 600 pass', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    const statuses = await Promise.all(
+      Array.from({ length: 700 }, (_, i) => call(app.handlers, 'changeset-create', { ...CREATE, accountId: `acc-u${i}`, clientId: 'bulk-bot' }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(DEFAULT_RATE_LIMITS.writesPerClient.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(700 - DEFAULT_RATE_LIMITS.writesPerClient.max);
+  });
+
+  it('abuse: one client probing with 300 users — after the documented 150 refusals the client is blocked', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++) statuses.push((await call(app.handlers, 'changeset-detail', { query: { changeSetId: `cs_${i}` }, accountId: `acc-p${i}`, clientId: 'prober' })).status);
+    expect(statuses.slice(0, DEFAULT_RATE_LIMITS.deniedPerClient.max).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(DEFAULT_RATE_LIMITS.deniedPerClient.max).every((s) => s === 429)).toBe(true);
+  });
+
+  it('abuse: a flood of refused probes leaves at most the denied-call limit of access.denied records', async () => {
+    const app = await createRealApi({ rateLimits: DEFAULT_RATE_LIMITS });
+    const docs = await call(app.handlers, 'changeset-create', { body: { spaceId: '1002', title: 'Docs', pageRefs: [{ pageId: '3001' }] } });
+    const before = (await app.store.auditRecords()).length;
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push((await call(app.handlers, 'changeset-detail', { query: { changeSetId: docs.json.changeSet.id }, accountId: 'acc-erin' })).status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(DEFAULT_RATE_LIMITS.deniedPerUser.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(100 - DEFAULT_RATE_LIMITS.deniedPerUser.max);
+    const denied = (await app.store.auditRecords()).slice(before).filter((r) => r.action === 'access.denied');
+    expect(denied.length).toBeLessThanOrEqual(DEFAULT_RATE_LIMITS.deniedPerUser.max);
+  });
+
+  it('cost: store operations one request adds for the limiter (reported in docs/api.md)', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    const costOf = async (run: () => Promise<unknown>) => {
+      app.store.reset();
+      await run();
+      const c = app.store.counts;
+      return { get: c.get, getMany: c.getMany, query: c.query, transact: c.transact };
+    };
+    // The fake engine touches no store: every operation counted here is the edge's.
+    expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 0, transact: 0 });
+    expect(await costOf(() => call(app.handlers, 'changeset-update', { body: { changeSetId: 'cs_1', title: 'x' } }))).toEqual({ get: 0, getMany: 1, query: 2, transact: 1 });
+    app.fake.script['approvals.pageStatus'] = new DomainError('forbidden', 'FORBIDDEN', 'No.');
+    expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 2, transact: 1 });
+  });
+});
+
+describe('resolvers', () => {
+  it('writes per user: 429 RATE_LIMITED with retryAfter, nothing done; the next window is open', async () => {
+    const app = await createResolverApp({ rateLimits: limits({ writesPerUser: { max: 2, windowSeconds: 60 } }) });
+    const create = () => app.invoke('acc-bob', 'changeSet.create', { title: 'PR', pageRefs: [{ pageId: '2001' }] }, { spaceId: '1001' });
+    expect((await create()).success).toBe(true);
+    expect((await create()).success).toBe(true);
+    expect(await create()).toEqual({ success: false, code: 'RATE_LIMITED', error: expect.any(String), retryAfter: 60 });
+    const list = await app.engine.changeSets.list({ accountId: 'acc-bob', source: 'ui' }, { spaceId: '1001', limit: 100 });
+    expect(list.items).toHaveLength(2);
+    app.clock.now += 60_000;
+    expect((await create()).success).toBe(true);
+  });
+
+  it('denied calls per user: a prober is blocked after the limit, reads included', async () => {
+    const app = await createResolverApp({ rateLimits: limits({ deniedPerUser: { max: 2, windowSeconds: 60 } }) });
+    expect(await app.invoke('acc-erin', 'page.status', { pageId: '2012' })).toMatchObject({ code: 'PAGE_NOT_FOUND' });
+    expect(await app.invoke('acc-erin', 'page.status', { pageId: '2013' })).toMatchObject({ code: 'PAGE_NOT_FOUND' });
+    expect(await app.invoke('acc-erin', 'page.status', { pageId: '2001' })).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await app.invoke('acc-bob', 'page.status', { pageId: '2001' })).toMatchObject({ success: true });
+  });
+});

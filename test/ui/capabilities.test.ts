@@ -1,0 +1,184 @@
+/**
+ * The capabilities the UI shows (ui.capabilities) must match what the engine then accepts: for each
+ * seeded person, an action is offered exactly when doing it succeeds. Each check starts from a fresh
+ * store so one person's action cannot change the next person's answer.
+ */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { createLocalApp } from '../../local/app';
+import { createLocalSite } from '../../local/site';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Reply = { success: boolean; code?: string; [k: string]: any };
+type Invoke = (accountId: string, functionKey: string, payload?: object, where?: { pageId?: string; spaceId?: string }) => Promise<Reply>;
+
+const PEOPLE = ['acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin'];
+const ENG = '1001';
+
+async function fresh(): Promise<Invoke> {
+  // The local runtime's composition root: engines per invocation, as on Forge.
+  const app = createLocalApp({ store: new MemoryStore(), site: createLocalSite(), appId: 'app-uuid' });
+  await app.ready;
+  const handler = app.resolver;
+  return async (accountId, functionKey, payload = {}, where = {}) => {
+    const extension = {
+      type: where.pageId ? 'macro' : 'confluence:spacePage',
+      ...(where.pageId ? { content: { id: where.pageId, type: 'page' } } : {}),
+      ...(where.spaceId ? { space: { id: where.spaceId, key: 'ENG' } } : {}),
+    };
+    return (await handler({ call: { functionKey, payload }, context: { extension, moduleKey: 'approvalflow-macro', localId: 'l1' } }, { principal: { accountId } })) as Reply;
+  };
+}
+
+async function pendingOn2001(invoke: Invoke): Promise<string> {
+  const r = await invoke('acc-bob', 'page.submit', {}, { pageId: '2001' });
+  expect(r.success).toBe(true);
+  return r.approval.id;
+}
+
+async function pageCaps(invoke: Invoke, who: string, pageId = '2001'): Promise<Reply> {
+  const r = await invoke(who, 'ui.capabilities', { surface: 'page' }, { pageId });
+  expect(r.success).toBe(true);
+  return r.page;
+}
+
+async function spaceCaps(invoke: Invoke, who: string): Promise<Reply> {
+  const r = await invoke(who, 'ui.capabilities', { surface: 'space' }, { spaceId: ENG });
+  expect(r.success).toBe(true);
+  return r.space;
+}
+
+describe('ui.capabilities match what the engine accepts', () => {
+  it.each(PEOPLE)('page request approval: offered to %s exactly when the submit is not refused for rights', async (who) => {
+    const invoke = await fresh();
+    const caps = await pageCaps(invoke, who);
+    const submit = await invoke(who, 'page.submit', {}, { pageId: '2001' });
+    expect(caps.request).toBe(submit.success);
+    if (!submit.success) expect(submit.code).toBe('NO_EDIT_PERMISSION');
+  });
+
+  it.each(PEOPLE)('page approve/reject: offered to %s exactly when the decision is accepted', async (who) => {
+    const invoke = await fresh();
+    const approvalId = await pendingOn2001(invoke);
+    const caps = await pageCaps(invoke, who);
+    const decide = await invoke(who, 'approval.decide', { approvalId, decision: 'reject', comment: 'Please add the rollout section first.' });
+    expect(caps.decide).toBe(decide.success);
+  });
+
+  it.each(PEOPLE)('page cancel: offered to %s exactly when the cancel is accepted', async (who) => {
+    const invoke = await fresh();
+    const approvalId = await pendingOn2001(invoke);
+    const caps = await pageCaps(invoke, who);
+    const cancel = await invoke(who, 'approval.cancel', { approvalId });
+    expect(caps.cancel).toBe(cancel.success);
+  });
+
+  it.each(PEOPLE)('space reset, workflow create and configure: offered to %s exactly when accepted', async (who) => {
+    const invoke = await fresh();
+    await pendingOn2001(invoke);
+    const caps = await spaceCaps(invoke, who);
+    expect(caps.spaceKey).toBe('ENG');
+    const reset = await invoke(who, 'approval.reset', { pageId: '2001' });
+    expect(caps.resetApproval).toBe(reset.success);
+    const create = await invoke(who, 'workflow.create', { name: 'Second', steps: [{ approvers: ['acc-carol'], mode: 'any' }] }, { spaceId: ENG });
+    expect(caps.createWorkflow).toBe(create.success);
+    const disable = await invoke(who, 'workflow.setEnabled', { workflowId: 'wf-eng-review', enabled: false });
+    expect(caps.configureWorkflowIds.includes('wf-eng-review')).toBe(disable.success);
+  });
+
+  it.each(PEOPLE)('change set archive: offered to %s exactly when accepted (Bob created it)', async (who) => {
+    const invoke = await fresh();
+    const created = await invoke('acc-bob', 'changeSet.create', { title: 'Release', pageRefs: [{ pageId: '2002' }] }, { spaceId: ENG });
+    expect(created.success).toBe(true);
+    const caps = await invoke(who, 'ui.changeSetCapabilities', { changeSetId: created.changeSet.id });
+    expect(caps.success).toBe(true);
+    const archive = await invoke(who, 'changeSet.archive', { changeSetId: created.changeSet.id });
+    expect(caps.archive).toBe(archive.success);
+    // Archived: read-only for everyone.
+    const after = await invoke('acc-alice', 'ui.changeSetCapabilities', { changeSetId: created.changeSet.id });
+    if (archive.success) expect(after).toMatchObject({ update: false, submit: false, archive: false });
+  });
+
+  it.each(PEOPLE)('admin audit: offered to %s exactly when the whole trail can be read', async (who) => {
+    const invoke = await fresh();
+    const caps = await invoke(who, 'ui.capabilities', { surface: 'admin' });
+    const list = await invoke(who, 'audit.list', {});
+    expect(caps.admin.readAudit).toBe(list.success);
+    const verify = await invoke(who, 'audit.verify', {});
+    expect(caps.admin.verifyChain).toBe(verify.success);
+  });
+
+  it('asking for capabilities records nothing (no access.denied for an outsider)', async () => {
+    const invoke = await fresh();
+    await invoke('acc-erin', 'ui.capabilities', { surface: 'admin' });
+    await invoke('acc-erin', 'ui.capabilities', { surface: 'space' }, { spaceId: ENG });
+    await invoke('acc-erin', 'ui.capabilities', { surface: 'page' }, { pageId: '2001' });
+    const audit = await invoke('acc-alice', 'audit.list', { action: 'access.denied' });
+    expect(audit.records).toEqual([]);
+  });
+
+  it('refuses a page the caller cannot read like any missing page', async () => {
+    const invoke = await fresh();
+    const hidden = await invoke('acc-erin', 'ui.capabilities', { surface: 'page' }, { pageId: '2012' });
+    const missing = await invoke('acc-erin', 'ui.capabilities', { surface: 'page' }, { pageId: '9999' });
+    expect(hidden).toMatchObject({ success: false, code: 'PAGE_NOT_FOUND' });
+    expect(missing).toMatchObject({ success: false, code: 'PAGE_NOT_FOUND' });
+  });
+});
+
+describe('page.preflight for a chosen workflow, and ui.pageTitles', () => {
+  it('re-runs the preflight for the chosen workflow in a two-workflow space', async () => {
+    const invoke = await fresh();
+    const automatic = await invoke('acc-bob', 'page.preflight', {}, { pageId: '3001' });
+    expect(automatic.result).toMatchObject({ canSubmit: false, code: 'NO_WORKFLOW' });
+    const chosen = await invoke('acc-bob', 'page.preflight', { workflowId: 'wf-docs-quick' }, { pageId: '3001' });
+    expect(chosen.result).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick' });
+    const submit = await invoke('acc-bob', 'page.submit', { workflowId: 'wf-docs-quick' }, { pageId: '3001' });
+    expect(submit.success).toBe(true);
+  });
+
+  it('gives titles only of pages the caller can read', async () => {
+    const invoke = await fresh();
+    const bob = await invoke('acc-bob', 'ui.pageTitles', { pageIds: ['2001', '2012', '9999'] });
+    expect(Object.keys(bob.pages).sort()).toEqual(['2001', '2012']);
+    expect(bob.pages['2001']).toEqual({ title: expect.any(String), spaceId: ENG });
+    const erin = await invoke('acc-erin', 'ui.pageTitles', { pageIds: ['2001', '2012'] });
+    expect(Object.keys(erin.pages)).toEqual(['2001']);
+  });
+
+  it('refuses unknown payload keys such as an accountId', async () => {
+    const invoke = await fresh();
+    const r = await invoke('acc-erin', 'ui.capabilities', { surface: 'admin', accountId: 'acc-alice' });
+    expect(r).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+});
+
+describe('ui.search (pickers search by name, as the caller)', () => {
+  it('finds people by display name and groups by name', async () => {
+    const invoke = await fresh();
+    const people = await invoke('acc-alice', 'ui.search', { kind: 'user', query: 'rev' });
+    expect(people.results.map((r: { label: string }) => r.label).sort()).toEqual(['Carol Reviewer', 'Dave Reviewer']);
+    expect(people.results.find((r: { label: string }) => r.label === 'Carol Reviewer').id).toBe('acc-carol');
+    const groups = await invoke('acc-alice', 'ui.search', { kind: 'group', query: 'eng' });
+    expect(groups.results.map((r: { label: string }) => r.label)).toEqual(['eng-reviewers']);
+  });
+
+  it('finds spaces by name or key, and pages of the space by title, never a page the caller cannot read', async () => {
+    const invoke = await fresh();
+    const byKey = await invoke('acc-bob', 'ui.search', { kind: 'space', query: 'docs' });
+    expect(byKey.results).toEqual([{ id: '1002', label: 'Documentation', detail: 'DOCS' }]);
+    const byName = await invoke('acc-bob', 'ui.search', { kind: 'space', query: 'Engin' });
+    expect(byName.results.map((r: { detail: string }) => r.detail)).toEqual(['ENG']);
+    const bob = await invoke('acc-bob', 'ui.search', { kind: 'page', query: 'e' }, { spaceId: ENG });
+    const erin = await invoke('acc-erin', 'ui.search', { kind: 'page', query: 'e' }, { spaceId: ENG });
+    const ids = (r: Reply) => r.results.map((x: { id: string }) => x.id);
+    expect(ids(bob)).toContain('2012');
+    expect(ids(erin)).not.toContain('2012');
+    expect(ids(erin).length).toBeGreaterThan(0);
+    expect(ids(bob)).not.toContain('2011'); // drafts are not found by search
+  });
+
+  it('refuses an empty query', async () => {
+    const invoke = await fresh();
+    expect(await invoke('acc-bob', 'ui.search', { kind: 'user', query: '   ' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+});

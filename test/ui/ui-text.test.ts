@@ -1,0 +1,52 @@
+/** What people read in the Custom UI: durations, error labels and reasons instead of codes. */
+import { humanDuration } from '../../static/src/format';
+import { ApiError, invokeFailure } from '../../static/src/errors';
+import { humanReason } from '../../static/src/messages';
+import { ELIGIBILITY_REASONS } from '../../src/core/domain/eligibility';
+
+// WORKFLOW_NOT_ASSIGNED is being added to the registry by "core"; the UI words it already.
+const ELIGIBILITY_CODES = [...Object.keys(ELIGIBILITY_REASONS), 'WORKFLOW_NOT_ASSIGNED'];
+
+describe('humanDuration', () => {
+  it.each([
+    [3 + 20 / 60, '3 h 20 min'],
+    [0.01, '1 min'],
+    [0.005, 'under a minute'],
+    [0.75, '45 min'],
+    [2, '2 h'],
+    [52, '2 d 4 h'],
+    [48, '2 d'],
+  ])('%s hours reads "%s"', (hours, text) => {
+    expect(humanDuration(hours)).toBe(text);
+  });
+});
+
+describe('failed calls are labelled for what happened', () => {
+  it('calls a request that never got a reply a connection problem', () => {
+    const err = invokeFailure(new TypeError('Failed to fetch'));
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe('NETWORK_ERROR');
+    expect(err.message).toContain('could not be reached');
+  });
+
+  it('calls a failure while handling the request a server problem, not a network one', () => {
+    const err = invokeFailure(new Error('There was an error invoking the function.'));
+    expect(err.code).toBe('SERVER_ERROR');
+    expect(err.message).toContain('on its side');
+    expect(err.message).not.toContain('reached');
+  });
+});
+
+describe('humanReason', () => {
+  it('words every eligibility code for people, never showing the code itself', () => {
+    for (const code of ELIGIBILITY_CODES) {
+      const text = humanReason(code, undefined);
+      expect(text).not.toContain(code);
+      expect(text).not.toBe('Something went wrong.');
+    }
+  });
+
+  it("falls back to the server's sentence for codes it does not know", () => {
+    expect(humanReason('SOMETHING_NEW', 'The server explains it.')).toBe('The server explains it.');
+  });
+});
