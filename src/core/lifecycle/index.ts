@@ -31,6 +31,10 @@ export interface LifecycleService {
   runDaily(options: JobOptions): Promise<JobResult>;
 }
 
+const unavailable = (): Promise<never> => Promise.reject(new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'This installation cannot reach Confluence for this.'));
+/** For engines built without lifecycle Confluence access (tests, tools): those calls refuse clearly. */
+export const UNAVAILABLE_LIFECYCLE: LifecycleConfluence = { listChildren: unavailable, spaceAdmins: unavailable, findComment: unavailable };
+
 export function createLifecycleService(ctx: EngineContext, lc: LifecycleConfluence): LifecycleService {
   return {
     spaceTree: (caller, input) => spaceTree(ctx, lc, caller, input),
