@@ -9,11 +9,12 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../../core/domain/errors';
+import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { LifecycleConfluence, TreeLevel, TreeNode, TreeParent } from '../../core/ports/lifecycle-confluence';
 import type { ConfluenceRequest, ConfluenceTransport } from './transport';
 
 const PATH_ID = /^[0-9A-Za-z_-]{1,64}$/;
-const CURSOR = /^[0-9A-Za-z_\-.~%=+]{1,2000}$/;
+const CURSOR = new RegExp(`^[0-9A-Za-z_\\-.~%=+]{1,${FIELD_LIMITS.cursor.max}}$`);
 const LEVEL_SIZE = 100;
 const MAX_FOLLOWED = 20;
 
