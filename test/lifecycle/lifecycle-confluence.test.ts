@@ -74,3 +74,19 @@ describe('against the local site', () => {
     expect(await lc.findComment({ pageId: '2001', text: 'approvalflow:apr-1:remind-0-1' })).toBeUndefined(); // replies are not top-level
   });
 });
+
+describe('the space tree against the local site', () => {
+  test('root pages as each user sees them (restricted pages hidden, drafts never listed); children of a page', async () => {
+    const site = createLocalSite();
+    const lc = new RestLifecycleConfluence(site.transport());
+    const alice = await lc.listChildren('acc-alice', { kind: 'space', spaceId: '1001' });
+    const ids = alice.items.map((i) => i.id);
+    expect(ids).toContain('2001');
+    expect(ids).toContain('2012');
+    expect(ids).not.toContain('2011'); // a draft
+    const erin = await lc.listChildren('acc-erin', { kind: 'space', spaceId: '1001' });
+    expect(erin.items.map((i) => i.id)).not.toContain('2012');
+    expect(await lc.listChildren('acc-alice', { kind: 'page', id: '2001' })).toEqual({ items: [] });
+    await expect(lc.listChildren('acc-erin', { kind: 'page', id: '2012' })).rejects.toMatchObject({ code: 'PAGE_NOT_FOUND' });
+  });
+});
