@@ -154,6 +154,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   });
   const bylineProperties = createBylinePropertiesHandler({
     store: options.store,
+    now: () => base.clock.now(),
     readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
   });
   const onPageUpdated = createPageUpdatedHandler(getEngine);

@@ -3,7 +3,7 @@
  * space's pages with their approval and review state, clears an assignment after confirming, gets a
  * flag and a refreshed row; someone who is not a space admin gets no such tab.
  */
-import { browserRuns, fullOf, invokeAs, newPage, startSession, type Session } from './helpers';
+import { browserRuns, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
@@ -42,6 +42,23 @@ describeBrowser('manage-space tab (Chromium)', () => {
     await app.locator('[data-testid="confirm-button"]').click();
     await app.locator('[data-testid="flag"]', { hasText: 'Assignment cleared' }).waitFor();
     await app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' }).filter({ hasNotText: '(assigned)' }).waitFor();
+  }, 120_000);
+
+  it('a page due for review says so in the byline title and in the macro', async () => {
+    const space = { space: { id: '1001', key: 'ENG' } };
+    await invokeAs(base.runtime, 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90, reminderWindowDays: 14 }, space);
+    const submitted = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '2009' }, { content: { id: '2009' }, ...space });
+    const approvalId = (submitted as { approval: { id: string } }).approval.id;
+    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId, decision: 'approve' }, { content: { id: '2009' }, ...space });
+    const clock = await fetch(`${base.runtime.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 80 }) });
+    expect(clock.status).toBe(200);
+    const s = await newPage(base, 'acc-bob');
+    sessions.push(s);
+    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/pages/2009`);
+    expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approved · review due');
+    const macro = macroOf(s.page);
+    await macro.locator('[data-testid="review-lozenge"]').waitFor();
+    expect(await macro.locator('[data-testid="review-lozenge"]').textContent()).toBe('Review due');
   }, 120_000);
 
   it('someone who is not a space admin has no manage tab', async () => {

@@ -8,37 +8,17 @@ import { useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
-import Lozenge from '@atlaskit/lozenge';
 import Select from '@atlaskit/select';
 import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { TreeRow } from '../../../src/core/lifecycle';
-import type { ReviewState, Workflow } from '../../../src/core/domain/model';
-import { ErrorMessage, NoAccess, PageLink, StateLozenge, formatTime } from '../components/ui';
+import type { Workflow } from '../../../src/core/domain/model';
+import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
 import type { SpaceTabProps } from './SpaceApp';
-
-const REVIEW_LABEL: Record<ReviewState, string> = { current: 'Review current', due: 'Review due', expired: 'Review expired' };
-const REVIEW_APPEARANCE = { current: 'success', due: 'moved', expired: 'removed' } as const;
-
-export function ReviewLozenge({ state, dueAt }: { state: ReviewState | null; dueAt: number | null }) {
-  if (!state) return <Text color="color.text.subtle">No review period</Text>;
-  return (
-    <Stack space="space.025">
-      <Lozenge appearance={REVIEW_APPEARANCE[state]} testId="review-lozenge">
-        {REVIEW_LABEL[state]}
-      </Lozenge>
-      {dueAt !== null && (
-        <Text size="small" color="color.text.subtle">
-          {state === 'expired' ? 'expired' : 'expires'} {formatTime(dueAt)}
-        </Text>
-      )}
-    </Stack>
-  );
-}
 
 interface Level {
   rows: TreeRow[];
