@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { runConcurrency } from './concurrency';
 import { runCosts } from './costs';
 import { runGrowth } from './growth';
+import { runLifecycle } from './lifecycle';
 import type { BenchOptions } from './support';
 import { runTimeBudget } from './time-budget';
 
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '2': runGrowth,
   '3': runTimeBudget,
   '4': runConcurrency,
+  '5': runLifecycle,
 };
 
 function parseArgs(argv: string[]): { options: BenchOptions; only: string[] } {

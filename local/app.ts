@@ -6,6 +6,8 @@
  * `handlers` mirrors src/index.ts: the same export names, so the runtime finds every function the
  * manifest names (`handler: index.<export>`) here, exactly as Forge finds it in the bundle.
  */
+import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
+import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
@@ -136,7 +138,8 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
       confluenceAccess(profile, invocation, { via, observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined) }),
     );
   const directory = new RestDirectory(options.site.transport());
-  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation), directory });
+  const lifecycle = new RestLifecycleConfluence(options.site.transport());
+  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation), directory, lifecycle });
   const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
@@ -149,12 +152,14 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   });
   const bylineProperties = createBylinePropertiesHandler({
     store: options.store,
+    now: () => base.clock.now(),
     readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
   });
   const handlers: Record<string, LocalFunction> = {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
     bylineProperties: bylineProperties as LocalFunction,
+    lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()) as LocalFunction,
   };
 
   const inFlight = new Set<Promise<unknown>>();

@@ -18,3 +18,5 @@ export const apiChangeSetSubmit = forgeApp.api.apiChangeSetSubmit;
 export const apiPagePreflight = forgeApp.api.apiPagePreflight;
 export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
+/** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
+export const lifecycleDaily = forgeApp.lifecycleDaily;

@@ -7,6 +7,8 @@
  *  - no user (jobs): the app.
  * Holds no tenant data between invocations (Forge forbids it); every read goes to KVS/Confluence.
  */
+import { RestLifecycleConfluence } from '../adapters/confluence/lifecycle-confluence';
+import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
@@ -54,6 +56,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       confluence: confluenceFor(invocation, via),
       // Picker search as the signed-in user: results are only what they may see.
       directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
+      lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
       clock: new SystemClock(),
       ids: new RandomIds(),
     });
@@ -66,5 +69,6 @@ export const forgeApp = {
     appContext: forgeAppIds,
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
+  lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
 };

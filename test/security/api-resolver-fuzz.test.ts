@@ -65,6 +65,14 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     cursor: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) }, { weight: 1, arbitrary: fc.base64String({ minLength: 40, maxLength: 120 }) }),
     limit: fc.integer({ min: 1, max: 100 }),
     format: fc.constantFrom('csv', 'ndjson'),
+    // lifecycle (issue 11)
+    reviewPeriodDays: fc.constantFrom(90, 180, 365, null),
+    reminderWindowDays: fc.integer({ min: 1, max: 90 }),
+    remindAfterDays: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.constant(null)),
+    parentId: pageId,
+    parentType: fc.constantFrom('page', 'folder'),
+    approvalRetentionDays: fc.integer({ min: 180, max: 10_000 }),
+    auditRetentionDays: fc.integer({ min: 365, max: 10_000 }),
     filters: fc.record(auditFilter, { requiredKeys: [] }),
     // ui.* keys
     surface: fc.constantFrom('page', 'space', 'admin'),

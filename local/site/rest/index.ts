@@ -5,6 +5,7 @@
  * `{errors:[{status, code, title, detail}]}` and v1 `{statusCode, data:{…}, message}`, never an
  * app envelope. One module per resource; this file is only the route table.
  */
+import { listPageDirectChildren, listSpacePages } from './tree';
 import type { SiteState } from '../state';
 import type { Ctx, Handler, LocalHttpResponse } from './common';
 import { badParam, ConfluenceError, json, notFound, STATUS_TEXT } from './common';
@@ -38,6 +39,8 @@ const routes: Route[] = [
   route('GET', '/wiki/api/v2/footer-comments/{comment-id}/children', listCommentChildren),
   route('GET', '/wiki/api/v2/spaces', listSpaces),
   route('GET', '/wiki/api/v2/spaces/{id}', getSpace),
+  route('GET', '/wiki/api/v2/spaces/{id}/pages', listSpacePages),
+  route('GET', '/wiki/api/v2/pages/{id}/direct-children', listPageDirectChildren),
   route('GET', '/wiki/api/v2/spaces/{id}/permissions', listSpacePermissions),
   route('POST', '/wiki/api/v2/users-bulk', usersBulk),
   route('POST', '/wiki/rest/api/content/{id}/permission/check', checkContentPermission),

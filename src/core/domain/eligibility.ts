@@ -5,6 +5,13 @@
 import type { PageInfo } from '../ports/confluence';
 import type { PageApproval, Workflow } from './model';
 import { eligibleApprovers } from './approvers';
+import { deriveReview } from '../lifecycle/review';
+
+function openForReview(latest: PageApproval, now: number | undefined): boolean {
+  if (now === undefined) return false;
+  const { reviewState } = deriveReview(latest, now);
+  return reviewState === 'due' || reviewState === 'expired';
+}
 
 export const ELIGIBILITY_REASONS = {
   PAGE_NOT_FOUND: 'Page not found or not visible to you',
@@ -40,6 +47,8 @@ export interface EligibilityInput {
   /** workflow the author chose at submit */
   chosenWorkflowId?: string;
   groupMembers: ReadonlyMap<string, string[]>;
+  /** now, for the review state: an approved page that is due or expired for review may be resubmitted (SPEC 2.7) */
+  now?: number;
 }
 
 export type EligibilityResult =
@@ -85,7 +94,7 @@ export function checkEligibility(input: EligibilityInput): EligibilityResult {
   if (page.status !== 'current') return fail('PAGE_NOT_PUBLISHED');
   if (!input.canEdit) return fail('NO_EDIT_PERMISSION');
   if (input.latest?.status === 'pending') return fail('PENDING_APPROVAL');
-  if (input.latest?.status === 'approved' && input.latest.pageVersion >= page.version) return fail('ALREADY_APPROVED');
+  if (input.latest?.status === 'approved' && input.latest.pageVersion >= page.version && !openForReview(input.latest, input.now)) return fail('ALREADY_APPROVED');
   const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId);
   if (!resolved.ok) return fail(resolved.code, resolved.workflowId);
   const wf = resolved.workflow;

@@ -79,6 +79,7 @@ export const ERROR_CODES = {
   INVALID_LIMIT: { status: 400, when: `a page size outside ${L.listPage.min}..${L.listPage.max}` },
   TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
   INVALID_RETENTION: { status: 400, when: 'a retention window shorter than the minimum (SPEC 2.10)' },
+  RETENTION_TOO_SHORT: { status: 400, when: `a retention window below the minimum (${L.approvalRetentionDays.min} days for approvals, ${L.auditRetentionDays.min} for audit records)` },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
   // 401
   UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },

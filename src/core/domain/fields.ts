@@ -5,7 +5,7 @@
  * or a format changes in one place.
  */
 import { z } from 'zod';
-import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L } from './limits';
+import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STEP_MODES } from './model';
 
 // ---------- text hygiene (SPEC §9) ----------
@@ -73,6 +73,13 @@ export const workflowStepFields = {
   name: safeText(L.stepName.max).optional(),
   approvers: z.array(approverId).min(L.approvers.min).max(L.approvers.max),
   mode: stepMode,
+};
+
+/** SPEC 2.1 review and reminder settings (2.7, 2.8); null turns a feature off. */
+export const reviewSettingFields = {
+  reviewPeriodDays: z.union(REVIEW_PERIOD_DAYS.map((d) => z.literal(d))).nullable(),
+  reminderWindowDays: z.number().int().min(L.reminderWindowDays.min).max(L.reminderWindowDays.max),
+  remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable(),
 };
 
 export const workflowFields = {

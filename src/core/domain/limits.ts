@@ -32,7 +32,17 @@ export const FIELD_LIMITS = {
   clientId: { max: 256 },
   /** Confluence page/space ids: decimal int64, 1..19 digits, at most INT64_MAX */
   confluenceIdDigits: { max: 19 },
+  /** SPEC 2.7: days before reviewDueAt a page turns `due` (only with a review period) */
+  reminderWindowDays: { min: 1, max: 90, default: 14 },
+  /** SPEC 2.8: days between reminders of a pending approval */
+  remindAfterDays: { min: 1, max: 30 },
+  /** SPEC 2.10: retention windows may be lengthened, never shortened below these */
+  approvalRetentionDays: { min: 180, max: 10_000 },
+  auditRetentionDays: { min: 365, max: 10_000 },
 } as const;
+
+/** SPEC 2.7: the review periods a workflow may set (or null: none). */
+export const REVIEW_PERIOD_DAYS = [90, 180, 365] as const;
 
 /** Largest Confluence id (int64 max), as the decimal string ids are compared against. */
 export const CONFLUENCE_ID_MAX = '9223372036854775807';

@@ -6,6 +6,9 @@
 
 export type StepMode = (typeof STEP_MODES)[number];
 
+export type ReviewPeriodDays = 90 | 180 | 365;
+export type ReviewState = 'current' | 'due' | 'expired';
+
 export interface WorkflowStep {
   name?: string;
   /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
@@ -21,6 +24,12 @@ export interface Workflow {
   steps: WorkflowStep[];
   owners: string[];
   allowSelfApproval: boolean;
+  /** SPEC 2.7: null/absent = no recertification; see src/core/lifecycle/review.ts */
+  reviewPeriodDays?: ReviewPeriodDays | null;
+  /** SPEC 2.7: 1..90, default 14; only meaningful with a review period */
+  reminderWindowDays?: number;
+  /** SPEC 2.8: null/absent = no reminders for pending approvals; else 1..30 */
+  remindAfterDays?: number | null;
   createdAt: number;
   createdBy: string;
   updatedAt: number;
@@ -44,7 +53,8 @@ export interface PageApproval {
   spaceId: string;
   pageVersion: number;
   workflowId: string;
-  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version'>;
+  /** review and reminder settings travel in the snapshot: an approval keeps the terms it was decided under */
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
   status: ApprovalStatus;
   /** 0-based index into workflowSnapshot.steps */
   activeStep: number;
@@ -69,6 +79,9 @@ export interface PageStateView {
   approvedAtVersion: number | null;
   isStale: boolean;
   versionDelta: number;
+  /** SPEC 2.7: null when the latest approval has no review period (or the page is not approved) */
+  reviewState: ReviewState | null;
+  reviewDueAt: number | null;
   /** latest approval of the page (any status), if any */
   latestApproval?: PageApproval;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
@@ -98,6 +111,8 @@ export interface ChangeSetPageView {
   versionDelta: number;
   approvalStatus: PageApprovalState | 'not_found';
   approvalId: string | null;
+  reviewState: ReviewState | null;
+  reviewDueAt: number | null;
 }
 
 export interface ChangeSet {
@@ -164,6 +179,12 @@ export const AUDIT_ACTIONS = [
   'assignment.changed',
   'access.denied',
   'audit.purged',
+  'review.due',
+  'review.expired',
+  'reminder.sent',
+  'assignment.cleared',
+  'approval.purged',
+  'retention.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

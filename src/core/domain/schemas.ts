@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
 import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
 import { DomainError } from './errors';
-import { FIELD_LIMITS as L } from './limits';
+import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, stepMode } from './fields';
 
 /**
@@ -25,6 +25,13 @@ export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
   mode: stepMode,
 });
 
+/** SPEC 2.1 review and reminder fields; optional so workflows stored before them still parse. */
+export const reviewFields = {
+  reviewPeriodDays: z.union(REVIEW_PERIOD_DAYS.map((d) => z.literal(d))).nullable().optional(),
+  reminderWindowDays: z.number().int().min(L.reminderWindowDays.min).max(L.reminderWindowDays.max).optional(),
+  remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
+};
+
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
@@ -36,6 +43,7 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   steps: storedSteps,
   owners: z.array(id),
   allowSelfApproval: z.boolean(),
+  ...reviewFields,
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
@@ -57,7 +65,7 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   spaceId: id,
   pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version }),
+  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields }),
   status: z.enum(APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),
   decisions: z.array(decisionSchema),

@@ -1,4 +1,5 @@
 /** What every use case shares: the ports, the audit trail, a logger and the retry sleep. */
+import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { KeyValueStore } from '../ports/store';
 import type { ConfluenceSite } from '../ports/confluence';
 import type { Directory } from '../ports/directory';
@@ -12,6 +13,8 @@ export interface EngineDeps {
   ids: IdGenerator;
   /** name search for the UI's pickers (absent: search is unavailable) */
   directory?: Directory;
+  /** tree, space admins and comment look-up for the lifecycle (absent: those use cases are unavailable) */
+  lifecycle?: LifecycleConfluence;
 }
 
 /** Error logger that never receives tokens or payload bodies: only a code and ids. */

@@ -6,6 +6,8 @@
  * Inputs here are already shape-validated by the transport's zod schemas; the engine still enforces
  * every business rule (lengths, uniqueness, space membership, state).
  */
+import type { LifecycleService } from '../lifecycle';
+import type { ReviewPeriodDays } from '../domain/model';
 import type { Caller } from '../domain/caller';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type {
@@ -32,6 +34,9 @@ export interface WorkflowInput {
   owners?: string[];
   allowSelfApproval?: boolean;
   enabled?: boolean;
+  reviewPeriodDays?: ReviewPeriodDays | null;
+  reminderWindowDays?: number;
+  remindAfterDays?: number | null;
 }
 
 /** A saved workflow and the non-blocking warnings of the save (e.g. an approver who cannot view the space). */
@@ -176,4 +181,5 @@ export interface Engine {
   people: PeopleService;
   capabilities: CapabilityService;
   directory: DirectoryService;
+  lifecycle: LifecycleService;
 }

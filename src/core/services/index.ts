@@ -1,4 +1,5 @@
 /** Engine composition: createEngine (what transports call) and seedWorkflows (local runtime start-up). */
+import { UNAVAILABLE_LIFECYCLE, createLifecycleService } from '../lifecycle';
 import type { Workflow } from '../domain/model';
 import { parseStored, workflowSchema } from '../domain/schemas';
 import type { Engine } from './engine';
@@ -31,6 +32,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     people: createPeopleService(ctx),
     capabilities: createCapabilityService(ctx, approvals, workflows, changeSets),
     directory: createDirectoryService(ctx, deps.directory),
+    lifecycle: createLifecycleService(ctx, deps.lifecycle ?? UNAVAILABLE_LIFECYCLE),
   };
 }
 

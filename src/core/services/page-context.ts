@@ -79,6 +79,7 @@ export async function loadPageContext(
       spaceWorkflows,
       ...(options.chosenWorkflowId !== undefined ? { chosenWorkflowId: options.chosenWorkflowId } : {}),
       groupMembers,
+      now: ctx.clock.now(),
     };
     inputs.set(pageId, input);
     pageStateItems.set(pageId, stateItem);

@@ -3,6 +3,8 @@
  * load context (page-context.ts) → eligibility (domain/eligibility.ts, the one rule) → one
  * transaction per page (submitOne) → a result per page.
  */
+import { reviewTermsOf } from '../lifecycle/review';
+import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry, AuditHeadHint } from '../audit';
 import { DomainError } from '../domain/errors';
@@ -33,7 +35,7 @@ export function eligibilityError(result: { code: string; reason: string }): Doma
 }
 
 export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
-  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version };
+  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow) };
 }
 
 export type SubmitOneResult =
@@ -138,6 +140,7 @@ function approvalOps(approval: PageApproval, state: SubmitState): TxOp[] {
     { op: 'put', key: keys.pageHistory(pageId, now, approvalId), value: ref },
     { op: 'put', key: keys.pendingBySpace(spaceId, now, approvalId), value: ref },
     { op: 'put', key: keys.pendingByWorkflow(approval.workflowId, approvalId), value: ref },
+    ...onSubmitted(approval),
   ];
 }
 

@@ -99,6 +99,12 @@ export const ErrorResponse = z.object({
   details: z.array(ErrorDetailSchema).optional(),
 });
 
+/** SPEC 2.7: derived when read; null without a review period. reviewDueAt is UTC epoch ms. */
+const ReviewFields = {
+  reviewState: z.enum(['current', 'due', 'expired']).nullable().meta({ description: 'Recertification state of the approved page (SPEC 2.7); null when its approval has no review period.' }),
+  reviewDueAt: z.number().int().nullable().meta({ description: 'When the approval expires (UTC epoch ms); null without a review period.' }),
+};
+
 export const ChangeSetPageViewSchema = z.object({
   pageId: z.string(),
   title: z.string(),
@@ -108,6 +114,7 @@ export const ChangeSetPageViewSchema = z.object({
   versionDelta: z.number().int(),
   approvalStatus: z.enum([...PAGE_APPROVAL_STATES, 'not_found']),
   approvalId: z.string().nullable(),
+  ...ReviewFields,
 }) satisfies z.ZodType<ChangeSetPageView>;
 
 export const ChangeSetViewSchema = z.object({
@@ -195,6 +202,7 @@ const PageStateSchema = z.object({
   approvedAtVersion: z.number().int().nullable(),
   isStale: z.boolean(),
   versionDelta: z.number().int(),
+  ...ReviewFields,
   latestApproval: PageApprovalSchema.optional(),
   pending: z
     .object({

@@ -9,6 +9,7 @@
  * `extension.content.id` or `context.extension.content.id`; the viewer only from the platform
  * principal (second argument), never from the payload.
  */
+import { deriveReview, type ReviewView } from '../../core/lifecycle/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
 import { pageApprovalSchema } from '../../core/domain/schemas';
@@ -26,6 +27,8 @@ export interface BylineDeps {
   store: KeyValueStore;
   /** The page as `accountId` sees it (one Confluence call as that user); undefined when not visible. */
   readPage(accountId: string, pageId: string): Promise<PageInfo | undefined>;
+  /** clock for the review state (default Date.now; the local runtime passes its adjustable clock) */
+  now?: () => number;
 }
 
 const NEUTRAL: BylineProperties = { title: 'Approval', tooltip: 'ApprovalFlow: open to see the approval state' };
@@ -41,7 +44,16 @@ function pageIdOf(payload: unknown): string | undefined {
   return 'extension' in parsed.data ? parsed.data.extension.content.id : parsed.data.context.extension.content.id;
 }
 
-export function bylineOf(state: ReturnType<typeof derivePageState>): BylineProperties {
+/** An approved page due or expired for review (SPEC 2.7) says so in the byline title. */
+function withReview(props: BylineProperties, review: ReviewView): BylineProperties {
+  if (review.reviewState === 'due' && review.reviewDueAt !== null) {
+    return { title: `${props.title} · review due`, tooltip: `${props.tooltip} The approval expires on ${new Date(review.reviewDueAt).toISOString().slice(0, 10)}; request approval again to recertify.` };
+  }
+  if (review.reviewState === 'expired') return { title: `${props.title} · review expired`, tooltip: `${props.tooltip} The approval expired; request approval again.` };
+  return props;
+}
+
+export function bylineOf(state: ReturnType<typeof derivePageState>, review: ReviewView = { reviewState: null, reviewDueAt: null }): BylineProperties {
   switch (state.state) {
     case 'draft':
       return { title: 'Approval: not requested', tooltip: 'No approval has been requested for this page.' };
@@ -52,7 +64,7 @@ export function bylineOf(state: ReturnType<typeof derivePageState>): BylinePrope
     case 'approved':
       return state.isStale
         ? { title: `Approved v${state.approvedAtVersion} · edited since`, tooltip: `Approved at version ${state.approvedAtVersion}; ${state.versionDelta} newer version(s) are not approved.` }
-        : { title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved.` };
+        : withReview({ title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved.` }, review);
   }
 }
 
@@ -66,7 +78,7 @@ export function createBylinePropertiesHandler(deps: BylineDeps) {
       if (!page) return NEUTRAL;
       const stored = item ? pageApprovalSchema.safeParse(item.value) : undefined;
       if (stored && !stored.success) return NEUTRAL;
-      return bylineOf(derivePageState(stored?.data, page.version));
+      return bylineOf(derivePageState(stored?.data, page.version), deriveReview(stored?.data, (deps.now ?? Date.now)()));
     } catch (err) {
       console.warn(`byline-properties: ${err instanceof Error ? err.name : typeof err}`);
       return NEUTRAL;

@@ -57,6 +57,10 @@ export const adminResolvers: ResolverDefinition[] = [
     const nextCursor = await pages.seal(page.nextCursor);
     return { records: page.items, ...(nextCursor ? { nextCursor } : {}) };
   }),
+  defineResolver('retention.get', { writes: false }, async (_input, { engine, caller }) => engine.lifecycle.retention(caller)),
+  defineResolver('retention.update', { writes: true }, async (input, { engine, caller }) => ({
+    settings: await engine.lifecycle.updateRetention(caller, withoutUndefined(input)),
+  })),
   defineResolver('audit.verify', { writes: false }, async (_input, { engine, caller }) => engine.audit.verify(caller)),
   defineResolver('audit.export', { writes: false }, async (input, { engine, caller }) => ({
     format: input.format,

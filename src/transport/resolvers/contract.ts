@@ -2,6 +2,7 @@
  * What each resolver key returns on success (the envelope's data part). The Custom UI client
  * (static/src/api.ts) types its calls with this, so the UI and the resolvers cannot drift apart.
  */
+import type { RetentionSettings, ReviewQueueItem, RunSummary, TreeRow } from '../../core/lifecycle';
 import type {
   AuditRecord,
   ChangeSetView,
@@ -97,6 +98,11 @@ export interface ResolverData {
   'changeSet.preflight': { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
   'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[] };
   'analytics.summary': AnalyticsSummary;
+  'queue.review': { items: ReviewQueueItem[]; nextCursor?: string };
+  'manage.tree': { items: TreeRow[]; nextCursor?: string };
+  'manage.clearAssignment': { pageId: string };
+  'retention.get': { settings: RetentionSettings; lastRun: RunSummary | null };
+  'retention.update': { settings: RetentionSettings };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': { ok: boolean; checked: number; firstBadSeq?: number; headHash: string };
   'audit.export': { format: 'csv' | 'ndjson'; content: string };

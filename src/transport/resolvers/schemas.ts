@@ -18,6 +18,7 @@ import {
   nonBlankText,
   opaqueId,
   rollupState,
+  reviewSettingFields as review,
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
@@ -35,6 +36,9 @@ const workflowInput = {
   owners: wf.owners.optional(),
   allowSelfApproval: wf.allowSelfApproval.optional(),
   enabled: wf.enabled.optional(),
+  reviewPeriodDays: review.reviewPeriodDays.optional(),
+  reminderWindowDays: review.reminderWindowDays.optional(),
+  remindAfterDays: review.remindAfterDays.optional(),
 };
 
 const empty = z.strictObject({});
@@ -73,6 +77,9 @@ export const schemas = {
     owners: workflowInput.owners,
     allowSelfApproval: workflowInput.allowSelfApproval,
     enabled: workflowInput.enabled,
+    reviewPeriodDays: workflowInput.reviewPeriodDays,
+    reminderWindowDays: workflowInput.reminderWindowDays,
+    remindAfterDays: workflowInput.remindAfterDays,
     expectedVersion,
   }),
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),
@@ -103,6 +110,16 @@ export const schemas = {
   'changeSet.submit': z.strictObject({ changeSetId: opaqueId }),
 
   'analytics.summary': z.strictObject(optionalSpaceId),
+
+  // Lifecycle (SPEC 2.7-2.10): the "due or expired" queue, manage space, retention.
+  'queue.review': z.strictObject({ ...optionalSpaceId, ...paging }),
+  'manage.tree': z.strictObject({ ...optionalSpaceId, parentId: confluenceId.optional(), parentType: z.enum(['page', 'folder']).optional(), cursor: cursor.optional() }),
+  'manage.clearAssignment': z.strictObject({ pageId: confluenceId }),
+  'retention.get': empty,
+  'retention.update': z.strictObject({
+    approvalRetentionDays: z.number().int().min(L.approvalRetentionDays.min).max(L.approvalRetentionDays.max).optional(),
+    auditRetentionDays: z.number().int().min(L.auditRetentionDays.min).max(L.auditRetentionDays.max).optional(),
+  }),
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,

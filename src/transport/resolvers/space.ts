@@ -73,6 +73,26 @@ export const spaceResolvers: ResolverDefinition[] = [
   defineResolver('changeSet.preflight', { writes: false }, async (input, { engine, caller }) => engine.changeSets.preflight(caller, input.changeSetId)),
   defineResolver('changeSet.submit', { writes: true }, async (input, { engine, caller }) => engine.changeSets.submit(caller, input.changeSetId)),
 
+  defineResolver('queue.review', { writes: false }, async (input, env) => {
+    const spaceId = spaceIdOf(input, env.ctx);
+    const pages = env.pager('queue.review', { spaceId, cursor: input.cursor });
+    const page = await env.engine.lifecycle.reviewQueue(env.caller, spaceId, { cursor: await pages.open(), limit: input.limit });
+    const nextCursor = await pages.seal(page.nextCursor);
+    return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
+  }),
+  defineResolver('manage.tree', { writes: false }, async (input, env) => {
+    const spaceId = spaceIdOf(input, env.ctx);
+    const parent = input.parentId ? { kind: input.parentType ?? 'page', id: input.parentId } : undefined;
+    const pages = env.pager('manage.tree', { spaceId, parentId: input.parentId, parentType: input.parentType, cursor: input.cursor });
+    const level = await env.engine.lifecycle.spaceTree(env.caller, { spaceId, ...(parent ? { parent } : {}), ...withoutUndefined({ cursor: await pages.open() }) });
+    const nextCursor = await pages.seal(level.nextCursor);
+    return { items: level.items, ...(nextCursor ? { nextCursor } : {}) };
+  }),
+  defineResolver('manage.clearAssignment', { writes: true }, async (input, { engine, caller }) => {
+    await engine.lifecycle.clearAssignment(caller, input.pageId);
+    return { pageId: input.pageId };
+  }),
+
   defineResolver('analytics.summary', { writes: false }, async (input, { engine, caller, ctx, options }) =>
     spaceAnalytics(engine, caller, spaceIdOf(input, ctx), (options.now ?? Date.now)()),
   ),

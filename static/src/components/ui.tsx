@@ -5,12 +5,12 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Link from '@atlaskit/link';
-import { Box, Inline, Text } from '@atlaskit/primitives';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { errorText } from '../api';
 import { humanReason } from '../messages';
 
 export { humanDuration } from '../format';
-import type { PageApprovalState, RollupState } from '../../../src/core/domain/model';
+import type { PageApprovalState, ReviewState, RollupState } from '../../../src/core/domain/model';
 
 /** Where the view runs: the site (for link addresses), the space of the view, who is signed in. */
 export interface Site {
@@ -185,5 +185,25 @@ export function ChangeSetLink({ changeSetId, title, spaceKey, onOpen }: { change
     >
       {title}
     </Link>
+  );
+}
+
+/** Recertification state (SPEC 2.7) with the day the approval expires. */
+const REVIEW_LABEL: Record<ReviewState, string> = { current: 'Review current', due: 'Review due', expired: 'Review expired' };
+const REVIEW_APPEARANCE = { current: 'success', due: 'moved', expired: 'removed' } as const;
+
+export function ReviewLozenge({ state, dueAt }: { state: ReviewState | null; dueAt: number | null }) {
+  if (!state) return <Text color="color.text.subtle">No review period</Text>;
+  return (
+    <Stack space="space.025">
+      <Lozenge appearance={REVIEW_APPEARANCE[state]} testId="review-lozenge">
+        {REVIEW_LABEL[state]}
+      </Lozenge>
+      {dueAt !== null && (
+        <Text size="small" color="color.text.subtle">
+          {state === 'expired' ? 'expired' : 'expires'} {formatTime(dueAt)}
+        </Text>
+      )}
+    </Stack>
   );
 }

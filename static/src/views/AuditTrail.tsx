@@ -42,6 +42,12 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.changed': 'Page assignment changed',
   'access.denied': 'Access refused',
   'audit.purged': 'Old records purged',
+  'review.due': 'Review due (notice posted)',
+  'review.expired': 'Review expired (notice posted)',
+  'reminder.sent': 'Reminder sent',
+  'assignment.cleared': 'Page assignment cleared',
+  'approval.purged': 'Old approval purged',
+  'retention.updated': 'Retention changed',
 };
 
 /** "previousStatus" → "Previous status". */

@@ -12,7 +12,7 @@ import { call } from '../api';
 import { useAsync } from '../hooks';
 import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView } from '../../../src/core/domain/model';
-import { ApprovalStatusLozenge, ChangeSetLink, ChangeSetLozenge, ErrorMessage, Loading, StateLozenge, formatTime } from '../components/ui';
+import { ApprovalStatusLozenge, ChangeSetLink, ChangeSetLozenge, ErrorMessage, Loading, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { Person } from '../people';
 import { PendingApproval } from './PendingApproval';
 import { RequestApproval } from './RequestApproval';
@@ -21,6 +21,7 @@ export function StateHeader({ status }: { status: PageStateView }) {
   return (
     <Inline space="space.100" alignBlock="center" shouldWrap>
       <StateLozenge state={status.state} stale={status.isStale} testId="approval-state" />
+      {status.reviewState && <ReviewLozenge state={status.reviewState} dueAt={status.reviewDueAt} />}
       {status.isStale && (
         <Lozenge appearance="moved" testId="stale-warning">
           Changed since approval: {status.versionDelta} version{status.versionDelta === 1 ? '' : 's'}

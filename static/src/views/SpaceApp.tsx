@@ -15,6 +15,7 @@ import { ErrorMessage, Loading, NoAccess } from '../components/ui';
 import { ChangeSetsTab } from './ChangeSetsTab';
 import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
+import { ManageSpaceTab } from './ManageSpaceTab';
 
 export interface SpaceTabProps {
   caps: SpaceCapabilities;
@@ -64,6 +65,7 @@ export function SpaceApp() {
             <Tab testId="tab-changesets">Change sets</Tab>
             <Tab testId="tab-workflows">Workflows</Tab>
             <Tab testId="tab-analytics">Analytics</Tab>
+            {space.isSpaceAdmin && <Tab testId="tab-manage">Manage pages</Tab>}
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
@@ -87,6 +89,13 @@ export function SpaceApp() {
               </Suspense>
             </Box>
           </TabPanel>
+          {space.isSpaceAdmin && (
+            <TabPanel>
+              <Box paddingBlock="space.200" xcss={fullWidth}>
+                <ManageSpaceTab caps={space} refreshCaps={caps.reload} />
+              </Box>
+            </TabPanel>
+          )}
         </Tabs>
       </Stack>
     </Box>

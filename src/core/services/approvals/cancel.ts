@@ -1,4 +1,5 @@
 /** Ending a pending approval early: cancel (the submitter or a space admin) and reset (space admin, SPEC 2.9). */
+import { onCancelled } from '../../lifecycle/schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { PageApproval } from '../../domain/model';
@@ -36,6 +37,7 @@ export async function cancel(ctx: EngineContext, caller: Caller, approvalId: str
         { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
         { op: 'put', key: keys.pageState(next.pageId), value: next },
         ...leavePendingOps(next),
+        ...onCancelled(next),
       ],
       [
         auditEntry(caller, 'approval.cancelled', next.spaceId, {
@@ -67,7 +69,11 @@ export async function reset(ctx: EngineContext, caller: Caller, pageId: string):
     if (latest.status === 'pending') {
       const loaded = await loadApproval(ctx, latest.id);
       const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: loaded.approval.version + 1 };
-      ops.push({ op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } }, ...leavePendingOps(cancelled));
+      ops.push(
+        { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
+        ...leavePendingOps(cancelled),
+        ...onCancelled(cancelled),
+      );
     }
     await commitWithAudit(ctx, ops, [
       auditEntry(caller, 'approval.reset', page.spaceId, {

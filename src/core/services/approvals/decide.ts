@@ -1,4 +1,5 @@
 /** A decision by an approver of the active step (SPEC 2.3): the rules are domain/decisions.ts, here the I/O. */
+import { onDecided } from '../../lifecycle/schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
@@ -57,6 +58,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
     { op: 'put', key: keys.pageState(next.pageId), value: next },
     ...(next.status !== 'pending' ? leavePendingOps(next) : []),
     ...(workflowCheck ? [workflowCheck] : []),
+    ...onDecided(approval, next),
   ];
   const last = next.decisions[next.decisions.length - 1];
   const stepNumber = approval.activeStep + 1;

@@ -1,4 +1,5 @@
 /** Reading approvals: a page's status (SPEC 2.4) and history, and a space's pending queue. */
+import { deriveReview } from '../../lifecycle/review';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
@@ -30,7 +31,8 @@ export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: str
   const stored = parsePageState(stateItem);
   const latest = stored ? (await effectiveApproval(ctx, stored)).approval : undefined;
   const derived = derivePageState(latest, page.version);
-  const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...(latest ? { latestApproval: latest } : {}) };
+  const review = deriveReview(latest, ctx.clock.now());
+  const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
   if (latest?.status !== 'pending') return view;
   const step = latest.workflowSnapshot.steps[latest.activeStep];
   return {

@@ -3,6 +3,7 @@
  * plus the roll-up. ONE getPages for all pages of all sets, parallel read checks, batched
  * page-state reads. A page the reader cannot view shows as not_found, without its title.
  */
+import { deriveReview } from '../../lifecycle/review';
 import { derivePageState, rollUp } from '../../domain/page-state';
 import type { ChangeSet, ChangeSetPageView, ChangeSetView } from '../../domain/model';
 import type { EngineContext } from '../context';
@@ -11,7 +12,7 @@ import { parsePageState } from '../page-context';
 import { getManyByKey } from '../store-reads';
 import { keys } from '../keys';
 
-const HIDDEN = { title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null } as const;
+const HIDDEN = { title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null } as const;
 
 export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageCache): Promise<ChangeSetView[]> {
   const pageIds = [...new Set(sets.flatMap((s) => s.pageRefs.map((r) => r.pageId)))];
@@ -32,6 +33,7 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
         versionDelta: derived.versionDelta,
         approvalStatus: derived.state,
         approvalId: latest?.id ?? null,
+        ...deriveReview(latest, ctx.clock.now()),
       };
     });
     return { ...cs, rollupState: rollUp(views), pages: views };

@@ -70,6 +70,9 @@ export async function updateWorkflow(
       owners: patch.owners ?? current.owners,
       allowSelfApproval: patch.allowSelfApproval ?? current.allowSelfApproval,
       enabled: patch.enabled ?? current.enabled,
+      reviewPeriodDays: patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : current.reviewPeriodDays,
+      reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
+      remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
     });
     validateWorkflowFields(merged);
     // only what this save names must exist: a rename never fails on an approver deleted since

@@ -1,4 +1,5 @@
 /** Workflow records: load, list a space's, the puts that keep the by-space copy in step, input normalising. */
+import { reviewTermsOf } from '../../lifecycle/review';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
@@ -45,7 +46,7 @@ export const workflowNotFound = (): DomainError => new DomainError('not_found', 
 export const spaceAdminsOnly = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can do this.');
 export const editorsOnly = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin or an owner of the workflow can change it.');
 
-export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled'>;
+export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
 
 export function normaliseInput(input: WorkflowInput): WorkflowFields {
   return {
@@ -54,5 +55,6 @@ export function normaliseInput(input: WorkflowInput): WorkflowFields {
     owners: [...new Set(input.owners ?? [])],
     allowSelfApproval: input.allowSelfApproval ?? false,
     enabled: input.enabled ?? true,
+    ...reviewTermsOf(input),
   };
 }

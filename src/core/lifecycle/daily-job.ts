@@ -1,0 +1,128 @@
+/**
+ * The daily lifecycle job (SPEC 2.7, 2.8, 2.10): review notices, reminders and escalations for what
+ * the due-date index says is due, then retention. See docs/lifecycle.md.
+ *
+ * - Cheap when nothing is due: three prefix queries and a settings read, no write, no Confluence call.
+ * - Chunked and resumable: chunks of CHUNK entries until the invocation's deadline; the index is
+ *   consumed as it goes, so it IS the checkpoint, and what is left waits for the next run.
+ * - Idempotent per page and cycle: see outbox.ts.
+ * - One run at a time: a lease in the store (a second run while one holds it does nothing).
+ */
+import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
+import type { EngineContext } from '../services/context';
+import { parseStored } from '../domain/schemas';
+import type { AuditHeadHint } from '../audit';
+import { lcKeys } from './keys';
+import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
+import { purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
+import { DAY_MS } from './review';
+import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
+import type { RunSummary } from './schemas';
+import { planChunk } from './tasks';
+
+export const CHUNK = 50;
+/** Audit records one run deletes at most (well inside one invocation). */
+export const AUDIT_PURGE_PER_RUN = 600;
+const LEASE_MARGIN_MS = 300_000;
+
+export interface JobOptions {
+  /** clock time by which the run must stop starting new chunks */
+  deadline: number;
+  chunkSize?: number;
+}
+
+export interface JobResult extends RunSummary {
+  /** another run held the lease: this one did nothing */
+  skipped?: boolean;
+}
+
+const EMPTY = { processed: 0, posted: 0, dropped: 0, recovered: 0, approvalsPurged: 0, auditRecordsPurged: 0, more: false };
+
+async function anythingToDo(ctx: EngineContext, now: number, approvalDays: number): Promise<boolean> {
+  const [outbox, due, resolved] = await Promise.all([
+    ctx.store.query({ prefix: lcKeys.outboxPrefix, limit: 1 }),
+    ctx.store.query({ prefix: lcKeys.duePrefix, limit: 1 }),
+    ctx.store.query({ prefix: lcKeys.resolvedPrefix, limit: 1 }),
+  ]);
+  const timeOf = (key: string | undefined, prefix: string): number => (key ? Number(key.slice(prefix.length, prefix.length + 15)) : Infinity);
+  return (
+    outbox.items.length > 0 ||
+    timeOf(due.items[0]?.key, lcKeys.duePrefix) <= now ||
+    timeOf(resolved.items[0]?.key, lcKeys.resolvedPrefix) < now - approvalDays * DAY_MS
+  );
+}
+
+async function takeLease(ctx: EngineContext, runId: string, until: number): Promise<boolean> {
+  const item = await ctx.store.get(lcKeys.lease);
+  if (item && parseStored(leaseSchema, item.key, item.value).until > ctx.clock.now()) return false;
+  try {
+    await ctx.store.transact([{ op: 'put', key: lcKeys.lease, value: { runId, until }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } }]);
+    return true;
+  } catch {
+    return false; // another run took it first (or the store is unwell): this run does nothing
+  }
+}
+
+/** Processes due entries chunk by chunk until none is due or the deadline passed. */
+async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: JobOptions, totals: RunSummary): Promise<boolean> {
+  const adminCache = new Map<string, string[]>();
+  let head: AuditHeadHint | undefined;
+  while (ctx.clock.now() < options.deadline) {
+    const now = ctx.clock.now();
+    const page = await ctx.store.query({ prefix: lcKeys.duePrefix, limit: options.chunkSize ?? CHUNK });
+    const items = page.items
+      .map((i) => ({ key: i.key, entry: parseStored(dueEntrySchema, i.key, i.value) }))
+      .filter((i) => i.entry.at <= now);
+    if (items.length === 0) return false;
+    const plan = await planChunk(ctx, lc, items, now, adminCache);
+    await deleteKeys(ctx, plan.stale);
+    totals.dropped += plan.stale.length;
+    const committed = [];
+    for (const t of plan.tasks) {
+      const outcome = await commitTask(ctx, t, head);
+      head = outcome.head;
+      if (outcome.committed) committed.push({ key: lcKeys.outbox(t.approval.id, t.taskName), item: t.outbox });
+    }
+    totals.processed += committed.length;
+    const { posted, failed } = await deliver(ctx, lc, committed, false);
+    totals.posted += posted;
+    if (failed > 0) return true; // Confluence is unwell: the outbox keeps the rest for the next run
+  }
+  return true;
+}
+
+/** One run of the daily job (the scheduled trigger calls it once per invocation). */
+export async function runDailyJob(ctx: EngineContext, lc: LifecycleConfluence, options: JobOptions): Promise<JobResult> {
+  const started = ctx.clock.now();
+  const settings = await readRetentionSettings(ctx);
+  const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
+  if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return { at: started, ...EMPTY };
+  const runId = ctx.ids.next('run');
+  // the run may finish its last chunk and the retention step after the deadline
+  if (!(await takeLease(ctx, runId, options.deadline + LEASE_MARGIN_MS))) return { at: started, ...EMPTY, skipped: true };
+  const totals: RunSummary = { at: started, ...EMPTY };
+  try {
+    const recovered = await recoverOutbox(ctx, lc, options.deadline);
+    totals.recovered = recovered.recovered;
+    const moreDue = recovered.more || (await processDue(ctx, lc, options, totals));
+    const approvals = await purgeResolvedApprovals(ctx, settings, options.deadline);
+    totals.approvalsPurged = approvals.purged;
+    if (auditProbe && ctx.clock.now() < options.deadline) totals.auditRecordsPurged = (await purgeAuditRecords(ctx, settings, AUDIT_PURGE_PER_RUN)).removed;
+    totals.more = moreDue || approvals.more;
+    await ctx.store.transact([{ op: 'put', key: lcKeys.run, value: runSummarySchema.parse(totals) }]);
+    return totals;
+  } finally {
+    await ctx.store.transact([{ op: 'delete', key: lcKeys.lease }]).catch(() => ctx.log('could not release the lifecycle lease', { runId }));
+  }
+}
+
+/** Whether some audit record is older than the audit window (one short list call). */
+async function purgeAuditProbe(ctx: EngineContext, days: number): Promise<boolean> {
+  const before = ctx.clock.now() - days * DAY_MS;
+  return (await ctx.audit.list({ to: before - 1 }, { limit: 1 })).items.length > 0;
+}
+
+export async function lastRun(ctx: EngineContext): Promise<RunSummary | undefined> {
+  const item = await ctx.store.get(lcKeys.run);
+  return item ? parseStored(runSummarySchema, item.key, item.value) : undefined;
+}

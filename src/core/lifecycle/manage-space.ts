@@ -1,0 +1,139 @@
+/**
+ * Manage space (SPEC 2.9), space admins only: the page tree one level at a time (read as the admin,
+ * so Confluence's restrictions apply), each page's approval state, review state, workflow and last
+ * state change; and "clear assignment", which removes the page's explicit workflow and resets its
+ * lifecycle to `draft` in one audited transaction (history and audit records are kept).
+ * Change assignment and reset approval state are the existing `assignment.set` / reset use cases.
+ */
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import { resolveWorkflow } from '../domain/eligibility';
+import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState } from '../domain/model';
+import { derivePageState } from '../domain/page-state';
+import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import type { LifecycleConfluence, TreeParent } from '../ports/lifecycle-confluence';
+import type { TxOp } from '../ports/store';
+import { leavePendingOps } from '../services/approvals/records';
+import type { EngineContext } from '../services/context';
+import { auditEntry, commitWithAudit } from '../services/commit';
+import { denial } from '../services/denials';
+import { withRetry } from '../services/retry';
+import { getManyByKey } from '../services/store-reads';
+import { keys } from '../services/keys';
+import { listSpaceWorkflows } from '../services/workflows/store';
+import { deriveReview } from './review';
+import { onCancelled } from './schedule';
+
+export interface TreeRow {
+  id: string;
+  type: 'page' | 'folder';
+  title: string;
+  /** pages only (folders carry no approval) */
+  approval?: {
+    state: PageApprovalState;
+    isStale: boolean;
+    versionDelta: number;
+    reviewState: ReviewState | null;
+    reviewDueAt: number | null;
+    approvalId: string | null;
+    /** the page's explicit assignment, else the workflow a submit would use; null when none applies */
+    workflow: { id: string; name: string; explicit: boolean } | null;
+    lastChange: { at: number; status: ApprovalStatus } | null;
+  };
+}
+
+const forbidden = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can manage the pages of this space.');
+const pageNotFound = (): DomainError => new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
+
+async function requireSpaceAdmin(ctx: EngineContext, caller: Caller, spaceId: string, operation: string, pageId?: string): Promise<void> {
+  if (await ctx.confluence.isSpaceAdmin(caller.accountId, spaceId)) return;
+  throw await denial(ctx, caller, forbidden(), spaceId, { operation, ...(pageId ? { pageId } : {}) });
+}
+
+function lastChangeOf(latest: PageApproval | undefined): { at: number; status: ApprovalStatus } | null {
+  return latest ? { at: latest.decidedAt ?? latest.submittedAt, status: latest.status } : null;
+}
+
+export async function spaceTree(
+  ctx: EngineContext,
+  lc: LifecycleConfluence,
+  caller: Caller,
+  input: { spaceId: string; parent?: { kind: 'page' | 'folder'; id: string }; cursor?: string },
+): Promise<{ items: TreeRow[]; nextCursor?: string }> {
+  await requireSpaceAdmin(ctx, caller, input.spaceId, 'space.tree');
+  const parent: TreeParent = input.parent ?? { kind: 'space', spaceId: input.spaceId };
+  const level = await lc.listChildren(caller.accountId, parent, input.cursor);
+  const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
+  const [pages, stored, workflows] = await Promise.all([
+    pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map()),
+    getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
+    listSpaceWorkflows(ctx, input.spaceId),
+  ]);
+  const now = ctx.clock.now();
+  const items: TreeRow[] = [];
+  for (const node of level.items) {
+    if (node.type === 'folder') {
+      items.push({ id: node.id, type: 'folder', title: node.title });
+      continue;
+    }
+    const page = pages.get(node.id);
+    if (!page || page.spaceId !== input.spaceId) continue; // only this space's pages are managed here
+    const stateItem = stored.get(keys.pageState(node.id));
+    const assignItem = stored.get(keys.assignment(node.id));
+    const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+    const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
+    const assigned = assignment ? workflows.find((w) => w.id === assignment.workflowId) : undefined;
+    const resolved = resolveWorkflow(input.spaceId, assigned, workflows);
+    const wf = assigned ?? (resolved.ok ? resolved.workflow : undefined);
+    const derived = derivePageState(latest, page.version);
+    items.push({
+      id: node.id,
+      type: 'page',
+      title: page.title,
+      approval: {
+        state: derived.state,
+        isStale: derived.isStale,
+        versionDelta: derived.versionDelta,
+        ...deriveReview(latest, now),
+        approvalId: latest?.id ?? null,
+        workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined } : null,
+        lastChange: lastChangeOf(latest),
+      },
+    });
+  }
+  return { items, ...(level.nextCursor ? { nextCursor: level.nextCursor } : {}) };
+}
+
+/** Removes the explicit assignment and resets the page to `draft` (a pending approval is cancelled), atomically, audited. */
+export async function clearAssignment(ctx: EngineContext, caller: Caller, pageId: string): Promise<void> {
+  const page = (await ctx.confluence.getPages([pageId])).get(pageId);
+  if (!page || !(await ctx.confluence.checkPagePermission(caller.accountId, pageId, 'read'))) throw pageNotFound();
+  await requireSpaceAdmin(ctx, caller, page.spaceId, 'assignment.clear', pageId);
+  await withRetry(ctx, async () => {
+    const got = await getManyByKey(ctx.store, [keys.assignment(pageId), keys.pageState(pageId)]);
+    const assignItem = got.get(keys.assignment(pageId));
+    const stateItem = got.get(keys.pageState(pageId));
+    if (!assignItem && !stateItem) return;
+    const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
+    const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+    const ops: TxOp[] = [];
+    if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
+    if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });
+    if (latest?.status === 'pending') {
+      const item = await ctx.store.get(keys.approval(latest.id));
+      if (item) {
+        const current = parseStored(pageApprovalSchema, item.key, item.value);
+        const cancelled: PageApproval = { ...current, status: 'cancelled', decidedAt: ctx.clock.now(), version: current.version + 1 };
+        ops.push({ op: 'put', key: item.key, value: cancelled, condition: { kind: 'version', version: item.version } }, ...leavePendingOps(cancelled), ...onCancelled(cancelled));
+      }
+    }
+    await commitWithAudit(ctx, ops, [
+      auditEntry(caller, 'assignment.cleared', page.spaceId, {
+        pageId,
+        ...(assignment ? { workflowId: assignment.workflowId } : {}),
+        ...(latest ? { approvalId: latest.id, pageVersion: latest.pageVersion } : {}),
+        details: { from: assignment?.workflowId ?? null, previousStatus: latest?.status ?? null },
+      }),
+    ]);
+  });
+}

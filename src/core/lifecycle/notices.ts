@@ -1,0 +1,36 @@
+/** Texts of the comments the daily job posts (storage format). Every body carries its task reference. */
+import type { PageApproval } from '../domain/model';
+import { mention } from '../services/notifications';
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+}
+
+/** The reference a recovering run searches for; stable per page and cycle (approval id + task). */
+export function taskRef(approvalId: string, taskName: string): string {
+  return `approvalflow:${approvalId}:${taskName}`;
+}
+
+const refLine = (ref: string): string => `<p><sub>${escapeXml(ref)}</sub></p>`;
+
+export function reviewNoticeBody(approval: PageApproval, kind: 'review-due' | 'review-expired', reviewDueAt: number, people: string[], ref: string): string {
+  const workflow = escapeXml(approval.workflowSnapshot.name);
+  const approvedOn = day(approval.decidedAt ?? approval.submittedAt);
+  const head =
+    kind === 'review-due'
+      ? `<p><strong>Review due</strong>: version ${approval.pageVersion} was approved on ${approvedOn} (workflow ${workflow}); its approval expires on ${day(reviewDueAt)}. Please request approval again to recertify it.</p>`
+      : `<p><strong>Review expired</strong>: the approval of version ${approval.pageVersion} (${approvedOn}, workflow ${workflow}) expired on ${day(reviewDueAt)}. Please request approval again.</p>`;
+  return head + (people.length > 0 ? `<p>${people.map(mention).join(' ')}</p>` : '') + refLine(ref);
+}
+
+export function reminderBody(approval: PageApproval, n: number, waitingSince: number, approvers: string[], admins: string[] | undefined, ref: string): string {
+  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const stepLabel = `step ${approval.activeStep + 1}${step?.name ? ` (${escapeXml(step.name)})` : ''}`;
+  const parts = [`<p><strong>Reminder ${n}</strong>: version ${approval.pageVersion} has been waiting at ${stepLabel} since ${day(waitingSince)}.</p>`];
+  if (approvers.length > 0) parts.push(`<p>Waiting for: ${approvers.map(mention).join(' ')}</p>`);
+  if (admins) parts.push(`<p>Escalated to the space admins: ${admins.length > 0 ? admins.map(mention).join(' ') : '(none found)'}</p>`);
+  parts.push(refLine(ref));
+  return parts.join('');
+}

@@ -1,0 +1,126 @@
+/**
+ * Exactly-once comments from a job that may crash at any write.
+ *
+ * 1. ONE transaction per task: delete the due entry (must exist), create the task's marker (must be
+ *    absent), create the outbox item (the comment to post), schedule the next reminder, append the
+ *    audit record. A second run, or a retried one, finds no entry and a marker: it does nothing.
+ * 2. Post the comment; then delete the outbox item.
+ * 3. A run that finds outbox items left by a crash between 1 and 2 first asks Confluence whether
+ *    the comment carrying the item's reference exists (the crash may have come after the post) and
+ *    posts only if it does not.
+ */
+import { DomainError } from '../domain/errors';
+import { parseStored } from '../domain/schemas';
+import type { AuditHeadHint } from '../audit';
+import { STORE_LIMITS } from '../ports/store';
+import type { TxOp } from '../ports/store';
+import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
+import type { EngineContext } from '../services/context';
+import { commitWithAudit } from '../services/commit';
+import { withRetry } from '../services/retry';
+import { lcKeys } from './keys';
+import type { OutboxItem } from './schemas';
+import { outboxItemSchema } from './schemas';
+import type { PlannedTask } from './tasks';
+import { markKey } from './tasks';
+
+export const JOB_ACTOR = 'system';
+const CONCURRENCY = 10;
+
+/** Commits one task; false when another run already did it (entry gone or marker present). */
+export async function commitTask(ctx: EngineContext, t: PlannedTask, head?: AuditHeadHint): Promise<{ committed: boolean; head?: AuditHeadHint }> {
+  let attempt = 0;
+  let knownHead = head;
+  return withRetry(ctx, async () => {
+    if (attempt++ > 0) {
+      knownHead = undefined; // the conflict may have been the audit head
+      const [entry, mark] = await Promise.all([ctx.store.get(t.entryKey), ctx.store.get(markKey(t))]);
+      if (!entry) return { committed: false };
+      if (mark) {
+        await ctx.store.transact([{ op: 'delete', key: t.entryKey }]);
+        return { committed: false };
+      }
+    }
+    const ops: TxOp[] = [
+      { op: 'delete', key: t.entryKey, condition: { kind: 'exists' } },
+      { op: 'put', key: markKey(t), value: { at: t.outbox.createdAt }, condition: { kind: 'absent' } },
+      { op: 'put', key: lcKeys.outbox(t.approval.id, t.taskName), value: t.outbox, condition: { kind: 'absent' } },
+      ...t.next,
+    ];
+    const { approval } = t;
+    const next = await commitWithAudit(ctx, ops, [
+      {
+        actor: JOB_ACTOR,
+        action: t.action,
+        spaceId: approval.spaceId,
+        source: 'ui',
+        pageId: approval.pageId,
+        pageVersion: approval.pageVersion,
+        workflowId: approval.workflowId,
+        approvalId: approval.id,
+        details: t.details,
+      },
+    ], knownHead);
+    return { committed: true, ...(next ? { head: next } : {}) };
+  });
+}
+
+/** Posts an outbox item; a vanished parent comment falls back to a top-level comment. 'gone': the page no longer exists. */
+async function post(ctx: EngineContext, item: OutboxItem): Promise<'posted' | 'gone'> {
+  const input = { pageId: item.pageId, bodyStorage: item.body };
+  try {
+    await ctx.confluence.createPageComment(item.parentCommentId ? { ...input, parentCommentId: item.parentCommentId } : input);
+    return 'posted';
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.kind !== 'not_found') throw err;
+    if (!item.parentCommentId) return 'gone';
+    await ctx.confluence.createPageComment(input);
+    return 'posted';
+  }
+}
+
+export async function deleteKeys(ctx: EngineContext, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += STORE_LIMITS.maxTransactionOps) {
+    await ctx.store.transact(keys.slice(i, i + STORE_LIMITS.maxTransactionOps).map((key): TxOp => ({ op: 'delete', key })));
+  }
+}
+
+/**
+ * Posts items (10 in flight) and deletes the delivered ones. An item whose post failed stays for the
+ * next run; `recovering` items are first looked up in Confluence (a crash may have followed the post).
+ */
+export async function deliver(ctx: EngineContext, lc: LifecycleConfluence, items: { key: string; item: OutboxItem }[], recovering: boolean): Promise<{ posted: number; failed: number }> {
+  const done: string[] = [];
+  let posted = 0;
+  let failed = 0;
+  for (let i = 0; i < items.length; i += CONCURRENCY) {
+    await Promise.all(
+      items.slice(i, i + CONCURRENCY).map(async ({ key, item }) => {
+        try {
+          const existing = recovering ? await lc.findComment({ pageId: item.pageId, ...(item.parentCommentId ? { parentCommentId: item.parentCommentId } : {}), text: item.ref }) : undefined;
+          if (existing === undefined && (await post(ctx, item)) === 'posted') posted++;
+          done.push(key);
+        } catch {
+          failed++;
+          ctx.log('lifecycle comment not posted; the next run retries', { approvalId: item.approvalId, pageId: item.pageId });
+        }
+      }),
+    );
+  }
+  await deleteKeys(ctx, done);
+  return { posted, failed };
+}
+
+/** Outbox items a crashed run left (the job holds the lease, so none belongs to a live run). */
+export async function recoverOutbox(ctx: EngineContext, lc: LifecycleConfluence, deadline: number): Promise<{ recovered: number; more: boolean }> {
+  let recovered = 0;
+  while (ctx.clock.now() < deadline) {
+    const page = await ctx.store.query({ prefix: lcKeys.outboxPrefix, limit: STORE_LIMITS.maxQueryLimit });
+    if (page.items.length === 0) return { recovered, more: false };
+    const items = page.items.map((i) => ({ key: i.key, item: parseStored(outboxItemSchema, i.key, i.value) }));
+    const { posted, failed } = await deliver(ctx, lc, items, true);
+    recovered += posted;
+    if (failed > 0) return { recovered, more: true }; // Confluence is unwell: leave the rest for the next run
+  }
+  return { recovered, more: true };
+}

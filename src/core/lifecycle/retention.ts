@@ -1,0 +1,115 @@
+/**
+ * Retention (SPEC 2.10): resolved approvals older than the approval window (180 days minimum) and
+ * audit records older than the audit window (365 days minimum) are purged by the daily job, in
+ * chunks. Site admins may lengthen the windows, never shorten them below the minimums.
+ *
+ * An approval that is still its page's latest (the page's state IS that approval: an approved page
+ * must not turn `draft` because time passed) is kept and looked at again one window later.
+ */
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import { pageApprovalSchema, parseStored } from '../domain/schemas';
+import type { TxOp } from '../ports/store';
+import { STORE_LIMITS } from '../ports/store';
+import type { EngineContext } from '../services/context';
+import { auditEntry, commitWithAudit } from '../services/commit';
+import { denial } from '../services/denials';
+import { withRetry } from '../services/retry';
+import { getManyByKey } from '../services/store-reads';
+import { keys } from '../services/keys';
+import { INSTALLATION_SPACE } from '../audit';
+import { lcKeys } from './keys';
+import { DAY_MS, reviewSchedule } from './review';
+import type { PageApproval } from '../domain/model';
+import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema } from './schemas';
+import type { RetentionSettings } from './schemas';
+import { JOB_ACTOR, deleteKeys } from './outbox';
+
+export async function readRetentionSettings(ctx: EngineContext): Promise<RetentionSettings> {
+  const item = await ctx.store.get(lcKeys.settings);
+  return item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;
+}
+
+/** Site admins only; audited. Values below the minimums are refused (400), never clamped silently. */
+export async function updateRetentionSettings(ctx: EngineContext, caller: Caller, patch: Partial<RetentionSettings>): Promise<RetentionSettings> {
+  if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
+    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can change retention.'), INSTALLATION_SPACE, { operation: 'retention.update' });
+  }
+  return withRetry(ctx, async () => {
+    const item = await ctx.store.get(lcKeys.settings);
+    const current = item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;
+    const parsed = retentionSettingsSchema.safeParse({ ...current, ...patch });
+    if (!parsed.success) {
+      throw new DomainError(
+        'invalid',
+        'RETENTION_TOO_SHORT',
+        'Retention windows can be lengthened, never shortened below 180 days (approvals) and 365 days (audit).',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+      );
+    }
+    const next = parsed.data;
+    await commitWithAudit(
+      ctx,
+      [{ op: 'put', key: lcKeys.settings, value: next, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } }],
+      [auditEntry(caller, 'retention.updated', INSTALLATION_SPACE, { details: { from: current, to: next } })],
+    );
+    return next;
+  });
+}
+
+const PURGE_BATCH = 25;
+/** Deletes one approval's keys plus its audit record fit one transaction (≤ 25 ops). */
+const MAX_KEYS_WITH_RECORD = 16;
+
+/** One approval: its record, history entry, comment ref, task markers and resolution entry, with its audit record. */
+async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemKey: string, approval: PageApproval): Promise<void> {
+  const marks = await ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit });
+  const keysToDelete = [approvalItemKey, keys.pageHistory(approval.pageId, approval.submittedAt, approval.id), keys.approvalComment(approval.id), entryKey];
+  const schedule = reviewSchedule(approval);
+  if (schedule) keysToDelete.push(lcKeys.review(approval.spaceId, schedule.dueFrom, approval.id));
+  const markKeys = marks.items.map((m) => m.key);
+  // markers only guard tasks of this (superseded) approval; removing them early is harmless
+  if (keysToDelete.length + markKeys.length > MAX_KEYS_WITH_RECORD) await deleteKeys(ctx, markKeys);
+  else keysToDelete.push(...markKeys);
+  await withRetry(ctx, () =>
+    commitWithAudit(
+      ctx,
+      keysToDelete.map((key): TxOp => ({ op: 'delete', key })),
+      [{ actor: JOB_ACTOR, action: 'approval.purged', spaceId: approval.spaceId, source: 'ui', pageId: approval.pageId, approvalId: approval.id, workflowId: approval.workflowId, details: { reason: 'retention' } }],
+    ),
+  );
+}
+
+/** Purges resolved approvals decided before now - window; stops at the deadline. */
+export async function purgeResolvedApprovals(ctx: EngineContext, settings: RetentionSettings, deadline: number): Promise<{ purged: number; more: boolean }> {
+  const now = ctx.clock.now();
+  const before = now - settings.approvalRetentionDays * DAY_MS;
+  let purged = 0;
+  while (ctx.clock.now() < deadline) {
+    const page = await ctx.store.query({ prefix: lcKeys.resolvedPrefix, limit: PURGE_BATCH });
+    const due = page.items.filter((i) => Number(i.key.slice(lcKeys.resolvedPrefix.length, lcKeys.resolvedPrefix.length + 15)) < before);
+    if (due.length === 0) return { purged, more: false };
+    const refs = due.map((i) => ({ key: i.key, ref: parseStored(resolvedRefSchema, i.key, i.value) }));
+    const got = await getManyByKey(ctx.store, refs.flatMap(({ ref }) => [keys.approval(ref.approvalId), keys.pageState(ref.pageId)]));
+    for (const { key, ref } of refs) {
+      const item = got.get(keys.approval(ref.approvalId));
+      const state = got.get(keys.pageState(ref.pageId));
+      const latestId = state ? parseStored(pageApprovalSchema, state.key, state.value).id : undefined;
+      if (!item) {
+        await ctx.store.transact([{ op: 'delete', key }]);
+      } else if (latestId === ref.approvalId) {
+        // still the page's state: look again one window from now
+        await ctx.store.transact([{ op: 'delete', key }, { op: 'put', key: lcKeys.resolved(now, ref.approvalId), value: ref }]);
+      } else {
+        await purgeApproval(ctx, key, item.key, parseStored(pageApprovalSchema, item.key, item.value));
+        purged++;
+      }
+    }
+  }
+  return { purged, more: true };
+}
+
+/** Audit records older than the audit window, at most `maxDeletes` per run (the chain keeps verifying). */
+export async function purgeAuditRecords(ctx: EngineContext, settings: RetentionSettings, maxDeletes: number): Promise<{ removed: number }> {
+  return ctx.audit.purge(ctx.clock.now() - settings.auditRetentionDays * DAY_MS, JOB_ACTOR, { maxDeletes });
+}

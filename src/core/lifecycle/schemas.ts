@@ -1,0 +1,63 @@
+/** zod schemas re-validating every lifecycle record read from the store (src/core/lifecycle/keys.ts). */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+const millis = z.number().int().nonnegative();
+
+export const dueEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['review-due', 'review-expired']), approvalId: id, pageId: id, spaceId: id, at: millis }).strict(),
+  z.object({ kind: z.literal('remind'), approvalId: id, pageId: id, spaceId: id, at: millis, step: z.number().int().nonnegative(), n: z.number().int().positive() }).strict(),
+]);
+export type DueEntry = z.infer<typeof dueEntrySchema>;
+
+export const outboxItemSchema = z
+  .object({
+    pageId: id,
+    spaceId: id,
+    approvalId: id,
+    /** found in the posted body: lets a recovering run see whether the post already happened */
+    ref: z.string().min(1).max(300),
+    body: z.string().min(1).max(50_000),
+    parentCommentId: id.optional(),
+    createdAt: millis,
+  })
+  .strict();
+export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+export const resolvedRefSchema = z.object({ approvalId: id, pageId: id }).strict();
+
+export const leaseSchema = z.object({ runId: id, until: millis }).strict();
+
+export const APPROVAL_MIN_RETENTION_DAYS = 180;
+export const AUDIT_MIN_RETENTION_DAYS = 365;
+/** A window longer than ~27 years is a typo, not a policy. */
+const MAX_RETENTION_DAYS = 10_000;
+
+/** SPEC 2.10: site admins may lengthen the windows, never shorten them below the minimums. */
+export const retentionSettingsSchema = z
+  .object({
+    approvalRetentionDays: z.number().int().min(APPROVAL_MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
+    auditRetentionDays: z.number().int().min(AUDIT_MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
+  })
+  .strict();
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  approvalRetentionDays: APPROVAL_MIN_RETENTION_DAYS,
+  auditRetentionDays: AUDIT_MIN_RETENTION_DAYS,
+};
+
+export const runSummarySchema = z
+  .object({
+    at: millis,
+    processed: z.number().int().nonnegative(),
+    posted: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative(),
+    recovered: z.number().int().nonnegative(),
+    approvalsPurged: z.number().int().nonnegative(),
+    auditRecordsPurged: z.number().int().nonnegative(),
+    /** work left for the next run (the budget ran out) */
+    more: z.boolean(),
+  })
+  .strict();
+export type RunSummary = z.infer<typeof runSummarySchema>;

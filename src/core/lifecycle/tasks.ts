@@ -1,0 +1,167 @@
+/**
+ * Planning one chunk of due index entries: which still apply (the page's latest approval is still the
+ * one the entry was written for, in the state it expects), what comment each posts, which audit
+ * record it leaves and which reminder comes next. Pure decisions over batched reads.
+ */
+import { eligibleApprovers, expandApprovers, groupsOfSteps } from '../domain/approvers';
+import type { AuditAction, PageApproval, Workflow } from '../domain/model';
+import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
+import type { StoredItem, TxOp } from '../ports/store';
+import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
+import type { EngineContext } from '../services/context';
+import { getManyByKey } from '../services/store-reads';
+import { keys } from '../services/keys';
+import { expandGroups } from '../services/page-context';
+import { lcKeys, task } from './keys';
+import { reminderBody, reviewNoticeBody, taskRef } from './notices';
+import { DAY_MS, REMINDERS_BEFORE_ESCALATION, reviewSchedule, reviewTermsOf, stepStartedAt } from './review';
+import { dueEntryOp } from './schedule';
+import type { DueEntry, OutboxItem } from './schemas';
+
+export interface PlannedTask {
+  entryKey: string;
+  entry: DueEntry;
+  taskName: string;
+  action: AuditAction;
+  approval: PageApproval;
+  outbox: OutboxItem;
+  details: Record<string, unknown>;
+  /** the next reminder, written in the same transaction */
+  next: TxOp[];
+}
+
+export interface ChunkPlan {
+  tasks: PlannedTask[];
+  /** entries that no longer apply: deleted without a comment or a record */
+  stale: string[];
+}
+
+export function taskNameOf(entry: DueEntry): string {
+  if (entry.kind === 'remind') return task.remind(entry.step, entry.n);
+  return entry.kind === 'review-due' ? task.reviewDue : task.reviewExpired;
+}
+
+/** A pending approval without decisions follows its workflow's current definition (SPEC 2.1). */
+function adopt(approval: PageApproval, workflows: Map<string, StoredItem>): PageApproval {
+  const item = workflows.get(keys.workflow(approval.workflowId));
+  if (approval.status !== 'pending' || approval.decisions.length > 0 || !item) return approval;
+  const wf: Workflow = parseStored(workflowSchema, item.key, item.value);
+  return {
+    ...approval,
+    workflowSnapshot: { id: wf.id, name: wf.name, steps: wf.steps, allowSelfApproval: wf.allowSelfApproval, version: wf.version, ...reviewTermsOf(wf) },
+  };
+}
+
+function applies(entry: DueEntry, latest: PageApproval | undefined, now: number): latest is PageApproval {
+  if (!latest || latest.id !== entry.approvalId) return false;
+  if (entry.kind === 'remind') return latest.status === 'pending' && latest.activeStep === entry.step && reviewTermsOf(latest.workflowSnapshot).remindAfterDays !== null;
+  const schedule = reviewSchedule(latest);
+  if (!schedule) return false;
+  // a run that reaches the `due` entry only after expiry posts the expiry notice alone
+  return entry.kind === 'review-expired' || now < schedule.reviewDueAt;
+}
+
+interface Lookups {
+  latest: Map<string, PageApproval>;
+  groupMembers: Map<string, string[]>;
+  commentOf: Map<string, string>;
+  admins: Map<string, string[]>;
+}
+
+async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: DueEntry[], adminCache: Map<string, string[]>): Promise<Lookups> {
+  const pageIds = [...new Set(entries.map((e) => e.pageId))];
+  const states = await getManyByKey(ctx.store, pageIds.map(keys.pageState));
+  const stored = new Map<string, PageApproval>();
+  for (const item of states.values()) {
+    const approval = parseStored(pageApprovalSchema, item.key, item.value);
+    stored.set(approval.pageId, approval);
+  }
+  const reminders = entries.filter((e) => e.kind === 'remind' && stored.get(e.pageId)?.id === e.approvalId);
+  const [workflows, comments] = await Promise.all([
+    getManyByKey(ctx.store, [...new Set(reminders.map((e) => keys.workflow(stored.get(e.pageId)!.workflowId)))]),
+    getManyByKey(ctx.store, reminders.map((e) => keys.approvalComment(e.approvalId))),
+  ]);
+  const latest = new Map([...stored].map(([pageId, a]) => [pageId, adopt(a, workflows)]));
+  const commentOf = new Map<string, string>();
+  for (const item of comments.values()) commentOf.set(item.key.slice(keys.approvalComment('').length), parseStored(commentRefSchema, item.key, item.value).commentId);
+  const steps = [...latest.values()].flatMap((a) => [a.workflowSnapshot.steps[0], a.workflowSnapshot.steps[a.activeStep]]).filter((s) => s !== undefined);
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps(steps), groupMembers);
+  const escalating = reminders.filter((e) => e.kind === 'remind' && e.n > REMINDERS_BEFORE_ESCALATION).map((e) => e.spaceId);
+  const missing = [...new Set(escalating)].filter((s) => !adminCache.has(s));
+  const found = await Promise.all(missing.map((s) => lc.spaceAdmins(s)));
+  missing.forEach((s, i) => adminCache.set(s, found[i]));
+  return { latest, groupMembers, commentOf, admins: adminCache };
+}
+
+function planReview(entry: Extract<DueEntry, { kind: 'review-due' | 'review-expired' }>, approval: PageApproval, l: Lookups, now: number): Omit<PlannedTask, 'entryKey'> {
+  const name = taskNameOf(entry);
+  const ref = taskRef(approval.id, name);
+  const schedule = reviewSchedule(approval)!;
+  const people = [...new Set([approval.submittedBy, ...expandApprovers(approval.workflowSnapshot.steps[0], l.groupMembers)])];
+  return {
+    entry,
+    taskName: name,
+    action: entry.kind === 'review-due' ? 'review.due' : 'review.expired',
+    approval,
+    outbox: { pageId: approval.pageId, spaceId: approval.spaceId, approvalId: approval.id, ref, body: reviewNoticeBody(approval, entry.kind, schedule.reviewDueAt, people, ref), createdAt: now },
+    details: { reviewDueAt: schedule.reviewDueAt, notified: people },
+    next: [],
+  };
+}
+
+function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: PageApproval, l: Lookups, now: number): Omit<PlannedTask, 'entryKey'> {
+  const name = taskNameOf(entry);
+  const ref = taskRef(approval.id, name);
+  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const decided = new Set(approval.decisions.filter((d) => d.step === approval.activeStep).map((d) => d.accountId));
+  const waitingFor = eligibleApprovers(step, l.groupMembers, approval.submittedBy, approval.workflowSnapshot.allowSelfApproval).filter((a) => !decided.has(a));
+  const escalated = entry.n > REMINDERS_BEFORE_ESCALATION;
+  const admins = escalated ? (l.admins.get(approval.spaceId) ?? []) : undefined;
+  const days = reviewTermsOf(approval.workflowSnapshot).remindAfterDays!;
+  // one reminder per run even after an outage: the next lands on the schedule, in the future
+  let at = entry.at + days * DAY_MS;
+  while (at <= now) at += days * DAY_MS;
+  const parentCommentId = l.commentOf.get(approval.id);
+  return {
+    entry,
+    taskName: name,
+    action: 'reminder.sent',
+    approval,
+    outbox: {
+      pageId: approval.pageId,
+      spaceId: approval.spaceId,
+      approvalId: approval.id,
+      ref,
+      body: reminderBody(approval, entry.n, stepStartedAt(approval), waitingFor, admins, ref),
+      ...(parentCommentId ? { parentCommentId } : {}),
+      createdAt: now,
+    },
+    details: { reminder: entry.n, step: entry.step + 1, notified: waitingFor, ...(admins ? { escalated: true, spaceAdmins: admins } : {}) },
+    next: [dueEntryOp({ ...entry, at, n: entry.n + 1 })],
+  };
+}
+
+export async function planChunk(
+  ctx: EngineContext,
+  lc: LifecycleConfluence,
+  items: { key: string; entry: DueEntry }[],
+  now: number,
+  adminCache: Map<string, string[]>,
+): Promise<ChunkPlan> {
+  const l = await lookups(ctx, lc, items.map((i) => i.entry), adminCache);
+  const plan: ChunkPlan = { tasks: [], stale: [] };
+  for (const { key, entry } of items) {
+    const latest = l.latest.get(entry.pageId);
+    if (!applies(entry, latest, now)) {
+      plan.stale.push(key);
+      continue;
+    }
+    const planned = entry.kind === 'remind' ? planReminder(entry, latest, l, now) : planReview(entry, latest, l, now);
+    plan.tasks.push({ entryKey: key, ...planned });
+  }
+  return plan;
+}
+
+/** The marker key of a planned task (create-if-absent: once per page and cycle). */
+export const markKey = (t: Pick<PlannedTask, 'approval' | 'taskName'>): string => lcKeys.mark(t.approval.id, t.taskName);

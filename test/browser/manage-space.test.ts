@@ -1,0 +1,76 @@
+/**
+ * The manage-space tab (SPEC 2.9) in Chromium on the real Custom UI build: a space admin sees the
+ * space's pages with their approval and review state, clears an assignment after confirming, gets a
+ * flag and a refreshed row; someone who is not a space admin gets no such tab.
+ */
+import { browserRuns, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
+
+const describeBrowser = browserRuns ? describe : describe.skip;
+
+describeBrowser('manage-space tab (Chromium)', () => {
+  let base: Awaited<ReturnType<typeof startSession>>;
+  const sessions: Session[] = [];
+  beforeAll(async () => {
+    base = await startSession();
+  }, 90_000);
+  afterAll(async () => {
+    await base?.browser.close();
+    await base?.runtime.close();
+  });
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) {
+      expect(s.pageErrors).toEqual([]);
+      await s.context.close();
+    }
+  });
+
+  it('lists pages with their state; clear assignment confirms, flags and refreshes the row', async () => {
+    const space = { space: { id: '1001', key: 'ENG' } };
+    await invokeAs(base.runtime, 'acc-alice', 'assignment.set', { pageId: '2006', workflowId: 'wf-eng-review' }, space);
+    const s = await newPage(base, 'acc-alice');
+    sessions.push(s);
+    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const app = fullOf(s.page);
+    await app.locator('[data-testid="tab-manage"]').click();
+    const row = app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' });
+    await row.waitFor();
+    await expectText(row, 'Engineering review');
+    await expectText(row, '(assigned)');
+    await expectText(row, 'No review period');
+    await row.locator('[data-testid="manage-row-menu--trigger"]').click();
+    await app.getByRole('menuitem', { name: 'Clear assignment…' }).click();
+    await app.locator('[data-testid="confirm-button"]').click();
+    await app.locator('[data-testid="flag"]', { hasText: 'Assignment cleared' }).waitFor();
+    await app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' }).filter({ hasNotText: '(assigned)' }).waitFor();
+  }, 120_000);
+
+  it('a page due for review says so in the byline title and in the macro', async () => {
+    const space = { space: { id: '1001', key: 'ENG' } };
+    await invokeAs(base.runtime, 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90, reminderWindowDays: 14 }, space);
+    const submitted = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '2009' }, { content: { id: '2009' }, ...space });
+    const approvalId = (submitted as { approval: { id: string } }).approval.id;
+    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId, decision: 'approve' }, { content: { id: '2009' }, ...space });
+    const clock = await fetch(`${base.runtime.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 80 }) });
+    expect(clock.status).toBe(200);
+    const s = await newPage(base, 'acc-bob');
+    sessions.push(s);
+    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/pages/2009`);
+    expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approved · review due');
+    const macro = macroOf(s.page);
+    await macro.locator('[data-testid="review-lozenge"]').waitFor();
+    expect(await macro.locator('[data-testid="review-lozenge"]').textContent()).toBe('Review due');
+  }, 120_000);
+
+  it('someone who is not a space admin has no manage tab', async () => {
+    const s = await newPage(base, 'acc-bob');
+    sessions.push(s);
+    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const app = fullOf(s.page);
+    await app.locator('[data-testid="tab-queue"]').waitFor();
+    expect(await app.locator('[data-testid="tab-manage"]').count()).toBe(0);
+  }, 120_000);
+});
+
+async function expectText(locator: { textContent(): Promise<string | null> }, text: string): Promise<void> {
+  expect(await locator.textContent()).toContain(text);
+}

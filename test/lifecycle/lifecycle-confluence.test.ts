@@ -1,0 +1,92 @@
+/**
+ * The lifecycle's Confluence adapter: the tree is read as the user through the v2 endpoints with
+ * Confluence's cursor, only pages and folders are kept; space admins come from the space's
+ * 'administer' permissions with groups expanded; a posted comment is found by its reference.
+ */
+import { createLocalSite } from '../../local/site';
+import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
+import type { ConfluenceRequest, ConfluenceResponse } from '../../src/adapters/confluence/transport';
+
+function scripted(answers: Record<string, ConfluenceResponse>) {
+  const requests: ConfluenceRequest[] = [];
+  return {
+    requests,
+    transport: {
+      request: (r: ConfluenceRequest): Promise<ConfluenceResponse> => {
+        requests.push(r);
+        const path = r.path.split('?')[0];
+        return Promise.resolve(answers[path] ?? { status: 404, body: { errors: [] } });
+      },
+    },
+  };
+}
+
+describe('listChildren', () => {
+  test('space root: depth=root pages as the user; a page: direct-children with pages and folders only; cursor passed through', async () => {
+    const { requests, transport } = scripted({
+      '/wiki/api/v2/spaces/1001/pages': { status: 200, body: { results: [{ id: '2001', title: 'Home', status: 'current' }], _links: { next: '/wiki/api/v2/spaces/1001/pages?depth=root&cursor=abc123' } } },
+      '/wiki/api/v2/pages/2001/direct-children': {
+        status: 200,
+        body: {
+          results: [
+            { id: '2002', title: 'Child', type: 'page', status: 'current' },
+            { id: '9100', title: 'Runbooks', type: 'folder', status: 'current' },
+            { id: '9200', title: 'Board', type: 'whiteboard', status: 'current' },
+            { id: '2099', title: 'Old', type: 'page', status: 'archived' },
+          ],
+          _links: {},
+        },
+      },
+    });
+    const lc = new RestLifecycleConfluence(transport);
+    expect(await lc.listChildren('acc-alice', { kind: 'space', spaceId: '1001' })).toEqual({ items: [{ id: '2001', type: 'page', title: 'Home' }], nextCursor: 'abc123' });
+    expect(await lc.listChildren('acc-alice', { kind: 'page', id: '2001' }, 'abc123')).toEqual({
+      items: [
+        { id: '2002', type: 'page', title: 'Child' },
+        { id: '9100', type: 'folder', title: 'Runbooks' },
+      ],
+    });
+    expect(requests.map((r) => [r.path, r.actAs])).toEqual([
+      ['/wiki/api/v2/spaces/1001/pages?limit=100&depth=root&status=current', { accountId: 'acc-alice' }],
+      ['/wiki/api/v2/pages/2001/direct-children?limit=100&cursor=abc123', { accountId: 'acc-alice' }],
+    ]);
+  });
+
+  test('a parent the user cannot see is PAGE_NOT_FOUND; a hostile cursor is refused before any call', async () => {
+    const { requests, transport } = scripted({});
+    const lc = new RestLifecycleConfluence(transport);
+    await expect(lc.listChildren('acc-erin', { kind: 'page', id: '2012' })).rejects.toMatchObject({ code: 'PAGE_NOT_FOUND' });
+    await expect(lc.listChildren('acc-erin', { kind: 'folder', id: '1' }, '../../x?y')).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    expect(requests).toHaveLength(1);
+  });
+});
+
+describe('against the local site', () => {
+  test('space admins of ENG include Alice; a comment is found by the reference it carries', async () => {
+    const site = createLocalSite();
+    const lc = new RestLifecycleConfluence(site.transport());
+    expect(await lc.spaceAdmins('1001')).toContain('acc-alice');
+    expect(await lc.spaceAdmins('1001')).not.toContain('acc-bob');
+    const parent = site.addComment({ pageId: '2001', parentCommentId: null, authorId: 'acc-bob', body: '<p>Approval requested</p>' });
+    site.addComment({ pageId: '2001', parentCommentId: parent.id, authorId: 'app', body: '<p>Reminder 1</p><p><sub>approvalflow:apr-1:remind-0-1</sub></p>' });
+    expect(await lc.findComment({ pageId: '2001', parentCommentId: parent.id, text: 'approvalflow:apr-1:remind-0-1' })).toBeDefined();
+    expect(await lc.findComment({ pageId: '2001', parentCommentId: parent.id, text: 'approvalflow:apr-1:remind-0-2' })).toBeUndefined();
+    expect(await lc.findComment({ pageId: '2001', text: 'approvalflow:apr-1:remind-0-1' })).toBeUndefined(); // replies are not top-level
+  });
+});
+
+describe('the space tree against the local site', () => {
+  test('root pages as each user sees them (restricted pages hidden, drafts never listed); children of a page', async () => {
+    const site = createLocalSite();
+    const lc = new RestLifecycleConfluence(site.transport());
+    const alice = await lc.listChildren('acc-alice', { kind: 'space', spaceId: '1001' });
+    const ids = alice.items.map((i) => i.id);
+    expect(ids).toContain('2001');
+    expect(ids).toContain('2012');
+    expect(ids).not.toContain('2011'); // a draft
+    const erin = await lc.listChildren('acc-erin', { kind: 'space', spaceId: '1001' });
+    expect(erin.items.map((i) => i.id)).not.toContain('2012');
+    expect(await lc.listChildren('acc-alice', { kind: 'page', id: '2001' })).toEqual({ items: [] });
+    await expect(lc.listChildren('acc-erin', { kind: 'page', id: '2012' })).rejects.toMatchObject({ code: 'PAGE_NOT_FOUND' });
+  });
+});

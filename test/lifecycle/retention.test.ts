@@ -1,0 +1,65 @@
+/**
+ * Retention (SPEC 2.10) in the daily job: superseded resolved approvals older than the window are
+ * purged (the page's current approval never is), audit records older than 365 days are purged with
+ * a verifying chain, and only site admins lengthen the windows, never below the minimums.
+ */
+import { lcKeys } from '../../src/core/lifecycle/keys';
+import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
+import { keys } from '../../src/core/services/keys';
+import { ALICE, BOB, CAROL, codeOf, ui } from '../engine/helpers';
+import { lifecycleSetup } from './support';
+
+describe('retention', () => {
+  test('after 181 days a superseded approval is purged with a record; the page keeps its current approval', async () => {
+    const env = await lifecycleSetup();
+    const old = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.approvals.cancel(ui(BOB), old.id);
+    const current = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.approvals.decide(ui(CAROL), current.id, 'approve');
+
+    env.advanceDays(179);
+    expect((await env.run()).approvalsPurged).toBe(0);
+    env.advanceDays(2);
+    expect((await env.run()).approvalsPurged).toBe(1);
+    expect(await env.store.get(keys.approval(old.id))).toBeUndefined();
+    const history = await env.engine.approvals.history(ui(BOB), '2001');
+    expect(history.map((h) => h.id)).toEqual([current.id]);
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).state).toBe('approved');
+    const purged = (await env.auditRecords()).filter((r) => r.action === 'approval.purged');
+    expect(purged.map((r) => r.approvalId)).toEqual([old.id]);
+    // the kept approval is looked at again one window later, not every day
+    expect((await env.run()).approvalsPurged).toBe(0);
+    const resolved = await env.store.query({ prefix: lcKeys.resolvedPrefix, limit: 10 });
+    expect(resolved.items.map((i) => (i.value as { approvalId: string }).approvalId)).toEqual([current.id]);
+  });
+
+  test('after 366 days older audit records are purged and the kept chain verifies', async () => {
+    const env = await lifecycleSetup();
+    const a = await env.engine.approvals.submitPage(ui(BOB), '2002', 'wf-eng-review');
+    await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
+    const before = await env.auditRecords();
+    env.advanceDays(366);
+    const result = await env.run();
+    expect(result.auditRecordsPurged).toBe(before.length);
+    const after = await env.auditRecords();
+    expect(after.some((r) => r.seq <= before.at(-1)!.seq)).toBe(false);
+    expect(after.filter((r) => r.action === 'audit.purged')).toHaveLength(1);
+    expect((await env.audit.verify()).ok).toBe(true);
+    expect((await env.run()).auditRecordsPurged).toBe(0);
+  });
+
+  test('site admins lengthen the windows (audited); shorter than the minimum is refused; others are refused', async () => {
+    const env = await lifecycleSetup();
+    expect(await readRetentionSettings(env.ctx)).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 365 });
+    expect(await updateRetentionSettings(env.ctx, ui(ALICE), { auditRetentionDays: 730 })).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 730 });
+    expect(await codeOf(updateRetentionSettings(env.ctx, ui(ALICE), { approvalRetentionDays: 179 }))).toBe('RETENTION_TOO_SHORT');
+    expect(await codeOf(updateRetentionSettings(env.ctx, ui(BOB), { auditRetentionDays: 999 }))).toBe('FORBIDDEN');
+    expect(await readRetentionSettings(env.ctx)).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 730 });
+    const records = (await env.auditRecords()).filter((r) => r.action === 'retention.updated');
+    expect(records).toHaveLength(1);
+
+    // with 730 days, nothing is purged after 366
+    env.advanceDays(366);
+    expect((await env.run()).auditRecordsPurged).toBe(0);
+  });
+});
