@@ -102,3 +102,38 @@ export async function axeOf(page: Page, selector: string, view: string, theme: s
 }
 
 export const seriousOrCritical = (s: AxeSummary) => s.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+
+/**
+ * One local runtime and browser per describe block, and pages opened as a person that are checked
+ * after each test: no page error, and no request leaving the local origin (the Forge CSP would block it).
+ */
+export function useBrowserSession(): { base(): Awaited<ReturnType<typeof startSession>>; open(who: string): Promise<Session> } {
+  let base: Awaited<ReturnType<typeof startSession>> | undefined;
+  const sessions: Session[] = [];
+  beforeAll(async () => {
+    base = await startSession();
+  }, 90_000);
+  afterAll(async () => {
+    await base?.browser.close();
+    await base?.runtime.close();
+  });
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) {
+      expect(s.pageErrors).toEqual([]);
+      expect(s.externalRequests).toEqual([]);
+      await s.context.close();
+    }
+  });
+  const started = () => {
+    if (!base) throw new Error('the browser session has not started');
+    return base;
+  };
+  return {
+    base: started,
+    async open(who) {
+      const s = await newPage(started(), who);
+      sessions.push(s);
+      return s;
+    },
+  };
+}

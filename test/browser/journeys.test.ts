@@ -4,41 +4,20 @@
  * offered, and what happens after each action (flag, refreshed view, byline in step).
  */
 import type { Page } from 'playwright-core';
-import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
+import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, invokeAs, macroOf, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
 describeBrowser('journeys across the four surfaces (Chromium)', () => {
-  let base: Awaited<ReturnType<typeof startSession>>;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    base = await startSession();
-  }, 90_000);
-
-  afterAll(async () => {
-    await base?.browser.close();
-    await base?.runtime.close();
-  });
-
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) {
-      expect(s.pageErrors).toEqual([]);
-      // Nothing but the app's own resource and resolvers: the Forge CSP would block any other host.
-      expect(s.externalRequests).toEqual([]);
-      await s.context.close();
-    }
-  });
+  const session = useBrowserSession();
 
   async function as(who: string): Promise<Page> {
-    const s = await newPage(base, who);
-    sessions.push(s);
-    return s.page;
+    return (await session.open(who)).page;
   }
 
-  const openPage = async (page: Page, space: string, id: string) => page.goto(`${base.runtime.url}/wiki/spaces/${space}/pages/${id}`);
+  const openPage = async (page: Page, space: string, id: string) => page.goto(`${session.base().runtime.url}/wiki/spaces/${space}/pages/${id}`);
   const submitAsBob = async (pageId: string) => {
-    const r = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId });
+    const r = await invokeAs(session.base().runtime, 'acc-bob', 'page.submit', { pageId });
     expect(r.success).toBe(true);
     return (r.approval as { id: string }).id;
   };
@@ -65,7 +44,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     expect(await macro.locator('[data-testid="approve-button"]').count()).toBe(0);
 
     const carol = await as('acc-carol');
-    await carol.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await carol.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const space = fullOf(carol);
     const row = space.locator('[data-testid="queue-table--table"] tr', { hasText: 'Onboarding guide' });
     await row.waitFor();
@@ -142,7 +121,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await openPage(erin, 'ENG', '2005');
     await macroOf(erin).locator('[data-testid="no-request-sentence"]').waitFor();
     expect(await macroOf(erin).locator('[data-testid="request-approval-button"]').count()).toBe(0);
-    await erin.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
+    await erin.goto(`${session.base().runtime.url}/wiki/admin/approvalflow`);
     const noAccess = fullOf(erin).locator('[data-testid="no-access"]');
     await noAccess.waitFor();
     expect(await noAccess.textContent()).toContain('for site admins');
@@ -150,7 +129,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     expect(await fullOf(erin).locator('[data-testid="audit-table"]').count()).toBe(0);
 
     const carol = await as('acc-carol');
-    await carol.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await carol.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const space = fullOf(carol);
     await space.locator('[data-testid="tab-workflows"]').click();
     await space.locator('[data-testid="workflows-readonly"]').waitFor();
@@ -158,7 +137,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     expect(await space.locator('[data-testid="workflow-menu--trigger"]').count()).toBe(0);
 
     const alice = await as('acc-alice');
-    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await alice.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const admin = fullOf(alice);
     await admin.locator('[data-testid="tab-workflows"]').click();
     await admin.locator('[data-testid="new-workflow-button"]').waitFor();
@@ -186,7 +165,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     const carol = await as('acc-carol');
     await openPage(carol, 'ENG', '2007');
     await macroOf(carol).locator('[data-testid="approve-button"]').waitFor();
-    const dave = await invokeAs(base.runtime, 'acc-dave', 'approval.decide', { approvalId, decision: 'approve' });
+    const dave = await invokeAs(session.base().runtime, 'acc-dave', 'approval.decide', { approvalId, decision: 'approve' });
     expect(dave.success).toBe(true);
     await macroOf(carol).locator('[data-testid="approve-button"]').click();
     await expectState(macroOf(carol), 'Approved');
@@ -195,7 +174,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
 
   it('change sets: create with the page picker, submit after a modal stating the consequence, archive shows only Archived', async () => {
     const alice = await as('acc-alice');
-    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await alice.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const space = fullOf(alice);
     await space.locator('[data-testid="tab-changesets"]').click();
     await space.locator('[data-testid="new-changeset-button"]').click();
@@ -234,7 +213,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
 
   it('analytics has dated axes, values and a table alternative; durations read like "3 h 20 min"', async () => {
     const alice = await as('acc-alice');
-    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await alice.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const space = fullOf(alice);
     await space.locator('[data-testid="tab-analytics"]').click();
     const chart = space.locator('[data-testid="analytics-chart"]');
@@ -252,7 +231,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
   it('audit trail reads as names, action labels and labelled details, with a count and a space filter by name', async () => {
     await submitAsBob('2009');
     const alice = await as('acc-alice');
-    await alice.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
+    await alice.goto(`${session.base().runtime.url}/wiki/admin/approvalflow`);
     const admin = fullOf(alice);
     const submitted = admin.locator('[data-testid="audit-row"]', { hasText: 'Approval requested' }).filter({ hasText: 'Q3 roadmap' }).first();
     await submitted.waitFor();
@@ -270,12 +249,12 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
   }, 90_000);
 
   it('a page links to its change sets; the change set keeps the last approved version after a resubmission; tabs follow the keyboard pattern', async () => {
-    const first = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' });
-    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId: (first.approval as { id: string }).id, decision: 'approve' });
-    const edit = await fetch(`${base.runtime.url}/local/pages/3002/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: 'acc-bob', body: '<p>Release notes, revised.</p>' }) });
+    const first = await invokeAs(session.base().runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' });
+    await invokeAs(session.base().runtime, 'acc-carol', 'approval.decide', { approvalId: (first.approval as { id: string }).id, decision: 'approve' });
+    const edit = await fetch(`${session.base().runtime.url}/local/pages/3002/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: 'acc-bob', body: '<p>Release notes, revised.</p>' }) });
     expect(edit.ok).toBe(true);
-    expect((await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' })).success).toBe(true);
-    const cs = await invokeAs(base.runtime, 'acc-alice', 'changeSet.create', { title: 'Docs 1.1', pageRefs: [{ pageId: '3002' }] }, { space: { id: '1002' } });
+    expect((await invokeAs(session.base().runtime, 'acc-bob', 'page.submit', { pageId: '3002', workflowId: 'wf-docs-quick' })).success).toBe(true);
+    const cs = await invokeAs(session.base().runtime, 'acc-alice', 'changeSet.create', { title: 'Docs 1.1', pageRefs: [{ pageId: '3002' }] }, { space: { id: '1002' } });
     expect(cs.success).toBe(true);
 
     const alice = await as('acc-alice');
@@ -298,7 +277,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
   it('a space admin resets a stuck approval and deletes a workflow only after a modal states the consequence', async () => {
     await submitAsBob('2006');
     const alice = await as('acc-alice');
-    await alice.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await alice.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const space = fullOf(alice);
     await space.locator('[data-testid="queue-all"]').click();
     const row = space.locator('[data-testid="queue-table--table"] tr', { hasText: 'Security checklist' });

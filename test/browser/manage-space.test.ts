@@ -3,33 +3,18 @@
  * space's pages with their approval and review state, clears an assignment after confirming, gets a
  * flag and a refreshed row; someone who is not a space admin gets no such tab.
  */
-import { browserRuns, fullOf, invokeAs, macroOf, newPage, startSession, type Session } from './helpers';
+import { browserRuns, fullOf, invokeAs, macroOf, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
 describeBrowser('manage-space tab (Chromium)', () => {
-  let base: Awaited<ReturnType<typeof startSession>>;
-  const sessions: Session[] = [];
-  beforeAll(async () => {
-    base = await startSession();
-  }, 90_000);
-  afterAll(async () => {
-    await base?.browser.close();
-    await base?.runtime.close();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) {
-      expect(s.pageErrors).toEqual([]);
-      await s.context.close();
-    }
-  });
+  const session = useBrowserSession();
 
   it('lists pages with their state; clear assignment confirms, flags and refreshes the row', async () => {
     const space = { space: { id: '1001', key: 'ENG' } };
-    await invokeAs(base.runtime, 'acc-alice', 'assignment.set', { pageId: '2006', workflowId: 'wf-eng-review' }, space);
-    const s = await newPage(base, 'acc-alice');
-    sessions.push(s);
-    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    await invokeAs(session.base().runtime, 'acc-alice', 'assignment.set', { pageId: '2006', workflowId: 'wf-eng-review' }, space);
+    const s = await session.open('acc-alice');
+    await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const app = fullOf(s.page);
     await app.locator('[data-testid="tab-manage"]').click();
     const row = app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' });
@@ -46,15 +31,14 @@ describeBrowser('manage-space tab (Chromium)', () => {
 
   it('a page due for review says so in the byline title and in the macro', async () => {
     const space = { space: { id: '1001', key: 'ENG' } };
-    await invokeAs(base.runtime, 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90, reminderWindowDays: 14 }, space);
-    const submitted = await invokeAs(base.runtime, 'acc-bob', 'page.submit', { pageId: '2009' }, { content: { id: '2009' }, ...space });
+    await invokeAs(session.base().runtime, 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90, reminderWindowDays: 14 }, space);
+    const submitted = await invokeAs(session.base().runtime, 'acc-bob', 'page.submit', { pageId: '2009' }, { content: { id: '2009' }, ...space });
     const approvalId = (submitted as { approval: { id: string } }).approval.id;
-    await invokeAs(base.runtime, 'acc-carol', 'approval.decide', { approvalId, decision: 'approve' }, { content: { id: '2009' }, ...space });
-    const clock = await fetch(`${base.runtime.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 80 }) });
+    await invokeAs(session.base().runtime, 'acc-carol', 'approval.decide', { approvalId, decision: 'approve' }, { content: { id: '2009' }, ...space });
+    const clock = await fetch(`${session.base().runtime.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 80 }) });
     expect(clock.status).toBe(200);
-    const s = await newPage(base, 'acc-bob');
-    sessions.push(s);
-    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/pages/2009`);
+    const s = await session.open('acc-bob');
+    await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/pages/2009`);
     expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approved · review due');
     const macro = macroOf(s.page);
     await macro.locator('[data-testid="review-lozenge"]').waitFor();
@@ -62,9 +46,8 @@ describeBrowser('manage-space tab (Chromium)', () => {
   }, 120_000);
 
   it('someone who is not a space admin has no manage tab', async () => {
-    const s = await newPage(base, 'acc-bob');
-    sessions.push(s);
-    await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const s = await session.open('acc-bob');
+    await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const app = fullOf(s.page);
     await app.locator('[data-testid="tab-queue"]').waitFor();
     expect(await app.locator('[data-testid="tab-manage"]').count()).toBe(0);

@@ -2,28 +2,14 @@
 import { DomainError } from '../../src/core/domain/errors';
 import { applyDecision } from '../../src/core/domain/decisions';
 import type { PageApproval, WorkflowStep } from '../../src/core/domain/model';
+import { approvalFixture } from '../support/approval-fixture';
 
 const NOW = 1_000;
 const AUTHOR = 'acc-bob';
 const REASON = 'This needs another review round.';
 
 function pending(steps: WorkflowStep[], fields: Partial<PageApproval> = {}, allowSelfApproval = false): PageApproval {
-  return {
-    id: 'apr-1',
-    pageId: '2001',
-    spaceId: '1001',
-    pageVersion: 3,
-    workflowId: 'wf',
-    workflowSnapshot: { id: 'wf', name: 'wf', steps, allowSelfApproval, version: 1 },
-    status: 'pending',
-    activeStep: 0,
-    decisions: [],
-    submittedBy: AUTHOR,
-    submittedAt: 0,
-    source: 'ui',
-    version: 1,
-    ...fields,
-  };
+  return approvalFixture({ submittedBy: AUTHOR, workflowSnapshot: { id: 'wf', name: 'wf', steps, allowSelfApproval, version: 1 }, ...fields });
 }
 
 const any = (...approvers: string[]): WorkflowStep => ({ approvers, mode: 'any' });

@@ -3,6 +3,7 @@
  * every code (SPEC 2.6) and resolveWorkflow (SPEC 2.2). Each row starts from an eligible input and
  * breaks exactly the checks it names; the first failing check in SPEC order wins.
  */
+import { approvalFixture } from '../support/approval-fixture';
 import { ELIGIBILITY_REASONS, checkEligibility, resolveWorkflow } from '../../src/core/domain/eligibility';
 import type { EligibilityCode, EligibilityInput } from '../../src/core/domain/eligibility';
 import type { PageApproval, Workflow } from '../../src/core/domain/model';
@@ -30,21 +31,16 @@ function wf(id: string, fields: Partial<Workflow> = {}): Workflow {
 }
 
 const page: PageInfo = { id: '3001', spaceId: SPACE, title: 'T', status: 'current', version: 5 };
-const approval = (status: PageApproval['status'], pageVersion = 5): PageApproval => ({
-  id: 'apr-1',
-  pageId: '3001',
-  spaceId: SPACE,
-  pageVersion,
-  workflowId: 'wf-a',
-  workflowSnapshot: { id: 'wf-a', name: 'a', steps: [{ approvers: ['acc-carol'], mode: 'any' }], allowSelfApproval: false, version: 1 },
-  status,
-  activeStep: 0,
-  decisions: [],
-  submittedBy: AUTHOR,
-  submittedAt: 0,
-  source: 'ui',
-  version: 1,
-});
+const approval = (status: PageApproval['status'], pageVersion = 5): PageApproval =>
+  approvalFixture({
+    pageId: '3001',
+    spaceId: SPACE,
+    pageVersion,
+    workflowId: 'wf-a',
+    workflowSnapshot: { id: 'wf-a', name: 'a', steps: [{ approvers: ['acc-carol'], mode: 'any' }], allowSelfApproval: false, version: 1 },
+    status,
+    submittedBy: AUTHOR,
+  });
 
 function eligible(): EligibilityInput {
   return { callerId: AUTHOR, pageId: '3001', page, canRead: true, canEdit: true, latest: undefined, assigned: undefined, spaceWorkflows: [wf('wf-a')], groupMembers: new Map() };
