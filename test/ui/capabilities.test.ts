@@ -72,6 +72,13 @@ describe('ui.capabilities match what the engine accepts', () => {
     expect(caps.cancel).toBe(cancel.success);
   });
 
+  it.each(PEOPLE)('new change set: offered to %s exactly when creating one of an editable ENG page is accepted', async (who) => {
+    const invoke = await fresh();
+    const caps = await spaceCaps(invoke, who);
+    const created = await invoke(who, 'changeSet.create', { title: 'PR', pageRefs: [{ pageId: '2003' }] }, { spaceId: ENG });
+    expect(caps.createChangeSet).toBe(created.success);
+  });
+
   it.each(PEOPLE)('space reset, workflow create and configure: offered to %s exactly when accepted', async (who) => {
     const invoke = await fresh();
     await pendingOn2001(invoke);

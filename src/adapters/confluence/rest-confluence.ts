@@ -166,12 +166,16 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   async isSpaceAdmin(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, 'administer');
+    return this.hasSpacePermission(user, spaceId, { key: 'administer', targetType: 'space' });
+  }
+
+  async canCreatePagesIn(user: string, spaceId: string): Promise<boolean> {
+    return this.hasSpacePermission(user, spaceId, { key: 'create', targetType: 'page' });
   }
 
   /** The space's "view" permission for any user, from the permission list (no impersonation, no admin-only endpoint). */
   async canViewSpace(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, 'read');
+    return this.hasSpacePermission(user, spaceId, { key: 'read', targetType: 'space' });
   }
 
   /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
@@ -186,10 +190,10 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */
-  private async hasSpacePermission(user: string, spaceId: string, key: 'read' | 'administer'): Promise<boolean> {
+  private async hasSpacePermission(user: string, spaceId: string, operation: { key: 'read' | 'administer' | 'create'; targetType: 'space' | 'page' }): Promise<boolean> {
     accountId(user);
     const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
-    const grants = (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === key && p.operation.targetType === 'space');
+    const grants = (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === operation.key && p.operation.targetType === operation.targetType);
     if (grants.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
     const groups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
     return groups.size > 0 && (await this.groupsOf(user)).some((g) => groups.has(g.id));

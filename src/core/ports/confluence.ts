@@ -50,6 +50,8 @@ export interface ConfluenceSite {
    * combines the answers (services/access.ts).
    */
   canViewSpace(accountId: string, spaceId: string): Promise<boolean>;
+  /** The space's "create page" permission (directly or through a group): who may edit pages there, page restrictions aside. */
+  canCreatePagesIn(accountId: string, spaceId: string): Promise<boolean>;
   /** Which of these Confluence group ids exist (unknown ids are absent). One call per id, callers batch. */
   existingGroups(groupIds: string[]): Promise<Set<string>>;
   /** Member of confluence-administrators or site-admins. */

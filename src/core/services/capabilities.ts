@@ -60,9 +60,10 @@ async function pageCapabilities(ctx: EngineContext, approvals: ApprovalService, 
 }
 
 async function spaceCapabilities(ctx: EngineContext, workflows: WorkflowService, caller: Caller, spaceId: string): Promise<SpaceCapabilities> {
-  const [space, isSpaceAdmin, list] = await Promise.all([
+  const [space, isSpaceAdmin, canCreatePages, list] = await Promise.all([
     ctx.confluence.getSpace(spaceId),
     new SpaceAccess(ctx, caller.accountId).isAdmin(spaceId),
+    ctx.confluence.canCreatePagesIn(caller.accountId, spaceId),
     workflows.list(caller, spaceId),
   ]);
   return {
@@ -76,8 +77,9 @@ async function spaceCapabilities(ctx: EngineContext, workflows: WorkflowService,
     readSpaceAudit: isSpaceAdmin,
     // Editing a workflow's definition: its owners and space admins (enable, duplicate, delete: admins; the UI asks per action).
     configureWorkflowIds: list.filter((w) => isSpaceAdmin || w.owners.includes(caller.accountId)).map((w) => w.id),
-    // changeSets.create checks the edit right on the listed pages; the form is offered to every viewer.
-    createChangeSet: true,
+    // changeSets.create needs the edit right on at least one listed page: offered to whoever may
+    // edit pages of the space (the create then checks each page's own restrictions).
+    createChangeSet: isSpaceAdmin || canCreatePages,
   };
 }
 
