@@ -94,6 +94,9 @@ describe('the "due or expired" queue', () => {
     expect(queue.items[0]).toMatchObject({ approvalId: first.id, workflowName: 'Recertified', title: 'Architecture overview' });
     expect((await reviewQueue(env.ctx, ui(BOB), '1001', {})).items.map((i) => i.pageId)).toEqual(['2001', '2002', '2012', '2003']);
     expect(await reviewCounts(env.ctx, ui(CAROL), '1001')).toEqual({ due: 2, expired: 1, complete: true });
+    // the analytics workflow filter: only pages approved under that workflow count
+    expect(await reviewCounts(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-recert' })).toEqual({ due: 2, expired: 1, complete: true });
+    expect(await reviewCounts(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-eng-review' })).toEqual({ due: 0, expired: 0, complete: true });
 
     await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-recert'); // re-review started
     const paged = await reviewQueue(env.ctx, ui(CAROL), '1001', { limit: 1 });

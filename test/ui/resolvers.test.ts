@@ -260,14 +260,14 @@ describe('space views', () => {
     await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' });
     await submitAsBob('2002');
     const a = await invoke('acc-alice', 'analytics.summary', {}, { spaceId: '1001' });
-    expect(a).toMatchObject({ success: true, spaceId: '1001', auditAvailable: true, windowDays: 30, counts: { pending: 1, submitted: 2, approved: 1, rejected: 0 } });
+    expect(a).toMatchObject({ success: true, spaceId: '1001', auditAvailable: true, cards: { inApproval: 1, total: 2, approved: 1, changesRequested: 0 } });
     expect(a.perDay).toHaveLength(30);
     expect(a.perDay.at(-1)).toMatchObject({ submitted: 2, approved: 1 });
-    expect(a.meanHoursToDecision).toBeGreaterThanOrEqual(0);
+    expect(a.medianHoursToDecision).toBeGreaterThanOrEqual(0);
 
     // Bob may not read the audit trail: he still gets the queue counts, and no outcome counts.
     const bob = await invoke('acc-bob', 'analytics.summary', {}, { spaceId: '1001' });
-    expect(bob).toMatchObject({ success: true, auditAvailable: false, meanHoursToDecision: null, counts: { pending: 1, submitted: 0, approved: 0 } });
+    expect(bob).toMatchObject({ success: true, auditAvailable: false, medianHoursToDecision: null, cards: { inApproval: 1, total: null, approved: null } });
   });
 });
 

@@ -40,14 +40,40 @@ export interface ApprovalSummary {
   medianHoursToDecision: number | null;
 }
 
-type Outcome = 'approved' | 'rejected' | 'cancelled';
+/**
+ * The Analytics tab's cards. Outcome counts are `null` when the caller may not read the space's audit
+ * trail (shown as "—", never as 0); in approval, due and expired come from what the caller can read.
+ */
+export interface AnalyticsCards {
+  /** approvals submitted in the range */
+  total: number | null;
+  inApproval: number;
+  approved: number | null;
+  changesRequested: number | null;
+  cancelled: number | null;
+  due: number;
+  expired: number;
+}
+
+export type Outcome = 'approved' | 'rejected' | 'cancelled';
 const OUTCOME: Partial<Record<AuditRecord['action'], Outcome>> = {
   'approval.approved': 'approved',
   'approval.rejected': 'rejected',
   'approval.cancelled': 'cancelled',
 };
 
-const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** One approval as the records of the range show it: submitted in range, decided in range, or both. */
+export interface ApprovalRow {
+  approvalId: string;
+  pageId?: string;
+  workflowId: string;
+  submittedBy?: string;
+  /** set when the submission lies in the range */
+  submittedAt?: number;
+  outcome?: { kind: Outcome; at: number; by: string };
+}
+
+export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -58,6 +84,13 @@ export function median(values: number[]): number | null {
 
 const hours = (ms: number | null): number | null => (ms === null ? null : Math.round((ms / 3_600_000) * 100) / 100);
 
+/** Milliseconds from submission to approval or rejection (cancelling is not a decision). */
+export function decisionMs(row: ApprovalRow): number | null {
+  const { submittedAt, outcome } = row;
+  if (!outcome || outcome.kind === 'cancelled' || submittedAt === undefined || outcome.at < submittedAt) return null;
+  return outcome.at - submittedAt;
+}
+
 function emptyDays(filter: AnalyticsFilter): Map<string, DayBucket> {
   const days = new Map<string, DayBucket>();
   for (let t = Math.floor(filter.from / DAY_MS) * DAY_MS; t <= filter.to; t += DAY_MS) {
@@ -67,56 +100,68 @@ function emptyDays(filter: AnalyticsFilter): Map<string, DayBucket> {
 }
 
 /**
- * One outcome per approval: its last final record (an "all" step logs one approval.approved per
- * approver; only the status-changing one counts, which is the latest). `workflowNames` gives readable
- * names; records carry the workflow id.
+ * One row per approval. Its outcome is its last final record: an "all" step logs one approval.approved
+ * per approver, and only the status-changing one (the latest) counts. Records without an approval or
+ * workflow id, or outside the filter, are ignored.
  */
-export function summarizeApprovals(records: AuditRecord[], filter: AnalyticsFilter, workflowNames: ReadonlyMap<string, string>): ApprovalSummary {
-  const inRange = records.filter((r) => r.at >= filter.from && r.at <= filter.to && (!filter.workflowId || r.workflowId === filter.workflowId));
+export function approvalRows(records: AuditRecord[], filter: AnalyticsFilter): ApprovalRow[] {
+  const rows = new Map<string, ApprovalRow & { outcomeSeq?: number }>();
+  for (const r of records) {
+    if (r.at < filter.from || r.at > filter.to || !r.approvalId || !r.workflowId) continue;
+    if (filter.workflowId && r.workflowId !== filter.workflowId) continue;
+    const kind = OUTCOME[r.action];
+    if (r.action !== 'approval.submitted' && (!kind || r.details.status === 'pending')) continue;
+    const row = rows.get(r.approvalId) ?? { approvalId: r.approvalId, workflowId: r.workflowId };
+    row.pageId ??= r.pageId;
+    if (r.action === 'approval.submitted') {
+      row.submittedAt = r.at;
+      row.submittedBy = r.actor;
+    } else if (kind && (row.outcomeSeq === undefined || row.outcomeSeq < r.seq)) {
+      row.outcome = { kind, at: r.at, by: r.actor };
+      row.outcomeSeq = r.seq;
+    }
+    rows.set(r.approvalId, row);
+  }
+  return [...rows.values()].map(({ outcomeSeq: _seq, ...row }) => row).sort((a, b) => (a.submittedAt ?? a.outcome!.at) - (b.submittedAt ?? b.outcome!.at));
+}
+
+/** Counts, daily trend and per-workflow comparison of the rows; `workflowNames` gives readable names. */
+export function summarizeRows(rows: ApprovalRow[], filter: AnalyticsFilter, workflowNames: ReadonlyMap<string, string>): ApprovalSummary {
   const days = emptyDays(filter);
-  const submittedAt = new Map<string, number>();
-  const outcome = new Map<string, AuditRecord>();
   const stats = new Map<string, WorkflowStats>();
   const durations = new Map<string, number[]>();
+  const counts = { submitted: 0, approved: 0, rejected: 0, cancelled: 0 };
   const statsOf = (workflowId: string): WorkflowStats => {
-    let s = stats.get(workflowId);
-    if (!s) {
-      s = { workflowId, name: workflowNames.get(workflowId) ?? workflowId, submitted: 0, approved: 0, rejected: 0, cancelled: 0, medianHoursToDecision: null };
-      stats.set(workflowId, s);
-    }
+    const s = stats.get(workflowId) ?? { workflowId, name: workflowNames.get(workflowId) ?? workflowId, submitted: 0, approved: 0, rejected: 0, cancelled: 0, medianHoursToDecision: null };
+    stats.set(workflowId, s);
     return s;
   };
-  for (const r of inRange) {
-    if (!r.approvalId || !r.workflowId) continue;
-    if (r.action === 'approval.submitted') {
-      submittedAt.set(r.approvalId, r.at);
-      statsOf(r.workflowId).submitted++;
-      const bucket = days.get(utcDay(r.at));
+  for (const row of rows) {
+    const s = statsOf(row.workflowId);
+    if (row.submittedAt !== undefined) {
+      counts.submitted++;
+      s.submitted++;
+      const bucket = days.get(utcDay(row.submittedAt));
       if (bucket) bucket.submitted++;
-    } else if (OUTCOME[r.action] && r.details.status !== 'pending') {
-      const prev = outcome.get(r.approvalId);
-      if (!prev || prev.seq < r.seq) outcome.set(r.approvalId, r);
     }
-  }
-  const counts = { submitted: submittedAt.size, approved: 0, rejected: 0, cancelled: 0 };
-  const all: number[] = [];
-  for (const [approvalId, r] of outcome) {
-    const kind = OUTCOME[r.action]!;
-    counts[kind]++;
-    statsOf(r.workflowId!)[kind]++;
-    const bucket = days.get(utcDay(r.at));
-    if (bucket) bucket[kind]++;
-    const start = submittedAt.get(approvalId);
-    if (kind !== 'cancelled' && start !== undefined && r.at >= start) {
-      all.push(r.at - start);
-      durations.set(r.workflowId!, [...(durations.get(r.workflowId!) ?? []), r.at - start]);
+    if (row.outcome) {
+      counts[row.outcome.kind]++;
+      s[row.outcome.kind]++;
+      const bucket = days.get(utcDay(row.outcome.at));
+      if (bucket) bucket[row.outcome.kind]++;
     }
+    const ms = decisionMs(row);
+    if (ms !== null) durations.set(row.workflowId, [...(durations.get(row.workflowId) ?? []), ms]);
   }
   for (const s of stats.values()) s.medianHoursToDecision = hours(median(durations.get(s.workflowId) ?? []));
   return {
     counts,
     perDay: [...days.values()],
     byWorkflow: [...stats.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    medianHoursToDecision: hours(median(all)),
+    medianHoursToDecision: hours(median([...durations.values()].flat())),
   };
+}
+
+export function summarizeApprovals(records: AuditRecord[], filter: AnalyticsFilter, workflowNames: ReadonlyMap<string, string>): ApprovalSummary {
+  return summarizeRows(approvalRows(records, filter), filter, workflowNames);
 }

@@ -23,7 +23,7 @@ export interface LifecycleService {
   clearAssignment(caller: Caller, pageId: string): Promise<void>;
   /** Pages due or expired for review that the caller can read. */
   reviewQueue(caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }>;
-  reviewCounts(caller: Caller, spaceId: string): Promise<{ due: number; expired: number; complete: boolean }>;
+  reviewCounts(caller: Caller, spaceId: string, options?: { workflowId?: string }): Promise<{ due: number; expired: number; complete: boolean }>;
   /** Site admins: the retention windows and the last daily run. */
   retention(caller: Caller): Promise<{ settings: RetentionSettings; lastRun: RunSummary | null }>;
   updateRetention(caller: Caller, patch: Partial<RetentionSettings>): Promise<RetentionSettings>;
@@ -40,7 +40,7 @@ export function createLifecycleService(ctx: EngineContext, lc: LifecycleConfluen
     spaceTree: (caller, input) => spaceTree(ctx, lc, caller, input),
     clearAssignment: (caller, pageId) => clearAssignment(ctx, caller, pageId),
     reviewQueue: (caller, spaceId, options) => reviewQueue(ctx, caller, spaceId, options),
-    reviewCounts: (caller, spaceId) => reviewCounts(ctx, caller, spaceId),
+    reviewCounts: (caller, spaceId, options) => reviewCounts(ctx, caller, spaceId, options),
     async retention(caller) {
       if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
         throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can see retention settings.'), INSTALLATION_SPACE, { operation: 'retention.read' });

@@ -72,15 +72,21 @@ export async function reviewQueue(ctx: EngineContext, caller: Caller, spaceId: s
 
 /**
  * Counts for analytics cards over the pages the caller can read (bounded: each page needs a permission
- * check); `complete: false` when more than `maxEntries` pages are due.
+ * check), optionally of one workflow; `complete: false` when more than `maxEntries` pages are due.
  */
-export async function reviewCounts(ctx: EngineContext, caller: Caller, spaceId: string, maxEntries = 500): Promise<{ due: number; expired: number; complete: boolean }> {
+export async function reviewCounts(
+  ctx: EngineContext,
+  caller: Caller,
+  spaceId: string,
+  options: { workflowId?: string; maxEntries?: number } = {},
+): Promise<{ due: number; expired: number; complete: boolean }> {
+  const maxEntries = options.maxEntries ?? 500;
   const counts = { due: 0, expired: 0, complete: true };
   let cursor: string | undefined;
   let seen = 0;
   do {
     const page = await reviewQueue(ctx, caller, spaceId, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
-    for (const item of page.items) counts[item.reviewState]++;
+    for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
     seen += STORE_LIMITS.maxQueryLimit;
     cursor = page.nextCursor;
   } while (cursor && seen < maxEntries);

@@ -2,6 +2,7 @@
  * What each resolver key returns on success (the envelope's data part). The Custom UI client
  * (static/src/api.ts) types its calls with this, so the UI and the resolvers cannot drift apart.
  */
+import type { AnalyticsCards, DayBucket, WorkflowStats } from '../../core/analytics/summary';
 import type { RetentionSettings, ReviewQueueItem, RunSummary, TreeRow } from '../../core/lifecycle';
 import type {
   AuditRecord,
@@ -39,14 +40,23 @@ export interface ApiInfo {
 
 export interface AnalyticsSummary {
   spaceId: string;
-  /** counts of pending approvals (queue) and of approval outcomes in the window (audit) */
-  counts: { pending: number; submitted: number; approved: number; rejected: number; cancelled: number };
-  /** one entry per UTC day of the window, oldest first */
-  perDay: { day: string; submitted: number; approved: number; rejected: number }[];
-  meanHoursToDecision: number | null;
-  windowDays: number;
-  /** false when the caller may not read the space's audit trail: only the queue counts are filled */
+  /** the inclusive UTC date range the numbers cover (YYYY-MM-DD) */
+  from: string;
+  to: string;
+  workflowId?: string;
+  /** the space's workflows, for the filter */
+  workflows: { id: string; name: string }[];
+  cards: AnalyticsCards;
+  /** false when more pages are due than one invocation counts: due and expired are lower bounds */
+  reviewCountsComplete: boolean;
+  /** one entry per UTC day of the range, oldest first */
+  perDay: DayBucket[];
+  byWorkflow: WorkflowStats[];
+  medianHoursToDecision: number | null;
+  /** false when the caller may not read the space's audit trail: outcome cards are null, trend and comparison empty */
   auditAvailable: boolean;
+  /** true when the range held more audit records than one invocation reads: the oldest were not counted */
+  truncated: boolean;
   changeSetsByRollup: Record<string, number>;
 }
 
@@ -98,6 +108,7 @@ export interface ResolverData {
   'changeSet.preflight': { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
   'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[] };
   'analytics.summary': AnalyticsSummary;
+  'analytics.export': { format: 'csv' | 'html'; content: string };
   'queue.review': { items: ReviewQueueItem[]; nextCursor?: string };
   'manage.tree': { items: TreeRow[]; nextCursor?: string };
   'manage.clearAssignment': { pageId: string };

@@ -43,6 +43,14 @@ const workflowInput = {
 
 const empty = z.strictObject({});
 
+/** A UTC calendar date (YYYY-MM-DD) that exists. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real calendar date');
+/** Analytics filters: an inclusive UTC date range (defaults and its bounds: resolvers/analytics.ts) and a workflow. */
+const analyticsFilter = { ...optionalSpaceId, from: isoDate.optional(), to: isoDate.optional(), workflowId: opaqueId.optional() };
+
 export const schemas = {
   'context.me': empty,
   'api.info': empty,
@@ -109,7 +117,8 @@ export const schemas = {
   'changeSet.preflight': z.strictObject({ changeSetId: opaqueId }),
   'changeSet.submit': z.strictObject({ changeSetId: opaqueId }),
 
-  'analytics.summary': z.strictObject(optionalSpaceId),
+  'analytics.summary': z.strictObject(analyticsFilter),
+  'analytics.export': z.strictObject({ ...analyticsFilter, format: z.enum(['csv', 'html']) }),
 
   // Lifecycle (SPEC 2.7-2.10): the "due or expired" queue, manage space, retention.
   'queue.review': z.strictObject({ ...optionalSpaceId, ...paging }),

@@ -1,5 +1,6 @@
 /** Resolvers of the space page: queue, workflows and assignments, change sets, analytics. */
 import { spaceAnalytics } from './analytics';
+import { analyticsExport } from './analytics-export';
 import { spaceIdOf, withoutUndefined } from './context';
 import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
 
@@ -93,7 +94,12 @@ export const spaceResolvers: ResolverDefinition[] = [
     return { pageId: input.pageId };
   }),
 
-  defineResolver('analytics.summary', { writes: false }, async (input, { engine, caller, ctx, options }) =>
-    spaceAnalytics(engine, caller, spaceIdOf(input, ctx), (options.now ?? Date.now)()),
-  ),
+  defineResolver('analytics.summary', { writes: false }, async (input, { engine, caller, ctx, options }) => {
+    const { spaceId: _spaceId, ...filter } = input;
+    return spaceAnalytics(engine, caller, spaceIdOf(input, ctx), withoutUndefined(filter), (options.now ?? Date.now)());
+  }),
+  defineResolver('analytics.export', { writes: false }, async (input, { engine, caller, ctx, options }) => {
+    const { spaceId: _spaceId, ...filter } = input;
+    return analyticsExport(engine, caller, spaceIdOf(input, ctx), withoutUndefined(filter), (options.now ?? Date.now)());
+  }),
 ];
