@@ -2,6 +2,7 @@
  * Space page → Approval queue: pending approvals, "waiting for me" first. Pages and change sets
  * appear by title and link to them; an approver can approve right here (when the server says so)
  * or open the page to request changes; space admins can reset a stuck approval after confirming.
+ * A third filter lists the pages due or expired for review (components/review-queue.tsx).
  */
 import { useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
@@ -19,6 +20,7 @@ import type { PageApproval } from '../../../src/core/domain/model';
 import { ChangeSetLink, ErrorMessage, PageLink, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
+import { ReviewQueue } from '../components/review-queue';
 import { Person, useNameOf } from '../people';
 import type { SpaceTabProps } from './SpaceApp';
 
@@ -54,10 +56,32 @@ function QuickDecision({ approval, onDone }: { approval: PageApproval; onDone: (
   );
 }
 
+type QueueMode = 'mine' | 'all' | 'review';
+const MODES: { mode: QueueMode; label: string }[] = [
+  { mode: 'mine', label: 'Waiting for me' },
+  { mode: 'all', label: 'All pending' },
+  { mode: 'review', label: 'Review due or expired' },
+];
+
 export function QueueTab({ caps }: SpaceTabProps) {
+  const [mode, setMode] = useState<QueueMode>('mine');
+  return (
+    <Stack space="space.200">
+      <Inline space="space.050" role="group" aria-label="Which approvals">
+        {MODES.map((m) => (
+          <Button key={m.mode} appearance={mode === m.mode ? 'primary' : 'default'} aria-pressed={mode === m.mode} onClick={() => setMode(m.mode)} testId={`queue-${m.mode}`}>
+            {m.label}
+          </Button>
+        ))}
+      </Inline>
+      {mode === 'review' ? <ReviewQueue /> : <PendingQueue caps={caps} mine={mode === 'mine'} />}
+    </Stack>
+  );
+}
+
+function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boolean }) {
   const flag = useFlag();
   const confirm = useConfirm();
-  const [mine, setMine] = useState(true);
   const [items, setItems] = useState<{ list: PageApproval[]; nextCursor?: string }>();
   const [text, setText] = useState('');
   const [source, setSource] = useState<SourceOption>(SOURCES[0]);
@@ -157,14 +181,6 @@ export function QueueTab({ caps }: SpaceTabProps) {
   return (
     <Stack space="space.200">
       <Inline space="space.200" alignBlock="end" shouldWrap>
-        <Inline space="space.050" role="group" aria-label="Whose approvals">
-          <Button appearance={mine ? 'primary' : 'default'} aria-pressed={mine} onClick={() => setMine(true)} testId="queue-mine">
-            Waiting for me
-          </Button>
-          <Button appearance={!mine ? 'primary' : 'default'} aria-pressed={!mine} onClick={() => setMine(false)} testId="queue-all">
-            All pending
-          </Button>
-        </Inline>
         <Box>
           <Textfield aria-label="Filter by page, person, workflow or change set" placeholder="Filter by page, person, workflow…" value={text} onChange={(e) => setText(e.currentTarget.value)} />
         </Box>
