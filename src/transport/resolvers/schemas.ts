@@ -125,9 +125,10 @@ export const schemas = {
   'manage.tree': z.strictObject({ ...optionalSpaceId, parentId: confluenceId.optional(), parentType: z.enum(['page', 'folder']).optional(), cursor: cursor.optional() }),
   'manage.clearAssignment': z.strictObject({ pageId: confluenceId }),
   'retention.get': empty,
+  // Shape only: the minimums (180 / 365 days) are the engine's rule, answered as RETENTION_TOO_SHORT.
   'retention.update': z.strictObject({
-    approvalRetentionDays: z.number().int().min(L.approvalRetentionDays.min).max(L.approvalRetentionDays.max).optional(),
-    auditRetentionDays: z.number().int().min(L.auditRetentionDays.min).max(L.auditRetentionDays.max).optional(),
+    approvalRetentionDays: z.number().int().min(1).max(L.approvalRetentionDays.max).optional(),
+    auditRetentionDays: z.number().int().min(1).max(L.auditRetentionDays.max).optional(),
   }),
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),

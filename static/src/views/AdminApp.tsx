@@ -1,6 +1,6 @@
 /**
  * Global admin page: the audit trail (filters chosen by name, readable rows, paging, export, chain
- * verification) and REST API help. Someone who may not read the audit trail gets one sentence.
+ * verification), retention settings and REST API help. Someone who may not read the audit trail gets one sentence.
  */
 import { useState } from 'react';
 import Heading from '@atlaskit/heading';
@@ -11,6 +11,7 @@ import { useAsync } from '../hooks';
 import { ErrorMessage, Loading, NoAccess } from '../components/ui';
 import { AuditTrail } from './AuditTrail';
 import { ApiHelp } from './ApiHelp';
+import { RetentionSettings } from './RetentionSettings';
 
 const fullWidth = xcss({ width: '100%' });
 
@@ -34,11 +35,17 @@ export function AdminApp() {
         <Tabs id="admin-tabs" selected={tab} onChange={setTab}>
           <TabList>
             <Tab testId="tab-audit">Audit trail</Tab>
+            <Tab testId="tab-retention">Retention</Tab>
             <Tab testId="tab-api">REST API</Tab>
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
               <AuditTrail canVerify={caps.data.admin.verifyChain} canExport={caps.data.admin.exportAudit} />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <RetentionSettings />
             </Box>
           </TabPanel>
           <TabPanel>
