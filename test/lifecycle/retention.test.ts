@@ -3,6 +3,7 @@
  * purged (the page's current approval never is), audit records older than 365 days are purged with
  * a verifying chain, and only site admins lengthen the windows, never below the minimums.
  */
+import { AUDIT_PURGE_PER_RUN } from '../../src/core/lifecycle/daily-job';
 import { lcKeys } from '../../src/core/lifecycle/keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
 import { keys } from '../../src/core/services/keys';
@@ -46,6 +47,24 @@ describe('retention', () => {
     expect(after.filter((r) => r.action === 'audit.purged')).toHaveLength(1);
     expect((await env.audit.verify()).ok).toBe(true);
     expect((await env.run()).auditRecordsPurged).toBe(0);
+  });
+
+  test('an audit purge capped at one run finishes on the next run even when nothing else is due', async () => {
+    const env = await lifecycleSetup();
+    for (let i = 0; i < AUDIT_PURGE_PER_RUN + 50; i++) {
+      await env.store.transact(await env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: { n: i } }]));
+    }
+    const kept = (await env.auditRecords()).length;
+    env.advanceDays(366);
+    const first = await env.run();
+    expect(first).toMatchObject({ auditRecordsPurged: AUDIT_PURGE_PER_RUN, more: true });
+    env.advanceDays(1);
+    const second = await env.run();
+    expect(second.auditRecordsPurged).toBe(kept - AUDIT_PURGE_PER_RUN);
+    expect(second.more).toBe(false);
+    expect((await env.audit.verify()).ok).toBe(true);
+    expect((await env.auditRecords()).map((r) => r.action)).toEqual(['audit.purged']);
+    expect(await env.run()).toMatchObject({ auditRecordsPurged: 0, more: false });
   });
 
   test('site admins lengthen the windows (audited); shorter than the minimum is refused; others are refused', async () => {

@@ -107,8 +107,14 @@ export async function runDailyJob(ctx: EngineContext, lc: LifecycleConfluence, o
     const moreDue = recovered.more || (await processDue(ctx, lc, options, totals));
     const approvals = await purgeResolvedApprovals(ctx, settings, options.deadline);
     totals.approvalsPurged = approvals.purged;
-    if (auditProbe && ctx.clock.now() < options.deadline) totals.auditRecordsPurged = (await purgeAuditRecords(ctx, settings, AUDIT_PURGE_PER_RUN)).removed;
-    totals.more = moreDue || approvals.more;
+    if (auditProbe && ctx.clock.now() < options.deadline) {
+      const audit = await purgeAuditRecords(ctx, settings, AUDIT_PURGE_PER_RUN);
+      totals.auditRecordsPurged = audit.removed;
+      if (!audit.done) totals.auditMore = true;
+    } else if (auditProbe) {
+      totals.auditMore = true;
+    }
+    totals.more = moreDue || approvals.more || totals.auditMore === true;
     await ctx.store.transact([{ op: 'put', key: lcKeys.run, value: runSummarySchema.parse(totals) }]);
     return totals;
   } finally {
@@ -116,10 +122,15 @@ export async function runDailyJob(ctx: EngineContext, lc: LifecycleConfluence, o
   }
 }
 
-/** Whether some audit record is older than the audit window (one short list call). */
+/**
+ * Whether the audit retention has work: some kept record is older than the window (one short list
+ * call), or the last run's capped purge left records below the checkpoint, which list() no longer
+ * shows (one read of the run summary).
+ */
 async function purgeAuditProbe(ctx: EngineContext, days: number): Promise<boolean> {
   const before = ctx.clock.now() - days * DAY_MS;
-  return (await ctx.audit.list({ to: before - 1 }, { limit: 1 })).items.length > 0;
+  if ((await ctx.audit.list({ to: before - 1 }, { limit: 1 })).items.length > 0) return true;
+  return (await lastRun(ctx))?.auditMore === true;
 }
 
 export async function lastRun(ctx: EngineContext): Promise<RunSummary | undefined> {

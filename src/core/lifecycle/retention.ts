@@ -17,7 +17,7 @@ import { denial } from '../services/denials';
 import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
-import { INSTALLATION_SPACE } from '../audit';
+import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
 import { lcKeys } from './keys';
 import { DAY_MS, reviewSchedule } from './review';
 import type { PageApproval } from '../domain/model';
@@ -109,7 +109,12 @@ export async function purgeResolvedApprovals(ctx: EngineContext, settings: Reten
   return { purged, more: true };
 }
 
-/** Audit records older than the audit window, at most `maxDeletes` per run (the chain keeps verifying). */
-export async function purgeAuditRecords(ctx: EngineContext, settings: RetentionSettings, maxDeletes: number): Promise<{ removed: number }> {
-  return ctx.audit.purge(ctx.clock.now() - settings.auditRetentionDays * DAY_MS, JOB_ACTOR, { maxDeletes });
+/**
+ * Audit records older than the audit window, at most `maxDeletes` per run, through the audit trail's
+ * one retention rule (runAuditRetention: an earlier capped purge's leftovers first, at most one
+ * `audit.purged` record per run, the chain keeps verifying). `done: false`: records wait for the next run.
+ */
+export async function purgeAuditRecords(ctx: EngineContext, settings: RetentionSettings, maxDeletes: number): Promise<{ removed: number; done: boolean }> {
+  const run = await runAuditRetention(ctx.audit, { now: ctx.clock.now(), retentionDays: settings.auditRetentionDays, actor: JOB_ACTOR, maxDeletes });
+  return { removed: run.removed, done: run.done };
 }

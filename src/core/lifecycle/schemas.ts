@@ -58,6 +58,8 @@ export const runSummarySchema = z
     auditRecordsPurged: z.number().int().nonnegative(),
     /** work left for the next run (the budget ran out) */
     more: z.boolean(),
+    /** audit records left below the checkpoint by a capped purge (older summaries lack it) */
+    auditMore: z.boolean().optional(),
   })
   .strict();
 export type RunSummary = z.infer<typeof runSummarySchema>;
