@@ -19,7 +19,7 @@ export function Stat({ label, value, testId }: { label: string; value: string | 
   return (
     <Box padding="space.150" backgroundColor="color.background.neutral.subtle" testId={testId}>
       <Stack space="space.050">
-        <Heading size="large" as="div">
+        <Heading size="large" as="div" testId={`${testId}-value`}>
           {value === null ? '—' : value}
         </Heading>
         <Text color="color.text.subtle">{label}</Text>
