@@ -13,7 +13,9 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { AnalyticsSummary } from '../../../src/transport/resolvers/contract';
 import { humanDuration } from './ui';
 
-export const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** "3 Dec" on the axis and in the table; "3 Dec 2026" where the range is named. */
+const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const fullDayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 export function Stat({ label, value, testId }: { label: string; value: string | number | null; testId: string }) {
   return (
@@ -42,7 +44,7 @@ export function Trend({ a }: { a: AnalyticsSummary }) {
   return (
     <Stack space="space.100">
       <Heading size="small" as="h2" id="trend-title">
-        Approvals per day, {dayLabel(a.from)} to {dayLabel(a.to)}
+        Approvals per day, {fullDayLabel(a.from)} to {fullDayLabel(a.to)}
       </Heading>
       <Box role="img" aria-labelledby="trend-title" aria-describedby="trend-summary" testId="analytics-chart">
         <ResponsiveContainer width="100%" height={260}>
@@ -59,7 +61,7 @@ export function Trend({ a }: { a: AnalyticsSummary }) {
         </ResponsiveContainer>
       </Box>
       <Text as="p" id="trend-summary" color="color.text.subtle">
-        In total {SERIES.map((s) => `${total(s.key)} ${s.name.toLowerCase()}`).join(', ')} between {dayLabel(a.from)} and {dayLabel(a.to)}.
+        In total {SERIES.map((s) => `${total(s.key)} ${s.name.toLowerCase()}`).join(', ')} between {fullDayLabel(a.from)} and {fullDayLabel(a.to)}.
       </Text>
       <Inline>
         <Button appearance="subtle" aria-expanded={showTable} aria-controls="trend-table" onClick={() => setShowTable(!showTable)} testId="toggle-trend-table">

@@ -74,7 +74,7 @@ function Cards({ a }: { a: AnalyticsSummary }) {
       <Stat
         testId="card-median"
         label="Median time to decision"
-        value={a.auditAvailable ? (a.medianHoursToDecision === null ? 'No decisions' : humanDuration(a.medianHoursToDecision)) : null}
+        value={a.auditAvailable ? (a.medianHoursToDecision === null ? 'No decisions yet' : humanDuration(a.medianHoursToDecision)) : null}
       />
     </Inline>
   );
