@@ -50,14 +50,19 @@ export function FormModal(props: { record: string; title: string; submitLabel: s
   );
 }
 
-/** A visible label above its input, tied to it by `htmlFor`. */
-export function LabelledField({ htmlFor, label, children }: { htmlFor: string; label: string; children: ReactNode }) {
+/** A visible label above its input, tied to it by `htmlFor`; an optional hint below (id `<htmlFor>-hint`, for aria-describedby). */
+export function LabelledField({ htmlFor, label, hint, children }: { htmlFor: string; label: string; hint?: string; children: ReactNode }) {
   return (
     <Stack space="space.050">
       <label htmlFor={htmlFor}>
         <Text weight="medium">{label}</Text>
       </label>
       {children}
+      {hint && (
+        <Text size="small" color="color.text.subtle" id={`${htmlFor}-hint`}>
+          {hint}
+        </Text>
+      )}
     </Stack>
   );
 }

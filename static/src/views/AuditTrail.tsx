@@ -14,7 +14,7 @@ import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
-import { ErrorMessage, Loading, PageLink, download, formatTime } from '../components/ui';
+import { ErrorMessage, LoadMore, Loading, PageLink, download, formatTime } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
 import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
@@ -274,13 +274,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
         rows={rows}
         emptyView={<Text as="p">No audit records match.</Text>}
       />
-      {records?.nextCursor && (
-        <Inline>
-          <Button isDisabled={more.busy} onClick={() => more.run()}>
-            Load more
-          </Button>
-        </Inline>
-      )}
+      <LoadMore cursor={records?.nextCursor} more={more} />
     </Stack>
   );
 }

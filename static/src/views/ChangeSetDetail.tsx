@@ -53,6 +53,10 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
     detail.reload();
     caps.reload();
   };
+  const closeEditorAndReload = () => {
+    setEditing(false);
+    reload();
+  };
   const check = useAction(() => call('changeSet.preflight', { changeSetId }), (r) => {
     setSubmitted(undefined);
     setPreflight(r);
@@ -207,14 +211,7 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
         rows={rows}
       />
       {editing && (
-        <ChangeSetEditor
-          existing={cs}
-          onClose={() => setEditing(false)}
-          onSaved={() => {
-            setEditing(false);
-            reload();
-          }}
-        />
+        <ChangeSetEditor existing={cs} onClose={() => setEditing(false)} onSaved={closeEditorAndReload} />
       )}
       {confirm.modal}
     </Stack>
