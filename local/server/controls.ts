@@ -8,6 +8,7 @@ import { LOCAL_INSTALL_CONTEXT } from '../app';
 import { DAY_MS } from '../clock';
 import { contextToken } from './forge-payload';
 import { invokeWithinLimit } from './gateway';
+import type { LocalSite } from '../site';
 import type { LocalContext } from './context';
 import { isForm, parseFormOrJson, sendError, sendInvalid } from './http';
 
@@ -15,27 +16,23 @@ import { isForm, parseFormOrJson, sendError, sendInvalid } from './http';
 export const SMALL_BODY = 16 * 1024;
 export const PAGE_EDIT_BODY = 2 * 1024 * 1024;
 
-const SwitchSchema = z.strictObject({ enabled: z.boolean() });
+/** A site switch: PUT `{"<field>": bool}` sets it and answers its new state as `{success, <field>}`. */
+function siteSwitch(field: 'enabled' | 'active', set: (site: LocalSite, on: boolean) => void, get: (site: LocalSite) => boolean) {
+  const schema = z.strictObject({ [field]: z.boolean() });
+  return async (c: LocalContext): Promise<Response> => {
+    const { site } = c.var.ctx;
+    const parsed = schema.safeParse(await parseFormOrJson(c));
+    if (!parsed.success) return sendError(c, 400, 'INVALID_REQUEST', `Send {"${field}": true|false}.`);
+    set(site, parsed.data[field] === true);
+    return c.json({ success: true, [field]: get(site) });
+  };
+}
 
 /** PUT /local/site/app-rest-apis {"enabled": bool} */
-export async function handleAppRestApisSwitch(c: LocalContext): Promise<Response> {
-  const { site } = c.var.ctx;
-  const parsed = SwitchSchema.safeParse(await parseFormOrJson(c));
-  if (!parsed.success) return sendError(c, 400, 'INVALID_REQUEST', 'Send {"enabled": true|false}.');
-  site.setAppRestApisEnabled(parsed.data.enabled);
-  return c.json({ success: true, enabled: site.appRestApisEnabled });
-}
-
-const LicenseSchema = z.strictObject({ active: z.boolean() });
+export const handleAppRestApisSwitch = siteSwitch('enabled', (site, on) => site.setAppRestApisEnabled(on), (site) => site.appRestApisEnabled);
 
 /** PUT /local/site/license {"active": bool}: Forge then passes license.isActive to every function. */
-export async function handleLicenseSwitch(c: LocalContext): Promise<Response> {
-  const { site } = c.var.ctx;
-  const parsed = LicenseSchema.safeParse(await parseFormOrJson(c));
-  if (!parsed.success) return sendError(c, 400, 'INVALID_REQUEST', 'Send {"active": true|false}.');
-  site.setLicenseActive(parsed.data.active);
-  return c.json({ success: true, active: site.licenseActive });
-}
+export const handleLicenseSwitch = siteSwitch('active', (site, on) => site.setLicenseActive(on), (site) => site.licenseActive);
 
 const ClockSchema = z.strictObject({ advanceDays: z.number().int().min(0).max(3650) });
 
