@@ -25,7 +25,7 @@ import { deliverPageEvents } from './triggers';
 import { escapeHtml, HttpError, limitBody } from './http';
 import { IntegrationRegistry } from './integrations';
 import { handleInvoke, INVOKE_BODY_LIMIT, requireLocalUser } from './invoke';
-import { loadManifest } from './manifest';
+import { loadManifest, type AppManifest } from './manifest';
 import { FORM_LIMIT, handleAccessibleResources, handleAuthorizeDecision, handleAuthorizePage, handleDevToken, handleToken } from './oauth';
 import { loadScopeCatalog } from './scopes';
 import { handleSwitchUser, renderAdminPage, renderHome, renderPage, renderSpacePage, SITE_AVATAR_SVG } from './site-pages';
@@ -77,37 +77,23 @@ const CLOSE_GRACE_MS = 1000;
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
   const manifest = loadManifest(options.manifestFile);
-  const scopeCatalog = loadScopeCatalog();
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
   const clock = new AdjustableClock(options.clock);
-  let lock: DataDirLock | undefined;
-  if (!options.memory) {
-    mkdirSync(dataDir, { recursive: true });
-    // before the store opens: a second runtime must not touch the first one's database
-    lock = acquireDataDirLock(dataDir);
-  }
+  // before the store opens: a second runtime must not touch the first one's database
+  const lock = options.memory ? undefined : lockDataDir(dataDir);
 
   // Listen first: the site and the app need the real URL (port 0 → chosen by the OS); until the
   // routes exist every request is answered 503.
   let fetch: (request: Request) => Response | Promise<Response> = starting;
-  const server = createAdaptorServer({ fetch: (request: Request) => fetch(request), hostname: host }) as Server;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  });
+  let server: Server;
   try {
-    await new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen);
-      server.listen(options.port ?? 8787, host, () => resolveListen());
-    });
+    server = await listen((request) => fetch(request), host, options.port ?? 8787);
   } catch (err) {
     lock?.release();
     throw err;
   }
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host}:${port}`;
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   lock?.setUrl(url);
 
   const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
@@ -115,42 +101,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
     const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
-    const appSegment = `${manifest.appId}_${LOCAL_ENVIRONMENT_ID}`;
-    const info: LocalInfo = {
-      cloudId: LOCAL_CLOUD_ID,
-      appId: manifest.appId,
-      environmentId: LOCAL_ENVIRONMENT_ID,
-      siteUrl: url,
-      apiBaseUrls: [`${url}/svc/confluence/${LOCAL_CLOUD_ID}/apps/${appSegment}`, `${url}/gateway/api/svc/confluence/apps/${appSegment}`],
-      uiModules: manifest.uiModules,
-    };
-    const users = new Set(site.users.map((u) => u.accountId));
-    const tokens = new TokenService(() => clock.now());
-    const integrations = options.memory
-      ? new IntegrationRegistry(undefined, new Set(scopeCatalog.keys()))
-      : IntegrationRegistry.forDataDir(dataDir, new Set(scopeCatalog.keys()));
-    const ctx: RuntimeContext = {
-      info,
-      manifest,
-      app,
-      site,
-      tokens,
-      integrations,
-      scopeCatalog,
-      staticDir: resolve(options.staticDir ?? join(REPO_ROOT, 'static/dist')),
-      isUser: (accountId): accountId is string => typeof accountId === 'string' && users.has(accountId),
-      profile,
-      clock,
-      invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
-    };
+    const ctx = runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir });
     deliverPageEvents(ctx, site);
     const http = createHttpApp(ctx);
     fetch = (request) => http.fetch(request);
-
+    const { info, tokens, integrations } = ctx;
     let closed = false;
     return {
       url,
-      dataDir: options.memory ? undefined : dataDir,
       clock,
       profile,
       info,
@@ -158,15 +116,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       app,
       tokens,
       integrations,
+      dataDir: options.memory ? undefined : dataDir,
       async close() {
         if (closed) return;
         closed = true;
-        // let in-flight requests finish (bounded), then the store can close under no writer
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
-        });
+        await stopServer(server);
+        // no request runs any more: the store can close under no writer
         await app.idle();
         store.close();
         lock?.release();
@@ -178,6 +133,75 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     lock?.release();
     throw err;
   }
+}
+
+function lockDataDir(dataDir: string): DataDirLock {
+  mkdirSync(dataDir, { recursive: true });
+  return acquireDataDirLock(dataDir);
+}
+
+/** The node server on Hono's adaptor; a malformed request line or oversized headers get a bare 400/431, never a crash. */
+async function listen(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number): Promise<Server> {
+  const server = createAdaptorServer({ fetch: (request: Request) => fetch(request), hostname: host }) as Server;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(port, host, () => resolveListen());
+  });
+  return server;
+}
+
+/** Lets in-flight requests finish (bounded by CLOSE_GRACE_MS), then cuts what is left. */
+function stopServer(server: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    server.close(() => done());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+  });
+}
+
+interface ContextParts {
+  options: LocalRuntimeOptions;
+  url: string;
+  manifest: AppManifest;
+  site: LocalSite;
+  app: LocalApp;
+  clock: AdjustableClock;
+  profile: PlatformProfile;
+  dataDir: string;
+}
+
+/** What every route gets: ids and base URLs, the registries (tokens, integrations, scopes) and the limits. */
+function runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir }: ContextParts): RuntimeContext {
+  const scopeCatalog = loadScopeCatalog();
+  const appSegment = `${manifest.appId}_${LOCAL_ENVIRONMENT_ID}`;
+  const users = new Set(site.users.map((u) => u.accountId));
+  const scopes = new Set(scopeCatalog.keys());
+  return {
+    info: {
+      cloudId: LOCAL_CLOUD_ID,
+      appId: manifest.appId,
+      environmentId: LOCAL_ENVIRONMENT_ID,
+      siteUrl: url,
+      apiBaseUrls: [`${url}/svc/confluence/${LOCAL_CLOUD_ID}/apps/${appSegment}`, `${url}/gateway/api/svc/confluence/apps/${appSegment}`],
+      uiModules: manifest.uiModules,
+    },
+    manifest,
+    app,
+    site,
+    tokens: new TokenService(() => clock.now()),
+    integrations: options.memory ? new IntegrationRegistry(undefined, scopes) : IntegrationRegistry.forDataDir(dataDir, scopes),
+    scopeCatalog,
+    staticDir: resolve(options.staticDir ?? join(REPO_ROOT, 'static/dist')),
+    isUser: (accountId): accountId is string => typeof accountId === 'string' && users.has(accountId),
+    profile,
+    clock,
+    invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
+  };
 }
 
 function starting(request: Request): Response {
