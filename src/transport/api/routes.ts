@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
-import type { Pager } from '../shared/edge';
+import { enginePage, type Pager } from '../shared/edge';
 import { preflightPage, submitPage } from '../shared/page-ops';
 import {
   ChangeSetCreateBody,
@@ -115,9 +115,8 @@ export const API_ROUTES = [
     operationId: 'listChangeSets', summary: 'List the change sets of a space, newest first, with filters and paging.',
     request: [ListChangeSetsQuery, 'ListChangeSetsQuery'], response: [ChangeSetListResponse, 'ChangeSetListResponse', 200],
     execute: async ({ engine, caller, pager }, q) => {
-      const pages = pager(q);
-      const page = await engine.changeSets.list(caller, { ...q, cursor: await pages.open(), limit: q.limit ?? L.listPage.default });
-      return { changeSets: page.items, nextCursor: (await pages.seal(page.nextCursor)) ?? null };
+      const page = await enginePage(pager(q), (cursor) => engine.changeSets.list(caller, { ...q, cursor, limit: q.limit ?? L.listPage.default }));
+      return { changeSets: page.items, nextCursor: page.nextCursor ?? null };
     },
   }),
   defineRoute({
