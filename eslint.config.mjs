@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // The domain core must not know about Forge (also enforced by test/architecture.test.ts).
+      // The domain core must not know about Forge (also enforced by test/foundation/architecture.test.ts).
       'no-restricted-imports': 'off',
     },
   },

@@ -162,19 +162,16 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()) as LocalFunction,
   };
 
-  const inFlight = new Set<Promise<unknown>>();
   const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.
   ready.catch(() => undefined);
+  return { getEngine, engine, api, resolver, handlers, profile, ready, ...inFlightTracker() };
+}
 
+/** Work the runtime started on its own (trigger deliveries): `idle()` waits until none is left. */
+function inFlightTracker(): Pick<LocalApp, 'track' | 'idle'> {
+  const inFlight = new Set<Promise<unknown>>();
   return {
-    getEngine,
-    engine,
-    api,
-    resolver,
-    handlers,
-    profile,
-    ready,
     track(work) {
       inFlight.add(work);
       void work.then(

@@ -5,14 +5,11 @@
  * the byline's Custom UI in a dialog over the page (Forge opens byline content in a popup, not in
  * the byline's own strip).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { LOCAL_INSTALL_CONTEXT } from '../app';
-import type { BylineView, RuntimeContext } from './context';
+import { currentUser, type BylineView, type LocalContext, type RuntimeContext } from './context';
 import { invokeWithinLimit } from './gateway';
-import { sendError, sendJson } from './http';
-import { currentUser } from './site-pages';
-
+import { sendError } from './http';
 
 const propertiesSchema = z.object({
   title: z.string().min(1).max(255),
@@ -44,8 +41,10 @@ export async function bylineFor(ctx: RuntimeContext, accountId: string, pageId: 
 }
 
 /** GET /local/byline/<pageId>: the byline as the logged-in user sees it (the page refreshes it on focus and after actions). */
-export async function handleBylineRead(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, pageId: string): Promise<void> {
-  const user = currentUser(ctx, req);
-  if (!ctx.site.canView(user, pageId)) return sendError(res, 404, 'NOT_FOUND', 'No such page.');
-  sendJson(res, 200, await bylineFor(ctx, user, pageId));
+export async function handleBylineRead(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const pageId = c.req.param('id') ?? '';
+  const user = currentUser(c);
+  if (!ctx.site.canView(user, pageId)) return sendError(c, 404, 'NOT_FOUND', 'No such page.');
+  return c.json(await bylineFor(ctx, user, pageId));
 }

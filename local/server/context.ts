@@ -1,12 +1,17 @@
-/** What every route module of the local runtime gets: the app, the site and the runtime's registries. */
+/**
+ * What every route of the local runtime gets: the app, the site and the runtime's registries in
+ * `c.var.ctx` of a Hono context, and the site's logged-in user.
+ */
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { PlatformProfile } from '../../src/adapters/platform-profile';
-import type { LocalApp } from '../app';
+import type { LocalApp, LocalFunction } from '../app';
 import type { AdjustableClock } from '../clock';
 import type { LocalSite } from '../site';
-import type { AppManifest } from './manifest';
+import type { ApiRoute, AppManifest } from './manifest';
 import type { IntegrationRegistry } from './integrations';
 import type { ScopeInfo } from './scopes';
-import type { TokenService } from './tokens';
+import type { AccessTokenRecord, TokenService } from './tokens';
 
 export interface LocalInfo {
   cloudId: string;
@@ -45,3 +50,21 @@ export interface BylineView {
 
 export const DEFAULT_USER = 'acc-bob';
 export const USER_COOKIE = 'af_user';
+
+/** What the gateway established before the body is read: the caller's token, the route and its function. */
+export interface GatewayAdmission {
+  token: AccessTokenRecord;
+  route: ApiRoute;
+  handler: LocalFunction;
+}
+
+export interface LocalEnv {
+  Variables: { ctx: RuntimeContext; admission: GatewayAdmission };
+}
+export type LocalContext = Context<LocalEnv>;
+
+/** The site's logged-in user: the af_user cookie if it names a seeded user, else the default user. */
+export function currentUser(c: LocalContext): string {
+  const fromCookie = getCookie(c, USER_COOKIE);
+  return c.var.ctx.isUser(fromCookie) ? fromCookie : DEFAULT_USER;
+}

@@ -3,55 +3,51 @@
  * scheduled triggers, page edits. Answers use the runtime's `{success, …}` JSON; refusals use
  * sendError's `{success:false, code, error}`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { LOCAL_INSTALL_CONTEXT } from '../app';
 import { DAY_MS } from '../clock';
-import type { RuntimeContext } from './context';
 import { contextToken } from './forge-payload';
 import { invokeWithinLimit } from './gateway';
-import { isForm, parseFormOrJson, readBody, redirect, sendError, sendJson } from './http';
+import type { LocalSite } from '../site';
+import type { LocalContext } from './context';
+import { isForm, parseFormOrJson, sendError, sendInvalid } from './http';
 
-const SMALL_BODY = 16 * 1024;
+/** Body limits of the control endpoints (index.ts applies them). */
+export const SMALL_BODY = 16 * 1024;
+export const PAGE_EDIT_BODY = 2 * 1024 * 1024;
 
-function invalid(res: ServerResponse, error: z.ZodError, what: string): void {
-  const details = error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
-  sendJson(res, 400, { success: false, code: 'INVALID_REQUEST', error: `${what} is invalid.`, details });
+/** A site switch: PUT `{"<field>": bool}` sets it and answers its new state as `{success, <field>}`. */
+function siteSwitch(field: 'enabled' | 'active', set: (site: LocalSite, on: boolean) => void, get: (site: LocalSite) => boolean) {
+  const schema = z.strictObject({ [field]: z.boolean() });
+  return async (c: LocalContext): Promise<Response> => {
+    const { site } = c.var.ctx;
+    const parsed = schema.safeParse(await parseFormOrJson(c));
+    if (!parsed.success) return sendError(c, 400, 'INVALID_REQUEST', `Send {"${field}": true|false}.`);
+    set(site, parsed.data[field] === true);
+    return c.json({ success: true, [field]: get(site) });
+  };
 }
-
-const SwitchSchema = z.strictObject({ enabled: z.boolean() });
 
 /** PUT /local/site/app-rest-apis {"enabled": bool} */
-export async function handleAppRestApisSwitch(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = SwitchSchema.safeParse(parseFormOrJson(req, await readBody(req, SMALL_BODY)));
-  if (!parsed.success) return sendError(res, 400, 'INVALID_REQUEST', 'Send {"enabled": true|false}.');
-  ctx.site.setAppRestApisEnabled(parsed.data.enabled);
-  sendJson(res, 200, { success: true, enabled: ctx.site.appRestApisEnabled });
-}
-
-const LicenseSchema = z.strictObject({ active: z.boolean() });
+export const handleAppRestApisSwitch = siteSwitch('enabled', (site, on) => site.setAppRestApisEnabled(on), (site) => site.appRestApisEnabled);
 
 /** PUT /local/site/license {"active": bool}: Forge then passes license.isActive to every function. */
-export async function handleLicenseSwitch(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = LicenseSchema.safeParse(parseFormOrJson(req, await readBody(req, SMALL_BODY)));
-  if (!parsed.success) return sendError(res, 400, 'INVALID_REQUEST', 'Send {"active": true|false}.');
-  ctx.site.setLicenseActive(parsed.data.active);
-  sendJson(res, 200, { success: true, active: ctx.site.licenseActive });
-}
+export const handleLicenseSwitch = siteSwitch('active', (site, on) => site.setLicenseActive(on), (site) => site.licenseActive);
 
 const ClockSchema = z.strictObject({ advanceDays: z.number().int().min(0).max(3650) });
 
 /** POST /local/clock {"advanceDays": n}: moves the runtime's clock forward n days. */
-export async function handleClock(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = ClockSchema.safeParse(parseFormOrJson(req, await readBody(req, SMALL_BODY)));
-  if (!parsed.success) return invalid(res, parsed.error, 'The clock request');
-  ctx.clock.advance(parsed.data.advanceDays * DAY_MS);
-  sendJson(res, 200, { success: true, now: new Date(ctx.clock.now()).toISOString(), offsetDays: ctx.clock.offset / DAY_MS });
+export async function handleClock(c: LocalContext): Promise<Response> {
+  const parsed = ClockSchema.safeParse(await parseFormOrJson(c));
+  if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The clock request');
+  c.var.ctx.clock.advance(parsed.data.advanceDays * DAY_MS);
+  return handleClockRead(c);
 }
 
 /** GET /local/clock */
-export function handleClockRead(ctx: RuntimeContext, res: ServerResponse): void {
-  sendJson(res, 200, { success: true, now: new Date(ctx.clock.now()).toISOString(), offsetDays: ctx.clock.offset / DAY_MS });
+export function handleClockRead(c: LocalContext): Response {
+  const { clock } = c.var.ctx;
+  return c.json({ success: true, now: new Date(clock.now()).toISOString(), offsetDays: clock.offset / DAY_MS });
 }
 
 /**
@@ -60,7 +56,8 @@ export function handleClockRead(ctx: RuntimeContext, res: ServerResponse): void 
  * {installContext, license})` under the function's time limit. A failure is reported, not retried
  * (Forge does not retry scheduled triggers; the next interval runs again).
  */
-export async function handleScheduledRun(ctx: RuntimeContext, res: ServerResponse): Promise<void> {
+export async function handleScheduledRun(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
   const ran: Array<{ key: string; function: string; outcome: 'ok' | 'failed' | 'timeout' | 'not-exported' }> = [];
   for (const trigger of ctx.manifest.scheduled) {
     const fn = ctx.app.handlers[trigger.exportName];
@@ -78,7 +75,7 @@ export async function handleScheduledRun(ctx: RuntimeContext, res: ServerRespons
     ran.push({ key: trigger.key, function: trigger.functionKey, outcome: outcome.kind === 'ok' ? 'ok' : outcome.kind === 'threw' ? 'failed' : 'timeout' });
   }
   await ctx.app.idle();
-  sendJson(res, 200, { success: true, ran });
+  return c.json({ success: true, ran });
 }
 
 const EditSchema = z.strictObject({
@@ -89,18 +86,20 @@ const EditSchema = z.strictObject({
 });
 
 /** POST /local/pages/<id>/edit: a new version as that user; answers after the page-updated trigger ran. */
-export async function handlePageEdit(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, pageId: string): Promise<void> {
-  const fromForm = isForm(req);
-  const raw = parseFormOrJson(req, await readBody(req, 2 * 1024 * 1024));
+export async function handlePageEdit(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const pageId = c.req.param('id') ?? '';
+  const fromForm = isForm(c);
+  const raw = await parseFormOrJson(c);
   // an HTML form sends empty fields; they mean "unchanged"
   const input = fromForm ? Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '')) : raw;
   const parsed = EditSchema.safeParse(input);
-  if (!parsed.success) return invalid(res, parsed.error, 'The edit request');
-  if (!ctx.isUser(parsed.data.accountId)) return sendError(res, 400, 'UNKNOWN_USER', `${parsed.data.accountId} is not a user of the local site.`);
+  if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The edit request');
+  if (!ctx.isUser(parsed.data.accountId)) return sendError(c, 400, 'UNKNOWN_USER', `${parsed.data.accountId} is not a user of the local site.`);
   const event = await ctx.site.editPage(pageId, parsed.data);
   await ctx.app.idle();
   if (fromForm) {
-    return redirect(res, 303, `/wiki/spaces/${encodeURIComponent(event.spaceKey)}/pages/${encodeURIComponent(pageId)}`);
+    return c.redirect(`/wiki/spaces/${encodeURIComponent(event.spaceKey)}/pages/${encodeURIComponent(pageId)}`, 303);
   }
-  sendJson(res, 200, { success: true, page: { id: event.pageId, spaceId: event.spaceId, version: event.version, title: event.title } });
+  return c.json({ success: true, page: { id: event.pageId, spaceId: event.spaceId, version: event.version, title: event.title } });
 }

@@ -6,7 +6,6 @@
  * userAccess}` and a `contextToken`. Where the user and the client id appear is what the profile says.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
 
@@ -18,7 +17,7 @@ import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transpor
 const CONSERVATIVE_HEADERS = new Set(['accept', 'accept-language', 'accept-encoding', 'user-agent']);
 const NEVER_FORWARDED = new Set(['authorization', 'cookie', 'host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'te', 'upgrade', 'proxy-authorization']);
 
-export function forwardedHeaders(headers: IncomingHttpHeaders | Record<string, string[] | undefined>, mode: PlatformProfile['apiRouteHeaders']): Record<string, string[]> {
+export function forwardedHeaders(headers: Record<string, string | string[] | undefined>, mode: PlatformProfile['apiRouteHeaders']): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
@@ -50,7 +49,7 @@ export interface ApiInvocationInput {
   profile: PlatformProfile;
   method: string;
   url: URL;
-  headers: IncomingHttpHeaders;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
   route: { key: string };
   cloudId: string;

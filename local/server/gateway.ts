@@ -8,12 +8,13 @@
  * `atl-traceid` header, never the app's `{success, code, error}` envelope (docs/local-runtime.md).
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ForgeApiResponse } from '../../src/transport/api/forge-types';
 import { LOCAL_INSTALL_CONTEXT, type LocalFunction } from '../app';
-import type { RuntimeContext } from './context';
 import { buildApiInvocation } from './forge-payload';
-import { HttpError, readBody } from './http';
+import type { LocalContext, LocalEnv } from './context';
 import { matchRoute } from './manifest';
 import { FORGE_APP_SCOPE } from './scopes';
 
@@ -25,48 +26,44 @@ export const FORGE_TIMEOUT_MS = 25_000;
 const GATEWAY_PREFIX = /^\/(?:svc\/confluence\/([^/]+)|gateway\/api\/svc\/confluence)\/apps\/([^/]+)(\/.*)?$/;
 
 /** The gateway's own error body. */
-export function sendGatewayError(res: ServerResponse, status: number, message: string): void {
-  const body = JSON.stringify({ code: status, message });
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'atl-traceid': randomBytes(8).toString('hex'),
-  });
-  res.end(body);
+function gatewayError(c: Context, status: ContentfulStatusCode, message: string): Response {
+  return c.json({ code: status, message }, status, { 'atl-traceid': randomBytes(8).toString('hex') });
 }
 
-export async function handleGateway(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const match = GATEWAY_PREFIX.exec(url.pathname);
+/** The gateway's checks, in the platform's order, before it reads the body (a refusal wins over 413). */
+const admit: MiddlewareHandler<LocalEnv> = async (c, next) => {
+  const ctx = c.var.ctx;
+  // the path as sent (still percent-encoded), as the gateway matches it
+  const match = GATEWAY_PREFIX.exec(new URL(c.req.url).pathname);
   const appSegment = `${ctx.info.appId}_${ctx.info.environmentId}`;
   if (!match || (match[1] !== undefined && match[1] !== ctx.info.cloudId) || match[2] !== appSegment) {
-    return sendGatewayError(res, 404, 'Not Found');
+    return gatewayError(c, 404, 'Not Found');
   }
-  const userPath = match[3] ?? '/';
-
-  const auth = ctx.tokens.checkBearer(req.headers.authorization);
-  if (!auth.ok) return sendGatewayError(res, 401, 'Unauthorized');
+  const auth = ctx.tokens.checkBearer(c.req.header('authorization'));
+  if (!auth.ok) return gatewayError(c, 401, 'Unauthorized');
   const token = auth.token;
-  if (!token.scopes.includes(FORGE_APP_SCOPE)) return sendGatewayError(res, 401, 'Unauthorized; scope does not match');
-  if (!ctx.site.appRestApisEnabled) return sendGatewayError(res, 403, 'App REST APIs are disabled for this app on this site');
-  const route = matchRoute(ctx.manifest.routes, req.method ?? '', userPath);
-  if (!route) return sendGatewayError(res, 404, 'Not Found');
-  if (!route.scopes.every((scope) => token.scopes.includes(scope))) return sendGatewayError(res, 403, 'Forbidden; scope does not match');
+  if (!token.scopes.includes(FORGE_APP_SCOPE)) return gatewayError(c, 401, 'Unauthorized; scope does not match');
+  if (!ctx.site.appRestApisEnabled) return gatewayError(c, 403, 'App REST APIs are disabled for this app on this site');
+  const route = matchRoute(ctx.manifest.routes, c.req.method, match[3] ?? '/');
+  if (!route) return gatewayError(c, 404, 'Not Found');
+  if (!route.scopes.every((scope) => token.scopes.includes(scope))) return gatewayError(c, 403, 'Forbidden; scope does not match');
   const handler = ctx.app.handlers[route.exportName];
-  if (typeof handler !== 'function') return sendGatewayError(res, 500, 'Invocation failed');
+  if (typeof handler !== 'function') return gatewayError(c, 500, 'Invocation failed');
+  c.set('admission', { token, route, handler });
+  await next();
+};
 
-  let body: string;
-  try {
-    body = await readBody(req, FORGE_PAYLOAD_LIMIT);
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 413) return sendGatewayError(res, 413, 'Payload Too Large');
-    throw err;
-  }
+/** Runs the route's function with a Forge-shaped payload under Forge's time and payload limits. */
+async function invoke(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const { token, route, handler } = c.var.admission;
+  const url = new URL(c.req.url);
   const { request, context } = buildApiInvocation({
     profile: ctx.profile,
     method: route.method,
     url,
-    headers: req.headers,
-    body,
+    headers: c.req.header(),
+    body: await c.req.text(),
     route,
     cloudId: ctx.info.cloudId,
     appId: ctx.info.appId,
@@ -81,15 +78,22 @@ export async function handleGateway(ctx: RuntimeContext, req: IncomingMessage, r
   const outcome = await invokeWithinLimit(handler, request, context, ctx.invocationTimeoutMs);
   if (outcome.kind === 'timeout') {
     console.error(`apiRoute ${route.key} timed out after ${ctx.invocationTimeoutMs} ms`);
-    return sendGatewayError(res, 504, 'Invocation timed out');
+    return gatewayError(c, 504, 'Invocation timed out');
   }
   if (outcome.kind === 'threw') {
     // On Forge an uncaught throw is a platform error ("Invocation failed"), not the app's envelope.
     console.error(`apiRoute ${route.key} threw: ${outcome.message}`);
-    return sendGatewayError(res, 500, 'Invocation failed');
+    return gatewayError(c, 500, 'Invocation failed');
   }
-  writeHandlerResponse(res, route.key, outcome.value as ForgeApiResponse);
+  return handlerResponse(c, route.key, outcome.value as ForgeApiResponse);
 }
+
+/** The gateway in front of both base URLs: admission, the 5 MB body limit (the gateway's 413), invocation. */
+export const gatewayHandlers = [
+  admit,
+  bodyLimit({ maxSize: FORGE_PAYLOAD_LIMIT, onError: (c) => gatewayError(c, 413, 'Payload Too Large') }),
+  invoke,
+] as const;
 
 type Outcome = { kind: 'ok'; value: unknown } | { kind: 'threw'; message: string } | { kind: 'timeout' };
 
@@ -110,7 +114,7 @@ export async function invokeWithinLimit(fn: LocalFunction, payload: unknown, con
   }
 }
 
-function writeHandlerResponse(res: ServerResponse, routeKey: string, response: ForgeApiResponse): void {
+function handlerResponse(c: LocalContext, routeKey: string, response: ForgeApiResponse): Response {
   const valid =
     typeof response === 'object' &&
     response !== null &&
@@ -120,20 +124,18 @@ function writeHandlerResponse(res: ServerResponse, routeKey: string, response: F
     (response.body === undefined || typeof response.body === 'string');
   if (!valid) {
     console.error(`apiRoute ${routeKey} returned a malformed response`);
-    return sendGatewayError(res, 500, 'Invocation failed');
+    return gatewayError(c, 500, 'Invocation failed');
   }
   const body = response.body ?? '';
   if (Buffer.byteLength(body) > FORGE_PAYLOAD_LIMIT) {
     console.error(`apiRoute ${routeKey} returned more than the ${FORGE_PAYLOAD_LIMIT}-byte payload limit`);
-    return sendGatewayError(res, 500, 'Invocation failed');
+    return gatewayError(c, 500, 'Invocation failed');
   }
-  const headers: Record<string, string[]> = {};
+  const headers = new Headers();
   for (const [name, values] of Object.entries(response.headers ?? {})) {
-    const list = Array.isArray(values) ? values : [values];
     // hop-by-hop and length headers are the server's to set
     if (['content-length', 'transfer-encoding', 'connection'].includes(name.toLowerCase())) continue;
-    headers[name] = list.map(String);
+    for (const value of Array.isArray(values) ? values : [values]) headers.append(name, String(value));
   }
-  res.writeHead(response.statusCode, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
+  return new Response(body, { status: response.statusCode, headers });
 }

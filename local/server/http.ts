@@ -1,9 +1,15 @@
-/** Small helpers over node:http shared by the local runtime's routes (Hono routes; these stream). */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/**
+ * What every route of the local runtime shares on Hono: the one `HttpError`, body limits and body
+ * parsing, and the runtime's own `{success:false, code, error}` refusal. The gateway answers in its own shape (gateway.ts).
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { LocalContext, LocalEnv } from './context';
 
 export class HttpError extends Error {
   constructor(
-    readonly status: number,
+    readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
   ) {
@@ -12,80 +18,47 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body up to `limit` bytes; over the limit → HttpError 413 (the rest is discarded). */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
+/** Refuses a body over `maxSize` bytes with HttpError 413 before the handler runs. */
+export function limitBody(maxSize: number): MiddlewareHandler<LocalEnv> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxSize} bytes.`);
+    },
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
+export function sendError(c: LocalContext, status: ContentfulStatusCode, code: string, error: string): Response {
+  return c.json({ success: false, code, error }, status);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, error: string): void {
-  sendJson(res, status, { success: false, code, error });
+/** zod issues as the runtime's 400 `details`. */
+export function sendInvalid(c: LocalContext, issues: readonly { path: PropertyKey[]; message: string }[], what: string): Response {
+  const details = issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', reason: issue.message }));
+  return c.json({ success: false, code: 'INVALID_REQUEST', error: `${what} is invalid.`, details }, 400);
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-  });
-  res.end(html);
+function mediaType(c: LocalContext): string {
+  return (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export function redirect(res: ServerResponse, status: 302 | 303, location: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { location, 'content-length': 0, ...headers });
-  res.end();
+export function isForm(c: LocalContext): boolean {
+  return mediaType(c) === 'application/x-www-form-urlencoded';
 }
 
 /** JSON or application/x-www-form-urlencoded body → plain object; anything else → HttpError 400/415. */
-export function parseFormOrJson(req: IncomingMessage, raw: string): Record<string, unknown> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'application/x-www-form-urlencoded') {
-    return Object.fromEntries(new URLSearchParams(raw));
-  }
-  if (type === 'application/json' || (type === '' && raw.trim().startsWith('{'))) {
-    return parseJsonObject(raw);
-  }
+export async function parseFormOrJson(c: LocalContext): Promise<Record<string, unknown>> {
+  if (isForm(c)) return c.req.parseBody();
+  const raw = await c.req.text();
+  if (mediaType(c) === 'application/json' || (mediaType(c) === '' && raw.trim().startsWith('{'))) return parseJsonObject(raw);
   throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json or application/x-www-form-urlencoded.');
 }
 
-export function parseJsonObject(raw: string): Record<string, unknown> {
+export async function readJsonObject(c: LocalContext): Promise<Record<string, unknown>> {
+  return parseJsonObject(await c.req.text());
+}
+
+function parseJsonObject(raw: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -96,10 +69,6 @@ export function parseJsonObject(raw: string): Record<string, unknown> {
     throw new HttpError(400, 'INVALID_JSON', 'The request body must be a JSON object.');
   }
   return value as Record<string, unknown>;
-}
-
-export function isForm(req: IncomingMessage): boolean {
-  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
 export function escapeHtml(value: unknown): string {

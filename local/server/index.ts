@@ -4,10 +4,9 @@
  * Routes (SPEC §7): /healthz, /local/*, /authorize, /oauth/*, the two gateway base URLs, /wiki/*
  * (HTML pages and Confluence REST) and the site home.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context } from 'hono';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,20 +17,20 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { AdjustableClock } from '../clock';
 import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
-import type { LocalInfo, RuntimeContext } from './context';
-import { bylineFor, handleBylineRead } from './byline';
-import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun } from './controls';
-import { FORGE_TIMEOUT_MS, handleGateway } from './gateway';
+import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
+import { handleBylineRead } from './byline';
+import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun, PAGE_EDIT_BODY, SMALL_BODY } from './controls';
+import { FORGE_TIMEOUT_MS, gatewayHandlers } from './gateway';
 import { deliverPageEvents } from './triggers';
-import { escapeHtml, HttpError, readBody, sendJson } from './http';
+import { escapeHtml, HttpError, limitBody } from './http';
 import { IntegrationRegistry } from './integrations';
-import { handleInvoke } from './invoke';
-import { loadManifest } from './manifest';
-import { handleAccessibleResources, handleAuthorizeDecision, handleAuthorizePage, handleDevToken, handleToken } from './oauth';
+import { handleInvoke, INVOKE_BODY_LIMIT, requireLocalUser } from './invoke';
+import { loadManifest, type AppManifest } from './manifest';
+import { FORM_LIMIT, handleAccessibleResources, handleAuthorizeDecision, handleAuthorizePage, handleDevToken, handleToken } from './oauth';
 import { loadScopeCatalog } from './scopes';
-import { currentUser, handleSwitchUser, renderAdminPage, renderHome, renderPage, renderSpacePage, SITE_AVATAR_SVG } from './site-pages';
+import { handleSwitchUser, renderAdminPage, renderHome, renderPage, renderSpacePage, SITE_AVATAR_SVG } from './site-pages';
 import { TokenService } from './tokens';
-import { BRIDGE_SHIM_PATH, serveShim, serveUi } from './ui';
+import { mountUi } from './ui';
 
 export interface LocalRuntimeOptions {
   /** 0 = any free port. Default 8787. */
@@ -78,36 +77,23 @@ const CLOSE_GRACE_MS = 1000;
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
   const manifest = loadManifest(options.manifestFile);
-  const scopeCatalog = loadScopeCatalog();
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
   const clock = new AdjustableClock(options.clock);
-  let lock: DataDirLock | undefined;
-  if (!options.memory) {
-    mkdirSync(dataDir, { recursive: true });
-    // before the store opens: a second runtime must not touch the first one's database
-    lock = acquireDataDirLock(dataDir);
-  }
+  // before the store opens: a second runtime must not touch the first one's database
+  const lock = options.memory ? undefined : lockDataDir(dataDir);
 
-  // Listen first: the site and the app need the real URL (port 0 → chosen by the OS).
-  let ctx: RuntimeContext | undefined;
-  const server = createAdaptorServer({ fetch: createHttpApp(() => ctx).fetch, hostname: host }) as Server;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  });
+  // Listen first: the site and the app need the real URL (port 0 → chosen by the OS); until the
+  // routes exist every request is answered 503.
+  let fetch: (request: Request) => Response | Promise<Response> = starting;
+  let server: Server;
   try {
-    await new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen);
-      server.listen(options.port ?? 8787, host, () => resolveListen());
-    });
+    server = await listen((request) => fetch(request), host, options.port ?? 8787);
   } catch (err) {
     lock?.release();
     throw err;
   }
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host}:${port}`;
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   lock?.setUrl(url);
 
   const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
@@ -115,40 +101,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
     const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
-    const appSegment = `${manifest.appId}_${LOCAL_ENVIRONMENT_ID}`;
-    const info: LocalInfo = {
-      cloudId: LOCAL_CLOUD_ID,
-      appId: manifest.appId,
-      environmentId: LOCAL_ENVIRONMENT_ID,
-      siteUrl: url,
-      apiBaseUrls: [`${url}/svc/confluence/${LOCAL_CLOUD_ID}/apps/${appSegment}`, `${url}/gateway/api/svc/confluence/apps/${appSegment}`],
-      uiModules: manifest.uiModules,
-    };
-    const users = new Set(site.users.map((u) => u.accountId));
-    const tokens = new TokenService(() => clock.now());
-    const integrations = options.memory
-      ? new IntegrationRegistry(undefined, new Set(scopeCatalog.keys()))
-      : IntegrationRegistry.forDataDir(dataDir, new Set(scopeCatalog.keys()));
-    ctx = {
-      info,
-      manifest,
-      app,
-      site,
-      tokens,
-      integrations,
-      scopeCatalog,
-      staticDir: resolve(options.staticDir ?? join(REPO_ROOT, 'static/dist')),
-      isUser: (accountId): accountId is string => typeof accountId === 'string' && users.has(accountId),
-      profile,
-      clock,
-      invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
-    };
+    const ctx = runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir });
     deliverPageEvents(ctx, site);
-
+    const http = createHttpApp(ctx);
+    fetch = (request) => http.fetch(request);
+    const { info, tokens, integrations } = ctx;
     let closed = false;
     return {
       url,
-      dataDir: options.memory ? undefined : dataDir,
       clock,
       profile,
       info,
@@ -156,15 +116,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       app,
       tokens,
       integrations,
+      dataDir: options.memory ? undefined : dataDir,
       async close() {
         if (closed) return;
         closed = true;
-        // let in-flight requests finish (bounded), then the store can close under no writer
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
-        });
+        await stopServer(server);
+        // no request runs any more: the store can close under no writer
         await app.idle();
         store.close();
         lock?.release();
@@ -178,81 +135,128 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
-/**
- * The runtime's HTTP surface on Hono: every route in one table below. Route modules keep the raw
- * node request/response they stream from and to (`raw`); Hono routes, parses and answers errors.
- * Nothing a client sends may crash the process.
- */
-function createHttpApp(getCtx: () => RuntimeContext | undefined): Hono<{ Bindings: HttpBindings }> {
-  const app = new Hono<{ Bindings: HttpBindings }>();
-  let ctx!: RuntimeContext;
-  type RawHandler = (req: IncomingMessage, res: ServerResponse, c: Context<{ Bindings: HttpBindings }>) => unknown;
-  const raw = (handler: RawHandler) => async (c: Context<{ Bindings: HttpBindings }>) => {
-    await handler(c.env.incoming, c.env.outgoing, c);
-    return RESPONSE_ALREADY_SENT;
-  };
+function lockDataDir(dataDir: string): DataDirLock {
+  mkdirSync(dataDir, { recursive: true });
+  return acquireDataDirLock(dataDir);
+}
 
+/** The node server on Hono's adaptor; a malformed request line or oversized headers get a bare 400/431, never a crash. */
+async function listen(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number): Promise<Server> {
+  const server = createAdaptorServer({ fetch: (request: Request) => fetch(request), hostname: host }) as Server;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(port, host, () => resolveListen());
+  });
+  return server;
+}
+
+/** Lets in-flight requests finish (bounded by CLOSE_GRACE_MS), then cuts what is left. */
+function stopServer(server: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    server.close(() => done());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+  });
+}
+
+interface ContextParts {
+  options: LocalRuntimeOptions;
+  url: string;
+  manifest: AppManifest;
+  site: LocalSite;
+  app: LocalApp;
+  clock: AdjustableClock;
+  profile: PlatformProfile;
+  dataDir: string;
+}
+
+/** What every route gets: ids and base URLs, the registries (tokens, integrations, scopes) and the limits. */
+function runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir }: ContextParts): RuntimeContext {
+  const scopeCatalog = loadScopeCatalog();
+  const appSegment = `${manifest.appId}_${LOCAL_ENVIRONMENT_ID}`;
+  const users = new Set(site.users.map((u) => u.accountId));
+  const scopes = new Set(scopeCatalog.keys());
+  return {
+    info: {
+      cloudId: LOCAL_CLOUD_ID,
+      appId: manifest.appId,
+      environmentId: LOCAL_ENVIRONMENT_ID,
+      siteUrl: url,
+      apiBaseUrls: [`${url}/svc/confluence/${LOCAL_CLOUD_ID}/apps/${appSegment}`, `${url}/gateway/api/svc/confluence/apps/${appSegment}`],
+      uiModules: manifest.uiModules,
+    },
+    manifest,
+    app,
+    site,
+    tokens: new TokenService(() => clock.now()),
+    integrations: options.memory ? new IntegrationRegistry(undefined, scopes) : IntegrationRegistry.forDataDir(dataDir, scopes),
+    scopeCatalog,
+    staticDir: resolve(options.staticDir ?? join(REPO_ROOT, 'static/dist')),
+    isUser: (accountId): accountId is string => typeof accountId === 'string' && users.has(accountId),
+    profile,
+    clock,
+    invocationTimeoutMs: options.invocationTimeoutMs ?? FORGE_TIMEOUT_MS,
+  };
+}
+
+function starting(request: Request): Response {
+  const healthz = new URL(request.url).pathname === '/healthz';
+  return Response.json(healthz ? { status: 'starting' } : { success: false, code: 'STARTING', error: 'The local runtime is starting.' }, { status: 503 });
+}
+
+/** The runtime's HTTP surface on Hono: every route in this one table. Nothing a client sends may crash the process. */
+function createHttpApp(ctx: RuntimeContext): Hono<LocalEnv> {
+  const app = new Hono<LocalEnv>();
   app.use('*', async (c, next) => {
-    const current = getCtx();
-    if (!current) {
-      if (c.req.path === '/healthz') return c.json({ status: 'starting' }, 503);
-      return c.json({ success: false, code: 'STARTING', error: 'The local runtime is starting.' }, 503);
-    }
-    ctx = current;
+    c.set('ctx', ctx);
     await next();
+    // the runtime's own answers are never cached (the gateway's and the site's REST keep theirs)
+    if (!c.res.headers.has('cache-control') && !/^\/(svc|gateway|wiki\/(api|rest))\//.test(c.req.path)) c.res.headers.set('cache-control', 'no-store');
   });
 
-  const gateway = raw((req, res, c) => handleGateway(ctx, req, res, new URL(c.req.url)));
-  app.all('/svc/*', gateway);
-  app.all('/gateway/*', gateway);
+  app.all('/svc/*', ...gatewayHandlers);
+  app.all('/gateway/*', ...gatewayHandlers);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/local/info', (c) => c.json({ ...ctx.info, licenseActive: ctx.site.licenseActive }));
-  app.get(BRIDGE_SHIM_PATH, raw((_req, res) => serveShim(res)));
-  app.get('/local/ui', (c) => c.redirect(`/local/ui/${new URL(c.req.url).search}`, 302));
-  app.get('/local/ui/*', raw((_req, res, c) => serveUi(res, ctx.staticDir, c.req.path)));
-  app.post('/local/invoke', raw((req, res) => handleInvoke(ctx, req, res)));
-  app.post('/local/oauth/dev-token', raw((req, res) => handleDevToken(ctx, req, res)));
-  app.put('/local/site/app-rest-apis', raw((req, res) => handleAppRestApisSwitch(ctx, req, res)));
-  app.put('/local/site/license', raw((req, res) => handleLicenseSwitch(ctx, req, res)));
-  app.post('/local/clock', raw((req, res) => handleClock(ctx, req, res)));
-  app.get('/local/clock', raw((_req, res) => handleClockRead(ctx, res)));
-  app.post('/local/scheduled/run', raw((_req, res) => handleScheduledRun(ctx, res)));
-  app.post('/local/switch-user', raw((req, res) => handleSwitchUser(ctx, req, res)));
-  app.post('/local/pages/:id/edit', raw((req, res, c) => handlePageEdit(ctx, req, res, c.req.param('id') ?? '')));
-  app.get('/local/byline/:id{[0-9]+}', raw((req, res, c) => handleBylineRead(ctx, req, res, c.req.param('id') ?? '')));
+  mountUi(app, ctx.staticDir);
+  app.post('/local/invoke', requireLocalUser, limitBody(INVOKE_BODY_LIMIT), handleInvoke);
+  app.post('/local/oauth/dev-token', limitBody(FORM_LIMIT), handleDevToken);
+  app.put('/local/site/app-rest-apis', limitBody(SMALL_BODY), handleAppRestApisSwitch);
+  app.put('/local/site/license', limitBody(SMALL_BODY), handleLicenseSwitch);
+  app.post('/local/clock', limitBody(SMALL_BODY), handleClock);
+  app.get('/local/clock', handleClockRead);
+  app.post('/local/scheduled/run', handleScheduledRun);
+  app.post('/local/switch-user', limitBody(SMALL_BODY), handleSwitchUser);
+  app.post('/local/pages/:id/edit', limitBody(PAGE_EDIT_BODY), handlePageEdit);
+  app.get('/local/byline/:id{[0-9]+}', handleBylineRead);
   app.get('/local/site-avatar.svg', (c) => c.body(SITE_AVATAR_SVG, 200, { 'content-type': 'image/svg+xml' }));
 
-  app.get('/authorize', raw((req, res, c) => handleAuthorizePage(ctx, req, res, new URL(c.req.url))));
-  app.post('/authorize', raw((req, res) => handleAuthorizeDecision(ctx, req, res)));
-  app.post('/oauth/token', raw((req, res) => handleToken(ctx, req, res)));
-  app.get('/oauth/token/accessible-resources', raw((req, res) => handleAccessibleResources(ctx, req, res)));
+  app.get('/authorize', handleAuthorizePage);
+  app.post('/authorize', limitBody(FORM_LIMIT), handleAuthorizeDecision);
+  app.post('/oauth/token', limitBody(FORM_LIMIT), handleToken);
+  app.get('/oauth/token/accessible-resources', handleAccessibleResources);
 
-  app.get('/', raw((req, res) => renderHome(ctx, req, res)));
-  const pageView = raw(async (req, res, c) => {
-    const pageId = c.req.param('id') ?? '';
-    const user = currentUser(ctx, req);
-    const view = ctx.site.canView(user, pageId) ? await bylineFor(ctx, user, pageId) : { title: '' };
-    renderPage(ctx, req, res, c.req.param('key') ?? '', pageId, c.req.path, view);
-  });
-  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}', pageView);
-  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}/:slug', pageView);
-  app.get('/wiki/spaces/:key/apps/approvals', raw((req, res, c) => renderSpacePage(ctx, req, res, c.req.param('key') ?? '', c.req.path)));
-  app.get('/wiki/admin/approvalflow', raw((req, res, c) => renderAdminPage(ctx, req, res, c.req.path)));
+  app.get('/', renderHome);
+  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}', renderPage);
+  app.get('/wiki/spaces/:key/pages/:id{[0-9]+}/:slug', renderPage);
+  app.get('/wiki/spaces/:key/apps/approvals', renderSpacePage);
+  app.get('/wiki/admin/approvalflow', renderAdminPage);
   // everything else under /wiki is the local site's Confluence REST
-  app.all('/wiki/*', raw((req, res, c) => proxyWiki(ctx, req, res, c.req.method, c.req.path + new URL(c.req.url).search)));
+  app.all('/wiki/*', limitBody(JSON_LIMIT), proxyWiki);
 
   app.notFound((c) => c.json({ success: false, code: 'NOT_FOUND', error: `Nothing at ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((err, c) => {
-    if (c.env.outgoing.headersSent) {
-      c.env.outgoing.destroy();
-      return RESPONSE_ALREADY_SENT;
-    }
     if (err instanceof HttpError) {
       if ((c.req.header('accept') ?? '').includes('text/html')) {
-        return c.html(`<!doctype html><title>Error</title><h1>${escapeHtml(err.message)}</h1><p><a href="/">Back to the site</a></p>`, err.status as 400);
+        return c.html(`<!doctype html><title>Error</title><h1>${escapeHtml(err.message)}</h1><p><a href="/">Back to the site</a></p>`, err.status);
       }
-      return c.json({ success: false, code: err.code, error: err.message }, err.status as 400);
+      return c.json({ success: false, code: err.code, error: err.message }, err.status);
     }
     if (err instanceof LocalSiteError) return c.json({ success: false, code: err.code, error: err.message }, err.status);
     console.error(`local runtime: ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -262,25 +266,24 @@ function createHttpApp(getCtx: () => RuntimeContext | undefined): Hono<{ Binding
 }
 
 /** /wiki/... REST of the local site, as the user from X-Local-Account-Id (bridge) or the af_user cookie. */
-async function proxyWiki(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, method: string, pathWithQuery: string): Promise<void> {
-  const raw = await readBody(req, JSON_LIMIT);
+async function proxyWiki(c: LocalContext): Promise<Response> {
+  const raw = await c.req.text();
   let body: unknown;
   if (raw.trim() !== '') {
     try {
       body = JSON.parse(raw);
     } catch {
-      return sendJson(res, 400, { statusCode: 400, message: 'Invalid JSON in the request body.' });
+      return c.json({ statusCode: 400, message: 'Invalid JSON in the request body.' }, 400);
     }
   }
-  const header = req.headers['x-local-account-id'];
+  const header = c.req.header('x-local-account-id');
   // The browser always acts as a user, never as the app: an unknown header value is passed through
   // so the site answers 401, instead of falling back to the app's all-seeing identity.
-  const acting = typeof header === 'string' ? header : currentUser(ctx, req);
-  const answer = ctx.site.handleHttp(method, pathWithQuery, body, acting);
+  const acting = header ?? currentUser(c);
+  const url = new URL(c.req.url);
+  const answer = c.var.ctx.site.handleHttp(c.req.method, url.pathname + url.search, body, acting);
   const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
-  const headers: Record<string, string> = { ...(answer.headers ?? {}) };
+  const headers: Record<string, string> = { ...answer.headers };
   if (text) headers['content-type'] ??= 'application/json; charset=utf-8';
-  headers['content-length'] = String(Buffer.byteLength(text));
-  res.writeHead(answer.status, headers);
-  res.end(text);
+  return new Response(answer.status === 204 || answer.status === 304 ? null : text, { status: answer.status, headers });
 }

@@ -89,20 +89,10 @@ const UiModuleSchema = z.object({ key: z.string(), resource: z.string() });
 
 export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest {
   const parsed = ManifestSchema.parse(parse(readFileSync(file, 'utf8')));
-  const handlers = new Map(parsed.modules.function.map((f) => [f.key, f.handler]));
-  const functions = new Map(parsed.modules.function.map((f) => [f.key, f]));
+  const resolve = functionResolver(parsed.modules.function);
   const routes = parsed.modules.apiRoute.map((route): ApiRoute => {
-    const handler = handlers.get(route.function);
-    if (!handler) throw new Error(`manifest: apiRoute ${route.key} references unknown function ${route.function}`);
-    return {
-      key: route.key,
-      method: route.operation,
-      path: route.path,
-      segments: route.path.split('/').slice(1),
-      functionKey: route.function,
-      exportName: handler.slice(handler.indexOf('.') + 1),
-      scopes: route.scopes,
-    };
+    const fn = resolve(`apiRoute ${route.key}`, route.function);
+    return { key: route.key, method: route.operation, path: route.path, segments: route.path.split('/').slice(1), functionKey: fn.key, exportName: fn.exportName, scopes: route.scopes };
   });
   const uiModules: UiModule[] = [];
   for (const [type, entries] of Object.entries(parsed.modules)) {
@@ -113,32 +103,35 @@ export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest 
     }
   }
   const scheduled = parsed.modules.scheduledTrigger.map((trigger): ScheduledFunction => {
-    const fn = functions.get(trigger.function);
-    if (!fn) throw new Error(`manifest: scheduledTrigger ${trigger.key} references unknown function ${trigger.function}`);
-    return {
-      key: trigger.key,
-      interval: trigger.interval,
-      functionKey: fn.key,
-      exportName: fn.handler.slice(fn.handler.indexOf('.') + 1),
-      timeoutMs: (fn.timeoutSeconds ?? 25) * 1000,
-    };
+    const fn = resolve(`scheduledTrigger ${trigger.key}`, trigger.function);
+    return { key: trigger.key, interval: trigger.interval, functionKey: fn.key, exportName: fn.exportName, timeoutMs: fn.timeoutMs };
   });
   const triggers = parsed.modules.trigger.map((trigger): EventTrigger => {
-    const handler = handlers.get(trigger.function);
-    if (!handler) throw new Error(`manifest: trigger ${trigger.key} references unknown function ${trigger.function}`);
-    return { key: trigger.key, events: trigger.events, functionKey: trigger.function, exportName: handler.slice(handler.indexOf('.') + 1) };
+    const fn = resolve(`trigger ${trigger.key}`, trigger.function);
+    return { key: trigger.key, events: trigger.events, functionKey: fn.key, exportName: fn.exportName };
   });
-  return { appId: parsed.app.id.replace('ari:cloud:ecosystem::app/', ''), routes, uiModules, scheduled, triggers, byline: bylineOf(parsed.modules['confluence:contentBylineItem'], functions) };
+  const appId = parsed.app.id.replace('ari:cloud:ecosystem::app/', '');
+  return { appId, routes, uiModules, scheduled, triggers, byline: bylineOf(parsed.modules['confluence:contentBylineItem'], resolve) };
 }
 
-function bylineOf(entries: unknown, functions: Map<string, { handler: string }>): BylineModule | undefined {
+type FunctionResolver = (referrer: string, functionKey: string) => { key: string; exportName: string; timeoutMs: number };
+
+/** A module's `function` key → the function module: its export (`index.<exportName>`) and time limit; unknown keys fail loading. */
+function functionResolver(functions: { key: string; handler: string; timeoutSeconds?: number }[]): FunctionResolver {
+  const byKey = new Map(functions.map((f) => [f.key, f]));
+  return (referrer, functionKey) => {
+    const fn = byKey.get(functionKey);
+    if (!fn) throw new Error(`manifest: ${referrer} references unknown function ${functionKey}`);
+    return { key: fn.key, exportName: fn.handler.slice(fn.handler.indexOf('.') + 1), timeoutMs: (fn.timeoutSeconds ?? 25) * 1000 };
+  };
+}
+
+function bylineOf(entries: unknown, resolve: FunctionResolver): BylineModule | undefined {
   const first = Array.isArray(entries) ? BylineSchema.safeParse(entries[0]) : undefined;
   if (!first?.success) return undefined;
   const { key, title, dynamicProperties } = first.data;
   if (!dynamicProperties) return { key, title };
-  const fn = functions.get(dynamicProperties.function);
-  if (!fn) throw new Error(`manifest: byline ${key} dynamicProperties references unknown function ${dynamicProperties.function}`);
-  return { key, title, dynamicPropertiesExport: fn.handler.slice(fn.handler.indexOf('.') + 1) };
+  return { key, title, dynamicPropertiesExport: resolve(`byline ${key} dynamicProperties`, dynamicProperties.function).exportName };
 }
 
 /**

@@ -4,17 +4,17 @@
  * redirect URI are shown to the user, never redirected (an unvalidated redirect would be an open
  * redirector).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { RuntimeContext } from './context';
-import { currentUser } from './site-pages';
-import { escapeHtml, HttpError, parseFormOrJson, parseJsonObject, readBody, redirect, sendHtml, sendJson } from './http';
+import type { LocalContext, RuntimeContext } from './context';
+import { escapeHtml, HttpError, parseFormOrJson, readJsonObject, sendError, sendInvalid } from './http';
 import type { Integration } from './integrations';
 import type { IssuedTokens } from './tokens';
 import { splitScopes } from './scopes';
+import { currentUser } from './context';
 import { layout } from './site-pages';
 
-const FORM_LIMIT = 64 * 1024;
+/** Body limit of the 3LO endpoints (index.ts applies it). */
+export const FORM_LIMIT = 64 * 1024;
 
 const DevTokenSchema = z.strictObject({
   accountId: z.string().min(1),
@@ -23,21 +23,15 @@ const DevTokenSchema = z.strictObject({
 });
 
 /** POST /local/oauth/dev-token: a token for any seeded user without the consent dance (local only). */
-export async function handleDevToken(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = DevTokenSchema.safeParse(parseJsonObject(await readBody(req, FORM_LIMIT)));
-  if (!parsed.success) {
-    return sendJson(res, 400, { success: false, code: 'INVALID_REQUEST', error: 'The dev-token request is invalid.', details: issues(parsed.error) });
-  }
+export async function handleDevToken(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const parsed = DevTokenSchema.safeParse(await readJsonObject(c));
+  if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The dev-token request');
   const { accountId, clientId, scopes } = parsed.data;
-  if (!ctx.isUser(accountId)) {
-    return sendJson(res, 400, { success: false, code: 'UNKNOWN_USER', error: `${accountId} is not a user of the local site.` });
-  }
+  if (!ctx.isUser(accountId)) return sendError(c, 400, 'UNKNOWN_USER', `${accountId} is not a user of the local site.`);
   const unknown = scopes.filter((scope) => !ctx.scopeCatalog.has(scope));
-  if (unknown.length > 0) {
-    return sendJson(res, 400, { success: false, code: 'UNKNOWN_SCOPE', error: `Unknown scope(s): ${unknown.join(', ')}.` });
-  }
-  const issued = ctx.tokens.issueAccessToken({ accountId, clientId, scopes: [...new Set(scopes)] });
-  sendJson(res, 200, issued);
+  if (unknown.length > 0) return sendError(c, 400, 'UNKNOWN_SCOPE', `Unknown scope(s): ${unknown.join(', ')}.`);
+  return c.json(ctx.tokens.issueAccessToken({ accountId, clientId, scopes: [...new Set(scopes)] }));
 }
 
 interface AuthorizeParams {
@@ -68,19 +62,20 @@ function validateAuthorize(ctx: RuntimeContext, params: Record<string, unknown>)
   return { integration, redirectUri, scopes, state };
 }
 
-function redirectWith(res: ServerResponse, redirectUri: string, params: Record<string, string | undefined>): void {
+function redirectWith(c: LocalContext, redirectUri: string, params: Record<string, string | undefined>): Response {
   const target = new URL(redirectUri);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(name, value);
-  redirect(res, 302, target.toString());
+  return c.redirect(target.toString(), 302);
 }
 
 /** GET /authorize → consent page. */
-export function handleAuthorizePage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
-  const checked = validateAuthorize(ctx, Object.fromEntries(url.searchParams));
+export function handleAuthorizePage(c: LocalContext): Response {
+  const ctx = c.var.ctx;
+  const checked = validateAuthorize(ctx, c.req.query());
   if ('redirectError' in checked) {
-    return redirectWith(res, checked.redirectUri, { error: checked.redirectError, error_description: checked.description, state: checked.state });
+    return redirectWith(c, checked.redirectUri, { error: checked.redirectError, error_description: checked.description, state: checked.state });
   }
-  const selected = currentUser(ctx, req);
+  const selected = currentUser(c);
   const users = ctx.site.users
     .map((user) => `<option value="${escapeHtml(user.accountId)}"${user.accountId === selected ? ' selected' : ''}>${escapeHtml(user.displayName)} (${escapeHtml(user.accountId)})</option>`)
     .join('');
@@ -91,9 +86,7 @@ export function handleAuthorizePage(ctx: RuntimeContext, req: IncomingMessage, r
     })
     .join('');
   const hidden = (name: string, value: string | undefined) => (value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`);
-  sendHtml(
-    res,
-    200,
+  return c.html(
     layout(
       ctx,
       'Authorize access',
@@ -113,64 +106,67 @@ export function handleAuthorizePage(ctx: RuntimeContext, req: IncomingMessage, r
 }
 
 /** POST /authorize: the consent decision → redirect with a code (or access_denied). */
-export async function handleAuthorizeDecision(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const form = parseFormOrJson(req, await readBody(req, FORM_LIMIT));
+export async function handleAuthorizeDecision(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const form = await parseFormOrJson(c);
   const checked = validateAuthorize(ctx, form);
   if ('redirectError' in checked) {
-    return redirectWith(res, checked.redirectUri, { error: checked.redirectError, error_description: checked.description, state: checked.state });
+    return redirectWith(c, checked.redirectUri, { error: checked.redirectError, error_description: checked.description, state: checked.state });
   }
   if (form.decision !== 'approve') {
-    return redirectWith(res, checked.redirectUri, { error: 'access_denied', error_description: 'The user declined access.', state: checked.state });
+    return redirectWith(c, checked.redirectUri, { error: 'access_denied', error_description: 'The user declined access.', state: checked.state });
   }
   const accountId = typeof form.account_id === 'string' ? form.account_id : undefined;
   if (!ctx.isUser(accountId)) throw new HttpError(400, 'invalid_request', 'Pick a user of the local site.');
   const code = ctx.tokens.createCode({ accountId, clientId: checked.integration.clientId, scopes: checked.scopes }, checked.redirectUri);
-  redirectWith(res, checked.redirectUri, { code, state: checked.state });
+  return redirectWith(c, checked.redirectUri, { code, state: checked.state });
 }
 
-function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
-  sendJson(res, status, { error, error_description: description }, status === 401 ? { 'www-authenticate': 'Basic realm="oauth"' } : {});
+function oauthError(c: LocalContext, status: 400 | 401, error: string, description: string): Response {
+  return c.json({ error, error_description: description }, status, status === 401 ? { 'www-authenticate': 'Basic realm="oauth"' } : {});
 }
 
 /** POST /oauth/token: authorization_code and refresh_token grants (JSON or form-encoded). */
-export async function handleToken(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleToken(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
   let body: Record<string, unknown>;
   try {
-    body = parseFormOrJson(req, await readBody(req, FORM_LIMIT));
+    body = await parseFormOrJson(c);
   } catch (err) {
-    if (err instanceof HttpError && err.status !== 413) return oauthError(res, 400, 'invalid_request', err.message);
+    if (err instanceof HttpError) return oauthError(c, 400, 'invalid_request', err.message);
     throw err;
   }
   const field = (name: string) => (typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined);
   const grantType = field('grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-    return oauthError(res, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
+    return oauthError(c, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
   }
   const clientId = field('client_id');
   const clientSecret = field('client_secret');
-  if (!clientId || !clientSecret) return oauthError(res, 401, 'invalid_client', 'client_id and client_secret are required.');
-  if (!ctx.integrations.authenticate(clientId, clientSecret)) return oauthError(res, 401, 'invalid_client', 'Client authentication failed.');
+  if (!clientId || !clientSecret) return oauthError(c, 401, 'invalid_client', 'client_id and client_secret are required.');
+  if (!ctx.integrations.authenticate(clientId, clientSecret)) return oauthError(c, 401, 'invalid_client', 'Client authentication failed.');
 
   let result: IssuedTokens | { error: string };
   if (grantType === 'authorization_code') {
     const code = field('code');
     const redirectUri = field('redirect_uri');
-    if (!code || !redirectUri) return oauthError(res, 400, 'invalid_request', 'code and redirect_uri are required.');
+    if (!code || !redirectUri) return oauthError(c, 400, 'invalid_request', 'code and redirect_uri are required.');
     result = ctx.tokens.redeemCode(code, clientId, redirectUri);
   } else {
     const refreshToken = field('refresh_token');
-    if (!refreshToken) return oauthError(res, 400, 'invalid_request', 'refresh_token is required.');
+    if (!refreshToken) return oauthError(c, 400, 'invalid_request', 'refresh_token is required.');
     result = ctx.tokens.redeemRefreshToken(refreshToken, clientId);
   }
-  if ('error' in result) return oauthError(res, 400, 'invalid_grant', result.error);
-  sendJson(res, 200, result);
+  if ('error' in result) return oauthError(c, 400, 'invalid_grant', result.error);
+  return c.json(result);
 }
 
 /** GET /oauth/token/accessible-resources: the one local site, with the token's scopes. */
-export function handleAccessibleResources(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): void {
-  const auth = ctx.tokens.checkBearer(req.headers.authorization);
-  if (!auth.ok) return sendJson(res, 401, { code: 401, message: 'Unauthorized' });
-  sendJson(res, 200, [
+export function handleAccessibleResources(c: LocalContext): Response {
+  const ctx = c.var.ctx;
+  const auth = ctx.tokens.checkBearer(c.req.header('authorization'));
+  if (!auth.ok) return c.json({ code: 401, message: 'Unauthorized' }, 401);
+  return c.json([
     {
       id: ctx.info.cloudId,
       url: ctx.info.siteUrl,
@@ -179,8 +175,4 @@ export function handleAccessibleResources(ctx: RuntimeContext, req: IncomingMess
       avatarUrl: `${ctx.info.siteUrl}/local/site-avatar.svg`,
     },
   ]);
-}
-
-function issues(error: z.ZodError): { field: string; reason: string }[] {
-  return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
 }

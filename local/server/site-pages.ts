@@ -3,11 +3,11 @@
  * item), the space page and the global settings page. Each hosts the real Custom UI build in an
  * iframe at /local/ui/ the way Confluence hosts a Forge resource. Plain server-rendered HTML.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BylineView, RuntimeContext } from './context';
-import { DEFAULT_USER, USER_COOKIE } from './context';
-import { parse as parseCookies } from 'hono/utils/cookie';
-import { escapeHtml, HttpError, parseFormOrJson, readBody, redirect, sendHtml } from './http';
+import { setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { bylineFor } from './byline';
+import { currentUser, USER_COOKIE, type BylineView, type LocalContext, type RuntimeContext } from './context';
+import { escapeHtml, HttpError, parseFormOrJson } from './http';
 
 const STYLE = `
   body { margin: 0; font: 14px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #172b4d; background: #f7f8f9; }
@@ -38,11 +38,6 @@ const STYLE = `
   .comment { border-top: 1px solid #dfe1e6; padding: 8px 0; }
   code { background: #f1f2f4; padding: 0 4px; border-radius: 3px; }
 `;
-
-export function currentUser(ctx: RuntimeContext, req: IncomingMessage): string {
-  const fromCookie = parseCookies(req.headers.cookie ?? '', USER_COOKIE)[USER_COOKIE];
-  return ctx.isUser(fromCookie) ? fromCookie : DEFAULT_USER;
-}
 
 function displayName(ctx: RuntimeContext, accountId: string): string {
   return ctx.site.getUser(accountId)?.displayName ?? accountId;
@@ -120,8 +115,9 @@ export function renderStorage(xhtml: string, nameOf: (accountId: string) => stri
 }
 
 /** GET / */
-export function renderHome(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): void {
-  const user = currentUser(ctx, req);
+export function renderHome(c: LocalContext): Response {
+  const ctx = c.var.ctx;
+  const user = currentUser(c);
   const subject = ctx.site.subjectOfUser(user);
   const spaces = ctx.site.spaces
     .filter((space) => ctx.site.canViewSpaceAs(subject, space.id))
@@ -141,9 +137,7 @@ export function renderHome(ctx: RuntimeContext, req: IncomingMessage, res: Serve
         <ul class="pages">${pages || '<li class="muted">No pages you can see.</li>'}</ul></section>`;
     })
     .join('');
-  sendHtml(
-    res,
-    200,
+  return c.html(
     layout(
       ctx,
       'Home',
@@ -157,16 +151,20 @@ export function renderHome(ctx: RuntimeContext, req: IncomingMessage, res: Serve
   );
 }
 
-function notAllowed(ctx: RuntimeContext, res: ServerResponse, user: string, returnPath: string, status: number, message: string): void {
-  sendHtml(res, status, layout(ctx, 'Not available', `<div class="card"><h1>${escapeHtml(message)}</h1><p><a href="/">Back to the site home</a></p></div>`, { user, returnPath }));
+function notAllowed(c: LocalContext, user: string, status: ContentfulStatusCode, message: string): Response {
+  const html = layout(c.var.ctx, 'Not available', `<div class="card"><h1>${escapeHtml(message)}</h1><p><a href="/">Back to the site home</a></p></div>`, { user, returnPath: c.req.path });
+  return c.html(html, status);
 }
 
 /** GET /wiki/spaces/<KEY>/pages/<id>[/<slug>] */
-export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, spaceKey: string, pageId: string, path: string, bylineView: BylineView): void {
-  const user = currentUser(ctx, req);
+export async function renderPage(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const [spaceKey, pageId] = [c.req.param('key') ?? '', c.req.param('id') ?? ''];
+  const user = currentUser(c);
   const page = ctx.site.getPageForRender(pageId);
-  if (!page || page.spaceKey !== spaceKey) return notAllowed(ctx, res, user, path, 404, 'Page not found.');
-  if (!ctx.site.canView(user, pageId)) return notAllowed(ctx, res, user, path, 403, `${displayName(ctx, user)} is not allowed to view this page.`);
+  if (!page || page.spaceKey !== spaceKey) return notAllowed(c, user, 404, 'Page not found.');
+  if (!ctx.site.canView(user, pageId)) return notAllowed(c, user, 403, `${displayName(ctx, user)} is not allowed to view this page.`);
+  const bylineView = await bylineFor(ctx, user, pageId);
   const context = { pageId: page.id, spaceId: page.spaceId, spaceKey: page.spaceKey };
   const macro = uiSrc({ moduleKey: moduleKeyOf(ctx, 'macro'), ...context, localId: `macro-${page.id}` });
   const byline = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:contentBylineItem'), ...context, localId: `byline-${page.id}` });
@@ -184,9 +182,7 @@ export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: Serve
           <button type="submit" class="primary">Publish as ${escapeHtml(displayName(ctx, user))}</button>
         </form></details>`
     : `<p class="muted">${escapeHtml(displayName(ctx, user))} cannot edit this page.</p>`;
-  sendHtml(
-    res,
-    200,
+  return c.html(
     layout(
       ctx,
       page.title,
@@ -200,7 +196,7 @@ export function renderPage(ctx: RuntimeContext, req: IncomingMessage, res: Serve
       </article>
       ${editForm}
       <section class="card"><h2>Comments</h2>${comments || '<p class="muted">No comments yet.</p>'}</section>`,
-      { user, returnPath: path },
+      { user, returnPath: c.req.path },
     ),
   );
 }
@@ -239,36 +235,38 @@ function bylineItem(pageId: string, src: string, view: BylineView): string {
 }
 
 /** GET /wiki/spaces/<KEY>/apps/approvals */
-export function renderSpacePage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, spaceKey: string, path: string): void {
-  const user = currentUser(ctx, req);
-  const space = ctx.site.spaces.find((s) => s.key === spaceKey);
-  if (!space) return notAllowed(ctx, res, user, path, 404, 'Space not found.');
-  if (!ctx.site.canViewSpaceAs(ctx.site.subjectOfUser(user), space.id)) return notAllowed(ctx, res, user, path, 403, `${displayName(ctx, user)} cannot view this space.`);
+export function renderSpacePage(c: LocalContext): Response {
+  const ctx = c.var.ctx;
+  const user = currentUser(c);
+  const space = ctx.site.spaces.find((s) => s.key === c.req.param('key'));
+  if (!space) return notAllowed(c, user, 404, 'Space not found.');
+  if (!ctx.site.canViewSpaceAs(ctx.site.subjectOfUser(user), space.id)) return notAllowed(c, user, 403, `${displayName(ctx, user)} cannot view this space.`);
   const src = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:spacePage'), spaceId: space.id, spaceKey: space.key, localId: `space-${space.id}` });
-  sendHtml(
-    res,
-    200,
+  return c.html(
     layout(ctx, `${space.name} approvals`, `<p class="muted"><a href="/">${escapeHtml(space.name)}</a> › Approvals</p><iframe class="full" title="Approvals" src="${escapeHtml(src)}"></iframe>`, {
       user,
-      returnPath: path,
+      returnPath: c.req.path,
     }),
   );
 }
 
 /** GET /wiki/admin/approvalflow (Confluence shows global settings pages to anyone who has the link; the app checks). */
-export function renderAdminPage(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse, path: string): void {
-  const user = currentUser(ctx, req);
+export function renderAdminPage(c: LocalContext): Response {
+  const ctx = c.var.ctx;
+  const user = currentUser(c);
   const src = uiSrc({ moduleKey: moduleKeyOf(ctx, 'confluence:globalSettings'), localId: 'admin' });
-  sendHtml(res, 200, layout(ctx, 'ApprovalFlow settings', `<p class="muted">Confluence administration › ApprovalFlow</p><iframe class="full" title="ApprovalFlow admin" src="${escapeHtml(src)}"></iframe>`, { user, returnPath: path }));
+  const body = `<p class="muted">Confluence administration › ApprovalFlow</p><iframe class="full" title="ApprovalFlow admin" src="${escapeHtml(src)}"></iframe>`;
+  return c.html(layout(ctx, 'ApprovalFlow settings', body, { user, returnPath: c.req.path }));
 }
 
 /** POST /local/switch-user (form): sets the af_user cookie and goes back. */
-export async function handleSwitchUser(ctx: RuntimeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const form = parseFormOrJson(req, await readBody(req, 16 * 1024));
+export async function handleSwitchUser(c: LocalContext): Promise<Response> {
+  const form = await parseFormOrJson(c);
   const accountId = typeof form.accountId === 'string' ? form.accountId : undefined;
-  if (!ctx.isUser(accountId)) throw new HttpError(400, 'UNKNOWN_USER', 'Pick a user of the local site.');
+  if (!c.var.ctx.isUser(accountId)) throw new HttpError(400, 'UNKNOWN_USER', 'Pick a user of the local site.');
   const back = typeof form.return === 'string' && /^\/(?!\/)/.test(form.return) ? form.return : '/';
-  redirect(res, 303, back, { 'set-cookie': `${USER_COOKIE}=${encodeURIComponent(accountId)}; Path=/; SameSite=Lax` });
+  setCookie(c, USER_COOKIE, accountId, { path: '/', sameSite: 'Lax' });
+  return c.redirect(back, 303);
 }
 
 export const SITE_AVATAR_SVG =

@@ -1,32 +1,20 @@
 /**
- * Serves the Custom UI build (static/dist) under /local/ui/ unchanged, except that index.html gets
- * the bridge shim as its first script, as Forge injects its own bridge into the resource iframe.
+ * Serves the Custom UI build (static/dist) under /local/ui/ unchanged (serveStatic), except that
+ * HTML gets the bridge shim as its first script, as Forge injects its own bridge into the resource
+ * iframe.
  */
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import type { ServerResponse } from 'node:http';
+import type { LocalContext, LocalEnv } from './context';
 import { sendError } from './http';
 
 export const BRIDGE_SHIM_PATH = '/local/bridge-shim.js';
 export const BRIDGE_SHIM_FILE = resolve(__dirname, 'bridge-shim.js');
 const SHIM_TAG = `<script src="${BRIDGE_SHIM_PATH}"></script>`;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
+const UI_PREFIX = '/local/ui/';
 
 /** Puts the shim first in <head> (before any other script), or first in the document without a head. */
 export function injectBridgeShim(html: string): string {
@@ -36,34 +24,49 @@ export function injectBridgeShim(html: string): string {
   return html.slice(0, at) + SHIM_TAG + html.slice(at);
 }
 
-export async function serveUi(res: ServerResponse, staticDir: string, pathname: string): Promise<void> {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname.slice('/local/ui/'.length));
-  } catch {
-    return sendError(res, 400, 'INVALID_PATH', 'The path is not valid.');
-  }
-  if (relative === '' || relative.endsWith('/')) relative += 'index.html';
+/** The build's HTML (the directory index included), read whole to put the shim in; a path outside the build is not found. */
+async function serveHtml(c: LocalContext, staticDir: string, relative: string): Promise<Response> {
   const root = resolve(staticDir);
   const file = resolve(join(root, relative));
-  if (relative.includes('\0') || (file !== root && !file.startsWith(root + sep))) {
-    return sendError(res, 404, 'NOT_FOUND', 'No such file.');
-  }
-  let content: Buffer;
+  if (relative.includes('\0') || (file !== root && !file.startsWith(root + sep))) return sendError(c, 404, 'NOT_FOUND', 'No such file.');
+  let content: string;
   try {
-    content = await readFile(file);
+    content = await readFile(file, 'utf8');
   } catch {
     const hint = relative === 'index.html' ? ' Build the UI first: npm run build:ui.' : '';
-    return sendError(res, 404, 'NOT_FOUND', `No such file in the Custom UI build.${hint}`);
+    return sendError(c, 404, 'NOT_FOUND', `No such file in the Custom UI build.${hint}`);
   }
-  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const body = extname(file).toLowerCase() === '.html' ? Buffer.from(injectBridgeShim(content.toString('utf8'))) : content;
-  res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
-  res.end(body);
+  return c.body(injectBridgeShim(content), 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
 }
 
-export async function serveShim(res: ServerResponse): Promise<void> {
-  const body = await readFile(BRIDGE_SHIM_FILE);
-  res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-cache' });
-  res.end(body);
+/** GET /local/bridge-shim.js, /local/ui (→ /local/ui/) and everything below /local/ui/. */
+export function mountUi(app: Hono<LocalEnv>, staticDir: string): void {
+  app.get(BRIDGE_SHIM_PATH, async (c) => c.body(await readFile(BRIDGE_SHIM_FILE), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+  app.get('/local/ui', (c) => c.redirect(`${UI_PREFIX}${new URL(c.req.url).search}`, 302));
+  app.get(`${UI_PREFIX}*`, async (c, next) => {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(new URL(c.req.url).pathname.slice(UI_PREFIX.length));
+    } catch {
+      return sendError(c, 400, 'INVALID_PATH', 'The path is not valid.');
+    }
+    if (relative === '' || relative.endsWith('/')) relative += 'index.html';
+    if (extname(relative).toLowerCase() === '.html') return serveHtml(c, staticDir, relative);
+    await next();
+  });
+  // serveStatic warns at start when its root is missing; without a build only the hint above helps
+  if (existsSync(staticDir)) {
+    app.get(
+      `${UI_PREFIX}*`,
+      serveStatic<LocalEnv>({
+        root: staticDir,
+        rewriteRequestPath: (path) => path.slice(UI_PREFIX.length - 1),
+        onFound: (_path, c) => {
+          c.header('cache-control', 'no-cache');
+          c.header('x-content-type-options', 'nosniff');
+        },
+      }),
+    );
+  }
+  app.get(`${UI_PREFIX}*`, (c) => sendError(c, 404, 'NOT_FOUND', 'No such file in the Custom UI build.'));
 }

@@ -6,6 +6,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { API_ROUTES, type ApiRouteKey } from '../../src/transport/api/routes';
 import { call, exportNameOf, forgeInvocation } from './helpers';
 import { createFakeEngine, sampleChangeSet, type FakeEngine } from './fake-engine';
+import { failingEngineFactory } from '../support/caller-bound-engine';
 
 let fake: FakeEngine;
 let handlers: ReturnType<typeof createApiHandlers>;
@@ -289,12 +290,7 @@ describe('error mapping', () => {
 
   it('getEngine throwing is a 500 too', async () => {
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const broken = createApiHandlers(
-      () => {
-        throw new Error('no store configured');
-      },
-      { store: new MemoryStore() },
-    );
+    const broken = createApiHandlers(failingEngineFactory('no store configured'), { store: new MemoryStore() });
     const res = await call(broken, 'page-status', VALID['page-status']);
     expect(res.status).toBe(500);
     errSpy.mockRestore();

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { axeOf, browserRuns, expectState, fullOf, invokeAs, macroOf, newPage, seriousOrCritical, startSession, type AxeSummary } from './helpers';
+import { axeOf, browserRuns, closeChecked, expectState, fullOf, invokeAs, macroOf, newPage, seriousOrCritical, startSession, type AxeSummary } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 const SHOTS = process.env.AF_SCREENSHOTS;
@@ -59,9 +59,7 @@ describeBrowser('accessibility of every view, light and dark (axe-core)', () => 
       await macroOf(bob.page).locator('[data-testid="request-approval-button"]').click();
       await macroOf(bob.page).locator('[data-testid="preflight-result"]').waitFor();
       await check(bob.page, 'iframe.macro', 'page-macro-request', theme);
-      expect([...s.pageErrors, ...bob.pageErrors]).toEqual([]);
-      await s.context.close();
-      await bob.context.close();
+      await closeChecked(s, bob);
     }, 120_000);
 
     it(`space page: queue, change sets, workflows, analytics (${theme})`, async () => {
@@ -89,8 +87,7 @@ describeBrowser('accessibility of every view, light and dark (axe-core)', () => 
       await space.locator('[data-testid="tab-analytics"]').click();
       await space.locator('[data-testid="analytics-chart"]').waitFor();
       await check(s.page, 'iframe.full', 'space-analytics', theme);
-      expect(s.pageErrors).toEqual([]);
-      await s.context.close();
+      await closeChecked(s);
     }, 150_000);
 
     it(`admin page: audit trail, REST API, and an outsider's sentence (${theme})`, async () => {
@@ -106,9 +103,7 @@ describeBrowser('accessibility of every view, light and dark (axe-core)', () => 
       await erin.page.goto(`${base.runtime.url}/wiki/admin/approvalflow`);
       await fullOf(erin.page).locator('[data-testid="no-access"]').waitFor();
       await check(erin.page, 'iframe.full', 'admin-outsider', theme);
-      expect([...s.pageErrors, ...erin.pageErrors]).toEqual([]);
-      await s.context.close();
-      await erin.context.close();
+      await closeChecked(s, erin);
     }, 120_000);
   }
 });

@@ -59,6 +59,14 @@ export async function newPage(s: { runtime: LocalRuntime; browser: Browser }, wh
   return { ...s, context, page, pageErrors, externalRequests };
 }
 
+/** Closes the sessions after checking each had no page error and sent no request off the local origin (the Forge CSP would block it). */
+export async function closeChecked(...sessions: Session[]): Promise<void> {
+  for (const s of sessions) {
+    expect({ pageErrors: s.pageErrors, externalRequests: s.externalRequests }).toEqual({ pageErrors: [], externalRequests: [] });
+    await s.context.close();
+  }
+}
+
 export const macroOf = (page: Page): FrameLocator => page.frameLocator('iframe.macro');
 /** The byline's panel, in the dialog Forge opens over the page when the byline title is clicked. */
 export const bylineOf = (page: Page): FrameLocator => page.frameLocator('dialog[open] iframe.byline-panel');
@@ -117,13 +125,7 @@ export function useBrowserSession(): { base(): Awaited<ReturnType<typeof startSe
     await base?.browser.close();
     await base?.runtime.close();
   });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) {
-      expect(s.pageErrors).toEqual([]);
-      expect(s.externalRequests).toEqual([]);
-      await s.context.close();
-    }
-  });
+  afterEach(() => closeChecked(...sessions.splice(0)));
   const started = () => {
     if (!base) throw new Error('the browser session has not started');
     return base;

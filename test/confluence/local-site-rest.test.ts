@@ -353,6 +353,12 @@ describe('robustness and counting', () => {
     expect(get('/wiki/api/v2/pages/%E0%A4%A').status).toBe(400);
   });
 
+  it('takes one trailing slash and decodes path parameters once', () => {
+    expect(get('/wiki/api/v2/pages/2001/').json.id).toBe('2001');
+    expect(get('/wiki/api/v2/pages/%32%30%30%31').json.id).toBe('2001');
+    expect(site.handleHttp('POST', '/wiki/api/v2/pages/2001/versions/', undefined, null).status).toBe(405);
+  });
+
   it('counts every call, per endpoint, and resets', () => {
     get('/wiki/api/v2/pages?id=2001');
     get('/wiki/api/v2/pages?id=2002');

@@ -1,5 +1,5 @@
 /**
- * Racing writers on SqliteStore (SPEC 2.3 optimistic concurrency, brief item 8): 50 parallel
+ * Racing writers on SqliteStore (SPEC 2.3 optimistic concurrency, issue 7 item 8): 50 parallel
  * attempts on the same object give exactly the allowed outcome, lose no update, and leave exactly
  * one audit record per applied change; the audit chain still verifies.
  */

@@ -1,5 +1,5 @@
 /**
- * Crash injection (brief item 8): fail the k-th store transaction of a change-set submit, for every
+ * Crash injection (issue 7 item 8): fail the k-th store transaction of a change-set submit, for every
  * k, in both failure modes (write lost before applying / applied but reply lost). Invariants after
  * the crash: every page is either fully submitted (approval + lock + page state + audit record) or
  * untouched; the audit chain verifies. A retry then completes the rest with exactly one approval

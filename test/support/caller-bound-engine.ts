@@ -46,3 +46,10 @@ export function perInvocationEngines(
   return (invocation) =>
     createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })), directory: new RestDirectory(site.transport()) });
 }
+
+/** An engine factory that fails as a misconfigured composition root would (no store, no site): every invocation throws. */
+export function failingEngineFactory(message: string): EngineFactory {
+  return () => {
+    throw new Error(message);
+  };
+}

@@ -3,7 +3,7 @@
  * Forge calls them: the @forge/resolver definitions handler with a client context and the
  * platform's principal.
  */
-import { perInvocationEngines } from '../support/caller-bound-engine';
+import { failingEngineFactory, perInvocationEngines } from '../support/caller-bound-engine';
 import { resolverCall, type Reply } from '../security/resolver-app';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -300,12 +300,7 @@ describe('people.names', () => {
 describe('envelope', () => {
   it('hides internal errors behind INTERNAL_ERROR', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const broken = createResolverHandler(
-      () => {
-        throw new Error('sqlite file /secret/path is locked');
-      },
-      { store: new MemoryStore() },
-    );
+    const broken = createResolverHandler(failingEngineFactory('sqlite file /secret/path is locked'), { store: new MemoryStore() });
     const r = (await broken({ call: { functionKey: 'page.status', payload: { pageId: '2001' } }, context: {} }, { principal: { accountId: 'acc-bob' } })) as Reply;
     expect(r).toEqual({ success: false, code: 'INTERNAL_ERROR', error: expect.any(String) });
     expect(r.error).not.toContain('secret');

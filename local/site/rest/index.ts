@@ -3,8 +3,9 @@
  * the app and the Custom UI call, answering as Confluence answers the calling identity: a user, or
  * the app's bot user (no all-seeing identity exists). Errors use Confluence's shapes, v2
  * `{errors:[{status, code, title, detail}]}` and v1 `{statusCode, data:{…}, message}`, never an
- * app envelope. One module per resource; this file is only the route table.
+ * app envelope. One module per resource; this file is only the route table (on Hono's router).
  */
+import { TrieRouter } from 'hono/router/trie-router';
 import { listPageDirectChildren, listSpacePages } from './tree';
 import type { SiteState } from '../state';
 import type { Ctx, Handler, LocalHttpResponse } from './common';
@@ -19,14 +20,13 @@ export type { LocalHttpResponse } from './common';
 
 interface Route {
   method: string;
+  /** Confluence's documented path, as the call counter names it */
   template: string;
-  pattern: RegExp;
   handler: Handler;
 }
 
 function route(method: string, template: string, handler: Handler): Route {
-  const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}/?$`);
-  return { method, template, pattern, handler };
+  return { method, template, handler };
 }
 
 const routes: Route[] = [
@@ -54,6 +54,19 @@ const routes: Route[] = [
   route('GET', '/wiki/rest/api/user/current', currentUser),
 ];
 
+/** Hono's trie router over the table ({id} → :id); it hands back the raw, still-encoded segments. */
+const router = new TrieRouter<Route>();
+for (const r of routes) router.add(r.method, r.template.replace(/\{([^}]+)\}/g, (_, name: string) => `:${name.replace(/-/g, '_')}`), r);
+const METHODS = [...new Set(routes.map((r) => r.method))];
+
+function matchRoute(method: string, path: string): { matched?: Route; params: string[]; pathExists: boolean } {
+  // Confluence accepts one trailing slash
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const [hit] = router.match(method, trimmed)[0];
+  if (hit) return { matched: hit[0], params: Object.values(hit[1] as Record<string, string>), pathExists: true };
+  return { params: [], pathExists: METHODS.some((m) => router.match(m, trimmed)[0].length > 0) };
+}
+
 /** v1 (`/wiki/rest/api/…`) and v2 error bodies differ in Confluence; each route answers in its own. */
 export function confluenceErrorResponse(path: string, error: ConfluenceError): LocalHttpResponse {
   const title = STATUS_TEXT[error.status] ?? 'Error';
@@ -67,8 +80,8 @@ export function confluenceErrorResponse(path: string, error: ConfluenceError): L
   return json(error.status, { errors: [{ status: error.status, code: error.code, title: error.title ?? title, detail: error.detail }] });
 }
 
-function decodeParams(pattern: RegExp, path: string): string[] {
-  return (pattern.exec(path) ?? []).slice(1).map((p) => {
+function decodeParams(raw: string[]): string[] {
+  return raw.map((p) => {
     try {
       return decodeURIComponent(p);
     } catch {
@@ -93,16 +106,15 @@ export function handleSiteHttp(site: SiteState, method: string, pathWithQuery: s
   const path = queryAt === -1 ? pathWithQuery : pathWithQuery.slice(0, queryAt);
   const rawQuery = queryAt === -1 ? '' : pathWithQuery.slice(queryAt + 1);
 
-  const candidates = routes.filter((r) => r.pattern.test(path));
-  const matched = candidates.find((r) => r.method === upperMethod);
+  const { matched, params, pathExists } = matchRoute(upperMethod, path);
   site.countCall(matched ? `${matched.method} ${matched.template}` : `${upperMethod} (unmatched)`);
   try {
     if (!matched) {
-      if (candidates.length > 0) throw new ConfluenceError(405, 'METHOD_NOT_ALLOWED', `${upperMethod} is not supported on this resource.`);
+      if (pathExists) throw new ConfluenceError(405, 'METHOD_NOT_ALLOWED', `${upperMethod} is not supported on this resource.`);
       throw notFound();
     }
     if (!site.getUser(actor)) throw new ConfluenceError(401, 'UNAUTHORIZED', 'Unknown user.');
-    const ctx: Ctx = { site, path, params: decodeParams(matched.pattern, path), query: new URLSearchParams(rawQuery), body: parseBody(body), actor };
+    const ctx: Ctx = { site, path, params: decodeParams(params), query: new URLSearchParams(rawQuery), body: parseBody(body), actor };
     return matched.handler(ctx);
   } catch (error) {
     if (error instanceof ConfluenceError) return confluenceErrorResponse(path, error);

@@ -23,7 +23,7 @@ export type EngineLogger = (message: string, fields: Record<string, string | num
 export interface EngineContext extends EngineDeps {
   audit: AuditTrail;
   log: EngineLogger;
-  /** sleep used between retries (tests may shorten it) */
+  /** sleep between retries (always the real timer; withRetry reads it from here, retryOnConflict takes its own in the policy) */
   sleep: (ms: number) => Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
+import type { SpaceAccess } from './access';
 import type { EngineContext } from './context';
 import type { AuditFields } from './commit';
 import { auditEntry, commitWithAudit } from './commit';
@@ -44,6 +45,23 @@ export async function denial(ctx: EngineContext, caller: Caller, error: DomainEr
     ctx.log('could not record access.denied', { code: err instanceof DomainError ? err.code : 'UNKNOWN', operation: fields.operation });
   }
   return error;
+}
+
+/**
+ * A record the caller may read: absent → `notFound()`; in a space the caller cannot view → the same
+ * answer ("missing" and "not yours" look alike), recorded as access.denied.
+ */
+export async function requireVisible<T>(
+  ctx: EngineContext,
+  caller: Caller,
+  access: SpaceAccess,
+  found: { record: T | undefined; spaceIdOf(record: T): string; notFound(): DomainError },
+  fields: DenialFields,
+): Promise<T> {
+  if (found.record === undefined) throw found.notFound();
+  const spaceId = found.spaceIdOf(found.record);
+  if (!(await access.canView(spaceId))) throw await denial(ctx, caller, found.notFound(), spaceId, fields);
+  return found.record;
 }
 
 async function recordOnce(ctx: EngineContext, caller: Caller, error: DomainError, spaceId: string, fields: DenialFields): Promise<void> {

@@ -1,5 +1,7 @@
 /** Batched and bounded store reads shared by the use cases. */
+import type { z } from 'zod';
 import { FIELD_LIMITS } from '../domain/limits';
+import { parseStored } from '../domain/schemas';
 import type { KeyValueStore, StoredItem } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 
@@ -17,4 +19,10 @@ export async function getManyByKey(store: KeyValueStore, storeKeys: string[]): P
 /** Clamp a requested page size to 1..max (default `fallback`). */
 export function pageLimit(requested: number | undefined, fallback: number = FIELD_LIMITS.listPage.default, max = STORE_LIMITS.maxQueryLimit): number {
   return Math.min(Math.max(requested ?? fallback, 1), max);
+}
+
+/** One stored record, re-validated with its schema (a corrupt one is CORRUPT_RECORD); undefined when absent. */
+export async function getParsed<T>(store: KeyValueStore, key: string, schema: z.ZodType<T>): Promise<{ item: StoredItem; value: T } | undefined> {
+  const item = await store.get(key);
+  return item ? { item, value: parseStored(schema, item.key, item.value) } : undefined;
 }

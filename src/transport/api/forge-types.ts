@@ -1,8 +1,8 @@
 /**
  * Shapes of a Forge `apiRoute` invocation. Atlassian publishes no type for this payload; these follow
- * the one captured sample and the web-trigger analogue (see docs/api.md "Invocation shape"). Every
- * field is optional because the platform may omit what does not apply, and handlers must treat the
- * whole payload as untrusted input.
+ * the one captured sample and the web-trigger analogue (docs/local-runtime.md "Invocation payload",
+ * docs/forge-platform.md U1–U3). Every field is optional because the platform may omit what does
+ * not apply, and handlers must treat the whole payload as untrusted input.
  */
 
 export interface ForgeApiRequest {

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
-import type { Pager } from '../shared/edge';
+import { enginePage, type Pager } from '../shared/edge';
 import { preflightPage, submitPage } from '../shared/page-ops';
 import {
   ChangeSetCreateBody,
@@ -68,160 +68,114 @@ export interface ApiRouteDefinition<Req extends z.ZodType = z.ZodType, Res exten
 
 export type ApiRoute = ApiRouteDefinition;
 
+/**
+ * A route as written in the table: the manifest's function key is `api-<key>`, a GET reads its
+ * input from the query and a POST from the body, so neither is written twice.
+ */
+interface RouteSpec<K extends string, E extends string, Req extends z.ZodType, Res extends z.ZodType> {
+  key: K;
+  exportName: E;
+  /** `METHOD /path`, the path as declared in the manifest */
+  endpoint: `${ApiRoute['method']} /${string}`;
+  scope: ApiScope;
+  writes: boolean;
+  operationId: string;
+  summary: string;
+  /** the input schema and its OpenAPI name */
+  request: readonly [schema: Req, name: string];
+  response: readonly [schema: Res, name: string, status: 200 | 201];
+  execute(context: RouteContext, input: z.output<Req>): Promise<Omit<z.input<Res>, 'success'>>;
+}
+
 export function defineRoute<const K extends string, const E extends string, Req extends z.ZodType, Res extends z.ZodType>(
-  route: ApiRouteDefinition<Req, Res> & { key: K; exportName: E },
+  spec: RouteSpec<K, E, Req, Res>,
 ): ApiRouteDefinition<Req, Res> & { key: K; exportName: E } {
-  return route;
+  const method = spec.endpoint.startsWith('GET ') ? 'GET' : 'POST';
+  const [requestSchema, requestName] = spec.request;
+  const [responseSchema, responseName, status] = spec.response;
+  return {
+    key: spec.key,
+    method,
+    path: spec.endpoint.slice(method.length + 1),
+    scope: spec.scope,
+    functionKey: `api-${spec.key}`,
+    exportName: spec.exportName,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    request: { in: method === 'GET' ? 'query' : 'body', schema: requestSchema, name: requestName },
+    response: { schema: responseSchema, name: responseName, status },
+    writes: spec.writes,
+    execute: spec.execute,
+  };
 }
 
 export const API_ROUTES = [
   defineRoute({
-    key: 'changesets-list',
-    method: 'GET',
-    path: '/changeSets',
-    scope: 'read:change-set:custom',
-    functionKey: 'api-changesets-list',
-    exportName: 'apiChangeSetsList',
-    operationId: 'listChangeSets',
-    summary: 'List the change sets of a space, newest first, with filters and paging.',
-    request: { in: 'query', schema: ListChangeSetsQuery, name: 'ListChangeSetsQuery' },
-    response: { schema: ChangeSetListResponse, name: 'ChangeSetListResponse', status: 200 },
-    writes: false,
+    key: 'changesets-list', endpoint: 'GET /changeSets', exportName: 'apiChangeSetsList', scope: 'read:change-set:custom', writes: false,
+    operationId: 'listChangeSets', summary: 'List the change sets of a space, newest first, with filters and paging.',
+    request: [ListChangeSetsQuery, 'ListChangeSetsQuery'], response: [ChangeSetListResponse, 'ChangeSetListResponse', 200],
     execute: async ({ engine, caller, pager }, q) => {
-      const pages = pager(q);
-      const page = await engine.changeSets.list(caller, { ...q, cursor: await pages.open(), limit: q.limit ?? L.listPage.default });
-      return { changeSets: page.items, nextCursor: (await pages.seal(page.nextCursor)) ?? null };
+      const page = await enginePage(pager(q), (cursor) => engine.changeSets.list(caller, { ...q, cursor, limit: q.limit ?? L.listPage.default }));
+      return { changeSets: page.items, nextCursor: page.nextCursor ?? null };
     },
   }),
   defineRoute({
-    key: 'changeset-detail',
-    method: 'GET',
-    path: '/changeSets/detail',
-    scope: 'read:change-set:custom',
-    functionKey: 'api-changeset-detail',
-    exportName: 'apiChangeSetDetail',
-    operationId: 'getChangeSet',
-    summary: 'Read one change set with its roll-up state and per-page approval state.',
-    request: { in: 'query', schema: ChangeSetDetailQuery, name: 'ChangeSetDetailQuery' },
-    response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 200 },
-    writes: false,
+    key: 'changeset-detail', endpoint: 'GET /changeSets/detail', exportName: 'apiChangeSetDetail', scope: 'read:change-set:custom', writes: false,
+    operationId: 'getChangeSet', summary: 'Read one change set with its roll-up state and per-page approval state.',
+    request: [ChangeSetDetailQuery, 'ChangeSetDetailQuery'], response: [ChangeSetResponse, 'ChangeSetResponse', 200],
     execute: async ({ engine, caller }, q) => ({ changeSet: await engine.changeSets.get(caller, q.changeSetId) }),
   }),
   defineRoute({
-    key: 'changeset-create',
-    method: 'POST',
-    path: '/changeSets',
-    scope: 'write:change-set:custom',
-    functionKey: 'api-changeset-create',
-    exportName: 'apiChangeSetCreate',
-    operationId: 'createChangeSet',
-    summary: 'Create a change set grouping pages of one space. Submits nothing.',
-    request: { in: 'body', schema: ChangeSetCreateBody, name: 'ChangeSetCreateRequest' },
-    response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 201 },
-    writes: true,
+    key: 'changeset-create', endpoint: 'POST /changeSets', exportName: 'apiChangeSetCreate', scope: 'write:change-set:custom', writes: true,
+    operationId: 'createChangeSet', summary: 'Create a change set grouping pages of one space. Submits nothing.',
+    request: [ChangeSetCreateBody, 'ChangeSetCreateRequest'], response: [ChangeSetResponse, 'ChangeSetResponse', 201],
     execute: async ({ engine, caller, requestToken }, b) => ({
       changeSet: await engine.changeSets.create(caller, b, requestToken ? { requestToken } : {}),
     }),
   }),
   defineRoute({
-    key: 'changeset-update',
-    method: 'POST',
-    path: '/changeSets/update',
-    scope: 'write:change-set:custom',
-    functionKey: 'api-changeset-update',
-    exportName: 'apiChangeSetUpdate',
-    operationId: 'updateChangeSet',
-    summary: 'Update an open change set; pageRefs replaces the list; expectedVersion guards lost updates.',
-    request: { in: 'body', schema: ChangeSetUpdateBody, name: 'ChangeSetUpdateRequest' },
-    response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 200 },
-    writes: true,
+    key: 'changeset-update', endpoint: 'POST /changeSets/update', exportName: 'apiChangeSetUpdate', scope: 'write:change-set:custom', writes: true,
+    operationId: 'updateChangeSet', summary: 'Update an open change set; pageRefs replaces the list; expectedVersion guards lost updates.',
+    request: [ChangeSetUpdateBody, 'ChangeSetUpdateRequest'], response: [ChangeSetResponse, 'ChangeSetResponse', 200],
     execute: async ({ engine, caller }, { changeSetId, ...patch }) => ({ changeSet: await engine.changeSets.update(caller, changeSetId, patch) }),
   }),
   defineRoute({
-    key: 'changeset-archive',
-    method: 'POST',
-    path: '/changeSets/archive',
-    scope: 'write:change-set:custom',
-    functionKey: 'api-changeset-archive',
-    exportName: 'apiChangeSetArchive',
-    operationId: 'archiveChangeSet',
-    summary: 'Archive a change set (read-only afterwards). Refused while a page submitted through it is pending.',
-    request: { in: 'body', schema: ChangeSetIdBody, name: 'ChangeSetIdRequest' },
-    response: { schema: ChangeSetResponse, name: 'ChangeSetResponse', status: 200 },
-    writes: true,
+    key: 'changeset-archive', endpoint: 'POST /changeSets/archive', exportName: 'apiChangeSetArchive', scope: 'write:change-set:custom', writes: true,
+    operationId: 'archiveChangeSet', summary: 'Archive a change set (read-only afterwards). Refused while a page submitted through it is pending.',
+    request: [ChangeSetIdBody, 'ChangeSetIdRequest'], response: [ChangeSetResponse, 'ChangeSetResponse', 200],
     execute: async ({ engine, caller }, b) => ({ changeSet: await engine.changeSets.archive(caller, b.changeSetId) }),
   }),
   defineRoute({
-    key: 'changeset-preflight',
-    method: 'POST',
-    path: '/changeSets/preflight',
-    scope: 'read:change-set:custom',
-    functionKey: 'api-changeset-preflight',
-    exportName: 'apiChangeSetPreflight',
-    operationId: 'preflightChangeSet',
-    summary: 'Check which pages of a change set can be submitted, and why not. Writes nothing.',
-    request: { in: 'body', schema: ChangeSetIdBody, name: 'ChangeSetIdRequest' },
-    response: { schema: ChangeSetPreflightResponse, name: 'ChangeSetPreflightResponse', status: 200 },
-    writes: false,
+    key: 'changeset-preflight', endpoint: 'POST /changeSets/preflight', exportName: 'apiChangeSetPreflight', scope: 'read:change-set:custom', writes: false,
+    operationId: 'preflightChangeSet', summary: 'Check which pages of a change set can be submitted, and why not. Writes nothing.',
+    request: [ChangeSetIdBody, 'ChangeSetIdRequest'], response: [ChangeSetPreflightResponse, 'ChangeSetPreflightResponse', 200],
     execute: async ({ engine, caller }, b) => engine.changeSets.preflight(caller, b.changeSetId),
   }),
   defineRoute({
-    key: 'changeset-submit',
-    method: 'POST',
-    path: '/changeSets/submit',
-    scope: 'write:change-set:custom',
-    functionKey: 'api-changeset-submit',
-    exportName: 'apiChangeSetSubmit',
-    operationId: 'submitChangeSet',
-    summary: 'Submit every eligible page of a change set; ineligible pages are skipped with their reason.',
-    request: { in: 'body', schema: ChangeSetIdBody, name: 'ChangeSetIdRequest' },
-    response: { schema: ChangeSetSubmitResponse, name: 'ChangeSetSubmitResponse', status: 200 },
-    writes: true,
+    key: 'changeset-submit', endpoint: 'POST /changeSets/submit', exportName: 'apiChangeSetSubmit', scope: 'write:change-set:custom', writes: true,
+    operationId: 'submitChangeSet', summary: 'Submit every eligible page of a change set; ineligible pages are skipped with their reason.',
+    request: [ChangeSetIdBody, 'ChangeSetIdRequest'], response: [ChangeSetSubmitResponse, 'ChangeSetSubmitResponse', 200],
     execute: async ({ engine, caller }, b) => engine.changeSets.submit(caller, b.changeSetId),
   }),
   defineRoute({
-    key: 'page-preflight',
-    method: 'POST',
-    path: '/pages/preflight',
-    scope: 'read:approval:custom',
-    functionKey: 'api-page-preflight',
-    exportName: 'apiPagePreflight',
-    operationId: 'preflightPage',
-    summary: 'Check whether one page can be submitted for approval. Writes nothing.',
-    request: { in: 'body', schema: PagePreflightBody, name: 'PagePreflightRequest' },
-    response: { schema: PagePreflightResponse, name: 'PagePreflightResponse', status: 200 },
-    writes: false,
+    key: 'page-preflight', endpoint: 'POST /pages/preflight', exportName: 'apiPagePreflight', scope: 'read:approval:custom', writes: false,
+    operationId: 'preflightPage', summary: 'Check whether one page can be submitted for approval. Writes nothing.',
+    request: [PagePreflightBody, 'PagePreflightRequest'], response: [PagePreflightResponse, 'PagePreflightResponse', 200],
     execute: async ({ engine, caller }, b) => preflightPage(engine, caller, b.pageId, b.workflowId),
   }),
   defineRoute({
-    key: 'page-submit',
-    method: 'POST',
-    path: '/pages/submit',
-    scope: 'write:approval:custom',
-    functionKey: 'api-page-submit',
-    exportName: 'apiPageSubmit',
-    operationId: 'submitPage',
-    summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
-    request: { in: 'body', schema: PageSubmitBody, name: 'PageSubmitRequest' },
-    response: { schema: PageSubmitResponse, name: 'PageSubmitResponse', status: 201 },
-    writes: true,
+    key: 'page-submit', endpoint: 'POST /pages/submit', exportName: 'apiPageSubmit', scope: 'write:approval:custom', writes: true,
+    operationId: 'submitPage', summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
+    request: [PageSubmitBody, 'PageSubmitRequest'], response: [PageSubmitResponse, 'PageSubmitResponse', 201],
     execute: async ({ engine, caller }, b) => {
       const approval = await submitPage(engine, caller, b.pageId, b.workflowId);
       return { pageId: approval.pageId, approvalId: approval.id, workflowId: approval.workflowId, status: approval.status };
     },
   }),
   defineRoute({
-    key: 'page-status',
-    method: 'GET',
-    path: '/pages/status',
-    scope: 'read:approval:custom',
-    functionKey: 'api-page-status',
-    exportName: 'apiPageStatus',
-    operationId: 'getPageStatus',
-    summary: 'Approval state of one page: state, versions, stale flag, pending approval with its active step.',
-    request: { in: 'query', schema: PageStatusQuery, name: 'PageStatusQuery' },
-    response: { schema: PageStatusResponse, name: 'PageStatusResponse', status: 200 },
-    writes: false,
+    key: 'page-status', endpoint: 'GET /pages/status', exportName: 'apiPageStatus', scope: 'read:approval:custom', writes: false,
+    operationId: 'getPageStatus', summary: 'Approval state of one page: state, versions, stale flag, pending approval with its active step.',
+    request: [PageStatusQuery, 'PageStatusQuery'], response: [PageStatusResponse, 'PageStatusResponse', 200],
     execute: async ({ engine, caller }, q) => engine.approvals.pageStatus(caller, q.pageId),
   }),
 ] as const;

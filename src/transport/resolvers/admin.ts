@@ -4,6 +4,7 @@ import { FORGE_APP_SCOPE } from '../api/routes';
 import type { ClientContext } from './context';
 import { withoutUndefined } from './context';
 import { defineResolver, type ResolverDefinition, type ResolverOptions } from './define';
+import { enginePage } from '../shared/edge';
 
 /** Scopes of the app's REST API (must match custom-scopes.yaml; a test checks it). */
 export const API_SCOPES: { name: string; description: string }[] = [
@@ -52,10 +53,8 @@ export const adminResolvers: ResolverDefinition[] = [
   defineResolver('audit.list', { writes: false }, async (input, env) => {
     const { cursor, limit, ...rest } = input;
     const filter = withoutUndefined(rest);
-    const pages = env.pager('audit.list', { ...filter, cursor });
-    const page = await env.engine.audit.list(env.caller, filter, { cursor: await pages.open(), limit });
-    const nextCursor = await pages.seal(page.nextCursor);
-    return { records: page.items, ...(nextCursor ? { nextCursor } : {}) };
+    const { items, ...more } = await enginePage(env.pager('audit.list', { ...filter, cursor }), (opened) => env.engine.audit.list(env.caller, filter, { cursor: opened, limit }));
+    return { records: items, ...more };
   }),
   defineResolver('retention.get', { writes: false }, async (_input, { engine, caller }) => engine.lifecycle.retention(caller)),
   defineResolver('retention.update', { writes: true }, async (input, { engine, caller }) => ({

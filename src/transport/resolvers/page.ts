@@ -4,6 +4,7 @@ import { FIELD_LIMITS } from '../../core/domain/limits';
 import { preflightPage, submitPage } from '../shared/page-ops';
 import { pageIdOf } from './context';
 import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
+import { enginePage } from '../shared/edge';
 
 /** The overview's first pages stay small: the macro shows a few rows and pages on demand. */
 const OVERVIEW_PAGE = 20;
@@ -55,10 +56,9 @@ export const pageResolvers: ResolverDefinition[] = [
   }),
   defineResolver('page.changeSets', { writes: false }, async (input, env) => {
     const pageId = pageIdOf(input, env.ctx);
-    const pages = env.pager('page.changeSets', { pageId, cursor: input.cursor });
-    const page = await env.engine.changeSets.forPage(env.caller, pageId, { cursor: await pages.open(), limit: input.limit });
-    const nextCursor = await pages.seal(page.nextCursor);
-    return { changeSets: page.items, ...(nextCursor ? { nextCursor } : {}) };
+    const pager = env.pager('page.changeSets', { pageId, cursor: input.cursor });
+    const { items, ...more } = await enginePage(pager, (cursor) => env.engine.changeSets.forPage(env.caller, pageId, { cursor, limit: input.limit }));
+    return { changeSets: items, ...more };
   }),
   defineResolver('page.preflight', { writes: false }, async (input, { engine, caller, ctx }) => ({
     result: await preflightPage(engine, caller, pageIdOf(input, ctx), input.workflowId),

@@ -3,6 +3,7 @@ import { spaceAnalytics } from './analytics';
 import { analyticsExport } from './analytics-export';
 import { spaceIdOf, withoutUndefined } from './context';
 import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
+import { enginePage } from '../shared/edge';
 
 export const spaceResolvers: ResolverDefinition[] = [
   defineResolver('queue.list', { writes: false }, async (input, env) => {
@@ -52,10 +53,9 @@ export const spaceResolvers: ResolverDefinition[] = [
   defineResolver('changeSet.list', { writes: false }, async (input, env) => {
     const spaceId = spaceIdOf(input, env.ctx);
     const query = { spaceId, status: input.status, rollupState: input.rollupState };
-    const pages = env.pager('changeSet.list', { ...query, cursor: input.cursor });
-    const page = await env.engine.changeSets.list(env.caller, { ...query, cursor: await pages.open(), limit: input.limit });
-    const nextCursor = await pages.seal(page.nextCursor);
-    return { changeSets: page.items, ...(nextCursor ? { nextCursor } : {}) };
+    const pager = env.pager('changeSet.list', { ...query, cursor: input.cursor });
+    const { items, ...more } = await enginePage(pager, (cursor) => env.engine.changeSets.list(env.caller, { ...query, cursor, limit: input.limit }));
+    return { changeSets: items, ...more };
   }),
   defineResolver('changeSet.get', { writes: false }, async (input, { engine, caller }) => ({
     changeSet: await engine.changeSets.get(caller, input.changeSetId),

@@ -1,38 +1,46 @@
-/** The editors' shared modal form: title, a body, Cancel + a submit button; Enter submits. */
+/**
+ * The editors' shared modal form: title, the fields, the save error, Cancel + a submit button;
+ * Enter submits. Submitting runs `save`; the button waits until the fields are `ready` and no save runs.
+ */
 import type { ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import { Stack, Text } from '@atlaskit/primitives';
+import { ErrorMessage } from './ui';
 
-export function FormModal(props: {
-  title: string;
-  testId: string;
-  width: 'medium' | 'large';
-  onClose: () => void;
-  onSubmit: () => void;
-  submitLabel: string;
-  submitTestId: string;
-  canSubmit: boolean;
-  children: ReactNode;
-}) {
+export interface SaveAction {
+  run(): Promise<unknown>;
+  busy: boolean;
+  error: unknown;
+  clearError(): void;
+}
+
+/** `record` names the test ids: `<record>-editor` (the modal) and `save-<record>` (its submit button). */
+export function FormModal(props: { record: string; title: string; submitLabel: string; width: 'medium' | 'large'; save: SaveAction; ready: boolean; onClose: () => void; children: ReactNode }) {
+  const { save } = props;
   return (
     <ModalTransition>
-      <Modal onClose={props.onClose} testId={props.testId} width={props.width}>
+      <Modal onClose={props.onClose} testId={`${props.record}-editor`} width={props.width}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            props.onSubmit();
+            void save.run();
           }}
         >
           <ModalHeader hasCloseButton>
             <ModalTitle>{props.title}</ModalTitle>
           </ModalHeader>
-          <ModalBody>{props.children}</ModalBody>
+          <ModalBody>
+            <Stack space="space.150">
+              {props.children}
+              <ErrorMessage error={save.error} onDismiss={save.clearError} />
+            </Stack>
+          </ModalBody>
           <ModalFooter>
             <Button appearance="subtle" onClick={props.onClose}>
               Cancel
             </Button>
-            <Button appearance="primary" type="submit" testId={props.submitTestId} isDisabled={!props.canSubmit}>
+            <Button appearance="primary" type="submit" testId={`save-${props.record}`} isDisabled={save.busy || !props.ready}>
               {props.submitLabel}
             </Button>
           </ModalFooter>
@@ -42,14 +50,19 @@ export function FormModal(props: {
   );
 }
 
-/** A visible label above its input, tied to it by `htmlFor`. */
-export function LabelledField({ htmlFor, label, children }: { htmlFor: string; label: string; children: ReactNode }) {
+/** A visible label above its input, tied to it by `htmlFor`; an optional hint below (id `<htmlFor>-hint`, for aria-describedby). */
+export function LabelledField({ htmlFor, label, hint, children }: { htmlFor: string; label: string; hint?: string; children: ReactNode }) {
   return (
     <Stack space="space.050">
       <label htmlFor={htmlFor}>
         <Text weight="medium">{label}</Text>
       </label>
       {children}
+      {hint && (
+        <Text size="small" color="color.text.subtle" id={`${htmlFor}-hint`}>
+          {hint}
+        </Text>
+      )}
     </Stack>
   );
 }

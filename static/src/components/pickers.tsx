@@ -4,10 +4,10 @@
  */
 import { useId } from 'react';
 import { AsyncSelect } from '@atlaskit/select';
-import { Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { GROUP_PREFIX, groupIdOf } from '../../../src/core/domain/approvers';
 import { useNameOf } from '../people';
+import { LabelledField } from './form-modal';
 
 interface Option {
   label: string;
@@ -31,29 +31,13 @@ async function search(kinds: Kind[], query: string, spaceId?: string): Promise<(
   return lists.flat();
 }
 
-function Labelled({ label, id, children, hint }: { label: string; id: string; children: React.ReactNode; hint?: string }) {
-  return (
-    <Stack space="space.050">
-      <label htmlFor={id}>
-        <Text weight="medium">{label}</Text>
-      </label>
-      {children}
-      {hint && (
-        <Text size="small" color="color.text.subtle" id={`${id}-hint`}>
-          {hint}
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
 /** People (and, with groups, "group:<id>" entries) by display name. Value: account ids / group entries. */
 export function PeoplePicker({ label, value, onChange, groups = false, testId, hint }: { label: string; value: string[]; onChange: (ids: string[]) => void; groups?: boolean; testId?: string; hint?: string }) {
   const id = useId();
   const nameOf = useNameOf();
   const selected = value.map((v) => ({ value: v, label: groupIdOf(v) !== undefined ? `Group: ${groupIdOf(v)}` : (nameOf(v) ?? v) }));
   return (
-    <Labelled label={label} id={id} hint={hint}>
+    <LabelledField label={label} htmlFor={id} hint={hint}>
       <AsyncSelect<Option, true>
         inputId={id}
         testId={testId}
@@ -65,7 +49,7 @@ export function PeoplePicker({ label, value, onChange, groups = false, testId, h
         value={selected}
         onChange={(options) => onChange(options.map((o) => o.value))}
       />
-    </Labelled>
+    </LabelledField>
   );
 }
 
@@ -73,7 +57,7 @@ export function PeoplePicker({ label, value, onChange, groups = false, testId, h
 export function PagePicker({ label, value, onChange, spaceId }: { label: string; value: { pageId: string; title: string }[]; onChange: (pages: { pageId: string; title: string }[]) => void; spaceId?: string }) {
   const id = useId();
   return (
-    <Labelled label={label} id={id}>
+    <LabelledField label={label} htmlFor={id}>
       <AsyncSelect<Option, true>
         inputId={id}
         testId="page-picker"
@@ -85,44 +69,44 @@ export function PagePicker({ label, value, onChange, spaceId }: { label: string;
         value={value.map((p) => ({ value: p.pageId, label: p.title || 'Untitled page' }))}
         onChange={(options) => onChange(options.map((o) => ({ pageId: o.value, title: o.label })))}
       />
-    </Labelled>
+    </LabelledField>
+  );
+}
+
+/** One search result, clearable. */
+function SingleSearchPicker(props: { label: string; testId?: string; placeholder: string; load: (query: string) => Promise<Option[]>; value: Option | null; onChange: (option: Option | null) => void }) {
+  const id = useId();
+  return (
+    <LabelledField label={props.label} htmlFor={id}>
+      <AsyncSelect<Option, false> inputId={id} testId={props.testId} cacheOptions isClearable placeholder={props.placeholder} loadOptions={props.load} value={props.value} onChange={props.onChange} />
+    </LabelledField>
   );
 }
 
 /** One page of a space by title. */
 export function SinglePagePicker({ label, value, onChange, spaceId }: { label: string; value?: { pageId: string; title: string }; onChange: (page?: { pageId: string; title: string }) => void; spaceId?: string }) {
-  const id = useId();
   return (
-    <Labelled label={label} id={id}>
-      <AsyncSelect<Option, false>
-        inputId={id}
-        testId="single-page-picker"
-        cacheOptions
-        isClearable
-        placeholder="Type a page title…"
-        loadOptions={(q) => search(['page'], q, spaceId)}
-        value={value ? { value: value.pageId, label: value.title } : null}
-        onChange={(o) => onChange(o ? { pageId: o.value, title: o.label } : undefined)}
-      />
-    </Labelled>
+    <SingleSearchPicker
+      label={label}
+      testId="single-page-picker"
+      placeholder="Type a page title…"
+      load={(q) => search(['page'], q, spaceId)}
+      value={value ? { value: value.pageId, label: value.title } : null}
+      onChange={(o) => onChange(o ? { pageId: o.value, title: o.label } : undefined)}
+    />
   );
 }
 
 /** A space by key or name. Value: {spaceId, label}. */
 export function SpacePicker({ label, value, onChange, testId }: { label: string; value?: { spaceId: string; label: string }; onChange: (space?: { spaceId: string; label: string }) => void; testId?: string }) {
-  const id = useId();
   return (
-    <Labelled label={label} id={id}>
-      <AsyncSelect<Option, false>
-        inputId={id}
-        testId={testId}
-        cacheOptions
-        isClearable
-        placeholder="Type a space key or name…"
-        loadOptions={(q) => search(['space'], q)}
-        value={value ? { value: value.spaceId, label: value.label } : null}
-        onChange={(o) => onChange(o ? { spaceId: o.value, label: o.label } : undefined)}
-      />
-    </Labelled>
+    <SingleSearchPicker
+      label={label}
+      testId={testId}
+      placeholder="Type a space key or name…"
+      load={(q) => search(['space'], q)}
+      value={value ? { value: value.spaceId, label: value.label } : null}
+      onChange={(o) => onChange(o ? { spaceId: o.value, label: o.label } : undefined)}
+    />
   );
 }

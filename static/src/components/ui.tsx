@@ -5,6 +5,7 @@ import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import Link from '@atlaskit/link';
+import Button from '@atlaskit/button/new';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { errorText } from '../api';
 import { humanReason } from '../messages';
@@ -148,22 +149,43 @@ export function download(filename: string, content: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** "Load more" under a paged list while the server has a next cursor; disabled while a page loads. */
+export function LoadMore({ cursor, more }: { cursor?: string | null; more: { busy: boolean; run(): Promise<unknown> } }) {
+  if (!cursor) return null;
+  return (
+    <Inline>
+      <Button isDisabled={more.busy} onClick={() => void more.run()}>
+        Load more
+      </Button>
+    </Inline>
+  );
+}
+
+/** A link the host navigates (Custom UI cannot navigate the top window); `href` keeps open-in-new-tab working. */
+function HostLink({ href, testId, navigate, children }: { href: string; testId: string; navigate: () => Promise<void> | void; children: ReactNode }) {
+  return (
+    <Link
+      href={href}
+      testId={testId}
+      onClick={(e) => {
+        e.preventDefault();
+        void navigate();
+      }}
+    >
+      {children}
+    </Link>
+  );
+}
+
 /** A page reference: its title, linking to the page in Confluence (router: the host navigates). */
 export function PageLink({ pageId, title, spaceKey }: { pageId: string; title?: string; spaceKey?: string }) {
   const site = useSite();
   const key = spaceKey ?? site.spaceKey;
   const href = key ? `${site.siteUrl}/wiki/spaces/${encodeURIComponent(key)}/pages/${encodeURIComponent(pageId)}` : `${site.siteUrl}/wiki/pages/viewpage.action?pageId=${encodeURIComponent(pageId)}`;
   return (
-    <Link
-      href={href}
-      testId="page-link"
-      onClick={(e) => {
-        e.preventDefault();
-        void router.navigate({ target: 'contentView', contentId: pageId });
-      }}
-    >
+    <HostLink href={href} testId="page-link" navigate={() => router.navigate({ target: 'contentView', contentId: pageId })}>
       {title || 'Untitled page'}
-    </Link>
+    </HostLink>
   );
 }
 
@@ -173,18 +195,14 @@ export function ChangeSetLink({ changeSetId, title, spaceKey, onOpen }: { change
   const key = spaceKey ?? site.spaceKey;
   const path = `changesets/${encodeURIComponent(changeSetId)}`;
   const href = key ? `${site.siteUrl}/wiki/spaces/${encodeURIComponent(key)}/apps/approvals?path=${encodeURIComponent(path)}` : '#';
+  const navigate = () => {
+    if (onOpen) onOpen(changeSetId);
+    else if (key) return router.navigate({ target: 'module', moduleKey: 'approvalflow-space', spaceKey: key, path });
+  };
   return (
-    <Link
-      href={href}
-      testId="changeset-link"
-      onClick={(e) => {
-        e.preventDefault();
-        if (onOpen) onOpen(changeSetId);
-        else if (key) void router.navigate({ target: 'module', moduleKey: 'approvalflow-space', spaceKey: key, path });
-      }}
-    >
+    <HostLink href={href} testId="changeset-link" navigate={navigate}>
       {title}
-    </Link>
+    </HostLink>
   );
 }
 

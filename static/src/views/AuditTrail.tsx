@@ -5,7 +5,6 @@
  */
 import { useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
@@ -15,10 +14,11 @@ import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
-import { ErrorMessage, Loading, PageLink, download, formatTime } from '../components/ui';
+import { ErrorMessage, LoadMore, Loading, PageLink, download, formatTime } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
 import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
+import { DataTable } from '../components/data-table';
 
 type Filters = Omit<ResolverPayload<'audit.list'>, 'cursor' | 'limit'>;
 
@@ -266,32 +266,15 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
       <Text as="p" testId="audit-count" aria-live="polite">
         {records ? (records.nextCursor ? `Showing the latest ${items.length} matching records; more are available.` : `${items.length} matching record${items.length === 1 ? '' : 's'}.`) : ''}
       </Text>
-      <DynamicTable
+      <DataTable
         testId="audit-table"
         label="Audit records, newest first"
         isLoading={first.loading && !records}
-        head={{
-          cells: [
-            { key: 'seq', content: '#' },
-            { key: 'time', content: 'Time' },
-            { key: 'actor', content: 'Who' },
-            { key: 'action', content: 'What' },
-            { key: 'space', content: 'Space' },
-            { key: 'page', content: 'Page' },
-            { key: 'source', content: 'Source' },
-            { key: 'details', content: 'Details' },
-          ],
-        }}
+        columns={{ seq: '#', time: 'Time', actor: 'Who', action: 'What', space: 'Space', page: 'Page', source: 'Source', details: 'Details' }}
         rows={rows}
         emptyView={<Text as="p">No audit records match.</Text>}
       />
-      {records?.nextCursor && (
-        <Inline>
-          <Button isDisabled={more.busy} onClick={() => more.run()}>
-            Load more
-          </Button>
-        </Inline>
-      )}
+      <LoadMore cursor={records?.nextCursor} more={more} />
     </Stack>
   );
 }

@@ -5,7 +5,6 @@
  */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import Heading from '@atlaskit/heading';
 import Link from '@atlaskit/link';
 import Lozenge from '@atlaskit/lozenge';
@@ -20,6 +19,7 @@ import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { Person } from '../people';
 import { ChangeSetEditor } from './ChangeSetEditor';
+import { DataTable } from '../components/data-table';
 
 type Preflight = { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
 
@@ -52,6 +52,10 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
   const reload = () => {
     detail.reload();
     caps.reload();
+  };
+  const closeEditorAndReload = () => {
+    setEditing(false);
+    reload();
   };
   const check = useAction(() => call('changeSet.preflight', { changeSetId }), (r) => {
     setSubmitted(undefined);
@@ -201,28 +205,13 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
           </Text>
         </SectionMessage>
       )}
-      <DynamicTable
+      <DataTable
         label="Pages in this change set"
-        head={{
-          cells: [
-            { key: 'page', content: 'Page' },
-            { key: 'state', content: 'Approval' },
-            { key: 'current', content: 'Current version' },
-            { key: 'approved', content: 'Approved version' },
-            { key: 'result', content: 'Check / submit' },
-          ],
-        }}
+        columns={{ page: 'Page', state: 'Approval', current: 'Current version', approved: 'Approved version', result: 'Check / submit' }}
         rows={rows}
       />
       {editing && (
-        <ChangeSetEditor
-          existing={cs}
-          onClose={() => setEditing(false)}
-          onSaved={() => {
-            setEditing(false);
-            reload();
-          }}
-        />
+        <ChangeSetEditor existing={cs} onClose={() => setEditing(false)} onSaved={closeEditorAndReload} />
       )}
       {confirm.modal}
     </Stack>

@@ -7,7 +7,6 @@ import { call } from '../api';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
 import type { ChangeSetView } from '../../../src/core/domain/model';
-import { ErrorMessage } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { PagePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
@@ -37,16 +36,7 @@ export function ChangeSetEditor({ existing, onClose, onSaved }: { existing?: Cha
     },
   );
   return (
-    <FormModal
-      title={existing ? 'Edit change set' : 'New change set'}
-      testId="changeset-editor"
-      width="medium"
-      onClose={onClose}
-      onSubmit={() => void save.run()}
-      submitLabel={existing ? 'Save' : 'Create'}
-      submitTestId="save-changeset"
-      canSubmit={!save.busy && title.trim() !== '' && pages.length > 0}
-    >
+    <FormModal record="changeset" title={existing ? 'Edit change set' : 'New change set'} submitLabel={existing ? 'Save' : 'Create'} width="medium" save={save} ready={title.trim() !== '' && pages.length > 0} onClose={onClose}>
       <Stack space="space.150">
         <LabelledField htmlFor="cs-title" label="Title">
           <Textfield id="cs-title" testId="cs-title" isRequired maxLength={FIELD_LIMITS.changeSetTitle.max} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
@@ -58,7 +48,6 @@ export function ChangeSetEditor({ existing, onClose, onSaved }: { existing?: Cha
           <Textfield id="cs-ref" type="url" maxLength={FIELD_LIMITS.referenceUrl.max} value={referenceUrl} onChange={(e) => setReferenceUrl(e.currentTarget.value)} />
         </LabelledField>
         <PagePicker label="Pages (up to 100, from this space)" value={pages} onChange={setPages} />
-        <ErrorMessage error={save.error} onDismiss={save.clearError} />
       </Stack>
     </FormModal>
   );

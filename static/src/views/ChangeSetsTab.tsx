@@ -1,7 +1,6 @@
 /** Space page → Change sets: list with roll-up, detail with per-page versions, create/edit, preflight, submit, archive. */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAsync } from '../hooks';
@@ -10,6 +9,7 @@ import { Person } from '../people';
 import type { SpaceTabProps } from './SpaceApp';
 import { ChangeSetDetail } from './ChangeSetDetail';
 import { ChangeSetEditor } from './ChangeSetEditor';
+import { DataTable } from '../components/data-table';
 
 export function ChangeSetsTab({ caps, openId, onOpen }: SpaceTabProps & { openId?: string; onOpen: (id: string | undefined) => void }) {
   const [status, setStatus] = useState<'open' | 'archived'>('open');
@@ -56,19 +56,11 @@ export function ChangeSetsTab({ caps, openId, onOpen }: SpaceTabProps & { openId
         </Inline>
       </Inline>
       <ErrorMessage error={list.error} onRetry={list.reload} />
-      <DynamicTable
+      <DataTable
         testId="changeset-table"
         label={status === 'open' ? 'Open change sets' : 'Archived change sets'}
         isLoading={list.loading && !list.data}
-        head={{
-          cells: [
-            { key: 'title', content: 'Title' },
-            { key: 'state', content: 'State' },
-            { key: 'pages', content: 'Pages' },
-            { key: 'by', content: 'Created by' },
-            { key: 'updated', content: 'Updated' },
-          ],
-        }}
+        columns={{ title: 'Title', state: 'State', pages: 'Pages', by: 'Created by', updated: 'Updated' }}
         rows={rows}
         emptyView={<Text as="p">No {status} change sets.</Text>}
       />

@@ -6,7 +6,6 @@
  */
 import { useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
 import Select from '@atlaskit/select';
 import VisuallyHidden from '@atlaskit/visually-hidden';
@@ -19,6 +18,7 @@ import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTi
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
 import type { SpaceTabProps } from './SpaceApp';
+import { DataTable } from '../components/data-table';
 
 interface Level {
   rows: TreeRow[];
@@ -166,20 +166,11 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
     <Stack space="space.200">
       <ErrorMessage error={root.error} onRetry={root.reload} />
       <ErrorMessage error={act.error} onDismiss={act.clearError} />
-      <DynamicTable
+      <DataTable
         testId="manage-table"
         label="Pages of this space"
         isLoading={root.loading && !levels['']}
-        head={{
-          cells: [
-            { key: 'title', content: 'Page' },
-            { key: 'state', content: 'Approval' },
-            { key: 'review', content: 'Review' },
-            { key: 'workflow', content: 'Workflow' },
-            { key: 'last', content: 'Last change' },
-            { key: 'actions', content: <VisuallyHidden>Actions</VisuallyHidden> },
-          ],
-        }}
+        columns={{ title: 'Page', state: 'Approval', review: 'Review', workflow: 'Workflow', last: 'Last change', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rowsOf('', 0)}
         emptyView={<Text as="p">This space has no pages.</Text>}
       />

@@ -3,7 +3,7 @@
  * The server's capabilities decide which actions each tab offers; a person who cannot see the
  * space gets one sentence. A link to /changesets/<id> (router path) opens that change set.
  */
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { view } from '@forge/bridge';
 import Heading from '@atlaskit/heading';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
@@ -28,6 +28,17 @@ const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default:
 
 const CHANGE_SETS_TAB = 1;
 const fullWidth = xcss({ width: '100%' });
+
+/** A tab's panel: the tab's view, full width, spaced from the tab list. */
+function Panel({ children }: { children: ReactNode }) {
+  return (
+    <TabPanel>
+      <Box paddingBlock="space.200" xcss={fullWidth}>
+        {children}
+      </Box>
+    </TabPanel>
+  );
+}
 
 export function SpaceApp() {
   const caps = useAsync(() => call('ui.capabilities', { surface: 'space' }), []);
@@ -67,34 +78,24 @@ export function SpaceApp() {
             <Tab testId="tab-analytics">Analytics</Tab>
             {space.isSpaceAdmin && <Tab testId="tab-manage">Manage pages</Tab>}
           </TabList>
-          <TabPanel>
-            <Box paddingBlock="space.200" xcss={fullWidth}>
-              <QueueTab caps={space} refreshCaps={caps.reload} />
-            </Box>
-          </TabPanel>
-          <TabPanel>
-            <Box paddingBlock="space.200" xcss={fullWidth}>
-              <ChangeSetsTab caps={space} refreshCaps={caps.reload} openId={changeSetId} onOpen={setChangeSetId} />
-            </Box>
-          </TabPanel>
-          <TabPanel>
-            <Box paddingBlock="space.200" xcss={fullWidth}>
-              <WorkflowsTab caps={space} refreshCaps={caps.reload} />
-            </Box>
-          </TabPanel>
-          <TabPanel>
-            <Box paddingBlock="space.200" xcss={fullWidth}>
-              <Suspense fallback={<Loading label="Loading analytics…" />}>
-                <AnalyticsTab caps={space} refreshCaps={caps.reload} />
-              </Suspense>
-            </Box>
-          </TabPanel>
+          <Panel>
+            <QueueTab caps={space} refreshCaps={caps.reload} />
+          </Panel>
+          <Panel>
+            <ChangeSetsTab caps={space} refreshCaps={caps.reload} openId={changeSetId} onOpen={setChangeSetId} />
+          </Panel>
+          <Panel>
+            <WorkflowsTab caps={space} refreshCaps={caps.reload} />
+          </Panel>
+          <Panel>
+            <Suspense fallback={<Loading label="Loading analytics…" />}>
+              <AnalyticsTab caps={space} refreshCaps={caps.reload} />
+            </Suspense>
+          </Panel>
           {space.isSpaceAdmin && (
-            <TabPanel>
-              <Box paddingBlock="space.200" xcss={fullWidth}>
-                <ManageSpaceTab caps={space} refreshCaps={caps.reload} />
-              </Box>
-            </TabPanel>
+            <Panel>
+              <ManageSpaceTab caps={space} refreshCaps={caps.reload} />
+            </Panel>
           )}
         </Tabs>
       </Stack>

@@ -10,7 +10,6 @@ import { call } from '../api';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
 import type { StepMode, Workflow } from '../../../src/core/domain/model';
-import { ErrorMessage } from '../components/ui';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
 
@@ -39,64 +38,54 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
   const complete = name.trim() !== '' && steps.every((s) => s.approvers.length > 0);
 
   return (
-    <FormModal
-      title={existing ? `Edit ${existing.name}` : 'New workflow'}
-      testId="workflow-editor"
-      width="large"
-      onClose={onClose}
-      onSubmit={() => void save.run()}
-      submitLabel={existing ? 'Save changes' : 'Create workflow'}
-      submitTestId="save-workflow"
-      canSubmit={!save.busy && complete}
-    >
-            <Stack space="space.200">
-              <LabelledField htmlFor="wf-name" label="Name">
-                <Textfield id="wf-name" testId="wf-name" isRequired maxLength={FIELD_LIMITS.workflowName.max} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+    <FormModal record="workflow" title={existing ? `Edit ${existing.name}` : 'New workflow'} submitLabel={existing ? 'Save changes' : 'Create workflow'} width="large" save={save} ready={complete} onClose={onClose}>
+      <Stack space="space.200">
+        <LabelledField htmlFor="wf-name" label="Name">
+          <Textfield id="wf-name" testId="wf-name" isRequired maxLength={FIELD_LIMITS.workflowName.max} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        </LabelledField>
+        {steps.map((s, i) => (
+          <Box key={i} as="section" padding="space.150" backgroundColor="color.background.neutral.subtle" aria-label={`Step ${i + 1}`}>
+            <Stack space="space.100">
+              <Heading size="xsmall" as="h3">
+                Step {i + 1}
+              </Heading>
+              <LabelledField htmlFor={`wf-step-${i}`} label="Step name (optional)">
+                <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
               </LabelledField>
-              {steps.map((s, i) => (
-                <Box key={i} as="section" padding="space.150" backgroundColor="color.background.neutral.subtle" aria-label={`Step ${i + 1}`}>
-                  <Stack space="space.100">
-                    <Heading size="xsmall" as="h3">
-                      Step {i + 1}
-                    </Heading>
-                    <LabelledField htmlFor={`wf-step-${i}`} label="Step name (optional)">
-                      <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
-                    </LabelledField>
-                    <PeoplePicker label="Approvers" groups value={s.approvers} onChange={(approvers) => setStep(i, { approvers })} testId={`wf-approvers-${i}`} />
-                    <RadioGroup
-                      aria-label={`Who must approve step ${i + 1}`}
-                      name={`mode-${i}`}
-                      value={s.mode}
-                      options={[
-                        { name: `mode-${i}`, value: 'any', label: 'Any one approver' },
-                        { name: `mode-${i}`, value: 'all', label: 'All approvers' },
-                      ]}
-                      onChange={(e) => setStep(i, { mode: e.currentTarget.value as StepMode })}
-                    />
-                    {steps.length > 1 && (
-                      <Inline>
-                        <Button appearance="subtle" onClick={() => setSteps(steps.filter((_, j) => j !== i))}>
-                          Remove step {i + 1}
-                        </Button>
-                      </Inline>
-                    )}
-                  </Stack>
-                </Box>
-              ))}
-              {steps.length < FIELD_LIMITS.steps.max && (
+              <PeoplePicker label="Approvers" groups value={s.approvers} onChange={(approvers) => setStep(i, { approvers })} testId={`wf-approvers-${i}`} />
+              <RadioGroup
+                aria-label={`Who must approve step ${i + 1}`}
+                name={`mode-${i}`}
+                value={s.mode}
+                options={[
+                  { name: `mode-${i}`, value: 'any', label: 'Any one approver' },
+                  { name: `mode-${i}`, value: 'all', label: 'All approvers' },
+                ]}
+                onChange={(e) => setStep(i, { mode: e.currentTarget.value as StepMode })}
+              />
+              {steps.length > 1 && (
                 <Inline>
-                  <Button onClick={() => setSteps([...steps, { name: '', approvers: [], mode: 'any' }])}>Add step</Button>
+                  <Button appearance="subtle" onClick={() => setSteps(steps.filter((_, j) => j !== i))}>
+                    Remove step {i + 1}
+                  </Button>
                 </Inline>
               )}
-              <PeoplePicker label="Owners (you, if nobody is chosen)" value={owners} onChange={setOwners} />
-              <Inline space="space.100" alignBlock="center">
-                <Toggle id="wf-self" isChecked={selfApproval} onChange={() => setSelfApproval(!selfApproval)} />
-                <label htmlFor="wf-self">
-                  <Text>Allow the requester to approve their own request</Text>
-                </label>
-              </Inline>
-              <ErrorMessage error={save.error} onDismiss={save.clearError} />
             </Stack>
+          </Box>
+        ))}
+        {steps.length < FIELD_LIMITS.steps.max && (
+          <Inline>
+            <Button onClick={() => setSteps([...steps, { name: '', approvers: [], mode: 'any' }])}>Add step</Button>
+          </Inline>
+        )}
+        <PeoplePicker label="Owners (you, if nobody is chosen)" value={owners} onChange={setOwners} />
+        <Inline space="space.100" alignBlock="center">
+          <Toggle id="wf-self" isChecked={selfApproval} onChange={() => setSelfApproval(!selfApproval)} />
+          <label htmlFor="wf-self">
+            <Text>Allow the requester to approve their own request</Text>
+          </label>
+        </Inline>
+      </Stack>
     </FormModal>
   );
 }

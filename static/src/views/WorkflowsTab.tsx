@@ -5,7 +5,6 @@
  */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
@@ -22,6 +21,7 @@ import { SinglePagePicker, SpacePicker } from '../components/pickers';
 import { PersonList } from '../people';
 import type { SpaceTabProps } from './SpaceApp';
 import { WorkflowEditor } from './WorkflowEditor';
+import { DataTable } from '../components/data-table';
 
 export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
   const flag = useFlag();
@@ -101,20 +101,11 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
       )}
       <ErrorMessage error={list.error} onRetry={list.reload} />
       <ErrorMessage error={act.error} onDismiss={act.clearError} />
-      <DynamicTable
+      <DataTable
         testId="workflow-table"
         label="Workflows of this space"
         isLoading={list.loading && !list.data}
-        head={{
-          cells: [
-            { key: 'name', content: 'Name' },
-            { key: 'status', content: 'Status' },
-            { key: 'steps', content: 'Steps' },
-            { key: 'owners', content: 'Owners' },
-            { key: 'updated', content: 'Updated' },
-            { key: 'actions', content: <VisuallyHidden>Actions</VisuallyHidden> },
-          ],
-        }}
+        columns={{ name: 'Name', status: 'Status', steps: 'Steps', owners: 'Owners', updated: 'Updated', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
         emptyView={<Text as="p">No workflows in this space yet.</Text>}
       />

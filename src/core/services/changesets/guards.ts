@@ -8,17 +8,13 @@ import { DomainError } from '../../domain/errors';
 import type { ChangeSet } from '../../domain/model';
 import type { EngineContext } from '../context';
 import type { SpaceAccess } from '../access';
-import { denial } from '../denials';
+import { denial, requireVisible } from '../denials';
 import type { LoadedChangeSet } from './store';
 import { changeSetNotFound, loadChangeSet } from './store';
 
 export async function loadReadableChangeSet(ctx: EngineContext, caller: Caller, access: SpaceAccess, changeSetId: string, operation: string): Promise<LoadedChangeSet> {
-  const loaded = await loadChangeSet(ctx, changeSetId);
-  if (!loaded) throw changeSetNotFound();
-  if (!(await access.canView(loaded.cs.spaceId))) {
-    throw await denial(ctx, caller, changeSetNotFound(), loaded.cs.spaceId, { operation, changeSetId });
-  }
-  return loaded;
+  const record = await loadChangeSet(ctx, changeSetId);
+  return requireVisible(ctx, caller, access, { record, spaceIdOf: (l) => l.cs.spaceId, notFound: changeSetNotFound }, { operation, changeSetId });
 }
 
 export async function requireManage(ctx: EngineContext, caller: Caller, access: SpaceAccess, cs: ChangeSet, operation: string): Promise<void> {

@@ -9,19 +9,18 @@ import { changeSetSchema, parseStored } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
 import { STORE_LIMITS } from '../../ports/store';
 import type { EngineContext } from '../context';
+import { getParsed } from '../store-reads';
 import { keys } from '../keys';
 
 export const changeSetNotFound = (): DomainError => new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
 export const changeSetArchived = (): DomainError => new DomainError('conflict', 'CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
 
-export interface LoadedChangeSet {
-  item: StoredItem;
-  cs: ChangeSet;
-}
+/** A change set with its stored item (whose version guards the next write). */
+export interface LoadedChangeSet { item: StoredItem; cs: ChangeSet }
 
 export async function loadChangeSet(ctx: EngineContext, changeSetId: string): Promise<LoadedChangeSet | undefined> {
-  const item = await ctx.store.get(keys.changeSet(changeSetId));
-  return item ? { item, cs: parseStored(changeSetSchema, item.key, item.value) } : undefined;
+  const found = await getParsed(ctx.store, keys.changeSet(changeSetId), changeSetSchema);
+  return found && { item: found.item, cs: found.value };
 }
 
 /** Index copies of a change set; `previousStatus` decides which by-status copy to remove. */

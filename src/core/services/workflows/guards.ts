@@ -7,18 +7,14 @@
 import type { Caller } from '../../domain/caller';
 import type { EngineContext } from '../context';
 import type { SpaceAccess } from '../access';
-import { denial } from '../denials';
+import { denial, requireVisible } from '../denials';
 import type { LoadedWorkflow } from './store';
 import { loadWorkflow, spaceAdminsOnly, workflowNotFound } from './store';
 
 /** The workflow if it exists and the caller can view its space; otherwise a 404 (audited when it exists). */
 export async function loadVisibleWorkflow(ctx: EngineContext, caller: Caller, access: SpaceAccess, workflowId: string, operation: string): Promise<LoadedWorkflow> {
-  const loaded = await loadWorkflow(ctx, workflowId);
-  if (!loaded) throw workflowNotFound();
-  if (!(await access.canView(loaded.workflow.spaceId))) {
-    throw await denial(ctx, caller, workflowNotFound(), loaded.workflow.spaceId, { operation, workflowId });
-  }
-  return loaded;
+  const record = await loadWorkflow(ctx, workflowId);
+  return requireVisible(ctx, caller, access, { record, spaceIdOf: (l) => l.workflow.spaceId, notFound: workflowNotFound }, { operation, workflowId });
 }
 
 export async function requireSpaceAdmin(ctx: EngineContext, caller: Caller, access: SpaceAccess, spaceId: string, operation: string, workflowId?: string): Promise<void> {

@@ -6,16 +6,15 @@ import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { WorkflowInput } from '../engine';
 import type { EngineContext } from '../context';
+import { getParsed } from '../store-reads';
 import { keys } from '../keys';
 
-export interface LoadedWorkflow {
-  item: StoredItem;
-  workflow: Workflow;
-}
+/** A workflow with its stored item (whose version guards the next write). */
+export interface LoadedWorkflow { item: StoredItem; workflow: Workflow }
 
 export async function loadWorkflow(ctx: EngineContext, workflowId: string): Promise<LoadedWorkflow | undefined> {
-  const item = await ctx.store.get(keys.workflow(workflowId));
-  return item ? { item, workflow: parseStored(workflowSchema, item.key, item.value) } : undefined;
+  const found = await getParsed(ctx.store, keys.workflow(workflowId), workflowSchema);
+  return found && { item: found.item, workflow: found.value };
 }
 
 /** A space holds at most this many workflows, so listing them is one store query and every list is capped. */
