@@ -34,9 +34,10 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read untyped JSON (JSON.parse, Response.json(): `any`) and check it with expect(); typing
-    // every body for the no-unsafe-* rules would add casts, not safety. Every other rule applies.
-    files: ['test/**/*.ts'],
+    // Tests and benchmarks read untyped JSON (JSON.parse, Response.json(): `any`) and check it with
+    // expect() or just time it; typing every body for the no-unsafe-* rules would add casts, not
+    // safety. Every other rule applies.
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -96,7 +96,8 @@ export async function handlePageEdit(ctx: RuntimeContext, req: IncomingMessage, 
   const input = fromForm ? Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '')) : raw;
   const parsed = EditSchema.safeParse(input);
   if (!parsed.success) return invalid(res, parsed.error, 'The edit request');
-  if (!ctx.isUser(parsed.data.accountId)) return sendError(res, 400, 'UNKNOWN_USER', `${parsed.data.accountId} is not a user of the local site.`);
+  const unknownUser = `${parsed.data.accountId} is not a user of the local site.`; // before isUser() narrows accountId away
+  if (!ctx.isUser(parsed.data.accountId)) return sendError(res, 400, 'UNKNOWN_USER', unknownUser);
   const event = await ctx.site.editPage(pageId, parsed.data);
   await ctx.app.idle();
   if (fromForm) {

@@ -102,7 +102,7 @@ export function isForm(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | undefined): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

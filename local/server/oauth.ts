@@ -29,8 +29,9 @@ export async function handleDevToken(ctx: RuntimeContext, req: IncomingMessage, 
     return sendJson(res, 400, { success: false, code: 'INVALID_REQUEST', error: 'The dev-token request is invalid.', details: issues(parsed.error) });
   }
   const { accountId, clientId, scopes } = parsed.data;
+  const unknownUser = `${accountId} is not a user of the local site.`; // before isUser() narrows accountId away
   if (!ctx.isUser(accountId)) {
-    return sendJson(res, 400, { success: false, code: 'UNKNOWN_USER', error: `${accountId} is not a user of the local site.` });
+    return sendJson(res, 400, { success: false, code: 'UNKNOWN_USER', error: unknownUser });
   }
   const unknown = scopes.filter((scope) => !ctx.scopeCatalog.has(scope));
   if (unknown.length > 0) {
@@ -49,7 +50,7 @@ interface AuthorizeParams {
 
 /** Validates an authorization request; a client/redirect problem throws (shown, not redirected). */
 function validateAuthorize(ctx: RuntimeContext, params: Record<string, unknown>): AuthorizeParams | { redirectError: string; description: string; redirectUri: string; state?: string } {
-  const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
+  const text = (name: string) => (typeof params[name] === 'string' ? params[name] : undefined);
   const clientId = text('client_id');
   const integration = clientId ? ctx.integrations.find(clientId) : undefined;
   if (!integration) throw new HttpError(400, 'invalid_client', 'Unknown client_id: register the integration first (npm run local:register-integration).');
@@ -141,7 +142,7 @@ export async function handleToken(ctx: RuntimeContext, req: IncomingMessage, res
     if (err instanceof HttpError && err.status !== 413) return oauthError(res, 400, 'invalid_request', err.message);
     throw err;
   }
-  const field = (name: string) => (typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined);
+  const field = (name: string) => (typeof body[name] === 'string' && body[name] !== '' ? body[name] : undefined);
   const grantType = field('grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     return oauthError(res, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');

@@ -54,7 +54,7 @@ function authorizeUrl(params: Record<string, string>): string {
     response_type: 'code',
     prompt: 'consent',
     ...params,
-  })}`;
+  }).toString()}`;
 }
 
 async function consent(accountId: string, decision = 'approve', scope = 'read:forge-app:confluence read:approval:custom'): Promise<URL> {

@@ -16,7 +16,7 @@ import { useAsync } from '../hooks';
 import type { AnalyticsSummary } from '../../../src/transport/resolvers/contract';
 import type { RollupState } from '../../../src/core/domain/model';
 import { ChangeSetLozenge, ErrorMessage, Loading, download, humanDuration } from '../components/ui';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 
 const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 

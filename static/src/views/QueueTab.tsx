@@ -20,7 +20,7 @@ import { ChangeSetLink, ErrorMessage, PageLink, formatTime } from '../components
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { Person, useNameOf } from '../people';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 
 type SourceOption = { label: string; value: '' | 'ui' | 'api' };
 const SOURCES: SourceOption[] = [
@@ -44,7 +44,7 @@ function QuickDecision({ approval, onDone }: { approval: PageApproval; onDone: (
   if (!caps.data || caps.data.surface !== 'page' || !caps.data.page.decide) return null;
   return (
     <Inline space="space.050">
-      <Button appearance="primary" spacing="compact" testId="queue-approve" isDisabled={approve.busy} onClick={() => approve.run()}>
+      <Button appearance="primary" spacing="compact" testId="queue-approve" isDisabled={approve.busy} onClick={() => void approve.run()}>
         Approve
       </Button>
       <Button spacing="compact" onClick={() => void router.navigate({ target: 'contentView', contentId: approval.pageId })}>
@@ -193,7 +193,7 @@ export function QueueTab({ caps }: SpaceTabProps) {
       />
       {items?.nextCursor && (
         <Inline>
-          <Button isDisabled={more.busy} onClick={() => more.run()}>
+          <Button isDisabled={more.busy} onClick={() => void more.run()}>
             Load more
           </Button>
         </Inline>
