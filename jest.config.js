@@ -5,11 +5,14 @@
  *                 tests beside code under src/ and local/), and the full @forge/manifest validation;
  *  - unit:        everything else under test/ (in-memory store and local site, no servers), so a
  *                 new test folder runs by default.
- * Type-checking is a separate `tsc --noEmit` step; ts-jest only transpiles (isolatedModules in tsconfig).
+ * Type-checking is a separate step (`npm run typecheck`); ts-jest only transpiles (isolatedModules in
+ * tsconfig). It reads tsconfig.json but emits plain CommonJS: Jest loads modules with its own
+ * `require`, so a dynamic `import()` must become a require too (under node16 it would stay a native
+ * import, which Jest's VM refuses without --experimental-vm-modules).
  */
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10' } }] },
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
 };
 

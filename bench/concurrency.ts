@@ -49,7 +49,7 @@ async function wave(n: number, request: (i: number) => Promise<{ status: number;
     Array.from({ length: n }, async (_, client) => {
       const start = performance.now();
       const { status, json } = await request(client);
-      return { client, status, ms: performance.now() - start, json } as Outcome;
+      return { client, status, ms: performance.now() - start, json };
     }),
   );
   return { outcomes, wallMs: performance.now() - t0 };

@@ -37,7 +37,7 @@ export class ApprovalFlowClient {
   constructor(private readonly options: ClientOptions) {}
 
   async get(path: string, query: Record<string, string>): Promise<Json> {
-    return this.send('GET', `${path}?${new URLSearchParams(query)}`, undefined, undefined);
+    return this.send('GET', `${path}?${new URLSearchParams(query).toString()}`, undefined, undefined);
   }
 
   /** A writing POST: one Idempotency-Key per logical operation, reused by every retry of it. */
@@ -67,7 +67,8 @@ export class ApprovalFlowClient {
         if (res.ok && payload?.success === true) return payload;
         const retryable = res.status === 429 || res.status >= 500 || (res.status === 409 && payload?.code === 'IDEMPOTENCY_IN_PROGRESS');
         if (!retryable || attempt >= maxAttempts) {
-          throw new ApiError(res.status, String(payload?.code ?? 'HTTP_ERROR'), String(payload?.error ?? `HTTP ${res.status}`), payload?.details);
+          const code = typeof payload?.code === 'string' ? payload.code : 'HTTP_ERROR';
+          throw new ApiError(res.status, code, typeof payload?.error === 'string' ? payload.error : `HTTP ${res.status}`, payload?.details);
         }
         await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
       } else {

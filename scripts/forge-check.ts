@@ -23,28 +23,36 @@ interface CheckReport {
   problems: string[];
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the Forge tools ship CommonJS without usable types */
-const lintPkg = require('@forge/lint');
-const { getCommonWebpackConfig } = require('@forge/bundler/out/config/common');
-const webpack = require('webpack') as typeof import('webpack');
-const { HandlerLinter } = require('@forge/lint/out/lint/linters/handler-linter/handler-linter');
-const { FullManifestLinter } = require('@forge/lint/out/lint/linters/manifest-linter/full-manifest-linter');
-const { PermissionsManifestLinter } = require('@forge/lint/out/lint/linters/manifest-linter/permissions-manifest-linter');
-const { FunctionTimeoutLinter } = require('@forge/lint/out/lint/linters/function-timeout-linter/function-timeout-linter');
-const { DynamicPropertiesPermissionsLinter } = require('@forge/lint/out/lint/linters/dynamic-properties-linter/dynamic-properties-permissions-linter');
+import * as lintPkg from '@forge/lint';
+import { getCommonWebpackConfig } from '@forge/bundler/out/config/common';
+import webpack from 'webpack';
+import { HandlerLinter } from '@forge/lint/out/lint/linters/handler-linter/handler-linter';
+import { FullManifestLinter } from '@forge/lint/out/lint/linters/manifest-linter/full-manifest-linter';
+import { PermissionsManifestLinter } from '@forge/lint/out/lint/linters/manifest-linter/permissions-manifest-linter';
+import { FunctionTimeoutLinter } from '@forge/lint/out/lint/linters/function-timeout-linter/function-timeout-linter';
+import { DynamicPropertiesPermissionsLinter } from '@forge/lint/out/lint/linters/dynamic-properties-linter/dynamic-properties-permissions-linter';
 /** Loads the built bundle the way the Forge runtime does (CommonJS). */
-const loadBundle = (file: string): Record<string, unknown> => require(file);
-/* eslint-enable @typescript-eslint/no-require-imports */
+function loadBundle(file: string): object {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a built file at a runtime path, not a module of ours
+  const loaded: unknown = require(file);
+  if (typeof loaded !== 'object' || loaded === null) throw new Error(`${file} exports no object`);
+  return loaded;
+}
 
 const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined };
 /** The feature-flag service's answers that the offline linters ask for: none deprecated, gates off. */
-const flagStub = new Proxy({ getDeprecatedRuntimes: async () => [] } as Record<string, unknown>, {
+const flagAnswers: Record<string, unknown> = { getDeprecatedRuntimes: async () => [] };
+/** A stand-in for the CLI's flag service, which the linters only ask questions of (never its other members). */
+const flagStub = new Proxy(flagAnswers, {
   get: (target, key) => target[key as string] ?? (async () => false),
-});
+}) as unknown as FlagService;
 
 type LintMessage = { line: number; column: number; message: string; reference?: string };
 
-async function runLint(dir: string, manifest: unknown): Promise<CheckReport['lint']> {
+type FlagService = ConstructorParameters<typeof FullManifestLinter>[1];
+type Manifest = ConstructorParameters<typeof FunctionTimeoutLinter>[0];
+
+async function runLint(dir: string, manifest: Manifest): Promise<CheckReport['lint']> {
   const linters = [
     new FullManifestLinter(silentLogger, flagStub),
     new PermissionsManifestLinter(silentLogger, flagStub),
@@ -93,7 +101,7 @@ export async function forgeCheck(dir: string): Promise<CheckReport> {
   process.chdir(dir); // the linters and Forge's processors read manifest.yml and tsconfig.json from the cwd
   const outDir = mkdtempSync(path.join(tmpdir(), 'forge-check-'));
   try {
-    const manifest = parse(readFileSync(path.join(dir, 'manifest.yml'), 'utf8'));
+    const manifest = parse(readFileSync(path.join(dir, 'manifest.yml'), 'utf8')) as Manifest;
     report.lint = await runLint(dir, manifest);
     const bundle = await runBundle(dir, outDir);
     report.bundle.errors = bundle.errors;

@@ -38,7 +38,7 @@ export function verifyAuditExport(ndjson: string, expectedDigest?: string): Expo
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const { display: _display, ...record } = JSON.parse(line) as Line; // readable names are not hashed
-      return record as Line;
+      return record;
     })
     .sort((a, b) => a.seq - b.seq);
 

@@ -42,7 +42,7 @@ export class LocalSite extends SiteState {
           response = confluenceErrorResponse(path, new ConfluenceError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded.'));
           response.headers['retry-after'] = String(retryAfterSeconds);
         } else {
-          const wireBody = request.body === undefined ? undefined : JSON.parse(JSON.stringify(request.body));
+          const wireBody: unknown = request.body === undefined ? undefined : JSON.parse(JSON.stringify(request.body));
           response = this.handleHttp(request.method, request.path, wireBody, this.actorOf(request.actAs));
         }
         return {

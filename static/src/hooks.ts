@@ -14,11 +14,13 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
   const run = useRef(0);
   useEffect(() => {
     const current = ++run.current;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- marking the load as started is this effect's job (one render per load, no cascade)
     setState((s) => ({ data: s.data, loading: true }));
     load().then(
       (data) => current === run.current && setState({ data, loading: false }),
       (error: unknown) => current === run.current && setState({ error, loading: false }),
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, as with useEffect: `load` is their closure over them
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

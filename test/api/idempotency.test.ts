@@ -86,7 +86,7 @@ it('throttling and internal errors are not remembered: the retry runs again', as
 it('concurrent duplicates: exactly one execution, the others get 409 IDEMPOTENCY_IN_PROGRESS', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const original = fake.engine.changeSets.submit;
+  const original = fake.engine.changeSets.submit.bind(fake.engine.changeSets);
   fake.engine.changeSets.submit = async (...args) => {
     await gate;
     return original(...args);

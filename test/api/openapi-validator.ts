@@ -35,5 +35,5 @@ export function assertMatchesOpenApi(routeKey: string, res: CallResult): void {
 
 /** The error envelope schema alone (for fuzzing). */
 export function isErrorEnvelope(json: unknown): boolean {
-  return validatorFor('#/components/schemas/ErrorResponse')(json) as boolean;
+  return validatorFor('#/components/schemas/ErrorResponse')(json);
 }

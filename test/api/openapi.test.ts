@@ -16,7 +16,7 @@ it('is an OpenAPI 3.1 document with both server URL forms and oauth2 on every op
     'https://{site}.atlassian.net/gateway/api/svc/confluence/apps/{appId}_{envId}',
   ]);
   expect(doc.servers[0].variables.appId.default).toBe('7d3c1f2e-5b6a-4c8d-9e0f-a1b2c3d4e5f6');
-  for (const methods of Object.values(doc.paths) as Record<string, { security: unknown[]; responses: Record<string, unknown> }>[]) {
+  for (const methods of Object.values<Record<string, { security: unknown[]; responses: Record<string, unknown> }>>(doc.paths)) {
     for (const op of Object.values(methods)) {
       expect(op.security).toHaveLength(1);
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '429', '500']));

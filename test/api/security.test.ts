@@ -245,7 +245,7 @@ describe('fuzzing every route (bodies, queries, paths, headers, identity)', () =
       fc.asyncProperty(fc.constantFrom(...routeKeys), fc.constantFrom(...accounts), objectArb, async (key, accountId, overrides) => {
         const base = valid[key];
         const options = base.body
-          ? { body: { ...(base.body as object), ...overrides } }
+          ? { body: { ...base.body, ...overrides } }
           : { query: Object.fromEntries(Object.entries({ ...base.query, ...overrides }).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])) };
         const before = await app.store.stateSnapshot();
         const res = await call(app.handlers, key, { ...options, accountId });

@@ -21,7 +21,7 @@ interface Report {
 function checkWith(replace: { file: string; content: string }): Report {
   const dir = mkdtempSync(path.join(tmpdir(), 'forge-check-case-'));
   try {
-    for (const name of ['src', 'node_modules', 'static', 'package.json', 'manifest.yml', 'tsconfig.json']) {
+    for (const name of ['src', 'node_modules', 'static', 'package.json', 'manifest.yml', 'tsconfig.json', 'tsconfig.base.json']) {
       if (name === replace.file) writeFileSync(path.join(dir, name), replace.content);
       else symlinkSync(path.join(root, name), path.join(dir, name));
     }

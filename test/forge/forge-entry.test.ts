@@ -7,6 +7,7 @@
  */
 import { installFakeForgeKvs, type FakeForgeKvs } from '../support/fake-forge-kvs';
 import { createLocalSite } from '../../local/site';
+import * as entry from '../../src/index';
 
 type ForgeFetch = (descriptor: { type?: string; provider?: string; remote?: string; accountId?: string }, path: string, init: { method?: string; body?: string }) => Promise<Response>;
 const globals = globalThis as unknown as { __forge_fetch__?: ForgeFetch };
@@ -63,7 +64,6 @@ const SITE = { installContext: 'ari:cloud:confluence::site/cloud-1', license: { 
 
 describe('Forge entry point on the real Forge SDKs', () => {
   it('serves Bob the restricted page 2012 through apiPageStatus, identified by the contextToken and reading Confluence as Bob', async () => {
-    const entry = await import('../../src/index');
     const response = await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2012'] }), SITE);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ success: true, pageId: '2012', state: 'draft' });
@@ -72,14 +72,12 @@ describe('Forge entry point on the real Forge SDKs', () => {
   });
 
   it('fails closed with 401 UNAUTHENTICATED when neither the principal nor the token names a user', async () => {
-    const entry = await import('../../src/index');
     const response = await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2001'] }, token({ iss: 'x' })), SITE);
     expect([response.statusCode, JSON.parse(response.body).code]).toEqual([401, 'UNAUTHENTICATED']);
     expect(confluenceCalls).toEqual([]);
   });
 
   it('answers a resolver call through the real @forge/resolver with identity from the platform principal', async () => {
-    const entry = await import('../../src/index');
     invokingUser = 'acc-bob';
     const reply = await entry.resolver(
       { call: { functionKey: 'approval.cancel', payload: { approvalId: 'does-not-exist' } }, context: { extension: { content: { id: '2001' } }, accountId: 'acc-mallory' } },
@@ -89,7 +87,6 @@ describe('Forge entry point on the real Forge SDKs', () => {
   });
 
   it('byline dynamicProperties: the state for a viewer who can see the page, the neutral title otherwise', async () => {
-    const entry = await import('../../src/index');
     invokingUser = 'acc-bob';
     expect(await entry.bylineProperties({ extension: { content: { id: '2012' } } }, { principal: { accountId: 'acc-bob' } })).toEqual({
       title: 'Approval: not requested',
@@ -101,7 +98,6 @@ describe('Forge entry point on the real Forge SDKs', () => {
   });
 
   it('admin.diagnostics shows site admins which identity sources answered, by name only', async () => {
-    const entry = await import('../../src/index');
     await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2001'] }), SITE);
     const ask = (accountId: string) => {
       invokingUser = accountId;

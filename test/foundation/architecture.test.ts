@@ -1,56 +1,126 @@
 /**
- * The domain core must run anywhere (Forge, the local runtime, tests) so it may not import Forge.
- * Forge packages are allowed only at the edges: adapters/forge, transport, composition, index.ts.
+ * The layering the code relies on, checked on the real import graph (test/foundation/import-graph.ts):
+ *  - the domain core runs anywhere (Forge, the local runtime, tests): it imports only the core, never @forge/*;
+ *  - Forge packages only at the edges: adapters/forge, transport, composition/forge.ts, index.ts;
+ *  - transports call the engine; they never reach an adapter (the composition roots join the two);
+ *  - the Custom UI (static/src) runs in the browser: it takes server code as types only, except the pure
+ *    core-domain modules (field limits, approver ids, model constants) that import nothing at runtime
+ *    but each other; it never imports the local runtime;
+ *  - no import cycles, runtime or type-only, in src, local or static/src;
+ *  - the Forge function's `dependencies` are exactly the packages its bundle imports at runtime
+ *    (tsx, react, better-sqlite3, hono… stay devDependencies).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { cyclesOf, graphOf, importsOf, root, runtimeClosure, type Graph } from './import-graph';
 
-const root = path.resolve(__dirname, '../..');
+const graph: Graph = graphOf(['src', 'local', 'static/src']);
+const filesUnder = (dir: string) => [...graph.keys()].filter((f) => f.startsWith(`${dir}/`));
+const edgesOf = (file: string) => graph.get(file) ?? [];
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return /\.(ts|tsx)$/.test(name) ? [full] : [];
-  });
-}
-
-const importPattern = /(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g;
-
-function importsOf(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(importPattern)].map((m) => m[1]);
+/** Core-domain modules the UI may import at runtime: everything they import at runtime is such a module too. */
+function sharedWithUi(file: string, seen = new Set<string>()): boolean {
+  if (!file.startsWith('src/core/domain/') || seen.has(file)) return seen.has(file);
+  seen.add(file);
+  return edgesOf(file).every((e) => e.typeOnly || (e.target !== undefined && sharedWithUi(e.target, seen)));
 }
 
 describe('architecture', () => {
-  const coreFiles = sourceFiles(path.join(root, 'src/core'));
+  const coreFiles = filesUnder('src/core');
 
-  it('finds the core (guards the guard)', () => {
+  it('reads the whole tree and resolves every relative import (guards the guard)', () => {
     expect(coreFiles.length).toBeGreaterThan(5);
+    expect(filesUnder('static/src').length).toBeGreaterThan(5);
+    expect(filesUnder('local').length).toBeGreaterThan(5);
+    const unresolved = [...graph].flatMap(([file, edges]) => edges.filter((e) => e.spec.startsWith('.') && e.target === undefined).map((e) => `${file} → ${e.spec}`));
+    expect(unresolved).toEqual([]);
+  });
+
+  it('tells runtime imports from type-only ones (guards the guard)', () => {
+    const sample = [
+      "import type { A } from './a';",
+      "import { type B, type C } from './b';",
+      "import { D, type E } from './d';",
+      "export type { F } from './f';",
+      "export { G } from './g';",
+      "const h = require('./h');",
+      "type I = import('./i').I;",
+      "import './j';",
+    ].join('\n');
+    expect(importsOf('src/sample.ts', sample).map((e) => [e.spec, e.typeOnly])).toEqual([
+      ['./a', true],
+      ['./b', true],
+      ['./d', false],
+      ['./f', true],
+      ['./g', false],
+      ['./h', false],
+      ['./i', true],
+      ['./j', false],
+    ]);
   });
 
   it('keeps every @forge/* import out of src/core', () => {
-    const offenders = coreFiles.filter((f) => importsOf(f).some((spec) => spec.startsWith('@forge/')));
-    expect(offenders.map((f) => path.relative(root, f))).toEqual([]);
+    const offenders = coreFiles.filter((f) => edgesOf(f).some((e) => e.spec.startsWith('@forge/')));
+    expect(offenders).toEqual([]);
   });
 
-  it('keeps adapters, transports and the local runtime out of src/core', () => {
-    const offenders = coreFiles.filter((f) =>
-      importsOf(f).some((spec) => /\/(adapters|transport|composition)\//.test(spec) || spec.includes('/local/')),
-    );
-    expect(offenders.map((f) => path.relative(root, f))).toEqual([]);
-  });
-
-  it('detects a forbidden import (guards the guard)', () => {
-    const sample = "import { kvs } from '@forge/kvs';";
-    expect([...sample.matchAll(importPattern)].map((m) => m[1])).toEqual(['@forge/kvs']);
+  it('lets src/core import nothing of ours outside src/core', () => {
+    const offenders = coreFiles.flatMap((f) => edgesOf(f).filter((e) => e.target !== undefined && !e.target.startsWith('src/core/')).map((e) => `${f} → ${e.target}`));
+    expect(offenders).toEqual([]);
   });
 
   it('confines @forge/* imports to the edges', () => {
     const allowed = [/^src\/adapters\/forge\//, /^src\/transport\//, /^src\/composition\/forge\.ts$/, /^src\/index\.ts$/];
-    const offenders = sourceFiles(path.join(root, 'src'))
-      .map((f) => path.relative(root, f))
-      .filter((rel) => importsOf(path.join(root, rel)).some((spec) => spec.startsWith('@forge/')))
-      .filter((rel) => !allowed.some((re) => re.test(rel)));
+    const offenders = filesUnder('src')
+      .filter((f) => edgesOf(f).some((e) => e.spec.startsWith('@forge/')))
+      .filter((f) => !allowed.some((re) => re.test(f)));
     expect(offenders).toEqual([]);
+  });
+
+  it('never lets a transport import an adapter', () => {
+    const offenders = filesUnder('src/transport').flatMap((f) => edgesOf(f).filter((e) => e.target?.startsWith('src/adapters/')).map((e) => `${f} → ${e.target}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('lets the Custom UI take server code as types only (pure core-domain modules excepted) and nothing from local/', () => {
+    const offenders = filesUnder('static/src').flatMap((f) =>
+      edgesOf(f)
+        .filter((e) => e.target !== undefined && !e.target.startsWith('static/'))
+        .filter((e) => e.target?.startsWith('local/') || (!e.typeOnly && !sharedWithUi(e.target ?? '')))
+        .map((e) => `${f} → ${e.target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('counts a core-domain module as shared only while it imports nothing else at runtime (guards the guard)', () => {
+    expect(sharedWithUi('src/core/domain/limits.ts')).toBe(true);
+    // schemas.ts pulls zod into whatever imports it: never for the browser bundle
+    expect(sharedWithUi('src/core/domain/schemas.ts')).toBe(false);
+    expect(sharedWithUi('src/core/services/engine.ts')).toBe(false);
+  });
+
+  it('has no import cycles, runtime or type-only, in src, local or static/src', () => {
+    expect(cyclesOf(graph)).toEqual([]);
+  });
+
+  it('finds a cycle when there is one (guards the guard)', () => {
+    const edge = (target: string) => ({ spec: `./${target}`, target, typeOnly: true });
+    const looped: Graph = new Map([
+      ['a.ts', [edge('b.ts')]],
+      ['b.ts', [edge('c.ts')]],
+      ['c.ts', [edge('a.ts')]],
+      ['d.ts', [edge('a.ts')]],
+    ]);
+    expect(cyclesOf(looped)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+
+  it("keeps the Forge function's dependencies to exactly what its bundle imports at runtime", () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const bundled = runtimeClosure(graph, 'src/index.ts');
+    expect(bundled.files.has('src/composition/forge.ts')).toBe(true);
+    expect(Object.keys(pkg.dependencies ?? {}).sort()).toEqual([...bundled.packages].sort());
+    for (const runtimeOnly of ['tsx', 'react', 'react-dom', 'better-sqlite3', 'hono', '@hono/node-server']) {
+      expect(Object.keys(pkg.dependencies ?? {})).not.toContain(runtimeOnly);
+    }
   });
 });

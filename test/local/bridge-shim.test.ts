@@ -18,14 +18,15 @@ beforeAll(async () => {
   runtime = await startTestRuntime();
   const query = new URLSearchParams({ moduleKey: 'approvalflow-macro', pageId: '2001', spaceId: '1001', spaceKey: 'ENG', localId: 'macro-2001' });
   g.window = globalThis;
-  g.location = { href: `${runtime.url}/local/ui/?${query}`, search: `?${query}`, reload: () => undefined };
+  g.location = { href: `${runtime.url}/local/ui/?${query.toString()}`, search: `?${query.toString()}`, reload: () => undefined };
   g.document = { cookie: 'theme=dark; af_user=acc-carol' };
   // @forge/bridge builds `new Request('')`, which a browser resolves against the page URL; Node needs a base.
   g.Request = class extends OriginalRequest {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
+    constructor(input: ConstructorParameters<typeof OriginalRequest>[0], init?: RequestInit) {
       super(input === '' ? runtime.url : input, init);
     }
   };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the shim as the page does: a classic script, as written
   new Function(readFileSync(join(__dirname, '../../local/server/bridge-shim.js'), 'utf8'))();
   // required only now: @forge/bridge looks the bridge up at import time
   // eslint-disable-next-line @typescript-eslint/no-require-imports

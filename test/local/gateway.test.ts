@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import type { LocalRuntime } from '../../local/server';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
 import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
-import { api, devToken, READ_SCOPES, startTestRuntime } from './helpers';
+import { api, devToken, jsonBody, READ_SCOPES, startTestRuntime } from './helpers';
 
 let runtime: LocalRuntime;
 
@@ -25,7 +25,7 @@ describe('runtime info', () => {
   });
 
   it('describes the site and both API base URLs with the manifest app id', async () => {
-    const info = await (await fetch(`${runtime.url}/local/info`)).json();
+    const info = await jsonBody(await fetch(`${runtime.url}/local/info`));
     expect(info.appId).toBe('7d3c1f2e-5b6a-4c8d-9e0f-a1b2c3d4e5f6');
     expect(info.siteUrl).toBe(runtime.url);
     expect(info.apiBaseUrls).toEqual([

@@ -45,6 +45,11 @@ export async function api(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/** A response's JSON body, to assert field by field (Node's fetch types it `unknown`). */
+export async function jsonBody(res: Response): Promise<any> {
+  return res.json();
+}
+
 export async function invoke(runtime: LocalRuntime, accountId: string | undefined, body: unknown): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (accountId) headers['x-local-account-id'] = accountId;

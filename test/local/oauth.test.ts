@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/server';
-import { api, startTestRuntime, tempDir } from './helpers';
+import { api, jsonBody, startTestRuntime, tempDir } from './helpers';
 
 const REPO = join(__dirname, '../..');
 const REDIRECT = 'http://localhost:9999/callback';
@@ -54,7 +54,7 @@ function authorizeUrl(params: Record<string, string>): string {
     response_type: 'code',
     prompt: 'consent',
     ...params,
-  })}`;
+  }).toString()}`;
 }
 
 async function consent(accountId: string, decision = 'approve', scope = 'read:forge-app:confluence read:approval:custom'): Promise<URL> {
@@ -74,7 +74,7 @@ async function token(body: Record<string, string>, form = false): Promise<{ stat
     headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
     body: form ? new URLSearchParams(body) : JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: await jsonBody(res) };
 }
 
 it('runs the authorization-code flow with rotating refresh tokens', async () => {
@@ -147,14 +147,14 @@ it('refuses what the integration is not registered for', async () => {
   expect((await token({ grant_type: 'password', client_id: clientId, client_secret: clientSecret })).body.error).toBe('unsupported_grant_type');
   const garbage = await fetch(`${runtime.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
   expect(garbage.status).toBe(400);
-  expect((await garbage.json()).error).toBe('invalid_request');
+  expect((await jsonBody(garbage)).error).toBe('invalid_request');
 });
 
 it('mints dev tokens only for seeded users and known scopes', async () => {
   const post = (body: unknown) => fetch(`${runtime.url}/local/oauth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const ok = await post({ accountId: 'acc-dave', clientId: 'my-cli', scopes: ['read:forge-app:confluence', 'read:approval:custom'] });
   expect(ok.status).toBe(200);
-  const issued = await ok.json();
+  const issued = await jsonBody(ok);
   expect(issued).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'read:forge-app:confluence read:approval:custom' });
   expect((await api(runtime, 'GET', '/pages/status?pageId=2001', issued.access_token)).status).toBe(200);
   expect((await post({ accountId: 'acc-mallory', clientId: 'x', scopes: ['read:approval:custom'] })).status).toBe(400);

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/server';
-import { ALL_SCOPES, api, devToken, invoke, startTestRuntime, tempDir } from './helpers';
+import { ALL_SCOPES, api, devToken, invoke, jsonBody, startTestRuntime, tempDir } from './helpers';
 
 let runtime: LocalRuntime;
 let ui: ReturnType<typeof tempDir>;
@@ -179,7 +179,7 @@ describe('site pages', () => {
     expect(asCarol.ok).toBe(false);
     const asAlice = await fetch(`${runtime.url}/wiki/api/v2/pages/2012`, { headers: { cookie: 'af_user=acc-alice' } });
     expect(asAlice.status).toBe(200);
-    expect((await asAlice.json()).id).toBe('2012');
+    expect((await jsonBody(asAlice)).id).toBe('2012');
   });
 
   it('never lets an unknown header user act as the app', async () => {

@@ -330,7 +330,7 @@ describe('ForgeKvsStore errors', () => {
     [400, 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE', 'INVALID_QUERY'],
     [503, 'SERVICE_UNAVAILABLE', 'UNAVAILABLE'],
   ] as const)('maps Forge HTTP %i %s to %s', (status, code, expected) => {
-    const error = new ForgeKvsAPIError({ status, statusText: '', traceId: undefined, httpMethod: 'POST', httpPath: '/api/v1/transaction' } as never, {
+    const error = new ForgeKvsAPIError({ status, statusText: '', traceId: undefined, httpMethod: 'POST', httpPath: '/api/v1/transaction' }, {
       code,
       message: 'x',
     });

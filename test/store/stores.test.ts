@@ -24,7 +24,7 @@ runStoreContract('MemoryStore', ({ clock }) => new MemoryStore({ clock }));
 runStoreContract('SqliteStore (in memory)', ({ clock }) => new SqliteStore({ memory: true, clock }));
 runStoreContract('SqliteStore (file)', ({ clock }) => new SqliteStore({ file: nextFile(), clock }));
 runStoreContract('ForgeKvsStore (real @forge/kvs over the fake KVS API)', ({ clock }) => {
-  fake = installFakeForgeKvs({ now: clock.now });
+  fake = installFakeForgeKvs({ now: () => clock.now() });
   return new ForgeKvsStore({ clock });
 });
 

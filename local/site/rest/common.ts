@@ -132,12 +132,12 @@ export function pageV1<T>(ctx: Ctx, items: T[]): LocalHttpResponse {
   const results = items.slice(start, start + limit);
   const v1Path = ctx.path.replace(/^\/wiki/, '');
   const self = new URLSearchParams(ctx.query);
-  const links: Record<string, string> = { base: ctx.site.baseUrl, context: '/wiki', self: `${ctx.site.baseUrl}${v1Path}?${self}` };
+  const links: Record<string, string> = { base: ctx.site.baseUrl, context: '/wiki', self: `${ctx.site.baseUrl}${v1Path}?${self.toString()}` };
   if (start + limit < items.length) {
     const next = new URLSearchParams(ctx.query);
     next.set('start', String(start + limit));
     next.set('limit', String(limit));
-    links.next = `${v1Path}?${next}`;
+    links.next = `${v1Path}?${next.toString()}`;
   }
   return json(200, { results, start, limit, size: results.length, _links: links });
 }

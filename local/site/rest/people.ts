@@ -117,7 +117,7 @@ export function usersBulk(ctx: Ctx): LocalHttpResponse {
   if (!Array.isArray(ids) || ids.length < 1 || ids.length > 250 || !ids.every((id) => typeof id === 'string')) {
     throw badParam("'accountIds' must hold 1 to 250 account ids.");
   }
-  const users = [...new Set(ids as string[])]
+  const users = [...new Set(ids)]
     .map((id) => ctx.site.getUser(id))
     .filter((u): u is LocalUser => u !== undefined)
     .map((u) => userV2(ctx.site, u));

@@ -52,9 +52,9 @@ export class RestLifecycleConfluence implements LifecycleConfluence {
     if (parent.kind === 'space') {
       query.set('depth', 'root');
       query.set('status', 'current');
-      path = `/wiki/api/v2/spaces/${id(parent.spaceId, 'space')}/pages?${query}`;
+      path = `/wiki/api/v2/spaces/${id(parent.spaceId, 'space')}/pages?${query.toString()}`;
     } else {
-      path = `/wiki/api/v2/${parent.kind === 'page' ? 'pages' : 'folders'}/${id(parent.id, parent.kind)}/direct-children?${query}`;
+      path = `/wiki/api/v2/${parent.kind === 'page' ? 'pages' : 'folders'}/${id(parent.id, parent.kind)}/direct-children?${query.toString()}`;
     }
     const response = await this.send({ method: 'GET', path, actAs: { accountId } });
     if (response.status === 404 || response.status === 403) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
@@ -128,7 +128,7 @@ export class RestLifecycleConfluence implements LifecycleConfluence {
     if (!cursor || !/^\/wiki\/api\/v2\/[0-9A-Za-z_\-/]+$/.test(path) || path.includes('..')) throw fail('Confluence returned an unexpected pagination link.');
     const query = new URLSearchParams(next.slice(next.indexOf('?') + 1));
     query.set('cursor', cursor);
-    return `${path}?${query}`;
+    return `${path}?${query.toString()}`;
   }
 
   private async send(request: ConfluenceRequest) {

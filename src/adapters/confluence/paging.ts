@@ -40,7 +40,7 @@ export async function listAllV1<T extends z.ZodTypeAny>(get: Get, path: string, 
   const out: Array<z.infer<T>> = [];
   const first = new URLSearchParams(query);
   first.set('limit', String(V1_PAGE_SIZE));
-  let next: string | undefined = `${path}?${first}`;
+  let next: string | undefined = `${path}?${first.toString()}`;
   for (let followed = 0; next !== undefined; followed += 1) {
     if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');
     const response = await get(next);

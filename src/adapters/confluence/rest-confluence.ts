@@ -106,7 +106,7 @@ export class RestConfluenceSite implements ConfluenceSite {
         query.set('limit', String(CONFLUENCE_BATCH_SIZE));
         for (const status of LISTED_STATUSES) query.append('status', status);
         // a user Confluence does not know (401) or who may not list (403) sees no page
-        return this.listAllV2(`/wiki/api/v2/pages?${query}`, pageSchema, this.reader, { absentOn: [401, 403] });
+        return this.listAllV2(`/wiki/api/v2/pages?${query.toString()}`, pageSchema, this.reader, { absentOn: [401, 403] });
       }),
     );
     for (const page of batches.flat()) found.set(page.id, toPageInfo(page));

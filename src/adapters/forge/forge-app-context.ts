@@ -19,9 +19,9 @@ export function forgeAppIds(): { appId?: string; environmentId?: string } {
 /** The platform's own deadline for this invocation, or undefined when it cannot be read. */
 export function forgeRemainingMs(): (() => number) | undefined {
   try {
-    const remaining = getAppContext().invocationRemainingTimeInMillis;
-    const probe = remaining();
-    return Number.isFinite(probe) ? remaining : undefined;
+    const context = getAppContext();
+    const remaining = () => context.invocationRemainingTimeInMillis();
+    return Number.isFinite(remaining()) ? remaining : undefined;
   } catch {
     return undefined;
   }

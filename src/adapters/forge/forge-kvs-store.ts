@@ -141,7 +141,7 @@ export class ForgeKvsStore implements KeyValueStore {
       async () => {
         if (observed) assertCallerConditions(pinAll ? prepared : readFirst, observed);
         try {
-          await this.buildTransaction(prepared, observed ?? new Map(), pinAll).execute();
+          await this.buildTransaction(prepared, observed ?? new Map<string, Observed>(), pinAll).execute();
         } catch (raw) {
           throw isPossibleConflict(raw) ? raw : toStoreError(raw);
         }
@@ -217,7 +217,7 @@ function parseEnvelope(key: string, value: unknown): ItemEnvelope {
   if (!parsed.success || parsed.data.k !== key || parsed.data.ns !== namespaceOf(key) || parsed.data.data == null) {
     throw new StoreError('UNAVAILABLE', `The stored item "${key}" is not in the expected shape.`);
   }
-  return parsed.data as ItemEnvelope;
+  return parsed.data;
 }
 
 function assertCallerConditions(ops: PreparedOp[], observed: Map<string, Observed>): void {

@@ -115,7 +115,7 @@ function assertPlainJson(value: unknown, depth: number, seen: Set<object>): void
       assertPlainJson(element, depth + 1, seen);
     }
   } else {
-    const proto = Object.getPrototypeOf(value);
+    const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       throw new StoreError('INVALID_VALUE', 'A stored value may only contain plain objects and arrays.');
     }

@@ -114,8 +114,8 @@ async function listByIndex(deps: QueryDeps, filter: AuditFilter, driving: Indexe
   }
   if (pending.length > 0) await flush();
 
-  if (items.length === limit) {
-    const last = items[items.length - 1].seq;
+  const last = items.at(-1)?.seq;
+  if (items.length === limit && last !== undefined) {
     return { items, nextCursor: last > lo ? encodeCursor(last) : undefined };
   }
   if (end?.reason === 'budget' && end.coveredDownTo > lo) return { items, nextCursor: encodeCursor(end.coveredDownTo) };

@@ -64,20 +64,23 @@ class IndexExpectations {
   add(record: AuditRecord): void {
     const i = record.seq - this.firstSeq;
     this.values[i] = expectedIndexValue(record);
+    let mask = 0;
     INDEXED_DIMENSIONS.forEach(({ field }, bit) => {
-      if (record[field] !== undefined) this.expected[i] |= 1 << bit;
+      if (record[field] !== undefined) mask |= 1 << bit;
     });
+    this.expected[i] = mask;
   }
 
   /** Checks one stored index entry of a confirmed record. */
   check(key: string, value: unknown, seq: number, dimension: IndexedDimension): VerifyFailure | undefined {
-    const expected = this.values[seq - this.firstSeq];
+    const i = seq - this.firstSeq;
+    const expected = this.values[i];
     // Exactly the same members with the same (primitive) values: the canonical forms are then equal too.
-    if (!isPlainObject(value) || !sameMembers(value, expected)) return 'INDEX_ENTRY_ALTERED';
+    if (expected === undefined || !isPlainObject(value) || !sameMembers(value, expected)) return 'INDEX_ENTRY_ALTERED';
     // The value is exactly the record's index value, so it names the one key the entry may have.
     const fieldValue = expected[dimension.field];
     if (typeof fieldValue !== 'string' || indexKey(dimension.dim, fieldValue, seq) !== key) return 'INDEX_ENTRY_EXTRA';
-    this.found[seq - this.firstSeq] |= 1 << INDEXED_DIMENSIONS.indexOf(dimension);
+    this.found[i] = (this.found[i] ?? 0) | (1 << INDEXED_DIMENSIONS.indexOf(dimension));
     return undefined;
   }
 

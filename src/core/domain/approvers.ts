@@ -1,10 +1,25 @@
 /** Approver lists: account ids, or "group:<groupId>" entries expanded to their members at decision time. */
-import type { WorkflowStep } from './model';
+import type { PageApproval, WorkflowStep } from './model';
 
 export const GROUP_PREFIX = 'group:';
 
 export function groupIdOf(approver: string): string | undefined {
   return approver.startsWith(GROUP_PREFIX) ? approver.slice(GROUP_PREFIX.length) : undefined;
+}
+
+/**
+ * Step `index` of an approval's workflow snapshot. Indexes come from the approval itself (`activeStep`,
+ * a decision's `step`, 0) and a snapshot has at least one step, so a miss means corrupt data.
+ */
+export function stepOf(approval: Pick<PageApproval, 'workflowSnapshot'>, index: number): WorkflowStep {
+  const step = approval.workflowSnapshot.steps[index];
+  if (!step) throw new Error(`step ${index} is outside a ${approval.workflowSnapshot.steps.length}-step workflow snapshot`);
+  return step;
+}
+
+/** The step a pending approval waits on (a finished one stays on its last step). */
+export function activeStepOf(approval: Pick<PageApproval, 'workflowSnapshot' | 'activeStep'>): WorkflowStep {
+  return stepOf(approval, approval.activeStep);
 }
 
 export function groupsOfSteps(steps: WorkflowStep[]): string[] {

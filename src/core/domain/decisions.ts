@@ -5,7 +5,7 @@
 import type { AuditAction, PageApproval } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS } from './limits';
-import { eligibleApprovers, expandApprovers } from './approvers';
+import { activeStepOf, eligibleApprovers, expandApprovers } from './approvers';
 
 export const MAX_COMMENT = FIELD_LIMITS.comment.max;
 export const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
@@ -47,7 +47,7 @@ export function applyDecision(
   }
   const snapshot = approval.workflowSnapshot;
   const stepIndex = approval.activeStep;
-  const step = snapshot.steps[stepIndex];
+  const step = activeStepOf(approval);
   if (!expandApprovers(step, groupMembers).includes(actorId)) {
     throw new DomainError('forbidden', 'NOT_AN_APPROVER', 'You are not an approver of the active step.');
   }

@@ -82,7 +82,8 @@ export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined,
 function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, spaceWorkflows: Workflow[]): Resolution {
   if (explicit?.enabled) return { ok: true, workflow: explicit };
   const enabled = spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId);
-  if (enabled.length === 1) return { ok: true, workflow: enabled[0] };
+  const [only] = enabled;
+  if (enabled.length === 1 && only) return { ok: true, workflow: only };
   if (explicit) return { ok: false, code: 'WORKFLOW_DISABLED', workflowId: explicit.id };
   return { ok: false, code: 'NO_WORKFLOW' };
 }

@@ -11,6 +11,7 @@ import { resolveWorkflow } from '../domain/eligibility';
 import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState } from '../domain/model';
 import { derivePageState } from '../domain/page-state';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import type { PageInfo } from '../ports/confluence';
 import type { LifecycleConfluence, TreeParent } from '../ports/lifecycle-confluence';
 import type { TxOp } from '../ports/store';
 import { leavePendingOps } from '../services/approvals/records';
@@ -65,7 +66,7 @@ export async function spaceTree(
   const level = await lc.listChildren(caller.accountId, parent, input.cursor);
   const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
   const [pages, stored, workflows] = await Promise.all([
-    pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map()),
+    pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map<string, PageInfo>()),
     getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
     listSpaceWorkflows(ctx, input.spaceId),
   ]);

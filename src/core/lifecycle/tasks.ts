@@ -3,7 +3,7 @@
  * one the entry was written for, in the state it expects), what comment each posts, which audit
  * record it leaves and which reminder comes next. Pure decisions over batched reads.
  */
-import { eligibleApprovers, expandApprovers, groupsOfSteps } from '../domain/approvers';
+import { activeStepOf, eligibleApprovers, expandApprovers, groupsOfSteps, stepOf } from '../domain/approvers';
 import type { AuditAction, PageApproval, Workflow } from '../domain/model';
 import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
@@ -89,8 +89,8 @@ async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: Due
   await expandGroups(ctx, groupsOfSteps(steps), groupMembers);
   const escalating = reminders.filter((e) => e.kind === 'remind' && e.n > REMINDERS_BEFORE_ESCALATION).map((e) => e.spaceId);
   const missing = [...new Set(escalating)].filter((s) => !adminCache.has(s));
-  const found = await Promise.all(missing.map((s) => lc.spaceAdmins(s)));
-  missing.forEach((s, i) => adminCache.set(s, found[i]));
+  const found = await Promise.all(missing.map(async (s) => [s, await lc.spaceAdmins(s)] as const));
+  for (const [s, admins] of found) adminCache.set(s, admins);
   return { latest, groupMembers, commentOf, admins: adminCache };
 }
 
@@ -98,7 +98,7 @@ function planReview(entry: Extract<DueEntry, { kind: 'review-due' | 'review-expi
   const name = taskNameOf(entry);
   const ref = taskRef(approval.id, name);
   const schedule = reviewSchedule(approval)!;
-  const people = [...new Set([approval.submittedBy, ...expandApprovers(approval.workflowSnapshot.steps[0], l.groupMembers)])];
+  const people = [...new Set([approval.submittedBy, ...expandApprovers(stepOf(approval, 0), l.groupMembers)])];
   return {
     entry,
     taskName: name,
@@ -113,7 +113,7 @@ function planReview(entry: Extract<DueEntry, { kind: 'review-due' | 'review-expi
 function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: PageApproval, l: Lookups, now: number): Omit<PlannedTask, 'entryKey'> {
   const name = taskNameOf(entry);
   const ref = taskRef(approval.id, name);
-  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const step = activeStepOf(approval);
   const decided = new Set(approval.decisions.filter((d) => d.step === approval.activeStep).map((d) => d.accountId));
   const waitingFor = eligibleApprovers(step, l.groupMembers, approval.submittedBy, approval.workflowSnapshot.allowSelfApproval).filter((a) => !decided.has(a));
   const escalated = entry.n > REMINDERS_BEFORE_ESCALATION;

@@ -8,7 +8,7 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { applyDecision } from '../domain/decisions';
-import { groupsOfSteps } from '../domain/approvers';
+import { activeStepOf, groupsOfSteps } from '../domain/approvers';
 import { FIELD_LIMITS } from '../domain/limits';
 import type { ApprovalService, CapabilityService, ChangeSetService, PageCapabilities, SpaceCapabilities, WorkflowService } from './engine';
 import type { EngineContext } from './context';
@@ -23,7 +23,7 @@ async function mayDecide(ctx: EngineContext, caller: Caller, status: PageStatusV
   const approval = status.pending?.approval;
   if (!approval) return false;
   const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([approval.workflowSnapshot.steps[approval.activeStep]]), groupMembers);
+  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
   for (const decision of ['approve', 'reject'] as const) {
     try {
       applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now());

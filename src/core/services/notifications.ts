@@ -6,7 +6,7 @@
  */
 import type { ChangeSet, PageApproval } from '../domain/model';
 import { commentRefSchema, parseStored } from '../domain/schemas';
-import { expandApprovers } from '../domain/approvers';
+import { activeStepOf, expandApprovers } from '../domain/approvers';
 import { STORE_LIMITS } from '../ports/store';
 import type { TxOp } from '../ports/store';
 import type { EngineContext } from './context';
@@ -22,7 +22,7 @@ export function mention(accountId: string): string {
 }
 
 function stepLabel(approval: PageApproval): string {
-  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const step = activeStepOf(approval);
   const n = approval.activeStep + 1;
   return step.name ? `step ${n} (${escapeXml(step.name)})` : `step ${n}`;
 }
@@ -55,7 +55,7 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
 }
 
 export async function activeApprovers(ctx: EngineContext, approval: PageApproval): Promise<string[]> {
-  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const step = activeStepOf(approval);
   const cache = new Map<string, string[]>();
   await expandGroups(ctx, step.approvers.filter((a) => a.startsWith('group:')).map((a) => a.slice(6)), cache);
   return expandApprovers(step, cache);

@@ -42,8 +42,8 @@ export class PageCache {
 
   async readable(pageIds: string[]): Promise<Set<string>> {
     const unknown = [...new Set(pageIds)].filter((id) => !this.read.has(id) && !this.edit.get(id));
-    const results = await Promise.all(unknown.map((id) => this.ctx.confluence.checkPagePermission(this.accountId, id, 'read')));
-    unknown.forEach((id, i) => this.read.set(id, results[i]));
+    const results = await Promise.all(unknown.map(async (id) => [id, await this.ctx.confluence.checkPagePermission(this.accountId, id, 'read')] as const));
+    for (const [id, allowed] of results) this.read.set(id, allowed);
     return new Set(pageIds.filter((id) => this.edit.get(id) || this.read.get(id)));
   }
 
@@ -64,8 +64,8 @@ export class PageCache {
 
   async permissions(pageIds: string[]): Promise<{ canRead: Set<string>; canEdit: Set<string> }> {
     const unknown = [...new Set(pageIds)].filter((id) => !this.edit.has(id));
-    const results = await Promise.all(unknown.map((id) => this.ctx.confluence.checkPagePermission(this.accountId, id, 'update')));
-    unknown.forEach((id, i) => this.edit.set(id, results[i]));
+    const results = await Promise.all(unknown.map(async (id) => [id, await this.ctx.confluence.checkPagePermission(this.accountId, id, 'update')] as const));
+    for (const [id, allowed] of results) this.edit.set(id, allowed);
     const canRead = await this.readable(pageIds);
     return { canRead, canEdit: new Set(pageIds.filter((id) => this.edit.get(id))) };
   }

@@ -31,8 +31,8 @@ export interface PageContext {
 /** Fetch members of groups not yet in `cache`, in parallel. */
 export async function expandGroups(ctx: EngineContext, groupIds: string[], cache: Map<string, string[]>): Promise<void> {
   const missing = [...new Set(groupIds)].filter((g) => !cache.has(g));
-  const members = await Promise.all(missing.map((g) => ctx.confluence.getGroupMembers(g)));
-  missing.forEach((g, i) => cache.set(g, members[i]));
+  const members = await Promise.all(missing.map(async (g) => [g, await ctx.confluence.getGroupMembers(g)] as const));
+  for (const [g, ids] of members) cache.set(g, ids);
 }
 
 export function parsePageState(item: StoredItem | undefined): PageApproval | undefined {
@@ -52,9 +52,9 @@ export async function loadPageContext(
   const [perms, stored, workflowLists] = await Promise.all([
     cache.permissions(found),
     getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
-    Promise.all(spaces.map((s) => listSpaceWorkflows(ctx, s))),
+    Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s)] as const)),
   ]);
-  const workflowsBySpace = new Map<string, Workflow[]>(spaces.map((s, i) => [s, workflowLists[i]]));
+  const workflowsBySpace = new Map<string, Workflow[]>(workflowLists);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();

@@ -134,7 +134,7 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
 
 function queryParameterNames(request: ForgeApiRequest): string[] {
   const raw: unknown = request.queryParameters;
-  return raw !== null && typeof raw === 'object' ? Object.keys(raw as Record<string, unknown>) : [];
+  return raw !== null && typeof raw === 'object' ? Object.keys(raw) : [];
 }
 
 function toErrorResponse(err: unknown, route: ApiRoute): ForgeApiResponse {

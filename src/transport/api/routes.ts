@@ -39,7 +39,7 @@ export interface RouteContext {
   /** set when the request carries an Idempotency-Key (see IdempotencyStore) */
   requestToken?: string;
   /** seals/opens cursors bound to this route, the caller and `query` */
-  pager(query: Record<string, unknown> & { cursor?: string }): Pager;
+  pager: (query: Record<string, unknown> & { cursor?: string }) => Pager;
 }
 
 /** One route: its schemas and the one engine call behind it, paired so the compiler checks both. */

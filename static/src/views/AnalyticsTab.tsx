@@ -18,7 +18,7 @@ import type { RollupState } from '../../../src/core/domain/model';
 import { ChangeSetLozenge, ErrorMessage, Loading, download, humanDuration } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
 import { Stat, Trend, WorkflowComparison } from '../components/analytics-parts';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 
 interface Filter {
   from?: string;

@@ -205,7 +205,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
     (format: 'csv' | 'ndjson') => call('audit.export', { format, filters }),
     (r) => download(`approvalflow-audit-${new Date().toISOString().slice(0, 10)}.${r.format}`, r.content, r.format === 'csv' ? 'text/csv' : 'application/x-ndjson'),
   );
-  const items = records?.items ?? [];
+  const items = useMemo(() => records?.items ?? [], [records]);
   const ids = useMemo(() => ({ pages: [...new Set(items.flatMap((r) => (r.pageId ? [r.pageId] : [])))].slice(0, 100), spaces: [...new Set(items.map((r) => r.spaceId))].slice(0, 50) }), [items]);
   const names = useAsync(async () => call('ui.pageTitles', { pageIds: ids.pages, spaceIds: ids.spaces }), [ids.pages.join(','), ids.spaces.join(',')]);
 
@@ -233,16 +233,16 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
       <FilterForm onApply={setFilters} />
       <Inline space="space.100" alignBlock="center" shouldWrap>
         {canVerify && (
-          <Button testId="verify-chain-button" isDisabled={verify.busy} onClick={() => verify.run()}>
+          <Button testId="verify-chain-button" isDisabled={verify.busy} onClick={() => void verify.run()}>
             Verify chain
           </Button>
         )}
         {canExport && (
           <>
-            <Button isDisabled={exporter.busy} onClick={() => exporter.run('csv')}>
+            <Button isDisabled={exporter.busy} onClick={() => void exporter.run('csv')}>
               Export CSV
             </Button>
-            <Button isDisabled={exporter.busy} onClick={() => exporter.run('ndjson')}>
+            <Button isDisabled={exporter.busy} onClick={() => void exporter.run('ndjson')}>
               Export NDJSON
             </Button>
           </>

@@ -169,7 +169,7 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
               <Button appearance="primary" testId="submit-changeset" isDisabled={submit.busy || check.busy} onClick={() => void askSubmit()}>
                 Submit eligible pages…
               </Button>
-              <Button testId="preflight-changeset" isDisabled={check.busy} onClick={() => check.run()}>
+              <Button testId="preflight-changeset" isDisabled={check.busy} onClick={() => void check.run()}>
                 Check pages
               </Button>
             </>

@@ -6,7 +6,7 @@ import { call } from '../api';
 import { useAsync } from '../hooks';
 import { ChangeSetLink, ChangeSetLozenge, ErrorMessage, formatTime } from '../components/ui';
 import { Person } from '../people';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 import { ChangeSetDetail } from './ChangeSetDetail';
 import { ChangeSetEditor } from './ChangeSetEditor';
 import { DataTable } from '../components/data-table';

@@ -13,11 +13,10 @@ import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { TreeRow } from '../../../src/core/lifecycle';
-import type { Workflow } from '../../../src/core/domain/model';
 import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 import { DataTable } from '../components/data-table';
 
 interface Level {
@@ -35,7 +34,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
   const [levels, setLevels] = useState<Record<string, Level>>({});
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const choice = useRef<string | undefined>(undefined);
-  const workflows = useAsync(async () => (await call('workflow.list', { limit: 100 })).workflows as Workflow[], []);
+  const workflows = useAsync(async () => (await call('workflow.list', { limit: 100 })).workflows, []);
 
   const loadLevel = async (parent?: Parent, cursor?: string) => {
     const r = await call('manage.tree', { ...(parent ? { parentId: parent.id, parentType: parent.kind } : {}), ...(cursor ? { cursor } : {}) });

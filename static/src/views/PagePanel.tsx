@@ -51,10 +51,12 @@ function useOnFocus(reload: () => void): void {
 export function PagePanel({ accountId, compact = false }: { accountId: string; compact?: boolean }) {
   const overview = useAsync(() => call('page.overview', {}), []);
   const caps = useAsync(() => call('ui.capabilities', { surface: 'page' }), []);
+  const { reload: reloadOverview } = overview;
+  const { reload: reloadCaps } = caps;
   const reload = useCallback(() => {
-    overview.reload();
-    caps.reload();
-  }, [overview.reload, caps.reload]);
+    reloadOverview();
+    reloadCaps();
+  }, [reloadOverview, reloadCaps]);
   useOnPageChanged(reload);
   useOnFocus(reload);
   const changed = useCallback(() => {

@@ -133,7 +133,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
           <Inline space="space.100" shouldWrap>
             {can.decide && !rejecting && (
               <>
-                <Button appearance="primary" testId="approve-button" isDisabled={decide.busy} onClick={() => decide.run('approve')}>
+                <Button appearance="primary" testId="approve-button" isDisabled={decide.busy} onClick={() => void decide.run('approve')}>
                   Approve
                 </Button>
                 <Button testId="reject-button" isDisabled={decide.busy} onClick={() => setRejecting(true)}>
@@ -143,7 +143,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
             )}
             {can.decide && rejecting && (
               <>
-                <Button appearance="danger" testId="confirm-reject-button" isDisabled={decide.busy || missing > 0} onClick={() => decide.run('reject')}>
+                <Button appearance="danger" testId="confirm-reject-button" isDisabled={decide.busy || missing > 0} onClick={() => void decide.run('reject')}>
                   Request changes
                 </Button>
                 <Button appearance="subtle" onClick={() => setRejecting(false)}>
@@ -152,7 +152,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
               </>
             )}
             {can.cancel && (
-              <Button appearance="subtle" testId="cancel-button" isDisabled={cancel.busy} onClick={() => cancel.run()}>
+              <Button appearance="subtle" testId="cancel-button" isDisabled={cancel.busy} onClick={() => void cancel.run()}>
                 Cancel request
               </Button>
             )}

@@ -22,7 +22,7 @@ import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { ReviewQueue } from '../components/review-queue';
 import { Person, useNameOf } from '../people';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 
 type SourceOption = { label: string; value: '' | 'ui' | 'api' };
 const SOURCES: SourceOption[] = [
@@ -46,7 +46,7 @@ function QuickDecision({ approval, onDone }: { approval: PageApproval; onDone: (
   if (!caps.data || caps.data.surface !== 'page' || !caps.data.page.decide) return null;
   return (
     <Inline space="space.050">
-      <Button appearance="primary" spacing="compact" testId="queue-approve" isDisabled={approve.busy} onClick={() => approve.run()}>
+      <Button appearance="primary" spacing="compact" testId="queue-approve" isDisabled={approve.busy} onClick={() => void approve.run()}>
         Approve
       </Button>
       <Button spacing="compact" onClick={() => void router.navigate({ target: 'contentView', contentId: approval.pageId })}>
@@ -209,7 +209,7 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
       />
       {items?.nextCursor && (
         <Inline>
-          <Button isDisabled={more.busy} onClick={() => more.run()}>
+          <Button isDisabled={more.busy} onClick={() => void more.run()}>
             Load more
           </Button>
         </Inline>

@@ -3,7 +3,7 @@
  * workflow), the preflight re-run for exactly that choice (it predicts the submit), and who will
  * be asked to approve, by name. Submit is possible only when the preflight for the choice passes.
  */
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
@@ -40,12 +40,9 @@ function RequestForm({ workflows, onClose, onSubmitted }: { workflows: Workflow[
   const labelId = useId();
   // The automatic resolution tells the page's assignment (or the only workflow): the default choice.
   const automatic = useAsync(() => call('page.preflight', {}), []);
-  const [choice, setChoice] = useState<string>();
-  useEffect(() => {
-    if (choice !== undefined || !automatic.data) return;
-    const resolved = automatic.data.result.workflowId ?? (workflows.length === 1 ? workflows[0].id : undefined);
-    if (resolved) setChoice(resolved);
-  }, [automatic.data, choice, workflows]);
+  const [picked, setChoice] = useState<string>();
+  // Until the user picks one, the choice is the automatic one (derived, not copied into state).
+  const choice = picked ?? (automatic.data ? (automatic.data.result.workflowId ?? (workflows.length === 1 ? workflows[0].id : undefined)) : undefined);
   const preflight = useAsync(async () => (choice ? (await call('page.preflight', { workflowId: choice })).result : undefined), [choice]);
   const chosen = workflows.find((w) => w.id === choice);
   const submit = useAction(
@@ -112,7 +109,7 @@ function RequestForm({ workflows, onClose, onSubmitted }: { workflows: Workflow[
         )}
         <ErrorMessage error={submit.error} onDismiss={submit.clearError} />
         <Inline space="space.100">
-          <Button appearance="primary" testId="submit-approval-button" isDisabled={!result?.canSubmit || submit.busy || preflight.loading} onClick={() => submit.run()}>
+          <Button appearance="primary" testId="submit-approval-button" isDisabled={!result?.canSubmit || submit.busy || preflight.loading} onClick={() => void submit.run()}>
             Submit for approval
           </Button>
           <Button appearance="subtle" onClick={onClose}>

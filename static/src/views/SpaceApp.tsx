@@ -10,18 +10,11 @@ import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { Box, Stack, xcss } from '@atlaskit/primitives';
 import { ApiError, call } from '../api';
 import { useAsync } from '../hooks';
-import type { SpaceCapabilities } from '../../../src/core/services/engine';
 import { ErrorMessage, Loading, NoAccess } from '../components/ui';
 import { ChangeSetsTab } from './ChangeSetsTab';
 import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
 import { ManageSpaceTab } from './ManageSpaceTab';
-
-export interface SpaceTabProps {
-  caps: SpaceCapabilities;
-  /** ask the server again (e.g. after a new workflow: what may be done with it) */
-  refreshCaps: () => void;
-}
 
 // The chart library is only downloaded when someone opens Analytics.
 const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default: m.AnalyticsTab })));

@@ -19,7 +19,7 @@ import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { SinglePagePicker, SpacePicker } from '../components/pickers';
 import { PersonList } from '../people';
-import type { SpaceTabProps } from './SpaceApp';
+import type { SpaceTabProps } from './space-tab';
 import { WorkflowEditor } from './WorkflowEditor';
 import { DataTable } from '../components/data-table';
 
@@ -66,10 +66,10 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
           <DropdownMenu trigger="•••" label={`Actions for ${w.name}`} testId="workflow-menu" shouldRenderToParent>
             <DropdownItemGroup>
               <DropdownItem onClick={() => setEditing(w)}>Edit…</DropdownItem>
-              <DropdownItem onClick={() => act.run(() => call('workflow.setEnabled', { workflowId: w.id, enabled: !w.enabled }), w.enabled ? `${w.name} disabled` : `${w.name} enabled`)}>
+              <DropdownItem onClick={() => void act.run(() => call('workflow.setEnabled', { workflowId: w.id, enabled: !w.enabled }), w.enabled ? `${w.name} disabled` : `${w.name} enabled`)}>
                 {w.enabled ? 'Disable' : 'Enable'}
               </DropdownItem>
-              <DropdownItem onClick={() => act.run(() => call('workflow.duplicate', { workflowId: w.id }), `Copy of ${w.name} created (disabled)`)}>Duplicate</DropdownItem>
+              <DropdownItem onClick={() => void act.run(() => call('workflow.duplicate', { workflowId: w.id }), `Copy of ${w.name} created (disabled)`)}>Duplicate</DropdownItem>
               <DropdownItem
                 onClick={() =>
                   confirm.ask({
@@ -166,7 +166,7 @@ function ImportWorkflow({ onImported }: { onImported: () => void }) {
               <Text>
                 {w.name} ({w.steps.length} step{w.steps.length === 1 ? '' : 's'})
               </Text>
-              <Button spacing="compact" isDisabled={imp.busy} onClick={() => imp.run(w)}>
+              <Button spacing="compact" isDisabled={imp.busy} onClick={() => void imp.run(w)}>
                 Import a copy
               </Button>
             </Inline>
@@ -203,7 +203,7 @@ function AssignPage({ workflows }: { workflows: Workflow[] }) {
         </Stack>
         <ErrorMessage error={assign.error} onDismiss={assign.clearError} />
         <Inline>
-          <Button isDisabled={!page || assign.busy} onClick={() => assign.run()}>
+          <Button isDisabled={!page || assign.busy} onClick={() => void assign.run()}>
             Save assignment
           </Button>
         </Inline>

@@ -4,7 +4,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
 import { applyDecision } from '../../domain/decisions';
-import { groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -40,7 +40,7 @@ export async function decide(ctx: EngineContext, caller: Caller, approvalId: str
 /** applyDecision with the step's groups expanded; a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
   const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([approval.workflowSnapshot.steps[approval.activeStep]]), groupMembers);
+  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
   try {
     return applyDecision(approval, caller.accountId, decision, comment, groupMembers, ctx.clock.now());
   } catch (err) {
@@ -60,7 +60,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
     ...(workflowCheck ? [workflowCheck] : []),
     ...onDecided(approval, next),
   ];
-  const last = next.decisions[next.decisions.length - 1];
+  const last = next.decisions.at(-1);
   const stepNumber = approval.activeStep + 1;
   const entries = outcome.actions.map((action) =>
     auditEntry(caller, action, next.spaceId, {
@@ -72,7 +72,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
       details:
         action === 'approval.step_completed'
           ? { step: stepNumber, nextStep: next.activeStep + 1 }
-          : { step: stepNumber, status: next.status, ...(last.comment ? { comment: last.comment } : {}) },
+          : { step: stepNumber, status: next.status, ...(last?.comment ? { comment: last.comment } : {}) },
     }),
   );
   await commitWithAudit(ctx, ops, entries);

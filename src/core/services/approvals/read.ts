@@ -3,7 +3,7 @@ import { deriveReview } from '../../lifecycle/review';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
-import { expandApprovers, groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView } from '../../domain/model';
 import { approvalRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
@@ -34,7 +34,7 @@ export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: str
   const review = deriveReview(latest, ctx.clock.now());
   const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
   if (latest?.status !== 'pending') return view;
-  const step = latest.workflowSnapshot.steps[latest.activeStep];
+  const step = activeStepOf(latest);
   return {
     ...view,
     pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await activeApprovers(ctx, latest), mode: step.mode },
@@ -74,8 +74,8 @@ export async function queue(ctx: EngineContext, caller: Caller, spaceId: string,
   let items = approvals.filter((a) => readable.has(a.pageId));
   if (options.mine) {
     const groupMembers = new Map<string, string[]>();
-    await expandGroups(ctx, groupsOfSteps(items.map((a) => a.workflowSnapshot.steps[a.activeStep])), groupMembers);
-    items = items.filter((a) => expandApprovers(a.workflowSnapshot.steps[a.activeStep], groupMembers).includes(caller.accountId));
+    await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
+    items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
   }
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

@@ -13,6 +13,7 @@ const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWork
 export async function preflightPage(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string): Promise<PreflightResult> {
   const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
   const [result] = await preflightPages(ctx, context, [pageId]);
+  if (!result) throw new Error('preflightPages answers once per page');
   return result;
 }
 

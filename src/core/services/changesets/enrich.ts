@@ -42,5 +42,6 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
 
 export async function enrichOne(ctx: EngineContext, cs: ChangeSet, cache: PageCache): Promise<ChangeSetView> {
   const [view] = await enrich(ctx, [cs], cache);
+  if (!view) throw new Error('enrich answers once per change set');
   return view;
 }

@@ -3,7 +3,7 @@ import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
 import { FIELD_LIMITS } from '../../domain/limits';
-import type { SavedWorkflow, WorkflowInput } from '../engine';
+import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';

@@ -7,7 +7,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
-import type { SavedWorkflow, WorkflowInput } from '../engine';
+import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';

@@ -1,5 +1,5 @@
 /** Workflows (SPEC 2.1) and explicit page assignments (SPEC 2.2): one use case per module. */
-import type { WorkflowService } from '../engine';
+import type { WorkflowService } from './types';
 import type { EngineContext } from '../context';
 import { getWorkflow, listWorkflows } from './read';
 import { createWorkflow, duplicateWorkflow, importWorkflow } from './create';

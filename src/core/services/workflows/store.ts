@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
-import type { WorkflowInput } from '../engine';
+import type { WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { getParsed } from '../store-reads';
 import { keys } from '../keys';
