@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/server';
-import { api, startTestRuntime, tempDir } from './helpers';
+import { api, jsonBody, startTestRuntime, tempDir } from './helpers';
 
 let runtime: LocalRuntime;
 let ui: ReturnType<typeof tempDir>;
@@ -37,7 +37,7 @@ describe('body limits', () => {
   it('checks the invoking user before the body size', async () => {
     const res = await post('/local/invoke', 'x'.repeat(600 * 1024));
     expect(res.status).toBe(401);
-    expect((await res.json()).code).toBe('UNAUTHENTICATED');
+    expect((await jsonBody(res)).code).toBe('UNAUTHENTICATED');
   });
 
   it('lets the gateway refuse a missing token before it looks at the size', async () => {
@@ -52,9 +52,9 @@ describe('body parsing', () => {
     const json = await fetch(`${runtime.url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"active": false}' });
     expect(await json.json()).toEqual({ success: true, active: false });
     const text = await fetch(`${runtime.url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'active' });
-    expect([text.status, (await text.json()).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect([text.status, (await jsonBody(text)).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     const broken = await fetch(`${runtime.url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"active":' });
-    expect([broken.status, (await broken.json()).code]).toEqual([400, 'INVALID_JSON']);
+    expect([broken.status, (await jsonBody(broken)).code]).toEqual([400, 'INVALID_JSON']);
     expect(runtime.site.licenseActive).toBe(false);
     await fetch(`${runtime.url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"active": true}' });
   });
