@@ -5,8 +5,10 @@ import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
-import { notifySubmissions } from '../notifications';
-import { eligibilityError, inputOf, preflightPages, submitOne } from '../submission';
+import { submissionJobs } from '../notifications';
+import { enqueueAfterCommit } from '../jobs';
+import { preflightPages } from '../preflight';
+import { eligibilityError, inputOf, submitOne } from '../submission';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
@@ -29,6 +31,6 @@ export async function submitPage(ctx: EngineContext, caller: Caller, pageId: str
     }
     throw error;
   }
-  await notifySubmissions(ctx, [{ approval: outcome.approval }]);
+  await enqueueAfterCommit(ctx, [...submissionJobs([outcome.approval]), { kind: 'audit.sequence' }]);
   return outcome.approval;
 }
