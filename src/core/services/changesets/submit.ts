@@ -64,8 +64,10 @@ export async function submitChangeSet(
   try {
     ({ outcomes } = await submitInBatches(ctx, caller, cs, item, context, eligible, (approvals) => committed.push(...approvals)));
   } finally {
-    // whatever committed is notified, even when a later batch failed
-    await enqueueAfterCommit(ctx, [...submissionJobs(committed), ...(committed.length > 0 ? [{ kind: 'audit.sequence' } as const] : [])]);
+    // Whatever committed is notified, even when a later batch failed; pages a failed earlier
+    // attempt left pending through this change set are notified again (the job posts at most once).
+    const earlier = pageIds.flatMap((pageId) => pendingThrough(inputOf(context, pageId), cs.id));
+    await enqueueAfterCommit(ctx, [...submissionJobs([...earlier, ...committed]), ...(committed.length > 0 ? [{ kind: 'audit.sequence' } as const] : [])]);
   }
   const results = pageIds.map((pageId): SubmitResult => {
     const outcome = outcomes.get(pageId) ?? refusalOf(inputOf(context, pageId));
@@ -77,6 +79,10 @@ export async function submitChangeSet(
   const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
   await withRetry(ctx, () => commitWithAudit(ctx, [], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]));
   return { submittedCount, skippedCount, results };
+}
+
+function pendingThrough(input: EligibilityInput, changeSetId: string): PageApproval[] {
+  return input.latest?.status === 'pending' && input.latest.changeSetId === changeSetId ? [input.latest] : [];
 }
 
 /** Why the loaded context already refused a page. */
