@@ -10,7 +10,7 @@ import type { ErrorDetail } from '../../core/domain/errors';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
 import { failureEnvelope, toPublicError } from '../public-error';
-import { admit, noteOutcome, pagerFor, type Edge } from '../shared/edge';
+import { admit, noteOutcome, pagerFor, prepareWrite, type Edge } from '../shared/edge';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { resolveCaller } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
@@ -201,7 +201,9 @@ async function execute(route: ApiRoute, deps: RouteDeps, caller: Caller, input: 
 async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, key: string | undefined): Promise<ForgeApiResponse> {
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.key };
-  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody));
+  // The write's rate-limit markers ride in the key's claim: one transaction, counted only if it executes.
+  const write = await prepareWrite(deps.edge, caller);
+  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), write.ops);
   switch (outcome.kind) {
     case 'replay':
       return replay(outcome.response);
@@ -212,6 +214,10 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
         'retry-after': ['1'],
       });
     case 'execute': {
+      await write.confirm().catch(async (err: unknown) => {
+        await outcome.release();
+        throw err;
+      });
       const response = await execute(route, deps, caller, parsed.input, outcome.requestToken);
       if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
       else await outcome.release();
@@ -234,7 +240,7 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
       const caller = resolveCaller(request, context);
       const parsed = parseInput(route, request);
       const key = route.writes ? idempotencyKeyOf(request) : undefined;
-      await admit(deps.edge, caller, route.writes);
+      if (key === undefined) await admit(deps.edge, caller, route.writes);
       const response = await executeOnce(route, deps, caller, parsed, key);
       await noteOutcome(deps.edge, caller, response.statusCode);
       return response;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { StoreError, type KeyValueStore } from '../../core/ports/store';
+import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
 import { canonicalJson } from '../../core/shared/canonical-json';
 
@@ -74,7 +74,8 @@ export class IdempotencyStore {
     return KEY_PREFIX + digest;
   }
 
-  async begin(scope: IdempotencyScope, key: string, fingerprint: string): Promise<IdempotencyOutcome> {
+  /** `alongside`: ops committed atomically with the claim (the rate-limit markers), only when this call executes. */
+  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside: TxOp[] = []): Promise<IdempotencyOutcome> {
     const storeKey = this.storeKey(scope, key);
     // Two rounds: a lost create race re-reads once and then sees the winner's marker.
     for (let round = 0; round < 2; round++) {
@@ -97,6 +98,7 @@ export class IdempotencyStore {
             condition: existing ? { kind: 'version', version: existing.version } : { kind: 'absent' },
             ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
           },
+          ...alongside,
         ]);
       } catch (err) {
         if (err instanceof StoreError && err.code === 'CONDITION_FAILED') continue;
