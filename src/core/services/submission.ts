@@ -67,8 +67,14 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
-/** A single page (page submit): one transaction, re-planned on a conflict. */
-export async function submitOne(ctx: EngineContext, caller: Caller, input: EligibilityInput, initial: PageState): Promise<SubmitOneResult> {
+/** A single page (page submit): one transaction (with the caller's `alongside` ops), re-planned on a conflict. */
+export async function submitOne(
+  ctx: EngineContext,
+  caller: Caller,
+  input: EligibilityInput,
+  initial: PageState,
+  alongside: (approval: PageApproval) => TxOp[] = () => [],
+): Promise<SubmitOneResult> {
   let state = initial;
   let attempt = 0;
   const approvalId = ctx.ids.next('apr');
@@ -76,7 +82,7 @@ export async function submitOne(ctx: EngineContext, caller: Caller, input: Eligi
     if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
-    await commitWithAudit(ctx, plan.ops, plan.entries);
+    await commitWithAudit(ctx, [...plan.ops, ...alongside(plan.approval)], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }

@@ -9,6 +9,7 @@ import type { Caller } from '../../core/domain/caller';
 import type { ErrorDetail } from '../../core/domain/errors';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
+import type { TxOp } from '../../core/ports/store';
 import { failureEnvelope, toPublicError } from '../public-error';
 import { admit, noteOutcome, pagerFor, prepareWrite, type Edge } from '../shared/edge';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
@@ -176,17 +177,36 @@ export interface RouteDeps {
   edge: Edge;
 }
 
-async function execute(route: ApiRoute, deps: RouteDeps, caller: Caller, input: unknown, requestToken?: string): Promise<ForgeApiResponse> {
+/** The response a route's data makes: the response schema is an allow-list, so anything else is dropped. */
+function shape(route: ApiRoute, data: unknown) {
+  return route.response.schema.safeParse({ success: true, ...(data as object) });
+}
+
+async function execute(
+  route: ApiRoute,
+  deps: RouteDeps,
+  caller: Caller,
+  input: unknown,
+  keyed?: { requestToken: string; answerOps(response: StoredResponse): TxOp[]; recorded: boolean },
+): Promise<ForgeApiResponse> {
   try {
+    const answerRecord = keyed
+      ? (data: Record<string, unknown>): TxOp[] => {
+          const shaped = shape(route, data);
+          if (!shaped.success) return [];
+          keyed.recorded = true;
+          return keyed.answerOps({ statusCode: route.response.status, body: JSON.stringify(shaped.data) });
+        }
+      : undefined;
     const context = {
       engine: deps.getEngine({ actingAccountId: caller.accountId }),
       caller,
-      requestToken,
+      ...(keyed ? { requestToken: keyed.requestToken, answerRecord } : {}),
       pager: (query: Record<string, unknown> & { cursor?: string }) => pagerFor(deps.edge, route.key, caller, query),
     };
     const data = await route.execute(context, input);
     // The response schema is an allow-list: anything else the engine returned is dropped here.
-    const shaped = route.response.schema.safeParse({ success: true, ...data });
+    const shaped = shape(route, data);
     if (!shaped.success) {
       const paths = shaped.error.issues.map((i) => i.path.join('.')).join(', ');
       return toErrorResponse(new Error(`engine result does not match the response schema at: ${paths}`), route);
@@ -218,7 +238,10 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
         await outcome.release();
         throw err;
       });
-      const response = await execute(route, deps, caller, parsed.input, outcome.requestToken);
+      const keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, recorded: false };
+      const response = await execute(route, deps, caller, parsed.input, keyed);
+      // the success answer was committed with the change: nothing left to record
+      if (keyed.recorded && response.statusCode === route.response.status) return response;
       if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
       else await outcome.release();
       return response;
