@@ -14,15 +14,15 @@ import { startLocalRuntime } from '../local/server';
 import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
 import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
-import type { KeyValueStore, StoredItem } from '../src/core/ports/store';
+import type { KeyValueStore, StoredItem, TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
 import { createLocalApp } from '../local/app';
-import { CountingStore } from '../src/adapters/store/counting-store';
+import { StoreDecorator } from '../src/adapters/store/store-decorator';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { MANIFEST_APP_ID, invokeRoute } from './forge-request';
 import { LatencyStore, SlowLocalSite } from './latency';
 import type { BenchOptions } from './support';
-import { BOB, CounterIds, ENG, copyOfPage2001, fmtMs, heading, percentile, seedWithExtraPages, table } from './support';
+import { BOB, CounterIds, ENG, copyOfPage2001, fmtMs, heading, percentile, record, seedWithExtraPages, table } from './support';
 
 const CLIENTS = 50;
 const FIRST_PAGE = 5001;
@@ -89,8 +89,11 @@ function statusSummary(outcomes: Outcome[]): string {
 interface Wave {
   outcomes: Outcome[];
   wallMs: number;
-  /** store transactions tried per acknowledged request (part B only) */
+  /** store transactions tried per acknowledged request, on the request path (part B only) */
   txPerCommit?: string;
+  /** per acknowledged request: the platform-diagnostics record's transactions, and the job consumer's (after the response) */
+  diagnosticsTx?: number;
+  deferredTx?: number;
 }
 
 interface Waves {
@@ -101,6 +104,22 @@ interface Waves {
   report?: string;
 }
 
+/**
+ * Tells a request's own transactions from the platform-diagnostics record (diag:, written beside
+ * every apiRoute invocation) and from the job consumer's (approval-comment:, after the response).
+ */
+class TxByKind extends StoreDecorator {
+  tx = { request: 0, diagnostics: 0, deferred: 0 };
+  reset(): void {
+    this.tx = { request: 0, diagnostics: 0, deferred: 0 };
+  }
+  override transact(ops: TxOp[]): Promise<void> {
+    const kind = ops.every((o) => o.key.startsWith('diag:')) ? 'diagnostics' : ops.every((o) => o.key.startsWith('approval-comment:')) ? 'deferred' : 'request';
+    this.tx[kind] += 1;
+    return this.inner.transact(ops);
+  }
+}
+
 /** Checks every acknowledged write against the store, its audit record and the chain; returns the report. */
 async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): Promise<string> {
   const trail = new AuditTrail({ store, clock: { now: () => Date.now() }, ids: new CounterIds('v') });
@@ -109,13 +128,13 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
 
   const storedSets = await prefixItems(store, 'changeset:');
   const storedSetIds = new Set(storedSets.map((i) => i.key.slice('changeset:'.length)));
-  const locks = await prefixItems(store, 'page-pending:');
   const lostCreates = createdOk.filter((o) => !storedSetIds.has(o.json.changeSet.id)).length;
   let lostSubmits = 0;
   for (const o of submittedOk) {
     const approval = await store.get<{ status: string }>(keys.approval(o.json.approvalId));
-    const lock = await store.get<{ approvalId: string }>(keys.pagePending(o.json.pageId));
-    if (approval?.value.status !== 'pending' || lock?.value.approvalId !== o.json.approvalId) lostSubmits += 1;
+    // the page state is the per-page lock: it must name this approval
+    const state = await store.get<{ id: string }>(keys.pageState(o.json.pageId));
+    if (approval?.value.status !== 'pending' || state?.value.id !== o.json.approvalId) lostSubmits += 1;
   }
 
   const verify = await trail.verify();
@@ -135,11 +154,12 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
     submittedOk.filter((o) => recordOfApproval.get(o.json.approvalId)?.clientId !== `bench-client-${o.client}`).length;
 
   const lost = lostCreates + lostSubmits;
+  const pendingStates = (await prefixItems(store, 'page-state:')).filter((i) => (i.value as { status?: string }).status === 'pending').length;
   return [
     table([
       ['check', 'value'],
       ['change sets acknowledged (201) / stored', `${createdOk.length} / ${storedSets.length}`],
-      ['page submits acknowledged (201) / pending locks stored', `${submittedOk.length} / ${locks.length}`],
+      ['page submits acknowledged (201) / pages in pending state', `${submittedOk.length} / ${pendingStates}`],
       ['audit records (whole chain, incl. 3 seeded workflow.created)', `${allRecords.length}`],
       ['changeset.created / approval.submitted records', `${createdRecords.length} / ${submittedRecords.length}`],
       ['audit chain verify', `${verify.ok ? 'ok' : `BROKEN at seq ${verify.firstBadSeq}`} (${verify.checked} records checked)`],
@@ -150,16 +170,18 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
   ].join('\n');
 }
 
+const fmt1 = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(1));
+
 /** One row per wave; the 1-client run is the baseline of the 50-client run. */
 function printWaves(sets: Waves[]): void {
   const withTx = sets.some((w) => w.creates.txPerCommit !== undefined);
   const row = (label: string, w: Wave) => {
     const ms = w.outcomes.map((o) => o.ms);
-    return [label, statusSummary(w.outcomes), fmtMs(percentile(ms, 0.5)), fmtMs(percentile(ms, 0.95)), fmtMs(Math.max(...ms)), fmtMs(w.wallMs), ...(withTx ? [w.txPerCommit ?? ''] : [])];
+    return [label, statusSummary(w.outcomes), fmtMs(percentile(ms, 0.5)), fmtMs(percentile(ms, 0.95)), fmtMs(Math.max(...ms)), fmtMs(w.wallMs), ...(withTx ? [w.txPerCommit ?? '', fmt1(w.diagnosticsTx), fmt1(w.deferredTx)] : [])];
   };
   console.log(
     table([
-      ['wave', 'answers', 'p50 ms', 'p95 ms', 'max ms', 'wave wall ms', ...(withTx ? ['tx tried / request'] : [])],
+      ['wave', 'answers', 'p50 ms', 'p95 ms', 'max ms', 'wave wall ms', ...(withTx ? ['tx tried / request', '+ diagnostics tx', '+ deferred tx (jobs)'] : [])],
       ...sets.flatMap((w) => [row(`${w.clients} × POST /changeSets`, w.creates), row(`${w.clients} × POST /pages/submit`, w.submits)]),
     ]),
   );
@@ -218,14 +240,16 @@ async function overHttp(clients: number, check: boolean): Promise<Waves> {
 async function withForgeLatency(clients: number, check: boolean): Promise<Waves> {
   const site = new SlowLocalSite({ seed: seedWithExtraPages(clients, FIRST_PAGE) }, 100);
   const inner = new MemoryStore();
-  const counting = new CountingStore(inner);
+  const counting = new TxByKind(inner);
   const app = createLocalApp({ store: new LatencyStore(counting, 20), site, appId: MANIFEST_APP_ID });
   await app.ready;
   const handlerWave = async (routeKey: string, body: (i: number) => unknown): Promise<Wave> => {
     counting.reset();
     const w = await wave(clients, (i) => invokeRoute(app.api, routeKey, { accountId: BOB, clientId: `bench-client-${i}`, body: body(i) }));
+    await app.idle();
     const acknowledged = w.outcomes.filter((o) => o.status === 201).length;
-    return { ...w, txPerCommit: acknowledged > 0 ? (counting.counts.transact / acknowledged).toFixed(1) : 'n/a' };
+    const per = (n: number) => (acknowledged > 0 ? n / acknowledged : NaN);
+    return { ...w, txPerCommit: acknowledged > 0 ? per(counting.tx.request).toFixed(1) : 'n/a', diagnosticsTx: per(counting.tx.diagnostics), deferredTx: per(counting.tx.deferred) };
   };
   const waves: Waves = { clients, creates: await handlerWave('changeset-create', createBody), submits: await handlerWave('page-submit', submitBody) };
   await app.idle();
@@ -243,9 +267,18 @@ export async function runConcurrency(_options: BenchOptions): Promise<void> {
   console.log(`\n${http.report}`);
 
   console.log('\nB. Same waves in-process on the apiRoute handlers, +20 ms per store call, +100 ms per Confluence call (MemoryStore).');
-  console.log('   "tx tried / request" = store transactions tried per acknowledged request (idempotency records + conflict retries included).\n');
+  console.log('   "tx tried / request" = store transactions tried per acknowledged request on the request path (idempotency records + conflict retries');
+  console.log('   included; the diagnostics record of each invocation and the job consumer\'s transactions after the response are shown apart).\n');
   const latentBaseline = await withForgeLatency(1, false);
   const latent = await withForgeLatency(CLIENTS, true);
   printWaves([latentBaseline, latent]);
   console.log(`\n${latent.report}`);
+  const tx = (w: Wave) => Number(w.txPerCommit);
+  record('single.createTx', tx(latentBaseline.creates));
+  record('single.submitTx', tx(latentBaseline.submits));
+  record('single.diagnosticsTxPerRequest', latentBaseline.creates.diagnosticsTx ?? NaN);
+  record('single.submitDeferredTx', latentBaseline.submits.deferredTx ?? NaN);
+  record('concurrency.createContentionRatio50', tx(latent.creates) / tx(latentBaseline.creates));
+  record('concurrency.submitContentionRatio50', tx(latent.submits) / tx(latentBaseline.submits));
+
 }

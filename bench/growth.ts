@@ -18,7 +18,7 @@ import type { KeyValueStore } from '../src/core/ports/store';
 import { createEngine } from '../src/core/services';
 import { AUDIT_STEP_MS, AUDIT_T0, AuditSeeder, seedChangeSets } from './seed-data';
 import type { BenchOptions } from './support';
-import { BOB, CounterIds, ENG, apiCaller, fmtMs, fmtRatio, heading, table, timeIt, wallTime } from './support';
+import { BOB, CounterIds, ENG, apiCaller, fmtMs, fmtRatio, heading, record, table, timeIt, wallTime } from './support';
 
 /** "Same order" = within 10x of the baseline (informational only). */
 const SAME_ORDER = 10;
@@ -97,6 +97,15 @@ async function measureChangeSetList(s: StoreUnderTest, size: number, runs: numbe
   rows.push({ store: s.name, query: 'changeSets.list page of 50', size, medianMs: t.medianMs, p95Ms: t.p95Ms, calls: callsOf(counting) });
 }
 
+/** auditList.worstRatio100kTo1k: the worst (store, filter) median at 100k records over the same at 1k. */
+function recordWorstAuditRatio(rows: Row[]): void {
+  const at = (size: number) => new Map(rows.filter((r) => r.size === size).map((r) => [`${r.store}|${r.query}`, r.medianMs]));
+  const small = at(1_000);
+  const large = at(100_000);
+  const ratios = [...large].flatMap(([key, ms]) => (small.has(key) ? [ms / small.get(key)!] : []));
+  if (ratios.length > 0) record('auditList.worstRatio100kTo1k', Math.max(...ratios));
+}
+
 function printRows(rows: Row[]): void {
   const baseline = new Map<string, number>();
   for (const r of rows) {
@@ -133,6 +142,7 @@ export async function runGrowth(options: BenchOptions): Promise<void> {
     }
     console.log(`Audit records: 5 actors, 10 spaces, half API; page of 50, ${runs} timed runs after ${WARMUP} warm-ups; store calls: g = get, gm = getMany, q = query.`);
     printRows(auditRows);
+    recordWorstAuditRatio(auditRows);
 
     const csRows: Row[] = [];
     for (const s of openStores(dir, 'changesets')) {

@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- --quick] [-- --only=1,3]`: the SPEC §8 quality-bar benchmarks (docs/benchmarks.md).
+ * `npm run bench [-- --quick] [-- --only=1,3] [-- --json]`: the SPEC §8 quality-bar benchmarks (docs/benchmarks.md).
+ * `--json` also writes bench/results.json (the issue-13 metrics; see docs/benchmarks.md).
  * Every number is compared with a baseline measured in the same run; "OK"/"OVER" against the SPEC
  * bound is information, never a failure: the exit code is 0 unless a section crashed.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { runConcurrency } from './concurrency';
@@ -10,6 +13,7 @@ import { runCosts } from './costs';
 import { runGrowth } from './growth';
 import { runLifecycle } from './lifecycle';
 import type { BenchOptions } from './support';
+import { benchResults } from './support';
 import { runTimeBudget } from './time-budget';
 
 const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
@@ -20,15 +24,15 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '5': runLifecycle,
 };
 
-function parseArgs(argv: string[]): { options: BenchOptions; only: string[] } {
+function parseArgs(argv: string[]): { options: BenchOptions; only: string[]; json: boolean } {
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? Object.keys(SECTIONS);
   const unknown = only.filter((s) => !SECTIONS[s]);
   if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; sections are ${Object.keys(SECTIONS).join(', ')}`);
-  return { options: { quick: argv.includes('--quick') }, only };
+  return { options: { quick: argv.includes('--quick') }, only, json: argv.includes('--json') };
 }
 
 async function main(): Promise<number> {
-  const { options, only } = parseArgs(process.argv.slice(2));
+  const { options, only, json } = parseArgs(process.argv.slice(2));
   const cpu = cpus();
   console.log(`# ApprovalFlow benchmarks (${options.quick ? 'quick' : 'full'} run, ${new Date().toISOString()})`);
   console.log(
@@ -47,6 +51,13 @@ async function main(): Promise<number> {
     console.log(`\n(section ${id}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   console.log(`\nTotal: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (json) {
+    const file = join(__dirname, 'results.json');
+    const run = { at: new Date().toISOString(), quick: options.quick, sections: only, node: process.version, cpus: cpu.length };
+    writeFileSync(file, `${JSON.stringify({ run, ...benchResults }, null, 2)}\n`);
+    console.log(`Results: ${file}`);
+  }
+  // the numbers never fail the run; only a crashed section does
   return crashed > 0 ? 1 : 0;
 }
 

@@ -16,6 +16,19 @@ export interface BenchOptions {
   quick: boolean;
 }
 
+/**
+ * Machine-readable results of this run (`npm run bench -- --json` writes them to bench/results.json):
+ * dotted paths, e.g. record('single.createTx', 3) → {"single": {"createTx": 3}}. Each is measured in
+ * the same run as its baseline.
+ */
+export const benchResults: Record<string, Record<string, number>> = {};
+
+export function record(path: string, value: number): void {
+  const [section, key] = path.split('.');
+  if (!section || !key) throw new Error(`result path ${path} must be section.key`);
+  benchResults[section] = { ...benchResults[section], [key]: Number.isFinite(value) ? Number(value.toFixed(4)) : value };
+}
+
 /** A published ENG page copied from seed page 2001 (same permissions), with its own id and title. */
 export function copyOfPage2001(template: LocalPage, id: string): LocalPage {
   return {

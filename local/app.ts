@@ -25,6 +25,11 @@ import { confluenceAccess } from '../src/adapters/confluence/access';
 import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../src/transport/diagnostics/observe-api';
 import { createBylinePropertiesHandler } from '../src/transport/byline/byline-properties';
+import { EventQueueJobs } from '../src/adapters/queue/event-queue-jobs';
+import { SEQUENCE_PENDING_AUDIT_NOT_CONNECTED, queueJobHandlers } from '../src/composition/jobs';
+import type { SequencePendingAudit } from '../src/composition/jobs';
+import { createQueueConsumer } from '../src/transport/queue/consumer';
+import { LocalEventQueue } from './server/job-queue';
 import type { LocalSite, PageUpdatedEvent } from './site';
 
 /** Fixed ids of the one local "site" and "environment" (the app id comes from manifest.yml). */
@@ -41,6 +46,8 @@ export interface LocalAppOptions {
   appId?: string;
   /** Platform facts the app's adapters follow (the same file the twins follow). Default: pessimistic. */
   profile?: PlatformProfile;
+  /** The `audit.sequence` job's implementation (default: the placeholder of src/composition/jobs.ts). */
+  sequencePendingAudit?: SequencePendingAudit;
 }
 
 /** A Forge function as the runtime invokes it: (payload, context). */
@@ -59,8 +66,10 @@ export interface LocalApp {
   ready: Promise<void>;
   /** Tracks a platform-initiated invocation (trigger delivery) so idle() waits for it. */
   track<T>(work: Promise<T>): Promise<T>;
-  /** Resolves when every tracked invocation so far has settled. */
+  /** Resolves when every tracked invocation so far has settled (queued jobs and their retries included). */
   idle(): Promise<void>;
+  /** The async-event queue twin (deliveries are observable). */
+  queue: LocalEventQueue;
 }
 
 const SEED_ACTOR = 'system';
@@ -121,10 +130,13 @@ export function toForgePageUpdatedEvent(event: PageUpdatedEvent, createdBy: stri
 
 export function createLocalApp(options: LocalAppOptions): LocalApp {
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
+  const tracker = inFlightTracker();
+  const queue = new LocalEventQueue((work) => tracker.track(work));
   const base = {
     store: options.store,
     clock: options.clock ?? new SystemClock(),
     ids: options.ids ?? new RandomIds(),
+    jobs: new EventQueueJobs((events) => queue.push(events)),
   };
   // One engine per invocation, its Confluence access built for the acting user (SPEC §4). The
   // acting user reaches Confluence through RestConfluenceSite (platform's adapter, which maps it
@@ -155,17 +167,24 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     now: () => base.clock.now(),
     readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
   });
+  // Jobs run as the app, like Forge's consumer invocation (no user).
+  const jobConsumer = createQueueConsumer({
+    handlers: () => queueJobHandlers({ ...base, confluence: confluenceFor({}) }, options.sequencePendingAudit ?? SEQUENCE_PENDING_AUDIT_NOT_CONNECTED),
+    retry: (seconds) => ({ retryAfterSeconds: seconds }),
+  });
+  queue.connect(jobConsumer);
   const handlers: Record<string, LocalFunction> = {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
-    bylineProperties,
-    lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
+    bylineProperties: bylineProperties as LocalFunction,
+    lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()) as LocalFunction,
+    jobConsumer: jobConsumer as LocalFunction,
   };
 
   const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.
   ready.catch(() => undefined);
-  return { getEngine, engine, api, resolver, handlers, profile, ready, ...inFlightTracker() };
+  return { getEngine, engine, api, resolver, handlers, profile, ready, queue, ...tracker };
 }
 
 /** Work the runtime started on its own (trigger deliveries): `idle()` waits until none is left. */

@@ -20,3 +20,5 @@ export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
+/** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */
+export const jobConsumer = forgeApp.jobConsumer;

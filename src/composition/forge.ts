@@ -26,6 +26,9 @@ import { createResolverHandler } from '../transport/resolvers';
 import { DiagnosticsLog } from '../transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../transport/diagnostics/observe-api';
 import { createBylinePropertiesHandler } from '../transport/byline/byline-properties';
+import { createQueueConsumer } from '../transport/queue/consumer';
+import { forgeJobQueue, forgeRetry } from '../adapters/forge/forge-queue';
+import { SEQUENCE_PENDING_AUDIT_NOT_CONNECTED, queueJobHandlers } from './jobs';
 
 /**
  * On Forge the unconfirmed facts take their pessimistic reading until the first deployment's
@@ -35,6 +38,7 @@ export const PLATFORM_PROFILE: PlatformProfile = DEFAULT_PLATFORM_PROFILE;
 
 const store = new ForgeKvsStore();
 const diagnostics = new DiagnosticsLog(store);
+const jobs = forgeJobQueue();
 
 /** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
 function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
@@ -59,6 +63,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
       clock: new SystemClock(),
       ids: new RandomIds(),
+      jobs,
     });
 }
 
@@ -70,5 +75,11 @@ export const forgeApp = {
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
+  // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
+  jobConsumer: createQueueConsumer({
+    handlers: () =>
+      queueJobHandlers({ store, confluence: confluenceFor({}, 'resolver'), clock: new SystemClock(), ids: new RandomIds(), jobs }, SEQUENCE_PENDING_AUDIT_NOT_CONNECTED),
+    retry: forgeRetry,
+  }),
   bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
 };

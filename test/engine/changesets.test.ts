@@ -235,11 +235,22 @@ describe('change sets of a page (the macro panel)', () => {
   });
 
   it('still finds a change set whose membership entries were lost to a crash right after it committed', async () => {
+    // 25 pages: too many for the membership to join the create transaction, so it follows it
+    let faulty: FaultyStore | undefined;
+    const env = await setup({ extraPages: 25, wrap: (s) => (faulty = new FaultyStore(s, { failAtWrite: 2 })) });
+    const pageRefs = Array.from({ length: 25 }, (_, i) => ({ pageId: String(4001 + i) }));
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed', pageRefs });
+    expect(faulty!.transactCalls).toBeGreaterThanOrEqual(2);
+    expect((await env.store.query({ prefix: 'cs-page:4001:' })).items).toEqual([]);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '4001')).items.map((c) => c.id)).toEqual([created.id]);
+  });
+
+  it('writes a small change set and its membership in one transaction', async () => {
     let faulty: FaultyStore | undefined;
     const env = await setup({ wrap: (s) => (faulty = new FaultyStore(s, { failAtWrite: 2 })) });
-    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed', pageRefs: refs('2004') });
-    expect(faulty!.transactCalls).toBeGreaterThanOrEqual(2);
-    expect((await env.store.query({ prefix: 'cs-page:2004:' })).items).toEqual([]);
-    expect((await env.engine.changeSets.forPage(ui(BOB), '2004')).items.map((c) => c.id)).toEqual([created.id]);
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Small', pageRefs: refs('2004') });
+    expect(faulty!.transactCalls).toBe(1);
+    expect((await env.store.query({ prefix: 'cs-page:2004:' })).items.map((i) => i.value)).toEqual([{ changeSetId: created.id }]);
+    expect((await env.store.query({ prefix: 'cs-unindexed:' })).items).toEqual([]);
   });
 });

@@ -96,9 +96,18 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   async getPages(pageIds: string[]): Promise<Map<string, PageInfo>> {
     const ids = [...new Set(pageIds)];
-    for (const id of ids) pathId(id, 'page');
     const found = new Map<string, PageInfo>();
-    // batches are independent: run them side by side, ⌈N/250⌉ calls in all
+    for (const page of await this.listPagesAs(ids, this.reader)) found.set(page.id, toPageInfo(page));
+    // Drafts are never listed: only ids the batch did not return get a direct read.
+    const missing = ids.filter((id) => !found.has(id));
+    const drafts = await Promise.all(missing.map((id) => this.getPage(id, { draft: true })));
+    for (const page of drafts) if (page) found.set(page.id, page);
+    return found;
+  }
+
+  /** Listed (not draft) pages among `ids` that `identity` sees: ⌈N/250⌉ batched calls, side by side. */
+  private async listPagesAs(ids: string[], identity: Identity): Promise<Array<z.infer<typeof pageSchema>>> {
+    for (const id of ids) pathId(id, 'page');
     const batches = await Promise.all(
       chunks(ids, CONFLUENCE_BATCH_SIZE).map((batch) => {
         const query = new URLSearchParams();
@@ -106,15 +115,19 @@ export class RestConfluenceSite implements ConfluenceSite {
         query.set('limit', String(CONFLUENCE_BATCH_SIZE));
         for (const status of LISTED_STATUSES) query.append('status', status);
         // a user Confluence does not know (401) or who may not list (403) sees no page
-        return this.listAllV2(`/wiki/api/v2/pages?${query.toString()}`, pageSchema, this.reader, { absentOn: [401, 403] });
+        return this.listAllV2(`/wiki/api/v2/pages?${query.toString()}`, pageSchema, identity, { absentOn: [401, 403] });
       }),
     );
-    for (const page of batches.flat()) found.set(page.id, toPageInfo(page));
-    // Drafts are never listed: only ids the batch did not return get a direct read.
-    const missing = ids.filter((id) => !found.has(id));
-    const drafts = await Promise.all(missing.map((id) => this.getPage(id, { draft: true })));
-    for (const page of drafts) if (page) found.set(page.id, page);
-    return found;
+    return batches.flat();
+  }
+
+  /** As that user (themselves, or impersonated when the profile allows it); drafts are never listed, so never readable here. */
+  async pagesReadableBy(user: string, pageIds: string[]): Promise<Set<string> | undefined> {
+    accountId(user);
+    const identity = this.identityOf(user);
+    if (!identity) return undefined;
+    const pages = await this.listPagesAs([...new Set(pageIds)], identity);
+    return new Set(pages.map((p) => p.id));
   }
 
   /** One page as the reader sees it (a single call; the byline's only Confluence read). 403/404: not visible. */

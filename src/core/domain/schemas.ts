@@ -97,10 +97,6 @@ export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
 export const assignmentSchema = z.object({ pageId: id, spaceId: id, workflowId: id });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
-/** `page-pending:<pageId>`: the create-if-absent lock that makes "one pending approval per page" atomic. */
-export const pendingLockSchema = z.object({ approvalId: id, changeSetId: id.optional() });
-export type PendingLock = z.infer<typeof pendingLockSchema>;
-
 /** Index entries that only point at a primary record. */
 export const approvalRefSchema = z.object({ approvalId: id });
 

@@ -39,6 +39,12 @@ export interface ConfluenceSite {
   getPages(pageIds: string[]): Promise<Map<string, PageInfo>>;
   /** Can this user perform the operation on the page (site, space and page restrictions)? One call per (user,page); callers run them in parallel. */
   checkPagePermission(accountId: string, pageId: string, operation: PageOperation): Promise<boolean>;
+  /**
+   * Which of these pages the user can read, from ONE batched page read made as them (⌈N/250⌉
+   * calls; restrictions and space permissions apply as Confluence applies them to that user).
+   * undefined when the app cannot act as that user: ask checkPagePermission per page instead.
+   */
+  pagesReadableBy(accountId: string, pageIds: string[]): Promise<Set<string> | undefined>;
   getSpace(spaceId: string): Promise<SpaceInfo | undefined>;
   /** Account ids with the space 'administer' permission (direct or through a group). */
   isSpaceAdmin(accountId: string, spaceId: string): Promise<boolean>;

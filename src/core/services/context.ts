@@ -4,7 +4,9 @@ import type { KeyValueStore } from '../ports/store';
 import type { ConfluenceSite } from '../ports/confluence';
 import type { Directory } from '../ports/directory';
 import type { Clock, IdGenerator } from '../ports/clock';
+import type { JobQueue } from '../ports/jobs';
 import { AuditTrail } from '../audit';
+import { inlineJobQueue } from './jobs';
 
 export interface EngineDeps {
   store: KeyValueStore;
@@ -15,6 +17,8 @@ export interface EngineDeps {
   directory?: Directory;
   /** tree, space admins and comment look-up for the lifecycle (absent: those use cases are unavailable) */
   lifecycle?: LifecycleConfluence;
+  /** where work deferred past the response goes (notifications, audit sequencing); absent: run inline */
+  jobs?: JobQueue;
 }
 
 /** Error logger that never receives tokens or payload bodies: only a code and ids. */
@@ -22,16 +26,21 @@ export type EngineLogger = (message: string, fields: Record<string, string | num
 
 export interface EngineContext extends EngineDeps {
   audit: AuditTrail;
+  jobs: JobQueue;
   log: EngineLogger;
   /** sleep between retries (always the real timer; withRetry reads it from here, retryOnConflict takes its own in the policy) */
   sleep: (ms: number) => Promise<void>;
 }
 
 export function createContext(deps: EngineDeps, log?: EngineLogger): EngineContext {
-  return {
+  const ctx: EngineContext = {
     ...deps,
     audit: new AuditTrail({ store: deps.store, clock: deps.clock, ids: deps.ids }),
+    // replaced below when no queue is configured (the inline queue needs the context itself)
+    jobs: deps.jobs ?? { push: () => Promise.resolve() },
     log: log ?? ((message, fields) => console.warn(`[approvalflow] ${message}`, JSON.stringify(fields))),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
+  if (!deps.jobs) ctx.jobs = inlineJobQueue(ctx);
+  return ctx;
 }

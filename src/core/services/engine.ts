@@ -10,6 +10,7 @@ import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';
 import type { Caller } from '../domain/caller';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
+import type { TxOp } from '../ports/store';
 import type {
   AuditFilter,
   AuditRecord,
@@ -31,8 +32,12 @@ export type { SavedWorkflow, WorkflowInput, WorkflowService } from './workflows/
 export interface ApprovalService {
   /** workflowId: the workflow the author intends to choose at submit (predicts submitPage with the same argument). */
   preflightPage(caller: Caller, pageId: string, workflowId?: string): Promise<PreflightResult>;
-  /** Throws DomainError(conflict, <eligibility code>) when the page is not eligible. */
-  submitPage(caller: Caller, pageId: string, workflowId?: string): Promise<PageApproval>;
+  /**
+   * Throws DomainError(conflict, <eligibility code>) when the page is not eligible. `alongside`: ops
+   * the caller needs committed atomically with the submission (an idempotent request's recorded
+   * answer), built from the approval being committed.
+   */
+  submitPage(caller: Caller, pageId: string, workflowId?: string, options?: { alongside?: (approval: PageApproval) => TxOp[] }): Promise<PageApproval>;
   decide(caller: Caller, approvalId: string, decision: 'approve' | 'reject', comment?: string): Promise<PageApproval>;
   cancel(caller: Caller, approvalId: string): Promise<PageApproval>;
   /** Space admin: cancel a stuck pending approval / clear the page's state (audited as approval.reset). */

@@ -12,10 +12,8 @@ export const keys = {
   assignment: (pageId: string) => `assign:${pageId}`,
 
   approval: (approvalId: string) => `approval:${approvalId}`,
-  /** copy of the page's latest approval (any status): page status is one read */
+  /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */
   pageState: (pageId: string) => `page-state:${pageId}`,
-  /** create-if-absent lock: at most one pending approval per page */
-  pagePending: (pageId: string) => `page-pending:${pageId}`,
   pageHistory: (pageId: string, submittedAt: number, approvalId: string) => `page-history:${pageId}:${pad(submittedAt)}:${approvalId}`,
   pageHistoryPrefix: (pageId: string) => `page-history:${pageId}:`,
   pendingBySpace: (spaceId: string, submittedAt: number, approvalId: string) => `pending-space:${spaceId}:${pad(submittedAt)}:${approvalId}`,

@@ -2,14 +2,15 @@
  * Page comments that tell people what to do next (SPEC 6): a submission posts a footer comment that
  * @mentions only the active step's approvers; decisions are replies to it, @mentioning whoever must
  * act next (the next step's approvers, or the submitter after a rejection). Posted AFTER the change has
- * committed: a failed notification is logged (ids and a code only) and never undoes the approval.
+ * committed: submission comments through the job queue (after the response, retried), decision
+ * replies inline; a failed notification is logged (ids and a code only) and never undoes the approval.
  */
 import type { ChangeSet, PageApproval } from '../domain/model';
-import { commentRefSchema, parseStored } from '../domain/schemas';
+import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import { activeStepOf, expandApprovers } from '../domain/approvers';
-import { STORE_LIMITS } from '../ports/store';
-import type { TxOp } from '../ports/store';
+import type { Job } from '../ports/jobs';
 import type { EngineContext } from './context';
+import { getManyByKey } from './store-reads';
 import { expandGroups } from './page-context';
 import { keys } from './keys';
 
@@ -61,31 +62,38 @@ export async function activeApprovers(ctx: EngineContext, approval: PageApproval
   return expandApprovers(step, cache);
 }
 
-/** Post the submission comments (bounded parallelism) and remember their ids for the replies. */
-export async function notifySubmissions(ctx: EngineContext, items: { approval: PageApproval; changeSet?: ChangeSet }[]): Promise<void> {
-  const refs: TxOp[] = [];
-  const CONCURRENCY = 10;
-  for (let i = 0; i < items.length; i += CONCURRENCY) {
-    await Promise.all(
-      items.slice(i, i + CONCURRENCY).map(async ({ approval, changeSet }) => {
-        try {
-          const approvers = await activeApprovers(ctx, approval);
-          const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(approval, approvers, changeSet) });
-          refs.push({ op: 'put', key: keys.approvalComment(approval.id), value: { commentId } });
-        } catch {
-          ctx.log('submission notification failed', { approvalId: approval.id, pageId: approval.pageId });
-        }
-      }),
-    );
-  }
-  for (let i = 0; i < refs.length; i += STORE_LIMITS.maxTransactionOps) {
+/** Jobs that post the submission comments once the request has answered (one per approval). */
+export function submissionJobs(approvals: PageApproval[]): Job[] {
+  return approvals.map((a) => ({ kind: 'notify.submitted', approvalId: a.id }));
+}
+
+/**
+ * The `notify.submitted` job: post the approval's submission comment and record its id (the
+ * record makes the job idempotent: a redelivered job finds it and posts nothing). A failed post
+ * throws, so the queue retries; once posted, a failed record is retried here and then only logged,
+ * because a queue retry would post a second comment.
+ */
+export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
+  const commentKey = keys.approvalComment(approvalId);
+  const got = await getManyByKey(ctx.store, [keys.approval(approvalId), commentKey]);
+  const item = got.get(keys.approval(approvalId));
+  if (got.has(commentKey) || !item) return; // already posted, or purged meanwhile
+  const approval = parseStored(pageApprovalSchema, item.key, item.value);
+  const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
+  const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
+  const approvers = await activeApprovers(ctx, { ...approval, activeStep: 0 });
+  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody({ ...approval, activeStep: 0 }, approvers, changeSet) });
+  for (let attempt = 1; ; attempt++) {
     try {
-      await ctx.store.transact(refs.slice(i, i + STORE_LIMITS.maxTransactionOps));
+      return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);
     } catch {
-      ctx.log('could not store notification comment ids', { count: refs.length });
+      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', { approvalId, pageId: approval.pageId });
+      await ctx.sleep(10 * attempt);
     }
   }
 }
+
+const RECORD_ATTEMPTS = 3;
 
 /** Reply to the submission comment (or post a new comment when there is none). */
 export async function notifyDecision(ctx: EngineContext, approval: PageApproval, commentRef: unknown, body: string): Promise<void> {

@@ -1,19 +1,19 @@
 /**
- * Submission, shared by page submit and change-set submit (and their preflights):
- * load context (page-context.ts) → eligibility (domain/eligibility.ts, the one rule) → one
- * transaction per page (submitOne) → a result per page.
+ * Submission, shared by page submit and change-set submit: load context (page-context.ts) →
+ * eligibility (domain/eligibility.ts, the one rule) → planSubmission (the ops and audit entries of
+ * one page) → a transaction per page (submitOne) or per batch of pages (changesets/batches.ts).
+ * Preflight lives in preflight.ts.
  */
 import { reviewTermsOf } from '../lifecycle/review';
 import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
-import type { AuditEntry, AuditHeadHint } from '../audit';
+import type { AuditEntry } from '../audit';
 import { DomainError } from '../domain/errors';
 import type { DomainErrorKind } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult } from '../domain/eligibility';
 import { checkEligibility } from '../domain/eligibility';
-import { expandApprovers, groupsOfSteps } from '../domain/approvers';
-import type { ChangeSet, EligibilityIssue, PageApproval, PreflightResult, Workflow } from '../domain/model';
-import { assignmentSchema, changeSetSchema, parseStored } from '../domain/schemas';
+import type { ChangeSet, PageApproval, Workflow } from '../domain/model';
+import { assignmentSchema, parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
@@ -21,7 +21,7 @@ import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
 import { keys } from './keys';
 import type { PageContext } from './page-context';
-import { expandGroups, parsePageState } from './page-context';
+import { parsePageState } from './page-context';
 
 const KIND_OF_CODE: Partial<Record<string, DomainErrorKind>> = {
   PAGE_NOT_FOUND: 'not_found',
@@ -38,62 +38,61 @@ export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot']
   return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow) };
 }
 
-export type SubmitOneResult =
-  | { ok: true; approval: PageApproval; changeSet?: ChangeSet; changeSetItem?: StoredItem; auditHead?: AuditHeadHint }
-  | { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };
+export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };
+export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefusal;
 
-/** What a submission's transaction is conditioned on; re-read after a conflict. */
-export interface SubmitState {
+/** What one page's submission is conditioned on; re-read after a conflict. */
+export interface PageState {
   stateItem?: StoredItem;
   assignmentItem?: StoredItem;
-  changeSetItem?: StoredItem;
-  auditHead?: AuditHeadHint;
 }
 
+/** One page's share of a submission transaction. */
+export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries: AuditEntry[] } | SubmitRefusal;
+
 /**
- * One page's submission = one transaction: the approval, the page's create-if-absent pending lock,
- * the page-state copy (version-conditioned), history and pending indexes, a condition on the page's
- * assignment (or, on the first submission that chose among several workflows, the assignment it
- * creates, SPEC 2.2), the change set touched with a version condition (so archive/update and submit
- * serialise), and the audit records. A crash leaves the page either fully submitted or untouched;
- * two racing submits yield one approval.
+ * The ops of one page's submission: the approval, the page-state copy (version-conditioned: it is
+ * the per-page lock, so two racing submits yield one approval), history and pending indexes, the
+ * first reminder, and a condition on the page's assignment (or, on the first submission that chose
+ * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written
+ * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
-export async function submitOne(ctx: EngineContext, caller: Caller, input: EligibilityInput, initial: SubmitState): Promise<SubmitOneResult> {
+export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet): PagePlan {
+  const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest: parsePageState(state.stateItem) };
+  const eligibility = checkEligibility(current);
+  if (!eligibility.ok) return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}) };
+  const approval = newApproval(ctx, caller, approvalId, eligibility, changeSet);
+  const assigns = createsAssignment(current, state.assignmentItem);
+  const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns)];
+  return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
+}
+
+/** A single page (page submit): one transaction (with the caller's `alongside` ops), re-planned on a conflict. */
+export async function submitOne(
+  ctx: EngineContext,
+  caller: Caller,
+  input: EligibilityInput,
+  initial: PageState,
+  alongside: (approval: PageApproval) => TxOp[] = () => [],
+): Promise<SubmitOneResult> {
   let state = initial;
-  let current = input;
   let attempt = 0;
   const approvalId = ctx.ids.next('apr');
   return withRetry(ctx, async (): Promise<SubmitOneResult> => {
-    if (attempt++ > 0) {
-      state = await reread(ctx, input.pageId, state);
-      current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem) };
-      const cs = state.changeSetItem ? parseStored(changeSetSchema, state.changeSetItem.key, state.changeSetItem.value) : undefined;
-      if (initial.changeSetItem && (!cs || cs.status === 'archived')) return { ok: false, code: 'CHANGE_SET_ARCHIVED', reason: 'The change set was archived.' };
-    }
-    const eligibility = checkEligibility({ ...current, latest: parsePageState(state.stateItem) });
-    if (!eligibility.ok) return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}) };
-    const changeSet = state.changeSetItem ? parseStored(changeSetSchema, state.changeSetItem.key, state.changeSetItem.value) : undefined;
-    const approval = newApproval(ctx, caller, approvalId, eligibility, changeSet);
-    const assigns = createsAssignment(current, state.assignmentItem);
-    const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns)];
-    if (state.changeSetItem && changeSet) ops.push({ op: 'put', key: state.changeSetItem.key, value: changeSet, condition: { kind: 'version', version: state.changeSetItem.version } });
-    const headAfterCommit = await commitWithAudit(ctx, ops, submissionEntries(caller, approval, changeSet, assigns), state.auditHead);
-    // the store bumps the version on every put: the caller can chain the next page without a re-read
-    const csItem = state.changeSetItem;
-    return {
-      ok: true,
-      approval,
-      ...(headAfterCommit ? { auditHead: headAfterCommit } : {}),
-      ...(changeSet && csItem ? { changeSet, changeSetItem: { ...csItem, version: csItem.version + 1 } } : {}),
-    };
+    if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
+    const plan = planSubmission(ctx, caller, input, state, approvalId);
+    if (!plan.ok) return plan;
+    await commitWithAudit(ctx, [...plan.ops, ...alongside(plan.approval)], plan.entries);
+    return { ok: true, approval: plan.approval };
   });
 }
 
-async function reread(ctx: EngineContext, pageId: string, state: SubmitState): Promise<SubmitState> {
-  const csKey = state.changeSetItem?.key;
-  const fresh = await getManyByKey(ctx.store, [keys.pageState(pageId), keys.assignment(pageId), ...(csKey ? [csKey] : [])]);
-  // the conflict may have been the audit head: read it afresh (auditHead left out)
-  return { stateItem: fresh.get(keys.pageState(pageId)), assignmentItem: fresh.get(keys.assignment(pageId)), changeSetItem: csKey ? fresh.get(csKey) : undefined };
+/** Fresh page states and assignments after a conflict, plus any extra keys (e.g. the change set). */
+export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[] = []): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
+  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)]), ...extraKeys]);
+  const pages = new Map(pageIds.map((id) => [id, { stateItem: fresh.get(keys.pageState(id)), assignmentItem: fresh.get(keys.assignment(id)) }]));
+  const extra = new Map(extraKeys.flatMap((k) => { const item = fresh.get(k); return item ? [[k, item] as const] : []; }));
+  return { pages, extra };
 }
 
 function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined): Workflow | undefined {
@@ -130,12 +129,11 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
   };
 }
 
-function approvalOps(approval: PageApproval, state: SubmitState): TxOp[] {
+function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
   const { id: approvalId, pageId, spaceId, submittedAt: now } = approval;
   const ref = { approvalId };
   return [
     { op: 'put', key: keys.approval(approvalId), value: approval, condition: { kind: 'absent' } },
-    { op: 'put', key: keys.pagePending(pageId), value: { approvalId, ...(approval.changeSetId ? { changeSetId: approval.changeSetId } : {}) }, condition: { kind: 'absent' } },
     { op: 'put', key: keys.pageState(pageId), value: approval, condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
     { op: 'put', key: keys.pageHistory(pageId, now, approvalId), value: ref },
     { op: 'put', key: keys.pendingBySpace(spaceId, now, approvalId), value: ref },
@@ -163,42 +161,6 @@ function submissionEntries(caller: Caller, approval: PageApproval, changeSet: Ch
   });
   if (!assigns) return [submitted];
   return [auditEntry(caller, 'assignment.changed', spaceId, { pageId, workflowId, details: { from: null, to: workflowId, by: 'first-submission' } }), submitted];
-}
-
-/** APPROVER_CANNOT_VIEW warnings: every approver (groups expanded) who cannot read the page. */
-export async function approverWarnings(
-  ctx: EngineContext,
-  items: { pageId: string; workflow: Workflow }[],
-  groupMembers: Map<string, string[]>,
-): Promise<Map<string, EligibilityIssue[]>> {
-  await expandGroups(ctx, items.flatMap((i) => groupsOfSteps(i.workflow.steps)), groupMembers);
-  const checks = items.flatMap(({ pageId, workflow }) => {
-    const approvers = new Set(workflow.steps.flatMap((s) => expandApprovers(s, groupMembers)));
-    return [...approvers].map((accountId) => ({ pageId, accountId }));
-  });
-  const results = await Promise.all(checks.map((c) => ctx.confluence.checkPagePermission(c.accountId, c.pageId, 'read')));
-  const out = new Map<string, EligibilityIssue[]>();
-  checks.forEach((c, i) => {
-    if (results[i]) return;
-    const list = out.get(c.pageId) ?? [];
-    list.push({ code: 'APPROVER_CANNOT_VIEW', reason: `Approver ${c.accountId} cannot view the page` });
-    out.set(c.pageId, list);
-  });
-  return out;
-}
-
-export function preflightOf(pageId: string, result: EligibilityResult, warnings?: EligibilityIssue[]): PreflightResult {
-  if (result.ok) return { pageId, canSubmit: true, workflowId: result.workflow.id, ...(warnings?.length ? { warnings } : {}) };
-  return { pageId, canSubmit: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}) };
-}
-
-
-/** Preflight of pages whose context is loaded: eligibility per page, then approver warnings for the eligible ones. */
-export async function preflightPages(ctx: EngineContext, context: PageContext, pageIds: string[]): Promise<PreflightResult[]> {
-  const outcomes = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
-  const okItems = outcomes.flatMap(({ pageId, result }) => (result.ok ? [{ pageId, workflow: result.workflow }] : []));
-  const warnings = await approverWarnings(ctx, okItems, context.groupMembers);
-  return outcomes.map(({ pageId, result }) => preflightOf(pageId, result, warnings.get(pageId)));
 }
 
 /** The eligibility input loadPageContext gathered for a page it was asked about. */

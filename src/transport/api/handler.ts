@@ -9,8 +9,9 @@ import type { Caller } from '../../core/domain/caller';
 import type { ErrorDetail } from '../../core/domain/errors';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
+import type { TxOp } from '../../core/ports/store';
 import { failureEnvelope, toPublicError } from '../public-error';
-import { admit, noteOutcome, pagerFor, type Edge } from '../shared/edge';
+import { admit, noteOutcome, pagerFor, prepareWrite, type Edge } from '../shared/edge';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { resolveCaller } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
@@ -176,17 +177,36 @@ export interface RouteDeps {
   edge: Edge;
 }
 
-async function execute(route: ApiRoute, deps: RouteDeps, caller: Caller, input: unknown, requestToken?: string): Promise<ForgeApiResponse> {
+/** The response a route's data makes: the response schema is an allow-list, so anything else is dropped. */
+function shape(route: ApiRoute, data: unknown) {
+  return route.response.schema.safeParse({ success: true, ...(data as object) });
+}
+
+async function execute(
+  route: ApiRoute,
+  deps: RouteDeps,
+  caller: Caller,
+  input: unknown,
+  keyed?: { requestToken: string; answerOps(response: StoredResponse): TxOp[]; recorded: boolean },
+): Promise<ForgeApiResponse> {
   try {
+    const answerRecord = keyed
+      ? (data: Record<string, unknown>): TxOp[] => {
+          const shaped = shape(route, data);
+          if (!shaped.success) return [];
+          keyed.recorded = true;
+          return keyed.answerOps({ statusCode: route.response.status, body: JSON.stringify(shaped.data) });
+        }
+      : undefined;
     const context = {
       engine: deps.getEngine({ actingAccountId: caller.accountId }),
       caller,
-      requestToken,
+      ...(keyed ? { requestToken: keyed.requestToken, answerRecord } : {}),
       pager: (query: Record<string, unknown> & { cursor?: string }) => pagerFor(deps.edge, route.key, caller, query),
     };
     const data = await route.execute(context, input);
     // The response schema is an allow-list: anything else the engine returned is dropped here.
-    const shaped = route.response.schema.safeParse({ success: true, ...data });
+    const shaped = shape(route, data);
     if (!shaped.success) {
       const paths = shaped.error.issues.map((i) => i.path.join('.')).join(', ');
       return toErrorResponse(new Error(`engine result does not match the response schema at: ${paths}`), route);
@@ -201,7 +221,9 @@ async function execute(route: ApiRoute, deps: RouteDeps, caller: Caller, input: 
 async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, key: string | undefined): Promise<ForgeApiResponse> {
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.key };
-  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody));
+  // The write's rate-limit markers ride in the key's claim: one transaction, counted only if it executes.
+  const write = await prepareWrite(deps.edge, caller);
+  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), write.ops);
   switch (outcome.kind) {
     case 'replay':
       return replay(outcome.response);
@@ -212,7 +234,14 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
         'retry-after': ['1'],
       });
     case 'execute': {
-      const response = await execute(route, deps, caller, parsed.input, outcome.requestToken);
+      await write.confirm().catch(async (err: unknown) => {
+        await outcome.release();
+        throw err;
+      });
+      const keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, recorded: false };
+      const response = await execute(route, deps, caller, parsed.input, keyed);
+      // the success answer was committed with the change: nothing left to record
+      if (keyed.recorded && response.statusCode === route.response.status) return response;
       if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
       else await outcome.release();
       return response;
@@ -234,7 +263,7 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
       const caller = resolveCaller(request, context);
       const parsed = parseInput(route, request);
       const key = route.writes ? idempotencyKeyOf(request) : undefined;
-      await admit(deps.edge, caller, route.writes);
+      if (key === undefined) await admit(deps.edge, caller, route.writes);
       const response = await executeOnce(route, deps, caller, parsed, key);
       await noteOutcome(deps.edge, caller, response.statusCode);
       return response;

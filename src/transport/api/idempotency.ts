@@ -1,14 +1,16 @@
 /**
  * Idempotency-Key support for writing POSTs (SPEC §3, anchors §4.1, after Stripe and the IETF draft).
  * A key is scoped to (accountId, clientId, route) so nobody can replay someone else's response.
- * First a create-if-absent 'in_progress' marker is written; the final response replaces it. The engine
- * hides its store, so the marker and the effect are NOT one transaction: a crash between them leaves a
- * marker that another attempt may take over after the lease; the engine's own state checks (pending
- * approval, version conditions) keep such a retry from doubling a submission.
+ * First a create-if-absent 'in_progress' marker is written (with the caller's rate-limit markers); the
+ * final response replaces it, in the change's own transaction where the route can pass it to the
+ * engine (page submit: answerOps), else in one of its own after the change. Otherwise the marker and
+ * the effect are NOT one transaction: a crash between them leaves a marker that another attempt may
+ * take over after the lease; the engine's own state checks (pending approval, version conditions)
+ * keep such a retry from doubling a submission.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { StoreError, type KeyValueStore } from '../../core/ports/store';
+import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
 import { canonicalJson } from '../../core/shared/canonical-json';
 
@@ -37,6 +39,8 @@ export type IdempotencyOutcome =
       /** Stable for (user, client, route, key): lets a create derive its id, so a re-execution after a lost response finds its own result. */
       requestToken: string;
       commit(response: StoredResponse): Promise<void>;
+      /** The ops that record `response` as done, for a caller that commits them with its own change (instead of commit()). */
+      answerOps(response: StoredResponse): TxOp[];
       release(): Promise<void>;
     }
   | { kind: 'replay'; response: StoredResponse }
@@ -74,7 +78,8 @@ export class IdempotencyStore {
     return KEY_PREFIX + digest;
   }
 
-  async begin(scope: IdempotencyScope, key: string, fingerprint: string): Promise<IdempotencyOutcome> {
+  /** `alongside`: ops committed atomically with the claim (the rate-limit markers), only when this call executes. */
+  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside: TxOp[] = []): Promise<IdempotencyOutcome> {
     const storeKey = this.storeKey(scope, key);
     // Two rounds: a lost create race re-reads once and then sees the winner's marker.
     for (let round = 0; round < 2; round++) {
@@ -97,6 +102,7 @@ export class IdempotencyStore {
             condition: existing ? { kind: 'version', version: existing.version } : { kind: 'absent' },
             ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
           },
+          ...alongside,
         ]);
       } catch (err) {
         if (err instanceof StoreError && err.code === 'CONDITION_FAILED') continue;
@@ -107,6 +113,8 @@ export class IdempotencyStore {
         kind: 'execute',
         requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
         commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response }),
+        // unconditional: it commits with the change, which must not fail over bookkeeping
+        answerOps: (response) => [{ op: 'put', key: storeKey, value: { ...marker, state: 'done', response }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS }],
         release: () => this.release(storeKey, markerVersion),
       };
     }

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
+import type { PageApproval } from '../../core/domain/model';
+import type { TxOp } from '../../core/ports/store';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
 import { enginePage, type Pager } from '../shared/edge';
@@ -38,6 +40,12 @@ export interface RouteContext {
   caller: Caller;
   /** set when the request carries an Idempotency-Key (see IdempotencyStore) */
   requestToken?: string;
+  /**
+   * Set with an Idempotency-Key: the ops that record `data` as this request's answer. An executor
+   * whose engine call can commit them with its change passes them on; the handler then writes no
+   * separate completion.
+   */
+  answerRecord?: (data: Record<string, unknown>) => TxOp[];
   /** seals/opens cursors bound to this route, the caller and `query` */
   pager: (query: Record<string, unknown> & { cursor?: string }) => Pager;
 }
@@ -167,9 +175,11 @@ export const API_ROUTES = [
     key: 'page-submit', endpoint: 'POST /pages/submit', exportName: 'apiPageSubmit', scope: 'write:approval:custom', writes: true,
     operationId: 'submitPage', summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
     request: [PageSubmitBody, 'PageSubmitRequest'], response: [PageSubmitResponse, 'PageSubmitResponse', 201],
-    execute: async ({ engine, caller }, b) => {
-      const approval = await submitPage(engine, caller, b.pageId, b.workflowId);
-      return { pageId: approval.pageId, approvalId: approval.id, workflowId: approval.workflowId, status: approval.status };
+    execute: async ({ engine, caller, answerRecord }, b) => {
+      const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status });
+      // keyed: the recorded answer commits with the submission (no write of its own after it)
+      const approval = await submitPage(engine, caller, b.pageId, b.workflowId, answerRecord ? { alongside: (a) => answerRecord(answer(a)) } : undefined);
+      return answer(approval);
     },
   }),
   defineRoute({

@@ -41,6 +41,11 @@ export async function admit(edge: Edge, caller: Caller, writes: boolean): Promis
   await edge.limiter.admit(subjectOf(caller), writes);
 }
 
+/** admit() for a write whose rate-limit markers join the caller's first transaction (see RateLimiter.prepareWrite). */
+export function prepareWrite(edge: Edge, caller: Caller): ReturnType<RateLimiter['prepareWrite']> {
+  return edge.limiter.prepareWrite(subjectOf(caller));
+}
+
 /**
  * After it: a refusal of something not the caller's (403, 404) counts against the denied-call limit.
  * Counting never changes the answer the caller earned, nor fails it.

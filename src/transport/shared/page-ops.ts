@@ -16,9 +16,15 @@ export async function preflightPage(engine: Engine, caller: Caller, pageId: stri
   return result;
 }
 
-export async function submitPage(engine: Engine, caller: Caller, pageId: string, workflowId?: string): Promise<PageApproval> {
+export async function submitPage(
+  engine: Engine,
+  caller: Caller,
+  pageId: string,
+  workflowId?: string,
+  options?: Parameters<Engine['approvals']['submitPage']>[3],
+): Promise<PageApproval> {
   try {
-    return await engine.approvals.submitPage(caller, pageId, workflowId);
+    return await engine.approvals.submitPage(caller, pageId, workflowId, options);
   } catch (err) {
     if (err instanceof DomainError && err.code === 'PAGE_NOT_FOUND') throw new DomainError('not_found', 'PAGE_NOT_FOUND', err.message);
     if (err instanceof DomainError && err.kind === 'conflict' && !err.details) {

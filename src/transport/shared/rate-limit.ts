@@ -8,7 +8,8 @@
  * exhausted a block key is written, and every later call of that subject in the window is refused by
  * one batched read (no more markers). Cost per request (store operations):
  *   read  = 1 getMany (block keys)
- *   write = 1 getMany + 1 transact (markers) + 1 query per subject (user, client)
+ *   write = 1 getMany + 1 transact (markers) + 1 query per subject (user, client); with an
+ *           Idempotency-Key the markers ride in the key's claim transaction (prepareWrite), no transact of their own
  *   a refusal (403/404) additionally = 1 transact + 1 query per subject
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -84,14 +85,32 @@ export class RateLimiter {
 
   /** Refuses (429) a subject blocked earlier in its window; for writes, also counts the write. */
   async admit(subject: RateSubject, writes: boolean): Promise<void> {
+    if (!writes) return this.refuseBlocked(this.subjects(subject));
+    const write = await this.prepareWrite(subject);
+    await this.store.transact(write.ops);
+    await write.confirm();
+  }
+
+  /**
+   * A write in two halves, so its markers can ride in the caller's own first transaction (the
+   * Idempotency-Key claim) instead of one of their own: refuses a blocked subject now, returns the
+   * marker ops to commit, and `confirm()` (after they committed) ranks them: 429 past the limit.
+   */
+  async prepareWrite(subject: RateSubject): Promise<{ ops: TxOp[]; confirm(): Promise<void> }> {
     const subjects = this.subjects(subject);
+    await this.refuseBlocked(subjects);
+    const now = this.now();
+    const ops = this.marks(subjects, 'write', now);
+    return { ops, confirm: () => this.rank(subjects, 'write', ops, now) };
+  }
+
+  private async refuseBlocked(subjects: { who: Who; id: string }[]): Promise<void> {
     const blocks = await this.store.getMany(subjects.map((s) => RateLimiter.blockKey(s.who, s.id)));
     const now = this.now();
     for (const item of blocks) {
       const block = BlockSchema.safeParse(item.value);
       if (block.success && block.data.until > now) throw this.refusal(block.data.until - now);
     }
-    if (writes) await this.count(subjects, 'write');
   }
 
   /** Counts a refused call (403/404); the one that reaches the limit blocks the subject for the rest of the window. */
@@ -106,14 +125,23 @@ export class RateLimiter {
    */
   private async count(subjects: { who: Who; id: string }[], kind: Kind): Promise<void> {
     const now = this.now();
+    const marks = this.marks(subjects, kind, now);
+    await this.store.transact(marks);
+    await this.rank(subjects, kind, marks, now);
+  }
+
+  private marks(subjects: { who: Who; id: string }[], kind: Kind, now: number): TxOp[] {
     // Time, then a per-process sequence (calls within one millisecond keep their order), then random.
     sequence = (sequence + 1) % SEQUENCE_SPAN;
     const stamp = `${now.toString(36).padStart(9, '0')}-${sequence.toString(36).padStart(4, '0')}-${randomBytes(6).toString('hex')}`;
-    const marks: TxOp[] = subjects.map((s) => {
+    return subjects.map((s) => {
       const { windowStart, limit } = this.window(kind, s.who, now);
       return { op: 'put', key: this.windowPrefix(kind, s.who, s.id, windowStart) + stamp, value: 1, ttlSeconds: limit.windowSeconds * 2 };
     });
-    await this.store.transact(marks);
+  }
+
+  /** Ranks committed markers (one per subject, in `marks` order); see count(). */
+  private async rank(subjects: { who: Who; id: string }[], kind: Kind, marks: TxOp[], now: number): Promise<void> {
     for (const [i, s] of subjects.entries()) {
       const { windowStart, limit } = this.window(kind, s.who, now);
       const rank = await this.rankOf(marks[i].key, this.windowPrefix(kind, s.who, s.id, windowStart), limit.max + 1);

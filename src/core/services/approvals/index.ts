@@ -9,7 +9,7 @@ import { history, pageStatus, queue } from './read';
 export function createApprovalService(ctx: EngineContext): ApprovalService {
   return {
     preflightPage: (caller, pageId, workflowId) => preflightPage(ctx, caller, pageId, workflowId),
-    submitPage: (caller, pageId, workflowId) => submitPage(ctx, caller, pageId, workflowId),
+    submitPage: (caller, pageId, workflowId, options) => submitPage(ctx, caller, pageId, workflowId, options?.alongside),
     decide: (caller, approvalId, decision, comment) => decide(ctx, caller, approvalId, decision, comment),
     cancel: (caller, approvalId) => cancel(ctx, caller, approvalId),
     reset: (caller, pageId) => reset(ctx, caller, pageId),

@@ -42,10 +42,9 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
   };
 }
 
-/** Ops that remove a leaving-pending approval from the lock and the pending indexes. */
+/** Ops that remove a leaving-pending approval from the pending indexes (the page state, rewritten with it, is the lock). */
 export function leavePendingOps(approval: PageApproval): TxOp[] {
   return [
-    { op: 'delete', key: keys.pagePending(approval.pageId), condition: { kind: 'exists' } },
     { op: 'delete', key: keys.pendingBySpace(approval.spaceId, approval.submittedAt, approval.id) },
     { op: 'delete', key: keys.pendingByWorkflow(approval.workflowId, approval.id) },
   ];

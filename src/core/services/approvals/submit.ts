@@ -1,12 +1,15 @@
 /** Page preflight and submit (SPEC 2.6): the shared submission path for one page. */
 import type { Caller } from '../../domain/caller';
 import type { PageApproval, PreflightResult } from '../../domain/model';
+import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
-import { notifySubmissions } from '../notifications';
-import { eligibilityError, inputOf, preflightPages, submitOne } from '../submission';
+import { submissionJobs } from '../notifications';
+import { enqueueAfterCommit } from '../jobs';
+import { preflightPages } from '../preflight';
+import { eligibilityError, inputOf, submitOne } from '../submission';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
@@ -18,10 +21,10 @@ export async function preflightPage(ctx: EngineContext, caller: Caller, pageId: 
 }
 
 /** Refusals are 4xx with the eligibility code; access refusals (no edit right, an invisible page) are audited, state conflicts are not. */
-export async function submitPage(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string): Promise<PageApproval> {
+export async function submitPage(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, alongside?: (approval: PageApproval) => TxOp[]): Promise<PageApproval> {
   const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
   const input = inputOf(context, pageId);
-  const outcome = await submitOne(ctx, caller, input, { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId) });
+  const outcome = await submitOne(ctx, caller, input, { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId) }, alongside);
   if (!outcome.ok) {
     const error = eligibilityError(outcome);
     // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.
@@ -30,6 +33,6 @@ export async function submitPage(ctx: EngineContext, caller: Caller, pageId: str
     }
     throw error;
   }
-  await notifySubmissions(ctx, [{ approval: outcome.approval }]);
+  await enqueueAfterCommit(ctx, [...submissionJobs([outcome.approval]), { kind: 'audit.sequence' }]);
   return outcome.approval;
 }

@@ -12,7 +12,8 @@ import { PageCache } from '../page-cache';
 import { keys } from '../keys';
 import { enrichOne } from './enrich';
 import { validatePagesForCreate } from './pages';
-import { indexOps, unindexedMarkerOp, writeMembership } from './store';
+import type { TxOp } from '../../ports/store';
+import { indexOps, membershipOpsFor, writeMembership } from './store';
 
 export async function createChangeSet(ctx: EngineContext, caller: Caller, input: ChangeSetCreateInput, options: { requestToken?: string } = {}): Promise<ChangeSetView> {
   validateChangeSetFields(input);
@@ -37,6 +38,8 @@ export async function createChangeSet(ctx: EngineContext, caller: Caller, input:
     updatedBy: caller.accountId,
     version: 1,
   };
+  const ops: TxOp[] = [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs)];
+  const membership = membershipOpsFor(cs, ops, 1);
   const created = await withRetry(ctx, async () => {
     if (options.requestToken) {
       // A re-run of a request whose first run committed: hand back what it created, write nothing.
@@ -47,7 +50,7 @@ export async function createChangeSet(ctx: EngineContext, caller: Caller, input:
         return earlier;
       }
     }
-    await commitWithAudit(ctx, [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs), unindexedMarkerOp(cs)], [
+    await commitWithAudit(ctx, [...ops, ...membership.ops], [
       auditEntry(caller, 'changeset.created', cs.spaceId, {
         changeSetId: cs.id,
         details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), pageCount: pageIds.length },
@@ -55,7 +58,7 @@ export async function createChangeSet(ctx: EngineContext, caller: Caller, input:
     ]);
     return cs;
   });
-  // Also completes the membership of a first run that crashed before writing it.
-  await writeMembership(ctx, created);
+  // A large change set's membership follows its commit (this also completes a crashed first run's).
+  if (!membership.inline) await writeMembership(ctx, created);
   return enrichOne(ctx, created, cache);
 }

@@ -2,7 +2,6 @@
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { ChangeSet, ChangeSetView } from '../../domain/model';
-import { parseStored, pendingLockSchema } from '../../domain/schemas';
 import { validateChangeSetFields } from '../../domain/validation';
 import type { ChangeSetUpdateInput } from '../engine';
 import type { EngineContext } from '../context';
@@ -12,6 +11,7 @@ import { withRetry } from '../retry';
 import { PageCache } from '../page-cache';
 import { getManyByKey } from '../store-reads';
 import { keys } from '../keys';
+import { parsePageState } from '../page-context';
 import { enrichOne } from './enrich';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { validatePages } from './pages';
@@ -64,8 +64,8 @@ export async function archiveChangeSet(ctx: EngineContext, caller: Caller, chang
     const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, 'changeset.archive');
     await requireManage(ctx, caller, access, cs, 'changeset.archive');
     if (cs.status === 'archived') throw changeSetArchived();
-    const locks = await getManyByKey(ctx.store, cs.pageRefs.map((r) => keys.pagePending(r.pageId)));
-    const pendingHere = [...locks.values()].filter((l) => parseStored(pendingLockSchema, l.key, l.value).changeSetId === cs.id);
+    const states = await getManyByKey(ctx.store, cs.pageRefs.map((r) => keys.pageState(r.pageId)));
+    const pendingHere = [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id);
     if (pendingHere.length > 0) {
       throw new DomainError('conflict', 'CHANGE_SET_HAS_PENDING', 'Pages submitted through this change set are still pending; it cannot be archived yet.');
     }

@@ -11,6 +11,7 @@ import { STORE_LIMITS } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { getParsed } from '../store-reads';
 import { keys } from '../keys';
+import { auditOpsFor } from '../../audit';
 
 export const changeSetNotFound = (): DomainError => new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
 export const changeSetArchived = (): DomainError => new DomainError('conflict', 'CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
@@ -50,9 +51,24 @@ export function unindexedMarkerOp(cs: ChangeSet): TxOp {
 export const unindexedMarkerSchema = z.object({ changeSetId: z.string(), version: z.number().int() });
 export const membershipSchema = z.object({ changeSetId: z.string() });
 
+export function membershipPuts(cs: ChangeSet): TxOp[] {
+  return cs.pageRefs.map(({ pageId }) => ({ op: 'put', key: keys.changeSetOfPage(pageId, cs.createdAt, cs.id), value: { changeSetId: cs.id } }));
+}
+
+/**
+ * The ops that record a new change set's membership in its own transaction: the entries themselves
+ * when they fit beside `ops` and `entries` audit records (no marker, no follow-up writes), else the
+ * marker, and writeMembership must follow.
+ */
+export function membershipOpsFor(cs: ChangeSet, ops: TxOp[], entries: number): { ops: TxOp[]; inline: boolean } {
+  const puts = membershipPuts(cs);
+  if (ops.length + puts.length + auditOpsFor(entries) <= STORE_LIMITS.maxTransactionOps) return { ops: puts, inline: true };
+  return { ops: [unindexedMarkerOp(cs)], inline: false };
+}
+
 export async function writeMembership(ctx: EngineContext, cs: ChangeSet): Promise<void> {
   try {
-    const puts: TxOp[] = cs.pageRefs.map(({ pageId }) => ({ op: 'put', key: keys.changeSetOfPage(pageId, cs.createdAt, cs.id), value: { changeSetId: cs.id } }));
+    const puts = membershipPuts(cs);
     for (let i = 0; i < puts.length; i += STORE_LIMITS.maxTransactionOps) await ctx.store.transact(puts.slice(i, i + STORE_LIMITS.maxTransactionOps));
     // Clear the marker only if no later version of the change set re-marked it meanwhile.
     const marker = await ctx.store.get(keys.changeSetUnindexed(cs.spaceId, cs.id));

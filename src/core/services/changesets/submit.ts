@@ -1,20 +1,26 @@
 /**
  * Change-set preflight (readers of the space) and submit (its creator or a space admin; each page
- * still needs the caller's edit right): the shared submission path, page by page, partial success.
+ * still needs the caller's edit right): the shared submission path in batches (batches.ts),
+ * partial success; the comments follow through the job queue.
  */
 import type { Caller } from '../../domain/caller';
 import { checkEligibility } from '../../domain/eligibility';
+import type { EligibilityInput } from '../../domain/eligibility';
+import { DomainError } from '../../domain/errors';
 import type { ChangeSet, PageApproval, PreflightResult, SubmitResult } from '../../domain/model';
 import type { StoredItem } from '../../ports/store';
-import type { AuditHeadHint } from '../../audit';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import { loadPageContext } from '../page-context';
-import { notifySubmissions } from '../notifications';
-import { inputOf, preflightPages, submitOne } from '../submission';
+import { submissionJobs } from '../notifications';
+import { enqueueAfterCommit } from '../jobs';
+import { preflightPages } from '../preflight';
+import type { SubmitRefusal } from '../submission';
+import { inputOf } from '../submission';
+import { submitInBatches } from './batches';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 
@@ -51,53 +57,37 @@ export async function submitChangeSet(
   changeSetId: string,
 ): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }> {
   const { item, cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
-  const { results, submitted, auditHead } = await submitPagesInOrder(ctx, caller, cs, item, context);
-  const submittedCount = submitted.length;
-  const skippedCount = results.length - submittedCount;
-  let knownHead = auditHead;
-  await withRetry(ctx, () => {
-    const hint = knownHead;
-    knownHead = undefined; // a retry reads the head afresh
-    const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
-    return commitWithAudit(ctx, [], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })], hint);
+  const pageIds = cs.pageRefs.map((r) => r.pageId);
+  const eligible = pageIds.filter((pageId) => checkEligibility(inputOf(context, pageId)).ok);
+  const committed: PageApproval[] = [];
+  let outcomes;
+  try {
+    ({ outcomes } = await submitInBatches(ctx, caller, cs, item, context, eligible, (approvals) => committed.push(...approvals)));
+  } finally {
+    // Whatever committed is notified, even when a later batch failed; pages a failed earlier
+    // attempt left pending through this change set are notified again (the job posts at most once).
+    const earlier = pageIds.flatMap((pageId) => pendingThrough(inputOf(context, pageId), cs.id));
+    await enqueueAfterCommit(ctx, [...submissionJobs([...earlier, ...committed]), ...(committed.length > 0 ? [{ kind: 'audit.sequence' } as const] : [])]);
+  }
+  const results = pageIds.map((pageId): SubmitResult => {
+    const outcome = outcomes.get(pageId) ?? refusalOf(inputOf(context, pageId));
+    if (outcome.ok) return { pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id };
+    return { pageId, success: false, code: outcome.code, reason: outcome.reason, ...(outcome.workflowId ? { workflowId: outcome.workflowId } : {}) };
   });
-  await notifySubmissions(ctx, submitted);
+  const submittedCount = committed.length;
+  const skippedCount = results.length - submittedCount;
+  const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
+  await withRetry(ctx, () => commitWithAudit(ctx, [], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]));
   return { submittedCount, skippedCount, results };
 }
 
-/**
- * Sequential on purpose: every page transaction touches the change set and the audit head, so each
- * commit hands both versions to the next one instead of re-reading them.
- */
-async function submitPagesInOrder(ctx: EngineContext, caller: Caller, cs: ChangeSet, item: StoredItem, context: PageContext) {
-  const results: SubmitResult[] = [];
-  const submitted: { approval: PageApproval; changeSet: ChangeSet }[] = [];
-  let csItem: StoredItem = item;
-  let auditHead: AuditHeadHint | undefined;
-  const failure = (pageId: string, r: { code: string; reason: string; workflowId?: string }): SubmitResult => ({
-    pageId,
-    success: false,
-    code: r.code,
-    reason: r.reason,
-    ...(r.workflowId ? { workflowId: r.workflowId } : {}),
-  });
-  for (const { pageId } of cs.pageRefs) {
-    const input = inputOf(context, pageId);
-    const prior = checkEligibility(input);
-    if (!prior.ok) {
-      results.push(failure(pageId, prior));
-      continue;
-    }
-    const state = { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId), changeSetItem: csItem, auditHead };
-    const outcome = await submitOne(ctx, caller, input, state);
-    if (!outcome.ok) {
-      results.push(failure(pageId, outcome));
-      continue;
-    }
-    auditHead = outcome.auditHead;
-    results.push({ pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id });
-    submitted.push({ approval: outcome.approval, changeSet: outcome.changeSet ?? cs });
-    csItem = outcome.changeSetItem ?? csItem;
-  }
-  return { results, submitted, auditHead };
+function pendingThrough(input: EligibilityInput, changeSetId: string): PageApproval[] {
+  return input.latest?.status === 'pending' && input.latest.changeSetId === changeSetId ? [input.latest] : [];
+}
+
+/** Why the loaded context already refused a page. */
+function refusalOf(input: EligibilityInput): SubmitRefusal {
+  const result = checkEligibility(input);
+  if (result.ok) throw new DomainError('internal', 'INTERNAL_ERROR', 'The operation could not be completed.');
+  return { ok: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}) };
 }

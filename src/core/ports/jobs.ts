@@ -1,0 +1,27 @@
+/**
+ * Job queue port: work the engine defers until after its transaction committed and the response
+ * left (Forge async events, `@forge/events`; the local runtime emulates them). Jobs are small,
+ * JSON, and idempotent: a queue may deliver one more than once.
+ */
+
+export type Job =
+  /** post the submission comment of this approval (once; the comment id is recorded) */
+  | { kind: 'notify.submitted'; approvalId: string }
+  /** integrate audit records committed unsequenced into the chain */
+  | { kind: 'audit.sequence' };
+
+export type JobKind = Job['kind'];
+
+export interface JobQueue {
+  /** Enqueue; resolves once the queue accepted every job (implementations split into allowed batches). */
+  push(jobs: Job[]): Promise<void>;
+}
+
+/** What handles each kind of job; built in the composition roots (some handlers live outside the engine). */
+export type JobHandlers = { [K in JobKind]: (job: Extract<Job, { kind: K }>) => Promise<void> };
+
+/**
+ * Forge async events limits (docs/forge-platform.md "Async events"): at most 50 events per push
+ * and 200 KB per push payload; the queue adapters and the local emulation enforce both.
+ */
+export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024 } as const;

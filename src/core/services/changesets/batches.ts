@@ -1,0 +1,126 @@
+/**
+ * Change-set submit in batches: several pages per transaction, as many as fit the store's 25-op
+ * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record). Each
+ * batch is ONE transaction: its pages are all submitted or none is. The change-set record is
+ * written once per batch with a version condition, so archive/update and submit serialise; the
+ * audit head is never handed from one batch to the next.
+ */
+import { auditOpsFor } from '../../audit';
+import type { AuditEntry } from '../../audit';
+import type { Caller } from '../../domain/caller';
+import type { ChangeSet, PageApproval } from '../../domain/model';
+import { changeSetSchema, parseStored } from '../../domain/schemas';
+import { STORE_LIMITS } from '../../ports/store';
+import type { StoredItem, TxOp } from '../../ports/store';
+import type { EngineContext } from '../context';
+import { commitWithAudit } from '../commit';
+import { withRetry } from '../retry';
+import type { PageContext } from '../page-context';
+import type { PagePlan, PageState, SubmitRefusal } from '../submission';
+import { inputOf, planSubmission, rereadPages } from '../submission';
+
+type Planned = Extract<PagePlan, { ok: true }>;
+
+/** Ops of a batch transaction: its pages' ops and audit ops, plus the change-set record. */
+export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[] }[], auditOps: (entries: number) => number = auditOpsFor): number {
+  const entries = plans.reduce((n, p) => n + p.entries.length, 0);
+  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOps(entries);
+}
+
+/** Cut planned pages into consecutive batches, each within the transaction limit (a page alone always fits). */
+export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[] }>(plans: T[], auditOps: (entries: number) => number = auditOpsFor): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  for (const plan of plans) {
+    if (current.length > 0 && batchOps([...current, plan], auditOps) > STORE_LIMITS.maxTransactionOps) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(plan);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export interface BatchOutcome {
+  /** per page: the approval, or why it was not submitted */
+  outcomes: Map<string, { ok: true; approval: PageApproval } | SubmitRefusal>;
+}
+
+interface Ctx {
+  ctx: EngineContext;
+  caller: Caller;
+  context: PageContext;
+  approvalIds: Map<string, string>;
+}
+
+/**
+ * Submit `pageIds` (already eligible by the loaded context) batch after batch. `onCommitted` hears
+ * each committed batch's approvals at once, so a later failure never hides earlier ones.
+ */
+export async function submitInBatches(
+  ctx: EngineContext,
+  caller: Caller,
+  cs: ChangeSet,
+  csItem: StoredItem,
+  context: PageContext,
+  pageIds: string[],
+  onCommitted: (approvals: PageApproval[]) => void,
+): Promise<BatchOutcome> {
+  const approvalIds = new Map(pageIds.map((id) => [id, ctx.ids.next('apr')]));
+  const run: Ctx = { ctx, caller, context, approvalIds };
+  const outcomes: BatchOutcome['outcomes'] = new Map();
+  const states = new Map(pageIds.map((id) => [id, { stateItem: context.pageStateItems.get(id), assignmentItem: context.assignmentItems.get(id) }]));
+  const first = plansOf(run, pageIds, states, cs, outcomes);
+  let item = csItem;
+  for (const batch of cutBatches(first)) {
+    item = await commitBatch(run, batch.map((p) => p.approval.pageId), states, item, outcomes, onCommitted);
+  }
+  return { outcomes };
+}
+
+/** Plans for pages still eligible; refusals go straight to `outcomes`. */
+function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs: ChangeSet, outcomes: BatchOutcome['outcomes']): Planned[] {
+  const plans: Planned[] = [];
+  for (const pageId of pageIds) {
+    const plan = planSubmission(run.ctx, run.caller, inputOf(run.context, pageId), states.get(pageId) ?? {}, run.approvalIds.get(pageId)!, cs);
+    if (plan.ok) plans.push(plan);
+    else outcomes.set(pageId, plan);
+  }
+  return plans;
+}
+
+/** One batch, re-planned from fresh reads after a conflict; returns the change-set item it left. */
+async function commitBatch(
+  run: Ctx,
+  pageIds: string[],
+  states: Map<string, PageState>,
+  csItem: StoredItem,
+  outcomes: BatchOutcome['outcomes'],
+  onCommitted: (approvals: PageApproval[]) => void,
+): Promise<StoredItem> {
+  let item = csItem;
+  let attempt = 0;
+  return withRetry(run.ctx, async () => {
+    if (attempt++ > 0) {
+      const fresh = await rereadPages(run.ctx, pageIds, [item.key]);
+      for (const [id, state] of fresh.pages) states.set(id, state);
+      const latest = fresh.extra.get(item.key);
+      const cs = latest ? parseStored(changeSetSchema, latest.key, latest.value) : undefined;
+      if (!latest || !cs || cs.status === 'archived') {
+        for (const id of pageIds) outcomes.set(id, { ok: false, code: 'CHANGE_SET_ARCHIVED', reason: 'The change set was archived.' });
+        return item;
+      }
+      item = latest;
+    }
+    const cs = parseStored(changeSetSchema, item.key, item.value);
+    const plans = plansOf(run, pageIds, states, cs, outcomes);
+    if (plans.length === 0) return item;
+    const ops = [...plans.flatMap((p) => p.ops), { op: 'put', key: item.key, value: cs, condition: { kind: 'version', version: item.version } } satisfies TxOp];
+    await commitWithAudit(run.ctx, ops, plans.flatMap((p) => p.entries));
+    for (const p of plans) outcomes.set(p.approval.pageId, { ok: true, approval: p.approval });
+    onCommitted(plans.map((p) => p.approval));
+    // the store bumps the version on every put: the next batch goes on without a re-read
+    return { ...item, version: item.version + 1 };
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Deferred work (ports/jobs.ts): the job schema every consumer validates with, the engine's own
+ * job handlers, and how the engine hands jobs over after a commit.
+ */
+import { z } from 'zod';
+import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
+import type { EngineDeps, EngineLogger } from './context';
+import { createContext } from './context';
+import type { EngineContext } from './context';
+import { postSubmissionComment } from './notifications';
+
+const id = z.string().min(1).max(200);
+
+/** A job as it arrives from a queue: validated before any handler sees it. */
+export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
+  z.object({ kind: z.literal('audit.sequence') }).strict(),
+]);
+
+/** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
+export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
+
+export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
+  return { 'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId) };
+}
+
+/** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */
+export function createJobHandlers(deps: EngineDeps, others: Omit<JobHandlers, keyof EngineJobHandlers>, log?: EngineLogger): JobHandlers {
+  return { ...engineJobHandlers(createContext(deps, log)), ...others };
+}
+
+export function dispatchJob(handlers: JobHandlers, job: Job): Promise<void> {
+  const handler = handlers[job.kind] as (job: Job) => Promise<void>;
+  return handler(job);
+}
+
+/**
+ * No queue configured (engine-level tests and scripts): each pushed job runs at once, in order,
+ * a failure logged as an inline notification's was. `audit.sequence` is left to the audit trail's
+ * own sweep here.
+ */
+export function inlineJobQueue(ctx: EngineContext): JobQueue {
+  const handlers: JobHandlers = { ...engineJobHandlers(ctx), 'audit.sequence': async () => undefined };
+  return {
+    async push(jobs) {
+      for (const job of jobs) {
+        await dispatchJob(handlers, job).catch(() => ctx.log('job failed', { kind: job.kind }));
+      }
+    },
+  };
+}
+
+/** After a commit: hand the jobs over. A queue refusal is logged, never undoes or fails the committed change. */
+export async function enqueueAfterCommit(ctx: EngineContext, jobs: Job[]): Promise<void> {
+  if (jobs.length === 0) return;
+  try {
+    await ctx.jobs.push(jobs);
+  } catch {
+    ctx.log('could not enqueue jobs', { count: jobs.length, kind: jobs[0].kind });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The request path of keyed writes (issue 13): the rate-limit markers ride in the Idempotency-Key
+ * claim, a page submit records its answer in its own transaction, a small change set commits with
+ * its membership; and a retried key still replays the first answer.
+ */
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import type { TxOp } from '../../src/core/ports/store';
+import { createLocalApp } from '../../local/app';
+import { createLocalSite } from '../../local/site';
+import { call } from './helpers';
+
+/** Records the key prefixes of each transaction. */
+class TxLog extends StoreDecorator {
+  readonly tx: string[][] = [];
+  override transact(ops: TxOp[]): Promise<void> {
+    this.tx.push(ops.map((o) => o.key.split(':')[0]));
+    return this.inner.transact(ops);
+  }
+}
+
+async function app() {
+  const log = new TxLog(new MemoryStore());
+  const local = createLocalApp({ store: log, site: createLocalSite() });
+  await local.ready;
+  log.tx.length = 0;
+  return { local, log };
+}
+
+/** A request's own transactions: without the diagnostics record every apiRoute invocation writes. */
+const requestTx = (log: TxLog) => log.tx.filter((t) => !t.every((p) => p === 'diag'));
+
+it('a keyed page submit is two transactions, and the retry replays the first answer', async () => {
+  const { local, log } = await app();
+  const first = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });
+  expect(first.status).toBe(201);
+  expect(requestTx(log)).toEqual([
+    ['idem', 'rl', 'rl'],
+    ['approval', 'page-state', 'page-history', 'pending-space', 'pending-wf', 'assign', 'idem', ...requestTx(log)[1].slice(7)],
+  ]);
+  expect(requestTx(log)[1].slice(7).every((p) => p === 'audit')).toBe(true);
+  log.tx.length = 0;
+  const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });
+  expect([again.status, again.raw.body, again.headers['idempotent-replayed']]).toEqual([201, first.raw.body, ['true']]);
+  expect(requestTx(log)).toEqual([]);
+  await local.idle();
+});
+
+it('a refused keyed page submit records its refusal after it (nothing committed with it) and replays it', async () => {
+  const { local } = await app();
+  await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' } });
+  const refused = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-2' });
+  expect([refused.status, refused.json.code]).toEqual([409, 'PENDING_APPROVAL']);
+  const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-2' });
+  expect([again.status, again.raw.body, again.headers['idempotent-replayed']]).toEqual([409, refused.raw.body, ['true']]);
+  await local.idle();
+});
+
+it('a keyed create of a small change set is three transactions: claim, change set with membership, answer', async () => {
+  const { local, log } = await app();
+  const body = { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] };
+  const first = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
+  expect(first.status).toBe(201);
+  const tx = requestTx(log);
+  expect(tx).toHaveLength(3);
+  expect(tx[0]).toEqual(['idem', 'rl', 'rl']);
+  expect(tx[1].filter((p) => p === 'cs-page')).toHaveLength(2);
+  expect(tx[2]).toEqual(['idem']);
+  const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
+  expect([again.status, again.raw.body]).toEqual([201, first.raw.body]);
+});

@@ -1,0 +1,40 @@
+/**
+ * Change-set submit batching: as many pages per transaction as fit Forge's 25-op limit, sized with
+ * the audit trail's own op count (never a literal), a page alone always in a batch of its own.
+ */
+import { auditOpsFor } from '../../src/core/audit';
+import { STORE_LIMITS } from '../../src/core/ports/store';
+import type { TxOp } from '../../src/core/ports/store';
+import type { AuditEntry } from '../../src/core/audit';
+import { batchOps, cutBatches } from '../../src/core/services/changesets/batches';
+
+const entry = { actor: 'a', action: 'approval.submitted', spaceId: 's', source: 'ui', details: {} } as AuditEntry;
+/** A page's share: `ops` page ops and `entries` audit entries. */
+const page = (ops: number, entries = 1) => ({ ops: Array.from({ length: ops }, (_, i): TxOp => ({ op: 'put', key: `k${i}`, value: 1 })), entries: Array(entries).fill(entry) as AuditEntry[] });
+
+describe('cutBatches', () => {
+  it('puts several pages in one transaction when the audit is cheap (2 ops per entry)', () => {
+    const cheapAudit = (n: number) => 2 * n;
+    const batches = cutBatches(Array.from({ length: 10 }, () => page(6)), cheapAudit);
+    // 6 page ops + 2 audit ops per page, + 1 change-set record per batch: 3 pages = 25 ops
+    expect(batches.map((b) => b.length)).toEqual([3, 3, 3, 1]);
+    for (const b of batches) expect(batchOps(b, cheapAudit)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
+  });
+
+  it('counts every audit entry of a page (a first submission that also records the assignment has two)', () => {
+    const cheapAudit = (n: number) => 2 * n;
+    const batches = cutBatches([page(6, 2), page(6, 2), page(6, 1)], cheapAudit);
+    expect(batches.map((b) => b.length)).toEqual([2, 1]);
+    expect(batchOps(batches[0], cheapAudit)).toBe(6 + 6 + 1 + 8);
+  });
+
+  it('sizes batches with the audit trail as it is (auditOpsFor), never over the limit', () => {
+    const plans = Array.from({ length: 7 }, (_, i) => page(5 + (i % 2)));
+    const batches = cutBatches(plans);
+    expect(batches.flat()).toHaveLength(7);
+    for (const b of batches) expect(batchOps(b)).toBe(b.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOpsFor(b.length));
+    for (const b of batches) expect(batchOps(b)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
+    // each batch is full: the next page would not have fitted
+    batches.slice(0, -1).forEach((b, i) => expect(batchOps([...b, batches[i + 1][0]])).toBeGreaterThan(STORE_LIMITS.maxTransactionOps));
+  });
+});
