@@ -8,7 +8,7 @@ import { FIELD_LIMITS } from '../src/core/domain/limits';
 (FIELD_LIMITS.pageRefs as { max: number }).max = 250;
 
 void (async () => {
-  const { scenario, PESSIMISTIC } = await import('./time-budget');
+  const { scenario, PESSIMISTIC } = await import('./time-budget.js');
   const steps = await scenario(PESSIMISTIC, 250);
   process.stdout.write(`${JSON.stringify(steps)}\n`);
   process.exit(0);

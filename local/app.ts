@@ -176,8 +176,8 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   const handlers: Record<string, LocalFunction> = {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
-    bylineProperties: bylineProperties as LocalFunction,
-    lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()) as LocalFunction,
+    bylineProperties: bylineProperties,
+    lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
     jobConsumer: jobConsumer as LocalFunction,
   };
 

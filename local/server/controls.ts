@@ -95,7 +95,8 @@ export async function handlePageEdit(c: LocalContext): Promise<Response> {
   const input = fromForm ? Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '')) : raw;
   const parsed = EditSchema.safeParse(input);
   if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The edit request');
-  if (!ctx.isUser(parsed.data.accountId)) return sendError(c, 400, 'UNKNOWN_USER', `${parsed.data.accountId} is not a user of the local site.`);
+  const unknownUser = `${parsed.data.accountId} is not a user of the local site.`; // before isUser() narrows accountId away
+  if (!ctx.isUser(parsed.data.accountId)) return sendError(c, 400, 'UNKNOWN_USER', unknownUser);
   const event = await ctx.site.editPage(pageId, parsed.data);
   await ctx.app.idle();
   if (fromForm) {

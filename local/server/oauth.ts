@@ -28,7 +28,8 @@ export async function handleDevToken(c: LocalContext): Promise<Response> {
   const parsed = DevTokenSchema.safeParse(await readJsonObject(c));
   if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The dev-token request');
   const { accountId, clientId, scopes } = parsed.data;
-  if (!ctx.isUser(accountId)) return sendError(c, 400, 'UNKNOWN_USER', `${accountId} is not a user of the local site.`);
+  const unknownUser = `${accountId} is not a user of the local site.`; // before isUser() narrows accountId away
+  if (!ctx.isUser(accountId)) return sendError(c, 400, 'UNKNOWN_USER', unknownUser);
   const unknown = scopes.filter((scope) => !ctx.scopeCatalog.has(scope));
   if (unknown.length > 0) return sendError(c, 400, 'UNKNOWN_SCOPE', `Unknown scope(s): ${unknown.join(', ')}.`);
   return c.json(ctx.tokens.issueAccessToken({ accountId, clientId, scopes: [...new Set(scopes)] }));
@@ -43,7 +44,7 @@ interface AuthorizeParams {
 
 /** Validates an authorization request; a client/redirect problem throws (shown, not redirected). */
 function validateAuthorize(ctx: RuntimeContext, params: Record<string, unknown>): AuthorizeParams | { redirectError: string; description: string; redirectUri: string; state?: string } {
-  const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
+  const text = (name: string) => (typeof params[name] === 'string' ? (params[name]) : undefined);
   const clientId = text('client_id');
   const integration = clientId ? ctx.integrations.find(clientId) : undefined;
   if (!integration) throw new HttpError(400, 'invalid_client', 'Unknown client_id: register the integration first (npm run local:register-integration).');
@@ -136,7 +137,7 @@ export async function handleToken(c: LocalContext): Promise<Response> {
     if (err instanceof HttpError) return oauthError(c, 400, 'invalid_request', err.message);
     throw err;
   }
-  const field = (name: string) => (typeof body[name] === 'string' && body[name] !== '' ? (body[name] as string) : undefined);
+  const field = (name: string) => (typeof body[name] === 'string' && body[name] !== '' ? (body[name]) : undefined);
   const grantType = field('grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     return oauthError(c, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');

@@ -16,6 +16,9 @@ import { createLocalSite } from '../../local/site';
 import { LocalEventQueue } from '../../local/server/job-queue';
 import { call } from '../api/helpers';
 import { BOB, setup, ui } from '../engine/helpers';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { JOB_QUEUE_KEY } from '../../src/adapters/forge/forge-queue';
 
 const noSequencing = { 'audit.sequence': () => Promise.resolve() };
 
@@ -44,7 +47,7 @@ describe('the notify.submitted job', () => {
   it('asks for a redelivery when Confluence refused the comment, and the redelivery posts it', async () => {
     const { env, jobs } = await submitted();
     let failures = 1;
-    const flaky = Object.create(env.deps.confluence as RestConfluenceSite) as RestConfluenceSite;
+    const flaky = Object.create(env.deps.confluence) as RestConfluenceSite;
     flaky.createPageComment = (input) => (failures-- > 0 ? Promise.reject(new Error('503')) : (env.deps.confluence as RestConfluenceSite).createPageComment(input));
     const before = commentsOn(env, '2001');
     const consumer = createQueueConsumer({
@@ -141,10 +144,7 @@ describe('the local runtime', () => {
 });
 
 describe('the manifest', () => {
-  it('declares the consumer of the queue the app pushes to, on the exported consumer function', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { parse } = await import('yaml');
-    const { JOB_QUEUE_KEY } = await import('../../src/adapters/forge/forge-queue');
+  it('declares the consumer of the queue the app pushes to, on the exported consumer function', () => {
     const manifest = parse(readFileSync(`${__dirname}/../../manifest.yml`, 'utf8')) as {
       modules: { consumer: { key: string; queue: string; function: string }[]; function: { key: string; handler: string }[] };
     };

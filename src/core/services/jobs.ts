@@ -56,6 +56,6 @@ export async function enqueueAfterCommit(ctx: EngineContext, jobs: Job[]): Promi
   try {
     await ctx.jobs.push(jobs);
   } catch {
-    ctx.log('could not enqueue jobs', { count: jobs.length, kind: jobs[0].kind });
+    ctx.log('could not enqueue jobs', { count: jobs.length, kinds: [...new Set(jobs.map((j) => j.kind))].join(',') });
   }
 }

@@ -34,13 +34,14 @@ export async function approverWarnings(
       pagesOf.set(accountId, [...(pagesOf.get(accountId) ?? []), pageId]);
     }
   }
-  const approvers = [...pagesOf.keys()];
-  const readable = await Promise.all(approvers.map((accountId) => readableBy(ctx, accountId, pagesOf.get(accountId)!)));
+  const readable = new Map(
+    await Promise.all([...pagesOf].map(async ([accountId, pageIds]) => [accountId, await readableBy(ctx, accountId, pageIds)] as const)),
+  );
   const out = new Map<string, EligibilityIssue[]>();
   // page order, then approver order as the workflow lists them (stable output)
   for (const { pageId, workflow } of items) {
     for (const accountId of new Set(workflow.steps.flatMap((s) => expandApprovers(s, groupMembers)))) {
-      if (readable[approvers.indexOf(accountId)].has(pageId)) continue;
+      if (readable.get(accountId)?.has(pageId)) continue;
       out.set(pageId, [...(out.get(pageId) ?? []), { code: 'APPROVER_CANNOT_VIEW', reason: `Approver ${accountId} cannot view the page` }]);
     }
   }

@@ -40,7 +40,7 @@ export type IdempotencyOutcome =
       requestToken: string;
       commit(response: StoredResponse): Promise<void>;
       /** The ops that record `response` as done, for a caller that commits them with its own change (instead of commit()). */
-      answerOps(response: StoredResponse): TxOp[];
+      answerOps: (response: StoredResponse) => TxOp[];
       release(): Promise<void>;
     }
   | { kind: 'replay'; response: StoredResponse }

@@ -71,7 +71,7 @@ export interface ApiRouteDefinition<Req extends z.ZodType = z.ZodType, Res exten
   writes: boolean;
   // Returns the answer without its `success: true` (the handler adds the envelope).
   // Method syntax on purpose: a concrete route must be assignable to the erased ApiRoute.
-  execute(context: RouteContext, input: z.output<Req>): Promise<Omit<z.input<Res>, 'success'>>;
+  execute: (context: RouteContext, input: z.output<Req>) => Promise<Omit<z.input<Res>, 'success'>>;
 }
 
 export type ApiRoute = ApiRouteDefinition;
@@ -92,7 +92,7 @@ interface RouteSpec<K extends string, E extends string, Req extends z.ZodType, R
   /** the input schema and its OpenAPI name */
   request: readonly [schema: Req, name: string];
   response: readonly [schema: Res, name: string, status: 200 | 201];
-  execute(context: RouteContext, input: z.output<Req>): Promise<Omit<z.input<Res>, 'success'>>;
+  execute: (context: RouteContext, input: z.output<Req>) => Promise<Omit<z.input<Res>, 'success'>>;
 }
 
 export function defineRoute<const K extends string, const E extends string, Req extends z.ZodType, Res extends z.ZodType>(

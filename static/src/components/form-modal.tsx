@@ -9,10 +9,10 @@ import { Stack, Text } from '@atlaskit/primitives';
 import { ErrorMessage } from './ui';
 
 export interface SaveAction {
-  run(): Promise<unknown>;
+  run: () => Promise<unknown>;
   busy: boolean;
   error: unknown;
-  clearError(): void;
+  clearError: () => void;
 }
 
 /** `record` names the test ids: `<record>-editor` (the modal) and `save-<record>` (its submit button). */
