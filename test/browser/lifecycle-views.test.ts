@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Download, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { axeOf, browserRuns, bylineTitle, fullOf, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
