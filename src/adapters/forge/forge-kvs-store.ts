@@ -11,19 +11,11 @@ import { Filter, FilterConditions, ForgeKvsAPIError, MetadataField, Sort, WhereC
 import { z } from 'zod';
 import type { Clock } from '../../core/ports/clock';
 import { StoreError } from '../../core/ports/store';
-import type { Condition, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
-import {
-  assertKey,
-  conditionHolds,
-  encodeCursor,
-  envelopeOf,
-  expiryOf,
-  namespaceOf,
-  prepareGetManyKeys,
-  prepareQuery,
-  prepareTransaction,
-} from '../store/kvs-rules';
-import type { ItemEnvelope, PreparedOp } from '../store/kvs-rules';
+import type { Condition, EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import { assertKey, conditionHolds, encodeCursor, envelopeOf, expiryOf, namespaceOf, prepareGetManyKeys, prepareQuery } from '../store/kvs-rules';
+import type { ItemEnvelope } from '../store/kvs-rules';
+import { prepareTransaction, type PreparedOp } from '../store/transaction-rules';
+import { entityCondition, getEntities, queryEntity, readEntities } from './forge-entities';
 
 export const FORGE_ITEM_ENTITY = 'af-item';
 export const FORGE_ITEM_INDEX = 'by-ns-key';
@@ -73,7 +65,7 @@ export class ForgeKvsStore implements KeyValueStore {
 
   async getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
     const unique = prepareGetManyKeys(keys);
-    const observed = await this.observe(unique);
+    const observed = await this.observe(unique.map((key) => ({ key })));
     return unique.flatMap((key) => {
       const item = observed.get(key);
       return item && !item.expired ? [{ key, value: item.data as T, version: item.ver }] : [];
@@ -115,7 +107,7 @@ export class ForgeKvsStore implements KeyValueStore {
   async transact(ops: TxOp[]): Promise<void> {
     const prepared = prepareTransaction(ops);
     const readFirst = prepared.filter(needsRead);
-    let observed = readFirst.length > 0 ? await this.observe(readFirst.map((op) => op.key)) : undefined;
+    let observed = readFirst.length > 0 ? await this.observe(readFirst) : undefined;
     let pinAll = false;
     const isPossibleConflict = (raw: unknown) => toStoreError(raw).code === 'CONDITION_FAILED' || isClientRejection(raw);
     await retryOnConflict(
@@ -127,7 +119,7 @@ export class ForgeKvsStore implements KeyValueStore {
         onConflict: async (raw) => {
           const error = toStoreError(raw);
           const before = pinAll ? snapshot(observed) : undefined;
-          observed = await this.observe(prepared.map((op) => op.key));
+          observed = await this.observe(prepared);
           assertCallerConditions(prepared, observed);
           // Nothing moved and the code is not condition-like: the 4xx was about the request itself.
           if (error.code !== 'CONDITION_FAILED' && before === snapshot(observed)) throw error;
@@ -152,6 +144,14 @@ export class ForgeKvsStore implements KeyValueStore {
   private buildTransaction(ops: PreparedOp[], observed: Map<string, Observed>, pinAll: boolean) {
     const tx = kvs.transact();
     for (const op of ops) {
+      if (op.entity) {
+        // Declared entities carry no version: their own absent/exists condition, never pinned.
+        const options = { entityName: op.entity.name, conditions: entityCondition(op.entity, op.condition) };
+        if (op.op === 'put') tx.set(op.key, op.value as Record<string, unknown>, options);
+        else if (op.op === 'delete') tx.delete(op.key, options);
+        else tx.check(op.key, { entityName: op.entity.name, conditions: entityCondition(op.entity, op.condition) as NonNullable<ReturnType<typeof entityCondition>> });
+        continue;
+      }
       const pinned = needsRead(op) || (pinAll && op.condition !== undefined);
       const current = observed.get(op.key);
       const conditions = pinned ? pinTo(current) : op.condition && forgeCondition(op.condition);
@@ -170,9 +170,16 @@ export class ForgeKvsStore implements KeyValueStore {
     return tx;
   }
 
-  /** One batchGet (≤25 keys) of the raw entities, expired ones included and flagged. */
-  private async observe(keys: string[]): Promise<Map<string, Observed>> {
+  /**
+   * One batchGet (≤25 keys) of the raw items, expired ones included and flagged. Items of declared
+   * entities are observed for presence only (version 1), which is all their conditions test.
+   */
+  private async observe(ops: Array<Pick<PreparedOp, 'key' | 'entity'>>): Promise<Map<string, Observed>> {
     const observed = new Map<string, Observed>();
+    for (const op of ops.filter((o) => o.entity)) {
+      for (const item of await forge(() => readEntities(op.entity?.name as string, [op.key]))) observed.set(item.key, { ver: 1, data: item.value, expired: false });
+    }
+    const keys = ops.filter((o) => !o.entity).map((o) => o.key);
     if (keys.length === 0) return observed;
     // The wire format accepts per-item options (BatchGetItem.options) though the typed signature omits them.
     const items = keys.map((key) => ({ key, entityName: FORGE_ITEM_ENTITY, options: WITH_EXPIRY }));
@@ -187,6 +194,14 @@ export class ForgeKvsStore implements KeyValueStore {
       observed.set(success.key, { ver: envelope.ver, data: envelope.data, expired: this.isExpired(success.expireTime, envelope.exp) });
     }
     return observed;
+  }
+
+  getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    return forge(() => getEntities<T>(entity, keys));
+  }
+
+  queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    return forge(() => queryEntity<T>(query));
   }
 
   /** Expired by Forge's metadata or by the envelope's own expiry (whichever is known). */
@@ -209,7 +224,7 @@ function snapshot(observed: Map<string, Observed> | undefined): string {
 
 /** Puts whose new version depends on the current one (no condition, or only "exists"). */
 function needsRead(op: PreparedOp): boolean {
-  return op.op === 'put' && op.condition?.kind !== 'version' && op.condition?.kind !== 'absent';
+  return !op.entity && op.op === 'put' && op.condition?.kind !== 'version' && op.condition?.kind !== 'absent';
 }
 
 function parseEnvelope(key: string, value: unknown): ItemEnvelope {
