@@ -8,6 +8,8 @@
  */
 import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
+import { createAuditSequencerTrigger } from '../src/transport/scheduled/audit-sequencer';
+import { sequencePendingAudit } from '../src/core/audit';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
@@ -160,6 +162,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     resolver: resolver as unknown as LocalFunction,
     bylineProperties: bylineProperties as LocalFunction,
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()) as LocalFunction,
+    auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })) as LocalFunction,
   };
 
   const inFlight = new Set<Promise<unknown>>();

@@ -26,6 +26,8 @@ import { createResolverHandler } from '../transport/resolvers';
 import { DiagnosticsLog } from '../transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../transport/diagnostics/observe-api';
 import { createBylinePropertiesHandler } from '../transport/byline/byline-properties';
+import { createAuditSequencerTrigger } from '../transport/scheduled/audit-sequencer';
+import { sequencePendingAudit } from '../core/audit';
 
 /**
  * On Forge the unconfirmed facts take their pessimistic reading until the first deployment's
@@ -69,6 +71,7 @@ export const forgeApp = {
     appContext: forgeAppIds,
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
+  auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
 };

@@ -6,6 +6,7 @@ import { callerBoundEngine, perInvocationEngines } from '../support/caller-bound
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
+import { AuditTrail } from '../../src/core/audit';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
@@ -25,7 +26,8 @@ export class TrackingStore extends StoreDecorator {
 
   override async transact(ops: TxOp[]): Promise<void> {
     await this.inner.transact(ops);
-    for (const op of ops) if (op.op !== 'check') this.written.add(op.key);
+    // Entity items (the audit records) are not domain state; audit records are checked separately.
+    for (const op of ops) if (op.op !== 'check' && op.entity === undefined) this.written.add(op.key);
   }
 
   /**
@@ -44,16 +46,18 @@ export class TrackingStore extends StoreDecorator {
     return out;
   }
 
-  /** Audit records so far, in order. */
+  /** Audit records so far, in order (sequenced first, as the admin read paths do). */
   async auditRecords(): Promise<AuditRecord[]> {
+    const trail = new AuditTrail({ store: this.inner, clock: { now: () => Date.now() }, ids: new RandomIds() });
+    while ((await trail.sequence()).remaining > 0);
     const records: AuditRecord[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.inner.query<AuditRecord>({ prefix: 'audit:rec:', limit: 100, cursor });
-      records.push(...page.items.map((i) => i.value));
+      const page = await trail.list({}, { limit: 100, ...(cursor ? { cursor } : {}) });
+      records.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    return records;
+    return records.sort((a, b) => a.seq - b.seq);
   }
 }
 

@@ -6,7 +6,7 @@
 import { reviewTermsOf } from '../lifecycle/review';
 import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
-import type { AuditEntry, AuditHeadHint } from '../audit';
+import type { AuditEntry } from '../audit';
 import { DomainError } from '../domain/errors';
 import type { DomainErrorKind } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult } from '../domain/eligibility';
@@ -39,7 +39,7 @@ export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot']
 }
 
 export type SubmitOneResult =
-  | { ok: true; approval: PageApproval; changeSet?: ChangeSet; changeSetItem?: StoredItem; auditHead?: AuditHeadHint }
+  | { ok: true; approval: PageApproval; changeSet?: ChangeSet; changeSetItem?: StoredItem }
   | { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };
 
 /** What a submission's transaction is conditioned on; re-read after a conflict. */
@@ -47,7 +47,6 @@ export interface SubmitState {
   stateItem?: StoredItem;
   assignmentItem?: StoredItem;
   changeSetItem?: StoredItem;
-  auditHead?: AuditHeadHint;
 }
 
 /**
@@ -77,13 +76,12 @@ export async function submitOne(ctx: EngineContext, caller: Caller, input: Eligi
     const assigns = createsAssignment(current, state.assignmentItem);
     const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns)];
     if (state.changeSetItem && changeSet) ops.push({ op: 'put', key: state.changeSetItem.key, value: changeSet, condition: { kind: 'version', version: state.changeSetItem.version } });
-    const headAfterCommit = await commitWithAudit(ctx, ops, submissionEntries(caller, approval, changeSet, assigns), state.auditHead);
+    await commitWithAudit(ctx, ops, submissionEntries(caller, approval, changeSet, assigns));
     // the store bumps the version on every put: the caller can chain the next page without a re-read
     const csItem = state.changeSetItem;
     return {
       ok: true,
       approval,
-      ...(headAfterCommit ? { auditHead: headAfterCommit } : {}),
       ...(changeSet && csItem ? { changeSet, changeSetItem: { ...csItem, version: csItem.version + 1 } } : {}),
     };
   });
@@ -92,7 +90,6 @@ export async function submitOne(ctx: EngineContext, caller: Caller, input: Eligi
 async function reread(ctx: EngineContext, pageId: string, state: SubmitState): Promise<SubmitState> {
   const csKey = state.changeSetItem?.key;
   const fresh = await getManyByKey(ctx.store, [keys.pageState(pageId), keys.assignment(pageId), ...(csKey ? [csKey] : [])]);
-  // the conflict may have been the audit head: read it afresh (auditHead left out)
   return { stateItem: fresh.get(keys.pageState(pageId)), assignmentItem: fresh.get(keys.assignment(pageId)), changeSetItem: csKey ? fresh.get(csKey) : undefined };
 }
 

@@ -6,7 +6,6 @@ import type { Caller } from '../../domain/caller';
 import { checkEligibility } from '../../domain/eligibility';
 import type { ChangeSet, PageApproval, PreflightResult, SubmitResult } from '../../domain/model';
 import type { StoredItem } from '../../ports/store';
-import type { AuditHeadHint } from '../../audit';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
@@ -51,15 +50,12 @@ export async function submitChangeSet(
   changeSetId: string,
 ): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }> {
   const { item, cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
-  const { results, submitted, auditHead } = await submitPagesInOrder(ctx, caller, cs, item, context);
+  const { results, submitted } = await submitPagesInOrder(ctx, caller, cs, item, context);
   const submittedCount = submitted.length;
   const skippedCount = results.length - submittedCount;
-  let knownHead = auditHead;
   await withRetry(ctx, () => {
-    const hint = knownHead;
-    knownHead = undefined; // a retry reads the head afresh
     const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
-    return commitWithAudit(ctx, [], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })], hint);
+    return commitWithAudit(ctx, [], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]);
   });
   await notifySubmissions(ctx, submitted);
   return { submittedCount, skippedCount, results };
@@ -73,7 +69,6 @@ async function submitPagesInOrder(ctx: EngineContext, caller: Caller, cs: Change
   const results: SubmitResult[] = [];
   const submitted: { approval: PageApproval; changeSet: ChangeSet }[] = [];
   let csItem: StoredItem = item;
-  let auditHead: AuditHeadHint | undefined;
   const failure = (pageId: string, r: { code: string; reason: string; workflowId?: string }): SubmitResult => ({
     pageId,
     success: false,
@@ -88,16 +83,15 @@ async function submitPagesInOrder(ctx: EngineContext, caller: Caller, cs: Change
       results.push(failure(pageId, prior));
       continue;
     }
-    const state = { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId), changeSetItem: csItem, auditHead };
+    const state = { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId), changeSetItem: csItem };
     const outcome = await submitOne(ctx, caller, input, state);
     if (!outcome.ok) {
       results.push(failure(pageId, outcome));
       continue;
     }
-    auditHead = outcome.auditHead;
     results.push({ pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id });
     submitted.push({ approval: outcome.approval, changeSet: outcome.changeSet ?? cs });
     csItem = outcome.changeSetItem ?? csItem;
   }
-  return { results, submitted, auditHead };
+  return { results, submitted };
 }
