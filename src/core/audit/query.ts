@@ -9,6 +9,7 @@ import { FIELD_LIMITS } from '../domain/limits';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type EntityItem, type KeyValueStore, type RangeCondition } from '../ports/store';
+import { readChainState } from './chain-state';
 import { decodeCursor, encodeCursor } from './cursor';
 import { INDEXED_DIMENSIONS, TIME_INDEX, timeDigits } from './keys';
 import { recordOfEntity } from './records';
@@ -73,6 +74,8 @@ export async function listRecords(deps: QueryDeps, filter: AuditFilter, options:
   const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   const { range, upper } = rangeOf(f, before);
   if (f.from !== undefined && upper !== undefined && timeDigits(f.from) >= upper) return { items: [] };
+  // Records an interrupted purge left below the checkpoint are no longer part of the trail.
+  const { anchor } = await readChainState(deps.store);
   const driving = INDEXED_DIMENSIONS.find(({ field }) => f[field] !== undefined);
   // Only the driving dimension and the range are served by the index: ask for a full page when more must be re-checked.
   const postFiltered = f.source !== undefined || INDEXED_DIMENSIONS.some((d) => d !== driving && f[d.field] !== undefined);
@@ -89,7 +92,7 @@ export async function listRecords(deps: QueryDeps, filter: AuditFilter, options:
       limit: postFiltered ? STORE_LIMITS.maxQueryLimit : Math.min(STORE_LIMITS.maxQueryLimit, limit - items.length + 1),
       ...(storeCursor ? { cursor: storeCursor } : {}),
     });
-    const filledAt = take(page.items, items, f, limit, upper);
+    const filledAt = take(page.items, items, { filter: f, limit, upper, firstSeq: anchor.firstSeq });
     if (filledAt !== undefined) {
       const more = filledAt < page.items.length - 1 || page.nextCursor !== undefined;
       return more ? { items, nextCursor: encodeCursor(page.items[filledAt].key) } : { items };
@@ -102,11 +105,12 @@ export async function listRecords(deps: QueryDeps, filter: AuditFilter, options:
 }
 
 /** Adds matching records to `items`; returns the position in `scanned` where the page became full, if it did. */
-function take(scanned: EntityItem[], items: AuditRecord[], filter: AuditFilter, limit: number, upper: string | undefined): number | undefined {
+function take(scanned: EntityItem[], items: AuditRecord[], page: { filter: AuditFilter; limit: number; upper?: string; firstSeq: number }): number | undefined {
+  const { filter, limit, upper, firstSeq } = page;
   for (const [i, entity] of scanned.entries()) {
     if (upper !== undefined && entity.key >= upper) continue; // `between` includes its upper bound
     const record = recordOfEntity(entity);
-    if (!matchesFilter(record, filter)) continue;
+    if (!matchesFilter(record, filter) || (!record.pending && record.seq < firstSeq)) continue;
     items.push(record);
     if (items.length === limit) return i;
   }
