@@ -20,6 +20,26 @@ interface Row {
 /** Every key allowed by the key pattern sorts below this, so [prefix, prefix + MAX) is the prefix range. */
 const ABOVE_ANY_KEY_CHAR = '\uffff';
 
+/** Storage layout of this build (SQLite user_version): 2 = declared entities (issue 13). */
+export const LAYOUT_VERSION = 2;
+
+/**
+ * A data file written by an older layout (user_version 0 with items in it) is refused, never
+ * migrated or reset: nothing in it is deleted behind the user's back (docs/decisions.md).
+ */
+function assertCurrentLayout(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === LAYOUT_VERSION) return;
+  const hasItems = version === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv_items'").get() !== undefined
+    && db.prepare('SELECT 1 FROM kv_items LIMIT 1').get() !== undefined;
+  if (version === 0 && !hasItems) return;
+  db.close();
+  throw new Error(
+    `The local data file ${file} was written by an older ApprovalFlow storage layout (version ${version}, this build needs ${LAYOUT_VERSION}). ` +
+      'It is left untouched: start with another --data-dir, or delete that directory to start fresh.',
+  );
+}
+
 /** Embedded KeyValueStore for the local runtime: one SQLite file, WAL, real transactions. */
 export class SqliteStore implements KeyValueStore {
   private readonly db: Database.Database;
@@ -47,6 +67,7 @@ export class SqliteStore implements KeyValueStore {
       this.db = new Database(':memory:');
     }
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    assertCurrentLayout(this.db, 'file' in options ? options.file : ':memory:');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS kv_items (
         key TEXT PRIMARY KEY,
@@ -57,6 +78,7 @@ export class SqliteStore implements KeyValueStore {
       CREATE INDEX IF NOT EXISTS kv_items_expiry ON kv_items (expires_at) WHERE expires_at IS NOT NULL;
       ${ENTITY_SCHEMA}
     `);
+    this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
     this.entities = new SqliteEntities(this.db);
     const live = '(expires_at IS NULL OR expires_at > ?)';
     this.stmt = {
