@@ -15,7 +15,10 @@ import type { Condition, EntityItem, EntityPage, EntityQuery, KeyValueStore, Que
 import { assertKey, conditionHolds, encodeCursor, envelopeOf, expiryOf, namespaceOf, prepareGetManyKeys, prepareQuery } from '../store/kvs-rules';
 import type { ItemEnvelope } from '../store/kvs-rules';
 import { prepareTransaction, type PreparedOp } from '../store/transaction-rules';
-import { entityCondition, getEntities, queryEntity, readEntities } from './forge-entities';
+import { entityCondition, getEntities, queryEntity } from './forge-entities';
+import { forge, toStoreError } from './forge-errors';
+
+export { toStoreError };
 
 export const FORGE_ITEM_ENTITY = 'af-item';
 export const FORGE_ITEM_INDEX = 'by-ns-key';
@@ -176,20 +179,22 @@ export class ForgeKvsStore implements KeyValueStore {
    */
   private async observe(ops: Array<Pick<PreparedOp, 'key' | 'entity'>>): Promise<Map<string, Observed>> {
     const observed = new Map<string, Observed>();
-    for (const op of ops.filter((o) => o.entity)) {
-      for (const item of await forge(() => readEntities(op.entity?.name as string, [op.key]))) observed.set(item.key, { ver: 1, data: item.value, expired: false });
-    }
-    const keys = ops.filter((o) => !o.entity).map((o) => o.key);
-    if (keys.length === 0) return observed;
+    if (ops.length === 0) return observed;
+    const entityOf = new Map(ops.map((op) => [op.key, op.entity?.name ?? FORGE_ITEM_ENTITY]));
     // The wire format accepts per-item options (BatchGetItem.options) though the typed signature omits them.
-    const items = keys.map((key) => ({ key, entityName: FORGE_ITEM_ENTITY, options: WITH_EXPIRY }));
-    const result = await forge(() => kvs.batchGet<ItemEnvelope>(items));
+    const items = ops.map((op) => ({ key: op.key, entityName: entityOf.get(op.key), ...(op.entity ? {} : { options: WITH_EXPIRY }) }));
+    const result = await forge(() => kvs.batchGet<unknown>(items));
     const failed = (result.failedKeys ?? []).filter((failure) => failure.error?.code !== 'KEY_NOT_FOUND');
     if (failed.length > 0) {
       throw new StoreError('UNAVAILABLE', `Forge storage could not read ${failed.length} item(s) (${failed[0].error?.code}).`);
     }
     for (const success of result.successfulKeys ?? []) {
-      if (!keys.includes(success.key)) continue;
+      const entityName = entityOf.get(success.key);
+      if (entityName === undefined || (success.entityName !== undefined && success.entityName !== entityName)) continue;
+      if (entityName !== FORGE_ITEM_ENTITY) {
+        observed.set(success.key, { ver: 1, data: success.value, expired: false }); // declared entities: presence only
+        continue;
+      }
       const envelope = parseEnvelope(success.key, success.value);
       observed.set(success.key, { ver: envelope.ver, data: envelope.data, expired: this.isExpired(success.expireTime, envelope.exp) });
     }
@@ -264,41 +269,4 @@ function pinTo(current: Observed | undefined) {
 
 function nextVersion(condition: Condition | undefined): number {
   return condition?.kind === 'version' ? condition.version + 1 : 1;
-}
-
-/** Runs one Forge call and maps its failure to a StoreError (never leaking response bodies). */
-async function forge<R>(call: () => Promise<R>): Promise<R> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toStoreError(error);
-  }
-}
-
-/**
- * Forge's error code for a failed transaction condition is undocumented (UNCONFIRMED): any 409 or
- * code mentioning CONDITION/CONFLICT is treated as one. Rate limiting is documented as HTTP 429
- * RATE_LIMIT_EXCEEDED (transactions: TOO_MANY_REQUESTS).
- */
-export function toStoreError(error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  if (!(error instanceof ForgeKvsAPIError)) {
-    return new StoreError('UNAVAILABLE', 'Forge storage could not be reached.');
-  }
-  const status = error.responseDetails?.status;
-  const code = String(error.code ?? 'UNKNOWN_ERROR');
-  if (status === 429 || code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS') {
-    return new StoreError('RATE_LIMITED', 'Forge storage is rate limiting this app; retry later.');
-  }
-  if (status === 409 || /CONDITION|CONFLICT/i.test(code)) {
-    return new StoreError('CONDITION_FAILED', 'A transaction condition does not hold; nothing was written.');
-  }
-  if (code === 'MAX_SIZE') return new StoreError('VALUE_TOO_LARGE', 'Forge storage rejected the value as too large.');
-  if (code === 'MAX_DEPTH') return new StoreError('INVALID_VALUE', 'Forge storage rejected the value as too deeply nested.');
-  if (code === 'EMPTY_KEY' || code === 'INVALID_KEY' || code === 'KEY_TOO_LONG') {
-    return new StoreError('INVALID_KEY', 'Forge storage rejected the key.');
-  }
-  if (/CURSOR/i.test(code)) return new StoreError('INVALID_CURSOR', 'Forge storage rejected the cursor; restart the query.');
-  if (code === 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE') return new StoreError('INVALID_QUERY', 'Forge storage rejected the query.');
-  return new StoreError('UNAVAILABLE', `Forge storage request failed (${code}${status ? `, HTTP ${status}` : ''}).`);
 }
