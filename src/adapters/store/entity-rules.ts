@@ -13,6 +13,8 @@ export const ENTITY_LIMITS = {
   maxEntities: 20,
   maxIndexes: 7,
   maxAttributes: 50,
+  minIndexNameLength: 3,
+  maxIndexNameLength: 50,
   maxRangeBytes: 900,
   maxPartitionBytes: 1700,
   minInteger: -(2 ** 31),
@@ -40,7 +42,8 @@ export function validateDeclarations(declarations: readonly EntityDeclaration[])
     for (const index of decl.indexes) {
       const used = [...index.partition, index.range];
       const badType = used.some((a) => decl.attributes[a] === undefined || decl.attributes[a] === 'any') || decl.attributes[index.range] === 'boolean';
-      if (index.name.length < 3 || index.name.length > 50 || badType) {
+      const nameLength = index.name.length;
+      if (nameLength < ENTITY_LIMITS.minIndexNameLength || nameLength > ENTITY_LIMITS.maxIndexNameLength || badType) {
         throw invalidEntity(`Index "${index.name}" of "${decl.name}" must be named 3..50 characters and use declared, typed attributes.`);
       }
     }
