@@ -24,6 +24,8 @@ export const ENTITY_SCHEMA = `
     key TEXT NOT NULL,
     PRIMARY KEY (entity, idx, part, rng, key)
   ) WITHOUT ROWID;
+  -- rewriting or deleting an item finds its index rows without a scan
+  CREATE INDEX IF NOT EXISTS entity_index_by_key ON entity_index (entity, key);
 `;
 
 interface IndexRow {
