@@ -7,6 +7,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import { AuditTrail } from '../../src/core/audit';
+import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
@@ -26,8 +27,8 @@ export class TrackingStore extends StoreDecorator {
 
   override async transact(ops: TxOp[]): Promise<void> {
     await this.inner.transact(ops);
-    // Entity items (the audit records) are not domain state; audit records are checked separately.
-    for (const op of ops) if (op.op !== 'check' && op.entity === undefined) this.written.add(op.key);
+    // Audit records (af-audit) are checked separately; other entity items are domain state.
+    for (const op of ops) if (op.op !== 'check' && op.entity !== AUDIT_ENTITY) this.written.add(op.entity ? `${op.entity}|${op.key}` : op.key);
   }
 
   /**
@@ -40,6 +41,11 @@ export class TrackingStore extends StoreDecorator {
     for (const key of [...this.written].sort()) {
       // Bookkeeping, not domain state: audit trail, denial counters, idempotency records, rate-limit windows, edge secrets.
       if (['audit:', 'deny-state:', 'idem:', 'rl:', 'edge:'].some((prefix) => key.startsWith(prefix))) continue;
+      const [entity, entityKey] = key.includes('|') ? key.split('|') : [undefined, key];
+      if (entity) {
+        out[key] = (await this.inner.getEntities(entity, [entityKey]))[0]?.value ?? null;
+        continue;
+      }
       const item = await this.inner.get(key);
       out[key] = item ? { version: item.version, value: item.value } : null;
     }

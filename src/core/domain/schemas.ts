@@ -101,8 +101,6 @@ export type Assignment = z.infer<typeof assignmentSchema>;
 export const pendingLockSchema = z.object({ approvalId: id, changeSetId: id.optional() });
 export type PendingLock = z.infer<typeof pendingLockSchema>;
 
-/** Index entries that only point at a primary record. */
-export const approvalRefSchema = z.object({ approvalId: id });
 
 /** `approval-comment:<approvalId>`: the page comment that announced the submission (decisions reply to it). */
 export const commentRefSchema = z.object({ commentId: id });

@@ -22,6 +22,9 @@ export interface EntityDeclaration {
 /** Audit records (src/core/audit/keys.ts builds the values). `sk` = `<at13>-<id>`, so range order is time order. */
 export const AUDIT_ENTITY = 'af-audit';
 
+/** Approval index items (src/core/services/keys.ts approvalIndexOp), key = approval id; `sk` = <submittedAt15>:<id>. */
+export const APPROVAL_ENTITY = 'af-approval';
+
 const byTime = (name: string, attribute: string): EntityIndexDeclaration => ({ name, partition: [attribute], range: 'sk' });
 
 export const ENTITIES: readonly EntityDeclaration[] = [
@@ -50,6 +53,16 @@ export const ENTITIES: readonly EntityDeclaration[] = [
       byTime('by-client', 'client'),
       byTime('by-actor', 'actor'),
       byTime('by-action', 'action'),
+    ],
+  },
+  {
+    name: APPROVAL_ENTITY,
+    attributes: { sk: 'string', page: 'string', space: 'string', wf: 'string', state: 'string' },
+    // History of a page (any state); pending approvals of a space (the queue) and of a workflow.
+    indexes: [
+      { name: 'by-page', partition: ['page'], range: 'sk' },
+      { name: 'pending-by-space', partition: ['space', 'state'], range: 'sk' },
+      { name: 'pending-by-wf', partition: ['wf', 'state'], range: 'sk' },
     ],
   },
 ];
