@@ -137,6 +137,8 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
     if (approval?.value.status !== 'pending' || state?.value.id !== o.json.approvalId) lostSubmits += 1;
   }
 
+  // Link what the writers committed, as the sweep and the admin read paths do, then verify the whole chain.
+  while ((await trail.sequence()).remaining > 0);
   const verify = await trail.verify();
   const createdRecords = await auditRecords(trail, { action: 'changeset.created' });
   const submittedRecords = await auditRecords(trail, { action: 'approval.submitted' });

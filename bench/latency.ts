@@ -5,7 +5,7 @@
 import { LocalSite } from '../local/site';
 import type { LocalSiteOptions } from '../local/site';
 import type { ConfluenceTransport } from '../src/adapters/confluence/transport';
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../src/core/ports/store';
+import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../src/core/ports/store';
 
 const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
@@ -34,6 +34,16 @@ export class LatencyStore implements KeyValueStore {
   async transact(ops: TxOp[]): Promise<void> {
     await sleep(this.delayMs);
     return this.inner.transact(ops);
+  }
+
+  async getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    await sleep(this.delayMs);
+    return this.inner.getEntities<T>(entity, keys);
+  }
+
+  async queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    await sleep(this.delayMs);
+    return this.inner.queryEntity<T>(query);
   }
 }
 

@@ -8,6 +8,8 @@
  */
 import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
+import { createAuditSequencerTrigger } from '../src/transport/scheduled/audit-sequencer';
+import { sequencePendingAudit } from '../src/core/audit';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
@@ -26,8 +28,7 @@ import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../src/transport/diagnostics/observe-api';
 import { createBylinePropertiesHandler } from '../src/transport/byline/byline-properties';
 import { EventQueueJobs } from '../src/adapters/queue/event-queue-jobs';
-import { SEQUENCE_PENDING_AUDIT_NOT_CONNECTED, queueJobHandlers } from '../src/composition/jobs';
-import type { SequencePendingAudit } from '../src/composition/jobs';
+import { queueJobHandlers } from '../src/composition/jobs';
 import { createQueueConsumer } from '../src/transport/queue/consumer';
 import { LocalEventQueue } from './server/job-queue';
 import type { LocalSite, PageUpdatedEvent } from './site';
@@ -46,8 +47,6 @@ export interface LocalAppOptions {
   appId?: string;
   /** Platform facts the app's adapters follow (the same file the twins follow). Default: pessimistic. */
   profile?: PlatformProfile;
-  /** The `audit.sequence` job's implementation (default: the placeholder of src/composition/jobs.ts). */
-  sequencePendingAudit?: SequencePendingAudit;
 }
 
 /** A Forge function as the runtime invokes it: (payload, context). */
@@ -169,16 +168,17 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   });
   // Jobs run as the app, like Forge's consumer invocation (no user).
   const jobConsumer = createQueueConsumer({
-    handlers: () => queueJobHandlers({ ...base, confluence: confluenceFor({}) }, options.sequencePendingAudit ?? SEQUENCE_PENDING_AUDIT_NOT_CONNECTED),
+    handlers: () => queueJobHandlers({ ...base, confluence: confluenceFor({}) }),
     retry: (seconds) => ({ retryAfterSeconds: seconds }),
   });
   queue.connect(jobConsumer);
   const handlers: Record<string, LocalFunction> = {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
-    bylineProperties: bylineProperties,
+    bylineProperties,
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
-    jobConsumer: jobConsumer as LocalFunction,
+    auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })),
+    jobConsumer,
   };
 
   const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));

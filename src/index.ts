@@ -18,6 +18,8 @@ export const apiChangeSetSubmit = forgeApp.api.apiChangeSetSubmit;
 export const apiPagePreflight = forgeApp.api.apiPagePreflight;
 export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
+/** scheduledTrigger `audit-sequencer` (interval fiveMinute): links pending audit records into the chain. */
+export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
 /** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */

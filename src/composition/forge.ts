@@ -28,7 +28,9 @@ import { observeApiHandlers } from '../transport/diagnostics/observe-api';
 import { createBylinePropertiesHandler } from '../transport/byline/byline-properties';
 import { createQueueConsumer } from '../transport/queue/consumer';
 import { forgeJobQueue, forgeRetry } from '../adapters/forge/forge-queue';
-import { SEQUENCE_PENDING_AUDIT_NOT_CONNECTED, queueJobHandlers } from './jobs';
+import { queueJobHandlers } from './jobs';
+import { createAuditSequencerTrigger } from '../transport/scheduled/audit-sequencer';
+import { sequencePendingAudit } from '../core/audit';
 
 /**
  * On Forge the unconfirmed facts take their pessimistic reading until the first deployment's
@@ -74,11 +76,12 @@ export const forgeApp = {
     appContext: forgeAppIds,
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
+  auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({
     handlers: () =>
-      queueJobHandlers({ store, confluence: confluenceFor({}, 'resolver'), clock: new SystemClock(), ids: new RandomIds(), jobs }, SEQUENCE_PENDING_AUDIT_NOT_CONNECTED),
+      queueJobHandlers({ store, confluence: confluenceFor({}, 'resolver'), clock: new SystemClock(), ids: new RandomIds(), jobs }),
     retry: forgeRetry,
   }),
   bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),

@@ -6,6 +6,8 @@ import { callerBoundEngine, perInvocationEngines } from '../support/caller-bound
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
+import { AuditTrail } from '../../src/core/audit';
+import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
@@ -25,7 +27,8 @@ export class TrackingStore extends StoreDecorator {
 
   override async transact(ops: TxOp[]): Promise<void> {
     await this.inner.transact(ops);
-    for (const op of ops) if (op.op !== 'check') this.written.add(op.key);
+    // Audit records (af-audit) are checked separately; other entity items are domain state.
+    for (const op of ops) if (op.op !== 'check' && op.entity !== AUDIT_ENTITY) this.written.add(op.entity ? `${op.entity}|${op.key}` : op.key);
   }
 
   /**
@@ -38,22 +41,29 @@ export class TrackingStore extends StoreDecorator {
     for (const key of [...this.written].sort()) {
       // Bookkeeping, not domain state: audit trail, denial counters, idempotency records, rate-limit windows, edge secrets.
       if (['audit:', 'deny-state:', 'idem:', 'rl:', 'edge:'].some((prefix) => key.startsWith(prefix))) continue;
+      const [entity, entityKey] = key.includes('|') ? key.split('|') : [undefined, key];
+      if (entity) {
+        out[key] = (await this.inner.getEntities(entity, [entityKey]))[0]?.value ?? null;
+        continue;
+      }
       const item = await this.inner.get(key);
       out[key] = item ? { version: item.version, value: item.value } : null;
     }
     return out;
   }
 
-  /** Audit records so far, in order. */
+  /** Audit records so far, in order (sequenced first, as the admin read paths do). */
   async auditRecords(): Promise<AuditRecord[]> {
+    const trail = new AuditTrail({ store: this.inner, clock: { now: () => Date.now() }, ids: new RandomIds() });
+    while ((await trail.sequence()).remaining > 0);
     const records: AuditRecord[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.inner.query<AuditRecord>({ prefix: 'audit:rec:', limit: 100, cursor });
-      records.push(...page.items.map((i) => i.value));
+      const page = await trail.list({}, { limit: 100, ...(cursor ? { cursor } : {}) });
+      records.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    return records;
+    return records.sort((a, b) => a.seq - b.seq);
   }
 }
 

@@ -5,7 +5,8 @@ import { recordHash } from '../../src/core/audit/hash';
 import type { AuditEntry } from '../../src/core/audit';
 import type { AuditRecord } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
-import { bruteForce, listAll, randomEntry, rawRecords, rng, setup } from './support';
+import { LINK_PREFIX } from '../../src/core/audit/keys';
+import { bruteForce, ids, listAll, randomEntry, rawRecords, rng, sequenceAll, setup } from './support';
 
 /** Minimal RFC 4180 reader, enough to read back what the exporter wrote. */
 function parseCsv(text: string): string[][] {
@@ -52,8 +53,9 @@ describe('export', () => {
     const env = setup();
     for (const e of entries) {
       env.clock.t += 60_000;
-      await env.store.transact(await env.trail.prepareAppend([e]));
+      await env.store.transact(env.trail.prepareAppend([e]));
     }
+    await sequenceAll(env.trail);
     return env;
   }
 
@@ -117,9 +119,12 @@ describe('export', () => {
   it('exports every matching record beyond one list page', async () => {
     const env = setup();
     const random = rng(11);
-    for (let i = 0; i < 75; i += 3) await env.store.transact(await env.trail.prepareAppend([0, 1, 2].map(() => randomEntry(random))));
+    for (let i = 0; i < 75; i += 3) await env.store.transact(env.trail.prepareAppend([0, 1, 2].map(() => randomEntry(random))));
+    // Pending records are exported too, marked, so nothing a user did is missing from an export.
     const lines = (await env.trail.export({ source: 'api' }, 'ndjson')).trim().split('\n');
-    expect(lines.map((l) => (JSON.parse(l) as AuditRecord).seq)).toEqual(bruteForce(await rawRecords(env.store), { source: 'api' }).map((r) => r.seq));
+    const exported = lines.map((l) => JSON.parse(l) as AuditRecord);
+    expect(ids(exported)).toEqual(ids(bruteForce(await rawRecords(env.store), { source: 'api' })));
+    expect(exported.every((r) => r.pending === true)).toBe(true);
   });
 });
 
@@ -131,23 +136,24 @@ describe('purge', () => {
     const start = env.clock.t;
     for (let d = 0; d < days; d++) {
       env.clock.t = start + d * 86_400_000;
-      await store.transact(await env.trail.prepareAppend([randomEntry(random), randomEntry(random)]));
+      await store.transact(env.trail.prepareAppend([randomEntry(random), randomEntry(random)]));
     }
+    await sequenceAll(env.trail);
     return { ...env, start };
   }
 
-  const indexKeys = async (store: KeyValueStore) => {
+  const linkKeys = async (store: KeyValueStore) => {
     const keys: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.query({ prefix: 'audit:ix:', limit: 100, cursor });
+      const page = await store.query({ prefix: LINK_PREFIX, limit: 100, cursor });
       keys.push(...page.items.map((i) => i.key));
       cursor = page.nextCursor;
     } while (cursor);
     return keys;
   };
 
-  it('removes exactly the records older than the cut-off and their index entries, records itself, and still verifies', async () => {
+  it('removes exactly the records older than the cut-off and their links, records itself, and still verifies', async () => {
     const { store, trail, clock, start } = await dayChain(30);
     const before = await rawRecords(store);
     clock.t = start + 40 * 86_400_000;
@@ -163,13 +169,13 @@ describe('purge', () => {
       actor: 'acc-alice',
       details: { before: cutoff, firstKeptSeq: 21, anchorHash: before[19].hash, records: 20 },
     });
-    expect((await indexKeys(store)).every((k) => Number(k.slice(-12)) >= 21)).toBe(true);
-    expect(await trail.verify()).toEqual({ ok: true, checked: 41, headHash: purgeRecord.hash });
+    expect((await linkKeys(store)).map((k) => Number(k.slice(-12)))).toEqual(Array.from({ length: 41 }, (_, i) => 21 + i));
+    expect(await trail.verify()).toEqual({ ok: true, checked: 41, headHash: purgeRecord.hash, unsequenced: { count: 0 } });
     const { records } = await listAll(trail, { actor: 'acc-alice' }, 7);
     expect(records.map((r) => r.seq)).toEqual(bruteForce(after, { actor: 'acc-alice' }).map((r) => r.seq));
 
     // The chain keeps growing and verifying after the purge, and a second purge moves the anchor again.
-    await store.transact(await trail.prepareAppend([randomEntry(rng(1))]));
+    await store.transact(trail.prepareAppend([randomEntry(rng(1))]));
     expect(await trail.purge(start + 20 * 86_400_000, 'acc-alice')).toEqual({ removed: 20 });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 23 });
   });
@@ -207,8 +213,10 @@ describe('purge', () => {
     const { store, trail } = await dayChain(10);
     // An attacker deletes the oldest records and writes a checkpoint without a purge record.
     const records = await rawRecords(store);
+    const sks = await Promise.all([1, 2, 3, 4].map(async (seq) => (await store.get<{ k: string }>(`${LINK_PREFIX}${String(seq).padStart(12, '0')}`))!.value.k));
     await store.transact([
-      ...[1, 2, 3, 4].map((seq) => ({ op: 'delete' as const, key: `audit:rec:${String(seq).padStart(12, '0')}` })),
+      ...[1, 2, 3, 4].map((seq) => ({ op: 'delete' as const, key: `${LINK_PREFIX}${String(seq).padStart(12, '0')}` })),
+      ...sks.map((key) => ({ op: 'delete' as const, key, entity: 'af-audit' })),
       { op: 'put', key: 'audit:checkpoint', value: { firstSeq: 5, prevHash: records[3].hash } },
     ]);
     expect(await trail.verify()).toMatchObject({ ok: false, firstBadSeq: 5 });

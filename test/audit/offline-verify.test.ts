@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEntry } from '../../src/core/audit';
 import { verifyAuditExport } from '../../scripts/verify-audit-export';
-import { randomEntry, rng, setup } from './support';
+import { randomEntry, rng, sequenceAll, setup } from './support';
 
 const DAY = 86_400_000;
 
@@ -37,11 +37,12 @@ async function exportedTrail() {
   const start = env.clock.t;
   for (let d = 0; d < 20; d++) {
     env.clock.t = start + d * DAY;
-    await env.store.transact(await env.trail.prepareAppend([randomEntry(random), d % 5 === 0 ? awkward : randomEntry(random)]));
+    await env.store.transact(env.trail.prepareAppend([randomEntry(random), d % 5 === 0 ? awkward : randomEntry(random)]));
   }
   env.clock.t = start + 30 * DAY;
   await env.trail.purge(start + 8 * DAY, 'acc-alice');
-  for (let i = 0; i < 5; i++) await env.store.transact(await env.trail.prepareAppend([awkward]));
+  for (let i = 0; i < 5; i++) await env.store.transact(env.trail.prepareAppend([awkward]));
+  await sequenceAll(env.trail);
   const names = new Map([['acc-alice', 'Alice “Admin”'], ['1001', 'ENG (Engineering)']]);
   const ndjson = await env.trail.export({}, 'ndjson', names);
   const { headHash } = await env.trail.verify();
@@ -55,7 +56,16 @@ describe('offline verification of an NDJSON export', () => {
     const { ndjson, headHash } = await exportedTrail();
     expect(lines(ndjson)).toHaveLength(40 - 16 + 1 + 5); // 8 days × 2 purged, the purge record, 5 more
     expect(lines(ndjson).some((l) => l.includes('"display"'))).toBe(true);
-    expect(verifyAuditExport(ndjson, headHash)).toEqual({ ok: true, records: 30, lastHash: headHash, problems: [] });
+    expect(verifyAuditExport(ndjson, headHash)).toEqual({ ok: true, records: 30, pending: 0, lastHash: headHash, problems: [] });
+  });
+
+  it('counts records exported before they were sequenced as pending, and still verifies the chained ones', async () => {
+    const { ndjson, headHash, trail, store } = await exportedTrail();
+    await store.transact(trail.prepareAppend([awkward, awkward]));
+    const withPending = await trail.export({}, 'ndjson');
+    expect(withPending.trim().split('\n').filter((l) => l.includes('"pending":true'))).toHaveLength(2);
+    expect(verifyAuditExport(withPending, headHash)).toEqual({ ok: true, records: 30, pending: 2, lastHash: headHash, problems: [] });
+    expect(lines(ndjson)).toHaveLength(30);
   });
 
   it('finds an edited record, a removed record, a removed purge record and a wrong digest', async () => {

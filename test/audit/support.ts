@@ -1,6 +1,8 @@
 /** Shared fixtures for the audit trail tests: deterministic clock/ids, entry generator, brute-force model. */
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { AuditTrail, type AuditEntry } from '../../src/core/audit';
+import { recordOfEntity } from '../../src/core/audit/records';
+import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { AuditAction, AuditFilter, AuditRecord } from '../../src/core/domain/model';
 import type { Clock, IdGenerator } from '../../src/core/ports/clock';
 import { StoreError, type KeyValueStore } from '../../src/core/ports/store';
@@ -72,32 +74,42 @@ export async function appendAll(trail: AuditTrail, store: KeyValueStore, clock: 
     // Some steps of 0 ms (same timestamp) and some backwards jumps (clock skew).
     const r = random();
     clock.t += r < 0.2 ? 0 : r < 0.3 ? -5_000 : Math.floor(random() * 60_000);
-    await store.transact(await trail.prepareAppend([entry]));
+    await store.transact(trail.prepareAppend([entry]));
   }
 }
 
-/** Appends up to 3 entries per transaction (25 ops): quick seeding of large chains. */
+/** Appends up to 3 entries per transaction: quick seeding of large chains. */
 export async function seedMany(trail: AuditTrail, store: KeyValueStore, clock: ManualClock, count: number, random: () => number): Promise<void> {
   for (let i = 0; i < count; i += 3) {
     clock.t += Math.floor(random() * 10_000);
     const batch = Array.from({ length: Math.min(3, count - i) }, () => randomEntry(random));
-    await store.transact(await trail.prepareAppend(batch));
+    await store.transact(trail.prepareAppend(batch));
   }
 }
 
-/** Every stored record read straight from the store, oldest first. */
+/** Links every pending record into the chain. */
+export async function sequenceAll(trail: AuditTrail): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { sequenced, remaining } = await trail.sequence();
+    total += sequenced;
+    if (remaining === 0) return total;
+  }
+}
+
+/** Every stored record (as list() shows it: pending ones marked) straight from the store, in key (time) order. */
 export async function rawRecords(store: KeyValueStore): Promise<AuditRecord[]> {
   const records: AuditRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.query<AuditRecord>({ prefix: 'audit:rec:', limit: 100, cursor });
-    records.push(...page.items.map((i) => i.value));
+    const page = await store.queryEntity({ entity: AUDIT_ENTITY, index: 'by-time', partition: [], limit: 100, cursor });
+    records.push(...page.items.map(recordOfEntity));
     cursor = page.nextCursor;
   } while (cursor);
   return records;
 }
 
-/** The model: what list() must return, newest first. */
+/** The model: what list() must return, newest first (records as rawRecords gives them, oldest first). */
 export function bruteForce(records: AuditRecord[], f: AuditFilter): AuditRecord[] {
   return records
     .filter(
@@ -112,13 +124,15 @@ export function bruteForce(records: AuditRecord[], f: AuditFilter): AuditRecord[
         (f.source === undefined || r.source === f.source) &&
         (f.clientId === undefined || r.clientId === f.clientId),
     )
-    .sort((a, b) => b.seq - a.seq);
+    .reverse();
 }
+
+export const ids = (records: AuditRecord[]): string[] => records.map((r) => r.id);
 
 /** Follows nextCursor to the end; fails on a page larger than the limit or a repeated record. */
 export async function listAll(trail: AuditTrail, filter: AuditFilter, limit?: number): Promise<{ records: AuditRecord[]; pages: number }> {
   const records: AuditRecord[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   let cursor: string | undefined;
   let pages = 0;
   do {
@@ -126,8 +140,8 @@ export async function listAll(trail: AuditTrail, filter: AuditFilter, limit?: nu
     pages += 1;
     if (page.items.length > (limit ?? 50)) throw new Error(`page of ${page.items.length} exceeds the limit`);
     for (const r of page.items) {
-      if (seen.has(r.seq)) throw new Error(`seq ${r.seq} returned twice`);
-      seen.add(r.seq);
+      if (seen.has(r.id)) throw new Error(`record ${r.id} returned twice`);
+      seen.add(r.id);
       records.push(r);
     }
     cursor = page.nextCursor;

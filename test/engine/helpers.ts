@@ -102,6 +102,8 @@ export async function setup(
       now += ms;
     },
     auditRecords: async () => {
+      // Sequenced first, as the admin read paths do, so seq order is commit order.
+      while ((await audit.sequence()).remaining > 0);
       const out: AuditRecord[] = [];
       let cursor: string | undefined;
       do {

@@ -123,7 +123,10 @@ test('with the licence off the scheduled run and the resolvers refuse; nothing i
   try {
     const before = (await comments('2004')).length;
     const run = await post('/local/scheduled/run');
-    expect(run.ran).toEqual([{ key: 'lifecycle-daily-trigger', function: 'lifecycle-daily', outcome: 'ok' }]);
+    expect(run.ran).toEqual([
+      { key: 'lifecycle-daily-trigger', function: 'lifecycle-daily', outcome: 'ok' },
+      { key: 'audit-sequencer-trigger', function: 'audit-sequencer', outcome: 'ok' },
+    ]);
     expect(await resolver('acc-alice', ADMIN, 'retention.get', {}, {})).toMatchObject({ success: false, code: 'LICENSE_INACTIVE' });
     expect((await comments('2004')).length).toBe(before);
   } finally {

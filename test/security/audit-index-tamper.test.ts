@@ -1,11 +1,13 @@
 /**
  * Finding (issue 10): "audit.verify does not cover the indexes: deleting an index entry hides a record
- * from space-filtered lists and exports while verify says OK". Through the engine, as a site admin sees it.
+ * from space-filtered lists and exports while verify says OK". Since issue 13 the indexes are the
+ * af-audit entity's declared indexes, fed by the record's attributes: tampering with an attribute
+ * moves the record between index partitions, and verify must report it. Through the engine, as a
+ * site admin sees it.
  */
+import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { ALICE, BOB, ENG, setup, ui, type TestEnv } from '../engine/helpers';
-
-const seqKey = (seq: number) => String(seq).padStart(12, '0');
 
 async function submitted(env: TestEnv): Promise<AuditRecord> {
   await env.engine.approvals.submitPage(ui(BOB), '2001');
@@ -14,6 +16,19 @@ async function submitted(env: TestEnv): Promise<AuditRecord> {
   const record = (await env.auditRecords()).find((r) => r.action === 'approval.submitted' && r.pageId === '2001');
   if (!record) throw new Error('the submission was not audited');
   return record;
+}
+
+/** The stored entity of a record (found through the unfiltered time index). */
+async function entityOf(env: TestEnv, record: AuditRecord): Promise<{ key: string; value: Record<string, unknown> }> {
+  const page = await env.store.queryEntity({ entity: AUDIT_ENTITY, index: 'by-time', partition: [], limit: 100 });
+  const found = page.items.find((item) => (item.value.rec as AuditRecord).id === record.id);
+  if (!found) throw new Error('record entity not found');
+  return found;
+}
+
+async function rewrite(env: TestEnv, record: AuditRecord, change: Record<string, unknown>): Promise<void> {
+  const { key, value } = await entityOf(env, record);
+  await env.store.transact([{ op: 'put', entity: AUDIT_ENTITY, key, value: { ...value, ...change } }]);
 }
 
 const listedSeqs = async (env: TestEnv) => (await env.engine.audit.list(ui(ALICE), { spaceId: ENG }, { limit: 100 })).items.map((r) => r.seq);
@@ -26,32 +41,31 @@ describe('audit index tampering is caught by verify', () => {
     expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: true });
   });
 
-  it('deleting the space index entry hides the record from list and export, and verify reports that record', async () => {
+  it('moving the record out of its space partition hides it from list and export, and verify reports that record', async () => {
     const env = await setup();
     const record = await submitted(env);
-    await env.store.transact([{ op: 'delete', key: `audit:ix:space:${ENG}:${seqKey(record.seq)}` }]);
-
+    await rewrite(env, record, { space: '1002' });
     expect(await listedSeqs(env)).not.toContain(record.seq);
     expect(await env.engine.audit.export(ui(ALICE), { spaceId: ENG }, 'ndjson')).not.toContain(`"seq":${record.seq},`);
-    expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'INDEX_ENTRY_MISSING' });
+    expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'RECORD_ALTERED' });
   });
 
-  it('adding an index entry that files the record under another space is reported', async () => {
+  it('altering the action attribute (so the record drops out of an action filter) is reported', async () => {
     const env = await setup();
     const record = await submitted(env);
-    const entry = (await env.store.get(`audit:ix:space:${ENG}:${seqKey(record.seq)}`))!.value;
-    await env.store.transact([{ op: 'put', key: `audit:ix:space:1002:${seqKey(record.seq)}`, value: entry }]);
-    expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'INDEX_ENTRY_EXTRA' });
+    await rewrite(env, record, { action: 'access.denied' });
+    const before = await env.engine.audit.list(ui(ALICE), { action: 'approval.submitted' }, {});
+    expect(before.items.map((r) => r.seq)).not.toContain(record.seq);
+    // Read through another index, the damaged record stops the list rather than showing a lie.
+    await expect(env.engine.audit.list(ui(ALICE), { spaceId: ENG }, {})).rejects.toMatchObject({ code: 'AUDIT_RECORD_INVALID' });
+    expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'RECORD_ALTERED' });
   });
 
-  it('altering an index entry (so the record drops out of an action filter) is reported', async () => {
+  it('deleting the record is reported at its seq', async () => {
     const env = await setup();
     const record = await submitted(env);
-    const key = `audit:ix:space:${ENG}:${seqKey(record.seq)}`;
-    const entry = (await env.store.get<Record<string, unknown>>(key))!.value;
-    await env.store.transact([{ op: 'put', key, value: { ...entry, action: 'access.denied' } }]);
-    const filtered = await env.engine.audit.list(ui(ALICE), { spaceId: ENG, action: 'approval.submitted' }, {});
-    expect(filtered.items.map((r) => r.seq)).not.toContain(record.seq);
-    expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'INDEX_ENTRY_ALTERED' });
+    const { key } = await entityOf(env, record);
+    await env.store.transact([{ op: 'delete', entity: AUDIT_ENTITY, key }]);
+    expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'RECORD_MISSING' });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { STORE_LIMITS, StoreError } from '../../src/core/ports/store';
 import type { KeyValueStore, StoreErrorCode, StoredItem, TxOp } from '../../src/core/ports/store';
+import { describeEntities } from './entity-contract';
 
 export interface ContractClock {
   now(): number;
@@ -507,6 +508,8 @@ export function runStoreContract(name: string, makeStore: StoreFactory): void {
         expect(await store.get('ttl:bad')).toBeUndefined();
       });
     });
+
+    describeEntities(() => store);
 
     describe('concurrency', () => {
       it('20 concurrent version-conditioned increments lose no update', async () => {

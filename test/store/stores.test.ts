@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ForgeKvsStore } from '../../src/adapters/forge/forge-kvs-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
@@ -102,6 +103,28 @@ describe('SqliteStore on a file', () => {
     expect(await local.get('mp:counter')).toEqual({ key: 'mp:counter', value: { n: 100 }, version: 100 });
     expect(attempts.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(100);
     local.close();
+  });
+
+  it('refuses a data file of an older storage layout, clearly, and leaves it untouched', async () => {
+    const file = nextFile();
+    new SqliteStore({ file }).close(); // makes the directory
+    rmSync(file);
+    const old = new Database(file);
+    old.exec('CREATE TABLE kv_items (key TEXT PRIMARY KEY, value TEXT NOT NULL, version INTEGER NOT NULL, expires_at INTEGER) WITHOUT ROWID');
+    old.prepare('INSERT INTO kv_items VALUES (?, ?, 1, NULL)').run('audit:head', '{"seq":3}');
+    old.close();
+    expect(() => new SqliteStore({ file })).toThrow(/older ApprovalFlow storage layout.*left untouched/);
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare('SELECT key FROM kv_items').all()).toEqual([{ key: 'audit:head' }]);
+    after.close();
+    // A file this build wrote reopens.
+    const fresh = nextFile();
+    const store = new SqliteStore({ file: fresh });
+    await store.transact([{ op: 'put', key: 'x:a', value: 1 }]);
+    store.close();
+    const reopened = new SqliteStore({ file: fresh });
+    expect((await reopened.get('x:a'))?.value).toBe(1);
+    reopened.close();
   });
 
   it('reports a closed database as UNAVAILABLE', async () => {

@@ -21,9 +21,11 @@ describe('CountingStore', () => {
     await store.get('c:missing');
     await store.getMany(['c:a', 'c:b', 'c:c']);
     await store.query({ prefix: 'c:' });
-    expect(store.counts).toEqual({ get: 2, getMany: 1, getManyKeys: 3, query: 1, transact: 3, writeOps: 4 });
+    await store.getEntities('af-audit', ['e1']);
+    await store.queryEntity({ entity: 'af-audit', index: 'by-time', partition: [] });
+    expect(store.counts).toEqual({ get: 2, getMany: 1, getManyKeys: 3, query: 1, getEntities: 1, queryEntity: 1, transact: 3, writeOps: 4 });
     store.reset();
-    expect(store.counts).toEqual({ get: 0, getMany: 0, getManyKeys: 0, query: 0, transact: 0, writeOps: 0 });
+    expect(store.counts).toEqual({ get: 0, getMany: 0, getManyKeys: 0, query: 0, getEntities: 0, queryEntity: 0, transact: 0, writeOps: 0 });
     await store.get('c:a');
     expect(store.counts.get).toBe(1);
   });

@@ -215,34 +215,36 @@ export function installFakeForgeKvs(options: { now?: () => number; manifestPath?
         throw new ForgeApiFailure(400, 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE', 'The page limit must be set between 1 and 100.');
       }
       const range = body.range as { condition: string; values: unknown[] } | undefined;
-      if (range && range.condition !== 'BEGINS_WITH') {
+      if (range && !RANGE_CONDITIONS[range.condition]) {
         throw new ForgeApiFailure(400, 'UNSUPPORTED_CONDITION', `The fake does not implement range ${range.condition}.`);
       }
       const rangeAttribute = index.range[0];
       const sort = body.sort === 'DESC' ? 'DESC' : 'ASC';
+      // Range values compare natively (numbers as numbers), ties by key.
       const rows = [...table(entity.name).keys()]
         .flatMap((key) => {
           const row = read(entity.name, key);
           if (!row) return [];
           const value = JSON.parse(row.json) as Record<string, unknown>;
           const inPartition = (index.partition ?? []).every((attribute, i) => value[attribute] === partition[i]);
-          const rangeValue = String(value[rangeAttribute]);
-          const inRange = !range || rangeValue.startsWith(String(range.values[0]));
-          return inPartition && inRange ? [{ key, row, rangeValue }] : [];
+          const rangeValue = value[rangeAttribute] as string | number;
+          if (rangeValue === undefined) return []; // UNCONFIRMED: an item lacking the range attribute is left out
+          const inRange = !range || RANGE_CONDITIONS[range.condition](rangeValue, range.values as Array<string | number>);
+          return inPartition && inRange ? [{ key, row, at: [rangeValue, key] as Position }] : [];
         })
-        .sort((a, b) => (a.rangeValue < b.rangeValue ? -1 : a.rangeValue > b.rangeValue ? 1 : 0));
+        .sort((a, b) => comparePositions(a.at, b.at));
       if (sort === 'DESC') rows.reverse();
       let start = 0;
       if (body.cursor !== undefined) {
         const after = decodeFakeCursor(body.cursor, { index: index.name, partition, sort });
-        start = rows.findIndex((row) => (sort === 'ASC' ? row.rangeValue > after : row.rangeValue < after));
+        start = rows.findIndex((row) => (sort === 'ASC' ? comparePositions(row.at, after) > 0 : comparePositions(row.at, after) < 0));
         if (start === -1) start = rows.length;
       }
       const page = rows.slice(start, start + limit);
       const requested = (body.options as { metadataFields?: unknown } | undefined)?.metadataFields;
       return {
         data: page.map(({ key, row }) => withMetadata(key, row, requested)),
-        ...(page.length === limit ? { cursor: encodeFakeCursor({ index: index.name, partition, sort, after: page[page.length - 1].rangeValue }) } : {}),
+        ...(page.length === limit ? { cursor: encodeFakeCursor({ index: index.name, partition, sort, after: page[page.length - 1].at }) } : {}),
       };
     },
 
@@ -302,25 +304,46 @@ function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
+type Position = [string | number, string];
+
+function compareValues(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return compareValues(a[0], b[0]) || compareValues(a[1], b[1]);
+}
+
+/** Forge's range conditions (WhereConditions), compared natively. */
+const RANGE_CONDITIONS: Record<string, (v: string | number, values: Array<string | number>) => boolean> = {
+  BETWEEN: (v, [from, to]) => compareValues(v, from) >= 0 && compareValues(v, to) <= 0,
+  GREATER_THAN: (v, [x]) => compareValues(v, x) > 0,
+  GREATER_THAN_EQUAL_TO: (v, [x]) => compareValues(v, x) >= 0,
+  LESS_THAN: (v, [x]) => compareValues(v, x) < 0,
+  LESS_THAN_EQUAL_TO: (v, [x]) => compareValues(v, x) <= 0,
+  BEGINS_WITH: (v, [x]) => typeof v === 'string' && v.startsWith(String(x)),
+};
+
 interface FakeCursor {
   index: string;
   partition: unknown[];
   sort: string;
-  after: string;
+  after: Position;
 }
 
 function encodeFakeCursor(cursor: FakeCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64');
 }
 
-function decodeFakeCursor(raw: unknown, expected: Omit<FakeCursor, 'after'>): string {
+function decodeFakeCursor(raw: unknown, expected: Omit<FakeCursor, 'after'>): Position {
   try {
     const cursor = JSON.parse(Buffer.from(String(raw), 'base64').toString('utf8')) as FakeCursor;
     if (
       cursor.index === expected.index &&
       cursor.sort === expected.sort &&
       JSON.stringify(cursor.partition) === JSON.stringify(expected.partition) &&
-      typeof cursor.after === 'string'
+      Array.isArray(cursor.after) &&
+      cursor.after.length === 2
     ) {
       return cursor.after;
     }

@@ -11,19 +11,14 @@ import { Filter, FilterConditions, ForgeKvsAPIError, MetadataField, Sort, WhereC
 import { z } from 'zod';
 import type { Clock } from '../../core/ports/clock';
 import { StoreError } from '../../core/ports/store';
-import type { Condition, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
-import {
-  assertKey,
-  conditionHolds,
-  encodeCursor,
-  envelopeOf,
-  expiryOf,
-  namespaceOf,
-  prepareGetManyKeys,
-  prepareQuery,
-  prepareTransaction,
-} from '../store/kvs-rules';
-import type { ItemEnvelope, PreparedOp } from '../store/kvs-rules';
+import type { Condition, EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import { assertKey, conditionHolds, encodeCursor, envelopeOf, expiryOf, namespaceOf, prepareGetManyKeys, prepareQuery } from '../store/kvs-rules';
+import type { ItemEnvelope } from '../store/kvs-rules';
+import { prepareTransaction, type PreparedOp } from '../store/transaction-rules';
+import { entityCondition, getEntities, queryEntity } from './forge-entities';
+import { forge, toStoreError } from './forge-errors';
+
+export { toStoreError };
 
 export const FORGE_ITEM_ENTITY = 'af-item';
 export const FORGE_ITEM_INDEX = 'by-ns-key';
@@ -73,7 +68,7 @@ export class ForgeKvsStore implements KeyValueStore {
 
   async getMany<T = unknown>(keys: string[]): Promise<StoredItem<T>[]> {
     const unique = prepareGetManyKeys(keys);
-    const observed = await this.observe(unique);
+    const observed = await this.observe(unique.map((key) => ({ key })));
     return unique.flatMap((key) => {
       const item = observed.get(key);
       return item && !item.expired ? [{ key, value: item.data as T, version: item.ver }] : [];
@@ -115,7 +110,7 @@ export class ForgeKvsStore implements KeyValueStore {
   async transact(ops: TxOp[]): Promise<void> {
     const prepared = prepareTransaction(ops);
     const readFirst = prepared.filter(needsRead);
-    let observed = readFirst.length > 0 ? await this.observe(readFirst.map((op) => op.key)) : undefined;
+    let observed = readFirst.length > 0 ? await this.observe(readFirst) : undefined;
     let pinAll = false;
     const isPossibleConflict = (raw: unknown) => toStoreError(raw).code === 'CONDITION_FAILED' || isClientRejection(raw);
     await retryOnConflict(
@@ -127,7 +122,7 @@ export class ForgeKvsStore implements KeyValueStore {
         onConflict: async (raw) => {
           const error = toStoreError(raw);
           const before = pinAll ? snapshot(observed) : undefined;
-          observed = await this.observe(prepared.map((op) => op.key));
+          observed = await this.observe(prepared);
           assertCallerConditions(prepared, observed);
           // Nothing moved and the code is not condition-like: the 4xx was about the request itself.
           if (error.code !== 'CONDITION_FAILED' && before === snapshot(observed)) throw error;
@@ -152,6 +147,14 @@ export class ForgeKvsStore implements KeyValueStore {
   private buildTransaction(ops: PreparedOp[], observed: Map<string, Observed>, pinAll: boolean) {
     const tx = kvs.transact();
     for (const op of ops) {
+      if (op.entity) {
+        // Declared entities carry no version: their own absent/exists condition, never pinned.
+        const options = { entityName: op.entity.name, conditions: entityCondition(op.entity, op.condition) };
+        if (op.op === 'put') tx.set(op.key, op.value as Record<string, unknown>, options);
+        else if (op.op === 'delete') tx.delete(op.key, options);
+        else tx.check(op.key, { entityName: op.entity.name, conditions: entityCondition(op.entity, op.condition) as NonNullable<ReturnType<typeof entityCondition>> });
+        continue;
+      }
       const pinned = needsRead(op) || (pinAll && op.condition !== undefined);
       const current = observed.get(op.key);
       const conditions = pinned ? pinTo(current) : op.condition && forgeCondition(op.condition);
@@ -170,23 +173,40 @@ export class ForgeKvsStore implements KeyValueStore {
     return tx;
   }
 
-  /** One batchGet (≤25 keys) of the raw entities, expired ones included and flagged. */
-  private async observe(keys: string[]): Promise<Map<string, Observed>> {
+  /**
+   * One batchGet (≤25 keys) of the raw items, expired ones included and flagged. Items of declared
+   * entities are observed for presence only (version 1), which is all their conditions test.
+   */
+  private async observe(ops: Array<Pick<PreparedOp, 'key' | 'entity'>>): Promise<Map<string, Observed>> {
     const observed = new Map<string, Observed>();
-    if (keys.length === 0) return observed;
+    if (ops.length === 0) return observed;
+    const entityOf = new Map(ops.map((op) => [op.key, op.entity?.name ?? FORGE_ITEM_ENTITY]));
     // The wire format accepts per-item options (BatchGetItem.options) though the typed signature omits them.
-    const items = keys.map((key) => ({ key, entityName: FORGE_ITEM_ENTITY, options: WITH_EXPIRY }));
-    const result = await forge(() => kvs.batchGet<ItemEnvelope>(items));
+    const items = ops.map((op) => ({ key: op.key, entityName: entityOf.get(op.key), ...(op.entity ? {} : { options: WITH_EXPIRY }) }));
+    const result = await forge(() => kvs.batchGet<unknown>(items));
     const failed = (result.failedKeys ?? []).filter((failure) => failure.error?.code !== 'KEY_NOT_FOUND');
     if (failed.length > 0) {
       throw new StoreError('UNAVAILABLE', `Forge storage could not read ${failed.length} item(s) (${failed[0].error?.code}).`);
     }
     for (const success of result.successfulKeys ?? []) {
-      if (!keys.includes(success.key)) continue;
+      const entityName = entityOf.get(success.key);
+      if (entityName === undefined || (success.entityName !== undefined && success.entityName !== entityName)) continue;
+      if (entityName !== FORGE_ITEM_ENTITY) {
+        observed.set(success.key, { ver: 1, data: success.value, expired: false }); // declared entities: presence only
+        continue;
+      }
       const envelope = parseEnvelope(success.key, success.value);
       observed.set(success.key, { ver: envelope.ver, data: envelope.data, expired: this.isExpired(success.expireTime, envelope.exp) });
     }
     return observed;
+  }
+
+  getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    return forge(() => getEntities<T>(entity, keys));
+  }
+
+  queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    return forge(() => queryEntity<T>(query));
   }
 
   /** Expired by Forge's metadata or by the envelope's own expiry (whichever is known). */
@@ -209,7 +229,7 @@ function snapshot(observed: Map<string, Observed> | undefined): string {
 
 /** Puts whose new version depends on the current one (no condition, or only "exists"). */
 function needsRead(op: PreparedOp): boolean {
-  return op.op === 'put' && op.condition?.kind !== 'version' && op.condition?.kind !== 'absent';
+  return !op.entity && op.op === 'put' && op.condition?.kind !== 'version' && op.condition?.kind !== 'absent';
 }
 
 function parseEnvelope(key: string, value: unknown): ItemEnvelope {
@@ -249,41 +269,4 @@ function pinTo(current: Observed | undefined) {
 
 function nextVersion(condition: Condition | undefined): number {
   return condition?.kind === 'version' ? condition.version + 1 : 1;
-}
-
-/** Runs one Forge call and maps its failure to a StoreError (never leaking response bodies). */
-async function forge<R>(call: () => Promise<R>): Promise<R> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toStoreError(error);
-  }
-}
-
-/**
- * Forge's error code for a failed transaction condition is undocumented (UNCONFIRMED): any 409 or
- * code mentioning CONDITION/CONFLICT is treated as one. Rate limiting is documented as HTTP 429
- * RATE_LIMIT_EXCEEDED (transactions: TOO_MANY_REQUESTS).
- */
-export function toStoreError(error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  if (!(error instanceof ForgeKvsAPIError)) {
-    return new StoreError('UNAVAILABLE', 'Forge storage could not be reached.');
-  }
-  const status = error.responseDetails?.status;
-  const code = String(error.code ?? 'UNKNOWN_ERROR');
-  if (status === 429 || code === 'RATE_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS') {
-    return new StoreError('RATE_LIMITED', 'Forge storage is rate limiting this app; retry later.');
-  }
-  if (status === 409 || /CONDITION|CONFLICT/i.test(code)) {
-    return new StoreError('CONDITION_FAILED', 'A transaction condition does not hold; nothing was written.');
-  }
-  if (code === 'MAX_SIZE') return new StoreError('VALUE_TOO_LARGE', 'Forge storage rejected the value as too large.');
-  if (code === 'MAX_DEPTH') return new StoreError('INVALID_VALUE', 'Forge storage rejected the value as too deeply nested.');
-  if (code === 'EMPTY_KEY' || code === 'INVALID_KEY' || code === 'KEY_TOO_LONG') {
-    return new StoreError('INVALID_KEY', 'Forge storage rejected the key.');
-  }
-  if (/CURSOR/i.test(code)) return new StoreError('INVALID_CURSOR', 'Forge storage rejected the cursor; restart the query.');
-  if (code === 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE') return new StoreError('INVALID_QUERY', 'Forge storage rejected the query.');
-  return new StoreError('UNAVAILABLE', `Forge storage request failed (${code}${status ? `, HTTP ${status}` : ''}).`);
 }

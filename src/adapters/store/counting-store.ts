@@ -1,4 +1,4 @@
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
 
 export interface StoreCounts {
   get: number;
@@ -6,6 +6,9 @@ export interface StoreCounts {
   /** Keys requested across all getMany calls. */
   getManyKeys: number;
   query: number;
+  /** Entity batch reads and index queries. */
+  getEntities: number;
+  queryEntity: number;
   transact: number;
   /** put + delete operations across all transact calls (checks are not writes). */
   writeOps: number;
@@ -40,6 +43,16 @@ export class CountingStore implements KeyValueStore {
     return this.inner.query<T>(options);
   }
 
+  getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    this.counts.getEntities += 1;
+    return this.inner.getEntities<T>(entity, keys);
+  }
+
+  queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    this.counts.queryEntity += 1;
+    return this.inner.queryEntity<T>(query);
+  }
+
   transact(ops: TxOp[]): Promise<void> {
     this.counts.transact += 1;
     this.counts.writeOps += Array.isArray(ops) ? ops.filter((op) => op.op === 'put' || op.op === 'delete').length : 0;
@@ -48,5 +61,5 @@ export class CountingStore implements KeyValueStore {
 }
 
 function emptyCounts(): StoreCounts {
-  return { get: 0, getMany: 0, getManyKeys: 0, query: 0, transact: 0, writeOps: 0 };
+  return { get: 0, getMany: 0, getManyKeys: 0, query: 0, getEntities: 0, queryEntity: 0, transact: 0, writeOps: 0 };
 }

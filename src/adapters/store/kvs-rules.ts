@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { STORE_LIMITS, StoreError } from '../../core/ports/store';
-import type { Condition, QueryOptions, TxOp } from '../../core/ports/store';
+import type { Condition, QueryOptions } from '../../core/ports/store';
 
 /** Forge rejects values nested deeper than this (documented as 31 or 32; we take the lower). */
 export const MAX_VALUE_DEPTH = 31;
@@ -146,51 +146,6 @@ export function conditionHolds(condition: Condition, current: { version: number 
   }
 }
 
-export type PreparedOp =
-  | { op: 'put'; key: string; value: unknown; json: string; condition?: Condition; ttlSeconds?: number }
-  | { op: 'delete'; key: string; condition?: Condition }
-  | { op: 'check'; key: string; condition: Condition };
-
-/** Validates a whole transaction before any store touches data. */
-export function prepareTransaction(ops: TxOp[]): PreparedOp[] {
-  if (!Array.isArray(ops) || ops.length < 1 || ops.length > STORE_LIMITS.maxTransactionOps) {
-    throw new StoreError(
-      'TOO_MANY_OPERATIONS',
-      `A transaction needs 1 to ${STORE_LIMITS.maxTransactionOps} operations (got ${Array.isArray(ops) ? ops.length : 0}).`,
-    );
-  }
-  const seen = new Set<string>();
-  let payloadBytes = 0;
-  const prepared = ops.map((op): PreparedOp => {
-    assertKey(op?.key);
-    if (seen.has(op.key)) {
-      throw new StoreError('DUPLICATE_KEY_IN_TRANSACTION', `The key "${op.key}" appears more than once in a transaction.`);
-    }
-    seen.add(op.key);
-    if (op.condition !== undefined || op.op === 'check') assertCondition(op.condition);
-    switch (op.op) {
-      case 'put': {
-        if (op.ttlSeconds !== undefined && !(Number.isInteger(op.ttlSeconds) && op.ttlSeconds >= 1 && op.ttlSeconds <= MAX_TTL_SECONDS)) {
-          throw new StoreError('INVALID_VALUE', `ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}.`);
-        }
-        const { json, envelopeBytes } = measureValue(op.key, op.value);
-        payloadBytes += envelopeBytes;
-        return { op: 'put', key: op.key, value: op.value, json, condition: op.condition, ttlSeconds: op.ttlSeconds };
-      }
-      case 'delete':
-        return { op: 'delete', key: op.key, condition: op.condition };
-      case 'check':
-        return { op: 'check', key: op.key, condition: op.condition };
-      default:
-        throw new StoreError('INVALID_VALUE', 'A transaction operation must be put, delete or check.');
-    }
-  });
-  if (payloadBytes > MAX_TRANSACTION_BYTES) {
-    throw new StoreError('VALUE_TOO_LARGE', `The transaction writes ${payloadBytes} bytes; Forge accepts at most ${MAX_TRANSACTION_BYTES} per transaction.`);
-  }
-  return prepared;
-}
-
 /** Validates getMany keys; duplicates are collapsed (each item is returned once, in first-seen order). */
 export function prepareGetManyKeys(keys: string[]): string[] {
   if (!Array.isArray(keys)) throw new StoreError('INVALID_KEY', 'getMany needs an array of keys.');
@@ -203,7 +158,7 @@ export function prepareGetManyKeys(keys: string[]): string[] {
 }
 
 /** Which store family wrote a cursor; a cursor is only valid for the family (and query) that made it. */
-export type CursorKind = 'key' | 'forge';
+export type CursorKind = 'key' | 'forge' | 'entity';
 
 export interface PreparedQuery {
   prefix: string;
@@ -261,7 +216,7 @@ export function encodeCursor(kind: CursorKind, query: Pick<PreparedQuery, 'prefi
   return Buffer.from(JSON.stringify([text, digest(text)]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: unknown, kind: CursorKind, prefix: string, order: 'asc' | 'desc'): string {
+export function decodeCursor(cursor: unknown, kind: CursorKind, prefix: string, order: 'asc' | 'desc'): string {
   const invalid = () => new StoreError('INVALID_CURSOR', 'The cursor is not valid for this query.');
   if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw invalid();

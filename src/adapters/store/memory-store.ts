@@ -1,15 +1,10 @@
 import type { Clock } from '../../core/ports/clock';
 import { StoreError } from '../../core/ports/store';
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
-import {
-  assertKey,
-  conditionHolds,
-  encodeCursor,
-  expiryOf,
-  prepareGetManyKeys,
-  prepareQuery,
-  prepareTransaction,
-} from './kvs-rules';
+import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import { declarationOf } from './entity-rules';
+import { assertKey, conditionHolds, encodeCursor, expiryOf, prepareGetManyKeys, prepareQuery } from './kvs-rules';
+import { MemoryEntities } from './memory-entities';
+import { prepareTransaction } from './transaction-rules';
 import { SortedKeys } from './sorted-keys';
 
 interface Row {
@@ -29,6 +24,7 @@ export class MemoryStore implements KeyValueStore {
   /** Every key in order, so a prefix query is a seek plus a walk (flat as data grows, like a real index). */
   private readonly sortedKeys = new SortedKeys();
   private readonly clock: Clock;
+  private readonly entities = new MemoryEntities();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
@@ -71,13 +67,17 @@ export class MemoryStore implements KeyValueStore {
     const prepared = prepareTransaction(ops);
     // No await from here on: check-then-apply runs as one step, so concurrent callers cannot interleave.
     for (const op of prepared) {
-      if (op.condition && !conditionHolds(op.condition, this.live(op.key))) {
+      const current = op.entity ? (this.entities.has(op.entity.name, op.key) ? { version: 1 } : undefined) : this.live(op.key);
+      if (op.condition && !conditionHolds(op.condition, current)) {
         throw new StoreError('CONDITION_FAILED', `The condition on "${op.key}" does not hold; nothing was written.`);
       }
     }
     const now = this.clock.now();
     for (const op of prepared) {
-      if (op.op === 'put') {
+      if (op.entity) {
+        if (op.op === 'put') this.entities.put(op.entity, op.key, op.json);
+        else if (op.op === 'delete') this.entities.delete(op.entity, op.key);
+      } else if (op.op === 'put') {
         const current = this.live(op.key);
         if (!current) this.sortedKeys.insert(op.key);
         this.rows.set(op.key, { json: op.json, version: (current?.version ?? 0) + 1, expiresAt: expiryOf(now, op.ttlSeconds) });
@@ -85,6 +85,18 @@ export class MemoryStore implements KeyValueStore {
         this.remove(op.key);
       }
     }
+  }
+
+  async getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    const decl = declarationOf(entity);
+    return prepareGetManyKeys(keys).flatMap((key) => {
+      const json = this.entities.get(decl.name, key);
+      return json === undefined ? [] : [{ key, value: JSON.parse(json) as T }];
+    });
+  }
+
+  async queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    return this.entities.query<T>(query);
   }
 
   /** The row if present and not expired; expired rows are dropped on sight. */

@@ -3,17 +3,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../core/ports/clock';
 import { StoreError } from '../../core/ports/store';
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
-import {
-  assertKey,
-  conditionHolds,
-  encodeCursor,
-  expiryOf,
-  prepareGetManyKeys,
-  prepareQuery,
-  prepareTransaction,
-} from './kvs-rules';
-import type { PreparedOp } from './kvs-rules';
+import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import { declarationOf } from './entity-rules';
+import { assertKey, conditionHolds, encodeCursor, expiryOf, prepareGetManyKeys, prepareQuery } from './kvs-rules';
+import { ENTITY_SCHEMA, SqliteEntities } from './sqlite-entities';
+import { prepareTransaction, type PreparedOp } from './transaction-rules';
 
 export type SqliteStoreOptions = ({ file: string } | { memory: true }) & { clock?: Clock; busyTimeoutMs?: number };
 
@@ -25,6 +19,26 @@ interface Row {
 
 /** Every key allowed by the key pattern sorts below this, so [prefix, prefix + MAX) is the prefix range. */
 const ABOVE_ANY_KEY_CHAR = '\uffff';
+
+/** Storage layout of this build (SQLite user_version): 2 = declared entities (issue 13). */
+export const LAYOUT_VERSION = 2;
+
+/**
+ * A data file written by an older layout (user_version 0 with items in it) is refused, never
+ * migrated or reset: nothing in it is deleted behind the user's back (docs/decisions.md).
+ */
+function assertCurrentLayout(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === LAYOUT_VERSION) return;
+  const hasItems = version === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv_items'").get() !== undefined
+    && db.prepare('SELECT 1 FROM kv_items LIMIT 1').get() !== undefined;
+  if (version === 0 && !hasItems) return;
+  db.close();
+  throw new Error(
+    `The local data file ${file} was written by an older ApprovalFlow storage layout (version ${version}, this build needs ${LAYOUT_VERSION}). ` +
+      'It is left untouched: start with another --data-dir, or delete that directory to start fresh.',
+  );
+}
 
 /** Embedded KeyValueStore for the local runtime: one SQLite file, WAL, real transactions. */
 export class SqliteStore implements KeyValueStore {
@@ -39,6 +53,7 @@ export class SqliteStore implements KeyValueStore {
     queryDesc: Database.Statement<[string, string, string, number, number], Row>;
   };
   private readonly runTransaction: (ops: PreparedOp[]) => void;
+  private readonly entities: SqliteEntities;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? { now: () => Date.now() };
@@ -52,6 +67,7 @@ export class SqliteStore implements KeyValueStore {
       this.db = new Database(':memory:');
     }
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    assertCurrentLayout(this.db, 'file' in options ? options.file : ':memory:');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS kv_items (
         key TEXT PRIMARY KEY,
@@ -60,7 +76,10 @@ export class SqliteStore implements KeyValueStore {
         expires_at INTEGER
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS kv_items_expiry ON kv_items (expires_at) WHERE expires_at IS NOT NULL;
+      ${ENTITY_SCHEMA}
     `);
+    this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
+    this.entities = new SqliteEntities(this.db);
     const live = '(expires_at IS NULL OR expires_at > ?)';
     this.stmt = {
       get: this.db.prepare(`SELECT key, value, version FROM kv_items WHERE key = ? AND ${live}`),
@@ -119,6 +138,16 @@ export class SqliteStore implements KeyValueStore {
     this.guard(() => this.runTransaction(prepared));
   }
 
+  async getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    const decl = declarationOf(entity);
+    const unique = prepareGetManyKeys(keys);
+    return this.guard(() => this.entities.getMany<T>(decl.name, unique));
+  }
+
+  async queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    return this.guard(() => this.entities.query<T>(query));
+  }
+
   close(): void {
     this.db.close();
   }
@@ -126,7 +155,9 @@ export class SqliteStore implements KeyValueStore {
   private applyInTransaction(ops: PreparedOp[]): void {
     const now = this.clock.now();
     this.stmt.purgeExpired.run(now);
-    const current = new Map(ops.map((op) => [op.key, this.stmt.get.get(op.key, now)]));
+    const current = new Map(
+      ops.map((op) => [op.key, op.entity ? (this.entities.has(op.entity.name, op.key) ? { version: 1 } : undefined) : this.stmt.get.get(op.key, now)]),
+    );
     for (const op of ops) {
       if (op.condition && !conditionHolds(op.condition, current.get(op.key))) {
         // Throwing inside the transaction function rolls it back.
@@ -134,7 +165,10 @@ export class SqliteStore implements KeyValueStore {
       }
     }
     for (const op of ops) {
-      if (op.op === 'put') {
+      if (op.entity) {
+        if (op.op === 'put') this.entities.put(op.entity, op.key, op.json);
+        else if (op.op === 'delete') this.entities.delete(op.entity, op.key);
+      } else if (op.op === 'put') {
         const version = (current.get(op.key)?.version ?? 0) + 1;
         this.stmt.upsert.run(op.key, op.json, version, expiryOf(now, op.ttlSeconds) ?? null);
       } else if (op.op === 'delete') {

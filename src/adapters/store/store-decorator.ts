@@ -1,4 +1,4 @@
-import type { KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
 
 /** Forwards every call to an inner store; wrappers (counting, fault injection, tracking) override what they observe. */
 export abstract class StoreDecorator implements KeyValueStore {
@@ -18,5 +18,13 @@ export abstract class StoreDecorator implements KeyValueStore {
 
   transact(ops: TxOp[]): Promise<void> {
     return this.inner.transact(ops);
+  }
+
+  getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
+    return this.inner.getEntities<T>(entity, keys);
+  }
+
+  queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    return this.inner.queryEntity<T>(query);
   }
 }

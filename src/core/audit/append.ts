@@ -1,25 +1,20 @@
 /**
  * Appending: the engine writes each change and its audit records in ONE store transaction, so it
- * asks prepareAppend() for the ops and adds them to its own (docs/audit.md "Writing").
+ * asks prepareAppend() for the ops and adds them to its own (docs/audit.md "Writing"). No head is
+ * read or conditioned here: records land unsequenced and the sequencer links them (sequencer.ts).
  */
 import { DomainError } from '../domain/errors';
 import type { AuditRecord } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
+import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore, type TxOp } from '../ports/store';
-import { parseHead } from './chain-state';
-import { indexPutsOf } from './entries';
-import { recordHash, toJsonValue } from './hash';
-import { GENESIS_HASH, HEAD_KEY, INDEXED_DIMENSIONS, recordKey } from './keys';
-import { auditEntrySchema, type AuditEntryInput, type ChainHead } from './schema';
+import { entityValueOf } from './entity';
+import { toJsonValue } from './hash';
+import { nextTick, pendingKey, recordSk } from './keys';
+import { auditEntrySchema, type AuditEntryInput, type PendingRecord } from './schema';
 
-/** What a caller records; the trail adds id, seq, at and the hash chain. */
-export type AuditEntry = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash'>;
-
-/** The chain head as a committed transaction left it: lets a sequential writer skip re-reading it. */
-export interface AuditHeadHint {
-  head: ChainHead;
-  version: number;
-}
+/** What a caller records; the trail adds id and at, the sequencer seq and the hash chain. */
+export type AuditEntry = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash' | 'pending'>;
 
 export interface AppendDeps {
   store: KeyValueStore;
@@ -27,23 +22,12 @@ export interface AppendDeps {
   ids: IdGenerator;
 }
 
-/**
- * Ops one entry adds: its record + one index entry per indexed dimension (7, counted at the maximum
- * even though absent optional dimensions are skipped).
- */
-export const AUDIT_OPS_PER_ENTRY = 1 + INDEXED_DIMENSIONS.length;
+/** Ops one entry adds: its record (entity) + its unsequenced marker. */
+export const AUDIT_OPS_PER_ENTRY = 2;
 
-/** Ops prepareAppend returns for n entries: n × AUDIT_OPS_PER_ENTRY + 1 head update (0 for n = 0). */
+/** Ops prepareAppend returns for n entries (exact). */
 export function auditOpsFor(entries: number): number {
-  return entries === 0 ? 0 : entries * AUDIT_OPS_PER_ENTRY + 1;
-}
-
-/** The head a successful transact(ops) leaves behind, given prepareAppend's ops (stores bump versions by one per put). */
-export function headAfter(ops: TxOp[]): AuditHeadHint | undefined {
-  const headOp = ops.find((op) => op.op === 'put' && op.key === HEAD_KEY);
-  if (!headOp || headOp.op !== 'put') return undefined;
-  const version = headOp.condition?.kind === 'version' ? headOp.condition.version + 1 : 1;
-  return { head: headOp.value as ChainHead, version };
+  return entries * AUDIT_OPS_PER_ENTRY;
 }
 
 function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
@@ -65,36 +49,20 @@ function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
 }
 
 /**
- * Reads the chain head and returns the TxOps that append these entries: per entry the record (condition
- * `absent`, which also refuses to overwrite history if the head was ever lost) and its index entries,
- * then the head update conditioned on the version read. The caller commits them in the SAME
- * transaction as its change and, on StoreError CONDITION_FAILED, re-runs its whole read-decide-write
- * step. `knownHead` (headAfter() of the caller's previous commit) skips the head read; if another
- * writer moved the head meanwhile, the head condition fails and the retry reads it afresh.
+ * The TxOps that record these entries: per entry the af-audit entity (condition absent) and its
+ * pending marker (condition absent). Reads nothing, so concurrent writers never contend here.
  */
-export async function prepareAppend(deps: AppendDeps, entries: AuditEntry[], knownHead?: AuditHeadHint): Promise<TxOp[]> {
-  if (entries.length === 0) return [];
+export function prepareAppend(deps: Pick<AppendDeps, 'clock' | 'ids'>, entries: AuditEntry[]): TxOp[] {
   const parsed = parseEntries(entries);
-  const headItem = knownHead ? { value: knownHead.head, version: knownHead.version } : await deps.store.get(HEAD_KEY);
-  const head = headItem ? parseHead(headItem.value) : undefined;
-  let seq = head?.seq ?? 0;
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  // Never earlier than the head, so seq order is time order even if the clock steps back.
-  let at = head?.at ?? 0;
   const ops: TxOp[] = [];
   for (const entry of parsed) {
-    seq += 1;
-    at = Math.max(Math.floor(deps.clock.now()), at);
-    const unsigned = toJsonValue({ ...entry, id: deps.ids.next('aud'), seq, at, prevHash });
-    const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
-    ops.push({ op: 'put', key: recordKey(seq), value: record, condition: { kind: 'absent' } }, ...indexPutsOf(record));
-    prevHash = record.hash;
+    const at = Math.floor(deps.clock.now());
+    const rec: PendingRecord = toJsonValue({ ...entry, id: deps.ids.next('aud'), at });
+    const value = entityValueOf(recordSk(at, rec.id, nextTick()), rec);
+    ops.push(
+      { op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'absent' } },
+      { op: 'put', key: pendingKey(value.sk), value: { at }, condition: { kind: 'absent' } },
+    );
   }
-  ops.push({
-    op: 'put',
-    key: HEAD_KEY,
-    value: { seq, hash: prevHash, at } satisfies ChainHead,
-    condition: headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' },
-  });
   return ops;
 }

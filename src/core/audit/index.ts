@@ -2,22 +2,25 @@
  * Hash-chained, append-only audit trail (SPEC §5); docs/audit.md gives the storage layout, query
  * plan, verification and costs. AuditTrail is the one entry point the engine holds; each concern
  * lives in its own module:
- *   append.ts     prepareAppend (record + index entries + head, in the caller's transaction)
- *   query.ts      list (planner) over scan.ts (time search, index scans) with cursor.ts
- *   verify.ts     chain, head, checkpoint and index entries
+ *   append.ts     prepareAppend (record entity + pending marker, in the caller's transaction)
+ *   sequencer.ts  sequencePendingAudit: links pending records into the chain (group commit)
+ *   query.ts      list over the af-audit entity indexes, with cursor.ts
+ *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain
  *   export-format.ts  CSV / NDJSON
  *   purge.ts      retention purge; retention.ts is the scheduled job's use case
  */
 import type { AuditFilter } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { KeyValueStore, TxOp } from '../ports/store';
-import { prepareAppend, type AppendDeps, type AuditEntry, type AuditHeadHint } from './append';
+import { prepareAppend, type AppendDeps, type AuditEntry } from './append';
 import { renderExport, type ExportFormat } from './export-format';
 import { deleteBelowCheckpoint, purgeBefore, type PurgeOptions } from './purge';
 import { MAX_SCAN_QUERIES_PER_PAGE, listAllRecords, listRecords, type AuditPage, type QueryDeps } from './query';
+import { sequencePendingAudit, type SequenceResult } from './sequencer';
 import { verifyChain, type VerifyResult } from './verify';
 
-export { AUDIT_OPS_PER_ENTRY, auditOpsFor, headAfter, type AuditEntry, type AuditHeadHint } from './append';
+export { AUDIT_OPS_PER_ENTRY, auditOpsFor, type AuditEntry } from './append';
+export { sequencePendingAudit, type SequenceDeps, type SequenceResult } from './sequencer';
 export type { AuditPage } from './query';
 export { AUDIT_MIN_RETENTION_DAYS, runAuditRetention, type AuditRetentionResult, type AuditRetentionRun } from './retention';
 export type { VerifyFailure, VerifyResult } from './verify';
@@ -41,8 +44,13 @@ export class AuditTrail {
   }
 
   /** The ops that append these entries; commit them in the SAME transaction as the change (see append.ts). */
-  prepareAppend(entries: AuditEntry[], knownHead?: AuditHeadHint): Promise<TxOp[]> {
-    return prepareAppend(this.appendDeps, entries, knownHead);
+  prepareAppend(entries: AuditEntry[]): TxOp[] {
+    return prepareAppend(this.appendDeps, entries);
+  }
+
+  /** Links pending records into the chain (see sequencer.ts); best effort, bounded. */
+  sequence(options: { maxBatches?: number } = {}): Promise<SequenceResult> {
+    return sequencePendingAudit(this.appendDeps, options);
   }
 
   /** Newest first; a page may be short (even empty) with a nextCursor: continue while it is present. */
@@ -50,7 +58,7 @@ export class AuditTrail {
     return listRecords(this.query, filter, options);
   }
 
-  /** Walks the whole kept chain and every index entry; reports the first bad seq and why. */
+  /** Walks the whole kept chain and every record outside it; reports the first bad seq (or record) and why. */
   verify(): Promise<VerifyResult> {
     return verifyChain(this.appendDeps.store);
   }

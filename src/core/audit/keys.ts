@@ -1,82 +1,98 @@
 /**
- * Storage layout of the audit trail. Only this module may build `audit:` keys (SPEC §5: no other
- * code path writes or deletes audit data).
+ * Storage layout of the audit trail (docs/audit.md "Storage"). Only this module may build audit keys
+ * (SPEC §5: no other code path writes or deletes audit data).
  *
- *   audit:head                      {seq, hash, at}       chain head, version-conditioned on append
+ *   entity af-audit <sk>            {sk, seq, space, page, cs, client, actor, action, source, rec}
+ *                                   sk = <at13>-<tick9>-<id>; seq 0 and rec = PendingRecord until sequenced,
+ *                                   then seq n and rec = the chained AuditRecord
+ *   audit:pending:<sk>              {at}                  unsequenced marker, written with the record
+ *   audit:seq:<seq12>               {k: sk}               chain link, written by the sequencer
+ *   audit:head                      {seq, hash, at}       chain head, moved only by the sequencer
  *   audit:checkpoint                {firstSeq, prevHash}  retention anchor written by purge
- *   audit:rec:<seq12>               AuditRecord
- *   audit:ix:<dim>:<value>:<seq12>  IndexEntry            one per present filter dimension
  */
-import { createHash } from 'node:crypto';
 import type { AuditFilter } from '../domain/model';
 
 export const HEAD_KEY = 'audit:head';
 export const CHECKPOINT_KEY = 'audit:checkpoint';
-export const RECORD_PREFIX = 'audit:rec:';
-export const INDEX_PREFIX = 'audit:ix:';
+export const PENDING_PREFIX = 'audit:pending:';
+export const LINK_PREFIX = 'audit:seq:';
 export const GENESIS_HASH = '0'.repeat(64);
 
 const SEQ_DIGITS = 12;
+const AT_DIGITS = 13;
 
 /** Zero-padded so that key order equals seq order. */
 export function seqDigits(seq: number): string {
   return String(seq).padStart(SEQ_DIGITS, '0');
 }
 
-export function recordKey(seq: number): string {
-  return RECORD_PREFIX + seqDigits(seq);
+export function linkKey(seq: number): string {
+  return LINK_PREFIX + seqDigits(seq);
 }
 
-/** Parses the seq out of any key ending in `:<seq12>`; undefined when the suffix is not 12 digits. */
-export function seqOfKey(key: string): number | undefined {
-  const suffix = key.slice(key.lastIndexOf(':') + 1);
-  return /^\d{12}$/.test(suffix) ? Number(suffix) : undefined;
+/** The seq a link key names; undefined when the suffix is not 12 digits. */
+export function seqOfLinkKey(key: string): number | undefined {
+  const suffix = key.slice(LINK_PREFIX.length);
+  return key.startsWith(LINK_PREFIX) && /^\d{12}$/.test(suffix) ? Number(suffix) : undefined;
 }
 
-/** Filter dimensions that have an index, most selective first (the query planner drives by the first present one). */
-export const INDEXED_DIMENSIONS = [
-  { dim: 'page', field: 'pageId' },
-  { dim: 'cs', field: 'changeSetId' },
-  { dim: 'client', field: 'clientId' },
-  { dim: 'actor', field: 'actor' },
-  { dim: 'space', field: 'spaceId' },
-  { dim: 'action', field: 'action' },
-  { dim: 'source', field: 'source' },
-] as const satisfies readonly { dim: string; field: keyof AuditFilter }[];
-
-export type IndexedDimension = (typeof INDEXED_DIMENSIONS)[number];
-export type IndexedField = IndexedDimension['field'];
-
-const RAW_SAFE = /^[A-Za-z0-9._-]{1,200}$/;
-const MAX_ENCODED = 300;
+/** Time as the 13-digit prefix of sort keys, so range order is time order (epoch ms < 10^13 until 2286). */
+export function timeDigits(at: number): string {
+  return String(Math.max(0, Math.floor(at))).padStart(AT_DIGITS, '0');
+}
 
 /**
- * Makes any string safe inside a key segment. Key-safe ids (the common case) stay readable; anything
- * else becomes `#`+base64url, and very long values `##`+sha256 (a collision only adds candidates,
- * which the record re-check removes). Raw values never start with `#` and base64url never contains it,
- * so the three forms cannot collide.
+ * The record's entity key `<at13>-<tick9>-<id>`: time-sortable, unique by id (ids are key-safe
+ * tokens). The tick (a process-wide counter, not data) keeps append order among records of the same
+ * millisecond from one process, e.g. the entries of one transaction; across processes the order of
+ * same-millisecond records is arbitrary, as it is for concurrent requests.
  */
-export function encodeKeyValue(value: string): string {
-  if (RAW_SAFE.test(value)) return value;
-  const b64 = Buffer.from(value, 'utf8').toString('base64url');
-  if (b64.length <= MAX_ENCODED) return `#${b64}`;
-  return `##${createHash('sha256').update(value, 'utf8').digest('hex')}`;
+export function recordSk(at: number, id: string, tick: number): string {
+  return `${timeDigits(at)}-${String(tick).padStart(9, '0')}-${id}`;
 }
 
-export function indexValuePrefix(dim: IndexedDimension['dim'], value: string): string {
-  return `${INDEX_PREFIX}${dim}:${encodeKeyValue(value)}:`;
+/** Whether an sk belongs to the record with this time and id (the tick is free). */
+export function skFits(sk: string, at: number, id: string): boolean {
+  const prefix = `${timeDigits(at)}-`;
+  const suffix = `-${id}`;
+  return sk.length === prefix.length + 9 + suffix.length && sk.startsWith(prefix) && sk.endsWith(suffix) && /^\d{9}$/.test(sk.slice(prefix.length, prefix.length + 9));
 }
 
-export function indexKey(dim: IndexedDimension['dim'], value: string, seq: number): string {
-  return indexValuePrefix(dim, value) + seqDigits(seq);
+let lastTick = 0;
+/** Next value of the process-wide append counter (wraps after 10^9). */
+export function nextTick(): number {
+  lastTick = (lastTick + 1) % 1_000_000_000;
+  return lastTick;
 }
 
-/** The dimension and seq an index key names; undefined for a key no append could have written. */
-export function parseIndexKey(key: string): { dimension: IndexedDimension; seq: number } | undefined {
-  if (!key.startsWith(INDEX_PREFIX)) return undefined;
-  // Encoded values never contain ':', so a well-formed key has exactly dim, value and seq after the prefix.
-  const parts = key.slice(INDEX_PREFIX.length).split(':');
-  const dimension = INDEXED_DIMENSIONS.find(({ dim }) => dim === parts[0]);
-  const seq = seqOfKey(key);
-  return parts.length === 3 && dimension && seq !== undefined ? { dimension, seq } : undefined;
+export function pendingKey(sk: string): string {
+  return PENDING_PREFIX + sk;
 }
+
+export function skOfPendingKey(key: string): string {
+  return key.slice(PENDING_PREFIX.length);
+}
+
+/**
+ * Filter dimensions with an entity index, most selective first (the planner drives by the first
+ * present one). `source` has no index slot left (Forge allows 7): it is filtered in memory.
+ */
+export const INDEXED_DIMENSIONS = [
+  { index: 'by-page', attribute: 'page', field: 'pageId' },
+  { index: 'by-cs', attribute: 'cs', field: 'changeSetId' },
+  { index: 'by-client', attribute: 'client', field: 'clientId' },
+  { index: 'by-actor', attribute: 'actor', field: 'actor' },
+  { index: 'by-space', attribute: 'space', field: 'spaceId' },
+  { index: 'by-action', attribute: 'action', field: 'action' },
+] as const satisfies readonly { index: string; attribute: string; field: keyof AuditFilter }[];
+
+export type IndexedDimension = (typeof INDEXED_DIMENSIONS)[number];
+
+export const TIME_INDEX = 'by-time';
+
+/**
+ * Stored for an absent optional dimension: every index attribute is always written, because
+ * whether Forge leaves an item without one out of the index is unconfirmed. A real value equal to
+ * it only adds candidates, which the record re-check removes.
+ */
+export const NO_VALUE = '~none~';

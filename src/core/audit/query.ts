@@ -1,21 +1,23 @@
 /**
- * Filtered, paged reads, newest first (docs/audit.md "Querying"). The seq window comes from the head,
- * the cursor and the time range; the most selective filter dimension present drives an index scan,
- * the others are checked on the index value and again on the record.
+ * Filtered, paged reads, newest first (docs/audit.md "Querying"), on the af-audit entity indexes:
+ * the most selective filter dimension present picks the index (else `by-time`), time range and
+ * cursor become its range condition, and every other filter is re-checked on the record. Pending
+ * (unsequenced) records are listed too, marked `pending`.
  */
 import { DomainError } from '../domain/errors';
 import { FIELD_LIMITS } from '../domain/limits';
 import type { AuditFilter, AuditRecord } from '../domain/model';
-import type { KeyValueStore } from '../ports/store';
+import { AUDIT_ENTITY } from '../ports/entities';
+import { STORE_LIMITS, type EntityItem, type KeyValueStore, type RangeCondition } from '../ports/store';
 import { readChainState } from './chain-state';
 import { decodeCursor, encodeCursor } from './cursor';
-import { INDEXED_DIMENSIONS, indexValuePrefix, type IndexedDimension } from './keys';
-import { BATCH_GET, firstSeqAtOrAfter, readRecords, scanIndexDesc, type ScanEnd } from './scan';
-import { auditFilterSchema, type IndexEntry } from './schema';
+import { INDEXED_DIMENSIONS, TIME_INDEX, timeDigits } from './keys';
+import { recordOfEntity } from './records';
+import { auditFilterSchema } from './schema';
 
 export const DEFAULT_LIST_LIMIT = FIELD_LIMITS.listPage.default;
 export const MAX_LIST_LIMIT = FIELD_LIMITS.listPage.max;
-/** Store queries one list() call may spend scanning an index before it returns a short page + cursor. */
+/** Index queries one list() call may spend before it returns a short page + cursor. */
 export const MAX_SCAN_QUERIES_PER_PAGE = 20;
 
 export interface AuditPage {
@@ -28,9 +30,10 @@ export interface QueryDeps {
   maxScanQueries: number;
 }
 
-export function matchesFilter(x: IndexEntry | AuditRecord, filter: AuditFilter): boolean {
+export function matchesFilter(x: AuditRecord, filter: AuditFilter): boolean {
   if (filter.from !== undefined && x.at < filter.from) return false;
   if (filter.to !== undefined && x.at > filter.to) return false;
+  if (filter.source !== undefined && x.source !== filter.source) return false;
   return INDEXED_DIMENSIONS.every(({ field }) => filter[field] === undefined || x[field] === filter[field]);
 }
 
@@ -50,6 +53,17 @@ function parseRequest(filter: AuditFilter, limit: number): AuditFilter {
   return parsed.data;
 }
 
+/** Range on sk: from (inclusive), to (inclusive, via "below the next millisecond") and the cursor (exclusive). */
+function rangeOf(filter: AuditFilter, before: string | undefined): { range?: RangeCondition; upper?: string } {
+  const lower = filter.from === undefined ? undefined : timeDigits(filter.from);
+  const toBound = filter.to === undefined ? undefined : timeDigits(filter.to + 1);
+  const upper = before !== undefined && (toBound === undefined || before < toBound) ? before : toBound;
+  if (lower !== undefined && upper !== undefined) return { range: { op: 'between', from: lower, to: upper }, upper };
+  if (lower !== undefined) return { range: { op: 'gte', value: lower } };
+  if (upper !== undefined) return { range: { op: 'lt', value: upper }, upper };
+  return {};
+}
+
 /**
  * One page. It may be short (even empty) with a nextCursor when the scan budget ran out: callers
  * continue while nextCursor is present.
@@ -58,68 +72,49 @@ export async function listRecords(deps: QueryDeps, filter: AuditFilter, options:
   const limit = options.limit ?? DEFAULT_LIST_LIMIT;
   const f = parseRequest(filter, limit);
   const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-
-  const { head, anchor } = await readChainState(deps.store);
-  if (!head) return { items: [] };
-  let lo = anchor.firstSeq;
-  let hi = before === undefined ? head.seq : Math.min(head.seq, before - 1);
-  if (f.from !== undefined && lo <= hi) lo = await firstSeqAtOrAfter(deps.store, f.from, lo, hi, 'low');
-  if (f.to !== undefined && lo <= hi) hi = (await firstSeqAtOrAfter(deps.store, f.to + 1, lo, hi, 'high')) - 1;
-  if (lo > hi) return { items: [] };
-
+  const { range, upper } = rangeOf(f, before);
+  if (f.from !== undefined && upper !== undefined && timeDigits(f.from) >= upper) return { items: [] };
+  // Records an interrupted purge left below the checkpoint are no longer part of the trail.
+  const { anchor } = await readChainState(deps.store);
   const driving = INDEXED_DIMENSIONS.find(({ field }) => f[field] !== undefined);
-  return driving ? listByIndex(deps, f, driving, lo, hi, limit) : listBySeq(deps.store, f, lo, hi, limit);
+  // Only the driving dimension and the range are served by the index: ask for a full page when more must be re-checked.
+  const postFiltered = f.source !== undefined || INDEXED_DIMENSIONS.some((d) => d !== driving && f[d.field] !== undefined);
+  const items: AuditRecord[] = [];
+  let storeCursor: string | undefined;
+  let lastScanned: string | undefined;
+  for (let queries = 0; queries < deps.maxScanQueries; queries++) {
+    const page = await deps.store.queryEntity({
+      entity: AUDIT_ENTITY,
+      index: driving?.index ?? TIME_INDEX,
+      partition: driving ? [f[driving.field] as string] : [],
+      ...(range ? { range } : {}),
+      order: 'desc',
+      limit: postFiltered ? STORE_LIMITS.maxQueryLimit : Math.min(STORE_LIMITS.maxQueryLimit, limit - items.length + 1),
+      ...(storeCursor ? { cursor: storeCursor } : {}),
+    });
+    const filledAt = take(page.items, items, { filter: f, limit, upper, firstSeq: anchor.firstSeq });
+    if (filledAt !== undefined) {
+      const more = filledAt < page.items.length - 1 || page.nextCursor !== undefined;
+      return more ? { items, nextCursor: encodeCursor(page.items[filledAt].key) } : { items };
+    }
+    lastScanned = page.items.length > 0 ? page.items[page.items.length - 1].key : lastScanned;
+    storeCursor = page.nextCursor;
+    if (!storeCursor) return { items };
+  }
+  return { items, nextCursor: lastScanned === undefined ? undefined : encodeCursor(lastScanned) };
 }
 
-/** No dimension filter: records are directly addressable by seq, so a page is ⌈limit/25⌉ getMany calls. */
-async function listBySeq(store: KeyValueStore, filter: AuditFilter, lo: number, hi: number, limit: number): Promise<AuditPage> {
-  const items: AuditRecord[] = [];
-  let next = hi;
-  while (items.length < limit && next >= lo) {
-    const count = Math.min(BATCH_GET, limit - items.length, next - lo + 1);
-    const seqs = Array.from({ length: count }, (_, i) => next - i);
-    const records = await readRecords(store, seqs);
-    for (const seq of seqs) {
-      const record = records.get(seq);
-      if (record && matchesFilter(record, filter)) items.push(record);
-    }
-    next -= count;
+/** Adds matching records to `items`; returns the position in `scanned` where the page became full, if it did. */
+function take(scanned: EntityItem[], items: AuditRecord[], page: { filter: AuditFilter; limit: number; upper?: string; firstSeq: number }): number | undefined {
+  const { filter, limit, upper, firstSeq } = page;
+  for (const [i, entity] of scanned.entries()) {
+    if (upper !== undefined && entity.key >= upper) continue; // `between` includes its upper bound
+    const record = recordOfEntity(entity);
+    if (!matchesFilter(record, filter) || (!record.pending && record.seq < firstSeq)) continue;
+    items.push(record);
+    if (items.length === limit) return i;
   }
-  return { items, nextCursor: items.length === limit && next >= lo ? encodeCursor(next + 1) : undefined };
-}
-
-async function listByIndex(deps: QueryDeps, filter: AuditFilter, driving: IndexedDimension, lo: number, hi: number, limit: number): Promise<AuditPage> {
-  const value = filter[driving.field] as string;
-  const scan = scanIndexDesc(deps.store, indexValuePrefix(driving.dim, value), lo, hi, { used: 0, max: deps.maxScanQueries });
-  const items: AuditRecord[] = [];
-  let pending: number[] = [];
-  let end: ScanEnd | undefined;
-  const flush = async (): Promise<void> => {
-    const records = await readRecords(deps.store, pending);
-    for (const seq of pending) {
-      const record = records.get(seq);
-      if (record && matchesFilter(record, filter)) items.push(record);
-    }
-    pending = [];
-  };
-  while (items.length < limit) {
-    const step = await scan.next();
-    if (step.done) {
-      end = step.value;
-      break;
-    }
-    if (matchesFilter(step.value, filter)) pending.push(step.value.seq);
-    // Never fetch more than the page still needs, so the page ends exactly at a returned record.
-    if (pending.length >= Math.min(BATCH_GET, limit - items.length)) await flush();
-  }
-  if (pending.length > 0) await flush();
-
-  const last = items.at(-1)?.seq;
-  if (items.length === limit && last !== undefined) {
-    return { items, nextCursor: last > lo ? encodeCursor(last) : undefined };
-  }
-  if (end?.reason === 'budget' && end.coveredDownTo > lo) return { items, nextCursor: encodeCursor(end.coveredDownTo) };
-  return { items };
+  return undefined;
 }
 
 /** Every record matching the filter, newest first (export; O(matching records)). */

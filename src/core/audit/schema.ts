@@ -10,7 +10,7 @@ const time = z.number().int().min(0);
 export const actionSchema = z.enum(AUDIT_ACTIONS);
 export const sourceSchema = z.enum(['ui', 'api']);
 
-/** The fields a caller records (AuditEntry); a stored record adds id, seq, at and the chain hashes. */
+/** The fields a caller records (AuditEntry); a stored record adds id and at, the sequencer seq and the chain hashes. */
 const entryFields = {
   actor: id,
   action: actionSchema,
@@ -44,19 +44,28 @@ export type ChainHead = z.infer<typeof headSchema>;
 export const checkpointSchema = z.object({ firstSeq: seq, prevHash: hash }).strict();
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
-/** Index value: the record's filterable fields, so multi-dimension filters drop candidates before fetching records. */
-export const indexEntrySchema = z.object({
-  seq,
-  at: time,
-  actor: id,
-  action: actionSchema,
-  spaceId: id,
-  source: sourceSchema,
-  pageId: id.optional(),
-  changeSetId: id.optional(),
-  clientId: id.optional(),
-});
-export type IndexEntry = z.infer<typeof indexEntrySchema>;
+/** A record as its change transaction writes it: no seq or hashes yet (the sequencer adds them). */
+export const pendingRecordSchema = z.object({ id, at: time, ...entryFields }).strict();
+export type PendingRecord = z.infer<typeof pendingRecordSchema>;
+
+/** A chain link: which record holds this seq. */
+export const linkSchema = z.object({ k: z.string().min(1) }).strict();
+
+/** The af-audit entity as stored; `rec` is checked against pendingRecordSchema or auditRecordSchema by seq. */
+export const auditEntitySchema = z
+  .object({
+    sk: z.string(),
+    seq: z.number().int().min(0),
+    space: z.string(),
+    page: z.string(),
+    cs: z.string(),
+    client: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    source: z.string(),
+    rec: z.unknown(),
+  })
+  .strict();
 
 export const auditFilterSchema = z
   .object({

@@ -206,6 +206,8 @@ export interface AuditRecord {
   details: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** Listed before the sequencer linked it into the chain: then seq is 0 and prevHash/hash are '' (docs/audit.md). */
+  pending?: true;
 }
 
 export interface AuditFilter {

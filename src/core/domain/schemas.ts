@@ -97,8 +97,6 @@ export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
 export const assignmentSchema = z.object({ pageId: id, spaceId: id, workflowId: id });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
-/** Index entries that only point at a primary record. */
-export const approvalRefSchema = z.object({ approvalId: id });
 
 /** `approval-comment:<approvalId>`: the page comment that announced the submission (decisions reply to it). */
 export const commentRefSchema = z.object({ commentId: id });

@@ -11,7 +11,6 @@
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { parseStored } from '../domain/schemas';
-import type { AuditHeadHint } from '../audit';
 import { lcKeys } from './keys';
 import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
 import { purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
@@ -66,7 +65,6 @@ async function takeLease(ctx: EngineContext, runId: string, until: number): Prom
 /** Processes due entries chunk by chunk until none is due or the deadline passed. */
 async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: JobOptions, totals: RunSummary): Promise<boolean> {
   const adminCache = new Map<string, string[]>();
-  let head: AuditHeadHint | undefined;
   while (ctx.clock.now() < options.deadline) {
     const now = ctx.clock.now();
     const page = await ctx.store.query({ prefix: lcKeys.duePrefix, limit: options.chunkSize ?? CHUNK });
@@ -79,8 +77,7 @@ async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: 
     totals.dropped += plan.stale.length;
     const committed = [];
     for (const t of plan.tasks) {
-      const outcome = await commitTask(ctx, t, head);
-      head = outcome.head;
+      const outcome = await commitTask(ctx, t);
       if (outcome.committed) committed.push({ key: lcKeys.outbox(t.approval.id, t.taskName), item: t.outbox });
     }
     totals.processed += committed.length;

@@ -11,7 +11,6 @@
  */
 import { DomainError } from '../domain/errors';
 import { parseStored } from '../domain/schemas';
-import type { AuditHeadHint } from '../audit';
 import { STORE_LIMITS } from '../ports/store';
 import type { TxOp } from '../ports/store';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
@@ -28,12 +27,10 @@ export const JOB_ACTOR = 'system';
 const CONCURRENCY = 10;
 
 /** Commits one task; false when another run already did it (entry gone or marker present). */
-export async function commitTask(ctx: EngineContext, t: PlannedTask, head?: AuditHeadHint): Promise<{ committed: boolean; head?: AuditHeadHint }> {
+export async function commitTask(ctx: EngineContext, t: PlannedTask): Promise<{ committed: boolean }> {
   let attempt = 0;
-  let knownHead = head;
   return withRetry(ctx, async () => {
     if (attempt++ > 0) {
-      knownHead = undefined; // the conflict may have been the audit head
       const [entry, mark] = await Promise.all([ctx.store.get(t.entryKey), ctx.store.get(markKey(t))]);
       if (!entry) return { committed: false };
       if (mark) {
@@ -48,7 +45,7 @@ export async function commitTask(ctx: EngineContext, t: PlannedTask, head?: Audi
       ...t.next,
     ];
     const { approval } = t;
-    const next = await commitWithAudit(ctx, ops, [
+    await commitWithAudit(ctx, ops, [
       {
         actor: JOB_ACTOR,
         action: t.action,
@@ -60,8 +57,8 @@ export async function commitTask(ctx: EngineContext, t: PlannedTask, head?: Audi
         approvalId: approval.id,
         details: t.details,
       },
-    ], knownHead);
-    return { committed: true, ...(next ? { head: next } : {}) };
+    ]);
+    return { committed: true };
   });
 }
 

@@ -16,7 +16,7 @@ import { auditEntry, commitWithAudit } from '../services/commit';
 import { denial } from '../services/denials';
 import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
-import { keys } from '../services/keys';
+import { approvalIndex, keys } from '../services/keys';
 import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
 import { lcKeys } from './keys';
 import { DAY_MS, reviewSchedule } from './review';
@@ -61,10 +61,10 @@ const PURGE_BATCH = 25;
 /** Deletes one approval's keys plus its audit record fit one transaction (≤ 25 ops). */
 const MAX_KEYS_WITH_RECORD = 16;
 
-/** One approval: its record, history entry, comment ref, task markers and resolution entry, with its audit record. */
+/** One approval: its record, index item, comment ref, task markers and resolution entry, with its audit record. */
 async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemKey: string, approval: PageApproval): Promise<void> {
   const marks = await ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit });
-  const keysToDelete = [approvalItemKey, keys.pageHistory(approval.pageId, approval.submittedAt, approval.id), keys.approvalComment(approval.id), entryKey];
+  const keysToDelete = [approvalItemKey, keys.approvalComment(approval.id), entryKey];
   const schedule = reviewSchedule(approval);
   if (schedule) keysToDelete.push(lcKeys.review(approval.spaceId, schedule.dueFrom, approval.id));
   const markKeys = marks.items.map((m) => m.key);
@@ -74,7 +74,7 @@ async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemK
   await withRetry(ctx, () =>
     commitWithAudit(
       ctx,
-      keysToDelete.map((key): TxOp => ({ op: 'delete', key })),
+      [...keysToDelete.map((key): TxOp => ({ op: 'delete', key })), approvalIndex.remove(approval.id)],
       [{ actor: JOB_ACTOR, action: 'approval.purged', spaceId: approval.spaceId, source: 'ui', pageId: approval.pageId, approvalId: approval.id, workflowId: approval.workflowId, details: { reason: 'retention' } }],
     ),
   );

@@ -7,6 +7,10 @@
  *  - value: JSON (no undefined at top level, no null at top level), serialised size ≤ 240 KiB
  *  - query: key-prefix only, page size 1..100 (default 10), opaque cursor, ascending or descending key order
  *  - transact: 1..25 operations, each key at most once, all-or-nothing, optional per-op conditions
+ *  - entities (ports/entities.ts): declared attributes (strict types, 32-bit integers) and ≤ 7 indexes
+ *    (partition attributes + one range attribute); entity puts/deletes/checks go in the same
+ *    transact as plain ops (op.entity names the entity); queries read one index with every
+ *    partition value, an optional range condition, asc/desc, limit 1..100, opaque cursor
  * Violations throw StoreError with a stable code; a failed condition throws with code CONDITION_FAILED
  * and nothing of the transaction is applied.
  */
@@ -24,10 +28,48 @@ export type Condition =
   | { kind: 'exists' }
   | { kind: 'version'; version: number }; // key must exist at exactly this version
 
+/**
+ * `entity` absent: a plain item (versioned, TTL allowed). `entity` set: an item of that declared
+ * entity; its value is an object of declared attributes, no TTL, and conditions are absent/exists
+ * only (entities carry no store version).
+ */
 export type TxOp =
-  | { op: 'put'; key: string; value: unknown; condition?: Condition; ttlSeconds?: number }
-  | { op: 'delete'; key: string; condition?: Condition }
-  | { op: 'check'; key: string; condition: Condition };
+  | { op: 'put'; key: string; value: unknown; condition?: Condition; ttlSeconds?: number; entity?: string }
+  | { op: 'delete'; key: string; condition?: Condition; entity?: string }
+  | { op: 'check'; key: string; condition: Condition; entity?: string };
+
+/** Range condition on an index's range attribute (values of that attribute's type). */
+export type RangeCondition =
+  | { op: 'between'; from: RangeValue; to: RangeValue }
+  | { op: 'gt' | 'gte' | 'lt' | 'lte' | 'beginsWith'; value: RangeValue };
+
+/** Range attributes are strings or numbers (Forge compares them natively). */
+export type RangeValue = string | number;
+
+export type EntityScalar = string | number | boolean;
+
+export interface EntityQuery {
+  entity: string;
+  index: string;
+  /** One value per partition attribute of the index, in declaration order. */
+  partition: EntityScalar[];
+  range?: RangeCondition;
+  /** default 'asc' (by range value, then key) */
+  order?: 'asc' | 'desc';
+  /** 1..100, default 10 */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface EntityItem<T = Record<string, unknown>> {
+  key: string;
+  value: T;
+}
+
+export interface EntityPage<T = Record<string, unknown>> {
+  items: EntityItem<T>[];
+  nextCursor?: string;
+}
 
 export interface QueryOptions {
   prefix: string;
@@ -50,6 +92,10 @@ export interface KeyValueStore {
   query<T = unknown>(options: QueryOptions): Promise<QueryPage<T>>;
   /** All-or-nothing. Throws StoreError('CONDITION_FAILED') when any condition fails. */
   transact(ops: TxOp[]): Promise<void>;
+  /** Up to 25 items of one entity; missing keys are absent from the result. */
+  getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]>;
+  /** One page of one index of one entity (see EntityQuery). */
+  queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>>;
 }
 
 export type StoreErrorCode =
@@ -61,6 +107,7 @@ export type StoreErrorCode =
   | 'DUPLICATE_KEY_IN_TRANSACTION'
   | 'INVALID_QUERY'
   | 'INVALID_CURSOR'
+  | 'INVALID_ENTITY'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 

@@ -10,8 +10,10 @@ import type { AuditFilter } from '../domain/model';
 import type { AuditService } from './engine';
 import type { EngineContext } from './context';
 import { denial } from './denials';
+import { StoreError } from '../ports/store';
 
-
+/** Batches of the read paths' sequencing pass (8 records each): enough for minutes of traffic, bounded. */
+const READ_PATH_BATCHES = 25;
 export function createAuditService(ctx: EngineContext): AuditService {
   const { confluence } = ctx;
 
@@ -25,20 +27,35 @@ export function createAuditService(ctx: EngineContext): AuditService {
     throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? INSTALLATION_SPACE, { operation });
   }
 
+  /**
+   * Best effort: link pending records before an admin reads, so they show with their seq. A store
+   * failure here must not fail the read (the records are listed as pending, and the sweep retries).
+   */
+  async function sequenceFirst(): Promise<void> {
+    try {
+      await ctx.audit.sequence({ maxBatches: READ_PATH_BATCHES });
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+    }
+  }
+
   return {
     async list(caller, filter, options) {
       await authorize(caller, filter, 'audit.list');
+      await sequenceFirst();
       return ctx.audit.list(filter, options);
     },
 
     async verify(caller) {
       // The chain spans every space, so only a site admin may verify it.
       await authorize(caller, {}, 'audit.verify');
+      await sequenceFirst();
       return ctx.audit.verify();
     },
 
     async export(caller, filter, format) {
       await authorize(caller, filter, 'audit.export');
+      await sequenceFirst();
       // Readable names for actors and spaces: collect them from the matching records first.
       const actors = new Set<string>();
       const spaces = new Set<string>();

@@ -4,8 +4,7 @@ import { STORE_LIMITS } from '../ports/store';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { AuditAction } from '../domain/model';
-import { headAfter } from '../audit';
-import type { AuditEntry, AuditHeadHint } from '../audit';
+import type { AuditEntry } from '../audit';
 import type { EngineContext } from './context';
 
 /** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */
@@ -32,12 +31,9 @@ export function auditEntry(caller: Caller, action: AuditAction, spaceId: string,
 }
 
 /**
- * Commit `ops` plus the audit ops of `entries` in ONE transaction. The audit head is read inside,
- * unless `knownHead` (from a previous commit of the same request) says where it is. Returns the
- * head this commit left, for the next commit of a sequential loop.
+ * Commit `ops` plus the audit ops of `entries` (auditOpsFor(n) of them) in ONE transaction. No audit
+ * head is read or conditioned: the records land unsequenced and sequencePendingAudit links them later.
  */
-export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[], knownHead?: AuditHeadHint): Promise<AuditHeadHint | undefined> {
-  const auditOps = await ctx.audit.prepareAppend(entries, knownHead);
-  await ctx.store.transact(assertTxSize([...ops, ...auditOps]));
-  return headAfter(auditOps);
+export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[]): Promise<void> {
+  await ctx.store.transact(assertTxSize([...ops, ...ctx.audit.prepareAppend(entries)]));
 }

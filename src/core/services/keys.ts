@@ -2,6 +2,9 @@
  * Every store key the engine writes (docs/storage.md explains each). Ids are validated store-safe
  * tokens; timestamps are zero-padded so key order is time order.
  */
+import { APPROVAL_ENTITY } from '../ports/entities';
+import type { EntityQuery, TxOp } from '../ports/store';
+
 const pad = (n: number): string => String(n).padStart(15, '0');
 
 export const keys = {
@@ -14,12 +17,6 @@ export const keys = {
   approval: (approvalId: string) => `approval:${approvalId}`,
   /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */
   pageState: (pageId: string) => `page-state:${pageId}`,
-  pageHistory: (pageId: string, submittedAt: number, approvalId: string) => `page-history:${pageId}:${pad(submittedAt)}:${approvalId}`,
-  pageHistoryPrefix: (pageId: string) => `page-history:${pageId}:`,
-  pendingBySpace: (spaceId: string, submittedAt: number, approvalId: string) => `pending-space:${spaceId}:${pad(submittedAt)}:${approvalId}`,
-  pendingBySpacePrefix: (spaceId: string) => `pending-space:${spaceId}:`,
-  pendingByWorkflow: (workflowId: string, approvalId: string) => `pending-wf:${workflowId}:${approvalId}`,
-  pendingByWorkflowPrefix: (workflowId: string) => `pending-wf:${workflowId}:`,
   approvalComment: (approvalId: string) => `approval-comment:${approvalId}`,
 
   changeSet: (changeSetId: string) => `changeset:${changeSetId}`,
@@ -42,3 +39,31 @@ export const keys = {
 function storeSafe(value: string): string {
   return value.replace(/[^a-zA-Z0-9:._-]/g, '_').slice(0, 200) || '_';
 }
+
+/** What the approval index item is derived from. */
+interface ApprovalRef {
+  id: string;
+  pageId: string;
+  spaceId: string;
+  workflowId: string;
+  submittedAt: number;
+}
+
+/**
+ * The approval's `af-approval` index item (one entity put replaces the page-history, pending-space
+ * and pending-workflow keys): written `pending` (create-if-absent) with the approval, rewritten
+ * `done` when it leaves pending, deleted with it by retention.
+ */
+export function approvalIndexOp(a: ApprovalRef, state: 'pending' | 'done'): TxOp {
+  const value = { sk: `${pad(a.submittedAt)}:${a.id}`, page: a.pageId, space: a.spaceId, wf: a.workflowId, state };
+  return { op: 'put', entity: APPROVAL_ENTITY, key: a.id, value, ...(state === 'pending' ? { condition: { kind: 'absent' as const } } : {}) };
+}
+
+export const approvalIndex = {
+  /** A page's approvals, newest first when read `desc`; item keys are approval ids. */
+  history: (pageId: string): Omit<EntityQuery, 'limit' | 'order'> => ({ entity: APPROVAL_ENTITY, index: 'by-page', partition: [pageId] }),
+  /** Pending approvals of a space, oldest first. */
+  pendingInSpace: (spaceId: string): Omit<EntityQuery, 'limit'> => ({ entity: APPROVAL_ENTITY, index: 'pending-by-space', partition: [spaceId, 'pending'] }),
+  pendingOfWorkflow: (workflowId: string): Omit<EntityQuery, 'limit'> => ({ entity: APPROVAL_ENTITY, index: 'pending-by-wf', partition: [workflowId, 'pending'] }),
+  remove: (approvalId: string): TxOp => ({ op: 'delete', entity: APPROVAL_ENTITY, key: approvalId }),
+};

@@ -19,7 +19,7 @@ import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
-import { keys } from './keys';
+import { approvalIndexOp, keys } from './keys';
 import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
 
@@ -130,14 +130,11 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
 }
 
 function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
-  const { id: approvalId, pageId, spaceId, submittedAt: now } = approval;
-  const ref = { approvalId };
+  const { id: approvalId, pageId } = approval;
   return [
     { op: 'put', key: keys.approval(approvalId), value: approval, condition: { kind: 'absent' } },
     { op: 'put', key: keys.pageState(pageId), value: approval, condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
-    { op: 'put', key: keys.pageHistory(pageId, now, approvalId), value: ref },
-    { op: 'put', key: keys.pendingBySpace(spaceId, now, approvalId), value: ref },
-    { op: 'put', key: keys.pendingByWorkflow(approval.workflowId, approvalId), value: ref },
+    approvalIndexOp(approval, 'pending'),
     ...onSubmitted(approval),
   ];
 }

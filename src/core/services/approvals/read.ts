@@ -6,14 +6,14 @@ import { DomainError } from '../../domain/errors';
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView } from '../../domain/model';
-import { approvalRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
+import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem } from '../../ports/store';
 import type { Page } from '../engine';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
 import { getManyByKey, pageLimit } from '../store-reads';
-import { keys } from '../keys';
+import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
 import { activeApprovers } from '../notifications';
@@ -50,8 +50,8 @@ function parseApprovals(ids: string[], got: Map<string, StoredItem>): PageApprov
 
 export async function history(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageApproval[]> {
   await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.history');
-  const refs = await ctx.store.query({ prefix: keys.pageHistoryPrefix(pageId), order: 'desc', limit: HISTORY_LIMIT });
-  const ids = refs.items.map((i) => parseStored(approvalRefSchema, i.key, i.value).approvalId);
+  const refs = await ctx.store.queryEntity({ ...approvalIndex.history(pageId), order: 'desc', limit: HISTORY_LIMIT });
+  const ids = refs.items.map((i) => i.key);
   return parseApprovals(ids, await getManyByKey(ctx.store, ids.map(keys.approval)));
 }
 
@@ -61,8 +61,8 @@ export async function queue(ctx: EngineContext, caller: Caller, spaceId: string,
     await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'approval.queue' });
     return { items: [] };
   }
-  const page = await ctx.store.query({ prefix: keys.pendingBySpacePrefix(spaceId), limit: pageLimit(options.limit), ...(options.cursor ? { cursor: options.cursor } : {}) });
-  const ids = page.items.map((i) => parseStored(approvalRefSchema, i.key, i.value).approvalId);
+  const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: pageLimit(options.limit), ...(options.cursor ? { cursor: options.cursor } : {}) });
+  const ids = page.items.map((i) => i.key);
   const stored = parseApprovals(ids, await getManyByKey(ctx.store, ids.map(keys.approval)));
   // adopt current definitions (in-flight rule) with one batched read of the workflows
   const wfItems = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);

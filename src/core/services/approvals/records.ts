@@ -5,7 +5,7 @@ import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/sc
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { getManyByKey } from '../store-reads';
-import { keys } from '../keys';
+import { approvalIndexOp, keys } from '../keys';
 import { snapshotOf } from '../submission';
 
 export const notPending = (): DomainError => new DomainError('conflict', 'APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
@@ -42,10 +42,9 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
   };
 }
 
-/** Ops that remove a leaving-pending approval from the pending indexes (the page state, rewritten with it, is the lock). */
+/** Ops that take a leaving-pending approval out of the pending indexes (its index item turns `done`; the page state, rewritten with it, is the lock). */
 export function leavePendingOps(approval: PageApproval): TxOp[] {
   return [
-    { op: 'delete', key: keys.pendingBySpace(approval.spaceId, approval.submittedAt, approval.id) },
-    { op: 'delete', key: keys.pendingByWorkflow(approval.workflowId, approval.id) },
+    approvalIndexOp(approval, 'done'),
   ];
 }

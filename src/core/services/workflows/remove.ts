@@ -5,7 +5,7 @@ import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
-import { keys } from '../keys';
+import { approvalIndex, keys } from '../keys';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 
 export async function removeWorkflow(ctx: EngineContext, caller: Caller, workflowId: string): Promise<void> {
@@ -14,7 +14,7 @@ export async function removeWorkflow(ctx: EngineContext, caller: Caller, workflo
     const loaded = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.delete');
     const wf = loaded.workflow;
     await requireSpaceAdmin(ctx, caller, access, wf.spaceId, 'workflow.delete', wf.id);
-    const pending = await ctx.store.query({ prefix: keys.pendingByWorkflowPrefix(workflowId), limit: 1 });
+    const pending = await ctx.store.queryEntity({ ...approvalIndex.pendingOfWorkflow(workflowId), limit: 1 });
     if (pending.items.length > 0) {
       throw new DomainError('conflict', 'WORKFLOW_HAS_PENDING', 'The workflow has pending approvals; it cannot be deleted until they finish.');
     }

@@ -1,0 +1,35 @@
+/**
+ * The af-audit entity value of a record: its filter attributes (one per index) plus the record.
+ * One derivation, used by append, the sequencer and verify, so they can never disagree.
+ */
+import type { AuditRecord } from '../domain/model';
+import { INDEXED_DIMENSIONS, NO_VALUE, skFits } from './keys';
+import type { PendingRecord } from './schema';
+
+export interface AuditEntityValue {
+  sk: string;
+  seq: number;
+  space: string;
+  page: string;
+  cs: string;
+  client: string;
+  actor: string;
+  action: string;
+  source: string;
+  rec: PendingRecord | AuditRecord;
+}
+
+/** `sk` is the record's key (keys.ts recordSk). */
+export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord): AuditEntityValue {
+  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source, rec } as AuditEntityValue;
+  for (const { attribute, field } of INDEXED_DIMENSIONS) value[attribute] = rec[field] ?? NO_VALUE;
+  return value;
+}
+
+/** Whether a stored entity's attributes are exactly the ones its record implies (else it hides in, or shows up in, the wrong lists). */
+export function attributesMatch(stored: Record<string, unknown>, rec: PendingRecord | AuditRecord, key: string): boolean {
+  if (!skFits(key, rec.at, rec.id)) return false;
+  const expected = entityValueOf(key, rec);
+  const names: Array<keyof AuditEntityValue> = ['sk', 'seq', 'source', ...INDEXED_DIMENSIONS.map((d) => d.attribute)];
+  return names.every((name) => stored[name] === expected[name]) && Object.keys(stored).length === names.length + 1;
+}

@@ -1,0 +1,27 @@
+/** Reading af-audit entities back as records, re-validated (storage is an external input). */
+import { DomainError } from '../domain/errors';
+import type { AuditRecord } from '../domain/model';
+import type { EntityItem } from '../ports/store';
+import { attributesMatch } from './entity';
+import { auditEntitySchema, auditRecordSchema, pendingRecordSchema, type PendingRecord } from './schema';
+
+export type StoredRecord = { pending: false; record: AuditRecord } | { pending: true; record: PendingRecord };
+
+/** The record an entity holds, or undefined when it is damaged (wrong shape, or attributes that disagree with it). */
+export function parseEntity(entity: EntityItem): StoredRecord | undefined {
+  const parsed = auditEntitySchema.safeParse(entity.value);
+  if (!parsed.success) return undefined;
+  if (parsed.data.seq === 0) {
+    const rec = pendingRecordSchema.safeParse(parsed.data.rec);
+    return rec.success && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: true, record: rec.data } : undefined;
+  }
+  const rec = auditRecordSchema.safeParse(parsed.data.rec);
+  return rec.success && rec.data.seq === parsed.data.seq && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: false, record: rec.data } : undefined;
+}
+
+/** As listed: a pending record gets seq 0, empty hashes and `pending: true`. Listing stops on a damaged record; verify() names it. */
+export function recordOfEntity(entity: EntityItem): AuditRecord {
+  const stored = parseEntity(entity);
+  if (!stored) throw new DomainError('internal', 'AUDIT_RECORD_INVALID', `Audit record ${entity.key} is damaged; run the audit verification.`);
+  return stored.pending ? { ...stored.record, seq: 0, prevHash: '', hash: '', pending: true } : stored.record;
+}

@@ -1,0 +1,68 @@
+/**
+ * The app's declared storage entities (Forge `app.storage.entities`), declared ONCE here: every store
+ * enforces them (src/adapters/store/entity-rules.ts) and a test checks that manifest.yml declares
+ * exactly these (plus the Forge adapter's own `af-item`). docs/storage.md explains each.
+ */
+export type EntityAttributeType = 'string' | 'integer' | 'float' | 'boolean' | 'any';
+
+export interface EntityIndexDeclaration {
+  name: string;
+  /** Attributes whose values a query must all give (may be empty: one partition for the entity). */
+  partition: readonly string[];
+  /** The attribute the index is sorted by (Forge allows one). */
+  range: string;
+}
+
+export interface EntityDeclaration {
+  name: string;
+  attributes: Readonly<Record<string, EntityAttributeType>>;
+  indexes: readonly EntityIndexDeclaration[];
+}
+
+/** Audit records (src/core/audit/keys.ts builds the values). `sk` = `<at13>-<id>`, so range order is time order. */
+export const AUDIT_ENTITY = 'af-audit';
+
+/** Approval index items (src/core/services/keys.ts approvalIndexOp), key = approval id; `sk` = <submittedAt15>:<id>. */
+export const APPROVAL_ENTITY = 'af-approval';
+
+const byTime = (name: string, attribute: string): EntityIndexDeclaration => ({ name, partition: [attribute], range: 'sk' });
+
+export const ENTITIES: readonly EntityDeclaration[] = [
+  {
+    name: AUDIT_ENTITY,
+    attributes: {
+      sk: 'string',
+      // 0 until the sequencer links the record into the chain (src/core/audit/sequencer.ts)
+      seq: 'integer',
+      space: 'string',
+      page: 'string',
+      cs: 'string',
+      client: 'string',
+      actor: 'string',
+      action: 'string',
+      source: 'string',
+      rec: 'any',
+    },
+    // Forge allows 7 indexes: the unfiltered time order plus six filter dimensions; `source` is
+    // filtered in memory (two values, and the other filters narrow first).
+    indexes: [
+      { name: 'by-time', partition: [], range: 'sk' },
+      byTime('by-space', 'space'),
+      byTime('by-page', 'page'),
+      byTime('by-cs', 'cs'),
+      byTime('by-client', 'client'),
+      byTime('by-actor', 'actor'),
+      byTime('by-action', 'action'),
+    ],
+  },
+  {
+    name: APPROVAL_ENTITY,
+    attributes: { sk: 'string', page: 'string', space: 'string', wf: 'string', state: 'string' },
+    // History of a page (any state); pending approvals of a space (the queue) and of a workflow.
+    indexes: [
+      { name: 'by-page', partition: ['page'], range: 'sk' },
+      { name: 'pending-by-space', partition: ['space', 'state'], range: 'sk' },
+      { name: 'pending-by-wf', partition: ['wf', 'state'], range: 'sk' },
+    ],
+  },
+];
