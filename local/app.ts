@@ -178,7 +178,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     bylineProperties,
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
     auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })),
-    jobConsumer,
+    jobConsumer: jobConsumer as LocalFunction,
   };
 
   const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));

@@ -86,7 +86,7 @@ export async function listRecords(deps: QueryDeps, filter: AuditFilter, options:
     const page = await deps.store.queryEntity({
       entity: AUDIT_ENTITY,
       index: driving?.index ?? TIME_INDEX,
-      partition: driving ? [f[driving.field] as string] : [],
+      partition: driving ? [String(f[driving.field])] : [],
       ...(range ? { range } : {}),
       order: 'desc',
       limit: postFiltered ? STORE_LIMITS.maxQueryLimit : Math.min(STORE_LIMITS.maxQueryLimit, limit - items.length + 1),
@@ -95,9 +95,10 @@ export async function listRecords(deps: QueryDeps, filter: AuditFilter, options:
     const filledAt = take(page.items, items, { filter: f, limit, upper, firstSeq: anchor.firstSeq });
     if (filledAt !== undefined) {
       const more = filledAt < page.items.length - 1 || page.nextCursor !== undefined;
-      return more ? { items, nextCursor: encodeCursor(page.items[filledAt].key) } : { items };
+      const filledKey = page.items[filledAt]?.key;
+      return more && filledKey !== undefined ? { items, nextCursor: encodeCursor(filledKey) } : { items };
     }
-    lastScanned = page.items.length > 0 ? page.items[page.items.length - 1].key : lastScanned;
+    lastScanned = page.items.at(-1)?.key ?? lastScanned;
     storeCursor = page.nextCursor;
     if (!storeCursor) return { items };
   }
