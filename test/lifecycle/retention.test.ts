@@ -52,7 +52,7 @@ describe('retention', () => {
   test('an audit purge capped at one run finishes on the next run even when nothing else is due', async () => {
     const env = await lifecycleSetup();
     for (let i = 0; i < AUDIT_PURGE_PER_RUN + 50; i++) {
-      await env.store.transact(await env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: { n: i } }]));
+      await env.store.transact(env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: { n: i } }]));
     }
     const kept = (await env.auditRecords()).length;
     env.advanceDays(366);

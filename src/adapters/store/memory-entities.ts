@@ -25,7 +25,7 @@ export class MemoryEntities {
   put(decl: EntityDeclaration, key: string, json: string): void {
     this.delete(decl, key);
     let table = this.items.get(decl.name);
-    if (!table) this.items.set(decl.name, (table = new Map()));
+    if (!table) this.items.set(decl.name, (table = new Map<string, string>()));
     table.set(key, json);
     for (const entry of indexEntries(decl, key, json)) this.bucket(entry.bucket).insert(entry.sortKey);
   }
