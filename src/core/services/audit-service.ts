@@ -14,6 +14,7 @@ import { StoreError } from '../ports/store';
 
 /** Batches of the read paths' sequencing pass (8 records each): enough for minutes of traffic, bounded. */
 const READ_PATH_BATCHES = 25;
+
 export function createAuditService(ctx: EngineContext): AuditService {
   const { confluence } = ctx;
 
@@ -56,26 +57,31 @@ export function createAuditService(ctx: EngineContext): AuditService {
     async export(caller, filter, format) {
       await authorize(caller, filter, 'audit.export');
       await sequenceFirst();
-      // Readable names for actors and spaces: collect them from the matching records first.
-      const actors = new Set<string>();
-      const spaces = new Set<string>();
-      let cursor: string | undefined;
-      do {
-        const page = await ctx.audit.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
-        for (const r of page.items) {
-          actors.add(r.actor);
-          spaces.add(r.spaceId);
-        }
-        cursor = page.nextCursor;
-      } while (cursor);
-      const [users, spaceInfos] = await Promise.all([
-        confluence.getUsers([...actors].filter((a) => a !== 'system')),
-        Promise.all([...spaces].map((s) => confluence.getSpace(s).catch(() => undefined))),
-      ]);
-      const names = new Map<string, string>();
-      for (const [id, user] of users) names.set(id, user.displayName);
-      for (const space of spaceInfos) if (space) names.set(space.id, `${space.key} (${space.name})`);
+      const names = await readableNames(ctx, filter);
       return ctx.audit.export(filter, format, names);
     },
   };
+}
+
+/** Readable names for the actors and spaces of the records matching `filter` (the export shows them beside the ids). */
+async function readableNames(ctx: EngineContext, filter: AuditFilter): Promise<Map<string, string>> {
+  const actors = new Set<string>();
+  const spaces = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.audit.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const r of page.items) {
+      actors.add(r.actor);
+      spaces.add(r.spaceId);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  const [users, spaceInfos] = await Promise.all([
+    ctx.confluence.getUsers([...actors].filter((a) => a !== 'system')),
+    Promise.all([...spaces].map((s) => ctx.confluence.getSpace(s).catch(() => undefined))),
+  ]);
+  const names = new Map<string, string>();
+  for (const [id, user] of users) names.set(id, user.displayName);
+  for (const space of spaceInfos) if (space) names.set(space.id, `${space.key} (${space.name})`);
+  return names;
 }

@@ -6,7 +6,6 @@ import type { Directory } from '../ports/directory';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { JobQueue } from '../ports/jobs';
 import { AuditTrail } from '../audit';
-import { inlineJobQueue } from './jobs';
 
 export interface EngineDeps {
   store: KeyValueStore;
@@ -36,11 +35,10 @@ export function createContext(deps: EngineDeps, log?: EngineLogger): EngineConte
   const ctx: EngineContext = {
     ...deps,
     audit: new AuditTrail({ store: deps.store, clock: deps.clock, ids: deps.ids }),
-    // replaced below when no queue is configured (the inline queue needs the context itself)
+    // createEngine puts the inline queue here when none is configured (it needs the context itself)
     jobs: deps.jobs ?? { push: () => Promise.resolve() },
     log: log ?? ((message, fields) => console.warn(`[approvalflow] ${message}`, JSON.stringify(fields))),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
-  if (!deps.jobs) ctx.jobs = inlineJobQueue(ctx);
   return ctx;
 }

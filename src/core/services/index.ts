@@ -5,6 +5,8 @@ import { parseStored, workflowSchema } from '../domain/schemas';
 import type { Engine } from './engine';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
+import type { EngineContext } from './context';
+import { inlineJobQueue } from './jobs';
 import { commitWithAudit } from './commit';
 import { withRetry } from './retry';
 import { createWorkflowService, workflowPuts } from './workflows';
@@ -19,8 +21,15 @@ import { keys } from './keys';
 export type { EngineDeps, EngineLogger } from './context';
 export type { Engine } from './engine';
 
+/** The engine's context; without a configured queue, jobs run inline right after their commit. */
+function engineContext(deps: EngineDeps, log?: EngineLogger): EngineContext {
+  const ctx = createContext(deps, log);
+  if (!deps.jobs) ctx.jobs = inlineJobQueue(ctx);
+  return ctx;
+}
+
 export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } = {}): Engine {
-  const ctx = createContext(deps, options.log);
+  const ctx = engineContext(deps, options.log);
   const workflows = createWorkflowService(ctx);
   const approvals = createApprovalService(ctx);
   const changeSets = createChangeSetService(ctx);
@@ -41,7 +50,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
  * created one gets a `workflow.created` record by actor 'system' in the same transaction.
  */
 export async function seedWorkflows(deps: EngineDeps, workflows: Workflow[]): Promise<void> {
-  const ctx = createContext(deps);
+  const ctx = engineContext(deps);
   for (const input of workflows) {
     const workflow = parseStored(workflowSchema, keys.workflow(input.id), input);
     await withRetry(ctx, async () => {
