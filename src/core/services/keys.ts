@@ -30,6 +30,8 @@ export const keys = {
   /** written with a change set whose membership entries may not all exist yet; cleared once they do */
   changeSetUnindexed: (spaceId: string, changeSetId: string) => `cs-unindexed:${spaceId}:${changeSetId}`,
   changeSetUnindexedPrefix: (spaceId: string) => `cs-unindexed:${spaceId}:`,
+  /** lease of a change-set submit in progress: archive waits for it (changesets/submit-lease.ts) */
+  changeSetSubmitLease: (changeSetId: string) => `cs-submit-lease:${changeSetId}`,
 
   /** per-caller denial counter (TTL'd) that aggregates a flood of refusals (services/denials.ts) */
   denialState: (accountId: string) => `deny-state:${storeSafe(accountId)}`,

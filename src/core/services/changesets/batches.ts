@@ -1,9 +1,10 @@
 /**
  * Change-set submit in batches: several pages per transaction, as many as fit the store's 25-op
  * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record). Each
- * batch is ONE transaction: its pages are all submitted or none is. The change-set record is
- * written once per batch with a version condition, so archive/update and submit serialise; the
- * audit head is never handed from one batch to the next.
+ * batch is ONE transaction: its pages are all submitted or none is. Each batch `check`s the
+ * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
+ * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
+ * most MAX_PARALLEL_BATCHES at a time. No batch reads or conditions on the audit head.
  */
 import { auditOpsFor } from '../../audit';
 import type { AuditEntry } from '../../audit';
@@ -21,7 +22,10 @@ import { inputOf, planSubmission, rereadPages } from '../submission';
 
 type Planned = Extract<PagePlan, { ok: true }>;
 
-/** Ops of a batch transaction: its pages' ops and audit ops, plus the change-set record. */
+/** Transactions in flight at once for one submit: 100 pages are ~26 batches, so 4 rounds. */
+export const MAX_PARALLEL_BATCHES = 8;
+
+/** Ops of a batch transaction: its pages' ops and audit ops, plus the change-set `check`. */
 export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[] }[], auditOps: (entries: number) => number = auditOpsFor): number {
   const entries = plans.reduce((n, p) => n + p.entries.length, 0);
   return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOps(entries);
@@ -55,8 +59,9 @@ interface Ctx {
 }
 
 /**
- * Submit `pageIds` (already eligible by the loaded context) batch after batch. `onCommitted` hears
- * each committed batch's approvals at once, so a later failure never hides earlier ones.
+ * Submit `pageIds` (already eligible by the loaded context) in batches side by side. `onCommitted`
+ * hears each committed batch's approvals at once, and every batch runs to its end even when another
+ * fails (the first failure is rethrown after), so a failure never hides a committed batch.
  */
 export async function submitInBatches(
   ctx: EngineContext,
@@ -71,11 +76,14 @@ export async function submitInBatches(
   const run: Ctx = { ctx, caller, context, approvalIds };
   const outcomes: BatchOutcome['outcomes'] = new Map();
   const states = new Map(pageIds.map((id) => [id, { stateItem: context.pageStateItems.get(id), assignmentItem: context.assignmentItems.get(id) }]));
-  const first = plansOf(run, pageIds, states, cs, outcomes);
-  let item = csItem;
-  for (const batch of cutBatches(first)) {
-    item = await commitBatch(run, batch.map((p) => p.approval.pageId), states, item, outcomes, onCommitted);
+  const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
+  const settled: PromiseSettledResult<unknown>[] = [];
+  for (let i = 0; i < batches.length; i += MAX_PARALLEL_BATCHES) {
+    const round = batches.slice(i, i + MAX_PARALLEL_BATCHES);
+    settled.push(...(await Promise.allSettled(round.map((batch) => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted)))));
   }
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return { outcomes };
 }
 
@@ -90,7 +98,7 @@ function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs
   return plans;
 }
 
-/** One batch, re-planned from fresh reads after a conflict; returns the change-set item it left. */
+/** One batch, re-planned from fresh reads after a conflict. */
 async function commitBatch(
   run: Ctx,
   pageIds: string[],
@@ -98,7 +106,7 @@ async function commitBatch(
   csItem: StoredItem,
   outcomes: BatchOutcome['outcomes'],
   onCommitted: (approvals: PageApproval[]) => void,
-): Promise<StoredItem> {
+): Promise<void> {
   let item = csItem;
   let attempt = 0;
   return withRetry(run.ctx, async () => {
@@ -109,18 +117,16 @@ async function commitBatch(
       const cs = latest ? parseStored(changeSetSchema, latest.key, latest.value) : undefined;
       if (!latest || !cs || cs.status === 'archived') {
         for (const id of pageIds) outcomes.set(id, { ok: false, code: 'CHANGE_SET_ARCHIVED', reason: 'The change set was archived.' });
-        return item;
+        return;
       }
       item = latest;
     }
     const cs = parseStored(changeSetSchema, item.key, item.value);
     const plans = plansOf(run, pageIds, states, cs, outcomes);
-    if (plans.length === 0) return item;
-    const ops = [...plans.flatMap((p) => p.ops), { op: 'put', key: item.key, value: cs, condition: { kind: 'version', version: item.version } } satisfies TxOp];
+    if (plans.length === 0) return;
+    const ops = [...plans.flatMap((p) => p.ops), { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp];
     await commitWithAudit(run.ctx, ops, plans.flatMap((p) => p.entries));
     for (const p of plans) outcomes.set(p.approval.pageId, { ok: true, approval: p.approval });
     onCommitted(plans.map((p) => p.approval));
-    // the store bumps the version on every put: the next batch goes on without a re-read
-    return { ...item, version: item.version + 1 };
   });
 }

@@ -16,6 +16,7 @@ import { enrichOne } from './enrich';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { validatePages } from './pages';
 import { changeSetArchived, indexOps, unindexedMarkerOp, writeMembership } from './store';
+import { leaseFreeCheck } from './submit-lease';
 
 export async function updateChangeSet(ctx: EngineContext, caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView> {
   validateChangeSetFields(input);
@@ -64,14 +65,17 @@ export async function archiveChangeSet(ctx: EngineContext, caller: Caller, chang
     const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, 'changeset.archive');
     await requireManage(ctx, caller, access, cs, 'changeset.archive');
     if (cs.status === 'archived') throw changeSetArchived();
-    const states = await getManyByKey(ctx.store, cs.pageRefs.map((r) => keys.pageState(r.pageId)));
+    const leaseKey = keys.changeSetSubmitLease(cs.id);
+    const states = await getManyByKey(ctx.store, [...cs.pageRefs.map((r) => keys.pageState(r.pageId)), leaseKey]);
+    const leaseCheck = leaseFreeCheck(ctx, cs.id, states.get(leaseKey));
+    states.delete(leaseKey);
     const pendingHere = [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id);
     if (pendingHere.length > 0) {
       throw new DomainError('conflict', 'CHANGE_SET_HAS_PENDING', 'Pages submitted through this change set are still pending; it cannot be archived yet.');
     }
     const next: ChangeSet = { ...cs, status: 'archived', updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: cs.version + 1 };
-    // The version condition also fails if a submit through this change set committed meanwhile (submit touches the record).
-    await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...indexOps(next, cs.status)], [
+    // The lease check fails if a submit through this change set started meanwhile (its batches may have committed since the read).
+    await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, leaseCheck, ...indexOps(next, cs.status)], [
       auditEntry(caller, 'changeset.archived', next.spaceId, { changeSetId, details: { title: next.title } }),
     ]);
     return next;

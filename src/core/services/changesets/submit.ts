@@ -23,6 +23,7 @@ import { inputOf } from '../submission';
 import { submitInBatches } from './batches';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
+import { releaseLeaseOps, takeLease } from './submit-lease';
 
 interface Loaded {
   item: StoredItem;
@@ -56,7 +57,11 @@ export async function submitChangeSet(
   caller: Caller,
   changeSetId: string,
 ): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }> {
-  const { item, cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+  // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
+  const { item, cs, context, lease } = await withRetry(ctx, async () => {
+    const loaded = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+    return { ...loaded, lease: await takeLease(ctx, changeSetId, loaded.item, caller.accountId) };
+  });
   const pageIds = cs.pageRefs.map((r) => r.pageId);
   const eligible = pageIds.filter((pageId) => checkEligibility(inputOf(context, pageId)).ok);
   const committed: PageApproval[] = [];
@@ -77,7 +82,12 @@ export async function submitChangeSet(
   const submittedCount = committed.length;
   const skippedCount = results.length - submittedCount;
   const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
-  await withRetry(ctx, () => commitWithAudit(ctx, [], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]));
+  await withRetry(ctx, async () => {
+    // released only if it is still ours (a second submit of the same change set may have taken it over)
+    const current = await ctx.store.get(lease.key);
+    const release = releaseLeaseOps(current?.version === lease.version ? current : undefined);
+    await commitWithAudit(ctx, release, [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]);
+  });
   return { submittedCount, skippedCount, results };
 }
 
