@@ -23,6 +23,7 @@ import { MANIFEST_APP_ID, invokeRoute } from './forge-request';
 import { LatencyStore, SlowLocalSite } from './latency';
 import type { BenchOptions } from './support';
 import { BOB, CounterIds, ENG, copyOfPage2001, fmtMs, heading, percentile, record, seedWithExtraPages, table } from './support';
+import { loadPlatformProfile } from '../local/profile';
 
 const CLIENTS = 50;
 const FIRST_PAGE = 5001;
@@ -196,7 +197,9 @@ const submitBody = (i: number) => ({ pageId: String(FIRST_PAGE + i) });
 async function overHttp(clients: number, check: boolean): Promise<Waves> {
   const dir = mkdtempSync(join(tmpdir(), 'approvalflow-bench-rt-'));
   try {
-    const runtime = await startLocalRuntime({ port: 0, dataDir: dir });
+    // The client id reaches the app only on a platform that delivers it (unconfirmed, docs/forge-platform.md
+    // U3); the pessimistic default records "unavailable". Attribution is checked on the profile that delivers it.
+    const runtime = await startLocalRuntime({ port: 0, dataDir: dir, profile: loadPlatformProfile('client-id-in-context') });
     let waves: Waves;
     try {
       // Distinct pages to submit: copies of seed page 2001 (the runtime has no seed option; see docs/benchmarks.md).
@@ -261,7 +264,7 @@ async function withForgeLatency(clients: number, check: boolean): Promise<Waves>
 
 export async function runConcurrency(_options: BenchOptions): Promise<void> {
   heading(`4. ${CLIENTS} concurrent clients: no lost write, no lost audit record`);
-  console.log(`A. Local runtime over HTTP (port 0), SQLite file in a temp dir, one dev token per client (acc-bob, own client id), both base-URL forms.`);
+  console.log(`A. Local runtime over HTTP (port 0), SQLite file in a temp dir, one dev token per client (acc-bob, own client id), both base-URL forms, platform profile client-id-in-context.`);
   console.log('   Baseline = 1 client in the same run.\n');
   const httpBaseline = await overHttp(1, false);
   const http = await overHttp(CLIENTS, true);
