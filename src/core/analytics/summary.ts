@@ -106,7 +106,7 @@ function emptyDays(filter: AnalyticsFilter): Map<string, DayBucket> {
  * workflow id, or outside the filter, are ignored.
  */
 export function approvalRows(records: AuditRecord[], filter: AnalyticsFilter): ApprovalRow[] {
-  const rows = new Map<string, ApprovalRow & { outcomeSeq?: number }>();
+  const rows = new Map<string, ApprovalRow & { outcomeOrder?: [number, number] }>();
   for (const r of records) {
     if (r.at < filter.from || r.at > filter.to || !r.approvalId || !r.workflowId) continue;
     if (filter.workflowId && r.workflowId !== filter.workflowId) continue;
@@ -117,13 +117,13 @@ export function approvalRows(records: AuditRecord[], filter: AnalyticsFilter): A
     if (r.action === 'approval.submitted') {
       row.submittedAt = r.at;
       row.submittedBy = r.actor;
-    } else if (kind && (row.outcomeSeq === undefined || row.outcomeSeq < r.seq)) {
+    } else if (kind && (row.outcomeOrder === undefined || laterThan(orderOf(r), row.outcomeOrder))) {
       row.outcome = { kind, at: r.at, by: r.actor };
-      row.outcomeSeq = r.seq;
+      row.outcomeOrder = orderOf(r);
     }
     rows.set(r.approvalId, row);
   }
-  return [...rows.values()].map(({ outcomeSeq: _seq, ...row }) => row).sort((a, b) => (a.submittedAt ?? a.outcome!.at) - (b.submittedAt ?? b.outcome!.at));
+  return [...rows.values()].map(({ outcomeOrder: _order, ...row }) => row).sort((a, b) => (a.submittedAt ?? a.outcome!.at) - (b.submittedAt ?? b.outcome!.at));
 }
 
 /** Counts, daily trend and per-workflow comparison of the rows; `workflowNames` gives readable names. */
@@ -165,4 +165,13 @@ export function summarizeRows(rows: ApprovalRow[], filter: AnalyticsFilter, work
 
 export function summarizeApprovals(records: AuditRecord[], filter: AnalyticsFilter, workflowNames: ReadonlyMap<string, string>): ApprovalSummary {
   return summarizeRows(approvalRows(records, filter), filter, workflowNames);
+}
+
+/** Commit order of a record: time first, then seq; a record not yet linked into the chain (seq 0) is the newest at its time. */
+function orderOf(r: AuditRecord): [number, number] {
+  return [r.at, r.pending ? Number.MAX_SAFE_INTEGER : r.seq];
+}
+
+function laterThan(a: [number, number], b: [number, number]): boolean {
+  return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
 }

@@ -6,6 +6,7 @@
  * Inputs here are already shape-validated by the transport's zod schemas; the engine still enforces
  * every business rule (lengths, uniqueness, space membership, state).
  */
+import type { VerifyResult } from '../audit/verify';
 import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';
 import type { Caller } from '../domain/caller';
@@ -85,7 +86,7 @@ export interface ChangeSetService {
 
 export interface AuditService {
   list(caller: Caller, filter: AuditFilter, options: { cursor?: string; limit?: number }): Promise<Page<AuditRecord>>;
-  verify(caller: Caller): Promise<{ ok: boolean; checked: number; firstBadSeq?: number; headHash: string }>;
+  verify(caller: Caller): Promise<VerifyResult>;
   export(caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson'): Promise<string>;
 }
 

@@ -18,6 +18,7 @@ import type { DirectoryEntry } from '../../core/ports/directory';
 import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
+import type { VerifyResult } from '../../core/audit/verify';
 
 export type { ErrorDetail };
 
@@ -115,7 +116,7 @@ export interface ResolverData {
   'retention.get': { settings: RetentionSettings; lastRun: RunSummary | null };
   'retention.update': { settings: RetentionSettings };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
-  'audit.verify': { ok: boolean; checked: number; firstBadSeq?: number; headHash: string };
+  'audit.verify': VerifyResult;
   'audit.export': { format: 'csv' | 'ndjson'; content: string };
 }
 

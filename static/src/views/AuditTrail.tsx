@@ -11,6 +11,7 @@ import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
+import type { ResolverData } from '../../../src/transport/resolvers/contract';
 import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
@@ -19,6 +20,8 @@ import { LabelledField } from '../components/form-modal';
 import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
 import { DataTable } from '../components/data-table';
+
+type VerifyResult = ResolverData['audit.verify'];
 
 type Filters = Omit<ResolverPayload<'audit.list'>, 'cursor' | 'limit'>;
 
@@ -199,7 +202,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
     () => call('audit.list', { ...filters, limit: 50, cursor: records?.nextCursor }),
     (r) => setRecords((p) => ({ items: [...(p?.items ?? []), ...r.records], nextCursor: r.nextCursor })),
   );
-  const [verified, setVerified] = useState<{ ok: boolean; checked: number; firstBadSeq?: number; headHash: string }>();
+  const [verified, setVerified] = useState<VerifyResult>();
   const verify = useAction(() => call('audit.verify', {}), setVerified);
   const exporter = useAction(
     (format: 'csv' | 'ndjson') => call('audit.export', { format, filters }),
@@ -216,7 +219,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
       key: r.id,
       testId: 'audit-row',
       cells: [
-        { key: 'seq', content: r.seq },
+        { key: 'seq', content: r.pending ? <Text color="color.text.subtle">pending</Text> : r.seq },
         { key: 'time', content: formatTime(r.at) },
         { key: 'actor', content: r.actor === 'system' ? <Text>ApprovalFlow</Text> : <Person id={r.actor} /> },
         { key: 'action', content: <Text testId="audit-action">{ACTION_LABEL[r.action] ?? r.action}</Text> },
@@ -253,7 +256,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
         <Box testId="verify-result" role="status">
           <SectionMessage appearance={verified.ok ? 'success' : 'error'} title={verified.ok ? 'Chain OK' : 'Chain broken'}>
             <Text as="p">
-              {verified.ok ? `All ${verified.checked} records are intact.` : `Record #${verified.firstBadSeq} does not match its hash (${verified.checked} records checked).`} Head hash{' '}
+              {verifyMessage(verified)} Head hash{' '}
               <Text as="span" size="small">
                 {verified.headHash}
               </Text>
@@ -277,4 +280,12 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
       <LoadMore cursor={records?.nextCursor} more={more} />
     </Stack>
   );
+}
+
+/** What the admin reads after "Verify chain": which record broke it, and how many recent ones are not linked yet. */
+function verifyMessage(v: VerifyResult): string {
+  const pending = v.unsequenced.count > 0 ? ` ${v.unsequenced.count} recent record(s) are not linked into the chain yet; they are checked when linked.` : '';
+  if (v.ok) return `All ${v.checked} records are intact.${pending}`;
+  if (v.firstBadSeq !== undefined) return `Record #${v.firstBadSeq} does not match the chain (${v.reason ?? 'altered'}; ${v.checked} records checked).`;
+  return `A record outside the chain is not valid (${v.reason ?? 'altered'}: ${v.badRecord ?? 'unknown'}; ${v.checked} records checked).`;
 }
