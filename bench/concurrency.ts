@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { startLocalRuntime } from '../local/server';
 import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
+import { HEAD_KEY } from '../src/core/audit/keys';
 import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
 import type { KeyValueStore, StoredItem, TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
@@ -115,7 +116,9 @@ class TxByKind extends StoreDecorator {
     this.tx = { request: 0, diagnostics: 0, deferred: 0 };
   }
   override transact(ops: TxOp[]): Promise<void> {
-    const kind = ops.every((o) => o.key.startsWith('diag:')) ? 'diagnostics' : ops.every((o) => o.key.startsWith('approval-comment:')) ? 'deferred' : 'request';
+    // after the response: the comment job records its comment id; the audit.sequence job moves the chain head
+    const deferred = ops.every((o) => o.key.startsWith('approval-comment:')) || ops.some((o) => o.key === HEAD_KEY);
+    const kind = ops.every((o) => o.key.startsWith('diag:')) ? 'diagnostics' : deferred ? 'deferred' : 'request';
     this.tx[kind] += 1;
     return this.inner.transact(ops);
   }

@@ -18,7 +18,7 @@ import type { KeyValueStore } from '../src/core/ports/store';
 import { createEngine } from '../src/core/services';
 import { AUDIT_STEP_MS, AUDIT_T0, AuditSeeder, seedChangeSets } from './seed-data';
 import type { BenchOptions } from './support';
-import { BOB, CounterIds, ENG, apiCaller, fmtMs, fmtRatio, heading, record, table, timeIt, wallTime } from './support';
+import { BOB, CounterIds, ENG, apiCaller, fmtMs, fmtRatio, heading, percentile, record, table, timeIt, wallTime } from './support';
 
 /** "Same order" = within 10x of the baseline (informational only). */
 const SAME_ORDER = 10;
@@ -31,13 +31,11 @@ interface StoreUnderTest {
   close(): void;
 }
 
-/** A fresh in-memory store and a fresh SQLite file (WAL, as the local runtime opens it). */
-function openStores(dir: string, label: string): StoreUnderTest[] {
+/** A fresh in-memory store, or a fresh SQLite file (WAL, as the local runtime opens it). */
+function openStore(dir: string, name: 'memory' | 'sqlite', label: string): StoreUnderTest {
+  if (name === 'memory') return { name, store: new MemoryStore(), close: () => undefined };
   const sqlite = new SqliteStore({ file: join(dir, `${label}.sqlite`) });
-  return [
-    { name: 'memory', store: new MemoryStore(), close: () => undefined },
-    { name: 'sqlite', store: sqlite, close: () => sqlite.close() },
-  ];
+  return { name, store: sqlite, close: () => sqlite.close() };
 }
 
 /**
@@ -71,19 +69,43 @@ function callsOf(counting: CountingStore): string {
   return `${c.get}g ${c.getMany}gm ${c.query}q ${c.getEntities}ge ${c.queryEntity}qe`;
 }
 
-async function measureAudit(s: StoreUnderTest, size: number, runs: number, rows: Row[]): Promise<void> {
+interface AuditTrial {
+  s: StoreUnderTest;
+  size: number;
+}
+
+/**
+ * Every size has its own store, and the runs are interleaved (run i of every size before run i + 1
+ * of any), so the sizes are timed under the same process state: a heap that has grown to hold the
+ * 100k stores slows every call, and timing the 1k store before it grew would credit the difference
+ * to the data size.
+ */
+async function measureAudit(trials: AuditTrial[], runs: number, rows: Row[]): Promise<void> {
   const ids = new CounterIds('q');
-  const trail = new AuditTrail({ store: s.store, clock: { now: () => Date.now() }, ids });
-  const counting = new CountingStore(s.store);
-  const countedTrail = new AuditTrail({ store: counting, clock: { now: () => Date.now() }, ids });
-  for (const q of auditQueries(size)) {
-    const page = await trail.list(q.filter, { limit: 50 });
-    if (page.items.length !== 50) throw new Error(`audit query "${q.name}" returned ${page.items.length} records at ${size}, not a full page of 50`);
-    counting.reset();
-    await countedTrail.list(q.filter, { limit: 50 });
-    const t = await timeIt(() => trail.list(q.filter, { limit: 50 }), runs, WARMUP);
-    rows.push({ store: s.name, query: `audit.list ${q.name}`, size, medianMs: t.medianMs, p95Ms: t.p95Ms, calls: callsOf(counting) });
+  const trailOf = (store: KeyValueStore) => new AuditTrail({ store, clock: { now: () => Date.now() }, ids });
+  const queryCount = auditQueries(1_000).length;
+  for (let qi = 0; qi < queryCount; qi++) {
+    const setups = await Promise.all(
+      trials.map(async ({ s, size }) => {
+        const q = auditQueries(size)[qi];
+        const trail = trailOf(s.store);
+        const page = await trail.list(q.filter, { limit: 50 });
+        if (page.items.length !== 50) throw new Error(`audit query "${q.name}" returned ${page.items.length} records at ${size}, not a full page of 50`);
+        const counting = new CountingStore(s.store);
+        await trailOf(counting).list(q.filter, { limit: 50 });
+        return { name: q.name, run: () => trail.list(q.filter, { limit: 50 }), counting, samples: [] as number[] };
+      }),
+    );
+    for (let i = 0; i < WARMUP; i++) for (const t of setups) await t.run();
+    for (let i = 0; i < runs; i++) {
+      for (const t of setups) t.samples.push((await timeIt(t.run, 1, 0)).medianMs);
+    }
+    setups.forEach((t, i) => {
+      const { s, size } = trials[i];
+      rows.push({ store: s.name, query: `audit.list ${t.name}`, size, medianMs: percentile(t.samples, 0.5), p95Ms: percentile(t.samples, 0.95), calls: callsOf(t.counting) });
+    });
   }
+  rows.sort((a, b) => a.store.localeCompare(b.store) || a.size - b.size);
 }
 
 async function measureChangeSetList(s: StoreUnderTest, size: number, runs: number, rows: Row[]): Promise<void> {
@@ -135,21 +157,26 @@ export async function runGrowth(options: BenchOptions): Promise<void> {
   const seedNotes: string[] = [];
   try {
     const auditRows: Row[] = [];
-    for (const s of openStores(dir, 'audit')) {
-      const seeder = new AuditSeeder(s.store);
-      for (const size of auditSizes[s.name]) {
-        const seeded = await wallTime(() => seeder.growTo(size));
-        seedNotes.push(`${s.name}: grew the chain to ${size.toLocaleString('en-US')} records in ${(seeded.ms / 1000).toFixed(1)} s`);
-        await measureAudit(s, size, runs, auditRows);
+    const trials: AuditTrial[] = [];
+    for (const name of ['memory', 'sqlite'] as const) {
+      for (const size of auditSizes[name] ?? []) {
+        const s = openStore(dir, name, `audit-${size}`);
+        const seeded = await wallTime(() => new AuditSeeder(s.store).growTo(size));
+        seedNotes.push(`${s.name}: grew a chain to ${size.toLocaleString('en-US')} records in ${(seeded.ms / 1000).toFixed(1)} s`);
+        trials.push({ s, size });
       }
-      s.close();
     }
-    console.log(`Audit records: 5 actors, 10 spaces, half API; page of 50, ${runs} timed runs after ${WARMUP} warm-ups; store calls: g = get, gm = getMany, q = query, ge = entity batch get, qe = entity index query.`);
+    try {
+      await measureAudit(trials, runs, auditRows);
+    } finally {
+      for (const { s } of trials) s.close();
+    }
+    console.log(`Audit records: 5 actors, 10 spaces, half API; one store per size; page of 50, ${runs} timed runs interleaved across sizes after ${WARMUP} warm-ups; store calls: g = get, gm = getMany, q = query, ge = entity batch get, qe = entity index query.`);
     printRows(auditRows);
     recordWorstAuditRatio(auditRows);
 
     const csRows: Row[] = [];
-    for (const s of openStores(dir, 'changesets')) {
+    for (const s of [openStore(dir, 'memory', 'changesets'), openStore(dir, 'sqlite', 'changesets')]) {
       let seededCount = 0;
       for (const size of csSizes) {
         const seeded = await wallTime(() => seedChangeSets(s.store, ENG, seededCount, size, BOB));
