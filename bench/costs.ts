@@ -3,6 +3,7 @@
  * local site's counter) of each engine operation, at two sizes in the same run, with the SPEC bound
  * next to each. Counts are deterministic: they are what a Forge invocation pays in round trips.
  */
+import { AUDIT_ENTITY } from '../src/core/ports/entities';
 import { createLocalSite } from '../local/site';
 import type { LocalSite } from '../local/site';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
@@ -48,7 +49,8 @@ interface Row {
 class AuditWriteCounter extends StoreDecorator {
   count = 0;
   override transact(ops: TxOp[]): Promise<void> {
-    this.count += ops.filter((op) => op.op !== 'check' && op.key.startsWith('audit')).length;
+    // the audit's own keys (`audit:*`) and its record entity (af-audit)
+    this.count += ops.filter((op) => op.op !== 'check' && (op.key.startsWith('audit') || op.entity === AUDIT_ENTITY)).length;
     return this.inner.transact(ops);
   }
 }
