@@ -3,13 +3,12 @@
  * has expired, soonest due first, each with its review state and due date (resolver `queue.review`).
  */
 import { useState } from 'react';
-import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
-import { Inline, Stack, Text } from '@atlaskit/primitives';
+import { Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { ReviewQueueItem } from '../../../src/core/lifecycle';
-import { ErrorMessage, PageLink, ReviewLozenge, formatTime } from './ui';
+import { ErrorMessage, LoadMore, PageLink, ReviewLozenge, formatTime } from './ui';
+import { DataTable } from './data-table';
 
 export function ReviewQueue() {
   const [items, setItems] = useState<{ list: ReviewQueueItem[]; nextCursor?: string }>();
@@ -36,29 +35,15 @@ export function ReviewQueue() {
   return (
     <Stack space="space.200">
       <ErrorMessage error={first.error ?? more.error} onRetry={first.reload} />
-      <DynamicTable
+      <DataTable
         testId="review-table"
         label="Pages due or expired for review"
         isLoading={first.loading && !items}
-        head={{
-          cells: [
-            { key: 'page', content: 'Page' },
-            { key: 'state', content: 'Review state' },
-            { key: 'due', content: 'Review due by' },
-            { key: 'workflow', content: 'Approved under' },
-            { key: 'version', content: 'Approved version' },
-          ],
-        }}
+        columns={{ page: 'Page', state: 'Review state', due: 'Review due by', workflow: 'Approved under', version: 'Approved version' }}
         rows={rows}
         emptyView={<Text as="p">No page of this space is due or expired for review.</Text>}
       />
-      {items?.nextCursor && (
-        <Inline>
-          <Button isDisabled={more.busy} onClick={() => void more.run()}>
-            Load more
-          </Button>
-        </Inline>
-      )}
+      <LoadMore cursor={items?.nextCursor} more={more} />
     </Stack>
   );
 }

@@ -6,7 +6,6 @@
  */
 import { useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
 import Lozenge from '@atlaskit/lozenge';
 import Select from '@atlaskit/select';
@@ -17,12 +16,13 @@ import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { PageApproval } from '../../../src/core/domain/model';
-import { ChangeSetLink, ErrorMessage, PageLink, formatTime } from '../components/ui';
+import { ChangeSetLink, ErrorMessage, LoadMore, PageLink, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { ReviewQueue } from '../components/review-queue';
 import { Person, useNameOf } from '../people';
 import type { SpaceTabProps } from './space-tab';
+import { DataTable } from '../components/data-table';
 
 type SourceOption = { label: string; value: '' | 'ui' | 'api' };
 const SOURCES: SourceOption[] = [
@@ -190,30 +190,15 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
       </Inline>
       <ErrorMessage error={first.error ?? more.error} onRetry={first.reload} />
       <ErrorMessage error={reset.error} onDismiss={reset.clearError} />
-      <DynamicTable
+      <DataTable
         testId="queue-table"
         label={mine ? 'Approvals waiting for you' : 'All pending approvals in this space'}
         isLoading={first.loading && !items}
-        head={{
-          cells: [
-            { key: 'page', content: 'Page' },
-            { key: 'version', content: 'Version' },
-            { key: 'workflow', content: 'Workflow and step' },
-            { key: 'submitted', content: 'Requested by' },
-            { key: 'source', content: 'Source' },
-            { key: 'actions', content: <VisuallyHidden>Actions</VisuallyHidden> },
-          ],
-        }}
+        columns={{ page: 'Page', version: 'Version', workflow: 'Workflow and step', submitted: 'Requested by', source: 'Source', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
         emptyView={<Text as="p">{mine ? 'Nothing is waiting for you.' : 'No pending approvals in this space.'}</Text>}
       />
-      {items?.nextCursor && (
-        <Inline>
-          <Button isDisabled={more.busy} onClick={() => void more.run()}>
-            Load more
-          </Button>
-        </Inline>
-      )}
+      <LoadMore cursor={items?.nextCursor} more={more} />
       {confirm.modal}
     </Stack>
   );
