@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../src/core/ports/clock';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS } from '../src/core/shared/time';
 
 export class AdjustableClock implements Clock {
   private offsetMs = 0;

@@ -5,7 +5,9 @@
  */
 import type { AuditRecord } from '../domain/model';
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/time';
+
+export { DAY_MS };
 
 export interface AnalyticsFilter {
   from: number;

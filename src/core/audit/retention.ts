@@ -4,6 +4,8 @@
  * one run does.
  */
 import { DomainError } from '../domain/errors';
+import { FIELD_LIMITS } from '../domain/limits';
+import { DAY_MS } from '../shared/time';
 import type { AuditFilter } from '../domain/model';
 import type { PurgeOptions } from './purge';
 import type { AuditPage } from './query';
@@ -15,11 +17,10 @@ export interface RetentionTrail {
   deleteBelowCheckpoint(maxDeletes: number): Promise<{ removed: number; done: boolean }>;
 }
 
-/** SPEC 2.10: audit records are kept at least 365 days; admins may lengthen, never shorten. */
-export const AUDIT_MIN_RETENTION_DAYS = 365;
+/** SPEC 2.10: audit records are kept at least this long (limits.ts); admins may lengthen, never shorten. */
+export const AUDIT_MIN_RETENTION_DAYS = FIELD_LIMITS.auditRetentionDays.min;
 /** Records one run deletes at most: 200 transactions of 3 + a few queries ≈ 10 s at 50 ms per store call, inside Forge's 25 s. */
 export const DEFAULT_RETENTION_CHUNK = 600;
-const DAY_MS = 86_400_000;
 
 export interface AuditRetentionRun {
   now: number;

@@ -11,6 +11,7 @@
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { parseStored } from '../domain/schemas';
+import { DEFAULT_RETENTION_CHUNK } from '../audit/retention';
 import { lcKeys } from './keys';
 import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
 import { purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
@@ -20,8 +21,8 @@ import type { RunSummary } from './schemas';
 import { planChunk } from './tasks';
 
 export const CHUNK = 50;
-/** Audit records one run deletes at most (well inside one invocation). */
-export const AUDIT_PURGE_PER_RUN = 600;
+/** Audit records one run deletes at most: the audit trail's own chunk (well inside one invocation). */
+export const AUDIT_PURGE_PER_RUN = DEFAULT_RETENTION_CHUNK;
 const LEASE_MARGIN_MS = 300_000;
 
 export interface JobOptions {

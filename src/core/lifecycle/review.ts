@@ -8,7 +8,9 @@
  */
 import type { PageApproval, ReviewPeriodDays, ReviewState, Workflow } from '../domain/model';
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/time';
+
+export { DAY_MS };
 export const REVIEW_PERIODS: readonly ReviewPeriodDays[] = [90, 180, 365];
 export const DEFAULT_REMINDER_WINDOW_DAYS = 14;
 

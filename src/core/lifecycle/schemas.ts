@@ -1,5 +1,6 @@
 /** zod schemas re-validating every lifecycle record read from the store (src/core/lifecycle/keys.ts). */
 import { z } from 'zod';
+import { FIELD_LIMITS } from '../domain/limits';
 
 const id = z.string().min(1).max(200);
 const millis = z.number().int().nonnegative();
@@ -28,23 +29,20 @@ export const resolvedRefSchema = z.object({ approvalId: id, pageId: id }).strict
 
 export const leaseSchema = z.object({ runId: id, until: millis }).strict();
 
-export const APPROVAL_MIN_RETENTION_DAYS = 180;
-export const AUDIT_MIN_RETENTION_DAYS = 365;
-/** A window longer than ~27 years is a typo, not a policy. */
-const MAX_RETENTION_DAYS = 10_000;
+const { approvalRetentionDays: APPROVAL_DAYS, auditRetentionDays: AUDIT_DAYS } = FIELD_LIMITS;
 
-/** SPEC 2.10: site admins may lengthen the windows, never shorten them below the minimums. */
+/** SPEC 2.10: site admins may lengthen the windows, never shorten them below the minimums (limits.ts). */
 export const retentionSettingsSchema = z
   .object({
-    approvalRetentionDays: z.number().int().min(APPROVAL_MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
-    auditRetentionDays: z.number().int().min(AUDIT_MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
+    approvalRetentionDays: z.number().int().min(APPROVAL_DAYS.min).max(APPROVAL_DAYS.max),
+    auditRetentionDays: z.number().int().min(AUDIT_DAYS.min).max(AUDIT_DAYS.max),
   })
   .strict();
 export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 
 export const DEFAULT_RETENTION: RetentionSettings = {
-  approvalRetentionDays: APPROVAL_MIN_RETENTION_DAYS,
-  auditRetentionDays: AUDIT_MIN_RETENTION_DAYS,
+  approvalRetentionDays: APPROVAL_DAYS.min,
+  auditRetentionDays: AUDIT_DAYS.min,
 };
 
 export const runSummarySchema = z
