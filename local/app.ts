@@ -24,6 +24,7 @@ import { RandomIds } from '../src/adapters/system/random-ids';
 import { createApiHandlers } from '../src/transport/api';
 import { createResolverHandler } from '../src/transport/resolvers';
 import { confluenceAccess } from '../src/adapters/confluence/access';
+import { appAccountLookup } from '../src/adapters/confluence/app-account';
 import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../src/transport/diagnostics/observe-api';
 import { createBylinePropertiesHandler } from '../src/transport/byline/byline-properties';
@@ -45,7 +46,7 @@ export interface LocalAppOptions {
   ids?: IdGenerator;
   /** Forge app id (uuid part of manifest app.id), shown by the admin page with the REST base URLs. */
   appId?: string;
-  /** Platform facts the app's adapters follow (the same file the twins follow). Default: pessimistic. */
+  /** Platform facts the app's adapters follow (the same file the twins follow). Default: documented. */
   profile?: PlatformProfile;
 }
 
@@ -154,7 +155,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
-  const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now() }), diagnostics);
+  const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now(), appAccountId: appAccountLookup(options.site.transport(), options.store) }), diagnostics);
   const resolver = createResolverHandler(getEngine, {
     store: options.store,
     now: () => base.clock.now(),

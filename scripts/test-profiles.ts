@@ -1,9 +1,10 @@
 /**
  * `npm run test:profiles`: the API, resolver and local-runtime suites under every platform profile
  * of local/profiles (env AF_PROFILE, read by the test helpers), one Jest run per profile.
- * Two profiles are left out because under them the suites' success paths cannot hold, by design:
- *  - `principal-absent`: no API call can have a user; test/local/profiles.test.ts proves every call
- *    then fails closed;
+ * Three profiles are left out because under them the suites' success paths cannot hold, by design:
+ *  - `principal-absent` and `token-account-is-app-user`: no API call can have a user (nowhere, or
+ *    only the app's own user in the token); test/local/profiles.test.ts proves every call then
+ *    fails closed;
  *  - `no-impersonation`: the app cannot act as the API caller nor ask about them, so every page
  *    reads as missing; test/api/no-impersonation.test.ts proves the API then fails closed.
  */
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 
 const PROFILES_DIR = join(__dirname, '../local/profiles');
 const SUITES = ['test/api', 'test/ui/resolvers.test.ts', 'test/local'];
-const SKIPPED = new Set(['principal-absent', 'no-impersonation']);
+const SKIPPED = new Set(['principal-absent', 'token-account-is-app-user', 'no-impersonation']);
 
 const profiles = readdirSync(PROFILES_DIR)
   .filter((f) => f.endsWith('.json'))

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { LOCAL_INSTALL_CONTEXT } from '../app';
 import { DAY_MS } from '../clock';
-import { contextToken } from './forge-payload';
+import { contextToken, contextTokenClaims } from './forge-payload';
+import { LOCAL_APP_USER } from '../site/seed';
 import { invokeWithinLimit } from './gateway';
 import type { LocalSite } from '../site';
 import type { LocalContext } from './context';
@@ -65,11 +66,18 @@ export async function handleScheduledRun(c: LocalContext): Promise<Response> {
       ran.push({ key: trigger.key, function: trigger.functionKey, outcome: 'not-exported' });
       continue;
     }
-    const nowS = Math.floor(ctx.clock.now() / 1000);
-    const event = {
-      context: { cloudId: ctx.info.cloudId, moduleKey: trigger.key },
-      contextToken: contextToken({ iss: 'forge/invocation-token', iat: nowS, exp: nowS + 60, context: { cloudId: ctx.info.cloudId, moduleKey: trigger.key } }),
-    };
+    // A scheduled trigger's token carries an accountId too (docs/forge-platform.md U2): the app user here.
+    const claims = contextTokenClaims({
+      appId: ctx.info.appId,
+      environmentId: ctx.info.environmentId,
+      cloudId: ctx.info.cloudId,
+      moduleKey: trigger.key,
+      extensionType: 'core:scheduledTrigger',
+      accountId: LOCAL_APP_USER.accountId,
+      licenseActive: ctx.site.licenseActive,
+      nowMs: ctx.clock.now(),
+    });
+    const event = { context: { cloudId: ctx.info.cloudId, moduleKey: trigger.key }, contextToken: contextToken(claims) };
     const outcome = await invokeWithinLimit(fn, event, { installContext: LOCAL_INSTALL_CONTEXT, license: { isActive: ctx.site.licenseActive } }, trigger.timeoutMs);
     if (outcome.kind === 'threw') console.error(`scheduledTrigger ${trigger.key} threw: ${outcome.message}`);
     ran.push({ key: trigger.key, function: trigger.functionKey, outcome: outcome.kind === 'ok' ? 'ok' : outcome.kind === 'threw' ? 'failed' : 'timeout' });

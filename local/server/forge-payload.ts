@@ -3,9 +3,11 @@
  * "Invocation payload"). The shape follows the one captured real payload: `method`,
  * `call.functionKey` (= the route's module key), multi-value `headers`, `queryParameters` arrays, a
  * string `body`, the full gateway `path`, `userPath: null`, `context {cloudId, moduleKey,
- * userAccess}` and a `contextToken`. Where the user and the client id appear is what the profile says.
+ * userAccess}` and a `contextToken` of the real shape. Where the user and the client id appear is
+ * what the profile says.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { LOCAL_APP_USER } from '../site/seed';
 import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
 
@@ -37,12 +39,47 @@ export function queryParameters(url: URL): Record<string, string[]> {
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * An unsigned JWT (`alg: none`, empty signature): the claims are what a real contextToken might
- * carry. The app must never trust it more than Forge lets it (it is platform-supplied, not
- * caller-supplied) and must never log it.
+ * A context token in the real shape (docs/forge-platform.md U2): header `RS256` with a
+ * `forge/context-token/…` key id, a random signature (the app does not verify it: the platform
+ * delivered it). The app must never trust it more than Forge lets it and must never log it.
  */
 export function contextToken(claims: Record<string, unknown>): string {
-  return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+  return `${b64url({ alg: 'RS256', kid: 'forge/context-token/local-1', typ: 'JWT' })}.${b64url(claims)}.${randomBytes(32).toString('base64url')}`;
+}
+
+export interface ContextTokenInput {
+  appId: string;
+  environmentId: string;
+  cloudId: string;
+  moduleKey: string;
+  extensionType: string;
+  /** absent: no `accountId` claim at all */
+  accountId?: string;
+  licenseActive: boolean;
+  nowMs: number;
+  extra?: Record<string, unknown>;
+}
+
+/** The claims every public Forge context token carries, for one module invocation. */
+export function contextTokenClaims(input: ContextTokenInput): Record<string, unknown> {
+  const nowS = Math.floor(input.nowMs / 1000);
+  return {
+    iss: 'forge/context-token',
+    aud: 'forge',
+    ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
+    context: { cloudId: input.cloudId, moduleKey: input.moduleKey },
+    appId: `ari:cloud:ecosystem::app/${input.appId}`,
+    appVersion: '1.0.0',
+    extensionId: `ari:cloud:ecosystem::extension/${input.appId}/${input.environmentId}/static/${input.moduleKey}`,
+    extensionType: input.extensionType,
+    contextIds: [`ari:cloud:confluence::site/${input.cloudId}`],
+    unlicensed: !input.licenseActive,
+    iat: nowS,
+    nbf: nowS,
+    exp: nowS + 900,
+    jti: randomUUID(),
+    ...input.extra,
+  };
 }
 
 export interface ApiInvocationInput {
@@ -64,19 +101,18 @@ export interface ApiInvocationInput {
 
 export function buildApiInvocation(input: ApiInvocationInput): { request: ForgeApiRequest; context: ForgeInvocationContext } {
   const { profile } = input;
-  const nowS = Math.floor(input.nowMs / 1000);
-  const claims: Record<string, unknown> = {
-    iss: 'forge/invocation-token',
-    aud: `ari:cloud:ecosystem::app/${input.appId}`,
-    iat: nowS,
-    nbf: nowS,
-    exp: nowS + 60,
-    jti: randomUUID(),
-    app: { id: `ari:cloud:ecosystem::app/${input.appId}`, environment: { id: input.environmentId } },
-    context: { cloudId: input.cloudId, moduleKey: input.route.key },
-  };
-  if (profile.apiRoutePrincipal !== 'absent') claims.aaid = input.accountId;
-  if (profile.apiRouteClientId === 'contextToken') claims.clientId = input.clientId;
+  const tokenAccount = { context: input.accountId, contextToken: input.accountId, appUserInToken: LOCAL_APP_USER.accountId, absent: undefined }[profile.apiRoutePrincipal];
+  const claims = contextTokenClaims({
+    appId: input.appId,
+    environmentId: input.environmentId,
+    cloudId: input.cloudId,
+    moduleKey: input.route.key,
+    extensionType: 'core:apiRoute',
+    ...(tokenAccount === undefined ? {} : { accountId: tokenAccount }),
+    licenseActive: input.licenseActive,
+    nowMs: input.nowMs,
+    ...(profile.apiRouteClientId === 'contextToken' ? { extra: { clientId: input.clientId } } : {}),
+  });
 
   const requestContext: NonNullable<ForgeApiRequest['context']> = {
     cloudId: input.cloudId,

@@ -85,7 +85,7 @@ async function invoke(c: LocalContext): Promise<Response> {
     console.error(`apiRoute ${route.key} threw: ${outcome.message}`);
     return gatewayError(c, 500, 'Invocation failed');
   }
-  return handlerResponse(c, route.key, outcome.value as ForgeApiResponse);
+  return handlerResponse(c, route.key, outcome.value as ForgeApiResponse, ctx.profile.apiRouteResponseHeaders);
 }
 
 /** The gateway in front of both base URLs: admission, the 5 MB body limit (the gateway's 413), invocation. */
@@ -114,7 +114,10 @@ export async function invokeWithinLimit(fn: LocalFunction, payload: unknown, con
   }
 }
 
-function handlerResponse(c: LocalContext, routeKey: string, response: ForgeApiResponse): Response {
+/** What reaches the caller when the platform drops the function's custom response headers (U5). */
+const PASSED_WHEN_DROPPED = new Set(['content-type']);
+
+function handlerResponse(c: LocalContext, routeKey: string, response: ForgeApiResponse, responseHeaders: 'forwarded' | 'dropped'): Response {
   const valid =
     typeof response === 'object' &&
     response !== null &&
@@ -135,6 +138,7 @@ function handlerResponse(c: LocalContext, routeKey: string, response: ForgeApiRe
   for (const [name, values] of Object.entries(response.headers ?? {})) {
     // hop-by-hop and length headers are the server's to set
     if (['content-length', 'transfer-encoding', 'connection'].includes(name.toLowerCase())) continue;
+    if (responseHeaders === 'dropped' && !PASSED_WHEN_DROPPED.has(name.toLowerCase())) continue;
     for (const value of Array.isArray(values) ? values : [values]) headers.append(name, String(value));
   }
   return new Response(body, { status: response.statusCode, headers });

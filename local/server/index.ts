@@ -45,7 +45,7 @@ export interface LocalRuntimeOptions {
   /** Base clock (default: system time); the runtime's clock is this plus what /local/clock advanced. */
   clock?: Clock;
   ids?: IdGenerator;
-  /** Platform facts the Forge and Confluence twins follow, and the app is built with. Default: pessimistic. */
+  /** Platform facts the Forge and Confluence twins follow, and the app is built with. Default: documented. */
   profile?: PlatformProfile;
   /** Fault injection on the app's Confluence calls (429 every Nth call, latency). */
   confluenceFaults?: SiteFaults;

@@ -2,19 +2,26 @@
  * Platform profile: one switch per platform fact we could not confirm (docs/forge-platform.md lists
  * each with its evidence). The app's adapters read it to pick a code path; the local runtime reads
  * the same file (`npm start -- --profile <file>`) to make its Forge and Confluence twins answer
- * that way. The default is the most pessimistic reading under which the product can still work.
+ * that way. The default is `documented`; `strict` is the least friendly reading under which it still works.
  */
 import { z } from 'zod';
 
 export const platformProfileSchema = z
   .object({
     name: z.string().min(1).max(60),
-    /** apiRoute: where the platform puts the 3LO user (`context.principal`, only the claims of `contextToken`, or nowhere). */
-    apiRoutePrincipal: z.enum(['context', 'contextToken', 'absent']),
+    /**
+     * apiRoute: where the platform puts the 3LO user. `context`: `context.principal` (and the context
+     * token's `accountId`); `contextToken`: only the real-shape token's `accountId`; `appUserInToken`:
+     * the token's `accountId` is the app's own user (what a non-user invocation's token carries: the
+     * identity module must refuse it); `absent`: nowhere.
+     */
+    apiRoutePrincipal: z.enum(['context', 'contextToken', 'appUserInToken', 'absent']),
     /** apiRoute: where the OAuth client id is (request context field, `contextToken` claim, or nowhere). */
     apiRouteClientId: z.enum(['context', 'contextToken', 'absent']),
     /** apiRoute: which request headers Forge forwards to the function (`conservative`: none of content-type/idempotency-key). */
     apiRouteHeaders: z.enum(['all', 'conservative']),
+    /** apiRoute: do the function's custom response headers (retry-after, idempotent-replayed) reach the caller? */
+    apiRouteResponseHeaders: z.enum(['forwarded', 'dropped']),
     /** apiRoute: may the app call Confluence as the resolved caller (asUser(accountId) impersonation)? */
     apiRouteImpersonation: z.boolean(),
     /** Is the app user a Confluence administrator (needed for permission/check about another user)? */
@@ -24,12 +31,34 @@ export const platformProfileSchema = z
 
 export type PlatformProfile = z.infer<typeof platformProfileSchema>;
 
-/** Strict default: the real captured payload shape, app user neither admin nor in page restrictions. */
-export const DEFAULT_PLATFORM_PROFILE: PlatformProfile = {
-  name: 'pessimistic',
-  apiRoutePrincipal: 'contextToken',
-  apiRouteClientId: 'absent',
-  apiRouteHeaders: 'conservative',
+/**
+ * `documented` (SPEC §7): the reading best supported by the evidence: the product's published docs
+ * (user and OAuth client id from the 3LO request context), Atlassian's docs (request headers can be
+ * passed to app REST APIs) and captured payloads; custom response headers do not reach the caller.
+ */
+export const DOCUMENTED_PLATFORM_PROFILE: PlatformProfile = {
+  name: 'documented',
+  apiRoutePrincipal: 'context',
+  apiRouteClientId: 'context',
+  apiRouteHeaders: 'all',
+  apiRouteResponseHeaders: 'dropped',
   apiRouteImpersonation: true,
   appUserIsConfluenceAdmin: false,
 };
+
+/**
+ * `strict`: every unconfirmed fact at its least friendly answer under which the API still works
+ * (the user only in the context token's `accountId`, no client id, no request headers beyond
+ * content negotiation, no response headers).
+ */
+export const STRICT_PLATFORM_PROFILE: PlatformProfile = {
+  name: 'strict',
+  apiRoutePrincipal: 'contextToken',
+  apiRouteClientId: 'absent',
+  apiRouteHeaders: 'conservative',
+  apiRouteResponseHeaders: 'dropped',
+  apiRouteImpersonation: true,
+  appUserIsConfluenceAdmin: false,
+};
+
+export const DEFAULT_PLATFORM_PROFILE: PlatformProfile = DOCUMENTED_PLATFORM_PROFILE;

@@ -17,6 +17,7 @@ import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-conte
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { RestDirectory } from '../adapters/confluence/rest-directory';
 import { CallGate } from '../adapters/confluence/call-gate';
+import { appAccountLookup } from '../adapters/confluence/app-account';
 import { confluenceAccess, invokingUser } from '../adapters/confluence/access';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../adapters/platform-profile';
 import { SystemClock } from '../adapters/system/system-clock';
@@ -33,7 +34,7 @@ import { createAuditSequencerTrigger } from '../transport/scheduled/audit-sequen
 import { sequencePendingAudit } from '../core/audit';
 
 /**
- * On Forge the unconfirmed facts take their pessimistic reading until the first deployment's
+ * On Forge the unconfirmed facts take their `documented` reading until the first deployment's
  * diagnostics say otherwise (docs/forge-platform.md); change a switch here, never a code path.
  */
 export const PLATFORM_PROFILE: PlatformProfile = DEFAULT_PLATFORM_PROFILE;
@@ -46,7 +47,7 @@ const jobs = forgeJobQueue();
 function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
   const remainingMs = forgeRemainingMs();
   return new RestConfluenceSite(
-    new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via)),
+    new ForgeConfluenceTransport(invokingUser(invocation, via)),
     confluenceAccess(PLATFORM_PROFILE, invocation, {
       via,
       gate: new CallGate(remainingMs ? { remainingMs } : {}),
@@ -61,8 +62,8 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       store,
       confluence: confluenceFor(invocation, via),
       // Picker search as the signed-in user: results are only what they may see.
-      directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
-      lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(invokingUser(PLATFORM_PROFILE, invocation, via))),
+      directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(invocation, via))),
+      lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(invokingUser(invocation, via))),
       clock: new SystemClock(),
       ids: new RandomIds(),
       jobs,
@@ -70,7 +71,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
 }
 
 export const forgeApp = {
-  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store }), diagnostics),
+  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store, appAccountId: appAccountLookup(new ForgeConfluenceTransport(undefined), store) }), diagnostics),
   resolver: createResolverHandler(engineFactory('resolver'), {
     store,
     appContext: forgeAppIds,

@@ -1,4 +1,5 @@
 /** Transport behaviour of the REST handlers against a scripted engine: envelopes, validation, refusals, error mapping. */
+import { testAppAccount } from './helpers';
 import { DomainError } from '../../src/core/domain/errors';
 import { StoreError } from '../../src/core/ports/store';
 import { createApiHandlers } from '../../src/transport/api';
@@ -13,7 +14,7 @@ let handlers: ReturnType<typeof createApiHandlers>;
 
 beforeEach(() => {
   fake = createFakeEngine();
-  handlers = createApiHandlers(() => fake.engine, { store: new MemoryStore() });
+  handlers = createApiHandlers(() => fake.engine, { store: new MemoryStore(), appAccountId: testAppAccount });
 });
 
 /** A valid input for each route, so each refusal test changes exactly one thing. */
@@ -290,7 +291,7 @@ describe('error mapping', () => {
 
   it('getEngine throwing is a 500 too', async () => {
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const broken = createApiHandlers(failingEngineFactory('no store configured'), { store: new MemoryStore() });
+    const broken = createApiHandlers(failingEngineFactory('no store configured'), { store: new MemoryStore(), appAccountId: testAppAccount });
     const res = await call(broken, 'page-status', VALID['page-status']);
     expect(res.status).toBe(500);
     errSpy.mockRestore();

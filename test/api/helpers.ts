@@ -72,3 +72,7 @@ export async function call(handlers: Record<ApiExportName, ForgeApiHandler>, rou
   const raw = await handlers[exportNameOf(routeKey)](request, context);
   return { status: raw.statusCode, headers: raw.headers, json: JSON.parse(raw.body), raw };
 }
+
+/** The app user of the test site: a context token naming it is refused (identity.ts). */
+export const TEST_APP_ACCOUNT = 'acc-approvalflow-app';
+export const testAppAccount = async (): Promise<string> => TEST_APP_ACCOUNT;

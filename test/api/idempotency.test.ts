@@ -1,4 +1,5 @@
 /** Idempotency-Key on writing POSTs (SPEC §3; anchors REL-1..REL-5), over the real MemoryStore. */
+import { testAppAccount } from './helpers';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { DomainError } from '../../src/core/domain/errors';
 import { StoreError } from '../../src/core/ports/store';
@@ -16,7 +17,7 @@ beforeEach(() => {
   now = 1_700_000_000_000;
   fake = createFakeEngine();
   store = new MemoryStore({ clock: { now: () => now } });
-  handlers = createApiHandlers(() => fake.engine, { store, now: () => now });
+  handlers = createApiHandlers(() => fake.engine, { store, now: () => now, appAccountId: testAppAccount });
 });
 
 const create = { spaceId: '1001', title: 'PR 42', pageRefs: [{ pageId: '2001' }] };
@@ -111,7 +112,7 @@ it('a marker left by a dead invocation can be taken over after the lease', async
   void call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' });
   await running;
   const fresh = createFakeEngine();
-  const retryHandlers = createApiHandlers(() => fresh.engine, { store, now: () => now });
+  const retryHandlers = createApiHandlers(() => fresh.engine, { store, now: () => now, appAccountId: testAppAccount });
   expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(409);
   now += IN_PROGRESS_LEASE_MS + 1;
   expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(200);

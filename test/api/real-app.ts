@@ -2,6 +2,7 @@
  * The REST handlers over the REAL engine: createEngine + MemoryStore + RestConfluenceSite over the
  * local site's in-process transport, seeded with the SPEC §7.1 workflows.
  */
+import { testAppAccount } from './helpers';
 import { callerBoundEngine, perInvocationEngines } from '../support/caller-bound-engine';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
@@ -97,6 +98,6 @@ export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
-  const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED });
+  const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED, appAccountId: testAppAccount });
   return { site, store, engine, handlers };
 }

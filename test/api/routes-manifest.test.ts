@@ -1,4 +1,5 @@
 /** The route table, the manifest's apiRoute list, custom-scopes.yaml and the OpenAPI document agree. */
+import { testAppAccount } from './helpers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -54,7 +55,7 @@ describe('route table vs manifest.yml apiRoute list', () => {
   });
 
   it('createApiHandlers returns exactly the export names the manifest handlers reference', () => {
-    const handlers = createApiHandlers(() => ({}) as Engine, { store: new MemoryStore() });
+    const handlers = createApiHandlers(() => ({}) as Engine, { store: new MemoryStore(), appAccountId: testAppAccount });
     const manifestExports = (manifest.modules.apiRoute as ManifestRoute[]).map((r) => functionHandlers.get(r.function)!.replace(/^index\./, ''));
     expect(Object.keys(handlers).sort()).toEqual([...manifestExports].sort());
     for (const handler of Object.values(handlers)) expect(typeof handler).toBe('function');

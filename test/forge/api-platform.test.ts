@@ -3,6 +3,8 @@
  * Content-Type, a body delivered as an object, a missing moduleKey, and only a contextToken for
  * identity. The engine is scripted; these are transport decisions.
  */
+import { testAppAccount } from '../api/helpers';
+import { realContextToken } from '../support/context-token';
 import { createApiHandlers } from '../../src/transport/api';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { forgeInvocation } from '../api/helpers';
@@ -12,7 +14,7 @@ let fake: FakeEngine;
 let handlers: ReturnType<typeof createApiHandlers>;
 beforeEach(() => {
   fake = createFakeEngine();
-  handlers = createApiHandlers(() => fake.engine, { store: new MemoryStore() });
+  handlers = createApiHandlers(() => fake.engine, { store: new MemoryStore(), appAccountId: testAppAccount });
 });
 
 describe('apiRoute payloads as Forge may deliver them', () => {
@@ -51,7 +53,7 @@ describe('apiRoute payloads as Forge may deliver them', () => {
   it('identifies the caller from the contextToken alone and passes clientId "unavailable" on to the engine (audit)', async () => {
     const [request, context] = forgeInvocation('page-status', { query: { pageId: '2001' }, accountId: null });
     delete request.context!.clientId;
-    request.contextToken = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"aaid":"acc-bob"}').toString('base64url')}.`;
+    request.contextToken = realContextToken('page-status', 'acc-bob');
     expect((await handlers.apiPageStatus(request, context)).statusCode).toBe(200);
     expect(fake.calls[0].args[0]).toEqual({ accountId: 'acc-bob', source: 'api', clientId: 'unavailable', clientIdSource: 'unavailable' });
   });

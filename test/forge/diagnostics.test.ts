@@ -5,11 +5,12 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { ForgeApiHandler, ForgeApiRequest } from '../../src/transport/api/forge-types';
 import type { IdentityObservation } from '../../src/transport/api/identity';
 
-const token = (claims: unknown) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+import { realContextToken } from '../support/context-token';
+
 const ok: ForgeApiHandler = async () => ({ statusCode: 200, headers: {}, body: '{}' });
 
-function request(method: string, headers: Record<string, string[]>, claims?: unknown): ForgeApiRequest {
-  return { method, headers, body: '', context: { moduleKey: 'page-status' }, ...(claims ? { contextToken: token(claims) } : {}) };
+function request(method: string, headers: Record<string, string[]>, claims?: { accountId: string; clientId: string }): ForgeApiRequest {
+  return { method, headers, body: '', context: { moduleKey: 'page-status' }, ...(claims ? { contextToken: realContextToken('page-status', claims.accountId, { clientId: claims.clientId }) } : {}) };
 }
 
 describe('platform diagnostics', () => {
@@ -24,19 +25,20 @@ describe('platform diagnostics', () => {
     let now = 1_000;
     const log = new DiagnosticsLog(new MemoryStore(), () => (now += 1));
     const api = observeApiHandlers({ apiPageStatus: ok }, log);
-    await api.apiPageStatus(request('POST', { accept: ['application/json'] }, { aaid: 'acc-bob', clientId: 'ci' }), {});
+    await api.apiPageStatus(request('POST', { accept: ['application/json'] }, { accountId: 'acc-bob', clientId: 'ci' }), {});
     await api.apiPageStatus(request('GET', { 'Idempotency-Key': ['k-secret'] }), {});
     await log.recordObservation('appUserIsConfluenceAdmin', false);
     const summary = await log.summary();
     expect(summary.invocations.map((i) => [i.method, i.principalSource, i.clientIdSource, i.headerNames, i.identityFailed])).toEqual([
       ['GET', 'none', 'unavailable', ['idempotency-key'], true],
-      ['POST', 'contextToken.aaid', 'contextToken.clientId', ['accept'], false],
+      ['POST', 'contextToken.accountId', 'contextToken.clientId', ['accept'], false],
     ]);
     expect(summary.identityFailures).toBe(1);
     const verdicts = Object.fromEntries(summary.assumptions.map((a) => [a.key, a.observed]));
     expect(verdicts).toEqual({
       'apiRoutePrincipal.context': 'refuted',
       'apiRoutePrincipal.contextToken': 'holds',
+      'contextToken.shape': 'holds',
       apiRouteClientId: 'holds',
       'apiRouteHeaders.contentType': 'refuted',
       'apiRouteHeaders.idempotencyKey': 'holds',

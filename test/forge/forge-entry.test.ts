@@ -2,12 +2,13 @@
  * The production entry point (src/index.ts → src/composition/forge.ts) runs on the REAL @forge/kvs,
  * @forge/api and @forge/resolver code. Both reach the platform through global.__forge_fetch__, which
  * this test answers: storage calls by the fake Forge KVS, Confluence calls by the local site, made
- * as strict as the pessimistic platform profile: the app user is not in page 2012's restriction,
+ * as strict as the strict platform profile: the app user is not in page 2012's restriction,
  * and the apiRoute payload has the captured real shape (no principal, no client id, a contextToken).
  */
 import { installFakeForgeKvs, type FakeForgeKvs } from '../support/fake-forge-kvs';
 import { createLocalSite } from '../../local/site';
 import * as entry from '../../src/index';
+import { realContextToken } from '../support/context-token';
 
 type ForgeFetch = (descriptor: { type?: string; provider?: string; remote?: string; accountId?: string }, path: string, init: { method?: string; body?: string }) => Promise<Response>;
 const globals = globalThis as unknown as { __forge_fetch__?: ForgeFetch };
@@ -19,9 +20,7 @@ const confluenceCalls: Array<{ call: string; as: string }> = [];
 let invokingUser: string | undefined;
 const APP_HIDDEN = new Set(['2012']);
 
-/** Unsigned JWT as Forge's contextToken is shaped (signature not needed: the platform delivers it). */
-const token = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
-const CONTEXT_TOKEN = token({ aaid: 'acc-bob', iss: 'forge/invocation-token' });
+const CONTEXT_TOKEN = realContextToken('page-status', 'acc-bob');
 
 beforeAll(() => {
   kvs = installFakeForgeKvs();
@@ -67,12 +66,21 @@ describe('Forge entry point on the real Forge SDKs', () => {
     const response = await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2012'] }), SITE);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ success: true, pageId: '2012', state: 'draft' });
-    expect(confluenceCalls.length).toBeGreaterThan(0);
-    expect(confluenceCalls.every((c) => c.as === 'acc-bob')).toBe(true);
+    // the app user is asked once (as the app) so that a token naming it is refused; every read is as Bob
+    const [lookup, ...reads] = confluenceCalls;
+    expect(lookup).toEqual({ call: 'GET /wiki/rest/api/user/current', as: 'app' });
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((c) => c.as === 'acc-bob')).toBe(true);
+  });
+
+  it("refuses a token naming the app's own user (what a non-user invocation carries) with 401, reading nothing", async () => {
+    const response = await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2001'] }, realContextToken('page-status', 'acc-approvalflow-app')), SITE);
+    expect([response.statusCode, JSON.parse(response.body).code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect(confluenceCalls.filter((c) => !c.call.endsWith('/user/current'))).toEqual([]);
   });
 
   it('fails closed with 401 UNAUTHENTICATED when neither the principal nor the token names a user', async () => {
-    const response = await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2001'] }, token({ iss: 'x' })), SITE);
+    const response = await entry.apiPageStatus(apiRequest('/pages/status', 'page-status', { pageId: ['2001'] }, realContextToken('audit-sequencer', 'acc-bob')), SITE);
     expect([response.statusCode, JSON.parse(response.body).code]).toEqual([401, 'UNAUTHENTICATED']);
     expect(confluenceCalls).toEqual([]);
   });
@@ -107,7 +115,7 @@ describe('Forge entry point on the real Forge SDKs', () => {
     const reply = await ask('acc-alice');
     expect(reply).toMatchObject({ success: true });
     const latest = (reply.invocations as Array<Record<string, unknown>>)[0];
-    expect(latest).toMatchObject({ route: 'page-status', method: 'GET', principalSource: 'contextToken.aaid', clientIdSource: 'unavailable', headerNames: ['accept'], identityFailed: false });
+    expect(latest).toMatchObject({ route: 'page-status', method: 'GET', principalSource: 'contextToken.accountId', clientIdSource: 'unavailable', headerNames: ['accept'], identityFailed: false });
     expect(reply.identityFailures).toBeGreaterThanOrEqual(1);
     const assumptions = Object.fromEntries((reply.assumptions as Array<{ key: string; observed: string }>).map((a) => [a.key, a.observed]));
     expect(assumptions).toMatchObject({ 'apiRoutePrincipal.context': 'refuted', 'apiRoutePrincipal.contextToken': 'holds', apiRouteClientId: 'refuted' });

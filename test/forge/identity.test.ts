@@ -1,76 +1,102 @@
 /**
- * SPEC §4 identity on the apiRoute payload as Forge may really deliver it: ordered platform sources,
- * the source recorded, fail closed without a user, "unavailable" when only the client id is missing.
- * Claim names agreed with the local twin's unsigned contextToken: account id aaid → principal → sub;
- * client id clientId → client_id → azp.
+ * SPEC §4 identity on apiRoute payloads with context tokens of the real shape (docs/forge-platform.md
+ * U2: `iss: forge/context-token`, `aud: forge`, claims accountId, context {cloudId, moduleKey},
+ * appId, extensionType, ...; never aaid, principal or sub). Three tokens: a 3LO user calling the
+ * invoked apiRoute, a scheduled trigger's token (it carries an accountId too), and the app user.
  */
-import { decodeTokenClaims, observeIdentity, resolveCaller } from '../../src/transport/api/identity';
+import { decodeTokenClaims, observeIdentity, resolveCaller, type IdentityOptions } from '../../src/transport/api/identity';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
+import { realTokenClaims, signedLikeToken } from '../support/context-token';
 
-const jwt = (claims: unknown) => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+const APP_USER = '712020:43bef256-0000-4c3a-9f0e-approvalflow';
+const options: IdentityOptions = { appAccountId: async () => APP_USER };
+const jwt = signedLikeToken;
+const realToken = realTokenClaims;
 
-/** The captured real shape: context {cloudId, moduleKey, userAccess}, a contextToken, no principal. */
-function invocation(claims: unknown, extra: { principal?: string; requestClientId?: string; headers?: Record<string, string[]> } = {}): [ForgeApiRequest, ForgeInvocationContext] {
+/** The captured real apiRoute shape: context {cloudId, moduleKey, userAccess}, a contextToken, no principal. */
+function invocation(claims: unknown, extra: { principal?: string; requestClientId?: string; headers?: Record<string, string[]>; moduleKey?: string } = {}): [ForgeApiRequest, ForgeInvocationContext] {
   return [
     {
       method: 'GET',
       headers: extra.headers ?? { accept: ['application/json'] },
       queryParameters: {},
       body: '',
-      context: { cloudId: 'c', moduleKey: 'page-status', userAccess: { enabled: false, hasAccess: true }, ...(extra.requestClientId ? { clientId: extra.requestClientId } : {}) },
+      context: { cloudId: 'c', moduleKey: extra.moduleKey ?? 'page-status', userAccess: { enabled: false, hasAccess: true }, ...(extra.requestClientId ? { clientId: extra.requestClientId } : {}) },
       ...(claims === undefined ? {} : { contextToken: jwt(claims) }),
     },
     { installContext: 'ari:cloud:confluence::site/c', ...(extra.principal ? { principal: { accountId: extra.principal } } : {}) },
   ];
 }
 
-describe('resolveCaller', () => {
-  it('takes the user from the contextToken when the platform sets no principal, and says the client id is unavailable', () => {
-    expect(resolveCaller(...invocation({ aaid: 'acc-bob' }))).toEqual({ accountId: 'acc-bob', source: 'api', clientId: 'unavailable', clientIdSource: 'unavailable' });
+describe('identity on context tokens of the real shape', () => {
+  it('a 3LO user calling the invoked apiRoute: the token accountId is the caller, the client id unavailable', async () => {
+    const result = await observeIdentity(...invocation(realToken('page-status', '557058:bob')), options);
+    expect(result.caller).toEqual({ accountId: '557058:bob', source: 'api', clientId: 'unavailable', clientIdSource: 'unavailable' });
+    expect(result.observation).toMatchObject({ principalSource: 'contextToken.accountId', clientIdSource: 'unavailable', identityFailed: false });
   });
 
-  it('prefers context.principal over the token, and the request context over token claims for the client id', () => {
-    const caller = resolveCaller(...invocation({ aaid: 'acc-token', clientId: 'client-token' }, { principal: 'acc-principal', requestClientId: 'client-context' }));
-    expect(caller).toEqual({ accountId: 'acc-principal', source: 'api', clientId: 'client-context', clientIdSource: 'request.context.clientId' });
+  it("a scheduled trigger's token (its own module, an accountId too) never names an API caller: 401", async () => {
+    const trigger = realToken('audit-sequencer', '557058:bob', { extensionType: 'core:scheduledTrigger' });
+    const result = await observeIdentity(...invocation(trigger), options);
+    expect(result.caller).toBeUndefined();
+    expect(result.observation).toMatchObject({ principalSource: 'none', tokenAccountRefused: 'module-mismatch', identityFailed: true });
+    await expect(resolveCaller(...invocation(trigger), options)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'UNAUTHENTICATED' });
   });
 
-  it('reads the account id claims in the order aaid, principal, sub and the client id claims clientId, client_id, azp', () => {
-    expect(observeIdentity(...invocation({ sub: 'acc-s', principal: 'acc-p', aaid: 'acc-a' })).caller?.accountId).toBe('acc-a');
-    expect(observeIdentity(...invocation({ sub: 'acc-s', principal: 'acc-p' })).observation.principalSource).toBe('contextToken.principal');
-    expect(observeIdentity(...invocation({ sub: 'acc-s' })).observation.principalSource).toBe('contextToken.sub');
-    expect(observeIdentity(...invocation({ aaid: 'a', azp: 'z', client_id: 'y', clientId: 'x' })).caller).toMatchObject({ clientId: 'x', clientIdSource: 'contextToken.clientId' });
-    expect(observeIdentity(...invocation({ aaid: 'a', azp: 'z', client_id: 'y' })).caller).toMatchObject({ clientId: 'y', clientIdSource: 'contextToken.client_id' });
-    expect(observeIdentity(...invocation({ aaid: 'a', azp: 'z' })).caller).toMatchObject({ clientId: 'z', clientIdSource: 'contextToken.azp' });
+  it("a token for the invoked route whose accountId is the app's own user is refused: 401, never misattributed", async () => {
+    const result = await observeIdentity(...invocation(realToken('page-status', APP_USER)), options);
+    expect(result.caller).toBeUndefined();
+    expect(result.observation).toMatchObject({ principalSource: 'none', tokenAccountRefused: 'app-user', identityFailed: true });
   });
 
-  it('fails closed with 401 UNAUTHENTICATED when no platform source names a user', () => {
-    for (const claims of [undefined, {}, { aaid: '' }, { aaid: 'bad id with spaces' }, { principal: { accountId: 7 } }]) {
-      expect(() => resolveCaller(...invocation(claims))).toThrow(expect.objectContaining({ kind: 'unauthenticated', code: 'UNAUTHENTICATED' }));
+  it('a token of another issuer or audience is not a Forge context token', async () => {
+    for (const claims of [realToken('page-status', 'acc-bob', { iss: 'someone-else' }), realToken('page-status', 'acc-bob', { aud: 'api.atlassian.com' })]) {
+      const result = await observeIdentity(...invocation(claims), options);
+      expect(result.observation).toMatchObject({ tokenAccountRefused: 'not-a-context-token', identityFailed: true });
     }
   });
 
-  it('never takes identity from headers, query or body, and ignores a token that is not a JWT', () => {
-    const [request, context] = invocation(undefined, { headers: { 'x-account-id': ['acc-alice'], authorization: ['Bearer ' + jwt({ aaid: 'acc-alice' })] } });
-    request.body = JSON.stringify({ contextToken: jwt({ aaid: 'acc-alice' }), accountId: 'acc-alice' });
-    request.queryParameters = { accountId: ['acc-alice'] };
-    expect(observeIdentity(request, context).caller).toBeUndefined();
-    expect(decodeTokenClaims('not-a-token')).toBeUndefined();
-    expect(decodeTokenClaims(`${jwt({ aaid: 'x' })}extra.part`)).toBeUndefined();
+  it('the app user is looked up only when the token would answer, and a failed lookup fails the call', async () => {
+    let lookups = 0;
+    const counting: IdentityOptions = { appAccountId: async () => ((lookups += 1), APP_USER) };
+    await observeIdentity(...invocation(realToken('page-status', 'acc-token'), { principal: 'acc-principal' }), counting);
+    expect(lookups).toBe(0);
+    const down: IdentityOptions = { appAccountId: async () => Promise.reject(new Error('confluence down')) };
+    await expect(observeIdentity(...invocation(realToken('page-status', 'acc-bob')), down)).rejects.toThrow('confluence down');
   });
 
-  it('observes sources and header names only, never their values', () => {
-    const token = jwt({ aaid: 'acc-bob', secret: 'claim-value-never-recorded' });
-    const [request, context] = invocation(undefined, { headers: { 'Content-Type': ['application/json'], Authorization: ['Bearer tok-never-recorded'] } });
-    request.contextToken = token;
-    const { observation } = observeIdentity(request, context);
-    expect(observation).toEqual({
-      principalSource: 'contextToken.aaid',
-      clientIdSource: 'unavailable',
-      contextTokenPresent: true,
-      tokenClaimNames: ['aaid', 'secret'],
-      headerNames: ['authorization', 'content-type'],
-      identityFailed: false,
-    });
+  it('prefers context.principal over the token, and the request context over token claims for the client id', async () => {
+    const caller = await resolveCaller(...invocation(realToken('page-status', 'acc-token', { clientId: 'client-token' }), { principal: 'acc-principal', requestClientId: 'client-context' }), options);
+    expect(caller).toEqual({ accountId: 'acc-principal', source: 'api', clientId: 'client-context', clientIdSource: 'request.context.clientId' });
+  });
+
+  it('reads the client id claims in the order clientId, client_id, azp', async () => {
+    const caller = async (extra: Record<string, unknown>) => (await observeIdentity(...invocation(realToken('page-status', 'a', extra)), options)).caller;
+    expect(await caller({ azp: 'z', client_id: 'y', clientId: 'x' })).toMatchObject({ clientId: 'x', clientIdSource: 'contextToken.clientId' });
+    expect(await caller({ azp: 'z', client_id: 'y' })).toMatchObject({ clientId: 'y', clientIdSource: 'contextToken.client_id' });
+    expect(await caller({ azp: 'z' })).toMatchObject({ clientId: 'z', clientIdSource: 'contextToken.azp' });
+  });
+
+  it('claims no platform sends (aaid, principal, sub) name nobody: 401', async () => {
+    for (const claims of [undefined, {}, { aaid: 'acc-bob' }, { principal: 'acc-bob' }, { sub: 'acc-bob' }, realToken('page-status', ''), realToken('page-status', 'bad id with spaces')]) {
+      await expect(resolveCaller(...invocation(claims), options)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it('never takes identity from headers, query or body, and ignores a token that is not a JWT', async () => {
+    const [request, context] = invocation(undefined, { headers: { 'x-account-id': ['acc-alice'], authorization: ['Bearer ' + jwt(realToken('page-status', 'acc-alice'))] } });
+    request.body = JSON.stringify({ contextToken: jwt(realToken('page-status', 'acc-alice')), accountId: 'acc-alice' });
+    request.queryParameters = { accountId: ['acc-alice'] };
+    expect((await observeIdentity(request, context, options)).caller).toBeUndefined();
+    expect(decodeTokenClaims('not-a-token')).toBeUndefined();
+    expect(decodeTokenClaims(`${jwt({ accountId: 'x' })}extra.part`)).toBeUndefined();
+  });
+
+  it('observes sources and header names only, never their values', async () => {
+    const [request, context] = invocation(realToken('page-status', 'acc-bob', { secret: 'claim-value-never-recorded' }), { headers: { 'Content-Type': ['application/json'], Authorization: ['Bearer tok-never-recorded'] } });
+    const { observation } = await observeIdentity(request, context, options);
+    expect(observation).toMatchObject({ principalSource: 'contextToken.accountId', clientIdSource: 'unavailable', contextTokenPresent: true, headerNames: ['authorization', 'content-type'], identityFailed: false });
+    expect(observation.tokenClaimNames).toEqual(expect.arrayContaining(['accountId', 'aud', 'context', 'iss', 'secret']));
     expect(JSON.stringify(observation)).not.toMatch(/never-recorded|acc-bob/);
   });
 });

@@ -61,7 +61,9 @@ describe('POST /local/scheduled/run', () => {
     expect(await res.json()).toEqual({ success: true, ran: [{ key: 'daily-review', function: 'daily-fn', outcome: 'ok' }] });
     expect(calls).toHaveLength(1);
     expect(calls[0].event.context).toEqual({ cloudId: runtime.info.cloudId, moduleKey: 'daily-review' });
-    expect(calls[0].event.contextToken).toMatch(/^[\w-]+\.[\w-]+\.$/);
+    // the real shape: a scheduled trigger's token names its own module and carries an accountId (the app user)
+    const claims = JSON.parse(Buffer.from(String(calls[0].event.contextToken).split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ iss: 'forge/context-token', aud: 'forge', accountId: 'acc-approvalflow-app', context: { moduleKey: 'daily-review' }, extensionType: 'core:scheduledTrigger' });
     expect(calls[0].context).toEqual({ installContext: `ari:cloud:confluence::site/${runtime.info.cloudId}`, license: { isActive: true } });
   });
 

@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import type { LocalRuntime } from '../../local/server';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
-import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
+import { STRICT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
 import { api, devToken, jsonBody, READ_SCOPES, startTestRuntime } from './helpers';
 
 let runtime: LocalRuntime;
@@ -116,9 +116,9 @@ describe('gateway', () => {
     expect((await fetch(`${runtime.url}/healthz`)).status).toBe(200);
   });
 
-  it('builds the Forge invocation payload as the captured real one (default profile)', async () => {
-    // this test is about the default profile whatever AF_PROFILE says (profiles.test.ts covers the others)
-    const runtime = await startTestRuntime({ profile: DEFAULT_PLATFORM_PROFILE });
+  it('builds the Forge invocation payload as the captured real one (strict profile)', async () => {
+    // this test is about the strict profile whatever AF_PROFILE says (profiles.test.ts covers the others)
+    const runtime = await startTestRuntime({ profile: STRICT_PLATFORM_PROFILE });
     const handlers = runtime.app.handlers;
     const original = handlers.apiPageSubmit;
     const seen: { request?: ForgeApiRequest & { call?: unknown }; context?: ForgeInvocationContext } = {};
@@ -136,7 +136,9 @@ describe('gateway', () => {
         body: '{"pageId":"2001"}',
       });
       expect(res.status).toBe(201);
-      expect(res.headers.get('x-custom')).toBe('a, b');
+      // custom response headers do not reach the caller (U5); the content type does
+      expect(res.headers.get('x-custom')).toBeNull();
+      expect(res.headers.get('content-type')).toBe('application/json');
       expect(await res.json()).toEqual({ ok: true });
     } finally {
       handlers.apiPageSubmit = original;
@@ -156,7 +158,7 @@ describe('gateway', () => {
     expect(request.userPath).toBeNull();
     expect(request.context).toEqual({ cloudId: runtime.info.cloudId, moduleKey: 'page-submit', userAccess: { enabled: false, hasAccess: true } });
     const claims = JSON.parse(Buffer.from(request.contextToken!.split('.')[1], 'base64url').toString('utf8'));
-    expect(claims.aaid).toBe('acc-alice');
+    expect(claims).toMatchObject({ iss: 'forge/context-token', aud: 'forge', accountId: 'acc-alice', context: { moduleKey: 'page-submit' }, extensionType: 'core:apiRoute' });
     expect(claims.clientId).toBeUndefined();
     expect(seen.context).toEqual({ installContext: `ari:cloud:confluence::site/${runtime.info.cloudId}`, license: { isActive: true } });
   });

@@ -3,6 +3,7 @@
  * ids, times and counts of change sets in a space the caller cannot see." Cursors are now sealed
  * (AES-GCM, per-installation secret in the app store) and bound to operation, caller and query.
  */
+import { testAppAccount } from '../api/helpers';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { createApiHandlers } from '../../src/transport/api';
@@ -77,7 +78,7 @@ describe('the sealing secret', () => {
   it('costs one store read per list request, opening and sealing included', async () => {
     const store = new CountingStore(new MemoryStore());
     const fake = createFakeEngine();
-    const handlers = createApiHandlers(() => fake.engine, { store });
+    const handlers = createApiHandlers(() => fake.engine, { store, appAccountId: testAppAccount });
     const first = await call(handlers, 'changesets-list', { query: { spaceId: '1001' } });
     store.reset();
     const next = await call(handlers, 'changesets-list', { query: { spaceId: '1001', cursor: first.json.nextCursor } });

@@ -5,6 +5,7 @@
  * 1.6 s all succeed; each refused call appends an access.denied record, so one token can grow the
  * audit trail without bound."
  */
+import { testAppAccount } from '../api/helpers';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { DomainError } from '../../src/core/domain/errors';
@@ -27,7 +28,7 @@ function restApp(rateLimits: RateLimits) {
   const clock = { now: WINDOW_START + 10_000 };
   const store = new CountingStore(new MemoryStore());
   const fake: FakeEngine = createFakeEngine();
-  const handlers = createApiHandlers(() => fake.engine, { store, now: () => clock.now, rateLimits });
+  const handlers = createApiHandlers(() => fake.engine, { store, now: () => clock.now, rateLimits, appAccountId: testAppAccount });
   return { clock, store, fake, handlers };
 }
 

@@ -8,8 +8,8 @@ import type { ConfluenceAccess } from './rest-confluence';
 
 /**
  * `via`: 'resolver' (Custom UI, byline: the platform runs the function as the user, asUser() works)
- * or 'apiRoute' (the user is known from the contextToken; acting as them needs impersonation unless
- * the platform sets the principal). Default 'resolver'.
+ * or 'apiRoute' (the user is known from the identity module; acting as them needs impersonation).
+ * Default 'resolver'.
  */
 export function confluenceAccess(
   profile: PlatformProfile,
@@ -21,12 +21,17 @@ export function confluenceAccess(
     ...(invocation.actingAccountId ? { actingAccountId: invocation.actingAccountId } : {}),
     impersonation: profile.apiRouteImpersonation,
     appUserIsConfluenceAdmin: profile.appUserIsConfluenceAdmin,
-    actingUserReachable: via === 'resolver' || profile.apiRoutePrincipal === 'context',
+    // apiRoute payloads say `userAccess.enabled: false`: asUser() without an id is not available there.
+    actingUserReachable: via === 'resolver',
     ...rest,
   };
 }
 
-/** The user whose own invocation context asUser() (no id) acts for, if any. */
-export function invokingUser(profile: PlatformProfile, invocation: Invocation, via: 'resolver' | 'apiRoute'): string | undefined {
-  return via === 'resolver' || profile.apiRoutePrincipal === 'context' ? invocation.actingAccountId : undefined;
+/**
+ * The user whose own invocation context asUser() (no id) acts for, if any. Never in apiRoute, even
+ * when the platform sets a principal: the captured payload says `userAccess.enabled: false`, so the
+ * API caller is reached by asUser(accountId) (impersonation) only.
+ */
+export function invokingUser(invocation: Invocation, via: 'resolver' | 'apiRoute'): string | undefined {
+  return via === 'resolver' ? invocation.actingAccountId : undefined;
 }

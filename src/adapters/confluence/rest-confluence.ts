@@ -72,7 +72,7 @@ export class RestConfluenceSite implements ConfluenceSite {
   private readonly gate: CallGate;
   private readonly access: ConfluenceAccess;
 
-  /** Without `access`: no acting user, and the pessimistic default profile's answers (impersonation yes, admin app user no). */
+  /** Without `access`: no acting user, and the default profile's answers (impersonation yes, admin app user no). */
   constructor(
     private readonly transport: ConfluenceTransport,
     access: ConfluenceAccess = { impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation, appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin },

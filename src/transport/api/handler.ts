@@ -13,7 +13,7 @@ import type { TxOp } from '../../core/ports/store';
 import { failureEnvelope, toPublicError } from '../public-error';
 import { admit, noteOutcome, pagerFor, prepareWrite, type Edge } from '../shared/edge';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
-import { resolveCaller } from './identity';
+import { observeIdentity, rememberObservation, unauthenticated, type IdentityOptions } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
 import { ROUTES_BY_KEY, type ApiRoute } from './routes';
 import { issuesToDetails } from '../shared/issues';
@@ -175,6 +175,7 @@ export interface RouteDeps {
   getEngine: EngineFactory;
   idempotency: IdempotencyStore;
   edge: Edge;
+  identity: IdentityOptions;
 }
 
 /** The response a route's data makes: the response schema is an allow-list, so anything else is dropped. */
@@ -260,7 +261,9 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
       if (context?.license?.isActive === false) {
         throw new ApiError(403, 'LICENSE_INACTIVE', 'The ApprovalFlow licence for this site is not active.');
       }
-      const caller = resolveCaller(request, context);
+      const { caller, observation } = await observeIdentity(request, context, deps.identity);
+      rememberObservation(request, observation);
+      if (!caller) throw unauthenticated();
       const parsed = parseInput(route, request);
       const key = route.writes ? idempotencyKeyOf(request) : undefined;
       if (key === undefined) await admit(deps.edge, caller, route.writes);

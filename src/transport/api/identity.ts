@@ -1,14 +1,18 @@
 /**
  * The ONLY place that decides who is calling the REST API (SPEC §4). Atlassian documents neither
- * field for apiRoute, so it tries platform-set sources in a fixed order (docs/forge-platform.md):
+ * field for apiRoute, so it tries platform-set sources in the order the evidence supports
+ * (docs/forge-platform.md §2):
  *  - user:      1. context.principal.accountId (second handler argument, set by the platform)
- *               2. claims of request.contextToken: `aaid`, then `principal`, then `sub`
+ *               2. the `accountId` claim of request.contextToken, accepted ONLY when the token is a
+ *                  Forge context token (`iss: forge/context-token`, `aud: forge`), names the invoked
+ *                  apiRoute as its module, and the id is not the app's own user: a non-user
+ *                  invocation's token (a scheduled trigger's) also carries an `accountId`.
  *  - client id: 1. request.context.clientId, then request.context.oauthClientId
  *               2. claims of request.contextToken: `clientId`, then `client_id`, then `azp`
- * `contextToken` is issued by Forge with the invocation (captured real payload); it is read only from
- * the invocation's top-level field, never from headers, query or body (caller-controlled). Its
- * signature is not verified here: the platform delivered it, the caller cannot set that field.
- * Fails closed (401) when no user is found; a missing client id is recorded as "unavailable".
+ * `contextToken` is issued by Forge with the invocation; it is read only from the invocation's
+ * top-level field, never from headers, query or body (caller-controlled). Its signature is not
+ * verified here: the platform delivered it, the caller cannot set that field. Fails closed (401)
+ * when no user is found; a missing client id is recorded as "unavailable".
  */
 import type { Caller } from '../../core/domain/caller';
 import { DomainError } from '../../core/domain/errors';
@@ -23,12 +27,16 @@ const MAX_TOKEN_CHARS = 16 * 1024;
 /** Names kept per observation (claims, headers); the diagnostics record holds at most this many. */
 const MAX_NAMES = 50;
 
-export const ACCOUNT_ID_CLAIMS = ['aaid', 'principal', 'sub'] as const;
+/** What every public Forge context token says about itself (docs/forge-platform.md U2). */
+export const CONTEXT_TOKEN_ISSUER = 'forge/context-token';
+export const CONTEXT_TOKEN_AUDIENCE = 'forge';
 export const CLIENT_ID_CLAIMS = ['clientId', 'client_id', 'azp'] as const;
 const CLIENT_ID_CONTEXT_FIELDS = ['clientId', 'oauthClientId'] as const;
 
-export type PrincipalSource = 'context.principal' | `contextToken.${(typeof ACCOUNT_ID_CLAIMS)[number]}` | 'none';
+export type PrincipalSource = 'context.principal' | 'contextToken.accountId' | 'none';
 export type ClientIdSource = `request.context.${(typeof CLIENT_ID_CONTEXT_FIELDS)[number]}` | `contextToken.${(typeof CLIENT_ID_CLAIMS)[number]}` | 'unavailable';
+/** Why a token's `accountId` was not taken as the caller (diagnostics: a refused source, never its value). */
+export type TokenAccountRefusal = 'not-a-context-token' | 'module-mismatch' | 'app-user';
 
 /** What the identity sources answered, by name only (platform diagnostics keep this, never values). */
 export interface IdentityObservation {
@@ -40,12 +48,22 @@ export interface IdentityObservation {
   tokenClaimNames: string[];
   /** Names of the forwarded request headers, lower-cased (no values). */
   headerNames: string[];
+  /** The token carried an `accountId` the guard refused, and why. */
+  tokenAccountRefused?: TokenAccountRefusal;
   identityFailed: boolean;
 }
 
 export interface IdentityResult {
   caller?: Caller;
   observation: IdentityObservation;
+}
+
+export interface IdentityOptions {
+  /**
+   * The app's own user on this site (the identity of asApp() calls). Asked only when the user would
+   * come from the token; a lookup that fails throws (the call cannot be attributed safely).
+   */
+  appAccountId(): Promise<string | undefined>;
 }
 
 /** Payload of a JWT, or undefined when it is not one (the signature is the platform's business). */
@@ -55,31 +73,35 @@ export function decodeTokenClaims(token: unknown): Record<string, unknown> | und
   if (!match) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8'));
-    return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+    return asRecord(claims);
   } catch {
     return undefined;
   }
-}
-
-function claimAccountId(value: unknown): string | undefined {
-  // `principal` may be the id itself or an object carrying it.
-  const id = value !== null && typeof value === 'object' ? (value as { accountId?: unknown }).accountId : value;
-  return typeof id === 'string' && ACCOUNT_ID.test(id) ? id : undefined;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function userOf(context: unknown, claims: Record<string, unknown> | undefined): { accountId?: string; source: PrincipalSource } {
-  const principal = asRecord(asRecord(context)?.principal);
-  const fromContext = claimAccountId(principal?.accountId);
-  if (fromContext) return { accountId: fromContext, source: 'context.principal' };
-  for (const claim of ACCOUNT_ID_CLAIMS) {
-    const id = claimAccountId(claims?.[claim]);
-    if (id) return { accountId: id, source: `contextToken.${claim}` };
-  }
-  return { source: 'none' };
+const validAccountId = (value: unknown): value is string => typeof value === 'string' && ACCOUNT_ID.test(value);
+
+type UserAnswer = { accountId?: string; source: PrincipalSource; refused?: TokenAccountRefusal };
+
+/** The token's `accountId`, if the guard lets it name the caller of this apiRoute invocation. */
+async function tokenUser(claims: Record<string, unknown> | undefined, invokedModule: unknown, options: IdentityOptions): Promise<UserAnswer> {
+  const accountId = claims?.accountId;
+  if (!claims || !validAccountId(accountId)) return { source: 'none' };
+  if (claims.iss !== CONTEXT_TOKEN_ISSUER || claims.aud !== CONTEXT_TOKEN_AUDIENCE) return { source: 'none', refused: 'not-a-context-token' };
+  const tokenModule = asRecord(claims.context)?.moduleKey;
+  if (typeof invokedModule !== 'string' || tokenModule !== invokedModule) return { source: 'none', refused: 'module-mismatch' };
+  if (accountId === (await options.appAccountId())) return { source: 'none', refused: 'app-user' };
+  return { accountId, source: 'contextToken.accountId' };
+}
+
+async function userOf(request: Record<string, unknown> | undefined, context: unknown, claims: Record<string, unknown> | undefined, options: IdentityOptions): Promise<UserAnswer> {
+  const fromContext = asRecord(asRecord(context)?.principal)?.accountId;
+  if (validAccountId(fromContext)) return { accountId: fromContext, source: 'context.principal' };
+  return tokenUser(claims, asRecord(request?.context)?.moduleKey, options);
 }
 
 function clientOf(requestContext: Record<string, unknown> | undefined, claims: Record<string, unknown> | undefined): { clientId?: string; source: ClientIdSource } {
@@ -95,11 +117,11 @@ function clientOf(requestContext: Record<string, unknown> | undefined, claims: R
   return { source: 'unavailable' };
 }
 
-/** Resolves the caller without throwing, and says which sources answered. */
-export function observeIdentity(request: ForgeApiRequest | undefined, context: ForgeInvocationContext | undefined): IdentityResult {
+/** Resolves the caller without throwing on "no user", and says which sources answered. */
+export async function observeIdentity(request: ForgeApiRequest | undefined, context: ForgeInvocationContext | undefined, options: IdentityOptions): Promise<IdentityResult> {
   const req = asRecord(request);
   const claims = decodeTokenClaims(req?.contextToken);
-  const user = userOf(context, claims);
+  const user = await userOf(req, context, claims, options);
   const client = clientOf(asRecord(req?.context), claims);
   const headers = asRecord(req?.headers);
   const observation: IdentityObservation = {
@@ -108,6 +130,7 @@ export function observeIdentity(request: ForgeApiRequest | undefined, context: F
     contextTokenPresent: claims !== undefined,
     tokenClaimNames: claims ? Object.keys(claims).sort().slice(0, MAX_NAMES) : [],
     headerNames: headers ? Object.keys(headers).map((h) => h.toLowerCase()).sort().slice(0, MAX_NAMES) : [],
+    ...(user.refused ? { tokenAccountRefused: user.refused } : {}),
     identityFailed: user.accountId === undefined,
   };
   if (user.accountId === undefined) return { observation };
@@ -115,10 +138,23 @@ export function observeIdentity(request: ForgeApiRequest | undefined, context: F
   return { caller, observation };
 }
 
-export function resolveCaller(request: ForgeApiRequest | undefined, context: ForgeInvocationContext | undefined): Caller {
-  const { caller } = observeIdentity(request, context);
-  if (!caller) {
-    throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'This API needs a signed-in Atlassian user (3LO token); no user could be resolved.');
-  }
+export function unauthenticated(): DomainError {
+  return new DomainError('unauthenticated', 'UNAUTHENTICATED', 'This API needs a signed-in Atlassian user (3LO token); no user could be resolved.');
+}
+
+export async function resolveCaller(request: ForgeApiRequest | undefined, context: ForgeInvocationContext | undefined, options: IdentityOptions): Promise<Caller> {
+  const { caller } = await observeIdentity(request, context, options);
+  if (!caller) throw unauthenticated();
   return caller;
+}
+
+/** The observation the handler made of an invocation, for the diagnostics wrapper (no second lookup). */
+const observed = new WeakMap<object, IdentityObservation>();
+
+export function rememberObservation(request: object, observation: IdentityObservation): void {
+  observed.set(request, observation);
+}
+
+export function observationOf(request: object): IdentityObservation | undefined {
+  return observed.get(request);
 }

@@ -31,6 +31,7 @@ const invocationSchema = z.object({
   contextTokenPresent: z.boolean(),
   tokenClaimNames: nameList,
   headerNames: nameList,
+  tokenAccountRefused: z.enum(['not-a-context-token', 'module-mismatch', 'app-user']).optional(),
   identityFailed: z.boolean(),
 });
 export type InvocationRecord = z.infer<typeof invocationSchema>;
@@ -47,7 +48,7 @@ export interface AssumptionState {
 }
 
 export interface DiagnosticsSummary {
-  invocations: Array<Pick<InvocationRecord, 'at' | 'route' | 'method' | 'principalSource' | 'clientIdSource' | 'tokenClaimNames' | 'headerNames' | 'identityFailed'>>;
+  invocations: Array<Pick<InvocationRecord, 'at' | 'route' | 'method' | 'principalSource' | 'clientIdSource' | 'tokenClaimNames' | 'headerNames' | 'tokenAccountRefused' | 'identityFailed'>>;
   identityFailures: number;
   assumptions: AssumptionState[];
 }
@@ -64,7 +65,16 @@ const always = () => true;
 /** Each unconfirmed apiRoute fact and how an invocation record answers it (docs/forge-platform.md §Assumptions). */
 const INVOCATION_ASSUMPTIONS: Array<{ key: string; description: string; verdict: Verdict }> = [
   { key: 'apiRoutePrincipal.context', description: 'apiRoute invocations carry context.principal.accountId', verdict: anyOf(always, (r) => r.principalSource === 'context.principal') },
-  { key: 'apiRoutePrincipal.contextToken', description: 'the platform contextToken carries the account id (aaid, principal or sub claim)', verdict: anyOf((r) => r.contextTokenPresent, (r) => r.tokenClaimNames.some((c) => ['aaid', 'principal', 'sub'].includes(c))) },
+  {
+    key: 'apiRoutePrincipal.contextToken',
+    description: 'the context token of an apiRoute invocation names the caller (accountId claim, the invoked module, not the app user)',
+    verdict: anyOf((r) => r.contextTokenPresent && r.principalSource !== 'context.principal', (r) => r.principalSource === 'contextToken.accountId'),
+  },
+  {
+    key: 'contextToken.shape',
+    description: 'the context token has the documented shape (iss forge/context-token, aud forge, accountId and context claims)',
+    verdict: anyOf((r) => r.contextTokenPresent, (r) => r.tokenAccountRefused !== 'not-a-context-token' && ['accountId', 'context', 'iss', 'aud'].every((c) => r.tokenClaimNames.includes(c))),
+  },
   { key: 'apiRouteClientId', description: 'the OAuth client id reaches the function (request context or token claim)', verdict: anyOf(always, (r) => r.clientIdSource !== 'unavailable') },
   { key: 'apiRouteHeaders.contentType', description: 'Forge forwards the Content-Type header of POST requests', verdict: anyOf((r) => r.method === 'POST', (r) => r.headerNames.includes('content-type')) },
   { key: 'apiRouteHeaders.idempotencyKey', description: 'Forge forwards the Idempotency-Key header (holds once seen; absence proves nothing)', verdict: (records) => (records.some((r) => r.headerNames.includes('idempotency-key')) ? true : undefined) },
@@ -125,6 +135,7 @@ function pick(o: IdentityObservation) {
     contextTokenPresent: o.contextTokenPresent,
     tokenClaimNames: o.tokenClaimNames,
     headerNames: o.headerNames,
+    ...(o.tokenAccountRefused ? { tokenAccountRefused: o.tokenAccountRefused } : {}),
     identityFailed: o.identityFailed,
   };
 }

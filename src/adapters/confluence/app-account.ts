@@ -1,0 +1,32 @@
+/**
+ * The app's own user on this site (the identity of asApp() calls). The identity module refuses a
+ * context token whose `accountId` is this user (docs/forge-platform.md U2: a non-user invocation's
+ * token also carries an `accountId`). Asked of Confluence once (`user/current` as the app) and kept
+ * in the app store, read back with a strongly consistent `get`.
+ */
+import { z } from 'zod';
+import type { KeyValueStore } from '../../core/ports/store';
+import { UpstreamUnavailableError } from './call-gate';
+import type { ConfluenceTransport } from './transport';
+
+const APP_ACCOUNT_KEY = 'platform:app-account';
+/** The app user of an installation does not change; re-asked monthly in case of a reinstall. */
+const APP_ACCOUNT_TTL_SECONDS = 30 * 24 * 3600;
+/** Seconds a caller waits before retrying when the app user could not be read. */
+const RETRY_SECONDS = 5;
+const storedSchema = z.object({ accountId: z.string().regex(/^[A-Za-z0-9:._-]{1,128}$/) }).strict();
+const currentUserSchema = z.object({ accountId: z.string().regex(/^[A-Za-z0-9:._-]{1,128}$/) });
+
+/** Throws when Confluence cannot say (the caller then cannot be attributed safely). */
+export function appAccountLookup(transport: ConfluenceTransport, store: KeyValueStore): () => Promise<string> {
+  return async () => {
+    const stored = storedSchema.safeParse((await store.get(APP_ACCOUNT_KEY))?.value);
+    if (stored.success) return stored.data.accountId;
+    const response = await transport.request({ method: 'GET', path: '/wiki/rest/api/user/current', actAs: 'app' });
+    const me = response.status === 200 ? currentUserSchema.safeParse(response.body) : undefined;
+    // Nothing is done without knowing who the app user is: a retryable 503, never a guess.
+    if (!me?.success) throw new UpstreamUnavailableError(RETRY_SECONDS);
+    await store.transact([{ op: 'put', key: APP_ACCOUNT_KEY, value: { accountId: me.data.accountId }, ttlSeconds: APP_ACCOUNT_TTL_SECONDS }]);
+    return me.data.accountId;
+  };
+}
