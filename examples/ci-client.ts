@@ -27,7 +27,7 @@ export interface ClientOptions {
   baseUrl: string;
   /** 3LO access token carrying the custom scopes and read:forge-app:confluence. */
   token: string;
-  /** Attempts for throttled (429) or failed (5xx / network) calls; writes retry with the same Idempotency-Key. */
+  /** Attempts for throttled (429) or failed (5xx / network) calls; writes retry with the same idempotency key. */
   maxAttempts?: number;
 }
 
@@ -40,7 +40,7 @@ export class ApprovalFlowClient {
     return this.send('GET', `${path}?${new URLSearchParams(query).toString()}`, undefined, undefined);
   }
 
-  /** A writing POST: one Idempotency-Key per logical operation, reused by every retry of it. */
+  /** A writing POST: one idempotency key per logical operation, reused by every retry of it. */
   async write(path: string, body: Json, idempotencyKey = randomUUID()): Promise<Json> {
     return this.send('POST', path, body, idempotencyKey);
   }
@@ -54,10 +54,11 @@ export class ApprovalFlowClient {
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}`, accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+      // the query form: it reaches the app whether or not the platform forwards request headers (docs/api.md)
+      const url = idempotencyKey ? `${this.options.baseUrl}${path}?idempotencyKey=${encodeURIComponent(idempotencyKey)}` : this.options.baseUrl + path;
       let res: Response | undefined;
       try {
-        res = await fetch(this.options.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       } catch (err) {
         if (attempt >= maxAttempts) throw err;
       }
@@ -70,7 +71,8 @@ export class ApprovalFlowClient {
           const code = typeof payload?.code === 'string' ? payload.code : 'HTTP_ERROR';
           throw new ApiError(res.status, code, typeof payload?.error === 'string' ? payload.error : `HTTP ${res.status}`, payload?.details);
         }
-        await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
+        // the body's retryAfter: response headers may not reach an app REST API caller
+        await sleep(retryDelayMs(typeof payload?.retryAfter === 'number' ? payload.retryAfter : null, attempt));
       } else {
         await sleep(retryDelayMs(null, attempt));
       }
@@ -87,9 +89,8 @@ function parseJson(text: string): Json | undefined {
   }
 }
 
-function retryDelayMs(retryAfter: string | null, attempt: number): number {
-  const seconds = Number(retryAfter);
-  if (retryAfter !== null && Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 30) * 1000;
+function retryDelayMs(retryAfterSeconds: number | null, attempt: number): number {
+  if (retryAfterSeconds !== null && Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0) return Math.min(retryAfterSeconds, 30) * 1000;
   return Math.random() * Math.min(8000, 250 * 2 ** attempt); // full jitter
 }
 

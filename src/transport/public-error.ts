@@ -71,12 +71,17 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
   return INTERNAL;
 }
 
-/** REST and resolver envelope of a failure (SPEC §3): `{success:false, error, code, details?}`. */
-export function failureEnvelope(pub: PublicError): { success: false; error: string; code: string; details?: ErrorDetail[] } {
+/**
+ * REST and resolver envelope of a failure (SPEC §3): `{success:false, error, code, details?,
+ * retryAfter?}`. `retryAfter` (seconds) is in the body because response headers are not known to
+ * reach an apiRoute caller (docs/forge-platform.md U5).
+ */
+export function failureEnvelope(pub: PublicError): { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number } {
   return {
     success: false,
     error: pub.message,
     code: pub.code,
     ...(pub.details && pub.details.length > 0 ? { details: pub.details } : {}),
+    ...(pub.retryAfter !== undefined ? { retryAfter: pub.retryAfter } : {}),
   };
 }

@@ -265,6 +265,8 @@ describe('error mapping', () => {
     expect(res.status).toBe(429);
     expect(res.json.code).toBe('RATE_LIMITED');
     expect(Number(res.headers['retry-after'][0])).toBeGreaterThan(0);
+    // in the body too: response headers may not reach an apiRoute caller
+    expect(res.json.retryAfter).toBe(Number(res.headers['retry-after'][0]));
   });
 
   it('anything else → 500 INTERNAL_ERROR with a generic message (no internals)', async () => {

@@ -27,11 +27,33 @@ it('a retry with the same key and body replays the first response and does nothi
   const replies = [];
   for (let i = 0; i < 5; i++) replies.push(await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'k-1' }));
   expect(fake.calls).toHaveLength(1);
+  expect(first.json).not.toHaveProperty('replayed');
   for (const reply of replies) {
     expect(reply.status).toBe(first.status);
-    expect(reply.raw.body).toBe(first.raw.body);
+    // the first answer, marked in the body (the header may not reach the caller)
+    expect(reply.json).toEqual({ ...first.json, replayed: true });
     expect(reply.headers['idempotent-replayed']).toEqual(['true']);
   }
+});
+
+it('the idempotencyKey query parameter works like the header, and the two forms share one key', async () => {
+  const first = await call(handlers, 'changeset-create', { body: create, query: { idempotencyKey: 'q-1' }, headers: {} });
+  const viaQuery = await call(handlers, 'changeset-create', { body: create, query: { idempotencyKey: 'q-1' } });
+  const viaHeader = await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'q-1' });
+  const both = await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'q-1', query: { idempotencyKey: 'q-1' } });
+  expect(first.status).toBe(201);
+  for (const reply of [viaQuery, viaHeader, both]) expect([reply.status, reply.json.replayed]).toEqual([201, true]);
+  expect(fake.calls).toHaveLength(1);
+});
+
+it('a header and a query key that differ are a 400 naming the parameter, and nothing is done', async () => {
+  const res = await call(handlers, 'changeset-create', { body: create, idempotencyKey: 'h-1', query: { idempotencyKey: 'q-2' } });
+  expect([res.status, res.json.code, res.json.details[0].field]).toEqual([400, 'INVALID_IDEMPOTENCY_KEY', 'idempotencyKey']);
+  const repeated = await call(handlers, 'changeset-create', { body: create, query: { idempotencyKey: ['a', 'b'] } });
+  expect([repeated.status, repeated.json.code]).toEqual([400, 'INVALID_IDEMPOTENCY_KEY']);
+  const other = await call(handlers, 'changeset-create', { body: create, query: { idempotencyKey: 'ok', tag: 'x' } });
+  expect([other.status, other.json.details[0].field]).toEqual([400, 'tag']);
+  expect(fake.calls).toHaveLength(0);
 });
 
 it('reordered JSON keys count as the same body; a different body is 422 and does nothing', async () => {
@@ -68,7 +90,7 @@ it('deterministic refusals are replayed too (a 409 stays a 409 without calling t
   const first = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-3' });
   const again = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-3' });
   expect([first.status, again.status]).toEqual([409, 409]);
-  expect(again.raw.body).toBe(first.raw.body);
+  expect(again.json).toEqual({ ...first.json, replayed: true });
   expect(fake.calls).toHaveLength(1);
 });
 
@@ -94,7 +116,7 @@ it('concurrent duplicates: exactly one execution, the others get 409 IDEMPOTENCY
   };
   const first = call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' });
   const others = await Promise.all(Array.from({ length: 5 }, () => call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' })));
-  for (const res of others) expect([res.status, res.json.code]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS']);
+  for (const res of others) expect([res.status, res.json.code, res.json.retryAfter, res.headers['retry-after']]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS', 1, ['1']]);
   release();
   expect((await first).status).toBe(200);
   const replay = await call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' });

@@ -41,7 +41,7 @@ it('a keyed page submit is two transactions, and the retry replays the first ans
   ]);
   log.tx.length = 0;
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });
-  expect([again.status, again.raw.body, again.headers['idempotent-replayed']]).toEqual([201, first.raw.body, ['true']]);
+  expect([again.status, again.json, again.headers['idempotent-replayed']]).toEqual([201, { ...first.json, replayed: true }, ['true']]);
   expect(requestTx(log)).toEqual([]);
   await local.idle();
 });
@@ -52,7 +52,7 @@ it('a refused keyed page submit records its refusal after it (nothing committed 
   const refused = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-2' });
   expect([refused.status, refused.json.code]).toEqual([409, 'PENDING_APPROVAL']);
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-2' });
-  expect([again.status, again.raw.body, again.headers['idempotent-replayed']]).toEqual([409, refused.raw.body, ['true']]);
+  expect([again.status, again.json, again.headers['idempotent-replayed']]).toEqual([409, { ...refused.json, replayed: true }, ['true']]);
   await local.idle();
 });
 
@@ -67,5 +67,5 @@ it('a keyed create of a small change set is three transactions: claim, change se
   expect(tx[1].filter((p) => p === 'cs-page')).toHaveLength(2);
   expect(tx[2]).toEqual(['idem']);
   const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
-  expect([again.status, again.raw.body]).toEqual([201, first.raw.body]);
+  expect([again.status, again.json]).toEqual([201, { ...first.json, replayed: true }]);
 });

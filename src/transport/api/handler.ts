@@ -19,6 +19,8 @@ import { ROUTES_BY_KEY, type ApiRoute } from './routes';
 import { issuesToDetails } from '../shared/issues';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** How long a client should wait when the same key's first request is still running. */
+const IN_PROGRESS_RETRY_SECONDS = 1;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
 const IDEMPOTENCY_RULE = `must be one value of 1..${FIELD_LIMITS.idempotencyKey.max} visible ASCII characters`;
 
@@ -29,11 +31,15 @@ class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail[],
-    readonly headers: Record<string, string[]> = {},
+    /** seconds; sent in the body and as Retry-After */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
 }
+
+/** The idempotency key's query-parameter form, for platforms that do not forward the header (U4). */
+export const IDEMPOTENCY_QUERY_PARAMETER = 'idempotencyKey';
 
 function jsonResponse(statusCode: number, payload: unknown, extraHeaders: Record<string, string[]> = {}): ForgeApiResponse {
   return {
@@ -41,11 +47,6 @@ function jsonResponse(statusCode: number, payload: unknown, extraHeaders: Record
     headers: { 'content-type': ['application/json'], 'cache-control': ['no-store'], ...extraHeaders },
     body: JSON.stringify(payload),
   };
-}
-
-function errorResponse(status: number, code: string, message: string, details?: ErrorDetail[], headers?: Record<string, string[]>): ForgeApiResponse {
-  const payload = details && details.length > 0 ? { success: false, error: message, code, details } : { success: false, error: message, code };
-  return jsonResponse(status, payload, headers);
 }
 
 /** Case-insensitive header lookup; tolerates a bare string where the platform should send an array. */
@@ -112,8 +113,8 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }
-  // Query parameters are not part of any POST route: reject them like unknown body fields.
-  const query = queryParameterNames(request);
+  // Query parameters are not part of any POST route but the idempotency key: reject them like unknown body fields.
+  const query = queryParameterNames(request).filter((name) => name !== IDEMPOTENCY_QUERY_PARAMETER);
   if (query.length > 0) {
     throw new ApiError(
       400,
@@ -139,9 +140,8 @@ function queryParameterNames(request: ForgeApiRequest): string[] {
 }
 
 function toErrorResponse(err: unknown, route: ApiRoute): ForgeApiResponse {
-  if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.details, err.headers);
   // Names and messages only: never the request, its headers or contextToken.
-  const pub = toPublicError(err, (line) => console.error(`api ${route.key}: internal error: ${line}`));
+  const pub = err instanceof ApiError ? { status: err.status, code: err.code, message: err.message, details: err.details, retryAfter: err.retryAfter } : toPublicError(err, (line) => console.error(`api ${route.key}: internal error: ${line}`));
   const headers = pub.retryAfter !== undefined ? { 'retry-after': [String(pub.retryAfter)] } : undefined;
   return jsonResponse(pub.status, failureEnvelope(pub), headers);
 }
@@ -156,13 +156,29 @@ function checkModuleKey(route: ApiRoute, request: ForgeApiRequest): void {
   }
 }
 
-function idempotencyKeyOf(request: ForgeApiRequest): string | undefined {
-  const values = headerValues(request, 'idempotency-key');
+function oneKey(values: string[] | undefined, field: string): string | undefined {
   if (values === undefined) return undefined;
   if (values.length !== 1 || !IDEMPOTENCY_KEY.test(values[0])) {
-    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key ${IDEMPOTENCY_RULE}.`, [{ field: 'Idempotency-Key', code: 'INVALID_VALUE', reason: IDEMPOTENCY_RULE }]);
+    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', `${field} ${IDEMPOTENCY_RULE}.`, [{ field, code: 'INVALID_VALUE', reason: IDEMPOTENCY_RULE }]);
   }
   return values[0];
+}
+
+/**
+ * The key from the `Idempotency-Key` header or the `idempotencyKey` query parameter (SPEC §3: the
+ * platform may not forward headers). Both present must agree: two different keys are ambiguous.
+ */
+function idempotencyKeyOf(request: ForgeApiRequest): string | undefined {
+  const fromHeader = oneKey(headerValues(request, 'idempotency-key'), 'Idempotency-Key');
+  const query: unknown = request.queryParameters;
+  const raw = query !== null && typeof query === 'object' ? (query as Record<string, unknown>)[IDEMPOTENCY_QUERY_PARAMETER] : undefined;
+  const fromQuery = oneKey(raw === undefined ? undefined : typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [], IDEMPOTENCY_QUERY_PARAMETER);
+  if (fromHeader !== undefined && fromQuery !== undefined && fromHeader !== fromQuery) {
+    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'The Idempotency-Key header and the idempotencyKey query parameter differ; send one key.', [
+      { field: IDEMPOTENCY_QUERY_PARAMETER, code: 'INVALID_VALUE', reason: 'differs from the Idempotency-Key header' },
+    ]);
+  }
+  return fromHeader ?? fromQuery;
 }
 
 /** Only final, deterministic answers are remembered; throttling and internal errors stay retryable. */
@@ -229,11 +245,9 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
     case 'replay':
       return replay(outcome.response);
     case 'mismatch':
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.');
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different request body.');
     case 'in_progress':
-      throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly.', undefined, {
-        'retry-after': ['1'],
-      });
+      throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry after the delay in retryAfter.', undefined, IN_PROGRESS_RETRY_SECONDS);
     case 'execute': {
       await write.confirm().catch(async (err: unknown) => {
         await outcome.release();
@@ -276,10 +290,18 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
   };
 }
 
+/** The first answer again, marked in the body (`"replayed": true`): the header may not reach the caller (U5). */
 function replay(stored: StoredResponse): ForgeApiResponse {
+  let body = stored.body;
+  try {
+    const parsed: unknown = JSON.parse(stored.body);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = JSON.stringify({ ...parsed, replayed: true });
+  } catch {
+    // a stored body is always the JSON this handler wrote; anything else is replayed as stored
+  }
   return {
     statusCode: stored.statusCode,
     headers: { 'content-type': ['application/json'], 'cache-control': ['no-store'], 'idempotent-replayed': ['true'] },
-    body: stored.body,
+    body,
   };
 }

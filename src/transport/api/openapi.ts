@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../core/domain/errors';
+import { IDEMPOTENCY_QUERY_PARAMETER } from './handler';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import { API_ROUTES, FORGE_APP_SCOPE, type ApiRoute, type ApiScope } from './routes';
 import { REQUEST_BODY_SCHEMAS, RESPONSE_SCHEMAS } from './schemas';
@@ -89,6 +90,14 @@ function operation(route: ApiRoute): Json {
       in: 'header',
       required: false,
       description: 'Any unique string (a UUID is best). A retry with the same key and body within 24 h replays the first response and does nothing else; a different body → 422.',
+      schema: { type: 'string', minLength: 1, maxLength: FIELD_LIMITS.idempotencyKey.max, pattern: '^[\\x21-\\x7e]+$' },
+    });
+    parameters.push({
+      name: IDEMPOTENCY_QUERY_PARAMETER,
+      in: 'query',
+      required: false,
+      description:
+        'The same key as a query parameter, for when the platform does not forward request headers (the Forge gateway is not documented to). Same rules; header and parameter both present and different → 400. A replayed body says "replayed": true.',
       schema: { type: 'string', minLength: 1, maxLength: FIELD_LIMITS.idempotencyKey.max, pattern: '^[\\x21-\\x7e]+$' },
     });
   }

@@ -92,11 +92,16 @@ export const ErrorDetailSchema = z.object({
   reason: z.string(),
 }) satisfies z.ZodType<ErrorDetail>;
 
+/** Set only on a replayed answer (same idempotency key and body): nothing was done again. */
+const replayed = z.literal(true).optional().meta({ description: 'Present (true) only when this is the replay of an earlier request with the same idempotency key and body; nothing was done again.' });
+
 export const ErrorResponse = z.object({
   success: z.literal(false),
   error: z.string(),
   code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
   details: z.array(ErrorDetailSchema).optional(),
+  retryAfter: z.number().int().min(0).optional().meta({ description: 'Seconds to wait before retrying (every 429, 503 and 409 IDEMPOTENCY_IN_PROGRESS); the Retry-After header may not reach the caller.' }),
+  replayed,
 });
 
 /** SPEC 2.7: derived when read; null without a review period. reviewDueAt is UTC epoch ms. */
@@ -223,7 +228,7 @@ export const ChangeSetListResponse = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const ChangeSetResponse = z.object({ success: ok, changeSet: ChangeSetViewSchema });
+export const ChangeSetResponse = z.object({ success: ok, changeSet: ChangeSetViewSchema, replayed });
 
 export const ChangeSetPreflightResponse = z.object({
   success: ok,
@@ -236,6 +241,7 @@ export const ChangeSetSubmitResponse = z.object({
   submittedCount: z.number().int(),
   skippedCount: z.number().int(),
   results: z.array(SubmitResultSchema),
+  replayed,
 });
 
 export const PagePreflightResponse = PreflightResultSchema.extend({ success: ok });
@@ -246,6 +252,7 @@ export const PageSubmitResponse = z.object({
   approvalId: z.string(),
   workflowId: z.string(),
   status: approvalStatus,
+  replayed,
 });
 
 export const PageStatusResponse = PageStateSchema.extend({ success: ok });

@@ -42,7 +42,7 @@ export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (()
 })();
 
 function envelope(pub: PublicError): ResolverFailure {
-  return { ...failureEnvelope(pub), ...(pub.retryAfter !== undefined ? { retryAfter: pub.retryAfter } : {}) };
+  return failureEnvelope(pub);
 }
 
 type ResolverRequest = { payload: unknown; context: Record<string, unknown> };
