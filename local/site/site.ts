@@ -5,6 +5,7 @@
  * the app's bot user, `{accountId}` that user; nobody sees more than Confluence would show them.
  */
 import type { ConfluenceRequest, ConfluenceTransport } from '../../src/adapters/confluence/transport';
+import { endpointOf } from '../../src/adapters/confluence/endpoint-scopes';
 import { confluenceErrorResponse, handleSiteHttp, type LocalHttpResponse } from './rest';
 import { ConfluenceError } from './rest/common';
 import { SiteState, type LocalSiteOptions } from './state';
@@ -37,7 +38,12 @@ export class LocalSite extends SiteState {
         this.transportCalls += 1;
         const path = request.path.split('?')[0];
         let response: LocalHttpResponse;
-        if (rateLimitEvery > 0 && this.transportCalls % rateLimitEvery === 0) {
+        const endpoint = endpointOf(request.method, request.path);
+        if (!endpoint || !this.grantedScopes.has(endpoint.scope)) {
+          // what Confluence answers an app whose manifest lacks the endpoint's scope
+          this.countCall(`${request.method} (scope refused)`);
+          response = { status: 401, headers: { 'content-type': 'application/json' }, body: { code: 401, message: 'Unauthorized; scope does not match' } };
+        } else if (rateLimitEvery > 0 && this.transportCalls % rateLimitEvery === 0) {
           this.countCall(`${request.method} (rate limited)`);
           response = confluenceErrorResponse(path, new ConfluenceError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded.'));
           response.headers['retry-after'] = String(retryAfterSeconds);

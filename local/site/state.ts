@@ -8,6 +8,7 @@
  * restriction. The app is a user like any other (its bot account): it sees what its space grants and
  * the pages' restrictions allow, and is a Confluence administrator only if the platform profile says so.
  */
+import { manifestScopes } from './app-scopes';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import type {
   LocalComment,
@@ -39,6 +40,8 @@ export interface LocalSiteOptions {
   profile?: PlatformProfile;
   /** Fault injection on the app's transport (retry and time-budget tests, `npm start -- --confluence-*`). */
   faults?: SiteFaults;
+  /** OAuth scopes the app holds (its manifest's `permissions.scopes`); a call needing another is refused. Default: manifest.yml's. */
+  grantedScopes?: ReadonlySet<string>;
 }
 
 export interface SiteFaults {
@@ -111,6 +114,7 @@ export class SiteState {
   readonly calls: CallCounts = { total: 0, byEndpoint: {} };
   readonly profile: PlatformProfile;
   readonly faults: SiteFaults;
+  readonly grantedScopes: ReadonlySet<string>;
 
   private enabled = true;
   private licensed = true;
@@ -133,6 +137,7 @@ export class SiteState {
       ((error, event) => console.error(`page-updated listener failed for page ${event.pageId}:`, error));
     this.profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
     this.faults = options.faults ?? {};
+    this.grantedScopes = options.grantedScopes ?? manifestScopes();
     this.nextCommentId = Math.max(6000, ...seed.comments.map((c) => Number(c.id) || 0)) + 1;
   }
 
