@@ -23,7 +23,9 @@ import { SystemClock } from '../src/adapters/system/system-clock';
 import { RandomIds } from '../src/adapters/system/random-ids';
 import { createApiHandlers } from '../src/transport/api';
 import { createResolverHandler } from '../src/transport/resolvers';
-import { confluenceAccess } from '../src/adapters/confluence/access';
+import { confluenceAccess, invokingUser } from '../src/adapters/confluence/access';
+import type { PlatformRefusal } from '../src/adapters/forge/forge-confluence-transport';
+import { productionTransport } from './site/forge-bridge';
 import { appAccountLookup } from '../src/adapters/confluence/app-account';
 import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../src/transport/diagnostics/observe-api';
@@ -144,18 +146,25 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   const diagnostics = new DiagnosticsLog(options.store);
   // 'resolver': the platform runs the function as the user; 'apiRoute': the user comes from the
   // identity module, and acting as them depends on the profile (impersonation / principal).
+  const onRefusal = (refusal: PlatformRefusal) => void diagnostics.recordRefusal(refusal).catch(() => undefined);
+  // Every Confluence call runs through the production transport (@forge/api), bridged into the site.
+  const transportFor = (invocation: Invocation, via: 'resolver' | 'apiRoute') => productionTransport(options.site, invokingUser(invocation, via), onRefusal);
   const confluenceFor = (invocation: Invocation, via: 'resolver' | 'apiRoute' = 'resolver') =>
     new RestConfluenceSite(
-      options.site.transport(),
+      transportFor(invocation, via),
       confluenceAccess(profile, invocation, { via, observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined) }),
     );
-  const directory = new RestDirectory(options.site.transport());
-  const lifecycle = new RestLifecycleConfluence(options.site.transport());
-  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation), directory, lifecycle });
+  const getEngine: EngineFactory = (invocation) =>
+    createEngine({
+      ...base,
+      confluence: confluenceFor(invocation),
+      directory: new RestDirectory(transportFor(invocation, 'resolver')),
+      lifecycle: new RestLifecycleConfluence(transportFor(invocation, 'resolver')),
+    });
   const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
-  const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now(), appAccountId: appAccountLookup(options.site.transport(), options.store) }), diagnostics);
+  const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now(), appAccountId: appAccountLookup(productionTransport(options.site), options.store) }), diagnostics);
   const resolver = createResolverHandler(getEngine, {
     store: options.store,
     now: () => base.clock.now(),

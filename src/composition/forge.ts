@@ -12,7 +12,7 @@ import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
-import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
+import { ForgeConfluenceTransport, type PlatformRefusal } from '../adapters/forge/forge-confluence-transport';
 import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { RestDirectory } from '../adapters/confluence/rest-directory';
@@ -42,12 +42,14 @@ export const PLATFORM_PROFILE: PlatformProfile = DEFAULT_PLATFORM_PROFILE;
 const store = new ForgeKvsStore();
 const diagnostics = new DiagnosticsLog(store);
 const jobs = forgeJobQueue();
+/** Forge proxy refusals are recorded for the diagnostics panel (codes only), never retried. */
+const onRefusal = (refusal: PlatformRefusal) => void diagnostics.recordRefusal(refusal).catch(() => undefined);
 
 /** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
 function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
   const remainingMs = forgeRemainingMs();
   return new RestConfluenceSite(
-    new ForgeConfluenceTransport(invokingUser(invocation, via)),
+    new ForgeConfluenceTransport(invokingUser(invocation, via), onRefusal),
     confluenceAccess(PLATFORM_PROFILE, invocation, {
       via,
       gate: new CallGate(remainingMs ? { remainingMs } : {}),
@@ -62,8 +64,8 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       store,
       confluence: confluenceFor(invocation, via),
       // Picker search as the signed-in user: results are only what they may see.
-      directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(invocation, via))),
-      lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(invokingUser(invocation, via))),
+      directory: new RestDirectory(new ForgeConfluenceTransport(invokingUser(invocation, via), onRefusal)),
+      lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(invokingUser(invocation, via), onRefusal)),
       clock: new SystemClock(),
       ids: new RandomIds(),
       jobs,
@@ -71,7 +73,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
 }
 
 export const forgeApp = {
-  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store, appAccountId: appAccountLookup(new ForgeConfluenceTransport(undefined), store) }), diagnostics),
+  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store, appAccountId: appAccountLookup(new ForgeConfluenceTransport(undefined, onRefusal), store) }), diagnostics),
   resolver: createResolverHandler(engineFactory('resolver'), {
     store,
     appContext: forgeAppIds,

@@ -40,6 +40,11 @@ export function invalidCursor(): PublicError {
   };
 }
 
+/** Forge's NeedsAuthenticationError (by name: the SDK stays out of this layer): the user must grant consent. */
+export function isConsentRequired(err: unknown): boolean {
+  return err instanceof Error && err.name === 'NEEDS_AUTHENTICATION_ERR';
+}
+
 /** `log` receives a one-line description of internal failures (names and messages only, never payloads). */
 export function toPublicError(err: unknown, log: (line: string) => void = () => undefined): PublicError {
   if (err instanceof DomainError) {
@@ -61,6 +66,9 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
       ...(err.details && err.details.length > 0 ? { details: err.details } : {}),
       ...(retryAfter !== undefined ? { retryAfter } : {}),
     };
+  }
+  if (isConsentRequired(err)) {
+    return { status: 403, code: 'CONFLUENCE_CONSENT_REQUIRED', message: 'Confluence needs you to allow ApprovalFlow access to your account first; nothing was changed.' };
   }
   if (err instanceof StoreError) {
     const mapped = fromStore(err);

@@ -1,12 +1,12 @@
 /**
  * Every Confluence call of one invocation passes this gate (SPEC §4): at most 10 in flight, and
- * 429/5xx (or a transport failure) retried with backoff that honours Retry-After, but only while
+ * 429/5xx (or a network failure; never a platform refusal) retried with backoff that honours Retry-After, but only while
  * the invocation's remaining time allows. What cannot finish in time becomes a retryable
  * UpstreamUnavailableError (503 UPSTREAM_UNAVAILABLE) instead of a late, partial answer; the engine
  * reads before it writes, so nothing has been written when it is thrown.
  */
 import { DomainError } from '../../core/domain/errors';
-import type { ConfluenceResponse } from './transport';
+import { isDeterministicRefusal, type ConfluenceResponse } from './transport';
 
 export const MAX_IN_FLIGHT = 10;
 /** Forge's function time limit; used when the platform's own deadline cannot be read. */
@@ -77,7 +77,9 @@ export class CallGate {
       let response: ConfluenceResponse | undefined;
       try {
         response = await call();
-      } catch {
+      } catch (err) {
+        // a refusal is an answer, not an outage: never retried (SPEC §4)
+        if (isDeterministicRefusal(err)) throw err;
         response = undefined; // unreachable: retried like a 5xx
       }
       if (response !== undefined && !isRetryable(response.status)) return response;

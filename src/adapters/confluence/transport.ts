@@ -26,3 +26,25 @@ export interface ConfluenceResponse {
 export interface ConfluenceTransport {
   request(request: ConfluenceRequest): Promise<ConfluenceResponse>;
 }
+
+/**
+ * A call refused for good before or by the platform (an unsafe path, a Forge proxy refusal, a
+ * consent the user has not given): never retried as transient (SPEC §4).
+ */
+export class ConfluenceCallRefused extends Error {
+  constructor(
+    message: string,
+    /** e.g. the Forge proxy's error code, or NEEDS_AUTHENTICATION_ERR */
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'ConfluenceCallRefused';
+  }
+}
+
+/** Errors @forge/api throws for deterministic refusals (by name: the SDK's classes may be another copy). */
+export const DETERMINISTIC_PLATFORM_ERRORS: ReadonlySet<string> = new Set(['PROXY_ERR', 'NEEDS_AUTHENTICATION_ERR', 'REQUEST_EGRESS_ALLOWLIST_ERR']);
+
+export function isDeterministicRefusal(err: unknown): boolean {
+  return err instanceof ConfluenceCallRefused || (err instanceof Error && DETERMINISTIC_PLATFORM_ERRORS.has(err.name));
+}

@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   SELF_APPROVAL_NOT_ALLOWED: { status: 403, when: 'the submitter approves their own submission and the workflow forbids it' },
   SCOPE_MISMATCH: { status: 403, when: 'REST: the routed moduleKey is missing, unknown, or of another scope' },
   LICENSE_INACTIVE: { status: 403, when: 'the app licence of the site is not active' },
+  CONFLUENCE_CONSENT_REQUIRED: { status: 403, when: 'Confluence needs the user to grant the app access first (Forge NeedsAuthenticationError); nothing was changed' },
   // 404: also for objects the caller cannot see, so existence is never revealed
   PAGE_NOT_FOUND: { status: 404, when: 'the page does not exist or the caller cannot view it (single-page operations, preflight included)' },
   SPACE_NOT_FOUND: { status: 404, when: 'the space does not exist or the caller cannot view it (workflow lists)' },

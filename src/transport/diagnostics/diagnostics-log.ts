@@ -11,6 +11,8 @@ import type { KeyValueStore } from '../../core/ports/store';
 import type { IdentityObservation } from '../api/identity';
 
 const INVOCATION_PREFIX = 'diag:inv:';
+const REFUSAL_PREFIX = 'diag:ref:';
+export const RECENT_REFUSALS = 20;
 const OBSERVATION_PREFIX = 'diag:obs:';
 const INVOCATION_TTL_SECONDS = 7 * 24 * 3600;
 const OBSERVATION_TTL_SECONDS = 30 * 24 * 3600;
@@ -38,6 +40,15 @@ export type InvocationRecord = z.infer<typeof invocationSchema>;
 
 const observationSchema = z.object({ holds: z.boolean(), at: z.number().int() });
 
+/** A call the Forge proxy refused (SPEC §4): its code and whose identity was used, never a path or id. */
+const refusalSchema = z.object({
+  at: z.number().int(),
+  errorCode: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+  status: z.number().int().min(0).max(599),
+  actAs: z.enum(['app', 'user', 'impersonated']),
+});
+export type RefusalRecord = z.infer<typeof refusalSchema>;
+
 /** Assumptions Confluence answers reveal (the rest are read off the invocation records). */
 export type ObservedAssumption = 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin';
 
@@ -50,6 +61,8 @@ export interface AssumptionState {
 export interface DiagnosticsSummary {
   invocations: Array<Pick<InvocationRecord, 'at' | 'route' | 'method' | 'principalSource' | 'clientIdSource' | 'tokenClaimNames' | 'headerNames' | 'tokenAccountRefused' | 'identityFailed'>>;
   identityFailures: number;
+  /** the most recent Forge proxy refusals (RECENT_REFUSALS at most) */
+  refusals: RefusalRecord[];
   assumptions: AssumptionState[];
 }
 
@@ -98,13 +111,21 @@ export class DiagnosticsLog {
     await this.store.transact([{ op: 'put', key, value: record, ttlSeconds: INVOCATION_TTL_SECONDS }]);
   }
 
+  async recordRefusal(refusal: Omit<RefusalRecord, 'at'>): Promise<void> {
+    const at = this.now();
+    const record = refusalSchema.parse({ at, ...refusal });
+    const key = `${REFUSAL_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
+    await this.store.transact([{ op: 'put', key, value: record, ttlSeconds: INVOCATION_TTL_SECONDS }]);
+  }
+
   async recordObservation(assumption: ObservedAssumption, holds: boolean): Promise<void> {
     await this.store.transact([{ op: 'put', key: `${OBSERVATION_PREFIX}${assumption}`, value: { holds, at: this.now() }, ttlSeconds: OBSERVATION_TTL_SECONDS }]);
   }
 
   async summary(): Promise<DiagnosticsSummary> {
-    const [page, observed] = await Promise.all([
+    const [page, refusalPage, observed] = await Promise.all([
       this.store.query({ prefix: INVOCATION_PREFIX, order: 'desc', limit: RECENT_RECORDS }),
+      this.store.query({ prefix: REFUSAL_PREFIX, order: 'desc', limit: RECENT_REFUSALS }),
       this.store.getMany(Object.keys(CONFLUENCE_ASSUMPTIONS).map((k) => `${OBSERVATION_PREFIX}${k}`)),
     ]);
     // re-validated on read; an unreadable record is left out rather than failing the panel
@@ -117,6 +138,10 @@ export class DiagnosticsLog {
     return {
       invocations: records.map(({ contextTokenPresent: _omit, ...rest }) => rest),
       identityFailures: records.filter((r) => r.identityFailed).length,
+      refusals: refusalPage.items.flatMap((i) => {
+        const parsed = refusalSchema.safeParse(i.value);
+        return parsed.success ? [parsed.data] : [];
+      }),
       assumptions: [
         ...INVOCATION_ASSUMPTIONS.map((a) => ({ key: a.key, description: a.description, observed: verdictOf(a.verdict(records)) })),
         ...(Object.entries(CONFLUENCE_ASSUMPTIONS) as Array<[ObservedAssumption, string]>).map(([key, description]) => {

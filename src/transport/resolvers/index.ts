@@ -14,7 +14,7 @@
  *   failures mapped by the one toPublicError.
  */
 import Resolver from '@forge/resolver';
-import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
+import { failureEnvelope, isConsentRequired, toPublicError, type PublicError } from '../public-error';
 import { issuesToDetails } from '../shared/issues';
 import { admit, createEdge, noteOutcome, pagerFor, type Edge, type EdgeOptions } from '../shared/edge';
 import type { EngineFactory } from '../../core/services/engine';
@@ -74,6 +74,8 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
     };
     return { success: true, ...(await def.run(parsed.data, env)) };
   } catch (err) {
+    // Forge turns a thrown NeedsAuthenticationError into the consent prompt of the Custom UI.
+    if (isConsentRequired(err)) throw err;
     // Log only the error's name and message (never the request/context, which may carry tokens).
     const pub = toPublicError(err, (line) => console.error(`resolver ${def.key} failed: ${line}`));
     await noteOutcome(edge, caller, pub.status);
