@@ -37,7 +37,8 @@ function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
   return entries.map((entry) => {
     const result = auditEntrySchema.safeParse(entry);
     if (!result.success) {
-      throw new DomainError('AUDIT_ENTRY_INVALID',
+      throw new DomainError(
+        'AUDIT_ENTRY_INVALID',
         'An audit entry is not valid.',
         result.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
       );

@@ -40,7 +40,8 @@ export function matchesFilter(x: AuditRecord, filter: AuditFilter): boolean {
 function parseRequest(filter: AuditFilter, limit: number): AuditFilter {
   const parsed = auditFilterSchema.safeParse(filter);
   if (!parsed.success) {
-    throw new DomainError('INVALID_FILTER',
+    throw new DomainError(
+      'INVALID_FILTER',
       'The audit filter is not valid.',
       parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
     );

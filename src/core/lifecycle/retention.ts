@@ -60,7 +60,8 @@ export const updateRetentionSettings = defineOperation({
       const current = item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;
       const parsed = retentionSettingsSchema.safeParse({ ...current, ...patch });
       if (!parsed.success) {
-        throw new DomainError('RETENTION_TOO_SHORT',
+        throw new DomainError(
+          'RETENTION_TOO_SHORT',
           'Retention windows can be lengthened, never shortened below 180 days (approvals) and 365 days (audit).',
           parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
         );

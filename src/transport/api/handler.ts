@@ -95,7 +95,8 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
   // Query parameters are not part of any POST route: reject them like unknown body fields.
   const query = queryParameterNames(request);
   if (query.length > 0) {
-    throw new DomainError('INVALID_REQUEST',
+    throw new DomainError(
+      'INVALID_REQUEST',
       'The request is invalid; see details for each field.',
       query.map((name) => ({ field: name, code: 'UNKNOWN_FIELD', reason: 'this operation takes no query parameters' })),
     );

@@ -16,14 +16,16 @@ export async function validatePages(cache: PageCache, spaceId: string, pageIds: 
   };
   const missing = pageIds.filter((id) => !visible(id));
   if (missing.length > 0) {
-    throw new DomainError('PAGE_NOT_FOUND',
+    throw new DomainError(
+      'PAGE_NOT_FOUND',
       `Page not found: ${missing.join(', ')}.`,
       missing.map((pageId): ErrorDetail => ({ field: 'pageRefs', code: 'PAGE_NOT_FOUND', reason: `page ${pageId} not found` })),
     );
   }
   const wrong = pageIds.filter((id) => pages.get(id)?.spaceId !== spaceId);
   if (wrong.length > 0) {
-    throw new DomainError('WRONG_SPACE',
+    throw new DomainError(
+      'WRONG_SPACE',
       `Pages not in space ${spaceId}: ${wrong.join(', ')}.`,
       wrong.map((pageId): ErrorDetail => ({ field: 'pageRefs', code: 'WRONG_SPACE', reason: `page ${pageId} is not in space ${spaceId}` })),
     );

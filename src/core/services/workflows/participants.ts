@@ -38,7 +38,8 @@ export async function checkParticipants(ctx: EngineContext, spaceId: string, sav
   const unknown = named.filter((n) => !known(n.id));
   if (unknown.length > 0) {
     const ids = [...new Set(unknown.map((n) => n.id))];
-    throw new DomainError('UNKNOWN_APPROVER',
+    throw new DomainError(
+      'UNKNOWN_APPROVER',
       `Unknown users or groups: ${ids.join(', ')}.`,
       unknown.map((n): ErrorDetail => ({ field: n.field, code: 'UNKNOWN_APPROVER', reason: `${n.id} is not a known user or group` })),
     );
