@@ -40,7 +40,7 @@ it('CI flow: create, preflight, submit, status; audit records are tagged api + c
     expect(submitted.json.results.find((s: { pageId: string }) => s.pageId === r.pageId)).toMatchObject({ success: r.canSubmit });
   }
   const replay = await api('changeset-submit', { body: { changeSetId: changeSet.id }, idempotencyKey: 'submit-42' });
-  expect(replay.raw.body).toBe(submitted.raw.body);
+  expect(replay.json).toEqual({ ...submitted.json, replayed: true });
 
   const status = await api('page-status', { query: { pageId: '2001' } });
   expect(status.json).toMatchObject({ success: true, pageId: '2001', state: 'in_approval', pending: { activeStep: 0, approvers: ['acc-carol', 'acc-dave'] } });

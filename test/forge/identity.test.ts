@@ -40,7 +40,7 @@ describe('identity on context tokens of the real shape', () => {
     const result = await observeIdentity(...invocation(trigger), options);
     expect(result.caller).toBeUndefined();
     expect(result.observation).toMatchObject({ principalSource: 'none', tokenAccountRefused: 'module-mismatch', identityFailed: true });
-    await expect(resolveCaller(...invocation(trigger), options)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'UNAUTHENTICATED' });
+    await expect(resolveCaller(...invocation(trigger), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
   });
 
   it("a token for the invoked route whose accountId is the app's own user is refused: 401, never misattributed", async () => {
@@ -79,7 +79,7 @@ describe('identity on context tokens of the real shape', () => {
 
   it('claims no platform sends (aaid, principal, sub) name nobody: 401', async () => {
     for (const claims of [undefined, {}, { aaid: 'acc-bob' }, { principal: 'acc-bob' }, { sub: 'acc-bob' }, realToken('page-status', ''), realToken('page-status', 'bad id with spaces')]) {
-      await expect(resolveCaller(...invocation(claims), options)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'UNAUTHENTICATED' });
+      await expect(resolveCaller(...invocation(claims), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
     }
   });
 

@@ -139,7 +139,7 @@ export async function observeIdentity(request: ForgeApiRequest | undefined, cont
 }
 
 export function unauthenticated(): DomainError {
-  return new DomainError('unauthenticated', 'UNAUTHENTICATED', 'This API needs a signed-in Atlassian user (3LO token); no user could be resolved.');
+  return new DomainError('UNAUTHENTICATED', 'This API needs a signed-in Atlassian user (3LO token); no user could be resolved.');
 }
 
 export async function resolveCaller(request: ForgeApiRequest | undefined, context: ForgeInvocationContext | undefined, options: IdentityOptions): Promise<Caller> {
