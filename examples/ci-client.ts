@@ -120,7 +120,7 @@ export interface CiRunResult {
 
 /** The whole pipeline step. 'blocked' = some page could not be submitted (see its code and reason). */
 export async function runCiApproval(client: ApprovalFlowClient, input: CiRunInput): Promise<CiRunResult> {
-  const created = await client.write('/changeSets', {
+  const created = await client.write('/changeSets/create', {
     spaceId: input.spaceId,
     title: input.title,
     ...(input.summary !== undefined ? { summary: input.summary } : {}),

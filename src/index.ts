@@ -11,6 +11,7 @@ export const bylineProperties = forgeApp.bylineProperties;
 export const apiChangeSetsList = forgeApp.api.apiChangeSetsList;
 export const apiChangeSetDetail = forgeApp.api.apiChangeSetDetail;
 export const apiChangeSetCreate = forgeApp.api.apiChangeSetCreate;
+export const apiChangeSetCreateAlias = forgeApp.api.apiChangeSetCreateAlias;
 export const apiChangeSetUpdate = forgeApp.api.apiChangeSetUpdate;
 export const apiChangeSetArchive = forgeApp.api.apiChangeSetArchive;
 export const apiChangeSetPreflight = forgeApp.api.apiChangeSetPreflight;

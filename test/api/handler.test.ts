@@ -22,6 +22,7 @@ const VALID: Record<ApiRouteKey, { body?: unknown; query?: Record<string, string
   'changesets-list': { query: { spaceId: '1001' } },
   'changeset-detail': { query: { changeSetId: 'cs_1' } },
   'changeset-create': { body: { spaceId: '1001', title: 'PR 42', pageRefs: [{ pageId: '2001' }] } },
+  'changesets-post': { body: { spaceId: '1001', title: 'PR 42', pageRefs: [{ pageId: '2001' }] } },
   'changeset-update': { body: { changeSetId: 'cs_1', title: 'PR 42 (v2)', expectedVersion: 1 } },
   'changeset-archive': { body: { changeSetId: 'cs_1' } },
   'changeset-preflight': { body: { changeSetId: 'cs_1' } },

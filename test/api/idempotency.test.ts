@@ -164,3 +164,11 @@ it('read-only POSTs (preflight) ignore the header', async () => {
   expect(again.headers['idempotent-replayed']).toBeUndefined();
   expect(fake.calls).toHaveLength(2);
 });
+
+it('POST /changeSets/create and its alias POST /changeSets share one operation and one key space', async () => {
+  const viaCreate = await call(handlers, 'changeset-create', { body: create, query: { idempotencyKey: 'alias-1' } });
+  const viaAlias = await call(handlers, 'changesets-post', { body: create, query: { idempotencyKey: 'alias-1' } });
+  expect([viaCreate.status, viaAlias.status, viaAlias.json.replayed]).toEqual([201, 201, true]);
+  expect(viaAlias.json.changeSet).toEqual(viaCreate.json.changeSet);
+  expect(fake.calls.map((c) => c.method)).toEqual(['changeSets.create']);
+});

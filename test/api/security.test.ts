@@ -28,6 +28,7 @@ function validInputs(changeSetId: string): Record<ApiRouteKey, { body?: unknown;
     'changesets-list': { query: { spaceId: '1001' } },
     'changeset-detail': { query: { changeSetId } },
     'changeset-create': { body: { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }] } },
+    'changesets-post': { body: { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }] } },
     'changeset-update': { body: { changeSetId, title: 'PR (edited)' } },
     'changeset-archive': { body: { changeSetId } },
     'changeset-preflight': { body: { changeSetId } },

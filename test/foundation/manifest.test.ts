@@ -35,6 +35,7 @@ describe('manifest.yml', () => {
         'GET /changeSets read:change-set:custom',
         'GET /changeSets/detail read:change-set:custom',
         'POST /changeSets write:change-set:custom',
+        'POST /changeSets/create write:change-set:custom',
         'POST /changeSets/update write:change-set:custom',
         'POST /changeSets/archive write:change-set:custom',
         'POST /changeSets/preflight read:change-set:custom',
@@ -45,6 +46,16 @@ describe('manifest.yml', () => {
       ].sort(),
     );
     for (const r of routes) expect(r.path).toMatch(/^(\/[A-Za-z0-9]+)+$/);
+  });
+
+  it('no path carries two scopes but the documented alias POST /changeSets (create has its own path)', () => {
+    const routes = manifest.modules.apiRoute as Array<{ key: string; path: string; scopes: string[] }>;
+    const scopesByPath = new Map<string, Set<string>>();
+    for (const r of routes) for (const s of r.scopes) scopesByPath.set(r.path, (scopesByPath.get(r.path) ?? new Set()).add(s));
+    const shared = [...scopesByPath].filter(([, scopes]) => scopes.size > 1).map(([path]) => path);
+    expect(shared).toEqual(['/changeSets']);
+    expect(routes.find((r) => r.path === '/changeSets/create')?.key).toBe('changeset-create');
+    expect(routes.find((r) => r.path === '/changeSets' && r.key === 'changesets-post')).toBeDefined();
   });
 
   it('exports every function handler named in the manifest from src/index.ts', () => {

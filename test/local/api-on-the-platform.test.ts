@@ -36,10 +36,10 @@ describe('documented (default) profile', () => {
 
   it("an API write records the token's client id, and a retry with the same Idempotency-Key header replays with replayed: true", async () => {
     const token = devToken(runtime, ALL_SCOPES, 'acc-bob', 'ci-pipeline-7');
-    const first = await post(runtime, '/changeSets', token, create('PR 1'), { 'idempotency-key': 'doc-1' });
+    const first = await post(runtime, '/changeSets/create', token, create('PR 1'), { 'idempotency-key': 'doc-1' });
     expect(first.status).toBe(201);
     expect(first.json).not.toHaveProperty('replayed');
-    const again = await post(runtime, '/changeSets', token, create('PR 1'), { 'idempotency-key': 'doc-1' });
+    const again = await post(runtime, '/changeSets/create', token, create('PR 1'), { 'idempotency-key': 'doc-1' });
     expect([again.status, again.json.replayed, again.json.changeSet.id]).toEqual([201, true, first.json.changeSet.id]);
     // custom response headers do not reach the caller under this profile: the body says it
     expect(again.headers.get('idempotent-replayed')).toBeNull();
@@ -62,8 +62,8 @@ describe('strict profile', () => {
     expect([a.status, b.status, b.json.replayed]).toEqual([201, 201, undefined]);
     expect(b.json.changeSet.id).not.toBe(a.json.changeSet.id);
 
-    const first = await post(runtime, '/changeSets?idempotencyKey=q-1', token, create('PR 3'));
-    const again = await post(runtime, '/changeSets?idempotencyKey=q-1', token, create('PR 3'));
+    const first = await post(runtime, '/changeSets/create?idempotencyKey=q-1', token, create('PR 3'));
+    const again = await post(runtime, '/changeSets/create?idempotencyKey=q-1', token, create('PR 3'));
     expect([first.status, again.status, again.json.replayed, again.json.changeSet.id]).toEqual([201, 201, true, first.json.changeSet.id]);
     expect(first.json.changeSet.createdBy).toBe('acc-bob');
     expect(await creationRecord(runtime, first.json.changeSet.id)).toMatchObject({ actor: 'acc-bob', source: 'api', clientId: 'unavailable' });

@@ -225,7 +225,7 @@ async function execute(
 /** Executes, or replays what an earlier request with the same Idempotency-Key answered. */
 async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, key: string | undefined): Promise<ForgeApiResponse> {
   if (key === undefined) return execute(route, deps, caller, parsed.input);
-  const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.key };
+  const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.idempotencyScope };
   // The write's rate-limit markers ride in the key's claim: one transaction, counted only if it executes.
   const write = await prepareWrite(deps.edge, caller);
   const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), write.ops);

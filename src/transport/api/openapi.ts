@@ -111,6 +111,7 @@ function operation(route: ApiRoute): Json {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    ...(route.aliasOf ? { deprecated: true } : {}),
     'x-forge-route-key': route.key,
     security: [{ oauth2: [route.scope, FORGE_APP_SCOPE] }],
     ...(parameters.length > 0 ? { parameters } : {}),

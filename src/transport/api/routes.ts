@@ -68,6 +68,10 @@ export interface ApiRouteDefinition<Req extends z.ZodType = z.ZodType, Res exten
   response: { schema: Res; name: string; status: 200 | 201 };
   /** writes state: honours Idempotency-Key and counts against the write rate limits */
   writes: boolean;
+  /** the route whose idempotency keys this one shares (an alias path of the same operation), else its own key */
+  idempotencyScope: string;
+  /** an older path kept for compatibility: documented, marked deprecated in the OpenAPI document */
+  aliasOf?: string;
   // Returns the answer without its `success: true` (the handler adds the envelope).
   // Method syntax on purpose: a concrete route must be assignable to the erased ApiRoute.
   execute: (context: RouteContext, input: z.output<Req>) => Promise<Omit<z.input<Res>, 'success'>>;
@@ -86,6 +90,8 @@ interface RouteSpec<K extends string, E extends string, Req extends z.ZodType, R
   endpoint: `${ApiRoute['method']} /${string}`;
   scope: ApiScope;
   writes: boolean;
+  /** an alias path of another route (same operation, same idempotency keys) */
+  aliasOf?: string;
   operationId: string;
   summary: string;
   /** the input schema and its OpenAPI name */
@@ -112,9 +118,16 @@ export function defineRoute<const K extends string, const E extends string, Req 
     request: { in: method === 'GET' ? 'query' : 'body', schema: requestSchema, name: requestName },
     response: { schema: responseSchema, name: responseName, status },
     writes: spec.writes,
+    idempotencyScope: spec.aliasOf ?? spec.key,
+    ...(spec.aliasOf ? { aliasOf: spec.aliasOf } : {}),
     execute: spec.execute,
   };
 }
+
+/** One engine call for both change-set create paths: `/changeSets/create` and its alias `/changeSets`. */
+const createChangeSet = async ({ engine, caller, requestToken }: RouteContext, b: z.output<typeof ChangeSetCreateBody>) => ({
+  changeSet: await engine.changeSets.create(caller, b, requestToken ? { requestToken } : {}),
+});
 
 export const API_ROUTES = [
   defineRoute({
@@ -132,13 +145,19 @@ export const API_ROUTES = [
     request: [ChangeSetDetailQuery, 'ChangeSetDetailQuery'], response: [ChangeSetResponse, 'ChangeSetResponse', 200],
     execute: async ({ engine, caller }, q) => ({ changeSet: await engine.changeSets.get(caller, q.changeSetId) }),
   }),
+  // Its own path, so no path carries two scopes (GET /changeSets reads with another scope).
   defineRoute({
-    key: 'changeset-create', endpoint: 'POST /changeSets', exportName: 'apiChangeSetCreate', scope: 'write:change-set:custom', writes: true,
+    key: 'changeset-create', endpoint: 'POST /changeSets/create', exportName: 'apiChangeSetCreate', scope: 'write:change-set:custom', writes: true,
     operationId: 'createChangeSet', summary: 'Create a change set grouping pages of one space. Submits nothing.',
     request: [ChangeSetCreateBody, 'ChangeSetCreateRequest'], response: [ChangeSetResponse, 'ChangeSetResponse', 201],
-    execute: async ({ engine, caller, requestToken }, b) => ({
-      changeSet: await engine.changeSets.create(caller, b, requestToken ? { requestToken } : {}),
-    }),
+    execute: createChangeSet,
+  }),
+  defineRoute({
+    key: 'changesets-post', endpoint: 'POST /changeSets', exportName: 'apiChangeSetCreateAlias', scope: 'write:change-set:custom', writes: true,
+    aliasOf: 'changeset-create',
+    operationId: 'createChangeSetAlias', summary: 'Alias of POST /changeSets/create (same body, answer and idempotency keys); kept for existing integrations.',
+    request: [ChangeSetCreateBody, 'ChangeSetCreateRequest'], response: [ChangeSetResponse, 'ChangeSetResponse', 201],
+    execute: createChangeSet,
   }),
   defineRoute({
     key: 'changeset-update', endpoint: 'POST /changeSets/update', exportName: 'apiChangeSetUpdate', scope: 'write:change-set:custom', writes: true,
