@@ -1,6 +1,6 @@
 /**
  * Global admin page: the audit trail (filters chosen by name, readable rows, paging, export, chain
- * verification), retention settings and REST API help. Someone who may not read the audit trail gets one sentence.
+ * verification), retention settings, REST API help and the platform diagnostics panel. Someone who may not read the audit trail gets one sentence.
  */
 import { useState } from 'react';
 import Heading from '@atlaskit/heading';
@@ -12,6 +12,7 @@ import { ErrorMessage, Loading, NoAccess } from '../components/ui';
 import { AuditTrail } from './AuditTrail';
 import { ApiHelp } from './ApiHelp';
 import { RetentionSettings } from './RetentionSettings';
+import { DiagnosticsPanel } from './DiagnosticsPanel';
 
 const fullWidth = xcss({ width: '100%' });
 
@@ -37,6 +38,7 @@ export function AdminApp() {
             <Tab testId="tab-audit">Audit trail</Tab>
             <Tab testId="tab-retention">Retention</Tab>
             <Tab testId="tab-api">REST API</Tab>
+            <Tab testId="tab-diagnostics">Platform diagnostics</Tab>
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
@@ -51,6 +53,11 @@ export function AdminApp() {
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
               <ApiHelp />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <DiagnosticsPanel />
             </Box>
           </TabPanel>
         </Tabs>
