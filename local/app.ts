@@ -133,7 +133,7 @@ export function toForgePageUpdatedEvent(event: PageUpdatedEvent, createdBy: stri
 export function createLocalApp(options: LocalAppOptions): LocalApp {
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
   const tracker = inFlightTracker();
-  const queue = new LocalEventQueue((work) => tracker.track(work));
+  const queue = new LocalEventQueue((work) => tracker.track(work), () => options.site.licenseActive);
   const base = {
     store: options.store,
     clock: options.clock ?? new SystemClock(),

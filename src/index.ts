@@ -19,7 +19,7 @@ export const apiChangeSetSubmit = forgeApp.api.apiChangeSetSubmit;
 export const apiPagePreflight = forgeApp.api.apiPagePreflight;
 export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
-/** scheduledTrigger `audit-sequencer` (interval fiveMinute): links pending audit records into the chain. */
+/** scheduledTrigger `audit-sequencer` (interval hour): the sweep that links audit records a lost sequencing job left pending. */
 export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;

@@ -59,8 +59,13 @@ export function handleClockRead(c: LocalContext): Response {
  */
 export async function handleScheduledRun(c: LocalContext): Promise<Response> {
   const ctx = c.var.ctx;
-  const ran: Array<{ key: string; function: string; outcome: 'ok' | 'failed' | 'timeout' | 'not-exported' }> = [];
+  const ran: Array<{ key: string; function: string; outcome: 'ok' | 'failed' | 'timeout' | 'not-exported' | 'skipped-unlicensed' }> = [];
   for (const trigger of ctx.manifest.scheduled) {
+    // filter.appIsLicensed: Forge does not invoke the function on an unlicensed site
+    if (trigger.licensedOnly && !ctx.site.licenseActive) {
+      ran.push({ key: trigger.key, function: trigger.functionKey, outcome: 'skipped-unlicensed' });
+      continue;
+    }
     const fn = ctx.app.handlers[trigger.exportName];
     if (typeof fn !== 'function') {
       ran.push({ key: trigger.key, function: trigger.functionKey, outcome: 'not-exported' });

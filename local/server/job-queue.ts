@@ -6,14 +6,14 @@
  * Observable: `deliveries` lists every delivery; the app's idle() waits for pending ones.
  */
 import { QUEUE_LIMITS } from '../../src/core/ports/jobs';
-import type { QueueEvent } from '../../src/adapters/queue/event-queue-jobs';
+import { pushPayloadBytes, type QueueEvent } from '../../src/adapters/queue/event-queue-jobs';
 
 /** What the consumer returns to ask for a redelivery (the local stand-in for Forge's InvocationError). */
 export interface LocalRetry {
   retryAfterSeconds: number;
 }
 
-export type LocalConsumer = (event: { body: unknown; retryContext?: { retryCount: number } }) => Promise<unknown>;
+export type LocalConsumer = (event: { body: unknown; retryContext?: { retryCount: number } }, context: { license: { isActive: boolean } }) => Promise<unknown>;
 
 export interface LocalDelivery {
   body: Record<string, unknown>;
@@ -25,7 +25,11 @@ export class LocalEventQueue {
   readonly deliveries: LocalDelivery[] = [];
   private consumer: LocalConsumer | undefined;
 
-  constructor(private readonly track: <T>(work: Promise<T>) => Promise<T>) {}
+  constructor(
+    private readonly track: <T>(work: Promise<T>) => Promise<T>,
+    /** the site's licence state, passed to the consumer as Forge passes it */
+    private readonly licenseActive: () => boolean = () => true,
+  ) {}
 
   /** The consumer function the manifest names for this queue. */
   connect(consumer: LocalConsumer): void {
@@ -35,7 +39,8 @@ export class LocalEventQueue {
   async push(events: QueueEvent[]): Promise<{ jobId: string }> {
     if (events.length === 0) throw new Error('NoEventsToPushError: no events to push.');
     if (events.length > QUEUE_LIMITS.maxEventsPerPush) throw new Error(`TooManyEventsError: ${events.length} events in one push (max ${QUEUE_LIMITS.maxEventsPerPush}).`);
-    const bytes = events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.body), 'utf8'), 0);
+    // measured as @forge/events measures it: the whole array as JSON
+    const bytes = pushPayloadBytes(events);
     if (bytes > QUEUE_LIMITS.maxPushBytes) throw new Error(`PayloadTooBigError: ${bytes} bytes in one push (max ${QUEUE_LIMITS.maxPushBytes}).`);
     // copies: what the consumer sees is what was pushed, serialised like the platform does
     for (const event of events) this.schedule(JSON.parse(JSON.stringify(event.body)) as Record<string, unknown>, 0, 0);
@@ -56,7 +61,7 @@ export class LocalEventQueue {
   private async deliver(body: Record<string, unknown>, retryCount: number): Promise<LocalRetry | 'crashed' | undefined> {
     if (!this.consumer) throw new Error('No consumer is connected to the local job queue.');
     try {
-      const answer = await this.consumer({ body, ...(retryCount > 0 ? { retryContext: { retryCount } } : {}) });
+      const answer = await this.consumer({ body, ...(retryCount > 0 ? { retryContext: { retryCount } } : {}) }, { license: { isActive: this.licenseActive() } });
       return isRetry(answer) ? answer : undefined;
     } catch {
       return 'crashed';

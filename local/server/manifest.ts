@@ -26,7 +26,7 @@ const ManifestSchema = z.object({
     function: z.array(
       z.object({ key: z.string(), handler: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_$]+$/), timeoutSeconds: z.number().int().positive().optional() }),
     ),
-    scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string(), interval: z.string() })).default([]),
+    scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string(), interval: z.string(), filter: z.object({ appIsLicensed: z.boolean().optional() }).optional() })).default([]),
     trigger: z.array(z.object({ key: z.string(), function: z.string(), events: z.array(z.string()) })).default([]),
   }).catchall(z.unknown()),
   app: z.object({ id: z.string().regex(/^ari:cloud:ecosystem::app\/[0-9a-f-]{36}$/) }),
@@ -53,6 +53,8 @@ export interface UiModule {
 export interface ScheduledFunction {
   key: string;
   interval: string;
+  /** `filter.appIsLicensed`: the platform skips the run on a site without an active licence */
+  licensedOnly: boolean;
   functionKey: string;
   exportName: string;
   /** The function's `timeoutSeconds` (Forge allows up to 900 s for scheduled triggers), else Forge's 25 s. */
@@ -104,7 +106,7 @@ export function loadManifest(file: string = DEFAULT_MANIFEST_PATH): AppManifest 
   }
   const scheduled = parsed.modules.scheduledTrigger.map((trigger): ScheduledFunction => {
     const fn = resolve(`scheduledTrigger ${trigger.key}`, trigger.function);
-    return { key: trigger.key, interval: trigger.interval, functionKey: fn.key, exportName: fn.exportName, timeoutMs: fn.timeoutMs };
+    return { key: trigger.key, interval: trigger.interval, licensedOnly: trigger.filter?.appIsLicensed === true, functionKey: fn.key, exportName: fn.exportName, timeoutMs: fn.timeoutMs };
   });
   const triggers = parsed.modules.trigger.map((trigger): EventTrigger => {
     const fn = resolve(`trigger ${trigger.key}`, trigger.function);

@@ -3,7 +3,7 @@
  * delivered), the consumer's retry policy, the push limits of Forge async events (adapter and the
  * local twin), and the local runtime delivering jobs after the request answered.
  */
-import { EventQueueJobs, pushRequests } from '../../src/adapters/queue/event-queue-jobs';
+import { EventQueueJobs, pushPayloadBytes, pushRequests } from '../../src/adapters/queue/event-queue-jobs';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { Job, JobHandlers } from '../../src/core/ports/jobs';
@@ -100,6 +100,18 @@ describe('push limits (Forge async events: 50 events and 200 KB per push)', () =
     const big = { body: { blob: 'x'.repeat(70 * 1024) } };
     expect(pushRequests([big, big, big, big]).map((r) => r.length)).toEqual([2, 2]);
     expect(() => pushRequests([{ body: { blob: 'x'.repeat(QUEUE_LIMITS.maxPushBytes) } }])).toThrow(RangeError);
+  });
+
+  it('measures a push as @forge/events does: the whole array as JSON, wrappers and commas included', () => {
+    // two events whose bodies alone fit in 200 KiB, but whose pushed array does not
+    const event = { body: { b: 'x'.repeat(QUEUE_LIMITS.maxPushBytes / 2 - 10) } };
+    const bodies = 2 * Buffer.byteLength(JSON.stringify(event.body));
+    expect(bodies).toBeLessThanOrEqual(QUEUE_LIMITS.maxPushBytes);
+    expect(pushPayloadBytes([event, event])).toBeGreaterThan(QUEUE_LIMITS.maxPushBytes);
+    expect(pushRequests([event, event]).map((r) => r.length)).toEqual([1, 1]);
+    for (const request of pushRequests(Array.from({ length: 7 }, () => ({ body: { b: 'y'.repeat(60 * 1024) } })))) {
+      expect(pushPayloadBytes(request)).toBeLessThanOrEqual(QUEUE_LIMITS.maxPushBytes);
+    }
   });
 
   it('the local twin refuses what Forge refuses', async () => {

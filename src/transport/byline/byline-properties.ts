@@ -9,6 +9,7 @@
  * `extension.content.id` or `context.extension.content.id`; the viewer only from the platform
  * principal (second argument), never from the payload.
  */
+import { LICENSE_INACTIVE_MESSAGE, licenceInactive } from '../licence';
 import { deriveReview, type ReviewView } from '../../core/lifecycle/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
@@ -70,6 +71,8 @@ export function bylineOf(state: ReturnType<typeof derivePageState>, review: Revi
 
 export function createBylinePropertiesHandler(deps: BylineDeps) {
   return async (payload: unknown, context: unknown): Promise<BylineProperties> => {
+    // Like every entry point: an inactive licence reads nothing and says so.
+    if (licenceInactive(context)) return { title: NEUTRAL.title, tooltip: LICENSE_INACTIVE_MESSAGE };
     try {
       const viewer = contextSchema.safeParse(context);
       const pageId = pageIdOf(payload);

@@ -6,6 +6,7 @@
  */
 import { jobSchema, dispatchJob } from '../../core/services/jobs';
 import type { JobHandlers } from '../../core/ports/jobs';
+import { licenceInactive } from '../licence';
 
 /** Our retry policy: the first delivery plus up to 4 redeliveries, backing off 5 s, 10 s, 20 s, 40 s. */
 export const JOB_RETRY = { maxRetries: 4, firstDelaySeconds: 5 } as const;
@@ -24,9 +25,14 @@ export interface ConsumerOptions {
   log?: (message: string, fields: Record<string, string | number>) => void;
 }
 
-export function createQueueConsumer(options: ConsumerOptions): (event: DeliveredEvent) => Promise<unknown> {
+export function createQueueConsumer(options: ConsumerOptions): (event: DeliveredEvent, context?: unknown) => Promise<unknown> {
   const log = options.log ?? ((message, fields) => console.warn(`[approvalflow] ${message}`, JSON.stringify(fields)));
-  return async (event) => {
+  return async (event, context) => {
+    // Like every entry point: an inactive licence does no work (the job is dropped, not retried).
+    if (licenceInactive(context)) {
+      log('job dropped: licence inactive', { code: 'LICENSE_INACTIVE' });
+      return undefined;
+    }
     const parsed = jobSchema.safeParse(event?.body);
     if (!parsed.success) {
       log('job dropped: not a valid job', { code: 'INVALID_JOB' });

@@ -1,5 +1,5 @@
 /**
- * The audit sweep (manifest `scheduledTrigger` audit-sequencer, interval fiveMinute): links records
+ * The audit sweep (manifest `scheduledTrigger` audit-sequencer, interval hour, a sweep behind the queue-driven sequencing): links records
  * that no other invocation sequenced yet into the hash chain (docs/audit.md "Sequencing"), acting
  * as the app. Bounded per run; a run that loses the head to another invocation simply stops.
  */
