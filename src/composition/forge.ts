@@ -13,7 +13,7 @@ import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
 import { ForgeConfluenceTransport, type PlatformRefusal } from '../adapters/forge/forge-confluence-transport';
-import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-context';
+import { forgeAppIds, forgeAppVersion, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { RestDirectory } from '../adapters/confluence/rest-directory';
 import { CallGate } from '../adapters/confluence/call-gate';
@@ -73,7 +73,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
 }
 
 export const forgeApp = {
-  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store, appAccountId: appAccountLookup(new ForgeConfluenceTransport(undefined, onRefusal), store) }), diagnostics),
+  api: observeApiHandlers(createApiHandlers(engineFactory('apiRoute'), { store, appAccountId: appAccountLookup(new ForgeConfluenceTransport(undefined, onRefusal), store) }), diagnostics, forgeAppVersion),
   resolver: createResolverHandler(engineFactory('resolver'), {
     store,
     appContext: forgeAppIds,

@@ -1,5 +1,5 @@
 /** Platform diagnostics: bounded recent records, names only, and assumption verdicts from what was seen. */
-import { DiagnosticsLog, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
+import { DiagnosticsLog, FULLY_RECORDED, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../../src/transport/diagnostics/observe-api';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { ForgeApiHandler, ForgeApiRequest } from '../../src/transport/api/forge-types';
@@ -64,5 +64,19 @@ describe('platform diagnostics', () => {
     const res = await observeApiHandlers({ apiPageStatus: ok }, broken).apiPageStatus(request('GET', {}), {});
     expect(res.statusCode).toBe(200);
     warn.mockRestore();
+  });
+});
+
+describe('diagnostics sampling per deployment', () => {
+  const ok: IdentityObservation = { principalSource: 'contextToken.accountId', clientIdSource: 'unavailable', contextTokenPresent: true, tokenClaimNames: [], headerNames: [], identityFailed: false };
+  const failed: IdentityObservation = { ...ok, principalSource: 'none', identityFailed: true };
+
+  it('records the first calls of a deployment in full, then one in SAMPLE_EVERY; identity failures always; a new version starts over', async () => {
+    const log = new DiagnosticsLog(new MemoryStore());
+    for (let i = 0; i < FULLY_RECORDED; i += 1) expect(await log.admits('v1', ok, () => 0.99)).toBe(true);
+    expect(await log.admits('v1', ok, () => 0.99)).toBe(false);
+    expect(await log.admits('v1', ok, () => 0)).toBe(true); // the sampled one in SAMPLE_EVERY
+    expect(await log.admits('v1', failed, () => 0.99)).toBe(true);
+    expect(await log.admits('v2', ok, () => 0.99)).toBe(true);
   });
 });

@@ -26,3 +26,12 @@ export function forgeRemainingMs(): (() => number) | undefined {
     return undefined;
   }
 }
+
+/** The deployed app version (what diagnostics sampling counts "per deployment" by), or 'unknown'. */
+export function forgeAppVersion(): string {
+  try {
+    return getAppContext().appVersion || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -17,6 +17,14 @@ const OBSERVATION_PREFIX = 'diag:obs:';
 const INVOCATION_TTL_SECONDS = 7 * 24 * 3600;
 const OBSERVATION_TTL_SECONDS = 30 * 24 * 3600;
 export const RECENT_RECORDS = 50;
+/**
+ * Every invocation is recorded for the first FULLY_RECORDED calls of a deployment (what the first
+ * deployment's checklist reads), then one in SAMPLE_EVERY, so a busy site does not pay one write per
+ * API call forever. Identity failures are always recorded.
+ */
+export const FULLY_RECORDED = 200;
+export const SAMPLE_EVERY = 20;
+const COUNT_PREFIX = 'diag:count:';
 /** Bounds of what a record may hold (names and sources are short; lists are capped). */
 const MAX_LABEL_CHARS = 100;
 const MAX_LABELS = 50;
@@ -103,6 +111,24 @@ export class DiagnosticsLog {
     private readonly store: KeyValueStore,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Deployments known to be past FULLY_RECORDED in this instance: no store read for them any more. */
+  private readonly sampling = new Set<string>();
+
+  /** Whether this invocation of `deployment` is recorded (counts the first FULLY_RECORDED; approximate under races, by design). */
+  async admits(deployment: string, observation: IdentityObservation, random: () => number = Math.random): Promise<boolean> {
+    if (observation.identityFailed) return true;
+    if (this.sampling.has(deployment)) return random() < 1 / SAMPLE_EVERY;
+    const key = `${COUNT_PREFIX}${deployment.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64)}`;
+    const count = z.number().int().min(0).safeParse((await this.store.get(key))?.value);
+    const seen = count.success ? count.data : 0;
+    if (seen >= FULLY_RECORDED) {
+      this.sampling.add(deployment);
+      return random() < 1 / SAMPLE_EVERY;
+    }
+    await this.store.transact([{ op: 'put', key, value: seen + 1, ttlSeconds: OBSERVATION_TTL_SECONDS }]);
+    return true;
+  }
 
   async recordInvocation(route: string, method: string, observation: IdentityObservation): Promise<void> {
     const at = this.now();

@@ -1,8 +1,9 @@
 /**
  * Wraps the apiRoute handlers so every invocation leaves a diagnostics record (names only). The
  * handler's own identity observation is recorded; an invocation refused before identity was looked
- * at (wrong module, inactive licence) is recorded by what its token and headers show. A failure to
- * write the record never changes the answer.
+ * at (wrong module, inactive licence) is recorded by what its token and headers show. Recording is
+ * sampled after a deployment's first calls (DiagnosticsLog.admits). A failure to write the record
+ * never changes the answer.
  */
 import type { ForgeApiHandler } from '../api/forge-types';
 import { observationOf, observeIdentity } from '../api/identity';
@@ -11,7 +12,8 @@ import type { DiagnosticsLog } from './diagnostics-log';
 /** Without the app-user lookup: only for invocations the handler refused before identity. */
 const NO_LOOKUP = { appAccountId: async () => undefined };
 
-export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeApiHandler>, log: DiagnosticsLog): Record<K, ForgeApiHandler> {
+/** `deployment`: what "per deployment" counts by (Forge: the app version); sampling starts after its first calls. */
+export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeApiHandler>, log: DiagnosticsLog, deployment: () => string = () => 'default'): Record<K, ForgeApiHandler> {
   const wrapped = {} as Record<K, ForgeApiHandler>;
   for (const [name, handler] of Object.entries(handlers) as Array<[K, ForgeApiHandler]>) {
     wrapped[name] = async (request, context) => {
@@ -22,7 +24,10 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
         const moduleKey: unknown = request?.context?.moduleKey;
         const method: unknown = request?.method;
         await log
-          .recordInvocation(typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation)
+          .admits(deployment(), observation)
+          .then((admitted) =>
+            admitted ? log.recordInvocation(typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation) : undefined,
+          )
           .catch((err: unknown) => console.warn(`diagnostics: could not record an invocation: ${err instanceof Error ? err.name : typeof err}`));
       }
     };
