@@ -12,6 +12,8 @@ export const keys = {
   /** copy of the workflow, so listing a space's workflows is one query */
   workflowBySpace: (spaceId: string, workflowId: string) => `wf-space:${spaceId}:${workflowId}`,
   workflowBySpacePrefix: (spaceId: string) => `wf-space:${spaceId}:`,
+  /** How many workflows a space holds: the 100-per-space limit is checked on it (strong `get`), never on a query. */
+  workflowCount: (spaceId: string) => `wf-count:${spaceId}`,
   assignment: (pageId: string) => `assign:${pageId}`,
 
   approval: (approvalId: string) => `approval:${approvalId}`,

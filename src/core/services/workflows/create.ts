@@ -11,7 +11,7 @@ import { withRetry } from '../retry';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 import { checkParticipants } from './participants';
 import type { WorkflowFields } from './store';
-import { normaliseInput, requireRoomForWorkflow, workflowPuts } from './store';
+import { normaliseInput, roomForWorkflow, workflowPuts } from './store';
 import { defineOperation } from '../operation';
 
 async function createNew(
@@ -25,7 +25,7 @@ async function createNew(
   const now = ctx.clock.now();
   const owners = fields.owners.length > 0 ? fields.owners : [caller.accountId];
   validateWorkflowFields({ ...fields, owners });
-  const [warnings] = await Promise.all([checkParticipants(ctx, spaceId, { steps: fields.steps, owners }), requireRoomForWorkflow(ctx, spaceId)]);
+  const warnings = await checkParticipants(ctx, spaceId, { steps: fields.steps, owners });
   const workflow: Workflow = {
     id: ctx.ids.next('wf'),
     spaceId,
@@ -37,8 +37,11 @@ async function createNew(
     updatedBy: caller.accountId,
     version: 1,
   };
-  await withRetry(ctx, () =>
-    commitWithAudit(ctx, workflowPuts(workflow), [auditEntry(caller, action, spaceId, { workflowId: workflow.id, details: { name: workflow.name, ...details } })]),
+  // the limit is checked on the space's count key inside the retried step, and moves with the workflow
+  await withRetry(ctx, async () =>
+    commitWithAudit(ctx, [...workflowPuts(workflow), await roomForWorkflow(ctx, spaceId)], [
+      auditEntry(caller, action, spaceId, { workflowId: workflow.id, details: { name: workflow.name, ...details } }),
+    ]),
   );
   return warnings.length > 0 ? { ...workflow, warnings } : workflow;
 }

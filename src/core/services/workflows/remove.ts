@@ -7,6 +7,7 @@ import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import { approvalIndex, keys } from '../keys';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
+import { workflowCountChange } from './store';
 import { defineOperation } from '../operation';
 
 export const removeWorkflow = defineOperation({
@@ -26,6 +27,7 @@ export const removeWorkflow = defineOperation({
         [
           { op: 'delete', key: keys.workflow(wf.id), condition: { kind: 'version', version: loaded.item.version } },
           { op: 'delete', key: keys.workflowBySpace(wf.spaceId, wf.id) },
+          (await workflowCountChange(ctx, wf.spaceId, -1)).op,
         ],
         [auditEntry(caller, 'workflow.deleted', wf.spaceId, { workflowId: wf.id, details: { name: wf.name } })],
       );

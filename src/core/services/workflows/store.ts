@@ -1,4 +1,5 @@
 /** Workflow records: load, list a space's, the puts that keep the by-space copy in step, input normalising. */
+import { z } from 'zod';
 import { reviewTermsOf } from '../../lifecycle/review';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
@@ -25,12 +26,31 @@ export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string): P
   return page.items.map((i) => parseStored(workflowSchema, i.key, i.value));
 }
 
-/** Refuse a new workflow in a full space (409 WORKFLOW_LIMIT_REACHED). */
-export async function requireRoomForWorkflow(ctx: EngineContext, spaceId: string): Promise<void> {
-  const page = await ctx.store.query({ prefix: keys.workflowBySpacePrefix(spaceId), limit: MAX_WORKFLOWS_PER_SPACE });
-  if (page.items.length >= MAX_WORKFLOWS_PER_SPACE) {
+const countSchema = z.object({ count: z.number().int().min(0) }).strict();
+
+/**
+ * The op that moves a space's workflow count by `delta`, conditioned on the count it read, and the
+ * new count. Index queries are eventually consistent on Forge (docs/forge-platform.md U22): the
+ * count lives on its own key, read with a strongly consistent `get`, and changes in the same
+ * transaction as the workflow, so two concurrent creates cannot both pass the limit. A space whose
+ * count was never written (workflows from before the counter) derives it once from its list.
+ */
+export async function workflowCountChange(ctx: EngineContext, spaceId: string, delta: 1 | -1): Promise<{ count: number; op: TxOp }> {
+  const key = keys.workflowCount(spaceId);
+  const item = await ctx.store.get(key);
+  const stored = item ? countSchema.safeParse(item.value) : undefined;
+  const current = stored?.success ? stored.data.count : (await listSpaceWorkflows(ctx, spaceId)).length;
+  const count = Math.max(0, current + delta);
+  return { count, op: { op: 'put', key, value: { count }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } } };
+}
+
+/** A new workflow's count op, or 409 WORKFLOW_LIMIT_REACHED in a full space. */
+export async function roomForWorkflow(ctx: EngineContext, spaceId: string): Promise<TxOp> {
+  const { count, op } = await workflowCountChange(ctx, spaceId, 1);
+  if (count > MAX_WORKFLOWS_PER_SPACE) {
     throw new DomainError('WORKFLOW_LIMIT_REACHED', `A space can have at most ${MAX_WORKFLOWS_PER_SPACE} workflows; delete one first.`);
   }
+  return op;
 }
 
 /** Puts of the primary record and its by-space copy (always written together). */
