@@ -26,7 +26,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     const bob = await as('acc-bob');
     await openPage(bob, 'ENG', '2002');
     const macro = macroOf(bob);
-    await expectState(macro, 'Not submitted');
+    await expectState(macro, 'Not requested');
     await macro.locator('[data-testid="request-approval-button"]').click();
     // ENG has one workflow: it is chosen, the preflight ran for it, and the approvers are named.
     await macro.locator('[data-testid="preflight-result"]', { hasText: 'Ready to submit with Engineering review' }).waitFor();
@@ -37,7 +37,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await expectState(macro, 'In approval');
     // The byline's title (dynamicProperties) refreshed after the macro's action, without a reload,
     // and its panel, opened as Forge opens byline content, shows the same state.
-    await bylineTitle(bob).filter({ hasText: /^Approval: in review$/ }).waitFor();
+    await bylineTitle(bob).filter({ hasText: /^Approval: in approval$/ }).waitFor();
     await bob.locator('#af-byline').click();
     await expectState(bylineOf(bob), 'In approval');
     await bob.locator('#af-byline-close').click();
@@ -159,7 +159,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     expect(await message.textContent()).not.toMatch(/NETWORK|INTERNAL|could not be reached/);
     await bob.unroute('**/local/invoke');
     await macro.getByRole('button', { name: 'Retry' }).click();
-    await expectState(macro, 'Not submitted');
+    await expectState(macro, 'Not requested');
 
     const approvalId = await submitAsBob('2007');
     const carol = await as('acc-carol');
@@ -285,7 +285,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await row.locator('[data-testid="row-menu--trigger"]').click();
     await space.getByRole('menuitem', { name: 'Reset approval…' }).click();
     const modal = space.locator('[data-testid="confirm-modal"]');
-    await modal.getByText('is cancelled and the page goes back to not submitted', { exact: false }).waitFor();
+    await modal.getByText('is cancelled and the page goes back to “not requested”', { exact: false }).waitFor();
     await modal.locator('[data-testid="confirm-button"]').click();
     await space.locator('[data-testid="flag"]', { hasText: 'Approval reset' }).waitFor();
     await row.waitFor({ state: 'detached' });

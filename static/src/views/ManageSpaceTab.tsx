@@ -13,6 +13,7 @@ import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { TreeRow } from '../../../src/core/lifecycle';
+import { STATE_LABEL, approvalStatusWord } from '../../../src/core/domain/vocabulary';
 import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
@@ -60,7 +61,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
     ({ what, row }) => {
       flag(
         what === 'clear' ? 'Assignment cleared' : what === 'reset' ? 'Approval reset' : 'Workflow assigned',
-        what === 'assign' ? `“${row.title}” now uses the chosen workflow.` : `“${row.title}” is back to not submitted; its history is kept.`,
+        what === 'assign' ? `“${row.title}” now uses the chosen workflow.` : `“${row.title}” is back to “not requested”; its history is kept.`,
       );
       refresh(row.id);
     },
@@ -101,7 +102,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
           onClick={() =>
             confirm.ask({
               title: 'Clear the assignment?',
-              body: `“${row.title}” loses its assigned workflow and goes back to not submitted; a pending approval is cancelled. Its history and audit records are kept.`,
+              body: `“${row.title}” loses its assigned workflow and goes back to “not requested”; a pending approval is cancelled. Its history and audit records are kept.`,
               confirmLabel: 'Clear assignment',
               danger: true,
               onConfirm: () => void act.run('clear', row),
@@ -114,7 +115,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
           onClick={() =>
             confirm.ask({
               title: 'Reset the approval state?',
-              body: `A pending approval of “${row.title}” is cancelled and the page goes back to not submitted. Decisions already made stay in the history.`,
+              body: `A pending approval of “${row.title}” is cancelled and the page goes back to “not requested”. Decisions already made stay in the history.`,
               confirmLabel: 'Reset approval',
               danger: true,
               onConfirm: () => void act.run('reset', row),
@@ -150,7 +151,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
           { key: 'state', content: a ? <StateLozenge state={a.state} stale={a.isStale} /> : '' },
           { key: 'review', content: a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : '' },
           { key: 'workflow', content: a ? (a.workflow ? `${a.workflow.name}${a.workflow.explicit ? ' (assigned)' : ' (space default)'}` : 'None') : '' },
-          { key: 'last', content: a?.lastChange ? `${a.lastChange.status} · ${formatTime(a.lastChange.at)}` : '' },
+          { key: 'last', content: a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : '' },
           { key: 'actions', content: a ? menu(row) : '' },
         ],
       };

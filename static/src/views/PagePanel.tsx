@@ -14,6 +14,7 @@ import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView } from '../../../src/core/domain/model';
 import { ApprovalStatusLozenge, ChangeSetLink, ChangeSetLozenge, ErrorMessage, Loading, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { Person } from '../people';
+import { staleDetail } from '../../../src/core/domain/vocabulary';
 import { PendingApproval } from './PendingApproval';
 import { RequestApproval } from './RequestApproval';
 
@@ -22,11 +23,7 @@ export function StateHeader({ status }: { status: PageStateView }) {
     <Inline space="space.100" alignBlock="center" shouldWrap>
       <StateLozenge state={status.state} stale={status.isStale} testId="approval-state" />
       {status.reviewState && <ReviewLozenge state={status.reviewState} dueAt={status.reviewDueAt} />}
-      {status.isStale && (
-        <Lozenge appearance="moved" testId="stale-warning">
-          Changed since approval: {status.versionDelta} version{status.versionDelta === 1 ? '' : 's'}
-        </Lozenge>
-      )}
+      {status.isStale && <Text testId="stale-warning">{staleDetail(status.versionDelta)}</Text>}
       <Text color="color.text.subtle" testId="versions">
         Version {status.currentPageVersion}
         {status.approvedAtVersion !== null && <> · approved at version {status.approvedAtVersion}</>}

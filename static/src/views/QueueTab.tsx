@@ -103,7 +103,7 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
   const reset = useAction(
     (pageId: string) => call('approval.reset', { pageId }),
     () => {
-      flag('Approval reset', 'The page is back to "not submitted"; nobody is waited for any more.');
+      flag('Approval reset', 'The page is back to “not requested”; nobody is waited for any more.');
       first.reload();
     },
   );
@@ -160,7 +160,7 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
                     onClick={() =>
                       confirm.ask({
                         title: 'Reset this approval?',
-                        body: `The pending approval of “${titleOf(a.pageId) ?? 'this page'}” is cancelled and the page goes back to not submitted. Decisions already made stay in the history.`,
+                        body: `The pending approval of “${titleOf(a.pageId) ?? 'this page'}” is cancelled and the page goes back to “not requested”. Decisions already made stay in the history.`,
                         confirmLabel: 'Reset approval',
                         danger: true,
                         onConfirm: () => void reset.run(a.pageId),
