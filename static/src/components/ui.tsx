@@ -6,7 +6,7 @@ import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message'
 import Spinner from '@atlaskit/spinner';
 import Link from '@atlaskit/link';
 import Button from '@atlaskit/button/new';
-import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import { Box, Inline, Text } from '@atlaskit/primitives';
 import { errorText } from '../api';
 import { humanReason } from '../messages';
 
