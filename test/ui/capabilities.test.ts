@@ -14,9 +14,9 @@ type Invoke = (accountId: string, functionKey: string, payload?: object, where?:
 const PEOPLE = ['acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin'];
 const ENG = '1001';
 
-async function fresh(): Promise<Invoke> {
+async function fresh(clock?: { now(): number }): Promise<Invoke> {
   // The local runtime's composition root: engines per invocation, as on Forge.
-  const app = createLocalApp({ store: new MemoryStore(), site: createLocalSite(), appId: 'app-uuid' });
+  const app = createLocalApp({ store: new MemoryStore(), site: createLocalSite(), appId: 'app-uuid', ...(clock ? { clock } : {}) });
   await app.ready;
   const handler = app.resolver;
   return async (accountId, functionKey, payload = {}, where = {}) => {
@@ -54,6 +54,22 @@ describe('ui.capabilities match what the engine accepts', () => {
     const submit = await invoke(who, 'page.submit', {}, { pageId: '2001' });
     expect(caps.request).toBe(submit.success);
     if (!submit.success) expect(submit.code).toBe('NO_EDIT_PERMISSION');
+  });
+
+  it('page request approval follows the one eligibility rule: not offered on an approved page, offered again once its review is due, to editors only', async () => {
+    let now = Date.UTC(2026, 11, 7);
+    const invoke = await fresh({ now: () => now });
+    expect((await invoke('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90 })).success).toBe(true);
+    const approvalId = await pendingOn2001(invoke);
+    expect((await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' })).success).toBe(true);
+    expect(await pageCaps(invoke, 'acc-bob')).toMatchObject({ request: false, requestRefusal: { code: 'ALREADY_APPROVED' } });
+    expect(await invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).toMatchObject({ success: false, code: 'ALREADY_APPROVED' });
+    now += 80 * 86_400_000; // inside the 14-day reminder window before the 90-day review
+    const due = await pageCaps(invoke, 'acc-bob');
+    expect(due.request).toBe(true);
+    expect(due.requestRefusal).toBeUndefined();
+    expect(await pageCaps(invoke, 'acc-erin')).toMatchObject({ request: false, requestRefusal: { code: 'NO_EDIT_PERMISSION' } });
+    expect((await invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).success).toBe(true);
   });
 
   it.each(PEOPLE)('page approve/reject: offered to %s exactly when the decision is accepted', async (who) => {

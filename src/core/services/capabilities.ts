@@ -13,7 +13,8 @@ import { FIELD_LIMITS } from '../domain/limits';
 import type { ApprovalService, CapabilityService, ChangeSetService, PageCapabilities, SpaceCapabilities, WorkflowService } from './engine';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';
-import { expandGroups } from './page-context';
+import { expandGroups, loadPageContext } from './page-context';
+import { ELIGIBILITY_REASONS, pageGate } from '../domain/eligibility';
 import { SpaceAccess } from './access';
 
 type PageStatusView = Awaited<ReturnType<ApprovalService['pageStatus']>>;
@@ -39,17 +40,21 @@ async function pageCapabilities(ctx: EngineContext, approvals: ApprovalService, 
   // pageStatus refuses (PAGE_NOT_FOUND) a page the caller cannot read: that refusal is the answer.
   const status = await approvals.pageStatus(caller, pageId);
   // Site admins count as space admins of every space (SpaceAccess, as the use cases check it).
-  const [canEdit, isSpaceAdmin, canDecide] = await Promise.all([
-    ctx.confluence.checkPagePermission(caller.accountId, pageId, 'update'),
+  const [context, isSpaceAdmin, canDecide] = await Promise.all([
+    loadPageContext(ctx, caller, [pageId]),
     new SpaceAccess(ctx, caller.accountId).isAdmin(status.spaceId),
     mayDecide(ctx, caller, status),
   ]);
   const pending = status.pending?.approval;
+  const input = context.inputs.get(pageId);
+  // The page-level part of the one eligibility rule (published, editable, nothing pending, not
+  // approved unless due or expired for review); the form's preflight then tells the workflow's answer.
+  const gate = input ? pageGate(input) : { ok: false as const, code: 'PAGE_NOT_FOUND', reason: ELIGIBILITY_REASONS.PAGE_NOT_FOUND };
   return {
     pageId,
     spaceId: status.spaceId,
-    // Submit needs the edit right (NO_EDIT_PERMISSION); the preflight then tells the rest.
-    request: canEdit && !pending,
+    request: gate.ok,
+    ...(gate.ok ? {} : { requestRefusal: { code: gate.code, reason: gate.reason } }),
     decide: canDecide,
     // Same gate as approvals.cancel: the submitter or a space admin.
     cancel: pending !== undefined && (pending.submittedBy === caller.accountId || isSpaceAdmin),

@@ -16,7 +16,8 @@ import { ApprovalStatusLozenge, ChangeSetLink, ChangeSetLozenge, ErrorMessage, L
 import { Person } from '../people';
 import { staleDetail } from '../../../src/core/domain/vocabulary';
 import { PendingApproval } from './PendingApproval';
-import { RequestApproval } from './RequestApproval';
+import { RequestAgain, RequestApproval } from './RequestApproval';
+import { NextStep } from './NextStep';
 
 export function StateHeader({ status }: { status: PageStateView }) {
   return (
@@ -65,7 +66,8 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
   if (!overview.data || !caps.data || caps.data.surface !== 'page') return <ErrorMessage error={overview.error ?? caps.error} onRetry={reload} />;
   const { status, history, changeSets, workflows } = overview.data;
   const can = caps.data.page;
-  const canRequestAgain = !status.pending && !(status.state === 'approved' && !status.isStale);
+  // Recertification (SPEC 2.7) is a resubmission under the page's own workflow: nothing to choose, one click.
+  const reReview = can.request && (status.reviewState === 'due' || status.reviewState === 'expired');
   return (
     <Box padding="space.100" aria-busy={overview.loading} testId="page-panel">
       <Stack space="space.150">
@@ -78,9 +80,11 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
             </Text>
           </SectionMessage>
         )}
+        <NextStep status={status} canRequest={can.request} />
         {status.pending && <PendingApproval status={status} accountId={accountId} can={can} onChanged={changed} />}
-        {canRequestAgain && can.request && <RequestApproval workflows={workflows.filter((w) => w.enabled)} onSubmitted={changed} />}
-        {canRequestAgain && !can.request && status.state !== 'approved' && (
+        {reReview && <RequestAgain onSubmitted={changed} />}
+        {can.request && !reReview && <RequestApproval workflows={workflows.filter((w) => w.enabled)} onSubmitted={changed} />}
+        {!status.pending && can.requestRefusal?.code === 'NO_EDIT_PERMISSION' && (
           <Text as="p" color="color.text.subtle" testId="no-request-sentence">
             Only people who can edit this page can request its approval.
           </Text>

@@ -143,3 +143,28 @@ export function RequestApproval({ workflows, onSubmitted }: { workflows: Workflo
     />
   );
 }
+
+/**
+ * Recertification of a page due or expired for review (SPEC 2.7): a resubmission of the current
+ * version under the page's own workflow, so one click; the server's refusal, if any, is shown as is.
+ */
+export function RequestAgain({ onSubmitted }: { onSubmitted: () => void }) {
+  const flag = useFlag();
+  const submit = useAction(
+    () => call('page.submit', {}),
+    () => {
+      flag('Approval requested', 'The approvers were asked to approve the current version again.');
+      onSubmitted();
+    },
+  );
+  return (
+    <Stack space="space.100">
+      <ErrorMessage error={submit.error} onDismiss={submit.clearError} />
+      <Inline>
+        <Button appearance="primary" testId="request-approval-button" isDisabled={submit.busy} onClick={() => void submit.run()}>
+          Request approval again
+        </Button>
+      </Inline>
+    </Stack>
+  );
+}
