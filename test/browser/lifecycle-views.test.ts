@@ -176,7 +176,7 @@ describeBrowser('lifecycle views (Chromium)', () => {
 
     const bob = await session.open('acc-bob');
     await bob.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/pages/2003`);
-    await eventually(() => bylineTitle(bob.page).textContent(), 'Approved · review expired');
+    await eventually(() => bylineTitle(bob.page).textContent(), 'Approval: review expired');
     await macroOf(bob.page).locator('[data-testid="review-lozenge"]').waitFor();
     expect(await macroOf(bob.page).locator('[data-testid="review-lozenge"]').textContent()).toBe('Review expired');
   }, 150_000);

@@ -39,7 +39,7 @@ describeBrowser('manage-space tab (Chromium)', () => {
     expect(clock.status).toBe(200);
     const s = await session.open('acc-bob');
     await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/pages/2009`);
-    expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approved · review due');
+    expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approval: review due');
     const macro = macroOf(s.page);
     await macro.locator('[data-testid="review-lozenge"]').waitFor();
     expect(await macro.locator('[data-testid="review-lozenge"]').textContent()).toBe('Review due');
