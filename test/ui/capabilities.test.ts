@@ -168,6 +168,24 @@ describe('page.preflight for a chosen workflow, and ui.pageTitles', () => {
     expect(Object.keys(erin.pages)).toEqual(['2001']);
   });
 
+  it('names the spaces of a batch that also holds a site-level audit record (spaceId "global"), and only for audit readers', async () => {
+    const invoke = await fresh();
+    const alice = await invoke('acc-alice', 'ui.pageTitles', { pageIds: ['2001'], spaceIds: ['1001', 'global', '1002'] });
+    expect(alice).toMatchObject({ success: true, spaces: { '1001': { key: 'ENG', name: 'Engineering' }, '1002': { key: 'DOCS' } } });
+    expect(Object.keys(alice.spaces).sort()).toEqual(['1001', '1002']);
+    expect(alice.pages['2001']).toEqual({ title: expect.any(String), spaceId: ENG });
+    const bob = await invoke('acc-bob', 'ui.pageTitles', { pageIds: [], spaceIds: ['1001', 'global'] });
+    expect(bob).toMatchObject({ success: true, spaces: {} });
+    expect(await invoke('acc-alice', 'ui.pageTitles', { pageIds: [], spaceIds: ['site'] })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+
+  it('names workflows only to people who can view their space; unknown ids are simply absent', async () => {
+    const invoke = await fresh();
+    const ids = ['wf-eng-review', 'wf-docs-quick', 'wf-gone'];
+    expect((await invoke('acc-alice', 'ui.pageTitles', { pageIds: [], workflowIds: ids })).workflows).toEqual({ 'wf-eng-review': 'Engineering review', 'wf-docs-quick': expect.any(String) });
+    expect((await invoke('acc-erin', 'ui.pageTitles', { pageIds: [], workflowIds: ids })).workflows).toEqual({ 'wf-eng-review': 'Engineering review' });
+  });
+
   it('refuses unknown payload keys such as an accountId', async () => {
     const invoke = await fresh();
     const r = await invoke('acc-erin', 'ui.capabilities', { surface: 'admin', accountId: 'acc-alice' });

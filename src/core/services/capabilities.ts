@@ -16,6 +16,10 @@ import { PageCache } from './page-cache';
 import { expandGroups, loadPageContext } from './page-context';
 import { ELIGIBILITY_REASONS, pageGate } from '../domain/eligibility';
 import { SpaceAccess } from './access';
+import { INSTALLATION_SPACE } from '../audit';
+import { getManyByKey } from './store-reads';
+import { keys } from './keys';
+import { parseStored, workflowSchema } from '../domain/schemas';
 
 type PageStatusView = Awaited<ReturnType<ApprovalService['pageStatus']>>;
 
@@ -109,13 +113,26 @@ async function spaceNames(ctx: EngineContext, caller: Caller, spaceIds: string[]
   // For audit readers only: a site admin, or an admin of that space.
   const access = new SpaceAccess(ctx, caller.accountId);
   const spaces = await Promise.all(
-    [...new Set(spaceIds)].map(async (id) => {
+    [...new Set(spaceIds)].filter((id) => id !== INSTALLATION_SPACE).map(async (id) => {
       const allowed = await access.isAdmin(id).catch(() => false);
       const space = allowed ? await ctx.confluence.getSpace(id).catch(() => undefined) : undefined;
       return space ? ([[id, { key: space.key, name: space.name }]] as const) : [];
     }),
   );
   return Object.fromEntries(spaces.flat());
+}
+
+async function workflowNames(ctx: EngineContext, caller: Caller, workflowIds: string[]) {
+  // A workflow's name only to those who can view its space (SPEC 2.1: nobody else learns it exists).
+  const access = new SpaceAccess(ctx, caller.accountId);
+  const got = await getManyByKey(ctx.store, [...new Set(workflowIds)].map(keys.workflow));
+  const named = await Promise.all(
+    [...got.values()].map(async (item) => {
+      const wf = parseStored(workflowSchema, item.key, item.value);
+      return (await access.canView(wf.spaceId).catch(() => false)) ? [[wf.id, wf.name] as const] : [];
+    }),
+  );
+  return Object.fromEntries(named.flat());
 }
 
 export function createCapabilityService(ctx: EngineContext, approvals: ApprovalService, workflows: WorkflowService, changeSets: ChangeSetService): CapabilityService {
@@ -125,6 +142,7 @@ export function createCapabilityService(ctx: EngineContext, approvals: ApprovalS
     changeSet: (caller, changeSetId) => changeSetCapabilities(ctx, changeSets, caller, changeSetId),
     pageTitles: (caller, pageIds) => pageTitles(ctx, caller, pageIds),
     spaceNames: (caller, spaceIds) => spaceNames(ctx, caller, spaceIds),
+    workflowNames: (caller, workflowIds) => workflowNames(ctx, caller, workflowIds),
     async admin(caller) {
       // audit.list without a space filter, audit.verify and audit.export: site admins only.
       const siteAdmin = await ctx.confluence.isSiteAdmin(caller.accountId);

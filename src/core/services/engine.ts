@@ -130,6 +130,8 @@ export interface CapabilityService {
   pageTitles(caller: Caller, pageIds: string[]): Promise<Record<string, { title: string; spaceId: string }>>;
   /** Key and name of each space (unknown ids are absent). */
   spaceNames(caller: Caller, spaceIds: string[]): Promise<Record<string, { key: string; name: string }>>;
+  /** Name of each workflow whose space the caller can view (unknown, deleted or invisible ids are absent). */
+  workflowNames(caller: Caller, workflowIds: string[]): Promise<Record<string, string>>;
   admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
 }
 
