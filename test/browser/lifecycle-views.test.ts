@@ -114,7 +114,7 @@ describeBrowser('lifecycle views (Chromium)', () => {
     expect(await app.locator('[data-testid="export-csv"]').count()).toBe(0);
   }, 120_000);
 
-  it('Retention: the rule is shown, lengthening saves, shortening below the minimum shows the refusal; lifecycle actions filter the audit trail', async () => {
+  it('Retention: the rule is shown, lengthening saves, shortening below the minimum is refused inline before any confirmation; lifecycle actions filter the audit trail', async () => {
     const s = await session.open('acc-alice');
     await s.page.goto(`${session.base().runtime.url}/wiki/admin/approvalflow`);
     const admin = fullOf(s.page);
@@ -133,8 +133,9 @@ describeBrowser('lifecycle views (Chromium)', () => {
     const again = fullOf(s.page);
     await again.locator('[data-testid="retention-approvalRetentionDays"]').fill('90');
     await again.locator('[data-testid="retention-save"]').click();
-    await again.locator('[data-testid="confirm-button"]').click(); // shortening confirms first
-    await again.locator('[data-testid="error-message"]', { hasText: 'never shortened below 180 days' }).waitFor();
+    // A value the server refuses is refused inline under its field, before any destructive confirmation.
+    await again.locator('[data-testid="ret-approvalRetentionDays-error"]', { hasText: 'At least 180 days.' }).waitFor();
+    expect(await again.locator('[data-testid="confirm-modal"]').count()).toBe(0);
     const settings = (await invokeAs(session.base().runtime, 'acc-alice', 'retention.get', {})) as { settings: unknown };
     expect(settings.settings).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 400 });
 
