@@ -3,7 +3,7 @@
  * Chromium, on the real Custom UI build hosted by the local runtime: what they see, what they are
  * offered, and what happens after each action (flag, refreshed view, byline in step).
  */
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, invokeAs, macroOf, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
@@ -306,4 +306,123 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await space.locator('[data-testid="flag"]', { hasText: 'Temporary review deleted' }).waitFor();
     await wfRow.waitFor({ state: 'detached' });
   }, 90_000);
+});
+
+/**
+ * The journeys the December review found broken (issue 24): recertification, review and reminder
+ * settings, audit names after a site-level record, and the assignment picker. One runtime of their
+ * own, because they move its clock.
+ */
+describeBrowser('journeys that used to dead-end (Chromium)', () => {
+  const session = useBrowserSession();
+  const rt = () => session.base().runtime;
+  const spaceOf = async (who: string): Promise<FrameLocator> => {
+    const page = (await session.open(who)).page;
+    await page.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
+    return fullOf(page);
+  };
+
+  it('the workflow editor sets and shows the review period, the due window and the reminder cadence, refusing out-of-range days inline', async () => {
+    const space = await spaceOf('acc-alice');
+    await space.locator('[data-testid="tab-workflows"]').click();
+    const row = space.locator('[data-testid="workflow-table--table"] tr', { hasText: 'Engineering review' });
+    await row.locator('[data-testid="workflow-review"]', { hasText: 'No periodic review' }).waitFor();
+    await row.locator('[data-testid="workflow-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Edit…' }).click();
+    const editor = space.locator('[data-testid="workflow-editor"]');
+    await editor.getByLabel('Every 90 days').check();
+    await editor.locator('[data-testid="wf-reminder-window"]').fill('10');
+    await editor.locator('[data-testid="wf-remind-after"]').fill('40');
+    await editor.locator('[data-testid="wf-remind-after-error"]', { hasText: 'At most 30 days.' }).waitFor();
+    expect(await editor.locator('[data-testid="save-workflow"]').isDisabled()).toBe(true);
+    await editor.locator('[data-testid="wf-remind-after"]').fill('3');
+    await editor.locator('[data-testid="save-workflow"]').click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Engineering review saved' }).waitFor();
+    await row.locator('[data-testid="workflow-review"]', { hasText: 'Review every 90 days, due 10 days before' }).waitFor();
+    await row.locator('[data-testid="workflow-review"]', { hasText: 'Reminders every 3 days' }).waitFor();
+
+    await row.locator('[data-testid="workflow-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Edit…' }).click();
+    expect(await editor.getByLabel('Every 90 days').isChecked()).toBe(true);
+    expect(await editor.locator('[data-testid="wf-reminder-window"]').inputValue()).toBe('10');
+    expect(await editor.locator('[data-testid="wf-remind-after"]').inputValue()).toBe('3');
+    const stored = (await invokeAs(rt(), 'acc-alice', 'workflow.list', { limit: 100 }, { space: { id: '1001', key: 'ENG' } })) as { workflows: { id: string }[] };
+    expect(stored.workflows.find((w) => w.id === 'wf-eng-review')).toMatchObject({ reviewPeriodDays: 90, reminderWindowDays: 10, remindAfterDays: 3 });
+  }, 120_000);
+
+  it('an approved page with a 90-day review period, 80 days later, is re-requested by its author in one click from the macro and from the review queue', async () => {
+    const space = { space: { id: '1001', key: 'ENG' } };
+    await invokeAs(rt(), 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90, reminderWindowDays: 14 }, space);
+    for (const pageId of ['2002', '2003']) {
+      const submitted = await invokeAs(rt(), 'acc-bob', 'page.submit', { pageId }, { content: { id: pageId }, ...space });
+      const approvalId = (submitted as { approval: { id: string } }).approval.id;
+      expect((await invokeAs(rt(), 'acc-carol', 'approval.decide', { approvalId, decision: 'approve' })).success).toBe(true);
+    }
+    const clock = await fetch(`${rt().url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 80 }) });
+    expect(clock.status).toBe(200);
+
+    const bob = (await session.open('acc-bob')).page;
+    await bob.goto(`${rt().url}/wiki/spaces/ENG/pages/2002`);
+    const macro = macroOf(bob);
+    await macro.locator('[data-testid="review-lozenge"]', { hasText: 'Review due' }).waitFor();
+    // The panel says what the reminder comment says, and offers exactly that action.
+    await macro.locator('[data-testid="review-guidance"]', { hasText: 'Please request approval again to recertify it.' }).waitFor();
+    await macro.locator('[data-testid="request-approval-button"]').click();
+    await macro.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
+    await expectState(macro, 'In approval');
+
+    await bob.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
+    const queue = fullOf(bob);
+    await queue.locator('[data-testid="queue-review"]').click();
+    const row = queue.locator('[data-testid="review-row"]', { hasText: 'Release process' });
+    await row.locator('[data-testid="review-request-again"]').click();
+    await queue.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+    const status = await invokeAs(rt(), 'acc-bob', 'page.status', {}, { content: { id: '2003' }, ...space });
+    expect((status.status as { state: string }).state).toBe('in_approval');
+
+    // An approver of the page (no edit right needed to approve, none to recertify) is not offered it.
+    const carol = await spaceOf('acc-carol');
+    await carol.locator('[data-testid="queue-review"]').click();
+    await carol.locator('[data-testid="review-table--table"]').waitFor();
+    expect(await carol.locator('[data-testid="review-request-again"]').count()).toBe(0);
+  }, 150_000);
+
+  it('after saving retention, the audit trail still shows page titles and space names for every row', async () => {
+    await invokeAs(rt(), 'acc-bob', 'page.submit', { pageId: '2005' }, { content: { id: '2005' }, space: { id: '1001', key: 'ENG' } });
+    const alicePage = (await session.open('acc-alice')).page;
+    await alicePage.goto(`${rt().url}/wiki/admin/approvalflow`);
+    const admin = fullOf(alicePage);
+    await admin.locator('[data-testid="tab-retention"]').click();
+    await admin.locator('[data-testid="retention-auditRetentionDays"]').fill('400');
+    await admin.locator('[data-testid="retention-save"]').click();
+    await admin.locator('[data-testid="flag"]', { hasText: 'Retention saved' }).waitFor();
+    await admin.locator('[data-testid="tab-audit"]').click();
+    const retention = admin.locator('[data-testid="audit-row"]', { hasText: 'Retention changed' }).first();
+    await retention.waitFor();
+    expect(await retention.textContent()).toContain('Site');
+    await admin.locator('[data-testid="audit-row"]', { hasText: 'Approval requested' }).filter({ hasText: 'Security checklist' }).first().waitFor();
+    const texts = await admin.locator('[data-testid="audit-row"]').allTextContents();
+    expect(texts.length).toBeGreaterThan(3);
+    for (const text of texts) expect(text).not.toMatch(/Space \d+|Page \d+|not available|Loading/);
+    expect(texts.filter((t) => t.includes('Engineering')).length).toBeGreaterThan(0);
+    expect(await admin.locator('[data-testid="error-message"]').count()).toBe(0);
+  }, 120_000);
+
+  it('"Change assignment…" is a labelled picker, and assigning without a choice is refused inline', async () => {
+    const space = await spaceOf('acc-alice');
+    await space.locator('[data-testid="tab-manage"]').click();
+    const row = space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' });
+    await row.locator('[data-testid="manage-row-menu--trigger"]').click();
+    await space.getByRole('menuitem', { name: 'Change assignment…' }).click();
+    const picker = space.getByLabel('Workflow', { exact: true });
+    await picker.waitFor();
+    await space.getByRole('button', { name: 'Assign workflow' }).click();
+    await space.getByText('Choose the workflow this page must use.').waitFor();
+    await picker.fill('Engin');
+    await space.getByRole('option', { name: 'Engineering review' }).click();
+    await space.getByRole('button', { name: 'Assign workflow' }).click();
+    await space.locator('[data-testid="flag"]', { hasText: 'Workflow assigned' }).waitFor();
+    await space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' }).filter({ hasText: '(assigned)' }).waitFor();
+  }, 120_000);
 });

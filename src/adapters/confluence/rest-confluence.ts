@@ -34,6 +34,7 @@ import {
   userSchema,
   commentSchema,
   pathId,
+  PATH_ID,
   accountId,
   chunks,
   toPageStatus,
@@ -193,13 +194,18 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
   async existingGroups(groupIds: string[]): Promise<Set<string>> {
+    return new Set((await this.groupNames(groupIds)).keys());
+  }
+
+  async groupNames(groupIds: string[]): Promise<Map<string, string>> {
+    // An id that cannot name a Confluence group names none (absent), as an unknown one does.
     const found = await Promise.all(
-      [...new Set(groupIds)].map(async (id) => {
+      [...new Set(groupIds)].filter((id) => PATH_ID.test(id)).map(async (id) => {
         const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' });
-        return response.status === 404 ? undefined : this.parse(response, groupSchema).id;
+        return response.status === 404 ? [] : [[id, this.parse(response, groupSchema).name] as const];
       }),
     );
-    return new Set(found.filter((id): id is string => id !== undefined));
+    return new Map(found.flat());
   }
 
   /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */

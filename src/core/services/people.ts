@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors';
 import type { ErrorDetail } from '../domain/errors';
 import type { EngineContext } from './context';
 import type { PeopleService } from './engine';
+import { groupIdOf } from '../domain/approvers';
 
 /** One Confluence users-bulk batch: the UI never needs more at once. */
 export const MAX_PEOPLE_IDS = 250;
@@ -19,13 +20,21 @@ export function createPeopleService(ctx: EngineContext): PeopleService {
   return {
     async displayNames(_caller: Caller, accountIds: string[]) {
       validate(accountIds);
-      const lookup = [...new Set(accountIds)].filter((id) => ACCOUNT_ID_SHAPE.test(id));
-      if (lookup.length === 0) return {};
-      const users = await ctx.confluence.getUsers(lookup);
+      // Group approvers ("group:<id>") are named by their Confluence group name, people by display name.
+      const groups = [...new Set(accountIds.filter((id) => Boolean(groupIdOf(id)) && ACCOUNT_ID_SHAPE.test(id)))];
+      const lookup = [...new Set(accountIds)].filter((id) => groupIdOf(id) === undefined && ACCOUNT_ID_SHAPE.test(id));
+      const [users, groupNames] = await Promise.all([
+        lookup.length ? ctx.confluence.getUsers(lookup) : new Map<string, { displayName: string }>(),
+        groups.length ? ctx.confluence.groupNames(groups.map((g) => groupIdOf(g) ?? '')) : new Map<string, string>(),
+      ]);
       const names: Record<string, string> = {};
       for (const id of lookup) {
         const user = users.get(id);
         if (user) names[id] = user.displayName;
+      }
+      for (const id of groups) {
+        const name = groupNames.get(groupIdOf(id) ?? '');
+        if (name !== undefined) names[id] = name;
       }
       return names;
     },

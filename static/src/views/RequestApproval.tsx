@@ -48,7 +48,7 @@ function RequestForm({ workflows, onClose, onSubmitted }: { workflows: Workflow[
   const submit = useAction(
     () => call('page.submit', choice ? { workflowId: choice } : {}),
     (r) => {
-      const first = r.approval.workflowSnapshot.steps[0].approvers.map((a) => (groupIdOf(a) ? `group ${groupIdOf(a)}` : (nameOf(a) ?? a)));
+      const first = r.approval.workflowSnapshot.steps[0].approvers.map((a) => (groupIdOf(a) ? `the group ${nameOf(a) ?? ''}`.trim() : (nameOf(a) ?? 'an approver')));
       flag('Approval requested', `${first.join(', ')} ${first.length === 1 ? 'was' : 'were'} asked to approve.`);
       onSubmitted();
     },
