@@ -399,9 +399,10 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await admin.locator('[data-testid="flag"]', { hasText: 'Retention saved' }).waitFor();
     await admin.locator('[data-testid="tab-audit"]').click();
     const retention = admin.locator('[data-testid="audit-row"]', { hasText: 'Retention changed' }).first();
+    await admin.locator('[data-testid="audit-row"]').first().waitFor();
     await retention.waitFor();
     expect(await retention.textContent()).toContain('Site');
-    await admin.locator('[data-testid="audit-row"]', { hasText: 'Approval requested' }).filter({ hasText: 'Security checklist' }).first().waitFor();
+    await admin.locator('[data-testid="audit-row"]', { hasText: 'Approval requested' }).filter({ hasText: 'API style guide' }).first().waitFor();
     const texts = await admin.locator('[data-testid="audit-row"]').allTextContents();
     expect(texts.length).toBeGreaterThan(3);
     for (const text of texts) expect(text).not.toMatch(/Space \d+|Page \d+|not available|Loading/);
