@@ -4,7 +4,7 @@
  * offered, and what happens after each action (flag, refreshed view, byline in step).
  */
 import type { FrameLocator, Page } from 'playwright-core';
-import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, invokeAs, macroOf, useBrowserSession } from './helpers';
+import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, hostFlag, invokeAs, macroOf, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
@@ -33,7 +33,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await macro.locator('[data-testid="workflow-steps"]', { hasText: 'Carol Reviewer' }).waitFor();
     expect(await macro.locator('input[type="radio"][value="wf-eng-review"]').isChecked()).toBe(true);
     await macro.locator('[data-testid="submit-approval-button"]').click();
-    await macro.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
+    await hostFlag(bob, { hasText: 'Approval requested' }).waitFor();
     await expectState(macro, 'In approval');
     // The byline's title (dynamicProperties) refreshed after the macro's action, without a reload,
     // and its panel, opened as Forge opens byline content, shows the same state.
@@ -50,7 +50,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await row.waitFor();
     expect(await row.textContent()).not.toContain('2002');
     await row.locator('[data-testid="queue-approve"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Approved' }).waitFor();
+    await hostFlag(carol, { hasText: 'Approved' }).waitFor();
     await space.getByText('Nothing is waiting for you.').waitFor();
     await space.locator('[data-testid="queue-all"]').click();
     await space.getByText('No pending approvals in this space.').waitFor();
@@ -80,13 +80,16 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     const carol = await as('acc-carol');
     await openPage(carol, 'DOCS', '3001');
     await macroOf(carol).locator('[data-testid="approve-button"]').click();
-    await macroOf(carol).locator('[data-testid="flag"]', { hasText: 'Your approval was recorded' }).waitFor();
+    await hostFlag(carol, { hasText: 'Your approval was recorded' }).waitFor();
 
     const dave = await as('acc-dave');
     await openPage(dave, 'DOCS', '3001');
     const dm = macroOf(dave);
     await dm.getByText('every approver below must approve', { exact: false }).waitFor();
+    await dm.locator('[data-testid="pending-title"]', { hasText: 'Your approval is needed' }).waitFor();
     await dm.locator('[data-testid="approve-button"]').click();
+    // Still step 2 of 2: the flag names who is still waited for instead of announcing a next step.
+    await hostFlag(dave, { hasText: 'Still waiting for Alice Admin' }).waitFor();
     const daveRow = dm.locator('[data-testid="pending-approver"]', { hasText: 'Dave Reviewer' });
     await daveRow.locator('[data-testid="approver-done"]').waitFor();
     const aliceRow = dm.locator('[data-testid="pending-approver"]', { hasText: 'Alice Admin' });
@@ -112,8 +115,15 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     expect(await hint.textContent()).toContain('11 more characters needed');
     await field.fill('Please add the rollback steps first.');
     await confirm.click();
-    await macro.locator('[data-testid="flag"]', { hasText: 'Changes requested' }).waitFor();
+    await hostFlag(dave, { hasText: 'Changes requested' }).waitFor();
     await expectState(macro, 'Changes requested');
+
+    // The author is told who asked for what, and what to do next.
+    const bob = await as('acc-bob');
+    await openPage(bob, 'ENG', '2004');
+    const guidance = macroOf(bob).locator('[data-testid="changes-requested-guidance"]');
+    await guidance.waitFor();
+    expect(await guidance.textContent()).toMatch(/Dave Reviewer.*asked for changes.*Please add the rollback steps first\..*Edit the page, then request approval again\./);
   }, 90_000);
 
   it('shows only what each person may do, and one sentence where they have no access', async () => {
@@ -185,7 +195,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
       await space.getByRole('option', { name: title }).click();
     }
     await space.locator('[data-testid="save-changeset"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Change set created' }).waitFor();
+    await hostFlag(alice, { hasText: 'Change set created' }).waitFor();
     const detail = space.locator('[data-testid="changeset-detail"]');
     await detail.locator('[data-testid="page-link"]', { hasText: 'Team charter' }).waitFor();
 
@@ -193,7 +203,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     const modal = space.locator('[data-testid="confirm-modal"]');
     await modal.getByText('Submit 2 pages; 2 comments will be posted', { exact: false }).waitFor();
     await modal.locator('[data-testid="confirm-button"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Submitted 2 pages' }).waitFor();
+    await hostFlag(alice, { hasText: 'Submitted 2 pages' }).waitFor();
 
     // A second set with one page that is not pending can be archived; it then shows only Archived.
     await space.getByRole('button', { name: '← All change sets' }).click();
@@ -205,7 +215,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await space.locator('[data-testid="archive-changeset"]').click();
     await modal.getByText('becomes read-only', { exact: false }).waitFor();
     await modal.locator('[data-testid="confirm-button"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Change set archived' }).waitFor();
+    await hostFlag(alice, { hasText: 'Change set archived' }).waitFor();
     await detail.getByText('Archived', { exact: true }).waitFor();
     expect(await detail.getByText('Open', { exact: true }).count()).toBe(0);
     expect(await detail.locator('[data-testid="submit-changeset"]').count()).toBe(0);
@@ -287,7 +297,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     const modal = space.locator('[data-testid="confirm-modal"]');
     await modal.getByText('is cancelled and the page goes back to “not requested”', { exact: false }).waitFor();
     await modal.locator('[data-testid="confirm-button"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Approval reset' }).waitFor();
+    await hostFlag(alice, { hasText: 'Approval reset' }).waitFor();
     await row.waitFor({ state: 'detached' });
 
     await space.locator('[data-testid="tab-workflows"]').click();
@@ -296,14 +306,14 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await space.locator('[data-testid="wf-approvers-0-select--input"]').fill('Dav');
     await space.getByRole('option', { name: 'Dave Reviewer' }).click();
     await space.locator('[data-testid="save-workflow"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Temporary review created' }).waitFor();
+    await hostFlag(alice, { hasText: 'Temporary review created' }).waitFor();
     const wfRow = space.locator('[data-testid="workflow-table--table"] tr', { hasText: 'Temporary review' });
     await wfRow.locator('[data-account-id="acc-dave"]').waitFor();
     await wfRow.locator('[data-testid="workflow-menu--trigger"]').click();
     await space.getByRole('menuitem', { name: 'Delete…' }).click();
     await modal.getByText('This cannot be undone', { exact: false }).waitFor();
     await modal.locator('[data-testid="confirm-button"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Temporary review deleted' }).waitFor();
+    await hostFlag(alice, { hasText: 'Temporary review deleted' }).waitFor();
     await wfRow.waitFor({ state: 'detached' });
   }, 90_000);
 });
@@ -316,14 +326,14 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
 describeBrowser('journeys that used to dead-end (Chromium)', () => {
   const session = useBrowserSession();
   const rt = () => session.base().runtime;
-  const spaceOf = async (who: string): Promise<FrameLocator> => {
-    const page = (await session.open(who)).page;
-    await page.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
-    return fullOf(page);
+  const spaceOf = async (who: string): Promise<{ host: Page; space: FrameLocator }> => {
+    const host = (await session.open(who)).page;
+    await host.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
+    return { host, space: fullOf(host) };
   };
 
   it('the workflow editor sets and shows the review period, the due window and the reminder cadence, refusing out-of-range days inline', async () => {
-    const space = await spaceOf('acc-alice');
+    const { host, space } = await spaceOf('acc-alice');
     await space.locator('[data-testid="tab-workflows"]').click();
     const row = space.locator('[data-testid="workflow-table--table"] tr', { hasText: 'Engineering review' });
     await row.locator('[data-testid="workflow-review"]', { hasText: 'No periodic review' }).waitFor();
@@ -337,7 +347,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     expect(await editor.locator('[data-testid="save-workflow"]').isDisabled()).toBe(true);
     await editor.locator('[data-testid="wf-remind-after"]').fill('3');
     await editor.locator('[data-testid="save-workflow"]').click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Engineering review saved' }).waitFor();
+    await hostFlag(host, { hasText: 'Engineering review saved' }).waitFor();
     await row.locator('[data-testid="workflow-review"]', { hasText: 'Review every 90 days, due 10 days before' }).waitFor();
     await row.locator('[data-testid="workflow-review"]', { hasText: 'Reminders every 3 days' }).waitFor();
 
@@ -368,7 +378,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     // The panel says what the reminder comment says, and offers exactly that action.
     await macro.locator('[data-testid="review-guidance"]', { hasText: 'Please request approval again to recertify it.' }).waitFor();
     await macro.locator('[data-testid="request-approval-button"]').click();
-    await macro.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
+    await hostFlag(bob, { hasText: 'Approval requested' }).waitFor();
     await expectState(macro, 'In approval');
 
     await bob.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
@@ -376,13 +386,13 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await queue.locator('[data-testid="queue-review"]').click();
     const row = queue.locator('[data-testid="review-row"]', { hasText: 'Release process' });
     await row.locator('[data-testid="review-request-again"]').click();
-    await queue.locator('[data-testid="flag"]', { hasText: 'Approval requested' }).waitFor();
+    await hostFlag(bob, { hasText: 'Approval requested' }).waitFor();
     await row.waitFor({ state: 'detached' });
     const status = await invokeAs(rt(), 'acc-bob', 'page.status', {}, { content: { id: '2003' }, ...space });
     expect((status.status as { state: string }).state).toBe('in_approval');
 
     // An approver of the page (no edit right needed to approve, none to recertify) is not offered it.
-    const carol = await spaceOf('acc-carol');
+    const { space: carol } = await spaceOf('acc-carol');
     await carol.locator('[data-testid="queue-review"]').click();
     await carol.locator('[data-testid="review-table--table"]').waitFor();
     expect(await carol.locator('[data-testid="review-request-again"]').count()).toBe(0);
@@ -396,7 +406,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await admin.locator('[data-testid="tab-retention"]').click();
     await admin.locator('[data-testid="retention-auditRetentionDays"]').fill('400');
     await admin.locator('[data-testid="retention-save"]').click();
-    await admin.locator('[data-testid="flag"]', { hasText: 'Retention saved' }).waitFor();
+    await hostFlag(alicePage, { hasText: 'Retention saved' }).waitFor();
     await admin.locator('[data-testid="tab-audit"]').click();
     const retention = admin.locator('[data-testid="audit-row"]', { hasText: 'Retention changed' }).first();
     await admin.locator('[data-testid="audit-row"]').first().waitFor();
@@ -411,7 +421,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
   }, 120_000);
 
   it('"Change assignment…" is a labelled picker, and assigning without a choice is refused inline', async () => {
-    const space = await spaceOf('acc-alice');
+    const { host, space } = await spaceOf('acc-alice');
     await space.locator('[data-testid="tab-manage"]').click();
     const row = space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' });
     await row.locator('[data-testid="manage-row-menu--trigger"]').click();
@@ -423,7 +433,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await picker.fill('Engin');
     await space.getByRole('option', { name: 'Engineering review' }).click();
     await space.getByRole('button', { name: 'Assign workflow' }).click();
-    await space.locator('[data-testid="flag"]', { hasText: 'Workflow assigned' }).waitFor();
+    await hostFlag(host, { hasText: 'Workflow assigned' }).waitFor();
     await space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' }).filter({ hasText: '(assigned)' }).waitFor();
   }, 120_000);
 });

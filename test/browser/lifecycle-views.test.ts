@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { axeOf, browserRuns, bylineTitle, fullOf, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
+import { axeOf, browserRuns, bylineTitle, fullOf, hostFlag, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 const SHOTS = process.env.AF_SCREENSHOTS;
@@ -125,7 +125,7 @@ describeBrowser('lifecycle views (Chromium)', () => {
     await checkView(s.page, 'admin-retention');
     await audit.fill('400');
     await admin.locator('[data-testid="retention-save"]').click();
-    await admin.locator('[data-testid="flag"]', { hasText: 'Retention saved' }).waitFor();
+    await hostFlag(s.page, { hasText: 'Retention saved' }).waitFor();
     await s.page.reload();
     await fullOf(s.page).locator('[data-testid="tab-retention"]').click();
     await eventually(() => fullOf(s.page).locator('[data-testid="retention-auditRetentionDays"]').inputValue(), '400');

@@ -79,7 +79,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
   return (
     <Box as="section" aria-labelledby="pending-title" padding="space.150" backgroundColor="color.background.neutral.subtle">
       <Stack space="space.100">
-        <Heading size="xsmall" as="h3" id="pending-title">
+        <Heading size="xsmall" as="h3" id="pending-title" testId="pending-title">
           {can.decide ? 'Your approval is needed' : approval.submittedBy === accountId ? 'Your request is waiting for approval' : 'Waiting for approval'}
         </Heading>
         <Inline space="space.050" alignBlock="center" shouldWrap>
