@@ -11,7 +11,7 @@ import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
-import type { TreeRow } from '../../../src/core/lifecycle';
+import type { TreeRow } from '../../../src/core/lifecycle/types';
 import { STATE_LABEL, approvalStatusWord } from '../../../src/core/domain/vocabulary';
 import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { useConfirm } from '../components/confirm';
