@@ -197,15 +197,11 @@ export class RestConfluenceSite implements ConfluenceSite {
     return new Set((await this.groupNames(groupIds)).keys());
   }
 
+  /** Names of these group ids; an id that cannot name a Confluence group names none (absent), as an unknown one does. */
   async groupNames(groupIds: string[]): Promise<Map<string, string>> {
-    // An id that cannot name a Confluence group names none (absent), as an unknown one does.
-    const found = await Promise.all(
-      [...new Set(groupIds)].filter((id) => PATH_ID.test(id)).map(async (id) => {
-        const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' });
-        return response.status === 404 ? [] : [[id, this.parse(response, groupSchema).name] as const];
-      }),
-    );
-    return new Map(found.flat());
+    const ids = [...new Set(groupIds)].filter((id) => PATH_ID.test(id));
+    const responses = await Promise.all(ids.map((id) => this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' })));
+    return new Map(ids.flatMap((id, i) => (responses[i].status === 404 ? [] : [[id, this.parse(responses[i], groupSchema).name] as const])));
   }
 
   /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */
