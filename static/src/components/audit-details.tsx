@@ -5,26 +5,11 @@
  */
 import type { ReactNode } from 'react';
 import { Box, Inline, Text } from '@atlaskit/primitives';
-import type { ApprovalStatus, AuditRecord } from '../../../src/core/domain/model';
+import { APPROVAL_STATUSES, type ApprovalStatus, type AuditRecord } from '../../../src/core/domain/model';
 import { STATE_LABEL, approvalStatusWord } from '../../../src/core/domain/vocabulary';
 import { PersonList } from '../people';
 import { formatTime } from './ui';
-
-/** Fields that hold account ids, times (UTC ms), workflow ids, and approval statuses. */
-const PEOPLE_FIELDS = new Set(['notified', 'spaceAdmins', 'approvers', 'owners', 'accountId', 'delegate', 'delegator', 'onBehalfOf']);
-const TIME_FIELDS = new Set(['reviewDueAt', 'dueAt', 'cutoff', 'before', 'olderThan', 'startsAt', 'endsAt']);
-const WORKFLOW_FIELDS_OF: Partial<Record<AuditRecord['action'], Set<string>>> = {
-  'assignment.changed': new Set(['from', 'to']),
-  'assignment.cleared': new Set(['from']),
-};
-const STATUS_FIELDS = new Set(['previousStatus', 'status']);
-const APPROVAL_STATUSES = new Set<string>(['pending', 'approved', 'rejected', 'cancelled']);
-
-/** "previousStatus" → "Previous status". */
-export function fieldLabel(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.]/g, ' ').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+import { PEOPLE_FIELDS, STATUS_FIELDS, TIME_FIELDS, WORKFLOW_FIELDS_OF, fieldLabel } from '../../../src/core/domain/audit-fields';
 
 function plainValue(value: unknown): string {
   if (value === null || value === undefined) return 'none';
@@ -42,7 +27,7 @@ function valueOf(record: AuditRecord, key: string, value: unknown, workflowName:
   }
   if (TIME_FIELDS.has(key) && typeof value === 'number') return formatTime(value);
   if (WORKFLOW_FIELDS_OF[record.action]?.has(key) && typeof value === 'string') return workflowName(value) ?? 'a workflow that no longer exists';
-  if (STATUS_FIELDS.has(key) && typeof value === 'string' && APPROVAL_STATUSES.has(value)) return STATE_LABEL[approvalStatusWord(value as ApprovalStatus)];
+  if (STATUS_FIELDS.has(key) && (APPROVAL_STATUSES as readonly unknown[]).includes(value)) return STATE_LABEL[approvalStatusWord(value as ApprovalStatus)];
   return plainValue(value);
 }
 
