@@ -59,6 +59,7 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     enabled: fc.boolean(),
     expectedVersion: fc.integer({ min: 1, max: 4 }),
     mine: fc.boolean(),
+    requestedByMe: fc.boolean(),
     status: fc.constantFrom('open', 'archived'),
     rollupState: fc.constantFrom('stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'),
     // Rarely a (forged) cursor: a forged one is INVALID_CURSOR before the engine is reached.

@@ -223,3 +223,17 @@ describe('ui.search (pickers search by name, as the caller)', () => {
     expect(await invoke('acc-bob', 'ui.search', { kind: 'user', query: '   ' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
   });
 });
+
+describe('queue.list requestedByMe ("Requested by me")', () => {
+  it("lists only the caller's own pending requests; other people's stay out", async () => {
+    const invoke = await fresh();
+    await pendingOn2001(invoke);
+    expect((await invoke('acc-alice', 'page.submit', {}, { pageId: '2002' })).success).toBe(true);
+    const bob = await invoke('acc-bob', 'queue.list', { requestedByMe: true }, { spaceId: ENG });
+    expect(bob.approvals.map((a: { pageId: string }) => a.pageId)).toEqual(['2001']);
+    const carol = await invoke('acc-carol', 'queue.list', { requestedByMe: true }, { spaceId: ENG });
+    expect(carol.approvals).toEqual([]);
+    const all = await invoke('acc-carol', 'queue.list', {}, { spaceId: ENG });
+    expect(all.approvals.map((a: { pageId: string }) => a.pageId).sort()).toEqual(['2001', '2002']);
+  });
+});

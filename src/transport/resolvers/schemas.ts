@@ -76,7 +76,7 @@ export const schemas = {
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
   'approval.reset': z.strictObject({ pageId: confluenceId }),
 
-  'queue.list': z.strictObject({ ...optionalSpaceId, mine: z.boolean().optional(), ...paging }),
+  'queue.list': z.strictObject({ ...optionalSpaceId, mine: z.boolean().optional(), requestedByMe: z.boolean().optional(), ...paging }),
 
   'workflow.list': z.strictObject({ ...optionalSpaceId, ...paging }),
   'workflow.create': z.strictObject({ ...optionalSpaceId, ...workflowInput }),
