@@ -134,7 +134,9 @@ export function renderStorage(xhtml: string, nameOf: (accountId: string) => stri
     /<ac:link>\s*<ri:user\s+ri:account-id="([^"<>]*)"\s*\/>\s*(?:<ac:plain-text-link-body>[\s\S]*?<\/ac:plain-text-link-body>\s*)?<\/ac:link>/g,
     (_m, accountId: string) => `@${nameOf(accountId).replace(/[<>]/g, '')}`,
   );
-  return withMentions
+  // An anchor macro renders as nothing in Confluence (its name is only a link target).
+  const withoutAnchors = withMentions.replace(/<ac:structured-macro ac:name="anchor"[^<>]*>[\s\S]*?<\/ac:structured-macro>/g, '');
+  return withoutAnchors
     .split(/(<[^<>]*>)/)
     .map((piece) => {
       const tag = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)\/?>$/.exec(piece);
