@@ -377,6 +377,12 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await macro.locator('[data-testid="review-lozenge"]', { hasText: 'Review due' }).waitFor();
     // The panel says what the reminder comment says, and offers exactly that action.
     await macro.locator('[data-testid="review-guidance"]', { hasText: 'Please request approval again to recertify it.' }).waitFor();
+    // The daily job's notice says the same, and shows no machine line to readers.
+    expect((await fetch(`${rt().url}/local/scheduled/run`, { method: 'POST' })).status).toBe(200);
+    await bob.reload();
+    const notice = bob.locator('.comment', { hasText: 'Review due' }).first();
+    expect(await notice.textContent()).toContain('Please request approval again to recertify it.');
+    expect(await bob.locator('.comment').allTextContents()).not.toContainEqual(expect.stringMatching(/approvalflow:/));
     await macro.locator('[data-testid="request-approval-button"]').click();
     await hostFlag(bob, { hasText: 'Approval requested' }).waitFor();
     await expectState(macro, 'In approval');
@@ -436,4 +442,17 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await hostFlag(host, { hasText: 'Workflow assigned' }).waitFor();
     await space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' }).filter({ hasText: '(assigned)' }).waitFor();
   }, 120_000);
+
+  it('with the licence off, a reader of the macro gets one calm sentence, not a red error with Retry', async () => {
+    const off = await fetch(`${rt().url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ active: false }) });
+    expect(off.status).toBe(200);
+    try {
+      const erin = (await session.open('acc-erin')).page;
+      await erin.goto(`${rt().url}/wiki/spaces/ENG/pages/2005`);
+      await macroOf(erin).locator('[data-testid="licence-inactive"]', { hasText: 'not available on this site' }).waitFor();
+      expect(await macroOf(erin).locator('[data-testid="error-message"]').count()).toBe(0);
+    } finally {
+      await fetch(`${rt().url}/local/site/license`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ active: true }) });
+    }
+  }, 90_000);
 });

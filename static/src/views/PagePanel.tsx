@@ -8,7 +8,7 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
-import { call } from '../api';
+import { call, errorText } from '../api';
 import { useAsync } from '../hooks';
 import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView } from '../../../src/core/domain/model';
@@ -63,7 +63,16 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
   }, [reload]);
 
   if ((overview.loading && !overview.data) || (caps.loading && !caps.data)) return <Loading label="Loading approval status…" />;
-  if (!overview.data || !caps.data || caps.data.surface !== 'page') return <ErrorMessage error={overview.error ?? caps.error} onRetry={reload} />;
+  const failure = overview.error ?? caps.error;
+  // Without an active licence there is nothing a reader can do about it: one calm sentence, no red error.
+  if (failure && errorText(failure).code === 'LICENSE_INACTIVE') {
+    return (
+      <Text as="p" color="color.text.subtle" testId="licence-inactive">
+        Page approvals are not available on this site at the moment.
+      </Text>
+    );
+  }
+  if (!overview.data || !caps.data || caps.data.surface !== 'page') return <ErrorMessage error={failure} onRetry={reload} />;
   const { status, history, changeSets, workflows } = overview.data;
   const can = caps.data.page;
   // Recertification (SPEC 2.7) is a resubmission under the page's own workflow: nothing to choose, one click.
