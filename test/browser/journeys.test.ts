@@ -340,6 +340,14 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await row.locator('[data-testid="workflow-menu--trigger"]').click();
     await space.getByRole('menuitem', { name: 'Edit…' }).click();
     const editor = space.locator('[data-testid="workflow-editor"]');
+    // The dialog opens with the focus on its first field, not on Close.
+    const nameField = editor.locator('[data-testid="wf-name"]');
+    let focused = false;
+    for (let i = 0; i < 30 && !focused; i++) {
+      focused = await nameField.evaluate((el) => el === document.activeElement);
+      if (!focused) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(focused).toBe(true);
     await editor.getByLabel('Every 90 days').check();
     await editor.locator('[data-testid="wf-reminder-window"]').fill('10');
     await editor.locator('[data-testid="wf-remind-after"]').fill('40');
