@@ -204,6 +204,7 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await modal.getByText('Submit 2 pages; 2 comments will be posted', { exact: false }).waitFor();
     await modal.locator('[data-testid="confirm-button"]').click();
     await hostFlag(alice, { hasText: 'Submitted 2 pages' }).waitFor();
+    await detail.locator('[data-testid="changeset-progress"]', { hasText: '0 of 2 approved · 2 in approval' }).waitFor();
 
     // A second set with one page that is not pending can be archived; it then shows only Archived.
     await space.getByRole('button', { name: '← All change sets' }).click();
