@@ -175,6 +175,15 @@
     });
   }
 
+  function postToTop(message) {
+    try {
+      var top = window.top || window;
+      top.postMessage(message, window.location.origin);
+    } catch (e) {
+      // a host on another origin simply does not hear it
+    }
+  }
+
   function notifyHost(type) {
     try {
       if (window.parent !== window) window.parent.postMessage({ type: type }, window.location.origin);
@@ -262,10 +271,15 @@
     // UI affordances of the host page that have no local equivalent: accepted and ignored.
     enableTheming: enableTheming,
     emit: emitEvent,
-    showFlag: function () {
+    // Flags are the host's: the site page shows them outside the iframes (site-pages.ts HOST_FLAGS).
+    showFlag: function (flag) {
+      postToTop({ type: 'approvalflow:flag', flag: flag });
       return true;
     },
-    closeFlag: function () {},
+    closeFlag: function (payload) {
+      postToTop({ type: 'approvalflow:close-flag', id: payload && payload.id });
+      return true;
+    },
     submit: function () {
       return true;
     },

@@ -24,6 +24,11 @@ const STYLE = `
   button.byline-item { display: inline-flex; align-items: center; gap: 6px; border: 0; background: transparent; color: #0c66e4; padding: 2px 6px; }
   button.byline-item:hover { background: #f1f2f4; }
   button.byline-item img { width: 16px; height: 16px; }
+  .af-flags { position: fixed; left: 24px; bottom: 24px; display: flex; flex-direction: column-reverse; gap: 8px; z-index: 1000; width: min(400px, 90vw); }
+  .af-flag { display: flex; gap: 12px; align-items: flex-start; padding: 16px; background: #fff; border-radius: 4px; box-shadow: 0 8px 12px rgba(9,30,66,.15), 0 0 1px rgba(9,30,66,.31); }
+  .af-flag .icon { font-weight: 700; }
+  .af-flag.success .icon { color: #22a06b; } .af-flag.error .icon, .af-flag.warning .icon { color: #c9372c; } .af-flag.info .icon { color: #0c66e4; }
+  .af-flag .text { flex: 1; } .af-flag .text strong { display: block; } .af-flag button { border: 0; background: none; cursor: pointer; color: #44546f; }
   dialog.byline-dialog { width: min(720px, 92vw); padding: 0; border: 1px solid #dfe1e6; border-radius: 8px; box-shadow: 0 8px 24px rgba(9,30,66,.25); }
   dialog.byline-dialog::backdrop { background: rgba(9,30,66,.3); }
   dialog.byline-dialog .bar { display: flex; justify-content: space-between; align-items: center; padding: 8px 12px; border-bottom: 1px solid #dfe1e6; }
@@ -79,8 +84,42 @@ export function layout(
 <body><header><a class="brand" href="/">Local Confluence</a>
 <nav>${ctx.site.spaces.map((s) => `<a href="/wiki/spaces/${encodeURIComponent(s.key)}/apps/approvals">${escapeHtml(s.key)} approvals</a>`).join('')}
 <a href="/wiki/admin/approvalflow">ApprovalFlow admin</a></nav>${switcher}</header>
-<main>${body}</main></body></html>`;
+<main>${body}</main>${HOST_FLAGS}</body></html>`;
 }
+
+/**
+ * Flags as the Confluence host shows them (the bridge's showFlag): stacked bottom-left of the page,
+ * outside the app's iframes, never covering their content; auto-dismissed after 8 s. The bridge shim
+ * posts them here. Inside an open modal dialog (the byline panel) they go into that dialog, which
+ * is the only part of the page not inert then.
+ */
+const HOST_FLAGS = `<script>(function () {
+  var ICON = { success: '✓', error: '!', warning: '!', info: 'i' };
+  function region() {
+    var holder = document.querySelector('dialog[open]') || document.body;
+    var el = holder.querySelector(':scope > .af-flags');
+    if (!el) { el = document.createElement('div'); el.className = 'af-flags'; el.setAttribute('role', 'region'); el.setAttribute('aria-label', 'Notifications'); holder.appendChild(el); }
+    return el;
+  }
+  function close(id) { document.querySelectorAll('.af-flag').forEach(function (f) { if (f.dataset.flagId === id) f.remove(); }); }
+  window.addEventListener('message', function (e) {
+    if (e.origin !== location.origin || !e.data) return;
+    if (e.data.type === 'approvalflow:close-flag') return close(String(e.data.id));
+    if (e.data.type !== 'approvalflow:flag' || !e.data.flag) return;
+    var f = e.data.flag, id = String(f.id), kind = ICON[f.appearance || f.type] ? (f.appearance || f.type) : 'info';
+    close(id);
+    var el = document.createElement('div');
+    el.className = 'af-flag ' + kind; el.dataset.flagId = id; el.dataset.testid = 'flag'; el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    var icon = document.createElement('span'); icon.className = 'icon'; icon.setAttribute('aria-hidden', 'true'); icon.textContent = ICON[kind];
+    var text = document.createElement('div'); text.className = 'text';
+    var title = document.createElement('strong'); title.textContent = f.title || ''; text.appendChild(title);
+    if (f.description) { var d = document.createElement('span'); d.textContent = f.description; text.appendChild(d); }
+    var x = document.createElement('button'); x.type = 'button'; x.setAttribute('aria-label', 'Dismiss'); x.textContent = '×'; x.addEventListener('click', function () { el.remove(); });
+    el.appendChild(icon); el.appendChild(text); el.appendChild(x);
+    region().appendChild(el);
+    if (f.isAutoDismiss !== false) setTimeout(function () { el.remove(); }, 8000);
+  });
+})();</script>`;
 
 const ALLOWED_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'strong', 'em', 'b', 'i', 'u', 'code', 'pre', 'br', 'hr', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a']);
 
@@ -95,7 +134,9 @@ export function renderStorage(xhtml: string, nameOf: (accountId: string) => stri
     /<ac:link>\s*<ri:user\s+ri:account-id="([^"<>]*)"\s*\/>\s*(?:<ac:plain-text-link-body>[\s\S]*?<\/ac:plain-text-link-body>\s*)?<\/ac:link>/g,
     (_m, accountId: string) => `@${nameOf(accountId).replace(/[<>]/g, '')}`,
   );
-  return withMentions
+  // An anchor macro renders as nothing in Confluence (its name is only a link target).
+  const withoutAnchors = withMentions.replace(/<ac:structured-macro ac:name="anchor"[^<>]*>[\s\S]*?<\/ac:structured-macro>/g, '');
+  return withoutAnchors
     .split(/(<[^<>]*>)/)
     .map((piece) => {
       const tag = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)\/?>$/.exec(piece);

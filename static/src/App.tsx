@@ -2,7 +2,6 @@
 import { lazy, Suspense } from 'react';
 import { view } from '@forge/bridge';
 import { Box } from '@atlaskit/primitives';
-import { call } from './api';
 import { useAsync } from './hooks';
 import { ErrorMessage, Loading, SiteContext, type Site } from './components/ui';
 import { FlagProvider } from './components/feedback';
@@ -15,11 +14,13 @@ const PagePanel = lazy(() => import('./views/PagePanel').then((m) => ({ default:
 const SpaceApp = lazy(() => import('./views/SpaceApp').then((m) => ({ default: m.SpaceApp })));
 
 export function App() {
-  // The context tells which module we are; who the user is comes from the server (context.me).
+  // The bridge context tells which module we are and who is looking (for display only: "(you)", the
+  // author's guidance); every right is decided on the server from the platform's identity. No round
+  // trip to the server before the first view (context.me stays for integrations and older builds).
   const boot = useAsync(async (): Promise<Site> => {
-    const [context, me] = await Promise.all([view.getContext(), call('context.me', {})]);
+    const context = await view.getContext();
     const spaceKey = (context.extension as { space?: { key?: string } }).space?.key;
-    return { moduleKey: context.moduleKey, accountId: me.accountId, siteUrl: (context.siteUrl ?? '').replace(/\/+$/, ''), ...(spaceKey ? { spaceKey } : {}) };
+    return { moduleKey: context.moduleKey, accountId: context.accountId ?? '', siteUrl: (context.siteUrl ?? '').replace(/\/+$/, ''), ...(spaceKey ? { spaceKey } : {}) };
   }, []);
   if (boot.loading) return <Loading />;
   if (!boot.data) return <ErrorMessage error={boot.error} onRetry={boot.reload} />;

@@ -1,7 +1,8 @@
 /**
  * Show people by display name: <PeopleProvider> holds one PeopleDirectory per page load, and
  * <Person id="…"/> renders avatar and name (the account id while loading or when unknown; the id
- * stays in the tooltip). Group approvers ("group:<id>") are shown as "Group <id>" without a lookup.
+ * stays in the tooltip). Group approvers ("group:<id>") are looked up the same way and shown by their
+ * Confluence group name ("eng-reviewers (group)"), never by id.
  */
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import Avatar from '@atlaskit/avatar';
@@ -30,11 +31,19 @@ function useDirectory(): PeopleDirectory {
 /** The display name of an account id (undefined until known); requests it on mount. */
 export function useDisplayName(accountId: string): string | undefined {
   const directory = useDirectory();
-  const isGroup = groupIdOf(accountId) !== undefined;
   useEffect(() => {
-    if (!isGroup) directory.request(accountId);
-  }, [directory, accountId, isGroup]);
+    directory.request(accountId);
+  }, [directory, accountId]);
   return useSyncExternalStore(directory.subscribe, () => directory.nameOf(accountId));
+}
+
+/** Asks for the names of these ids (people or "group:<id>"), e.g. for chosen picker entries. */
+export function useRequestNames(ids: string[]): void {
+  const directory = useDirectory();
+  const key = ids.join(',');
+  useEffect(() => {
+    for (const id of key ? key.split(',') : []) directory.request(id);
+  }, [directory, key]);
 }
 
 /** A lookup function for filters; components using it re-render when names arrive. */
@@ -48,7 +57,7 @@ export function useNameOf(): (accountId: string) => string | undefined {
 export function Person({ id, avatar = true }: { id: string; avatar?: boolean }) {
   const name = useDisplayName(id);
   const group = groupIdOf(id);
-  const label = group !== undefined ? `Group ${group}` : (name ?? id);
+  const label = group !== undefined ? (name ? `${name} (group)` : 'A group') : (name ?? id);
   return (
     <Tooltip content={id} position="top" tag="span">
       <Inline as="span" space="space.050" alignBlock="center" testId="person" xcss={inRunningText}>

@@ -74,6 +74,9 @@ export const bylineOf = (page: Page): FrameLocator => page.frameLocator('dialog[
 export const bylineTitle = (page: Page) => page.locator('#af-byline-title');
 export const fullOf = (page: Page): FrameLocator => page.frameLocator('iframe.full');
 
+/** A flag as the host shows it (the app calls the bridge's showFlag): on the page, outside the app's iframes. */
+export const hostFlag = (page: Page, options: { hasText?: string | RegExp } = {}) => page.locator('[data-testid="flag"]', options);
+
 export async function expectState(frame: FrameLocator, label: string): Promise<void> {
   await frame.locator('[data-testid="approval-state"]', { hasText: new RegExp(`^${label}$`) }).first().waitFor();
 }

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { axeOf, browserRuns, bylineTitle, fullOf, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
+import { axeOf, browserRuns, bylineTitle, fullOf, hostFlag, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 const SHOTS = process.env.AF_SCREENSHOTS;
@@ -114,7 +114,7 @@ describeBrowser('lifecycle views (Chromium)', () => {
     expect(await app.locator('[data-testid="export-csv"]').count()).toBe(0);
   }, 120_000);
 
-  it('Retention: the rule is shown, lengthening saves, shortening below the minimum shows the refusal; lifecycle actions filter the audit trail', async () => {
+  it('Retention: the rule is shown, lengthening saves, shortening below the minimum is refused inline before any confirmation; lifecycle actions filter the audit trail', async () => {
     const s = await session.open('acc-alice');
     await s.page.goto(`${session.base().runtime.url}/wiki/admin/approvalflow`);
     const admin = fullOf(s.page);
@@ -125,7 +125,7 @@ describeBrowser('lifecycle views (Chromium)', () => {
     await checkView(s.page, 'admin-retention');
     await audit.fill('400');
     await admin.locator('[data-testid="retention-save"]').click();
-    await admin.locator('[data-testid="flag"]', { hasText: 'Retention saved' }).waitFor();
+    await hostFlag(s.page, { hasText: 'Retention saved' }).waitFor();
     await s.page.reload();
     await fullOf(s.page).locator('[data-testid="tab-retention"]').click();
     await eventually(() => fullOf(s.page).locator('[data-testid="retention-auditRetentionDays"]').inputValue(), '400');
@@ -133,8 +133,9 @@ describeBrowser('lifecycle views (Chromium)', () => {
     const again = fullOf(s.page);
     await again.locator('[data-testid="retention-approvalRetentionDays"]').fill('90');
     await again.locator('[data-testid="retention-save"]').click();
-    await again.locator('[data-testid="confirm-button"]').click(); // shortening confirms first
-    await again.locator('[data-testid="error-message"]', { hasText: 'never shortened below 180 days' }).waitFor();
+    // A value the server refuses is refused inline under its field, before any destructive confirmation.
+    await again.locator('[data-testid="ret-approvalRetentionDays-error"]', { hasText: 'At least 180 days.' }).waitFor();
+    expect(await again.locator('[data-testid="confirm-modal"]').count()).toBe(0);
     const settings = (await invokeAs(session.base().runtime, 'acc-alice', 'retention.get', {})) as { settings: unknown };
     expect(settings.settings).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 400 });
 
@@ -176,7 +177,7 @@ describeBrowser('lifecycle views (Chromium)', () => {
 
     const bob = await session.open('acc-bob');
     await bob.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/pages/2003`);
-    await eventually(() => bylineTitle(bob.page).textContent(), 'Approved · review expired');
+    await eventually(() => bylineTitle(bob.page).textContent(), 'Approval: review expired');
     await macroOf(bob.page).locator('[data-testid="review-lozenge"]').waitFor();
     expect(await macroOf(bob.page).locator('[data-testid="review-lozenge"]').textContent()).toBe('Review expired');
   }, 150_000);

@@ -3,7 +3,7 @@
  * space's pages with their approval and review state, clears an assignment after confirming, gets a
  * flag and a refreshed row; someone who is not a space admin gets no such tab.
  */
-import { browserRuns, fullOf, invokeAs, macroOf, useBrowserSession } from './helpers';
+import { browserRuns, fullOf, hostFlag, invokeAs, macroOf, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
@@ -25,7 +25,7 @@ describeBrowser('manage-space tab (Chromium)', () => {
     await row.locator('[data-testid="manage-row-menu--trigger"]').click();
     await app.getByRole('menuitem', { name: 'Clear assignment…' }).click();
     await app.locator('[data-testid="confirm-button"]').click();
-    await app.locator('[data-testid="flag"]', { hasText: 'Assignment cleared' }).waitFor();
+    await hostFlag(s.page, { hasText: 'Assignment cleared' }).waitFor();
     await app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' }).filter({ hasNotText: '(assigned)' }).waitFor();
   }, 120_000);
 
@@ -39,7 +39,7 @@ describeBrowser('manage-space tab (Chromium)', () => {
     expect(clock.status).toBe(200);
     const s = await session.open('acc-bob');
     await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/pages/2009`);
-    expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approved · review due');
+    expect(await s.page.locator('#af-byline-title').textContent()).toBe('Approval: review due');
     const macro = macroOf(s.page);
     await macro.locator('[data-testid="review-lozenge"]').waitFor();
     expect(await macro.locator('[data-testid="review-lozenge"]').textContent()).toBe('Review due');

@@ -82,10 +82,10 @@ describeBrowser('Custom UI in the local site (Chromium)', () => {
   it('shows the not-submitted state of a never-submitted page in the macro and the byline', async () => {
     await actAs('acc-bob');
     const macro = await openPage('2001');
-    await expectState(macro, 'Not submitted');
+    await expectState(macro, 'Not requested');
     // the byline opens its panel in a dialog over the page, as Forge opens byline content
     await page.locator('#af-byline').click();
-    await expectState(page.frameLocator('dialog[open] iframe.byline-panel'), 'Not submitted');
+    await expectState(page.frameLocator('dialog[open] iframe.byline-panel'), 'Not requested');
     await page.locator('#af-byline-close').click();
     await macro.locator('[data-testid="request-approval-button"]').waitFor();
     await page.screenshot({ path: '/tmp/approvalflow-page-draft.png', fullPage: true });

@@ -62,7 +62,7 @@ test('recertification, reminders, escalation, clear assignment and a verifying p
   expect(approved).toMatchObject({ state: 'approved', reviewState: 'current' });
   expect(approved.reviewDueAt).toBe(approved.latestApproval.decidedAt + 90 * 86_400_000);
   const baseline = (await comments('2001')).length;
-  const submission = (await comments('2002')).find((c) => c.parent === null && c.body.includes('Approval requested'))!;
+  const submission = (await comments('2002')).find((c) => c.parent === null && /approval requested/i.test(c.body))!;
   const reminders = async () => (await comments('2002')).filter((c) => c.parent === submission.id && c.body.includes('Reminder'));
 
   // pending approval, remindAfterDays 2: reminders on days 2, 4, 6; the 4th (day 8) escalates to the space admins

@@ -93,6 +93,10 @@ describe('the "due or expired" queue', () => {
     expect(queue.items.map((i) => [i.pageId, i.reviewState])).toEqual([['2001', 'expired'], ['2002', 'due'], ['2003', 'due']]);
     expect(queue.items[0]).toMatchObject({ approvalId: first.id, workflowName: 'Recertified', title: 'Architecture overview' });
     expect((await reviewQueue.execute(env.ctx, ui(BOB), '1001', {})).items.map((i) => i.pageId)).toEqual(['2001', '2002', '2012', '2003']);
+    // recertifying is offered to whoever may request approval of the page (editors), as submit decides
+    expect(queue.items.map((i) => i.canRequest)).toEqual([false, false, false]);
+    const bobs = (await reviewQueue.execute(env.ctx, ui(BOB), '1001', {})).items;
+    expect(bobs.filter((i) => ['2001', '2002', '2003'].includes(i.pageId)).map((i) => i.canRequest)).toEqual([true, true, true]);
     expect(await reviewCounts.execute(env.ctx, ui(CAROL), '1001')).toEqual({ due: 2, expired: 1, complete: true });
     // the analytics workflow filter: only pages approved under that workflow count
     expect(await reviewCounts.execute(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-recert' })).toEqual({ due: 2, expired: 1, complete: true });

@@ -59,6 +59,7 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     enabled: fc.boolean(),
     expectedVersion: fc.integer({ min: 1, max: 4 }),
     mine: fc.boolean(),
+    requestedByMe: fc.boolean(),
     status: fc.constantFrom('open', 'archived'),
     rollupState: fc.constantFrom('stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'),
     // Rarely a (forged) cursor: a forged one is INVALID_CURSOR before the engine is reached.
@@ -77,7 +78,8 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     // ui.* keys
     surface: fc.constantFrom('page', 'space', 'admin'),
     pageIds: fc.uniqueArray(pageId, { maxLength: 5 }),
-    spaceIds: fc.uniqueArray(pageId, { maxLength: 3 }),
+    spaceIds: fc.uniqueArray(fc.oneof(pageId, fc.constant('global')), { maxLength: 3 }),
+    workflowIds: fc.uniqueArray(fc.oneof(fc.constantFrom('wf-eng-review', 'wf-docs-quick', 'wf-gone'), fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/)), { maxLength: 3 }),
     kind: fc.constantFrom('user', 'group', 'page', 'space'),
     query: fc.oneof(fc.constantFrom('Bob', 'eng', 'Arch', 'DOCS', '"quoted" \\ back'), text(100).filter((t) => t.trim().length > 0)),
   };

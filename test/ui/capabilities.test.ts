@@ -14,9 +14,9 @@ type Invoke = (accountId: string, functionKey: string, payload?: object, where?:
 const PEOPLE = ['acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin'];
 const ENG = '1001';
 
-async function fresh(): Promise<Invoke> {
+async function fresh(clock?: { now(): number }): Promise<Invoke> {
   // The local runtime's composition root: engines per invocation, as on Forge.
-  const app = createLocalApp({ store: new MemoryStore(), site: createLocalSite(), appId: 'app-uuid' });
+  const app = createLocalApp({ store: new MemoryStore(), site: createLocalSite(), appId: 'app-uuid', ...(clock ? { clock } : {}) });
   await app.ready;
   const handler = app.resolver;
   return async (accountId, functionKey, payload = {}, where = {}) => {
@@ -54,6 +54,22 @@ describe('ui.capabilities match what the engine accepts', () => {
     const submit = await invoke(who, 'page.submit', {}, { pageId: '2001' });
     expect(caps.request).toBe(submit.success);
     if (!submit.success) expect(submit.code).toBe('NO_EDIT_PERMISSION');
+  });
+
+  it('page request approval follows the one eligibility rule: not offered on an approved page, offered again once its review is due, to editors only', async () => {
+    let now = Date.UTC(2026, 11, 7);
+    const invoke = await fresh({ now: () => now });
+    expect((await invoke('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90 })).success).toBe(true);
+    const approvalId = await pendingOn2001(invoke);
+    expect((await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' })).success).toBe(true);
+    expect(await pageCaps(invoke, 'acc-bob')).toMatchObject({ request: false, requestRefusal: { code: 'ALREADY_APPROVED' } });
+    expect(await invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).toMatchObject({ success: false, code: 'ALREADY_APPROVED' });
+    now += 80 * 86_400_000; // inside the 14-day reminder window before the 90-day review
+    const due = await pageCaps(invoke, 'acc-bob');
+    expect(due.request).toBe(true);
+    expect(due.requestRefusal).toBeUndefined();
+    expect(await pageCaps(invoke, 'acc-erin')).toMatchObject({ request: false, requestRefusal: { code: 'NO_EDIT_PERMISSION' } });
+    expect((await invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).success).toBe(true);
   });
 
   it.each(PEOPLE)('page approve/reject: offered to %s exactly when the decision is accepted', async (who) => {
@@ -152,6 +168,24 @@ describe('page.preflight for a chosen workflow, and ui.pageTitles', () => {
     expect(Object.keys(erin.pages)).toEqual(['2001']);
   });
 
+  it('names the spaces of a batch that also holds a site-level audit record (spaceId "global"), and only for audit readers', async () => {
+    const invoke = await fresh();
+    const alice = await invoke('acc-alice', 'ui.pageTitles', { pageIds: ['2001'], spaceIds: ['1001', 'global', '1002'] });
+    expect(alice).toMatchObject({ success: true, spaces: { '1001': { key: 'ENG', name: 'Engineering' }, '1002': { key: 'DOCS' } } });
+    expect(Object.keys(alice.spaces).sort()).toEqual(['1001', '1002']);
+    expect(alice.pages['2001']).toEqual({ title: expect.any(String), spaceId: ENG });
+    const bob = await invoke('acc-bob', 'ui.pageTitles', { pageIds: [], spaceIds: ['1001', 'global'] });
+    expect(bob).toMatchObject({ success: true, spaces: {} });
+    expect(await invoke('acc-alice', 'ui.pageTitles', { pageIds: [], spaceIds: ['site'] })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+
+  it('names workflows only to people who can view their space; unknown ids are simply absent', async () => {
+    const invoke = await fresh();
+    const ids = ['wf-eng-review', 'wf-docs-quick', 'wf-gone'];
+    expect((await invoke('acc-alice', 'ui.pageTitles', { pageIds: [], workflowIds: ids })).workflows).toEqual({ 'wf-eng-review': 'Engineering review', 'wf-docs-quick': expect.any(String) });
+    expect((await invoke('acc-erin', 'ui.pageTitles', { pageIds: [], workflowIds: ids })).workflows).toEqual({ 'wf-eng-review': 'Engineering review' });
+  });
+
   it('refuses unknown payload keys such as an accountId', async () => {
     const invoke = await fresh();
     const r = await invoke('acc-erin', 'ui.capabilities', { surface: 'admin', accountId: 'acc-alice' });
@@ -187,5 +221,19 @@ describe('ui.search (pickers search by name, as the caller)', () => {
   it('refuses an empty query', async () => {
     const invoke = await fresh();
     expect(await invoke('acc-bob', 'ui.search', { kind: 'user', query: '   ' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+  });
+});
+
+describe('queue.list requestedByMe ("Requested by me")', () => {
+  it("lists only the caller's own pending requests; other people's stay out", async () => {
+    const invoke = await fresh();
+    await pendingOn2001(invoke);
+    expect((await invoke('acc-alice', 'page.submit', {}, { pageId: '2002' })).success).toBe(true);
+    const bob = await invoke('acc-bob', 'queue.list', { requestedByMe: true }, { spaceId: ENG });
+    expect(bob.approvals.map((a: { pageId: string }) => a.pageId)).toEqual(['2001']);
+    const carol = await invoke('acc-carol', 'queue.list', { requestedByMe: true }, { spaceId: ENG });
+    expect(carol.approvals).toEqual([]);
+    const all = await invoke('acc-carol', 'queue.list', {}, { spaceId: ENG });
+    expect(all.approvals.map((a: { pageId: string }) => a.pageId).sort()).toEqual(['2001', '2002']);
   });
 });

@@ -280,6 +280,11 @@ describe('people.names', () => {
     ]);
   });
 
+  it('names group approvers by their Confluence group name, never by id; unknown and malformed group ids are left out', async () => {
+    const r = await invoke('acc-bob', 'people.names', { accountIds: ['group:grp-eng-reviewers', 'group:grp-missing', 'group:a:b', 'acc-carol'] });
+    expect(r).toEqual({ success: true, names: { 'group:grp-eng-reviewers': 'eng-reviewers', 'acc-carol': 'Carol Reviewer' } });
+  });
+
   it('refuses a call without a platform account and an accountId in the payload', async () => {
     expect(await invoke(undefined, 'people.names', { accountIds: ['acc-carol'] })).toEqual({ success: false, code: 'UNAUTHENTICATED', error: expect.any(String) });
     const smuggled = await invoke('acc-bob', 'people.names', { accountIds: ['acc-carol'], accountId: 'acc-alice' });

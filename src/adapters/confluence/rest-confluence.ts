@@ -34,6 +34,7 @@ import {
   userSchema,
   commentSchema,
   pathId,
+  PATH_ID,
   accountId,
   chunks,
   toPageStatus,
@@ -193,13 +194,14 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
   async existingGroups(groupIds: string[]): Promise<Set<string>> {
-    const found = await Promise.all(
-      [...new Set(groupIds)].map(async (id) => {
-        const response = await this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' });
-        return response.status === 404 ? undefined : this.parse(response, groupSchema).id;
-      }),
-    );
-    return new Set(found.filter((id): id is string => id !== undefined));
+    return new Set((await this.groupNames(groupIds)).keys());
+  }
+
+  /** Names of these group ids; an id that cannot name a Confluence group names none (absent), as an unknown one does. */
+  async groupNames(groupIds: string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(groupIds)].filter((id) => PATH_ID.test(id));
+    const responses = await Promise.all(ids.map((id) => this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' })));
+    return new Map(ids.flatMap((id, i) => (responses[i].status === 404 ? [] : [[id, this.parse(responses[i], groupSchema).name] as const])));
   }
 
   /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */

@@ -6,6 +6,7 @@
 import { csvField } from '../audit/export-format';
 import type { AnalyticsCards, ApprovalRow, ApprovalSummary, Outcome } from './summary';
 import { decisionMs } from './summary';
+import { STATE_LABEL } from '../domain/vocabulary';
 
 export interface AnalyticsReport {
   spaceName: string;
@@ -20,7 +21,8 @@ export interface AnalyticsReport {
   names: { people: ReadonlyMap<string, string>; pages: ReadonlyMap<string, string>; workflows: ReadonlyMap<string, string> };
 }
 
-export const OUTCOME_LABEL: Record<Outcome, string> = { approved: 'Approved', rejected: 'Changes requested', cancelled: 'Cancelled' };
+/** Outcomes in the one vocabulary (domain/vocabulary.ts). */
+export const OUTCOME_LABEL: Record<Outcome, string> = { approved: STATE_LABEL.approved, rejected: STATE_LABEL.changes_requested, cancelled: STATE_LABEL.cancelled };
 const NO_OUTCOME = 'No decision in range';
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString());

@@ -1,5 +1,7 @@
 /** CSV (RFC 4180) and NDJSON renderings of audit records for admins (SPEC §5 export). */
-import type { AuditRecord } from '../domain/model';
+import { APPROVAL_STATUSES, type ApprovalStatus, type AuditRecord } from '../domain/model';
+import { PEOPLE_FIELDS, STATUS_FIELDS, TIME_FIELDS, WORKFLOW_FIELDS_OF, fieldLabel } from '../domain/audit-fields';
+import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
 
 export const CSV_COLUMNS = [
   'seq',
@@ -19,6 +21,7 @@ export const CSV_COLUMNS = [
   'source',
   'clientId',
   'details',
+  'detailsText',
   'prevHash',
   'hash',
 ] as const;
@@ -36,6 +39,25 @@ export function csvField(value: string | number | undefined): string {
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !PLAIN_ID.test(text)) text = `'${text}`;
   if (/[",\r\n]/.test(text) || /^\s|\s$/.test(text)) return `"${text.replace(/"/g, '""')}"`;
   return text;
+}
+
+/** A details value as a person reads it: names for people and workflows, ISO dates, state words, "none" for null. */
+function readableValue(r: AuditRecord, key: string, value: unknown, names?: Map<string, string>): string {
+  if (value === null || value === undefined) return 'none';
+  if (PEOPLE_FIELDS.has(key)) return [value].flat().map((id) => (typeof id === 'string' ? (names?.get(id) ?? id) : JSON.stringify(id))).join(', ') || 'none';
+  if (TIME_FIELDS.has(key) && typeof value === 'number') return new Date(value).toISOString();
+  if (WORKFLOW_FIELDS_OF[r.action]?.has(key) && typeof value === 'string') return names?.get(`workflow:${value}`) ?? value;
+  if (STATUS_FIELDS.has(key) && (APPROVAL_STATUSES as readonly unknown[]).includes(value)) return STATE_LABEL[approvalStatusWord(value as ApprovalStatus)];
+  if (Array.isArray(value)) return value.map((v) => readableValue(r, '', v, names)).join(', ') || 'none';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
+/** "Label: value; Label: value" for the CSV's readable details column (the raw JSON stays in `details`). */
+function readableDetails(r: AuditRecord, names?: Map<string, string>): string {
+  return Object.entries(r.details)
+    .map(([key, value]) => `${fieldLabel(key)}: ${readableValue(r, key, value, names)}`)
+    .join('; ');
 }
 
 function toCsv(records: AuditRecord[], names?: Map<string, string>): string {
@@ -59,6 +81,7 @@ function toCsv(records: AuditRecord[], names?: Map<string, string>): string {
       source: r.source,
       clientId: r.clientId,
       details: JSON.stringify(r.details),
+      detailsText: readableDetails(r, names),
       prevHash: r.prevHash,
       hash: r.hash,
     };

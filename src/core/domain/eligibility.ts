@@ -88,14 +88,27 @@ function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, s
   return { ok: false, code: 'NO_WORKFLOW' };
 }
 
-export function checkEligibility(input: EligibilityInput): EligibilityResult {
+/**
+ * The checks about the page itself and the caller's right on it, before any workflow is resolved:
+ * the answer to "may this person request approval of this page now" (ui.capabilities offers the
+ * request form exactly when this passes; the form's preflight then tells the workflow's answer).
+ */
+export function pageGate(input: EligibilityInput): { ok: true; page: PageInfo } | { ok: false; code: EligibilityCode; reason: string } {
   const { page } = input;
-  if (!page || !input.canRead || page.status === 'trashed' || page.status === 'deleted') return fail('PAGE_NOT_FOUND');
-  if (input.expectedSpaceId !== undefined && page.spaceId !== input.expectedSpaceId) return fail('WRONG_SPACE');
-  if (page.status !== 'current') return fail('PAGE_NOT_PUBLISHED');
-  if (!input.canEdit) return fail('NO_EDIT_PERMISSION');
-  if (input.latest?.status === 'pending') return fail('PENDING_APPROVAL');
-  if (input.latest?.status === 'approved' && input.latest.pageVersion >= page.version && !openForReview(input.latest, input.now)) return fail('ALREADY_APPROVED');
+  const refuse = (code: EligibilityCode) => ({ ok: false as const, code, reason: ELIGIBILITY_REASONS[code] });
+  if (!page || !input.canRead || page.status === 'trashed' || page.status === 'deleted') return refuse('PAGE_NOT_FOUND');
+  if (input.expectedSpaceId !== undefined && page.spaceId !== input.expectedSpaceId) return refuse('WRONG_SPACE');
+  if (page.status !== 'current') return refuse('PAGE_NOT_PUBLISHED');
+  if (!input.canEdit) return refuse('NO_EDIT_PERMISSION');
+  if (input.latest?.status === 'pending') return refuse('PENDING_APPROVAL');
+  if (input.latest?.status === 'approved' && input.latest.pageVersion >= page.version && !openForReview(input.latest, input.now)) return refuse('ALREADY_APPROVED');
+  return { ok: true, page };
+}
+
+export function checkEligibility(input: EligibilityInput): EligibilityResult {
+  const gate = pageGate(input);
+  if (!gate.ok) return fail(gate.code);
+  const { page } = gate;
   const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId);
   if (!resolved.ok) return fail(resolved.code, resolved.workflowId);
   const wf = resolved.workflow;

@@ -14,6 +14,7 @@ import { keys } from '../services/keys';
 import { PageCache } from '../services/page-cache';
 import { lcKeys } from './keys';
 import { deriveReview } from './review';
+import { pageGate } from '../domain/eligibility';
 import { resolvedRefSchema } from './schemas';
 import { defineOperation } from '../services/operation';
 
@@ -26,6 +27,8 @@ export interface ReviewQueueItem {
   approvedAtVersion: number;
   reviewState: Exclude<ReviewState, 'current'>;
   reviewDueAt: number;
+  /** the caller may request approval again (recertify) now: the page-level eligibility checks pass */
+  canRequest: boolean;
 }
 
 /** Index entries whose dueFrom has passed, from `cursor` on, with the approvals they still describe. */
@@ -53,8 +56,11 @@ export const reviewQueue = defineOperation({
     const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
     const { items, nextCursor } = await dueEntries(ctx, spaceId, limit, options.cursor);
     const cache = new PageCache(ctx, caller.accountId);
-    const [pages, readable] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.readable(items.map((a) => a.pageId))]);
+    const [pages, perms] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.permissions(items.map((a) => a.pageId))]);
+    const readable = perms.canRead;
     const now = ctx.clock.now();
+    const gate = (a: PageApproval) =>
+      pageGate({ callerId: caller.accountId, pageId: a.pageId, page: pages.get(a.pageId), canRead: true, canEdit: perms.canEdit.has(a.pageId), latest: a, assigned: undefined, spaceWorkflows: [], groupMembers: new Map(), now }).ok;
     const out: ReviewQueueItem[] = [];
     for (const a of items) {
       const review = deriveReview(a, now);
@@ -68,6 +74,7 @@ export const reviewQueue = defineOperation({
         approvedAtVersion: a.pageVersion,
         reviewState: review.reviewState,
         reviewDueAt: review.reviewDueAt,
+        canRequest: gate(a),
       });
     }
     return { items: out, ...(nextCursor ? { nextCursor } : {}) };

@@ -60,6 +60,8 @@ export interface ConfluenceSite {
   canCreatePagesIn(accountId: string, spaceId: string): Promise<boolean>;
   /** Which of these Confluence group ids exist (unknown ids are absent). One call per id, callers batch. */
   existingGroups(groupIds: string[]): Promise<Set<string>>;
+  /** Name of each of these Confluence group ids (unknown ids are absent). One call per id, callers batch. */
+  groupNames(groupIds: string[]): Promise<Map<string, string>>;
   /** Member of confluence-administrators or site-admins. */
   isSiteAdmin(accountId: string): Promise<boolean>;
   /** Members of a group (by group id); used to expand group approvers at decision time. */

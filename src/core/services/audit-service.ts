@@ -13,6 +13,10 @@ import { defineOperation } from './operation';
 import type { EngineContext } from './context';
 import { denial } from './denials';
 import { StoreError } from '../ports/store';
+import { PEOPLE_FIELDS, WORKFLOW_FIELDS_OF } from '../domain/audit-fields';
+import { parseStored, workflowSchema } from '../domain/schemas';
+import { getManyByKey } from './store-reads';
+import { keys } from './keys';
 
 /** Batches of the read paths' sequencing pass (8 records each): enough for minutes of traffic, bounded. */
 const READ_PATH_BATCHES = 25;
@@ -69,25 +73,43 @@ export const exportAudit = defineOperation({
   },
 });
 
-/** Readable names for the actors and spaces of the records matching `filter` (the export shows them beside the ids). */
+/**
+ * Readable names for what the records matching `filter` refer to (the export shows them beside the
+ * ids): actors and people named in details, spaces, pages (read as the caller: a page they cannot
+ * see stays unnamed) and workflows (keyed `workflow:<id>`, as the details formatter asks for them).
+ */
 async function readableNames(ctx: EngineContext, filter: AuditFilter): Promise<Map<string, string>> {
-  const actors = new Set<string>();
+  const people = new Set<string>();
   const spaces = new Set<string>();
+  const pages = new Set<string>();
+  const workflows = new Set<string>();
   let cursor: string | undefined;
   do {
     const page = await ctx.audit.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
     for (const r of page.items) {
-      actors.add(r.actor);
+      people.add(r.actor);
       spaces.add(r.spaceId);
+      if (r.pageId) pages.add(r.pageId);
+      for (const [key, value] of Object.entries(r.details)) {
+        if (PEOPLE_FIELDS.has(key)) for (const id of [value].flat()) if (typeof id === 'string') people.add(id);
+        if (WORKFLOW_FIELDS_OF[r.action]?.has(key) && typeof value === 'string') workflows.add(value);
+      }
     }
     cursor = page.nextCursor;
   } while (cursor);
-  const [users, spaceInfos] = await Promise.all([
-    ctx.confluence.getUsers([...actors].filter((a) => a !== 'system')),
-    Promise.all([...spaces].map((s) => ctx.confluence.getSpace(s).catch(() => undefined))),
+  const [users, spaceInfos, pageInfos, workflowItems] = await Promise.all([
+    ctx.confluence.getUsers([...people].filter((a) => a !== 'system')),
+    Promise.all([...spaces].filter((s) => s !== INSTALLATION_SPACE).map((s) => ctx.confluence.getSpace(s).catch(() => undefined))),
+    ctx.confluence.getPages([...pages]).catch(() => new Map<string, { title: string }>()),
+    getManyByKey(ctx.store, [...workflows].map(keys.workflow)),
   ]);
   const names = new Map<string, string>();
   for (const [id, user] of users) names.set(id, user.displayName);
   for (const space of spaceInfos) if (space) names.set(space.id, `${space.key} (${space.name})`);
+  for (const [id, page] of pageInfos) names.set(id, page.title);
+  for (const item of workflowItems.values()) {
+    const wf = parseStored(workflowSchema, item.key, item.value);
+    names.set(`workflow:${wf.id}`, wf.name);
+  }
   return names;
 }

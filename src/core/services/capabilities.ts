@@ -18,7 +18,12 @@ import { listWorkflows } from './workflows/read';
 import { getChangeSet } from './changesets/read';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';
-import { expandGroups } from './page-context';
+import { expandGroups, loadPageContext } from './page-context';
+import { ELIGIBILITY_REASONS, pageGate } from '../domain/eligibility';
+import { INSTALLATION_SPACE } from '../audit';
+import { getManyByKey } from './store-reads';
+import { keys } from './keys';
+import { parseStored, workflowSchema } from '../domain/schemas';
 import { SpaceAccess } from './access';
 
 type PageStatusView = Awaited<ReturnType<typeof pageStatus.execute>>;
@@ -46,17 +51,21 @@ export const pageCapabilities = defineOperation({
     // pageStatus refuses (PAGE_NOT_FOUND) a page the caller cannot read: that refusal is the answer.
     const status = await pageStatus.execute(ctx, caller, pageId);
     // Site admins count as space admins of every space (SpaceAccess, as the use cases check it).
-    const [canEdit, isSpaceAdmin, canDecide] = await Promise.all([
-      ctx.confluence.checkPagePermission(caller.accountId, pageId, 'update'),
+    const [context, isSpaceAdmin, canDecide] = await Promise.all([
+      loadPageContext(ctx, caller, [pageId]),
       new SpaceAccess(ctx, caller.accountId).isAdmin(status.spaceId),
       mayDecide(ctx, caller, status),
     ]);
     const pending = status.pending?.approval;
+    const input = context.inputs.get(pageId);
+    // The page-level part of the one eligibility rule (published, editable, nothing pending, not
+    // approved unless due or expired for review); the form's preflight then tells the workflow's answer.
+    const gate = input ? pageGate(input) : { ok: false as const, code: 'PAGE_NOT_FOUND', reason: ELIGIBILITY_REASONS.PAGE_NOT_FOUND };
     return {
       pageId,
       spaceId: status.spaceId,
-      // Submit needs the edit right (NO_EDIT_PERMISSION); the preflight then tells the rest.
-      request: canEdit && !pending,
+      request: gate.ok,
+      ...(gate.ok ? {} : { requestRefusal: { code: gate.code, reason: gate.reason } }),
       decide: canDecide,
       // Same gate as approvals.cancel: the submitter or a space admin.
       cancel: pending !== undefined && (pending.submittedBy === caller.accountId || isSpaceAdmin),
@@ -123,13 +132,28 @@ export const spaceNames = defineOperation({
     // For audit readers only: a site admin, or an admin of that space.
     const access = new SpaceAccess(ctx, caller.accountId);
     const spaces = await Promise.all(
-      [...new Set(spaceIds)].map(async (id) => {
+      [...new Set(spaceIds)].filter((id) => id !== INSTALLATION_SPACE).map(async (id) => {
         const allowed = await access.isAdmin(id).catch(() => false);
         const space = allowed ? await ctx.confluence.getSpace(id).catch(() => undefined) : undefined;
         return space ? ([[id, { key: space.key, name: space.name }]] as const) : [];
       }),
     );
     return Object.fromEntries(spaces.flat());
+  },
+});
+
+export const workflowNames = defineOperation({
+  rights: 'Any signed-in caller; a workflow is named only to those who can view its space (SPEC 2.1: nobody else learns it exists).',
+  execute: async (ctx: EngineContext, caller: Caller, workflowIds: string[]): Promise<Record<string, string>> => {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    const got = await getManyByKey(ctx.store, [...new Set(workflowIds)].map(keys.workflow));
+    const named = await Promise.all(
+      [...got.values()].map(async (item) => {
+        const wf = parseStored(workflowSchema, item.key, item.value);
+        return (await access.canView(wf.spaceId).catch(() => false)) ? [[wf.id, wf.name] as const] : [];
+      }),
+    );
+    return Object.fromEntries(named.flat());
   },
 });
 

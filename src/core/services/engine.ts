@@ -24,7 +24,7 @@ import { removeWorkflow } from './workflows/remove';
 import { assignWorkflow } from './workflows/assign';
 import { exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
-import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames } from './capabilities';
+import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
 import { searchDirectory } from './directory-search';
 import { clearAssignment, spaceTree } from '../lifecycle/manage-space';
 import { reviewCounts, reviewQueue } from '../lifecycle/review-queue';
@@ -67,6 +67,7 @@ export const OPERATIONS = {
     changeSet: changeSetCapabilities,
     pageTitles,
     spaceNames,
+    workflowNames,
     admin: adminCapabilities,
   },
   directory: { search: searchDirectory },

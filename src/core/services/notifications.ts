@@ -13,6 +13,7 @@ import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { expandGroups } from './page-context';
 import { keys } from './keys';
+import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -30,7 +31,7 @@ function stepLabel(approval: PageApproval): string {
 
 export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet): string {
   const parts = [
-    `<p>Approval requested for version ${approval.pageVersion} ` +
+    `<p><strong>${STATE_LABEL.in_approval}</strong>: approval requested for version ${approval.pageVersion} ` +
       `(workflow ${escapeXml(approval.workflowSnapshot.name)}, ${stepLabel(approval)}).</p>`,
     `<p>Approvers: ${approvers.map(mention).join(' ')}</p>`,
   ];
@@ -42,9 +43,12 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
   return parts.join('');
 }
 
-/** `what` is a sentence fragment ("step 1 is approved"); the decider is in the audit trail, not @mentioned. */
+/**
+ * `what` is a sentence fragment ("step 1 is approved") after the approval's state in the one
+ * vocabulary ("In approval: step 1 is approved."); the decider is in the audit trail, not @mentioned.
+ */
 export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[]): string {
-  const parts = [`<p>${escapeXml(what.charAt(0).toUpperCase() + what.slice(1))}.</p>`];
+  const parts = [`<p><strong>${STATE_LABEL[approvalStatusWord(approval.status)]}</strong>: ${escapeXml(what)}.</p>`];
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
   if (approval.status === 'rejected') {
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);

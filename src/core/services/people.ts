@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors';
 import type { ErrorDetail } from '../domain/errors';
 import type { EngineContext } from './context';
 import { defineOperation } from './operation';
+import { groupIdOf } from '../domain/approvers';
 
 /** One Confluence users-bulk batch: the UI never needs more at once. */
 export const MAX_PEOPLE_IDS = 250;
@@ -15,18 +16,26 @@ const MAX_ID_LENGTH = 128;
  * Confluence's bulk lookup would refuse the whole batch for it. */
 const ACCOUNT_ID_SHAPE = /^[0-9A-Za-z:_-]+$/;
 
-/** Display names by account id (at most 250 ids); unknown ids are absent. */
+/** Display names by account id (at most 250 ids), and group names for "group:<id>" entries; unknown ids are absent. */
 export const displayNames = defineOperation({
   rights: 'Any signed-in caller (Confluence shows display names to everyone who can use it).',
   async execute(ctx: EngineContext, _caller: Caller, accountIds: string[]): Promise<Record<string, string>> {
     validate(accountIds);
-    const lookup = [...new Set(accountIds)].filter((id) => ACCOUNT_ID_SHAPE.test(id));
-    if (lookup.length === 0) return {};
-    const users = await ctx.confluence.getUsers(lookup);
+    // Group approvers ("group:<id>") are named by their Confluence group name, people by display name.
+    const groups = [...new Set(accountIds.filter((id) => Boolean(groupIdOf(id)) && ACCOUNT_ID_SHAPE.test(id)))];
+    const lookup = [...new Set(accountIds)].filter((id) => groupIdOf(id) === undefined && ACCOUNT_ID_SHAPE.test(id));
+    const [users, groupNames] = await Promise.all([
+      lookup.length ? ctx.confluence.getUsers(lookup) : new Map<string, { displayName: string }>(),
+      groups.length ? ctx.confluence.groupNames(groups.map((g) => groupIdOf(g) ?? '')) : new Map<string, string>(),
+    ]);
     const names: Record<string, string> = {};
     for (const id of lookup) {
       const user = users.get(id);
       if (user) names[id] = user.displayName;
+    }
+    for (const id of groups) {
+      const name = groupNames.get(groupIdOf(id) ?? '');
+      if (name !== undefined) names[id] = name;
     }
     return names;
   },

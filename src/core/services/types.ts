@@ -26,7 +26,10 @@ export interface ChangeSetUpdateInput {
 export interface PageCapabilities {
   pageId: string;
   spaceId: string;
+  /** the page-level eligibility checks pass (domain/eligibility.ts pageGate); the workflow's answer comes from the preflight */
   request: boolean;
+  /** why not, when request is false (an eligibility code and its reason) */
+  requestRefusal?: { code: string; reason: string };
   decide: boolean;
   cancel: boolean;
   reset: boolean;

@@ -13,6 +13,7 @@ import { LICENSE_INACTIVE_MESSAGE, licenceInactive } from '../licence';
 import { deriveReview, type ReviewView } from '../../core/lifecycle/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
+import { pageStateWord, reviewStateWord, stateInSentence, staleDetail, type StateWord } from '../../core/domain/vocabulary';
 import { pageApprovalSchema } from '../../core/domain/schemas';
 import type { PageInfo } from '../../core/ports/confluence';
 import type { KeyValueStore } from '../../core/ports/store';
@@ -45,27 +46,32 @@ function pageIdOf(payload: unknown): string | undefined {
   return 'extension' in parsed.data ? parsed.data.extension.content.id : parsed.data.context.extension.content.id;
 }
 
+const titleOf = (word: StateWord): string => `Approval: ${stateInSentence(word)}`;
+
 /** An approved page due or expired for review (SPEC 2.7) says so in the byline title. */
 function withReview(props: BylineProperties, review: ReviewView): BylineProperties {
-  if (review.reviewState === 'due' && review.reviewDueAt !== null) {
-    return { title: `${props.title} · review due`, tooltip: `${props.tooltip} The approval expires on ${new Date(review.reviewDueAt).toISOString().slice(0, 10)}; request approval again to recertify.` };
+  const word = reviewStateWord(review.reviewState);
+  if (word === 'review_due' && review.reviewDueAt !== null) {
+    return { title: titleOf(word), tooltip: `${props.tooltip} The approval expires on ${new Date(review.reviewDueAt).toISOString().slice(0, 10)}; request approval again to recertify.` };
   }
-  if (review.reviewState === 'expired') return { title: `${props.title} · review expired`, tooltip: `${props.tooltip} The approval expired; request approval again.` };
+  if (word === 'review_expired') return { title: titleOf(word), tooltip: `${props.tooltip} The approval expired; request approval again.` };
   return props;
 }
 
+/** The byline title in the one vocabulary (domain/vocabulary.ts): "Approval: <state>". */
 export function bylineOf(state: ReturnType<typeof derivePageState>, review: ReviewView = { reviewState: null, reviewDueAt: null }): BylineProperties {
-  switch (state.state) {
-    case 'draft':
-      return { title: 'Approval: not requested', tooltip: 'No approval has been requested for this page.' };
+  const word = pageStateWord(state.state, state.isStale);
+  switch (word) {
+    case 'not_requested':
+      return { title: titleOf(word), tooltip: 'No approval has been requested for this page.' };
     case 'in_approval':
-      return { title: 'Approval: in review', tooltip: 'An approval of this page is in progress.' };
+      return { title: titleOf(word), tooltip: 'An approval of this page is in progress.' };
     case 'changes_requested':
-      return { title: 'Approval: changes requested', tooltip: 'The last approval request was rejected.' };
-    case 'approved':
-      return state.isStale
-        ? { title: `Approved v${state.approvedAtVersion} · edited since`, tooltip: `Approved at version ${state.approvedAtVersion}; ${state.versionDelta} newer version(s) are not approved.` }
-        : withReview({ title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved.` }, review);
+      return { title: titleOf(word), tooltip: 'The last approval request was rejected.' };
+    case 'stale':
+      return { title: titleOf(word), tooltip: `Approved at version ${state.approvedAtVersion}; ${staleDetail(state.versionDelta)}, not approved.` };
+    default:
+      return withReview({ title: titleOf(word), tooltip: `Version ${state.approvedAtVersion} is approved.` }, review);
   }
 }
 

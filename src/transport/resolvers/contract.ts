@@ -86,7 +86,7 @@ export interface ResolverData {
     | { surface: 'space'; space: SpaceCapabilities }
     | { surface: 'admin'; admin: AdminCapabilities };
   'ui.changeSetCapabilities': { changeSetId: string; update: boolean; submit: boolean; archive: boolean };
-  'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }> };
+  'ui.pageTitles': { pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }>; workflows: Record<string, string> };
   'ui.search': { results: DirectoryEntry[] };
   'page.submit': { approval: PageApproval };
   'approval.decide': { approval: PageApproval };

@@ -22,6 +22,7 @@ import {
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
+import { INSTALLATION_SPACE } from '../../core/audit/purge';
 
 /** Page and space ids may come from the payload or, when omitted, from the extension context. */
 const optionalPageId = { pageId: confluenceId.optional() };
@@ -67,14 +68,15 @@ export const schemas = {
   // What the signed-in person may do and see, for the Custom UI (SPEC §6): capabilities, names, pickers.
   'ui.capabilities': z.strictObject({ surface: z.enum(['page', 'space', 'admin']), ...optionalPageId, ...optionalSpaceId }),
   'ui.changeSetCapabilities': z.strictObject({ changeSetId: opaqueId }),
-  'ui.pageTitles': z.strictObject({ pageIds: z.array(confluenceId).max(L.listPage.max), spaceIds: z.array(confluenceId).max(L.listPage.max).optional() }),
+  // Audit rows of site-level records carry the installation's marker instead of a space id: accepted (and named by nobody), so one such row never costs the whole batch its names.
+  'ui.pageTitles': z.strictObject({ pageIds: z.array(confluenceId).max(L.listPage.max), spaceIds: z.array(z.union([confluenceId, z.literal(INSTALLATION_SPACE)])).max(L.listPage.max).optional(), workflowIds: z.array(opaqueId).max(L.listPage.max).optional() }),
   'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }),
 
   'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional() }),
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
   'approval.reset': z.strictObject({ pageId: confluenceId }),
 
-  'queue.list': z.strictObject({ ...optionalSpaceId, mine: z.boolean().optional(), ...paging }),
+  'queue.list': z.strictObject({ ...optionalSpaceId, mine: z.boolean().optional(), requestedByMe: z.boolean().optional(), ...paging }),
 
   'workflow.list': z.strictObject({ ...optionalSpaceId, ...paging }),
   'workflow.create': z.strictObject({ ...optionalSpaceId, ...workflowInput }),

@@ -8,8 +8,8 @@ import { enginePage } from '../shared/edge';
 export const spaceResolvers: ResolverDefinition[] = [
   defineResolver('queue.list', { writes: false }, async (input, env) => {
     const spaceId = spaceIdOf(input, env.ctx);
-    const pages = env.pager('queue.list', { spaceId, mine: input.mine, cursor: input.cursor });
-    const page = await env.engine.approvals.queue(env.caller, spaceId, { mine: input.mine, cursor: await pages.open(), limit: input.limit });
+    const pages = env.pager('queue.list', { spaceId, mine: input.mine, requestedByMe: input.requestedByMe, cursor: input.cursor });
+    const page = await env.engine.approvals.queue(env.caller, spaceId, { mine: input.mine, requestedByMe: input.requestedByMe, cursor: await pages.open(), limit: input.limit });
     const nextCursor = await pages.seal(page.nextCursor);
     return { approvals: page.items, ...(nextCursor ? { nextCursor } : {}) };
   }),

@@ -14,11 +14,12 @@ export const uiResolvers: ResolverDefinition[] = [
   }),
   defineResolver('ui.changeSetCapabilities', { writes: false }, async (input, { engine, caller }) => engine.capabilities.changeSet(caller, input.changeSetId)),
   defineResolver('ui.pageTitles', { writes: false }, async (input, { engine, caller }) => {
-    const [pages, spaces] = await Promise.all([
+    const [pages, spaces, workflows] = await Promise.all([
       input.pageIds.length ? engine.capabilities.pageTitles(caller, input.pageIds) : {},
       input.spaceIds?.length ? engine.capabilities.spaceNames(caller, input.spaceIds) : {},
+      input.workflowIds?.length ? engine.capabilities.workflowNames(caller, input.workflowIds) : {},
     ]);
-    return { pages, spaces };
+    return { pages, spaces, workflows };
   }),
   defineResolver('ui.search', { writes: false }, async (input, { engine, caller, ctx }) => ({
     results: await engine.directory.search(caller, input.kind, input.query, input.kind === 'page' ? { spaceId: spaceIdOf(input, ctx) } : {}),

@@ -1,51 +1,27 @@
-/** Feedback after actions (SPEC §6): a flag for every completed action. */
-import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
-import Flag, { FlagGroup } from '@atlaskit/flag';
-import { token } from '@atlaskit/tokens';
-import SuccessIcon from '@atlaskit/icon/core/status-success';
-import ErrorIcon from '@atlaskit/icon/core/status-error';
+/**
+ * Feedback after actions (SPEC §6): a flag for every completed action, shown by the host
+ * (`showFlag` from @forge/bridge) where Confluence shows flags: bottom-left of the page, outside the
+ * app's iframe, so a flag never covers the panel and never clips in a content-sized macro. The local
+ * runtime's bridge shim shows them on its site page the same way.
+ */
+import { createContext, useCallback, useContext, type ReactNode } from 'react';
+import { showFlag } from '@forge/bridge';
 
-interface FlagEntry {
-  id: number;
-  title: string;
-  description?: string;
-  appearance: 'success' | 'error';
-}
+type Appearance = 'success' | 'error';
+type Show = (title: string, description?: string, appearance?: Appearance) => void;
 
-const FlagContext = createContext<(title: string, description?: string, appearance?: FlagEntry['appearance']) => void>(() => undefined);
+const FlagContext = createContext<Show>(() => undefined);
 
 /** `const flag = useFlag(); flag('Approved', 'Bob Author was notified.')` */
 export const useFlag = () => useContext(FlagContext);
 
+let nextId = 0;
+
 export function FlagProvider({ children }: { children: ReactNode }) {
-  const [flags, setFlags] = useState<FlagEntry[]>([]);
-  const show = useCallback((title: string, description?: string, appearance: FlagEntry['appearance'] = 'success') => {
-    const id = Date.now() + Math.random();
-    setFlags((f) => [{ id, title, description, appearance }, ...f].slice(0, 3));
-    // Flags go away on their own after a while, as ADS auto-dismiss flags do.
-    setTimeout(() => setFlags((f) => f.filter((x) => x.id !== id)), 8000);
+  const show = useCallback<Show>((title, description, appearance = 'success') => {
+    nextId += 1;
+    // The host dismisses a success flag on its own, as ADS auto-dismiss flags do; an error stays until closed.
+    showFlag({ id: `af-${Date.now()}-${nextId}`, title, ...(description ? { description } : {}), type: appearance, isAutoDismiss: appearance === 'success' });
   }, []);
-  return (
-    <FlagContext.Provider value={show}>
-      {children}
-      <FlagGroup onDismissed={(id) => setFlags((f) => f.filter((x) => x.id !== id))} label="Notifications">
-        {flags.map((f) => (
-          <Flag
-            key={f.id}
-            id={f.id}
-            testId="flag"
-            title={f.title}
-            description={f.description}
-            icon={
-              f.appearance === 'success' ? (
-                <SuccessIcon label="Success" color={token('color.icon.success')} />
-              ) : (
-                <ErrorIcon label="Error" color={token('color.icon.danger')} />
-              )
-            }
-          />
-        ))}
-      </FlagGroup>
-    </FlagContext.Provider>
-  );
+  return <FlagContext.Provider value={show}>{children}</FlagContext.Provider>;
 }

@@ -2,7 +2,7 @@
  * The editors' shared modal form: title, the fields, the save error, Cancel + a submit button;
  * Enter submits. Submitting runs `save`; the button waits until the fields are `ready` and no save runs.
  */
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import { Stack, Text } from '@atlaskit/primitives';
@@ -18,9 +18,15 @@ export interface SaveAction {
 /** `record` names the test ids: `<record>-editor` (the modal) and `save-<record>` (its submit button). */
 export function FormModal(props: { record: string; title: string; submitLabel: string; width: 'medium' | 'large'; save: SaveAction; ready: boolean; onClose: () => void; children: ReactNode }) {
   const { save } = props;
+  // The first field gets the focus when the dialog opens (ADS: initial focus on the first input, not on Close).
+  // (the ref is set when the body mounts, before the modal moves the focus)
+  const firstField = useRef<HTMLElement | null>(null);
+  const findFirstField = (body: HTMLDivElement | null) => {
+    firstField.current = body?.querySelector<HTMLElement>('input:not([type="hidden"]), textarea, select') ?? null;
+  };
   return (
     <ModalTransition>
-      <Modal onClose={props.onClose} testId={`${props.record}-editor`} width={props.width}>
+      <Modal onClose={props.onClose} testId={`${props.record}-editor`} width={props.width} autoFocus={firstField}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -31,10 +37,12 @@ export function FormModal(props: { record: string; title: string; submitLabel: s
             <ModalTitle>{props.title}</ModalTitle>
           </ModalHeader>
           <ModalBody>
-            <Stack space="space.150">
-              {props.children}
-              <ErrorMessage error={save.error} onDismiss={save.clearError} />
-            </Stack>
+            <div ref={findFirstField}>
+              <Stack space="space.150">
+                {props.children}
+                <ErrorMessage error={save.error} onDismiss={save.clearError} />
+              </Stack>
+            </div>
           </ModalBody>
           <ModalFooter>
             <Button appearance="subtle" onClick={props.onClose}>

@@ -2,11 +2,11 @@
  * Pickers that search by name on the server, as the signed-in person (SPEC §6): people and groups,
  * pages of the current space, spaces. Ids never have to be typed; chosen entries show their names.
  */
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { AsyncSelect } from '@atlaskit/select';
 import { call } from '../api';
 import { GROUP_PREFIX, groupIdOf } from '../../../src/core/domain/approvers';
-import { useNameOf } from '../people';
+import { useNameOf, useRequestNames } from '../people';
 import { LabelledField } from './form-modal';
 
 interface Option {
@@ -35,7 +35,15 @@ async function search(kinds: Kind[], query: string, spaceId?: string): Promise<(
 export function PeoplePicker({ label, value, onChange, groups = false, testId, hint }: { label: string; value: string[]; onChange: (ids: string[]) => void; groups?: boolean; testId?: string; hint?: string }) {
   const id = useId();
   const nameOf = useNameOf();
-  const selected = value.map((v) => ({ value: v, label: groupIdOf(v) !== undefined ? `Group: ${groupIdOf(v)}` : (nameOf(v) ?? v) }));
+  // A chosen entry keeps the label it was picked with; entries chosen earlier are named by lookup, never shown as ids.
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  useRequestNames(value);
+  const labelOf = (v: string) => {
+    const name = nameOf(v);
+    if (groupIdOf(v) !== undefined) return name ? `Group: ${name}` : 'Group';
+    return name ?? 'Loading name…';
+  };
+  const selected = value.map((v) => ({ value: v, label: picked[v] ?? labelOf(v) }));
   return (
     <LabelledField label={label} htmlFor={id} hint={hint}>
       <AsyncSelect<Option, true>
@@ -47,7 +55,10 @@ export function PeoplePicker({ label, value, onChange, groups = false, testId, h
         noOptionsMessage={({ inputValue }) => (inputValue ? `Nobody matches “${inputValue}”.` : 'Type to search.')}
         loadOptions={(q) => search(groups ? ['user', 'group'] : ['user'], q)}
         value={selected}
-        onChange={(options) => onChange(options.map((o) => o.value))}
+        onChange={(options) => {
+          setPicked((p) => ({ ...p, ...Object.fromEntries(options.map((o) => [o.value, o.label])) }));
+          onChange(options.map((o) => o.value));
+        }}
       />
     </LabelledField>
   );

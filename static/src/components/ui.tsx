@@ -6,12 +6,13 @@ import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message'
 import Spinner from '@atlaskit/spinner';
 import Link from '@atlaskit/link';
 import Button from '@atlaskit/button/new';
-import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import { Box, Inline, Text } from '@atlaskit/primitives';
 import { errorText } from '../api';
 import { humanReason } from '../messages';
 
 export { humanDuration } from '../format';
-import type { PageApprovalState, ReviewState, RollupState } from '../../../src/core/domain/model';
+import type { ApprovalStatus, PageApprovalState, ReviewState, RollupState } from '../../../src/core/domain/model';
+import { STATE_LABEL, approvalStatusWord, pageStateWord, reviewStateWord, type StateWord } from '../../../src/core/domain/vocabulary';
 
 /** Where the view runs: the site (for link addresses), the space of the view, who is signed in. */
 export interface Site {
@@ -23,28 +24,29 @@ export interface Site {
 export const SiteContext = createContext<Site>({ siteUrl: '', accountId: '', moduleKey: '' });
 export const useSite = (): Site => useContext(SiteContext);
 
-export const STATE_LABEL: Record<PageApprovalState, string> = {
-  draft: 'Not submitted',
-  in_approval: 'In approval',
-  approved: 'Approved',
-  changes_requested: 'Changes requested',
-};
-
-const STATE_APPEARANCE: Record<PageApprovalState, ThemeAppearance> = {
-  draft: 'default',
+const WORD_APPEARANCE: Record<StateWord, ThemeAppearance> = {
+  not_requested: 'default',
   in_approval: 'inprogress',
   approved: 'success',
   changes_requested: 'removed',
+  cancelled: 'default',
+  // A stale approval is not shown green: the current version is not the approved one.
+  stale: 'moved',
+  review_due: 'moved',
+  review_expired: 'removed',
 };
 
-export function StateLozenge({ state, stale = false, testId }: { state: PageApprovalState; stale?: boolean; testId?: string }) {
-  // A stale approval is not shown green: the current version is not the approved one.
-  const appearance = stale ? 'moved' : STATE_APPEARANCE[state];
+/** A state in the one vocabulary (SPEC §6), as a lozenge. */
+export function StateWordLozenge({ word, testId }: { word: StateWord; testId?: string }) {
   return (
-    <Lozenge appearance={appearance} isBold={state !== 'draft'} testId={testId}>
-      {STATE_LABEL[state]}
+    <Lozenge appearance={WORD_APPEARANCE[word]} isBold={word !== 'not_requested' && word !== 'cancelled'} testId={testId}>
+      {STATE_LABEL[word]}
     </Lozenge>
   );
+}
+
+export function StateLozenge({ state, stale = false, testId }: { state: PageApprovalState; stale?: boolean; testId?: string }) {
+  return <StateWordLozenge word={pageStateWord(state, stale)} testId={testId} />;
 }
 
 export const ROLLUP_LABEL: Record<RollupState, string> = {
@@ -71,16 +73,8 @@ export function ChangeSetLozenge({ state, archived }: { state: RollupState; arch
   return <Lozenge appearance={ROLLUP_APPEARANCE[state]}>{ROLLUP_LABEL[state]}</Lozenge>;
 }
 
-const APPROVAL_STATUS: Record<string, [string, ThemeAppearance]> = {
-  pending: ['Pending', 'inprogress'],
-  approved: ['Approved', 'success'],
-  rejected: ['Rejected', 'removed'],
-  cancelled: ['Cancelled', 'default'],
-};
-
-export function ApprovalStatusLozenge({ status }: { status: string }) {
-  const [label, appearance] = APPROVAL_STATUS[status] ?? [status, 'default'];
-  return <Lozenge appearance={appearance}>{label}</Lozenge>;
+export function ApprovalStatusLozenge({ status }: { status: ApprovalStatus }) {
+  return <StateWordLozenge word={approvalStatusWord(status)} />;
 }
 
 /**
@@ -206,22 +200,18 @@ export function ChangeSetLink({ changeSetId, title, spaceKey, onOpen }: { change
   );
 }
 
-/** Recertification state (SPEC 2.7) with the day the approval expires. */
-const REVIEW_LABEL: Record<ReviewState, string> = { current: 'Review current', due: 'Review due', expired: 'Review expired' };
-const REVIEW_APPEARANCE = { current: 'success', due: 'moved', expired: 'removed' } as const;
-
+/** Recertification state (SPEC 2.7) with the day the approval expires; a current review is a date, not a state. */
 export function ReviewLozenge({ state, dueAt }: { state: ReviewState | null; dueAt: number | null }) {
   if (!state) return <Text color="color.text.subtle">No review period</Text>;
+  const word = reviewStateWord(state);
   return (
-    <Stack space="space.025">
-      <Lozenge appearance={REVIEW_APPEARANCE[state]} testId="review-lozenge">
-        {REVIEW_LABEL[state]}
-      </Lozenge>
+    <Inline space="space.075" alignBlock="center" shouldWrap>
+      {word && <StateWordLozenge word={word} testId="review-lozenge" />}
       {dueAt !== null && (
         <Text size="small" color="color.text.subtle">
-          {state === 'expired' ? 'expired' : 'expires'} {formatTime(dueAt)}
+          {state === 'expired' ? 'expired' : state === 'current' ? 'next review by' : 'expires'} {formatTime(dueAt)}
         </Text>
       )}
-    </Stack>
+    </Inline>
   );
 }

@@ -19,6 +19,12 @@ const fullWidth = xcss({ width: '100%' });
 export function AdminApp() {
   const caps = useAsync(() => call('ui.capabilities', { surface: 'admin' }), []);
   const [tab, setTab] = useState(0);
+  // Coming back to the audit trail shows what happened meanwhile (e.g. the retention change just saved).
+  const [auditVisit, setAuditVisit] = useState(0);
+  const selectTab = (index: number) => {
+    setTab(index);
+    if (index === 0) setAuditVisit((n) => n + 1);
+  };
   if (caps.loading && !caps.data) return <Loading />;
   if (!caps.data || caps.data.surface !== 'admin') return <ErrorMessage error={caps.error} onRetry={caps.reload} />;
   if (!caps.data.admin.readAudit) {
@@ -33,7 +39,7 @@ export function AdminApp() {
         <Text as="p" color="color.text.subtle">
           Every change made through ApprovalFlow, tamper-evident, and how external systems connect.
         </Text>
-        <Tabs id="admin-tabs" selected={tab} onChange={setTab}>
+        <Tabs id="admin-tabs" selected={tab} onChange={selectTab}>
           <TabList>
             <Tab testId="tab-audit">Audit trail</Tab>
             <Tab testId="tab-retention">Retention</Tab>
@@ -42,7 +48,7 @@ export function AdminApp() {
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
-              <AuditTrail canVerify={caps.data.admin.verifyChain} canExport={caps.data.admin.exportAudit} />
+              <AuditTrail key={auditVisit} canVerify={caps.data.admin.verifyChain} canExport={caps.data.admin.exportAudit} />
             </Box>
           </TabPanel>
           <TabPanel>

@@ -20,6 +20,7 @@ import { LabelledField } from '../components/form-modal';
 import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
 import { DataTable } from '../components/data-table';
+import { AuditDetails, workflowIdsOf } from '../components/audit-details';
 
 type VerifyResult = ResolverData['audit.verify'];
 
@@ -52,44 +53,6 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'approval.purged': 'Old approval purged',
   'retention.updated': 'Retention changed',
 };
-
-/** "previousStatus" → "Previous status". */
-function fieldLabel(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_.]/g, ' ').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function fieldValue(value: unknown): string {
-  if (Array.isArray(value)) return value.map(fieldValue).join(', ');
-  if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${fieldLabel(k)}: ${fieldValue(v)}`).join('; ');
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return String(value);
-}
-
-function Details({ record }: { record: AuditRecord }) {
-  const entries = Object.entries(record.details);
-  const extra: [string, string][] = [
-    ...(record.pageVersion !== undefined ? [['Page version', String(record.pageVersion)] as [string, string]] : []),
-    ...(record.source === 'api' && record.clientId ? [['API client', record.clientId] as [string, string]] : []),
-  ];
-  if (entries.length === 0 && extra.length === 0) return null;
-  return (
-    <Box as="dl" testId="audit-details">
-      {[...extra, ...entries.map(([k, v]) => [fieldLabel(k), fieldValue(v)] as [string, string])].map(([k, v]) => (
-        <Inline key={k} space="space.050" shouldWrap>
-          <dt>
-            <Text as="strong" size="small">
-              {k}:
-            </Text>
-          </dt>
-          <dd style={{ margin: 0 }}>
-            <Text size="small">{v}</Text>
-          </dd>
-        </Inline>
-      ))}
-    </Box>
-  );
-}
 
 type ActionOption = { label: string; value: AuditAction | '' };
 type SourceOption = { label: string; value: '' | 'ui' | 'api' };
@@ -209,8 +172,19 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
     (r) => download(`approvalflow-audit-${new Date().toISOString().slice(0, 10)}.${r.format}`, r.content, r.format === 'csv' ? 'text/csv' : 'application/x-ndjson'),
   );
   const items = useMemo(() => records?.items ?? [], [records]);
-  const ids = useMemo(() => ({ pages: [...new Set(items.flatMap((r) => (r.pageId ? [r.pageId] : [])))].slice(0, 100), spaces: [...new Set(items.map((r) => r.spaceId))].slice(0, 50) }), [items]);
-  const names = useAsync(async () => call('ui.pageTitles', { pageIds: ids.pages, spaceIds: ids.spaces }), [ids.pages.join(','), ids.spaces.join(',')]);
+  const ids = useMemo(
+    () => ({
+      pages: [...new Set(items.flatMap((r) => (r.pageId ? [r.pageId] : [])))].slice(0, 100),
+      spaces: [...new Set(items.map((r) => r.spaceId))].slice(0, 50),
+      workflows: [...new Set(items.flatMap(workflowIdsOf))].slice(0, 100),
+    }),
+    [items],
+  );
+  const names = useAsync(
+    async () => call('ui.pageTitles', { pageIds: ids.pages, spaceIds: ids.spaces, workflowIds: ids.workflows }),
+    [ids.pages.join(','), ids.spaces.join(','), ids.workflows.join(',')],
+  );
+  const workflowName = (id: string) => names.data?.workflows[id];
 
   const rows = items.map((r) => {
     const space = names.data?.spaces[r.spaceId];
@@ -223,10 +197,10 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
         { key: 'time', content: formatTime(r.at) },
         { key: 'actor', content: r.actor === 'system' ? <Text>ApprovalFlow</Text> : <Person id={r.actor} /> },
         { key: 'action', content: <Text testId="audit-action">{ACTION_LABEL[r.action] ?? r.action}</Text> },
-        { key: 'space', content: space ? space.name : r.spaceId === 'global' ? '—' : <Text color="color.text.subtle">Space {r.spaceId}</Text> },
-        { key: 'page', content: r.pageId ? page ? <PageLink pageId={r.pageId} title={page.title} spaceKey={space?.key} /> : <Text color="color.text.subtle">Page {r.pageId}</Text> : '' },
+        { key: 'space', content: space ? space.name : r.spaceId === 'global' ? 'Site' : <Text color="color.text.subtle">{names.loading ? 'Loading…' : 'Space not available'}</Text> },
+        { key: 'page', content: r.pageId ? page ? <PageLink pageId={r.pageId} title={page.title} spaceKey={space?.key} /> : <Text color="color.text.subtle">{names.loading ? 'Loading…' : 'Page not available'}</Text> : '' },
         { key: 'source', content: r.source === 'api' ? <Lozenge appearance="new">API</Lozenge> : <Lozenge>Confluence</Lozenge> },
-        { key: 'details', content: <Details record={r} /> },
+        { key: 'details', content: <AuditDetails record={r} workflowName={workflowName} /> },
       ],
     };
   });
@@ -265,6 +239,7 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
         </Box>
       )}
       <ErrorMessage error={first.error ?? more.error} onRetry={first.reload} />
+      <ErrorMessage error={names.error} onRetry={names.reload} title="Page and space names could not be loaded" />
       <ErrorMessage error={verify.error ?? exporter.error} onDismiss={() => [verify, exporter].forEach((a) => a.clearError())} />
       <Text as="p" testId="audit-count" aria-live="polite">
         {records ? (records.nextCursor ? `Showing the latest ${items.length} matching records; more are available.` : `${items.length} matching record${items.length === 1 ? '' : 's'}.`) : ''}

@@ -20,6 +20,7 @@ import { useConfirm } from '../components/confirm';
 import { Person } from '../people';
 import { ChangeSetEditor } from './ChangeSetEditor';
 import { DataTable } from '../components/data-table';
+import { pageStateWord, staleDetail, stateInSentence, type StateWord } from '../../../src/core/domain/vocabulary';
 
 type Preflight = { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
 
@@ -33,6 +34,30 @@ function LastApproved({ page }: { page: ChangeSetPageView }) {
   if (page.approvedAtVersion !== null) return <Text>{page.approvedAtVersion}</Text>;
   if (earlier.data !== undefined) return <Text>{earlier.data} (before this request)</Text>;
   return <Text color="color.text.subtle">None</Text>;
+}
+
+/** Why the latest request of a page was sent back: the reviewer and their comment. */
+function RejectionReason({ page }: { page: ChangeSetPageView }) {
+  const reason = useAsync(async () => {
+    if (page.approvalStatus !== 'changes_requested') return undefined;
+    const latest = (await call('page.history', { pageId: page.pageId, limit: 1 })).approvals[0];
+    return [...(latest?.decisions ?? [])].reverse().find((d) => d.decision === 'reject');
+  }, [page.pageId, page.approvalStatus, page.approvalId]);
+  if (!reason.data) return null;
+  return (
+    <Inline space="space.050" alignBlock="center" shouldWrap testId="rejection-reason">
+      <Person id={reason.data.accountId} />
+      {reason.data.comment && <Text as="em">“{reason.data.comment}”</Text>}
+    </Inline>
+  );
+}
+
+/** "2 of 4 approved · 1 in approval · 1 changes requested", in the state vocabulary. */
+function progressOf(pages: ChangeSetPageView[]): string {
+  const counts = new Map<StateWord, number>();
+  for (const p of pages) if (p.approvalStatus !== 'not_found') counts.set(pageStateWord(p.approvalStatus, p.isStale), (counts.get(pageStateWord(p.approvalStatus, p.isStale)) ?? 0) + 1);
+  const others = [...counts].filter(([w]) => w !== 'approved').map(([w, n]) => `${n} ${stateInSentence(w)}`);
+  return [`${counts.get('approved') ?? 0} of ${pages.length} approved`, ...others].join(' · ');
 }
 
 function outcome(pf?: PreflightResult, sr?: SubmitResult) {
@@ -122,7 +147,8 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
           ) : (
             <Inline space="space.050" shouldWrap>
               <StateLozenge state={p.approvalStatus} stale={p.isStale} />
-              {p.isStale && <Lozenge appearance="moved">+{p.versionDelta} since approval</Lozenge>}
+              {p.isStale && <Text color="color.text.subtle">{staleDetail(p.versionDelta)}</Text>}
+              <RejectionReason page={p} />
             </Inline>
           ),
       },
@@ -144,6 +170,9 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
         </Heading>
         <ChangeSetLozenge state={cs.rollupState} archived={cs.status === 'archived'} />
       </Inline>
+      <Text as="p" testId="changeset-progress">
+        {progressOf(cs.pages)}
+      </Text>
       {cs.summary && <Text as="p">{cs.summary}</Text>}
       {cs.referenceUrl && (
         <Text as="p">

@@ -7,17 +7,18 @@
 import { useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
-import Select from '@atlaskit/select';
 import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { TreeRow } from '../../../src/core/lifecycle/types';
+import { STATE_LABEL, approvalStatusWord } from '../../../src/core/domain/vocabulary';
 import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
 import type { SpaceTabProps } from './space-tab';
 import { DataTable } from '../components/data-table';
+import { AssignWorkflowModal } from './AssignWorkflowModal';
 
 interface Level {
   rows: TreeRow[];
@@ -33,7 +34,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
   // one loaded level per expanded parent; '' is the space root
   const [levels, setLevels] = useState<Record<string, Level>>({});
   const [open, setOpen] = useState<Record<string, boolean>>({});
-  const choice = useRef<string | undefined>(undefined);
+  const [assigning, setAssigning] = useState<TreeRow>();
   const workflows = useAsync(async () => (await call('workflow.list', { limit: 100 })).workflows, []);
 
   const loadLevel = async (parent?: Parent, cursor?: string) => {
@@ -60,7 +61,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
     ({ what, row }) => {
       flag(
         what === 'clear' ? 'Assignment cleared' : what === 'reset' ? 'Approval reset' : 'Workflow assigned',
-        what === 'assign' ? `“${row.title}” now uses the chosen workflow.` : `“${row.title}” is back to not submitted; its history is kept.`,
+        what === 'assign' ? `“${row.title}” now uses the chosen workflow.` : `“${row.title}” is back to “not requested”; its history is kept.`,
       );
       refresh(row.id);
     },
@@ -71,58 +72,37 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
   const menu = (row: TreeRow) => (
     <DropdownMenu trigger="•••" label={`Actions for ${row.title}`} testId="manage-row-menu" shouldRenderToParent>
       <DropdownItemGroup>
-        <DropdownItem
-          onClick={() =>
-            confirm.ask({
-              title: 'Change the assigned workflow?',
-              body: (
-                <Stack space="space.100">
-                  <Text as="p">Submissions of “{row.title}” will have to use this workflow. Pending approvals keep theirs.</Text>
-                  <Select
-                    inputId="assign-workflow"
-                    aria-label="Workflow"
-                    options={(workflows.data ?? []).filter((w) => w.enabled).map((w) => ({ label: w.name, value: w.id }))}
-                    onChange={(o) => {
-                      choice.current = o?.value;
-                    }}
-                  />
-                </Stack>
-              ),
-              confirmLabel: 'Assign workflow',
-              onConfirm: () => {
-                if (choice.current) void act.run('assign', row, choice.current);
-              },
-            })
-          }
-        >
-          Change assignment…
-        </DropdownItem>
-        <DropdownItem
-          onClick={() =>
-            confirm.ask({
-              title: 'Clear the assignment?',
-              body: `“${row.title}” loses its assigned workflow and goes back to not submitted; a pending approval is cancelled. Its history and audit records are kept.`,
-              confirmLabel: 'Clear assignment',
-              danger: true,
-              onConfirm: () => void act.run('clear', row),
-            })
-          }
-        >
-          Clear assignment…
-        </DropdownItem>
-        <DropdownItem
-          onClick={() =>
-            confirm.ask({
-              title: 'Reset the approval state?',
-              body: `A pending approval of “${row.title}” is cancelled and the page goes back to not submitted. Decisions already made stay in the history.`,
-              confirmLabel: 'Reset approval',
-              danger: true,
-              onConfirm: () => void act.run('reset', row),
-            })
-          }
-        >
-          Reset approval…
-        </DropdownItem>
+        <DropdownItem onClick={() => setAssigning(row)}>Change assignment…</DropdownItem>
+        {row.approval?.workflow?.explicit && (
+          <DropdownItem
+            onClick={() =>
+              confirm.ask({
+                title: 'Clear the assignment?',
+                body: `“${row.title}” loses its assigned workflow and goes back to “not requested”; a pending approval is cancelled. Its history and audit records are kept.`,
+                confirmLabel: 'Clear assignment',
+                danger: true,
+                onConfirm: () => void act.run('clear', row),
+              })
+            }
+          >
+            Clear assignment…
+          </DropdownItem>
+        )}
+        {row.approval?.state === 'in_approval' && (
+          <DropdownItem
+            onClick={() =>
+              confirm.ask({
+                title: 'Reset the approval state?',
+                body: `A pending approval of “${row.title}” is cancelled and the page goes back to “not requested”. Decisions already made stay in the history.`,
+                confirmLabel: 'Reset approval',
+                danger: true,
+                onConfirm: () => void act.run('reset', row),
+              })
+            }
+          >
+            Reset approval…
+          </DropdownItem>
+        )}
       </DropdownItemGroup>
     </DropdownMenu>
   );
@@ -150,7 +130,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
           { key: 'state', content: a ? <StateLozenge state={a.state} stale={a.isStale} /> : '' },
           { key: 'review', content: a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : '' },
           { key: 'workflow', content: a ? (a.workflow ? `${a.workflow.name}${a.workflow.explicit ? ' (assigned)' : ' (space default)'}` : 'None') : '' },
-          { key: 'last', content: a?.lastChange ? `${a.lastChange.status} · ${formatTime(a.lastChange.at)}` : '' },
+          { key: 'last', content: a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : '' },
           { key: 'actions', content: a ? menu(row) : '' },
         ],
       };
@@ -179,6 +159,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
         </Inline>
       )}
       {confirm.modal}
+      {assigning && <AssignWorkflowModal pageTitle={assigning.title} workflows={workflows.data ?? []} onClose={() => setAssigning(undefined)} onAssign={(workflowId) => void act.run('assign', assigning, workflowId)} />}
     </Stack>
   );
 }

@@ -8,25 +8,23 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
-import { call } from '../api';
+import { call, errorText } from '../api';
 import { useAsync } from '../hooks';
 import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView } from '../../../src/core/domain/model';
 import { ApprovalStatusLozenge, ChangeSetLink, ChangeSetLozenge, ErrorMessage, Loading, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { Person } from '../people';
+import { staleDetail } from '../../../src/core/domain/vocabulary';
 import { PendingApproval } from './PendingApproval';
-import { RequestApproval } from './RequestApproval';
+import { RequestAgain, RequestApproval } from './RequestApproval';
+import { NextStep } from './NextStep';
 
 export function StateHeader({ status }: { status: PageStateView }) {
   return (
     <Inline space="space.100" alignBlock="center" shouldWrap>
       <StateLozenge state={status.state} stale={status.isStale} testId="approval-state" />
       {status.reviewState && <ReviewLozenge state={status.reviewState} dueAt={status.reviewDueAt} />}
-      {status.isStale && (
-        <Lozenge appearance="moved" testId="stale-warning">
-          Changed since approval: {status.versionDelta} version{status.versionDelta === 1 ? '' : 's'}
-        </Lozenge>
-      )}
+      {status.isStale && <Text testId="stale-warning">{staleDetail(status.versionDelta)}</Text>}
       <Text color="color.text.subtle" testId="versions">
         Version {status.currentPageVersion}
         {status.approvedAtVersion !== null && <> · approved at version {status.approvedAtVersion}</>}
@@ -65,10 +63,20 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
   }, [reload]);
 
   if ((overview.loading && !overview.data) || (caps.loading && !caps.data)) return <Loading label="Loading approval status…" />;
-  if (!overview.data || !caps.data || caps.data.surface !== 'page') return <ErrorMessage error={overview.error ?? caps.error} onRetry={reload} />;
+  const failure = overview.error ?? caps.error;
+  // Without an active licence there is nothing a reader can do about it: one calm sentence, no red error.
+  if (failure && errorText(failure).code === 'LICENSE_INACTIVE') {
+    return (
+      <Text as="p" color="color.text.subtle" testId="licence-inactive">
+        Page approvals are not available on this site at the moment.
+      </Text>
+    );
+  }
+  if (!overview.data || !caps.data || caps.data.surface !== 'page') return <ErrorMessage error={failure} onRetry={reload} />;
   const { status, history, changeSets, workflows } = overview.data;
   const can = caps.data.page;
-  const canRequestAgain = !status.pending && !(status.state === 'approved' && !status.isStale);
+  // Recertification (SPEC 2.7) is a resubmission under the page's own workflow: nothing to choose, one click.
+  const reReview = can.request && (status.reviewState === 'due' || status.reviewState === 'expired');
   return (
     <Box padding="space.100" aria-busy={overview.loading} testId="page-panel">
       <Stack space="space.150">
@@ -81,9 +89,11 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
             </Text>
           </SectionMessage>
         )}
+        <NextStep status={status} canRequest={can.request} />
         {status.pending && <PendingApproval status={status} accountId={accountId} can={can} onChanged={changed} />}
-        {canRequestAgain && can.request && <RequestApproval workflows={workflows.filter((w) => w.enabled)} onSubmitted={changed} />}
-        {canRequestAgain && !can.request && status.state !== 'approved' && (
+        {reReview && <RequestAgain onSubmitted={changed} />}
+        {can.request && !reReview && <RequestApproval workflows={workflows.filter((w) => w.enabled)} onSubmitted={changed} />}
+        {!status.pending && can.requestRefusal?.code === 'NO_EDIT_PERMISSION' && (
           <Text as="p" color="color.text.subtle" testId="no-request-sentence">
             Only people who can edit this page can request its approval.
           </Text>

@@ -35,6 +35,8 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
   const decidedHere = new Set(approval.decisions.filter((d) => d.step === pending.activeStep && d.decision === 'approve').map((d) => d.accountId));
+  // Who of this step is still waited for after the reader's own approval (an "all" step).
+  const waitingFor = () => pending.approvers.filter((a) => a !== accountId && !decidedHere.has(a)).map((a) => nameOf(a) ?? 'another approver');
   const onError = (err: unknown) => {
     // Someone else acted first: show the latest state instead of buttons that can no longer work.
     if (err instanceof ApiError && STALE_CODES.has(err.code)) onChanged();
@@ -48,7 +50,8 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
       const submitter = nameOf(approval.submittedBy) ?? 'The requester';
       if (r.approval.status === 'rejected') flag('Changes requested', `${submitter} was notified with your comment.`);
       else if (r.approval.status === 'approved') flag('Page approved', `${submitter} was notified.`);
-      else flag('Your approval was recorded', `Step ${r.approval.activeStep + 1} of ${steps.length} is next.`);
+      else if (r.approval.activeStep !== pending.activeStep) flag('Your approval was recorded', `Step ${r.approval.activeStep + 1} of ${steps.length} is next.`);
+      else flag('Your approval was recorded', `Still waiting for ${waitingFor().join(', ') || 'the other approvers'}.`);
       onChanged();
     },
     onError,
@@ -76,8 +79,8 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
   return (
     <Box as="section" aria-labelledby="pending-title" padding="space.150" backgroundColor="color.background.neutral.subtle">
       <Stack space="space.100">
-        <Heading size="xsmall" as="h3" id="pending-title">
-          Waiting for approval
+        <Heading size="xsmall" as="h3" id="pending-title" testId="pending-title">
+          {can.decide ? 'Your approval is needed' : approval.submittedBy === accountId ? 'Your request is waiting for approval' : 'Waiting for approval'}
         </Heading>
         <Inline space="space.050" alignBlock="center" shouldWrap>
           <Text>

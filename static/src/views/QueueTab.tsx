@@ -56,9 +56,10 @@ function QuickDecision({ approval, onDone }: { approval: PageApproval; onDone: (
   );
 }
 
-type QueueMode = 'mine' | 'all' | 'review';
+type QueueMode = 'mine' | 'requested' | 'all' | 'review';
 const MODES: { mode: QueueMode; label: string }[] = [
   { mode: 'mine', label: 'Waiting for me' },
+  { mode: 'requested', label: 'Requested by me' },
   { mode: 'all', label: 'All pending' },
   { mode: 'review', label: 'Review due or expired' },
 ];
@@ -74,24 +75,24 @@ export function QueueTab({ caps }: SpaceTabProps) {
           </Button>
         ))}
       </Inline>
-      {mode === 'review' ? <ReviewQueue /> : <PendingQueue caps={caps} mine={mode === 'mine'} />}
+      {mode === 'review' ? <ReviewQueue /> : <PendingQueue key={mode} caps={caps} mine={mode === 'mine'} requestedByMe={mode === 'requested'} />}
     </Stack>
   );
 }
 
-function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boolean }) {
+function PendingQueue({ caps, mine, requestedByMe }: { caps: SpaceTabProps['caps']; mine: boolean; requestedByMe: boolean }) {
   const flag = useFlag();
   const confirm = useConfirm();
   const [items, setItems] = useState<{ list: PageApproval[]; nextCursor?: string }>();
   const [text, setText] = useState('');
   const [source, setSource] = useState<SourceOption>(SOURCES[0]);
   const first = useAsync(async () => {
-    const r = await call('queue.list', { mine, limit: 50 });
+    const r = await call('queue.list', { mine, requestedByMe, limit: 50 });
     setItems({ list: r.approvals, nextCursor: r.nextCursor });
     return r;
-  }, [mine]);
+  }, [mine, requestedByMe]);
   const more = useAction(
-    () => call('queue.list', { mine, limit: 50, cursor: items?.nextCursor }),
+    () => call('queue.list', { mine, requestedByMe, limit: 50, cursor: items?.nextCursor }),
     (r) => setItems((p) => ({ list: [...(p?.list ?? []), ...r.approvals], nextCursor: r.nextCursor })),
   );
   const pageIds = useMemo(() => [...new Set((items?.list ?? []).map((a) => a.pageId))], [items]);
@@ -103,7 +104,7 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
   const reset = useAction(
     (pageId: string) => call('approval.reset', { pageId }),
     () => {
-      flag('Approval reset', 'The page is back to "not submitted"; nobody is waited for any more.');
+      flag('Approval reset', 'The page is back to “not requested”; nobody is waited for any more.');
       first.reload();
     },
   );
@@ -160,7 +161,7 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
                     onClick={() =>
                       confirm.ask({
                         title: 'Reset this approval?',
-                        body: `The pending approval of “${titleOf(a.pageId) ?? 'this page'}” is cancelled and the page goes back to not submitted. Decisions already made stay in the history.`,
+                        body: `The pending approval of “${titleOf(a.pageId) ?? 'this page'}” is cancelled and the page goes back to “not requested”. Decisions already made stay in the history.`,
                         confirmLabel: 'Reset approval',
                         danger: true,
                         onConfirm: () => void reset.run(a.pageId),
@@ -192,11 +193,11 @@ function PendingQueue({ caps, mine }: { caps: SpaceTabProps['caps']; mine: boole
       <ErrorMessage error={reset.error} onDismiss={reset.clearError} />
       <DataTable
         testId="queue-table"
-        label={mine ? 'Approvals waiting for you' : 'All pending approvals in this space'}
+        label={mine ? 'Approvals waiting for you' : requestedByMe ? 'Your requests still waiting' : 'All pending approvals in this space'}
         isLoading={first.loading && !items}
         columns={{ page: 'Page', version: 'Version', workflow: 'Workflow and step', submitted: 'Requested by', source: 'Source', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
-        emptyView={<Text as="p">{mine ? 'Nothing is waiting for you.' : 'No pending approvals in this space.'}</Text>}
+        emptyView={<Text as="p">{mine ? 'Nothing is waiting for you.' : requestedByMe ? 'None of your requests is waiting.' : 'No pending approvals in this space.'}</Text>}
       />
       <LoadMore cursor={items?.nextCursor} more={more} />
       {confirm.modal}

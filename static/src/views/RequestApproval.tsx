@@ -48,7 +48,7 @@ function RequestForm({ workflows, onClose, onSubmitted }: { workflows: Workflow[
   const submit = useAction(
     () => call('page.submit', choice ? { workflowId: choice } : {}),
     (r) => {
-      const first = r.approval.workflowSnapshot.steps[0].approvers.map((a) => (groupIdOf(a) ? `group ${groupIdOf(a)}` : (nameOf(a) ?? a)));
+      const first = r.approval.workflowSnapshot.steps[0].approvers.map((a) => (groupIdOf(a) ? `the group ${nameOf(a) ?? ''}`.trim() : (nameOf(a) ?? 'an approver')));
       flag('Approval requested', `${first.join(', ')} ${first.length === 1 ? 'was' : 'were'} asked to approve.`);
       onSubmitted();
     },
@@ -141,5 +141,30 @@ export function RequestApproval({ workflows, onSubmitted }: { workflows: Workflo
         onSubmitted();
       }}
     />
+  );
+}
+
+/**
+ * Recertification of a page due or expired for review (SPEC 2.7): a resubmission of the current
+ * version under the page's own workflow, so one click; the server's refusal, if any, is shown as is.
+ */
+export function RequestAgain({ onSubmitted }: { onSubmitted: () => void }) {
+  const flag = useFlag();
+  const submit = useAction(
+    () => call('page.submit', {}),
+    () => {
+      flag('Approval requested', 'The approvers were asked to approve the current version again.');
+      onSubmitted();
+    },
+  );
+  return (
+    <Stack space="space.100">
+      <ErrorMessage error={submit.error} onDismiss={submit.clearError} />
+      <Inline>
+        <Button appearance="primary" testId="request-approval-button" isDisabled={submit.busy} onClick={() => void submit.run()}>
+          Request approval again
+        </Button>
+      </Inline>
+    </Stack>
   );
 }

@@ -2,7 +2,8 @@
  * Global admin page → Retention (SPEC 2.10): how long resolved approvals and audit records are kept.
  * Windows can be lengthened, never shortened below the minimums of FIELD_LIMITS; the
  * server refuses anything shorter (RETENTION_TOO_SHORT), this view states the rule up front.
- * Shortening a window (down to the minimum) confirms first: older records are purged on the next run.
+ * Each field is checked inline against those limits first; only a valid shortening (down to the
+ * minimum) asks for the destructive confirmation: older records are purged on the next run.
  */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
@@ -15,7 +16,7 @@ import { FIELD_LIMITS as L } from '../../../src/core/domain/limits';
 import { useAction, useAsync } from '../hooks';
 import type { RetentionSettings as Settings, RunSummary } from '../../../src/core/lifecycle/types';
 import { ErrorMessage, Loading, formatTime } from '../components/ui';
-import { LabelledField } from '../components/form-modal';
+import { ValidatedField, describedBy, wholeNumberError } from '../components/field-validation';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
 
@@ -49,9 +50,14 @@ function RetentionForm({ current, onSaved }: { current: Settings; onSaved: () =>
       onSaved();
     },
   );
+  const [tried, setTried] = useState(false);
+  const errors = Object.fromEntries(FIELDS.map((f) => [f.key, wholeNumberError(draft[f.key], L[f.key])])) as Record<keyof Settings, string | undefined>;
   const next: Settings = { approvalRetentionDays: Number(draft.approvalRetentionDays), auditRetentionDays: Number(draft.auditRetentionDays) };
   const shorter = FIELDS.filter((f) => next[f.key] < current[f.key]);
   const submit = () => {
+    setTried(true);
+    // A value the server would refuse never reaches the destructive confirmation.
+    if (FIELDS.some((f) => errors[f.key])) return;
     if (shorter.length === 0) return void save.run(next);
     confirm.ask({
       title: 'Shorten retention?',
@@ -70,22 +76,23 @@ function RetentionForm({ current, onSaved }: { current: Settings; onSaved: () =>
       }}
     >
       <Stack space="space.200">
-        {FIELDS.map((f) => (
-          <LabelledField key={f.key} htmlFor={`ret-${f.key}`} label={f.label}>
-            <Textfield
-              id={`ret-${f.key}`}
-              type="number"
-              min={1}
-              aria-describedby={`ret-${f.key}-help`}
-              value={draft[f.key]}
-              onChange={(e) => setDraft({ ...draft, [f.key]: e.currentTarget.value })}
-              testId={`retention-${f.key}`}
-            />
-            <Text id={`ret-${f.key}-help`} size="small" color="color.text.subtle">
-              At least {MIN_DAYS[f.key]} days.
-            </Text>
-          </LabelledField>
-        ))}
+        {FIELDS.map((f) => {
+          const error = tried || draft[f.key] !== String(current[f.key]) ? errors[f.key] : undefined;
+          return (
+            <ValidatedField key={f.key} htmlFor={`ret-${f.key}`} label={f.label} hint={`${MIN_DAYS[f.key]} to ${L[f.key].max} days.`} error={error}>
+              <Textfield
+                id={`ret-${f.key}`}
+                width="small"
+                inputMode="numeric"
+                isInvalid={error !== undefined}
+                aria-describedby={describedBy(`ret-${f.key}`, true, error)}
+                value={draft[f.key]}
+                onChange={(e) => setDraft({ ...draft, [f.key]: e.currentTarget.value })}
+                testId={`retention-${f.key}`}
+              />
+            </ValidatedField>
+          );
+        })}
         <ErrorMessage error={save.error} onDismiss={save.clearError} title="Not saved" />
         <Inline>
           <Button type="submit" appearance="primary" isDisabled={save.busy} testId="retention-save">

@@ -1,4 +1,8 @@
-/** Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all), owners, self-approval. */
+/**
+ * Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all), owners,
+ * self-approval, and the review and reminder settings (SPEC 2.1, 2.7, 2.8), each number checked
+ * inline against the server's own limits before anything is sent.
+ */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Textfield from '@atlaskit/textfield';
@@ -12,6 +16,13 @@ import { useAction } from '../hooks';
 import type { StepMode, Workflow } from '../../../src/core/domain/model';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
+import { REVIEW_PERIOD_DAYS } from '../../../src/core/domain/limits';
+import { ValidatedField, daysOrNull, describedBy, wholeNumberError } from '../components/field-validation';
+
+const REVIEW_OPTIONS = [
+  { value: 'none', label: 'No periodic review' },
+  ...REVIEW_PERIOD_DAYS.map((d) => ({ value: String(d), label: `Every ${d} days` })),
+];
 
 interface StepDraft {
   name: string;
@@ -24,18 +35,27 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
   const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map((s) => ({ name: s.name ?? '', approvers: s.approvers, mode: s.mode })) ?? [{ name: '', approvers: [], mode: 'any' }]);
   const [owners, setOwners] = useState<string[]>(existing?.owners ?? []);
   const [selfApproval, setSelfApproval] = useState(existing?.allowSelfApproval ?? false);
+  const [reviewPeriod, setReviewPeriod] = useState(existing?.reviewPeriodDays ? String(existing.reviewPeriodDays) : 'none');
+  const [reminderWindow, setReminderWindow] = useState(String(existing?.reminderWindowDays ?? FIELD_LIMITS.reminderWindowDays.default));
+  const [remindAfter, setRemindAfter] = useState(existing?.remindAfterDays ? String(existing.remindAfterDays) : '');
+  const hasReview = reviewPeriod !== 'none';
+  const reminderWindowError = hasReview ? wholeNumberError(reminderWindow, FIELD_LIMITS.reminderWindowDays) : undefined;
+  const remindAfterError = wholeNumberError(remindAfter, FIELD_LIMITS.remindAfterDays, true);
   const save = useAction(async () => {
     const fields = {
       name: name.trim(),
       steps: steps.map((s) => ({ ...(s.name.trim() ? { name: s.name.trim() } : {}), approvers: s.approvers, mode: s.mode })),
       allowSelfApproval: selfApproval,
       ...(owners.length ? { owners } : {}),
+      reviewPeriodDays: hasReview ? (Number(reviewPeriod) as (typeof REVIEW_PERIOD_DAYS)[number]) : null,
+      ...(hasReview ? { reminderWindowDays: Number(reminderWindow) } : {}),
+      remindAfterDays: daysOrNull(remindAfter),
     };
     const r = existing ? await call('workflow.update', { workflowId: existing.id, expectedVersion: existing.version, ...fields }) : await call('workflow.create', fields);
     return r.workflow;
   }, onSaved);
   const setStep = (i: number, patch: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  const complete = name.trim() !== '' && steps.every((s) => s.approvers.length > 0);
+  const complete = name.trim() !== '' && steps.every((s) => s.approvers.length > 0) && !reminderWindowError && !remindAfterError;
 
   return (
     <FormModal record="workflow" title={existing ? `Edit ${existing.name}` : 'New workflow'} submitLabel={existing ? 'Save changes' : 'Create workflow'} width="large" save={save} ready={complete} onClose={onClose}>
@@ -85,6 +105,50 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
             <Text>Allow the requester to approve their own request</Text>
           </label>
         </Inline>
+        <Stack space="space.100" testId="wf-review-settings">
+          <Heading size="xsmall" as="h3" id="wf-review-title">
+            Review and reminders
+          </Heading>
+          <RadioGroup
+            aria-labelledby="wf-review-title"
+            name="wf-review-period"
+            testId="wf-review-period"
+            value={reviewPeriod}
+            options={REVIEW_OPTIONS.map((o) => ({ name: 'wf-review-period', ...o }))}
+            onChange={(e) => setReviewPeriod(e.currentTarget.value)}
+          />
+          {hasReview && (
+            <ValidatedField htmlFor="wf-reminder-window" label="Days before the review date that the page is due" hint={`${FIELD_LIMITS.reminderWindowDays.min} to ${FIELD_LIMITS.reminderWindowDays.max} days.`} error={reminderWindowError}>
+              <Textfield
+                id="wf-reminder-window"
+                testId="wf-reminder-window"
+                width="small"
+                inputMode="numeric"
+                isInvalid={reminderWindowError !== undefined}
+                aria-describedby={describedBy('wf-reminder-window', true, reminderWindowError)}
+                value={reminderWindow}
+                onChange={(e) => setReminderWindow(e.currentTarget.value)}
+              />
+            </ValidatedField>
+          )}
+          <ValidatedField
+            htmlFor="wf-remind-after"
+            label="Remind approvers after (days)"
+            hint={`Empty: no reminders. ${FIELD_LIMITS.remindAfterDays.min} to ${FIELD_LIMITS.remindAfterDays.max} days: a reminder when a step has waited that long, then again every that many days.`}
+            error={remindAfterError}
+          >
+            <Textfield
+              id="wf-remind-after"
+              testId="wf-remind-after"
+              width="small"
+              inputMode="numeric"
+              isInvalid={remindAfterError !== undefined}
+              aria-describedby={describedBy('wf-remind-after', true, remindAfterError)}
+              value={remindAfter}
+              onChange={(e) => setRemindAfter(e.currentTarget.value)}
+            />
+          </ValidatedField>
+        </Stack>
       </Stack>
     </FormModal>
   );

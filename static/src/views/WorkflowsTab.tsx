@@ -14,6 +14,7 @@ import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { Workflow } from '../../../src/core/domain/model';
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { ErrorMessage, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
@@ -59,6 +60,7 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
         ),
       },
       { key: 'owners', content: <PersonList ids={w.owners} /> },
+      { key: 'review', content: <ReviewSettings workflow={w} /> },
       { key: 'updated', content: <Text color="color.text.subtle">{formatTime(w.updatedAt)}</Text> },
       {
         key: 'actions',
@@ -105,7 +107,7 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
         testId="workflow-table"
         label="Workflows of this space"
         isLoading={list.loading && !list.data}
-        columns={{ name: 'Name', status: 'Status', steps: 'Steps', owners: 'Owners', updated: 'Updated', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
+        columns={{ name: 'Name', status: 'Status', steps: 'Steps', owners: 'Owners', review: 'Review and reminders', updated: 'Updated', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
         emptyView={<Text as="p">No workflows in this space yet.</Text>}
       />
@@ -209,5 +211,15 @@ function AssignPage({ workflows }: { workflows: Workflow[] }) {
         </Inline>
       </Stack>
     </Box>
+  );
+}
+
+/** The review period, due window and reminder cadence (SPEC 2.7, 2.8) in words. */
+function ReviewSettings({ workflow: w }: { workflow: Workflow }) {
+  return (
+    <Stack space="space.025" testId="workflow-review">
+      <Text>{w.reviewPeriodDays ? `Review every ${w.reviewPeriodDays} days, due ${w.reminderWindowDays ?? FIELD_LIMITS.reminderWindowDays.default} days before` : 'No periodic review'}</Text>
+      <Text color="color.text.subtle">{w.remindAfterDays ? `Reminders every ${w.remindAfterDays} days` : 'No reminders'}</Text>
+    </Stack>
   );
 }

@@ -83,7 +83,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
 }
 
 function describe(decision: Decision, outcome: DecisionOutcome, stepNumber: number): string {
-  if (decision === 'reject') return 'changes were requested';
-  if (outcome.approval.status === 'approved') return 'the page is approved; the approval is complete';
+  if (decision === 'reject') return 'the approver asked for changes';
+  if (outcome.approval.status === 'approved') return 'every step is approved; the approval is complete';
   return outcome.completedStep !== undefined ? `step ${stepNumber} is approved` : `one approval recorded (step ${stepNumber} waits for the other approvers)`;
 }

@@ -65,7 +65,7 @@ export const history = defineOperation({
 /** Pending approvals of a space the caller can view (others: an empty page, audited), pages they cannot read left out. */
 export const queue = defineOperation({
   rights: 'Anyone who can view the space (else an empty page, audited); pages the caller cannot read are left out.',
-  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>> {
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; requestedByMe?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>> {
     if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
       await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'approval.queue' });
       return { items: [] };
@@ -86,6 +86,8 @@ export const queue = defineOperation({
       await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
       items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
     }
+    // An author's own requests still waiting ("Requested by me").
+    if (options.requestedByMe) items = items.filter((a) => a.submittedBy === caller.accountId);
     return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });
