@@ -150,8 +150,8 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     );
   const directory = new RestDirectory(options.site.transport());
   const lifecycle = new RestLifecycleConfluence(options.site.transport());
-  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation), directory, lifecycle });
-  const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
+  const getEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation), directory, lifecycle, onDenied: invocation.onDenied });
+  const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute'), onDenied: invocation.onDenied });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
   const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now() }), diagnostics);

@@ -9,6 +9,9 @@ import type { PageApproval, ReviewState } from '../domain/model';
 import { pageApprovalSchema, parseStored } from '../domain/schemas';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
+import { SpaceAccess } from '../services/access';
+import { denial } from '../services/denials';
+import { DomainError } from '../domain/errors';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { PageCache } from '../services/page-cache';
@@ -45,11 +48,11 @@ async function dueEntries(ctx: EngineContext, spaceId: string, limit: number, cu
   return { items, ...(more ? { nextCursor: page.nextCursor } : {}) };
 }
 
-/** Pages of the space due or expired for review that the caller can read, soonest due first. */
-export async function reviewQueue(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
-  const { items, nextCursor } = await dueEntries(ctx, spaceId, limit, options.cursor);
-  const cache = new PageCache(ctx, caller.accountId);
+/** Index scans one page of the queue may spend skipping pages the caller cannot read. */
+const MAX_SCANS_PER_PAGE = 20;
+
+/** The due entries' rows the caller can read (a page they cannot read is no row at all). */
+async function readableRows(ctx: EngineContext, cache: PageCache, items: PageApproval[]): Promise<ReviewQueueItem[]> {
   const [pages, readable] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.readable(items.map((a) => a.pageId))]);
   const now = ctx.clock.now();
   const out: ReviewQueueItem[] = [];
@@ -67,7 +70,37 @@ export async function reviewQueue(ctx: EngineContext, caller: Caller, spaceId: s
       reviewDueAt: review.reviewDueAt,
     });
   }
-  return { items: out, ...(nextCursor ? { nextCursor } : {}) };
+  return out;
+}
+
+/**
+ * One page of readable rows: scans on past entries the caller cannot read, so a page is never an
+ * empty row with a cursor that would let them count what they cannot see (bounded by MAX_SCANS_PER_PAGE).
+ */
+async function readableDue(ctx: EngineContext, caller: Caller, spaceId: string, limit: number, cursor?: string): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
+  const cache = new PageCache(ctx, caller.accountId);
+  const items: ReviewQueueItem[] = [];
+  let next = cursor;
+  for (let scan = 0; scan < MAX_SCANS_PER_PAGE; scan++) {
+    const page = await dueEntries(ctx, spaceId, limit - items.length, next);
+    items.push(...(await readableRows(ctx, cache, page.items)));
+    next = page.nextCursor;
+    if (next === undefined || items.length >= limit) break;
+  }
+  return { items, ...(next ? { nextCursor: next } : {}) };
+}
+
+/**
+ * Pages of the space due or expired for review that the caller can read, soonest due first. A space
+ * the caller cannot view lists as empty, like a space with nothing due (and is audited).
+ */
+export async function reviewQueue(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
+  if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
+    await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'queue.review' });
+    return { items: [] };
+  }
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
+  return readableDue(ctx, caller, spaceId, limit, options.cursor);
 }
 
 /**
@@ -82,10 +115,12 @@ export async function reviewCounts(
 ): Promise<{ due: number; expired: number; complete: boolean }> {
   const maxEntries = options.maxEntries ?? 500;
   const counts = { due: 0, expired: 0, complete: true };
+  // no record here: the analytics call that asks also lists the space's workflows, which records the refusal
+  if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) return counts;
   let cursor: string | undefined;
   let seen = 0;
   do {
-    const page = await reviewQueue(ctx, caller, spaceId, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
+    const page = await readableDue(ctx, caller, spaceId, STORE_LIMITS.maxQueryLimit, cursor);
     for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
     seen += STORE_LIMITS.maxQueryLimit;
     cursor = page.nextCursor;

@@ -18,9 +18,13 @@ const READ_PATH_BATCHES = 25;
 export function createAuditService(ctx: EngineContext): AuditService {
   const { confluence } = ctx;
 
+  async function mayRead(caller: Caller, filter: AuditFilter): Promise<boolean> {
+    if (await confluence.isSiteAdmin(caller.accountId)) return true;
+    return filter.spaceId !== undefined && (await confluence.isSpaceAdmin(caller.accountId, filter.spaceId));
+  }
+
   async function authorize(caller: Caller, filter: AuditFilter, operation: string): Promise<void> {
-    if (await confluence.isSiteAdmin(caller.accountId)) return;
-    if (filter.spaceId !== undefined && (await confluence.isSpaceAdmin(caller.accountId, filter.spaceId))) return;
+    if (await mayRead(caller, filter)) return;
     const message =
       filter.spaceId === undefined
         ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
@@ -41,6 +45,8 @@ export function createAuditService(ctx: EngineContext): AuditService {
   }
 
   return {
+    canList: mayRead,
+
     async list(caller, filter, options) {
       await authorize(caller, filter, 'audit.list');
       await sequenceFirst();

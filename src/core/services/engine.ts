@@ -86,6 +86,8 @@ export interface ChangeSetService {
 
 export interface AuditService {
   list(caller: Caller, filter: AuditFilter, options: { cursor?: string; limit?: number }): Promise<Page<AuditRecord>>;
+  /** Whether list() would let the caller read records of `filter` (a question, not a refusal: nothing is audited). */
+  canList(caller: Caller, filter: AuditFilter): Promise<boolean>;
   verify(caller: Caller): Promise<VerifyResult>;
   export(caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson'): Promise<string>;
 }
@@ -142,6 +144,8 @@ export interface DirectoryService {
  */
 export interface Invocation {
   actingAccountId?: string;
+  /** told of each refusal the engine records (also those answered with an empty list), so the edge can count it */
+  onDenied?: () => void;
 }
 
 /** The engine for one invocation; transports call it once per request with the resolved caller. */

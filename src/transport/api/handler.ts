@@ -11,7 +11,7 @@ import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
 import type { TxOp } from '../../core/ports/store';
 import { failureEnvelope, toPublicError } from '../public-error';
-import { admit, noteOutcome, pagerFor, prepareWrite, type Edge } from '../shared/edge';
+import { admit, countingRefusals, noteOutcome, pagerFor, prepareWrite, refuseInvalid, type Edge } from '../shared/edge';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { resolveCaller } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
@@ -249,6 +249,16 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
   }
 }
 
+/** Reads the request's input; an invalid one counts against the caller's denied-call limit (or is 429 once blocked). */
+async function countInvalid<T>(edge: Edge, caller: Caller, read: () => T): Promise<T> {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ApiError) await refuseInvalid(edge, caller, err.status);
+    throw err;
+  }
+}
+
 export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHandler {
   return async (request: ForgeApiRequest, context: ForgeInvocationContext): Promise<ForgeApiResponse> => {
     try {
@@ -261,11 +271,11 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
         throw new ApiError(403, 'LICENSE_INACTIVE', 'The ApprovalFlow licence for this site is not active.');
       }
       const caller = resolveCaller(request, context);
-      const parsed = parseInput(route, request);
-      const key = route.writes ? idempotencyKeyOf(request) : undefined;
+      const { parsed, key } = await countInvalid(deps.edge, caller, () => ({ parsed: parseInput(route, request), key: route.writes ? idempotencyKeyOf(request) : undefined }));
       if (key === undefined) await admit(deps.edge, caller, route.writes);
-      const response = await executeOnce(route, deps, caller, parsed, key);
-      await noteOutcome(deps.edge, caller, response.statusCode);
+      const counting = countingRefusals(deps.getEngine);
+      const response = await executeOnce(route, { ...deps, getEngine: counting.getEngine }, caller, parsed, key);
+      await noteOutcome(deps.edge, caller, response.statusCode, counting.refused());
       return response;
     } catch (err) {
       return toErrorResponse(err, route);

@@ -16,7 +16,7 @@
 import Resolver from '@forge/resolver';
 import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
 import { issuesToDetails } from '../shared/issues';
-import { admit, createEdge, noteOutcome, pagerFor, type Edge, type EdgeOptions } from '../shared/edge';
+import { admit, countingRefusals, createEdge, noteOutcome, pagerFor, refuseInvalid, type Edge, type EdgeOptions } from '../shared/edge';
 import type { EngineFactory } from '../../core/services/engine';
 import { adminResolvers } from './admin';
 import { parseClientContext } from './context';
@@ -57,26 +57,30 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
   if (typeof license === 'object' && license !== null && 'isActive' in license && license.isActive === false) {
     return { success: false, error: 'The ApprovalFlow licence for this site is not active.', code: 'LICENSE_INACTIVE' } satisfies ResolverFailure;
   }
-  const parsed = schemas[def.key].safeParse(req.payload ?? {});
-  if (!parsed.success) {
-    // Same wording and detail shape as the REST API (one detail per bad or unknown field).
-    return { success: false, error: 'The request is invalid; see details for each field.', code: 'INVALID_REQUEST', details: issuesToDetails(parsed.error.issues) };
-  }
   const caller = { accountId, source: 'ui' as const };
+  const counting = countingRefusals(getEngine);
   try {
+    const parsed = schemas[def.key].safeParse(req.payload ?? {});
+    if (!parsed.success) {
+      await refuseInvalid(edge, caller, 400);
+      // Same wording and detail shape as the REST API (one detail per bad or unknown field).
+      return { success: false, error: 'The request is invalid; see details for each field.', code: 'INVALID_REQUEST', details: issuesToDetails(parsed.error.issues) };
+    }
     await admit(edge, caller, def.writes);
     const env: ResolverEnv = {
-      engine: getEngine({ actingAccountId: accountId }),
+      engine: counting.getEngine({ actingAccountId: accountId }),
       caller,
       ctx: parseClientContext(req.context),
       options,
       pager: (operation, query) => pagerFor(edge, operation, caller, query),
     };
-    return { success: true, ...(await def.run(parsed.data, env)) };
+    const result = { success: true, ...(await def.run(parsed.data, env)) };
+    await noteOutcome(edge, caller, 200, counting.refused());
+    return result;
   } catch (err) {
     // Log only the error's name and message (never the request/context, which may carry tokens).
     const pub = toPublicError(err, (line) => console.error(`resolver ${def.key} failed: ${line}`));
-    await noteOutcome(edge, caller, pub.status);
+    await noteOutcome(edge, caller, pub.status, counting.refused());
     return envelope(pub);
   }
 }
