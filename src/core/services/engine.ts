@@ -79,9 +79,20 @@ export interface ChangeSetService {
   update(caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView>;
   archive(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
   preflight(caller: Caller, changeSetId: string): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }>;
-  submit(caller: Caller, changeSetId: string): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }>;
+  /**
+   * `requestToken` (an idempotent API request) makes the approval ids deterministic, so a re-run after
+   * a crash reports the pages the first run submitted as submitted; `alongside` ops (the request's
+   * recorded answer) commit in the submit's final transaction, with its `changeset.submitted` record.
+   */
+  submit(caller: Caller, changeSetId: string, options?: ChangeSetSubmitOptions): Promise<ChangeSetSubmitResult>;
   /** Change sets that contain the page (for the macro), newest first, paged: limit 1..100 (default 20) + cursor. */
   forPage(caller: Caller, pageId: string, options?: { limit?: number; cursor?: string }): Promise<Page<ChangeSetView>>;
+}
+
+export type ChangeSetSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+export interface ChangeSetSubmitOptions {
+  requestToken?: string;
+  alongside?: (result: ChangeSetSubmitResult) => TxOp[];
 }
 
 export interface AuditService {

@@ -14,7 +14,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
     update: (caller, changeSetId, input) => updateChangeSet(ctx, caller, changeSetId, input),
     archive: (caller, changeSetId) => archiveChangeSet(ctx, caller, changeSetId),
     preflight: (caller, changeSetId) => preflightChangeSet(ctx, caller, changeSetId),
-    submit: (caller, changeSetId) => submitChangeSet(ctx, caller, changeSetId),
+    submit: (caller, changeSetId, options) => submitChangeSet(ctx, caller, changeSetId, options),
     forPage: (caller, pageId, options = {}) => changeSetsOfPage(ctx, caller, pageId, options),
   };
 }
