@@ -79,9 +79,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const manifest = loadManifest(options.manifestFile);
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
-  const clock = new AdjustableClock(options.clock);
   // before the store opens: a second runtime must not touch the first one's database
   const lock = options.memory ? undefined : lockDataDir(dataDir);
+  let clock: AdjustableClock;
+  try {
+    clock = new AdjustableClock(options.clock, options.memory ? undefined : dataDir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 
   // Listen first: the site and the app need the real URL (port 0 → chosen by the OS); until the
   // routes exist every request is answered 503.
