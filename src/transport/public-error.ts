@@ -5,6 +5,7 @@
  */
 import { DomainError, ERROR_CODES, isErrorCode, statusOfKind, type ErrorDetail } from '../core/domain/errors';
 import { StoreError } from '../core/ports/store';
+import { storageFull } from '../core/services/retry';
 
 export interface PublicError {
   status: number;
@@ -26,6 +27,8 @@ function fromStore(err: StoreError): PublicError {
       return { status: 429, code: 'RATE_LIMITED', message: 'Too many requests right now; retry after the delay in Retry-After.', retryAfter: STORE_RETRY_SECONDS };
     case 'INVALID_CURSOR':
       return invalidCursor();
+    case 'STORAGE_FULL':
+      return toPublicError(storageFull());
     default:
       return INTERNAL;
   }

@@ -266,6 +266,13 @@ describe('error mapping', () => {
     expect(Number(res.headers['retry-after'][0])).toBeGreaterThan(0);
   });
 
+  it('issue 25 finding 12: a full store → 503 UPSTREAM_UNAVAILABLE with Retry-After, as docs/api.md says', async () => {
+    fake.script['approvals.pageStatus'] = new StoreError('STORAGE_FULL', 'disk full at /data/approvalflow.sqlite');
+    const res = await call(handlers, 'page-status', VALID['page-status']);
+    expect([res.status, res.json.code, res.headers['retry-after']]).toEqual([503, 'UPSTREAM_UNAVAILABLE', ['60']]);
+    expect(res.raw.body).not.toMatch(/sqlite|data/);
+  });
+
   it('anything else → 500 INTERNAL_ERROR with a generic message (no internals)', async () => {
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     for (const thrown of [new TypeError("Cannot read properties of undefined (reading 'af-item')"), new StoreError('UNAVAILABLE', 'sqlite /tmp/x.db locked'), new DomainError('internal', 'BUG', 'key cs:1001 broken')]) {

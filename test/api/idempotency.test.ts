@@ -112,8 +112,13 @@ it('a marker left by a dead invocation can be taken over after the lease', async
   await running;
   const fresh = createFakeEngine();
   const retryHandlers = createApiHandlers(() => fresh.engine, { store, now: () => now });
-  expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(409);
-  now += IN_PROGRESS_LEASE_MS + 1;
+  const blocked = await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' });
+  // issue 25 finding 12: Retry-After tells the real block, the rest of the dead attempt's lease
+  expect([blocked.status, blocked.headers['retry-after']]).toEqual([409, [String(IN_PROGRESS_LEASE_MS / 1000)]]);
+  now += 20_000;
+  const later = await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' });
+  expect([later.status, later.headers['retry-after']]).toEqual([409, [String(IN_PROGRESS_LEASE_MS / 1000 - 20)]]);
+  now += IN_PROGRESS_LEASE_MS - 20_000 + 1;
   expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(200);
 });
 

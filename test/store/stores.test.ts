@@ -148,6 +148,19 @@ describe('SqliteStore on a file', () => {
     stamped.close();
   });
 
+  it('issue 25 finding 12: a full disk is STORAGE_FULL (503 at the edge), and nothing of the transaction is written', async () => {
+    const store = new SqliteStore({ file: nextFile() });
+    await store.transact([{ op: 'put', key: 'x:seed', value: 1 }]);
+    // the file may not grow past its current pages: what a full disk does to SQLite
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const big = 'x'.repeat(200 * 1024);
+    await expectStoreError(store.transact([{ op: 'put', key: 'x:a', value: big }, { op: 'put', key: 'x:b', value: big }]), 'STORAGE_FULL');
+    expect(await store.getMany(['x:a', 'x:b'])).toEqual([]);
+    expect((await store.get('x:seed'))?.value).toBe(1);
+    store.close();
+  });
+
   it('reports a closed database as UNAVAILABLE', async () => {
     const store = new SqliteStore({ file: nextFile() });
     store.close();

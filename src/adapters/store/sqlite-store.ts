@@ -194,13 +194,14 @@ export class SqliteStore implements KeyValueStore {
     }
   }
 
-  /** SQLite failures (busy past the timeout, closed database, I/O) surface as UNAVAILABLE. */
+  /** SQLite failures surface as STORAGE_FULL (a full disk) or UNAVAILABLE (busy past the timeout, closed database, I/O). */
   private guard<R>(work: () => R): R {
     try {
       return work();
     } catch (error) {
       if (error instanceof StoreError) throw error;
       const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_FULL') throw new StoreError('STORAGE_FULL', 'The local store is out of disk space; nothing was written.');
       throw new StoreError('UNAVAILABLE', `The local store is unavailable${typeof code === 'string' ? ` (${code})` : ''}.`);
     }
   }

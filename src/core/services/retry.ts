@@ -33,8 +33,17 @@ function mapStoreError(err: unknown): unknown {
   if (err instanceof StoreError && err.code === 'RATE_LIMITED') {
     return new DomainError('rate_limited', 'RATE_LIMITED', 'Storage is busy; please retry shortly.');
   }
+  if (err instanceof StoreError && err.code === 'STORAGE_FULL') return storageFull();
   if (err instanceof StoreError && err.code === 'UNAVAILABLE') {
     return new DomainError('internal', 'STORE_UNAVAILABLE', 'Storage is temporarily unavailable; please retry.');
   }
   return err;
+}
+
+/** Seconds a caller refused for a full store waits: freeing disk space takes a person, not a retry loop. */
+export const STORAGE_FULL_RETRY_SECONDS = 60;
+
+/** A full store is a 503 with Retry-After (docs/api.md), not an internal error: nothing was written. */
+export function storageFull(): DomainError {
+  return new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'Storage is full right now; nothing was changed. Retry later.', undefined, STORAGE_FULL_RETRY_SECONDS);
 }

@@ -231,7 +231,7 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
       throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.');
     case 'in_progress':
       throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly.', undefined, {
-        'retry-after': ['1'],
+        'retry-after': [String(outcome.retryAfter)],
       });
     case 'execute': {
       await write.confirm().catch(async (err: unknown) => {
