@@ -3,13 +3,12 @@
  * resolvers alike: the same failure is the same status and code on both. Store errors are mapped
  * here once; internal codes and unknown throws become INTERNAL_ERROR (their text is logged, not shown).
  */
-import { DomainError, ERROR_CODES, isErrorCode, statusOfKind, type ErrorDetail } from '../core/domain/errors';
+import { DomainError, ERROR_CODES, type ErrorCode, type ErrorDetail } from '../core/domain/errors';
 import { StoreError } from '../core/ports/store';
-import { storageFull } from '../core/services/retry';
 
 export interface PublicError {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: ErrorDetail[];
   /** seconds, for the Retry-After header (REST) or the envelope field (resolvers) */
@@ -18,6 +17,8 @@ export interface PublicError {
 
 const GENERIC_500 = 'An internal error occurred. Retry later; if it keeps happening, contact the app vendor.';
 const STORE_RETRY_SECONDS = 2;
+/** A full store: freeing disk space takes a person, not a retry loop. */
+const STORAGE_FULL_RETRY_SECONDS = 60;
 
 const INTERNAL: PublicError = { status: 500, code: 'INTERNAL_ERROR', message: GENERIC_500 };
 
@@ -28,7 +29,8 @@ function fromStore(err: StoreError): PublicError {
     case 'INVALID_CURSOR':
       return invalidCursor();
     case 'STORAGE_FULL':
-      return toPublicError(storageFull());
+      // docs/api.md: 503 with Retry-After, not an internal error; nothing was written
+      return { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'Storage is full right now; nothing was changed. Retry later.', retryAfter: STORAGE_FULL_RETRY_SECONDS };
     default:
       return INTERNAL;
   }
@@ -46,15 +48,11 @@ export function invalidCursor(): PublicError {
 /** `log` receives a one-line description of internal failures (names and messages only, never payloads). */
 export function toPublicError(err: unknown, log: (line: string) => void = () => undefined): PublicError {
   if (err instanceof DomainError) {
-    const registered = isErrorCode(err.code) ? ERROR_CODES[err.code] : undefined;
-    const status = statusOfKind[err.kind] ?? 500;
-    if (status >= 500 && status !== 503) {
+    const status = err.status;
+    if ('internal' in ERROR_CODES[err.code] || (status >= 500 && status !== 503)) {
       log(`${err.name} ${err.code}: ${err.message}`);
       return INTERNAL;
     }
-    // Drift between a thrower's kind and the registry shows in the logs (and fails the resolver fuzz).
-    if (registered === undefined) log(`unregistered error code ${err.code} (add it to ERROR_CODES)`);
-    else if (registered.status !== status) log(`error code ${err.code} thrown as ${status}, registered as ${registered.status}`);
     if (err.code === 'INVALID_CURSOR') return invalidCursor();
     const retryAfter = err.retryAfterSeconds ?? (status === 429 || status === 503 ? STORE_RETRY_SECONDS : undefined);
     return {

@@ -65,7 +65,7 @@ describe('REST', () => {
 
   it('denied calls per user: after the limit of 403/404 answers every call is 429 and the engine is not reached', async () => {
     const app = restApp(limits({ deniedPerUser: { max: 3, windowSeconds: 60 } }));
-    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    app.fake.script['changeSets.get'] = new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
     for (let i = 0; i < 3; i++) expect((await call(app.handlers, 'changeset-detail', { query: { changeSetId: `cs_${i}` }, clientId: `c${i}` })).status).toBe(404);
     const blocked = await call(app.handlers, 'changeset-detail', { query: { changeSetId: 'cs_9' } });
     expect([blocked.status, blocked.json.code]).toEqual([429, 'RATE_LIMITED']);
@@ -78,7 +78,7 @@ describe('REST', () => {
 
   it('issue 25 finding 4: one client id shared by five accounts, one of them refused 30 times — only that account is blocked', async () => {
     const app = restApp(DEFAULT_RATE_LIMITS);
-    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    app.fake.script['changeSets.get'] = new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
     const shared = ['acc-a', 'acc-b', 'acc-c', 'acc-d', 'acc-e'];
     // each of the five is refused just under the limit, the first one up to it
     for (const accountId of shared) {
@@ -94,7 +94,7 @@ describe('REST', () => {
 
   it('issue 25 finding 5: a block never outlives its window, even when the clock goes back (a restart that lost a clock offset)', async () => {
     const app = restApp(limits({ deniedPerUser: { max: 1, windowSeconds: 60 } }));
-    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    app.fake.script['changeSets.get'] = new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
     app.clock.now = WINDOW_START + 24 * 3600_000 + 10_000; // a clock moved a day ahead
     expect((await call(app.handlers, 'changeset-detail', { query: { changeSetId: 'cs_1' } })).status).toBe(404);
     expect((await call(app.handlers, 'page-status', STATUS)).status).toBe(429);
@@ -151,7 +151,7 @@ describe('REST', () => {
     // The fake engine touches no store: every operation counted here is the edge's.
     expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 0, transact: 0 });
     expect(await costOf(() => call(app.handlers, 'changeset-update', { body: { changeSetId: 'cs_1', title: 'x' } }))).toEqual({ get: 0, getMany: 1, query: 2, transact: 1 });
-    app.fake.script['approvals.pageStatus'] = new DomainError('forbidden', 'FORBIDDEN', 'No.');
+    app.fake.script['approvals.pageStatus'] = new DomainError('FORBIDDEN', 'No.');
     // refusals count against the account only (issue 25 finding 4): one marker, one ranking query
     expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 1, transact: 1 });
   });

@@ -35,10 +35,10 @@ async function dueInBothSpaces() {
 describe('queue.review (finding 1)', () => {
   test('an outsider asking for the queue of a space they cannot view gets an empty list, no cursor, and the refusal is audited', async () => {
     const env = await dueInBothSpaces();
-    expect((await reviewQueue(env.ctx, ui(BOB), DOCS, {})).items.map((i) => i.pageId)).toEqual(['3001', '3002']);
+    expect((await reviewQueue.execute(env.ctx, ui(BOB), DOCS, {})).items.map((i) => i.pageId)).toEqual(['3001', '3002']);
     const before = (await env.auditRecords()).length;
     // Erin can view ENG only: one cursor at a time she used to count DOCS's due pages
-    expect(await reviewQueue(env.ctx, ui(ERIN), DOCS, { limit: 1 })).toEqual({ items: [] });
+    expect(await reviewQueue.execute(env.ctx, ui(ERIN), DOCS, { limit: 1 })).toEqual({ items: [] });
     const added = (await env.auditRecords()).slice(before);
     expect(added.map((r) => [r.action, r.actor, r.spaceId, r.details.operation, r.details.code])).toEqual([['access.denied', ERIN, DOCS, 'queue.review', 'SPACE_NOT_FOUND']]);
   });
@@ -46,9 +46,9 @@ describe('queue.review (finding 1)', () => {
   test('a due page the caller cannot read is no row: no page of the queue comes back empty with a cursor', async () => {
     const env = await dueInBothSpaces();
     // 2012 (restricted to alice and bob) is due first, then 2001
-    const first = await reviewQueue(env.ctx, ui(ERIN), ENG, { limit: 1 });
+    const first = await reviewQueue.execute(env.ctx, ui(ERIN), ENG, { limit: 1 });
     expect(first.items.map((i) => i.pageId)).toEqual(['2001']);
-    const rest = first.nextCursor ? await reviewQueue(env.ctx, ui(ERIN), ENG, { limit: 1, cursor: first.nextCursor }) : { items: [] };
+    const rest = first.nextCursor ? await reviewQueue.execute(env.ctx, ui(ERIN), ENG, { limit: 1, cursor: first.nextCursor }) : { items: [] };
     expect(rest.items).toEqual([]);
     expect(rest).not.toHaveProperty('nextCursor');
   });

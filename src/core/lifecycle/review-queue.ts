@@ -18,6 +18,7 @@ import { PageCache } from '../services/page-cache';
 import { lcKeys } from './keys';
 import { deriveReview } from './review';
 import { resolvedRefSchema } from './schemas';
+import { defineOperation } from '../services/operation';
 
 export interface ReviewQueueItem {
   pageId: string;
@@ -90,41 +91,44 @@ async function readableDue(ctx: EngineContext, caller: Caller, spaceId: string, 
   return { items, ...(next ? { nextCursor: next } : {}) };
 }
 
-/**
- * Pages of the space due or expired for review that the caller can read, soonest due first. A space
- * the caller cannot view lists as empty, like a space with nothing due (and is audited).
- */
-export async function reviewQueue(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
-  if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
-    await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'queue.review' });
-    return { items: [] };
-  }
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
-  return readableDue(ctx, caller, spaceId, limit, options.cursor);
-}
+/** Pages of the space due or expired for review that the caller can read, soonest due first. */
+export const reviewQueue = defineOperation({
+  rights: 'Anyone who can view the space (others get an empty list, like a space with nothing due, and the refusal is audited); pages the caller cannot read are no rows.',
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
+    if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
+      await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'queue.review' });
+      return { items: [] };
+    }
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
+    return readableDue(ctx, caller, spaceId, limit, options.cursor);
+  },
+});
 
 /**
  * Counts for analytics cards over the pages the caller can read (bounded: each page needs a permission
  * check), optionally of one workflow; `complete: false` when more than `maxEntries` pages are due.
  */
-export async function reviewCounts(
-  ctx: EngineContext,
-  caller: Caller,
-  spaceId: string,
-  options: { workflowId?: string; maxEntries?: number } = {},
-): Promise<{ due: number; expired: number; complete: boolean }> {
-  const maxEntries = options.maxEntries ?? 500;
-  const counts = { due: 0, expired: 0, complete: true };
-  // no record here: the analytics call that asks also lists the space's workflows, which records the refusal
-  if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) return counts;
-  let cursor: string | undefined;
-  let seen = 0;
-  do {
-    const page = await readableDue(ctx, caller, spaceId, STORE_LIMITS.maxQueryLimit, cursor);
-    for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
-    seen += STORE_LIMITS.maxQueryLimit;
-    cursor = page.nextCursor;
-  } while (cursor && seen < maxEntries);
-  counts.complete = cursor === undefined;
-  return counts;
-}
+export const reviewCounts = defineOperation({
+  rights: 'Anyone who can view the space.',
+  async execute(
+    ctx: EngineContext,
+    caller: Caller,
+    spaceId: string,
+    options: { workflowId?: string; maxEntries?: number } = {},
+  ): Promise<{ due: number; expired: number; complete: boolean }> {
+    const maxEntries = options.maxEntries ?? 500;
+    const counts = { due: 0, expired: 0, complete: true };
+    // no record here: the analytics call that asks also lists the space's workflows, which records the refusal
+    if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) return counts;
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      const page = await readableDue(ctx, caller, spaceId, STORE_LIMITS.maxQueryLimit, cursor);
+      for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
+      seen += STORE_LIMITS.maxQueryLimit;
+      cursor = page.nextCursor;
+    } while (cursor && seen < maxEntries);
+    counts.complete = cursor === undefined;
+    return counts;
+  },
+});

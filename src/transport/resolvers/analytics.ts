@@ -44,7 +44,7 @@ async function collect<T>(fetchPage: (cursor?: string) => Promise<Page<T>>): Pro
 }
 
 const rangeError = (reason: string) =>
-  new DomainError('invalid', 'INVALID_REQUEST', 'The request is invalid; see details for each field.', [{ field: 'to', code: 'INVALID_VALUE', reason }]);
+  new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', [{ field: 'to', code: 'INVALID_VALUE', reason }]);
 
 /** Inclusive UTC dates → the filter in ms; defaults to the last DEFAULT_WINDOW_DAYS days up to today. */
 export function resolveRange(input: AnalyticsInput, now: number): AnalyticsRange {

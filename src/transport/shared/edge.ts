@@ -4,7 +4,7 @@
  */
 import type { Caller } from '../../core/domain/caller';
 import type { KeyValueStore } from '../../core/ports/store';
-import type { EngineFactory, Page } from '../../core/services/engine';
+import type { Page } from '../../core/services/engine';
 import { CursorSeal } from './cursor-seal';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
 
@@ -51,33 +51,12 @@ const COUNTED = new Set([400, 403, 404, 413, 415]);
 
 /**
  * After it: a refusal of something not the caller's (403, 404), an invalid request, or a refusal the
- * engine answered with an empty list (`refused`, see countingRefusals) counts against the denied-call
+ * engine answered with an empty list (`refused`, Invocation.onDenied) counts against the denied-call
  * limit. Counting never changes the answer the caller earned, nor fails it.
  */
 export async function noteOutcome(edge: Edge, caller: Caller, status: number, refused = false): Promise<void> {
   if (!refused && !COUNTED.has(status)) return;
   await edge.limiter.recordDenied(subjectOf(caller)).catch(() => undefined);
-}
-
-/**
- * The engine factory for one request, remembering whether the engine recorded a refusal: listing a
- * space the caller cannot view answers 200 with an empty list, yet it is a refusal to count.
- */
-export function countingRefusals(getEngine: EngineFactory): { getEngine: EngineFactory; refused(): boolean } {
-  let refused = false;
-  const onDenied = () => {
-    refused = true;
-  };
-  return { getEngine: (invocation) => getEngine({ ...invocation, onDenied }), refused: () => refused };
-}
-
-/**
- * An invalid request (400) of an identified caller: a blocked caller is answered 429, any other is
- * counted like a refusal, so malformed calls are neither free nor unlimited.
- */
-export async function refuseInvalid(edge: Edge, caller: Caller, status: number): Promise<void> {
-  await admit(edge, caller, false);
-  await noteOutcome(edge, caller, status);
 }
 
 /** Seals and opens the cursors of one list call, bound to its operation, caller and query. */

@@ -8,9 +8,8 @@ import { checkEligibility } from '../../domain/eligibility';
 import type { EligibilityInput } from '../../domain/eligibility';
 import { DomainError } from '../../domain/errors';
 import type { ChangeSet, PageApproval, PreflightResult, SubmitResult } from '../../domain/model';
-import type { StoredItem } from '../../ports/store';
+import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
-import type { ChangeSetSubmitOptions, ChangeSetSubmitResult } from '../engine';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
@@ -25,6 +24,7 @@ import { submitInBatches } from './batches';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
+import { defineOperation } from '../operation';
 
 interface Loaded {
   item: StoredItem;
@@ -42,26 +42,46 @@ async function loadForSubmission(ctx: EngineContext, caller: Caller, changeSetId
   return { item, cs, context };
 }
 
-export async function preflightChangeSet(
-  ctx: EngineContext,
-  caller: Caller,
-  changeSetId: string,
-): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> {
-  const { cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.preflight');
-  const results = await preflightPages(ctx, context, cs.pageRefs.map((r) => r.pageId));
-  const submittable = results.filter((r) => r.canSubmit).length;
-  return { summary: { total: results.length, submittable, blocked: results.length - submittable }, results };
-}
+export const preflightChangeSet = defineOperation({
+  rights: 'Anyone who can view its space; writes nothing.',
+  async execute(
+    ctx: EngineContext,
+    caller: Caller,
+    changeSetId: string,
+  ): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> {
+    const { cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.preflight');
+    const results = await preflightPages(ctx, context, cs.pageRefs.map((r) => r.pageId));
+    const submittable = results.filter((r) => r.canSubmit).length;
+    return { summary: { total: results.length, submittable, blocked: results.length - submittable }, results };
+  },
+});
 
 /** The approval id a keyed request gives a page: the same on every run of that request. */
 function requestApprovalId(requestToken: string, pageId: string): string {
   return `apr_req_${requestToken}_${pageId}`;
 }
 
-export async function submitChangeSet(ctx: EngineContext, caller: Caller, changeSetId: string, options: ChangeSetSubmitOptions = {}): Promise<ChangeSetSubmitResult> {
+export type ChangeSetSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+
+/**
+ * `requestToken` (an idempotent API request) makes the approval ids deterministic, so a re-run after
+ * a crash reports the pages the first run submitted as submitted; `alongside` ops (the request's
+ * recorded answer) commit in the submit's final transaction, with its `changeset.submitted` record.
+ */
+export interface ChangeSetSubmitOptions {
+  requestToken?: string;
+  alongside?: (result: ChangeSetSubmitResult) => TxOp[];
+}
+
+export const submitChangeSet = defineOperation({
+  rights: 'Anyone who can view its space; each page is checked as a page submit by the caller (ineligible pages are skipped with their code).',
+  execute: submit,
+});
+
+async function submit(ctx: EngineContext, caller: Caller, changeSetId: string, options: ChangeSetSubmitOptions = {}): Promise<ChangeSetSubmitResult> {
   const { requestToken } = options;
   if (requestToken !== undefined && !/^[0-9a-f]{32}$/.test(requestToken)) {
-    throw new DomainError('internal', 'INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
+    throw new DomainError('INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
   }
   // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
   const { item, cs, context, lease } = await withRetry(ctx, async () => {
@@ -116,6 +136,6 @@ function pendingThrough(input: EligibilityInput, changeSetId: string): PageAppro
 /** Why the loaded context already refused a page. */
 function refusalOf(input: EligibilityInput): SubmitRefusal {
   const result = checkEligibility(input);
-  if (result.ok) throw new DomainError('internal', 'INTERNAL_ERROR', 'The operation could not be completed.');
+  if (result.ok) throw new DomainError('INTERNAL_ERROR', 'The operation could not be completed.');
   return { ok: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}) };
 }
