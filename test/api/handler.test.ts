@@ -317,3 +317,14 @@ describe('error mapping', () => {
     }
   });
 });
+
+describe('issue 25 finding 15: a wrong type is not "required"', () => {
+  it('{"pageId": 2001} answers INVALID_VALUE naming the type; a missing pageId answers REQUIRED', async () => {
+    const handlers = createApiHandlers(() => createFakeEngine().engine, { store: new MemoryStore() });
+    const wrongType = await call(handlers, 'page-submit', { body: { pageId: 2001 } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json.details).toEqual([{ field: 'pageId', code: 'INVALID_VALUE', reason: expect.stringMatching(/expected string, received number/) }]);
+    const missing = await call(handlers, 'page-submit', { body: {} });
+    expect(missing.json.details).toEqual([{ field: 'pageId', code: 'REQUIRED', reason: 'is required' }]);
+  });
+});

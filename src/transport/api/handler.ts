@@ -73,8 +73,9 @@ interface ParsedInput {
 
 function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
   if (route.request.in === 'query') {
-    const parsed = route.request.schema.safeParse(singleQueryValues(request));
-    if (!parsed.success) throw invalidRequest(parsed.error.issues);
+    const query = singleQueryValues(request);
+    const parsed = route.request.schema.safeParse(query);
+    if (!parsed.success) throw invalidRequest(parsed.error.issues, query);
     return { input: parsed.data, rawBody: undefined };
   }
 
@@ -108,7 +109,7 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
     throw new DomainError('INVALID_JSON', text.trim() === '' ? 'The request body is empty; send a JSON object.' : 'The request body is not valid JSON.');
   }
   const parsed = route.request.schema.safeParse(json);
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
+  if (!parsed.success) throw invalidRequest(parsed.error.issues, json);
   return { input: parsed.data, rawBody: json };
 }
 

@@ -61,8 +61,9 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
         return { accountId, source: 'ui' };
       },
       parse: () => {
-        const parsed = schemas[def.key].safeParse(req.payload ?? {});
-        if (!parsed.success) throw invalidRequest(parsed.error.issues);
+        const payload = req.payload ?? {};
+        const parsed = schemas[def.key].safeParse(payload);
+        if (!parsed.success) throw invalidRequest(parsed.error.issues, payload);
         return parsed.data;
       },
       admission: () => (def.writes ? 'write' : 'read'),

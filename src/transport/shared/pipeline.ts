@@ -34,8 +34,8 @@ export interface Answered {
 export type Outcome<T> = { ok: true; data: T } | { ok: false; error: PublicError };
 
 /** The 400 answer to input that fails its schema: one detail per bad or unknown field. */
-export function invalidRequest(issues: readonly z.core.$ZodIssue[]): DomainError {
-  return new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', issuesToDetails(issues));
+export function invalidRequest(issues: readonly z.core.$ZodIssue[], input: unknown): DomainError {
+  return new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', issuesToDetails(issues, input));
 }
 
 function isAnswered(data: unknown): data is Answered {
