@@ -74,6 +74,12 @@ function alive(owner: LockInfo): boolean {
   return started === undefined || started === owner.startedAt;
 }
 
+/** The runtime holding `dataDir` now, if any (a check before slow work; acquireDataDirLock still decides). */
+export function liveOwner(dataDir: string): LockInfo | undefined {
+  const owner = readLock(dataDir);
+  return owner && owner.pid !== process.pid && alive(owner) ? owner : undefined;
+}
+
 export interface DataDirLock {
   /** Records the runtime's URL once it listens. */
   setUrl(url: string): void;
