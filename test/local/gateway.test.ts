@@ -260,3 +260,13 @@ describe('issue 25 finding 16: docs/api.md tells gateway errors as the gateway a
     expect(doc).not.toMatch(/`UNAUTHORIZED`|`FORBIDDEN_SCOPE`|`INVOCATION_FAILED`/);
   });
 });
+
+it('issue 25 finding 18: an expired token and a garbage one are told apart (WWW-Authenticate), the body stays the gateway\'s', async () => {
+  const expired = runtime.tokens.issueAccessToken({ accountId: 'acc-bob', clientId: 'c', scopes: READ_SCOPES }, -1).access_token;
+  const stale = await api(runtime, 'GET', '/pages/status?pageId=2001', expired);
+  const garbage = await api(runtime, 'GET', '/pages/status?pageId=2001', 'not-a-token-at-all');
+  for (const res of [stale, garbage]) expect([res.status, res.body]).toEqual([401, { code: 401, message: 'Unauthorized' }]);
+  expect(stale.headers.get('www-authenticate')).toMatch(/invalid_token.*expired/);
+  expect(garbage.headers.get('www-authenticate')).toMatch(/invalid_token/);
+  expect(garbage.headers.get('www-authenticate')).not.toMatch(/expired/);
+});
