@@ -68,8 +68,10 @@ export class ApprovalFlowClient {
         if (res.ok && payload?.success === true) return payload;
         const retryable = res.status === 429 || res.status >= 500 || (res.status === 409 && payload?.code === 'IDEMPOTENCY_IN_PROGRESS');
         if (!retryable || attempt >= maxAttempts) {
+          // the app answers {error, code}; the gateway in front of it {code: <status>, message} (docs/api.md "Gateway errors")
           const code = typeof payload?.code === 'string' ? payload.code : 'HTTP_ERROR';
-          throw new ApiError(res.status, code, typeof payload?.error === 'string' ? payload.error : `HTTP ${res.status}`, payload?.details);
+          const message = typeof payload?.error === 'string' ? payload.error : typeof payload?.message === 'string' ? `gateway: ${payload.message}` : `HTTP ${res.status}`;
+          throw new ApiError(res.status, code, message, payload?.details);
         }
         // the body's retryAfter: response headers may not reach an app REST API caller
         await sleep(retryDelayMs(typeof payload?.retryAfter === 'number' ? payload.retryAfter : null, attempt));

@@ -160,8 +160,9 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
       confluence: confluenceFor(invocation),
       directory: new RestDirectory(transportFor(invocation, 'resolver')),
       lifecycle: new RestLifecycleConfluence(transportFor(invocation, 'resolver')),
+      onDenied: invocation.onDenied,
     });
-  const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute') });
+  const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute'), onDenied: invocation.onDenied });
   const engine = getEngine({});
   const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
   const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now(), appAccountId: appAccountLookup(productionTransport(options.site), options.store) }), diagnostics);

@@ -6,11 +6,14 @@
  *   --profile <file|name>         platform profile (local/profiles/<name>.json); default: pessimistic
  *   --confluence-429-every <n>    every nth Confluence call of the app answers 429 (Retry-After: 1)
  *   --confluence-latency-ms <n>   added to every Confluence call of the app
+ *   --build-ui                    build the Custom UI first (npm start), after the checks that can refuse the start
  * Stops on SIGTERM/SIGINT (npm start execs this process, so `kill <npm pid>` reaches it).
  */
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { relative } from 'node:path';
-import { DataDirLockedError } from './lock';
+import { relative, resolve } from 'node:path';
+import { DataDirLockedError, liveOwner } from './lock';
 import { loadPlatformProfile } from './profile';
 import { startLocalRuntime, type LocalRuntime } from './server';
 
@@ -32,6 +35,7 @@ function parseOptions() {
       profile: { type: 'string' },
       'confluence-429-every': { type: 'string' },
       'confluence-latency-ms': { type: 'string' },
+      'build-ui': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -39,6 +43,7 @@ function parseOptions() {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${portText}`);
   return {
+    buildUi: values['build-ui'] ?? false,
     memory: values.memory ?? false,
     port,
     dataDir: values['data-dir'],
@@ -72,8 +77,33 @@ function banner(runtime: LocalRuntime): string {
   ].join('\n');
 }
 
+/** Whether `port` can be listened on now (0: any free port, always). */
+function portFree(port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+}
+
+/**
+ * What can refuse the start is checked before the UI build (~10 s): the profile (parseOptions), a
+ * runtime already on the data directory, a busy port. The start itself checks them again.
+ */
+async function buildUiAfterChecks(options: ReturnType<typeof parseOptions>): Promise<void> {
+  const dataDir = resolve(options.dataDir ?? '.approvalflow');
+  const owner = options.memory ? undefined : liveOwner(dataDir);
+  if (owner) throw new DataDirLockedError(dataDir, owner);
+  if (!(await portFree(options.port))) throw Object.assign(new Error(`port ${options.port} is in use`), { code: 'EADDRINUSE' });
+  process.stdout.write('Building the Custom UI...\n');
+  const build = spawnSync('npm', ['run', 'build:ui', '--silent'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the Custom UI build failed (see above)');
+}
+
 async function main(): Promise<void> {
-  const options = parseOptions();
+  const { buildUi, ...options } = parseOptions();
+  if (buildUi) await buildUiAfterChecks({ buildUi, ...options });
   const runtime = await startLocalRuntime(options);
   process.stdout.write(banner(runtime) + '\n');
 

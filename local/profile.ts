@@ -3,11 +3,19 @@
  * JSON files validated by the app's own platformProfileSchema, so the twins and the app's adapters
  * read the same switches. local/profiles/ holds one file per answer to each unconfirmed fact.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_PLATFORM_PROFILE, platformProfileSchema, type PlatformProfile } from '../src/adapters/platform-profile';
 
 export const PROFILES_DIR = resolve(__dirname, 'profiles');
+
+/** The names `--profile` accepts (the files of local/profiles/). */
+export function profileNames(): string[] {
+  return readdirSync(PROFILES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
 
 /** Reads and validates a profile file; a bare name ("headers-all") means local/profiles/<name>.json. */
 export function loadPlatformProfile(fileOrName: string): PlatformProfile {
@@ -16,6 +24,9 @@ export function loadPlatformProfile(fileOrName: string): PlatformProfile {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`no platform profile "${fileOrName}" (${file}); the profiles are: ${profileNames().join(', ')} (or a path to a profile .json file)`, { cause: err });
+    }
     throw new Error(`platform profile ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const parsed = platformProfileSchema.safeParse(raw);

@@ -10,9 +10,12 @@ import { readLock } from '../lock';
 import { IntegrationRegistry } from '../server/integrations';
 import { loadScopeCatalog, splitScopes } from '../server/scopes';
 
+const USAGE = 'usage: npm run local:register-integration -- --name <name> --redirect-uri <url> [--redirect-uri <url>...] --scopes "<scope> <scope>..." [--data-dir <dir>]';
+
 function main(): void {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h' },
       name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       scopes: { type: 'string' },
@@ -21,12 +24,12 @@ function main(): void {
     strict: true,
   });
   const catalog = loadScopeCatalog();
-  if (!values.name || !values['redirect-uri'] || !values.scopes) {
-    throw new Error(
-      'usage: --name <name> --redirect-uri <url> [--redirect-uri <url>...] --scopes "<scope> <scope>..." [--data-dir <dir>]\n' +
-        `known scopes: ${[...catalog.keys()].join(' ')}`,
-    );
+  const help = `${USAGE}\nRegisters a local 3LO integration (client id and secret) with the runtime of that data directory.\nknown scopes: ${[...catalog.keys()].join(' ')}`;
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return;
   }
+  if (!values.name || !values['redirect-uri'] || !values.scopes) throw new Error(help);
   const dataDir = resolve(values['data-dir'] ?? '.approvalflow');
   const registry = IntegrationRegistry.forDataDir(dataDir, new Set(catalog.keys()));
   const { integration, clientSecret } = registry.register({

@@ -98,6 +98,19 @@ const EditSchema = z.strictObject({
   message: z.string().max(500).optional(),
 });
 
+const CopySchema = z.strictObject({ accountId: z.string().min(1), title: z.string().min(1).max(255).optional() });
+
+/** POST /local/pages/<id>/copy: a new published page, a copy of that one, created by that user (large change sets in tests and demos). */
+export async function handlePageCopy(c: LocalContext): Promise<Response> {
+  const ctx = c.var.ctx;
+  const parsed = CopySchema.safeParse(await parseFormOrJson(c));
+  if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The copy request');
+  const unknownUser = `${parsed.data.accountId} is not a user of the local site.`;
+  if (!ctx.isUser(parsed.data.accountId)) return sendError(c, 400, 'UNKNOWN_USER', unknownUser);
+  const page = ctx.site.copyPage(c.req.param('id') ?? '', parsed.data);
+  return c.json({ success: true, page: { id: page.id, spaceId: page.spaceId, title: page.versions[0].title } }, 201);
+}
+
 /** POST /local/pages/<id>/edit: a new version as that user; answers after the page-updated trigger ran. */
 export async function handlePageEdit(c: LocalContext): Promise<Response> {
   const ctx = c.var.ctx;

@@ -26,9 +26,21 @@ export const FORGE_TIMEOUT_MS = 25_000;
 const GATEWAY_PREFIX = /^\/(?:svc\/confluence\/([^/]+)|gateway\/api\/svc\/confluence)\/apps\/([^/]+)(\/.*)?$/;
 
 /** The gateway's own error body. */
-function gatewayError(c: Context, status: ContentfulStatusCode, message: string): Response {
-  return c.json({ code: status, message }, status, { 'atl-traceid': randomBytes(8).toString('hex') });
+function gatewayError(c: Context, status: ContentfulStatusCode, message: string, headers: Record<string, string> = {}): Response {
+  return c.json({ code: status, message }, status, { 'atl-traceid': randomBytes(8).toString('hex'), ...headers });
 }
+
+/**
+ * Why a bearer token was refused, in the standard RFC 6750 header (the body stays the gateway's bare
+ * "Unauthorized"): an expired token and a garbage one need different fixes (mint again vs. check
+ * what was pasted). A local aid: whether Forge's gateway sends this header is not known.
+ */
+const WHY_UNAUTHORIZED: Record<'missing' | 'malformed' | 'unknown' | 'expired', string> = {
+  missing: 'Bearer',
+  malformed: 'Bearer error="invalid_token", error_description="The access token is malformed: send the access_token value as issued"',
+  unknown: 'Bearer error="invalid_token", error_description="The access token is not one this site issued (or the runtime restarted): get a new one"',
+  expired: 'Bearer error="invalid_token", error_description="The access token has expired: refresh it or get a new one"',
+};
 
 /** The gateway's checks, in the platform's order, before it reads the body (a refusal wins over 413). */
 const admit: MiddlewareHandler<LocalEnv> = async (c, next) => {
@@ -40,7 +52,7 @@ const admit: MiddlewareHandler<LocalEnv> = async (c, next) => {
     return gatewayError(c, 404, 'Not Found');
   }
   const auth = ctx.tokens.checkBearer(c.req.header('authorization'));
-  if (!auth.ok) return gatewayError(c, 401, 'Unauthorized');
+  if (!auth.ok) return gatewayError(c, 401, 'Unauthorized', { 'www-authenticate': WHY_UNAUTHORIZED[auth.reason] });
   const token = auth.token;
   if (!token.scopes.includes(FORGE_APP_SCOPE)) return gatewayError(c, 401, 'Unauthorized; scope does not match');
   if (!ctx.site.appRestApisEnabled) return gatewayError(c, 403, 'App REST APIs are disabled for this app on this site');

@@ -19,7 +19,7 @@ import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
 import { handleBylineRead } from './byline';
-import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageEdit, handleScheduledRun, PAGE_EDIT_BODY, SMALL_BODY } from './controls';
+import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageCopy, handlePageEdit, handleScheduledRun, PAGE_EDIT_BODY, SMALL_BODY } from './controls';
 import { FORGE_TIMEOUT_MS, gatewayHandlers } from './gateway';
 import { deliverPageEvents } from './triggers';
 import { escapeHtml, HttpError, limitBody } from './http';
@@ -79,9 +79,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const manifest = loadManifest(options.manifestFile);
   const dataDir = resolve(options.dataDir ?? '.approvalflow');
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
-  const clock = new AdjustableClock(options.clock);
   // before the store opens: a second runtime must not touch the first one's database
   const lock = options.memory ? undefined : lockDataDir(dataDir);
+  let clock: AdjustableClock;
+  try {
+    clock = new AdjustableClock(options.clock, options.memory ? undefined : dataDir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 
   // Listen first: the site and the app need the real URL (port 0 → chosen by the OS); until the
   // routes exist every request is answered 503.
@@ -234,6 +240,7 @@ function createHttpApp(ctx: RuntimeContext): Hono<LocalEnv> {
   app.post('/local/scheduled/run', handleScheduledRun);
   app.post('/local/switch-user', limitBody(SMALL_BODY), handleSwitchUser);
   app.post('/local/pages/:id/edit', limitBody(PAGE_EDIT_BODY), handlePageEdit);
+  app.post('/local/pages/:id/copy', limitBody(SMALL_BODY), handlePageCopy);
   app.get('/local/byline/:id{[0-9]+}', handleBylineRead);
   app.get('/local/site-avatar.svg', (c) => c.body(SITE_AVATAR_SVG, 200, { 'content-type': 'image/svg+xml' }));
 

@@ -322,6 +322,31 @@ export class SiteState {
     return event;
   }
 
+  /**
+   * A new published page beside `pageId` (same space and parent, its current title and body), created
+   * by `accountId`, who must be able to edit the original. Ids continue after the highest page id.
+   */
+  copyPage(pageId: string, input: { accountId: string; title?: string }): LocalPage {
+    const page = this.pages.get(pageId);
+    if (!page) throw new LocalSiteError(404, 'NOT_FOUND', `Page ${pageId} does not exist.`);
+    if (!this.canEdit(input.accountId, pageId)) throw new LocalSiteError(403, 'FORBIDDEN', `${input.accountId} is not allowed to copy page ${pageId}.`);
+    const current = currentVersion(page);
+    const id = String(Math.max(...[...this.pages.keys()].map(Number)) + 1);
+    const createdAt = this.now().toISOString();
+    const copy: LocalPage = {
+      id,
+      spaceId: page.spaceId,
+      parentId: page.parentId,
+      status: 'current',
+      authorId: input.accountId,
+      createdAt,
+      versions: [{ number: 1, authorId: input.accountId, createdAt, message: '', minorEdit: false, title: input.title ?? `${current.title} (copy ${id})`, body: current.body }],
+      restrictions: { read: [], update: [] },
+    };
+    this.pages.set(id, copy);
+    return copy;
+  }
+
   /** Subscribe to page updates; returns the unsubscribe function. */
   onPageUpdated(listener: PageUpdatedListener): () => void {
     this.listeners.add(listener);

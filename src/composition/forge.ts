@@ -69,6 +69,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       clock: new SystemClock(),
       ids: new RandomIds(),
       jobs,
+      onDenied: invocation.onDenied,
     });
 }
 

@@ -17,6 +17,8 @@ export interface PublicError {
 
 const GENERIC_500 = 'An internal error occurred. Retry later; if it keeps happening, contact the app vendor.';
 const STORE_RETRY_SECONDS = 2;
+/** A full store: freeing disk space takes a person, not a retry loop. */
+const STORAGE_FULL_RETRY_SECONDS = 60;
 
 const INTERNAL: PublicError = { status: 500, code: 'INTERNAL_ERROR', message: GENERIC_500 };
 
@@ -26,6 +28,9 @@ function fromStore(err: StoreError): PublicError {
       return { status: 429, code: 'RATE_LIMITED', message: 'Too many requests right now; retry after the delay in Retry-After.', retryAfter: STORE_RETRY_SECONDS };
     case 'INVALID_CURSOR':
       return invalidCursor();
+    case 'STORAGE_FULL':
+      // docs/api.md: 503 with Retry-After, not an internal error; nothing was written
+      return { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'Storage is full right now; nothing was changed. Retry later.', retryAfter: STORAGE_FULL_RETRY_SECONDS };
     default:
       return INTERNAL;
   }

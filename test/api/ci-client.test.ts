@@ -2,6 +2,8 @@
  * examples/ci-client.ts against the local runtime over real HTTP: gateway, token scopes, handlers,
  * engine and local site. Approvers act through the engine as UI users would.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApprovalFlowClient, ApiError, runCiApproval } from '../../examples/ci-client';
 import { startLocalRuntime, type LocalRuntime } from '../../local/server';
 import { profileFromEnv } from '../../local/profile';
@@ -91,4 +93,19 @@ it('a token without the write scope is refused by the gateway and the client sur
   expect([401, 403]).toContain((error as ApiError).status);
   const list = await runtime.app.getEngine({ actingAccountId: 'acc-bob' }).changeSets.list({ accountId: 'acc-bob', source: 'ui' }, { spaceId: '1001', limit: 100 });
   expect(list.items.filter((c) => c.title === 'no scope')).toEqual([]);
+});
+
+it('issue 25 finding 14: the README\'s integration scopes are enough to submit and poll; without read:approval:custom the gateway\'s message is surfaced', async () => {
+  // the scopes README.md registers for the example CI client
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const scopes = /register-integration -- --name my-ci [^\n]*--scopes "([^"]+)"/.exec(readme)![1].split(' ');
+  expect(scopes).toContain('read:approval:custom');
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token: await devToken('acc-bob', scopes), maxAttempts: 1 });
+  const submitted = await runCiApproval(client, { spaceId: '1001', pageIds: ['2006'], title: 'readme scopes', pollIntervalMs: 10, timeoutMs: 200 }).catch((err: unknown) => err);
+  expect(submitted).not.toBeInstanceOf(ApiError);
+
+  const noPolling = new ApprovalFlowClient({ baseUrl: baseUrls[0], token: await devToken('acc-bob', scopes.filter((s) => s !== 'read:approval:custom')), maxAttempts: 1 });
+  const error = (await noPolling.get('/pages/status', { pageId: '2006' }).catch((err: unknown) => err)) as ApiError;
+  expect(error).toBeInstanceOf(ApiError);
+  expect([error.status, error.message]).toEqual([403, expect.stringMatching(/^gateway: .+/)]);
 });

@@ -270,6 +270,13 @@ describe('error mapping', () => {
     expect(res.json.retryAfter).toBe(Number(res.headers['retry-after'][0]));
   });
 
+  it('issue 25 finding 12: a full store → 503 UPSTREAM_UNAVAILABLE with Retry-After, as docs/api.md says', async () => {
+    fake.script['approvals.pageStatus'] = new StoreError('STORAGE_FULL', 'disk full at /data/approvalflow.sqlite');
+    const res = await call(handlers, 'page-status', VALID['page-status']);
+    expect([res.status, res.json.code, res.headers['retry-after']]).toEqual([503, 'UPSTREAM_UNAVAILABLE', ['60']]);
+    expect(res.raw.body).not.toMatch(/sqlite|data/);
+  });
+
   it('anything else → 500 INTERNAL_ERROR with a generic message (no internals)', async () => {
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     for (const thrown of [new TypeError("Cannot read properties of undefined (reading 'af-item')"), new StoreError('UNAVAILABLE', 'sqlite /tmp/x.db locked'), new DomainError('CORRUPT_RECORD', 'key cs:1001 broken')]) {
@@ -312,5 +319,16 @@ describe('error mapping', () => {
         expect(res.statusCode).toBeLessThan(500);
       }
     }
+  });
+});
+
+describe('issue 25 finding 15: a wrong type is not "required"', () => {
+  it('{"pageId": 2001} answers INVALID_VALUE naming the type; a missing pageId answers REQUIRED', async () => {
+    const handlers = createApiHandlers(() => createFakeEngine().engine, { store: new MemoryStore(), appAccountId: testAppAccount });
+    const wrongType = await call(handlers, 'page-submit', { body: { pageId: 2001 } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json.details).toEqual([{ field: 'pageId', code: 'INVALID_VALUE', reason: expect.stringMatching(/expected string, received number/) }]);
+    const missing = await call(handlers, 'page-submit', { body: {} });
+    expect(missing.json.details).toEqual([{ field: 'pageId', code: 'REQUIRED', reason: 'is required' }]);
   });
 });

@@ -116,7 +116,7 @@ it('concurrent duplicates: exactly one execution, the others get 409 IDEMPOTENCY
   };
   const first = call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' });
   const others = await Promise.all(Array.from({ length: 5 }, () => call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' })));
-  for (const res of others) expect([res.status, res.json.code, res.json.retryAfter, res.headers['retry-after']]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS', 1, ['1']]);
+  for (const res of others) expect([res.status, res.json.code, res.json.retryAfter, res.headers['retry-after']]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS', IN_PROGRESS_LEASE_MS / 1000, [String(IN_PROGRESS_LEASE_MS / 1000)]]);
   release();
   expect((await first).status).toBe(200);
   const replay = await call(handlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-5' });
@@ -135,8 +135,14 @@ it('a marker left by a dead invocation can be taken over after the lease', async
   await running;
   const fresh = createFakeEngine();
   const retryHandlers = createApiHandlers(() => fresh.engine, { store, now: () => now, appAccountId: testAppAccount });
-  expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(409);
-  now += IN_PROGRESS_LEASE_MS + 1;
+  const blocked = await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' });
+  // issue 25 finding 12: Retry-After tells the real block, the rest of the dead attempt's lease
+  expect([blocked.status, blocked.headers['retry-after']]).toEqual([409, [String(IN_PROGRESS_LEASE_MS / 1000)]]);
+  expect(blocked.json).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', retryAfter: IN_PROGRESS_LEASE_MS / 1000 });
+  now += 20_000;
+  const later = await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' });
+  expect([later.status, later.headers['retry-after']]).toEqual([409, [String(IN_PROGRESS_LEASE_MS / 1000 - 20)]]);
+  now += IN_PROGRESS_LEASE_MS - 20_000 + 1;
   expect((await call(retryHandlers, 'changeset-submit', { body: { changeSetId: 'cs_1' }, idempotencyKey: 'k-6' })).status).toBe(200);
 });
 

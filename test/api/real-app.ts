@@ -89,7 +89,7 @@ function seedWorkflowsOf(now: number): Workflow[] {
 
 /** Tests not about throttling get limits they never meet; test/security/api-rate-limit.test.ts passes the real ones. */
 const UNLIMITED = { max: 1_000_000, windowSeconds: 60 };
-const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNLIMITED, deniedPerUser: UNLIMITED, deniedPerClient: UNLIMITED };
+const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNLIMITED, deniedPerUser: UNLIMITED };
 
 export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite({ profile: profileFromEnv() });

@@ -58,3 +58,19 @@ test('an archive that read the change set before a whole submit committed is ref
   const stored = await env.store.get<{ status: string }>(keys.changeSet(cs.id));
   expect(stored?.value.status).toBe('open');
 });
+
+test('issue 25 finding 12 (decided): the lease orders submit against archive, not submit against submit; two racing submits still submit each page once', async () => {
+  const env = await setup();
+  const pages = ['2001', '2002', '2003', '2004'];
+  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'PR 10', pageRefs: refs(...pages) });
+  const [a, b] = await Promise.all([env.engine.changeSets.submit(api(BOB), cs.id), env.engine.changeSets.submit(api(BOB), cs.id)]);
+  // every page is submitted by exactly one of them; the other reports it pending
+  expect(a.submittedCount + b.submittedCount).toBe(pages.length);
+  for (const pageId of pages) {
+    const outcomes = [a, b].map((r) => r.results.find((x) => x.pageId === pageId)!);
+    expect(outcomes.filter((o) => o.success)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.success).map((o) => o.code)).toEqual(['PENDING_APPROVAL']);
+  }
+  const submitted = (await env.auditRecords()).filter((r) => r.action === 'approval.submitted');
+  expect(submitted.map((r) => r.pageId).sort()).toEqual(pages);
+});

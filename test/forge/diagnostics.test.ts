@@ -58,6 +58,23 @@ describe('platform diagnostics', () => {
     expect(summary.invocations[0].at).toBe(RECENT_RECORDS + 5);
   });
 
+  it('issue 25 finding 6: a flood of invalid requests cannot push a real identity failure out of the panel\'s window', async () => {
+    let now = 0;
+    const log = new DiagnosticsLog(new MemoryStore(), () => (now += 1));
+    const invalid: ForgeApiHandler = async () => ({ statusCode: 400, headers: {}, body: '{}' });
+    const throttled: ForgeApiHandler = async () => ({ statusCode: 429, headers: {}, body: '{}' });
+    const api = observeApiHandlers({ apiPageStatus: ok, apiInvalid: invalid, apiThrottled: throttled }, log);
+    await api.apiPageStatus(request('GET', {}), {}); // no identity: a real failure
+    const identified = request('POST', {}, { accountId: 'acc-mallory', clientId: 'ci' });
+    for (let i = 0; i < RECENT_RECORDS * 2; i += 1) await (i % 2 ? api.apiInvalid : api.apiThrottled)(identified, {});
+    const summary = await log.summary();
+    expect(summary.identityFailures).toBe(1);
+    expect(summary.invocations).toHaveLength(1);
+    // an unidentified invalid call is still an identity failure worth seeing
+    await api.apiInvalid(request('GET', {}), {});
+    expect((await log.summary()).identityFailures).toBe(2);
+  });
+
   it('a failing diagnostics store never changes the API answer', async () => {
     const broken = new DiagnosticsLog({ transact: async () => Promise.reject(new Error('down')) } as never);
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -2,7 +2,9 @@
  * The local API gateway (SPEC §7): both base-URL forms, routing from manifest.yml, the platform's
  * token and scope gates, the App REST APIs switch, the Forge request payload, and robustness.
  */
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/server';
 import type { ForgeApiRequest, ForgeInvocationContext } from '../../src/transport/api/forge-types';
 import { STRICT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';
@@ -240,4 +242,33 @@ describe('gateway', () => {
     }
     expect((await fetch(`${runtime.url}/healthz`)).status).toBe(200);
   });
+});
+
+describe('issue 25 finding 16: docs/api.md tells gateway errors as the gateway answers them', () => {
+  const doc = readFileSync(join(__dirname, '../../docs/api.md'), 'utf8');
+  const documented = (status: number, message: string) => doc.includes(`\`{"code":${status},"message":"${message}"}\``);
+
+  it('each gateway answer is listed in docs/api.md with its exact body, and no app-style gateway code is', async () => {
+    const answers = [
+      await api(runtime, 'GET', '/pages/status?pageId=2001', undefined),
+      await api(runtime, 'GET', '/pages/status?pageId=2001', devToken(runtime, ['read:approval:custom'])),
+      await api(runtime, 'GET', '/pages/status?pageId=2001', devToken(runtime, ['read:forge-app:confluence', 'read:change-set:custom'])),
+      await api(runtime, 'GET', '/no/such/route', devToken(runtime, READ_SCOPES)),
+    ];
+    for (const { status, body } of answers) {
+      expect(body).toEqual({ code: status, message: expect.any(String) });
+      expect(documented(status, body.message as string)).toBe(true);
+    }
+    expect(doc).not.toMatch(/`UNAUTHORIZED`|`FORBIDDEN_SCOPE`|`INVOCATION_FAILED`/);
+  });
+});
+
+it('issue 25 finding 18: an expired token and a garbage one are told apart (WWW-Authenticate), the body stays the gateway\'s', async () => {
+  const expired = runtime.tokens.issueAccessToken({ accountId: 'acc-bob', clientId: 'c', scopes: READ_SCOPES }, -1).access_token;
+  const stale = await api(runtime, 'GET', '/pages/status?pageId=2001', expired);
+  const garbage = await api(runtime, 'GET', '/pages/status?pageId=2001', 'not-a-token-at-all');
+  for (const res of [stale, garbage]) expect([res.status, res.body]).toEqual([401, { code: 401, message: 'Unauthorized' }]);
+  expect(stale.headers.get('www-authenticate')).toMatch(/invalid_token.*expired/);
+  expect(garbage.headers.get('www-authenticate')).toMatch(/invalid_token/);
+  expect(garbage.headers.get('www-authenticate')).not.toMatch(/expired/);
 });

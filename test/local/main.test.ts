@@ -1,5 +1,6 @@
 /** `npm start`'s entry point: starts, prints a curl command that works as printed, stops on SIGTERM. */
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 const REPO = join(__dirname, '../..');
@@ -41,3 +42,39 @@ it('prints a ready-to-paste curl command that answers the page status', async ()
   }
   expect(await exited).toBe(0);
 }, 30000);
+
+describe('issue 25 finding 18: npm start refuses fast, and says what would work', () => {
+  const run = (args: string[]) => {
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [join(REPO, 'node_modules/tsx/dist/cli.mjs'), ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    return { ...result, ms: Date.now() - started };
+  };
+
+  it('a bad --profile lists the valid names, before any UI build', () => {
+    const r = run([join(REPO, 'local/main.ts'), '--build-ui', '--memory', '--profile', 'no-such-profile']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no platform profile "no-such-profile".*the profiles are: .*headers-all.*pessimistic/);
+    expect(r.stdout).not.toMatch(/Building the Custom UI/);
+  });
+
+  it('a busy port is refused before the UI build', async () => {
+    const busy = createServer();
+    await new Promise<void>((listening) => busy.listen(0, '127.0.0.1', listening));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const r = run([join(REPO, 'local/main.ts'), '--build-ui', '--memory', '--port', String(port)]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/port .* in use.*stop the other process or set PORT/);
+      expect(r.stdout).not.toMatch(/Building the Custom UI/);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('register-integration --help prints its usage and the known scopes', () => {
+    const r = run([join(REPO, 'local/cli/register-integration.ts'), '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run local:register-integration -- --name/);
+    expect(r.stdout).toMatch(/known scopes: .*read:approval:custom/);
+  });
+});

@@ -25,3 +25,25 @@ it('keeps approvals across restarts in <dataDir>/approvalflow.sqlite and seeds w
     dir.remove();
   }
 });
+
+it('issue 25 finding 11: the POST /local/clock offset survives a restart (time never runs backwards)', async () => {
+  const dir = tempDir();
+  try {
+    const first = await startTestRuntime({ memory: false, dataDir: dir.path });
+    const moved = await fetch(`${first.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 30 }) });
+    const before = (await moved.json()) as { now: string; offsetDays: number };
+    expect(before.offsetDays).toBe(30);
+    await first.close();
+
+    const second = await startTestRuntime({ memory: false, dataDir: dir.path });
+    try {
+      const after = (await (await fetch(`${second.url}/local/clock`)).json()) as { now: string; offsetDays: number };
+      expect(after.offsetDays).toBe(30);
+      expect(Date.parse(after.now)).toBeGreaterThanOrEqual(Date.parse(before.now));
+    } finally {
+      await second.close();
+    }
+  } finally {
+    dir.remove();
+  }
+});

@@ -71,7 +71,7 @@ describe('one runtime per data directory', () => {
     const dir = tempDir();
     const first = await startLocalRuntime({ port: 0, dataDir: dir.path });
     try {
-      expect(readLock(dir.path)).toEqual({ pid: process.pid, url: first.url });
+      expect(readLock(dir.path)).toMatchObject({ pid: process.pid, url: first.url });
       const second = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'local/main.ts'), '--port', '0', '--data-dir', dir.path], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
       expect(second.status).toBe(1);
       const lines = second.stderr.trim().split('\n');

@@ -22,7 +22,6 @@ export const GENEROUS: RateLimits = {
   writesPerUser: { max: 100_000, windowSeconds: 60 },
   writesPerClient: { max: 100_000, windowSeconds: 60 },
   deniedPerUser: { max: 100_000, windowSeconds: 60 },
-  deniedPerClient: { max: 100_000, windowSeconds: 60 },
 };
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ForgeKvsStore } from '../../src/adapters/forge/forge-kvs-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
-import { SqliteStore } from '../../src/adapters/store/sqlite-store';
+import { APPLICATION_ID, SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { installFakeForgeKvs } from '../support/fake-forge-kvs';
 import type { FakeForgeKvs } from '../support/fake-forge-kvs';
 import { expectStoreError, incrementWithRetry, runStoreContract } from './store-contract';
@@ -125,6 +125,40 @@ describe('SqliteStore on a file', () => {
     const reopened = new SqliteStore({ file: fresh });
     expect((await reopened.get('x:a'))?.value).toBe(1);
     reopened.close();
+  });
+
+  it('issue 25 finding 9: refuses another program\'s SQLite database without adding a table or setting user_version', () => {
+    const file = nextFile();
+    new SqliteStore({ file }).close(); // makes the directory
+    rmSync(file);
+    const foreign = new Database(file);
+    foreign.exec('CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)');
+    foreign.prepare('INSERT INTO contacts (name) VALUES (?)').run('Ada');
+    foreign.close();
+    expect(() => new SqliteStore({ file })).toThrow(/another program's SQLite database.*left untouched/);
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'contacts' }]);
+    expect([after.pragma('user_version', { simple: true }), after.pragma('application_id', { simple: true }), after.pragma('journal_mode', { simple: true })]).toEqual([0, 0, 'delete']);
+    after.close();
+    // a file this build wrote carries its application id
+    const ours = nextFile();
+    new SqliteStore({ file: ours }).close();
+    const stamped = new Database(ours, { readonly: true });
+    expect(stamped.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    stamped.close();
+  });
+
+  it('issue 25 finding 12: a full disk is STORAGE_FULL (503 at the edge), and nothing of the transaction is written', async () => {
+    const store = new SqliteStore({ file: nextFile() });
+    await store.transact([{ op: 'put', key: 'x:seed', value: 1 }]);
+    // the file may not grow past its current pages: what a full disk does to SQLite
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const big = 'x'.repeat(200 * 1024);
+    await expectStoreError(store.transact([{ op: 'put', key: 'x:a', value: big }, { op: 'put', key: 'x:b', value: big }]), 'STORAGE_FULL');
+    expect(await store.getMany(['x:a', 'x:b'])).toEqual([]);
+    expect((await store.get('x:seed'))?.value).toBe(1);
+    store.close();
   });
 
   it('reports a closed database as UNAVAILABLE', async () => {

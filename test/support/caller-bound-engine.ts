@@ -44,7 +44,7 @@ export function perInvocationEngines(
   via: 'resolver' | 'apiRoute',
 ): EngineFactory {
   return (invocation) =>
-    createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })), directory: new RestDirectory(site.transport()) });
+    createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })), directory: new RestDirectory(site.transport()), onDenied: invocation.onDenied });
 }
 
 /** An engine factory that fails as a misconfigured composition root would (no store, no site): every invocation throws. */

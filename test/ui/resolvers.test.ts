@@ -276,7 +276,7 @@ describe('people.names', () => {
     const r = await invoke('acc-erin', 'people.names', { accountIds: ['acc-carol', 'acc-dave', 'acc-nobody'] }, { pageId: '2001' });
     expect(r).toEqual({ success: true, names: { 'acc-carol': 'Carol Reviewer', 'acc-dave': 'Dave Reviewer' } });
     expect(displayNamesCalls).toEqual([
-      { invocation: { actingAccountId: 'acc-erin' }, caller: { accountId: 'acc-erin', source: 'ui' }, ids: ['acc-carol', 'acc-dave', 'acc-nobody'] },
+      { invocation: { actingAccountId: 'acc-erin', onDenied: expect.any(Function) }, caller: { accountId: 'acc-erin', source: 'ui' }, ids: ['acc-carol', 'acc-dave', 'acc-nobody'] },
     ]);
   });
 

@@ -23,21 +23,36 @@ const ABOVE_ANY_KEY_CHAR = '\uffff';
 /** Storage layout of this build (SQLite user_version): 2 = declared entities (issue 13). */
 export const LAYOUT_VERSION = 2;
 
+/** SQLite `application_id` of ApprovalFlow data files ("AFLW"): what tells our file from another program's. */
+export const APPLICATION_ID = 0x41464c57;
+
+/** The tables this store creates; a file holding any other table is not ours. */
+const OUR_TABLES = new Set(['kv_items', 'entity_items', 'entity_index']);
+
 /**
- * A data file written by an older layout (user_version 0 with items in it) is refused, never
- * migrated or reset: nothing in it is deleted behind the user's back (docs/decisions.md).
+ * Opens only files that are ours: an empty file (made ours here), one stamped with our application
+ * id and this layout, or one of this layout written before the stamp existed (only our tables).
+ * Anything else (another program's database, an older layout) is refused before anything is
+ * written to it, never migrated or reset (docs/decisions.md).
  */
-function assertCurrentLayout(db: Database.Database, file: string): void {
+function claimOrRefuse(db: Database.Database, file: string): void {
+  const appId = db.pragma('application_id', { simple: true }) as number;
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === LAYOUT_VERSION) return;
-  const hasItems = version === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv_items'").get() !== undefined
-    && db.prepare('SELECT 1 FROM kv_items LIMIT 1').get() !== undefined;
-  if (version === 0 && !hasItems) return;
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  const onlyOurs = tables.every((t) => OUR_TABLES.has(t));
+  if (appId === APPLICATION_ID && version === LAYOUT_VERSION) return;
+  if (appId === 0 && tables.length === 0 && version === 0) return;
+  if (appId === 0 && onlyOurs && version === LAYOUT_VERSION) return;
+  const hasItems = appId === 0 && onlyOurs && version === 0 && tables.includes('kv_items') && db.prepare('SELECT 1 FROM kv_items LIMIT 1').get() !== undefined;
+  if (appId === 0 && onlyOurs && version === 0 && !hasItems) return;
   db.close();
-  throw new Error(
-    `The local data file ${file} was written by an older ApprovalFlow storage layout (version ${version}, this build needs ${LAYOUT_VERSION}). ` +
-      'It is left untouched: start with another --data-dir, or delete that directory to start fresh.',
-  );
+  if (appId === APPLICATION_ID || hasItems) {
+    throw new Error(
+      `The local data file ${file} was written by an older ApprovalFlow storage layout (version ${version}, this build needs ${LAYOUT_VERSION}). ` +
+        'It is left untouched: start with another --data-dir, or delete that directory to start fresh.',
+    );
+  }
+  throw new Error(`The local data file ${file} is another program's SQLite database, not ApprovalFlow's. It is left untouched: start with another --data-dir.`);
 }
 
 /** Embedded KeyValueStore for the local runtime: one SQLite file, WAL, real transactions. */
@@ -60,6 +75,8 @@ export class SqliteStore implements KeyValueStore {
     if ('file' in options) {
       mkdirSync(dirname(options.file), { recursive: true });
       this.db = new Database(options.file);
+      // before anything is written: not even the journal mode of a file that is not ours changes
+      claimOrRefuse(this.db, options.file);
       this.db.pragma('journal_mode = WAL');
       // WAL + NORMAL survives process crashes; only an OS crash can lose the last commits.
       this.db.pragma('synchronous = NORMAL');
@@ -67,7 +84,6 @@ export class SqliteStore implements KeyValueStore {
       this.db = new Database(':memory:');
     }
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    assertCurrentLayout(this.db, 'file' in options ? options.file : ':memory:');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS kv_items (
         key TEXT PRIMARY KEY,
@@ -79,6 +95,7 @@ export class SqliteStore implements KeyValueStore {
       ${ENTITY_SCHEMA}
     `);
     this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
+    this.db.pragma(`application_id = ${APPLICATION_ID}`);
     this.entities = new SqliteEntities(this.db);
     const live = '(expires_at IS NULL OR expires_at > ?)';
     this.stmt = {
@@ -177,13 +194,14 @@ export class SqliteStore implements KeyValueStore {
     }
   }
 
-  /** SQLite failures (busy past the timeout, closed database, I/O) surface as UNAVAILABLE. */
+  /** SQLite failures surface as STORAGE_FULL (a full disk) or UNAVAILABLE (busy past the timeout, closed database, I/O). */
   private guard<R>(work: () => R): R {
     try {
       return work();
     } catch (error) {
       if (error instanceof StoreError) throw error;
       const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_FULL') throw new StoreError('STORAGE_FULL', 'The local store is out of disk space; nothing was written.');
       throw new StoreError('UNAVAILABLE', `The local store is unavailable${typeof code === 'string' ? ` (${code})` : ''}.`);
     }
   }

@@ -70,7 +70,7 @@ export const ERROR_CODES = {
   CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },
   CHANGE_SET_HAS_PENDING: { status: 409, when: 'archiving while a page submitted through it is pending' },
   CHANGE_SET_EXISTS: { status: 409, when: 'an idempotent create collided with a different change set' },
-  IDEMPOTENCY_IN_PROGRESS: { status: 409, when: 'a request with this Idempotency-Key is still running (Retry-After: 1)' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, when: 'a request with this Idempotency-Key is still running (Retry-After: the rest of its 60 s lease)' },
   NO_WORKFLOW: { status: 409, when: ELIGIBILITY },
   PENDING_APPROVAL: { status: 409, when: ELIGIBILITY },
   PAGE_NOT_PUBLISHED: { status: 409, when: ELIGIBILITY },
@@ -89,7 +89,7 @@ export const ERROR_CODES = {
   CONFLUENCE_RATE_LIMITED: { status: 429, when: 'Confluence kept throttling within the invocation time budget (Retry-After)' },
   // 500 / 503
   INTERNAL_ERROR: { status: 500, when: 'a bug or corrupt data; no internals are disclosed' },
-  UPSTREAM_UNAVAILABLE: { status: 503, when: 'the store or Confluence is unavailable right now (Retry-After)' },
+  UPSTREAM_UNAVAILABLE: { status: 503, when: 'the store or Confluence is unavailable right now, or the store is full (Retry-After)' },
   // internal: logged, answered as INTERNAL_ERROR
   CORRUPT_RECORD: { status: 500, when: 'a stored record failed validation', internal: true },
   TRANSACTION_TOO_LARGE: { status: 500, when: 'a write exceeded the store transaction limit', internal: true },

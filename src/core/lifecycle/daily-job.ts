@@ -2,7 +2,8 @@
  * The daily lifecycle job (SPEC 2.7, 2.8, 2.10): review notices, reminders and escalations for what
  * the due-date index says is due, then retention. See docs/lifecycle.md.
  *
- * - Cheap when nothing is due: three prefix queries and a settings read, no write, no Confluence call.
+ * - Cheap when nothing is due: four prefix queries (one for refusal counts to flush, services/denials-flush.ts)
+ *   and a settings read, no write, no Confluence call.
  * - Chunked and resumable: chunks of CHUNK entries until the invocation's deadline; the index is
  *   consumed as it goes, so it IS the checkpoint, and what is left waits for the next run.
  * - Idempotent per page and cycle: see outbox.ts.
@@ -20,6 +21,7 @@ import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
 import type { RunSummary } from './schemas';
 import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
+import { flushDenialCounts } from '../services/denials-flush';
 
 export const CHUNK = 50;
 /** Audit records one run deletes at most: the audit trail's own chunk (well inside one invocation). */
@@ -96,6 +98,7 @@ export const runDailyJob = defineOperation({
   async execute(ctx: EngineContext, options: JobOptions): Promise<JobResult> {
     const lc = ctx.lifecycle;
     const started = ctx.clock.now();
+    await flushDenialCounts(ctx);
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
     if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return { at: started, ...EMPTY };

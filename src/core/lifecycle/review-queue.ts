@@ -9,6 +9,9 @@ import type { PageApproval, ReviewState } from '../domain/model';
 import { pageApprovalSchema, parseStored } from '../domain/schemas';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
+import { SpaceAccess } from '../services/access';
+import { denial } from '../services/denials';
+import { DomainError } from '../domain/errors';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { PageCache } from '../services/page-cache';
@@ -49,35 +52,62 @@ async function dueEntries(ctx: EngineContext, spaceId: string, limit: number, cu
   return { items, ...(more ? { nextCursor: page.nextCursor } : {}) };
 }
 
+/** Index scans one page of the queue may spend skipping pages the caller cannot read. */
+const MAX_SCANS_PER_PAGE = 20;
+
+/** The due entries' rows the caller can read (a page they cannot read is no row at all). */
+async function readableRows(ctx: EngineContext, cache: PageCache, callerId: string, items: PageApproval[]): Promise<ReviewQueueItem[]> {
+  const [pages, perms] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.permissions(items.map((a) => a.pageId))]);
+  const readable = perms.canRead;
+  const now = ctx.clock.now();
+  const gate = (a: PageApproval) =>
+    pageGate({ callerId, pageId: a.pageId, page: pages.get(a.pageId), canRead: true, canEdit: perms.canEdit.has(a.pageId), latest: a, assigned: undefined, spaceWorkflows: [], groupMembers: new Map(), now }).ok;
+  const out: ReviewQueueItem[] = [];
+  for (const a of items) {
+    const review = deriveReview(a, now);
+    if (!readable.has(a.pageId) || review.reviewState === null || review.reviewState === 'current' || review.reviewDueAt === null) continue;
+    out.push({
+      pageId: a.pageId,
+      title: pages.get(a.pageId)?.title ?? '',
+      approvalId: a.id,
+      workflowId: a.workflowId,
+      workflowName: a.workflowSnapshot.name,
+      approvedAtVersion: a.pageVersion,
+      reviewState: review.reviewState,
+      reviewDueAt: review.reviewDueAt,
+      canRequest: gate(a),
+    });
+  }
+  return out;
+}
+
+/**
+ * One page of readable rows: scans on past entries the caller cannot read, so a page is never an
+ * empty row with a cursor that would let them count what they cannot see (bounded by MAX_SCANS_PER_PAGE).
+ */
+async function readableDue(ctx: EngineContext, caller: Caller, spaceId: string, limit: number, cursor?: string): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
+  const cache = new PageCache(ctx, caller.accountId);
+  const items: ReviewQueueItem[] = [];
+  let next = cursor;
+  for (let scan = 0; scan < MAX_SCANS_PER_PAGE; scan++) {
+    const page = await dueEntries(ctx, spaceId, limit - items.length, next);
+    items.push(...(await readableRows(ctx, cache, caller.accountId, page.items)));
+    next = page.nextCursor;
+    if (next === undefined || items.length >= limit) break;
+  }
+  return { items, ...(next ? { nextCursor: next } : {}) };
+}
+
 /** Pages of the space due or expired for review that the caller can read, soonest due first. */
 export const reviewQueue = defineOperation({
-  rights: 'Anyone who can view the space; pages the caller cannot read are left out.',
+  rights: 'Anyone who can view the space (others get an empty list, like a space with nothing due, and the refusal is audited); pages the caller cannot read are no rows.',
   async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
-    const { items, nextCursor } = await dueEntries(ctx, spaceId, limit, options.cursor);
-    const cache = new PageCache(ctx, caller.accountId);
-    const [pages, perms] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.permissions(items.map((a) => a.pageId))]);
-    const readable = perms.canRead;
-    const now = ctx.clock.now();
-    const gate = (a: PageApproval) =>
-      pageGate({ callerId: caller.accountId, pageId: a.pageId, page: pages.get(a.pageId), canRead: true, canEdit: perms.canEdit.has(a.pageId), latest: a, assigned: undefined, spaceWorkflows: [], groupMembers: new Map(), now }).ok;
-    const out: ReviewQueueItem[] = [];
-    for (const a of items) {
-      const review = deriveReview(a, now);
-      if (!readable.has(a.pageId) || review.reviewState === null || review.reviewState === 'current' || review.reviewDueAt === null) continue;
-      out.push({
-        pageId: a.pageId,
-        title: pages.get(a.pageId)?.title ?? '',
-        approvalId: a.id,
-        workflowId: a.workflowId,
-        workflowName: a.workflowSnapshot.name,
-        approvedAtVersion: a.pageVersion,
-        reviewState: review.reviewState,
-        reviewDueAt: review.reviewDueAt,
-        canRequest: gate(a),
-      });
+    if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
+      await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'queue.review' });
+      return { items: [] };
     }
-    return { items: out, ...(nextCursor ? { nextCursor } : {}) };
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
+    return readableDue(ctx, caller, spaceId, limit, options.cursor);
   },
 });
 
@@ -95,10 +125,12 @@ export const reviewCounts = defineOperation({
   ): Promise<{ due: number; expired: number; complete: boolean }> {
     const maxEntries = options.maxEntries ?? 500;
     const counts = { due: 0, expired: 0, complete: true };
+    // no record here: the analytics call that asks also lists the space's workflows, which records the refusal
+    if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) return counts;
     let cursor: string | undefined;
     let seen = 0;
     do {
-      const page = await reviewQueue.execute(ctx, caller, spaceId, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
+      const page = await readableDue(ctx, caller, spaceId, STORE_LIMITS.maxQueryLimit, cursor);
       for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
       seen += STORE_LIMITS.maxQueryLimit;
       cursor = page.nextCursor;

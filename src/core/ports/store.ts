@@ -109,6 +109,8 @@ export type StoreErrorCode =
   | 'INVALID_CURSOR'
   | 'INVALID_ENTITY'
   | 'RATE_LIMITED'
+  /** out of space (a full disk): nothing was written; retry once space is freed (503) */
+  | 'STORAGE_FULL'
   | 'UNAVAILABLE';
 
 export class StoreError extends Error {

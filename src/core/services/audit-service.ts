@@ -21,9 +21,13 @@ import { keys } from './keys';
 /** Batches of the read paths' sequencing pass (8 records each): enough for minutes of traffic, bounded. */
 const READ_PATH_BATCHES = 25;
 
+async function mayRead(ctx: EngineContext, caller: Caller, filter: AuditFilter): Promise<boolean> {
+  if (await ctx.confluence.isSiteAdmin(caller.accountId)) return true;
+  return filter.spaceId !== undefined && (await ctx.confluence.isSpaceAdmin(caller.accountId, filter.spaceId));
+}
+
 async function authorize(ctx: EngineContext, caller: Caller, filter: AuditFilter, operation: string): Promise<void> {
-  if (await ctx.confluence.isSiteAdmin(caller.accountId)) return;
-  if (filter.spaceId !== undefined && (await ctx.confluence.isSpaceAdmin(caller.accountId, filter.spaceId))) return;
+  if (await mayRead(ctx, caller, filter)) return;
   const message =
     filter.spaceId === undefined
       ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
@@ -44,6 +48,12 @@ async function sequenceFirst(ctx: EngineContext): Promise<void> {
 }
 
 const RIGHTS = 'A site admin; a space admin with a filter naming their space (FORBIDDEN 403, audited).';
+
+/** Whether listAudit would let the caller read records of `filter`: a question, not a refusal (nothing is audited). */
+export const canListAudit = defineOperation({
+  rights: 'Anyone may ask; the answer is about the caller only.',
+  execute: (ctx: EngineContext, caller: Caller, filter: AuditFilter): Promise<boolean> => mayRead(ctx, caller, filter),
+});
 
 export const listAudit = defineOperation({
   rights: RIGHTS,

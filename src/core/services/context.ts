@@ -23,6 +23,8 @@ export interface EngineDeps {
   lifecycle?: LifecycleConfluence;
   /** where work deferred past the response goes (notifications, audit sequencing); absent: run inline */
   jobs?: JobQueue;
+  /** the invocation's refusal hook (Invocation.onDenied) */
+  onDenied?: () => void;
 }
 
 /** Error logger that never receives tokens or payload bodies: only a code and ids. */

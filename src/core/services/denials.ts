@@ -3,7 +3,9 @@
  * caller cannot see, but a flood is aggregated so one token cannot grow the trail without bound:
  * per caller and UTC minute the first DENIALS_RECORDED_PER_MINUTE refusals get their own record;
  * further ones only increment a counter in a small per-caller state item (TTL'd). The caller's next
- * recorded denial (any later minute) carries that count as `details.suppressedDenials`.
+ * recorded denial (any later minute) carries that count as `details.suppressedDenials`; a caller who
+ * stops is marked pending, and the daily run writes the count of a window that has ended
+ * (denials-flush.ts), so a flood is always recorded in full.
  * Cost per refusal: one store read and one transaction (state put + audit append).
  */
 import { z } from 'zod';
@@ -23,13 +25,17 @@ const WINDOW_MS = 60_000;
 /** Long enough that a suppressed count is carried by the caller's next recorded denial. */
 const STATE_TTL_SECONDS = 30 * 24 * 3600;
 
-const denialStateSchema = z.object({
+export const DENIAL_WINDOW_MS = WINDOW_MS;
+
+export const denialStateSchema = z.object({
   windowStart: z.number().int(),
   recorded: z.number().int().nonnegative(),
   suppressed: z.number().int().nonnegative(),
   suppressedSince: z.number().int().optional(),
+  /** who was refused last while counting, and where: what the flushed record names */
+  lastRefused: z.object({ accountId: z.string(), source: z.enum(['ui', 'api']), clientId: z.string().optional(), spaceId: z.string() }).optional(),
 });
-type DenialState = z.infer<typeof denialStateSchema>;
+export type DenialState = z.infer<typeof denialStateSchema>;
 
 export type DenialFields = AuditFields & { operation: string };
 
@@ -39,6 +45,7 @@ export type DenialFields = AuditFields & { operation: string };
  * the refusal.
  */
 export async function denial(ctx: EngineContext, caller: Caller, error: DomainError, spaceId: string, fields: DenialFields): Promise<DomainError> {
+  ctx.onDenied?.();
   try {
     await withRetry(ctx, () => recordOnce(ctx, caller, error, spaceId, fields));
   } catch (err) {
@@ -71,8 +78,10 @@ async function recordOnce(ctx: EngineContext, caller: Caller, error: DomainError
   const windowStart = Math.floor(ctx.clock.now() / WINDOW_MS) * WINDOW_MS;
   const sameWindow = state?.windowStart === windowStart;
   if (state && sameWindow && state.recorded >= DENIALS_RECORDED_PER_MINUTE) {
-    const next: DenialState = { ...state, suppressed: state.suppressed + 1, suppressedSince: state.suppressedSince ?? windowStart };
-    await ctx.store.transact([statePut(key, next, item)]);
+    const lastRefused = { accountId: caller.accountId, source: caller.source, ...(caller.clientId ? { clientId: caller.clientId } : {}), spaceId };
+    const next: DenialState = { ...state, suppressed: state.suppressed + 1, suppressedSince: state.suppressedSince ?? windowStart, lastRefused };
+    const pending: TxOp[] = state.suppressed === 0 ? [{ op: 'put', key: keys.denialPending(caller.accountId), value: 1, ttlSeconds: STATE_TTL_SECONDS }] : [];
+    await ctx.store.transact([statePut(key, next, item), ...pending]);
     return;
   }
   const carried = state && state.suppressed > 0 ? { suppressedDenials: state.suppressed, suppressedSince: state.suppressedSince ?? state.windowStart } : {};
@@ -85,9 +94,10 @@ async function recordOnce(ctx: EngineContext, caller: Caller, error: DomainError
     ...carried,
     ...(next.recorded === DENIALS_RECORDED_PER_MINUTE ? { furtherDenialsCounted: true } : {}),
   };
-  await commitWithAudit(ctx, [statePut(key, next, item)], [auditEntry(caller, 'access.denied', spaceId, { ...rest, details: entryDetails })]);
+  const carriedOps: TxOp[] = state && state.suppressed > 0 ? [{ op: 'delete', key: keys.denialPending(caller.accountId) }] : [];
+  await commitWithAudit(ctx, [statePut(key, next, item), ...carriedOps], [auditEntry(caller, 'access.denied', spaceId, { ...rest, details: entryDetails })]);
 }
 
-function statePut(key: string, value: DenialState, previous: StoredItem | undefined): TxOp {
+export function statePut(key: string, value: DenialState, previous: StoredItem | undefined): TxOp {
   return { op: 'put', key, value, condition: previous ? { kind: 'version', version: previous.version } : { kind: 'absent' }, ttlSeconds: STATE_TTL_SECONDS };
 }

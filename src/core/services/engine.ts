@@ -22,7 +22,7 @@ import { createWorkflow, duplicateWorkflow, importWorkflow } from './workflows/c
 import { setWorkflowEnabled, updateWorkflow } from './workflows/edit';
 import { removeWorkflow } from './workflows/remove';
 import { assignWorkflow } from './workflows/assign';
-import { exportAudit, listAudit, verifyAudit } from './audit-service';
+import { canListAudit, exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
 import { searchDirectory } from './directory-search';
@@ -59,7 +59,7 @@ export const OPERATIONS = {
     submit: submitChangeSet,
     forPage: changeSetsOfPage,
   },
-  audit: { list: listAudit, verify: verifyAudit, export: exportAudit },
+  audit: { list: listAudit, canList: canListAudit, verify: verifyAudit, export: exportAudit },
   people: { displayNames },
   capabilities: {
     page: pageCapabilities,

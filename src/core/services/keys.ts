@@ -37,6 +37,9 @@ export const keys = {
 
   /** per-caller denial counter (TTL'd) that aggregates a flood of refusals (services/denials.ts) */
   denialState: (accountId: string) => `deny-state:${storeSafe(accountId)}`,
+  /** marks a caller whose denial state holds counted refusals not yet recorded (flushed by the daily run) */
+  denialPending: (accountId: string) => `deny-pending:${storeSafe(accountId)}`,
+  denialPendingPrefix: 'deny-pending:',
 };
 
 /** Account ids come from the platform; anything outside the store's key alphabet is replaced (a merged counter is harmless). */

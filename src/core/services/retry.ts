@@ -23,3 +23,4 @@ export function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: () => Prom
     step,
   );
 }
+

@@ -56,4 +56,6 @@ export interface SpaceCapabilities {
  */
 export interface Invocation {
   actingAccountId?: string;
+  /** told of each refusal the engine records (also those answered with an empty list), so the edge can count it */
+  onDenied?: () => void;
 }

@@ -24,7 +24,6 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
 const IDEMPOTENCY_RULE = `must be one value of 1..${FIELD_LIMITS.idempotencyKey.max} visible ASCII characters`;
 /** How long a client should wait when the same key's first request is still running. */
-const IN_PROGRESS_RETRY_SECONDS = 1;
 
 /** The idempotency key's query-parameter form, for platforms that do not forward the header (U4). */
 export const IDEMPOTENCY_QUERY_PARAMETER = 'idempotencyKey';
@@ -78,8 +77,9 @@ interface ParsedInput {
 
 function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
   if (route.request.in === 'query') {
-    const parsed = route.request.schema.safeParse(singleQueryValues(request));
-    if (!parsed.success) throw invalidRequest(parsed.error.issues);
+    const query = singleQueryValues(request);
+    const parsed = route.request.schema.safeParse(query);
+    if (!parsed.success) throw invalidRequest(parsed.error.issues, query);
     return { input: parsed.data, rawBody: undefined };
   }
 
@@ -114,7 +114,7 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
     throw new DomainError('INVALID_JSON', text.trim() === '' ? 'The request body is empty; send a JSON object.' : 'The request body is not valid JSON.');
   }
   const parsed = route.request.schema.safeParse(json);
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
+  if (!parsed.success) throw invalidRequest(parsed.error.issues, json);
   return { input: parsed.data, rawBody: json };
 }
 
@@ -235,7 +235,7 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
     case 'mismatch':
       throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different request body.');
     case 'in_progress':
-      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry after the delay in retryAfter.', undefined, IN_PROGRESS_RETRY_SECONDS);
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry after the delay in retryAfter.', undefined, outcome.retryAfter);
     case 'execute': {
       await write.confirm().catch(async (err: unknown) => {
         await outcome.release();
@@ -275,7 +275,7 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
         // An idempotent write admits itself: its rate-limit markers ride in the key's claim.
         admission: (parsed) => (parsed.key !== undefined ? 'own' : route.writes ? 'write' : 'read'),
       },
-      (caller, parsed) => executeOnce(route, deps, caller, parsed, parsed.key),
+      (caller, parsed, onDenied) => executeOnce(route, { ...deps, getEngine: (invocation) => deps.getEngine({ ...invocation, onDenied }) }, caller, parsed, parsed.key),
     );
     return outcome.ok ? outcome.data : failureResponse(outcome.error);
   };

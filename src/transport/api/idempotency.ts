@@ -45,7 +45,8 @@ export type IdempotencyOutcome =
     }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
-  | { kind: 'in_progress' };
+  /** `retryAfter`: seconds until the running attempt's lease ends (when a dead attempt's key can be taken over) */
+  | { kind: 'in_progress'; retryAfter: number };
 
 export interface IdempotencyScope {
   accountId: string;
@@ -90,7 +91,7 @@ export class IdempotencyStore {
         const record = parsed.data;
         if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
         if (record.state === 'done' && record.response) return { kind: 'replay', response: record.response };
-        if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress' };
+        if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress', retryAfter: Math.max(1, Math.ceil((record.createdAt + IN_PROGRESS_LEASE_MS - now) / 1000)) };
       }
       const marker: IdempotencyRecord = { state: 'in_progress', fingerprint, createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_SECONDS * 1000 };
       try {
@@ -118,7 +119,8 @@ export class IdempotencyStore {
         release: () => this.release(storeKey, markerVersion),
       };
     }
-    return { kind: 'in_progress' };
+    // lost the claim twice: another attempt has just started, its whole lease is ahead
+    return { kind: 'in_progress', retryAfter: IN_PROGRESS_LEASE_MS / 1000 };
   }
 
   private async finish(storeKey: string, markerVersion: number, record: IdempotencyRecord): Promise<void> {

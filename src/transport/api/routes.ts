@@ -181,7 +181,9 @@ export const API_ROUTES = [
     key: 'changeset-submit', endpoint: 'POST /changeSets/submit', exportName: 'apiChangeSetSubmit', scope: 'write:change-set:custom', writes: true,
     operationId: 'submitChangeSet', summary: 'Submit every eligible page of a change set; ineligible pages are skipped with their reason.',
     request: [ChangeSetIdBody, 'ChangeSetIdRequest'], response: [ChangeSetSubmitResponse, 'ChangeSetSubmitResponse', 200],
-    execute: async ({ engine, caller }, b) => engine.changeSets.submit(caller, b.changeSetId),
+    // keyed: the recorded answer commits with the submit's final transaction; a re-run after a crash finds its own pages
+    execute: async ({ engine, caller, requestToken, answerRecord }, b) =>
+      engine.changeSets.submit(caller, b.changeSetId, { ...(requestToken ? { requestToken } : {}), ...(answerRecord ? { alongside: answerRecord } : {}) }),
   }),
   defineRoute({
     key: 'page-preflight', endpoint: 'POST /pages/preflight', exportName: 'apiPagePreflight', scope: 'read:approval:custom', writes: false,

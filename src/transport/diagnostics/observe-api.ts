@@ -2,8 +2,11 @@
  * Wraps the apiRoute handlers so every invocation leaves a diagnostics record (names only). The
  * handler's own identity observation is recorded; an invocation refused before identity was looked
  * at (wrong module, inactive licence) is recorded by what its token and headers show. Recording is
- * sampled after a deployment's first calls (DiagnosticsLog.admits). A failure to write the record
- * never changes the answer.
+ * sampled after a deployment's first calls (DiagnosticsLog.admits). An invalid or throttled call of
+ * an identified caller (400, 413, 415, 429) leaves none: it tells nothing about the platform, and a
+ * flood of them must not push real identity failures out of the panel's window (those calls count
+ * against the caller's denied-call limit instead). A failure to write the record never changes the
+ * answer.
  */
 import type { ForgeApiHandler } from '../api/forge-types';
 import { observationOf, observeIdentity } from '../api/identity';
@@ -12,23 +15,30 @@ import type { DiagnosticsLog } from './diagnostics-log';
 /** Without the app-user lookup: only for invocations the handler refused before identity. */
 const NO_LOOKUP = { appAccountId: async () => undefined };
 
+const NOT_RECORDED = new Set([400, 413, 415, 429]);
+
 /** `deployment`: what "per deployment" counts by (Forge: the app version); sampling starts after its first calls. */
 export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeApiHandler>, log: DiagnosticsLog, deployment: () => string = () => 'default'): Record<K, ForgeApiHandler> {
   const wrapped = {} as Record<K, ForgeApiHandler>;
   for (const [name, handler] of Object.entries(handlers) as Array<[K, ForgeApiHandler]>) {
     wrapped[name] = async (request, context) => {
+      let statusCode: number | undefined;
       try {
-        return await handler(request, context);
+        const response = await handler(request, context);
+        statusCode = response.statusCode;
+        return response;
       } finally {
         const observation = (request !== null && typeof request === 'object' ? observationOf(request) : undefined) ?? (await observeIdentity(request, context, NO_LOOKUP)).observation;
-        const moduleKey: unknown = request?.context?.moduleKey;
-        const method: unknown = request?.method;
-        await log
-          .admits(deployment(), observation)
-          .then((admitted) =>
-            admitted ? log.recordInvocation(typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation) : undefined,
-          )
-          .catch((err: unknown) => console.warn(`diagnostics: could not record an invocation: ${err instanceof Error ? err.name : typeof err}`));
+        if (observation.identityFailed || statusCode === undefined || !NOT_RECORDED.has(statusCode)) {
+          const moduleKey: unknown = request?.context?.moduleKey;
+          const method: unknown = request?.method;
+          await log
+            .admits(deployment(), observation)
+            .then((admitted) =>
+              admitted ? log.recordInvocation(typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation) : undefined,
+            )
+            .catch((err: unknown) => console.warn(`diagnostics: could not record an invocation: ${err instanceof Error ? err.name : typeof err}`));
+        }
       }
     };
   }

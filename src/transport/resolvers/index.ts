@@ -61,17 +61,18 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
         return { accountId, source: 'ui' };
       },
       parse: () => {
-        const parsed = schemas[def.key].safeParse(req.payload ?? {});
-        if (!parsed.success) throw invalidRequest(parsed.error.issues);
+        const payload = req.payload ?? {};
+        const parsed = schemas[def.key].safeParse(payload);
+        if (!parsed.success) throw invalidRequest(parsed.error.issues, payload);
         return parsed.data;
       },
       admission: () => (def.writes ? 'write' : 'read'),
       // Forge turns a thrown NeedsAuthenticationError into the consent prompt of the Custom UI.
       rethrow: isConsentRequired,
     },
-    (caller, input) => {
+    (caller, input, onDenied) => {
       const env: ResolverEnv = {
-        engine: getEngine({ actingAccountId: caller.accountId }),
+        engine: getEngine({ actingAccountId: caller.accountId, onDenied }),
         caller,
         ctx: parseClientContext(req.context),
         options,

@@ -46,12 +46,16 @@ export function prepareWrite(edge: Edge, caller: Caller): ReturnType<RateLimiter
   return edge.limiter.prepareWrite(subjectOf(caller));
 }
 
+/** Answers that count against the denied-call limit: refusals (403, 404) and invalid requests (400, 413, 415). */
+const COUNTED = new Set([400, 403, 404, 413, 415]);
+
 /**
- * After it: a refusal of something not the caller's (403, 404) counts against the denied-call limit.
- * Counting never changes the answer the caller earned, nor fails it.
+ * After it: a refusal of something not the caller's (403, 404), an invalid request, or a refusal the
+ * engine answered with an empty list (`refused`, Invocation.onDenied) counts against the denied-call
+ * limit. Counting never changes the answer the caller earned, nor fails it.
  */
-export async function noteOutcome(edge: Edge, caller: Caller, status: number): Promise<void> {
-  if (status !== 403 && status !== 404) return;
+export async function noteOutcome(edge: Edge, caller: Caller, status: number, refused = false): Promise<void> {
+  if (!refused && !COUNTED.has(status)) return;
   await edge.limiter.recordDenied(subjectOf(caller)).catch(() => undefined);
 }
 

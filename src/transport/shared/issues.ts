@@ -24,8 +24,22 @@ function unknownFieldReason(key: string): string {
   return 'unknown field';
 }
 
-/** One detail per bad field; unknown keys are listed one by one so clients see each offender. */
-export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+/** The value at `path` of what the client sent (zod's issues do not carry it). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+/**
+ * One detail per bad field; unknown keys are listed one by one so clients see each offender. A
+ * field is REQUIRED only when it was not sent: one sent with the wrong type (`{"pageId": 2001}`) is
+ * INVALID_VALUE with zod's "expected string, received number".
+ */
+export function issuesToDetails(issues: readonly z.core.$ZodIssue[], input: unknown): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -35,7 +49,7 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetai
       continue;
     }
     const field = fieldPath(issue.path);
-    const code = issue.code === 'invalid_type' && issue.input === undefined ? 'REQUIRED' : 'INVALID_VALUE';
+    const code = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined ? 'REQUIRED' : 'INVALID_VALUE';
     const reason = code === 'REQUIRED' ? 'is required' : issue.message;
     details.push(field === '' ? { code, reason } : { field, code, reason });
   }

@@ -36,30 +36,48 @@ export interface Answered {
 export type Outcome<T> = { ok: true; data: T } | { ok: false; error: PublicError };
 
 /** The 400 answer to input that fails its schema: one detail per bad or unknown field. */
-export function invalidRequest(issues: readonly z.core.$ZodIssue[]): DomainError {
-  return new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', issuesToDetails(issues));
+export function invalidRequest(issues: readonly z.core.$ZodIssue[], input: unknown): DomainError {
+  return new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', issuesToDetails(issues, input));
 }
 
 function isAnswered(data: unknown): data is Answered {
   return typeof data === 'object' && data !== null && typeof (data as Partial<Answered>).statusCode === 'number';
 }
 
-export async function runPipeline<I, T>(edge: Edge, request: PipelineRequest<I>, execute: (caller: Caller, input: I) => Promise<T>): Promise<Outcome<T>> {
+/**
+ * `execute` gets `onDenied` for the engine it builds (Invocation.onDenied): a refusal the engine
+ * answered with an empty list (a space the caller cannot view) counts like a 403/404.
+ */
+export async function runPipeline<I, T>(edge: Edge, request: PipelineRequest<I>, execute: (caller: Caller, input: I, onDenied: () => void) => Promise<T>): Promise<Outcome<T>> {
   let caller: Caller | undefined;
+  let refused = false;
+  const onDenied = () => {
+    refused = true;
+  };
   try {
     caller = await request.identify();
     requireActiveLicence(request.context);
-    const input = request.parse();
+    const input = await parseOrRefuse(edge, caller, request);
     const admission = request.admission(input);
     if (admission !== 'own') await admit(edge, caller, admission === 'write');
-    const data = await execute(caller, input);
-    if (isAnswered(data)) await noteOutcome(edge, caller, data.statusCode);
+    const data = await execute(caller, input, onDenied);
+    await noteOutcome(edge, caller, isAnswered(data) ? data.statusCode : 200, refused);
     return { ok: true, data };
   } catch (err) {
     if (request.rethrow?.(err)) throw err;
     // Names and messages only: never the request, its headers or contextToken.
     const error = toPublicError(err, (line) => console.error(`${request.label}: internal error: ${line}`));
-    if (caller) await noteOutcome(edge, caller, error.status);
+    if (caller) await noteOutcome(edge, caller, error.status, refused);
     return { ok: false, error };
+  }
+}
+
+/** Invalid input of an identified caller is counted like a refusal (in the catch); a caller blocked already gets the 429 instead. */
+async function parseOrRefuse<I>(edge: Edge, caller: Caller, request: PipelineRequest<I>): Promise<I> {
+  try {
+    return request.parse();
+  } catch (err) {
+    await admit(edge, caller, false);
+    throw err;
   }
 }

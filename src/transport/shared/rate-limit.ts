@@ -5,12 +5,14 @@
  * window and ranks itself among the window's markers with a prefix query (keys sort by time): the
  * first `max` markers pass. The marker is written before it is ranked, so a burst of concurrent calls
  * cannot all see an empty window. When a window is
- * exhausted a block key is written, and every later call of that subject in the window is refused by
- * one batched read (no more markers). Cost per request (store operations):
+ * exhausted a block key is written, and every later call of that subject in the window that the limit
+ * covers is refused by one batched read (no more markers): a write block refuses writes (reads go on,
+ * so a CI client can still poll), a denied-call block refuses everything. Cost per request (store operations):
  *   read  = 1 getMany (block keys)
  *   write = 1 getMany + 1 transact (markers) + 1 query per subject (user, client); with an
  *           Idempotency-Key the markers ride in the key's claim transaction (prepareWrite), no transact of their own
- *   a refusal (403/404) additionally = 1 transact + 1 query per subject
+ *   a refusal (403/404), an invalid request (400/413/415) or an empty list the engine answered for a
+ *   space the caller cannot view additionally = 1 transact + 1 query
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -26,8 +28,8 @@ export interface WindowLimit {
 export interface RateLimits {
   writesPerUser: WindowLimit;
   writesPerClient: WindowLimit;
+  /** refusals and invalid requests of one account, through any client or the UI */
   deniedPerUser: WindowLimit;
-  deniedPerClient: WindowLimit;
 }
 
 /** The documented defaults (docs/api.md). A legitimate 50-client burst of one user (100 writes) fits. */
@@ -35,7 +37,6 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   writesPerUser: { max: 150, windowSeconds: 60 },
   writesPerClient: { max: 600, windowSeconds: 60 },
   deniedPerUser: { max: 30, windowSeconds: 60 },
-  deniedPerClient: { max: 150, windowSeconds: 60 },
 };
 
 export interface RateSubject {
@@ -49,7 +50,7 @@ type Who = 'u' | 'c';
 
 const PREFIX = 'rl:';
 const QUERY_PAGE = 100;
-const BlockSchema = z.object({ until: z.number() });
+const BlockSchema = z.object({ until: z.number(), windowMs: z.number().positive() });
 const SEQUENCE_SPAN = 36 ** 4;
 let sequence = 0;
 
@@ -68,24 +69,30 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  private subjects(subject: RateSubject): { who: Who; id: string }[] {
+  /**
+   * Who a kind of call is counted against: writes against the user and the client (its volume is the
+   * client's); refusals against the account only, so one account probing through a client id that
+   * others share blocks that account, not every user of the client.
+   */
+  private subjects(subject: RateSubject, kind: Kind): { who: Who; id: string }[] {
     const out: { who: Who; id: string }[] = [{ who: 'u', id: digest(subject.accountId) }];
-    if (subject.clientId) out.push({ who: 'c', id: digest(subject.clientId) });
+    if (kind === 'write' && subject.clientId) out.push({ who: 'c', id: digest(subject.clientId) });
     return out;
   }
 
   private limitOf(kind: Kind, who: Who): WindowLimit {
     if (kind === 'write') return who === 'u' ? this.limits.writesPerUser : this.limits.writesPerClient;
-    return who === 'u' ? this.limits.deniedPerUser : this.limits.deniedPerClient;
+    return this.limits.deniedPerUser;
   }
 
-  private static blockKey(who: Who, id: string): string {
-    return `${PREFIX}block:${who}:${id}`;
+  /** A block refuses what was limited: a write block refuses writes, a denied-call block everything. */
+  private static blockKey(kind: Kind, who: Who, id: string): string {
+    return `${PREFIX}block:${kind}:${who}:${id}`;
   }
 
   /** Refuses (429) a subject blocked earlier in its window; for writes, also counts the write. */
   async admit(subject: RateSubject, writes: boolean): Promise<void> {
-    if (!writes) return this.refuseBlocked(this.subjects(subject));
+    if (!writes) return this.refuseBlocked(this.blockKeys(subject, false));
     const write = await this.prepareWrite(subject);
     await this.store.transact(write.ops);
     await write.confirm();
@@ -97,25 +104,32 @@ export class RateLimiter {
    * marker ops to commit, and `confirm()` (after they committed) ranks them: 429 past the limit.
    */
   async prepareWrite(subject: RateSubject): Promise<{ ops: TxOp[]; confirm(): Promise<void> }> {
-    const subjects = this.subjects(subject);
-    await this.refuseBlocked(subjects);
+    const subjects = this.subjects(subject, 'write');
+    await this.refuseBlocked(this.blockKeys(subject, true));
     const now = this.now();
     const ops = this.marks(subjects, 'write', now);
     return { ops, confirm: () => this.rank(subjects, 'write', ops, now) };
   }
 
-  private async refuseBlocked(subjects: { who: Who; id: string }[]): Promise<void> {
-    const blocks = await this.store.getMany(subjects.map((s) => RateLimiter.blockKey(s.who, s.id)));
+  private blockKeys(subject: RateSubject, writes: boolean): string[] {
+    const denied = this.subjects(subject, 'denied').map((s) => RateLimiter.blockKey('denied', s.who, s.id));
+    return writes ? [...denied, ...this.subjects(subject, 'write').map((s) => RateLimiter.blockKey('write', s.who, s.id))] : denied;
+  }
+
+  private async refuseBlocked(blockKeys: string[]): Promise<void> {
+    const blocks = await this.store.getMany(blockKeys);
     const now = this.now();
     for (const item of blocks) {
       const block = BlockSchema.safeParse(item.value);
-      if (block.success && block.data.until > now) throw this.refusal(block.data.until - now);
+      // A block never lasts longer than its window, even if the clock went back (a restart, a reset offset).
+      const wait = block.success ? block.data.until - now : 0;
+      if (block.success && wait > 0 && wait <= block.data.windowMs) throw this.refusal(wait);
     }
   }
 
   /** Counts a refused call (403/404); the one that reaches the limit blocks the subject for the rest of the window. */
   async recordDenied(subject: RateSubject): Promise<void> {
-    await this.count(this.subjects(subject), 'denied');
+    await this.count(this.subjects(subject, 'denied'), 'denied');
   }
 
   /**
@@ -147,8 +161,9 @@ export class RateLimiter {
       const rank = await this.rankOf(marks[i].key, this.windowPrefix(kind, s.who, s.id, windowStart), limit.max + 1);
       const over = kind === 'write' ? rank > limit.max : rank >= limit.max;
       if (!over) continue;
-      const until = windowStart + limit.windowSeconds * 1000;
-      await this.store.transact([{ op: 'put', key: RateLimiter.blockKey(s.who, s.id), value: { until }, ttlSeconds: limit.windowSeconds * 2 }]);
+      const windowMs = limit.windowSeconds * 1000;
+      const until = windowStart + windowMs;
+      await this.store.transact([{ op: 'put', key: RateLimiter.blockKey(kind, s.who, s.id), value: { until, windowMs }, ttlSeconds: limit.windowSeconds * 2 }]);
       if (kind === 'write') throw this.refusal(until - now);
     }
   }

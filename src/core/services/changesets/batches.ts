@@ -71,8 +71,9 @@ export async function submitInBatches(
   context: PageContext,
   pageIds: string[],
   onCommitted: (approvals: PageApproval[]) => void,
+  approvalIdOf: (pageId: string) => string = () => ctx.ids.next('apr'),
 ): Promise<BatchOutcome> {
-  const approvalIds = new Map(pageIds.map((id) => [id, ctx.ids.next('apr')]));
+  const approvalIds = new Map(pageIds.map((id) => [id, approvalIdOf(id)]));
   const run: Ctx = { ctx, caller, context, approvalIds };
   const outcomes: BatchOutcome['outcomes'] = new Map();
   const states = new Map(pageIds.map((id) => [id, { stateItem: context.pageStateItems.get(id), assignmentItem: context.assignmentItems.get(id) }]));

@@ -8,7 +8,7 @@ import { checkEligibility } from '../../domain/eligibility';
 import type { EligibilityInput } from '../../domain/eligibility';
 import { DomainError } from '../../domain/errors';
 import type { ChangeSet, PageApproval, PreflightResult, SubmitResult } from '../../domain/model';
-import type { StoredItem } from '../../ports/store';
+import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
@@ -56,47 +56,78 @@ export const preflightChangeSet = defineOperation({
   },
 });
 
+/** The approval id a keyed request gives a page: the same on every run of that request. */
+function requestApprovalId(requestToken: string, pageId: string): string {
+  return `apr_req_${requestToken}_${pageId}`;
+}
+
+export type ChangeSetSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+
+/**
+ * `requestToken` (an idempotent API request) makes the approval ids deterministic, so a re-run after
+ * a crash reports the pages the first run submitted as submitted; `alongside` ops (the request's
+ * recorded answer) commit in the submit's final transaction, with its `changeset.submitted` record.
+ */
+export interface ChangeSetSubmitOptions {
+  requestToken?: string;
+  alongside?: (result: ChangeSetSubmitResult) => TxOp[];
+}
+
 export const submitChangeSet = defineOperation({
   rights: 'Anyone who can view its space; each page is checked as a page submit by the caller (ineligible pages are skipped with their code).',
-  async execute(
-    ctx: EngineContext,
-    caller: Caller,
-    changeSetId: string,
-  ): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }> {
-    // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
-    const { item, cs, context, lease } = await withRetry(ctx, async () => {
-      const loaded = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
-      return { ...loaded, lease: await takeLease(ctx, changeSetId, loaded.item, caller.accountId) };
-    });
-    const pageIds = cs.pageRefs.map((r) => r.pageId);
-    const eligible = pageIds.filter((pageId) => checkEligibility(inputOf(context, pageId)).ok);
-    const committed: PageApproval[] = [];
-    let outcomes;
-    try {
-      ({ outcomes } = await submitInBatches(ctx, caller, cs, item, context, eligible, (approvals) => committed.push(...approvals)));
-    } finally {
-      // Whatever committed is notified, even when a later batch failed; pages a failed earlier
-      // attempt left pending through this change set are notified again (the job posts at most once).
-      const earlier = pageIds.flatMap((pageId) => pendingThrough(inputOf(context, pageId), cs.id));
-      await enqueueAfterCommit(ctx, [...submissionJobs([...earlier, ...committed]), ...(committed.length > 0 ? [{ kind: 'audit.sequence' } as const] : [])]);
-    }
-    const results = pageIds.map((pageId): SubmitResult => {
-      const outcome = outcomes.get(pageId) ?? refusalOf(inputOf(context, pageId));
-      if (outcome.ok) return { pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id };
-      return { pageId, success: false, code: outcome.code, reason: outcome.reason, ...(outcome.workflowId ? { workflowId: outcome.workflowId } : {}) };
-    });
-    const submittedCount = committed.length;
-    const skippedCount = results.length - submittedCount;
-    const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
-    await withRetry(ctx, async () => {
-      // released only if it is still ours (a second submit of the same change set may have taken it over)
-      const current = await ctx.store.get(lease.key);
-      const release = releaseLeaseOps(current?.version === lease.version ? current : undefined);
-      await commitWithAudit(ctx, release, [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]);
-    });
-    return { submittedCount, skippedCount, results };
-  },
+  execute: submit,
 });
+
+async function submit(ctx: EngineContext, caller: Caller, changeSetId: string, options: ChangeSetSubmitOptions = {}): Promise<ChangeSetSubmitResult> {
+  const { requestToken } = options;
+  if (requestToken !== undefined && !/^[0-9a-f]{32}$/.test(requestToken)) {
+    throw new DomainError('INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
+  }
+  // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
+  const { item, cs, context, lease } = await withRetry(ctx, async () => {
+    const loaded = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+    return { ...loaded, lease: await takeLease(ctx, changeSetId, loaded.item, caller.accountId) };
+  });
+  const pageIds = cs.pageRefs.map((r) => r.pageId);
+  // a re-run of a keyed request that died after its batches: the pages it submitted are its own
+  const earlierRun = new Map(pageIds.flatMap((pageId) => submittedBy(inputOf(context, pageId), requestToken)));
+  const eligible = pageIds.filter((pageId) => !earlierRun.has(pageId) && checkEligibility(inputOf(context, pageId)).ok);
+  const committed: PageApproval[] = [...earlierRun.values()];
+  const approvalIdOf = requestToken ? (pageId: string) => requestApprovalId(requestToken, pageId) : undefined;
+  let outcomes;
+  try {
+    ({ outcomes } = await submitInBatches(ctx, caller, cs, item, context, eligible, (approvals) => committed.push(...approvals), approvalIdOf));
+  } finally {
+    // Whatever committed is notified, even when a later batch failed; pages a failed earlier
+    // attempt left pending through this change set are notified again (the job posts at most once).
+    const earlier = pageIds.flatMap((pageId) => (earlierRun.has(pageId) ? [] : pendingThrough(inputOf(context, pageId), cs.id)));
+    await enqueueAfterCommit(ctx, [...submissionJobs([...earlier, ...committed]), ...(committed.length > 0 ? [{ kind: 'audit.sequence' } as const] : [])]);
+  }
+  const results = pageIds.map((pageId): SubmitResult => {
+    const mine = earlierRun.get(pageId);
+    const outcome = mine ? { ok: true as const, approval: mine } : (outcomes.get(pageId) ?? refusalOf(inputOf(context, pageId)));
+    if (outcome.ok) return { pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id };
+    return { pageId, success: false, code: outcome.code, reason: outcome.reason, ...(outcome.workflowId ? { workflowId: outcome.workflowId } : {}) };
+  });
+  const submittedCount = committed.length;
+  const skippedCount = results.length - submittedCount;
+  const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
+  const result = { submittedCount, skippedCount, results };
+  await withRetry(ctx, async () => {
+    // released only if it is still ours (a second submit of the same change set may have taken it over)
+    const current = await ctx.store.get(lease.key);
+    const release = releaseLeaseOps(current?.version === lease.version ? current : undefined);
+    // the request's answer commits with its record: no crash can leave one without the other
+    await commitWithAudit(ctx, [...release, ...(options.alongside?.(result) ?? [])], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]);
+  });
+  return result;
+}
+
+/** The page's latest approval, if this keyed request (an earlier run of it) created it. */
+function submittedBy(input: EligibilityInput, requestToken: string | undefined): Array<[string, PageApproval]> {
+  const latest = input.latest;
+  return requestToken && latest && latest.id === requestApprovalId(requestToken, latest.pageId) ? [[latest.pageId, latest]] : [];
+}
 
 function pendingThrough(input: EligibilityInput, changeSetId: string): PageApproval[] {
   return input.latest?.status === 'pending' && input.latest.changeSetId === changeSetId ? [input.latest] : [];
