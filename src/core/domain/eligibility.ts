@@ -4,7 +4,7 @@
  */
 import type { PageInfo } from '../ports/confluence';
 import type { PageApproval, Workflow } from './model';
-import { eligibleApprovers } from './approvers';
+import { stepShortfalls } from './step-composition';
 import { deriveReview } from '../lifecycle/review';
 
 function openForReview(latest: PageApproval, now: number | undefined): boolean {
@@ -99,9 +99,9 @@ export function checkEligibility(input: EligibilityInput): EligibilityResult {
   const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId);
   if (!resolved.ok) return fail(resolved.code, resolved.workflowId);
   const wf = resolved.workflow;
-  const stepWithoutApprover = wf.steps.some(
-    (step) => eligibleApprovers(step, input.groupMembers, input.callerId, wf.allowSelfApproval).length === 0,
-  );
+  // SPEC 2.1a: every group of every step must be fillable by people other than the submitter (unless self-approval is on)
+  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => wf.allowSelfApproval || p !== input.callerId };
+  const stepWithoutApprover = wf.steps.some((step, i) => stepShortfalls(step, i, people).length > 0);
   if (stepWithoutApprover) return fail('NO_ELIGIBLE_APPROVER', wf.id);
   return { ok: true, workflow: wf, page };
 }

@@ -9,11 +9,32 @@ export type StepMode = (typeof STEP_MODES)[number];
 export type ReviewPeriodDays = 90 | 180 | 365;
 export type ReviewState = 'current' | 'due' | 'expired';
 
-export interface WorkflowStep {
-  name?: string;
+/** SPEC 2.1a: one approver group of a step and how many of its people must approve ("all": every eligible member). */
+export interface ApproverGroup {
+  key: string;
+  name: string;
   /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
   approvers: string[];
-  mode: StepMode;
+  required: number | 'all';
+}
+
+/** SPEC 2.1a: when rejections reject the step (absent = "any", the rule of SPEC 2.3). */
+export type RejectPolicy = 'any' | 'unreachable' | { threshold: number };
+
+/**
+ * A step: the short form `{approvers, mode}` (SPEC 2.1) or the group form of SPEC 2.1a. Saved steps
+ * carry `groups` always, and `approvers`/`mode` too when the step is one group of "any" or "all";
+ * read a step's groups through stepGroups() (domain/step-composition.ts), which also reads the
+ * short form of records written before 2.1a.
+ */
+export interface WorkflowStep {
+  name?: string;
+  approvers?: string[];
+  mode?: StepMode;
+  groups?: ApproverGroup[];
+  rejectPolicy?: RejectPolicy;
+  /** default true: one person fills at most one slot of the step */
+  distinctAcrossGroups?: boolean;
 }
 
 export interface Workflow {
@@ -45,6 +66,9 @@ export interface Decision {
   decision: 'approve' | 'reject';
   comment?: string;
   at: number;
+  /** SPEC 2.3b: a delegate's decision fills the delegator's slot */
+  onBehalfOf?: string;
+  delegationId?: string;
 }
 
 export interface PageApproval {
@@ -85,7 +109,19 @@ export interface PageStateView {
   /** latest approval of the page (any status), if any */
   latestApproval?: PageApproval;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
-  pending?: { approval: PageApproval; activeStep: number; stepName?: string; approvers: string[]; mode: StepMode };
+  pending?: PendingStepView;
+}
+
+/** The active step of a pending approval as status answers show it (SPEC 2.1a: per-group progress). */
+export interface PendingStepView {
+  approval: PageApproval;
+  activeStep: number;
+  stepName?: string;
+  /** everyone who may still act on the step (groups expanded) */
+  approvers: string[];
+  /** only for a single-group step of "any" or "all" */
+  mode?: StepMode;
+  groups: { key: string; name: string; required: number; approvedBy: string[]; waitingFor: string[] }[];
 }
 
 /** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */

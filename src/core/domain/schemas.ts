@@ -8,7 +8,7 @@ import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
 import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
-import { decision, stepMode } from './fields';
+import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
 
 /**
  * Stored records keep the length and count rules of fields.ts but not the input-format rules (id
@@ -19,11 +19,23 @@ const id = z.string().min(1).max(200);
 const millis = z.number().int().nonnegative();
 const version = z.number().int().positive();
 
-export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
-  name: z.string().max(L.stepName.max).optional(),
-  approvers: z.array(id).min(L.approvers.min).max(L.approvers.max),
-  mode: stepMode,
-});
+const approverList = z.array(id).min(L.approvers.min).max(L.approvers.max);
+
+/** A stored step: the short form of records written before SPEC 2.1a, or the saved form (groups, with the short form mirrored). */
+export const workflowStepSchema: z.ZodType<WorkflowStep> = z
+  .object({
+    name: z.string().max(L.stepName.max).optional(),
+    approvers: approverList.optional(),
+    mode: stepMode.optional(),
+    groups: z
+      .array(z.object({ key: z.string().min(1).max(32), name: z.string().min(L.groupName.min).max(L.groupName.max), approvers: approverList, required: groupRequired }))
+      .min(L.stepGroups.min)
+      .max(L.stepGroups.max)
+      .optional(),
+    rejectPolicy: rejectPolicy.optional(),
+    distinctAcrossGroups: z.boolean().optional(),
+  })
+  .refine((s) => s.groups !== undefined || (s.approvers !== undefined && s.mode !== undefined), 'a step has groups, or approvers and mode');
 
 /** SPEC 2.1 review and reminder fields; optional so workflows stored before them still parse. */
 export const reviewFields = {
@@ -57,6 +69,8 @@ const decisionSchema = z.object({
   decision,
   comment: z.string().max(L.comment.max).optional(),
   at: millis,
+  onBehalfOf: id.optional(),
+  delegationId: id.optional(),
 });
 
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({

@@ -7,11 +7,11 @@
  */
 import type { ChangeSet, PageApproval } from '../domain/model';
 import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
-import { activeStepOf, expandApprovers } from '../domain/approvers';
+import { activeStepOf } from '../domain/approvers';
 import type { Job } from '../ports/jobs';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
-import { expandGroups } from './page-context';
+import { activeStepProgress, waitingFor } from './step-progress';
 import { keys } from './keys';
 
 function escapeXml(text: string): string {
@@ -55,11 +55,9 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
   return parts.join('');
 }
 
+/** Who the active step still waits for (the people a comment @mentions). */
 export async function activeApprovers(ctx: EngineContext, approval: PageApproval): Promise<string[]> {
-  const step = activeStepOf(approval);
-  const cache = new Map<string, string[]>();
-  await expandGroups(ctx, step.approvers.filter((a) => a.startsWith('group:')).map((a) => a.slice(6)), cache);
-  return expandApprovers(step, cache);
+  return waitingFor(await activeStepProgress(ctx, approval));
 }
 
 /** Jobs that post the submission comments once the request has answered (one per approval). */

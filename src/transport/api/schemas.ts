@@ -154,10 +154,14 @@ export const SubmitResultSchema = z.object({
   reason: z.string().optional(),
 }) satisfies z.ZodType<SubmitResult>;
 
+/** SPEC 2.1a: reads always carry `groups`; `approvers`/`mode` too for a step of one "any"/"all" group. */
 const StepSchema = z.object({
   name: z.string().optional(),
-  approvers: z.array(z.string()),
-  mode: stepMode,
+  approvers: z.array(z.string()).optional(),
+  mode: stepMode.optional(),
+  groups: z.array(z.object({ key: z.string(), name: z.string(), approvers: z.array(z.string()), required: z.union([z.number().int(), z.literal('all')]) })).optional(),
+  rejectPolicy: z.union([z.enum(['any', 'unreachable']), z.object({ threshold: z.number().int() })]).optional(),
+  distinctAcrossGroups: z.boolean().optional(),
 });
 
 export const PageApprovalSchema = z.object({
@@ -182,6 +186,8 @@ export const PageApprovalSchema = z.object({
       decision: z.enum(['approve', 'reject']),
       comment: z.string().optional(),
       at: z.number().int(),
+      onBehalfOf: z.string().optional(),
+      delegationId: z.string().optional(),
     }),
   ),
   submittedBy: z.string(),
@@ -210,7 +216,8 @@ const PageStateSchema = z.object({
       activeStep: z.number().int(),
       stepName: z.string().optional(),
       approvers: z.array(z.string()),
-      mode: stepMode,
+      mode: stepMode.optional(),
+      groups: z.array(z.object({ key: z.string(), name: z.string(), required: z.number().int(), approvedBy: z.array(z.string()), waitingFor: z.array(z.string()) })),
     })
     .optional(),
 }) satisfies z.ZodType<PageStateView>;

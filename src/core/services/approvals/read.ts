@@ -16,7 +16,7 @@ import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
-import { activeApprovers } from '../notifications';
+import { activeStepProgress, stepApprovers } from '../step-progress';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
 
@@ -35,9 +35,10 @@ export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: str
   const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
   if (latest?.status !== 'pending') return view;
   const step = activeStepOf(latest);
+  const groups = await activeStepProgress(ctx, latest);
   return {
     ...view,
-    pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await activeApprovers(ctx, latest), mode: step.mode },
+    pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups },
   };
 }
 

@@ -1,6 +1,7 @@
 /** Workflow records: load, list a space's, the puts that keep the by-space copy in step, input normalising. */
 import { reviewTermsOf } from '../../lifecycle/review';
 import { DomainError } from '../../domain/errors';
+import { savedStep } from '../../domain/step-composition';
 import type { Workflow } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
@@ -50,7 +51,7 @@ export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allow
 export function normaliseInput(input: WorkflowInput): WorkflowFields {
   return {
     name: input.name.trim(),
-    steps: input.steps.map((s) => ({ ...(s.name?.trim() ? { name: s.name.trim() } : {}), approvers: [...s.approvers], mode: s.mode })),
+    steps: input.steps.map(savedStep),
     owners: [...new Set(input.owners ?? [])],
     allowSelfApproval: input.allowSelfApproval ?? false,
     enabled: input.enabled ?? true,

@@ -1,0 +1,26 @@
+/** Per-group progress of a pending approval's active step (SPEC 2.1a), with its groups expanded now. */
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../domain/approvers';
+import { stepPeople } from '../domain/decisions';
+import type { PageApproval } from '../domain/model';
+import type { GroupProgress } from '../domain/step-composition';
+import { evaluateStep } from '../domain/step-composition';
+import type { EngineContext } from './context';
+import { expandGroups } from './page-context';
+
+export async function activeStepProgress(ctx: EngineContext, approval: PageApproval, excluded: ReadonlySet<string> = new Set()): Promise<GroupProgress[]> {
+  const step = activeStepOf(approval);
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
+  return evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, excluded)).groups;
+}
+
+/** Everyone the active step still waits for (each once, in group order). */
+export const waitingFor = (groups: GroupProgress[]): string[] => [...new Set(groups.flatMap((g) => g.waitingFor))];
+
+/** Every approver of the active step, groups expanded (status answers list them; progress says who still acts). */
+export async function stepApprovers(ctx: EngineContext, approval: PageApproval): Promise<string[]> {
+  const step = activeStepOf(approval);
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
+  return expandApprovers(step, groupMembers);
+}
