@@ -59,6 +59,22 @@ function approverListDetails(approvers: string[], field: string): ErrorDetail[] 
   return details;
 }
 
+function rejectPolicyDetails(step: WorkflowStep, field: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const groups = stepGroups(step);
+  const G = FIELD_LIMITS;
+  const policy = step.rejectPolicy;
+  if (policy !== undefined && policy !== 'any' && policy !== 'unreachable') {
+    const t = policy.threshold;
+    if (!Number.isInteger(t) || t < G.rejectThreshold.min || t > G.rejectThreshold.max) {
+      details.push({ field: `${field}.rejectPolicy.threshold`, code: 'RANGE', reason: `must be ${G.rejectThreshold.min}..${G.rejectThreshold.max}` });
+    } else if (groups.every((g) => g.approvers.every((a) => !a.startsWith(GROUP_PREFIX))) && t > new Set(groups.flatMap((g) => g.approvers)).size) {
+      details.push({ field: `${field}.rejectPolicy.threshold`, code: 'RANGE', reason: 'must not exceed the number of approvers of the step' });
+    }
+  }
+  return details;
+}
+
 /** One step: the short form `{approvers, mode}` or the group form of SPEC 2.1a, never both. */
 function stepDetails(step: WorkflowStep, field: string): ErrorDetail[] {
   const details: ErrorDetail[] = [];
@@ -66,11 +82,12 @@ function stepDetails(step: WorkflowStep, field: string): ErrorDetail[] {
     details.push({ field: `${field}.name`, code: 'LENGTH', reason: `at most ${LIMITS.stepName} characters` });
   }
   // a saved step of one "any"/"all" group carries the short form as a mirror: judge it (and name its fields) as written
+  details.push(...rejectPolicyDetails(step, field));
   if (step.groups === undefined || step.mode !== undefined) {
     if (step.mode !== 'any' && step.mode !== 'all') details.push({ field: `${field}.mode`, code: 'ENUM', reason: 'must be any or all' });
     return [...details, ...approverListDetails(step.approvers ?? [], `${field}.approvers`)];
   }
-  const groups = step.groups ?? [];
+  const groups = step.groups;
   const G = FIELD_LIMITS;
   if (groups.length < G.stepGroups.min || groups.length > G.stepGroups.max) {
     details.push({ field: `${field}.groups`, code: 'COUNT', reason: `must have ${G.stepGroups.min}..${G.stepGroups.max} groups` });
@@ -87,15 +104,6 @@ function stepDetails(step: WorkflowStep, field: string): ErrorDetail[] {
       details.push({ field: `${gf}.required`, code: 'RANGE', reason: `must be ${G.groupRequired.min}..${G.groupRequired.max} or "all"` });
     }
   });
-  const policy = step.rejectPolicy;
-  if (policy !== undefined && policy !== 'any' && policy !== 'unreachable') {
-    const t = policy.threshold;
-    if (!Number.isInteger(t) || t < G.rejectThreshold.min || t > G.rejectThreshold.max) {
-      details.push({ field: `${field}.rejectPolicy.threshold`, code: 'RANGE', reason: `must be ${G.rejectThreshold.min}..${G.rejectThreshold.max}` });
-    } else if (groups.every((g) => g.approvers.every((a) => !a.startsWith(GROUP_PREFIX))) && t > new Set(groups.flatMap((g) => g.approvers)).size) {
-      details.push({ field: `${field}.rejectPolicy.threshold`, code: 'RANGE', reason: 'must not exceed the number of approvers of the step' });
-    }
-  }
   return details;
 }
 
