@@ -51,7 +51,27 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     pageRefs: fc.uniqueArray(pageId, { minLength: 1, maxLength: 5 }).map((ids) => ids.map((id) => ({ pageId: id }))),
     name: text(120),
     steps: fc.array(
-      fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all') }, { requiredKeys: ['approvers', 'mode'] }),
+      fc.oneof(
+        fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all') }, { requiredKeys: ['approvers', 'mode'] }),
+        // SPEC 2.1a group form, including unreachable counts and thresholds
+        fc.record(
+          {
+            name: text(20),
+            groups: fc.uniqueArray(
+              fc.record({
+                key: fc.stringMatching(/^[a-z0-9][a-z0-9_]{0,5}$/),
+                name: text(60),
+                approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }),
+                required: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constant('all' as const)),
+              }),
+              { minLength: 1, maxLength: 3, selector: (g) => g.key },
+            ),
+            rejectPolicy: fc.oneof(fc.constantFrom('any', 'unreachable'), fc.record({ threshold: fc.integer({ min: 1, max: 50 }) })),
+            distinctAcrossGroups: fc.boolean(),
+          },
+          { requiredKeys: ['groups'] },
+        ),
+      ),
       { minLength: 1, maxLength: 3 },
     ),
     owners: fc.uniqueArray(accountId.filter((a) => !a.startsWith('group:')), { maxLength: 3 }),

@@ -6,6 +6,7 @@
  * Inputs here are already shape-validated by the transport's zod schemas; the engine still enforces
  * every business rule (lengths, uniqueness, space membership, state).
  */
+import type { DecisionPreview } from '../domain/decisions';
 import type { VerifyResult } from '../audit/verify';
 import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';
@@ -40,6 +41,8 @@ export interface ApprovalService {
    */
   submitPage(caller: Caller, pageId: string, workflowId?: string, options?: { alongside?: (approval: PageApproval) => TxOp[] }): Promise<PageApproval>;
   decide(caller: Caller, approvalId: string, decision: 'approve' | 'reject', comment?: string): Promise<PageApproval>;
+  /** SPEC 2.1a: what the caller's approval would count toward and complete (approval of a page they cannot view: APPROVAL_NOT_FOUND). */
+  decisionPreview(caller: Caller, approvalId: string): Promise<DecisionPreview>;
   cancel(caller: Caller, approvalId: string): Promise<PageApproval>;
   /** Space admin: cancel a stuck pending approval / clear the page's state (audited as approval.reset). */
   reset(caller: Caller, pageId: string): Promise<void>;

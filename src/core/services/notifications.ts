@@ -6,6 +6,8 @@
  * replies inline; a failed notification is logged (ids and a code only) and never undoes the approval.
  */
 import type { ChangeSet, PageApproval } from '../domain/model';
+import type { GroupProgress } from '../domain/step-composition';
+import { progressLine } from '../domain/step-composition';
 import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import { activeStepOf } from '../domain/approvers';
 import type { Job } from '../ports/jobs';
@@ -28,11 +30,19 @@ function stepLabel(approval: PageApproval): string {
   return step.name ? `step ${n} (${escapeXml(step.name)})` : `step ${n}`;
 }
 
-export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet): string {
+/** "Legal 1/1 ✓ · Security 1/2, waiting for @Dave, @Erin" (SPEC 2.1a), for steps of more than one group or a count. */
+export function progressParagraph(approval: PageApproval, groups: GroupProgress[]): string[] {
+  const [only] = groups;
+  if (!only || (groups.length === 1 && activeStepOf(approval).mode !== undefined)) return [];
+  return [`<p>${progressLine(groups.map((g) => ({ ...g, name: escapeXml(g.name) })), mention)}</p>`];
+}
+
+export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet, groups: GroupProgress[] = []): string {
   const parts = [
     `<p>Approval requested for version ${approval.pageVersion} ` +
       `(workflow ${escapeXml(approval.workflowSnapshot.name)}, ${stepLabel(approval)}).</p>`,
     `<p>Approvers: ${approvers.map(mention).join(' ')}</p>`,
+    ...progressParagraph(approval, groups),
   ];
   if (changeSet) {
     parts.push(`<p>Change set: <strong>${escapeXml(changeSet.title)}</strong></p>`);
@@ -43,7 +53,7 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
 }
 
 /** `what` is a sentence fragment ("step 1 is approved"); the decider is in the audit trail, not @mentioned. */
-export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[]): string {
+export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[], groups: GroupProgress[] = []): string {
   const parts = [`<p>${escapeXml(what.charAt(0).toUpperCase() + what.slice(1))}.</p>`];
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
   if (approval.status === 'rejected') {
@@ -52,12 +62,8 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
   if (approval.status === 'pending' && nextApprovers.length > 0) {
     parts.push(`<p>Now at ${stepLabel(approval)}: ${nextApprovers.map(mention).join(' ')}</p>`);
   }
+  if (approval.status === 'pending') parts.push(...progressParagraph(approval, groups));
   return parts.join('');
-}
-
-/** Who the active step still waits for (the people a comment @mentions). */
-export async function activeApprovers(ctx: EngineContext, approval: PageApproval): Promise<string[]> {
-  return waitingFor(await activeStepProgress(ctx, approval));
 }
 
 /** Jobs that post the submission comments once the request has answered (one per approval). */
@@ -79,8 +85,9 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   const approval = parseStored(pageApprovalSchema, item.key, item.value);
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
-  const approvers = await activeApprovers(ctx, { ...approval, activeStep: 0 });
-  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody({ ...approval, activeStep: 0 }, approvers, changeSet) });
+  const first = { ...approval, activeStep: 0 };
+  const groups = await activeStepProgress(ctx, first);
+  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups) });
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);

@@ -18,6 +18,7 @@ import type { DirectoryEntry } from '../../core/ports/directory';
 import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
+import type { DecisionPreview } from '../../core/domain/decisions';
 import type { VerifyResult } from '../../core/audit/verify';
 
 export type { ErrorDetail };
@@ -90,6 +91,7 @@ export interface ResolverData {
   'ui.search': { results: DirectoryEntry[] };
   'page.submit': { approval: PageApproval };
   'approval.decide': { approval: PageApproval };
+  'approval.decisionPreview': { preview: DecisionPreview };
   'approval.cancel': { approval: PageApproval };
   'approval.reset': { pageId: string };
   'queue.list': { approvals: PageApproval[]; nextCursor?: string };

@@ -71,6 +71,7 @@ export const schemas = {
   'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }),
 
   'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional() }),
+  'approval.decisionPreview': z.strictObject({ approvalId: opaqueId }),
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
   'approval.reset': z.strictObject({ pageId: confluenceId }),
 

@@ -13,7 +13,8 @@ import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
-import { activeApprovers, decisionBody, notifyDecision } from '../notifications';
+import { decisionBody, notifyDecision } from '../notifications';
+import { activeStepProgress, waitingFor } from '../step-progress';
 import type { LoadedApproval } from './records';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 
@@ -32,8 +33,8 @@ export async function decide(ctx: EngineContext, caller: Caller, approvalId: str
     what = describe(decision, outcome, approval.activeStep + 1);
     return outcome.approval;
   });
-  const nextApprovers = result.status === 'pending' ? await activeApprovers(ctx, result).catch(() => []) : [];
-  await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
+  const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
+  await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
   return result;
 }
 
@@ -79,7 +80,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
 }
 
 function describe(decision: Decision, outcome: DecisionOutcome, stepNumber: number): string {
-  if (decision === 'reject') return 'changes were requested';
+  if (decision === 'reject') return outcome.approval.status === 'rejected' ? 'changes were requested' : `a rejection was recorded (step ${stepNumber} goes on under its reject policy)`;
   if (outcome.approval.status === 'approved') return 'the page is approved; the approval is complete';
   return outcome.completedStep !== undefined ? `step ${stepNumber} is approved` : `one approval recorded (step ${stepNumber} waits for the other approvers)`;
 }

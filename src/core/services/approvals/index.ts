@@ -3,6 +3,7 @@ import type { ApprovalService } from '../engine';
 import type { EngineContext } from '../context';
 import { preflightPage, submitPage } from './submit';
 import { decide } from './decide';
+import { decisionPreview } from './preview';
 import { cancel, reset } from './cancel';
 import { history, pageStatus, queue } from './read';
 
@@ -11,6 +12,7 @@ export function createApprovalService(ctx: EngineContext): ApprovalService {
     preflightPage: (caller, pageId, workflowId) => preflightPage(ctx, caller, pageId, workflowId),
     submitPage: (caller, pageId, workflowId, options) => submitPage(ctx, caller, pageId, workflowId, options?.alongside),
     decide: (caller, approvalId, decision, comment) => decide(ctx, caller, approvalId, decision, comment),
+    decisionPreview: (caller, approvalId) => decisionPreview(ctx, caller, approvalId),
     cancel: (caller, approvalId) => cancel(ctx, caller, approvalId),
     reset: (caller, pageId) => reset(ctx, caller, pageId),
     pageStatus: (caller, pageId) => pageStatus(ctx, caller, pageId),
