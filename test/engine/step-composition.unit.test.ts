@@ -193,7 +193,7 @@ describe('properties of the counting', () => {
       const go = (i: number, left: number[]): number => {
         if (i === people.length) return 0;
         let top = go(i + 1, left);
-        for (const g of canFill(people[i]!)) {
+        for (const g of canFill(people[i])) {
           if ((left[g] ?? 0) > 0) top = Math.max(top, 1 + go(i + 1, left.map((c, j) => (j === g ? c - 1 : c))));
         }
         return top;
