@@ -118,6 +118,13 @@ export const reviewSettingFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable(),
 };
 
+/** SPEC 2.3a separation of duties. */
+export const sodSettings = z.strictObject({
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
+  distinctAcrossSteps: z.boolean(),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+});
+
 export const workflowFields = {
   name: nonBlankText(L.workflowName.max),
   steps: z.array(workflowStep).min(L.steps.min).max(L.steps.max),

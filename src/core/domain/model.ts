@@ -37,6 +37,19 @@ export interface WorkflowStep {
   distinctAcrossGroups?: boolean;
 }
 
+/** SPEC 2.3a separation of duties (absent = none of it, beyond the submitter rule). */
+export interface SodSettings {
+  excludeEditors: 'none' | 'last_editor' | 'since_last_approval';
+  distinctAcrossSteps: boolean;
+  changeSetMinDistinctApprovers: number;
+}
+
+/** One save of a workflow (who, when): lets a pending approval tell whether its submitter edited the workflow since submitting (SPEC 2.3a). */
+export interface WorkflowEdit {
+  by: string;
+  at: number;
+}
+
 export interface Workflow {
   id: string;
   spaceId: string;
@@ -51,6 +64,10 @@ export interface Workflow {
   reminderWindowDays?: number;
   /** SPEC 2.8: null/absent = no reminders for pending approvals; else 1..30 */
   remindAfterDays?: number | null;
+  /** SPEC 2.3a */
+  sod?: SodSettings;
+  /** the most recent saves, newest last, capped (services/workflows/edit-log.ts) */
+  recentEdits?: WorkflowEdit[];
   createdAt: number;
   createdBy: string;
   updatedAt: number;
@@ -78,7 +95,11 @@ export interface PageApproval {
   pageVersion: number;
   workflowId: string;
   /** review and reminder settings travel in the snapshot: an approval keeps the terms it was decided under */
-  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'>;
+  /** SPEC 2.3a: the page editors separation of duties excludes, read as the submitter at submission */
+  sodEditors?: string[];
+  /** SPEC 2.3a: more versions than can be checked; every decision is refused (SOD_UNVERIFIABLE) */
+  sodUnverifiable?: true;
   status: ApprovalStatus;
   /** 0-based index into workflowSnapshot.steps */
   activeStep: number;

@@ -44,6 +44,12 @@ export const reviewFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
 };
 
+const storedSod = z.object({
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
+  distinctAcrossSteps: z.boolean(),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+});
+
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
@@ -56,6 +62,8 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   owners: z.array(id),
   allowSelfApproval: z.boolean(),
   ...reviewFields,
+  sod: storedSod.optional(),
+  recentEdits: z.array(z.object({ by: id, at: millis })).optional(),
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
@@ -79,7 +87,9 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   spaceId: id,
   pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields }),
+  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, sod: storedSod.optional() }),
+  sodEditors: z.array(id).optional(),
+  sodUnverifiable: z.literal(true).optional(),
   status: z.enum(APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),
   decisions: z.array(decisionSchema),

@@ -35,7 +35,15 @@ export function eligibilityError(result: { code: string; reason: string }): Doma
 }
 
 export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
-  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow) };
+  return {
+    id: workflow.id,
+    name: workflow.name,
+    steps: workflow.steps,
+    allowSelfApproval: workflow.allowSelfApproval,
+    version: workflow.version,
+    ...reviewTermsOf(workflow),
+    ...(workflow.sod ? { sod: workflow.sod } : {}),
+  };
 }
 
 export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };

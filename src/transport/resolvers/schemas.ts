@@ -19,6 +19,7 @@ import {
   opaqueId,
   rollupState,
   reviewSettingFields as review,
+  sodSettings,
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
@@ -39,6 +40,7 @@ const workflowInput = {
   reviewPeriodDays: review.reviewPeriodDays.optional(),
   reminderWindowDays: review.reminderWindowDays.optional(),
   remindAfterDays: review.remindAfterDays.optional(),
+  sod: sodSettings.optional(),
 };
 
 const empty = z.strictObject({});
@@ -89,6 +91,7 @@ export const schemas = {
     reviewPeriodDays: workflowInput.reviewPeriodDays,
     reminderWindowDays: workflowInput.reminderWindowDays,
     remindAfterDays: workflowInput.remindAfterDays,
+    sod: workflowInput.sod,
     expectedVersion,
   }),
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),

@@ -19,6 +19,7 @@ import { expandGroups, parsePageState } from '../page-context';
 import { activeStepProgress, stepApprovers } from '../step-progress';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
+import { mayAdopt } from '../workflows/edit-log';
 
 /** Newest approvals of a page shown in its history. */
 const HISTORY_LIMIT = FIELD_LIMITS.listPage.max;
@@ -69,7 +70,9 @@ export async function queue(ctx: EngineContext, caller: Caller, spaceId: string,
   const wfItems = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
   const approvals = stored.map((a) => {
     const wfItem = wfItems.get(keys.workflow(a.workflowId));
-    return a.decisions.length === 0 && wfItem ? { ...a, workflowSnapshot: snapshotOf(parseStored(workflowSchema, wfItem.key, wfItem.value)) } : a;
+    if (a.decisions.length > 0 || !wfItem) return a;
+    const workflow = parseStored(workflowSchema, wfItem.key, wfItem.value);
+    return mayAdopt(a, workflow) ? { ...a, workflowSnapshot: snapshotOf(workflow) } : a;
   });
   const readable = await new PageCache(ctx, caller.accountId).readable(approvals.map((a) => a.pageId));
   let items = approvals.filter((a) => readable.has(a.pageId));

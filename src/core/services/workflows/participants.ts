@@ -21,7 +21,7 @@ export interface Participants {
 export async function checkParticipants(ctx: EngineContext, spaceId: string, saved: Participants): Promise<EligibilityIssue[]> {
   const named: { field: string; id: string }[] = [
     ...(saved.steps ?? []).flatMap((step, i) =>
-      stepGroups(step).flatMap((g, j) => g.approvers.map((id) => ({ field: step.groups ? `steps[${i}].groups[${j}].approvers` : `steps[${i}].approvers`, id }))),
+      stepGroups(step).flatMap((g, j) => g.approvers.map((id) => ({ field: step.mode === undefined ? `steps[${i}].groups[${j}].approvers` : `steps[${i}].approvers`, id }))),
     ),
     ...(saved.owners ?? []).map((id) => ({ field: 'owners', id })),
   ];
@@ -60,7 +60,7 @@ async function checkAllGroupSizes(ctx: EngineContext, steps: WorkflowStep[]): Pr
       if (g.required !== 'all' || groupIds.length === 0) continue;
       const members = new Map(await Promise.all(groupIds.map(async (id) => [id, await ctx.confluence.getGroupMembers(id)] as const)));
       if (membersOf(g, members).length > ALL_MEMBERS_CAP) {
-        details.push({ field: step.groups ? `steps[${i}].groups[${j}].required` : `steps[${i}].mode`, code: 'GROUP_TOO_LARGE_FOR_ALL', reason: `"all" needs every member, and these groups have more than ${ALL_MEMBERS_CAP}` });
+        details.push({ field: step.mode === undefined ? `steps[${i}].groups[${j}].required` : `steps[${i}].mode`, code: 'GROUP_TOO_LARGE_FOR_ALL', reason: `"all" needs every member, and these groups have more than ${ALL_MEMBERS_CAP}` });
       }
     }
   }

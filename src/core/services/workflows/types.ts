@@ -1,6 +1,6 @@
 /** The workflow use cases' contract (SPEC 2.1), part of the Engine (services/engine.ts re-exports it). */
 import type { Caller } from '../../domain/caller';
-import type { EligibilityIssue, ReviewPeriodDays, Workflow, WorkflowStep } from '../../domain/model';
+import type { EligibilityIssue, ReviewPeriodDays, SodSettings, Workflow, WorkflowStep } from '../../domain/model';
 
 export interface WorkflowInput {
   name: string;
@@ -11,6 +11,7 @@ export interface WorkflowInput {
   reviewPeriodDays?: ReviewPeriodDays | null;
   reminderWindowDays?: number;
   remindAfterDays?: number | null;
+  sod?: SodSettings;
 }
 
 /** A saved workflow and the non-blocking warnings of the save (e.g. an approver who cannot view the space). */
