@@ -33,6 +33,7 @@ import {
   memberSchema,
   userSchema,
   commentSchema,
+  versionDetailsSchema,
   pathId,
   accountId,
   chunks,
@@ -241,6 +242,24 @@ export class RestConfluenceSite implements ConfluenceSite {
       }
     }
     return users;
+  }
+
+  async pageVersionEditors(pageId: string, afterVersion: number, upToVersion: number): Promise<{ editors: string[]; verified: boolean }> {
+    pathId(pageId, 'page');
+    const numbers = Array.from({ length: Math.max(0, upToVersion - afterVersion) }, (_, i) => afterVersion + 1 + i);
+    const details = await Promise.all(
+      numbers.map(async (n) => {
+        const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pageId}/versions/${n}`, actAs: this.reader });
+        return NOT_VISIBLE.includes(response.status) ? undefined : this.parse(response, versionDetailsSchema);
+      }),
+    );
+    const editors = new Set<string>();
+    for (const d of details) {
+      if (!d) return { editors: [], verified: false };
+      if (d.authorId) editors.add(d.authorId);
+      for (const c of d.collaborators ?? []) editors.add(c);
+    }
+    return { editors: [...editors], verified: true };
   }
 
   /** An app write: the engine has already checked the caller's right to act on the page. */

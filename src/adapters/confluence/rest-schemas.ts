@@ -88,3 +88,10 @@ export function toPageStatus(status: string): PageStatus {
   return (PAGE_STATUSES as readonly string[]).includes(status) ? (status as PageStatus) : 'current';
 }
 
+
+/** v2 version details (GET /wiki/api/v2/pages/{id}/versions/{n}); `collaborators` are account ids. */
+export const versionDetailsSchema = z.object({
+  number: z.number().int(),
+  authorId: z.string().optional(),
+  collaborators: z.array(z.string()).optional(),
+});

@@ -77,7 +77,7 @@ export function applyDecision(
     throw new DomainError('forbidden', 'SELF_APPROVAL_NOT_ALLOWED', 'You cannot approve your own submission.');
   }
   if (options.excluded?.has(actorId)) {
-    throw new DomainError('forbidden', 'SOD_VIOLATION', 'Separation of duties: you edited the page version under approval, so you cannot decide on it.');
+    throw new DomainError('forbidden', 'SOD_VIOLATION', 'Separation of duties excludes you from this decision: you edited the page under approval, or decided another step of it.');
   }
   if (approval.decisions.some((d) => d.step === stepIndex && (d.accountId === actorId || slotHolder(d) === holder))) {
     throw new DomainError('conflict', 'ALREADY_DECIDED', 'You already decided on this step.');

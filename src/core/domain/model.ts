@@ -204,6 +204,8 @@ export interface PreflightResult {
   code?: string;
   reason?: string;
   warnings?: EligibilityIssue[];
+  /** NO_ELIGIBLE_APPROVER: each group left short, with whom separation of duties excluded (SPEC 2.3a) */
+  details?: { step: number; group: string; required: number; excluded: string[] }[];
 }
 
 export interface SubmitResult {

@@ -2,16 +2,18 @@
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../domain/approvers';
 import { stepPeople } from '../domain/decisions';
 import type { PageApproval } from '../domain/model';
+import { sodExcluded } from '../domain/sod';
 import type { GroupProgress } from '../domain/step-composition';
 import { evaluateStep } from '../domain/step-composition';
 import type { EngineContext } from './context';
 import { expandGroups } from './page-context';
 
-export async function activeStepProgress(ctx: EngineContext, approval: PageApproval, excluded: ReadonlySet<string> = new Set()): Promise<GroupProgress[]> {
+/** Progress with the people separation of duties excludes left out of `waitingFor`. */
+export async function activeStepProgress(ctx: EngineContext, approval: PageApproval): Promise<GroupProgress[]> {
   const step = activeStepOf(approval);
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
-  return evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, excluded)).groups;
+  return evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
 }
 
 /** Everyone the active step still waits for (each once, in group order). */

@@ -10,7 +10,8 @@ import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';
 import { DomainError } from '../domain/errors';
 import type { DomainErrorKind } from '../domain/errors';
-import type { EligibilityCode, EligibilityInput, EligibilityResult } from '../domain/eligibility';
+import type { EligibilityCode, EligibilityInput, EligibilityResult, IneligibleGroup } from '../domain/eligibility';
+import { excludesEditors } from '../domain/sod';
 import { checkEligibility } from '../domain/eligibility';
 import type { ChangeSet, PageApproval, Workflow } from '../domain/model';
 import { assignmentSchema, parseStored } from '../domain/schemas';
@@ -30,8 +31,17 @@ const KIND_OF_CODE: Partial<Record<string, DomainErrorKind>> = {
 };
 
 /** A refused single-page submit: 404 / 403 for access codes, else 409 with the eligibility code. */
-export function eligibilityError(result: { code: string; reason: string }): DomainError {
-  return new DomainError(KIND_OF_CODE[result.code] ?? 'conflict', result.code, result.reason, [{ code: result.code, reason: result.reason }]);
+export function eligibilityError(result: { code: string; reason: string; details?: IneligibleGroup[] }): DomainError {
+  return new DomainError(KIND_OF_CODE[result.code] ?? 'conflict', result.code, result.reason, [
+    { code: result.code, reason: result.reason },
+    ...(result.details ?? []).map((d) => ({ field: `steps[${d.step - 1}].groups.${d.group}`, code: result.code, reason: ineligibleReason(d) })),
+  ]);
+}
+
+/** "Step 1, group legal: needs 1 approver; excluded by separation of duties: acc-alice". */
+export function ineligibleReason(d: IneligibleGroup): string {
+  const excluded = d.excluded.length > 0 ? `; excluded by separation of duties: ${d.excluded.join(', ')}` : '';
+  return `Step ${d.step}, group ${d.group}: needs ${d.required} eligible approver${d.required === 1 ? '' : 's'}${excluded}`;
 }
 
 export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
@@ -46,7 +56,7 @@ export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot']
   };
 }
 
-export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };
+export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string; details?: IneligibleGroup[] };
 export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefusal;
 
 /** What one page's submission is conditioned on; re-read after a conflict. */
@@ -68,8 +78,10 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries:
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet): PagePlan {
   const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest: parsePageState(state.stateItem) };
   const eligibility = checkEligibility(current);
-  if (!eligibility.ok) return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}) };
-  const approval = newApproval(ctx, caller, approvalId, eligibility, changeSet);
+  if (!eligibility.ok) {
+    return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}), ...(eligibility.details ? { details: eligibility.details } : {}) };
+  }
+  const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), ...sodRecord(eligibility.workflow, input) };
   const assigns = createsAssignment(current, state.assignmentItem);
   const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns)];
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
@@ -135,6 +147,14 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
     ...(changeSet ? { changeSetId: changeSet.id } : {}),
     version: 1,
   };
+}
+
+/** SPEC 2.3a: the editors read at submission travel with the approval (decisions are judged against them). */
+function sodRecord(workflow: Workflow, input: EligibilityInput): Pick<PageApproval, 'sodEditors' | 'sodUnverifiable'> {
+  if (!excludesEditors(workflow.sod)) return {};
+  const sod = input.sod?.workflowId === workflow.id ? input.sod : undefined;
+  if (!sod?.verified) return { sodUnverifiable: true };
+  return { sodEditors: sod.editors };
 }
 
 function approvalOps(approval: PageApproval, state: PageState): TxOp[] {

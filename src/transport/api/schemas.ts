@@ -143,6 +143,7 @@ export const PreflightResultSchema = z.object({
   code: z.string().optional(),
   reason: z.string().optional(),
   warnings: z.array(EligibilityIssueSchema).optional(),
+  details: z.array(z.object({ step: z.number().int(), group: z.string(), required: z.number().int(), excluded: z.array(z.string()) })).optional(),
 }) satisfies z.ZodType<PreflightResult>;
 
 export const SubmitResultSchema = z.object({
@@ -176,7 +177,10 @@ export const PageApprovalSchema = z.object({
     steps: z.array(StepSchema),
     allowSelfApproval: z.boolean(),
     version: z.number().int(),
+    sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
   }),
+  sodEditors: z.array(z.string()).optional(),
+  sodUnverifiable: z.literal(true).optional(),
   status: approvalStatus,
   activeStep: z.number().int(),
   decisions: z.array(

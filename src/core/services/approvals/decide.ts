@@ -4,6 +4,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
 import { applyDecision } from '../../domain/decisions';
+import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
 import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
@@ -41,15 +42,31 @@ export async function decide(ctx: EngineContext, caller: Caller, approvalId: str
 /** applyDecision with the step's groups expanded; a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
   const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  const [, judged] = await Promise.all([expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers), withSodEditors(ctx, approval)]);
+  if (judged.sodUnverifiable && excludesEditors(judged.workflowSnapshot.sod)) {
+    throw new DomainError('conflict', 'SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
+  }
   try {
-    return applyDecision(approval, caller.accountId, decision, comment, groupMembers, ctx.clock.now());
+    return applyDecision(judged, caller.accountId, decision, comment, groupMembers, ctx.clock.now(), { excluded: sodExcluded(judged, judged.activeStep) });
   } catch (err) {
     if (err instanceof DomainError && err.kind === 'forbidden') {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });
     }
     throw err;
   }
+}
+
+/**
+ * The editors separation of duties excludes were read at submission; an approval that took on SoD
+ * later (an in-flight edit) has none, so they are read now, as the deciding approver.
+ */
+async function withSodEditors(ctx: EngineContext, approval: PageApproval): Promise<PageApproval> {
+  const sod = approval.workflowSnapshot.sod;
+  if (!excludesEditors(sod) || approval.sodEditors !== undefined || approval.sodUnverifiable) return approval;
+  const range = editorVersions(sod, approval.pageVersion, undefined);
+  if (range.upTo - range.after > SOD_VERSION_CAP) return { ...approval, sodUnverifiable: true };
+  const read = await ctx.confluence.pageVersionEditors(approval.pageId, range.after, range.upTo);
+  return read.verified ? { ...approval, sodEditors: read.editors } : { ...approval, sodUnverifiable: true };
 }
 
 async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<void> {

@@ -6,6 +6,7 @@ import type { Caller } from '../../domain/caller';
 import type { DecisionPreview } from '../../domain/decisions';
 import { previewDecision } from '../../domain/decisions';
 import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
+import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { PageCache } from '../page-cache';
@@ -21,7 +22,7 @@ export async function decisionPreview(ctx: EngineContext, caller: Caller, approv
   const { approval } = await effectiveApproval(ctx, loaded.approval);
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
-  return previewDecision(approval, caller.accountId, groupMembers);
+  return previewDecision(approval, caller.accountId, groupMembers, sodExcluded(approval, approval.activeStep));
 }
 
 export type { DecisionPreview };
