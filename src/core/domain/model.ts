@@ -244,6 +244,8 @@ export const AUDIT_ACTIONS = [
   'assignment.cleared',
   'approval.purged',
   'retention.updated',
+  'delegation.created',
+  'delegation.revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

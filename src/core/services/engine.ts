@@ -7,6 +7,9 @@
  * every business rule (lengths, uniqueness, space membership, state).
  */
 import type { DecisionPreview } from '../domain/decisions';
+import type { Delegation } from '../domain/delegation';
+import type { DelegationInput } from './delegations/create';
+import type { DelegationListRole } from './delegations/list';
 import type { VerifyResult } from '../audit/verify';
 import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';
@@ -50,6 +53,14 @@ export interface ApprovalService {
   history(caller: Caller, pageId: string): Promise<PageApproval[]>;
   /** Pending approvals in a space; mine = where the caller is an approver of the active step. */
   queue(caller: Caller, spaceId: string, options: { mine?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>>;
+}
+
+/** SPEC 2.3b delegations; no REST route (a human act). */
+export interface DelegationService {
+  create(caller: Caller, input: DelegationInput): Promise<Delegation>;
+  createFor(caller: Caller, delegatorAccountId: string, input: DelegationInput): Promise<Delegation>;
+  list(caller: Caller, options: { role: DelegationListRole; spaceId?: string; cursor?: string; limit?: number }): Promise<Page<Delegation>>;
+  revoke(caller: Caller, delegationId: string): Promise<Delegation>;
 }
 
 export interface ChangeSetCreateInput {
@@ -153,6 +164,7 @@ export type EngineFactory = (invocation: Invocation) => Engine;
 export interface Engine {
   workflows: WorkflowService;
   approvals: ApprovalService;
+  delegations: DelegationService;
   changeSets: ChangeSetService;
   audit: AuditService;
   people: PeopleService;

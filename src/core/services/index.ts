@@ -11,6 +11,7 @@ import { commitWithAudit } from './commit';
 import { withRetry } from './retry';
 import { createWorkflowService, workflowPuts } from './workflows';
 import { createApprovalService } from './approvals';
+import { createDelegationService } from './delegations';
 import { createChangeSetService } from './changesets';
 import { createAuditService } from './audit-service';
 import { createPeopleService } from './people';
@@ -36,6 +37,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
   return {
     workflows,
     approvals,
+    delegations: createDelegationService(ctx),
     changeSets,
     audit: createAuditService(ctx),
     people: createPeopleService(ctx),

@@ -55,6 +55,9 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
 /** `what` is a sentence fragment ("step 1 is approved"); the decider is in the audit trail, not @mentioned. */
 export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[], groups: GroupProgress[] = []): string {
   const parts = [`<p>${escapeXml(what.charAt(0).toUpperCase() + what.slice(1))}.</p>`];
+  const last = approval.decisions.at(-1);
+  // SPEC 2.3b: a delegate's decision says whose slot it filled
+  if (last?.onBehalfOf && approval.status !== 'cancelled') parts.push(`<p>Decided by ${mention(last.accountId)} on behalf of ${mention(last.onBehalfOf)}.</p>`);
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
   if (approval.status === 'rejected') {
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);

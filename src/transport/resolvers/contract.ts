@@ -19,6 +19,7 @@ import type { PageCapabilities, SpaceCapabilities } from '../../core/services/en
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { DecisionPreview } from '../../core/domain/decisions';
+import type { Delegation } from '../../core/domain/delegation';
 import type { VerifyResult } from '../../core/audit/verify';
 
 export type { ErrorDetail };
@@ -103,6 +104,10 @@ export interface ResolverData {
   'workflow.delete': { workflowId: string };
   'workflow.import': { workflow: Workflow };
   'assignment.set': { pageId: string; workflowId: string | null };
+  'delegation.create': { delegation: Delegation };
+  'delegation.createFor': { delegation: Delegation };
+  'delegation.list': { delegations: Delegation[]; nextCursor?: string };
+  'delegation.revoke': { delegation: Delegation };
   'changeSet.list': { changeSets: ChangeSetView[]; nextCursor?: string };
   'changeSet.get': { changeSet: ChangeSetView };
   'changeSet.create': { changeSet: ChangeSetView };

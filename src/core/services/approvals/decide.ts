@@ -5,7 +5,8 @@ import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
 import { applyDecision } from '../../domain/decisions';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
-import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
+import { decisionSlots } from '../delegations/resolve';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -47,13 +48,39 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageAp
     throw new DomainError('conflict', 'SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
   }
   try {
-    return applyDecision(judged, caller.accountId, decision, comment, groupMembers, ctx.clock.now(), { excluded: sodExcluded(judged, judged.activeStep) });
+    return await decideInASlot(ctx, caller, judged, decision, comment, groupMembers);
   } catch (err) {
     if (err instanceof DomainError && err.kind === 'forbidden') {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });
     }
     throw err;
   }
+}
+
+/**
+ * SPEC 2.3b: the actor's own slot first, then slots delegated to them; the first in which the
+ * decision counts is taken. A refusal in every slot answers with the first slot's reason.
+ */
+async function decideInASlot(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment: string | undefined, groupMembers: Map<string, string[]>): Promise<DecisionOutcome> {
+  const excluded = sodExcluded(approval, approval.activeStep);
+  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
+  const slots = await decisionSlots(ctx, approval, caller.accountId, members);
+  const now = ctx.clock.now();
+  if (slots.choices.length === 0 && slots.replacedBy) {
+    const until = slots.replacedBy.endsAt.slice(0, 10);
+    throw new DomainError('forbidden', 'NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
+  }
+  const choices = slots.choices.length > 0 ? slots.choices : [{}];
+  let first: DomainError | undefined;
+  for (const choice of choices) {
+    try {
+      return applyDecision(approval, caller.accountId, decision, comment, groupMembers, now, { excluded, ...choice });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      first ??= err;
+    }
+  }
+  throw first ?? new DomainError('forbidden', 'NOT_AN_APPROVER', 'You are not an approver of the active step.');
 }
 
 /**
@@ -90,7 +117,12 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
       details:
         action === 'approval.step_completed'
           ? { step: stepNumber, nextStep: next.activeStep + 1 }
-          : { step: stepNumber, status: next.status, ...(last?.comment ? { comment: last.comment } : {}) },
+          : {
+              step: stepNumber,
+              status: next.status,
+              ...(last?.comment ? { comment: last.comment } : {}),
+              ...(last?.onBehalfOf ? { onBehalfOf: last.onBehalfOf, delegationId: last.delegationId } : {}),
+            },
     }),
   );
   await commitWithAudit(ctx, ops, entries);
