@@ -33,14 +33,14 @@ import {
   memberSchema,
   userSchema,
   commentSchema,
-  versionDetailsSchema,
+  toPageInfo,
   pathId,
   accountId,
   chunks,
-  toPageStatus,
 } from './rest-schemas';
 
 import { listAllV1, listAllV2, parseOk } from './paging';
+import { readVersionEditors } from './version-editors';
 
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
@@ -245,21 +245,7 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   async pageVersionEditors(pageId: string, afterVersion: number, upToVersion: number): Promise<{ editors: string[]; verified: boolean }> {
-    pathId(pageId, 'page');
-    const numbers = Array.from({ length: Math.max(0, upToVersion - afterVersion) }, (_, i) => afterVersion + 1 + i);
-    const details = await Promise.all(
-      numbers.map(async (n) => {
-        const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pageId}/versions/${n}`, actAs: this.reader });
-        return NOT_VISIBLE.includes(response.status) ? undefined : this.parse(response, versionDetailsSchema);
-      }),
-    );
-    const editors = new Set<string>();
-    for (const d of details) {
-      if (!d) return { editors: [], verified: false };
-      if (d.authorId) editors.add(d.authorId);
-      for (const c of d.collaborators ?? []) editors.add(c);
-    }
-    return { editors: [...editors], verified: true };
+    return readVersionEditors((path) => this.send({ method: 'GET', path, actAs: this.reader }), pathId(pageId, 'page'), afterVersion, upToVersion);
   }
 
   /** An app write: the engine has already checked the caller's right to act on the page. */
@@ -302,16 +288,4 @@ export class RestConfluenceSite implements ConfluenceSite {
   private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
     return parseOk(response, schema);
   }
-}
-
-function toPageInfo(page: z.infer<typeof pageSchema>): PageInfo {
-  return {
-    id: page.id,
-    spaceId: page.spaceId,
-    title: page.title,
-    status: toPageStatus(page.status),
-    version: page.version.number,
-    ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
-    ...(page.version.message ? { versionMessage: page.version.message } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 /** Confluence REST response schemas, limits and id checks used by RestConfluenceSite. */
 import { z } from 'zod';
-import type { PageStatus } from '../../core/ports/confluence';
+import type { PageInfo, PageStatus } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
 
 /** Confluence's documented maximum for `id` values and `limit` on /pages, and for users-bulk. */
@@ -95,3 +95,16 @@ export const versionDetailsSchema = z.object({
   authorId: z.string().optional(),
   collaborators: z.array(z.string()).optional(),
 });
+
+/** A v2 page as the core's PageInfo. */
+export function toPageInfo(page: z.infer<typeof pageSchema>): PageInfo {
+  return {
+    id: page.id,
+    spaceId: page.spaceId,
+    title: page.title,
+    status: toPageStatus(page.status),
+    version: page.version.number,
+    ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
+    ...(page.version.message ? { versionMessage: page.version.message } : {}),
+  };
+}

@@ -99,21 +99,20 @@ export function applyDecision(
     ...(options.delegationId ? { delegationId: options.delegationId } : {}),
   };
   const decisions = [...approval.decisions, made];
-  const base = { ...approval, decisions, version: approval.version + 1 };
-  const result = evaluateStep(step, decisions, stepIndex, people);
-  if (result.rejected) {
-    return { approval: { ...base, status: 'rejected', decidedAt: now }, actions: ['approval.rejected'] };
-  }
+  const base: PageApproval = { ...approval, decisions, version: approval.version + 1 };
+  return outcomeOf(base, evaluateStep(step, decisions, stepIndex, people), decision, now);
+}
+
+/** What a recorded decision does to the approval: rejected by the step's policy, waiting, the next step, or approved. */
+function outcomeOf(base: PageApproval, result: { rejected: boolean; complete: boolean }, decision: 'approve' | 'reject', now: number): DecisionOutcome {
+  const stepIndex = base.activeStep;
+  if (result.rejected) return { approval: { ...base, status: 'rejected', decidedAt: now }, actions: ['approval.rejected'] };
   if (decision === 'reject') return { approval: base, actions: ['approval.rejected'] };
   if (!result.complete) return { approval: base, actions: ['approval.approved'] };
-  if (stepIndex === snapshot.steps.length - 1) {
+  if (stepIndex === base.workflowSnapshot.steps.length - 1) {
     return { approval: { ...base, status: 'approved', decidedAt: now }, actions: ['approval.approved'], completedStep: stepIndex };
   }
-  return {
-    approval: { ...base, activeStep: stepIndex + 1 },
-    actions: ['approval.approved', 'approval.step_completed'],
-    completedStep: stepIndex,
-  };
+  return { approval: { ...base, activeStep: stepIndex + 1 }, actions: ['approval.approved', 'approval.step_completed'], completedStep: stepIndex };
 }
 
 export interface DecisionPreview {

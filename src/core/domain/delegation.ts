@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
 import { DAY_MS } from '../shared/time';
+import { FIELD_LIMITS } from './limits';
 
 export const DELEGATION_MODES = ['add', 'replace'] as const;
 export const MAX_DELEGATION_DAYS = 90;
@@ -12,6 +13,18 @@ export const MAX_DELEGATION_DAYS = 90;
 export interface DelegationScope {
   spaceIds?: string[];
   workflowIds?: string[];
+}
+
+export type DelegationListRole = 'delegator' | 'delegate' | 'admin';
+
+/** What a caller gives to create a delegation (the delegator is the caller, or named by an admin). */
+export interface DelegationInput {
+  delegateAccountId: string;
+  startsAt: string;
+  endsAt: string;
+  scope?: DelegationScope;
+  mode: Delegation['mode'];
+  reason?: string;
 }
 
 export interface Delegation {
@@ -39,7 +52,7 @@ export const delegationSchema: z.ZodType<Delegation> = z.object({
   endsAt: z.string().max(40),
   scope: z.object({ spaceIds: z.array(id).optional(), workflowIds: z.array(id).optional() }),
   mode: z.enum(DELEGATION_MODES),
-  reason: z.string().max(280).optional(),
+  reason: z.string().max(FIELD_LIMITS.comment.max).optional(),
   createdBy: id,
   createdAt: z.number().int().nonnegative(),
   revokedAt: z.number().int().nonnegative().optional(),

@@ -7,9 +7,7 @@
  * every business rule (lengths, uniqueness, space membership, state).
  */
 import type { DecisionPreview } from '../domain/decisions';
-import type { Delegation } from '../domain/delegation';
-import type { DelegationInput } from './delegations/create';
-import type { DelegationListRole } from './delegations/list';
+import type { Delegation, DelegationInput, DelegationListRole } from '../domain/delegation';
 import type { VerifyResult } from '../audit/verify';
 import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';

@@ -4,7 +4,7 @@
  * admin anyone's. Audited `delegation.created` in the same transaction.
  */
 import type { Caller } from '../../domain/caller';
-import type { Delegation, DelegationScope } from '../../domain/delegation';
+import type { Delegation, DelegationInput, DelegationScope } from '../../domain/delegation';
 import { checkWindow, isLive, overlaps, sameScope } from '../../domain/delegation';
 import { DomainError } from '../../domain/errors';
 import { INSTALLATION_SPACE } from '../../audit/purge';
@@ -14,15 +14,6 @@ import { auditEntry, commitWithAudit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { delegationPut, liveDelegationsOf } from './store';
-
-export interface DelegationInput {
-  delegateAccountId: string;
-  startsAt: string;
-  endsAt: string;
-  scope?: DelegationScope;
-  mode: Delegation['mode'];
-  reason?: string;
-}
 
 export async function createDelegation(ctx: EngineContext, caller: Caller, input: DelegationInput): Promise<Delegation> {
   return create(ctx, caller, caller.accountId, input);

@@ -3,22 +3,19 @@
  * received), or as an admin: a space admin those that cover their space, a site admin all of them.
  */
 import type { Caller } from '../../domain/caller';
-import type { Delegation } from '../../domain/delegation';
+import type { Delegation, DelegationListRole } from '../../domain/delegation';
 import { DomainError } from '../../domain/errors';
 import { INSTALLATION_SPACE } from '../../audit/purge';
 import type { EngineContext } from '../context';
-import type { Page } from '../engine';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
 import { liveDelegations, liveDelegationsOf } from './store';
-
-export type DelegationListRole = 'delegator' | 'delegate' | 'admin';
 
 export async function listDelegations(
   ctx: EngineContext,
   caller: Caller,
   options: { role: DelegationListRole; spaceId?: string; cursor?: string; limit?: number },
-): Promise<Page<Delegation>> {
+): Promise<{ items: Delegation[]; nextCursor?: string }> {
   const now = ctx.clock.now();
   const page = { ...(options.cursor ? { cursor: options.cursor } : {}), ...(options.limit ? { limit: options.limit } : {}) };
   if (options.role !== 'admin') return liveDelegationsOf(ctx, options.role, caller.accountId, now, page);
