@@ -18,7 +18,7 @@ describe('excludeEditors: "last_editor"', () => {
 
     const before = (await env.auditRecords()).length;
     const refused = await refusal(env.engine.approvals.decide(ui(ALICE), approval.id, 'approve'));
-    expect([refused.kind, refused.code]).toEqual(['forbidden', 'SOD_VIOLATION']);
+    expect([refused.status, refused.code]).toEqual([403, 'SOD_VIOLATION']);
     const added = (await env.auditRecords()).slice(before);
     expect(added.map((r) => [r.action, r.actor, r.details.code])).toEqual([['access.denied', ALICE, 'SOD_VIOLATION']]);
 

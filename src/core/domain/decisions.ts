@@ -23,12 +23,12 @@ export interface DecisionOutcome {
 export function validateComment(decision: 'approve' | 'reject', comment: string | undefined): string | undefined {
   const text = comment?.trim() ?? '';
   if (text.length > MAX_COMMENT) {
-    throw new DomainError('invalid', 'COMMENT_TOO_LONG', `A comment may have at most ${MAX_COMMENT} characters.`, [
+    throw new DomainError('COMMENT_TOO_LONG', `A comment may have at most ${MAX_COMMENT} characters.`, [
       { field: 'comment', code: 'TOO_LONG', reason: `at most ${MAX_COMMENT} characters` },
     ]);
   }
   if (decision === 'reject' && text.length < MIN_REJECTION_COMMENT) {
-    throw new DomainError('invalid', 'COMMENT_REQUIRED', `A rejection needs a comment of at least ${MIN_REJECTION_COMMENT} characters.`, [
+    throw new DomainError('COMMENT_REQUIRED', `A rejection needs a comment of at least ${MIN_REJECTION_COMMENT} characters.`, [
       { field: 'comment', code: 'TOO_SHORT', reason: `at least ${MIN_REJECTION_COMMENT} characters for a rejection` },
     ]);
   }
@@ -63,7 +63,7 @@ export function applyDecision(
   options: DecisionOptions = {},
 ): DecisionOutcome {
   if (approval.status !== 'pending') {
-    throw new DomainError('conflict', 'APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
+    throw new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
   }
   const snapshot = approval.workflowSnapshot;
   const stepIndex = approval.activeStep;
@@ -71,22 +71,22 @@ export function applyDecision(
   const holder = options.onBehalfOf ?? actorId;
   const members = new Set(stepGroups(step).flatMap((g) => membersOf(g, groupMembers)));
   if (!members.has(holder)) {
-    throw new DomainError('forbidden', 'NOT_AN_APPROVER', 'You are not an approver of the active step.');
+    throw new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
   }
   if (decision === 'approve' && (actorId === approval.submittedBy || holder === approval.submittedBy) && !snapshot.allowSelfApproval) {
-    throw new DomainError('forbidden', 'SELF_APPROVAL_NOT_ALLOWED', 'You cannot approve your own submission.');
+    throw new DomainError('SELF_APPROVAL_NOT_ALLOWED', 'You cannot approve your own submission.');
   }
   if (options.excluded?.has(actorId)) {
-    throw new DomainError('forbidden', 'SOD_VIOLATION', 'Separation of duties excludes you from this decision: you edited the page under approval, or decided another step of it.');
+    throw new DomainError('SOD_VIOLATION', 'Separation of duties excludes you from this decision: you edited the page under approval, or decided another step of it.');
   }
   if (approval.decisions.some((d) => d.step === stepIndex && (d.accountId === actorId || slotHolder(d) === holder))) {
-    throw new DomainError('conflict', 'ALREADY_DECIDED', 'You already decided on this step.');
+    throw new DomainError('ALREADY_DECIDED', 'You already decided on this step.');
   }
   const people = stepPeople(approval, groupMembers, options.excluded);
   const matters =
     decision === 'approve' ? countsToward(step, approval.decisions, stepIndex, holder, people).length > 0 : rejectionMatters(step, approval.decisions, stepIndex, holder, people);
   if (!matters) {
-    throw new DomainError('conflict', 'STEP_ALREADY_SATISFIED_FOR_YOU', 'Every group you belong to in this step already has the approvals it needs; your decision would not count.');
+    throw new DomainError('STEP_ALREADY_SATISFIED_FOR_YOU', 'Every group you belong to in this step already has the approvals it needs; your decision would not count.');
   }
   const text = validateComment(decision, comment);
   const made: Decision = {

@@ -60,7 +60,7 @@ export const delegationSchema: z.ZodType<Delegation> = z.object({
 });
 
 const invalidWindow = (reason: string): DomainError =>
-  new DomainError('invalid', 'DELEGATION_INVALID_WINDOW', `The delegation window is not valid: ${reason}.`, [{ field: 'endsAt', code: 'DELEGATION_INVALID_WINDOW', reason }]);
+  new DomainError('DELEGATION_INVALID_WINDOW', `The delegation window is not valid: ${reason}.`, [{ field: 'endsAt', code: 'DELEGATION_INVALID_WINDOW', reason }]);
 
 /** `endsAt` after `startsAt`, at most 90 days apart, starting no more than a day ago. */
 export function checkWindow(startsAt: string, endsAt: string, now: number): { start: number; end: number } {

@@ -22,7 +22,7 @@ const LIMITS = {
 
 function throwIfAny(details: ErrorDetail[]): void {
   if (details.length > 0) {
-    throw new DomainError('invalid', 'INVALID_REQUEST', `Invalid input: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
+    throw new DomainError('INVALID_REQUEST', `Invalid input: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
   }
 }
 
@@ -131,7 +131,7 @@ export function checkQuorumReachable(steps: WorkflowStep[]): void {
     }
   });
   if (details.length > 0) {
-    throw new DomainError('invalid', 'QUORUM_UNREACHABLE', `A step can never complete: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
+    throw new DomainError('QUORUM_UNREACHABLE', `A step can never complete: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
   }
 }
 

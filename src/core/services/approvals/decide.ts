@@ -4,9 +4,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
 import { applyDecision } from '../../domain/decisions';
-import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
-import { decisionSlots } from '../delegations/resolve';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -16,41 +14,47 @@ import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
 import { decisionBody, notifyDecision } from '../notifications';
-import { activeStepProgress, waitingFor } from '../step-progress';
 import type { LoadedApproval } from './records';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
+import { defineOperation } from '../operation';
+import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
+import { decisionSlots } from '../delegations/resolve';
+import { activeStepProgress, waitingFor } from '../step-progress';
 
 type Decision = 'approve' | 'reject';
 
-export async function decide(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string): Promise<PageApproval> {
-  let commentRef: unknown;
-  let what = '';
-  const result = await withRetry(ctx, async () => {
-    const loaded = await loadApproval(ctx, approvalId);
-    commentRef = loaded.commentRef;
-    if (loaded.approval.status !== 'pending') throw notPending();
-    const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
-    const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
-    await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
-    what = describe(decision, outcome, approval.activeStep + 1);
-    return outcome.approval;
-  });
-  const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
-  await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
-  return result;
-}
+export const decide = defineOperation({
+  rights: 'An approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409).',
+  async execute(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string): Promise<PageApproval> {
+    let commentRef: unknown;
+    let what = '';
+    const result = await withRetry(ctx, async () => {
+      const loaded = await loadApproval(ctx, approvalId);
+      commentRef = loaded.commentRef;
+      if (loaded.approval.status !== 'pending') throw notPending();
+      const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
+      const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
+      await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
+      what = describe(decision, outcome, approval.activeStep + 1);
+      return outcome.approval;
+    });
+    const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
+    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
+    return result;
+  },
+});
 
 /** applyDecision with the step's groups expanded; a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
   const groupMembers = new Map<string, string[]>();
   const [, judged] = await Promise.all([expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers), withSodEditors(ctx, approval)]);
   if (judged.sodUnverifiable && excludesEditors(judged.workflowSnapshot.sod)) {
-    throw new DomainError('conflict', 'SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
+    throw new DomainError('SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
   }
   try {
     return await decideInASlot(ctx, caller, judged, decision, comment, groupMembers);
   } catch (err) {
-    if (err instanceof DomainError && err.kind === 'forbidden') {
+    if (err instanceof DomainError && err.status === 403) {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });
     }
     throw err;
@@ -68,7 +72,7 @@ async function decideInASlot(ctx: EngineContext, caller: Caller, approval: PageA
   const now = ctx.clock.now();
   if (slots.choices.length === 0 && slots.replacedBy) {
     const until = slots.replacedBy.endsAt.slice(0, 10);
-    throw new DomainError('forbidden', 'NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
+    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
   }
   const choices = slots.choices.length > 0 ? slots.choices : [{}];
   let first: DomainError | undefined;
@@ -80,7 +84,7 @@ async function decideInASlot(ctx: EngineContext, caller: Caller, approval: PageA
       first ??= err;
     }
   }
-  throw first ?? new DomainError('forbidden', 'NOT_AN_APPROVER', 'You are not an approver of the active step.');
+  throw first ?? new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
 }
 
 /**

@@ -10,10 +10,13 @@ import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { PageCache } from '../page-cache';
+import { defineOperation } from '../operation';
 import { expandGroups } from '../page-context';
 import { approvalNotFound, effectiveApproval, loadApproval } from './records';
 
-export async function decisionPreview(ctx: EngineContext, caller: Caller, approvalId: string): Promise<DecisionPreview> {
+export const decisionPreview = defineOperation({
+  rights: 'Anyone who can view the page (else APPROVAL_NOT_FOUND, audited, as for a missing approval).',
+  async execute(ctx: EngineContext, caller: Caller, approvalId: string): Promise<DecisionPreview> {
   const loaded = await loadApproval(ctx, approvalId);
   const readable = await new PageCache(ctx, caller.accountId).readable([loaded.approval.pageId]);
   if (!readable.has(loaded.approval.pageId)) {
@@ -23,6 +26,7 @@ export async function decisionPreview(ctx: EngineContext, caller: Caller, approv
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
   return previewDecision(approval, caller.accountId, groupMembers, sodExcluded(approval, approval.activeStep));
-}
+  },
+});
 
 export type { DecisionPreview };

@@ -9,8 +9,8 @@ import { approvalIndexOp, keys } from '../keys';
 import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
 
-export const notPending = (): DomainError => new DomainError('conflict', 'APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
-export const approvalNotFound = (): DomainError => new DomainError('not_found', 'APPROVAL_NOT_FOUND', 'Approval not found.');
+export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
+export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
 
 export interface LoadedApproval {
   item: StoredItem;

@@ -9,9 +9,15 @@ import { INSTALLATION_SPACE } from '../../audit/purge';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
+import { defineOperation } from '../operation';
 import { liveDelegations, liveDelegationsOf } from './store';
 
-export async function listDelegations(
+export const listDelegations = defineOperation({
+  rights: 'Anyone, their own; role admin: a site admin (all), a space admin (their space; a space they cannot view answers SPACE_NOT_FOUND).',
+  execute: (ctx: EngineContext, caller: Caller, options: { role: DelegationListRole; spaceId?: string; cursor?: string; limit?: number }) => list(ctx, caller, options),
+});
+
+async function list(
   ctx: EngineContext,
   caller: Caller,
   options: { role: DelegationListRole; spaceId?: string; cursor?: string; limit?: number },
@@ -23,15 +29,15 @@ export async function listDelegations(
   const spaceId = options.spaceId;
   if (spaceId === undefined) {
     if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-      throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can list every delegation; name a space you administer.'), INSTALLATION_SPACE, { operation: 'delegation.list' });
+      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a site admin can list every delegation; name a space you administer.'), INSTALLATION_SPACE, { operation: 'delegation.list' });
     }
     return liveDelegations(ctx, now, page);
   }
   if (!(await access.isAdmin(spaceId))) {
     // a space the caller cannot view answers like one that does not exist
     const refusal = (await access.canView(spaceId))
-      ? new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can list the delegations of a space.')
-      : new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.');
+      ? new DomainError('FORBIDDEN', 'Only a space admin can list the delegations of a space.')
+      : new DomainError('SPACE_NOT_FOUND', 'Space not found.');
     throw await denial(ctx, caller, refusal, spaceId, { operation: 'delegation.list' });
   }
   const all = await liveDelegations(ctx, now, page);

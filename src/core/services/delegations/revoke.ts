@@ -11,6 +11,7 @@ import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
+import { defineOperation } from '../operation';
 import { delegationNotFound, delegationPut, loadDelegation } from './store';
 
 async function mayRevoke(ctx: EngineContext, caller: Caller, d: Delegation): Promise<boolean> {
@@ -21,7 +22,12 @@ async function mayRevoke(ctx: EngineContext, caller: Caller, d: Delegation): Pro
   return spaces.length > 0 && (await Promise.all(spaces.map((s) => access.isAdmin(s)))).every(Boolean);
 }
 
-export async function revokeDelegation(ctx: EngineContext, caller: Caller, delegationId: string): Promise<Delegation> {
+export const revokeDelegation = defineOperation({
+  rights: 'The delegator, its creator, a site admin, or a space admin of every space in its scope; anyone else: DELEGATION_NOT_FOUND (audited).',
+  execute: (ctx: EngineContext, caller: Caller, delegationId: string) => revoke(ctx, caller, delegationId),
+});
+
+async function revoke(ctx: EngineContext, caller: Caller, delegationId: string): Promise<Delegation> {
   return withRetry(ctx, async () => {
     const current = await loadDelegation(ctx, delegationId);
     if (!current || !(await mayRevoke(ctx, caller, current))) {

@@ -20,7 +20,7 @@ export function delegationPut(d: Delegation, isNew: boolean): TxOp {
   };
 }
 
-export const delegationNotFound = (): DomainError => new DomainError('not_found', 'DELEGATION_NOT_FOUND', 'Delegation not found.');
+export const delegationNotFound = (): DomainError => new DomainError('DELEGATION_NOT_FOUND', 'Delegation not found.');
 
 const parse = (page: EntityPage): Delegation[] => page.items.map((i) => parseStored(delegationSchema, `delegation:${i.key}`, i.value.rec));
 

@@ -41,7 +41,6 @@ export async function checkParticipants(ctx: EngineContext, spaceId: string, sav
   if (unknown.length > 0) {
     const ids = [...new Set(unknown.map((n) => n.id))];
     throw new DomainError(
-      'invalid',
       'UNKNOWN_APPROVER',
       `Unknown users or groups: ${ids.join(', ')}.`,
       unknown.map((n): ErrorDetail => ({ field: n.field, code: 'UNKNOWN_APPROVER', reason: `${n.id} is not a known user or group` })),
@@ -65,7 +64,7 @@ async function checkAllGroupSizes(ctx: EngineContext, steps: WorkflowStep[]): Pr
     }
   }
   if (details.length > 0) {
-    throw new DomainError('invalid', 'GROUP_TOO_LARGE_FOR_ALL', `"All members" is limited to groups of at most ${ALL_MEMBERS_CAP} people; set a count instead.`, details);
+    throw new DomainError('GROUP_TOO_LARGE_FOR_ALL', `"All members" is limited to groups of at most ${ALL_MEMBERS_CAP} people; set a count instead.`, details);
   }
 }
 
