@@ -77,6 +77,15 @@ describe('a two-group step through the resolvers', () => {
   });
 });
 
+test('duplicate keeps the groups, reject policy and separation-of-duties settings', async () => {
+  const app = await createResolverApp();
+  const sod = { excludeEditors: 'last_editor', distinctAcrossSteps: true, changeSetMinDistinctApprovers: 2 };
+  const steps = [{ ...TWO_GROUPS, rejectPolicy: { threshold: 2 }, distinctAcrossGroups: false }];
+  expect((await app.invoke('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', steps, sod, reviewPeriodDays: 90 })).success).toBe(true);
+  const copy = await app.invoke('acc-alice', 'workflow.duplicate', { workflowId: 'wf-eng-review' });
+  expect(copy.workflow).toMatchObject({ steps, sod, reviewPeriodDays: 90, enabled: false });
+});
+
 describe('approval.decisionPreview security', () => {
   test('anyone who can view the page gets an answer; a non-approver is told their approval counts toward nothing', async () => {
     const app = await createResolverApp();
