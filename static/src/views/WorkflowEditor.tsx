@@ -1,41 +1,39 @@
-/** Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all), owners, self-approval. */
+/** Create or edit a workflow in a modal: name, steps (approver groups and counts), owners, self-approval, separation of duties. */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Textfield from '@atlaskit/textfield';
 import Toggle from '@atlaskit/toggle';
-import { RadioGroup } from '@atlaskit/radio';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import Heading from '@atlaskit/heading';
 import { call } from '../api';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
-import type { StepMode, Workflow } from '../../../src/core/domain/model';
+import type { SodSettings, Workflow } from '../../../src/core/domain/model';
+import { draftOf, emptyStep, StepEditor, stepOf, type StepDraft } from './StepEditor';
+import { SodEditor } from './SodEditor';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
 
-interface StepDraft {
-  name: string;
-  approvers: string[];
-  mode: StepMode;
-}
 
 export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Workflow; onClose: () => void; onSaved: (w: Workflow) => void }) {
   const [name, setName] = useState(existing?.name ?? '');
-  const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map((s) => ({ name: s.name ?? '', approvers: s.approvers, mode: s.mode })) ?? [{ name: '', approvers: [], mode: 'any' }]);
+  const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map(draftOf) ?? [emptyStep()]);
+  const [sod, setSod] = useState<SodSettings>(existing?.sod ?? { excludeEditors: 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 });
   const [owners, setOwners] = useState<string[]>(existing?.owners ?? []);
   const [selfApproval, setSelfApproval] = useState(existing?.allowSelfApproval ?? false);
   const save = useAction(async () => {
     const fields = {
       name: name.trim(),
-      steps: steps.map((s) => ({ ...(s.name.trim() ? { name: s.name.trim() } : {}), approvers: s.approvers, mode: s.mode })),
+      steps: steps.map(stepOf),
       allowSelfApproval: selfApproval,
+      sod,
       ...(owners.length ? { owners } : {}),
     };
     const r = existing ? await call('workflow.update', { workflowId: existing.id, expectedVersion: existing.version, ...fields }) : await call('workflow.create', fields);
     return r.workflow;
   }, onSaved);
   const setStep = (i: number, patch: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  const complete = name.trim() !== '' && steps.every((s) => s.approvers.length > 0);
+  const complete = name.trim() !== '' && steps.every((s) => s.groups.every((g) => g.approvers.length > 0));
 
   return (
     <FormModal record="workflow" title={existing ? `Edit ${existing.name}` : 'New workflow'} submitLabel={existing ? 'Save changes' : 'Create workflow'} width="large" save={save} ready={complete} onClose={onClose}>
@@ -52,17 +50,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
               <LabelledField htmlFor={`wf-step-${i}`} label="Step name (optional)">
                 <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
               </LabelledField>
-              <PeoplePicker label="Approvers" groups value={s.approvers} onChange={(approvers) => setStep(i, { approvers })} testId={`wf-approvers-${i}`} />
-              <RadioGroup
-                aria-label={`Who must approve step ${i + 1}`}
-                name={`mode-${i}`}
-                value={s.mode}
-                options={[
-                  { name: `mode-${i}`, value: 'any', label: 'Any one approver' },
-                  { name: `mode-${i}`, value: 'all', label: 'All approvers' },
-                ]}
-                onChange={(e) => setStep(i, { mode: e.currentTarget.value as StepMode })}
-              />
+              <StepEditor step={s} index={i} onChange={(next) => setSteps(steps.map((x, j) => (j === i ? next : x)))} />
               {steps.length > 1 && (
                 <Inline>
                   <Button appearance="subtle" onClick={() => setSteps(steps.filter((_, j) => j !== i))}>
@@ -75,7 +63,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
         ))}
         {steps.length < FIELD_LIMITS.steps.max && (
           <Inline>
-            <Button onClick={() => setSteps([...steps, { name: '', approvers: [], mode: 'any' }])}>Add step</Button>
+            <Button onClick={() => setSteps([...steps, emptyStep()])}>Add step</Button>
           </Inline>
         )}
         <PeoplePicker label="Owners (you, if nobody is chosen)" value={owners} onChange={setOwners} />
@@ -85,6 +73,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
             <Text>Allow the requester to approve their own request</Text>
           </label>
         </Inline>
+        <SodEditor value={sod} onChange={setSod} />
       </Stack>
     </FormModal>
   );
