@@ -64,3 +64,17 @@ describe('distinctAcrossSteps', () => {
     expect((await env.engine.approvals.decide(ui(DAVE), approval.id, 'approve')).status).toBe('approved');
   });
 });
+
+describe('an approval nobody eligible can complete any more', () => {
+  test('the pending step says which group is stuck once its group is emptied', async () => {
+    const env = await setup();
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ groups: [{ key: 'eng', name: 'Eng', approvers: ['group:grp-eng-reviewers'], required: 2 }] }] });
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending?.stuck).toBeUndefined();
+    const group = env.site.groups.find((g) => g.id === 'grp-eng-reviewers');
+    if (!group) throw new Error('seed group missing');
+    group.members = [CAROL];
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending?.stuck).toEqual([{ group: 'eng', required: 2, eligible: [CAROL] }]);
+  });
+});

@@ -143,6 +143,8 @@ export interface PendingStepView {
   /** only for a single-group step of "any" or "all" */
   mode?: StepMode;
   groups: { key: string; name: string; required: number; approvedBy: string[]; waitingFor: string[] }[];
+  /** the groups nobody eligible now can fill any more (emptied groups, removed people, SoD): the approval cannot complete */
+  stuck?: { group: string; required: number; eligible: string[] }[];
 }
 
 /** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */

@@ -4,7 +4,7 @@ import { stepPeople } from '../domain/decisions';
 import type { PageApproval } from '../domain/model';
 import { sodExcluded } from '../domain/sod';
 import type { GroupProgress } from '../domain/step-composition';
-import { evaluateStep } from '../domain/step-composition';
+import { evaluateStep, slotHolder, stepDecisions, stepShortfalls } from '../domain/step-composition';
 import type { EngineContext } from './context';
 import { expandGroups } from './page-context';
 
@@ -14,6 +14,19 @@ export async function activeStepProgress(ctx: EngineContext, approval: PageAppro
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
   return evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
+}
+
+/**
+ * The groups of the active step that can no longer be filled by anyone eligible now (its approvals
+ * so far count): empty while the approval can still complete.
+ */
+export async function activeStepStuck(ctx: EngineContext, approval: PageApproval): Promise<{ group: string; required: number; eligible: string[] }[]> {
+  const step = activeStepOf(approval);
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
+  const approved = stepDecisions(approval.decisions, approval.activeStep).filter((d) => d.decision === 'approve').map(slotHolder);
+  const shortfalls = stepShortfalls(step, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep)), approved);
+  return shortfalls.map(({ group, required, eligible }) => ({ group, required, eligible }));
 }
 
 /** Everyone the active step still waits for (each once, in group order). */

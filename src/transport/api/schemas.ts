@@ -222,6 +222,7 @@ const PageStateSchema = z.object({
       approvers: z.array(z.string()),
       mode: stepMode.optional(),
       groups: z.array(z.object({ key: z.string(), name: z.string(), required: z.number().int(), approvedBy: z.array(z.string()), waitingFor: z.array(z.string()) })),
+      stuck: z.array(z.object({ group: z.string(), required: z.number().int(), eligible: z.array(z.string()) })).optional(),
     })
     .optional(),
 }) satisfies z.ZodType<PageStateView>;

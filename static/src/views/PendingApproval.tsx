@@ -23,7 +23,7 @@ import { ApiError } from '../api';
 import { ErrorMessage, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { Person, useNameOf } from '../people';
-import { DecisionPreview, StepGroups } from './StepGroups';
+import { DecisionPreview, StepGroups, StuckNotice } from './StepGroups';
 
 export function PendingApproval({ status, accountId, can, onChanged }: { status: PageStateView; accountId: string; can: PageCapabilities; onChanged: () => void }) {
   const pending = status.pending!;
@@ -120,6 +120,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
             <StepGroups groups={pending.groups} />
           </>
         )}
+        {pending.stuck && <StuckNotice stuck={pending.stuck} groups={pending.groups} />}
         {can.decide && <DecisionPreview approvalId={approval.id} groups={pending.groups} version={approval.version} />}
         <ErrorMessage error={decide.error ?? cancel.error} onDismiss={decide.error ? decide.clearError : cancel.clearError} />
         {can.decide && (

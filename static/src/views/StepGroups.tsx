@@ -49,6 +49,19 @@ export function StepGroups({ groups }: { groups: PendingStepView['groups'] }) {
   );
 }
 
+/** The server found groups nobody eligible can fill any more: say so, so someone acts before anyone waits on it. */
+export function StuckNotice({ stuck, groups }: { stuck: NonNullable<PendingStepView['stuck']>; groups: PendingStepView['groups'] }) {
+  return (
+    <SectionMessage appearance="warning" title="This approval cannot complete" testId="stuck-notice">
+      <Stack space="space.050">
+        {stuck.map((s) => (
+          <Text key={s.group}>{`${groups.find((g) => g.key === s.group)?.name ?? s.group} needs ${s.required} approval${s.required === 1 ? '' : 's'}, and only ${s.eligible.length} eligible ${s.eligible.length === 1 ? 'person remains' : 'people remain'}. A space admin can change the workflow or cancel the request.`}</Text>
+        ))}
+      </Stack>
+    </SectionMessage>
+  );
+}
+
 /** "Your approval counts toward Eng and completes the step", as the server predicts it. */
 export function DecisionPreview({ approvalId, groups, version }: { approvalId: string; groups: PendingStepView['groups']; version: number }) {
   const preview = useAsync(() => call('approval.decisionPreview', { approvalId }).then((r) => r.preview), [approvalId, version]);

@@ -16,7 +16,7 @@ import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
-import { activeStepProgress, stepApprovers } from '../step-progress';
+import { activeStepProgress, activeStepStuck, stepApprovers } from '../step-progress';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
@@ -39,10 +39,10 @@ export const pageStatus = defineOperation({
     const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
-    const groups = await activeStepProgress(ctx, latest);
+    const [groups, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
     return {
       ...view,
-      pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups },
+      pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups, ...(stuck.length > 0 ? { stuck } : {}) },
     };
   },
 });
