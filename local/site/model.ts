@@ -44,6 +44,8 @@ export interface LocalSpace {
 export interface LocalPageVersion {
   number: number;
   authorId: string;
+  /** everyone who edited this version (Confluence v2 version details `collaborators`); the author when absent */
+  collaborators?: string[];
   createdAt: string;
   message: string;
   minorEdit: boolean;

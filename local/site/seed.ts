@@ -35,7 +35,8 @@ export const SEED_IDS = {
     /** beyond SPEC §7.1: a space admin (DOCS) who is not a site admin */
     frank: 'acc-frank',
   },
-  groups: { engReviewers: 'grp-eng-reviewers', siteAdmins: 'grp-site-admins' },
+  /** beyond SPEC §7.1: legal-reviewers (alice, erin), the second group of a two-group step (issue 19) */
+  groups: { engReviewers: 'grp-eng-reviewers', siteAdmins: 'grp-site-admins', legalReviewers: 'grp-legal-reviewers' },
   spaces: { eng: '1001', docs: '1002' },
   draftPage: '2011',
   restrictedPage: '2012',
@@ -188,6 +189,7 @@ function groups(): LocalGroup[] {
   return [
     { id: SEED_IDS.groups.engReviewers, name: 'eng-reviewers', members: [carol, dave] },
     { id: SEED_IDS.groups.siteAdmins, name: 'site-admins', members: [alice] },
+    { id: SEED_IDS.groups.legalReviewers, name: 'legal-reviewers', members: [alice, erin] },
   ];
 }
 

@@ -300,6 +300,7 @@ export class SiteState {
     const version: LocalPageVersion = {
       number: current.number + 1,
       authorId: input.accountId,
+      collaborators: [input.accountId],
       createdAt: this.now().toISOString(),
       message: input.message ?? '',
       minorEdit: input.minorEdit ?? false,

@@ -58,7 +58,7 @@ export function createFakeEngine(): FakeEngine {
     'approvals.submitPage': sampleApproval,
     'approvals.pageStatus': {
       pageId: '2001', spaceId: '1001', title: 'Page 1', state: 'in_approval', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, reviewState: null, reviewDueAt: null,
-      latestApproval: sampleApproval, pending: { approval: sampleApproval, activeStep: 0, approvers: ['acc-carol', 'acc-dave'], mode: 'any' },
+      latestApproval: sampleApproval, pending: { approval: sampleApproval, activeStep: 0, approvers: ['acc-carol', 'acc-dave'], mode: 'any', groups: [{ key: 'approvers', name: 'Approvers', required: 1, approvedBy: [], waitingFor: ['acc-carol', 'acc-dave'] }] },
     },
   };
   const service = (name: string) =>

@@ -15,6 +15,7 @@ describe('seed (SPEC §7.1)', () => {
     expect(site.groups).toEqual([
       { id: 'grp-eng-reviewers', name: 'eng-reviewers', members: ['acc-carol', 'acc-dave'] },
       { id: 'grp-site-admins', name: 'site-admins', members: ['acc-alice'] },
+      { id: 'grp-legal-reviewers', name: 'legal-reviewers', members: ['acc-alice', 'acc-erin'] },
     ]);
     expect(site.spaces.map((s) => [s.id, s.key])).toEqual([
       ['1001', 'ENG'],

@@ -163,7 +163,9 @@ describe('eligibility codes (single page)', () => {
       const pre = await approvals.preflightPage(ui(callerId), pageId, workflowId);
       expect(pre).toMatchObject({ pageId, canSubmit: false, code });
       expect(pre.reason).toBe(reason);
-      expect(submitted.details).toEqual([{ code, reason }]);
+      // NO_ELIGIBLE_APPROVER also names each group left short (SPEC 2.3a), as preflight's `details` do
+      const groups = (pre.details ?? []).map((d) => ({ code, field: `steps[${d.step - 1}].groups.${d.group}`, reason: expect.stringContaining(`group ${d.group}`) as unknown }));
+      expect(submitted.details).toEqual([{ code, reason }, ...groups]);
     };
     await expectBoth(BOB, '9999', 'PAGE_NOT_FOUND');
     await expectBoth(ERIN, '2012', 'PAGE_NOT_FOUND');

@@ -51,9 +51,44 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     pageRefs: fc.uniqueArray(pageId, { minLength: 1, maxLength: 5 }).map((ids) => ids.map((id) => ({ pageId: id }))),
     name: text(120),
     steps: fc.array(
-      fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all') }, { requiredKeys: ['approvers', 'mode'] }),
+      fc.oneof(
+        fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all') }, { requiredKeys: ['approvers', 'mode'] }),
+        // SPEC 2.1a group form, including unreachable counts and thresholds
+        fc.record(
+          {
+            name: text(20),
+            groups: fc.uniqueArray(
+              fc.record({
+                key: fc.stringMatching(/^[a-z0-9][a-z0-9_]{0,5}$/),
+                name: text(60),
+                approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }),
+                required: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.constant('all' as const)),
+              }),
+              { minLength: 1, maxLength: 3, selector: (g) => g.key },
+            ),
+            rejectPolicy: fc.oneof(fc.constantFrom('any', 'unreachable'), fc.record({ threshold: fc.integer({ min: 1, max: 50 }) })),
+            distinctAcrossGroups: fc.boolean(),
+          },
+          { requiredKeys: ['groups'] },
+        ),
+      ),
       { minLength: 1, maxLength: 3 },
     ),
+    // SPEC 2.3b delegations: windows around the app clock (valid, reversed, too long, in the past)
+    delegateAccountId: accountId,
+    delegatorAccountId: accountId,
+    startsAt: fc.integer({ min: -3, max: 100 }).map((d) => new Date(Date.UTC(2026, 11, 1) + d * 86_400_000).toISOString()),
+    endsAt: fc.integer({ min: -3, max: 100 }).map((d) => new Date(Date.UTC(2026, 11, 2) + d * 86_400_000).toISOString()),
+    scope: fc.record({ spaceIds: fc.uniqueArray(pageId, { maxLength: 3 }), workflowIds: fc.uniqueArray(opaque, { maxLength: 2 }) }, { requiredKeys: [] }),
+    mode: fc.constantFrom('add', 'replace'),
+    reason: text(280),
+    role: fc.constantFrom('delegator', 'delegate', 'admin'),
+    sod: fc.record({
+      excludeEditors: fc.constantFrom('none', 'last_editor', 'since_last_approval'),
+      distinctAcrossSteps: fc.boolean(),
+      changeSetMinDistinctApprovers: fc.integer({ min: 0, max: 10 }),
+    }),
+    delegationId: opaque,
     owners: fc.uniqueArray(accountId.filter((a) => !a.startsWith('group:')), { maxLength: 3 }),
     allowSelfApproval: fc.boolean(),
     enabled: fc.boolean(),

@@ -11,7 +11,7 @@ import type { SiteState } from '../state';
 import type { Ctx, Handler, LocalHttpResponse } from './common';
 import { badParam, ConfluenceError, json, notFound, STATUS_TEXT } from './common';
 import { createFooterComment, listCommentChildren, listPageFooterComments } from './comments';
-import { getPage, listPages, listPageVersions, pageOperations } from './pages';
+import { getPage, listPages, listPageVersions, getPageVersion, pageOperations } from './pages';
 import { checkContentPermission, currentUser, groupById, groupMembers, memberOf, usersBulk } from './people';
 import { getSpace, listSpacePermissions, listSpaces } from './spaces';
 import { groupPicker, searchContent, searchUsers } from './directory';
@@ -33,6 +33,7 @@ const routes: Route[] = [
   route('GET', '/wiki/api/v2/pages', listPages),
   route('GET', '/wiki/api/v2/pages/{id}', getPage),
   route('GET', '/wiki/api/v2/pages/{id}/versions', listPageVersions),
+  route('GET', '/wiki/api/v2/pages/{id}/versions/{version-number}', getPageVersion),
   route('GET', '/wiki/api/v2/pages/{id}/operations', pageOperations),
   route('GET', '/wiki/api/v2/pages/{id}/footer-comments', listPageFooterComments),
   route('POST', '/wiki/api/v2/footer-comments', createFooterComment),

@@ -102,6 +102,26 @@ export function listPageVersions(ctx: Ctx): LocalHttpResponse {
   return pageV2(ctx, versions, 25, 250);
 }
 
+/** GET /wiki/api/v2/pages/{id}/versions/{version-number}: a DetailedVersion, with `collaborators` (account ids) as Confluence gives them. */
+export function getPageVersion(ctx: Ctx): LocalHttpResponse {
+  const page = visiblePage(ctx, ctx.params[0]);
+  const found = page.versions.find((v) => String(v.number) === ctx.params[1]);
+  if (!found) throw notFound();
+  const index = page.versions.indexOf(found);
+  const brief = (v: LocalPageVersion | undefined) => v && { number: v.number, authorId: v.authorId, createdAt: v.createdAt, message: v.message, minorEdit: v.minorEdit };
+  return json(200, {
+    number: found.number,
+    authorId: found.authorId,
+    message: found.message,
+    createdAt: found.createdAt,
+    minorEdit: found.minorEdit,
+    contentTypeModified: false,
+    collaborators: found.collaborators ?? [found.authorId],
+    ...(index > 0 ? { prevVersion: brief(page.versions[index - 1]) } : {}),
+    ...(index < page.versions.length - 1 ? { nextVersion: brief(page.versions[index + 1]) } : {}),
+  });
+}
+
 /** GET /wiki/api/v2/pages/{id}/operations: what the CALLING identity may do on the page. */
 export function pageOperations(ctx: Ctx): LocalHttpResponse {
   const page = visiblePage(ctx, ctx.params[0]);

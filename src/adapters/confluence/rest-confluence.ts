@@ -33,14 +33,15 @@ import {
   memberSchema,
   userSchema,
   commentSchema,
+  toPageInfo,
   pathId,
   PATH_ID,
   accountId,
   chunks,
-  toPageStatus,
 } from './rest-schemas';
 
 import { listAllV1, listAllV2, parseOk } from './paging';
+import { readVersionEditors } from './version-editors';
 
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
@@ -245,6 +246,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     return users;
   }
 
+  async pageVersionEditors(pageId: string, afterVersion: number, upToVersion: number): Promise<{ editors: string[]; verified: boolean }> {
+    return readVersionEditors((path) => this.send({ method: 'GET', path, actAs: this.reader }), pathId(pageId, 'page'), afterVersion, upToVersion);
+  }
+
   /** An app write: the engine has already checked the caller's right to act on the page. */
   async createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string> {
     pathId(input.pageId, 'page');
@@ -285,16 +290,4 @@ export class RestConfluenceSite implements ConfluenceSite {
   private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
     return parseOk(response, schema);
   }
-}
-
-function toPageInfo(page: z.infer<typeof pageSchema>): PageInfo {
-  return {
-    id: page.id,
-    spaceId: page.spaceId,
-    title: page.title,
-    status: toPageStatus(page.status),
-    version: page.version.number,
-    ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
-    ...(page.version.message ? { versionMessage: page.version.message } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 /** Confluence REST response schemas, limits and id checks used by RestConfluenceSite. */
 import { z } from 'zod';
-import type { PageStatus } from '../../core/ports/confluence';
+import type { PageInfo, PageStatus } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
 
 /** Confluence's documented maximum for `id` values and `limit` on /pages, and for users-bulk. */
@@ -88,3 +88,23 @@ export function toPageStatus(status: string): PageStatus {
   return (PAGE_STATUSES as readonly string[]).includes(status) ? (status as PageStatus) : 'current';
 }
 
+
+/** v2 version details (GET /wiki/api/v2/pages/{id}/versions/{n}); `collaborators` are account ids. */
+export const versionDetailsSchema = z.object({
+  number: z.number().int(),
+  authorId: z.string().optional(),
+  collaborators: z.array(z.string()).optional(),
+});
+
+/** A v2 page as the core's PageInfo. */
+export function toPageInfo(page: z.infer<typeof pageSchema>): PageInfo {
+  return {
+    id: page.id,
+    spaceId: page.spaceId,
+    title: page.title,
+    status: toPageStatus(page.status),
+    version: page.version.number,
+    ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
+    ...(page.version.message ? { versionMessage: page.version.message } : {}),
+  };
+}

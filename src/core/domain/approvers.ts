@@ -1,11 +1,8 @@
 /** Approver lists: account ids, or "group:<groupId>" entries expanded to their members at decision time. */
 import type { PageApproval, WorkflowStep } from './model';
+import { groupIdOf, membersOf, stepGroups, stepPrincipals } from './step-composition';
 
-export const GROUP_PREFIX = 'group:';
-
-export function groupIdOf(approver: string): string | undefined {
-  return approver.startsWith(GROUP_PREFIX) ? approver.slice(GROUP_PREFIX.length) : undefined;
-}
+export { GROUP_PREFIX, groupIdOf } from './step-composition';
 
 /**
  * Step `index` of an approval's workflow snapshot. Indexes come from the approval itself (`activeStep`,
@@ -25,7 +22,7 @@ export function activeStepOf(approval: Pick<PageApproval, 'workflowSnapshot' | '
 export function groupsOfSteps(steps: WorkflowStep[]): string[] {
   const groups = new Set<string>();
   for (const step of steps) {
-    for (const approver of step.approvers) {
+    for (const approver of stepPrincipals(step)) {
       const group = groupIdOf(approver);
       if (group) groups.add(group);
     }
@@ -35,22 +32,5 @@ export function groupsOfSteps(steps: WorkflowStep[]): string[] {
 
 /** Unique account ids of a step, groups expanded through `groupMembers` (missing group → no members). */
 export function expandApprovers(step: WorkflowStep, groupMembers: ReadonlyMap<string, string[]>): string[] {
-  const out = new Set<string>();
-  for (const approver of step.approvers) {
-    const group = groupIdOf(approver);
-    if (group) for (const member of groupMembers.get(group) ?? []) out.add(member);
-    else out.add(approver);
-  }
-  return [...out];
-}
-
-/** Who can actually decide a step: the submitter is excluded unless self-approval is allowed. */
-export function eligibleApprovers(
-  step: WorkflowStep,
-  groupMembers: ReadonlyMap<string, string[]>,
-  submitter: string,
-  allowSelfApproval: boolean,
-): string[] {
-  const all = expandApprovers(step, groupMembers);
-  return allowSelfApproval ? all : all.filter((a) => a !== submitter);
+  return [...new Set(stepGroups(step).flatMap((g) => membersOf(g, groupMembers)))];
 }

@@ -2,10 +2,12 @@
  * The decision rules of SPEC 2.3 as a pure function: given a pending approval (with its effective
  * workflow snapshot), decide what one approver's decision does, or refuse with a stable code.
  */
-import type { AuditAction, PageApproval } from './model';
+import type { AuditAction, Decision, PageApproval } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS } from './limits';
-import { activeStepOf, eligibleApprovers, expandApprovers } from './approvers';
+import { activeStepOf } from './approvers';
+import type { StepPeople } from './step-composition';
+import { countsToward, evaluateStep, membersOf, rejectionMatters, slotHolder, stepGroups } from './step-composition';
 
 export const MAX_COMMENT = FIELD_LIMITS.comment.max;
 export const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
@@ -33,7 +35,24 @@ export function validateComment(decision: 'approve' | 'reject', comment: string 
   return text.length > 0 ? text : undefined;
 }
 
-/** Throws DomainError: conflict APPROVAL_NOT_PENDING / ALREADY_DECIDED, forbidden NOT_AN_APPROVER / SELF_APPROVAL_NOT_ALLOWED. */
+export interface DecisionOptions {
+  /** SPEC 2.3a: people separation of duties excludes from this approval */
+  excluded?: ReadonlySet<string>;
+  /** SPEC 2.3b: the actor decides for this delegator's slot, under this delegation */
+  onBehalfOf?: string;
+  delegationId?: string;
+}
+
+/** Who may fill a slot of the approval's steps: not the submitter (unless self-approval is on), nobody SoD excludes. */
+export function stepPeople(approval: PageApproval, groupMembers: ReadonlyMap<string, string[]>, excluded: ReadonlySet<string> = new Set()): StepPeople {
+  const allowSelf = approval.workflowSnapshot.allowSelfApproval;
+  return { groupMembers, isEligible: (p) => (allowSelf || p !== approval.submittedBy) && !excluded.has(p) };
+}
+
+/**
+ * Throws DomainError: conflict APPROVAL_NOT_PENDING / ALREADY_DECIDED / STEP_ALREADY_SATISFIED_FOR_YOU,
+ * forbidden NOT_AN_APPROVER / SELF_APPROVAL_NOT_ALLOWED / SOD_VIOLATION.
+ */
 export function applyDecision(
   approval: PageApproval,
   actorId: string,
@@ -41,6 +60,7 @@ export function applyDecision(
   comment: string | undefined,
   groupMembers: ReadonlyMap<string, string[]>,
   now: number,
+  options: DecisionOptions = {},
 ): DecisionOutcome {
   if (approval.status !== 'pending') {
     throw new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
@@ -48,32 +68,69 @@ export function applyDecision(
   const snapshot = approval.workflowSnapshot;
   const stepIndex = approval.activeStep;
   const step = activeStepOf(approval);
-  if (!expandApprovers(step, groupMembers).includes(actorId)) {
+  const holder = options.onBehalfOf ?? actorId;
+  const members = new Set(stepGroups(step).flatMap((g) => membersOf(g, groupMembers)));
+  if (!members.has(holder)) {
     throw new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
   }
-  if (decision === 'approve' && actorId === approval.submittedBy && !snapshot.allowSelfApproval) {
+  if (decision === 'approve' && (actorId === approval.submittedBy || holder === approval.submittedBy) && !snapshot.allowSelfApproval) {
     throw new DomainError('SELF_APPROVAL_NOT_ALLOWED', 'You cannot approve your own submission.');
   }
-  if (approval.decisions.some((d) => d.step === stepIndex && d.accountId === actorId)) {
+  if (options.excluded?.has(actorId)) {
+    throw new DomainError('SOD_VIOLATION', 'Separation of duties excludes you from this decision: you edited the page under approval, or decided another step of it.');
+  }
+  if (approval.decisions.some((d) => d.step === stepIndex && (d.accountId === actorId || slotHolder(d) === holder))) {
     throw new DomainError('ALREADY_DECIDED', 'You already decided on this step.');
   }
-  const text = validateComment(decision, comment);
-  const decisions = [...approval.decisions, { step: stepIndex, accountId: actorId, decision, ...(text ? { comment: text } : {}), at: now }];
-  const base = { ...approval, decisions, version: approval.version + 1 };
-
-  if (decision === 'reject') {
-    return { approval: { ...base, status: 'rejected', decidedAt: now }, actions: ['approval.rejected'] };
+  const people = stepPeople(approval, groupMembers, options.excluded);
+  const matters =
+    decision === 'approve' ? countsToward(step, approval.decisions, stepIndex, holder, people).length > 0 : rejectionMatters(step, approval.decisions, stepIndex, holder, people);
+  if (!matters) {
+    throw new DomainError('STEP_ALREADY_SATISFIED_FOR_YOU', 'Every group you belong to in this step already has the approvals it needs; your decision would not count.');
   }
-  const approvedBy = new Set(decisions.filter((d) => d.step === stepIndex && d.decision === 'approve').map((d) => d.accountId));
-  const required = eligibleApprovers(step, groupMembers, approval.submittedBy, snapshot.allowSelfApproval);
-  const stepDone = step.mode === 'any' || required.every((a) => approvedBy.has(a));
-  if (!stepDone) return { approval: base, actions: ['approval.approved'] };
-  if (stepIndex === snapshot.steps.length - 1) {
+  const text = validateComment(decision, comment);
+  const made: Decision = {
+    step: stepIndex,
+    accountId: actorId,
+    decision,
+    ...(text ? { comment: text } : {}),
+    at: now,
+    ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
+    ...(options.delegationId ? { delegationId: options.delegationId } : {}),
+  };
+  const decisions = [...approval.decisions, made];
+  const base: PageApproval = { ...approval, decisions, version: approval.version + 1 };
+  return outcomeOf(base, evaluateStep(step, decisions, stepIndex, people), decision, now);
+}
+
+/** What a recorded decision does to the approval: rejected by the step's policy, waiting, the next step, or approved. */
+function outcomeOf(base: PageApproval, result: { rejected: boolean; complete: boolean }, decision: 'approve' | 'reject', now: number): DecisionOutcome {
+  const stepIndex = base.activeStep;
+  if (result.rejected) return { approval: { ...base, status: 'rejected', decidedAt: now }, actions: ['approval.rejected'] };
+  if (decision === 'reject') return { approval: base, actions: ['approval.rejected'] };
+  if (!result.complete) return { approval: base, actions: ['approval.approved'] };
+  if (stepIndex === base.workflowSnapshot.steps.length - 1) {
     return { approval: { ...base, status: 'approved', decidedAt: now }, actions: ['approval.approved'], completedStep: stepIndex };
   }
-  return {
-    approval: { ...base, activeStep: stepIndex + 1 },
-    actions: ['approval.approved', 'approval.step_completed'],
-    completedStep: stepIndex,
-  };
+  return { approval: { ...base, activeStep: stepIndex + 1 }, actions: ['approval.approved', 'approval.step_completed'], completedStep: stepIndex };
+}
+
+export interface DecisionPreview {
+  countsToward: string[];
+  completesStep: boolean;
+  completesApproval: boolean;
+}
+
+/** SPEC 2.1a `approval.decisionPreview`: what an approval by `holder` would do now (nothing for someone who may not decide). */
+export function previewDecision(approval: PageApproval, holder: string, groupMembers: ReadonlyMap<string, string[]>, excluded: ReadonlySet<string> = new Set()): DecisionPreview {
+  const none = { countsToward: [], completesStep: false, completesApproval: false };
+  if (approval.status !== 'pending') return none;
+  const people = stepPeople(approval, groupMembers, excluded);
+  if (!people.isEligible(holder)) return none;
+  const step = activeStepOf(approval);
+  const counts = countsToward(step, approval.decisions, approval.activeStep, holder, people);
+  if (counts.length === 0) return none;
+  const after = [...approval.decisions, { step: approval.activeStep, accountId: holder, decision: 'approve' as const, at: Number.MAX_SAFE_INTEGER }];
+  const completesStep = evaluateStep(step, after, approval.activeStep, people).complete;
+  return { countsToward: counts, completesStep, completesApproval: completesStep && approval.activeStep === approval.workflowSnapshot.steps.length - 1 };
 }

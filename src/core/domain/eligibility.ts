@@ -4,7 +4,9 @@
  */
 import type { PageInfo } from '../ports/confluence';
 import type { PageApproval, Workflow } from './model';
-import { eligibleApprovers } from './approvers';
+import { membersOf, stepGroups, stepShortfalls } from './step-composition';
+import type { SodEditors } from './sod';
+import { excludesEditors } from './sod';
 import { deriveReview } from '../lifecycle/review';
 
 function openForReview(latest: PageApproval, now: number | undefined): boolean {
@@ -49,14 +51,37 @@ export interface EligibilityInput {
   groupMembers: ReadonlyMap<string, string[]>;
   /** now, for the review state: an approved page that is due or expired for review may be resubmitted (SPEC 2.7) */
   now?: number;
+  /** SPEC 2.3a: the page's editors, read for the resolved workflow when it excludes editors */
+  sod?: SodEditors;
+}
+
+/** NO_ELIGIBLE_APPROVER: the group left short, and whom separation of duties excluded from it. */
+export interface IneligibleGroup {
+  step: number;
+  group: string;
+  required: number;
+  excluded: string[];
 }
 
 export type EligibilityResult =
   | { ok: true; workflow: Workflow; page: PageInfo }
-  | { ok: false; code: EligibilityCode; reason: string; workflowId?: string };
+  | { ok: false; code: EligibilityCode; reason: string; workflowId?: string; details?: IneligibleGroup[] };
 
-function fail(code: EligibilityCode, workflowId?: string): EligibilityResult {
-  return { ok: false, code, reason: ELIGIBILITY_REASONS[code], ...(workflowId ? { workflowId } : {}) };
+function fail(code: EligibilityCode, workflowId?: string, details?: IneligibleGroup[]): EligibilityResult {
+  return { ok: false, code, reason: ELIGIBILITY_REASONS[code], ...(workflowId ? { workflowId } : {}), ...(details ? { details } : {}) };
+}
+
+/** SPEC 2.1a/2.3a: every group of every step fillable by people other than the submitter (unless self-approval is on) and those SoD excludes. */
+function ineligibleGroups(wf: Workflow, input: EligibilityInput): IneligibleGroup[] {
+  const excluded = new Set(excludesEditors(wf.sod) && input.sod?.workflowId === wf.id ? input.sod.editors : []);
+  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => (wf.allowSelfApproval || p !== input.callerId) && !excluded.has(p) };
+  return wf.steps.flatMap((step, i) =>
+    stepShortfalls(step, i, people).map((s) => {
+      const members = stepGroups(step).find((g) => g.key === s.group);
+      const inGroup = members ? membersOf(members, input.groupMembers) : [];
+      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter((p) => excluded.has(p)) };
+    }),
+  );
 }
 
 export type Resolution = { ok: true; workflow: Workflow } | { ok: false; code: EligibilityCode; workflowId?: string };
@@ -112,9 +137,7 @@ export function checkEligibility(input: EligibilityInput): EligibilityResult {
   const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId);
   if (!resolved.ok) return fail(resolved.code, resolved.workflowId);
   const wf = resolved.workflow;
-  const stepWithoutApprover = wf.steps.some(
-    (step) => eligibleApprovers(step, input.groupMembers, input.callerId, wf.allowSelfApproval).length === 0,
-  );
-  if (stepWithoutApprover) return fail('NO_ELIGIBLE_APPROVER', wf.id);
+  const short = ineligibleGroups(wf, input);
+  if (short.length > 0) return fail('NO_ELIGIBLE_APPROVER', wf.id, short);
   return { ok: true, workflow: wf, page };
 }

@@ -42,6 +42,9 @@ export const ERROR_CODES = {
   TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
   INVALID_RETENTION: { status: 400, when: 'a retention window shorter than the minimum (SPEC 2.10)' },
   RETENTION_TOO_SHORT: { status: 400, when: `a retention window below the minimum (${L.approvalRetentionDays.min} days for approvals, ${L.auditRetentionDays.min} for audit records)` },
+  QUORUM_UNREACHABLE: { status: 400, when: 'a step whose named users cannot reach a group\'s `required` count (or that `distinctAcrossGroups` makes impossible); `details` name the field (SPEC 2.1a)' },
+  GROUP_TOO_LARGE_FOR_ALL: { status: 400, when: 'a group with `required: "all"` names a Confluence group of more than 50 members (SPEC 2.1a)' },
+  DELEGATION_INVALID_WINDOW: { status: 400, when: 'a delegation whose `endsAt` is not after `startsAt`, is more than 90 days after it, or starts more than a day in the past (SPEC 2.3b)' },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
   // 401
   UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },
@@ -49,6 +52,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, when: 'the caller may not do this to this object (and may see that it exists)' },
   NOT_AN_APPROVER: { status: 403, when: 'a decision by someone who is not an approver of the active step' },
   SELF_APPROVAL_NOT_ALLOWED: { status: 403, when: 'the submitter approves their own submission and the workflow forbids it' },
+  SOD_VIOLATION: { status: 403, when: 'a decision by someone separation of duties excludes (an editor of the page version under approval, or a decider of another step); audited (SPEC 2.3a)' },
   SCOPE_MISMATCH: { status: 403, when: 'REST: the routed moduleKey is missing, unknown, or of another scope' },
   LICENSE_INACTIVE: { status: 403, when: 'the app licence of the site is not active' },
   CONFLUENCE_CONSENT_REQUIRED: { status: 403, when: 'Confluence needs the user to grant the app access first (Forge NeedsAuthenticationError); nothing was changed' },
@@ -58,6 +62,7 @@ export const ERROR_CODES = {
   WORKFLOW_NOT_FOUND: { status: 404, when: 'the workflow does not exist in a space the caller can view' },
   CHANGE_SET_NOT_FOUND: { status: 404, when: 'the change set does not exist or the caller cannot view its space' },
   APPROVAL_NOT_FOUND: { status: 404, when: 'the approval does not exist or the caller cannot view its page' },
+  DELEGATION_NOT_FOUND: { status: 404, when: 'the delegation does not exist or the caller may not see it' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, when: 'REST: wrong HTTP method' },
   // 409
@@ -65,6 +70,9 @@ export const ERROR_CODES = {
   CONCURRENT_MODIFICATION: { status: 409, when: 'the object kept changing while we retried; read it again' },
   APPROVAL_NOT_PENDING: { status: 409, when: 'a decision or cancel on an approval that is no longer pending' },
   ALREADY_DECIDED: { status: 409, when: 'the approver already decided this step' },
+  STEP_ALREADY_SATISFIED_FOR_YOU: { status: 409, when: 'an approval that would count toward no group of the step that still needs one (SPEC 2.1a)' },
+  SOD_UNVERIFIABLE: { status: 409, when: 'separation of duties needs the editors of more than 500 page versions; the decision is refused (SPEC 2.3a)' },
+  DELEGATION_OVERLAP: { status: 409, when: 'an active delegation of the same delegator and scope overlaps the new window (SPEC 2.3b)' },
   WORKFLOW_LIMIT_REACHED: { status: 409, when: 'a space already has the maximum number of workflows (100)' },
   WORKFLOW_HAS_PENDING: { status: 409, when: 'deleting a workflow with pending approvals' },
   CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },

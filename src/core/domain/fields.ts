@@ -69,11 +69,47 @@ export const clientId = z.string().regex(new RegExp(`^[\\x21-\\x7e]{1,${L.client
 
 export const stepMode = z.enum(STEP_MODES);
 
+export const groupRequired = z.union([z.number().int().min(L.groupRequired.min).max(L.groupRequired.max), z.literal('all')]);
+export const rejectPolicy = z.union([z.enum(['any', 'unreachable']), z.strictObject({ threshold: z.number().int().min(L.rejectThreshold.min).max(L.rejectThreshold.max) })]);
+const approverList = z.array(approverId).min(L.approvers.min).max(L.approvers.max);
+
+/** SPEC 2.1a: one approver group of a step. */
+export const approverGroup = z.strictObject({
+  key: z.string().regex(/^[a-z0-9][a-z0-9_]{0,31}$/, 'must be 1..32 of a-z 0-9 _ starting with a letter or digit'),
+  name: nonBlankText(L.groupName.max),
+  approvers: approverList,
+  required: groupRequired,
+});
+
 export const workflowStepFields = {
   name: safeText(L.stepName.max).optional(),
-  approvers: z.array(approverId).min(L.approvers.min).max(L.approvers.max),
-  mode: stepMode,
+  approvers: approverList.optional(),
+  mode: stepMode.optional(),
+  groups: z.array(approverGroup).min(L.stepGroups.min).max(L.stepGroups.max).optional(),
+  rejectPolicy: rejectPolicy.optional(),
+  distinctAcrossGroups: z.boolean().optional(),
 };
+
+/**
+ * A step as written: `{approvers, mode}` or `{groups, rejectPolicy?, distinctAcrossGroups?}`. Both
+ * together only when the short form says what the groups say (a step read back saves unchanged).
+ */
+export const workflowStep = z.strictObject(workflowStepFields).superRefine((step, ctx) => {
+  const short = step.approvers !== undefined || step.mode !== undefined;
+  if (step.groups === undefined) {
+    if (step.rejectPolicy !== undefined || step.distinctAcrossGroups !== undefined) ctx.addIssue({ code: 'custom', path: ['groups'], message: 'rejectPolicy and distinctAcrossGroups need groups' });
+    if (step.approvers === undefined) ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'a step needs approvers and mode, or groups' });
+    if (step.mode === undefined) ctx.addIssue({ code: 'custom', path: ['mode'], message: 'a step needs approvers and mode, or groups' });
+    return;
+  }
+  if (!short) return;
+  const [only, ...more] = step.groups;
+  const mirrors =
+    only !== undefined && more.length === 0 && step.approvers !== undefined && step.mode !== undefined &&
+    (step.mode === 'any' ? only.required === 1 : only.required === 'all') &&
+    step.approvers.length === only.approvers.length && step.approvers.every((a, i) => a === only.approvers[i]);
+  if (!mirrors) ctx.addIssue({ code: 'custom', path: ['groups'], message: 'give either approvers and mode, or groups (both only when they say the same)' });
+});
 
 /** SPEC 2.1 review and reminder settings (2.7, 2.8); null turns a feature off. */
 export const reviewSettingFields = {
@@ -82,9 +118,16 @@ export const reviewSettingFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable(),
 };
 
+/** SPEC 2.3a separation of duties. */
+export const sodSettings = z.strictObject({
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
+  distinctAcrossSteps: z.boolean(),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+});
+
 export const workflowFields = {
   name: nonBlankText(L.workflowName.max),
-  steps: z.array(z.strictObject(workflowStepFields)).min(L.steps.min).max(L.steps.max),
+  steps: z.array(workflowStep).min(L.steps.min).max(L.steps.max),
   owners: z.array(accountId).max(L.owners.max),
   allowSelfApproval: z.boolean(),
   enabled: z.boolean(),

@@ -9,6 +9,15 @@ export const FIELD_LIMITS = {
   steps: { min: 1, max: 10 },
   approvers: { min: 1, max: 50 },
   owners: { max: 50 },
+  /** SPEC 2.1a: approver groups per step, their names, `required` counts and the reject threshold */
+  stepGroups: { min: 1, max: 10 },
+  groupName: { min: 1, max: 60 },
+  groupRequired: { min: 1, max: 50 },
+  rejectThreshold: { min: 1, max: 50 },
+  /** SPEC 2.3a */
+  changeSetMinDistinctApprovers: { min: 0, max: 10 },
+  /** SPEC 2.3a: page versions whose editors separation of duties may read */
+  sodVersions: { max: 500 },
   changeSetTitle: { min: 1, max: 255 },
   changeSetSummary: { max: 2000 },
   referenceUrl: { max: 2048 },

@@ -9,11 +9,45 @@ export type StepMode = (typeof STEP_MODES)[number];
 export type ReviewPeriodDays = 90 | 180 | 365;
 export type ReviewState = 'current' | 'due' | 'expired';
 
-export interface WorkflowStep {
-  name?: string;
+/** SPEC 2.1a: one approver group of a step and how many of its people must approve ("all": every eligible member). */
+export interface ApproverGroup {
+  key: string;
+  name: string;
   /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
   approvers: string[];
-  mode: StepMode;
+  required: number | 'all';
+}
+
+/** SPEC 2.1a: when rejections reject the step (absent = "any", the rule of SPEC 2.3). */
+export type RejectPolicy = 'any' | 'unreachable' | { threshold: number };
+
+/**
+ * A step: the short form `{approvers, mode}` (SPEC 2.1) or the group form of SPEC 2.1a. Saved steps
+ * carry `groups` always, and `approvers`/`mode` too when the step is one group of "any" or "all";
+ * read a step's groups through stepGroups() (domain/step-composition.ts), which also reads the
+ * short form of records written before 2.1a.
+ */
+export interface WorkflowStep {
+  name?: string;
+  approvers?: string[];
+  mode?: StepMode;
+  groups?: ApproverGroup[];
+  rejectPolicy?: RejectPolicy;
+  /** default true: one person fills at most one slot of the step */
+  distinctAcrossGroups?: boolean;
+}
+
+/** SPEC 2.3a separation of duties (absent = none of it, beyond the submitter rule). */
+export interface SodSettings {
+  excludeEditors: 'none' | 'last_editor' | 'since_last_approval';
+  distinctAcrossSteps: boolean;
+  changeSetMinDistinctApprovers: number;
+}
+
+/** One save of a workflow (who, when): lets a pending approval tell whether its submitter edited the workflow since submitting (SPEC 2.3a). */
+export interface WorkflowEdit {
+  by: string;
+  at: number;
 }
 
 export interface Workflow {
@@ -30,6 +64,10 @@ export interface Workflow {
   reminderWindowDays?: number;
   /** SPEC 2.8: null/absent = no reminders for pending approvals; else 1..30 */
   remindAfterDays?: number | null;
+  /** SPEC 2.3a */
+  sod?: SodSettings;
+  /** the most recent saves, newest last, capped (services/workflows/edit-log.ts) */
+  recentEdits?: WorkflowEdit[];
   createdAt: number;
   createdBy: string;
   updatedAt: number;
@@ -45,6 +83,9 @@ export interface Decision {
   decision: 'approve' | 'reject';
   comment?: string;
   at: number;
+  /** SPEC 2.3b: a delegate's decision fills the delegator's slot */
+  onBehalfOf?: string;
+  delegationId?: string;
 }
 
 export interface PageApproval {
@@ -54,7 +95,11 @@ export interface PageApproval {
   pageVersion: number;
   workflowId: string;
   /** review and reminder settings travel in the snapshot: an approval keeps the terms it was decided under */
-  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'>;
+  /** SPEC 2.3a: the page editors separation of duties excludes, read as the submitter at submission */
+  sodEditors?: string[];
+  /** SPEC 2.3a: more versions than can be checked; every decision is refused (SOD_UNVERIFIABLE) */
+  sodUnverifiable?: true;
   status: ApprovalStatus;
   /** 0-based index into workflowSnapshot.steps */
   activeStep: number;
@@ -85,7 +130,21 @@ export interface PageStateView {
   /** latest approval of the page (any status), if any */
   latestApproval?: PageApproval;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
-  pending?: { approval: PageApproval; activeStep: number; stepName?: string; approvers: string[]; mode: StepMode };
+  pending?: PendingStepView;
+}
+
+/** The active step of a pending approval as status answers show it (SPEC 2.1a: per-group progress). */
+export interface PendingStepView {
+  approval: PageApproval;
+  activeStep: number;
+  stepName?: string;
+  /** everyone who may still act on the step (groups expanded) */
+  approvers: string[];
+  /** only for a single-group step of "any" or "all" */
+  mode?: StepMode;
+  groups: { key: string; name: string; required: number; approvedBy: string[]; waitingFor: string[] }[];
+  /** the groups nobody eligible now can fill any more (emptied groups, removed people, SoD): the approval cannot complete */
+  stuck?: { group: string; required: number; eligible: string[] }[];
 }
 
 /** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */
@@ -147,6 +206,8 @@ export interface PreflightResult {
   code?: string;
   reason?: string;
   warnings?: EligibilityIssue[];
+  /** NO_ELIGIBLE_APPROVER: each group left short, with whom separation of duties excluded (SPEC 2.3a) */
+  details?: { step: number; group: string; required: number; excluded: string[] }[];
 }
 
 export interface SubmitResult {
@@ -185,6 +246,8 @@ export const AUDIT_ACTIONS = [
   'assignment.cleared',
   'approval.purged',
   'retention.updated',
+  'delegation.created',
+  'delegation.revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

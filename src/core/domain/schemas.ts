@@ -8,7 +8,7 @@ import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
 import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
-import { decision, stepMode } from './fields';
+import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
 
 /**
  * Stored records keep the length and count rules of fields.ts but not the input-format rules (id
@@ -19,11 +19,23 @@ const id = z.string().min(1).max(200);
 const millis = z.number().int().nonnegative();
 const version = z.number().int().positive();
 
-export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
-  name: z.string().max(L.stepName.max).optional(),
-  approvers: z.array(id).min(L.approvers.min).max(L.approvers.max),
-  mode: stepMode,
-});
+const approverList = z.array(id).min(L.approvers.min).max(L.approvers.max);
+
+/** A stored step: the short form of records written before SPEC 2.1a, or the saved form (groups, with the short form mirrored). */
+export const workflowStepSchema: z.ZodType<WorkflowStep> = z
+  .object({
+    name: z.string().max(L.stepName.max).optional(),
+    approvers: approverList.optional(),
+    mode: stepMode.optional(),
+    groups: z
+      .array(z.object({ key: z.string().min(1).max(32), name: z.string().min(L.groupName.min).max(L.groupName.max), approvers: approverList, required: groupRequired }))
+      .min(L.stepGroups.min)
+      .max(L.stepGroups.max)
+      .optional(),
+    rejectPolicy: rejectPolicy.optional(),
+    distinctAcrossGroups: z.boolean().optional(),
+  })
+  .refine((s) => s.groups !== undefined || (s.approvers !== undefined && s.mode !== undefined), 'a step has groups, or approvers and mode');
 
 /** SPEC 2.1 review and reminder fields; optional so workflows stored before them still parse. */
 export const reviewFields = {
@@ -31,6 +43,12 @@ export const reviewFields = {
   reminderWindowDays: z.number().int().min(L.reminderWindowDays.min).max(L.reminderWindowDays.max).optional(),
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
 };
+
+const storedSod = z.object({
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
+  distinctAcrossSteps: z.boolean(),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+});
 
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
@@ -44,6 +62,8 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   owners: z.array(id),
   allowSelfApproval: z.boolean(),
   ...reviewFields,
+  sod: storedSod.optional(),
+  recentEdits: z.array(z.object({ by: id, at: millis })).optional(),
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
@@ -57,6 +77,8 @@ const decisionSchema = z.object({
   decision,
   comment: z.string().max(L.comment.max).optional(),
   at: millis,
+  onBehalfOf: id.optional(),
+  delegationId: id.optional(),
 });
 
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
@@ -65,7 +87,9 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   spaceId: id,
   pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields }),
+  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, sod: storedSod.optional() }),
+  sodEditors: z.array(id).optional(),
+  sodUnverifiable: z.literal(true).optional(),
   status: z.enum(APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),
   decisions: z.array(decisionSchema),

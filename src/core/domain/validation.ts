@@ -5,7 +5,7 @@
 import type { ErrorDetail } from './errors';
 import { DomainError } from './errors';
 import type { WorkflowStep } from './model';
-import { GROUP_PREFIX } from './approvers';
+import { distinctAcrossGroups, GROUP_PREFIX, groupIdOf, maximumMatching, stepGroups } from './step-composition';
 import { FIELD_LIMITS } from './limits';
 import { accountId, confluenceId } from './fields';
 
@@ -37,29 +37,102 @@ export function validateWorkflowFields(input: { name: string; steps: WorkflowSte
   if (input.steps.length < FIELD_LIMITS.steps.min || input.steps.length > LIMITS.steps) {
     details.push({ field: 'steps', code: 'COUNT', reason: `must have 1..${LIMITS.steps} steps` });
   }
-  input.steps.forEach((step, i) => {
-    const field = `steps[${i}]`;
-    if (step.mode !== 'any' && step.mode !== 'all') details.push({ field: `${field}.mode`, code: 'ENUM', reason: 'must be any or all' });
-    if (step.name !== undefined && step.name.length > LIMITS.stepName) {
-      details.push({ field: `${field}.name`, code: 'LENGTH', reason: `at most ${LIMITS.stepName} characters` });
-    }
-    if (step.approvers.length < FIELD_LIMITS.approvers.min || step.approvers.length > LIMITS.approvers) {
-      details.push({ field: `${field}.approvers`, code: 'COUNT', reason: `must have 1..${LIMITS.approvers} approvers` });
-    }
-    if (new Set(step.approvers).size !== step.approvers.length) {
-      details.push({ field: `${field}.approvers`, code: 'DUPLICATE', reason: 'approvers must be unique' });
-    }
-    for (const a of step.approvers) {
-      if (!isAccountOrGroup(a) || a === GROUP_PREFIX) {
-        details.push({ field: `${field}.approvers`, code: 'FORMAT', reason: 'an approver is an account id or "group:<groupId>"' });
-        break;
-      }
-    }
-  });
+  input.steps.forEach((step, i) => details.push(...stepDetails(step, `steps[${i}]`)));
   if (input.owners.some((o) => !isAccountOrGroup(o) || o.startsWith(GROUP_PREFIX))) {
     details.push({ field: 'owners', code: 'FORMAT', reason: 'owners are account ids' });
   }
   throwIfAny(details);
+  checkQuorumReachable(input.steps);
+}
+
+const GROUP_KEY = /^[a-z0-9][a-z0-9_]{0,31}$/;
+
+function approverListDetails(approvers: string[], field: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  if (approvers.length < FIELD_LIMITS.approvers.min || approvers.length > LIMITS.approvers) {
+    details.push({ field, code: 'COUNT', reason: `must have 1..${LIMITS.approvers} approvers` });
+  }
+  if (new Set(approvers).size !== approvers.length) details.push({ field, code: 'DUPLICATE', reason: 'approvers must be unique' });
+  if (approvers.some((a) => !isAccountOrGroup(a) || a === GROUP_PREFIX)) {
+    details.push({ field, code: 'FORMAT', reason: 'an approver is an account id or "group:<groupId>"' });
+  }
+  return details;
+}
+
+function rejectPolicyDetails(step: WorkflowStep, field: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const groups = stepGroups(step);
+  const G = FIELD_LIMITS;
+  const policy = step.rejectPolicy;
+  if (policy !== undefined && policy !== 'any' && policy !== 'unreachable') {
+    const t = policy.threshold;
+    if (!Number.isInteger(t) || t < G.rejectThreshold.min || t > G.rejectThreshold.max) {
+      details.push({ field: `${field}.rejectPolicy.threshold`, code: 'RANGE', reason: `must be ${G.rejectThreshold.min}..${G.rejectThreshold.max}` });
+    } else if (groups.every((g) => g.approvers.every((a) => !a.startsWith(GROUP_PREFIX))) && t > new Set(groups.flatMap((g) => g.approvers)).size) {
+      details.push({ field: `${field}.rejectPolicy.threshold`, code: 'RANGE', reason: 'must not exceed the number of approvers of the step' });
+    }
+  }
+  return details;
+}
+
+/** One step: the short form `{approvers, mode}` or the group form of SPEC 2.1a, never both. */
+function stepDetails(step: WorkflowStep, field: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  if (step.name !== undefined && step.name.length > LIMITS.stepName) {
+    details.push({ field: `${field}.name`, code: 'LENGTH', reason: `at most ${LIMITS.stepName} characters` });
+  }
+  // a saved step of one "any"/"all" group carries the short form as a mirror: judge it (and name its fields) as written
+  details.push(...rejectPolicyDetails(step, field));
+  if (step.groups === undefined || step.mode !== undefined) {
+    if (step.mode !== 'any' && step.mode !== 'all') details.push({ field: `${field}.mode`, code: 'ENUM', reason: 'must be any or all' });
+    return [...details, ...approverListDetails(step.approvers ?? [], `${field}.approvers`)];
+  }
+  const groups = step.groups;
+  const G = FIELD_LIMITS;
+  if (groups.length < G.stepGroups.min || groups.length > G.stepGroups.max) {
+    details.push({ field: `${field}.groups`, code: 'COUNT', reason: `must have ${G.stepGroups.min}..${G.stepGroups.max} groups` });
+  }
+  if (new Set(groups.map((g) => g.key)).size !== groups.length) details.push({ field: `${field}.groups`, code: 'DUPLICATE', reason: 'group keys must be unique in a step' });
+  groups.forEach((g, j) => {
+    const gf = `${field}.groups[${j}]`;
+    if (!GROUP_KEY.test(g.key)) details.push({ field: `${gf}.key`, code: 'FORMAT', reason: 'must match ^[a-z0-9][a-z0-9_]{0,31}$' });
+    const name = g.name.trim();
+    if (name.length < G.groupName.min || name.length > G.groupName.max) details.push({ field: `${gf}.name`, code: 'LENGTH', reason: `must be ${G.groupName.min}..${G.groupName.max} characters` });
+    details.push(...approverListDetails(g.approvers, `${gf}.approvers`));
+    const r = g.required;
+    if (r !== 'all' && (!Number.isInteger(r) || r < G.groupRequired.min || r > G.groupRequired.max)) {
+      details.push({ field: `${gf}.required`, code: 'RANGE', reason: `must be ${G.groupRequired.min}..${G.groupRequired.max} or "all"` });
+    }
+  });
+  return details;
+}
+
+/**
+ * SPEC 2.1a: a step whose named users can never fill its groups is refused at save
+ * (QUORUM_UNREACHABLE, field named). Only groups of explicit users are judged: a Confluence
+ * group's membership changes over time. Call after validateWorkflowFields.
+ */
+export function checkQuorumReachable(steps: WorkflowStep[]): void {
+  const details: ErrorDetail[] = [];
+  steps.forEach((step, i) => {
+    const groups = stepGroups(step);
+    const explicit = groups.map((g, j) => ({ g, j })).filter(({ g }) => g.approvers.every((a) => groupIdOf(a) === undefined));
+    for (const { g, j } of explicit) {
+      if (g.required !== 'all' && g.required > g.approvers.length) {
+        details.push({ field: `steps[${i}].groups[${j}].required`, code: 'QUORUM_UNREACHABLE', reason: `${g.required} approvals needed but the group names ${g.approvers.length} people` });
+      }
+    }
+    if (details.length > 0 || !distinctAcrossGroups(step) || explicit.length < 2) return;
+    const capacity = explicit.map(({ g }) => (g.required === 'all' ? g.approvers.length : g.required));
+    const people = [...new Set(explicit.flatMap(({ g }) => g.approvers))];
+    const matched = maximumMatching(people, capacity, (p) => explicit.flatMap(({ g }, k) => (g.approvers.includes(p) ? [k] : [])));
+    if (matched.size < capacity.reduce((n, c) => n + c, 0)) {
+      details.push({ field: `steps[${i}].groups`, code: 'QUORUM_UNREACHABLE', reason: 'with distinctAcrossGroups one person fills one slot, and these groups share too few people to fill every slot' });
+    }
+  });
+  if (details.length > 0) {
+    throw new DomainError('QUORUM_UNREACHABLE', `A step can never complete: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
+  }
 }
 
 export function validateChangeSetFields(input: {

@@ -3,7 +3,9 @@
  * one the entry was written for, in the state it expects), what comment each posts, which audit
  * record it leaves and which reminder comes next. Pure decisions over batched reads.
  */
-import { activeStepOf, eligibleApprovers, expandApprovers, groupsOfSteps, stepOf } from '../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps, stepOf } from '../domain/approvers';
+import { stepPeople } from '../domain/decisions';
+import { evaluateStep } from '../domain/step-composition';
 import type { AuditAction, PageApproval, Workflow } from '../domain/model';
 import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
@@ -113,9 +115,9 @@ function planReview(entry: Extract<DueEntry, { kind: 'review-due' | 'review-expi
 function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: PageApproval, l: Lookups, now: number): Omit<PlannedTask, 'entryKey'> {
   const name = taskNameOf(entry);
   const ref = taskRef(approval.id, name);
-  const step = activeStepOf(approval);
-  const decided = new Set(approval.decisions.filter((d) => d.step === approval.activeStep).map((d) => d.accountId));
-  const waitingFor = eligibleApprovers(step, l.groupMembers, approval.submittedBy, approval.workflowSnapshot.allowSelfApproval).filter((a) => !decided.has(a));
+  // SPEC 2.1a: only the groups that still need approvals wait, and only for people who have not decided
+  const progress = evaluateStep(activeStepOf(approval), approval.decisions, approval.activeStep, stepPeople(approval, l.groupMembers));
+  const waitingFor = [...new Set(progress.groups.flatMap((g) => g.waitingFor))];
   const escalated = entry.n > REMINDERS_BEFORE_ESCALATION;
   const admins = escalated ? (l.admins.get(approval.spaceId) ?? []) : undefined;
   const days = reviewTermsOf(approval.workflowSnapshot).remindAfterDays!;

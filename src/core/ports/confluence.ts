@@ -67,6 +67,12 @@ export interface ConfluenceSite {
   /** Members of a group (by group id); used to expand group approvers at decision time. */
   getGroupMembers(groupId: string): Promise<string[]>;
   getUsers(accountIds: string[]): Promise<Map<string, UserInfo>>;
+  /**
+   * SPEC 2.3a: the editors (`authorId` and `collaborators`) of the page's versions `afterVersion`+1
+   * ..`upToVersion`, read as the acting user (one version-details call per version). A page or
+   * version the reader cannot see counts as unverifiable, never as "no editors".
+   */
+  pageVersionEditors(pageId: string, afterVersion: number, upToVersion: number): Promise<{ editors: string[]; verified: boolean }>;
   /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
   createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
 }

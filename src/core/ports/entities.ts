@@ -25,6 +25,9 @@ export const AUDIT_ENTITY = 'af-audit';
 /** Approval index items (src/core/services/keys.ts approvalIndexOp), key = approval id; `sk` = <submittedAt15>:<id>. */
 export const APPROVAL_ENTITY = 'af-approval';
 
+/** Delegations (SPEC 2.3b; services/delegations), key = delegation id; `ends` = <endsAt15>:<id>, so range order is end order. */
+export const DELEGATION_ENTITY = 'af-delegation';
+
 const byTime = (name: string, attribute: string): EntityIndexDeclaration => ({ name, partition: [attribute], range: 'sk' });
 
 export const ENTITIES: readonly EntityDeclaration[] = [
@@ -63,6 +66,16 @@ export const ENTITIES: readonly EntityDeclaration[] = [
       { name: 'by-page', partition: ['page'], range: 'sk' },
       { name: 'pending-by-space', partition: ['space', 'state'], range: 'sk' },
       { name: 'pending-by-wf', partition: ['wf', 'state'], range: 'sk' },
+    ],
+  },
+  {
+    name: DELEGATION_ENTITY,
+    attributes: { ends: 'string', delegator: 'string', delegate: 'string', rec: 'any' },
+    // a person's own delegations (given and received) not yet ended, and every delegation by end (admins, the daily job)
+    indexes: [
+      { name: 'by-delegator', partition: ['delegator'], range: 'ends' },
+      { name: 'by-delegate', partition: ['delegate'], range: 'ends' },
+      { name: 'by-end', partition: [], range: 'ends' },
     ],
   },
 ];

@@ -12,6 +12,10 @@ import type { Bound } from './operation';
 import { preflightPage, submitPage } from './approvals/submit';
 import { decide } from './approvals/decide';
 import { cancel, reset } from './approvals/cancel';
+import { decisionPreview } from './approvals/preview';
+import { createDelegation, createDelegationFor } from './delegations/create';
+import { listDelegations } from './delegations/list';
+import { revokeDelegation } from './delegations/revoke';
 import { history, pageStatus, queue } from './approvals/read';
 import { changeSetsOfPage, getChangeSet, listChangeSets } from './changesets/read';
 import { createChangeSet } from './changesets/create';
@@ -48,7 +52,8 @@ export const OPERATIONS = {
     importFrom: importWorkflow,
     assign: assignWorkflow,
   },
-  approvals: { preflightPage, submitPage, decide, cancel, reset, pageStatus, history, queue },
+  approvals: { preflightPage, submitPage, decide, decisionPreview, cancel, reset, pageStatus, history, queue },
+  delegations: { create: createDelegation, createFor: createDelegationFor, list: listDelegations, revoke: revokeDelegation },
   changeSets: {
     list: listChangeSets,
     get: getChangeSet,

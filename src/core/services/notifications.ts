@@ -6,12 +6,14 @@
  * replies inline; a failed notification is logged (ids and a code only) and never undoes the approval.
  */
 import type { ChangeSet, PageApproval } from '../domain/model';
+import type { GroupProgress } from '../domain/step-composition';
+import { progressLine } from '../domain/step-composition';
 import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
-import { activeStepOf, expandApprovers } from '../domain/approvers';
+import { activeStepOf } from '../domain/approvers';
 import type { Job } from '../ports/jobs';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
-import { expandGroups } from './page-context';
+import { activeStepProgress, waitingFor } from './step-progress';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
 
@@ -29,11 +31,19 @@ function stepLabel(approval: PageApproval): string {
   return step.name ? `step ${n} (${escapeXml(step.name)})` : `step ${n}`;
 }
 
-export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet): string {
+/** "Legal 1/1 ✓ · Security 1/2, waiting for @Dave, @Erin" (SPEC 2.1a), for steps of more than one group or a count. */
+export function progressParagraph(approval: PageApproval, groups: GroupProgress[]): string[] {
+  const [only] = groups;
+  if (!only || (groups.length === 1 && activeStepOf(approval).mode !== undefined)) return [];
+  return [`<p>${progressLine(groups.map((g) => ({ ...g, name: escapeXml(g.name) })), mention)}</p>`];
+}
+
+export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet, groups: GroupProgress[] = []): string {
   const parts = [
     `<p><strong>${STATE_LABEL.in_approval}</strong>: approval requested for version ${approval.pageVersion} ` +
       `(workflow ${escapeXml(approval.workflowSnapshot.name)}, ${stepLabel(approval)}).</p>`,
     `<p>Approvers: ${approvers.map(mention).join(' ')}</p>`,
+    ...progressParagraph(approval, groups),
   ];
   if (changeSet) {
     parts.push(`<p>Change set: <strong>${escapeXml(changeSet.title)}</strong></p>`);
@@ -47,8 +57,11 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
  * `what` is a sentence fragment ("step 1 is approved") after the approval's state in the one
  * vocabulary ("In approval: step 1 is approved."); the decider is in the audit trail, not @mentioned.
  */
-export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[]): string {
+export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[], groups: GroupProgress[] = []): string {
   const parts = [`<p><strong>${STATE_LABEL[approvalStatusWord(approval.status)]}</strong>: ${escapeXml(what)}.</p>`];
+  const last = approval.decisions.at(-1);
+  // SPEC 2.3b: a delegate's decision says whose slot it filled
+  if (last?.onBehalfOf && approval.status !== 'cancelled') parts.push(`<p>Decided by ${mention(last.accountId)} on behalf of ${mention(last.onBehalfOf)}.</p>`);
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
   if (approval.status === 'rejected') {
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);
@@ -56,14 +69,8 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
   if (approval.status === 'pending' && nextApprovers.length > 0) {
     parts.push(`<p>Now at ${stepLabel(approval)}: ${nextApprovers.map(mention).join(' ')}</p>`);
   }
+  if (approval.status === 'pending') parts.push(...progressParagraph(approval, groups));
   return parts.join('');
-}
-
-export async function activeApprovers(ctx: EngineContext, approval: PageApproval): Promise<string[]> {
-  const step = activeStepOf(approval);
-  const cache = new Map<string, string[]>();
-  await expandGroups(ctx, step.approvers.filter((a) => a.startsWith('group:')).map((a) => a.slice(6)), cache);
-  return expandApprovers(step, cache);
 }
 
 /** Jobs that post the submission comments once the request has answered (one per approval). */
@@ -85,8 +92,9 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   const approval = parseStored(pageApprovalSchema, item.key, item.value);
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
-  const approvers = await activeApprovers(ctx, { ...approval, activeStep: 0 });
-  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody({ ...approval, activeStep: 0 }, approvers, changeSet) });
+  const first = { ...approval, activeStep: 0 };
+  const groups = await activeStepProgress(ctx, first);
+  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups) });
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);

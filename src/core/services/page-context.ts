@@ -8,6 +8,8 @@ import type { Caller } from '../domain/caller';
 import type { EligibilityInput } from '../domain/eligibility';
 import { resolveWorkflow } from '../domain/eligibility';
 import { groupsOfSteps } from '../domain/approvers';
+import type { SodEditors } from '../domain/sod';
+import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../domain/sod';
 import type { PageApproval, Workflow } from '../domain/model';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
@@ -33,6 +35,16 @@ export async function expandGroups(ctx: EngineContext, groupIds: string[], cache
   const missing = [...new Set(groupIds)].filter((g) => !cache.has(g));
   const members = await Promise.all(missing.map(async (g) => [g, await ctx.confluence.getGroupMembers(g)] as const));
   for (const [g, ids] of members) cache.set(g, ids);
+}
+
+/** SPEC 2.3a: the editors the workflow excludes, read as the caller (the submitter); beyond the cap, unverified without reading. */
+async function readSodEditors(ctx: EngineContext, workflow: Workflow, page: PageInfo, latest: PageApproval | undefined): Promise<SodEditors> {
+  const sod = workflow.sod;
+  if (!excludesEditors(sod)) return { workflowId: workflow.id, editors: [], verified: true };
+  const range = editorVersions(sod, page.version, latest?.status === 'approved' ? latest.pageVersion : undefined);
+  if (range.upTo - range.after > SOD_VERSION_CAP) return { workflowId: workflow.id, editors: [], verified: false };
+  const read = await ctx.confluence.pageVersionEditors(page.id, range.after, range.upTo);
+  return { workflowId: workflow.id, ...read };
 }
 
 export function parsePageState(item: StoredItem | undefined): PageApproval | undefined {
@@ -61,6 +73,7 @@ export async function loadPageContext(
   const assignmentItems = new Map<string, StoredItem | undefined>();
   const groupMembers = new Map<string, string[]>();
   const neededGroups: string[] = [];
+  const sodReads: Promise<void>[] = [];
   for (const pageId of pageIds) {
     const page = pages.get(pageId);
     const stateItem = stored.get(keys.pageState(pageId));
@@ -87,8 +100,11 @@ export async function loadPageContext(
     if (page) {
       const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId);
       if (resolved.ok) neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
+      if (resolved.ok && excludesEditors(resolved.workflow.sod) && page.status === 'current') {
+        sodReads.push(readSodEditors(ctx, resolved.workflow, page, input.latest).then((sod) => void inputs.set(pageId, { ...input, sod })));
+      }
     }
   }
-  await expandGroups(ctx, neededGroups, groupMembers);
+  await Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]);
   return { pages, inputs, pageStateItems, assignmentItems, groupMembers };
 }

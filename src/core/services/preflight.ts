@@ -5,7 +5,8 @@
  * an approver (platform profile), that approver's pages are asked one permission check each.
  */
 import { checkEligibility } from '../domain/eligibility';
-import type { EligibilityResult } from '../domain/eligibility';
+import type { EligibilityInput, EligibilityResult } from '../domain/eligibility';
+import { SOD_VERSION_CAP } from '../domain/sod';
 import { expandApprovers, groupsOfSteps } from '../domain/approvers';
 import type { EligibilityIssue, PreflightResult, Workflow } from '../domain/model';
 import type { EngineContext } from './context';
@@ -50,7 +51,7 @@ export async function approverWarnings(
 
 export function preflightOf(pageId: string, result: EligibilityResult, warnings?: EligibilityIssue[]): PreflightResult {
   if (result.ok) return { pageId, canSubmit: true, workflowId: result.workflow.id, ...(warnings?.length ? { warnings } : {}) };
-  return { pageId, canSubmit: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}) };
+  return { pageId, canSubmit: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}), ...(result.details ? { details: result.details } : {}) };
 }
 
 /** Preflight of pages whose context is loaded: eligibility per page, then approver warnings for the eligible ones. */
@@ -58,5 +59,11 @@ export async function preflightPages(ctx: EngineContext, context: PageContext, p
   const outcomes = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
   const okItems = outcomes.flatMap(({ pageId, result }) => (result.ok ? [{ pageId, workflow: result.workflow }] : []));
   const warnings = await approverWarnings(ctx, okItems, context.groupMembers);
-  return outcomes.map(({ pageId, result }) => preflightOf(pageId, result, warnings.get(pageId)));
+  return outcomes.map(({ pageId, result }) => preflightOf(pageId, result, [...(warnings.get(pageId) ?? []), ...sodWarnings(inputOf(context, pageId))]));
+}
+
+/** SPEC 2.3a: a submission whose editors cannot be checked can be made, but nobody will be able to decide on it. */
+function sodWarnings(input: EligibilityInput): EligibilityIssue[] {
+  if (!input.sod || input.sod.verified) return [];
+  return [{ code: 'SOD_UNVERIFIABLE', reason: `Separation of duties cannot check the editors of this page (more than ${SOD_VERSION_CAP} versions, or versions you cannot see); decisions on it would be refused` }];
 }

@@ -9,7 +9,8 @@ import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';
 import { DomainError } from '../domain/errors';
-import type { EligibilityCode, EligibilityInput, EligibilityResult } from '../domain/eligibility';
+import type { EligibilityCode, EligibilityInput, EligibilityResult, IneligibleGroup } from '../domain/eligibility';
+import { excludesEditors } from '../domain/sod';
 import { checkEligibility } from '../domain/eligibility';
 import type { ChangeSet, PageApproval, Workflow } from '../domain/model';
 import { assignmentSchema, parseStored } from '../domain/schemas';
@@ -28,15 +29,30 @@ import { parsePageState } from './page-context';
  * see answers exactly like a missing one: no details).
  */
 export function eligibilityError(result: SubmitRefusal): DomainError {
-  const details = result.code === 'PAGE_NOT_FOUND' ? undefined : [{ code: result.code, reason: result.reason }];
+  const groups = (result.details ?? []).map((d) => ({ field: `steps[${d.step - 1}].groups.${d.group}`, code: result.code, reason: ineligibleReason(d) }));
+  const details = result.code === 'PAGE_NOT_FOUND' ? undefined : [{ code: result.code, reason: result.reason }, ...groups];
   return new DomainError(result.code, result.reason, details);
 }
 
-export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
-  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow) };
+/** "Step 1, group legal: needs 1 eligible approver; excluded by separation of duties: acc-alice" (SPEC 2.3a). */
+export function ineligibleReason(d: IneligibleGroup): string {
+  const excluded = d.excluded.length > 0 ? `; excluded by separation of duties: ${d.excluded.join(', ')}` : '';
+  return `Step ${d.step}, group ${d.group}: needs ${d.required} eligible approver${d.required === 1 ? '' : 's'}${excluded}`;
 }
 
-export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };
+export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
+  return {
+    id: workflow.id,
+    name: workflow.name,
+    steps: workflow.steps,
+    allowSelfApproval: workflow.allowSelfApproval,
+    version: workflow.version,
+    ...reviewTermsOf(workflow),
+    ...(workflow.sod ? { sod: workflow.sod } : {}),
+  };
+}
+
+export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string; details?: IneligibleGroup[] };
 export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefusal;
 
 /** What one page's submission is conditioned on; re-read after a conflict. */
@@ -58,8 +74,10 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries:
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet): PagePlan {
   const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest: parsePageState(state.stateItem) };
   const eligibility = checkEligibility(current);
-  if (!eligibility.ok) return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}) };
-  const approval = newApproval(ctx, caller, approvalId, eligibility, changeSet);
+  if (!eligibility.ok) {
+    return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}), ...(eligibility.details ? { details: eligibility.details } : {}) };
+  }
+  const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), ...sodRecord(eligibility.workflow, input) };
   const assigns = createsAssignment(current, state.assignmentItem);
   const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns)];
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
@@ -125,6 +143,14 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
     ...(changeSet ? { changeSetId: changeSet.id } : {}),
     version: 1,
   };
+}
+
+/** SPEC 2.3a: the editors read at submission travel with the approval (decisions are judged against them). */
+function sodRecord(workflow: Workflow, input: EligibilityInput): Pick<PageApproval, 'sodEditors' | 'sodUnverifiable'> {
+  if (!excludesEditors(workflow.sod)) return {};
+  const sod = input.sod?.workflowId === workflow.id ? input.sod : undefined;
+  if (!sod?.verified) return { sodUnverifiable: true };
+  return { sodEditors: sod.editors };
 }
 
 function approvalOps(approval: PageApproval, state: PageState): TxOp[] {

@@ -148,6 +148,7 @@ export const PreflightResultSchema = z.object({
   code: z.string().optional(),
   reason: z.string().optional(),
   warnings: z.array(EligibilityIssueSchema).optional(),
+  details: z.array(z.object({ step: z.number().int(), group: z.string(), required: z.number().int(), excluded: z.array(z.string()) })).optional(),
 }) satisfies z.ZodType<PreflightResult>;
 
 export const SubmitResultSchema = z.object({
@@ -159,10 +160,14 @@ export const SubmitResultSchema = z.object({
   reason: z.string().optional(),
 }) satisfies z.ZodType<SubmitResult>;
 
+/** SPEC 2.1a: reads always carry `groups`; `approvers`/`mode` too for a step of one "any"/"all" group. */
 const StepSchema = z.object({
   name: z.string().optional(),
-  approvers: z.array(z.string()),
-  mode: stepMode,
+  approvers: z.array(z.string()).optional(),
+  mode: stepMode.optional(),
+  groups: z.array(z.object({ key: z.string(), name: z.string(), approvers: z.array(z.string()), required: z.union([z.number().int(), z.literal('all')]) })).optional(),
+  rejectPolicy: z.union([z.enum(['any', 'unreachable']), z.object({ threshold: z.number().int() })]).optional(),
+  distinctAcrossGroups: z.boolean().optional(),
 });
 
 export const PageApprovalSchema = z.object({
@@ -177,7 +182,10 @@ export const PageApprovalSchema = z.object({
     steps: z.array(StepSchema),
     allowSelfApproval: z.boolean(),
     version: z.number().int(),
+    sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
   }),
+  sodEditors: z.array(z.string()).optional(),
+  sodUnverifiable: z.literal(true).optional(),
   status: approvalStatus,
   activeStep: z.number().int(),
   decisions: z.array(
@@ -187,6 +195,8 @@ export const PageApprovalSchema = z.object({
       decision: z.enum(['approve', 'reject']),
       comment: z.string().optional(),
       at: z.number().int(),
+      onBehalfOf: z.string().optional(),
+      delegationId: z.string().optional(),
     }),
   ),
   submittedBy: z.string(),
@@ -215,7 +225,9 @@ const PageStateSchema = z.object({
       activeStep: z.number().int(),
       stepName: z.string().optional(),
       approvers: z.array(z.string()),
-      mode: stepMode,
+      mode: stepMode.optional(),
+      groups: z.array(z.object({ key: z.string(), name: z.string(), required: z.number().int(), approvedBy: z.array(z.string()), waitingFor: z.array(z.string()) })),
+      stuck: z.array(z.object({ group: z.string(), required: z.number().int(), eligible: z.array(z.string()) })).optional(),
     })
     .optional(),
 }) satisfies z.ZodType<PageStateView>;

@@ -18,6 +18,8 @@ import type { DirectoryEntry } from '../../core/ports/directory';
 import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
+import type { DecisionPreview } from '../../core/domain/decisions';
+import type { Delegation } from '../../core/domain/delegation';
 import type { VerifyResult } from '../../core/audit/verify';
 
 export type { ErrorDetail };
@@ -90,6 +92,7 @@ export interface ResolverData {
   'ui.search': { results: DirectoryEntry[] };
   'page.submit': { approval: PageApproval };
   'approval.decide': { approval: PageApproval };
+  'approval.decisionPreview': { preview: DecisionPreview };
   'approval.cancel': { approval: PageApproval };
   'approval.reset': { pageId: string };
   'queue.list': { approvals: PageApproval[]; nextCursor?: string };
@@ -101,6 +104,10 @@ export interface ResolverData {
   'workflow.delete': { workflowId: string };
   'workflow.import': { workflow: Workflow };
   'assignment.set': { pageId: string; workflowId: string | null };
+  'delegation.create': { delegation: Delegation };
+  'delegation.createFor': { delegation: Delegation };
+  'delegation.list': { delegations: Delegation[]; nextCursor?: string };
+  'delegation.revoke': { delegation: Delegation };
   'changeSet.list': { changeSets: ChangeSetView[]; nextCursor?: string };
   'changeSet.get': { changeSet: ChangeSetView };
   'changeSet.create': { changeSet: ChangeSetView };

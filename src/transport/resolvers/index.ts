@@ -21,6 +21,7 @@ import { invalidRequest, runPipeline } from '../shared/pipeline';
 import { DomainError } from '../../core/domain/errors';
 import type { EngineFactory } from '../../core/services/engine';
 import { adminResolvers } from './admin';
+import { delegationResolvers } from './delegation';
 import { parseClientContext } from './context';
 import type { ResolverFailure } from './contract';
 import type { ResolverDefinition, ResolverEnv, ResolverOptions } from './define';
@@ -36,7 +37,7 @@ export type ResolverHandlerOptions = ResolverOptions & EdgeOptions;
 
 /** Every definition, by key; a missing or doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
-  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers];
+  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers, ...delegationResolvers];
   const byKey = new Map(all.map((d) => [d.key as string, d]));
   const missing = Object.keys(schemas).filter((k) => !byKey.has(k));
   if (byKey.size !== all.length || missing.length > 0) throw new Error(`resolver definitions: duplicate or missing keys (${missing.join(', ')})`);

@@ -65,6 +65,9 @@ export const pageResolvers: ResolverDefinition[] = [
   defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({
     approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment),
   })),
+  defineResolver('approval.decisionPreview', { writes: false }, async (input, { engine, caller }) => ({
+    preview: await engine.approvals.decisionPreview(caller, input.approvalId),
+  })),
   defineResolver('approval.cancel', { writes: true }, async (input, { engine, caller }) => ({
     approval: await engine.approvals.cancel(caller, input.approvalId),
   })),

@@ -18,7 +18,9 @@ import {
   nonBlankText,
   opaqueId,
   rollupState,
+  safeText,
   reviewSettingFields as review,
+  sodSettings,
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
@@ -40,9 +42,21 @@ const workflowInput = {
   reviewPeriodDays: review.reviewPeriodDays.optional(),
   reminderWindowDays: review.reminderWindowDays.optional(),
   remindAfterDays: review.remindAfterDays.optional(),
+  sod: sodSettings.optional(),
 };
 
 const empty = z.strictObject({});
+
+/** SPEC 2.3b: an ISO 8601 UTC time; the window rules are the engine's (DELEGATION_INVALID_WINDOW). */
+const isoUtc = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/, 'must be an ISO 8601 UTC time such as 2026-12-24T00:00:00Z');
+const delegationFields = {
+  delegateAccountId: accountId,
+  startsAt: isoUtc,
+  endsAt: isoUtc,
+  scope: z.strictObject({ spaceIds: z.array(confluenceId).max(L.listPage.max).optional(), workflowIds: z.array(opaqueId).max(L.listPage.max).optional() }).optional(),
+  mode: z.enum(['add', 'replace']),
+  reason: safeText(L.comment.max).optional(),
+};
 
 /** A UTC calendar date (YYYY-MM-DD) that exists. */
 const isoDate = z
@@ -73,6 +87,7 @@ export const schemas = {
   'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }),
 
   'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional() }),
+  'approval.decisionPreview': z.strictObject({ approvalId: opaqueId }),
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
   'approval.reset': z.strictObject({ pageId: confluenceId }),
 
@@ -90,6 +105,7 @@ export const schemas = {
     reviewPeriodDays: workflowInput.reviewPeriodDays,
     reminderWindowDays: workflowInput.reminderWindowDays,
     remindAfterDays: workflowInput.remindAfterDays,
+    sod: workflowInput.sod,
     expectedVersion,
   }),
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),
@@ -97,6 +113,11 @@ export const schemas = {
   'workflow.delete': z.strictObject({ workflowId: opaqueId }),
   'workflow.import': z.strictObject({ sourceWorkflowId: opaqueId, ...optionalSpaceId }),
   'assignment.set': z.strictObject({ pageId: confluenceId, workflowId: opaqueId.nullable() }),
+
+  'delegation.create': z.strictObject(delegationFields),
+  'delegation.createFor': z.strictObject({ delegatorAccountId: accountId, ...delegationFields }),
+  'delegation.list': z.strictObject({ role: z.enum(['delegator', 'delegate', 'admin']), spaceId: confluenceId.optional(), ...paging }),
+  'delegation.revoke': z.strictObject({ delegationId: opaqueId }),
 
   'changeSet.list': z.strictObject({ ...optionalSpaceId, status: changeSetStatus.optional(), rollupState: rollupState.optional(), ...paging }),
   'changeSet.get': z.strictObject({ changeSetId: opaqueId }),

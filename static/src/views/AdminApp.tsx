@@ -13,6 +13,7 @@ import { AuditTrail } from './AuditTrail';
 import { ApiHelp } from './ApiHelp';
 import { RetentionSettings } from './RetentionSettings';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
+import { DelegationsTab } from './DelegationsTab';
 
 const fullWidth = xcss({ width: '100%' });
 
@@ -45,6 +46,7 @@ export function AdminApp() {
             <Tab testId="tab-retention">Retention</Tab>
             <Tab testId="tab-api">REST API</Tab>
             <Tab testId="tab-diagnostics">Platform diagnostics</Tab>
+            <Tab testId="tab-delegations">Delegations</Tab>
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
@@ -64,6 +66,11 @@ export function AdminApp() {
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
               <DiagnosticsPanel />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <DelegationsTab admin />
             </Box>
           </TabPanel>
         </Tabs>

@@ -52,6 +52,8 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.cleared': 'Page assignment cleared',
   'approval.purged': 'Old approval purged',
   'retention.updated': 'Retention changed',
+  'delegation.created': 'Delegation created',
+  'delegation.revoked': 'Delegation revoked',
 };
 
 type ActionOption = { label: string; value: AuditAction | '' };

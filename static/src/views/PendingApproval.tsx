@@ -23,6 +23,7 @@ import { ApiError } from '../api';
 import { ErrorMessage, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { Person, useNameOf } from '../people';
+import { DecisionPreview, StepGroups, StuckNotice } from './StepGroups';
 
 export function PendingApproval({ status, accountId, can, onChanged }: { status: PageStateView; accountId: string; can: PageCapabilities; onChanged: () => void }) {
   const pending = status.pending!;
@@ -89,27 +90,41 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
           <Person id={approval.submittedBy} />
           <Text color="color.text.subtle">{formatTime(approval.submittedAt)}</Text>
         </Inline>
-        <Text as="p" testId="active-step">
-          Step {pending.activeStep + 1} of {steps.length}
-          {pending.stepName ? ` (${pending.stepName})` : ''}: {pending.mode === 'all' ? 'every approver below must approve' : 'any one approver below can approve'}.
-        </Text>
-        <Stack as="ul" space="space.050" testId="step-approvers">
-          {pending.approvers.map((a) => (
-            <Inline as="li" key={a} space="space.100" alignBlock="center" testId="pending-approver">
-              <Person id={a} />
-              {a === accountId && <Text color="color.text.subtle">(you)</Text>}
-              {decidedHere.has(a) ? (
-                <Lozenge appearance="success" testId="approver-done">
-                  ✓ Approved
-                </Lozenge>
-              ) : (
-                <Lozenge appearance="default" testId="approver-waiting">
-                  Waiting
-                </Lozenge>
-              )}
-            </Inline>
-          ))}
-        </Stack>
+        {pending.mode ? (
+          <>
+            <Text as="p" testId="active-step">
+              Step {pending.activeStep + 1} of {steps.length}
+              {pending.stepName ? ` (${pending.stepName})` : ''}: {pending.mode === 'all' ? 'every approver below must approve' : 'any one approver below can approve'}.
+            </Text>
+          <Stack as="ul" space="space.050" testId="step-approvers">
+            {pending.approvers.map((a) => (
+              <Inline as="li" key={a} space="space.100" alignBlock="center" testId="pending-approver">
+                <Person id={a} />
+                {a === accountId && <Text color="color.text.subtle">(you)</Text>}
+                {decidedHere.has(a) ? (
+                  <Lozenge appearance="success" testId="approver-done">
+                    ✓ Approved
+                  </Lozenge>
+                ) : (
+                  <Lozenge appearance="default" testId="approver-waiting">
+                    Waiting
+                  </Lozenge>
+                )}
+              </Inline>
+            ))}
+          </Stack>
+          </>
+        ) : (
+          <>
+            <Text as="p" testId="active-step">
+              Step {pending.activeStep + 1} of {steps.length}
+              {pending.stepName ? ` (${pending.stepName})` : ''}: each group below needs its count of approvals.
+            </Text>
+            <StepGroups groups={pending.groups} />
+          </>
+        )}
+        {pending.stuck && <StuckNotice stuck={pending.stuck} groups={pending.groups} />}
+        {can.decide && <DecisionPreview approvalId={approval.id} groups={pending.groups} version={approval.version} />}
         <ErrorMessage error={decide.error ?? cancel.error} onDismiss={decide.error ? decide.clearError : cancel.clearError} />
         {can.decide && (
           <Stack space="space.050">

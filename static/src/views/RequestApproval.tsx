@@ -15,19 +15,17 @@ import { humanReason } from '../messages';
 import type { Workflow } from '../../../src/core/domain/model';
 import { ErrorMessage, Loading } from '../components/ui';
 import { useFlag } from '../components/feedback';
-import { PersonList, useNameOf } from '../people';
+import { useNameOf } from '../people';
 import { groupIdOf } from '../../../src/core/domain/approvers';
+import { stepPrincipals } from '../../../src/core/domain/step-composition';
+import { StepSummary } from './StepSummary';
 
 export function WorkflowSteps({ workflow }: { workflow: Workflow }) {
   return (
     <Stack as="ol" space="space.050" testId="workflow-steps">
       {workflow.steps.map((s, i) => (
         <Box as="li" key={i}>
-          <Text>
-            {s.name ? `${s.name}: ` : ''}
-            {s.mode === 'all' ? 'all of ' : 'any one of '}
-          </Text>
-          <PersonList ids={s.approvers} />
+          <StepSummary step={s} />
         </Box>
       ))}
     </Stack>
@@ -48,7 +46,7 @@ function RequestForm({ workflows, onClose, onSubmitted }: { workflows: Workflow[
   const submit = useAction(
     () => call('page.submit', choice ? { workflowId: choice } : {}),
     (r) => {
-      const first = r.approval.workflowSnapshot.steps[0].approvers.map((a) => (groupIdOf(a) ? `the group ${nameOf(a) ?? ''}`.trim() : (nameOf(a) ?? 'an approver')));
+      const first = stepPrincipals(r.approval.workflowSnapshot.steps[0]).map((a) => (groupIdOf(a) ? `the group ${nameOf(a) ?? ''}`.trim() : (nameOf(a) ?? 'an approver')));
       flag('Approval requested', `${first.join(', ')} ${first.length === 1 ? 'was' : 'were'} asked to approve.`);
       onSubmitted();
     },

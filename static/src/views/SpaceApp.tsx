@@ -15,6 +15,7 @@ import { ChangeSetsTab } from './ChangeSetsTab';
 import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
 import { ManageSpaceTab } from './ManageSpaceTab';
+import { DelegationsTab } from './DelegationsTab';
 
 // The chart library is only downloaded when someone opens Analytics.
 const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default: m.AnalyticsTab })));
@@ -70,6 +71,7 @@ export function SpaceApp() {
             <Tab testId="tab-workflows">Workflows</Tab>
             <Tab testId="tab-analytics">Analytics</Tab>
             {space.isSpaceAdmin && <Tab testId="tab-manage">Manage pages</Tab>}
+            <Tab testId="tab-delegations">Delegations</Tab>
           </TabList>
           <Panel>
             <QueueTab caps={space} refreshCaps={caps.reload} />
@@ -90,6 +92,9 @@ export function SpaceApp() {
               <ManageSpaceTab caps={space} refreshCaps={caps.reload} />
             </Panel>
           )}
+          <Panel>
+            <DelegationsTab admin={space.isSpaceAdmin} spaceId={space.spaceId} />
+          </Panel>
         </Tabs>
       </Stack>
     </Box>

@@ -1,7 +1,7 @@
 /**
- * Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all), owners,
- * self-approval, and the review and reminder settings (SPEC 2.1, 2.7, 2.8), each number checked
- * inline against the server's own limits before anything is sent.
+ * Create or edit a workflow in a modal: name, steps (approver groups and counts), owners,
+ * self-approval, separation of duties, and the review and reminder settings (SPEC 2.1, 2.1a, 2.3a,
+ * 2.7, 2.8), each number checked inline against the server's own limits before anything is sent.
  */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
@@ -13,7 +13,9 @@ import Heading from '@atlaskit/heading';
 import { call } from '../api';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
-import type { StepMode, Workflow } from '../../../src/core/domain/model';
+import type { SodSettings, Workflow } from '../../../src/core/domain/model';
+import { draftOf, emptyStep, StepEditor, stepOf, type StepDraft } from './StepEditor';
+import { SodEditor } from './SodEditor';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
 import { REVIEW_PERIOD_DAYS } from '../../../src/core/domain/limits';
@@ -24,15 +26,11 @@ const REVIEW_OPTIONS = [
   ...REVIEW_PERIOD_DAYS.map((d) => ({ value: String(d), label: `Every ${d} days` })),
 ];
 
-interface StepDraft {
-  name: string;
-  approvers: string[];
-  mode: StepMode;
-}
 
 export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Workflow; onClose: () => void; onSaved: (w: Workflow) => void }) {
   const [name, setName] = useState(existing?.name ?? '');
-  const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map((s) => ({ name: s.name ?? '', approvers: s.approvers, mode: s.mode })) ?? [{ name: '', approvers: [], mode: 'any' }]);
+  const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map(draftOf) ?? [emptyStep()]);
+  const [sod, setSod] = useState<SodSettings>(existing?.sod ?? { excludeEditors: 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 });
   const [owners, setOwners] = useState<string[]>(existing?.owners ?? []);
   const [selfApproval, setSelfApproval] = useState(existing?.allowSelfApproval ?? false);
   const [reviewPeriod, setReviewPeriod] = useState(existing?.reviewPeriodDays ? String(existing.reviewPeriodDays) : 'none');
@@ -44,8 +42,9 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
   const save = useAction(async () => {
     const fields = {
       name: name.trim(),
-      steps: steps.map((s) => ({ ...(s.name.trim() ? { name: s.name.trim() } : {}), approvers: s.approvers, mode: s.mode })),
+      steps: steps.map(stepOf),
       allowSelfApproval: selfApproval,
+      sod,
       ...(owners.length ? { owners } : {}),
       reviewPeriodDays: hasReview ? (Number(reviewPeriod) as (typeof REVIEW_PERIOD_DAYS)[number]) : null,
       ...(hasReview ? { reminderWindowDays: Number(reminderWindow) } : {}),
@@ -55,7 +54,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
     return r.workflow;
   }, onSaved);
   const setStep = (i: number, patch: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  const complete = name.trim() !== '' && steps.every((s) => s.approvers.length > 0) && !reminderWindowError && !remindAfterError;
+  const complete = name.trim() !== '' && steps.every((s) => s.groups.every((g) => g.approvers.length > 0)) && !reminderWindowError && !remindAfterError;
 
   return (
     <FormModal record="workflow" title={existing ? `Edit ${existing.name}` : 'New workflow'} submitLabel={existing ? 'Save changes' : 'Create workflow'} width="large" save={save} ready={complete} onClose={onClose}>
@@ -72,17 +71,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
               <LabelledField htmlFor={`wf-step-${i}`} label="Step name (optional)">
                 <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
               </LabelledField>
-              <PeoplePicker label="Approvers" groups value={s.approvers} onChange={(approvers) => setStep(i, { approvers })} testId={`wf-approvers-${i}`} />
-              <RadioGroup
-                aria-label={`Who must approve step ${i + 1}`}
-                name={`mode-${i}`}
-                value={s.mode}
-                options={[
-                  { name: `mode-${i}`, value: 'any', label: 'Any one approver' },
-                  { name: `mode-${i}`, value: 'all', label: 'All approvers' },
-                ]}
-                onChange={(e) => setStep(i, { mode: e.currentTarget.value as StepMode })}
-              />
+              <StepEditor step={s} index={i} onChange={(next) => setSteps(steps.map((x, j) => (j === i ? next : x)))} />
               {steps.length > 1 && (
                 <Inline>
                   <Button appearance="subtle" onClick={() => setSteps(steps.filter((_, j) => j !== i))}>
@@ -95,7 +84,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
         ))}
         {steps.length < FIELD_LIMITS.steps.max && (
           <Inline>
-            <Button onClick={() => setSteps([...steps, { name: '', approvers: [], mode: 'any' }])}>Add step</Button>
+            <Button onClick={() => setSteps([...steps, emptyStep()])}>Add step</Button>
           </Inline>
         )}
         <PeoplePicker label="Owners (you, if nobody is chosen)" value={owners} onChange={setOwners} />
@@ -105,6 +94,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
             <Text>Allow the requester to approve their own request</Text>
           </label>
         </Inline>
+        <SodEditor value={sod} onChange={setSod} />
         <Stack space="space.100" testId="wf-review-settings">
           <Heading size="xsmall" as="h3" id="wf-review-title">
             Review and reminders

@@ -19,6 +19,7 @@ import { ErrorMessage, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { SinglePagePicker, SpacePicker } from '../components/pickers';
+import { StepSummary } from './StepSummary';
 import { PersonList } from '../people';
 import type { SpaceTabProps } from './space-tab';
 import { WorkflowEditor } from './WorkflowEditor';
@@ -52,8 +53,7 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
           <Stack as="ol" space="space.050">
             {w.steps.map((s, i) => (
               <Box as="li" key={i}>
-                <Text>{`${s.name ? `${s.name}: ` : ''}${s.mode === 'all' ? 'all of ' : 'any one of '}`}</Text>
-                <PersonList ids={s.approvers} />
+                <StepSummary step={s} />
               </Box>
             ))}
           </Stack>

@@ -4,7 +4,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
 import { applyDecision } from '../../domain/decisions';
-import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -13,10 +13,13 @@ import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
-import { activeApprovers, decisionBody, notifyDecision } from '../notifications';
+import { decisionBody, notifyDecision } from '../notifications';
 import type { LoadedApproval } from './records';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
+import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
+import { decisionSlots } from '../delegations/resolve';
+import { activeStepProgress, waitingFor } from '../step-progress';
 
 type Decision = 'approve' | 'reject';
 
@@ -35,8 +38,8 @@ export const decide = defineOperation({
       what = describe(decision, outcome, approval.activeStep + 1);
       return outcome.approval;
     });
-    const nextApprovers = result.status === 'pending' ? await activeApprovers(ctx, result).catch(() => []) : [];
-    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
+    const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
+    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
     return result;
   },
 });
@@ -44,15 +47,57 @@ export const decide = defineOperation({
 /** applyDecision with the step's groups expanded; a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
   const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  const [, judged] = await Promise.all([expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers), withSodEditors(ctx, approval)]);
+  if (judged.sodUnverifiable && excludesEditors(judged.workflowSnapshot.sod)) {
+    throw new DomainError('SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
+  }
   try {
-    return applyDecision(approval, caller.accountId, decision, comment, groupMembers, ctx.clock.now());
+    return await decideInASlot(ctx, caller, judged, decision, comment, groupMembers);
   } catch (err) {
     if (err instanceof DomainError && err.status === 403) {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });
     }
     throw err;
   }
+}
+
+/**
+ * SPEC 2.3b: the actor's own slot first, then slots delegated to them; the first in which the
+ * decision counts is taken. A refusal in every slot answers with the first slot's reason.
+ */
+async function decideInASlot(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment: string | undefined, groupMembers: Map<string, string[]>): Promise<DecisionOutcome> {
+  const excluded = sodExcluded(approval, approval.activeStep);
+  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
+  const slots = await decisionSlots(ctx, approval, caller.accountId, members);
+  const now = ctx.clock.now();
+  if (slots.choices.length === 0 && slots.replacedBy) {
+    const until = slots.replacedBy.endsAt.slice(0, 10);
+    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
+  }
+  const choices = slots.choices.length > 0 ? slots.choices : [{}];
+  let first: DomainError | undefined;
+  for (const choice of choices) {
+    try {
+      return applyDecision(approval, caller.accountId, decision, comment, groupMembers, now, { excluded, ...choice });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      first ??= err;
+    }
+  }
+  throw first ?? new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
+}
+
+/**
+ * The editors separation of duties excludes were read at submission; an approval that took on SoD
+ * later (an in-flight edit) has none, so they are read now, as the deciding approver.
+ */
+async function withSodEditors(ctx: EngineContext, approval: PageApproval): Promise<PageApproval> {
+  const sod = approval.workflowSnapshot.sod;
+  if (!excludesEditors(sod) || approval.sodEditors !== undefined || approval.sodUnverifiable) return approval;
+  const range = editorVersions(sod, approval.pageVersion, undefined);
+  if (range.upTo - range.after > SOD_VERSION_CAP) return { ...approval, sodUnverifiable: true };
+  const read = await ctx.confluence.pageVersionEditors(approval.pageId, range.after, range.upTo);
+  return read.verified ? { ...approval, sodEditors: read.editors } : { ...approval, sodUnverifiable: true };
 }
 
 async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<void> {
@@ -76,14 +121,19 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
       details:
         action === 'approval.step_completed'
           ? { step: stepNumber, nextStep: next.activeStep + 1 }
-          : { step: stepNumber, status: next.status, ...(last?.comment ? { comment: last.comment } : {}) },
+          : {
+              step: stepNumber,
+              status: next.status,
+              ...(last?.comment ? { comment: last.comment } : {}),
+              ...(last?.onBehalfOf ? { onBehalfOf: last.onBehalfOf, delegationId: last.delegationId } : {}),
+            },
     }),
   );
   await commitWithAudit(ctx, ops, entries);
 }
 
 function describe(decision: Decision, outcome: DecisionOutcome, stepNumber: number): string {
-  if (decision === 'reject') return 'the approver asked for changes';
+  if (decision === 'reject') return outcome.approval.status === 'rejected' ? 'the approver asked for changes' : `a rejection was recorded (step ${stepNumber} goes on under its reject policy)`;
   if (outcome.approval.status === 'approved') return 'every step is approved; the approval is complete';
   return outcome.completedStep !== undefined ? `step ${stepNumber} is approved` : `one approval recorded (step ${stepNumber} waits for the other approvers)`;
 }

@@ -16,7 +16,8 @@ import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
-import { activeApprovers } from '../notifications';
+import { activeStepProgress, activeStepStuck, stepApprovers } from '../step-progress';
+import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
 import { defineOperation } from '../operation';
@@ -38,9 +39,10 @@ export const pageStatus = defineOperation({
     const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
+    const [groups, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
     return {
       ...view,
-      pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await activeApprovers(ctx, latest), mode: step.mode },
+      pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups, ...(stuck.length > 0 ? { stuck } : {}) },
     };
   },
 });
@@ -77,7 +79,9 @@ export const queue = defineOperation({
     const wfItems = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
     const approvals = stored.map((a) => {
       const wfItem = wfItems.get(keys.workflow(a.workflowId));
-      return a.decisions.length === 0 && wfItem ? { ...a, workflowSnapshot: snapshotOf(parseStored(workflowSchema, wfItem.key, wfItem.value)) } : a;
+      if (a.decisions.length > 0 || !wfItem) return a;
+      const workflow = parseStored(workflowSchema, wfItem.key, wfItem.value);
+      return mayAdopt(a, workflow) ? { ...a, workflowSnapshot: snapshotOf(workflow) } : a;
     });
     const readable = await new PageCache(ctx, caller.accountId).readable(approvals.map((a) => a.pageId));
     let items = approvals.filter((a) => readable.has(a.pageId));

@@ -7,6 +7,7 @@ import type { EngineContext } from '../context';
 import { getManyByKey } from '../store-reads';
 import { approvalIndexOp, keys } from '../keys';
 import { snapshotOf } from '../submission';
+import { mayAdopt } from '../workflows/edit-log';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
 export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
@@ -29,13 +30,15 @@ export async function loadApproval(ctx: EngineContext, approvalId: string): Prom
  * The in-flight rule (SPEC 2.1): a pending approval without decisions follows its workflow's
  * current definition; once decided on, it keeps its snapshot. Adoption happens at read time, and a
  * write based on an adopted definition carries a `check` on the workflow version so a concurrent
- * workflow edit forces a re-read. A deleted workflow leaves the snapshot in force.
+ * workflow edit forces a re-read. A deleted workflow leaves the snapshot in force, and so does an
+ * edit by the approval's own submitter (SPEC 2.3a: no approving your own page through ownership).
  */
 export async function effectiveApproval(ctx: EngineContext, approval: PageApproval): Promise<{ approval: PageApproval; workflowCheck?: TxOp }> {
   if (approval.status !== 'pending' || approval.decisions.length > 0) return { approval };
   const item = await ctx.store.get(keys.workflow(approval.workflowId));
   if (!item) return { approval };
   const workflow = parseStored(workflowSchema, item.key, item.value);
+  if (!mayAdopt(approval, workflow)) return { approval };
   return {
     approval: { ...approval, workflowSnapshot: snapshotOf(workflow) },
     workflowCheck: { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } },

@@ -2,6 +2,7 @@
 import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
+import { reviewTermsOf } from '../../lifecycle/review';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
@@ -66,7 +67,7 @@ export const duplicateWorkflow = defineOperation({
       ctx,
       caller,
       source.spaceId,
-      { name: copyName, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false },
+      { name: copyName, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false, ...settingsOf(source) },
       'workflow.created',
       { duplicatedFrom: source.id },
     );
@@ -85,9 +86,14 @@ export const importWorkflow = defineOperation({
       ctx,
       caller,
       targetSpaceId,
-      { name: source.name, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false },
+      { name: source.name, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false, ...settingsOf(source) },
       'workflow.imported',
       { sourceWorkflowId: source.id, sourceSpaceId: source.spaceId },
     );
   },
 });
+
+/** Duplicate and import keep every setting of the source (SPEC 2.1b): review, reminders, separation of duties. */
+function settingsOf(source: Workflow): Pick<Workflow, 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'> {
+  return { ...reviewTermsOf(source), ...(source.sod ? { sod: source.sod } : {}) };
+}

@@ -17,6 +17,7 @@ import { loadVisibleWorkflow } from './guards';
 import { checkParticipants } from './participants';
 import { editorsOnly, normaliseInput, spaceAdminsOnly, workflowPuts } from './store';
 import { defineOperation } from '../operation';
+import { withEdit } from './edit-log';
 
 type Change = { next: Workflow; action: 'workflow.updated' | 'workflow.enabled' | 'workflow.disabled'; details: Record<string, unknown> };
 
@@ -57,9 +58,11 @@ export const updateWorkflow = defineOperation({
     let warnings: SavedWorkflow['warnings'] = [];
     const authorize = async (current: Workflow, access: SpaceAccess): Promise<DomainError | undefined> => {
       if (await access.isAdmin(current.spaceId)) return undefined;
+      // SPEC 2.3a: self-approval is a space admin's decision, or an owner could approve their own pages
       const adminOnly =
         (patch.enabled !== undefined && patch.enabled !== current.enabled) ||
-        (patch.owners !== undefined && !sameMembers(patch.owners, current.owners));
+        (patch.owners !== undefined && !sameMembers(patch.owners, current.owners)) ||
+        (patch.allowSelfApproval === true && !current.allowSelfApproval);
       if (adminOnly) return spaceAdminsOnly();
       return current.owners.includes(caller.accountId) ? undefined : editorsOnly();
     };
@@ -76,11 +79,13 @@ export const updateWorkflow = defineOperation({
         reviewPeriodDays: patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : current.reviewPeriodDays,
         reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
         remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
+        sod: patch.sod ?? current.sod,
       });
       validateWorkflowFields(merged);
       // only what this save names must exist: a rename never fails on an approver deleted since
       warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
-      const next: Workflow = { ...current, ...merged, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
+      const now = ctx.clock.now();
+      const next: Workflow = { ...current, ...merged, recentEdits: withEdit(current.recentEdits, caller.accountId, now), updatedAt: now, updatedBy: caller.accountId, version: current.version + 1 };
       return { next, action: 'workflow.updated', details: { name: next.name, fields: Object.keys(patch).sort(), version: next.version } };
     });
     return warnings.length > 0 ? { ...updated, warnings } : updated;

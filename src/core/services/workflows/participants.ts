@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../../domain/errors';
 import type { ErrorDetail } from '../../domain/errors';
-import { groupIdOf } from '../../domain/approvers';
+import { ALL_MEMBERS_CAP, groupIdOf, membersOf, stepGroups, stepPrincipals } from '../../domain/step-composition';
 import type { EligibilityIssue, WorkflowStep } from '../../domain/model';
 import type { EngineContext } from '../context';
 
@@ -20,7 +20,9 @@ export interface Participants {
 
 export async function checkParticipants(ctx: EngineContext, spaceId: string, saved: Participants): Promise<EligibilityIssue[]> {
   const named: { field: string; id: string }[] = [
-    ...(saved.steps ?? []).flatMap((step, i) => step.approvers.map((id) => ({ field: `steps[${i}].approvers`, id }))),
+    ...(saved.steps ?? []).flatMap((step, i) =>
+      stepGroups(step).flatMap((g, j) => g.approvers.map((id) => ({ field: step.mode === undefined ? `steps[${i}].groups[${j}].approvers` : `steps[${i}].approvers`, id }))),
+    ),
     ...(saved.owners ?? []).map((id) => ({ field: 'owners', id })),
   ];
   const userIds = [...new Set(named.filter((n) => groupIdOf(n.id) === undefined).map((n) => n.id))];
@@ -44,12 +46,31 @@ export async function checkParticipants(ctx: EngineContext, spaceId: string, sav
       unknown.map((n): ErrorDetail => ({ field: n.field, code: 'UNKNOWN_APPROVER', reason: `${n.id} is not a known user or group` })),
     );
   }
+  await checkAllGroupSizes(ctx, saved.steps ?? []);
   return viewWarnings(ctx, spaceId, saved.steps ?? []);
+}
+
+/** SPEC 2.1a: `required: "all"` over Confluence groups means every member, so such a group may have at most 50 (GROUP_TOO_LARGE_FOR_ALL). */
+async function checkAllGroupSizes(ctx: EngineContext, steps: WorkflowStep[]): Promise<void> {
+  const details: ErrorDetail[] = [];
+  for (const [i, step] of steps.entries()) {
+    for (const [j, g] of stepGroups(step).entries()) {
+      const groupIds = g.approvers.flatMap((a) => groupIdOf(a) ?? []);
+      if (g.required !== 'all' || groupIds.length === 0) continue;
+      const members = new Map(await Promise.all(groupIds.map(async (id) => [id, await ctx.confluence.getGroupMembers(id)] as const)));
+      if (membersOf(g, members).length > ALL_MEMBERS_CAP) {
+        details.push({ field: step.mode === undefined ? `steps[${i}].groups[${j}].required` : `steps[${i}].mode`, code: 'GROUP_TOO_LARGE_FOR_ALL', reason: `"all" needs every member, and these groups have more than ${ALL_MEMBERS_CAP}` });
+      }
+    }
+  }
+  if (details.length > 0) {
+    throw new DomainError('GROUP_TOO_LARGE_FOR_ALL', `"All members" is limited to groups of at most ${ALL_MEMBERS_CAP} people; set a count instead.`, details);
+  }
 }
 
 /** Direct user approvers who cannot view the space (groups are not expanded here: membership changes over time). */
 async function viewWarnings(ctx: EngineContext, spaceId: string, steps: WorkflowStep[]): Promise<EligibilityIssue[]> {
-  const approvers = [...new Set(steps.flatMap((s) => s.approvers).filter((a) => groupIdOf(a) === undefined))];
+  const approvers = [...new Set(steps.flatMap(stepPrincipals).filter((a) => groupIdOf(a) === undefined))];
   const canView = await Promise.all(approvers.map((a) => ctx.confluence.canViewSpace(a, spaceId)));
   return approvers
     .filter((_, i) => !canView[i])

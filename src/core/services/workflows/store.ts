@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { reviewTermsOf } from '../../lifecycle/review';
 import { DomainError } from '../../domain/errors';
+import { savedStep } from '../../domain/step-composition';
 import type { Workflow } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
@@ -65,15 +66,16 @@ export const workflowNotFound = (): DomainError => new DomainError('WORKFLOW_NOT
 export const spaceAdminsOnly = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin can do this.');
 export const editorsOnly = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin or an owner of the workflow can change it.');
 
-export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
+export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'>;
 
 export function normaliseInput(input: WorkflowInput): WorkflowFields {
   return {
     name: input.name.trim(),
-    steps: input.steps.map((s) => ({ ...(s.name?.trim() ? { name: s.name.trim() } : {}), approvers: [...s.approvers], mode: s.mode })),
+    steps: input.steps.map(savedStep),
     owners: [...new Set(input.owners ?? [])],
     allowSelfApproval: input.allowSelfApproval ?? false,
     enabled: input.enabled ?? true,
     ...reviewTermsOf(input),
+    ...(input.sod ? { sod: { ...input.sod } } : {}),
   };
 }

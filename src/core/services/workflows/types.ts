@@ -1,5 +1,5 @@
 /** The shapes the workflow use cases take and answer (SPEC 2.1). */
-import type { EligibilityIssue, ReviewPeriodDays, Workflow, WorkflowStep } from '../../domain/model';
+import type { EligibilityIssue, ReviewPeriodDays, SodSettings, Workflow, WorkflowStep } from '../../domain/model';
 
 export interface WorkflowInput {
   name: string;
@@ -10,6 +10,7 @@ export interface WorkflowInput {
   reviewPeriodDays?: ReviewPeriodDays | null;
   reminderWindowDays?: number;
   remindAfterDays?: number | null;
+  sod?: SodSettings;
 }
 
 /** A saved workflow and the non-blocking warnings of the save (e.g. an approver who cannot view the space). */

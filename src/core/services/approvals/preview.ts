@@ -1,0 +1,32 @@
+/**
+ * `approval.decisionPreview` (SPEC 2.1a): what the caller's approval would do now, before they
+ * click. The caller must be able to view the page; otherwise the approval answers like a missing one.
+ */
+import type { Caller } from '../../domain/caller';
+import type { DecisionPreview } from '../../domain/decisions';
+import { previewDecision } from '../../domain/decisions';
+import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
+import { sodExcluded } from '../../domain/sod';
+import type { EngineContext } from '../context';
+import { denial } from '../denials';
+import { PageCache } from '../page-cache';
+import { defineOperation } from '../operation';
+import { expandGroups } from '../page-context';
+import { approvalNotFound, effectiveApproval, loadApproval } from './records';
+
+export const decisionPreview = defineOperation({
+  rights: 'Anyone who can view the page (else APPROVAL_NOT_FOUND, audited, as for a missing approval).',
+  async execute(ctx: EngineContext, caller: Caller, approvalId: string): Promise<DecisionPreview> {
+  const loaded = await loadApproval(ctx, approvalId);
+  const readable = await new PageCache(ctx, caller.accountId).readable([loaded.approval.pageId]);
+  if (!readable.has(loaded.approval.pageId)) {
+    throw await denial(ctx, caller, approvalNotFound(), loaded.approval.spaceId, { operation: 'approval.decisionPreview', approvalId });
+  }
+  const { approval } = await effectiveApproval(ctx, loaded.approval);
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  return previewDecision(approval, caller.accountId, groupMembers, sodExcluded(approval, approval.activeStep));
+  },
+});
+
+export type { DecisionPreview };

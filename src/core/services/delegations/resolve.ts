@@ -1,0 +1,38 @@
+/**
+ * Delegation at decision time (SPEC 2.3b): whose slots the deciding person may fill. Their own
+ * (unless they delegated it with `replace`), then the slots of people who delegated to them
+ * directly (no chains: a delegate's own delegations never pass on slots held as a delegate). A
+ * delegate must be able to view the page.
+ */
+import type { Delegation } from '../../domain/delegation';
+import { covers, isActive } from '../../domain/delegation';
+import type { PageApproval } from '../../domain/model';
+import type { EngineContext } from '../context';
+import { PageCache } from '../page-cache';
+import { liveDelegationsOf } from './store';
+
+export interface SlotChoice {
+  onBehalfOf?: string;
+  delegationId?: string;
+}
+
+export interface DecisionSlots {
+  /** in order of preference: the actor's own slot first */
+  choices: SlotChoice[];
+  /** the actor's own slot is handed over by this `replace` delegation */
+  replacedBy?: Delegation;
+}
+
+export async function decisionSlots(ctx: EngineContext, approval: PageApproval, actorId: string, members: ReadonlySet<string>): Promise<DecisionSlots> {
+  const now = ctx.clock.now();
+  const applies = (d: Delegation): boolean => isActive(d, now) && covers(d, approval.spaceId, approval.workflowId);
+  const [given, received] = await Promise.all([liveDelegationsOf(ctx, 'delegator', actorId, now), liveDelegationsOf(ctx, 'delegate', actorId, now)]);
+  const replacedBy = given.items.find((d) => applies(d) && d.mode === 'replace');
+  const own: SlotChoice[] = members.has(actorId) && !replacedBy ? [{}] : [];
+  const delegated = received.items
+    .filter((d) => applies(d) && d.delegatorAccountId !== actorId && members.has(d.delegatorAccountId))
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
+  const canView = delegated.length > 0 && (await new PageCache(ctx, actorId).readable([approval.pageId])).has(approval.pageId);
+  return { choices: [...own, ...(canView ? delegated : [])], ...(replacedBy ? { replacedBy } : {}) };
+}
