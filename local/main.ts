@@ -3,7 +3,7 @@
  *   --memory                      keep everything in memory (no data directory)
  *   --port <n>                    port (0 = any free port); default $PORT or 8787
  *   --data-dir <dir>              where the SQLite file and integrations live; default .approvalflow
- *   --profile <file|name>         platform profile (local/profiles/<name>.json); default: pessimistic
+ *   --profile <file|name>         platform profile (local/profiles/<name>.json); default: documented, or strict
  *   --confluence-429-every <n>    every nth Confluence call of the app answers 429 (Retry-After: 1)
  *   --confluence-latency-ms <n>   added to every Confluence call of the app
  *   --build-ui                    build the Custom UI first (npm start), after the checks that can refuse the start
