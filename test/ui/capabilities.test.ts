@@ -237,3 +237,17 @@ describe('queue.list requestedByMe ("Requested by me")', () => {
     expect(all.approvals.map((a: { pageId: string }) => a.pageId).sort()).toEqual(['2001', '2002']);
   });
 });
+
+describe('workflow delete capability', () => {
+  it.each(PEOPLE)('offered to %s exactly when the delete is accepted, and not while approvals under the workflow are pending', async (who) => {
+    const invoke = await fresh();
+    await pendingOn2001(invoke);
+    const pending = await spaceCaps(invoke, who);
+    expect(pending.deleteWorkflowIds).toEqual([]);
+    expect((await invoke(who, 'workflow.delete', { workflowId: 'wf-eng-review' })).success).toBe(false);
+    expect((await invoke('acc-alice', 'approval.reset', { pageId: '2001' })).success).toBe(true);
+    const idle = await spaceCaps(invoke, who);
+    const deleted = await invoke(who, 'workflow.delete', { workflowId: 'wf-eng-review' });
+    expect(idle.deleteWorkflowIds.includes('wf-eng-review')).toBe(deleted.success);
+  });
+});

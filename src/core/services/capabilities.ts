@@ -15,6 +15,7 @@ import type { PageCapabilities, SpaceCapabilities } from './types';
 import { defineOperation } from './operation';
 import { pageStatus } from './approvals/read';
 import { listWorkflows } from './workflows/read';
+import { hasPendingApprovals } from './workflows/remove';
 import { getChangeSet } from './changesets/read';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';
@@ -96,6 +97,8 @@ export const spaceCapabilities = defineOperation({
       readSpaceAudit: isSpaceAdmin,
       // Editing a workflow's definition: its owners and space admins (enable, duplicate, delete: admins; the UI asks per action).
       configureWorkflowIds: list.filter((w) => isSpaceAdmin || w.owners.includes(caller.accountId)).map((w) => w.id),
+      // workflows.remove: space admins, and only while nothing under the workflow is pending.
+      deleteWorkflowIds: isSpaceAdmin ? (await Promise.all(list.map(async (w) => ((await hasPendingApprovals(ctx, w.id)) ? [] : [w.id])))).flat() : [],
       // changeSets.create needs the edit right on at least one listed page: offered to whoever may
       // edit pages of the space (the create then checks each page's own restrictions).
       createChangeSet: isSpaceAdmin || canCreatePages,

@@ -46,6 +46,8 @@ export interface SpaceCapabilities {
   resetApproval: boolean;
   readSpaceAudit: boolean;
   configureWorkflowIds: string[];
+  /** workflows the caller may delete now (space admin, nothing pending under them) */
+  deleteWorkflowIds: string[];
   createChangeSet: boolean;
 }
 

@@ -39,6 +39,8 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
     },
   );
   const configurable = new Set(caps.configureWorkflowIds);
+  // Delete is offered only where the server would accept it (space admin, nothing pending under it).
+  const deletable = new Set(caps.deleteWorkflowIds);
   const workflows = list.data?.workflows ?? [];
 
   const rows = workflows.map((w) => ({
@@ -72,19 +74,21 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
                 {w.enabled ? 'Disable' : 'Enable'}
               </DropdownItem>
               <DropdownItem onClick={() => void act.run(() => call('workflow.duplicate', { workflowId: w.id }), `Copy of ${w.name} created (disabled)`)}>Duplicate</DropdownItem>
-              <DropdownItem
-                onClick={() =>
-                  confirm.ask({
-                    title: `Delete ${w.name}?`,
-                    body: <Text as="p">The workflow is removed from this space. Pages assigned to it fall back to the space's other workflows. This cannot be undone.</Text>,
-                    confirmLabel: 'Delete workflow',
-                    danger: true,
-                    onConfirm: () => void act.run(() => call('workflow.delete', { workflowId: w.id }), `${w.name} deleted`),
-                  })
-                }
-              >
-                Delete…
-              </DropdownItem>
+              {deletable.has(w.id) && (
+                <DropdownItem
+                  onClick={() =>
+                    confirm.ask({
+                      title: `Delete ${w.name}?`,
+                      body: <Text as="p">The workflow is removed from this space. Pages assigned to it fall back to the space's other workflows. This cannot be undone.</Text>,
+                      confirmLabel: 'Delete workflow',
+                      danger: true,
+                      onConfirm: () => void act.run(() => call('workflow.delete', { workflowId: w.id }), `${w.name} deleted`),
+                    })
+                  }
+                >
+                  Delete…
+                </DropdownItem>
+              )}
             </DropdownItemGroup>
           </DropdownMenu>
         ),

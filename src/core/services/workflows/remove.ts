@@ -10,6 +10,12 @@ import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 import { workflowCountChange } from './store';
 import { defineOperation } from '../operation';
 
+/** Delete's one refusal rule: approvals under the workflow are still pending (ui.capabilities asks the same). */
+export async function hasPendingApprovals(ctx: EngineContext, workflowId: string): Promise<boolean> {
+  const pending = await ctx.store.queryEntity({ ...approvalIndex.pendingOfWorkflow(workflowId), limit: 1 });
+  return pending.items.length > 0;
+}
+
 export const removeWorkflow = defineOperation({
   rights: 'A space admin (FORBIDDEN 403, audited); refused while it has pending approvals.',
   async execute(ctx: EngineContext, caller: Caller, workflowId: string): Promise<void> {
@@ -18,8 +24,7 @@ export const removeWorkflow = defineOperation({
       const loaded = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.delete');
       const wf = loaded.workflow;
       await requireSpaceAdmin(ctx, caller, access, wf.spaceId, 'workflow.delete', wf.id);
-      const pending = await ctx.store.queryEntity({ ...approvalIndex.pendingOfWorkflow(workflowId), limit: 1 });
-      if (pending.items.length > 0) {
+      if (await hasPendingApprovals(ctx, workflowId)) {
         throw new DomainError('WORKFLOW_HAS_PENDING', 'The workflow has pending approvals; it cannot be deleted until they finish.');
       }
       await commitWithAudit(
