@@ -200,9 +200,9 @@ const submitBody = (i: number) => ({ pageId: String(FIRST_PAGE + i) });
 async function overHttp(clients: number, check: boolean): Promise<Waves> {
   const dir = mkdtempSync(join(tmpdir(), 'approvalflow-bench-rt-'));
   try {
-    // The client id reaches the app only on a platform that delivers it (unconfirmed, docs/forge-platform.md
-    // U3); the pessimistic default records "unavailable". Attribution is checked on the profile that delivers it.
-    const runtime = await startLocalRuntime({ port: 0, dataDir: dir, profile: loadPlatformProfile('client-id-in-context') });
+    // The default `documented` profile delivers the client id in the request context (docs/forge-platform.md
+    // U3), so attribution is checkable; `strict` records "unavailable".
+    const runtime = await startLocalRuntime({ port: 0, dataDir: dir, profile: loadPlatformProfile('documented') });
     let waves: Waves;
     try {
       // Distinct pages to submit: copies of seed page 2001 (the runtime has no seed option; see docs/benchmarks.md).

@@ -17,7 +17,7 @@ export function profileNames(): string[] {
     .sort();
 }
 
-/** Reads and validates a profile file; a bare name ("headers-all") means local/profiles/<name>.json. */
+/** Reads and validates a profile file; a bare name ("strict") means local/profiles/<name>.json. */
 export function loadPlatformProfile(fileOrName: string): PlatformProfile {
   const file = /[/\\]|\.json$/.test(fileOrName) ? resolve(fileOrName) : resolve(PROFILES_DIR, `${fileOrName}.json`);
   let raw: unknown;
@@ -37,7 +37,7 @@ export function loadPlatformProfile(fileOrName: string): PlatformProfile {
   return parsed.data;
 }
 
-/** The profile tests run under: env AF_PROFILE (file or name), else the pessimistic default. */
+/** The profile tests run under: env AF_PROFILE (file or name), else the documented default. */
 export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformProfile {
   const chosen = env.AF_PROFILE?.trim();
   return chosen ? loadPlatformProfile(chosen) : DEFAULT_PLATFORM_PROFILE;

@@ -110,7 +110,7 @@ async function changeSetsSubmitted(rt: Runtime, changeSetId: string): Promise<nu
 async function killDuringSubmit(delayMs: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'af-faults-'));
   try {
-    let rt = await start(['--data-dir', dir, '--profile', 'headers-all']);
+    let rt = await start(['--data-dir', dir]);
     let bearer = await token(rt);
     const pages = ['2001', ...(await copies(rt, 99))];
     // the copies live in the site, which is seeded afresh on each start: keep the runtime for the restart check below
@@ -122,7 +122,7 @@ async function killDuringSubmit(delayMs: number): Promise<void> {
     rt.child.kill('SIGKILL');
     const acknowledged = await first;
     await rt.stopped;
-    rt = await start(['--data-dir', dir, '--profile', 'headers-all']);
+    rt = await start(['--data-dir', dir]);
     // the local site is re-seeded: copy the pages again (same ids, same order) so the set can be read
     await copies(rt, 99);
     // an answered submit replays at once; a lost one holds its key for the in-progress lease (real time)

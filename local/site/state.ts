@@ -36,7 +36,7 @@ export interface LocalSiteOptions {
   seed?: LocalSiteSeed;
   /** Where errors thrown by page-updated listeners go (an edit never fails because a listener did). */
   onListenerError?: (error: unknown, event: PageUpdatedEvent) => void;
-  /** Platform facts the site must follow (whether the app user is a Confluence admin). Default: the pessimistic profile. */
+  /** Platform facts the site must follow (whether the app user is a Confluence admin). Default: the documented profile. */
   profile?: PlatformProfile;
   /** Fault injection on the app's transport (retry and time-budget tests, `npm start -- --confluence-*`). */
   faults?: SiteFaults;

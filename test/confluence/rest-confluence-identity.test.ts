@@ -1,6 +1,6 @@
 /**
  * Issue 8's Confluence bugs, each against a Confluence that is as strict as the real one
- * (strict-confluence.ts), under the pessimistic default profile unless a test says otherwise:
+ * (strict-confluence.ts), under the documented default profile unless a test says otherwise:
  * page reads as the acting user, valid list statuses, no admin-only endpoint for other users,
  * site admin from the user's own permissions, full group paging, bounded and resilient calls.
  */

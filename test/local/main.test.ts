@@ -53,7 +53,7 @@ describe('issue 25 finding 18: npm start refuses fast, and says what would work'
   it('a bad --profile lists the valid names, before any UI build', () => {
     const r = run([join(REPO, 'local/main.ts'), '--build-ui', '--memory', '--profile', 'no-such-profile']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/no platform profile "no-such-profile".*the profiles are: .*headers-all.*pessimistic/);
+    expect(r.stderr).toMatch(/no platform profile "no-such-profile".*the profiles are: .*documented.*strict/);
     expect(r.stdout).not.toMatch(/Building the Custom UI/);
   });
 
