@@ -14,6 +14,7 @@ import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
 import type { KeyValueStore } from '../src/core/ports/store';
+import type { SecretStore } from '../src/core/ports/secrets';
 import type { Clock, IdGenerator } from '../src/core/ports/clock';
 import type { Workflow } from '../src/core/domain/model';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
@@ -40,6 +41,8 @@ export const LOCAL_INSTALL_CONTEXT = `ari:cloud:confluence::site/${LOCAL_CLOUD_I
 
 export interface LocalAppOptions {
   store: KeyValueStore;
+  /** the local twin of Forge secret storage (SqliteStore and MemoryStore are both); absent: signatures are unavailable */
+  secrets?: SecretStore;
   site: LocalSite;
   clock?: Clock;
   ids?: IdGenerator;
@@ -136,6 +139,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     clock: options.clock ?? new SystemClock(),
     ids: options.ids ?? new RandomIds(),
     jobs: new EventQueueJobs((events) => queue.push(events)),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   };
   // One engine per invocation, its Confluence access built for the acting user (SPEC §4). The
   // acting user reaches Confluence through RestConfluenceSite (platform's adapter, which maps it

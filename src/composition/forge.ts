@@ -12,6 +12,7 @@ import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
+import { ForgeSecrets } from '../adapters/forge/forge-secrets';
 import { ForgeConfluenceTransport } from '../adapters/forge/forge-confluence-transport';
 import { forgeAppIds, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
@@ -41,6 +42,7 @@ export const PLATFORM_PROFILE: PlatformProfile = DEFAULT_PLATFORM_PROFILE;
 const store = new ForgeKvsStore();
 const diagnostics = new DiagnosticsLog(store);
 const jobs = forgeJobQueue();
+const secrets = new ForgeSecrets();
 
 /** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
 function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
@@ -66,6 +68,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       clock: new SystemClock(),
       ids: new RandomIds(),
       jobs,
+      secrets,
     });
 }
 

@@ -13,6 +13,8 @@ export interface PublicError {
   details?: ErrorDetail[];
   /** seconds, for the Retry-After header (REST) or the envelope field (resolvers) */
   retryAfter?: number;
+  /** SIGNATURE_INVALID: wrong credentials left before the lock */
+  attemptsLeft?: number;
 }
 
 const GENERIC_500 = 'An internal error occurred. Retry later; if it keeps happening, contact the app vendor.';
@@ -60,6 +62,7 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
       message: err.message,
       ...(err.details && err.details.length > 0 ? { details: err.details } : {}),
       ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}),
     };
   }
   if (err instanceof StoreError) {

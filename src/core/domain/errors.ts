@@ -32,6 +32,8 @@ export class DomainError extends Error {
     readonly details?: ErrorDetail[],
     /** seconds a client should wait before retrying (429 / 503 answers carry it as Retry-After) */
     readonly retryAfterSeconds?: number,
+    /** SIGNATURE_INVALID: wrong credentials still allowed before the signer is locked (SPEC 2.3c) */
+    readonly attemptsLeft?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -81,6 +83,10 @@ export const ERROR_CODES = {
   INVALID_RETENTION: { status: 400, when: 'a retention window shorter than the minimum (SPEC 2.10)' },
   RETENTION_TOO_SHORT: { status: 400, when: `a retention window below the minimum (${L.approvalRetentionDays.min} days for approvals, ${L.auditRetentionDays.min} for audit records)` },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
+  SIGNATURE_REQUIRED: { status: 400, when: 'a decision of a step that requires an electronic signature came without a credential, or with a credential type the step does not take (SPEC 2.3c)' },
+  MEANING_REQUIRED: { status: 400, when: 'a signed decision without a `meaning`' },
+  UNKNOWN_MEANING: { status: 400, when: 'a signed decision whose `meaning` is not one of the step\'s meanings' },
+  PIN_TOO_WEAK: { status: 400, when: 'a new signing PIN that is one repeated character' },
   // 401
   UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },
   // 403
@@ -89,6 +95,8 @@ export const ERROR_CODES = {
   SELF_APPROVAL_NOT_ALLOWED: { status: 403, when: 'the submitter approves their own submission and the workflow forbids it' },
   SCOPE_MISMATCH: { status: 403, when: 'REST: the routed moduleKey is missing, unknown, or of another scope' },
   LICENSE_INACTIVE: { status: 403, when: 'the app licence of the site is not active' },
+  SIGNATURE_INVALID: { status: 403, when: 'the signing PIN or TOTP code is wrong, or the TOTP code was already used; `attemptsLeft` says how many more before the lock' },
+  SIGNATURE_LOCKED: { status: 403, when: 'too many wrong credentials: 5 in 15 minutes lock signing for 15 minutes (`retryAfter` seconds), 10 in 24 hours until a site admin resets it (no `retryAfter`)' },
   // 404: also for objects the caller cannot see, so existence is never revealed
   PAGE_NOT_FOUND: { status: 404, when: 'the page does not exist or the caller cannot view it (single-page operations, preflight included)' },
   SPACE_NOT_FOUND: { status: 404, when: 'the space does not exist or the caller cannot view it (workflow lists)' },
@@ -102,6 +110,7 @@ export const ERROR_CODES = {
   CONCURRENT_MODIFICATION: { status: 409, when: 'the object kept changing while we retried; read it again' },
   APPROVAL_NOT_PENDING: { status: 409, when: 'a decision or cancel on an approval that is no longer pending' },
   ALREADY_DECIDED: { status: 409, when: 'the approver already decided this step' },
+  SIGNATURE_NOT_ENROLLED: { status: 409, when: 'the signer has no PIN or TOTP enrolled that the step accepts (or no TOTP enrolment is waiting for confirmation)' },
   WORKFLOW_LIMIT_REACHED: { status: 409, when: 'a space already has the maximum number of workflows (100)' },
   WORKFLOW_HAS_PENDING: { status: 409, when: 'deleting a workflow with pending approvals' },
   CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },
@@ -137,6 +146,7 @@ export const ERROR_CODES = {
   AUDIT_STATE_INVALID: { status: 500, when: 'the audit head is corrupt', internal: true },
   AUDIT_ENTRY_INVALID: { status: 500, when: 'an audit entry to append failed validation', internal: true },
   AUDIT_RECORD_INVALID: { status: 500, when: 'an audit record is corrupt', internal: true },
+  SECRETS_UNAVAILABLE: { status: 500, when: 'the composition root configured no secret storage', internal: true },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

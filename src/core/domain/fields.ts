@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STEP_MODES } from './model';
+import { stepSignatureSchemaWith } from './signature-fields';
 
 // ---------- text hygiene (SPEC §9) ----------
 
@@ -73,6 +74,7 @@ export const workflowStepFields = {
   name: safeText(L.stepName.max).optional(),
   approvers: z.array(approverId).min(L.approvers.min).max(L.approvers.max),
   mode: stepMode,
+  signature: stepSignatureSchemaWith(nonBlankText(L.meaningLabel.max)).optional(),
 };
 
 /** SPEC 2.1 review and reminder settings (2.7, 2.8); null turns a feature off. */

@@ -14,6 +14,34 @@ export interface WorkflowStep {
   /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
   approvers: string[];
   mode: StepMode;
+  /** SPEC 2.3c: decisions of this step are electronically signed */
+  signature?: StepSignature;
+}
+
+export const SIGNATURE_AUTH = ['pin', 'totp', 'pin_or_totp'] as const;
+export type SignatureAuth = (typeof SIGNATURE_AUTH)[number];
+export const CREDENTIAL_TYPES = ['pin', 'totp'] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+/** SPEC 2.3c step settings: `required` makes every decision of the step (rejections too) signed. */
+export interface StepSignature {
+  required: boolean;
+  auth: SignatureAuth;
+  meanings: { code: string; label: string }[];
+}
+
+/** SPEC 2.3c: what a signed decision keeps (§11.50 manifestation, §11.70 link to the record). */
+export interface DecisionSignature {
+  meaning: string;
+  meaningLabel: string;
+  /** display name at signing; later renames do not change it */
+  printedName: string;
+  /** set when a delegate signed for someone: that person's display name at signing */
+  onBehalfOfName?: string;
+  signedAt: number;
+  authMethod: CredentialType;
+  pageVersion: number;
+  contentHash?: string;
 }
 
 export interface Workflow {
@@ -45,6 +73,7 @@ export interface Decision {
   decision: 'approve' | 'reject';
   comment?: string;
   at: number;
+  signature?: DecisionSignature;
 }
 
 export interface PageApproval {
@@ -185,6 +214,11 @@ export const AUDIT_ACTIONS = [
   'assignment.cleared',
   'approval.purged',
   'retention.updated',
+  'signature.enrolled',
+  'signature.enrollment_started',
+  'signature.failed',
+  'signature.reset',
+  'evidence.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

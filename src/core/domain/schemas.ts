@@ -9,6 +9,7 @@ import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, stepMode } from './fields';
+import { decisionSignatureSchema, storedStepSignatureSchema } from './signature-fields';
 
 /**
  * Stored records keep the length and count rules of fields.ts but not the input-format rules (id
@@ -23,6 +24,7 @@ export const workflowStepSchema: z.ZodType<WorkflowStep> = z.object({
   name: z.string().max(L.stepName.max).optional(),
   approvers: z.array(id).min(L.approvers.min).max(L.approvers.max),
   mode: stepMode,
+  signature: storedStepSignatureSchema.optional(),
 });
 
 /** SPEC 2.1 review and reminder fields; optional so workflows stored before them still parse. */
@@ -57,6 +59,7 @@ const decisionSchema = z.object({
   decision,
   comment: z.string().max(L.comment.max).optional(),
   at: millis,
+  signature: decisionSignatureSchema.optional(),
 });
 
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({

@@ -8,6 +8,7 @@ import type { WorkflowStep } from './model';
 import { GROUP_PREFIX } from './approvers';
 import { FIELD_LIMITS } from './limits';
 import { accountId, confluenceId } from './fields';
+import { storedStepSignatureSchema } from './signature-fields';
 
 const LIMITS = {
   workflowName: FIELD_LIMITS.workflowName.max,
@@ -45,6 +46,9 @@ export function validateWorkflowFields(input: { name: string; steps: WorkflowSte
     }
     if (step.approvers.length < FIELD_LIMITS.approvers.min || step.approvers.length > LIMITS.approvers) {
       details.push({ field: `${field}.approvers`, code: 'COUNT', reason: `must have 1..${LIMITS.approvers} approvers` });
+    }
+    if (step.signature !== undefined && !storedStepSignatureSchema.safeParse(step.signature).success) {
+      details.push({ field: `${field}.signature`, code: 'INVALID', reason: 'required, auth pin|totp|pin_or_totp, 1..8 meanings with unique codes' });
     }
     if (new Set(step.approvers).size !== step.approvers.length) {
       details.push({ field: `${field}.approvers`, code: 'DUPLICATE', reason: 'approvers must be unique' });

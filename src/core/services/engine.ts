@@ -12,6 +12,8 @@ import type { WorkflowService } from './workflows/types';
 import type { Caller } from '../domain/caller';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { TxOp } from '../ports/store';
+import type { SigningInput } from '../signatures/sign-decision';
+import type { SignatureService } from '../signatures';
 import type {
   AuditFilter,
   AuditRecord,
@@ -39,7 +41,8 @@ export interface ApprovalService {
    * answer), built from the approval being committed.
    */
   submitPage(caller: Caller, pageId: string, workflowId?: string, options?: { alongside?: (approval: PageApproval) => TxOp[] }): Promise<PageApproval>;
-  decide(caller: Caller, approvalId: string, decision: 'approve' | 'reject', comment?: string): Promise<PageApproval>;
+  /** `signing`: meaning and credential for a step that takes an electronic signature (SPEC 2.3c) */
+  decide(caller: Caller, approvalId: string, decision: 'approve' | 'reject', comment?: string, signing?: SigningInput): Promise<PageApproval>;
   cancel(caller: Caller, approvalId: string): Promise<PageApproval>;
   /** Space admin: cancel a stuck pending approval / clear the page's state (audited as approval.reset). */
   reset(caller: Caller, pageId: string): Promise<void>;
@@ -156,4 +159,5 @@ export interface Engine {
   capabilities: CapabilityService;
   directory: DirectoryService;
   lifecycle: LifecycleService;
+  signatures: SignatureService;
 }

@@ -5,6 +5,7 @@
  * committed: submission comments through the job queue (after the response, retried), decision
  * replies inline; a failed notification is logged (ids and a code only) and never undoes the approval.
  */
+import { signatureManifestation } from '../domain/manifestation';
 import type { ChangeSet, PageApproval } from '../domain/model';
 import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import { activeStepOf, expandApprovers } from '../domain/approvers';
@@ -45,6 +46,8 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
 /** `what` is a sentence fragment ("step 1 is approved"); the decider is in the audit trail, not @mentioned. */
 export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[]): string {
   const parts = [`<p>${escapeXml(what.charAt(0).toUpperCase() + what.slice(1))}.</p>`];
+  const signature = approval.decisions.at(-1)?.signature;
+  if (signature) parts.push(`<p>Electronically signed: ${escapeXml(signatureManifestation(signature))}</p>`);
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
   if (approval.status === 'rejected') {
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);

@@ -19,11 +19,12 @@ import type { PageCapabilities, SpaceCapabilities } from '../../core/services/en
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
+import type { SignatureStatus } from '../../core/signatures';
 
 export type { ErrorDetail };
 
 /** `retryAfter` (seconds) accompanies RATE_LIMITED and UPSTREAM_UNAVAILABLE, as Retry-After does over REST. */
-export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number };
+export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number; attemptsLeft?: number };
 export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
 
 export interface AdminCapabilities {
@@ -115,6 +116,12 @@ export interface ResolverData {
   'manage.clearAssignment': { pageId: string };
   'retention.get': { settings: RetentionSettings; lastRun: RunSummary | null };
   'retention.update': { settings: RetentionSettings };
+  'signature.status': SignatureStatus;
+  'signature.pin.set': { enrolled: true };
+  /** the otpauth URI is answered once; the seed is never readable again */
+  'signature.enroll.start': { otpauthUri: string };
+  'signature.enroll.confirm': { enrolled: true };
+  'signature.reset': { accountId: string };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
   'audit.export': { format: 'csv' | 'ndjson'; content: string };

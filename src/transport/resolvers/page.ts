@@ -68,7 +68,10 @@ export const pageResolvers: ResolverDefinition[] = [
   })),
 
   defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({
-    approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment),
+    approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment, {
+      ...(input.meaning ? { meaning: input.meaning } : {}),
+      ...(input.credential ? { credential: input.credential } : {}),
+    }),
   })),
   defineResolver('approval.cancel', { writes: true }, async (input, { engine, caller }) => ({
     approval: await engine.approvals.cancel(caller, input.approvalId),

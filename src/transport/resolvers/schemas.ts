@@ -22,6 +22,7 @@ import {
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
+import { credentialSchema, meaningCode } from '../../core/domain/signature-fields';
 
 /** Page and space ids may come from the payload or, when omitted, from the extension context. */
 const optionalPageId = { pageId: confluenceId.optional() };
@@ -70,7 +71,8 @@ export const schemas = {
   'ui.pageTitles': z.strictObject({ pageIds: z.array(confluenceId).max(L.listPage.max), spaceIds: z.array(confluenceId).max(L.listPage.max).optional() }),
   'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }),
 
-  'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional() }),
+  // SPEC 2.3c: `meaning` and `credential` sign the decision when its step takes a signature.
+  'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional(), meaning: meaningCode.optional(), credential: credentialSchema.optional() }),
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
   'approval.reset': z.strictObject({ pageId: confluenceId }),
 
@@ -130,6 +132,13 @@ export const schemas = {
     approvalRetentionDays: z.number().int().min(1).max(L.approvalRetentionDays.max).optional(),
     auditRetentionDays: z.number().int().min(1).max(L.auditRetentionDays.max).optional(),
   }),
+
+  // Electronic signatures (SPEC 2.3c): the signer's own enrolment; reset is for site admins.
+  'signature.status': empty,
+  'signature.pin.set': z.strictObject({ newPin: z.string().max(L.signingPin.max), currentPin: z.string().min(1).max(L.signingPin.max).optional() }),
+  'signature.enroll.start': z.strictObject({ method: z.literal('totp') }),
+  'signature.enroll.confirm': z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }),
+  'signature.reset': z.strictObject({ accountId }),
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,

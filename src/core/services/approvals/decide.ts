@@ -15,19 +15,23 @@ import { keys } from '../keys';
 import { expandGroups } from '../page-context';
 import { activeApprovers, decisionBody, notifyDecision } from '../notifications';
 import type { LoadedApproval } from './records';
+import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
+import { signatureManifestation } from '../../domain/manifestation';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 
 type Decision = 'approve' | 'reject';
 
-export async function decide(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string): Promise<PageApproval> {
+export async function decide(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string, signing: SigningInput = {}): Promise<PageApproval> {
   let commentRef: unknown;
   let what = '';
+  // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
+  const signed = await signDecision(ctx, caller, approvalId, signing);
   const result = await withRetry(ctx, async () => {
     const loaded = await loadApproval(ctx, approvalId);
     commentRef = loaded.commentRef;
     if (loaded.approval.status !== 'pending') throw notPending();
     const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
-    const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
+    const outcome = withSignature(await decideOrDeny(ctx, caller, approval, decision, comment), signatureFor(approval, signed));
     await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
     what = describe(decision, outcome, approval.activeStep + 1);
     return outcome.approval;
@@ -72,7 +76,12 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
       details:
         action === 'approval.step_completed'
           ? { step: stepNumber, nextStep: next.activeStep + 1 }
-          : { step: stepNumber, status: next.status, ...(last?.comment ? { comment: last.comment } : {}) },
+          : {
+              step: stepNumber,
+              status: next.status,
+              ...(last?.comment ? { comment: last.comment } : {}),
+              ...(last?.signature ? { signature: last.signature, manifestation: signatureManifestation(last.signature) } : {}),
+            },
     }),
   );
   await commitWithAudit(ctx, ops, entries);

@@ -10,7 +10,7 @@ export function createApprovalService(ctx: EngineContext): ApprovalService {
   return {
     preflightPage: (caller, pageId, workflowId) => preflightPage(ctx, caller, pageId, workflowId),
     submitPage: (caller, pageId, workflowId, options) => submitPage(ctx, caller, pageId, workflowId, options?.alongside),
-    decide: (caller, approvalId, decision, comment) => decide(ctx, caller, approvalId, decision, comment),
+    decide: (caller, approvalId, decision, comment, signing) => decide(ctx, caller, approvalId, decision, comment, signing),
     cancel: (caller, approvalId) => cancel(ctx, caller, approvalId),
     reset: (caller, pageId) => reset(ctx, caller, pageId),
     pageStatus: (caller, pageId) => pageStatus(ctx, caller, pageId),

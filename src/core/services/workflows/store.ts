@@ -50,7 +50,7 @@ export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allow
 export function normaliseInput(input: WorkflowInput): WorkflowFields {
   return {
     name: input.name.trim(),
-    steps: input.steps.map((s) => ({ ...(s.name?.trim() ? { name: s.name.trim() } : {}), approvers: [...s.approvers], mode: s.mode })),
+    steps: input.steps.map((s) => ({ ...(s.name?.trim() ? { name: s.name.trim() } : {}), approvers: [...s.approvers], mode: s.mode, ...(s.signature ? { signature: s.signature } : {}) })),
     owners: [...new Set(input.owners ?? [])],
     allowSelfApproval: input.allowSelfApproval ?? false,
     enabled: input.enabled ?? true,
