@@ -17,6 +17,12 @@ const pageId = fc.constantFrom(...confluenceIds);
 const accountId = fc.constantFrom('acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin', 'acc-unknown', 'group:grp-eng-reviewers', 'group:nope');
 const text = (max: number) => fc.string({ maxLength: max, unit: 'grapheme' });
 
+const signatureSettings = fc.record({
+  required: fc.boolean(),
+  auth: fc.constantFrom('pin', 'totp', 'pin_or_totp'),
+  meanings: fc.uniqueArray(fc.record({ code: fc.constantFrom('approval', 'review', 'authorship'), label: text(80).filter((t) => t.trim().length > 0) }), { minLength: 1, maxLength: 3, selector: (m) => m.code }),
+});
+
 function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<string, fc.Arbitrary<unknown>> {
   // Mostly ids that exist, so fuzzing reaches deep into the engine; sometimes any well-formed id.
   const opaque = fc.oneof(
@@ -51,9 +57,20 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     pageRefs: fc.uniqueArray(pageId, { minLength: 1, maxLength: 5 }).map((ids) => ids.map((id) => ({ pageId: id }))),
     name: text(120),
     steps: fc.array(
-      fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all') }, { requiredKeys: ['approvers', 'mode'] }),
+      fc.record(
+        { name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all'), signature: signatureSettings },
+        { requiredKeys: ['approvers', 'mode'] },
+      ),
       { minLength: 1, maxLength: 3 },
     ),
+    // electronic signatures (SPEC 2.3c)
+    meaning: fc.constantFrom('approval', 'review', 'nope'),
+    credential: fc.record({ type: fc.constantFrom('pin', 'totp'), value: fc.oneof(fc.constantFrom('correct-horse-42', '123456'), text(64).filter((t) => t.length > 0)) }),
+    newPin: fc.oneof(fc.constant('correct-horse-42'), text(64)),
+    currentPin: fc.oneof(fc.constant('correct-horse-42'), text(64).filter((t) => t.length > 0)),
+    method: fc.constant('totp'),
+    code: fc.stringMatching(/^\d{6}$/),
+    accountId,
     owners: fc.uniqueArray(accountId.filter((a) => !a.startsWith('group:')), { maxLength: 3 }),
     allowSelfApproval: fc.boolean(),
     enabled: fc.boolean(),
