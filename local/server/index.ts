@@ -99,7 +99,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
   try {
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
-    const app = createLocalApp({ store, secrets: store, site, clock, ids: options.ids, appId: manifest.appId, profile });
+    const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
     const ctx = runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir });
     deliverPageEvents(ctx, site);

@@ -31,6 +31,7 @@ import { createQueueConsumer } from '../transport/queue/consumer';
 import { forgeJobQueue, forgeRetry } from '../adapters/forge/forge-queue';
 import { queueJobHandlers } from './jobs';
 import { createAuditSequencerTrigger } from '../transport/scheduled/audit-sequencer';
+import { createAuditCheckpointTrigger } from '../transport/scheduled/audit-checkpoint';
 import { sequencePendingAudit } from '../core/audit';
 
 /**
@@ -80,6 +81,7 @@ export const forgeApp = {
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
   auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
+  auditCheckpoint: createAuditCheckpointTrigger(() => engineFactory('resolver')({}).evidence.signCheckpoint()),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({

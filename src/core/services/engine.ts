@@ -14,6 +14,7 @@ import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { TxOp } from '../ports/store';
 import type { SigningInput } from '../signatures/sign-decision';
 import type { SignatureService } from '../signatures';
+import type { EvidenceService } from '../evidence';
 import type {
   AuditFilter,
   AuditRecord,
@@ -160,4 +161,5 @@ export interface Engine {
   directory: DirectoryService;
   lifecycle: LifecycleService;
   signatures: SignatureService;
+  evidence: EvidenceService;
 }

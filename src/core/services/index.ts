@@ -18,6 +18,7 @@ import { createCapabilityService } from './capabilities';
 import { createDirectoryService } from './directory-search';
 import { keys } from './keys';
 import { createSignatureService } from '../signatures';
+import { createEvidenceService } from '../evidence';
 
 export type { EngineDeps, EngineLogger } from './context';
 export type { Engine } from './engine';
@@ -44,6 +45,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     directory: createDirectoryService(ctx, deps.directory),
     lifecycle: createLifecycleService(ctx, deps.lifecycle ?? UNAVAILABLE_LIFECYCLE),
     signatures: createSignatureService(ctx),
+    evidence: createEvidenceService(ctx),
   };
 }
 

@@ -25,6 +25,8 @@ import {
   PagePreflightResponse,
   PageStatusQuery,
   PageStatusResponse,
+  KeysQuery,
+  KeysResponse,
   PageSubmitBody,
   PageSubmitResponse,
 } from './schemas';
@@ -184,9 +186,20 @@ export const API_ROUTES = [
   }),
   defineRoute({
     key: 'page-status', endpoint: 'GET /pages/status', exportName: 'apiPageStatus', scope: 'read:approval:custom', writes: false,
-    operationId: 'getPageStatus', summary: 'Approval state of one page: state, versions, stale flag, pending approval with its active step.',
+    operationId: 'getPageStatus', summary: 'Approval state of one page: state, versions, stale flag, pending approval with its active step; for an approved page its signed approvalReceipt.',
     request: [PageStatusQuery, 'PageStatusQuery'], response: [PageStatusResponse, 'PageStatusResponse', 200],
-    execute: async ({ engine, caller }, q) => engine.approvals.pageStatus(caller, q.pageId),
+    execute: async ({ engine, caller }, q) => {
+      const status = await engine.approvals.pageStatus(caller, q.pageId);
+      // SPEC 5a: an approved page carries its signed receipt
+      const receipt = status.state === 'approved' ? await engine.evidence.receipt(caller, status) : undefined;
+      return { ...status, ...(receipt ? { approvalReceipt: receipt } : {}) };
+    },
+  }),
+  defineRoute({
+    key: 'keys', endpoint: 'GET /keys', exportName: 'apiKeys', scope: 'read:approval:custom', writes: false,
+    operationId: 'getSigningKeys', summary: "The installation's public Ed25519 keys (SPKI PEM) that sign approval receipts, checkpoints and evidence packs.",
+    request: [KeysQuery, 'KeysQuery'], response: [KeysResponse, 'KeysResponse', 200],
+    execute: async ({ engine, caller }) => ({ keys: await engine.evidence.keys(caller) }),
   }),
 ] as const;
 

@@ -5,6 +5,7 @@
  * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
 import { z } from 'zod';
+import { decisionSignatureSchema, storedStepSignatureSchema } from '../../core/domain/signature-fields';
 import type { ErrorDetail } from '../../core/domain/errors';
 import {
   approvalStatus,
@@ -158,6 +159,7 @@ const StepSchema = z.object({
   name: z.string().optional(),
   approvers: z.array(z.string()),
   mode: stepMode,
+  signature: storedStepSignatureSchema.optional(),
 });
 
 export const PageApprovalSchema = z.object({
@@ -182,6 +184,7 @@ export const PageApprovalSchema = z.object({
       decision: z.enum(['approve', 'reject']),
       comment: z.string().optional(),
       at: z.number().int(),
+      signature: decisionSignatureSchema.optional(),
     }),
   ),
   submittedBy: z.string(),
@@ -248,7 +251,28 @@ export const PageSubmitResponse = z.object({
   status: approvalStatus,
 });
 
-export const PageStatusResponse = PageStateSchema.extend({ success: ok });
+/** SPEC 5a: present when the page's latest approval is approved; verify `signature` over `payload` with the key `keyId` of GET /keys. */
+export const ApprovalReceiptSchema = z.object({
+  payload: z.string().describe('canonical JSON (RFC 8785) of {pageId, pageVersion, contentHash?, workflowId, decisions[], approvedAt}'),
+  signature: z.string().describe('base64 Ed25519 signature of the UTF-8 bytes of payload'),
+  keyId: z.string(),
+});
+
+export const PageStatusResponse = PageStateSchema.extend({ success: ok, approvalReceipt: ApprovalReceiptSchema.optional() });
+
+export const KeysQuery = z.strictObject({});
+
+export const KeysResponse = z.object({
+  success: ok,
+  keys: z.array(
+    z.object({
+      keyId: z.string(),
+      publicKey: z.string().describe('Ed25519 public key, SPKI PEM'),
+      validFrom: z.string().describe('ISO 8601 UTC'),
+      validTo: z.string().optional(),
+    }),
+  ),
+});
 
 /** Request bodies and responses by OpenAPI component name (query objects become parameters instead). */
 export const REQUEST_BODY_SCHEMAS = {
@@ -275,4 +299,6 @@ export const RESPONSE_SCHEMAS = {
   PagePreflightResponse,
   PageSubmitResponse,
   PageStatusResponse,
+  ApprovalReceipt: ApprovalReceiptSchema,
+  KeysResponse,
 } as const;
