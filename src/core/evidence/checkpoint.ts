@@ -10,6 +10,7 @@ import { parseStored } from '../domain/schemas';
 import { StoreError } from '../ports/store';
 import { canonicalJson } from '../shared/canonical-json';
 import type { EngineContext } from '../services/context';
+import { defineOperation } from '../services/operation';
 import { currentSigningKey, signText } from './installation-key';
 
 const PREFIX = 'audit-signed:';
@@ -30,6 +31,12 @@ export async function latestSignedCheckpoint(ctx: EngineContext): Promise<Signed
   const item = page.items[0];
   return item ? parseStored(signedCheckpointSchema, item.key, item.value) : undefined;
 }
+
+/** The daily scheduled job (no caller: it runs as the app). */
+export const signAuditCheckpoint = defineOperation({
+  rights: 'The app itself (scheduled trigger); no user calls it.',
+  execute: signCheckpoint,
+});
 
 /** Links pending records, then signs the head unless the latest checkpoint already covers it. Undefined on an empty chain. */
 export async function signCheckpoint(ctx: EngineContext): Promise<SignedCheckpoint | undefined> {

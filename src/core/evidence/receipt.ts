@@ -4,7 +4,9 @@
  * UTF-8 bytes, so a pipeline can check offline, against GET /keys, that the version it publishes is
  * the one approved. Decisions carry their signature manifestation fields when signed.
  */
-import type { PageApproval } from '../domain/model';
+import type { Caller } from '../domain/caller';
+import type { PageApproval, PageStateView } from '../domain/model';
+import { defineOperation } from '../services/operation';
 import { canonicalJson } from '../shared/canonical-json';
 import type { EngineContext } from '../services/context';
 import { currentSigningKey, signText } from './installation-key';
@@ -32,10 +34,14 @@ export function receiptPayload(approval: PageApproval): string {
   });
 }
 
-/** The receipt of an approved approval; undefined for any other status. */
-export async function approvalReceipt(ctx: EngineContext, approval: PageApproval | undefined): Promise<ApprovalReceipt | undefined> {
-  if (approval?.status !== 'approved') return undefined;
-  const payload = receiptPayload(approval);
-  const key = await currentSigningKey(ctx);
-  return { payload, signature: signText(key, payload), keyId: key.keyId };
-}
+/** The receipt of a page status the caller read (approvals.pageStatus checked their right); undefined unless approved. */
+export const approvalReceipt = defineOperation({
+  rights: 'Whoever read the page status it is given (the status read checked the view right).',
+  async execute(ctx: EngineContext, _caller: Caller, status: PageStateView): Promise<ApprovalReceipt | undefined> {
+    const approval = status.latestApproval;
+    if (status.state !== 'approved' || approval?.status !== 'approved') return undefined;
+    const payload = receiptPayload(approval);
+    const key = await currentSigningKey(ctx);
+    return { payload, signature: signText(key, payload), keyId: key.keyId };
+  },
+});

@@ -8,13 +8,24 @@ import { DomainError } from '../domain/errors';
 import { INSTALLATION_SPACE } from '../audit/purge';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
+import { defineOperation } from '../services/operation';
 import { loadSignatureState, putState, secretsOf, signatureKeys } from './state';
 import { matchingStep, newTotpSecret, otpauthUri } from './totp';
 
 /** A started enrolment must be confirmed within this time. */
 const PENDING_FOR_MS = 10 * 60_000;
 
-export async function startTotpEnrolment(ctx: EngineContext, caller: Caller): Promise<{ otpauthUri: string }> {
+export const startTotpEnrolment = defineOperation({
+  rights: 'Any signed-in person, for their own authenticator only.',
+  execute: startTotp,
+});
+
+export const confirmTotpEnrolment = defineOperation({
+  rights: 'Any signed-in person, for the enrolment they started (SIGNATURE_NOT_ENROLLED when none is waiting).',
+  execute: confirmTotp,
+});
+
+async function startTotp(ctx: EngineContext, caller: Caller): Promise<{ otpauthUri: string }> {
   const secrets = secretsOf(ctx);
   const secret = newTotpSecret();
   const generation = ctx.ids.next('totp');
@@ -31,16 +42,16 @@ export async function startTotpEnrolment(ctx: EngineContext, caller: Caller): Pr
   return { otpauthUri: otpauthUri(secret, users.get(caller.accountId)?.displayName ?? caller.accountId) };
 }
 
-export async function confirmTotpEnrolment(ctx: EngineContext, caller: Caller, code: string): Promise<{ enrolled: true }> {
+async function confirmTotp(ctx: EngineContext, caller: Caller, code: string): Promise<{ enrolled: true }> {
   const secrets = secretsOf(ctx);
   const loaded = await loadSignatureState(ctx, caller.accountId);
   const pending = loaded.state.totpPending;
   if (!pending || pending.startedAt + PENDING_FOR_MS < ctx.clock.now()) {
-    throw new DomainError('conflict', 'SIGNATURE_NOT_ENROLLED', 'No authenticator enrolment is waiting; start again.');
+    throw new DomainError('SIGNATURE_NOT_ENROLLED', 'No authenticator enrolment is waiting; start again.');
   }
   const stored = await secrets.getSecret<{ secret?: unknown }>(signatureKeys.totpSecret(caller.accountId, pending.gen));
   const step = typeof stored?.secret === 'string' ? matchingStep(stored.secret, code, ctx.clock.now()) : undefined;
-  if (step === undefined) throw new DomainError('forbidden', 'SIGNATURE_INVALID', 'That code does not match; enter the current code from your authenticator app.');
+  if (step === undefined) throw new DomainError('SIGNATURE_INVALID', 'That code does not match; enter the current code from your authenticator app.');
   const previous = loaded.state.totp;
   const { totpPending: _done, ...rest } = loaded.state;
   await commitWithAudit(

@@ -7,11 +7,11 @@ export const LOCKOUT = { window: 15 * MINUTE, max: 5, lockFor: 15 * MINUTE, dayW
 
 export function lockedError(state: SignatureState, now: number): DomainError | undefined {
   if (state.adminLocked) {
-    return new DomainError('forbidden', 'SIGNATURE_LOCKED', 'Signing is locked after too many wrong credentials; ask a site admin to reset your signature.');
+    return new DomainError('SIGNATURE_LOCKED', 'Signing is locked after too many wrong credentials; ask a site admin to reset your signature.');
   }
   if (state.lockedUntil !== undefined && state.lockedUntil > now) {
     const retryAfter = Math.ceil((state.lockedUntil - now) / 1000);
-    return new DomainError('forbidden', 'SIGNATURE_LOCKED', 'Signing is locked for a while after too many wrong credentials.', undefined, retryAfter);
+    return new DomainError('SIGNATURE_LOCKED', 'Signing is locked for a while after too many wrong credentials.', undefined, retryAfter);
   }
   return undefined;
 }
@@ -35,7 +35,7 @@ export function afterFailure(state: SignatureState, now: number): FailureOutcome
     return { state: next, attemptsLeft: 0, error: lockedError(next, now)! };
   }
   const attemptsLeft = Math.min(LOCKOUT.max - recent, LOCKOUT.dayMax - failures.length);
-  const error = new DomainError('forbidden', 'SIGNATURE_INVALID', 'The signing credential is not valid.', undefined, undefined, attemptsLeft);
+  const error = new DomainError('SIGNATURE_INVALID', 'The signing credential is not valid.', undefined, undefined, attemptsLeft);
   return { state: { ...state, failures }, attemptsLeft, error };
 }
 

@@ -8,11 +8,17 @@ import { DomainError } from '../domain/errors';
 import { INSTALLATION_SPACE } from '../audit/purge';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
+import { defineOperation } from '../services/operation';
 import { loadSignatureState, putState, secretsOf, signatureKeys } from './state';
 
-export async function resetSignature(ctx: EngineContext, caller: Caller, accountId: string): Promise<{ accountId: string }> {
+export const resetSignature = defineOperation({
+  rights: 'Site admins only (FORBIDDEN 403); answers alike for an account with or without an enrolment.',
+  execute: reset,
+});
+
+async function reset(ctx: EngineContext, caller: Caller, accountId: string): Promise<{ accountId: string }> {
   if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-    throw new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can reset a signature.');
+    throw new DomainError('FORBIDDEN', 'Only a site admin can reset a signature.');
   }
   const secrets = secretsOf(ctx);
   const loaded = await loadSignatureState(ctx, accountId);

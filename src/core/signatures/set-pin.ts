@@ -10,6 +10,7 @@ import { FIELD_LIMITS as L } from '../domain/limits';
 import { INSTALLATION_SPACE } from '../audit/purge';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
+import { defineOperation } from '../services/operation';
 import { lockedError } from './lockout';
 import { hashPin } from './pin-hash';
 import { loadSignatureState, putState, secretsOf, signatureKeys } from './state';
@@ -17,16 +18,21 @@ import { verifyCredential } from './verify-credential';
 
 export function assertPinStrength(pin: string): void {
   if (pin.length < L.signingPin.min || pin.length > L.signingPin.max) {
-    throw new DomainError('invalid', 'INVALID_REQUEST', `A signing PIN has ${L.signingPin.min} to ${L.signingPin.max} characters.`, [
+    throw new DomainError('INVALID_REQUEST', `A signing PIN has ${L.signingPin.min} to ${L.signingPin.max} characters.`, [
       { field: 'newPin', code: 'LENGTH', reason: `${L.signingPin.min}..${L.signingPin.max} characters` },
     ]);
   }
   if (new Set(pin).size === 1) {
-    throw new DomainError('invalid', 'PIN_TOO_WEAK', 'A signing PIN cannot be one repeated character.', [{ field: 'newPin', code: 'WEAK', reason: 'not one repeated character' }]);
+    throw new DomainError('PIN_TOO_WEAK', 'A signing PIN cannot be one repeated character.', [{ field: 'newPin', code: 'WEAK', reason: 'not one repeated character' }]);
   }
 }
 
-export async function setPin(ctx: EngineContext, caller: Caller, newPin: string, currentPin?: string): Promise<{ enrolled: true }> {
+export const setSigningPin = defineOperation({
+  rights: 'Any signed-in person, for their own PIN only (identity from the platform); changing one needs the current PIN (SIGNATURE_INVALID, counts toward the lock).',
+  execute: setPin,
+});
+
+async function setPin(ctx: EngineContext, caller: Caller, newPin: string, currentPin?: string): Promise<{ enrolled: true }> {
   assertPinStrength(newPin);
   const secrets = secretsOf(ctx);
   const before = await loadSignatureState(ctx, caller.accountId);
@@ -34,7 +40,7 @@ export async function setPin(ctx: EngineContext, caller: Caller, newPin: string,
   if (locked) throw locked;
   if (before.state.pin) {
     if (!currentPin) {
-      throw new DomainError('invalid', 'SIGNATURE_REQUIRED', 'Enter your current signing PIN to change it.', [{ field: 'currentPin', code: 'REQUIRED', reason: 'your current PIN' }]);
+      throw new DomainError('SIGNATURE_REQUIRED', 'Enter your current signing PIN to change it.', [{ field: 'currentPin', code: 'REQUIRED', reason: 'your current PIN' }]);
     }
     await verifyCredential(ctx, caller, { type: 'pin', value: currentPin }, { spaceId: INSTALLATION_SPACE });
   }

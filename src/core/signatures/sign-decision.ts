@@ -48,13 +48,13 @@ export async function signDecision(ctx: EngineContext, caller: Caller, approvalI
   if (!settings || (!settings.required && !input.credential)) return undefined;
   const credential = input.credential;
   if (!credential || !accepts(settings, credential.type)) {
-    throw new DomainError('invalid', 'SIGNATURE_REQUIRED', `This step must be signed with ${AUTH_WORDS[settings.auth]}.`, [
+    throw new DomainError('SIGNATURE_REQUIRED', `This step must be signed with ${AUTH_WORDS[settings.auth]}.`, [
       { field: 'credential', code: 'REQUIRED', reason: `sign with ${AUTH_WORDS[settings.auth]}` },
     ]);
   }
-  if (!input.meaning) throw new DomainError('invalid', 'MEANING_REQUIRED', 'Choose what your signature means.', [{ field: 'meaning', code: 'REQUIRED', reason: 'one of the step\'s meanings' }]);
+  if (!input.meaning) throw new DomainError('MEANING_REQUIRED', 'Choose what your signature means.', [{ field: 'meaning', code: 'REQUIRED', reason: 'one of the step\'s meanings' }]);
   const meaning = settings.meanings.find((m) => m.code === input.meaning);
-  if (!meaning) throw new DomainError('invalid', 'UNKNOWN_MEANING', 'That meaning is not one this step offers.', [{ field: 'meaning', code: 'UNKNOWN', reason: 'not a meaning of this step' }]);
+  if (!meaning) throw new DomainError('UNKNOWN_MEANING', 'That meaning is not one this step offers.', [{ field: 'meaning', code: 'UNKNOWN', reason: 'not a meaning of this step' }]);
   await verifyCredential(ctx, caller, credential, { spaceId: approval.spaceId, pageId: approval.pageId, approvalId: approval.id });
   const names = await printedNames(ctx, [caller.accountId, ...(input.onBehalfOf ? [input.onBehalfOf] : [])]);
   const signature: DecisionSignature = {
@@ -75,10 +75,10 @@ export async function signDecision(ctx: EngineContext, caller: Caller, approvalI
  */
 export function signatureFor(approval: PageApproval, signed: SignedDecision | undefined): DecisionSignature | undefined {
   if (signed && signed.step !== approval.activeStep) {
-    throw new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The approval moved to another step while you signed; read it again.');
+    throw new DomainError('CONCURRENT_MODIFICATION', 'The approval moved to another step while you signed; read it again.');
   }
   if (!signed && settingsOf(approval)?.required) {
-    throw new DomainError('invalid', 'SIGNATURE_REQUIRED', 'This step must be signed; read the approval again.');
+    throw new DomainError('SIGNATURE_REQUIRED', 'This step must be signed; read the approval again.');
   }
   return signed?.signature;
 }

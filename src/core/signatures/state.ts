@@ -63,6 +63,6 @@ export function putState(accountId: string, loaded: LoadedState, state: Signatur
 }
 
 export function secretsOf(ctx: EngineContext): SecretStore {
-  if (!ctx.secrets) throw new DomainError('internal', 'SECRETS_UNAVAILABLE', 'Signatures are not available in this installation.');
+  if (!ctx.secrets) throw new DomainError('SECRETS_UNAVAILABLE', 'Signatures are not available in this installation.');
   return ctx.secrets;
 }

@@ -1,6 +1,7 @@
 /** signature.status: what the signed-in person has enrolled and whether signing is locked (for the enrolment view and the signing dialog). */
 import type { Caller } from '../domain/caller';
 import type { EngineContext } from '../services/context';
+import { defineOperation } from '../services/operation';
 import { lockedError } from './lockout';
 import { loadSignatureState } from './state';
 
@@ -12,7 +13,12 @@ export interface SignatureStatus {
   retryAfter?: number;
 }
 
-export async function signatureStatus(ctx: EngineContext, caller: Caller): Promise<SignatureStatus> {
+export const signatureStatus = defineOperation({
+  rights: 'Any signed-in person, about themselves only.',
+  execute: statusOf,
+});
+
+async function statusOf(ctx: EngineContext, caller: Caller): Promise<SignatureStatus> {
   const { state } = await loadSignatureState(ctx, caller.accountId);
   const locked = lockedError(state, ctx.clock.now());
   return {

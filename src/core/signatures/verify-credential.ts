@@ -28,7 +28,7 @@ export interface SigningPlace {
 }
 
 const notEnrolled = (type: CredentialType): DomainError =>
-  new DomainError('conflict', 'SIGNATURE_NOT_ENROLLED', type === 'pin' ? 'Set a signing PIN first.' : 'Enrol an authenticator app (TOTP) first.');
+  new DomainError('SIGNATURE_NOT_ENROLLED', type === 'pin' ? 'Set a signing PIN first.' : 'Enrol an authenticator app (TOTP) first.');
 
 /** Is the credential right? For TOTP, the matched step (undefined: wrong, or already used). */
 async function check(ctx: EngineContext, accountId: string, loaded: LoadedState, credential: Credential): Promise<{ ok: boolean; step?: number }> {

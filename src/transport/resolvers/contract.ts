@@ -3,7 +3,7 @@
  * (static/src/api.ts) types its calls with this, so the UI and the resolvers cannot drift apart.
  */
 import type { AnalyticsCards, DayBucket, WorkflowStats } from '../../core/analytics/summary';
-import type { RetentionSettings, ReviewQueueItem, RunSummary, TreeRow } from '../../core/lifecycle';
+import type { RetentionSettings, ReviewQueueItem, RunSummary, TreeRow } from '../../core/lifecycle/types';
 import type {
   AuditRecord,
   ChangeSetView,
@@ -19,7 +19,7 @@ import type { PageCapabilities, SpaceCapabilities } from '../../core/services/en
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
-import type { SignatureStatus } from '../../core/signatures';
+import type { SignatureStatus } from '../../core/signatures/status';
 
 export type { ErrorDetail };
 
