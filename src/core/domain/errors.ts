@@ -88,6 +88,7 @@ export const ERROR_CODES = {
   WRONG_SPACE: { status: 400, when: 'a change set names a page of another space' },
   // 413 / 415 / 422
   PAYLOAD_TOO_LARGE: { status: 413, when: 'REST body over 256 KiB' },
+  EVIDENCE_TOO_LARGE: { status: 413, when: 'an evidence pack scope with more than 2,000 audit records (export a narrower scope: one approval)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'REST body is not application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, when: 'the same Idempotency-Key with a different body' },
   // 429

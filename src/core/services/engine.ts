@@ -38,6 +38,7 @@ import { resetSignature } from '../signatures/reset';
 import { signingKeys } from '../evidence/keys';
 import { approvalReceipt } from '../evidence/receipt';
 import { signAuditCheckpoint } from '../evidence/checkpoint';
+import { exportEvidence } from '../evidence/export-pack';
 
 export type { Page, ChangeSetCreateInput, ChangeSetUpdateInput, PageCapabilities, SpaceCapabilities, Invocation } from './types';
 export type { SavedWorkflow, WorkflowInput } from './workflows/types';
@@ -93,7 +94,7 @@ export const OPERATIONS = {
     confirmTotp: confirmTotpEnrolment,
     reset: resetSignature,
   },
-  evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint },
+  evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
 };
 
 type Operations = typeof OPERATIONS;
