@@ -19,6 +19,7 @@ export const apiPagePreflight = forgeApp.api.apiPagePreflight;
 export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
 export const apiKeys = forgeApp.api.apiKeys;
+export const apiEvidence = forgeApp.api.apiEvidence;
 /** scheduledTrigger `audit-sequencer` (interval fiveMinute): links pending audit records into the chain. */
 export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `audit-checkpoint` (interval day): signs the audit chain head with the installation key. */

@@ -2,7 +2,9 @@
  * SPEC 5a approval receipts and GET /keys over the real engine: a receipt from /pages/status verifies
  * offline against the published key with Node's crypto alone, and fails when its payload is altered.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { assemblePack, type EvidenceChunk } from '../../src/core/evidence/pack-format';
+import { verifyEvidenceFile } from '../../scripts/verify-evidence';
 import { createRealApi } from './real-app';
 import { call, type CallOptions, type CallResult } from './helpers';
 import { assertMatchesOpenApi } from './openapi-validator';
@@ -61,4 +63,28 @@ it('GET /keys takes no parameters, needs a user, and answers only through its ow
   expect((await call(app.handlers, 'keys', { query: { accountId: 'acc-alice' } })).status).toBe(400);
   expect((await call(app.handlers, 'keys', { query: {}, accountId: null })).status).toBe(401);
   expect((await call(app.handlers, 'keys', { query: {}, moduleKey: 'page-submit' })).json.code).toBe('SCOPE_MISMATCH');
+});
+
+it('GET /evidence: chunks join into a pack that verifies offline; only admins export; one scope per request', async () => {
+  const submitted = await api('page-submit', { body: { pageId: '2001' } });
+  await app.engine.approvals.decide({ accountId: 'acc-carol', source: 'ui' }, submitted.json.approvalId, 'approve');
+
+  const chunks: EvidenceChunk[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await api('evidence', { query: { pageId: '2001', ...(cursor ? { cursor } : {}) }, accountId: 'acc-alice' });
+    expect(res.status).toBe(200);
+    chunks.push(res.json as EvidenceChunk);
+    cursor = res.json.nextCursor;
+  } while (cursor);
+  const pack = JSON.stringify(await assemblePack(chunks, async (t: string) => createHash('sha256').update(t, 'utf8').digest('hex')));
+  const keys = (await api('keys', { query: {} })).json;
+  expect(await verifyEvidenceFile(pack, JSON.stringify(keys))).toBe('ok');
+
+  expect((await api('evidence', { query: { pageId: '2001' }, accountId: 'acc-bob' })).json.code).toBe('FORBIDDEN');
+  expect((await api('evidence', { query: { pageId: '2012' }, accountId: 'acc-erin' })).json.code).toBe('PAGE_NOT_FOUND');
+  expect((await api('evidence', { query: { pageId: '9999' }, accountId: 'acc-erin' })).json.code).toBe('PAGE_NOT_FOUND');
+  expect((await api('evidence', { query: { pageId: '2001', approvalId: 'x' } })).status).toBe(400);
+  expect((await api('evidence', { query: {} })).status).toBe(400);
+  expect((await api('evidence', { query: { pageId: '2001', cursor: 'forged' }, accountId: 'acc-alice' })).json.code).toBe('INVALID_CURSOR');
 });

@@ -36,6 +36,7 @@ function validInputs(changeSetId: string): Record<ApiRouteKey, { body?: unknown;
     'page-submit': { body: { pageId: '2002' } },
     'page-status': { query: { pageId: '2002' } },
     keys: { query: {} },
+    evidence: { query: { pageId: '2002' } },
   };
 }
 

@@ -71,6 +71,7 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     method: fc.constant('totp'),
     code: fc.stringMatching(/^\d{6}$/),
     accountId,
+    scope: fc.oneof(pageId.map((id) => ({ pageId: id })), opaque.map((id) => ({ changeSetId: id })), opaque.map((id) => ({ approvalId: id }))),
     owners: fc.uniqueArray(accountId.filter((a) => !a.startsWith('group:')), { maxLength: 3 }),
     allowSelfApproval: fc.boolean(),
     enabled: fc.boolean(),

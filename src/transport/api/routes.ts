@@ -26,6 +26,8 @@ import {
   PageStatusResponse,
   KeysQuery,
   KeysResponse,
+  EvidenceQuery,
+  EvidenceChunkResponse,
   PageSubmitBody,
   PageSubmitResponse,
 } from './schemas';
@@ -199,6 +201,18 @@ export const API_ROUTES = [
     operationId: 'getSigningKeys', summary: "The installation's public Ed25519 keys (SPKI PEM) that sign approval receipts, checkpoints and evidence packs.",
     request: [KeysQuery, 'KeysQuery'], response: [KeysResponse, 'KeysResponse', 200],
     execute: async ({ engine, caller }) => ({ keys: await engine.evidence.keys(caller) }),
+  }),
+  defineRoute({
+    key: 'evidence', endpoint: 'GET /evidence', exportName: 'apiEvidence', scope: 'read:approval:custom', writes: false,
+    operationId: 'getEvidenceChunk', summary: 'One chunk of an evidence pack for a page, change set or approval (site and space admins); follow nextCursor, then join the chunks.',
+    request: [EvidenceQuery, 'EvidenceQuery'], response: [EvidenceChunkResponse, 'EvidenceChunkResponse', 200],
+    execute: async ({ engine, caller, pager }, q) => {
+      const scope = q.pageId !== undefined ? { pageId: q.pageId } : q.changeSetId !== undefined ? { changeSetId: q.changeSetId } : { approvalId: q.approvalId! };
+      const sealed = pager({ ...scope, cursor: q.cursor });
+      const { nextCursor, ...chunk } = await engine.evidence.export(caller, scope, await sealed.open());
+      const next = await sealed.seal(nextCursor);
+      return { ...chunk, ...(next ? { nextCursor: next } : {}) };
+    },
   }),
 ] as const;
 

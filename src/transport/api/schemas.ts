@@ -5,6 +5,7 @@
  * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
 import { z } from 'zod';
+import { auditRecordSchema } from '../../core/audit/schema';
 import { decisionSignatureSchema, storedStepSignatureSchema } from '../../core/domain/signature-fields';
 import type { ErrorDetail } from '../../core/domain/errors';
 import {
@@ -84,6 +85,16 @@ export const PageSubmitBody = z.strictObject({
 });
 
 export const PageStatusQuery = z.strictObject({ pageId: confluenceId });
+
+/** SPEC 5a: exactly one of pageId, changeSetId, approvalId names the pack's scope. */
+export const EvidenceQuery = z
+  .strictObject({
+    pageId: confluenceId.optional(),
+    changeSetId: opaqueId.optional(),
+    approvalId: opaqueId.optional(),
+    cursor: cursor.optional().meta({ description: 'Opaque cursor from the previous chunk, valid for the same scope and user.' }),
+  })
+  .refine((q) => [q.pageId, q.changeSetId, q.approvalId].filter((v) => v !== undefined).length === 1, { message: 'name exactly one of pageId, changeSetId, approvalId', path: ['pageId'] });
 
 // ---------- responses (allow-lists, typed against the domain types) ----------
 
@@ -262,6 +273,29 @@ export const PageStatusResponse = PageStateSchema.extend({ success: ok, approval
 
 export const KeysQuery = z.strictObject({});
 
+const PackKeySchema = z.object({ keyId: z.string(), publicKey: z.string(), validFrom: z.string(), validTo: z.string().optional() });
+
+/** One chunk of an evidence pack; the first carries `header`. Join chunks as docs/api.md "Evidence packs" says. */
+export const EvidenceChunkResponse = z.object({
+  success: ok,
+  header: z
+    .object({
+      format: z.literal('approvalflow.evidence/v1'),
+      scope: z.union([z.object({ pageId: z.string() }), z.object({ changeSetId: z.string() }), z.object({ approvalId: z.string() })]),
+      generatedAt: z.number().int(),
+      generatedBy: z.string(),
+      checkpoint: z.object({ seq: z.number().int(), headHash: z.string(), at: z.number().int(), keyId: z.string(), signature: z.string() }).nullable(),
+      attestation: z.object({ checkpointSeq: z.number().int(), seqs: z.array(z.number().int()), keyId: z.string(), signature: z.string() }).nullable(),
+      keys: z.array(PackKeySchema),
+      records: z.array(auditRecordSchema).describe('audit records in scope, oldest first, exactly as stored'),
+    })
+    .optional(),
+  chain: z.array(
+    z.object({ seq: z.number().int(), prevHash: z.string(), recordDigest: z.string().optional(), hash: z.string(), legacy: z.literal(true).optional() }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
 export const KeysResponse = z.object({
   success: ok,
   keys: z.array(
@@ -301,4 +335,5 @@ export const RESPONSE_SCHEMAS = {
   PageStatusResponse,
   ApprovalReceipt: ApprovalReceiptSchema,
   KeysResponse,
+  EvidenceChunkResponse,
 } as const;

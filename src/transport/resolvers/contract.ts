@@ -20,6 +20,8 @@ import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
 import type { SignatureStatus } from '../../core/signatures/status';
+import type { EvidenceChunk } from '../../core/evidence/pack-format';
+import type { PublishedKey } from '../../core/evidence/installation-key';
 
 export type { ErrorDetail };
 
@@ -122,6 +124,9 @@ export interface ResolverData {
   'signature.enroll.start': { otpauthUri: string };
   'signature.enroll.confirm': { enrolled: true };
   'signature.reset': { accountId: string };
+  /** one chunk; the first carries the header (manifest facts and records); join them with assemblePack */
+  'evidence.export': EvidenceChunk;
+  'evidence.keys': { keys: PublishedKey[] };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
   'audit.export': { format: 'csv' | 'ndjson'; content: string };

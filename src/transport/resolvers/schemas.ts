@@ -140,6 +140,13 @@ export const schemas = {
   'signature.enroll.confirm': z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }),
   'signature.reset': z.strictObject({ accountId }),
 
+  // Evidence (SPEC 5a): packs in chunks, and the installation's public keys.
+  'evidence.export': z.strictObject({
+    scope: z.union([z.strictObject({ pageId: confluenceId }), z.strictObject({ changeSetId: opaqueId }), z.strictObject({ approvalId: opaqueId })]),
+    cursor: cursor.optional(),
+  }),
+  'evidence.keys': empty,
+
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,
   'audit.export': z.strictObject({ format: z.enum(['csv', 'ndjson']), filters: z.strictObject(auditFilterFields).optional() }),
