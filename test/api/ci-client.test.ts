@@ -2,7 +2,7 @@
  * examples/ci-client.ts against the local runtime over real HTTP: gateway, token scopes, handlers,
  * engine and local site. Approvers act through the engine as UI users would.
  */
-import { ApprovalFlowClient, ApiError, runCiApproval } from '../../examples/ci-client';
+import { ApprovalFlowClient, ApiError, checkPublishedVersion, receiptSignatureValid, runCiApproval, type SigningKey } from '../../examples/ci-client';
 import { startLocalRuntime, type LocalRuntime } from '../../local/server';
 import { profileFromEnv } from '../../local/profile';
 
@@ -91,4 +91,20 @@ it('a token without the write scope is refused by the gateway and the client sur
   expect([401, 403]).toContain((error as ApiError).status);
   const list = await runtime.app.getEngine({ actingAccountId: 'acc-bob' }).changeSets.list({ accountId: 'acc-bob', source: 'ui' }, { spaceId: '1001', limit: 100 });
   expect(list.items.filter((c) => c.title === 'no scope')).toEqual([]);
+});
+
+it('the CI gate passes only for the approved version, verified offline against GET /keys; an altered receipt fails', async () => {
+  const token = await devToken('acc-bob');
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0]!, token });
+  const result = await runCiApproval(client, { spaceId: '1001', pageIds: ['2005'], title: 'Receipt', pollIntervalMs: 10, timeoutMs: 10_000, onProgress: approverActs('approve') });
+  expect(result.outcome).toBe('approved');
+  const version = Number((await client.get('/pages/status', { pageId: '2005' })).approvedAtVersion);
+  expect(await checkPublishedVersion(client, '2005', version)).toMatchObject({ ok: true, approvedVersion: version });
+  expect(await checkPublishedVersion(client, '2005', version + 1)).toMatchObject({ ok: false, approvedVersion: version });
+  expect((await checkPublishedVersion(client, '2006', 1)).ok).toBe(false); // never approved
+
+  const keys = (await client.get('/keys', {})).keys as unknown as SigningKey[];
+  const receipt = (await client.get('/pages/status', { pageId: '2005' })).approvalReceipt as { payload: string; signature: string; keyId: string };
+  expect(receiptSignatureValid(receipt, keys)).toBe(true);
+  expect(receiptSignatureValid({ ...receipt, payload: receipt.payload.replace(`"pageVersion":${version}`, `"pageVersion":${version + 1}`) }, keys)).toBe(false);
 });
