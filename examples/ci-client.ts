@@ -201,7 +201,7 @@ export function receiptSignatureValid(receipt: { payload: string; signature: str
  * or fetched from GET /keys) and name this page and exactly the version about to be published.
  */
 export async function checkPublishedVersion(client: ApprovalFlowClient, pageId: string, publishedVersion: number, pinnedKeys?: SigningKey[]): Promise<ReceiptCheck> {
-  const keys = pinnedKeys ?? ((await client.get('/keys', {})).keys as unknown as SigningKey[]);
+  const keys = pinnedKeys ?? ((await client.get('/keys', {})).keys as SigningKey[]);
   const status = await client.get('/pages/status', { pageId });
   const receipt = status.approvalReceipt as { payload: string; signature: string; keyId: string } | undefined;
   if (!receipt) return { ok: false, reason: `page ${pageId} has no completed approval (state ${String(status.state)})` };

@@ -95,7 +95,7 @@ it('a token without the write scope is refused by the gateway and the client sur
 
 it('the CI gate passes only for the approved version, verified offline against GET /keys; an altered receipt fails', async () => {
   const token = await devToken('acc-bob');
-  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0]!, token });
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token });
   const result = await runCiApproval(client, { spaceId: '1001', pageIds: ['2005'], title: 'Receipt', pollIntervalMs: 10, timeoutMs: 10_000, onProgress: approverActs('approve') });
   expect(result.outcome).toBe('approved');
   const version = Number((await client.get('/pages/status', { pageId: '2005' })).approvedAtVersion);
@@ -103,7 +103,7 @@ it('the CI gate passes only for the approved version, verified offline against G
   expect(await checkPublishedVersion(client, '2005', version + 1)).toMatchObject({ ok: false, approvedVersion: version });
   expect((await checkPublishedVersion(client, '2006', 1)).ok).toBe(false); // never approved
 
-  const keys = (await client.get('/keys', {})).keys as unknown as SigningKey[];
+  const keys = (await client.get('/keys', {})).keys as SigningKey[];
   const receipt = (await client.get('/pages/status', { pageId: '2005' })).approvalReceipt as { payload: string; signature: string; keyId: string };
   expect(receiptSignatureValid(receipt, keys)).toBe(true);
   expect(receiptSignatureValid({ ...receipt, payload: receipt.payload.replace(`"pageVersion":${version}`, `"pageVersion":${version + 1}`) }, keys)).toBe(false);
