@@ -51,6 +51,11 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.cleared': 'Page assignment cleared',
   'approval.purged': 'Old approval purged',
   'retention.updated': 'Retention changed',
+  'signature.enrolled': 'Signature enrolled',
+  'signature.enrollment_started': 'Signature enrolment started',
+  'signature.failed': 'Signature failed',
+  'signature.reset': 'Signature reset',
+  'evidence.exported': 'Evidence exported',
 };
 
 /** "previousStatus" → "Previous status". */
