@@ -12,6 +12,7 @@ import { ErrorMessage, Loading, NoAccess } from '../components/ui';
 import { AuditTrail } from './AuditTrail';
 import { ApiHelp } from './ApiHelp';
 import { RetentionSettings } from './RetentionSettings';
+import { EvidenceAdmin } from './EvidenceAdmin';
 
 const fullWidth = xcss({ width: '100%' });
 
@@ -37,6 +38,7 @@ export function AdminApp() {
             <Tab testId="tab-audit">Audit trail</Tab>
             <Tab testId="tab-retention">Retention</Tab>
             <Tab testId="tab-api">REST API</Tab>
+            <Tab testId="tab-evidence">Signatures &amp; evidence</Tab>
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
@@ -51,6 +53,11 @@ export function AdminApp() {
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
               <ApiHelp />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <EvidenceAdmin />
             </Box>
           </TabPanel>
         </Tabs>
