@@ -43,6 +43,8 @@ export const FIELD_LIMITS = {
   signingPin: { min: 8, max: 64 },
   signatureMeanings: { min: 1, max: 8 },
   meaningLabel: { min: 1, max: 80 },
+  /** SPEC 5a: in-scope audit records one evidence pack holds */
+  evidencePackRecords: { max: 2000 },
 } as const;
 
 /** SPEC 2.7: the review periods a workflow may set (or null: none). */

@@ -13,6 +13,7 @@ import { parseEntity } from '../audit/records';
 import { linkSchema } from '../audit/schema';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
+import { FIELD_LIMITS } from '../domain/limits';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS } from '../ports/store';
@@ -31,7 +32,7 @@ import { EVIDENCE_FORMAT, attestationPayload, type ChainEntry, type EvidenceChun
 /** Links per chunk: ~200 bytes each, so a chunk is ~100 KB. */
 export const CHAIN_CHUNK = 500;
 /** In-scope records one pack holds (the first chunk carries them all: ~1 KB each). */
-export const MAX_PACK_RECORDS = 2000;
+export const MAX_PACK_RECORDS = FIELD_LIMITS.evidencePackRecords.max;
 
 const cursorSchema = z.object({ next: z.number().int().min(1), to: z.number().int().min(1) }).strict();
 
