@@ -1,4 +1,4 @@
-/** Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all), owners, self-approval. */
+/** Create or edit a workflow in a modal: name, steps (approvers picked by name, any/all, electronic signature), owners, self-approval. */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Textfield from '@atlaskit/textfield';
@@ -9,7 +9,8 @@ import Heading from '@atlaskit/heading';
 import { call } from '../api';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useAction } from '../hooks';
-import type { StepMode, Workflow } from '../../../src/core/domain/model';
+import type { StepMode, StepSignature, Workflow } from '../../../src/core/domain/model';
+import { StepSignatureEditor } from '../components/step-signature';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
 
@@ -17,17 +18,18 @@ interface StepDraft {
   name: string;
   approvers: string[];
   mode: StepMode;
+  signature?: StepSignature;
 }
 
 export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Workflow; onClose: () => void; onSaved: (w: Workflow) => void }) {
   const [name, setName] = useState(existing?.name ?? '');
-  const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map((s) => ({ name: s.name ?? '', approvers: s.approvers, mode: s.mode })) ?? [{ name: '', approvers: [], mode: 'any' }]);
+  const [steps, setSteps] = useState<StepDraft[]>(existing?.steps.map((s) => ({ name: s.name ?? '', approvers: s.approvers, mode: s.mode, ...(s.signature ? { signature: s.signature } : {}) })) ?? [{ name: '', approvers: [], mode: 'any' }]);
   const [owners, setOwners] = useState<string[]>(existing?.owners ?? []);
   const [selfApproval, setSelfApproval] = useState(existing?.allowSelfApproval ?? false);
   const save = useAction(async () => {
     const fields = {
       name: name.trim(),
-      steps: steps.map((s) => ({ ...(s.name.trim() ? { name: s.name.trim() } : {}), approvers: s.approvers, mode: s.mode })),
+      steps: steps.map((s) => ({ ...(s.name.trim() ? { name: s.name.trim() } : {}), approvers: s.approvers, mode: s.mode, ...(s.signature ? { signature: s.signature } : {}) })),
       allowSelfApproval: selfApproval,
       ...(owners.length ? { owners } : {}),
     };
@@ -63,6 +65,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
                 ]}
                 onChange={(e) => setStep(i, { mode: e.currentTarget.value as StepMode })}
               />
+              <StepSignatureEditor index={i} value={s.signature} onChange={(signature) => setStep(i, { signature })} />
               {steps.length > 1 && (
                 <Inline>
                   <Button appearance="subtle" onClick={() => setSteps(steps.filter((_, j) => j !== i))}>
