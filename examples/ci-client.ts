@@ -7,8 +7,17 @@
  *   REFERENCE_URL=https://git.example.com/pr/42 npx tsx examples/ci-client.ts
  *
  * Exit code 0 when every page is approved, 1 when something is rejected, blocked or still pending.
+ *
+ * Gate a publish on the signed approval receipt (SPEC 5a), offline-verifiable with the installation key:
+ *
+ *   APPROVALFLOW_BASE_URL=... APPROVALFLOW_TOKEN=... VERIFY_PAGE_ID=2001 PUBLISHED_VERSION=12 \
+ *   [KEYS_FILE=keys.json] npx tsx examples/ci-client.ts
+ *
+ * Exit code 0 only when the receipt verifies and names exactly the version being published. Pin the
+ * keys (KEYS_FILE = a saved GET /keys answer) so a compromised endpoint cannot swap them.
  */
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export class ApiError extends Error {
   constructor(
@@ -168,6 +177,46 @@ export async function runCiApproval(client: ApprovalFlowClient, input: CiRunInpu
   return { changeSetId, outcome, pages };
 }
 
+export interface SigningKey {
+  keyId: string;
+  publicKey: string;
+}
+
+export interface ReceiptCheck {
+  ok: boolean;
+  reason: string;
+  approvedVersion?: number;
+}
+
+/** Does `receipt` carry a valid installation signature (Ed25519 over the payload's UTF-8 bytes) from one of `keys`? */
+export function receiptSignatureValid(receipt: { payload: string; signature: string; keyId: string }, keys: SigningKey[]): boolean {
+  const key = keys.find((k) => k.keyId === receipt.keyId);
+  if (!key) return false;
+  try {
+    return verify(null, Buffer.from(receipt.payload, 'utf8'), createPublicKey(key.publicKey), Buffer.from(receipt.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * "Published == approved": the page's receipt from /pages/status must verify against the keys (pinned,
+ * or fetched from GET /keys) and name this page and exactly the version about to be published.
+ */
+export async function checkPublishedVersion(client: ApprovalFlowClient, pageId: string, publishedVersion: number, pinnedKeys?: SigningKey[]): Promise<ReceiptCheck> {
+  const keys = pinnedKeys ?? ((await client.get('/keys', {})).keys as SigningKey[]);
+  const status = await client.get('/pages/status', { pageId });
+  const receipt = status.approvalReceipt as { payload: string; signature: string; keyId: string } | undefined;
+  if (!receipt) return { ok: false, reason: `page ${pageId} has no completed approval (state ${String(status.state)})` };
+  if (!receiptSignatureValid(receipt, keys)) return { ok: false, reason: 'the approval receipt does not verify against the installation key' };
+  const payload = JSON.parse(receipt.payload) as { pageId?: string; pageVersion?: number };
+  if (payload.pageId !== pageId) return { ok: false, reason: 'the receipt is for another page' };
+  if (payload.pageVersion !== publishedVersion) {
+    return { ok: false, reason: `version ${publishedVersion} is being published, but version ${String(payload.pageVersion)} was approved`, approvedVersion: payload.pageVersion };
+  }
+  return { ok: true, reason: `version ${publishedVersion} is the approved version`, approvedVersion: payload.pageVersion };
+}
+
 async function main(): Promise<void> {
   const env = (name: string, fallback?: string): string => {
     const value = process.env[name] ?? fallback;
@@ -175,6 +224,13 @@ async function main(): Promise<void> {
     return value;
   };
   const client = new ApprovalFlowClient({ baseUrl: env('APPROVALFLOW_BASE_URL').replace(/\/$/, ''), token: env('APPROVALFLOW_TOKEN') });
+  if (process.env.VERIFY_PAGE_ID) {
+    const pinned = process.env.KEYS_FILE ? ((JSON.parse(readFileSync(process.env.KEYS_FILE, 'utf8')) as { keys: SigningKey[] }).keys) : undefined;
+    const check = await checkPublishedVersion(client, process.env.VERIFY_PAGE_ID, Number(env('PUBLISHED_VERSION')), pinned);
+    console.log(`[approvalflow] page ${process.env.VERIFY_PAGE_ID}: ${check.ok ? 'ok' : 'FAIL'}: ${check.reason}`);
+    process.exitCode = check.ok ? 0 : 1;
+    return;
+  }
   const result = await runCiApproval(client, {
     spaceId: env('SPACE_ID'),
     pageIds: env('PAGE_IDS').split(',').map((id) => id.trim()),

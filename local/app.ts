@@ -8,12 +8,16 @@
  */
 import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
+import { createAuditCheckpointTrigger } from '../src/transport/scheduled/audit-checkpoint';
 import { createAuditSequencerTrigger } from '../src/transport/scheduled/audit-sequencer';
 import { sequencePendingAudit } from '../src/core/audit';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
 import type { KeyValueStore } from '../src/core/ports/store';
+import type { SecretStore } from '../src/core/ports/secrets';
+import { MemoryStore } from '../src/adapters/store/memory-store';
+import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import type { Clock, IdGenerator } from '../src/core/ports/clock';
 import type { Workflow } from '../src/core/domain/model';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
@@ -43,6 +47,8 @@ export const LOCAL_INSTALL_CONTEXT = `ari:cloud:confluence::site/${LOCAL_CLOUD_I
 
 export interface LocalAppOptions {
   store: KeyValueStore;
+  /** the local twin of Forge secret storage (SqliteStore and MemoryStore are both); absent: signatures are unavailable */
+  secrets?: SecretStore;
   site: LocalSite;
   clock?: Clock;
   ids?: IdGenerator;
@@ -130,6 +136,11 @@ export function toForgePageUpdatedEvent(event: PageUpdatedEvent, createdBy: stri
   };
 }
 
+/** The local stores are their own secret-storage twin; another store (a test decorator) needs `secrets` given. */
+function secretsOf(options: LocalAppOptions): SecretStore | undefined {
+  return options.secrets ?? (options.store instanceof SqliteStore || options.store instanceof MemoryStore ? options.store : undefined);
+}
+
 export function createLocalApp(options: LocalAppOptions): LocalApp {
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
   const tracker = inFlightTracker();
@@ -139,6 +150,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     clock: options.clock ?? new SystemClock(),
     ids: options.ids ?? new RandomIds(),
     jobs: new EventQueueJobs((events) => queue.push(events)),
+    ...(secretsOf(options) ? { secrets: secretsOf(options) } : {}),
   };
   // One engine per invocation, its Confluence access built for the acting user (SPEC §4). The
   // acting user reaches Confluence through RestConfluenceSite (platform's adapter, which maps it
@@ -189,6 +201,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     bylineProperties,
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
     auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })),
+    auditCheckpoint: createAuditCheckpointTrigger(() => getEngine({}).evidence.signCheckpoint()),
     jobConsumer: jobConsumer as LocalFunction,
   };
 

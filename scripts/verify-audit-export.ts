@@ -47,7 +47,10 @@ export function verifyAuditExport(ndjson: string, expectedDigest?: string): Expo
 
   for (const [i, record] of records.entries()) {
     const { hash, ...unsigned } = record;
-    if (sha256(jcs(unsigned)) !== hash) problems.push(`seq ${record.seq}: hash does not match its content`);
+    const { prevHash, ...content } = unsigned;
+    // Format 2: SHA-256(prevHash ‖ SHA-256(JCS(content))); records linked before it keep format 1: SHA-256(JCS(record without hash)).
+    const matches = sha256(`${prevHash}${sha256(jcs(content))}`) === hash || sha256(jcs(unsigned)) === hash;
+    if (!matches) problems.push(`seq ${record.seq}: hash does not match its content`);
     const previous = records[i - 1];
     if (previous && record.seq !== previous.seq + 1) problems.push(`seq ${record.seq}: records ${previous.seq + 1}..${record.seq - 1} are missing`);
     if (previous && record.prevHash !== previous.hash) problems.push(`seq ${record.seq}: prevHash does not link to seq ${previous.seq}`);

@@ -19,8 +19,12 @@ export const apiChangeSetSubmit = forgeApp.api.apiChangeSetSubmit;
 export const apiPagePreflight = forgeApp.api.apiPagePreflight;
 export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
+export const apiKeys = forgeApp.api.apiKeys;
+export const apiEvidence = forgeApp.api.apiEvidence;
 /** scheduledTrigger `audit-sequencer` (interval hour): the sweep that links audit records a lost sequencing job left pending. */
 export const auditSequencer = forgeApp.auditSequencer;
+/** scheduledTrigger `audit-checkpoint` (interval day): signs the audit chain head with the installation key. */
+export const auditCheckpoint = forgeApp.auditCheckpoint;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
 /** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */

@@ -12,6 +12,7 @@ import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
+import { ForgeSecrets } from '../adapters/forge/forge-secrets';
 import { ForgeConfluenceTransport, type PlatformRefusal } from '../adapters/forge/forge-confluence-transport';
 import { forgeAppIds, forgeAppVersion, forgeRemainingMs } from '../adapters/forge/forge-app-context';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
@@ -31,6 +32,7 @@ import { createQueueConsumer } from '../transport/queue/consumer';
 import { forgeJobQueue, forgeRetry } from '../adapters/forge/forge-queue';
 import { queueJobHandlers } from './jobs';
 import { createAuditSequencerTrigger } from '../transport/scheduled/audit-sequencer';
+import { createAuditCheckpointTrigger } from '../transport/scheduled/audit-checkpoint';
 import { sequencePendingAudit } from '../core/audit';
 
 /**
@@ -44,6 +46,7 @@ const diagnostics = new DiagnosticsLog(store);
 const jobs = forgeJobQueue();
 /** Forge proxy refusals are recorded for the diagnostics panel (codes only), never retried. */
 const onRefusal = (refusal: PlatformRefusal) => void diagnostics.recordRefusal(refusal).catch(() => undefined);
+const secrets = new ForgeSecrets();
 
 /** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
 function confluenceFor(invocation: Invocation, via: 'resolver' | 'apiRoute'): RestConfluenceSite {
@@ -70,6 +73,7 @@ function engineFactory(via: 'resolver' | 'apiRoute'): EngineFactory {
       ids: new RandomIds(),
       jobs,
       onDenied: invocation.onDenied,
+      secrets,
     });
 }
 
@@ -81,6 +85,7 @@ export const forgeApp = {
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
   auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
+  auditCheckpoint: createAuditCheckpointTrigger(() => engineFactory('resolver')({}).evidence.signCheckpoint()),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({

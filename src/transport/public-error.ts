@@ -13,6 +13,8 @@ export interface PublicError {
   details?: ErrorDetail[];
   /** seconds, for the Retry-After header (REST) or the envelope field (resolvers) */
   retryAfter?: number;
+  /** SIGNATURE_INVALID: wrong credentials left before the lock */
+  attemptsLeft?: number;
 }
 
 const GENERIC_500 = 'An internal error occurred. Retry later; if it keeps happening, contact the app vendor.';
@@ -66,6 +68,7 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
       message: err.message,
       ...(err.details && err.details.length > 0 ? { details: err.details } : {}),
       ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}),
     };
   }
   if (isConsentRequired(err)) {
@@ -85,12 +88,13 @@ export function toPublicError(err: unknown, log: (line: string) => void = () => 
  * retryAfter?}`. `retryAfter` (seconds) is in the body because response headers are not known to
  * reach an apiRoute caller (docs/forge-platform.md U5).
  */
-export function failureEnvelope(pub: PublicError): { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number } {
+export function failureEnvelope(pub: PublicError): { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number; attemptsLeft?: number } {
   return {
     success: false,
     error: pub.message,
     code: pub.code,
     ...(pub.details && pub.details.length > 0 ? { details: pub.details } : {}),
     ...(pub.retryAfter !== undefined ? { retryAfter: pub.retryAfter } : {}),
+    ...(pub.attemptsLeft !== undefined ? { attemptsLeft: pub.attemptsLeft } : {}),
   };
 }

@@ -25,7 +25,11 @@ async function send(key: string, payload: object): Promise<Record<string, unknow
   if (!isEnvelope(reply)) throw new ApiError('BAD_RESPONSE', 'ApprovalFlow sent an unexpected reply. Try again.');
   if (!reply.success) {
     const code = typeof reply.code === 'string' ? reply.code : 'UNKNOWN_ERROR';
-    const message = typeof reply.error === 'string' ? reply.error : 'The request failed.';
+    const said = typeof reply.error === 'string' ? reply.error : 'The request failed.';
+    // SPEC 2.3c: a wrong credential says how many tries are left; a timed lock says when to retry.
+    const left = typeof reply.attemptsLeft === 'number' ? ` ${reply.attemptsLeft} attempt${reply.attemptsLeft === 1 ? '' : 's'} left before signing locks.` : '';
+    const wait = code === 'SIGNATURE_LOCKED' && typeof reply.retryAfter === 'number' ? ` Try again in ${Math.ceil(reply.retryAfter / 60)} minute(s).` : '';
+    const message = `${said}${left}${wait}`;
     throw new ApiError(code, message, Array.isArray(reply.details) ? (reply.details as ErrorDetail[]) : []);
   }
   const { success: _success, ...data } = reply;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApprovalFlowClient, ApiError, runCiApproval } from '../../examples/ci-client';
+import { ApprovalFlowClient, ApiError, checkPublishedVersion, receiptSignatureValid, runCiApproval, type SigningKey } from '../../examples/ci-client';
 import { startLocalRuntime, type LocalRuntime } from '../../local/server';
 import { profileFromEnv } from '../../local/profile';
 
@@ -108,4 +108,20 @@ it('issue 25 finding 14: the README\'s integration scopes are enough to submit a
   const error = (await noPolling.get('/pages/status', { pageId: '2006' }).catch((err: unknown) => err)) as ApiError;
   expect(error).toBeInstanceOf(ApiError);
   expect([error.status, error.message]).toEqual([403, expect.stringMatching(/^gateway: .+/)]);
+});
+
+it('the CI gate passes only for the approved version, verified offline against GET /keys; an altered receipt fails', async () => {
+  const token = await devToken('acc-bob');
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token });
+  const result = await runCiApproval(client, { spaceId: '1001', pageIds: ['2005'], title: 'Receipt', pollIntervalMs: 10, timeoutMs: 10_000, onProgress: approverActs('approve') });
+  expect(result.outcome).toBe('approved');
+  const version = Number((await client.get('/pages/status', { pageId: '2005' })).approvedAtVersion);
+  expect(await checkPublishedVersion(client, '2005', version)).toMatchObject({ ok: true, approvedVersion: version });
+  expect(await checkPublishedVersion(client, '2005', version + 1)).toMatchObject({ ok: false, approvedVersion: version });
+  expect((await checkPublishedVersion(client, '2006', 1)).ok).toBe(false); // never approved
+
+  const keys = (await client.get('/keys', {})).keys as SigningKey[];
+  const receipt = (await client.get('/pages/status', { pageId: '2005' })).approvalReceipt as { payload: string; signature: string; keyId: string };
+  expect(receiptSignatureValid(receipt, keys)).toBe(true);
+  expect(receiptSignatureValid({ ...receipt, payload: receipt.payload.replace(`"pageVersion":${version}`, `"pageVersion":${version + 1}`) }, keys)).toBe(false);
 });

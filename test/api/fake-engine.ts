@@ -76,6 +76,8 @@ export function createFakeEngine(): FakeEngine {
         }),
       },
     );
-  const engine = { workflows: service('workflows'), approvals: service('approvals'), changeSets: service('changeSets'), audit: service('audit') } as unknown as Engine;
+  script['evidence.export'] = { chain: [] };
+  script['evidence.keys'] = [{ keyId: '0123456789abcdef', publicKey: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n', validFrom: '2026-01-01T00:00:00.000Z' }];
+  const engine = { workflows: service('workflows'), approvals: service('approvals'), changeSets: service('changeSets'), audit: service('audit'), evidence: service('evidence') } as unknown as Engine;
   return { engine, calls, script };
 }

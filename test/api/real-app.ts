@@ -93,8 +93,9 @@ const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNL
 
 export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite({ profile: profileFromEnv() });
-  const store = new TrackingStore(new MemoryStore());
-  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
+  const base = new MemoryStore();
+  const store = new TrackingStore(base);
+  const deps: EngineDeps = { store, secrets: base, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
   const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));

@@ -36,6 +36,8 @@ function validInputs(changeSetId: string): Record<ApiRouteKey, { body?: unknown;
     'page-preflight': { body: { pageId: '2002' } },
     'page-submit': { body: { pageId: '2002' } },
     'page-status': { query: { pageId: '2002' } },
+    keys: { query: {} },
+    evidence: { query: { pageId: '2002' } },
   };
 }
 

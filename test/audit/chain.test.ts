@@ -54,7 +54,7 @@ async function entityAt(store: KeyValueStore, seq: number): Promise<{ key: strin
 const putEntity = (key: string, value: unknown) => ({ op: 'put' as const, entity: AUDIT_ENTITY, key, value });
 
 describe('audit records', () => {
-  it('carry every SPEC §5 field, a gapless seq, the genesis prevHash and a SHA-256 over the sorted-key JSON', async () => {
+  it('carry every SPEC §5 field, a gapless seq, the genesis prevHash and SHA-256(prevHash ‖ SHA-256 of the sorted-key JSON)', async () => {
     const { store, trail, clock } = setup();
     await appendOne(trail, store, fullEntry);
     clock.t += 10;
@@ -63,12 +63,13 @@ describe('audit records', () => {
 
     const [first, second] = await rawRecords(store);
     expect(first).toEqual({ ...fullEntry, id: 'aud-1', seq: 1, at: Date.UTC(2025, 0, 1), prevHash: ZERO, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    // Independent recomputation: sorted keys at every depth, every field but hash.
-    const { hash, ...rest } = first;
-    const sorted = JSON.stringify(rest, (_k, v: unknown) =>
+    // Independent recomputation (format 2, SPEC 5a): sorted keys at every depth, every field but prevHash and hash, then chained.
+    const { hash, prevHash, ...content } = first;
+    const sorted = JSON.stringify(content, (_k, v: unknown) =>
       v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
     );
-    expect(hash).toBe(createHash('sha256').update(sorted).digest('hex'));
+    const digest = createHash('sha256').update(sorted).digest('hex');
+    expect(hash).toBe(createHash('sha256').update(`${prevHash}${digest}`).digest('hex'));
     expect(second).toMatchObject({ seq: 2, prevHash: first.hash, at: Date.UTC(2025, 0, 1) + 10 });
     expect('clientId' in second).toBe(false);
   });

@@ -12,6 +12,7 @@ import type { Caller } from '../../src/core/domain/caller';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
 import type { JobQueue } from '../../src/core/ports/jobs';
+import type { SecretStore } from '../../src/core/ports/secrets';
 import { createEngine, seedWorkflows } from '../../src/core/services';
 import type { Engine, EngineDeps } from '../../src/core/services';
 
@@ -67,7 +68,7 @@ export function seedWithExtraPages(count: number): ReturnType<typeof buildSeed> 
 }
 
 export async function setup(
-  options: { store?: KeyValueStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; jobs?: JobQueue } = {},
+  options: { store?: KeyValueStore; secrets?: SecretStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; jobs?: JobQueue } = {},
 ): Promise<TestEnv> {
   let now = T0;
   const clock = { now: () => now };
@@ -80,7 +81,8 @@ export async function setup(
   const ids = { next: (prefix = 'id') => `${prefix}-${(++counter).toString(36)}` };
   await seedWorkflows({ store: base, confluence: new RestConfluenceSite(site.transport()), clock, ids }, SEED_WORKFLOWS);
   const store = options.wrap ? options.wrap(base) : base;
-  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids, ...(options.jobs ? { jobs: options.jobs } : {}) };
+  const secrets = options.secrets ?? (base instanceof MemoryStore ? base : undefined);
+  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids, ...(options.jobs ? { jobs: options.jobs } : {}), ...(secrets ? { secrets } : {}) };
   const logs: string[] = [];
   const log = (message: string, fields: Record<string, string | number | undefined>) => logs.push(`${message} ${JSON.stringify(fields)}`);
   // One engine per call, its Confluence reads made as the caller (as production builds one per invocation).

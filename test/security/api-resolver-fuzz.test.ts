@@ -17,6 +17,12 @@ const pageId = fc.constantFrom(...confluenceIds);
 const accountId = fc.constantFrom('acc-alice', 'acc-bob', 'acc-carol', 'acc-dave', 'acc-erin', 'acc-unknown', 'group:grp-eng-reviewers', 'group:nope');
 const text = (max: number) => fc.string({ maxLength: max, unit: 'grapheme' });
 
+const signatureSettings = fc.record({
+  required: fc.boolean(),
+  auth: fc.constantFrom('pin', 'totp', 'pin_or_totp'),
+  meanings: fc.uniqueArray(fc.record({ code: fc.constantFrom('approval', 'review', 'authorship'), label: text(80).filter((t) => t.trim().length > 0) }), { minLength: 1, maxLength: 3, selector: (m) => m.code }),
+});
+
 function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<string, fc.Arbitrary<unknown>> {
   // Mostly ids that exist, so fuzzing reaches deep into the engine; sometimes any well-formed id.
   const opaque = fc.oneof(
@@ -52,7 +58,7 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     name: text(120),
     steps: fc.array(
       fc.oneof(
-        fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all') }, { requiredKeys: ['approvers', 'mode'] }),
+        fc.record({ name: text(20), approvers: fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }), mode: fc.constantFrom('any', 'all'), signature: signatureSettings }, { requiredKeys: ['approvers', 'mode'] }),
         // SPEC 2.1a group form, including unreachable counts and thresholds
         fc.record(
           {
@@ -79,7 +85,13 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     delegatorAccountId: accountId,
     startsAt: fc.integer({ min: -3, max: 100 }).map((d) => new Date(Date.UTC(2026, 11, 1) + d * 86_400_000).toISOString()),
     endsAt: fc.integer({ min: -3, max: 100 }).map((d) => new Date(Date.UTC(2026, 11, 2) + d * 86_400_000).toISOString()),
-    scope: fc.record({ spaceIds: fc.uniqueArray(pageId, { maxLength: 3 }), workflowIds: fc.uniqueArray(opaque, { maxLength: 2 }) }, { requiredKeys: [] }),
+    // delegation scope (SPEC 2.3b) or evidence scope (SPEC 5a): each schema refuses the other's shape
+    scope: fc.oneof(
+      fc.record({ spaceIds: fc.uniqueArray(pageId, { maxLength: 3 }), workflowIds: fc.uniqueArray(opaque, { maxLength: 2 }) }, { requiredKeys: [] }),
+      pageId.map((id) => ({ pageId: id })),
+      opaque.map((id) => ({ changeSetId: id })),
+      opaque.map((id) => ({ approvalId: id })),
+    ),
     mode: fc.constantFrom('add', 'replace'),
     reason: text(280),
     role: fc.constantFrom('delegator', 'delegate', 'admin'),
@@ -89,6 +101,14 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
       changeSetMinDistinctApprovers: fc.integer({ min: 0, max: 10 }),
     }),
     delegationId: opaque,
+    // electronic signatures (SPEC 2.3c)
+    meaning: fc.constantFrom('approval', 'review', 'nope'),
+    credential: fc.record({ type: fc.constantFrom('pin', 'totp'), value: fc.oneof(fc.constantFrom('correct-horse-42', '123456'), text(64).filter((t) => t.length > 0)) }),
+    newPin: fc.oneof(fc.constant('correct-horse-42'), text(64)),
+    currentPin: fc.oneof(fc.constant('correct-horse-42'), text(64).filter((t) => t.length > 0)),
+    method: fc.constant('totp'),
+    code: fc.stringMatching(/^\d{6}$/),
+    accountId,
     owners: fc.uniqueArray(accountId.filter((a) => !a.startsWith('group:')), { maxLength: 3 }),
     allowSelfApproval: fc.boolean(),
     enabled: fc.boolean(),

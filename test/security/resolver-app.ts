@@ -49,7 +49,7 @@ export async function createResolverApp(options: { rateLimits?: RateLimits } = {
   const store = new MemoryStore();
   const clock = { now: Date.UTC(2026, 11, 1, 12, 0, 0) };
   const site = createLocalSite();
-  const deps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => clock.now }, ids: new RandomIds() };
+  const deps = { store, secrets: store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => clock.now }, ids: new RandomIds() };
   const engines = perInvocationEngines(deps, site, DEFAULT_PLATFORM_PROFILE, 'resolver');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, localSeedWorkflows(clock.now));

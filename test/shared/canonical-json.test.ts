@@ -1,6 +1,7 @@
 /** RFC 8785 canonical JSON: the published examples, and the proof that hashes stored before the switch still verify. */
 import fc from 'fast-check';
-import { recordHash } from '../../src/core/audit/hash';
+import { createHash } from 'node:crypto';
+import { hashMatches, legacyRecordHash, recordDigest, recordHash } from '../../src/core/audit/hash';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { canonicalJson } from '../../src/core/shared/canonical-json';
 
@@ -69,6 +70,17 @@ describe('canonicalJson (RFC 8785)', () => {
       details: { title: 'Q3 “final” release €', summary: 'line1\nline2\t\u0001', counts: { submitted: 2, skipped: 0 }, ratio: 0.1, big: 1e21, '€': 'euro', '1': 'one', '\r': 'cr' },
       prevHash: '0'.repeat(64),
     } as Omit<AuditRecord, 'hash'>;
-    expect(recordHash(record)).toBe('563461dc071b342b394b1bd221d927642bb89e24bc2ae9910d9c2b74f3e5bce8');
+    expect(legacyRecordHash(record)).toBe('563461dc071b342b394b1bd221d927642bb89e24bc2ae9910d9c2b74f3e5bce8');
+    // Dual verification (SPEC 5a): a format-1 record still verifies after the switch to format 2.
+    expect(hashMatches({ ...record, hash: '563461dc071b342b394b1bd221d927642bb89e24bc2ae9910d9c2b74f3e5bce8' })).toBe(true);
+  });
+
+  it('format 2 hashes the previous hash and the record digest (pinned), so a record can travel as its digest', () => {
+    const record = { id: 'aud-1', seq: 1, at: 1735689600000, actor: 'acc-bob', action: 'changeset.created', spaceId: '1001', source: 'ui', details: {}, prevHash: '0'.repeat(64) } as Omit<AuditRecord, 'hash'>;
+    const digest = recordDigest(record);
+    expect(digest).toBe(recordDigest({ ...record, prevHash: 'f'.repeat(64) })); // content only
+    expect(recordHash(record)).toBe(createHash('sha256').update(`${'0'.repeat(64)}${digest}`, 'utf8').digest('hex'));
+    expect(hashMatches({ ...record, hash: recordHash(record) })).toBe(true);
+    expect(hashMatches({ ...record, hash: recordHash({ ...record, actor: 'acc-eve' }) })).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import type { Clock } from '../../core/ports/clock';
 import { StoreError } from '../../core/ports/store';
 import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import type { SecretStore } from '../../core/ports/secrets';
 import { declarationOf } from './entity-rules';
-import { assertKey, conditionHolds, encodeCursor, expiryOf, prepareGetManyKeys, prepareQuery } from './kvs-rules';
+import { assertKey, conditionHolds, encodeCursor, expiryOf, prepareGetManyKeys, prepareQuery, serialiseValue } from './kvs-rules';
 import { MemoryEntities } from './memory-entities';
 import { prepareTransaction } from './transaction-rules';
 import { SortedKeys } from './sorted-keys';
@@ -18,8 +19,10 @@ export interface MemoryStoreOptions {
   clock?: Clock;
 }
 
-/** In-process KeyValueStore for tests and the model-based suite; same rules as Forge. */
-export class MemoryStore implements KeyValueStore {
+/** In-process KeyValueStore for tests and the model-based suite; same rules as Forge (secrets included). */
+export class MemoryStore implements KeyValueStore, SecretStore {
+  /** Forge keeps secrets apart from other data: never in a query, never in a transaction. */
+  private readonly secrets = new Map<string, string>();
   private readonly rows = new Map<string, Row>();
   /** Every key in order, so a prefix query is a seek plus a walk (flat as data grows, like a real index). */
   private readonly sortedKeys = new SortedKeys();
@@ -97,6 +100,22 @@ export class MemoryStore implements KeyValueStore {
 
   async queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
     return this.entities.query<T>(query);
+  }
+
+  async getSecret<T = unknown>(key: string): Promise<T | undefined> {
+    assertKey(key);
+    const json = this.secrets.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as T);
+  }
+
+  async setSecret(key: string, value: unknown): Promise<void> {
+    assertKey(key);
+    this.secrets.set(key, serialiseValue(key, value));
+  }
+
+  async deleteSecret(key: string): Promise<void> {
+    assertKey(key);
+    this.secrets.delete(key);
   }
 
   /** The row if present and not expired; expired rows are dropped on sight. */

@@ -4,8 +4,9 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../../core/ports/clock';
 import { StoreError } from '../../core/ports/store';
 import type { EntityItem, EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, StoredItem, TxOp } from '../../core/ports/store';
+import type { SecretStore } from '../../core/ports/secrets';
 import { declarationOf } from './entity-rules';
-import { assertKey, conditionHolds, encodeCursor, expiryOf, prepareGetManyKeys, prepareQuery } from './kvs-rules';
+import { assertKey, conditionHolds, encodeCursor, expiryOf, prepareGetManyKeys, prepareQuery, serialiseValue } from './kvs-rules';
 import { ENTITY_SCHEMA, SqliteEntities } from './sqlite-entities';
 import { prepareTransaction, type PreparedOp } from './transaction-rules';
 
@@ -55,8 +56,8 @@ function claimOrRefuse(db: Database.Database, file: string): void {
   throw new Error(`The local data file ${file} is another program's SQLite database, not ApprovalFlow's. It is left untouched: start with another --data-dir.`);
 }
 
-/** Embedded KeyValueStore for the local runtime: one SQLite file, WAL, real transactions. */
-export class SqliteStore implements KeyValueStore {
+/** Embedded KeyValueStore for the local runtime: one SQLite file, WAL, real transactions; secrets in their own table (never queried with items). */
+export class SqliteStore implements KeyValueStore, SecretStore {
   private readonly db: Database.Database;
   private readonly clock: Clock;
   private readonly stmt: {
@@ -92,6 +93,7 @@ export class SqliteStore implements KeyValueStore {
         expires_at INTEGER
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS kv_items_expiry ON kv_items (expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS kv_secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       ${ENTITY_SCHEMA}
     `);
     this.db.pragma(`user_version = ${LAYOUT_VERSION}`);
@@ -163,6 +165,23 @@ export class SqliteStore implements KeyValueStore {
 
   async queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
     return this.guard(() => this.entities.query<T>(query));
+  }
+
+  async getSecret<T = unknown>(key: string): Promise<T | undefined> {
+    assertKey(key);
+    const row = this.guard(() => this.db.prepare('SELECT value FROM kv_secrets WHERE key = ?').get(key) as { value: string } | undefined);
+    return row === undefined ? undefined : (JSON.parse(row.value) as T);
+  }
+
+  async setSecret(key: string, value: unknown): Promise<void> {
+    assertKey(key);
+    const json = serialiseValue(key, value);
+    this.guard(() => this.db.prepare('INSERT INTO kv_secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, json));
+  }
+
+  async deleteSecret(key: string): Promise<void> {
+    assertKey(key);
+    this.guard(() => this.db.prepare('DELETE FROM kv_secrets WHERE key = ?').run(key));
   }
 
   close(): void {

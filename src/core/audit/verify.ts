@@ -7,7 +7,7 @@
 import type { KeyValueStore } from '../ports/store';
 import { AUDIT_ENTITY } from '../ports/entities';
 import { readChainState, type ChainState } from './chain-state';
-import { recordHash } from './hash';
+import { hashMatches } from './hash';
 import { GENESIS_HASH, HEAD_KEY, LINK_PREFIX, seqOfLinkKey } from './keys';
 import { parseEntity } from './records';
 import { headSchema, linkSchema, purgeDetailsSchema, type PurgeDetails } from './schema';
@@ -60,7 +60,7 @@ async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: s
       const stored = parseEntity(entity);
       if (!stored || stored.pending) return { seq, reason: 'RECORD_ALTERED' };
       const record = stored.record;
-      if (record.seq !== seq || record.prevHash !== walk.lastHash || recordHash(record) !== record.hash) return { seq, reason: 'RECORD_ALTERED' };
+      if (record.seq !== seq || record.prevHash !== walk.lastHash || !hashMatches(record)) return { seq, reason: 'RECORD_ALTERED' };
       if (record.action === 'audit.purged') {
         const details = purgeDetailsSchema.safeParse(record.details);
         if (!details.success) return { seq, reason: 'RECORD_ALTERED' };

@@ -46,6 +46,10 @@ export const ERROR_CODES = {
   GROUP_TOO_LARGE_FOR_ALL: { status: 400, when: 'a group with `required: "all"` names a Confluence group of more than 50 members (SPEC 2.1a)' },
   DELEGATION_INVALID_WINDOW: { status: 400, when: 'a delegation whose `endsAt` is not after `startsAt`, is more than 90 days after it, or starts more than a day in the past (SPEC 2.3b)' },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
+  SIGNATURE_REQUIRED: { status: 400, when: 'a decision of a step that requires an electronic signature came without a credential, or with a credential type the step does not take (SPEC 2.3c)' },
+  MEANING_REQUIRED: { status: 400, when: 'a signed decision without a `meaning`' },
+  UNKNOWN_MEANING: { status: 400, when: 'a signed decision whose `meaning` is not one of the step\'s meanings' },
+  PIN_TOO_WEAK: { status: 400, when: 'a new signing PIN that is one repeated character' },
   // 401
   UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },
   // 403
@@ -56,6 +60,8 @@ export const ERROR_CODES = {
   SCOPE_MISMATCH: { status: 403, when: 'REST: the routed moduleKey is missing, unknown, or of another scope' },
   LICENSE_INACTIVE: { status: 403, when: 'the app licence of the site is not active' },
   CONFLUENCE_CONSENT_REQUIRED: { status: 403, when: 'Confluence needs the user to grant the app access first (Forge NeedsAuthenticationError); nothing was changed' },
+  SIGNATURE_INVALID: { status: 403, when: 'the signing PIN or TOTP code is wrong, or the TOTP code was already used; `attemptsLeft` says how many more before the lock' },
+  SIGNATURE_LOCKED: { status: 403, when: 'too many wrong credentials: 5 in 15 minutes lock signing for 15 minutes (`retryAfter` seconds), 10 in 24 hours until a site admin resets it (no `retryAfter`)' },
   // 404: also for objects the caller cannot see, so existence is never revealed
   PAGE_NOT_FOUND: { status: 404, when: 'the page does not exist or the caller cannot view it (single-page operations, preflight included)' },
   SPACE_NOT_FOUND: { status: 404, when: 'the space does not exist or the caller cannot view it (workflow lists)' },
@@ -73,6 +79,7 @@ export const ERROR_CODES = {
   STEP_ALREADY_SATISFIED_FOR_YOU: { status: 409, when: 'an approval that would count toward no group of the step that still needs one (SPEC 2.1a)' },
   SOD_UNVERIFIABLE: { status: 409, when: 'separation of duties needs the editors of more than 500 page versions; the decision is refused (SPEC 2.3a)' },
   DELEGATION_OVERLAP: { status: 409, when: 'an active delegation of the same delegator and scope overlaps the new window (SPEC 2.3b)' },
+  SIGNATURE_NOT_ENROLLED: { status: 409, when: 'the signer has no PIN or TOTP enrolled that the step accepts (or no TOTP enrolment is waiting for confirmation)' },
   WORKFLOW_LIMIT_REACHED: { status: 409, when: 'a space already has the maximum number of workflows (100)' },
   WORKFLOW_HAS_PENDING: { status: 409, when: 'deleting a workflow with pending approvals' },
   CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },
@@ -90,6 +97,7 @@ export const ERROR_CODES = {
   WRONG_SPACE: { status: 400, when: 'a change set names a page of another space' },
   // 413 / 415 / 422
   PAYLOAD_TOO_LARGE: { status: 413, when: 'REST body over 256 KiB' },
+  EVIDENCE_TOO_LARGE: { status: 413, when: 'an evidence pack scope with more than 2,000 audit records (export a narrower scope: one approval)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'REST body is not application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, when: 'the same Idempotency-Key with a different body' },
   // 429
@@ -107,6 +115,7 @@ export const ERROR_CODES = {
   AUDIT_STATE_INVALID: { status: 500, when: 'the audit head is corrupt', internal: true },
   AUDIT_ENTRY_INVALID: { status: 500, when: 'an audit entry to append failed validation', internal: true },
   AUDIT_RECORD_INVALID: { status: 500, when: 'an audit record is corrupt', internal: true },
+  SECRETS_UNAVAILABLE: { status: 500, when: 'the composition root configured no secret storage', internal: true },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -119,6 +128,8 @@ export class DomainError extends Error {
     readonly details?: ErrorDetail[],
     /** seconds a client should wait before retrying (429 / 503 answers carry it as Retry-After) */
     readonly retryAfterSeconds?: number,
+    /** SIGNATURE_INVALID: wrong credentials still allowed before the signer is locked (SPEC 2.3c) */
+    readonly attemptsLeft?: number,
   ) {
     super(message);
     this.name = 'DomainError';

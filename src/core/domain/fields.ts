@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STEP_MODES } from './model';
+import { stepSignatureSchemaWith } from './signature-fields';
 
 // ---------- text hygiene (SPEC §9) ----------
 
@@ -88,6 +89,7 @@ export const workflowStepFields = {
   groups: z.array(approverGroup).min(L.stepGroups.min).max(L.stepGroups.max).optional(),
   rejectPolicy: rejectPolicy.optional(),
   distinctAcrossGroups: z.boolean().optional(),
+  signature: stepSignatureSchemaWith(nonBlankText(L.meaningLabel.max)).optional(),
 };
 
 /**

@@ -48,6 +48,12 @@ export const FIELD_LIMITS = {
   /** SPEC 2.10: retention windows may be lengthened, never shortened below these */
   approvalRetentionDays: { min: 180, max: 10_000 },
   auditRetentionDays: { min: 365, max: 10_000 },
+  /** SPEC 2.3c: signing PIN length, meanings per step, meaning label */
+  signingPin: { min: 8, max: 64 },
+  signatureMeanings: { min: 1, max: 8 },
+  meaningLabel: { min: 1, max: 80 },
+  /** SPEC 5a: in-scope audit records one evidence pack holds */
+  evidencePackRecords: { max: 2000 },
 } as const;
 
 /** SPEC 2.7: the review periods a workflow may set (or null: none). */

@@ -35,6 +35,8 @@ export interface WorkflowStep {
   rejectPolicy?: RejectPolicy;
   /** default true: one person fills at most one slot of the step */
   distinctAcrossGroups?: boolean;
+  /** SPEC 2.3c: decisions of this step are electronically signed */
+  signature?: StepSignature;
 }
 
 /** SPEC 2.3a separation of duties (absent = none of it, beyond the submitter rule). */
@@ -48,6 +50,32 @@ export interface SodSettings {
 export interface WorkflowEdit {
   by: string;
   at: number;
+}
+
+export const SIGNATURE_AUTH = ['pin', 'totp', 'pin_or_totp'] as const;
+export type SignatureAuth = (typeof SIGNATURE_AUTH)[number];
+export const CREDENTIAL_TYPES = ['pin', 'totp'] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+/** SPEC 2.3c step settings: `required` makes every decision of the step (rejections too) signed. */
+export interface StepSignature {
+  required: boolean;
+  auth: SignatureAuth;
+  meanings: { code: string; label: string }[];
+}
+
+/** SPEC 2.3c: what a signed decision keeps (§11.50 manifestation, §11.70 link to the record). */
+export interface DecisionSignature {
+  meaning: string;
+  meaningLabel: string;
+  /** display name at signing; later renames do not change it */
+  printedName: string;
+  /** set when a delegate signed for someone: that person's display name at signing */
+  onBehalfOfName?: string;
+  signedAt: number;
+  authMethod: CredentialType;
+  pageVersion: number;
+  contentHash?: string;
 }
 
 export interface Workflow {
@@ -86,6 +114,7 @@ export interface Decision {
   /** SPEC 2.3b: a delegate's decision fills the delegator's slot */
   onBehalfOf?: string;
   delegationId?: string;
+  signature?: DecisionSignature;
 }
 
 export interface PageApproval {
@@ -248,6 +277,11 @@ export const AUDIT_ACTIONS = [
   'retention.updated',
   'delegation.created',
   'delegation.revoked',
+  'signature.enrolled',
+  'signature.enrollment_started',
+  'signature.failed',
+  'signature.reset',
+  'evidence.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -9,6 +9,7 @@ import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
+import { decisionSignatureSchema, storedStepSignatureSchema } from './signature-fields';
 
 /**
  * Stored records keep the length and count rules of fields.ts but not the input-format rules (id
@@ -34,6 +35,7 @@ export const workflowStepSchema: z.ZodType<WorkflowStep> = z
       .optional(),
     rejectPolicy: rejectPolicy.optional(),
     distinctAcrossGroups: z.boolean().optional(),
+    signature: storedStepSignatureSchema.optional(),
   })
   .refine((s) => s.groups !== undefined || (s.approvers !== undefined && s.mode !== undefined), 'a step has groups, or approvers and mode');
 
@@ -79,6 +81,7 @@ const decisionSchema = z.object({
   at: millis,
   onBehalfOf: id.optional(),
   delegationId: id.optional(),
+  signature: decisionSignatureSchema.optional(),
 });
 
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({

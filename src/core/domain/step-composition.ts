@@ -47,6 +47,7 @@ export function savedStep(step: WorkflowStep): WorkflowStep {
     groups,
     ...(policy !== 'any' ? { rejectPolicy: policy } : {}),
     ...(step.distinctAcrossGroups === false ? { distinctAcrossGroups: false } : {}),
+    ...(step.signature ? { signature: step.signature } : {}),
   };
 }
 

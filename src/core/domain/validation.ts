@@ -8,6 +8,7 @@ import type { WorkflowStep } from './model';
 import { distinctAcrossGroups, GROUP_PREFIX, groupIdOf, maximumMatching, stepGroups } from './step-composition';
 import { FIELD_LIMITS } from './limits';
 import { accountId, confluenceId } from './fields';
+import { storedStepSignatureSchema } from './signature-fields';
 
 const LIMITS = {
   workflowName: FIELD_LIMITS.workflowName.max,
@@ -80,6 +81,9 @@ function stepDetails(step: WorkflowStep, field: string): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   if (step.name !== undefined && step.name.length > LIMITS.stepName) {
     details.push({ field: `${field}.name`, code: 'LENGTH', reason: `at most ${LIMITS.stepName} characters` });
+  }
+  if (step.signature !== undefined && !storedStepSignatureSchema.safeParse(step.signature).success) {
+    details.push({ field: `${field}.signature`, code: 'INVALID', reason: 'required, auth pin|totp|pin_or_totp, 1..8 meanings with unique codes' });
   }
   // a saved step of one "any"/"all" group carries the short form as a mirror: judge it (and name its fields) as written
   details.push(...rejectPolicyDetails(step, field));

@@ -5,6 +5,7 @@ import type { ConfluenceSite } from '../ports/confluence';
 import type { Directory } from '../ports/directory';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { JobQueue } from '../ports/jobs';
+import type { SecretStore } from '../ports/secrets';
 import { AuditTrail } from '../audit';
 import { DomainError } from '../domain/errors';
 
@@ -25,6 +26,8 @@ export interface EngineDeps {
   jobs?: JobQueue;
   /** the invocation's refusal hook (Invocation.onDenied) */
   onDenied?: () => void;
+  /** encrypted secret storage (signing PINs, TOTP seeds, the installation key); absent: signatures are unavailable */
+  secrets?: SecretStore;
 }
 
 /** Error logger that never receives tokens or payload bodies: only a code and ids. */

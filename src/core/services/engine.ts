@@ -35,6 +35,14 @@ import { reviewCounts, reviewQueue } from '../lifecycle/review-queue';
 import { readRetention, updateRetentionSettings } from '../lifecycle/retention';
 import { runDailyJob } from '../lifecycle/daily-job';
 import type { Invocation } from './types';
+import { signatureStatus } from '../signatures/status';
+import { setSigningPin } from '../signatures/set-pin';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../signatures/enroll-totp';
+import { resetSignature } from '../signatures/reset';
+import { signingKeys } from '../evidence/keys';
+import { approvalReceipt } from '../evidence/receipt';
+import { signAuditCheckpoint } from '../evidence/checkpoint';
+import { exportEvidence } from '../evidence/export-pack';
 
 export type { Page, ChangeSetCreateInput, ChangeSetUpdateInput, PageCapabilities, SpaceCapabilities, Invocation } from './types';
 export type { SavedWorkflow, WorkflowInput } from './workflows/types';
@@ -85,6 +93,14 @@ export const OPERATIONS = {
     updateRetention: updateRetentionSettings,
     runDaily: runDailyJob,
   },
+  signatures: {
+    status: signatureStatus,
+    setPin: setSigningPin,
+    startTotp: startTotpEnrolment,
+    confirmTotp: confirmTotpEnrolment,
+    reset: resetSignature,
+  },
+  evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
 };
 
 type Operations = typeof OPERATIONS;

@@ -5,6 +5,7 @@
  * committed: submission comments through the job queue (after the response, retried), decision
  * replies inline; a failed notification is logged (ids and a code only) and never undoes the approval.
  */
+import { signatureManifestation } from '../domain/manifestation';
 import type { ChangeSet, PageApproval } from '../domain/model';
 import type { GroupProgress } from '../domain/step-composition';
 import { progressLine } from '../domain/step-composition';
@@ -62,6 +63,8 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
   const last = approval.decisions.at(-1);
   // SPEC 2.3b: a delegate's decision says whose slot it filled
   if (last?.onBehalfOf && approval.status !== 'cancelled') parts.push(`<p>Decided by ${mention(last.accountId)} on behalf of ${mention(last.onBehalfOf)}.</p>`);
+  const signature = last?.signature;
+  if (signature) parts.push(`<p>Electronically signed: ${escapeXml(signatureManifestation(signature))}</p>`);
   if (comment) parts.push(`<p>${escapeXml(comment)}</p>`);
   if (approval.status === 'rejected') {
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);

@@ -24,6 +24,10 @@ import {
   PagePreflightResponse,
   PageStatusQuery,
   PageStatusResponse,
+  KeysQuery,
+  KeysResponse,
+  EvidenceQuery,
+  EvidenceChunkResponse,
   PageSubmitBody,
   PageSubmitResponse,
 } from './schemas';
@@ -204,9 +208,32 @@ export const API_ROUTES = [
   }),
   defineRoute({
     key: 'page-status', endpoint: 'GET /pages/status', exportName: 'apiPageStatus', scope: 'read:approval:custom', writes: false,
-    operationId: 'getPageStatus', summary: 'Approval state of one page: state, versions, stale flag, pending approval with its active step.',
+    operationId: 'getPageStatus', summary: 'Approval state of one page: state, versions, stale flag, pending approval with its active step; for an approved page its signed approvalReceipt.',
     request: [PageStatusQuery, 'PageStatusQuery'], response: [PageStatusResponse, 'PageStatusResponse', 200],
-    execute: async ({ engine, caller }, q) => engine.approvals.pageStatus(caller, q.pageId),
+    execute: async ({ engine, caller }, q) => {
+      const status = await engine.approvals.pageStatus(caller, q.pageId);
+      // SPEC 5a: an approved page carries its signed receipt
+      const receipt = status.state === 'approved' ? await engine.evidence.receipt(caller, status) : undefined;
+      return { ...status, ...(receipt ? { approvalReceipt: receipt } : {}) };
+    },
+  }),
+  defineRoute({
+    key: 'keys', endpoint: 'GET /keys', exportName: 'apiKeys', scope: 'read:approval:custom', writes: false,
+    operationId: 'getSigningKeys', summary: "The installation's public Ed25519 keys (SPKI PEM) that sign approval receipts, checkpoints and evidence packs.",
+    request: [KeysQuery, 'KeysQuery'], response: [KeysResponse, 'KeysResponse', 200],
+    execute: async ({ engine, caller }) => ({ keys: await engine.evidence.keys(caller) }),
+  }),
+  defineRoute({
+    key: 'evidence', endpoint: 'GET /evidence', exportName: 'apiEvidence', scope: 'read:approval:custom', writes: false,
+    operationId: 'getEvidenceChunk', summary: 'One chunk of an evidence pack for a page, change set or approval (site and space admins); follow nextCursor, then join the chunks.',
+    request: [EvidenceQuery, 'EvidenceQuery'], response: [EvidenceChunkResponse, 'EvidenceChunkResponse', 200],
+    execute: async ({ engine, caller, pager }, q) => {
+      const scope = q.pageId !== undefined ? { pageId: q.pageId } : q.changeSetId !== undefined ? { changeSetId: q.changeSetId } : { approvalId: q.approvalId! };
+      const sealed = pager({ ...scope, cursor: q.cursor });
+      const { nextCursor, ...chunk } = await engine.evidence.export(caller, scope, await sealed.open());
+      const next = await sealed.seal(nextCursor);
+      return { ...chunk, ...(next ? { nextCursor: next } : {}) };
+    },
   }),
 ] as const;
 

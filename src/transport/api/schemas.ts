@@ -5,6 +5,8 @@
  * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
 import { z } from 'zod';
+import { auditRecordSchema } from '../../core/audit/schema';
+import { decisionSignatureSchema, storedStepSignatureSchema } from '../../core/domain/signature-fields';
 import type { ErrorDetail } from '../../core/domain/errors';
 import {
   approvalStatus,
@@ -83,6 +85,16 @@ export const PageSubmitBody = z.strictObject({
 });
 
 export const PageStatusQuery = z.strictObject({ pageId: confluenceId });
+
+/** SPEC 5a: exactly one of pageId, changeSetId, approvalId names the pack's scope. */
+export const EvidenceQuery = z
+  .strictObject({
+    pageId: confluenceId.optional(),
+    changeSetId: opaqueId.optional(),
+    approvalId: opaqueId.optional(),
+    cursor: cursor.optional().meta({ description: 'Opaque cursor from the previous chunk, valid for the same scope and user.' }),
+  })
+  .refine((q) => [q.pageId, q.changeSetId, q.approvalId].filter((v) => v !== undefined).length === 1, { message: 'name exactly one of pageId, changeSetId, approvalId', path: ['pageId'] });
 
 // ---------- responses (allow-lists, typed against the domain types) ----------
 
@@ -168,6 +180,7 @@ const StepSchema = z.object({
   groups: z.array(z.object({ key: z.string(), name: z.string(), approvers: z.array(z.string()), required: z.union([z.number().int(), z.literal('all')]) })).optional(),
   rejectPolicy: z.union([z.enum(['any', 'unreachable']), z.object({ threshold: z.number().int() })]).optional(),
   distinctAcrossGroups: z.boolean().optional(),
+  signature: storedStepSignatureSchema.optional(),
 });
 
 export const PageApprovalSchema = z.object({
@@ -197,6 +210,7 @@ export const PageApprovalSchema = z.object({
       at: z.number().int(),
       onBehalfOf: z.string().optional(),
       delegationId: z.string().optional(),
+      signature: decisionSignatureSchema.optional(),
     }),
   ),
   submittedBy: z.string(),
@@ -267,7 +281,51 @@ export const PageSubmitResponse = z.object({
   replayed,
 });
 
-export const PageStatusResponse = PageStateSchema.extend({ success: ok });
+/** SPEC 5a: present when the page's latest approval is approved; verify `signature` over `payload` with the key `keyId` of GET /keys. */
+export const ApprovalReceiptSchema = z.object({
+  payload: z.string().describe('canonical JSON (RFC 8785) of {pageId, pageVersion, contentHash?, workflowId, decisions[], approvedAt}'),
+  signature: z.string().describe('base64 Ed25519 signature of the UTF-8 bytes of payload'),
+  keyId: z.string(),
+});
+
+export const PageStatusResponse = PageStateSchema.extend({ success: ok, approvalReceipt: ApprovalReceiptSchema.optional() });
+
+export const KeysQuery = z.strictObject({});
+
+const PackKeySchema = z.object({ keyId: z.string(), publicKey: z.string(), validFrom: z.string(), validTo: z.string().optional() });
+
+/** One chunk of an evidence pack; the first carries `header`. Join chunks as docs/api.md "Evidence packs" says. */
+export const EvidenceChunkResponse = z.object({
+  success: ok,
+  header: z
+    .object({
+      format: z.literal('approvalflow.evidence/v1'),
+      scope: z.union([z.object({ pageId: z.string() }), z.object({ changeSetId: z.string() }), z.object({ approvalId: z.string() })]),
+      generatedAt: z.number().int(),
+      generatedBy: z.string(),
+      checkpoint: z.object({ seq: z.number().int(), headHash: z.string(), at: z.number().int(), keyId: z.string(), signature: z.string() }).nullable(),
+      attestation: z.object({ checkpointSeq: z.number().int(), seqs: z.array(z.number().int()), keyId: z.string(), signature: z.string() }).nullable(),
+      keys: z.array(PackKeySchema),
+      records: z.array(auditRecordSchema).describe('audit records in scope, oldest first, exactly as stored'),
+    })
+    .optional(),
+  chain: z.array(
+    z.object({ seq: z.number().int(), prevHash: z.string(), recordDigest: z.string().optional(), hash: z.string(), legacy: z.literal(true).optional() }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+export const KeysResponse = z.object({
+  success: ok,
+  keys: z.array(
+    z.object({
+      keyId: z.string(),
+      publicKey: z.string().describe('Ed25519 public key, SPKI PEM'),
+      validFrom: z.string().describe('ISO 8601 UTC'),
+      validTo: z.string().optional(),
+    }),
+  ),
+});
 
 /** Request bodies and responses by OpenAPI component name (query objects become parameters instead). */
 export const REQUEST_BODY_SCHEMAS = {
@@ -294,4 +352,7 @@ export const RESPONSE_SCHEMAS = {
   PagePreflightResponse,
   PageSubmitResponse,
   PageStatusResponse,
+  ApprovalReceipt: ApprovalReceiptSchema,
+  KeysResponse,
+  EvidenceChunkResponse,
 } as const;

@@ -21,11 +21,14 @@ import type { ErrorDetail } from '../../core/domain/errors';
 import type { DecisionPreview } from '../../core/domain/decisions';
 import type { Delegation } from '../../core/domain/delegation';
 import type { VerifyResult } from '../../core/audit/verify';
+import type { SignatureStatus } from '../../core/signatures/status';
+import type { EvidenceChunk } from '../../core/evidence/pack-format';
+import type { PublishedKey } from '../../core/evidence/installation-key';
 
 export type { ErrorDetail };
 
 /** `retryAfter` (seconds) accompanies RATE_LIMITED and UPSTREAM_UNAVAILABLE, as Retry-After does over REST. */
-export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number };
+export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number; attemptsLeft?: number };
 export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
 
 export interface AdminCapabilities {
@@ -122,6 +125,15 @@ export interface ResolverData {
   'manage.clearAssignment': { pageId: string };
   'retention.get': { settings: RetentionSettings; lastRun: RunSummary | null };
   'retention.update': { settings: RetentionSettings };
+  'signature.status': SignatureStatus;
+  'signature.pin.set': { enrolled: true };
+  /** the otpauth URI is answered once; the seed is never readable again */
+  'signature.enroll.start': { otpauthUri: string };
+  'signature.enroll.confirm': { enrolled: true };
+  'signature.reset': { accountId: string };
+  /** one chunk; the first carries the header (manifest facts and records); join them with assemblePack */
+  'evidence.export': EvidenceChunk;
+  'evidence.keys': { keys: PublishedKey[] };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
   'audit.export': { format: 'csv' | 'ndjson'; content: string };

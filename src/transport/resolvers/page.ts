@@ -63,7 +63,10 @@ export const pageResolvers: ResolverDefinition[] = [
   })),
 
   defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({
-    approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment),
+    approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment, {
+      ...(input.meaning ? { meaning: input.meaning } : {}),
+      ...(input.credential ? { credential: input.credential } : {}),
+    }),
   })),
   defineResolver('approval.decisionPreview', { writes: false }, async (input, { engine, caller }) => ({
     preview: await engine.approvals.decisionPreview(caller, input.approvalId),

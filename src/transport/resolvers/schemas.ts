@@ -25,6 +25,7 @@ import {
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import { INSTALLATION_SPACE } from '../../core/audit/purge';
+import { credentialSchema, meaningCode } from '../../core/domain/signature-fields';
 
 /** Page and space ids may come from the payload or, when omitted, from the extension context. */
 const optionalPageId = { pageId: confluenceId.optional() };
@@ -86,7 +87,8 @@ export const schemas = {
   'ui.pageTitles': z.strictObject({ pageIds: z.array(confluenceId).max(L.listPage.max), spaceIds: z.array(z.union([confluenceId, z.literal(INSTALLATION_SPACE)])).max(L.listPage.max).optional(), workflowIds: z.array(opaqueId).max(L.listPage.max).optional() }),
   'ui.search': z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }),
 
-  'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional() }),
+  // SPEC 2.3c: `meaning` and `credential` sign the decision when its step takes a signature.
+  'approval.decide': z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional(), meaning: meaningCode.optional(), credential: credentialSchema.optional() }),
   'approval.decisionPreview': z.strictObject({ approvalId: opaqueId }),
   'approval.cancel': z.strictObject({ approvalId: opaqueId }),
   'approval.reset': z.strictObject({ pageId: confluenceId }),
@@ -153,6 +155,20 @@ export const schemas = {
     approvalRetentionDays: z.number().int().min(1).max(L.approvalRetentionDays.max).optional(),
     auditRetentionDays: z.number().int().min(1).max(L.auditRetentionDays.max).optional(),
   }),
+
+  // Electronic signatures (SPEC 2.3c): the signer's own enrolment; reset is for site admins.
+  'signature.status': empty,
+  'signature.pin.set': z.strictObject({ newPin: z.string().max(L.signingPin.max), currentPin: z.string().min(1).max(L.signingPin.max).optional() }),
+  'signature.enroll.start': z.strictObject({ method: z.literal('totp') }),
+  'signature.enroll.confirm': z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }),
+  'signature.reset': z.strictObject({ accountId }),
+
+  // Evidence (SPEC 5a): packs in chunks, and the installation's public keys.
+  'evidence.export': z.strictObject({
+    scope: z.union([z.strictObject({ pageId: confluenceId }), z.strictObject({ changeSetId: opaqueId }), z.strictObject({ approvalId: opaqueId })]),
+    cursor: cursor.optional(),
+  }),
+  'evidence.keys': empty,
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,

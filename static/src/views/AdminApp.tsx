@@ -14,6 +14,7 @@ import { ApiHelp } from './ApiHelp';
 import { RetentionSettings } from './RetentionSettings';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 import { DelegationsTab } from './DelegationsTab';
+import { EvidenceAdmin } from './EvidenceAdmin';
 
 const fullWidth = xcss({ width: '100%' });
 
@@ -47,6 +48,7 @@ export function AdminApp() {
             <Tab testId="tab-api">REST API</Tab>
             <Tab testId="tab-diagnostics">Platform diagnostics</Tab>
             <Tab testId="tab-delegations">Delegations</Tab>
+            <Tab testId="tab-evidence">Signatures &amp; evidence</Tab>
           </TabList>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
@@ -71,6 +73,11 @@ export function AdminApp() {
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
               <DelegationsTab admin />
+            </Box>
+          </TabPanel>
+          <TabPanel>
+            <Box paddingBlock="space.200" xcss={fullWidth}>
+              <EvidenceAdmin />
             </Box>
           </TabPanel>
         </Tabs>

@@ -54,6 +54,11 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'retention.updated': 'Retention changed',
   'delegation.created': 'Delegation created',
   'delegation.revoked': 'Delegation revoked',
+  'signature.enrolled': 'Signature enrolled',
+  'signature.enrollment_started': 'Signature enrolment started',
+  'signature.failed': 'Signature failed',
+  'signature.reset': 'Signature reset',
+  'evidence.exported': 'Evidence exported',
 };
 
 type ActionOption = { label: string; value: AuditAction | '' };

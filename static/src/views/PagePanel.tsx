@@ -3,6 +3,7 @@
  * waited for, the actions the server says this person may take, history and change sets. After
  * every action: a flag, a refreshed panel, and the page-changed event for the byline.
  */
+import { signatureManifestation } from '../../../src/core/domain/manifestation';
 import { useCallback, useEffect } from 'react';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
@@ -158,6 +159,7 @@ function History({ approvals }: { approvals: PageApproval[] }) {
                         <Text>{d.decision === 'approve' ? 'approved' : 'requested changes'}</Text>
                         <Text color="color.text.subtle">{formatTime(d.at)}</Text>
                         {d.comment && <Text as="em">“{d.comment}”</Text>}
+                        {d.signature && <Text testId="signature-manifestation">Signed: {signatureManifestation(d.signature)}</Text>}
                       </Inline>
                     ))}
                   </Stack>

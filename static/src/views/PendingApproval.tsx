@@ -24,6 +24,7 @@ import { ErrorMessage, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { Person, useNameOf } from '../people';
 import { DecisionPreview, StepGroups, StuckNotice } from './StepGroups';
+import { SignatureEnrolment, SigningFields, initialSigning, type SigningValue } from '../components/signature';
 
 export function PendingApproval({ status, accountId, can, onChanged }: { status: PageStateView; accountId: string; can: PageCapabilities; onChanged: () => void }) {
   const pending = status.pending!;
@@ -35,6 +36,9 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
   const [comment, setComment] = useState('');
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
+  const signature = steps[pending.activeStep]?.signature;
+  const [signing, setSigning] = useState<SigningValue | undefined>(signature ? initialSigning(signature) : undefined);
+  const [enrolling, setEnrolling] = useState(false);
   const decidedHere = new Set(approval.decisions.filter((d) => d.step === pending.activeStep && d.decision === 'approve').map((d) => d.accountId));
   // Who of this step is still waited for after the reader's own approval (an "all" step).
   const waitingFor = () => pending.approvers.filter((a) => a !== accountId && !decidedHere.has(a)).map((a) => nameOf(a) ?? 'another approver');
@@ -44,10 +48,17 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
   };
   const decide = useAction(
     (decision: 'approve' | 'reject') =>
-      call('approval.decide', { approvalId: approval.id, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+      call('approval.decide', {
+        approvalId: approval.id,
+        decision,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+        ...(signature && signing?.value ? { credential: { type: signing.type, value: signing.value } } : {}),
+        ...(signature && signing?.meaning ? { meaning: signing.meaning } : {}),
+      }),
     (r) => {
       setRejecting(false);
       setComment('');
+      if (signature) setSigning(initialSigning(signature));
       const submitter = nameOf(approval.submittedBy) ?? 'The requester';
       if (r.approval.status === 'rejected') flag('Changes requested', `${submitter} was notified with your comment.`);
       else if (r.approval.status === 'approved') flag('Page approved', `${submitter} was notified.`);
@@ -145,6 +156,15 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
             <Text as="p" size="small" color="color.text.subtle" id={hintId} testId="comment-hint">
               {hint}
             </Text>
+          </Stack>
+        )}
+        {can.decide && signature && signing && (
+          <Stack space="space.100">
+            <SigningFields settings={signature} value={signing} onChange={setSigning} />
+            <Button appearance="subtle" testId="toggle-enrolment" onClick={() => setEnrolling(!enrolling)}>
+              {enrolling ? 'Hide signature setup' : 'Set up or change your signature'}
+            </Button>
+            {enrolling && <SignatureEnrolment />}
           </Stack>
         )}
         {(can.decide || can.cancel) && (

@@ -28,6 +28,8 @@ export interface StepDraft {
   reject: 'any' | 'unreachable' | 'threshold';
   threshold: number;
   distinct: boolean;
+  /** SPEC 2.3c: the step's electronic-signature settings, kept as they are */
+  signature?: WorkflowStep['signature'];
 }
 
 export const emptyGroup = (): GroupDraft => ({ name: '', approvers: [], need: 'one', count: 2 });
@@ -41,6 +43,7 @@ export function draftOf(step: WorkflowStep): StepDraft {
     reject: typeof policy === 'string' ? policy : 'threshold',
     threshold: typeof policy === 'string' ? 2 : policy.threshold,
     distinct: step.distinctAcrossGroups ?? true,
+    ...(step.signature ? { signature: step.signature } : {}),
   };
 }
 
@@ -48,7 +51,7 @@ const keyOf = (g: GroupDraft, j: number): string => g.name.toLowerCase().replace
 
 /** The short form for one group of "one"/"all" with the default policy (what existing integrations read); else the group form. */
 export function stepOf(d: StepDraft): WorkflowStep {
-  const name = d.name.trim() ? { name: d.name.trim() } : {};
+  const name = { ...(d.name.trim() ? { name: d.name.trim() } : {}), ...(d.signature ? { signature: d.signature } : {}) };
   const [only] = d.groups;
   if (d.groups.length === 1 && only && only.need !== 'count' && d.reject === 'any') return { ...name, approvers: only.approvers, mode: only.need === 'all' ? 'all' : 'any' };
   const keys = new Set<string>();

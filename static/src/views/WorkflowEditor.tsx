@@ -1,7 +1,8 @@
 /**
- * Create or edit a workflow in a modal: name, steps (approver groups and counts), owners,
- * self-approval, separation of duties, and the review and reminder settings (SPEC 2.1, 2.1a, 2.3a,
- * 2.7, 2.8), each number checked inline against the server's own limits before anything is sent.
+ * Create or edit a workflow in a modal: name, steps (approver groups and counts, electronic
+ * signature), owners, self-approval, separation of duties, and the review and reminder settings
+ * (SPEC 2.1, 2.1a, 2.3a, 2.3c, 2.7, 2.8), each number checked inline against the server's own limits
+ * before anything is sent.
  */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
@@ -16,6 +17,7 @@ import { useAction } from '../hooks';
 import type { SodSettings, Workflow } from '../../../src/core/domain/model';
 import { draftOf, emptyStep, StepEditor, stepOf, type StepDraft } from './StepEditor';
 import { SodEditor } from './SodEditor';
+import { StepSignatureEditor } from '../components/step-signature';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
 import { REVIEW_PERIOD_DAYS } from '../../../src/core/domain/limits';
@@ -72,6 +74,7 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
                 <Textfield id={`wf-step-${i}`} maxLength={FIELD_LIMITS.stepName.max} value={s.name} onChange={(e) => setStep(i, { name: e.currentTarget.value })} />
               </LabelledField>
               <StepEditor step={s} index={i} onChange={(next) => setSteps(steps.map((x, j) => (j === i ? next : x)))} />
+              <StepSignatureEditor index={i} value={s.signature} onChange={(signature) => setStep(i, { signature })} />
               {steps.length > 1 && (
                 <Inline>
                   <Button appearance="subtle" onClick={() => setSteps(steps.filter((_, j) => j !== i))}>

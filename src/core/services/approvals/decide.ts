@@ -15,6 +15,8 @@ import { keys } from '../keys';
 import { expandGroups } from '../page-context';
 import { decisionBody, notifyDecision } from '../notifications';
 import type { LoadedApproval } from './records';
+import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
+import { signatureManifestation } from '../../domain/manifestation';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
@@ -24,16 +26,18 @@ import { activeStepProgress, waitingFor } from '../step-progress';
 type Decision = 'approve' | 'reject';
 
 export const decide = defineOperation({
-  rights: 'An approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409).',
-  async execute(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string): Promise<PageApproval> {
+  rights: 'An approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409); a step that takes a signature needs the signer\'s own credential (SPEC 2.3c).',
+  async execute(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string, signing: SigningInput = {}): Promise<PageApproval> {
     let commentRef: unknown;
     let what = '';
+    // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
+    const signed = await signDecision(ctx, caller, approvalId, signing);
     const result = await withRetry(ctx, async () => {
       const loaded = await loadApproval(ctx, approvalId);
       commentRef = loaded.commentRef;
       if (loaded.approval.status !== 'pending') throw notPending();
       const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
-      const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
+      const outcome = withSignature(await decideOrDeny(ctx, caller, approval, decision, comment), signatureFor(approval, signed));
       await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
       what = describe(decision, outcome, approval.activeStep + 1);
       return outcome.approval;
@@ -126,6 +130,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
               status: next.status,
               ...(last?.comment ? { comment: last.comment } : {}),
               ...(last?.onBehalfOf ? { onBehalfOf: last.onBehalfOf, delegationId: last.delegationId } : {}),
+              ...(last?.signature ? { signature: last.signature, manifestation: signatureManifestation(last.signature) } : {}),
             },
     }),
   );

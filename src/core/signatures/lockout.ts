@@ -1,0 +1,46 @@
+/** SPEC 2.3c lockout as pure rules: 5 wrong credentials in 15 min lock for 15 min; 10 in 24 h lock until an admin reset. */
+import { DomainError } from '../domain/errors';
+import type { SignatureState } from './state';
+
+const MINUTE = 60_000;
+export const LOCKOUT = { window: 15 * MINUTE, max: 5, lockFor: 15 * MINUTE, dayWindow: 24 * 60 * MINUTE, dayMax: 10 } as const;
+
+export function lockedError(state: SignatureState, now: number): DomainError | undefined {
+  if (state.adminLocked) {
+    return new DomainError('SIGNATURE_LOCKED', 'Signing is locked after too many wrong credentials; ask a site admin to reset your signature.');
+  }
+  if (state.lockedUntil !== undefined && state.lockedUntil > now) {
+    const retryAfter = Math.ceil((state.lockedUntil - now) / 1000);
+    return new DomainError('SIGNATURE_LOCKED', 'Signing is locked for a while after too many wrong credentials.', undefined, retryAfter);
+  }
+  return undefined;
+}
+
+export interface FailureOutcome {
+  state: SignatureState;
+  attemptsLeft: number;
+  /** the error the failing call answers */
+  error: DomainError;
+}
+
+export function afterFailure(state: SignatureState, now: number): FailureOutcome {
+  const failures = [...state.failures.filter((t) => t > now - LOCKOUT.dayWindow), now].slice(-LOCKOUT.dayMax);
+  const recent = failures.filter((t) => t > now - LOCKOUT.window).length;
+  if (failures.length >= LOCKOUT.dayMax) {
+    const next = { ...state, failures, adminLocked: true };
+    return { state: next, attemptsLeft: 0, error: lockedError(next, now)! };
+  }
+  if (recent >= LOCKOUT.max) {
+    const next = { ...state, failures, lockedUntil: now + LOCKOUT.lockFor };
+    return { state: next, attemptsLeft: 0, error: lockedError(next, now)! };
+  }
+  const attemptsLeft = Math.min(LOCKOUT.max - recent, LOCKOUT.dayMax - failures.length);
+  const error = new DomainError('SIGNATURE_INVALID', 'The signing credential is not valid.', undefined, undefined, attemptsLeft);
+  return { state: { ...state, failures }, attemptsLeft, error };
+}
+
+/** A right credential clears the failure count (a lock in force was checked before). */
+export function afterSuccess(state: SignatureState): SignatureState {
+  const { lockedUntil: _lock, ...rest } = state;
+  return { ...rest, failures: [] };
+}

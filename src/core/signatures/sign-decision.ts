@@ -1,0 +1,91 @@
+/**
+ * The decide path's one call into signatures (SPEC 2.3c). signDecision runs BEFORE the decision
+ * transaction, in the same invocation: it reads the active step's signature settings, refuses a
+ * missing credential or meaning, verifies the credential (lockout, replay) and returns the signature
+ * to record. Inside the decision's retry loop, signatureFor() binds it to the step it was made for.
+ */
+import type { Caller } from '../domain/caller';
+import { DomainError } from '../domain/errors';
+import type { DecisionOutcome } from '../domain/decisions';
+import type { CredentialType, DecisionSignature, PageApproval, StepSignature } from '../domain/model';
+import type { EngineContext } from '../services/context';
+import { effectiveApproval, loadApproval } from '../services/approvals/records';
+import { verifyCredential, type Credential } from './verify-credential';
+
+export interface SigningInput {
+  meaning?: string;
+  credential?: Credential;
+  /** set by delegation: the approver whose slot the signer fills */
+  onBehalfOf?: string;
+}
+
+export interface SignedDecision {
+  step: number;
+  signature: DecisionSignature;
+}
+
+function accepts(settings: StepSignature, type: CredentialType): boolean {
+  return settings.auth === 'pin_or_totp' || settings.auth === type;
+}
+
+const AUTH_WORDS: Record<StepSignature['auth'], string> = { pin: 'your signing PIN', totp: 'a code from your authenticator app', pin_or_totp: 'your signing PIN or an authenticator code' };
+
+function settingsOf(approval: PageApproval): StepSignature | undefined {
+  return approval.workflowSnapshot.steps[approval.activeStep]?.signature;
+}
+
+async function printedNames(ctx: EngineContext, accountIds: string[]): Promise<Map<string, string>> {
+  const users = await ctx.confluence.getUsers(accountIds).catch(() => new Map<string, { displayName: string }>());
+  return new Map(accountIds.map((id) => [id, users.get(id)?.displayName ?? id]));
+}
+
+/** Verifies and returns the signature for this decision, or undefined when the active step takes none. */
+export async function signDecision(ctx: EngineContext, caller: Caller, approvalId: string, input: SigningInput): Promise<SignedDecision | undefined> {
+  const loaded = await loadApproval(ctx, approvalId);
+  if (loaded.approval.status !== 'pending') return undefined; // the decision answers APPROVAL_NOT_PENDING
+  const { approval } = await effectiveApproval(ctx, loaded.approval);
+  const settings = settingsOf(approval);
+  if (!settings || (!settings.required && !input.credential)) return undefined;
+  const credential = input.credential;
+  if (!credential || !accepts(settings, credential.type)) {
+    throw new DomainError('SIGNATURE_REQUIRED', `This step must be signed with ${AUTH_WORDS[settings.auth]}.`, [
+      { field: 'credential', code: 'REQUIRED', reason: `sign with ${AUTH_WORDS[settings.auth]}` },
+    ]);
+  }
+  if (!input.meaning) throw new DomainError('MEANING_REQUIRED', 'Choose what your signature means.', [{ field: 'meaning', code: 'REQUIRED', reason: 'one of the step\'s meanings' }]);
+  const meaning = settings.meanings.find((m) => m.code === input.meaning);
+  if (!meaning) throw new DomainError('UNKNOWN_MEANING', 'That meaning is not one this step offers.', [{ field: 'meaning', code: 'UNKNOWN', reason: 'not a meaning of this step' }]);
+  await verifyCredential(ctx, caller, credential, { spaceId: approval.spaceId, pageId: approval.pageId, approvalId: approval.id });
+  const names = await printedNames(ctx, [caller.accountId, ...(input.onBehalfOf ? [input.onBehalfOf] : [])]);
+  const signature: DecisionSignature = {
+    meaning: meaning.code,
+    meaningLabel: meaning.label,
+    printedName: names.get(caller.accountId)!,
+    ...(input.onBehalfOf ? { onBehalfOfName: names.get(input.onBehalfOf)! } : {}),
+    signedAt: ctx.clock.now(),
+    authMethod: credential.type,
+    pageVersion: approval.pageVersion,
+  };
+  return { step: approval.activeStep, signature };
+}
+
+/**
+ * The signature for the decision being written to `approval` (re-read in the retry loop): the step
+ * must still be the one signed for, and a step that requires a signature gets one.
+ */
+export function signatureFor(approval: PageApproval, signed: SignedDecision | undefined): DecisionSignature | undefined {
+  if (signed && signed.step !== approval.activeStep) {
+    throw new DomainError('CONCURRENT_MODIFICATION', 'The approval moved to another step while you signed; read it again.');
+  }
+  if (!signed && settingsOf(approval)?.required) {
+    throw new DomainError('SIGNATURE_REQUIRED', 'This step must be signed; read the approval again.');
+  }
+  return signed?.signature;
+}
+
+/** The outcome with the signature on the decision it added (the last one). */
+export function withSignature(outcome: DecisionOutcome, signature: DecisionSignature | undefined): DecisionOutcome {
+  if (!signature) return outcome;
+  const decisions = outcome.approval.decisions.map((d, i, all) => (i === all.length - 1 ? { ...d, signature } : d));
+  return { ...outcome, approval: { ...outcome.approval, decisions } };
+}

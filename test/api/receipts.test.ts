@@ -1,0 +1,90 @@
+/**
+ * SPEC 5a approval receipts and GET /keys over the real engine: a receipt from /pages/status verifies
+ * offline against the published key with Node's crypto alone, and fails when its payload is altered.
+ */
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { assemblePack, type EvidenceChunk } from '../../src/core/evidence/pack-format';
+import { verifyEvidenceFile } from '../../scripts/verify-evidence';
+import { createRealApi } from './real-app';
+import { call, type CallOptions, type CallResult } from './helpers';
+import { assertMatchesOpenApi } from './openapi-validator';
+import type { ApiRouteKey } from '../../src/transport/api/routes';
+
+let app: Awaited<ReturnType<typeof createRealApi>>;
+
+beforeEach(async () => {
+  app = await createRealApi();
+});
+
+async function api(key: ApiRouteKey, options: CallOptions = {}): Promise<CallResult> {
+  const res = await call(app.handlers, key, options);
+  assertMatchesOpenApi(key, res);
+  return res;
+}
+
+function verifies(receipt: { payload: string; signature: string; keyId: string }, keys: { keyId: string; publicKey: string }[]): boolean {
+  const key = keys.find((k) => k.keyId === receipt.keyId);
+  return key !== undefined && verify(null, Buffer.from(receipt.payload, 'utf8'), createPublicKey(key.publicKey), Buffer.from(receipt.signature, 'base64'));
+}
+
+it('an approved page carries a receipt that verifies against GET /keys and fails when altered', async () => {
+  const submitted = await api('page-submit', { body: { pageId: '2001' } });
+  const pending = await api('page-status', { query: { pageId: '2001' } });
+  expect(pending.json.approvalReceipt).toBeUndefined();
+  await app.engine.approvals.decide({ accountId: 'acc-carol', source: 'ui' }, submitted.json.approvalId, 'approve');
+
+  const status = await api('page-status', { query: { pageId: '2001' } });
+  const receipt = status.json.approvalReceipt as { payload: string; signature: string; keyId: string };
+  const payload = JSON.parse(receipt.payload) as Record<string, unknown>;
+  expect(payload).toEqual({
+    pageId: '2001',
+    pageVersion: status.json.approvedAtVersion,
+    workflowId: 'wf-eng-review',
+    decisions: [{ step: 0, accountId: 'acc-carol', decision: 'approve', at: expect.any(Number) }],
+    approvedAt: expect.any(Number),
+  });
+  // Canonical: keys sorted, no whitespace, so a verifier can also rebuild it.
+  expect(receipt.payload).toBe(JSON.stringify(Object.fromEntries(Object.entries(payload).sort(([a], [b]) => (a < b ? -1 : 1)))));
+
+  const keys = await api('keys', { query: {} });
+  expect(keys.status).toBe(200);
+  expect(keys.json.keys).toEqual([{ keyId: receipt.keyId, publicKey: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----\n/), validFrom: expect.any(String) }]);
+  expect(verifies(receipt, keys.json.keys)).toBe(true);
+  expect(verifies({ ...receipt, payload: receipt.payload.replace(`"pageVersion":${String(payload.pageVersion)}`, `"pageVersion":${String(Number(payload.pageVersion) + 1)}`) }, keys.json.keys)).toBe(false);
+  expect(verifies({ ...receipt, keyId: 'ffffffffffffffff' }, keys.json.keys)).toBe(false);
+
+  // The key is stable: a second read publishes the same one and the same receipt verifies.
+  expect((await api('keys', { query: {} })).json.keys).toEqual(keys.json.keys);
+  // No private key material in any answer.
+  expect(JSON.stringify(keys.json)).not.toContain('PRIVATE');
+});
+
+it('GET /keys takes no parameters, needs a user, and answers only through its own route', async () => {
+  expect((await call(app.handlers, 'keys', { query: { accountId: 'acc-alice' } })).status).toBe(400);
+  expect((await call(app.handlers, 'keys', { query: {}, accountId: null })).status).toBe(401);
+  expect((await call(app.handlers, 'keys', { query: {}, moduleKey: 'page-submit' })).json.code).toBe('SCOPE_MISMATCH');
+});
+
+it('GET /evidence: chunks join into a pack that verifies offline; only admins export; one scope per request', async () => {
+  const submitted = await api('page-submit', { body: { pageId: '2001' } });
+  await app.engine.approvals.decide({ accountId: 'acc-carol', source: 'ui' }, submitted.json.approvalId, 'approve');
+
+  const chunks: EvidenceChunk[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await api('evidence', { query: { pageId: '2001', ...(cursor ? { cursor } : {}) }, accountId: 'acc-alice' });
+    expect(res.status).toBe(200);
+    chunks.push(res.json as EvidenceChunk);
+    cursor = res.json.nextCursor;
+  } while (cursor);
+  const pack = JSON.stringify(await assemblePack(chunks, async (t: string) => createHash('sha256').update(t, 'utf8').digest('hex')));
+  const keys = (await api('keys', { query: {} })).json;
+  expect(await verifyEvidenceFile(pack, JSON.stringify(keys))).toBe('ok');
+
+  expect((await api('evidence', { query: { pageId: '2001' }, accountId: 'acc-bob' })).json.code).toBe('FORBIDDEN');
+  expect((await api('evidence', { query: { pageId: '2012' }, accountId: 'acc-erin' })).json.code).toBe('PAGE_NOT_FOUND');
+  expect((await api('evidence', { query: { pageId: '9999' }, accountId: 'acc-erin' })).json.code).toBe('PAGE_NOT_FOUND');
+  expect((await api('evidence', { query: { pageId: '2001', approvalId: 'x' } })).status).toBe(400);
+  expect((await api('evidence', { query: {} })).status).toBe(400);
+  expect((await api('evidence', { query: { pageId: '2001', cursor: 'forged' }, accountId: 'acc-alice' })).json.code).toBe('INVALID_CURSOR');
+});
