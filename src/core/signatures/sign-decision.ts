@@ -83,9 +83,15 @@ export function signatureFor(approval: PageApproval, signed: SignedDecision | un
   return signed?.signature;
 }
 
-/** The outcome with the signature on the decision it added (the last one). */
-export function withSignature(outcome: DecisionOutcome, signature: DecisionSignature | undefined): DecisionOutcome {
-  if (!signature) return outcome;
+/**
+ * The outcome with the signature on the decision it added (the last one). A delegate signs with
+ * their own credential; when the decision filled someone else's slot (SPEC 2.3b), the manifestation
+ * also prints that person's name ("Dave Reviewer, on behalf of Carol Reviewer").
+ */
+export async function withSignature(ctx: EngineContext, outcome: DecisionOutcome, signed: DecisionSignature | undefined): Promise<DecisionOutcome> {
+  if (!signed) return outcome;
+  const onBehalfOf = outcome.approval.decisions.at(-1)?.onBehalfOf;
+  const signature = onBehalfOf ? { ...signed, onBehalfOfName: (await printedNames(ctx, [onBehalfOf])).get(onBehalfOf)! } : signed;
   const decisions = outcome.approval.decisions.map((d, i, all) => (i === all.length - 1 ? { ...d, signature } : d));
   return { ...outcome, approval: { ...outcome.approval, decisions } };
 }

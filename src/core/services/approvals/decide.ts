@@ -37,7 +37,8 @@ export const decide = defineOperation({
       commentRef = loaded.commentRef;
       if (loaded.approval.status !== 'pending') throw notPending();
       const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
-      const outcome = withSignature(await decideOrDeny(ctx, caller, approval, decision, comment), signatureFor(approval, signed));
+      const signature = signatureFor(approval, signed);
+      const outcome = await withSignature(ctx, await decideOrDeny(ctx, caller, approval, decision, comment), signature);
       await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
       what = describe(decision, outcome, approval.activeStep + 1);
       return outcome.approval;
