@@ -7,7 +7,7 @@ function apply(oldLines: string[], hunks: ReturnType<typeof diffLines>['hunks'])
   let at = 0;
   for (const hunk of hunks) {
     const start = hunk.oldLines === 0 ? hunk.oldStart : hunk.oldStart - 1;
-    while (at < start) out.push(oldLines[at++]!);
+    while (at < start) out.push(oldLines[at++]);
     for (const line of hunk.lines) {
       if (line.op === '+') out.push(line.text);
       else {
@@ -17,7 +17,7 @@ function apply(oldLines: string[], hunks: ReturnType<typeof diffLines>['hunks'])
       }
     }
   }
-  while (at < oldLines.length) out.push(oldLines[at++]!);
+  while (at < oldLines.length) out.push(oldLines[at++]);
   return out;
 }
 

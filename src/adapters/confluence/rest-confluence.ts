@@ -15,7 +15,7 @@
  * shared by one call (a user's groups in isSpaceAdmin) lives only for that call.
  */
 import { z } from 'zod';
-import type { ConfluenceSite, PageInfo, PageOperation, SpaceInfo, UserInfo } from '../../core/ports/confluence';
+import type { ConfluenceSite, PageContent, PageInfo, PageOperation, SpaceInfo, UserInfo } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
@@ -24,6 +24,7 @@ import {
   CONFLUENCE_BATCH_SIZE,
   LISTED_STATUSES,
   pageSchema,
+  pageWithBodySchema,
   v2ListSchema,
   spaceSchema,
   spacePermissionSchema,
@@ -244,6 +245,34 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   /** An app write: the engine has already checked the caller's right to act on the page. */
+  async getPageContent(pageId: string, version?: number): Promise<PageContent | undefined> {
+    const query = new URLSearchParams({ 'body-format': 'storage' });
+    if (version !== undefined) query.set('version', String(version));
+    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pathId(pageId, 'page')}?${query.toString()}`, actAs: this.reader });
+    if (NOT_VISIBLE.includes(response.status)) return undefined;
+    const page = this.parse(response, pageWithBodySchema);
+    if (page.id !== pageId || (version !== undefined && page.version.number !== version)) return undefined;
+    return { pageId, version: page.version.number, title: page.title, bodyStorage: page.body.storage?.value ?? '' };
+  }
+
+  async writePageVersion(input: { pageId: string; title: string; bodyStorage: string; version: number; message: string }): Promise<number> {
+    const response = await this.send({
+      method: 'PUT',
+      path: `/wiki/api/v2/pages/${pathId(input.pageId, 'page')}`,
+      body: {
+        id: input.pageId,
+        status: 'current',
+        title: input.title,
+        body: { representation: 'storage', value: input.bodyStorage },
+        version: { number: input.version, message: input.message },
+      },
+      actAs: this.reader,
+    });
+    if (NOT_VISIBLE.includes(response.status)) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
+    if (response.status === 409) throw new DomainError('conflict', 'PAGE_CHANGED', 'The page changed meanwhile; reload and try again.');
+    return this.parse(response, pageSchema).version.number;
+  }
+
   async createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string> {
     pathId(input.pageId, 'page');
     if (input.parentCommentId !== undefined) pathId(input.parentCommentId, 'comment');

@@ -34,6 +34,14 @@ export interface UserInfo {
 
 export type PageOperation = 'read' | 'update';
 
+/** One version of a page with its storage body: read transiently for a hash or a diff, never stored (SPEC 2.4a). */
+export interface PageContent {
+  pageId: string;
+  version: number;
+  title: string;
+  bodyStorage: string;
+}
+
 export interface ConfluenceSite {
   /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
   getPages(pageIds: string[]): Promise<Map<string, PageInfo>>;
@@ -65,6 +73,17 @@ export interface ConfluenceSite {
   /** Members of a group (by group id); used to expand group approvers at decision time. */
   getGroupMembers(groupId: string): Promise<string[]>;
   getUsers(accountIds: string[]): Promise<Map<string, UserInfo>>;
+  /**
+   * A published version (the current one when `version` is omitted) with its storage body, read as
+   * the acting user (the app when there is none). undefined when that identity cannot see the page
+   * or the version does not exist: the two look the same.
+   */
+  getPageContent(pageId: string, version?: number): Promise<PageContent | undefined>;
+  /**
+   * Writes a new version as the acting user (restore to approved, SPEC 2.4a). `version` is the new
+   * version number (current + 1); returns it. A page that moved on meanwhile is 409 PAGE_CHANGED.
+   */
+  writePageVersion(input: { pageId: string; title: string; bodyStorage: string; version: number; message: string }): Promise<number>;
   /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
   createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
 }
