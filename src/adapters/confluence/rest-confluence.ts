@@ -268,6 +268,7 @@ export class RestConfluenceSite implements ConfluenceSite {
       },
       actAs: this.reader,
     });
+    if (response.status === 403) throw new DomainError('forbidden', 'NOT_A_PAGE_EDITOR', 'You cannot edit this page.');
     if (NOT_VISIBLE.includes(response.status)) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
     if (response.status === 409) throw new DomainError('conflict', 'PAGE_CHANGED', 'The page changed meanwhile; reload and try again.');
     return this.parse(response, pageSchema).version.number;

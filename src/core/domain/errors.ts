@@ -80,6 +80,9 @@ export const ERROR_CODES = {
   TOO_MANY_IDS: { status: 400, when: `people.names with more than ${L.peopleLookup.max} ids` },
   INVALID_RETENTION: { status: 400, when: 'a retention window shorter than the minimum (SPEC 2.10)' },
   RETENTION_TOO_SHORT: { status: 400, when: `a retention window below the minimum (${L.approvalRetentionDays.min} days for approvals, ${L.auditRetentionDays.min} for audit records)` },
+  POLICY_NOT_ALLOWED: { status: 400, when: 'stalenessPolicy content_change_tolerant on a workflow with signatures or a review period (SPEC 2.4a)' },
+  INVALID_VERSION_RANGE: { status: 400, when: 'page.diff: `from` is not before `to`, or a version outside 1..current' },
+  PAGE_ACK_MISMATCH: { status: 400, when: 'changeset.decide: `pageAck` is not exactly the pages of the set approval' },
   INVALID_PURGE_TIME: { status: 400, when: 'a retention purge with an invalid cut-off' },
   // 401
   UNAUTHENTICATED: { status: 401, when: 'no Atlassian user could be resolved from the invocation' },
@@ -87,6 +90,8 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, when: 'the caller may not do this to this object (and may see that it exists)' },
   NOT_AN_APPROVER: { status: 403, when: 'a decision by someone who is not an approver of the active step' },
   SELF_APPROVAL_NOT_ALLOWED: { status: 403, when: 'the submitter approves their own submission and the workflow forbids it' },
+  APPROVER_CANNOT_VIEW_PAGE: { status: 403, when: 'changeset.decide: the approver cannot view every page of the set (no page is named)' },
+  NOT_A_PAGE_EDITOR: { status: 403, when: 'restore to approved: the caller is neither a space admin nor an editor of the page' },
   SCOPE_MISMATCH: { status: 403, when: 'REST: the routed moduleKey is missing, unknown, or of another scope' },
   LICENSE_INACTIVE: { status: 403, when: 'the app licence of the site is not active' },
   // 404: also for objects the caller cannot see, so existence is never revealed
@@ -94,6 +99,7 @@ export const ERROR_CODES = {
   SPACE_NOT_FOUND: { status: 404, when: 'the space does not exist or the caller cannot view it (workflow lists)' },
   WORKFLOW_NOT_FOUND: { status: 404, when: 'the workflow does not exist in a space the caller can view' },
   CHANGE_SET_NOT_FOUND: { status: 404, when: 'the change set does not exist or the caller cannot view its space' },
+  SET_APPROVAL_NOT_FOUND: { status: 404, when: 'the set approval does not exist or the caller cannot view its change set' },
   APPROVAL_NOT_FOUND: { status: 404, when: 'the approval does not exist or the caller cannot view its page' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, when: 'REST: wrong HTTP method' },
@@ -107,6 +113,11 @@ export const ERROR_CODES = {
   CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },
   CHANGE_SET_HAS_PENDING: { status: 409, when: 'archiving while a page submitted through it is pending' },
   CHANGE_SET_EXISTS: { status: 409, when: 'an idempotent create collided with a different change set' },
+  NO_APPROVED_VERSION: { status: 409, when: 'restore to approved (or page.diff from an explicit "lastApproved") on a page that has no approved version' },
+  PAGE_CHANGED: { status: 409, when: 'restore to approved: the page got a new version meanwhile; read it again' },
+  CHANGESET_NOT_ELIGIBLE: { status: 409, when: 'atomic change-set submit: some page is not eligible (`details` carry each page and its reason); nothing was submitted' },
+  MIXED_WORKFLOWS: { status: 409, when: 'atomic change-set submit: the pages resolve to different workflows (`details` group them)' },
+  CHANGESET_IN_REVIEW: { status: 409, when: 'updating an atomic change set, or switching its approvalMode, while a set approval is pending' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, when: 'a request with this Idempotency-Key is still running (Retry-After: 1)' },
   NO_WORKFLOW: { status: 409, when: ELIGIBILITY },
   PENDING_APPROVAL: { status: 409, when: ELIGIBILITY },

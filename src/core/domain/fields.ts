@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
-import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STEP_MODES } from './model';
+import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STALENESS_POLICIES, STEP_MODES } from './model';
 
 // ---------- text hygiene (SPEC §9) ----------
 
@@ -80,6 +80,17 @@ export const reviewSettingFields = {
   reviewPeriodDays: z.union(REVIEW_PERIOD_DAYS.map((d) => z.literal(d))).nullable(),
   reminderWindowDays: z.number().int().min(L.reminderWindowDays.min).max(L.reminderWindowDays.max),
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable(),
+};
+
+/** SPEC 2.4a staleness policy of a workflow. */
+export const stalenessSettingFields = {
+  stalenessPolicy: z.enum(STALENESS_POLICIES),
+  tolerance: z
+    .strictObject({
+      maxChangedChars: z.number().int().min(L.toleranceChangedChars.min).max(L.toleranceChangedChars.max),
+      maxVersions: z.number().int().min(L.toleranceVersions.min).max(L.toleranceVersions.max),
+    })
+    .nullable(),
 };
 
 export const workflowFields = {

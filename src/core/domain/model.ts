@@ -16,7 +16,23 @@ export interface WorkflowStep {
   mode: StepMode;
 }
 
-export interface Workflow {
+/** SPEC 2.4a: what makes an approved page stale. */
+export const STALENESS_POLICIES = ['any_version', 'content_change', 'content_change_tolerant'] as const;
+export type StalenessPolicy = (typeof STALENESS_POLICIES)[number];
+
+/** content_change_tolerant: edits stay within this before the page is stale. */
+export interface StalenessTolerance {
+  maxChangedChars: number;
+  maxVersions: number;
+}
+
+/** SPEC 2.4a staleness fields of a workflow (absent: any_version), snapshotted into approvals. */
+export interface StalenessTerms {
+  stalenessPolicy?: StalenessPolicy;
+  tolerance?: StalenessTolerance | null;
+}
+
+export interface Workflow extends StalenessTerms {
   id: string;
   spaceId: string;
   name: string;
@@ -54,7 +70,7 @@ export interface PageApproval {
   pageVersion: number;
   workflowId: string;
   /** review and reminder settings travel in the snapshot: an approval keeps the terms it was decided under */
-  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'stalenessPolicy' | 'tolerance'>;
   status: ApprovalStatus;
   /** 0-based index into workflowSnapshot.steps */
   activeStep: number;
@@ -65,7 +81,29 @@ export interface PageApproval {
   clientId?: string;
   changeSetId?: string;
   decidedAt?: number;
+  /** SPEC 2.4a: digest of the pinned version's content, computed at the final approval when the policy compares content */
+  contentHash?: string;
+  hashAlg?: 'v1';
   version: number;
+}
+
+/** SPEC 2.4a: why an approved page is (or is not) stale. */
+export type StalenessReason =
+  | 'not_approved'
+  | 'same_version'
+  | 'new_version'
+  | 'no_content_change'
+  | 'content_changed'
+  | 'within_tolerance'
+  | 'beyond_tolerance'
+  | 'HASH_UNAVAILABLE';
+
+export interface Staleness {
+  stale: boolean;
+  reason: StalenessReason;
+  versionDelta: number;
+  /** content_change_tolerant, within tolerance: how far the page drifted since approval */
+  drift?: { versions: number; changedChars: number };
 }
 
 export type PageApprovalState = (typeof PAGE_APPROVAL_STATES)[number];
@@ -82,6 +120,8 @@ export interface PageStateView {
   /** SPEC 2.7: null when the latest approval has no review period (or the page is not approved) */
   reviewState: ReviewState | null;
   reviewDueAt: number | null;
+  /** SPEC 2.4a; isStale above is staleness.stale */
+  staleness: Staleness;
   /** latest approval of the page (any status), if any */
   latestApproval?: PageApproval;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
@@ -172,6 +212,9 @@ export const AUDIT_ACTIONS = [
   'approval.step_completed',
   'approval.cancelled',
   'approval.reset',
+  'approval.stale',
+  'approval.fresh_again',
+  'page.restored',
   'changeset.created',
   'changeset.updated',
   'changeset.archived',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
-import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
+import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES, STALENESS_POLICIES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, stepMode } from './fields';
@@ -32,6 +32,18 @@ export const reviewFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
 };
 
+/** SPEC 2.4a staleness fields; optional so workflows and approvals stored before them still parse. */
+export const stalenessFields = {
+  stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+  tolerance: z
+    .object({
+      maxChangedChars: z.number().int().min(L.toleranceChangedChars.min).max(L.toleranceChangedChars.max),
+      maxVersions: z.number().int().min(L.toleranceVersions.min).max(L.toleranceVersions.max),
+    })
+    .nullable()
+    .optional(),
+};
+
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
@@ -44,6 +56,7 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   owners: z.array(id),
   allowSelfApproval: z.boolean(),
   ...reviewFields,
+  ...stalenessFields,
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
@@ -65,7 +78,7 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   spaceId: id,
   pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields }),
+  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, ...stalenessFields }),
   status: z.enum(APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),
   decisions: z.array(decisionSchema),
@@ -75,6 +88,8 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   clientId: z.string().optional(),
   changeSetId: id.optional(),
   decidedAt: millis.optional(),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  hashAlg: z.literal('v1').optional(),
   version,
 });
 

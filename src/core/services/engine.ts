@@ -12,6 +12,8 @@ import type { WorkflowService } from './workflows/types';
 import type { Caller } from '../domain/caller';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { TxOp } from '../ports/store';
+import type { PageDiff, PageDiffRange } from './content/diff';
+import type { RestoreResult } from './content/restore';
 import type {
   AuditFilter,
   AuditRecord,
@@ -47,6 +49,16 @@ export interface ApprovalService {
   history(caller: Caller, pageId: string): Promise<PageApproval[]>;
   /** Pending approvals in a space; mine = where the caller is an approver of the active step. */
   queue(caller: Caller, spaceId: string, options: { mine?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>>;
+}
+
+/** SPEC 2.4a: what changed since approval. */
+export interface ContentService {
+  /** The page-updated trigger: queue the hash and staleness job for the page (idempotent by page and version). */
+  pageUpdated(pageId: string): Promise<void>;
+  /** A text-line diff of two versions, read as the caller (PAGE_NOT_FOUND when they cannot see the page). */
+  diff(caller: Caller, pageId: string, range: PageDiffRange): Promise<PageDiff>;
+  /** Space admin or page editor: write the last approved version as a new version, as the caller. */
+  restore(caller: Caller, pageId: string): Promise<RestoreResult>;
 }
 
 export interface ChangeSetCreateInput {
@@ -156,4 +168,5 @@ export interface Engine {
   capabilities: CapabilityService;
   directory: DirectoryService;
   lifecycle: LifecycleService;
+  content: ContentService;
 }

@@ -33,6 +33,11 @@ export const keys = {
   /** lease of a change-set submit in progress: archive waits for it (changesets/submit-lease.ts) */
   changeSetSubmitLease: (changeSetId: string) => `cs-submit-lease:${changeSetId}`,
 
+  /** SPEC 2.4a: cached content hash of one page version (a digest, never the body); TTL'd, recomputed when absent */
+  contentHash: (pageId: string, version: number) => `content-hash:${pageId}:${version}`,
+  /** SPEC 2.4a: last staleness recorded for an approved approval, so each transition is audited once */
+  stalenessMark: (approvalId: string) => `stale-mark:${approvalId}`,
+
   /** per-caller denial counter (TTL'd) that aggregates a flood of refusals (services/denials.ts) */
   denialState: (accountId: string) => `deny-state:${storeSafe(accountId)}`,
 };

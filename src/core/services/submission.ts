@@ -4,6 +4,7 @@
  * one page) → a transaction per page (submitOne) or per batch of pages (changesets/batches.ts).
  * Preflight lives in preflight.ts.
  */
+import { stalenessTermsOf } from '../domain/staleness-terms';
 import { reviewTermsOf } from '../lifecycle/review';
 import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
@@ -35,7 +36,7 @@ export function eligibilityError(result: { code: string; reason: string }): Doma
 }
 
 export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
-  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow) };
+  return { id: workflow.id, name: workflow.name, steps: workflow.steps, allowSelfApproval: workflow.allowSelfApproval, version: workflow.version, ...reviewTermsOf(workflow), ...stalenessTermsOf(workflow) };
 }
 
 export type SubmitRefusal = { ok: false; code: EligibilityCode | 'CHANGE_SET_ARCHIVED'; reason: string; workflowId?: string };

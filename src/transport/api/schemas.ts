@@ -27,6 +27,7 @@ import {
   type PageStateView,
   type PreflightResult,
   type SubmitResult,
+  STALENESS_POLICIES,
 } from '../../core/domain/model';
 
 // ---------- requests (field rules from core/domain/fields.ts) ----------
@@ -105,6 +106,16 @@ const ReviewFields = {
   reviewDueAt: z.number().int().nullable().meta({ description: 'When the approval expires (UTC epoch ms); null without a review period.' }),
 };
 
+/** SPEC 2.4a: why the approved page is or is not stale under its approval's policy. */
+export const StalenessSchema = z
+  .object({
+    stale: z.boolean(),
+    reason: z.enum(['not_approved', 'same_version', 'new_version', 'no_content_change', 'content_changed', 'within_tolerance', 'beyond_tolerance', 'HASH_UNAVAILABLE']),
+    versionDelta: z.number().int(),
+    drift: z.object({ versions: z.number().int(), changedChars: z.number().int() }).optional(),
+  })
+  .meta({ description: 'SPEC 2.4a staleness: HASH_UNAVAILABLE means the content could not be compared, and the page counts as stale (fail closed).' });
+
 export const ChangeSetPageViewSchema = z.object({
   pageId: z.string(),
   title: z.string(),
@@ -172,6 +183,8 @@ export const PageApprovalSchema = z.object({
     steps: z.array(StepSchema),
     allowSelfApproval: z.boolean(),
     version: z.number().int(),
+    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
   }),
   status: approvalStatus,
   activeStep: z.number().int(),
@@ -190,6 +203,8 @@ export const PageApprovalSchema = z.object({
   clientId: z.string().optional(),
   changeSetId: z.string().optional(),
   decidedAt: z.number().int().optional(),
+  contentHash: z.string().optional().meta({ description: 'SPEC 2.4a: sha256 of the approved version (title + normalised storage body), when the workflow compares content' }),
+  hashAlg: z.literal('v1').optional(),
   version: z.number().int(),
 }) satisfies z.ZodType<PageApproval>;
 
@@ -203,6 +218,7 @@ const PageStateSchema = z.object({
   isStale: z.boolean(),
   versionDelta: z.number().int(),
   ...ReviewFields,
+  staleness: StalenessSchema,
   latestApproval: PageApprovalSchema.optional(),
   pending: z
     .object({

@@ -19,6 +19,7 @@ import {
   opaqueId,
   rollupState,
   reviewSettingFields as review,
+  stalenessSettingFields as staleness,
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
@@ -39,6 +40,8 @@ const workflowInput = {
   reviewPeriodDays: review.reviewPeriodDays.optional(),
   reminderWindowDays: review.reminderWindowDays.optional(),
   remindAfterDays: review.remindAfterDays.optional(),
+  stalenessPolicy: staleness.stalenessPolicy.optional(),
+  tolerance: staleness.tolerance.optional(),
 };
 
 const empty = z.strictObject({});
@@ -88,6 +91,8 @@ export const schemas = {
     reviewPeriodDays: workflowInput.reviewPeriodDays,
     reminderWindowDays: workflowInput.reminderWindowDays,
     remindAfterDays: workflowInput.remindAfterDays,
+    stalenessPolicy: workflowInput.stalenessPolicy,
+    tolerance: workflowInput.tolerance,
     expectedVersion,
   }),
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),

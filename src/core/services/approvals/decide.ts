@@ -15,6 +15,7 @@ import { keys } from '../keys';
 import { expandGroups } from '../page-context';
 import { activeApprovers, decisionBody, notifyDecision } from '../notifications';
 import type { LoadedApproval } from './records';
+import { withApprovedContentHash } from '../staleness/approved-hash';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 
 type Decision = 'approve' | 'reject';
@@ -28,9 +29,9 @@ export async function decide(ctx: EngineContext, caller: Caller, approvalId: str
     if (loaded.approval.status !== 'pending') throw notPending();
     const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
     const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
-    await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
+    const committed = await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
     what = describe(decision, outcome, approval.activeStep + 1);
-    return outcome.approval;
+    return committed;
   });
   const nextApprovers = result.status === 'pending' ? await activeApprovers(ctx, result).catch(() => []) : [];
   await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
@@ -51,9 +52,10 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageAp
   }
 }
 
-async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<void> {
-  const next = outcome.approval;
+async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<PageApproval> {
+  const { approval: next, hashOps } = await withApprovedContentHash(ctx, outcome.approval);
   const ops: TxOp[] = [
+    ...hashOps,
     { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
     { op: 'put', key: keys.pageState(next.pageId), value: next },
     ...(next.status !== 'pending' ? leavePendingOps(next) : []),
@@ -76,6 +78,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
     }),
   );
   await commitWithAudit(ctx, ops, entries);
+  return next;
 }
 
 function describe(decision: Decision, outcome: DecisionOutcome, stepNumber: number): string {

@@ -19,6 +19,7 @@ import { expandGroups, parsePageState } from '../page-context';
 import { activeApprovers } from '../notifications';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
+import { stalenessOf } from '../staleness/evaluate';
 
 /** Newest approvals of a page shown in its history. */
 const HISTORY_LIMIT = FIELD_LIMITS.listPage.max;
@@ -32,7 +33,18 @@ export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: str
   const latest = stored ? (await effectiveApproval(ctx, stored)).approval : undefined;
   const derived = derivePageState(latest, page.version);
   const review = deriveReview(latest, ctx.clock.now());
-  const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
+  const staleness = await stalenessOf(ctx, latest, page.version);
+  const view = {
+    pageId,
+    spaceId: page.spaceId,
+    title: page.title,
+    currentPageVersion: page.version,
+    ...derived,
+    isStale: staleness.stale,
+    ...review,
+    staleness,
+    ...(latest ? { latestApproval: latest } : {}),
+  };
   if (latest?.status !== 'pending') return view;
   const step = activeStepOf(latest);
   return {

@@ -7,6 +7,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
+import { validateStalenessTerms } from '../../domain/staleness-terms';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -73,8 +74,11 @@ export async function updateWorkflow(
       reviewPeriodDays: patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : current.reviewPeriodDays,
       reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
       remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
+      stalenessPolicy: patch.stalenessPolicy ?? current.stalenessPolicy,
+      tolerance: patch.tolerance !== undefined ? patch.tolerance : current.tolerance,
     });
     validateWorkflowFields(merged);
+    validateStalenessTerms(merged);
     // only what this save names must exist: a rename never fails on an approver deleted since
     warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
     const next: Workflow = { ...current, ...merged, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };

@@ -1,4 +1,5 @@
 /** Workflow records: load, list a space's, the puts that keep the by-space copy in step, input normalising. */
+import { stalenessTermsOf } from '../../domain/staleness-terms';
 import { reviewTermsOf } from '../../lifecycle/review';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
@@ -45,7 +46,7 @@ export const workflowNotFound = (): DomainError => new DomainError('not_found', 
 export const spaceAdminsOnly = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can do this.');
 export const editorsOnly = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin or an owner of the workflow can change it.');
 
-export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
+export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'stalenessPolicy' | 'tolerance'>;
 
 export function normaliseInput(input: WorkflowInput): WorkflowFields {
   return {
@@ -55,5 +56,6 @@ export function normaliseInput(input: WorkflowInput): WorkflowFields {
     allowSelfApproval: input.allowSelfApproval ?? false,
     enabled: input.enabled ?? true,
     ...reviewTermsOf(input),
+    ...stalenessTermsOf(input),
   };
 }

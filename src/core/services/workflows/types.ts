@@ -1,8 +1,8 @@
 /** The workflow use cases' contract (SPEC 2.1), part of the Engine (services/engine.ts re-exports it). */
 import type { Caller } from '../../domain/caller';
-import type { EligibilityIssue, ReviewPeriodDays, Workflow, WorkflowStep } from '../../domain/model';
+import type { EligibilityIssue, ReviewPeriodDays, StalenessTerms, Workflow, WorkflowStep } from '../../domain/model';
 
-export interface WorkflowInput {
+export interface WorkflowInput extends StalenessTerms {
   name: string;
   steps: WorkflowStep[];
   owners?: string[];
