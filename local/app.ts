@@ -7,6 +7,7 @@
  * manifest names (`handler: index.<export>`) here, exactly as Forge finds it in the bundle.
  */
 import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
+import { createPageUpdatedTrigger } from '../src/transport/triggers/page-updated';
 import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
 import { createAuditSequencerTrigger } from '../src/transport/scheduled/audit-sequencer';
 import { sequencePendingAudit } from '../src/core/audit';
@@ -176,6 +177,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
     bylineProperties,
+    pageUpdated: createPageUpdatedTrigger((pageId) => getEngine({}).content.pageUpdated(pageId)),
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
     auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })),
     jobConsumer: jobConsumer as LocalFunction,

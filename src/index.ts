@@ -20,6 +20,8 @@ export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
 /** scheduledTrigger `audit-sequencer` (interval fiveMinute): links pending audit records into the chain. */
 export const auditSequencer = forgeApp.auditSequencer;
+/** trigger `page-updated-trigger` (avi:confluence:updated:page): queues the content hash and staleness job. */
+export const pageUpdated = forgeApp.pageUpdated;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
 /** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */

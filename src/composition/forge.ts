@@ -9,6 +9,7 @@
  */
 import { RestLifecycleConfluence } from '../adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
+import { createPageUpdatedTrigger } from '../transport/triggers/page-updated';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
@@ -77,6 +78,8 @@ export const forgeApp = {
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
   auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
+  // trigger `page-updated-trigger`: queue the hash/staleness job (SPEC 2.4a); the job runs as the app
+  pageUpdated: createPageUpdatedTrigger((pageId) => engineFactory('resolver')({}).content.pageUpdated(pageId)),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({

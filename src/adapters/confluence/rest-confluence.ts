@@ -15,7 +15,7 @@
  * shared by one call (a user's groups in isSpaceAdmin) lives only for that call.
  */
 import { z } from 'zod';
-import type { ConfluenceSite, PageContent, PageInfo, PageOperation, SpaceInfo, UserInfo } from '../../core/ports/confluence';
+import type { ConfluenceSite, PageContent, PageInfo, PageOperation, PageVersionInput, SpaceInfo, UserInfo } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
@@ -24,7 +24,6 @@ import {
   CONFLUENCE_BATCH_SIZE,
   LISTED_STATUSES,
   pageSchema,
-  pageWithBodySchema,
   v2ListSchema,
   spaceSchema,
   spacePermissionSchema,
@@ -39,13 +38,9 @@ import {
   chunks,
   toPageStatus,
 } from './rest-schemas';
-
 import { listAllV1, listAllV2, parseOk } from './paging';
-
+import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
-
-/** Answers that mean "this identity cannot see it" on a read made as a user. */
-const NOT_VISIBLE = [401, 403, 404];
 
 /** How this invocation may reach Confluence; built per invocation by the composition roots. */
 export interface ConfluenceAccess {
@@ -245,34 +240,9 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   /** An app write: the engine has already checked the caller's right to act on the page. */
-  async getPageContent(pageId: string, version?: number): Promise<PageContent | undefined> {
-    const query = new URLSearchParams({ 'body-format': 'storage' });
-    if (version !== undefined) query.set('version', String(version));
-    const response = await this.send({ method: 'GET', path: `/wiki/api/v2/pages/${pathId(pageId, 'page')}?${query.toString()}`, actAs: this.reader });
-    if (NOT_VISIBLE.includes(response.status)) return undefined;
-    const page = this.parse(response, pageWithBodySchema);
-    if (page.id !== pageId || (version !== undefined && page.version.number !== version)) return undefined;
-    return { pageId, version: page.version.number, title: page.title, bodyStorage: page.body.storage?.value ?? '' };
-  }
-
-  async writePageVersion(input: { pageId: string; title: string; bodyStorage: string; version: number; message: string }): Promise<number> {
-    const response = await this.send({
-      method: 'PUT',
-      path: `/wiki/api/v2/pages/${pathId(input.pageId, 'page')}`,
-      body: {
-        id: input.pageId,
-        status: 'current',
-        title: input.title,
-        body: { representation: 'storage', value: input.bodyStorage },
-        version: { number: input.version, message: input.message },
-      },
-      actAs: this.reader,
-    });
-    if (response.status === 403) throw new DomainError('forbidden', 'NOT_A_PAGE_EDITOR', 'You cannot edit this page.');
-    if (NOT_VISIBLE.includes(response.status)) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
-    if (response.status === 409) throw new DomainError('conflict', 'PAGE_CHANGED', 'The page changed meanwhile; reload and try again.');
-    return this.parse(response, pageSchema).version.number;
-  }
+  /** Page bodies, as the reader (page-content.ts). */
+  getPageContent = (pageId: string, version?: number): Promise<PageContent | undefined> => readPageContent((r) => this.send(r), this.reader, pageId, version);
+  writePageVersion = (input: PageVersionInput): Promise<number> => writePageVersion((r) => this.send(r), this.reader, input);
 
   async createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string> {
     pathId(input.pageId, 'page');

@@ -21,6 +21,15 @@ export interface PageInfo {
   versionMessage?: string;
 }
 
+/** A new version to write: `version` is the current number + 1. */
+export interface PageVersionInput {
+  pageId: string;
+  title: string;
+  bodyStorage: string;
+  version: number;
+  message: string;
+}
+
 export interface SpaceInfo {
   id: string;
   key: string;
@@ -83,7 +92,7 @@ export interface ConfluenceSite {
    * Writes a new version as the acting user (restore to approved, SPEC 2.4a). `version` is the new
    * version number (current + 1); returns it. A page that moved on meanwhile is 409 PAGE_CHANGED.
    */
-  writePageVersion(input: { pageId: string; title: string; bodyStorage: string; version: number; message: string }): Promise<number>;
+  writePageVersion(input: PageVersionInput): Promise<number>;
   /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
   createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
 }

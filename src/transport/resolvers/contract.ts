@@ -16,6 +16,8 @@ import type {
 import type { ResolverKey } from './schemas';
 import type { DirectoryEntry } from '../../core/ports/directory';
 import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
+import type { PageDiff } from '../../core/services/content/diff';
+import type { RestoreResult } from '../../core/services/content/restore';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
@@ -81,6 +83,8 @@ export interface ResolverData {
   'page.history': { approvals: PageApproval[]; nextCursor?: string };
   'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
+  'page.diff': { diff: PageDiff };
+  'page.restore': { restore: RestoreResult };
   'ui.capabilities':
     | { surface: 'page'; page: PageCapabilities }
     | { surface: 'space'; space: SpaceCapabilities }

@@ -30,6 +30,8 @@ const optionalSpaceId = { spaceId: confluenceId.optional() };
 /** Every list takes the same paging fields (SPEC §9). */
 const paging = { cursor: cursor.optional(), limit: listLimit.optional() };
 const expectedVersion = z.number().int().min(1).optional();
+/** A Confluence page version number. */
+const pageVersion = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 const workflowInput = {
   name: wf.name,
@@ -66,6 +68,13 @@ export const schemas = {
   'page.changeSets': z.strictObject({ ...optionalPageId, ...paging }),
   'page.preflight': z.strictObject({ ...optionalPageId, workflowId: opaqueId.optional() }),
   'page.submit': z.strictObject({ ...optionalPageId, workflowId: opaqueId.optional() }),
+  // SPEC 2.4a: what changed since approval, and restore to approved
+  'page.diff': z.strictObject({
+    ...optionalPageId,
+    from: z.union([pageVersion, z.literal('lastApproved')]).optional(),
+    to: z.union([pageVersion, z.literal('current')]).optional(),
+  }),
+  'page.restore': z.strictObject(optionalPageId),
 
   // What the signed-in person may do and see, for the Custom UI (SPEC §6): capabilities, names, pickers.
   'ui.capabilities': z.strictObject({ surface: z.enum(['page', 'space', 'admin']), ...optionalPageId, ...optionalSpaceId }),

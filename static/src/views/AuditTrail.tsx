@@ -51,6 +51,13 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.cleared': 'Page assignment cleared',
   'approval.purged': 'Old approval purged',
   'retention.updated': 'Retention changed',
+  'approval.stale': 'Approval became stale',
+  'approval.fresh_again': 'Approval current again',
+  'page.restored': 'Approved version restored',
+  'changeset.decided': 'Change set decision',
+  'changeset.approved': 'Change set approved',
+  'changeset.rejected': 'Change set changes requested',
+  'changeset.invalidated': 'Change set review invalidated',
 };
 
 /** "previousStatus" → "Previous status". */
