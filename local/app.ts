@@ -166,6 +166,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     store: options.store,
     now: () => base.clock.now(),
     readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
+    staleness: (accountId, latest, version) => getEngine({ actingAccountId: accountId }).content.staleness(latest, version),
   });
   // Jobs run as the app, like Forge's consumer invocation (no user).
   const jobConsumer = createQueueConsumer({

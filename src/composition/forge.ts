@@ -87,5 +87,9 @@ export const forgeApp = {
       queueJobHandlers({ store, confluence: confluenceFor({}, 'resolver'), clock: new SystemClock(), ids: new RandomIds(), jobs }),
     retry: forgeRetry,
   }),
-  bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
+  bylineProperties: createBylinePropertiesHandler({
+    store,
+    readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId),
+    staleness: (accountId, latest, version) => engineFactory('resolver')({ actingAccountId: accountId }).content.staleness(latest, version),
+  }),
 };

@@ -16,7 +16,7 @@ export const sampleChangeSet: ChangeSetView = {
   version: 1,
   rollupState: 'open',
   pages: [
-    { pageId: '2001', title: 'Page 1', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'draft', approvalId: null, reviewState: null, reviewDueAt: null },
+    { pageId: '2001', title: 'Page 1', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'draft', approvalId: null, reviewState: null, reviewDueAt: null, staleness: { stale: false, reason: 'not_approved', versionDelta: 0 } },
   ],
 };
 

@@ -108,6 +108,7 @@ describe('roll-up', () => {
     versionDelta: isStale ? 1 : 0,
     approvalStatus,
     approvalId: null,
+    staleness: { stale: isStale, reason: isStale ? 'new_version' : 'not_approved', versionDelta: isStale ? 1 : 0 },
     reviewState: null,
     reviewDueAt: null,
   });

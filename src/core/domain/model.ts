@@ -153,6 +153,8 @@ export interface ChangeSetPageView {
   approvalId: string | null;
   reviewState: ReviewState | null;
   reviewDueAt: number | null;
+  /** SPEC 2.4a; isStale is staleness.stale */
+  staleness: Staleness;
 }
 
 export interface ChangeSet {

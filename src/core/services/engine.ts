@@ -21,6 +21,7 @@ import type {
   PageApproval,
   PageStateView,
   PreflightResult,
+  Staleness,
   SubmitResult,
 } from '../domain/model';
 
@@ -59,6 +60,8 @@ export interface ContentService {
   diff(caller: Caller, pageId: string, range: PageDiffRange): Promise<PageDiff>;
   /** Space admin or page editor: write the last approved version as a new version, as the caller. */
   restore(caller: Caller, pageId: string): Promise<RestoreResult>;
+  /** Staleness of an approval at the page's current version, as this invocation's user can establish it (the byline, after reading the page as them). */
+  staleness(latest: PageApproval | undefined, currentVersion: number): Promise<Staleness>;
 }
 
 export interface ChangeSetCreateInput {

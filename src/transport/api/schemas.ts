@@ -126,6 +126,7 @@ export const ChangeSetPageViewSchema = z.object({
   approvalStatus: z.enum([...PAGE_APPROVAL_STATES, 'not_found']),
   approvalId: z.string().nullable(),
   ...ReviewFields,
+  staleness: StalenessSchema,
 }) satisfies z.ZodType<ChangeSetPageView>;
 
 export const ChangeSetViewSchema = z.object({

@@ -12,6 +12,8 @@
 import { deriveReview, type ReviewView } from '../../core/lifecycle/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
+import type { PageApproval, Staleness } from '../../core/domain/model';
+import { deriveStaleness, needsContent } from '../../core/domain/staleness';
 import { pageApprovalSchema } from '../../core/domain/schemas';
 import type { PageInfo } from '../../core/ports/confluence';
 import type { KeyValueStore } from '../../core/ports/store';
@@ -29,6 +31,11 @@ export interface BylineDeps {
   readPage(accountId: string, pageId: string): Promise<PageInfo | undefined>;
   /** clock for the review state (default Date.now; the local runtime passes its adjustable clock) */
   now?: () => number;
+  /**
+   * SPEC 2.4a staleness as `accountId` can establish it (cached hash, else their read of the body);
+   * only asked for an approved page with newer versions under a content policy. Absent: version rule.
+   */
+  staleness?(accountId: string, latest: PageApproval, currentVersion: number): Promise<Staleness>;
 }
 
 const NEUTRAL: BylineProperties = { title: 'Approval', tooltip: 'ApprovalFlow: open to see the approval state' };
@@ -53,7 +60,8 @@ function withReview(props: BylineProperties, review: ReviewView): BylineProperti
   return props;
 }
 
-export function bylineOf(state: ReturnType<typeof derivePageState>, review: ReviewView = { reviewState: null, reviewDueAt: null }): BylineProperties {
+export function bylineOf(derived: ReturnType<typeof derivePageState>, review: ReviewView = { reviewState: null, reviewDueAt: null }, staleness?: Staleness): BylineProperties {
+  const state = staleness ? { ...derived, isStale: staleness.stale } : derived;
   switch (state.state) {
     case 'draft':
       return { title: 'Approval: not requested', tooltip: 'No approval has been requested for this page.' };
@@ -62,9 +70,18 @@ export function bylineOf(state: ReturnType<typeof derivePageState>, review: Revi
     case 'changes_requested':
       return { title: 'Approval: changes requested', tooltip: 'The last approval request was rejected.' };
     case 'approved':
-      return state.isStale
-        ? { title: `Approved v${state.approvedAtVersion} · edited since`, tooltip: `Approved at version ${state.approvedAtVersion}; ${state.versionDelta} newer version(s) are not approved.` }
-        : withReview({ title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved.` }, review);
+      if (state.isStale) {
+        return staleness?.reason === 'HASH_UNAVAILABLE'
+          ? { title: `Approved v${state.approvedAtVersion} · cannot compare`, tooltip: `Approved at version ${state.approvedAtVersion}; the current content could not be compared, so it counts as not approved.` }
+          : { title: `Approved v${state.approvedAtVersion} · edited since`, tooltip: `Approved at version ${state.approvedAtVersion}; ${state.versionDelta} newer version(s) are not approved.` };
+      }
+      if (staleness?.reason === 'no_content_change') {
+        return withReview({ title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved; the ${state.versionDelta} newer version(s) did not change the content.` }, review);
+      }
+      if (staleness?.reason === 'within_tolerance' && staleness.drift) {
+        return withReview({ title: `Approved + ${staleness.drift.versions} small edit(s)`, tooltip: `Version ${state.approvedAtVersion} is approved; ${staleness.drift.changedChars} character(s) changed since, within the workflow's tolerance.` }, review);
+      }
+      return withReview({ title: 'Approved', tooltip: `Version ${state.approvedAtVersion} is approved.` }, review);
   }
 }
 
@@ -78,7 +95,9 @@ export function createBylinePropertiesHandler(deps: BylineDeps) {
       if (!page) return NEUTRAL;
       const stored = item ? pageApprovalSchema.safeParse(item.value) : undefined;
       if (stored && !stored.success) return NEUTRAL;
-      return bylineOf(derivePageState(stored?.data, page.version), deriveReview(stored?.data, (deps.now ?? Date.now)()));
+      const latest = stored?.data;
+      const staleness = needsContent(latest, page.version) && deps.staleness ? await deps.staleness(viewer.data.principal.accountId, latest, page.version) : deriveStaleness(latest, page.version);
+      return bylineOf(derivePageState(latest, page.version), deriveReview(latest, (deps.now ?? Date.now)()), staleness);
     } catch (err) {
       console.warn(`byline-properties: ${err instanceof Error ? err.name : typeof err}`);
       return NEUTRAL;

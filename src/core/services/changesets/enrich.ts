@@ -11,26 +11,45 @@ import type { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
 import { getManyByKey } from '../store-reads';
 import { keys } from '../keys';
+import { stalenessOfMany } from '../staleness/evaluate';
 
-const HIDDEN = { title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null } as const;
+const HIDDEN = {
+  title: '',
+  currentPageVersion: null,
+  approvedAtVersion: null,
+  isStale: false,
+  versionDelta: 0,
+  approvalStatus: 'not_found',
+  approvalId: null,
+  reviewState: null,
+  reviewDueAt: null,
+  staleness: { stale: false, reason: 'not_approved', versionDelta: 0 },
+} as const;
 
 export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageCache): Promise<ChangeSetView[]> {
   const pageIds = [...new Set(sets.flatMap((s) => s.pageRefs.map((r) => r.pageId)))];
   const [pages, states] = await Promise.all([cache.pages(pageIds), getManyByKey(ctx.store, pageIds.map(keys.pageState))]);
   const readable = await cache.readable(pageIds.filter((id) => pages.has(id)));
+  // SPEC 2.4a per visible page, at most 5 content reads in flight (cached hashes need none)
+  const visible = pageIds.filter((id) => pages.has(id) && readable.has(id));
+  const latestOf = new Map(visible.map((id) => [id, parsePageState(states.get(keys.pageState(id)))]));
+  const stalenessList = await stalenessOfMany(ctx, visible.map((id) => ({ latest: latestOf.get(id), currentVersion: pages.get(id)!.version })));
+  const stalenessById = new Map(visible.map((id, i) => [id, stalenessList[i]!]));
   return sets.map((cs) => {
     const views = cs.pageRefs.map(({ pageId }): ChangeSetPageView => {
       const page = pages.get(pageId);
-      if (!page || !readable.has(pageId)) return { pageId, ...HIDDEN };
-      const latest = parsePageState(states.get(keys.pageState(pageId)));
+      const staleness = stalenessById.get(pageId);
+      if (!page || !staleness) return { pageId, ...HIDDEN };
+      const latest = latestOf.get(pageId);
       const derived = derivePageState(latest, page.version);
       return {
         pageId,
         title: page.title,
         currentPageVersion: page.version,
         approvedAtVersion: derived.approvedAtVersion,
-        isStale: derived.isStale,
+        isStale: staleness.stale,
         versionDelta: derived.versionDelta,
+        staleness,
         approvalStatus: derived.state,
         approvalId: latest?.id ?? null,
         ...deriveReview(latest, ctx.clock.now()),
