@@ -10,8 +10,11 @@ import { activeStepOf, eligibleApprovers, expandApprovers } from './approvers';
 export const MAX_COMMENT = FIELD_LIMITS.comment.max;
 export const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
 
-export interface DecisionOutcome {
-  approval: PageApproval;
+/** What the decision rules read and write: a page approval, or an atomic change set's set approval (SPEC 2.5a). */
+export type Decidable = Pick<PageApproval, 'workflowSnapshot' | 'activeStep' | 'decisions' | 'submittedBy' | 'version' | 'decidedAt'> & { status: string };
+
+export interface DecisionOutcome<T extends Decidable = PageApproval> {
+  approval: T;
   /** audit actions to record, in order (the decision, then step completion when a step moved on) */
   actions: AuditAction[];
   /** step index that completed, if any */
@@ -34,14 +37,14 @@ export function validateComment(decision: 'approve' | 'reject', comment: string 
 }
 
 /** Throws DomainError: conflict APPROVAL_NOT_PENDING / ALREADY_DECIDED, forbidden NOT_AN_APPROVER / SELF_APPROVAL_NOT_ALLOWED. */
-export function applyDecision(
-  approval: PageApproval,
+export function applyDecision<T extends Decidable>(
+  approval: T,
   actorId: string,
   decision: 'approve' | 'reject',
   comment: string | undefined,
   groupMembers: ReadonlyMap<string, string[]>,
   now: number,
-): DecisionOutcome {
+): DecisionOutcome<T> {
   if (approval.status !== 'pending') {
     throw new DomainError('conflict', 'APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
   }

@@ -122,8 +122,10 @@ export interface PageStateView {
   reviewDueAt: number | null;
   /** SPEC 2.4a; isStale above is staleness.stale */
   staleness: Staleness;
-  /** latest approval of the page (any status), if any */
+  /** latest approval of the page (any status), if any; for a page of an atomic set, the set approval as it applies to this page */
   latestApproval?: PageApproval;
+  /** SPEC 2.5a: the page's state comes from this atomic change set's approval */
+  approvedVia?: { changeSetId: string; setApprovalId: string };
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
   pending?: { approval: PageApproval; activeStep: number; stepName?: string; approvers: string[]; mode: StepMode };
 }
@@ -157,7 +159,41 @@ export interface ChangeSetPageView {
   staleness: Staleness;
 }
 
+/** SPEC 2.5a: approve each page on its own, or the whole set as one. */
+export const APPROVAL_MODES = ['per_page', 'atomic'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+/**
+ * SPEC 2.5a: the one approval of an atomic change set, the source of truth for its pages' state.
+ * `submitting`: the submit is still writing its page pointers (counts as pending while its lease
+ * runs, as nothing once it expired); `invalidated`: a pinned page changed during review.
+ */
+export const SET_APPROVAL_STATUSES = ['submitting', 'pending', 'approved', 'rejected', 'invalidated'] as const;
+export type SetApprovalStatus = (typeof SET_APPROVAL_STATUSES)[number];
+
+export interface SetApproval {
+  id: string;
+  changeSetId: string;
+  spaceId: string;
+  workflowId: string;
+  workflowSnapshot: PageApproval['workflowSnapshot'];
+  manifest: { pageId: string; pageVersion: number; contentHash?: string }[];
+  status: SetApprovalStatus;
+  activeStep: number;
+  decisions: Decision[];
+  submittedBy: string;
+  submittedAt: number;
+  source: 'ui' | 'api';
+  clientId?: string;
+  decidedAt?: number;
+  /** the pointer-writing phase must finish before this (a dead submit leaves nothing pending) */
+  submitDeadline: number;
+  version: number;
+}
+
 export interface ChangeSet {
+  /** SPEC 2.5a; absent = per_page */
+  approvalMode?: ApprovalMode;
   id: string;
   spaceId: string;
   title: string;
@@ -175,6 +211,8 @@ export interface ChangeSet {
 export interface ChangeSetView extends ChangeSet {
   rollupState: RollupState;
   pages: ChangeSetPageView[];
+  /** SPEC 2.5a: the set's latest set approval (atomic mode) */
+  setApproval?: SetApproval;
 }
 
 export interface EligibilityIssue {

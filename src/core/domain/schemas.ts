@@ -4,8 +4,8 @@
  * tsc fail when the two drift apart. Limits come from limits.ts, enums from model.ts.
  */
 import { z } from 'zod';
-import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
-import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES, STALENESS_POLICIES } from './model';
+import type { ChangeSet, PageApproval, SetApproval, Workflow, WorkflowStep } from './model';
+import { APPROVAL_MODES, APPROVAL_STATUSES, CHANGE_SET_STATUSES, SET_APPROVAL_STATUSES, SOURCES, STALENESS_POLICIES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, stepMode } from './fields';
@@ -72,13 +72,16 @@ const decisionSchema = z.object({
   at: millis,
 });
 
+const workflowSnapshotSchema = z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, ...stalenessFields });
+const contentHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   id,
   pageId: id,
   spaceId: id,
   pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, ...stalenessFields }),
+  workflowSnapshot: workflowSnapshotSchema,
   status: z.enum(APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),
   decisions: z.array(decisionSchema),
@@ -88,12 +91,35 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   clientId: z.string().optional(),
   changeSetId: id.optional(),
   decidedAt: millis.optional(),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  contentHash: contentHashSchema.optional(),
   hashAlg: z.literal('v1').optional(),
   version,
 });
 
+export const setApprovalSchema: z.ZodType<SetApproval> = z.object({
+  id,
+  changeSetId: id,
+  spaceId: id,
+  workflowId: id,
+  workflowSnapshot: workflowSnapshotSchema,
+  manifest: z.array(z.object({ pageId: id, pageVersion: version, contentHash: contentHashSchema.optional() })).min(L.pageRefs.min).max(L.pageRefs.max),
+  status: z.enum(SET_APPROVAL_STATUSES),
+  activeStep: z.number().int().nonnegative(),
+  decisions: z.array(decisionSchema),
+  submittedBy: id,
+  submittedAt: millis,
+  source: z.enum(SOURCES),
+  clientId: z.string().optional(),
+  decidedAt: millis.optional(),
+  submitDeadline: millis,
+  version,
+});
+
+/** `set-member:<pageId>`: the page's pointer to the newest set approval that pinned it. */
+export const setMemberSchema = z.object({ setApprovalId: id, changeSetId: id });
+
 export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
+  approvalMode: z.enum(APPROVAL_MODES).optional(),
   id,
   spaceId: id,
   title: z.string().min(L.changeSetTitle.min).max(L.changeSetTitle.max),

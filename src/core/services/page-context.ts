@@ -8,7 +8,8 @@ import type { Caller } from '../domain/caller';
 import type { EligibilityInput } from '../domain/eligibility';
 import { resolveWorkflow } from '../domain/eligibility';
 import { groupsOfSteps } from '../domain/approvers';
-import type { PageApproval, Workflow } from '../domain/model';
+import type { PageApproval, SetApproval, Workflow } from '../domain/model';
+import { loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
 import { PageCache } from './page-cache';
@@ -25,6 +26,9 @@ export interface PageContext {
   pageStateItems: Map<string, StoredItem | undefined>;
   /** stored assignment items (the submit transaction is conditioned on them) */
   assignmentItems: Map<string, StoredItem | undefined>;
+  /** SPEC 2.5a `set-member` pointers (a submit is conditioned on them) and the set approvals they name */
+  memberItems: Map<string, StoredItem | undefined>;
+  sets: Map<string, { item: StoredItem; set: SetApproval }>;
   groupMembers: Map<string, string[]>;
 }
 
@@ -43,7 +47,8 @@ export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
   pageIds: string[],
-  options: { expectedSpaceId?: string; chosenWorkflowId?: string } = {},
+  /** replacing: an atomic submit of this change set may take over its own set approval still being submitted (SPEC 2.5a) */
+  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
   const pages = await cache.pages(pageIds);
@@ -51,10 +56,12 @@ export async function loadPageContext(
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   const [perms, stored, workflowLists] = await Promise.all([
     cache.permissions(found),
-    getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
+    getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)])),
     Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s)] as const)),
   ]);
   const workflowsBySpace = new Map<string, Workflow[]>(workflowLists);
+  const memberItems = new Map(pageIds.map((id) => [id, stored.get(keys.setMember(id))]));
+  const sets = await loadPointedSets(ctx, memberItems.values());
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
@@ -74,7 +81,7 @@ export async function loadPageContext(
       canRead: perms.canRead.has(pageId),
       canEdit: perms.canEdit.has(pageId),
       ...(options.expectedSpaceId !== undefined ? { expectedSpaceId: options.expectedSpaceId } : {}),
-      latest: parsePageState(stateItem),
+      latest: resolveLatest(parsePageState(stateItem), setOf(memberItems.get(pageId), sets), pageId, ctx.clock.now(), { kind: 'lock', ...(options.replacing ? { replacing: options.replacing } : {}) }).latest,
       assigned: assignment ? spaceWorkflows.find((w) => w.id === assignment.workflowId) : undefined,
       spaceWorkflows,
       ...(options.chosenWorkflowId !== undefined ? { chosenWorkflowId: options.chosenWorkflowId } : {}),
@@ -90,5 +97,5 @@ export async function loadPageContext(
     }
   }
   await expandGroups(ctx, neededGroups, groupMembers);
-  return { pages, inputs, pageStateItems, assignmentItems, groupMembers };
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers };
 }

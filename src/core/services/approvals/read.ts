@@ -20,17 +20,20 @@ import { activeApprovers } from '../notifications';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
 import { stalenessOf } from '../staleness/evaluate';
+import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../changesets/atomic/resolve';
 
 /** Newest approvals of a page shown in its history. */
 const HISTORY_LIMIT = FIELD_LIMITS.listPage.max;
 
 export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageStateView> {
-  const [page, stateItem] = await Promise.all([
+  const [page, items] = await Promise.all([
     new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.status'),
-    ctx.store.get(keys.pageState(pageId)),
+    getManyByKey(ctx.store, [keys.pageState(pageId), keys.setMember(pageId)]),
   ]);
-  const stored = parsePageState(stateItem);
-  const latest = stored ? (await effectiveApproval(ctx, stored)).approval : undefined;
+  const memberItem = items.get(keys.setMember(pageId));
+  const resolved = resolveLatest(parsePageState(items.get(keys.pageState(pageId))), setOf(memberItem, await loadPointedSets(ctx, [memberItem])), pageId, ctx.clock.now(), DISPLAY);
+  const stored = resolved.latest;
+  const latest = stored && !resolved.approvedVia ? (await effectiveApproval(ctx, stored)).approval : stored;
   const derived = derivePageState(latest, page.version);
   const review = deriveReview(latest, ctx.clock.now());
   const staleness = await stalenessOf(ctx, latest, page.version);
@@ -44,6 +47,7 @@ export async function pageStatus(ctx: EngineContext, caller: Caller, pageId: str
     ...review,
     staleness,
     ...(latest ? { latestApproval: latest } : {}),
+    ...(resolved.approvedVia ? { approvedVia: resolved.approvedVia } : {}),
   };
   if (latest?.status !== 'pending') return view;
   const step = activeStepOf(latest);

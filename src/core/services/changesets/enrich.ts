@@ -12,6 +12,7 @@ import { parsePageState } from '../page-context';
 import { getManyByKey } from '../store-reads';
 import { keys } from '../keys';
 import { stalenessOfMany } from '../staleness/evaluate';
+import { DISPLAY, loadPointedSets, resolveLatest, setOf } from './atomic/resolve';
 
 const HIDDEN = {
   title: '',
@@ -28,11 +29,13 @@ const HIDDEN = {
 
 export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageCache): Promise<ChangeSetView[]> {
   const pageIds = [...new Set(sets.flatMap((s) => s.pageRefs.map((r) => r.pageId)))];
-  const [pages, states] = await Promise.all([cache.pages(pageIds), getManyByKey(ctx.store, pageIds.map(keys.pageState))]);
+  const [pages, states] = await Promise.all([cache.pages(pageIds), getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.setMember(id)]))]);
+  const pointed = await loadPointedSets(ctx, pageIds.map((id) => states.get(keys.setMember(id))));
   const readable = await cache.readable(pageIds.filter((id) => pages.has(id)));
   // SPEC 2.4a per visible page, at most 5 content reads in flight (cached hashes need none)
   const visible = pageIds.filter((id) => pages.has(id) && readable.has(id));
-  const latestOf = new Map(visible.map((id) => [id, parsePageState(states.get(keys.pageState(id)))]));
+  const now = ctx.clock.now();
+  const latestOf = new Map(visible.map((id) => [id, resolveLatest(parsePageState(states.get(keys.pageState(id))), setOf(states.get(keys.setMember(id)), pointed), id, now, DISPLAY).latest]));
   const stalenessList = await stalenessOfMany(ctx, visible.map((id) => ({ latest: latestOf.get(id), currentVersion: pages.get(id)!.version })));
   const stalenessById = new Map(visible.map((id, i) => [id, stalenessList[i]!]));
   return sets.map((cs) => {
