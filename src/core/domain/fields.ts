@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
-import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STALENESS_POLICIES, STEP_MODES } from './model';
+import { APPROVAL_MODES, APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STALENESS_POLICIES, STEP_MODES } from './model';
 
 // ---------- text hygiene (SPEC §9) ----------
 
@@ -120,6 +120,7 @@ export const httpUrl = z
 export const pageRef = z.strictObject({ pageId: confluenceId });
 
 export const changeSetFields = {
+  approvalMode: z.enum(APPROVAL_MODES),
   spaceId: confluenceId,
   title: nonBlankText(L.changeSetTitle.max),
   summary: safeText(L.changeSetSummary.max),

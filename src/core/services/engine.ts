@@ -14,15 +14,18 @@ import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { TxOp } from '../ports/store';
 import type { PageDiff, PageDiffRange } from './content/diff';
 import type { RestoreResult } from './content/restore';
+import type { ChangeSetSubmitResult } from './changesets/submit';
+import type { SetDecisionInput } from './changesets/atomic/decide';
 import type {
+  ApprovalMode,
   AuditFilter,
   AuditRecord,
   ChangeSetView,
   PageApproval,
   PageStateView,
   PreflightResult,
+  SetApproval,
   Staleness,
-  SubmitResult,
 } from '../domain/model';
 
 export interface Page<T> {
@@ -70,9 +73,11 @@ export interface ChangeSetCreateInput {
   summary?: string;
   referenceUrl?: string;
   pageRefs: { pageId: string }[];
+  approvalMode?: ApprovalMode;
 }
 
 export interface ChangeSetUpdateInput {
+  approvalMode?: ApprovalMode;
   title?: string;
   summary?: string;
   referenceUrl?: string;
@@ -94,7 +99,10 @@ export interface ChangeSetService {
   update(caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView>;
   archive(caller: Caller, changeSetId: string): Promise<ChangeSetView>;
   preflight(caller: Caller, changeSetId: string): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }>;
-  submit(caller: Caller, changeSetId: string): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }>;
+  /** Per-page mode: partial success. Atomic mode (SPEC 2.5a): all or nothing, one set approval. */
+  submit(caller: Caller, changeSetId: string): Promise<ChangeSetSubmitResult>;
+  /** SPEC 2.5a: an approver's decision on an atomic change set's set approval. */
+  decide(caller: Caller, input: SetDecisionInput): Promise<SetApproval>;
   /** Change sets that contain the page (for the macro), newest first, paged: limit 1..100 (default 20) + cursor. */
   forPage(caller: Caller, pageId: string, options?: { limit?: number; cursor?: string }): Promise<Page<ChangeSetView>>;
 }

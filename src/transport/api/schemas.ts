@@ -28,6 +28,9 @@ import {
   type PreflightResult,
   type SubmitResult,
   STALENESS_POLICIES,
+  APPROVAL_MODES,
+  SET_APPROVAL_STATUSES,
+  type SetApproval,
 } from '../../core/domain/model';
 
 // ---------- requests (field rules from core/domain/fields.ts) ----------
@@ -55,6 +58,7 @@ export const ChangeSetCreateBody = z.strictObject({
   summary: cs.summary.optional(),
   referenceUrl: cs.referenceUrl.optional(),
   pageRefs: cs.pageRefs,
+  approvalMode: cs.approvalMode.optional().meta({ description: 'SPEC 2.5a: per_page (default) or atomic (the set is approved as one).' }),
 });
 
 export const ChangeSetUpdateBody = z
@@ -64,11 +68,12 @@ export const ChangeSetUpdateBody = z
     summary: cs.summary.optional(),
     referenceUrl: cs.referenceUrl.optional(),
     pageRefs: cs.pageRefs.optional().meta({ description: 'Replaces the whole list.' }),
+    approvalMode: cs.approvalMode.optional().meta({ description: 'SPEC 2.5a: changeable only while nothing is pending (409 CHANGESET_IN_REVIEW).' }),
     expectedVersion: z.number().int().min(1).optional().meta({ description: 'Optimistic concurrency: the version you read; 409 VERSION_CONFLICT if it changed.' }),
   })
   .refine(
-    (b) => b.title !== undefined || b.summary !== undefined || b.referenceUrl !== undefined || b.pageRefs !== undefined,
-    'give at least one of title, summary, referenceUrl, pageRefs',
+    (b) => b.title !== undefined || b.summary !== undefined || b.referenceUrl !== undefined || b.pageRefs !== undefined || b.approvalMode !== undefined,
+    'give at least one of title, summary, referenceUrl, pageRefs, approvalMode',
   );
 
 export const ChangeSetIdBody = z.strictObject({ changeSetId: opaqueId });
@@ -129,7 +134,38 @@ export const ChangeSetPageViewSchema = z.object({
   staleness: StalenessSchema,
 }) satisfies z.ZodType<ChangeSetPageView>;
 
+const DecisionSchema = z.object({ step: z.number().int(), accountId: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().optional(), at: z.number().int() });
+
+/** SPEC 2.5a: the one approval of an atomic change set. */
+export const SetApprovalSchema = z.object({
+  id: z.string(),
+  changeSetId: z.string(),
+  spaceId: z.string(),
+  workflowId: z.string(),
+  workflowSnapshot: z.object({
+    id: z.string(),
+    name: z.string(),
+    steps: z.array(z.object({ name: z.string().optional(), approvers: z.array(z.string()), mode: stepMode })),
+    allowSelfApproval: z.boolean(),
+    version: z.number().int(),
+    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
+  }),
+  manifest: z.array(z.object({ pageId: z.string(), pageVersion: z.number().int(), contentHash: z.string().optional() })),
+  status: z.enum(SET_APPROVAL_STATUSES),
+  activeStep: z.number().int(),
+  decisions: z.array(DecisionSchema),
+  submittedBy: z.string(),
+  submittedAt: z.number().int(),
+  source: z.enum(SOURCES),
+  clientId: z.string().optional(),
+  decidedAt: z.number().int().optional(),
+  submitDeadline: z.number().int(),
+  version: z.number().int(),
+}) satisfies z.ZodType<SetApproval>;
+
 export const ChangeSetViewSchema = z.object({
+  approvalMode: z.enum(APPROVAL_MODES).optional(),
   id: z.string(),
   spaceId: z.string(),
   title: z.string(),
@@ -144,6 +180,7 @@ export const ChangeSetViewSchema = z.object({
   version: z.number().int(),
   rollupState,
   pages: z.array(ChangeSetPageViewSchema),
+  setApproval: SetApprovalSchema.optional(),
 }) satisfies z.ZodType<ChangeSetView>;
 
 export const EligibilityIssueSchema = z.object({ code: z.string(), reason: z.string() }) satisfies z.ZodType<EligibilityIssue>;
@@ -253,6 +290,8 @@ export const ChangeSetSubmitResponse = z.object({
   submittedCount: z.number().int(),
   skippedCount: z.number().int(),
   results: z.array(SubmitResultSchema),
+  setApprovalId: z.string().optional().meta({ description: 'SPEC 2.5a, atomic change sets: the one set approval the submit created' }),
+  status: z.literal('pending').optional(),
 });
 
 export const PagePreflightResponse = PreflightResultSchema.extend({ success: ok });

@@ -10,6 +10,7 @@ import type {
   PageApproval,
   PageStateView,
   PreflightResult,
+  SetApproval,
   SubmitResult,
   Workflow,
 } from '../../core/domain/model';
@@ -84,6 +85,7 @@ export interface ResolverData {
   'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
   'page.diff': { diff: PageDiff };
+  'changeset.decide': { setApproval: SetApproval };
   'page.restore': { restore: RestoreResult };
   'ui.capabilities':
     | { surface: 'page'; page: PageCapabilities }

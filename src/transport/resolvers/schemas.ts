@@ -118,6 +118,7 @@ export const schemas = {
     summary: cs.summary.optional(),
     referenceUrl: cs.referenceUrl.optional(),
     pageRefs: cs.pageRefs,
+    approvalMode: cs.approvalMode.optional(),
   }),
   'changeSet.update': z.strictObject({
     changeSetId: opaqueId,
@@ -125,11 +126,21 @@ export const schemas = {
     summary: cs.summary.optional(),
     referenceUrl: cs.referenceUrl.optional(),
     pageRefs: cs.pageRefs.optional(),
+    approvalMode: cs.approvalMode.optional(),
     expectedVersion,
   }),
   'changeSet.archive': z.strictObject({ changeSetId: opaqueId }),
   'changeSet.preflight': z.strictObject({ changeSetId: opaqueId }),
   'changeSet.submit': z.strictObject({ changeSetId: opaqueId }),
+  // SPEC 2.5a: a decision on an atomic change set; meaning/credential are for signature steps (SPEC 2.3c)
+  'changeset.decide': z.strictObject({
+    setApprovalId: opaqueId,
+    decision,
+    comment: comment.optional(),
+    meaning: z.string().regex(/^[a-z_]{2,32}$/).optional(),
+    credential: z.strictObject({ type: z.enum(['pin', 'totp']), value: z.string().min(1).max(64) }).optional(),
+    pageAck: z.array(confluenceId).min(L.pageRefs.min).max(L.pageRefs.max),
+  }),
 
   'analytics.summary': z.strictObject(analyticsFilter),
   'analytics.export': z.strictObject({ ...analyticsFilter, format: z.enum(['csv', 'html']) }),

@@ -5,7 +5,11 @@
  */
 import { deriveReview } from '../../lifecycle/review';
 import { derivePageState, rollUp } from '../../domain/page-state';
-import type { ChangeSet, ChangeSetPageView, ChangeSetView } from '../../domain/model';
+import type { ChangeSet, ChangeSetPageView, ChangeSetView, SetApproval } from '../../domain/model';
+import { parseStored, setApprovalSchema } from '../../domain/schemas';
+import { z } from 'zod';
+
+const setPointerSchema = z.object({ setApprovalId: z.string().min(1) });
 import type { EngineContext } from '../context';
 import type { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
@@ -31,7 +35,7 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
   const pageIds = [...new Set(sets.flatMap((s) => s.pageRefs.map((r) => r.pageId)))];
   const [pages, states] = await Promise.all([cache.pages(pageIds), getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.setMember(id)]))]);
   const pointed = await loadPointedSets(ctx, pageIds.map((id) => states.get(keys.setMember(id))));
-  const readable = await cache.readable(pageIds.filter((id) => pages.has(id)));
+  const [readable, setApprovals] = await Promise.all([cache.readable(pageIds.filter((id) => pages.has(id))), latestSetApprovals(ctx, sets)]);
   // SPEC 2.4a per visible page, at most 5 content reads in flight (cached hashes need none)
   const visible = pageIds.filter((id) => pages.has(id) && readable.has(id));
   const now = ctx.clock.now();
@@ -58,8 +62,22 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
         ...deriveReview(latest, ctx.clock.now()),
       };
     });
-    return { ...cs, rollupState: rollUp(views), pages: views };
+    const setApproval = setApprovals.get(cs.id);
+    return { ...cs, rollupState: rollUp(views), pages: views, ...(setApproval ? { setApproval } : {}) };
   });
+}
+
+/** SPEC 2.5a: each atomic change set's newest set approval (two batched reads for all of them). */
+async function latestSetApprovals(ctx: EngineContext, sets: ChangeSet[]): Promise<Map<string, SetApproval>> {
+  const atomic = sets.filter((cs) => cs.approvalMode === 'atomic');
+  if (atomic.length === 0) return new Map();
+  const pointers = await getManyByKey(ctx.store, atomic.map((cs) => keys.changeSetSetApproval(cs.id)));
+  const ids = [...pointers.values()].map((p) => parseStored(setPointerSchema, p.key, p.value).setApprovalId);
+  const got = await getManyByKey(ctx.store, ids.map(keys.setApproval));
+  return new Map([...got.values()].map((item) => {
+    const set = parseStored(setApprovalSchema, item.key, item.value);
+    return [set.changeSetId, set] as const;
+  }));
 }
 
 export async function enrichOne(ctx: EngineContext, cs: ChangeSet, cache: PageCache): Promise<ChangeSetView> {

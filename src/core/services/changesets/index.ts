@@ -5,6 +5,7 @@ import { changeSetsOfPage, getChangeSet, listChangeSets } from './read';
 import { createChangeSet } from './create';
 import { archiveChangeSet, updateChangeSet } from './edit';
 import { preflightChangeSet, submitChangeSet } from './submit';
+import { decideSet } from './atomic/decide';
 
 export function createChangeSetService(ctx: EngineContext): ChangeSetService {
   return {
@@ -15,6 +16,7 @@ export function createChangeSetService(ctx: EngineContext): ChangeSetService {
     archive: (caller, changeSetId) => archiveChangeSet(ctx, caller, changeSetId),
     preflight: (caller, changeSetId) => preflightChangeSet(ctx, caller, changeSetId),
     submit: (caller, changeSetId) => submitChangeSet(ctx, caller, changeSetId),
+    decide: (caller, input) => decideSet(ctx, caller, input),
     forPage: (caller, pageId, options = {}) => changeSetsOfPage(ctx, caller, pageId, options),
   };
 }

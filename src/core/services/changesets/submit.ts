@@ -24,6 +24,14 @@ import { submitInBatches } from './batches';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
+import { submitAtomic, type AtomicSubmitResult } from './atomic/submit';
+
+export type PerPageSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+/**
+ * SPEC 2.5a: an atomic change set answers with its one set approval (`setApprovalId`, `status`),
+ * and, for clients written for per-page sets, every page submitted under it.
+ */
+export type ChangeSetSubmitResult = PerPageSubmitResult & Partial<AtomicSubmitResult>;
 
 interface Loaded {
   item: StoredItem;
@@ -37,7 +45,8 @@ async function loadForSubmission(ctx: EngineContext, caller: Caller, changeSetId
   const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, operation);
   if (operation === 'changeset.submit') await requireManage(ctx, caller, access, cs, operation);
   if (cs.status === 'archived') throw changeSetArchived();
-  const context = await loadPageContext(ctx, caller, cs.pageRefs.map((r) => r.pageId), { expectedSpaceId: cs.spaceId });
+  // an atomic submit may take over this change set's own set approval left `submitting` by a crash
+  const context = await loadPageContext(ctx, caller, cs.pageRefs.map((r) => r.pageId), { expectedSpaceId: cs.spaceId, ...(cs.approvalMode === 'atomic' ? { replacing: cs.id } : {}) });
   return { item, cs, context };
 }
 
@@ -56,7 +65,18 @@ export async function submitChangeSet(
   ctx: EngineContext,
   caller: Caller,
   changeSetId: string,
-): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[] }> {
+): Promise<ChangeSetSubmitResult> {
+  const first = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+  if (first.cs.approvalMode === 'atomic') {
+    const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context);
+    const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
+    return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+  }
+  return submitPerPage(ctx, caller, changeSetId);
+}
+
+/** Per-page mode (SPEC 2.5): partial success, ineligible pages skipped with their reason. */
+async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: string): Promise<PerPageSubmitResult> {
   // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
   const { item, cs, context, lease } = await withRetry(ctx, async () => {
     const loaded = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
