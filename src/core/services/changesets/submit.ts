@@ -72,14 +72,16 @@ export async function submitChangeSet(
     const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
     return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
   }
-  return submitPerPage(ctx, caller, changeSetId);
+  return submitPerPage(ctx, caller, changeSetId, first);
 }
 
 /** Per-page mode (SPEC 2.5): partial success, ineligible pages skipped with their reason. */
-async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: string): Promise<PerPageSubmitResult> {
+async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: string, first: Loaded): Promise<PerPageSubmitResult> {
+  let preloaded: Loaded | undefined = first;
   // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
   const { item, cs, context, lease } = await withRetry(ctx, async () => {
-    const loaded = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+    const loaded = preloaded ?? (await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit'));
+    preloaded = undefined;
     return { ...loaded, lease: await takeLease(ctx, changeSetId, loaded.item, caller.accountId) };
   });
   const pageIds = cs.pageRefs.map((r) => r.pageId);
