@@ -21,6 +21,7 @@ import { keys } from '../../keys';
 import type { PageContext } from '../../page-context';
 import { inputOf, snapshotOf } from '../../submission';
 import { SUBMIT_LEASE_MS } from '../submit-lease';
+import { withRetry } from '../../retry';
 
 /** Pointer batches in flight at once. */
 const PARALLEL = 4;
@@ -57,8 +58,24 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
   return { workflow: groups[0]!.workflow, manifest };
 }
 
+/**
+ * The three steps; a lost race at any of them (the change set, a page or the pointer changed) is a
+ * 409 to retry, not a loop: what was written shows nothing and expires. Store outages map as
+ * everywhere (withRetry).
+ */
 export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext): Promise<AtomicSubmitResult> {
   const { workflow, manifest } = atomicPlan(cs, context);
+  return withRetry(ctx, async () => {
+    try {
+      return await writeSetApproval(ctx, caller, csItem, cs, context, workflow, manifest);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The change set or one of its pages changed while it was being submitted; submit it again.');
+      throw err;
+    }
+  });
+}
+
+async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext, workflow: Workflow, manifest: SetApproval['manifest']): Promise<AtomicSubmitResult> {
   const now = ctx.clock.now();
   const set: SetApproval = {
     id: ctx.ids.next('set'),
@@ -88,13 +105,7 @@ export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: S
   // 2. the page pointers, each batch checking the page states eligibility was decided on
   const batches: TxOp[][] = [];
   for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(context, pageId, set)));
-  try {
-    for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
-  } catch (err) {
-    // a page changed under the submit: what was written shows nothing and expires
-    if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'A page of the change set changed while it was being submitted; submit it again.');
-    throw err;
-  }
+  for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
   // 3. pending, if still in time and still the change set's newest set approval
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
   const pending: SetApproval = { ...set, status: 'pending', version: 2 };
