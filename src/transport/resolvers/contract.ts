@@ -113,7 +113,7 @@ export interface ResolverData {
   'changeSet.update': { changeSet: ChangeSetView };
   'changeSet.archive': { changeSet: ChangeSetView };
   'changeSet.preflight': { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
-  'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+  'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[]; setApprovalId?: string; status?: 'pending' };
   'analytics.summary': AnalyticsSummary;
   'analytics.export': { format: 'csv' | 'html'; content: string };
   'queue.review': { items: ReviewQueueItem[]; nextCursor?: string };
