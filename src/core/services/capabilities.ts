@@ -56,6 +56,8 @@ async function pageCapabilities(ctx: EngineContext, approvals: ApprovalService, 
     // Same gates as approvals.reset and workflows.assign: space admins.
     reset: isSpaceAdmin,
     assign: isSpaceAdmin,
+    // Same gate as content.restore (SPEC 2.4a): an editor or a space admin, an approved version to go back to, and newer versions since.
+    restore: (canEdit || isSpaceAdmin) && status.state === 'approved' && status.approvedAtVersion !== null && status.currentPageVersion > status.approvedAtVersion,
   };
 }
 

@@ -127,6 +127,8 @@ export interface PageCapabilities {
   cancel: boolean;
   reset: boolean;
   assign: boolean;
+  /** SPEC 2.4a: restore the approved version */
+  restore: boolean;
 }
 
 export interface SpaceCapabilities {
