@@ -30,12 +30,12 @@ async function limited<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
-export function ChangesSinceApproval({ pageId, from, label = 'Changes since approval' }: { pageId: string; from?: number; label?: string }) {
+export function ChangesSinceApproval({ pageId, from, to, label = 'Changes since approval' }: { pageId: string; from?: number; to?: number; label?: string }) {
   const site = useSite();
   const [state, setState] = useState<{ loading: boolean; diff?: PageDiff; error?: unknown }>({ loading: false });
   const load = () => {
     setState({ loading: true });
-    limited(() => call('page.diff', { pageId, ...(from !== undefined ? { from } : {}) })).then(
+    limited(() => call('page.diff', { pageId, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) })).then(
       (r) => setState({ loading: false, diff: r.diff }),
       (error: unknown) => setState({ loading: false, error }),
     );
