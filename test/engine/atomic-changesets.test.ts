@@ -48,7 +48,7 @@ describe('atomic change set', () => {
     await env.engine.approvals.submitPage(ui(BOB), '2004');
     const before = (await env.auditRecords()).length;
     const refused = await refusal(env.engine.changeSets.submit(api(BOB), cs.id));
-    expect(refused).toMatchObject({ kind: 'conflict', code: 'CHANGESET_NOT_ELIGIBLE' });
+    expect(refused).toMatchObject({ status: 409, code: 'CHANGESET_NOT_ELIGIBLE' });
     expect((await env.auditRecords()).length).toBe(before);
     expect((await env.engine.approvals.pageStatus(ui(ERIN), '2001')).state).toBe('draft');
   });
@@ -66,7 +66,7 @@ describe('atomic change set', () => {
     const env = await setup();
     const cs = await atomicSet(env);
     await env.engine.changeSets.submit(api(BOB), cs.id);
-    expect(await refusal(env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs('2001', '2006') }))).toMatchObject({ kind: 'conflict', code: 'CHANGESET_IN_REVIEW' });
+    expect(await refusal(env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs('2001', '2006') }))).toMatchObject({ status: 409, code: 'CHANGESET_IN_REVIEW' });
     expect(await refusal(env.engine.changeSets.update(api(BOB), cs.id, { approvalMode: 'per_page' }))).toMatchObject({ code: 'CHANGESET_IN_REVIEW' });
     expect(await refusal(env.engine.approvals.submitPage(ui(BOB), '2002'))).toMatchObject({ code: 'PENDING_APPROVAL' });
     expect(await refusal(env.engine.changeSets.archive(api(BOB), cs.id))).toMatchObject({ code: 'CHANGE_SET_HAS_PENDING' });
@@ -101,7 +101,7 @@ describe('atomic change set', () => {
     const env = await setup();
     const cs = await atomicSet(env);
     const { setApprovalId } = await env.engine.changeSets.submit(api(BOB), cs.id);
-    expect(await refusal(env.engine.changeSets.decide(ui(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: FIVE.slice(0, 4) }))).toMatchObject({ kind: 'invalid', code: 'PAGE_ACK_MISMATCH' });
+    expect(await refusal(env.engine.changeSets.decide(ui(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: FIVE.slice(0, 4) }))).toMatchObject({ status: 400, code: 'PAGE_ACK_MISMATCH' });
   });
 });
 
@@ -112,9 +112,9 @@ describe('who may decide', () => {
     await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [CAROL, ALICE], mode: 'any' }] });
     const { setApprovalId } = await env.engine.changeSets.submit(api(BOB), cs.id);
     const ack = ['2001', '2012'];
-    expect(await refusal(env.engine.changeSets.decide(ui(ERIN), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: ack }))).toMatchObject({ kind: 'forbidden', code: 'NOT_AN_APPROVER' });
+    expect(await refusal(env.engine.changeSets.decide(ui(ERIN), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: ack }))).toMatchObject({ status: 403, code: 'NOT_AN_APPROVER' });
     const cannotView = await refusal(env.engine.changeSets.decide(ui(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: ack }));
-    expect(cannotView).toMatchObject({ kind: 'forbidden', code: 'APPROVER_CANNOT_VIEW_PAGE' });
+    expect(cannotView).toMatchObject({ status: 403, code: 'APPROVER_CANNOT_VIEW_PAGE' });
     expect(cannotView.message).not.toContain('Compensation');
     const hidden = await refusal(env.engine.changeSets.decide(ui('acc-zed'), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: ack }));
     const missing = await refusal(env.engine.changeSets.decide(ui('acc-zed'), { setApprovalId: 'set-nope', decision: 'approve', pageAck: ack }));

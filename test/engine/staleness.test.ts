@@ -106,7 +106,7 @@ describe('content_change_tolerant', () => {
   it('is refused with a review period (POLICY_NOT_ALLOWED), and needs a tolerance', async () => {
     const env = await setup();
     const tolerant = { stalenessPolicy: 'content_change_tolerant' as const, tolerance: { maxChangedChars: 10, maxVersions: 3 } };
-    expect(await refusal(env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { ...tolerant, reviewPeriodDays: 90 }))).toMatchObject({ kind: 'invalid', code: 'POLICY_NOT_ALLOWED' });
+    expect(await refusal(env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { ...tolerant, reviewPeriodDays: 90 }))).toMatchObject({ status: 400, code: 'POLICY_NOT_ALLOWED' });
     expect(await refusal(env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { stalenessPolicy: 'content_change_tolerant' }))).toMatchObject({ code: 'INVALID_REQUEST' });
     expect((await env.engine.workflows.get(ui(ALICE), 'wf-eng-review')).stalenessPolicy).toBeUndefined();
   });
@@ -144,13 +144,13 @@ describe('page.diff', () => {
     const hidden = await refusal(env.engine.content.diff(ui(CAROL), '2012', {}));
     const missing = await refusal(env.engine.content.diff(ui(CAROL), '999999', {}));
     expect(hidden).toEqual(missing);
-    expect(hidden).toMatchObject({ kind: 'not_found', code: 'PAGE_NOT_FOUND' });
+    expect(hidden).toMatchObject({ status: 404, code: 'PAGE_NOT_FOUND' });
   });
 
   it('refuses a bad range with 400', async () => {
     const env = await setup();
-    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 3, to: 3 }))).toMatchObject({ kind: 'invalid', code: 'INVALID_VERSION_RANGE' });
-    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 1, to: 9 }))).toMatchObject({ kind: 'invalid', code: 'INVALID_VERSION_RANGE' });
+    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 3, to: 3 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE' });
+    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 1, to: 9 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE' });
   });
 });
 
@@ -159,7 +159,7 @@ describe('restore rights', () => {
     const env = await setup();
     await approvedUnder(env, { stalenessPolicy: 'content_change' });
     await edit(env, { body: '<p>changed</p>' });
-    expect(await refusal(env.engine.content.restore(ui(ERIN), PAGE))).toMatchObject({ kind: 'forbidden', code: 'NOT_A_PAGE_EDITOR' });
+    expect(await refusal(env.engine.content.restore(ui(ERIN), PAGE))).toMatchObject({ status: 403, code: 'NOT_A_PAGE_EDITOR' });
     expect((await env.auditRecords()).some((r) => r.action === 'access.denied' && r.actor === ERIN)).toBe(true);
     expect(await refusal(env.engine.content.restore(ui(BOB), '2003'))).toMatchObject({ code: 'NO_APPROVED_VERSION' });
     expect(await refusal(env.engine.content.restore(ui(CAROL), '2012'))).toMatchObject({ code: 'PAGE_NOT_FOUND' });

@@ -38,8 +38,8 @@ export async function writePageVersion(send: Send, actAs: Identity, input: PageV
     },
     actAs,
   });
-  if (response.status === 403) throw new DomainError('forbidden', 'NOT_A_PAGE_EDITOR', 'You cannot edit this page.');
-  if (NOT_VISIBLE.includes(response.status)) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
-  if (response.status === 409) throw new DomainError('conflict', 'PAGE_CHANGED', 'The page changed meanwhile; reload and try again.');
+  if (response.status === 403) throw new DomainError('NOT_A_PAGE_EDITOR', 'You cannot edit this page.');
+  if (NOT_VISIBLE.includes(response.status)) throw new DomainError('PAGE_NOT_FOUND', 'Page not found.');
+  if (response.status === 409) throw new DomainError('PAGE_CHANGED', 'The page changed meanwhile; reload and try again.');
   return parseOk(response, pageSchema).version.number;
 }

@@ -20,17 +20,17 @@ export function validateStalenessTerms(workflow: StalenessTerms & { reviewPeriod
   const policy = workflow.stalenessPolicy ?? 'any_version';
   if (policy !== 'content_change_tolerant') {
     if (workflow.tolerance) {
-      throw new DomainError('invalid', 'INVALID_REQUEST', 'A tolerance applies only to the content_change_tolerant policy.', [{ field: 'tolerance', code: 'NOT_ALLOWED', reason: 'only with stalenessPolicy content_change_tolerant' }]);
+      throw new DomainError('INVALID_REQUEST', 'A tolerance applies only to the content_change_tolerant policy.', [{ field: 'tolerance', code: 'NOT_ALLOWED', reason: 'only with stalenessPolicy content_change_tolerant' }]);
     }
     return;
   }
   if (!workflow.tolerance) {
-    throw new DomainError('invalid', 'INVALID_REQUEST', 'The content_change_tolerant policy needs a tolerance.', [{ field: 'tolerance', code: 'REQUIRED', reason: 'maxChangedChars 1..200 and maxVersions 1..10' }]);
+    throw new DomainError('INVALID_REQUEST', 'The content_change_tolerant policy needs a tolerance.', [{ field: 'tolerance', code: 'REQUIRED', reason: 'maxChangedChars 1..200 and maxVersions 1..10' }]);
   }
   // Hook for step signatures (issue 21): any step whose `signature.required` is true.
   const signed = workflow.steps.some((step) => (step as { signature?: { required?: unknown } }).signature?.required === true);
   if (signed || (workflow.reviewPeriodDays ?? null) !== null) {
-    throw new DomainError('invalid', 'POLICY_NOT_ALLOWED', 'Tolerant staleness is not allowed on a workflow with signatures or a review period: those records must match exactly.', [
+    throw new DomainError('POLICY_NOT_ALLOWED', 'Tolerant staleness is not allowed on a workflow with signatures or a review period: those records must match exactly.', [
       { field: 'stalenessPolicy', code: 'POLICY_NOT_ALLOWED', reason: 'use content_change or any_version with signatures or a review period' },
     ]);
   }

@@ -17,7 +17,7 @@ import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
-import { listSpaceWorkflows } from './workflows';
+import { listSpaceWorkflows } from './workflows/store';
 
 export interface PageContext {
   pages: Map<string, PageInfo>;

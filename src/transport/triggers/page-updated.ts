@@ -4,7 +4,7 @@
  * enumerated by Atlassian, so nothing branches on them. No body is read here.
  */
 import { z } from 'zod';
-import { LICENSE_INACTIVE, licenceInactive } from '../licence';
+import { licenceInactive } from '../licence';
 
 const eventSchema = z.object({ content: z.object({ id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,19}$/)) }) });
 
@@ -15,7 +15,7 @@ export interface TriggerOutcome {
 
 export function createPageUpdatedTrigger(pageUpdated: (pageId: string) => Promise<void>, log: (message: string) => void = console.warn) {
   return async (event: unknown, context?: unknown): Promise<TriggerOutcome> => {
-    if (licenceInactive(context)) return { ok: false, code: LICENSE_INACTIVE.code };
+    if (licenceInactive(context)) return { ok: false, code: 'LICENSE_INACTIVE' };
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) {
       log('[approvalflow] page-updated event without a page id: ignored');

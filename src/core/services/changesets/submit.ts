@@ -32,6 +32,7 @@ export type PerPageSubmitResult = { submittedCount: number; skippedCount: number
  * and, for clients written for per-page sets, every page submitted under it.
  */
 export type ChangeSetSubmitResult = PerPageSubmitResult & Partial<AtomicSubmitResult>;
+import { defineOperation } from '../operation';
 
 interface Loaded {
   item: StoredItem;
@@ -50,30 +51,32 @@ async function loadForSubmission(ctx: EngineContext, caller: Caller, changeSetId
   return { item, cs, context };
 }
 
-export async function preflightChangeSet(
-  ctx: EngineContext,
-  caller: Caller,
-  changeSetId: string,
-): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> {
-  const { cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.preflight');
-  const results = await preflightPages(ctx, context, cs.pageRefs.map((r) => r.pageId));
-  const submittable = results.filter((r) => r.canSubmit).length;
-  return { summary: { total: results.length, submittable, blocked: results.length - submittable }, results };
-}
+export const preflightChangeSet = defineOperation({
+  rights: 'Anyone who can view its space; writes nothing.',
+  async execute(
+    ctx: EngineContext,
+    caller: Caller,
+    changeSetId: string,
+  ): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> {
+    const { cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.preflight');
+    const results = await preflightPages(ctx, context, cs.pageRefs.map((r) => r.pageId));
+    const submittable = results.filter((r) => r.canSubmit).length;
+    return { summary: { total: results.length, submittable, blocked: results.length - submittable }, results };
+  },
+});
 
-export async function submitChangeSet(
-  ctx: EngineContext,
-  caller: Caller,
-  changeSetId: string,
-): Promise<ChangeSetSubmitResult> {
-  const first = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
-  if (first.cs.approvalMode === 'atomic') {
-    const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context);
-    const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
-    return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
-  }
-  return submitPerPage(ctx, caller, changeSetId, first);
-}
+export const submitChangeSet = defineOperation({
+  rights: 'Its creator or a space admin (FORBIDDEN 403, audited); each page is checked as a page submit by the caller (per-page mode: ineligible pages are skipped with their code; atomic mode: all or nothing, CHANGESET_NOT_ELIGIBLE / MIXED_WORKFLOWS 409).',
+  async execute(ctx: EngineContext, caller: Caller, changeSetId: string): Promise<ChangeSetSubmitResult> {
+    const first = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+    if (first.cs.approvalMode === 'atomic') {
+      const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context);
+      const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
+      return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+    }
+    return submitPerPage(ctx, caller, changeSetId, first);
+  },
+});
 
 /** Per-page mode (SPEC 2.5): partial success, ineligible pages skipped with their reason. */
 async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: string, first: Loaded): Promise<PerPageSubmitResult> {
@@ -120,6 +123,6 @@ function pendingThrough(input: EligibilityInput, changeSetId: string): PageAppro
 /** Why the loaded context already refused a page. */
 function refusalOf(input: EligibilityInput): SubmitRefusal {
   const result = checkEligibility(input);
-  if (result.ok) throw new DomainError('internal', 'INTERNAL_ERROR', 'The operation could not be completed.');
+  if (result.ok) throw new DomainError('INTERNAL_ERROR', 'The operation could not be completed.');
   return { ok: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}) };
 }

@@ -8,6 +8,7 @@ import { storageToText } from '../../domain/content-hash';
 import { DomainError } from '../../domain/errors';
 import { diffLines, type LineDiff } from '../../domain/line-diff';
 import type { EngineContext } from '../context';
+import { defineOperation } from '../operation';
 import { PageCache, pageNotFound } from '../page-cache';
 import { lastApproved } from './last-approved';
 
@@ -31,7 +32,7 @@ export interface PageDiff {
   reason?: 'NO_APPROVED_VERSION';
 }
 
-const badRange = (reason: string): DomainError => new DomainError('invalid', 'INVALID_VERSION_RANGE', `The version range is not valid: ${reason}.`, [{ field: 'from', code: 'RANGE', reason }]);
+const badRange = (reason: string): DomainError => new DomainError('INVALID_VERSION_RANGE', `The version range is not valid: ${reason}.`, [{ field: 'from', code: 'RANGE', reason }]);
 
 export function nativeCompareUrl(pageId: string, from: number, to: number): string {
   return `/wiki/pages/diffpagesbyversion.action?pageId=${encodeURIComponent(pageId)}&originalVersion=${from}&revisedVersion=${to}`;
@@ -47,37 +48,40 @@ function capped(lines: string[]): { lines: string[]; cut: boolean } {
   return { lines, cut: false };
 }
 
-export async function pageDiff(ctx: EngineContext, caller: Caller, pageId: string, range: PageDiffRange): Promise<PageDiff> {
-  const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'page.diff');
-  const to = range.to === undefined || range.to === 'current' ? page.version : range.to;
-  if (to < 1 || to > page.version) throw badRange(`'to' must be a version in 1..${page.version}`);
-  let from: number;
-  let reason: PageDiff['reason'];
-  if (range.from === undefined || range.from === 'lastApproved') {
-    const approved = await lastApproved(ctx, pageId);
-    if (approved) from = Math.min(approved.pageVersion, to);
-    else {
-      if (to === 1) throw new DomainError('conflict', 'NO_APPROVED_VERSION', 'This page has no approved version and no earlier version to compare with.');
-      from = to - 1;
-      reason = 'NO_APPROVED_VERSION';
+export const pageDiff = defineOperation({
+  rights: 'Anyone who can view the page; both versions are read as the caller; a page they cannot see is PAGE_NOT_FOUND like a missing one.',
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, range: PageDiffRange): Promise<PageDiff> {
+    const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'page.diff');
+    const to = range.to === undefined || range.to === 'current' ? page.version : range.to;
+    if (to < 1 || to > page.version) throw badRange(`'to' must be a version in 1..${page.version}`);
+    let from: number;
+    let reason: PageDiff['reason'];
+    if (range.from === undefined || range.from === 'lastApproved') {
+      const approved = await lastApproved(ctx, pageId);
+      if (approved) from = Math.min(approved.pageVersion, to);
+      else {
+        if (to === 1) throw new DomainError('NO_APPROVED_VERSION', 'This page has no approved version and no earlier version to compare with.');
+        from = to - 1;
+        reason = 'NO_APPROVED_VERSION';
+      }
+    } else {
+      from = range.from;
+      if (from < 1 || from >= to) throw badRange(`'from' must be a version in 1..${to - 1}`);
     }
-  } else {
-    from = range.from;
-    if (from < 1 || from >= to) throw badRange(`'from' must be a version in 1..${to - 1}`);
-  }
-  const [before, after] = await Promise.all([ctx.confluence.getPageContent(pageId, from), ctx.confluence.getPageContent(pageId, to)]);
-  if (!before || !after) throw pageNotFound();
-  const oldSide = capped(storageToText(before.bodyStorage));
-  const newSide = capped(storageToText(after.bodyStorage));
-  const diff = diffLines(oldSide.lines, newSide.lines, DIFF_LIMITS.maxHunks);
-  return {
-    pageId,
-    from,
-    to,
-    fromTitle: before.title,
-    toTitle: after.title,
-    nativeCompareUrl: nativeCompareUrl(pageId, from, to),
-    diff: { format: 'text-lines', hunks: diff.hunks, truncated: diff.truncated || oldSide.cut || newSide.cut },
-    ...(reason ? { reason } : {}),
-  };
-}
+    const [before, after] = await Promise.all([ctx.confluence.getPageContent(pageId, from), ctx.confluence.getPageContent(pageId, to)]);
+    if (!before || !after) throw pageNotFound();
+    const oldSide = capped(storageToText(before.bodyStorage));
+    const newSide = capped(storageToText(after.bodyStorage));
+    const diff = diffLines(oldSide.lines, newSide.lines, DIFF_LIMITS.maxHunks);
+    return {
+      pageId,
+      from,
+      to,
+      fromTitle: before.title,
+      toTitle: after.title,
+      nativeCompareUrl: nativeCompareUrl(pageId, from, to),
+      diff: { format: 'text-lines', hunks: diff.hunks, truncated: diff.truncated || oldSide.cut || newSide.cut },
+      ...(reason ? { reason } : {}),
+    };
+  },
+});

@@ -1,5 +1,4 @@
-/** The workflow use cases' contract (SPEC 2.1), part of the Engine (services/engine.ts re-exports it). */
-import type { Caller } from '../../domain/caller';
+/** The shapes the workflow use cases take and answer (SPEC 2.1). */
 import type { EligibilityIssue, ReviewPeriodDays, StalenessTerms, Workflow, WorkflowStep } from '../../domain/model';
 
 export interface WorkflowInput extends StalenessTerms {
@@ -15,21 +14,3 @@ export interface WorkflowInput extends StalenessTerms {
 
 /** A saved workflow and the non-blocking warnings of the save (e.g. an approver who cannot view the space). */
 export type SavedWorkflow = Workflow & { warnings?: EligibilityIssue[] };
-
-/**
- * SPEC 2.1. Reading needs view of the space (others: 404 as for a missing workflow / space); create,
- * duplicate, import, enable/disable, delete and assign need a space admin (site admins count);
- * editing the definition also the workflow's owners. Saves refuse unknown approvers and owners (UNKNOWN_APPROVER).
- */
-export interface WorkflowService {
-  list(caller: Caller, spaceId: string): Promise<Workflow[]>;
-  get(caller: Caller, workflowId: string): Promise<Workflow>;
-  create(caller: Caller, spaceId: string, input: WorkflowInput): Promise<SavedWorkflow>;
-  update(caller: Caller, workflowId: string, patch: Partial<WorkflowInput>, expectedVersion?: number): Promise<SavedWorkflow>;
-  duplicate(caller: Caller, workflowId: string, name?: string): Promise<SavedWorkflow>;
-  setEnabled(caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow>;
-  remove(caller: Caller, workflowId: string): Promise<void>;
-  importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow>;
-  /** Explicit page → workflow assignment (null clears it). */
-  assign(caller: Caller, pageId: string, workflowId: string | null): Promise<void>;
-}

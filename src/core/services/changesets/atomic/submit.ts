@@ -39,7 +39,7 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
   const results = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
   const refused: ErrorDetail[] = results.flatMap(({ pageId, result }) => (result.ok ? [] : [{ field: pageId, code: result.code, reason: result.reason }]));
   if (refused.length > 0) {
-    throw new DomainError('conflict', 'CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused);
+    throw new DomainError('CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused);
   }
   const byWorkflow = new Map<string, { workflow: Workflow; pages: string[] }>();
   const manifest: SetApproval['manifest'] = [];
@@ -53,7 +53,7 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
   const groups = [...byWorkflow.values()];
   if (groups.length !== 1) {
     const details = groups.map((g) => ({ field: g.workflow.id, code: 'WORKFLOW', reason: `pages ${g.pages.join(', ')}` }));
-    throw new DomainError('conflict', 'MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details);
+    throw new DomainError('MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details);
   }
   return { workflow: groups[0]!.workflow, manifest };
 }
@@ -69,7 +69,7 @@ export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: S
     try {
       return await writeSetApproval(ctx, caller, csItem, cs, context, workflow, manifest);
     } catch (err) {
-      if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The change set or one of its pages changed while it was being submitted; submit it again.');
+      if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('CONCURRENT_MODIFICATION', 'The change set or one of its pages changed while it was being submitted; submit it again.');
       throw err;
     }
   });
@@ -107,7 +107,7 @@ async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: Stor
   for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(context, pageId, set)));
   for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
   // 3. pending, if still in time and still the change set's newest set approval
-  if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
+  if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
   const pending: SetApproval = { ...set, status: 'pending', version: 2 };
   await commitWithAudit(
     ctx,

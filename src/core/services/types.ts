@@ -1,0 +1,63 @@
+/** Input and result shapes several operations and the transports share (the operations own the rest). */
+import type { ApprovalMode } from '../domain/model';
+
+/** One page of a paged list: `nextCursor` is absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface ChangeSetCreateInput {
+  spaceId: string;
+  title: string;
+  summary?: string;
+  referenceUrl?: string;
+  pageRefs: { pageId: string }[];
+  /** SPEC 2.5a; absent = per_page */
+  approvalMode?: ApprovalMode;
+}
+
+export interface ChangeSetUpdateInput {
+  /** SPEC 2.5a: changeable only while nothing is pending */
+  approvalMode?: ApprovalMode;
+  title?: string;
+  summary?: string;
+  referenceUrl?: string;
+  pageRefs?: { pageId: string }[];
+  expectedVersion?: number;
+}
+
+/** What the caller may do on each surface (computed from the same rules the operations enforce). */
+export interface PageCapabilities {
+  pageId: string;
+  spaceId: string;
+  request: boolean;
+  decide: boolean;
+  cancel: boolean;
+  reset: boolean;
+  assign: boolean;
+  /** SPEC 2.4a: restore the approved version */
+  restore: boolean;
+}
+
+export interface SpaceCapabilities {
+  spaceId: string;
+  spaceKey?: string;
+  spaceName?: string;
+  isSpaceAdmin: boolean;
+  createWorkflow: boolean;
+  importWorkflow: boolean;
+  resetApproval: boolean;
+  readSpaceAudit: boolean;
+  configureWorkflowIds: string[];
+  createChangeSet: boolean;
+}
+
+/**
+ * Who an invocation acts for. Confluence reads that decide what a user may see or do are made as
+ * this user (SPEC §4); without one (triggers, scheduled jobs) the engine acts as the app.
+ * Composition roots build the engine's Confluence access per invocation from it.
+ */
+export interface Invocation {
+  actingAccountId?: string;
+}
