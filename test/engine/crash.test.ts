@@ -173,7 +173,7 @@ describe('atomic change set', () => {
         () => 'ok',
         (err: { code?: string }) => err.code,
       );
-      expect(outcome).toBe('STORE_UNAVAILABLE');
+      expect(outcome).toBe('UNAVAILABLE');
       const finalApplied = k === tx.submit && mode === 'after-apply';
       expect(await statesOf(env)).toEqual(new Set([finalApplied ? 'in_approval' : 'draft']));
       const submitted = (await env.auditRecords()).filter((r) => r.action === 'changeset.submitted');
@@ -205,7 +205,7 @@ describe('atomic change set', () => {
         () => 'ok',
         (err: { code?: string }) => err.code,
       );
-      expect(outcome).toBe('STORE_UNAVAILABLE');
+      expect(outcome).toBe('UNAVAILABLE');
       expect(crashing.transactCalls).toBe(1);
       const applied = mode === 'after-apply';
       expect(await statesOf(env)).toEqual(new Set([applied ? 'approved' : 'in_approval']));
