@@ -3,6 +3,9 @@
  * transports (REST handlers, resolvers, UI). zod schemas that re-validate them when read from storage
  * live beside the engine (src/core/domain/schemas.ts) and MUST stay equivalent to these types.
  */
+import type { Staleness, StalenessTerms } from './staleness-model';
+
+export * from './staleness-model';
 
 export type StepMode = (typeof STEP_MODES)[number];
 
@@ -14,22 +17,6 @@ export interface WorkflowStep {
   /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
   approvers: string[];
   mode: StepMode;
-}
-
-/** SPEC 2.4a: what makes an approved page stale. */
-export const STALENESS_POLICIES = ['any_version', 'content_change', 'content_change_tolerant'] as const;
-export type StalenessPolicy = (typeof STALENESS_POLICIES)[number];
-
-/** content_change_tolerant: edits stay within this before the page is stale. */
-export interface StalenessTolerance {
-  maxChangedChars: number;
-  maxVersions: number;
-}
-
-/** SPEC 2.4a staleness fields of a workflow (absent: any_version), snapshotted into approvals. */
-export interface StalenessTerms {
-  stalenessPolicy?: StalenessPolicy;
-  tolerance?: StalenessTolerance | null;
 }
 
 export interface Workflow extends StalenessTerms {
@@ -85,25 +72,6 @@ export interface PageApproval {
   contentHash?: string;
   hashAlg?: 'v1';
   version: number;
-}
-
-/** SPEC 2.4a: why an approved page is (or is not) stale. */
-export type StalenessReason =
-  | 'not_approved'
-  | 'same_version'
-  | 'new_version'
-  | 'no_content_change'
-  | 'content_changed'
-  | 'within_tolerance'
-  | 'beyond_tolerance'
-  | 'HASH_UNAVAILABLE';
-
-export interface Staleness {
-  stale: boolean;
-  reason: StalenessReason;
-  versionDelta: number;
-  /** content_change_tolerant, within tolerance: how far the page drifted since approval */
-  drift?: { versions: number; changedChars: number };
 }
 
 export type PageApprovalState = (typeof PAGE_APPROVAL_STATES)[number];

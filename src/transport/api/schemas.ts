@@ -4,6 +4,7 @@
  * The OpenAPI document is generated from these very schemas (openapi.ts), so docs cannot drift.
  * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
+import { SetApprovalSchema, StalenessSchema } from './schemas-content';
 import { z } from 'zod';
 import type { ErrorDetail } from '../../core/domain/errors';
 import {
@@ -29,8 +30,6 @@ import {
   type SubmitResult,
   STALENESS_POLICIES,
   APPROVAL_MODES,
-  SET_APPROVAL_STATUSES,
-  type SetApproval,
 } from '../../core/domain/model';
 
 // ---------- requests (field rules from core/domain/fields.ts) ----------
@@ -111,16 +110,6 @@ const ReviewFields = {
   reviewDueAt: z.number().int().nullable().meta({ description: 'When the approval expires (UTC epoch ms); null without a review period.' }),
 };
 
-/** SPEC 2.4a: why the approved page is or is not stale under its approval's policy. */
-export const StalenessSchema = z
-  .object({
-    stale: z.boolean(),
-    reason: z.enum(['not_approved', 'same_version', 'new_version', 'no_content_change', 'content_changed', 'within_tolerance', 'beyond_tolerance', 'HASH_UNAVAILABLE']),
-    versionDelta: z.number().int(),
-    drift: z.object({ versions: z.number().int(), changedChars: z.number().int() }).optional(),
-  })
-  .meta({ description: 'SPEC 2.4a staleness: HASH_UNAVAILABLE means the content could not be compared, and the page counts as stale (fail closed).' });
-
 export const ChangeSetPageViewSchema = z.object({
   pageId: z.string(),
   title: z.string(),
@@ -133,36 +122,6 @@ export const ChangeSetPageViewSchema = z.object({
   ...ReviewFields,
   staleness: StalenessSchema,
 }) satisfies z.ZodType<ChangeSetPageView>;
-
-const DecisionSchema = z.object({ step: z.number().int(), accountId: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().optional(), at: z.number().int() });
-
-/** SPEC 2.5a: the one approval of an atomic change set. */
-export const SetApprovalSchema = z.object({
-  id: z.string(),
-  changeSetId: z.string(),
-  spaceId: z.string(),
-  workflowId: z.string(),
-  workflowSnapshot: z.object({
-    id: z.string(),
-    name: z.string(),
-    steps: z.array(z.object({ name: z.string().optional(), approvers: z.array(z.string()), mode: stepMode })),
-    allowSelfApproval: z.boolean(),
-    version: z.number().int(),
-    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
-    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
-  }),
-  manifest: z.array(z.object({ pageId: z.string(), pageVersion: z.number().int(), contentHash: z.string().optional() })),
-  status: z.enum(SET_APPROVAL_STATUSES),
-  activeStep: z.number().int(),
-  decisions: z.array(DecisionSchema),
-  submittedBy: z.string(),
-  submittedAt: z.number().int(),
-  source: z.enum(SOURCES),
-  clientId: z.string().optional(),
-  decidedAt: z.number().int().optional(),
-  submitDeadline: z.number().int(),
-  version: z.number().int(),
-}) satisfies z.ZodType<SetApproval>;
 
 export const ChangeSetViewSchema = z.object({
   approvalMode: z.enum(APPROVAL_MODES).optional(),
