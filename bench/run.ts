@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { runAtomic } from './atomic';
 import { runConcurrency } from './concurrency';
 import { runCosts } from './costs';
 import { runGrowth } from './growth';
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '3': runTimeBudget,
   '4': runConcurrency,
   '5': runLifecycle,
+  '6': runAtomic,
 };
 
 function parseArgs(argv: string[]): { options: BenchOptions; only: string[]; json: boolean } {

@@ -7,6 +7,7 @@
  * manifest names (`handler: index.<export>`) here, exactly as Forge finds it in the bundle.
  */
 import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
+import { createPageUpdatedTrigger } from '../src/transport/triggers/page-updated';
 import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
 import { createAuditCheckpointTrigger } from '../src/transport/scheduled/audit-checkpoint';
 import { createAuditSequencerTrigger } from '../src/transport/scheduled/audit-sequencer';
@@ -188,6 +189,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     store: options.store,
     now: () => base.clock.now(),
     readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
+    staleness: (accountId, latest, version) => getEngine({ actingAccountId: accountId }).content.staleness(latest, version),
   });
   // Jobs run as the app, like Forge's consumer invocation (no user).
   const jobConsumer = createQueueConsumer({
@@ -199,6 +201,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     ...(api as unknown as Record<string, LocalFunction>),
     resolver: resolver as unknown as LocalFunction,
     bylineProperties,
+    pageUpdated: createPageUpdatedTrigger((pageId) => getEngine({}).content.pageUpdated(pageId)),
     lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
     auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })),
     auditCheckpoint: createAuditCheckpointTrigger(() => getEngine({}).evidence.signCheckpoint()),

@@ -25,6 +25,8 @@ export const apiEvidence = forgeApp.api.apiEvidence;
 export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `audit-checkpoint` (interval day): signs the audit chain head with the installation key. */
 export const auditCheckpoint = forgeApp.auditCheckpoint;
+/** trigger `page-updated-trigger` (avi:confluence:updated:page): queues the content hash and staleness job. */
+export const pageUpdated = forgeApp.pageUpdated;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
 /** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */

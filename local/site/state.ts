@@ -287,6 +287,21 @@ export class SiteState {
    * listener has settled; a failing listener is reported, never undoes the edit.
    */
   async editPage(pageId: string, input: EditPageInput): Promise<PageUpdatedEvent> {
+    const { event, published } = this.appendVersion(pageId, input);
+    if (published) await this.emit(event);
+    return event;
+  }
+
+  /**
+   * The REST write (PUT /wiki/api/v2/pages/{id}): the same new version, answered at once; the
+   * page-updated listeners run afterwards, as Confluence delivers product events asynchronously.
+   */
+  writeVersion(pageId: string, input: EditPageInput): { event: PageUpdatedEvent; delivered: Promise<void> } {
+    const { event, published } = this.appendVersion(pageId, input);
+    return { event, delivered: published ? this.emit(event) : Promise.resolve() };
+  }
+
+  private appendVersion(pageId: string, input: EditPageInput): { event: PageUpdatedEvent; published: boolean } {
     const page = this.pages.get(pageId);
     if (!page) throw new LocalSiteError(404, 'NOT_FOUND', `Page ${pageId} does not exist.`);
     if (!this.getUser(input.accountId)) throw new LocalSiteError(400, 'INVALID', `Unknown user ${input.accountId}.`);
@@ -319,8 +334,7 @@ export class SiteState {
       message: version.message,
       createdAt: version.createdAt,
     };
-    if (page.status === 'current') await this.emit(event);
-    return event;
+    return { event, published: page.status === 'current' };
   }
 
   /**

@@ -9,6 +9,7 @@
  */
 import { RestLifecycleConfluence } from '../adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
+import { createPageUpdatedTrigger } from '../transport/triggers/page-updated';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
@@ -86,6 +87,8 @@ export const forgeApp = {
   }),
   auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
   auditCheckpoint: createAuditCheckpointTrigger(() => engineFactory('resolver')({}).evidence.signCheckpoint()),
+  // trigger `page-updated-trigger`: queue the hash/staleness job (SPEC 2.4a); the job runs as the app
+  pageUpdated: createPageUpdatedTrigger((pageId) => engineFactory('resolver')({}).content.pageUpdated(pageId)),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({
@@ -93,5 +96,9 @@ export const forgeApp = {
       queueJobHandlers({ store, confluence: confluenceFor({}, 'resolver'), clock: new SystemClock(), ids: new RandomIds(), jobs }),
     retry: forgeRetry,
   }),
-  bylineProperties: createBylinePropertiesHandler({ store, readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId) }),
+  bylineProperties: createBylinePropertiesHandler({
+    store,
+    readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }, 'resolver').getPage(pageId),
+    staleness: (accountId, latest, version) => engineFactory('resolver')({ actingAccountId: accountId }).content.staleness(latest, version),
+  }),
 };

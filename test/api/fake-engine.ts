@@ -16,7 +16,7 @@ export const sampleChangeSet: ChangeSetView = {
   version: 1,
   rollupState: 'open',
   pages: [
-    { pageId: '2001', title: 'Page 1', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'draft', approvalId: null, reviewState: null, reviewDueAt: null },
+    { pageId: '2001', title: 'Page 1', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'draft', approvalId: null, reviewState: null, reviewDueAt: null, staleness: { stale: false, reason: 'not_approved', versionDelta: 0 } },
   ],
 };
 
@@ -57,7 +57,7 @@ export function createFakeEngine(): FakeEngine {
     'approvals.preflightPage': { pageId: '2001', canSubmit: true, workflowId: 'wf-eng-review' },
     'approvals.submitPage': sampleApproval,
     'approvals.pageStatus': {
-      pageId: '2001', spaceId: '1001', title: 'Page 1', state: 'in_approval', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, reviewState: null, reviewDueAt: null,
+      pageId: '2001', spaceId: '1001', title: 'Page 1', state: 'in_approval', currentPageVersion: 1, approvedAtVersion: null, isStale: false, versionDelta: 0, reviewState: null, reviewDueAt: null, staleness: { stale: false, reason: 'not_approved', versionDelta: 0 },
       latestApproval: sampleApproval, pending: { approval: sampleApproval, activeStep: 0, approvers: ['acc-carol', 'acc-dave'], mode: 'any', groups: [{ key: 'approvers', name: 'Approvers', required: 1, approvedBy: [], waitingFor: ['acc-carol', 'acc-dave'] }] },
     },
   };

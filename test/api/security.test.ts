@@ -174,9 +174,9 @@ describe('fuzzing every route (bodies, queries, paths, headers, identity)', () =
 
   /** Values that look like the real thing, mixed with hostile ones. */
   const idLike = fc.oneof(fc.constantFrom('1001', '1002', '2001', '2011', '2012', '3001', '9999', 'wf-eng-review', 'cs_missing'), fc.string(), fc.integer(), fc.constant(null));
-  const valueArb = fc.oneof(idLike, fc.json(), fc.array(fc.record({ pageId: idLike }), { maxLength: 3 }), fc.string({ maxLength: 300 }));
+  const valueArb = fc.oneof(idLike, fc.json(), fc.array(fc.record({ pageId: idLike }), { maxLength: 3 }), fc.string({ maxLength: 300 }), fc.constantFrom('atomic', 'per_page'));
   const fieldNames = fc.constantFrom(
-    'spaceId', 'pageId', 'changeSetId', 'workflowId', 'title', 'summary', 'referenceUrl', 'pageRefs', 'expectedVersion',
+    'spaceId', 'pageId', 'changeSetId', 'workflowId', 'title', 'summary', 'referenceUrl', 'pageRefs', 'expectedVersion', 'approvalMode',
     'status', 'rollupState', 'limit', 'cursor', 'accountId', 'createdBy', 'id', '__proto__', 'constructor',
   );
   const objectArb = fc.dictionary(fc.oneof(fieldNames, fc.string({ maxLength: 8 })), valueArb, { maxKeys: 6 });

@@ -91,7 +91,7 @@ describe('visibility', () => {
     const a = await env.engine.approvals.submitPage(ui(BOB), '2012');
     expect(a.status).toBe('pending');
     const seen = await env.engine.changeSets.get(api(ERIN), eng.id);
-    expect(seen.pages[1]).toEqual({ pageId: '2012', title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null });
+    expect(seen.pages[1]).toEqual({ pageId: '2012', title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null, staleness: { stale: false, reason: 'not_approved', versionDelta: 0 } });
     expect((await env.engine.changeSets.get(api(BOB), eng.id)).pages[1]).toMatchObject({ approvalStatus: 'in_approval', approvalId: a.id });
     const pre = await env.engine.changeSets.preflight(api(ERIN), eng.id);
     expect(pre.results.map((r) => r.code)).toEqual(['NO_EDIT_PERMISSION', 'PAGE_NOT_FOUND']);
@@ -108,6 +108,7 @@ describe('roll-up', () => {
     versionDelta: isStale ? 1 : 0,
     approvalStatus,
     approvalId: null,
+    staleness: { stale: isStale, reason: isStale ? 'new_version' : 'not_approved', versionDelta: isStale ? 1 : 0 },
     reviewState: null,
     reviewDueAt: null,
   });

@@ -41,8 +41,9 @@ test('store operations and Confluence calls per operation (100-page change set)'
   results.pageStatus = await measure(env, counting, () => env.engine.approvals.pageStatus(ui(BOB), '4002'));
 
   const getPagesCalls = (r: (typeof results)[string]) => r.confluence['GET /wiki/api/v2/pages'] ?? 0;
-  // reading a change set: 1 record read + ⌈100/25⌉ batched page-state reads; one getPages call
-  expect(results.readChangeSet.store).toMatchObject({ get: 1, getMany: 4, query: 0, transact: 0 });
+  // reading a change set: 1 record read + ⌈200/25⌉ batched reads of each page's state and its
+  // atomic-set pointer (SPEC 2.5a; no set approval to read when no page is pinned); one getPages call
+  expect(results.readChangeSet.store).toMatchObject({ get: 1, getMany: 8, query: 0, transact: 0 });
   expect(getPagesCalls(results.readChangeSet)).toBe(1);
   // a list page: ONE query whatever the number of change sets, batched page states, one getPages
   expect(results.listPage20.store.query).toBe(1);

@@ -130,3 +130,94 @@ describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
     expect((await env.audit.verify()).ok).toBe(true);
   });
 });
+
+/**
+ * SPEC 2.5a atomic change sets: a crash at every transaction of the submit (the set, the page
+ * pointer batches, the switch to pending) and of the final decision leaves every page in the same
+ * state (no page shown pinned while another is not), records `changeset.submitted` only with the
+ * pending set, and a retry on a healthy store completes it.
+ */
+describe('atomic change set', () => {
+  const MANY = Array.from({ length: 30 }, (_, i) => ({ pageId: String(4001 + i) }));
+
+  async function atomicTransactions(): Promise<{ create: number; submit: number }> {
+    let faulty: FaultyStore | undefined;
+    const env = await setup({ extraPages: 30, wrap: (s) => (faulty = new FaultyStore(s, { failAtWrite: Number.MAX_SAFE_INTEGER })), jobs: new RecordingQueue() });
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'probe', pageRefs: MANY, approvalMode: 'atomic' });
+    const create = faulty!.transactCalls;
+    await env.engine.changeSets.submit(api(BOB), cs.id);
+    return { create, submit: faulty!.transactCalls - create };
+  }
+
+  async function statesOf(env: Awaited<ReturnType<typeof setup>>): Promise<Set<string>> {
+    const states = new Set<string>();
+    for (const { pageId } of MANY) states.add((await env.engine.approvals.pageStatus(ui(BOB), pageId)).state);
+    return states;
+  }
+
+  let tx: { create: number; submit: number };
+  beforeAll(async () => {
+    tx = await atomicTransactions();
+  });
+
+  test('the submit is the set, three pointer batches, then pending', () => {
+    expect(tx.submit).toBe(1 + 3 + 1);
+  });
+
+  describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
+    test.each([1, 2, 3, 4, 5])('at transaction %i of the submit', async (k) => {
+      const base = new MemoryStore();
+      const env = await setup({ store: base, extraPages: 30, wrap: (s) => new FaultyStore(s, { failAtWrite: tx.create + k, mode }), jobs: new RecordingQueue() });
+      const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'crashy', pageRefs: MANY, approvalMode: 'atomic' });
+      const outcome = await env.engine.changeSets.submit(api(BOB), cs.id).then(
+        () => 'ok',
+        (err: { code?: string }) => err.code,
+      );
+      expect(outcome).toBe('UNAVAILABLE');
+      const finalApplied = k === tx.submit && mode === 'after-apply';
+      expect(await statesOf(env)).toEqual(new Set([finalApplied ? 'in_approval' : 'draft']));
+      const submitted = (await env.auditRecords()).filter((r) => r.action === 'changeset.submitted');
+      expect(submitted).toHaveLength(finalApplied ? 1 : 0);
+      expect((await env.engine.changeSets.get(api(BOB), cs.id)).rollupState).toBe(finalApplied ? 'in_review' : 'open');
+      expect((await env.audit.verify()).ok).toBe(true);
+
+      // a retry on a healthy store completes the submit (or finds it done)
+      const healthy = createEngine({ ...env.deps, store: base }, { log: () => undefined });
+      const retry = await healthy.changeSets.submit(api(BOB), cs.id).then(
+        (r) => r.status,
+        (err: { code?: string }) => err.code,
+      );
+      expect(retry).toBe(finalApplied ? 'CHANGESET_NOT_ELIGIBLE' : 'pending');
+      expect(await statesOf(env)).toEqual(new Set(['in_approval']));
+      expect((await env.auditRecords()).filter((r) => r.action === 'changeset.submitted')).toHaveLength(1);
+    });
+
+    test('at the final decision', async () => {
+      const base = new MemoryStore();
+      const env = await setup({ store: base, extraPages: 30, jobs: new RecordingQueue() });
+      const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'decide', pageRefs: MANY, approvalMode: 'atomic' });
+      const { setApprovalId } = await env.engine.changeSets.submit(api(BOB), cs.id);
+      // the decision is ONE transaction: make exactly that one fail
+      const crashing = new FaultyStore(base, { failAtWrite: 1, mode });
+      const crashy = createEngine({ ...env.deps, store: crashing }, { log: () => undefined });
+      const pageAck = MANY.map((p) => p.pageId);
+      const outcome = await crashy.changeSets.decide(ui('acc-carol'), { setApprovalId: setApprovalId!, decision: 'approve', pageAck }).then(
+        () => 'ok',
+        (err: { code?: string }) => err.code,
+      );
+      expect(outcome).toBe('UNAVAILABLE');
+      expect(crashing.transactCalls).toBe(1);
+      const applied = mode === 'after-apply';
+      expect(await statesOf(env)).toEqual(new Set([applied ? 'approved' : 'in_approval']));
+      expect((await env.auditRecords()).filter((r) => r.action === 'changeset.approved')).toHaveLength(applied ? 1 : 0);
+      const healthy = createEngine({ ...env.deps, store: base }, { log: () => undefined });
+      const retry = await healthy.changeSets.decide(ui('acc-carol'), { setApprovalId: setApprovalId!, decision: 'approve', pageAck }).then(
+        (s) => s.status,
+        (err: { code?: string }) => err.code,
+      );
+      expect(retry).toBe(applied ? 'APPROVAL_NOT_PENDING' : 'approved');
+      expect(await statesOf(env)).toEqual(new Set(['approved']));
+      expect((await env.audit.verify()).ok).toBe(true);
+    });
+  });
+});

@@ -83,10 +83,11 @@ describe('manifest.yml', () => {
     expect(fn?.handler).toBe('index.bylineProperties');
   });
 
-  it('allows impersonation only on the scopes of reads made as a user, and declares no trigger', () => {
+  it('allows impersonation only on the scopes of reads made as a user, and declares only the page-updated trigger', () => {
     const scopes = manifest.permissions.scopes as Record<string, { allowImpersonation?: boolean }>;
     const impersonated = Object.entries(scopes).filter(([, v]) => v.allowImpersonation).map(([k]) => k).sort();
     expect(impersonated).toEqual(['read:confluence-user', 'read:content.permission:confluence', 'read:page:confluence', 'read:space:confluence']);
-    expect(manifest.modules.trigger).toBeUndefined();
+    // SPEC 2.4a: page edits queue the content hash and staleness job; nothing else listens to events.
+    expect(manifest.modules.trigger).toEqual([{ key: 'page-updated-trigger', function: 'page-updated', events: ['avi:confluence:updated:page'] }]);
   });
 });

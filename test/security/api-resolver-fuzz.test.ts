@@ -23,10 +23,10 @@ const signatureSettings = fc.record({
   meanings: fc.uniqueArray(fc.record({ code: fc.constantFrom('approval', 'review', 'authorship'), label: text(80).filter((t) => t.trim().length > 0) }), { minLength: 1, maxLength: 3, selector: (m) => m.code }),
 });
 
-function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<string, fc.Arbitrary<unknown>> {
+function fieldArbs(refs: { changeSetId: string; approvalId: string; setApprovalId: string }): Record<string, fc.Arbitrary<unknown>> {
   // Mostly ids that exist, so fuzzing reaches deep into the engine; sometimes any well-formed id.
   const opaque = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('wf-eng-review', 'wf-docs-legal', 'wf-docs-quick', refs.changeSetId, refs.approvalId) },
+    { weight: 4, arbitrary: fc.constantFrom('wf-eng-review', 'wf-docs-legal', 'wf-docs-quick', refs.changeSetId, refs.approvalId, refs.setApprovalId) },
     { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/) },
   );
   const auditFilter = {
@@ -102,8 +102,8 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     }),
     delegationId: opaque,
     // electronic signatures (SPEC 2.3c)
-    meaning: fc.constantFrom('approval', 'review', 'nope'),
-    credential: fc.record({ type: fc.constantFrom('pin', 'totp'), value: fc.oneof(fc.constantFrom('correct-horse-42', '123456'), text(64).filter((t) => t.length > 0)) }),
+    meaning: fc.constantFrom('approval', 'review', 'nope', 'approve', 'review_ok'),
+    credential: fc.record({ type: fc.constantFrom('pin', 'totp'), value: fc.oneof(fc.constantFrom('correct-horse-42', '123456'), fc.stringMatching(/^[0-9]{6,8}$/), text(64).filter((t) => t.length > 0)) }),
     newPin: fc.oneof(fc.constant('correct-horse-42'), text(64)),
     currentPin: fc.oneof(fc.constant('correct-horse-42'), text(64).filter((t) => t.length > 0)),
     method: fc.constant('totp'),
@@ -137,6 +137,14 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string }): Record<st
     workflowIds: fc.uniqueArray(fc.oneof(fc.constantFrom('wf-eng-review', 'wf-docs-quick', 'wf-gone'), fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/)), { maxLength: 3 }),
     kind: fc.constantFrom('user', 'group', 'page', 'space'),
     query: fc.oneof(fc.constantFrom('Bob', 'eng', 'Arch', 'DOCS', '"quoted" \\ back'), text(100).filter((t) => t.trim().length > 0)),
+    // issue 20: staleness, diffs, atomic change sets
+    from: fc.oneof(fc.constant('lastApproved'), fc.integer({ min: 1, max: 6 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+    to: fc.oneof(fc.constant('current'), fc.integer({ min: 1, max: 6 })),
+    stalenessPolicy: fc.constantFrom('any_version', 'content_change', 'content_change_tolerant'),
+    tolerance: fc.oneof(fc.constant(null), fc.record({ maxChangedChars: fc.integer({ min: 1, max: 200 }), maxVersions: fc.integer({ min: 1, max: 10 }) })),
+    approvalMode: fc.constantFrom('per_page', 'atomic'),
+    setApprovalId: opaque,
+    pageAck: fc.oneof(fc.constant(['2004', '2005']), fc.uniqueArray(pageId, { minLength: 1, maxLength: 3 })),
   };
 }
 
@@ -147,11 +155,13 @@ function payloadArb(key: ResolverKey, arbs: Record<string, fc.Arbitrary<unknown>
   return fc.record(fields, { requiredKeys: [] });
 }
 
-async function seedObjects(app: ResolverApp): Promise<{ changeSetId: string; approvalId: string }> {
+async function seedObjects(app: ResolverApp): Promise<{ changeSetId: string; approvalId: string; setApprovalId: string }> {
   const cs = await app.invoke('acc-bob', 'changeSet.create', { title: 'Fuzz set', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] }, { spaceId: '1001' });
   const submitted = await app.invoke('acc-bob', 'page.submit', { pageId: '2003' });
-  expect([cs.success, submitted.success]).toEqual([true, true]);
-  return { changeSetId: cs.changeSet.id, approvalId: submitted.approval.id };
+  const atomic = await app.invoke('acc-bob', 'changeSet.create', { title: 'Atomic', pageRefs: [{ pageId: '2004' }, { pageId: '2005' }], approvalMode: 'atomic' }, { spaceId: '1001' });
+  const set = await app.invoke('acc-bob', 'changeSet.submit', { changeSetId: atomic.changeSet.id });
+  expect([cs.success, submitted.success, atomic.success, set.success]).toEqual([true, true, true, true]);
+  return { changeSetId: cs.changeSet.id, approvalId: submitted.approval.id, setApprovalId: set.setApprovalId };
 }
 
 describe('every resolver under schema-valid fuzzing', () => {

@@ -11,7 +11,7 @@ import type { SiteState } from '../state';
 import type { Ctx, Handler, LocalHttpResponse } from './common';
 import { badParam, ConfluenceError, json, notFound, STATUS_TEXT } from './common';
 import { createFooterComment, listCommentChildren, listPageFooterComments } from './comments';
-import { getPage, listPages, listPageVersions, getPageVersion, pageOperations } from './pages';
+import { getPage, listPages, listPageVersions, getPageVersion, pageOperations, updatePage } from './pages';
 import { checkContentPermission, currentUser, groupById, groupMembers, memberOf, usersBulk } from './people';
 import { getSpace, listSpacePermissions, listSpaces } from './spaces';
 import { groupPicker, searchContent, searchUsers } from './directory';
@@ -32,6 +32,7 @@ function route(method: string, template: string, handler: Handler): Route {
 const routes: Route[] = [
   route('GET', '/wiki/api/v2/pages', listPages),
   route('GET', '/wiki/api/v2/pages/{id}', getPage),
+  route('PUT', '/wiki/api/v2/pages/{id}', updatePage),
   route('GET', '/wiki/api/v2/pages/{id}/versions', listPageVersions),
   route('GET', '/wiki/api/v2/pages/{id}/versions/{version-number}', getPageVersion),
   route('GET', '/wiki/api/v2/pages/{id}/operations', pageOperations),

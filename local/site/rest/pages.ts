@@ -3,7 +3,7 @@ import type { LocalPage, LocalPageVersion } from '../model';
 import { byNumericId, currentVersion } from '../model';
 import type { SiteState } from '../state';
 import type { Ctx, LocalHttpResponse } from './common';
-import { bodyFormat, canSeePage, ConfluenceError, json, multi, notFound, numericIds, pageV2, visiblePage } from './common';
+import { badParam, bodyFormat, canSeePage, ConfluenceError, forbidden, json, multi, notFound, numericIds, pageV2, requireObject, visiblePage } from './common';
 
 export function pageJson(site: SiteState, page: LocalPage, version: LocalPageVersion, format: 'storage' | undefined): unknown {
   const space = site.getSpace(page.spaceId);
@@ -129,4 +129,38 @@ export function pageOperations(ctx: Ctx): LocalHttpResponse {
   const operations = [{ operation: 'read', targetType: 'page' }];
   if (canEdit) operations.push({ operation: 'update', targetType: 'page' }, { operation: 'delete', targetType: 'page' });
   return json(200, { operations, _links: { base: ctx.site.baseUrl } });
+}
+
+/**
+ * PUT /wiki/api/v2/pages/{id}: a new version as the caller. Confluence's rules: `version.number` must
+ * be the current number + 1 (else 409), a title is required, the body is storage; a page the caller
+ * cannot see is 404, one they may only read is 403.
+ */
+export function updatePage(ctx: Ctx): LocalHttpResponse {
+  const page = visiblePage(ctx, ctx.params[0]);
+  const body = requireObject(ctx.body);
+  const content = body.body as { representation?: unknown; value?: unknown } | undefined;
+  const version = body.version as { number?: unknown; message?: unknown } | undefined;
+  if (body.id !== undefined && body.id !== page.id) throw badParam("'id' does not match the page in the path.");
+  if (body.status !== 'current') throw badParam("'status' must be 'current' for a published page.");
+  if (typeof body.title !== 'string' || body.title.trim() === '') throw badParam("'title' is required.");
+  if (!content || typeof content !== 'object' || content.representation !== 'storage' || typeof content.value !== 'string') {
+    throw badParam("'body' must be {representation:'storage', value:<string>}.");
+  }
+  if (!version || typeof version !== 'object' || typeof version.number !== 'number' || !Number.isInteger(version.number)) throw badParam("'version.number' is required.");
+  if (version.message !== undefined && typeof version.message !== 'string') throw badParam("'version.message' must be a string.");
+  if (page.status !== 'current') throw notFound();
+  if (!ctx.site.canEditAs(ctx.site.subjectOfUser(ctx.actor), page.id)) throw forbidden('You are not allowed to edit this page.');
+  const current = currentVersion(page);
+  if (version.number !== current.number + 1) {
+    throw new ConfluenceError(409, 'CONFLICT', `Version must be incremented on update. Current version is: ${current.number}`);
+  }
+  const { delivered } = ctx.site.writeVersion(page.id, {
+    accountId: ctx.actor,
+    title: body.title,
+    body: content.value,
+    ...(typeof version.message === 'string' ? { message: version.message } : {}),
+  });
+  void delivered;
+  return json(200, pageJson(ctx.site, page, currentVersion(page), 'storage'));
 }

@@ -15,7 +15,7 @@
  * shared by one call (a user's groups in isSpaceAdmin) lives only for that call.
  */
 import { z } from 'zod';
-import type { ConfluenceSite, PageInfo, PageOperation, SpaceInfo, UserInfo } from '../../core/ports/confluence';
+import type { ConfluenceSite, PageContent, PageInfo, PageOperation, PageVersionInput, SpaceInfo, UserInfo } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
@@ -39,14 +39,10 @@ import {
   accountId,
   chunks,
 } from './rest-schemas';
-
 import { listAllV1, listAllV2, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
-
+import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
-
-/** Answers that mean "this identity cannot see it" on a read made as a user. */
-const NOT_VISIBLE = [401, 403, 404];
 
 /** How this invocation may reach Confluence; built per invocation by the composition roots. */
 export interface ConfluenceAccess {
@@ -251,6 +247,10 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   /** An app write: the engine has already checked the caller's right to act on the page. */
+  /** Page bodies, as the reader (page-content.ts). */
+  getPageContent = (pageId: string, version?: number): Promise<PageContent | undefined> => readPageContent((r) => this.send(r), this.reader, pageId, version);
+  writePageVersion = (input: PageVersionInput): Promise<number> => writePageVersion((r) => this.send(r), this.reader, input);
+
   async createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string> {
     pathId(input.pageId, 'page');
     if (input.parentCommentId !== undefined) pathId(input.parentCommentId, 'comment');

@@ -34,6 +34,11 @@ export const pageSchema = z.object({
   }),
 });
 
+/** A page read with body-format=storage (one version). */
+export const pageWithBodySchema = pageSchema.extend({
+  body: z.object({ storage: z.object({ value: z.string() }).optional() }),
+});
+
 export const linksSchema = z.object({ next: z.string().optional() }).partial().optional();
 
 export const v2ListSchema = <T extends z.ZodTypeAny>(item: T) => z.object({ results: z.array(item), _links: linksSchema });

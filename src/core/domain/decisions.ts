@@ -12,8 +12,11 @@ import { countsToward, evaluateStep, membersOf, rejectionMatters, slotHolder, st
 export const MAX_COMMENT = FIELD_LIMITS.comment.max;
 export const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
 
-export interface DecisionOutcome {
-  approval: PageApproval;
+/** What the decision rules read and write: a page approval, or an atomic change set's set approval (SPEC 2.5a). */
+export type Decidable = Pick<PageApproval, 'workflowSnapshot' | 'activeStep' | 'decisions' | 'submittedBy' | 'version' | 'decidedAt'> & { status: string };
+
+export interface DecisionOutcome<T extends Decidable = PageApproval> {
+  approval: T;
   /** audit actions to record, in order (the decision, then step completion when a step moved on) */
   actions: AuditAction[];
   /** step index that completed, if any */
@@ -44,7 +47,7 @@ export interface DecisionOptions {
 }
 
 /** Who may fill a slot of the approval's steps: not the submitter (unless self-approval is on), nobody SoD excludes. */
-export function stepPeople(approval: PageApproval, groupMembers: ReadonlyMap<string, string[]>, excluded: ReadonlySet<string> = new Set()): StepPeople {
+export function stepPeople(approval: Decidable, groupMembers: ReadonlyMap<string, string[]>, excluded: ReadonlySet<string> = new Set()): StepPeople {
   const allowSelf = approval.workflowSnapshot.allowSelfApproval;
   return { groupMembers, isEligible: (p) => (allowSelf || p !== approval.submittedBy) && !excluded.has(p) };
 }
@@ -53,15 +56,15 @@ export function stepPeople(approval: PageApproval, groupMembers: ReadonlyMap<str
  * Throws DomainError: conflict APPROVAL_NOT_PENDING / ALREADY_DECIDED / STEP_ALREADY_SATISFIED_FOR_YOU,
  * forbidden NOT_AN_APPROVER / SELF_APPROVAL_NOT_ALLOWED / SOD_VIOLATION.
  */
-export function applyDecision(
-  approval: PageApproval,
+export function applyDecision<T extends Decidable>(
+  approval: T,
   actorId: string,
   decision: 'approve' | 'reject',
   comment: string | undefined,
   groupMembers: ReadonlyMap<string, string[]>,
   now: number,
   options: DecisionOptions = {},
-): DecisionOutcome {
+): DecisionOutcome<T> {
   if (approval.status !== 'pending') {
     throw new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
   }
@@ -99,12 +102,12 @@ export function applyDecision(
     ...(options.delegationId ? { delegationId: options.delegationId } : {}),
   };
   const decisions = [...approval.decisions, made];
-  const base: PageApproval = { ...approval, decisions, version: approval.version + 1 };
+  const base = { ...approval, decisions, version: approval.version + 1 };
   return outcomeOf(base, evaluateStep(step, decisions, stepIndex, people), decision, now);
 }
 
 /** What a recorded decision does to the approval: rejected by the step's policy, waiting, the next step, or approved. */
-function outcomeOf(base: PageApproval, result: { rejected: boolean; complete: boolean }, decision: 'approve' | 'reject', now: number): DecisionOutcome {
+function outcomeOf<T extends Decidable>(base: T, result: { rejected: boolean; complete: boolean }, decision: 'approve' | 'reject', now: number): DecisionOutcome<T> {
   const stepIndex = base.activeStep;
   if (result.rejected) return { approval: { ...base, status: 'rejected', decidedAt: now }, actions: ['approval.rejected'] };
   if (decision === 'reject') return { approval: base, actions: ['approval.rejected'] };

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
-import { APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STEP_MODES } from './model';
+import { APPROVAL_MODES, APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STALENESS_POLICIES, STEP_MODES } from './model';
 import { stepSignatureSchemaWith } from './signature-fields';
 
 // ---------- text hygiene (SPEC §9) ----------
@@ -127,6 +127,17 @@ export const sodSettings = z.strictObject({
   changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
 });
 
+/** SPEC 2.4a staleness policy of a workflow. */
+export const stalenessSettingFields = {
+  stalenessPolicy: z.enum(STALENESS_POLICIES),
+  tolerance: z
+    .strictObject({
+      maxChangedChars: z.number().int().min(L.toleranceChangedChars.min).max(L.toleranceChangedChars.max),
+      maxVersions: z.number().int().min(L.toleranceVersions.min).max(L.toleranceVersions.max),
+    })
+    .nullable(),
+};
+
 export const workflowFields = {
   name: nonBlankText(L.workflowName.max),
   steps: z.array(workflowStep).min(L.steps.min).max(L.steps.max),
@@ -154,6 +165,7 @@ export const httpUrl = z
 export const pageRef = z.strictObject({ pageId: confluenceId });
 
 export const changeSetFields = {
+  approvalMode: z.enum(APPROVAL_MODES),
   spaceId: confluenceId,
   title: nonBlankText(L.changeSetTitle.max),
   summary: safeText(L.changeSetSummary.max),

@@ -45,6 +45,9 @@ export const FIELD_LIMITS = {
   reminderWindowDays: { min: 1, max: 90, default: 14 },
   /** SPEC 2.8: days between reminders of a pending approval */
   remindAfterDays: { min: 1, max: 30 },
+  /** SPEC 2.4a: content_change_tolerant bounds */
+  toleranceChangedChars: { min: 1, max: 200 },
+  toleranceVersions: { min: 1, max: 10 },
   /** SPEC 2.10: retention windows may be lengthened, never shortened below these */
   approvalRetentionDays: { min: 180, max: 10_000 },
   auditRetentionDays: { min: 365, max: 10_000 },

@@ -3,6 +3,9 @@
  * transports (REST handlers, resolvers, UI). zod schemas that re-validate them when read from storage
  * live beside the engine (src/core/domain/schemas.ts) and MUST stay equivalent to these types.
  */
+import type { Staleness, StalenessTerms } from './staleness-model';
+
+export * from './staleness-model';
 
 export type StepMode = (typeof STEP_MODES)[number];
 
@@ -78,7 +81,7 @@ export interface DecisionSignature {
   contentHash?: string;
 }
 
-export interface Workflow {
+export interface Workflow extends StalenessTerms {
   id: string;
   spaceId: string;
   name: string;
@@ -124,7 +127,7 @@ export interface PageApproval {
   pageVersion: number;
   workflowId: string;
   /** review and reminder settings travel in the snapshot: an approval keeps the terms it was decided under */
-  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'>;
+  workflowSnapshot: Pick<Workflow, 'id' | 'name' | 'steps' | 'allowSelfApproval' | 'version' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod' | 'stalenessPolicy' | 'tolerance'>;
   /** SPEC 2.3a: the page editors separation of duties excludes, read as the submitter at submission */
   sodEditors?: string[];
   /** SPEC 2.3a: more versions than can be checked; every decision is refused (SOD_UNVERIFIABLE) */
@@ -139,6 +142,9 @@ export interface PageApproval {
   clientId?: string;
   changeSetId?: string;
   decidedAt?: number;
+  /** SPEC 2.4a: digest of the pinned version's content, computed at the final approval when the policy compares content */
+  contentHash?: string;
+  hashAlg?: 'v1';
   version: number;
 }
 
@@ -156,8 +162,12 @@ export interface PageStateView {
   /** SPEC 2.7: null when the latest approval has no review period (or the page is not approved) */
   reviewState: ReviewState | null;
   reviewDueAt: number | null;
-  /** latest approval of the page (any status), if any */
+  /** SPEC 2.4a; isStale above is staleness.stale */
+  staleness: Staleness;
+  /** latest approval of the page (any status), if any; for a page of an atomic set, the set approval as it applies to this page */
   latestApproval?: PageApproval;
+  /** SPEC 2.5a: the page's state comes from this atomic change set's approval */
+  approvedVia?: { changeSetId: string; setApprovalId: string };
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
   pending?: PendingStepView;
 }
@@ -201,9 +211,45 @@ export interface ChangeSetPageView {
   approvalId: string | null;
   reviewState: ReviewState | null;
   reviewDueAt: number | null;
+  /** SPEC 2.4a; isStale is staleness.stale */
+  staleness: Staleness;
+}
+
+/** SPEC 2.5a: approve each page on its own, or the whole set as one. */
+export const APPROVAL_MODES = ['per_page', 'atomic'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+/**
+ * SPEC 2.5a: the one approval of an atomic change set, the source of truth for its pages' state.
+ * `submitting`: the submit is still writing its page pointers (counts as pending while its lease
+ * runs, as nothing once it expired); `invalidated`: a pinned page changed during review.
+ */
+export const SET_APPROVAL_STATUSES = ['submitting', 'pending', 'approved', 'rejected', 'invalidated'] as const;
+export type SetApprovalStatus = (typeof SET_APPROVAL_STATUSES)[number];
+
+export interface SetApproval {
+  id: string;
+  changeSetId: string;
+  spaceId: string;
+  workflowId: string;
+  workflowSnapshot: PageApproval['workflowSnapshot'];
+  manifest: { pageId: string; pageVersion: number; contentHash?: string }[];
+  status: SetApprovalStatus;
+  activeStep: number;
+  decisions: Decision[];
+  submittedBy: string;
+  submittedAt: number;
+  source: 'ui' | 'api';
+  clientId?: string;
+  decidedAt?: number;
+  /** the pointer-writing phase must finish before this (a dead submit leaves nothing pending) */
+  submitDeadline: number;
+  version: number;
 }
 
 export interface ChangeSet {
+  /** SPEC 2.5a; absent = per_page */
+  approvalMode?: ApprovalMode;
   id: string;
   spaceId: string;
   title: string;
@@ -221,6 +267,8 @@ export interface ChangeSet {
 export interface ChangeSetView extends ChangeSet {
   rollupState: RollupState;
   pages: ChangeSetPageView[];
+  /** SPEC 2.5a: the set's latest set approval (atomic mode) */
+  setApproval?: SetApproval;
 }
 
 export interface EligibilityIssue {
@@ -262,6 +310,13 @@ export const AUDIT_ACTIONS = [
   'approval.step_completed',
   'approval.cancelled',
   'approval.reset',
+  'approval.stale',
+  'approval.fresh_again',
+  'page.restored',
+  'changeset.decided',
+  'changeset.approved',
+  'changeset.rejected',
+  'changeset.invalidated',
   'changeset.created',
   'changeset.updated',
   'changeset.archived',

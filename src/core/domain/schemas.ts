@@ -4,8 +4,8 @@
  * tsc fail when the two drift apart. Limits come from limits.ts, enums from model.ts.
  */
 import { z } from 'zod';
-import type { ChangeSet, PageApproval, Workflow, WorkflowStep } from './model';
-import { APPROVAL_STATUSES, CHANGE_SET_STATUSES, SOURCES } from './model';
+import type { ChangeSet, PageApproval, SetApproval, Workflow, WorkflowStep } from './model';
+import { APPROVAL_MODES, APPROVAL_STATUSES, CHANGE_SET_STATUSES, SET_APPROVAL_STATUSES, SOURCES, STALENESS_POLICIES } from './model';
 import { DomainError } from './errors';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
@@ -52,6 +52,18 @@ const storedSod = z.object({
   changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
 });
 
+/** SPEC 2.4a staleness fields; optional so workflows and approvals stored before them still parse. */
+export const stalenessFields = {
+  stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+  tolerance: z
+    .object({
+      maxChangedChars: z.number().int().min(L.toleranceChangedChars.min).max(L.toleranceChangedChars.max),
+      maxVersions: z.number().int().min(L.toleranceVersions.min).max(L.toleranceVersions.max),
+    })
+    .nullable()
+    .optional(),
+};
+
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
@@ -66,6 +78,7 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   ...reviewFields,
   sod: storedSod.optional(),
   recentEdits: z.array(z.object({ by: id, at: millis })).optional(),
+  ...stalenessFields,
   createdAt: millis,
   createdBy: id,
   updatedAt: millis,
@@ -84,13 +97,16 @@ const decisionSchema = z.object({
   signature: decisionSignatureSchema.optional(),
 });
 
+const workflowSnapshotSchema = z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, ...stalenessFields, sod: storedSod.optional() });
+const contentHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   id,
   pageId: id,
   spaceId: id,
   pageVersion: version,
   workflowId: id,
-  workflowSnapshot: z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, sod: storedSod.optional() }),
+  workflowSnapshot: workflowSnapshotSchema,
   sodEditors: z.array(id).optional(),
   sodUnverifiable: z.literal(true).optional(),
   status: z.enum(APPROVAL_STATUSES),
@@ -102,10 +118,35 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   clientId: z.string().optional(),
   changeSetId: id.optional(),
   decidedAt: millis.optional(),
+  contentHash: contentHashSchema.optional(),
+  hashAlg: z.literal('v1').optional(),
   version,
 });
 
+export const setApprovalSchema: z.ZodType<SetApproval> = z.object({
+  id,
+  changeSetId: id,
+  spaceId: id,
+  workflowId: id,
+  workflowSnapshot: workflowSnapshotSchema,
+  manifest: z.array(z.object({ pageId: id, pageVersion: version, contentHash: contentHashSchema.optional() })).min(L.pageRefs.min).max(L.pageRefs.max),
+  status: z.enum(SET_APPROVAL_STATUSES),
+  activeStep: z.number().int().nonnegative(),
+  decisions: z.array(decisionSchema),
+  submittedBy: id,
+  submittedAt: millis,
+  source: z.enum(SOURCES),
+  clientId: z.string().optional(),
+  decidedAt: millis.optional(),
+  submitDeadline: millis,
+  version,
+});
+
+/** `set-member:<pageId>`: the page's pointer to the newest set approval that pinned it. */
+export const setMemberSchema = z.object({ setApprovalId: id, changeSetId: id });
+
 export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
+  approvalMode: z.enum(APPROVAL_MODES).optional(),
   id,
   spaceId: id,
   title: z.string().min(L.changeSetTitle.min).max(L.changeSetTitle.max),

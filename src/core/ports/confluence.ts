@@ -21,6 +21,15 @@ export interface PageInfo {
   versionMessage?: string;
 }
 
+/** A new version to write: `version` is the current number + 1. */
+export interface PageVersionInput {
+  pageId: string;
+  title: string;
+  bodyStorage: string;
+  version: number;
+  message: string;
+}
+
 export interface SpaceInfo {
   id: string;
   key: string;
@@ -33,6 +42,14 @@ export interface UserInfo {
 }
 
 export type PageOperation = 'read' | 'update';
+
+/** One version of a page with its storage body: read transiently for a hash or a diff, never stored (SPEC 2.4a). */
+export interface PageContent {
+  pageId: string;
+  version: number;
+  title: string;
+  bodyStorage: string;
+}
 
 export interface ConfluenceSite {
   /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
@@ -73,6 +90,17 @@ export interface ConfluenceSite {
    * version the reader cannot see counts as unverifiable, never as "no editors".
    */
   pageVersionEditors(pageId: string, afterVersion: number, upToVersion: number): Promise<{ editors: string[]; verified: boolean }>;
+  /**
+   * A published version (the current one when `version` is omitted) with its storage body, read as
+   * the acting user (the app when there is none). undefined when that identity cannot see the page
+   * or the version does not exist: the two look the same.
+   */
+  getPageContent(pageId: string, version?: number): Promise<PageContent | undefined>;
+  /**
+   * Writes a new version as the acting user (restore to approved, SPEC 2.4a). `version` is the new
+   * version number (current + 1); returns it. A page that moved on meanwhile is 409 PAGE_CHANGED.
+   */
+  writePageVersion(input: PageVersionInput): Promise<number>;
   /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
   createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
 }

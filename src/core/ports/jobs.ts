@@ -8,7 +8,9 @@ export type Job =
   /** post the submission comment of this approval (once; the comment id is recorded) */
   | { kind: 'notify.submitted'; approvalId: string }
   /** integrate audit records committed unsequenced into the chain */
-  | { kind: 'audit.sequence' };
+  | { kind: 'audit.sequence' }
+  /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */
+  | { kind: 'page.updated'; pageId: string };
 
 export type JobKind = Job['kind'];
 

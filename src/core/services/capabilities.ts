@@ -73,6 +73,8 @@ export const pageCapabilities = defineOperation({
       // Same gates as approvals.reset and workflows.assign: space admins.
       reset: isSpaceAdmin,
       assign: isSpaceAdmin,
+      // Same gate as content.restore (SPEC 2.4a): an editor or a space admin, an approved version to go back to, and newer versions since.
+      restore: (input?.canEdit === true || isSpaceAdmin) && status.state === 'approved' && status.approvedAtVersion !== null && status.currentPageVersion > status.approvedAtVersion,
     };
   },
 });

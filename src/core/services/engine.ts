@@ -21,6 +21,10 @@ import { changeSetsOfPage, getChangeSet, listChangeSets } from './changesets/rea
 import { createChangeSet } from './changesets/create';
 import { archiveChangeSet, updateChangeSet } from './changesets/edit';
 import { preflightChangeSet, submitChangeSet } from './changesets/submit';
+import { decideSet } from './changesets/atomic/decide';
+import { pageDiff } from './content/diff';
+import { restoreApproved } from './content/restore';
+import { pageUpdated, stalenessOfPage } from './content/page-updated';
 import { getWorkflow, listWorkflows } from './workflows/read';
 import { createWorkflow, duplicateWorkflow, importWorkflow } from './workflows/create';
 import { setWorkflowEnabled, updateWorkflow } from './workflows/edit';
@@ -70,6 +74,7 @@ export const OPERATIONS = {
     archive: archiveChangeSet,
     preflight: preflightChangeSet,
     submit: submitChangeSet,
+    decide: decideSet,
     forPage: changeSetsOfPage,
   },
   audit: { list: listAudit, canList: canListAudit, verify: verifyAudit, export: exportAudit },
@@ -84,6 +89,8 @@ export const OPERATIONS = {
     admin: adminCapabilities,
   },
   directory: { search: searchDirectory },
+  // SPEC 2.4a: what changed since approval
+  content: { pageUpdated, diff: pageDiff, restore: restoreApproved, staleness: stalenessOfPage },
   lifecycle: {
     spaceTree,
     clearAssignment,

@@ -35,6 +35,18 @@ export const keys = {
   /** lease of a change-set submit in progress: archive waits for it (changesets/submit-lease.ts) */
   changeSetSubmitLease: (changeSetId: string) => `cs-submit-lease:${changeSetId}`,
 
+  /** SPEC 2.4a: cached content hash of one page version (a digest, never the body); TTL'd, recomputed when absent */
+  contentHash: (pageId: string, version: number) => `content-hash:${pageId}:${version}`,
+  /** SPEC 2.4a: last staleness recorded for an approved approval, so each transition is audited once */
+  stalenessMark: (approvalId: string) => `stale-mark:${approvalId}`,
+
+  /** SPEC 2.5a: one set approval of an atomic change set */
+  setApproval: (setApprovalId: string) => `set-approval:${setApprovalId}`,
+  /** SPEC 2.5a: per page, the newest set approval that pinned it (page state resolves through it) */
+  setMember: (pageId: string) => `set-member:${pageId}`,
+  /** SPEC 2.5a: per change set, its newest set approval */
+  changeSetSetApproval: (changeSetId: string) => `cs-set-approval:${changeSetId}`,
+
   /** per-caller denial counter (TTL'd) that aggregates a flood of refusals (services/denials.ts) */
   denialState: (accountId: string) => `deny-state:${storeSafe(accountId)}`,
   /** marks a caller whose denial state holds counted refusals not yet recorded (flushed by the daily run) */

@@ -10,7 +10,8 @@ import { resolveWorkflow } from '../domain/eligibility';
 import { groupsOfSteps } from '../domain/approvers';
 import type { SodEditors } from '../domain/sod';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../domain/sod';
-import type { PageApproval, Workflow } from '../domain/model';
+import type { PageApproval, SetApproval, Workflow } from '../domain/model';
+import { loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
 import { PageCache } from './page-cache';
@@ -27,6 +28,9 @@ export interface PageContext {
   pageStateItems: Map<string, StoredItem | undefined>;
   /** stored assignment items (the submit transaction is conditioned on them) */
   assignmentItems: Map<string, StoredItem | undefined>;
+  /** SPEC 2.5a `set-member` pointers (a submit is conditioned on them) and the set approvals they name */
+  memberItems: Map<string, StoredItem | undefined>;
+  sets: Map<string, { item: StoredItem; set: SetApproval }>;
   groupMembers: Map<string, string[]>;
 }
 
@@ -55,7 +59,8 @@ export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
   pageIds: string[],
-  options: { expectedSpaceId?: string; chosenWorkflowId?: string } = {},
+  /** replacing: an atomic submit of this change set may take over its own set approval still being submitted (SPEC 2.5a) */
+  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
   const pages = await cache.pages(pageIds);
@@ -63,10 +68,12 @@ export async function loadPageContext(
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   const [perms, stored, workflowLists] = await Promise.all([
     cache.permissions(found),
-    getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
+    getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)])),
     Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s)] as const)),
   ]);
   const workflowsBySpace = new Map<string, Workflow[]>(workflowLists);
+  const memberItems = new Map(pageIds.map((id) => [id, stored.get(keys.setMember(id))]));
+  const sets = await loadPointedSets(ctx, memberItems.values());
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
@@ -87,7 +94,7 @@ export async function loadPageContext(
       canRead: perms.canRead.has(pageId),
       canEdit: perms.canEdit.has(pageId),
       ...(options.expectedSpaceId !== undefined ? { expectedSpaceId: options.expectedSpaceId } : {}),
-      latest: parsePageState(stateItem),
+      latest: resolveLatest(parsePageState(stateItem), setOf(memberItems.get(pageId), sets), pageId, ctx.clock.now(), { kind: 'lock', ...(options.replacing ? { replacing: options.replacing } : {}) }).latest,
       assigned: assignment ? spaceWorkflows.find((w) => w.id === assignment.workflowId) : undefined,
       spaceWorkflows,
       ...(options.chosenWorkflowId !== undefined ? { chosenWorkflowId: options.chosenWorkflowId } : {}),
@@ -106,5 +113,5 @@ export async function loadPageContext(
     }
   }
   await Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]);
-  return { pages, inputs, pageStateItems, assignmentItems, groupMembers };
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers };
 }

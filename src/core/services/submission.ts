@@ -4,6 +4,8 @@
  * one page) → a transaction per page (submitOne) or per batch of pages (changesets/batches.ts).
  * Preflight lives in preflight.ts.
  */
+import { LOCK, loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
+import { stalenessTermsOf } from '../domain/staleness-terms';
 import { reviewTermsOf } from '../lifecycle/review';
 import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
@@ -12,7 +14,7 @@ import { DomainError } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult, IneligibleGroup } from '../domain/eligibility';
 import { excludesEditors } from '../domain/sod';
 import { checkEligibility } from '../domain/eligibility';
-import type { ChangeSet, PageApproval, Workflow } from '../domain/model';
+import type { ChangeSet, PageApproval, SetApproval, Workflow } from '../domain/model';
 import { assignmentSchema, parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
@@ -48,6 +50,7 @@ export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot']
     allowSelfApproval: workflow.allowSelfApproval,
     version: workflow.version,
     ...reviewTermsOf(workflow),
+    ...stalenessTermsOf(workflow),
     ...(workflow.sod ? { sod: workflow.sod } : {}),
   };
 }
@@ -59,6 +62,9 @@ export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefus
 export interface PageState {
   stateItem?: StoredItem;
   assignmentItem?: StoredItem;
+  /** SPEC 2.5a: the page's set-member pointer and the set approval it names (a pending set blocks a single submit) */
+  memberItem?: StoredItem;
+  set?: SetApproval;
 }
 
 /** One page's share of a submission transaction. */
@@ -72,14 +78,15 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries:
  * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet): PagePlan {
-  const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest: parsePageState(state.stateItem) };
+  const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
+  const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest };
   const eligibility = checkEligibility(current);
   if (!eligibility.ok) {
     return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}), ...(eligibility.details ? { details: eligibility.details } : {}) };
   }
   const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), ...sodRecord(eligibility.workflow, input) };
   const assigns = createsAssignment(current, state.assignmentItem);
-  const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns)];
+  const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns), memberCheck(approval.pageId, state.memberItem)];
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
@@ -105,10 +112,17 @@ export async function submitOne(
 
 /** Fresh page states and assignments after a conflict, plus any extra keys (e.g. the change set). */
 export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[] = []): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
-  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)]), ...extraKeys]);
-  const pages = new Map(pageIds.map((id) => [id, { stateItem: fresh.get(keys.pageState(id)), assignmentItem: fresh.get(keys.assignment(id)) }]));
+  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...extraKeys]);
+  const sets = await loadPointedSets(ctx, pageIds.map((id) => fresh.get(keys.setMember(id))));
+  const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets)]));
   const extra = new Map(extraKeys.flatMap((k) => { const item = fresh.get(k); return item ? [[k, item] as const] : []; }));
   return { pages, extra };
+}
+
+/** A page's submission state from its stored items. */
+export function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>): PageState {
+  const set = setOf(memberItem, sets);
+  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}) };
 }
 
 function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined): Workflow | undefined {
@@ -161,6 +175,11 @@ function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
     approvalIndexOp(approval, 'pending'),
     ...onSubmitted(approval),
   ];
+}
+
+/** An atomic submit pinning the page meanwhile (it rewrites the pointer) fails this submission. */
+function memberCheck(pageId: string, item: StoredItem | undefined): TxOp {
+  return { op: 'check', key: keys.setMember(pageId), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
 }
 
 /** The assignment the submission resolved under must still hold at commit (an admin may change it meanwhile). */

@@ -1,4 +1,5 @@
 /** Input and result shapes several operations and the transports share (the operations own the rest). */
+import type { ApprovalMode } from '../domain/model';
 
 /** One page of a paged list: `nextCursor` is absent on the last page. */
 export interface Page<T> {
@@ -12,9 +13,13 @@ export interface ChangeSetCreateInput {
   summary?: string;
   referenceUrl?: string;
   pageRefs: { pageId: string }[];
+  /** SPEC 2.5a; absent = per_page */
+  approvalMode?: ApprovalMode;
 }
 
 export interface ChangeSetUpdateInput {
+  /** SPEC 2.5a: changeable only while nothing is pending */
+  approvalMode?: ApprovalMode;
   title?: string;
   summary?: string;
   referenceUrl?: string;
@@ -34,6 +39,8 @@ export interface PageCapabilities {
   cancel: boolean;
   reset: boolean;
   assign: boolean;
+  /** SPEC 2.4a: restore the approved version */
+  restore: boolean;
 }
 
 export interface SpaceCapabilities {

@@ -4,6 +4,7 @@
  * The OpenAPI document is generated from these very schemas (openapi.ts), so docs cannot drift.
  * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
+import { SetApprovalSchema, StalenessSchema, StepSchema } from './schemas-content';
 import { z } from 'zod';
 import { auditRecordSchema } from '../../core/audit/schema';
 import { decisionSignatureSchema, storedStepSignatureSchema } from '../../core/domain/signature-fields';
@@ -29,6 +30,8 @@ import {
   type PageStateView,
   type PreflightResult,
   type SubmitResult,
+  STALENESS_POLICIES,
+  APPROVAL_MODES,
 } from '../../core/domain/model';
 
 // ---------- requests (field rules from core/domain/fields.ts) ----------
@@ -56,6 +59,7 @@ export const ChangeSetCreateBody = z.strictObject({
   summary: cs.summary.optional(),
   referenceUrl: cs.referenceUrl.optional(),
   pageRefs: cs.pageRefs,
+  approvalMode: cs.approvalMode.optional().meta({ description: 'SPEC 2.5a: per_page (default) or atomic (the set is approved as one).' }),
 });
 
 export const ChangeSetUpdateBody = z
@@ -65,11 +69,12 @@ export const ChangeSetUpdateBody = z
     summary: cs.summary.optional(),
     referenceUrl: cs.referenceUrl.optional(),
     pageRefs: cs.pageRefs.optional().meta({ description: 'Replaces the whole list.' }),
+    approvalMode: cs.approvalMode.optional().meta({ description: 'SPEC 2.5a: changeable only while nothing is pending (409 CHANGESET_IN_REVIEW).' }),
     expectedVersion: z.number().int().min(1).optional().meta({ description: 'Optimistic concurrency: the version you read; 409 VERSION_CONFLICT if it changed.' }),
   })
   .refine(
-    (b) => b.title !== undefined || b.summary !== undefined || b.referenceUrl !== undefined || b.pageRefs !== undefined,
-    'give at least one of title, summary, referenceUrl, pageRefs',
+    (b) => b.title !== undefined || b.summary !== undefined || b.referenceUrl !== undefined || b.pageRefs !== undefined || b.approvalMode !== undefined,
+    'give at least one of title, summary, referenceUrl, pageRefs, approvalMode',
   );
 
 export const ChangeSetIdBody = z.strictObject({ changeSetId: opaqueId });
@@ -132,9 +137,11 @@ export const ChangeSetPageViewSchema = z.object({
   approvalStatus: z.enum([...PAGE_APPROVAL_STATES, 'not_found']),
   approvalId: z.string().nullable(),
   ...ReviewFields,
+  staleness: StalenessSchema,
 }) satisfies z.ZodType<ChangeSetPageView>;
 
 export const ChangeSetViewSchema = z.object({
+  approvalMode: z.enum(APPROVAL_MODES).optional(),
   id: z.string(),
   spaceId: z.string(),
   title: z.string(),
@@ -149,6 +156,7 @@ export const ChangeSetViewSchema = z.object({
   version: z.number().int(),
   rollupState,
   pages: z.array(ChangeSetPageViewSchema),
+  setApproval: SetApprovalSchema.optional(),
 }) satisfies z.ZodType<ChangeSetView>;
 
 export const EligibilityIssueSchema = z.object({ code: z.string(), reason: z.string() }) satisfies z.ZodType<EligibilityIssue>;
@@ -172,16 +180,6 @@ export const SubmitResultSchema = z.object({
   reason: z.string().optional(),
 }) satisfies z.ZodType<SubmitResult>;
 
-/** SPEC 2.1a: reads always carry `groups`; `approvers`/`mode` too for a step of one "any"/"all" group. */
-const StepSchema = z.object({
-  name: z.string().optional(),
-  approvers: z.array(z.string()).optional(),
-  mode: stepMode.optional(),
-  groups: z.array(z.object({ key: z.string(), name: z.string(), approvers: z.array(z.string()), required: z.union([z.number().int(), z.literal('all')]) })).optional(),
-  rejectPolicy: z.union([z.enum(['any', 'unreachable']), z.object({ threshold: z.number().int() })]).optional(),
-  distinctAcrossGroups: z.boolean().optional(),
-  signature: storedStepSignatureSchema.optional(),
-});
 
 export const PageApprovalSchema = z.object({
   id: z.string(),
@@ -196,6 +194,8 @@ export const PageApprovalSchema = z.object({
     allowSelfApproval: z.boolean(),
     version: z.number().int(),
     sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
+    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
   }),
   sodEditors: z.array(z.string()).optional(),
   sodUnverifiable: z.literal(true).optional(),
@@ -219,6 +219,8 @@ export const PageApprovalSchema = z.object({
   clientId: z.string().optional(),
   changeSetId: z.string().optional(),
   decidedAt: z.number().int().optional(),
+  contentHash: z.string().optional().meta({ description: 'SPEC 2.4a: sha256 of the approved version (title + normalised storage body), when the workflow compares content' }),
+  hashAlg: z.literal('v1').optional(),
   version: z.number().int(),
 }) satisfies z.ZodType<PageApproval>;
 
@@ -232,6 +234,7 @@ const PageStateSchema = z.object({
   isStale: z.boolean(),
   versionDelta: z.number().int(),
   ...ReviewFields,
+  staleness: StalenessSchema,
   latestApproval: PageApprovalSchema.optional(),
   pending: z
     .object({
@@ -268,6 +271,8 @@ export const ChangeSetSubmitResponse = z.object({
   skippedCount: z.number().int(),
   results: z.array(SubmitResultSchema),
   replayed,
+  setApprovalId: z.string().optional().meta({ description: 'SPEC 2.5a, atomic change sets: the one set approval the submit created' }),
+  status: z.literal('pending').optional(),
 });
 
 export const PagePreflightResponse = PreflightResultSchema.extend({ success: ok });

@@ -14,6 +14,8 @@ import { deriveReview, type ReviewView } from '../../core/lifecycle/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
 import { pageStateWord, reviewStateWord, stateInSentence, staleDetail, type StateWord } from '../../core/domain/vocabulary';
+import type { PageApproval, Staleness } from '../../core/domain/model';
+import { deriveStaleness, needsContent } from '../../core/domain/staleness';
 import { pageApprovalSchema } from '../../core/domain/schemas';
 import type { PageInfo } from '../../core/ports/confluence';
 import type { KeyValueStore } from '../../core/ports/store';
@@ -31,6 +33,11 @@ export interface BylineDeps {
   readPage(accountId: string, pageId: string): Promise<PageInfo | undefined>;
   /** clock for the review state (default Date.now; the local runtime passes its adjustable clock) */
   now?: () => number;
+  /**
+   * SPEC 2.4a staleness as `accountId` can establish it (cached hash, else their read of the body);
+   * only asked for an approved page with newer versions under a content policy. Absent: version rule.
+   */
+  staleness?(accountId: string, latest: PageApproval, currentVersion: number): Promise<Staleness>;
 }
 
 const NEUTRAL: BylineProperties = { title: 'Approval', tooltip: 'ApprovalFlow: open to see the approval state' };
@@ -58,8 +65,12 @@ function withReview(props: BylineProperties, review: ReviewView): BylineProperti
   return props;
 }
 
-/** The byline title in the one vocabulary (domain/vocabulary.ts): "Approval: <state>". */
-export function bylineOf(state: ReturnType<typeof derivePageState>, review: ReviewView = { reviewState: null, reviewDueAt: null }): BylineProperties {
+/**
+ * The byline title in the one vocabulary (domain/vocabulary.ts): "Approval: <state>". Under a
+ * content-aware staleness policy (SPEC 2.4a) `staleness` decides stale, and the tooltip says why.
+ */
+export function bylineOf(derived: ReturnType<typeof derivePageState>, review: ReviewView = { reviewState: null, reviewDueAt: null }, staleness?: Staleness): BylineProperties {
+  const state = staleness ? { ...derived, isStale: staleness.stale } : derived;
   const word = pageStateWord(state.state, state.isStale);
   switch (word) {
     case 'not_requested':
@@ -69,8 +80,16 @@ export function bylineOf(state: ReturnType<typeof derivePageState>, review: Revi
     case 'changes_requested':
       return { title: titleOf(word), tooltip: 'The last approval request was rejected.' };
     case 'stale':
-      return { title: titleOf(word), tooltip: `Approved at version ${state.approvedAtVersion}; ${staleDetail(state.versionDelta)}, not approved.` };
+      return staleness?.reason === 'HASH_UNAVAILABLE'
+        ? { title: titleOf(word), tooltip: `Approved at version ${state.approvedAtVersion}; the current content could not be compared, so it counts as not approved.` }
+        : { title: titleOf(word), tooltip: `Approved at version ${state.approvedAtVersion}; ${staleDetail(state.versionDelta)}, not approved.` };
     default:
+      if (staleness?.reason === 'no_content_change') {
+        return withReview({ title: titleOf(word), tooltip: `Version ${state.approvedAtVersion} is approved; the ${state.versionDelta} newer version(s) did not change the content.` }, review);
+      }
+      if (staleness?.reason === 'within_tolerance' && staleness.drift) {
+        return withReview({ title: titleOf(word), tooltip: `Version ${state.approvedAtVersion} is approved; ${staleness.drift.changedChars} character(s) in ${staleness.drift.versions} small edit(s) since, within the workflow's tolerance.` }, review);
+      }
       return withReview({ title: titleOf(word), tooltip: `Version ${state.approvedAtVersion} is approved.` }, review);
   }
 }
@@ -87,7 +106,9 @@ export function createBylinePropertiesHandler(deps: BylineDeps) {
       if (!page) return NEUTRAL;
       const stored = item ? pageApprovalSchema.safeParse(item.value) : undefined;
       if (stored && !stored.success) return NEUTRAL;
-      return bylineOf(derivePageState(stored?.data, page.version), deriveReview(stored?.data, (deps.now ?? Date.now)()));
+      const latest = stored?.data;
+      const staleness = needsContent(latest, page.version) && deps.staleness ? await deps.staleness(viewer.data.principal.accountId, latest, page.version) : deriveStaleness(latest, page.version);
+      return bylineOf(derivePageState(latest, page.version), deriveReview(latest, (deps.now ?? Date.now)()), staleness);
     } catch (err) {
       console.warn(`byline-properties: ${err instanceof Error ? err.name : typeof err}`);
       return NEUTRAL;

@@ -10,12 +10,15 @@ import type {
   PageApproval,
   PageStateView,
   PreflightResult,
+  SetApproval,
   SubmitResult,
   Workflow,
 } from '../../core/domain/model';
 import type { ResolverKey } from './schemas';
 import type { DirectoryEntry } from '../../core/ports/directory';
 import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
+import type { PageDiff } from '../../core/services/content/diff';
+import type { RestoreResult } from '../../core/services/content/restore';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { DecisionPreview } from '../../core/domain/decisions';
@@ -86,6 +89,9 @@ export interface ResolverData {
   'page.history': { approvals: PageApproval[]; nextCursor?: string };
   'page.changeSets': { changeSets: ChangeSetView[]; nextCursor?: string };
   'page.preflight': { result: PreflightResult };
+  'page.diff': { diff: PageDiff };
+  'changeset.decide': { setApproval: SetApproval };
+  'page.restore': { restore: RestoreResult };
   'ui.capabilities':
     | { surface: 'page'; page: PageCapabilities }
     | { surface: 'space'; space: SpaceCapabilities }
@@ -117,7 +123,7 @@ export interface ResolverData {
   'changeSet.update': { changeSet: ChangeSetView };
   'changeSet.archive': { changeSet: ChangeSetView };
   'changeSet.preflight': { summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] };
-  'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+  'changeSet.submit': { submittedCount: number; skippedCount: number; results: SubmitResult[]; setApprovalId?: string; status?: 'pending' };
   'analytics.summary': AnalyticsSummary;
   'analytics.export': { format: 'csv' | 'html'; content: string };
   'queue.review': { items: ReviewQueueItem[]; nextCursor?: string };

@@ -62,6 +62,13 @@ export const pageResolvers: ResolverDefinition[] = [
     approval: await engine.approvals.submitPage(caller, pageIdOf(input, ctx), input.workflowId),
   })),
 
+  defineResolver('page.diff', { writes: false }, async (input, { engine, caller, ctx }) => ({
+    diff: await engine.content.diff(caller, pageIdOf(input, ctx), { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) }),
+  })),
+  defineResolver('page.restore', { writes: true }, async (input, { engine, caller, ctx }) => ({
+    restore: await engine.content.restore(caller, pageIdOf(input, ctx)),
+  })),
+
   defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({
     approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment, {
       ...(input.meaning ? { meaning: input.meaning } : {}),

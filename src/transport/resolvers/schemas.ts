@@ -21,6 +21,7 @@ import {
   safeText,
   reviewSettingFields as review,
   sodSettings,
+  stalenessSettingFields as staleness,
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
@@ -33,6 +34,8 @@ const optionalSpaceId = { spaceId: confluenceId.optional() };
 /** Every list takes the same paging fields (SPEC §9). */
 const paging = { cursor: cursor.optional(), limit: listLimit.optional() };
 const expectedVersion = z.number().int().min(1).optional();
+/** A Confluence page version number. */
+const pageVersion = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 const workflowInput = {
   name: wf.name,
@@ -44,6 +47,8 @@ const workflowInput = {
   reminderWindowDays: review.reminderWindowDays.optional(),
   remindAfterDays: review.remindAfterDays.optional(),
   sod: sodSettings.optional(),
+  stalenessPolicy: staleness.stalenessPolicy.optional(),
+  tolerance: staleness.tolerance.optional(),
 };
 
 const empty = z.strictObject({});
@@ -79,6 +84,13 @@ export const schemas = {
   'page.changeSets': z.strictObject({ ...optionalPageId, ...paging }),
   'page.preflight': z.strictObject({ ...optionalPageId, workflowId: opaqueId.optional() }),
   'page.submit': z.strictObject({ ...optionalPageId, workflowId: opaqueId.optional() }),
+  // SPEC 2.4a: what changed since approval, and restore to approved
+  'page.diff': z.strictObject({
+    ...optionalPageId,
+    from: z.union([pageVersion, z.literal('lastApproved')]).optional(),
+    to: z.union([pageVersion, z.literal('current')]).optional(),
+  }),
+  'page.restore': z.strictObject(optionalPageId),
 
   // What the signed-in person may do and see, for the Custom UI (SPEC §6): capabilities, names, pickers.
   'ui.capabilities': z.strictObject({ surface: z.enum(['page', 'space', 'admin']), ...optionalPageId, ...optionalSpaceId }),
@@ -108,6 +120,8 @@ export const schemas = {
     reminderWindowDays: workflowInput.reminderWindowDays,
     remindAfterDays: workflowInput.remindAfterDays,
     sod: workflowInput.sod,
+    stalenessPolicy: workflowInput.stalenessPolicy,
+    tolerance: workflowInput.tolerance,
     expectedVersion,
   }),
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),
@@ -129,6 +143,7 @@ export const schemas = {
     summary: cs.summary.optional(),
     referenceUrl: cs.referenceUrl.optional(),
     pageRefs: cs.pageRefs,
+    approvalMode: cs.approvalMode.optional(),
   }),
   'changeSet.update': z.strictObject({
     changeSetId: opaqueId,
@@ -136,11 +151,21 @@ export const schemas = {
     summary: cs.summary.optional(),
     referenceUrl: cs.referenceUrl.optional(),
     pageRefs: cs.pageRefs.optional(),
+    approvalMode: cs.approvalMode.optional(),
     expectedVersion,
   }),
   'changeSet.archive': z.strictObject({ changeSetId: opaqueId }),
   'changeSet.preflight': z.strictObject({ changeSetId: opaqueId }),
   'changeSet.submit': z.strictObject({ changeSetId: opaqueId }),
+  // SPEC 2.5a: a decision on an atomic change set; meaning/credential are for signature steps (SPEC 2.3c)
+  'changeset.decide': z.strictObject({
+    setApprovalId: opaqueId,
+    decision,
+    comment: comment.optional(),
+    meaning: z.string().regex(/^[a-z_]{2,32}$/).optional(),
+    credential: z.strictObject({ type: z.enum(['pin', 'totp']), value: z.string().min(1).max(64) }).optional(),
+    pageAck: z.array(confluenceId).min(L.pageRefs.min).max(L.pageRefs.max),
+  }),
 
   'analytics.summary': z.strictObject(analyticsFilter),
   'analytics.export': z.strictObject({ ...analyticsFilter, format: z.enum(['csv', 'html']) }),

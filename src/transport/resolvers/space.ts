@@ -68,6 +68,16 @@ export const spaceResolvers: ResolverDefinition[] = [
     const { changeSetId, ...fields } = input;
     return { changeSet: await engine.changeSets.update(caller, changeSetId, withoutUndefined(fields)) };
   }),
+  defineResolver('changeset.decide', { writes: true }, async (input, { engine, caller }) => ({
+    setApproval: await engine.changeSets.decide(caller, {
+      setApprovalId: input.setApprovalId,
+      decision: input.decision,
+      pageAck: input.pageAck,
+      ...(input.comment !== undefined ? { comment: input.comment } : {}),
+      ...(input.meaning !== undefined ? { meaning: input.meaning } : {}),
+      ...(input.credential !== undefined ? { credential: input.credential } : {}),
+    }),
+  })),
   defineResolver('changeSet.archive', { writes: true }, async (input, { engine, caller }) => ({
     changeSet: await engine.changeSets.archive(caller, input.changeSetId),
   })),

@@ -59,6 +59,13 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'signature.failed': 'Signature failed',
   'signature.reset': 'Signature reset',
   'evidence.exported': 'Evidence exported',
+  'approval.stale': 'Approval became stale',
+  'approval.fresh_again': 'Approval current again',
+  'page.restored': 'Approved version restored',
+  'changeset.decided': 'Change set decision',
+  'changeset.approved': 'Change set approved',
+  'changeset.rejected': 'Change set changes requested',
+  'changeset.invalidated': 'Change set review invalidated',
 };
 
 type ActionOption = { label: string; value: AuditAction | '' };

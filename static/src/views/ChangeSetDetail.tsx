@@ -3,6 +3,8 @@
  * version kept after a resubmission, preflight, bulk submit (confirmed, stating how many pages and
  * comments), edit and archive (confirmed) — each offered only when the server says so.
  */
+import { SetReview } from '../components/set-review';
+import { ChangesSinceApproval } from '../components/changes-since-approval';
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
@@ -153,7 +155,15 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
           ),
       },
       { key: 'current', content: p.currentPageVersion ?? '–' },
-      { key: 'approved', content: <LastApproved page={p} /> },
+      {
+        key: 'approved',
+        content: (
+          <Stack space="space.050">
+            <LastApproved page={p} />
+            {p.approvalStatus !== 'not_found' && p.approvedAtVersion !== null && p.versionDelta > 0 && <ChangesSinceApproval pageId={p.pageId} label="Changes" />}
+          </Stack>
+        ),
+      },
       { key: 'result', content: outcome(preflight?.results.find((r) => r.pageId === p.pageId), submitted?.results.find((r) => r.pageId === p.pageId)) },
     ],
   }));
@@ -234,6 +244,7 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
           </Text>
         </SectionMessage>
       )}
+      {cs.setApproval?.status === 'pending' && <SetReview setApproval={cs.setApproval} pages={cs.pages} onDecided={detail.reload} />}
       <DataTable
         label="Pages in this change set"
         columns={{ page: 'Page', state: 'Approval', current: 'Current version', approved: 'Approved version', result: 'Check / submit' }}

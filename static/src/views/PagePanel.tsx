@@ -19,13 +19,30 @@ import { staleDetail } from '../../../src/core/domain/vocabulary';
 import { PendingApproval } from './PendingApproval';
 import { RequestAgain, RequestApproval } from './RequestApproval';
 import { NextStep } from './NextStep';
+import { ChangesSinceApproval } from '../components/changes-since-approval';
+import { RestoreApproved } from '../components/restore-approved';
 
 export function StateHeader({ status }: { status: PageStateView }) {
   return (
     <Inline space="space.100" alignBlock="center" shouldWrap>
       <StateLozenge state={status.state} stale={status.isStale} testId="approval-state" />
       {status.reviewState && <ReviewLozenge state={status.reviewState} dueAt={status.reviewDueAt} />}
-      {status.isStale && <Text testId="stale-warning">{staleDetail(status.versionDelta)}</Text>}
+      {status.isStale && (
+        <Lozenge appearance="moved" testId="stale-warning">
+          {status.staleness.reason === 'HASH_UNAVAILABLE' ? 'Cannot compare with the approved version' : staleDetail(status.versionDelta)}
+        </Lozenge>
+      )}
+      {!status.isStale && status.staleness.reason === 'no_content_change' && (
+        <Lozenge appearance="success" testId="no-content-change">
+          No content change in {status.versionDelta} newer version{status.versionDelta === 1 ? '' : 's'}
+        </Lozenge>
+      )}
+      {!status.isStale && status.staleness.reason === 'within_tolerance' && status.staleness.drift && (
+        <Lozenge appearance="inprogress" testId="small-edits">
+          Approved + {status.staleness.drift.versions} small edit{status.staleness.drift.versions === 1 ? '' : 's'} ({status.staleness.drift.changedChars} characters)
+        </Lozenge>
+      )}
+      {status.approvedVia && <Text color="color.text.subtle" testId="approved-via">· approved with its change set as one</Text>}
       <Text color="color.text.subtle" testId="versions">
         Version {status.currentPageVersion}
         {status.approvedAtVersion !== null && <> · approved at version {status.approvedAtVersion}</>}
@@ -85,12 +102,16 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
         {status.isStale && (
           <SectionMessage appearance="warning" title="Changed since approval">
             <Text as="p">
-              This page has {status.versionDelta} newer version{status.versionDelta === 1 ? '' : 's'} than the approved version {status.approvedAtVersion}.
+              {status.staleness.reason === 'HASH_UNAVAILABLE'
+                ? 'The current content could not be compared with the approved version, so it counts as not approved.'
+                : `This page has ${status.versionDelta} newer version${status.versionDelta === 1 ? '' : 's'} than the approved version ${status.approvedAtVersion}.`}
               {can.request ? ' Request approval again to approve the current version.' : ''}
             </Text>
           </SectionMessage>
         )}
         <NextStep status={status} canRequest={can.request} />
+        {status.state === 'approved' && status.versionDelta > 0 && <ChangesSinceApproval pageId={status.pageId} />}
+        {can.restore && <RestoreApproved status={status} onRestored={changed} />}
         {status.pending && <PendingApproval status={status} accountId={accountId} can={can} onChanged={changed} />}
         {reReview && <RequestAgain onSubmitted={changed} />}
         {can.request && !reReview && <RequestApproval workflows={workflows.filter((w) => w.enabled)} onSubmitted={changed} />}

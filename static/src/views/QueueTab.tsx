@@ -12,6 +12,7 @@ import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import VisuallyHidden from '@atlaskit/visually-hidden';
 import { router } from '@forge/bridge';
+import { ChangesSinceApproval } from '../components/changes-since-approval';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
@@ -154,6 +155,7 @@ function PendingQueue({ caps, mine, requestedByMe }: { caps: SpaceTabProps['caps
         content: (
           <Inline space="space.050" alignBlock="center">
             {mine && <QuickDecision approval={a} onDone={first.reload} />}
+            <ChangesSinceApproval pageId={a.pageId} label="Changes since approval" />
             {caps.resetApproval && (
               <DropdownMenu trigger="•••" label={`More actions for ${titleOf(a.pageId) ?? 'this page'}`} testId="row-menu" shouldRenderToParent>
                 <DropdownItemGroup>

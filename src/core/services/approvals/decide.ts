@@ -17,6 +17,7 @@ import { decisionBody, notifyDecision } from '../notifications';
 import type { LoadedApproval } from './records';
 import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
 import { signatureManifestation } from '../../domain/manifestation';
+import { withApprovedContentHash } from '../staleness/approved-hash';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
@@ -39,9 +40,9 @@ export const decide = defineOperation({
       const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
       const signature = signatureFor(approval, signed);
       const outcome = await withSignature(ctx, await decideOrDeny(ctx, caller, approval, decision, comment), signature);
-      await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
+      const committed = await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
       what = describe(decision, outcome, approval.activeStep + 1);
-      return outcome.approval;
+      return committed;
     });
     const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
     await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
@@ -105,9 +106,10 @@ async function withSodEditors(ctx: EngineContext, approval: PageApproval): Promi
   return read.verified ? { ...approval, sodEditors: read.editors } : { ...approval, sodUnverifiable: true };
 }
 
-async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<void> {
-  const next = outcome.approval;
+async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<PageApproval> {
+  const { approval: next, hashOps } = await withApprovedContentHash(ctx, outcome.approval);
   const ops: TxOp[] = [
+    ...hashOps,
     { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
     { op: 'put', key: keys.pageState(next.pageId), value: next },
     ...(next.status !== 'pending' ? leavePendingOps(next) : []),
@@ -136,6 +138,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
     }),
   );
   await commitWithAudit(ctx, ops, entries);
+  return next;
 }
 
 function describe(decision: Decision, outcome: DecisionOutcome, stepNumber: number): string {

@@ -20,6 +20,8 @@ import { activeStepProgress, activeStepStuck, stepApprovers } from '../step-prog
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
+import { stalenessOf } from '../staleness/evaluate';
+import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../changesets/atomic/resolve';
 import { defineOperation } from '../operation';
 
 /** Newest approvals of a page shown in its history. */
@@ -28,15 +30,29 @@ const HISTORY_LIMIT = FIELD_LIMITS.listPage.max;
 export const pageStatus = defineOperation({
   rights: 'Anyone who can view the page (else PAGE_NOT_FOUND, audited).',
   async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageStateView> {
-    const [page, stateItem] = await Promise.all([
+    const [page, items] = await Promise.all([
       new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.status'),
-      ctx.store.get(keys.pageState(pageId)),
+      getManyByKey(ctx.store, [keys.pageState(pageId), keys.setMember(pageId)]),
     ]);
-    const stored = parsePageState(stateItem);
-    const latest = stored ? (await effectiveApproval(ctx, stored)).approval : undefined;
+    const memberItem = items.get(keys.setMember(pageId));
+    const resolved = resolveLatest(parsePageState(items.get(keys.pageState(pageId))), setOf(memberItem, await loadPointedSets(ctx, [memberItem])), pageId, ctx.clock.now(), DISPLAY);
+    const stored = resolved.latest;
+    const latest = stored && !resolved.approvedVia ? (await effectiveApproval(ctx, stored)).approval : stored;
     const derived = derivePageState(latest, page.version);
     const review = deriveReview(latest, ctx.clock.now());
-    const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
+    const staleness = await stalenessOf(ctx, latest, page.version);
+    const view = {
+      pageId,
+      spaceId: page.spaceId,
+      title: page.title,
+      currentPageVersion: page.version,
+      ...derived,
+      isStale: staleness.stale,
+      ...review,
+      staleness,
+      ...(latest ? { latestApproval: latest } : {}),
+      ...(resolved.approvedVia ? { approvedVia: resolved.approvedVia } : {}),
+    };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
     const [groups, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);

@@ -10,7 +10,7 @@ import { loadPageContext } from '../page-context';
 import { submissionJobs } from '../notifications';
 import { enqueueAfterCommit } from '../jobs';
 import { preflightPages } from '../preflight';
-import { eligibilityError, inputOf, submitOne } from '../submission';
+import { eligibilityError, inputOf, stateOf, submitOne } from '../submission';
 import { defineOperation } from '../operation';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
@@ -37,7 +37,7 @@ export const submitPage = defineOperation({
   async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: (approval: PageApproval) => TxOp[] } = {}): Promise<PageApproval> {
     const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
     const input = inputOf(context, pageId);
-    const outcome = await submitOne(ctx, caller, input, { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId) }, options.alongside);
+    const outcome = await submitOne(ctx, caller, input, stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets), options.alongside);
     if (!outcome.ok) {
       const error = eligibilityError(outcome);
       // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.

@@ -18,7 +18,7 @@ import { commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import type { PagePlan, PageState, SubmitRefusal } from '../submission';
-import { inputOf, planSubmission, rereadPages } from '../submission';
+import { inputOf, planSubmission, rereadPages, stateOf } from '../submission';
 
 type Planned = Extract<PagePlan, { ok: true }>;
 
@@ -76,7 +76,7 @@ export async function submitInBatches(
   const approvalIds = new Map(pageIds.map((id) => [id, approvalIdOf(id)]));
   const run: Ctx = { ctx, caller, context, approvalIds };
   const outcomes: BatchOutcome['outcomes'] = new Map();
-  const states = new Map(pageIds.map((id) => [id, { stateItem: context.pageStateItems.get(id), assignmentItem: context.assignmentItems.get(id) }]));
+  const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
   const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
   const settled: PromiseSettledResult<unknown>[] = [];
   for (let i = 0; i < batches.length; i += MAX_PARALLEL_BATCHES) {

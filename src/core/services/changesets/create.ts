@@ -28,6 +28,7 @@ export const createChangeSet = defineOperation({
     await validatePagesForCreate(ctx, caller, cache, input.spaceId, pageIds);
     const now = ctx.clock.now();
     const cs: ChangeSet = {
+      ...(input.approvalMode === 'atomic' ? { approvalMode: 'atomic' as const } : {}),
       id: options.requestToken ? `cs_req_${options.requestToken}` : ctx.ids.next('cs'),
       spaceId: input.spaceId,
       title: input.title.trim(),

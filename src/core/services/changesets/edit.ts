@@ -18,6 +18,7 @@ import { validatePages } from './pages';
 import { changeSetArchived, indexOps, unindexedMarkerOp, writeMembership } from './store';
 import { leaseFreeCheck } from './submit-lease';
 import { defineOperation } from '../operation';
+import { pagesPendingThrough, setReviewOf } from './atomic/review-guard';
 
 export const updateChangeSet = defineOperation({
   rights: 'The creator or a space admin (FORBIDDEN 403, audited); an open change set only.',
@@ -34,11 +35,19 @@ export const updateChangeSet = defineOperation({
           { field: 'expectedVersion', code: 'VERSION_CONFLICT', reason: `current version is ${cs.version}` },
         ]);
       }
+      const review = await setReviewOf(ctx, cs.id);
+      const modeChange = input.approvalMode !== undefined && input.approvalMode !== (cs.approvalMode ?? 'per_page');
+      if ((review.pending && cs.approvalMode === 'atomic') || (modeChange && (review.pending || (await pagesPendingThrough(ctx, cs)) > 0))) {
+        throw new DomainError('CHANGESET_IN_REVIEW', modeChange ? 'The approval mode can change only while nothing in the change set is pending.' : 'The change set is in review as one set; it cannot change until the review ends.');
+      }
       // one getPages for the old and the new pages (the response shows both)
       await cache.pages([...cs.pageRefs.map((r) => r.pageId), ...(input.pageRefs ?? []).map((r) => r.pageId)]);
       if (input.pageRefs) await validatePages(cache, cs.spaceId, input.pageRefs.map((r) => r.pageId));
+      const { approvalMode: _previousMode, ...rest } = cs;
+      const mode = input.approvalMode ?? cs.approvalMode ?? 'per_page';
       const next: ChangeSet = {
-        ...cs,
+        ...rest,
+        ...(mode === 'atomic' ? { approvalMode: 'atomic' as const } : {}),
         ...(input.title !== undefined ? { title: input.title.trim() } : {}),
         ...(input.summary !== undefined ? { summary: input.summary } : {}),
         ...(input.referenceUrl !== undefined ? { referenceUrl: input.referenceUrl } : {}),
@@ -47,9 +56,9 @@ export const updateChangeSet = defineOperation({
         updatedBy: caller.accountId,
         version: cs.version + 1,
       };
-      const fields = (['title', 'summary', 'referenceUrl', 'pageRefs'] as const).filter((f) => input[f] !== undefined);
+      const fields = (['title', 'summary', 'referenceUrl', 'pageRefs', 'approvalMode'] as const).filter((f) => input[f] !== undefined);
       const membershipOps = input.pageRefs ? [unindexedMarkerOp(next)] : [];
-      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...indexOps(next), ...membershipOps], [
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, review.pointerCheck, ...indexOps(next), ...membershipOps], [
         auditEntry(caller, 'changeset.updated', next.spaceId, {
           changeSetId,
           details: { title: next.title, summary: next.summary, ...(next.referenceUrl ? { referenceUrl: next.referenceUrl } : {}), fields, version: next.version },
@@ -76,12 +85,13 @@ export const archiveChangeSet = defineOperation({
       const leaseCheck = leaseFreeCheck(ctx, cs.id, states.get(leaseKey));
       states.delete(leaseKey);
       const pendingHere = [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id);
-      if (pendingHere.length > 0) {
+      const review = await setReviewOf(ctx, cs.id);
+      if (pendingHere.length > 0 || review.pending) {
         throw new DomainError('CHANGE_SET_HAS_PENDING', 'Pages submitted through this change set are still pending; it cannot be archived yet.');
       }
       const next: ChangeSet = { ...cs, status: 'archived', updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: cs.version + 1 };
       // The lease check fails if a submit through this change set started meanwhile (its batches may have committed since the read).
-      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, leaseCheck, ...indexOps(next, cs.status)], [
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, leaseCheck, review.pointerCheck, ...indexOps(next, cs.status)], [
         auditEntry(caller, 'changeset.archived', next.spaceId, { changeSetId, details: { title: next.title } }),
       ]);
       return next;

@@ -24,6 +24,14 @@ import { submitInBatches } from './batches';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
+import { submitAtomic, type AtomicSubmitResult } from './atomic/submit';
+
+export type PerPageSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
+/**
+ * SPEC 2.5a: an atomic change set answers with its one set approval (`setApprovalId`, `status`),
+ * and, for clients written for per-page sets, every page submitted under it.
+ */
+export type ChangeSetSubmitResult = PerPageSubmitResult & Partial<AtomicSubmitResult>;
 import { defineOperation } from '../operation';
 
 interface Loaded {
@@ -38,7 +46,8 @@ async function loadForSubmission(ctx: EngineContext, caller: Caller, changeSetId
   const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, operation);
   if (operation === 'changeset.submit') await requireManage(ctx, caller, access, cs, operation);
   if (cs.status === 'archived') throw changeSetArchived();
-  const context = await loadPageContext(ctx, caller, cs.pageRefs.map((r) => r.pageId), { expectedSpaceId: cs.spaceId });
+  // an atomic submit may take over this change set's own set approval left `submitting` by a crash
+  const context = await loadPageContext(ctx, caller, cs.pageRefs.map((r) => r.pageId), { expectedSpaceId: cs.spaceId, ...(cs.approvalMode === 'atomic' ? { replacing: cs.id } : {}) });
   return { item, cs, context };
 }
 
@@ -61,8 +70,6 @@ function requestApprovalId(requestToken: string, pageId: string): string {
   return `apr_req_${requestToken}_${pageId}`;
 }
 
-export type ChangeSetSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
-
 /**
  * `requestToken` (an idempotent API request) makes the approval ids deterministic, so a re-run after
  * a crash reports the pages the first run submitted as submitted; `alongside` ops (the request's
@@ -74,18 +81,30 @@ export interface ChangeSetSubmitOptions {
 }
 
 export const submitChangeSet = defineOperation({
-  rights: 'Anyone who can view its space; each page is checked as a page submit by the caller (ineligible pages are skipped with their code).',
-  execute: submit,
+  rights: 'Its creator or a space admin (FORBIDDEN 403, audited); each page is checked as a page submit by the caller (per-page mode: ineligible pages are skipped with their code; atomic mode: all or nothing, CHANGESET_NOT_ELIGIBLE / MIXED_WORKFLOWS 409).',
+  async execute(ctx: EngineContext, caller: Caller, changeSetId: string, options: ChangeSetSubmitOptions = {}): Promise<ChangeSetSubmitResult> {
+    if (options.requestToken !== undefined && !/^[0-9a-f]{32}$/.test(options.requestToken)) {
+      throw new DomainError('INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
+    }
+    const first = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+    if (first.cs.approvalMode === 'atomic') {
+      // the atomic submit is crash-safe in its own steps; a keyed request's answer is recorded after it (handler)
+      const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context);
+      const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
+      return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+    }
+    return submitPerPage(ctx, caller, changeSetId, first, options);
+  },
 });
 
-async function submit(ctx: EngineContext, caller: Caller, changeSetId: string, options: ChangeSetSubmitOptions = {}): Promise<ChangeSetSubmitResult> {
+/** Per-page mode (SPEC 2.5): partial success, ineligible pages skipped with their reason. */
+async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: string, first: Loaded, options: ChangeSetSubmitOptions): Promise<PerPageSubmitResult> {
   const { requestToken } = options;
-  if (requestToken !== undefined && !/^[0-9a-f]{32}$/.test(requestToken)) {
-    throw new DomainError('INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
-  }
+  let preloaded: Loaded | undefined = first;
   // A concurrent update or archive fails the lease's `check` of the change set: load afresh and retry.
   const { item, cs, context, lease } = await withRetry(ctx, async () => {
-    const loaded = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
+    const loaded = preloaded ?? (await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit'));
+    preloaded = undefined;
     return { ...loaded, lease: await takeLease(ctx, changeSetId, loaded.item, caller.accountId) };
   });
   const pageIds = cs.pageRefs.map((r) => r.pageId);

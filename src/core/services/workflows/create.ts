@@ -3,6 +3,7 @@ import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
 import { reviewTermsOf } from '../../lifecycle/review';
+import { validateStalenessTerms } from '../../domain/staleness-terms';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
@@ -26,6 +27,7 @@ async function createNew(
   const now = ctx.clock.now();
   const owners = fields.owners.length > 0 ? fields.owners : [caller.accountId];
   validateWorkflowFields({ ...fields, owners });
+  validateStalenessTerms(fields);
   const warnings = await checkParticipants(ctx, spaceId, { steps: fields.steps, owners });
   const workflow: Workflow = {
     id: ctx.ids.next('wf'),

@@ -7,6 +7,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
+import { validateStalenessTerms } from '../../domain/staleness-terms';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -80,8 +81,11 @@ export const updateWorkflow = defineOperation({
         reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
         remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
         sod: patch.sod ?? current.sod,
+        stalenessPolicy: patch.stalenessPolicy ?? current.stalenessPolicy,
+        tolerance: patch.tolerance !== undefined ? patch.tolerance : current.tolerance,
       });
       validateWorkflowFields(merged);
+      validateStalenessTerms(merged);
       // only what this save names must exist: a rename never fails on an approver deleted since
       warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
       const now = ctx.clock.now();

@@ -1,5 +1,6 @@
 /** Workflow records: load, list a space's, the puts that keep the by-space copy in step, input normalising. */
 import { z } from 'zod';
+import { stalenessTermsOf } from '../../domain/staleness-terms';
 import { reviewTermsOf } from '../../lifecycle/review';
 import { DomainError } from '../../domain/errors';
 import { savedStep } from '../../domain/step-composition';
@@ -66,7 +67,7 @@ export const workflowNotFound = (): DomainError => new DomainError('WORKFLOW_NOT
 export const spaceAdminsOnly = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin can do this.');
 export const editorsOnly = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin or an owner of the workflow can change it.');
 
-export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'>;
+export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod' | 'stalenessPolicy' | 'tolerance'>;
 
 export function normaliseInput(input: WorkflowInput): WorkflowFields {
   return {
@@ -77,5 +78,6 @@ export function normaliseInput(input: WorkflowInput): WorkflowFields {
     enabled: input.enabled ?? true,
     ...reviewTermsOf(input),
     ...(input.sod ? { sod: { ...input.sod } } : {}),
+    ...stalenessTermsOf(input),
   };
 }

@@ -1,7 +1,7 @@
 /** The shapes the workflow use cases take and answer (SPEC 2.1). */
-import type { EligibilityIssue, ReviewPeriodDays, SodSettings, Workflow, WorkflowStep } from '../../domain/model';
+import type { EligibilityIssue, ReviewPeriodDays, SodSettings, StalenessTerms, Workflow, WorkflowStep } from '../../domain/model';
 
-export interface WorkflowInput {
+export interface WorkflowInput extends StalenessTerms {
   name: string;
   steps: WorkflowStep[];
   owners?: string[];

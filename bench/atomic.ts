@@ -1,0 +1,42 @@
+/**
+ * Section 6 (issue 20, SPEC 2.5a): store calls of an atomic change set's final decision at 5, 25
+ * and 100 pages. The set approval is the source of truth, so the decision must cost the same at
+ * every size; the submit is shown beside it (it writes one pointer per page, in batches).
+ */
+import { createLocalSite } from '../local/site';
+import { localSeedWorkflows } from '../local/app';
+import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { CountingStore, type StoreCounts } from '../src/adapters/store/counting-store';
+import { MemoryStore } from '../src/adapters/store/memory-store';
+import { createEngine, seedWorkflows } from '../src/core/services';
+import type { EngineDeps } from '../src/core/services';
+import type { BenchOptions } from './support';
+import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
+
+const SIZES = [5, 25, 100] as const;
+
+const calls = (c: StoreCounts): number => c.get + c.getMany + c.query + c.getEntities + c.queryEntity + c.transact;
+
+export async function runAtomic(_options: BenchOptions): Promise<void> {
+  heading('6. Atomic change set: store calls of the final decision (must not grow with the page count)');
+  const rows: (string | number)[][] = [['pages', 'submit: calls', 'submit: transactions', 'final decision: calls', 'final decision: transactions', 'final decision: write ops']];
+  for (const n of SIZES) {
+    const site = createLocalSite({ seed: seedWithExtraPages(n, 4001) });
+    const counting = new CountingStore(new MemoryStore());
+    const deps: EngineDeps = { store: counting, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new CounterIds('a'), jobs: { push: () => Promise.resolve() } };
+    await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+    const engine = createEngine(deps, { log: () => undefined });
+    const cs = await engine.changeSets.create(apiCaller(BOB), { spaceId: ENG, title: `Atomic ${n}`, pageRefs: pageRefs(4001, n), approvalMode: 'atomic' });
+    counting.reset();
+    const { setApprovalId } = await engine.changeSets.submit(apiCaller(BOB), cs.id);
+    const submit = { ...counting.counts };
+    counting.reset();
+    const decided = await engine.changeSets.decide(uiCaller(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: cs.pageRefs.map((r) => r.pageId) });
+    if (decided.status !== 'approved') throw new Error(`atomic bench: the set is ${decided.status}, not approved`);
+    const decision = { ...counting.counts };
+    rows.push([n, calls(submit), submit.transact, calls(decision), decision.transact, decision.writeOps]);
+    record(`atomic.decision.calls.${n}`, calls(decision));
+    record(`atomic.submit.calls.${n}`, calls(submit));
+  }
+  console.log(table(rows));
+}

@@ -1,0 +1,38 @@
+/**
+ * Is an approved page stale? (SPEC 2.4a) A pure function of the latest approval (its policy is the
+ * snapshot it was approved under), the page's current version and what could be learned about the
+ * current content. Fail closed: a content policy that cannot compare is stale, HASH_UNAVAILABLE.
+ */
+import type { PageApproval, Staleness, StalenessPolicy } from './model';
+
+/** What the caller could find out about the current version's content. */
+export interface ContentEvidence {
+  /** content hash (hashAlg v1) of the current version; undefined when it could not be computed */
+  currentHash?: string;
+  /** content_change_tolerant: how far the text moved since the approved version; undefined when unknown */
+  drift?: { versions: number; changedChars: number };
+}
+
+export function policyOf(approval: PageApproval): StalenessPolicy {
+  return approval.workflowSnapshot.stalenessPolicy ?? 'any_version';
+}
+
+/** Whether deriving staleness needs the current version's content at all. */
+export function needsContent(latest: PageApproval | undefined, currentVersion: number): latest is PageApproval {
+  return latest?.status === 'approved' && currentVersion > latest.pageVersion && policyOf(latest) !== 'any_version';
+}
+
+export function deriveStaleness(latest: PageApproval | undefined, currentVersion: number, evidence: ContentEvidence = {}): Staleness {
+  if (latest?.status !== 'approved') return { stale: false, reason: 'not_approved', versionDelta: 0 };
+  const versionDelta = Math.max(0, currentVersion - latest.pageVersion);
+  if (versionDelta === 0) return { stale: false, reason: 'same_version', versionDelta };
+  const policy = policyOf(latest);
+  if (policy === 'any_version') return { stale: true, reason: 'new_version', versionDelta };
+  if (!latest.contentHash || evidence.currentHash === undefined) return { stale: true, reason: 'HASH_UNAVAILABLE', versionDelta };
+  if (evidence.currentHash === latest.contentHash) return { stale: false, reason: 'no_content_change', versionDelta };
+  if (policy === 'content_change') return { stale: true, reason: 'content_changed', versionDelta };
+  const tolerance = latest.workflowSnapshot.tolerance;
+  if (!tolerance || !evidence.drift) return { stale: true, reason: 'HASH_UNAVAILABLE', versionDelta };
+  const within = evidence.drift.changedChars <= tolerance.maxChangedChars && evidence.drift.versions <= tolerance.maxVersions;
+  return within ? { stale: false, reason: 'within_tolerance', versionDelta, drift: evidence.drift } : { stale: true, reason: 'beyond_tolerance', versionDelta, drift: evidence.drift };
+}

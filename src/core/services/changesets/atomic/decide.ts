@@ -1,0 +1,100 @@
+/**
+ * `changeset.decide` (SPEC 2.5a): one approver's decision on the whole set. The approver
+ * acknowledges the full manifest (`pageAck`), must be able to view every page (403
+ * APPROVER_CANNOT_VIEW_PAGE, naming none), and decides under the rules of 2.3 per step. A pinned
+ * page that changed voids the set instead. Every decision, the final one included, is ONE
+ * transaction on the set approval: page states derive from it, so the write does not grow with
+ * the page count.
+ */
+import type { Caller } from '../../../domain/caller';
+import { activeStepOf, groupsOfSteps } from '../../../domain/approvers';
+import { applyDecision } from '../../../domain/decisions';
+import { DomainError } from '../../../domain/errors';
+import type { AuditAction, SetApproval } from '../../../domain/model';
+import { parseStored, setApprovalSchema } from '../../../domain/schemas';
+import type { EngineContext } from '../../context';
+import { defineOperation } from '../../operation';
+import { SpaceAccess } from '../../access';
+import { auditEntry, commitWithAudit } from '../../commit';
+import { denial } from '../../denials';
+import { keys } from '../../keys';
+import { expandGroups } from '../../page-context';
+import { withRetry } from '../../retry';
+import { computeHash } from '../../staleness/content';
+import { changedPins, invalidateSet } from './invalidate';
+
+export interface SetDecisionInput {
+  setApprovalId: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  /** Electronic signatures (SPEC 2.3c, issue 21): accepted here; verified by the signature module when a step requires one. */
+  meaning?: string;
+  credential?: { type: 'pin' | 'totp'; value: string };
+  pageAck: string[];
+}
+
+const notFound = (): DomainError => new DomainError('SET_APPROVAL_NOT_FOUND', 'Set approval not found.');
+const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This set approval is no longer pending.');
+
+export const decideSet = defineOperation({
+  rights: 'An approver of the active step who can view every page of the set (NOT_AN_APPROVER / APPROVER_CANNOT_VIEW_PAGE 403, audited); a set in a space the caller cannot view is SET_APPROVAL_NOT_FOUND like a missing one.',
+  async execute(ctx: EngineContext, caller: Caller, input: SetDecisionInput): Promise<SetApproval> {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    return withRetry(ctx, async () => {
+      const item = await ctx.store.get(keys.setApproval(input.setApprovalId));
+      if (!item) throw notFound();
+      const set = parseStored(setApprovalSchema, item.key, item.value);
+      if (!(await access.canView(set.spaceId))) throw await denial(ctx, caller, notFound(), set.spaceId, { operation: 'changeset.decide', changeSetId: set.changeSetId });
+      if (set.status !== 'pending') throw notPending();
+      const manifestIds = set.manifest.map((m) => m.pageId);
+      if (new Set(input.pageAck).size !== manifestIds.length || !manifestIds.every((id) => input.pageAck.includes(id))) {
+        throw new DomainError('PAGE_ACK_MISMATCH', 'Acknowledge exactly the pages of this set approval.', [{ field: 'pageAck', code: 'MISMATCH', reason: `must list the ${manifestIds.length} pages of the set` }]);
+      }
+      const groupMembers = new Map<string, string[]>();
+      await expandGroups(ctx, groupsOfSteps([activeStepOf(set)]), groupMembers);
+      let outcome;
+      try {
+        outcome = applyDecision(set, caller.accountId, input.decision, input.comment, groupMembers, ctx.clock.now());
+      } catch (err) {
+        if (err instanceof DomainError && err.status === 403) throw await denial(ctx, caller, err, set.spaceId, { operation: `changeset.${input.decision}`, changeSetId: set.changeSetId });
+        throw err;
+      }
+      // Pages as the approver sees them: every one visible, every one still at its pinned version.
+      const pages = await ctx.confluence.getPages(manifestIds);
+      if (manifestIds.some((id) => !pages.has(id))) {
+        throw await denial(ctx, caller, new DomainError('APPROVER_CANNOT_VIEW_PAGE', 'You cannot view every page of this change set, so you cannot decide on it.'), set.spaceId, {
+          operation: 'changeset.decide',
+          changeSetId: set.changeSetId,
+        });
+      }
+      const changed = changedPins(set, pages);
+      if (changed.length > 0) {
+        await invalidateSet(ctx, caller, item, set, changed);
+        throw new DomainError('APPROVAL_NOT_PENDING', 'A page of this change set changed after it was submitted; the set must be submitted again.');
+      }
+      const next = outcome.approval.status === 'approved' ? await withManifestHashes(ctx, outcome.approval) : outcome.approval;
+      const last = next.decisions.at(-1);
+      const fields = { changeSetId: set.changeSetId, workflowId: set.workflowId };
+      const entries = [auditEntry(caller, 'changeset.decided', set.spaceId, { ...fields, details: { setApprovalId: set.id, step: set.activeStep + 1, decision: input.decision, ...(last?.comment ? { comment: last.comment } : {}) } })];
+      const final: AuditAction | undefined = next.status === 'approved' ? 'changeset.approved' : next.status === 'rejected' ? 'changeset.rejected' : undefined;
+      if (final) entries.push(auditEntry(caller, final, set.spaceId, { ...fields, details: { setApprovalId: set.id, manifest: next.manifest.map((m) => `${m.pageId}@${m.pageVersion}`) } }));
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], entries);
+      return next;
+    });
+  },
+});
+
+/** Under a content policy, the final approval records each pinned version's hash (read as the approver, 5 at a time). */
+async function withManifestHashes(ctx: EngineContext, set: SetApproval): Promise<SetApproval> {
+  if ((set.workflowSnapshot.stalenessPolicy ?? 'any_version') === 'any_version') return set;
+  const manifest = [...set.manifest];
+  for (let i = 0; i < manifest.length; i += 5) {
+    await Promise.all(
+      manifest.slice(i, i + 5).map(async (m, j) => {
+        const hash = await computeHash(ctx, m.pageId, m.pageVersion);
+        if (hash) manifest[i + j] = { ...m, contentHash: hash };
+      }),
+    );
+  }
+  return { ...set, manifest };
+}

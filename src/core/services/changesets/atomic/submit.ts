@@ -1,0 +1,136 @@
+/**
+ * Atomic change-set submit (SPEC 2.5a): all pages eligible and under one workflow, or nothing is
+ * written (409 CHANGESET_NOT_ELIGIBLE / MIXED_WORKFLOWS). Then, crash-safe in three steps:
+ *  1. the set approval as `submitting` + the change set's pointer to it (checks the change set);
+ *  2. per page, a `set-member` pointer, each batch checking the page states it read (no single
+ *     submit slipped in); readers show a `submitting` set as nothing, submits treat it as pending
+ *     until its deadline;
+ *  3. the set approval turns `pending` with the `changeset.submitted` record, checking the change
+ *     set's pointer is still this set's.
+ * A crash before step 3 leaves a `submitting` set that no page shows and that expires; a re-run of
+ * the submit takes it over.
+ */
+import type { Caller } from '../../../domain/caller';
+import { checkEligibility } from '../../../domain/eligibility';
+import { DomainError, type ErrorDetail } from '../../../domain/errors';
+import type { ChangeSet, SetApproval, Workflow } from '../../../domain/model';
+import { STORE_LIMITS, StoreError, type StoredItem, type TxOp } from '../../../ports/store';
+import type { EngineContext } from '../../context';
+import { auditEntry, commitWithAudit } from '../../commit';
+import { keys } from '../../keys';
+import type { PageContext } from '../../page-context';
+import { inputOf, snapshotOf } from '../../submission';
+import { SUBMIT_LEASE_MS } from '../submit-lease';
+import { withRetry } from '../../retry';
+
+/** Pointer batches in flight at once. */
+const PARALLEL = 4;
+/** Two ops per page (check its state, put its pointer). */
+const PAGES_PER_BATCH = Math.floor(STORE_LIMITS.maxTransactionOps / 2);
+
+export interface AtomicSubmitResult {
+  setApprovalId: string;
+  status: 'pending';
+}
+
+/** Every page eligible and one workflow for all, else the refusal (nothing written). */
+export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Workflow; manifest: SetApproval['manifest'] } {
+  const pageIds = cs.pageRefs.map((r) => r.pageId);
+  const results = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
+  const refused: ErrorDetail[] = results.flatMap(({ pageId, result }) => (result.ok ? [] : [{ field: pageId, code: result.code, reason: result.reason }]));
+  if (refused.length > 0) {
+    throw new DomainError('CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused);
+  }
+  const byWorkflow = new Map<string, { workflow: Workflow; pages: string[] }>();
+  const manifest: SetApproval['manifest'] = [];
+  for (const { pageId, result } of results) {
+    if (!result.ok) continue;
+    const group = byWorkflow.get(result.workflow.id) ?? { workflow: result.workflow, pages: [] };
+    group.pages.push(pageId);
+    byWorkflow.set(result.workflow.id, group);
+    manifest.push({ pageId, pageVersion: result.page.version });
+  }
+  const groups = [...byWorkflow.values()];
+  if (groups.length !== 1) {
+    const details = groups.map((g) => ({ field: g.workflow.id, code: 'WORKFLOW', reason: `pages ${g.pages.join(', ')}` }));
+    throw new DomainError('MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details);
+  }
+  return { workflow: groups[0]!.workflow, manifest };
+}
+
+/**
+ * The three steps; a lost race at any of them (the change set, a page or the pointer changed) is a
+ * 409 to retry, not a loop: what was written shows nothing and expires. Store outages map as
+ * everywhere (withRetry).
+ */
+export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext): Promise<AtomicSubmitResult> {
+  const { workflow, manifest } = atomicPlan(cs, context);
+  return withRetry(ctx, async () => {
+    try {
+      return await writeSetApproval(ctx, caller, csItem, cs, context, workflow, manifest);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('CONCURRENT_MODIFICATION', 'The change set or one of its pages changed while it was being submitted; submit it again.');
+      throw err;
+    }
+  });
+}
+
+async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext, workflow: Workflow, manifest: SetApproval['manifest']): Promise<AtomicSubmitResult> {
+  const now = ctx.clock.now();
+  const set: SetApproval = {
+    id: ctx.ids.next('set'),
+    changeSetId: cs.id,
+    spaceId: cs.spaceId,
+    workflowId: workflow.id,
+    workflowSnapshot: snapshotOf(workflow),
+    manifest,
+    status: 'submitting',
+    activeStep: 0,
+    decisions: [],
+    submittedBy: caller.accountId,
+    submittedAt: now,
+    source: caller.source,
+    ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
+    submitDeadline: now + SUBMIT_LEASE_MS,
+    version: 1,
+  };
+  // 1. the set and the change set's pointer to it
+  const pointerKey = keys.changeSetSetApproval(cs.id);
+  const pointer = await ctx.store.get(pointerKey);
+  await ctx.store.transact([
+    { op: 'check', key: csItem.key, condition: { kind: 'version', version: csItem.version } },
+    { op: 'put', key: keys.setApproval(set.id), value: set, condition: { kind: 'absent' } },
+    { op: 'put', key: pointerKey, value: { setApprovalId: set.id }, condition: pointer ? { kind: 'version', version: pointer.version } : { kind: 'absent' } },
+  ]);
+  // 2. the page pointers, each batch checking the page states eligibility was decided on
+  const batches: TxOp[][] = [];
+  for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(context, pageId, set)));
+  for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
+  // 3. pending, if still in time and still the change set's newest set approval
+  if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
+  const pending: SetApproval = { ...set, status: 'pending', version: 2 };
+  await commitWithAudit(
+    ctx,
+    [
+      { op: 'put', key: keys.setApproval(set.id), value: pending, condition: { kind: 'version', version: 1 } },
+      { op: 'check', key: pointerKey, condition: { kind: 'version', version: (pointer?.version ?? 0) + 1 } },
+    ],
+    [
+      auditEntry(caller, 'changeset.submitted', cs.spaceId, {
+        changeSetId: cs.id,
+        workflowId: workflow.id,
+        details: { mode: 'atomic', setApprovalId: set.id, title: cs.title, pageCount: manifest.length, manifest: manifest.map((m) => `${m.pageId}@${m.pageVersion}`) },
+      }),
+    ],
+  );
+  return { setApprovalId: set.id, status: 'pending' };
+}
+
+function memberOps(context: PageContext, pageId: string, set: SetApproval): TxOp[] {
+  const state = context.pageStateItems.get(pageId);
+  const member = context.memberItems.get(pageId);
+  return [
+    { op: 'check', key: keys.pageState(pageId), condition: state ? { kind: 'version', version: state.version } : { kind: 'absent' } },
+    { op: 'put', key: keys.setMember(pageId), value: { setApprovalId: set.id, changeSetId: set.changeSetId }, condition: member ? { kind: 'version', version: member.version } : { kind: 'absent' } },
+  ];
+}

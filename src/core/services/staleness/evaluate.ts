@@ -1,0 +1,34 @@
+/** Staleness of a page as the caller can establish it (SPEC 2.4a): the pure rule plus the reads it needs. */
+import { deriveStaleness, needsContent, policyOf } from '../../domain/staleness';
+import type { PageApproval, Staleness } from '../../domain/model';
+import type { EngineContext } from '../context';
+import { driftSince, hashOfVersion } from './content';
+
+export async function stalenessOf(ctx: EngineContext, latest: PageApproval | undefined, currentVersion: number): Promise<Staleness> {
+  if (!needsContent(latest, currentVersion)) return deriveStaleness(latest, currentVersion);
+  const currentHash = await hashOfVersion(ctx, latest.pageId, currentVersion);
+  if (policyOf(latest) !== 'content_change_tolerant' || currentHash === undefined || currentHash === latest.contentHash) {
+    return deriveStaleness(latest, currentVersion, currentHash === undefined ? {} : { currentHash });
+  }
+  const drift = await driftSince(ctx, latest, currentVersion);
+  return deriveStaleness(latest, currentVersion, { currentHash, ...(drift ? { drift } : {}) });
+}
+
+/** Many pages at once (change-set enrichment, queue): at most `parallel` content reads in flight. */
+export async function stalenessOfMany(
+  ctx: EngineContext,
+  items: Array<{ latest: PageApproval | undefined; currentVersion: number }>,
+  parallel = 5,
+): Promise<Staleness[]> {
+  const out: Staleness[] = new Array<Staleness>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      const item = items[i]!;
+      out[i] = await stalenessOf(ctx, item.latest, item.currentVersion);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * Review of an atomic change set (SPEC 2.5a): every pinned page with its version and its changes,
+ * and a decision that acknowledges the whole list (`pageAck`), so approving one page can never
+ * silently approve others. The server decides who may decide and answers why not.
+ */
+import { useState } from 'react';
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import SectionMessage from '@atlaskit/section-message';
+import TextArea from '@atlaskit/textarea';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import { call } from '../api';
+import type { ChangeSetPageView, SetApproval } from '../../../src/core/domain/model';
+import { ChangesSinceApproval } from './changes-since-approval';
+import { ErrorMessage, PageLink } from './ui';
+
+export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetApproval; pages: ChangeSetPageView[]; onDecided: () => void }) {
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const titleOf = new Map(pages.map((p) => [p.pageId, p.approvalStatus === 'not_found' ? undefined : p.title]));
+  const decide = (decision: 'approve' | 'reject') => {
+    setBusy(true);
+    setError(undefined);
+    const pageAck = setApproval.manifest.map((m) => m.pageId);
+    call('changeset.decide', { setApprovalId: setApproval.id, decision, pageAck, ...(comment.trim() ? { comment: comment.trim() } : {}) }).then(
+      () => {
+        setBusy(false);
+        onDecided();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(err);
+      },
+    );
+  };
+  const step = setApproval.workflowSnapshot.steps[setApproval.activeStep];
+  return (
+    <SectionMessage appearance="information" title={`Approve these ${setApproval.manifest.length} pages as one`} testId="set-review">
+      <Stack space="space.150">
+        <Text as="p">
+          One decision covers every page at the version listed{step?.name ? ` (step “${step.name}”)` : ''}. A page edited before the decision voids the review and the set must be submitted again.
+        </Text>
+        <Heading size="xsmall" as="h3">
+          Pages in this approval
+        </Heading>
+        <Stack as="ol" space="space.100" testId="set-manifest">
+          {setApproval.manifest.map((m) => (
+            <Box as="li" key={m.pageId}>
+              <Stack space="space.050">
+                <Inline space="space.100" alignBlock="center">
+                  {titleOf.get(m.pageId) ? <PageLink pageId={m.pageId} title={titleOf.get(m.pageId)} /> : <Text color="color.text.subtle">A page you cannot see</Text>}
+                  <Text color="color.text.subtle">version {m.pageVersion}</Text>
+                </Inline>
+                {titleOf.get(m.pageId) && <ChangesSinceApproval pageId={m.pageId} to={m.pageVersion} label="Changes in this version" />}
+              </Stack>
+            </Box>
+          ))}
+        </Stack>
+        <label>
+          <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} data-testid="set-ack" /> I reviewed all {setApproval.manifest.length} pages listed above, at these versions.
+        </label>
+        <TextArea value={comment} onChange={(e) => setComment(e.currentTarget.value)} placeholder="Comment (required to request changes, at least 20 characters)" maxLength={280} />
+        <Inline space="space.100">
+          <Button appearance="primary" isDisabled={!acknowledged || busy} onClick={() => decide('approve')} testId="set-approve">
+            Approve all {setApproval.manifest.length} pages
+          </Button>
+          <Button isDisabled={!acknowledged || busy} onClick={() => decide('reject')} testId="set-reject">
+            Request changes
+          </Button>
+        </Inline>
+        {error !== undefined && <ErrorMessage error={error} />}
+      </Stack>
+    </SectionMessage>
+  );
+}
