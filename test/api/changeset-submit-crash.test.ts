@@ -51,7 +51,8 @@ it('the recorded answer commits in the submit\'s final transaction, with its cha
   const last = store.tx.filter((t) => !t.every((p) => p === 'diag')).at(-1)!;
   expect(last).toEqual(expect.arrayContaining(['cs-submit-lease', 'idem', 'entity:af-audit']));
   const again = await submit();
-  expect([again.status, again.raw.body]).toEqual([200, first.raw.body]);
+  // the replay answers what the first attempt answered, marked as a replay (SPEC §3)
+  expect([again.status, again.json]).toEqual([200, { ...first.json, replayed: true }]);
 });
 
 it('killed after its page batches, before the final commit: the retry after the lease reports its own pages as submitted, one changeset.submitted', async () => {

@@ -8,7 +8,7 @@
  * (docs/forge-platform.md §3; review-forge-2026-12b table b2). `{x}` is one path segment.
  */
 export interface EndpointScope {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   template: string;
   scope: string;
   /** Not stated by the spec: the scope is our reading (docs/forge-platform.md). */
@@ -18,6 +18,10 @@ export interface EndpointScope {
 export const CONFLUENCE_ENDPOINT_SCOPES: readonly EndpointScope[] = [
   { method: 'GET', template: '/wiki/api/v2/pages', scope: 'read:page:confluence' },
   { method: 'GET', template: '/wiki/api/v2/pages/{id}', scope: 'read:page:confluence' },
+  // restore to approved writes a new version as the user (SPEC 2.4a)
+  { method: 'PUT', template: '/wiki/api/v2/pages/{id}', scope: 'write:page:confluence' },
+  // separation of duties reads each version's authorId and collaborators (SPEC 2.3a)
+  { method: 'GET', template: '/wiki/api/v2/pages/{id}/versions/{n}', scope: 'read:page:confluence' },
   { method: 'GET', template: '/wiki/api/v2/spaces/{id}', scope: 'read:space:confluence' },
   { method: 'GET', template: '/wiki/api/v2/spaces/{id}/pages', scope: 'read:page:confluence' },
   { method: 'GET', template: '/wiki/api/v2/spaces/{id}/permissions', scope: 'read:space:confluence' },
