@@ -1,8 +1,8 @@
 /**
  * Three Jest projects (`npx jest` runs all; `npm run test:unit` is the fast inner loop):
  *  - browser:     Chromium against the local runtime (test/browser);
- *  - integration: real servers, processes and SQLite files (test/local, test/store, examples, and
- *                 tests beside code under src/ and local/), and the full @forge/manifest validation;
+ *  - integration: real servers, processes and SQLite files (test/local, test/store), and the full
+ *                 @forge/manifest validation;
  *  - unit:        everything else under test/ (in-memory store and local site, no servers), so a
  *                 new test folder runs by default.
  * Type-checking is a separate step (`npm run typecheck`); ts-jest only transpiles (isolatedModules in
@@ -25,7 +25,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/local', '<rootDir>/examples'],
+      roots: ['<rootDir>/test'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/(?!local/|store/|foundation/manifest\\.test\\.ts)'],
     },
     { ...shared, displayName: 'browser', roots: ['<rootDir>/test/browser'] },

@@ -1,6 +1,7 @@
 /**
- * How the Confluence REST client reaches a Confluence site. Requests act as the app (Forge asApp());
- * "can user X do Y" questions are asked through permission-check endpoints, never by impersonation.
+ * How the Confluence REST client reaches a Confluence site. Each request says whose identity it uses
+ * (`actAs`): the app's (Forge asApp()), or the acting user's (Forge asUser()) where what that user may
+ * see decides the answer; "can user X do Y" about another user goes through permission-check endpoints.
  * Forge: @forge/api requestConfluence. Local runtime and tests: the local site, in-process.
  */
 export interface ConfluenceRequest {

@@ -86,8 +86,6 @@ export const INDEXED_DIMENSIONS = [
   { index: 'by-action', attribute: 'action', field: 'action' },
 ] as const satisfies readonly { index: string; attribute: string; field: keyof AuditFilter }[];
 
-export type IndexedDimension = (typeof INDEXED_DIMENSIONS)[number];
-
 export const TIME_INDEX = 'by-time';
 
 /**

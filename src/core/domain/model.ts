@@ -89,7 +89,7 @@ export interface Workflow extends StalenessTerms {
   steps: WorkflowStep[];
   owners: string[];
   allowSelfApproval: boolean;
-  /** SPEC 2.7: null/absent = no recertification; see src/core/lifecycle/review.ts */
+  /** SPEC 2.7: null/absent = no recertification; see src/core/domain/review.ts */
   reviewPeriodDays?: ReviewPeriodDays | null;
   /** SPEC 2.7: 1..90, default 14; only meaningful with a review period */
   reminderWindowDays?: number;

@@ -63,7 +63,7 @@ export interface ConfluenceSite {
    */
   pagesReadableBy(accountId: string, pageIds: string[]): Promise<Set<string> | undefined>;
   getSpace(spaceId: string): Promise<SpaceInfo | undefined>;
-  /** Account ids with the space 'administer' permission (direct or through a group). */
+  /** Whether the user holds the space's 'administer' permission (directly or through a group). */
   isSpaceAdmin(accountId: string, spaceId: string): Promise<boolean>;
   /**
    * Does this user hold the space's "view" permission ('read' on 'space', directly or through a
@@ -79,7 +79,7 @@ export interface ConfluenceSite {
   existingGroups(groupIds: string[]): Promise<Set<string>>;
   /** Name of each of these Confluence group ids (unknown ids are absent). One call per id, callers batch. */
   groupNames(groupIds: string[]): Promise<Map<string, string>>;
-  /** Member of confluence-administrators or site-admins. */
+  /** Whether the user may administer the Confluence site, from their own Confluence permissions (never from group names). */
   isSiteAdmin(accountId: string): Promise<boolean>;
   /** Members of a group (by group id); used to expand group approvers at decision time. */
   getGroupMembers(groupId: string): Promise<string[]>;

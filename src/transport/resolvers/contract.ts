@@ -32,7 +32,6 @@ export type { ErrorDetail };
 
 /** `retryAfter` (seconds) accompanies RATE_LIMITED and UPSTREAM_UNAVAILABLE, as Retry-After does over REST. */
 export type ResolverFailure = { success: false; error: string; code: string; details?: ErrorDetail[]; retryAfter?: number; attemptsLeft?: number };
-export type ResolverResult<T> = ({ success: true } & T) | ResolverFailure;
 
 export interface AdminCapabilities {
   readAudit: boolean;

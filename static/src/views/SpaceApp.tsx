@@ -53,7 +53,7 @@ export function SpaceApp() {
   }, []);
 
   if (caps.loading && !caps.data) return <Loading />;
-  if (caps.error instanceof ApiError && ['FORBIDDEN', 'SPACE_NOT_FOUND', 'NOT_FOUND'].includes(caps.error.code)) {
+  if (caps.error instanceof ApiError && ['FORBIDDEN', 'SPACE_NOT_FOUND'].includes(caps.error.code)) {
     return <NoAccess>You cannot view this space, so its approvals are not available to you.</NoAccess>;
   }
   if (!caps.data || caps.data.surface !== 'space') return <ErrorMessage error={caps.error} onRetry={caps.reload} />;
