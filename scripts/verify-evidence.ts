@@ -9,8 +9,8 @@
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { verifyPack, type PackCrypto, type PackVerdict } from '../src/core/evidence/pack-verify';
-import type { PackKey } from '../src/core/evidence/pack-format';
+import { verifyPack, type PackCrypto, type PackVerdict } from '../src/core/domain/evidence-pack-verify';
+import type { PackKey } from '../src/core/domain/evidence-pack-format';
 
 export const nodePackCrypto: PackCrypto = {
   sha256: async (text) => createHash('sha256').update(text, 'utf8').digest('hex'),

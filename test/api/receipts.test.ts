@@ -3,7 +3,7 @@
  * offline against the published key with Node's crypto alone, and fails when its payload is altered.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { assemblePack, type EvidenceChunk } from '../../src/core/evidence/pack-format';
+import { assemblePack, type EvidenceChunk } from '../../src/core/domain/evidence-pack-format';
 import { verifyEvidenceFile } from '../../scripts/verify-evidence';
 import { createRealApi } from './real-app';
 import { call, type CallOptions, type CallResult } from './helpers';

@@ -6,7 +6,7 @@ import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, sequencePendingAudit, typ
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
 import { LINK_PREFIX, PENDING_PREFIX, linkKey } from '../../src/core/audit/keys';
-import { canonicalJson } from '../../src/core/shared/canonical-json';
+import { canonicalJson } from '../../src/core/domain/canonical-json';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { KeyValueStore } from '../../src/core/ports/store';

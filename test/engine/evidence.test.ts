@@ -4,7 +4,7 @@
  * a dropped record, a foreign key and a pack spanning a retention purge.
  */
 import { createHash } from 'node:crypto';
-import { assemblePack, renderReport, type EvidenceChunk, type EvidenceScope, type PackManifest } from '../../src/core/evidence/pack-format';
+import { assemblePack, renderReport, type EvidenceChunk, type EvidenceScope, type PackManifest } from '../../src/core/domain/evidence-pack-format';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { verifyEvidenceFile } from '../../scripts/verify-evidence';
 import { CHAIN_CHUNK } from '../../src/core/evidence/export-pack';

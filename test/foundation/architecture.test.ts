@@ -19,10 +19,13 @@ const filesUnder = (dir: string) => [...graph.keys()].filter((f) => f.startsWith
 const edgesOf = (file: string) => graph.get(file) ?? [];
 
 /** Core-domain modules the UI may import at runtime: everything they import at runtime is such a module too. */
+/** npm packages a shared core-domain module may take into the browser bundle: pure, dependency-free code (RFC 8785 canonical JSON for the evidence-pack verifier). */
+const BROWSER_SAFE_PACKAGES = new Set(['canonicalize']);
+
 function sharedWithUi(file: string, seen = new Set<string>()): boolean {
   if (!file.startsWith('src/core/domain/') || seen.has(file)) return seen.has(file);
   seen.add(file);
-  return edgesOf(file).every((e) => e.typeOnly || (e.target !== undefined && sharedWithUi(e.target, seen)));
+  return edgesOf(file).every((e) => e.typeOnly || (e.target === undefined ? BROWSER_SAFE_PACKAGES.has(e.spec) : sharedWithUi(e.target, seen)));
 }
 
 describe('architecture', () => {
@@ -96,6 +99,7 @@ describe('architecture', () => {
     expect(sharedWithUi('src/core/domain/limits.ts')).toBe(true);
     // schemas.ts pulls zod into whatever imports it: never for the browser bundle
     expect(sharedWithUi('src/core/domain/schemas.ts')).toBe(false);
+    expect(sharedWithUi('src/core/domain/canonical-json.ts')).toBe(true); // a listed browser-safe package only
     expect(sharedWithUi('src/core/services/engine.ts')).toBe(false);
   });
 

@@ -43,6 +43,8 @@ describe('manifest.yml', () => {
         'POST /pages/preflight read:approval:custom',
         'POST /pages/submit write:approval:custom',
         'GET /pages/status read:approval:custom',
+        'GET /evidence read:approval:custom',
+        'GET /keys read:approval:custom',
       ].sort(),
     );
     for (const r of routes) expect(r.path).toMatch(/^(\/[A-Za-z0-9]+)+$/);

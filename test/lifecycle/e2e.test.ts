@@ -123,9 +123,11 @@ test('with the licence off the scheduled run and the resolvers refuse; nothing i
   try {
     const before = (await comments('2004')).length;
     const run = await post('/local/scheduled/run');
+    // filter.appIsLicensed: the platform (and the runtime) skips every scheduled trigger
     expect(run.ran).toEqual([
-      { key: 'lifecycle-daily-trigger', function: 'lifecycle-daily', outcome: 'ok' },
-      { key: 'audit-sequencer-trigger', function: 'audit-sequencer', outcome: 'ok' },
+      { key: 'lifecycle-daily-trigger', function: 'lifecycle-daily', outcome: 'skipped-unlicensed' },
+      { key: 'audit-sequencer-trigger', function: 'audit-sequencer', outcome: 'skipped-unlicensed' },
+      { key: 'audit-checkpoint-trigger', function: 'audit-checkpoint', outcome: 'skipped-unlicensed' },
     ]);
     expect(await resolver('acc-alice', ADMIN, 'retention.get', {}, {})).toMatchObject({ success: false, code: 'LICENSE_INACTIVE' });
     expect((await comments('2004')).length).toBe(before);

@@ -45,7 +45,7 @@ describe('scheduled triggers declare filter.appIsLicensed', () => {
     const run = async () => ((await (await fetch(`${runtime.url}/local/scheduled/run`, { method: 'POST' })).json()) as { ran: Array<{ key: string; outcome: string }> }).ran;
     await licence(false);
     const skipped = await run();
-    expect(skipped.map((r) => r.key).sort()).toEqual(['audit-sequencer-trigger', 'lifecycle-daily-trigger']);
+    expect(skipped.map((r) => r.key).sort()).toEqual(['audit-checkpoint-trigger', 'audit-sequencer-trigger', 'lifecycle-daily-trigger']);
     expect(skipped.every((r) => r.outcome === 'skipped-unlicensed')).toBe(true);
     await licence(true);
     expect((await run()).every((r) => r.outcome === 'ok')).toBe(true);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { hashMatches, legacyRecordHash, recordDigest, recordHash } from '../../src/core/audit/hash';
 import type { AuditRecord } from '../../src/core/domain/model';
-import { canonicalJson } from '../../src/core/shared/canonical-json';
+import { canonicalJson } from '../../src/core/domain/canonical-json';
 
 /** The canonicaliser audit hashes and idempotency fingerprints used before RFC 8785 (kept here only as the reference). */
 function legacyCanonicalJson(value: unknown): string {

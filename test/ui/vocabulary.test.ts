@@ -34,7 +34,7 @@ describe('state vocabulary', () => {
   });
 
   it('a decision reply leads with the approval state in the same words', () => {
-    const approval = { status: 'rejected', submittedBy: 'acc-bob', activeStep: 0, workflowSnapshot: { steps: [{ approvers: ['acc-carol'], mode: 'any' }] } } as unknown as PageApproval;
+    const approval = { status: 'rejected', submittedBy: 'acc-bob', activeStep: 0, decisions: [], workflowSnapshot: { steps: [{ approvers: ['acc-carol'], mode: 'any' }] } } as unknown as PageApproval;
     expect(decisionBody(approval, 'the approver asked for changes', undefined, [])).toMatch(/^<p><strong>Changes requested<\/strong>: the approver asked for changes\.<\/p>/);
   });
 });

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditRecord } from '../domain/model';
-import { canonicalJson } from '../shared/canonical-json';
+import { canonicalJson } from '../domain/canonical-json';
 
 /**
  * Round-trips through JSON, exactly as every store does, so the hash computed at append time equals

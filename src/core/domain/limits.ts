@@ -60,6 +60,9 @@ export const FIELD_LIMITS = {
 } as const;
 
 /** SPEC 2.7: the review periods a workflow may set (or null: none). */
+/** SPEC 2.4a page.diff caps: 1 MB of text per side, 2,000 hunks; the line diff gives up past this many edits. */
+export const DIFF_LIMITS = { maxTextBytesPerSide: 1024 * 1024, maxHunks: 2000, maxEditDistance: 2000 } as const;
+
 export const REVIEW_PERIOD_DAYS = [90, 180, 365] as const;
 
 /** Largest Confluence id (int64 max), as the decimal string ids are compared against. */

@@ -5,6 +5,7 @@
  * distance exceeds MAX_EDIT_DISTANCE the remaining middle is reported as one replacement (still a
  * correct diff, only coarser) so time and memory stay bounded.
  */
+import { DIFF_LIMITS } from './limits';
 
 export interface DiffLine {
   op: ' ' | '-' | '+';
@@ -25,7 +26,7 @@ export interface LineDiff {
   truncated: boolean;
 }
 
-const MAX_EDIT_DISTANCE = 2000;
+const MAX_EDIT_DISTANCE = DIFF_LIMITS.maxEditDistance;
 const CONTEXT = 2;
 
 type Op = DiffLine['op'];

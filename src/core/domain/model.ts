@@ -6,80 +6,13 @@
 import type { Staleness, StalenessTerms } from './staleness-model';
 
 export * from './staleness-model';
-
-export type StepMode = (typeof STEP_MODES)[number];
+export * from './step-model';
+export * from './audit-actions';
+import type { AuditAction } from './audit-actions';
+import type { DecisionSignature, SodSettings, StepMode, WorkflowEdit, WorkflowStep } from './step-model';
 
 export type ReviewPeriodDays = 90 | 180 | 365;
 export type ReviewState = 'current' | 'due' | 'expired';
-
-/** SPEC 2.1a: one approver group of a step and how many of its people must approve ("all": every eligible member). */
-export interface ApproverGroup {
-  key: string;
-  name: string;
-  /** account ids, or group ids written as "group:<groupId>" (expanded at decision time) */
-  approvers: string[];
-  required: number | 'all';
-}
-
-/** SPEC 2.1a: when rejections reject the step (absent = "any", the rule of SPEC 2.3). */
-export type RejectPolicy = 'any' | 'unreachable' | { threshold: number };
-
-/**
- * A step: the short form `{approvers, mode}` (SPEC 2.1) or the group form of SPEC 2.1a. Saved steps
- * carry `groups` always, and `approvers`/`mode` too when the step is one group of "any" or "all";
- * read a step's groups through stepGroups() (domain/step-composition.ts), which also reads the
- * short form of records written before 2.1a.
- */
-export interface WorkflowStep {
-  name?: string;
-  approvers?: string[];
-  mode?: StepMode;
-  groups?: ApproverGroup[];
-  rejectPolicy?: RejectPolicy;
-  /** default true: one person fills at most one slot of the step */
-  distinctAcrossGroups?: boolean;
-  /** SPEC 2.3c: decisions of this step are electronically signed */
-  signature?: StepSignature;
-}
-
-/** SPEC 2.3a separation of duties (absent = none of it, beyond the submitter rule). */
-export interface SodSettings {
-  excludeEditors: 'none' | 'last_editor' | 'since_last_approval';
-  distinctAcrossSteps: boolean;
-  changeSetMinDistinctApprovers: number;
-}
-
-/** One save of a workflow (who, when): lets a pending approval tell whether its submitter edited the workflow since submitting (SPEC 2.3a). */
-export interface WorkflowEdit {
-  by: string;
-  at: number;
-}
-
-export const SIGNATURE_AUTH = ['pin', 'totp', 'pin_or_totp'] as const;
-export type SignatureAuth = (typeof SIGNATURE_AUTH)[number];
-export const CREDENTIAL_TYPES = ['pin', 'totp'] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
-
-/** SPEC 2.3c step settings: `required` makes every decision of the step (rejections too) signed. */
-export interface StepSignature {
-  required: boolean;
-  auth: SignatureAuth;
-  meanings: { code: string; label: string }[];
-}
-
-/** SPEC 2.3c: what a signed decision keeps (§11.50 manifestation, §11.70 link to the record). */
-export interface DecisionSignature {
-  meaning: string;
-  meaningLabel: string;
-  /** display name at signing; later renames do not change it */
-  printedName: string;
-  /** set when a delegate signed for someone: that person's display name at signing */
-  onBehalfOfName?: string;
-  signedAt: number;
-  authMethod: CredentialType;
-  pageVersion: number;
-  contentHash?: string;
-}
 
 export interface Workflow extends StalenessTerms {
   id: string;
@@ -196,7 +129,6 @@ export function isRollupState(value: string): value is RollupState {
 
 export const PAGE_APPROVAL_STATES = ['draft', 'in_approval', 'approved', 'changes_requested'] as const;
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
-export const STEP_MODES = ['any', 'all'] as const;
 export const CHANGE_SET_STATUSES = ['open', 'archived'] as const;
 export const SOURCES = ['ui', 'api'] as const;
 
@@ -296,50 +228,6 @@ export interface SubmitResult {
   reason?: string;
 }
 
-/** Every audit action; the one list the engine, the audit schemas, the resolvers and the UI share. */
-export const AUDIT_ACTIONS = [
-  'workflow.created',
-  'workflow.updated',
-  'workflow.deleted',
-  'workflow.enabled',
-  'workflow.disabled',
-  'workflow.imported',
-  'approval.submitted',
-  'approval.approved',
-  'approval.rejected',
-  'approval.step_completed',
-  'approval.cancelled',
-  'approval.reset',
-  'approval.stale',
-  'approval.fresh_again',
-  'page.restored',
-  'changeset.decided',
-  'changeset.approved',
-  'changeset.rejected',
-  'changeset.invalidated',
-  'changeset.created',
-  'changeset.updated',
-  'changeset.archived',
-  'changeset.submitted',
-  'assignment.changed',
-  'access.denied',
-  'audit.purged',
-  'review.due',
-  'review.expired',
-  'reminder.sent',
-  'assignment.cleared',
-  'approval.purged',
-  'retention.updated',
-  'delegation.created',
-  'delegation.revoked',
-  'signature.enrolled',
-  'signature.enrollment_started',
-  'signature.failed',
-  'signature.reset',
-  'evidence.exported',
-] as const;
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditRecord {
   id: string;

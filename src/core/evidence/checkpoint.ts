@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readChainState } from '../audit/chain-state';
 import { parseStored } from '../domain/schemas';
 import { StoreError } from '../ports/store';
-import { canonicalJson } from '../shared/canonical-json';
+import { canonicalJson } from '../domain/canonical-json';
 import type { EngineContext } from '../services/context';
 import { defineOperation } from '../services/operation';
 import { currentSigningKey, signText } from './installation-key';

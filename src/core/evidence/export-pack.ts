@@ -27,7 +27,7 @@ import { defineOperation } from '../services/operation';
 import { PageCache } from '../services/page-cache';
 import { signCheckpoint } from './checkpoint';
 import { currentSigningKey, publishedKeys, signText } from './installation-key';
-import { EVIDENCE_FORMAT, attestationPayload, type ChainEntry, type EvidenceChunk, type EvidenceScope, type PackHeader } from './pack-format';
+import { EVIDENCE_FORMAT, attestationPayload, type ChainEntry, type EvidenceChunk, type EvidenceScope, type PackHeader } from '../domain/evidence-pack-format';
 
 /** Links per chunk: ~200 bytes each, so a chunk is ~100 KB. */
 export const CHAIN_CHUNK = 500;

@@ -7,7 +7,7 @@
 import type { Caller } from '../domain/caller';
 import type { PageApproval, PageStateView } from '../domain/model';
 import { defineOperation } from '../services/operation';
-import { canonicalJson } from '../shared/canonical-json';
+import { canonicalJson } from '../domain/canonical-json';
 import type { EngineContext } from '../services/context';
 import { currentSigningKey, signText } from './installation-key';
 

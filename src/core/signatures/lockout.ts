@@ -1,11 +1,17 @@
 /** SPEC 2.3c lockout as pure rules: 5 wrong credentials in 15 min lock for 15 min; 10 in 24 h lock until an admin reset. */
 import { DomainError } from '../domain/errors';
-import type { SignatureState } from './state';
+
+/** What the lockout rules read and write of a signer's state (state.ts stores it; kept structural so the two files do not import each other). */
+interface LockoutState {
+  failures: number[];
+  lockedUntil?: number;
+  adminLocked?: boolean;
+}
 
 const MINUTE = 60_000;
 export const LOCKOUT = { window: 15 * MINUTE, max: 5, lockFor: 15 * MINUTE, dayWindow: 24 * 60 * MINUTE, dayMax: 10 } as const;
 
-export function lockedError(state: SignatureState, now: number): DomainError | undefined {
+export function lockedError(state: LockoutState, now: number): DomainError | undefined {
   if (state.adminLocked) {
     return new DomainError('SIGNATURE_LOCKED', 'Signing is locked after too many wrong credentials; ask a site admin to reset your signature.');
   }
@@ -16,14 +22,14 @@ export function lockedError(state: SignatureState, now: number): DomainError | u
   return undefined;
 }
 
-export interface FailureOutcome {
-  state: SignatureState;
+export interface FailureOutcome<S extends LockoutState> {
+  state: S;
   attemptsLeft: number;
   /** the error the failing call answers */
   error: DomainError;
 }
 
-export function afterFailure(state: SignatureState, now: number): FailureOutcome {
+export function afterFailure<S extends LockoutState>(state: S, now: number): FailureOutcome<S> {
   const failures = [...state.failures.filter((t) => t > now - LOCKOUT.dayWindow), now].slice(-LOCKOUT.dayMax);
   const recent = failures.filter((t) => t > now - LOCKOUT.window).length;
   if (failures.length >= LOCKOUT.dayMax) {
@@ -40,7 +46,8 @@ export function afterFailure(state: SignatureState, now: number): FailureOutcome
 }
 
 /** A right credential clears the failure count (a lock in force was checked before). */
-export function afterSuccess(state: SignatureState): SignatureState {
-  const { lockedUntil: _lock, ...rest } = state;
-  return { ...rest, failures: [] };
+export function afterSuccess<S extends LockoutState>(state: S): S {
+  const next = { ...state, failures: [] };
+  delete next.lockedUntil;
+  return next;
 }

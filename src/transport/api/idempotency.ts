@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
-import { canonicalJson } from '../../core/shared/canonical-json';
+import { canonicalJson } from '../../core/domain/canonical-json';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Longer than the Forge 25 s invocation limit: a marker older than this belongs to a dead invocation. */

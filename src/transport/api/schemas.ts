@@ -4,10 +4,12 @@
  * The OpenAPI document is generated from these very schemas (openapi.ts), so docs cannot drift.
  * Field rules come from core/domain/fields.ts; response schemas are checked against the domain types.
  */
-import { SetApprovalSchema, StalenessSchema, StepSchema } from './schemas-content';
+import { SetApprovalSchema, StalenessSchema } from './schemas-content';
+import { ApprovalReceiptSchema, EvidenceChunkResponse, KeysResponse } from './schemas-evidence';
+import { PageApprovalSchema } from './schemas-approval';
+export { PageApprovalSchema } from './schemas-approval';
+export { ApprovalReceiptSchema, EvidenceChunkResponse, KeysQuery, KeysResponse } from './schemas-evidence';
 import { z } from 'zod';
-import { auditRecordSchema } from '../../core/audit/schema';
-import { decisionSignatureSchema, storedStepSignatureSchema } from '../../core/domain/signature-fields';
 import type { ErrorDetail } from '../../core/domain/errors';
 import {
   approvalStatus,
@@ -22,15 +24,12 @@ import {
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import {
   PAGE_APPROVAL_STATES,
-  SOURCES,
   type ChangeSetPageView,
   type ChangeSetView,
   type EligibilityIssue,
-  type PageApproval,
   type PageStateView,
   type PreflightResult,
   type SubmitResult,
-  STALENESS_POLICIES,
   APPROVAL_MODES,
 } from '../../core/domain/model';
 
@@ -181,49 +180,6 @@ export const SubmitResultSchema = z.object({
 }) satisfies z.ZodType<SubmitResult>;
 
 
-export const PageApprovalSchema = z.object({
-  id: z.string(),
-  pageId: z.string(),
-  spaceId: z.string(),
-  pageVersion: z.number().int(),
-  workflowId: z.string(),
-  workflowSnapshot: z.object({
-    id: z.string(),
-    name: z.string(),
-    steps: z.array(StepSchema),
-    allowSelfApproval: z.boolean(),
-    version: z.number().int(),
-    sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
-    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
-    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
-  }),
-  sodEditors: z.array(z.string()).optional(),
-  sodUnverifiable: z.literal(true).optional(),
-  status: approvalStatus,
-  activeStep: z.number().int(),
-  decisions: z.array(
-    z.object({
-      step: z.number().int(),
-      accountId: z.string(),
-      decision: z.enum(['approve', 'reject']),
-      comment: z.string().optional(),
-      at: z.number().int(),
-      onBehalfOf: z.string().optional(),
-      delegationId: z.string().optional(),
-      signature: decisionSignatureSchema.optional(),
-    }),
-  ),
-  submittedBy: z.string(),
-  submittedAt: z.number().int(),
-  source: z.enum(SOURCES),
-  clientId: z.string().optional(),
-  changeSetId: z.string().optional(),
-  decidedAt: z.number().int().optional(),
-  contentHash: z.string().optional().meta({ description: 'SPEC 2.4a: sha256 of the approved version (title + normalised storage body), when the workflow compares content' }),
-  hashAlg: z.literal('v1').optional(),
-  version: z.number().int(),
-}) satisfies z.ZodType<PageApproval>;
-
 const PageStateSchema = z.object({
   pageId: z.string(),
   spaceId: z.string(),
@@ -286,51 +242,7 @@ export const PageSubmitResponse = z.object({
   replayed,
 });
 
-/** SPEC 5a: present when the page's latest approval is approved; verify `signature` over `payload` with the key `keyId` of GET /keys. */
-export const ApprovalReceiptSchema = z.object({
-  payload: z.string().describe('canonical JSON (RFC 8785) of {pageId, pageVersion, contentHash?, workflowId, decisions[], approvedAt}'),
-  signature: z.string().describe('base64 Ed25519 signature of the UTF-8 bytes of payload'),
-  keyId: z.string(),
-});
-
 export const PageStatusResponse = PageStateSchema.extend({ success: ok, approvalReceipt: ApprovalReceiptSchema.optional() });
-
-export const KeysQuery = z.strictObject({});
-
-const PackKeySchema = z.object({ keyId: z.string(), publicKey: z.string(), validFrom: z.string(), validTo: z.string().optional() });
-
-/** One chunk of an evidence pack; the first carries `header`. Join chunks as docs/api.md "Evidence packs" says. */
-export const EvidenceChunkResponse = z.object({
-  success: ok,
-  header: z
-    .object({
-      format: z.literal('approvalflow.evidence/v1'),
-      scope: z.union([z.object({ pageId: z.string() }), z.object({ changeSetId: z.string() }), z.object({ approvalId: z.string() })]),
-      generatedAt: z.number().int(),
-      generatedBy: z.string(),
-      checkpoint: z.object({ seq: z.number().int(), headHash: z.string(), at: z.number().int(), keyId: z.string(), signature: z.string() }).nullable(),
-      attestation: z.object({ checkpointSeq: z.number().int(), seqs: z.array(z.number().int()), keyId: z.string(), signature: z.string() }).nullable(),
-      keys: z.array(PackKeySchema),
-      records: z.array(auditRecordSchema).describe('audit records in scope, oldest first, exactly as stored'),
-    })
-    .optional(),
-  chain: z.array(
-    z.object({ seq: z.number().int(), prevHash: z.string(), recordDigest: z.string().optional(), hash: z.string(), legacy: z.literal(true).optional() }),
-  ),
-  nextCursor: z.string().optional(),
-});
-
-export const KeysResponse = z.object({
-  success: ok,
-  keys: z.array(
-    z.object({
-      keyId: z.string(),
-      publicKey: z.string().describe('Ed25519 public key, SPKI PEM'),
-      validFrom: z.string().describe('ISO 8601 UTC'),
-      validTo: z.string().optional(),
-    }),
-  ),
-});
 
 /** Request bodies and responses by OpenAPI component name (query objects become parameters instead). */
 export const REQUEST_BODY_SCHEMAS = {

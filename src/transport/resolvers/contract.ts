@@ -25,7 +25,7 @@ import type { DecisionPreview } from '../../core/domain/decisions';
 import type { Delegation } from '../../core/domain/delegation';
 import type { VerifyResult } from '../../core/audit/verify';
 import type { SignatureStatus } from '../../core/signatures/status';
-import type { EvidenceChunk } from '../../core/evidence/pack-format';
+import type { EvidenceChunk } from '../../core/domain/evidence-pack-format';
 import type { PublishedKey } from '../../core/evidence/installation-key';
 
 export type { ErrorDetail };

@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { z } from 'zod';
 import { DomainError } from '../../core/domain/errors';
 import { StoreError, type KeyValueStore } from '../../core/ports/store';
-import { canonicalJson } from '../../core/shared/canonical-json';
+import { canonicalJson } from '../../core/domain/canonical-json';
 
 const SECRET_KEY = 'edge:secret:cursor';
 const IV_BYTES = 12;

@@ -3,6 +3,7 @@
  * and a decision that acknowledges the whole list (`pageAck`), so approving one page can never
  * silently approve others. The server decides who may decide and answers why not.
  */
+import { FIELD_LIMITS } from '../../../src/core/domain/limits';
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
@@ -61,7 +62,7 @@ export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetA
         <label>
           <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} data-testid="set-ack" /> I reviewed all {setApproval.manifest.length} pages listed above, at these versions.
         </label>
-        <TextArea value={comment} onChange={(e) => setComment(e.currentTarget.value)} placeholder="Comment (required to request changes, at least 20 characters)" maxLength={280} />
+        <TextArea value={comment} onChange={(e) => setComment(e.currentTarget.value)} placeholder="Comment (required to request changes, at least 20 characters)" maxLength={FIELD_LIMITS.comment.max} />
         <Inline space="space.100">
           <Button appearance="primary" isDisabled={!acknowledged || busy} onClick={() => decide('approve')} testId="set-approve">
             Approve all {setApproval.manifest.length} pages

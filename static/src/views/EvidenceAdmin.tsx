@@ -15,8 +15,8 @@ import { ErrorMessage, download } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { PeoplePicker, SinglePagePicker } from '../components/pickers';
-import { assemblePack, type EvidenceChunk } from '../../../src/core/evidence/pack-format';
-import { verifyPack, type PackCrypto, type PackVerdict } from '../../../src/core/evidence/pack-verify';
+import { assemblePack, type EvidenceChunk } from '../../../src/core/domain/evidence-pack-format';
+import { verifyPack, type PackCrypto, type PackVerdict } from '../../../src/core/domain/evidence-pack-verify';
 
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 const sha256 = async (text: string) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));

@@ -3,6 +3,7 @@
  * the caller. Storage is turned into text lines first (never HTML out), each side capped at 1 MB of
  * text and the result at 2,000 hunks. A page the caller cannot see is PAGE_NOT_FOUND, like a missing one.
  */
+import { DIFF_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { storageToText } from '../../domain/content-hash';
 import { DomainError } from '../../domain/errors';
@@ -12,7 +13,6 @@ import { defineOperation } from '../operation';
 import { PageCache, pageNotFound } from '../page-cache';
 import { lastApproved } from './last-approved';
 
-export const DIFF_LIMITS = { maxTextBytesPerSide: 1024 * 1024, maxHunks: 2000 } as const;
 
 export interface PageDiffRange {
   from?: number | 'lastApproved';

@@ -5,9 +5,9 @@
  * the chain links, each record against its link, the counts and the report, then the checkpoint
  * signature against the trusted keys (or, without any, the keys the pack carries).
  */
-import { canonicalJson } from '../shared/canonical-json';
-import type { AuditRecord } from '../domain/model';
-import { BUNDLE_FORMAT, EVIDENCE_FORMAT, PACK_PARTS, attestationPayload, renderReport, type ChainEntry, type PackKey, type PackManifest, type Sha256 } from './pack-format';
+import { canonicalJson } from './canonical-json';
+import type { AuditRecord } from './model';
+import { BUNDLE_FORMAT, EVIDENCE_FORMAT, PACK_PARTS, attestationPayload, renderReport, type ChainEntry, type PackKey, type PackManifest, type Sha256 } from './evidence-pack-format';
 
 export type PackVerdict = 'ok' | 'KEY_MISMATCH' | `TAMPERED:${string}`;
 

@@ -5,10 +5,10 @@
  * `{format: "approvalflow.evidence-bundle/v1", files: {"manifest.json", "records.ndjson",
  * "chain.ndjson", "report.html"}}`, each file as its exact text.
  */
-import type { AuditRecord } from '../domain/model';
-import { canonicalJson } from '../shared/canonical-json';
-import { signatureManifestation } from '../domain/manifestation';
-import type { DecisionSignature } from '../domain/model';
+import type { AuditRecord } from './model';
+import { canonicalJson } from './canonical-json';
+import { signatureManifestation } from './manifestation';
+import type { DecisionSignature } from './model';
 
 export const EVIDENCE_FORMAT = 'approvalflow.evidence/v1';
 export const BUNDLE_FORMAT = 'approvalflow.evidence-bundle/v1';

@@ -1,0 +1,50 @@
+/** The REST shape of a page approval record (SPEC 2.3, with 2.1a steps, 2.3b delegations, 2.3c signatures, 2.4a hashes). */
+import { z } from 'zod';
+import { approvalStatus } from '../../core/domain/fields';
+import { decisionSignatureSchema } from '../../core/domain/signature-fields';
+import { SOURCES, STALENESS_POLICIES, type PageApproval } from '../../core/domain/model';
+import { StepSchema } from './schemas-content';
+
+export const PageApprovalSchema = z.object({
+  id: z.string(),
+  pageId: z.string(),
+  spaceId: z.string(),
+  pageVersion: z.number().int(),
+  workflowId: z.string(),
+  workflowSnapshot: z.object({
+    id: z.string(),
+    name: z.string(),
+    steps: z.array(StepSchema),
+    allowSelfApproval: z.boolean(),
+    version: z.number().int(),
+    sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
+    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
+  }),
+  sodEditors: z.array(z.string()).optional(),
+  sodUnverifiable: z.literal(true).optional(),
+  status: approvalStatus,
+  activeStep: z.number().int(),
+  decisions: z.array(
+    z.object({
+      step: z.number().int(),
+      accountId: z.string(),
+      decision: z.enum(['approve', 'reject']),
+      comment: z.string().optional(),
+      at: z.number().int(),
+      onBehalfOf: z.string().optional(),
+      delegationId: z.string().optional(),
+      signature: decisionSignatureSchema.optional(),
+    }),
+  ),
+  submittedBy: z.string(),
+  submittedAt: z.number().int(),
+  source: z.enum(SOURCES),
+  clientId: z.string().optional(),
+  changeSetId: z.string().optional(),
+  decidedAt: z.number().int().optional(),
+  contentHash: z.string().optional().meta({ description: 'SPEC 2.4a: sha256 of the approved version (title + normalised storage body), when the workflow compares content' }),
+  hashAlg: z.literal('v1').optional(),
+  version: z.number().int(),
+}) satisfies z.ZodType<PageApproval>;
+
