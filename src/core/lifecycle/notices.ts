@@ -34,3 +34,17 @@ export function reminderBody(approval: PageApproval, n: number, waitingSince: nu
   parts.push(refLine(ref));
   return parts.join('');
 }
+
+/** To the space admins: the active step can no longer complete with the people eligible now (SPEC 2.8). */
+export function stuckBody(approval: PageApproval, groups: { group: string; required: number; eligible: string[] }[], admins: string[], ref: string): string {
+  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const stepLabel = `step ${approval.activeStep + 1}${step?.name ? ` (${escapeXml(step.name)})` : ''}`;
+  const nameOf = (key: string): string => escapeXml(step?.groups?.find((g) => g.key === key)?.name ?? key);
+  const lines = groups.map((g) => `<li>${nameOf(g.group)} needs ${g.required}; eligible now: ${g.eligible.length > 0 ? g.eligible.map(mention).join(' ') : 'nobody'}</li>`);
+  return [
+    `<p><strong>Approval stuck</strong>: version ${approval.pageVersion} cannot complete ${stepLabel}; nobody eligible can give the approvals it still needs.</p>`,
+    `<ul>${lines.join('')}</ul>`,
+    `<p>Space admins, please change the workflow or its groups, or reset the approval: ${admins.length > 0 ? admins.map(mention).join(' ') : '(none found)'}</p>`,
+    refLine(ref),
+  ].join('');
+}
