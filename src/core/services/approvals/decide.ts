@@ -13,7 +13,7 @@ import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
-import { decisionBody, notifyDecision } from '../notifications';
+import { decisionBody, notifyDecision, waitingCover } from '../notifications';
 import type { LoadedApproval } from './records';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
@@ -39,7 +39,8 @@ export const decide = defineOperation({
       return outcome.approval;
     });
     const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
-    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
+    const cover = await waitingCover(ctx, result, waitingFor(groups));
+    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups, cover));
     return result;
   },
 });
