@@ -10,10 +10,14 @@ import { expandGroups } from './page-context';
 
 /** Progress with the people separation of duties excludes left out of `waitingFor`. */
 export async function activeStepProgress(ctx: EngineContext, approval: PageApproval): Promise<GroupProgress[]> {
-  const step = activeStepOf(approval);
   const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
-  return evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
+  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  return progressWith(approval, groupMembers);
+}
+
+/** The same progress from group members already expanded (lists expand them once for many approvals). */
+export function progressWith(approval: PageApproval, groupMembers: Map<string, string[]>): GroupProgress[] {
+  return evaluateStep(activeStepOf(approval), approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
-import type { PageApproval, PageStateView } from '../../domain/model';
+import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
 import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem } from '../../ports/store';
 import type { Page } from '../types';
@@ -16,7 +16,7 @@ import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
-import { activeStepProgress, activeStepStuck, stepApprovers } from '../step-progress';
+import { activeStepProgress, activeStepStuck, progressWith, stepApprovers } from '../step-progress';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
@@ -67,7 +67,7 @@ export const history = defineOperation({
 /** Pending approvals of a space the caller can view (others: an empty page, audited), pages they cannot read left out. */
 export const queue = defineOperation({
   rights: 'Anyone who can view the space (else an empty page, audited); pages the caller cannot read are left out.',
-  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>> {
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; cursor?: string; limit?: number }): Promise<Page<QueueItem>> {
     if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
       await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'approval.queue' });
       return { items: [] };
@@ -85,11 +85,10 @@ export const queue = defineOperation({
     });
     const readable = await new PageCache(ctx, caller.accountId).readable(approvals.map((a) => a.pageId));
     let items = approvals.filter((a) => readable.has(a.pageId));
-    if (options.mine) {
-      const groupMembers = new Map<string, string[]>();
-      await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
-      items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
-    }
-    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    // groups expanded once for the page of rows: "mine" and the per-group progress (SPEC 2.1a) both use them
+    const groupMembers = new Map<string, string[]>();
+    await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
+    if (options.mine) items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
+    return { items: items.map((a) => ({ ...a, groups: progressWith(a, groupMembers) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });
