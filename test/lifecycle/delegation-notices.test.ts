@@ -61,3 +61,14 @@ describe('delegation in comments and reminders', () => {
     expect(body).not.toContain('away until');
   });
 });
+
+describe('delegation in the page status', () => {
+  test('replace: the pending step waits for the delegate, not the person away; add: for both', async () => {
+    const env = await lifecycleSetup();
+    await delegate(env, CAROL, ERIN, 'replace');
+    await delegate(env, DAVE, ALICE, 'add');
+    await env.engine.approvals.submitPage(ui(BOB), '2005', 'wf-remind');
+    const pending = (await env.engine.approvals.pageStatus(ui(BOB), '2005')).pending;
+    expect(pending?.groups.map((g) => g.waitingFor)).toEqual([[ERIN, DAVE, ALICE]]);
+  });
+});

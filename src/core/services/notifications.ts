@@ -16,7 +16,7 @@ import type { Job } from '../ports/jobs';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
-import { coversForWaiting } from './delegations/cover';
+import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 
 function escapeXml(text: string): string {
@@ -38,15 +38,6 @@ const untilDay = (iso: string): string => new Date(iso).toLocaleDateString('en-G
 /** "@Carol is away until 12 Dec 2026; @Dave covers." once per delegation that changes who acts (SPEC 2.3b). */
 export function coverParagraph(cover: Cover[]): string[] {
   return cover.map((c) => `<p>${mention(c.delegator)} is away until ${untilDay(c.endsAt)}; ${mention(c.delegate)} ${c.mode === 'replace' ? 'covers' : 'also covers'}.</p>`);
-}
-
-/** Progress with each group's waiting list naming who acts (a `replace` delegate instead of the delegator). */
-export const withCover = (groups: GroupProgress[], cover: Cover[]): GroupProgress[] =>
-  cover.length === 0 ? groups : groups.map((g) => ({ ...g, waitingFor: actingPeople(g.waitingFor, cover) }));
-
-/** The delegations covering who a step waits for; a failed read leaves comments without them (never blocks a notice). */
-export async function waitingCover(ctx: EngineContext, approval: PageApproval, people: string[]): Promise<Cover[]> {
-  return coversForWaiting(ctx, approval, people).catch(() => []);
 }
 
 /** "Legal 1/1 ✓ · Security 1/2, waiting for @Dave, @Erin" (SPEC 2.1a), for steps of more than one group or a count. */

@@ -16,7 +16,8 @@ import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
-import { activeStepProgress, activeStepStuck, progressWith, stepApprovers } from '../step-progress';
+import { activeStepProgress, activeStepStuck, progressWith, stepApprovers, waitingFor } from '../step-progress';
+import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
@@ -39,7 +40,9 @@ export const pageStatus = defineOperation({
     const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
-    const [groups, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
+    const [progress, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
+    // SPEC 2.3b: the waiting lists name who acts (a `replace` delegate instead of the person away)
+    const groups = withCover(progress, await waitingCover(ctx, latest, waitingFor(progress)));
     return {
       ...view,
       pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups, ...(stuck.length > 0 ? { stuck } : {}) },

@@ -1,6 +1,7 @@
 /** Delegations that cover the people an approval waits for, read for comments and reminders (SPEC 2.3b). */
 import type { Cover } from '../../domain/delegation-cover';
-import { coversOf } from '../../domain/delegation-cover';
+import { actingPeople, coversOf } from '../../domain/delegation-cover';
+import type { GroupProgress } from '../../domain/step-composition';
 import type { Delegation } from '../../domain/delegation';
 import type { PageApproval } from '../../domain/model';
 import type { EngineContext } from '../context';
@@ -27,3 +28,12 @@ export async function allLiveDelegations(ctx: EngineContext, maxPages = 10): Pro
   }
   return found;
 }
+
+/** The delegations covering who a step waits for; a failed read leaves the answer without them (never blocks a notice or a status). */
+export async function waitingCover(ctx: EngineContext, approval: Pick<PageApproval, 'spaceId' | 'workflowId'>, people: string[]): Promise<Cover[]> {
+  return coversForWaiting(ctx, approval, people).catch(() => []);
+}
+
+/** Progress with each group's waiting list naming who acts (a `replace` delegate instead of the delegator, an `add` one beside). */
+export const withCover = (groups: GroupProgress[], cover: Cover[]): GroupProgress[] =>
+  cover.length === 0 ? groups : groups.map((g) => ({ ...g, waitingFor: actingPeople(g.waitingFor, cover) }));
