@@ -5,6 +5,8 @@
  */
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
+import { runDailyJob } from '../../src/core/lifecycle/daily-job';
+import type { ConfluenceSite } from '../../src/core/ports/confluence';
 import { spaceTree } from '../../src/core/lifecycle/manage-space';
 import type { LifecycleConfluence } from '../../src/core/ports/lifecycle-confluence';
 import { ALICE, BOB, CAROL, DAVE, ENG, ui } from '../engine/helpers';
@@ -81,5 +83,19 @@ describe('stuck approvals in the daily job', () => {
     counting!.reset();
     await env.run();
     expect(counting!.counts.transact).toBe(0);
+  });
+
+  test('a post that fails after the commit is posted once by the next run (outbox), never twice', async () => {
+    const { env, setMembers } = await stuckScenario();
+    setMembers([CAROL]);
+    const failing: ConfluenceSite = Object.create(env.ctx.confluence) as ConfluenceSite;
+    failing.createPageComment = () => Promise.reject(new Error('Confluence is unwell'));
+    const lifecycle = new RestLifecycleConfluence(env.site.transport());
+    const first = await runDailyJob.execute({ ...env.ctx, confluence: failing, lifecycle }, { deadline: env.deps.clock.now() + 60_000 });
+    expect(first.stuckFlagged).toBe(1);
+    expect(stuckComments(env)).toHaveLength(0);
+    await env.run();
+    await env.run();
+    expect(stuckComments(env)).toHaveLength(1);
   });
 });
