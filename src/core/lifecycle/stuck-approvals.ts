@@ -80,6 +80,8 @@ interface ScanDeps {
   /** the job's lease: true once held (taken on first use when the run had not taken it) */
   lease: () => Promise<boolean>;
   admins: Map<string, string[]>;
+  /** group members read once per scan */
+  groupMembers: Map<string, string[]>;
 }
 
 /** Checks one batch; false when the lease could not be had or a post failed (the run stops here). */
@@ -91,7 +93,7 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
   for (const approval of approvals) {
     const flagItem = flags.get(lcKeys.stuck(approval.id));
     const flag = flagItem ? parseStored(stuckFlagSchema, flagItem.key, flagItem.value) : undefined;
-    const groups = await activeStepStuck(ctx, approval);
+    const groups = await activeStepStuck(ctx, approval, d.groupMembers);
     if (groups.length === 0) {
       // reachable again (a group was refilled): the flag goes, the marker stays (no second comment for the same state)
       if (flagItem) {
@@ -171,7 +173,7 @@ export async function scanStuckApprovals(ctx: EngineContext, lc: LifecycleConflu
   const saved = await ctx.store.get(lcKeys.stuckCursor);
   const from = saved ? parseStored(stuckCursorSchema, saved.key, saved.value) : undefined;
   const spaces = (await spacesWithWorkflows(ctx)).filter((s) => !from || s >= from.spaceId);
-  const d: ScanDeps = { lc, deadline, lease, admins: new Map() };
+  const d: ScanDeps = { lc, deadline, lease, admins: new Map(), groupMembers: new Map() };
   let flagged = 0;
   for (const spaceId of spaces) {
     let cursor = from && from.spaceId === spaceId ? from.cursor : undefined;
