@@ -98,4 +98,28 @@ describe('stuck approvals in the daily job', () => {
     await env.run();
     expect(stuckComments(env)).toHaveLength(1);
   });
+
+  test('a scan cut by its deadline leaves a cursor; the next run resumes there, flags and clears it', async () => {
+    const { env, setMembers } = await stuckScenario();
+    setMembers([CAROL]);
+    const lifecycle = new RestLifecycleConfluence(env.site.transport());
+    const cut = await runDailyJob.execute({ ...env.ctx, lifecycle }, { deadline: env.deps.clock.now() });
+    expect(cut).toMatchObject({ more: true });
+    expect(cut.stuckFlagged).toBeUndefined();
+    expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG });
+    expect(await env.run()).toMatchObject({ stuckFlagged: 1, more: false });
+    expect(await env.store.get('lc-stuck-cursor')).toBeUndefined();
+    expect(stuckComments(env)).toHaveLength(1);
+  });
+
+  test('an unwell Confluence stops the scan without failing the run; the next run flags the approval', async () => {
+    const { env, setMembers } = await stuckScenario();
+    setMembers([CAROL]);
+    const failing: ConfluenceSite = Object.create(env.ctx.confluence) as ConfluenceSite;
+    failing.getGroupMembers = () => Promise.reject(new Error('Confluence is unwell'));
+    const lifecycle = new RestLifecycleConfluence(env.site.transport());
+    expect(await runDailyJob.execute({ ...env.ctx, confluence: failing, lifecycle }, { deadline: env.deps.clock.now() + 60_000 })).toMatchObject({ more: true });
+    expect(stuckComments(env)).toHaveLength(0);
+    expect((await env.run()).stuckFlagged).toBe(1);
+  });
 });

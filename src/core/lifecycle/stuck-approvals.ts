@@ -168,27 +168,40 @@ async function spaceAdmins(d: ScanDeps, spaceId: string): Promise<string[]> {
   return found;
 }
 
-/** One pass over the pending approvals of the spaces with workflows, from the saved cursor on. */
+/**
+ * One pass over the pending approvals of the spaces with workflows, from the saved cursor on. A
+ * failure (Confluence or the store unwell) stops the scan without failing the run: the flags and
+ * comments committed so far stand, and the next run scans again.
+ */
 export async function scanStuckApprovals(ctx: EngineContext, lc: LifecycleConfluence, deadline: number, lease: () => Promise<boolean>): Promise<StuckScanResult> {
+  const progress = { flagged: 0 };
+  try {
+    return await scan(ctx, { lc, deadline, lease, admins: new Map(), groupMembers: new Map() }, progress);
+  } catch {
+    ctx.log('stuck-approval scan stopped; the next run scans again', { flagged: progress.flagged });
+    return { flagged: progress.flagged, more: true };
+  }
+}
+
+async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number }): Promise<StuckScanResult> {
+  const { deadline, lease } = d;
   const saved = await ctx.store.get(lcKeys.stuckCursor);
   const from = saved ? parseStored(stuckCursorSchema, saved.key, saved.value) : undefined;
   const spaces = (await spacesWithWorkflows(ctx)).filter((s) => !from || s >= from.spaceId);
-  const d: ScanDeps = { lc, deadline, lease, admins: new Map(), groupMembers: new Map() };
-  let flagged = 0;
   for (const spaceId of spaces) {
     let cursor = from && from.spaceId === spaceId ? from.cursor : undefined;
     do {
-      if (ctx.clock.now() >= deadline) return { flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
+      if (ctx.clock.now() >= deadline) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
       const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: BATCH, ...(cursor ? { cursor } : {}) });
       const approvals = await effectiveApprovals(ctx, page.items.map((i) => i.key));
       const batch = await checkBatch(ctx, d, approvals);
-      flagged += batch.flagged;
-      if (!batch.ok) return { flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
+      progress.flagged += batch.flagged;
+      if (!batch.ok) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
       cursor = page.nextCursor;
     } while (cursor);
   }
   if (saved && (await lease())) await ctx.store.transact([{ op: 'delete', key: lcKeys.stuckCursor }]);
-  return { flagged, more: false };
+  return { flagged: progress.flagged, more: false };
 }
 
 async function saveCursor(ctx: EngineContext, lease: () => Promise<boolean>, at: { spaceId: string; cursor?: string }): Promise<boolean> {
