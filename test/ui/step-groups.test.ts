@@ -112,3 +112,17 @@ describe('approval.decisionPreview security', () => {
     expect((await app.invoke('acc-carol', 'approval.decisionPreview', { approvalId: 'x', accountId: 'acc-dave' })).code).toBe('INVALID_REQUEST');
   });
 });
+
+describe('queue.list carries per-group progress', () => {
+  test('each pending row has its active step groups with counts and who is still waited for', async () => {
+    const app = await createResolverApp();
+    const approvalId = await twoGroupApproval(app);
+    await app.invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' });
+    const queue = await app.invoke('acc-bob', 'queue.list', { spaceId: '1001' });
+    const row = (queue.approvals as { id: string; groups: unknown }[]).find((a) => a.id === approvalId);
+    expect(row?.groups).toEqual([
+      { key: 'legal', name: 'Legal', required: 1, approvedBy: [], waitingFor: ['acc-alice'] },
+      { key: 'eng', name: 'Eng', required: 2, approvedBy: ['acc-carol'], waitingFor: ['acc-dave'] },
+    ]);
+  });
+});

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'review.due',
   'review.expired',
   'reminder.sent',
+  'approval.stuck',
   'assignment.cleared',
   'approval.purged',
   'retention.updated',

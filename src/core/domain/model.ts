@@ -119,6 +119,9 @@ export interface PendingStepView {
   stuck?: { group: string; required: number; eligible: string[] }[];
 }
 
+/** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress. */
+export type QueueItem = PageApproval & { groups: PendingStepView['groups'] };
+
 /** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */
 export const ROLLUP_STATES = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'] as const;
 export type RollupState = (typeof ROLLUP_STATES)[number];

@@ -8,6 +8,8 @@
  *   consumed as it goes, so it IS the checkpoint, and what is left waits for the next run.
  * - Idempotent per page and cycle: see outbox.ts.
  * - One run at a time: a lease in the store (a second run while one holds it does nothing).
+ * - Then the stuck-approval scan (stuck-approvals.ts); on a quiet day it runs without the lease and
+ *   takes it only if it has something to write.
  */
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
@@ -19,6 +21,7 @@ import { lastRun, purgeAuditRecords, purgeResolvedApprovals, readRetentionSettin
 import { DAY_MS } from './review';
 import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
 import type { RunSummary } from './schemas';
+import { scanStuckApprovals } from './stuck-approvals';
 import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
 import { flushDenialCounts } from '../services/denials-flush';
@@ -101,7 +104,7 @@ export const runDailyJob = defineOperation({
     await flushDenialCounts(ctx);
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
-    if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return { at: started, ...EMPTY };
+    if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return quietRun(ctx, lc, started, options);
     const runId = ctx.ids.next('run');
     // the run may finish its last chunk and the retention step after the deadline
     if (!(await takeLease(ctx, runId, options.deadline + LEASE_MARGIN_MS))) return { at: started, ...EMPTY, skipped: true };
@@ -119,7 +122,9 @@ export const runDailyJob = defineOperation({
       } else if (auditProbe) {
         totals.auditMore = true;
       }
-      totals.more = moreDue || approvals.more || totals.auditMore === true;
+      const stuck = ctx.clock.now() < options.deadline ? await scanStuckApprovals(ctx, lc, options.deadline, () => Promise.resolve(true)) : { flagged: 0, more: true };
+      if (stuck.flagged > 0) totals.stuckFlagged = stuck.flagged;
+      totals.more = moreDue || approvals.more || totals.auditMore === true || stuck.more;
       await ctx.store.transact([{ op: 'put', key: lcKeys.run, value: runSummarySchema.parse(totals) }]);
       return totals;
     } finally {
@@ -127,6 +132,26 @@ export const runDailyJob = defineOperation({
     }
   },
 });
+
+/** Nothing was due: only the stuck scan runs, taking the lease on its first write (so a quiet day writes nothing). */
+async function quietRun(ctx: EngineContext, lc: LifecycleConfluence, started: number, options: JobOptions): Promise<JobResult> {
+  let held: boolean | undefined;
+  let runId = '';
+  const lease = async (): Promise<boolean> => {
+    if (held === undefined) {
+      runId = ctx.ids.next('run');
+      held = await takeLease(ctx, runId, options.deadline + LEASE_MARGIN_MS);
+    }
+    return held;
+  };
+  try {
+    const stuck = await scanStuckApprovals(ctx, lc, options.deadline, lease);
+    if (held === false) return { at: started, ...EMPTY, skipped: true };
+    return { at: started, ...EMPTY, more: stuck.more, ...(stuck.flagged > 0 ? { stuckFlagged: stuck.flagged } : {}) };
+  } finally {
+    if (held) await ctx.store.transact([{ op: 'delete', key: lcKeys.lease }]).catch(() => ctx.log('could not release the lifecycle lease', { runId }));
+  }
+}
 
 /**
  * Whether the audit retention has work: some kept record is older than the window (one short list

@@ -7,6 +7,8 @@
  *   lc-outbox:<approvalId>:<task>           OutboxItem   comment to post; deleted once posted
  *   lc-resolved:<at15>:<approvalId>         {approvalId, pageId}  resolution time, for retention
  *   lc-review:<spaceId>:<dueFrom15>:<id>    {approvalId, pageId}  approved under a review period, per space
+ *   lc-stuck:<approvalId>                   StuckFlag    the approval's active step cannot complete (manage space shows it)
+ *   lc-stuck-cursor                         {spaceId, cursor?} where a stuck scan cut by its deadline resumes
  *   lc-lease                                {runId, until} one job run at a time
  *   lc-settings                             retention windows chosen by site admins
  *   lc-run                                  summary of the last run (admin page)
@@ -25,6 +27,9 @@ export const lcKeys = {
   /** approved pages of a space by the time they turn due: the "due or expired" queue and its counts */
   review: (spaceId: string, dueFrom: number, approvalId: string) => `lc-review:${spaceId}:${pad(dueFrom)}:${approvalId}`,
   reviewPrefix: (spaceId: string) => `lc-review:${spaceId}:`,
+  /** flag of a pending approval nobody eligible can complete any more (lifecycle/stuck-approvals.ts) */
+  stuck: (approvalId: string) => `lc-stuck:${approvalId}`,
+  stuckCursor: 'lc-stuck-cursor',
   lease: 'lc-lease',
   settings: 'lc-settings',
   run: 'lc-run',
@@ -35,4 +40,6 @@ export const task = {
   reviewDue: 'due',
   reviewExpired: 'expired',
   remind: (step: number, n: number) => `remind-${step}-${n}`,
+  /** one comment per approval and stuck state (step + the groups left short, fingerprinted) */
+  stuck: (step: number, fingerprint: string) => `stuck-${step}-${fingerprint}`,
 };

@@ -22,7 +22,9 @@ import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { listSpaceWorkflows } from '../services/workflows/store';
+import { lcKeys } from './keys';
 import { deriveReview } from './review';
+import { stuckFlagSchema } from './schemas';
 import { onCancelled } from './schedule';
 import { defineOperation } from '../services/operation';
 
@@ -41,6 +43,8 @@ export interface TreeRow {
     /** the page's explicit assignment, else the workflow a submit would use; null when none applies */
     workflow: { id: string; name: string; explicit: boolean } | null;
     lastChange: { at: number; status: ApprovalStatus } | null;
+    /** the daily job found the pending approval's active step can no longer complete (set only then) */
+    stuck?: { since: number; step: number; groups: string[] };
   };
 }
 
@@ -73,6 +77,7 @@ export const spaceTree = defineOperation({
       listSpaceWorkflows(ctx, input.spaceId),
     ]);
     const now = ctx.clock.now();
+    const stuck = await stuckFlags(ctx, [...stored.values()].filter((i) => i.key.startsWith(keys.pageState(''))).map((i) => parseStored(pageApprovalSchema, i.key, i.value)));
     const items: TreeRow[] = [];
     for (const node of level.items) {
       if (node.type === 'folder') {
@@ -101,12 +106,27 @@ export const spaceTree = defineOperation({
           approvalId: latest?.id ?? null,
           workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined } : null,
           lastChange: lastChangeOf(latest),
+          ...(latest && stuck.has(latest.id) ? { stuck: stuck.get(latest.id) } : {}),
         },
       });
     }
     return { items, ...(level.nextCursor ? { nextCursor: level.nextCursor } : {}) };
   },
 });
+
+/** Stuck flags of the pending approvals among `latest` that are still about their active step (one batched read). */
+async function stuckFlags(ctx: EngineContext, latest: PageApproval[]): Promise<Map<string, { since: number; step: number; groups: string[] }>> {
+  const pending = latest.filter((a) => a.status === 'pending');
+  const found = new Map<string, { since: number; step: number; groups: string[] }>();
+  if (pending.length === 0) return found;
+  const flags = await getManyByKey(ctx.store, pending.map((a) => lcKeys.stuck(a.id)));
+  for (const a of pending) {
+    const item = flags.get(lcKeys.stuck(a.id));
+    const flag = item ? parseStored(stuckFlagSchema, item.key, item.value) : undefined;
+    if (flag && flag.step === a.activeStep) found.set(a.id, { since: flag.since, step: flag.step + 1, groups: flag.groups.map((g) => g.group) });
+  }
+  return found;
+}
 
 /** Removes the explicit assignment and resets the page to `draft` (a pending approval is cancelled), atomically, audited. */
 export const clearAssignment = defineOperation({

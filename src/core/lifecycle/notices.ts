@@ -1,6 +1,7 @@
 /** Texts of the comments the daily job posts (storage format). Every body carries its task reference. */
 import type { PageApproval } from '../domain/model';
-import { mention } from '../services/notifications';
+import type { Cover } from '../domain/delegation-cover';
+import { coverParagraph, mention } from '../services/notifications';
 import { STATE_LABEL } from '../domain/vocabulary';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -30,12 +31,26 @@ export function reviewNoticeBody(approval: PageApproval, kind: 'review-due' | 'r
   return head + (people.length > 0 ? `<p>${people.map(mention).join(' ')}</p>` : '') + refLine(ref);
 }
 
-export function reminderBody(approval: PageApproval, n: number, waitingSince: number, approvers: string[], admins: string[] | undefined, ref: string): string {
+export function reminderBody(approval: PageApproval, n: number, waitingSince: number, approvers: string[], admins: string[] | undefined, ref: string, cover: Cover[] = []): string {
   const step = approval.workflowSnapshot.steps[approval.activeStep];
   const stepLabel = `step ${approval.activeStep + 1}${step?.name ? ` (${escapeXml(step.name)})` : ''}`;
   const parts = [`<p><strong>Reminder ${n}</strong>: version ${approval.pageVersion} has been waiting at ${stepLabel} since ${day(waitingSince)}.</p>`];
-  if (approvers.length > 0) parts.push(`<p>Waiting for: ${approvers.map(mention).join(' ')}</p>`);
+  if (approvers.length > 0) parts.push(`<p>Waiting for: ${approvers.map(mention).join(' ')}</p>`, ...coverParagraph(cover));
   if (admins) parts.push(`<p>Escalated to the space admins: ${admins.length > 0 ? admins.map(mention).join(' ') : '(none found)'}</p>`);
   parts.push(refLine(ref));
   return parts.join('');
+}
+
+/** To the space admins: the active step can no longer complete with the people eligible now (SPEC 2.8). */
+export function stuckBody(approval: PageApproval, groups: { group: string; required: number; eligible: string[] }[], admins: string[], ref: string): string {
+  const step = approval.workflowSnapshot.steps[approval.activeStep];
+  const stepLabel = `step ${approval.activeStep + 1}${step?.name ? ` (${escapeXml(step.name)})` : ''}`;
+  const nameOf = (key: string): string => escapeXml(step?.groups?.find((g) => g.key === key)?.name ?? key);
+  const lines = groups.map((g) => `<li>${nameOf(g.group)} needs ${g.required}; eligible now: ${g.eligible.length > 0 ? g.eligible.map(mention).join(' ') : 'nobody'}</li>`);
+  return [
+    `<p><strong>Approval stuck</strong>: version ${approval.pageVersion} cannot complete ${stepLabel}; nobody eligible can give the approvals it still needs.</p>`,
+    `<ul>${lines.join('')}</ul>`,
+    `<p>Space admins, please change the workflow or its groups, or reset the approval: ${admins.length > 0 ? admins.map(mention).join(' ') : '(none found)'}</p>`,
+    refLine(ref),
+  ].join('');
 }

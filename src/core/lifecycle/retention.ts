@@ -84,7 +84,7 @@ const MAX_KEYS_WITH_RECORD = 16;
 /** One approval: its record, index item, comment ref, task markers and resolution entry, with its audit record. */
 async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemKey: string, approval: PageApproval): Promise<void> {
   const marks = await ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit });
-  const keysToDelete = [approvalItemKey, keys.approvalComment(approval.id), entryKey];
+  const keysToDelete = [approvalItemKey, keys.approvalComment(approval.id), entryKey, lcKeys.stuck(approval.id)];
   const schedule = reviewSchedule(approval);
   if (schedule) keysToDelete.push(lcKeys.review(approval.spaceId, schedule.dueFrom, approval.id));
   const markKeys = marks.items.map((m) => m.key);

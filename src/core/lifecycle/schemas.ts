@@ -25,6 +25,19 @@ export const outboxItemSchema = z
   .strict();
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
+export const stuckFlagSchema = z
+  .object({
+    approvalId: id,
+    pageId: id,
+    step: z.number().int().nonnegative(),
+    groups: z.array(z.object({ group: z.string().min(1).max(32), required: z.number().int().nonnegative(), eligible: z.array(id) }).strict()).max(50),
+    since: millis,
+  })
+  .strict();
+export type StuckFlag = z.infer<typeof stuckFlagSchema>;
+
+export const stuckCursorSchema = z.object({ spaceId: id, cursor: z.string().min(1).max(2000).optional() }).strict();
+
 export const resolvedRefSchema = z.object({ approvalId: id, pageId: id }).strict();
 
 export const leaseSchema = z.object({ runId: id, until: millis }).strict();
@@ -58,6 +71,8 @@ export const runSummarySchema = z
     more: z.boolean(),
     /** audit records left below the checkpoint by a capped purge (older summaries lack it) */
     auditMore: z.boolean().optional(),
+    /** approvals the stuck scan newly flagged (comment to the space admins) in this run */
+    stuckFlagged: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type RunSummary = z.infer<typeof runSummarySchema>;

@@ -6,6 +6,9 @@
 import { activeStepOf, expandApprovers, groupsOfSteps, stepOf } from '../domain/approvers';
 import { stepPeople } from '../domain/decisions';
 import { evaluateStep } from '../domain/step-composition';
+import type { Delegation } from '../domain/delegation';
+import { actingPeople, coversOf } from '../domain/delegation-cover';
+import { allLiveDelegations } from '../services/delegations/cover';
 import type { AuditAction, PageApproval, Workflow } from '../domain/model';
 import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
@@ -68,6 +71,8 @@ interface Lookups {
   groupMembers: Map<string, string[]>;
   commentOf: Map<string, string>;
   admins: Map<string, string[]>;
+  /** live delegations (read only when the chunk has reminders): reminders name who acts */
+  delegations: Delegation[];
 }
 
 async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: DueEntry[], adminCache: Map<string, string[]>): Promise<Lookups> {
@@ -93,7 +98,8 @@ async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: Due
   const missing = [...new Set(escalating)].filter((s) => !adminCache.has(s));
   const found = await Promise.all(missing.map(async (s) => [s, await lc.spaceAdmins(s)] as const));
   for (const [s, admins] of found) adminCache.set(s, admins);
-  return { latest, groupMembers, commentOf, admins: adminCache };
+  const delegations = reminders.length > 0 ? await allLiveDelegations(ctx) : [];
+  return { latest, groupMembers, commentOf, admins: adminCache, delegations };
 }
 
 function planReview(entry: Extract<DueEntry, { kind: 'review-due' | 'review-expired' }>, approval: PageApproval, l: Lookups, now: number): Omit<PlannedTask, 'entryKey'> {
@@ -117,7 +123,10 @@ function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: Pa
   const ref = taskRef(approval.id, name);
   // SPEC 2.1a: only the groups that still need approvals wait, and only for people who have not decided
   const progress = evaluateStep(activeStepOf(approval), approval.decisions, approval.activeStep, stepPeople(approval, l.groupMembers));
-  const waitingFor = [...new Set(progress.groups.flatMap((g) => g.waitingFor))];
+  const waiting = [...new Set(progress.groups.flatMap((g) => g.waitingFor))];
+  // SPEC 2.3b: a `replace` delegate is reminded instead of the person who is away, an `add` delegate as well
+  const cover = coversOf(l.delegations, waiting, approval, now);
+  const waitingFor = actingPeople(waiting, cover);
   const escalated = entry.n > REMINDERS_BEFORE_ESCALATION;
   const admins = escalated ? (l.admins.get(approval.spaceId) ?? []) : undefined;
   const days = reviewTermsOf(approval.workflowSnapshot).remindAfterDays!;
@@ -135,7 +144,7 @@ function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: Pa
       spaceId: approval.spaceId,
       approvalId: approval.id,
       ref,
-      body: reminderBody(approval, entry.n, stepStartedAt(approval), waitingFor, admins, ref),
+      body: reminderBody(approval, entry.n, stepStartedAt(approval), waitingFor, admins, ref, cover),
       ...(parentCommentId ? { parentCommentId } : {}),
       createdAt: now,
     },

@@ -11,10 +11,13 @@ import type { GroupProgress } from '../domain/step-composition';
 import { progressLine } from '../domain/step-composition';
 import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import { activeStepOf } from '../domain/approvers';
+import type { Cover } from '../domain/delegation-cover';
+import { actingPeople } from '../domain/delegation-cover';
 import type { Job } from '../ports/jobs';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
+import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
 
@@ -32,6 +35,13 @@ function stepLabel(approval: PageApproval): string {
   return step.name ? `step ${n} (${escapeXml(step.name)})` : `step ${n}`;
 }
 
+const untilDay = (iso: string): string => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "@Carol is away until 12 Dec 2026; @Dave covers." once per delegation that changes who acts (SPEC 2.3b). */
+export function coverParagraph(cover: Cover[]): string[] {
+  return cover.map((c) => `<p>${mention(c.delegator)} is away until ${untilDay(c.endsAt)}; ${mention(c.delegate)} ${c.mode === 'replace' ? 'covers' : 'also covers'}.</p>`);
+}
+
 /** "Legal 1/1 ✓ · Security 1/2, waiting for @Dave, @Erin" (SPEC 2.1a), for steps of more than one group or a count. */
 export function progressParagraph(approval: PageApproval, groups: GroupProgress[]): string[] {
   const [only] = groups;
@@ -39,12 +49,13 @@ export function progressParagraph(approval: PageApproval, groups: GroupProgress[
   return [`<p>${progressLine(groups.map((g) => ({ ...g, name: escapeXml(g.name) })), mention)}</p>`];
 }
 
-export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet, groups: GroupProgress[] = []): string {
+export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet, groups: GroupProgress[] = [], cover: Cover[] = []): string {
   const parts = [
     `<p><strong>${STATE_LABEL.in_approval}</strong>: approval requested for version ${approval.pageVersion} ` +
       `(workflow ${escapeXml(approval.workflowSnapshot.name)}, ${stepLabel(approval)}).</p>`,
-    `<p>Approvers: ${approvers.map(mention).join(' ')}</p>`,
-    ...progressParagraph(approval, groups),
+    `<p>Approvers: ${actingPeople(approvers, cover).map(mention).join(' ')}</p>`,
+    ...coverParagraph(cover),
+    ...progressParagraph(approval, withCover(groups, cover)),
   ];
   if (changeSet) {
     parts.push(`<p>Change set: <strong>${escapeXml(changeSet.title)}</strong></p>`);
@@ -58,7 +69,7 @@ export function submissionBody(approval: PageApproval, approvers: string[], chan
  * `what` is a sentence fragment ("step 1 is approved") after the approval's state in the one
  * vocabulary ("In approval: step 1 is approved."); the decider is in the audit trail, not @mentioned.
  */
-export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[], groups: GroupProgress[] = []): string {
+export function decisionBody(approval: PageApproval, what: string, comment: string | undefined, nextApprovers: string[], groups: GroupProgress[] = [], cover: Cover[] = []): string {
   const parts = [`<p><strong>${STATE_LABEL[approvalStatusWord(approval.status)]}</strong>: ${escapeXml(what)}.</p>`];
   const last = approval.decisions.at(-1);
   // SPEC 2.3b: a delegate's decision says whose slot it filled
@@ -70,9 +81,9 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);
   }
   if (approval.status === 'pending' && nextApprovers.length > 0) {
-    parts.push(`<p>Now at ${stepLabel(approval)}: ${nextApprovers.map(mention).join(' ')}</p>`);
+    parts.push(`<p>Now at ${stepLabel(approval)}: ${actingPeople(nextApprovers, cover).map(mention).join(' ')}</p>`, ...coverParagraph(cover));
   }
-  if (approval.status === 'pending') parts.push(...progressParagraph(approval, groups));
+  if (approval.status === 'pending') parts.push(...progressParagraph(approval, withCover(groups, cover)));
   return parts.join('');
 }
 
@@ -97,7 +108,8 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
   const first = { ...approval, activeStep: 0 };
   const groups = await activeStepProgress(ctx, first);
-  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups) });
+  const cover = await waitingCover(ctx, first, waitingFor(groups));
+  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);

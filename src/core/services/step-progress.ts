@@ -10,19 +10,27 @@ import { expandGroups } from './page-context';
 
 /** Progress with the people separation of duties excludes left out of `waitingFor`. */
 export async function activeStepProgress(ctx: EngineContext, approval: PageApproval): Promise<GroupProgress[]> {
-  const step = activeStepOf(approval);
   const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
-  return evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
+  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  return progressWith(approval, groupMembers);
+}
+
+/** The same progress from group members already expanded (lists expand them once for many approvals). */
+export function progressWith(approval: PageApproval, groupMembers: Map<string, string[]>): GroupProgress[] {
+  return evaluateStep(activeStepOf(approval), approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
 }
 
 /**
  * The groups of the active step that can no longer be filled by anyone eligible now (its approvals
  * so far count): empty while the approval can still complete.
  */
-export async function activeStepStuck(ctx: EngineContext, approval: PageApproval): Promise<{ group: string; required: number; eligible: string[] }[]> {
+export async function activeStepStuck(
+  ctx: EngineContext,
+  approval: PageApproval,
+  /** members already read (a scan over many approvals reads each group once) */
+  groupMembers = new Map<string, string[]>(),
+): Promise<{ group: string; required: number; eligible: string[] }[]> {
   const step = activeStepOf(approval);
-  const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([step]), groupMembers);
   const approved = stepDecisions(approval.decisions, approval.activeStep).filter((d) => d.decision === 'approve').map(slotHolder);
   const shortfalls = stepShortfalls(step, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep)), approved);

@@ -8,6 +8,7 @@ import type {
   AuditRecord,
   ChangeSetView,
   PageApproval,
+  QueueItem,
   PageStateView,
   PreflightResult,
   SetApproval,
@@ -103,7 +104,7 @@ export interface ResolverData {
   'approval.decisionPreview': { preview: DecisionPreview };
   'approval.cancel': { approval: PageApproval };
   'approval.reset': { pageId: string };
-  'queue.list': { approvals: PageApproval[]; nextCursor?: string };
+  'queue.list': { approvals: QueueItem[]; nextCursor?: string };
   'workflow.list': { workflows: Workflow[]; nextCursor?: string };
   'workflow.create': { workflow: Workflow };
   'workflow.update': { workflow: Workflow };

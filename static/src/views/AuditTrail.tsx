@@ -49,6 +49,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'review.due': 'Review due (notice posted)',
   'review.expired': 'Review expired (notice posted)',
   'reminder.sent': 'Reminder sent',
+  'approval.stuck': 'Approval stuck (space admins notified)',
   'assignment.cleared': 'Page assignment cleared',
   'approval.purged': 'Old approval purged',
   'retention.updated': 'Retention changed',

@@ -7,6 +7,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
+import Lozenge from '@atlaskit/lozenge';
 import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
@@ -127,7 +128,21 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
               </Box>
             ),
           },
-          { key: 'state', content: a ? <StateLozenge state={a.state} stale={a.isStale} /> : '' },
+          {
+            key: 'state',
+            content: a ? (
+              <Inline space="space.050" alignBlock="center">
+                <StateLozenge state={a.state} stale={a.isStale} />
+                {a.stuck && (
+                  <span data-testid="manage-stuck" title={`Step ${a.stuck.step} cannot complete since ${formatTime(a.stuck.since)}: ${a.stuck.groups.join(', ')}`}>
+                    <Lozenge appearance="removed">Stuck</Lozenge>
+                  </span>
+                )}
+              </Inline>
+            ) : (
+              ''
+            ),
+          },
           { key: 'review', content: a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : '' },
           { key: 'workflow', content: a ? (a.workflow ? `${a.workflow.name}${a.workflow.explicit ? ' (assigned)' : ' (space default)'}` : 'None') : '' },
           { key: 'last', content: a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : '' },

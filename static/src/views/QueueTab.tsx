@@ -16,7 +16,7 @@ import { ChangesSinceApproval } from '../components/changes-since-approval';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
-import type { PageApproval } from '../../../src/core/domain/model';
+import type { PageApproval, QueueItem } from '../../../src/core/domain/model';
 import { ChangeSetLink, ErrorMessage, LoadMore, PageLink, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
@@ -24,6 +24,7 @@ import { ReviewQueue } from '../components/review-queue';
 import { Person, useNameOf } from '../people';
 import type { SpaceTabProps } from './space-tab';
 import { DataTable } from '../components/data-table';
+import { GroupCounts } from './StepGroups';
 
 type SourceOption = { label: string; value: '' | 'ui' | 'api' };
 const SOURCES: SourceOption[] = [
@@ -84,7 +85,7 @@ export function QueueTab({ caps }: SpaceTabProps) {
 function PendingQueue({ caps, mine, requestedByMe }: { caps: SpaceTabProps['caps']; mine: boolean; requestedByMe: boolean }) {
   const flag = useFlag();
   const confirm = useConfirm();
-  const [items, setItems] = useState<{ list: PageApproval[]; nextCursor?: string }>();
+  const [items, setItems] = useState<{ list: QueueItem[]; nextCursor?: string }>();
   const [text, setText] = useState('');
   const [source, setSource] = useState<SourceOption>(SOURCES[0]);
   const first = useAsync(async () => {
@@ -138,6 +139,7 @@ function PendingQueue({ caps, mine, requestedByMe }: { caps: SpaceTabProps['caps
       },
       { key: 'version', content: a.pageVersion },
       { key: 'workflow', content: `${a.workflowSnapshot.name} · step ${a.activeStep + 1} of ${a.workflowSnapshot.steps.length}` },
+      { key: 'progress', content: <GroupCounts groups={a.groups} /> },
       {
         key: 'submitted',
         content: (
@@ -197,7 +199,7 @@ function PendingQueue({ caps, mine, requestedByMe }: { caps: SpaceTabProps['caps
         testId="queue-table"
         label={mine ? 'Approvals waiting for you' : requestedByMe ? 'Your requests still waiting' : 'All pending approvals in this space'}
         isLoading={first.loading && !items}
-        columns={{ page: 'Page', version: 'Version', workflow: 'Workflow and step', submitted: 'Requested by', source: 'Source', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
+        columns={{ page: 'Page', version: 'Version', workflow: 'Workflow and step', progress: 'Progress', submitted: 'Requested by', source: 'Source', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
         emptyView={<Text as="p">{mine ? 'Nothing is waiting for you.' : requestedByMe ? 'None of your requests is waiting.' : 'No pending approvals in this space.'}</Text>}
       />

@@ -49,6 +49,22 @@ export function StepGroups({ groups }: { groups: PendingStepView['groups'] }) {
   );
 }
 
+/** One line per row in lists (the queue): each group's count, e.g. "Legal 1/1 ✓" "Eng 1/2". */
+export function GroupCounts({ groups }: { groups: PendingStepView['groups'] }) {
+  return (
+    <Inline space="space.050" shouldWrap testId="group-counts">
+      {groups.map((g) => {
+        const done = g.approvedBy.length >= g.required;
+        return (
+          <Lozenge key={g.key} appearance={done ? 'success' : 'inprogress'}>
+            {`${g.name} ${Math.min(g.approvedBy.length, g.required)}/${g.required}${done ? ' ✓' : ''}`}
+          </Lozenge>
+        );
+      })}
+    </Inline>
+  );
+}
+
 /** The server found groups nobody eligible can fill any more: say so, so someone acts before anyone waits on it. */
 export function StuckNotice({ stuck, groups }: { stuck: NonNullable<PendingStepView['stuck']>; groups: PendingStepView['groups'] }) {
   return (

@@ -14,6 +14,7 @@ import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
 import { decisionBody, notifyDecision } from '../notifications';
+import { waitingCover } from '../delegations/cover';
 import type { LoadedApproval } from './records';
 import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
 import { signatureManifestation } from '../../domain/manifestation';
@@ -45,7 +46,8 @@ export const decide = defineOperation({
       return committed;
     });
     const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
-    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups));
+    const cover = await waitingCover(ctx, result, waitingFor(groups));
+    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups, cover));
     return result;
   },
 });

@@ -5,7 +5,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
-import type { PageApproval, PageStateView } from '../../domain/model';
+import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
 import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem } from '../../ports/store';
 import type { Page } from '../types';
@@ -16,7 +16,8 @@ import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { expandGroups, parsePageState } from '../page-context';
-import { activeStepProgress, activeStepStuck, stepApprovers } from '../step-progress';
+import { activeStepProgress, activeStepStuck, progressWith, stepApprovers, waitingFor } from '../step-progress';
+import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { effectiveApproval } from './records';
@@ -55,7 +56,9 @@ export const pageStatus = defineOperation({
     };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
-    const [groups, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
+    const [progress, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
+    // SPEC 2.3b: the waiting lists name who acts (a `replace` delegate instead of the person away)
+    const groups = withCover(progress, await waitingCover(ctx, latest, waitingFor(progress)));
     return {
       ...view,
       pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups, ...(stuck.length > 0 ? { stuck } : {}) },
@@ -83,7 +86,7 @@ export const history = defineOperation({
 /** Pending approvals of a space the caller can view (others: an empty page, audited), pages they cannot read left out. */
 export const queue = defineOperation({
   rights: 'Anyone who can view the space (else an empty page, audited); pages the caller cannot read are left out.',
-  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; requestedByMe?: boolean; cursor?: string; limit?: number }): Promise<Page<PageApproval>> {
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; requestedByMe?: boolean; cursor?: string; limit?: number }): Promise<Page<QueueItem>> {
     if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
       await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'approval.queue' });
       return { items: [] };
@@ -101,13 +104,12 @@ export const queue = defineOperation({
     });
     const readable = await new PageCache(ctx, caller.accountId).readable(approvals.map((a) => a.pageId));
     let items = approvals.filter((a) => readable.has(a.pageId));
-    if (options.mine) {
-      const groupMembers = new Map<string, string[]>();
-      await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
-      items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
-    }
+    // groups expanded once for the page of rows: "mine" and the per-group progress (SPEC 2.1a) both use them
+    const groupMembers = new Map<string, string[]>();
+    await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
+    if (options.mine) items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
     // An author's own requests still waiting ("Requested by me").
     if (options.requestedByMe) items = items.filter((a) => a.submittedBy === caller.accountId);
-    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return { items: items.map((a) => ({ ...a, groups: progressWith(a, groupMembers) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });

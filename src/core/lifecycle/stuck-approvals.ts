@@ -1,0 +1,210 @@
+/**
+ * The stuck-approval scan of the daily job (SPEC 2.8, 2.1a): every pending approval's active step is
+ * checked with the read-time rule (`activeStepStuck`: groups nobody eligible now can fill, after
+ * removed accounts, emptied groups and separation-of-duties exclusions). A hopeless approval is
+ * flagged for manage space and gets ONE comment to the space admins per stuck state (step + the
+ * groups left short), before anyone waits for reminders that cannot help.
+ *
+ * - Found through the pending-by-space index of the spaces that have workflows (no full scan).
+ * - Exactly once like the other tasks (outbox.ts): marker create-if-absent + outbox + flag + audit in
+ *   one transaction, then the post; a run cut by its deadline leaves a cursor and resumes there.
+ * - Writes only when a flag changes, and then under the job's lease (taken on the first write when
+ *   the run had nothing else to do), so a quiet day still writes nothing.
+ */
+import type { PageApproval } from '../domain/model';
+import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
+import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
+import { StoreError, STORE_LIMITS } from '../ports/store';
+import type { TxOp } from '../ports/store';
+import { commitWithAudit } from '../services/commit';
+import type { EngineContext } from '../services/context';
+import { approvalIndex, keys } from '../services/keys';
+import { activeStepStuck } from '../services/step-progress';
+import { getManyByKey } from '../services/store-reads';
+import { snapshotOf } from '../services/submission';
+import { mayAdopt } from '../services/workflows/edit-log';
+import { lcKeys, task } from './keys';
+import { stuckBody, taskRef } from './notices';
+import { deliver, JOB_ACTOR } from './outbox';
+import type { StuckFlag } from './schemas';
+import { stuckCursorSchema, stuckFlagSchema } from './schemas';
+
+const BATCH = 25;
+
+export interface StuckScanResult {
+  flagged: number;
+  /** the deadline (or an unwell Confluence) cut the scan: the cursor says where the next run resumes */
+  more: boolean;
+}
+
+/** Spaces with at least one workflow, in key order (the per-space workflow copies are one prefix). */
+async function spacesWithWorkflows(ctx: EngineContext): Promise<string[]> {
+  const prefix = 'wf-space:';
+  const spaces = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.store.query({ prefix, limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
+    for (const item of page.items) spaces.add(item.key.slice(prefix.length, item.key.indexOf(':', prefix.length)));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return [...spaces].sort();
+}
+
+/** A short stable name for the set of groups left short (marker keys stay small whatever the keys are). */
+function fingerprint(groups: string[]): string {
+  let h = 2166136261;
+  for (const c of [...groups].sort().join('\u0000')) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h.toString(36);
+}
+
+/** The approvals of one index page, with the workflow definition they follow now (the queue's in-flight rule). */
+async function effectiveApprovals(ctx: EngineContext, ids: string[]): Promise<PageApproval[]> {
+  const stored = [...(await getManyByKey(ctx.store, ids.map(keys.approval))).values()]
+    .map((i) => parseStored(pageApprovalSchema, i.key, i.value))
+    .filter((a) => a.status === 'pending');
+  const workflows = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
+  return stored.map((a) => {
+    const item = workflows.get(keys.workflow(a.workflowId));
+    if (a.decisions.length > 0 || !item) return a;
+    const wf = parseStored(workflowSchema, item.key, item.value);
+    return mayAdopt(a, wf) ? { ...a, workflowSnapshot: snapshotOf(wf) } : a;
+  });
+}
+
+const sameState = (flag: StuckFlag | undefined, step: number, groups: StuckFlag['groups']): boolean =>
+  flag !== undefined && flag.step === step && JSON.stringify(flag.groups) === JSON.stringify(groups);
+
+interface ScanDeps {
+  lc: LifecycleConfluence;
+  deadline: number;
+  /** the job's lease: true once held (taken on first use when the run had not taken it) */
+  lease: () => Promise<boolean>;
+  admins: Map<string, string[]>;
+  /** group members read once per scan */
+  groupMembers: Map<string, string[]>;
+}
+
+/** Checks one batch; false when the lease could not be had or a post failed (the run stops here). */
+async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApproval[]): Promise<{ flagged: number; ok: boolean }> {
+  const flags = await getManyByKey(ctx.store, approvals.map((a) => lcKeys.stuck(a.id)));
+  const now = ctx.clock.now();
+  let flagged = 0;
+  const outbox = [];
+  for (const approval of approvals) {
+    const flagItem = flags.get(lcKeys.stuck(approval.id));
+    const flag = flagItem ? parseStored(stuckFlagSchema, flagItem.key, flagItem.value) : undefined;
+    const groups = await activeStepStuck(ctx, approval, d.groupMembers);
+    if (groups.length === 0) {
+      // reachable again (a group was refilled): the flag goes, the marker stays (no second comment for the same state)
+      if (flagItem) {
+        if (!(await d.lease())) return { flagged, ok: false };
+        await ctx.store.transact([{ op: 'delete', key: flagItem.key, condition: { kind: 'version', version: flagItem.version } }]).catch(ignoreRace);
+      }
+      continue;
+    }
+    if (sameState(flag, approval.activeStep, groups)) continue;
+    if (!(await d.lease())) return { flagged, ok: false };
+    const next: StuckFlag = { approvalId: approval.id, pageId: approval.pageId, step: approval.activeStep, groups, since: now };
+    const flagOp: TxOp = { op: 'put', key: lcKeys.stuck(approval.id), value: next, condition: flagItem ? { kind: 'version', version: flagItem.version } : { kind: 'absent' } };
+    const taskName = task.stuck(approval.activeStep, fingerprint(groups.map((g) => g.group)));
+    if (await ctx.store.get(lcKeys.mark(approval.id, taskName))) {
+      await ctx.store.transact([flagOp]).catch(ignoreRace); // this state was announced before: flag again, no comment
+      continue;
+    }
+    const admins = await spaceAdmins(d, approval.spaceId);
+    const parent = await ctx.store.get(keys.approvalComment(approval.id));
+    const ref = taskRef(approval.id, taskName);
+    const item = {
+      pageId: approval.pageId,
+      spaceId: approval.spaceId,
+      approvalId: approval.id,
+      ref,
+      body: stuckBody(approval, groups, admins, ref),
+      ...(parent ? { parentCommentId: parseStored(commentRefSchema, parent.key, parent.value).commentId } : {}),
+      createdAt: now,
+    };
+    const committed = await commitWithAudit(
+      ctx,
+      [
+        { op: 'put', key: lcKeys.mark(approval.id, taskName), value: { at: now }, condition: { kind: 'absent' } },
+        { op: 'put', key: lcKeys.outbox(approval.id, taskName), value: item, condition: { kind: 'absent' } },
+        flagOp,
+      ],
+      [
+        {
+          actor: JOB_ACTOR,
+          action: 'approval.stuck',
+          spaceId: approval.spaceId,
+          source: 'ui',
+          pageId: approval.pageId,
+          pageVersion: approval.pageVersion,
+          workflowId: approval.workflowId,
+          approvalId: approval.id,
+          details: { step: approval.activeStep + 1, groups, notified: admins },
+        },
+      ],
+    ).then(
+      () => true,
+      (err: unknown) => ignoreRace(err).then(() => false),
+    );
+    if (!committed) continue;
+    flagged++;
+    outbox.push({ key: lcKeys.outbox(approval.id, taskName), item });
+  }
+  const { failed } = await deliver(ctx, d.lc, outbox, false);
+  return { flagged, ok: failed === 0 };
+}
+
+/** A failed condition means another run changed the same flag first: its outcome stands. */
+async function ignoreRace(err: unknown): Promise<void> {
+  if (!(err instanceof StoreError) || err.code !== 'CONDITION_FAILED') throw err;
+}
+
+async function spaceAdmins(d: ScanDeps, spaceId: string): Promise<string[]> {
+  const cached = d.admins.get(spaceId);
+  if (cached) return cached;
+  const found = await d.lc.spaceAdmins(spaceId);
+  d.admins.set(spaceId, found);
+  return found;
+}
+
+/**
+ * One pass over the pending approvals of the spaces with workflows, from the saved cursor on. A
+ * failure (Confluence or the store unwell) stops the scan without failing the run: the flags and
+ * comments committed so far stand, and the next run scans again.
+ */
+export async function scanStuckApprovals(ctx: EngineContext, lc: LifecycleConfluence, deadline: number, lease: () => Promise<boolean>): Promise<StuckScanResult> {
+  const progress = { flagged: 0 };
+  try {
+    return await scan(ctx, { lc, deadline, lease, admins: new Map(), groupMembers: new Map() }, progress);
+  } catch {
+    ctx.log('stuck-approval scan stopped; the next run scans again', { flagged: progress.flagged });
+    return { flagged: progress.flagged, more: true };
+  }
+}
+
+async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number }): Promise<StuckScanResult> {
+  const { deadline, lease } = d;
+  const saved = await ctx.store.get(lcKeys.stuckCursor);
+  const from = saved ? parseStored(stuckCursorSchema, saved.key, saved.value) : undefined;
+  const spaces = (await spacesWithWorkflows(ctx)).filter((s) => !from || s >= from.spaceId);
+  for (const spaceId of spaces) {
+    let cursor = from && from.spaceId === spaceId ? from.cursor : undefined;
+    do {
+      if (ctx.clock.now() >= deadline) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
+      const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: BATCH, ...(cursor ? { cursor } : {}) });
+      const approvals = await effectiveApprovals(ctx, page.items.map((i) => i.key));
+      const batch = await checkBatch(ctx, d, approvals);
+      progress.flagged += batch.flagged;
+      if (!batch.ok) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  if (saved && (await lease())) await ctx.store.transact([{ op: 'delete', key: lcKeys.stuckCursor }]);
+  return { flagged: progress.flagged, more: false };
+}
+
+async function saveCursor(ctx: EngineContext, lease: () => Promise<boolean>, at: { spaceId: string; cursor?: string }): Promise<boolean> {
+  if (await lease()) await ctx.store.transact([{ op: 'put', key: lcKeys.stuckCursor, value: stuckCursorSchema.parse(at) }]);
+  return true;
+}
