@@ -15,6 +15,7 @@ import type { Clock, IdGenerator } from '../../src/core/ports/clock';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { AdjustableClock } from '../clock';
+import { DEFAULT_INDEX_LAG_MS, storeForProfile } from '../../src/adapters/store/eventual-index-store';
 import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
@@ -96,7 +97,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   lock?.setUrl(url);
 
-  const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
+  const sqlite = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
+  // under a profile whose index queries lag, new items show in queries a moment after their write
+  const store = storeForProfile(sqlite, profile, { clock, lagMs: DEFAULT_INDEX_LAG_MS });
   try {
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
     const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
@@ -123,13 +126,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         await stopServer(server);
         // no request runs any more: the store can close under no writer
         await app.idle();
-        store.close();
+        sqlite.close();
         lock?.release();
       },
     };
   } catch (err) {
     server.close();
-    store.close();
+    sqlite.close();
     lock?.release();
     throw err;
   }

@@ -17,6 +17,7 @@ import { createApiHandlers } from '../../src/transport/api';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
 import { profileFromEnv } from '../../local/profile';
+import { DEFAULT_INDEX_LAG_MS, storeForProfile } from '../../src/adapters/store/eventual-index-store';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
 export class TrackingStore extends StoreDecorator {
@@ -93,8 +94,10 @@ const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNL
 
 export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite({ profile: profileFromEnv() });
-  const store = new TrackingStore(new MemoryStore());
-  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
+  const clock = { now: () => Date.now() };
+  // AF_PROFILE=strict: index queries lag writes as on Forge
+  const store = new TrackingStore(storeForProfile(new MemoryStore(), profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS }));
+  const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
   const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));

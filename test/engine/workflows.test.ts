@@ -1,6 +1,6 @@
 /** Workflows and assignments (SPEC 2.1, 2.2). */
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, codeOf, setup, ui } from './helpers';
-import { LaggingIndexStore } from '../support/lagging-index-store';
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 
 const step = (approvers: string[], mode: 'any' | 'all' = 'any') => ({ approvers, mode });
 
@@ -68,14 +68,14 @@ describe('workflow configuration', () => {
   });
 
   test('the 100-per-space limit holds while index queries lag the writes (checked on a count key, never a query)', async () => {
-    let lagging!: LaggingIndexStore;
-    const env = await setup({ wrap: (store) => (lagging = new LaggingIndexStore(store)) });
+    let lagging!: EventualIndexStore;
+    const env = await setup({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
     for (let i = 0; i < 98; i++) await env.engine.workflows.create(ui(ALICE), DOCS, { name: `wf ${i}`, steps: [step([CAROL])], enabled: false });
     // the space's list (an index query) does not see the new workflows yet...
     expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(2);
     // ...and still the limit holds
     expect(await codeOf(env.engine.workflows.create(ui(ALICE), DOCS, { name: 'one too many', steps: [step([CAROL])] }))).toBe('WORKFLOW_LIMIT_REACHED');
-    lagging.catchUp();
+    lagging.settle();
     expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(100);
     // a delete frees one place, counted in its own transaction
     const victim = (await env.engine.workflows.list(ui(BOB), DOCS)).find((w) => w.name === 'wf 0')!;

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { seedWorkflows } from '../../src/core/services';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { DEFAULT_INDEX_LAG_MS, storeForProfile } from '../../src/adapters/store/eventual-index-store';
+import type { KeyValueStore } from '../../src/core/ports/store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { RandomIds } from '../../src/adapters/system/random-ids';
@@ -19,14 +21,16 @@ import { createLocalSite } from '../../local/site';
 import { API_SCOPES, createResolverHandler } from '../../src/transport/resolvers';
 
 
-let store: MemoryStore;
+let store: KeyValueStore;
 let handler: ReturnType<typeof createResolverHandler>;
 let displayNamesCalls: Array<{ invocation: unknown; caller: unknown; ids: string[] }>;
 
 beforeEach(async () => {
-  store = new MemoryStore();
+  const clock = new SystemClock();
+  // AF_PROFILE=strict: index queries lag writes as on Forge
+  store = storeForProfile(new MemoryStore(), profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
   const site = createLocalSite({ profile: profileFromEnv() });
-  const deps = { store, confluence: new RestConfluenceSite(site.transport()), clock: new SystemClock(), ids: new RandomIds() };
+  const deps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
   const built = perInvocationEngines(deps, site, profileFromEnv(), 'resolver');
   displayNamesCalls = [];
   // Records what each invocation's engine was asked for people names (who asked, which ids).
