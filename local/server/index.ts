@@ -15,7 +15,7 @@ import type { Clock, IdGenerator } from '../../src/core/ports/clock';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { AdjustableClock } from '../clock';
-import { DEFAULT_INDEX_LAG_MS, storeForProfile } from '../../src/adapters/store/eventual-index-store';
+import { DEFAULT_INDEX_LAG_MS, EventualIndexStore, storeForProfile } from '../../src/adapters/store/eventual-index-store';
 import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
@@ -104,6 +104,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
     const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
+    // the seed stands for the site's past: long indexed
+    if (store instanceof EventualIndexStore) store.settle();
     const ctx = runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir });
     deliverPageEvents(ctx, site);
     const http = createHttpApp(ctx);

@@ -96,11 +96,13 @@ export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite({ profile: profileFromEnv() });
   const clock = { now: () => Date.now() };
   // AF_PROFILE=strict: index queries lag writes as on Forge
-  const store = new TrackingStore(storeForProfile(new MemoryStore(), profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS }));
+  const base = new MemoryStore();
+  const store = new TrackingStore(storeForProfile(base, profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS }));
   const deps: EngineDeps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
   const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
-  await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
+  // seeded on the inner store: the seed stands for the site's past, long indexed
+  await seedWorkflows({ ...deps, store: base }, seedWorkflowsOf(deps.clock.now()));
   const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED, appAccountId: testAppAccount });
   return { site, store, engine, handlers };
 }

@@ -28,7 +28,8 @@ let displayNamesCalls: Array<{ invocation: unknown; caller: unknown; ids: string
 beforeEach(async () => {
   const clock = new SystemClock();
   // AF_PROFILE=strict: index queries lag writes as on Forge
-  store = storeForProfile(new MemoryStore(), profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
+  const base = new MemoryStore();
+  store = storeForProfile(base, profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
   const site = createLocalSite({ profile: profileFromEnv() });
   const deps = { store, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
   const built = perInvocationEngines(deps, site, profileFromEnv(), 'resolver');
@@ -40,7 +41,8 @@ beforeEach(async () => {
     e.people.displayNames = (caller, ids) => (displayNamesCalls.push({ invocation, caller, ids }), displayNames(caller, ids));
     return e;
   };
-  await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+  // seeded on the inner store: the seed stands for the site's past, long indexed
+  await seedWorkflows({ ...deps, store: base }, localSeedWorkflows(Date.now()));
   handler = createResolverHandler(engines, { appId: 'app-uuid', store });
 });
 

@@ -9,6 +9,7 @@ import type { WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { getParsed } from '../store-reads';
 import { keys } from '../keys';
+import { pendingCountInit } from '../approvals/pending-count';
 
 /** A workflow with its stored item (whose version guards the next write). */
 export interface LoadedWorkflow { item: StoredItem; workflow: Workflow }
@@ -53,11 +54,12 @@ export async function roomForWorkflow(ctx: EngineContext, spaceId: string): Prom
   return op;
 }
 
-/** Puts of the primary record and its by-space copy (always written together). */
+/** Puts of the primary record and its by-space copy (always written together); a new workflow's pending count starts at 0. */
 export function workflowPuts(workflow: Workflow, previous?: StoredItem): TxOp[] {
   return [
     { op: 'put', key: keys.workflow(workflow.id), value: workflow, condition: previous ? { kind: 'version', version: previous.version } : { kind: 'absent' } },
     { op: 'put', key: keys.workflowBySpace(workflow.spaceId, workflow.id), value: workflow },
+    ...(previous ? [] : [pendingCountInit(workflow.id)]),
   ];
 }
 
