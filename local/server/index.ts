@@ -67,6 +67,8 @@ export interface LocalRuntime {
   app: LocalApp;
   tokens: TokenService;
   integrations: IntegrationRegistry;
+  /** Index queries catch up with every write so far (a no-op unless the profile's index consistency is `eventual`). */
+  settleIndexes(): void;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tokens,
       integrations,
       dataDir: options.memory ? undefined : dataDir,
+      settleIndexes() {
+        if (store instanceof EventualIndexStore) store.settle();
+      },
       async close() {
         if (closed) return;
         closed = true;
