@@ -131,6 +131,21 @@ describe('pending approvals while index queries lag (checked on count keys, neve
     await env.engine.workflows.remove(ui(ALICE), 'wf-eng-review');
   });
 
+  test('a submit racing a delete: either the delete is refused or the submit is, never a pending approval under a deleted workflow', async () => {
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 12; round++) {
+      const env = await setup({ wrap: (store) => new EventualIndexStore(store) });
+      const [submitted, removed] = await Promise.allSettled([env.engine.approvals.submitPage(ui(BOB), '2001'), env.engine.workflows.remove(ui(ALICE), 'wf-eng-review')]);
+      const workflowGone = removed.status === 'fulfilled';
+      const pending = submitted.status === 'fulfilled';
+      outcomes.add(`${pending ? 'submitted' : 'refused'}/${workflowGone ? 'deleted' : 'kept'}`);
+      expect(pending && workflowGone).toBe(false);
+      if (!workflowGone) expect(removed.reason).toMatchObject({ code: 'WORKFLOW_HAS_PENDING' });
+      if (pending) expect((await env.store.get<{ status: string }>(`page-state:2001`))!.value.status).toBe('pending');
+    }
+    expect([...outcomes].every((o) => o === 'submitted/kept' || o === 'refused/deleted')).toBe(true);
+  });
+
   test('a submit planned on a workflow deleted meanwhile is refused, never left pending under no workflow', async () => {
     const env = await setup({ wrap: (store) => new EventualIndexStore(store) });
     await env.engine.workflows.remove(ui(ALICE), 'wf-eng-review');
