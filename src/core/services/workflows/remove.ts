@@ -25,7 +25,7 @@ export const removeWorkflow = defineOperation({
         [
           { op: 'delete', key: keys.workflow(wf.id), condition: { kind: 'version', version: loaded.item.version } },
           { op: 'delete', key: keys.workflowBySpace(wf.spaceId, wf.id) },
-          (await workflowCountChange(ctx, wf.spaceId, -1)).op,
+          (await workflowCountChange(ctx, wf.spaceId, -1, wf.id)).op,
           ...nothingPending,
         ],
         [auditEntry(caller, 'workflow.deleted', wf.spaceId, { workflowId: wf.id, details: { name: wf.name } })],
