@@ -15,6 +15,7 @@ import type { Clock, IdGenerator } from '../../src/core/ports/clock';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { AdjustableClock } from '../clock';
+import { DEFAULT_INDEX_LAG_MS, EventualIndexStore, storeForProfile } from '../../src/adapters/store/eventual-index-store';
 import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
@@ -66,6 +67,8 @@ export interface LocalRuntime {
   app: LocalApp;
   tokens: TokenService;
   integrations: IntegrationRegistry;
+  /** Index queries catch up with every write so far (a no-op unless the profile's index consistency is `eventual`). */
+  settleIndexes(): void;
   close(): Promise<void>;
 }
 
@@ -102,11 +105,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   lock?.setUrl(url);
 
-  const store = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
+  const sqlite = options.memory ? new SqliteStore({ memory: true }) : new SqliteStore({ file: join(dataDir, 'approvalflow.sqlite') });
+  // under a profile whose index queries lag, new items show in queries a moment after their write
+  const store = storeForProfile(sqlite, profile, { clock, lagMs: DEFAULT_INDEX_LAG_MS });
   try {
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
     const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
+    // the seed stands for the site's past: long indexed
+    if (store instanceof EventualIndexStore) store.settle();
     const ctx = runtimeContext({ options, url, manifest, site, app, clock, profile, dataDir });
     deliverPageEvents(ctx, site);
     const http = createHttpApp(ctx);
@@ -123,19 +130,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tokens,
       integrations,
       dataDir: options.memory ? undefined : dataDir,
+      settleIndexes() {
+        if (store instanceof EventualIndexStore) store.settle();
+      },
       async close() {
         if (closed) return;
         closed = true;
         await stopServer(server);
         // no request runs any more: the store can close under no writer
         await app.idle();
-        store.close();
+        sqlite.close();
         lock?.release();
       },
     };
   } catch (err) {
     server.close();
-    store.close();
+    sqlite.close();
     lock?.release();
     throw err;
   }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApprovalFlowClient, ApiError, checkPublishedVersion, receiptSignatureValid, runCiApproval, type SigningKey } from '../../examples/ci-client';
 import { startLocalRuntime, type LocalRuntime } from '../../local/server';
+import { DEFAULT_INDEX_LAG_MS } from '../../src/adapters/store/eventual-index-store';
 import { profileFromEnv } from '../../local/profile';
 
 const ALL_SCOPES = ['read:forge-app:confluence', 'read:change-set:custom', 'write:change-set:custom', 'read:approval:custom', 'write:approval:custom'];
@@ -67,6 +68,7 @@ it('both base-URL forms: create, preflight, submit, poll until approved; audit s
     expect(result.outcome).toBe('approved');
     expect(result.pages.map((p) => [p.pageId, p.state])).toEqual(pagesPerForm[i].map((id) => [id, 'approved']));
   }
+  runtime.clock.advance(DEFAULT_INDEX_LAG_MS); // the audit trail may lag its writes (strict profile)
   const audit = await runtime.app.getEngine({ actingAccountId: 'acc-alice' }).audit.list({ accountId: 'acc-alice', source: 'ui' }, { action: 'changeset.submitted' }, { limit: 10 });
   expect(audit.items.length).toBe(2);
   // the client id reaches the audit only where the platform profile puts it; otherwise it says so

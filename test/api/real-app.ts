@@ -17,6 +17,7 @@ import { createApiHandlers } from '../../src/transport/api';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
 import { profileFromEnv } from '../../local/profile';
+import { DEFAULT_INDEX_LAG_MS, EventualIndexStore, storeForProfile } from '../../src/adapters/store/eventual-index-store';
 
 /** Delegates to a store and remembers every key ever written, so tests can snapshot the whole state. */
 export class TrackingStore extends StoreDecorator {
@@ -93,12 +94,20 @@ const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNL
 
 export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
   const site = createLocalSite({ profile: profileFromEnv() });
+  const clock = { now: () => Date.now() };
+  // AF_PROFILE=strict: index queries lag writes as on Forge
   const base = new MemoryStore();
-  const store = new TrackingStore(base);
-  const deps: EngineDeps = { store, secrets: base, confluence: new RestConfluenceSite(site.transport()), clock: { now: () => Date.now() }, ids: new RandomIds() };
+  const indexed = storeForProfile(base, profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
+  const store = new TrackingStore(indexed);
+  const deps: EngineDeps = { store, secrets: base, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
   const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
-  await seedWorkflows(deps, seedWorkflowsOf(deps.clock.now()));
+  // seeded on the inner store: the seed stands for the site's past, long indexed
+  await seedWorkflows({ ...deps, store: base }, seedWorkflowsOf(deps.clock.now()));
   const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED, appAccountId: testAppAccount });
-  return { site, store, engine, handlers };
+  /** Waits out the index lag (AF_PROFILE=strict): for reads documented as allowed to lag a write. */
+  const settleIndexes = (): void => {
+    if (indexed instanceof EventualIndexStore) indexed.settle();
+  };
+  return { site, store, engine, handlers, settleIndexes };
 }

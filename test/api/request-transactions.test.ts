@@ -37,8 +37,9 @@ it('a keyed page submit is two transactions, and the retry replays the first ans
   expect(requestTx(log)).toEqual([
     ['idem', 'rl', 'rl'],
     // the audit record is an `af-audit` entity plus its unsequenced marker `audit:pending:…` (no head);
-    // `set-member`: the condition that no atomic change set pins the page (SPEC 2.5a)
-    ['approval', 'page-state', 'entity:af-approval', 'assign', 'set-member', 'idem', 'entity:af-audit', 'audit'],
+    // `set-member`: the condition that no atomic change set pins the page (SPEC 2.5a); `wf-pending` is the
+    // workflow's pending count ("nothing pending" never reads the lagging index)
+    ['approval', 'page-state', 'entity:af-approval', 'assign', 'set-member', 'wf-pending', 'idem', 'entity:af-audit', 'audit'],
   ]);
   log.tx.length = 0;
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });

@@ -2,6 +2,7 @@
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { ELIGIBILITY_REASONS } from '../../src/core/domain/eligibility';
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, refusal, setup, ui } from './helpers';
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 
 describe('submit and decide', () => {
   test('any-mode: the first approval completes the step and approves the page version', async () => {
@@ -268,5 +269,22 @@ describe('queue', () => {
     expect((await env.engine.approvals.queue(ui(DAVE), DOCS, { mine: true })).items).toEqual([]);
     expect((await env.engine.approvals.queue(ui(CAROL), DOCS, { mine: true })).items).toHaveLength(2);
     expect((await env.engine.approvals.queue(ui(ERIN), DOCS, {})).items).toEqual([]); // cannot view DOCS
+  });
+});
+
+describe('history while index queries lag', () => {
+  test("a page's history shows the approval submitted a moment ago, before the index does, and never twice once it does", async () => {
+    let lagging!: EventualIndexStore;
+    const env = await setup({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
+    const first = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    expect((await env.engine.approvals.history(ui(BOB), '2001')).map((a) => a.id)).toEqual([first.id]);
+    await env.engine.approvals.decide(ui(CAROL), first.id, 'approve');
+    lagging.settle();
+    await env.engine.approvals.reset(ui(ALICE), '2001');
+    const second = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    // the new approval leads from the page state; the older one comes from the (caught-up) index
+    expect((await env.engine.approvals.history(ui(BOB), '2001')).map((a) => a.id)).toEqual([second.id, first.id]);
+    lagging.settle();
+    expect((await env.engine.approvals.history(ui(BOB), '2001')).map((a) => a.id)).toEqual([second.id, first.id]);
   });
 });

@@ -1,6 +1,9 @@
 /** Workflows and assignments (SPEC 2.1, 2.2). */
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, codeOf, setup, ui } from './helpers';
-import { LaggingIndexStore } from '../support/lagging-index-store';
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
+import { pendingCountOps } from '../../src/core/services/approvals/pending-count';
+import { createContext } from '../../src/core/services/context';
+import { approvalIndex } from '../../src/core/services/keys';
 
 const step = (approvers: string[], mode: 'any' | 'all' = 'any') => ({ approvers, mode });
 
@@ -68,14 +71,15 @@ describe('workflow configuration', () => {
   });
 
   test('the 100-per-space limit holds while index queries lag the writes (checked on a count key, never a query)', async () => {
-    let lagging!: LaggingIndexStore;
-    const env = await setup({ wrap: (store) => (lagging = new LaggingIndexStore(store)) });
+    let lagging!: EventualIndexStore;
+    const env = await setup({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
     for (let i = 0; i < 98; i++) await env.engine.workflows.create(ui(ALICE), DOCS, { name: `wf ${i}`, steps: [step([CAROL])], enabled: false });
-    // the space's list (an index query) does not see the new workflows yet...
-    expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(2);
-    // ...and still the limit holds
+    // the space's index query does not see the new workflows yet...
+    expect((await env.store.query({ prefix: 'wf-space:1002:', limit: 100 })).items).toHaveLength(2);
+    // ...and still the limit holds, and the list (read-your-writes from the count key's ids) shows them all
     expect(await codeOf(env.engine.workflows.create(ui(ALICE), DOCS, { name: 'one too many', steps: [step([CAROL])] }))).toBe('WORKFLOW_LIMIT_REACHED');
-    lagging.catchUp();
+    expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(100);
+    lagging.settle();
     expect(await env.engine.workflows.list(ui(BOB), DOCS)).toHaveLength(100);
     // a delete frees one place, counted in its own transaction
     const victim = (await env.engine.workflows.list(ui(BOB), DOCS)).find((w) => w.name === 'wf 0')!;
@@ -93,6 +97,62 @@ describe('workflow configuration', () => {
     expect(await codeOf(env.engine.workflows.get(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_NOT_FOUND');
     expect(await env.engine.workflows.list(ui(ALICE), ENG)).toEqual([]);
     expect(await codeOf(env.engine.approvals.submitPage(ui(BOB), '2002'))).toBe('NO_WORKFLOW');
+  });
+});
+
+describe('pending approvals while index queries lag (checked on count keys, never a query)', () => {
+  test('a workflow cannot be deleted right after a submit the pending index does not show yet', async () => {
+    let lagging!: EventualIndexStore;
+    const env = await setup({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
+    const a = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    // the space's pending queue (an index query) does not see the submit yet...
+    expect((await env.store.queryEntity({ ...approvalIndex.pendingOfWorkflow('wf-eng-review'), limit: 10 })).items).toEqual([]);
+    // ...and still the delete is refused
+    expect(await codeOf(env.engine.workflows.remove(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_HAS_PENDING');
+    // once the approval is decided the workflow can go, index caught up or not
+    await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
+    await env.engine.workflows.remove(ui(ALICE), 'wf-eng-review');
+    lagging.settle();
+    expect(await env.engine.workflows.list(ui(ALICE), ENG)).toEqual([]);
+  });
+
+  test('a change set submitted in parallel batches counts every page: the workflow stays undeletable until the last one leaves pending', async () => {
+    const env = await setup({ wrap: (store) => new EventualIndexStore(store) });
+    const pages = ['2001', '2002', '2003', '2004', '2005'];
+    const cs = await env.engine.changeSets.create(ui(BOB), { spaceId: ENG, title: 'release', pageRefs: pages.map((pageId) => ({ pageId })) });
+    const submitted = await env.engine.changeSets.submit(ui(BOB), cs.id);
+    expect(submitted.submittedCount).toBe(pages.length);
+    const ids = submitted.results.map((r) => r.approvalId!);
+    expect(new Set(submitted.results.map((r) => r.workflowId))).toEqual(new Set(['wf-eng-review']));
+    for (const id of ids.slice(0, -1)) {
+      await env.engine.approvals.cancel(ui(BOB), id);
+      expect(await codeOf(env.engine.workflows.remove(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_HAS_PENDING');
+    }
+    await env.engine.approvals.cancel(ui(BOB), ids.at(-1)!);
+    await env.engine.workflows.remove(ui(ALICE), 'wf-eng-review');
+  });
+
+  test('a submit racing a delete: either the delete is refused or the submit is, never a pending approval under a deleted workflow', async () => {
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 12; round++) {
+      const env = await setup({ wrap: (store) => new EventualIndexStore(store) });
+      const [submitted, removed] = await Promise.allSettled([env.engine.approvals.submitPage(ui(BOB), '2001'), env.engine.workflows.remove(ui(ALICE), 'wf-eng-review')]);
+      const workflowGone = removed.status === 'fulfilled';
+      const pending = submitted.status === 'fulfilled';
+      outcomes.add(`${pending ? 'submitted' : 'refused'}/${workflowGone ? 'deleted' : 'kept'}`);
+      expect(pending && workflowGone).toBe(false);
+      if (!workflowGone) expect(removed.reason).toMatchObject({ code: 'WORKFLOW_HAS_PENDING' });
+      if (pending) expect((await env.store.get<{ status: string }>(`page-state:2001`))!.value.status).toBe('pending');
+    }
+    expect([...outcomes].every((o) => o === 'submitted/kept' || o === 'refused/deleted')).toBe(true);
+  });
+
+  test('a submit planned on a workflow deleted meanwhile is refused, never left pending under no workflow', async () => {
+    const env = await setup({ wrap: (store) => new EventualIndexStore(store) });
+    await env.engine.workflows.remove(ui(ALICE), 'wf-eng-review');
+    // a submit that read the space's workflows before the delete commits its count op after it: the tombstone refuses it
+    const ops = pendingCountOps(createContext(env.deps), { entering: [{ id: 'apr-x', workflowId: 'wf-eng-review' }] });
+    await expect(ops).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
   });
 });
 

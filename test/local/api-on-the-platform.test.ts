@@ -21,6 +21,7 @@ async function post(runtime: LocalRuntime, path: string, token: string, body: un
 /** The audit record of one change set's creation, as a site admin reads it. */
 async function creationRecord(runtime: LocalRuntime, changeSetId: string) {
   await runtime.app.idle();
+  runtime.settleIndexes(); // the audit trail may lag its writes (strict profile)
   const reply = await invoke(runtime, 'acc-alice', { moduleKey: 'approvalflow-admin', functionKey: 'audit.list', payload: { spaceId: '1001' } });
   return (reply.body.records as Array<Record<string, unknown>>).find((r) => r.changeSetId === changeSetId && String(r.action).startsWith('changeset.created'));
 }
@@ -77,6 +78,9 @@ describe('strict profile', () => {
       res = await fetch(`${runtime.info.apiBaseUrls[0]}/pages/status?pageId=2012`, { headers: { authorization: `Bearer ${token}` } });
       if (res.status === 429) break;
       await res.text();
+      // KNOWN GAP (docs/forge-platform.md U22): the limiter ranks its markers through a query, so calls
+      // within the index lag are not counted yet; this test is about the 429's body, so it waits the lag out
+      runtime.settleIndexes();
     }
     expect(res!.status).toBe(429);
     expect(res!.headers.get('retry-after')).toBeNull();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DEFAULT_PLATFORM_PROFILE, STRICT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { loadPlatformProfile, PROFILES_DIR, profileFromEnv } from '../../local/profile';
 import { buildApiInvocation } from '../../local/server/forge-payload';
+import { DEFAULT_INDEX_LAG_MS } from '../../src/adapters/store/eventual-index-store';
 import { api, devToken, invoke, READ_SCOPES, startTestRuntime, tempDir } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -131,8 +132,9 @@ describe('apiRoute payload', () => {
 });
 
 describe('the runtime under the identity profiles', () => {
+  // the diagnostics panel reads an index query, which may lag the write (strict): wait the lag out first
   const latestInvocation = async (runtime: Awaited<ReturnType<typeof startTestRuntime>>) =>
-    (await invoke(runtime, 'acc-alice', { moduleKey: 'approvalflow-admin', functionKey: 'admin.diagnostics', payload: {} })).body.invocations[0];
+    (runtime.clock.advance(DEFAULT_INDEX_LAG_MS), await invoke(runtime, 'acc-alice', { moduleKey: 'approvalflow-admin', functionKey: 'admin.diagnostics', payload: {} })).body.invocations[0];
   const status = (runtime: Awaited<ReturnType<typeof startTestRuntime>>) => api(runtime, 'GET', '/pages/status?pageId=2001', devToken(runtime, READ_SCOPES, 'acc-bob'));
 
   it("token-account-is-app-user: a token whose accountId is the app's own user never names the caller: every call 401, nothing read as anyone", async () => {

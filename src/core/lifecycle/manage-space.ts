@@ -150,7 +150,7 @@ export const clearAssignment = defineOperation({
         if (item) {
           const current = parseStored(pageApprovalSchema, item.key, item.value);
           const cancelled: PageApproval = { ...current, status: 'cancelled', decidedAt: ctx.clock.now(), version: current.version + 1 };
-          ops.push({ op: 'put', key: item.key, value: cancelled, condition: { kind: 'version', version: item.version } }, ...leavePendingOps(cancelled), ...onCancelled(cancelled));
+          ops.push({ op: 'put', key: item.key, value: cancelled, condition: { kind: 'version', version: item.version } }, ...(await leavePendingOps(ctx, cancelled)), ...onCancelled(cancelled));
         }
       }
       await commitWithAudit(ctx, ops, [

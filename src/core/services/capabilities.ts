@@ -15,7 +15,7 @@ import type { PageCapabilities, SpaceCapabilities } from './types';
 import { defineOperation } from './operation';
 import { pageStatus } from './approvals/read';
 import { listWorkflows } from './workflows/read';
-import { hasPendingApprovals } from './workflows/remove';
+import { hasPendingApprovals } from './approvals/pending-count';
 import { getChangeSet } from './changesets/read';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';

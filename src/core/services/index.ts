@@ -35,7 +35,7 @@ export async function seedWorkflows(deps: EngineDeps, workflows: Workflow[]): Pr
     const workflow = parseStored(workflowSchema, keys.workflow(input.id), input);
     await withRetry(ctx, async () => {
       if (await deps.store.get(keys.workflow(workflow.id))) return;
-      await commitWithAudit(ctx, [...workflowPuts(workflow), (await workflowCountChange(ctx, workflow.spaceId, 1)).op], [
+      await commitWithAudit(ctx, [...workflowPuts(workflow), (await workflowCountChange(ctx, workflow.spaceId, 1, workflow.id)).op], [
         { actor: 'system', action: 'workflow.created', spaceId: workflow.spaceId, workflowId: workflow.id, source: 'ui', details: { name: workflow.name, seeded: true } },
       ]);
     });

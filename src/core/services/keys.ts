@@ -14,6 +14,8 @@ export const keys = {
   workflowBySpacePrefix: (spaceId: string) => `wf-space:${spaceId}:`,
   /** How many workflows a space holds: the 100-per-space limit is checked on it (strong `get`), never on a query. */
   workflowCount: (spaceId: string) => `wf-count:${spaceId}`,
+  /** Shards of how many approvals under the workflow are pending: "nothing pending" is checked on them (strong `getMany`), never on a query. */
+  workflowPendingShard: (workflowId: string, shard: number) => `wf-pending:${workflowId}:${shard}`,
   assignment: (pageId: string) => `assign:${pageId}`,
 
   approval: (approvalId: string) => `approval:${approvalId}`,

@@ -19,6 +19,7 @@ import { assignmentSchema, parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
+import { pendingCountOps } from './approvals/pending-count';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
 import { approvalIndexOp, keys } from './keys';
@@ -105,7 +106,7 @@ export async function submitOne(
     if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
-    await commitWithAudit(ctx, [...plan.ops, ...alongside(plan.approval)], plan.entries);
+    await commitWithAudit(ctx, [...plan.ops, ...(await pendingCountOps(ctx, { entering: [plan.approval] })), ...alongside(plan.approval)], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }

@@ -39,7 +39,7 @@ export const cancel = defineOperation({
         [
           { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
           { op: 'put', key: keys.pageState(next.pageId), value: next },
-          ...leavePendingOps(next),
+          ...(await leavePendingOps(ctx, next)),
           ...onCancelled(next),
         ],
         [
@@ -77,7 +77,7 @@ export const reset = defineOperation({
         const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: loaded.approval.version + 1 };
         ops.push(
           { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
-          ...leavePendingOps(cancelled),
+          ...(await leavePendingOps(ctx, cancelled)),
           ...onCancelled(cancelled),
         );
       }

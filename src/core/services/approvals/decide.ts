@@ -114,7 +114,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
     ...hashOps,
     { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
     { op: 'put', key: keys.pageState(next.pageId), value: next },
-    ...(next.status !== 'pending' ? leavePendingOps(next) : []),
+    ...(next.status !== 'pending' ? await leavePendingOps(ctx, next) : []),
     ...(workflowCheck ? [workflowCheck] : []),
     ...onDecided(approval, next),
   ];

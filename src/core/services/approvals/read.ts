@@ -77,8 +77,15 @@ export const history = defineOperation({
   rights: 'Anyone who can view the page (else PAGE_NOT_FOUND, audited).',
   async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageApproval[]> {
     await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.history');
-    const refs = await ctx.store.queryEntity({ ...approvalIndex.history(pageId), order: 'desc', limit: HISTORY_LIMIT });
-    const ids = refs.items.map((i) => i.key);
+    // read-your-writes: the index may not show a submit made a moment ago (docs/forge-platform.md U22);
+    // the page state (strong `get`) names the latest approval, which leads the history if the index lags
+    const [refs, latest] = await Promise.all([
+      ctx.store.queryEntity({ ...approvalIndex.history(pageId), order: 'desc', limit: HISTORY_LIMIT }),
+      ctx.store.get(keys.pageState(pageId)),
+    ]);
+    const indexed = refs.items.map((i) => i.key);
+    const latestId = parsePageState(latest)?.id;
+    const ids = latestId !== undefined && !indexed.includes(latestId) ? [latestId, ...indexed].slice(0, HISTORY_LIMIT) : indexed;
     return parseApprovals(ids, await getManyByKey(ctx.store, ids.map(keys.approval)));
   },
 });

@@ -8,6 +8,7 @@ import { getManyByKey } from '../store-reads';
 import { approvalIndexOp, keys } from '../keys';
 import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
+import { pendingCountOps } from './pending-count';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
 export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
@@ -45,9 +46,7 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
   };
 }
 
-/** Ops that take a leaving-pending approval out of the pending indexes (its index item turns `done`; the page state, rewritten with it, is the lock). */
-export function leavePendingOps(approval: PageApproval): TxOp[] {
-  return [
-    approvalIndexOp(approval, 'done'),
-  ];
+/** Ops that take a leaving-pending approval out of the pending indexes (its index item turns `done`; the page state, rewritten with it, is the lock) and its workflow's pending count. */
+export async function leavePendingOps(ctx: EngineContext, approval: PageApproval): Promise<TxOp[]> {
+  return [approvalIndexOp(approval, 'done'), ...(await pendingCountOps(ctx, { leaving: [approval] }))];
 }

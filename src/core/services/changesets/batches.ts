@@ -15,6 +15,7 @@ import { STORE_LIMITS } from '../../ports/store';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
+import { PENDING_SHARDS, pendingCountOps } from '../approvals/pending-count';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import type { PagePlan, PageState, SubmitRefusal } from '../submission';
@@ -25,14 +26,15 @@ type Planned = Extract<PagePlan, { ok: true }>;
 /** Transactions in flight at once for one submit: 100 pages are ~26 batches, so 4 rounds. */
 export const MAX_PARALLEL_BATCHES = 8;
 
-/** Ops of a batch transaction: its pages' ops and audit ops, plus the change-set `check`. */
-export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[] }[], auditOps: (entries: number) => number = auditOpsFor): number {
+/** Ops of a batch transaction: its pages' ops and audit ops, the change-set `check`, and one pending-count op per workflow. */
+export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }[], auditOps: (entries: number) => number = auditOpsFor): number {
   const entries = plans.reduce((n, p) => n + p.entries.length, 0);
-  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOps(entries);
+  const workflows = new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size;
+  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows + auditOps(entries);
 }
 
 /** Cut planned pages into consecutive batches, each within the transaction limit (a page alone always fits). */
-export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[] }>(plans: T[], auditOps: (entries: number) => number = auditOpsFor): T[][] {
+export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }>(plans: T[], auditOps: (entries: number) => number = auditOpsFor): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   for (const plan of plans) {
@@ -81,7 +83,7 @@ export async function submitInBatches(
   const settled: PromiseSettledResult<unknown>[] = [];
   for (let i = 0; i < batches.length; i += MAX_PARALLEL_BATCHES) {
     const round = batches.slice(i, i + MAX_PARALLEL_BATCHES);
-    settled.push(...(await Promise.allSettled(round.map((batch) => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted)))));
+    settled.push(...(await Promise.allSettled(round.map((batch, j) => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, (i + j) % PENDING_SHARDS)))));
   }
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -107,6 +109,8 @@ async function commitBatch(
   csItem: StoredItem,
   outcomes: BatchOutcome['outcomes'],
   onCommitted: (approvals: PageApproval[]) => void,
+  /** the pending-count shard of this batch: parallel batches of one submit never share one */
+  shard: number,
 ): Promise<void> {
   let item = csItem;
   let attempt = 0;
@@ -125,7 +129,11 @@ async function commitBatch(
     const cs = parseStored(changeSetSchema, item.key, item.value);
     const plans = plansOf(run, pageIds, states, cs, outcomes);
     if (plans.length === 0) return;
-    const ops = [...plans.flatMap((p) => p.ops), { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp];
+    const ops = [
+      ...plans.flatMap((p) => p.ops),
+      ...(await pendingCountOps(run.ctx, { entering: plans.map((p) => p.approval) }, shard)),
+      { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,
+    ];
     await commitWithAudit(run.ctx, ops, plans.flatMap((p) => p.entries));
     for (const p of plans) outcomes.set(p.approval.pageId, { ok: true, approval: p.approval });
     onCommitted(plans.map((p) => p.approval));

@@ -42,7 +42,7 @@ async function createNew(
   };
   // the limit is checked on the space's count key inside the retried step, and moves with the workflow
   await withRetry(ctx, async () =>
-    commitWithAudit(ctx, [...workflowPuts(workflow), await roomForWorkflow(ctx, spaceId)], [
+    commitWithAudit(ctx, [...workflowPuts(workflow), await roomForWorkflow(ctx, spaceId, workflow.id)], [
       auditEntry(caller, action, spaceId, { workflowId: workflow.id, details: { name: workflow.name, ...details } }),
     ]),
   );

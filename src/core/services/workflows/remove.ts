@@ -1,20 +1,14 @@
 /** Deleting a workflow: space admins only, refused while approvals under it are pending. */
 import type { Caller } from '../../domain/caller';
-import { DomainError } from '../../domain/errors';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
-import { approvalIndex, keys } from '../keys';
+import { keys } from '../keys';
+import { nothingPendingOps } from '../approvals/pending-count';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 import { workflowCountChange } from './store';
 import { defineOperation } from '../operation';
-
-/** Delete's one refusal rule: approvals under the workflow are still pending (ui.capabilities asks the same). */
-export async function hasPendingApprovals(ctx: EngineContext, workflowId: string): Promise<boolean> {
-  const pending = await ctx.store.queryEntity({ ...approvalIndex.pendingOfWorkflow(workflowId), limit: 1 });
-  return pending.items.length > 0;
-}
 
 export const removeWorkflow = defineOperation({
   rights: 'A space admin (FORBIDDEN 403, audited); refused while it has pending approvals.',
@@ -24,15 +18,15 @@ export const removeWorkflow = defineOperation({
       const loaded = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.delete');
       const wf = loaded.workflow;
       await requireSpaceAdmin(ctx, caller, access, wf.spaceId, 'workflow.delete', wf.id);
-      if (await hasPendingApprovals(ctx, workflowId)) {
-        throw new DomainError('WORKFLOW_HAS_PENDING', 'The workflow has pending approvals; it cannot be deleted until they finish.');
-      }
+      // on the strongly consistent count key: the pending index may not show a submit made a moment ago
+      const nothingPending = await nothingPendingOps(ctx, workflowId);
       await commitWithAudit(
         ctx,
         [
           { op: 'delete', key: keys.workflow(wf.id), condition: { kind: 'version', version: loaded.item.version } },
           { op: 'delete', key: keys.workflowBySpace(wf.spaceId, wf.id) },
-          (await workflowCountChange(ctx, wf.spaceId, -1)).op,
+          (await workflowCountChange(ctx, wf.spaceId, -1, wf.id)).op,
+          ...nothingPending,
         ],
         [auditEntry(caller, 'workflow.deleted', wf.spaceId, { workflowId: wf.id, details: { name: wf.name } })],
       );

@@ -9,8 +9,9 @@ import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { WorkflowInput } from './types';
 import type { EngineContext } from '../context';
-import { getParsed } from '../store-reads';
+import { getManyByKey, getParsed } from '../store-reads';
 import { keys } from '../keys';
+import { pendingCountInit } from '../approvals/pending-count';
 
 /** A workflow with its stored item (whose version guards the next write). */
 export interface LoadedWorkflow { item: StoredItem; workflow: Workflow }
@@ -23,43 +24,70 @@ export async function loadWorkflow(ctx: EngineContext, workflowId: string): Prom
 /** A space holds at most this many workflows, so listing them is one store query and every list is capped. */
 export const MAX_WORKFLOWS_PER_SPACE = 100;
 
-export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string): Promise<Workflow[]> {
+async function queriedSpaceWorkflows(ctx: EngineContext, spaceId: string): Promise<Workflow[]> {
   const page = await ctx.store.query({ prefix: keys.workflowBySpacePrefix(spaceId), limit: MAX_WORKFLOWS_PER_SPACE });
   return page.items.map((i) => parseStored(workflowSchema, i.key, i.value));
 }
 
-const countSchema = z.object({ count: z.number().int().min(0) }).strict();
+/**
+ * A space's workflows, read-your-writes: the by-space query may lag a create or a delete
+ * (docs/forge-platform.md U22), so the space's count key (read beside it with a strong `get`) names
+ * the ids the space holds; ids the query has not shown yet are read with `getMany`, ids it still
+ * shows after a delete are left out. A count key without ids (before they were kept) trusts the query.
+ */
+export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string): Promise<Workflow[]> {
+  const [queried, countItem] = await Promise.all([queriedSpaceWorkflows(ctx, spaceId), ctx.store.get(keys.workflowCount(spaceId))]);
+  const ids = countItem ? countSchema.safeParse(countItem.value).data?.ids : undefined;
+  if (!ids) return queried;
+  const held = new Set(ids);
+  const shown = queried.filter((w) => held.has(w.id));
+  const seen = new Set(shown.map((w) => w.id));
+  const missing = ids.filter((id) => !seen.has(id));
+  if (missing.length === 0) return shown;
+  const got = await getManyByKey(ctx.store, missing.map(keys.workflow));
+  const late = missing.flatMap((id) => {
+    const item = got.get(keys.workflow(id));
+    return item ? [parseStored(workflowSchema, item.key, item.value)] : [];
+  });
+  return [...shown, ...late].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const countSchema = z.object({ count: z.number().int().min(0), ids: z.array(z.string()).max(MAX_WORKFLOWS_PER_SPACE + 1).optional() }).strict();
 
 /**
  * The op that moves a space's workflow count by `delta`, conditioned on the count it read, and the
  * new count. Index queries are eventually consistent on Forge (docs/forge-platform.md U22): the
  * count lives on its own key, read with a strongly consistent `get`, and changes in the same
  * transaction as the workflow, so two concurrent creates cannot both pass the limit. A space whose
- * count was never written (workflows from before the counter) derives it once from its list.
+ * count was never written (workflows from before the counter) derives it once from its list. The
+ * key also names the space's workflow ids, which make the list read-your-writes (listSpaceWorkflows).
  */
-export async function workflowCountChange(ctx: EngineContext, spaceId: string, delta: 1 | -1): Promise<{ count: number; op: TxOp }> {
+export async function workflowCountChange(ctx: EngineContext, spaceId: string, delta: 1 | -1, workflowId: string): Promise<{ count: number; op: TxOp }> {
   const key = keys.workflowCount(spaceId);
   const item = await ctx.store.get(key);
   const stored = item ? countSchema.safeParse(item.value) : undefined;
-  const current = stored?.success ? stored.data.count : (await listSpaceWorkflows(ctx, spaceId)).length;
-  const count = Math.max(0, current + delta);
-  return { count, op: { op: 'put', key, value: { count }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } } };
+  // a key from before the ids were kept (or none) derives them once from the list
+  const current = stored?.success && stored.data.ids ? stored.data.ids : (await queriedSpaceWorkflows(ctx, spaceId)).map((w) => w.id);
+  const ids = delta > 0 ? [...new Set([...current, workflowId])] : current.filter((id) => id !== workflowId);
+  const count = ids.length;
+  return { count, op: { op: 'put', key, value: { count, ids }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } } };
 }
 
 /** A new workflow's count op, or 409 WORKFLOW_LIMIT_REACHED in a full space. */
-export async function roomForWorkflow(ctx: EngineContext, spaceId: string): Promise<TxOp> {
-  const { count, op } = await workflowCountChange(ctx, spaceId, 1);
+export async function roomForWorkflow(ctx: EngineContext, spaceId: string, workflowId: string): Promise<TxOp> {
+  const { count, op } = await workflowCountChange(ctx, spaceId, 1, workflowId);
   if (count > MAX_WORKFLOWS_PER_SPACE) {
     throw new DomainError('WORKFLOW_LIMIT_REACHED', `A space can have at most ${MAX_WORKFLOWS_PER_SPACE} workflows; delete one first.`);
   }
   return op;
 }
 
-/** Puts of the primary record and its by-space copy (always written together). */
+/** Puts of the primary record and its by-space copy (always written together); a new workflow's pending count starts at 0. */
 export function workflowPuts(workflow: Workflow, previous?: StoredItem): TxOp[] {
   return [
     { op: 'put', key: keys.workflow(workflow.id), value: workflow, condition: previous ? { kind: 'version', version: previous.version } : { kind: 'absent' } },
     { op: 'put', key: keys.workflowBySpace(workflow.spaceId, workflow.id), value: workflow },
+    ...(previous ? [] : [pendingCountInit(workflow.id)]),
   ];
 }
 
