@@ -18,6 +18,7 @@ export const apiChangeSetSubmit = forgeApp.api.apiChangeSetSubmit;
 export const apiPagePreflight = forgeApp.api.apiPagePreflight;
 export const apiPageSubmit = forgeApp.api.apiPageSubmit;
 export const apiPageStatus = forgeApp.api.apiPageStatus;
+export const apiEventsList = forgeApp.api.apiEventsList;
 /** scheduledTrigger `audit-sequencer` (interval fiveMinute): links pending audit records into the chain. */
 export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */

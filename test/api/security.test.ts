@@ -35,6 +35,7 @@ function validInputs(changeSetId: string): Record<ApiRouteKey, { body?: unknown;
     'page-preflight': { body: { pageId: '2002' } },
     'page-submit': { body: { pageId: '2002' } },
     'page-status': { query: { pageId: '2002' } },
+    'events-list': { query: { spaceId: '1001' } },
   };
 }
 

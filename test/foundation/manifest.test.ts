@@ -42,6 +42,7 @@ describe('manifest.yml', () => {
         'POST /pages/preflight read:approval:custom',
         'POST /pages/submit write:approval:custom',
         'GET /pages/status read:approval:custom',
+        'GET /events read:event:custom',
       ].sort(),
     );
     for (const r of routes) expect(r.path).toMatch(/^(\/[A-Za-z0-9]+)+$/);

@@ -12,6 +12,7 @@ export type DomainErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409
+  | 'gone' // 410
   | 'unprocessable' // 422
   | 'too_large' // 413
   | 'rate_limited' // 429
@@ -44,6 +45,7 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   unprocessable: 422,
   too_large: 413,
   rate_limited: 429,
@@ -117,6 +119,8 @@ export const ERROR_CODES = {
   NO_ELIGIBLE_APPROVER: { status: 409, when: ELIGIBILITY },
   WORKFLOW_NOT_ASSIGNED: { status: 409, when: `${ELIGIBILITY}: the page is assigned to another workflow` },
   WRONG_SPACE: { status: 400, when: 'a change set names a page of another space' },
+  // 410
+  CURSOR_EXPIRED: { status: 410, when: 'an event-feed cursor older than the 14-day event retention; start again without a cursor' },
   // 413 / 415 / 422
   PAYLOAD_TOO_LARGE: { status: 413, when: 'REST body over 256 KiB' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'REST body is not application/json' },

@@ -25,6 +25,9 @@ export const AUDIT_ENTITY = 'af-audit';
 /** Approval index items (src/core/services/keys.ts approvalIndexOp), key = approval id; `sk` = <submittedAt15>:<id>. */
 export const APPROVAL_ENTITY = 'af-approval';
 
+/** Event feed items (src/core/events/store.ts), key = the audit record's sk; read in chain order, purged by time. */
+export const EVENT_ENTITY = 'af-event';
+
 const byTime = (name: string, attribute: string): EntityIndexDeclaration => ({ name, partition: [attribute], range: 'sk' });
 
 export const ENTITIES: readonly EntityDeclaration[] = [
@@ -64,5 +67,12 @@ export const ENTITIES: readonly EntityDeclaration[] = [
       { name: 'pending-by-space', partition: ['space', 'state'], range: 'sk' },
       { name: 'pending-by-wf', partition: ['wf', 'state'], range: 'sk' },
     ],
+  },
+  {
+    name: EVENT_ENTITY,
+    attributes: { sk: 'string', space: 'string', ev: 'any' },
+    // The feed reads in chain order through the audit links (strongly consistent gets); this index
+    // serves the retention purge and the feed's first position only (docs/api.md "Event feed").
+    indexes: [{ name: 'by-time', partition: [], range: 'sk' }],
   },
 ];

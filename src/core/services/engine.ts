@@ -9,6 +9,7 @@
 import type { VerifyResult } from '../audit/verify';
 import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';
+import type { EventPage, EventQuery } from './events/list';
 import type { Caller } from '../domain/caller';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { TxOp } from '../ports/store';
@@ -130,6 +131,11 @@ export interface CapabilityService {
   admin(caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }>;
 }
 
+export interface EventService {
+  /** The event feed (SPEC 3a), oldest first, filtered to the spaces the caller can view. */
+  list(caller: Caller, query: EventQuery): Promise<EventPage>;
+}
+
 export interface DirectoryService {
   /** People, groups, pages of a space or spaces whose name matches, as the caller sees them. */
   search(caller: Caller, kind: DirectoryKind, query: string, options?: { spaceId?: string }): Promise<DirectoryEntry[]>;
@@ -156,4 +162,5 @@ export interface Engine {
   capabilities: CapabilityService;
   directory: DirectoryService;
   lifecycle: LifecycleService;
+  events: EventService;
 }

@@ -17,6 +17,7 @@ import { createPeopleService } from './people';
 import { createCapabilityService } from './capabilities';
 import { createDirectoryService } from './directory-search';
 import { keys } from './keys';
+import { listEvents } from './events/list';
 
 export type { EngineDeps, EngineLogger } from './context';
 export type { Engine } from './engine';
@@ -42,6 +43,7 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     capabilities: createCapabilityService(ctx, approvals, workflows, changeSets),
     directory: createDirectoryService(ctx, deps.directory),
     lifecycle: createLifecycleService(ctx, deps.lifecycle ?? UNAVAILABLE_LIFECYCLE),
+    events: { list: (caller, query) => listEvents(ctx, caller, query) },
   };
 }
 

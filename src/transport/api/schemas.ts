@@ -32,7 +32,7 @@ import {
 // ---------- requests (field rules from core/domain/fields.ts) ----------
 
 /** Query values arrive as strings; limit is an integer 1..100. */
-const LimitParam = z
+export const LimitParam = z
   .string()
   .regex(/^[0-9]{1,3}$/, `must be an integer from ${L.listPage.min} to ${L.listPage.max}`)
   .transform(Number)
@@ -47,6 +47,7 @@ export const ListChangeSetsQuery = z.strictObject({
 });
 
 export const ChangeSetDetailQuery = z.strictObject({ changeSetId: opaqueId });
+
 
 export const ChangeSetCreateBody = z.strictObject({
   spaceId: cs.spaceId,
@@ -249,6 +250,7 @@ export const PageSubmitResponse = z.object({
 });
 
 export const PageStatusResponse = PageStateSchema.extend({ success: ok });
+
 
 /** Request bodies and responses by OpenAPI component name (query objects become parameters instead). */
 export const REQUEST_BODY_SCHEMAS = {

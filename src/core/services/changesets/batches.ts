@@ -26,13 +26,12 @@ type Planned = Extract<PagePlan, { ok: true }>;
 export const MAX_PARALLEL_BATCHES = 8;
 
 /** Ops of a batch transaction: its pages' ops and audit ops, plus the change-set `check`. */
-export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[] }[], auditOps: (entries: number) => number = auditOpsFor): number {
-  const entries = plans.reduce((n, p) => n + p.entries.length, 0);
-  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOps(entries);
+export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[] }[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
+  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOps(plans.flatMap((p) => p.entries));
 }
 
 /** Cut planned pages into consecutive batches, each within the transaction limit (a page alone always fits). */
-export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[] }>(plans: T[], auditOps: (entries: number) => number = auditOpsFor): T[][] {
+export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[] }>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   for (const plan of plans) {
