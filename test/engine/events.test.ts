@@ -126,3 +126,43 @@ describe('event feed', () => {
     expect(events.map((e) => e.type)).toEqual(['approval.submitted']);
   });
 });
+
+describe('event outbox under 50 concurrent clients', () => {
+  it('a follower polling throughout sees every submission and approval exactly once, in the order of the final feed', async () => {
+    const env = await setup({ extraPages: 50 });
+    const pageIds = Array.from({ length: 50 }, (_, i) => String(4001 + i));
+    const seen: EventEnvelope[] = [];
+    let cursor: string | undefined;
+    const poll = async () => {
+      const page = await env.engine.events.list(ui(ALICE), { limit: 100, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.events);
+      cursor = page.nextCursor;
+      return page.events.length;
+    };
+    let writing = true;
+    const follower = (async () => {
+      while (writing) await poll();
+    })();
+    const approvals = await Promise.all(pageIds.map((pageId, i) => env.engine.approvals.submitPage(i % 2 ? api(BOB, `client-${i}`) : ui(BOB), pageId)));
+    await Promise.all(approvals.map((a) => env.engine.approvals.decide(ui(CAROL), a.id, 'approve')));
+    writing = false;
+    await follower;
+    while ((await poll()) > 0);
+
+    const keyOf = (e: EventEnvelope) => `${e.approvalId}:${e.type}`;
+    const expected = approvals.flatMap((a) => [`${a.id}:approval.submitted`, `${a.id}:approval.approved`]);
+    expect(seen.map(keyOf).sort()).toEqual(expected.sort());
+    expect(new Set(seen.map((e) => e.id)).size).toBe(100);
+    // a fresh reader gets the same feed in the same order
+    const fresh: EventEnvelope[] = [];
+    let freshCursor: string | undefined;
+    for (;;) {
+      const page = await env.engine.events.list(ui(ALICE), { limit: 100, ...(freshCursor ? { cursor: freshCursor } : {}) });
+      if (page.events.length === 0) break;
+      fresh.push(...page.events);
+      freshCursor = page.nextCursor;
+    }
+    expect(fresh.map((e) => e.id)).toEqual(seen.map((e) => e.id));
+    for (const a of approvals) expect(seen.findIndex((e) => keyOf(e) === `${a.id}:approval.submitted`)).toBeLessThan(seen.findIndex((e) => keyOf(e) === `${a.id}:approval.approved`));
+  }, 60_000);
+});
