@@ -10,6 +10,7 @@ import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 import { checkParticipants } from './participants';
+import { definitionOf, type WorkflowDefinition } from './definition';
 import type { WorkflowFields } from './store';
 import { normaliseInput, requireRoomForWorkflow, workflowPuts } from './store';
 
@@ -17,7 +18,7 @@ async function createNew(
   ctx: EngineContext,
   caller: Caller,
   spaceId: string,
-  fields: WorkflowFields,
+  fields: WorkflowFields & Partial<WorkflowDefinition>,
   action: 'workflow.created' | 'workflow.imported',
   details: Record<string, unknown>,
 ): Promise<SavedWorkflow> {
@@ -57,7 +58,7 @@ export async function duplicateWorkflow(ctx: EngineContext, caller: Caller, work
     ctx,
     caller,
     source.spaceId,
-    { name: copyName, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false },
+    { ...definitionOf(source), name: copyName, owners: [caller.accountId], enabled: false },
     'workflow.created',
     { duplicatedFrom: source.id },
   );
@@ -73,7 +74,7 @@ export async function importWorkflow(ctx: EngineContext, caller: Caller, sourceW
     ctx,
     caller,
     targetSpaceId,
-    { name: source.name, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false },
+    { ...definitionOf(source), owners: [caller.accountId], enabled: false },
     'workflow.imported',
     { sourceWorkflowId: source.id, sourceSpaceId: source.spaceId },
   );
