@@ -118,6 +118,7 @@ export const ERROR_CODES = {
   ALREADY_APPROVED: { status: 409, when: ELIGIBILITY },
   NO_ELIGIBLE_APPROVER: { status: 409, when: ELIGIBILITY },
   WORKFLOW_NOT_ASSIGNED: { status: 409, when: `${ELIGIBILITY}: the page is assigned to another workflow` },
+  ROUTING_INCOMPLETE: { status: 409, when: `${ELIGIBILITY}: the page's labels or ancestors could not all be read as the submitter, so routing rules could not be evaluated` },
   WRONG_SPACE: { status: 400, when: 'a change set names a page of another space' },
   // 410
   CURSOR_EXPIRED: { status: 410, when: 'an event-feed cursor older than the 14-day event retention; start again without a cursor' },

@@ -3,6 +3,7 @@
  * transports (REST handlers, resolvers, UI). zod schemas that re-validate them when read from storage
  * live beside the engine (src/core/domain/schemas.ts) and MUST stay equivalent to these types.
  */
+import type { RoutedBy } from './routing';
 
 export type StepMode = (typeof STEP_MODES)[number];
 
@@ -147,6 +148,8 @@ export interface PreflightResult {
   code?: string;
   reason?: string;
   warnings?: EligibilityIssue[];
+  /** how the workflow was decided (SPEC 2.2a), when it could be */
+  routedBy?: RoutedBy;
 }
 
 export interface SubmitResult {
@@ -185,6 +188,7 @@ export const AUDIT_ACTIONS = [
   'assignment.cleared',
   'approval.purged',
   'retention.updated',
+  'routing.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -94,7 +94,8 @@ export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
 });
 
 /** `assign:<pageId>`: explicit page → workflow assignment. */
-export const assignmentSchema = z.object({ pageId: id, spaceId: id, workflowId: id });
+/** `source`: `rule:<id>` when a routing rule made it at a first submit (SPEC 2.2a); absent for an admin's or an author's choice. */
+export const assignmentSchema = z.object({ pageId: id, spaceId: id, workflowId: id, source: z.string().max(200).optional() });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
 

@@ -10,6 +10,9 @@ import type { VerifyResult } from '../audit/verify';
 import type { LifecycleService } from '../lifecycle';
 import type { WorkflowService } from './workflows/types';
 import type { EventPage, EventQuery } from './events/list';
+import type { RoutingRulesView } from './routing/list';
+import type { RuleInput } from './routing/save';
+import type { RoutingExplanation } from './routing/explain';
 import type { Caller } from '../domain/caller';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { TxOp } from '../ports/store';
@@ -136,6 +139,15 @@ export interface EventService {
   list(caller: Caller, query: EventQuery): Promise<EventPage>;
 }
 
+export interface RoutingService {
+  /** A space's routing rules (SPEC 2.2a); viewers of the space. */
+  list(caller: Caller, spaceId: string): Promise<RoutingRulesView>;
+  /** Replace a space's rules (space admins); `expectedVersion` guards lost updates. */
+  save(caller: Caller, spaceId: string, rules: RuleInput[], expectedVersion?: number): Promise<RoutingRulesView>;
+  /** Each rule's verdict for a page as the caller reads it, the deciding rule, and drift. */
+  explain(caller: Caller, pageId: string): Promise<RoutingExplanation>;
+}
+
 export interface DirectoryService {
   /** People, groups, pages of a space or spaces whose name matches, as the caller sees them. */
   search(caller: Caller, kind: DirectoryKind, query: string, options?: { spaceId?: string }): Promise<DirectoryEntry[]>;
@@ -163,4 +175,5 @@ export interface Engine {
   directory: DirectoryService;
   lifecycle: LifecycleService;
   events: EventService;
+  routing: RoutingService;
 }

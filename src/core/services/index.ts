@@ -18,6 +18,9 @@ import { createCapabilityService } from './capabilities';
 import { createDirectoryService } from './directory-search';
 import { keys } from './keys';
 import { listEvents } from './events/list';
+import { listRoutingRules } from './routing/list';
+import { saveRoutingRules } from './routing/save';
+import { explainRouting } from './routing/explain';
 
 export type { EngineDeps, EngineLogger } from './context';
 export type { Engine } from './engine';
@@ -44,6 +47,11 @@ export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } =
     directory: createDirectoryService(ctx, deps.directory),
     lifecycle: createLifecycleService(ctx, deps.lifecycle ?? UNAVAILABLE_LIFECYCLE),
     events: { list: (caller, query) => listEvents(ctx, caller, query) },
+    routing: {
+      list: (caller, spaceId) => listRoutingRules(ctx, caller, spaceId),
+      save: (caller, spaceId, rules, expectedVersion) => saveRoutingRules(ctx, caller, spaceId, rules, expectedVersion),
+      explain: (caller, pageId) => explainRouting(ctx, caller, pageId),
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export const keys = {
   workflowBySpace: (spaceId: string, workflowId: string) => `wf-space:${spaceId}:${workflowId}`,
   workflowBySpacePrefix: (spaceId: string) => `wf-space:${spaceId}:`,
   assignment: (pageId: string) => `assign:${pageId}`,
+  /** a space's routing rules (SPEC 2.2a), one item replaced as a whole */
+  routingRules: (spaceId: string) => `routing:${spaceId}`,
 
   approval: (approvalId: string) => `approval:${approvalId}`,
   /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */

@@ -137,6 +137,12 @@ export const ChangeSetViewSchema = z.object({
 
 export const EligibilityIssueSchema = z.object({ code: z.string(), reason: z.string() }) satisfies z.ZodType<EligibilityIssue>;
 
+const RoutedBySchema = z.union([
+  z.object({ kind: z.literal('assignment') }),
+  z.object({ kind: z.literal('rule'), ruleId: z.string() }),
+  z.object({ kind: z.literal('default') }),
+]).meta({ description: 'How the workflow was decided: an explicit assignment, a routing rule, or the space default (SPEC 2.2a).' });
+
 export const PreflightResultSchema = z.object({
   pageId: z.string(),
   canSubmit: z.boolean(),
@@ -144,6 +150,7 @@ export const PreflightResultSchema = z.object({
   code: z.string().optional(),
   reason: z.string().optional(),
   warnings: z.array(EligibilityIssueSchema).optional(),
+  routedBy: RoutedBySchema.optional(),
 }) satisfies z.ZodType<PreflightResult>;
 
 export const SubmitResultSchema = z.object({
