@@ -21,7 +21,7 @@ describe('routing rules', () => {
   it('routes a labelled DOCS page to the legal workflow on its first submit, binds it, and keeps it there (with drift) after the label is removed', async () => {
     const env = await setup();
     const saved = await withLegalRule(env);
-    const ruleId = saved.rules[0]!.id;
+    const ruleId = saved.rules[0].id;
     env.site.changeLabels('3001', ALICE, { add: ['legal'], remove: [] });
 
     const preflight = await env.engine.approvals.preflightPage(ui(BOB), '3001');
@@ -59,7 +59,7 @@ describe('routing rules', () => {
     seed.pages.push({ ...child, id: '3101', parentId: '3001' });
     const env = await setup({ seed });
     const saved = await env.engine.routing.save(ui(ALICE), DOCS, [{ priority: 5, match: { underPageId: '3001' }, workflowId: 'wf-docs-quick', enabled: true }]);
-    expect(await env.engine.approvals.preflightPage(ui(BOB), '3101')).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: { kind: 'rule', ruleId: saved.rules[0]!.id } });
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '3101')).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: { kind: 'rule', ruleId: saved.rules[0].id } });
     expect(await env.engine.approvals.preflightPage(ui(BOB), '3002')).toMatchObject({ canSubmit: false, code: 'NO_WORKFLOW' });
   });
 
