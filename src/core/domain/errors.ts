@@ -74,6 +74,8 @@ export const ERROR_CODES = {
   SPACE_ID_REQUIRED: { status: 400, when: 'resolver: no space in the payload nor in the extension context' },
   COMMENT_REQUIRED: { status: 400, when: `a rejection without a comment of at least ${L.rejectionComment.min} characters` },
   COMMENT_TOO_LONG: { status: 400, when: `a decision comment over ${L.comment.max} characters` },
+  IMPORT_SCHEMA_INVALID: { status: 400, when: 'a workflow document does not match approvalflow.workflow/v1 (`details` hold JSON pointers)' },
+  IMPORT_CHECKSUM_MISMATCH: { status: 400, when: 'a workflow document was changed after export (its sha256 does not match)' },
   UNKNOWN_APPROVER: { status: 400, when: 'a workflow names an approver or owner that does not exist (`details` list them)' },
   INVALID_ID: { status: 400, when: 'an id is not in the expected format' },
   INVALID_ACCOUNT_ID: { status: 400, when: 'an account id is not in the expected format' },

@@ -19,6 +19,8 @@ import type { PageCapabilities, SpaceCapabilities } from '../../core/services/en
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
+import type { RoutingRulesView } from '../../core/services/routing/list';
+import type { RoutingExplanation } from '../../core/services/routing/explain';
 
 export type { ErrorDetail };
 
@@ -101,6 +103,9 @@ export interface ResolverData {
   'workflow.delete': { workflowId: string };
   'workflow.import': { workflow: Workflow };
   'assignment.set': { pageId: string; workflowId: string | null };
+  'routing.rules.list': RoutingRulesView;
+  'routing.rules.save': RoutingRulesView;
+  'routing.explain': RoutingExplanation;
   'changeSet.list': { changeSets: ChangeSetView[]; nextCursor?: string };
   'changeSet.get': { changeSet: ChangeSetView };
   'changeSet.create': { changeSet: ChangeSetView };

@@ -25,6 +25,7 @@ import type { ResolverDefinition, ResolverEnv, ResolverOptions } from './define'
 import { pageResolvers } from './page';
 import { schemas, type ResolverKey } from './schemas';
 import { spaceResolvers } from './space';
+import { routingResolvers } from './routing';
 import { uiResolvers } from './ui';
 
 export { API_SCOPES } from './admin';
@@ -34,7 +35,7 @@ export type ResolverHandlerOptions = ResolverOptions & EdgeOptions;
 
 /** Every definition, by key; a missing or doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
-  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers];
+  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers, ...routingResolvers];
   const byKey = new Map(all.map((d) => [d.key as string, d]));
   const missing = Object.keys(schemas).filter((k) => !byKey.has(k));
   if (byKey.size !== all.length || missing.length > 0) throw new Error(`resolver definitions: duplicate or missing keys (${missing.join(', ')})`);

@@ -22,6 +22,7 @@ import {
   workflowFields as wf,
 } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
+import { MAX_RULES_PER_SPACE, routingRuleSchema } from '../../core/domain/routing';
 
 /** Page and space ids may come from the payload or, when omitted, from the extension context. */
 const optionalPageId = { pageId: confluenceId.optional() };
@@ -95,6 +96,14 @@ export const schemas = {
   'workflow.delete': z.strictObject({ workflowId: opaqueId }),
   'workflow.import': z.strictObject({ sourceWorkflowId: opaqueId, ...optionalSpaceId }),
   'assignment.set': z.strictObject({ pageId: confluenceId, workflowId: opaqueId.nullable() }),
+  'routing.rules.list': z.strictObject(optionalSpaceId),
+  'routing.rules.save': z.strictObject({
+    ...optionalSpaceId,
+    // ids, workflows, pages and unique priorities are the engine's rules (services/routing/save.ts)
+    rules: z.array(routingRuleSchema.extend({ id: opaqueId.optional() })).max(MAX_RULES_PER_SPACE),
+    expectedVersion: z.number().int().min(0).optional(),
+  }),
+  'routing.explain': z.strictObject(optionalPageId),
 
   'changeSet.list': z.strictObject({ ...optionalSpaceId, status: changeSetStatus.optional(), rollupState: rollupState.optional(), ...paging }),
   'changeSet.get': z.strictObject({ changeSetId: opaqueId }),

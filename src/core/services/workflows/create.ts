@@ -14,7 +14,7 @@ import { definitionOf, type WorkflowDefinition } from './definition';
 import type { WorkflowFields } from './store';
 import { normaliseInput, requireRoomForWorkflow, workflowPuts } from './store';
 
-async function createNew(
+export async function createNew(
   ctx: EngineContext,
   caller: Caller,
   spaceId: string,

@@ -6,6 +6,8 @@ import { createWorkflow, duplicateWorkflow, importWorkflow } from './create';
 import { setWorkflowEnabled, updateWorkflow } from './edit';
 import { removeWorkflow } from './remove';
 import { assignWorkflow } from './assign';
+import { exportWorkflow } from './export-document';
+import { importDocument, previewImport } from './import-document';
 
 export { listSpaceWorkflows, loadWorkflow, workflowPuts } from './store';
 
@@ -20,5 +22,8 @@ export function createWorkflowService(ctx: EngineContext): WorkflowService {
     remove: (caller, workflowId) => removeWorkflow(ctx, caller, workflowId),
     importFrom: (caller, sourceWorkflowId, targetSpaceId) => importWorkflow(ctx, caller, sourceWorkflowId, targetSpaceId),
     assign: (caller, pageId, workflowId) => assignWorkflow(ctx, caller, pageId, workflowId),
+    exportDocument: (caller, workflowId, site) => exportWorkflow(ctx, caller, workflowId, site),
+    previewImport: (caller, spaceId, document, principalMap) => previewImport(ctx, caller, spaceId, document, principalMap),
+    importDocument: (caller, spaceId, document, principalMap) => importDocument(ctx, caller, spaceId, document, principalMap),
   };
 }

@@ -1,6 +1,8 @@
 /** The workflow use cases' contract (SPEC 2.1), part of the Engine (services/engine.ts re-exports it). */
 import type { Caller } from '../../domain/caller';
 import type { EligibilityIssue, ReviewPeriodDays, Workflow, WorkflowStep } from '../../domain/model';
+import type { WorkflowDocument } from './document';
+import type { ImportPreview } from './import-document';
 
 export interface WorkflowInput {
   name: string;
@@ -32,4 +34,10 @@ export interface WorkflowService {
   importFrom(caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow>;
   /** Explicit page → workflow assignment (null clears it). */
   assign(caller: Caller, pageId: string, workflowId: string | null): Promise<void>;
+  /** SPEC 2.1b: the workflow as a portable document (readers of the workflow). */
+  exportDocument(caller: Caller, workflowId: string, site?: { cloudId?: string }): Promise<WorkflowDocument>;
+  /** SPEC 2.1b: what importing the document would resolve to; writes nothing (space admins). */
+  previewImport(caller: Caller, spaceId: string, document: unknown, principalMap?: Readonly<Record<string, string>>): Promise<ImportPreview>;
+  /** SPEC 2.1b: a disabled copy of the document's workflow, owned by the caller (space admins). */
+  importDocument(caller: Caller, spaceId: string, document: unknown, principalMap?: Readonly<Record<string, string>>): Promise<SavedWorkflow>;
 }
