@@ -3,7 +3,7 @@
  * with the same steps and settings, owned by the importer and audited with source and hash; a
  * tampered document is refused; principals are resolved (or mapped) before anything is written.
  */
-import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, refusal, setup, ui } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, ENG, refusal, setup, ui } from './helpers';
 import { checksumOf } from '../../src/core/services/workflows/document';
 
 describe('workflow documents', () => {

@@ -20,6 +20,8 @@ import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
 import type { RoutingRulesView } from '../../core/services/routing/list';
+import type { ImportPreview } from '../../core/services/workflows/import-document';
+import type { WorkflowDocument } from '../../core/services/workflows/document';
 import type { RoutingExplanation } from '../../core/services/routing/explain';
 
 export type { ErrorDetail };
@@ -102,6 +104,8 @@ export interface ResolverData {
   'workflow.setEnabled': { workflow: Workflow };
   'workflow.delete': { workflowId: string };
   'workflow.import': { workflow: Workflow };
+  'workflow.import.preview': ImportPreview;
+  'workflow.export': { document: WorkflowDocument };
   'assignment.set': { pageId: string; workflowId: string | null };
   'routing.rules.list': RoutingRulesView;
   'routing.rules.save': RoutingRulesView;

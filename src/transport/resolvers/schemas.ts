@@ -44,6 +44,13 @@ const workflowInput = {
 
 const empty = z.strictObject({});
 
+/** A portable document is checked by the engine (IMPORT_SCHEMA_INVALID with JSON pointers); here only its outer shape. */
+const documentImport = {
+  ...optionalSpaceId,
+  document: z.record(z.string(), z.unknown()),
+  principalMap: z.record(z.string().regex(/^p[0-9]{1,4}$/, 'must be a principal ref of the document'), accountId).optional(),
+};
+
 /** A UTC calendar date (YYYY-MM-DD) that exists. */
 const isoDate = z
   .string()
@@ -94,7 +101,13 @@ export const schemas = {
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),
   'workflow.setEnabled': z.strictObject({ workflowId: opaqueId, enabled: z.boolean() }),
   'workflow.delete': z.strictObject({ workflowId: opaqueId }),
-  'workflow.import': z.strictObject({ sourceWorkflowId: opaqueId, ...optionalSpaceId }),
+  // the copy from another space, or a portable document (SPEC 2.1b)
+  'workflow.import': z
+    .strictObject({ sourceWorkflowId: opaqueId.optional(), ...documentImport, document: documentImport.document.optional() })
+    .refine((i) => (i.sourceWorkflowId === undefined) !== (i.document === undefined), { message: 'give exactly one of sourceWorkflowId and document', path: ['document'] })
+    .refine((i) => i.document !== undefined || i.principalMap === undefined, { message: 'principalMap goes with a document', path: ['principalMap'] }),
+  'workflow.import.preview': z.strictObject(documentImport),
+  'workflow.export': z.strictObject({ workflowId: opaqueId }),
   'assignment.set': z.strictObject({ pageId: confluenceId, workflowId: opaqueId.nullable() }),
   'routing.rules.list': z.strictObject(optionalSpaceId),
   'routing.rules.save': z.strictObject({

@@ -51,6 +51,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.cleared': 'Page assignment cleared',
   'approval.purged': 'Old approval purged',
   'retention.updated': 'Retention changed',
+  'routing.updated': 'Routing rules changed',
 };
 
 /** "previousStatus" → "Previous status". */

@@ -38,7 +38,10 @@ export function mapApprovers(value: unknown, map: (id: string) => string): unkno
   if (Array.isArray(value)) return value.map((v) => mapApprovers(v, map));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === 'approvers' && Array.isArray(v) ? v.map((id) => (typeof id === 'string' ? map(id) : id)) : mapApprovers(v, map)]),
+    Object.entries(value as Record<string, unknown>).map(([k, v]): [string, unknown] => [
+      k,
+      k === 'approvers' && Array.isArray(v) ? (v as unknown[]).map((id) => (typeof id === 'string' ? map(id) : id)) : mapApprovers(v, map),
+    ]),
   );
 }
 

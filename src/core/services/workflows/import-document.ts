@@ -7,7 +7,6 @@
  */
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
-import type { Workflow } from '../../domain/model';
 import { workflowSchema } from '../../domain/schemas';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
