@@ -8,7 +8,7 @@ function route(method: string, path: string): ApiRoute {
 it('reads every apiRoute with its function export and scopes from manifest.yml', () => {
   const manifest = loadManifest();
   expect(manifest.appId).toBe('7d3c1f2e-5b6a-4c8d-9e0f-a1b2c3d4e5f6');
-  expect(manifest.routes).toHaveLength(10);
+  expect(manifest.routes).toHaveLength(11);
   expect(manifest.routes.find((r) => r.key === 'page-status')).toMatchObject({
     method: 'GET',
     path: '/pages/status',
