@@ -36,6 +36,10 @@ export const FIELD_LIMITS = {
   reminderWindowDays: { min: 1, max: 90, default: 14 },
   /** SPEC 2.8: days between reminders of a pending approval */
   remindAfterDays: { min: 1, max: 30 },
+  /** Confluence label names (routing rules, SPEC 2.2a) */
+  label: { max: 255 },
+  /** display names, space keys and similar free text carried in a workflow document (SPEC 2.1b) */
+  documentText: { max: 255 },
   /** SPEC 2.10: retention windows may be lengthened, never shortened below these */
   approvalRetentionDays: { min: 180, max: 10_000 },
   auditRetentionDays: { min: 365, max: 10_000 },

@@ -3,7 +3,6 @@
  * transports (REST handlers, resolvers, UI). zod schemas that re-validate them when read from storage
  * live beside the engine (src/core/domain/schemas.ts) and MUST stay equivalent to these types.
  */
-import type { RoutedBy } from './routing';
 
 export type StepMode = (typeof STEP_MODES)[number];
 
@@ -140,6 +139,9 @@ export interface EligibilityIssue {
   code: string;
   reason: string;
 }
+
+/** How a page's workflow was decided (SPEC 2.2a): preflight reports it. */
+export type RoutedBy = { kind: 'assignment' } | { kind: 'rule'; ruleId: string } | { kind: 'default' };
 
 export interface PreflightResult {
   pageId: string;

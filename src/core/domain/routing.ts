@@ -5,12 +5,16 @@
  */
 import { z } from 'zod';
 import { confluenceId, opaqueId } from './fields';
+import { FIELD_LIMITS as L } from './limits';
+import type { RoutedBy } from './model';
+
+export type { RoutedBy } from './model';
 
 export const MAX_RULES_PER_SPACE = 50;
 export const MAX_LABELS_PER_MATCH = 10;
 
 /** Confluence global labels: lowercase, no spaces (regular expressions are refused: ReDoS and ambiguity). */
-export const labelName = z.string().regex(/^[a-z0-9_.-]{1,255}$/, 'must be a Confluence label: 1..255 of a-z 0-9 _ . -');
+export const labelName = z.string().regex(new RegExp(`^[a-z0-9_.-]{1,${L.label.max}}$`), `must be a Confluence label: 1..${L.label.max} of a-z 0-9 _ . -`);
 const labelList = z.array(labelName).min(1).max(MAX_LABELS_PER_MATCH);
 
 export const ruleMatchSchema = z
@@ -35,9 +39,6 @@ export interface RoutingFacts {
   labels: ReadonlySet<string>;
   ancestorIds: ReadonlySet<string>;
 }
-
-/** How a page's workflow was decided (preflight, submit and /pages/status report it). */
-export type RoutedBy = { kind: 'assignment' } | { kind: 'rule'; ruleId: string } | { kind: 'default' };
 
 export function ruleMatches(rule: RoutingRule, facts: RoutingFacts): boolean {
   const { labelsAny, labelsAll, underPageId } = rule.match;

@@ -20,8 +20,7 @@ import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { VerifyResult } from '../../core/audit/verify';
 import type { RoutingRulesView } from '../../core/services/routing/list';
-import type { ImportPreview } from '../../core/services/workflows/import-document';
-import type { WorkflowDocument } from '../../core/services/workflows/document';
+import type { ImportPreview, WorkflowDocument } from '../../core/services/workflows/document';
 import type { RoutingExplanation } from '../../core/services/routing/explain';
 
 export type { ErrorDetail };

@@ -10,25 +10,35 @@ import { DomainError, type ErrorDetail } from '../../domain/errors';
 import { GROUP_PREFIX } from '../../domain/approvers';
 import { canonicalJson } from '../../shared/canonical-json';
 import type { WorkflowDefinition } from './definition';
+import { FIELD_LIMITS as L } from '../../domain/limits';
+
+/** What importing a document would resolve to on this site (the preview; nothing is written). */
+export interface ImportPreview {
+  name: string;
+  sha256: string;
+  exportedFrom: WorkflowDocument['exportedFrom'];
+  principals: { ref: string; type: Principal['type']; displayName?: string; id: string; status: 'resolved' | 'unresolved' }[];
+}
 
 export const DOCUMENT_FORMAT = 'approvalflow.workflow/v1';
 const REF = /^p[0-9]{1,4}$/;
 
 const principalSchema = z.union([
-  z.strictObject({ ref: z.string().regex(REF), type: z.literal('user'), accountId: z.string().min(1).max(128), displayName: z.string().max(255).optional() }),
-  z.strictObject({ ref: z.string().regex(REF), type: z.literal('group'), groupId: z.string().min(1).max(128), displayName: z.string().max(255).optional() }),
+  z.strictObject({ ref: z.string().regex(REF), type: z.literal('user'), accountId: z.string().min(1).max(L.accountId.max), displayName: z.string().max(L.documentText.max).optional() }),
+  z.strictObject({ ref: z.string().regex(REF), type: z.literal('group'), groupId: z.string().min(1).max(L.accountId.max), displayName: z.string().max(L.documentText.max).optional() }),
 ]);
 export type Principal = z.infer<typeof principalSchema>;
 
 export const documentSchema = z.strictObject({
-  $schema: z.string().max(500).optional(),
+  $schema: z.string().max(L.referenceUrl.max).optional(),
   format: z.literal(DOCUMENT_FORMAT),
-  name: z.string().min(1).max(120),
-  steps: z.array(z.record(z.string(), z.unknown())).min(1).max(10),
+  name: z.string().min(L.workflowName.min).max(L.workflowName.max),
+  steps: z.array(z.record(z.string(), z.unknown())).min(L.steps.min).max(L.steps.max),
   settings: z.record(z.string(), z.unknown()),
-  principals: z.array(principalSchema).max(500),
-  exportedFrom: z.strictObject({ cloudId: z.string().max(100).optional(), spaceKey: z.string().max(255) }),
-  exportedAt: z.string().max(40),
+  // at most every approver of every step distinct
+  principals: z.array(principalSchema).max(L.steps.max * L.approvers.max),
+  exportedFrom: z.strictObject({ cloudId: z.string().max(L.documentText.max).optional(), spaceKey: z.string().max(L.documentText.max) }),
+  exportedAt: z.string().max(L.documentText.max),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type WorkflowDocument = z.infer<typeof documentSchema>;

@@ -17,16 +17,11 @@ import { listSpaceWorkflows } from './store';
 import type { SavedWorkflow } from './types';
 import { createNew } from './create';
 import type { WorkflowDefinition } from './definition';
-import { mapApprovers, parseDocument, pointerDetails, principalId, schemaInvalid, type Principal, type WorkflowDocument } from './document';
+import { mapApprovers, parseDocument, pointerDetails, principalId, schemaInvalid, type ImportPreview, type WorkflowDocument } from './document';
 
 export type PrincipalMap = Readonly<Record<string, string>>;
 
-export interface ImportPreview {
-  name: string;
-  sha256: string;
-  exportedFrom: WorkflowDocument['exportedFrom'];
-  principals: { ref: string; type: Principal['type']; displayName?: string; id: string; status: 'resolved' | 'unresolved' }[];
-}
+export type { ImportPreview } from './document';
 
 async function resolvePrincipals(ctx: EngineContext, doc: WorkflowDocument, map: PrincipalMap): Promise<ImportPreview['principals']> {
   const ids = doc.principals.map((p) => principalId(p, map));

@@ -1,8 +1,7 @@
 /** The workflow use cases' contract (SPEC 2.1), part of the Engine (services/engine.ts re-exports it). */
 import type { Caller } from '../../domain/caller';
 import type { EligibilityIssue, ReviewPeriodDays, Workflow, WorkflowStep } from '../../domain/model';
-import type { WorkflowDocument } from './document';
-import type { ImportPreview } from './import-document';
+import type { ImportPreview, WorkflowDocument } from './document';
 
 export interface WorkflowInput {
   name: string;
