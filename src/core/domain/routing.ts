@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { confluenceId, opaqueId } from './fields';
 import { FIELD_LIMITS as L } from './limits';
-import type { RoutedBy } from './model';
 
 export type { RoutedBy } from './model';
 
