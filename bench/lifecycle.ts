@@ -54,7 +54,7 @@ export async function runLifecycle(options: BenchOptions): Promise<void> {
     counting.reset();
     site.resetCalls();
     const t0 = performance.now();
-    const result: JobResult = await runDailyJob(ctx, lc, { deadline: now + 600_000 });
+    const result: JobResult = await runDailyJob.execute({ ...ctx, lifecycle: lc }, { deadline: now + 600_000 });
     const ms = performance.now() - t0;
     const c = counting.counts;
     const comments = site.calls.byEndpoint['POST /wiki/api/v2/footer-comments'] ?? 0;

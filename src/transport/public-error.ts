@@ -3,12 +3,12 @@
  * resolvers alike: the same failure is the same status and code on both. Store errors are mapped
  * here once; internal codes and unknown throws become INTERNAL_ERROR (their text is logged, not shown).
  */
-import { DomainError, ERROR_CODES, isErrorCode, statusOfKind, type ErrorDetail } from '../core/domain/errors';
+import { DomainError, ERROR_CODES, type ErrorCode, type ErrorDetail } from '../core/domain/errors';
 import { StoreError } from '../core/ports/store';
 
 export interface PublicError {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: ErrorDetail[];
   /** seconds, for the Retry-After header (REST) or the envelope field (resolvers) */
@@ -43,15 +43,11 @@ export function invalidCursor(): PublicError {
 /** `log` receives a one-line description of internal failures (names and messages only, never payloads). */
 export function toPublicError(err: unknown, log: (line: string) => void = () => undefined): PublicError {
   if (err instanceof DomainError) {
-    const registered = isErrorCode(err.code) ? ERROR_CODES[err.code] : undefined;
-    const status = statusOfKind[err.kind] ?? 500;
-    if (status >= 500 && status !== 503) {
+    const status = err.status;
+    if ('internal' in ERROR_CODES[err.code] || (status >= 500 && status !== 503)) {
       log(`${err.name} ${err.code}: ${err.message}`);
       return INTERNAL;
     }
-    // Drift between a thrower's kind and the registry shows in the logs (and fails the resolver fuzz).
-    if (registered === undefined) log(`unregistered error code ${err.code} (add it to ERROR_CODES)`);
-    else if (registered.status !== status) log(`error code ${err.code} thrown as ${status}, registered as ${registered.status}`);
     if (err.code === 'INVALID_CURSOR') return invalidCursor();
     const retryAfter = err.retryAfterSeconds ?? (status === 429 || status === 503 ? STORE_RETRY_SECONDS : undefined);
     return {

@@ -100,7 +100,7 @@ describe('success envelopes (SPEC §3)', () => {
 
 describe('eligibility on single-page routes', () => {
   it('page submit of an ineligible page → 409 with the eligibility code and exact reason', async () => {
-    fake.script['approvals.submitPage'] = new DomainError('conflict', 'PENDING_APPROVAL', 'Page already has a pending approval');
+    fake.script['approvals.submitPage'] = new DomainError('PENDING_APPROVAL', 'Page already has a pending approval', [{ code: 'PENDING_APPROVAL', reason: 'Page already has a pending approval' }]);
     const res = await call(handlers, 'page-submit', VALID['page-submit']);
     expect(res.status).toBe(409);
     expect(res.json).toEqual({
@@ -112,8 +112,8 @@ describe('eligibility on single-page routes', () => {
   });
 
   it('a page the caller cannot see is 404 on preflight and submit, never page data', async () => {
-    fake.script['approvals.preflightPage'] = { pageId: '2012', canSubmit: false, code: 'PAGE_NOT_FOUND', reason: 'Page not found' };
-    fake.script['approvals.submitPage'] = new DomainError('conflict', 'PAGE_NOT_FOUND', 'Page not found');
+    fake.script['approvals.preflightPage'] = new DomainError('PAGE_NOT_FOUND', 'Page not found');
+    fake.script['approvals.submitPage'] = new DomainError('PAGE_NOT_FOUND', 'Page not found');
     for (const key of ['page-preflight', 'page-submit'] as const) {
       const res = await call(handlers, key, { body: { pageId: '2012' } });
       expect(res.status).toBe(404);
@@ -241,20 +241,20 @@ describe('transport refusals (nothing reaches the engine)', () => {
 
 describe('error mapping', () => {
   it.each([
-    ['invalid', 400],
-    ['forbidden', 403],
-    ['not_found', 404],
-    ['conflict', 409],
-    ['unprocessable', 422],
-  ] as const)('DomainError %s → %i with its code, message and details', async (kind, status) => {
-    fake.script['changeSets.get'] = new DomainError(kind, 'SOME_CODE', 'A human sentence.', [{ field: 'x', reason: 'why' }]);
+    ['INVALID_REQUEST', 400],
+    ['FORBIDDEN', 403],
+    ['CHANGE_SET_NOT_FOUND', 404],
+    ['CHANGE_SET_ARCHIVED', 409],
+    ['IDEMPOTENCY_KEY_REUSED', 422],
+  ] as const)('DomainError %s → %i with its code, message and details', async (code, status) => {
+    fake.script['changeSets.get'] = new DomainError(code, 'A human sentence.', [{ field: 'x', reason: 'why' }]);
     const res = await call(handlers, 'changeset-detail', VALID['changeset-detail']);
     expect(res.status).toBe(status);
-    expect(res.json).toEqual({ success: false, error: 'A human sentence.', code: 'SOME_CODE', details: [{ field: 'x', reason: 'why' }] });
+    expect(res.json).toEqual({ success: false, error: 'A human sentence.', code, details: [{ field: 'x', reason: 'why' }] });
   });
 
   it('VERSION_CONFLICT from the engine → 409', async () => {
-    fake.script['changeSets.update'] = new DomainError('conflict', 'VERSION_CONFLICT', 'The change set was changed by someone else.');
+    fake.script['changeSets.update'] = new DomainError('VERSION_CONFLICT', 'The change set was changed by someone else.');
     const res = await call(handlers, 'changeset-update', VALID['changeset-update']);
     expect([res.status, res.json.code]).toEqual([409, 'VERSION_CONFLICT']);
   });
@@ -269,7 +269,7 @@ describe('error mapping', () => {
 
   it('anything else → 500 INTERNAL_ERROR with a generic message (no internals)', async () => {
     const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    for (const thrown of [new TypeError("Cannot read properties of undefined (reading 'af-item')"), new StoreError('UNAVAILABLE', 'sqlite /tmp/x.db locked'), new DomainError('internal', 'BUG', 'key cs:1001 broken')]) {
+    for (const thrown of [new TypeError("Cannot read properties of undefined (reading 'af-item')"), new StoreError('UNAVAILABLE', 'sqlite /tmp/x.db locked'), new DomainError('CORRUPT_RECORD', 'key cs:1001 broken')]) {
       fake.script['approvals.pageStatus'] = thrown;
       const res = await call(handlers, 'page-status', VALID['page-status']);
       expect(res.status).toBe(500);

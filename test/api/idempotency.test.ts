@@ -63,7 +63,7 @@ it('records expire after 24 h: the same key then executes again', async () => {
 });
 
 it('deterministic refusals are replayed too (a 409 stays a 409 without calling the engine again)', async () => {
-  fake.script['approvals.submitPage'] = new DomainError('conflict', 'PENDING_APPROVAL', 'Page already has a pending approval');
+  fake.script['approvals.submitPage'] = new DomainError('PENDING_APPROVAL', 'Page already has a pending approval');
   const first = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-3' });
   const again = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-3' });
   expect([first.status, again.status]).toEqual([409, 409]);

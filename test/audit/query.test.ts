@@ -104,7 +104,7 @@ describe('list against a brute-force model', () => {
   });
 
   it('rejects bad limits, cursors and filters with stable codes', async () => {
-    await expect(trail.list({}, { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_LIMIT', kind: 'invalid' });
+    await expect(trail.list({}, { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_LIMIT', status: 400 });
     await expect(trail.list({}, { limit: 101 })).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
     await expect(trail.list({}, { limit: 2.5 })).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
     await expect(trail.list({}, { cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });

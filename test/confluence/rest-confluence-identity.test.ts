@@ -153,7 +153,7 @@ describe('bounded, resilient calls', () => {
     const waits: number[] = [];
     const gate = new CallGate({ sleep: async (ms) => void waits.push(ms), remainingMs: () => 20_000 });
     const error = await new RestConfluenceSite(confluence, pessimistic('acc-bob', { gate })).getPages(['2001']).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE', retryAfterSeconds: 30 });
+    expect(error).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE', retryAfterSeconds: 30 });
     expect(waits).toEqual([]);
   });
 });

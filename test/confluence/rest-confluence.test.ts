@@ -72,7 +72,7 @@ describe('getPages', () => {
   });
 
   it('rejects ids that are not safe path parts before calling anything', async () => {
-    await expect(confluence.getPages(['2001', '../admin'])).rejects.toMatchObject({ kind: 'invalid', code: 'INVALID_ID' });
+    await expect(confluence.getPages(['2001', '../admin'])).rejects.toMatchObject({ status: 400, code: 'INVALID_ID' });
     expect(site.calls.total).toBe(0);
   });
 });
@@ -142,7 +142,7 @@ describe('spaces, groups, users, comments', () => {
       expect.objectContaining({ id: replyId, parentCommentId: id }),
     ]);
     await expect(confluence.createPageComment({ pageId: '9999', bodyStorage: '<p>x</p>' })).rejects.toMatchObject({
-      kind: 'not_found',
+      status: 404,
       code: 'PAGE_NOT_FOUND',
     });
   });
@@ -163,7 +163,7 @@ describe('error mapping', () => {
     const secret = { errors: [{ status: 400, code: 'BOOM', title: 'internal host db-7.secret', detail: 'stack…' }] };
     const error = await client(fixed({ status: 400, body: secret })).getSpace('1001').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ kind: 'internal', code: 'CONFLUENCE_ERROR' });
+    expect(error).toMatchObject({ status: 500, code: 'CONFLUENCE_ERROR' });
     expect(JSON.stringify({ m: (error as Error).message, d: (error as DomainError).details })).not.toContain('secret');
   });
 
@@ -178,7 +178,7 @@ describe('error mapping', () => {
 
   it('answers a retryable 503 UPSTREAM_UNAVAILABLE when 5xx, 429 or an unreachable Confluence outlasts the retries', async () => {
     for (const failure of [{ status: 500, body: undefined }, { status: 429, body: undefined }, new Error('ECONNRESET')]) {
-      await expect(client(fixed(failure)).getSpace('1')).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE' });
+      await expect(client(fixed(failure)).getSpace('1')).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Page approvals (SPEC 2.3, 2.4, 2.6) through the engine, on the local Confluence site. */
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { ELIGIBILITY_REASONS } from '../../src/core/domain/eligibility';
-import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, setup, ui } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, refusal, setup, ui } from './helpers';
 
 describe('submit and decide', () => {
   test('any-mode: the first approval completes the step and approves the page version', async () => {
@@ -151,10 +151,19 @@ describe('eligibility codes (single page)', () => {
     const env = await setup();
     const { approvals, workflows } = env.engine;
     const expectBoth = async (callerId: string, pageId: string, code: string, workflowId?: string) => {
+      const reason = ELIGIBILITY_REASONS[code as keyof typeof ELIGIBILITY_REASONS];
+      const submitted = await refusal(approvals.submitPage(ui(callerId), pageId, workflowId));
+      expect(submitted.code).toBe(code);
+      if (code === 'PAGE_NOT_FOUND') {
+        // one page asked for by id: missing and invisible answer alike, on preflight as on submit (no details)
+        expect(await refusal(approvals.preflightPage(ui(callerId), pageId, workflowId))).toEqual({ status: 404, code, message: reason });
+        expect(submitted).toEqual({ status: 404, code, message: reason });
+        return;
+      }
       const pre = await approvals.preflightPage(ui(callerId), pageId, workflowId);
       expect(pre).toMatchObject({ pageId, canSubmit: false, code });
-      expect(pre.reason).toBe(ELIGIBILITY_REASONS[code as keyof typeof ELIGIBILITY_REASONS]);
-      expect(await codeOf(approvals.submitPage(ui(callerId), pageId, workflowId))).toBe(code);
+      expect(pre.reason).toBe(reason);
+      expect(submitted.details).toEqual([{ code, reason }]);
     };
     await expectBoth(BOB, '9999', 'PAGE_NOT_FOUND');
     await expectBoth(ERIN, '2012', 'PAGE_NOT_FOUND');

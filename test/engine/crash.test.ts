@@ -100,7 +100,7 @@ describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
       () => 'ok',
       (err: { code?: string }) => err.code,
     );
-    expect(outcome).toBe('STORE_UNAVAILABLE');
+    expect(outcome).toBe('UNAVAILABLE'); // the StoreError itself: toPublicError answers it as INTERNAL_ERROR
 
     const audit = await env.auditRecords();
     const submittedRecords = audit.filter((r) => r.action === 'approval.submitted');

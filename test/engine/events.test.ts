@@ -8,7 +8,6 @@ import { EVENT_ENTITY } from '../../src/core/ports/entities';
 import type { EventEnvelope } from '../../src/core/events/catalog';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { createContext } from '../../src/core/services/context';
-import { UNAVAILABLE_LIFECYCLE } from '../../src/core/lifecycle';
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, refusal, setup, ui, api, type TestEnv } from './helpers';
 
 const pageEvents = (events: EventEnvelope[], pageId: string) => events.filter((e) => e.pageId === pageId).map((e) => e.type);
@@ -92,7 +91,7 @@ describe('event feed', () => {
     const hidden = await refusal(env.engine.events.list(ui(ERIN), { limit: 50, spaceId: DOCS }));
     const missing = await refusal(env.engine.events.list(ui(ERIN), { limit: 50, spaceId: '999999' }));
     expect(hidden).toEqual(missing);
-    expect(hidden).toMatchObject({ kind: 'not_found', code: 'SPACE_NOT_FOUND' });
+    expect(hidden).toMatchObject({ status: 404, code: 'SPACE_NOT_FOUND' });
     // a space filter and a type filter narrow the feed
     const docs = await env.engine.events.list(ui(ALICE), { limit: 50, spaceId: DOCS, types: ['approval.approved'] });
     expect(docs.events.map((e) => [e.spaceId, e.type])).toEqual([[DOCS, 'approval.approved']]);
@@ -105,11 +104,11 @@ describe('event feed', () => {
     env.tick(13 * DAY_MS);
     expect((await env.engine.events.list(ui(ALICE), { limit: 50, cursor: page.nextCursor })).events).toEqual([]);
     env.tick(2 * DAY_MS);
-    expect(await refusal(env.engine.events.list(ui(ALICE), { limit: 50, cursor: page.nextCursor }))).toMatchObject({ kind: 'gone', code: 'CURSOR_EXPIRED' });
+    expect(await refusal(env.engine.events.list(ui(ALICE), { limit: 50, cursor: page.nextCursor }))).toMatchObject({ status: 410, code: 'CURSOR_EXPIRED' });
 
     const before = await env.store.queryEntity({ entity: EVENT_ENTITY, index: 'by-time', partition: [], limit: 100 });
     expect(before.items).toHaveLength(2);
-    await runDailyJob(createContext(env.deps), UNAVAILABLE_LIFECYCLE, { deadline: Number.MAX_SAFE_INTEGER });
+    await runDailyJob.execute(createContext(env.deps), { deadline: Number.MAX_SAFE_INTEGER });
     const after = await env.store.queryEntity({ entity: EVENT_ENTITY, index: 'by-time', partition: [], limit: 100 });
     expect(after.items).toHaveLength(0);
     // a reader starting afresh gets what is kept (nothing), and a forged cursor is refused as invalid

@@ -5,7 +5,7 @@ import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluenc
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
 import { profileFromEnv } from '../../local/profile';
-import { DomainError } from '../../src/core/domain/errors';
+import { DomainError, type ErrorDetail } from '../../src/core/domain/errors';
 import { callerBoundEngine } from '../support/caller-bound-engine';
 import { AuditTrail } from '../../src/core/audit';
 import type { Caller } from '../../src/core/domain/caller';
@@ -127,11 +127,11 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Run a promise expected to be refused with a DomainError; returns what a caller can observe of it. */
-export async function refusal(p: Promise<unknown>): Promise<{ kind: string; code: string; message: string }> {
+export async function refusal(p: Promise<unknown>): Promise<{ status: number; code: string; message: string; details?: ErrorDetail[] }> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof DomainError) return { kind: err.kind, code: err.code, message: err.message };
+    if (err instanceof DomainError) return { status: err.status, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
     throw err;
   }
   throw new Error('expected a refusal');

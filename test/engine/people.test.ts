@@ -37,6 +37,6 @@ describe('people.displayNames', () => {
     expect(await codeOf(env.engine.people.displayNames(ui(BOB), [CAROL, '']))).toBe('INVALID_ACCOUNT_ID');
     expect(await codeOf(env.engine.people.displayNames(ui(BOB), ['a'.repeat(129)]))).toBe('INVALID_ACCOUNT_ID');
     const err = await env.engine.people.displayNames(ui(BOB), [CAROL, '']).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: 'invalid', details: [{ field: 'accountIds.1' }] });
+    expect(err).toMatchObject({ status: 400, details: [{ field: 'accountIds.1' }] });
   });
 });

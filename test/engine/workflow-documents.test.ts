@@ -35,7 +35,7 @@ describe('workflow documents', () => {
     const document = await env.engine.workflows.exportDocument(ui(ALICE), 'wf-docs-legal');
     const before = (await env.auditRecords()).length;
     const tampered = { ...document, settings: { ...document.settings, allowSelfApproval: true } };
-    expect(await refusal(env.engine.workflows.importDocument(ui(ALICE), ENG, tampered))).toMatchObject({ kind: 'invalid', code: 'IMPORT_CHECKSUM_MISMATCH' });
+    expect(await refusal(env.engine.workflows.importDocument(ui(ALICE), ENG, tampered))).toMatchObject({ status: 400, code: 'IMPORT_CHECKSUM_MISMATCH' });
     const wrongFormat = await refusal(env.engine.workflows.importDocument(ui(ALICE), ENG, { ...document, format: 'other/v9', extra: 1 }));
     expect(wrongFormat.code).toBe('IMPORT_SCHEMA_INVALID');
     try {

@@ -45,7 +45,7 @@ describe('resolveCaller', () => {
 
   it('fails closed with 401 UNAUTHENTICATED when no platform source names a user', () => {
     for (const claims of [undefined, {}, { aaid: '' }, { aaid: 'bad id with spaces' }, { principal: { accountId: 7 } }]) {
-      expect(() => resolveCaller(...invocation(claims))).toThrow(expect.objectContaining({ kind: 'unauthenticated', code: 'UNAUTHENTICATED' }));
+      expect(() => resolveCaller(...invocation(claims))).toThrow(expect.objectContaining({ status: 401, code: 'UNAUTHENTICATED' }));
     }
   });
 

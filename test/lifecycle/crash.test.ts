@@ -30,7 +30,7 @@ async function scenario() {
     { pageId: '2005', ref: taskRef(a3.id, 'remind-0-1') },
   ];
   const runOn = (store: MemoryStore | FaultyStore) =>
-    runDailyJob(createContext({ ...env.deps, store }, () => undefined), new RestLifecycleConfluence(env.site.transport()), {
+    runDailyJob.execute({ ...createContext({ ...env.deps, store }, () => undefined), lifecycle: new RestLifecycleConfluence(env.site.transport()) }, {
       deadline: env.deps.clock.now() + 10 * 60_000,
     });
   return { base, env, tasks, runOn };

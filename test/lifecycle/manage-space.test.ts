@@ -33,7 +33,7 @@ describe('manage space', () => {
     await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
     env.advanceDays(80);
     const seen: TreeParent[] = [];
-    const level = await spaceTree(env.ctx, tree(seen), ui(ALICE), { spaceId: ENG, parent: { kind: 'page', id: '2000' } });
+    const level = await spaceTree.execute({ ...env.ctx, lifecycle: tree(seen) }, ui(ALICE), { spaceId: ENG, parent: { kind: 'page', id: '2000' } });
     expect(seen).toEqual([{ kind: 'page', id: '2000' }]);
     expect(level.items.map((r) => r.id)).toEqual(['2001', '2002', '9100']);
     const [approved, draft, folder] = level.items;
@@ -51,9 +51,9 @@ describe('manage space', () => {
   test('a non-admin is refused (403) and the refusal is audited; nothing is listed', async () => {
     const env = await lifecycleSetup();
     const seen: TreeParent[] = [];
-    expect(await codeOf(spaceTree(env.ctx, tree(seen), ui(BOB), { spaceId: ENG }))).toBe('FORBIDDEN');
+    expect(await codeOf(spaceTree.execute({ ...env.ctx, lifecycle: tree(seen) }, ui(BOB), { spaceId: ENG }))).toBe('FORBIDDEN');
     expect(seen).toEqual([]);
-    expect(await codeOf(clearAssignment(env.ctx, ui(BOB), '2001'))).toBe('FORBIDDEN');
+    expect(await codeOf(clearAssignment.execute(env.ctx, ui(BOB), '2001'))).toBe('FORBIDDEN');
     const denials = (await env.auditRecords()).filter((r) => r.action === 'access.denied');
     expect(denials.map((r) => r.details.operation)).toEqual(['space.tree', 'assignment.clear']);
   });
@@ -62,7 +62,7 @@ describe('manage space', () => {
     const env = await lifecycleSetup();
     await env.engine.workflows.assign(ui(ALICE), '2003', 'wf-remind');
     const first = await env.engine.approvals.submitPage(ui(BOB), '2003');
-    await clearAssignment(env.ctx, ui(ALICE), '2003');
+    await clearAssignment.execute(env.ctx, ui(ALICE), '2003');
 
     const status = await env.engine.approvals.pageStatus(ui(BOB), '2003');
     expect(status).toMatchObject({ state: 'draft', reviewState: null });

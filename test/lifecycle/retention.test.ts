@@ -70,9 +70,9 @@ describe('retention', () => {
   test('site admins lengthen the windows (audited); shorter than the minimum is refused; others are refused', async () => {
     const env = await lifecycleSetup();
     expect(await readRetentionSettings(env.ctx)).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 365 });
-    expect(await updateRetentionSettings(env.ctx, ui(ALICE), { auditRetentionDays: 730 })).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 730 });
-    expect(await codeOf(updateRetentionSettings(env.ctx, ui(ALICE), { approvalRetentionDays: 179 }))).toBe('RETENTION_TOO_SHORT');
-    expect(await codeOf(updateRetentionSettings(env.ctx, ui(BOB), { auditRetentionDays: 999 }))).toBe('FORBIDDEN');
+    expect(await updateRetentionSettings.execute(env.ctx, ui(ALICE), { auditRetentionDays: 730 })).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 730 });
+    expect(await codeOf(updateRetentionSettings.execute(env.ctx, ui(ALICE), { approvalRetentionDays: 179 }))).toBe('RETENTION_TOO_SHORT');
+    expect(await codeOf(updateRetentionSettings.execute(env.ctx, ui(BOB), { auditRetentionDays: 999 }))).toBe('FORBIDDEN');
     expect(await readRetentionSettings(env.ctx)).toEqual({ approvalRetentionDays: 180, auditRetentionDays: 730 });
     const records = (await env.auditRecords()).filter((r) => r.action === 'retention.updated');
     expect(records).toHaveLength(1);

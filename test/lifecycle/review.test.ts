@@ -89,19 +89,19 @@ describe('the "due or expired" queue', () => {
     env.advanceDays(5);
     await approve('2003'); // will still be current
     env.advanceDays(80); // 2001: day 95 (expired), 2002/2012: day 85 (due), 2003: day 80 (due)
-    const queue = await reviewQueue(env.ctx, ui(CAROL), '1001', {});
+    const queue = await reviewQueue.execute(env.ctx, ui(CAROL), '1001', {});
     expect(queue.items.map((i) => [i.pageId, i.reviewState])).toEqual([['2001', 'expired'], ['2002', 'due'], ['2003', 'due']]);
     expect(queue.items[0]).toMatchObject({ approvalId: first.id, workflowName: 'Recertified', title: 'Architecture overview' });
-    expect((await reviewQueue(env.ctx, ui(BOB), '1001', {})).items.map((i) => i.pageId)).toEqual(['2001', '2002', '2012', '2003']);
-    expect(await reviewCounts(env.ctx, ui(CAROL), '1001')).toEqual({ due: 2, expired: 1, complete: true });
+    expect((await reviewQueue.execute(env.ctx, ui(BOB), '1001', {})).items.map((i) => i.pageId)).toEqual(['2001', '2002', '2012', '2003']);
+    expect(await reviewCounts.execute(env.ctx, ui(CAROL), '1001')).toEqual({ due: 2, expired: 1, complete: true });
     // the analytics workflow filter: only pages approved under that workflow count
-    expect(await reviewCounts(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-recert' })).toEqual({ due: 2, expired: 1, complete: true });
-    expect(await reviewCounts(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-eng-review' })).toEqual({ due: 0, expired: 0, complete: true });
+    expect(await reviewCounts.execute(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-recert' })).toEqual({ due: 2, expired: 1, complete: true });
+    expect(await reviewCounts.execute(env.ctx, ui(CAROL), '1001', { workflowId: 'wf-eng-review' })).toEqual({ due: 0, expired: 0, complete: true });
 
     await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-recert'); // re-review started
-    const paged = await reviewQueue(env.ctx, ui(CAROL), '1001', { limit: 1 });
+    const paged = await reviewQueue.execute(env.ctx, ui(CAROL), '1001', { limit: 1 });
     expect(paged.items).toHaveLength(0); // 2001's entry is superseded
-    const next = await reviewQueue(env.ctx, ui(CAROL), '1001', { limit: 1, cursor: paged.nextCursor });
+    const next = await reviewQueue.execute(env.ctx, ui(CAROL), '1001', { limit: 1, cursor: paged.nextCursor });
     expect(next.items.map((i) => i.pageId)).toEqual(['2002']);
   });
 });

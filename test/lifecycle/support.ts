@@ -43,7 +43,7 @@ export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s
   return {
     ...env,
     ctx,
-    run: (o = {}) => runDailyJob(ctx, lc, { deadline: env.deps.clock.now() + 10 * 60_000, ...o }),
+    run: (o = {}) => runDailyJob.execute({ ...ctx, lifecycle: lc }, { deadline: env.deps.clock.now() + 10 * 60_000, ...o }),
     comments: (pageId) => env.site.listComments(pageId).map((c) => ({ id: c.id, parentCommentId: c.parentCommentId, body: c.body })),
     advanceDays: (days) => env.tick(days * DAY_MS),
   };

@@ -65,7 +65,7 @@ describe('REST', () => {
 
   it('denied calls per user: after the limit of 403/404 answers every call is 429 and the engine is not reached', async () => {
     const app = restApp(limits({ deniedPerUser: { max: 3, windowSeconds: 60 } }));
-    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    app.fake.script['changeSets.get'] = new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
     for (let i = 0; i < 3; i++) expect((await call(app.handlers, 'changeset-detail', { query: { changeSetId: `cs_${i}` }, clientId: `c${i}` })).status).toBe(404);
     const blocked = await call(app.handlers, 'changeset-detail', { query: { changeSetId: 'cs_9' } });
     expect([blocked.status, blocked.json.code]).toEqual([429, 'RATE_LIMITED']);
@@ -78,7 +78,7 @@ describe('REST', () => {
 
   it('denied calls per client: refusals of many users of one client add up', async () => {
     const app = restApp(limits({ deniedPerClient: { max: 2, windowSeconds: 60 } }));
-    app.fake.script['approvals.pageStatus'] = new DomainError('forbidden', 'FORBIDDEN', 'No.');
+    app.fake.script['approvals.pageStatus'] = new DomainError('FORBIDDEN', 'No.');
     expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-a', clientId: 'prober' })).status).toBe(403);
     expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-b', clientId: 'prober' })).status).toBe(403);
     expect((await call(app.handlers, 'page-status', { ...STATUS, accountId: 'acc-c', clientId: 'prober' })).status).toBe(429);
@@ -102,7 +102,7 @@ describe('REST', () => {
 
   it('abuse: one client probing with 300 users — after the documented 150 refusals the client is blocked', async () => {
     const app = restApp(DEFAULT_RATE_LIMITS);
-    app.fake.script['changeSets.get'] = new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
+    app.fake.script['changeSets.get'] = new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
     const statuses: number[] = [];
     for (let i = 0; i < 300; i++) statuses.push((await call(app.handlers, 'changeset-detail', { query: { changeSetId: `cs_${i}` }, accountId: `acc-p${i}`, clientId: 'prober' })).status);
     expect(statuses.slice(0, DEFAULT_RATE_LIMITS.deniedPerClient.max).every((s) => s === 404)).toBe(true);
@@ -132,7 +132,7 @@ describe('REST', () => {
     // The fake engine touches no store: every operation counted here is the edge's.
     expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 0, transact: 0 });
     expect(await costOf(() => call(app.handlers, 'changeset-update', { body: { changeSetId: 'cs_1', title: 'x' } }))).toEqual({ get: 0, getMany: 1, query: 2, transact: 1 });
-    app.fake.script['approvals.pageStatus'] = new DomainError('forbidden', 'FORBIDDEN', 'No.');
+    app.fake.script['approvals.pageStatus'] = new DomainError('FORBIDDEN', 'No.');
     expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 2, transact: 1 });
   });
 });

@@ -12,7 +12,7 @@ describe('an explicit assignment binds', () => {
     const before = (await env.auditRecords()).length;
 
     const err = await refusal(env.engine.approvals.submitPage(api(BOB), '3001', 'wf-docs-quick'));
-    expect([err.kind, err.code, err.message]).toEqual(['conflict', 'WORKFLOW_NOT_ASSIGNED', 'Page is assigned to another workflow']);
+    expect([err.status, err.code, err.message]).toEqual([409, 'WORKFLOW_NOT_ASSIGNED', 'Page is assigned to another workflow']);
     expect((await env.engine.approvals.pageStatus(ui(BOB), '3001')).state).toBe('draft');
     expect(await env.engine.approvals.history(ui(BOB), '3001')).toEqual([]);
     expect((await env.auditRecords()).length).toBe(before);

@@ -11,7 +11,7 @@ test('approval.reset answers the same for a page the caller cannot see and for a
   const invisible = await refusal(env.engine.approvals.reset(ui(ERIN), '2012'));
   const missing = await refusal(env.engine.approvals.reset(ui(ERIN), '9999'));
   expect(invisible).toEqual(missing);
-  expect(invisible).toMatchObject({ kind: 'not_found', code: 'PAGE_NOT_FOUND' });
+  expect(invisible).toMatchObject({ status: 404, code: 'PAGE_NOT_FOUND' });
   // a page she can see but not administer is a plain 403
   expect((await refusal(env.engine.approvals.reset(ui(ERIN), '2001'))).code).toBe('FORBIDDEN');
 });

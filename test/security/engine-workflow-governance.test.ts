@@ -62,7 +62,7 @@ describe('approvers and owners must exist', () => {
     } catch (err) {
       error = err as DomainError;
     }
-    expect([error?.kind, error?.code]).toEqual(['invalid', 'UNKNOWN_APPROVER']);
+    expect([error?.status, error?.code]).toEqual([400, 'UNKNOWN_APPROVER']);
     expect(error?.details?.map((d) => [d.field, d.reason])).toEqual([
       ['steps[0].approvers', 'acc-ghost is not a known user or group'],
       ['steps[1].approvers', 'group:no-such-group is not a known user or group'],

@@ -14,7 +14,7 @@ export const INVOCATION_BUDGET_MS = 25_000;
 
 export class UpstreamUnavailableError extends DomainError {
   constructor(retryAfterSeconds: number) {
-    super('unavailable', 'UPSTREAM_UNAVAILABLE', 'Confluence is busy or unreachable right now; nothing was changed. Retry after the delay in Retry-After.', undefined, retryAfterSeconds);
+    super('UPSTREAM_UNAVAILABLE', 'Confluence is busy or unreachable right now; nothing was changed. Retry after the delay in Retry-After.', undefined, retryAfterSeconds);
   }
 }
 

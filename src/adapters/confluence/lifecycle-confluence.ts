@@ -26,11 +26,11 @@ const commentSchema = z.object({ id: z.string(), body: z.object({ storage: z.obj
 const membersSchema = z.object({ results: z.array(z.object({ accountId: z.string() })), _links: links });
 
 function fail(message: string): DomainError {
-  return new DomainError('internal', 'CONFLUENCE_ERROR', message);
+  return new DomainError('CONFLUENCE_ERROR', message);
 }
 
 function id(value: string, what: string): string {
-  if (!PATH_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
+  if (!PATH_ID.test(value)) throw new DomainError('INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
   return encodeURIComponent(value);
 }
 
@@ -45,7 +45,7 @@ export class RestLifecycleConfluence implements LifecycleConfluence {
   constructor(private readonly transport: ConfluenceTransport) {}
 
   async listChildren(accountId: string, parent: TreeParent, cursor?: string): Promise<TreeLevel> {
-    if (cursor !== undefined && !CURSOR.test(cursor)) throw new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not valid.');
+    if (cursor !== undefined && !CURSOR.test(cursor)) throw new DomainError('INVALID_CURSOR', 'The cursor is not valid.');
     const query = new URLSearchParams({ limit: String(LEVEL_SIZE) });
     if (cursor) query.set('cursor', cursor);
     let path: string;
@@ -57,7 +57,7 @@ export class RestLifecycleConfluence implements LifecycleConfluence {
       path = `/wiki/api/v2/${parent.kind === 'page' ? 'pages' : 'folders'}/${id(parent.id, parent.kind)}/direct-children?${query.toString()}`;
     }
     const response = await this.send({ method: 'GET', path, actAs: { accountId } });
-    if (response.status === 404 || response.status === 403) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
+    if (response.status === 404 || response.status === 403) throw new DomainError('PAGE_NOT_FOUND', 'Page not found.');
     const body = this.parse(response, list(childSchema));
     const items: TreeNode[] = [];
     for (const child of body.results) {
@@ -134,7 +134,7 @@ export class RestLifecycleConfluence implements LifecycleConfluence {
   private async send(request: ConfluenceRequest) {
     try {
       const response = await this.transport.request(request);
-      if (response.status === 429) throw new DomainError('rate_limited', 'CONFLUENCE_RATE_LIMITED', 'Confluence is rate limiting the app; try again shortly.');
+      if (response.status === 429) throw new DomainError('CONFLUENCE_RATE_LIMITED', 'Confluence is rate limiting the app; try again shortly.');
       return response;
     } catch (err) {
       if (err instanceof DomainError) throw err;

@@ -261,7 +261,7 @@ export class RestConfluenceSite implements ConfluenceSite {
       },
       actAs: 'app',
     });
-    if (response.status === 404) throw new DomainError('not_found', 'PAGE_NOT_FOUND', 'The page (or the comment replied to) no longer exists.');
+    if (response.status === 404) throw new DomainError('PAGE_NOT_FOUND', 'The page (or the comment replied to) no longer exists.');
     return this.parse(response, commentSchema).id;
   }
   // ---------- plumbing ----------

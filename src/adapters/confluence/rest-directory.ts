@@ -22,11 +22,11 @@ export function cqlString(text: string): string {
 }
 
 function unavailable(): DomainError {
-  return new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'Confluence search is not available right now; try again shortly.', undefined, 5);
+  return new DomainError('UPSTREAM_UNAVAILABLE', 'Confluence search is not available right now; try again shortly.', undefined, 5);
 }
 
 function unexpected(): DomainError {
-  return new DomainError('internal', 'CONFLUENCE_ERROR', 'Confluence search answered unexpectedly.');
+  return new DomainError('CONFLUENCE_ERROR', 'Confluence search answered unexpectedly.');
 }
 
 export class RestDirectory implements Directory {
@@ -46,7 +46,7 @@ export class RestDirectory implements Directory {
         return body.results.map((g) => ({ id: g.id, label: g.name }));
       }
       case 'page': {
-        if (!options.spaceId || !SPACE_ID.test(options.spaceId)) throw new DomainError('invalid', 'SPACE_ID_REQUIRED', 'Pages are searched within one space.');
+        if (!options.spaceId || !SPACE_ID.test(options.spaceId)) throw new DomainError('SPACE_ID_REQUIRED', 'Pages are searched within one space.');
         const cql = `type=page AND space.id=${options.spaceId} AND title~${cqlString(q)}`;
         const body = await this.get(asAccountId, `/wiki/rest/api/search?cql=${encodeURIComponent(cql)}&limit=${limit}`, pageResults);
         return body.results.filter((r) => r.content.type === 'page').map((r) => ({ id: r.content.id, label: r.content.title }));
@@ -68,7 +68,7 @@ export class RestDirectory implements Directory {
     } catch {
       throw unavailable();
     }
-    if (response.status === 429) throw new DomainError('rate_limited', 'CONFLUENCE_RATE_LIMITED', 'Confluence is busy; try again shortly.');
+    if (response.status === 429) throw new DomainError('CONFLUENCE_RATE_LIMITED', 'Confluence is busy; try again shortly.');
     // Searching as a user who may see nothing (401/403) finds nothing, as Confluence would show them.
     if (response.status === 401 || response.status === 403) return schema.parse({ results: [] });
     if (response.status >= 500) throw unavailable();

@@ -68,16 +68,16 @@ export const userSchema = z.object({ accountId: z.string(), displayName: z.strin
 export const commentSchema = z.object({ id: z.string() });
 
 export function confluenceError(message: string): DomainError {
-  return new DomainError('internal', 'CONFLUENCE_ERROR', message);
+  return new DomainError('CONFLUENCE_ERROR', message);
 }
 
 export function pathId(value: string, what: string): string {
-  if (!PATH_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
+  if (!PATH_ID.test(value)) throw new DomainError('INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
   return encodeURIComponent(value);
 }
 
 export function accountId(value: string): string {
-  if (!ACCOUNT_ID.test(value)) throw new DomainError('invalid', 'INVALID_ID', 'Account id is not valid.', [{ field: 'accountId', reason: 'invalid id' }]);
+  if (!ACCOUNT_ID.test(value)) throw new DomainError('INVALID_ID', 'Account id is not valid.', [{ field: 'accountId', reason: 'invalid id' }]);
   return value;
 }
 

@@ -35,13 +35,12 @@ export function auditOpsFor(entries: readonly Pick<AuditEntry, 'action' | 'detai
 
 function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
   if (auditOpsFor(entries) > STORE_LIMITS.maxTransactionOps) {
-    throw new DomainError('internal', 'AUDIT_TOO_MANY_ENTRIES', 'Too many audit entries for one transaction.');
+    throw new DomainError('AUDIT_TOO_MANY_ENTRIES', 'Too many audit entries for one transaction.');
   }
   return entries.map((entry) => {
     const result = auditEntrySchema.safeParse(entry);
     if (!result.success) {
       throw new DomainError(
-        'internal',
         'AUDIT_ENTRY_INVALID',
         'An audit entry is not valid.',
         result.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),

@@ -13,7 +13,7 @@ export interface ChainState {
 }
 
 export function corrupt(what: string): DomainError {
-  return new DomainError('internal', 'AUDIT_STATE_INVALID', `The audit ${what} is damaged; run the audit verification.`);
+  return new DomainError('AUDIT_STATE_INVALID', `The audit ${what} is damaged; run the audit verification.`);
 }
 
 export function parseHead(value: unknown): ChainHead {

@@ -19,5 +19,5 @@ export function decodeCursor(cursor: string): string {
   } catch {
     // fall through to the stable error below
   }
-  throw new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not valid for the audit list.');
+  throw new DomainError('INVALID_CURSOR', 'The cursor is not valid for the audit list.');
 }

@@ -58,7 +58,7 @@ async function commitPurgeRecord(deps: AppendDeps, before: number, actor: string
  */
 export async function purgeBefore(deps: AppendDeps, before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number }> {
   if (!Number.isSafeInteger(before) || before < 0) {
-    throw new DomainError('invalid', 'INVALID_PURGE_TIME', 'The purge time must be a UTC time in milliseconds.');
+    throw new DomainError('INVALID_PURGE_TIME', 'The purge time must be a UTC time in milliseconds.');
   }
   // Records still pending may be older than the cut-off: link them first, so the cut sees them.
   await sequencePendingAudit(deps);

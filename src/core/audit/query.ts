@@ -41,14 +41,13 @@ function parseRequest(filter: AuditFilter, limit: number): AuditFilter {
   const parsed = auditFilterSchema.safeParse(filter);
   if (!parsed.success) {
     throw new DomainError(
-      'invalid',
       'INVALID_FILTER',
       'The audit filter is not valid.',
       parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
     );
   }
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    throw new DomainError('invalid', 'INVALID_LIMIT', `The limit must be a whole number from 1 to ${MAX_LIST_LIMIT}.`);
+    throw new DomainError('INVALID_LIMIT', `The limit must be a whole number from 1 to ${MAX_LIST_LIMIT}.`);
   }
   return parsed.data;
 }

@@ -22,6 +22,6 @@ export function parseEntity(entity: EntityItem): StoredRecord | undefined {
 /** As listed: a pending record gets seq 0, empty hashes and `pending: true`. Listing stops on a damaged record; verify() names it. */
 export function recordOfEntity(entity: EntityItem): AuditRecord {
   const stored = parseEntity(entity);
-  if (!stored) throw new DomainError('internal', 'AUDIT_RECORD_INVALID', `Audit record ${entity.key} is damaged; run the audit verification.`);
+  if (!stored) throw new DomainError('AUDIT_RECORD_INVALID', `Audit record ${entity.key} is damaged; run the audit verification.`);
   return stored.pending ? { ...stored.record, seq: 0, prevHash: '', hash: '', pending: true } : stored.record;
 }

@@ -46,7 +46,7 @@ export interface AuditRetentionResult {
 export async function runAuditRetention(trail: RetentionTrail, run: AuditRetentionRun): Promise<AuditRetentionResult> {
   const days = run.retentionDays ?? AUDIT_MIN_RETENTION_DAYS;
   if (!Number.isInteger(days) || days < AUDIT_MIN_RETENTION_DAYS) {
-    throw new DomainError('invalid', 'INVALID_RETENTION', `Audit records are kept at least ${AUDIT_MIN_RETENTION_DAYS} days.`);
+    throw new DomainError('INVALID_RETENTION', `Audit records are kept at least ${AUDIT_MIN_RETENTION_DAYS} days.`);
   }
   const budget = run.maxDeletes ?? DEFAULT_RETENTION_CHUNK;
   const before = run.now - days * DAY_MS;

@@ -21,12 +21,12 @@ export interface DecisionOutcome {
 export function validateComment(decision: 'approve' | 'reject', comment: string | undefined): string | undefined {
   const text = comment?.trim() ?? '';
   if (text.length > MAX_COMMENT) {
-    throw new DomainError('invalid', 'COMMENT_TOO_LONG', `A comment may have at most ${MAX_COMMENT} characters.`, [
+    throw new DomainError('COMMENT_TOO_LONG', `A comment may have at most ${MAX_COMMENT} characters.`, [
       { field: 'comment', code: 'TOO_LONG', reason: `at most ${MAX_COMMENT} characters` },
     ]);
   }
   if (decision === 'reject' && text.length < MIN_REJECTION_COMMENT) {
-    throw new DomainError('invalid', 'COMMENT_REQUIRED', `A rejection needs a comment of at least ${MIN_REJECTION_COMMENT} characters.`, [
+    throw new DomainError('COMMENT_REQUIRED', `A rejection needs a comment of at least ${MIN_REJECTION_COMMENT} characters.`, [
       { field: 'comment', code: 'TOO_SHORT', reason: `at least ${MIN_REJECTION_COMMENT} characters for a rejection` },
     ]);
   }
@@ -43,19 +43,19 @@ export function applyDecision(
   now: number,
 ): DecisionOutcome {
   if (approval.status !== 'pending') {
-    throw new DomainError('conflict', 'APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
+    throw new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
   }
   const snapshot = approval.workflowSnapshot;
   const stepIndex = approval.activeStep;
   const step = activeStepOf(approval);
   if (!expandApprovers(step, groupMembers).includes(actorId)) {
-    throw new DomainError('forbidden', 'NOT_AN_APPROVER', 'You are not an approver of the active step.');
+    throw new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
   }
   if (decision === 'approve' && actorId === approval.submittedBy && !snapshot.allowSelfApproval) {
-    throw new DomainError('forbidden', 'SELF_APPROVAL_NOT_ALLOWED', 'You cannot approve your own submission.');
+    throw new DomainError('SELF_APPROVAL_NOT_ALLOWED', 'You cannot approve your own submission.');
   }
   if (approval.decisions.some((d) => d.step === stepIndex && d.accountId === actorId)) {
-    throw new DomainError('conflict', 'ALREADY_DECIDED', 'You already decided on this step.');
+    throw new DomainError('ALREADY_DECIDED', 'You already decided on this step.');
   }
   const text = validateComment(decision, comment);
   const decisions = [...approval.decisions, { step: stepIndex, accountId: actorId, decision, ...(text ? { comment: text } : {}), at: now }];

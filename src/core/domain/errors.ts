@@ -1,57 +1,17 @@
 /**
- * Errors the core raises on purpose, and the ONE registry of stable error codes (clients match on
- * `code`; `message` is a human sentence safe to show). Transports turn any error into its public form
- * with toPublicError (src/transport/public-error.ts); docs/api.md lists the same registry and
- * test/api/error-registry.test.ts keeps code, registry and docs in step.
+ * The ONE registry of stable error codes (clients match on `code`; `message` is a human sentence safe
+ * to show): each code's HTTP status is stated here and nowhere else. DomainError carries a typed code,
+ * so an unregistered code does not compile. Transports turn any error into its public form with
+ * toPublicError (src/transport/public-error.ts); test/api/error-registry.test.ts keeps the registry
+ * and docs/api.md in step.
  */
 import { FIELD_LIMITS as L } from './limits';
-
-export type DomainErrorKind =
-  | 'invalid' // 400
-  | 'unauthenticated' // 401
-  | 'forbidden' // 403
-  | 'not_found' // 404
-  | 'conflict' // 409
-  | 'gone' // 410
-  | 'unprocessable' // 422
-  | 'too_large' // 413
-  | 'rate_limited' // 429
-  | 'internal' // 500
-  | 'unavailable'; // 503
 
 export interface ErrorDetail {
   field?: string;
   code?: string;
   reason: string;
 }
-
-export class DomainError extends Error {
-  constructor(
-    readonly kind: DomainErrorKind,
-    readonly code: string,
-    message: string,
-    readonly details?: ErrorDetail[],
-    /** seconds a client should wait before retrying (429 / 503 answers carry it as Retry-After) */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
-
-export const statusOfKind: Record<DomainErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  gone: 410,
-  unprocessable: 422,
-  too_large: 413,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-};
 
 interface CodeInfo {
   status: number;
@@ -137,7 +97,6 @@ export const ERROR_CODES = {
   // internal: logged, answered as INTERNAL_ERROR
   CORRUPT_RECORD: { status: 500, when: 'a stored record failed validation', internal: true },
   TRANSACTION_TOO_LARGE: { status: 500, when: 'a write exceeded the store transaction limit', internal: true },
-  STORE_UNAVAILABLE: { status: 500, when: 'the store failed', internal: true },
   INVALID_REQUEST_TOKEN: { status: 500, when: 'an idempotency request token was malformed', internal: true },
   CONFLUENCE_ERROR: { status: 500, when: 'Confluence answered unexpectedly', internal: true },
   AUDIT_TOO_MANY_ENTRIES: { status: 500, when: 'one change tried to write too many audit records', internal: true },
@@ -147,6 +106,24 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A refusal the app answers on purpose: its status comes from the registry entry of its code. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    /** seconds a client should wait before retrying (429 / 503 answers carry it as Retry-After) */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
 
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);

@@ -106,7 +106,7 @@ export const commentRefSchema = z.object({ commentId: id });
 export function parseStored<T>(schema: z.ZodType<T>, key: string, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new DomainError('internal', 'CORRUPT_RECORD', `A stored record failed validation (${key.split(':')[0]}).`);
+    throw new DomainError('CORRUPT_RECORD', `A stored record failed validation (${key.split(':')[0]}).`);
   }
   return result.data;
 }

@@ -22,7 +22,7 @@ const LIMITS = {
 
 function throwIfAny(details: ErrorDetail[]): void {
   if (details.length > 0) {
-    throw new DomainError('invalid', 'INVALID_REQUEST', `Invalid input: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
+    throw new DomainError('INVALID_REQUEST', `Invalid input: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}.`, details);
   }
 }
 

@@ -15,11 +15,12 @@ import { DEFAULT_RETENTION_CHUNK } from '../audit/retention';
 import { lcKeys } from './keys';
 import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
 import { purgeExpiredEvents } from '../events/purge';
-import { purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
+import { lastRun, purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
 import { DAY_MS } from './review';
 import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
 import type { RunSummary } from './schemas';
 import { planChunk } from './tasks';
+import { defineOperation } from '../services/operation';
 
 export const CHUNK = 50;
 /** Audit records one run deletes at most: the audit trail's own chunk (well inside one invocation). */
@@ -93,37 +94,41 @@ async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: 
 }
 
 /** One run of the daily job (the scheduled trigger calls it once per invocation). */
-export async function runDailyJob(ctx: EngineContext, lc: LifecycleConfluence, options: JobOptions): Promise<JobResult> {
-  const started = ctx.clock.now();
-  // Event retention needs no lease (deletes are idempotent) and runs even when nothing else is due.
-  await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
-  const settings = await readRetentionSettings(ctx);
-  const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
-  if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return { at: started, ...EMPTY };
-  const runId = ctx.ids.next('run');
-  // the run may finish its last chunk and the retention step after the deadline
-  if (!(await takeLease(ctx, runId, options.deadline + LEASE_MARGIN_MS))) return { at: started, ...EMPTY, skipped: true };
-  const totals: RunSummary = { at: started, ...EMPTY };
-  try {
-    const recovered = await recoverOutbox(ctx, lc, options.deadline);
-    totals.recovered = recovered.recovered;
-    const moreDue = recovered.more || (await processDue(ctx, lc, options, totals));
-    const approvals = await purgeResolvedApprovals(ctx, settings, options.deadline);
-    totals.approvalsPurged = approvals.purged;
-    if (auditProbe && ctx.clock.now() < options.deadline) {
-      const audit = await purgeAuditRecords(ctx, settings, AUDIT_PURGE_PER_RUN);
-      totals.auditRecordsPurged = audit.removed;
-      if (!audit.done) totals.auditMore = true;
-    } else if (auditProbe) {
-      totals.auditMore = true;
+export const runDailyJob = defineOperation({
+  rights: 'The scheduled trigger only: it acts as the app, with no caller.',
+  async execute(ctx: EngineContext, options: JobOptions): Promise<JobResult> {
+    const lc = ctx.lifecycle;
+    const started = ctx.clock.now();
+    // Event retention needs no lease (deletes are idempotent) and runs even when nothing else is due.
+    await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
+    const settings = await readRetentionSettings(ctx);
+    const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
+    if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return { at: started, ...EMPTY };
+    const runId = ctx.ids.next('run');
+    // the run may finish its last chunk and the retention step after the deadline
+    if (!(await takeLease(ctx, runId, options.deadline + LEASE_MARGIN_MS))) return { at: started, ...EMPTY, skipped: true };
+    const totals: RunSummary = { at: started, ...EMPTY };
+    try {
+      const recovered = await recoverOutbox(ctx, lc, options.deadline);
+      totals.recovered = recovered.recovered;
+      const moreDue = recovered.more || (await processDue(ctx, lc, options, totals));
+      const approvals = await purgeResolvedApprovals(ctx, settings, options.deadline);
+      totals.approvalsPurged = approvals.purged;
+      if (auditProbe && ctx.clock.now() < options.deadline) {
+        const audit = await purgeAuditRecords(ctx, settings, AUDIT_PURGE_PER_RUN);
+        totals.auditRecordsPurged = audit.removed;
+        if (!audit.done) totals.auditMore = true;
+      } else if (auditProbe) {
+        totals.auditMore = true;
+      }
+      totals.more = moreDue || approvals.more || totals.auditMore === true;
+      await ctx.store.transact([{ op: 'put', key: lcKeys.run, value: runSummarySchema.parse(totals) }]);
+      return totals;
+    } finally {
+      await ctx.store.transact([{ op: 'delete', key: lcKeys.lease }]).catch(() => ctx.log('could not release the lifecycle lease', { runId }));
     }
-    totals.more = moreDue || approvals.more || totals.auditMore === true;
-    await ctx.store.transact([{ op: 'put', key: lcKeys.run, value: runSummarySchema.parse(totals) }]);
-    return totals;
-  } finally {
-    await ctx.store.transact([{ op: 'delete', key: lcKeys.lease }]).catch(() => ctx.log('could not release the lifecycle lease', { runId }));
-  }
-}
+  },
+});
 
 /**
  * Whether the audit retention has work: some kept record is older than the window (one short list
@@ -134,9 +139,4 @@ async function purgeAuditProbe(ctx: EngineContext, days: number): Promise<boolea
   const before = ctx.clock.now() - days * DAY_MS;
   if ((await ctx.audit.list({ to: before - 1 }, { limit: 1 })).items.length > 0) return true;
   return (await lastRun(ctx))?.auditMore === true;
-}
-
-export async function lastRun(ctx: EngineContext): Promise<RunSummary | undefined> {
-  const item = await ctx.store.get(lcKeys.run);
-  return item ? parseStored(runSummarySchema, item.key, item.value) : undefined;
 }

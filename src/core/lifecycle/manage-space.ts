@@ -12,7 +12,7 @@ import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState } fro
 import { derivePageState } from '../domain/page-state';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
-import type { LifecycleConfluence, TreeParent } from '../ports/lifecycle-confluence';
+import type { TreeParent } from '../ports/lifecycle-confluence';
 import type { TxOp } from '../ports/store';
 import { leavePendingOps } from '../services/approvals/records';
 import type { EngineContext } from '../services/context';
@@ -24,6 +24,7 @@ import { keys } from '../services/keys';
 import { listSpaceWorkflows } from '../services/workflows/store';
 import { deriveReview } from './review';
 import { onCancelled } from './schedule';
+import { defineOperation } from '../services/operation';
 
 export interface TreeRow {
   id: string;
@@ -43,8 +44,8 @@ export interface TreeRow {
   };
 }
 
-const forbidden = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can manage the pages of this space.');
-const pageNotFound = (): DomainError => new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
+const forbidden = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin can manage the pages of this space.');
+const pageNotFound = (): DomainError => new DomainError('PAGE_NOT_FOUND', 'Page not found.');
 
 async function requireSpaceAdmin(ctx: EngineContext, caller: Caller, spaceId: string, operation: string, pageId?: string): Promise<void> {
   if (await ctx.confluence.isSpaceAdmin(caller.accountId, spaceId)) return;
@@ -55,86 +56,91 @@ function lastChangeOf(latest: PageApproval | undefined): { at: number; status: A
   return latest ? { at: latest.decidedAt ?? latest.submittedAt, status: latest.status } : null;
 }
 
-export async function spaceTree(
-  ctx: EngineContext,
-  lc: LifecycleConfluence,
-  caller: Caller,
-  input: { spaceId: string; parent?: { kind: 'page' | 'folder'; id: string }; cursor?: string },
-): Promise<{ items: TreeRow[]; nextCursor?: string }> {
-  await requireSpaceAdmin(ctx, caller, input.spaceId, 'space.tree');
-  const parent: TreeParent = input.parent ?? { kind: 'space', spaceId: input.spaceId };
-  const level = await lc.listChildren(caller.accountId, parent, input.cursor);
-  const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
-  const [pages, stored, workflows] = await Promise.all([
-    pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map<string, PageInfo>()),
-    getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
-    listSpaceWorkflows(ctx, input.spaceId),
-  ]);
-  const now = ctx.clock.now();
-  const items: TreeRow[] = [];
-  for (const node of level.items) {
-    if (node.type === 'folder') {
-      items.push({ id: node.id, type: 'folder', title: node.title });
-      continue;
+export const spaceTree = defineOperation({
+  rights: 'A space admin (FORBIDDEN 403, audited).',
+  async execute(
+    ctx: EngineContext,
+    caller: Caller,
+    input: { spaceId: string; parent?: { kind: 'page' | 'folder'; id: string }; cursor?: string },
+  ): Promise<{ items: TreeRow[]; nextCursor?: string }> {
+    await requireSpaceAdmin(ctx, caller, input.spaceId, 'space.tree');
+    const parent: TreeParent = input.parent ?? { kind: 'space', spaceId: input.spaceId };
+    const level = await ctx.lifecycle.listChildren(caller.accountId, parent, input.cursor);
+    const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
+    const [pages, stored, workflows] = await Promise.all([
+      pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map<string, PageInfo>()),
+      getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
+      listSpaceWorkflows(ctx, input.spaceId),
+    ]);
+    const now = ctx.clock.now();
+    const items: TreeRow[] = [];
+    for (const node of level.items) {
+      if (node.type === 'folder') {
+        items.push({ id: node.id, type: 'folder', title: node.title });
+        continue;
+      }
+      const page = pages.get(node.id);
+      if (!page || page.spaceId !== input.spaceId) continue; // only this space's pages are managed here
+      const stateItem = stored.get(keys.pageState(node.id));
+      const assignItem = stored.get(keys.assignment(node.id));
+      const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+      const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
+      const assigned = assignment ? workflows.find((w) => w.id === assignment.workflowId) : undefined;
+      const resolved = resolveWorkflow(input.spaceId, assigned, workflows);
+      const wf = assigned ?? (resolved.ok ? resolved.workflow : undefined);
+      const derived = derivePageState(latest, page.version);
+      items.push({
+        id: node.id,
+        type: 'page',
+        title: page.title,
+        approval: {
+          state: derived.state,
+          isStale: derived.isStale,
+          versionDelta: derived.versionDelta,
+          ...deriveReview(latest, now),
+          approvalId: latest?.id ?? null,
+          workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined } : null,
+          lastChange: lastChangeOf(latest),
+        },
+      });
     }
-    const page = pages.get(node.id);
-    if (!page || page.spaceId !== input.spaceId) continue; // only this space's pages are managed here
-    const stateItem = stored.get(keys.pageState(node.id));
-    const assignItem = stored.get(keys.assignment(node.id));
-    const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
-    const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
-    const assigned = assignment ? workflows.find((w) => w.id === assignment.workflowId) : undefined;
-    const resolved = resolveWorkflow(input.spaceId, assigned, workflows);
-    const wf = assigned ?? (resolved.ok ? resolved.workflow : undefined);
-    const derived = derivePageState(latest, page.version);
-    items.push({
-      id: node.id,
-      type: 'page',
-      title: page.title,
-      approval: {
-        state: derived.state,
-        isStale: derived.isStale,
-        versionDelta: derived.versionDelta,
-        ...deriveReview(latest, now),
-        approvalId: latest?.id ?? null,
-        workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined } : null,
-        lastChange: lastChangeOf(latest),
-      },
-    });
-  }
-  return { items, ...(level.nextCursor ? { nextCursor: level.nextCursor } : {}) };
-}
+    return { items, ...(level.nextCursor ? { nextCursor: level.nextCursor } : {}) };
+  },
+});
 
 /** Removes the explicit assignment and resets the page to `draft` (a pending approval is cancelled), atomically, audited. */
-export async function clearAssignment(ctx: EngineContext, caller: Caller, pageId: string): Promise<void> {
-  const page = (await ctx.confluence.getPages([pageId])).get(pageId);
-  if (!page || !(await ctx.confluence.checkPagePermission(caller.accountId, pageId, 'read'))) throw pageNotFound();
-  await requireSpaceAdmin(ctx, caller, page.spaceId, 'assignment.clear', pageId);
-  await withRetry(ctx, async () => {
-    const got = await getManyByKey(ctx.store, [keys.assignment(pageId), keys.pageState(pageId)]);
-    const assignItem = got.get(keys.assignment(pageId));
-    const stateItem = got.get(keys.pageState(pageId));
-    if (!assignItem && !stateItem) return;
-    const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
-    const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
-    const ops: TxOp[] = [];
-    if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
-    if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });
-    if (latest?.status === 'pending') {
-      const item = await ctx.store.get(keys.approval(latest.id));
-      if (item) {
-        const current = parseStored(pageApprovalSchema, item.key, item.value);
-        const cancelled: PageApproval = { ...current, status: 'cancelled', decidedAt: ctx.clock.now(), version: current.version + 1 };
-        ops.push({ op: 'put', key: item.key, value: cancelled, condition: { kind: 'version', version: item.version } }, ...leavePendingOps(cancelled), ...onCancelled(cancelled));
+export const clearAssignment = defineOperation({
+  rights: 'A space admin of the page (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<void> {
+    const page = (await ctx.confluence.getPages([pageId])).get(pageId);
+    if (!page || !(await ctx.confluence.checkPagePermission(caller.accountId, pageId, 'read'))) throw pageNotFound();
+    await requireSpaceAdmin(ctx, caller, page.spaceId, 'assignment.clear', pageId);
+    await withRetry(ctx, async () => {
+      const got = await getManyByKey(ctx.store, [keys.assignment(pageId), keys.pageState(pageId)]);
+      const assignItem = got.get(keys.assignment(pageId));
+      const stateItem = got.get(keys.pageState(pageId));
+      if (!assignItem && !stateItem) return;
+      const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
+      const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+      const ops: TxOp[] = [];
+      if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
+      if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });
+      if (latest?.status === 'pending') {
+        const item = await ctx.store.get(keys.approval(latest.id));
+        if (item) {
+          const current = parseStored(pageApprovalSchema, item.key, item.value);
+          const cancelled: PageApproval = { ...current, status: 'cancelled', decidedAt: ctx.clock.now(), version: current.version + 1 };
+          ops.push({ op: 'put', key: item.key, value: cancelled, condition: { kind: 'version', version: item.version } }, ...leavePendingOps(cancelled), ...onCancelled(cancelled));
+        }
       }
-    }
-    await commitWithAudit(ctx, ops, [
-      auditEntry(caller, 'assignment.cleared', page.spaceId, {
-        pageId,
-        ...(assignment ? { workflowId: assignment.workflowId } : {}),
-        ...(latest ? { approvalId: latest.id, pageVersion: latest.pageVersion } : {}),
-        details: { from: assignment?.workflowId ?? null, previousStatus: latest?.status ?? null },
-      }),
-    ]);
-  });
-}
+      await commitWithAudit(ctx, ops, [
+        auditEntry(caller, 'assignment.cleared', page.spaceId, {
+          pageId,
+          ...(assignment ? { workflowId: assignment.workflowId } : {}),
+          ...(latest ? { approvalId: latest.id, pageVersion: latest.pageVersion } : {}),
+          details: { from: assignment?.workflowId ?? null, previousStatus: latest?.status ?? null },
+        }),
+      ]);
+    });
+  },
+});

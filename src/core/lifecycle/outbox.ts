@@ -69,7 +69,7 @@ async function post(ctx: EngineContext, item: OutboxItem): Promise<'posted' | 'g
     await ctx.confluence.createPageComment(item.parentCommentId ? { ...input, parentCommentId: item.parentCommentId } : input);
     return 'posted';
   } catch (err) {
-    if (!(err instanceof DomainError) || err.kind !== 'not_found') throw err;
+    if (!(err instanceof DomainError) || err.status !== 404) throw err;
     if (!item.parentCommentId) return 'gone';
     await ctx.confluence.createPageComment(input);
     return 'posted';

@@ -21,41 +21,61 @@ import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
 import { lcKeys } from './keys';
 import { DAY_MS, reviewSchedule } from './review';
 import type { PageApproval } from '../domain/model';
-import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema } from './schemas';
-import type { RetentionSettings } from './schemas';
+import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema, runSummarySchema } from './schemas';
+import type { RetentionSettings, RunSummary } from './schemas';
 import { JOB_ACTOR, deleteKeys } from './outbox';
+import { defineOperation } from '../services/operation';
 
 export async function readRetentionSettings(ctx: EngineContext): Promise<RetentionSettings> {
   const item = await ctx.store.get(lcKeys.settings);
   return item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;
 }
 
-/** Site admins only; audited. Values below the minimums are refused (400), never clamped silently. */
-export async function updateRetentionSettings(ctx: EngineContext, caller: Caller, patch: Partial<RetentionSettings>): Promise<RetentionSettings> {
-  if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can change retention.'), INSTALLATION_SPACE, { operation: 'retention.update' });
-  }
-  return withRetry(ctx, async () => {
-    const item = await ctx.store.get(lcKeys.settings);
-    const current = item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;
-    const parsed = retentionSettingsSchema.safeParse({ ...current, ...patch });
-    if (!parsed.success) {
-      throw new DomainError(
-        'invalid',
-        'RETENTION_TOO_SHORT',
-        'Retention windows can be lengthened, never shortened below 180 days (approvals) and 365 days (audit).',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
-      );
-    }
-    const next = parsed.data;
-    await commitWithAudit(
-      ctx,
-      [{ op: 'put', key: lcKeys.settings, value: next, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } }],
-      [auditEntry(caller, 'retention.updated', INSTALLATION_SPACE, { details: { from: current, to: next } })],
-    );
-    return next;
-  });
+/** The summary the last daily run left (undefined before the first run). */
+export async function lastRun(ctx: EngineContext): Promise<RunSummary | undefined> {
+  const item = await ctx.store.get(lcKeys.run);
+  return item ? parseStored(runSummarySchema, item.key, item.value) : undefined;
 }
+
+export const readRetention = defineOperation({
+  rights: 'A site admin (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller): Promise<{ settings: RetentionSettings; lastRun: RunSummary | null }> {
+    if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
+      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a site admin can see retention settings.'), INSTALLATION_SPACE, { operation: 'retention.read' });
+    }
+    const [settings, run] = await Promise.all([readRetentionSettings(ctx), lastRun(ctx)]);
+    return { settings, lastRun: run ?? null };
+  },
+});
+
+/** Site admins only; audited. Values below the minimums are refused (400), never clamped silently. */
+export const updateRetentionSettings = defineOperation({
+  rights: 'A site admin (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller, patch: Partial<RetentionSettings>): Promise<RetentionSettings> {
+    if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
+      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a site admin can change retention.'), INSTALLATION_SPACE, { operation: 'retention.update' });
+    }
+    return withRetry(ctx, async () => {
+      const item = await ctx.store.get(lcKeys.settings);
+      const current = item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;
+      const parsed = retentionSettingsSchema.safeParse({ ...current, ...patch });
+      if (!parsed.success) {
+        throw new DomainError(
+          'RETENTION_TOO_SHORT',
+          'Retention windows can be lengthened, never shortened below 180 days (approvals) and 365 days (audit).',
+          parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+        );
+      }
+      const next = parsed.data;
+      await commitWithAudit(
+        ctx,
+        [{ op: 'put', key: lcKeys.settings, value: next, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } }],
+        [auditEntry(caller, 'retention.updated', INSTALLATION_SPACE, { details: { from: current, to: next } })],
+      );
+      return next;
+    });
+  },
+});
 
 const PURGE_BATCH = 25;
 /** Deletes one approval's keys plus its audit record fit one transaction (≤ 25 ops). */

@@ -15,6 +15,7 @@ import { PageCache } from '../services/page-cache';
 import { lcKeys } from './keys';
 import { deriveReview } from './review';
 import { resolvedRefSchema } from './schemas';
+import { defineOperation } from '../services/operation';
 
 export interface ReviewQueueItem {
   pageId: string;
@@ -46,50 +47,56 @@ async function dueEntries(ctx: EngineContext, spaceId: string, limit: number, cu
 }
 
 /** Pages of the space due or expired for review that the caller can read, soonest due first. */
-export async function reviewQueue(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
-  const { items, nextCursor } = await dueEntries(ctx, spaceId, limit, options.cursor);
-  const cache = new PageCache(ctx, caller.accountId);
-  const [pages, readable] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.readable(items.map((a) => a.pageId))]);
-  const now = ctx.clock.now();
-  const out: ReviewQueueItem[] = [];
-  for (const a of items) {
-    const review = deriveReview(a, now);
-    if (!readable.has(a.pageId) || review.reviewState === null || review.reviewState === 'current' || review.reviewDueAt === null) continue;
-    out.push({
-      pageId: a.pageId,
-      title: pages.get(a.pageId)?.title ?? '',
-      approvalId: a.id,
-      workflowId: a.workflowId,
-      workflowName: a.workflowSnapshot.name,
-      approvedAtVersion: a.pageVersion,
-      reviewState: review.reviewState,
-      reviewDueAt: review.reviewDueAt,
-    });
-  }
-  return { items: out, ...(nextCursor ? { nextCursor } : {}) };
-}
+export const reviewQueue = defineOperation({
+  rights: 'Anyone who can view the space; pages the caller cannot read are left out.',
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { cursor?: string; limit?: number }): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
+    const { items, nextCursor } = await dueEntries(ctx, spaceId, limit, options.cursor);
+    const cache = new PageCache(ctx, caller.accountId);
+    const [pages, readable] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.readable(items.map((a) => a.pageId))]);
+    const now = ctx.clock.now();
+    const out: ReviewQueueItem[] = [];
+    for (const a of items) {
+      const review = deriveReview(a, now);
+      if (!readable.has(a.pageId) || review.reviewState === null || review.reviewState === 'current' || review.reviewDueAt === null) continue;
+      out.push({
+        pageId: a.pageId,
+        title: pages.get(a.pageId)?.title ?? '',
+        approvalId: a.id,
+        workflowId: a.workflowId,
+        workflowName: a.workflowSnapshot.name,
+        approvedAtVersion: a.pageVersion,
+        reviewState: review.reviewState,
+        reviewDueAt: review.reviewDueAt,
+      });
+    }
+    return { items: out, ...(nextCursor ? { nextCursor } : {}) };
+  },
+});
 
 /**
  * Counts for analytics cards over the pages the caller can read (bounded: each page needs a permission
  * check), optionally of one workflow; `complete: false` when more than `maxEntries` pages are due.
  */
-export async function reviewCounts(
-  ctx: EngineContext,
-  caller: Caller,
-  spaceId: string,
-  options: { workflowId?: string; maxEntries?: number } = {},
-): Promise<{ due: number; expired: number; complete: boolean }> {
-  const maxEntries = options.maxEntries ?? 500;
-  const counts = { due: 0, expired: 0, complete: true };
-  let cursor: string | undefined;
-  let seen = 0;
-  do {
-    const page = await reviewQueue(ctx, caller, spaceId, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
-    for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
-    seen += STORE_LIMITS.maxQueryLimit;
-    cursor = page.nextCursor;
-  } while (cursor && seen < maxEntries);
-  counts.complete = cursor === undefined;
-  return counts;
-}
+export const reviewCounts = defineOperation({
+  rights: 'Anyone who can view the space.',
+  async execute(
+    ctx: EngineContext,
+    caller: Caller,
+    spaceId: string,
+    options: { workflowId?: string; maxEntries?: number } = {},
+  ): Promise<{ due: number; expired: number; complete: boolean }> {
+    const maxEntries = options.maxEntries ?? 500;
+    const counts = { due: 0, expired: 0, complete: true };
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      const page = await reviewQueue.execute(ctx, caller, spaceId, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
+      seen += STORE_LIMITS.maxQueryLimit;
+      cursor = page.nextCursor;
+    } while (cursor && seen < maxEntries);
+    counts.complete = cursor === undefined;
+    return counts;
+  },
+});

@@ -6,8 +6,10 @@
 import { INSTALLATION_SPACE } from '../audit';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
-import type { AuditFilter } from '../domain/model';
-import type { AuditService } from './engine';
+import type { AuditFilter, AuditRecord } from '../domain/model';
+import type { VerifyResult } from '../audit/verify';
+import type { Page } from './types';
+import { defineOperation } from './operation';
 import type { EngineContext } from './context';
 import { denial } from './denials';
 import { StoreError } from '../ports/store';
@@ -15,53 +17,57 @@ import { StoreError } from '../ports/store';
 /** Batches of the read paths' sequencing pass (8 records each): enough for minutes of traffic, bounded. */
 const READ_PATH_BATCHES = 25;
 
-export function createAuditService(ctx: EngineContext): AuditService {
-  const { confluence } = ctx;
-
-  async function authorize(caller: Caller, filter: AuditFilter, operation: string): Promise<void> {
-    if (await confluence.isSiteAdmin(caller.accountId)) return;
-    if (filter.spaceId !== undefined && (await confluence.isSpaceAdmin(caller.accountId, filter.spaceId))) return;
-    const message =
-      filter.spaceId === undefined
-        ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
-        : 'Only a site admin or an admin of this space can read its audit trail.';
-    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', message), filter.spaceId ?? INSTALLATION_SPACE, { operation });
-  }
-
-  /**
-   * Best effort: link pending records before an admin reads, so they show with their seq. A store
-   * failure here must not fail the read (the records are listed as pending, and the sweep retries).
-   */
-  async function sequenceFirst(): Promise<void> {
-    try {
-      await ctx.audit.sequence({ maxBatches: READ_PATH_BATCHES });
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-    }
-  }
-
-  return {
-    async list(caller, filter, options) {
-      await authorize(caller, filter, 'audit.list');
-      await sequenceFirst();
-      return ctx.audit.list(filter, options);
-    },
-
-    async verify(caller) {
-      // The chain spans every space, so only a site admin may verify it.
-      await authorize(caller, {}, 'audit.verify');
-      await sequenceFirst();
-      return ctx.audit.verify();
-    },
-
-    async export(caller, filter, format) {
-      await authorize(caller, filter, 'audit.export');
-      await sequenceFirst();
-      const names = await readableNames(ctx, filter);
-      return ctx.audit.export(filter, format, names);
-    },
-  };
+async function authorize(ctx: EngineContext, caller: Caller, filter: AuditFilter, operation: string): Promise<void> {
+  if (await ctx.confluence.isSiteAdmin(caller.accountId)) return;
+  if (filter.spaceId !== undefined && (await ctx.confluence.isSpaceAdmin(caller.accountId, filter.spaceId))) return;
+  const message =
+    filter.spaceId === undefined
+      ? 'Only a site admin can read the whole audit trail; space admins must filter by their space.'
+      : 'Only a site admin or an admin of this space can read its audit trail.';
+  throw await denial(ctx, caller, new DomainError('FORBIDDEN', message), filter.spaceId ?? INSTALLATION_SPACE, { operation });
 }
+
+/**
+ * Best effort: link pending records before an admin reads, so they show with their seq. A store
+ * failure here must not fail the read (the records are listed as pending, and the sweep retries).
+ */
+async function sequenceFirst(ctx: EngineContext): Promise<void> {
+  try {
+    await ctx.audit.sequence({ maxBatches: READ_PATH_BATCHES });
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+  }
+}
+
+const RIGHTS = 'A site admin; a space admin with a filter naming their space (FORBIDDEN 403, audited).';
+
+export const listAudit = defineOperation({
+  rights: RIGHTS,
+  async execute(ctx: EngineContext, caller: Caller, filter: AuditFilter, options: { cursor?: string; limit?: number }): Promise<Page<AuditRecord>> {
+    await authorize(ctx, caller, filter, 'audit.list');
+    await sequenceFirst(ctx);
+    return ctx.audit.list(filter, options);
+  },
+});
+
+export const verifyAudit = defineOperation({
+  rights: 'A site admin: the chain spans every space (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller): Promise<VerifyResult> {
+    await authorize(ctx, caller, {}, 'audit.verify');
+    await sequenceFirst(ctx);
+    return ctx.audit.verify();
+  },
+});
+
+export const exportAudit = defineOperation({
+  rights: RIGHTS,
+  async execute(ctx: EngineContext, caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson'): Promise<string> {
+    await authorize(ctx, caller, filter, 'audit.export');
+    await sequenceFirst(ctx);
+    const names = await readableNames(ctx, filter);
+    return ctx.audit.export(filter, format, names);
+  },
+});
 
 /** Readable names for the actors and spaces of the records matching `filter` (the export shows them beside the ids). */
 async function readableNames(ctx: EngineContext, filter: AuditFilter): Promise<Map<string, string>> {

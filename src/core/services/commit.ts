@@ -13,7 +13,7 @@ export type AuditFields = Partial<Omit<AuditEntry, 'actor' | 'action' | 'spaceId
 /** Refuse (as a bug, before calling the store) a transaction the store would reject for size. */
 export function assertTxSize(ops: TxOp[]): TxOp[] {
   if (ops.length < 1 || ops.length > STORE_LIMITS.maxTransactionOps) {
-    throw new DomainError('internal', 'TRANSACTION_TOO_LARGE', 'The operation could not be completed.');
+    throw new DomainError('TRANSACTION_TOO_LARGE', 'The operation could not be completed.');
   }
   return ops;
 }

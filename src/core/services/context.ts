@@ -6,6 +6,11 @@ import type { Directory } from '../ports/directory';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { JobQueue } from '../ports/jobs';
 import { AuditTrail } from '../audit';
+import { DomainError } from '../domain/errors';
+
+const unavailable = (): Promise<never> => Promise.reject(new DomainError('UPSTREAM_UNAVAILABLE', 'This installation cannot reach Confluence for this.'));
+/** For engines built without lifecycle Confluence access (tests, tools): those calls refuse clearly. */
+const UNAVAILABLE_LIFECYCLE: LifecycleConfluence = { listChildren: unavailable, spaceAdmins: unavailable, findComment: unavailable };
 
 export interface EngineDeps {
   store: KeyValueStore;
@@ -24,6 +29,8 @@ export interface EngineDeps {
 export type EngineLogger = (message: string, fields: Record<string, string | number | undefined>) => void;
 
 export interface EngineContext extends EngineDeps {
+  /** the lifecycle's Confluence access; without one configured, its calls refuse with UPSTREAM_UNAVAILABLE */
+  lifecycle: LifecycleConfluence;
   audit: AuditTrail;
   jobs: JobQueue;
   log: EngineLogger;
@@ -34,6 +41,7 @@ export interface EngineContext extends EngineDeps {
 export function createContext(deps: EngineDeps, log?: EngineLogger): EngineContext {
   const ctx: EngineContext = {
     ...deps,
+    lifecycle: deps.lifecycle ?? UNAVAILABLE_LIFECYCLE,
     audit: new AuditTrail({ store: deps.store, clock: deps.clock, ids: deps.ids }),
     // createEngine puts the inline queue here when none is configured (it needs the context itself)
     jobs: deps.jobs ?? { push: () => Promise.resolve() },

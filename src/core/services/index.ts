@@ -1,26 +1,15 @@
 /** Engine composition: createEngine (what transports call) and seedWorkflows (local runtime start-up). */
-import { UNAVAILABLE_LIFECYCLE, createLifecycleService } from '../lifecycle';
 import type { Workflow } from '../domain/model';
 import { parseStored, workflowSchema } from '../domain/schemas';
-import type { Engine } from './engine';
+import { bindOperations, type Engine } from './engine';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
 import { inlineJobQueue } from './jobs';
 import { commitWithAudit } from './commit';
 import { withRetry } from './retry';
-import { createWorkflowService, workflowPuts } from './workflows';
-import { createApprovalService } from './approvals';
-import { createChangeSetService } from './changesets';
-import { createAuditService } from './audit-service';
-import { createPeopleService } from './people';
-import { createCapabilityService } from './capabilities';
-import { createDirectoryService } from './directory-search';
 import { keys } from './keys';
-import { listEvents } from './events/list';
-import { listRoutingRules } from './routing/list';
-import { saveRoutingRules } from './routing/save';
-import { explainRouting } from './routing/explain';
+import { workflowPuts } from './workflows/store';
 
 export type { EngineDeps, EngineLogger } from './context';
 export type { Engine } from './engine';
@@ -33,26 +22,7 @@ function engineContext(deps: EngineDeps, log?: EngineLogger): EngineContext {
 }
 
 export function createEngine(deps: EngineDeps, options: { log?: EngineLogger } = {}): Engine {
-  const ctx = engineContext(deps, options.log);
-  const workflows = createWorkflowService(ctx);
-  const approvals = createApprovalService(ctx);
-  const changeSets = createChangeSetService(ctx);
-  return {
-    workflows,
-    approvals,
-    changeSets,
-    audit: createAuditService(ctx),
-    people: createPeopleService(ctx),
-    capabilities: createCapabilityService(ctx, approvals, workflows, changeSets),
-    directory: createDirectoryService(ctx, deps.directory),
-    lifecycle: createLifecycleService(ctx, deps.lifecycle ?? UNAVAILABLE_LIFECYCLE),
-    events: { list: (caller, query) => listEvents(ctx, caller, query) },
-    routing: {
-      list: (caller, spaceId) => listRoutingRules(ctx, caller, spaceId),
-      save: (caller, spaceId, rules, expectedVersion) => saveRoutingRules(ctx, caller, spaceId, rules, expectedVersion),
-      explain: (caller, pageId) => explainRouting(ctx, caller, pageId),
-    },
-  };
+  return bindOperations(engineContext(deps, options.log));
 }
 
 /**

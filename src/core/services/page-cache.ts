@@ -9,7 +9,7 @@ import type { PageInfo } from '../ports/confluence';
 import type { EngineContext } from './context';
 import { denial } from './denials';
 
-export const pageNotFound = (): DomainError => new DomainError('not_found', 'PAGE_NOT_FOUND', 'Page not found.');
+export const pageNotFound = (): DomainError => new DomainError('PAGE_NOT_FOUND', 'Page not found.');
 
 /**
  * Request-scoped cache of what Confluence said about pages, so one request asks getPages once for

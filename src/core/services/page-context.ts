@@ -16,7 +16,7 @@ import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
-import { listSpaceWorkflows } from './workflows';
+import { listSpaceWorkflows } from './workflows/store';
 import { readRules } from './routing/rules-store';
 import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
 

@@ -1,5 +1,4 @@
-/** The bounded optimistic-concurrency retry loop, and the one place store errors become domain errors. */
-import { StoreError } from '../ports/store';
+/** The bounded optimistic-concurrency retry loop. Store failures pass through as StoreError: toPublicError maps them, once. */
 import { DomainError } from '../domain/errors';
 import type { EngineContext } from './context';
 import { retryOnConflict } from '../shared/retry-on-conflict';
@@ -14,27 +13,13 @@ export const MAX_ATTEMPTS = ENGINE_RETRY.maxAttempts;
  * action invalid, which `step` then throws as a DomainError). After MAX_ATTEMPTS the caller gets a
  * clean 409 to retry.
  */
-export async function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: () => Promise<T>): Promise<T> {
-  try {
-    return await retryOnConflict(
-      {
-        ...ENGINE_RETRY,
-        sleep: ctx.sleep,
-        exhausted: () => new DomainError('conflict', 'CONCURRENT_MODIFICATION', 'The object was changed concurrently; please retry.'),
-      },
-      step,
-    );
-  } catch (err) {
-    throw mapStoreError(err);
-  }
-}
-
-function mapStoreError(err: unknown): unknown {
-  if (err instanceof StoreError && err.code === 'RATE_LIMITED') {
-    return new DomainError('rate_limited', 'RATE_LIMITED', 'Storage is busy; please retry shortly.');
-  }
-  if (err instanceof StoreError && err.code === 'UNAVAILABLE') {
-    return new DomainError('internal', 'STORE_UNAVAILABLE', 'Storage is temporarily unavailable; please retry.');
-  }
-  return err;
+export function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: () => Promise<T>): Promise<T> {
+  return retryOnConflict(
+    {
+      ...ENGINE_RETRY,
+      sleep: ctx.sleep,
+      exhausted: () => new DomainError('CONCURRENT_MODIFICATION', 'The object was changed concurrently; please retry.'),
+    },
+    step,
+  );
 }

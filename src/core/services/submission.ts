@@ -9,7 +9,6 @@ import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';
 import { DomainError } from '../domain/errors';
-import type { DomainErrorKind } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult } from '../domain/eligibility';
 import { checkEligibility } from '../domain/eligibility';
 import type { ChangeSet, PageApproval, Workflow } from '../domain/model';
@@ -24,15 +23,14 @@ import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
 import { ruleSource, type RoutedBy } from '../domain/routing';
 
-const KIND_OF_CODE: Partial<Record<string, DomainErrorKind>> = {
-  PAGE_NOT_FOUND: 'not_found',
-  WORKFLOW_NOT_FOUND: 'not_found',
-  NO_EDIT_PERMISSION: 'forbidden',
-};
-
-/** A refused single-page submit: 404 / 403 for access codes, else 409 with the eligibility code. */
-export function eligibilityError(result: { code: string; reason: string }): DomainError {
-  return new DomainError(KIND_OF_CODE[result.code] ?? 'conflict', result.code, result.reason, [{ code: result.code, reason: result.reason }]);
+/**
+ * A refused single-page submit, its status from the registry (404 / 403 for access codes, else 409).
+ * Every refusal but a missing page names its code and reason in `details` (a page the caller cannot
+ * see answers exactly like a missing one: no details).
+ */
+export function eligibilityError(result: SubmitRefusal): DomainError {
+  const details = result.code === 'PAGE_NOT_FOUND' ? undefined : [{ code: result.code, reason: result.reason }];
+  return new DomainError(result.code, result.reason, details);
 }
 
 export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {
@@ -175,6 +173,6 @@ function submissionEntries(caller: Caller, approval: PageApproval, changeSet: Ch
 /** The eligibility input loadPageContext gathered for a page it was asked about. */
 export function inputOf(context: PageContext, pageId: string): EligibilityInput {
   const input = context.inputs.get(pageId);
-  if (!input) throw new DomainError('internal', 'INTERNAL_ERROR', 'The operation could not be completed.');
+  if (!input) throw new DomainError('INTERNAL_ERROR', 'The operation could not be completed.');
   return input;
 }

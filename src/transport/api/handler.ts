@@ -1,39 +1,28 @@
 /**
- * One thin handler per route: transport checks, validation, identity, one engine call, envelope.
+ * One thin handler per route over the shared request pipeline (transport/shared/pipeline.ts): the
+ * checks only REST can make (method, routed module, body framing, Idempotency-Key), one engine call
+ * through the route table, the response allow-list and the envelope.
  * Authorization of the object itself (can this user see/edit this page or space?) is the engine's job;
  * the checks here are the ones only the transport can make. Handlers never throw: every outcome is a
  * well-formed `{statusCode, headers, body}` (an uncaught throw would become an opaque platform error).
  */
-import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import type { ErrorDetail } from '../../core/domain/errors';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
 import type { TxOp } from '../../core/ports/store';
-import { failureEnvelope, toPublicError } from '../public-error';
-import { admit, noteOutcome, pagerFor, prepareWrite, type Edge } from '../shared/edge';
+import { DomainError } from '../../core/domain/errors';
+import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
+import { pagerFor, prepareWrite, type Edge } from '../shared/edge';
+import { invalidRequest, runPipeline } from '../shared/pipeline';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { resolveCaller } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
 import { ROUTES_BY_KEY, type ApiRoute } from './routes';
-import { issuesToDetails } from '../shared/issues';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
 const IDEMPOTENCY_RULE = `must be one value of 1..${FIELD_LIMITS.idempotencyKey.max} visible ASCII characters`;
-
-/** Refusals decided by the transport itself (status codes the domain has no kind for, e.g. 415). */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: ErrorDetail[],
-    readonly headers: Record<string, string[]> = {},
-  ) {
-    super(message);
-  }
-}
 
 function jsonResponse(statusCode: number, payload: unknown, extraHeaders: Record<string, string[]> = {}): ForgeApiResponse {
   return {
@@ -41,11 +30,6 @@ function jsonResponse(statusCode: number, payload: unknown, extraHeaders: Record
     headers: { 'content-type': ['application/json'], 'cache-control': ['no-store'], ...extraHeaders },
     body: JSON.stringify(payload),
   };
-}
-
-function errorResponse(status: number, code: string, message: string, details?: ErrorDetail[], headers?: Record<string, string[]>): ForgeApiResponse {
-  const payload = details && details.length > 0 ? { success: false, error: message, code, details } : { success: false, error: message, code };
-  return jsonResponse(status, payload, headers);
 }
 
 /** Case-insensitive header lookup; tolerates a bare string where the platform should send an array. */
@@ -65,23 +49,19 @@ function isJsonMediaType(value: string): boolean {
   return value.split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
-function validationError(issues: readonly z.core.$ZodIssue[]): ApiError {
-  return new ApiError(400, 'INVALID_REQUEST', 'The request is invalid; see details for each field.', issuesToDetails(issues));
-}
-
 /** Query values arrive as arrays; each parameter must be given exactly once. */
 function singleQueryValues(request: ForgeApiRequest): Record<string, string> {
   const raw: unknown = request.queryParameters;
   const values: Record<string, string> = {};
   if (raw === undefined || raw === null) return values;
-  if (typeof raw !== 'object') throw new ApiError(400, 'INVALID_REQUEST', 'The query string could not be read.');
+  if (typeof raw !== 'object') throw new DomainError('INVALID_REQUEST', 'The query string could not be read.');
   const details: ErrorDetail[] = [];
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     const list = typeof value === 'string' ? [value] : value;
     if (Array.isArray(list) && list.length === 1 && typeof list[0] === 'string') values[name] = list[0];
     else details.push({ field: name, code: 'INVALID_VALUE', reason: 'must be given exactly once' });
   }
-  if (details.length > 0) throw new ApiError(400, 'INVALID_REQUEST', 'The request is invalid; see details for each field.', details);
+  if (details.length > 0) throw new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', details);
   return values;
 }
 
@@ -94,29 +74,28 @@ interface ParsedInput {
 function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
   if (route.request.in === 'query') {
     const parsed = route.request.schema.safeParse(singleQueryValues(request));
-    if (!parsed.success) throw validationError(parsed.error.issues);
+    if (!parsed.success) throw invalidRequest(parsed.error.issues);
     return { input: parsed.data, rawBody: undefined };
   }
 
   // Forge may not forward Content-Type (UNCONFIRMED): absent is fine if the body parses; an explicit non-JSON type is not.
   const contentTypes = headerValues(request, 'content-type');
   if (contentTypes && contentTypes.length > 0 && !contentTypes.every(isJsonMediaType)) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with Content-Type: application/json.');
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with Content-Type: application/json.');
   }
   const body: unknown = request.body;
   const isObjectBody = body !== null && typeof body === 'object' && !Array.isArray(body);
   if (body !== undefined && body !== null && typeof body !== 'string' && !isObjectBody) {
-    throw new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+    throw new DomainError('INVALID_JSON', 'The request body is not valid JSON.');
   }
   const text = isObjectBody ? JSON.stringify(body) : ((body as string | null | undefined) ?? '');
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+    throw new DomainError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }
   // Query parameters are not part of any POST route: reject them like unknown body fields.
   const query = queryParameterNames(request);
   if (query.length > 0) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'INVALID_REQUEST',
       'The request is invalid; see details for each field.',
       query.map((name) => ({ field: name, code: 'UNKNOWN_FIELD', reason: 'this operation takes no query parameters' })),
@@ -126,10 +105,10 @@ function parseInput(route: ApiRoute, request: ForgeApiRequest): ParsedInput {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ApiError(400, 'INVALID_JSON', text.trim() === '' ? 'The request body is empty; send a JSON object.' : 'The request body is not valid JSON.');
+    throw new DomainError('INVALID_JSON', text.trim() === '' ? 'The request body is empty; send a JSON object.' : 'The request body is not valid JSON.');
   }
   const parsed = route.request.schema.safeParse(json);
-  if (!parsed.success) throw validationError(parsed.error.issues);
+  if (!parsed.success) throw invalidRequest(parsed.error.issues);
   return { input: parsed.data, rawBody: json };
 }
 
@@ -138,12 +117,15 @@ function queryParameterNames(request: ForgeApiRequest): string[] {
   return raw !== null && typeof raw === 'object' ? Object.keys(raw) : [];
 }
 
-function toErrorResponse(err: unknown, route: ApiRoute): ForgeApiResponse {
-  if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.details, err.headers);
-  // Names and messages only: never the request, its headers or contextToken.
-  const pub = toPublicError(err, (line) => console.error(`api ${route.key}: internal error: ${line}`));
+/** The HTTP frame of a refusal: the envelope, and Retry-After when the error carries a delay. */
+function failureResponse(pub: PublicError): ForgeApiResponse {
   const headers = pub.retryAfter !== undefined ? { 'retry-after': [String(pub.retryAfter)] } : undefined;
   return jsonResponse(pub.status, failureEnvelope(pub), headers);
+}
+
+function toErrorResponse(err: unknown, route: ApiRoute): ForgeApiResponse {
+  // Names and messages only: never the request, its headers or contextToken.
+  return failureResponse(toPublicError(err, (line) => console.error(`api ${route.key}: internal error: ${line}`)));
 }
 
 /** Defense in depth behind the gateway's token-scope check: the routed module must share our scope; missing fails closed. */
@@ -152,7 +134,7 @@ function checkModuleKey(route: ApiRoute, request: ForgeApiRequest): void {
   const moduleKey: unknown = request.context?.moduleKey;
   const routed = typeof moduleKey === 'string' ? ROUTES_BY_KEY.get(moduleKey) : undefined;
   if (!routed || routed.scope !== route.scope) {
-    throw new ApiError(403, 'SCOPE_MISMATCH', 'This operation is not available through the route that was called.');
+    throw new DomainError('SCOPE_MISMATCH', 'This operation is not available through the route that was called.');
   }
 }
 
@@ -160,7 +142,7 @@ function idempotencyKeyOf(request: ForgeApiRequest): string | undefined {
   const values = headerValues(request, 'idempotency-key');
   if (values === undefined) return undefined;
   if (values.length !== 1 || !IDEMPOTENCY_KEY.test(values[0])) {
-    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key ${IDEMPOTENCY_RULE}.`, [{ field: 'Idempotency-Key', code: 'INVALID_VALUE', reason: IDEMPOTENCY_RULE }]);
+    throw new DomainError('INVALID_IDEMPOTENCY_KEY', `Idempotency-Key ${IDEMPOTENCY_RULE}.`, [{ field: 'Idempotency-Key', code: 'INVALID_VALUE', reason: IDEMPOTENCY_RULE }]);
   }
   return values[0];
 }
@@ -228,11 +210,9 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
     case 'replay':
       return replay(outcome.response);
     case 'mismatch':
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.');
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.');
     case 'in_progress':
-      throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly.', undefined, {
-        'retry-after': ['1'],
-      });
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly.', undefined, 1);
     case 'execute': {
       await write.confirm().catch(async (err: unknown) => {
         await outcome.release();
@@ -251,25 +231,27 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
 
 export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHandler {
   return async (request: ForgeApiRequest, context: ForgeInvocationContext): Promise<ForgeApiResponse> => {
-    try {
-      if (request === null || typeof request !== 'object') throw new ApiError(400, 'INVALID_REQUEST', 'The request could not be read.');
-      if (typeof request.method === 'string' && request.method.toUpperCase() !== route.method) {
-        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `Use ${route.method} for this operation.`);
-      }
-      checkModuleKey(route, request);
-      if (context?.license?.isActive === false) {
-        throw new ApiError(403, 'LICENSE_INACTIVE', 'The ApprovalFlow licence for this site is not active.');
-      }
-      const caller = resolveCaller(request, context);
-      const parsed = parseInput(route, request);
-      const key = route.writes ? idempotencyKeyOf(request) : undefined;
-      if (key === undefined) await admit(deps.edge, caller, route.writes);
-      const response = await executeOnce(route, deps, caller, parsed, key);
-      await noteOutcome(deps.edge, caller, response.statusCode);
-      return response;
-    } catch (err) {
-      return toErrorResponse(err, route);
-    }
+    const outcome = await runPipeline(
+      deps.edge,
+      {
+        label: `api ${route.key}`,
+        context,
+        identify: () => {
+          // What only this transport can check comes first: the request's frame and the routed module.
+          if (request === null || typeof request !== 'object') throw new DomainError('INVALID_REQUEST', 'The request could not be read.');
+          if (typeof request.method === 'string' && request.method.toUpperCase() !== route.method) {
+            throw new DomainError('METHOD_NOT_ALLOWED', `Use ${route.method} for this operation.`);
+          }
+          checkModuleKey(route, request);
+          return resolveCaller(request, context);
+        },
+        parse: () => ({ ...parseInput(route, request), key: route.writes ? idempotencyKeyOf(request) : undefined }),
+        // An idempotent write admits itself: its rate-limit markers ride in the key's claim.
+        admission: (parsed) => (parsed.key !== undefined ? 'own' : route.writes ? 'write' : 'read'),
+      },
+      (caller, parsed) => executeOnce(route, deps, caller, parsed, parsed.key),
+    );
+    return outcome.ok ? outcome.data : failureResponse(outcome.error);
   };
 }
 

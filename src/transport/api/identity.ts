@@ -118,7 +118,7 @@ export function observeIdentity(request: ForgeApiRequest | undefined, context: F
 export function resolveCaller(request: ForgeApiRequest | undefined, context: ForgeInvocationContext | undefined): Caller {
   const { caller } = observeIdentity(request, context);
   if (!caller) {
-    throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'This API needs a signed-in Atlassian user (3LO token); no user could be resolved.');
+    throw new DomainError('UNAUTHENTICATED', 'This API needs a signed-in Atlassian user (3LO token); no user could be resolved.');
   }
   return caller;
 }

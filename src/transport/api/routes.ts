@@ -10,7 +10,6 @@ import type { TxOp } from '../../core/ports/store';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
 import { FEED_CURSOR_MAX_AGE_MS, enginePage, type Pager } from '../shared/edge';
-import { preflightPage, submitPage } from '../shared/page-ops';
 import {
   ChangeSetCreateBody,
   ChangeSetDetailQuery,
@@ -170,7 +169,7 @@ export const API_ROUTES = [
     key: 'page-preflight', endpoint: 'POST /pages/preflight', exportName: 'apiPagePreflight', scope: 'read:approval:custom', writes: false,
     operationId: 'preflightPage', summary: 'Check whether one page can be submitted for approval. Writes nothing.',
     request: [PagePreflightBody, 'PagePreflightRequest'], response: [PagePreflightResponse, 'PagePreflightResponse', 200],
-    execute: async ({ engine, caller }, b) => preflightPage(engine, caller, b.pageId, b.workflowId),
+    execute: async ({ engine, caller }, b) => engine.approvals.preflightPage(caller, b.pageId, b.workflowId),
   }),
   defineRoute({
     key: 'page-submit', endpoint: 'POST /pages/submit', exportName: 'apiPageSubmit', scope: 'write:approval:custom', writes: true,
@@ -179,7 +178,7 @@ export const API_ROUTES = [
     execute: async ({ engine, caller, answerRecord }, b) => {
       const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status });
       // keyed: the recorded answer commits with the submission (no write of its own after it)
-      const approval = await submitPage(engine, caller, b.pageId, b.workflowId, answerRecord ? { alongside: (a) => answerRecord(answer(a)) } : undefined);
+      const approval = await engine.approvals.submitPage(caller, b.pageId, b.workflowId, answerRecord ? { alongside: (a) => answerRecord(answer(a)) } : undefined);
       return answer(approval);
     },
   }),

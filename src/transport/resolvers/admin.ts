@@ -47,7 +47,7 @@ export const adminResolvers: ResolverDefinition[] = [
   defineResolver('admin.diagnostics', { writes: false }, async (_input, { caller, options }) => {
     const diagnostics = options.diagnostics;
     if (!diagnostics || !(await diagnostics.isSiteAdmin(caller.accountId))) {
-      throw new DomainError('forbidden', 'FORBIDDEN', 'Only a site admin can see the platform diagnostics.');
+      throw new DomainError('FORBIDDEN', 'Only a site admin can see the platform diagnostics.');
     }
     return diagnostics.log.summary();
   }),

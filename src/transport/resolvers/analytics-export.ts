@@ -33,7 +33,7 @@ async function readableNames(engine: Engine, caller: Caller, rows: ApprovalRow[]
 
 export async function analyticsExport(engine: Engine, caller: Caller, spaceId: string, input: AnalyticsInput & { format: 'csv' | 'html' }, now: number): Promise<{ format: 'csv' | 'html'; content: string }> {
   const data = await gatherAnalytics(engine, caller, spaceId, input, now);
-  if (data.rows === null) throw new DomainError('forbidden', 'FORBIDDEN', 'Only space admins and site admins can export the approval history of this space.');
+  if (data.rows === null) throw new DomainError('FORBIDDEN', 'Only space admins and site admins can export the approval history of this space.');
   const [{ people, pages }, spaces] = await Promise.all([readableNames(engine, caller, data.rows), engine.capabilities.spaceNames(caller, [spaceId])]);
   const counts = data.summary.counts;
   const workflowId = data.range.filter.workflowId;

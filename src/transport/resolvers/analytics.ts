@@ -44,7 +44,7 @@ async function collect<T>(fetchPage: (cursor?: string) => Promise<Page<T>>): Pro
 }
 
 const rangeError = (reason: string) =>
-  new DomainError('invalid', 'INVALID_REQUEST', 'The request is invalid; see details for each field.', [{ field: 'to', code: 'INVALID_VALUE', reason }]);
+  new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', [{ field: 'to', code: 'INVALID_VALUE', reason }]);
 
 /** Inclusive UTC dates → the filter in ms; defaults to the last DEFAULT_WINDOW_DAYS days up to today. */
 export function resolveRange(input: AnalyticsInput, now: number): AnalyticsRange {
@@ -60,7 +60,7 @@ export function resolveRange(input: AnalyticsInput, now: number): AnalyticsRange
 /** The space's audit records of the range, or null when the caller may not read them. */
 export async function readAudit(engine: Engine, caller: Caller, spaceId: string, filter: AnalyticsFilter): Promise<{ items: AuditRecord[]; truncated: boolean } | null> {
   return collect((cursor) => engine.audit.list(caller, { spaceId, from: filter.from, to: filter.to }, { cursor, limit: 100 })).catch((err: unknown) => {
-    if (err instanceof DomainError && err.kind === 'forbidden') return null;
+    if (err instanceof DomainError && err.status === 403) return null;
     throw err;
   });
 }

@@ -34,20 +34,20 @@ export function parseClientContext(context: unknown): ClientContext {
 function checkedId(field: 'pageId' | 'spaceId', value: string): string {
   const parsed = confluenceId.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new DomainError('invalid', 'INVALID_REQUEST', 'The request is invalid; see details for each field.', [
+  throw new DomainError('INVALID_REQUEST', 'The request is invalid; see details for each field.', [
     { field, code: 'INVALID_VALUE', reason: parsed.error.issues[0]?.message ?? 'must be a Confluence id' },
   ]);
 }
 
 export function pageIdOf(input: { pageId?: string }, ctx: ClientContext): string {
   const pageId = input.pageId ?? ctx.extension?.content?.id;
-  if (!pageId) throw new DomainError('invalid', 'PAGE_ID_REQUIRED', 'No page was given and this view is not on a page.');
+  if (!pageId) throw new DomainError('PAGE_ID_REQUIRED', 'No page was given and this view is not on a page.');
   return checkedId('pageId', pageId);
 }
 
 export function spaceIdOf(input: { spaceId?: string }, ctx: ClientContext): string {
   const spaceId = input.spaceId ?? ctx.extension?.space?.id;
-  if (!spaceId) throw new DomainError('invalid', 'SPACE_ID_REQUIRED', 'No space was given and this view is not in a space.');
+  if (!spaceId) throw new DomainError('SPACE_ID_REQUIRED', 'No space was given and this view is not in a space.');
   return checkedId('spaceId', spaceId);
 }
 

@@ -3,7 +3,7 @@
  * (static/src/api.ts) types its calls with this, so the UI and the resolvers cannot drift apart.
  */
 import type { AnalyticsCards, DayBucket, WorkflowStats } from '../../core/analytics/summary';
-import type { RetentionSettings, ReviewQueueItem, RunSummary, TreeRow } from '../../core/lifecycle';
+import type { RetentionSettings, ReviewQueueItem, RunSummary, TreeRow } from '../../core/lifecycle/types';
 import type {
   AuditRecord,
   ChangeSetView,

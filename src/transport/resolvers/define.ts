@@ -61,7 +61,7 @@ export function defineResolver<K extends ResolverKey>(
 export async function pageOfArray<T>(items: T[], pager: Pager, limit?: number): Promise<{ items: T[]; nextCursor?: string }> {
   const opened = await pager.open();
   const offset = opened === undefined ? 0 : Number(opened);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new DomainError('INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
   const size = limit ?? FIELD_LIMITS.listPage.default;
   const end = offset + size;
   const nextCursor = end < items.length ? await pager.seal(String(end)) : undefined;

@@ -10,13 +10,15 @@
  *   an unknown key) any key that is not one of our definitions.
  * - Payloads: strict zod schemas (schemas.ts); unknown keys such as `accountId` are refused.
  * - Rate limits and cursors: the same edge services as the REST API (src/transport/shared).
- * - Results: the REST envelope `{success:true, ...data}` / `{success:false, error, code, details?}`,
- *   failures mapped by the one toPublicError.
+ * - Identity, licence, validation, rate limits and error mapping: the one request pipeline the REST
+ *   routes use too (transport/shared/pipeline.ts).
+ * - Results: the REST envelope `{success:true, ...data}` / `{success:false, error, code, details?}`.
  */
 import Resolver from '@forge/resolver';
-import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
-import { issuesToDetails } from '../shared/issues';
-import { admit, createEdge, noteOutcome, pagerFor, type Edge, type EdgeOptions } from '../shared/edge';
+import { failureEnvelope, type PublicError } from '../public-error';
+import { createEdge, pagerFor, type Edge, type EdgeOptions } from '../shared/edge';
+import { invalidRequest, runPipeline } from '../shared/pipeline';
+import { DomainError } from '../../core/domain/errors';
 import type { EngineFactory } from '../../core/services/engine';
 import { adminResolvers } from './admin';
 import { parseClientContext } from './context';
@@ -49,37 +51,35 @@ function envelope(pub: PublicError): ResolverFailure {
 type ResolverRequest = { payload: unknown; context: Record<string, unknown> };
 
 async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: EngineFactory, edge: Edge, options: ResolverOptions): Promise<object> {
-  const accountId = req.context.accountId;
-  if (typeof accountId !== 'string' || accountId.length === 0) {
-    return { success: false, error: 'You must be logged in to do this.', code: 'UNAUTHENTICATED' } satisfies ResolverFailure;
-  }
-  // Same rule as the REST handler: an inactive licence (absent in development) refuses everything.
-  const license: unknown = req.context.license;
-  if (typeof license === 'object' && license !== null && 'isActive' in license && license.isActive === false) {
-    return { success: false, error: 'The ApprovalFlow licence for this site is not active.', code: 'LICENSE_INACTIVE' } satisfies ResolverFailure;
-  }
-  const parsed = schemas[def.key].safeParse(req.payload ?? {});
-  if (!parsed.success) {
-    // Same wording and detail shape as the REST API (one detail per bad or unknown field).
-    return { success: false, error: 'The request is invalid; see details for each field.', code: 'INVALID_REQUEST', details: issuesToDetails(parsed.error.issues) };
-  }
-  const caller = { accountId, source: 'ui' as const };
-  try {
-    await admit(edge, caller, def.writes);
-    const env: ResolverEnv = {
-      engine: getEngine({ actingAccountId: accountId }),
-      caller,
-      ctx: parseClientContext(req.context),
-      options,
-      pager: (operation, query) => pagerFor(edge, operation, caller, query),
-    };
-    return { success: true, ...(await def.run(parsed.data, env)) };
-  } catch (err) {
-    // Log only the error's name and message (never the request/context, which may carry tokens).
-    const pub = toPublicError(err, (line) => console.error(`resolver ${def.key} failed: ${line}`));
-    await noteOutcome(edge, caller, pub.status);
-    return envelope(pub);
-  }
+  const outcome = await runPipeline(
+    edge,
+    {
+      label: `resolver ${def.key}`,
+      context: req.context,
+      identify: () => {
+        const accountId = req.context.accountId;
+        if (typeof accountId !== 'string' || accountId.length === 0) throw new DomainError('UNAUTHENTICATED', 'You must be logged in to do this.');
+        return { accountId, source: 'ui' };
+      },
+      parse: () => {
+        const parsed = schemas[def.key].safeParse(req.payload ?? {});
+        if (!parsed.success) throw invalidRequest(parsed.error.issues);
+        return parsed.data;
+      },
+      admission: () => (def.writes ? 'write' : 'read'),
+    },
+    (caller, input) => {
+      const env: ResolverEnv = {
+        engine: getEngine({ actingAccountId: caller.accountId }),
+        caller,
+        ctx: parseClientContext(req.context),
+        options,
+        pager: (operation, query) => pagerFor(edge, operation, caller, query),
+      };
+      return def.run(input, env);
+    },
+  );
+  return outcome.ok ? { success: true, ...outcome.data } : envelope(outcome.error);
 }
 
 export function createResolverHandler(getEngine: EngineFactory, options: ResolverHandlerOptions) {

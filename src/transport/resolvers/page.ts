@@ -1,7 +1,5 @@
 /** Resolvers of the page surface (macro and byline): page state, submission, decisions. */
-import { DomainError } from '../../core/domain/errors';
 import { FIELD_LIMITS } from '../../core/domain/limits';
-import { preflightPage, submitPage } from '../shared/page-ops';
 import { pageIdOf } from './context';
 import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
 import { enginePage } from '../shared/edge';
@@ -31,11 +29,8 @@ export const pageResolvers: ResolverDefinition[] = [
       engine.approvals.history(caller, pageId),
       engine.changeSets.forPage(caller, pageId, { limit: OVERVIEW_PAGE }),
     ]);
-    // The workflow picker is optional: a viewer who may not list workflows still sees the page state.
-    const allWorkflows = await engine.workflows.list(caller, status.spaceId).catch((err: unknown) => {
-      if (err instanceof DomainError && err.kind === 'forbidden') return [];
-      throw err;
-    });
+    // Whoever sees the page sees its space, so listing the space's workflows cannot be refused here.
+    const allWorkflows = await engine.workflows.list(caller, status.spaceId);
     const history = await pageOfArray(allHistory, env.pager('page.history', { pageId }), OVERVIEW_PAGE);
     const changeSetsNextCursor = await env.pager('page.changeSets', { pageId }).seal(changeSetPage.nextCursor);
     const workflows = await pageOfArray(allWorkflows, env.pager('workflow.list', { spaceId: status.spaceId }), FIELD_LIMITS.listPage.max);
@@ -61,10 +56,10 @@ export const pageResolvers: ResolverDefinition[] = [
     return { changeSets: items, ...more };
   }),
   defineResolver('page.preflight', { writes: false }, async (input, { engine, caller, ctx }) => ({
-    result: await preflightPage(engine, caller, pageIdOf(input, ctx), input.workflowId),
+    result: await engine.approvals.preflightPage(caller, pageIdOf(input, ctx), input.workflowId),
   })),
   defineResolver('page.submit', { writes: true }, async (input, { engine, caller, ctx }) => ({
-    approval: await submitPage(engine, caller, pageIdOf(input, ctx), input.workflowId),
+    approval: await engine.approvals.submitPage(caller, pageIdOf(input, ctx), input.workflowId),
   })),
 
   defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({

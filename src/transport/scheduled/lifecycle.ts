@@ -6,7 +6,7 @@
  * next run (docs/lifecycle.md).
  */
 import type { JobResult } from '../../core/lifecycle/daily-job';
-import { LICENSE_INACTIVE, licenceInactive } from '../licence';
+import { LICENSE_INACTIVE_MESSAGE, licenceInactive } from '../licence';
 
 export const RUN_BUDGET_MS = 600_000;
 
@@ -21,8 +21,8 @@ export interface ScheduledOutcome {
 export function createLifecycleTrigger(run: LifecycleRunner, now: () => number, log: (message: string) => void = console.warn) {
   return async (_event: unknown, context?: unknown): Promise<ScheduledOutcome> => {
     if (licenceInactive(context)) {
-      log(`[approvalflow] daily lifecycle run skipped: ${LICENSE_INACTIVE.message}`);
-      return { ok: false, code: LICENSE_INACTIVE.code };
+      log(`[approvalflow] daily lifecycle run skipped: ${LICENSE_INACTIVE_MESSAGE}`);
+      return { ok: false, code: 'LICENSE_INACTIVE' };
     }
     const result = await run({ deadline: now() + RUN_BUDGET_MS });
     return { ok: true, result };

@@ -29,7 +29,7 @@ export interface CursorBinding {
 export type CursorStore = Pick<KeyValueStore, 'get' | 'transact'>;
 
 function invalidCursor(): DomainError {
-  return new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
+  return new DomainError('INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
 }
 
 function bindingDigest(binding: CursorBinding): Buffer {
@@ -77,7 +77,7 @@ export class CursorSeal {
         if (!(err instanceof StoreError && err.code === 'CONDITION_FAILED')) throw err;
       }
     }
-    throw new DomainError('unavailable', 'UPSTREAM_UNAVAILABLE', 'Could not prepare paging right now; retry shortly.', undefined, 1);
+    throw new DomainError('UPSTREAM_UNAVAILABLE', 'Could not prepare paging right now; retry shortly.', undefined, 1);
   }
 
   async seal(engineCursor: string | undefined, binding: CursorBinding): Promise<string | undefined> {

@@ -180,6 +180,6 @@ export class RateLimiter {
 
   private refusal(waitMs: number): DomainError {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    return new DomainError('rate_limited', 'RATE_LIMITED', `Too many requests; retry in ${seconds} s.`, undefined, seconds);
+    return new DomainError('RATE_LIMITED', `Too many requests; retry in ${seconds} s.`, undefined, seconds);
   }
 }

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
-import type { ReviewQueueItem } from '../../../src/core/lifecycle';
+import type { ReviewQueueItem } from '../../../src/core/lifecycle/types';
 import { ErrorMessage, LoadMore, PageLink, ReviewLozenge, formatTime } from './ui';
 import { DataTable } from './data-table';
 

@@ -12,7 +12,7 @@ import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
-import type { TreeRow } from '../../../src/core/lifecycle';
+import type { TreeRow } from '../../../src/core/lifecycle/types';
 import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';

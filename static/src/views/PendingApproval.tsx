@@ -12,7 +12,7 @@ import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction } from '../hooks';
 import { STALE_CODES } from '../messages';
-import type { PageCapabilities } from '../../../src/core/services/engine';
+import type { PageCapabilities } from '../../../src/core/services/types';
 import type { PageStateView } from '../../../src/core/domain/model';
 // TODO(FIELD_LIMITS): switch to FIELD_LIMITS from src/core/domain/limits.ts once "edge" lands it.
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';

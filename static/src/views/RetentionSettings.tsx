@@ -13,7 +13,7 @@ import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { FIELD_LIMITS as L } from '../../../src/core/domain/limits';
 import { useAction, useAsync } from '../hooks';
-import type { RetentionSettings as Settings, RunSummary } from '../../../src/core/lifecycle';
+import type { RetentionSettings as Settings, RunSummary } from '../../../src/core/lifecycle/types';
 import { ErrorMessage, Loading, formatTime } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
 import { useConfirm } from '../components/confirm';

@@ -1,5 +1,5 @@
 /** What the space page hands each of its tabs (its own module, so the tabs need not import SpaceApp back). */
-import type { SpaceCapabilities } from '../../../src/core/services/engine';
+import type { SpaceCapabilities } from '../../../src/core/services/types';
 
 export interface SpaceTabProps {
   caps: SpaceCapabilities;

@@ -14,75 +14,82 @@ import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
 import { decisionBody, notifyDecision } from '../notifications';
 import { leavePendingOps, loadApproval, notPending } from './records';
+import { defineOperation } from '../operation';
 
-export async function cancel(ctx: EngineContext, caller: Caller, approvalId: string): Promise<PageApproval> {
-  let commentRef: unknown;
-  const access = new SpaceAccess(ctx, caller.accountId);
-  const result = await withRetry(ctx, async () => {
-    const loaded = await loadApproval(ctx, approvalId);
-    commentRef = loaded.commentRef;
-    const approval = loaded.approval;
-    if (approval.submittedBy !== caller.accountId && !(await access.isAdmin(approval.spaceId))) {
-      throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only the submitter or a space admin can cancel an approval.'), approval.spaceId, {
-        operation: 'approval.cancel',
-        pageId: approval.pageId,
-        approvalId,
-      });
-    }
-    if (approval.status !== 'pending') throw notPending();
-    const next: PageApproval = { ...approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: approval.version + 1 };
-    await commitWithAudit(
-      ctx,
-      [
-        { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
-        { op: 'put', key: keys.pageState(next.pageId), value: next },
-        ...leavePendingOps(next),
-        ...onCancelled(next),
-      ],
-      [
-        auditEntry(caller, 'approval.cancelled', next.spaceId, {
-          pageId: next.pageId,
-          pageVersion: next.pageVersion,
-          workflowId: next.workflowId,
+export const cancel = defineOperation({
+  rights: 'The submitter or a space admin (FORBIDDEN 403, audited); a pending approval only.',
+  async execute(ctx: EngineContext, caller: Caller, approvalId: string): Promise<PageApproval> {
+    let commentRef: unknown;
+    const access = new SpaceAccess(ctx, caller.accountId);
+    const result = await withRetry(ctx, async () => {
+      const loaded = await loadApproval(ctx, approvalId);
+      commentRef = loaded.commentRef;
+      const approval = loaded.approval;
+      if (approval.submittedBy !== caller.accountId && !(await access.isAdmin(approval.spaceId))) {
+        throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only the submitter or a space admin can cancel an approval.'), approval.spaceId, {
+          operation: 'approval.cancel',
+          pageId: approval.pageId,
           approvalId,
-          ...(next.changeSetId ? { changeSetId: next.changeSetId } : {}),
-        }),
-      ],
-    );
-    return next;
-  });
-  await notifyDecision(ctx, result, commentRef, decisionBody(result, 'the approval request was cancelled', undefined, []));
-  return result;
-}
+        });
+      }
+      if (approval.status !== 'pending') throw notPending();
+      const next: PageApproval = { ...approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: approval.version + 1 };
+      await commitWithAudit(
+        ctx,
+        [
+          { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
+          { op: 'put', key: keys.pageState(next.pageId), value: next },
+          ...leavePendingOps(next),
+          ...onCancelled(next),
+        ],
+        [
+          auditEntry(caller, 'approval.cancelled', next.spaceId, {
+            pageId: next.pageId,
+            pageVersion: next.pageVersion,
+            workflowId: next.workflowId,
+            approvalId,
+            ...(next.changeSetId ? { changeSetId: next.changeSetId } : {}),
+          }),
+        ],
+      );
+      return next;
+    });
+    await notifyDecision(ctx, result, commentRef, decisionBody(result, 'the approval request was cancelled', undefined, []));
+    return result;
+  },
+});
 
 /** An invisible page answers exactly like a missing one (404); a visible one needs a space admin (403). */
-export async function reset(ctx: EngineContext, caller: Caller, pageId: string): Promise<void> {
-  const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.reset');
-  if (!(await new SpaceAccess(ctx, caller.accountId).isAdmin(page.spaceId))) {
-    throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can reset a page.'), page.spaceId, { operation: 'approval.reset', pageId });
-  }
-  await withRetry(ctx, async () => {
-    const stateItem = await ctx.store.get(keys.pageState(pageId));
-    const latest = parsePageState(stateItem);
-    if (!stateItem || !latest) return;
-    const ops: TxOp[] = [{ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } }];
-    if (latest.status === 'pending') {
-      const loaded = await loadApproval(ctx, latest.id);
-      const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: loaded.approval.version + 1 };
-      ops.push(
-        { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
-        ...leavePendingOps(cancelled),
-        ...onCancelled(cancelled),
-      );
+export const reset = defineOperation({
+  rights: 'A space admin of the page (FORBIDDEN 403, audited); a page the caller cannot see answers PAGE_NOT_FOUND.',
+  async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<void> {
+    const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.reset');
+    if (!(await new SpaceAccess(ctx, caller.accountId).isAdmin(page.spaceId))) {
+      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a space admin can reset a page.'), page.spaceId, { operation: 'approval.reset', pageId });
     }
-    await commitWithAudit(ctx, ops, [
-      auditEntry(caller, 'approval.reset', page.spaceId, {
-        pageId,
-        pageVersion: latest.pageVersion,
-        workflowId: latest.workflowId,
-        approvalId: latest.id,
-        details: { previousStatus: latest.status },
-      }),
-    ]);
-  });
-}
+    await withRetry(ctx, async () => {
+      const stateItem = await ctx.store.get(keys.pageState(pageId));
+      const latest = parsePageState(stateItem);
+      if (!stateItem || !latest) return;
+      const ops: TxOp[] = [{ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } }];
+      if (latest.status === 'pending') {
+        const loaded = await loadApproval(ctx, latest.id);
+        const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: loaded.approval.version + 1 };
+        ops.push(
+          { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
+          ...leavePendingOps(cancelled),
+          ...onCancelled(cancelled),
+        );
+      }
+      await commitWithAudit(ctx, ops, [
+        auditEntry(caller, 'approval.reset', page.spaceId, {
+          pageId,
+          pageVersion: latest.pageVersion,
+          workflowId: latest.workflowId,
+          approvalId: latest.id,
+          details: { previousStatus: latest.status },
+        }),
+      ]);
+    });
+  },
+});

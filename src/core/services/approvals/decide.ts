@@ -16,26 +16,30 @@ import { expandGroups } from '../page-context';
 import { activeApprovers, decisionBody, notifyDecision } from '../notifications';
 import type { LoadedApproval } from './records';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
+import { defineOperation } from '../operation';
 
 type Decision = 'approve' | 'reject';
 
-export async function decide(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string): Promise<PageApproval> {
-  let commentRef: unknown;
-  let what = '';
-  const result = await withRetry(ctx, async () => {
-    const loaded = await loadApproval(ctx, approvalId);
-    commentRef = loaded.commentRef;
-    if (loaded.approval.status !== 'pending') throw notPending();
-    const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
-    const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
-    await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
-    what = describe(decision, outcome, approval.activeStep + 1);
-    return outcome.approval;
-  });
-  const nextApprovers = result.status === 'pending' ? await activeApprovers(ctx, result).catch(() => []) : [];
-  await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
-  return result;
-}
+export const decide = defineOperation({
+  rights: 'An approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409).',
+  async execute(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string): Promise<PageApproval> {
+    let commentRef: unknown;
+    let what = '';
+    const result = await withRetry(ctx, async () => {
+      const loaded = await loadApproval(ctx, approvalId);
+      commentRef = loaded.commentRef;
+      if (loaded.approval.status !== 'pending') throw notPending();
+      const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
+      const outcome = await decideOrDeny(ctx, caller, approval, decision, comment);
+      await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
+      what = describe(decision, outcome, approval.activeStep + 1);
+      return outcome.approval;
+    });
+    const nextApprovers = result.status === 'pending' ? await activeApprovers(ctx, result).catch(() => []) : [];
+    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, nextApprovers));
+    return result;
+  },
+});
 
 /** applyDecision with the step's groups expanded; a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
@@ -44,7 +48,7 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageAp
   try {
     return applyDecision(approval, caller.accountId, decision, comment, groupMembers, ctx.clock.now());
   } catch (err) {
-    if (err instanceof DomainError && err.kind === 'forbidden') {
+    if (err instanceof DomainError && err.status === 403) {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });
     }
     throw err;

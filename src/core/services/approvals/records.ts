@@ -8,8 +8,8 @@ import { getManyByKey } from '../store-reads';
 import { approvalIndexOp, keys } from '../keys';
 import { snapshotOf } from '../submission';
 
-export const notPending = (): DomainError => new DomainError('conflict', 'APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
-export const approvalNotFound = (): DomainError => new DomainError('not_found', 'APPROVAL_NOT_FOUND', 'Approval not found.');
+export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
+export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
 
 export interface LoadedApproval {
   item: StoredItem;

@@ -1,5 +1,6 @@
 /** Page preflight and submit (SPEC 2.6): the shared submission path for one page. */
 import type { Caller } from '../../domain/caller';
+import { DomainError } from '../../domain/errors';
 import type { PageApproval, PreflightResult } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -10,29 +11,42 @@ import { submissionJobs } from '../notifications';
 import { enqueueAfterCommit } from '../jobs';
 import { preflightPages } from '../preflight';
 import { eligibilityError, inputOf, submitOne } from '../submission';
+import { defineOperation } from '../operation';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
-export async function preflightPage(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string): Promise<PreflightResult> {
-  const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
-  const [result] = await preflightPages(ctx, context, [pageId]);
-  if (!result) throw new Error('preflightPages answers once per page');
-  return result;
-}
+export const preflightPage = defineOperation({
+  rights: 'An editor of the page. A page the caller cannot see answers PAGE_NOT_FOUND (404), like a missing one; other blocks are a result with canSubmit false and the eligibility code.',
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string): Promise<PreflightResult> {
+    const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
+    const [result] = await preflightPages(ctx, context, [pageId]);
+    if (!result) throw new Error('preflightPages answers once per page');
+    // One page asked for by id: a page the caller cannot see is missing, exactly as on submit and status.
+    if (result.code === 'PAGE_NOT_FOUND') throw new DomainError('PAGE_NOT_FOUND', result.reason ?? 'Page not found');
+    return result;
+  },
+});
 
 /** Refusals are 4xx with the eligibility code; access refusals (no edit right, an invisible page) are audited, state conflicts are not. */
-export async function submitPage(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, alongside?: (approval: PageApproval) => TxOp[]): Promise<PageApproval> {
-  const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
-  const input = inputOf(context, pageId);
-  const outcome = await submitOne(ctx, caller, input, { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId) }, alongside);
-  if (!outcome.ok) {
-    const error = eligibilityError(outcome);
-    // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.
-    if (error.kind === 'forbidden' || error.kind === 'not_found') {
-      throw await denial(ctx, caller, error, input.page?.spaceId ?? INSTALLATION_SPACE, { operation: 'approval.submit', pageId });
+export const submitPage = defineOperation({
+  rights: 'An editor of the page. Refused with the eligibility code (409; NO_EDIT_PERMISSION 403; PAGE_NOT_FOUND 404 for a page the caller cannot see); access refusals are audited.',
+  /**
+   * `alongside`: ops the caller needs committed atomically with the submission (an idempotent
+   * request's recorded answer), built from the approval being committed.
+   */
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: (approval: PageApproval) => TxOp[] } = {}): Promise<PageApproval> {
+    const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
+    const input = inputOf(context, pageId);
+    const outcome = await submitOne(ctx, caller, input, { stateItem: context.pageStateItems.get(pageId), assignmentItem: context.assignmentItems.get(pageId) }, options.alongside);
+    if (!outcome.ok) {
+      const error = eligibilityError(outcome);
+      // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.
+      if (error.status === 403 || error.status === 404) {
+        throw await denial(ctx, caller, error, input.page?.spaceId ?? INSTALLATION_SPACE, { operation: 'approval.submit', pageId });
+      }
+      throw error;
     }
-    throw error;
-  }
-  await enqueueAfterCommit(ctx, [...submissionJobs([outcome.approval]), { kind: 'audit.sequence' }]);
-  return outcome.approval;
-}
+    await enqueueAfterCommit(ctx, [...submissionJobs([outcome.approval]), { kind: 'audit.sequence' }]);
+    return outcome.approval;
+  },
+});

@@ -3,7 +3,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { ChangeSet, ChangeSetView } from '../../domain/model';
 import { validateChangeSetFields } from '../../domain/validation';
-import type { ChangeSetUpdateInput } from '../engine';
+import type { ChangeSetUpdateInput } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
@@ -17,68 +17,75 @@ import { loadReadableChangeSet, requireManage } from './guards';
 import { validatePages } from './pages';
 import { changeSetArchived, indexOps, unindexedMarkerOp, writeMembership } from './store';
 import { leaseFreeCheck } from './submit-lease';
+import { defineOperation } from '../operation';
 
-export async function updateChangeSet(ctx: EngineContext, caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView> {
-  validateChangeSetFields(input);
-  const cache = new PageCache(ctx, caller.accountId);
-  const access = new SpaceAccess(ctx, caller.accountId);
-  const updated = await withRetry(ctx, async () => {
-    const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, 'changeset.update');
-    await requireManage(ctx, caller, access, cs, 'changeset.update');
-    if (cs.status === 'archived') throw changeSetArchived();
-    if (input.expectedVersion !== undefined && input.expectedVersion !== cs.version) {
-      throw new DomainError('conflict', 'VERSION_CONFLICT', `The change set is at version ${cs.version}, not ${input.expectedVersion}.`, [
-        { field: 'expectedVersion', code: 'VERSION_CONFLICT', reason: `current version is ${cs.version}` },
+export const updateChangeSet = defineOperation({
+  rights: 'The creator or a space admin (FORBIDDEN 403, audited); an open change set only.',
+  async execute(ctx: EngineContext, caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView> {
+    validateChangeSetFields(input);
+    const cache = new PageCache(ctx, caller.accountId);
+    const access = new SpaceAccess(ctx, caller.accountId);
+    const updated = await withRetry(ctx, async () => {
+      const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, 'changeset.update');
+      await requireManage(ctx, caller, access, cs, 'changeset.update');
+      if (cs.status === 'archived') throw changeSetArchived();
+      if (input.expectedVersion !== undefined && input.expectedVersion !== cs.version) {
+        throw new DomainError('VERSION_CONFLICT', `The change set is at version ${cs.version}, not ${input.expectedVersion}.`, [
+          { field: 'expectedVersion', code: 'VERSION_CONFLICT', reason: `current version is ${cs.version}` },
+        ]);
+      }
+      // one getPages for the old and the new pages (the response shows both)
+      await cache.pages([...cs.pageRefs.map((r) => r.pageId), ...(input.pageRefs ?? []).map((r) => r.pageId)]);
+      if (input.pageRefs) await validatePages(cache, cs.spaceId, input.pageRefs.map((r) => r.pageId));
+      const next: ChangeSet = {
+        ...cs,
+        ...(input.title !== undefined ? { title: input.title.trim() } : {}),
+        ...(input.summary !== undefined ? { summary: input.summary } : {}),
+        ...(input.referenceUrl !== undefined ? { referenceUrl: input.referenceUrl } : {}),
+        ...(input.pageRefs ? { pageRefs: input.pageRefs.map((r) => ({ pageId: r.pageId })) } : {}),
+        updatedAt: ctx.clock.now(),
+        updatedBy: caller.accountId,
+        version: cs.version + 1,
+      };
+      const fields = (['title', 'summary', 'referenceUrl', 'pageRefs'] as const).filter((f) => input[f] !== undefined);
+      const membershipOps = input.pageRefs ? [unindexedMarkerOp(next)] : [];
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...indexOps(next), ...membershipOps], [
+        auditEntry(caller, 'changeset.updated', next.spaceId, {
+          changeSetId,
+          details: { title: next.title, summary: next.summary, ...(next.referenceUrl ? { referenceUrl: next.referenceUrl } : {}), fields, version: next.version },
+        }),
       ]);
-    }
-    // one getPages for the old and the new pages (the response shows both)
-    await cache.pages([...cs.pageRefs.map((r) => r.pageId), ...(input.pageRefs ?? []).map((r) => r.pageId)]);
-    if (input.pageRefs) await validatePages(cache, cs.spaceId, input.pageRefs.map((r) => r.pageId));
-    const next: ChangeSet = {
-      ...cs,
-      ...(input.title !== undefined ? { title: input.title.trim() } : {}),
-      ...(input.summary !== undefined ? { summary: input.summary } : {}),
-      ...(input.referenceUrl !== undefined ? { referenceUrl: input.referenceUrl } : {}),
-      ...(input.pageRefs ? { pageRefs: input.pageRefs.map((r) => ({ pageId: r.pageId })) } : {}),
-      updatedAt: ctx.clock.now(),
-      updatedBy: caller.accountId,
-      version: cs.version + 1,
-    };
-    const fields = (['title', 'summary', 'referenceUrl', 'pageRefs'] as const).filter((f) => input[f] !== undefined);
-    const membershipOps = input.pageRefs ? [unindexedMarkerOp(next)] : [];
-    await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...indexOps(next), ...membershipOps], [
-      auditEntry(caller, 'changeset.updated', next.spaceId, {
-        changeSetId,
-        details: { title: next.title, summary: next.summary, ...(next.referenceUrl ? { referenceUrl: next.referenceUrl } : {}), fields, version: next.version },
-      }),
-    ]);
-    return next;
-  });
-  if (input.pageRefs) await writeMembership(ctx, updated);
-  return enrichOne(ctx, updated, cache);
-}
+      return next;
+    });
+    if (input.pageRefs) await writeMembership(ctx, updated);
+    return enrichOne(ctx, updated, cache);
+  },
+});
 
 /** Refused while a page submitted through the change set is still pending. */
-export async function archiveChangeSet(ctx: EngineContext, caller: Caller, changeSetId: string): Promise<ChangeSetView> {
-  const access = new SpaceAccess(ctx, caller.accountId);
-  const archived = await withRetry(ctx, async () => {
-    const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, 'changeset.archive');
-    await requireManage(ctx, caller, access, cs, 'changeset.archive');
-    if (cs.status === 'archived') throw changeSetArchived();
-    const leaseKey = keys.changeSetSubmitLease(cs.id);
-    const states = await getManyByKey(ctx.store, [...cs.pageRefs.map((r) => keys.pageState(r.pageId)), leaseKey]);
-    const leaseCheck = leaseFreeCheck(ctx, cs.id, states.get(leaseKey));
-    states.delete(leaseKey);
-    const pendingHere = [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id);
-    if (pendingHere.length > 0) {
-      throw new DomainError('conflict', 'CHANGE_SET_HAS_PENDING', 'Pages submitted through this change set are still pending; it cannot be archived yet.');
-    }
-    const next: ChangeSet = { ...cs, status: 'archived', updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: cs.version + 1 };
-    // The lease check fails if a submit through this change set started meanwhile (its batches may have committed since the read).
-    await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, leaseCheck, ...indexOps(next, cs.status)], [
-      auditEntry(caller, 'changeset.archived', next.spaceId, { changeSetId, details: { title: next.title } }),
-    ]);
-    return next;
-  });
-  return enrichOne(ctx, archived, new PageCache(ctx, caller.accountId));
-}
+export const archiveChangeSet = defineOperation({
+  rights: 'The creator or a space admin (FORBIDDEN 403, audited); refused while a page submitted through it is pending.',
+  async execute(ctx: EngineContext, caller: Caller, changeSetId: string): Promise<ChangeSetView> {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    const archived = await withRetry(ctx, async () => {
+      const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, 'changeset.archive');
+      await requireManage(ctx, caller, access, cs, 'changeset.archive');
+      if (cs.status === 'archived') throw changeSetArchived();
+      const leaseKey = keys.changeSetSubmitLease(cs.id);
+      const states = await getManyByKey(ctx.store, [...cs.pageRefs.map((r) => keys.pageState(r.pageId)), leaseKey]);
+      const leaseCheck = leaseFreeCheck(ctx, cs.id, states.get(leaseKey));
+      states.delete(leaseKey);
+      const pendingHere = [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id);
+      if (pendingHere.length > 0) {
+        throw new DomainError('CHANGE_SET_HAS_PENDING', 'Pages submitted through this change set are still pending; it cannot be archived yet.');
+      }
+      const next: ChangeSet = { ...cs, status: 'archived', updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: cs.version + 1 };
+      // The lease check fails if a submit through this change set started meanwhile (its batches may have committed since the read).
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, leaseCheck, ...indexOps(next, cs.status)], [
+        auditEntry(caller, 'changeset.archived', next.spaceId, { changeSetId, details: { title: next.title } }),
+      ]);
+      return next;
+    });
+    return enrichOne(ctx, archived, new PageCache(ctx, caller.accountId));
+  },
+});

@@ -19,7 +19,7 @@ export async function loadReadableChangeSet(ctx: EngineContext, caller: Caller, 
 
 export async function requireManage(ctx: EngineContext, caller: Caller, access: SpaceAccess, cs: ChangeSet, operation: string): Promise<void> {
   if (cs.createdBy === caller.accountId || (await access.isAdmin(cs.spaceId))) return;
-  throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only the creator or a space admin can change this change set.'), cs.spaceId, {
+  throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only the creator or a space admin can change this change set.'), cs.spaceId, {
     operation,
     changeSetId: cs.id,
   });

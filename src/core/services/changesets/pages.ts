@@ -17,7 +17,6 @@ export async function validatePages(cache: PageCache, spaceId: string, pageIds: 
   const missing = pageIds.filter((id) => !visible(id));
   if (missing.length > 0) {
     throw new DomainError(
-      'not_found',
       'PAGE_NOT_FOUND',
       `Page not found: ${missing.join(', ')}.`,
       missing.map((pageId): ErrorDetail => ({ field: 'pageRefs', code: 'PAGE_NOT_FOUND', reason: `page ${pageId} not found` })),
@@ -26,7 +25,6 @@ export async function validatePages(cache: PageCache, spaceId: string, pageIds: 
   const wrong = pageIds.filter((id) => pages.get(id)?.spaceId !== spaceId);
   if (wrong.length > 0) {
     throw new DomainError(
-      'invalid',
       'WRONG_SPACE',
       `Pages not in space ${spaceId}: ${wrong.join(', ')}.`,
       wrong.map((pageId): ErrorDetail => ({ field: 'pageRefs', code: 'WRONG_SPACE', reason: `page ${pageId} is not in space ${spaceId}` })),
@@ -51,7 +49,7 @@ export async function validatePagesForCreate(ctx: EngineContext, caller: Caller,
     ({ canEdit } = await cache.permissions(found.slice(i, i + EDIT_CHECK_BATCH)));
   }
   if (canEdit.size > 0) return;
-  throw await denial(ctx, caller, new DomainError('forbidden', 'FORBIDDEN', 'Only someone who can edit pages of the space can create a change set.'), spaceId, {
+  throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only someone who can edit pages of the space can create a change set.'), spaceId, {
     operation: 'changeset.create',
   });
 }

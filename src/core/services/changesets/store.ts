@@ -13,8 +13,8 @@ import { getParsed } from '../store-reads';
 import { keys } from '../keys';
 import { auditOpsFor, type AuditEntry } from '../../audit';
 
-export const changeSetNotFound = (): DomainError => new DomainError('not_found', 'CHANGE_SET_NOT_FOUND', 'Change set not found.');
-export const changeSetArchived = (): DomainError => new DomainError('conflict', 'CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
+export const changeSetNotFound = (): DomainError => new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
+export const changeSetArchived = (): DomainError => new DomainError('CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
 
 /** A change set with its stored item (whose version guards the next write). */
 export interface LoadedChangeSet { item: StoredItem; cs: ChangeSet }

@@ -49,7 +49,7 @@ export function releaseLeaseOps(lease: StoredItem | undefined): TxOp[] {
 /** For archive: refuse while a submit holds the lease; otherwise the `check` that fails if one takes it meanwhile. */
 export function leaseFreeCheck(ctx: EngineContext, changeSetId: string, lease: StoredItem | undefined): TxOp {
   if (lease && parseStored(leaseSchema, lease.key, lease.value).until > ctx.clock.now()) {
-    throw new DomainError('conflict', 'CHANGE_SET_HAS_PENDING', 'Pages of this change set are being submitted right now; try archiving again in a minute.');
+    throw new DomainError('CHANGE_SET_HAS_PENDING', 'Pages of this change set are being submitted right now; try archiving again in a minute.');
   }
   const key = keys.changeSetSubmitLease(changeSetId);
   return { op: 'check', key, condition: lease ? { kind: 'version', version: lease.version } : { kind: 'absent' } };
@@ -65,7 +65,7 @@ export async function takeLease(ctx: EngineContext, changeSetId: string, csItem:
   const ops = takeLeaseOps(ctx, changeSetId, csItem, existing, by);
   await ctx.store.transact(ops);
   const put = ops[1];
-  if (put?.op !== 'put') throw new DomainError('internal', 'INTERNAL_ERROR', 'The operation could not be completed.');
+  if (put?.op !== 'put') throw new DomainError('INTERNAL_ERROR', 'The operation could not be completed.');
   // stores start versions at 1 and add 1 per put (ports/store.ts)
   return { key: put.key, value: put.value, version: (existing?.version ?? 0) + 1 };
 }

@@ -15,6 +15,7 @@ import { EVENT_RETENTION_DAYS } from '../../events/purge';
 import { SpaceAccess } from '../access';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
+import { defineOperation } from '../operation';
 
 export interface EventQuery {
   cursor?: string;
@@ -39,33 +40,36 @@ function openCursor(raw: string, now: number): number {
   try {
     parsed = engineCursorSchema.parse(JSON.parse(raw));
   } catch {
-    throw new DomainError('invalid', 'INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
+    throw new DomainError('INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
   }
   if (now - parsed.t > EVENT_RETENTION_DAYS * DAY_MS) {
-    throw new DomainError('gone', 'CURSOR_EXPIRED', `This cursor is older than the ${EVENT_RETENTION_DAYS}-day event retention; start again without a cursor.`);
+    throw new DomainError('CURSOR_EXPIRED', `This cursor is older than the ${EVENT_RETENTION_DAYS}-day event retention; start again without a cursor.`);
   }
   return parsed.p;
 }
 
-export async function listEvents(ctx: EngineContext, caller: Caller, query: EventQuery): Promise<EventPage> {
-  const access = new SpaceAccess(ctx, caller.accountId);
-  if (query.spaceId !== undefined && !(await access.canView(query.spaceId))) {
-    throw await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), query.spaceId, { operation: 'events.list' });
-  }
-  const now = ctx.clock.now();
-  const start = query.cursor !== undefined ? openCursor(query.cursor, now) : undefined;
-  try {
-    await ctx.audit.sequence({ maxBatches: SEQUENCE_BATCHES });
-  } catch (error) {
-    // best effort: unsequenced events show on a later read
-    if (!(error instanceof StoreError)) throw error;
-  }
-  const position = start ?? (await firstPosition(ctx.store, now));
-  const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
-  const page = await readFeed(ctx.store, position, query.limit, async (event) => {
-    if (types && !types.has(event.type)) return false;
-    if (query.spaceId !== undefined && event.spaceId !== query.spaceId) return false;
-    return access.canView(event.spaceId);
-  });
-  return { events: page.events, nextCursor: JSON.stringify({ p: page.position, t: now }) };
-}
+export const listEvents = defineOperation({
+  rights: 'Any signed-in caller: events of the spaces they can view; a spaceId they cannot view answers SPACE_NOT_FOUND (404, audited), like a missing one.',
+  async execute(ctx: EngineContext, caller: Caller, query: EventQuery): Promise<EventPage> {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    if (query.spaceId !== undefined && !(await access.canView(query.spaceId))) {
+      throw await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), query.spaceId, { operation: 'events.list' });
+    }
+    const now = ctx.clock.now();
+    const start = query.cursor !== undefined ? openCursor(query.cursor, now) : undefined;
+    try {
+      await ctx.audit.sequence({ maxBatches: SEQUENCE_BATCHES });
+    } catch (error) {
+      // best effort: unsequenced events show on a later read
+      if (!(error instanceof StoreError)) throw error;
+    }
+    const position = start ?? (await firstPosition(ctx.store, now));
+    const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
+    const page = await readFeed(ctx.store, position, query.limit, async (event) => {
+      if (types && !types.has(event.type)) return false;
+      if (query.spaceId !== undefined && event.spaceId !== query.spaceId) return false;
+      return access.canView(event.spaceId);
+    });
+    return { events: page.events, nextCursor: JSON.stringify({ p: page.position, t: now }) };
+  },
+});

@@ -8,7 +8,7 @@ import { denial } from '../denials';
 /** A space the caller cannot view answers like a missing one (404, audited). */
 export async function requireViewableSpace(ctx: EngineContext, caller: Caller, access: SpaceAccess, spaceId: string, operation: string): Promise<void> {
   if (await access.canView(spaceId)) return;
-  throw await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation });
+  throw await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation });
 }
 
 export function spaceAccessFor(ctx: EngineContext, caller: Caller): SpaceAccess {

@@ -10,8 +10,9 @@ import { assignmentSchema, parseStored } from '../../domain/schemas';
 import type { EngineContext } from '../context';
 import { keys } from '../keys';
 import { PageCache } from '../page-cache';
-import { listSpaceWorkflows } from '../workflows';
+import { listSpaceWorkflows } from '../workflows/store';
 import { readRules } from './rules-store';
+import { defineOperation } from '../operation';
 
 export type RuleVerdict = 'match' | 'no_match' | 'rule_disabled' | 'workflow_disabled' | 'unknown';
 
@@ -36,30 +37,33 @@ function verdictOf(rule: RoutingRule, enabledWorkflows: Set<string>, facts: Rout
   return ruleMatches(rule, facts) ? 'match' : 'no_match';
 }
 
-export async function explainRouting(ctx: EngineContext, caller: Caller, pageId: string): Promise<RoutingExplanation> {
-  const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'routing.explain');
-  const [{ rules }, workflows, assignItem, facts] = await Promise.all([
-    readRules(ctx, page.spaceId),
-    listSpaceWorkflows(ctx, page.spaceId),
-    ctx.store.get(keys.assignment(pageId)),
-    ctx.confluence.routingFacts(pageId),
-  ]);
-  const enabled = new Set(workflows.filter((w) => w.enabled).map((w) => w.id));
-  const ordered = [...rules].sort((a, b) => a.priority - b.priority);
-  const verdicts = ordered.map((r) => ({ ruleId: r.id, priority: r.priority, workflowId: r.workflowId, verdict: verdictOf(r, enabled, facts) }));
-  const matched = rulesInOrder(rules).find((r) => verdictOf(r, enabled, facts) === 'match');
-  const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
-  const boundBy = ruleOfSource(assignment?.source);
-  const boundRule = boundBy === undefined ? undefined : rules.find((r) => r.id === boundBy);
-  const drift = boundBy !== undefined && facts !== undefined && (!boundRule || !boundRule.enabled || !ruleMatches(boundRule, facts) || boundRule.workflowId !== assignment?.workflowId);
-  return {
-    pageId,
-    spaceId: page.spaceId,
-    complete: facts !== undefined,
-    labels: facts ? [...facts.labels].sort() : [],
-    ...(assignment ? { assignment: { workflowId: assignment.workflowId, ...(assignment.source ? { source: assignment.source } : {}) } } : {}),
-    ...(matched ? { matchedRuleId: matched.id } : {}),
-    rules: verdicts,
-    drift,
-  };
-}
+export const explainRouting = defineOperation({
+  rights: 'Viewers of the page; a page the caller cannot view answers PAGE_NOT_FOUND (404), like a missing one.',
+  async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<RoutingExplanation> {
+    const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'routing.explain');
+    const [{ rules }, workflows, assignItem, facts] = await Promise.all([
+      readRules(ctx, page.spaceId),
+      listSpaceWorkflows(ctx, page.spaceId),
+      ctx.store.get(keys.assignment(pageId)),
+      ctx.confluence.routingFacts(pageId),
+    ]);
+    const enabled = new Set(workflows.filter((w) => w.enabled).map((w) => w.id));
+    const ordered = [...rules].sort((a, b) => a.priority - b.priority);
+    const verdicts = ordered.map((r) => ({ ruleId: r.id, priority: r.priority, workflowId: r.workflowId, verdict: verdictOf(r, enabled, facts) }));
+    const matched = rulesInOrder(rules).find((r) => verdictOf(r, enabled, facts) === 'match');
+    const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
+    const boundBy = ruleOfSource(assignment?.source);
+    const boundRule = boundBy === undefined ? undefined : rules.find((r) => r.id === boundBy);
+    const drift = boundBy !== undefined && facts !== undefined && (!boundRule || !boundRule.enabled || !ruleMatches(boundRule, facts) || boundRule.workflowId !== assignment?.workflowId);
+    return {
+      pageId,
+      spaceId: page.spaceId,
+      complete: facts !== undefined,
+      labels: facts ? [...facts.labels].sort() : [],
+      ...(assignment ? { assignment: { workflowId: assignment.workflowId, ...(assignment.source ? { source: assignment.source } : {}) } } : {}),
+      ...(matched ? { matchedRuleId: matched.id } : {}),
+      rules: verdicts,
+      drift,
+    };
+  },
+});

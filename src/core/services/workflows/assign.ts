@@ -14,33 +14,37 @@ import { keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { requireSpaceAdmin } from './guards';
 import { loadWorkflow, workflowNotFound } from './store';
+import { defineOperation } from '../operation';
 
-export async function assignWorkflow(ctx: EngineContext, caller: Caller, pageId: string, workflowId: string | null): Promise<void> {
-  const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'assignment.change');
-  const access = new SpaceAccess(ctx, caller.accountId);
-  await requireSpaceAdmin(ctx, caller, access, page.spaceId, 'assignment.change', workflowId ?? undefined);
-  await withRetry(ctx, async () => {
-    const [target, currentItem] = await Promise.all([
-      workflowId === null ? Promise.resolve(undefined) : loadWorkflow(ctx, workflowId),
-      ctx.store.get(keys.assignment(pageId)),
-    ]);
-    if (workflowId !== null && (!target || !(await access.canView(target.workflow.spaceId)))) throw workflowNotFound();
-    if (target && target.workflow.spaceId !== page.spaceId) {
-      throw new DomainError('invalid', 'WRONG_SPACE', "The workflow is not in the page's space.");
-    }
-    const current = currentItem ? parseStored(assignmentSchema, currentItem.key, currentItem.value) : undefined;
-    if ((current?.workflowId ?? null) === workflowId) return;
-    const condition = currentItem ? ({ kind: 'version', version: currentItem.version } as const) : ({ kind: 'absent' } as const);
-    const op: TxOp =
-      workflowId === null
-        ? { op: 'delete', key: keys.assignment(pageId), condition }
-        : { op: 'put', key: keys.assignment(pageId), value: { pageId, spaceId: page.spaceId, workflowId }, condition };
-    await commitWithAudit(ctx, [op], [
-      auditEntry(caller, 'assignment.changed', page.spaceId, {
-        pageId,
-        ...(workflowId ? { workflowId } : {}),
-        details: { from: current?.workflowId ?? null, to: workflowId },
-      }),
-    ]);
-  });
-}
+export const assignWorkflow = defineOperation({
+  rights: 'A space admin of the page (FORBIDDEN 403, audited); a page the caller cannot see answers PAGE_NOT_FOUND.',
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId: string | null): Promise<void> {
+    const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'assignment.change');
+    const access = new SpaceAccess(ctx, caller.accountId);
+    await requireSpaceAdmin(ctx, caller, access, page.spaceId, 'assignment.change', workflowId ?? undefined);
+    await withRetry(ctx, async () => {
+      const [target, currentItem] = await Promise.all([
+        workflowId === null ? Promise.resolve(undefined) : loadWorkflow(ctx, workflowId),
+        ctx.store.get(keys.assignment(pageId)),
+      ]);
+      if (workflowId !== null && (!target || !(await access.canView(target.workflow.spaceId)))) throw workflowNotFound();
+      if (target && target.workflow.spaceId !== page.spaceId) {
+        throw new DomainError('WRONG_SPACE', "The workflow is not in the page's space.");
+      }
+      const current = currentItem ? parseStored(assignmentSchema, currentItem.key, currentItem.value) : undefined;
+      if ((current?.workflowId ?? null) === workflowId) return;
+      const condition = currentItem ? ({ kind: 'version', version: currentItem.version } as const) : ({ kind: 'absent' } as const);
+      const op: TxOp =
+        workflowId === null
+          ? { op: 'delete', key: keys.assignment(pageId), condition }
+          : { op: 'put', key: keys.assignment(pageId), value: { pageId, spaceId: page.spaceId, workflowId }, condition };
+      await commitWithAudit(ctx, [op], [
+        auditEntry(caller, 'assignment.changed', page.spaceId, {
+          pageId,
+          ...(workflowId ? { workflowId } : {}),
+          details: { from: current?.workflowId ?? null, to: workflowId },
+        }),
+      ]);
+    });
+  },
+});

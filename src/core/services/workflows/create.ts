@@ -13,6 +13,7 @@ import { checkParticipants } from './participants';
 import { definitionOf, type WorkflowDefinition } from './definition';
 import type { WorkflowFields } from './store';
 import { normaliseInput, requireRoomForWorkflow, workflowPuts } from './store';
+import { defineOperation } from '../operation';
 
 export async function createNew(
   ctx: EngineContext,
@@ -43,39 +44,48 @@ export async function createNew(
   return warnings.length > 0 ? { ...workflow, warnings } : workflow;
 }
 
-export async function createWorkflow(ctx: EngineContext, caller: Caller, spaceId: string, input: WorkflowInput): Promise<SavedWorkflow> {
-  await requireSpaceAdmin(ctx, caller, new SpaceAccess(ctx, caller.accountId), spaceId, 'workflow.create');
-  return createNew(ctx, caller, spaceId, normaliseInput(input), 'workflow.created', {});
-}
+export const createWorkflow = defineOperation({
+  rights: 'A space admin (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, input: WorkflowInput): Promise<SavedWorkflow> {
+    await requireSpaceAdmin(ctx, caller, new SpaceAccess(ctx, caller.accountId), spaceId, 'workflow.create');
+    return createNew(ctx, caller, spaceId, normaliseInput(input), 'workflow.created', {});
+  },
+});
 
 /** A copy in the same space, disabled and owned by the caller: enabling it is a separate admin decision. */
-export async function duplicateWorkflow(ctx: EngineContext, caller: Caller, workflowId: string, name?: string): Promise<SavedWorkflow> {
-  const access = new SpaceAccess(ctx, caller.accountId);
-  const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.duplicate');
-  await requireSpaceAdmin(ctx, caller, access, source.spaceId, 'workflow.duplicate', source.id);
-  const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, FIELD_LIMITS.workflowName.max);
-  return createNew(
-    ctx,
-    caller,
-    source.spaceId,
-    { ...definitionOf(source), name: copyName, owners: [caller.accountId], enabled: false },
-    'workflow.created',
-    { duplicatedFrom: source.id },
-  );
-}
+export const duplicateWorkflow = defineOperation({
+  rights: 'A space admin of its space (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller, workflowId: string, name?: string): Promise<SavedWorkflow> {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, workflowId, 'workflow.duplicate');
+    await requireSpaceAdmin(ctx, caller, access, source.spaceId, 'workflow.duplicate', source.id);
+    const copyName = (name?.trim() || `${source.name} (copy)`).slice(0, FIELD_LIMITS.workflowName.max);
+    return createNew(
+      ctx,
+      caller,
+      source.spaceId,
+      { ...definitionOf(source), name: copyName, owners: [caller.accountId], enabled: false },
+      'workflow.created',
+      { duplicatedFrom: source.id },
+    );
+  },
+});
 
 /** Admin of the target space first (so a non-admin learns nothing about the source), then view of the source's space. */
-export async function importWorkflow(ctx: EngineContext, caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow> {
-  const access = new SpaceAccess(ctx, caller.accountId);
-  await requireSpaceAdmin(ctx, caller, access, targetSpaceId, 'workflow.import');
-  const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, sourceWorkflowId, 'workflow.import');
-  // Imported disabled: silently adding an enabled workflow could change which workflow pages resolve to.
-  return createNew(
-    ctx,
-    caller,
-    targetSpaceId,
-    { ...definitionOf(source), owners: [caller.accountId], enabled: false },
-    'workflow.imported',
-    { sourceWorkflowId: source.id, sourceSpaceId: source.spaceId },
-  );
-}
+export const importWorkflow = defineOperation({
+  rights: 'A space admin of the target space who can view the source workflow.',
+  async execute(ctx: EngineContext, caller: Caller, sourceWorkflowId: string, targetSpaceId: string): Promise<SavedWorkflow> {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    await requireSpaceAdmin(ctx, caller, access, targetSpaceId, 'workflow.import');
+    const { workflow: source } = await loadVisibleWorkflow(ctx, caller, access, sourceWorkflowId, 'workflow.import');
+    // Imported disabled: silently adding an enabled workflow could change which workflow pages resolve to.
+    return createNew(
+      ctx,
+      caller,
+      targetSpaceId,
+      { ...definitionOf(source), owners: [caller.accountId], enabled: false },
+      'workflow.imported',
+      { sourceWorkflowId: source.id, sourceSpaceId: source.spaceId },
+    );
+  },
+});

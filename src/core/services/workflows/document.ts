@@ -85,7 +85,7 @@ export function pointerDetails(issues: readonly z.core.$ZodIssue[], prefix = '')
 }
 
 export function schemaInvalid(details: ErrorDetail[]): DomainError {
-  return new DomainError('invalid', 'IMPORT_SCHEMA_INVALID', 'The workflow document does not match approvalflow.workflow/v1; see details.', details);
+  return new DomainError('IMPORT_SCHEMA_INVALID', 'The workflow document does not match approvalflow.workflow/v1; see details.', details);
 }
 
 /** The document, checked for shape and checksum (400 IMPORT_SCHEMA_INVALID / IMPORT_CHECKSUM_MISMATCH). */
@@ -95,7 +95,7 @@ export function parseDocument(raw: unknown): WorkflowDocument {
   const refs = parsed.data.principals.map((p) => p.ref);
   if (new Set(refs).size !== refs.length) throw schemaInvalid([{ field: '/principals', code: 'IMPORT_SCHEMA_INVALID', reason: 'refs must be unique' }]);
   if (checksumOf(parsed.data) !== parsed.data.sha256) {
-    throw new DomainError('invalid', 'IMPORT_CHECKSUM_MISMATCH', 'The workflow document was changed after it was exported (sha256 does not match).');
+    throw new DomainError('IMPORT_CHECKSUM_MISMATCH', 'The workflow document was changed after it was exported (sha256 does not match).');
   }
   return parsed.data;
 }

@@ -16,6 +16,7 @@ import { withRetry } from '../retry';
 import { loadVisibleWorkflow } from './guards';
 import { checkParticipants } from './participants';
 import { editorsOnly, normaliseInput, spaceAdminsOnly, workflowPuts } from './store';
+import { defineOperation } from '../operation';
 
 type Change = { next: Workflow; action: 'workflow.updated' | 'workflow.enabled' | 'workflow.disabled'; details: Record<string, unknown> };
 
@@ -44,50 +45,56 @@ async function modify(
 
 const sameMembers = (a: string[], b: string[]): boolean => new Set(a).size === new Set(b).size && a.every((x) => b.includes(x));
 
-export async function updateWorkflow(
-  ctx: EngineContext,
-  caller: Caller,
-  workflowId: string,
-  patch: Partial<WorkflowInput>,
-  expectedVersion?: number,
-): Promise<SavedWorkflow> {
-  let warnings: SavedWorkflow['warnings'] = [];
-  const authorize = async (current: Workflow, access: SpaceAccess): Promise<DomainError | undefined> => {
-    if (await access.isAdmin(current.spaceId)) return undefined;
-    const adminOnly =
-      (patch.enabled !== undefined && patch.enabled !== current.enabled) ||
-      (patch.owners !== undefined && !sameMembers(patch.owners, current.owners));
-    if (adminOnly) return spaceAdminsOnly();
-    return current.owners.includes(caller.accountId) ? undefined : editorsOnly();
-  };
-  const updated = await modify(ctx, caller, workflowId, 'workflow.update', authorize, async (current) => {
-    if (expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new DomainError('conflict', 'VERSION_CONFLICT', `The workflow is at version ${current.version}, not ${expectedVersion}.`);
-    }
-    const merged = normaliseInput({
-      name: patch.name ?? current.name,
-      steps: patch.steps ?? current.steps,
-      owners: patch.owners ?? current.owners,
-      allowSelfApproval: patch.allowSelfApproval ?? current.allowSelfApproval,
-      enabled: patch.enabled ?? current.enabled,
-      reviewPeriodDays: patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : current.reviewPeriodDays,
-      reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
-      remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
+export const updateWorkflow = defineOperation({
+  rights: 'A space admin or an owner of the workflow (FORBIDDEN 403, audited).',
+  async execute(
+    ctx: EngineContext,
+    caller: Caller,
+    workflowId: string,
+    patch: Partial<WorkflowInput>,
+    expectedVersion?: number,
+  ): Promise<SavedWorkflow> {
+    let warnings: SavedWorkflow['warnings'] = [];
+    const authorize = async (current: Workflow, access: SpaceAccess): Promise<DomainError | undefined> => {
+      if (await access.isAdmin(current.spaceId)) return undefined;
+      const adminOnly =
+        (patch.enabled !== undefined && patch.enabled !== current.enabled) ||
+        (patch.owners !== undefined && !sameMembers(patch.owners, current.owners));
+      if (adminOnly) return spaceAdminsOnly();
+      return current.owners.includes(caller.accountId) ? undefined : editorsOnly();
+    };
+    const updated = await modify(ctx, caller, workflowId, 'workflow.update', authorize, async (current) => {
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw new DomainError('VERSION_CONFLICT', `The workflow is at version ${current.version}, not ${expectedVersion}.`);
+      }
+      const merged = normaliseInput({
+        name: patch.name ?? current.name,
+        steps: patch.steps ?? current.steps,
+        owners: patch.owners ?? current.owners,
+        allowSelfApproval: patch.allowSelfApproval ?? current.allowSelfApproval,
+        enabled: patch.enabled ?? current.enabled,
+        reviewPeriodDays: patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : current.reviewPeriodDays,
+        reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
+        remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
+      });
+      validateWorkflowFields(merged);
+      // only what this save names must exist: a rename never fails on an approver deleted since
+      warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
+      const next: Workflow = { ...current, ...merged, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
+      return { next, action: 'workflow.updated', details: { name: next.name, fields: Object.keys(patch).sort(), version: next.version } };
     });
-    validateWorkflowFields(merged);
-    // only what this save names must exist: a rename never fails on an approver deleted since
-    warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
-    const next: Workflow = { ...current, ...merged, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
-    return { next, action: 'workflow.updated', details: { name: next.name, fields: Object.keys(patch).sort(), version: next.version } };
-  });
-  return warnings.length > 0 ? { ...updated, warnings } : updated;
-}
+    return warnings.length > 0 ? { ...updated, warnings } : updated;
+  },
+});
 
-export async function setWorkflowEnabled(ctx: EngineContext, caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow> {
-  const authorize = async (current: Workflow, access: SpaceAccess) => ((await access.isAdmin(current.spaceId)) ? undefined : spaceAdminsOnly());
-  return modify(ctx, caller, workflowId, enabled ? 'workflow.enable' : 'workflow.disable', authorize, async (current) => {
-    if (current.enabled === enabled) return undefined;
-    const next: Workflow = { ...current, enabled, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
-    return { next, action: enabled ? 'workflow.enabled' : 'workflow.disabled', details: { name: next.name, version: next.version } };
-  });
-}
+export const setWorkflowEnabled = defineOperation({
+  rights: 'A space admin or an owner of the workflow (FORBIDDEN 403, audited).',
+  async execute(ctx: EngineContext, caller: Caller, workflowId: string, enabled: boolean): Promise<Workflow> {
+    const authorize = async (current: Workflow, access: SpaceAccess) => ((await access.isAdmin(current.spaceId)) ? undefined : spaceAdminsOnly());
+    return modify(ctx, caller, workflowId, enabled ? 'workflow.enable' : 'workflow.disable', authorize, async (current) => {
+      if (current.enabled === enabled) return undefined;
+      const next: Workflow = { ...current, enabled, updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: current.version + 1 };
+      return { next, action: enabled ? 'workflow.enabled' : 'workflow.disabled', details: { name: next.name, version: next.version } };
+    });
+  },
+});

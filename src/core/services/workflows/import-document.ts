@@ -1,49 +1,20 @@
 /**
- * `workflow.import.preview` and `workflow.import` of a document (SPEC 2.1b), space admins only.
- * The preview writes nothing and reports each principal resolved or unresolved on this site (after
- * the importer's `principalMap`, ref → approver id); the import creates the workflow disabled, owned
- * by the importer, audited `workflow.imported` with the source and the hash. Never imported: owners,
- * the enabled flag, assignments, routing rules, approvals.
+ * `workflow.import` of a document (SPEC 2.1b), space admins only: creates the workflow disabled,
+ * owned by the importer, audited `workflow.imported` with the source and the hash. Never imported:
+ * owners, the enabled flag, assignments, routing rules, approvals.
  */
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { workflowSchema } from '../../domain/schemas';
 import type { EngineContext } from '../context';
-import { SpaceAccess } from '../access';
-import { GROUP_PREFIX } from '../../domain/approvers';
 import { FIELD_LIMITS } from '../../domain/limits';
-import { requireSpaceAdmin } from './guards';
 import { listSpaceWorkflows } from './store';
 import type { SavedWorkflow } from './types';
 import { createNew } from './create';
 import type { WorkflowDefinition } from './definition';
-import { mapApprovers, parseDocument, pointerDetails, principalId, schemaInvalid, type ImportPreview, type WorkflowDocument } from './document';
-
-export type PrincipalMap = Readonly<Record<string, string>>;
-
-export type { ImportPreview } from './document';
-
-async function resolvePrincipals(ctx: EngineContext, doc: WorkflowDocument, map: PrincipalMap): Promise<ImportPreview['principals']> {
-  const ids = doc.principals.map((p) => principalId(p, map));
-  const users = ids.filter((id) => !id.startsWith(GROUP_PREFIX));
-  const groups = ids.filter((id) => id.startsWith(GROUP_PREFIX)).map((id) => id.slice(GROUP_PREFIX.length));
-  const [known, groupsFound] = await Promise.all([ctx.confluence.getUsers(users), ctx.confluence.existingGroups(groups)]);
-  return doc.principals.map((p, i) => {
-    const id = ids[i] ?? '';
-    const found = id.startsWith(GROUP_PREFIX) ? groupsFound.has(id.slice(GROUP_PREFIX.length)) : known.has(id);
-    return { ref: p.ref, type: p.type, ...(p.displayName ? { displayName: p.displayName } : {}), id, status: found ? 'resolved' : 'unresolved' };
-  });
-}
-
-async function admitted(ctx: EngineContext, caller: Caller, spaceId: string, operation: string): Promise<void> {
-  await requireSpaceAdmin(ctx, caller, new SpaceAccess(ctx, caller.accountId), spaceId, operation);
-}
-
-export async function previewImport(ctx: EngineContext, caller: Caller, spaceId: string, raw: unknown, map: PrincipalMap = {}): Promise<ImportPreview> {
-  await admitted(ctx, caller, spaceId, 'workflow.import.preview');
-  const doc = parseDocument(raw);
-  return { name: doc.name, sha256: doc.sha256, exportedFrom: doc.exportedFrom, principals: await resolvePrincipals(ctx, doc, map) };
-}
+import { mapApprovers, parseDocument, pointerDetails, schemaInvalid, type WorkflowDocument } from './document';
+import { requireImporter, resolvePrincipals, type PrincipalMap } from './import-principals';
+import { defineOperation } from '../operation';
 
 /** The definition the document describes on this site, validated as a stored workflow is (unknown settings refused). */
 function definitionFrom(doc: WorkflowDocument, idOf: ReadonlyMap<string, string>, spaceId: string, caller: Caller): WorkflowDefinition {
@@ -63,21 +34,24 @@ function definitionFrom(doc: WorkflowDocument, idOf: ReadonlyMap<string, string>
   return definition;
 }
 
-export async function importDocument(ctx: EngineContext, caller: Caller, spaceId: string, raw: unknown, map: PrincipalMap = {}): Promise<SavedWorkflow> {
-  await admitted(ctx, caller, spaceId, 'workflow.import');
-  const doc = parseDocument(raw);
-  const principals = await resolvePrincipals(ctx, doc, map);
-  const unresolved = principals.filter((p) => p.status === 'unresolved');
-  if (unresolved.length > 0) {
-    throw new DomainError('invalid', 'UNKNOWN_APPROVER', 'Some principals of the document do not exist on this site; map them and try again.', unresolved.map((p) => ({ field: `/principals/${p.ref}`, code: 'UNKNOWN_APPROVER', reason: `${p.type} ${p.id} not found` })));
-  }
-  const definition = definitionFrom(doc, new Map(principals.map((p) => [p.ref, p.id])), spaceId, caller);
-  const taken = new Set((await listSpaceWorkflows(ctx, spaceId)).map((w) => w.name));
-  const name = taken.has(definition.name) ? `${definition.name} (imported)`.slice(0, FIELD_LIMITS.workflowName.max) : definition.name;
-  return createNew(ctx, caller, spaceId, { ...definition, name, owners: [caller.accountId], enabled: false }, 'workflow.imported', {
-    source: 'document',
-    sha256: doc.sha256,
-    ...(doc.exportedFrom.cloudId ? { sourceCloudId: doc.exportedFrom.cloudId } : {}),
-    sourceSpaceKey: doc.exportedFrom.spaceKey,
-  });
-}
+export const importDocument = defineOperation({
+  rights: 'A space admin of the target space (FORBIDDEN 403, audited); a space the caller cannot view answers SPACE_NOT_FOUND.',
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, raw: unknown, map: PrincipalMap = {}): Promise<SavedWorkflow> {
+    await requireImporter(ctx, caller, spaceId, 'workflow.import');
+    const doc = parseDocument(raw);
+    const principals = await resolvePrincipals(ctx, doc, map);
+    const unresolved = principals.filter((p) => p.status === 'unresolved');
+    if (unresolved.length > 0) {
+      throw new DomainError('UNKNOWN_APPROVER', 'Some principals of the document do not exist on this site; map them and try again.', unresolved.map((p) => ({ field: `/principals/${p.ref}`, code: 'UNKNOWN_APPROVER', reason: `${p.type} ${p.id} not found` })));
+    }
+    const definition = definitionFrom(doc, new Map(principals.map((p) => [p.ref, p.id])), spaceId, caller);
+    const taken = new Set((await listSpaceWorkflows(ctx, spaceId)).map((w) => w.name));
+    const name = taken.has(definition.name) ? `${definition.name} (imported)`.slice(0, FIELD_LIMITS.workflowName.max) : definition.name;
+    return createNew(ctx, caller, spaceId, { ...definition, name, owners: [caller.accountId], enabled: false }, 'workflow.imported', {
+      source: 'document',
+      sha256: doc.sha256,
+      ...(doc.exportedFrom.cloudId ? { sourceCloudId: doc.exportedFrom.cloudId } : {}),
+      sourceSpaceKey: doc.exportedFrom.spaceKey,
+    });
+  },
+});

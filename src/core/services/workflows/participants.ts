@@ -39,7 +39,6 @@ export async function checkParticipants(ctx: EngineContext, spaceId: string, sav
   if (unknown.length > 0) {
     const ids = [...new Set(unknown.map((n) => n.id))];
     throw new DomainError(
-      'invalid',
       'UNKNOWN_APPROVER',
       `Unknown users or groups: ${ids.join(', ')}.`,
       unknown.map((n): ErrorDetail => ({ field: n.field, code: 'UNKNOWN_APPROVER', reason: `${n.id} is not a known user or group` })),

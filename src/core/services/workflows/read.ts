@@ -7,16 +7,23 @@ import { SpaceAccess } from '../access';
 import { denial } from '../denials';
 import { loadVisibleWorkflow } from './guards';
 import { listSpaceWorkflows } from './store';
+import { defineOperation } from '../operation';
 
-export async function listWorkflows(ctx: EngineContext, caller: Caller, spaceId: string): Promise<Workflow[]> {
-  if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
-    // a space the caller cannot view answers exactly as one that does not exist
-    throw await denial(ctx, caller, new DomainError('not_found', 'SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'workflow.list' });
-  }
-  const workflows = await listSpaceWorkflows(ctx, spaceId);
-  return workflows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-}
+export const listWorkflows = defineOperation({
+  rights: 'Anyone who can view the space (else SPACE_NOT_FOUND, audited).',
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string): Promise<Workflow[]> {
+    if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
+      // a space the caller cannot view answers exactly as one that does not exist
+      throw await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'workflow.list' });
+    }
+    const workflows = await listSpaceWorkflows(ctx, spaceId);
+    return workflows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  },
+});
 
-export async function getWorkflow(ctx: EngineContext, caller: Caller, workflowId: string): Promise<Workflow> {
-  return (await loadVisibleWorkflow(ctx, caller, new SpaceAccess(ctx, caller.accountId), workflowId, 'workflow.get')).workflow;
-}
+export const getWorkflow = defineOperation({
+  rights: 'Anyone who can view its space (else WORKFLOW_NOT_FOUND, audited).',
+  async execute(ctx: EngineContext, caller: Caller, workflowId: string): Promise<Workflow> {
+    return (await loadVisibleWorkflow(ctx, caller, new SpaceAccess(ctx, caller.accountId), workflowId, 'workflow.get')).workflow;
+  },
+});

@@ -29,7 +29,7 @@ export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string): P
 export async function requireRoomForWorkflow(ctx: EngineContext, spaceId: string): Promise<void> {
   const page = await ctx.store.query({ prefix: keys.workflowBySpacePrefix(spaceId), limit: MAX_WORKFLOWS_PER_SPACE });
   if (page.items.length >= MAX_WORKFLOWS_PER_SPACE) {
-    throw new DomainError('conflict', 'WORKFLOW_LIMIT_REACHED', `A space can have at most ${MAX_WORKFLOWS_PER_SPACE} workflows; delete one first.`);
+    throw new DomainError('WORKFLOW_LIMIT_REACHED', `A space can have at most ${MAX_WORKFLOWS_PER_SPACE} workflows; delete one first.`);
   }
 }
 
@@ -41,9 +41,9 @@ export function workflowPuts(workflow: Workflow, previous?: StoredItem): TxOp[] 
   ];
 }
 
-export const workflowNotFound = (): DomainError => new DomainError('not_found', 'WORKFLOW_NOT_FOUND', 'Workflow not found.');
-export const spaceAdminsOnly = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin can do this.');
-export const editorsOnly = (): DomainError => new DomainError('forbidden', 'FORBIDDEN', 'Only a space admin or an owner of the workflow can change it.');
+export const workflowNotFound = (): DomainError => new DomainError('WORKFLOW_NOT_FOUND', 'Workflow not found.');
+export const spaceAdminsOnly = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin can do this.');
+export const editorsOnly = (): DomainError => new DomainError('FORBIDDEN', 'Only a space admin or an owner of the workflow can change it.');
 
 export type WorkflowFields = Pick<Workflow, 'name' | 'steps' | 'owners' | 'allowSelfApproval' | 'enabled' | 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
 
