@@ -27,7 +27,8 @@ describe('routing rules', () => {
     const preflight = await env.engine.approvals.preflightPage(ui(BOB), '3001');
     expect(preflight).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-legal', routedBy: { kind: 'rule', ruleId } });
     const approval = await env.engine.approvals.submitPage(ui(BOB), '3001');
-    expect(approval.workflowId).toBe('wf-docs-legal');
+    expect(approval).toMatchObject({ workflowId: 'wf-docs-legal', routedBy: { kind: 'rule', ruleId } });
+    expect(await env.engine.approvals.pageStatus(ui(BOB), '3001')).toMatchObject({ routedBy: { kind: 'rule', ruleId }, latestApproval: { id: approval.id, routedBy: { kind: 'rule', ruleId } } });
     expect((await env.store.get(keys.assignment('3001')))?.value).toEqual({ pageId: '3001', spaceId: DOCS, workflowId: 'wf-docs-legal', source: `rule:${ruleId}` });
     const records = await env.auditRecords();
     expect(records.find((r) => r.action === 'assignment.changed' && r.pageId === '3001')).toMatchObject({ actor: BOB, workflowId: 'wf-docs-legal', details: { from: null, to: 'wf-docs-legal', by: `rule:${ruleId}` } });
@@ -42,6 +43,10 @@ describe('routing rules', () => {
     expect(explained.matchedRuleId).toBeUndefined();
     // an author cannot route around the binding
     expect(await env.engine.approvals.preflightPage(ui(BOB), '3001', 'wf-docs-quick')).toMatchObject({ canSubmit: false, code: 'WORKFLOW_NOT_ASSIGNED' });
+    // the next submission records that the (now materialised) assignment decided, and status says so
+    const again = await env.engine.approvals.submitPage(ui(BOB), '3001');
+    expect(again.routedBy).toEqual({ kind: 'assignment' });
+    expect((await env.engine.approvals.pageStatus(ui(ALICE), '3001')).routedBy).toEqual({ kind: 'assignment' });
   });
 
   it('an unlabelled page of a space with several workflows still needs a choice, and a choice cannot go around a matching rule', async () => {

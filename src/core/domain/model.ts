@@ -64,6 +64,8 @@ export interface PageApproval {
   source: 'ui' | 'api';
   clientId?: string;
   changeSetId?: string;
+  /** how the workflow was decided at submit (SPEC 2.2a); absent on approvals submitted before routing rules */
+  routedBy?: RoutedBy;
   decidedAt?: number;
   version: number;
 }
@@ -84,6 +86,8 @@ export interface PageStateView {
   reviewDueAt: number | null;
   /** latest approval of the page (any status), if any */
   latestApproval?: PageApproval;
+  /** how the latest approval's workflow was decided (SPEC 2.2a), when it was recorded */
+  routedBy?: RoutedBy;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
   pending?: { approval: PageApproval; activeStep: number; stepName?: string; approvers: string[]; mode: StepMode };
 }

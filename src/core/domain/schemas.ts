@@ -59,6 +59,12 @@ const decisionSchema = z.object({
   at: millis,
 });
 
+const routedBySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('assignment') }),
+  z.strictObject({ kind: z.literal('rule'), ruleId: id }),
+  z.strictObject({ kind: z.literal('default') }),
+]);
+
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   id,
   pageId: id,
@@ -74,6 +80,7 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: id.optional(),
+  routedBy: routedBySchema.optional(),
   decidedAt: millis.optional(),
   version,
 });

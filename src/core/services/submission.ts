@@ -132,6 +132,7 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
     source: caller.source,
     ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
     ...(changeSet ? { changeSetId: changeSet.id } : {}),
+    routedBy: eligible.routedBy,
     version: 1,
   };
 }

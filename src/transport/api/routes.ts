@@ -176,7 +176,7 @@ export const API_ROUTES = [
     operationId: 'submitPage', summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
     request: [PageSubmitBody, 'PageSubmitRequest'], response: [PageSubmitResponse, 'PageSubmitResponse', 201],
     execute: async ({ engine, caller, answerRecord }, b) => {
-      const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status });
+      const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status, ...(a.routedBy ? { routedBy: a.routedBy } : {}) });
       // keyed: the recorded answer commits with the submission (no write of its own after it)
       const approval = await engine.approvals.submitPage(caller, b.pageId, b.workflowId, answerRecord ? { alongside: (a) => answerRecord(answer(a)) } : undefined);
       return answer(approval);

@@ -197,6 +197,7 @@ export const PageApprovalSchema = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: z.string().optional(),
+  routedBy: RoutedBySchema.optional(),
   decidedAt: z.number().int().optional(),
   version: z.number().int(),
 }) satisfies z.ZodType<PageApproval>;
@@ -212,6 +213,7 @@ const PageStateSchema = z.object({
   versionDelta: z.number().int(),
   ...ReviewFields,
   latestApproval: PageApprovalSchema.optional(),
+  routedBy: RoutedBySchema.optional(),
   pending: z
     .object({
       approval: PageApprovalSchema,
@@ -254,6 +256,7 @@ export const PageSubmitResponse = z.object({
   approvalId: z.string(),
   workflowId: z.string(),
   status: approvalStatus,
+  routedBy: RoutedBySchema.optional(),
 });
 
 export const PageStatusResponse = PageStateSchema.extend({ success: ok });

@@ -35,7 +35,7 @@ export const pageStatus = defineOperation({
     const latest = stored ? (await effectiveApproval(ctx, stored)).approval : undefined;
     const derived = derivePageState(latest, page.version);
     const review = deriveReview(latest, ctx.clock.now());
-    const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}) };
+    const view = { pageId, spaceId: page.spaceId, title: page.title, currentPageVersion: page.version, ...derived, ...review, ...(latest ? { latestApproval: latest } : {}), ...(latest?.routedBy ? { routedBy: latest.routedBy } : {}) };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
     return {
