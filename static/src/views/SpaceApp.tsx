@@ -1,5 +1,5 @@
 /**
- * Space page: Approval queue (first: what people come to do), Change sets, Workflows, Analytics.
+ * Space page: Approval queue (first: what people come to do), Change sets, Workflows, Routing, Analytics.
  * The server's capabilities decide which actions each tab offers; a person who cannot see the
  * space gets one sentence. A link to /changesets/<id> (router path) opens that change set.
  */
@@ -15,6 +15,7 @@ import { ChangeSetsTab } from './ChangeSetsTab';
 import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
 import { ManageSpaceTab } from './ManageSpaceTab';
+import { RoutingTab } from './RoutingTab';
 
 // The chart library is only downloaded when someone opens Analytics.
 const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default: m.AnalyticsTab })));
@@ -68,6 +69,7 @@ export function SpaceApp() {
             <Tab testId="tab-queue">Approval queue</Tab>
             <Tab testId="tab-changesets">Change sets</Tab>
             <Tab testId="tab-workflows">Workflows</Tab>
+            <Tab testId="tab-routing">Routing</Tab>
             <Tab testId="tab-analytics">Analytics</Tab>
             {space.isSpaceAdmin && <Tab testId="tab-manage">Manage pages</Tab>}
           </TabList>
@@ -79,6 +81,9 @@ export function SpaceApp() {
           </Panel>
           <Panel>
             <WorkflowsTab caps={space} refreshCaps={caps.reload} />
+          </Panel>
+          <Panel>
+            <RoutingTab caps={space} refreshCaps={caps.reload} />
           </Panel>
           <Panel>
             <Suspense fallback={<Loading label="Loading analytics…" />}>
