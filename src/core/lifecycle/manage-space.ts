@@ -25,6 +25,7 @@ import { listSpaceWorkflows } from '../services/workflows/store';
 import { deriveReview } from './review';
 import { onCancelled } from './schedule';
 import { defineOperation } from '../services/operation';
+import { ruleOfSource } from '../domain/routing';
 
 export interface TreeRow {
   id: string;
@@ -39,7 +40,8 @@ export interface TreeRow {
     reviewDueAt: number | null;
     approvalId: string | null;
     /** the page's explicit assignment, else the workflow a submit would use; null when none applies */
-    workflow: { id: string; name: string; explicit: boolean } | null;
+    /** `boundByRule`: the assignment was made by a routing rule (SPEC 2.2a), so the page may show routing drift */
+    workflow: { id: string; name: string; explicit: boolean; boundByRule: boolean } | null;
     lastChange: { at: number; status: ApprovalStatus } | null;
   };
 }
@@ -99,7 +101,7 @@ export const spaceTree = defineOperation({
           versionDelta: derived.versionDelta,
           ...deriveReview(latest, now),
           approvalId: latest?.id ?? null,
-          workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined } : null,
+          workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined, boundByRule: assigned !== undefined && ruleOfSource(assignment?.source) !== undefined } : null,
           lastChange: lastChangeOf(latest),
         },
       });

@@ -1,12 +1,13 @@
 /**
  * Space page → Manage (space admins, SPEC 2.9): the space's page tree, one level at a time, with
- * each page's approval state, review state, workflow and last change. Row actions (change
+ * each page's approval state, review state, workflow (with routing drift for pages a rule bound) and last change. Row actions (change
  * assignment, clear assignment, reset approval) confirm their consequence in a modal, end with a
  * flag and reload the level they changed.
  */
 import { useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
+import Lozenge from '@atlaskit/lozenge';
 import Select from '@atlaskit/select';
 import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
@@ -149,7 +150,21 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
           },
           { key: 'state', content: a ? <StateLozenge state={a.state} stale={a.isStale} /> : '' },
           { key: 'review', content: a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : '' },
-          { key: 'workflow', content: a ? (a.workflow ? `${a.workflow.name}${a.workflow.explicit ? ' (assigned)' : ' (space default)'}` : 'None') : '' },
+          {
+            key: 'workflow',
+            content: a ? (
+              a.workflow ? (
+                <Inline space="space.050" alignBlock="center" shouldWrap>
+                  <Text>{`${a.workflow.name}${a.workflow.boundByRule ? ' (assigned by a rule)' : a.workflow.explicit ? ' (assigned)' : ' (space default)'}`}</Text>
+                  {a.workflow.boundByRule && <RoutingDrift pageId={row.id} />}
+                </Inline>
+              ) : (
+                'None'
+              )
+            ) : (
+              ''
+            ),
+          },
           { key: 'last', content: a?.lastChange ? `${a.lastChange.status} · ${formatTime(a.lastChange.at)}` : '' },
           { key: 'actions', content: a ? menu(row) : '' },
         ],
@@ -180,5 +195,19 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
       )}
       {confirm.modal}
     </Stack>
+  );
+}
+
+/**
+ * Routing drift of a page a rule bound (SPEC 2.2a): the server's `routing.explain` says whether that
+ * rule would still route it. Asked only for rule-bound rows, so a level costs no reads otherwise.
+ */
+function RoutingDrift({ pageId }: { pageId: string }) {
+  const explained = useAsync(() => call('routing.explain', { pageId }), [pageId]);
+  if (!explained.data?.drift) return null;
+  return (
+    <Lozenge appearance="moved" testId="manage-routing-drift">
+      Routing drift
+    </Lozenge>
   );
 }
