@@ -23,5 +23,7 @@ export const apiEventsList = forgeApp.api.apiEventsList;
 export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
+/** trigger `routing-drift-trigger` (label and move events): records routing drift of rule-bound pages. */
+export const routingDrift = forgeApp.routingDrift;
 /** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */
 export const jobConsumer = forgeApp.jobConsumer;

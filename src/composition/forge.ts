@@ -9,6 +9,7 @@
  */
 import { RestLifecycleConfluence } from '../adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
+import { createRoutingDriftTrigger } from '../transport/events/routing-drift';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
@@ -77,6 +78,8 @@ export const forgeApp = {
     diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }, 'resolver').isSiteAdmin(accountId) },
   }),
   auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store, clock: new SystemClock() })),
+  // trigger `routing-drift`: label and move events re-check routing drift, as the app
+  routingDrift: createRoutingDriftTrigger((pageId) => engineFactory('resolver')({}).routing.recordDrift(pageId)),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({

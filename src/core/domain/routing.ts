@@ -61,3 +61,14 @@ export function ruleSource(ruleId: string): string {
 export function ruleOfSource(source: string | undefined): string | undefined {
   return source?.startsWith('rule:') ? source.slice('rule:'.length) : undefined;
 }
+
+/**
+ * Routing drift: the page is bound by a rule (`rule:<id>` assignment) that would no longer route it
+ * (rule gone, disabled, re-pointed, or no longer matching the page's facts). Unknown facts: no drift.
+ */
+export function hasDrift(assignment: { workflowId: string; source?: string } | undefined, rules: readonly RoutingRule[], facts: RoutingFacts | undefined): boolean {
+  const boundBy = ruleOfSource(assignment?.source);
+  if (boundBy === undefined || facts === undefined) return false;
+  const rule = rules.find((r) => r.id === boundBy);
+  return !rule || !rule.enabled || !ruleMatches(rule, facts) || rule.workflowId !== assignment?.workflowId;
+}

@@ -29,6 +29,7 @@ import { listEvents } from './events/list';
 import { listRoutingRules } from './routing/list';
 import { saveRoutingRules } from './routing/save';
 import { explainRouting } from './routing/explain';
+import { recordDrift } from './routing/record-drift';
 import { exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames } from './capabilities';
@@ -90,7 +91,7 @@ export const OPERATIONS = {
     runDaily: runDailyJob,
   },
   events: { list: listEvents },
-  routing: { list: listRoutingRules, save: saveRoutingRules, explain: explainRouting },
+  routing: { list: listRoutingRules, save: saveRoutingRules, explain: explainRouting, recordDrift },
 };
 
 type Operations = typeof OPERATIONS;

@@ -156,7 +156,11 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
               a.workflow ? (
                 <Inline space="space.050" alignBlock="center" shouldWrap>
                   <Text>{`${a.workflow.name}${a.workflow.boundByRule ? ' (assigned by a rule)' : a.workflow.explicit ? ' (assigned)' : ' (space default)'}`}</Text>
-                  {a.workflow.boundByRule && <RoutingDrift pageId={row.id} />}
+                  {a.workflow.drift && (
+                    <Lozenge appearance="moved" testId="manage-routing-drift">
+                      Routing drift
+                    </Lozenge>
+                  )}
                 </Inline>
               ) : (
                 'None'
@@ -195,19 +199,5 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
       )}
       {confirm.modal}
     </Stack>
-  );
-}
-
-/**
- * Routing drift of a page a rule bound (SPEC 2.2a): the server's `routing.explain` says whether that
- * rule would still route it. Asked only for rule-bound rows, so a level costs no reads otherwise.
- */
-function RoutingDrift({ pageId }: { pageId: string }) {
-  const explained = useAsync(() => call('routing.explain', { pageId }), [pageId]);
-  if (!explained.data?.drift) return null;
-  return (
-    <Lozenge appearance="moved" testId="manage-routing-drift">
-      Routing drift
-    </Lozenge>
   );
 }

@@ -5,7 +5,7 @@
  * downgraded; drift is shown so a space admin can re-route it.
  */
 import type { Caller } from '../../domain/caller';
-import { ruleMatches, ruleOfSource, rulesInOrder, type RoutingFacts, type RoutingRule } from '../../domain/routing';
+import { hasDrift, ruleMatches, rulesInOrder, type RoutingFacts, type RoutingRule } from '../../domain/routing';
 import { assignmentSchema, parseStored } from '../../domain/schemas';
 import type { EngineContext } from '../context';
 import { keys } from '../keys';
@@ -52,9 +52,7 @@ export const explainRouting = defineOperation({
     const verdicts = ordered.map((r) => ({ ruleId: r.id, priority: r.priority, workflowId: r.workflowId, verdict: verdictOf(r, enabled, facts) }));
     const matched = rulesInOrder(rules).find((r) => verdictOf(r, enabled, facts) === 'match');
     const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
-    const boundBy = ruleOfSource(assignment?.source);
-    const boundRule = boundBy === undefined ? undefined : rules.find((r) => r.id === boundBy);
-    const drift = boundBy !== undefined && facts !== undefined && (!boundRule || !boundRule.enabled || !ruleMatches(boundRule, facts) || boundRule.workflowId !== assignment?.workflowId);
+    const drift = hasDrift(assignment, rules, facts);
     return {
       pageId,
       spaceId: page.spaceId,
