@@ -39,10 +39,9 @@ function checkWith(replace: { file: string; content: string }): Report {
 
 describe('npm run forge:check', () => {
   it('fails when a trigger lacks the scope Forge lint demands for its event', () => {
-    const manifest = readFileSync(path.join(root, 'manifest.yml'), 'utf8').replace(
-      /\n {2}function:\n/,
-      '\n  trigger:\n    - key: page-updated-trigger\n      function: resolver\n      events:\n        - avi:confluence:updated:page\n  function:\n',
-    );
+    // the routing-drift trigger (label and move events) without the scope its events need
+    const manifest = readFileSync(path.join(root, 'manifest.yml'), 'utf8').replace(/\n\s+read:confluence-content\.summary: \{\}\n/, '\n');
+    expect(manifest).not.toContain('read:confluence-content.summary: {}');
     const report = checkWith({ file: 'manifest.yml', content: manifest });
     expect(report.ok).toBe(false);
     expect(report.lint.errors.join('\n')).toContain("requires 'read:confluence-content.summary' scope");
