@@ -8,7 +8,6 @@ import { useRef, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
 import Lozenge from '@atlaskit/lozenge';
-import Select from '@atlaskit/select';
 import VisuallyHidden from '@atlaskit/visually-hidden';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import { call } from '../api';
