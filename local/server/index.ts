@@ -111,7 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const store = storeForProfile(sqlite, profile, { clock, lagMs: DEFAULT_INDEX_LAG_MS });
   try {
     const site = createLocalSite({ baseUrl: `${url}/wiki`, now: () => new Date(clock.now()), profile, faults: options.confluenceFaults });
-    const app = createLocalApp({ store, site, clock, ids: options.ids, appId: manifest.appId, profile });
+    const app = createLocalApp({ store, secrets: sqlite, site, clock, ids: options.ids, appId: manifest.appId, profile });
     await app.ready;
     // the seed stands for the site's past: long indexed
     if (store instanceof EventualIndexStore) store.settle();

@@ -30,13 +30,13 @@ export const stuckFlagSchema = z
     approvalId: id,
     pageId: id,
     step: z.number().int().nonnegative(),
-    groups: z.array(z.object({ group: z.string().min(1).max(32), required: z.number().int().nonnegative(), eligible: z.array(id) }).strict()).max(50),
+    groups: z.array(z.object({ group: z.string().min(1).max(32), required: z.number().int().nonnegative(), eligible: z.array(id) }).strict()).max(FIELD_LIMITS.stepGroups.max),
     since: millis,
   })
   .strict();
 export type StuckFlag = z.infer<typeof stuckFlagSchema>;
 
-export const stuckCursorSchema = z.object({ spaceId: id, cursor: z.string().min(1).max(2000).optional() }).strict();
+export const stuckCursorSchema = z.object({ spaceId: id, cursor: z.string().min(1).max(FIELD_LIMITS.cursor.max).optional() }).strict();
 
 export const resolvedRefSchema = z.object({ approvalId: id, pageId: id }).strict();
 

@@ -111,48 +111,61 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
       await ctx.store.transact([flagOp]).catch(ignoreRace); // this state was announced before: flag again, no comment
       continue;
     }
-    const admins = await spaceAdmins(d, approval.spaceId);
-    const parent = await ctx.store.get(keys.approvalComment(approval.id));
-    const ref = taskRef(approval.id, taskName);
-    const item = {
-      pageId: approval.pageId,
-      spaceId: approval.spaceId,
-      approvalId: approval.id,
-      ref,
-      body: stuckBody(approval, groups, admins, ref),
-      ...(parent ? { parentCommentId: parseStored(commentRefSchema, parent.key, parent.value).commentId } : {}),
-      createdAt: now,
-    };
-    const committed = await commitWithAudit(
-      ctx,
-      [
-        { op: 'put', key: lcKeys.mark(approval.id, taskName), value: { at: now }, condition: { kind: 'absent' } },
-        { op: 'put', key: lcKeys.outbox(approval.id, taskName), value: item, condition: { kind: 'absent' } },
-        flagOp,
-      ],
-      [
-        {
-          actor: JOB_ACTOR,
-          action: 'approval.stuck',
-          spaceId: approval.spaceId,
-          source: 'ui',
-          pageId: approval.pageId,
-          pageVersion: approval.pageVersion,
-          workflowId: approval.workflowId,
-          approvalId: approval.id,
-          details: { step: approval.activeStep + 1, groups, notified: admins },
-        },
-      ],
-    ).then(
-      () => true,
-      (err: unknown) => ignoreRace(err).then(() => false),
-    );
+    const item = await announcement(ctx, d, approval, groups, taskName, now);
+    const committed = await commitAnnouncement(ctx, approval, groups, taskName, item, flagOp, now);
     if (!committed) continue;
     flagged++;
-    outbox.push({ key: lcKeys.outbox(approval.id, taskName), item });
+    const { notified: _notified, ...outboxItem } = item;
+    outbox.push({ key: lcKeys.outbox(approval.id, taskName), item: outboxItem });
   }
   const { failed } = await deliver(ctx, d.lc, outbox, false);
   return { flagged, ok: failed === 0 };
+}
+
+/** The comment to space admins that announces a stuck approval (a reply in the approval's thread). */
+async function announcement(ctx: EngineContext, d: ScanDeps, approval: PageApproval, groups: StuckFlag['groups'], taskName: string, now: number) {
+  const admins = await spaceAdmins(d, approval.spaceId);
+  const parent = await ctx.store.get(keys.approvalComment(approval.id));
+  const ref = taskRef(approval.id, taskName);
+  return {
+    pageId: approval.pageId,
+    spaceId: approval.spaceId,
+    approvalId: approval.id,
+    ref,
+    body: stuckBody(approval, groups, admins, ref),
+    ...(parent ? { parentCommentId: parseStored(commentRefSchema, parent.key, parent.value).commentId } : {}),
+    createdAt: now,
+    notified: admins,
+  };
+}
+
+/** Marker, outbox item, flag and the approval.stuck record in one transaction; false when another run won. */
+async function commitAnnouncement(ctx: EngineContext, approval: PageApproval, groups: StuckFlag['groups'], taskName: string, item: Awaited<ReturnType<typeof announcement>>, flagOp: TxOp, now: number): Promise<boolean> {
+  const { notified, ...outboxItem } = item;
+  return commitWithAudit(
+    ctx,
+    [
+      { op: 'put', key: lcKeys.mark(approval.id, taskName), value: { at: now }, condition: { kind: 'absent' } },
+      { op: 'put', key: lcKeys.outbox(approval.id, taskName), value: outboxItem, condition: { kind: 'absent' } },
+      flagOp,
+    ],
+    [
+      {
+        actor: JOB_ACTOR,
+        action: 'approval.stuck',
+        spaceId: approval.spaceId,
+        source: 'ui',
+        pageId: approval.pageId,
+        pageVersion: approval.pageVersion,
+        workflowId: approval.workflowId,
+        approvalId: approval.id,
+        details: { step: approval.activeStep + 1, groups, notified },
+      },
+    ],
+  ).then(
+    () => true,
+    (err: unknown) => ignoreRace(err).then(() => false),
+  );
 }
 
 /** A failed condition means another run changed the same flag first: its outcome stands. */

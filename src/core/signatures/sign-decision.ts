@@ -41,6 +41,8 @@ async function printedNames(ctx: EngineContext, accountIds: string[]): Promise<M
 
 /** Verifies and returns the signature for this decision, or undefined when the active step takes none. */
 export async function signDecision(ctx: EngineContext, caller: Caller, approvalId: string, input: SigningInput): Promise<SignedDecision | undefined> {
+  // Nothing to verify: a step that requires a signature refuses inside the decision (signatureFor), so an unsigned decision reads the approval once.
+  if (!input.credential) return undefined;
   const loaded = await loadApproval(ctx, approvalId);
   if (loaded.approval.status !== 'pending') return undefined; // the decision answers APPROVAL_NOT_PENDING
   const { approval } = await effectiveApproval(ctx, loaded.approval);
@@ -77,8 +79,11 @@ export function signatureFor(approval: PageApproval, signed: SignedDecision | un
   if (signed && signed.step !== approval.activeStep) {
     throw new DomainError('CONCURRENT_MODIFICATION', 'The approval moved to another step while you signed; read it again.');
   }
-  if (!signed && settingsOf(approval)?.required) {
-    throw new DomainError('SIGNATURE_REQUIRED', 'This step must be signed; read the approval again.');
+  const settings = settingsOf(approval);
+  if (!signed && settings?.required) {
+    throw new DomainError('SIGNATURE_REQUIRED', `This step must be signed with ${AUTH_WORDS[settings.auth]}.`, [
+      { field: 'credential', code: 'REQUIRED', reason: `sign with ${AUTH_WORDS[settings.auth]}` },
+    ]);
   }
   return signed?.signature;
 }
