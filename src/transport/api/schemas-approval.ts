@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { approvalStatus } from '../../core/domain/fields';
 import { decisionSignatureSchema } from '../../core/domain/signature-fields';
-import { SOURCES, STALENESS_POLICIES, type PageApproval } from '../../core/domain/model';
-import { StepSchema } from './schemas-content';
+import { SOURCES, type PageApproval } from '../../core/domain/model';
+import { WorkflowSnapshotSchema } from './schemas-content';
 
 export const RoutedBySchema = z.union([
   z.object({ kind: z.literal('assignment') }),
@@ -17,16 +17,7 @@ export const PageApprovalSchema = z.object({
   spaceId: z.string(),
   pageVersion: z.number().int(),
   workflowId: z.string(),
-  workflowSnapshot: z.object({
-    id: z.string(),
-    name: z.string(),
-    steps: z.array(StepSchema),
-    allowSelfApproval: z.boolean(),
-    version: z.number().int(),
-    sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
-    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
-    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
-  }),
+  workflowSnapshot: WorkflowSnapshotSchema,
   sodEditors: z.array(z.string()).optional(),
   sodUnverifiable: z.literal(true).optional(),
   status: approvalStatus,

@@ -27,21 +27,25 @@ export const StepSchema = z.object({
 
 const DecisionSchema = z.object({ step: z.number().int(), accountId: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().optional(), at: z.number().int() });
 
+/** The workflow as an approval (page or set) snapshotted it at submit. */
+export const WorkflowSnapshotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  steps: z.array(StepSchema),
+  allowSelfApproval: z.boolean(),
+  version: z.number().int(),
+  sod: z.object({ excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']), distinctAcrossSteps: z.boolean(), changeSetMinDistinctApprovers: z.number().int() }).optional(),
+  stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
+  tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
+});
+
 /** SPEC 2.5a: the one approval of an atomic change set. */
 export const SetApprovalSchema = z.object({
   id: z.string(),
   changeSetId: z.string(),
   spaceId: z.string(),
   workflowId: z.string(),
-  workflowSnapshot: z.object({
-    id: z.string(),
-    name: z.string(),
-    steps: z.array(StepSchema),
-    allowSelfApproval: z.boolean(),
-    version: z.number().int(),
-    stalenessPolicy: z.enum(STALENESS_POLICIES).optional(),
-    tolerance: z.object({ maxChangedChars: z.number().int(), maxVersions: z.number().int() }).nullable().optional(),
-  }),
+  workflowSnapshot: WorkflowSnapshotSchema,
   manifest: z.array(z.object({ pageId: z.string(), pageVersion: z.number().int(), contentHash: z.string().optional() })),
   status: z.enum(SET_APPROVAL_STATUSES),
   activeStep: z.number().int(),

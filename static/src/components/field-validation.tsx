@@ -5,7 +5,8 @@
  * (@atlaskit/form is not installed; these keep its look: a red line under the field.)
  */
 import type { ReactNode } from 'react';
-import { Stack, Text } from '@atlaskit/primitives';
+import { Text } from '@atlaskit/primitives';
+import { LabelledField } from './form-modal';
 
 /** A whole number within [min, max], or the sentence saying why not; '' is allowed only when `optional`. */
 export function wholeNumberError(raw: string, limits: { min: number; max: number }, optional = false): string | undefined {
@@ -27,24 +28,18 @@ export const describedBy = (id: string, hint: boolean, error: string | undefined
 
 /** Label, field, hint and the inline error under it (id `<htmlFor>-error`, announced when it appears). */
 export function ValidatedField({ htmlFor, label, hint, error, children }: { htmlFor: string; label: string; hint?: string; error?: string; children: ReactNode }) {
-  return (
-    <Stack space="space.050">
-      <label htmlFor={htmlFor}>
-        <Text weight="medium">{label}</Text>
-      </label>
-      {children}
-      {hint && (
-        <Text size="small" color="color.text.subtle" id={`${htmlFor}-hint`}>
-          {hint}
+  const message = (
+    <div aria-live="polite">
+      {error && (
+        <Text size="small" color="color.text.danger" id={`${htmlFor}-error`} testId={`${htmlFor}-error`}>
+          {error}
         </Text>
       )}
-      <div aria-live="polite">
-        {error && (
-          <Text size="small" color="color.text.danger" id={`${htmlFor}-error`} testId={`${htmlFor}-error`}>
-            {error}
-          </Text>
-        )}
-      </div>
-    </Stack>
+    </div>
+  );
+  return (
+    <LabelledField htmlFor={htmlFor} label={label} {...(hint ? { hint } : {})} after={message}>
+      {children}
+    </LabelledField>
   );
 }

@@ -58,8 +58,11 @@ export function FormModal(props: { record: string; title: string; submitLabel: s
   );
 }
 
-/** A visible label above its input, tied to it by `htmlFor`; an optional hint below (id `<htmlFor>-hint`, for aria-describedby). */
-export function LabelledField({ htmlFor, label, hint, children }: { htmlFor: string; label: string; hint?: string; children: ReactNode }) {
+/**
+ * A visible label above its input, tied to it by `htmlFor`; an optional hint below (id `<htmlFor>-hint`,
+ * for aria-describedby), then `after` (ValidatedField puts its inline error there).
+ */
+export function LabelledField({ htmlFor, label, hint, after, children }: { htmlFor: string; label: string; hint?: string; after?: ReactNode; children: ReactNode }) {
   return (
     <Stack space="space.050">
       <label htmlFor={htmlFor}>
@@ -71,6 +74,7 @@ export function LabelledField({ htmlFor, label, hint, children }: { htmlFor: str
           {hint}
         </Text>
       )}
+      {after}
     </Stack>
   );
 }
