@@ -139,8 +139,12 @@ describe('event outbox under 50 concurrent clients', () => {
       return page.events.length;
     };
     let writing = true;
+    // a real follower waits between polls; without the pause its microtask loop starves the writers
     const follower = (async () => {
-      while (writing) await poll();
+      while (writing) {
+        await poll();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
     })();
     const approvals = await Promise.all(pageIds.map((pageId, i) => env.engine.approvals.submitPage(i % 2 ? api(BOB, `client-${i}`) : ui(BOB), pageId)));
     await Promise.all(approvals.map((a) => env.engine.approvals.decide(ui(CAROL), a.id, 'approve')));
