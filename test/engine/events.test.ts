@@ -126,6 +126,44 @@ describe('event feed', () => {
   });
 });
 
+describe('event feed: staleness, atomic change sets and delegations', () => {
+  it('publishes approval.stale when an approved page changes and approval.fresh_again when it is restored', async () => {
+    const env = await setup();
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { stalenessPolicy: 'content_change' });
+    const approval = await submitAndApprove(env, '2001');
+    env.tick();
+    await env.site.editPage('2001', { accountId: BOB, body: '<p>A rewrite.</p>' });
+    await env.engine.content.pageUpdated('2001');
+    await env.engine.content.restore(ui(BOB), '2001');
+    const events = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events;
+    expect(pageEvents(events, '2001')).toEqual(['approval.submitted', 'approval.approved', 'approval.stale', 'approval.fresh_again']);
+    expect(events.find((e) => e.type === 'approval.stale')).toMatchObject({ approvalId: approval.id, spaceId: ENG });
+  });
+
+  it('publishes changeset.rollup_changed with the status when an atomic set is approved', async () => {
+    const env = await setup();
+    const pages = ['2001', '2002'];
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' });
+    const submitted = await env.engine.changeSets.submit(api(BOB), cs.id);
+    await env.engine.changeSets.decide(ui(CAROL), { setApprovalId: submitted.setApprovalId!, decision: 'approve', pageAck: pages });
+    const rollups = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events.filter((e) => e.type === 'changeset.rollup_changed');
+    expect(rollups).toHaveLength(1);
+    expect(rollups[0]).toMatchObject({ changeSetId: cs.id, spaceId: ENG, actor: CAROL, data: { status: 'approved' } });
+  });
+
+  it('publishes delegation.started for a delegation that starts now and delegation.ended when it is revoked', async () => {
+    const env = await setup();
+    const now = env.deps.clock.now();
+    const delegation = await env.engine.delegations.create(ui(CAROL), { delegateAccountId: ERIN, startsAt: new Date(now).toISOString(), endsAt: new Date(now + 5 * DAY_MS).toISOString(), mode: 'add', scope: { spaceIds: [ENG] } });
+    // one starting next week is announced by no record yet
+    await env.engine.delegations.create(ui(DAVE), { delegateAccountId: ERIN, startsAt: new Date(now + 7 * DAY_MS).toISOString(), endsAt: new Date(now + 9 * DAY_MS).toISOString(), mode: 'add', scope: { spaceIds: [ENG] } });
+    env.tick();
+    await env.engine.delegations.revoke(ui(CAROL), delegation.id);
+    const events = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events;
+    expect(events.map((e) => [e.type, e.actor])).toEqual([['delegation.started', CAROL], ['delegation.ended', CAROL]]);
+  });
+});
+
 describe('event outbox under 50 concurrent clients', () => {
   it('a follower polling throughout sees every submission and approval exactly once, in the order of the final feed', async () => {
     const env = await setup({ extraPages: 50 });

@@ -44,10 +44,11 @@ export interface EventSource {
 /**
  * Audit action → event type. `when` narrows an action whose record covers more than the event
  * (`approval.approved` is recorded for every approving decision; the event is the approval as a
- * whole). Types with no row yet (`approval.stale`, `approval.fresh_again`, `changeset.rollup_changed`,
- * `delegation.*`) are added here by the features that record their changes, and nowhere else.
+ * whole); `data` adds fixed fields. A type is derived here and nowhere else. Not derived yet (named
+ * in docs/api.md "Event feed"): a non-atomic set's roll-up (computed at read time, never recorded)
+ * and a delegation's start or end by the clock alone (no record is written then).
  */
-const FROM_AUDIT: ReadonlyArray<{ action: AuditAction; type: EventType; when?: (details: Record<string, unknown>) => boolean }> = [
+const FROM_AUDIT: ReadonlyArray<{ action: AuditAction; type: EventType; when?: (details: Record<string, unknown>) => boolean; data?: Record<string, string> }> = [
   { action: 'approval.submitted', type: 'approval.submitted' },
   { action: 'approval.step_completed', type: 'approval.step_completed' },
   { action: 'approval.approved', type: 'approval.approved', when: (d) => d.status === 'approved' },
@@ -55,8 +56,18 @@ const FROM_AUDIT: ReadonlyArray<{ action: AuditAction; type: EventType; when?: (
   { action: 'approval.cancelled', type: 'approval.cancelled' },
   // an admin's reset of a pending approval cancels it
   { action: 'approval.reset', type: 'approval.cancelled', when: (d) => d.previousStatus === 'pending' },
+  // a page's approval went stale or fresh again; a set approval voided by an edit is its set's roll-up change below
+  { action: 'approval.stale', type: 'approval.stale', when: (d) => d.reason !== 'pinned_page_changed' },
+  { action: 'approval.fresh_again', type: 'approval.fresh_again' },
+  // an atomic set's one approval decides the set's state
+  { action: 'changeset.approved', type: 'changeset.rollup_changed', data: { status: 'approved' } },
+  { action: 'changeset.rejected', type: 'changeset.rollup_changed', data: { status: 'rejected' } },
+  { action: 'changeset.invalidated', type: 'changeset.rollup_changed', data: { status: 'invalidated' } },
   { action: 'review.due', type: 'review.due' },
   { action: 'review.expired', type: 'review.expired' },
+  // a delegation created to start now has started; one that starts later is announced by no record
+  { action: 'delegation.created', type: 'delegation.started', when: (d) => d.startsNow === true },
+  { action: 'delegation.revoked', type: 'delegation.ended' },
 ];
 
 /** Details copied into `data`: metadata only (never comments, titles or bodies). */
@@ -84,16 +95,21 @@ export const eventEnvelopeSchema = z
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
 /** The event type an audit entry produces, if any. */
+function rowOf(action: AuditAction, details: Record<string, unknown>) {
+  return FROM_AUDIT.find((r) => r.action === action && (!r.when || r.when(details)));
+}
+
+/** The event type an audit entry produces, if any. */
 export function eventTypeOf(action: AuditAction, details: Record<string, unknown>): EventType | undefined {
-  const row = FROM_AUDIT.find((r) => r.action === action && (!r.when || r.when(details)));
-  return row?.type;
+  return rowOf(action, details)?.type;
 }
 
 /** The envelope of the event an audit record produces, or undefined when it produces none. */
 export function eventOf(rec: EventSource, eventId: string): EventEnvelope | undefined {
-  const type = eventTypeOf(rec.action, rec.details);
-  if (!type) return undefined;
-  const data: Record<string, string | number | boolean> = {};
+  const row = rowOf(rec.action, rec.details);
+  if (!row) return undefined;
+  const type = row.type;
+  const data: Record<string, string | number | boolean> = { ...row.data };
   for (const field of DATA_FIELDS) {
     const value = rec.details[field];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') data[field] = value;
