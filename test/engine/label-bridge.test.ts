@@ -25,17 +25,17 @@ async function bridgeEnv(options: { appMayEdit?: boolean } = {}): Promise<Env> {
     seed.spaces.find((s) => s.id === ENG)!.permissions.push({ id: 'sp-app-edit', principal: { type: 'user', id: LOCAL_APP_USER.accountId }, operation: { key: 'create', targetType: 'page' } });
   }
   const jobs: Job[] = [];
-  let handlers: JobHandlers | undefined;
+  const late: { handlers?: JobHandlers } = {};
   const env = await setup({
     seed,
     jobs: {
       push: async (pushed) => {
         jobs.push(...pushed);
-        for (const job of pushed) await dispatchJob(handlers!, job);
+        for (const job of pushed) await dispatchJob(late.handlers!, job);
       },
     },
   });
-  handlers = createJobHandlers(env.deps, { 'audit.sequence': async () => undefined }, (message, fields) => env.logs.push(`${message} ${JSON.stringify(fields)}`));
+  late.handlers = createJobHandlers(env.deps, { 'audit.sequence': async () => undefined }, (message, fields) => env.logs.push(`${message} ${JSON.stringify(fields)}`));
   env.site.changeLabels(PAGE, ALICE, { add: ['keep-me'], remove: [] });
   return {
     ...env,

@@ -2,16 +2,15 @@
  * When the Automation label bridge runs (SPEC 3a): after any committed change whose audit records say
  * a page may have moved between the bridge's states (submitted, finally approved, rejected,
  * cancelled or reset, stale or fresh again, an atomic set's final decision), and only in a space
- * whose bridge is on (one store read per space). Hooked where every audited change commits
+ * whose bridge is on (one store read per space and invocation). Hooked where every audited change commits
  * (commit.ts), so no path that moves a page can forget its labels.
  */
 import type { AuditEntry } from '../../audit';
 import type { AuditAction } from '../../domain/model';
-import { bridgeIsOn } from '../../domain/label-bridge';
 import type { Job } from '../../ports/jobs';
 import type { EngineContext } from '../context';
 import { enqueueAfterCommit } from '../jobs';
-import { readLabelBridge } from './label-bridge-store';
+import { bridgeOnOnce } from './label-bridge-store';
 
 const PAGE_STATE_ACTIONS: ReadonlySet<AuditAction> = new Set(['approval.submitted', 'approval.rejected', 'approval.cancelled', 'approval.reset', 'approval.stale', 'approval.fresh_again']);
 
@@ -38,7 +37,7 @@ export async function queueLabelSync(ctx: EngineContext, entries: readonly Audit
   const jobs: Job[] = [];
   try {
     for (const [spaceId, pageIds] of moved) {
-      if (bridgeIsOn((await readLabelBridge(ctx, spaceId)).labelOnState)) jobs.push(...[...pageIds].map((pageId) => ({ kind: 'labels.sync' as const, pageId })));
+      if (await bridgeOnOnce(ctx, spaceId)) jobs.push(...[...pageIds].map((pageId) => ({ kind: 'labels.sync' as const, pageId })));
     }
   } catch {
     return ctx.log('label bridge: could not read the setting', { spaces: moved.size });

@@ -14,7 +14,7 @@ import { withRetry } from '../retry';
 import { requireSpaceAdmin } from '../workflows/guards';
 import { requireViewableSpace, spaceAccessFor } from '../routing/access';
 import type { LabelBridgeView } from './get-labels';
-import { readLabelBridge } from './label-bridge-store';
+import { forgetBridgeOn, readLabelBridge } from './label-bridge-store';
 import { defineOperation } from '../operation';
 
 export const saveLabelBridge = defineOperation({
@@ -37,6 +37,7 @@ export const saveLabelBridge = defineOperation({
       await commitWithAudit(ctx, [{ op: 'put', key: keys.labelBridge(spaceId), value: parsed.data, condition }], [
         auditEntry(caller, 'automation.labels.updated', spaceId, { details: { approved: next.approved ?? '', rejected: next.rejected ?? '', stale: next.stale ?? '' } }),
       ]);
+      forgetBridgeOn(ctx, spaceId);
       return { spaceId, labelOnState: next, version: current.version + 1, canEdit: true };
     });
   },
