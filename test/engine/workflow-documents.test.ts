@@ -13,7 +13,11 @@ describe('workflow documents', () => {
     const document = await env.engine.workflows.exportDocument(ui(CAROL), 'wf-docs-legal', { cloudId: 'cloud-1' });
     expect(document).toMatchObject({ format: 'approvalflow.workflow/v1', name: 'Docs legal', exportedFrom: { cloudId: 'cloud-1', spaceKey: 'DOCS' } });
     // approvers are refs into one principals table
-    expect(document.steps).toEqual([{ name: 'Editorial', approvers: ['p1'], mode: 'any' }, { name: 'Legal', approvers: ['p2', 'p3'], mode: 'all' }]);
+    // every step in its full form (short form and groups, SPEC 2.1a), each approver a ref wherever it appears
+    expect(document.steps).toEqual([
+      { name: 'Editorial', approvers: ['p1'], mode: 'any', groups: [{ key: 'approvers', name: 'Approvers', approvers: ['p1'], required: 1 }] },
+      { name: 'Legal', approvers: ['p2', 'p3'], mode: 'all', groups: [{ key: 'approvers', name: 'Approvers', approvers: ['p2', 'p3'], required: 'all' }] },
+    ]);
     expect(document.principals.map((p) => [p.ref, p.type, 'accountId' in p ? p.accountId : ''])).toEqual([['p1', 'user', CAROL], ['p2', 'user', ALICE], ['p3', 'user', DAVE]]);
     expect(document.settings).toEqual({ allowSelfApproval: true, reviewPeriodDays: 90, reminderWindowDays: 7, remindAfterDays: 2 });
     expect(document.sha256).toBe(checksumOf(document));

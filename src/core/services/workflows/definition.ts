@@ -6,7 +6,7 @@
 import type { Workflow } from '../../domain/model';
 
 /** Never copied: who owns it, whether it is on, where it lives, and its history. Assignments and approvals live elsewhere. */
-export const NOT_COPIED = ['id', 'spaceId', 'owners', 'enabled', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version'] as const;
+export const NOT_COPIED = ['id', 'spaceId', 'owners', 'enabled', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version', 'recentEdits'] as const;
 
 export type WorkflowDefinition = Omit<Workflow, (typeof NOT_COPIED)[number]>;
 
