@@ -111,6 +111,19 @@ describe('with the bridge on', () => {
     expect(env.labels()).toEqual(['af-approved', 'keep-me', 'other']);
   });
 
+  it('an atomic change set: its submit takes a pinned page\'s stale label off, its final approval puts the approved label on each', async () => {
+    await approve(env);
+    // an edit under the default policy (any version) makes it stale, and so eligible again
+    await edit(env, '<p>Edited after approval.</p>');
+    expect(env.labels()).toEqual(['af-stale', 'keep-me']);
+    const cs = await env.engine.changeSets.create(ui(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: [{ pageId: PAGE }, { pageId: '2002' }], approvalMode: 'atomic' });
+    const submitted = await env.engine.changeSets.submit(ui(BOB), cs.id);
+    expect(env.labels()).toEqual(['keep-me']);
+    await env.engine.changeSets.decide(ui(CAROL), { setApprovalId: submitted.setApprovalId!, decision: 'approve', pageAck: [PAGE, '2002'] });
+    expect(env.labels()).toEqual(['af-approved', 'keep-me']);
+    expect(env.site.getPage('2002')!.labels).toEqual(['af-approved']);
+  });
+
   it('a step approval that is not final enqueues nothing', async () => {
     // two steps: the first approval moves the approval on, the page stays in review
     await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [CAROL], mode: 'any' }, { approvers: [ALICE], mode: 'any' }] });

@@ -1,7 +1,7 @@
 /**
  * When the Automation label bridge runs (SPEC 3a): after any committed change whose audit records say
  * a page may have moved between the bridge's states (submitted, finally approved, rejected,
- * cancelled or reset, stale or fresh again, an atomic set's final decision), and only in a space
+ * cancelled or reset, stale or fresh again, an atomic set's submit and final decision), and only in a space
  * whose bridge is on (one store read per space and invocation). Hooked where every audited change commits
  * (commit.ts), so no path that moves a page can forget its labels.
  */
@@ -14,13 +14,16 @@ import { bridgeOnOnce } from './label-bridge-store';
 
 const PAGE_STATE_ACTIONS: ReadonlySet<AuditAction> = new Set(['approval.submitted', 'approval.rejected', 'approval.cancelled', 'approval.reset', 'approval.stale', 'approval.fresh_again']);
 
-/** The pages (by space) an entry may have moved: `approval.approved` only as the final approval; set decisions name their manifest (`pageId@version`). */
+/** Atomic set records that move every pinned page: its submit (into review) and its final decision; each names its manifest (`pageId@version`). */
+const SET_ACTIONS: ReadonlySet<AuditAction> = new Set(['changeset.submitted', 'changeset.approved', 'changeset.rejected']);
+
+/** The pages (by space) an entry may have moved: `approval.approved` only as the final approval. */
 export function pagesMovedBy(entries: readonly AuditEntry[]): Map<string, Set<string>> {
   const bySpace = new Map<string, Set<string>>();
   const add = (spaceId: string, pageId: string) => bySpace.set(spaceId, (bySpace.get(spaceId) ?? new Set()).add(pageId));
   for (const e of entries) {
     if (e.pageId !== undefined && (PAGE_STATE_ACTIONS.has(e.action) || (e.action === 'approval.approved' && e.details.status === 'approved'))) add(e.spaceId, e.pageId);
-    if ((e.action === 'changeset.approved' || e.action === 'changeset.rejected') && Array.isArray(e.details.manifest)) {
+    if (SET_ACTIONS.has(e.action) && Array.isArray(e.details.manifest)) {
       for (const pin of e.details.manifest) {
         const pageId = typeof pin === 'string' ? /^(\d{1,19})@/.exec(pin)?.[1] : undefined;
         if (pageId !== undefined) add(e.spaceId, pageId);
