@@ -1,0 +1,100 @@
+/**
+ * Section 7 (issue 23 items 5-7): costs at large-customer scale that grow with the data rather than
+ * the request. Counts are deterministic (CountingStore, the local site's call counter); times are
+ * simulated from them (+20 ms per store call), never measured on this machine.
+ *  - change-set list page: 50 change sets of 100 different pages each (5,000 pages on one list page)
+ *  - approval queue: a page of 50 pending approvals
+ *  - rate limiter: store calls of the write that fills a client's window to 600
+ */
+import { createLocalSite } from '../local/site';
+import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
+import { CountingStore } from '../src/adapters/store/counting-store';
+import { MemoryStore } from '../src/adapters/store/memory-store';
+import { localSeedWorkflows } from '../local/app';
+import { createEngine, seedWorkflows } from '../src/core/services';
+import type { EngineDeps } from '../src/core/services';
+import { RateLimiter } from '../src/transport/shared/rate-limit';
+import type { BenchOptions } from './support';
+import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
+
+const FIRST = 4001;
+const PAGES_PER_SET = 100;
+const SETS = 50;
+const PROFILE_ACCESS = { impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation, appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin };
+
+const storeCalls = (c: CountingStore): number => c.counts.get + c.counts.getMany + c.counts.query + c.counts.transact + c.counts.getEntities + c.counts.queryEntity;
+
+async function listAndQueue(rows: (string | number)[][]): Promise<void> {
+  const site = createLocalSite({ seed: seedWithExtraPages(SETS * PAGES_PER_SET, FIRST) });
+  const counting = new CountingStore(new MemoryStore());
+  const ids = new CounterIds('s');
+  // one engine per caller, its Confluence access acting as them (as a resolver or apiRoute invocation is)
+  const engineFor = (accountId: string) => {
+    const deps: EngineDeps = {
+      store: counting,
+      confluence: new RestConfluenceSite(site.transport(), { ...PROFILE_ACCESS, actingAccountId: accountId }),
+      clock: { now: () => Date.now() },
+      ids,
+      jobs: { push: () => Promise.resolve() },
+    };
+    return { deps, engine: createEngine(deps, { log: () => undefined }) };
+  };
+  const { deps, engine } = engineFor(BOB);
+  await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+  const bob = apiCaller(BOB);
+  let firstSetId = '';
+  // 50 change sets of 100 different pages each: 5,000 pages on one list page
+  for (let i = 0; i < SETS; i++) {
+    const cs = await engine.changeSets.create(bob, { spaceId: ENG, title: `Scale ${i}`, pageRefs: pageRefs(FIRST + i * PAGES_PER_SET, PAGES_PER_SET) });
+    firstSetId ||= cs.id;
+  }
+  const measure = async (label: string, fn: () => Promise<number>): Promise<number> => {
+    counting.reset();
+    site.resetCalls();
+    const shown = await fn();
+    rows.push([label, shown, storeCalls(counting), site.calls.total]);
+    return site.calls.total;
+  };
+  const list = await measure(`change-set list page (${SETS} sets × ${PAGES_PER_SET} different pages)`, async () => {
+    const page = await engine.changeSets.list(bob, { spaceId: ENG, limit: SETS });
+    if (page.items.length !== SETS) throw new Error(`list showed ${page.items.length} change sets`);
+    return page.items.length;
+  });
+  record('changeSetList.confluenceCallsPerListPage', list);
+  await measure(`change-set detail (${PAGES_PER_SET} pages)`, async () => (await engine.changeSets.get(bob, firstSetId)).pages.length);
+
+  const submitted = await engine.changeSets.submit(bob, firstSetId);
+  if (submitted.submittedCount !== PAGES_PER_SET) throw new Error(`submit submitted ${submitted.submittedCount}`);
+  const carol = engineFor(CAROL).engine;
+  const queue = await measure('approval queue page (50 pending)', async () => {
+    const page = await carol.approvals.queue(uiCaller(CAROL), ENG, { limit: 50 });
+    if (page.items.length !== 50) throw new Error(`queue showed ${page.items.length}`);
+    return page.items.length;
+  });
+  record('queue.confluenceCallsPerPage', queue);
+  await measure('approval queue, mine (50 pending)', async () => (await carol.approvals.queue(uiCaller(CAROL), ENG, { limit: 50, mine: true })).items.length);
+}
+
+/** 600 writes of different accounts through one client id: the last one fills the client's window. */
+async function rateLimit(rows: (string | number)[][]): Promise<void> {
+  const counting = new CountingStore(new MemoryStore());
+  const now = Date.UTC(2026, 11, 7, 6, 0, 0);
+  const limiter = new RateLimiter(counting, undefined, { now: () => now });
+  const perFill: Record<number, number> = {};
+  for (let i = 1; i <= 600; i++) {
+    counting.reset();
+    await limiter.admit({ accountId: `acc-${i}`, clientId: 'ci-client' }, true);
+    perFill[i] = storeCalls(counting);
+  }
+  for (const fill of [1, 100, 300, 600]) rows.push([`rate-limited write, client window at ${fill}`, fill, perFill[fill], 0]);
+  record('rateLimit.storeCallsPerWrite600', perFill[600]);
+}
+
+export async function runScale(_options: BenchOptions): Promise<void> {
+  heading('7. Costs at large-customer scale (issue 23)');
+  const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls']];
+  await listAndQueue(rows);
+  await rateLimit(rows);
+  console.log(table(rows));
+}
