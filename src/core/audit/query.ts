@@ -117,14 +117,3 @@ function take(scanned: EntityItem[], items: AuditRecord[], page: { filter: Audit
   return undefined;
 }
 
-/** Every record matching the filter, newest first (export; O(matching records)). */
-export async function listAllRecords(deps: QueryDeps, filter: AuditFilter): Promise<AuditRecord[]> {
-  const records: AuditRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRecords(deps, filter, { cursor, limit: MAX_LIST_LIMIT });
-    records.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return records;
-}
