@@ -15,6 +15,7 @@ import { localSeedWorkflows } from '../local/app';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import { RateLimiter } from '../src/transport/shared/rate-limit';
+import { AuditTrail } from '../src/core/audit';
 import type { BenchOptions } from './support';
 import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
 
@@ -91,10 +92,66 @@ async function rateLimit(rows: (string | number)[][]): Promise<void> {
   record('rateLimit.storeCallsPerWrite600', perFill[600]);
 }
 
-export async function runScale(_options: BenchOptions): Promise<void> {
+/** Simulated Forge latency per store call (issue 23 table: "+20 ms per store call"). */
+const STORE_CALL_MS = 20;
+
+/**
+ * An audit trail of `count` sequenced records (realistic sizes: an approval's record with details),
+ * then: the export in chunks (largest chunk in bytes) and verify (store calls of one invocation,
+ * extrapolated linearly to 1M records at +20 ms per call: verify is one invocation today).
+ */
+async function auditAtScale(rows: (string | number)[][], count: number): Promise<void> {
+  const counting = new CountingStore(new MemoryStore());
+  let now = Date.UTC(2026, 0, 1);
+  const trail = new AuditTrail({ store: counting, clock: { now: () => now }, ids: new CounterIds('a') });
+  const PER_TX = 12;
+  for (let i = 0; i < count; i += PER_TX) {
+    now += 1_000;
+    const entries = Array.from({ length: Math.min(PER_TX, count - i) }, (_, k) => ({
+      actor: k % 2 ? BOB : CAROL,
+      action: k % 2 ? ('approval.submitted' as const) : ('approval.approved' as const),
+      spaceId: ENG,
+      pageId: String(FIRST + ((i + k) % 5000)),
+      pageVersion: 3,
+      approvalId: `ap-${i + k}`,
+      workflowId: 'wf-eng-review',
+      source: 'ui' as const,
+      details: { comment: 'Looks good to me; checked the diagrams and the rollout plan.', workflowVersion: 1 },
+    }));
+    await counting.transact(trail.prepareAppend(entries));
+  }
+  while ((await trail.sequence({ maxBatches: 1_000 })).remaining > 0);
+
+  counting.reset();
+  let maxChunk = 0;
+  let chunks = 0;
+  let exported = 0;
+  let cursor: string | undefined;
+  do {
+    const chunk = await trail.exportChunk({}, 'csv', { ...(cursor ? { cursor } : {}), namesOf: () => Promise.resolve(new Map()) });
+    maxChunk = Math.max(maxChunk, Buffer.byteLength(chunk.content, 'utf8'));
+    chunks += 1;
+    exported += chunk.records;
+    cursor = chunk.nextCursor;
+  } while (cursor);
+  if (exported !== count) throw new Error(`export answered ${exported} of ${count} records`);
+  rows.push([`audit export, ${count} records (${chunks} chunks; largest in bytes →)`, count, storeCalls(counting), maxChunk]);
+  record(`auditExport.maxChunkBytes${count / 1000}k`, maxChunk);
+
+  counting.reset();
+  const verified = await trail.verify();
+  if (!verified.ok) throw new Error(`verify failed: ${verified.reason ?? ''}`);
+  const calls = storeCalls(counting);
+  const seconds1M = ((calls * 1_000_000) / count) * (STORE_CALL_MS / 1000);
+  rows.push([`audit verify, ${count} records (one invocation; s at 1M →)`, count, calls, seconds1M.toFixed(0)]);
+  record('auditVerify.maxInvocationSeconds1M', seconds1M);
+}
+
+export async function runScale(options: BenchOptions): Promise<void> {
   heading('7. Costs at large-customer scale (issue 23)');
-  const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls']];
+  const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls / other']];
   await listAndQueue(rows);
   await rateLimit(rows);
+  await auditAtScale(rows, options.quick ? 10_000 : 100_000);
   console.log(table(rows));
 }
