@@ -90,7 +90,7 @@ describe('retention', () => {
     }
     const kept = (await env.auditRecords()).length;
     env.advanceDays(366);
-    tick = env.tick;
+    tick = (ms) => env.tick(ms);
     const pushed: Job[] = [];
     const ctx = { ...env.ctx, lifecycle: new RestLifecycleConfluence(env.site.transport()), jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
     const first = await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 20_000 });
