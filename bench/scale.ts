@@ -15,7 +15,13 @@ import { localSeedWorkflows } from '../local/app';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import { RateLimiter } from '../src/transport/shared/rate-limit';
-import { AuditTrail } from '../src/core/audit';
+import { AuditTrail, runAuditRetention } from '../src/core/audit';
+import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
+import { createContext } from '../src/core/services/context';
+import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../src/core/lifecycle/daily-job';
+import { CONTINUATION_BUDGET_MS } from '../src/core/lifecycle/continue-run';
+import type { Workflow } from '../src/core/domain/model';
+import type { Job } from '../src/core/ports/jobs';
 import type { BenchOptions } from './support';
 import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
 
@@ -104,7 +110,7 @@ async function auditAtScale(rows: (string | number)[][], count: number): Promise
   const counting = new CountingStore(new MemoryStore());
   let now = Date.UTC(2026, 0, 1);
   const trail = new AuditTrail({ store: counting, clock: { now: () => now }, ids: new CounterIds('a') });
-  const PER_TX = 12;
+  const PER_TX = 8; // approval records also write a feed event: 3 ops each, ≤ 25 per transaction
   for (let i = 0; i < count; i += PER_TX) {
     now += 1_000;
     const entries = Array.from({ length: Math.min(PER_TX, count - i) }, (_, k) => ({
@@ -147,11 +153,84 @@ async function auditAtScale(rows: (string | number)[][], count: number): Promise
   record('auditVerify.maxInvocationSeconds1M', seconds1M);
 }
 
+/** The pessimistic Forge model of section 5 (bench/lifecycle.ts): per store call, per comment (posted 10 at a time). */
+const LIFECYCLE_STORE_MS = 100;
+const LIFECYCLE_COMMENT_MS = 500;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Due pages: store calls per due page of one run (measured), turned into wall time with section 5's
+ * model. Before issue 23 a run stopped at its 600 s budget and the rest waited a day; now every pass
+ * enqueues the next at once (lifecycle.continue), so the hours are the work's own time.
+ */
+async function lifecycleAtScale(rows: (string | number)[][], pages: number): Promise<void> {
+  let now = Date.UTC(2026, 0, 5, 9);
+  const clock = { now: () => now };
+  const site = createLocalSite({ now: () => new Date(now), seed: seedWithExtraPages(pages, FIRST) });
+  const counting = new CountingStore(new MemoryStore());
+  const deps = { store: counting, confluence: new RestConfluenceSite(site.transport()), clock, ids: new CounterIds('l') };
+  const workflow: Workflow = {
+    id: 'wf-scale-recert', spaceId: ENG, name: 'Scale recertification', enabled: true, owners: [], allowSelfApproval: false,
+    steps: [{ approvers: [CAROL], mode: 'any' }], reviewPeriodDays: 90, reminderWindowDays: 14,
+    createdAt: now, createdBy: 'system', updatedAt: now, updatedBy: 'system', version: 1,
+  };
+  await seedWorkflows(deps, [workflow]);
+  const engine = createEngine(deps, { log: () => undefined });
+  for (const { pageId } of pageRefs(FIRST, pages)) {
+    const approval = await engine.approvals.submitPage(uiCaller(BOB), pageId, workflow.id);
+    await engine.approvals.decide(uiCaller(CAROL), approval.id, 'approve');
+  }
+  now += 77 * DAY_MS;
+  const pushed: Job[] = [];
+  const ctx = { ...createContext(deps, () => undefined), lifecycle: new RestLifecycleConfluence(site.transport()), jobs: { push: (jobs: Job[]) => Promise.resolve(void pushed.push(...jobs)) } };
+  counting.reset();
+  site.resetCalls();
+  const result = await runDailyJob.execute(ctx, { deadline: now + CONTINUATION_BUDGET_MS });
+  if (result.processed !== pages) throw new Error(`the run processed ${result.processed} of ${pages} due pages`);
+  const msPerPage = (storeCalls(counting) / pages) * LIFECYCLE_STORE_MS + LIFECYCLE_COMMENT_MS / 10;
+  const pagesPerPass = Math.floor(CONTINUATION_BUDGET_MS / msPerPage);
+  const hoursBefore = Math.ceil(100_000 / pagesPerPass) * 24;
+  const hoursAfter = (100_000 * msPerPage) / HOUR_MS;
+  rows.push([`daily run, ${pages} due (store calls; h for 100k before → after)`, pages, storeCalls(counting), `${hoursBefore} → ${hoursAfter.toFixed(1)}`]);
+  record('lifecycle.hoursFor100kDue', hoursAfter);
+}
+
+/**
+ * Audit retention: store calls per purged record (measured over `count` records past the window),
+ * and what that allows in a day of passes at section 5's 100 ms per store call. Before issue 23 a
+ * day's run purged at most one chunk (600 records).
+ */
+async function retentionAtScale(rows: (string | number)[][], count: number): Promise<void> {
+  const counting = new CountingStore(new MemoryStore());
+  let now = Date.UTC(2025, 0, 1);
+  const trail = new AuditTrail({ store: counting, clock: { now: () => now }, ids: new CounterIds('r') });
+  for (let i = 0; i < count; i += 8) {
+    const entries = Array.from({ length: Math.min(8, count - i) }, () => ({ actor: BOB, action: 'approval.submitted' as const, spaceId: ENG, pageId: String(FIRST), source: 'ui' as const, details: {} }));
+    await counting.transact(trail.prepareAppend(entries));
+  }
+  while ((await trail.sequence({ maxBatches: 1_000 })).remaining > 0);
+  now += 400 * DAY_MS;
+  counting.reset();
+  let removed = 0;
+  for (;;) {
+    const run = await runAuditRetention(trail, { now, maxDeletes: AUDIT_PURGE_PER_RUN });
+    removed += run.removed;
+    if (run.done) break;
+  }
+  if (removed < count) throw new Error(`retention removed ${removed} of ${count}`);
+  const perDay = Math.floor(DAY_MS / ((storeCalls(counting) / removed) * LIFECYCLE_STORE_MS));
+  rows.push([`audit retention, ${count} records past the window (records per day →)`, removed, storeCalls(counting), perDay]);
+  record('retention.recordsPerDayCapacity', perDay);
+}
+
 export async function runScale(options: BenchOptions): Promise<void> {
   heading('7. Costs at large-customer scale (issue 23)');
   const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls / other']];
   await listAndQueue(rows);
   await rateLimit(rows);
   await auditAtScale(rows, options.quick ? 10_000 : 100_000);
+  await retentionAtScale(rows, options.quick ? 2_000 : 10_000);
+  await lifecycleAtScale(rows, options.quick ? 100 : 300);
   console.log(table(rows));
 }
