@@ -2,7 +2,8 @@
  * The audit export in chunks (issue 23): each call reads the next records once, newest first, and
  * answers them rendered with a cursor to the rest, so no response nears the 5 MB invoke limit and
  * no invocation nears 25 s, whatever the trail holds. A chunk ends at a list page boundary once it
- * holds CHUNK_RECORDS records or its rendered size would pass CHUNK_MAX_BYTES; the CSV header
+ * holds CHUNK_RECORDS records, CHUNK_LIST_PAGES list pages (a sparse filter: a chunk may be short,
+ * even empty, with a cursor) or its rendered size would pass CHUNK_MAX_BYTES; the CSV header
  * comes with the first chunk only, so the chunks joined in order are the whole file.
  */
 import type { AuditFilter, AuditRecord } from '../domain/model';
@@ -13,6 +14,8 @@ import { MAX_LIST_LIMIT, listRecords, type QueryDeps } from './query';
 export const CHUNK_MAX_BYTES = 4_000_000;
 /** Records per chunk: ~2 store calls per 100, so a chunk stays a few seconds even at 50 ms per call. */
 export const CHUNK_RECORDS = 5_000;
+/** List pages per chunk: a sparse filter's pages come back short, so time is bounded by pages, not records (≤ 5 index queries each). */
+export const CHUNK_LIST_PAGES = 50;
 
 export interface ExportChunk {
   content: string;
@@ -51,7 +54,7 @@ export async function exportChunk(
     rawBytes += page.items.reduce((sum, r) => sum + bytes(JSON.stringify(r)), 0);
     cursor = page.nextCursor;
     // stored JSON is about half the rendered size (readable names and details beside the ids)
-  } while (cursor && count < limits.records && rawBytes * 2 < limits.bytes);
+  } while (cursor && count < limits.records && rawBytes * 2 < limits.bytes && pages.length < CHUNK_LIST_PAGES);
   for (;;) {
     const records = pages.flatMap((p) => p.items);
     const names = options.namesOf ? await options.namesOf(records) : undefined;
