@@ -34,6 +34,8 @@ describe('automation.labels.get / automation.labels.save', () => {
     const before = [await read(ENG), await read(DOCS)];
     expect(await app.invoke(bob, 'automation.labels.save', { spaceId: ENG, labelOnState: mapping })).toMatchObject({ success: false, code: 'FORBIDDEN' });
     expect([await read(ENG), await read(DOCS)]).toEqual(before);
+    const denied = await app.invoke(alice, 'audit.list', { action: 'access.denied', actor: bob });
+    expect(denied.records).toEqual([expect.objectContaining({ spaceId: ENG, details: expect.objectContaining({ operation: 'automation.labels.save' }) })]);
   });
 
   it('a space the caller cannot view answers like a missing one, for get and save', async () => {
