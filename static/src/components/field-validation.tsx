@@ -3,7 +3,7 @@
  * sits under its field, tied to it by aria-describedby). The limits are the server's own
  * (src/core/domain/limits.ts), so the form refuses exactly what the server would refuse.
  */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ErrorMessage, Field, HelperMessage, type FieldProps } from '@atlaskit/form';
 
 /** A whole number within [min, max], or the sentence saying why not; '' is allowed only when `optional`. */
@@ -34,8 +34,10 @@ export function CheckedField<V = string>(props: {
   validate: (value: V | undefined) => string | undefined;
   children: (fieldProps: FieldProps<V>) => ReactNode;
 }) {
+  // The first default only: a Field given a new default re-registers, which would reset "dirty" (and hide the error).
+  const [initial] = useState(props.defaultValue);
   return (
-    <Field<V> name={props.id} id={props.id} label={props.label} {...(props.defaultValue !== undefined ? { defaultValue: props.defaultValue } : {})} validate={(v) => props.validate(v)}>
+    <Field<V> name={props.id} id={props.id} label={props.label} {...(initial !== undefined ? { defaultValue: initial } : {})} validate={(v) => props.validate(v)}>
       {({ fieldProps, error }) => (
         <>
           {props.children(fieldProps)}
