@@ -1,7 +1,7 @@
 /**
  * Space page → Manage (space admins, SPEC 2.9): the space's page tree (@atlaskit/table-tree), one
- * level at a time, with each page's approval state, review state, workflow and last change; a level
- * with no pages says so. Row actions (change
+ * level at a time, with each page's approval state, review state, workflow (with routing drift for
+ * pages a rule bound) and last change; a level with no pages says so. Row actions (change
  * assignment, clear assignment, reset approval) confirm their consequence in a modal, end with a
  * flag and reload the level they changed.
  */
@@ -188,7 +188,24 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
           )}
         </Cell>
         <Cell>{a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : ''}</Cell>
-        <Cell>{a ? (a.workflow ? `${a.workflow.name}${a.workflow.explicit ? ' (assigned)' : ' (space default)'}` : 'None') : ''}</Cell>
+        <Cell>
+          {a ? (
+            a.workflow ? (
+              <Inline space="space.050" alignBlock="center" shouldWrap>
+                <Text>{`${a.workflow.name}${a.workflow.boundByRule ? ' (assigned by a rule)' : a.workflow.explicit ? ' (assigned)' : ' (space default)'}`}</Text>
+                {a.workflow.drift && (
+                  <Lozenge appearance="moved" testId="manage-routing-drift">
+                    Routing drift
+                  </Lozenge>
+                )}
+              </Inline>
+            ) : (
+              'None'
+            )
+          ) : (
+            ''
+          )}
+        </Cell>
         <Cell>{a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : ''}</Cell>
         <Cell>{a ? menu(row) : ''}</Cell>
       </Row>
