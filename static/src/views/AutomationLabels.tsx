@@ -14,7 +14,7 @@ import { call, errorText } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { LabelOnState, LabelState } from '../../../src/core/domain/label-bridge';
 import { ErrorMessage } from '../components/ui';
-import { ValidatedField, describedBy } from '../components/field-validation';
+import { ErrorMessage as FieldError, HelperMessage, Label } from '@atlaskit/form';
 import { useFlag } from '../components/feedback';
 
 const FIELDS: { state: LabelState; label: string }[] = [
@@ -77,18 +77,23 @@ export function AutomationLabels() {
               {FIELDS.map((f) => {
                 const id = `automation-label-${f.state}`;
                 const error = fieldError(f.state);
+                // the server's refusal replaces the hint under the field it names (ADS form message pattern)
                 return (
-                  <ValidatedField key={f.state} htmlFor={id} label={f.label} hint="Lowercase, no spaces; leave empty for none." error={error}>
+                  <Stack key={f.state} space="space.050">
+                    <Label htmlFor={id}>{f.label}</Label>
                     <Textfield
                       id={id}
                       width="medium"
                       isInvalid={error !== undefined}
-                      aria-describedby={describedBy(id, true, error)}
+                      aria-describedby={`${id}-message`}
                       value={current[f.state]}
                       onChange={(e) => setDraft({ ...current, [f.state]: e.currentTarget.value })}
                       testId={id}
                     />
-                  </ValidatedField>
+                    <div id={`${id}-message`} aria-live="polite">
+                      {error ? <FieldError testId={`${id}-error`}>{error}</FieldError> : <HelperMessage>Lowercase, no spaces; leave empty for none.</HelperMessage>}
+                    </div>
+                  </Stack>
                 );
               })}
               {!fieldErrors && <ErrorMessage error={save.error} onDismiss={save.clearError} title="The Automation labels were not saved" />}
