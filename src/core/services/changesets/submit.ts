@@ -88,10 +88,12 @@ export const submitChangeSet = defineOperation({
     }
     const first = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
     if (first.cs.approvalMode === 'atomic') {
-      // the atomic submit is crash-safe in its own steps; a keyed request's answer is recorded after it (handler)
-      const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context);
-      const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
-      return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+      // the atomic submit is crash-safe in its own steps; a keyed request's answer commits in its last one
+      const answer = (atomic: AtomicSubmitResult): ChangeSetSubmitResult => {
+        const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
+        return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+      };
+      return answer(await submitAtomic(ctx, caller, first.item, first.cs, first.context, (atomic) => options.alongside?.(answer(atomic)) ?? []));
     }
     return submitPerPage(ctx, caller, changeSetId, first, options);
   },

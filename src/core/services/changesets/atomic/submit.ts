@@ -5,8 +5,9 @@
  *  2. per page, a `set-member` pointer, each batch checking the page states it read (no single
  *     submit slipped in); readers show a `submitting` set as nothing, submits treat it as pending
  *     until its deadline;
- *  3. the set approval turns `pending` with the `changeset.submitted` record, checking the change
- *     set's pointer is still this set's.
+ *  3. the set approval turns `pending` with the `changeset.submitted` record (and a keyed request's
+ *     answer, so a retry replays it and never submits twice), checking the change set's pointer is
+ *     still this set's.
  * A crash before step 3 leaves a `submitting` set that no page shows and that expires; a re-run of
  * the submit takes it over.
  */
@@ -63,11 +64,18 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
  * 409 to retry, not a loop: what was written shows nothing and expires. Store outages map as
  * everywhere (withRetry).
  */
-export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext): Promise<AtomicSubmitResult> {
+export async function submitAtomic(
+  ctx: EngineContext,
+  caller: Caller,
+  csItem: StoredItem,
+  cs: ChangeSet,
+  context: PageContext,
+  alongside: (result: AtomicSubmitResult) => TxOp[] = () => [],
+): Promise<AtomicSubmitResult> {
   const { workflow, manifest } = atomicPlan(cs, context);
   return withRetry(ctx, async () => {
     try {
-      return await writeSetApproval(ctx, caller, csItem, cs, context, workflow, manifest);
+      return await writeSetApproval(ctx, caller, csItem, cs, context, { workflow, manifest }, alongside);
     } catch (err) {
       if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('CONCURRENT_MODIFICATION', 'The change set or one of its pages changed while it was being submitted; submit it again.');
       throw err;
@@ -75,7 +83,15 @@ export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: S
   });
 }
 
-async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext, workflow: Workflow, manifest: SetApproval['manifest']): Promise<AtomicSubmitResult> {
+async function writeSetApproval(
+  ctx: EngineContext,
+  caller: Caller,
+  csItem: StoredItem,
+  cs: ChangeSet,
+  context: PageContext,
+  { workflow, manifest }: { workflow: Workflow; manifest: SetApproval['manifest'] },
+  alongside: (result: AtomicSubmitResult) => TxOp[],
+): Promise<AtomicSubmitResult> {
   const now = ctx.clock.now();
   const set: SetApproval = {
     id: ctx.ids.next('set'),
@@ -109,11 +125,13 @@ async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: Stor
   // 3. pending, if still in time and still the change set's newest set approval
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
   const pending: SetApproval = { ...set, status: 'pending', version: 2 };
+  const result: AtomicSubmitResult = { setApprovalId: set.id, status: 'pending' };
   await commitWithAudit(
     ctx,
     [
       { op: 'put', key: keys.setApproval(set.id), value: pending, condition: { kind: 'version', version: 1 } },
       { op: 'check', key: pointerKey, condition: { kind: 'version', version: (pointer?.version ?? 0) + 1 } },
+      ...alongside(result),
     ],
     [
       auditEntry(caller, 'changeset.submitted', cs.spaceId, {
@@ -123,7 +141,7 @@ async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: Stor
       }),
     ],
   );
-  return { setApprovalId: set.id, status: 'pending' };
+  return result;
 }
 
 function memberOps(context: PageContext, pageId: string, set: SetApproval): TxOp[] {
