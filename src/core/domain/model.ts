@@ -119,8 +119,8 @@ export interface PendingStepView {
   stuck?: { group: string; required: number; eligible: string[] }[];
 }
 
-/** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress. */
-export type QueueItem = PageApproval & { groups: PendingStepView['groups'] };
+/** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress, and its page's staleness (SPEC 2.4a). */
+export type QueueItem = PageApproval & { groups: PendingStepView['groups']; staleness: Staleness };
 
 /** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */
 export const ROLLUP_STATES = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'] as const;
