@@ -9,12 +9,14 @@ import { createContext } from './context';
 import type { EngineContext } from './context';
 import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
+import { postSetComments } from './changesets/atomic/notify';
 
 const id = z.string().min(1).max(200);
 
 /** A job as it arrives from a queue: validated before any handler sees it. */
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
+  z.object({ kind: z.literal('notify.set'), setApprovalId: id, event: z.number().int().min(0).max(1000) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
 ]);
@@ -23,7 +25,11 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
 export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 
 export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
-  return { 'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId), 'page.updated': (job) => onPageUpdated(ctx, job.pageId) };
+  return {
+    'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
+    'notify.set': (job) => postSetComments(ctx, job.setApprovalId, job.event),
+    'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+  };
 }
 
 /** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */

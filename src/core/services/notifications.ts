@@ -21,7 +21,7 @@ import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
@@ -95,8 +95,7 @@ export function submissionJobs(approvals: PageApproval[]): Job[] {
 /**
  * The `notify.submitted` job: post the approval's submission comment and record its id (the
  * record makes the job idempotent: a redelivered job finds it and posts nothing). A failed post
- * throws, so the queue retries; once posted, a failed record is retried here and then only logged,
- * because a queue retry would post a second comment.
+ * throws, so the queue retries.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
   const commentKey = keys.approvalComment(approvalId);
@@ -110,11 +109,19 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   const groups = await activeStepProgress(ctx, first);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
   const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
+  await recordComment(ctx, commentKey, commentId, { approvalId, pageId: approval.pageId });
+}
+
+/**
+ * Records a posted comment's id under the key that makes its job idempotent. Retried here, then only
+ * logged: a queue retry would post a second comment.
+ */
+export async function recordComment(ctx: EngineContext, key: string, commentId: string, logFields: Record<string, string | number>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);
+      return await ctx.store.transact([{ op: 'put', key, value: { commentId } }]);
     } catch {
-      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', { approvalId, pageId: approval.pageId });
+      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', logFields);
       await ctx.sleep(10 * attempt);
     }
   }

@@ -25,6 +25,7 @@ import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
 import { submitAtomic, type AtomicSubmitResult } from './atomic/submit';
+import { setNoticeJob } from './atomic/notify';
 
 export type PerPageSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
 /**
@@ -93,7 +94,9 @@ export const submitChangeSet = defineOperation({
         const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
         return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
       };
-      return answer(await submitAtomic(ctx, caller, first.item, first.cs, first.context, (atomic) => options.alongside?.(answer(atomic)) ?? []));
+      const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context, (result) => options.alongside?.(answer(result)) ?? []);
+      await enqueueAfterCommit(ctx, [setNoticeJob(atomic.setApprovalId, 0), { kind: 'audit.sequence' }]);
+      return answer(atomic);
     }
     return submitPerPage(ctx, caller, changeSetId, first, options);
   },

@@ -27,7 +27,9 @@ import { computeHash } from '../../staleness/content';
 import { decideInASlot } from '../../approvals/decide-in-slot';
 import { signatureFor, signSubject, withSignature, type SignedDecision } from '../../../signatures/sign-decision';
 import type { Credential } from '../../../signatures/verify-credential';
+import { enqueueAfterCommit } from '../../jobs';
 import { changedPins, invalidateSet } from './invalidate';
+import { setNoticeJob } from './notify';
 
 export interface SetDecisionInput {
   setApprovalId: string;
@@ -48,7 +50,7 @@ export const decideSet = defineOperation({
     const access = new SpaceAccess(ctx, caller.accountId);
     // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
     const signed = await signSet(ctx, caller, access, input);
-    return withRetry(ctx, async () => {
+    const decided = await withRetry(ctx, async () => {
       const item = await ctx.store.get(keys.setApproval(input.setApprovalId));
       if (!item) throw notFound();
       const set = parseStored(setApprovalSchema, item.key, item.value);
@@ -77,6 +79,9 @@ export const decideSet = defineOperation({
       await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], auditOf(caller, set, next, outcome));
       return next;
     });
+    // the decision's page comments, after the response (docs/decisions.md "Issue 20")
+    await enqueueAfterCommit(ctx, [setNoticeJob(decided.id, decided.decisions.length)]);
+    return decided;
   },
 });
 
