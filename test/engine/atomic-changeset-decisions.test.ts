@@ -88,6 +88,18 @@ describe('sod.changeSetMinDistinctApprovers at the final approval', () => {
   });
 });
 
+describe('saving changeSetMinDistinctApprovers', () => {
+  it('refuses a minimum the named approvers can never reach (QUORUM_UNREACHABLE, field named), and changes nothing', async () => {
+    const env = await setup();
+    const refused = await refusal(useWorkflow(env, [{ approvers: [CAROL], mode: 'any' }, { approvers: [CAROL, DAVE], mode: 'any' }], 3));
+    expect(refused).toMatchObject({ status: 400, code: 'QUORUM_UNREACHABLE', details: [{ field: 'sod.changeSetMinDistinctApprovers', code: 'QUORUM_UNREACHABLE' }] });
+    expect((await env.engine.workflows.get(ui(ALICE), 'wf-eng-review')).sod).toBeUndefined();
+    await useWorkflow(env, [{ approvers: [CAROL], mode: 'any' }, { approvers: [CAROL, DAVE], mode: 'any' }], 2);
+    // a Confluence group's membership changes over time: not judged at save
+    await useWorkflow(env, [{ approvers: [CAROL, 'group:grp-eng-reviewers'], mode: 'any' }], 5);
+  });
+});
+
 describe('a signed set decision', () => {
   it('needs a credential and a meaning, counts wrong PINs, locks, then records the signature over every pinned page', async () => {
     const env = await setup();
