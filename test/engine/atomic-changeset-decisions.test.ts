@@ -88,6 +88,19 @@ describe('sod.changeSetMinDistinctApprovers at the final approval', () => {
   });
 });
 
+describe('excludeEditors on a set', () => {
+  it('the editor of any pinned version gets SOD_VIOLATION (audited, nothing decided); another approver decides', async () => {
+    const env = await setup();
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [ALICE, CAROL], mode: 'any' }], sod: { excludeEditors: 'last_editor', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 } });
+    await env.site.editPage('2002', { accountId: ALICE, body: '<p>Alice edits</p>' });
+    const { setApprovalId } = await submitSet(env, ['2001', '2002']);
+    const before = (await env.auditRecords()).length;
+    expect(await refusal(env.engine.changeSets.decide(ui(ALICE), { setApprovalId, decision: 'approve', pageAck: ['2001', '2002'] }))).toMatchObject({ status: 403, code: 'SOD_VIOLATION' });
+    expect((await env.auditRecords()).slice(before).map((r) => [r.action, r.actor, r.details.code])).toEqual([['access.denied', ALICE, 'SOD_VIOLATION']]);
+    expect((await env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: ['2001', '2002'] })).status).toBe('approved');
+  });
+});
+
 describe('saving changeSetMinDistinctApprovers', () => {
   it('refuses a minimum the named approvers can never reach (QUORUM_UNREACHABLE, field named), and changes nothing', async () => {
     const env = await setup();

@@ -172,6 +172,10 @@ export interface SetApproval {
   spaceId: string;
   workflowId: string;
   workflowSnapshot: PageApproval['workflowSnapshot'];
+  /** SPEC 2.3a: the editors of every pinned version (read at submission), excluded from deciding */
+  sodEditors?: string[];
+  /** SPEC 2.3a: some page's editors could not be checked; every decision is refused (SOD_UNVERIFIABLE) */
+  sodUnverifiable?: true;
   manifest: { pageId: string; pageVersion: number; contentHash?: string }[];
   status: SetApprovalStatus;
   activeStep: number;

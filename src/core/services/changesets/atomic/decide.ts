@@ -13,6 +13,7 @@ import { activeStepOf, groupsOfSteps } from '../../../domain/approvers';
 import type { DecisionOutcome } from '../../../domain/decisions';
 import { DomainError } from '../../../domain/errors';
 import { signatureManifestation } from '../../../domain/manifestation';
+import { excludesEditors } from '../../../domain/sod';
 import type { AuditAction, SetApproval } from '../../../domain/model';
 import { parseStored, setApprovalSchema } from '../../../domain/schemas';
 import type { EngineContext } from '../../context';
@@ -102,6 +103,9 @@ async function signSet(ctx: EngineContext, caller: Caller, access: SpaceAccess, 
  * before anything is written, so a delegate's view right needs no second read.
  */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, set: SetApproval, input: SetDecisionInput): Promise<DecisionOutcome<SetApproval>> {
+  if (set.sodUnverifiable && excludesEditors(set.workflowSnapshot.sod)) {
+    throw new DomainError('SOD_UNVERIFIABLE', 'Separation of duties could not check who edited every page of this set at submission, so no decision can be recorded; submit the set again.');
+  }
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([activeStepOf(set)]), groupMembers);
   const scope = { spaceId: set.spaceId, workflowId: set.workflowId, actorCanView: async () => true };

@@ -20,7 +20,7 @@ import type { EngineContext } from '../../context';
 import { auditEntry, commitWithAudit } from '../../commit';
 import { keys } from '../../keys';
 import type { PageContext } from '../../page-context';
-import { inputOf, snapshotOf } from '../../submission';
+import { inputOf, snapshotOf, sodRecord } from '../../submission';
 import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
 
@@ -99,6 +99,7 @@ async function writeSetApproval(
     spaceId: cs.spaceId,
     workflowId: workflow.id,
     workflowSnapshot: snapshotOf(workflow),
+    ...setSodRecord(workflow, context, manifest),
     manifest,
     status: 'submitting',
     activeStep: 0,
@@ -142,6 +143,14 @@ async function writeSetApproval(
     ],
   );
   return result;
+}
+
+/** SPEC 2.3a over the whole set: the editors of every pinned page, or unverifiable when any page's are. */
+function setSodRecord(workflow: Workflow, context: PageContext, manifest: SetApproval['manifest']): Pick<SetApproval, 'sodEditors' | 'sodUnverifiable'> {
+  const records = manifest.map(({ pageId }) => sodRecord(workflow, inputOf(context, pageId)));
+  if (records.some((r) => r.sodUnverifiable)) return { sodUnverifiable: true };
+  const editors = records.flatMap((r) => r.sodEditors ?? []);
+  return records.some((r) => r.sodEditors) ? { sodEditors: [...new Set(editors)] } : {};
 }
 
 function memberOps(context: PageContext, pageId: string, set: SetApproval): TxOp[] {
