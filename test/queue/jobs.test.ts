@@ -63,7 +63,13 @@ describe('the notify.submitted job', () => {
 });
 
 describe('the consumer', () => {
-  const failing: JobHandlers = { 'notify.submitted': () => Promise.reject(new Error('down')), 'notify.set': () => Promise.resolve(), 'audit.sequence': () => Promise.resolve(), 'page.updated': () => Promise.resolve() };
+  const failing: JobHandlers = {
+    'notify.submitted': () => Promise.reject(new Error('down')),
+    'notify.set': () => Promise.resolve(),
+    'audit.sequence': () => Promise.resolve(),
+    'page.updated': () => Promise.resolve(),
+    'lifecycle.continue': () => Promise.resolve(),
+  };
 
   it('backs off between redeliveries and gives up after the last one, logging kind and count only', async () => {
     const logs: string[] = [];
@@ -83,6 +89,7 @@ describe('the consumer', () => {
       'notify.set': async () => void ran.push('set'),
       'audit.sequence': async () => void ran.push('sequence'),
       'page.updated': async () => void ran.push('page'),
+      'lifecycle.continue': async () => void ran.push('continue'),
     };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });

@@ -10,6 +10,7 @@ import type { EngineContext } from './context';
 import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
 import { postSetComments } from './changesets/atomic/notify';
+import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
 
@@ -19,6 +20,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.set'), setApprovalId: id, event: z.number().int().min(0).max(1000) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
@@ -29,6 +31,7 @@ export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'notify.set': (job) => postSetComments(ctx, job.setApprovalId, job.event),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+    'lifecycle.continue': () => continueDailyRun(ctx),
   };
 }
 
