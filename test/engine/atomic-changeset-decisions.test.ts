@@ -163,7 +163,7 @@ describe('a signed set decision', () => {
       [changeSetId, setApprovalId, 0],
     ]);
     expect(records.find((r) => r.action === 'changeset.decided')!.details).toMatchObject({ signature, manifestation: signatureManifestation(signature) });
-    for (const format of ['csv', 'ndjson'] as const) expect(await env.engine.audit.export(ui(ALICE), { changeSetId }, format)).toContain(`Carol Reviewer · Approval: I approve this document · ${stamp} UTC · 5 pages:`);
+    for (const format of ['csv', 'ndjson'] as const) expect((await env.engine.audit.export(ui(ALICE), { changeSetId }, format)).content).toContain(`Carol Reviewer · Approval: I approve this document · ${stamp} UTC · 5 pages:`);
     const chunks: EvidenceChunk[] = [];
     let cursor: string | undefined;
     do {
