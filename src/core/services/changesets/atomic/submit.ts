@@ -92,25 +92,7 @@ async function writeSetApproval(
   { workflow, manifest }: { workflow: Workflow; manifest: SetApproval['manifest'] },
   alongside: (result: AtomicSubmitResult) => TxOp[],
 ): Promise<AtomicSubmitResult> {
-  const now = ctx.clock.now();
-  const set: SetApproval = {
-    id: ctx.ids.next('set'),
-    changeSetId: cs.id,
-    spaceId: cs.spaceId,
-    workflowId: workflow.id,
-    workflowSnapshot: snapshotOf(workflow),
-    ...setSodRecord(workflow, context, manifest),
-    manifest,
-    status: 'submitting',
-    activeStep: 0,
-    decisions: [],
-    submittedBy: caller.accountId,
-    submittedAt: now,
-    source: caller.source,
-    ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
-    submitDeadline: now + SUBMIT_LEASE_MS,
-    version: 1,
-  };
+  const set = newSetApproval(ctx, caller, cs, context, workflow, manifest);
   // 1. the set and the change set's pointer to it
   const pointerKey = keys.changeSetSetApproval(cs.id);
   const pointer = await ctx.store.get(pointerKey);
@@ -143,6 +125,29 @@ async function writeSetApproval(
     ],
   );
   return result;
+}
+
+/** The set approval as step 1 writes it: `submitting` until its pointers are in place. */
+function newSetApproval(ctx: EngineContext, caller: Caller, cs: ChangeSet, context: PageContext, workflow: Workflow, manifest: SetApproval['manifest']): SetApproval {
+  const now = ctx.clock.now();
+  return {
+    id: ctx.ids.next('set'),
+    changeSetId: cs.id,
+    spaceId: cs.spaceId,
+    workflowId: workflow.id,
+    workflowSnapshot: snapshotOf(workflow),
+    ...setSodRecord(workflow, context, manifest),
+    manifest,
+    status: 'submitting',
+    activeStep: 0,
+    decisions: [],
+    submittedBy: caller.accountId,
+    submittedAt: now,
+    source: caller.source,
+    ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
+    submitDeadline: now + SUBMIT_LEASE_MS,
+    version: 1,
+  };
 }
 
 /** SPEC 2.3a over the whole set: the editors of every pinned page, or unverifiable when any page's are. */
