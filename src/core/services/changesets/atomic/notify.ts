@@ -13,7 +13,7 @@ import type { Job } from '../../../ports/jobs';
 import type { EngineContext } from '../../context';
 import { waitingCover } from '../../delegations/cover';
 import { keys } from '../../keys';
-import { decisionBody, escapeXml, recordComment, submissionBody } from '../../notifications';
+import { appCannotSeePage, decisionBody, escapeXml, recordComment, submissionBody } from '../../notifications';
 import { activeStepProgress, waitingFor } from '../../step-progress';
 import { getManyByKey } from '../../store-reads';
 import { asPageApproval } from './resolve';
@@ -72,7 +72,13 @@ async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, ev
   if (got.has(key)) return;
   const parentItem = event === 0 ? undefined : got.get(parentKey);
   const parent = parentItem ? parseStored(commentRefSchema, parentItem.key, parentItem.value).commentId : undefined;
-  const commentId = await ctx.confluence.createPageComment({ pageId, bodyStorage: body, ...(parent ? { parentCommentId: parent } : {}) });
+  let commentId: string;
+  try {
+    commentId = await ctx.confluence.createPageComment({ pageId, bodyStorage: body, ...(parent ? { parentCommentId: parent } : {}) });
+  } catch (err) {
+    if (appCannotSeePage(err)) return; // no redelivery could ever post it (a restricted member page)
+    throw err;
+  }
   await recordComment(ctx, key, commentId, { setApprovalId: set.id, pageId, event });
 }
 
