@@ -1,7 +1,8 @@
 /**
  * Section 6 (issue 20, SPEC 2.5a): store calls of an atomic change set's final decision at 5, 25
  * and 100 pages. The set approval is the source of truth, so the decision must cost the same at
- * every size; the submit is shown beside it (it writes one pointer per page, in batches).
+ * every size; the submit is shown beside it (it writes one pointer per page, in batches), and the
+ * deferred `notify.set` job of the final outcome (one reply per member page, inherent).
  */
 import { createLocalSite } from '../local/site';
 import { localSeedWorkflows } from '../local/app';
@@ -9,6 +10,8 @@ import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
 import { CountingStore, type StoreCounts } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { createEngine, seedWorkflows } from '../src/core/services';
+import { createContext } from '../src/core/services/context';
+import { postSetComments } from '../src/core/services/changesets/atomic/notify';
 import type { EngineDeps } from '../src/core/services';
 import type { BenchOptions } from './support';
 import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
@@ -19,7 +22,7 @@ const calls = (c: StoreCounts): number => c.get + c.getMany + c.query + c.getEnt
 
 export async function runAtomic(_options: BenchOptions): Promise<void> {
   heading('6. Atomic change set: store calls of the final decision (must not grow with the page count)');
-  const rows: (string | number)[][] = [['pages', 'submit: calls', 'submit: transactions', 'final decision: calls', 'final decision: transactions', 'final decision: write ops']];
+  const rows: (string | number)[][] = [['pages', 'submit: calls', 'submit: transactions', 'final decision: calls', 'final decision: transactions', 'final decision: write ops', 'outcome comments job: store calls', 'outcome comments job: Confluence calls']];
   for (const n of SIZES) {
     const site = createLocalSite({ seed: seedWithExtraPages(n, 4001) });
     const counting = new CountingStore(new MemoryStore());
@@ -34,7 +37,14 @@ export async function runAtomic(_options: BenchOptions): Promise<void> {
     const decided = await engine.changeSets.decide(uiCaller(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: cs.pageRefs.map((r) => r.pageId) });
     if (decided.status !== 'approved') throw new Error(`atomic bench: the set is ${decided.status}, not approved`);
     const decision = { ...counting.counts };
-    rows.push([n, calls(submit), submit.transact, calls(decision), decision.transact, decision.writeOps]);
+    // the deferred work of the final outcome: its comment on every member page (after the submission's)
+    await postSetComments(createContext(deps, () => undefined), setApprovalId!, 0);
+    counting.reset();
+    site.resetCalls();
+    await postSetComments(createContext(deps, () => undefined), setApprovalId!, 1);
+    const job = { store: calls(counting.counts), confluence: site.calls.total };
+    rows.push([n, calls(submit), submit.transact, calls(decision), decision.transact, decision.writeOps, job.store, job.confluence]);
+    record(`atomic.outcomeComments.confluence.${n}`, job.confluence);
     record(`atomic.decision.calls.${n}`, calls(decision));
     record(`atomic.submit.calls.${n}`, calls(submit));
   }

@@ -17,15 +17,21 @@ const PAGES = ['2001', '2002', '2003', '2004', '2005'];
 /** A process that dies at a chosen transaction: it and every later one never reach the store. */
 class DyingStore extends StoreDecorator {
   dieAt?: (ops: TxOp[]) => boolean;
+  /** dies right after this transaction applied: its caller never hears back */
+  dieAfter?: (ops: TxOp[]) => boolean;
   dead = false;
   readonly tx: string[][] = [];
-  override transact(ops: TxOp[]): Promise<void> {
+  override async transact(ops: TxOp[]): Promise<void> {
     if (this.dead || this.dieAt?.(ops)) {
       this.dead = true;
-      return Promise.reject(new Error('process killed'));
+      throw new Error('process killed');
     }
     this.tx.push(ops.map((o) => (o.entity ? `entity:${o.entity}` : o.key.split(':')[0])));
-    return this.inner.transact(ops);
+    await this.inner.transact(ops);
+    if (this.dieAfter?.(ops)) {
+      this.dead = true;
+      throw new Error('process killed');
+    }
   }
 }
 
@@ -78,4 +84,55 @@ it('killed after its page batches, before the final commit: the retry after the 
     expect([status.state, status.latestApproval?.id]).toEqual(['in_approval', retry.json.results.find((r: { pageId: string }) => r.pageId === pageId).approvalId]);
   }
   await local.idle();
+});
+
+describe('atomic change set (SPEC 2.5a)', () => {
+  async function setUpAtomic() {
+    const env = await setUp();
+    const created = await call(env.local.api, 'changeset-create', { accountId: 'acc-bob', body: { spaceId: '1001', title: 'Release 12', pageRefs: PAGES.map((pageId) => ({ pageId })), approvalMode: 'atomic' } });
+    const submit = () => call(env.local.api, 'changeset-submit', { accountId: 'acc-bob', body: { changeSetId: created.json.changeSet.id }, idempotencyKey: 'atomic-12' });
+    return { ...env, submit };
+  }
+  /** The atomic submit's last transaction: the set approval turns pending with its changeset.submitted record. */
+  const turnsPending = (ops: TxOp[]) => ops.some((o) => o.op === 'put' && o.key.startsWith('set-approval:') && (o.value as { status: string }).status === 'pending');
+
+  it('records the keyed answer in the transaction that makes the set pending; a crash right after it replays the answer, never a second submit', async () => {
+    const { store, local, submit, submittedRecords, advance } = await setUpAtomic();
+    // the process dies right after the set approval turned pending (the transaction applied, its caller never heard back)
+    store.dieAfter = turnsPending;
+    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)];
+    const first = await submit();
+    quiet.forEach((spy) => spy.mockRestore());
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    expect(store.tx.at(-1)).toEqual(expect.arrayContaining(['set-approval', 'idem', 'entity:af-audit']));
+    store.dead = false;
+    store.dieAfter = undefined;
+    advance(IN_PROGRESS_LEASE_MS + 1_000);
+    const retry = await submit();
+    expect([retry.status, retry.json.status, retry.json.replayed, retry.json.submittedCount]).toEqual([200, 'pending', true, PAGES.length]);
+    expect(await submittedRecords()).toHaveLength(1);
+    for (const pageId of PAGES) {
+      const status = await local.engine.approvals.pageStatus({ accountId: 'acc-bob', source: 'ui' }, pageId);
+      expect([status.state, status.latestApproval?.id]).toEqual(['in_approval', retry.json.setApprovalId]);
+    }
+    await local.idle();
+  });
+
+  it('killed at that transaction: nothing is pending, and the retry after the lease submits once', async () => {
+    const { store, local, submit, submittedRecords, advance } = await setUpAtomic();
+    store.dieAt = turnsPending;
+    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)];
+    await submit();
+    quiet.forEach((spy) => spy.mockRestore());
+    expect((await local.engine.approvals.pageStatus({ accountId: 'acc-bob', source: 'ui' }, '2001')).state).toBe('draft');
+    store.dead = false;
+    store.dieAt = undefined;
+    advance(IN_PROGRESS_LEASE_MS + 1_000);
+    const retry = await submit();
+    expect([retry.status, retry.json.status, retry.json.replayed]).toEqual([200, 'pending', undefined]);
+    expect(await submittedRecords()).toHaveLength(1);
+    const again = await submit();
+    expect([again.status, again.json.setApprovalId, again.json.replayed]).toEqual([200, retry.json.setApprovalId, true]);
+    await local.idle();
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, refusal, setup, ui, type TestEnv } from './helpers';
 import { CountingStore } from '../../src/adapters/store/counting-store';
+import type { Job } from '../../src/core/ports/jobs';
 
 const FIVE = ['2001', '2002', '2003', '2004', '2005'];
 const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
@@ -125,16 +126,19 @@ describe('who may decide', () => {
 });
 
 describe('cost', () => {
-  it('the final decision takes the same store calls for 5 and for 100 pages', async () => {
+  it('the final decision takes the same store calls for 5 and for 100 pages, and defers its page comments to one job', async () => {
     const calls: number[] = [];
     for (const count of [5, 100]) {
       let counting: CountingStore | undefined;
-      const env = await setup({ extraPages: 100, wrap: (s) => (counting = new CountingStore(s)) });
+      const jobs: Job[] = [];
+      const env = await setup({ extraPages: 100, wrap: (s) => (counting = new CountingStore(s)), jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
       const pages = Array.from({ length: count }, (_, i) => String(4001 + i));
       const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Big', pageRefs: refs(...pages), approvalMode: 'atomic' });
       const { setApprovalId } = await env.engine.changeSets.submit(api(BOB), cs.id);
       counting!.reset();
+      jobs.length = 0;
       await env.engine.changeSets.decide(ui(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: pages });
+      expect(jobs).toEqual([{ kind: 'notify.set', setApprovalId, event: 1 }]);
       const c = counting!.counts;
       calls.push(c.get + c.getMany + c.query + c.getEntities + c.queryEntity + c.transact);
     }

@@ -71,3 +71,29 @@ describe('signature resolvers', () => {
     expect(await app.invoke('acc-carol', 'signature.status')).toMatchObject({ pin: false });
   });
 });
+
+describe('changeset.decide with a signature (SPEC 2.5a, 2.3c)', () => {
+  test('the envelope carries attemptsLeft, a malformed credential is INVALID_REQUEST, an invisible set answers like a missing one, and no answer echoes the credential', async () => {
+    const app = await createResolverApp();
+    await app.invoke('acc-carol', 'signature.pin.set', { newPin: PIN });
+    await signedWorkflow(app); // page 2001 is now pending on its own; the set takes two other pages
+    const created = await app.invoke('acc-bob', 'changeSet.create', { spaceId: '1001', title: 'Release', pageRefs: [{ pageId: '2002' }, { pageId: '2003' }], approvalMode: 'atomic' });
+    expect(created.success).toBe(true);
+    const submitted = await app.invoke('acc-bob', 'changeSet.submit', { changeSetId: created.changeSet.id });
+    const setApprovalId = submitted.setApprovalId as string;
+    const base = { setApprovalId, decision: 'approve', pageAck: ['2002', '2003'], meaning: 'approval' };
+
+    expect(await app.invoke('acc-carol', 'changeset.decide', { ...base, credential: { type: 'pin', value: PIN, extra: 1 } })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    const wrong = await app.invoke('acc-carol', 'changeset.decide', { ...base, credential: { type: 'pin', value: 'guess-number-1' } });
+    expect([wrong.code, wrong.attemptsLeft]).toEqual(['SIGNATURE_INVALID', 4]);
+    const outsider = await app.invoke('acc-zed', 'changeset.decide', { ...base, credential: { type: 'pin', value: PIN } });
+    const missing = await app.invoke('acc-zed', 'changeset.decide', { ...base, setApprovalId: 'set-missing', credential: { type: 'pin', value: PIN } });
+    expect(outsider).toEqual(missing);
+    expect(outsider).toMatchObject({ success: false, code: 'SET_APPROVAL_NOT_FOUND' });
+    const ok = await app.invoke('acc-carol', 'changeset.decide', { ...base, credential: { type: 'pin', value: PIN } });
+    expect(ok.success).toBe(true);
+    expect(ok.setApproval.decisions[0].signature).toMatchObject({ printedName: 'Carol Reviewer', pages: [{ pageId: '2002' }, { pageId: '2003' }] });
+    expect(JSON.stringify([wrong, ok])).not.toContain('guess-number-1');
+    expect(JSON.stringify(ok)).not.toContain(PIN);
+  });
+});

@@ -21,6 +21,8 @@ export interface DecisionOutcome<T extends Decidable = PageApproval> {
   actions: AuditAction[];
   /** step index that completed, if any */
   completedStep?: number;
+  /** SPEC 2.3a: the last step is decided, and the final approval waits for this many more different approvers */
+  awaitingApprovers?: number;
 }
 
 export function validateComment(decision: 'approve' | 'reject', comment: string | undefined): string | undefined {
@@ -44,6 +46,21 @@ export interface DecisionOptions {
   /** SPEC 2.3b: the actor decides for this delegator's slot, under this delegation */
   onBehalfOf?: string;
   delegationId?: string;
+  /** SPEC 2.3a/2.5a `sod.changeSetMinDistinctApprovers`: the final approval waits for this many different approvers */
+  minDistinctApprovers?: number;
+}
+
+/** The different people who approved (the acting person: a delegate counts as themselves, not as the person they stand in for). */
+export function distinctApprovers(decisions: readonly Decision[]): Set<string> {
+  return new Set(decisions.filter((d) => d.decision === 'approve').map((d) => d.accountId));
+}
+
+/**
+ * SPEC 2.3a at the final approval of a set: the last step is decided but fewer than `min` different
+ * people approved, so an approval by someone new is still wanted (and only that keeps the set moving).
+ */
+function wantsAnotherApprover(approval: Decidable, min: number): boolean {
+  return min > 0 && approval.activeStep === approval.workflowSnapshot.steps.length - 1 && distinctApprovers(approval.decisions).size < min;
 }
 
 /** Who may fill a slot of the approval's steps: not the submitter (unless self-approval is on), nobody SoD excludes. */
@@ -86,9 +103,14 @@ export function applyDecision<T extends Decidable>(
     throw new DomainError('ALREADY_DECIDED', 'You already decided on this step.');
   }
   const people = stepPeople(approval, groupMembers, options.excluded);
+  const min = options.minDistinctApprovers ?? 0;
+  const newApprover = wantsAnotherApprover(approval, min) && !distinctApprovers(approval.decisions).has(actorId);
   const matters =
-    decision === 'approve' ? countsToward(step, approval.decisions, stepIndex, holder, people).length > 0 : rejectionMatters(step, approval.decisions, stepIndex, holder, people);
+    decision === 'approve' ? countsToward(step, approval.decisions, stepIndex, holder, people).length > 0 || newApprover : rejectionMatters(step, approval.decisions, stepIndex, holder, people);
   if (!matters) {
+    if (decision === 'approve' && wantsAnotherApprover(approval, min)) {
+      throw new DomainError('DISTINCT_APPROVER_REQUIRED', `This change set needs approvals from ${min} different people; you have already approved it, so someone else must approve.`);
+    }
     throw new DomainError('STEP_ALREADY_SATISFIED_FOR_YOU', 'Every group you belong to in this step already has the approvals it needs; your decision would not count.');
   }
   const text = validateComment(decision, comment);
@@ -103,16 +125,19 @@ export function applyDecision<T extends Decidable>(
   };
   const decisions = [...approval.decisions, made];
   const base = { ...approval, decisions, version: approval.version + 1 };
-  return outcomeOf(base, evaluateStep(step, decisions, stepIndex, people), decision, now);
+  return outcomeOf(base, evaluateStep(step, decisions, stepIndex, people), decision, now, min);
 }
 
 /** What a recorded decision does to the approval: rejected by the step's policy, waiting, the next step, or approved. */
-function outcomeOf<T extends Decidable>(base: T, result: { rejected: boolean; complete: boolean }, decision: 'approve' | 'reject', now: number): DecisionOutcome<T> {
+function outcomeOf<T extends Decidable>(base: T, result: { rejected: boolean; complete: boolean }, decision: 'approve' | 'reject', now: number, minDistinct: number): DecisionOutcome<T> {
   const stepIndex = base.activeStep;
   if (result.rejected) return { approval: { ...base, status: 'rejected', decidedAt: now }, actions: ['approval.rejected'] };
   if (decision === 'reject') return { approval: base, actions: ['approval.rejected'] };
   if (!result.complete) return { approval: base, actions: ['approval.approved'] };
   if (stepIndex === base.workflowSnapshot.steps.length - 1) {
+    // the last step is decided, but the final approval waits for enough different approvers (SPEC 2.3a)
+    const short = minDistinct - distinctApprovers(base.decisions).size;
+    if (short > 0) return { approval: base, actions: ['approval.approved'], awaitingApprovers: short };
     return { approval: { ...base, status: 'approved', decidedAt: now }, actions: ['approval.approved'], completedStep: stepIndex };
   }
   return { approval: { ...base, activeStep: stepIndex + 1 }, actions: ['approval.approved', 'approval.step_completed'], completedStep: stepIndex };

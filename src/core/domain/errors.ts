@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   APPROVAL_NOT_PENDING: { status: 409, when: 'a decision or cancel on an approval that is no longer pending' },
   ALREADY_DECIDED: { status: 409, when: 'the approver already decided this step' },
   STEP_ALREADY_SATISFIED_FOR_YOU: { status: 409, when: 'an approval that would count toward no group of the step that still needs one (SPEC 2.1a)' },
+  DISTINCT_APPROVER_REQUIRED: { status: 409, when: 'changeset.decide: the set waits for approvals from `sod.changeSetMinDistinctApprovers` different people and the caller already approved it (SPEC 2.3a)' },
   SOD_UNVERIFIABLE: { status: 409, when: 'separation of duties needs the editors of more than 500 page versions; the decision is refused (SPEC 2.3a)' },
   DELEGATION_OVERLAP: { status: 409, when: 'an active delegation of the same delegator and scope overlaps the new window (SPEC 2.3b)' },
   SIGNATURE_NOT_ENROLLED: { status: 409, when: 'the signer has no PIN or TOTP enrolled that the step accepts (or no TOTP enrolment is waiting for confirmation)' },

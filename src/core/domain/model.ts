@@ -123,8 +123,8 @@ export interface PendingStepView {
   stuck?: { group: string; required: number; eligible: string[] }[];
 }
 
-/** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress. */
-export type QueueItem = PageApproval & { groups: PendingStepView['groups'] };
+/** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress, and its page's staleness (SPEC 2.4a). */
+export type QueueItem = PageApproval & { groups: PendingStepView['groups']; staleness: Staleness };
 
 /** Change-set roll-up states in SPEC 2.5 precedence order (first match wins); the one list everything uses. */
 export const ROLLUP_STATES = ['stale', 'has_rejections', 'all_approved', 'partially_approved', 'in_review', 'open'] as const;
@@ -172,6 +172,10 @@ export interface SetApproval {
   spaceId: string;
   workflowId: string;
   workflowSnapshot: PageApproval['workflowSnapshot'];
+  /** SPEC 2.3a: the editors of every pinned version (read at submission), excluded from deciding */
+  sodEditors?: string[];
+  /** SPEC 2.3a: some page's editors could not be checked; every decision is refused (SOD_UNVERIFIABLE) */
+  sodUnverifiable?: true;
   manifest: { pageId: string; pageVersion: number; contentHash?: string }[];
   status: SetApprovalStatus;
   activeStep: number;

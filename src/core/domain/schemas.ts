@@ -135,6 +135,8 @@ export const setApprovalSchema: z.ZodType<SetApproval> = z.object({
   spaceId: id,
   workflowId: id,
   workflowSnapshot: workflowSnapshotSchema,
+  sodEditors: z.array(id).max(5000).optional(),
+  sodUnverifiable: z.literal(true).optional(),
   manifest: z.array(z.object({ pageId: id, pageVersion: version, contentHash: contentHashSchema.optional() })).min(L.pageRefs.min).max(L.pageRefs.max),
   status: z.enum(SET_APPROVAL_STATUSES),
   activeStep: z.number().int().nonnegative(),

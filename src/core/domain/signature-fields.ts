@@ -24,13 +24,16 @@ export const credentialType = z.enum(CREDENTIAL_TYPES);
 /** A credential as approval.decide receives it; the value is never stored, logged or echoed. */
 export const credentialSchema = z.strictObject({ type: credentialType, value: z.string().min(1).max(L.signingPin.max) });
 
-export const decisionSignatureSchema: z.ZodType<DecisionSignature> = z.object({
+export const decisionSignatureSchema: z.ZodType<DecisionSignature> = z
+  .object({
   meaning: meaningCode,
   meaningLabel: z.string().max(L.meaningLabel.max),
   printedName: z.string().min(1).max(500),
   onBehalfOfName: z.string().min(1).max(500).optional(),
   signedAt: z.number().int().nonnegative(),
   authMethod: credentialType,
-  pageVersion: z.number().int().positive(),
+  pageVersion: z.number().int().positive().optional(),
+  pages: z.array(z.object({ pageId: z.string().min(1).max(19), pageVersion: z.number().int().positive() })).min(L.pageRefs.min).max(L.pageRefs.max).optional(),
   contentHash: z.string().max(200).optional(),
-});
+  })
+  .refine((s) => (s.pageVersion === undefined) !== (s.pages === undefined), { message: 'a signature links to one page version or to the pages of one set' });

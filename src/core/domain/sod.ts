@@ -28,8 +28,8 @@ export function editorVersions(sod: SodSettings, pageVersion: number, lastApprov
   return { after: Math.min(lastApprovedVersion ?? 0, pageVersion - 1), upTo: pageVersion };
 }
 
-/** Who may not decide step `stepIndex` of this approval under its separation-of-duties terms. */
-export function sodExcluded(approval: PageApproval, stepIndex: number): Set<string> {
+/** Who may not decide step `stepIndex` of this approval (a page's, or an atomic set's) under its separation-of-duties terms. */
+export function sodExcluded(approval: Pick<PageApproval, 'workflowSnapshot' | 'decisions' | 'sodEditors'>, stepIndex: number): Set<string> {
   const sod = approval.workflowSnapshot.sod;
   const out = new Set<string>();
   if (excludesEditors(sod)) for (const editor of approval.sodEditors ?? []) out.add(editor);

@@ -70,6 +70,8 @@ export interface DecisionSignature {
   onBehalfOfName?: string;
   signedAt: number;
   authMethod: CredentialType;
-  pageVersion: number;
+  /** the record signed (§11.70): a page approval's page version, or every page and version of an atomic set (SPEC 2.5a) */
+  pageVersion?: number;
+  pages?: { pageId: string; pageVersion: number }[];
   contentHash?: string;
 }

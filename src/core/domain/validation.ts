@@ -4,7 +4,7 @@
  */
 import type { ErrorDetail } from './errors';
 import { DomainError } from './errors';
-import type { WorkflowStep } from './model';
+import type { SodSettings, WorkflowStep } from './model';
 import { distinctAcrossGroups, GROUP_PREFIX, groupIdOf, maximumMatching, stepGroups } from './step-composition';
 import { FIELD_LIMITS } from './limits';
 import { accountId, confluenceId } from './fields';
@@ -29,7 +29,7 @@ function throwIfAny(details: ErrorDetail[]): void {
 
 const isAccountOrGroup = (value: string): boolean => accountId.safeParse(value).success;
 
-export function validateWorkflowFields(input: { name: string; steps: WorkflowStep[]; owners: string[] }): void {
+export function validateWorkflowFields(input: { name: string; steps: WorkflowStep[]; owners: string[]; sod?: SodSettings | undefined }): void {
   const details: ErrorDetail[] = [];
   const name = input.name.trim();
   if (name.length < 1 || name.length > LIMITS.workflowName) {
@@ -44,6 +44,22 @@ export function validateWorkflowFields(input: { name: string; steps: WorkflowSte
   }
   throwIfAny(details);
   checkQuorumReachable(input.steps);
+  checkDistinctApproversReachable(input.steps, input.sod);
+}
+
+/**
+ * SPEC 2.3a: an atomic set waits at its final approval for `changeSetMinDistinctApprovers` different
+ * people; steps that name fewer explicit users than that (and no Confluence group, whose membership
+ * changes) could never finish one, so the save is refused (QUORUM_UNREACHABLE, field named).
+ */
+function checkDistinctApproversReachable(steps: WorkflowStep[], sod: SodSettings | undefined): void {
+  const min = sod?.changeSetMinDistinctApprovers ?? 0;
+  const approvers = steps.flatMap((step) => stepGroups(step).flatMap((g) => g.approvers));
+  if (min === 0 || approvers.some((a) => groupIdOf(a) !== undefined)) return;
+  const people = new Set(approvers).size;
+  if (people >= min) return;
+  const detail = { field: 'sod.changeSetMinDistinctApprovers', code: 'QUORUM_UNREACHABLE', reason: `${min} different approvers needed but the steps name ${people} people` };
+  throw new DomainError('QUORUM_UNREACHABLE', `An atomic change set could never be approved: ${detail.field}: ${detail.reason}.`, [detail]);
 }
 
 const GROUP_KEY = /^[a-z0-9][a-z0-9_]{0,31}$/;

@@ -8,7 +8,7 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { resolveWorkflow } from '../domain/eligibility';
-import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState } from '../domain/model';
+import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState, Staleness } from '../domain/model';
 import { derivePageState } from '../domain/page-state';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
@@ -22,6 +22,9 @@ import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { listSpaceWorkflows } from '../services/workflows/store';
+import { parsePageState } from '../services/page-context';
+import { stalenessOfMany } from '../services/staleness/evaluate';
+import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../services/changesets/atomic/resolve';
 import { lcKeys } from './keys';
 import { deriveReview } from './review';
 import { stuckFlagSchema } from './schemas';
@@ -38,8 +41,11 @@ export interface TreeRow {
   /** pages only (folders carry no approval) */
   approval?: {
     state: PageApprovalState;
+    /** staleness.stale */
     isStale: boolean;
     versionDelta: number;
+    /** SPEC 2.4a, as in /pages/status */
+    staleness: Staleness;
     reviewState: ReviewState | null;
     reviewDueAt: number | null;
     approvalId: string | null;
@@ -80,11 +86,18 @@ export const spaceTree = defineOperation({
     const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
     const [pages, stored, workflows] = await Promise.all([
       pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map<string, PageInfo>()),
-      getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.routingDrift(id)])),
+      getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id), keys.routingDrift(id)])),
       listSpaceWorkflows(ctx, input.spaceId),
     ]);
     const now = ctx.clock.now();
-    const stuck = await stuckFlags(ctx, [...stored.values()].filter((i) => i.key.startsWith(keys.pageState(''))).map((i) => parseStored(pageApprovalSchema, i.key, i.value)));
+    const stuck = await stuckFlags(ctx, pageIds.flatMap((id) => parsePageState(stored.get(keys.pageState(id))) ?? []));
+    // a page of an atomic change set takes its state from the set approval (SPEC 2.5a), as in /pages/status
+    const pointed = await loadPointedSets(ctx, pageIds.map((id) => stored.get(keys.setMember(id))));
+    const shown = pageIds.filter((id) => pages.get(id)?.spaceId === input.spaceId); // only this space's pages are managed here
+    const latestOf = new Map(shown.map((id) => [id, resolveLatest(parsePageState(stored.get(keys.pageState(id))), setOf(stored.get(keys.setMember(id)), pointed), id, now, DISPLAY).latest]));
+    // SPEC 2.4a with the status builder: a cached hash costs a store read, only a missing one a Confluence read (5 in flight)
+    const staleness = await stalenessOfMany(ctx, shown.map((id) => ({ latest: latestOf.get(id), currentVersion: pages.get(id)!.version })));
+    const stalenessById = new Map(shown.map((id, i) => [id, staleness[i]!]));
     const items: TreeRow[] = [];
     for (const node of level.items) {
       if (node.type === 'folder') {
@@ -92,10 +105,10 @@ export const spaceTree = defineOperation({
         continue;
       }
       const page = pages.get(node.id);
-      if (!page || page.spaceId !== input.spaceId) continue; // only this space's pages are managed here
-      const stateItem = stored.get(keys.pageState(node.id));
+      const pageStaleness = stalenessById.get(node.id);
+      if (!page || !pageStaleness) continue;
       const assignItem = stored.get(keys.assignment(node.id));
-      const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+      const latest = latestOf.get(node.id);
       const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
       const assigned = assignment ? workflows.find((w) => w.id === assignment.workflowId) : undefined;
       const resolved = resolveWorkflow(input.spaceId, assigned, workflows);
@@ -108,8 +121,9 @@ export const spaceTree = defineOperation({
         title: page.title,
         approval: {
           state: derived.state,
-          isStale: derived.isStale,
+          isStale: pageStaleness.stale,
           versionDelta: derived.versionDelta,
+          staleness: pageStaleness,
           ...deriveReview(latest, now),
           approvalId: latest?.id ?? null,
           workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined, boundByRule, drift: boundByRule && driftRecorded(stored.get(keys.routingDrift(node.id)), assignment) } : null,

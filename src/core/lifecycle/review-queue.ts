@@ -5,7 +5,7 @@
  * superseded or reset approvals are skipped here and removed by retention with their approval.
  */
 import type { Caller } from '../domain/caller';
-import type { PageApproval, ReviewState } from '../domain/model';
+import type { PageApproval, ReviewState, Staleness } from '../domain/model';
 import { pageApprovalSchema, parseStored } from '../domain/schemas';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
@@ -20,6 +20,7 @@ import { deriveReview } from './review';
 import { pageGate } from '../domain/eligibility';
 import { resolvedRefSchema } from './schemas';
 import { defineOperation } from '../services/operation';
+import { stalenessOfMany } from '../services/staleness/evaluate';
 
 export interface ReviewQueueItem {
   pageId: string;
@@ -32,6 +33,8 @@ export interface ReviewQueueItem {
   reviewDueAt: number;
   /** the caller may request approval again (recertify) now: the page-level eligibility checks pass */
   canRequest: boolean;
+  /** SPEC 2.4a, as in /pages/status (the queue only; the analytics counts do not need it) */
+  staleness?: Staleness;
 }
 
 /** Index entries whose dueFrom has passed, from `cursor` on, with the approvals they still describe. */
@@ -56,7 +59,7 @@ async function dueEntries(ctx: EngineContext, spaceId: string, limit: number, cu
 const MAX_SCANS_PER_PAGE = 20;
 
 /** The due entries' rows the caller can read (a page they cannot read is no row at all). */
-async function readableRows(ctx: EngineContext, cache: PageCache, callerId: string, items: PageApproval[]): Promise<ReviewQueueItem[]> {
+async function readableRows(ctx: EngineContext, cache: PageCache, callerId: string, items: PageApproval[], withStaleness: boolean): Promise<ReviewQueueItem[]> {
   const [pages, perms] = await Promise.all([cache.pages(items.map((a) => a.pageId)), cache.permissions(items.map((a) => a.pageId))]);
   const readable = perms.canRead;
   const now = ctx.clock.now();
@@ -78,20 +81,24 @@ async function readableRows(ctx: EngineContext, cache: PageCache, callerId: stri
       canRequest: gate(a),
     });
   }
-  return out;
+  if (!withStaleness) return out;
+  // the status builder: a cached hash costs a store read, only a missing one a Confluence read (5 in flight)
+  const latestOf = new Map(items.map((a) => [a.pageId, a]));
+  const staleness = await stalenessOfMany(ctx, out.map((row) => ({ latest: latestOf.get(row.pageId), currentVersion: pages.get(row.pageId)?.version ?? row.approvedAtVersion })));
+  return out.map((row, i) => ({ ...row, staleness: staleness[i]! }));
 }
 
 /**
  * One page of readable rows: scans on past entries the caller cannot read, so a page is never an
  * empty row with a cursor that would let them count what they cannot see (bounded by MAX_SCANS_PER_PAGE).
  */
-async function readableDue(ctx: EngineContext, caller: Caller, spaceId: string, limit: number, cursor?: string): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
+async function readableDue(ctx: EngineContext, caller: Caller, spaceId: string, limit: number, withStaleness: boolean, cursor?: string): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> {
   const cache = new PageCache(ctx, caller.accountId);
   const items: ReviewQueueItem[] = [];
   let next = cursor;
   for (let scan = 0; scan < MAX_SCANS_PER_PAGE; scan++) {
     const page = await dueEntries(ctx, spaceId, limit - items.length, next);
-    items.push(...(await readableRows(ctx, cache, caller.accountId, page.items)));
+    items.push(...(await readableRows(ctx, cache, caller.accountId, page.items, withStaleness)));
     next = page.nextCursor;
     if (next === undefined || items.length >= limit) break;
   }
@@ -107,7 +114,7 @@ export const reviewQueue = defineOperation({
       return { items: [] };
     }
     const limit = Math.min(Math.max(options.limit ?? 50, 1), STORE_LIMITS.maxQueryLimit);
-    return readableDue(ctx, caller, spaceId, limit, options.cursor);
+    return readableDue(ctx, caller, spaceId, limit, true, options.cursor);
   },
 });
 
@@ -130,7 +137,7 @@ export const reviewCounts = defineOperation({
     let cursor: string | undefined;
     let seen = 0;
     do {
-      const page = await readableDue(ctx, caller, spaceId, STORE_LIMITS.maxQueryLimit, cursor);
+      const page = await readableDue(ctx, caller, spaceId, STORE_LIMITS.maxQueryLimit, false, cursor);
       for (const item of page.items) if (!options.workflowId || item.workflowId === options.workflowId) counts[item.reviewState]++;
       seen += STORE_LIMITS.maxQueryLimit;
       cursor = page.nextCursor;

@@ -7,6 +7,8 @@
 export type Job =
   /** post the submission comment of this approval (once; the comment id is recorded) */
   | { kind: 'notify.submitted'; approvalId: string }
+  /** post an atomic set approval's comments for one event (0: submission, n: decision n) on its member pages (once per page) */
+  | { kind: 'notify.set'; setApprovalId: string; event: number }
   /** integrate audit records committed unsequenced into the chain */
   | { kind: 'audit.sequence' }
   /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */

@@ -10,6 +10,7 @@ import type { EngineContext } from './context';
 import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
+import { postSetComments } from './changesets/atomic/notify';
 import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
@@ -17,6 +18,7 @@ const id = z.string().min(1).max(200);
 /** A job as it arrives from a queue: validated before any handler sees it. */
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
+  z.object({ kind: z.literal('notify.set'), setApprovalId: id, event: z.number().int().min(0).max(1000) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
   z.object({ kind: z.literal('labels.sync'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
@@ -29,6 +31,7 @@ export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
   return {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
+    'notify.set': (job) => postSetComments(ctx, job.setApprovalId, job.event),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
     'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),

@@ -52,6 +52,8 @@ export const keys = {
   setApproval: (setApprovalId: string) => `set-approval:${setApprovalId}`,
   /** SPEC 2.5a: per page, the newest set approval that pinned it (page state resolves through it) */
   setMember: (pageId: string) => `set-member:${pageId}`,
+  /** SPEC 2.5a: `{commentId}` of a set approval's comment on one member page for one event (0 = submission, n = after decision n); makes the comment job idempotent */
+  setComment: (setApprovalId: string, pageId: string, event: number) => `set-comment:${setApprovalId}:${pageId}:${event}`,
   /** SPEC 2.5a: per change set, its newest set approval */
   changeSetSetApproval: (changeSetId: string) => `cs-set-approval:${changeSetId}`,
 

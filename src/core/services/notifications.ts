@@ -22,7 +22,7 @@ import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
 import { DomainError } from '../domain/errors';
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
@@ -96,8 +96,7 @@ export function submissionJobs(approvals: PageApproval[]): Job[] {
 /**
  * The `notify.submitted` job: post the approval's submission comment and record its id (the
  * record makes the job idempotent: a redelivered job finds it and posts nothing). A failed post
- * throws, so the queue retries; once posted, a failed record is retried here and then only logged,
- * because a queue retry would post a second comment.
+ * throws, so the queue retries.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
   const commentKey = keys.approvalComment(approvalId);
@@ -117,11 +116,19 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
     if (appCannotSeePage(err)) return; // no redelivery could ever post it
     throw err;
   }
+  await recordComment(ctx, commentKey, commentId, { approvalId, pageId: approval.pageId });
+}
+
+/**
+ * Records a posted comment's id under the key that makes its job idempotent. Retried here, then only
+ * logged: a queue retry would post a second comment.
+ */
+export async function recordComment(ctx: EngineContext, key: string, commentId: string, logFields: Record<string, string | number>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);
+      return await ctx.store.transact([{ op: 'put', key, value: { commentId } }]);
     } catch {
-      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', { approvalId, pageId: approval.pageId });
+      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', logFields);
       await ctx.sleep(10 * attempt);
     }
   }
@@ -134,7 +141,7 @@ const RECORD_ATTEMPTS = 3;
  * (the app user is in no page restriction, SPEC 9): an outcome of the page, not a failure to retry or
  * report. The approvers still find the request in their queue, which reads as them.
  */
-function appCannotSeePage(err: unknown): boolean {
+export function appCannotSeePage(err: unknown): boolean {
   return err instanceof DomainError && err.code === 'PAGE_NOT_FOUND';
 }
 

@@ -171,7 +171,7 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
 }
 
 /** SPEC 2.3a: the editors read at submission travel with the approval (decisions are judged against them). */
-function sodRecord(workflow: Workflow, input: EligibilityInput): Pick<PageApproval, 'sodEditors' | 'sodUnverifiable'> {
+export function sodRecord(workflow: Workflow, input: EligibilityInput): Pick<PageApproval, 'sodEditors' | 'sodUnverifiable'> {
   if (!excludesEditors(workflow.sod)) return {};
   const sod = input.sod?.workflowId === workflow.id ? input.sod : undefined;
   if (!sod?.verified) return { sodUnverifiable: true };

@@ -1,16 +1,17 @@
 /**
- * The decide path's one call into signatures (SPEC 2.3c). signDecision runs BEFORE the decision
- * transaction, in the same invocation: it reads the active step's signature settings, refuses a
- * missing credential or meaning, verifies the credential (lockout, replay) and returns the signature
- * to record. Inside the decision's retry loop, signatureFor() binds it to the step it was made for.
+ * The decide paths' one call into signatures (SPEC 2.3c), for a page approval (signDecision) and an
+ * atomic set approval (signSubject, SPEC 2.5a). It runs BEFORE the decision transaction, in the same
+ * invocation: it reads the active step's signature settings, refuses a missing credential or meaning,
+ * verifies the credential (lockout, replay) and returns the signature to record. Inside the
+ * decision's retry loop, signatureFor() binds it to the step it was made for.
  */
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
-import type { DecisionOutcome } from '../domain/decisions';
-import type { CredentialType, DecisionSignature, PageApproval, StepSignature } from '../domain/model';
+import type { Decidable, DecisionOutcome } from '../domain/decisions';
+import type { CredentialType, DecisionSignature, StepSignature } from '../domain/model';
 import type { EngineContext } from '../services/context';
 import { effectiveApproval, loadApproval } from '../services/approvals/records';
-import { verifyCredential, type Credential } from './verify-credential';
+import { verifyCredential, type Credential, type SigningPlace } from './verify-credential';
 
 export interface SigningInput {
   meaning?: string;
@@ -30,7 +31,16 @@ function accepts(settings: StepSignature, type: CredentialType): boolean {
 
 const AUTH_WORDS: Record<StepSignature['auth'], string> = { pin: 'your signing PIN', totp: 'a code from your authenticator app', pin_or_totp: 'your signing PIN or an authenticator code' };
 
-function settingsOf(approval: PageApproval): StepSignature | undefined {
+/** What is signed: the approval decided on, where a failure is recorded, and the record the signature links to (§11.70). */
+export interface SigningSubject {
+  approval: Pick<Decidable, 'workflowSnapshot' | 'activeStep'>;
+  place: SigningPlace;
+  record: Pick<DecisionSignature, 'pageVersion' | 'pages'>;
+}
+
+type StepOf = Pick<Decidable, 'workflowSnapshot' | 'activeStep'>;
+
+function settingsOf(approval: StepOf): StepSignature | undefined {
   return approval.workflowSnapshot.steps[approval.activeStep]?.signature;
 }
 
@@ -39,13 +49,19 @@ async function printedNames(ctx: EngineContext, accountIds: string[]): Promise<M
   return new Map(accountIds.map((id) => [id, users.get(id)?.displayName ?? id]));
 }
 
-/** Verifies and returns the signature for this decision, or undefined when the active step takes none. */
+/** A page decision's signature: verified and returned, or undefined when the active step takes none. */
 export async function signDecision(ctx: EngineContext, caller: Caller, approvalId: string, input: SigningInput): Promise<SignedDecision | undefined> {
   // Nothing to verify: a step that requires a signature refuses inside the decision (signatureFor), so an unsigned decision reads the approval once.
   if (!input.credential) return undefined;
   const loaded = await loadApproval(ctx, approvalId);
   if (loaded.approval.status !== 'pending') return undefined; // the decision answers APPROVAL_NOT_PENDING
   const { approval } = await effectiveApproval(ctx, loaded.approval);
+  return signSubject(ctx, caller, { approval, place: { spaceId: approval.spaceId, pageId: approval.pageId, approvalId: approval.id }, record: { pageVersion: approval.pageVersion } }, input);
+}
+
+/** Verifies the credential for a decision on `subject` and returns the signature, or undefined when the active step takes none. */
+export async function signSubject(ctx: EngineContext, caller: Caller, subject: SigningSubject, input: SigningInput): Promise<SignedDecision | undefined> {
+  const { approval } = subject;
   const settings = settingsOf(approval);
   if (!settings || (!settings.required && !input.credential)) return undefined;
   const credential = input.credential;
@@ -57,7 +73,7 @@ export async function signDecision(ctx: EngineContext, caller: Caller, approvalI
   if (!input.meaning) throw new DomainError('MEANING_REQUIRED', 'Choose what your signature means.', [{ field: 'meaning', code: 'REQUIRED', reason: 'one of the step\'s meanings' }]);
   const meaning = settings.meanings.find((m) => m.code === input.meaning);
   if (!meaning) throw new DomainError('UNKNOWN_MEANING', 'That meaning is not one this step offers.', [{ field: 'meaning', code: 'UNKNOWN', reason: 'not a meaning of this step' }]);
-  await verifyCredential(ctx, caller, credential, { spaceId: approval.spaceId, pageId: approval.pageId, approvalId: approval.id });
+  await verifyCredential(ctx, caller, credential, subject.place);
   const names = await printedNames(ctx, [caller.accountId, ...(input.onBehalfOf ? [input.onBehalfOf] : [])]);
   const signature: DecisionSignature = {
     meaning: meaning.code,
@@ -66,7 +82,7 @@ export async function signDecision(ctx: EngineContext, caller: Caller, approvalI
     ...(input.onBehalfOf ? { onBehalfOfName: names.get(input.onBehalfOf)! } : {}),
     signedAt: ctx.clock.now(),
     authMethod: credential.type,
-    pageVersion: approval.pageVersion,
+    ...subject.record,
   };
   return { step: approval.activeStep, signature };
 }
@@ -75,7 +91,7 @@ export async function signDecision(ctx: EngineContext, caller: Caller, approvalI
  * The signature for the decision being written to `approval` (re-read in the retry loop): the step
  * must still be the one signed for, and a step that requires a signature gets one.
  */
-export function signatureFor(approval: PageApproval, signed: SignedDecision | undefined): DecisionSignature | undefined {
+export function signatureFor(approval: StepOf, signed: SignedDecision | undefined): DecisionSignature | undefined {
   if (signed && signed.step !== approval.activeStep) {
     throw new DomainError('CONCURRENT_MODIFICATION', 'The approval moved to another step while you signed; read it again.');
   }
@@ -93,7 +109,7 @@ export function signatureFor(approval: PageApproval, signed: SignedDecision | un
  * their own credential; when the decision filled someone else's slot (SPEC 2.3b), the manifestation
  * also prints that person's name ("Dave Reviewer, on behalf of Carol Reviewer").
  */
-export async function withSignature(ctx: EngineContext, outcome: DecisionOutcome, signed: DecisionSignature | undefined): Promise<DecisionOutcome> {
+export async function withSignature<T extends Decidable>(ctx: EngineContext, outcome: DecisionOutcome<T>, signed: DecisionSignature | undefined): Promise<DecisionOutcome<T>> {
   if (!signed) return outcome;
   const onBehalfOf = outcome.approval.decisions.at(-1)?.onBehalfOf;
   const signature = onBehalfOf ? { ...signed, onBehalfOfName: (await printedNames(ctx, [onBehalfOf])).get(onBehalfOf)! } : signed;

@@ -25,6 +25,9 @@ export interface SigningPlace {
   spaceId: string;
   pageId?: string;
   approvalId?: string;
+  /** an atomic set decision (SPEC 2.5a): the change set, and its set approval in the record's details */
+  changeSetId?: string;
+  setApprovalId?: string;
 }
 
 const notEnrolled = (type: CredentialType): DomainError =>
@@ -82,7 +85,8 @@ export async function verifyCredential(ctx: EngineContext, caller: Caller, crede
     const entry = auditEntry(caller, 'signature.failed', place.spaceId, {
       ...(place.pageId ? { pageId: place.pageId } : {}),
       ...(place.approvalId ? { approvalId: place.approvalId } : {}),
-      details: { method: credential.type, attemptsLeft: outcome.attemptsLeft, locked: outcome.error.code === 'SIGNATURE_LOCKED' },
+      ...(place.changeSetId ? { changeSetId: place.changeSetId } : {}),
+      details: { method: credential.type, attemptsLeft: outcome.attemptsLeft, locked: outcome.error.code === 'SIGNATURE_LOCKED', ...(place.setApprovalId ? { setApprovalId: place.setApprovalId } : {}) },
     });
     await commitWithAudit(ctx, [putState(caller.accountId, current, outcome.state)], [entry]);
     failure = outcome.error;

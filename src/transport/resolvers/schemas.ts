@@ -187,8 +187,8 @@ export const schemas = {
     setApprovalId: opaqueId,
     decision,
     comment: comment.optional(),
-    meaning: z.string().regex(/^[a-z_]{2,32}$/).optional(),
-    credential: z.strictObject({ type: z.enum(['pin', 'totp']), value: z.string().min(1).max(64) }).optional(),
+    meaning: meaningCode.optional(),
+    credential: credentialSchema.optional(),
     pageAck: z.array(confluenceId).min(L.pageRefs.min).max(L.pageRefs.max),
   }),
 

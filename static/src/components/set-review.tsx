@@ -12,22 +12,36 @@ import TextArea from '@atlaskit/textarea';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import type { ChangeSetPageView, SetApproval } from '../../../src/core/domain/model';
+import { signatureManifestation } from '../../../src/core/domain/manifestation';
 import { ChangesSinceApproval } from './changes-since-approval';
-import { ErrorMessage, PageLink } from './ui';
+import { SigningFields, initialSigning, type SigningValue } from './signature';
+import { ErrorMessage, PageLink, formatTime } from './ui';
+import { Person } from '../people';
 
 export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetApproval; pages: ChangeSetPageView[]; onDecided: () => void }) {
   const [acknowledged, setAcknowledged] = useState(false);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  // SPEC 2.3c: a step that takes a signature asks for its meaning and the signer's credential here too
+  const signature = setApproval.workflowSnapshot.steps[setApproval.activeStep]?.signature;
+  const [signing, setSigning] = useState<SigningValue | undefined>(signature ? initialSigning(signature) : undefined);
   const titleOf = new Map(pages.map((p) => [p.pageId, p.approvalStatus === 'not_found' ? undefined : p.title]));
   const decide = (decision: 'approve' | 'reject') => {
     setBusy(true);
     setError(undefined);
     const pageAck = setApproval.manifest.map((m) => m.pageId);
-    call('changeset.decide', { setApprovalId: setApproval.id, decision, pageAck, ...(comment.trim() ? { comment: comment.trim() } : {}) }).then(
+    call('changeset.decide', {
+      setApprovalId: setApproval.id,
+      decision,
+      pageAck,
+      ...(comment.trim() ? { comment: comment.trim() } : {}),
+      ...(signature && signing?.value ? { credential: { type: signing.type, value: signing.value } } : {}),
+      ...(signature && signing?.meaning ? { meaning: signing.meaning } : {}),
+    }).then(
       () => {
         setBusy(false);
+        if (signature) setSigning(initialSigning(signature));
         onDecided();
       },
       (err: unknown) => {
@@ -62,6 +76,21 @@ export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetA
         <label>
           <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} data-testid="set-ack" /> I reviewed all {setApproval.manifest.length} pages listed above, at these versions.
         </label>
+        {setApproval.decisions.length > 0 && (
+          <Stack space="space.050" testId="set-decisions">
+            {setApproval.decisions.map((d, i) => (
+              <Inline key={i} space="space.075" alignBlock="center" shouldWrap>
+                <Text color="color.text.subtle">Step {d.step + 1}:</Text>
+                <Person id={d.accountId} />
+                <Text>{d.decision === 'approve' ? 'approved' : 'requested changes'}</Text>
+                <Text color="color.text.subtle">{formatTime(d.at)}</Text>
+                {d.comment && <Text as="em">“{d.comment}”</Text>}
+                {d.signature && <Text testId="signature-manifestation">Signed: {signatureManifestation(d.signature)}</Text>}
+              </Inline>
+            ))}
+          </Stack>
+        )}
+        {signature && signing && <SigningFields settings={signature} value={signing} onChange={setSigning} />}
         <TextArea value={comment} onChange={(e) => setComment(e.currentTarget.value)} placeholder="Comment (required to request changes, at least 20 characters)" maxLength={FIELD_LIMITS.comment.max} />
         <Inline space="space.100">
           <Button appearance="primary" isDisabled={!acknowledged || busy} onClick={() => decide('approve')} testId="set-approve">

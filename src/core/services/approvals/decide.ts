@@ -3,8 +3,7 @@ import { onDecided } from '../../lifecycle/schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
-import { applyDecision } from '../../domain/decisions';
-import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -21,8 +20,9 @@ import { signatureManifestation } from '../../domain/manifestation';
 import { withApprovedContentHash } from '../staleness/approved-hash';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
-import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
-import { decisionSlots } from '../delegations/resolve';
+import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../../domain/sod';
+import { PageCache } from '../page-cache';
+import { decideInASlot } from './decide-in-slot';
 import { activeStepProgress, waitingFor } from '../step-progress';
 
 type Decision = 'approve' | 'reject';
@@ -60,39 +60,14 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageAp
     throw new DomainError('SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
   }
   try {
-    return await decideInASlot(ctx, caller, judged, decision, comment, groupMembers);
+    const scope = { spaceId: judged.spaceId, workflowId: judged.workflowId, actorCanView: async () => (await new PageCache(ctx, caller.accountId).readable([judged.pageId])).has(judged.pageId) };
+    return await decideInASlot(ctx, caller.accountId, judged, scope, decision, comment, groupMembers);
   } catch (err) {
     if (err instanceof DomainError && err.status === 403) {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });
     }
     throw err;
   }
-}
-
-/**
- * SPEC 2.3b: the actor's own slot first, then slots delegated to them; the first in which the
- * decision counts is taken. A refusal in every slot answers with the first slot's reason.
- */
-async function decideInASlot(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment: string | undefined, groupMembers: Map<string, string[]>): Promise<DecisionOutcome> {
-  const excluded = sodExcluded(approval, approval.activeStep);
-  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
-  const slots = await decisionSlots(ctx, approval, caller.accountId, members);
-  const now = ctx.clock.now();
-  if (slots.choices.length === 0 && slots.replacedBy) {
-    const until = slots.replacedBy.endsAt.slice(0, 10);
-    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
-  }
-  const choices = slots.choices.length > 0 ? slots.choices : [{}];
-  let first: DomainError | undefined;
-  for (const choice of choices) {
-    try {
-      return applyDecision(approval, caller.accountId, decision, comment, groupMembers, now, { excluded, ...choice });
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      first ??= err;
-    }
-  }
-  throw first ?? new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
 }
 
 /**

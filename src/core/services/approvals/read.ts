@@ -21,7 +21,7 @@ import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { readPageLatest } from './page-latest';
-import { stalenessOf } from '../staleness/evaluate';
+import { stalenessOf, stalenessOfMany } from '../staleness/evaluate';
 import { defineOperation } from '../operation';
 
 /** Newest approvals of a page shown in its history. */
@@ -110,6 +110,8 @@ export const queue = defineOperation({
     if (options.mine) items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
     // An author's own requests still waiting ("Requested by me").
     if (options.requestedByMe) items = items.filter((a) => a.submittedBy === caller.accountId);
-    return { items: items.map((a) => ({ ...a, groups: progressWith(a, groupMembers) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    // SPEC 2.4a with the status builder; a row's latest approval is the pending one, so no content is read
+    const staleness = await stalenessOfMany(ctx, items.map((a) => ({ latest: a, currentVersion: a.pageVersion })));
+    return { items: items.map((a, i) => ({ ...a, groups: progressWith(a, groupMembers), staleness: staleness[i]! })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });

@@ -25,6 +25,7 @@ import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
 import { submitAtomic, type AtomicSubmitResult } from './atomic/submit';
+import { setNoticeJob } from './atomic/notify';
 
 export type PerPageSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
 /**
@@ -88,10 +89,14 @@ export const submitChangeSet = defineOperation({
     }
     const first = await loadForSubmission(ctx, caller, changeSetId, 'changeset.submit');
     if (first.cs.approvalMode === 'atomic') {
-      // the atomic submit is crash-safe in its own steps; a keyed request's answer is recorded after it (handler)
-      const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context);
-      const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
-      return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+      // the atomic submit is crash-safe in its own steps; a keyed request's answer commits in its last one
+      const answer = (atomic: AtomicSubmitResult): ChangeSetSubmitResult => {
+        const results = first.cs.pageRefs.map(({ pageId }): SubmitResult => ({ pageId, success: true, approvalId: atomic.setApprovalId }));
+        return { ...atomic, submittedCount: results.length, skippedCount: 0, results };
+      };
+      const atomic = await submitAtomic(ctx, caller, first.item, first.cs, first.context, (result) => options.alongside?.(answer(result)) ?? []);
+      await enqueueAfterCommit(ctx, [setNoticeJob(atomic.setApprovalId, 0), { kind: 'audit.sequence' }]);
+      return answer(atomic);
     }
     return submitPerPage(ctx, caller, changeSetId, first, options);
   },

@@ -6,9 +6,7 @@
  */
 import type { Delegation } from '../../domain/delegation';
 import { covers, isActive } from '../../domain/delegation';
-import type { PageApproval } from '../../domain/model';
 import type { EngineContext } from '../context';
-import { PageCache } from '../page-cache';
 import { liveDelegationsOf } from './store';
 
 export interface SlotChoice {
@@ -23,7 +21,15 @@ export interface DecisionSlots {
   replacedBy?: Delegation;
 }
 
-export async function decisionSlots(ctx: EngineContext, approval: PageApproval, actorId: string, members: ReadonlySet<string>): Promise<DecisionSlots> {
+/** What is being decided: a page approval or an atomic set approval, and whether the actor can view what it covers. */
+export interface SlotScope {
+  spaceId: string;
+  workflowId: string;
+  /** asked only when a delegated slot is on offer */
+  actorCanView: () => Promise<boolean>;
+}
+
+export async function decisionSlots(ctx: EngineContext, approval: SlotScope, actorId: string, members: ReadonlySet<string>): Promise<DecisionSlots> {
   const now = ctx.clock.now();
   const applies = (d: Delegation): boolean => isActive(d, now) && covers(d, approval.spaceId, approval.workflowId);
   const [given, received] = await Promise.all([liveDelegationsOf(ctx, 'delegator', actorId, now), liveDelegationsOf(ctx, 'delegate', actorId, now)]);
@@ -33,6 +39,6 @@ export async function decisionSlots(ctx: EngineContext, approval: PageApproval, 
     .filter((d) => applies(d) && d.delegatorAccountId !== actorId && members.has(d.delegatorAccountId))
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
-  const canView = delegated.length > 0 && (await new PageCache(ctx, actorId).readable([approval.pageId])).has(approval.pageId);
+  const canView = delegated.length > 0 && (await approval.actorCanView());
   return { choices: [...own, ...(canView ? delegated : [])], ...(replacedBy ? { replacedBy } : {}) };
 }

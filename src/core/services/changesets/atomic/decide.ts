@@ -4,12 +4,16 @@
  * APPROVER_CANNOT_VIEW_PAGE, naming none), and decides under the rules of 2.3 per step. A pinned
  * page that changed voids the set instead. Every decision, the final one included, is ONE
  * transaction on the set approval: page states derive from it, so the write does not grow with
- * the page count.
+ * the page count. Delegation, separation of duties and signatures follow the page decision's rules
+ * (the same modules); `sod.changeSetMinDistinctApprovers` holds the final approval until that many
+ * different people approved (SPEC 2.3a).
  */
 import type { Caller } from '../../../domain/caller';
 import { activeStepOf, groupsOfSteps } from '../../../domain/approvers';
-import { applyDecision } from '../../../domain/decisions';
+import type { DecisionOutcome } from '../../../domain/decisions';
 import { DomainError } from '../../../domain/errors';
+import { signatureManifestation } from '../../../domain/manifestation';
+import { excludesEditors } from '../../../domain/sod';
 import type { AuditAction, SetApproval } from '../../../domain/model';
 import { parseStored, setApprovalSchema } from '../../../domain/schemas';
 import type { EngineContext } from '../../context';
@@ -21,15 +25,20 @@ import { keys } from '../../keys';
 import { expandGroups } from '../../page-context';
 import { withRetry } from '../../retry';
 import { computeHash } from '../../staleness/content';
+import { decideInASlot } from '../../approvals/decide-in-slot';
+import { signatureFor, signSubject, withSignature, type SignedDecision } from '../../../signatures/sign-decision';
+import type { Credential } from '../../../signatures/verify-credential';
+import { enqueueAfterCommit } from '../../jobs';
 import { changedPins, invalidateSet } from './invalidate';
+import { setNoticeJob } from './notify';
 
 export interface SetDecisionInput {
   setApprovalId: string;
   decision: 'approve' | 'reject';
   comment?: string;
-  /** Electronic signatures (SPEC 2.3c, issue 21): accepted here; verified by the signature module when a step requires one. */
+  /** SPEC 2.3c: required when the active step takes a signature; verified before the decision transaction */
   meaning?: string;
-  credential?: { type: 'pin' | 'totp'; value: string };
+  credential?: Credential;
   pageAck: string[];
 }
 
@@ -40,7 +49,9 @@ export const decideSet = defineOperation({
   rights: 'An approver of the active step who can view every page of the set (NOT_AN_APPROVER / APPROVER_CANNOT_VIEW_PAGE 403, audited); a set in a space the caller cannot view is SET_APPROVAL_NOT_FOUND like a missing one.',
   async execute(ctx: EngineContext, caller: Caller, input: SetDecisionInput): Promise<SetApproval> {
     const access = new SpaceAccess(ctx, caller.accountId);
-    return withRetry(ctx, async () => {
+    // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
+    const signed = await signSet(ctx, caller, access, input);
+    const decided = await withRetry(ctx, async () => {
       const item = await ctx.store.get(keys.setApproval(input.setApprovalId));
       if (!item) throw notFound();
       const set = parseStored(setApprovalSchema, item.key, item.value);
@@ -50,15 +61,8 @@ export const decideSet = defineOperation({
       if (new Set(input.pageAck).size !== manifestIds.length || !manifestIds.every((id) => input.pageAck.includes(id))) {
         throw new DomainError('PAGE_ACK_MISMATCH', 'Acknowledge exactly the pages of this set approval.', [{ field: 'pageAck', code: 'MISMATCH', reason: `must list the ${manifestIds.length} pages of the set` }]);
       }
-      const groupMembers = new Map<string, string[]>();
-      await expandGroups(ctx, groupsOfSteps([activeStepOf(set)]), groupMembers);
-      let outcome;
-      try {
-        outcome = applyDecision(set, caller.accountId, input.decision, input.comment, groupMembers, ctx.clock.now());
-      } catch (err) {
-        if (err instanceof DomainError && err.status === 403) throw await denial(ctx, caller, err, set.spaceId, { operation: `changeset.${input.decision}`, changeSetId: set.changeSetId });
-        throw err;
-      }
+      const signature = signatureFor(set, signed);
+      const outcome = await withSignature(ctx, await decideOrDeny(ctx, caller, set, input), signature);
       // Pages as the approver sees them: every one visible, every one still at its pinned version.
       const pages = await ctx.confluence.getPages(manifestIds);
       if (manifestIds.some((id) => !pages.has(id))) {
@@ -73,16 +77,68 @@ export const decideSet = defineOperation({
         throw new DomainError('APPROVAL_NOT_PENDING', 'A page of this change set changed after it was submitted; the set must be submitted again.');
       }
       const next = outcome.approval.status === 'approved' ? await withManifestHashes(ctx, outcome.approval) : outcome.approval;
-      const last = next.decisions.at(-1);
-      const fields = { changeSetId: set.changeSetId, workflowId: set.workflowId };
-      const entries = [auditEntry(caller, 'changeset.decided', set.spaceId, { ...fields, details: { setApprovalId: set.id, step: set.activeStep + 1, decision: input.decision, ...(last?.comment ? { comment: last.comment } : {}) } })];
-      const final: AuditAction | undefined = next.status === 'approved' ? 'changeset.approved' : next.status === 'rejected' ? 'changeset.rejected' : undefined;
-      if (final) entries.push(auditEntry(caller, final, set.spaceId, { ...fields, details: { setApprovalId: set.id, manifest: next.manifest.map((m) => `${m.pageId}@${m.pageVersion}`) } }));
-      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], entries);
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], auditOf(caller, set, next, outcome));
       return next;
     });
+    // the decision's page comments, after the response (docs/decisions.md "Issue 20")
+    await enqueueAfterCommit(ctx, [setNoticeJob(decided.id, decided.decisions.length)]);
+    return decided;
   },
 });
+
+/** The signature for this decision, verified now; undefined when nothing is to be signed (or the decision will refuse anyway). */
+async function signSet(ctx: EngineContext, caller: Caller, access: SpaceAccess, input: SetDecisionInput): Promise<SignedDecision | undefined> {
+  if (!input.credential) return undefined; // a step that requires one refuses inside the decision (signatureFor)
+  const item = await ctx.store.get(keys.setApproval(input.setApprovalId));
+  if (!item) return undefined;
+  const set = parseStored(setApprovalSchema, item.key, item.value);
+  if (set.status !== 'pending' || !(await access.canView(set.spaceId))) return undefined;
+  const place = { spaceId: set.spaceId, changeSetId: set.changeSetId, setApprovalId: set.id };
+  return signSubject(ctx, caller, { approval: set, place, record: { pages: set.manifest.map((m) => ({ pageId: m.pageId, pageVersion: m.pageVersion })) } }, input);
+}
+
+/**
+ * The decision under the rules of 2.1a-2.3b in a slot of the caller's (their own or a delegated one);
+ * a forbidden decision is audited. Every page's visibility to the actor is checked by the caller
+ * before anything is written, so a delegate's view right needs no second read.
+ */
+async function decideOrDeny(ctx: EngineContext, caller: Caller, set: SetApproval, input: SetDecisionInput): Promise<DecisionOutcome<SetApproval>> {
+  if (set.sodUnverifiable && excludesEditors(set.workflowSnapshot.sod)) {
+    throw new DomainError('SOD_UNVERIFIABLE', 'Separation of duties could not check who edited every page of this set at submission, so no decision can be recorded; submit the set again.');
+  }
+  const groupMembers = new Map<string, string[]>();
+  await expandGroups(ctx, groupsOfSteps([activeStepOf(set)]), groupMembers);
+  const scope = { spaceId: set.spaceId, workflowId: set.workflowId, actorCanView: async () => true };
+  try {
+    return await decideInASlot(ctx, caller.accountId, set, scope, input.decision, input.comment, groupMembers, set.workflowSnapshot.sod?.changeSetMinDistinctApprovers);
+  } catch (err) {
+    if (err instanceof DomainError && err.status === 403) throw await denial(ctx, caller, err, set.spaceId, { operation: `changeset.${input.decision}`, changeSetId: set.changeSetId });
+    throw err;
+  }
+}
+
+/** `changeset.decided` (with delegation, signature and any wait for more approvers), then `changeset.approved|rejected` when final. */
+function auditOf(caller: Caller, set: SetApproval, next: SetApproval, outcome: DecisionOutcome<SetApproval>) {
+  const last = next.decisions.at(-1);
+  const fields = { changeSetId: set.changeSetId, workflowId: set.workflowId };
+  const entries = [
+    auditEntry(caller, 'changeset.decided', set.spaceId, {
+      ...fields,
+      details: {
+        setApprovalId: set.id,
+        step: set.activeStep + 1,
+        decision: last?.decision,
+        ...(last?.comment ? { comment: last.comment } : {}),
+        ...(last?.onBehalfOf ? { onBehalfOf: last.onBehalfOf, delegationId: last.delegationId } : {}),
+        ...(last?.signature ? { signature: last.signature, manifestation: signatureManifestation(last.signature) } : {}),
+        ...(outcome.awaitingApprovers ? { awaitingApprovers: outcome.awaitingApprovers } : {}),
+      },
+    }),
+  ];
+  const final: AuditAction | undefined = next.status === 'approved' ? 'changeset.approved' : next.status === 'rejected' ? 'changeset.rejected' : undefined;
+  if (final) entries.push(auditEntry(caller, final, set.spaceId, { ...fields, details: { setApprovalId: set.id, manifest: next.manifest.map((m) => `${m.pageId}@${m.pageVersion}`) } }));
+  return entries;
+}
 
 /** Under a content policy, the final approval records each pinned version's hash (read as the approver, 5 at a time). */
 async function withManifestHashes(ctx: EngineContext, set: SetApproval): Promise<SetApproval> {

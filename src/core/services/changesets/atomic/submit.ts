@@ -5,8 +5,9 @@
  *  2. per page, a `set-member` pointer, each batch checking the page states it read (no single
  *     submit slipped in); readers show a `submitting` set as nothing, submits treat it as pending
  *     until its deadline;
- *  3. the set approval turns `pending` with the `changeset.submitted` record, checking the change
- *     set's pointer is still this set's.
+ *  3. the set approval turns `pending` with the `changeset.submitted` record (and a keyed request's
+ *     answer, so a retry replays it and never submits twice), checking the change set's pointer is
+ *     still this set's.
  * A crash before step 3 leaves a `submitting` set that no page shows and that expires; a re-run of
  * the submit takes it over.
  */
@@ -19,7 +20,7 @@ import type { EngineContext } from '../../context';
 import { auditEntry, commitWithAudit } from '../../commit';
 import { keys } from '../../keys';
 import type { PageContext } from '../../page-context';
-import { inputOf, snapshotOf } from '../../submission';
+import { inputOf, snapshotOf, sodRecord } from '../../submission';
 import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
 
@@ -63,11 +64,18 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
  * 409 to retry, not a loop: what was written shows nothing and expires. Store outages map as
  * everywhere (withRetry).
  */
-export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext): Promise<AtomicSubmitResult> {
+export async function submitAtomic(
+  ctx: EngineContext,
+  caller: Caller,
+  csItem: StoredItem,
+  cs: ChangeSet,
+  context: PageContext,
+  alongside: (result: AtomicSubmitResult) => TxOp[] = () => [],
+): Promise<AtomicSubmitResult> {
   const { workflow, manifest } = atomicPlan(cs, context);
   return withRetry(ctx, async () => {
     try {
-      return await writeSetApproval(ctx, caller, csItem, cs, context, workflow, manifest);
+      return await writeSetApproval(ctx, caller, csItem, cs, context, { workflow, manifest }, alongside);
     } catch (err) {
       if (err instanceof StoreError && err.code === 'CONDITION_FAILED') throw new DomainError('CONCURRENT_MODIFICATION', 'The change set or one of its pages changed while it was being submitted; submit it again.');
       throw err;
@@ -75,25 +83,16 @@ export async function submitAtomic(ctx: EngineContext, caller: Caller, csItem: S
   });
 }
 
-async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: StoredItem, cs: ChangeSet, context: PageContext, workflow: Workflow, manifest: SetApproval['manifest']): Promise<AtomicSubmitResult> {
-  const now = ctx.clock.now();
-  const set: SetApproval = {
-    id: ctx.ids.next('set'),
-    changeSetId: cs.id,
-    spaceId: cs.spaceId,
-    workflowId: workflow.id,
-    workflowSnapshot: snapshotOf(workflow),
-    manifest,
-    status: 'submitting',
-    activeStep: 0,
-    decisions: [],
-    submittedBy: caller.accountId,
-    submittedAt: now,
-    source: caller.source,
-    ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
-    submitDeadline: now + SUBMIT_LEASE_MS,
-    version: 1,
-  };
+async function writeSetApproval(
+  ctx: EngineContext,
+  caller: Caller,
+  csItem: StoredItem,
+  cs: ChangeSet,
+  context: PageContext,
+  { workflow, manifest }: { workflow: Workflow; manifest: SetApproval['manifest'] },
+  alongside: (result: AtomicSubmitResult) => TxOp[],
+): Promise<AtomicSubmitResult> {
+  const set = newSetApproval(ctx, caller, cs, context, workflow, manifest);
   // 1. the set and the change set's pointer to it
   const pointerKey = keys.changeSetSetApproval(cs.id);
   const pointer = await ctx.store.get(pointerKey);
@@ -109,11 +108,13 @@ async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: Stor
   // 3. pending, if still in time and still the change set's newest set approval
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
   const pending: SetApproval = { ...set, status: 'pending', version: 2 };
+  const result: AtomicSubmitResult = { setApprovalId: set.id, status: 'pending' };
   await commitWithAudit(
     ctx,
     [
       { op: 'put', key: keys.setApproval(set.id), value: pending, condition: { kind: 'version', version: 1 } },
       { op: 'check', key: pointerKey, condition: { kind: 'version', version: (pointer?.version ?? 0) + 1 } },
+      ...alongside(result),
     ],
     [
       auditEntry(caller, 'changeset.submitted', cs.spaceId, {
@@ -123,7 +124,38 @@ async function writeSetApproval(ctx: EngineContext, caller: Caller, csItem: Stor
       }),
     ],
   );
-  return { setApprovalId: set.id, status: 'pending' };
+  return result;
+}
+
+/** The set approval as step 1 writes it: `submitting` until its pointers are in place. */
+function newSetApproval(ctx: EngineContext, caller: Caller, cs: ChangeSet, context: PageContext, workflow: Workflow, manifest: SetApproval['manifest']): SetApproval {
+  const now = ctx.clock.now();
+  return {
+    id: ctx.ids.next('set'),
+    changeSetId: cs.id,
+    spaceId: cs.spaceId,
+    workflowId: workflow.id,
+    workflowSnapshot: snapshotOf(workflow),
+    ...setSodRecord(workflow, context, manifest),
+    manifest,
+    status: 'submitting',
+    activeStep: 0,
+    decisions: [],
+    submittedBy: caller.accountId,
+    submittedAt: now,
+    source: caller.source,
+    ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
+    submitDeadline: now + SUBMIT_LEASE_MS,
+    version: 1,
+  };
+}
+
+/** SPEC 2.3a over the whole set: the editors of every pinned page, or unverifiable when any page's are. */
+function setSodRecord(workflow: Workflow, context: PageContext, manifest: SetApproval['manifest']): Pick<SetApproval, 'sodEditors' | 'sodUnverifiable'> {
+  const records = manifest.map(({ pageId }) => sodRecord(workflow, inputOf(context, pageId)));
+  if (records.some((r) => r.sodUnverifiable)) return { sodUnverifiable: true };
+  const editors = records.flatMap((r) => r.sodEditors ?? []);
+  return records.some((r) => r.sodEditors) ? { sodEditors: [...new Set(editors)] } : {};
 }
 
 function memberOps(context: PageContext, pageId: string, set: SetApproval): TxOp[] {

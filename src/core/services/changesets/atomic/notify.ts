@@ -1,0 +1,101 @@
+/**
+ * Page comments of an atomic set approval (SPEC 2.5a and 6; docs/decisions.md "Issue 20"). The
+ * submission comment goes on every member page, but only the set's first page @mentions the
+ * approvers, so a person is notified once per set, not once per page; the other pages name the set.
+ * A decision replies on the first page; the final outcome replies on every page. The `notify.set`
+ * job posts them after the commit, once per page and event (a `set-comment` record per page).
+ */
+import { distinctApprovers } from '../../../domain/decisions';
+import type { ChangeSet, PageApproval, SetApproval } from '../../../domain/model';
+import { changeSetSchema, commentRefSchema, parseStored, setApprovalSchema } from '../../../domain/schemas';
+import { STATE_LABEL, approvalStatusWord } from '../../../domain/vocabulary';
+import type { Job } from '../../../ports/jobs';
+import type { EngineContext } from '../../context';
+import { waitingCover } from '../../delegations/cover';
+import { keys } from '../../keys';
+import { appCannotSeePage, decisionBody, escapeXml, recordComment, submissionBody } from '../../notifications';
+import { activeStepProgress, waitingFor } from '../../step-progress';
+import { getManyByKey } from '../../store-reads';
+import { asPageApproval } from './resolve';
+
+/** Comments posted at once (Confluence fan-out bound, SPEC §4). */
+const PARALLEL = 5;
+
+/** The job of one event: 0 = the submission, n = the set after its n-th decision. */
+export const setNoticeJob = (setApprovalId: string, event: number): Job => ({ kind: 'notify.set', setApprovalId, event });
+
+function setParagraph(set: SetApproval, changeSet: ChangeSet | undefined): string {
+  const name = changeSet ? `<strong>${escapeXml(changeSet.title)}</strong>` : 'a change set';
+  return `<p>This page is one of ${set.manifest.length} pages of ${name}, approved as one: one decision covers every page at its listed version.</p>`;
+}
+
+/** What decision `n` did, as a fragment after the state word. */
+function what(set: SetApproval, n: number, final: boolean): string {
+  const decision = set.decisions[n - 1]!;
+  const step = decision.step + 1;
+  if (decision.decision === 'reject') return final ? 'the approver asked for changes to the change set' : `a rejection was recorded (step ${step} goes on under its reject policy)`;
+  if (final) return `every step is approved; all ${set.manifest.length} pages are approved as one`;
+  return `an approval was recorded for step ${step}`;
+}
+
+/** "In approval: …" on a page other than the first (no @mentions). */
+function memberLine(set: SetApproval, pageId: string, status: PageApproval['status'], text: string, changeSet: ChangeSet | undefined): string {
+  const version = set.manifest.find((m) => m.pageId === pageId)!.pageVersion;
+  return `<p><strong>${STATE_LABEL[approvalStatusWord(status)]}</strong>: ${escapeXml(text)} (this page at version ${version}).</p>${setParagraph(set, changeSet)}`;
+}
+
+async function bodies(ctx: EngineContext, set: SetApproval, event: number, final: boolean, changeSet: ChangeSet | undefined): Promise<(pageId: string) => string> {
+  const lead = set.manifest[0]!.pageId;
+  const current = event === set.decisions.length;
+  const status: PageApproval['status'] = final ? (set.status as 'approved' | 'rejected') : 'pending';
+  // the set as it was after this event (a later decision may already exist when the job runs)
+  const asOf = asPageApproval({ ...set, decisions: set.decisions.slice(0, event), ...(event === 0 ? { activeStep: 0 } : {}) }, lead, status)!;
+  if (event === 0) {
+    const groups = await activeStepProgress(ctx, asOf);
+    const cover = await waitingCover(ctx, asOf, waitingFor(groups));
+    const leadBody = submissionBody(asOf, waitingFor(groups), changeSet, groups, cover) + setParagraph(set, changeSet);
+    return (pageId) => (pageId === lead ? leadBody : memberLine(set, pageId, 'pending', 'approval requested for the whole change set; its approvers were asked on its first page', changeSet));
+  }
+  const groups = current && !final ? await activeStepProgress(ctx, asOf) : [];
+  const cover = groups.length > 0 ? await waitingCover(ctx, asOf, waitingFor(groups)) : [];
+  const short = Number(asOf.workflowSnapshot.sod?.changeSetMinDistinctApprovers ?? 0) - distinctApprovers(asOf.decisions).size;
+  const waitsForPeople = current && !final && asOf.activeStep === asOf.workflowSnapshot.steps.length - 1 && short > 0 ? `<p>The change set needs approvals from ${short} more different ${short === 1 ? 'person' : 'people'}.</p>` : '';
+  const leadBody = decisionBody(asOf, what(set, event, final), set.decisions[event - 1]?.comment, waitingFor(groups), groups, cover) + waitsForPeople;
+  return (pageId) => (pageId === lead ? leadBody : memberLine(set, pageId, status, what(set, event, final), changeSet));
+}
+
+/** Posts one page's comment of this event unless it is recorded; a reply to the page's submission comment when there is one. */
+async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, event: number, body: string): Promise<void> {
+  const key = keys.setComment(set.id, pageId, event);
+  const parentKey = keys.setComment(set.id, pageId, 0);
+  const got = await getManyByKey(ctx.store, event === 0 ? [key] : [key, parentKey]);
+  if (got.has(key)) return;
+  const parentItem = event === 0 ? undefined : got.get(parentKey);
+  const parent = parentItem ? parseStored(commentRefSchema, parentItem.key, parentItem.value).commentId : undefined;
+  let commentId: string;
+  try {
+    commentId = await ctx.confluence.createPageComment({ pageId, bodyStorage: body, ...(parent ? { parentCommentId: parent } : {}) });
+  } catch (err) {
+    if (appCannotSeePage(err)) return; // no redelivery could ever post it (a restricted member page)
+    throw err;
+  }
+  await recordComment(ctx, key, commentId, { setApprovalId: set.id, pageId, event });
+}
+
+/** The `notify.set` job. A failed post throws after the others were tried, so the queue retries; posted pages are skipped then. */
+export async function postSetComments(ctx: EngineContext, setApprovalId: string, event: number): Promise<void> {
+  const item = await ctx.store.get(keys.setApproval(setApprovalId));
+  if (!item) return; // purged meanwhile
+  const set = parseStored(setApprovalSchema, item.key, item.value);
+  if (event > set.decisions.length || set.status === 'submitting' || set.manifest.length === 0) return;
+  const final = event > 0 && event === set.decisions.length && (set.status === 'approved' || set.status === 'rejected');
+  const csItem = await ctx.store.get(keys.changeSet(set.changeSetId));
+  const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
+  const bodyFor = await bodies(ctx, set, event, final, changeSet);
+  const targets = event === 0 || final ? set.manifest.map((m) => m.pageId) : [set.manifest[0]!.pageId];
+  let failed: unknown;
+  for (let i = 0; i < targets.length; i += PARALLEL) {
+    await Promise.all(targets.slice(i, i + PARALLEL).map((pageId) => postOnce(ctx, set, pageId, event, bodyFor(pageId)).catch((err: unknown) => (failed ??= err))));
+  }
+  if (failed !== undefined) throw failed instanceof Error ? failed : new Error('set comment failed');
+}
