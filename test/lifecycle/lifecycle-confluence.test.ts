@@ -1,10 +1,10 @@
 /**
- * The lifecycle's Confluence adapter: the tree is read as the user through the v2 endpoints with
+ * The lifecycle's facet of the one Confluence client: the tree is read as the user through the v2 endpoints with
  * Confluence's cursor, only pages and folders are kept; space admins come from the space's
  * 'administer' permissions with groups expanded; a posted comment is found by its reference.
  */
 import { createLocalSite } from '../../local/site';
-import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import type { ConfluenceRequest, ConfluenceResponse } from '../../src/adapters/confluence/transport';
 
 function scripted(answers: Record<string, ConfluenceResponse>) {
@@ -38,7 +38,7 @@ describe('listChildren', () => {
         },
       },
     });
-    const lc = new RestLifecycleConfluence(transport);
+    const lc = new RestConfluenceSite(transport);
     expect(await lc.listChildren('acc-alice', { kind: 'space', spaceId: '1001' })).toEqual({ items: [{ id: '2001', type: 'page', title: 'Home' }], nextCursor: 'abc123' });
     expect(await lc.listChildren('acc-alice', { kind: 'page', id: '2001' }, 'abc123')).toEqual({
       items: [
@@ -54,7 +54,7 @@ describe('listChildren', () => {
 
   test('a parent the user cannot see is PAGE_NOT_FOUND; a hostile cursor is refused before any call', async () => {
     const { requests, transport } = scripted({});
-    const lc = new RestLifecycleConfluence(transport);
+    const lc = new RestConfluenceSite(transport);
     await expect(lc.listChildren('acc-erin', { kind: 'page', id: '2012' })).rejects.toMatchObject({ code: 'PAGE_NOT_FOUND' });
     await expect(lc.listChildren('acc-erin', { kind: 'folder', id: '1' }, '../../x?y')).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
     expect(requests).toHaveLength(1);
@@ -64,7 +64,7 @@ describe('listChildren', () => {
 describe('against the local site', () => {
   test('space admins of ENG include Alice; a comment is found by the reference it carries', async () => {
     const site = createLocalSite();
-    const lc = new RestLifecycleConfluence(site.transport());
+    const lc = new RestConfluenceSite(site.transport());
     expect(await lc.spaceAdmins('1001')).toContain('acc-alice');
     expect(await lc.spaceAdmins('1001')).not.toContain('acc-bob');
     const parent = site.addComment({ pageId: '2001', parentCommentId: null, authorId: 'acc-bob', body: '<p>Approval requested</p>' });
@@ -78,7 +78,7 @@ describe('against the local site', () => {
 describe('the space tree against the local site', () => {
   test('root pages as each user sees them (restricted pages hidden, drafts never listed); children of a page', async () => {
     const site = createLocalSite();
-    const lc = new RestLifecycleConfluence(site.transport());
+    const lc = new RestConfluenceSite(site.transport());
     const alice = await lc.listChildren('acc-alice', { kind: 'space', spaceId: '1001' });
     const ids = alice.items.map((i) => i.id);
     expect(ids).toContain('2001');

@@ -99,7 +99,7 @@ async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: 
 export const runDailyJob = defineOperation({
   rights: 'The scheduled trigger only: it acts as the app, with no caller.',
   async execute(ctx: EngineContext, options: JobOptions): Promise<JobResult> {
-    const lc = ctx.lifecycle;
+    const lc = ctx.confluence;
     const started = ctx.clock.now();
     await flushDenialCounts(ctx);
     const settings = await readRetentionSettings(ctx);

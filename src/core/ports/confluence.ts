@@ -1,10 +1,15 @@
 /**
- * Confluence port: what the core needs to know about the Confluence site.
- * Implemented once over Confluence REST (src/adapters/confluence/rest-confluence.ts) with a
- * transport per environment: @forge/api requestConfluence on Forge, the local site in-process.
+ * Confluence port: what the core needs to know about the Confluence site, the ONE port approvals,
+ * the lifecycle (its facet LifecycleConfluence) and the pickers (its facet Directory) all use.
+ * Implemented once over Confluence REST (src/adapters/confluence/rest-confluence.ts: one call gate,
+ * one paging helper, one 429/5xx policy) with a transport per environment: @forge/api
+ * requestConfluence on Forge, the local site in-process.
  *
  * Batching is part of the contract: getPages takes any number of ids and MUST issue ⌈N/250⌉ calls.
  */
+
+import type { LifecycleConfluence } from './lifecycle-confluence';
+import type { Directory } from './directory';
 
 export type PageStatus = 'current' | 'draft' | 'archived' | 'trashed' | 'deleted';
 
@@ -51,7 +56,7 @@ export interface PageContent {
   bodyStorage: string;
 }
 
-export interface ConfluenceSite {
+export interface ConfluenceSite extends LifecycleConfluence, Directory {
   /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
   getPages(pageIds: string[]): Promise<Map<string, PageInfo>>;
   /** Can this user perform the operation on the page (site, space and page restrictions)? One call per (user,page); callers run them in parallel. */
