@@ -5,6 +5,7 @@
  */
 import { createLocalSite } from '../../local/site';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { CallGate } from '../../src/adapters/confluence/call-gate';
 import type { ConfluenceRequest, ConfluenceResponse } from '../../src/adapters/confluence/transport';
 
 function scripted(answers: Record<string, ConfluenceResponse>) {
@@ -88,5 +89,42 @@ describe('the space tree against the local site', () => {
     expect(erin.items.map((i) => i.id)).not.toContain('2012');
     expect(await lc.listChildren('acc-alice', { kind: 'page', id: '2001' })).toEqual({ items: [] });
     await expect(lc.listChildren('acc-erin', { kind: 'page', id: '2012' })).rejects.toMatchObject({ code: 'PAGE_NOT_FOUND' });
+  });
+});
+
+describe('one client: the lifecycle and the pickers pass the same call gate as every other call', () => {
+  /** Answers 429 to the first call on each path, then what the local site answers. */
+  function throttledOnce() {
+    const site = createLocalSite();
+    const seen = new Map<string, number>();
+    return {
+      seen,
+      transport: {
+        request: (r: ConfluenceRequest): Promise<ConfluenceResponse> => {
+          const path = r.path.split('?')[0];
+          seen.set(path, (seen.get(path) ?? 0) + 1);
+          return seen.get(path) === 1 ? Promise.resolve({ status: 429, headers: { 'retry-after': '1' }, body: {} }) : site.transport().request(r);
+        },
+      },
+    };
+  }
+  const noWait = () => new CallGate({ sleep: () => Promise.resolve() });
+
+  test('a throttled tree read, space-admin walk and search are retried, not refused', async () => {
+    const { seen, transport } = throttledOnce();
+    const client = new RestConfluenceSite(transport, { impersonation: true, appUserIsConfluenceAdmin: false, gate: noWait() });
+    expect((await client.listChildren('acc-alice', { kind: 'space', spaceId: '1001' })).items.map((i) => i.id)).toContain('2001');
+    expect(await client.spaceAdmins('1001')).toContain('acc-alice');
+    expect(await client.search('acc-bob', 'space', 'Docs', { limit: 10 })).toEqual([expect.objectContaining({ id: '1002' })]);
+    expect(seen.get('/wiki/api/v2/spaces/1001/pages')).toBe(2);
+    expect(seen.get('/wiki/rest/api/search')).toBe(2);
+  });
+
+  test('throttling that outlasts the budget is the one retryable 503 UPSTREAM_UNAVAILABLE, for the tree as for page reads', async () => {
+    const always429 = { request: (): Promise<ConfluenceResponse> => Promise.resolve({ status: 429, headers: { 'retry-after': '1' }, body: {} }) };
+    const client = new RestConfluenceSite(always429, { impersonation: true, appUserIsConfluenceAdmin: false, gate: noWait() });
+    await expect(client.listChildren('acc-alice', { kind: 'space', spaceId: '1001' })).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(client.search('acc-bob', 'user', 'Carol', { limit: 5 })).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(client.getPages(['2001'])).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
   });
 });
