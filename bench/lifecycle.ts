@@ -11,7 +11,7 @@ import { CountingStore } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { runDailyJob } from '../src/core/lifecycle/daily-job';
 import type { JobResult } from '../src/core/lifecycle/daily-job';
-import { DAY_MS } from '../src/core/lifecycle/review';
+import { DAY_MS } from '../src/core/domain/time';
 import { RUN_BUDGET_MS } from '../src/transport/scheduled/lifecycle';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import { createContext } from '../src/core/services/context';

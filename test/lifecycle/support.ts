@@ -7,7 +7,7 @@ import { createContext } from '../../src/core/services/context';
 import type { EngineContext } from '../../src/core/services/context';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import type { JobResult } from '../../src/core/lifecycle/daily-job';
-import { DAY_MS } from '../../src/core/lifecycle/review';
+import { DAY_MS } from '../../src/core/domain/time';
 import { ALICE, CAROL, DAVE, ENG, setup } from '../engine/helpers';
 import type { TestEnv } from '../engine/helpers';
 

@@ -18,7 +18,7 @@ import { DEFAULT_RETENTION_CHUNK } from '../audit/retention';
 import { lcKeys } from './keys';
 import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
 import { lastRun, purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
-import { DAY_MS } from './review';
+import { DAY_MS } from '../domain/time';
 import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
 import type { RunSummary } from './schemas';
 import { scanStuckApprovals } from './stuck-approvals';

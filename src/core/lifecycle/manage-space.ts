@@ -23,7 +23,7 @@ import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { listSpaceWorkflows } from '../services/workflows/store';
 import { lcKeys } from './keys';
-import { deriveReview } from './review';
+import { deriveReview } from '../domain/review';
 import { stuckFlagSchema } from './schemas';
 import { onCancelled } from './schedule';
 import { defineOperation } from '../services/operation';

@@ -7,24 +7,12 @@
  *
  * Batching is part of the contract: getPages takes any number of ids and MUST issue ⌈N/250⌉ calls.
  */
-
+import type { PageInfo } from '../domain/model';
 import type { LifecycleConfluence } from './lifecycle-confluence';
 import type { Directory } from './directory';
 
-export type PageStatus = 'current' | 'draft' | 'archived' | 'trashed' | 'deleted';
-
-export interface PageInfo {
-  id: string;
-  spaceId: string;
-  title: string;
-  status: PageStatus;
-  /** current version number */
-  version: number;
-  /** account id of the author of the current version */
-  versionAuthorId?: string;
-  /** message of the current version (used to recognise versions written by the app itself) */
-  versionMessage?: string;
-}
+/** The page facts the domain's rules read live in the domain model; the port answers with them. */
+export type { PageInfo, PageStatus } from '../domain/model';
 
 /** A new version to write: `version` is the current number + 1. */
 export interface PageVersionInput {

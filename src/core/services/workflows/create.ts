@@ -2,7 +2,7 @@
 import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
-import { reviewTermsOf } from '../../lifecycle/review';
+import { reviewTermsOf } from '../../domain/review';
 import { validateStalenessTerms } from '../../domain/staleness-terms';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from './types';
