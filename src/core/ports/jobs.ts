@@ -7,6 +7,8 @@
 export type Job =
   /** post the submission comment of this approval (once; the comment id is recorded) */
   | { kind: 'notify.submitted'; approvalId: string }
+  /** post the comment stored as an outbox item under this key (once: the item is deleted when posted) */
+  | { kind: 'notify.comment'; key: string }
   /** integrate audit records committed unsequenced into the chain */
   | { kind: 'audit.sequence' }
   /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */

@@ -9,12 +9,15 @@ import { createContext } from './context';
 import type { EngineContext } from './context';
 import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
+import { postQueuedComment } from '../lifecycle/outbox';
+import { lcKeys } from '../lifecycle/keys';
 
 const id = z.string().min(1).max(200);
 
 /** A job as it arrives from a queue: validated before any handler sees it. */
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
+  z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
 ]);
@@ -23,7 +26,11 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
 export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 
 export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
-  return { 'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId), 'page.updated': (job) => onPageUpdated(ctx, job.pageId) };
+  return {
+    'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
+    'notify.comment': (job) => postQueuedComment(ctx, job.key),
+    'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+  };
 }
 
 /** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */
