@@ -151,6 +151,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
     resolver: app.resolver as unknown as LocalFunction,
     bylineProperties: app.bylineProperties,
     pageUpdated: app.pageUpdated,
+    routingDrift: app.routingDrift,
     lifecycleDaily: app.lifecycleDaily,
     auditSequencer: app.auditSequencer,
     auditCheckpoint: app.auditCheckpoint,

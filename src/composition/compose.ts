@@ -36,6 +36,7 @@ import { createAuditSequencerTrigger } from '../transport/scheduled/audit-sequen
 import { createAuditCheckpointTrigger } from '../transport/scheduled/audit-checkpoint';
 import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
 import { createPageUpdatedTrigger } from '../transport/triggers/page-updated';
+import { createRoutingDriftTrigger } from '../transport/events/routing-drift';
 import { queueJobHandlers } from './jobs';
 
 export type Via = 'resolver' | 'apiRoute';
@@ -114,6 +115,8 @@ export function composeApp(platform: AppPlatform) {
     auditCheckpoint: createAuditCheckpointTrigger(() => asApp().evidence.signCheckpoint()),
     // trigger `page-updated-trigger`: queue the hash/staleness job (SPEC 2.4a); the job runs as the app
     pageUpdated: createPageUpdatedTrigger((pageId) => asApp().content.pageUpdated(pageId)),
+    // trigger `routing-drift`: label and move events re-check routing drift, as the app
+    routingDrift: createRoutingDriftTrigger((pageId) => asApp().routing.recordDrift(pageId)),
     lifecycleDaily: createLifecycleTrigger((options) => asApp().lifecycle.runDaily(options), now),
     // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
     jobConsumer: createQueueConsumer({ handlers: () => queueJobHandlers({ ...deps, confluence: confluenceFor({}) }), retry: (seconds) => platform.retry(seconds) }),

@@ -26,30 +26,13 @@ import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from 
 import { CallGate } from './call-gate';
 import type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
-import {
-  CONFLUENCE_BATCH_SIZE,
-  LISTED_STATUSES,
-  pageSchema,
-  v2ListSchema,
-  spaceSchema,
-  spacePermissionSchema,
-  permissionCheckSchema,
-  currentUserSchema,
-  groupSchema,
-  memberSchema,
-  userSchema,
-  commentSchema,
-  toPageInfo,
-  pathId,
-  PATH_ID,
-  accountId,
-  chunks,
-} from './rest-schemas';
+import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, PATH_ID, accountId, chunks } from './rest-schemas';
 import { listAllV1, listAllV2, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
 import { findComment, listChildren } from './lifecycle-confluence';
 import { searchDirectory } from './rest-directory';
+import { readRoutingFacts } from './routing-facts';
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
 type Identity = 'app' | { accountId: string };
@@ -125,6 +108,9 @@ export class RestConfluenceSite implements ConfluenceSite {
     const page = this.parse(response, pageSchema);
     return page.id === pageId ? toPageInfo(page) : undefined;
   }
+
+  /** Labels and ancestors of a page as the reader (routing-facts.ts). */
+  routingFacts = (pageId: string) => readRoutingFacts((path, item) => this.listAllV2(path, item, this.reader), pageId);
 
   async checkPagePermission(user: string, pageId: string, operation: PageOperation): Promise<boolean> {
     accountId(user);
@@ -274,9 +260,7 @@ export class RestConfluenceSite implements ConfluenceSite {
     if (response.status === 404) throw new DomainError('PAGE_NOT_FOUND', 'The page (or the comment replied to) no longer exists.');
     return this.parse(response, commentSchema).id;
   }
-
   // ---------- plumbing ----------
-
   /** The user's groups (v1 memberof, every page). A user Confluence does not know is in no group. */
   private async groupsOf(user: string): Promise<Array<z.infer<typeof groupSchema>>> {
     return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema);
