@@ -7,7 +7,7 @@
  *    core-domain modules (field limits, approver ids, model constants) that import nothing at runtime
  *    but each other; it never imports the local runtime;
  *  - inside src/core, imports only run down its floors: domain (pure rules, imports nothing else of
- *    the core) → ports and shared helpers → the audit trail → use cases (services, lifecycle,
+ *    the core) → ports and shared helpers → the audit trail and event feed → use cases (services, lifecycle,
  *    analytics, evidence, signatures) → engine assembly (services/engine.ts, services/index.ts);
  *  - the app is wired once (src/composition/compose.ts), which the Forge root and the local runtime call;
  *  - no import cycles, runtime or type-only, in src, local or static/src;
@@ -30,7 +30,7 @@ const BROWSER_SAFE_PACKAGES = new Set(['canonicalize']);
 const CORE_FLOORS: Array<{ floor: number; files: RegExp }> = [
   { floor: 0, files: /^src\/core\/domain\// }, // pure rules
   { floor: 1, files: /^src\/core\/(ports|shared)\// }, // the ports (and the data they carry) and shared helpers
-  { floor: 2, files: /^src\/core\/audit\// }, // the audit trail every use case writes through
+  { floor: 2, files: /^src\/core\/(audit|events)\// }, // the records every use case writes through: the audit trail and the event feed it feeds
   { floor: 4, files: /^src\/core\/services\/(engine|index)\.ts$/ }, // engine assembly
   { floor: 3, files: /^src\/core\// }, // use cases: services, lifecycle, analytics, evidence, signatures
 ];

@@ -7,13 +7,12 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../../core/domain/errors';
+import { confluenceId } from '../../core/domain/fields';
 import type { DirectoryEntry, DirectoryKind } from '../../core/ports/directory';
 import type { ConfluenceRequest, ConfluenceResponse } from './transport';
 import { parseOk } from './paging';
 
 type Send = (request: ConfluenceRequest) => Promise<ConfluenceResponse>;
-
-const SPACE_ID = /^[0-9]{1,20}$/;
 
 const userResults = z.object({ results: z.array(z.object({ user: z.object({ accountId: z.string(), displayName: z.string(), accountType: z.string().optional() }) })) });
 const groupResults = z.object({ results: z.array(z.object({ id: z.string(), name: z.string() })) });
@@ -46,7 +45,7 @@ export async function searchDirectory(send: Send, asAccountId: string, kind: Dir
       return body.results.map((g) => ({ id: g.id, label: g.name }));
     }
     case 'page': {
-      if (!options.spaceId || !SPACE_ID.test(options.spaceId)) throw new DomainError('SPACE_ID_REQUIRED', 'Pages are searched within one space.');
+      if (!options.spaceId || !confluenceId.safeParse(options.spaceId).success) throw new DomainError('SPACE_ID_REQUIRED', 'Pages are searched within one space.');
       const cql = `type=page AND space.id=${options.spaceId} AND title~${cqlString(q)}`;
       const body = await get(`/wiki/rest/api/search?cql=${encodeURIComponent(cql)}&limit=${limit}`, pageResults);
       return body.results.filter((r) => r.content.type === 'page').map((r) => ({ id: r.content.id, label: r.content.title }));

@@ -11,6 +11,7 @@ import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
 import { postQueuedComment } from '../lifecycle/outbox';
 import { lcKeys } from '../lifecycle/keys';
+import { confluenceId } from '../domain/fields';
 
 const id = z.string().min(1).max(200);
 
@@ -19,7 +20,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
   z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
-  z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('page.updated'), pageId: confluenceId }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
