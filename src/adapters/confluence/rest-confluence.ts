@@ -25,6 +25,7 @@ import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
 import type { ConfluenceAccess } from './access';
+export type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
 import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, PATH_ID, accountId, chunks } from './rest-schemas';
 import { listAllV1, listAllV2, parseOk } from './paging';
@@ -57,6 +58,11 @@ export class RestConfluenceSite implements ConfluenceSite {
   /** Reads that decide what the acting user may see run as that user. */
   private get reader(): Identity {
     return this.access.actingAccountId && this.actingReachable ? { accountId: this.access.actingAccountId } : 'app';
+  }
+
+  get readerAccountId(): string | undefined {
+    const reader = this.reader;
+    return reader === 'app' ? undefined : reader.accountId;
   }
 
   /** Whether calls can be made as the acting user at all (see ConfluenceAccess.actingUserReachable). */

@@ -12,6 +12,7 @@ import { onPageUpdated } from './staleness/page-updated';
 import { postQueuedComment } from '../lifecycle/outbox';
 import { lcKeys } from '../lifecycle/keys';
 import { confluenceId } from '../domain/fields';
+import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
 
@@ -21,6 +22,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: confluenceId }).strict(),
+  z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
@@ -31,6 +33,7 @@ export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'notify.comment': (job) => postQueuedComment(ctx, job.key),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+    'lifecycle.continue': () => continueDailyRun(ctx),
   };
 }
 
