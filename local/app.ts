@@ -146,17 +146,8 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   });
   queue.connect(app.jobConsumer);
   const getEngine = app.engineFor('resolver');
-  const handlers: Record<string, LocalFunction> = {
-    ...(app.api as unknown as Record<string, LocalFunction>),
-    resolver: app.resolver as unknown as LocalFunction,
-    bylineProperties: app.bylineProperties,
-    pageUpdated: app.pageUpdated,
-    routingDrift: app.routingDrift,
-    lifecycleDaily: app.lifecycleDaily,
-    auditSequencer: app.auditSequencer,
-    auditCheckpoint: app.auditCheckpoint,
-    jobConsumer: app.jobConsumer as LocalFunction,
-  };
+  // the same functions as src/index.ts exports, by export name (composeApp builds them once)
+  const handlers = { ...app.api, ...app.functions } as unknown as Record<string, LocalFunction>;
 
   const ready = seedWorkflows(app.appDeps(), localSeedWorkflows(clock.now()));
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.

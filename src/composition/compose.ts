@@ -93,12 +93,8 @@ export function composeApp(platform: AppPlatform) {
   const asApp = () => engineFor('resolver')({});
   const appAccountId = appAccountLookup(platform.confluenceTransport(undefined, onRefusal), store);
 
-  return {
-    engineFor,
-    confluenceFor,
-    /** The engine's dependencies acting as the app (seeding). */
-    appDeps: (): EngineDeps => ({ ...deps, confluence: confluenceFor({}) }),
-    api: observeApiHandlers(createApiHandlers(engineFor('apiRoute'), { store, now, appAccountId }), diagnostics, platform.deployment),
+  /** Every function the manifest names besides the REST routes, by its `index.<export>` name. */
+  const functions = {
     resolver: createResolverHandler(engineFor('resolver'), {
       store,
       now,
@@ -120,5 +116,15 @@ export function composeApp(platform: AppPlatform) {
     lifecycleDaily: createLifecycleTrigger((options) => asApp().lifecycle.runDaily(options), now),
     // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
     jobConsumer: createQueueConsumer({ handlers: () => queueJobHandlers({ ...deps, confluence: confluenceFor({}) }), retry: (seconds) => platform.retry(seconds) }),
+  };
+
+  return {
+    engineFor,
+    confluenceFor,
+    /** The engine's dependencies acting as the app (seeding). */
+    appDeps: (): EngineDeps => ({ ...deps, confluence: confluenceFor({}) }),
+    api: observeApiHandlers(createApiHandlers(engineFor('apiRoute'), { store, now, appAccountId }), diagnostics, platform.deployment),
+    ...functions,
+    functions,
   };
 }

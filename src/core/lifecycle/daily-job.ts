@@ -12,6 +12,7 @@
  * - Then the stuck-approval scan (stuck-approvals.ts); on a quiet day it runs without the lease and
  *   takes it only if it has something to write.
  */
+import { enqueueAfterCommit } from '../services/commit';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { parseStored } from '../domain/schemas';
@@ -27,7 +28,6 @@ import { scanStuckApprovals } from './stuck-approvals';
 import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
 import { flushDenialCounts } from '../services/denials-flush';
-import { enqueueAfterCommit } from '../services/jobs';
 
 export const CHUNK = 50;
 /** Audit records one purge chunk deletes at most (the audit trail's own chunk); a run purges chunk after chunk until its deadline. */

@@ -62,13 +62,3 @@ export function inlineJobQueue(ctx: EngineContext): JobQueue {
     },
   };
 }
-
-/** After a commit: hand the jobs over. A queue refusal is logged, never undoes or fails the committed change. */
-export async function enqueueAfterCommit(ctx: EngineContext, jobs: Job[]): Promise<void> {
-  if (jobs.length === 0) return;
-  try {
-    await ctx.jobs.push(jobs);
-  } catch {
-    ctx.log('could not enqueue jobs', { count: jobs.length, kinds: [...new Set(jobs.map((j) => j.kind))].join(',') });
-  }
-}

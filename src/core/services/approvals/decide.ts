@@ -8,14 +8,13 @@ import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/appro
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
-import { auditEntry, commitWithAudit } from '../commit';
+import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
 import { decisionBody, replyParent } from '../notifications';
 import { queuedComment } from '../../lifecycle/outbox';
-import { enqueueAfterCommit } from '../jobs';
 import type { Job } from '../../ports/jobs';
 import { waitingCover } from '../delegations/cover';
 import type { LoadedApproval } from './records';
