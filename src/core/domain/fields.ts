@@ -183,6 +183,15 @@ export const changeSetFields = {
     .refine((refs) => new Set(refs.map((r) => r.pageId)).size === refs.length, 'page ids must be unique'),
 };
 
+/** The fields a change-set update may change. */
+const CHANGE_SET_UPDATABLE = ['title', 'summary', 'referenceUrl', 'pageRefs', 'approvalMode'] as const;
+
+/** A change-set update must change something: REST and the resolver refuse an empty one alike. */
+export const changeSetUpdateChangesSomething = [
+  (update: Partial<Record<(typeof CHANGE_SET_UPDATABLE)[number], unknown>>) => CHANGE_SET_UPDATABLE.some((field) => update[field] !== undefined),
+  `give at least one of ${CHANGE_SET_UPDATABLE.join(', ')}`,
+] as const;
+
 export const changeSetStatus = z.enum(CHANGE_SET_STATUSES);
 export const rollupState = z.enum(ROLLUP_STATES);
 export const approvalStatus = z.enum(APPROVAL_STATUSES);
