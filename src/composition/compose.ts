@@ -65,16 +65,9 @@ export interface AppPlatform {
 
 export type ComposedApp = ReturnType<typeof composeApp>;
 
-export function composeApp(platform: AppPlatform) {
-  const { store, clock } = platform;
-  const now = () => clock.now();
-  const diagnostics = new DiagnosticsLog(store);
-  /** Platform refusals are recorded for the diagnostics panel (codes only), never retried. */
-  const onRefusal = (refusal: PlatformRefusal) => void diagnostics.recordRefusal(refusal).catch(() => undefined);
-  const deps: Omit<EngineDeps, 'confluence'> = { store, clock, ids: platform.ids, jobs: platform.jobs, ...(platform.secrets ? { secrets: platform.secrets } : {}) };
-
-  /** Confluence for one invocation, acting as its user (if any) the way `via` allows. */
-  const confluenceFor = (invocation: Invocation, via: Via = 'resolver'): RestConfluenceSite => {
+/** Confluence for one invocation, acting as its user (if any) the way `via` allows, through one call gate. */
+function confluenceFactory(platform: AppPlatform, diagnostics: DiagnosticsLog, onRefusal: (refusal: PlatformRefusal) => void) {
+  return (invocation: Invocation, via: Via = 'resolver'): RestConfluenceSite => {
     const remainingMs = platform.remainingMs?.();
     return new RestConfluenceSite(
       platform.confluenceTransport(invokingUser(invocation, via), onRefusal),
@@ -85,6 +78,17 @@ export function composeApp(platform: AppPlatform) {
       }),
     );
   };
+}
+
+export function composeApp(platform: AppPlatform) {
+  const { store, clock } = platform;
+  const now = () => clock.now();
+  const diagnostics = new DiagnosticsLog(store);
+  /** Platform refusals are recorded for the diagnostics panel (codes only), never retried. */
+  const onRefusal = (refusal: PlatformRefusal) => void diagnostics.recordRefusal(refusal).catch(() => undefined);
+  const deps: Omit<EngineDeps, 'confluence'> = { store, clock, ids: platform.ids, jobs: platform.jobs, ...(platform.secrets ? { secrets: platform.secrets } : {}) };
+
+  const confluenceFor = confluenceFactory(platform, diagnostics, onRefusal);
   const engineFor =
     (via: Via): EngineFactory =>
     (invocation) =>
