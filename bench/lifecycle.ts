@@ -7,12 +7,11 @@
 import { performance } from 'node:perf_hooks';
 import { createLocalSite } from '../local/site';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
-import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { runDailyJob } from '../src/core/lifecycle/daily-job';
 import type { JobResult } from '../src/core/lifecycle/daily-job';
-import { DAY_MS } from '../src/core/lifecycle/review';
+import { DAY_MS } from '../src/core/domain/time';
 import { RUN_BUDGET_MS } from '../src/transport/scheduled/lifecycle';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import { createContext } from '../src/core/services/context';
@@ -48,13 +47,12 @@ export async function runLifecycle(options: BenchOptions): Promise<void> {
     await engine.approvals.decide(uiCaller(CAROL), approval.id, 'approve');
   }
   const ctx = createContext(deps, () => undefined);
-  const lc = new RestLifecycleConfluence(site.transport());
 
   const measure = async (label: string): Promise<(string | number)[]> => {
     counting.reset();
     site.resetCalls();
     const t0 = performance.now();
-    const result: JobResult = await runDailyJob.execute({ ...ctx, lifecycle: lc }, { deadline: now + 600_000 });
+    const result: JobResult = await runDailyJob.execute(ctx, { deadline: now + 600_000 });
     const ms = performance.now() - t0;
     const c = counting.counts;
     const comments = site.calls.byEndpoint['POST /wiki/api/v2/footer-comments'] ?? 0;

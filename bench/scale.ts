@@ -16,7 +16,6 @@ import { createEngine, seedWorkflows } from '../src/core/services';
 import type { EngineDeps } from '../src/core/services';
 import { RateLimiter } from '../src/transport/shared/rate-limit';
 import { AuditTrail, runAuditRetention } from '../src/core/audit';
-import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
 import { createContext } from '../src/core/services/context';
 import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../src/core/lifecycle/daily-job';
 import { CONTINUATION_BUDGET_MS } from '../src/core/lifecycle/continue-run';
@@ -183,7 +182,7 @@ async function lifecycleAtScale(rows: (string | number)[][], pages: number): Pro
   }
   now += 77 * DAY_MS;
   const pushed: Job[] = [];
-  const ctx = { ...createContext(deps, () => undefined), lifecycle: new RestLifecycleConfluence(site.transport()), jobs: { push: (jobs: Job[]) => Promise.resolve(void pushed.push(...jobs)) } };
+  const ctx = { ...createContext(deps, () => undefined), jobs: { push: (jobs: Job[]) => Promise.resolve(void pushed.push(...jobs)) } };
   counting.reset();
   site.resetCalls();
   const result = await runDailyJob.execute(ctx, { deadline: now + CONTINUATION_BUDGET_MS });

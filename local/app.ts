@@ -1,43 +1,26 @@
 /**
- * Local composition root: the same engine, REST handlers, resolver and trigger handler as on Forge
- * (src/composition/forge.ts), joined to an embedded store and the local Confluence site instead of
- * Forge KVS and Confluence Cloud. Used by the local runtime (`npm start`), tests and benchmarks.
+ * Local composition root: the ONE composition (src/composition/compose.ts, which Forge's root calls
+ * too) over an embedded store, the local event queue and the local Confluence site instead of Forge
+ * KVS, the Forge queue and Confluence Cloud. Used by the local runtime (`npm start`), tests and
+ * benchmarks.
  *
  * `handlers` mirrors src/index.ts: the same export names, so the runtime finds every function the
  * manifest names (`handler: index.<export>`) here, exactly as Forge finds it in the bundle.
  */
-import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
-import { createPageUpdatedTrigger } from '../src/transport/triggers/page-updated';
-import { createLifecycleTrigger } from '../src/transport/scheduled/lifecycle';
-import { createAuditCheckpointTrigger } from '../src/transport/scheduled/audit-checkpoint';
-import { createAuditSequencerTrigger } from '../src/transport/scheduled/audit-sequencer';
-import { sequencePendingAudit } from '../src/core/audit';
-import { createEngine, seedWorkflows } from '../src/core/services';
-import type { EngineDeps } from '../src/core/services';
-import type { Engine, EngineFactory, Invocation } from '../src/core/services/engine';
+import { seedWorkflows } from '../src/core/services';
+import type { Engine, EngineFactory } from '../src/core/services/engine';
 import type { KeyValueStore } from '../src/core/ports/store';
 import type { SecretStore } from '../src/core/ports/secrets';
 import { MemoryStore } from '../src/adapters/store/memory-store';
 import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import type { Clock, IdGenerator } from '../src/core/ports/clock';
 import type { Workflow } from '../src/core/domain/model';
-import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
-import { RestDirectory } from '../src/adapters/confluence/rest-directory';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../src/adapters/platform-profile';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import { RandomIds } from '../src/adapters/system/random-ids';
-import { createApiHandlers } from '../src/transport/api';
-import { createResolverHandler } from '../src/transport/resolvers';
-import { confluenceAccess, invokingUser } from '../src/adapters/confluence/access';
-import type { PlatformRefusal } from '../src/adapters/forge/forge-confluence-transport';
-import { productionTransport } from './site/forge-bridge';
-import { appAccountLookup } from '../src/adapters/confluence/app-account';
-import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
-import { observeApiHandlers } from '../src/transport/diagnostics/observe-api';
-import { createBylinePropertiesHandler } from '../src/transport/byline/byline-properties';
 import { EventQueueJobs } from '../src/adapters/queue/event-queue-jobs';
-import { queueJobHandlers } from '../src/composition/jobs';
-import { createQueueConsumer } from '../src/transport/queue/consumer';
+import { composeApp, type ComposedApp } from '../src/composition/compose';
+import { productionTransport } from './site/forge-bridge';
 import { LocalEventQueue } from './server/job-queue';
 import type { LocalSite, PageUpdatedEvent } from './site';
 
@@ -66,8 +49,8 @@ export interface LocalApp {
   getEngine: EngineFactory;
   /** Engine acting as the app (seeding, benchmarks). */
   engine: Engine;
-  api: ReturnType<typeof createApiHandlers>;
-  resolver: ReturnType<typeof createResolverHandler>;
+  api: ComposedApp['api'];
+  resolver: ComposedApp['resolver'];
   /** Every export of src/index.ts the local runtime can invoke, by export name. */
   handlers: Record<string, LocalFunction>;
   profile: PlatformProfile;
@@ -146,72 +129,30 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   const profile = options.profile ?? DEFAULT_PLATFORM_PROFILE;
   const tracker = inFlightTracker();
   const queue = new LocalEventQueue((work) => tracker.track(work), () => options.site.licenseActive);
-  const base = {
+  const secrets = secretsOf(options);
+  const clock = options.clock ?? new SystemClock();
+  // The one composition (src/composition/compose.ts) over the local twins. Every Confluence call
+  // runs through the production transport (@forge/api), bridged into the local site.
+  const app = composeApp({
     store: options.store,
-    clock: options.clock ?? new SystemClock(),
-    ids: options.ids ?? new RandomIds(),
+    ...(secrets ? { secrets } : {}),
     jobs: new EventQueueJobs((events) => queue.push(events)),
-    ...(secretsOf(options) ? { secrets: secretsOf(options) } : {}),
-  };
-  // One engine per invocation, its Confluence access built for the acting user (SPEC §4). The
-  // acting user reaches Confluence through RestConfluenceSite (platform's adapter, which maps it
-  // to ConfluenceRequest.actAs); the site's transport answers as that identity.
-  const diagnostics = new DiagnosticsLog(options.store);
-  // 'resolver': the platform runs the function as the user; 'apiRoute': the user comes from the
-  // identity module, and acting as them depends on the profile (impersonation / principal).
-  const onRefusal = (refusal: PlatformRefusal) => void diagnostics.recordRefusal(refusal).catch(() => undefined);
-  // Every Confluence call runs through the production transport (@forge/api), bridged into the site.
-  const transportFor = (invocation: Invocation, via: 'resolver' | 'apiRoute') => productionTransport(options.site, invokingUser(invocation, via), onRefusal);
-  const confluenceFor = (invocation: Invocation, via: 'resolver' | 'apiRoute' = 'resolver') =>
-    new RestConfluenceSite(
-      transportFor(invocation, via),
-      confluenceAccess(profile, invocation, { via, observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined) }),
-    );
-  const getEngine: EngineFactory = (invocation) =>
-    createEngine({
-      ...base,
-      confluence: confluenceFor(invocation),
-      directory: new RestDirectory(transportFor(invocation, 'resolver')),
-      lifecycle: new RestLifecycleConfluence(transportFor(invocation, 'resolver')),
-      onDenied: invocation.onDenied,
-    });
-  const getApiEngine: EngineFactory = (invocation) => createEngine({ ...base, confluence: confluenceFor(invocation, 'apiRoute'), onDenied: invocation.onDenied });
-  const engine = getEngine({});
-  const deps: EngineDeps = { ...base, confluence: confluenceFor({}) };
-  const api = observeApiHandlers(createApiHandlers(getApiEngine, { store: options.store, now: () => base.clock.now(), appAccountId: appAccountLookup(productionTransport(options.site), options.store) }), diagnostics);
-  const resolver = createResolverHandler(getEngine, {
-    store: options.store,
-    now: () => base.clock.now(),
-    ...(options.appId ? { appId: options.appId } : {}),
-    diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }).isSiteAdmin(accountId) },
-  });
-  const bylineProperties = createBylinePropertiesHandler({
-    store: options.store,
-    now: () => base.clock.now(),
-    readPage: (accountId, pageId) => confluenceFor({ actingAccountId: accountId }).getPage(pageId),
-    staleness: (accountId, latest, version) => getEngine({ actingAccountId: accountId }).content.staleness(latest, version),
-  });
-  // Jobs run as the app, like Forge's consumer invocation (no user).
-  const jobConsumer = createQueueConsumer({
-    handlers: () => queueJobHandlers({ ...base, confluence: confluenceFor({}), lifecycle: new RestLifecycleConfluence(transportFor({}, 'resolver')) }),
+    clock,
+    ids: options.ids ?? new RandomIds(),
+    profile,
+    confluenceTransport: (invokingAccountId, onRefusal) => productionTransport(options.site, invokingAccountId, onRefusal),
     retry: (seconds) => ({ retryAfterSeconds: seconds }),
+    appIds: options.appId ? { appId: options.appId } : {},
   });
-  queue.connect(jobConsumer);
-  const handlers: Record<string, LocalFunction> = {
-    ...(api as unknown as Record<string, LocalFunction>),
-    resolver: resolver as unknown as LocalFunction,
-    bylineProperties,
-    pageUpdated: createPageUpdatedTrigger((pageId) => getEngine({}).content.pageUpdated(pageId)),
-    lifecycleDaily: createLifecycleTrigger((o) => getEngine({}).lifecycle.runDaily(o), () => base.clock.now()),
-    auditSequencer: createAuditSequencerTrigger(() => sequencePendingAudit({ store: options.store, clock: base.clock })),
-    auditCheckpoint: createAuditCheckpointTrigger(() => getEngine({}).evidence.signCheckpoint()),
-    jobConsumer: jobConsumer as LocalFunction,
-  };
+  queue.connect(app.jobConsumer);
+  const getEngine = app.engineFor('resolver');
+  // the same functions as src/index.ts exports, by export name (composeApp builds them once)
+  const handlers = { ...app.api, ...app.functions } as unknown as Record<string, LocalFunction>;
 
-  const ready = seedWorkflows(deps, localSeedWorkflows(base.clock.now()));
+  const ready = seedWorkflows(app.appDeps(), localSeedWorkflows(clock.now()));
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.
   ready.catch(() => undefined);
-  return { getEngine, engine, api, resolver, handlers, profile, ready, queue, ...tracker };
+  return { getEngine, engine: getEngine({}), api: app.api, resolver: app.resolver, handlers, profile, ready, queue, ...tracker };
 }
 
 /** Work the runtime started on its own (trigger deliveries): `idle()` waits until none is left. */

@@ -4,7 +4,8 @@
  * act as them, the adapter says so (undefined) and makes no call, so the engine falls back to one
  * permission check per page.
  */
-import { RestConfluenceSite, type ConfluenceAccess } from '../../src/adapters/confluence/rest-confluence';
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import type { ConfluenceAccess } from '../../src/adapters/confluence/access';
 import { CallGate } from '../../src/adapters/confluence/call-gate';
 import { APP_USER, StrictConfluence } from './strict-confluence';
 

@@ -3,7 +3,6 @@
  * local runtime runs it, bridged into the local site (issue 18 items 5 and 6): every legal input
  * passes its path guard, and platform refusals are answers, not outages.
  */
-import { RestDirectory } from '../../src/adapters/confluence/rest-directory';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { CallGate } from '../../src/adapters/confluence/call-gate';
 import { ForgeConfluenceTransport, strictQuery, type PlatformRefusal } from '../../src/adapters/forge/forge-confluence-transport';
@@ -18,7 +17,7 @@ describe('legal inputs through the production transport', () => {
     const site = createLocalSite();
     site.spaces.find((s) => s.key === 'DOCS')!.name = 'Docs (draft)';
     site.users.find((u) => u.accountId === 'acc-carol')!.displayName = "Carol O'Brien";
-    const directory = new RestDirectory(productionTransport(site, 'acc-bob'));
+    const directory = new RestConfluenceSite(productionTransport(site, 'acc-bob'));
     expect(await directory.search('acc-bob', 'space', 'Docs (draft)', { limit: 10 })).toEqual([{ id: '1002', label: 'Docs (draft)', detail: 'DOCS' }]);
     expect(await directory.search('acc-bob', 'user', "O'Brien", { limit: 10 })).toEqual([{ id: 'acc-carol', label: "Carol O'Brien" }]);
     expect(await directory.search('acc-bob', 'page', 'Plan (draft) *!', { limit: 10, spaceId: '1001' })).toEqual([]);

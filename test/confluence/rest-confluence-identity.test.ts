@@ -4,7 +4,8 @@
  * page reads as the acting user, valid list statuses, no admin-only endpoint for other users,
  * site admin from the user's own permissions, full group paging, bounded and resilient calls.
  */
-import { RestConfluenceSite, type ConfluenceAccess } from '../../src/adapters/confluence/rest-confluence';
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import type { ConfluenceAccess } from '../../src/adapters/confluence/access';
 import { CallGate } from '../../src/adapters/confluence/call-gate';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
 import { DEFAULT_PLATFORM_PROFILE } from '../../src/adapters/platform-profile';

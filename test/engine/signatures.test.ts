@@ -162,6 +162,10 @@ describe('lockout and admin reset', () => {
     expect(await env.engine.signatures.status(ui(CAROL))).toEqual({ pin: true, totp: false, locked: true });
 
     expect(await codeOf(env.engine.signatures.reset(ui(BOB), CAROL))).toBe('FORBIDDEN');
+    // the one site-admin gate: its one message, and the refusal is audited like every other
+    expect((await env.auditRecords()).at(-1)).toMatchObject({ action: 'access.denied', actor: BOB, details: { operation: 'signature.reset', code: 'FORBIDDEN' } });
+    await expect(env.engine.delegations.list(ui(BOB), { role: 'admin' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Only a Confluence site admin can do this.' });
+    await expect(env.engine.signatures.reset(ui(BOB), CAROL)).rejects.toMatchObject({ message: 'Only a Confluence site admin can do this.' });
     await env.engine.signatures.reset(ui(ALICE), CAROL);
     expect(await env.engine.signatures.status(ui(CAROL))).toEqual({ pin: false, totp: false, locked: false });
     expect(await codeOf(env.engine.approvals.decide(ui(CAROL), a.id, 'approve', undefined, { ...wrong, credential: { type: 'pin', value: PIN } }))).toBe('SIGNATURE_NOT_ENROLLED');

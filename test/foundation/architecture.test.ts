@@ -6,6 +6,10 @@
  *  - the Custom UI (static/src) runs in the browser: it takes server code as types only, except the pure
  *    core-domain modules (field limits, approver ids, model constants) that import nothing at runtime
  *    but each other; it never imports the local runtime;
+ *  - inside src/core, imports only run down its floors: domain (pure rules, imports nothing else of
+ *    the core) → ports and shared helpers → the audit trail and event feed → use cases (services, lifecycle,
+ *    analytics, evidence, signatures) → engine assembly (services/engine.ts, services/index.ts);
+ *  - the app is wired once (src/composition/compose.ts), which the Forge root and the local runtime call;
  *  - no import cycles, runtime or type-only, in src, local or static/src;
  *  - the Forge function's `dependencies` are exactly the packages its bundle imports at runtime
  *    (tsx, react, better-sqlite3, hono… stay devDependencies).
@@ -21,6 +25,29 @@ const edgesOf = (file: string) => graph.get(file) ?? [];
 /** Core-domain modules the UI may import at runtime: everything they import at runtime is such a module too. */
 /** npm packages a shared core-domain module may take into the browser bundle: pure, dependency-free code (RFC 8785 canonical JSON for the evidence-pack verifier). */
 const BROWSER_SAFE_PACKAGES = new Set(['canonicalize']);
+
+/** The floors of src/core (0 lowest); a file takes the first entry its path matches. */
+const CORE_FLOORS: Array<{ floor: number; files: RegExp }> = [
+  { floor: 0, files: /^src\/core\/domain\// }, // pure rules
+  { floor: 1, files: /^src\/core\/(ports|shared)\// }, // the ports (and the data they carry) and shared helpers
+  { floor: 2, files: /^src\/core\/(audit|events)\// }, // the records every use case writes through: the audit trail and the event feed it feeds
+  { floor: 4, files: /^src\/core\/services\/(engine|index)\.ts$/ }, // engine assembly
+  { floor: 3, files: /^src\/core\// }, // use cases: services, lifecycle, analytics, evidence, signatures
+];
+const floorOf = (file: string): number => CORE_FLOORS.find((f) => f.files.test(file))?.floor ?? -1;
+
+/**
+ * Imports that run back up a floor and are not fixed yet, each with why. Shrink only: a fixed edge is
+ * removed here (the test fails on a listed edge that no longer exists).
+ */
+const UPWARD_ALLOWED: ReadonlyMap<string, string> = new Map([]);
+
+/** Every core import that climbs to a higher floor, as "from → to". */
+function upwardImports(g: Graph): string[] {
+  return [...g].flatMap(([file, edges]) =>
+    file.startsWith('src/core/') ? edges.filter((e) => e.target?.startsWith('src/core/') && floorOf(e.target) > floorOf(file)).map((e) => `${file} → ${e.target}`) : [],
+  );
+}
 
 function sharedWithUi(file: string, seen = new Set<string>()): boolean {
   if (!file.startsWith('src/core/domain/') || seen.has(file)) return seen.has(file);
@@ -101,6 +128,39 @@ describe('architecture', () => {
     expect(sharedWithUi('src/core/domain/schemas.ts')).toBe(false);
     expect(sharedWithUi('src/core/domain/canonical-json.ts')).toBe(true); // a listed browser-safe package only
     expect(sharedWithUi('src/core/services/engine.ts')).toBe(false);
+  });
+
+  it('lets imports inside src/core only run down its floors (domain → ports/shared → audit → use cases → engine assembly)', () => {
+    const upward = upwardImports(graph);
+    expect(upward.filter((edge) => !UPWARD_ALLOWED.has(edge))).toEqual([]);
+    expect([...UPWARD_ALLOWED.keys()].filter((edge) => !upward.includes(edge))).toEqual([]);
+  });
+
+  it('keeps the domain pure: it imports nothing of the core outside src/core/domain', () => {
+    const offenders = filesUnder('src/core/domain').flatMap((f) => edgesOf(f).filter((e) => e.target !== undefined && !e.target.startsWith('src/core/domain/')).map((e) => `${f} → ${e.target}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds an import that climbs a floor (guards the guard)', () => {
+    const edge = (target: string) => ({ spec: `./${target}`, target, typeOnly: true });
+    const climbing: Graph = new Map([
+      ['src/core/domain/eligibility.ts', [edge('src/core/lifecycle/review.ts'), edge('src/core/domain/model.ts')]],
+      ['src/core/audit/append.ts', [edge('src/core/services/commit.ts'), edge('src/core/ports/store.ts')]],
+      ['src/core/lifecycle/daily-job.ts', [edge('src/core/services/engine.ts'), edge('src/core/services/commit.ts')]],
+      ['src/core/services/engine.ts', [edge('src/core/lifecycle/daily-job.ts')]],
+    ]);
+    expect(upwardImports(climbing)).toEqual([
+      'src/core/domain/eligibility.ts → src/core/lifecycle/review.ts',
+      'src/core/audit/append.ts → src/core/services/commit.ts',
+      'src/core/lifecycle/daily-job.ts → src/core/services/engine.ts',
+    ]);
+  });
+
+  it('wires the app once: only composition/compose.ts builds the handlers, and both roots call it', () => {
+    const entryModules = ['src/transport/api/index.ts', 'src/transport/resolvers/index.ts', 'src/transport/byline/byline-properties.ts', 'src/transport/queue/consumer.ts'];
+    const wiring = [...graph].filter(([f, edges]) => !f.startsWith('src/transport/') && edges.some((e) => !e.typeOnly && entryModules.includes(e.target ?? ''))).map(([f]) => f);
+    expect(wiring).toEqual(['src/composition/compose.ts']);
+    for (const root of ['src/composition/forge.ts', 'local/app.ts']) expect(edgesOf(root).map((e) => e.target)).toContain('src/composition/compose.ts');
   });
 
   it('has no import cycles, runtime or type-only, in src, local or static/src', () => {

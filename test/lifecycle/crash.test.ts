@@ -3,7 +3,6 @@
  * modes (write lost before applying / applied but reply lost). Whatever the crash, the next runs
  * post each notice exactly once, leave exactly one audit record per task, and the chain verifies.
  */
-import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
 import { FaultyStore } from '../../src/adapters/store/faulty-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
@@ -30,7 +29,7 @@ async function scenario() {
     { pageId: '2005', ref: taskRef(a3.id, 'remind-0-1') },
   ];
   const runOn = (store: MemoryStore | FaultyStore) =>
-    runDailyJob.execute({ ...createContext({ ...env.deps, store }, () => undefined), lifecycle: new RestLifecycleConfluence(env.site.transport()) }, {
+    runDailyJob.execute(createContext({ ...env.deps, store }, () => undefined), {
       deadline: env.deps.clock.now() + 10 * 60_000,
     });
   return { base, env, tasks, runOn };

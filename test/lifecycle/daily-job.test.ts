@@ -4,7 +4,7 @@
  * nothing is due.
  */
 import { CountingStore } from '../../src/adapters/store/counting-store';
-import { deriveReview } from '../../src/core/lifecycle/review';
+import { deriveReview } from '../../src/core/domain/review';
 import { keys } from '../../src/core/services/keys';
 import { pageApprovalSchema } from '../../src/core/domain/schemas';
 import { ALICE, BOB, CAROL, DAVE, ERIN, ui } from '../engine/helpers';

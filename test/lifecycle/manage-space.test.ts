@@ -4,13 +4,14 @@
  * draft, cancels a pending approval and keeps history and audit.
  */
 import { clearAssignment, spaceTree } from '../../src/core/lifecycle/manage-space';
-import type { LifecycleConfluence, TreeParent } from '../../src/core/ports/lifecycle-confluence';
+import type { TreeParent } from '../../src/core/ports/lifecycle-confluence';
+import type { ConfluenceSite } from '../../src/core/ports/confluence';
 import { ALICE, BOB, CAROL, ENG, codeOf, ui } from '../engine/helpers';
 import { DAY_MS, lifecycleSetup } from './support';
 
-/** The tree part is the adapter's (tested against the local site elsewhere); here a fixed level. */
-const tree = (seen: TreeParent[]): LifecycleConfluence => ({
-  listChildren: (_accountId, parent) => {
+/** The tree part is the adapter's (tested against the local site elsewhere); here a fixed level over the site. */
+const tree = (site: ConfluenceSite, seen: TreeParent[]): ConfluenceSite => Object.assign(Object.create(site) as ConfluenceSite, {
+  listChildren: (_accountId: string, parent: TreeParent) => {
     seen.push(parent);
     return Promise.resolve({
       items: [
@@ -21,8 +22,6 @@ const tree = (seen: TreeParent[]): LifecycleConfluence => ({
       ],
     });
   },
-  spaceAdmins: () => Promise.resolve([]),
-  findComment: () => Promise.resolve(undefined),
 });
 
 describe('manage space', () => {
@@ -33,7 +32,7 @@ describe('manage space', () => {
     await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
     env.advanceDays(80);
     const seen: TreeParent[] = [];
-    const level = await spaceTree.execute({ ...env.ctx, lifecycle: tree(seen) }, ui(ALICE), { spaceId: ENG, parent: { kind: 'page', id: '2000' } });
+    const level = await spaceTree.execute({ ...env.ctx, confluence: tree(env.ctx.confluence, seen) }, ui(ALICE), { spaceId: ENG, parent: { kind: 'page', id: '2000' } });
     expect(seen).toEqual([{ kind: 'page', id: '2000' }]);
     expect(level.items.map((r) => r.id)).toEqual(['2001', '2002', '9100']);
     const [approved, draft, folder] = level.items;
@@ -51,7 +50,7 @@ describe('manage space', () => {
   test('a non-admin is refused (403) and the refusal is audited; nothing is listed', async () => {
     const env = await lifecycleSetup();
     const seen: TreeParent[] = [];
-    expect(await codeOf(spaceTree.execute({ ...env.ctx, lifecycle: tree(seen) }, ui(BOB), { spaceId: ENG }))).toBe('FORBIDDEN');
+    expect(await codeOf(spaceTree.execute({ ...env.ctx, confluence: tree(env.ctx.confluence, seen) }, ui(BOB), { spaceId: ENG }))).toBe('FORBIDDEN');
     expect(seen).toEqual([]);
     expect(await codeOf(clearAssignment.execute(env.ctx, ui(BOB), '2001'))).toBe('FORBIDDEN');
     const denials = (await env.auditRecords()).filter((r) => r.action === 'access.denied');

@@ -3,7 +3,6 @@
  * purged (the page's current approval never is), audit records older than 365 days are purged with
  * a verifying chain, and only site admins lengthen the windows, never below the minimums.
  */
-import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../../src/core/lifecycle/daily-job';
 import type { Job } from '../../src/core/ports/jobs';
@@ -92,7 +91,7 @@ describe('retention', () => {
     env.advanceDays(366);
     tick = (ms) => env.tick(ms);
     const pushed: Job[] = [];
-    const ctx = { ...env.ctx, lifecycle: new RestLifecycleConfluence(env.site.transport()), jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
+    const ctx = { ...env.ctx, jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
     const first = await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 20_000 });
     expect(first).toMatchObject({ auditRecordsPurged: AUDIT_PURGE_PER_RUN, more: true, auditMore: true });
     expect(pushed).toEqual([{ kind: 'lifecycle.continue' }]);
@@ -110,7 +109,7 @@ describe('retention', () => {
     await env.store.transact(env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: {} }]));
     env.advanceDays(366);
     const pushed: Job[] = [];
-    const ctx = { ...env.ctx, lifecycle: new RestLifecycleConfluence(env.site.transport()), jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
+    const ctx = { ...env.ctx, jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
     expect(await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() })).toMatchObject({ auditRecordsPurged: 0, more: true });
     expect(pushed).toEqual([]);
   });

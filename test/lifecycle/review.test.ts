@@ -1,6 +1,8 @@
 /** Review state (SPEC 2.7): the pure derivation at its boundaries, and what page status and preflight make of it. */
 import type { PageApproval } from '../../src/core/domain/model';
-import { DAY_MS, deriveReview, reviewTermsOf, stepStartedAt } from '../../src/core/lifecycle/review';
+import { deriveReview, reviewTermsOf } from '../../src/core/domain/review';
+import { DAY_MS } from '../../src/core/domain/time';
+import { stepStartedAt } from '../../src/core/lifecycle/review';
 import { BOB, CAROL, ui } from '../engine/helpers';
 import { reviewCounts, reviewQueue } from '../../src/core/lifecycle/review-queue';
 import { lifecycleSetup } from './support';

@@ -5,16 +5,16 @@
  */
 import { spaceTree } from '../../src/core/lifecycle/manage-space';
 import { reviewQueue } from '../../src/core/lifecycle/review-queue';
-import type { LifecycleConfluence } from '../../src/core/ports/lifecycle-confluence';
+import type { ConfluenceSite } from '../../src/core/ports/confluence';
 import { keys } from '../../src/core/services/keys';
 import { ALICE, BOB, CAROL, ENG, ERIN, ui } from '../engine/helpers';
 import { lifecycleSetup, type LifecycleEnv } from './support';
 
-const level: LifecycleConfluence = {
-  listChildren: () => Promise.resolve({ items: ['2001', '2002', '2003'].map((id) => ({ id, type: 'page' as const, title: 'x' })) }),
-  spaceAdmins: () => Promise.resolve([]),
-  findComment: () => Promise.resolve(undefined),
-};
+/** The tree level these rows come from: three pages, the rest of the client as it is. */
+const withLevel = (confluence: ConfluenceSite): ConfluenceSite =>
+  Object.assign(Object.create(confluence) as ConfluenceSite, {
+    listChildren: () => Promise.resolve({ items: ['2001', '2002', '2003'].map((id) => ({ id, type: 'page' as const, title: 'x' })) }),
+  });
 
 async function approve(env: LifecycleEnv, pageId: string): Promise<void> {
   const a = await env.engine.approvals.submitPage(ui(BOB), pageId, 'wf-recert');
@@ -44,7 +44,7 @@ describe('staleness in list rows under content_change', () => {
   test('the manage-space rows say what /pages/status says, and a cached hash costs no Confluence read', async () => {
     const env = await prepared();
     env.site.resetCalls();
-    const rows = (await spaceTree.execute({ ...env.ctx, lifecycle: level }, ui(ALICE), { spaceId: ENG })).items;
+    const rows = (await spaceTree.execute({ ...env.ctx, confluence: withLevel(env.ctx.confluence) }, ui(ALICE), { spaceId: ENG })).items;
     expect(contentReads(env)).toBe(0);
     const byId = new Map(rows.map((r) => [r.id, r.approval!]));
     expect(byId.get('2001')).toMatchObject({ state: 'approved', isStale: false, versionDelta: 1, staleness: { stale: false, reason: 'no_content_change', versionDelta: 1 } });
@@ -56,7 +56,7 @@ describe('staleness in list rows under content_change', () => {
     const current = env.site.getPageForRender('2002')!.version;
     await env.store.transact([{ op: 'delete', key: keys.contentHash('2002', current) }]);
     env.site.resetCalls();
-    const again = (await spaceTree.execute({ ...env.ctx, lifecycle: level }, ui(ALICE), { spaceId: ENG })).items;
+    const again = (await spaceTree.execute({ ...env.ctx, confluence: withLevel(env.ctx.confluence) }, ui(ALICE), { spaceId: ENG })).items;
     expect(contentReads(env)).toBe(1);
     expect(again.find((r) => r.id === '2002')!.approval!.staleness.reason).toBe('content_changed');
   });

@@ -4,20 +4,16 @@
  * record, and a flag manage space shows; re-runs post nothing twice; refilling the group clears the flag.
  */
 import { CountingStore } from '../../src/adapters/store/counting-store';
-import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import type { ConfluenceSite } from '../../src/core/ports/confluence';
 import { spaceTree } from '../../src/core/lifecycle/manage-space';
-import type { LifecycleConfluence } from '../../src/core/ports/lifecycle-confluence';
 import { ALICE, BOB, CAROL, DAVE, ENG, ui } from '../engine/helpers';
 import { lifecycleSetup } from './support';
 import type { LifecycleEnv } from './support';
 
-const oneLevel: LifecycleConfluence = {
-  listChildren: () => Promise.resolve({ items: [{ id: '2001', type: 'page', title: 'x' }] }),
-  spaceAdmins: () => Promise.resolve([]),
-  findComment: () => Promise.resolve(undefined),
-};
+/** The site with a space tree of one page. */
+const oneLevel = (site: ConfluenceSite): ConfluenceSite =>
+  Object.assign(Object.create(site) as ConfluenceSite, { listChildren: () => Promise.resolve({ items: [{ id: '2001', type: 'page' as const, title: 'x' }] }) });
 
 async function stuckScenario(options: Parameters<typeof lifecycleSetup>[0] = {}): Promise<{ env: LifecycleEnv; approvalId: string; setMembers: (m: string[]) => void }> {
   const env = await lifecycleSetup(options);
@@ -47,12 +43,12 @@ describe('stuck approvals in the daily job', () => {
     expect((await env.run()).stuckFlagged).toBe(1);
     const [body] = stuckComments(env);
     expect(stuckComments(env)).toHaveLength(1);
-    const admins = await new RestLifecycleConfluence(env.site.transport()).spaceAdmins(ENG);
+    const admins = await env.ctx.confluence.spaceAdmins(ENG);
     expect(admins.length).toBeGreaterThan(0);
     for (const admin of admins) expect(body).toContain(admin);
     expect(body).toContain('Eng reviewers needs 2');
 
-    const row = (await spaceTree.execute({ ...env.ctx, lifecycle: oneLevel }, ui(ALICE), { spaceId: ENG })).items[0];
+    const row = (await spaceTree.execute({ ...env.ctx, confluence: oneLevel(env.ctx.confluence) }, ui(ALICE), { spaceId: ENG })).items[0];
     expect(row?.approval?.stuck).toMatchObject({ step: 1, groups: ['eng'] });
 
     expect((await env.run()).stuckFlagged).toBeUndefined();
@@ -69,7 +65,7 @@ describe('stuck approvals in the daily job', () => {
     await env.run();
     setMembers([]);
     await env.run();
-    const tree = async () => (await spaceTree.execute({ ...env.ctx, lifecycle: oneLevel }, ui(ALICE), { spaceId: ENG })).items[0]?.approval?.stuck;
+    const tree = async () => (await spaceTree.execute({ ...env.ctx, confluence: oneLevel(env.ctx.confluence) }, ui(ALICE), { spaceId: ENG })).items[0]?.approval?.stuck;
     expect(await tree()).toBeUndefined();
     setMembers([CAROL]);
     await env.run();
@@ -90,8 +86,7 @@ describe('stuck approvals in the daily job', () => {
     setMembers([CAROL]);
     const failing: ConfluenceSite = Object.create(env.ctx.confluence) as ConfluenceSite;
     failing.createPageComment = () => Promise.reject(new Error('Confluence is unwell'));
-    const lifecycle = new RestLifecycleConfluence(env.site.transport());
-    const first = await runDailyJob.execute({ ...env.ctx, confluence: failing, lifecycle }, { deadline: env.deps.clock.now() + 60_000 });
+    const first = await runDailyJob.execute({ ...env.ctx, confluence: failing }, { deadline: env.deps.clock.now() + 60_000 });
     expect(first.stuckFlagged).toBe(1);
     expect(stuckComments(env)).toHaveLength(0);
     await env.run();
@@ -102,8 +97,7 @@ describe('stuck approvals in the daily job', () => {
   test('a scan cut by its deadline leaves a cursor; the next run resumes there, flags and clears it', async () => {
     const { env, setMembers } = await stuckScenario();
     setMembers([CAROL]);
-    const lifecycle = new RestLifecycleConfluence(env.site.transport());
-    const cut = await runDailyJob.execute({ ...env.ctx, lifecycle }, { deadline: env.deps.clock.now() });
+    const cut = await runDailyJob.execute(env.ctx, { deadline: env.deps.clock.now() });
     expect(cut).toMatchObject({ more: true });
     expect(cut.stuckFlagged).toBeUndefined();
     expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG });
@@ -117,8 +111,7 @@ describe('stuck approvals in the daily job', () => {
     setMembers([CAROL]);
     const failing: ConfluenceSite = Object.create(env.ctx.confluence) as ConfluenceSite;
     failing.getGroupMembers = () => Promise.reject(new Error('Confluence is unwell'));
-    const lifecycle = new RestLifecycleConfluence(env.site.transport());
-    expect(await runDailyJob.execute({ ...env.ctx, confluence: failing, lifecycle }, { deadline: env.deps.clock.now() + 60_000 })).toMatchObject({ more: true });
+    expect(await runDailyJob.execute({ ...env.ctx, confluence: failing }, { deadline: env.deps.clock.now() + 60_000 })).toMatchObject({ more: true });
     expect(stuckComments(env)).toHaveLength(0);
     expect((await env.run()).stuckFlagged).toBe(1);
   });

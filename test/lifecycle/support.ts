@@ -1,5 +1,4 @@
 /** Engine-level set-up for lifecycle tests: the seed plus workflows with review and reminder terms. */
-import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
 import type { Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
@@ -8,7 +7,7 @@ import { createContext } from '../../src/core/services/context';
 import type { EngineContext } from '../../src/core/services/context';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import type { JobResult } from '../../src/core/lifecycle/daily-job';
-import { DAY_MS } from '../../src/core/lifecycle/review';
+import { DAY_MS } from '../../src/core/domain/time';
 import { ALICE, CAROL, DAVE, ENG, setup } from '../engine/helpers';
 import type { TestEnv } from '../engine/helpers';
 
@@ -39,11 +38,10 @@ export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s
   const env = await setup({ ...options, store });
   await seedWorkflows({ ...env.deps, store }, [RECERT, REMIND, REMIND2]);
   const ctx = createContext(env.deps, () => undefined);
-  const lc = new RestLifecycleConfluence(env.site.transport());
   return {
     ...env,
     ctx,
-    run: (o = {}) => runDailyJob.execute({ ...ctx, lifecycle: lc }, { deadline: env.deps.clock.now() + 10 * 60_000, ...o }),
+    run: (o = {}) => runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 10 * 60_000, ...o }),
     comments: (pageId) => env.site.listComments(pageId).map((c) => ({ id: c.id, parentCommentId: c.parentCommentId, body: c.body })),
     advanceDays: (days) => env.tick(days * DAY_MS),
   };

@@ -15,7 +15,7 @@ import { createLocalApp } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { LocalEventQueue } from '../../local/server/job-queue';
 import { call } from '../api/helpers';
-import { BOB, setup, ui } from '../engine/helpers';
+import { BOB, CAROL, setup, ui } from '../engine/helpers';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { JOB_QUEUE_KEY } from '../../src/adapters/forge/forge-queue';
@@ -79,10 +79,60 @@ describe('the notify.submitted job', () => {
   });
 });
 
+describe('the notify.comment job (decision and cancel replies)', () => {
+  /** A submitted page 2001 whose submission comment is posted, then decided by Carol; jobs collected, not run. */
+  async function decided() {
+    const { env, approval, jobs } = await submitted();
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers(env.deps, noSequencing), retry: (s) => ({ retryAfterSeconds: s }), log: () => undefined });
+    await consumer({ body: jobs[0] });
+    jobs.length = 0;
+    await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
+    return { env, approval, jobs, consumer };
+  }
+
+  it('is written with the decision, posts nothing in the request, and replies once however often it is delivered', async () => {
+    const { env, approval, jobs, consumer } = await decided();
+    const [job] = jobs;
+    expect(job).toEqual({ kind: 'notify.comment', key: expect.stringContaining(approval.id) });
+    if (job?.kind !== 'notify.comment') throw new Error('no reply queued');
+    expect(await env.store.get(job.key)).toBeDefined(); // committed with the decision
+    const before = env.site.listComments('2001');
+    expect(await consumer({ body: job })).toBeUndefined();
+    expect(await consumer({ body: job, retryContext: { retryCount: 1 } })).toBeUndefined();
+    const replies = env.site.listComments('2001').slice(before.length);
+    const root = (await env.store.get(keys.approvalComment(approval.id)))?.value as { commentId: string };
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ parentCommentId: root.commentId });
+    expect(replies[0]?.body).toContain('Approved');
+    expect(await env.store.get(job.key)).toBeUndefined();
+  });
+
+  it('asks for a redelivery when Confluence refused the reply, and the redelivery posts it', async () => {
+    const { env, jobs } = await decided();
+    let failures = 1;
+    const flaky = Object.create(env.deps.confluence) as RestConfluenceSite;
+    flaky.createPageComment = (input) => (failures-- > 0 ? Promise.reject(new Error('503')) : (env.deps.confluence as RestConfluenceSite).createPageComment(input));
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, confluence: flaky }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }), log: () => undefined });
+    const before = commentsOn(env, '2001');
+    expect(await consumer({ body: jobs[0] })).toEqual({ retryAfterSeconds: JOB_RETRY.firstDelaySeconds });
+    expect(commentsOn(env, '2001')).toBe(before);
+    expect(await consumer({ body: jobs[0], retryContext: { retryCount: 1 } })).toBeUndefined();
+    expect(commentsOn(env, '2001')).toBe(before + 1);
+  });
+
+  it('a cancel queues its reply the same way', async () => {
+    const { env, approval, jobs } = await submitted();
+    jobs.length = 0;
+    await env.engine.approvals.cancel(ui(BOB), approval.id);
+    expect(jobs).toEqual([{ kind: 'notify.comment', key: expect.stringContaining(approval.id) }]);
+  });
+});
+
 describe('the consumer', () => {
   const failing: JobHandlers = {
     'notify.submitted': () => Promise.reject(new Error('down')),
     'notify.set': () => Promise.resolve(),
+    'notify.comment': () => Promise.reject(new Error('down')),
     'audit.sequence': () => Promise.resolve(),
     'page.updated': () => Promise.resolve(),
     'labels.sync': () => Promise.resolve(),
@@ -105,6 +155,7 @@ describe('the consumer', () => {
     const handlers: JobHandlers = {
       'notify.submitted': async () => void ran.push('notify'),
       'notify.set': async () => void ran.push('set'),
+      'notify.comment': async () => void ran.push('comment'),
       'audit.sequence': async () => void ran.push('sequence'),
       'page.updated': async () => void ran.push('page'),
       'labels.sync': async () => void ran.push('labels'),
@@ -112,11 +163,11 @@ describe('the consumer', () => {
     };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });
-    for (const body of [undefined, {}, { kind: 'notify.submitted' }, { kind: 'notify.submitted', approvalId: 'a', extra: 1 }, { kind: 'other' }]) {
+    for (const body of [undefined, {}, { kind: 'notify.submitted' }, { kind: 'notify.submitted', approvalId: 'a', extra: 1 }, { kind: 'other' }, { kind: 'notify.comment', key: 'approval:apr-1' }]) {
       expect(await consumer({ body })).toBeUndefined();
     }
     expect(ran).toEqual([]);
-    expect(logs).toEqual(Array(5).fill('job dropped: not a valid job'));
+    expect(logs).toEqual(Array(6).fill('job dropped: not a valid job'));
     expect(await consumer({ body: { kind: 'audit.sequence' } })).toBeUndefined();
     expect(ran).toEqual(['sequence']);
   });

@@ -8,7 +8,6 @@ import type { Caller } from '../../src/core/domain/caller';
 import type { Engine, EngineFactory } from '../../src/core/services/engine';
 import { createEngine, type EngineDeps } from '../../src/core/services';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
-import { RestDirectory } from '../../src/adapters/confluence/rest-directory';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
 import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import type { LocalSite } from '../../local/site';
@@ -44,7 +43,7 @@ export function perInvocationEngines(
   via: 'resolver' | 'apiRoute',
 ): EngineFactory {
   return (invocation) =>
-    createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })), directory: new RestDirectory(site.transport()), onDenied: invocation.onDenied });
+    createEngine({ ...deps, confluence: new RestConfluenceSite(site.transport(), confluenceAccess(profile, invocation, { via })), onDenied: invocation.onDenied });
 }
 
 /** An engine factory that fails as a misconfigured composition root would (no store, no site): every invocation throws. */

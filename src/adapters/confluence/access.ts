@@ -4,7 +4,27 @@
  */
 import type { Invocation } from '../../core/services/engine';
 import type { PlatformProfile } from '../platform-profile';
-import type { ConfluenceAccess } from './rest-confluence';
+import type { CallGate } from './call-gate';
+
+/** How this invocation may reach Confluence; built per invocation by the composition roots. */
+export interface ConfluenceAccess {
+  /** The user the invocation acts for (absent: triggers and jobs act as the app). */
+  actingAccountId?: string;
+  /** asUser(accountId) works for a user other than the invocation's own (profile apiRouteImpersonation). */
+  impersonation: boolean;
+  /** The app user holds Confluence Administrator, so permission/check about another user works as the app. */
+  appUserIsConfluenceAdmin: boolean;
+  /**
+   * Can calls be made as the acting user without impersonation (default true: resolvers run with the
+   * user's own context)? apiRoute only when the platform sets the principal. When false and
+   * impersonation is off, reads run as the app and questions about the user take the "another
+   * user" path: equally strict, but pages the app user cannot see stay hidden.
+   */
+  actingUserReachable?: boolean;
+  gate?: CallGate;
+  /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
+  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
+}
 
 /**
  * `via`: 'resolver' (Custom UI, byline: the platform runs the function as the user, asUser() works)

@@ -6,8 +6,11 @@
  *  - about another user: that user impersonated when the profile allows it; else permission/check
  *    as the app when the app user is a Confluence admin; else "cannot verify", answered as "no";
  *  - as the app: comments (after the engine checked the caller's right) and directory lookups
- *    (users, groups, group members, who administers a space).
- * Every call passes a CallGate (≤10 in flight, 429/5xx retried within the invocation's budget).
+ *    (users, groups, group members, who administers a space);
+ *  - as the user named in the call: the lifecycle's space tree (lifecycle-confluence.ts) and the
+ *    pickers' search (rest-directory.ts), which this class serves through the same plumbing.
+ * The ONE Confluence client: every call passes one CallGate (≤10 in flight, 429/5xx retried within
+ * the invocation's budget, then 503 UPSTREAM_UNAVAILABLE) and lists follow paging.ts.
  *
  * Every path is built here from validated, encodeURIComponent-ed parts, which is what lets the Forge
  * transport hand paths to requestConfluence as trusted routes. Every response is validated with zod.
@@ -16,58 +19,27 @@
  */
 import { z } from 'zod';
 import type { ConfluenceSite, PageContent, PageInfo, PageOperation, PageVersionInput, SpaceInfo, UserInfo } from '../../core/ports/confluence';
+import type { TreeLevel, TreeParent } from '../../core/ports/lifecycle-confluence';
+import type { DirectoryEntry, DirectoryKind } from '../../core/ports/directory';
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
+import type { ConfluenceAccess } from './access';
+export type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
-import {
-  CONFLUENCE_BATCH_SIZE,
-  LISTED_STATUSES,
-  pageSchema,
-  v2ListSchema,
-  spaceSchema,
-  spacePermissionSchema,
-  permissionCheckSchema,
-  currentUserSchema,
-  groupSchema,
-  memberSchema,
-  userSchema,
-  commentSchema,
-  toPageInfo,
-  pathId,
-  PATH_ID,
-  accountId,
-  chunks,
-} from './rest-schemas';
+import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, PATH_ID, accountId, chunks } from './rest-schemas';
 import { listAllV1, listAllV2, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
+import { findComment, listChildren } from './lifecycle-confluence';
+import { searchDirectory } from './rest-directory';
 import { readRoutingFacts } from './routing-facts';
 import { changePageLabelsAsApp, readPageLabelsAsApp } from './page-labels';
 
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
-/** How this invocation may reach Confluence; built per invocation by the composition roots. */
-export interface ConfluenceAccess {
-  /** The user the invocation acts for (absent: triggers and jobs act as the app). */
-  actingAccountId?: string;
-  /** asUser(accountId) works for a user other than the invocation's own (profile apiRouteImpersonation). */
-  impersonation: boolean;
-  /** The app user holds Confluence Administrator, so permission/check about another user works as the app. */
-  appUserIsConfluenceAdmin: boolean;
-  /**
-   * Can calls be made as the acting user without impersonation (default true: resolvers run with the
-   * user's own context)? apiRoute only when the platform sets the principal. When false and
-   * impersonation is off, reads run as the app and questions about the user take the "another
-   * user" path: equally strict, but pages the app user cannot see stay hidden.
-   */
-  actingUserReachable?: boolean;
-  gate?: CallGate;
-  /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
-  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
-}
-
 type Identity = 'app' | { accountId: string };
+type SpaceOperation = { key: 'read' | 'administer' | 'create'; targetType: 'space' | 'page' };
 
 export class RestConfluenceSite implements ConfluenceSite {
   private readonly gate: CallGate;
@@ -217,13 +189,26 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   /** A space permission held directly or through a group. Who holds what is a directory question: asked as the app. */
-  private async hasSpacePermission(user: string, spaceId: string, operation: { key: 'read' | 'administer' | 'create'; targetType: 'space' | 'page' }): Promise<boolean> {
+  private async hasSpacePermission(user: string, spaceId: string, operation: SpaceOperation): Promise<boolean> {
     accountId(user);
-    const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
-    const grants = (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === operation.key && p.operation.targetType === operation.targetType);
+    const grants = await this.grantsOf(spaceId, operation);
     if (grants.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
     const groups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
     return groups.size > 0 && (await this.groupsOf(user)).some((g) => groups.has(g.id));
+  }
+
+  /** Who holds the space's 'administer' permission, directly or as a member of a granted group (sorted). */
+  async spaceAdmins(spaceId: string): Promise<string[]> {
+    const grants = await this.grantsOf(spaceId, { key: 'administer', targetType: 'space' });
+    const users = grants.filter((p) => p.principal.type === 'user').map((p) => p.principal.id);
+    const members = await Promise.all(grants.filter((p) => p.principal.type === 'group').map((p) => this.getGroupMembers(p.principal.id)));
+    return [...new Set([...users, ...members.flat()])].sort();
+  }
+
+  /** The space's grants of one operation (its whole permission list, as the app); none for an unknown space. */
+  private async grantsOf(spaceId: string, operation: SpaceOperation): Promise<Array<z.infer<typeof spacePermissionSchema>>> {
+    const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
+    return (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === operation.key && p.operation.targetType === operation.targetType);
   }
 
   /** From the user's own Confluence permissions (administer on the application), never group names. */
@@ -261,10 +246,15 @@ export class RestConfluenceSite implements ConfluenceSite {
     return readVersionEditors((path) => this.send({ method: 'GET', path, actAs: this.reader }), pathId(pageId, 'page'), afterVersion, upToVersion);
   }
 
-  /** An app write: the engine has already checked the caller's right to act on the page. */
   /** Page bodies, as the reader (page-content.ts). */
   getPageContent = (pageId: string, version?: number): Promise<PageContent | undefined> => readPageContent((r) => this.send(r), this.reader, pageId, version);
   writePageVersion = (input: PageVersionInput): Promise<number> => writePageVersion((r) => this.send(r), this.reader, input);
+  /** The space tree as `user` sees it, and a posted comment by its reference (lifecycle-confluence.ts). */
+  listChildren = (user: string, parent: TreeParent, cursor?: string): Promise<TreeLevel> => listChildren((r) => this.send(r), user, parent, cursor);
+  findComment = (input: { pageId: string; parentCommentId?: string; text: string }): Promise<string | undefined> => findComment((r) => this.send(r), input);
+  /** Picker search as the searching user (rest-directory.ts). */
+  search = (user: string, kind: DirectoryKind, query: string, options: { limit: number; spaceId?: string }): Promise<DirectoryEntry[]> =>
+    searchDirectory((r) => this.send(r), user, kind, query, options);
 
   async createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string> {
     pathId(input.pageId, 'page');

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { PageInfo, PageStatus } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
+import { ACCOUNT_ID_PATTERN } from '../../core/domain/fields';
 
 /** Confluence's documented maximum for `id` values and `limit` on /pages, and for users-bulk. */
 export const CONFLUENCE_BATCH_SIZE = 250;
@@ -11,8 +12,6 @@ export const V1_PAGE_SIZE = 200;
 export const MAX_FOLLOWED_PAGES = 50;
 
 export const PATH_ID = /^[0-9A-Za-z_-]{1,64}$/;
-/** Atlassian account ids also contain ':' (e.g. "557058:0f1e…"); they only travel in query strings and bodies. */
-export const ACCOUNT_ID = /^[0-9A-Za-z:_-]{1,128}$/;
 /** A `_links.next` we are willing to follow: same site, v2 API, no traversal, nothing but URL-safe characters. */
 export const NEXT_LINK = /^\/wiki\/api\/v2\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+]*)?$/;
 /** v1 `_links.next` is relative to the /wiki context. */
@@ -82,7 +81,8 @@ export function pathId(value: string, what: string): string {
 }
 
 export function accountId(value: string): string {
-  if (!ACCOUNT_ID.test(value)) throw new DomainError('INVALID_ID', 'Account id is not valid.', [{ field: 'accountId', reason: 'invalid id' }]);
+  // account ids only travel in query strings and bodies, where every character of the shape is safe
+  if (!ACCOUNT_ID_PATTERN.test(value)) throw new DomainError('INVALID_ID', 'Account id is not valid.', [{ field: 'accountId', reason: 'invalid id' }]);
   return value;
 }
 

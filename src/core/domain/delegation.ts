@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DomainError } from './errors';
-import { DAY_MS } from '../shared/time';
+import { DAY_MS } from './time';
 import { FIELD_LIMITS } from './limits';
 
 export const DELEGATION_MODES = ['add', 'replace'] as const;

@@ -2,12 +2,11 @@
  * Eligibility (SPEC 2.6): ONE pure function used by preflight and submit alike, so preflight
  * predicts submit exactly. All inputs are fetched beforehand in batches by the service layer.
  */
-import type { PageInfo } from '../ports/confluence';
-import type { PageApproval, Workflow } from './model';
+import type { PageApproval, PageInfo, Workflow } from './model';
 import { membersOf, stepGroups, stepShortfalls } from './step-composition';
 import type { SodEditors } from './sod';
 import { excludesEditors } from './sod';
-import { deriveReview } from '../lifecycle/review';
+import { deriveReview } from './review';
 import { ruleMatches, rulesInOrder, type RoutedBy, type RoutingFacts, type RoutingRule } from './routing';
 
 function openForReview(latest: PageApproval, now: number | undefined): boolean {

@@ -119,7 +119,6 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, when: 'the same Idempotency-Key with a different body' },
   // 429
   RATE_LIMITED: { status: 429, when: 'a rate limit of docs/api.md "Rate limits" is exhausted, or the store throttles (Retry-After)' },
-  CONFLUENCE_RATE_LIMITED: { status: 429, when: 'Confluence kept throttling within the invocation time budget (Retry-After)' },
   // 500 / 503
   INTERNAL_ERROR: { status: 500, when: 'a bug or corrupt data; no internals are disclosed' },
   UPSTREAM_UNAVAILABLE: { status: 503, when: 'the store or Confluence is unavailable right now, or the store is full (Retry-After)' },

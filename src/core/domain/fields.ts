@@ -58,8 +58,14 @@ export const confluenceId = z
 /** App-generated ids (workflows, change sets, approvals): store-key-safe, see IdGenerator. */
 export const opaqueId = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${L.opaqueId.max}}$`), 'must be 1..128 characters of A-Z a-z 0-9 _ -');
 
-/** Atlassian account ids (e.g. 557058:uuid or 24 hex digits). */
-export const accountId = z.string().regex(new RegExp(`^[A-Za-z0-9:._-]{1,${L.accountId.max}}$`), 'must be an Atlassian account id');
+/**
+ * The one shape of an Atlassian account id (e.g. 557058:uuid or 24 hex digits): the edge schemas,
+ * the identity module, the engine's look-up filters and the Confluence client all test this.
+ */
+export const ACCOUNT_ID_PATTERN = new RegExp(`^[A-Za-z0-9:._-]{1,${L.accountId.max}}$`);
+
+/** Atlassian account ids (ACCOUNT_ID_PATTERN). */
+export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be an Atlassian account id');
 
 /** An approver: an account id, or a Confluence group written "group:<groupId>". */
 export const approverId = accountId.refine((s) => s !== 'group:', 'must name a group after "group:"');
@@ -176,6 +182,15 @@ export const changeSetFields = {
     .max(L.pageRefs.max)
     .refine((refs) => new Set(refs.map((r) => r.pageId)).size === refs.length, 'page ids must be unique'),
 };
+
+/** The fields a change-set update may change. */
+const CHANGE_SET_UPDATABLE = ['title', 'summary', 'referenceUrl', 'pageRefs', 'approvalMode'] as const;
+
+/** A change-set update must change something: REST and the resolver refuse an empty one alike. */
+export const changeSetUpdateChangesSomething = [
+  (update: Partial<Record<(typeof CHANGE_SET_UPDATABLE)[number], unknown>>) => CHANGE_SET_UPDATABLE.some((field) => update[field] !== undefined),
+  `give at least one of ${CHANGE_SET_UPDATABLE.join(', ')}`,
+] as const;
 
 export const changeSetStatus = z.enum(CHANGE_SET_STATUSES);
 export const rollupState = z.enum(ROLLUP_STATES);

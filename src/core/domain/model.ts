@@ -277,3 +277,19 @@ export interface AuditFilter {
   source?: 'ui' | 'api';
   clientId?: string;
 }
+
+/** A Confluence page as the rules read it (ports/confluence.ts answers with it). */
+export type PageStatus = 'current' | 'draft' | 'archived' | 'trashed' | 'deleted';
+
+export interface PageInfo {
+  id: string;
+  spaceId: string;
+  title: string;
+  status: PageStatus;
+  /** current version number */
+  version: number;
+  /** account id of the author of the current version */
+  versionAuthorId?: string;
+  /** message of the current version (used to recognise versions written by the app itself) */
+  versionMessage?: string;
+}

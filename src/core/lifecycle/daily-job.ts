@@ -12,6 +12,7 @@
  * - Then the stuck-approval scan (stuck-approvals.ts); on a quiet day it runs without the lease and
  *   takes it only if it has something to write.
  */
+import { enqueueAfterCommit } from '../services/commit';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { parseStored } from '../domain/schemas';
@@ -20,14 +21,13 @@ import { lcKeys } from './keys';
 import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
 import { purgeExpiredEvents } from '../events/purge';
 import { lastRun, purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
-import { DAY_MS } from './review';
+import { DAY_MS } from '../domain/time';
 import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
 import type { RunSummary } from './schemas';
 import { scanStuckApprovals } from './stuck-approvals';
 import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
 import { flushDenialCounts } from '../services/denials-flush';
-import { enqueueAfterCommit } from '../services/jobs';
 
 export const CHUNK = 50;
 /** Audit records one purge chunk deletes at most (the audit trail's own chunk); a run purges chunk after chunk until its deadline. */
@@ -104,7 +104,7 @@ async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: 
 export const runDailyJob = defineOperation({
   rights: 'The scheduled trigger only: it acts as the app, with no caller.',
   async execute(ctx: EngineContext, options: JobOptions): Promise<JobResult> {
-    const lc = ctx.lifecycle;
+    const lc = ctx.confluence;
     const started = ctx.clock.now();
     await flushDenialCounts(ctx);
     // Event retention needs no lease (deletes are idempotent) and runs even when nothing else is due.

@@ -26,7 +26,7 @@ import { parsePageState } from '../services/page-context';
 import { stalenessOfMany } from '../services/staleness/evaluate';
 import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../services/changesets/atomic/resolve';
 import { lcKeys } from './keys';
-import { deriveReview } from './review';
+import { deriveReview } from '../domain/review';
 import { stuckFlagSchema } from './schemas';
 import { onCancelled } from './schedule';
 import { defineOperation } from '../services/operation';
@@ -82,7 +82,7 @@ export const spaceTree = defineOperation({
   ): Promise<{ items: TreeRow[]; nextCursor?: string }> {
     await requireSpaceAdmin(ctx, caller, input.spaceId, 'space.tree');
     const parent: TreeParent = input.parent ?? { kind: 'space', spaceId: input.spaceId };
-    const level = await ctx.lifecycle.listChildren(caller.accountId, parent, input.cursor);
+    const level = await ctx.confluence.listChildren(caller.accountId, parent, input.cursor);
     const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
     const [pages, stored, workflows] = await Promise.all([
       pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map<string, PageInfo>()),

@@ -19,7 +19,8 @@ export function taskRef(approvalId: string, taskName: string): string {
  * The reference travels in the comment's storage (a recovering run searches for it) inside an anchor
  * macro, which Confluence renders as nothing: readers never see the machine line.
  */
-const refLine = (ref: string): string => `<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">${escapeXml(ref)}</ac:parameter></ac:structured-macro>`;
+/** The task's reference, invisible in the page (an anchor), so a recovering run can find the posted comment. */
+export const refLine = (ref: string): string => `<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">${escapeXml(ref)}</ac:parameter></ac:structured-macro>`;
 
 export function reviewNoticeBody(approval: PageApproval, kind: 'review-due' | 'review-expired', reviewDueAt: number, people: string[], ref: string): string {
   const workflow = escapeXml(approval.workflowSnapshot.name);

@@ -8,12 +8,18 @@
  * 3. A run that finds outbox items left by a crash between 1 and 2 first asks Confluence whether
  *    the comment carrying the item's reference exists (the crash may have come after the post) and
  *    posts only if it does not.
+ * Comments a request leaves (decision and cancel replies) take the same outbox: the item is put in
+ * the change's own transaction (queuedComment) and a `notify.comment` job posts it after the
+ * response (postQueuedComment); a redelivered job finds no item and posts nothing, and an item whose
+ * job was lost is posted by the daily run's recovery (step 3).
  */
 import { DomainError } from '../domain/errors';
 import { parseStored } from '../domain/schemas';
 import { STORE_LIMITS } from '../ports/store';
 import type { TxOp } from '../ports/store';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
+import type { Job } from '../ports/jobs';
+import type { PageApproval } from '../domain/model';
 import type { EngineContext } from '../services/context';
 import { commitWithAudit } from '../services/commit';
 import { withRetry } from '../services/retry';
@@ -22,6 +28,7 @@ import type { OutboxItem } from './schemas';
 import { outboxItemSchema } from './schemas';
 import type { PlannedTask } from './tasks';
 import { markKey } from './tasks';
+import { refLine, taskRef } from './notices';
 
 export const JOB_ACTOR = 'system';
 const CONCURRENCY = 10;
@@ -74,6 +81,26 @@ async function post(ctx: EngineContext, item: OutboxItem): Promise<'posted' | 'g
     await ctx.confluence.createPageComment(input);
     return 'posted';
   }
+}
+
+/**
+ * A comment a request leaves, as an outbox item to put in the change's own transaction (so the
+ * comment exists exactly when the change does) and the job that posts it once that committed.
+ */
+export function queuedComment(approval: PageApproval, task: string, body: string, parentCommentId: string | undefined, now: number): { op: TxOp; job: Job } {
+  const ref = taskRef(approval.id, task);
+  const key = lcKeys.outbox(approval.id, task);
+  const item: OutboxItem = { pageId: approval.pageId, spaceId: approval.spaceId, approvalId: approval.id, ref, body: body + refLine(ref), ...(parentCommentId ? { parentCommentId } : {}), createdAt: now };
+  return { op: { op: 'put', key, value: item, condition: { kind: 'absent' } }, job: { kind: 'notify.comment', key } };
+}
+
+/** The `notify.comment` job: post the item and delete it. A failed post throws, so the queue retries; no item: already posted. */
+export async function postQueuedComment(ctx: EngineContext, key: string): Promise<void> {
+  const got = await ctx.store.get(key);
+  if (!got) return;
+  const item = parseStored(outboxItemSchema, key, got.value);
+  await post(ctx, item);
+  await deleteKeys(ctx, [key]);
 }
 
 export async function deleteKeys(ctx: EngineContext, keys: string[]): Promise<void> {

@@ -16,7 +16,7 @@ import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { PageCache } from '../services/page-cache';
 import { lcKeys } from './keys';
-import { deriveReview } from './review';
+import { deriveReview } from '../domain/review';
 import { pageGate } from '../domain/eligibility';
 import { resolvedRefSchema } from './schemas';
 import { defineOperation } from '../services/operation';

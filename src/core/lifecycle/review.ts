@@ -1,71 +1,8 @@
 /**
- * Recertification and reminder terms (SPEC 2.7, 2.8) as pure functions.
- *
- * The terms travel in the approval's workflow snapshot, so they follow SPEC 2.1's in-flight rule:
- * a pending approval without decisions adopts the workflow's current terms, one with decisions keeps
- * the terms it started with, and a decided approval keeps the terms it was decided under. Adding a
- * review period to a workflow therefore never recalculates approvals made before it.
+ * Reminder rules (SPEC 2.8) as pure functions. The review terms and state they build on are domain
+ * rules (domain/review.ts).
  */
-import type { PageApproval, ReviewPeriodDays, ReviewState, Workflow } from '../domain/model';
-
-import { DAY_MS } from '../shared/time';
-
-export { DAY_MS };
-export const REVIEW_PERIODS: readonly ReviewPeriodDays[] = [90, 180, 365];
-export const DEFAULT_REMINDER_WINDOW_DAYS = 14;
-
-export type { ReviewState };
-
-export interface ReviewTerms {
-  reviewPeriodDays: ReviewPeriodDays | null;
-  reminderWindowDays: number;
-  remindAfterDays: number | null;
-}
-
-type TermsSource = Pick<Workflow, 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays'>;
-
-/** The terms with their defaults applied (workflows stored before these fields existed have none). */
-export function reviewTermsOf(source: TermsSource): ReviewTerms {
-  return {
-    reviewPeriodDays: source.reviewPeriodDays ?? null,
-    reminderWindowDays: source.reminderWindowDays ?? DEFAULT_REMINDER_WINDOW_DAYS,
-    remindAfterDays: source.remindAfterDays ?? null,
-  };
-}
-
-export interface ReviewSchedule {
-  /** when the page turns `due` (reviewDueAt - window) */
-  dueFrom: number;
-  /** when the page turns `expired` */
-  reviewDueAt: number;
-}
-
-/** Only an approved approval decided under a review period has a schedule. */
-export function reviewSchedule(approval: PageApproval): ReviewSchedule | undefined {
-  const terms = reviewTermsOf(approval.workflowSnapshot);
-  if (approval.status !== 'approved' || approval.decidedAt === undefined || terms.reviewPeriodDays === null) return undefined;
-  const reviewDueAt = approval.decidedAt + terms.reviewPeriodDays * DAY_MS;
-  // a window longer than the period would make a page due the moment it is approved: cap it
-  const windowMs = Math.min(terms.reminderWindowDays, terms.reviewPeriodDays) * DAY_MS;
-  return { dueFrom: reviewDueAt - windowMs, reviewDueAt };
-}
-
-export interface ReviewView {
-  reviewState: ReviewState | null;
-  reviewDueAt: number | null;
-}
-
-/** `current` until dueFrom, `due` from then, `expired` from reviewDueAt on; null without a schedule. */
-export function deriveReview(latest: PageApproval | undefined, now: number): ReviewView {
-  const schedule = latest ? reviewSchedule(latest) : undefined;
-  if (!schedule) return { reviewState: null, reviewDueAt: null };
-  return { reviewState: reviewStateAt(schedule, now), reviewDueAt: schedule.reviewDueAt };
-}
-
-export function reviewStateAt(schedule: ReviewSchedule, now: number): ReviewState {
-  if (now >= schedule.reviewDueAt) return 'expired';
-  return now >= schedule.dueFrom ? 'due' : 'current';
-}
+import type { PageApproval } from '../domain/model';
 
 /** When the active step started waiting: submission for step 1, else the decision that completed the step before. */
 export function stepStartedAt(approval: PageApproval): number {

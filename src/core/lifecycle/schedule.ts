@@ -7,7 +7,9 @@
 import type { PageApproval } from '../domain/model';
 import type { TxOp } from '../ports/store';
 import { lcKeys, task } from './keys';
-import { DAY_MS, reviewSchedule, reviewTermsOf, stepStartedAt } from './review';
+import { reviewSchedule, reviewTermsOf } from '../domain/review';
+import { DAY_MS } from '../domain/time';
+import { stepStartedAt } from './review';
 import type { DueEntry } from './schemas';
 
 export function dueEntryOp(entry: DueEntry): TxOp {

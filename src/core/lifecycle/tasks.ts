@@ -21,7 +21,9 @@ import { mayAdopt } from '../services/workflows/edit-log';
 import { expandGroups } from '../services/page-context';
 import { lcKeys, task } from './keys';
 import { reminderBody, reviewNoticeBody, taskRef } from './notices';
-import { DAY_MS, REMINDERS_BEFORE_ESCALATION, reviewSchedule, reviewTermsOf, stepStartedAt } from './review';
+import { reviewSchedule, reviewTermsOf } from '../domain/review';
+import { DAY_MS } from '../domain/time';
+import { REMINDERS_BEFORE_ESCALATION, stepStartedAt } from './review';
 import { dueEntryOp } from './schedule';
 import type { DueEntry, OutboxItem } from './schemas';
 

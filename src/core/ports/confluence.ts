@@ -1,25 +1,18 @@
 /**
- * Confluence port: what the core needs to know about the Confluence site.
- * Implemented once over Confluence REST (src/adapters/confluence/rest-confluence.ts) with a
- * transport per environment: @forge/api requestConfluence on Forge, the local site in-process.
+ * Confluence port: what the core needs to know about the Confluence site, the ONE port approvals,
+ * the lifecycle (its facet LifecycleConfluence) and the pickers (its facet Directory) all use.
+ * Implemented once over Confluence REST (src/adapters/confluence/rest-confluence.ts: one call gate,
+ * one paging helper, one 429/5xx policy) with a transport per environment: @forge/api
+ * requestConfluence on Forge, the local site in-process.
  *
  * Batching is part of the contract: getPages takes any number of ids and MUST issue ⌈N/250⌉ calls.
  */
+import type { PageInfo } from '../domain/model';
+import type { LifecycleConfluence } from './lifecycle-confluence';
+import type { Directory } from './directory';
 
-export type PageStatus = 'current' | 'draft' | 'archived' | 'trashed' | 'deleted';
-
-export interface PageInfo {
-  id: string;
-  spaceId: string;
-  title: string;
-  status: PageStatus;
-  /** current version number */
-  version: number;
-  /** account id of the author of the current version */
-  versionAuthorId?: string;
-  /** message of the current version (used to recognise versions written by the app itself) */
-  versionMessage?: string;
-}
+/** The page facts the domain's rules read live in the domain model; the port answers with them. */
+export type { PageInfo, PageStatus } from '../domain/model';
 
 /** A new version to write: `version` is the current number + 1. */
 export interface PageVersionInput {
@@ -51,7 +44,7 @@ export interface PageContent {
   bodyStorage: string;
 }
 
-export interface ConfluenceSite {
+export interface ConfluenceSite extends LifecycleConfluence, Directory {
   /**
    * The account whose view getPages answers with (the invocation's acting user, when the app can
    * act as them); absent: the app's view. When it is the caller, the pages getPages returns are

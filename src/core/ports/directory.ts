@@ -1,8 +1,8 @@
 /**
- * Directory port: search people, groups, pages and spaces by name for the pickers (SPEC §6). Every
- * search is made AS the person searching, so Confluence answers only with what that person may see
- * (restricted pages and hidden spaces never appear). Implemented over Confluence's search endpoints
- * (src/adapters/confluence/rest-directory.ts).
+ * The pickers' facet of the Confluence port (ConfluenceSite extends it): search people, groups,
+ * pages and spaces by name (SPEC §6). Every search is made AS the person searching, so Confluence
+ * answers only with what that person may see (restricted pages and hidden spaces never appear). Implemented over Confluence's search endpoints
+ * (src/adapters/confluence/rest-directory.ts, through the one client).
  */
 export interface DirectoryEntry {
   /** account id, group id, page id or space id */

@@ -9,6 +9,8 @@ export type Job =
   | { kind: 'notify.submitted'; approvalId: string }
   /** post an atomic set approval's comments for one event (0: submission, n: decision n) on its member pages (once per page) */
   | { kind: 'notify.set'; setApprovalId: string; event: number }
+  /** post the comment stored as an outbox item under this key (once: the item is deleted when posted) */
+  | { kind: 'notify.comment'; key: string }
   /** integrate audit records committed unsequenced into the chain */
   | { kind: 'audit.sequence' }
   /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */

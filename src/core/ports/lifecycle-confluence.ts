@@ -1,7 +1,7 @@
 /**
- * What the lifecycle (daily job, manage space) needs from Confluence beyond ConfluenceSite: the
- * space tree one level at a time (as the user), the space admins to escalate to, and whether a
- * comment carrying a reference was already posted (so a recovering job never posts twice).
+ * The lifecycle's facet of the Confluence port (ConfluenceSite extends it; daily job, manage
+ * space): the space tree one level at a time (as the user), the space admins to escalate to, and
+ * whether a comment carrying a reference was already posted (so a recovering job never posts twice).
  */
 export type TreeParent = { kind: 'space'; spaceId: string } | { kind: 'page' | 'folder'; id: string };
 

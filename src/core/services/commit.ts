@@ -7,6 +7,7 @@ import type { AuditAction } from '../domain/model';
 import type { AuditEntry } from '../audit';
 import type { EngineContext } from './context';
 import { queueLabelSync } from './automation/queue-label-sync';
+import type { Job } from '../ports/jobs';
 
 /** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */
 export type AuditFields = Partial<Omit<AuditEntry, 'actor' | 'action' | 'spaceId' | 'source' | 'clientId'>>;
@@ -39,4 +40,14 @@ export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: 
   await ctx.store.transact(assertTxSize([...ops, ...ctx.audit.prepareAppend(entries)]));
   // SPEC 3a: a page that moved between approval states gets its Automation label (when its space maps one)
   await queueLabelSync(ctx, entries);
+}
+
+/** After a commit: hand the jobs over. A queue refusal is logged, never undoes or fails the committed change. */
+export async function enqueueAfterCommit(ctx: EngineContext, jobs: Job[]): Promise<void> {
+  if (jobs.length === 0) return;
+  try {
+    await ctx.jobs.push(jobs);
+  } catch {
+    ctx.log('could not enqueue jobs', { count: jobs.length, kinds: [...new Set(jobs.map((j) => j.kind))].join(',') });
+  }
 }

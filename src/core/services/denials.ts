@@ -19,6 +19,7 @@ import type { AuditFields } from './commit';
 import { auditEntry, commitWithAudit } from './commit';
 import { withRetry } from './retry';
 import { keys } from './keys';
+import { INSTALLATION_SPACE } from '../audit/purge';
 
 export const DENIALS_RECORDED_PER_MINUTE = 10;
 const WINDOW_MS = 60_000;
@@ -100,4 +101,10 @@ async function recordOnce(ctx: EngineContext, caller: Caller, error: DomainError
 
 export function statePut(key: string, value: DenialState, previous: StoredItem | undefined): TxOp {
   return { op: 'put', key, value, condition: previous ? { kind: 'version', version: previous.version } : { kind: 'absent' }, ttlSeconds: STATE_TTL_SECONDS };
+}
+
+/** The one site-admin gate: anyone else is refused FORBIDDEN with one message, and the refusal is audited. */
+export async function requireSiteAdmin(ctx: EngineContext, caller: Caller, operation: string): Promise<void> {
+  if (await ctx.confluence.isSiteAdmin(caller.accountId)) return;
+  throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a Confluence site admin can do this.'), INSTALLATION_SPACE, { operation });
 }

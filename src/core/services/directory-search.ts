@@ -2,7 +2,6 @@
  * Name search for the pickers (SPEC §6), as the caller. Pages found are re-checked against the
  * caller's read right, so a restricted page never reaches a picker even if a search index lags.
  */
-import { DomainError } from '../domain/errors';
 import type { DirectoryEntry, DirectoryKind } from '../ports/directory';
 import type { Caller } from '../domain/caller';
 import { defineOperation } from './operation';
@@ -15,9 +14,7 @@ export const MAX_SEARCH_RESULTS = 20;
 export const searchDirectory = defineOperation({
   rights: 'Any signed-in caller; Confluence answers as them, and pages are re-checked against their read right.',
   async execute(ctx: EngineContext, caller: Caller, kind: DirectoryKind, query: string, options: { spaceId?: string } = {}): Promise<DirectoryEntry[]> {
-    const { directory } = ctx;
-    if (!directory) throw new DomainError('UPSTREAM_UNAVAILABLE', 'Search is not available here.');
-    const found = await directory.search(caller.accountId, kind, query, { limit: MAX_SEARCH_RESULTS, ...options });
+    const found = await ctx.confluence.search(caller.accountId, kind, query, { limit: MAX_SEARCH_RESULTS, ...options });
     if (kind !== 'page') return found;
     const readable = await new PageCache(ctx, caller.accountId).readable(found.map((f) => f.id));
     return found.filter((f) => readable.has(f.id));

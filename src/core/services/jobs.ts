@@ -11,6 +11,9 @@ import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
 import { postSetComments } from './changesets/atomic/notify';
+import { postQueuedComment } from '../lifecycle/outbox';
+import { lcKeys } from '../lifecycle/keys';
+import { confluenceId } from '../domain/fields';
 import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
@@ -19,9 +22,10 @@ const id = z.string().min(1).max(200);
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
   z.object({ kind: z.literal('notify.set'), setApprovalId: id, event: z.number().int().min(0).max(1000) }).strict(),
+  z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
-  z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
-  z.object({ kind: z.literal('labels.sync'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('page.updated'), pageId: confluenceId }).strict(),
+  z.object({ kind: z.literal('labels.sync'), pageId: confluenceId }).strict(),
   z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
@@ -32,6 +36,7 @@ export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
   return {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'notify.set': (job) => postSetComments(ctx, job.setApprovalId, job.event),
+    'notify.comment': (job) => postQueuedComment(ctx, job.key),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
     'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),
@@ -62,14 +67,4 @@ export function inlineJobQueue(ctx: EngineContext): JobQueue {
       }
     },
   };
-}
-
-/** After a commit: hand the jobs over. A queue refusal is logged, never undoes or fails the committed change. */
-export async function enqueueAfterCommit(ctx: EngineContext, jobs: Job[]): Promise<void> {
-  if (jobs.length === 0) return;
-  try {
-    await ctx.jobs.push(jobs);
-  } catch {
-    ctx.log('could not enqueue jobs', { count: jobs.length, kinds: [...new Set(jobs.map((j) => j.kind))].join(',') });
-  }
 }

@@ -2,8 +2,9 @@
  * Page comments that tell people what to do next (SPEC 6): a submission posts a footer comment that
  * @mentions only the active step's approvers; decisions are replies to it, @mentioning whoever must
  * act next (the next step's approvers, or the submitter after a rejection). Posted AFTER the change has
- * committed: submission comments through the job queue (after the response, retried), decision
- * replies inline; a failed notification is logged (ids and a code only) and never undoes the approval.
+ * committed, through the job queue (after the response, retried): submission comments by their own
+ * job, decision and cancel replies as outbox items put in the decision's transaction
+ * (lifecycle/outbox.ts); a failed post never undoes the approval.
  */
 import { signatureManifestation } from '../domain/manifestation';
 import type { ChangeSet, PageApproval } from '../domain/model';
@@ -145,12 +146,8 @@ export function appCannotSeePage(err: unknown): boolean {
   return err instanceof DomainError && err.code === 'PAGE_NOT_FOUND';
 }
 
-/** Reply to the submission comment (or post a new comment when there is none). */
-export async function notifyDecision(ctx: EngineContext, approval: PageApproval, commentRef: unknown, body: string): Promise<void> {
-  try {
-    const parent = commentRef ? parseStored(commentRefSchema, keys.approvalComment(approval.id), commentRef).commentId : undefined;
-    await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: body, ...(parent ? { parentCommentId: parent } : {}) });
-  } catch {
-    ctx.log('decision notification failed', { approvalId: approval.id, pageId: approval.pageId });
-  }
+/** The submission comment a decision replies to; none (a new top-level comment) when it was not posted or its record is unreadable. */
+export function replyParent(commentRef: unknown): string | undefined {
+  const parsed = commentRefSchema.safeParse(commentRef);
+  return parsed.success ? parsed.data.commentId : undefined;
 }

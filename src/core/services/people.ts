@@ -8,13 +8,11 @@ import type { ErrorDetail } from '../domain/errors';
 import type { EngineContext } from './context';
 import { defineOperation } from './operation';
 import { groupIdOf } from '../domain/approvers';
+import { ACCOUNT_ID_PATTERN } from '../domain/fields';
 
 /** One Confluence users-bulk batch: the UI never needs more at once. */
 export const MAX_PEOPLE_IDS = 250;
 const MAX_ID_LENGTH = 128;
-/** Shape of an Atlassian account id. Anything else names no user (so it is simply absent), and
- * Confluence's bulk lookup would refuse the whole batch for it. */
-const ACCOUNT_ID_SHAPE = /^[0-9A-Za-z:_-]+$/;
 
 /** Display names by account id (at most 250 ids), and group names for "group:<id>" entries; unknown ids are absent. */
 export const displayNames = defineOperation({
@@ -22,8 +20,9 @@ export const displayNames = defineOperation({
   async execute(ctx: EngineContext, _caller: Caller, accountIds: string[]): Promise<Record<string, string>> {
     validate(accountIds);
     // Group approvers ("group:<id>") are named by their Confluence group name, people by display name.
-    const groups = [...new Set(accountIds.filter((id) => Boolean(groupIdOf(id)) && ACCOUNT_ID_SHAPE.test(id)))];
-    const lookup = [...new Set(accountIds)].filter((id) => groupIdOf(id) === undefined && ACCOUNT_ID_SHAPE.test(id));
+    const groups = [...new Set(accountIds.filter((id) => Boolean(groupIdOf(id)) && ACCOUNT_ID_PATTERN.test(id)))];
+    // another shape names no user (simply absent) and would make Confluence refuse the whole batch
+    const lookup = [...new Set(accountIds)].filter((id) => groupIdOf(id) === undefined && ACCOUNT_ID_PATTERN.test(id));
     const [users, groupNames] = await Promise.all([
       lookup.length ? ctx.confluence.getUsers(lookup) : new Map<string, { displayName: string }>(),
       groups.length ? ctx.confluence.groupNames(groups.map((g) => groupIdOf(g) ?? '')) : new Map<string, string>(),

@@ -6,7 +6,7 @@
  */
 import { LOCK, loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
 import { stalenessTermsOf } from '../domain/staleness-terms';
-import { reviewTermsOf } from '../lifecycle/review';
+import { reviewTermsOf } from '../domain/review';
 import { onSubmitted } from '../lifecycle/schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';

@@ -1,2 +1,2 @@
-/** One day in epoch milliseconds (UTC days: the core never uses local time). */
-export const DAY_MS = 86_400_000;
+/** DAY_MS lives in the domain floor (domain/time.ts); re-exported here for the audit and analytics importers until files move. */
+export { DAY_MS } from '../domain/time';

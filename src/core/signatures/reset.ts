@@ -4,7 +4,7 @@
  * needs both an admin and the signer (§11.200(a)(3)).
  */
 import type { Caller } from '../domain/caller';
-import { DomainError } from '../domain/errors';
+import { requireSiteAdmin } from '../services/denials';
 import { INSTALLATION_SPACE } from '../audit/purge';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
@@ -17,9 +17,7 @@ export const resetSignature = defineOperation({
 });
 
 async function reset(ctx: EngineContext, caller: Caller, accountId: string): Promise<{ accountId: string }> {
-  if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-    throw new DomainError('FORBIDDEN', 'Only a site admin can reset a signature.');
-  }
+  await requireSiteAdmin(ctx, caller, 'signature.reset');
   const secrets = secretsOf(ctx);
   const loaded = await loadSignatureState(ctx, accountId);
   const { pin, totp, totpPending } = loaded.state;

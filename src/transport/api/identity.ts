@@ -15,11 +15,11 @@
  * when no user is found; a missing client id is recorded as "unavailable".
  */
 import type { Caller } from '../../core/domain/caller';
+import { ACCOUNT_ID_PATTERN } from '../../core/domain/fields';
 import { DomainError } from '../../core/domain/errors';
 import type { ForgeApiRequest, ForgeInvocationContext } from './forge-types';
 
 // Atlassian account ids are short printable strings (e.g. 557058:uuid or a 24-hex id).
-const ACCOUNT_ID = /^[A-Za-z0-9:._-]{1,128}$/;
 const CLIENT_ID = /^[\x21-\x7e]{1,256}$/;
 /** A JWT is three base64url parts; an unsigned one (alg none) has an empty third part. */
 const JWT = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
@@ -83,7 +83,7 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-const validAccountId = (value: unknown): value is string => typeof value === 'string' && ACCOUNT_ID.test(value);
+const validAccountId = (value: unknown): value is string => typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);
 
 type UserAnswer = { accountId?: string; source: PrincipalSource; refused?: TokenAccountRefusal };
 

@@ -14,6 +14,7 @@ import type { ErrorDetail } from '../../core/domain/errors';
 import {
   approvalStatus,
   changeSetFields as cs,
+  changeSetUpdateChangesSomething,
   changeSetStatus,
   confluenceId,
   cursor,
@@ -72,10 +73,7 @@ export const ChangeSetUpdateBody = z
     approvalMode: cs.approvalMode.optional().meta({ description: 'SPEC 2.5a: changeable only while nothing is pending (409 CHANGESET_IN_REVIEW).' }),
     expectedVersion: z.number().int().min(1).optional().meta({ description: 'Optimistic concurrency: the version you read; 409 VERSION_CONFLICT if it changed.' }),
   })
-  .refine(
-    (b) => b.title !== undefined || b.summary !== undefined || b.referenceUrl !== undefined || b.pageRefs !== undefined || b.approvalMode !== undefined,
-    'give at least one of title, summary, referenceUrl, pageRefs, approvalMode',
-  );
+  .refine(...changeSetUpdateChangesSomething);
 
 export const ChangeSetIdBody = z.strictObject({ changeSetId: opaqueId });
 

@@ -10,7 +10,7 @@
  * principal (second argument), never from the payload.
  */
 import { LICENSE_INACTIVE_MESSAGE, licenceInactive } from '../licence';
-import { deriveReview, type ReviewView } from '../../core/lifecycle/review';
+import { deriveReview, type ReviewView } from '../../core/domain/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
 import { pageStateWord, reviewStateWord, stateInSentence, staleDetail, type StateWord } from '../../core/domain/vocabulary';

@@ -4,9 +4,10 @@
  * enumerated by Atlassian, so nothing branches on them. No body is read here.
  */
 import { z } from 'zod';
+import { confluenceId } from '../../core/domain/fields';
 import { licenceInactive } from '../licence';
 
-const eventSchema = z.object({ content: z.object({ id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,19}$/)) }) });
+const eventSchema = z.object({ content: z.object({ id: z.union([confluenceId, z.number().int().positive().transform(String).pipe(confluenceId)]) }) });
 
 export interface TriggerOutcome {
   ok: boolean;

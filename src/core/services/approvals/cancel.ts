@@ -6,24 +6,25 @@ import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
-import { auditEntry, commitWithAudit } from '../commit';
+import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
-import { decisionBody, notifyDecision } from '../notifications';
+import { decisionBody, replyParent } from '../notifications';
+import { queuedComment } from '../../lifecycle/outbox';
+import type { Job } from '../../ports/jobs';
 import { leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
 
 export const cancel = defineOperation({
   rights: 'The submitter or a space admin (FORBIDDEN 403, audited); a pending approval only.',
   async execute(ctx: EngineContext, caller: Caller, approvalId: string): Promise<PageApproval> {
-    let commentRef: unknown;
+    let reply: Job | undefined;
     const access = new SpaceAccess(ctx, caller.accountId);
     const result = await withRetry(ctx, async () => {
       const loaded = await loadApproval(ctx, approvalId);
-      commentRef = loaded.commentRef;
       const approval = loaded.approval;
       if (approval.submittedBy !== caller.accountId && !(await access.isAdmin(approval.spaceId))) {
         throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only the submitter or a space admin can cancel an approval.'), approval.spaceId, {
@@ -34,6 +35,7 @@ export const cancel = defineOperation({
       }
       if (approval.status !== 'pending') throw notPending();
       const next: PageApproval = { ...approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: approval.version + 1 };
+      const queued = queuedComment(next, 'cancelled', decisionBody(next, 'the approval request was cancelled', undefined, []), replyParent(loaded.commentRef), ctx.clock.now());
       await commitWithAudit(
         ctx,
         [
@@ -41,6 +43,7 @@ export const cancel = defineOperation({
           { op: 'put', key: keys.pageState(next.pageId), value: next },
           ...(await leavePendingOps(ctx, next)),
           ...onCancelled(next),
+          queued.op,
         ],
         [
           auditEntry(caller, 'approval.cancelled', next.spaceId, {
@@ -52,9 +55,10 @@ export const cancel = defineOperation({
           }),
         ],
       );
+      reply = queued.job;
       return next;
     });
-    await notifyDecision(ctx, result, commentRef, decisionBody(result, 'the approval request was cancelled', undefined, []));
+    if (reply) await enqueueAfterCommit(ctx, [reply]);
     return result;
   },
 });

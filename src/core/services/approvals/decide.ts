@@ -7,12 +7,14 @@ import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
-import { auditEntry, commitWithAudit } from '../commit';
+import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
-import { decisionBody, notifyDecision } from '../notifications';
+import { decisionBody, replyParent } from '../notifications';
+import { queuedComment } from '../../lifecycle/outbox';
+import type { Job } from '../../ports/jobs';
 import { waitingCover } from '../delegations/cover';
 import type { LoadedApproval } from './records';
 import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
@@ -30,27 +32,32 @@ type Decision = 'approve' | 'reject';
 export const decide = defineOperation({
   rights: 'An approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409); a step that takes a signature needs the signer\'s own credential (SPEC 2.3c).',
   async execute(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string, signing: SigningInput = {}): Promise<PageApproval> {
-    let commentRef: unknown;
-    let what = '';
+    let reply: Job | undefined;
     // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
     const signed = await signDecision(ctx, caller, approvalId, signing);
     const result = await withRetry(ctx, async () => {
       const loaded = await loadApproval(ctx, approvalId);
-      commentRef = loaded.commentRef;
       if (loaded.approval.status !== 'pending') throw notPending();
       const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
       const signature = signatureFor(approval, signed);
       const outcome = await withSignature(ctx, await decideOrDeny(ctx, caller, approval, decision, comment), signature);
-      const committed = await commitDecision(ctx, caller, loaded, approval, outcome, workflowCheck);
-      what = describe(decision, outcome, approval.activeStep + 1);
+      const queued = await decisionReply(ctx, outcome.approval, describe(decision, outcome, approval.activeStep + 1), loaded.commentRef);
+      const committed = await commitDecision(ctx, caller, loaded, approval, outcome, queued.op, workflowCheck);
+      reply = queued.job;
       return committed;
     });
-    const groups = result.status === 'pending' ? await activeStepProgress(ctx, result).catch(() => []) : [];
-    const cover = await waitingCover(ctx, result, waitingFor(groups));
-    await notifyDecision(ctx, result, commentRef, decisionBody(result, what, result.decisions[result.decisions.length - 1]?.comment, waitingFor(groups), groups, cover));
+    if (reply) await enqueueAfterCommit(ctx, [reply]);
     return result;
   },
 });
+
+/** The reply comment, built from the decided state and queued in the decision's own transaction (lifecycle/outbox.ts). */
+async function decisionReply(ctx: EngineContext, decided: PageApproval, what: string, commentRef: unknown): Promise<{ op: TxOp; job: Job }> {
+  const groups = decided.status === 'pending' ? await activeStepProgress(ctx, decided).catch(() => []) : [];
+  const cover = await waitingCover(ctx, decided, waitingFor(groups));
+  const body = decisionBody(decided, what, decided.decisions.at(-1)?.comment, waitingFor(groups), groups, cover);
+  return queuedComment(decided, `decision-${decided.decisions.length}`, body, replyParent(commentRef), ctx.clock.now());
+}
 
 /** applyDecision with the step's groups expanded; a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
@@ -83,7 +90,7 @@ async function withSodEditors(ctx: EngineContext, approval: PageApproval): Promi
   return read.verified ? { ...approval, sodEditors: read.editors } : { ...approval, sodUnverifiable: true };
 }
 
-async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, workflowCheck?: TxOp): Promise<PageApproval> {
+async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, reply: TxOp, workflowCheck?: TxOp): Promise<PageApproval> {
   const { approval: next, hashOps } = await withApprovedContentHash(ctx, outcome.approval);
   const ops: TxOp[] = [
     ...hashOps,
@@ -92,6 +99,7 @@ async function commitDecision(ctx: EngineContext, caller: Caller, loaded: Loaded
     ...(next.status !== 'pending' ? await leavePendingOps(ctx, next) : []),
     ...(workflowCheck ? [workflowCheck] : []),
     ...onDecided(approval, next),
+    reply,
   ];
   const last = next.decisions.at(-1);
   const stepNumber = approval.activeStep + 1;

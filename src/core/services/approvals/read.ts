@@ -1,5 +1,5 @@
 /** Reading approvals: a page's status (SPEC 2.4) and history, and a space's pending queue. */
-import { deriveReview } from '../../lifecycle/review';
+import { deriveReview } from '../../domain/review';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';

@@ -1,4 +1,5 @@
 /** Page preflight and submit (SPEC 2.6): the shared submission path for one page. */
+import { enqueueAfterCommit } from '../commit';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { PageApproval, PreflightResult } from '../../domain/model';
@@ -8,7 +9,6 @@ import { denial } from '../denials';
 import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
 import { submissionJobs } from '../notifications';
-import { enqueueAfterCommit } from '../jobs';
 import { preflightPages } from '../preflight';
 import { eligibilityError, inputOf, stateOf, submitOne } from '../submission';
 import { defineOperation } from '../operation';

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../../audit';
 import type { AuditAction } from '../../domain/model';
 import type { Job } from '../../ports/jobs';
 import type { EngineContext } from '../context';
-import { enqueueAfterCommit } from '../jobs';
+import { enqueueAfterCommit } from '../commit';
 import { bridgeOnOnce } from './label-bridge-store';
 
 const PAGE_STATE_ACTIONS: ReadonlySet<AuditAction> = new Set(['approval.submitted', 'approval.rejected', 'approval.cancelled', 'approval.reset', 'approval.stale', 'approval.fresh_again']);

@@ -3,7 +3,7 @@
  * plus the roll-up. ONE getPages for all pages of all sets, parallel read checks, batched
  * page-state reads. A page the reader cannot view shows as not_found, without its title.
  */
-import { deriveReview } from '../../lifecycle/review';
+import { deriveReview } from '../../domain/review';
 import { derivePageState, rollUp } from '../../domain/page-state';
 import type { ChangeSet, ChangeSetPageView, ChangeSetView, SetApproval } from '../../domain/model';
 import { parseStored, setApprovalSchema } from '../../domain/schemas';

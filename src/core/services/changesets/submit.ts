@@ -11,12 +11,11 @@ import type { ChangeSet, PageApproval, PreflightResult, SubmitResult } from '../
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
-import { auditEntry, commitWithAudit } from '../commit';
+import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import { loadPageContext } from '../page-context';
 import { submissionJobs } from '../notifications';
-import { enqueueAfterCommit } from '../jobs';
 import { preflightPages } from '../preflight';
 import type { SubmitRefusal } from '../submission';
 import { inputOf } from '../submission';

@@ -1,7 +1,7 @@
 /** The page-updated trigger's operation, and staleness for the byline (SPEC 2.4a). */
+import { enqueueAfterCommit } from '../commit';
 import type { PageApproval, Staleness } from '../../domain/model';
 import type { EngineContext } from '../context';
-import { enqueueAfterCommit } from '../jobs';
 import { defineOperation } from '../operation';
 import { stalenessOf } from '../staleness/evaluate';
 

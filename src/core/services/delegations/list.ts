@@ -5,10 +5,9 @@
 import type { Caller } from '../../domain/caller';
 import type { Delegation, DelegationListRole } from '../../domain/delegation';
 import { DomainError } from '../../domain/errors';
-import { INSTALLATION_SPACE } from '../../audit/purge';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
-import { denial } from '../denials';
+import { denial, requireSiteAdmin } from '../denials';
 import { defineOperation } from '../operation';
 import { liveDelegations, liveDelegationsOf } from './store';
 
@@ -28,9 +27,7 @@ async function list(
   const access = new SpaceAccess(ctx, caller.accountId);
   const spaceId = options.spaceId;
   if (spaceId === undefined) {
-    if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a site admin can list every delegation; name a space you administer.'), INSTALLATION_SPACE, { operation: 'delegation.list' });
-    }
+    await requireSiteAdmin(ctx, caller, 'delegation.list');
     return liveDelegations(ctx, now, page);
   }
   if (!(await access.isAdmin(spaceId))) {

@@ -4,13 +4,13 @@
  * is only a warning (APPROVER_CANNOT_VIEW_SPACE): access may be granted later.
  */
 import { DomainError } from '../../domain/errors';
+import { ACCOUNT_ID_PATTERN } from '../../domain/fields';
 import type { ErrorDetail } from '../../domain/errors';
 import { ALL_MEMBERS_CAP, groupIdOf, membersOf, stepGroups, stepPrincipals } from '../../domain/step-composition';
 import type { EligibilityIssue, WorkflowStep } from '../../domain/model';
 import type { EngineContext } from '../context';
 
 /** Shapes Confluence can look up at all; anything else names nobody (and would fail the whole batch). */
-const ACCOUNT_ID_SHAPE = /^[0-9A-Za-z:_-]{1,128}$/;
 const GROUP_ID_SHAPE = /^[0-9A-Za-z_-]{1,64}$/;
 
 export interface Participants {
@@ -27,7 +27,7 @@ export async function checkParticipants(ctx: EngineContext, spaceId: string, sav
   ];
   const userIds = [...new Set(named.filter((n) => groupIdOf(n.id) === undefined).map((n) => n.id))];
   const groupIds = [...new Set(named.flatMap((n) => groupIdOf(n.id) ?? []))];
-  const lookupUsers = userIds.filter((id) => ACCOUNT_ID_SHAPE.test(id));
+  const lookupUsers = userIds.filter((id) => ACCOUNT_ID_PATTERN.test(id));
   const lookupGroups = groupIds.filter((id) => GROUP_ID_SHAPE.test(id));
   const [users, groups] = await Promise.all([
     lookupUsers.length > 0 ? ctx.confluence.getUsers(lookupUsers) : Promise.resolve(new Map<string, unknown>()),

@@ -1,7 +1,7 @@
 /** Workflow records: load, list a space's, the puts that keep the by-space copy in step, input normalising. */
 import { z } from 'zod';
 import { stalenessTermsOf } from '../../domain/staleness-terms';
-import { reviewTermsOf } from '../../lifecycle/review';
+import { reviewTermsOf } from '../../domain/review';
 import { DomainError } from '../../domain/errors';
 import { savedStep } from '../../domain/step-composition';
 import type { Workflow } from '../../domain/model';

@@ -28,7 +28,7 @@ import { computeHash } from '../../staleness/content';
 import { decideInASlot } from '../../approvals/decide-in-slot';
 import { signatureFor, signSubject, withSignature, type SignedDecision } from '../../../signatures/sign-decision';
 import type { Credential } from '../../../signatures/verify-credential';
-import { enqueueAfterCommit } from '../../jobs';
+import { enqueueAfterCommit } from '../../commit';
 import { changedPins, invalidateSet } from './invalidate';
 import { setNoticeJob } from './notify';
 
