@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'signature.failed',
   'signature.reset',
   'evidence.exported',
+  'evidence.key_rotated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

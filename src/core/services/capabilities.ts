@@ -164,9 +164,9 @@ export const workflowNames = defineOperation({
 
 export const adminCapabilities = defineOperation({
   rights: 'Any signed-in caller: the answer says what the admin page offers them.',
-  async execute(ctx: EngineContext, caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }> {
-    // audit.list without a space filter, audit.verify and audit.export: site admins only.
+  async execute(ctx: EngineContext, caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean; rotateSigningKey: boolean }> {
+    // audit.list without a space filter, audit.verify, audit.export and evidence.rotateKey: site admins only.
     const siteAdmin = await ctx.confluence.isSiteAdmin(caller.accountId);
-    return { readAudit: siteAdmin, verifyChain: siteAdmin, exportAudit: siteAdmin };
+    return { readAudit: siteAdmin, verifyChain: siteAdmin, exportAudit: siteAdmin, rotateSigningKey: siteAdmin };
   },
 });

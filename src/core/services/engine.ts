@@ -44,6 +44,7 @@ import { setSigningPin } from '../signatures/set-pin';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../signatures/enroll-totp';
 import { resetSignature } from '../signatures/reset';
 import { signingKeys } from '../evidence/keys';
+import { rotateSigningKey } from '../evidence/rotate-key';
 import { approvalReceipt } from '../evidence/receipt';
 import { signAuditCheckpoint } from '../evidence/checkpoint';
 import { exportEvidence } from '../evidence/export-pack';
@@ -107,7 +108,7 @@ export const OPERATIONS = {
     confirmTotp: confirmTotpEnrolment,
     reset: resetSignature,
   },
-  evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
+  evidence: { keys: signingKeys, rotateKey: rotateSigningKey, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
 };
 
 type Operations = typeof OPERATIONS;

@@ -38,6 +38,7 @@ export interface AdminCapabilities {
   readAudit: boolean;
   verifyChain: boolean;
   exportAudit: boolean;
+  rotateSigningKey: boolean;
 }
 
 export interface ApiInfo {
@@ -140,6 +141,8 @@ export interface ResolverData {
   /** one chunk; the first carries the header (manifest facts and records); join them with assemblePack */
   'evidence.export': EvidenceChunk;
   'evidence.keys': { keys: PublishedKey[] };
+  /** every published key (the retired one with its validTo) and the one that signs from now on */
+  'evidence.rotateKey': { keys: PublishedKey[]; current: string };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
   'audit.export': { format: 'csv' | 'ndjson'; content: string };
