@@ -20,6 +20,7 @@ import { useFlag } from '../components/feedback';
 import type { SpaceTabProps } from './space-tab';
 import { DataTable } from '../components/data-table';
 import { AssignWorkflowModal } from './AssignWorkflowModal';
+import { UnavailableList } from './StepGroups';
 
 interface Level {
   rows: TreeRow[];
@@ -138,6 +139,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
                     <Lozenge appearance="removed">Stuck</Lozenge>
                   </span>
                 )}
+                {a.stuck?.unavailable && <UnavailableList people={a.stuck.unavailable} />}
               </Inline>
             ) : (
               ''

@@ -1,0 +1,37 @@
+/**
+ * Reads which approvers can no longer approve (issue 19): account state from one batched Confluence
+ * users-bulk lookup (`inactive` = deactivated; `closed` or absent = removed), and for pending
+ * approvals the view of the page, read as each approver in one batched page read. Where the platform
+ * cannot read as the approver, view is not judged (unknown is not "cannot view": nobody is flagged
+ * on a guess).
+ */
+import type { UnavailableCause } from '../domain/approver-availability';
+import type { EngineContext } from './context';
+
+/** Deactivated and removed accounts among `accountIds` (one users-bulk call per 250 people). */
+export async function accountUnavailability(ctx: EngineContext, accountIds: Iterable<string>): Promise<Map<string, UnavailableCause>> {
+  const ids = [...new Set(accountIds)];
+  const out = new Map<string, UnavailableCause>();
+  if (ids.length === 0) return out;
+  const users = await ctx.confluence.getUsers(ids);
+  for (const id of ids) {
+    const status = users.get(id)?.accountStatus;
+    if (!users.has(id) || status === 'closed') out.set(id, 'removed');
+    else if (status === 'inactive') out.set(id, 'deactivated');
+  }
+  return out;
+}
+
+/** Who of `accountIds` cannot read which of `pageIds`: one batched page read as each person; unverifiable people are left out. */
+export async function viewUnavailability(ctx: EngineContext, accountIds: Iterable<string>, pageIds: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  await Promise.all(
+    [...new Set(accountIds)].map(async (accountId) => {
+      const readable = await ctx.confluence.pagesReadableBy(accountId, pageIds);
+      if (!readable) return;
+      const hidden = new Set(pageIds.filter((p) => !readable.has(p)));
+      if (hidden.size > 0) out.set(accountId, hidden);
+    }),
+  );
+  return out;
+}
