@@ -38,6 +38,22 @@ describe('Carol delegates to Erin (replace) for ENG', () => {
     expect(created_.records).toHaveLength(1);
   });
 
+  test('the panel offers the decision to the delegate (whose preview counts) and not to the person who handed it over', async () => {
+    const app = await createResolverApp();
+    await eng(app, ['acc-carol', 'acc-dave']);
+    await app.invoke('acc-carol', 'delegation.create', { delegateAccountId: 'acc-erin', ...window(app), scope: { spaceIds: ['1001'] }, mode: 'replace' });
+    const approvalId = (await app.invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).approval.id;
+    const decide = async (who: string) => (await app.invoke(who, 'ui.capabilities', { surface: 'page' }, { pageId: '2001' })).page.decide as boolean;
+    expect(await decide('acc-erin')).toBe(true);
+    expect(await decide('acc-carol')).toBe(false);
+    expect(await decide('acc-dave')).toBe(true);
+    expect((await app.invoke('acc-erin', 'approval.decisionPreview', { approvalId })).preview).toEqual({ countsToward: ['approvers'], completesStep: false, completesApproval: false });
+    expect((await app.invoke('acc-carol', 'approval.decisionPreview', { approvalId })).preview.countsToward).toEqual([]);
+    // what the capability promised, decide does
+    expect((await app.invoke('acc-erin', 'approval.decide', { approvalId, decision: 'approve' })).approval.decisions[0]).toMatchObject({ accountId: 'acc-erin', onBehalfOf: 'acc-carol' });
+    expect(await decide('acc-erin')).toBe(false);
+  });
+
   test('"add" lets either decide; a delegation outside its scope or window does nothing', async () => {
     const app = await createResolverApp();
     await eng(app, ['acc-carol'], 'any');

@@ -9,7 +9,9 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { applyDecision } from '../domain/decisions';
-import { activeStepOf, groupsOfSteps } from '../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../domain/approvers';
+import { sodExcluded } from '../domain/sod';
+import { slotsToTry, type SlotChoice } from './delegations/resolve';
 import { FIELD_LIMITS } from '../domain/limits';
 import type { PageCapabilities, SpaceCapabilities } from './types';
 import { defineOperation } from './operation';
@@ -29,18 +31,33 @@ import { SpaceAccess } from './access';
 
 type PageStatusView = Awaited<ReturnType<typeof pageStatus.execute>>;
 
-/** Would applyDecision accept a decision by this caller now? (a rejection has the same gate plus a comment). */
+/**
+ * Would approval.decide accept a decision by this caller now, in any slot they may fill (their own,
+ * or one delegated to them, SPEC 2.3b), with separation of duties applied? (A rejection has the same
+ * gate plus a comment.)
+ */
 async function mayDecide(ctx: EngineContext, caller: Caller, status: PageStatusView): Promise<boolean> {
   const approval = status.pending?.approval;
   if (!approval) return false;
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
+  const excluded = sodExcluded(approval, approval.activeStep);
+  let choices: SlotChoice[];
+  try {
+    choices = await slotsToTry(ctx, approval, caller.accountId, members);
+  } catch (err) {
+    if (err instanceof DomainError) return false;
+    throw err;
+  }
   for (const decision of ['approve', 'reject'] as const) {
-    try {
-      applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now());
-      return true;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+    for (const choice of choices) {
+      try {
+        applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now(), { excluded, ...choice });
+        return true;
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+      }
     }
   }
   return false;

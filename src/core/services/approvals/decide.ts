@@ -22,7 +22,7 @@ import { withApprovedContentHash } from '../staleness/approved-hash';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP, sodExcluded } from '../../domain/sod';
-import { decisionSlots } from '../delegations/resolve';
+import { slotsToTry } from '../delegations/resolve';
 import { activeStepProgress, waitingFor } from '../step-progress';
 
 type Decision = 'approve' | 'reject';
@@ -76,13 +76,8 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageAp
 async function decideInASlot(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment: string | undefined, groupMembers: Map<string, string[]>): Promise<DecisionOutcome> {
   const excluded = sodExcluded(approval, approval.activeStep);
   const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
-  const slots = await decisionSlots(ctx, approval, caller.accountId, members);
+  const choices = await slotsToTry(ctx, approval, caller.accountId, members);
   const now = ctx.clock.now();
-  if (slots.choices.length === 0 && slots.replacedBy) {
-    const until = slots.replacedBy.endsAt.slice(0, 10);
-    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
-  }
-  const choices = slots.choices.length > 0 ? slots.choices : [{}];
   let first: DomainError | undefined;
   for (const choice of choices) {
     try {

@@ -7,6 +7,7 @@
 import type { Delegation } from '../../domain/delegation';
 import { covers, isActive } from '../../domain/delegation';
 import type { PageApproval } from '../../domain/model';
+import { DomainError } from '../../domain/errors';
 import type { EngineContext } from '../context';
 import { PageCache } from '../page-cache';
 import { liveDelegationsOf } from './store';
@@ -35,4 +36,18 @@ export async function decisionSlots(ctx: EngineContext, approval: PageApproval, 
     .map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
   const canView = delegated.length > 0 && (await new PageCache(ctx, actorId).readable([approval.pageId])).has(approval.pageId);
   return { choices: [...own, ...(canView ? delegated : [])], ...(replacedBy ? { replacedBy } : {}) };
+}
+
+/**
+ * The slots a decision tries, in order (the actor's own first; a person outside the step tries their
+ * own so the refusal names why). NOT_AN_APPROVER when they handed their own away with `replace` and
+ * hold no other. Decide and the panel's `decide` capability both ask this.
+ */
+export async function slotsToTry(ctx: EngineContext, approval: PageApproval, actorId: string, members: ReadonlySet<string>): Promise<SlotChoice[]> {
+  const slots = await decisionSlots(ctx, approval, actorId, members);
+  if (slots.choices.length === 0 && slots.replacedBy) {
+    const until = slots.replacedBy.endsAt.slice(0, 10);
+    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
+  }
+  return slots.choices.length > 0 ? slots.choices : [{}];
 }
