@@ -6,7 +6,7 @@
  */
 import type { FrameLocator, Page } from 'playwright-core';
 import { stepAt, totpCode } from '../../src/core/signatures/totp';
-import { axeOf, browserRuns, expectState, hostFlag, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
+import { axeOf, browserRuns, expectState, fullOf, hostFlag, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 const PIN = 'correct-horse-42';
@@ -192,5 +192,57 @@ describeBrowser('signatures, delegation, group progress and changes since approv
     await diff.waitFor();
     await diff.locator('li', { hasText: '+ A sentence added after the approval.' }).waitFor();
     await macro.locator('[data-testid="native-compare"]', { hasText: /^Compare v\d+ with v\d+ in Confluence$/ }).waitFor();
+  }, 120_000);
+
+  it('a site admin rotates the signing key after a confirmation; the retired key stays listed for verifying what it signed', async () => {
+    const before = ((await ok('acc-bob', 'evidence.keys', {})).keys as { keyId: string }[]).map((k) => k.keyId);
+    const { page } = await session.open('acc-alice');
+    await page.goto(`${rt().url}/wiki/admin/approvalflow`);
+    const admin = fullOf(page);
+    await admin.locator('[data-testid="tab-evidence"]').click();
+    await admin.locator('[data-testid="public-key"]', { hasText: before[before.length - 1] }).waitFor();
+    await admin.locator('[data-testid="rotate-key"]').click();
+    await admin.getByText('the current key can never sign again').waitFor();
+    await admin.locator('[data-testid="confirm-button"]').click();
+    await hostFlag(page, { hasText: 'Signing key rotated' }).waitFor();
+    await admin.locator('[data-testid="public-key"]').nth(before.length).waitFor();
+    const listed = await admin.locator('[data-testid="public-key"]').allInnerTexts();
+    expect(listed).toHaveLength(before.length + 1);
+    expect(listed[before.length - 1]).toContain('(retired: verifies what it signed, signs nothing new)');
+    expect(listed[before.length]).toContain('(signs from now on)');
+    const after = (await ok('acc-bob', 'evidence.keys', {})).keys as { keyId: string; validTo?: string }[];
+    expect(after.map((k) => k.keyId).slice(0, before.length)).toEqual(before);
+    expect(after.filter((k) => k.validTo === undefined)).toHaveLength(1);
+    // someone who is not a site admin is not offered the rotation
+    const erin = await session.open('acc-erin');
+    await erin.page.goto(`${rt().url}/wiki/admin/approvalflow`);
+    await fullOf(erin.page).getByText('for site admins').waitFor();
+    expect(await fullOf(erin.page).locator('[data-testid="rotate-key"]').count()).toBe(0);
+  }, 120_000);
+
+  it('manage space names who can no longer approve a stuck approval, and why', async () => {
+    await engSteps([{ approvers: ['acc-carol', 'acc-dave'], mode: 'any' }]);
+    await submit('2003');
+    for (const who of ['acc-carol', 'acc-dave']) {
+      const res = await fetch(`${rt().url}/local/users/${who}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountStatus: 'inactive' }) });
+      expect(res.status).toBe(200);
+    }
+    try {
+      expect((await fetch(`${rt().url}/local/scheduled/run`, { method: 'POST' })).status).toBe(200);
+      const { page } = await session.open('acc-alice');
+      await page.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
+      const app = fullOf(page);
+      await app.locator('[data-testid="tab-manage"]').click();
+      const row = app.locator('[data-testid="manage-row"]', { hasText: 'Release process' });
+      await row.locator('[data-testid="manage-stuck"]').waitFor();
+      const causes = row.locator('[data-testid="unavailable-approvers"]');
+      await causes.waitFor();
+      expect((await causes.innerText()).replace(/\s+/g, ' ')).toBe('Can no longer approve: Carol Reviewer (account deactivated), Dave Reviewer (account deactivated)');
+      // the page's panel says the same
+      const bob = await openAs('acc-bob', '2003');
+      await bob.macro.locator('[data-testid="stuck-notice"] [data-testid="unavailable-approvers"]', { hasText: 'Dave Reviewer (account deactivated)' }).waitFor();
+    } finally {
+      for (const who of ['acc-carol', 'acc-dave']) await fetch(`${rt().url}/local/users/${who}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountStatus: 'active' }) });
+    }
   }, 120_000);
 });
