@@ -210,6 +210,7 @@ describeBrowser('signatures, delegation, group progress and changes since approv
     expect(listed).toHaveLength(before.length + 1);
     expect(listed[before.length - 1]).toContain('(retired: verifies what it signed, signs nothing new)');
     expect(listed[before.length]).toContain('(signs from now on)');
+    expect(seriousOrCritical(await axeOf(page, 'iframe.full', 'admin-evidence-rotated', 'light'))).toEqual([]);
     const after = (await ok('acc-bob', 'evidence.keys', {})).keys as { keyId: string; validTo?: string }[];
     expect(after.map((k) => k.keyId).slice(0, before.length)).toEqual(before);
     expect(after.filter((k) => k.validTo === undefined)).toHaveLength(1);
@@ -238,6 +239,7 @@ describeBrowser('signatures, delegation, group progress and changes since approv
       const causes = row.locator('[data-testid="unavailable-approvers"]');
       await causes.waitFor();
       expect((await causes.innerText()).replace(/\s+/g, ' ')).toBe('Can no longer approve: Carol Reviewer (account deactivated), Dave Reviewer (account deactivated)');
+      expect(seriousOrCritical(await axeOf(page, 'iframe.full', 'manage-space-stuck', 'light'))).toEqual([]);
       // the page's panel says the same
       const bob = await openAs('acc-bob', '2003');
       await bob.macro.locator('[data-testid="stuck-notice"] [data-testid="unavailable-approvers"]', { hasText: 'Dave Reviewer (account deactivated)' }).waitFor();
