@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'signature.reset',
   'evidence.exported',
   'evidence.key_rotated',
+  'routing.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -65,7 +65,7 @@ function unavailableWarnings(workflow: Workflow, context: PageContext): Eligibil
 }
 
 export function preflightOf(pageId: string, result: EligibilityResult, warnings?: EligibilityIssue[]): PreflightResult {
-  if (result.ok) return { pageId, canSubmit: true, workflowId: result.workflow.id, ...(warnings?.length ? { warnings } : {}) };
+  if (result.ok) return { pageId, canSubmit: true, workflowId: result.workflow.id, routedBy: result.routedBy, ...(warnings?.length ? { warnings } : {}) };
   return { pageId, canSubmit: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}), ...(result.details ? { details: result.details } : {}) };
 }
 
