@@ -24,6 +24,7 @@ describe('approvers who can no longer approve', () => {
       pageId: '2001',
       canSubmit: true,
       workflowId: 'wf-eng-review',
+      routedBy: expect.any(Object),
       warnings: [{ code: 'APPROVER_DEACTIVATED', reason: 'Approver acc-carol has a deactivated account and cannot approve' }],
     });
     env.site.setAccountStatus(DAVE, 'closed');
@@ -50,7 +51,7 @@ describe('approvers who can no longer approve', () => {
     // reactivated: submittable again, no warning
     env.site.setAccountStatus(CAROL, 'active');
     env.site.setAccountStatus(DAVE, 'active');
-    expect(await env.engine.approvals.preflightPage(ui(BOB), '2001', 'wf-eng-review')).toEqual({ pageId: '2001', canSubmit: true, workflowId: 'wf-eng-review' });
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '2001', 'wf-eng-review')).toEqual({ pageId: '2001', canSubmit: true, workflowId: 'wf-eng-review', routedBy: expect.any(Object) });
   });
 
   test('a pending approval whose approvers are deactivated is stuck: status, the daily comment and manage space name the cause', async () => {
