@@ -4,6 +4,7 @@
  * the resolvers' security (who may, who may not, invisible like missing) and their bad input.
  */
 import { createResolverApp, type ResolverApp } from '../security/resolver-app';
+import { signatureManifestation } from '../../src/core/domain/manifestation';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,6 +53,21 @@ describe('Carol delegates to Erin (replace) for ENG', () => {
     // what the capability promised, decide does
     expect((await app.invoke('acc-erin', 'approval.decide', { approvalId, decision: 'approve' })).approval.decisions[0]).toMatchObject({ accountId: 'acc-erin', onBehalfOf: 'acc-carol' });
     expect(await decide('acc-erin')).toBe(false);
+  });
+
+  test('a delegate signs with their own PIN; the manifestation prints "Erin Outsider, on behalf of Carol Reviewer"', async () => {
+    const app = await createResolverApp();
+    const saved = await app.invoke('acc-alice', 'workflow.update', {
+      workflowId: 'wf-eng-review',
+      steps: [{ approvers: ['acc-carol'], mode: 'any', signature: { required: true, auth: 'pin', meanings: [{ code: 'approval', label: 'I approve this document' }] } }],
+    });
+    expect(saved.success).toBe(true);
+    await app.invoke('acc-carol', 'delegation.create', { delegateAccountId: 'acc-erin', ...window(app), scope: { spaceIds: ['1001'] }, mode: 'replace' });
+    expect((await app.invoke('acc-erin', 'signature.pin.set', { newPin: 'erin-signs-42' })).success).toBe(true);
+    const approvalId = (await app.invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).approval.id;
+    const signed = await app.invoke('acc-erin', 'approval.decide', { approvalId, decision: 'approve', meaning: 'approval', credential: { type: 'pin', value: 'erin-signs-42' } });
+    expect(signed.approval.decisions[0]).toMatchObject({ accountId: 'acc-erin', onBehalfOf: 'acc-carol', signature: { printedName: 'Erin Outsider', onBehalfOfName: 'Carol Reviewer', authMethod: 'pin' } });
+    expect(signatureManifestation(signed.approval.decisions[0].signature)).toMatch(/^Erin Outsider, on behalf of Carol Reviewer · Approval: I approve this document · /);
   });
 
   test('"add" lets either decide; a delegation outside its scope or window does nothing', async () => {
