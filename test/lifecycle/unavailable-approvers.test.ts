@@ -107,6 +107,25 @@ describe('approvers who can no longer approve', () => {
     expect(stuck?.[0]?.unavailable?.map((u) => u.accountId).sort()).toEqual([...members].sort());
   });
 
+  test('a deactivated approver whose slot an active delegate covers does not make the approval stuck; once the delegation is revoked it does', async () => {
+    const env = await lifecycleSetup();
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [CAROL], mode: 'any' }] });
+    const now = env.deps.clock.now();
+    const delegation = await env.engine.delegations.create(ui(CAROL), {
+      delegateAccountId: DAVE,
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 7 * 86_400_000).toISOString(),
+      scope: { spaceIds: [ENG] },
+      mode: 'replace',
+    });
+    await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    env.site.setAccountStatus(CAROL, 'inactive');
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending?.stuck).toBeUndefined();
+    expect((await env.run()).stuckFlagged).toBeUndefined();
+    await env.engine.delegations.revoke(ui(CAROL), delegation.id);
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending?.stuck).toEqual([{ group: 'approvers', required: 1, eligible: [], unavailable: [{ accountId: CAROL, cause: 'deactivated' }] }]);
+  });
+
   test('approvers who cannot view the page: a warning at preflight, and stuck once submitted', async () => {
     const env = await lifecycleSetup();
     // page 2012 is restricted to alice and bob; the ENG step's approvers are carol and dave
