@@ -107,7 +107,7 @@ describe('approvers who can no longer approve', () => {
     expect(stuck?.[0]?.unavailable?.map((u) => u.accountId).sort()).toEqual([...members].sort());
   });
 
-  test('a deactivated approver whose slot an active delegate covers does not make the approval stuck; once the delegation is revoked it does', async () => {
+  test('a deactivated approver whose slot an active delegate covers: submit is allowed and the approval is not stuck; once the delegation is revoked both change', async () => {
     const env = await lifecycleSetup();
     await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [CAROL], mode: 'any' }] });
     const now = env.deps.clock.now();
@@ -122,7 +122,9 @@ describe('approvers who can no longer approve', () => {
     env.site.setAccountStatus(CAROL, 'inactive');
     expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending?.stuck).toBeUndefined();
     expect((await env.run()).stuckFlagged).toBeUndefined();
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '2002', 'wf-eng-review')).toMatchObject({ canSubmit: true, warnings: [{ code: 'APPROVER_DEACTIVATED' }] });
     await env.engine.delegations.revoke(ui(CAROL), delegation.id);
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '2002', 'wf-eng-review')).toMatchObject({ canSubmit: false, code: 'NO_ELIGIBLE_APPROVER' });
     expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending?.stuck).toEqual([{ group: 'approvers', required: 1, eligible: [], unavailable: [{ accountId: CAROL, cause: 'deactivated' }] }]);
   });
 

@@ -21,7 +21,7 @@ import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows/store';
-import { accountUnavailability } from './approver-availability';
+import { accountUnavailability, coveredOn, delegateCovers } from './approver-availability';
 import { readRules } from './routing/rules-store';
 import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
 
@@ -109,6 +109,7 @@ export async function loadPageContext(
   const groupMembers = new Map<string, string[]>();
   const unavailable = new Map<string, UnavailableCause>();
   const resolvedWorkflows = new Map<string, Workflow>();
+  const resolvedByPage = new Map<string, Workflow>();
   const neededGroups: string[] = [];
   const sodReads: Promise<void>[] = [];
   for (const pageId of pageIds) {
@@ -141,6 +142,7 @@ export async function loadPageContext(
       if (resolved.ok) {
         neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
         resolvedWorkflows.set(resolved.workflow.id, resolved.workflow);
+        resolvedByPage.set(pageId, resolved.workflow);
       }
       if (resolved.ok && excludesEditors(resolved.workflow.sod) && page.status === 'current') {
         sodReads.push(readSodEditors(ctx, resolved.workflow, page, input.latest).then((sod) => void inputs.set(pageId, { ...input, sod })));
@@ -151,5 +153,14 @@ export async function loadPageContext(
   // One batched account lookup for every approver in play (the inputs share this map).
   const approvers = [...resolvedWorkflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers)));
   for (const [accountId, cause] of await accountUnavailability(ctx, approvers)) unavailable.set(accountId, cause);
+  // SPEC 2.3b: where an active, able delegate covers an unavailable approver, that page's input counts them.
+  if (unavailable.size > 0) {
+    const cover = await delegateCovers(ctx, unavailable.keys(), [...resolvedByPage.keys()]);
+    for (const [pageId, wf] of resolvedByPage) {
+      const covered = coveredOn(cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
+      const input = inputs.get(pageId);
+      if (covered.size > 0 && input) inputs.set(pageId, { ...input, unavailable: new Map([...unavailable].filter(([p]) => !covered.has(p))) });
+    }
+  }
   return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable };
 }

@@ -8,9 +8,7 @@ import { evaluateStep, membersOf, slotHolder, stepDecisions, stepGroups, stepSho
 import type { EngineContext } from './context';
 import { expandGroups } from './page-context';
 import { unavailableAmong, type UnavailableApprover, type UnavailableCause } from '../domain/approver-availability';
-import { accountUnavailability, viewUnavailability } from './approver-availability';
-import { covers, isActive } from '../domain/delegation';
-import { liveDelegationsOf } from './delegations/store';
+import { accountUnavailability, coveredOn, delegateCovers, viewUnavailability } from './approver-availability';
 
 /** Progress with the people separation of duties excludes left out of `waitingFor`. */
 export async function activeStepProgress(ctx: EngineContext, approval: PageApproval): Promise<GroupProgress[]> {
@@ -55,33 +53,11 @@ function unavailableFor(approval: PageApproval, people: string[], reach: Approve
   return out;
 }
 
-/**
- * SPEC 2.3b: an approver who can no longer act but whose slot an active delegate covers (a delegate
- * whose account is fine and who can view the page) does not make the step stuck. Read only for the
- * people already found unavailable, so an ordinary scan reads no delegation.
- */
+/** SPEC 2.3b: an approver who can no longer act but whose slot an active, able delegate covers does not make the step stuck. */
 async function dropCoveredByDelegates(ctx: EngineContext, approval: PageApproval, unavailable: Map<string, UnavailableCause>): Promise<void> {
   if (unavailable.size === 0) return;
-  const now = ctx.clock.now();
-  const delegatesOf = new Map<string, string[]>();
-  await Promise.all(
-    [...unavailable.keys()].map(async (person) => {
-      const { items } = await liveDelegationsOf(ctx, 'delegator', person, now);
-      const delegates = items.filter((d) => isActive(d, now) && covers(d, approval.spaceId, approval.workflowId)).map((d) => d.delegateAccountId);
-      if (delegates.length > 0) delegatesOf.set(person, delegates);
-    }),
-  );
-  if (delegatesOf.size === 0) return;
-  const delegates = [...new Set([...delegatesOf.values()].flat())];
-  const gone = await accountUnavailability(ctx, delegates);
-  const hidden = await viewUnavailability(
-    ctx,
-    delegates.filter((d) => !gone.has(d)),
-    [approval.pageId],
-  );
-  for (const [person, ds] of delegatesOf) {
-    if (ds.some((d) => !gone.has(d) && !hidden.has(d))) unavailable.delete(person);
-  }
+  const cover = coveredOn(await delegateCovers(ctx, unavailable.keys(), [approval.pageId]), approval);
+  for (const person of cover) unavailable.delete(person);
 }
 
 export interface StuckGroup {
