@@ -13,6 +13,7 @@ import { runConcurrency } from './concurrency';
 import { runCosts } from './costs';
 import { runGrowth } from './growth';
 import { runLifecycle } from './lifecycle';
+import { runScale } from './scale';
 import type { BenchOptions } from './support';
 import { benchResults } from './support';
 import { runTimeBudget } from './time-budget';
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '4': runConcurrency,
   '5': runLifecycle,
   '6': runAtomic,
+  '7': runScale,
 };
 
 function parseArgs(argv: string[]): { options: BenchOptions; only: string[]; json: boolean } {

@@ -9,6 +9,7 @@ import { createContext } from './context';
 import type { EngineContext } from './context';
 import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
+import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
 
@@ -17,13 +18,18 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
 export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 
 export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
-  return { 'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId), 'page.updated': (job) => onPageUpdated(ctx, job.pageId) };
+  return {
+    'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
+    'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+    'lifecycle.continue': () => continueDailyRun(ctx),
+  };
 }
 
 /** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */
