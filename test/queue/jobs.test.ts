@@ -60,6 +60,23 @@ describe('the notify.submitted job', () => {
     expect(await consumer({ body: jobs[0], retryContext: { retryCount: 1 } })).toBeUndefined();
     expect(commentsOn(env, '2001')).toBe(before + 1);
   });
+
+  it('finishes without a redelivery or a log line on a page restricted without the app (no retry could post it)', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    // 2012 is restricted to alice and bob; the app user is in no page restriction
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2012');
+    const logs: string[] = [];
+    const consumer = createQueueConsumer({
+      handlers: () => createJobHandlers(env.deps, noSequencing, (message) => void logs.push(message)),
+      retry: (s) => ({ retryAfterSeconds: s }),
+      log: (message) => void logs.push(message),
+    });
+    expect(await consumer({ body: jobs[0] })).toBeUndefined();
+    expect(logs).toEqual([]);
+    expect(commentsOn(env, '2012')).toBe(0);
+    expect(await env.store.get(keys.approvalComment(approval.id))).toBeUndefined();
+  });
 });
 
 describe('the consumer', () => {
