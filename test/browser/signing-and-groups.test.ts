@@ -234,7 +234,7 @@ describeBrowser('signatures, delegation, group progress and changes since approv
       await page.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals`);
       const app = fullOf(page);
       await app.locator('[data-testid="tab-manage"]').click();
-      const row = app.locator('[data-testid="manage-row"]', { hasText: 'Release process' });
+      const row = app.getByRole('row').filter({ hasText: 'Release process' });
       await row.locator('[data-testid="manage-stuck"]').waitFor();
       const causes = row.locator('[data-testid="unavailable-approvers"]');
       await causes.waitFor();

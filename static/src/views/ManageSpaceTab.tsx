@@ -183,6 +183,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
                   <Lozenge appearance="removed">Stuck</Lozenge>
                 </span>
               )}
+              {a.stuck?.unavailable && <UnavailableList people={a.stuck.unavailable} />}
             </Inline>
           ) : (
             ''
@@ -199,7 +200,6 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
                     Routing drift
                   </Lozenge>
                 )}
-                {a.stuck?.unavailable && <UnavailableList people={a.stuck.unavailable} />}
               </Inline>
             ) : (
               'None'
