@@ -94,6 +94,19 @@ describeBrowser('accessibility of every view, light and dark (axe-core)', () => 
       await closeChecked(s);
     }, 150_000);
 
+    it(`space page: routing rules and Automation labels (${theme})`, async () => {
+      const s = await newPage(base, 'acc-alice', theme);
+      await s.page.goto(`${base.runtime.url}/wiki/spaces/ENG/apps/approvals`);
+      const space = fullOf(s.page);
+      await space.locator('[data-testid="tab-routing"]').click();
+      await space.locator('[data-testid="automation-label-approved"]').fill('Not A Label');
+      await space.locator('[data-testid="automation-labels-save"]').click();
+      // the server's refusal sits under the field it names
+      await space.locator('[data-testid="automation-label-approved-error"]').waitFor();
+      await check(s.page, 'iframe.full', 'space-routing-automation-labels', theme);
+      await closeChecked(s);
+    }, 120_000);
+
     it(`admin page: audit trail, REST API, and an outsider's sentence (${theme})`, async () => {
       const s = await newPage(base, 'acc-alice', theme);
       await s.page.goto(`${base.runtime.url}/wiki/admin/approvalflow`);

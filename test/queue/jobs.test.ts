@@ -80,7 +80,7 @@ describe('the notify.submitted job', () => {
 });
 
 describe('the consumer', () => {
-  const failing: JobHandlers = { 'notify.submitted': () => Promise.reject(new Error('down')), 'audit.sequence': () => Promise.resolve(), 'page.updated': () => Promise.resolve(), 'lifecycle.continue': () => Promise.resolve() };
+  const failing: JobHandlers = { 'notify.submitted': () => Promise.reject(new Error('down')), 'audit.sequence': () => Promise.resolve(), 'page.updated': () => Promise.resolve(), 'labels.sync': () => Promise.resolve(), 'lifecycle.continue': () => Promise.resolve() };
 
   it('backs off between redeliveries and gives up after the last one, logging kind and count only', async () => {
     const logs: string[] = [];
@@ -95,7 +95,7 @@ describe('the consumer', () => {
 
   it('drops a body that is not a job without asking for a redelivery', async () => {
     const ran: string[] = [];
-    const handlers: JobHandlers = { 'notify.submitted': async () => void ran.push('notify'), 'audit.sequence': async () => void ran.push('sequence'), 'page.updated': async () => void ran.push('page'), 'lifecycle.continue': async () => void ran.push('continue') };
+    const handlers: JobHandlers = { 'notify.submitted': async () => void ran.push('notify'), 'audit.sequence': async () => void ran.push('sequence'), 'page.updated': async () => void ran.push('page'), 'labels.sync': async () => void ran.push('labels'), 'lifecycle.continue': async () => void ran.push('continue') };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });
     for (const body of [undefined, {}, { kind: 'notify.submitted' }, { kind: 'notify.submitted', approvalId: 'a', extra: 1 }, { kind: 'other' }]) {

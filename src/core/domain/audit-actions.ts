@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'evidence.exported',
   'evidence.key_rotated',
   'routing.updated',
+  'automation.labels.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

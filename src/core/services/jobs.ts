@@ -9,6 +9,7 @@ import { createContext } from './context';
 import type { EngineContext } from './context';
 import { postSubmissionComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
+import { syncPageLabels } from './automation/sync-labels';
 import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
@@ -18,6 +19,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('labels.sync'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
   z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
@@ -28,6 +30,7 @@ export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
   return {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+    'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),
   };
 }

@@ -69,6 +69,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'changeset.rejected': 'Change set changes requested',
   'changeset.invalidated': 'Change set review invalidated',
   'routing.updated': 'Routing rules changed',
+  'automation.labels.updated': 'Automation labels changed',
 };
 
 type ActionOption = { label: string; value: AuditAction | '' };
