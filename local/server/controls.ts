@@ -35,6 +35,21 @@ export const handleAppRestApisSwitch = siteSwitch('enabled', (site, on) => site.
 /** PUT /local/site/license {"active": bool}: Forge then passes license.isActive to every function. */
 export const handleLicenseSwitch = siteSwitch('active', (site, on) => site.setLicenseActive(on), (site) => site.licenseActive);
 
+const AccountStatusSchema = z.strictObject({ accountStatus: z.enum(['active', 'inactive', 'closed']) });
+
+/**
+ * POST /local/users/<accountId>/status {"accountStatus": "active"|"inactive"|"closed"}: what an org
+ * admin does in admin.atlassian.com (deactivate, delete, reactivate); Confluence's users-bulk then
+ * reports it as the user's `accountStatus`.
+ */
+export async function handleAccountStatus(c: LocalContext): Promise<Response> {
+  const parsed = AccountStatusSchema.safeParse(await parseFormOrJson(c));
+  if (!parsed.success) return sendInvalid(c, parsed.error.issues, 'The account status request');
+  const accountId = c.req.param('id') ?? '';
+  if (!c.var.ctx.site.setAccountStatus(accountId, parsed.data.accountStatus)) return sendError(c, 404, 'NOT_FOUND', `${accountId} is not a user of the local site.`);
+  return c.json({ success: true, accountId, accountStatus: parsed.data.accountStatus });
+}
+
 const ClockSchema = z.strictObject({ advanceDays: z.number().int().min(0).max(3650) });
 
 /** POST /local/clock {"advanceDays": n}: moves the runtime's clock forward n days. */

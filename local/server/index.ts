@@ -20,7 +20,7 @@ import { acquireDataDirLock, type DataDirLock } from '../lock';
 import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from '../site';
 import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
 import { handleBylineRead } from './byline';
-import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageCopy, handlePageEdit, handleScheduledRun, PAGE_EDIT_BODY, SMALL_BODY } from './controls';
+import { handleAccountStatus, handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageCopy, handlePageEdit, handleScheduledRun, PAGE_EDIT_BODY, SMALL_BODY } from './controls';
 import { handlePageLabels } from './labels';
 import { FORGE_TIMEOUT_MS, gatewayHandlers } from './gateway';
 import { deliverPageEvents } from './triggers';
@@ -251,6 +251,7 @@ function createHttpApp(ctx: RuntimeContext): Hono<LocalEnv> {
   app.post('/local/scheduled/run', handleScheduledRun);
   app.post('/local/switch-user', limitBody(SMALL_BODY), handleSwitchUser);
   app.post('/local/pages/:id/edit', limitBody(PAGE_EDIT_BODY), handlePageEdit);
+  app.post('/local/users/:id/status', limitBody(SMALL_BODY), handleAccountStatus);
   app.post('/local/pages/:id/copy', limitBody(SMALL_BODY), handlePageCopy);
   app.post('/local/pages/:id/labels', limitBody(SMALL_BODY), handlePageLabels);
   app.get('/local/byline/:id{[0-9]+}', handleBylineRead);

@@ -4,10 +4,15 @@
  * plus two tiny helpers shared by the site and its HTTP surface.
  */
 
+/** Confluence v2 `accountStatus`: `inactive` = deactivated by an org admin, `closed` = deleted (pending deletion). */
+export type LocalAccountStatus = 'active' | 'inactive' | 'closed';
+
 export interface LocalUser {
   accountId: string;
   displayName: string;
   email: string;
+  /** absent = active */
+  accountStatus?: LocalAccountStatus;
 }
 
 export interface LocalGroup {

@@ -12,6 +12,7 @@ import { manifestScopes } from './app-scopes';
 import { DEFAULT_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import type {
   LocalComment,
+  LocalAccountStatus,
   LocalGroup,
   LocalPage,
   LocalPageVersion,
@@ -162,6 +163,15 @@ export class SiteState {
   }
 
   // ---- lookups ----
+
+  /** An org admin deactivates (`inactive`), deletes (`closed`) or reactivates an account: users-bulk then reports it. */
+  setAccountStatus(accountId: string, status: LocalAccountStatus): boolean {
+    const user = this.users.find((u) => u.accountId === accountId);
+    if (!user) return false;
+    if (status === 'active') delete user.accountStatus;
+    else user.accountStatus = status;
+    return true;
+  }
 
   getUser(accountId: string): LocalUser | undefined {
     if (accountId === LOCAL_APP_USER.accountId) return LOCAL_APP_USER;

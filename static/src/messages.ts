@@ -11,7 +11,7 @@ const REASONS: Record<string, string> = {
   WORKFLOW_DISABLED: 'The workflow for this page is turned off, and no other workflow applies.',
   ALREADY_APPROVED: 'This version is already approved; there is nothing to approve.',
   WRONG_SPACE: 'This page is in another space.',
-  NO_ELIGIBLE_APPROVER: 'The workflow has a step with nobody but you to approve it.',
+  NO_ELIGIBLE_APPROVER: 'The workflow has a step that nobody eligible can approve (you cannot approve your own request).',
   WORKFLOW_NOT_ASSIGNED: 'This page is assigned to a different workflow.',
   ROUTING_INCOMPLETE: 'Some of this page\'s labels or parent pages cannot be read with your access, so the space\'s routing rules cannot pick its workflow. Ask a space admin to assign one.',
   WORKFLOW_NOT_FOUND: 'That workflow no longer exists in this space.',

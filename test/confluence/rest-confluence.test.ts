@@ -124,9 +124,13 @@ describe('spaces, groups, users, comments', () => {
   it('resolves users in batches of 250', async () => {
     const users = await confluence.getUsers(['acc-alice', 'acc-erin', 'acc-nobody']);
     expect([...users.values()]).toEqual([
-      { accountId: 'acc-alice', displayName: 'Alice Admin' },
-      { accountId: 'acc-erin', displayName: 'Erin Outsider' },
+      { accountId: 'acc-alice', displayName: 'Alice Admin', accountStatus: 'active' },
+      { accountId: 'acc-erin', displayName: 'Erin Outsider', accountStatus: 'active' },
     ]);
+    // an org admin deactivates or deletes an account: users-bulk says so (v2 accountStatus)
+    site.setAccountStatus('acc-alice', 'inactive');
+    site.setAccountStatus('acc-erin', 'closed');
+    expect([...(await confluence.getUsers(['acc-alice', 'acc-erin'])).values()].map((u) => u.accountStatus)).toEqual(['inactive', 'closed']);
     site.resetCalls();
     const many = Array.from({ length: 260 }, (_, i) => `acc-u${i}`);
     await confluence.getUsers(many);

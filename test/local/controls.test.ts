@@ -50,6 +50,19 @@ describe('POST /local/clock', () => {
   });
 });
 
+describe('POST /local/users/<accountId>/status', () => {
+  it('deactivates, deletes and reactivates an account as an org admin would; refuses unknown users and other values', async () => {
+    expect((await post('/local/users/acc-erin/status', { accountStatus: 'inactive' })).status).toBe(200);
+    expect(runtime.site.getUser('acc-erin')?.accountStatus).toBe('inactive');
+    expect((await post('/local/users/acc-erin/status', { accountStatus: 'closed' })).status).toBe(200);
+    expect(runtime.site.getUser('acc-erin')?.accountStatus).toBe('closed');
+    expect((await post('/local/users/acc-erin/status', { accountStatus: 'active' })).status).toBe(200);
+    expect(runtime.site.getUser('acc-erin')?.accountStatus).toBeUndefined();
+    expect((await post('/local/users/acc-nobody/status', { accountStatus: 'inactive' })).status).toBe(404);
+    for (const bad of [{ accountStatus: 'gone' }, { status: 'inactive' }, {}]) expect((await post('/local/users/acc-erin/status', bad)).status).toBe(400);
+  });
+});
+
 describe('POST /local/scheduled/run', () => {
   it("invokes every scheduledTrigger's function export as Forge does, with the licence state", async () => {
     const calls: Array<{ event: Json; context: Json }> = [];

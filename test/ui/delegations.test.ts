@@ -4,6 +4,7 @@
  * the resolvers' security (who may, who may not, invisible like missing) and their bad input.
  */
 import { createResolverApp, type ResolverApp } from '../security/resolver-app';
+import { signatureManifestation } from '../../src/core/domain/manifestation';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -36,6 +37,37 @@ describe('Carol delegates to Erin (replace) for ENG', () => {
     expect(audit.records.find((r: { actor: string }) => r.actor === 'acc-erin')?.details).toMatchObject({ onBehalfOf: 'acc-carol', delegationId: created.delegation.id });
     const created_ = await app.invoke('acc-alice', 'audit.list', { action: 'delegation.created' });
     expect(created_.records).toHaveLength(1);
+  });
+
+  test('the panel offers the decision to the delegate (whose preview counts) and not to the person who handed it over', async () => {
+    const app = await createResolverApp();
+    await eng(app, ['acc-carol', 'acc-dave']);
+    await app.invoke('acc-carol', 'delegation.create', { delegateAccountId: 'acc-erin', ...window(app), scope: { spaceIds: ['1001'] }, mode: 'replace' });
+    const approvalId = (await app.invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).approval.id;
+    const decide = async (who: string) => (await app.invoke(who, 'ui.capabilities', { surface: 'page' }, { pageId: '2001' })).page.decide as boolean;
+    expect(await decide('acc-erin')).toBe(true);
+    expect(await decide('acc-carol')).toBe(false);
+    expect(await decide('acc-dave')).toBe(true);
+    expect((await app.invoke('acc-erin', 'approval.decisionPreview', { approvalId })).preview).toEqual({ countsToward: ['approvers'], completesStep: false, completesApproval: false });
+    expect((await app.invoke('acc-carol', 'approval.decisionPreview', { approvalId })).preview.countsToward).toEqual([]);
+    // what the capability promised, decide does
+    expect((await app.invoke('acc-erin', 'approval.decide', { approvalId, decision: 'approve' })).approval.decisions[0]).toMatchObject({ accountId: 'acc-erin', onBehalfOf: 'acc-carol' });
+    expect(await decide('acc-erin')).toBe(false);
+  });
+
+  test('a delegate signs with their own PIN; the manifestation prints "Erin Outsider, on behalf of Carol Reviewer"', async () => {
+    const app = await createResolverApp();
+    const saved = await app.invoke('acc-alice', 'workflow.update', {
+      workflowId: 'wf-eng-review',
+      steps: [{ approvers: ['acc-carol'], mode: 'any', signature: { required: true, auth: 'pin', meanings: [{ code: 'approval', label: 'I approve this document' }] } }],
+    });
+    expect(saved.success).toBe(true);
+    await app.invoke('acc-carol', 'delegation.create', { delegateAccountId: 'acc-erin', ...window(app), scope: { spaceIds: ['1001'] }, mode: 'replace' });
+    expect((await app.invoke('acc-erin', 'signature.pin.set', { newPin: 'erin-signs-42' })).success).toBe(true);
+    const approvalId = (await app.invoke('acc-bob', 'page.submit', {}, { pageId: '2001' })).approval.id;
+    const signed = await app.invoke('acc-erin', 'approval.decide', { approvalId, decision: 'approve', meaning: 'approval', credential: { type: 'pin', value: 'erin-signs-42' } });
+    expect(signed.approval.decisions[0]).toMatchObject({ accountId: 'acc-erin', onBehalfOf: 'acc-carol', signature: { printedName: 'Erin Outsider', onBehalfOfName: 'Carol Reviewer', authMethod: 'pin' } });
+    expect(signatureManifestation(signed.approval.decisions[0].signature)).toMatch(/^Erin Outsider, on behalf of Carol Reviewer · Approval: I approve this document · /);
   });
 
   test('"add" lets either decide; a delegation outside its scope or window does nothing', async () => {

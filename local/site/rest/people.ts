@@ -20,7 +20,7 @@ function userV2(site: SiteState, user: LocalUser): unknown {
   return {
     accountId: user.accountId,
     accountType: accountType(site, user),
-    accountStatus: 'active',
+    accountStatus: user.accountStatus ?? 'active',
     email: user.email,
     publicName: user.displayName,
     displayName: user.displayName,

@@ -236,7 +236,7 @@ export class RestConfluenceSite implements ConfluenceSite {
     const users = new Map<string, UserInfo>();
     for (const response of responses) {
       for (const u of this.parse(response, v2ListSchema(userSchema)).results) {
-        users.set(u.accountId, { accountId: u.accountId, displayName: u.displayName ?? u.publicName ?? u.accountId });
+        users.set(u.accountId, { accountId: u.accountId, displayName: u.displayName ?? u.publicName ?? u.accountId, ...accountStatusOf(u.accountStatus) });
       }
     }
     return users;
@@ -293,4 +293,9 @@ export class RestConfluenceSite implements ConfluenceSite {
   private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
     return parseOk(response, schema);
   }
+}
+
+/** Confluence's documented account states; anything else (or none) is left unsaid rather than guessed. */
+function accountStatusOf(status: string | null | undefined): Pick<UserInfo, 'accountStatus'> {
+  return status === 'active' || status === 'inactive' || status === 'closed' || status === 'unknown' ? { accountStatus: status } : {};
 }

@@ -67,7 +67,7 @@ export const groupSchema = z.object({ id: z.string(), name: z.string() });
 
 export const memberSchema = z.object({ accountId: z.string() });
 
-export const userSchema = z.object({ accountId: z.string(), displayName: z.string().nullish(), publicName: z.string().nullish() });
+export const userSchema = z.object({ accountId: z.string(), displayName: z.string().nullish(), publicName: z.string().nullish(), accountStatus: z.string().nullish() });
 
 export const commentSchema = z.object({ id: z.string() });
 

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'signature.failed',
   'signature.reset',
   'evidence.exported',
+  'evidence.key_rotated',
   'routing.updated',
   'automation.labels.updated',
 ] as const;

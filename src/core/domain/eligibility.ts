@@ -3,6 +3,7 @@
  * predicts submit exactly. All inputs are fetched beforehand in batches by the service layer.
  */
 import type { PageApproval, PageInfo, Workflow } from './model';
+import { unavailableAmong, type UnavailableApprover, type UnavailableCause } from './approver-availability';
 import { membersOf, stepGroups, stepShortfalls } from './step-composition';
 import type { SodEditors } from './sod';
 import { excludesEditors } from './sod';
@@ -54,6 +55,8 @@ export interface EligibilityInput {
   now?: number;
   /** SPEC 2.3a: the page's editors, read for the resolved workflow when it excludes editors */
   sod?: SodEditors;
+  /** issue 19: approvers whose account is deactivated or gone; they fill no slot */
+  unavailable?: ReadonlyMap<string, UnavailableCause>;
   /** the space's routing rules and the page's facts as the submitter reads them (facts absent: they could not all be read) */
   routing?: PageRouting;
 }
@@ -63,12 +66,13 @@ export interface PageRouting {
   facts?: RoutingFacts;
 }
 
-/** NO_ELIGIBLE_APPROVER: the group left short, and whom separation of duties excluded from it. */
+/** NO_ELIGIBLE_APPROVER: the group left short, whom separation of duties excluded from it, and who can no longer approve. */
 export interface IneligibleGroup {
   step: number;
   group: string;
   required: number;
   excluded: string[];
+  unavailable?: UnavailableApprover[];
 }
 
 export type EligibilityResult =
@@ -82,12 +86,14 @@ function fail(code: EligibilityCode, workflowId?: string, details?: IneligibleGr
 /** SPEC 2.1a/2.3a: every group of every step fillable by people other than the submitter (unless self-approval is on) and those SoD excludes. */
 function ineligibleGroups(wf: Workflow, input: EligibilityInput): IneligibleGroup[] {
   const excluded = new Set(excludesEditors(wf.sod) && input.sod?.workflowId === wf.id ? input.sod.editors : []);
-  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => (wf.allowSelfApproval || p !== input.callerId) && !excluded.has(p) };
+  const unavailable = input.unavailable ?? new Map<string, UnavailableCause>();
+  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => (wf.allowSelfApproval || p !== input.callerId) && !excluded.has(p) && !unavailable.has(p) };
   return wf.steps.flatMap((step, i) =>
     stepShortfalls(step, i, people).map((s) => {
       const members = stepGroups(step).find((g) => g.key === s.group);
       const inGroup = members ? membersOf(members, input.groupMembers) : [];
-      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter((p) => excluded.has(p)) };
+      const gone = unavailableAmong(inGroup, unavailable);
+      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter((p) => excluded.has(p)), ...(gone.length > 0 ? { unavailable: gone } : {}) };
     }),
   );
 }

@@ -9,6 +9,7 @@ export * from './staleness-model';
 export * from './step-model';
 export * from './audit-actions';
 import type { AuditAction } from './audit-actions';
+import type { UnavailableApprover } from './approver-availability';
 import type { DecisionSignature, SodSettings, StepMode, WorkflowEdit, WorkflowStep } from './step-model';
 
 export type ReviewPeriodDays = 90 | 180 | 365;
@@ -119,8 +120,8 @@ export interface PendingStepView {
   /** only for a single-group step of "any" or "all" */
   mode?: StepMode;
   groups: { key: string; name: string; required: number; approvedBy: string[]; waitingFor: string[] }[];
-  /** the groups nobody eligible now can fill any more (emptied groups, removed people, SoD): the approval cannot complete */
-  stuck?: { group: string; required: number; eligible: string[] }[];
+  /** the groups nobody eligible now can fill any more (emptied groups, deactivated or removed people, no view of the page, SoD): the approval cannot complete */
+  stuck?: { group: string; required: number; eligible: string[]; unavailable?: UnavailableApprover[] }[];
 }
 
 /** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress, and its page's staleness (SPEC 2.4a). */
@@ -230,7 +231,7 @@ export interface PreflightResult {
   reason?: string;
   warnings?: EligibilityIssue[];
   /** NO_ELIGIBLE_APPROVER: each group left short, with whom separation of duties excluded (SPEC 2.3a) */
-  details?: { step: number; group: string; required: number; excluded: string[] }[];
+  details?: { step: number; group: string; required: number; excluded: string[]; unavailable?: UnavailableApprover[] }[];
   /** how the workflow was decided (SPEC 2.2a), when it could be */
   routedBy?: RoutedBy;
 }

@@ -9,6 +9,7 @@ import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { resolveWorkflow } from '../domain/eligibility';
 import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState, Staleness } from '../domain/model';
+import type { UnavailableApprover } from '../domain/approver-availability';
 import { derivePageState } from '../domain/page-state';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
@@ -57,7 +58,7 @@ export interface TreeRow {
     workflow: { id: string; name: string; explicit: boolean; boundByRule: boolean; drift: boolean } | null;
     lastChange: { at: number; status: ApprovalStatus } | null;
     /** the daily job found the pending approval's active step can no longer complete (set only then) */
-    stuck?: { since: number; step: number; groups: string[] };
+    stuck?: ManageStuck;
   };
 }
 
@@ -136,16 +137,26 @@ export const spaceTree = defineOperation({
   },
 });
 
+/** A stuck flag as manage space shows it: since when, which step (1-based), the groups left short, and who can no longer approve (issue 19). */
+export interface ManageStuck {
+  since: number;
+  step: number;
+  groups: string[];
+  unavailable?: UnavailableApprover[];
+}
+
 /** Stuck flags of the pending approvals among `latest` that are still about their active step (one batched read). */
-async function stuckFlags(ctx: EngineContext, latest: PageApproval[]): Promise<Map<string, { since: number; step: number; groups: string[] }>> {
+async function stuckFlags(ctx: EngineContext, latest: PageApproval[]): Promise<Map<string, ManageStuck>> {
   const pending = latest.filter((a) => a.status === 'pending');
-  const found = new Map<string, { since: number; step: number; groups: string[] }>();
+  const found = new Map<string, ManageStuck>();
   if (pending.length === 0) return found;
   const flags = await getManyByKey(ctx.store, pending.map((a) => lcKeys.stuck(a.id)));
   for (const a of pending) {
     const item = flags.get(lcKeys.stuck(a.id));
     const flag = item ? parseStored(stuckFlagSchema, item.key, item.value) : undefined;
-    if (flag && flag.step === a.activeStep) found.set(a.id, { since: flag.since, step: flag.step + 1, groups: flag.groups.map((g) => g.group) });
+    if (!flag || flag.step !== a.activeStep) continue;
+    const unavailable = flag.groups.flatMap((g) => g.unavailable ?? []).filter((u, i, all) => all.findIndex((o) => o.accountId === u.accountId) === i);
+    found.set(a.id, { since: flag.since, step: flag.step + 1, groups: flag.groups.map((g) => g.group), ...(unavailable.length > 0 ? { unavailable } : {}) });
   }
   return found;
 }

@@ -3,6 +3,8 @@ import type { PageApproval } from '../domain/model';
 import type { Cover } from '../domain/delegation-cover';
 import { coverParagraph, mention } from '../services/notifications';
 import { STATE_LABEL } from '../domain/vocabulary';
+import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
+import type { StuckGroup } from '../services/step-progress';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -43,11 +45,13 @@ export function reminderBody(approval: PageApproval, n: number, waitingSince: nu
 }
 
 /** To the space admins: the active step can no longer complete with the people eligible now (SPEC 2.8). */
-export function stuckBody(approval: PageApproval, groups: { group: string; required: number; eligible: string[] }[], admins: string[], ref: string): string {
+export function stuckBody(approval: PageApproval, groups: StuckGroup[], admins: string[], ref: string): string {
   const step = approval.workflowSnapshot.steps[approval.activeStep];
   const stepLabel = `step ${approval.activeStep + 1}${step?.name ? ` (${escapeXml(step.name)})` : ''}`;
   const nameOf = (key: string): string => escapeXml(step?.groups?.find((g) => g.key === key)?.name ?? key);
-  const lines = groups.map((g) => `<li>${nameOf(g.group)} needs ${g.required}; eligible now: ${g.eligible.length > 0 ? g.eligible.map(mention).join(' ') : 'nobody'}</li>`);
+  // The mention renders the person's name; the cause is what an admin fixes.
+  const gone = (g: StuckGroup): string => (g.unavailable?.length ? `; can no longer approve: ${g.unavailable.map((u) => `${mention(u.accountId)} (${UNAVAILABLE_WORDS[u.cause]})`).join(', ')}` : '');
+  const lines = groups.map((g) => `<li>${nameOf(g.group)} needs ${g.required}; eligible now: ${g.eligible.length > 0 ? g.eligible.map(mention).join(' ') : 'nobody'}${gone(g)}</li>`);
   return [
     `<p><strong>Approval stuck</strong>: version ${approval.pageVersion} cannot complete ${stepLabel}; nobody eligible can give the approvals it still needs.</p>`,
     `<ul>${lines.join('')}</ul>`,

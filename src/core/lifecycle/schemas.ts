@@ -30,7 +30,18 @@ export const stuckFlagSchema = z
     approvalId: id,
     pageId: id,
     step: z.number().int().nonnegative(),
-    groups: z.array(z.object({ group: z.string().min(1).max(32), required: z.number().int().nonnegative(), eligible: z.array(id) }).strict()).max(FIELD_LIMITS.stepGroups.max),
+    groups: z
+      .array(
+        z
+          .object({
+            group: z.string().min(1).max(32),
+            required: z.number().int().nonnegative(),
+            eligible: z.array(id),
+            unavailable: z.array(z.object({ accountId: id, cause: z.enum(['deactivated', 'removed', 'cannot_view']) }).strict()).optional(),
+          })
+          .strict(),
+      )
+      .max(FIELD_LIMITS.stepGroups.max),
     since: millis,
   })
   .strict();

@@ -1,7 +1,9 @@
 /**
  * The stuck-approval scan of the daily job (SPEC 2.8, 2.1a): every pending approval's active step is
  * checked with the read-time rule (`activeStepStuck`: groups nobody eligible now can fill, after
- * removed accounts, emptied groups and separation-of-duties exclusions). A hopeless approval is
+ * deactivated or removed accounts, approvers who lost the view of the page, emptied groups and
+ * separation-of-duties exclusions). Account states are one users-bulk lookup per batch, views one
+ * batched page read per approver per batch. A hopeless approval is
  * flagged for manage space and gets ONE comment to the space admins per stuck state (step + the
  * groups left short), before anyone waits for reminders that cannot help.
  *
@@ -19,7 +21,7 @@ import type { TxOp } from '../ports/store';
 import { commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
 import { approvalIndex, keys } from '../services/keys';
-import { activeStepStuck } from '../services/step-progress';
+import { activeStepStuck, readApproverReach } from '../services/step-progress';
 import { getManyByKey } from '../services/store-reads';
 import { snapshotOf } from '../services/submission';
 import { mayAdopt } from '../services/workflows/edit-log';
@@ -90,10 +92,11 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
   const now = ctx.clock.now();
   let flagged = 0;
   const outbox = [];
+  const reach = await readApproverReach(ctx, approvals, d.groupMembers);
   for (const approval of approvals) {
     const flagItem = flags.get(lcKeys.stuck(approval.id));
     const flag = flagItem ? parseStored(stuckFlagSchema, flagItem.key, flagItem.value) : undefined;
-    const groups = await activeStepStuck(ctx, approval, d.groupMembers);
+    const groups = await activeStepStuck(ctx, approval, d.groupMembers, reach);
     if (groups.length === 0) {
       // reachable again (a group was refilled): the flag goes, the marker stays (no second comment for the same state)
       if (flagItem) {

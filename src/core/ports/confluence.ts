@@ -32,6 +32,8 @@ export interface SpaceInfo {
 export interface UserInfo {
   accountId: string;
   displayName: string;
+  /** Confluence v2 `accountStatus`; `inactive` = deactivated, `closed` = deleted; absent when Confluence did not say */
+  accountStatus?: 'active' | 'inactive' | 'closed' | 'unknown';
 }
 
 export type PageOperation = 'read' | 'update';

@@ -9,7 +9,10 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { applyDecision } from '../domain/decisions';
-import { activeStepOf, groupsOfSteps } from '../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../domain/approvers';
+import { sodExcluded } from '../domain/sod';
+import { slotsToTry, type SlotChoice } from './delegations/resolve';
+import { pageSlotScope } from './approvals/decide-in-slot';
 import { FIELD_LIMITS } from '../domain/limits';
 import type { PageCapabilities, SpaceCapabilities } from './types';
 import { defineOperation } from './operation';
@@ -30,18 +33,33 @@ import { SpaceAccess } from './access';
 
 type PageStatusView = Awaited<ReturnType<typeof pageStatus.execute>>;
 
-/** Would applyDecision accept a decision by this caller now? (a rejection has the same gate plus a comment). */
+/**
+ * Would approval.decide accept a decision by this caller now, in any slot they may fill (their own,
+ * or one delegated to them, SPEC 2.3b), with separation of duties applied? (A rejection has the same
+ * gate plus a comment.)
+ */
 async function mayDecide(ctx: EngineContext, caller: Caller, status: PageStatusView): Promise<boolean> {
   const approval = status.pending?.approval;
   if (!approval) return false;
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
+  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
+  const excluded = sodExcluded(approval, approval.activeStep);
+  let choices: SlotChoice[];
+  try {
+    choices = await slotsToTry(ctx, pageSlotScope(ctx, caller.accountId, approval), caller.accountId, members);
+  } catch (err) {
+    if (err instanceof DomainError) return false;
+    throw err;
+  }
   for (const decision of ['approve', 'reject'] as const) {
-    try {
-      applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now());
-      return true;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+    for (const choice of choices) {
+      try {
+        applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now(), { excluded, ...choice });
+        return true;
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+      }
     }
   }
   return false;
@@ -167,9 +185,9 @@ export const workflowNames = defineOperation({
 
 export const adminCapabilities = defineOperation({
   rights: 'Any signed-in caller: the answer says what the admin page offers them.',
-  async execute(ctx: EngineContext, caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean }> {
-    // audit.list without a space filter, audit.verify and audit.export: site admins only.
+  async execute(ctx: EngineContext, caller: Caller): Promise<{ readAudit: boolean; verifyChain: boolean; exportAudit: boolean; rotateSigningKey: boolean }> {
+    // audit.list without a space filter, audit.verify, audit.export and evidence.rotateKey: site admins only.
     const siteAdmin = await ctx.confluence.isSiteAdmin(caller.accountId);
-    return { readAudit: siteAdmin, verifyChain: siteAdmin, exportAudit: siteAdmin };
+    return { readAudit: siteAdmin, verifyChain: siteAdmin, exportAudit: siteAdmin, rotateSigningKey: siteAdmin };
   },
 });

@@ -54,6 +54,7 @@ import { setSigningPin } from '../signatures/set-pin';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../signatures/enroll-totp';
 import { resetSignature } from '../signatures/reset';
 import { signingKeys } from '../evidence/keys';
+import { rotateSigningKey } from '../evidence/rotate-key';
 import { approvalReceipt } from '../evidence/receipt';
 import { signAuditCheckpoint } from '../evidence/checkpoint';
 import { exportEvidence } from '../evidence/export-pack';
@@ -120,7 +121,7 @@ export const OPERATIONS = {
     confirmTotp: confirmTotpEnrolment,
     reset: resetSignature,
   },
-  evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
+  evidence: { keys: signingKeys, rotateKey: rotateSigningKey, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
   events: { list: listEvents },
   routing: { list: listRoutingRules, save: saveRoutingRules, explain: explainRouting, recordDrift },
   // SPEC 3a: the Automation label bridge

@@ -2,12 +2,13 @@
  * Batched gathering of everything eligibility needs for N pages, so preflight and submit share one
  * code path and one cost: getPages once (⌈N/250⌉ calls), permission checks in parallel, page
  * states + assignments in ⌈2N/25⌉ parallel getMany calls, one workflow query per space, each
- * group expanded once.
+ * group expanded once, and one users-bulk lookup (per 250 approvers) of the approvers' accounts.
  */
 import type { Caller } from '../domain/caller';
 import type { EligibilityInput } from '../domain/eligibility';
 import { resolveWorkflow } from '../domain/eligibility';
-import { groupsOfSteps } from '../domain/approvers';
+import { expandApprovers, groupsOfSteps } from '../domain/approvers';
+import type { UnavailableCause } from '../domain/approver-availability';
 import type { SodEditors } from '../domain/sod';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../domain/sod';
 import type { PageApproval, SetApproval, Workflow } from '../domain/model';
@@ -20,6 +21,7 @@ import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows/store';
+import { accountUnavailability, coveredOn, delegateCovers } from './approver-availability';
 import { readRules } from './routing/rules-store';
 import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
 
@@ -34,6 +36,8 @@ export interface PageContext {
   memberItems: Map<string, StoredItem | undefined>;
   sets: Map<string, { item: StoredItem; set: SetApproval }>;
   groupMembers: Map<string, string[]>;
+  /** issue 19: approvers of the resolved workflows whose account is deactivated or gone */
+  unavailable: Map<string, UnavailableCause>;
 }
 
 /** Fetch members of groups not yet in `cache`, in parallel. */
@@ -109,6 +113,9 @@ export async function loadPageContext(
   const pageStateItems = new Map<string, StoredItem | undefined>();
   const assignmentItems = new Map<string, StoredItem | undefined>();
   const groupMembers = new Map<string, string[]>();
+  const unavailable = new Map<string, UnavailableCause>();
+  const resolvedWorkflows = new Map<string, Workflow>();
+  const resolvedByPage = new Map<string, Workflow>();
   const neededGroups: string[] = [];
   const sodReads: Promise<void>[] = [];
   for (const pageId of pageIds) {
@@ -129,6 +136,7 @@ export async function loadPageContext(
       spaceWorkflows,
       ...(options.chosenWorkflowId !== undefined ? { chosenWorkflowId: options.chosenWorkflowId } : {}),
       groupMembers,
+      unavailable,
       now: ctx.clock.now(),
       ...(page && (rulesBySpace.get(page.spaceId) ?? []).length > 0 ? { routing: { rules: rulesBySpace.get(page.spaceId) ?? [], ...(facts.has(pageId) ? { facts: facts.get(pageId) } : {}) } } : {}),
     };
@@ -137,12 +145,28 @@ export async function loadPageContext(
     assignmentItems.set(pageId, assignItem);
     if (page) {
       const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId, input.routing);
-      if (resolved.ok) neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
+      if (resolved.ok) {
+        neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
+        resolvedWorkflows.set(resolved.workflow.id, resolved.workflow);
+        resolvedByPage.set(pageId, resolved.workflow);
+      }
       if (resolved.ok && excludesEditors(resolved.workflow.sod) && page.status === 'current') {
         sodReads.push(readSodEditors(ctx, resolved.workflow, page, input.latest).then((sod) => void inputs.set(pageId, { ...input, sod })));
       }
     }
   }
   await Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]);
-  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers };
+  // One batched account lookup for every approver in play (the inputs share this map).
+  const approvers = [...resolvedWorkflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers)));
+  for (const [accountId, cause] of await accountUnavailability(ctx, approvers)) unavailable.set(accountId, cause);
+  // SPEC 2.3b: where an active, able delegate covers an unavailable approver, that page's input counts them.
+  if (unavailable.size > 0) {
+    const cover = await delegateCovers(ctx, unavailable.keys(), [...resolvedByPage.keys()]);
+    for (const [pageId, wf] of resolvedByPage) {
+      const covered = coveredOn(cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
+      const input = inputs.get(pageId);
+      if (covered.size > 0 && input) inputs.set(pageId, { ...input, unavailable: new Map([...unavailable].filter(([p]) => !covered.has(p))) });
+    }
+  }
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable };
 }

@@ -1,6 +1,7 @@
 /**
- * Preflight (page and change set): eligibility per page, then APPROVER_CANNOT_VIEW warnings for the
- * eligible ones. Visibility is asked once per approver with a batched page read as that approver
+ * Preflight (page and change set): eligibility per page, then APPROVER_DEACTIVATED / APPROVER_REMOVED
+ * (issue 19: the account can no longer approve, but the step can still complete without it) and
+ * APPROVER_CANNOT_VIEW warnings for the eligible ones. Visibility is asked once per approver with a batched page read as that approver
  * (ConfluenceSite.pagesReadableBy), not once per page per approver; where the app cannot act as
  * an approver (platform profile), that approver's pages are asked one permission check each.
  */
@@ -10,6 +11,7 @@ import { SOD_VERSION_CAP } from '../domain/sod';
 import { expandApprovers, groupsOfSteps } from '../domain/approvers';
 import type { EligibilityIssue, PreflightResult, Workflow } from '../domain/model';
 import type { EngineContext } from './context';
+import { unavailableAmong, type UnavailableCause } from '../domain/approver-availability';
 import type { PageContext } from './page-context';
 import { expandGroups } from './page-context';
 import { inputOf } from './submission';
@@ -27,11 +29,14 @@ export async function approverWarnings(
   ctx: EngineContext,
   items: { pageId: string; workflow: Workflow }[],
   groupMembers: Map<string, string[]>,
+  /** people already warned about (their account is gone): no second warning */
+  unavailable: ReadonlyMap<string, UnavailableCause> = new Map(),
 ): Promise<Map<string, EligibilityIssue[]>> {
   await expandGroups(ctx, items.flatMap((i) => groupsOfSteps(i.workflow.steps)), groupMembers);
   const pagesOf = new Map<string, string[]>();
   for (const { pageId, workflow } of items) {
     for (const accountId of new Set(workflow.steps.flatMap((s) => expandApprovers(s, groupMembers)))) {
+      if (unavailable.has(accountId)) continue;
       pagesOf.set(accountId, [...(pagesOf.get(accountId) ?? []), pageId]);
     }
   }
@@ -42,11 +47,21 @@ export async function approverWarnings(
   // page order, then approver order as the workflow lists them (stable output)
   for (const { pageId, workflow } of items) {
     for (const accountId of new Set(workflow.steps.flatMap((s) => expandApprovers(s, groupMembers)))) {
-      if (readable.get(accountId)?.has(pageId)) continue;
+      if (unavailable.has(accountId) || readable.get(accountId)?.has(pageId)) continue;
       out.set(pageId, [...(out.get(pageId) ?? []), { code: 'APPROVER_CANNOT_VIEW', reason: `Approver ${accountId} cannot view the page` }]);
     }
   }
   return out;
+}
+
+/** Issue 19: approvers of the workflow whose account can no longer approve (the step still completes without them, else NO_ELIGIBLE_APPROVER). */
+function unavailableWarnings(workflow: Workflow, context: PageContext): EligibilityIssue[] {
+  const people = [...new Set(workflow.steps.flatMap((s) => expandApprovers(s, context.groupMembers)))];
+  return unavailableAmong(people, context.unavailable).map(({ accountId, cause }) =>
+    cause === 'deactivated'
+      ? { code: 'APPROVER_DEACTIVATED', reason: `Approver ${accountId} has a deactivated account and cannot approve` }
+      : { code: 'APPROVER_REMOVED', reason: `Approver ${accountId} is no longer on the site and cannot approve` },
+  );
 }
 
 export function preflightOf(pageId: string, result: EligibilityResult, warnings?: EligibilityIssue[]): PreflightResult {
@@ -58,8 +73,10 @@ export function preflightOf(pageId: string, result: EligibilityResult, warnings?
 export async function preflightPages(ctx: EngineContext, context: PageContext, pageIds: string[]): Promise<PreflightResult[]> {
   const outcomes = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
   const okItems = outcomes.flatMap(({ pageId, result }) => (result.ok ? [{ pageId, workflow: result.workflow }] : []));
-  const warnings = await approverWarnings(ctx, okItems, context.groupMembers);
-  return outcomes.map(({ pageId, result }) => preflightOf(pageId, result, [...(warnings.get(pageId) ?? []), ...sodWarnings(inputOf(context, pageId))]));
+  const warnings = await approverWarnings(ctx, okItems, context.groupMembers, context.unavailable);
+  return outcomes.map(({ pageId, result }) =>
+    preflightOf(pageId, result, [...(result.ok ? unavailableWarnings(result.workflow, context) : []), ...(warnings.get(pageId) ?? []), ...sodWarnings(inputOf(context, pageId))]),
+  );
 }
 
 /** SPEC 2.3a: a submission whose editors cannot be checked can be made, but nobody will be able to decide on it. */

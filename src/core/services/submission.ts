@@ -25,6 +25,7 @@ import { withRetry } from './retry';
 import { approvalIndexOp, keys } from './keys';
 import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
+import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
 import { ruleSource, type RoutedBy } from '../domain/routing';
 
 /**
@@ -41,7 +42,8 @@ export function eligibilityError(result: SubmitRefusal): DomainError {
 /** "Step 1, group legal: needs 1 eligible approver; excluded by separation of duties: acc-alice" (SPEC 2.3a). */
 export function ineligibleReason(d: IneligibleGroup): string {
   const excluded = d.excluded.length > 0 ? `; excluded by separation of duties: ${d.excluded.join(', ')}` : '';
-  return `Step ${d.step}, group ${d.group}: needs ${d.required} eligible approver${d.required === 1 ? '' : 's'}${excluded}`;
+  const gone = d.unavailable?.length ? `; can no longer approve: ${d.unavailable.map((u) => `${u.accountId} (${UNAVAILABLE_WORDS[u.cause]})`).join(', ')}` : '';
+  return `Step ${d.step}, group ${d.group}: needs ${d.required} eligible approver${d.required === 1 ? '' : 's'}${excluded}${gone}`;
 }
 
 export function snapshotOf(workflow: Workflow): PageApproval['workflowSnapshot'] {

@@ -159,6 +159,12 @@ export const ChangeSetViewSchema = z.object({
 
 export const EligibilityIssueSchema = z.object({ code: z.string(), reason: z.string() }) satisfies z.ZodType<EligibilityIssue>;
 
+/** Issue 19: approvers who can no longer approve, and why. */
+const UnavailableApproversSchema = z
+  .array(z.object({ accountId: z.string(), cause: z.enum(['deactivated', 'removed', 'cannot_view']) }))
+  .optional()
+  .describe('approvers who can no longer approve: account deactivated, no longer on the site, or no view of the page');
+
 export const PreflightResultSchema = z.object({
   pageId: z.string(),
   canSubmit: z.boolean(),
@@ -166,7 +172,17 @@ export const PreflightResultSchema = z.object({
   code: z.string().optional(),
   reason: z.string().optional(),
   warnings: z.array(EligibilityIssueSchema).optional(),
-  details: z.array(z.object({ step: z.number().int(), group: z.string(), required: z.number().int(), excluded: z.array(z.string()) })).optional(),
+  details: z
+    .array(
+      z.object({
+        step: z.number().int(),
+        group: z.string(),
+        required: z.number().int(),
+        excluded: z.array(z.string()),
+        unavailable: UnavailableApproversSchema,
+      }),
+    )
+    .optional(),
   routedBy: RoutedBySchema.optional(),
 }) satisfies z.ZodType<PreflightResult>;
 
@@ -201,7 +217,7 @@ const PageStateSchema = z.object({
       approvers: z.array(z.string()),
       mode: stepMode.optional(),
       groups: z.array(z.object({ key: z.string(), name: z.string(), required: z.number().int(), approvedBy: z.array(z.string()), waitingFor: z.array(z.string()) })),
-      stuck: z.array(z.object({ group: z.string(), required: z.number().int(), eligible: z.array(z.string()) })).optional(),
+      stuck: z.array(z.object({ group: z.string(), required: z.number().int(), eligible: z.array(z.string()), unavailable: UnavailableApproversSchema })).optional(),
     })
     .optional(),
 }) satisfies z.ZodType<PageStateView>;

@@ -42,6 +42,7 @@ export interface AdminCapabilities {
   readAudit: boolean;
   verifyChain: boolean;
   exportAudit: boolean;
+  rotateSigningKey: boolean;
 }
 
 export interface ApiInfo {
@@ -151,6 +152,8 @@ export interface ResolverData {
   /** one chunk; the first carries the header (manifest facts and records); join them with assemblePack */
   'evidence.export': EvidenceChunk;
   'evidence.keys': { keys: PublishedKey[] };
+  /** every published key (the retired one with its validTo) and the one that signs from now on */
+  'evidence.rotateKey': { keys: PublishedKey[]; current: string };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
   /** one chunk (≤ 4,000,000 bytes); the CSV header comes with the first; join the chunks in order */

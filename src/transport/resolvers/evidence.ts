@@ -1,4 +1,4 @@
-/** Resolvers of evidence (SPEC 5a): an evidence pack chunk by chunk (cursors sealed to the caller and scope), and the public keys. */
+/** Resolvers of evidence (SPEC 5a): an evidence pack chunk by chunk (cursors sealed to the caller and scope), the public keys and their rotation. */
 import { defineResolver, type ResolverDefinition } from './define';
 
 export const evidenceResolvers: ResolverDefinition[] = [
@@ -10,4 +10,5 @@ export const evidenceResolvers: ResolverDefinition[] = [
     return { ...chunk, ...(next ? { nextCursor: next } : {}) };
   }),
   defineResolver('evidence.keys', { writes: false }, async (_input, { engine, caller }) => ({ keys: await engine.evidence.keys(caller) })),
+  defineResolver('evidence.rotateKey', { writes: true }, async (_input, { engine, caller }) => engine.evidence.rotateKey(caller)),
 ];

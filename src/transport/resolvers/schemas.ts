@@ -220,6 +220,7 @@ export const schemas = {
     cursor: cursor.optional(),
   }),
   'evidence.keys': empty,
+  'evidence.rotateKey': empty,
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,

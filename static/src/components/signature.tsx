@@ -5,6 +5,7 @@
  * the authenticator secret is shown as its otpauth URI and key for manual entry, once.
  */
 import { useState } from 'react';
+import { QRCodeSVG } from 'qrcode.react';
 import Button from '@atlaskit/button/new';
 import { RadioGroup } from '@atlaskit/radio';
 import Textfield from '@atlaskit/textfield';
@@ -117,6 +118,19 @@ export function SignatureEnrolment() {
       ) : (
         <Stack space="space.050">
           <SectionMessage appearance="information" title="Add this key to your authenticator app (shown once)">
+            <Text as="p">Scan this QR code with your authenticator app, or type the key below.</Text>
+            {/* Dark modules on white in both themes: scanners need that contrast. */}
+            <QRCodeSVG
+              value={otpauth}
+              size={176}
+              marginSize={4}
+              level="M"
+              bgColor="#FFFFFF"
+              fgColor="#000000"
+              role="img"
+              aria-label="QR code for enrolling your authenticator app"
+              data-testid="totp-qr"
+            />
             <Text as="p">Key: <code data-testid="totp-secret">{secret}</code></Text>
             <Text as="p" size="small">Or open this link on the phone with the app: <code>{otpauth}</code></Text>
           </SectionMessage>

@@ -77,7 +77,7 @@ export function AdminApp() {
           </TabPanel>
           <TabPanel>
             <Box paddingBlock="space.200" xcss={fullWidth}>
-              <EvidenceAdmin />
+              <EvidenceAdmin canRotateKey={caps.data.admin.rotateSigningKey} />
             </Box>
           </TabPanel>
         </Tabs>

@@ -60,6 +60,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'signature.failed': 'Signature failed',
   'signature.reset': 'Signature reset',
   'evidence.exported': 'Evidence exported',
+  'evidence.key_rotated': 'Signing key rotated',
   'approval.stale': 'Approval became stale',
   'approval.fresh_again': 'Approval current again',
   'page.restored': 'Approved version restored',

@@ -40,7 +40,7 @@ const browserCrypto: PackCrypto = {
   },
 };
 
-export function EvidenceAdmin() {
+export function EvidenceAdmin({ canRotateKey }: { canRotateKey: boolean }) {
   const keys = useAsync(() => call('evidence.keys', {}), []);
   const flag = useFlag();
   const confirm = useConfirm();
@@ -64,6 +64,13 @@ export function EvidenceAdmin() {
     },
   );
   const verify = useAction(async (file: File) => verifyPack(await file.text(), browserCrypto, keys.data?.keys), setVerdict);
+  const rotate = useAction(
+    () => call('evidence.rotateKey', {}),
+    (r) => {
+      keys.reload();
+      flag('Signing key rotated', `Key ${r.current} signs from now on; the previous key stays published so what it signed still verifies.`);
+    },
+  );
   const reset = useAction(
     (accountId: string) => call('signature.reset', { accountId }),
     () => {
@@ -82,10 +89,34 @@ export function EvidenceAdmin() {
         <ErrorMessage error={keys.error} onRetry={keys.reload} />
         {keys.data?.keys.map((k) => (
           <Stack key={k.keyId} space="space.050" testId="public-key">
-            <Text>Key {k.keyId}, valid from {k.validFrom}{k.validTo ? ` to ${k.validTo}` : ''}</Text>
+            <Text>
+              Key {k.keyId}, valid from {k.validFrom}
+              {k.validTo ? ` to ${k.validTo} (retired: verifies what it signed, signs nothing new)` : ' (signs from now on)'}
+            </Text>
             <pre>{k.publicKey}</pre>
           </Stack>
         ))}
+        {canRotateKey && (
+          <>
+            <ErrorMessage error={rotate.error} onDismiss={rotate.clearError} />
+            <Button
+              appearance="warning"
+              testId="rotate-key"
+              isDisabled={rotate.busy}
+              onClick={() =>
+                confirm.ask({
+                  title: 'Rotate the signing key?',
+                  body: 'A new key signs every receipt, checkpoint and evidence pack from now on, and the current key can never sign again. It stays published here and at GET /keys, so what it signed still verifies. Offline verifiers that pinned keys need the new key added.',
+                  confirmLabel: 'Rotate key',
+                  danger: true,
+                  onConfirm: () => void rotate.run(),
+                })
+              }
+            >
+              Rotate signing key
+            </Button>
+          </>
+        )}
       </Stack>
       <Stack space="space.100">
         <Heading size="small" as="h2">Evidence pack</Heading>

@@ -22,6 +22,7 @@ import type { SpaceTabProps } from './space-tab';
 import TableTree, { Cell, Header, Headers, Row, Rows } from '@atlaskit/table-tree';
 import FolderIcon from '@atlaskit/icon/core/folder-closed';
 import { AssignWorkflowModal } from './AssignWorkflowModal';
+import { UnavailableList } from './StepGroups';
 
 interface Level {
   rows: TreeRow[];
@@ -182,6 +183,7 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
                   <Lozenge appearance="removed">Stuck</Lozenge>
                 </span>
               )}
+              {a.stuck?.unavailable && <UnavailableList people={a.stuck.unavailable} />}
             </Inline>
           ) : (
             ''

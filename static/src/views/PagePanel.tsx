@@ -177,6 +177,12 @@ function History({ approvals }: { approvals: PageApproval[] }) {
                       <Inline as="li" key={i} space="space.075" alignBlock="center" shouldWrap>
                         <Text color="color.text.subtle">Step {d.step + 1}:</Text>
                         <Person id={d.accountId} />
+                        {d.onBehalfOf && (
+                          <Inline as="span" space="space.050" alignBlock="center" testId="on-behalf-of">
+                            <Text>on behalf of</Text>
+                            <Person id={d.onBehalfOf} />
+                          </Inline>
+                        )}
                         <Text>{d.decision === 'approve' ? 'approved' : 'requested changes'}</Text>
                         <Text color="color.text.subtle">{formatTime(d.at)}</Text>
                         {d.comment && <Text as="em">“{d.comment}”</Text>}

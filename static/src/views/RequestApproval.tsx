@@ -19,6 +19,7 @@ import { useNameOf } from '../people';
 import { groupIdOf } from '../../../src/core/domain/approvers';
 import { stepPrincipals } from '../../../src/core/domain/step-composition';
 import { StepSummary } from './StepSummary';
+import { UnavailableList } from './StepGroups';
 
 export function WorkflowSteps({ workflow }: { workflow: Workflow }) {
   return (
@@ -101,6 +102,7 @@ function RequestForm({ workflows, onClose, onSubmitted }: { workflows: Workflow[
             ) : (
               <SectionMessage appearance="warning">
                 <Text as="p">{humanReason(result.code, result.reason)}</Text>
+                {result.details?.map((d) => d.unavailable && <UnavailableList key={`${d.step}-${d.group}`} people={d.unavailable} />)}
               </SectionMessage>
             )}
           </Box>

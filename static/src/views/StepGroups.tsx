@@ -9,6 +9,7 @@ import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAsync } from '../hooks';
 import type { PendingStepView } from '../../../src/core/domain/model';
+import { UNAVAILABLE_WORDS, type UnavailableApprover } from '../../../src/core/domain/approver-availability';
 import { Person } from '../people';
 
 export function StepGroups({ groups }: { groups: PendingStepView['groups'] }) {
@@ -71,10 +72,28 @@ export function StuckNotice({ stuck, groups }: { stuck: NonNullable<PendingStepV
     <SectionMessage appearance="warning" title="This approval cannot complete" testId="stuck-notice">
       <Stack space="space.050">
         {stuck.map((s) => (
-          <Text key={s.group}>{`${groups.find((g) => g.key === s.group)?.name ?? s.group} needs ${s.required} approval${s.required === 1 ? '' : 's'}, and only ${s.eligible.length} eligible ${s.eligible.length === 1 ? 'person remains' : 'people remain'}. A space admin can change the workflow or cancel the request.`}</Text>
+          <Stack key={s.group} space="space.025">
+            <Text>{`${groups.find((g) => g.key === s.group)?.name ?? s.group} needs ${s.required} approval${s.required === 1 ? '' : 's'}, and only ${s.eligible.length} eligible ${s.eligible.length === 1 ? 'person remains' : 'people remain'}. A space admin can change the workflow or cancel the request.`}</Text>
+            {s.unavailable && <UnavailableList people={s.unavailable} />}
+          </Stack>
         ))}
       </Stack>
     </SectionMessage>
+  );
+}
+
+/** Who can no longer approve, and why, as the server found it ("Carol Reviewer: account deactivated"). */
+export function UnavailableList({ people }: { people: UnavailableApprover[] }) {
+  return (
+    <Text testId="unavailable-approvers">
+      Can no longer approve:{' '}
+      {people.map((u, i) => (
+        <span key={u.accountId}>
+          {i > 0 && ', '}
+          <Person id={u.accountId} avatar={false} /> ({UNAVAILABLE_WORDS[u.cause]})
+        </span>
+      ))}
+    </Text>
   );
 }
 

@@ -9,7 +9,9 @@ import { applyDecision } from '../../domain/decisions';
 import { DomainError } from '../../domain/errors';
 import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
-import { decisionSlots, type SlotScope } from '../delegations/resolve';
+import type { PageApproval } from '../../domain/model';
+import { PageCache } from '../page-cache';
+import { slotsToTry, type SlotScope } from '../delegations/resolve';
 
 export type SlotDecidable = Decidable & { sodEditors?: string[] };
 
@@ -25,13 +27,8 @@ export async function decideInASlot<T extends SlotDecidable>(
 ): Promise<DecisionOutcome<T>> {
   const excluded = sodExcluded(approval, approval.activeStep);
   const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
-  const slots = await decisionSlots(ctx, scope, actorId, members);
+  const choices = await slotsToTry(ctx, scope, actorId, members);
   const now = ctx.clock.now();
-  if (slots.choices.length === 0 && slots.replacedBy) {
-    const until = slots.replacedBy.endsAt.slice(0, 10);
-    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
-  }
-  const choices = slots.choices.length > 0 ? slots.choices : [{}];
   let first: DomainError | undefined;
   for (const choice of choices) {
     try {
@@ -42,4 +39,9 @@ export async function decideInASlot<T extends SlotDecidable>(
     }
   }
   throw first ?? new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
+}
+
+/** A page approval's delegation scope; whether the delegate can view the page is asked only when a delegated slot is on offer. */
+export function pageSlotScope(ctx: EngineContext, actorId: string, approval: Pick<PageApproval, 'spaceId' | 'workflowId' | 'pageId'>): SlotScope {
+  return { spaceId: approval.spaceId, workflowId: approval.workflowId, actorCanView: async () => (await new PageCache(ctx, actorId).readable([approval.pageId])).has(approval.pageId) };
 }

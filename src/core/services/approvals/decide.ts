@@ -23,8 +23,7 @@ import { withApprovedContentHash } from '../staleness/approved-hash';
 import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../../domain/sod';
-import { PageCache } from '../page-cache';
-import { decideInASlot } from './decide-in-slot';
+import { decideInASlot, pageSlotScope } from './decide-in-slot';
 import { activeStepProgress, waitingFor } from '../step-progress';
 
 type Decision = 'approve' | 'reject';
@@ -67,7 +66,7 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageAp
     throw new DomainError('SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
   }
   try {
-    const scope = { spaceId: judged.spaceId, workflowId: judged.workflowId, actorCanView: async () => (await new PageCache(ctx, caller.accountId).readable([judged.pageId])).has(judged.pageId) };
+    const scope = pageSlotScope(ctx, caller.accountId, judged);
     return await decideInASlot(ctx, caller.accountId, judged, scope, decision, comment, groupMembers);
   } catch (err) {
     if (err instanceof DomainError && err.status === 403) {

@@ -5,7 +5,10 @@
 import type { Caller } from '../../domain/caller';
 import type { DecisionPreview } from '../../domain/decisions';
 import { previewDecision } from '../../domain/decisions';
-import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
+import { DomainError } from '../../domain/errors';
+import { slotsToTry } from '../delegations/resolve';
+import { pageSlotScope } from './decide-in-slot';
 import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
@@ -25,7 +28,14 @@ export const decisionPreview = defineOperation({
   const { approval } = await effectiveApproval(ctx, loaded.approval);
   const groupMembers = new Map<string, string[]>();
   await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
-  return previewDecision(approval, caller.accountId, groupMembers, sodExcluded(approval, approval.activeStep));
+  const excluded = sodExcluded(approval, approval.activeStep);
+  // The slots decide would try (a delegate's approval fills the delegator's slot, SPEC 2.3b): the first that counts.
+  const choices = await slotsToTry(ctx, pageSlotScope(ctx, caller.accountId, approval), caller.accountId, new Set(expandApprovers(activeStepOf(approval), groupMembers))).catch((err: unknown) => {
+    if (err instanceof DomainError) return [];
+    throw err;
+  });
+  const previews = choices.map((c) => previewDecision(approval, c.onBehalfOf ?? caller.accountId, groupMembers, excluded));
+  return previews.find((p) => p.countsToward.length > 0) ?? { countsToward: [], completesStep: false, completesApproval: false };
   },
 });
 

@@ -6,6 +6,7 @@
  */
 import type { Delegation } from '../../domain/delegation';
 import { covers, isActive } from '../../domain/delegation';
+import { DomainError } from '../../domain/errors';
 import type { EngineContext } from '../context';
 import { liveDelegationsOf } from './store';
 
@@ -41,4 +42,18 @@ export async function decisionSlots(ctx: EngineContext, approval: SlotScope, act
     .map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
   const canView = delegated.length > 0 && (await approval.actorCanView());
   return { choices: [...own, ...(canView ? delegated : [])], ...(replacedBy ? { replacedBy } : {}) };
+}
+
+/**
+ * The slots a decision tries, in order (the actor's own first; a person outside the step tries their
+ * own so the refusal names why). NOT_AN_APPROVER when they handed their own away with `replace` and
+ * hold no other. Decide and the panel's `decide` capability both ask this.
+ */
+export async function slotsToTry(ctx: EngineContext, scope: SlotScope, actorId: string, members: ReadonlySet<string>): Promise<SlotChoice[]> {
+  const slots = await decisionSlots(ctx, scope, actorId, members);
+  if (slots.choices.length === 0 && slots.replacedBy) {
+    const until = slots.replacedBy.endsAt.slice(0, 10);
+    throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);
+  }
+  return slots.choices.length > 0 ? slots.choices : [{}];
 }
