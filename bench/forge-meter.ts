@@ -7,7 +7,13 @@
  * (a request of 0–10 KB is 1 unit, 65 KB is 7): writes by the transaction's payload, reads by the
  * answer's size. Optionally every request first waits a latency sample (`setLatency`).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ForgeKvsStore } from '../src/adapters/forge/forge-kvs-store';
+import type { PlatformProfile } from '../src/adapters/platform-profile';
+import { DEFAULT_INDEX_LAG_MS, EventualIndexStore } from '../src/adapters/store/eventual-index-store';
+import { StoreDecorator } from '../src/adapters/store/store-decorator';
+import type { Clock } from '../src/core/ports/clock';
+import type { KeyValueStore, TxOp } from '../src/core/ports/store';
 import { installFakeForgeKvs } from '../test/support/fake-forge-kvs';
 import type { FakeForgeKvs } from '../test/support/fake-forge-kvs';
 
@@ -42,6 +48,8 @@ export class ForgeMeter {
   private readonly fake: FakeForgeKvs;
   counts: ForgeCounts = zero();
   private latency: () => number = () => 0;
+  /** requests made inside `uncounted` are the twin's own, not the app's */
+  private readonly twin = new AsyncLocalStorage<boolean>();
 
   constructor() {
     this.fake = installFakeForgeKvs();
@@ -51,7 +59,7 @@ export class ForgeMeter {
       const delay = this.latency();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const response = await inner(descriptor, path, init);
-      this.observe(path, init?.body ?? '', response.status, await response.clone().text());
+      if (!this.twin.getStore()) this.observe(path, init?.body ?? '', response.status, await response.clone().text());
       return response;
     };
     // one attempt per transaction, as the product's own configuration (the default) does
@@ -61,6 +69,29 @@ export class ForgeMeter {
   /** Each request first waits `sample()` ms (a seeded distribution, see bench/latency.ts). */
   setLatency(sample: () => number): void {
     this.latency = sample;
+  }
+
+  /** Runs `fn` without counting its requests (a twin's bookkeeping, which Forge never sees). */
+  uncounted<T>(fn: () => Promise<T>): Promise<T> {
+    return this.twin.run(true, fn);
+  }
+
+  /** Runs `fn` counted again (the app's own request inside a twin's bookkeeping). */
+  counted<T>(fn: () => Promise<T>): Promise<T> {
+    return this.twin.run(false, fn);
+  }
+
+  /**
+   * The store as the profile makes it, over this meter's store. Under `indexConsistency: eventual`
+   * the twin's EventualIndexStore reads each put key first to tell creations from updates; those
+   * reads are the twin's and are not counted (Forge makes none), the transaction itself is.
+   */
+  storeFor(profile: PlatformProfile, clock: Clock): KeyValueStore {
+    if (profile.indexConsistency !== 'eventual') return this.store;
+    const eventual = new EventualIndexStore(new TwinReads(this.store, this), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
+    const transact = eventual.transact.bind(eventual);
+    eventual.transact = (ops: TxOp[]) => this.uncounted(() => transact(ops));
+    return eventual;
   }
 
   reset(): ForgeCounts {
@@ -90,6 +121,19 @@ export class ForgeMeter {
     const bytes = Buffer.byteLength(answer);
     c.bytesRead += bytes;
     c.readUnits += Math.max(1, Math.ceil(bytes / FORGE_UNIT_BYTES));
+  }
+}
+
+/** Under the eventual-index twin: its transaction reaches Forge counted, its existence reads do not. */
+class TwinReads extends StoreDecorator {
+  constructor(
+    inner: KeyValueStore,
+    private readonly meter: ForgeMeter,
+  ) {
+    super(inner);
+  }
+  override transact(ops: TxOp[]): Promise<void> {
+    return this.meter.counted(() => this.inner.transact(ops));
   }
 }
 

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { runAtomic } from './atomic';
 import { runConcurrency } from './concurrency';
 import { runCosts } from './costs';
+import { runForgeQuota } from './forge-quota';
 import { runGrowth } from './growth';
 import { runLifecycle } from './lifecycle';
 import type { BenchOptions } from './support';
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '4': runConcurrency,
   '5': runLifecycle,
   '6': runAtomic,
+  '7': runForgeQuota,
 };
 
 function parseArgs(argv: string[]): { options: BenchOptions; only: string[]; json: boolean } {
