@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { runAtomic } from './atomic';
-import { runConcurrency } from './concurrency';
+import { runConcurrency, runConcurrencyB } from './concurrency';
 import { runCosts } from './costs';
 import { runForgeQuota } from './forge-quota';
 import { runGrowth } from './growth';
@@ -23,6 +23,7 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '2': runGrowth,
   '3': runTimeBudget,
   '4': runConcurrency,
+  '4b': runConcurrencyB,
   '5': runLifecycle,
   '6': runAtomic,
   '7': runForgeQuota,
