@@ -3,6 +3,7 @@
  * job handlers, and how the engine hands jobs over after a commit.
  */
 import { z } from 'zod';
+import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
@@ -15,6 +16,7 @@ const id = z.string().min(1).max(200);
 /** A job as it arrives from a queue: validated before any handler sees it. */
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
+  z.object({ kind: z.literal('submission.followUp'), approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH), sequenceAudit: z.boolean() }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
 ]);
@@ -22,13 +24,32 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
 export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 
-export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
-  return { 'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId), 'page.updated': (job) => onPageUpdated(ctx, job.pageId) };
+/** `sequence`: the composition root's audit sequencing, run first by a follow-up that asks for it. */
+export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['audit.sequence']): EngineJobHandlers {
+  return {
+    'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
+    'submission.followUp': (job) => followUpSubmission(ctx, job, sequence),
+    'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+  };
+}
+
+/**
+ * Sequencing first (fast, and the sweep covers it: a failure is logged, not retried), then every
+ * comment; a failed post does not stop the others, and the job then fails so the queue redelivers
+ * it: the comments already posted are recorded and skipped.
+ */
+async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 'submission.followUp' }>, sequence: JobHandlers['audit.sequence']): Promise<void> {
+  if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
+  let failed = 0;
+  for (const approvalId of job.approvalIds) {
+    await postSubmissionComment(ctx, approvalId).catch(() => void (failed += 1));
+  }
+  if (failed > 0) throw new Error(`${failed} of ${job.approvalIds.length} submission comments failed`);
 }
 
 /** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */
 export function createJobHandlers(deps: EngineDeps, others: Omit<JobHandlers, keyof EngineJobHandlers>, log?: EngineLogger): JobHandlers {
-  return { ...engineJobHandlers(createContext(deps, log)), ...others };
+  return { ...engineJobHandlers(createContext(deps, log), others['audit.sequence']), ...others };
 }
 
 export function dispatchJob(handlers: JobHandlers, job: Job): Promise<void> {
@@ -42,7 +63,8 @@ export function dispatchJob(handlers: JobHandlers, job: Job): Promise<void> {
  * own sweep here.
  */
 export function inlineJobQueue(ctx: EngineContext): JobQueue {
-  const handlers: JobHandlers = { ...engineJobHandlers(ctx), 'audit.sequence': async () => undefined };
+  const noSequencing = async () => undefined;
+  const handlers: JobHandlers = { ...engineJobHandlers(ctx, noSequencing), 'audit.sequence': noSequencing };
   return {
     async push(jobs) {
       for (const job of jobs) {

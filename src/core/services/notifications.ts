@@ -13,7 +13,9 @@ import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } fr
 import { activeStepOf } from '../domain/approvers';
 import type { Cover } from '../domain/delegation-cover';
 import { actingPeople } from '../domain/delegation-cover';
+import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
+import { StoreError } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
@@ -87,9 +89,19 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
   return parts.join('');
 }
 
-/** Jobs that post the submission comments once the request has answered (one per approval). */
-export function submissionJobs(approvals: PageApproval[]): Job[] {
-  return approvals.map((a) => ({ kind: 'notify.submitted', approvalId: a.id }));
+/**
+ * The follow-up jobs of a submission, run after the request has answered: the submission comments,
+ * SUBMISSION_FOLLOW_UP_BATCH approvals per job, the first also linking the audit records
+ * (`sequenceAudit`: something was committed).
+ */
+export function submissionJobs(approvals: PageApproval[], options: { sequenceAudit: boolean }): Job[] {
+  const jobs: Job[] = [];
+  for (let i = 0; i < approvals.length; i += SUBMISSION_FOLLOW_UP_BATCH) {
+    const approvalIds = approvals.slice(i, i + SUBMISSION_FOLLOW_UP_BATCH).map((a) => a.id);
+    jobs.push({ kind: 'submission.followUp', approvalIds, sequenceAudit: options.sequenceAudit && i === 0 });
+  }
+  if (jobs.length === 0 && options.sequenceAudit) jobs.push({ kind: 'audit.sequence' });
+  return jobs;
 }
 
 /**
@@ -112,8 +124,11 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId } }]);
-    } catch {
+      // absent, as read above: a condition Forge checks without reading the key first (issue 23)
+      return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId }, condition: { kind: 'absent' } }]);
+    } catch (error) {
+      // a redelivered twin of this job recorded its comment first: nothing left to record
+      if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return;
       if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', { approvalId, pageId: approval.pageId });
       await ctx.sleep(10 * attempt);
     }
