@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { startLocalRuntime } from '../local/server';
 import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
-import { HEAD_KEY } from '../src/core/audit/keys';
+import { HEAD_KEY, SEQUENCER_LEASE_KEY } from '../src/core/audit/keys';
 import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
 import type { KeyValueStore, StoredItem, TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
@@ -124,7 +124,8 @@ class TxByKind extends StoreDecorator {
   override async transact(ops: TxOp[]): Promise<void> {
     // after the response: the comment job records its comment id; the audit.sequence job moves the chain head
     const sequencer = ops.some((o) => o.key === HEAD_KEY);
-    const deferred = ops.every((o) => o.key.startsWith('approval-comment:')) || sequencer;
+    // the sequencer's lease (sequence-alone.ts) is the consumer's too
+    const deferred = ops.every((o) => o.key.startsWith('approval-comment:') || o.key === SEQUENCER_LEASE_KEY) || sequencer;
     const kind = ops.every((o) => o.key.startsWith('diag:')) ? 'diagnostics' : deferred ? 'deferred' : 'request';
     this.tx[kind] += 1;
     if (sequencer) this.sequencer.tried += 1;

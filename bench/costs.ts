@@ -7,6 +7,8 @@ import { AUDIT_ENTITY } from '../src/core/ports/entities';
 import { createLocalSite } from '../local/site';
 import type { LocalSite } from '../local/site';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { CallGate, INVOCATION_BUDGET_MS } from '../src/adapters/confluence/call-gate';
+import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import type { StoreCounts } from '../src/adapters/store/counting-store';
 import { StoreDecorator } from '../src/adapters/store/store-decorator';
@@ -112,7 +114,13 @@ async function costs(meter: ForgeMeter): Promise<void> {
   const queued: Job[] = [];
   const deps: EngineDeps = {
     store: counting,
-    confluence: new RestConfluenceSite(site.transport()),
+    // Each measured operation stands for its own invocation: the gate's 25 s budget must not run
+    // out over the whole section (one process, one gate), which would fail late calls as "busy".
+    confluence: new RestConfluenceSite(site.transport(), {
+      impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation,
+      appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin,
+      gate: new CallGate({ remainingMs: () => INVOCATION_BUDGET_MS }),
+    }),
     clock: { now: () => Date.now() },
     ids: new CounterIds('c'),
     jobs: { push: (jobs) => Promise.resolve(void queued.push(...jobs)) },
