@@ -150,7 +150,8 @@ export class RateLimiter {
     const stamp = `${now.toString(36).padStart(9, '0')}-${sequence.toString(36).padStart(4, '0')}-${randomBytes(6).toString('hex')}`;
     return subjects.map((s) => {
       const { windowStart, limit } = this.window(kind, s.who, now);
-      return { op: 'put', key: this.windowPrefix(kind, s.who, s.id, windowStart) + stamp, value: 1, ttlSeconds: limit.windowSeconds * 2 };
+      // a fresh key: `absent` lets Forge check it without reading it first (issue 23)
+      return { op: 'put', key: this.windowPrefix(kind, s.who, s.id, windowStart) + stamp, value: 1, condition: { kind: 'absent' }, ttlSeconds: limit.windowSeconds * 2 };
     });
   }
 
