@@ -1,6 +1,8 @@
 /**
  * What a CI pipeline does with ApprovalFlow: group the Confluence pages a change touched into a change
- * set, preflight it, submit it, and wait until every submitted page is decided. Plain fetch, no SDK.
+ * set, preflight it, submit it, and wait until every submitted page is decided. It waits by following
+ * the event feed (GET /events, scope read:event:custom) and re-reads a page's status only when an
+ * event names it; a token without that scope falls back to polling each page. Plain fetch, no SDK.
  *
  *   APPROVALFLOW_BASE_URL=https://api.atlassian.com/svc/confluence/<cloudId>/apps/<appId>_<envId> \
  *   APPROVALFLOW_TOKEN=<3LO access token> SPACE_ID=1001 PAGE_IDS=2001,2002 TITLE="PR #42" \
@@ -113,12 +115,12 @@ export interface CiRunInput {
   title: string;
   summary?: string;
   referenceUrl?: string;
-  /** Poll interval for /pages/status. */
+  /** Poll interval for /events (or /pages/status without the feed scope). */
   pollIntervalMs?: number;
   /** Give up waiting after this long (the result is then 'pending'). */
   timeoutMs?: number;
   /** Progress callback (CI log lines; tests use it to act as approvers). */
-  onProgress?: (event: { phase: 'created' | 'preflight' | 'submitted' | 'polled'; data: Json }) => void | Promise<void>;
+  onProgress?: (event: { phase: 'created' | 'preflight' | 'submitted' | 'polled' | 'event'; data: Json }) => void | Promise<void>;
 }
 
 export type PageOutcome = { pageId: string; state: string; isStale?: boolean; code?: string; reason?: string };
@@ -127,6 +129,24 @@ export interface CiRunResult {
   changeSetId: string;
   outcome: 'approved' | 'rejected' | 'blocked' | 'pending';
   pages: PageOutcome[];
+}
+
+/** Events after which a watched page's state may have changed. */
+const DECISION_EVENTS = ['approval.approved', 'approval.rejected', 'approval.cancelled', 'approval.stale'];
+
+/** A cursor at the end of the space's feed, or undefined when the token lacks read:event:custom. */
+async function feedHead(client: ApprovalFlowClient, spaceId: string): Promise<string | undefined> {
+  let cursor: string | undefined;
+  try {
+    for (;;) {
+      const page = await client.get('/events', { spaceId, types: DECISION_EVENTS.join(','), limit: '100', ...(cursor ? { cursor } : {}) });
+      cursor = String(page.nextCursor);
+      if ((page.events as unknown[]).length === 0) return cursor;
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403) return undefined;
+    throw err;
+  }
 }
 
 /** The whole pipeline step. 'blocked' = some page could not be submitted (see its code and reason). */
@@ -144,6 +164,8 @@ export async function runCiApproval(client: ApprovalFlowClient, input: CiRunInpu
   const preflight = await client.read('/changeSets/preflight', { changeSetId });
   await input.onProgress?.({ phase: 'preflight', data: preflight });
 
+  // The feed position before the submit, so no decision on these pages can be missed.
+  const feed = await feedHead(client, input.spaceId);
   const submitted = await client.write('/changeSets/submit', { changeSetId });
   await input.onProgress?.({ phase: 'submitted', data: submitted });
   const results = submitted.results as { pageId: string; success: boolean; code?: string; reason?: string }[];
@@ -153,18 +175,35 @@ export async function runCiApproval(client: ApprovalFlowClient, input: CiRunInpu
   const watched = results.filter((r) => r.success || r.code === 'ALREADY_APPROVED').map((r) => r.pageId);
 
   const deadline = Date.now() + (input.timeoutMs ?? 60 * 60 * 1000);
-  let states: PageOutcome[];
-  for (;;) {
-    states = [];
-    for (const pageId of watched) {
-      const status = await client.get('/pages/status', { pageId });
-      states.push({ pageId, state: String(status.state), isStale: status.isStale === true });
+  const pollMs = input.pollIntervalMs ?? 15_000;
+  const current = new Map<string, PageOutcome>();
+  const refresh = async (pageId: string) => {
+    const status = await client.get('/pages/status', { pageId });
+    current.set(pageId, { pageId, state: String(status.state), isStale: status.isStale === true });
+  };
+  for (const pageId of watched) await refresh(pageId);
+  await input.onProgress?.({ phase: 'polled', data: { pages: [...current.values()] } });
+  const undecided = () => [...current.values()].some((s) => s.state === 'in_approval');
+  let cursor = feed;
+  while (undecided() && Date.now() < deadline) {
+    if (cursor === undefined) {
+      // no feed scope: poll every page
+      await sleep(pollMs);
+      for (const pageId of watched) await refresh(pageId);
+      await input.onProgress?.({ phase: 'polled', data: { pages: [...current.values()] } });
+      continue;
     }
-    await input.onProgress?.({ phase: 'polled', data: { pages: states } });
-    const undecided = states.some((s) => s.state === 'in_approval');
-    if (!undecided || Date.now() >= deadline) break;
-    await sleep(input.pollIntervalMs ?? 15_000);
+    const page = await client.get('/events', { spaceId: input.spaceId, types: DECISION_EVENTS.join(','), cursor });
+    cursor = String(page.nextCursor);
+    const events = page.events as { type: string; pageId?: string }[];
+    for (const event of events) {
+      if (event.pageId === undefined || !current.has(event.pageId)) continue;
+      await input.onProgress?.({ phase: 'event', data: event });
+      await refresh(event.pageId);
+    }
+    if (events.length === 0) await sleep(pollMs);
   }
+  const states = [...current.values()];
 
   const pages = [...states, ...skipped];
   const outcome: CiRunResult['outcome'] = states.some((s) => s.state === 'changes_requested' || s.state === 'draft')

@@ -22,6 +22,7 @@ export const apiPageStatus = forgeApp.api.apiPageStatus;
 export const apiKeys = forgeApp.api.apiKeys;
 export const apiEvidence = forgeApp.api.apiEvidence;
 /** scheduledTrigger `audit-sequencer` (interval hour): the sweep that links audit records a lost sequencing job left pending. */
+export const apiEventsList = forgeApp.api.apiEventsList;
 export const auditSequencer = forgeApp.auditSequencer;
 /** scheduledTrigger `audit-checkpoint` (interval day): signs the audit chain head with the installation key. */
 export const auditCheckpoint = forgeApp.auditCheckpoint;
@@ -29,5 +30,7 @@ export const auditCheckpoint = forgeApp.auditCheckpoint;
 export const pageUpdated = forgeApp.pageUpdated;
 /** scheduledTrigger `lifecycle-daily` (interval day): review notices, reminders, retention. */
 export const lifecycleDaily = forgeApp.lifecycleDaily;
+/** trigger `routing-drift-trigger` (label and move events): records routing drift of rule-bound pages. */
+export const routingDrift = forgeApp.routingDrift;
 /** consumer `approvalflow-jobs` (queue approvalflowjobs): submission comments and audit sequencing after the response. */
 export const jobConsumer = forgeApp.jobConsumer;

@@ -21,6 +21,7 @@ import { createLocalSite, LocalSiteError, type LocalSite, type SiteFaults } from
 import { currentUser, type LocalContext, type LocalEnv, type LocalInfo, type RuntimeContext } from './context';
 import { handleBylineRead } from './byline';
 import { handleAppRestApisSwitch, handleClock, handleClockRead, handleLicenseSwitch, handlePageCopy, handlePageEdit, handleScheduledRun, PAGE_EDIT_BODY, SMALL_BODY } from './controls';
+import { handlePageLabels } from './labels';
 import { FORGE_TIMEOUT_MS, gatewayHandlers } from './gateway';
 import { deliverPageEvents } from './triggers';
 import { escapeHtml, HttpError, limitBody } from './http';
@@ -251,6 +252,7 @@ function createHttpApp(ctx: RuntimeContext): Hono<LocalEnv> {
   app.post('/local/switch-user', limitBody(SMALL_BODY), handleSwitchUser);
   app.post('/local/pages/:id/edit', limitBody(PAGE_EDIT_BODY), handlePageEdit);
   app.post('/local/pages/:id/copy', limitBody(SMALL_BODY), handlePageCopy);
+  app.post('/local/pages/:id/labels', limitBody(SMALL_BODY), handlePageLabels);
   app.get('/local/byline/:id{[0-9]+}', handleBylineRead);
   app.get('/local/site-avatar.svg', (c) => c.body(SITE_AVATAR_SVG, 200, { 'content-type': 'image/svg+xml' }));
 

@@ -73,6 +73,8 @@ export interface LocalPage {
   /** oldest first; the last one is the current version */
   versions: LocalPageVersion[];
   restrictions: PageRestrictions;
+  /** global labels (Confluence labels do not make a page version) */
+  labels?: string[];
 }
 
 export interface LocalComment {

@@ -362,6 +362,23 @@ export class SiteState {
     return copy;
   }
 
+  /**
+   * Adds and removes global labels as `accountId` (who must be able to edit the page, as in
+   * Confluence); returns the labels actually added and removed (an existing label is not re-added).
+   */
+  changeLabels(pageId: string, accountId: string, change: { add: string[]; remove: string[] }): { added: string[]; removed: string[]; labels: string[] } {
+    const page = this.pages.get(pageId);
+    if (!page) throw new LocalSiteError(404, 'NOT_FOUND', `Page ${pageId} does not exist.`);
+    if (!this.canEdit(accountId, pageId)) throw new LocalSiteError(403, 'FORBIDDEN', `${accountId} is not allowed to label page ${pageId}.`);
+    const labels = new Set(page.labels ?? []);
+    const added = [...new Set(change.add)].filter((l) => !labels.has(l));
+    const removed = [...new Set(change.remove)].filter((l) => labels.has(l));
+    for (const l of added) labels.add(l);
+    for (const l of removed) labels.delete(l);
+    page.labels = [...labels].sort();
+    return { added, removed, labels: page.labels };
+  }
+
   /** Subscribe to page updates; returns the unsubscribe function. */
   onPageUpdated(listener: PageUpdatedListener): () => void {
     this.listeners.add(listener);

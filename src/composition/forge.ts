@@ -10,6 +10,7 @@
 import { RestLifecycleConfluence } from '../adapters/confluence/lifecycle-confluence';
 import { createLifecycleTrigger } from '../transport/scheduled/lifecycle';
 import { createPageUpdatedTrigger } from '../transport/triggers/page-updated';
+import { createRoutingDriftTrigger } from '../transport/events/routing-drift';
 import { createEngine } from '../core/services';
 import type { EngineFactory, Invocation } from '../core/services/engine';
 import { ForgeKvsStore } from '../adapters/forge/forge-kvs-store';
@@ -89,6 +90,8 @@ export const forgeApp = {
   auditCheckpoint: createAuditCheckpointTrigger(() => engineFactory('resolver')({}).evidence.signCheckpoint()),
   // trigger `page-updated-trigger`: queue the hash/staleness job (SPEC 2.4a); the job runs as the app
   pageUpdated: createPageUpdatedTrigger((pageId) => engineFactory('resolver')({}).content.pageUpdated(pageId)),
+  // trigger `routing-drift`: label and move events re-check routing drift, as the app
+  routingDrift: createRoutingDriftTrigger((pageId) => engineFactory('resolver')({}).routing.recordDrift(pageId)),
   lifecycleDaily: createLifecycleTrigger((options) => engineFactory('resolver')({}).lifecycle.runDaily(options), () => Date.now()),
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({

@@ -9,7 +9,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../local/server';
 import { DEFAULT_INDEX_LAG_MS } from '../../src/adapters/store/eventual-index-store';
 import { profileFromEnv } from '../../local/profile';
 
-const ALL_SCOPES = ['read:forge-app:confluence', 'read:change-set:custom', 'write:change-set:custom', 'read:approval:custom', 'write:approval:custom'];
+const ALL_SCOPES = ['read:forge-app:confluence', 'read:change-set:custom', 'write:change-set:custom', 'read:approval:custom', 'write:approval:custom', 'read:event:custom'];
 
 let runtime: LocalRuntime;
 let baseUrls: string[];
@@ -85,6 +85,44 @@ it('a rejection and an unsubmittable draft page are reported as such', async () 
   const blocked = await runCiApproval(client, { spaceId: '1001', pageIds: ['2011'], title: 'PR with a draft', pollIntervalMs: 10, timeoutMs: 1_000 });
   expect(blocked.outcome).toBe('blocked');
   expect(blocked.pages).toEqual([expect.objectContaining({ pageId: '2011', state: 'not_submitted', code: 'PAGE_NOT_PUBLISHED' })]);
+});
+
+/** Carol approves once the client has read the pages' first status (so the decision reaches it through the feed or the next poll). */
+function approveAfterFirstStatus() {
+  let done = false;
+  const phases: string[] = [];
+  const act = async ({ phase, data }: { phase: string; data: Record<string, unknown> }) => {
+    phases.push(phase);
+    if (phase === 'submitted') {
+      act.approvalIds = (data.results as { approvalId?: string }[]).flatMap((r) => (r.approvalId ? [r.approvalId] : []));
+      return;
+    }
+    if (phase !== 'polled' || done) return;
+    done = true;
+    for (const id of act.approvalIds) {
+      await runtime.app.getEngine({ actingAccountId: 'acc-carol' }).approvals.decide({ accountId: 'acc-carol', source: 'ui' }, id, 'approve');
+    }
+  };
+  act.approvalIds = [] as string[];
+  act.phases = phases;
+  return act;
+}
+
+it('follows the event feed: the approval arrives as an event and the client then reads that page once more', async () => {
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token: await devToken('acc-bob') });
+  const progress = approveAfterFirstStatus();
+  const result = await runCiApproval(client, { spaceId: '1001', pageIds: ['2006'], title: 'PR via feed', pollIntervalMs: 10, timeoutMs: 10_000, onProgress: progress });
+  expect(result.outcome).toBe('approved');
+  expect(progress.phases).toEqual(['created', 'preflight', 'submitted', 'polled', 'event']);
+});
+
+it('without read:event:custom the client falls back to polling each page', async () => {
+  const noFeed = await devToken('acc-bob', ALL_SCOPES.filter((s) => s !== 'read:event:custom'));
+  const client = new ApprovalFlowClient({ baseUrl: baseUrls[0], token: noFeed, maxAttempts: 1 });
+  const progress = approveAfterFirstStatus();
+  const result = await runCiApproval(client, { spaceId: '1001', pageIds: ['2007'], title: 'PR by polling', pollIntervalMs: 10, timeoutMs: 10_000, onProgress: progress });
+  expect(result.outcome).toBe('approved');
+  expect(progress.phases).toEqual(['created', 'preflight', 'submitted', 'polled', 'polled']);
 });
 
 it('a token without the write scope is refused by the gateway and the client surfaces the error', async () => {

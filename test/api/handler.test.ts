@@ -32,6 +32,7 @@ const VALID: Record<ApiRouteKey, { body?: unknown; query?: Record<string, string
   'page-status': { query: { pageId: '2001' } },
   keys: { query: {} },
   evidence: { query: { pageId: '2001' } },
+  'events-list': { query: { limit: '10' } },
 };
 const ROUTE_KEYS = API_ROUTES.map((r) => r.key);
 const POST_KEYS = API_ROUTES.filter((r) => r.method === 'POST').map((r) => r.key);

@@ -62,7 +62,10 @@ it('single page: preflight, submit (201), then 409 PENDING_APPROVAL with the exa
   expect(pre.json).toMatchObject({ success: true, pageId: '2003', canSubmit: true, workflowId: 'wf-eng-review' });
   const first = await api('page-submit', { body: { pageId: '2003' } });
   expect(first.status).toBe(201);
-  expect(first.json).toEqual({ success: true, pageId: '2003', approvalId: expect.any(String), workflowId: 'wf-eng-review', status: 'pending' });
+  // the space's single enabled workflow decided (SPEC 2.2a), and status reports the same
+  expect(first.json).toEqual({ success: true, pageId: '2003', approvalId: expect.any(String), workflowId: 'wf-eng-review', status: 'pending', routedBy: { kind: 'default' } });
+  const status = await api('page-status', { query: { pageId: '2003' } });
+  expect(status.json).toMatchObject({ routedBy: { kind: 'default' }, latestApproval: { id: first.json.approvalId, routedBy: { kind: 'default' } } });
   const again = await api('page-submit', { body: { pageId: '2003' } });
   expect(again.status).toBe(409);
   expect(again.json).toMatchObject({ code: 'PENDING_APPROVAL', error: 'Page already has a pending approval' });

@@ -38,6 +38,7 @@ function validInputs(changeSetId: string): Record<ApiRouteKey, { body?: unknown;
     'page-status': { query: { pageId: '2002' } },
     keys: { query: {} },
     evidence: { query: { pageId: '2002' } },
+    'events-list': { query: { spaceId: '1001' } },
   };
 }
 

@@ -123,17 +123,19 @@ describe('audit records', () => {
 
   it('returns no ops for no entries', () => {
     expect(setup().trail.prepareAppend([])).toEqual([]);
-    expect(auditOpsFor(0)).toBe(0);
+    expect(auditOpsFor([])).toBe(0);
   });
 });
 
 describe('ops per entry', () => {
-  it('are exactly auditOpsFor(n) = 2n (record + marker), read nothing, and fit an engine transaction', async () => {
+  it('are exactly auditOpsFor(entries): 2 per entry (record + marker) + 1 per feed event, read nothing, and fit an engine transaction', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail } = setup(counting);
     expect(AUDIT_OPS_PER_ENTRY).toBe(2);
     const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
-    for (const entries of [[fullEntry], [fullEntry, minimal], [minimal, minimal, minimal]]) expect(trail.prepareAppend(entries)).toHaveLength(auditOpsFor(entries.length));
+    for (const entries of [[fullEntry], [fullEntry, minimal], [minimal, minimal, minimal]]) expect(trail.prepareAppend(entries)).toHaveLength(auditOpsFor(entries));
+    // fullEntry publishes a feed event (approval.submitted), the denial does not
+    expect(auditOpsFor([fullEntry, minimal])).toBe(2 + 1 + 2);
     expect(counting.counts).toMatchObject({ get: 0, getMany: 0, query: 0, transact: 0 });
 
     const change = Array.from({ length: 5 }, (_, i) => ({ op: 'put' as const, key: `cs:item-${i}`, value: { i } }));
@@ -144,8 +146,8 @@ describe('ops per entry', () => {
 
   it('refuses more entries than one transaction can hold', () => {
     const { trail } = setup();
-    expect(auditOpsFor(12)).toBe(24);
-    expect(() => trail.prepareAppend(Array.from({ length: 13 }, () => fullEntry))).toThrow(expect.objectContaining({ code: 'AUDIT_TOO_MANY_ENTRIES' }));
+    expect(auditOpsFor(Array.from({ length: 8 }, () => fullEntry))).toBe(24);
+    expect(() => trail.prepareAppend(Array.from({ length: 9 }, () => fullEntry))).toThrow(expect.objectContaining({ code: 'AUDIT_TOO_MANY_ENTRIES' }));
   });
 
   it('writes nothing when the caller’s transaction fails, so no record exists without its change', async () => {

@@ -59,8 +59,10 @@ test('store operations and Confluence calls per operation (100-page change set)'
   // submit: pages in batches (at most one transaction per page) + the changeset.submitted record, one getPages
   expect(getPagesCalls(results.submit100)).toBe(1);
   expect(results.submit100.store.transact).toBeLessThanOrEqual(100 + 1);
-  // per page: approval, page state, history and two pending indexes, its audit record; per batch the change set
-  expect(results.submit100.store.writeOps).toBeLessThanOrEqual(100 * (5 + 1 + auditOpsFor(1)) + auditOpsFor(1));
+  // per page: approval, page state, history and two pending indexes, its audit record and feed event; per batch the change set
+  const submitted = { action: 'approval.submitted', details: {} } as const;
+  const csSubmitted = { action: 'changeset.submitted', details: {} } as const;
+  expect(results.submit100.store.writeOps).toBeLessThanOrEqual(100 * (5 + 1 + auditOpsFor([submitted])) + auditOpsFor([csSubmitted]));
   // no per-page re-read: at most the audit head once per transaction (the change set's version is carried on)
   expect(results.submit100.store.get).toBeLessThanOrEqual(results.submit100.store.transact + 1);
   // getPages + edit checks, plus O(1) for the caller's view of the space; the comments are queued, not posted in the request

@@ -5,7 +5,9 @@
  * the crash: every page is either fully submitted (approval + page state + history + audit record)
  * or untouched, and exactly the batches whose transaction applied are; every acknowledged page's
  * comment job was enqueued; the audit chain verifies. A retry then completes the rest with exactly
- * one approval and one comment job per page.
+ * one approval and one comment job per page. The event feed (SPEC 3a) is the outbox of these
+ * changes: after the crash and after the retry it holds exactly one approval.submitted per committed
+ * approval, none for a page that was not (no lost and no phantom event).
  */
 import { FaultyStore } from '../../src/adapters/store/faulty-store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
@@ -14,7 +16,20 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { Job, JobQueue } from '../../src/core/ports/jobs';
 import { createEngine } from '../../src/core/services';
 import { keys } from '../../src/core/services/keys';
-import { BOB, ENG, api, setup, ui } from './helpers';
+import type { Engine } from '../../src/core/services';
+import { ALICE, BOB, ENG, api, setup, ui } from './helpers';
+
+/** The approval ids of every approval.submitted event in the feed, read to its end as a site admin. */
+async function submittedEvents(engine: Engine): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await engine.events.list(ui(ALICE), { limit: 100, types: ['approval.submitted'], ...(cursor ? { cursor } : {}) });
+    ids.push(...page.events.map((e) => e.approvalId!));
+    if (page.events.length === 0) return ids;
+    cursor = page.nextCursor;
+  }
+}
 
 const PAGES = ['2001', '2002', '2003', '2004', '2005'].map((pageId) => ({ pageId }));
 
@@ -114,9 +129,11 @@ describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
     expect(submitted).toEqual(expect.arrayContaining(enqueued));
     if (mode === 'before-apply') expect(enqueued.sort()).toEqual([...submitted].sort());
     expect((await env.audit.verify()).ok).toBe(true);
+    const healthy = createEngine({ ...env.deps, store: base }, { log: () => undefined });
+    // the feed holds exactly the committed submissions, each once
+    expect((await submittedEvents(healthy)).sort()).toEqual([...submitted].sort());
 
     // retry on a healthy store completes the rest
-    const healthy = createEngine({ ...env.deps, store: base }, { log: () => undefined });
     await healthy.changeSets.submit(api(BOB), cs.id);
     const approvalIds: string[] = [];
     for (const { pageId } of PAGES) {
@@ -128,6 +145,7 @@ describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
     const after = await env.auditRecords();
     expect(after.filter((r) => r.action === 'approval.submitted')).toHaveLength(PAGES.length);
     expect((await env.audit.verify()).ok).toBe(true);
+    expect((await submittedEvents(healthy)).sort()).toEqual([...approvalIds].sort());
   });
 });
 

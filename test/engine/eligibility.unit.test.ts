@@ -5,6 +5,7 @@
  */
 import { approvalFixture } from '../support/approval-fixture';
 import { ELIGIBILITY_REASONS, checkEligibility, resolveWorkflow } from '../../src/core/domain/eligibility';
+import type { RoutingRule } from '../../src/core/domain/routing';
 import type { EligibilityCode, EligibilityInput } from '../../src/core/domain/eligibility';
 import type { PageApproval, Workflow } from '../../src/core/domain/model';
 import type { PageInfo } from '../../src/core/ports/confluence';
@@ -42,6 +43,11 @@ const approval = (status: PageApproval['status'], pageVersion = 5): PageApproval
     submittedBy: AUTHOR,
   });
 
+function rule(id: string, priority: number, match: RoutingRule['match'], workflowId: string, enabled = true): RoutingRule {
+  return { id, priority, match, workflowId, enabled };
+}
+const facts = (labels: string[], ancestorIds: string[] = []) => ({ labels: new Set(labels), ancestorIds: new Set(ancestorIds) });
+
 function eligible(): EligibilityInput {
   return { callerId: AUTHOR, pageId: '3001', page, canRead: true, canEdit: true, latest: undefined, assigned: undefined, spaceWorkflows: [wf('wf-a')], groupMembers: new Map() };
 }
@@ -59,6 +65,7 @@ const breaks: Record<EligibilityCode, Breaker> = {
   WORKFLOW_DISABLED: (i) => ({ ...i, assigned: wf('wf-a', { enabled: false }), spaceWorkflows: [wf('wf-a', { enabled: false })] }),
   NO_WORKFLOW: (i) => ({ ...i, spaceWorkflows: [] }),
   NO_ELIGIBLE_APPROVER: (i) => ({ ...i, spaceWorkflows: [wf('wf-a', { steps: [{ approvers: [AUTHOR], mode: 'any' }] })] }),
+  ROUTING_INCOMPLETE: (i) => ({ ...i, routing: { rules: [rule('r1', 1, { labelsAny: ['legal'] }, 'wf-a')] } }),
 };
 
 /** SPEC 2.6 order of checks; the workflow checks come from resolveWorkflow, whose own precedence is tested below. */
@@ -75,7 +82,7 @@ const PRECEDENCE: EligibilityCode[] = [
 
 describe('checkEligibility', () => {
   test('an eligible input passes and returns the page and the workflow', () => {
-    expect(checkEligibility(eligible())).toEqual({ ok: true, workflow: wf('wf-a'), page });
+    expect(checkEligibility(eligible())).toEqual({ ok: true, workflow: wf('wf-a'), page, routedBy: { kind: 'default' } });
   });
 
   test.each(Object.keys(breaks) as EligibilityCode[])('%s alone gives that code with its reason', (code) => {
@@ -139,5 +146,43 @@ describe('resolveWorkflow', () => {
   test.each(rows)('%s', (_description, assigned, workflows, chosen, expected) => {
     const result = resolveWorkflow(SPACE, assigned, workflows, chosen);
     expect(result.ok ? result.workflow.id : result.code).toBe(expected);
+  });
+});
+
+describe('resolveWorkflow with routing rules (SPEC 2.2a)', () => {
+  const a = wf('wf-a');
+  const b = wf('wf-b');
+  const c = wf('wf-c');
+  const legal = rule('r-legal', 10, { labelsAny: ['legal'] }, 'wf-b');
+  const tree = rule('r-tree', 5, { underPageId: '3000' }, 'wf-c');
+  const both = rule('r-both', 1, { labelsAll: ['legal', 'gdpr'] }, 'wf-a');
+  const rules = [legal, tree, both];
+  const resolve = (assigned: Workflow | undefined, f: ReturnType<typeof facts> | undefined, chosen?: string, list = rules, workflows = [a, b, c]) =>
+    resolveWorkflow(SPACE, assigned, workflows, chosen, { rules: list, ...(f ? { facts: f } : {}) });
+  const outcome = (r: ReturnType<typeof resolveWorkflow>) => (r.ok ? [r.workflow.id, r.routedBy] : [r.code]);
+
+  test('the matching enabled rule with the lowest priority number decides', () => {
+    expect(outcome(resolve(undefined, facts(['legal'])))).toEqual(['wf-b', { kind: 'rule', ruleId: 'r-legal' }]);
+    expect(outcome(resolve(undefined, facts(['legal'], ['3000'])))).toEqual(['wf-c', { kind: 'rule', ruleId: 'r-tree' }]);
+    expect(outcome(resolve(undefined, facts(['legal', 'gdpr'], ['3000'])))).toEqual(['wf-a', { kind: 'rule', ruleId: 'r-both' }]);
+  });
+  test('an explicit assignment wins over every rule, and nothing read is needed for it', () => {
+    expect(outcome(resolve(c, undefined))).toEqual(['wf-c', { kind: 'assignment' }]);
+  });
+  test('no rule matches: the single enabled workflow, else NO_WORKFLOW', () => {
+    expect(outcome(resolve(undefined, facts(['other']), undefined, [legal], [a, b]))).toEqual(['NO_WORKFLOW']);
+    expect(outcome(resolve(undefined, facts(['other']), undefined, [rule('r', 1, { labelsAny: ['x'] }, 'wf-a')], [a]))).toEqual(['wf-a', { kind: 'default' }]);
+  });
+  test('disabled rules and rules whose workflow is disabled are skipped', () => {
+    expect(outcome(resolve(undefined, facts(['legal']), undefined, [{ ...legal, enabled: false }], [a]))).toEqual(['wf-a', { kind: 'default' }]);
+    expect(outcome(resolve(undefined, facts(['legal']), undefined, [legal], [a, wf('wf-b', { enabled: false })]))).toEqual(['wf-a', { kind: 'default' }]);
+  });
+  test('facts that could not all be read: ROUTING_INCOMPLETE, never a silent fallback', () => {
+    expect(outcome(resolve(undefined, undefined))).toEqual(['ROUTING_INCOMPLETE']);
+    expect(outcome(resolve(undefined, undefined, 'wf-a'))).toEqual(['ROUTING_INCOMPLETE']);
+  });
+  test('an author cannot choose around a rule; choosing its workflow is fine', () => {
+    expect(outcome(resolve(undefined, facts(['legal']), 'wf-a'))).toEqual(['WORKFLOW_NOT_ASSIGNED']);
+    expect(outcome(resolve(undefined, facts(['legal']), 'wf-b'))).toEqual(['wf-b', { kind: 'rule', ruleId: 'r-legal' }]);
   });
 });

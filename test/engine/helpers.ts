@@ -68,11 +68,11 @@ export function seedWithExtraPages(count: number): ReturnType<typeof buildSeed> 
 }
 
 export async function setup(
-  options: { store?: KeyValueStore; secrets?: SecretStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; jobs?: JobQueue } = {},
+  options: { store?: KeyValueStore; secrets?: SecretStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; jobs?: JobQueue; seed?: ReturnType<typeof buildSeed> } = {},
 ): Promise<TestEnv> {
   let now = T0;
   const clock = { now: () => now };
-  const seed = seedWithExtraPages(options.extraPages ?? 0);
+  const seed = options.seed ?? seedWithExtraPages(options.extraPages ?? 0);
   // users Confluence knows but who have no space permission (workflows may only name existing users)
   for (const accountId of options.extraUsers ?? []) seed.users.push({ accountId, displayName: `User ${accountId}`, email: `${accountId}@example.com` });
   const site = createLocalSite({ now: () => new Date(now), seed });

@@ -62,6 +62,17 @@ describe('workflow configuration', () => {
     expect(records.find((r) => r.workflowId === imported.id)).toMatchObject({ action: 'workflow.imported', spaceId: ENG, details: { sourceWorkflowId: 'wf-docs-legal' } });
   });
 
+  test('duplicate and import keep every setting of the source (review period, reminders, self-approval), not only the steps', async () => {
+    const env = await setup();
+    const source = await env.engine.workflows.update(ui(ALICE), 'wf-docs-legal', { allowSelfApproval: true, reviewPeriodDays: 180, reminderWindowDays: 30, remindAfterDays: 3 });
+    const settings = { steps: source.steps, allowSelfApproval: true, reviewPeriodDays: 180, reminderWindowDays: 30, remindAfterDays: 3 };
+    const copy = await env.engine.workflows.duplicate(ui(ALICE), 'wf-docs-legal');
+    expect(copy).toMatchObject({ ...settings, enabled: false, owners: [ALICE], spaceId: DOCS, version: 1 });
+    const imported = await env.engine.workflows.importFrom(ui(ALICE), 'wf-docs-legal', ENG);
+    expect(imported).toMatchObject({ ...settings, name: source.name, enabled: false, owners: [ALICE], spaceId: ENG, version: 1 });
+    expect(imported.id).not.toBe(source.id);
+  });
+
   test('a space holds at most 100 workflows, so its list is one capped read', async () => {
     const env = await setup();
     for (let i = 0; i < 98; i++) await env.engine.workflows.create(ui(ALICE), DOCS, { name: `wf ${i}`, steps: [step([CAROL])], enabled: false });

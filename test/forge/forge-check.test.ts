@@ -39,8 +39,8 @@ function checkWith(replace: { file: string; content: string }): Report {
 
 describe('npm run forge:check', () => {
   it('fails when a trigger lacks the scope Forge lint demands for its event', () => {
-    // the page-updated trigger (SPEC 2.4a) stays; the scope its event needs goes
-    const manifest = readFileSync(path.join(root, 'manifest.yml'), 'utf8').replace(/\n {4}read:confluence-content\.summary: \{\}\n/, '\n');
+    // the page-updated (SPEC 2.4a) and routing-drift (label and move events) triggers stay; the scope their events need goes
+    const manifest = readFileSync(path.join(root, 'manifest.yml'), 'utf8').replace(/\n\s+read:confluence-content\.summary: \{\}\n/, '\n');
     expect(manifest).not.toContain('read:confluence-content.summary: {}');
     const report = checkWith({ file: 'manifest.yml', content: manifest });
     expect(report.ok).toBe(false);

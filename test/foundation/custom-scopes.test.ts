@@ -54,9 +54,9 @@ describe('custom-scopes.yaml', () => {
     expect(validate({ version: 2, scopes: { 'read:x:custom': { displayName: 'X', description: 'd' } } })).toBe(false);
   });
 
-  it('declares exactly the four product scopes', () => {
+  it('declares exactly the four product scopes and the event-feed scope (SPEC §3)', () => {
     expect(Object.keys(customScopes.scopes).sort()).toEqual(
-      ['read:approval:custom', 'read:change-set:custom', 'write:approval:custom', 'write:change-set:custom'].sort(),
+      ['read:approval:custom', 'read:change-set:custom', 'read:event:custom', 'write:approval:custom', 'write:change-set:custom'].sort(),
     );
   });
 

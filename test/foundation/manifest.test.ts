@@ -45,6 +45,7 @@ describe('manifest.yml', () => {
         'GET /pages/status read:approval:custom',
         'GET /evidence read:approval:custom',
         'GET /keys read:approval:custom',
+        'GET /events read:event:custom',
       ].sort(),
     );
     for (const r of routes) expect(r.path).toMatch(/^(\/[A-Za-z0-9]+)+$/);
@@ -85,11 +86,17 @@ describe('manifest.yml', () => {
     expect(fn?.handler).toBe('index.bylineProperties');
   });
 
-  it('allows impersonation only on the scopes of reads made as a user, and declares only the page-updated trigger', () => {
+  it('allows impersonation only on the scopes of reads made as a user, and declares exactly two product triggers: page updates (staleness) and label/move events (routing drift)', () => {
     const scopes = manifest.permissions.scopes as Record<string, { allowImpersonation?: boolean }>;
     const impersonated = Object.entries(scopes).filter(([, v]) => v.allowImpersonation).map(([k]) => k).sort();
     expect(impersonated).toEqual(['read:confluence-user', 'read:content.permission:confluence', 'read:page:confluence', 'read:space:confluence']);
-    // SPEC 2.4a: page edits queue the content hash and staleness job; nothing else listens to events.
-    expect(manifest.modules.trigger).toEqual([{ key: 'page-updated-trigger', function: 'page-updated', events: ['avi:confluence:updated:page'] }]);
+    // a new version queues its content hash (SPEC 2.4a); label/move events record routing drift (SPEC 2.2a)
+    expect(manifest.modules.trigger).toEqual([
+      { key: 'page-updated-trigger', function: 'page-updated', events: ['avi:confluence:updated:page'] },
+      { key: 'routing-drift-trigger', function: 'routing-drift', events: ['avi:confluence:added:label', 'avi:confluence:removed:label', 'avi:confluence:moved:page'] },
+    ]);
+    const fn = (manifest.modules.function as Array<{ key: string; handler: string }>).find((f) => f.key === 'routing-drift');
+    expect(fn?.handler).toBe('index.routingDrift');
+    expect(scopes['read:confluence-content.summary']).toEqual({});
   });
 });

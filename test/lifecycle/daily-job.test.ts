@@ -7,7 +7,7 @@ import { CountingStore } from '../../src/adapters/store/counting-store';
 import { deriveReview } from '../../src/core/lifecycle/review';
 import { keys } from '../../src/core/services/keys';
 import { pageApprovalSchema } from '../../src/core/domain/schemas';
-import { ALICE, BOB, CAROL, DAVE, ui } from '../engine/helpers';
+import { ALICE, BOB, CAROL, DAVE, ERIN, ui } from '../engine/helpers';
 import { DAY_MS, lifecycleSetup } from './support';
 import type { LifecycleEnv } from './support';
 
@@ -128,6 +128,20 @@ describe('reminders for pending approvals', () => {
     await env.engine.approvals.decide(ui(DAVE), approval.id, 'approve');
     env.advanceDays(10);
     expect(await env.run()).toMatchObject({ processed: 0, dropped: 1 });
+  });
+
+  test('a reminder keeps the approvers the page was submitted to when the submitter edits the workflow afterwards', async () => {
+    const env = await lifecycleSetup();
+    await env.engine.workflows.update(ui(ALICE), 'wf-remind', { owners: [ALICE, BOB] });
+    await env.engine.approvals.submitPage(ui(BOB), '2005', 'wf-remind');
+    env.advanceDays(1);
+    // Bob, an owner, swaps the approvers for his friend after submitting: the pending approval keeps its terms
+    await env.engine.workflows.update(ui(BOB), 'wf-remind', { steps: [{ name: 'Friendly', approvers: [ERIN], mode: 'any' }] });
+    env.advanceDays(1);
+    await env.run();
+    const reminder = () => env.comments('2005').filter((c) => c.body.includes('Reminder')).at(-1)!;
+    expect(mentions(reminder().body)).toEqual([CAROL, DAVE].sort());
+    expect((await latest(env, '2005'))!.workflowSnapshot.steps[0].approvers).toEqual([CAROL, DAVE]);
   });
 
   test('a step that moves on starts its own count; the reminder of the step before is dropped', async () => {

@@ -8,7 +8,7 @@ function route(method: string, path: string): ApiRoute {
 it('reads every apiRoute with its function export and scopes from manifest.yml', () => {
   const manifest = loadManifest();
   expect(manifest.appId).toBe('7d3c1f2e-5b6a-4c8d-9e0f-a1b2c3d4e5f6');
-  expect(manifest.routes).toHaveLength(13); // SPEC §3 seed routes + POST /changeSets/create + GET /keys and GET /evidence (SPEC 5a)
+  expect(manifest.routes).toHaveLength(14); // SPEC §3 seed routes + POST /changeSets/create + GET /keys and GET /evidence (SPEC 5a) + GET /events (SPEC 3a)
   expect(manifest.routes.find((r) => r.key === 'page-status')).toMatchObject({
     method: 'GET',
     path: '/pages/status',

@@ -145,6 +145,22 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string; setApprovalI
     approvalMode: fc.constantFrom('per_page', 'atomic'),
     setApprovalId: opaque,
     pageAck: fc.oneof(fc.constant(['2004', '2005']), fc.uniqueArray(pageId, { minLength: 1, maxLength: 3 })),
+    // routing and workflow documents (issue 22)
+    rules: fc.array(
+      fc.record(
+        {
+          id: opaque,
+          priority: fc.integer({ min: 1, max: 1000 }),
+          match: fc.oneof(fc.record({ labelsAny: fc.uniqueArray(fc.constantFrom('legal', 'gdpr', 'x.y'), { minLength: 1, maxLength: 2 }) }), fc.record({ underPageId: pageId })),
+          workflowId: opaque,
+          enabled: fc.boolean(),
+        },
+        { requiredKeys: ['priority', 'match', 'workflowId', 'enabled'] },
+      ),
+      { maxLength: 3 },
+    ),
+    document: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), fc.constant({ format: 'approvalflow.workflow/v1', name: 'x', steps: [{ approvers: ['p1'], mode: 'any' }], settings: {}, principals: [{ ref: 'p1', type: 'user', accountId: 'acc-carol' }], exportedFrom: { spaceKey: 'DOCS' }, exportedAt: '2026-01-01T00:00:00.000Z', sha256: '0'.repeat(64) })),
+    principalMap: fc.dictionary(fc.constantFrom('p1', 'p2'), accountId, { maxKeys: 2 }),
   };
 }
 

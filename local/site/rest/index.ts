@@ -7,6 +7,7 @@
  */
 import { TrieRouter } from 'hono/router/trie-router';
 import { listPageDirectChildren, listSpacePages } from './tree';
+import { listPageAncestors, listPageLabels } from './labels';
 import type { SiteState } from '../state';
 import type { Ctx, Handler, LocalHttpResponse } from './common';
 import { badParam, ConfluenceError, json, notFound, STATUS_TEXT } from './common';
@@ -43,6 +44,8 @@ const routes: Route[] = [
   route('GET', '/wiki/api/v2/spaces/{id}', getSpace),
   route('GET', '/wiki/api/v2/spaces/{id}/pages', listSpacePages),
   route('GET', '/wiki/api/v2/pages/{id}/direct-children', listPageDirectChildren),
+  route('GET', '/wiki/api/v2/pages/{id}/labels', listPageLabels),
+  route('GET', '/wiki/api/v2/pages/{id}/ancestors', listPageAncestors),
   route('GET', '/wiki/api/v2/spaces/{id}/permissions', listSpacePermissions),
   route('POST', '/wiki/api/v2/users-bulk', usersBulk),
   route('POST', '/wiki/rest/api/content/{id}/permission/check', checkContentPermission),

@@ -26,6 +26,10 @@ export const CONFLUENCE_ENDPOINT_SCOPES: readonly EndpointScope[] = [
   { method: 'GET', template: '/wiki/api/v2/spaces/{id}/pages', scope: 'read:page:confluence' },
   { method: 'GET', template: '/wiki/api/v2/spaces/{id}/permissions', scope: 'read:space:confluence' },
   { method: 'GET', template: '/wiki/api/v2/pages/{id}/direct-children', scope: 'read:hierarchical-content:confluence' },
+  // routing rules read a page's labels and ancestors as the submitter (SPEC 2.2a). Ancestors sit with the
+  // other hierarchy reads; for labels the v2 spec's scope is our reading (read:page is declared too).
+  { method: 'GET', template: '/wiki/api/v2/pages/{id}/ancestors', scope: 'read:hierarchical-content:confluence' },
+  { method: 'GET', template: '/wiki/api/v2/pages/{id}/labels', scope: 'read:label:confluence', unverified: true },
   { method: 'GET', template: '/wiki/api/v2/folders/{id}/direct-children', scope: 'read:hierarchical-content:confluence' },
   { method: 'GET', template: '/wiki/api/v2/pages/{id}/footer-comments', scope: 'read:comment:confluence' },
   { method: 'GET', template: '/wiki/api/v2/footer-comments/{id}/children', scope: 'read:comment:confluence' },

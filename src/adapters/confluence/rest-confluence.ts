@@ -42,6 +42,8 @@ import {
 import { listAllV1, listAllV2, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
+import { readRoutingFacts } from './routing-facts';
+
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
 /** How this invocation may reach Confluence; built per invocation by the composition roots. */
@@ -136,6 +138,9 @@ export class RestConfluenceSite implements ConfluenceSite {
     const page = this.parse(response, pageSchema);
     return page.id === pageId ? toPageInfo(page) : undefined;
   }
+
+  /** Labels and ancestors of a page as the reader (routing-facts.ts). */
+  routingFacts = (pageId: string) => readRoutingFacts((path, item) => this.listAllV2(path, item, this.reader), pageId);
 
   async checkPagePermission(user: string, pageId: string, operation: PageOperation): Promise<boolean> {
     accountId(user);
@@ -267,9 +272,7 @@ export class RestConfluenceSite implements ConfluenceSite {
     if (response.status === 404) throw new DomainError('PAGE_NOT_FOUND', 'The page (or the comment replied to) no longer exists.');
     return this.parse(response, commentSchema).id;
   }
-
   // ---------- plumbing ----------
-
   /** The user's groups (v1 memberof, every page). A user Confluence does not know is in no group. */
   private async groupsOf(user: string): Promise<Array<z.infer<typeof groupSchema>>> {
     return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema);

@@ -43,6 +43,9 @@ export const linksSchema = z.object({ next: z.string().optional() }).partial().o
 
 export const v2ListSchema = <T extends z.ZodTypeAny>(item: T) => z.object({ results: z.array(item), _links: linksSchema });
 
+export const labelSchema = z.object({ name: z.string(), prefix: z.string().optional() });
+export const ancestorSchema = z.object({ id: z.string() });
+
 export const spaceSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
 
 export const spacePermissionSchema = z.object({

@@ -2,8 +2,11 @@
  * Appending: the engine writes each change and its audit records in ONE store transaction, so it
  * asks prepareAppend() for the ops and adds them to its own (docs/audit.md "Writing"). No head is
  * read or conditioned here: records land unsequenced and the sequencer links them (sequencer.ts).
+ * The event feed's events (SPEC 3a) are derived here too, so they share the change's transaction.
  */
 import { DomainError } from '../domain/errors';
+import { eventOf, eventTypeOf } from '../events/catalog';
+import { eventPutOp } from '../events/store';
 import type { AuditRecord } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
 import { AUDIT_ENTITY } from '../ports/entities';
@@ -22,16 +25,16 @@ export interface AppendDeps {
   ids: IdGenerator;
 }
 
-/** Ops one entry adds: its record (entity) + its unsequenced marker. */
+/** Ops one entry adds: its record (entity) + its unsequenced marker; + 1 when it produces a feed event. */
 export const AUDIT_OPS_PER_ENTRY = 2;
 
-/** Ops prepareAppend returns for n entries (exact). */
-export function auditOpsFor(entries: number): number {
-  return entries * AUDIT_OPS_PER_ENTRY;
+/** Ops prepareAppend returns for these entries (exact). */
+export function auditOpsFor(entries: readonly Pick<AuditEntry, 'action' | 'details'>[]): number {
+  return entries.reduce((n, e) => n + AUDIT_OPS_PER_ENTRY + (eventTypeOf(e.action, e.details) ? 1 : 0), 0);
 }
 
 function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
-  if (auditOpsFor(entries.length) > STORE_LIMITS.maxTransactionOps) {
+  if (auditOpsFor(entries) > STORE_LIMITS.maxTransactionOps) {
     throw new DomainError('AUDIT_TOO_MANY_ENTRIES', 'Too many audit entries for one transaction.');
   }
   return entries.map((entry) => {
@@ -48,8 +51,9 @@ function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
 }
 
 /**
- * The TxOps that record these entries: per entry the af-audit entity (condition absent) and its
- * pending marker (condition absent). Reads nothing, so concurrent writers never contend here.
+ * The TxOps that record these entries: per entry the af-audit entity (condition absent), its
+ * pending marker (condition absent) and, for an entry the feed publishes, its af-event item under the
+ * same sk (condition absent). Reads nothing, so concurrent writers never contend here.
  */
 export function prepareAppend(deps: Pick<AppendDeps, 'clock' | 'ids'>, entries: AuditEntry[]): TxOp[] {
   const parsed = parseEntries(entries);
@@ -62,6 +66,8 @@ export function prepareAppend(deps: Pick<AppendDeps, 'clock' | 'ids'>, entries: 
       { op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'absent' } },
       { op: 'put', key: pendingKey(value.sk), value: { at }, condition: { kind: 'absent' } },
     );
+    const event = eventOf(rec, deps.ids.next('evt'));
+    if (event) ops.push(eventPutOp(value.sk, event));
   }
   return ops;
 }

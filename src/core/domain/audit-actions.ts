@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'signature.failed',
   'signature.reset',
   'evidence.exported',
+  'routing.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -8,6 +8,7 @@ import { membersOf, stepGroups, stepShortfalls } from './step-composition';
 import type { SodEditors } from './sod';
 import { excludesEditors } from './sod';
 import { deriveReview } from '../lifecycle/review';
+import { ruleMatches, rulesInOrder, type RoutedBy, type RoutingFacts, type RoutingRule } from './routing';
 
 function openForReview(latest: PageApproval, now: number | undefined): boolean {
   if (now === undefined) return false;
@@ -27,6 +28,7 @@ export const ELIGIBILITY_REASONS = {
   WORKFLOW_NOT_FOUND: "The chosen workflow does not exist in the page's space",
   WORKFLOW_NOT_ASSIGNED: 'Page is assigned to another workflow',
   NO_ELIGIBLE_APPROVER: 'A step has no approver other than the submitter and self-approval is off',
+  ROUTING_INCOMPLETE: 'Routing could not be fully evaluated',
 } as const;
 
 export type EligibilityCode = keyof typeof ELIGIBILITY_REASONS;
@@ -53,6 +55,13 @@ export interface EligibilityInput {
   now?: number;
   /** SPEC 2.3a: the page's editors, read for the resolved workflow when it excludes editors */
   sod?: SodEditors;
+  /** the space's routing rules and the page's facts as the submitter reads them (facts absent: they could not all be read) */
+  routing?: PageRouting;
+}
+
+export interface PageRouting {
+  rules: readonly RoutingRule[];
+  facts?: RoutingFacts;
 }
 
 /** NO_ELIGIBLE_APPROVER: the group left short, and whom separation of duties excluded from it. */
@@ -64,7 +73,7 @@ export interface IneligibleGroup {
 }
 
 export type EligibilityResult =
-  | { ok: true; workflow: Workflow; page: PageInfo }
+  | { ok: true; workflow: Workflow; page: PageInfo; routedBy: RoutedBy }
   | { ok: false; code: EligibilityCode; reason: string; workflowId?: string; details?: IneligibleGroup[] };
 
 function fail(code: EligibilityCode, workflowId?: string, details?: IneligibleGroup[]): EligibilityResult {
@@ -84,33 +93,51 @@ function ineligibleGroups(wf: Workflow, input: EligibilityInput): IneligibleGrou
   );
 }
 
-export type Resolution = { ok: true; workflow: Workflow } | { ok: false; code: EligibilityCode; workflowId?: string };
+export type Resolution = { ok: true; workflow: Workflow; routedBy: RoutedBy } | { ok: false; code: EligibilityCode; workflowId?: string };
 
 /**
- * SPEC 2.2 resolution: the explicit assignment if enabled; else the space's single enabled
- * workflow; else NO_WORKFLOW (WORKFLOW_DISABLED when an assignment exists but is disabled and
- * nothing else applies). A workflow the author chose must be in the page's space
- * (WORKFLOW_NOT_FOUND) and, when the page has an explicit assignment, be the workflow resolution
- * gives (else WORKFLOW_NOT_ASSIGNED: an assignment binds); without an assignment it must be enabled.
+ * SPEC 2.2/2.2a resolution: the explicit assignment if enabled; else the enabled rule with the
+ * lowest priority that matches (ROUTING_INCOMPLETE when the page's labels or ancestors could not
+ * all be read); else the space's single enabled workflow; else NO_WORKFLOW (WORKFLOW_DISABLED when
+ * an assignment exists but is disabled and nothing else applies). A workflow the author chose must
+ * be in the page's space (WORKFLOW_NOT_FOUND) and, when an assignment or a rule decides, be that
+ * workflow (else WORKFLOW_NOT_ASSIGNED: neither can be routed around); otherwise it must be enabled.
  */
-export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined, spaceWorkflows: Workflow[], chosenWorkflowId?: string): Resolution {
+export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined, spaceWorkflows: Workflow[], chosenWorkflowId?: string, routing?: PageRouting): Resolution {
   const explicit = assigned && assigned.spaceId === spaceId ? assigned : undefined;
-  const resolved = resolveWithoutChoice(spaceId, explicit, spaceWorkflows);
+  const resolved = resolveWithoutChoice(spaceId, explicit, spaceWorkflows, routing);
   if (chosenWorkflowId === undefined) return resolved;
   const chosen = spaceWorkflows.find((w) => w.id === chosenWorkflowId && w.spaceId === spaceId);
   if (!chosen) return { ok: false, code: 'WORKFLOW_NOT_FOUND' };
   if (resolved.ok && resolved.workflow.id === chosen.id) return resolved;
   if (explicit && explicit.id !== chosen.id) return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: explicit.id };
-  return chosen.enabled ? { ok: true, workflow: chosen } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
+  if (resolved.ok && resolved.routedBy.kind === 'rule') return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: resolved.workflow.id };
+  if (!resolved.ok && resolved.code === 'ROUTING_INCOMPLETE') return resolved;
+  return chosen.enabled ? { ok: true, workflow: chosen, routedBy: { kind: 'default' } } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
 }
 
-function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, spaceWorkflows: Workflow[]): Resolution {
-  if (explicit?.enabled) return { ok: true, workflow: explicit };
+function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, spaceWorkflows: Workflow[], routing: PageRouting | undefined): Resolution {
+  if (explicit?.enabled) return { ok: true, workflow: explicit, routedBy: { kind: 'assignment' } };
   const enabled = spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId);
+  if (!explicit) {
+    const byRule = resolveByRules(enabled, routing);
+    if (byRule) return byRule;
+  }
   const [only] = enabled;
-  if (enabled.length === 1 && only) return { ok: true, workflow: only };
+  if (enabled.length === 1 && only) return { ok: true, workflow: only, routedBy: { kind: 'default' } };
   if (explicit) return { ok: false, code: 'WORKFLOW_DISABLED', workflowId: explicit.id };
   return { ok: false, code: 'NO_WORKFLOW' };
+}
+
+/** The first enabled rule (by priority) that matches and names an enabled workflow; undefined: no rule decides. */
+function resolveByRules(enabled: Workflow[], routing: PageRouting | undefined): Resolution | undefined {
+  const rules = rulesInOrder(routing?.rules ?? []).filter((r) => enabled.some((w) => w.id === r.workflowId));
+  if (rules.length === 0) return undefined;
+  const facts = routing?.facts;
+  if (!facts) return { ok: false, code: 'ROUTING_INCOMPLETE' };
+  const rule = rules.find((r) => ruleMatches(r, facts));
+  const workflow = rule && enabled.find((w) => w.id === rule.workflowId);
+  return rule && workflow ? { ok: true, workflow, routedBy: { kind: 'rule', ruleId: rule.id } } : undefined;
 }
 
 /**
@@ -134,10 +161,10 @@ export function checkEligibility(input: EligibilityInput): EligibilityResult {
   const gate = pageGate(input);
   if (!gate.ok) return fail(gate.code);
   const { page } = gate;
-  const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId);
+  const resolved = resolveWorkflow(page.spaceId, input.assigned, input.spaceWorkflows, input.chosenWorkflowId, input.routing);
   if (!resolved.ok) return fail(resolved.code, resolved.workflowId);
   const wf = resolved.workflow;
   const short = ineligibleGroups(wf, input);
   if (short.length > 0) return fail('NO_ELIGIBLE_APPROVER', wf.id, short);
-  return { ok: true, workflow: wf, page };
+  return { ok: true, workflow: wf, page, routedBy: resolved.routedBy };
 }

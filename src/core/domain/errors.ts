@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   SPACE_ID_REQUIRED: { status: 400, when: 'resolver: no space in the payload nor in the extension context' },
   COMMENT_REQUIRED: { status: 400, when: `a rejection without a comment of at least ${L.rejectionComment.min} characters` },
   COMMENT_TOO_LONG: { status: 400, when: `a decision comment over ${L.comment.max} characters` },
+  IMPORT_SCHEMA_INVALID: { status: 400, when: 'a workflow document does not match approvalflow.workflow/v1 (`details` hold JSON pointers)' },
+  IMPORT_CHECKSUM_MISMATCH: { status: 400, when: 'a workflow document was changed after export (its sha256 does not match)' },
   UNKNOWN_APPROVER: { status: 400, when: 'a workflow names an approver or owner that does not exist (`details` list them)' },
   INVALID_ID: { status: 400, when: 'an id is not in the expected format' },
   INVALID_ACCOUNT_ID: { status: 400, when: 'an account id is not in the expected format' },
@@ -105,7 +107,10 @@ export const ERROR_CODES = {
   ALREADY_APPROVED: { status: 409, when: ELIGIBILITY },
   NO_ELIGIBLE_APPROVER: { status: 409, when: ELIGIBILITY },
   WORKFLOW_NOT_ASSIGNED: { status: 409, when: `${ELIGIBILITY}: the page is assigned to another workflow` },
+  ROUTING_INCOMPLETE: { status: 409, when: `${ELIGIBILITY}: the page's labels or ancestors could not all be read as the submitter, so routing rules could not be evaluated` },
   WRONG_SPACE: { status: 400, when: 'a change set names a page of another space' },
+  // 410
+  CURSOR_EXPIRED: { status: 410, when: 'an event-feed cursor older than the 14-day event retention; start again without a cursor' },
   // 413 / 415 / 422
   PAYLOAD_TOO_LARGE: { status: 413, when: 'REST body over 256 KiB' },
   EVIDENCE_TOO_LARGE: { status: 413, when: 'an evidence pack scope with more than 2,000 audit records (export a narrower scope: one approval)' },

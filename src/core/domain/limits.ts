@@ -48,6 +48,10 @@ export const FIELD_LIMITS = {
   /** SPEC 2.4a: content_change_tolerant bounds */
   toleranceChangedChars: { min: 1, max: 200 },
   toleranceVersions: { min: 1, max: 10 },
+  /** Confluence label names (routing rules, SPEC 2.2a) */
+  label: { max: 255 },
+  /** display names, space keys and similar free text carried in a workflow document (SPEC 2.1b) */
+  documentText: { max: 255 },
   /** SPEC 2.10: retention windows may be lengthened, never shortened below these */
   approvalRetentionDays: { min: 180, max: 10_000 },
   auditRetentionDays: { min: 365, max: 10_000 },

@@ -74,6 +74,8 @@ export interface PageApproval {
   source: 'ui' | 'api';
   clientId?: string;
   changeSetId?: string;
+  /** how the workflow was decided at submit (SPEC 2.2a); absent on approvals submitted before routing rules */
+  routedBy?: RoutedBy;
   decidedAt?: number;
   /** SPEC 2.4a: digest of the pinned version's content, computed at the final approval when the policy compares content */
   contentHash?: string;
@@ -101,6 +103,8 @@ export interface PageStateView {
   latestApproval?: PageApproval;
   /** SPEC 2.5a: the page's state comes from this atomic change set's approval */
   approvedVia?: { changeSetId: string; setApprovalId: string };
+  /** how the latest approval's workflow was decided (SPEC 2.2a), when it was recorded */
+  routedBy?: RoutedBy;
   /** the pending approval with its active step and the approvers of that step (groups expanded) */
   pending?: PendingStepView;
 }
@@ -211,6 +215,9 @@ export interface EligibilityIssue {
   reason: string;
 }
 
+/** How a page's workflow was decided (SPEC 2.2a): preflight reports it. */
+export type RoutedBy = { kind: 'assignment' } | { kind: 'rule'; ruleId: string } | { kind: 'default' };
+
 export interface PreflightResult {
   pageId: string;
   canSubmit: boolean;
@@ -220,6 +227,8 @@ export interface PreflightResult {
   warnings?: EligibilityIssue[];
   /** NO_ELIGIBLE_APPROVER: each group left short, with whom separation of duties excluded (SPEC 2.3a) */
   details?: { step: number; group: string; required: number; excluded: string[] }[];
+  /** how the workflow was decided (SPEC 2.2a), when it could be */
+  routedBy?: RoutedBy;
 }
 
 export interface SubmitResult {

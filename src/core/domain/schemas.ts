@@ -99,6 +99,11 @@ const decisionSchema = z.object({
 
 const workflowSnapshotSchema = z.object({ id, name: storedWorkflowName, steps: storedSteps, allowSelfApproval: z.boolean(), version, ...reviewFields, ...stalenessFields, sod: storedSod.optional() });
 const contentHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+const routedBySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('assignment') }),
+  z.strictObject({ kind: z.literal('rule'), ruleId: id }),
+  z.strictObject({ kind: z.literal('default') }),
+]);
 
 export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   id,
@@ -117,6 +122,7 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: id.optional(),
+  routedBy: routedBySchema.optional(),
   decidedAt: millis.optional(),
   contentHash: contentHashSchema.optional(),
   hashAlg: z.literal('v1').optional(),
@@ -162,7 +168,8 @@ export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
 });
 
 /** `assign:<pageId>`: explicit page → workflow assignment. */
-export const assignmentSchema = z.object({ pageId: id, spaceId: id, workflowId: id });
+/** `source`: `rule:<id>` when a routing rule made it at a first submit (SPEC 2.2a); absent for an admin's or an author's choice. */
+export const assignmentSchema = z.object({ pageId: id, spaceId: id, workflowId: id, source: z.string().max(200).optional() });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
 

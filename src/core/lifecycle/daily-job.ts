@@ -17,6 +17,7 @@ import { parseStored } from '../domain/schemas';
 import { DEFAULT_RETENTION_CHUNK } from '../audit/retention';
 import { lcKeys } from './keys';
 import { commitTask, deleteKeys, deliver, recoverOutbox } from './outbox';
+import { purgeExpiredEvents } from '../events/purge';
 import { lastRun, purgeAuditRecords, purgeResolvedApprovals, readRetentionSettings } from './retention';
 import { DAY_MS } from './review';
 import { dueEntrySchema, leaseSchema, runSummarySchema } from './schemas';
@@ -30,6 +31,8 @@ export const CHUNK = 50;
 /** Audit records one run deletes at most: the audit trail's own chunk (well inside one invocation). */
 export const AUDIT_PURGE_PER_RUN = DEFAULT_RETENTION_CHUNK;
 const LEASE_MARGIN_MS = 300_000;
+/** Expired feed events deleted per run (80 transactions); a day's events of a busy site fit. */
+export const EVENT_PURGE_PER_RUN = 2_000;
 
 export interface JobOptions {
   /** clock time by which the run must stop starting new chunks */
@@ -102,6 +105,8 @@ export const runDailyJob = defineOperation({
     const lc = ctx.lifecycle;
     const started = ctx.clock.now();
     await flushDenialCounts(ctx);
+    // Event retention needs no lease (deletes are idempotent) and runs even when nothing else is due.
+    await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
     if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return quietRun(ctx, lc, started, options);

@@ -27,6 +27,9 @@ import { deriveReview } from './review';
 import { stuckFlagSchema } from './schemas';
 import { onCancelled } from './schedule';
 import { defineOperation } from '../services/operation';
+import { ruleOfSource } from '../domain/routing';
+import { driftMarkerSchema } from '../services/routing/record-drift';
+import type { StoredItem } from '../ports/store';
 
 export interface TreeRow {
   id: string;
@@ -41,7 +44,11 @@ export interface TreeRow {
     reviewDueAt: number | null;
     approvalId: string | null;
     /** the page's explicit assignment, else the workflow a submit would use; null when none applies */
-    workflow: { id: string; name: string; explicit: boolean } | null;
+    /**
+     * `boundByRule`: a routing rule made the assignment (SPEC 2.2a); `drift`: the label/move events
+     * recorded that this rule would no longer route the page (it stays on its workflow)
+     */
+    workflow: { id: string; name: string; explicit: boolean; boundByRule: boolean; drift: boolean } | null;
     lastChange: { at: number; status: ApprovalStatus } | null;
     /** the daily job found the pending approval's active step can no longer complete (set only then) */
     stuck?: { since: number; step: number; groups: string[] };
@@ -73,7 +80,7 @@ export const spaceTree = defineOperation({
     const pageIds = level.items.filter((i) => i.type === 'page').map((i) => i.id);
     const [pages, stored, workflows] = await Promise.all([
       pageIds.length > 0 ? ctx.confluence.getPages(pageIds) : Promise.resolve(new Map<string, PageInfo>()),
-      getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id)])),
+      getManyByKey(ctx.store, pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.routingDrift(id)])),
       listSpaceWorkflows(ctx, input.spaceId),
     ]);
     const now = ctx.clock.now();
@@ -93,6 +100,7 @@ export const spaceTree = defineOperation({
       const assigned = assignment ? workflows.find((w) => w.id === assignment.workflowId) : undefined;
       const resolved = resolveWorkflow(input.spaceId, assigned, workflows);
       const wf = assigned ?? (resolved.ok ? resolved.workflow : undefined);
+      const boundByRule = assigned !== undefined && ruleOfSource(assignment?.source) !== undefined;
       const derived = derivePageState(latest, page.version);
       items.push({
         id: node.id,
@@ -104,7 +112,7 @@ export const spaceTree = defineOperation({
           versionDelta: derived.versionDelta,
           ...deriveReview(latest, now),
           approvalId: latest?.id ?? null,
-          workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined } : null,
+          workflow: wf ? { id: wf.id, name: wf.name, explicit: assigned !== undefined, boundByRule, drift: boundByRule && driftRecorded(stored.get(keys.routingDrift(node.id)), assignment) } : null,
           lastChange: lastChangeOf(latest),
           ...(latest && stuck.has(latest.id) ? { stuck: stuck.get(latest.id) } : {}),
         },
@@ -164,3 +172,9 @@ export const clearAssignment = defineOperation({
     });
   },
 });
+
+/** A drift marker counts only for the assignment it was recorded against (a re-assignment supersedes it). */
+function driftRecorded(marker: StoredItem | undefined, assignment: { workflowId: string } | undefined): boolean {
+  if (!marker || !assignment) return false;
+  return parseStored(driftMarkerSchema, marker.key, marker.value).workflowId === assignment.workflowId;
+}

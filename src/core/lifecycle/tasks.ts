@@ -16,6 +16,8 @@ import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
+import { snapshotOf } from '../services/submission';
+import { mayAdopt } from '../services/workflows/edit-log';
 import { expandGroups } from '../services/page-context';
 import { lcKeys, task } from './keys';
 import { reminderBody, reviewNoticeBody, taskRef } from './notices';
@@ -46,15 +48,16 @@ export function taskNameOf(entry: DueEntry): string {
   return entry.kind === 'review-due' ? task.reviewDue : task.reviewExpired;
 }
 
-/** A pending approval without decisions follows its workflow's current definition (SPEC 2.1). */
+/**
+ * A pending approval without decisions follows its workflow's current definition (SPEC 2.1), unless
+ * the submitter edited the workflow after submitting (mayAdopt: no self-made approvers), and with the
+ * one snapshot the decision path takes (every setting, not a copy of some).
+ */
 function adopt(approval: PageApproval, workflows: Map<string, StoredItem>): PageApproval {
   const item = workflows.get(keys.workflow(approval.workflowId));
   if (approval.status !== 'pending' || approval.decisions.length > 0 || !item) return approval;
   const wf: Workflow = parseStored(workflowSchema, item.key, item.value);
-  return {
-    ...approval,
-    workflowSnapshot: { id: wf.id, name: wf.name, steps: wf.steps, allowSelfApproval: wf.allowSelfApproval, version: wf.version, ...reviewTermsOf(wf) },
-  };
+  return mayAdopt(approval, wf) ? { ...approval, workflowSnapshot: snapshotOf(wf) } : approval;
 }
 
 function applies(entry: DueEntry, latest: PageApproval | undefined, now: number): latest is PageApproval {

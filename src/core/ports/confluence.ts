@@ -101,6 +101,12 @@ export interface ConfluenceSite {
    * version number (current + 1); returns it. A page that moved on meanwhile is 409 PAGE_CHANGED.
    */
   writePageVersion(input: PageVersionInput): Promise<number>;
+  /**
+   * The page's global labels and its ancestor ids, as the engine's reader (the acting user) sees
+   * them (SPEC 2.2a routing). undefined when they cannot all be read (a refusal or an unexpected
+   * answer): routing is then incomplete, never guessed.
+   */
+  routingFacts(pageId: string): Promise<{ labels: Set<string>; ancestorIds: Set<string> } | undefined>;
   /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
   createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
 }

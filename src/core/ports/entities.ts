@@ -27,6 +27,8 @@ export const APPROVAL_ENTITY = 'af-approval';
 
 /** Delegations (SPEC 2.3b; services/delegations), key = delegation id; `ends` = <endsAt15>:<id>, so range order is end order. */
 export const DELEGATION_ENTITY = 'af-delegation';
+/** Event feed items (src/core/events/store.ts), key = the audit record's sk; read in chain order, purged by time. */
+export const EVENT_ENTITY = 'af-event';
 
 const byTime = (name: string, attribute: string): EntityIndexDeclaration => ({ name, partition: [attribute], range: 'sk' });
 
@@ -77,5 +79,12 @@ export const ENTITIES: readonly EntityDeclaration[] = [
       { name: 'by-delegate', partition: ['delegate'], range: 'ends' },
       { name: 'by-end', partition: [], range: 'ends' },
     ],
+  },
+  {
+    name: EVENT_ENTITY,
+    attributes: { sk: 'string', space: 'string', ev: 'any' },
+    // The feed reads in chain order through the audit links (strongly consistent gets); this index
+    // serves the retention purge and the feed's first position only (docs/api.md "Event feed").
+    indexes: [{ name: 'by-time', partition: [], range: 'sk' }],
   },
 ];

@@ -31,7 +31,7 @@ export function auditEntry(caller: Caller, action: AuditAction, spaceId: string,
 }
 
 /**
- * Commit `ops` plus the audit ops of `entries` (auditOpsFor(n) of them) in ONE transaction. No audit
+ * Commit `ops` plus the audit ops of `entries` (auditOpsFor(entries) of them) in ONE transaction. No audit
  * head is read or conditioned: the records land unsequenced and sequencePendingAudit links them later.
  */
 export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[]): Promise<void> {

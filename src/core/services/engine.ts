@@ -30,6 +30,14 @@ import { createWorkflow, duplicateWorkflow, importWorkflow } from './workflows/c
 import { setWorkflowEnabled, updateWorkflow } from './workflows/edit';
 import { removeWorkflow } from './workflows/remove';
 import { assignWorkflow } from './workflows/assign';
+import { exportWorkflow } from './workflows/export-document';
+import { previewImport } from './workflows/import-preview';
+import { importDocument } from './workflows/import-document';
+import { listEvents } from './events/list';
+import { listRoutingRules } from './routing/list';
+import { saveRoutingRules } from './routing/save';
+import { explainRouting } from './routing/explain';
+import { recordDrift } from './routing/record-drift';
 import { canListAudit, exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
@@ -63,6 +71,9 @@ export const OPERATIONS = {
     remove: removeWorkflow,
     importFrom: importWorkflow,
     assign: assignWorkflow,
+    exportDocument: exportWorkflow,
+    previewImport,
+    importDocument,
   },
   approvals: { preflightPage, submitPage, decide, decisionPreview, cancel, reset, pageStatus, history, queue },
   delegations: { create: createDelegation, createFor: createDelegationFor, list: listDelegations, revoke: revokeDelegation },
@@ -108,6 +119,8 @@ export const OPERATIONS = {
     reset: resetSignature,
   },
   evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
+  events: { list: listEvents },
+  routing: { list: listRoutingRules, save: saveRoutingRules, explain: explainRouting, recordDrift },
 };
 
 type Operations = typeof OPERATIONS;

@@ -17,6 +17,10 @@ export const keys = {
   /** Shards of how many approvals under the workflow are pending: "nothing pending" is checked on them (strong `getMany`), never on a query. */
   workflowPendingShard: (workflowId: string, shard: number) => `wf-pending:${workflowId}:${shard}`,
   assignment: (pageId: string) => `assign:${pageId}`,
+  /** a space's routing rules (SPEC 2.2a), one item replaced as a whole */
+  routingRules: (spaceId: string) => `routing:${spaceId}`,
+  /** present while a page a rule bound shows routing drift (recorded from label/move events) */
+  routingDrift: (pageId: string) => `routing-drift:${pageId}`,
 
   approval: (approvalId: string) => `approval:${approvalId}`,
   /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */

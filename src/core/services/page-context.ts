@@ -20,6 +20,8 @@ import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows/store';
+import { readRules } from './routing/rules-store';
+import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
 
 export interface PageContext {
   pages: Map<string, PageInfo>;
@@ -55,6 +57,25 @@ export function parsePageState(item: StoredItem | undefined): PageApproval | und
   return item ? parseStored(pageApprovalSchema, item.key, item.value) : undefined;
 }
 
+/**
+ * Labels and ancestors, read as the caller (the engine's reader), of the pages routing rules may
+ * decide: no assignment yet and a space with enabled rules. Absent from the map: could not be read.
+ */
+async function routingFactsOf(
+  ctx: EngineContext,
+  pageIds: string[],
+  pages: Map<string, PageInfo>,
+  rulesBySpace: Map<string, RoutingRule[]>,
+  stored: Map<string, StoredItem>,
+): Promise<Map<string, RoutingFacts>> {
+  const needed = pageIds.filter((id) => {
+    const page = pages.get(id);
+    return page && (rulesBySpace.get(page.spaceId) ?? []).length > 0 && !stored.has(keys.assignment(id));
+  });
+  const read = await Promise.all(needed.map(async (id) => [id, await ctx.confluence.routingFacts(id)] as const));
+  return new Map(read.flatMap(([id, f]) => (f ? [[id, f] as const] : [])));
+}
+
 export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
@@ -66,14 +87,17 @@ export async function loadPageContext(
   const pages = await cache.pages(pageIds);
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
-  const [perms, stored, workflowLists] = await Promise.all([
+  const [perms, stored, workflowLists, ruleLists] = await Promise.all([
     cache.permissions(found),
     getManyByKey(ctx.store, found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)])),
     Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s)] as const)),
+    Promise.all(spaces.map(async (s) => [s, rulesInOrder((await readRules(ctx, s)).rules)] as const)),
   ]);
   const workflowsBySpace = new Map<string, Workflow[]>(workflowLists);
   const memberItems = new Map(pageIds.map((id) => [id, stored.get(keys.setMember(id))]));
   const sets = await loadPointedSets(ctx, memberItems.values());
+  const rulesBySpace = new Map(ruleLists);
+  const facts = await routingFactsOf(ctx, found, pages, rulesBySpace, stored);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
@@ -100,12 +124,13 @@ export async function loadPageContext(
       ...(options.chosenWorkflowId !== undefined ? { chosenWorkflowId: options.chosenWorkflowId } : {}),
       groupMembers,
       now: ctx.clock.now(),
+      ...(page && (rulesBySpace.get(page.spaceId) ?? []).length > 0 ? { routing: { rules: rulesBySpace.get(page.spaceId) ?? [], ...(facts.has(pageId) ? { facts: facts.get(pageId) } : {}) } } : {}),
     };
     inputs.set(pageId, input);
     pageStateItems.set(pageId, stateItem);
     assignmentItems.set(pageId, assignItem);
     if (page) {
-      const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId);
+      const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId, input.routing);
       if (resolved.ok) neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
       if (resolved.ok && excludesEditors(resolved.workflow.sod) && page.status === 'current') {
         sodReads.push(readSodEditors(ctx, resolved.workflow, page, input.latest).then((sod) => void inputs.set(pageId, { ...input, sod })));

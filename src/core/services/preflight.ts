@@ -50,7 +50,7 @@ export async function approverWarnings(
 }
 
 export function preflightOf(pageId: string, result: EligibilityResult, warnings?: EligibilityIssue[]): PreflightResult {
-  if (result.ok) return { pageId, canSubmit: true, workflowId: result.workflow.id, ...(warnings?.length ? { warnings } : {}) };
+  if (result.ok) return { pageId, canSubmit: true, workflowId: result.workflow.id, routedBy: result.routedBy, ...(warnings?.length ? { warnings } : {}) };
   return { pageId, canSubmit: false, code: result.code, reason: result.reason, ...(result.workflowId ? { workflowId: result.workflowId } : {}), ...(result.details ? { details: result.details } : {}) };
 }
 

@@ -25,6 +25,7 @@ import { withRetry } from './retry';
 import { approvalIndexOp, keys } from './keys';
 import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
+import { ruleSource, type RoutedBy } from '../domain/routing';
 
 /**
  * A refused single-page submit, its status from the registry (404 / 403 for access codes, else 409).
@@ -86,7 +87,7 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
     return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}), ...(eligibility.details ? { details: eligibility.details } : {}) };
   }
   const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), ...sodRecord(eligibility.workflow, input) };
-  const assigns = createsAssignment(current, state.assignmentItem);
+  const assigns = assignmentSourceOf(current, state.assignmentItem, eligibility.routedBy);
   const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns), memberCheck(approval.pageId, state.memberItem)];
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
@@ -132,12 +133,20 @@ function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined)
   return input.spaceWorkflows.find((w) => w.id === assignment.workflowId);
 }
 
-/** The first submission in which the author had to choose (several enabled workflows, no assignment) records the choice. */
-function createsAssignment(input: EligibilityInput, assignmentItem: StoredItem | undefined): boolean {
-  if (input.chosenWorkflowId === undefined || assignmentItem || !input.page) return false;
+/**
+ * The assignment this submission creates, by its source: the first time a routing rule decides
+ * (SPEC 2.2a, `rule:<id>`: binding from then on), or the first submission in which the author had to
+ * choose (several enabled workflows, no assignment). undefined: it creates none.
+ */
+function assignmentSourceOf(input: EligibilityInput, assignmentItem: StoredItem | undefined, routedBy: RoutedBy): string | undefined {
+  if (assignmentItem || !input.page) return undefined;
+  if (routedBy.kind === 'rule') return ruleSource(routedBy.ruleId);
+  if (input.chosenWorkflowId === undefined) return undefined;
   const spaceId = input.page.spaceId;
-  return input.spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId).length > 1;
+  return input.spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId).length > 1 ? FIRST_SUBMISSION : undefined;
 }
+
+const FIRST_SUBMISSION = 'first-submission';
 
 function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eligible: Extract<EligibilityResult, { ok: true }>, changeSet?: ChangeSet): PageApproval {
   const { page, workflow } = eligible;
@@ -156,6 +165,7 @@ function newApproval(ctx: EngineContext, caller: Caller, approvalId: string, eli
     source: caller.source,
     ...(caller.source === 'api' && caller.clientId ? { clientId: caller.clientId } : {}),
     ...(changeSet ? { changeSetId: changeSet.id } : {}),
+    routedBy: eligible.routedBy,
     version: 1,
   };
 }
@@ -184,13 +194,16 @@ function memberCheck(pageId: string, item: StoredItem | undefined): TxOp {
 }
 
 /** The assignment the submission resolved under must still hold at commit (an admin may change it meanwhile). */
-function assignmentOp(approval: PageApproval, item: StoredItem | undefined, creates: boolean): TxOp {
+function assignmentOp(approval: PageApproval, item: StoredItem | undefined, source: string | undefined): TxOp {
   const key = keys.assignment(approval.pageId);
-  if (creates) return { op: 'put', key, value: { pageId: approval.pageId, spaceId: approval.spaceId, workflowId: approval.workflowId }, condition: { kind: 'absent' } };
+  if (source !== undefined) {
+    const value = { pageId: approval.pageId, spaceId: approval.spaceId, workflowId: approval.workflowId, ...(source !== FIRST_SUBMISSION ? { source } : {}) };
+    return { op: 'put', key, value, condition: { kind: 'absent' } };
+  }
   return { op: 'check', key, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
 }
 
-function submissionEntries(caller: Caller, approval: PageApproval, changeSet: ChangeSet | undefined, assigns: boolean): AuditEntry[] {
+function submissionEntries(caller: Caller, approval: PageApproval, changeSet: ChangeSet | undefined, assigns: string | undefined): AuditEntry[] {
   const { pageId, spaceId, pageVersion, workflowId, id: approvalId } = approval;
   const submitted = auditEntry(caller, 'approval.submitted', spaceId, {
     pageId,
@@ -200,8 +213,8 @@ function submissionEntries(caller: Caller, approval: PageApproval, changeSet: Ch
     ...(changeSet ? { changeSetId: changeSet.id } : {}),
     details: { workflowName: approval.workflowSnapshot.name, ...(changeSet ? { changeSetTitle: changeSet.title } : {}) },
   });
-  if (!assigns) return [submitted];
-  return [auditEntry(caller, 'assignment.changed', spaceId, { pageId, workflowId, details: { from: null, to: workflowId, by: 'first-submission' } }), submitted];
+  if (assigns === undefined) return [submitted];
+  return [auditEntry(caller, 'assignment.changed', spaceId, { pageId, workflowId, details: { from: null, to: workflowId, by: assigns } }), submitted];
 }
 
 /** The eligibility input loadPageContext gathered for a page it was asked about. */

@@ -207,7 +207,7 @@ async function execute(
       engine: deps.getEngine({ actingAccountId: caller.accountId }),
       caller,
       ...(keyed ? { requestToken: keyed.requestToken, answerRecord } : {}),
-      pager: (query: Record<string, unknown> & { cursor?: string }) => pagerFor(deps.edge, route.key, caller, query),
+      pager: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => pagerFor(deps.edge, route.key, caller, query, options),
     };
     const data = await route.execute(context, input);
     // The response schema is an allow-list: anything else the engine returned is dropped here.

@@ -8,7 +8,10 @@ import { ERROR_CODES } from '../../core/domain/errors';
 import { IDEMPOTENCY_QUERY_PARAMETER } from './handler';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import { API_ROUTES, FORGE_APP_SCOPE, type ApiRoute, type ApiScope } from './routes';
-import { REQUEST_BODY_SCHEMAS, RESPONSE_SCHEMAS } from './schemas';
+import { REQUEST_BODY_SCHEMAS, RESPONSE_SCHEMAS as CORE_RESPONSE_SCHEMAS } from './schemas';
+import { EVENT_RESPONSE_SCHEMAS } from './event-schemas';
+
+const RESPONSE_SCHEMAS = { ...CORE_RESPONSE_SCHEMAS, ...EVENT_RESPONSE_SCHEMAS };
 
 type Json = Record<string, unknown>;
 
@@ -21,6 +24,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope | typeof FORGE_APP_SCOPE, strin
   'write:change-set:custom': 'Create, update, archive and submit change sets for approval through the ApprovalFlow REST API.',
   'read:approval:custom': 'Read the approval state of pages and preflight page submissions through the ApprovalFlow REST API.',
   'write:approval:custom': 'Submit pages for approval through the ApprovalFlow REST API.',
+  'read:event:custom': 'Follow the ApprovalFlow event feed (approval state changes) of the spaces you can view through the ApprovalFlow REST API.',
   [FORGE_APP_SCOPE]: 'Required by Atlassian on every token that calls a Forge app REST API.',
 };
 

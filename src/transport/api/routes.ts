@@ -9,7 +9,7 @@ import type { PageApproval } from '../../core/domain/model';
 import type { TxOp } from '../../core/ports/store';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
-import { enginePage, type Pager } from '../shared/edge';
+import { FEED_CURSOR_MAX_AGE_MS, enginePage, type Pager } from '../shared/edge';
 import {
   ChangeSetCreateBody,
   ChangeSetDetailQuery,
@@ -31,8 +31,9 @@ import {
   PageSubmitBody,
   PageSubmitResponse,
 } from './schemas';
+import { EventListResponse, EventsQuery } from './event-schemas';
 
-export type ApiScope = 'read:change-set:custom' | 'write:change-set:custom' | 'read:approval:custom' | 'write:approval:custom';
+export type ApiScope = 'read:change-set:custom' | 'write:change-set:custom' | 'read:approval:custom' | 'write:approval:custom' | 'read:event:custom';
 
 /** The Forge product scope every 3LO token for app REST APIs must also carry. */
 export const FORGE_APP_SCOPE = 'read:forge-app:confluence';
@@ -50,7 +51,7 @@ export interface RouteContext {
    */
   answerRecord?: (data: Record<string, unknown>) => TxOp[];
   /** seals/opens cursors bound to this route, the caller and `query` */
-  pager: (query: Record<string, unknown> & { cursor?: string }) => Pager;
+  pager: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => Pager;
 }
 
 /** One route: its schemas and the one engine call behind it, paired so the compiler checks both. */
@@ -200,7 +201,7 @@ export const API_ROUTES = [
     operationId: 'submitPage', summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
     request: [PageSubmitBody, 'PageSubmitRequest'], response: [PageSubmitResponse, 'PageSubmitResponse', 201],
     execute: async ({ engine, caller, answerRecord }, b) => {
-      const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status });
+      const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status, ...(a.routedBy ? { routedBy: a.routedBy } : {}) });
       // keyed: the recorded answer commits with the submission (no write of its own after it)
       const approval = await engine.approvals.submitPage(caller, b.pageId, b.workflowId, answerRecord ? { alongside: (a) => answerRecord(answer(a)) } : undefined);
       return answer(approval);
@@ -233,6 +234,17 @@ export const API_ROUTES = [
       const { nextCursor, ...chunk } = await engine.evidence.export(caller, scope, await sealed.open());
       const next = await sealed.seal(nextCursor);
       return { ...chunk, ...(next ? { nextCursor: next } : {}) };
+    },
+  }),
+  defineRoute({
+    key: 'events-list', endpoint: 'GET /events', exportName: 'apiEventsList', scope: 'read:event:custom', writes: false,
+    operationId: 'listEvents', summary: 'The event feed: approval state changes oldest first, in the spaces the caller can view; poll with nextCursor.',
+    request: [EventsQuery, 'EventsQuery'], response: [EventListResponse, 'EventListResponse', 200],
+    execute: async ({ engine, caller, pager }, q) => {
+      // the feed's cursor lives as long as the events (the engine answers 410 past retention)
+      const paging = pager(q, { maxAgeMs: FEED_CURSOR_MAX_AGE_MS });
+      const page = await engine.events.list(caller, { ...q, cursor: await paging.open(), limit: q.limit ?? L.listPage.default });
+      return { events: page.events, nextCursor: (await paging.seal(page.nextCursor)) ?? '' };
     },
   }),
 ] as const;

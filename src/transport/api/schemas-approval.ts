@@ -5,6 +5,12 @@ import { decisionSignatureSchema } from '../../core/domain/signature-fields';
 import { SOURCES, type PageApproval } from '../../core/domain/model';
 import { WorkflowSnapshotSchema } from './schemas-content';
 
+export const RoutedBySchema = z.union([
+  z.object({ kind: z.literal('assignment') }),
+  z.object({ kind: z.literal('rule'), ruleId: z.string() }),
+  z.object({ kind: z.literal('default') }),
+]).meta({ description: 'How the workflow was decided: an explicit assignment, a routing rule, or the space default (SPEC 2.2a).' });
+
 export const PageApprovalSchema = z.object({
   id: z.string(),
   pageId: z.string(),
@@ -33,6 +39,7 @@ export const PageApprovalSchema = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: z.string().optional(),
+  routedBy: RoutedBySchema.optional(),
   decidedAt: z.number().int().optional(),
   contentHash: z.string().optional().meta({ description: 'SPEC 2.4a: sha256 of the approved version (title + normalised storage body), when the workflow compares content' }),
   hashAlg: z.literal('v1').optional(),

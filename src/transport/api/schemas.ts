@@ -6,7 +6,7 @@
  */
 import { SetApprovalSchema, StalenessSchema } from './schemas-content';
 import { ApprovalReceiptSchema, EvidenceChunkResponse, KeysResponse } from './schemas-evidence';
-import { PageApprovalSchema } from './schemas-approval';
+import { PageApprovalSchema, RoutedBySchema } from './schemas-approval';
 export { PageApprovalSchema } from './schemas-approval';
 export { ApprovalReceiptSchema, EvidenceChunkResponse, KeysQuery, KeysResponse } from './schemas-evidence';
 import { z } from 'zod';
@@ -36,7 +36,7 @@ import {
 // ---------- requests (field rules from core/domain/fields.ts) ----------
 
 /** Query values arrive as strings; limit is an integer 1..100. */
-const LimitParam = z
+export const LimitParam = z
   .string()
   .regex(/^[0-9]{1,3}$/, `must be an integer from ${L.listPage.min} to ${L.listPage.max}`)
   .transform(Number)
@@ -51,6 +51,7 @@ export const ListChangeSetsQuery = z.strictObject({
 });
 
 export const ChangeSetDetailQuery = z.strictObject({ changeSetId: opaqueId });
+
 
 export const ChangeSetCreateBody = z.strictObject({
   spaceId: cs.spaceId,
@@ -168,6 +169,7 @@ export const PreflightResultSchema = z.object({
   reason: z.string().optional(),
   warnings: z.array(EligibilityIssueSchema).optional(),
   details: z.array(z.object({ step: z.number().int(), group: z.string(), required: z.number().int(), excluded: z.array(z.string()) })).optional(),
+  routedBy: RoutedBySchema.optional(),
 }) satisfies z.ZodType<PreflightResult>;
 
 export const SubmitResultSchema = z.object({
@@ -192,6 +194,7 @@ const PageStateSchema = z.object({
   ...ReviewFields,
   staleness: StalenessSchema,
   latestApproval: PageApprovalSchema.optional(),
+  routedBy: RoutedBySchema.optional(),
   pending: z
     .object({
       approval: PageApprovalSchema,
@@ -240,9 +243,11 @@ export const PageSubmitResponse = z.object({
   workflowId: z.string(),
   status: approvalStatus,
   replayed,
+  routedBy: RoutedBySchema.optional(),
 });
 
 export const PageStatusResponse = PageStateSchema.extend({ success: ok, approvalReceipt: ApprovalReceiptSchema.optional() });
+
 
 /** Request bodies and responses by OpenAPI component name (query objects become parameters instead). */
 export const REQUEST_BODY_SCHEMAS = {

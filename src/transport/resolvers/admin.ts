@@ -12,6 +12,7 @@ export const API_SCOPES: { name: string; description: string }[] = [
   { name: 'write:change-set:custom', description: 'Create, update, archive and submit change sets.' },
   { name: 'read:approval:custom', description: 'Read page approval state, preflight a page.' },
   { name: 'write:approval:custom', description: 'Submit pages for approval.' },
+  { name: 'read:event:custom', description: 'Follow the event feed (approval state changes) of the spaces you can view.' },
 ];
 
 /** The platform-set site ARI wins over the client-supplied cloud id. */

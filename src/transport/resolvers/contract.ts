@@ -28,6 +28,9 @@ import type { VerifyResult } from '../../core/audit/verify';
 import type { SignatureStatus } from '../../core/signatures/status';
 import type { EvidenceChunk } from '../../core/domain/evidence-pack-format';
 import type { PublishedKey } from '../../core/evidence/installation-key';
+import type { RoutingRulesView } from '../../core/services/routing/list';
+import type { ImportPreview, WorkflowDocument } from '../../core/services/workflows/document';
+import type { RoutingExplanation } from '../../core/services/routing/explain';
 
 export type { ErrorDetail };
 
@@ -112,11 +115,16 @@ export interface ResolverData {
   'workflow.setEnabled': { workflow: Workflow };
   'workflow.delete': { workflowId: string };
   'workflow.import': { workflow: Workflow };
+  'workflow.import.preview': ImportPreview;
+  'workflow.export': { document: WorkflowDocument };
   'assignment.set': { pageId: string; workflowId: string | null };
   'delegation.create': { delegation: Delegation };
   'delegation.createFor': { delegation: Delegation };
   'delegation.list': { delegations: Delegation[]; nextCursor?: string };
   'delegation.revoke': { delegation: Delegation };
+  'routing.rules.list': RoutingRulesView;
+  'routing.rules.save': RoutingRulesView;
+  'routing.explain': RoutingExplanation;
   'changeSet.list': { changeSets: ChangeSetView[]; nextCursor?: string };
   'changeSet.get': { changeSet: ChangeSetView };
   'changeSet.create': { changeSet: ChangeSetView };

@@ -30,6 +30,7 @@ import { schemas, type ResolverKey } from './schemas';
 import { spaceResolvers } from './space';
 import { signatureResolvers } from './signature';
 import { evidenceResolvers } from './evidence';
+import { routingResolvers } from './routing';
 import { uiResolvers } from './ui';
 
 export { API_SCOPES } from './admin';
@@ -39,7 +40,7 @@ export type ResolverHandlerOptions = ResolverOptions & EdgeOptions;
 
 /** Every definition, by key; a missing or doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
-  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers, ...delegationResolvers, ...signatureResolvers, ...evidenceResolvers];
+  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers, ...delegationResolvers, ...signatureResolvers, ...evidenceResolvers, ...routingResolvers];
   const byKey = new Map(all.map((d) => [d.key as string, d]));
   const missing = Object.keys(schemas).filter((k) => !byKey.has(k));
   if (byKey.size !== all.length || missing.length > 0) throw new Error(`resolver definitions: duplicate or missing keys (${missing.join(', ')})`);

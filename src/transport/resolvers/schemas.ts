@@ -27,6 +27,7 @@ import {
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import { INSTALLATION_SPACE } from '../../core/audit/purge';
 import { credentialSchema, meaningCode } from '../../core/domain/signature-fields';
+import { MAX_RULES_PER_SPACE, routingRuleSchema } from '../../core/domain/routing';
 
 /** Page and space ids may come from the payload or, when omitted, from the extension context. */
 const optionalPageId = { pageId: confluenceId.optional() };
@@ -62,6 +63,12 @@ const delegationFields = {
   scope: z.strictObject({ spaceIds: z.array(confluenceId).max(L.listPage.max).optional(), workflowIds: z.array(opaqueId).max(L.listPage.max).optional() }).optional(),
   mode: z.enum(['add', 'replace']),
   reason: safeText(L.comment.max).optional(),
+};
+/** A portable document is checked by the engine (IMPORT_SCHEMA_INVALID with JSON pointers); here only its outer shape. */
+const documentImport = {
+  ...optionalSpaceId,
+  document: z.record(z.string(), z.unknown()),
+  principalMap: z.record(z.string().regex(/^p[0-9]{1,4}$/, 'must be a principal ref of the document'), accountId).optional(),
 };
 
 /** A UTC calendar date (YYYY-MM-DD) that exists. */
@@ -127,8 +134,22 @@ export const schemas = {
   'workflow.duplicate': z.strictObject({ workflowId: opaqueId, name: workflowInput.name.optional() }),
   'workflow.setEnabled': z.strictObject({ workflowId: opaqueId, enabled: z.boolean() }),
   'workflow.delete': z.strictObject({ workflowId: opaqueId }),
-  'workflow.import': z.strictObject({ sourceWorkflowId: opaqueId, ...optionalSpaceId }),
+  // the copy from another space, or a portable document (SPEC 2.1b)
+  'workflow.import': z
+    .strictObject({ sourceWorkflowId: opaqueId.optional(), ...documentImport, document: documentImport.document.optional() })
+    .refine((i) => (i.sourceWorkflowId === undefined) !== (i.document === undefined), { message: 'give exactly one of sourceWorkflowId and document', path: ['document'] })
+    .refine((i) => i.document !== undefined || i.principalMap === undefined, { message: 'principalMap goes with a document', path: ['principalMap'] }),
+  'workflow.import.preview': z.strictObject(documentImport),
+  'workflow.export': z.strictObject({ workflowId: opaqueId }),
   'assignment.set': z.strictObject({ pageId: confluenceId, workflowId: opaqueId.nullable() }),
+  'routing.rules.list': z.strictObject(optionalSpaceId),
+  'routing.rules.save': z.strictObject({
+    ...optionalSpaceId,
+    // ids, workflows, pages and unique priorities are the engine's rules (services/routing/save.ts)
+    rules: z.array(routingRuleSchema.extend({ id: opaqueId.optional() })).max(MAX_RULES_PER_SPACE),
+    expectedVersion: z.number().int().min(0).optional(),
+  }),
+  'routing.explain': z.strictObject(optionalPageId),
 
   'delegation.create': z.strictObject(delegationFields),
   'delegation.createFor': z.strictObject({ delegatorAccountId: accountId, ...delegationFields }),

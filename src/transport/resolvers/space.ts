@@ -39,7 +39,16 @@ export const spaceResolvers: ResolverDefinition[] = [
     return { workflowId: input.workflowId };
   }),
   defineResolver('workflow.import', { writes: true }, async (input, { engine, caller, ctx }) => ({
-    workflow: await engine.workflows.importFrom(caller, input.sourceWorkflowId, spaceIdOf(input, ctx)),
+    workflow:
+      input.document !== undefined
+        ? await engine.workflows.importDocument(caller, spaceIdOf(input, ctx), input.document, input.principalMap)
+        : await engine.workflows.importFrom(caller, input.sourceWorkflowId ?? '', spaceIdOf(input, ctx)),
+  })),
+  defineResolver('workflow.import.preview', { writes: false }, async (input, { engine, caller, ctx }) =>
+    engine.workflows.previewImport(caller, spaceIdOf(input, ctx), input.document, input.principalMap),
+  ),
+  defineResolver('workflow.export', { writes: false }, async (input, { engine, caller, ctx }) => ({
+    document: await engine.workflows.exportDocument(caller, input.workflowId, ctx.cloudId ? { cloudId: ctx.cloudId } : {}),
   })),
   defineResolver('assignment.set', { writes: true }, async (input, { engine, caller }) => {
     await engine.workflows.assign(caller, input.pageId, input.workflowId);

@@ -89,8 +89,8 @@ export class CursorSeal {
     return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
   }
 
-  /** The engine cursor inside, or INVALID_CURSOR. `undefined` in, `undefined` out (first page). */
-  async open(sealed: string | undefined, binding: CursorBinding): Promise<string | undefined> {
+  /** The engine cursor inside, or INVALID_CURSOR (also when older than maxAgeMs). `undefined` in, `undefined` out (first page). */
+  async open(sealed: string | undefined, binding: CursorBinding, maxAgeMs: number = CURSOR_TTL_MS): Promise<string | undefined> {
     if (sealed === undefined) return undefined;
     const raw = /^[A-Za-z0-9_-]+$/.test(sealed) ? Buffer.from(sealed, 'base64url') : Buffer.alloc(0);
     if (raw.length <= IV_BYTES + TAG_BYTES) throw invalidCursor();
@@ -107,7 +107,7 @@ export class CursorSeal {
     const payload = PayloadSchema.safeParse(JSON.parse(text));
     if (!payload.success) throw invalidCursor();
     const age = this.now() - payload.data.t;
-    if (age < 0 || age > CURSOR_TTL_MS) throw invalidCursor();
+    if (age < 0 || age > maxAgeMs) throw invalidCursor();
     return payload.data.c;
   }
 }

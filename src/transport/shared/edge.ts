@@ -67,11 +67,14 @@ export interface Pager {
   seal(engineCursor: string | undefined): Promise<string | undefined>;
 }
 
-export function pagerFor(edge: Edge, operation: string, caller: Caller, query: Record<string, unknown> & { cursor?: string }): Pager {
+/** A feed cursor outlives the seal's default: the engine refuses it past event retention (410), the seal only past this. */
+export const FEED_CURSOR_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function pagerFor(edge: Edge, operation: string, caller: Caller, query: Record<string, unknown> & { cursor?: string }, options: { maxAgeMs?: number } = {}): Pager {
   const binding = { operation, accountId: caller.accountId, query };
   const cursors = edge.cursors.forRequest();
   return {
-    open: () => cursors.open(query.cursor, binding),
+    open: () => cursors.open(query.cursor, binding, options.maxAgeMs),
     seal: (engineCursor) => cursors.seal(engineCursor, binding),
   };
 }

@@ -67,6 +67,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'changeset.approved': 'Change set approved',
   'changeset.rejected': 'Change set changes requested',
   'changeset.invalidated': 'Change set review invalidated',
+  'routing.updated': 'Routing rules changed',
 };
 
 type ActionOption = { label: string; value: AuditAction | '' };

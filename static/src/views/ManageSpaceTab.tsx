@@ -1,6 +1,6 @@
 /**
  * Space page → Manage (space admins, SPEC 2.9): the space's page tree, one level at a time, with
- * each page's approval state, review state, workflow and last change. Row actions (change
+ * each page's approval state, review state, workflow (with routing drift for pages a rule bound) and last change. Row actions (change
  * assignment, clear assignment, reset approval) confirm their consequence in a modal, end with a
  * flag and reload the level they changed.
  */
@@ -144,7 +144,25 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
             ),
           },
           { key: 'review', content: a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : '' },
-          { key: 'workflow', content: a ? (a.workflow ? `${a.workflow.name}${a.workflow.explicit ? ' (assigned)' : ' (space default)'}` : 'None') : '' },
+          {
+            key: 'workflow',
+            content: a ? (
+              a.workflow ? (
+                <Inline space="space.050" alignBlock="center" shouldWrap>
+                  <Text>{`${a.workflow.name}${a.workflow.boundByRule ? ' (assigned by a rule)' : a.workflow.explicit ? ' (assigned)' : ' (space default)'}`}</Text>
+                  {a.workflow.drift && (
+                    <Lozenge appearance="moved" testId="manage-routing-drift">
+                      Routing drift
+                    </Lozenge>
+                  )}
+                </Inline>
+              ) : (
+                'None'
+              )
+            ) : (
+              ''
+            ),
+          },
           { key: 'last', content: a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : '' },
           { key: 'actions', content: a ? menu(row) : '' },
         ],

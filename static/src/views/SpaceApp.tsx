@@ -1,5 +1,5 @@
 /**
- * Space page: Approval queue (first: what people come to do), Change sets, Workflows, Analytics.
+ * Space page: Approval queue (first: what people come to do), Change sets, Workflows, Routing, Analytics.
  * The server's capabilities decide which actions each tab offers; a person who cannot see the
  * space gets one sentence. A link to /changesets/<id> (router path) opens that change set.
  */
@@ -16,6 +16,7 @@ import { QueueTab } from './QueueTab';
 import { WorkflowsTab } from './WorkflowsTab';
 import { ManageSpaceTab } from './ManageSpaceTab';
 import { DelegationsTab } from './DelegationsTab';
+import { RoutingTab } from './RoutingTab';
 
 // The chart library is only downloaded when someone opens Analytics.
 const AnalyticsTab = lazy(() => import('./AnalyticsTab').then((m) => ({ default: m.AnalyticsTab })));
@@ -69,6 +70,7 @@ export function SpaceApp() {
             <Tab testId="tab-queue">Approval queue</Tab>
             <Tab testId="tab-changesets">Change sets</Tab>
             <Tab testId="tab-workflows">Workflows</Tab>
+            <Tab testId="tab-routing">Routing</Tab>
             <Tab testId="tab-analytics">Analytics</Tab>
             {space.isSpaceAdmin && <Tab testId="tab-manage">Manage pages</Tab>}
             <Tab testId="tab-delegations">Delegations</Tab>
@@ -81,6 +83,9 @@ export function SpaceApp() {
           </Panel>
           <Panel>
             <WorkflowsTab caps={space} refreshCaps={caps.reload} />
+          </Panel>
+          <Panel>
+            <RoutingTab caps={space} refreshCaps={caps.reload} />
           </Panel>
           <Panel>
             <Suspense fallback={<Loading label="Loading analytics…" />}>

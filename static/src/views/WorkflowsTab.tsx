@@ -1,7 +1,7 @@
 /**
  * Space page → Workflows: list; create/edit in a modal with people/group pickers; enable, duplicate,
- * delete (confirmed) from a "•••" menu; import from another space picked by name; page assignment
- * with a page picker. Only what the server's capabilities allow is offered.
+ * delete (confirmed) from a "•••" menu; export as a JSON document (anyone who can read it); import from
+ * another space picked by name or from a document; page assignment with a page picker. Only what the server's capabilities allow is offered.
  */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
@@ -15,7 +15,7 @@ import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { Workflow } from '../../../src/core/domain/model';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
-import { ErrorMessage, formatTime } from '../components/ui';
+import { ErrorMessage, download, formatTime } from '../components/ui';
 import { useFlag } from '../components/feedback';
 import { useConfirm } from '../components/confirm';
 import { SinglePagePicker, SpacePicker } from '../components/pickers';
@@ -24,6 +24,7 @@ import { PersonList } from '../people';
 import type { SpaceTabProps } from './space-tab';
 import { WorkflowEditor } from './WorkflowEditor';
 import { DataTable } from '../components/data-table';
+import { WorkflowDocumentImport } from './WorkflowDocumentImport';
 
 export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
   const flag = useFlag();
@@ -37,6 +38,10 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
       list.reload();
       refreshCaps();
     },
+  );
+  const exportDoc = useAction(
+    (w: Workflow) => call('workflow.export', { workflowId: w.id }),
+    (r) => download(`${r.document.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.approvalflow.json`, `${JSON.stringify(r.document, null, 2)}\n`, 'application/json'),
   );
   const configurable = new Set(caps.configureWorkflowIds);
   // Delete is offered only where the server would accept it (space admin, nothing pending under it).
@@ -64,6 +69,14 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
       { key: 'owners', content: <PersonList ids={w.owners} /> },
       { key: 'review', content: <ReviewSettings workflow={w} /> },
       { key: 'updated', content: <Text color="color.text.subtle">{formatTime(w.updatedAt)}</Text> },
+      {
+        key: 'export',
+        content: (
+          <Button spacing="compact" appearance="subtle" testId="workflow-export" isDisabled={exportDoc.busy} onClick={() => void exportDoc.run(w)}>
+            Export
+          </Button>
+        ),
+      },
       {
         key: 'actions',
         content: configurable.has(w.id) && (
@@ -107,11 +120,12 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
       )}
       <ErrorMessage error={list.error} onRetry={list.reload} />
       <ErrorMessage error={act.error} onDismiss={act.clearError} />
+      <ErrorMessage error={exportDoc.error} onDismiss={exportDoc.clearError} title="The workflow could not be exported" />
       <DataTable
         testId="workflow-table"
         label="Workflows of this space"
         isLoading={list.loading && !list.data}
-        columns={{ name: 'Name', status: 'Status', steps: 'Steps', owners: 'Owners', review: 'Review and reminders', updated: 'Updated', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
+        columns={{ name: 'Name', status: 'Status', steps: 'Steps', owners: 'Owners', review: 'Review and reminders', updated: 'Updated', export: <VisuallyHidden>Export</VisuallyHidden>, actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
         emptyView={<Text as="p">No workflows in this space yet.</Text>}
       />
@@ -122,6 +136,14 @@ export function WorkflowsTab({ caps, refreshCaps }: SpaceTabProps) {
       )}
       {caps.importWorkflow && (
         <ImportWorkflow
+          onImported={() => {
+            list.reload();
+            refreshCaps();
+          }}
+        />
+      )}
+      {caps.importWorkflow && (
+        <WorkflowDocumentImport
           onImported={() => {
             list.reload();
             refreshCaps();

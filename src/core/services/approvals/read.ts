@@ -53,6 +53,7 @@ export const pageStatus = defineOperation({
       staleness,
       ...(latest ? { latestApproval: latest } : {}),
       ...(resolved.approvedVia ? { approvedVia: resolved.approvedVia } : {}),
+      ...(latest?.routedBy ? { routedBy: latest.routedBy } : {}),
     };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);

@@ -27,14 +27,13 @@ type Planned = Extract<PagePlan, { ok: true }>;
 export const MAX_PARALLEL_BATCHES = 8;
 
 /** Ops of a batch transaction: its pages' ops and audit ops, the change-set `check`, and one pending-count op per workflow. */
-export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }[], auditOps: (entries: number) => number = auditOpsFor): number {
-  const entries = plans.reduce((n, p) => n + p.entries.length, 0);
+export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
   const workflows = new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size;
-  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows + auditOps(entries);
+  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows + auditOps(plans.flatMap((p) => p.entries));
 }
 
 /** Cut planned pages into consecutive batches, each within the transaction limit (a page alone always fits). */
-export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }>(plans: T[], auditOps: (entries: number) => number = auditOpsFor): T[][] {
+export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   for (const plan of plans) {

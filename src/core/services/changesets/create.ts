@@ -43,7 +43,11 @@ export const createChangeSet = defineOperation({
       version: 1,
     };
     const ops: TxOp[] = [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs)];
-    const membership = membershipOpsFor(cs, ops, 1);
+    const createdEntry = auditEntry(caller, 'changeset.created', cs.spaceId, {
+      changeSetId: cs.id,
+      details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), pageCount: pageIds.length },
+    });
+    const membership = membershipOpsFor(cs, ops, [createdEntry]);
     const created = await withRetry(ctx, async () => {
       if (options.requestToken) {
         // A re-run of a request whose first run committed: hand back what it created, write nothing.
@@ -54,12 +58,7 @@ export const createChangeSet = defineOperation({
           return earlier;
         }
       }
-      await commitWithAudit(ctx, [...ops, ...membership.ops], [
-        auditEntry(caller, 'changeset.created', cs.spaceId, {
-          changeSetId: cs.id,
-          details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), pageCount: pageIds.length },
-        }),
-      ]);
+      await commitWithAudit(ctx, [...ops, ...membership.ops], [createdEntry]);
       return cs;
     });
     // A large change set's membership follows its commit (this also completes a crashed first run's).

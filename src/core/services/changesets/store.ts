@@ -11,7 +11,7 @@ import { STORE_LIMITS } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { getParsed } from '../store-reads';
 import { keys } from '../keys';
-import { auditOpsFor } from '../../audit';
+import { auditOpsFor, type AuditEntry } from '../../audit';
 
 export const changeSetNotFound = (): DomainError => new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
 export const changeSetArchived = (): DomainError => new DomainError('CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
@@ -60,7 +60,7 @@ export function membershipPuts(cs: ChangeSet): TxOp[] {
  * when they fit beside `ops` and `entries` audit records (no marker, no follow-up writes), else the
  * marker, and writeMembership must follow.
  */
-export function membershipOpsFor(cs: ChangeSet, ops: TxOp[], entries: number): { ops: TxOp[]; inline: boolean } {
+export function membershipOpsFor(cs: ChangeSet, ops: TxOp[], entries: AuditEntry[]): { ops: TxOp[]; inline: boolean } {
   const puts = membershipPuts(cs);
   if (ops.length + puts.length + auditOpsFor(entries) <= STORE_LIMITS.maxTransactionOps) return { ops: puts, inline: true };
   return { ops: [unindexedMarkerOp(cs)], inline: false };

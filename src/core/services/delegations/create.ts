@@ -72,7 +72,7 @@ async function create(ctx: EngineContext, caller: Caller, delegatorAccountId: st
     await commitWithAudit(ctx, [delegationPut(delegation, true)], [
       auditEntry(caller, 'delegation.created', scope.spaceIds?.[0] ?? INSTALLATION_SPACE, {
         ...(scope.workflowIds?.[0] ? { workflowId: scope.workflowIds[0] } : {}),
-        details: { delegationId: delegation.id, delegator: delegatorAccountId, delegate: delegation.delegateAccountId, mode: delegation.mode, startsAt: delegation.startsAt, endsAt: delegation.endsAt, scope },
+        details: { delegationId: delegation.id, delegator: delegatorAccountId, delegate: delegation.delegateAccountId, mode: delegation.mode, startsAt: delegation.startsAt, endsAt: delegation.endsAt, startsNow: start <= now, scope },
       }),
     ]);
     return delegation;

@@ -2,7 +2,6 @@
 import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { validateWorkflowFields } from '../../domain/validation';
-import { reviewTermsOf } from '../../lifecycle/review';
 import { validateStalenessTerms } from '../../domain/staleness-terms';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from './types';
@@ -12,15 +11,16 @@ import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import { loadVisibleWorkflow, requireSpaceAdmin } from './guards';
 import { checkParticipants } from './participants';
+import { definitionOf, type WorkflowDefinition } from './definition';
 import type { WorkflowFields } from './store';
 import { normaliseInput, roomForWorkflow, workflowPuts } from './store';
 import { defineOperation } from '../operation';
 
-async function createNew(
+export async function createNew(
   ctx: EngineContext,
   caller: Caller,
   spaceId: string,
-  fields: WorkflowFields,
+  fields: WorkflowFields & Partial<WorkflowDefinition>,
   action: 'workflow.created' | 'workflow.imported',
   details: Record<string, unknown>,
 ): Promise<SavedWorkflow> {
@@ -69,7 +69,7 @@ export const duplicateWorkflow = defineOperation({
       ctx,
       caller,
       source.spaceId,
-      { name: copyName, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false, ...settingsOf(source) },
+      { ...definitionOf(source), name: copyName, owners: [caller.accountId], enabled: false },
       'workflow.created',
       { duplicatedFrom: source.id },
     );
@@ -88,14 +88,9 @@ export const importWorkflow = defineOperation({
       ctx,
       caller,
       targetSpaceId,
-      { name: source.name, steps: source.steps, owners: [caller.accountId], allowSelfApproval: source.allowSelfApproval, enabled: false, ...settingsOf(source) },
+      { ...definitionOf(source), owners: [caller.accountId], enabled: false },
       'workflow.imported',
       { sourceWorkflowId: source.id, sourceSpaceId: source.spaceId },
     );
   },
 });
-
-/** Duplicate and import keep every setting of the source (SPEC 2.1b): review, reminders, separation of duties. */
-function settingsOf(source: Workflow): Pick<Workflow, 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'sod'> {
-  return { ...reviewTermsOf(source), ...(source.sod ? { sod: source.sod } : {}) };
-}

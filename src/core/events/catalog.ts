@@ -1,0 +1,132 @@
+/**
+ * The event feed's catalogue (SPEC 3a): the event types, the envelope, and the ONE table that derives
+ * an event from an audit record. Events are derived where audit records are appended (audit/append.ts),
+ * so an event is written in the same transaction as its change and its audit record: no event without
+ * its change, no change without its event.
+ */
+import { z } from 'zod';
+import type { AuditAction } from '../domain/model';
+
+export const EVENT_TYPES = [
+  'approval.submitted',
+  'approval.step_completed',
+  'approval.approved',
+  'approval.rejected',
+  'approval.cancelled',
+  'approval.stale',
+  'approval.fresh_again',
+  'changeset.rollup_changed',
+  'review.due',
+  'review.expired',
+  'delegation.started',
+  'delegation.ended',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What an audit entry carries that an event is derived from (the record before sequencing). */
+export interface EventSource {
+  id: string;
+  at: number;
+  actor: string;
+  action: AuditAction;
+  spaceId: string;
+  pageId?: string;
+  pageVersion?: number;
+  workflowId?: string;
+  changeSetId?: string;
+  approvalId?: string;
+  source: 'ui' | 'api';
+  clientId?: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Audit action → event type. `when` narrows an action whose record covers more than the event
+ * (`approval.approved` is recorded for every approving decision; the event is the approval as a
+ * whole); `data` adds fixed fields. A type is derived here and nowhere else. Not derived yet (named
+ * in docs/api.md "Event feed"): a non-atomic set's roll-up (computed at read time, never recorded)
+ * and a delegation's start or end by the clock alone (no record is written then).
+ */
+const FROM_AUDIT: ReadonlyArray<{ action: AuditAction; type: EventType; when?: (details: Record<string, unknown>) => boolean; data?: Record<string, string> }> = [
+  { action: 'approval.submitted', type: 'approval.submitted' },
+  { action: 'approval.step_completed', type: 'approval.step_completed' },
+  { action: 'approval.approved', type: 'approval.approved', when: (d) => d.status === 'approved' },
+  { action: 'approval.rejected', type: 'approval.rejected' },
+  { action: 'approval.cancelled', type: 'approval.cancelled' },
+  // an admin's reset of a pending approval cancels it
+  { action: 'approval.reset', type: 'approval.cancelled', when: (d) => d.previousStatus === 'pending' },
+  // a page's approval went stale or fresh again; a set approval voided by an edit is its set's roll-up change below
+  { action: 'approval.stale', type: 'approval.stale', when: (d) => d.reason !== 'pinned_page_changed' },
+  { action: 'approval.fresh_again', type: 'approval.fresh_again' },
+  // an atomic set's one approval decides the set's state
+  { action: 'changeset.approved', type: 'changeset.rollup_changed', data: { status: 'approved' } },
+  { action: 'changeset.rejected', type: 'changeset.rollup_changed', data: { status: 'rejected' } },
+  { action: 'changeset.invalidated', type: 'changeset.rollup_changed', data: { status: 'invalidated' } },
+  { action: 'review.due', type: 'review.due' },
+  { action: 'review.expired', type: 'review.expired' },
+  // a delegation created to start now has started; one that starts later is announced by no record
+  { action: 'delegation.created', type: 'delegation.started', when: (d) => d.startsNow === true },
+  { action: 'delegation.revoked', type: 'delegation.ended' },
+];
+
+/** Details copied into `data`: metadata only (never comments, titles or bodies). */
+const DATA_FIELDS = ['step', 'nextStep', 'status', 'previousStatus', 'reviewDueAt', 'reason'] as const;
+
+const id = z.string().min(1).max(256);
+export const eventEnvelopeSchema = z
+  .object({
+    id,
+    type: z.enum(EVENT_TYPES),
+    occurredAt: z.string(),
+    spaceId: id,
+    pageId: id.optional(),
+    pageVersion: z.number().int().min(1).optional(),
+    approvalId: id.optional(),
+    changeSetId: id.optional(),
+    workflowId: id.optional(),
+    actor: id,
+    source: z.enum(['ui', 'api']),
+    clientId: id.optional(),
+    data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  })
+  .strict();
+
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
+
+/** The event type an audit entry produces, if any. */
+function rowOf(action: AuditAction, details: Record<string, unknown>) {
+  return FROM_AUDIT.find((r) => r.action === action && (!r.when || r.when(details)));
+}
+
+/** The event type an audit entry produces, if any. */
+export function eventTypeOf(action: AuditAction, details: Record<string, unknown>): EventType | undefined {
+  return rowOf(action, details)?.type;
+}
+
+/** The envelope of the event an audit record produces, or undefined when it produces none. */
+export function eventOf(rec: EventSource, eventId: string): EventEnvelope | undefined {
+  const row = rowOf(rec.action, rec.details);
+  if (!row) return undefined;
+  const type = row.type;
+  const data: Record<string, string | number | boolean> = { ...row.data };
+  for (const field of DATA_FIELDS) {
+    const value = rec.details[field];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') data[field] = value;
+  }
+  return {
+    id: eventId,
+    type,
+    occurredAt: new Date(rec.at).toISOString(),
+    spaceId: rec.spaceId,
+    ...(rec.pageId !== undefined ? { pageId: rec.pageId } : {}),
+    ...(rec.pageVersion !== undefined ? { pageVersion: rec.pageVersion } : {}),
+    ...(rec.approvalId !== undefined ? { approvalId: rec.approvalId } : {}),
+    ...(rec.changeSetId !== undefined ? { changeSetId: rec.changeSetId } : {}),
+    ...(rec.workflowId !== undefined ? { workflowId: rec.workflowId } : {}),
+    actor: rec.actor,
+    source: rec.source,
+    ...(rec.clientId !== undefined ? { clientId: rec.clientId } : {}),
+    data,
+  };
+}

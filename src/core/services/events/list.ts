@@ -1,0 +1,75 @@
+/**
+ * `events.list` (SPEC 3a): the caller's view of the event feed, oldest first. Every event is shown
+ * only to a caller who can view its space (asked of Confluence once per space per call); a `spaceId`
+ * the caller cannot view answers like a missing space. The engine cursor is the reader's chain
+ * position and when it was handed out: older than the retention window → 410 CURSOR_EXPIRED.
+ */
+import { z } from 'zod';
+import type { Caller } from '../../domain/caller';
+import { DomainError } from '../../domain/errors';
+import { DAY_MS } from '../../shared/time';
+import { StoreError } from '../../ports/store';
+import type { EventEnvelope, EventType } from '../../events/catalog';
+import { firstPosition, readFeed } from '../../events/feed';
+import { EVENT_RETENTION_DAYS } from '../../events/purge';
+import { SpaceAccess } from '../access';
+import type { EngineContext } from '../context';
+import { denial } from '../denials';
+import { defineOperation } from '../operation';
+
+export interface EventQuery {
+  cursor?: string;
+  types?: EventType[];
+  spaceId?: string;
+  limit: number;
+}
+
+export interface EventPage {
+  events: EventEnvelope[];
+  /** always present: the feed continues from here (poll it again later) */
+  nextCursor: string;
+}
+
+/** Batches of sequencing a feed read runs first (8 records each), so fresh events show without waiting for the sweep. */
+const SEQUENCE_BATCHES = 5;
+
+const engineCursorSchema = z.object({ p: z.number().int().min(0), t: z.number().int().min(0) }).strict();
+
+function openCursor(raw: string, now: number): number {
+  let parsed: z.infer<typeof engineCursorSchema>;
+  try {
+    parsed = engineCursorSchema.parse(JSON.parse(raw));
+  } catch {
+    throw new DomainError('INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
+  }
+  if (now - parsed.t > EVENT_RETENTION_DAYS * DAY_MS) {
+    throw new DomainError('CURSOR_EXPIRED', `This cursor is older than the ${EVENT_RETENTION_DAYS}-day event retention; start again without a cursor.`);
+  }
+  return parsed.p;
+}
+
+export const listEvents = defineOperation({
+  rights: 'Any signed-in caller: events of the spaces they can view; a spaceId they cannot view answers SPACE_NOT_FOUND (404, audited), like a missing one.',
+  async execute(ctx: EngineContext, caller: Caller, query: EventQuery): Promise<EventPage> {
+    const access = new SpaceAccess(ctx, caller.accountId);
+    if (query.spaceId !== undefined && !(await access.canView(query.spaceId))) {
+      throw await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), query.spaceId, { operation: 'events.list' });
+    }
+    const now = ctx.clock.now();
+    const start = query.cursor !== undefined ? openCursor(query.cursor, now) : undefined;
+    try {
+      await ctx.audit.sequence({ maxBatches: SEQUENCE_BATCHES });
+    } catch (error) {
+      // best effort: unsequenced events show on a later read
+      if (!(error instanceof StoreError)) throw error;
+    }
+    const position = start ?? (await firstPosition(ctx.store, now));
+    const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
+    const page = await readFeed(ctx.store, position, query.limit, async (event) => {
+      if (types && !types.has(event.type)) return false;
+      if (query.spaceId !== undefined && event.spaceId !== query.spaceId) return false;
+      return access.canView(event.spaceId);
+    });
+    return { events: page.events, nextCursor: JSON.stringify({ p: page.position, t: now }) };
+  },
+});
