@@ -59,5 +59,7 @@ describe('no hidden pre-reads on Forge', () => {
       expect(res.json.submittedCount).toBe(2);
     });
     expect(submit.forge).toBe(submit.code);
+    const followUp = await roundTrips(counting, () => app.idle());
+    expect(followUp.forge).toBe(followUp.code);
   });
 });

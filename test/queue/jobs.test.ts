@@ -92,6 +92,27 @@ describe('the submission.followUp job', () => {
     expect([commentsOn(env, '2001'), commentsOn(env, '2002')]).toEqual([before[0] + 1, before[1] + 1]);
   });
 
+  it('records the ids of all its comments in one transaction; ids a redelivered twin recorded first stay as they are', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const approvals = [await env.engine.approvals.submitPage(ui(BOB), '2001'), await env.engine.approvals.submitPage(ui(BOB), '2002')];
+    const third = await env.engine.approvals.submitPage(ui(BOB), '2003');
+    // a twin of the job recorded the third's comment meanwhile
+    await env.store.transact([{ op: 'put', key: keys.approvalComment(third.id), value: { commentId: 'twin' }, condition: { kind: 'absent' } }]);
+    const commentTx: number[] = [];
+    const counting = Object.create(env.deps.store) as typeof env.deps.store;
+    counting.transact = (ops) => (ops.some((o) => o.key.startsWith('approval-comment:')) && commentTx.push(ops.length), env.deps.store.transact(ops));
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, store: counting }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }) });
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: approvals.map((a) => a.id), sequenceAudit: false } })).toBeUndefined();
+    expect(commentTx).toEqual([2]);
+    for (const a of approvals) expect((await env.store.get(keys.approvalComment(a.id)))?.value).toEqual({ commentId: expect.any(String) });
+    // the twin's id is not overwritten, and its comment is not posted again
+    const before = commentsOn(env, '2003');
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: [third.id], sequenceAudit: false } })).toBeUndefined();
+    expect(commentsOn(env, '2003')).toBe(before);
+    expect((await env.store.get(keys.approvalComment(third.id)))?.value).toEqual({ commentId: 'twin' });
+  });
+
   it('runs the sequencing it asks for before the comments, and a sequencing failure neither stops them nor fails the job', async () => {
     const { env, jobs } = await submitted();
     const order: string[] = [];

@@ -8,7 +8,7 @@ import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
-import { postSubmissionComment } from './notifications';
+import { postSubmissionComment, postSubmissionCommentUnrecorded, recordCommentIds, type PostedComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
 
 const id = z.string().min(1).max(200);
@@ -35,15 +35,22 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
 
 /**
  * Sequencing first (fast, and the sweep covers it: a failure is logged, not retried), then every
- * comment; a failed post does not stop the others, and the job then fails so the queue redelivers
- * it: the comments already posted are recorded and skipped.
+ * comment; a failed post does not stop the others. The posted comments' ids are recorded in one
+ * transaction, before the job fails for a failed post so that the queue redelivers it: the
+ * redelivery skips every comment recorded. (Only a crash between posting and recording, within
+ * one job, would post some twice.)
  */
 async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 'submission.followUp' }>, sequence: JobHandlers['audit.sequence']): Promise<void> {
   if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
   let failed = 0;
+  const posted: PostedComment[] = [];
   for (const approvalId of job.approvalIds) {
-    await postSubmissionComment(ctx, approvalId).catch(() => void (failed += 1));
+    await postSubmissionCommentUnrecorded(ctx, approvalId).then(
+      (comment) => void (comment && posted.push(comment)),
+      () => void (failed += 1),
+    );
   }
+  if (posted.length > 0) await recordCommentIds(ctx, posted);
   if (failed > 0) throw new Error(`${failed} of ${job.approvalIds.length} submission comments failed`);
 }
 

@@ -15,7 +15,7 @@ import type { Cover } from '../domain/delegation-cover';
 import { actingPeople } from '../domain/delegation-cover';
 import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
-import { StoreError } from '../ports/store';
+import { StoreError, type TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
@@ -111,10 +111,23 @@ export function submissionJobs(approvals: PageApproval[], options: { sequenceAud
  * because a queue retry would post a second comment.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
+  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId);
+  if (posted) await recordCommentIds(ctx, [posted]);
+}
+
+/** A posted comment whose id is still to be recorded. */
+export interface PostedComment {
+  approvalId: string;
+  pageId: string;
+  commentId: string;
+}
+
+/** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
+export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<PostedComment | undefined> {
   const commentKey = keys.approvalComment(approvalId);
   const got = await getManyByKey(ctx.store, [keys.approval(approvalId), commentKey]);
   const item = got.get(keys.approval(approvalId));
-  if (got.has(commentKey) || !item) return; // already posted, or purged meanwhile
+  if (got.has(commentKey) || !item) return undefined; // already posted, or purged meanwhile
   const approval = parseStored(pageApprovalSchema, item.key, item.value);
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
@@ -122,14 +135,29 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   const groups = await activeStepProgress(ctx, first);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
   const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
+  return { approvalId, pageId: approval.pageId, commentId };
+}
+
+/**
+ * Records comment ids (≤ 25, one transaction: issue 23, one write request instead of one per
+ * comment). Each put is `absent` (Forge needs no read first); if a redelivered twin of the job
+ * recorded some first, the rest are recorded one by one. A record that keeps failing is logged,
+ * never thrown: a queue retry would post a second comment.
+ */
+export async function recordCommentIds(ctx: EngineContext, posted: PostedComment[]): Promise<void> {
+  const put = (p: PostedComment): TxOp => ({ op: 'put', key: keys.approvalComment(p.approvalId), value: { commentId: p.commentId }, condition: { kind: 'absent' } });
   for (let attempt = 1; ; attempt++) {
     try {
-      // absent, as read above: a condition Forge checks without reading the key first (issue 23)
-      return await ctx.store.transact([{ op: 'put', key: commentKey, value: { commentId }, condition: { kind: 'absent' } }]);
+      return await ctx.store.transact(posted.map(put));
     } catch (error) {
-      // a redelivered twin of this job recorded its comment first: nothing left to record
-      if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return;
-      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', { approvalId, pageId: approval.pageId });
+      if (error instanceof StoreError && error.code === 'CONDITION_FAILED') {
+        if (posted.length > 1) for (const p of posted) await recordCommentIds(ctx, [p]);
+        return; // alone: the twin recorded it, nothing left to record
+      }
+      if (attempt >= RECORD_ATTEMPTS) {
+        for (const p of posted) ctx.log('could not store the notification comment id', { approvalId: p.approvalId, pageId: p.pageId });
+        return;
+      }
       await ctx.sleep(10 * attempt);
     }
   }
