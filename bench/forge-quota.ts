@@ -1,5 +1,5 @@
 /**
- * Section 7 (issue 23): what a REST client's requests cost in Forge's own terms, through the real
+ * Section 8 (issue 23): what a REST client's requests cost in Forge's own terms, through the real
  * handler path (createLocalApp → apiRoute handler → engine) on `ForgeKvsStore` over the fake KVS
  * HTTP API (bench/forge-meter.ts): storage round trips as Forge receives them (the store's own
  * pre-reads included), 10 KB read/write units against the installation's 4,000/min quotas, and
@@ -80,7 +80,7 @@ async function restScenario(profile: PlatformProfile): Promise<Step[]> {
 }
 
 export async function runForgeQuota(_options: BenchOptions): Promise<void> {
-  heading('7. Forge round trips and quota units through the REST path (ForgeKvsStore over the fake KVS API)');
+  heading('8. Forge round trips and quota units through the REST path (ForgeKvsStore over the fake KVS API)');
   console.log('"RT" = storage requests Forge received in the request, "pre-reads" = of them the store\'s own batchGets (not asked for by');
   console.log('the code), W/R units = 10 KB write/read units (quota 4,000/min each per installation); "deferred" = the real job consumer after');
   console.log('the response (sequencer included; under an eventual index also the sweep that links what it could not see yet),');

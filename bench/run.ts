@@ -14,6 +14,7 @@ import { runCosts } from './costs';
 import { runForgeQuota } from './forge-quota';
 import { runGrowth } from './growth';
 import { runLifecycle } from './lifecycle';
+import { runScale } from './scale';
 import type { BenchOptions } from './support';
 import { benchResults } from './support';
 import { runTimeBudget } from './time-budget';
@@ -26,7 +27,8 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '4b': runConcurrencyB,
   '5': runLifecycle,
   '6': runAtomic,
-  '7': runForgeQuota,
+  '7': runScale,
+  '8': runForgeQuota,
 };
 
 function parseArgs(argv: string[]): { options: BenchOptions; only: string[]; json: boolean } {

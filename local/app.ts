@@ -193,7 +193,7 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   });
   // Jobs run as the app, like Forge's consumer invocation (no user).
   const jobConsumer = createQueueConsumer({
-    handlers: () => queueJobHandlers({ ...base, confluence: confluenceFor({}) }),
+    handlers: () => queueJobHandlers({ ...base, confluence: confluenceFor({}), lifecycle: new RestLifecycleConfluence(transportFor({}, 'resolver')) }),
     retry: (seconds) => ({ retryAfterSeconds: seconds }),
   });
   queue.connect(jobConsumer);

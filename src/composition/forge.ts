@@ -96,7 +96,15 @@ export const forgeApp = {
   // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
   jobConsumer: createQueueConsumer({
     handlers: () =>
-      queueJobHandlers({ store, confluence: confluenceFor({}, 'resolver'), clock: new SystemClock(), ids: new RandomIds(), jobs }),
+      queueJobHandlers({
+        store,
+        confluence: confluenceFor({}, 'resolver'),
+        // lifecycle.continue runs another pass of the daily run, as the app (issue 23)
+        lifecycle: new RestLifecycleConfluence(new ForgeConfluenceTransport(undefined, onRefusal)),
+        clock: new SystemClock(),
+        ids: new RandomIds(),
+        jobs,
+      }),
     retry: forgeRetry,
   }),
   bylineProperties: createBylinePropertiesHandler({

@@ -13,6 +13,7 @@ const REASONS: Record<string, string> = {
   WRONG_SPACE: 'This page is in another space.',
   NO_ELIGIBLE_APPROVER: 'The workflow has a step with nobody but you to approve it.',
   WORKFLOW_NOT_ASSIGNED: 'This page is assigned to a different workflow.',
+  ROUTING_INCOMPLETE: 'Some of this page\'s labels or parent pages cannot be read with your access, so the space\'s routing rules cannot pick its workflow. Ask a space admin to assign one.',
   WORKFLOW_NOT_FOUND: 'That workflow no longer exists in this space.',
   APPROVAL_NOT_PENDING: 'Someone else already finished this approval. The panel now shows the latest state.',
   ALREADY_DECIDED: 'You already decided on this step.',

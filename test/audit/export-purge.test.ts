@@ -2,8 +2,10 @@
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CSV_COLUMNS, csvField } from '../../src/core/audit/export-format';
 import { recordHash } from '../../src/core/audit/hash';
-import type { AuditEntry } from '../../src/core/audit';
-import type { AuditRecord } from '../../src/core/domain/model';
+import type { AuditEntry, AuditTrail } from '../../src/core/audit';
+import type { ExportFormat } from '../../src/core/audit/export-format';
+import { exportChunk } from '../../src/core/audit/export-chunk';
+import type { AuditFilter, AuditRecord } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
 import { LINK_PREFIX } from '../../src/core/audit/keys';
 import { bruteForce, ids, listAll, randomEntry, rawRecords, rng, sequenceAll, setup } from './support';
@@ -38,6 +40,18 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** Every chunk of an export, joined in order (as the admin page does). */
+async function exportAll(trail: AuditTrail, filter: AuditFilter, format: ExportFormat, names?: Map<string, string>): Promise<string> {
+  let content = '';
+  let cursor: string | undefined;
+  do {
+    const chunk = await trail.exportChunk(filter, format, { ...(cursor ? { cursor } : {}), ...(names ? { namesOf: () => Promise.resolve(names) } : {}) });
+    content += chunk.content;
+    cursor = chunk.nextCursor;
+  } while (cursor);
+  return content;
+}
+
 const tricky: AuditEntry = {
   actor: 'acc-alice',
   action: 'changeset.created',
@@ -66,7 +80,7 @@ describe('export', () => {
       ['1001', 'Engineering'],
       ['2001', '=Page name'],
     ]);
-    const rows = parseCsv(await trail.export({}, 'csv', names));
+    const rows = parseCsv(await exportAll(trail, {}, 'csv', names));
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(3);
     const [newest, oldest] = rows.slice(1).map((cells) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, cells[i]])));
@@ -102,18 +116,46 @@ describe('export', () => {
 
   it('writes NDJSON: one stored record per line, hashes recomputable, names apart under display', async () => {
     const { trail, store } = await trailWith([tricky, tricky, { ...tricky, spaceId: '1002' }]);
-    const plain = await trail.export({ spaceId: '1001' }, 'ndjson');
+    const plain = await exportAll(trail, { spaceId: '1001' }, 'ndjson');
     const lines = plain.split('\n');
     expect(lines.pop()).toBe('');
     const parsed = lines.map((l) => JSON.parse(l) as AuditRecord);
     expect(parsed).toEqual(bruteForce(await rawRecords(store), { spaceId: '1001' }));
     for (const r of parsed) expect(recordHash(r)).toBe(r.hash);
 
-    const named = (await trail.export({}, 'ndjson', new Map([['acc-alice', 'Alice']]))).trim().split('\n');
+    const named = (await exportAll(trail, {}, 'ndjson', new Map([['acc-alice', 'Alice']]))).trim().split('\n');
     const first = JSON.parse(named[0]) as AuditRecord & { display: Record<string, string> };
     expect(first.display).toEqual({ actor: 'Alice', time: new Date(first.at).toISOString() });
     const { display: _display, ...record } = first;
     expect(recordHash(record)).toBe(record.hash);
+  });
+
+  it('in chunks: each bounded in records and bytes, the CSV header once, every record exactly once, newest first', async () => {
+    const env = setup();
+    const random = rng(5);
+    for (let i = 0; i < 250; i += 5) await env.store.transact(env.trail.prepareAppend([0, 1, 2, 3, 4].map(() => randomEntry(random))));
+    await sequenceAll(env.trail);
+    const deps = { store: env.store, maxScanQueries: 20 };
+    const chunks: Array<{ content: string; records: number }> = [];
+    let cursor: string | undefined;
+    do {
+      const chunk = await exportChunk(deps, {}, 'csv', { ...(cursor ? { cursor } : {}), limits: { records: 100, bytes: 4_000_000 } });
+      chunks.push(chunk);
+      cursor = chunk.nextCursor;
+    } while (cursor);
+    expect(chunks.map((c) => c.records)).toEqual([100, 100, 50]);
+    expect(chunks.filter((c) => c.content.startsWith(CSV_COLUMNS.join(',')))).toHaveLength(1);
+    const rows = parseCsv(chunks.map((c) => c.content).join(''));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows.slice(1).map((r) => r[1])).toEqual(ids(bruteForce(await rawRecords(env.store), {})));
+
+    // a byte bound below two pages ends each chunk after one page of 100, never above the bound
+    const onePage = Buffer.byteLength((await exportChunk(deps, {}, 'ndjson', { limits: { records: 100, bytes: 4_000_000 } })).content);
+    const bound = Math.floor(onePage * 1.5);
+    const small = await exportChunk(deps, {}, 'ndjson', { limits: { records: 5_000, bytes: bound } });
+    expect(small.records).toBe(100);
+    expect(Buffer.byteLength(small.content)).toBeLessThanOrEqual(bound);
+    expect(small.nextCursor).toBeDefined();
   });
 
   it('exports every matching record beyond one list page', async () => {
@@ -121,7 +163,7 @@ describe('export', () => {
     const random = rng(11);
     for (let i = 0; i < 75; i += 3) await env.store.transact(env.trail.prepareAppend([0, 1, 2].map(() => randomEntry(random))));
     // Pending records are exported too, marked, so nothing a user did is missing from an export.
-    const lines = (await env.trail.export({ source: 'api' }, 'ndjson')).trim().split('\n');
+    const lines = (await exportAll(env.trail, { source: 'api' }, 'ndjson')).trim().split('\n');
     const exported = lines.map((l) => JSON.parse(l) as AuditRecord);
     expect(ids(exported)).toEqual(ids(bruteForce(await rawRecords(env.store), { source: 'api' })));
     expect(exported.every((r) => r.pending === true)).toBe(true);

@@ -44,7 +44,7 @@ async function exportedTrail() {
   for (let i = 0; i < 5; i++) await env.store.transact(env.trail.prepareAppend([awkward]));
   await sequenceAll(env.trail);
   const names = new Map([['acc-alice', 'Alice “Admin”'], ['1001', 'ENG (Engineering)']]);
-  const ndjson = await env.trail.export({}, 'ndjson', names);
+  const ndjson = (await env.trail.exportChunk({}, 'ndjson', { namesOf: () => Promise.resolve(names) })).content;
   const { headHash } = await env.trail.verify();
   return { ...env, ndjson, headHash };
 }
@@ -62,7 +62,7 @@ describe('offline verification of an NDJSON export', () => {
   it('counts records exported before they were sequenced as pending, and still verifies the chained ones', async () => {
     const { ndjson, headHash, trail, store } = await exportedTrail();
     await store.transact(trail.prepareAppend([awkward, awkward]));
-    const withPending = await trail.export({}, 'ndjson');
+    const withPending = (await trail.exportChunk({}, 'ndjson')).content;
     expect(withPending.trim().split('\n').filter((l) => l.includes('"pending":true'))).toHaveLength(2);
     expect(verifyAuditExport(withPending, headHash)).toEqual({ ok: true, records: 30, pending: 2, lastHash: headHash, problems: [] });
     expect(lines(ndjson)).toHaveLength(30);

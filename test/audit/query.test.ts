@@ -192,6 +192,17 @@ describe('query cost', () => {
     expect(ids(got)).toEqual(ids(bruteForce(records, filter)));
     expect(pages).toBeGreaterThan(1);
   });
+
+  it('by default a sparse combined filter spends at most 5 index queries on a page, then answers with a cursor (issue 23)', async () => {
+    const { store, clock } = setup();
+    await seedMany(new AuditTrail({ store, clock, ids: new CountingIds() }), store, clock, 1_400, rng(9));
+    const counting = new CountingStore(store);
+    // driven by the space index (~700 records), no record matches: unbounded, the page would read them all
+    const page = await new AuditTrail({ store: counting, clock, ids: new CountingIds() }).list({ spaceId: '1001', action: 'audit.purged' }, { limit: 100 });
+    expect(page.items).toEqual([]);
+    expect(page.nextCursor).toBeDefined();
+    expect(counting.counts.queryEntity).toBe(5);
+  });
 });
 
 describe('property: random appends and filters match the model', () => {

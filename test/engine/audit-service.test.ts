@@ -19,9 +19,9 @@ test('authorization of audit list, verify and export', async () => {
   const denied = (await env.auditRecords()).filter((r) => r.action === 'access.denied').map((r) => r.details.operation);
   expect(denied).toEqual(['audit.list', 'audit.list', 'audit.verify', 'audit.export']);
 
-  const csv = await env.engine.audit.export(ui(ALICE), { spaceId: ENG }, 'csv');
+  const { content: csv } = await env.engine.audit.export(ui(ALICE), { spaceId: ENG }, 'csv');
   expect(csv).toContain('Bob Author');
-  const ndjson = await env.engine.audit.export(ui(ALICE), { action: 'approval.submitted' }, 'ndjson');
+  const { content: ndjson } = await env.engine.audit.export(ui(ALICE), { action: 'approval.submitted' }, 'ndjson');
   expect(ndjson.trim().split('\n').length).toBeGreaterThanOrEqual(1);
 });
 
@@ -38,7 +38,7 @@ test('a space admin who is not a site admin reads and exports only the spaces th
   expect(docs.items.length).toBeGreaterThan(0);
   expect(new Set(docs.items.map((r) => r.spaceId))).toEqual(new Set([DOCS]));
   expect(docs.items.map((r) => r.action)).toContain('approval.submitted');
-  expect(await env.engine.audit.export(ui(BOB), { spaceId: DOCS }, 'ndjson')).not.toContain(`"spaceId":"${ENG}"`);
+  expect((await env.engine.audit.export(ui(BOB), { spaceId: DOCS }, 'ndjson')).content).not.toContain(`"spaceId":"${ENG}"`);
 
   expect(await codeOf(env.engine.audit.list(ui(BOB), { spaceId: ENG }, {}))).toBe('FORBIDDEN');
   expect(await codeOf(env.engine.audit.list(ui(BOB), {}, {}))).toBe('FORBIDDEN');

@@ -190,7 +190,7 @@ describe('secrets never leave secret storage', () => {
       await failure(env.engine.approvals.decide(ui(CAROL), a.id, 'approve', undefined, { credential: { type: 'pin', value: `${PIN}x` }, meaning: 'approval' }));
       answers.push(await env.engine.approvals.decide(ui(CAROL), a.id, 'approve', undefined, { credential: { type: 'pin', value: PIN }, meaning: 'approval' }));
       answers.push(await env.engine.signatures.status(ui(CAROL)), await env.engine.approvals.history(ui(BOB), '2007'), await env.engine.approvals.pageStatus(ui(BOB), '2007'));
-      const exports = [await env.engine.audit.export(ui(ALICE), {}, 'csv'), await env.engine.audit.export(ui(ALICE), {}, 'ndjson')];
+      const exports = [(await env.engine.audit.export(ui(ALICE), {}, 'csv')).content, (await env.engine.audit.export(ui(ALICE), {}, 'ndjson')).content];
       spy.mockRestore();
       warn.mockRestore();
 

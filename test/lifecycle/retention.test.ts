@@ -3,12 +3,31 @@
  * purged (the page's current approval never is), audit records older than 365 days are purged with
  * a verifying chain, and only site admins lengthen the windows, never below the minimums.
  */
-import { AUDIT_PURGE_PER_RUN } from '../../src/core/lifecycle/daily-job';
+import { RestLifecycleConfluence } from '../../src/adapters/confluence/lifecycle-confluence';
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
+import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../../src/core/lifecycle/daily-job';
+import type { Job } from '../../src/core/ports/jobs';
+import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
+import { engineJobHandlers } from '../../src/core/services/jobs';
 import { lcKeys } from '../../src/core/lifecycle/keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
 import { keys } from '../../src/core/services/keys';
 import { ALICE, BOB, CAROL, codeOf, ui } from '../engine/helpers';
 import { lifecycleSetup } from './support';
+
+/** A store whose every transaction advances the test clock (a slow store, without sleeping). */
+class SlowTransactions extends StoreDecorator {
+  constructor(
+    inner: KeyValueStore,
+    private readonly elapse: () => void,
+  ) {
+    super(inner);
+  }
+  override async transact(ops: TxOp[]): Promise<void> {
+    this.elapse();
+    return this.inner.transact(ops);
+  }
+}
 
 describe('retention', () => {
   test('after 181 days a superseded approval is purged with a record; the page keeps its current approval', async () => {
@@ -49,22 +68,51 @@ describe('retention', () => {
     expect((await env.run()).auditRecordsPurged).toBe(0);
   });
 
-  test('an audit purge capped at one run finishes on the next run even when nothing else is due', async () => {
+  test('an audit purge larger than one chunk finishes in the same run, chunk after chunk, with one purge record', async () => {
     const env = await lifecycleSetup();
     for (let i = 0; i < AUDIT_PURGE_PER_RUN + 50; i++) {
       await env.store.transact(env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: { n: i } }]));
     }
     const kept = (await env.auditRecords()).length;
     env.advanceDays(366);
-    const first = await env.run();
-    expect(first).toMatchObject({ auditRecordsPurged: AUDIT_PURGE_PER_RUN, more: true });
-    env.advanceDays(1);
-    const second = await env.run();
-    expect(second.auditRecordsPurged).toBe(kept - AUDIT_PURGE_PER_RUN);
-    expect(second.more).toBe(false);
+    expect(await env.run()).toMatchObject({ auditRecordsPurged: kept, more: false });
     expect((await env.audit.verify()).ok).toBe(true);
     expect((await env.auditRecords()).map((r) => r.action)).toEqual(['audit.purged']);
     expect(await env.run()).toMatchObject({ auditRecordsPurged: 0, more: false });
+  });
+
+  test('a run stopped by its deadline with records left asks for a lifecycle.continue pass at once, which finishes them (issue 23)', async () => {
+    let tick: ((ms: number) => void) | undefined;
+    // every transaction takes a simulated second, so a 20-second run ends after its first chunk
+    const env = await lifecycleSetup({ wrap: (s) => new SlowTransactions(s, () => tick?.(1_000)) });
+    for (let i = 0; i < AUDIT_PURGE_PER_RUN + 50; i++) {
+      await env.store.transact(env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: { n: i } }]));
+    }
+    const kept = (await env.auditRecords()).length;
+    env.advanceDays(366);
+    tick = (ms) => env.tick(ms);
+    const pushed: Job[] = [];
+    const ctx = { ...env.ctx, lifecycle: new RestLifecycleConfluence(env.site.transport()), jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
+    const first = await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 20_000 });
+    expect(first).toMatchObject({ auditRecordsPurged: AUDIT_PURGE_PER_RUN, more: true, auditMore: true });
+    expect(pushed).toEqual([{ kind: 'lifecycle.continue' }]);
+
+    await engineJobHandlers(ctx)['lifecycle.continue']({ kind: 'lifecycle.continue' });
+    expect(pushed).toHaveLength(1); // nothing left: no further pass
+    tick = undefined;
+    expect((await env.auditRecords()).map((r) => r.action)).toEqual(['audit.purged']);
+    expect((await env.audit.verify()).ok).toBe(true);
+    expect(kept).toBeGreaterThan(AUDIT_PURGE_PER_RUN);
+  });
+
+  test('a pass that gets nothing done (its deadline already passed) does not ask for another', async () => {
+    const env = await lifecycleSetup();
+    await env.store.transact(env.ctx.audit.prepareAppend([{ actor: ALICE, action: 'workflow.updated', spaceId: '1001', source: 'ui', workflowId: 'wf-recert', details: {} }]));
+    env.advanceDays(366);
+    const pushed: Job[] = [];
+    const ctx = { ...env.ctx, lifecycle: new RestLifecycleConfluence(env.site.transport()), jobs: { push: async (jobs: Job[]) => void pushed.push(...jobs) } };
+    expect(await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() })).toMatchObject({ auditRecordsPurged: 0, more: true });
+    expect(pushed).toEqual([]);
   });
 
   test('site admins lengthen the windows (audited); shorter than the minimum is refused; others are refused', async () => {

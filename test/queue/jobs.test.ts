@@ -131,6 +131,7 @@ describe('the consumer', () => {
     'submission.followUp': () => Promise.reject(new Error('down')),
     'audit.sequence': () => Promise.resolve(),
     'page.updated': () => Promise.resolve(),
+    'lifecycle.continue': () => Promise.resolve(),
   };
 
   it('backs off between redeliveries and gives up after the last one, logging kind and count only', async () => {
@@ -151,6 +152,7 @@ describe('the consumer', () => {
       'submission.followUp': async () => void ran.push('followUp'),
       'audit.sequence': async () => void ran.push('sequence'),
       'page.updated': async () => void ran.push('page'),
+      'lifecycle.continue': async () => void ran.push('continue'),
     };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });

@@ -119,6 +119,13 @@ describe('REST', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(200 - DEFAULT_RATE_LIMITS.writesPerUser.max);
   });
 
+  it('keyed writes in a burst: their counts ride in the key claims, a lost counter race is retried (never a false 409), exactly the limit passes', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    const statuses = await Promise.all(Array.from({ length: 170 }, (_, i) => call(app.handlers, 'changeset-create', { ...CREATE, idempotencyKey: `burst-${i}` }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 201)).toHaveLength(DEFAULT_RATE_LIMITS.writesPerUser.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(170 - DEFAULT_RATE_LIMITS.writesPerUser.max);
+  });
+
   it('abuse: one client spreading 700 writes over 700 users — exactly the documented 600 pass', async () => {
     const app = restApp(DEFAULT_RATE_LIMITS);
     const statuses = await Promise.all(
@@ -151,10 +158,23 @@ describe('REST', () => {
     };
     // The fake engine touches no store: every operation counted here is the edge's.
     expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 0, transact: 0 });
-    expect(await costOf(() => call(app.handlers, 'changeset-update', { body: { changeSetId: 'cs_1', title: 'x' } }))).toEqual({ get: 0, getMany: 1, query: 2, transact: 1 });
+    // issue 23: one batched read of the block key and the user's and client's counter shards, one transaction
+    expect(await costOf(() => call(app.handlers, 'changeset-update', { body: { changeSetId: 'cs_1', title: 'x' } }))).toEqual({ get: 0, getMany: 1, query: 0, transact: 1 });
     app.fake.script['approvals.pageStatus'] = new DomainError('FORBIDDEN', 'No.');
-    // refusals count against the account only (issue 25 finding 4): one marker, one ranking query
-    expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 1, query: 1, transact: 1 });
+    // refusals count against the account only (issue 25 finding 4): one read of its shards, one transaction
+    expect(await costOf(() => call(app.handlers, 'page-status', STATUS))).toEqual({ get: 0, getMany: 2, query: 0, transact: 1 });
+  });
+
+  it('cost does not grow with the window: the write that fills a client window to 600 costs what the first did', async () => {
+    const app = restApp(DEFAULT_RATE_LIMITS);
+    for (let i = 1; i < 600; i++) expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: `acc-w${i}`, clientId: 'busy-ci' })).status).toBe(201);
+    app.store.reset();
+    expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-w600', clientId: 'busy-ci' })).status).toBe(201);
+    const c = app.store.counts;
+    expect({ getMany: c.getMany, query: c.query, transact: c.transact }).toEqual({ getMany: 1, query: 0, transact: 1 });
+    // the one batched read stays within one Forge read unit (10 KB) and the batch limit (25 keys)
+    expect(c.getManyKeys).toBeLessThanOrEqual(25);
+    expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-w601', clientId: 'busy-ci' })).status).toBe(429);
   });
 });
 

@@ -46,7 +46,7 @@ describe('audit index tampering is caught by verify', () => {
     const record = await submitted(env);
     await rewrite(env, record, { space: '1002' });
     expect(await listedSeqs(env)).not.toContain(record.seq);
-    expect(await env.engine.audit.export(ui(ALICE), { spaceId: ENG }, 'ndjson')).not.toContain(`"seq":${record.seq},`);
+    expect((await env.engine.audit.export(ui(ALICE), { spaceId: ENG }, 'ndjson')).content).not.toContain(`"seq":${record.seq},`);
     expect(await env.engine.audit.verify(ui(ALICE))).toMatchObject({ ok: false, firstBadSeq: record.seq, reason: 'RECORD_ALTERED' });
   });
 

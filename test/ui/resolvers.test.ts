@@ -217,6 +217,16 @@ describe('audit', () => {
     const lines = (ndjson.content as string).trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(() => lines.map((l) => JSON.parse(l))).not.toThrow();
+    // one chunk holds the whole of this small trail: no cursor to follow
+    expect(ndjson.records).toBe(lines.length);
+    expect(ndjson).not.toHaveProperty('nextCursor');
+  });
+
+  it('audit.export continues only with a cursor it sealed itself (issue 23 chunks)', async () => {
+    const listed = await invoke('acc-alice', 'audit.list', { limit: 1 });
+    expect(listed.nextCursor).toEqual(expect.any(String));
+    expect(await invoke('acc-alice', 'audit.export', { format: 'csv', cursor: listed.nextCursor })).toMatchObject({ success: false, code: 'INVALID_CURSOR' });
+    expect(await invoke('acc-alice', 'audit.export', { format: 'csv', cursor: 'not-a-cursor' })).toMatchObject({ success: false, code: 'INVALID_CURSOR' });
   });
 
   it('validates audit filters strictly', async () => {

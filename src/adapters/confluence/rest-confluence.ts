@@ -89,6 +89,11 @@ export class RestConfluenceSite implements ConfluenceSite {
     return this.access.actingAccountId && this.actingReachable ? { accountId: this.access.actingAccountId } : 'app';
   }
 
+  get readerAccountId(): string | undefined {
+    const reader = this.reader;
+    return reader === 'app' ? undefined : reader.accountId;
+  }
+
   /** Whether calls can be made as the acting user at all (see ConfluenceAccess.actingUserReachable). */
   private get actingReachable(): boolean {
     return this.access.actingUserReachable !== false || this.access.impersonation;

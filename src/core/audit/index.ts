@@ -7,16 +7,17 @@
  *   sequence-alone.ts  sequenceAlone: the job consumer's sequencer, one at a time (a lease)
  *   query.ts      list over the af-audit entity indexes, with cursor.ts
  *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain
- *   export-format.ts  CSV / NDJSON
+ *   export-format.ts  CSV / NDJSON; export-chunk.ts the export in bounded chunks
  *   purge.ts      retention purge; retention.ts is the scheduled job's use case
  */
 import type { AuditFilter } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { KeyValueStore, TxOp } from '../ports/store';
 import { prepareAppend, type AppendDeps, type AuditEntry } from './append';
-import { renderExport, type ExportFormat } from './export-format';
+import type { ExportFormat } from './export-format';
+import { exportChunk, type ExportChunk, type NamesOf } from './export-chunk';
 import { deleteBelowCheckpoint, purgeBefore, type PurgeOptions } from './purge';
-import { MAX_SCAN_QUERIES_PER_PAGE, listAllRecords, listRecords, type AuditPage, type QueryDeps } from './query';
+import { MAX_SCAN_QUERIES_PER_PAGE, listRecords, type AuditPage, type QueryDeps } from './query';
 import { sequencePendingAudit, type SequenceResult } from './sequencer';
 import { verifyChain, type VerifyResult } from './verify';
 
@@ -24,6 +25,7 @@ export { AUDIT_OPS_PER_ENTRY, auditOpsFor, type AuditEntry } from './append';
 export { sequencePendingAudit, type SequenceDeps, type SequenceResult } from './sequencer';
 export { sequenceAlone, SEQUENCER_LEASE_MS } from './sequence-alone';
 export type { AuditPage } from './query';
+export type { ExportChunk } from './export-chunk';
 export { AUDIT_MIN_RETENTION_DAYS, runAuditRetention, type AuditRetentionResult, type AuditRetentionRun } from './retention';
 export type { VerifyFailure, VerifyResult } from './verify';
 export { INSTALLATION_SPACE } from './purge';
@@ -65,9 +67,9 @@ export class AuditTrail {
     return verifyChain(this.appendDeps.store);
   }
 
-  /** All records matching the filter, newest first, as CSV (RFC 4180, ISO times, readable names) or NDJSON. */
-  async export(filter: AuditFilter, format: ExportFormat, names?: Map<string, string>): Promise<string> {
-    return renderExport(await listAllRecords(this.query, filter), format, names);
+  /** The next chunk of the records matching the filter, newest first, as CSV (RFC 4180, ISO times, readable names) or NDJSON (see export-chunk.ts). */
+  exportChunk(filter: AuditFilter, format: ExportFormat, options: { cursor?: string; namesOf?: NamesOf } = {}): Promise<ExportChunk> {
+    return exportChunk(this.query, filter, format, options);
   }
 
   /** Retention purge of records with `at < before` (chunked by maxDeletes); leaves a purge record and a checkpoint. */

@@ -5,7 +5,8 @@
  * - Cheap when nothing is due: four prefix queries (one for refusal counts to flush, services/denials-flush.ts)
  *   and a settings read, no write, no Confluence call.
  * - Chunked and resumable: chunks of CHUNK entries until the invocation's deadline; the index is
- *   consumed as it goes, so it IS the checkpoint, and what is left waits for the next run.
+ *   consumed as it goes, so it IS the checkpoint. What is left is taken up at once by a
+ *   `lifecycle.continue` job (continue-run.ts), pass after pass, not a day later.
  * - Idempotent per page and cycle: see outbox.ts.
  * - One run at a time: a lease in the store (a second run while one holds it does nothing).
  * - Then the stuck-approval scan (stuck-approvals.ts); on a quiet day it runs without the lease and
@@ -26,9 +27,10 @@ import { scanStuckApprovals } from './stuck-approvals';
 import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
 import { flushDenialCounts } from '../services/denials-flush';
+import { enqueueAfterCommit } from '../services/jobs';
 
 export const CHUNK = 50;
-/** Audit records one run deletes at most: the audit trail's own chunk (well inside one invocation). */
+/** Audit records one purge chunk deletes at most (the audit trail's own chunk); a run purges chunk after chunk until its deadline. */
 export const AUDIT_PURGE_PER_RUN = DEFAULT_RETENTION_CHUNK;
 const LEASE_MARGIN_MS = 300_000;
 /** Expired feed events deleted per run (80 transactions); a day's events of a busy site fit. */
@@ -120,23 +122,31 @@ export const runDailyJob = defineOperation({
       const moreDue = recovered.more || (await processDue(ctx, lc, options, totals));
       const approvals = await purgeResolvedApprovals(ctx, settings, options.deadline);
       totals.approvalsPurged = approvals.purged;
-      if (auditProbe && ctx.clock.now() < options.deadline) {
+      // chunk after chunk until the audit window is clean or the deadline passed (issue 23: ≥ 10× the daily write volume)
+      let auditDone = !auditProbe;
+      while (!auditDone && ctx.clock.now() < options.deadline) {
         const audit = await purgeAuditRecords(ctx, settings, AUDIT_PURGE_PER_RUN);
-        totals.auditRecordsPurged = audit.removed;
-        if (!audit.done) totals.auditMore = true;
-      } else if (auditProbe) {
-        totals.auditMore = true;
+        totals.auditRecordsPurged += audit.removed;
+        auditDone = audit.done;
       }
+      if (!auditDone) totals.auditMore = true;
       const stuck = ctx.clock.now() < options.deadline ? await scanStuckApprovals(ctx, lc, options.deadline, () => Promise.resolve(true)) : { flagged: 0, more: true };
       if (stuck.flagged > 0) totals.stuckFlagged = stuck.flagged;
       totals.more = moreDue || approvals.more || totals.auditMore === true || stuck.more;
       await ctx.store.transact([{ op: 'put', key: lcKeys.run, value: runSummarySchema.parse(totals) }]);
-      return totals;
     } finally {
       await ctx.store.transact([{ op: 'delete', key: lcKeys.lease }]).catch(() => ctx.log('could not release the lifecycle lease', { runId }));
     }
+    // After the lease is released, so the next pass can take it. Only a pass that got something done
+    // asks for another: one that could not (Confluence unwell) leaves the rest to the next daily run.
+    if (totals.more && madeProgress(totals)) await enqueueAfterCommit(ctx, [{ kind: 'lifecycle.continue' }]);
+    return totals;
   },
 });
+
+function madeProgress(totals: RunSummary): boolean {
+  return totals.processed + totals.dropped + totals.recovered + totals.approvalsPurged + totals.auditRecordsPurged + (totals.stuckFlagged ?? 0) > 0;
+}
 
 /** Nothing was due: only the stuck scan runs, taking the lease on its first write (so a quiet day writes nothing). */
 async function quietRun(ctx: EngineContext, lc: LifecycleConfluence, started: number, options: JobOptions): Promise<JobResult> {

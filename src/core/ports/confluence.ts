@@ -52,6 +52,12 @@ export interface PageContent {
 }
 
 export interface ConfluenceSite {
+  /**
+   * The account whose view getPages answers with (the invocation's acting user, when the app can
+   * act as them); absent: the app's view. When it is the caller, the pages getPages returns are
+   * exactly the ones the caller can read, so no permission check is needed to prove it.
+   */
+  readonly readerAccountId?: string;
   /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
   getPages(pageIds: string[]): Promise<Map<string, PageInfo>>;
   /** Can this user perform the operation on the page (site, space and page restrictions)? One call per (user,page); callers run them in parallel. */

@@ -8,6 +8,7 @@ import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import type { VerifyResult } from '../audit/verify';
+import type { ExportChunk } from '../audit';
 import type { Page } from './types';
 import { defineOperation } from './operation';
 import type { EngineContext } from './context';
@@ -73,40 +74,36 @@ export const verifyAudit = defineOperation({
   },
 });
 
+/** One chunk of the export (issue 23: bounded bytes and time); the caller continues with nextCursor and joins the chunks in order. */
 export const exportAudit = defineOperation({
   rights: RIGHTS,
-  async execute(ctx: EngineContext, caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson'): Promise<string> {
+  async execute(ctx: EngineContext, caller: Caller, filter: AuditFilter, format: 'csv' | 'ndjson', cursor?: string): Promise<ExportChunk> {
     await authorize(ctx, caller, filter, 'audit.export');
-    await sequenceFirst(ctx);
-    const names = await readableNames(ctx, filter);
-    return ctx.audit.export(filter, format, names);
+    // later chunks continue a snapshot already sequenced: linking again would only add work
+    if (cursor === undefined) await sequenceFirst(ctx);
+    return ctx.audit.exportChunk(filter, format, { ...(cursor !== undefined ? { cursor } : {}), namesOf: (records) => readableNames(ctx, records) });
   },
 });
 
 /**
- * Readable names for what the records matching `filter` refer to (the export shows them beside the
- * ids): actors and people named in details, spaces, pages (read as the caller: a page they cannot
- * see stays unnamed) and workflows (keyed `workflow:<id>`, as the details formatter asks for them).
+ * Readable names for what these records refer to (the export shows them beside the ids): actors
+ * and people named in details, spaces, pages (read as the caller: a page they cannot see stays
+ * unnamed) and workflows (keyed `workflow:<id>`, as the details formatter asks for them).
  */
-async function readableNames(ctx: EngineContext, filter: AuditFilter): Promise<Map<string, string>> {
+async function readableNames(ctx: EngineContext, records: AuditRecord[]): Promise<Map<string, string>> {
   const people = new Set<string>();
   const spaces = new Set<string>();
   const pages = new Set<string>();
   const workflows = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.audit.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const r of page.items) {
-      people.add(r.actor);
-      spaces.add(r.spaceId);
-      if (r.pageId) pages.add(r.pageId);
-      for (const [key, value] of Object.entries(r.details)) {
-        if (PEOPLE_FIELDS.has(key)) for (const id of [value].flat()) if (typeof id === 'string') people.add(id);
-        if (WORKFLOW_FIELDS_OF[r.action]?.has(key) && typeof value === 'string') workflows.add(value);
-      }
+  for (const r of records) {
+    people.add(r.actor);
+    spaces.add(r.spaceId);
+    if (r.pageId) pages.add(r.pageId);
+    for (const [key, value] of Object.entries(r.details)) {
+      if (PEOPLE_FIELDS.has(key)) for (const id of [value].flat()) if (typeof id === 'string') people.add(id);
+      if (WORKFLOW_FIELDS_OF[r.action]?.has(key) && typeof value === 'string') workflows.add(value);
     }
-    cursor = page.nextCursor;
-  } while (cursor);
+  }
   const [users, spaceInfos, pageInfos, workflowItems] = await Promise.all([
     ctx.confluence.getUsers([...people].filter((a) => a !== 'system')),
     Promise.all([...spaces].filter((s) => s !== INSTALLATION_SPACE).map((s) => ctx.confluence.getSpace(s).catch(() => undefined))),

@@ -10,6 +10,7 @@ import { createContext } from './context';
 import type { EngineContext } from './context';
 import { postSubmissionComment, postSubmissionCommentUnrecorded, recordCommentIds, type PostedComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
+import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
 
@@ -19,17 +20,19 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('submission.followUp'), approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH), sequenceAudit: z.boolean() }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
 export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 
-/** `sequence`: the composition root's audit sequencing, run first by a follow-up that asks for it. */
-export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['audit.sequence']): EngineJobHandlers {
+/** `sequence`: the composition root's audit sequencing, run first by a follow-up that asks for it (default none: the sweep links). */
+export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['audit.sequence'] = async () => undefined): EngineJobHandlers {
   return {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'submission.followUp': (job) => followUpSubmission(ctx, job, sequence),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+    'lifecycle.continue': () => continueDailyRun(ctx),
   };
 }
 

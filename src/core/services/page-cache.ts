@@ -40,11 +40,28 @@ export class PageCache {
     return out;
   }
 
+  /**
+   * Which of these pages the caller can read, in O(⌈P/250⌉) Confluence calls, never one per page
+   * where a batched read answers (issue 23): when getPages already reads as the caller, the pages it
+   * returned ARE the visible ones; else one batched read as the caller (drafts, never listed, get
+   * their own check); only where the app cannot act as the caller, one permission check per page.
+   */
   async readable(pageIds: string[]): Promise<Set<string>> {
     const unknown = [...new Set(pageIds)].filter((id) => !this.read.has(id) && !this.edit.get(id));
-    const results = await Promise.all(unknown.map(async (id) => [id, await this.ctx.confluence.checkPagePermission(this.accountId, id, 'read')] as const));
-    for (const [id, allowed] of results) this.read.set(id, allowed);
+    if (unknown.length > 0) for (const [id, allowed] of await this.askReadable(unknown)) this.read.set(id, allowed);
     return new Set(pageIds.filter((id) => this.edit.get(id) || this.read.get(id)));
+  }
+
+  private async askReadable(pageIds: string[]): Promise<Array<readonly [string, boolean]>> {
+    if (this.ctx.confluence.readerAccountId === this.accountId) {
+      const shown = await this.pages(pageIds);
+      return pageIds.map((id) => [id, shown.has(id)] as const);
+    }
+    const batched = await this.ctx.confluence.pagesReadableBy(this.accountId, pageIds);
+    const drafts = batched ? pageIds.filter((id) => !batched.has(id) && this.info.get(id)?.status === 'draft') : pageIds;
+    const checked = await Promise.all(drafts.map(async (id) => [id, await this.ctx.confluence.checkPagePermission(this.accountId, id, 'read')] as const));
+    const checkedOk = new Set(checked.filter(([, ok]) => ok).map(([id]) => id));
+    return pageIds.map((id) => [id, Boolean(batched?.has(id)) || checkedOk.has(id)] as const);
   }
 
   /**

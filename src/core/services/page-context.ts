@@ -76,14 +76,8 @@ async function routingFactsOf(
   return new Map(read.flatMap(([id, f]) => (f ? [[id, f] as const] : [])));
 }
 
-export async function loadPageContext(
-  ctx: EngineContext,
-  caller: Caller,
-  pageIds: string[],
-  /** replacing: an atomic submit of this change set may take over its own set approval still being submitted (SPEC 2.5a) */
-  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
-  cache: PageCache = new PageCache(ctx, caller.accountId),
-): Promise<PageContext> {
+/** Every read loadPageContext decides on, batched: pages and permissions as the caller, stored state, each space's workflows and rules, routing facts. */
+async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache) {
   const pages = await cache.pages(pageIds);
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
@@ -98,6 +92,18 @@ export async function loadPageContext(
   const sets = await loadPointedSets(ctx, memberItems.values());
   const rulesBySpace = new Map(ruleLists);
   const facts = await routingFactsOf(ctx, found, pages, rulesBySpace, stored);
+  return { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts };
+}
+
+export async function loadPageContext(
+  ctx: EngineContext,
+  caller: Caller,
+  pageIds: string[],
+  /** replacing: an atomic submit of this change set may take over its own set approval still being submitted (SPEC 2.5a) */
+  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
+  cache: PageCache = new PageCache(ctx, caller.accountId),
+): Promise<PageContext> {
+  const { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts } = await readForPages(ctx, pageIds, cache);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();

@@ -13,7 +13,7 @@ import type { EngineFactory } from '../../core/services/engine';
 import type { TxOp } from '../../core/ports/store';
 import { DomainError } from '../../core/domain/errors';
 import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
-import { pagerFor, prepareWrite, type Edge } from '../shared/edge';
+import { pagerFor, writeOps, type Edge } from '../shared/edge';
 import { invalidRequest, runPipeline } from '../shared/pipeline';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { observeIdentity, rememberObservation, unauthenticated, type IdentityOptions } from './identity';
@@ -226,9 +226,8 @@ async function execute(
 async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, key: string | undefined): Promise<ForgeApiResponse> {
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.idempotencyScope };
-  // The write's rate-limit markers ride in the key's claim: one transaction, counted only if it executes.
-  const write = await prepareWrite(deps.edge, caller);
-  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), write.ops);
+  // The write's rate-limit count rides in the key's claim: one transaction, counted only if it executes.
+  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), () => writeOps(deps.edge, caller));
   switch (outcome.kind) {
     case 'replay':
       return replay(outcome.response);
@@ -237,10 +236,6 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
     case 'in_progress':
       throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry after the delay in retryAfter.', undefined, outcome.retryAfter);
     case 'execute': {
-      await write.confirm().catch(async (err: unknown) => {
-        await outcome.release();
-        throw err;
-      });
       const keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, recorded: false };
       const response = await execute(route, deps, caller, parsed.input, keyed);
       // the success answer was committed with the change: nothing left to record

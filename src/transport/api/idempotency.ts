@@ -79,12 +79,20 @@ export class IdempotencyStore {
     return KEY_PREFIX + digest;
   }
 
-  /** `alongside`: ops committed atomically with the claim (the rate-limit markers), only when this call executes. */
-  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside: TxOp[] = []): Promise<IdempotencyOutcome> {
+  /**
+   * `alongside`: ops committed atomically with the claim (the rate-limit count), only when this call
+   * executes; asked again each round, so a count that lost its own race (its version moved) is
+   * retried with fresh ops. A blocked caller is refused (its error thrown) before anything is written.
+   */
+  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside: () => Promise<TxOp[]> = () => Promise.resolve([])): Promise<IdempotencyOutcome> {
     const storeKey = this.storeKey(scope, key);
-    // Two rounds: a lost create race re-reads once and then sees the winner's marker.
-    for (let round = 0; round < 2; round++) {
-      const existing = await this.store.get(storeKey);
+    // Two claim rounds: a lost create race re-reads once and then sees the winner's marker. A round
+    // whose claim key did not move lost on an `alongside` condition and does not count.
+    let lostClaims = 0;
+    let failedAtVersion: number | undefined;
+    while (lostClaims < 2) {
+      const [existing, ops] = await Promise.all([this.store.get(storeKey), alongside()]);
+      if (failedAtVersion !== undefined && (existing?.version ?? 0) !== failedAtVersion) lostClaims += 1;
       const parsed = existing ? RecordSchema.safeParse(existing.value) : undefined;
       const now = this.now();
       if (existing && parsed?.success && parsed.data.expiresAt > now) {
@@ -103,10 +111,13 @@ export class IdempotencyStore {
             condition: existing ? { kind: 'version', version: existing.version } : { kind: 'absent' },
             ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
           },
-          ...alongside,
+          ...ops,
         ]);
       } catch (err) {
-        if (err instanceof StoreError && err.code === 'CONDITION_FAILED') continue;
+        if (err instanceof StoreError && err.code === 'CONDITION_FAILED') {
+          failedAtVersion = existing?.version ?? 0;
+          continue;
+        }
         throw err;
       }
       const markerVersion = existing ? existing.version + 1 : 1;

@@ -62,8 +62,12 @@ export const adminResolvers: ResolverDefinition[] = [
     settings: await engine.lifecycle.updateRetention(caller, withoutUndefined(input)),
   })),
   defineResolver('audit.verify', { writes: false }, async (_input, { engine, caller }) => engine.audit.verify(caller)),
-  defineResolver('audit.export', { writes: false }, async (input, { engine, caller }) => ({
-    format: input.format,
-    content: await engine.audit.export(caller, withoutUndefined(input.filters ?? {}), input.format),
-  })),
+  // one chunk per call (issue 23); the cursor is sealed to the caller, the format and the filters
+  defineResolver('audit.export', { writes: false }, async (input, env) => {
+    const filters = withoutUndefined(input.filters ?? {});
+    const sealed = env.pager('audit.export', { ...filters, format: input.format, cursor: input.cursor });
+    const { nextCursor, ...chunk } = await env.engine.audit.export(env.caller, filters, input.format, await sealed.open());
+    const next = await sealed.seal(nextCursor);
+    return { format: input.format, ...chunk, ...(next ? { nextCursor: next } : {}) };
+  }),
 ];

@@ -150,7 +150,8 @@ export interface ResolverData {
   'evidence.keys': { keys: PublishedKey[] };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
-  'audit.export': { format: 'csv' | 'ndjson'; content: string };
+  /** one chunk (≤ 4,000,000 bytes); the CSV header comes with the first; join the chunks in order */
+  'audit.export': { format: 'csv' | 'ndjson'; content: string; records: number; nextCursor?: string };
 }
 
 // Compile-time check that every schema key has a result type and vice versa.

@@ -218,7 +218,7 @@ export const schemas = {
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,
-  'audit.export': z.strictObject({ format: z.enum(['csv', 'ndjson']), filters: z.strictObject(auditFilterFields).optional() }),
+  'audit.export': z.strictObject({ format: z.enum(['csv', 'ndjson']), filters: z.strictObject(auditFilterFields).optional(), cursor: cursor.optional() }),
 } as const;
 
 export type ResolverKey = keyof typeof schemas;

@@ -1,23 +1,27 @@
 /**
  * Rate limits per user and per OAuth client (SPEC §9, docs/api.md "Rate limits"), kept in the app
- * store so they hold across Forge invocations. Forge KVS has no atomic increment, so a counter would
- * lose counts under concurrency; instead every counted call writes one marker key (TTL) into a fixed
- * window and ranks itself among the window's markers with a prefix query (keys sort by time): the
- * first `max` markers pass. The marker is written before it is ranked, so a burst of concurrent calls
- * cannot all see an empty window. When a window is
- * exhausted a block key is written, and every later call of that subject in the window that the limit
- * covers is refused by one batched read (no more markers): a write block refuses writes (reads go on,
- * so a CI client can still poll), a denied-call block refuses everything. Cost per request (store operations):
- *   read  = 1 getMany (block keys)
- *   write = 1 getMany + 1 transact (markers) + 1 query per subject (user, client); with an
- *           Idempotency-Key the markers ride in the key's claim transaction (prepareWrite), no transact of their own
+ * store so they hold across Forge invocations. Forge KVS has no atomic increment, so each (kind,
+ * subject, window) is a fixed-window counter split into shards, each with its share of the limit
+ * (the shares sum to the limit exactly). A counted call reads all shards of its subjects in ONE
+ * batched get, picks a shard with room and writes it +1 under a version condition: a lost race
+ * (CONDITION_FAILED) means another call took that slot, so it reads again and picks again; a call
+ * finding every shard full is refused. O(1) store calls and one read unit per call, whatever the
+ * window holds (issue 23; before, each write ranked itself among the window's markers with
+ * ⌈rank/100⌉ prefix queries). The denied-call count that reaches its limit writes a block key, and
+ * every later call of that account in the window is refused by the batched read (reads included).
+ * Cost per request (store operations):
+ *   read  = 1 getMany (block key)
+ *   write = 1 getMany (block key + the subjects' shards) + 1 transact (the shard increments); with an
+ *           Idempotency-Key the increments ride in the key's claim transaction, no transact of their own
  *   a refusal (403/404), an invalid request (400/413/415) or an empty list the engine answered for a
- *   space the caller cannot view additionally = 1 transact + 1 query
+ *   space the caller cannot view additionally = 1 getMany + 1 transact
+ * A burst of n concurrent calls of one subject costs O(n / shards) extra rounds, never more than the
+ * window's limit (every failed round is another call's success).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../core/domain/errors';
-import type { KeyValueStore, TxOp } from '../../core/ports/store';
+import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
 
 export interface WindowLimit {
   /** calls allowed per window */
@@ -47,22 +51,28 @@ export interface RateSubject {
 
 type Kind = 'write' | 'denied';
 type Who = 'u' | 'c';
+type Subject = { who: Who; id: string };
 
 const PREFIX = 'rl:';
-const QUERY_PAGE = 100;
+/** Shards per counter: 1 block key + 8 user shards + 16 client shards = 25 keys, one batched get. */
+const SHARDS: Record<Who, number> = { u: 8, c: 16 };
 const BlockSchema = z.object({ until: z.number(), windowMs: z.number().positive() });
-const SEQUENCE_SPAN = 36 ** 4;
-let sequence = 0;
+const ShardSchema = z.object({ n: z.number().int().nonnegative() });
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 32);
 }
 
+/** Shard i's share of `max`: the shares differ by at most one and sum to `max`. */
+const shareOf = (max: number, shards: number, i: number): number => Math.floor(max / shards) + (i < max % shards ? 1 : 0);
+
+const isConditionFailure = (err: unknown): boolean => err instanceof StoreError && err.code === 'CONDITION_FAILED';
+
 export class RateLimiter {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: Pick<KeyValueStore, 'getMany' | 'query' | 'transact'>,
+    private readonly store: Pick<KeyValueStore, 'getMany' | 'transact'>,
     private readonly limits: RateLimits = DEFAULT_RATE_LIMITS,
     options: { now?: () => number } = {},
   ) {
@@ -74,8 +84,8 @@ export class RateLimiter {
    * client's); refusals against the account only, so one account probing through a client id that
    * others share blocks that account, not every user of the client.
    */
-  private subjects(subject: RateSubject, kind: Kind): { who: Who; id: string }[] {
-    const out: { who: Who; id: string }[] = [{ who: 'u', id: digest(subject.accountId) }];
+  private subjects(subject: RateSubject, kind: Kind): Subject[] {
+    const out: Subject[] = [{ who: 'u', id: digest(subject.accountId) }];
     if (kind === 'write' && subject.clientId) out.push({ who: 'c', id: digest(subject.clientId) });
     return out;
   }
@@ -85,39 +95,45 @@ export class RateLimiter {
     return this.limits.deniedPerUser;
   }
 
-  /** A block refuses what was limited: a write block refuses writes, a denied-call block everything. */
-  private static blockKey(kind: Kind, who: Who, id: string): string {
-    return `${PREFIX}block:${kind}:${who}:${id}`;
+  /** The denied-call block of an account refuses everything it calls for the rest of the window. */
+  private static blockKey(subject: RateSubject): string {
+    return `${PREFIX}block:denied:u:${digest(subject.accountId)}`;
   }
 
   /** Refuses (429) a subject blocked earlier in its window; for writes, also counts the write. */
   async admit(subject: RateSubject, writes: boolean): Promise<void> {
-    if (!writes) return this.refuseBlocked(this.blockKeys(subject, false));
-    const write = await this.prepareWrite(subject);
-    await this.store.transact(write.ops);
-    await write.confirm();
+    if (!writes) return this.refuseBlocked(await this.store.getMany([RateLimiter.blockKey(subject)]));
+    for (;;) {
+      try {
+        return await this.store.transact(await this.writeOps(subject));
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
   }
 
   /**
-   * A write in two halves, so its markers can ride in the caller's own first transaction (the
-   * Idempotency-Key claim) instead of one of their own: refuses a blocked subject now, returns the
-   * marker ops to commit, and `confirm()` (after they committed) ranks them: 429 past the limit.
+   * A write's counting ops, for a caller that commits them in its own first transaction (the
+   * Idempotency-Key claim) instead of one of their own: refuses (429) a blocked subject or a full
+   * window now; if the commit fails with CONDITION_FAILED, another call took the slot: ask again.
    */
-  async prepareWrite(subject: RateSubject): Promise<{ ops: TxOp[]; confirm(): Promise<void> }> {
+  async writeOps(subject: RateSubject): Promise<TxOp[]> {
     const subjects = this.subjects(subject, 'write');
-    await this.refuseBlocked(this.blockKeys(subject, true));
     const now = this.now();
-    const ops = this.marks(subjects, 'write', now);
-    return { ops, confirm: () => this.rank(subjects, 'write', ops, now) };
+    const blockKey = RateLimiter.blockKey(subject);
+    const shardKeys = subjects.map((s) => this.shardKeys('write', s, now));
+    const got = await this.store.getMany([blockKey, ...shardKeys.flat()]);
+    this.refuseBlocked(got.filter((item) => item.key === blockKey));
+    const byKey = new Map(got.map((item) => [item.key, item]));
+    return subjects.map((s, i) => {
+      const limit = this.limitOf('write', s.who);
+      const op = this.increment(shardKeys[i], byKey, limit);
+      if (!op) throw this.refusal(this.windowEnd(limit, now) - now);
+      return op;
+    });
   }
 
-  private blockKeys(subject: RateSubject, writes: boolean): string[] {
-    const denied = this.subjects(subject, 'denied').map((s) => RateLimiter.blockKey('denied', s.who, s.id));
-    return writes ? [...denied, ...this.subjects(subject, 'write').map((s) => RateLimiter.blockKey('write', s.who, s.id))] : denied;
-  }
-
-  private async refuseBlocked(blockKeys: string[]): Promise<void> {
-    const blocks = await this.store.getMany(blockKeys);
+  private refuseBlocked(blocks: StoredItem[]): void {
     const now = this.now();
     for (const item of blocks) {
       const block = BlockSchema.safeParse(item.value);
@@ -127,71 +143,57 @@ export class RateLimiter {
     }
   }
 
-  /** Counts a refused call (403/404); the one that reaches the limit blocks the subject for the rest of the window. */
+  /** Counts a refused call (403/404); the one that reaches the limit blocks the account for the rest of the window. */
   async recordDenied(subject: RateSubject): Promise<void> {
-    await this.count(this.subjects(subject, 'denied'), 'denied');
-  }
-
-  /**
-   * Writes this call's marker, then ranks it among the window's markers (keys sort by time, then a
-   * per-process sequence, then random bytes). A write ranked past the limit is refused; the denied call that reaches the limit
-   * blocks its subject. Either way the subject's block key spares later calls the counting.
-   */
-  private async count(subjects: { who: Who; id: string }[], kind: Kind): Promise<void> {
-    const now = this.now();
-    const marks = this.marks(subjects, kind, now);
-    await this.store.transact(marks);
-    await this.rank(subjects, kind, marks, now);
-  }
-
-  private marks(subjects: { who: Who; id: string }[], kind: Kind, now: number): TxOp[] {
-    // Time, then a per-process sequence (calls within one millisecond keep their order), then random.
-    sequence = (sequence + 1) % SEQUENCE_SPAN;
-    const stamp = `${now.toString(36).padStart(9, '0')}-${sequence.toString(36).padStart(4, '0')}-${randomBytes(6).toString('hex')}`;
-    return subjects.map((s) => {
-      const { windowStart, limit } = this.window(kind, s.who, now);
-      // a fresh key: `absent` lets Forge check it without reading it first (issue 23)
-      return { op: 'put', key: this.windowPrefix(kind, s.who, s.id, windowStart) + stamp, value: 1, condition: { kind: 'absent' }, ttlSeconds: limit.windowSeconds * 2 };
-    });
-  }
-
-  /** Ranks committed markers (one per subject, in `marks` order); see count(). */
-  private async rank(subjects: { who: Who; id: string }[], kind: Kind, marks: TxOp[], now: number): Promise<void> {
-    for (const [i, s] of subjects.entries()) {
-      const { windowStart, limit } = this.window(kind, s.who, now);
-      const rank = await this.rankOf(marks[i].key, this.windowPrefix(kind, s.who, s.id, windowStart), limit.max + 1);
-      const over = kind === 'write' ? rank > limit.max : rank >= limit.max;
-      if (!over) continue;
+    const [s] = this.subjects(subject, 'denied');
+    const limit = this.limitOf('denied', s.who);
+    for (;;) {
+      const now = this.now();
+      const keys = this.shardKeys('denied', s, now);
+      const byKey = new Map((await this.store.getMany(keys)).map((item) => [item.key, item]));
+      const op = this.increment(keys, byKey, limit);
+      const counted = keys.reduce((sum, key) => sum + this.countOf(byKey.get(key)), 0) + (op ? 1 : 0);
       const windowMs = limit.windowSeconds * 1000;
-      const until = windowStart + windowMs;
-      await this.store.transact([{ op: 'put', key: RateLimiter.blockKey(kind, s.who, s.id), value: { until, windowMs }, ttlSeconds: limit.windowSeconds * 2 }]);
-      if (kind === 'write') throw this.refusal(until - now);
+      const block: TxOp[] =
+        counted >= limit.max ? [{ op: 'put', key: RateLimiter.blockKey(subject), value: { until: this.windowEnd(limit, now), windowMs }, ttlSeconds: limit.windowSeconds * 2 }] : [];
+      try {
+        return await this.store.transact([...(op ? [op] : []), ...block]);
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
     }
   }
 
-  private window(kind: Kind, who: Who, now: number): { windowStart: number; limit: WindowLimit } {
-    const limit = this.limitOf(kind, who);
+  /** +1 on a random shard that still has room (version-conditioned); undefined when every shard is full. */
+  private increment(keys: string[], byKey: Map<string, StoredItem>, limit: WindowLimit): TxOp | undefined {
+    const open = keys.flatMap((key, i) => {
+      const n = this.countOf(byKey.get(key));
+      return n < shareOf(limit.max, keys.length, i) ? [{ key, n }] : [];
+    });
+    if (open.length === 0) return undefined;
+    const { key, n } = open[Math.floor(Math.random() * open.length)];
+    const item = byKey.get(key);
+    return { op: 'put', key, value: { n: n + 1 }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: limit.windowSeconds * 2 };
+  }
+
+  /** A shard's count; an unreadable one counts as full (never lets more through). */
+  private countOf(item: StoredItem | undefined): number {
+    if (!item) return 0;
+    const parsed = ShardSchema.safeParse(item.value);
+    return parsed.success ? parsed.data.n : Number.MAX_SAFE_INTEGER;
+  }
+
+  private shardKeys(kind: Kind, s: Subject, now: number): string[] {
+    const limit = this.limitOf(kind, s.who);
     const size = limit.windowSeconds * 1000;
-    return { windowStart: Math.floor(now / size) * size, limit };
+    const windowStart = Math.floor(now / size) * size;
+    const prefix = `${PREFIX}${kind}:${s.who}:${s.id}:${windowStart.toString(36)}:`;
+    return Array.from({ length: Math.min(SHARDS[s.who], limit.max) }, (_, i) => `${prefix}${i}`);
   }
 
-  private windowPrefix(kind: Kind, who: Who, id: string, windowStart: number): string {
-    return `${PREFIX}${kind}:${who}:${id}:${windowStart.toString(36)}:`;
-  }
-
-  /** Position of `ownKey` among the window's markers (1-based), counted only as far as `enough` (one query per 100). */
-  private async rankOf(ownKey: string, prefix: string, enough: number): Promise<number> {
-    let rank = 0;
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.query({ prefix, limit: QUERY_PAGE, ...(cursor ? { cursor } : {}) });
-      for (const item of page.items) {
-        rank += 1;
-        if (item.key === ownKey || rank >= enough) return rank;
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
-    return rank;
+  private windowEnd(limit: WindowLimit, now: number): number {
+    const size = limit.windowSeconds * 1000;
+    return Math.floor(now / size) * size + size;
   }
 
   private refusal(waitMs: number): DomainError {

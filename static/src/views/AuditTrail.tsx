@@ -183,9 +183,28 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
   );
   const [verified, setVerified] = useState<VerifyResult>();
   const verify = useAction(() => call('audit.verify', {}), setVerified);
+  // The server answers the export in chunks (each well under the 5 MB response limit); joined in order they are the file.
+  const [exported, setExported] = useState<number>();
   const exporter = useAction(
-    (format: 'csv' | 'ndjson') => call('audit.export', { format, filters }),
-    (r) => download(`approvalflow-audit-${new Date().toISOString().slice(0, 10)}.${r.format}`, r.content, r.format === 'csv' ? 'text/csv' : 'application/x-ndjson'),
+    async (format: 'csv' | 'ndjson') => {
+      const parts: string[] = [];
+      let count = 0;
+      let cursor: string | undefined;
+      setExported(0);
+      do {
+        const chunk = await call('audit.export', { format, filters, ...(cursor ? { cursor } : {}) });
+        parts.push(chunk.content);
+        count += chunk.records;
+        setExported(count);
+        cursor = chunk.nextCursor;
+      } while (cursor);
+      return { format, content: parts.join('') };
+    },
+    (r) => {
+      setExported(undefined);
+      download(`approvalflow-audit-${new Date().toISOString().slice(0, 10)}.${r.format}`, r.content, r.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    },
+    () => setExported(undefined),
   );
   const items = useMemo(() => records?.items ?? [], [records]);
   const ids = useMemo(
@@ -241,6 +260,9 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
           </>
         )}
         {verify.busy && <Loading label="Verifying…" />}
+        {exporter.busy && exported !== undefined && (
+          <Text testId="export-progress" aria-live="polite">{`Exporting… ${exported.toLocaleString()} records so far`}</Text>
+        )}
       </Inline>
       {verified && (
         <Box testId="verify-result" role="status">

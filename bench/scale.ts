@@ -1,0 +1,236 @@
+/**
+ * Section 7 (issue 23 items 5-7): costs at large-customer scale that grow with the data rather than
+ * the request. Counts are deterministic (CountingStore, the local site's call counter); times are
+ * simulated from them (+20 ms per store call), never measured on this machine.
+ *  - change-set list page: 50 change sets of 100 different pages each (5,000 pages on one list page)
+ *  - approval queue: a page of 50 pending approvals
+ *  - rate limiter: store calls of the write that fills a client's window to 600
+ */
+import { createLocalSite } from '../local/site';
+import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
+import { CountingStore } from '../src/adapters/store/counting-store';
+import { MemoryStore } from '../src/adapters/store/memory-store';
+import { localSeedWorkflows } from '../local/app';
+import { createEngine, seedWorkflows } from '../src/core/services';
+import type { EngineDeps } from '../src/core/services';
+import { RateLimiter } from '../src/transport/shared/rate-limit';
+import { AuditTrail, runAuditRetention } from '../src/core/audit';
+import { RestLifecycleConfluence } from '../src/adapters/confluence/lifecycle-confluence';
+import { createContext } from '../src/core/services/context';
+import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../src/core/lifecycle/daily-job';
+import { CONTINUATION_BUDGET_MS } from '../src/core/lifecycle/continue-run';
+import type { Workflow } from '../src/core/domain/model';
+import type { Job } from '../src/core/ports/jobs';
+import type { BenchOptions } from './support';
+import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
+
+const FIRST = 4001;
+const PAGES_PER_SET = 100;
+const SETS = 50;
+const PROFILE_ACCESS = { impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation, appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin };
+
+const storeCalls = (c: CountingStore): number => c.counts.get + c.counts.getMany + c.counts.query + c.counts.transact + c.counts.getEntities + c.counts.queryEntity;
+
+async function listAndQueue(rows: (string | number)[][]): Promise<void> {
+  const site = createLocalSite({ seed: seedWithExtraPages(SETS * PAGES_PER_SET, FIRST) });
+  const counting = new CountingStore(new MemoryStore());
+  const ids = new CounterIds('s');
+  // one engine per caller, its Confluence access acting as them (as a resolver or apiRoute invocation is)
+  const engineFor = (accountId: string) => {
+    const deps: EngineDeps = {
+      store: counting,
+      confluence: new RestConfluenceSite(site.transport(), { ...PROFILE_ACCESS, actingAccountId: accountId }),
+      clock: { now: () => Date.now() },
+      ids,
+      jobs: { push: () => Promise.resolve() },
+    };
+    return { deps, engine: createEngine(deps, { log: () => undefined }) };
+  };
+  const { deps, engine } = engineFor(BOB);
+  await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+  const bob = apiCaller(BOB);
+  let firstSetId = '';
+  // 50 change sets of 100 different pages each: 5,000 pages on one list page
+  for (let i = 0; i < SETS; i++) {
+    const cs = await engine.changeSets.create(bob, { spaceId: ENG, title: `Scale ${i}`, pageRefs: pageRefs(FIRST + i * PAGES_PER_SET, PAGES_PER_SET) });
+    firstSetId ||= cs.id;
+  }
+  const measure = async (label: string, fn: () => Promise<number>): Promise<number> => {
+    counting.reset();
+    site.resetCalls();
+    const shown = await fn();
+    rows.push([label, shown, storeCalls(counting), site.calls.total]);
+    return site.calls.total;
+  };
+  const list = await measure(`change-set list page (${SETS} sets × ${PAGES_PER_SET} different pages)`, async () => {
+    const page = await engine.changeSets.list(bob, { spaceId: ENG, limit: SETS });
+    if (page.items.length !== SETS) throw new Error(`list showed ${page.items.length} change sets`);
+    return page.items.length;
+  });
+  record('changeSetList.confluenceCallsPerListPage', list);
+  await measure(`change-set detail (${PAGES_PER_SET} pages)`, async () => (await engine.changeSets.get(bob, firstSetId)).pages.length);
+
+  const submitted = await engine.changeSets.submit(bob, firstSetId);
+  if (submitted.submittedCount !== PAGES_PER_SET) throw new Error(`submit submitted ${submitted.submittedCount}`);
+  const carol = engineFor(CAROL).engine;
+  const queue = await measure('approval queue page (50 pending)', async () => {
+    const page = await carol.approvals.queue(uiCaller(CAROL), ENG, { limit: 50 });
+    if (page.items.length !== 50) throw new Error(`queue showed ${page.items.length}`);
+    return page.items.length;
+  });
+  record('queue.confluenceCallsPerPage', queue);
+  await measure('approval queue, mine (50 pending)', async () => (await carol.approvals.queue(uiCaller(CAROL), ENG, { limit: 50, mine: true })).items.length);
+}
+
+/** 600 writes of different accounts through one client id: the last one fills the client's window. */
+async function rateLimit(rows: (string | number)[][]): Promise<void> {
+  const counting = new CountingStore(new MemoryStore());
+  const now = Date.UTC(2026, 11, 7, 6, 0, 0);
+  const limiter = new RateLimiter(counting, undefined, { now: () => now });
+  const perFill: Record<number, number> = {};
+  for (let i = 1; i <= 600; i++) {
+    counting.reset();
+    await limiter.admit({ accountId: `acc-${i}`, clientId: 'ci-client' }, true);
+    perFill[i] = storeCalls(counting);
+  }
+  for (const fill of [1, 100, 300, 600]) rows.push([`rate-limited write, client window at ${fill}`, fill, perFill[fill], 0]);
+  record('rateLimit.storeCallsPerWrite600', perFill[600]);
+}
+
+/** Simulated Forge latency per store call (issue 23 table: "+20 ms per store call"). */
+const STORE_CALL_MS = 20;
+
+/**
+ * An audit trail of `count` sequenced records (realistic sizes: an approval's record with details),
+ * then: the export in chunks (largest chunk in bytes) and verify (store calls of one invocation,
+ * extrapolated linearly to 1M records at +20 ms per call: verify is one invocation today).
+ */
+async function auditAtScale(rows: (string | number)[][], count: number): Promise<void> {
+  const counting = new CountingStore(new MemoryStore());
+  let now = Date.UTC(2026, 0, 1);
+  const trail = new AuditTrail({ store: counting, clock: { now: () => now }, ids: new CounterIds('a') });
+  const PER_TX = 8; // approval records also write a feed event: 3 ops each, ≤ 25 per transaction
+  for (let i = 0; i < count; i += PER_TX) {
+    now += 1_000;
+    const entries = Array.from({ length: Math.min(PER_TX, count - i) }, (_, k) => ({
+      actor: k % 2 ? BOB : CAROL,
+      action: k % 2 ? ('approval.submitted' as const) : ('approval.approved' as const),
+      spaceId: ENG,
+      pageId: String(FIRST + ((i + k) % 5000)),
+      pageVersion: 3,
+      approvalId: `ap-${i + k}`,
+      workflowId: 'wf-eng-review',
+      source: 'ui' as const,
+      details: { comment: 'Looks good to me; checked the diagrams and the rollout plan.', workflowVersion: 1 },
+    }));
+    await counting.transact(trail.prepareAppend(entries));
+  }
+  while ((await trail.sequence({ maxBatches: 1_000 })).remaining > 0);
+
+  counting.reset();
+  let maxChunk = 0;
+  let chunks = 0;
+  let exported = 0;
+  let cursor: string | undefined;
+  do {
+    const chunk = await trail.exportChunk({}, 'csv', { ...(cursor ? { cursor } : {}), namesOf: () => Promise.resolve(new Map()) });
+    maxChunk = Math.max(maxChunk, Buffer.byteLength(chunk.content, 'utf8'));
+    chunks += 1;
+    exported += chunk.records;
+    cursor = chunk.nextCursor;
+  } while (cursor);
+  if (exported !== count) throw new Error(`export answered ${exported} of ${count} records`);
+  rows.push([`audit export, ${count} records (${chunks} chunks; largest in bytes →)`, count, storeCalls(counting), maxChunk]);
+  record(`auditExport.maxChunkBytes${count / 1000}k`, maxChunk);
+
+  counting.reset();
+  const verified = await trail.verify();
+  if (!verified.ok) throw new Error(`verify failed: ${verified.reason ?? ''}`);
+  const calls = storeCalls(counting);
+  const seconds1M = ((calls * 1_000_000) / count) * (STORE_CALL_MS / 1000);
+  rows.push([`audit verify, ${count} records (one invocation; s at 1M →)`, count, calls, seconds1M.toFixed(0)]);
+  record('auditVerify.maxInvocationSeconds1M', seconds1M);
+}
+
+/** The pessimistic Forge model of section 5 (bench/lifecycle.ts): per store call, per comment (posted 10 at a time). */
+const LIFECYCLE_STORE_MS = 100;
+const LIFECYCLE_COMMENT_MS = 500;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Due pages: store calls per due page of one run (measured), turned into wall time with section 5's
+ * model. Before issue 23 a run stopped at its 600 s budget and the rest waited a day; now every pass
+ * enqueues the next at once (lifecycle.continue), so the hours are the work's own time.
+ */
+async function lifecycleAtScale(rows: (string | number)[][], pages: number): Promise<void> {
+  let now = Date.UTC(2026, 0, 5, 9);
+  const clock = { now: () => now };
+  const site = createLocalSite({ now: () => new Date(now), seed: seedWithExtraPages(pages, FIRST) });
+  const counting = new CountingStore(new MemoryStore());
+  const deps = { store: counting, confluence: new RestConfluenceSite(site.transport()), clock, ids: new CounterIds('l') };
+  const workflow: Workflow = {
+    id: 'wf-scale-recert', spaceId: ENG, name: 'Scale recertification', enabled: true, owners: [], allowSelfApproval: false,
+    steps: [{ approvers: [CAROL], mode: 'any' }], reviewPeriodDays: 90, reminderWindowDays: 14,
+    createdAt: now, createdBy: 'system', updatedAt: now, updatedBy: 'system', version: 1,
+  };
+  await seedWorkflows(deps, [workflow]);
+  const engine = createEngine(deps, { log: () => undefined });
+  for (const { pageId } of pageRefs(FIRST, pages)) {
+    const approval = await engine.approvals.submitPage(uiCaller(BOB), pageId, workflow.id);
+    await engine.approvals.decide(uiCaller(CAROL), approval.id, 'approve');
+  }
+  now += 77 * DAY_MS;
+  const pushed: Job[] = [];
+  const ctx = { ...createContext(deps, () => undefined), lifecycle: new RestLifecycleConfluence(site.transport()), jobs: { push: (jobs: Job[]) => Promise.resolve(void pushed.push(...jobs)) } };
+  counting.reset();
+  site.resetCalls();
+  const result = await runDailyJob.execute(ctx, { deadline: now + CONTINUATION_BUDGET_MS });
+  if (result.processed !== pages) throw new Error(`the run processed ${result.processed} of ${pages} due pages`);
+  const msPerPage = (storeCalls(counting) / pages) * LIFECYCLE_STORE_MS + LIFECYCLE_COMMENT_MS / 10;
+  const pagesPerPass = Math.floor(CONTINUATION_BUDGET_MS / msPerPage);
+  const hoursBefore = Math.ceil(100_000 / pagesPerPass) * 24;
+  const hoursAfter = (100_000 * msPerPage) / HOUR_MS;
+  rows.push([`daily run, ${pages} due (store calls; h for 100k before → after)`, pages, storeCalls(counting), `${hoursBefore} → ${hoursAfter.toFixed(1)}`]);
+  record('lifecycle.hoursFor100kDue', hoursAfter);
+}
+
+/**
+ * Audit retention: store calls per purged record (measured over `count` records past the window),
+ * and what that allows in a day of passes at section 5's 100 ms per store call. Before issue 23 a
+ * day's run purged at most one chunk (600 records).
+ */
+async function retentionAtScale(rows: (string | number)[][], count: number): Promise<void> {
+  const counting = new CountingStore(new MemoryStore());
+  let now = Date.UTC(2025, 0, 1);
+  const trail = new AuditTrail({ store: counting, clock: { now: () => now }, ids: new CounterIds('r') });
+  for (let i = 0; i < count; i += 8) {
+    const entries = Array.from({ length: Math.min(8, count - i) }, () => ({ actor: BOB, action: 'approval.submitted' as const, spaceId: ENG, pageId: String(FIRST), source: 'ui' as const, details: {} }));
+    await counting.transact(trail.prepareAppend(entries));
+  }
+  while ((await trail.sequence({ maxBatches: 1_000 })).remaining > 0);
+  now += 400 * DAY_MS;
+  counting.reset();
+  let removed = 0;
+  for (;;) {
+    const run = await runAuditRetention(trail, { now, maxDeletes: AUDIT_PURGE_PER_RUN });
+    removed += run.removed;
+    if (run.done) break;
+  }
+  if (removed < count) throw new Error(`retention removed ${removed} of ${count}`);
+  const perDay = Math.floor(DAY_MS / ((storeCalls(counting) / removed) * LIFECYCLE_STORE_MS));
+  rows.push([`audit retention, ${count} records past the window (records per day →)`, removed, storeCalls(counting), perDay]);
+  record('retention.recordsPerDayCapacity', perDay);
+}
+
+export async function runScale(options: BenchOptions): Promise<void> {
+  heading('7. Costs at large-customer scale (issue 23)');
+  const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls / other']];
+  await listAndQueue(rows);
+  await rateLimit(rows);
+  await auditAtScale(rows, options.quick ? 10_000 : 100_000);
+  await retentionAtScale(rows, options.quick ? 2_000 : 10_000);
+  await lifecycleAtScale(rows, options.quick ? 100 : 300);
+  console.log(table(rows));
+}
