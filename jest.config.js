@@ -14,6 +14,8 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10' } }] },
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  // `npm test` is quiet: an unexpected console line fails the test that printed it
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-console.ts'],
 };
 
 const INTEGRATION = ['<rootDir>/test/local/', '<rootDir>/test/store/', '<rootDir>/test/foundation/manifest\\.test\\.ts'];

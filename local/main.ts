@@ -101,10 +101,23 @@ async function buildUiAfterChecks(options: ReturnType<typeof parseOptions>): Pro
   if (build.status !== 0) throw new Error('the Custom UI build failed (see above)');
 }
 
+/** Codes that mean "this directory or file cannot be written" (file system and SQLite). */
+const NOT_WRITABLE = /^(EROFS|EACCES|EPERM|SQLITE_READONLY\w*|SQLITE_CANTOPEN)$/;
+
+/** A data directory we cannot write is refused with what to do, not an errno line. */
+function notWritable(err: unknown, dataDir: string): Error | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !NOT_WRITABLE.test(code)) return undefined;
+  const why = code === 'EROFS' ? 'it is on a read-only file system' : `it cannot be written (${code})`;
+  return new Error(`the data directory ${dataDir} is not usable: ${why}. Nothing was changed. Make it writable, choose another --data-dir, or use --memory.`);
+}
+
 async function main(): Promise<void> {
   const { buildUi, ...options } = parseOptions();
   if (buildUi) await buildUiAfterChecks({ buildUi, ...options });
-  const runtime = await startLocalRuntime(options);
+  const runtime = await startLocalRuntime(options).catch((err: unknown) => {
+    throw (options.memory ? undefined : notWritable(err, resolve(options.dataDir ?? '.approvalflow'))) ?? err;
+  });
   process.stdout.write(banner(runtime) + '\n');
 
   let stopping = false;

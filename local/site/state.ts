@@ -370,6 +370,11 @@ export class SiteState {
     const page = this.pages.get(pageId);
     if (!page) throw new LocalSiteError(404, 'NOT_FOUND', `Page ${pageId} does not exist.`);
     if (!this.canEdit(accountId, pageId)) throw new LocalSiteError(403, 'FORBIDDEN', `${accountId} is not allowed to label page ${pageId}.`);
+    return this.applyLabels(page, change);
+  }
+
+  /** The label change itself, once the caller's right to edit the page was checked (users above, REST callers in rest/labels.ts). */
+  applyLabels(page: LocalPage, change: { add: string[]; remove: string[] }): { added: string[]; removed: string[]; labels: string[] } {
     const labels = new Set(page.labels ?? []);
     const added = [...new Set(change.add)].filter((l) => !labels.has(l));
     const removed = [...new Set(change.remove)].filter((l) => labels.has(l));

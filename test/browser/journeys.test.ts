@@ -438,7 +438,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
   it('"Change assignment…" is a labelled picker, and assigning without a choice is refused inline', async () => {
     const { host, space } = await spaceOf('acc-alice');
     await space.locator('[data-testid="tab-manage"]').click();
-    const row = space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' });
+    const row = space.getByRole('row').filter({ hasText: 'Glossary' });
     await row.locator('[data-testid="manage-row-menu--trigger"]').click();
     await space.getByRole('menuitem', { name: 'Change assignment…' }).click();
     const picker = space.getByLabel('Workflow', { exact: true });
@@ -449,7 +449,7 @@ describeBrowser('journeys that used to dead-end (Chromium)', () => {
     await space.getByRole('option', { name: 'Engineering review' }).click();
     await space.getByRole('button', { name: 'Assign workflow' }).click();
     await hostFlag(host, { hasText: 'Workflow assigned' }).waitFor();
-    await space.locator('[data-testid="manage-row"]', { hasText: 'Glossary' }).filter({ hasText: '(assigned)' }).waitFor();
+    await space.getByRole('row').filter({ hasText: 'Glossary' }).filter({ hasText: '(assigned)' }).waitFor();
   }, 120_000);
 
   it('with the licence off, a reader of the macro gets one calm sentence, not a red error with Retry', async () => {

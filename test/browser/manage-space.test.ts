@@ -17,7 +17,7 @@ describeBrowser('manage-space tab (Chromium)', () => {
     await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
     const app = fullOf(s.page);
     await app.locator('[data-testid="tab-manage"]').click();
-    const row = app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' });
+    const row = app.getByRole('row').filter({ hasText: 'Security checklist' });
     await row.waitFor();
     await expectText(row, 'Engineering review');
     await expectText(row, '(assigned)');
@@ -26,7 +26,20 @@ describeBrowser('manage-space tab (Chromium)', () => {
     await app.getByRole('menuitem', { name: 'Clear assignment…' }).click();
     await app.locator('[data-testid="confirm-button"]').click();
     await hostFlag(s.page, { hasText: 'Assignment cleared' }).waitFor();
-    await app.locator('[data-testid="manage-row"]', { hasText: 'Security checklist' }).filter({ hasNotText: '(assigned)' }).waitFor();
+    await app.getByRole('row').filter({ hasText: 'Security checklist' }).filter({ hasNotText: '(assigned)' }).waitFor();
+  }, 120_000);
+
+  it('the tree expands a page in place and says so when it has no pages under it', async () => {
+    const s = await session.open('acc-alice');
+    await s.page.goto(`${session.base().runtime.url}/wiki/spaces/ENG/apps/approvals`);
+    const app = fullOf(s.page);
+    await app.locator('[data-testid="tab-manage"]').click();
+    await app.getByRole('treegrid', { name: 'Pages of this space' }).waitFor();
+    const expand = app.getByRole('button', { name: 'Expand Glossary' });
+    await expand.click();
+    await app.getByRole('row').filter({ hasText: 'No pages under this one.' }).waitFor();
+    await app.getByRole('button', { name: 'Collapse Glossary' }).click();
+    await app.getByRole('row').filter({ hasText: 'No pages under this one.' }).waitFor({ state: 'detached' });
   }, 120_000);
 
   it('a page due for review says so in the byline title and in the macro', async () => {

@@ -67,4 +67,12 @@ describe('Confluence endpoint scopes', () => {
     const unknown = await createLocalSite().transport().request({ method: 'GET', path: '/wiki/api/v2/pages/2001/versions', actAs: 'app' });
     expect(unknown.status).toBe(401);
   });
+
+  it('the label bridge writes need write:label:confluence on the local site, as in Confluence', async () => {
+    const without = createLocalSite({ grantedScopes: new Set([...manifestScopes()].filter((s) => s !== 'write:label:confluence')) });
+    const post = { method: 'POST' as const, path: '/wiki/rest/api/content/2001/label', body: [{ prefix: 'global', name: 'af-approved' }], actAs: { accountId: 'acc-bob' } };
+    expect((await without.transport().request(post)).status).toBe(401);
+    expect((await without.transport().request({ method: 'DELETE', path: '/wiki/rest/api/content/2001/label?name=af-approved', actAs: { accountId: 'acc-bob' } })).status).toBe(401);
+    expect((await createLocalSite().transport().request(post)).status).toBe(200);
+  });
 });

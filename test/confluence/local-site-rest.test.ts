@@ -371,3 +371,35 @@ describe('robustness and counting', () => {
     expect(site.calls).toEqual({ total: 0, byEndpoint: {} });
   });
 });
+
+describe('v1 content labels (the Automation label bridge writes them as the app)', () => {
+  const del = (path: string, actor: string | null = null) => site.handleHttp('DELETE', path, undefined, actor);
+  const labelsOf = (pageId: string) => site.getPage(pageId)!.labels ?? [];
+
+  it('adds for a user who may edit the page, keeping the others and never doubling one; removes by name, 404 once gone', () => {
+    const added = post('/wiki/rest/api/content/2001/label', [{ prefix: 'global', name: 'af-approved' }], 'acc-bob');
+    expect(added.status).toBe(200);
+    expect(added.json.results.map((l: Json) => l.name)).toEqual(['af-approved']);
+    expect(post('/wiki/rest/api/content/2001/label', { prefix: 'global', name: 'af-approved' }, 'acc-bob').status).toBe(200);
+    site.changeLabels('2001', 'acc-alice', { add: ['keep-me'], remove: [] });
+    expect(labelsOf('2001')).toEqual(['af-approved', 'keep-me']);
+
+    expect(del('/wiki/rest/api/content/2001/label?name=af-approved', 'acc-bob').status).toBe(204);
+    expect(labelsOf('2001')).toEqual(['keep-me']);
+    expect(del('/wiki/rest/api/content/2001/label?name=af-approved', 'acc-bob').status).toBe(404);
+  });
+
+  it('needs the right to edit the page (the seeded app user only reads and comments), and a page the caller cannot see is 404', () => {
+    expect(post('/wiki/rest/api/content/2001/label', [{ prefix: 'global', name: 'x' }]).status).toBe(403);
+    expect(post('/wiki/rest/api/content/2001/label', [{ prefix: 'global', name: 'x' }], 'acc-erin').status).toBe(403);
+    expect(post('/wiki/rest/api/content/2012/label', [{ prefix: 'global', name: 'x' }], 'acc-carol').status).toBe(404);
+    expect(del('/wiki/rest/api/content/2012/label?name=x', 'acc-carol').status).toBe(404);
+    expect(labelsOf('2001')).toEqual([]);
+  });
+
+  it('refuses a body that is not global labels', () => {
+    expect(post('/wiki/rest/api/content/2001/label', [{ prefix: 'my', name: 'x' }], 'acc-bob').status).toBe(400);
+    expect(post('/wiki/rest/api/content/2001/label', [{ prefix: 'global', name: 'Has Space' }], 'acc-bob').status).toBe(400);
+    expect(del('/wiki/rest/api/content/2001/label', 'acc-bob').status).toBe(400);
+  });
+});

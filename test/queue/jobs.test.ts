@@ -119,9 +119,32 @@ describe('the submission.followUp job', () => {
     const site = Object.create(env.deps.confluence) as RestConfluenceSite;
     site.createPageComment = (input) => (order.push('comment'), (env.deps.confluence as RestConfluenceSite).createPageComment(input));
     const sequencing = { 'audit.sequence': () => (order.push('sequence'), Promise.reject(new Error('store down'))) };
-    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, confluence: site }, sequencing), retry: (s) => ({ retryAfterSeconds: s }), log: () => undefined });
+    const logs: string[] = [];
+    const consumer = createQueueConsumer({
+      handlers: () => createJobHandlers({ ...env.deps, confluence: site }, sequencing, (message) => void logs.push(message)),
+      retry: (s) => ({ retryAfterSeconds: s }),
+      log: () => undefined,
+    });
     expect(await consumer({ body: jobs[0] })).toBeUndefined();
     expect(order).toEqual(['sequence', 'comment']);
+    expect(logs).toEqual(['audit sequencing failed; the sweep links the records']);
+  });
+
+  it('finishes without a redelivery or a log line on a page restricted without the app (no retry could post it)', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    // 2012 is restricted to alice and bob; the app user is in no page restriction
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2012');
+    const logs: string[] = [];
+    const consumer = createQueueConsumer({
+      handlers: () => createJobHandlers(env.deps, noSequencing, (message) => void logs.push(message)),
+      retry: (s) => ({ retryAfterSeconds: s }),
+      log: (message) => void logs.push(message),
+    });
+    expect(await consumer({ body: jobs[0] })).toBeUndefined();
+    expect(logs).toEqual([]);
+    expect(commentsOn(env, '2012')).toBe(0);
+    expect(await env.store.get(keys.approvalComment(approval.id))).toBeUndefined();
   });
 });
 
@@ -131,6 +154,7 @@ describe('the consumer', () => {
     'submission.followUp': () => Promise.reject(new Error('down')),
     'audit.sequence': () => Promise.resolve(),
     'page.updated': () => Promise.resolve(),
+    'labels.sync': () => Promise.resolve(),
     'lifecycle.continue': () => Promise.resolve(),
   };
 
@@ -152,6 +176,7 @@ describe('the consumer', () => {
       'submission.followUp': async () => void ran.push('followUp'),
       'audit.sequence': async () => void ran.push('sequence'),
       'page.updated': async () => void ran.push('page'),
+      'labels.sync': async () => void ran.push('labels'),
       'lifecycle.continue': async () => void ran.push('continue'),
     };
     const logs: string[] = [];

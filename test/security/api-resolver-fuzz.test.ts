@@ -161,6 +161,8 @@ function fieldArbs(refs: { changeSetId: string; approvalId: string; setApprovalI
     ),
     document: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), fc.constant({ format: 'approvalflow.workflow/v1', name: 'x', steps: [{ approvers: ['p1'], mode: 'any' }], settings: {}, principals: [{ ref: 'p1', type: 'user', accountId: 'acc-carol' }], exportedFrom: { spaceKey: 'DOCS' }, exportedAt: '2026-01-01T00:00:00.000Z', sha256: '0'.repeat(64) })),
     principalMap: fc.dictionary(fc.constantFrom('p1', 'p2'), accountId, { maxKeys: 2 }),
+    // the Automation label bridge (issue 22): overlapping names, so some mappings are refused as duplicates
+    labelOnState: fc.record({ approved: fc.constantFrom('af-approved', 'legal', 'x.y'), rejected: fc.constantFrom('af-rejected', 'legal'), stale: fc.constantFrom('af-stale', 'x.y') }, { requiredKeys: [] }),
   };
 }
 

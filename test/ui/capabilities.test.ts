@@ -121,6 +121,20 @@ describe('ui.capabilities match what the engine accepts', () => {
     if (archive.success) expect(after).toMatchObject({ update: false, submit: false, archive: false });
   });
 
+  it('change set archive: not offered while a page submitted through it is pending, offered once it is decided', async () => {
+    const invoke = await fresh();
+    const created = await invoke('acc-bob', 'changeSet.create', { title: 'Release', pageRefs: [{ pageId: '2002' }] }, { spaceId: ENG });
+    const changeSetId = created.changeSet.id;
+    const submitted = await invoke('acc-bob', 'changeSet.submit', { changeSetId });
+    expect(submitted.submittedCount).toBe(1);
+    expect((await invoke('acc-bob', 'ui.changeSetCapabilities', { changeSetId })).archive).toBe(false);
+    expect((await invoke('acc-bob', 'changeSet.archive', { changeSetId })).code).toBe('CHANGE_SET_HAS_PENDING');
+    const status = await invoke('acc-bob', 'page.status', {}, { pageId: '2002' });
+    expect((await invoke('acc-carol', 'approval.decide', { approvalId: status.status.pending.approval.id, decision: 'approve' })).success).toBe(true);
+    expect((await invoke('acc-bob', 'ui.changeSetCapabilities', { changeSetId })).archive).toBe(true);
+    expect((await invoke('acc-bob', 'changeSet.archive', { changeSetId })).success).toBe(true);
+  });
+
   it.each(PEOPLE)('admin audit: offered to %s exactly when the whole trail can be read', async (who) => {
     const invoke = await fresh();
     const caps = await invoke(who, 'ui.capabilities', { surface: 'admin' });

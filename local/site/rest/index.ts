@@ -7,7 +7,7 @@
  */
 import { TrieRouter } from 'hono/router/trie-router';
 import { listPageDirectChildren, listSpacePages } from './tree';
-import { listPageAncestors, listPageLabels } from './labels';
+import { addContentLabels, listPageAncestors, listPageLabels, removeContentLabel } from './labels';
 import type { SiteState } from '../state';
 import type { Ctx, Handler, LocalHttpResponse } from './common';
 import { badParam, ConfluenceError, json, notFound, STATUS_TEXT } from './common';
@@ -49,6 +49,8 @@ const routes: Route[] = [
   route('GET', '/wiki/api/v2/spaces/{id}/permissions', listSpacePermissions),
   route('POST', '/wiki/api/v2/users-bulk', usersBulk),
   route('POST', '/wiki/rest/api/content/{id}/permission/check', checkContentPermission),
+  route('POST', '/wiki/rest/api/content/{id}/label', addContentLabels),
+  route('DELETE', '/wiki/rest/api/content/{id}/label', removeContentLabel),
   route('GET', '/wiki/rest/api/user/memberof', memberOf),
   route('GET', '/wiki/rest/api/group/{groupId}/membersByGroupId', groupMembers),
   route('GET', '/wiki/rest/api/group/by-id', groupById),

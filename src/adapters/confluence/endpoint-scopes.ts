@@ -8,7 +8,7 @@
  * (docs/forge-platform.md §3; review-forge-2026-12b table b2). `{x}` is one path segment.
  */
 export interface EndpointScope {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   template: string;
   scope: string;
   /** Not stated by the spec: the scope is our reading (docs/forge-platform.md). */
@@ -30,6 +30,10 @@ export const CONFLUENCE_ENDPOINT_SCOPES: readonly EndpointScope[] = [
   // other hierarchy reads; for labels the v2 spec's scope is our reading (read:page is declared too).
   { method: 'GET', template: '/wiki/api/v2/pages/{id}/ancestors', scope: 'read:hierarchical-content:confluence' },
   { method: 'GET', template: '/wiki/api/v2/pages/{id}/labels', scope: 'read:label:confluence', unverified: true },
+  // the Automation label bridge (SPEC 3a), as the app: adding is documented with read:label + write:label
+  // (both declared); removing by name (query form) is not stated, our reading is write:label
+  { method: 'POST', template: '/wiki/rest/api/content/{id}/label', scope: 'write:label:confluence' },
+  { method: 'DELETE', template: '/wiki/rest/api/content/{id}/label', scope: 'write:label:confluence', unverified: true },
   { method: 'GET', template: '/wiki/api/v2/folders/{id}/direct-children', scope: 'read:hierarchical-content:confluence' },
   { method: 'GET', template: '/wiki/api/v2/pages/{id}/footer-comments', scope: 'read:comment:confluence' },
   { method: 'GET', template: '/wiki/api/v2/footer-comments/{id}/children', scope: 'read:comment:confluence' },

@@ -43,6 +43,7 @@ import { listAllV1, listAllV2, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
 import { readRoutingFacts } from './routing-facts';
+import { changePageLabelsAsApp, readPageLabelsAsApp } from './page-labels';
 
 export { CONFLUENCE_BATCH_SIZE } from './rest-schemas';
 
@@ -146,6 +147,10 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** Labels and ancestors of a page as the reader (routing-facts.ts). */
   routingFacts = (pageId: string) => readRoutingFacts((path, item) => this.listAllV2(path, item, this.reader), pageId);
+
+  /** The Automation label bridge, as the app (page-labels.ts). */
+  appPageLabels = (pageId: string) => readPageLabelsAsApp((path, item) => this.listAllV2(path, item, 'app'), pageId);
+  changePageLabels = (pageId: string, change: { add: string[]; remove: string[] }) => changePageLabelsAsApp((r) => this.send(r), pageId, change);
 
   async checkPagePermission(user: string, pageId: string, operation: PageOperation): Promise<boolean> {
     accountId(user);

@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'signature.reset',
   'evidence.exported',
   'routing.updated',
+  'automation.labels.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

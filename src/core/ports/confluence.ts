@@ -113,6 +113,16 @@ export interface ConfluenceSite {
    * answer): routing is then incomplete, never guessed.
    */
   routingFacts(pageId: string): Promise<{ labels: Set<string>; ancestorIds: Set<string> } | undefined>;
+  /**
+   * The page's global labels as the app sees them (the Automation label bridge, SPEC 3a). undefined
+   * when the app cannot read them (a refusal or an unexpected answer).
+   */
+  appPageLabels(pageId: string): Promise<Set<string> | undefined>;
+  /**
+   * Adds and removes global labels as the app, after the engine decided which (the label bridge).
+   * false when Confluence refuses the app (it may not edit the page); a label already absent is removed.
+   */
+  changePageLabels(pageId: string, change: { add: string[]; remove: string[] }): Promise<boolean>;
   /** Footer comment on a page; with parentCommentId it is a reply. Storage-format body. Returns the comment id. */
   createPageComment(input: { pageId: string; bodyStorage: string; parentCommentId?: string }): Promise<string>;
 }

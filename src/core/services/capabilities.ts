@@ -17,6 +17,7 @@ import { pageStatus } from './approvals/read';
 import { listWorkflows } from './workflows/read';
 import { hasPendingApprovals } from './approvals/pending-count';
 import { getChangeSet } from './changesets/read';
+import { pagesPendingThrough, setReviewOf } from './changesets/atomic/review-guard';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';
 import { expandGroups, loadPageContext } from './page-context';
@@ -116,7 +117,9 @@ export const changeSetCapabilities = defineOperation({
     // Same gate as changeSets' requireManage: its creator or a space admin; archived sets are read-only.
     const manage = cs.createdBy === caller.accountId || (await new SpaceAccess(ctx, caller.accountId).isAdmin(cs.spaceId));
     const open = cs.status === 'open';
-    return { changeSetId, update: manage && open, submit: manage && open, archive: manage && open };
+    // changeSets.archive also waits for what was submitted through the set (CHANGE_SET_HAS_PENDING).
+    const settled = manage && open && (await pagesPendingThrough(ctx, cs)) === 0 && !(await setReviewOf(ctx, cs.id)).pending;
+    return { changeSetId, update: manage && open, submit: manage && open, archive: settled };
   },
 });
 

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors';
 import type { AuditAction } from '../domain/model';
 import type { AuditEntry } from '../audit';
 import type { EngineContext } from './context';
+import { queueLabelSync } from './automation/queue-label-sync';
 
 /** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */
 export type AuditFields = Partial<Omit<AuditEntry, 'actor' | 'action' | 'spaceId' | 'source' | 'clientId'>>;
@@ -36,4 +37,6 @@ export function auditEntry(caller: Caller, action: AuditAction, spaceId: string,
  */
 export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[]): Promise<void> {
   await ctx.store.transact(assertTxSize([...ops, ...ctx.audit.prepareAppend(entries)]));
+  // SPEC 3a: a page that moved between approval states gets its Automation label (when its space maps one)
+  await queueLabelSync(ctx, entries);
 }

@@ -38,6 +38,8 @@ import { listRoutingRules } from './routing/list';
 import { saveRoutingRules } from './routing/save';
 import { explainRouting } from './routing/explain';
 import { recordDrift } from './routing/record-drift';
+import { getLabelBridge } from './automation/get-labels';
+import { saveLabelBridge } from './automation/save-labels';
 import { canListAudit, exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
@@ -121,6 +123,8 @@ export const OPERATIONS = {
   evidence: { keys: signingKeys, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
   events: { list: listEvents },
   routing: { list: listRoutingRules, save: saveRoutingRules, explain: explainRouting, recordDrift },
+  // SPEC 3a: the Automation label bridge
+  automation: { getLabels: getLabelBridge, saveLabels: saveLabelBridge },
 };
 
 type Operations = typeof OPERATIONS;

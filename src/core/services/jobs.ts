@@ -10,6 +10,7 @@ import { createContext } from './context';
 import type { EngineContext } from './context';
 import { postSubmissionComment, postSubmissionCommentUnrecorded, recordCommentIds, type PostedComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
+import { syncPageLabels } from './automation/sync-labels';
 import { continueDailyRun } from '../lifecycle/continue-run';
 
 const id = z.string().min(1).max(200);
@@ -20,6 +21,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('submission.followUp'), approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH), sequenceAudit: z.boolean() }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
+  z.object({ kind: z.literal('labels.sync'), pageId: z.string().regex(/^\d{1,19}$/) }).strict(),
   z.object({ kind: z.literal('lifecycle.continue') }).strict(),
 ]);
 
@@ -32,6 +34,7 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'submission.followUp': (job) => followUpSubmission(ctx, job, sequence),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
+    'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),
   };
 }

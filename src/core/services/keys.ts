@@ -21,6 +21,8 @@ export const keys = {
   routingRules: (spaceId: string) => `routing:${spaceId}`,
   /** present while a page a rule bound shows routing drift (recorded from label/move events) */
   routingDrift: (pageId: string) => `routing-drift:${pageId}`,
+  /** a space's Automation label bridge (SPEC 3a): which label each approval state puts on a page */
+  labelBridge: (spaceId: string) => `label-bridge:${spaceId}`,
 
   approval: (approvalId: string) => `approval:${approvalId}`,
   /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */

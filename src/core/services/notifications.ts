@@ -22,6 +22,7 @@ import { activeStepProgress, waitingFor } from './step-progress';
 import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
+import { DomainError } from '../domain/errors';
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -134,7 +135,13 @@ export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approv
   const first = { ...approval, activeStep: 0 };
   const groups = await activeStepProgress(ctx, first);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
-  const commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
+  let commentId: string;
+  try {
+    commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
+  } catch (err) {
+    if (appCannotSeePage(err)) return undefined; // no redelivery could ever post it
+    throw err;
+  }
   return { approvalId, pageId: approval.pageId, commentId };
 }
 
@@ -164,6 +171,15 @@ export async function recordCommentIds(ctx: EngineContext, posted: PostedComment
 }
 
 const RECORD_ATTEMPTS = 3;
+
+/**
+ * Confluence answers the app's comment with 404 when the page is gone or restricted without the app
+ * (the app user is in no page restriction, SPEC 9): an outcome of the page, not a failure to retry or
+ * report. The approvers still find the request in their queue, which reads as them.
+ */
+function appCannotSeePage(err: unknown): boolean {
+  return err instanceof DomainError && err.code === 'PAGE_NOT_FOUND';
+}
 
 /** Reply to the submission comment (or post a new comment when there is none). */
 export async function notifyDecision(ctx: EngineContext, approval: PageApproval, commentRef: unknown, body: string): Promise<void> {

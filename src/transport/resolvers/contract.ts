@@ -31,6 +31,7 @@ import type { PublishedKey } from '../../core/evidence/installation-key';
 import type { RoutingRulesView } from '../../core/services/routing/list';
 import type { ImportPreview, WorkflowDocument } from '../../core/services/workflows/document';
 import type { RoutingExplanation } from '../../core/services/routing/explain';
+import type { LabelBridgeView } from '../../core/services/automation/get-labels';
 
 export type { ErrorDetail };
 
@@ -125,6 +126,8 @@ export interface ResolverData {
   'routing.rules.list': RoutingRulesView;
   'routing.rules.save': RoutingRulesView;
   'routing.explain': RoutingExplanation;
+  'automation.labels.get': LabelBridgeView;
+  'automation.labels.save': LabelBridgeView;
   'changeSet.list': { changeSets: ChangeSetView[]; nextCursor?: string };
   'changeSet.get': { changeSet: ChangeSetView };
   'changeSet.create': { changeSet: ChangeSetView };

@@ -28,6 +28,7 @@ import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import { INSTALLATION_SPACE } from '../../core/audit/purge';
 import { credentialSchema, meaningCode } from '../../core/domain/signature-fields';
 import { MAX_RULES_PER_SPACE, routingRuleSchema } from '../../core/domain/routing';
+import { labelOnStateSchema } from '../../core/domain/label-bridge';
 
 /** Page and space ids may come from the payload or, when omitted, from the extension context. */
 const optionalPageId = { pageId: confluenceId.optional() };
@@ -150,6 +151,9 @@ export const schemas = {
     expectedVersion: z.number().int().min(0).optional(),
   }),
   'routing.explain': z.strictObject(optionalPageId),
+  'automation.labels.get': z.strictObject(optionalSpaceId),
+  // label names and their distinctness are the domain's rule (domain/label-bridge.ts)
+  'automation.labels.save': z.strictObject({ ...optionalSpaceId, labelOnState: labelOnStateSchema, expectedVersion: z.number().int().min(0).optional() }),
 
   'delegation.create': z.strictObject(delegationFields),
   'delegation.createFor': z.strictObject({ delegatorAccountId: accountId, ...delegationFields }),

@@ -1,12 +1,10 @@
 /**
- * Inline field validation before anything is sent or confirmed (ADS form pattern: the message sits
- * under its field and is tied to it by aria-describedby). The limits are the server's own
+ * Inline field validation before anything is sent or confirmed, with @atlaskit/form (the message
+ * sits under its field, tied to it by aria-describedby). The limits are the server's own
  * (src/core/domain/limits.ts), so the form refuses exactly what the server would refuse.
- * (@atlaskit/form is not installed; these keep its look: a red line under the field.)
  */
-import type { ReactNode } from 'react';
-import { Text } from '@atlaskit/primitives';
-import { LabelledField } from './form-modal';
+import { useState, type ReactNode } from 'react';
+import { ErrorMessage, Field, HelperMessage, type FieldProps } from '@atlaskit/form';
 
 /** A whole number within [min, max], or the sentence saying why not; '' is allowed only when `optional`. */
 export function wholeNumberError(raw: string, limits: { min: number; max: number }, optional = false): string | undefined {
@@ -22,24 +20,30 @@ export function wholeNumberError(raw: string, limits: { min: number; max: number
 /** '' → null, else the number (call only after wholeNumberError said it is valid). */
 export const daysOrNull = (raw: string): number | null => (raw.trim() === '' ? null : Number(raw.trim()));
 
-/** The ids a field's aria-describedby lists: its hint and, when invalid, its error. */
-export const describedBy = (id: string, hint: boolean, error: string | undefined): string | undefined =>
-  [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-
-/** Label, field, hint and the inline error under it (id `<htmlFor>-error`, announced when it appears). */
-export function ValidatedField({ htmlFor, label, hint, error, children }: { htmlFor: string; label: string; hint?: string; error?: string; children: ReactNode }) {
-  const message = (
-    <div aria-live="polite">
-      {error && (
-        <Text size="small" color="color.text.danger" id={`${htmlFor}-error`} testId={`${htmlFor}-error`}>
-          {error}
-        </Text>
-      )}
-    </div>
-  );
+/**
+ * An @atlaskit/form Field: its label, the control `children` renders from the field's props, and
+ * under it the hint, replaced by the field's error once it is invalid (ADS: shown after a change or
+ * a submit; the Form calls its onSubmit only when every field is valid). The error's test id is
+ * `<id>-error`.
+ */
+export function CheckedField<V = string>(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  defaultValue?: V;
+  validate: (value: V | undefined) => string | undefined;
+  children: (fieldProps: FieldProps<V>) => ReactNode;
+}) {
+  // The first default only: a Field given a new default re-registers, which would reset "dirty" (and hide the error).
+  const [initial] = useState(props.defaultValue);
   return (
-    <LabelledField htmlFor={htmlFor} label={label} {...(hint ? { hint } : {})} after={message}>
-      {children}
-    </LabelledField>
+    <Field<V> name={props.id} id={props.id} label={props.label} {...(initial !== undefined ? { defaultValue: initial } : {})} validate={(v) => props.validate(v)}>
+      {({ fieldProps, error }) => (
+        <>
+          {props.children(fieldProps)}
+          {error ? <ErrorMessage testId={`${props.id}-error`}>{error}</ErrorMessage> : props.hint ? <HelperMessage>{props.hint}</HelperMessage> : null}
+        </>
+      )}
+    </Field>
   );
 }

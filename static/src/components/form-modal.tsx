@@ -1,9 +1,11 @@
 /**
- * The editors' shared modal form: title, the fields, the save error, Cancel + a submit button;
- * Enter submits. Submitting runs `save`; the button waits until the fields are `ready` and no save runs.
+ * The editors' shared modal form (an @atlaskit/form Form): title, the fields, the save error, Cancel
+ * + a submit button; Enter submits. Submitting runs `save` once every Field is valid; the button
+ * waits until the fields are `ready` and no save runs.
  */
 import { useRef, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
+import Form from '@atlaskit/form';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import { Stack, Text } from '@atlaskit/primitives';
 import { ErrorMessage } from './ui';
@@ -27,12 +29,10 @@ export function FormModal(props: { record: string; title: string; submitLabel: s
   return (
     <ModalTransition>
       <Modal onClose={props.onClose} testId={`${props.record}-editor`} width={props.width} autoFocus={firstField}>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save.run();
-          }}
-        >
+        {/* @atlaskit/form: submitting first checks every Field; an invalid one shows its error instead of saving */}
+        <Form onSubmit={() => void save.run()}>
+          {({ formProps }) => (
+        <form {...formProps}>
           <ModalHeader hasCloseButton>
             <ModalTitle>{props.title}</ModalTitle>
           </ModalHeader>
@@ -53,6 +53,8 @@ export function FormModal(props: { record: string; title: string; submitLabel: s
             </Button>
           </ModalFooter>
         </form>
+          )}
+        </Form>
       </Modal>
     </ModalTransition>
   );
@@ -60,9 +62,9 @@ export function FormModal(props: { record: string; title: string; submitLabel: s
 
 /**
  * A visible label above its input, tied to it by `htmlFor`; an optional hint below (id `<htmlFor>-hint`,
- * for aria-describedby), then `after` (ValidatedField puts its inline error there).
+ * for aria-describedby).
  */
-export function LabelledField({ htmlFor, label, hint, after, children }: { htmlFor: string; label: string; hint?: string; after?: ReactNode; children: ReactNode }) {
+export function LabelledField({ htmlFor, label, hint, children }: { htmlFor: string; label: string; hint?: string; children: ReactNode }) {
   return (
     <Stack space="space.050">
       <label htmlFor={htmlFor}>
@@ -74,7 +76,6 @@ export function LabelledField({ htmlFor, label, hint, after, children }: { htmlF
           {hint}
         </Text>
       )}
-      {after}
     </Stack>
   );
 }

@@ -121,3 +121,34 @@ export function SpacePicker({ label, value, onChange, testId }: { label: string;
     />
   );
 }
+
+/**
+ * A change set of one space by title, open or archived: the ones the signed-in person can see
+ * (changeSet.list answers only those). Value: {changeSetId, title}.
+ */
+export function ChangeSetPicker({ label, value, onChange, spaceId }: { label: string; value?: { changeSetId: string; title: string }; onChange: (changeSet?: { changeSetId: string; title: string }) => void; spaceId: string }) {
+  const id = useId();
+  const load = async (query: string): Promise<Option[]> => {
+    const lists = await Promise.all((['open', 'archived'] as const).map((status) => call('changeSet.list', { spaceId, status, limit: 100 })));
+    const words = query.trim().toLowerCase();
+    return lists
+      .flatMap((r) => r.changeSets)
+      .filter((cs) => cs.title.toLowerCase().includes(words))
+      .map((cs) => ({ value: cs.id, label: cs.status === 'archived' ? `${cs.title} (archived)` : cs.title }));
+  };
+  return (
+    <LabelledField label={label} htmlFor={id}>
+      <AsyncSelect<Option, false>
+        key={spaceId}
+        inputId={id}
+        testId="filter-changeset"
+        defaultOptions
+        isClearable
+        placeholder="Choose a change set…"
+        loadOptions={load}
+        value={value ? { value: value.changeSetId, label: value.title } : null}
+        onChange={(o) => onChange(o ? { changeSetId: o.value, title: o.label } : undefined)}
+      />
+    </LabelledField>
+  );
+}

@@ -17,7 +17,7 @@ import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
 import { ErrorMessage, LoadMore, Loading, PageLink, download, formatTime } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
-import { PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
+import { ChangeSetPicker, PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
 import { DataTable } from '../components/data-table';
 import { AuditDetails, workflowIdsOf } from '../components/audit-details';
@@ -68,6 +68,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'changeset.rejected': 'Change set changes requested',
   'changeset.invalidated': 'Change set review invalidated',
   'routing.updated': 'Routing rules changed',
+  'automation.labels.updated': 'Automation labels changed',
 };
 
 type ActionOption = { label: string; value: AuditAction | '' };
@@ -85,13 +86,13 @@ interface FormState {
   space?: { spaceId: string; label: string };
   page?: { pageId: string; title: string };
   actors: string[];
-  changeSetId: string;
+  changeSet?: { changeSetId: string; title: string };
   clientId: string;
   action: ActionOption;
   source: SourceOption;
 }
 
-const emptyForm: FormState = { from: '', to: '', actors: [], changeSetId: '', clientId: '', action: ACTION_OPTIONS[0], source: SOURCE_OPTIONS[0] };
+const emptyForm: FormState = { from: '', to: '', actors: [], clientId: '', action: ACTION_OPTIONS[0], source: SOURCE_OPTIONS[0] };
 
 function filtersOf(f: FormState): Filters {
   return {
@@ -100,7 +101,7 @@ function filtersOf(f: FormState): Filters {
     ...(f.space ? { spaceId: f.space.spaceId } : {}),
     ...(f.page ? { pageId: f.page.pageId } : {}),
     ...(f.actors[0] ? { actor: f.actors[0] } : {}),
-    ...(f.changeSetId.trim() ? { changeSetId: f.changeSetId.trim() } : {}),
+    ...(f.changeSet ? { changeSetId: f.changeSet.changeSetId } : {}),
     ...(f.clientId.trim() ? { clientId: f.clientId.trim() } : {}),
     ...(f.action.value ? { action: f.action.value } : {}),
     ...(f.source.value ? { source: f.source.value } : {}),
@@ -127,11 +128,16 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
             <Textfield id="f-to" type="datetime-local" value={form.to} onChange={(e) => set({ to: e.currentTarget.value })} />
           </LabelledField>
           <Box>
-            <SpacePicker label="Space" value={form.space} onChange={(space) => set({ space, page: undefined })} testId="filter-space" />
+            <SpacePicker label="Space" value={form.space} onChange={(space) => set({ space, page: undefined, changeSet: undefined })} testId="filter-space" />
           </Box>
           {form.space && (
             <Box>
               <SinglePagePicker label="Page" value={form.page} onChange={(page) => set({ page })} spaceId={form.space.spaceId} />
+            </Box>
+          )}
+          {form.space && (
+            <Box>
+              <ChangeSetPicker label="Change set" value={form.changeSet} onChange={(changeSet) => set({ changeSet })} spaceId={form.space.spaceId} />
             </Box>
           )}
           <Box>
@@ -142,9 +148,6 @@ function FilterForm({ onApply }: { onApply: (filters: Filters) => void }) {
           </LabelledField>
           <LabelledField htmlFor="f-source" label="Source">
             <Select<SourceOption> inputId="f-source" options={SOURCE_OPTIONS} value={form.source} onChange={(o) => o && set({ source: o })} isSearchable={false} />
-          </LabelledField>
-          <LabelledField htmlFor="f-cs" label="Change set id">
-            <Textfield id="f-cs" value={form.changeSetId} onChange={(e) => set({ changeSetId: e.currentTarget.value })} />
           </LabelledField>
           <LabelledField htmlFor="f-client" label="API client id">
             <Textfield id="f-client" value={form.clientId} onChange={(e) => set({ clientId: e.currentTarget.value })} />

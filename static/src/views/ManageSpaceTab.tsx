@@ -1,15 +1,16 @@
 /**
- * Space page → Manage (space admins, SPEC 2.9): the space's page tree, one level at a time, with
- * each page's approval state, review state, workflow (with routing drift for pages a rule bound) and last change. Row actions (change
+ * Space page → Manage (space admins, SPEC 2.9): the space's page tree (@atlaskit/table-tree), one
+ * level at a time, with each page's approval state, review state, workflow (with routing drift for
+ * pages a rule bound) and last change; a level with no pages says so. Row actions (change
  * assignment, clear assignment, reset approval) confirm their consequence in a modal, end with a
  * flag and reload the level they changed.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import DropdownMenu, { DropdownItem, DropdownItemGroup } from '@atlaskit/dropdown-menu';
 import Lozenge from '@atlaskit/lozenge';
 import VisuallyHidden from '@atlaskit/visually-hidden';
-import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import type { TreeRow } from '../../../src/core/lifecycle/types';
@@ -18,7 +19,8 @@ import { ErrorMessage, NoAccess, PageLink, ReviewLozenge, StateLozenge, formatTi
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
 import type { SpaceTabProps } from './space-tab';
-import { DataTable } from '../components/data-table';
+import TableTree, { Cell, Header, Headers, Row, Rows } from '@atlaskit/table-tree';
+import FolderIcon from '@atlaskit/icon/core/folder-closed';
 import { AssignWorkflowModal } from './AssignWorkflowModal';
 
 interface Level {
@@ -27,7 +29,15 @@ interface Level {
 }
 
 type Parent = { kind: 'page' | 'folder'; id: string };
-const indent = (depth: number) => xcss({ paddingInlineStart: depth === 0 ? 'space.0' : depth === 1 ? 'space.300' : depth === 2 ? 'space.600' : 'space.800' });
+
+/** One table-tree row: a page or folder, or a level's "no pages" note or "Load more" (of `more.parent`'s level). */
+interface TreeItem {
+  id: string;
+  row?: TreeRow;
+  children?: TreeItem[];
+  note?: string;
+  more?: { parent?: Parent; cursor: string };
+}
 
 export function ManageSpaceTab({ caps }: SpaceTabProps) {
   const flag = useFlag();
@@ -108,88 +118,120 @@ export function ManageSpaceTab({ caps }: SpaceTabProps) {
     </DropdownMenu>
   );
 
-  const rowsOf = (key: string, depth: number): { key: string; testId: string; cells: { key: string; content: ReactNode }[] }[] =>
-    (levels[key]?.rows ?? []).flatMap((row) => {
-      const a = row.approval;
-      const own = {
-        key: row.id,
-        testId: 'manage-row',
-        cells: [
-          {
-            key: 'title',
-            content: (
-              <Box xcss={indent(depth)}>
-                <Inline space="space.050" alignBlock="center">
-                  <Button spacing="compact" appearance="subtle" aria-expanded={!!open[row.id]} aria-label={`${open[row.id] ? 'Collapse' : 'Expand'} ${row.title}`} onClick={() => void toggle(row)}>
-                    {open[row.id] ? '▾' : '▸'}
-                  </Button>
-                  {row.type === 'folder' ? <Text weight="medium">📁 {row.title}</Text> : <PageLink pageId={row.id} title={row.title} />}
-                </Inline>
-              </Box>
-            ),
-          },
-          {
-            key: 'state',
-            content: a ? (
-              <Inline space="space.050" alignBlock="center">
-                <StateLozenge state={a.state} stale={a.isStale} />
-                {a.stuck && (
-                  <span data-testid="manage-stuck" title={`Step ${a.stuck.step} cannot complete since ${formatTime(a.stuck.since)}: ${a.stuck.groups.join(', ')}`}>
-                    <Lozenge appearance="removed">Stuck</Lozenge>
-                  </span>
+  /** A loaded level as table-tree items: its rows, then "no pages" when empty, or "Load more". */
+  const itemsOf = (parent?: Parent): TreeItem[] | undefined => {
+    const key = parent?.id ?? '';
+    const level = levels[key];
+    if (!level) return undefined; // table-tree shows its loading row meanwhile
+    const rows: TreeItem[] = level.rows.map((row) => ({ id: row.id, row, ...(open[row.id] ? { children: itemsOf({ kind: row.type, id: row.id }) } : {}) }));
+    if (key !== '' && level.rows.length === 0) rows.push({ id: `${key}-empty`, note: 'No pages under this one.' });
+    if (level.nextCursor) rows.push({ id: `${key}-more`, more: { parent, cursor: level.nextCursor } });
+    return rows;
+  };
+
+  const renderItem = (item: TreeItem) => {
+    if (!item.row) {
+      return (
+        <Row itemId={item.id} hasChildren={false}>
+          <Cell>
+            {item.more ? (
+              <Button spacing="compact" testId="manage-more" onClick={() => void loadLevel(item.more?.parent, item.more?.cursor)}>
+                Load more
+              </Button>
+            ) : (
+              <Text color="color.text.subtle">{item.note}</Text>
+            )}
+          </Cell>
+          <Cell>{''}</Cell>
+          <Cell>{''}</Cell>
+          <Cell>{''}</Cell>
+          <Cell>{''}</Cell>
+          <Cell>{''}</Cell>
+        </Row>
+      );
+    }
+    const row = item.row;
+    const a = row.approval;
+    return (
+      <Row
+        itemId={row.id}
+        items={item.children}
+        hasChildren
+        isExpanded={!!open[row.id]}
+        onExpand={() => void toggle(row)}
+        onCollapse={() => void toggle(row)}
+        expandLabel={`Expand ${row.title}`}
+        collapseLabel={`Collapse ${row.title}`}
+      >
+        <Cell singleLine={false}>
+          {row.type === 'folder' ? (
+            <Inline space="space.050" alignBlock="center">
+              <FolderIcon label="Folder" size="small" color="currentColor" />
+              <Text weight="medium">{row.title}</Text>
+            </Inline>
+          ) : (
+            <PageLink pageId={row.id} title={row.title} />
+          )}
+        </Cell>
+        <Cell>
+          {a ? (
+            <Inline space="space.050" alignBlock="center">
+              <StateLozenge state={a.state} stale={a.isStale} />
+              {a.stuck && (
+                <span data-testid="manage-stuck" title={`Step ${a.stuck.step} cannot complete since ${formatTime(a.stuck.since)}: ${a.stuck.groups.join(', ')}`}>
+                  <Lozenge appearance="removed">Stuck</Lozenge>
+                </span>
+              )}
+            </Inline>
+          ) : (
+            ''
+          )}
+        </Cell>
+        <Cell>{a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : ''}</Cell>
+        <Cell>
+          {a ? (
+            a.workflow ? (
+              <Inline space="space.050" alignBlock="center" shouldWrap>
+                <Text>{`${a.workflow.name}${a.workflow.boundByRule ? ' (assigned by a rule)' : a.workflow.explicit ? ' (assigned)' : ' (space default)'}`}</Text>
+                {a.workflow.drift && (
+                  <Lozenge appearance="moved" testId="manage-routing-drift">
+                    Routing drift
+                  </Lozenge>
                 )}
               </Inline>
             ) : (
-              ''
-            ),
-          },
-          { key: 'review', content: a ? <ReviewLozenge state={a.reviewState} dueAt={a.reviewDueAt} /> : '' },
-          {
-            key: 'workflow',
-            content: a ? (
-              a.workflow ? (
-                <Inline space="space.050" alignBlock="center" shouldWrap>
-                  <Text>{`${a.workflow.name}${a.workflow.boundByRule ? ' (assigned by a rule)' : a.workflow.explicit ? ' (assigned)' : ' (space default)'}`}</Text>
-                  {a.workflow.drift && (
-                    <Lozenge appearance="moved" testId="manage-routing-drift">
-                      Routing drift
-                    </Lozenge>
-                  )}
-                </Inline>
-              ) : (
-                'None'
-              )
-            ) : (
-              ''
-            ),
-          },
-          { key: 'last', content: a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : '' },
-          { key: 'actions', content: a ? menu(row) : '' },
-        ],
-      };
-      const children = open[row.id] ? rowsOf(row.id, depth + 1) : [];
-      const more = levels[row.id]?.nextCursor
-        ? [{ key: `${row.id}-more`, testId: 'manage-more', cells: [{ key: 'title', content: <Button spacing="compact" onClick={() => void loadLevel({ kind: row.type, id: row.id }, levels[row.id].nextCursor)}>Load more</Button> }] }]
-        : [];
-      return [own, ...children, ...more];
-    });
+              'None'
+            )
+          ) : (
+            ''
+          )}
+        </Cell>
+        <Cell>{a?.lastChange ? `${STATE_LABEL[approvalStatusWord(a.lastChange.status)]} · ${formatTime(a.lastChange.at)}` : ''}</Cell>
+        <Cell>{a ? menu(row) : ''}</Cell>
+      </Row>
+    );
+  };
 
   return (
     <Stack space="space.200">
       <ErrorMessage error={root.error} onRetry={root.reload} />
       <ErrorMessage error={act.error} onDismiss={act.clearError} />
-      <DataTable
-        testId="manage-table"
-        label="Pages of this space"
-        isLoading={root.loading && !levels['']}
-        columns={{ title: 'Page', state: 'Approval', review: 'Review', workflow: 'Workflow', last: 'Last change', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
-        rows={rowsOf('', 0)}
-        emptyView={<Text as="p">This space has no pages.</Text>}
-      />
-      {levels['']?.nextCursor && (
-        <Inline>
-          <Button onClick={() => void loadLevel(undefined, levels[''].nextCursor)}>Load more</Button>
-        </Inline>
+      {root.error ? null : levels['']?.rows.length === 0 ? (
+        <Text as="p">This space has no pages.</Text>
+      ) : (
+        <TableTree label="Pages of this space">
+          <Headers>
+            <Header width="32%">Page</Header>
+            <Header width="16%">Approval</Header>
+            <Header width="14%">Review</Header>
+            <Header width="16%">Workflow</Header>
+            <Header width="16%">Last change</Header>
+            <Header width="6%">
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Header>
+          </Headers>
+          <Rows items={itemsOf()} render={renderItem} loadingLabel="Loading pages" />
+        </TableTree>
       )}
       {confirm.modal}
       {assigning && <AssignWorkflowModal pageTitle={assigning.title} workflows={workflows.data ?? []} onClose={() => setAssigning(undefined)} onAssign={(workflowId) => void act.run('assign', assigning, workflowId)} />}

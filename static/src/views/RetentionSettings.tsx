@@ -2,10 +2,10 @@
  * Global admin page → Retention (SPEC 2.10): how long resolved approvals and audit records are kept.
  * Windows can be lengthened, never shortened below the minimums of FIELD_LIMITS; the
  * server refuses anything shorter (RETENTION_TOO_SHORT), this view states the rule up front.
- * Each field is checked inline against those limits first; only a valid shortening (down to the
+ * Each field is checked inline (@atlaskit/form) against those limits first; only a valid shortening (down to the
  * minimum) asks for the destructive confirmation: older records are purged on the next run.
  */
-import { useState } from 'react';
+import Form from '@atlaskit/form';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
@@ -16,7 +16,7 @@ import { FIELD_LIMITS as L } from '../../../src/core/domain/limits';
 import { useAction, useAsync } from '../hooks';
 import type { RetentionSettings as Settings, RunSummary } from '../../../src/core/lifecycle/types';
 import { ErrorMessage, Loading, formatTime } from '../components/ui';
-import { ValidatedField, describedBy, wholeNumberError } from '../components/field-validation';
+import { CheckedField, wholeNumberError } from '../components/field-validation';
 import { useConfirm } from '../components/confirm';
 import { useFlag } from '../components/feedback';
 
@@ -39,10 +39,6 @@ function LastRun({ run }: { run: RunSummary | null }) {
 function RetentionForm({ current, onSaved }: { current: Settings; onSaved: () => void }) {
   const flag = useFlag();
   const confirm = useConfirm();
-  const [draft, setDraft] = useState<Record<keyof Settings, string>>({
-    approvalRetentionDays: String(current.approvalRetentionDays),
-    auditRetentionDays: String(current.auditRetentionDays),
-  });
   const save = useAction(
     (next: Settings) => call('retention.update', next),
     () => {
@@ -50,14 +46,11 @@ function RetentionForm({ current, onSaved }: { current: Settings; onSaved: () =>
       onSaved();
     },
   );
-  const [tried, setTried] = useState(false);
-  const errors = Object.fromEntries(FIELDS.map((f) => [f.key, wholeNumberError(draft[f.key], L[f.key])])) as Record<keyof Settings, string | undefined>;
-  const next: Settings = { approvalRetentionDays: Number(draft.approvalRetentionDays), auditRetentionDays: Number(draft.auditRetentionDays) };
-  const shorter = FIELDS.filter((f) => next[f.key] < current[f.key]);
-  const submit = () => {
-    setTried(true);
-    // A value the server would refuse never reaches the destructive confirmation.
-    if (FIELDS.some((f) => errors[f.key])) return;
+  // Called by the Form only when both fields are valid: a value the server would refuse never
+  // reaches the destructive confirmation.
+  const submit = (values: Record<string, string>) => {
+    const next: Settings = { approvalRetentionDays: Number(values[`ret-approvalRetentionDays`]), auditRetentionDays: Number(values[`ret-auditRetentionDays`]) };
+    const shorter = FIELDS.filter((f) => next[f.key] < current[f.key]);
     if (shorter.length === 0) return void save.run(next);
     confirm.ask({
       title: 'Shorten retention?',
@@ -68,40 +61,26 @@ function RetentionForm({ current, onSaved }: { current: Settings; onSaved: () =>
     });
   };
   return (
-    <form
-      aria-label="Retention settings"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <Stack space="space.200">
-        {FIELDS.map((f) => {
-          const error = tried || draft[f.key] !== String(current[f.key]) ? errors[f.key] : undefined;
-          return (
-            <ValidatedField key={f.key} htmlFor={`ret-${f.key}`} label={f.label} hint={`${MIN_DAYS[f.key]} to ${L[f.key].max} days.`} error={error}>
-              <Textfield
-                id={`ret-${f.key}`}
-                width="small"
-                inputMode="numeric"
-                isInvalid={error !== undefined}
-                aria-describedby={describedBy(`ret-${f.key}`, true, error)}
-                value={draft[f.key]}
-                onChange={(e) => setDraft({ ...draft, [f.key]: e.currentTarget.value })}
-                testId={`retention-${f.key}`}
-              />
-            </ValidatedField>
-          );
-        })}
-        <ErrorMessage error={save.error} onDismiss={save.clearError} title="Not saved" />
-        <Inline>
-          <Button type="submit" appearance="primary" isDisabled={save.busy} testId="retention-save">
-            Save
-          </Button>
-        </Inline>
-      </Stack>
-      {confirm.modal}
-    </form>
+    <Form<Record<string, string>> onSubmit={submit}>
+      {({ formProps }) => (
+        <form {...formProps} aria-label="Retention settings">
+          <Stack space="space.200">
+            {FIELDS.map((f) => (
+              <CheckedField key={f.key} id={`ret-${f.key}`} label={f.label} hint={`${MIN_DAYS[f.key]} to ${L[f.key].max} days.`} defaultValue={String(current[f.key])} validate={(v) => wholeNumberError(v ?? '', L[f.key])}>
+                {(fieldProps) => <Textfield {...fieldProps} width="small" inputMode="numeric" testId={`retention-${f.key}`} />}
+              </CheckedField>
+            ))}
+            <ErrorMessage error={save.error} onDismiss={save.clearError} title="Not saved" />
+            <Inline>
+              <Button type="submit" appearance="primary" isDisabled={save.busy} testId="retention-save">
+                Save
+              </Button>
+            </Inline>
+          </Stack>
+          {confirm.modal}
+        </form>
+      )}
+    </Form>
   );
 }
 

@@ -1,7 +1,7 @@
 /**
  * Space page → Routing (SPEC 2.2a): the space's routing rules in priority order; a space admin edits
  * them (add, enable/disable, remove, then save the list as a whole), everyone who can see the space
- * can ask "explain this page". Every rule check (priorities, workflows, pages) is the server's: its
+ * can ask "explain this page"; below, the space's Automation labels (AutomationLabels.tsx). Every rule check (priorities, workflows, pages) is the server's: its
  * refusal is shown with the fields it names.
  */
 import { useState } from 'react';
@@ -22,6 +22,7 @@ import { useFlag } from '../components/feedback';
 import { SinglePagePicker } from '../components/pickers';
 import { DataTable } from '../components/data-table';
 import type { SpaceTabProps } from './space-tab';
+import { AutomationLabels } from './AutomationLabels';
 
 type DraftRule = Omit<RoutingRule, 'id'> & { id?: string };
 type WorkflowOption = { label: string; value: string };
@@ -135,6 +136,7 @@ export function RoutingTab({ caps }: SpaceTabProps) {
         </>
       )}
       <ExplainPage spaceId={caps.spaceId} workflowName={workflowName} />
+      <AutomationLabels />
     </Stack>
   );
 }

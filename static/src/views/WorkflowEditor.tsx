@@ -21,7 +21,7 @@ import { StepSignatureEditor } from '../components/step-signature';
 import { PeoplePicker } from '../components/pickers';
 import { FormModal, LabelledField } from '../components/form-modal';
 import { REVIEW_PERIOD_DAYS } from '../../../src/core/domain/limits';
-import { ValidatedField, daysOrNull, describedBy, wholeNumberError } from '../components/field-validation';
+import { CheckedField, daysOrNull, wholeNumberError } from '../components/field-validation';
 
 const REVIEW_OPTIONS = [
   { value: 'none', label: 'No periodic review' },
@@ -111,36 +111,47 @@ export function WorkflowEditor({ existing, onClose, onSaved }: { existing?: Work
             onChange={(e) => setReviewPeriod(e.currentTarget.value)}
           />
           {hasReview && (
-            <ValidatedField htmlFor="wf-reminder-window" label="Days before the review date that the page is due" hint={`${FIELD_LIMITS.reminderWindowDays.min} to ${FIELD_LIMITS.reminderWindowDays.max} days.`} error={reminderWindowError}>
-              <Textfield
-                id="wf-reminder-window"
-                testId="wf-reminder-window"
-                width="small"
-                inputMode="numeric"
-                isInvalid={reminderWindowError !== undefined}
-                aria-describedby={describedBy('wf-reminder-window', true, reminderWindowError)}
-                value={reminderWindow}
-                onChange={(e) => setReminderWindow(e.currentTarget.value)}
-              />
-            </ValidatedField>
+            <CheckedField
+              id="wf-reminder-window"
+              label="Days before the review date that the page is due"
+              hint={`${FIELD_LIMITS.reminderWindowDays.min} to ${FIELD_LIMITS.reminderWindowDays.max} days.`}
+              defaultValue={reminderWindow}
+              validate={(v) => wholeNumberError(v ?? '', FIELD_LIMITS.reminderWindowDays)}
+            >
+              {(fieldProps) => (
+                <Textfield
+                  {...fieldProps}
+                  testId="wf-reminder-window"
+                  width="small"
+                  inputMode="numeric"
+                  onChange={(e) => {
+                    fieldProps.onChange(e);
+                    setReminderWindow(e.currentTarget.value);
+                  }}
+                />
+              )}
+            </CheckedField>
           )}
-          <ValidatedField
-            htmlFor="wf-remind-after"
+          <CheckedField
+            id="wf-remind-after"
             label="Remind approvers after (days)"
             hint={`Empty: no reminders. ${FIELD_LIMITS.remindAfterDays.min} to ${FIELD_LIMITS.remindAfterDays.max} days: a reminder when a step has waited that long, then again every that many days.`}
-            error={remindAfterError}
+            defaultValue={remindAfter}
+            validate={(v) => wholeNumberError(v ?? '', FIELD_LIMITS.remindAfterDays, true)}
           >
-            <Textfield
-              id="wf-remind-after"
-              testId="wf-remind-after"
-              width="small"
-              inputMode="numeric"
-              isInvalid={remindAfterError !== undefined}
-              aria-describedby={describedBy('wf-remind-after', true, remindAfterError)}
-              value={remindAfter}
-              onChange={(e) => setRemindAfter(e.currentTarget.value)}
-            />
-          </ValidatedField>
+            {(fieldProps) => (
+              <Textfield
+                {...fieldProps}
+                testId="wf-remind-after"
+                width="small"
+                inputMode="numeric"
+                onChange={(e) => {
+                  fieldProps.onChange(e);
+                  setRemindAfter(e.currentTarget.value);
+                }}
+              />
+            )}
+          </CheckedField>
         </Stack>
       </Stack>
     </FormModal>

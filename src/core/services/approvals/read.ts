@@ -20,9 +20,8 @@ import { activeStepProgress, activeStepStuck, progressWith, stepApprovers, waiti
 import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
-import { effectiveApproval } from './records';
+import { readPageLatest } from './page-latest';
 import { stalenessOf } from '../staleness/evaluate';
-import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../changesets/atomic/resolve';
 import { defineOperation } from '../operation';
 
 /** Newest approvals of a page shown in its history. */
@@ -31,14 +30,7 @@ const HISTORY_LIMIT = FIELD_LIMITS.listPage.max;
 export const pageStatus = defineOperation({
   rights: 'Anyone who can view the page (else PAGE_NOT_FOUND, audited).',
   async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageStateView> {
-    const [page, items] = await Promise.all([
-      new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.status'),
-      getManyByKey(ctx.store, [keys.pageState(pageId), keys.setMember(pageId)]),
-    ]);
-    const memberItem = items.get(keys.setMember(pageId));
-    const resolved = resolveLatest(parsePageState(items.get(keys.pageState(pageId))), setOf(memberItem, await loadPointedSets(ctx, [memberItem])), pageId, ctx.clock.now(), DISPLAY);
-    const stored = resolved.latest;
-    const latest = stored && !resolved.approvedVia ? (await effectiveApproval(ctx, stored)).approval : stored;
+    const [page, { latest, approvedVia }] = await Promise.all([new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.status'), readPageLatest(ctx, pageId)]);
     const derived = derivePageState(latest, page.version);
     const review = deriveReview(latest, ctx.clock.now());
     const staleness = await stalenessOf(ctx, latest, page.version);
@@ -52,7 +44,7 @@ export const pageStatus = defineOperation({
       ...review,
       staleness,
       ...(latest ? { latestApproval: latest } : {}),
-      ...(resolved.approvedVia ? { approvedVia: resolved.approvedVia } : {}),
+      ...(approvedVia ? { approvedVia } : {}),
       ...(latest?.routedBy ? { routedBy: latest.routedBy } : {}),
     };
     if (latest?.status !== 'pending') return view;

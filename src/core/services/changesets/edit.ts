@@ -11,14 +11,13 @@ import { withRetry } from '../retry';
 import { PageCache } from '../page-cache';
 import { getManyByKey } from '../store-reads';
 import { keys } from '../keys';
-import { parsePageState } from '../page-context';
 import { enrichOne } from './enrich';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { validatePages } from './pages';
 import { changeSetArchived, indexOps, unindexedMarkerOp, writeMembership } from './store';
 import { leaseFreeCheck } from './submit-lease';
 import { defineOperation } from '../operation';
-import { pagesPendingThrough, setReviewOf } from './atomic/review-guard';
+import { countPendingThrough, pagesPendingThrough, setReviewOf } from './atomic/review-guard';
 
 export const updateChangeSet = defineOperation({
   rights: 'The creator or a space admin (FORBIDDEN 403, audited); an open change set only.',
@@ -84,9 +83,8 @@ export const archiveChangeSet = defineOperation({
       const states = await getManyByKey(ctx.store, [...cs.pageRefs.map((r) => keys.pageState(r.pageId)), leaseKey]);
       const leaseCheck = leaseFreeCheck(ctx, cs.id, states.get(leaseKey));
       states.delete(leaseKey);
-      const pendingHere = [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id);
       const review = await setReviewOf(ctx, cs.id);
-      if (pendingHere.length > 0 || review.pending) {
+      if (countPendingThrough(cs.id, states.values()) > 0 || review.pending) {
         throw new DomainError('CHANGE_SET_HAS_PENDING', 'Pages submitted through this change set are still pending; it cannot be archived yet.');
       }
       const next: ChangeSet = { ...cs, status: 'archived', updatedAt: ctx.clock.now(), updatedBy: caller.accountId, version: cs.version + 1 };

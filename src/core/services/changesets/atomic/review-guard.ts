@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ChangeSet, SetApproval } from '../../../domain/model';
 import { parseStored, setApprovalSchema } from '../../../domain/schemas';
-import type { TxOp } from '../../../ports/store';
+import type { StoredItem, TxOp } from '../../../ports/store';
 import type { EngineContext } from '../../context';
 import { keys } from '../../keys';
 import { parsePageState } from '../../page-context';
@@ -33,8 +33,13 @@ export async function setReviewOf(ctx: EngineContext, changeSetId: string): Prom
   return { pointerCheck, ...(latest ? { latest } : {}), ...(pending ? { pending } : {}) };
 }
 
-/** Pages submitted one by one through this change set that are still pending (switching to atomic waits for them). */
+/** Pages submitted one by one through this change set that are still pending (switching to atomic and archiving wait for them). */
 export async function pagesPendingThrough(ctx: EngineContext, cs: ChangeSet): Promise<number> {
   const states = await getManyByKey(ctx.store, cs.pageRefs.map((r) => keys.pageState(r.pageId)));
-  return [...states.values()].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === cs.id).length;
+  return countPendingThrough(cs.id, states.values());
+}
+
+/** The one rule of "pending through this change set", over page-state items already read. */
+export function countPendingThrough(changeSetId: string, pageStates: Iterable<StoredItem>): number {
+  return [...pageStates].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === changeSetId).length;
 }
