@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { startLocalRuntime } from '../local/server';
 import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
-import { HEAD_KEY } from '../src/core/audit/keys';
+import { HEAD_KEY, SEQUENCER_LEASE_KEY } from '../src/core/audit/keys';
 import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
 import type { KeyValueStore, StoredItem, TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
@@ -25,6 +25,8 @@ import { LatencyStore, SlowLocalSite } from './latency';
 import type { BenchOptions } from './support';
 import { BOB, CounterIds, ENG, copyOfPage2001, fmtMs, heading, percentile, record, seedWithExtraPages, table } from './support';
 import { loadPlatformProfile } from '../local/profile';
+import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
+import { DEFAULT_INDEX_LAG_MS, storeForProfile } from '../src/adapters/store/eventual-index-store';
 
 const CLIENTS = 50;
 const FIRST_PAGE = 5001;
@@ -96,6 +98,8 @@ interface Wave {
   /** per acknowledged request: the platform-diagnostics record's transactions, and the job consumer's (after the response) */
   diagnosticsTx?: number;
   deferredTx?: number;
+  /** the audit sequencer's transactions (moving the chain head) in the wave and its jobs: tried, and refused by the head's condition */
+  sequencerTx?: { tried: number; failed: number };
 }
 
 interface Waves {
@@ -112,15 +116,25 @@ interface Waves {
  */
 class TxByKind extends StoreDecorator {
   tx = { request: 0, diagnostics: 0, deferred: 0 };
+  sequencer = { tried: 0, failed: 0 };
   reset(): void {
     this.tx = { request: 0, diagnostics: 0, deferred: 0 };
+    this.sequencer = { tried: 0, failed: 0 };
   }
-  override transact(ops: TxOp[]): Promise<void> {
+  override async transact(ops: TxOp[]): Promise<void> {
     // after the response: the comment job records its comment id; the audit.sequence job moves the chain head
-    const deferred = ops.every((o) => o.key.startsWith('approval-comment:')) || ops.some((o) => o.key === HEAD_KEY);
+    const sequencer = ops.some((o) => o.key === HEAD_KEY);
+    // the sequencer's lease (sequence-alone.ts) is the consumer's too
+    const deferred = ops.every((o) => o.key.startsWith('approval-comment:') || o.key === SEQUENCER_LEASE_KEY) || sequencer;
     const kind = ops.every((o) => o.key.startsWith('diag:')) ? 'diagnostics' : deferred ? 'deferred' : 'request';
     this.tx[kind] += 1;
-    return this.inner.transact(ops);
+    if (sequencer) this.sequencer.tried += 1;
+    try {
+      await this.inner.transact(ops);
+    } catch (error) {
+      if (sequencer) this.sequencer.failed += 1;
+      throw error;
+    }
   }
 }
 
@@ -245,19 +259,28 @@ async function overHttp(clients: number, check: boolean): Promise<Waves> {
  * store call, 100 ms per Confluence call). Latency widens the window between reading the audit
  * chain head and committing, so this shows what contention on that one key costs.
  */
-async function withForgeLatency(clients: number, check: boolean): Promise<Waves> {
-  const site = new SlowLocalSite({ seed: seedWithExtraPages(clients, FIRST_PAGE) }, 100);
+async function withForgeLatency(clients: number, check: boolean, profile = DEFAULT_PLATFORM_PROFILE): Promise<Waves> {
+  const site = new SlowLocalSite({ seed: seedWithExtraPages(clients, FIRST_PAGE), profile }, 100);
   const inner = new MemoryStore();
   const counting = new TxByKind(inner);
-  const app = createLocalApp({ store: new LatencyStore(counting, 20), site, appId: MANIFEST_APP_ID });
+  const clock = { now: () => Date.now() };
+  const store = storeForProfile(new LatencyStore(counting, 20), profile, { clock, lagMs: DEFAULT_INDEX_LAG_MS });
+  const app = createLocalApp({ store, site, clock, appId: MANIFEST_APP_ID, profile });
   await app.ready;
+  await app.idle();
   const handlerWave = async (routeKey: string, body: (i: number) => unknown): Promise<Wave> => {
     counting.reset();
-    const w = await wave(clients, (i) => invokeRoute(app.api, routeKey, { accountId: BOB, clientId: `bench-client-${i}`, body: body(i) }));
+    const w = await wave(clients, (i) => invokeRoute(app.api, routeKey, { accountId: BOB, clientId: `bench-client-${i}`, body: body(i), profile }));
     await app.idle();
     const acknowledged = w.outcomes.filter((o) => o.status === 201).length;
     const per = (n: number) => (acknowledged > 0 ? n / acknowledged : NaN);
-    return { ...w, txPerCommit: acknowledged > 0 ? per(counting.tx.request).toFixed(1) : 'n/a', diagnosticsTx: per(counting.tx.diagnostics), deferredTx: per(counting.tx.deferred) };
+    return {
+      ...w,
+      txPerCommit: acknowledged > 0 ? per(counting.tx.request).toFixed(1) : 'n/a',
+      diagnosticsTx: per(counting.tx.diagnostics),
+      deferredTx: per(counting.tx.deferred),
+      sequencerTx: { ...counting.sequencer },
+    };
   };
   const waves: Waves = { clients, creates: await handlerWave('changeset-create', createBody), submits: await handlerWave('page-submit', submitBody) };
   await app.idle();
@@ -265,15 +288,28 @@ async function withForgeLatency(clients: number, check: boolean): Promise<Waves>
   return waves;
 }
 
-export async function runConcurrency(_options: BenchOptions): Promise<void> {
+export async function runConcurrency(options: BenchOptions): Promise<void> {
   heading(`4. ${CLIENTS} concurrent clients: no lost write, no lost audit record`);
+  await runConcurrencyOverHttp();
+  await runConcurrencyWithLatency(options);
+}
+
+/** `--only=4b`: part B alone (no SQLite needed). */
+export async function runConcurrencyB(options: BenchOptions): Promise<void> {
+  heading(`4 B. ${CLIENTS} concurrent clients on the handlers with Forge-like latency`);
+  await runConcurrencyWithLatency(options);
+}
+
+async function runConcurrencyOverHttp(): Promise<void> {
   console.log(`A. Local runtime over HTTP (port 0), SQLite file in a temp dir, one dev token per client (acc-bob, own client id), both base-URL forms, platform profile client-id-in-context.`);
   console.log('   Baseline = 1 client in the same run.\n');
   const httpBaseline = await overHttp(1, false);
   const http = await overHttp(CLIENTS, true);
   printWaves([httpBaseline, http]);
   console.log(`\n${http.report}`);
+}
 
+async function runConcurrencyWithLatency(_options: BenchOptions): Promise<void> {
   console.log('\nB. Same waves in-process on the apiRoute handlers, +20 ms per store call, +100 ms per Confluence call (MemoryStore).');
   console.log('   "tx tried / request" = store transactions tried per acknowledged request on the request path (idempotency records + conflict retries');
   console.log('   included; the diagnostics record of each invocation and the job consumer\'s transactions after the response are shown apart).\n');
@@ -288,5 +324,26 @@ export async function runConcurrency(_options: BenchOptions): Promise<void> {
   record('single.submitDeferredTx', latentBaseline.submits.deferredTx ?? NaN);
   record('concurrency.createContentionRatio50', tx(latent.creates) / tx(latentBaseline.creates));
   record('concurrency.submitContentionRatio50', tx(latent.submits) / tx(latentBaseline.submits));
+  printSequencer('documented', [latentBaseline, latent]);
+  record('concurrency.sequencerFailedTxShare50', failedShare(latent.submits));
+  record('concurrency.sequencerTxTried50', latent.submits.sequencerTx?.tried ?? NaN);
+  // The strict profile's index queries lag writes (the sequencer's pending query among them): the same burst there.
+  const strict = await withForgeLatency(CLIENTS, false, loadPlatformProfile('strict'));
+  printSequencer('strict', [strict]);
+  record('concurrency.sequencerFailedTxShare50Strict', failedShare(strict.submits));
+  record('concurrency.sequencerTxTried50Strict', strict.submits.sequencerTx?.tried ?? NaN);
+}
 
+const failedShare = (w: Wave): number => (w.sequencerTx && w.sequencerTx.tried > 0 ? w.sequencerTx.failed / w.sequencerTx.tried : 0);
+
+/** The audit sequencer's transactions in each wave (with its jobs): a failed one lost the race for the chain head. */
+function printSequencer(profile: string, sets: Waves[]): void {
+  console.log(`\nAudit sequencer transactions (moving audit:head), profile ${profile}, per wave including the jobs it left:`);
+  const row = (label: string, w: Wave) => [label, String(w.sequencerTx?.tried ?? ''), String(w.sequencerTx?.failed ?? ''), `${(100 * failedShare(w)).toFixed(0)} %`];
+  console.log(
+    table([
+      ['wave', 'sequencer tx tried', 'failed (head moved)', 'failed share'],
+      ...sets.flatMap((w) => [row(`${w.clients} × POST /changeSets`, w.creates), row(`${w.clients} × POST /pages/submit`, w.submits)]),
+    ]),
+  );
 }

@@ -7,17 +7,22 @@ import { AUDIT_ENTITY } from '../src/core/ports/entities';
 import { createLocalSite } from '../local/site';
 import type { LocalSite } from '../local/site';
 import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
+import { CallGate, INVOCATION_BUDGET_MS } from '../src/adapters/confluence/call-gate';
+import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import type { StoreCounts } from '../src/adapters/store/counting-store';
 import { StoreDecorator } from '../src/adapters/store/store-decorator';
 import type { TxOp } from '../src/core/ports/store';
-import { MemoryStore } from '../src/adapters/store/memory-store';
 import { localSeedWorkflows } from '../local/app';
 import { createEngine, seedWorkflows } from '../src/core/services';
 import type { Engine, EngineDeps } from '../src/core/services';
 import type { ChangeSetView } from '../src/core/domain/model';
 import type { Job } from '../src/core/ports/jobs';
-import { createJobHandlers, dispatchJob } from '../src/core/services/jobs';
+import { dispatchJob } from '../src/core/services/jobs';
+import { queueJobHandlers } from '../src/composition/jobs';
+import { sequencePendingAudit } from '../src/core/audit';
+import { ForgeMeter } from './forge-meter';
+import type { ForgeCounts } from './forge-meter';
 import type { BenchOptions } from './support';
 import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
 
@@ -31,6 +36,8 @@ const APPROVERS = 2;
 
 interface Cost {
   store: StoreCounts;
+  /** what Forge saw: every HTTP request of @forge/kvs, the store's own pre-reads included */
+  forge: ForgeCounts;
   getPages: number;
   /** every Confluence call other than the batched page read */
   other: number;
@@ -55,26 +62,31 @@ class AuditWriteCounter extends StoreDecorator {
   }
 }
 
-async function measure(counting: CountingStore, site: LocalSite, fn: () => Promise<unknown>): Promise<Cost> {
+async function measure(counting: CountingStore, meter: ForgeMeter, site: LocalSite, fn: () => Promise<unknown>): Promise<Cost> {
   counting.reset();
+  meter.reset();
   site.resetCalls();
   await fn();
   const byEndpoint = { ...site.calls.byEndpoint };
   const getPages = byEndpoint[GET_PAGES] ?? 0;
-  return { store: { ...counting.counts }, getPages, other: site.calls.total - getPages, byEndpoint };
+  return { store: { ...counting.counts }, forge: meter.reset(), getPages, other: site.calls.total - getPages, byEndpoint };
 }
+
+/** Store calls the code made (CountingStore); Forge's round trips minus these are the store's own pre-reads. */
+const visibleCalls = (s: StoreCounts) => s.get + s.getMany + s.query + s.getEntities + s.queryEntity + s.transact;
 
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
 const reads = (c: Cost) => c.store.get + c.store.getMany;
 
 function printRows(rows: Row[]): void {
   const out: (string | number)[][] = [
-    ['operation', 'N', 'get', 'getMany', 'query', 'tx', 'writes', 'getPages', 'other Confl.', 'other/page', 'SPEC §8 bound', ''],
+    ['operation', 'N', 'get', 'getMany', 'query', 'tx', 'writes', 'Forge RT', 'pre-reads', 'W units', 'getPages', 'other Confl.', 'other/page', 'SPEC §8 bound', ''],
   ];
   for (const r of rows) {
     const s = r.cost.store;
     const perPage = typeof r.n === 'number' && r.n > 0 ? (r.cost.other / r.n).toFixed(2) : '';
-    out.push([r.operation, r.n, s.get, s.getMany, s.query, s.transact, s.writeOps, r.cost.getPages, r.cost.other, perPage, r.bound, r.ok ? 'OK' : 'OVER']);
+    const f = r.cost.forge;
+    out.push([r.operation, r.n, s.get, s.getMany, s.query, s.transact, s.writeOps, f.roundTrips, f.roundTrips - visibleCalls(s), f.writeUnits, r.cost.getPages, r.cost.other, perPage, r.bound, r.ok ? 'OK' : 'OVER']);
   }
   console.log(table(out));
 }
@@ -84,22 +96,45 @@ async function createMany(engine: Engine, spaceId: string, from: number, to: num
 }
 
 export async function runCosts(_options: BenchOptions): Promise<void> {
+  const meter = new ForgeMeter();
+  try {
+    await costs(meter);
+  } finally {
+    meter.uninstall();
+  }
+}
+
+async function costs(meter: ForgeMeter): Promise<void> {
   heading('1. Cost per operation (store calls and Confluence calls)');
   const site = createLocalSite({ seed: seedWithExtraPages(110, 4001) });
-  const auditWrites = new AuditWriteCounter(new MemoryStore());
+  const auditWrites = new AuditWriteCounter(meter.store);
   const counting = new CountingStore(auditWrites);
-  // Jobs are collected, then run by the consumer's handlers after the request (deferred work, counted apart).
+  // Jobs are collected, then run by the REAL consumer's handlers (the sequencer included) after the
+  // request: deferred work, counted apart. Each delivered job is one consumer invocation on Forge.
   const queued: Job[] = [];
   const deps: EngineDeps = {
     store: counting,
-    confluence: new RestConfluenceSite(site.transport()),
+    // Each measured operation stands for its own invocation: the gate's 25 s budget must not run
+    // out over the whole section (one process, one gate), which would fail late calls as "busy".
+    confluence: new RestConfluenceSite(site.transport(), {
+      impersonation: DEFAULT_PLATFORM_PROFILE.apiRouteImpersonation,
+      appUserIsConfluenceAdmin: DEFAULT_PLATFORM_PROFILE.appUserIsConfluenceAdmin,
+      gate: new CallGate({ remainingMs: () => INVOCATION_BUDGET_MS }),
+    }),
     clock: { now: () => Date.now() },
     ids: new CounterIds('c'),
     jobs: { push: (jobs) => Promise.resolve(void queued.push(...jobs)) },
   };
-  const consumer = createJobHandlers(deps, { 'audit.sequence': () => Promise.resolve() }, () => undefined);
+  const consumer = queueJobHandlers(deps, () => undefined);
+  let invocations = 0;
   const drain = async () => {
-    for (const job of queued.splice(0)) await dispatchJob(consumer, job);
+    // jobs may queue jobs: drain until nothing is left
+    while (queued.length > 0) {
+      for (const job of queued.splice(0)) {
+        invocations += 1;
+        await dispatchJob(consumer, job);
+      }
+    }
   };
   await seedWorkflows(deps, localSeedWorkflows(Date.now()));
   const engine = createEngine(deps, { log: () => undefined });
@@ -111,7 +146,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
     [10, 4001],
     [100, 4011],
   ] as const) {
-    const cost = await measure(counting, site, async () => {
+    const cost = await measure(counting, meter, site, async () => {
       sets[n] = await engine.changeSets.create(bob, { spaceId: ENG, title: `Bench ${n} pages`, pageRefs: pageRefs(first, n) });
     });
     rows.push({
@@ -124,7 +159,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
   }
 
   for (const n of [10, 100] as const) {
-    const cost = await measure(counting, site, () => engine.changeSets.get(bob, sets[n].id));
+    const cost = await measure(counting, meter, site, () => engine.changeSets.get(bob, sets[n].id));
     rows.push({
       operation: 'read change set',
       n,
@@ -145,7 +180,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
     [10, 1000],
   ]) {
     await createMany(engine, DOCS, from, to, docsRefs);
-    const cost = await measure(counting, site, () => engine.changeSets.list(bob, { spaceId: DOCS, limit: 50 }));
+    const cost = await measure(counting, meter, site, () => engine.changeSets.list(bob, { spaceId: DOCS, limit: 50 }));
     listCosts.push(cost);
     rows.push({
       operation: `list page (${to} change sets in space)`,
@@ -154,7 +189,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
       bound: '1 query whatever the number of change sets; getPages 1',
       ok: cost.store.query === 1 && cost.getPages === 1 && reads(cost) <= reads(listCosts[0]) && cost.other <= listCosts[0].other,
     });
-    const forPage = await measure(counting, site, async () => {
+    const forPage = await measure(counting, meter, site, async () => {
       const sets = (await engine.changeSets.forPage(bob, '3005')).items;
       if (sets.length !== 1) throw new Error(`forPage(3005) found ${sets.length} change sets`);
     });
@@ -171,7 +206,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
   const perPage = (c: Cost, n: number) => c.other / n;
   const preflight: Record<number, Cost> = {};
   for (const n of [10, 100] as const) {
-    const cost = await measure(counting, site, () => engine.changeSets.preflight(bob, sets[n].id));
+    const cost = await measure(counting, meter, site, () => engine.changeSets.preflight(bob, sets[n].id));
     preflight[n] = cost;
     rows.push({
       operation: 'change-set preflight',
@@ -188,17 +223,22 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
 
   const submit: Record<number, Cost> = {};
   const deferred: Record<number, Cost & { jobs: number }> = {};
+  // What earlier rows left behind is not the submits': their jobs, and the audit records of the
+  // 1,000 creates, which the 5-minute sweep would have linked into the chain by now.
+  await drain();
+  while ((await sequencePendingAudit({ store: counting, clock: deps.clock })).remaining > 0);
   let approvalId = '';
   for (const n of [10, 100] as const) {
     auditWrites.count = 0;
-    const cost = await measure(counting, site, async () => {
+    const cost = await measure(counting, meter, site, async () => {
       const result = await engine.changeSets.submit(bob, sets[n].id);
       if (result.submittedCount !== n) throw new Error(`submit of ${n} pages submitted ${result.submittedCount}`);
       approvalId = result.results[1].approvalId ?? '';
     });
     if (n === 100) record('submit100.auditWritesPerPage', auditWrites.count / 100);
-    const jobs = queued.length;
-    deferred[n] = { ...(await measure(counting, site, drain)), jobs };
+    invocations = 0;
+    const after = await measure(counting, meter, site, drain);
+    deferred[n] = { ...after, jobs: invocations };
     submit[n] = cost;
     rows.push({
       operation: 'change-set submit',
@@ -213,10 +253,10 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
   }
 
   // Page 4012 is pending from the 100-page submit, without decisions yet (the costliest status read).
-  const status = await measure(counting, site, () => engine.approvals.pageStatus(bob, '4012'));
+  const status = await measure(counting, meter, site, () => engine.approvals.pageStatus(bob, '4012'));
   rows.push({ operation: 'page status (pending)', n: '', cost: status, bound: 'O(1) store reads (≤ 2); getPages 1', ok: reads(status) <= 2 && status.store.query === 0 && status.getPages <= 1 });
 
-  const decision = await measure(counting, site, () => engine.approvals.decide(uiCaller(CAROL), approvalId, 'approve'));
+  const decision = await measure(counting, meter, site, () => engine.approvals.decide(uiCaller(CAROL), approvalId, 'approve'));
   rows.push({
     operation: 'one decision (approve)',
     n: '',
@@ -225,7 +265,7 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
     ok: reads(decision) <= 4 && decision.store.query === 0 && decision.store.transact === 1 && decision.getPages + decision.other <= 2,
   });
 
-  const pagePreflight = await measure(counting, site, () => engine.approvals.preflightPage(bob, '2006'));
+  const pagePreflight = await measure(counting, meter, site, () => engine.approvals.preflightPage(bob, '2006'));
   rows.push({
     operation: 'page preflight',
     n: 1,
@@ -233,11 +273,13 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
     bound: `O(1); 0 writes; getPages 1 + approvers=${1 + APPROVERS}`,
     ok: pagePreflight.store.transact === 0 && pagePreflight.getPages === 1 + APPROVERS,
   });
-  const pageSubmit = await measure(counting, site, () => engine.approvals.submitPage(bob, '2006'));
+  const pageSubmit = await measure(counting, meter, site, () => engine.approvals.submitPage(bob, '2006'));
   rows.push({ operation: 'page submit', n: 1, cost: pageSubmit, bound: 'O(1); getPages 1; tx ≤ 2', ok: pageSubmit.store.transact <= 2 && pageSubmit.getPages === 1 });
 
-  console.log('Engine over CountingStore(MemoryStore) and the local site (in-process transport). "writes" = put/delete ops in');
-  console.log('all transactions; "other Confl." = every Confluence call except the batched GET /wiki/api/v2/pages.');
+  console.log('Engine over CountingStore(ForgeKvsStore) on the real @forge/kvs client and the fake KVS HTTP API (bench/forge-meter.ts), and the');
+  console.log('local site (in-process transport). "writes" = put/delete ops in all transactions; "Forge RT" = HTTP requests Forge storage');
+  console.log('received, of which "pre-reads" are the store\'s own (not asked for by the code); "W units" = Forge 10 KB write units;');
+  console.log('"other Confl." = every Confluence call except the batched GET /wiki/api/v2/pages.');
   printRows(rows);
   const endpoints = (c: Cost) =>
     Object.entries(c.byEndpoint)
@@ -246,11 +288,21 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
   for (const n of [10, 100] as const) {
     const d = deferred[n];
     console.log(
-      `Deferred after the ${n}-page submit (job consumer, after the response): ${d.jobs} jobs queued, ${d.store.transact} tx, ${d.store.writeOps} writes, ` +
-        `${d.store.get + d.store.getMany} reads, ${d.getPages + d.other} Confluence calls (${endpoints(d)}).`,
+      `Deferred after the ${n}-page submit (real job consumer, sequencer included, after the response): ${d.jobs} consumer invocations, ` +
+        `${d.store.transact} tx, ${d.store.writeOps} writes, ${visibleCalls(d.store) - d.store.transact} reads; Forge: ${d.forge.roundTrips} round trips ` +
+        `(${d.forge.roundTrips - visibleCalls(d.store)} pre-reads), ${d.forge.writeUnits} write units, ${(d.forge.bytesWritten / 1024).toFixed(1)} KB written; ` +
+        `${d.getPages + d.other} Confluence calls (${endpoints(d)}).`,
     );
   }
-  record('submit100.writesPerPage', submit[100].store.writeOps / 100);
+  const s100 = submit[100];
+  const d100 = deferred[100];
+  record('submit100.writesPerPage', s100.store.writeOps / 100);
+  record('submit100.totalWritesPerPage', (s100.store.writeOps + d100.store.writeOps) / 100);
+  record('submit100.deferredInvocationsPerPage', d100.jobs / 100);
+  record('submit100.forgeRoundTripsPerPage', (s100.forge.roundTrips + d100.forge.roundTrips) / 100);
+  record('submit100.hiddenPreReads', s100.forge.roundTrips - visibleCalls(s100.store) + d100.forge.roundTrips - visibleCalls(d100.store));
+  record('submit100.writeUnits', s100.forge.writeUnits + d100.forge.writeUnits);
+  record('submit100.totalKbWrittenPerPage', (s100.forge.bytesWritten + d100.forge.bytesWritten) / 1024 / 100);
   record('submit100.txPerPage', submit[100].store.transact / 100);
   record('submit100.deferredJobsPerPage', deferred[100].jobs / 100);
   record('submit100.deferredWritesPerPage', deferred[100].store.writeOps / 100);

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { runAtomic } from './atomic';
-import { runConcurrency } from './concurrency';
+import { runConcurrency, runConcurrencyB } from './concurrency';
 import { runCosts } from './costs';
+import { runForgeQuota } from './forge-quota';
 import { runGrowth } from './growth';
 import { runLifecycle } from './lifecycle';
 import { runScale } from './scale';
@@ -23,9 +24,11 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   '2': runGrowth,
   '3': runTimeBudget,
   '4': runConcurrency,
+  '4b': runConcurrencyB,
   '5': runLifecycle,
   '6': runAtomic,
   '7': runScale,
+  '8': runForgeQuota,
 };
 
 function parseArgs(argv: string[]): { options: BenchOptions; only: string[]; json: boolean } {

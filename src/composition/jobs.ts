@@ -6,8 +6,9 @@
 import type { JobHandlers } from '../core/ports/jobs';
 import type { EngineDeps, EngineLogger } from '../core/services';
 import { createJobHandlers } from '../core/services/jobs';
-import { sequencePendingAudit } from '../core/audit';
+import { sequenceAlone } from '../core/audit';
 
+/** Sequencing from the queue runs one at a time (a lease): a burst of commits never races on the chain head. */
 export function queueJobHandlers(deps: EngineDeps, log?: EngineLogger): JobHandlers {
-  return createJobHandlers(deps, { 'audit.sequence': async () => void (await sequencePendingAudit({ store: deps.store, clock: deps.clock })) }, log);
+  return createJobHandlers(deps, { 'audit.sequence': async () => void (await sequenceAlone({ store: deps.store, clock: deps.clock })) }, log);
 }

@@ -4,7 +4,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { DomainError } from '../../src/core/domain/errors';
 import { StoreError } from '../../src/core/ports/store';
 import { createApiHandlers } from '../../src/transport/api';
-import { IN_PROGRESS_LEASE_MS } from '../../src/transport/api/idempotency';
+import { IN_PROGRESS_LEASE_MS, IdempotencyStore } from '../../src/transport/api/idempotency';
 import { call } from './helpers';
 import { createFakeEngine, type FakeEngine } from './fake-engine';
 
@@ -177,4 +177,21 @@ it('POST /changeSets/create and its alias POST /changeSets share one operation a
   expect([viaCreate.status, viaAlias.status, viaAlias.json.replayed]).toEqual([201, 201, true]);
   expect(viaAlias.json.changeSet).toEqual(viaCreate.json.changeSet);
   expect(fake.calls.map((c) => c.method)).toEqual(['changeSets.create']);
+});
+
+it('a change answered under a claim another attempt took over does not commit (its answer is conditioned on its own claim)', async () => {
+  const idempotency = new IdempotencyStore(store, { now: () => now });
+  const scope = { accountId: 'acc-bob', clientId: 'ci', routeKey: 'page-submit' };
+  const late = await idempotency.begin(scope, 'key-1', 'fp');
+  if (late.kind !== 'execute') throw new Error(`expected execute, got ${late.kind}`);
+  now += IN_PROGRESS_LEASE_MS + 1; // past the lease: the first attempt counts as dead
+  const takeover = await idempotency.begin(scope, 'key-1', 'fp');
+  if (takeover.kind !== 'execute') throw new Error(`expected execute, got ${takeover.kind}`);
+  await store.transact([{ op: 'put', key: 'change:takeover', value: 1, condition: { kind: 'absent' } }, ...takeover.answerOps({ statusCode: 201, body: '{"by":"takeover"}' })]);
+  // the late attempt's change and answer commit together or not at all
+  await expect(
+    store.transact([{ op: 'put', key: 'change:late', value: 1, condition: { kind: 'absent' } }, ...late.answerOps({ statusCode: 201, body: '{"by":"late"}' })]),
+  ).rejects.toMatchObject({ code: 'CONDITION_FAILED' });
+  expect(await store.get('change:late')).toBeUndefined();
+  expect(await idempotency.begin(scope, 'key-1', 'fp')).toEqual({ kind: 'replay', response: { statusCode: 201, body: '{"by":"takeover"}' } });
 });

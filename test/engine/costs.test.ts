@@ -7,6 +7,7 @@ import { CountingStore } from '../../src/adapters/store/counting-store';
 import type { StoreCounts } from '../../src/adapters/store/counting-store';
 import { auditOpsFor } from '../../src/core/audit';
 import type { Job } from '../../src/core/ports/jobs';
+import { SUBMISSION_FOLLOW_UP_BATCH } from '../../src/core/ports/jobs';
 import { BOB, CAROL, ENG, api, setup, ui } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -67,7 +68,9 @@ test('store operations and Confluence calls per operation (100-page change set)'
   expect(results.submit100.store.get).toBeLessThanOrEqual(results.submit100.store.transact + 2);
   // getPages + edit checks, plus O(1) for the caller's view of the space; the comments are queued, not posted in the request
   expect(results.submit100.confluence.total).toBeLessThanOrEqual(1 + 100 + 2);
-  expect(jobs.filter((j) => j.kind === 'notify.submitted')).toHaveLength(100);
+  // one follow-up job per SUBMISSION_FOLLOW_UP_BATCH pages (the first also sequences), not one per page
+  expect(jobs).toHaveLength(Math.ceil(100 / SUBMISSION_FOLLOW_UP_BATCH));
+  expect(jobs.flatMap((j) => (j.kind === 'submission.followUp' ? j.approvalIds : []))).toHaveLength(100);
   // a decision: O(1) everything
   expect(results.decision.store.transact).toBe(1);
   expect(results.decision.store.get + results.decision.store.getMany).toBeLessThanOrEqual(4);

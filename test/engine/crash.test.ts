@@ -41,7 +41,7 @@ class RecordingQueue implements JobQueue {
     return Promise.resolve();
   }
   approvalIds(): string[] {
-    return this.jobs.flatMap((j) => (j.kind === 'notify.submitted' ? [j.approvalId] : []));
+    return this.jobs.flatMap((j) => (j.kind === 'submission.followUp' ? j.approvalIds : []));
   }
 }
 

@@ -7,7 +7,9 @@ import { EventQueueJobs, pushPayloadBytes, pushRequests } from '../../src/adapte
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { Job, JobHandlers } from '../../src/core/ports/jobs';
-import { QUEUE_LIMITS } from '../../src/core/ports/jobs';
+import { QUEUE_LIMITS, SUBMISSION_FOLLOW_UP_BATCH } from '../../src/core/ports/jobs';
+import type { PageApproval } from '../../src/core/domain/model';
+import { submissionJobs } from '../../src/core/services/notifications';
 import { createJobHandlers } from '../../src/core/services/jobs';
 import { keys } from '../../src/core/services/keys';
 import { JOB_RETRY, createQueueConsumer } from '../../src/transport/queue/consumer';
@@ -32,10 +34,10 @@ async function submitted() {
 
 const commentsOn = (env: Awaited<ReturnType<typeof setup>>, pageId: string) => env.site.listComments(pageId).length;
 
-describe('the notify.submitted job', () => {
-  it('is queued by the submit, not run in it, and posts the comment once however often it is delivered', async () => {
+describe('the submission.followUp job', () => {
+  it('is queued by the submit, not run in it (one job: sequencing and the comment), and posts the comment once however often it is delivered', async () => {
     const { env, approval, jobs } = await submitted();
-    expect(jobs).toEqual([{ kind: 'notify.submitted', approvalId: approval.id }, { kind: 'audit.sequence' }]);
+    expect(jobs).toEqual([{ kind: 'submission.followUp', approvalIds: [approval.id], sequenceAudit: true }]);
     const before = commentsOn(env, '2001');
     const consumer = createQueueConsumer({ handlers: () => createJobHandlers(env.deps, noSequencing), retry: (s) => ({ retryAfterSeconds: s }) });
     expect(await consumer({ body: jobs[0] })).toBeUndefined();
@@ -59,6 +61,73 @@ describe('the notify.submitted job', () => {
     expect(commentsOn(env, '2001')).toBe(before);
     expect(await consumer({ body: jobs[0], retryContext: { retryCount: 1 } })).toBeUndefined();
     expect(commentsOn(env, '2001')).toBe(before + 1);
+  });
+
+  it('carries SUBMISSION_FOLLOW_UP_BATCH approvals per job; only the first job sequences', () => {
+    const approvals = Array.from({ length: 2 * SUBMISSION_FOLLOW_UP_BATCH + 3 }, (_, i) => ({ id: `apr-${i}` }) as PageApproval);
+    const jobs = submissionJobs(approvals, { sequenceAudit: true });
+    expect(jobs.map((j) => (j.kind === 'submission.followUp' ? [j.approvalIds.length, j.sequenceAudit] : j.kind))).toEqual([
+      [SUBMISSION_FOLLOW_UP_BATCH, true],
+      [SUBMISSION_FOLLOW_UP_BATCH, false],
+      [3, false],
+    ]);
+    expect(jobs.flatMap((j) => (j.kind === 'submission.followUp' ? j.approvalIds : []))).toEqual(approvals.map((a) => a.id));
+    expect(submissionJobs([], { sequenceAudit: false })).toEqual([]);
+  });
+
+  it('posts the other comments when one fails, then asks for a redelivery that posts only the missing one', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const first = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    const second = await env.engine.approvals.submitPage(ui(BOB), '2002');
+    const job: Job = { kind: 'submission.followUp', approvalIds: [first.id, second.id], sequenceAudit: false };
+    let failures = 1;
+    const flaky = Object.create(env.deps.confluence) as RestConfluenceSite;
+    flaky.createPageComment = (input) => (input.pageId === '2001' && failures-- > 0 ? Promise.reject(new Error('503')) : (env.deps.confluence as RestConfluenceSite).createPageComment(input));
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, confluence: flaky }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }), log: () => undefined });
+    const before = [commentsOn(env, '2001'), commentsOn(env, '2002')];
+    expect(await consumer({ body: job })).toEqual({ retryAfterSeconds: JOB_RETRY.firstDelaySeconds });
+    expect([commentsOn(env, '2001'), commentsOn(env, '2002')]).toEqual([before[0], before[1] + 1]);
+    expect(await consumer({ body: job, retryContext: { retryCount: 1 } })).toBeUndefined();
+    expect([commentsOn(env, '2001'), commentsOn(env, '2002')]).toEqual([before[0] + 1, before[1] + 1]);
+  });
+
+  it('records the ids of all its comments in one transaction; ids a redelivered twin recorded first stay as they are', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const approvals = [await env.engine.approvals.submitPage(ui(BOB), '2001'), await env.engine.approvals.submitPage(ui(BOB), '2002')];
+    const third = await env.engine.approvals.submitPage(ui(BOB), '2003');
+    // a twin of the job recorded the third's comment meanwhile
+    await env.store.transact([{ op: 'put', key: keys.approvalComment(third.id), value: { commentId: 'twin' }, condition: { kind: 'absent' } }]);
+    const commentTx: number[] = [];
+    const counting = Object.create(env.deps.store) as typeof env.deps.store;
+    counting.transact = (ops) => (ops.some((o) => o.key.startsWith('approval-comment:')) && commentTx.push(ops.length), env.deps.store.transact(ops));
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, store: counting }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }) });
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: approvals.map((a) => a.id), sequenceAudit: false } })).toBeUndefined();
+    expect(commentTx).toEqual([2]);
+    for (const a of approvals) expect((await env.store.get(keys.approvalComment(a.id)))?.value).toEqual({ commentId: expect.any(String) });
+    // the twin's id is not overwritten, and its comment is not posted again
+    const before = commentsOn(env, '2003');
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: [third.id], sequenceAudit: false } })).toBeUndefined();
+    expect(commentsOn(env, '2003')).toBe(before);
+    expect((await env.store.get(keys.approvalComment(third.id)))?.value).toEqual({ commentId: 'twin' });
+  });
+
+  it('runs the sequencing it asks for before the comments, and a sequencing failure neither stops them nor fails the job', async () => {
+    const { env, jobs } = await submitted();
+    const order: string[] = [];
+    const site = Object.create(env.deps.confluence) as RestConfluenceSite;
+    site.createPageComment = (input) => (order.push('comment'), (env.deps.confluence as RestConfluenceSite).createPageComment(input));
+    const sequencing = { 'audit.sequence': () => (order.push('sequence'), Promise.reject(new Error('store down'))) };
+    const logs: string[] = [];
+    const consumer = createQueueConsumer({
+      handlers: () => createJobHandlers({ ...env.deps, confluence: site }, sequencing, (message) => void logs.push(message)),
+      retry: (s) => ({ retryAfterSeconds: s }),
+      log: () => undefined,
+    });
+    expect(await consumer({ body: jobs[0] })).toBeUndefined();
+    expect(order).toEqual(['sequence', 'comment']);
+    expect(logs).toEqual(['audit sequencing failed; the sweep links the records']);
   });
 
   it('finishes without a redelivery or a log line on a page restricted without the app (no retry could post it)', async () => {
@@ -133,6 +202,7 @@ describe('the consumer', () => {
     'notify.submitted': () => Promise.reject(new Error('down')),
     'notify.set': () => Promise.resolve(),
     'notify.comment': () => Promise.reject(new Error('down')),
+    'submission.followUp': () => Promise.reject(new Error('down')),
     'audit.sequence': () => Promise.resolve(),
     'page.updated': () => Promise.resolve(),
     'labels.sync': () => Promise.resolve(),
@@ -156,6 +226,7 @@ describe('the consumer', () => {
       'notify.submitted': async () => void ran.push('notify'),
       'notify.set': async () => void ran.push('set'),
       'notify.comment': async () => void ran.push('comment'),
+      'submission.followUp': async () => void ran.push('followUp'),
       'audit.sequence': async () => void ran.push('sequence'),
       'page.updated': async () => void ran.push('page'),
       'labels.sync': async () => void ran.push('labels'),
@@ -163,11 +234,23 @@ describe('the consumer', () => {
     };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });
-    for (const body of [undefined, {}, { kind: 'notify.submitted' }, { kind: 'notify.submitted', approvalId: 'a', extra: 1 }, { kind: 'other' }, { kind: 'notify.comment', key: 'approval:apr-1' }]) {
+    const followUp = (approvalIds: unknown) => ({ kind: 'submission.followUp', approvalIds, sequenceAudit: true });
+    const invalid = [
+      undefined,
+      {},
+      { kind: 'notify.submitted' },
+      { kind: 'notify.submitted', approvalId: 'a', extra: 1 },
+      { kind: 'other' },
+      { kind: 'notify.comment', key: 'approval:apr-1' },
+      followUp([]),
+      followUp(Array.from({ length: SUBMISSION_FOLLOW_UP_BATCH + 1 }, (_, i) => `apr-${i}`)),
+      { kind: 'submission.followUp', approvalIds: ['a'] },
+    ];
+    for (const body of invalid) {
       expect(await consumer({ body })).toBeUndefined();
     }
     expect(ran).toEqual([]);
-    expect(logs).toEqual(Array(6).fill('job dropped: not a valid job'));
+    expect(logs).toEqual(Array(invalid.length).fill('job dropped: not a valid job'));
     expect(await consumer({ body: { kind: 'audit.sequence' } })).toBeUndefined();
     expect(ran).toEqual(['sequence']);
   });
@@ -230,10 +313,7 @@ describe('the local runtime', () => {
     expect(site.listComments('2001')).toHaveLength(before);
     await app.idle();
     expect(site.listComments('2001')).toHaveLength(before + 1);
-    expect(app.queue.deliveries.map((d) => [d.body.kind, d.outcome])).toEqual([
-      ['notify.submitted', 'done'],
-      ['audit.sequence', 'done'],
-    ]);
+    expect(app.queue.deliveries.map((d) => [d.body.kind, d.outcome])).toEqual([['submission.followUp', 'done']]);
   });
 });
 

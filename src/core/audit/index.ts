@@ -4,6 +4,7 @@
  * lives in its own module:
  *   append.ts     prepareAppend (record entity + pending marker, in the caller's transaction)
  *   sequencer.ts  sequencePendingAudit: links pending records into the chain (group commit)
+ *   sequence-alone.ts  sequenceAlone: the job consumer's sequencer, one at a time (a lease)
  *   query.ts      list over the af-audit entity indexes, with cursor.ts
  *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain
  *   export-format.ts  CSV / NDJSON; export-chunk.ts the export in bounded chunks
@@ -22,6 +23,7 @@ import { verifyChain, type VerifyResult } from './verify';
 
 export { AUDIT_OPS_PER_ENTRY, auditOpsFor, type AuditEntry } from './append';
 export { sequencePendingAudit, type SequenceDeps, type SequenceResult } from './sequencer';
+export { sequenceAlone, SEQUENCER_LEASE_MS } from './sequence-alone';
 export type { AuditPage } from './query';
 export type { ExportChunk } from './export-chunk';
 export { AUDIT_MIN_RETENTION_DAYS, runAuditRetention, type AuditRetentionResult, type AuditRetentionRun } from './retention';

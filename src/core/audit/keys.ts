@@ -9,11 +9,13 @@
  *   audit:seq:<seq12>               {k: sk}               chain link, written by the sequencer
  *   audit:head                      {seq, hash, at}       chain head, moved only by the sequencer
  *   audit:checkpoint                {firstSeq, prevHash}  retention anchor written by purge
+ *   audit:lease:sequencer           {until}               held while a job-consumer sequencer runs (sequence-alone.ts)
  */
 import type { AuditFilter } from '../domain/model';
 
 export const HEAD_KEY = 'audit:head';
 export const CHECKPOINT_KEY = 'audit:checkpoint';
+export const SEQUENCER_LEASE_KEY = 'audit:lease:sequencer';
 export const PENDING_PREFIX = 'audit:pending:';
 export const LINK_PREFIX = 'audit:seq:';
 export const GENESIS_HASH = '0'.repeat(64);

@@ -11,6 +11,12 @@ export type Job =
   | { kind: 'notify.set'; setApprovalId: string; event: number }
   /** post the comment stored as an outbox item under this key (once: the item is deleted when posted) */
   | { kind: 'notify.comment'; key: string }
+  /**
+   * After a submission (issue 23: one invocation for up to SUBMISSION_FOLLOW_UP_BATCH pages, not
+   * one per page plus one per commit): link the audit records (`sequenceAudit`, one sequencer at a
+   * time), then post each approval's submission comment (once each; the comment id is recorded).
+   */
+  | { kind: 'submission.followUp'; approvalIds: string[]; sequenceAudit: boolean }
   /** integrate audit records committed unsequenced into the chain */
   | { kind: 'audit.sequence' }
   /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */
@@ -35,3 +41,6 @@ export type JobHandlers = { [K in JobKind]: (job: Extract<Job, { kind: K }>) => 
  * and 200 KB per push payload; the queue adapters and the local emulation enforce both.
  */
 export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024 } as const;
+
+/** Approvals per follow-up job: 25 comments at Confluence's pace take seconds of a consumer's 900 s. */
+export const SUBMISSION_FOLLOW_UP_BATCH = 25;

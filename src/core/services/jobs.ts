@@ -3,11 +3,12 @@
  * job handlers, and how the engine hands jobs over after a commit.
  */
 import { z } from 'zod';
+import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
-import { postSubmissionComment } from './notifications';
+import { postSubmissionComment, postSubmissionCommentUnrecorded, recordCommentIds, type PostedComment } from './notifications';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
 import { postSetComments } from './changesets/atomic/notify';
@@ -23,6 +24,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
   z.object({ kind: z.literal('notify.set'), setApprovalId: id, event: z.number().int().min(0).max(1000) }).strict(),
   z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
+  z.object({ kind: z.literal('submission.followUp'), approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH), sequenceAudit: z.boolean() }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: confluenceId }).strict(),
   z.object({ kind: z.literal('labels.sync'), pageId: confluenceId }).strict(),
@@ -32,20 +34,43 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
 export type EngineJobHandlers = Omit<JobHandlers, 'audit.sequence'>;
 
-export function engineJobHandlers(ctx: EngineContext): EngineJobHandlers {
+/** `sequence`: the composition root's audit sequencing, run first by a follow-up that asks for it (default none: the sweep links). */
+export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['audit.sequence'] = async () => undefined): EngineJobHandlers {
   return {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'notify.set': (job) => postSetComments(ctx, job.setApprovalId, job.event),
     'notify.comment': (job) => postQueuedComment(ctx, job.key),
+    'submission.followUp': (job) => followUpSubmission(ctx, job, sequence),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
     'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),
   };
 }
 
+/**
+ * Sequencing first (fast, and the sweep covers it: a failure is logged, not retried), then every
+ * comment; a failed post does not stop the others. The posted comments' ids are recorded in one
+ * transaction, before the job fails for a failed post so that the queue redelivers it: the
+ * redelivery skips every comment recorded. (Only a crash between posting and recording, within
+ * one job, would post some twice.)
+ */
+async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 'submission.followUp' }>, sequence: JobHandlers['audit.sequence']): Promise<void> {
+  if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
+  let failed = 0;
+  const posted: PostedComment[] = [];
+  for (const approvalId of job.approvalIds) {
+    await postSubmissionCommentUnrecorded(ctx, approvalId).then(
+      (comment) => void (comment && posted.push(comment)),
+      () => void (failed += 1),
+    );
+  }
+  if (posted.length > 0) await recordCommentIds(ctx, posted);
+  if (failed > 0) throw new Error(`${failed} of ${job.approvalIds.length} submission comments failed`);
+}
+
 /** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */
 export function createJobHandlers(deps: EngineDeps, others: Omit<JobHandlers, keyof EngineJobHandlers>, log?: EngineLogger): JobHandlers {
-  return { ...engineJobHandlers(createContext(deps, log)), ...others };
+  return { ...engineJobHandlers(createContext(deps, log), others['audit.sequence']), ...others };
 }
 
 export function dispatchJob(handlers: JobHandlers, job: Job): Promise<void> {
@@ -59,7 +84,8 @@ export function dispatchJob(handlers: JobHandlers, job: Job): Promise<void> {
  * own sweep here.
  */
 export function inlineJobQueue(ctx: EngineContext): JobQueue {
-  const handlers: JobHandlers = { ...engineJobHandlers(ctx), 'audit.sequence': async () => undefined };
+  const noSequencing = async () => undefined;
+  const handlers: JobHandlers = { ...engineJobHandlers(ctx, noSequencing), 'audit.sequence': noSequencing };
   return {
     async push(jobs) {
       for (const job of jobs) {

@@ -14,7 +14,9 @@ import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } fr
 import { activeStepOf } from '../domain/approvers';
 import type { Cover } from '../domain/delegation-cover';
 import { actingPeople } from '../domain/delegation-cover';
+import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
+import { StoreError, type TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
@@ -89,9 +91,19 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
   return parts.join('');
 }
 
-/** Jobs that post the submission comments once the request has answered (one per approval). */
-export function submissionJobs(approvals: PageApproval[]): Job[] {
-  return approvals.map((a) => ({ kind: 'notify.submitted', approvalId: a.id }));
+/**
+ * The follow-up jobs of a submission, run after the request has answered: the submission comments,
+ * SUBMISSION_FOLLOW_UP_BATCH approvals per job, the first also linking the audit records
+ * (`sequenceAudit`: something was committed).
+ */
+export function submissionJobs(approvals: PageApproval[], options: { sequenceAudit: boolean }): Job[] {
+  const jobs: Job[] = [];
+  for (let i = 0; i < approvals.length; i += SUBMISSION_FOLLOW_UP_BATCH) {
+    const approvalIds = approvals.slice(i, i + SUBMISSION_FOLLOW_UP_BATCH).map((a) => a.id);
+    jobs.push({ kind: 'submission.followUp', approvalIds, sequenceAudit: options.sequenceAudit && i === 0 });
+  }
+  if (jobs.length === 0 && options.sequenceAudit) jobs.push({ kind: 'audit.sequence' });
+  return jobs;
 }
 
 /**
@@ -100,10 +112,23 @@ export function submissionJobs(approvals: PageApproval[]): Job[] {
  * throws, so the queue retries.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
+  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId);
+  if (posted) await recordCommentIds(ctx, [posted]);
+}
+
+/** A posted comment whose id is still to be recorded. */
+export interface PostedComment {
+  approvalId: string;
+  pageId: string;
+  commentId: string;
+}
+
+/** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
+export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<PostedComment | undefined> {
   const commentKey = keys.approvalComment(approvalId);
   const got = await getManyByKey(ctx.store, [keys.approval(approvalId), commentKey]);
   const item = got.get(keys.approval(approvalId));
-  if (got.has(commentKey) || !item) return; // already posted, or purged meanwhile
+  if (got.has(commentKey) || !item) return undefined; // already posted, or purged meanwhile
   const approval = parseStored(pageApprovalSchema, item.key, item.value);
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
@@ -114,22 +139,49 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   try {
     commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
   } catch (err) {
-    if (appCannotSeePage(err)) return; // no redelivery could ever post it
+    if (appCannotSeePage(err)) return undefined; // no redelivery could ever post it
     throw err;
   }
-  await recordComment(ctx, commentKey, commentId, { approvalId, pageId: approval.pageId });
+  return { approvalId, pageId: approval.pageId, commentId };
+}
+
+/** A comment id to record under the key that makes its job idempotent, and what to log if it cannot be. */
+interface CommentRecord {
+  key: string;
+  commentId: string;
+  log: Record<string, string | number>;
+}
+
+/** Records submission comment ids (see recordComments). */
+export function recordCommentIds(ctx: EngineContext, posted: PostedComment[]): Promise<void> {
+  return recordComments(ctx, posted.map((p) => ({ key: keys.approvalComment(p.approvalId), commentId: p.commentId, log: { approvalId: p.approvalId, pageId: p.pageId } })));
+}
+
+/** Records one comment id (an atomic set's per-page comment; see recordComments). */
+export function recordComment(ctx: EngineContext, key: string, commentId: string, log: Record<string, string | number>): Promise<void> {
+  return recordComments(ctx, [{ key, commentId, log }]);
 }
 
 /**
- * Records a posted comment's id under the key that makes its job idempotent. Retried here, then only
- * logged: a queue retry would post a second comment.
+ * Records comment ids (≤ 25, one transaction: issue 23, one write request instead of one per
+ * comment). Each put is `absent` (Forge needs no read first); if a redelivered twin of the job
+ * recorded some first, the rest are recorded one by one. A record that keeps failing is logged,
+ * never thrown: a queue retry would post a second comment.
  */
-export async function recordComment(ctx: EngineContext, key: string, commentId: string, logFields: Record<string, string | number>): Promise<void> {
+async function recordComments(ctx: EngineContext, records: CommentRecord[]): Promise<void> {
+  const put = (r: CommentRecord): TxOp => ({ op: 'put', key: r.key, value: { commentId: r.commentId }, condition: { kind: 'absent' } });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.store.transact([{ op: 'put', key, value: { commentId } }]);
-    } catch {
-      if (attempt >= RECORD_ATTEMPTS) return ctx.log('could not store the notification comment id', logFields);
+      return await ctx.store.transact(records.map(put));
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'CONDITION_FAILED') {
+        if (records.length > 1) for (const r of records) await recordComments(ctx, [r]);
+        return; // alone: the twin recorded it, nothing left to record
+      }
+      if (attempt >= RECORD_ATTEMPTS) {
+        for (const r of records) ctx.log('could not store the notification comment id', r.log);
+        return;
+      }
       await ctx.sleep(10 * attempt);
     }
   }

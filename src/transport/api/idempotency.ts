@@ -125,8 +125,12 @@ export class IdempotencyStore {
         kind: 'execute',
         requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
         commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response }),
-        // unconditional: it commits with the change, which must not fail over bookkeeping
-        answerOps: (response) => [{ op: 'put', key: storeKey, value: { ...marker, state: 'done', response }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS }],
+        // Conditioned on our own claim (no read before the write on Forge, issue 23). It commits with
+        // the change: only an attempt that took the key over after the lease (60 s, past Forge's 25 s
+        // limit) can have moved it, and then this change must not commit a second time anyway.
+        answerOps: (response) => [
+          { op: 'put', key: storeKey, value: { ...marker, state: 'done', response }, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
+        ],
         release: () => this.release(storeKey, markerVersion),
       };
     }

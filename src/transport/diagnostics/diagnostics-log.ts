@@ -7,7 +7,7 @@
  * recent RECENT_RECORDS records, so the list and the counts are bounded by construction.
  */
 import { z } from 'zod';
-import type { KeyValueStore } from '../../core/ports/store';
+import { StoreError, type KeyValueStore } from '../../core/ports/store';
 import type { IdentityObservation } from '../api/identity';
 
 const INVOCATION_PREFIX = 'diag:inv:';
@@ -120,13 +120,20 @@ export class DiagnosticsLog {
     if (observation.identityFailed) return true;
     if (this.sampling.has(deployment)) return random() < 1 / SAMPLE_EVERY;
     const key = `${COUNT_PREFIX}${deployment.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64)}`;
-    const count = z.number().int().min(0).safeParse((await this.store.get(key))?.value);
+    const item = await this.store.get(key);
+    const count = z.number().int().min(0).safeParse(item?.value);
     const seen = count.success ? count.data : 0;
     if (seen >= FULLY_RECORDED) {
       this.sampling.add(deployment);
       return random() < 1 / SAMPLE_EVERY;
     }
-    await this.store.transact([{ op: 'put', key, value: seen + 1, ttlSeconds: OBSERVATION_TTL_SECONDS }]);
+    // Conditioned on what was read (Forge then needs no read of its own); a lost race is one
+    // uncounted invocation, which "approximate under races" allows: it is still recorded.
+    await this.store
+      .transact([{ op: 'put', key, value: seen + 1, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: OBSERVATION_TTL_SECONDS }])
+      .catch((error: unknown) => {
+        if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
+      });
     return true;
   }
 
@@ -134,14 +141,15 @@ export class DiagnosticsLog {
     const at = this.now();
     const record: InvocationRecord = invocationSchema.parse({ at, route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
     const key = `${INVOCATION_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
-    await this.store.transact([{ op: 'put', key, value: record, ttlSeconds: INVOCATION_TTL_SECONDS }]);
+    // a fresh key: `absent` lets Forge check it without reading it first
+    await this.store.transact([{ op: 'put', key, value: record, condition: { kind: 'absent' }, ttlSeconds: INVOCATION_TTL_SECONDS }]);
   }
 
   async recordRefusal(refusal: Omit<RefusalRecord, 'at'>): Promise<void> {
     const at = this.now();
     const record = refusalSchema.parse({ at, ...refusal });
     const key = `${REFUSAL_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
-    await this.store.transact([{ op: 'put', key, value: record, ttlSeconds: INVOCATION_TTL_SECONDS }]);
+    await this.store.transact([{ op: 'put', key, value: record, condition: { kind: 'absent' }, ttlSeconds: INVOCATION_TTL_SECONDS }]);
   }
 
   async recordObservation(assumption: ObservedAssumption, holds: boolean): Promise<void> {

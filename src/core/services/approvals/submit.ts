@@ -46,7 +46,7 @@ export const submitPage = defineOperation({
       }
       throw error;
     }
-    await enqueueAfterCommit(ctx, [...submissionJobs([outcome.approval]), { kind: 'audit.sequence' }]);
+    await enqueueAfterCommit(ctx, submissionJobs([outcome.approval], { sequenceAudit: true }));
     return outcome.approval;
   },
 });

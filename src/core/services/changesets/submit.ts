@@ -124,7 +124,7 @@ async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: st
     // Whatever committed is notified, even when a later batch failed; pages a failed earlier
     // attempt left pending through this change set are notified again (the job posts at most once).
     const earlier = pageIds.flatMap((pageId) => (earlierRun.has(pageId) ? [] : pendingThrough(inputOf(context, pageId), cs.id)));
-    await enqueueAfterCommit(ctx, [...submissionJobs([...earlier, ...committed]), ...(committed.length > 0 ? [{ kind: 'audit.sequence' } as const] : [])]);
+    await enqueueAfterCommit(ctx, submissionJobs([...earlier, ...committed], { sequenceAudit: committed.length > 0 }));
   }
   const results = pageIds.map((pageId): SubmitResult => {
     const mine = earlierRun.get(pageId);

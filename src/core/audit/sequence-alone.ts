@@ -1,0 +1,79 @@
+/**
+ * One sequencer at a time (issue 23): the job consumer's way to run the group commit. A lease key
+ * says a sequencer is running; a job that finds it held exits after one read, without touching the
+ * chain head (the holder links its records too: that is the group commit). So a burst of commits
+ * never makes sequencers race on `audit:head`. The holder keeps linking until nothing is pending,
+ * releases the lease, then looks once more: a record committed while it held the lease, whose job
+ * gave way, is linked before it leaves. A holder that crashes leaves a lease that expires after
+ * LEASE_MS; meanwhile the scheduled sweep (which takes no lease) keeps the chain moving.
+ */
+import { z } from 'zod';
+import { StoreError, type StoredItem } from '../ports/store';
+import { PENDING_PREFIX, SEQUENCER_LEASE_KEY } from './keys';
+import { sequencePendingAudit, type SequenceDeps } from './sequencer';
+
+/** Longer than any consumer run of the sequencer could hold it in practice; a crashed holder's lease lapses after it. */
+export const SEQUENCER_LEASE_MS = 120_000;
+/** Lease rounds per call (each round runs the bounded group commit until nothing is pending). */
+const MAX_ROUNDS = 3;
+
+const leaseSchema = z.object({ until: z.number() }).strict();
+
+export interface SequenceAloneResult {
+  /** false: another sequencer held the lease, this call linked nothing */
+  ran: boolean;
+  sequenced: number;
+}
+
+export async function sequenceAlone(deps: SequenceDeps): Promise<SequenceAloneResult> {
+  let sequenced = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const lease = await acquire(deps);
+    if (!lease) return { ran: round > 0, sequenced };
+    try {
+      for (;;) {
+        const result = await sequencePendingAudit(deps);
+        sequenced += result.sequenced;
+        // nothing left, or another invocation (the sweep, an admin read) moved the head: it links the rest
+        if (result.remaining === 0 || result.sequenced === 0) break;
+      }
+    } finally {
+      await release(deps, lease);
+    }
+    const left = await deps.store.query({ prefix: PENDING_PREFIX, limit: 1 });
+    if (left.items.length === 0) break;
+  }
+  return { ran: true, sequenced };
+}
+
+/** The lease as written (its version), or undefined when another sequencer holds it. */
+async function acquire(deps: SequenceDeps): Promise<{ version: number } | undefined> {
+  const current: StoredItem | undefined = await deps.store.get(SEQUENCER_LEASE_KEY);
+  const held = current && leaseSchema.safeParse(current.value);
+  const now = deps.clock.now();
+  if (held?.success && held.data.until > now) return undefined;
+  try {
+    await deps.store.transact([
+      {
+        op: 'put',
+        key: SEQUENCER_LEASE_KEY,
+        value: { until: now + SEQUENCER_LEASE_MS },
+        condition: current ? { kind: 'version', version: current.version } : { kind: 'absent' },
+        ttlSeconds: (2 * SEQUENCER_LEASE_MS) / 1000,
+      },
+    ]);
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return undefined;
+    throw error;
+  }
+  return { version: current ? current.version + 1 : 1 };
+}
+
+/** Only our own lease: if it lapsed and another took it, theirs stays. */
+async function release(deps: SequenceDeps, lease: { version: number }): Promise<void> {
+  try {
+    await deps.store.transact([{ op: 'delete', key: SEQUENCER_LEASE_KEY, condition: { kind: 'version', version: lease.version } }]);
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
+  }
+}
