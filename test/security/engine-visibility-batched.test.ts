@@ -6,7 +6,7 @@
  * (where the app cannot act as the caller at all, the per-page checks of before remain: not here).
  */
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
-import type { ConfluenceAccess } from '../../src/adapters/confluence/rest-confluence';
+import type { ConfluenceAccess } from '../../src/adapters/confluence/access';
 import { createEngine } from '../../src/core/services';
 import type { Engine } from '../../src/core/services';
 import { ALICE, BOB, ENG, ERIN, api, refusal, setup, ui } from '../engine/helpers';

@@ -25,7 +25,6 @@ import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
 import { CallGate } from './call-gate';
 import type { ConfluenceAccess } from './access';
-export type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
 import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, PATH_ID, accountId, chunks } from './rest-schemas';
 import { listAllV1, listAllV2, parseOk } from './paging';

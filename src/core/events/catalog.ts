@@ -5,7 +5,7 @@
  * its change, no change without its event.
  */
 import { z } from 'zod';
-import type { AuditAction } from '../domain/model';
+import type { AuditAction, AuditRecord } from '../domain/model';
 
 export const EVENT_TYPES = [
   'approval.submitted',
@@ -25,21 +25,7 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What an audit entry carries that an event is derived from (the record before sequencing). */
-export interface EventSource {
-  id: string;
-  at: number;
-  actor: string;
-  action: AuditAction;
-  spaceId: string;
-  pageId?: string;
-  pageVersion?: number;
-  workflowId?: string;
-  changeSetId?: string;
-  approvalId?: string;
-  source: 'ui' | 'api';
-  clientId?: string;
-  details: Record<string, unknown>;
-}
+export type EventSource = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'pending'>;
 
 /**
  * Audit action → event type. `when` narrows an action whose record covers more than the event

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors';
 import type { AuditAction } from '../domain/model';
 import type { AuditEntry } from '../audit';
 import type { EngineContext } from './context';
-import { queueLabelSync } from './automation/queue-label-sync';
+import { labelSyncJobs } from './automation/label-sync-jobs';
 import type { Job } from '../ports/jobs';
 
 /** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */
@@ -39,7 +39,7 @@ export function auditEntry(caller: Caller, action: AuditAction, spaceId: string,
 export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[]): Promise<void> {
   await ctx.store.transact(assertTxSize([...ops, ...ctx.audit.prepareAppend(entries)]));
   // SPEC 3a: a page that moved between approval states gets its Automation label (when its space maps one)
-  await queueLabelSync(ctx, entries);
+  await enqueueAfterCommit(ctx, await labelSyncJobs(ctx, entries));
 }
 
 /** After a commit: hand the jobs over. A queue refusal is logged, never undoes or fails the committed change. */

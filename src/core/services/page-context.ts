@@ -114,7 +114,6 @@ export async function loadPageContext(
   const assignmentItems = new Map<string, StoredItem | undefined>();
   const groupMembers = new Map<string, string[]>();
   const unavailable = new Map<string, UnavailableCause>();
-  const resolvedWorkflows = new Map<string, Workflow>();
   const resolvedByPage = new Map<string, Workflow>();
   const neededGroups: string[] = [];
   const sodReads: Promise<void>[] = [];
@@ -147,7 +146,6 @@ export async function loadPageContext(
       const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId, input.routing);
       if (resolved.ok) {
         neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
-        resolvedWorkflows.set(resolved.workflow.id, resolved.workflow);
         resolvedByPage.set(pageId, resolved.workflow);
       }
       if (resolved.ok && excludesEditors(resolved.workflow.sod) && page.status === 'current') {
@@ -156,17 +154,29 @@ export async function loadPageContext(
     }
   }
   await Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]);
-  // One batched account lookup for every approver in play (the inputs share this map).
-  const approvers = [...resolvedWorkflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers)));
-  for (const [accountId, cause] of await accountUnavailability(ctx, approvers)) unavailable.set(accountId, cause);
-  // SPEC 2.3b: where an active, able delegate covers an unavailable approver, that page's input counts them.
-  if (unavailable.size > 0) {
-    const cover = await delegateCovers(ctx, unavailable.keys(), [...resolvedByPage.keys()]);
-    for (const [pageId, wf] of resolvedByPage) {
-      const covered = coveredOn(cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
-      const input = inputs.get(pageId);
-      if (covered.size > 0 && input) inputs.set(pageId, { ...input, unavailable: new Map([...unavailable].filter(([p]) => !covered.has(p))) });
-    }
-  }
+  await markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs);
   return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable };
+}
+
+/**
+ * One batched account lookup for every approver in play (the inputs share `unavailable`); then, SPEC 2.3b,
+ * where an active, able delegate covers an unavailable approver, that page's input counts them.
+ */
+async function markUnavailableApprovers(
+  ctx: EngineContext,
+  resolvedByPage: ReadonlyMap<string, Workflow>,
+  groupMembers: ReadonlyMap<string, string[]>,
+  unavailable: Map<string, UnavailableCause>,
+  inputs: Map<string, EligibilityInput>,
+): Promise<void> {
+  const workflows = new Map([...resolvedByPage.values()].map((wf) => [wf.id, wf]));
+  const approvers = [...workflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers)));
+  for (const [accountId, cause] of await accountUnavailability(ctx, approvers)) unavailable.set(accountId, cause);
+  if (unavailable.size === 0) return;
+  const cover = await delegateCovers(ctx, unavailable.keys(), [...resolvedByPage.keys()]);
+  for (const [pageId, wf] of resolvedByPage) {
+    const covered = coveredOn(cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
+    const input = inputs.get(pageId);
+    if (covered.size > 0 && input) inputs.set(pageId, { ...input, unavailable: new Map([...unavailable].filter(([p]) => !covered.has(p))) });
+  }
 }

@@ -12,11 +12,10 @@ import TextArea from '@atlaskit/textarea';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import type { ChangeSetPageView, SetApproval } from '../../../src/core/domain/model';
-import { signatureManifestation } from '../../../src/core/domain/manifestation';
 import { ChangesSinceApproval } from './changes-since-approval';
 import { SigningFields, initialSigning, type SigningValue } from './signature';
-import { ErrorMessage, PageLink, formatTime } from './ui';
-import { Person } from '../people';
+import { ErrorMessage, PageLink } from './ui';
+import { DecisionLine } from './decision-line';
 
 export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetApproval; pages: ChangeSetPageView[]; onDecided: () => void }) {
   const [acknowledged, setAcknowledged] = useState(false);
@@ -79,14 +78,7 @@ export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetA
         {setApproval.decisions.length > 0 && (
           <Stack space="space.050" testId="set-decisions">
             {setApproval.decisions.map((d, i) => (
-              <Inline key={i} space="space.075" alignBlock="center" shouldWrap>
-                <Text color="color.text.subtle">Step {d.step + 1}:</Text>
-                <Person id={d.accountId} />
-                <Text>{d.decision === 'approve' ? 'approved' : 'requested changes'}</Text>
-                <Text color="color.text.subtle">{formatTime(d.at)}</Text>
-                {d.comment && <Text as="em">“{d.comment}”</Text>}
-                {d.signature && <Text testId="signature-manifestation">Signed: {signatureManifestation(d.signature)}</Text>}
-              </Inline>
+              <DecisionLine key={i} decision={d} />
             ))}
           </Stack>
         )}

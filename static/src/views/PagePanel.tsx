@@ -3,7 +3,6 @@
  * waited for, the actions the server says this person may take, history and change sets. After
  * every action: a flag, a refreshed panel, and the page-changed event for the byline.
  */
-import { signatureManifestation } from '../../../src/core/domain/manifestation';
 import { useCallback, useEffect } from 'react';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
@@ -15,6 +14,7 @@ import { announcePageChanged, useOnPageChanged } from '../page-events';
 import type { PageApproval, PageStateView } from '../../../src/core/domain/model';
 import { ApprovalStatusLozenge, ChangeSetLink, ChangeSetLozenge, ErrorMessage, Loading, ReviewLozenge, StateLozenge, formatTime } from '../components/ui';
 import { Person } from '../people';
+import { DecisionLine } from '../components/decision-line';
 import { staleDetail } from '../../../src/core/domain/vocabulary';
 import { PendingApproval } from './PendingApproval';
 import { RequestAgain, RequestApproval } from './RequestApproval';
@@ -174,20 +174,7 @@ function History({ approvals }: { approvals: PageApproval[] }) {
                 {a.decisions.length > 0 && (
                   <Stack as="ul" space="space.050">
                     {a.decisions.map((d, i) => (
-                      <Inline as="li" key={i} space="space.075" alignBlock="center" shouldWrap>
-                        <Text color="color.text.subtle">Step {d.step + 1}:</Text>
-                        <Person id={d.accountId} />
-                        {d.onBehalfOf && (
-                          <Inline as="span" space="space.050" alignBlock="center" testId="on-behalf-of">
-                            <Text>on behalf of</Text>
-                            <Person id={d.onBehalfOf} />
-                          </Inline>
-                        )}
-                        <Text>{d.decision === 'approve' ? 'approved' : 'requested changes'}</Text>
-                        <Text color="color.text.subtle">{formatTime(d.at)}</Text>
-                        {d.comment && <Text as="em">“{d.comment}”</Text>}
-                        {d.signature && <Text testId="signature-manifestation">Signed: {signatureManifestation(d.signature)}</Text>}
-                      </Inline>
+                      <DecisionLine key={i} decision={d} as="li" />
                     ))}
                   </Stack>
                 )}

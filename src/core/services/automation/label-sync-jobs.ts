@@ -9,7 +9,6 @@ import type { AuditEntry } from '../../audit';
 import type { AuditAction } from '../../domain/model';
 import type { Job } from '../../ports/jobs';
 import type { EngineContext } from '../context';
-import { enqueueAfterCommit } from '../commit';
 import { bridgeOnOnce } from './label-bridge-store';
 
 const PAGE_STATE_ACTIONS: ReadonlySet<AuditAction> = new Set(['approval.submitted', 'approval.rejected', 'approval.cancelled', 'approval.reset', 'approval.stale', 'approval.fresh_again']);
@@ -34,16 +33,17 @@ export function pagesMovedBy(entries: readonly AuditEntry[]): Map<string, Set<st
 }
 
 /** After the commit of `entries`: a `labels.sync` per moved page of a space with the bridge on. Never fails the committed change. */
-export async function queueLabelSync(ctx: EngineContext, entries: readonly AuditEntry[]): Promise<void> {
+export async function labelSyncJobs(ctx: EngineContext, entries: readonly AuditEntry[]): Promise<Job[]> {
   const moved = pagesMovedBy(entries);
-  if (moved.size === 0) return;
+  if (moved.size === 0) return [];
   const jobs: Job[] = [];
   try {
     for (const [spaceId, pageIds] of moved) {
       if (await bridgeOnOnce(ctx, spaceId)) jobs.push(...[...pageIds].map((pageId) => ({ kind: 'labels.sync' as const, pageId })));
     }
   } catch {
-    return ctx.log('label bridge: could not read the setting', { spaces: moved.size });
+    ctx.log('label bridge: could not read the setting', { spaces: moved.size });
+    return [];
   }
-  await enqueueAfterCommit(ctx, jobs);
+  return jobs;
 }
