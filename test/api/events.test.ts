@@ -15,6 +15,8 @@ async function submitAndApprove(app: App, pageId: string, workflowId?: string): 
   const submitted = await call(app.handlers, 'page-submit', { accountId: 'acc-bob', body: { pageId, ...(workflowId ? { workflowId } : {}) } });
   expect(submitted.status).toBe(201);
   await app.engine.approvals.decide({ accountId: 'acc-carol', source: 'ui' }, submitted.json.approvalId, 'approve');
+  // the feed lists what the store's index lists: under an eventual-index profile, let it catch up (no-op otherwise)
+  app.settleIndexes();
   return submitted.json.approvalId as string;
 }
 

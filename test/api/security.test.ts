@@ -14,9 +14,12 @@ import { createRealApi } from './real-app';
 type App = Awaited<ReturnType<typeof createRealApi>>;
 
 async function expectNoStateChange(app: App, act: () => Promise<void>): Promise<void> {
+  // under an eventual-index profile, earlier writes must be listed before the count is taken
+  app.settleIndexes();
   const before = await app.store.stateSnapshot();
   const auditBefore = (await app.store.auditRecords()).length;
   await act();
+  app.settleIndexes();
   expect(await app.store.stateSnapshot()).toEqual(before);
   const added = (await app.store.auditRecords()).slice(auditBefore).map((r) => r.action);
   expect(added.filter((a) => a !== 'access.denied')).toEqual([]);
