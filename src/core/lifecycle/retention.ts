@@ -18,12 +18,12 @@ import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { approvalIndex, keys } from '../services/keys';
 import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
-import { lcKeys } from './keys';
+import { lcKeys } from '../records/lifecycle-keys';
 import { reviewSchedule } from '../domain/review';
 import { DAY_MS } from '../domain/time';
 import type { PageApproval } from '../domain/model';
-import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema, runSummarySchema } from './schemas';
-import type { RetentionSettings, RunSummary } from './schemas';
+import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema, runSummarySchema } from '../records/lifecycle-schemas';
+import type { RetentionSettings, RunSummary } from '../records/lifecycle-schemas';
 import { JOB_ACTOR, deleteKeys } from './outbox';
 import { defineOperation } from '../services/operation';
 

@@ -1,5 +1,5 @@
 /** A decision by an approver of the active step (SPEC 2.3): the rules are domain/decisions.ts, here the I/O. */
-import { onDecided } from '../../lifecycle/schedule';
+import { onDecided } from '../../records/lifecycle-schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
@@ -12,8 +12,8 @@ import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
-import { decisionBody, replyParent } from '../notifications';
-import { queuedComment } from '../../lifecycle/outbox';
+import { decisionBody } from '../notifications';
+import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
 import { waitingCover } from '../delegations/cover';
 import type { LoadedApproval } from './records';
