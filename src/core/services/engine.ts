@@ -43,6 +43,7 @@ import { saveLabelBridge } from './automation/save-labels';
 import { canListAudit, exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
+import { requireSiteAdminFor } from './admin-gate';
 import { searchDirectory } from './directory-search';
 import { clearAssignment, spaceTree } from '../lifecycle/manage-space';
 import { reviewCounts, reviewQueue } from '../lifecycle/review-queue';
@@ -101,6 +102,7 @@ export const OPERATIONS = {
     spaceNames,
     workflowNames,
     admin: adminCapabilities,
+    requireSiteAdmin: requireSiteAdminFor,
   },
   directory: { search: searchDirectory },
   // SPEC 2.4a: what changed since approval
