@@ -1,4 +1,4 @@
-/** zod schemas re-validating every lifecycle record read from the store (src/core/lifecycle/keys.ts). */
+/** zod schemas re-validating every lifecycle record read from the store (records/lifecycle-keys.ts). */
 import { z } from 'zod';
 import { FIELD_LIMITS } from '../domain/limits';
 

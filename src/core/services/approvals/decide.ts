@@ -50,7 +50,7 @@ export const decide = defineOperation({
   },
 });
 
-/** The reply comment, built from the decided state and queued in the decision's own transaction (lifecycle/outbox.ts). */
+/** The reply comment, built from the decided state and queued in the decision's own transaction (comments.ts queuedComment). */
 async function decisionReply(ctx: EngineContext, decided: PageApproval, what: string, commentRef: unknown): Promise<{ op: TxOp; job: Job }> {
   const groups = decided.status === 'pending' ? await activeStepProgress(ctx, decided).catch(() => []) : [];
   const cover = await waitingCover(ctx, decided, waitingFor(groups));
