@@ -60,7 +60,7 @@ import { approvalReceipt } from '../evidence/receipt';
 import { signAuditCheckpoint } from '../evidence/checkpoint';
 import { exportEvidence } from '../evidence/export-pack';
 
-export type { Page, ChangeSetCreateInput, ChangeSetUpdateInput, PageCapabilities, SpaceCapabilities, Invocation } from './types';
+export type { ResultPage, ChangeSetCreateInput, ChangeSetUpdateInput, PageCapabilities, SpaceCapabilities, Invocation } from './types';
 export type { SavedWorkflow, WorkflowInput } from './workflows/types';
 
 /** Every operation, by area and by the name transports call it with. */
