@@ -74,8 +74,11 @@ export function confluenceError(message: string): DomainError {
   return new DomainError('CONFLUENCE_ERROR', message);
 }
 
+/** Whether Confluence could take the id in a URL path (domain/fields.ts PATH_ID_PATTERN). */
+export const isPathId = (value: string): boolean => PATH_ID_PATTERN.test(value);
+
 export function pathId(value: string, what: string): string {
-  if (!PATH_ID_PATTERN.test(value)) throw new DomainError('INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
+  if (!isPathId(value)) throw new DomainError('INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
   return encodeURIComponent(value);
 }
 
