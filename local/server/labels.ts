@@ -4,7 +4,7 @@
  * version. Answers the labels the page now has.
  */
 import { z } from 'zod';
-import { labelName } from '../../src/core/domain/routing';
+import { labelName } from '../../src/core/domain/fields';
 import type { LocalContext } from './context';
 import { parseFormOrJson, sendError, sendInvalid } from './http';
 

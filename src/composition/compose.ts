@@ -103,7 +103,7 @@ export function composeApp(platform: AppPlatform) {
       store,
       now,
       ...platform.appIds,
-      diagnostics: { log: diagnostics, isSiteAdmin: (accountId) => confluenceFor({ actingAccountId: accountId }).isSiteAdmin(accountId) },
+      diagnostics,
     }),
     bylineProperties: createBylinePropertiesHandler({
       store,

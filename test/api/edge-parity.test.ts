@@ -2,8 +2,9 @@
  * Issue 17 item 7: REST and the resolvers accept and refuse the same inputs. The same payloads go
  * through the REST route's request schema and the resolver's schema of the same operation; each
  * payload must be accepted by both or refused by both. (The resolver's one framing difference, the
- * space taken from the extension context when a create names none, is left out: every create
- * payload here names its space.)
+ * page or space taken from the extension context when a payload names none, is left out: every
+ * payload here names its page and space. REST query strings are left out too: a REST query's limit
+ * arrives as a string, a resolver's as a number.)
  */
 import { API_ROUTES } from '../../src/transport/api/routes';
 import { schemas } from '../../src/transport/resolvers/schemas';
@@ -45,7 +46,24 @@ const createPayloads: unknown[] = [
   { spaceId: '1001', title: 'Release', pageRefs: [ref('2001')], owner: 'acc-bob' },
 ];
 
+const pagePayloads: unknown[] = [
+  { pageId: '2001' },
+  { pageId: '2001', workflowId: 'wf-1' },
+  { pageId: '02001' },
+  { pageId: '' },
+  { pageId: '2001', workflowId: '' },
+  { pageId: '2001', workflowId: '../wf' },
+  { pageId: 2001 },
+  { pageId: '2001', spaceId: '1001' },
+];
+const pageIdPayloads: unknown[] = [{ pageId: '2001' }, { pageId: '02001' }, { pageId: 'abc' }, { pageId: '2001', workflowId: 'wf-1' }];
+const changeSetIdPayloads: unknown[] = [{ changeSetId: 'cs-1' }, { changeSetId: 'cs 1' }, { changeSetId: 'x'.repeat(129) }, { changeSetId: 'cs-1', spaceId: '1001' }];
+
 const pairs: Array<[string, keyof typeof schemas, unknown[]]> = [
+  ['apiPagePreflight', 'page.preflight', pagePayloads],
+  ['apiPageSubmit', 'page.submit', pagePayloads],
+  ['apiPageStatus', 'page.status', pageIdPayloads],
+  ['apiChangeSetDetail', 'changeSet.get', changeSetIdPayloads],
   ['apiChangeSetUpdate', 'changeSet.update', updatePayloads],
   ['apiChangeSetCreate', 'changeSet.create', createPayloads],
   ['apiChangeSetArchive', 'changeSet.archive', changeSetPayloads],

@@ -7,8 +7,9 @@
  *    core-domain modules (field limits, approver ids, model constants) that import nothing at runtime
  *    but each other; it never imports the local runtime;
  *  - inside src/core, imports only run down its floors: domain (pure rules, imports nothing else of
- *    the core) → ports and shared helpers → the audit trail and event feed → use cases (services, lifecycle,
- *    analytics, evidence, signatures) → engine assembly (services/engine.ts, services/index.ts);
+ *    the core) → ports and shared helpers → records (the audit trail, event feed, lifecycle records) →
+ *    services (kernel and approval, change-set, workflow use cases; signatures) → lifecycle, analytics,
+ *    evidence → engine assembly (services/engine.ts, services/index.ts, services/jobs.ts);
  *  - the app is wired once (src/composition/compose.ts), which the Forge root and the local runtime call;
  *  - no import cycles, runtime or type-only, in src, local or static/src;
  *  - the Forge function's `dependencies` are exactly the packages its bundle imports at runtime
@@ -28,11 +29,12 @@ const BROWSER_SAFE_PACKAGES = new Set(['canonicalize']);
 
 /** The floors of src/core (0 lowest); a file takes the first entry its path matches. */
 const CORE_FLOORS: Array<{ floor: number; files: RegExp }> = [
-  { floor: 0, files: /^src\/core\/domain\// }, // pure rules
+  { floor: 0, files: /^src\/core\/domain\// }, // pure rules (review terms and reminder timing included)
   { floor: 1, files: /^src\/core\/(ports|shared)\// }, // the ports (and the data they carry) and shared helpers
-  { floor: 2, files: /^src\/core\/(audit|events)\// }, // the records every use case writes through: the audit trail and the event feed it feeds
-  { floor: 4, files: /^src\/core\/services\/(engine|index)\.ts$/ }, // engine assembly
-  { floor: 3, files: /^src\/core\// }, // use cases: services, lifecycle, analytics, evidence, signatures
+  { floor: 2, files: /^src\/core\/(audit|events|records)\// }, // the records every use case writes through: the audit trail, the event feed, the lifecycle keys, schemas and due-date index
+  { floor: 5, files: /^src\/core\/services\/(engine|index|jobs)\.ts$/ }, // engine assembly: the engine and the job handler table
+  { floor: 3, files: /^src\/core\/(services|signatures)\// }, // the shared kernel (context, commit, retry, denials, comments) and the approval, change-set and workflow use cases
+  { floor: 4, files: /^src\/core\/(lifecycle|analytics|evidence)\// }, // use cases built on the services: the daily lifecycle, analytics, evidence packs
 ];
 const floorOf = (file: string): number => CORE_FLOORS.find((f) => f.files.test(file))?.floor ?? -1;
 
@@ -130,7 +132,7 @@ describe('architecture', () => {
     expect(sharedWithUi('src/core/services/engine.ts')).toBe(false);
   });
 
-  it('lets imports inside src/core only run down its floors (domain → ports/shared → audit → use cases → engine assembly)', () => {
+  it('lets imports inside src/core only run down its floors (domain → ports/shared → records → services → lifecycle/analytics/evidence → engine assembly)', () => {
     const upward = upwardImports(graph);
     expect(upward.filter((edge) => !UPWARD_ALLOWED.has(edge))).toEqual([]);
     expect([...UPWARD_ALLOWED.keys()].filter((edge) => !upward.includes(edge))).toEqual([]);
@@ -148,11 +150,17 @@ describe('architecture', () => {
       ['src/core/audit/append.ts', [edge('src/core/services/commit.ts'), edge('src/core/ports/store.ts')]],
       ['src/core/lifecycle/daily-job.ts', [edge('src/core/services/engine.ts'), edge('src/core/services/commit.ts')]],
       ['src/core/services/engine.ts', [edge('src/core/lifecycle/daily-job.ts')]],
+      ['src/core/services/approvals/decide.ts', [edge('src/core/lifecycle/outbox.ts'), edge('src/core/records/lifecycle-schedule.ts')]],
+      ['src/core/lifecycle/tasks.ts', [edge('src/core/services/jobs.ts'), edge('src/core/services/commit.ts')]],
+      ['src/core/records/lifecycle-schedule.ts', [edge('src/core/services/keys.ts')]],
     ]);
     expect(upwardImports(climbing)).toEqual([
       'src/core/domain/eligibility.ts → src/core/lifecycle/review.ts',
       'src/core/audit/append.ts → src/core/services/commit.ts',
       'src/core/lifecycle/daily-job.ts → src/core/services/engine.ts',
+      'src/core/services/approvals/decide.ts → src/core/lifecycle/outbox.ts',
+      'src/core/lifecycle/tasks.ts → src/core/services/jobs.ts',
+      'src/core/records/lifecycle-schedule.ts → src/core/services/keys.ts',
     ]);
   });
 

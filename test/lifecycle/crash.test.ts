@@ -6,8 +6,8 @@
 import { FaultyStore } from '../../src/adapters/store/faulty-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
-import { lcKeys } from '../../src/core/lifecycle/keys';
-import { taskRef } from '../../src/core/lifecycle/notices';
+import { lcKeys } from '../../src/core/records/lifecycle-keys';
+import { taskRef } from '../../src/core/services/comments';
 import { createContext } from '../../src/core/services/context';
 import { BOB, CAROL, DAVE, ui } from '../engine/helpers';
 import { lifecycleSetup } from './support';

@@ -8,7 +8,7 @@ import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../../src/core/lifecycle/daily
 import type { Job } from '../../src/core/ports/jobs';
 import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { engineJobHandlers } from '../../src/core/services/jobs';
-import { lcKeys } from '../../src/core/lifecycle/keys';
+import { lcKeys } from '../../src/core/records/lifecycle-keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
 import { keys } from '../../src/core/services/keys';
 import { ALICE, BOB, CAROL, codeOf, ui } from '../engine/helpers';

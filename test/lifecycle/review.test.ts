@@ -2,7 +2,7 @@
 import type { PageApproval } from '../../src/core/domain/model';
 import { deriveReview, reviewTermsOf } from '../../src/core/domain/review';
 import { DAY_MS } from '../../src/core/domain/time';
-import { stepStartedAt } from '../../src/core/lifecycle/review';
+import { stepStartedAt } from '../../src/core/domain/review';
 import { BOB, CAROL, ui } from '../engine/helpers';
 import { reviewCounts, reviewQueue } from '../../src/core/lifecycle/review-queue';
 import { lifecycleSetup } from './support';

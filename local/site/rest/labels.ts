@@ -5,7 +5,7 @@
  * Both answer 404 for a page the calling identity cannot view, like the page itself.
  */
 import { z } from 'zod';
-import { labelName } from '../../../src/core/domain/routing';
+import { labelName } from '../../../src/core/domain/fields';
 import type { LocalPage } from '../model';
 import type { Ctx, LocalHttpResponse } from './common';
 import { badParam, forbidden, json, notFound, pageV2, visiblePage } from './common';

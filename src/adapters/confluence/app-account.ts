@@ -5,6 +5,7 @@
  * in the app store, read back with a strongly consistent `get`.
  */
 import { z } from 'zod';
+import { accountId } from '../../core/domain/fields';
 import type { KeyValueStore } from '../../core/ports/store';
 import { UpstreamUnavailableError } from './call-gate';
 import type { ConfluenceTransport } from './transport';
@@ -14,8 +15,8 @@ const APP_ACCOUNT_KEY = 'platform:app-account';
 const APP_ACCOUNT_TTL_SECONDS = 30 * 24 * 3600;
 /** Seconds a caller waits before retrying when the app user could not be read. */
 const RETRY_SECONDS = 5;
-const storedSchema = z.object({ accountId: z.string().regex(/^[A-Za-z0-9:._-]{1,128}$/) }).strict();
-const currentUserSchema = z.object({ accountId: z.string().regex(/^[A-Za-z0-9:._-]{1,128}$/) });
+const storedSchema = z.object({ accountId }).strict();
+const currentUserSchema = z.object({ accountId });
 
 /** Throws when Confluence cannot say (the caller then cannot be attributed safely). */
 export function appAccountLookup(transport: ConfluenceTransport, store: KeyValueStore): () => Promise<string> {

@@ -26,7 +26,7 @@ import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from 
 import { CallGate } from './call-gate';
 import type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
-import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, PATH_ID, accountId, chunks } from './rest-schemas';
+import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, isPathId, accountId, chunks } from './rest-schemas';
 import { listAllV1, listAllV2, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
@@ -182,7 +182,7 @@ export class RestConfluenceSite implements ConfluenceSite {
 
   /** Names of these group ids; an id that cannot name a Confluence group names none (absent), as an unknown one does. */
   async groupNames(groupIds: string[]): Promise<Map<string, string>> {
-    const ids = [...new Set(groupIds)].filter((id) => PATH_ID.test(id));
+    const ids = [...new Set(groupIds)].filter(isPathId);
     const responses = await Promise.all(ids.map((id) => this.send({ method: 'GET', path: `/wiki/rest/api/group/by-id?id=${pathId(id, 'group')}`, actAs: 'app' })));
     return new Map(ids.flatMap((id, i) => (responses[i].status === 404 ? [] : [[id, this.parse(responses[i], groupSchema).name] as const])));
   }

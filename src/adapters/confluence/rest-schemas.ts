@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { PageInfo, PageStatus } from '../../core/ports/confluence';
 import { DomainError } from '../../core/domain/errors';
-import { ACCOUNT_ID_PATTERN } from '../../core/domain/fields';
+import { ACCOUNT_ID_PATTERN, PATH_ID_PATTERN } from '../../core/domain/fields';
 
 /** Confluence's documented maximum for `id` values and `limit` on /pages, and for users-bulk. */
 export const CONFLUENCE_BATCH_SIZE = 250;
@@ -11,7 +11,6 @@ export const V1_PAGE_SIZE = 200;
 /** A runaway `next` chain (a Confluence bug or a loop) must not hold an invocation for 25 s. */
 export const MAX_FOLLOWED_PAGES = 50;
 
-export const PATH_ID = /^[0-9A-Za-z_-]{1,64}$/;
 /** A `_links.next` we are willing to follow: same site, v2 API, no traversal, nothing but URL-safe characters. */
 export const NEXT_LINK = /^\/wiki\/api\/v2\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+]*)?$/;
 /** v1 `_links.next` is relative to the /wiki context. */
@@ -75,8 +74,11 @@ export function confluenceError(message: string): DomainError {
   return new DomainError('CONFLUENCE_ERROR', message);
 }
 
+/** Whether Confluence could take the id in a URL path (domain/fields.ts PATH_ID_PATTERN). */
+export const isPathId = (value: string): boolean => PATH_ID_PATTERN.test(value);
+
 export function pathId(value: string, what: string): string {
-  if (!PATH_ID.test(value)) throw new DomainError('INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
+  if (!isPathId(value)) throw new DomainError('INVALID_ID', `${what} id is not valid.`, [{ field: what, reason: 'invalid id' }]);
   return encodeURIComponent(value);
 }
 

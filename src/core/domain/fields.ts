@@ -64,6 +64,15 @@ export const opaqueId = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${L.opaque
  */
 export const ACCOUNT_ID_PATTERN = new RegExp(`^[A-Za-z0-9:._-]{1,${L.accountId.max}}$`);
 
+/**
+ * The one shape of an id Confluence puts in a URL path (pages, comments, groups): the Confluence
+ * client refuses anything else before a request is built, and look-ups skip it.
+ */
+export const PATH_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
+
+/** Confluence global labels: lowercase, no spaces (regular expressions are refused: ReDoS and ambiguity). */
+export const labelName = z.string().regex(new RegExp(`^[a-z0-9_.-]{1,${L.label.max}}$`), `must be a Confluence label: 1..${L.label.max} of a-z 0-9 _ . -`);
+
 /** Atlassian account ids (ACCOUNT_ID_PATTERN). */
 export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be an Atlassian account id');
 

@@ -4,8 +4,7 @@
  * Automation rule can react to it. Pure: the setting, a page's label state, and the label change.
  */
 import { z } from 'zod';
-import { confluenceId } from './fields';
-import { labelName } from './routing';
+import { confluenceId, labelName } from './fields';
 import type { PageApprovalState } from './model';
 
 export const LABEL_STATES = ['approved', 'rejected', 'stale'] as const;

@@ -4,16 +4,13 @@
  * read as the submitting user by the service layer; eligibility (eligibility.ts) applies the result.
  */
 import { z } from 'zod';
-import { confluenceId, opaqueId } from './fields';
-import { FIELD_LIMITS as L } from './limits';
+import { confluenceId, labelName, opaqueId } from './fields';
 
 export type { RoutedBy } from './model';
 
 export const MAX_RULES_PER_SPACE = 50;
 export const MAX_LABELS_PER_MATCH = 10;
 
-/** Confluence global labels: lowercase, no spaces (regular expressions are refused: ReDoS and ambiguity). */
-export const labelName = z.string().regex(new RegExp(`^[a-z0-9_.-]{1,${L.label.max}}$`), `must be a Confluence label: 1..${L.label.max} of a-z 0-9 _ . -`);
 const labelList = z.array(labelName).min(1).max(MAX_LABELS_PER_MATCH);
 
 export const ruleMatchSchema = z

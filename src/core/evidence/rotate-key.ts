@@ -11,17 +11,16 @@ import { StoreError } from '../ports/store';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
 import { defineOperation } from '../services/operation';
+import { requireSiteAdmin } from '../services/denials';
 import { KEYS_KEY, deletePrivateKey, publishedKeys, readVersionedKeySet, storeNewKeyPair, type PublishedKey } from './installation-key';
 
 export const rotateSigningKey = defineOperation({
-  rights: 'Site admins only (FORBIDDEN 403).',
+  rights: 'Site admins only (FORBIDDEN 403, audited).',
   execute: rotate,
 });
 
 async function rotate(ctx: EngineContext, caller: Caller): Promise<{ keys: PublishedKey[]; current: string }> {
-  if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-    throw new DomainError('FORBIDDEN', 'Only a site admin can rotate the installation signing key.');
-  }
+  await requireSiteAdmin(ctx, caller, 'evidence.rotateKey');
   await publishedKeys(ctx); // a first rotation on a fresh installation retires a real first key
   const read = await readVersionedKeySet(ctx);
   if (!read) throw new StoreError('UNAVAILABLE', 'The installation signing key is not readable.');

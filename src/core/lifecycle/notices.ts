@@ -1,28 +1,14 @@
 /** Texts of the comments the daily job posts (storage format). Every body carries its task reference. */
 import type { PageApproval } from '../domain/model';
 import type { Cover } from '../domain/delegation-cover';
-import { coverParagraph, mention } from '../services/notifications';
+import { coverParagraph } from '../services/notifications';
+import { refLine } from '../services/comments';
+import { escapeXml, mention } from '../domain/storage-format';
 import { STATE_LABEL } from '../domain/vocabulary';
 import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
 import type { StuckGroup } from '../services/step-progress';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
-}
-
-/** The reference a recovering run searches for; stable per page and cycle (approval id + task). */
-export function taskRef(approvalId: string, taskName: string): string {
-  return `approvalflow:${approvalId}:${taskName}`;
-}
-
-/**
- * The reference travels in the comment's storage (a recovering run searches for it) inside an anchor
- * macro, which Confluence renders as nothing: readers never see the machine line.
- */
-/** The task's reference, invisible in the page (an anchor), so a recovering run can find the posted comment. */
-export const refLine = (ref: string): string => `<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">${escapeXml(ref)}</ac:parameter></ac:structured-macro>`;
 
 export function reviewNoticeBody(approval: PageApproval, kind: 'review-due' | 'review-expired', reviewDueAt: number, people: string[], ref: string): string {
   const workflow = escapeXml(approval.workflowSnapshot.name);

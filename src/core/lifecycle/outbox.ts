@@ -9,26 +9,23 @@
  *    the comment carrying the item's reference exists (the crash may have come after the post) and
  *    posts only if it does not.
  * Comments a request leaves (decision and cancel replies) take the same outbox: the item is put in
- * the change's own transaction (queuedComment) and a `notify.comment` job posts it after the
- * response (postQueuedComment); a redelivered job finds no item and posts nothing, and an item whose
- * job was lost is posted by the daily run's recovery (step 3).
+ * the change's own transaction and a `notify.comment` job posts it after the response
+ * (services/comments.ts, the one comment path); a redelivered job finds no item and posts nothing,
+ * and an item whose job was lost is posted by the daily run's recovery (step 3).
  */
-import { DomainError } from '../domain/errors';
 import { parseStored } from '../domain/schemas';
 import { STORE_LIMITS } from '../ports/store';
 import type { TxOp } from '../ports/store';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
-import type { Job } from '../ports/jobs';
-import type { PageApproval } from '../domain/model';
 import type { EngineContext } from '../services/context';
 import { commitWithAudit } from '../services/commit';
 import { withRetry } from '../services/retry';
-import { lcKeys } from './keys';
-import type { OutboxItem } from './schemas';
-import { outboxItemSchema } from './schemas';
+import { lcKeys } from '../records/lifecycle-keys';
+import type { OutboxItem } from '../records/lifecycle-schemas';
+import { outboxItemSchema } from '../records/lifecycle-schemas';
+import { postComment } from '../services/comments';
 import type { PlannedTask } from './tasks';
 import { markKey } from './tasks';
-import { refLine, taskRef } from './notices';
 
 export const JOB_ACTOR = 'system';
 const CONCURRENCY = 10;
@@ -69,40 +66,6 @@ export async function commitTask(ctx: EngineContext, t: PlannedTask): Promise<{ 
   });
 }
 
-/** Posts an outbox item; a vanished parent comment falls back to a top-level comment. 'gone': the page no longer exists. */
-async function post(ctx: EngineContext, item: OutboxItem): Promise<'posted' | 'gone'> {
-  const input = { pageId: item.pageId, bodyStorage: item.body };
-  try {
-    await ctx.confluence.createPageComment(item.parentCommentId ? { ...input, parentCommentId: item.parentCommentId } : input);
-    return 'posted';
-  } catch (err) {
-    if (!(err instanceof DomainError) || err.status !== 404) throw err;
-    if (!item.parentCommentId) return 'gone';
-    await ctx.confluence.createPageComment(input);
-    return 'posted';
-  }
-}
-
-/**
- * A comment a request leaves, as an outbox item to put in the change's own transaction (so the
- * comment exists exactly when the change does) and the job that posts it once that committed.
- */
-export function queuedComment(approval: PageApproval, task: string, body: string, parentCommentId: string | undefined, now: number): { op: TxOp; job: Job } {
-  const ref = taskRef(approval.id, task);
-  const key = lcKeys.outbox(approval.id, task);
-  const item: OutboxItem = { pageId: approval.pageId, spaceId: approval.spaceId, approvalId: approval.id, ref, body: body + refLine(ref), ...(parentCommentId ? { parentCommentId } : {}), createdAt: now };
-  return { op: { op: 'put', key, value: item, condition: { kind: 'absent' } }, job: { kind: 'notify.comment', key } };
-}
-
-/** The `notify.comment` job: post the item and delete it. A failed post throws, so the queue retries; no item: already posted. */
-export async function postQueuedComment(ctx: EngineContext, key: string): Promise<void> {
-  const got = await ctx.store.get(key);
-  if (!got) return;
-  const item = parseStored(outboxItemSchema, key, got.value);
-  await post(ctx, item);
-  await deleteKeys(ctx, [key]);
-}
-
 export async function deleteKeys(ctx: EngineContext, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += STORE_LIMITS.maxTransactionOps) {
     await ctx.store.transact(keys.slice(i, i + STORE_LIMITS.maxTransactionOps).map((key): TxOp => ({ op: 'delete', key })));
@@ -122,7 +85,7 @@ export async function deliver(ctx: EngineContext, lc: LifecycleConfluence, items
       items.slice(i, i + CONCURRENCY).map(async ({ key, item }) => {
         try {
           const existing = recovering ? await lc.findComment({ pageId: item.pageId, ...(item.parentCommentId ? { parentCommentId: item.parentCommentId } : {}), text: item.ref }) : undefined;
-          if (existing === undefined && (await post(ctx, item)) === 'posted') posted++;
+          if (existing === undefined && (await postComment(ctx, item)) !== undefined) posted++;
           done.push(key);
         } catch {
           failed++;

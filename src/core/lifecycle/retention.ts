@@ -13,17 +13,17 @@ import type { TxOp } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
 import { auditEntry, commitWithAudit } from '../services/commit';
-import { denial } from '../services/denials';
+import { requireSiteAdmin } from '../services/denials';
 import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { approvalIndex, keys } from '../services/keys';
 import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
-import { lcKeys } from './keys';
+import { lcKeys } from '../records/lifecycle-keys';
 import { reviewSchedule } from '../domain/review';
 import { DAY_MS } from '../domain/time';
 import type { PageApproval } from '../domain/model';
-import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema, runSummarySchema } from './schemas';
-import type { RetentionSettings, RunSummary } from './schemas';
+import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema, runSummarySchema } from '../records/lifecycle-schemas';
+import type { RetentionSettings, RunSummary } from '../records/lifecycle-schemas';
 import { JOB_ACTOR, deleteKeys } from './outbox';
 import { defineOperation } from '../services/operation';
 
@@ -41,9 +41,7 @@ export async function lastRun(ctx: EngineContext): Promise<RunSummary | undefine
 export const readRetention = defineOperation({
   rights: 'A site admin (FORBIDDEN 403, audited).',
   async execute(ctx: EngineContext, caller: Caller): Promise<{ settings: RetentionSettings; lastRun: RunSummary | null }> {
-    if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a site admin can see retention settings.'), INSTALLATION_SPACE, { operation: 'retention.read' });
-    }
+    await requireSiteAdmin(ctx, caller, 'retention.read');
     const [settings, run] = await Promise.all([readRetentionSettings(ctx), lastRun(ctx)]);
     return { settings, lastRun: run ?? null };
   },
@@ -53,9 +51,7 @@ export const readRetention = defineOperation({
 export const updateRetentionSettings = defineOperation({
   rights: 'A site admin (FORBIDDEN 403, audited).',
   async execute(ctx: EngineContext, caller: Caller, patch: Partial<RetentionSettings>): Promise<RetentionSettings> {
-    if (!(await ctx.confluence.isSiteAdmin(caller.accountId))) {
-      throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only a site admin can change retention.'), INSTALLATION_SPACE, { operation: 'retention.update' });
-    }
+    await requireSiteAdmin(ctx, caller, 'retention.update');
     return withRetry(ctx, async () => {
       const item = await ctx.store.get(lcKeys.settings);
       const current = item ? parseStored(retentionSettingsSchema, item.key, item.value) : DEFAULT_RETENTION;

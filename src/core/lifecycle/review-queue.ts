@@ -15,10 +15,10 @@ import { DomainError } from '../domain/errors';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { PageCache } from '../services/page-cache';
-import { lcKeys } from './keys';
+import { lcKeys } from '../records/lifecycle-keys';
 import { deriveReview } from '../domain/review';
 import { pageGate } from '../domain/eligibility';
-import { resolvedRefSchema } from './schemas';
+import { resolvedRefSchema } from '../records/lifecycle-schemas';
 import { defineOperation } from '../services/operation';
 import { stalenessOfMany } from '../services/staleness/evaluate';
 

@@ -25,11 +25,12 @@ import { activeStepStuck, readApproverReach } from '../services/step-progress';
 import { getManyByKey } from '../services/store-reads';
 import { snapshotOf } from '../services/submission';
 import { mayAdopt } from '../services/workflows/edit-log';
-import { lcKeys, task } from './keys';
-import { stuckBody, taskRef } from './notices';
+import { lcKeys, task } from '../records/lifecycle-keys';
+import { stuckBody } from './notices';
+import { taskRef } from '../services/comments';
 import { deliver, JOB_ACTOR } from './outbox';
-import type { StuckFlag } from './schemas';
-import { stuckCursorSchema, stuckFlagSchema } from './schemas';
+import type { StuckFlag } from '../records/lifecycle-schemas';
+import { stuckCursorSchema, stuckFlagSchema } from '../records/lifecycle-schemas';
 
 const BATCH = 25;
 

@@ -19,13 +19,14 @@ import { keys } from '../services/keys';
 import { snapshotOf } from '../services/submission';
 import { mayAdopt } from '../services/workflows/edit-log';
 import { expandGroups } from '../services/page-context';
-import { lcKeys, task } from './keys';
-import { reminderBody, reviewNoticeBody, taskRef } from './notices';
+import { lcKeys, task } from '../records/lifecycle-keys';
+import { reminderBody, reviewNoticeBody } from './notices';
+import { taskRef } from '../services/comments';
 import { reviewSchedule, reviewTermsOf } from '../domain/review';
 import { DAY_MS } from '../domain/time';
-import { REMINDERS_BEFORE_ESCALATION, stepStartedAt } from './review';
-import { dueEntryOp } from './schedule';
-import type { DueEntry, OutboxItem } from './schemas';
+import { REMINDERS_BEFORE_ESCALATION, stepStartedAt } from '../domain/review';
+import { dueEntryOp } from '../records/lifecycle-schedule';
+import type { DueEntry, OutboxItem } from '../records/lifecycle-schemas';
 
 export interface PlannedTask {
   entryKey: string;

@@ -9,7 +9,7 @@ import { DomainError } from '../domain/errors';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import type { VerifyResult } from '../audit/verify';
 import type { ExportChunk } from '../audit';
-import type { Page } from './types';
+import type { ResultPage } from './types';
 import { defineOperation } from './operation';
 import type { EngineContext } from './context';
 import { denial } from './denials';
@@ -58,7 +58,7 @@ export const canListAudit = defineOperation({
 
 export const listAudit = defineOperation({
   rights: RIGHTS,
-  async execute(ctx: EngineContext, caller: Caller, filter: AuditFilter, options: { cursor?: string; limit?: number }): Promise<Page<AuditRecord>> {
+  async execute(ctx: EngineContext, caller: Caller, filter: AuditFilter, options: { cursor?: string; limit?: number }): Promise<ResultPage<AuditRecord>> {
     await authorize(ctx, caller, filter, 'audit.list');
     await sequenceFirst(ctx);
     return ctx.audit.list(filter, options);

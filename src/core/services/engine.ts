@@ -43,6 +43,7 @@ import { saveLabelBridge } from './automation/save-labels';
 import { canListAudit, exportAudit, listAudit, verifyAudit } from './audit-service';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
+import { requireSiteAdminFor } from './admin-gate';
 import { searchDirectory } from './directory-search';
 import { clearAssignment, spaceTree } from '../lifecycle/manage-space';
 import { reviewCounts, reviewQueue } from '../lifecycle/review-queue';
@@ -59,7 +60,7 @@ import { approvalReceipt } from '../evidence/receipt';
 import { signAuditCheckpoint } from '../evidence/checkpoint';
 import { exportEvidence } from '../evidence/export-pack';
 
-export type { Page, ChangeSetCreateInput, ChangeSetUpdateInput, PageCapabilities, SpaceCapabilities, Invocation } from './types';
+export type { ResultPage, ChangeSetCreateInput, ChangeSetUpdateInput, PageCapabilities, SpaceCapabilities, Invocation } from './types';
 export type { SavedWorkflow, WorkflowInput } from './workflows/types';
 
 /** Every operation, by area and by the name transports call it with. */
@@ -101,6 +102,7 @@ export const OPERATIONS = {
     spaceNames,
     workflowNames,
     admin: adminCapabilities,
+    requireSiteAdmin: requireSiteAdminFor,
   },
   directory: { search: searchDirectory },
   // SPEC 2.4a: what changed since approval

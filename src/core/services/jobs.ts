@@ -8,12 +8,12 @@ import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
-import { postSubmissionComment, postSubmissionCommentUnrecorded, recordCommentIds, type PostedComment } from './notifications';
+import { postSubmissionComment, postSubmissionCommentUnrecorded } from './notifications';
+import { postQueuedComment, recordComments, type CommentRecord } from './comments';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
 import { postSetComments } from './changesets/atomic/notify';
-import { postQueuedComment } from '../lifecycle/outbox';
-import { lcKeys } from '../lifecycle/keys';
+import { lcKeys } from '../records/lifecycle-keys';
 import { confluenceId } from '../domain/fields';
 import { continueDailyRun } from '../lifecycle/continue-run';
 
@@ -57,14 +57,14 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
 async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 'submission.followUp' }>, sequence: JobHandlers['audit.sequence']): Promise<void> {
   if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
   let failed = 0;
-  const posted: PostedComment[] = [];
+  const posted: CommentRecord[] = [];
   for (const approvalId of job.approvalIds) {
     await postSubmissionCommentUnrecorded(ctx, approvalId).then(
       (comment) => void (comment && posted.push(comment)),
       () => void (failed += 1),
     );
   }
-  if (posted.length > 0) await recordCommentIds(ctx, posted);
+  if (posted.length > 0) await recordComments(ctx, posted);
   if (failed > 0) throw new Error(`${failed} of ${job.approvalIds.length} submission comments failed`);
 }
 

@@ -1,37 +1,28 @@
 /**
  * Page comments that tell people what to do next (SPEC 6): a submission posts a footer comment that
  * @mentions only the active step's approvers; decisions are replies to it, @mentioning whoever must
- * act next (the next step's approvers, or the submitter after a rejection). Posted AFTER the change has
- * committed, through the job queue (after the response, retried): submission comments by their own
- * job, decision and cancel replies as outbox items put in the decision's transaction
- * (lifecycle/outbox.ts); a failed post never undoes the approval.
+ * act next (the next step's approvers, or the submitter after a rejection). This module writes their
+ * texts; they are posted after the change has committed, through the one comment path
+ * (services/comments.ts); a failed post never undoes the approval.
  */
 import { signatureManifestation } from '../domain/manifestation';
 import type { ChangeSet, PageApproval } from '../domain/model';
 import type { GroupProgress } from '../domain/step-composition';
 import { progressLine } from '../domain/step-composition';
-import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import { changeSetSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import { escapeXml, mention } from '../domain/storage-format';
 import { activeStepOf } from '../domain/approvers';
 import type { Cover } from '../domain/delegation-cover';
 import { actingPeople } from '../domain/delegation-cover';
 import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
-import { StoreError, type TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
 import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
-import { DomainError } from '../domain/errors';
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
-export function mention(accountId: string): string {
-  return `<ac:link><ri:user ri:account-id="${escapeXml(accountId)}"/></ac:link>`;
-}
+import { postComment, recordComments, type CommentRecord } from './comments';
 
 function stepLabel(approval: PageApproval): string {
   const step = activeStepOf(approval);
@@ -113,18 +104,11 @@ export function submissionJobs(approvals: PageApproval[], options: { sequenceAud
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
   const posted = await postSubmissionCommentUnrecorded(ctx, approvalId);
-  if (posted) await recordCommentIds(ctx, [posted]);
-}
-
-/** A posted comment whose id is still to be recorded. */
-export interface PostedComment {
-  approvalId: string;
-  pageId: string;
-  commentId: string;
+  if (posted) await recordComments(ctx, [posted]);
 }
 
 /** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
-export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<PostedComment | undefined> {
+export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<CommentRecord | undefined> {
   const commentKey = keys.approvalComment(approvalId);
   const got = await getManyByKey(ctx.store, [keys.approval(approvalId), commentKey]);
   const item = got.get(keys.approval(approvalId));
@@ -135,71 +119,6 @@ export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approv
   const first = { ...approval, activeStep: 0 };
   const groups = await activeStepProgress(ctx, first);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
-  let commentId: string;
-  try {
-    commentId = await ctx.confluence.createPageComment({ pageId: approval.pageId, bodyStorage: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
-  } catch (err) {
-    if (appCannotSeePage(err)) return undefined; // no redelivery could ever post it
-    throw err;
-  }
-  return { approvalId, pageId: approval.pageId, commentId };
-}
-
-/** A comment id to record under the key that makes its job idempotent, and what to log if it cannot be. */
-interface CommentRecord {
-  key: string;
-  commentId: string;
-  log: Record<string, string | number>;
-}
-
-/** Records submission comment ids (see recordComments). */
-export function recordCommentIds(ctx: EngineContext, posted: PostedComment[]): Promise<void> {
-  return recordComments(ctx, posted.map((p) => ({ key: keys.approvalComment(p.approvalId), commentId: p.commentId, log: { approvalId: p.approvalId, pageId: p.pageId } })));
-}
-
-/** Records one comment id (an atomic set's per-page comment; see recordComments). */
-export function recordComment(ctx: EngineContext, key: string, commentId: string, log: Record<string, string | number>): Promise<void> {
-  return recordComments(ctx, [{ key, commentId, log }]);
-}
-
-/**
- * Records comment ids (≤ 25, one transaction: issue 23, one write request instead of one per
- * comment). Each put is `absent` (Forge needs no read first); if a redelivered twin of the job
- * recorded some first, the rest are recorded one by one. A record that keeps failing is logged,
- * never thrown: a queue retry would post a second comment.
- */
-async function recordComments(ctx: EngineContext, records: CommentRecord[]): Promise<void> {
-  const put = (r: CommentRecord): TxOp => ({ op: 'put', key: r.key, value: { commentId: r.commentId }, condition: { kind: 'absent' } });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.store.transact(records.map(put));
-    } catch (error) {
-      if (error instanceof StoreError && error.code === 'CONDITION_FAILED') {
-        if (records.length > 1) for (const r of records) await recordComments(ctx, [r]);
-        return; // alone: the twin recorded it, nothing left to record
-      }
-      if (attempt >= RECORD_ATTEMPTS) {
-        for (const r of records) ctx.log('could not store the notification comment id', r.log);
-        return;
-      }
-      await ctx.sleep(10 * attempt);
-    }
-  }
-}
-
-const RECORD_ATTEMPTS = 3;
-
-/**
- * Confluence answers the app's comment with 404 when the page is gone or restricted without the app
- * (the app user is in no page restriction, SPEC 9): an outcome of the page, not a failure to retry or
- * report. The approvers still find the request in their queue, which reads as them.
- */
-export function appCannotSeePage(err: unknown): boolean {
-  return err instanceof DomainError && err.code === 'PAGE_NOT_FOUND';
-}
-
-/** The submission comment a decision replies to; none (a new top-level comment) when it was not posted or its record is unreadable. */
-export function replyParent(commentRef: unknown): string | undefined {
-  const parsed = commentRefSchema.safeParse(commentRef);
-  return parsed.success ? parsed.data.commentId : undefined;
+  const commentId = await postComment(ctx, { pageId: approval.pageId, body: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
+  return commentId === undefined ? undefined : { key: commentKey, commentId, log: { approvalId, pageId: approval.pageId } };
 }

@@ -7,7 +7,7 @@
 import { LOCK, loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
 import { stalenessTermsOf } from '../domain/staleness-terms';
 import { reviewTermsOf } from '../domain/review';
-import { onSubmitted } from '../lifecycle/schedule';
+import { onSubmitted } from '../records/lifecycle-schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';
 import { DomainError } from '../domain/errors';

@@ -2,7 +2,7 @@
 import type { ApprovalMode } from '../domain/model';
 
 /** One page of a paged list: `nextCursor` is absent on the last page. */
-export interface Page<T> {
+export interface ResultPage<T> {
   items: T[];
   nextCursor?: string;
 }

@@ -17,6 +17,7 @@ import { pageStateWord, reviewStateWord, stateInSentence, staleDetail, type Stat
 import type { PageApproval, Staleness } from '../../core/domain/model';
 import { deriveStaleness, needsContent } from '../../core/domain/staleness';
 import { pageApprovalSchema } from '../../core/domain/schemas';
+import { accountId, PATH_ID_PATTERN } from '../../core/domain/fields';
 import type { PageInfo } from '../../core/ports/confluence';
 import type { KeyValueStore } from '../../core/ports/store';
 import { keys } from '../../core/services/keys';
@@ -42,10 +43,10 @@ export interface BylineDeps {
 
 const NEUTRAL: BylineProperties = { title: 'Approval', tooltip: 'ApprovalFlow: open to see the approval state' };
 
-const idLike = z.union([z.string().regex(/^[0-9A-Za-z_-]{1,64}$/), z.number().int().nonnegative()]).transform(String);
+const idLike = z.union([z.string().regex(PATH_ID_PATTERN), z.number().int().nonnegative()]).transform(String);
 const extension = z.object({ content: z.object({ id: idLike }) });
 const payloadSchema = z.union([z.object({ extension }), z.object({ context: z.object({ extension }) })]);
-const contextSchema = z.object({ principal: z.object({ accountId: z.string().regex(/^[A-Za-z0-9:._-]{1,128}$/) }) });
+const contextSchema = z.object({ principal: z.object({ accountId }) });
 
 function pageIdOf(payload: unknown): string | undefined {
   const parsed = payloadSchema.safeParse(payload);

@@ -1,5 +1,4 @@
 /** Resolvers of the global admin page: the audit trail and the REST API help. */
-import { DomainError } from '../../core/domain/errors';
 import { FORGE_APP_SCOPE } from '../api/routes';
 import type { ClientContext } from './context';
 import { withoutUndefined } from './context';
@@ -44,12 +43,9 @@ export const adminResolvers: ResolverDefinition[] = [
     ],
   })),
   /** Platform diagnostics panel (SPEC §4): site admins only; names and counts, never values. */
-  defineResolver('admin.diagnostics', { writes: false }, async (_input, { caller, options }) => {
-    const diagnostics = options.diagnostics;
-    if (!diagnostics || !(await diagnostics.isSiteAdmin(caller.accountId))) {
-      throw new DomainError('FORBIDDEN', 'Only a site admin can see the platform diagnostics.');
-    }
-    return diagnostics.log.summary();
+  defineResolver('admin.diagnostics', { writes: false }, async (_input, { engine, caller, options }) => {
+    await engine.capabilities.requireSiteAdmin(caller, 'admin.diagnostics');
+    return options.diagnostics.summary();
   }),
   defineResolver('audit.list', { writes: false }, async (input, env) => {
     const { cursor, limit, ...rest } = input;

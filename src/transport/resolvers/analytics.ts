@@ -9,7 +9,7 @@ import { approvalRows, summarizeRows, utcDay, DAY_MS, type AnalyticsFilter, type
 import type { Caller } from '../../core/domain/caller';
 import { DomainError } from '../../core/domain/errors';
 import type { AuditRecord } from '../../core/domain/model';
-import type { Engine, Page } from '../../core/services/engine';
+import type { Engine, ResultPage } from '../../core/services/engine';
 import type { AnalyticsSummary } from './contract';
 
 /** The range when none is given: the last 30 days, today included. */
@@ -31,7 +31,7 @@ export interface AnalyticsRange {
   filter: AnalyticsFilter;
 }
 
-async function collect<T>(fetchPage: (cursor?: string) => Promise<Page<T>>): Promise<{ items: T[]; truncated: boolean }> {
+async function collect<T>(fetchPage: (cursor?: string) => Promise<ResultPage<T>>): Promise<{ items: T[]; truncated: boolean }> {
   const items: T[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < MAX_PAGES; i++) {

@@ -12,19 +12,13 @@ import type { ResolverData } from './contract';
 import type { ResolverInput, ResolverKey } from './schemas';
 import type { DiagnosticsLog } from '../diagnostics/diagnostics-log';
 
-export interface DiagnosticsDeps {
-  log: DiagnosticsLog;
-  /** Site-admin status of the signed-in user, asked as that user (their own Confluence permissions). */
-  isSiteAdmin(accountId: string): Promise<boolean>;
-}
-
 export interface ResolverOptions {
   /** Forge app id (uuid part) for the REST base URLs shown on the admin page. */
   appId?: string;
   /** The platform's own app and environment ids (Forge: getAppContext()); preferred over appId and the client context. */
   appContext?: () => { appId?: string; environmentId?: string };
-  /** Platform diagnostics (admin.diagnostics), when the composition root keeps them. */
-  diagnostics?: DiagnosticsDeps;
+  /** Platform diagnostics (admin.diagnostics; the composition keeps them). */
+  diagnostics: DiagnosticsLog;
   /** Clock for analytics windows; defaults to Date.now. */
   now?: () => number;
 }

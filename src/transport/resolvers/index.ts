@@ -25,6 +25,7 @@ import { delegationResolvers } from './delegation';
 import { parseClientContext } from './context';
 import type { ResolverFailure } from './contract';
 import type { ResolverDefinition, ResolverEnv, ResolverOptions } from './define';
+import { DiagnosticsLog } from '../diagnostics/diagnostics-log';
 import { pageResolvers } from './page';
 import { schemas, type ResolverKey } from './schemas';
 import { spaceResolvers } from './space';
@@ -36,7 +37,8 @@ import { uiResolvers } from './ui';
 export { API_SCOPES } from './admin';
 export type { ResolverOptions } from './define';
 
-export type ResolverHandlerOptions = ResolverOptions & EdgeOptions;
+/** `diagnostics` defaults to a log over the store that nothing records to (runtimes that keep none show none). */
+export type ResolverHandlerOptions = Omit<ResolverOptions, 'diagnostics'> & Partial<Pick<ResolverOptions, 'diagnostics'>> & EdgeOptions;
 
 /** Every definition, by key; a missing or doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
@@ -88,7 +90,8 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
   return outcome.ok ? { success: true, ...outcome.data } : envelope(outcome.error);
 }
 
-export function createResolverHandler(getEngine: EngineFactory, options: ResolverHandlerOptions) {
+export function createResolverHandler(getEngine: EngineFactory, handlerOptions: ResolverHandlerOptions) {
+  const options: ResolverOptions & EdgeOptions = { ...handlerOptions, diagnostics: handlerOptions.diagnostics ?? new DiagnosticsLog(handlerOptions.store) };
   const edge = createEdge(options);
   const resolver = new Resolver();
   for (const def of RESOLVER_DEFINITIONS.values()) {

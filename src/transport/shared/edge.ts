@@ -4,7 +4,7 @@
  */
 import type { Caller } from '../../core/domain/caller';
 import type { KeyValueStore, TxOp } from '../../core/ports/store';
-import type { Page } from '../../core/services/engine';
+import type { ResultPage } from '../../core/services/engine';
 import { CursorSeal } from './cursor-seal';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
 
@@ -83,7 +83,7 @@ export function pagerFor(edge: Edge, operation: string, caller: Caller, query: R
  * One page of a list the engine pages itself: the caller's sealed cursor is opened for the engine,
  * the engine's next cursor sealed for the caller (absent on the last page).
  */
-export async function enginePage<T>(pager: Pager, fetch: (cursor: string | undefined) => Promise<Page<T>>): Promise<{ items: T[]; nextCursor?: string }> {
+export async function enginePage<T>(pager: Pager, fetch: (cursor: string | undefined) => Promise<ResultPage<T>>): Promise<{ items: T[]; nextCursor?: string }> {
   const page = await fetch(await pager.open());
   const nextCursor = await pager.seal(page.nextCursor);
   return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };

@@ -1,5 +1,5 @@
 /** Ending a pending approval early: cancel (the submitter or a space admin) and reset (space admin, SPEC 2.9). */
-import { onCancelled } from '../../lifecycle/schedule';
+import { onCancelled } from '../../records/lifecycle-schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { PageApproval } from '../../domain/model';
@@ -12,8 +12,8 @@ import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
-import { decisionBody, replyParent } from '../notifications';
-import { queuedComment } from '../../lifecycle/outbox';
+import { decisionBody } from '../notifications';
+import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
 import { leavePendingOps, loadApproval, notPending } from './records';
 import { defineOperation } from '../operation';

@@ -1,5 +1,5 @@
 /** A decision by an approver of the active step (SPEC 2.3): the rules are domain/decisions.ts, here the I/O. */
-import { onDecided } from '../../lifecycle/schedule';
+import { onDecided } from '../../records/lifecycle-schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
@@ -12,8 +12,8 @@ import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { expandGroups } from '../page-context';
-import { decisionBody, replyParent } from '../notifications';
-import { queuedComment } from '../../lifecycle/outbox';
+import { decisionBody } from '../notifications';
+import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
 import { waitingCover } from '../delegations/cover';
 import type { LoadedApproval } from './records';
@@ -50,7 +50,7 @@ export const decide = defineOperation({
   },
 });
 
-/** The reply comment, built from the decided state and queued in the decision's own transaction (lifecycle/outbox.ts). */
+/** The reply comment, built from the decided state and queued in the decision's own transaction (comments.ts queuedComment). */
 async function decisionReply(ctx: EngineContext, decided: PageApproval, what: string, commentRef: unknown): Promise<{ op: TxOp; job: Job }> {
   const groups = decided.status === 'pending' ? await activeStepProgress(ctx, decided).catch(() => []) : [];
   const cover = await waitingCover(ctx, decided, waitingFor(groups));

@@ -8,7 +8,7 @@ import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
 import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem } from '../../ports/store';
-import type { Page } from '../types';
+import type { ResultPage } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
@@ -86,7 +86,7 @@ export const history = defineOperation({
 /** Pending approvals of a space the caller can view (others: an empty page, audited), pages they cannot read left out. */
 export const queue = defineOperation({
   rights: 'Anyone who can view the space (else an empty page, audited); pages the caller cannot read are left out.',
-  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; requestedByMe?: boolean; cursor?: string; limit?: number }): Promise<Page<QueueItem>> {
+  async execute(ctx: EngineContext, caller: Caller, spaceId: string, options: { mine?: boolean; requestedByMe?: boolean; cursor?: string; limit?: number }): Promise<ResultPage<QueueItem>> {
     if (!(await new SpaceAccess(ctx, caller.accountId).canView(spaceId))) {
       await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'approval.queue' });
       return { items: [] };

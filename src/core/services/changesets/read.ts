@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/errors';
 import type { ChangeSetView } from '../../domain/model';
 import { ROLLUP_STATES, isRollupState } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
-import type { Page } from '../types';
+import type { ResultPage } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
@@ -22,7 +22,7 @@ type ListQuery = { spaceId: string; status?: 'open' | 'archived'; rollupState?: 
 /** A space the caller cannot view lists as empty, like a space without change sets (and is audited). */
 export const listChangeSets = defineOperation({
   rights: 'Anyone who can view the space (else an empty page, audited).',
-  async execute(ctx: EngineContext, caller: Caller, query: ListQuery): Promise<Page<ChangeSetView>> {
+  async execute(ctx: EngineContext, caller: Caller, query: ListQuery): Promise<ResultPage<ChangeSetView>> {
     const limit = pageLimit(query.limit);
     if (query.rollupState !== undefined && !isRollupState(query.rollupState)) {
       throw new DomainError('INVALID_REQUEST', 'Unknown rollupState.', [{ field: 'rollupState', code: 'ENUM', reason: `one of ${ROLLUP_STATES.join(', ')}` }]);
@@ -60,7 +60,7 @@ export const getChangeSet = defineOperation({
  */
 export const changeSetsOfPage = defineOperation({
   rights: 'Anyone who can view the page (else PAGE_NOT_FOUND, audited).',
-  async execute(ctx: EngineContext, caller: Caller, pageId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<ChangeSetView>> {
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, options: { limit?: number; cursor?: string } = {}): Promise<ResultPage<ChangeSetView>> {
     const cache = new PageCache(ctx, caller.accountId);
     const page = await cache.visiblePage(caller, pageId, 'changeset.forPage');
     const limit = pageLimit(options.limit, FIELD_LIMITS.listPage.default);

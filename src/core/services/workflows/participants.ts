@@ -4,14 +4,11 @@
  * is only a warning (APPROVER_CANNOT_VIEW_SPACE): access may be granted later.
  */
 import { DomainError } from '../../domain/errors';
-import { ACCOUNT_ID_PATTERN } from '../../domain/fields';
+import { ACCOUNT_ID_PATTERN, PATH_ID_PATTERN } from '../../domain/fields';
 import type { ErrorDetail } from '../../domain/errors';
 import { ALL_MEMBERS_CAP, groupIdOf, membersOf, stepGroups, stepPrincipals } from '../../domain/step-composition';
 import type { EligibilityIssue, WorkflowStep } from '../../domain/model';
 import type { EngineContext } from '../context';
-
-/** Shapes Confluence can look up at all; anything else names nobody (and would fail the whole batch). */
-const GROUP_ID_SHAPE = /^[0-9A-Za-z_-]{1,64}$/;
 
 export interface Participants {
   steps?: WorkflowStep[];
@@ -28,7 +25,8 @@ export async function checkParticipants(ctx: EngineContext, spaceId: string, sav
   const userIds = [...new Set(named.filter((n) => groupIdOf(n.id) === undefined).map((n) => n.id))];
   const groupIds = [...new Set(named.flatMap((n) => groupIdOf(n.id) ?? []))];
   const lookupUsers = userIds.filter((id) => ACCOUNT_ID_PATTERN.test(id));
-  const lookupGroups = groupIds.filter((id) => GROUP_ID_SHAPE.test(id));
+  // shapes Confluence can look up at all; anything else names nobody (and would fail the whole batch)
+  const lookupGroups = groupIds.filter((id) => PATH_ID_PATTERN.test(id));
   const [users, groups] = await Promise.all([
     lookupUsers.length > 0 ? ctx.confluence.getUsers(lookupUsers) : Promise.resolve(new Map<string, unknown>()),
     lookupGroups.length > 0 ? ctx.confluence.existingGroups(lookupGroups) : Promise.resolve(new Set<string>()),

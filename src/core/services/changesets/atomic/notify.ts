@@ -13,7 +13,9 @@ import type { Job } from '../../../ports/jobs';
 import type { EngineContext } from '../../context';
 import { waitingCover } from '../../delegations/cover';
 import { keys } from '../../keys';
-import { appCannotSeePage, decisionBody, escapeXml, recordComment, submissionBody } from '../../notifications';
+import { decisionBody, submissionBody } from '../../notifications';
+import { postComment, recordComments } from '../../comments';
+import { escapeXml } from '../../../domain/storage-format';
 import { activeStepProgress, waitingFor } from '../../step-progress';
 import { getManyByKey } from '../../store-reads';
 import { asPageApproval } from './resolve';
@@ -72,14 +74,8 @@ async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, ev
   if (got.has(key)) return;
   const parentItem = event === 0 ? undefined : got.get(parentKey);
   const parent = parentItem ? parseStored(commentRefSchema, parentItem.key, parentItem.value).commentId : undefined;
-  let commentId: string;
-  try {
-    commentId = await ctx.confluence.createPageComment({ pageId, bodyStorage: body, ...(parent ? { parentCommentId: parent } : {}) });
-  } catch (err) {
-    if (appCannotSeePage(err)) return; // no redelivery could ever post it (a restricted member page)
-    throw err;
-  }
-  await recordComment(ctx, key, commentId, { setApprovalId: set.id, pageId, event });
+  const commentId = await postComment(ctx, { pageId, body, ...(parent ? { parentCommentId: parent } : {}) });
+  if (commentId !== undefined) await recordComments(ctx, [{ key, commentId, log: { setApprovalId: set.id, pageId, event } }]);
 }
 
 /** The `notify.set` job. A failed post throws after the others were tried, so the queue retries; posted pages are skipped then. */

@@ -6,11 +6,11 @@
  */
 import type { PageApproval } from '../domain/model';
 import type { TxOp } from '../ports/store';
-import { lcKeys, task } from './keys';
+import { lcKeys, task } from './lifecycle-keys';
 import { reviewSchedule, reviewTermsOf } from '../domain/review';
 import { DAY_MS } from '../domain/time';
-import { stepStartedAt } from './review';
-import type { DueEntry } from './schemas';
+import { stepStartedAt } from '../domain/review';
+import type { DueEntry } from './lifecycle-schemas';
 
 export function dueEntryOp(entry: DueEntry): TxOp {
   const name = entry.kind === 'remind' ? task.remind(entry.step, entry.n) : entry.kind === 'review-due' ? task.reviewDue : task.reviewExpired;

@@ -1,6 +1,7 @@
-/** zod schemas re-validating every lifecycle record read from the store (src/core/lifecycle/keys.ts). */
+/** zod schemas re-validating every lifecycle record read from the store (records/lifecycle-keys.ts). */
 import { z } from 'zod';
 import { FIELD_LIMITS } from '../domain/limits';
+import { cursor } from '../domain/fields';
 
 const id = z.string().min(1).max(200);
 const millis = z.number().int().nonnegative();
@@ -47,7 +48,7 @@ export const stuckFlagSchema = z
   .strict();
 export type StuckFlag = z.infer<typeof stuckFlagSchema>;
 
-export const stuckCursorSchema = z.object({ spaceId: id, cursor: z.string().min(1).max(FIELD_LIMITS.cursor.max).optional() }).strict();
+export const stuckCursorSchema = z.object({ spaceId: id, cursor: cursor.optional() }).strict();
 
 export const resolvedRefSchema = z.object({ approvalId: id, pageId: id }).strict();
 
