@@ -193,7 +193,7 @@ export class RestConfluenceSite implements ConfluenceSite {
     const grants = await this.grantsOf(spaceId, operation);
     if (grants.some((p) => p.principal.type === 'user' && p.principal.id === user)) return true;
     const groups = new Set(grants.filter((p) => p.principal.type === 'group').map((p) => p.principal.id));
-    return groups.size > 0 && (await this.groupsOf(user)).some((g) => groups.has(g.id));
+    return groups.size > 0 && [...(await this.groupIdsOf(user))].some((g) => groups.has(g));
   }
 
   /** Who holds the space's 'administer' permission, directly or as a member of a granted group (sorted). */
@@ -221,6 +221,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     if (me.accountId !== user) return false;
     return (me.operations ?? []).some((o) => o.operation === 'administer' && o.targetType === 'application');
   }
+
+  /** The user's group ids (v1 memberof, every page, as the app). A user Confluence does not know is in no group. */
+  groupIdsOf = async (user: string): Promise<Set<string>> =>
+    new Set((await this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: accountId(user) }), groupSchema)).map((g) => g.id));
 
   async getGroupMembers(groupId: string): Promise<string[]> {
     const members = await this.listAllV1(`/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, new URLSearchParams(), memberSchema);
@@ -272,10 +276,6 @@ export class RestConfluenceSite implements ConfluenceSite {
     return this.parse(response, commentSchema).id;
   }
   // ---------- plumbing ----------
-  /** The user's groups (v1 memberof, every page). A user Confluence does not know is in no group. */
-  private async groupsOf(user: string): Promise<Array<z.infer<typeof groupSchema>>> {
-    return this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: user }), groupSchema);
-  }
 
   private listAllV2<T extends z.ZodTypeAny>(firstPath: string, item: T, actAs: Identity, options: { absentOn?: number[] } = {}): Promise<Array<z.infer<T>>> {
     return listAllV2((path) => this.send({ method: 'GET', path, actAs }), firstPath, item, options.absentOn ?? []);

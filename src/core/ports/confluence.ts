@@ -82,7 +82,12 @@ export interface ConfluenceSite extends LifecycleConfluence, Directory {
   groupNames(groupIds: string[]): Promise<Map<string, string>>;
   /** Whether the user may administer the Confluence site, from their own Confluence permissions (never from group names). */
   isSiteAdmin(accountId: string): Promise<boolean>;
-  /** Members of a group (by group id); used to expand group approvers at decision time. */
+  /**
+   * The ids of the groups this user belongs to: one question per user that answers "is U in G" for
+   * every G (decisions and their previews ask it instead of listing a group's members).
+   */
+  groupIdsOf(accountId: string): Promise<Set<string>>;
+  /** Members of a group (by group id), every page: only where the whole list is needed ("all" groups, progress, eligibility). */
   getGroupMembers(groupId: string): Promise<string[]>;
   getUsers(accountIds: string[]): Promise<Map<string, UserInfo>>;
   /**

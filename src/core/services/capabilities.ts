@@ -9,10 +9,8 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { applyDecision } from '../domain/decisions';
-import { activeStepOf, expandApprovers, groupsOfSteps } from '../domain/approvers';
 import { sodExcluded } from '../domain/sod';
-import { slotsToTry, type SlotChoice } from './delegations/resolve';
-import { pageSlotScope } from './approvals/decide-in-slot';
+import { pageSlotScope, slotsAndMembers } from './approvals/decide-in-slot';
 import { FIELD_LIMITS } from '../domain/limits';
 import type { PageCapabilities, SpaceCapabilities } from './types';
 import { defineOperation } from './operation';
@@ -23,7 +21,7 @@ import { getChangeSet } from './changesets/read';
 import { pagesPendingThrough, setReviewOf } from './changesets/atomic/review-guard';
 import type { EngineContext } from './context';
 import { PageCache } from './page-cache';
-import { expandGroups, loadPageContext } from './page-context';
+import { loadPageContext } from './page-context';
 import { ELIGIBILITY_REASONS, pageGate } from '../domain/eligibility';
 import { INSTALLATION_SPACE } from '../audit';
 import { getManyByKey } from './store-reads';
@@ -41,21 +39,18 @@ type PageStatusView = Awaited<ReturnType<typeof pageStatus.execute>>;
 async function mayDecide(ctx: EngineContext, caller: Caller, status: PageStatusView): Promise<boolean> {
   const approval = status.pending?.approval;
   if (!approval) return false;
-  const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
-  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
   const excluded = sodExcluded(approval, approval.activeStep);
-  let choices: SlotChoice[];
+  let slots: Awaited<ReturnType<typeof slotsAndMembers>>;
   try {
-    choices = await slotsToTry(ctx, pageSlotScope(ctx, caller.accountId, approval), caller.accountId, members);
+    slots = await slotsAndMembers(ctx, approval, pageSlotScope(ctx, caller.accountId, approval), caller.accountId);
   } catch (err) {
     if (err instanceof DomainError) return false;
     throw err;
   }
   for (const decision of ['approve', 'reject'] as const) {
-    for (const choice of choices) {
+    for (const choice of slots.choices) {
       try {
-        applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), groupMembers, ctx.clock.now(), { excluded, ...choice });
+        applyDecision(approval, caller.accountId, decision, 'x'.repeat(FIELD_LIMITS.rejectionComment.min), slots.groupMembers, ctx.clock.now(), { excluded, ...choice });
         return true;
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;

@@ -3,7 +3,7 @@
  * slot first, then slots delegated to them; the first in which the decision counts is taken. A
  * refusal in every slot answers with the first slot's reason.
  */
-import { activeStepOf, expandApprovers } from '../../domain/approvers';
+import { activeStepOf } from '../../domain/approvers';
 import type { Decidable, DecisionOutcome } from '../../domain/decisions';
 import { applyDecision } from '../../domain/decisions';
 import { DomainError } from '../../domain/errors';
@@ -11,7 +11,9 @@ import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
 import type { PageApproval } from '../../domain/model';
 import { PageCache } from '../page-cache';
-import { slotsToTry, type SlotScope } from '../delegations/resolve';
+import { slotsToTry, type SlotChoice, type SlotScope } from '../delegations/resolve';
+import { GroupMembership } from '../group-membership';
+import { slotHolder } from '../../domain/step-composition';
 
 export type SlotDecidable = Decidable & { sodEditors?: string[] };
 
@@ -22,12 +24,10 @@ export async function decideInASlot<T extends SlotDecidable>(
   scope: SlotScope,
   decision: 'approve' | 'reject',
   comment: string | undefined,
-  groupMembers: Map<string, string[]>,
   minDistinctApprovers?: number,
 ): Promise<DecisionOutcome<T>> {
   const excluded = sodExcluded(approval, approval.activeStep);
-  const members = new Set(expandApprovers(activeStepOf(approval), groupMembers));
-  const choices = await slotsToTry(ctx, scope, actorId, members);
+  const { choices, groupMembers } = await slotsAndMembers(ctx, approval, scope, actorId);
   const now = ctx.clock.now();
   let first: DomainError | undefined;
   for (const choice of choices) {
@@ -39,6 +39,20 @@ export async function decideInASlot<T extends SlotDecidable>(
     }
   }
   throw first ?? new DomainError('NOT_AN_APPROVER', 'You are not an approver of the active step.');
+}
+
+/**
+ * The slots the actor may decide in and the active step's group members as counting a decision in
+ * them needs (GroupMembership: one memberof question per person involved, not whole groups).
+ * Decide, its preview and the panel's capability all ask this.
+ */
+export async function slotsAndMembers(ctx: EngineContext, approval: Decidable, scope: SlotScope, actorId: string): Promise<{ choices: SlotChoice[]; groupMembers: Map<string, string[]> }> {
+  const step = activeStepOf(approval);
+  const membership = new GroupMembership(ctx);
+  const choices = await slotsToTry(ctx, scope, actorId, (p) => membership.isApprover(step, p));
+  const holders = approval.decisions.filter((d) => d.step === approval.activeStep).map(slotHolder);
+  const delegators = choices.flatMap((c) => (c.onBehalfOf ? [c.onBehalfOf] : []));
+  return { choices, groupMembers: await membership.forStep(step, [actorId, ...delegators, ...holders]) };
 }
 
 /** A page approval's delegation scope; whether the delegate can view the page is asked only when a delegated slot is on offer. */

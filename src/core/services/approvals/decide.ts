@@ -3,7 +3,6 @@ import { onDecided } from '../../records/lifecycle-schedule';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { DecisionOutcome } from '../../domain/decisions';
-import { activeStepOf, groupsOfSteps } from '../../domain/approvers';
 import type { PageApproval } from '../../domain/model';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -11,7 +10,6 @@ import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
-import { expandGroups } from '../page-context';
 import { decisionBody } from '../notifications';
 import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
@@ -58,16 +56,15 @@ async function decisionReply(ctx: EngineContext, decided: PageApproval, what: st
   return queuedComment(decided, `decision-${decided.decisions.length}`, body, replyParent(commentRef), ctx.clock.now());
 }
 
-/** applyDecision with the step's groups expanded; a forbidden decision is audited. */
+/** applyDecision in the caller's slots (decide-in-slot.ts); a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, approval: PageApproval, decision: Decision, comment?: string): Promise<DecisionOutcome> {
-  const groupMembers = new Map<string, string[]>();
-  const [, judged] = await Promise.all([expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers), withSodEditors(ctx, approval)]);
+  const judged = await withSodEditors(ctx, approval);
   if (judged.sodUnverifiable && excludesEditors(judged.workflowSnapshot.sod)) {
     throw new DomainError('SOD_UNVERIFIABLE', `Separation of duties cannot check who edited this page (more than ${SOD_VERSION_CAP} versions, or versions that cannot be read), so no decision can be recorded; cancel and resubmit.`);
   }
   try {
     const scope = pageSlotScope(ctx, caller.accountId, judged);
-    return await decideInASlot(ctx, caller.accountId, judged, scope, decision, comment, groupMembers);
+    return await decideInASlot(ctx, caller.accountId, judged, scope, decision, comment);
   } catch (err) {
     if (err instanceof DomainError && err.status === 403) {
       throw await denial(ctx, caller, err, approval.spaceId, { operation: `approval.${decision}`, pageId: approval.pageId, approvalId: approval.id });

@@ -5,16 +5,13 @@
 import type { Caller } from '../../domain/caller';
 import type { DecisionPreview } from '../../domain/decisions';
 import { previewDecision } from '../../domain/decisions';
-import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import { DomainError } from '../../domain/errors';
-import { slotsToTry } from '../delegations/resolve';
-import { pageSlotScope } from './decide-in-slot';
+import { pageSlotScope, slotsAndMembers } from './decide-in-slot';
 import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { PageCache } from '../page-cache';
 import { defineOperation } from '../operation';
-import { expandGroups } from '../page-context';
 import { approvalNotFound, effectiveApproval, loadApproval } from './records';
 
 export const decisionPreview = defineOperation({
@@ -26,15 +23,13 @@ export const decisionPreview = defineOperation({
     throw await denial(ctx, caller, approvalNotFound(), loaded.approval.spaceId, { operation: 'approval.decisionPreview', approvalId });
   }
   const { approval } = await effectiveApproval(ctx, loaded.approval);
-  const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([activeStepOf(approval)]), groupMembers);
   const excluded = sodExcluded(approval, approval.activeStep);
   // The slots decide would try (a delegate's approval fills the delegator's slot, SPEC 2.3b): the first that counts.
-  const choices = await slotsToTry(ctx, pageSlotScope(ctx, caller.accountId, approval), caller.accountId, new Set(expandApprovers(activeStepOf(approval), groupMembers))).catch((err: unknown) => {
-    if (err instanceof DomainError) return [];
+  const slots = await slotsAndMembers(ctx, approval, pageSlotScope(ctx, caller.accountId, approval), caller.accountId).catch((err: unknown) => {
+    if (err instanceof DomainError) return { choices: [], groupMembers: new Map<string, string[]>() };
     throw err;
   });
-  const previews = choices.map((c) => previewDecision(approval, c.onBehalfOf ?? caller.accountId, groupMembers, excluded));
+  const previews = slots.choices.map((c) => previewDecision(approval, c.onBehalfOf ?? caller.accountId, slots.groupMembers, excluded));
   return previews.find((p) => p.countsToward.length > 0) ?? { countsToward: [], completesStep: false, completesApproval: false };
   },
 });

@@ -30,16 +30,18 @@ export interface SlotScope {
   actorCanView: () => Promise<boolean>;
 }
 
-export async function decisionSlots(ctx: EngineContext, approval: SlotScope, actorId: string, members: ReadonlySet<string>): Promise<DecisionSlots> {
+/** Is this person an approver of the step being decided (named, or in one of its groups)? */
+export type IsApprover = (accountId: string) => Promise<boolean>;
+
+export async function decisionSlots(ctx: EngineContext, approval: SlotScope, actorId: string, isApprover: IsApprover): Promise<DecisionSlots> {
   const now = ctx.clock.now();
   const applies = (d: Delegation): boolean => isActive(d, now) && covers(d, approval.spaceId, approval.workflowId);
   const [given, received] = await Promise.all([liveDelegationsOf(ctx, 'delegator', actorId, now), liveDelegationsOf(ctx, 'delegate', actorId, now)]);
   const replacedBy = given.items.find((d) => applies(d) && d.mode === 'replace');
-  const own: SlotChoice[] = members.has(actorId) && !replacedBy ? [{}] : [];
-  const delegated = received.items
-    .filter((d) => applies(d) && d.delegatorAccountId !== actorId && members.has(d.delegatorAccountId))
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
+  const own: SlotChoice[] = !replacedBy && (await isApprover(actorId)) ? [{}] : [];
+  const offered = received.items.filter((d) => applies(d) && d.delegatorAccountId !== actorId).sort((a, b) => a.id.localeCompare(b.id));
+  const approvers = await Promise.all(offered.map((d) => isApprover(d.delegatorAccountId)));
+  const delegated = offered.filter((_, i) => approvers[i]).map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
   const canView = delegated.length > 0 && (await approval.actorCanView());
   return { choices: [...own, ...(canView ? delegated : [])], ...(replacedBy ? { replacedBy } : {}) };
 }
@@ -49,8 +51,8 @@ export async function decisionSlots(ctx: EngineContext, approval: SlotScope, act
  * own so the refusal names why). NOT_AN_APPROVER when they handed their own away with `replace` and
  * hold no other. Decide and the panel's `decide` capability both ask this.
  */
-export async function slotsToTry(ctx: EngineContext, scope: SlotScope, actorId: string, members: ReadonlySet<string>): Promise<SlotChoice[]> {
-  const slots = await decisionSlots(ctx, scope, actorId, members);
+export async function slotsToTry(ctx: EngineContext, scope: SlotScope, actorId: string, isApprover: IsApprover): Promise<SlotChoice[]> {
+  const slots = await decisionSlots(ctx, scope, actorId, isApprover);
   if (slots.choices.length === 0 && slots.replacedBy) {
     const until = slots.replacedBy.endsAt.slice(0, 10);
     throw new DomainError('NOT_AN_APPROVER', `You handed your approvals to ${slots.replacedBy.delegateAccountId} until ${until}; revoke the delegation to decide yourself.`);

@@ -9,7 +9,6 @@
  * different people approved (SPEC 2.3a).
  */
 import type { Caller } from '../../../domain/caller';
-import { activeStepOf, groupsOfSteps } from '../../../domain/approvers';
 import type { DecisionOutcome } from '../../../domain/decisions';
 import { DomainError } from '../../../domain/errors';
 import { signatureManifestation } from '../../../domain/manifestation';
@@ -22,7 +21,6 @@ import { SpaceAccess } from '../../access';
 import { auditEntry, commitWithAudit } from '../../commit';
 import { denial } from '../../denials';
 import { keys } from '../../keys';
-import { expandGroups } from '../../page-context';
 import { withRetry } from '../../retry';
 import { computeHash } from '../../staleness/content';
 import { decideInASlot } from '../../approvals/decide-in-slot';
@@ -106,11 +104,9 @@ async function decideOrDeny(ctx: EngineContext, caller: Caller, set: SetApproval
   if (set.sodUnverifiable && excludesEditors(set.workflowSnapshot.sod)) {
     throw new DomainError('SOD_UNVERIFIABLE', 'Separation of duties could not check who edited every page of this set at submission, so no decision can be recorded; submit the set again.');
   }
-  const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps([activeStepOf(set)]), groupMembers);
   const scope = { spaceId: set.spaceId, workflowId: set.workflowId, actorCanView: async () => true };
   try {
-    return await decideInASlot(ctx, caller.accountId, set, scope, input.decision, input.comment, groupMembers, set.workflowSnapshot.sod?.changeSetMinDistinctApprovers);
+    return await decideInASlot(ctx, caller.accountId, set, scope, input.decision, input.comment, set.workflowSnapshot.sod?.changeSetMinDistinctApprovers);
   } catch (err) {
     if (err instanceof DomainError && err.status === 403) throw await denial(ctx, caller, err, set.spaceId, { operation: `changeset.${input.decision}`, changeSetId: set.changeSetId });
     throw err;
