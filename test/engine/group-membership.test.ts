@@ -1,0 +1,38 @@
+/**
+ * Issue 23 item 5: a decision, its preview and the panel's "can decide" ask each person's groups
+ * once (v1 memberof), never list a group's members, so a group too large to list (> 10,000 members:
+ * 50 pages of 200) still decides. Membership is asked per operation, so a change is seen at once.
+ */
+import { BOB, CAROL, DAVE, codeOf, setup, ui } from './helpers';
+import type { TestEnv } from './helpers';
+
+const GROUP = 'grp-eng-reviewers'; // Carol and Dave
+const MEMBERS = 'GET /wiki/rest/api/group/{groupId}/membersByGroupId';
+const MEMBER_OF = 'GET /wiki/rest/api/user/memberof';
+const CROWD = Array.from({ length: 10_050 }, (_, i) => `acc-crowd-${i}`);
+
+async function groupStepApproval(env: TestEnv): Promise<string> {
+  await env.engine.workflows.update(ui('acc-alice'), 'wf-eng-review', { steps: [{ approvers: [`group:${GROUP}`], mode: 'any' }] });
+  return (await env.engine.approvals.submitPage(ui(BOB), '2001')).id;
+}
+
+test('a group of 10,050 members: the preview and the decision ask only the decider’s groups', async () => {
+  const env = await setup({ extraUsers: CROWD });
+  const approvalId = await groupStepApproval(env);
+  env.site.getGroup(GROUP)!.members.push(...CROWD); // the group grew after the submission
+  env.site.resetCalls();
+  expect(await env.engine.approvals.decisionPreview(ui(CAROL), approvalId)).toEqual({ countsToward: ['approvers'], completesStep: true, completesApproval: true });
+  expect((await env.engine.approvals.decide(ui(CAROL), approvalId, 'approve')).status).toBe('approved');
+  expect(env.site.calls.byEndpoint[MEMBERS]).toBeUndefined();
+  // one memberof question per operation (Carol's groups), whatever the group's size
+  expect(env.site.calls.byEndpoint[MEMBER_OF]).toBe(2);
+});
+
+test('membership is asked per operation: a person removed from the group is no approver any more', async () => {
+  const env = await setup();
+  const approvalId = await groupStepApproval(env);
+  const group = env.site.getGroup(GROUP)!;
+  group.members.splice(group.members.indexOf(DAVE), 1);
+  expect(await codeOf(env.engine.approvals.decide(ui(DAVE), approvalId, 'approve'))).toBe('NOT_AN_APPROVER');
+  expect((await env.engine.approvals.decide(ui(CAROL), approvalId, 'approve')).status).toBe('approved');
+});
