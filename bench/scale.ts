@@ -82,6 +82,34 @@ async function listAndQueue(rows: (string | number)[][]): Promise<void> {
   await measure('approval queue, mine (50 pending)', async () => (await carol.approvals.queue(uiCaller(CAROL), ENG, { limit: 50, mine: true })).items.length);
 }
 
+const BIG_GROUP = 2_000;
+
+/**
+ * A decision in a step of one Confluence group of 2,000 members ("any" of the group): Confluence
+ * calls of the decision, its preview included. Before issue 23 item 5 both listed the whole group
+ * (200 a page; a group over 10,000 members failed); now each asks the decider's groups once.
+ */
+async function groupDecision(rows: (string | number)[][]): Promise<void> {
+  const seed = seedWithExtraPages(0);
+  const crowd = Array.from({ length: BIG_GROUP }, (_, i) => `acc-crowd-${i}`);
+  seed.users.push(...crowd.map((accountId) => ({ accountId, displayName: accountId, email: `${accountId}@example.com` })));
+  const group = seed.groups.find((g) => g.name === 'eng-reviewers');
+  if (!group) throw new Error('the seed has no eng-reviewers group');
+  group.members.push(...crowd);
+  const site = createLocalSite({ seed });
+  const deps = { store: new MemoryStore(), confluence: new RestConfluenceSite(site.transport(), PROFILE_ACCESS), clock: { now: () => Date.now() }, ids: new CounterIds('g') };
+  await seedWorkflows(deps, localSeedWorkflows(Date.now()));
+  const engine = createEngine(deps, { log: () => undefined });
+  await engine.workflows.update(uiCaller('acc-alice'), 'wf-eng-review', { steps: [{ approvers: [`group:${group.id}`], mode: 'any' }] });
+  const approval = await engine.approvals.submitPage(uiCaller(BOB), '2001');
+  site.resetCalls();
+  await engine.approvals.decisionPreview(uiCaller(CAROL), approval.id);
+  const decided = await engine.approvals.decide(uiCaller(CAROL), approval.id, 'approve');
+  if (decided.status !== 'approved') throw new Error(`the decision left the approval ${decided.status}`);
+  rows.push([`decision + preview, step of one ${BIG_GROUP}-member group`, BIG_GROUP, '-', site.calls.total]);
+  record('decision.confluenceCallsBigGroup', site.calls.total);
+}
+
 /** 600 writes of different accounts through one client id: the last one fills the client's window. */
 async function rateLimit(rows: (string | number)[][]): Promise<void> {
   const counting = new CountingStore(new MemoryStore());
@@ -227,6 +255,7 @@ export async function runScale(options: BenchOptions): Promise<void> {
   heading('7. Costs at large-customer scale (issue 23)');
   const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls / other']];
   await listAndQueue(rows);
+  await groupDecision(rows);
   await rateLimit(rows);
   await auditAtScale(rows, options.quick ? 10_000 : 100_000);
   await retentionAtScale(rows, options.quick ? 2_000 : 10_000);
