@@ -23,9 +23,10 @@ export interface PinnedEdit {
 
 export const invalidationNoticeJob = (setApprovalId: string, edits: PinnedEdit[]): Job => ({ kind: 'notify.setInvalidated', setApprovalId, edits });
 
-function editLine(set: SetApproval, edit: PinnedEdit, onThisPage: boolean): string {
+function editLine(set: SetApproval, edit: PinnedEdit, onThisPage: boolean, lead: boolean): string {
   const pinned = set.manifest.find((m) => m.pageId === edit.pageId)?.pageVersion;
-  const by = edit.by ? (onThisPage ? ` by ${mention(edit.by)}` : '') : '';
+  // the first page @mentions the submitter anyway: a submitter who edited is named once
+  const by = edit.by ? (lead && edit.by === set.submittedBy ? ' by the submitter' : ` by ${mention(edit.by)}`) : '';
   // another page is named by its id only: a reader of this page may not be allowed to see its title
   const what = onThisPage ? `This page was edited${by}` : `Page ${escapeXml(edit.pageId)} of the change set was edited`;
   return `<p>${what}: version ${edit.version}, after version ${pinned ?? '?'} was submitted for approval.</p>`;
@@ -34,12 +35,13 @@ function editLine(set: SetApproval, edit: PinnedEdit, onThisPage: boolean): stri
 function body(set: SetApproval, changeSet: ChangeSet | undefined, edits: PinnedEdit[], pageId: string): string {
   const name = changeSet ? `<strong>${escapeXml(changeSet.title)}</strong>` : 'the change set';
   const own = edits.find((e) => e.pageId === pageId);
+  const lead = pageId === set.manifest[0]?.pageId;
   const parts = [
     `<p><strong>Approval invalidated</strong>: the approval of ${name} (${set.manifest.length} pages approved as one) ended because a page changed during the review; the ${set.decisions.length} decision${set.decisions.length === 1 ? '' : 's'} recorded so far no longer count.</p>`,
-    ...(own ? [editLine(set, own, true)] : []),
-    ...edits.filter((e) => e !== own).map((e) => editLine(set, e, false)),
+    ...(own ? [editLine(set, own, true, lead)] : []),
+    ...edits.filter((e) => e !== own).map((e) => editLine(set, e, false, lead)),
   ];
-  if (pageId === set.manifest[0]?.pageId) {
+  if (lead) {
     parts.push(`<p>${mention(set.submittedBy)}, review the changes and submit the change set again: its pages are then pinned at their new versions and the approvers are asked again.</p>`);
   } else {
     parts.push('<p>The change set must be submitted again; its approvers are asked on its first page.</p>');
