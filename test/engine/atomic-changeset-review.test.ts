@@ -10,7 +10,7 @@ import type { WorkflowStep } from '../../src/core/domain/model';
 import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, refusal, setup, ui, type TestEnv } from './helpers';
 
 const THREE = ['2001', '2002', '2003'];
-const mentions = (body: string): string[] => [...body.matchAll(/ri:account-id="([^"]+)"/g)].map((m) => m[1]!).sort();
+const mentions = (body: string): string[] => [...body.matchAll(/ri:account-id="([^"]+)"/g)].map((m) => m[1]).sort();
 
 async function submitSet(env: TestEnv, pages = THREE): Promise<string> {
   const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' });
@@ -122,19 +122,19 @@ describe('the invalidation comment', () => {
 
     for (const pageId of THREE) {
       const [submission, notice] = fresh(pageId);
-      expect(notice).toMatchObject({ parentCommentId: submission!.id });
-      expect(notice!.body).toContain('Approval invalidated');
-      expect(notice!.body).toContain('<strong>Release 12</strong>');
+      expect(notice).toMatchObject({ parentCommentId: submission.id });
+      expect(notice.body).toContain('Approval invalidated');
+      expect(notice.body).toContain('<strong>Release 12</strong>');
     }
-    const [lead, edited, other] = THREE.map((p) => fresh(p)[1]!.body);
-    expect(mentions(lead!)).toEqual([BOB]);
+    const [lead, edited, other] = THREE.map((p) => fresh(p)[1].body);
+    expect(mentions(lead)).toEqual([BOB]);
     expect(lead).toContain('submit the change set again');
     const pinned = (await env.store.get(`set-approval:${setApprovalId}`))!.value as { manifest: { pageId: string; pageVersion: number }[] };
     const was = pinned.manifest.find((m) => m.pageId === '2002')!.pageVersion;
     expect(lead).toContain(`Page 2002 of the change set was edited: version ${was + 1}, after version ${was} was submitted`);
-    expect(mentions(edited!)).toEqual([ALICE]);
+    expect(mentions(edited)).toEqual([ALICE]);
     expect(edited).toContain('This page was edited by');
-    expect(mentions(other!)).toEqual([]);
+    expect(mentions(other)).toEqual([]);
 
     const ctx = createContext(env.deps, () => undefined);
     await postInvalidationComments(ctx, setApprovalId, [{ pageId: '2002', version: was + 1, by: ALICE }]);
