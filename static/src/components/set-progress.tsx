@@ -12,7 +12,7 @@ import { StepGroups } from '../views/StepGroups';
 
 type Review = ResolverData['changeset.decisionPreview'];
 
-const people = (n: number) => `${n} ${n === 1 ? 'approver' : 'approvers'}`;
+const more = (n: number) => `${n} more ${n === 1 ? 'approver' : 'approvers'}`;
 
 export function SetProgress({ progress, stepCount }: { progress: Review['progress']; stepCount: number }) {
   const distinct = progress.distinctApprovers;
@@ -25,7 +25,7 @@ export function SetProgress({ progress, stepCount }: { progress: Review['progres
       <StepGroups groups={progress.groups} />
       {distinct && distinct.missing > 0 && (
         <Stack space="space.050" testId="set-distinct-wait">
-          <Text weight="medium">{`Waiting for ${people(distinct.missing)} more: this change set needs approvals from ${distinct.required} different people.`}</Text>
+          <Text weight="medium">{`Waiting for ${more(distinct.missing)}: this change set needs approvals from ${distinct.required} different people.`}</Text>
           <Inline space="space.050" alignBlock="center" shouldWrap>
             <Text color="color.text.subtle">{distinct.approvedBy.length > 0 ? 'Approved so far by' : 'Nobody has approved yet.'}</Text>
             {distinct.approvedBy.map((a) => (
@@ -53,7 +53,7 @@ export function SetDecisionPreviewNotice({ preview, groups, pageCount }: { previ
   const effect = preview.completesApproval
     ? `it completes the approval of all ${pageCount} pages`
     : preview.awaitingApprovers
-      ? `the change set then still needs ${people(preview.awaitingApprovers)} who have not approved yet`
+      ? `the change set then still waits for ${more(preview.awaitingApprovers)}`
       : preview.completesStep
         ? 'it completes this step'
         : 'more approvals are still needed after it';
