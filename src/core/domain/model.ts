@@ -124,15 +124,6 @@ export interface PendingStepView {
   stuck?: { group: string; required: number; eligible: string[]; unavailable?: UnavailableApprover[] }[];
 }
 
-/** SPEC 2.5a/2.1a/2.3a: where a pending set approval stands (its active step's groups, and the wait for different approvers). */
-export interface SetProgressView {
-  activeStep: number;
-  stepName?: string;
-  groups: PendingStepView['groups'];
-  /** `sod.changeSetMinDistinctApprovers` > 0: the different people who approved so far and how many more the final approval needs */
-  distinctApprovers?: { required: number; approvedBy: string[]; missing: number };
-}
-
 /** A queue row (SPEC 2.1a): the pending approval with its active step's per-group progress, and its page's staleness (SPEC 2.4a). */
 export type QueueItem = PageApproval & { groups: PendingStepView['groups']; staleness: Staleness };
 

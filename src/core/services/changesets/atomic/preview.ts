@@ -9,7 +9,7 @@ import type { Caller } from '../../../domain/caller';
 import { activeStepOf, groupsOfSteps } from '../../../domain/approvers';
 import { distinctApprovers, missingDistinctApprovers, stepPeople, type SetDecisionPreview } from '../../../domain/decisions';
 import { DomainError } from '../../../domain/errors';
-import type { SetApproval, SetProgressView } from '../../../domain/model';
+import type { PendingStepView, SetApproval } from '../../../domain/model';
 import { sodExcluded } from '../../../domain/sod';
 import { countsToward } from '../../../domain/step-composition';
 import type { EngineContext } from '../../context';
@@ -19,6 +19,15 @@ import { expandGroups } from '../../page-context';
 import { progressWith } from '../../step-progress';
 import { changedPins } from './invalidate';
 import { cannotViewEveryPage, judgeSetDecision, loadVisibleSet, pinnedPageChanged, setNotPending } from './rules';
+
+/** SPEC 2.5a/2.1a/2.3a: where a pending set approval stands (its active step's groups, and the wait for different approvers). */
+export interface SetProgressView {
+  activeStep: number;
+  stepName?: string;
+  groups: PendingStepView['groups'];
+  /** `sod.changeSetMinDistinctApprovers` > 0: the different people who approved so far and how many more the final approval needs */
+  distinctApprovers?: { required: number; approvedBy: string[]; missing: number };
+}
 
 export interface SetReviewPreview {
   progress: SetProgressView;
