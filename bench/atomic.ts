@@ -17,6 +17,7 @@ import { postSetComments } from '../src/core/services/changesets/atomic/notify';
 import { postInvalidationComments } from '../src/core/services/changesets/atomic/notify-invalidated';
 import type { EngineDeps } from '../src/core/services';
 import type { Job } from '../src/core/ports/jobs';
+import { onPageUpdated } from '../src/core/services/staleness/page-updated';
 import type { BenchOptions } from './support';
 import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
 
@@ -72,13 +73,13 @@ export async function runAtomic(_options: BenchOptions): Promise<void> {
   console.log(table(review));
 }
 
-/** A set voided by an edit of its first page (page-updated job), then its comment job, counted. */
+/** A set voided by an edit of its first page (the page-updated job), then its comment job, counted. */
 async function invalidationJob(n: number): Promise<{ store: number; confluence: number }> {
   const { site, counting, deps, setApprovalId } = await atomicSet(n);
   await site.editPage('4001', { accountId: BOB, body: '<p>edited in review</p>' });
   const pushed: Job[] = [];
   const capturing: EngineDeps = { ...deps, jobs: { push: (jobs) => Promise.resolve(void pushed.push(...jobs)) } };
-  await createEngine(capturing, { log: () => undefined }).content.pageUpdated('4001');
+  await onPageUpdated(createContext(capturing, () => undefined), '4001');
   const job = pushed.find((j) => j.kind === 'notify.setInvalidated');
   if (!job) throw new Error('atomic bench: the edit did not invalidate the set');
   counting.reset();
