@@ -24,7 +24,7 @@ const PARALLEL = 5;
 /** The job of one event: 0 = the submission, n = the set after its n-th decision. */
 export const setNoticeJob = (setApprovalId: string, event: number): Job => ({ kind: 'notify.set', setApprovalId, event });
 
-export function setParagraph(set: SetApproval, changeSet: ChangeSet | undefined): string {
+function setParagraph(set: SetApproval, changeSet: ChangeSet | undefined): string {
   const name = changeSet ? `<strong>${escapeXml(changeSet.title)}</strong>` : 'a change set';
   return `<p>This page is one of ${set.manifest.length} pages of ${name}, approved as one: one decision covers every page at its listed version.</p>`;
 }
@@ -65,7 +65,7 @@ async function bodies(ctx: EngineContext, set: SetApproval, event: number, final
 }
 
 /** Posts one page's comment unless its record (`key`) exists; a reply to the page's submission comment when there is one. */
-export async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, key: string, body: string): Promise<void> {
+async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, key: string, body: string): Promise<void> {
   const parentKey = keys.setComment(set.id, pageId, 0);
   const got = await getManyByKey(ctx.store, key === parentKey ? [key] : [key, parentKey]);
   if (got.has(key)) return;
