@@ -1,8 +1,9 @@
 /**
  * Journeys of issues 19 and 21 in Chromium on the real Custom UI build: signing a decision with a PIN
  * (meaning pick-list, wrong PIN, lockout), enrolling an authenticator app from its QR code, a delegate
- * approving "on behalf of", a two-group step's progress, and "Changes since approval" opened from the
- * panel. Every workflow and enrolment is set up through the resolvers, as the UI would.
+ * approving "on behalf of", a two-group step's progress, "Changes since approval" opened from the
+ * panel, and an atomic change set's review (group progress, the wait for different approvers, the
+ * decision preview on the button and before signing). Every workflow and enrolment is set up through the resolvers, as the UI would.
  */
 import type { FrameLocator, Page } from 'playwright-core';
 import { stepAt, totpCode } from '../../src/core/signatures/totp';
@@ -245,6 +246,64 @@ describeBrowser('signatures, delegation, group progress and changes since approv
       await bob.macro.locator('[data-testid="stuck-notice"] [data-testid="unavailable-approvers"]', { hasText: 'Dave Reviewer (account deactivated)' }).waitFor();
     } finally {
       for (const who of ['acc-carol', 'acc-dave']) await fetch(`${rt().url}/local/users/${who}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountStatus: 'active' }) });
+    }
+  }, 120_000);
+
+  it('the review of an atomic change set shows each group\'s progress, waits for more different approvers, and says what an approval would do', async () => {
+    const steps = [
+      {
+        name: 'Release sign-off',
+        groups: [
+          { key: 'legal', name: 'Legal', approvers: ['acc-alice'], required: 1 },
+          { key: 'eng', name: 'Engineering', approvers: ['group:grp-eng-reviewers'], required: 1 },
+        ],
+      },
+    ];
+    await ok('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', steps, sod: { excludeEditors: 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 3 } });
+    try {
+      const created = (await ok('acc-bob', 'changeSet.create', { spaceId: '1001', title: 'Release 7', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }], approvalMode: 'atomic' })).changeSet as { id: string };
+      const setApprovalId = (await ok('acc-bob', 'changeSet.submit', { changeSetId: created.id })).setApprovalId as string;
+      await ok('acc-carol', 'changeset.decide', { setApprovalId, decision: 'approve', pageAck: ['2001', '2002'] });
+      const openSet = async (who: string) => {
+        const { page } = await session.open(who);
+        await page.goto(`${rt().url}/wiki/spaces/ENG/apps/approvals?path=${encodeURIComponent(`changesets/${created.id}`)}`);
+        return { page, review: fullOf(page).locator('[data-testid="set-review"]') };
+      };
+
+      const alice = await openSet('acc-alice');
+      const legal = alice.review.locator('[data-testid="step-group-legal"]');
+      await legal.locator('[data-testid="group-count"]', { hasText: /^0\/1$/ }).waitFor();
+      await legal.locator('[data-testid="group-waiting"]', { hasText: 'Alice Admin' }).waitFor();
+      await alice.review.locator('[data-testid="step-group-eng"] [data-testid="group-count"]', { hasText: /^1\/1 ✓$/ }).waitFor();
+      await alice.review.locator('[data-testid="set-distinct-wait"]', { hasText: 'Waiting for 2 more approvers: this change set needs approvals from 3 different people.' }).waitFor();
+      expect(await alice.review.locator('[data-testid="set-distinct-wait"]').textContent()).toContain('Carol Reviewer');
+      await alice.review.locator('[data-testid="set-decision-preview"]', { hasText: 'Your approval counts toward Legal; the change set then still waits for 1 more approver.' }).waitFor();
+      const approve = alice.review.locator('[data-testid="set-approve"]');
+      await approve.filter({ hasText: 'Add my approval (2 pages)' }).waitFor();
+      expect(seriousOrCritical(await axeOf(alice.page, 'iframe.full', 'set-review', 'light'))).toEqual([]);
+      await alice.review.locator('[data-testid="set-ack"]').check();
+      await approve.click();
+      await legal.locator('[data-testid="group-count"]', { hasText: /^1\/1 ✓$/ }).waitFor();
+      const wait = alice.review.locator('[data-testid="set-distinct-wait"]', { hasText: 'Waiting for 1 more approver' });
+      await wait.waitFor();
+      expect(await wait.textContent()).toMatch(/Carol Reviewer.*Alice Admin|Alice Admin.*Carol Reviewer/);
+
+      // Carol already approved: warned before she acknowledges or signs anything, and the button is off
+      const carol = await openSet('acc-carol');
+      await carol.review.locator('[data-testid="set-decision-preview"]', { hasText: 'Your approval would not be recorded' }).waitFor();
+      expect(await carol.review.locator('[data-testid="set-decision-preview"]').textContent()).toContain('You already decided on this step.');
+      await carol.review.locator('[data-testid="set-ack"]').check();
+      expect(await carol.review.locator('[data-testid="set-approve"]').isDisabled()).toBe(true);
+
+      // Dave, a new person, completes it: his button says so
+      const dave = await openSet('acc-dave');
+      await dave.review.locator('[data-testid="set-decision-preview"]', { hasText: 'it completes the approval of all 2 pages' }).waitFor();
+      await dave.review.locator('[data-testid="set-ack"]').check();
+      await dave.review.locator('[data-testid="set-approve"]', { hasText: 'Approve all 2 pages' }).click();
+      await fullOf(dave.page).locator('[data-testid="changeset-progress"]', { hasText: '2 of 2 approved' }).waitFor();
+      expect(await dave.review.count()).toBe(0);
+    } finally {
+      await ok('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', steps: [{ approvers: ['acc-carol', 'acc-dave'], mode: 'any' }], sod: { excludeEditors: 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 } });
     }
   }, 120_000);
 });

@@ -55,12 +55,17 @@ export function distinctApprovers(decisions: readonly Decision[]): Set<string> {
   return new Set(decisions.filter((d) => d.decision === 'approve').map((d) => d.accountId));
 }
 
+/** SPEC 2.3a: how many more different people must approve the set before its final approval (0: none, or enough already). */
+export function missingDistinctApprovers(approval: Decidable, min = Number(approval.workflowSnapshot.sod?.changeSetMinDistinctApprovers ?? 0)): number {
+  return Math.max(0, min - distinctApprovers(approval.decisions).size);
+}
+
 /**
  * SPEC 2.3a at the final approval of a set: the last step is decided but fewer than `min` different
  * people approved, so an approval by someone new is still wanted (and only that keeps the set moving).
  */
 function wantsAnotherApprover(approval: Decidable, min: number): boolean {
-  return min > 0 && approval.activeStep === approval.workflowSnapshot.steps.length - 1 && distinctApprovers(approval.decisions).size < min;
+  return approval.activeStep === approval.workflowSnapshot.steps.length - 1 && missingDistinctApprovers(approval, min) > 0;
 }
 
 /** Who may fill a slot of the approval's steps: not the submitter (unless self-approval is on), nobody SoD excludes. */
@@ -136,7 +141,7 @@ function outcomeOf<T extends Decidable>(base: T, result: { rejected: boolean; co
   if (!result.complete) return { approval: base, actions: ['approval.approved'] };
   if (stepIndex === base.workflowSnapshot.steps.length - 1) {
     // the last step is decided, but the final approval waits for enough different approvers (SPEC 2.3a)
-    const short = minDistinct - distinctApprovers(base.decisions).size;
+    const short = missingDistinctApprovers(base, minDistinct);
     if (short > 0) return { approval: base, actions: ['approval.approved'], awaitingApprovers: short };
     return { approval: { ...base, status: 'approved', decidedAt: now }, actions: ['approval.approved'], completedStep: stepIndex };
   }
@@ -147,6 +152,21 @@ export interface DecisionPreview {
   countsToward: string[];
   completesStep: boolean;
   completesApproval: boolean;
+}
+
+/**
+ * What the caller's approval of an atomic set would do now (SPEC 2.1a, 2.5a): the page preview's
+ * answer, plus the wait for more different approvers (2.3a) and, when `changeset.decide` would
+ * refuse the approval, its code and sentence.
+ */
+export interface SetDecisionPreview extends DecisionPreview {
+  /** the approval would be recorded (it may count toward no group: a new person the set still waits for) */
+  counts: boolean;
+  /** after it, the set still waits for approvals from this many more different people */
+  awaitingApprovers?: number;
+  /** the slot it would fill is this delegator's (SPEC 2.3b) */
+  onBehalfOf?: string;
+  refusal?: { code: string; message: string };
 }
 
 /** SPEC 2.1a `approval.decisionPreview`: what an approval by `holder` would do now (nothing for someone who may not decide). */

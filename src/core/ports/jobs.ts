@@ -9,6 +9,8 @@ export type Job =
   | { kind: 'notify.submitted'; approvalId: string }
   /** post an atomic set approval's comments for one event (0: submission, n: decision n) on its member pages (once per page) */
   | { kind: 'notify.set'; setApprovalId: string; event: number }
+  /** an atomic set approval was invalidated by these edits of pinned pages: say so on its member pages (once per page) */
+  | { kind: 'notify.setInvalidated'; setApprovalId: string; edits: { pageId: string; version: number; by?: string }[] }
   /** post the comment stored as an outbox item under this key (once: the item is deleted when posted) */
   | { kind: 'notify.comment'; key: string }
   /**

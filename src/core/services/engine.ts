@@ -22,6 +22,7 @@ import { createChangeSet } from './changesets/create';
 import { archiveChangeSet, updateChangeSet } from './changesets/edit';
 import { preflightChangeSet, submitChangeSet } from './changesets/submit';
 import { decideSet } from './changesets/atomic/decide';
+import { setDecisionPreview } from './changesets/atomic/preview';
 import { pageDiff } from './content/diff';
 import { restoreApproved } from './content/restore';
 import { pageUpdated, stalenessOfPage } from './content/page-updated';
@@ -90,6 +91,7 @@ export const OPERATIONS = {
     preflight: preflightChangeSet,
     submit: submitChangeSet,
     decide: decideSet,
+    decisionPreview: setDecisionPreview,
     forPage: changeSetsOfPage,
   },
   audit: { list: listAudit, canList: canListAudit, verify: verifyAudit, export: exportAudit },

@@ -14,6 +14,8 @@ import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
 import { postSetComments } from './changesets/atomic/notify';
 import { lcKeys } from '../records/lifecycle-keys';
+import { FIELD_LIMITS } from '../domain/limits';
+import { postInvalidationComments } from './changesets/atomic/notify-invalidated';
 import { confluenceId } from '../domain/fields';
 import { continueDailyRun } from '../lifecycle/continue-run';
 
@@ -23,6 +25,11 @@ const id = z.string().min(1).max(200);
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
   z.object({ kind: z.literal('notify.set'), setApprovalId: id, event: z.number().int().min(0).max(1000) }).strict(),
+  z.object({
+    kind: z.literal('notify.setInvalidated'),
+    setApprovalId: id,
+    edits: z.array(z.object({ pageId: confluenceId, version: z.number().int().min(1), by: id.optional() }).strict()).min(1).max(FIELD_LIMITS.pageRefs.max),
+  }).strict(),
   z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
   z.object({ kind: z.literal('submission.followUp'), approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH), sequenceAudit: z.boolean() }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
@@ -39,6 +46,7 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
   return {
     'notify.submitted': (job) => postSubmissionComment(ctx, job.approvalId),
     'notify.set': (job) => postSetComments(ctx, job.setApprovalId, job.event),
+    'notify.setInvalidated': (job) => postInvalidationComments(ctx, job.setApprovalId, job.edits),
     'notify.comment': (job) => postQueuedComment(ctx, job.key),
     'submission.followUp': (job) => followUpSubmission(ctx, job, sequence),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),

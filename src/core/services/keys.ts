@@ -54,6 +54,8 @@ export const keys = {
   setMember: (pageId: string) => `set-member:${pageId}`,
   /** SPEC 2.5a: `{commentId}` of a set approval's comment on one member page for one event (0 = submission, n = after decision n); makes the comment job idempotent */
   setComment: (setApprovalId: string, pageId: string, event: number) => `set-comment:${setApprovalId}:${pageId}:${event}`,
+  /** SPEC 2.5a: `{commentId}` of the comment on one member page saying the set approval was invalidated (one per page, ever) */
+  setInvalidatedComment: (setApprovalId: string, pageId: string) => `set-comment:${setApprovalId}:${pageId}:invalidated`,
   /** SPEC 2.5a: per change set, its newest set approval */
   changeSetSetApproval: (changeSetId: string) => `cs-set-approval:${changeSetId}`,
 

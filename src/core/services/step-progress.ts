@@ -1,6 +1,6 @@
 /** Per-group progress of a pending approval's active step (SPEC 2.1a), with its groups expanded now. */
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../domain/approvers';
-import { stepPeople } from '../domain/decisions';
+import { stepPeople, type Decidable } from '../domain/decisions';
 import type { PageApproval } from '../domain/model';
 import { sodExcluded } from '../domain/sod';
 import type { GroupProgress } from '../domain/step-composition';
@@ -17,8 +17,8 @@ export async function activeStepProgress(ctx: EngineContext, approval: PageAppro
   return progressWith(approval, groupMembers);
 }
 
-/** The same progress from group members already expanded (lists expand them once for many approvals). */
-export function progressWith(approval: PageApproval, groupMembers: Map<string, string[]>): GroupProgress[] {
+/** The same progress from group members already expanded (lists expand them once for many approvals); a set approval's too. */
+export function progressWith(approval: Decidable & Pick<PageApproval, 'sodEditors'>, groupMembers: Map<string, string[]>): GroupProgress[] {
   return evaluateStep(activeStepOf(approval), approval.decisions, approval.activeStep, stepPeople(approval, groupMembers, sodExcluded(approval, approval.activeStep))).groups;
 }
 

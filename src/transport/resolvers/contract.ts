@@ -20,6 +20,7 @@ import type { DirectoryEntry } from '../../core/ports/directory';
 import type { PageCapabilities, SpaceCapabilities } from '../../core/services/engine';
 import type { PageDiff } from '../../core/services/content/diff';
 import type { RestoreResult } from '../../core/services/content/restore';
+import type { SetReviewPreview } from '../../core/services/changesets/atomic/preview';
 import type { DiagnosticsSummary } from '../diagnostics/diagnostics-log';
 import type { ErrorDetail } from '../../core/domain/errors';
 import type { DecisionPreview } from '../../core/domain/decisions';
@@ -96,6 +97,7 @@ export interface ResolverData {
   'page.preflight': { result: PreflightResult };
   'page.diff': { diff: PageDiff };
   'changeset.decide': { setApproval: SetApproval };
+  'changeset.decisionPreview': SetReviewPreview;
   'page.restore': { restore: RestoreResult };
   'ui.capabilities':
     | { surface: 'page'; page: PageCapabilities }

@@ -184,6 +184,7 @@ export const schemas = {
   'changeSet.preflight': z.strictObject({ changeSetId: opaqueId }),
   'changeSet.submit': z.strictObject({ changeSetId: opaqueId }),
   // SPEC 2.5a: a decision on an atomic change set; meaning/credential are for signature steps (SPEC 2.3c)
+  'changeset.decisionPreview': z.strictObject({ setApprovalId: opaqueId }),
   'changeset.decide': z.strictObject({
     setApprovalId: opaqueId,
     decision,

@@ -87,6 +87,7 @@ export const spaceResolvers: ResolverDefinition[] = [
       ...(input.credential !== undefined ? { credential: input.credential } : {}),
     }),
   })),
+  defineResolver('changeset.decisionPreview', { writes: false }, async (input, { engine, caller }) => engine.changeSets.decisionPreview(caller, input.setApprovalId)),
   defineResolver('changeSet.archive', { writes: true }, async (input, { engine, caller }) => ({
     changeSet: await engine.changeSets.archive(caller, input.changeSetId),
   })),

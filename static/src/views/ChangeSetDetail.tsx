@@ -244,6 +244,11 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
           </Text>
         </SectionMessage>
       )}
+      {cs.setApproval?.status === 'invalidated' && (
+        <SectionMessage appearance="warning" title="The set approval was invalidated" testId="set-invalidated">
+          <Text as="p">A page of this change set was edited during its review, so the decisions recorded no longer count. Submit the change set again to pin the new versions; the pages say which edit it was.</Text>
+        </SectionMessage>
+      )}
       {cs.setApproval?.status === 'pending' && <SetReview setApproval={cs.setApproval} pages={cs.pages} onDecided={detail.reload} />}
       <DataTable
         label="Pages in this change set"

@@ -12,7 +12,6 @@ import type { Caller } from '../../../domain/caller';
 import type { DecisionOutcome } from '../../../domain/decisions';
 import { DomainError } from '../../../domain/errors';
 import { signatureManifestation } from '../../../domain/manifestation';
-import { excludesEditors } from '../../../domain/sod';
 import type { AuditAction, SetApproval } from '../../../domain/model';
 import { parseStored, setApprovalSchema } from '../../../domain/schemas';
 import type { EngineContext } from '../../context';
@@ -23,11 +22,11 @@ import { denial } from '../../denials';
 import { keys } from '../../keys';
 import { withRetry } from '../../retry';
 import { computeHash } from '../../staleness/content';
-import { decideInASlot } from '../../approvals/decide-in-slot';
 import { signatureFor, signSubject, withSignature, type SignedDecision } from '../../../signatures/sign-decision';
 import type { Credential } from '../../../signatures/verify-credential';
 import { enqueueAfterCommit } from '../../commit';
 import { changedPins, invalidateSet } from './invalidate';
+import { cannotViewEveryPage, judgeSetDecision, loadVisibleSet, pinnedPageChanged, setNotPending } from './rules';
 import { setNoticeJob } from './notify';
 
 export interface SetDecisionInput {
@@ -40,9 +39,6 @@ export interface SetDecisionInput {
   pageAck: string[];
 }
 
-const notFound = (): DomainError => new DomainError('SET_APPROVAL_NOT_FOUND', 'Set approval not found.');
-const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This set approval is no longer pending.');
-
 export const decideSet = defineOperation({
   rights: 'An approver of the active step who can view every page of the set (NOT_AN_APPROVER / APPROVER_CANNOT_VIEW_PAGE 403, audited); a set in a space the caller cannot view is SET_APPROVAL_NOT_FOUND like a missing one.',
   async execute(ctx: EngineContext, caller: Caller, input: SetDecisionInput): Promise<SetApproval> {
@@ -50,11 +46,8 @@ export const decideSet = defineOperation({
     // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
     const signed = await signSet(ctx, caller, access, input);
     const decided = await withRetry(ctx, async () => {
-      const item = await ctx.store.get(keys.setApproval(input.setApprovalId));
-      if (!item) throw notFound();
-      const set = parseStored(setApprovalSchema, item.key, item.value);
-      if (!(await access.canView(set.spaceId))) throw await denial(ctx, caller, notFound(), set.spaceId, { operation: 'changeset.decide', changeSetId: set.changeSetId });
-      if (set.status !== 'pending') throw notPending();
+      const { item, set } = await loadVisibleSet(ctx, caller, access, input.setApprovalId, 'changeset.decide');
+      if (set.status !== 'pending') throw setNotPending();
       const manifestIds = set.manifest.map((m) => m.pageId);
       if (new Set(input.pageAck).size !== manifestIds.length || !manifestIds.every((id) => input.pageAck.includes(id))) {
         throw new DomainError('PAGE_ACK_MISMATCH', 'Acknowledge exactly the pages of this set approval.', [{ field: 'pageAck', code: 'MISMATCH', reason: `must list the ${manifestIds.length} pages of the set` }]);
@@ -64,15 +57,12 @@ export const decideSet = defineOperation({
       // Pages as the approver sees them: every one visible, every one still at its pinned version.
       const pages = await ctx.confluence.getPages(manifestIds);
       if (manifestIds.some((id) => !pages.has(id))) {
-        throw await denial(ctx, caller, new DomainError('APPROVER_CANNOT_VIEW_PAGE', 'You cannot view every page of this change set, so you cannot decide on it.'), set.spaceId, {
-          operation: 'changeset.decide',
-          changeSetId: set.changeSetId,
-        });
+        throw await denial(ctx, caller, cannotViewEveryPage(), set.spaceId, { operation: 'changeset.decide', changeSetId: set.changeSetId });
       }
       const changed = changedPins(set, pages);
       if (changed.length > 0) {
         await invalidateSet(ctx, caller, item, set, changed);
-        throw new DomainError('APPROVAL_NOT_PENDING', 'A page of this change set changed after it was submitted; the set must be submitted again.');
+        throw pinnedPageChanged();
       }
       const next = outcome.approval.status === 'approved' ? await withManifestHashes(ctx, outcome.approval) : outcome.approval;
       await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], auditOf(caller, set, next, outcome));
@@ -95,18 +85,10 @@ async function signSet(ctx: EngineContext, caller: Caller, access: SpaceAccess, 
   return signSubject(ctx, caller, { approval: set, place, record: { pages: set.manifest.map((m) => ({ pageId: m.pageId, pageVersion: m.pageVersion })) } }, input);
 }
 
-/**
- * The decision under the rules of 2.1a-2.3b in a slot of the caller's (their own or a delegated one);
- * a forbidden decision is audited. Every page's visibility to the actor is checked by the caller
- * before anything is written, so a delegate's view right needs no second read.
- */
+/** The decision under the rules of 2.1a-2.3b (rules.ts); a forbidden decision is audited. */
 async function decideOrDeny(ctx: EngineContext, caller: Caller, set: SetApproval, input: SetDecisionInput): Promise<DecisionOutcome<SetApproval>> {
-  if (set.sodUnverifiable && excludesEditors(set.workflowSnapshot.sod)) {
-    throw new DomainError('SOD_UNVERIFIABLE', 'Separation of duties could not check who edited every page of this set at submission, so no decision can be recorded; submit the set again.');
-  }
-  const scope = { spaceId: set.spaceId, workflowId: set.workflowId, actorCanView: async () => true };
   try {
-    return await decideInASlot(ctx, caller.accountId, set, scope, input.decision, input.comment, set.workflowSnapshot.sod?.changeSetMinDistinctApprovers);
+    return await judgeSetDecision(ctx, caller.accountId, set, input.decision, input.comment);
   } catch (err) {
     if (err instanceof DomainError && err.status === 403) throw await denial(ctx, caller, err, set.spaceId, { operation: `changeset.${input.decision}`, changeSetId: set.changeSetId });
     throw err;

@@ -5,7 +5,7 @@
  * A decision replies on the first page; the final outcome replies on every page. The `notify.set`
  * job posts them after the commit, once per page and event (a `set-comment` record per page).
  */
-import { distinctApprovers } from '../../../domain/decisions';
+import { missingDistinctApprovers } from '../../../domain/decisions';
 import type { ChangeSet, PageApproval, SetApproval } from '../../../domain/model';
 import { changeSetSchema, commentRefSchema, parseStored, setApprovalSchema } from '../../../domain/schemas';
 import { STATE_LABEL, approvalStatusWord } from '../../../domain/vocabulary';
@@ -60,38 +60,47 @@ async function bodies(ctx: EngineContext, set: SetApproval, event: number, final
   }
   const groups = current && !final ? await activeStepProgress(ctx, asOf) : [];
   const cover = groups.length > 0 ? await waitingCover(ctx, asOf, waitingFor(groups)) : [];
-  const short = Number(asOf.workflowSnapshot.sod?.changeSetMinDistinctApprovers ?? 0) - distinctApprovers(asOf.decisions).size;
+  const short = missingDistinctApprovers(asOf);
   const waitsForPeople = current && !final && asOf.activeStep === asOf.workflowSnapshot.steps.length - 1 && short > 0 ? `<p>The change set needs approvals from ${short} more different ${short === 1 ? 'person' : 'people'}.</p>` : '';
   const leadBody = decisionBody(asOf, what(set, event, final), set.decisions[event - 1]?.comment, waitingFor(groups), groups, cover) + waitsForPeople;
   return (pageId) => (pageId === lead ? leadBody : memberLine(set, pageId, status, what(set, event, final), changeSet));
 }
 
-/** Posts one page's comment of this event unless it is recorded; a reply to the page's submission comment when there is one. */
-async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, event: number, body: string): Promise<void> {
-  const key = keys.setComment(set.id, pageId, event);
+/** Posts one page's comment unless its record (`key`) exists; a reply to the page's submission comment when there is one. */
+async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, key: string, body: string): Promise<void> {
   const parentKey = keys.setComment(set.id, pageId, 0);
-  const got = await getManyByKey(ctx.store, event === 0 ? [key] : [key, parentKey]);
+  const got = await getManyByKey(ctx.store, key === parentKey ? [key] : [key, parentKey]);
   if (got.has(key)) return;
-  const parentItem = event === 0 ? undefined : got.get(parentKey);
+  const parentItem = key === parentKey ? undefined : got.get(parentKey);
   const parent = parentItem ? parseStored(commentRefSchema, parentItem.key, parentItem.value).commentId : undefined;
   const commentId = await postComment(ctx, { pageId, body, ...(parent ? { parentCommentId: parent } : {}) });
-  if (commentId !== undefined) await recordComments(ctx, [{ key, commentId, log: { setApprovalId: set.id, pageId, event } }]);
+  if (commentId !== undefined) await recordComments(ctx, [{ key, commentId, log: { setApprovalId: set.id, pageId } }]);
 }
 
-/** The `notify.set` job. A failed post throws after the others were tried, so the queue retries; posted pages are skipped then. */
+/** Each target page's comment, PARALLEL at a time. A failed post throws after the others were tried, so the queue retries; posted pages are skipped then. */
+export async function postOnPages(ctx: EngineContext, set: SetApproval, targets: string[], keyOf: (pageId: string) => string, bodyFor: (pageId: string) => string): Promise<void> {
+  let failed: unknown;
+  for (let i = 0; i < targets.length; i += PARALLEL) {
+    await Promise.all(targets.slice(i, i + PARALLEL).map((pageId) => postOnce(ctx, set, pageId, keyOf(pageId), bodyFor(pageId)).catch((err: unknown) => (failed ??= err))));
+  }
+  if (failed !== undefined) throw failed instanceof Error ? failed : new Error('set comment failed');
+}
+
+/** The `notify.set` job. */
 export async function postSetComments(ctx: EngineContext, setApprovalId: string, event: number): Promise<void> {
   const item = await ctx.store.get(keys.setApproval(setApprovalId));
   if (!item) return; // purged meanwhile
   const set = parseStored(setApprovalSchema, item.key, item.value);
   if (event > set.decisions.length || set.status === 'submitting' || set.manifest.length === 0) return;
   const final = event > 0 && event === set.decisions.length && (set.status === 'approved' || set.status === 'rejected');
-  const csItem = await ctx.store.get(keys.changeSet(set.changeSetId));
-  const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
+  const changeSet = await changeSetOf(ctx, set);
   const bodyFor = await bodies(ctx, set, event, final, changeSet);
   const targets = event === 0 || final ? set.manifest.map((m) => m.pageId) : [set.manifest[0]!.pageId];
-  let failed: unknown;
-  for (let i = 0; i < targets.length; i += PARALLEL) {
-    await Promise.all(targets.slice(i, i + PARALLEL).map((pageId) => postOnce(ctx, set, pageId, event, bodyFor(pageId)).catch((err: unknown) => (failed ??= err))));
-  }
-  if (failed !== undefined) throw failed instanceof Error ? failed : new Error('set comment failed');
+  await postOnPages(ctx, set, targets, (pageId) => keys.setComment(set.id, pageId, event), bodyFor);
+}
+
+/** The set's change set (for its title), if it still exists. */
+export async function changeSetOf(ctx: EngineContext, set: SetApproval): Promise<ChangeSet | undefined> {
+  const csItem = await ctx.store.get(keys.changeSet(set.changeSetId));
+  return csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
 }
