@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
+import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
 import { canonicalJson } from '../../core/domain/canonical-json';
 
@@ -61,6 +61,12 @@ export function fingerprintOf(body: unknown): string {
 /** What the idempotency layer needs from a store: reads and conditional single-key writes. */
 export type IdempotencyBackend = Pick<KeyValueStore, 'get' | 'transact'>;
 
+/**
+ * Ops committed atomically with the claim (the rate-limit count), read with the claim's record
+ * (`claimKey`) in one batched get; `also` is that record.
+ */
+export type Alongside = (claimKey: string) => Promise<{ ops: TxOp[]; also?: StoredItem }>;
+
 export class IdempotencyStore {
   private readonly now: () => number;
 
@@ -81,17 +87,19 @@ export class IdempotencyStore {
 
   /**
    * `alongside`: ops committed atomically with the claim (the rate-limit count), only when this call
-   * executes; asked again each round, so a count that lost its own race (its version moved) is
-   * retried with fresh ops. A blocked caller is refused (its error thrown) before anything is written.
+   * executes, read together with the claim's record (one round trip); asked again each round, so a
+   * count that lost its own race (its version moved) is retried with fresh ops. A blocked caller is
+   * refused (its error thrown) before anything is written.
    */
-  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside: () => Promise<TxOp[]> = () => Promise.resolve([])): Promise<IdempotencyOutcome> {
+  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside?: Alongside): Promise<IdempotencyOutcome> {
+    const readWith: Alongside = alongside ?? (async (claimKey) => ({ ops: [], also: await this.store.get(claimKey) }));
     const storeKey = this.storeKey(scope, key);
     // Two claim rounds: a lost create race re-reads once and then sees the winner's marker. A round
     // whose claim key did not move lost on an `alongside` condition and does not count.
     let lostClaims = 0;
     let failedAtVersion: number | undefined;
     while (lostClaims < 2) {
-      const [existing, ops] = await Promise.all([this.store.get(storeKey), alongside()]);
+      const { ops, also: existing } = await readWith(storeKey);
       if (failedAtVersion !== undefined && (existing?.version ?? 0) !== failedAtVersion) lostClaims += 1;
       const parsed = existing ? RecordSchema.safeParse(existing.value) : undefined;
       const now = this.now();
