@@ -11,15 +11,15 @@
  *
  * Contention (issue 23, bench section 4B): calls that read the same shard version and pick the
  * same shard conflict, so a burst commits at most one increment per shard per round. A user's
- * writes (one person's tools in parallel: the 50-client burst) are spread over 64 shards, of which
+ * writes (one person's tools in parallel: the 50-client burst) are spread over 128 shards, of which
  * a call reads a random sample of SHARD_SAMPLE and reads the rest only when its sample has no room
- * (near the user's limit: ≤ 3 more batched gets), so a refusal is still decided on every shard. A
+ * (near the user's limit: ≤ 5 more batched gets, in parallel), so a refusal is still decided on every shard. A
  * client's counter (filled by many users, e.g. 600 of a CI client) keeps all 16 shards in the get.
  * Cost per request (store operations):
  *   read  = 1 getMany (block key)
  *   write = 1 getMany (block key + the subjects' shards; keyed: also the key's record) + 1 transact
  *           (the shard increments); with an Idempotency-Key the increments ride in the key's claim
- *           transaction, no transact of their own; + ≤ 3 getMany when the user's sample is full
+ *           transaction, no transact of their own; + ≤ 5 getMany when the user's sample is full
  *   a refusal (403/404), an invalid request (400/413/415) or an empty list the engine answered for a
  *   space the caller cannot view additionally = 1 getMany + 1 transact
  */
@@ -61,7 +61,7 @@ type Subject = { who: Who; id: string };
 
 const PREFIX = 'rl:';
 /** Shards per counter (capped at the limit, so a shard's share is at least 1). */
-const SHARDS: Record<Kind, Record<Who, number>> = { write: { u: 64, c: 16 }, denied: { u: 8, c: 8 } };
+const SHARDS: Record<Kind, Record<Who, number>> = { write: { u: 128, c: 16 }, denied: { u: 8, c: 8 } };
 /** User write shards a call reads first: block key + the claim's record + 7 + 16 client shards = 25 keys (Forge's batch limit). */
 const SHARD_SAMPLE = 7;
 const BlockSchema = z.object({ until: z.number(), windowMs: z.number().positive() });
