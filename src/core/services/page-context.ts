@@ -23,6 +23,7 @@ import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows/store';
 import { accountUnavailability, coveredOn, delegateCovers } from './approver-availability';
 import { rulesOf } from './routing/rules-store';
+import { primeBridgeOn } from './automation/label-bridge-store';
 import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
 
 export interface PageContext {
@@ -85,10 +86,10 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
   const pages = await cache.pages(pageIds);
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
-  // the pages' state and each space's workflow count and rules in one batched get (issue 23: fewer round trips)
+  // the pages' state and each space's workflow count, rules and label bridge in one batched get (issue 23: fewer round trips)
   const storedRead = getManyByKey(ctx.store, [
     ...found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]),
-    ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s)]),
+    ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s)]),
   ]);
   const [perms, stored, workflowLists] = await Promise.all([
     cache.permissions(found),
@@ -99,6 +100,7 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
   const memberItems = new Map(pageIds.map((id) => [id, stored.get(keys.setMember(id))]));
   const sets = await loadPointedSets(ctx, memberItems.values());
   const rulesBySpace = new Map(spaces.map((s) => [s, rulesInOrder(rulesOf(stored.get(keys.routingRules(s))).rules)]));
+  for (const s of spaces) primeBridgeOn(ctx, s, stored.get(keys.labelBridge(s)));
   const facts = await routingFactsOf(ctx, found, pages, rulesBySpace, stored);
   return { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts };
 }
