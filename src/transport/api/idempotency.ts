@@ -9,6 +9,7 @@
  * keep such a retry from doubling a submission.
  */
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
@@ -24,14 +25,41 @@ export interface StoredResponse {
   body: string;
 }
 
+/**
+ * A replay must answer the first response itself (SPEC §3), which no digest can rebuild, so the
+ * record keeps it; a large one (a 100-result change-set submit, ~57 KB of repetitive JSON) is kept
+ * deflated, a few KB: one Forge write unit instead of six (issue 23).
+ */
+const DEFLATE_FROM_BYTES = 2048;
+/** Past the largest response a route answers (5 MB invoke limit): a record never inflates beyond it. */
+const MAX_INFLATED_BYTES = 5 * 1024 * 1024;
+const StoredResponseSchema = z.union([
+  z.object({ statusCode: z.number().int(), body: z.string() }).strict(),
+  z.object({ statusCode: z.number().int(), bodyDeflated: z.string() }).strict(),
+]);
 const RecordSchema = z.object({
   state: z.enum(['in_progress', 'done']),
   fingerprint: z.string(),
   createdAt: z.number(),
   expiresAt: z.number(),
-  response: z.object({ statusCode: z.number().int(), body: z.string() }).optional(),
+  response: StoredResponseSchema.optional(),
 });
 type IdempotencyRecord = z.infer<typeof RecordSchema>;
+
+function toStored(response: StoredResponse): z.infer<typeof StoredResponseSchema> {
+  if (Buffer.byteLength(response.body, 'utf8') < DEFLATE_FROM_BYTES) return response;
+  return { statusCode: response.statusCode, bodyDeflated: deflateRawSync(response.body).toString('base64') };
+}
+
+/** The response a record holds; undefined when it cannot be read back (treated like an unreadable record). */
+function fromStored(stored: z.infer<typeof StoredResponseSchema>): StoredResponse | undefined {
+  if ('body' in stored) return stored;
+  try {
+    return { statusCode: stored.statusCode, body: inflateRawSync(Buffer.from(stored.bodyDeflated, 'base64'), { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8') };
+  } catch {
+    return undefined;
+  }
+}
 
 export type IdempotencyOutcome =
   | {
@@ -106,7 +134,8 @@ export class IdempotencyStore {
       if (existing && parsed?.success && parsed.data.expiresAt > now) {
         const record = parsed.data;
         if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
-        if (record.state === 'done' && record.response) return { kind: 'replay', response: record.response };
+        const response = record.state === 'done' && record.response ? fromStored(record.response) : undefined;
+        if (response) return { kind: 'replay', response };
         if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress', retryAfter: Math.max(1, Math.ceil((record.createdAt + IN_PROGRESS_LEASE_MS - now) / 1000)) };
       }
       const marker: IdempotencyRecord = { state: 'in_progress', fingerprint, createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_SECONDS * 1000 };
@@ -132,12 +161,12 @@ export class IdempotencyStore {
       return {
         kind: 'execute',
         requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
-        commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response }),
+        commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response: toStored(response) }),
         // Conditioned on our own claim (no read before the write on Forge, issue 23). It commits with
         // the change: only an attempt that took the key over after the lease (60 s, past Forge's 25 s
         // limit) can have moved it, and then this change must not commit a second time anyway.
         answerOps: (response) => [
-          { op: 'put', key: storeKey, value: { ...marker, state: 'done', response }, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
+          { op: 'put', key: storeKey, value: { ...marker, state: 'done', response: toStored(response) }, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
         ],
         release: () => this.release(storeKey, markerVersion),
       };
