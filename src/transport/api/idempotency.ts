@@ -30,7 +30,7 @@ export interface StoredResponse {
  * record keeps it; a large one (a 100-result change-set submit, ~57 KB of repetitive JSON) is kept
  * deflated, a few KB: one Forge write unit instead of six (issue 23).
  */
-const DEFLATE_FROM_BYTES = 2048;
+const DEFLATE_FROM_BYTES = 2 * 1024;
 /** Past the largest response a route answers (5 MB invoke limit): a record never inflates beyond it. */
 const MAX_INFLATED_BYTES = 5 * 1024 * 1024;
 const StoredResponseSchema = z.union([

@@ -13,8 +13,9 @@
  * same shard conflict, so a burst commits at most one increment per shard per round. A user's
  * writes (one person's tools in parallel: the 50-client burst) are spread over 128 shards, of which
  * a call reads a random sample of SHARD_SAMPLE and reads the rest only when its sample has no room
- * (near the user's limit: ≤ 5 more batched gets, in parallel), so a refusal is still decided on every shard. A
- * client's counter (filled by many users, e.g. 600 of a CI client) keeps all 16 shards in the get.
+ * (near the user's limit: ≤ 5 more batched gets, in parallel), so a refusal is still decided on
+ * every shard. A client's counter (filled by many users, e.g. 600 of a CI client) keeps all 16
+ * shards in the one get.
  * Cost per request (store operations):
  *   read  = 1 getMany (block key)
  *   write = 1 getMany (block key + the subjects' shards; keyed: also the key's record) + 1 transact
