@@ -15,7 +15,7 @@ import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
 import { HEAD_KEY, SEQUENCER_LEASE_KEY } from '../src/core/audit/keys';
 import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
-import type { KeyValueStore, StoredItem, TxOp } from '../src/core/ports/store';
+import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
 import { createLocalApp } from '../local/app';
 import { StoreDecorator } from '../src/adapters/store/store-decorator';
@@ -100,6 +100,8 @@ interface Wave {
   deferredTx?: number;
   /** the audit sequencer's transactions (moving the chain head) in the wave and its jobs: tried, and refused by the head's condition */
   sequencerTx?: { tried: number; failed: number };
+  /** request-path transactions refused by a condition, by key family (see TxByKind) */
+  conflicts?: Map<string, number>;
 }
 
 interface Waves {
@@ -117,9 +119,12 @@ interface Waves {
 class TxByKind extends StoreDecorator {
   tx = { request: 0, diagnostics: 0, deferred: 0 };
   sequencer = { tried: 0, failed: 0 };
+  /** request-path transactions refused by a condition, by the family (key up to its first ':') of the key that failed */
+  conflicts = new Map<string, number>();
   reset(): void {
     this.tx = { request: 0, diagnostics: 0, deferred: 0 };
     this.sequencer = { tried: 0, failed: 0 };
+    this.conflicts = new Map();
   }
   override async transact(ops: TxOp[]): Promise<void> {
     // after the response: the comment job records its comment id; the audit.sequence job moves the chain head
@@ -133,8 +138,16 @@ class TxByKind extends StoreDecorator {
       await this.inner.transact(ops);
     } catch (error) {
       if (sequencer) this.sequencer.failed += 1;
+      if (kind === 'request') this.noteConflict(error);
       throw error;
     }
+  }
+
+  private noteConflict(error: unknown): void {
+    // the stores name the key whose condition failed: `The condition on "<key>" does not hold`
+    const key = error instanceof StoreError && error.code === 'CONDITION_FAILED' ? /"([^"]+)"/.exec(error.message)?.[1] : undefined;
+    const family = key ? key.split(':').slice(0, key.startsWith('rl:') ? 2 : 1).join(':') : 'other';
+    this.conflicts.set(family, (this.conflicts.get(family) ?? 0) + 1);
   }
 }
 
@@ -280,6 +293,7 @@ async function withForgeLatency(clients: number, check: boolean, profile = DEFAU
       diagnosticsTx: per(counting.tx.diagnostics),
       deferredTx: per(counting.tx.deferred),
       sequencerTx: { ...counting.sequencer },
+      conflicts: new Map(counting.conflicts),
     };
   };
   const waves: Waves = { clients, creates: await handlerWave('changeset-create', createBody), submits: await handlerWave('page-submit', submitBody) };
@@ -316,6 +330,7 @@ async function runConcurrencyWithLatency(_options: BenchOptions): Promise<void> 
   const latentBaseline = await withForgeLatency(1, false);
   const latent = await withForgeLatency(CLIENTS, true);
   printWaves([latentBaseline, latent]);
+  printConflicts(latent);
   console.log(`\n${latent.report}`);
   const tx = (w: Wave) => Number(w.txPerCommit);
   record('single.createTx', tx(latentBaseline.creates));
@@ -332,6 +347,13 @@ async function runConcurrencyWithLatency(_options: BenchOptions): Promise<void> 
   printSequencer('strict', [strict]);
   record('concurrency.sequencerFailedTxShare50Strict', failedShare(strict.submits));
   record('concurrency.sequencerTxTried50Strict', strict.submits.sequencerTx?.tried ?? NaN);
+}
+
+/** Which keys the refused request-path transactions lost on: where the contention is. */
+function printConflicts(w: Waves): void {
+  const line = (label: string, wave: Wave) => `${label}: ${[...(wave.conflicts ?? [])].map(([family, n]) => `${family} ${n}`).join(', ') || 'none'}`;
+  console.log(`\nRequest-path transactions refused by a condition, by key family (${w.clients} clients):`);
+  console.log(`  ${line('creates', w.creates)}\n  ${line('page submits', w.submits)}`);
 }
 
 const failedShare = (w: Wave): number => (w.sequencerTx && w.sequencerTx.tried > 0 ? w.sequencerTx.failed / w.sequencerTx.tried : 0);

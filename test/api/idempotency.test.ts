@@ -195,3 +195,16 @@ it('a change answered under a claim another attempt took over does not commit (i
   expect(await store.get('change:late')).toBeUndefined();
   expect(await idempotency.begin(scope, 'key-1', 'fp')).toEqual({ kind: 'replay', response: { statusCode: 201, body: '{"by":"takeover"}' } });
 });
+
+it('a large answer (a 100-result change-set submit) is kept deflated and replayed byte for byte', async () => {
+  const idempotency = new IdempotencyStore(store, { now: () => now });
+  const scope = { accountId: 'acc-bob', clientId: 'ci', routeKey: 'changeset-submit' };
+  const results = Array.from({ length: 100 }, (_, i) => ({ pageId: String(4001 + i), success: true, workflowId: 'wf-eng-review', approvalId: `apr_${i.toString(36).padStart(28, 'x')}` }));
+  const body = JSON.stringify({ success: true, submittedCount: 100, skippedCount: 0, results });
+  const first = await idempotency.begin(scope, 'big-1', 'fp');
+  if (first.kind !== 'execute') throw new Error(`expected execute, got ${first.kind}`);
+  await first.commit({ statusCode: 200, body });
+  const [stored] = (await store.query({ prefix: 'idem:', limit: 100 })).items.filter((i) => (i.value as { response?: unknown }).response);
+  expect(Buffer.byteLength(JSON.stringify(stored.value))).toBeLessThan(Buffer.byteLength(body) / 4);
+  expect(await idempotency.begin(scope, 'big-1', 'fp')).toEqual({ kind: 'replay', response: { statusCode: 200, body } });
+});

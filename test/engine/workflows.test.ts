@@ -1,7 +1,7 @@
 /** Workflows and assignments (SPEC 2.1, 2.2). */
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, codeOf, setup, ui } from './helpers';
 import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
-import { pendingCountOps } from '../../src/core/services/approvals/pending-count';
+import { nothingPendingOps, pendingCountOps } from '../../src/core/services/approvals/pending-count';
 import { createContext } from '../../src/core/services/context';
 import { approvalIndex } from '../../src/core/services/keys';
 
@@ -156,6 +156,23 @@ describe('pending approvals while index queries lag (checked on count keys, neve
       if (pending) expect((await env.store.get<{ status: string }>(`page-state:2001`))!.value.status).toBe('pending');
     }
     expect([...outcomes].every((o) => o === 'submitted/kept' || o === 'refused/deleted')).toBe(true);
+  });
+
+  test('a refused delete reopens the workflow at once: the next submit goes through', async () => {
+    const env = await setup();
+    await env.engine.approvals.submitPage(ui(BOB), '2001');
+    expect(await codeOf(env.engine.workflows.remove(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_HAS_PENDING');
+    expect((await env.engine.approvals.submitPage(ui(BOB), '2002')).status).toBe('pending');
+  });
+
+  test('a delete that died after closing the workflow: submits wait while its lease runs, the first one after it reopens the workflow', async () => {
+    const env = await setup();
+    // closes the guard shard and dies before committing the delete
+    await nothingPendingOps(createContext(env.deps), 'wf-eng-review');
+    expect(await codeOf(env.engine.approvals.submitPage(ui(BOB), '2001'))).toBe('CONCURRENT_MODIFICATION');
+    env.tick(30_001);
+    expect((await env.engine.approvals.submitPage(ui(BOB), '2001')).status).toBe('pending');
+    expect(await codeOf(env.engine.workflows.remove(ui(ALICE), 'wf-eng-review'))).toBe('WORKFLOW_HAS_PENDING');
   });
 
   test('a submit planned on a workflow deleted meanwhile is refused, never left pending under no workflow', async () => {

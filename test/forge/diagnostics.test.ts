@@ -2,6 +2,7 @@
 import { DiagnosticsLog, FULLY_RECORDED, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../../src/transport/diagnostics/observe-api';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { CountingStore } from '../../src/adapters/store/counting-store';
 import type { ForgeApiHandler, ForgeApiRequest } from '../../src/transport/api/forge-types';
 import type { IdentityObservation } from '../../src/transport/api/identity';
 
@@ -89,11 +90,17 @@ describe('diagnostics sampling per deployment', () => {
   const failed: IdentityObservation = { ...ok, principalSource: 'none', identityFailed: true };
 
   it('records the first calls of a deployment in full, then one in SAMPLE_EVERY; identity failures always; a new version starts over', async () => {
-    const log = new DiagnosticsLog(new MemoryStore());
-    for (let i = 0; i < FULLY_RECORDED; i += 1) expect(await log.admits('v1', ok, () => 0.99)).toBe(true);
-    expect(await log.admits('v1', ok, () => 0.99)).toBe(false);
-    expect(await log.admits('v1', ok, () => 0)).toBe(true); // the sampled one in SAMPLE_EVERY
-    expect(await log.admits('v1', failed, () => 0.99)).toBe(true);
-    expect(await log.admits('v2', ok, () => 0.99)).toBe(true);
+    const store = new CountingStore(new MemoryStore());
+    const log = new DiagnosticsLog(store);
+    const record = (deployment: string, observation: IdentityObservation, random: () => number) => log.recordIfAdmitted(deployment, 'page-status', 'GET', observation, random);
+    for (let i = 0; i < FULLY_RECORDED; i += 1) expect(await record('v1', ok, () => 0.99)).toBe(true);
+    // the count rides in the record's transaction: one read and one transaction per counted call
+    store.reset();
+    expect(await record('v1', ok, () => 0.99)).toBe(false);
+    expect(await record('v1', ok, () => 0)).toBe(true); // the sampled one in SAMPLE_EVERY
+    expect(await record('v1', failed, () => 0.99)).toBe(true);
+    expect(await record('v2', ok, () => 0.99)).toBe(true);
+    expect({ get: store.counts.get, transact: store.counts.transact }).toEqual({ get: 2, transact: 3 });
+    expect((await log.summary()).invocations).toHaveLength(RECENT_RECORDS);
   });
 });

@@ -10,7 +10,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { DomainError } from '../../src/core/domain/errors';
 import { createApiHandlers } from '../../src/transport/api';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../src/transport/shared/rate-limit';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from '../../src/transport/shared/rate-limit';
 import { call } from '../api/helpers';
 import { createFakeEngine, type FakeEngine } from '../api/fake-engine';
 import { createRealApi } from '../api/real-app';
@@ -175,6 +175,23 @@ describe('REST', () => {
     // the one batched read stays within one Forge read unit (10 KB) and the batch limit (25 keys)
     expect(c.getManyKeys).toBeLessThanOrEqual(25);
     expect((await call(app.handlers, 'changeset-create', { ...CREATE, accountId: 'acc-w601', clientId: 'busy-ci' })).status).toBe(429);
+  });
+});
+
+describe('the limiter', () => {
+  it("one user's writes fill every shard of the window before a refusal: the sample read first, the rest only when it is full", async () => {
+    const store = new CountingStore(new MemoryStore());
+    const limiter = new RateLimiter(store, DEFAULT_RATE_LIMITS, { now: () => WINDOW_START });
+    const reads: number[] = [];
+    for (let i = 0; i < DEFAULT_RATE_LIMITS.writesPerUser.max; i++) {
+      store.reset();
+      await limiter.admit({ accountId: 'acc-busy' }, true);
+      reads.push(store.counts.getMany);
+    }
+    await expect(limiter.admit({ accountId: 'acc-busy' }, true)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    // the first writes read one batch; only near the limit does a write read the other shards (≤ 25 keys per batch)
+    expect(reads.slice(0, 10)).toEqual(Array(10).fill(1));
+    expect(Math.max(...reads)).toBeLessThanOrEqual(1 + Math.ceil(128 / 25));
   });
 });
 

@@ -6,7 +6,7 @@ import type { KeyValueStore, StoredItem } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 
 /** getMany in chunks of the store's batch limit, in parallel; result keyed by store key. */
-export async function getManyByKey(store: KeyValueStore, storeKeys: string[]): Promise<Map<string, StoredItem>> {
+export async function getManyByKey(store: Pick<KeyValueStore, 'getMany'>, storeKeys: string[]): Promise<Map<string, StoredItem>> {
   const unique = [...new Set(storeKeys)];
   const chunks: string[][] = [];
   for (let i = 0; i < unique.length; i += STORE_LIMITS.maxBatchGet) chunks.push(unique.slice(i, i + STORE_LIMITS.maxBatchGet));

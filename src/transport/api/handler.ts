@@ -227,7 +227,7 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.idempotencyScope };
   // The write's rate-limit count rides in the key's claim: one transaction, counted only if it executes.
-  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), () => writeOps(deps.edge, caller));
+  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), (claimKey) => writeOps(deps.edge, caller, claimKey));
   switch (outcome.kind) {
     case 'replay':
       return replay(outcome.response);

@@ -9,8 +9,9 @@
  * keep such a retry from doubling a submission.
  */
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
-import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
+import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
 import { canonicalJson } from '../../core/domain/canonical-json';
 
@@ -24,14 +25,41 @@ export interface StoredResponse {
   body: string;
 }
 
+/**
+ * A replay must answer the first response itself (SPEC §3), which no digest can rebuild, so the
+ * record keeps it; a large one (a 100-result change-set submit, ~57 KB of repetitive JSON) is kept
+ * deflated, a few KB: one Forge write unit instead of six (issue 23).
+ */
+const DEFLATE_FROM_BYTES = 2 * 1024;
+/** Past the largest response a route answers (5 MB invoke limit): a record never inflates beyond it. */
+const MAX_INFLATED_BYTES = 5 * 1024 * 1024;
+const StoredResponseSchema = z.union([
+  z.object({ statusCode: z.number().int(), body: z.string() }).strict(),
+  z.object({ statusCode: z.number().int(), bodyDeflated: z.string() }).strict(),
+]);
 const RecordSchema = z.object({
   state: z.enum(['in_progress', 'done']),
   fingerprint: z.string(),
   createdAt: z.number(),
   expiresAt: z.number(),
-  response: z.object({ statusCode: z.number().int(), body: z.string() }).optional(),
+  response: StoredResponseSchema.optional(),
 });
 type IdempotencyRecord = z.infer<typeof RecordSchema>;
+
+function toStored(response: StoredResponse): z.infer<typeof StoredResponseSchema> {
+  if (Buffer.byteLength(response.body, 'utf8') < DEFLATE_FROM_BYTES) return response;
+  return { statusCode: response.statusCode, bodyDeflated: deflateRawSync(response.body).toString('base64') };
+}
+
+/** The response a record holds; undefined when it cannot be read back (treated like an unreadable record). */
+function fromStored(stored: z.infer<typeof StoredResponseSchema>): StoredResponse | undefined {
+  if ('body' in stored) return stored;
+  try {
+    return { statusCode: stored.statusCode, body: inflateRawSync(Buffer.from(stored.bodyDeflated, 'base64'), { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8') };
+  } catch {
+    return undefined;
+  }
+}
 
 export type IdempotencyOutcome =
   | {
@@ -61,6 +89,12 @@ export function fingerprintOf(body: unknown): string {
 /** What the idempotency layer needs from a store: reads and conditional single-key writes. */
 export type IdempotencyBackend = Pick<KeyValueStore, 'get' | 'transact'>;
 
+/**
+ * Ops committed atomically with the claim (the rate-limit count), read with the claim's record
+ * (`claimKey`) in one batched get; `also` is that record.
+ */
+export type Alongside = (claimKey: string) => Promise<{ ops: TxOp[]; also?: StoredItem }>;
+
 export class IdempotencyStore {
   private readonly now: () => number;
 
@@ -81,24 +115,27 @@ export class IdempotencyStore {
 
   /**
    * `alongside`: ops committed atomically with the claim (the rate-limit count), only when this call
-   * executes; asked again each round, so a count that lost its own race (its version moved) is
-   * retried with fresh ops. A blocked caller is refused (its error thrown) before anything is written.
+   * executes, read together with the claim's record (one round trip); asked again each round, so a
+   * count that lost its own race (its version moved) is retried with fresh ops. A blocked caller is
+   * refused (its error thrown) before anything is written.
    */
-  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside: () => Promise<TxOp[]> = () => Promise.resolve([])): Promise<IdempotencyOutcome> {
+  async begin(scope: IdempotencyScope, key: string, fingerprint: string, alongside?: Alongside): Promise<IdempotencyOutcome> {
+    const readWith: Alongside = alongside ?? (async (claimKey) => ({ ops: [], also: await this.store.get(claimKey) }));
     const storeKey = this.storeKey(scope, key);
     // Two claim rounds: a lost create race re-reads once and then sees the winner's marker. A round
     // whose claim key did not move lost on an `alongside` condition and does not count.
     let lostClaims = 0;
     let failedAtVersion: number | undefined;
     while (lostClaims < 2) {
-      const [existing, ops] = await Promise.all([this.store.get(storeKey), alongside()]);
+      const { ops, also: existing } = await readWith(storeKey);
       if (failedAtVersion !== undefined && (existing?.version ?? 0) !== failedAtVersion) lostClaims += 1;
       const parsed = existing ? RecordSchema.safeParse(existing.value) : undefined;
       const now = this.now();
       if (existing && parsed?.success && parsed.data.expiresAt > now) {
         const record = parsed.data;
         if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
-        if (record.state === 'done' && record.response) return { kind: 'replay', response: record.response };
+        const response = record.state === 'done' && record.response ? fromStored(record.response) : undefined;
+        if (response) return { kind: 'replay', response };
         if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress', retryAfter: Math.max(1, Math.ceil((record.createdAt + IN_PROGRESS_LEASE_MS - now) / 1000)) };
       }
       const marker: IdempotencyRecord = { state: 'in_progress', fingerprint, createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_SECONDS * 1000 };
@@ -124,12 +161,12 @@ export class IdempotencyStore {
       return {
         kind: 'execute',
         requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
-        commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response }),
+        commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response: toStored(response) }),
         // Conditioned on our own claim (no read before the write on Forge, issue 23). It commits with
         // the change: only an attempt that took the key over after the lease (60 s, past Forge's 25 s
         // limit) can have moved it, and then this change must not commit a second time anyway.
         answerOps: (response) => [
-          { op: 'put', key: storeKey, value: { ...marker, state: 'done', response }, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
+          { op: 'put', key: storeKey, value: { ...marker, state: 'done', response: toStored(response) }, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
         ],
         release: () => this.release(storeKey, markerVersion),
       };

@@ -7,7 +7,7 @@
  * recent RECENT_RECORDS records, so the list and the counts are bounded by construction.
  */
 import { z } from 'zod';
-import { StoreError, type KeyValueStore } from '../../core/ports/store';
+import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
 import type { IdentityObservation } from '../api/identity';
 
 const INVOCATION_PREFIX = 'diag:inv:';
@@ -115,34 +115,51 @@ export class DiagnosticsLog {
   /** Deployments known to be past FULLY_RECORDED in this instance: no store read for them any more. */
   private readonly sampling = new Set<string>();
 
-  /** Whether this invocation of `deployment` is recorded (counts the first FULLY_RECORDED; approximate under races, by design). */
-  async admits(deployment: string, observation: IdentityObservation, random: () => number = Math.random): Promise<boolean> {
-    if (observation.identityFailed) return true;
-    if (this.sampling.has(deployment)) return random() < 1 / SAMPLE_EVERY;
+  /** Whether this invocation of `deployment` is recorded, and the count op its record commits with (the first FULLY_RECORDED are counted). */
+  private async admission(deployment: string, observation: IdentityObservation, random: () => number): Promise<{ admitted: boolean; countOp?: TxOp }> {
+    if (observation.identityFailed) return { admitted: true };
+    if (this.sampling.has(deployment)) return { admitted: random() < 1 / SAMPLE_EVERY };
     const key = `${COUNT_PREFIX}${deployment.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64)}`;
     const item = await this.store.get(key);
     const count = z.number().int().min(0).safeParse(item?.value);
     const seen = count.success ? count.data : 0;
     if (seen >= FULLY_RECORDED) {
       this.sampling.add(deployment);
-      return random() < 1 / SAMPLE_EVERY;
+      return { admitted: random() < 1 / SAMPLE_EVERY };
     }
-    // Conditioned on what was read (Forge then needs no read of its own); a lost race is one
-    // uncounted invocation, which "approximate under races" allows: it is still recorded.
-    await this.store
-      .transact([{ op: 'put', key, value: seen + 1, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: OBSERVATION_TTL_SECONDS }])
-      .catch((error: unknown) => {
-        if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
-      });
+    // conditioned on what was read: Forge then needs no read of its own
+    return { admitted: true, countOp: { op: 'put', key, value: seen + 1, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: OBSERVATION_TTL_SECONDS } };
+  }
+
+  /**
+   * Records this invocation when admitted: every one of a deployment's first FULLY_RECORDED calls
+   * (approximate under races, by design), then one in SAMPLE_EVERY; identity failures always. The
+   * count and the record are one transaction (issue 23: one round trip less per API call).
+   */
+  async recordIfAdmitted(deployment: string, route: string, method: string, observation: IdentityObservation, random: () => number = Math.random): Promise<boolean> {
+    const { admitted, countOp } = await this.admission(deployment, observation, random);
+    if (!admitted) return false;
+    const record = this.invocationOp(route, method, observation);
+    try {
+      await this.store.transact([...(countOp ? [countOp] : []), record]);
+    } catch (error) {
+      if (!(countOp && error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
+      // the count lost a race: one uncounted invocation, still recorded
+      await this.store.transact([record]);
+    }
     return true;
   }
 
   async recordInvocation(route: string, method: string, observation: IdentityObservation): Promise<void> {
+    await this.store.transact([this.invocationOp(route, method, observation)]);
+  }
+
+  private invocationOp(route: string, method: string, observation: IdentityObservation): TxOp {
     const at = this.now();
     const record: InvocationRecord = invocationSchema.parse({ at, route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
     const key = `${INVOCATION_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
     // a fresh key: `absent` lets Forge check it without reading it first
-    await this.store.transact([{ op: 'put', key, value: record, condition: { kind: 'absent' }, ttlSeconds: INVOCATION_TTL_SECONDS }]);
+    return { op: 'put', key, value: record, condition: { kind: 'absent' }, ttlSeconds: INVOCATION_TTL_SECONDS };
   }
 
   async recordRefusal(refusal: Omit<RefusalRecord, 'at'>): Promise<void> {

@@ -33,10 +33,7 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
           const moduleKey: unknown = request?.context?.moduleKey;
           const method: unknown = request?.method;
           await log
-            .admits(deployment(), observation)
-            .then((admitted) =>
-              admitted ? log.recordInvocation(typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation) : undefined,
-            )
+            .recordIfAdmitted(deployment(), typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation)
             .catch((err: unknown) => console.warn(`diagnostics: could not record an invocation: ${err instanceof Error ? err.name : typeof err}`));
         }
       }

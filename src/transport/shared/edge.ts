@@ -3,7 +3,7 @@
  * count refusals after) and cursor sealing bound to the operation, caller and query.
  */
 import type { Caller } from '../../core/domain/caller';
-import type { KeyValueStore, TxOp } from '../../core/ports/store';
+import type { KeyValueStore, StoredItem, TxOp } from '../../core/ports/store';
 import type { ResultPage } from '../../core/services/engine';
 import { CursorSeal } from './cursor-seal';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
@@ -41,9 +41,9 @@ export async function admit(edge: Edge, caller: Caller, writes: boolean): Promis
   await edge.limiter.admit(subjectOf(caller), writes);
 }
 
-/** admit() for a write whose counting ops join the caller's first transaction (see RateLimiter.writeOps). */
-export function writeOps(edge: Edge, caller: Caller): Promise<TxOp[]> {
-  return edge.limiter.writeOps(subjectOf(caller));
+/** admit() for a write whose counting ops join the caller's first transaction (see RateLimiter.writeOps); `alsoRead` rides in its read. */
+export function writeOps(edge: Edge, caller: Caller, alsoRead?: string): Promise<{ ops: TxOp[]; also?: StoredItem }> {
+  return edge.limiter.writeOps(subjectOf(caller), alsoRead);
 }
 
 /** Answers that count against the denied-call limit: refusals (403, 404) and invalid requests (400, 413, 415). */

@@ -2,25 +2,32 @@
  * Rate limits per user and per OAuth client (SPEC §9, docs/api.md "Rate limits"), kept in the app
  * store so they hold across Forge invocations. Forge KVS has no atomic increment, so each (kind,
  * subject, window) is a fixed-window counter split into shards, each with its share of the limit
- * (the shares sum to the limit exactly). A counted call reads all shards of its subjects in ONE
- * batched get, picks a shard with room and writes it +1 under a version condition: a lost race
- * (CONDITION_FAILED) means another call took that slot, so it reads again and picks again; a call
- * finding every shard full is refused. O(1) store calls and one read unit per call, whatever the
- * window holds (issue 23; before, each write ranked itself among the window's markers with
- * ⌈rank/100⌉ prefix queries). The denied-call count that reaches its limit writes a block key, and
- * every later call of that account in the window is refused by the batched read (reads included).
+ * (the shares sum to the limit exactly). A counted call reads shards in ONE batched get, picks a
+ * shard with room and writes it +1 under a version condition: a lost race (CONDITION_FAILED) means
+ * another call took that slot, so it reads again and picks again; a call finding every shard full
+ * is refused. O(1) store calls and one read unit per call, whatever the window holds (issue 23).
+ * The denied-call count that reaches its limit writes a block key, and every later call of that
+ * account in the window is refused by the batched read (reads included).
+ *
+ * Contention (issue 23, bench section 4B): calls that read the same shard version and pick the
+ * same shard conflict, so a burst commits at most one increment per shard per round. A user's
+ * writes (one person's tools in parallel: the 50-client burst) are spread over 128 shards, of which
+ * a call reads a random sample of SHARD_SAMPLE and reads the rest only when its sample has no room
+ * (near the user's limit: ≤ 5 more batched gets, in parallel), so a refusal is still decided on
+ * every shard. A client's counter (filled by many users, e.g. 600 of a CI client) keeps all 16
+ * shards in the one get.
  * Cost per request (store operations):
  *   read  = 1 getMany (block key)
- *   write = 1 getMany (block key + the subjects' shards) + 1 transact (the shard increments); with an
- *           Idempotency-Key the increments ride in the key's claim transaction, no transact of their own
+ *   write = 1 getMany (block key + the subjects' shards; keyed: also the key's record) + 1 transact
+ *           (the shard increments); with an Idempotency-Key the increments ride in the key's claim
+ *           transaction, no transact of their own; + ≤ 5 getMany when the user's sample is full
  *   a refusal (403/404), an invalid request (400/413/415) or an empty list the engine answered for a
  *   space the caller cannot view additionally = 1 getMany + 1 transact
- * A burst of n concurrent calls of one subject costs O(n / shards) extra rounds, never more than the
- * window's limit (every failed round is another call's success).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../core/domain/errors';
+import { getManyByKey } from '../../core/services/store-reads';
 import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
 
 export interface WindowLimit {
@@ -54,8 +61,10 @@ type Who = 'u' | 'c';
 type Subject = { who: Who; id: string };
 
 const PREFIX = 'rl:';
-/** Shards per counter: 1 block key + 8 user shards + 16 client shards = 25 keys, one batched get. */
-const SHARDS: Record<Who, number> = { u: 8, c: 16 };
+/** Shards per counter (capped at the limit, so a shard's share is at least 1). */
+const SHARDS: Record<Kind, Record<Who, number>> = { write: { u: 128, c: 16 }, denied: { u: 8, c: 8 } };
+/** User write shards a call reads first: block key + the claim's record + 7 + 16 client shards = 25 keys (Forge's batch limit). */
+const SHARD_SAMPLE = 7;
 const BlockSchema = z.object({ until: z.number(), windowMs: z.number().positive() });
 const ShardSchema = z.object({ n: z.number().int().nonnegative() });
 
@@ -65,6 +74,17 @@ function digest(value: string): string {
 
 /** Shard i's share of `max`: the shares differ by at most one and sum to `max`. */
 const shareOf = (max: number, shards: number, i: number): number => Math.floor(max / shards) + (i < max % shards ? 1 : 0);
+
+/** `n` of `keys` at random (all when there are no more): concurrent calls start on different shards. */
+function sample(keys: string[], n: number): string[] {
+  if (keys.length <= n) return keys;
+  const pool = [...keys];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(Math.random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, n);
+}
 
 const isConditionFailure = (err: unknown): boolean => err instanceof StoreError && err.code === 'CONDITION_FAILED';
 
@@ -105,7 +125,7 @@ export class RateLimiter {
     if (!writes) return this.refuseBlocked(await this.store.getMany([RateLimiter.blockKey(subject)]));
     for (;;) {
       try {
-        return await this.store.transact(await this.writeOps(subject));
+        return await this.store.transact((await this.writeOps(subject)).ops);
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
@@ -116,21 +136,32 @@ export class RateLimiter {
    * A write's counting ops, for a caller that commits them in its own first transaction (the
    * Idempotency-Key claim) instead of one of their own: refuses (429) a blocked subject or a full
    * window now; if the commit fails with CONDITION_FAILED, another call took the slot: ask again.
+   * `alsoRead`: a key of the caller's (the claim's record), read in the same batched get.
    */
-  async writeOps(subject: RateSubject): Promise<TxOp[]> {
-    const subjects = this.subjects(subject, 'write');
+  async writeOps(subject: RateSubject, alsoRead?: string): Promise<{ ops: TxOp[]; also?: StoredItem }> {
     const now = this.now();
     const blockKey = RateLimiter.blockKey(subject);
-    const shardKeys = subjects.map((s) => this.shardKeys('write', s, now));
-    const got = await this.store.getMany([blockKey, ...shardKeys.flat()]);
+    const counters = this.subjects(subject, 'write').map((s) => {
+      const all = this.shardKeys('write', s, now);
+      return { limit: this.limitOf('write', s.who), all, first: s.who === 'u' ? sample(all, SHARD_SAMPLE) : all };
+    });
+    const got = await this.store.getMany([blockKey, ...(alsoRead ? [alsoRead] : []), ...counters.flatMap((c) => c.first)]);
     this.refuseBlocked(got.filter((item) => item.key === blockKey));
     const byKey = new Map(got.map((item) => [item.key, item]));
-    return subjects.map((s, i) => {
-      const limit = this.limitOf('write', s.who);
-      const op = this.increment(shardKeys[i], byKey, limit);
-      if (!op) throw this.refusal(this.windowEnd(limit, now) - now);
-      return op;
-    });
+    const ops = await Promise.all(
+      counters.map(async ({ limit, all, first }) => {
+        let op = this.increment(first, all, byKey, limit);
+        if (!op && first.length < all.length) {
+          // the sample is full: the other shards decide between one of them and a refusal
+          for (const item of (await getManyByKey(this.store, all.filter((key) => !first.includes(key)))).values()) byKey.set(item.key, item);
+          op = this.increment(all, all, byKey, limit);
+        }
+        if (!op) throw this.refusal(this.windowEnd(limit, now) - now);
+        return op;
+      }),
+    );
+    const also = alsoRead ? byKey.get(alsoRead) : undefined;
+    return { ops, ...(also ? { also } : {}) };
   }
 
   private refuseBlocked(blocks: StoredItem[]): void {
@@ -151,7 +182,7 @@ export class RateLimiter {
       const now = this.now();
       const keys = this.shardKeys('denied', s, now);
       const byKey = new Map((await this.store.getMany(keys)).map((item) => [item.key, item]));
-      const op = this.increment(keys, byKey, limit);
+      const op = this.increment(keys, keys, byKey, limit);
       const counted = keys.reduce((sum, key) => sum + this.countOf(byKey.get(key)), 0) + (op ? 1 : 0);
       const windowMs = limit.windowSeconds * 1000;
       const block: TxOp[] =
@@ -164,11 +195,14 @@ export class RateLimiter {
     }
   }
 
-  /** +1 on a random shard that still has room (version-conditioned); undefined when every shard is full. */
-  private increment(keys: string[], byKey: Map<string, StoredItem>, limit: WindowLimit): TxOp | undefined {
-    const open = keys.flatMap((key, i) => {
+  /**
+   * +1 on a random shard of `candidates` (all read) that still has room, version-conditioned;
+   * undefined when they are all full. A shard's share is by its place among `all` of the counter.
+   */
+  private increment(candidates: string[], all: string[], byKey: Map<string, StoredItem>, limit: WindowLimit): TxOp | undefined {
+    const open = candidates.flatMap((key) => {
       const n = this.countOf(byKey.get(key));
-      return n < shareOf(limit.max, keys.length, i) ? [{ key, n }] : [];
+      return n < shareOf(limit.max, all.length, all.indexOf(key)) ? [{ key, n }] : [];
     });
     if (open.length === 0) return undefined;
     const { key, n } = open[Math.floor(Math.random() * open.length)];
@@ -188,7 +222,7 @@ export class RateLimiter {
     const size = limit.windowSeconds * 1000;
     const windowStart = Math.floor(now / size) * size;
     const prefix = `${PREFIX}${kind}:${s.who}:${s.id}:${windowStart.toString(36)}:`;
-    return Array.from({ length: Math.min(SHARDS[s.who], limit.max) }, (_, i) => `${prefix}${i}`);
+    return Array.from({ length: Math.min(SHARDS[kind][s.who], limit.max) }, (_, i) => `${prefix}${i}`);
   }
 
   private windowEnd(limit: WindowLimit, now: number): number {

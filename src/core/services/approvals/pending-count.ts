@@ -6,42 +6,56 @@
  * or leaves `pending` (submit, change-set batches, decide, cancel, clearing an assignment).
  *
  * The count is split over PENDING_SHARDS keys whose sum is the count (a shard may go negative: an
- * approval counted on one shard may leave through another), so the parallel batches of one
- * change-set submit do not all conflict on one key. Deleting the workflow tombstones every shard
- * under version conditions, so a submit planned on the deleted workflow conflicts and is refused.
- * A workflow without any shard (approvals from before the counter) takes its count from the index
- * once, written to shard 0 so two such first writers conflict instead of both adding it.
+ * approval counted on one shard may leave through another). Shard 0 is the workflow's guard: only
+ * creating, deleting and a legacy first count write it. Every other change reads shard 0 and its
+ * own shard and writes only its own (1..127), so a burst of parallel submits conflicts only when
+ * two pick the same of 127 shards (issue 23: 8 shards all conditioned made a 50-submit burst retry
+ * ~1.5 times per submit). An entering approval `check`s shard 0 at the version it read; checks do
+ * not conflict with each other.
+ *
+ * Deleting closes shard 0 first (a short lease: entering changes conditioned on the old version
+ * fail, later ones wait and retry), then reads every shard: anything pending reopens it and is
+ * refused, else the delete's transaction tombstones shard 0 under the closing version, so a
+ * submit planned on the deleted workflow conflicts and is refused. A lease left by a delete that
+ * died is reopened by the next entering change. A workflow without shard 0 (approvals from before
+ * the counter) takes its count from the index once, written to shard 0 so two such first writers
+ * conflict instead of both adding it.
  */
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import type { StoredItem, TxOp } from '../../ports/store';
-import { STORE_LIMITS } from '../../ports/store';
+import { STORE_LIMITS, StoreError } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { getManyByKey } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 
-export const PENDING_SHARDS = 8;
+export const PENDING_SHARDS = 128;
+/** Longer than a delete needs between closing and committing; shorter than a client's patience. */
+const CLOSING_LEASE_MS = 30_000;
 
-const shardSchema = z.object({ count: z.number().int(), workflowDeleted: z.literal(true).optional() }).strict();
+const shardSchema = z.object({ count: z.number().int(), workflowDeleted: z.literal(true).optional(), closingUntil: z.number().int().optional() }).strict();
 
 /** A tombstone outlives any request that could still hold the deleted workflow in memory. */
 const TOMBSTONE_TTL_SECONDS = 24 * 60 * 60;
 
-interface Shard { key: string; item?: StoredItem; count: number; workflowDeleted: boolean }
+interface Shard { key: string; item?: StoredItem; count: number; workflowDeleted: boolean; closingUntil?: number }
 
-async function readShards(ctx: EngineContext, workflowId: string): Promise<{ shards: Shard[]; legacy: boolean }> {
-  const shardKeys = Array.from({ length: PENDING_SHARDS }, (_, i) => keys.workflowPendingShard(workflowId, i));
+const shardKey = (workflowId: string, i: number) => keys.workflowPendingShard(workflowId, i);
+
+async function readShards(ctx: EngineContext, workflowId: string, which: number[]): Promise<Shard[]> {
+  const shardKeys = which.map((i) => shardKey(workflowId, i));
   const got = await getManyByKey(ctx.store, shardKeys);
-  const shards = shardKeys.map((key): Shard => {
+  return shardKeys.map((key): Shard => {
     const item = got.get(key);
     const parsed = item ? shardSchema.safeParse(item.value) : undefined;
     const value = parsed?.success ? parsed.data : undefined;
-    return { key, ...(item ? { item } : {}), count: value?.count ?? 0, workflowDeleted: value?.workflowDeleted === true };
+    return { key, ...(item ? { item } : {}), count: value?.count ?? 0, workflowDeleted: value?.workflowDeleted === true, ...(value?.closingUntil ? { closingUntil: value.closingUntil } : {}) };
   });
-  return { shards, legacy: shards.every((s) => !s.item) };
 }
 
-/** Only for a workflow without shards: nothing was submitted under it since the counter exists, so the index has caught up. */
+const ALL_SHARDS = Array.from({ length: PENDING_SHARDS }, (_, i) => i);
+
+/** Only for a workflow without shard 0: nothing was submitted under it since the counter exists, so the index has caught up. */
 async function countFromIndex(ctx: EngineContext, workflowId: string): Promise<number> {
   let count = 0;
   let cursor: string | undefined;
@@ -55,16 +69,38 @@ async function countFromIndex(ctx: EngineContext, workflowId: string): Promise<n
 
 const conditionOn = (item: StoredItem | undefined) => (item ? { kind: 'version' as const, version: item.version } : { kind: 'absent' as const });
 
-/** A stable shard for a transaction (the change-set batches pass their batch number). */
+/** A stable shard (1..PENDING_SHARDS-1: never the guard) for a transaction (the change-set batches pass their batch number). */
 export function shardFor(seed: string): number {
   let h = 0;
   for (const c of seed) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h % PENDING_SHARDS;
+  return 1 + (h % (PENDING_SHARDS - 1));
+}
+
+const put = (shard: Shard, value: z.infer<typeof shardSchema>, ttl?: number): TxOp => ({ op: 'put', key: shard.key, value, condition: conditionOn(shard.item), ...(ttl ? { ttlSeconds: ttl } : {}) });
+
+/** What an entering change does with the guard: check it, reopen a lease a dead delete left, or wait for a live one. */
+function guardOp(ctx: EngineContext, guard: Shard): TxOp {
+  if (guard.closingUntil === undefined) return { op: 'check', key: guard.key, condition: conditionOn(guard.item) };
+  // being deleted: the retry loop asks again shortly (deleted, or reopened)
+  if (guard.closingUntil > ctx.clock.now()) throw new StoreError('CONDITION_FAILED', 'The workflow is being deleted; asking again.');
+  return put(guard, { count: guard.count });
+}
+
+/** One workflow's op(s) for a change of `delta` pending approvals. */
+async function countOps(ctx: EngineContext, workflowId: string, delta: number, target: number): Promise<TxOp[]> {
+  const [guard, own] = await readShards(ctx, workflowId, [0, target]);
+  if (delta > 0 && (guard.workflowDeleted || own.workflowDeleted)) throw new DomainError('NO_WORKFLOW', 'The workflow was deleted; submit again to use the current one.');
+  if (!guard.item) {
+    // legacy: counted from the index once, on shard 0
+    return [put(guard, { count: (await countFromIndex(ctx, workflowId)) + delta })];
+  }
+  const value = { count: own.count + delta, ...(own.workflowDeleted ? { workflowDeleted: true as const } : {}) };
+  return [put(own, value, own.workflowDeleted ? TOMBSTONE_TTL_SECONDS : undefined), ...(delta > 0 ? [guardOp(ctx, guard)] : [])];
 }
 
 /**
- * One op per workflow moving its pending count by how many of `entering` enter and of `leaving`
- * leave `pending` in this transaction, conditioned on the shard it read. A submit under a deleted
+ * The ops moving each workflow's pending count by how many of `entering` enter and of `leaving`
+ * leave `pending` in this transaction, conditioned on the shard read. A submit under a deleted
  * workflow is refused (409 NO_WORKFLOW), as eligibility would refuse it.
  */
 export async function pendingCountOps(
@@ -76,41 +112,40 @@ export async function pendingCountOps(
   const add = (a: { id: string; workflowId: string }, by: number) => deltas.set(a.workflowId, { delta: (deltas.get(a.workflowId)?.delta ?? 0) + by, seed: deltas.get(a.workflowId)?.seed ?? a.id });
   for (const a of changes.entering ?? []) add(a, 1);
   for (const a of changes.leaving ?? []) add(a, -1);
-  return Promise.all(
-    [...deltas].map(async ([workflowId, { delta, seed }]): Promise<TxOp> => {
-      const { shards, legacy } = await readShards(ctx, workflowId);
-      if (delta > 0 && shards.some((s) => s.workflowDeleted)) throw new DomainError('NO_WORKFLOW', 'The workflow was deleted; submit again to use the current one.');
-      // always one of the PENDING_SHARDS read above
-      const target = shards[legacy ? 0 : (shard ?? shardFor(seed)) % PENDING_SHARDS]!;
-      const base = legacy ? await countFromIndex(ctx, workflowId) : target.count;
-      const value = { count: base + delta, ...(target.workflowDeleted ? { workflowDeleted: true as const } : {}) };
-      return { op: 'put', key: target.key, value, condition: conditionOn(target.item), ...(target.workflowDeleted ? { ttlSeconds: TOMBSTONE_TTL_SECONDS } : {}) };
-    }),
-  );
+  const target = (seed: string) => (shard !== undefined ? 1 + (shard % (PENDING_SHARDS - 1)) : shardFor(seed));
+  return (await Promise.all([...deltas].map(([workflowId, { delta, seed }]) => countOps(ctx, workflowId, delta, target(seed))))).flat();
 }
 
-/** A new workflow starts with its count written, so it never takes the from-the-index path (whose shard-0 writes would make parallel batches conflict). */
+/** A new workflow starts with its guard written, so it never takes the from-the-index path (whose shard-0 writes would make parallel batches conflict). */
 export function pendingCountInit(workflowId: string): TxOp {
-  return { op: 'put', key: keys.workflowPendingShard(workflowId, 0), value: { count: 0 }, condition: { kind: 'absent' } };
+  return { op: 'put', key: shardKey(workflowId, 0), value: { count: 0 }, condition: { kind: 'absent' } };
 }
 
-async function countOf(ctx: EngineContext, workflowId: string, read: Awaited<ReturnType<typeof readShards>>): Promise<number> {
-  return read.legacy ? countFromIndex(ctx, workflowId) : read.shards.reduce((n, s) => n + s.count, 0);
+async function countAll(ctx: EngineContext, workflowId: string): Promise<number> {
+  const shards = await readShards(ctx, workflowId, ALL_SHARDS);
+  return shards[0].item ? shards.reduce((n, s) => n + s.count, 0) : countFromIndex(ctx, workflowId);
 }
 
 /** Whether approvals under the workflow are pending, by the same strongly consistent count the delete checks (ui.capabilities asks it). */
 export async function hasPendingApprovals(ctx: EngineContext, workflowId: string): Promise<boolean> {
-  return (await countOf(ctx, workflowId, await readShards(ctx, workflowId))) > 0;
+  return (await countAll(ctx, workflowId)) > 0;
 }
 
 /**
- * The ops that let a workflow's delete commit only if nothing under it is pending: every shard
- * tombstoned under the version it was read at (a concurrent submit makes the delete retry), or
- * 409 WORKFLOW_HAS_PENDING.
+ * The ops that let a workflow's delete commit only if nothing under it is pending: shard 0 is
+ * closed first (entering changes stop), then every shard is read; anything pending reopens it and
+ * is 409 WORKFLOW_HAS_PENDING, else the op tombstones shard 0 under the closing version.
  */
 export async function nothingPendingOps(ctx: EngineContext, workflowId: string): Promise<TxOp[]> {
-  const read = await readShards(ctx, workflowId);
-  const { shards } = read;
-  if ((await countOf(ctx, workflowId, read)) > 0) throw new DomainError('WORKFLOW_HAS_PENDING', 'The workflow has pending approvals; it cannot be deleted until they finish.');
-  return shards.map((s) => ({ op: 'put', key: s.key, value: { count: s.count, workflowDeleted: true }, condition: conditionOn(s.item), ttlSeconds: TOMBSTONE_TTL_SECONDS }));
+  const [guard] = await readShards(ctx, workflowId, [0]);
+  const base = guard.item ? guard.count : await countFromIndex(ctx, workflowId);
+  await ctx.store.transact([put(guard, { count: base, closingUntil: ctx.clock.now() + CLOSING_LEASE_MS })]);
+  const shards = await readShards(ctx, workflowId, ALL_SHARDS);
+  const closed = shards[0];
+  if (shards.reduce((n, s) => n + s.count, 0) > 0) {
+    // best effort: a reopen lost here is undone by the next submit once the lease ends
+    await ctx.store.transact([put(closed, { count: closed.count })]).catch(() => undefined);
+    throw new DomainError('WORKFLOW_HAS_PENDING', 'The workflow has pending approvals; it cannot be deleted until they finish.');
+  }
+  return [put(closed, { count: closed.count, workflowDeleted: true }, TOMBSTONE_TTL_SECONDS)];
 }

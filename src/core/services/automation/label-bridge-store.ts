@@ -36,6 +36,16 @@ export function bridgeOnOnce(ctx: EngineContext, spaceId: string): Promise<boole
   return answer;
 }
 
+/** Remembers a space's setting read by the caller's own batched get (page-context), so the commit asks no store. */
+export function primeBridgeOn(ctx: EngineContext, spaceId: string, item: StoredItem | undefined): void {
+  const parsed = item ? labelBridgeSchema.safeParse(item.value) : undefined;
+  // an unreadable setting is not remembered: the commit's own read reports it as before
+  if (parsed && !parsed.success) return;
+  const known = bridgeOnByContext.get(ctx) ?? new Map<string, Promise<boolean>>();
+  bridgeOnByContext.set(ctx, known);
+  if (!known.has(spaceId)) known.set(spaceId, Promise.resolve(bridgeIsOn(parsed?.data.labelOnState ?? {})));
+}
+
 export function forgetBridgeOn(ctx: EngineContext, spaceId: string): void {
   bridgeOnByContext.get(ctx)?.delete(spaceId);
 }

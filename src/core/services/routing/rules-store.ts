@@ -2,7 +2,7 @@
 import { routingRulesSchema, type RoutingRule } from '../../domain/routing';
 import type { StoredItem } from '../../ports/store';
 import type { EngineContext } from '../context';
-import { getParsed } from '../store-reads';
+import { parseStored } from '../../domain/schemas';
 import { keys } from '../keys';
 
 export interface StoredRules {
@@ -13,6 +13,11 @@ export interface StoredRules {
 }
 
 export async function readRules(ctx: EngineContext, spaceId: string): Promise<StoredRules> {
-  const found = await getParsed(ctx.store, keys.routingRules(spaceId), routingRulesSchema);
-  return found ? { rules: found.value.rules, version: found.item.version, item: found.item } : { rules: [], version: 0 };
+  return rulesOf(await ctx.store.get(keys.routingRules(spaceId)));
+}
+
+/** The rules of a space's item (`keys.routingRules`), read by the caller (e.g. in its own batched get). */
+export function rulesOf(item: StoredItem | undefined): StoredRules {
+  if (!item) return { rules: [], version: 0 };
+  return { rules: parseStored(routingRulesSchema, item.key, item.value).rules, version: item.version, item };
 }

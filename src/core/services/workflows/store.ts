@@ -35,8 +35,9 @@ async function queriedSpaceWorkflows(ctx: EngineContext, spaceId: string): Promi
  * the ids the space holds; ids the query has not shown yet are read with `getMany`, ids it still
  * shows after a delete are left out. A count key without ids (before they were kept) trusts the query.
  */
-export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string): Promise<Workflow[]> {
-  const [queried, countItem] = await Promise.all([queriedSpaceWorkflows(ctx, spaceId), ctx.store.get(keys.workflowCount(spaceId))]);
+export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string, countRead?: Promise<StoredItem | undefined>): Promise<Workflow[]> {
+  // `countRead`: the count key read by the caller's own batched get (no round trip of its own)
+  const [queried, countItem] = await Promise.all([queriedSpaceWorkflows(ctx, spaceId), countRead ?? ctx.store.get(keys.workflowCount(spaceId))]);
   const ids = countItem ? countSchema.safeParse(countItem.value).data?.ids : undefined;
   if (!ids) return queried;
   const held = new Set(ids);
