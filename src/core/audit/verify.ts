@@ -15,7 +15,8 @@ import { hashMatches } from './hash';
 import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, LINK_PREFIX, linkBlockPrefix, linkKey, seqOfLinkKey } from './keys';
 import { parseEntity } from './records';
 import { headSchema, linkSchema, purgeDetailsSchema } from './schema';
-import { beginVerification, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
+import { DomainError } from '../domain/errors';
+import { beginVerification, chainedTotal, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
 import { identifyStep, markersStep, recordsStep } from './verify-pending';
 
 export type { VerifyFailure };
@@ -160,7 +161,11 @@ export function verificationResult(p: VerifyProgress): VerifyResult {
   return { ok: true, checked: p.checked, headHash, unsequenced };
 }
 
-/** The whole verification in one go (small trails, tests, scripts). */
-export async function verifyChain(store: KeyValueStore): Promise<VerifyResult> {
-  return verificationResult(await advanceVerification(store, await beginVerification(store), () => true));
+/** The whole verification in one go (small trails, tests, scripts); `maxRecords` refuses a chain longer than one invocation verifies. */
+export async function verifyChain(store: KeyValueStore, options: { maxRecords?: number } = {}): Promise<VerifyResult> {
+  const progress = await beginVerification(store);
+  if (options.maxRecords !== undefined && chainedTotal(progress) > options.maxRecords) {
+    throw new DomainError('AUDIT_VERIFY_TOO_LARGE', `The audit trail holds ${chainedTotal(progress)} records, more than one call verifies (${options.maxRecords}); start a verification job instead.`);
+  }
+  return verificationResult(await advanceVerification(store, progress, () => true));
 }

@@ -46,6 +46,8 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.changed': 'Page assignment changed',
   'access.denied': 'Access refused',
   'audit.purged': 'Old records purged',
+  'audit.verify_started': 'Chain verification started',
+  'audit.verified': 'Chain verified',
   'review.due': 'Review due (notice posted)',
   'review.expired': 'Review expired (notice posted)',
   'reminder.sent': 'Reminder sent',
