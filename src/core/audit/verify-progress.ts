@@ -6,6 +6,7 @@
  * the pending markers, and the control keys at the end.
  */
 import { z } from 'zod';
+import { cursor } from '../domain/fields';
 import { readChainState } from './chain-state';
 import { purgeDetailsSchema } from './schema';
 
@@ -38,7 +39,7 @@ export const verifyProgressSchema = z
     seen: count,
     claimed: count,
     pending: z.object({ count, oldestAt: z.number().int().min(0).optional(), latestPurge: purgeDetailsSchema.optional() }).strict(),
-    markerCursor: z.string().min(1).max(2000).optional(),
+    markerCursor: cursor.optional(),
     chainProblem: z.object({ seq: z.number().int().min(0), reason: verifyFailureSchema }).strict().optional(),
     keyProblem: z.object({ key: z.string().min(1).max(500), reason: verifyFailureSchema }).strict().optional(),
   })

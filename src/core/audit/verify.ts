@@ -147,7 +147,7 @@ const STEPS: Record<Exclude<VerifyPhase, 'done'>, (store: KeyValueStore, p: Veri
 
 /** Runs steps while `more()` says so (a deadline) and the verification is not done; each step is a few store calls. */
 export async function advanceVerification(store: KeyValueStore, progress: VerifyProgress, more: () => boolean): Promise<VerifyProgress> {
-  const p = structuredClone(progress);
+  const p = JSON.parse(JSON.stringify(progress)) as VerifyProgress; // the caller's copy stays the saved checkpoint
   while (p.phase !== 'done' && more()) await STEPS[p.phase](store, p);
   return p;
 }
