@@ -37,7 +37,7 @@ interface Rig {
   queue: Job[];
   crashing: CrashingStore;
   /** runs queued verification slices until none is left; answers the simulated ms of each */
-  drain(): Promise<number[]>;
+  drain: () => Promise<number[]>;
 }
 
 async function rig(records = RECORDS): Promise<Rig> {
