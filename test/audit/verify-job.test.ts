@@ -138,6 +138,22 @@ describe('audit verification job', () => {
     expect(records[1].details).toMatchObject({ jobId: started.jobId, startedBy: ALICE, ok: false, firstBadSeq: target, reason: 'RECORD_ALTERED' });
   });
 
+  it('a retention purge while the job runs: it starts over from the new checkpoint instead of reporting the purged records', async () => {
+    const { env, queue, drain } = await rig();
+    await env.engine.audit.startVerification(ui(ALICE));
+    const handlers = createJobHandlers(env.deps, { 'audit.sequence': async () => undefined }, () => undefined);
+    await handlers['audit.verify'](queue.shift() as Extract<Job, { kind: 'audit.verify' }>);
+    const before = (await status(env))!.verified;
+    // the purge removes records the first slice has not reached yet
+    const cut = (await entityAt(env.store, 320)).value.rec as { at: number };
+    const { removed } = await env.audit.purge(cut.at, 'system');
+    expect(removed).toBeGreaterThan(before + 100);
+    await drain();
+    const expected = await env.audit.verify();
+    expect(expected).toMatchObject({ ok: true });
+    expect({ ...(await status(env))?.result, unsequenced: undefined }).toEqual({ ...expected, unsequenced: undefined });
+  });
+
   it('a second start while one runs answers the running job and queues nothing; a stalled job is resumed, not restarted', async () => {
     const { env, queue, drain } = await rig(80);
     const first = await env.engine.audit.startVerification(ui(ALICE));

@@ -34,6 +34,11 @@ async function linkedSince(store: KeyValueStore, seq: number, key: string): Prom
   return link.success && link.data.k === key;
 }
 
+/** A purge deleted the record (with its link) after the index listed it. */
+async function purgedSince(store: KeyValueStore, key: string): Promise<boolean> {
+  return (await store.getEntities(AUDIT_ENTITY, [key])).length === 0;
+}
+
 /** The seq of the record if it is now chained and its link names it (it was sequenced while verify ran). */
 async function sequencedSeq(store: KeyValueStore, key: string): Promise<number | undefined> {
   const [entity] = await store.getEntities(AUDIT_ENTITY, [key]);
@@ -94,7 +99,7 @@ export async function recordsStep(store: KeyValueStore, p: VerifyProgress): Prom
     if (stored.pending) pending.push({ key: entity.key, rec: stored.record });
     else if (inSnapshot(p, stored.record.seq)) p.claimed++;
     // linked after the snapshot, or left below the checkpoint by an interrupted purge: its link must name it
-    else if (!(await linkedSince(store, stored.record.seq, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
+    else if (!(await linkedSince(store, stored.record.seq, entity.key)) && !(await purgedSince(store, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
   }
   const problem = await checkMarkers(store, pending, p);
   if (problem) return stopAt(p, problem);

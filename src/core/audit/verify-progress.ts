@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { cursor } from '../domain/fields';
+import type { KeyValueStore } from '../ports/store';
 import { readChainState } from './chain-state';
 import { purgeDetailsSchema } from './schema';
 
@@ -47,7 +48,7 @@ export const verifyProgressSchema = z
 export type VerifyProgress = z.infer<typeof verifyProgressSchema>;
 
 /** A verification about to start: the snapshot of the chain's control keys it checks against. */
-export async function beginVerification(store: Parameters<typeof readChainState>[0]): Promise<VerifyProgress> {
+export async function beginVerification(store: KeyValueStore): Promise<VerifyProgress> {
   const { head, anchor, checkpointItem } = await readChainState(store);
   return {
     phase: 'chain',
@@ -66,4 +67,17 @@ export async function beginVerification(store: Parameters<typeof readChainState>
 /** Records of the kept chain the snapshot holds: what "verified / total" counts. */
 export function chainedTotal(progress: VerifyProgress): number {
   return progress.head ? Math.max(0, progress.head.seq - progress.anchor.firstSeq + 1) : 0;
+}
+
+/**
+ * A retention purge moved the checkpoint since the snapshot (it deletes the oldest records while a
+ * long verification runs): start over from the new checkpoint instead of reporting what the purge
+ * removed. Answers whether it started over.
+ */
+export async function restartIfPurged(store: KeyValueStore, p: VerifyProgress): Promise<boolean> {
+  const fresh = await beginVerification(store);
+  if (fresh.checkpointPresent === p.checkpointPresent && fresh.anchor.firstSeq === p.anchor.firstSeq && fresh.anchor.prevHash === p.anchor.prevHash) return false;
+  for (const key of Object.keys(p)) delete (p as Partial<VerifyProgress>)[key as keyof VerifyProgress];
+  Object.assign(p, fresh);
+  return true;
 }

@@ -16,7 +16,7 @@ import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, LINK_PREFIX, linkBlockPrefix, linkK
 import { parseEntity } from './records';
 import { headSchema, linkSchema, purgeDetailsSchema } from './schema';
 import { DomainError } from '../domain/errors';
-import { beginVerification, chainedTotal, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
+import { beginVerification, chainedTotal, restartIfPurged, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
 import { identifyStep, markersStep, recordsStep } from './verify-pending';
 
 export type { VerifyFailure };
@@ -101,7 +101,7 @@ async function chainStep(store: KeyValueStore, p: VerifyProgress): Promise<void>
     links.push({ seq, k: link.data.k });
   }
   problem = (await checkLinks(store, links, p)) ?? problem;
-  if (problem) stopAt(p, problem);
+  if (problem && !(problem.reason === 'RECORD_MISSING' && (await restartIfPurged(store, p)))) stopAt(p, problem);
 }
 
 /** Head and checkpoint against what the walk confirmed (a purge record may still be pending). */
@@ -129,6 +129,7 @@ async function linkBeyondHead(store: KeyValueStore, headSeq: number): Promise<nu
 }
 
 async function endStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
+  if (!p.chainProblem && (await restartIfPurged(store, p))) return;
   p.phase = 'done';
   if (p.chainProblem) return;
   const control = controlProblem(p);
