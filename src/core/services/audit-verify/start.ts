@@ -27,19 +27,19 @@ export const startAuditVerification = defineOperation({
       if (now - current.job.updatedAt < VERIFY_STALL_MS) return verifyJobStatus(current.job, now);
       // its invocation was lost: continue from the checkpoint it saved (a slice never half-saves)
       const resumed: VerifyJob = { ...current.job, updatedAt: now };
-      return (await saved(ctx, () => ctx.store.transact([putVerifyJob(resumed, current.version)]))) ? continued(ctx, resumed) : answerCurrent(ctx);
+      return (await saved(() => ctx.store.transact([putVerifyJob(resumed, current.version)]))) ? continued(ctx, resumed) : answerCurrent(ctx);
     }
     await sequenceFirst(ctx); // recent records join the snapshot instead of counting as unsequenced
     const progress = await beginVerification(ctx.store);
     const job: VerifyJob = { id: ctx.ids.next('verify'), startedBy: caller.accountId, startedAt: now, updatedAt: now, progress };
     const entry = auditEntry(caller, 'audit.verify_started', INSTALLATION_SPACE, { details: { jobId: job.id, records: chainedTotal(progress) } });
-    const created = await saved(ctx, () => commitWithAudit(ctx, [putVerifyJob(job, current?.version)], [entry]));
+    const created = await saved(() => commitWithAudit(ctx, [putVerifyJob(job, current?.version)], [entry]));
     return created ? continued(ctx, job) : answerCurrent(ctx);
   },
 });
 
 /** Whether the write went through; false when another start wrote the job first (its version moved). */
-async function saved(ctx: EngineContext, write: () => Promise<void>): Promise<boolean> {
+async function saved(write: () => Promise<void>): Promise<boolean> {
   try {
     await write();
     return true;
