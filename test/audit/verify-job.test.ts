@@ -173,6 +173,15 @@ describe('audit verification job', () => {
     expect((await env.auditRecords()).filter((r) => r.action === 'audit.verify_started')).toHaveLength(1);
   });
 
+  it('a damaged job record shows as no job and does not block the next start', async () => {
+    const { env, drain } = await rig(8);
+    await env.store.transact([{ op: 'put', key: VERIFY_JOB_KEY, value: { id: 'x', progress: 'garbage' } }]);
+    expect(await status(env)).toBeNull();
+    await env.engine.audit.startVerification(ui(ALICE));
+    await drain();
+    expect((await status(env))?.result).toMatchObject({ ok: true });
+  });
+
   it('a duplicate delivery of a slice saves once and continues once', async () => {
     const { env, queue } = await rig(80);
     await env.engine.audit.startVerification(ui(ALICE));

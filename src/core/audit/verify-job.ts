@@ -50,11 +50,15 @@ export interface VerifyJobStatus {
   result?: VerifyResult;
 }
 
-/** The latest job and its store version; a damaged record reads as none (a start replaces it, its outcome is in the trail). */
-export async function readVerifyJob(store: KeyValueStore): Promise<{ job: VerifyJob; version: number } | undefined> {
+/**
+ * The latest job and its store version (undefined: none yet). A damaged record has no `job` but its
+ * version, so a start replaces it (its outcome, if it had one, is in the trail).
+ */
+export async function readVerifyJob(store: KeyValueStore): Promise<{ job?: VerifyJob; version: number } | undefined> {
   const item = await store.get(VERIFY_JOB_KEY);
-  const parsed = item && verifyJobSchema.safeParse(item.value);
-  return item && parsed?.success ? { job: parsed.data, version: item.version } : undefined;
+  if (!item) return undefined;
+  const parsed = verifyJobSchema.safeParse(item.value);
+  return parsed.success ? { job: parsed.data, version: item.version } : { version: item.version };
 }
 
 /** Puts the job, conditioned on the version read (or on there being none). */

@@ -14,7 +14,7 @@ import type { EngineContext } from '../context';
 export async function continueVerification(ctx: EngineContext, jobId: string): Promise<void> {
   const current = await readVerifyJob(ctx.store);
   // a message of an older job, or a repeat of a finished one: nothing to do
-  if (!current || current.job.id !== jobId || !isRunning(current.job)) return;
+  if (!current?.job || current.job.id !== jobId || !isRunning(current.job)) return;
   const job = await runVerifySlice(ctx.store, ctx.clock, current.job);
   const save = putVerifyJob(job, current.version);
   const done = !isRunning(job);

@@ -23,7 +23,7 @@ export const startAuditVerification = defineOperation({
     await requireSiteAdmin(ctx, caller, OPERATION);
     const current = await readVerifyJob(ctx.store);
     const now = ctx.clock.now();
-    if (current && isRunning(current.job)) {
+    if (current?.job && isRunning(current.job)) {
       if (now - current.job.updatedAt < VERIFY_STALL_MS) return verifyJobStatus(current.job, now);
       // its invocation was lost: continue from the checkpoint it saved (a slice never half-saves)
       const resumed: VerifyJob = { ...current.job, updatedAt: now };
@@ -57,6 +57,6 @@ async function continued(ctx: EngineContext, job: VerifyJob): Promise<VerifyJobS
 /** Another admin's start won the race: theirs is the running job. */
 async function answerCurrent(ctx: EngineContext): Promise<VerifyJobStatus> {
   const current = await readVerifyJob(ctx.store);
-  if (!current) throw new StoreError('UNAVAILABLE', 'The verification job could not be read back.');
+  if (!current?.job) throw new StoreError('UNAVAILABLE', 'The verification job could not be read back.');
   return verifyJobStatus(current.job, ctx.clock.now());
 }

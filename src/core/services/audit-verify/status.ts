@@ -10,6 +10,6 @@ export const auditVerificationStatus = defineOperation({
   async execute(ctx: EngineContext, caller: Caller): Promise<{ job: VerifyJobStatus | null }> {
     await requireSiteAdmin(ctx, caller, 'audit.verifyJob.status');
     const current = await readVerifyJob(ctx.store);
-    return { job: current ? verifyJobStatus(current.job, ctx.clock.now()) : null };
+    return { job: current?.job ? verifyJobStatus(current.job, ctx.clock.now()) : null };
   },
 });
