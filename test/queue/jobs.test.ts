@@ -208,6 +208,7 @@ describe('the consumer', () => {
     'page.updated': () => Promise.resolve(),
     'labels.sync': () => Promise.resolve(),
     'lifecycle.continue': () => Promise.resolve(),
+    'audit.verify': () => Promise.resolve(),
   };
 
   it('backs off between redeliveries and gives up after the last one, logging kind and count only', async () => {
@@ -233,6 +234,7 @@ describe('the consumer', () => {
       'page.updated': async () => void ran.push('page'),
       'labels.sync': async () => void ran.push('labels'),
       'lifecycle.continue': async () => void ran.push('continue'),
+      'audit.verify': async () => void ran.push('verify'),
     };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });

@@ -175,17 +175,30 @@ describe('approval.decide and approval.cancel', () => {
 });
 
 describe('audit', () => {
-  it('refuses audit.list, audit.verify and audit.export to a non-admin', async () => {
+  it('refuses audit.list, audit.verify, the verification job and audit.export to a non-admin', async () => {
     for (const [key, payload] of [
       ['audit.list', {}],
       ['audit.verify', {}],
+      ['audit.verifyJob.start', {}],
+      ['audit.verifyJob.status', {}],
       ['audit.export', { format: 'csv' }],
     ] as const) {
       const r = await invoke('acc-bob', key, payload);
       expect(r.success).toBe(false);
       expect(r.code).toBe('FORBIDDEN');
       expect(r).not.toHaveProperty('records');
+      expect(r).not.toHaveProperty('job');
     }
+  });
+
+  it('starts the verification job for a site admin and reports its status and result', async () => {
+    const none = await invoke('acc-alice', 'audit.verifyJob.status', {});
+    expect(none).toMatchObject({ success: true, job: null });
+    const started = await invoke('acc-alice', 'audit.verifyJob.start', {});
+    expect(started).toMatchObject({ success: true, state: 'running', startedBy: 'acc-alice', verified: 0 });
+    // no queue configured here: the engine runs each slice inline, so the job is done when start answers
+    const status = await invoke('acc-alice', 'audit.verifyJob.status', {});
+    expect(status.job).toMatchObject({ jobId: started.jobId, state: 'done', result: { ok: true } });
   });
 
   it('lists, filters and pages the trail for a site admin and verifies the chain', async () => {

@@ -6,7 +6,8 @@
  *   sequencer.ts  sequencePendingAudit: links pending records into the chain (group commit)
  *   sequence-alone.ts  sequenceAlone: the job consumer's sequencer, one at a time (a lease)
  *   query.ts      list over the af-audit entity indexes, with cursor.ts
- *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain
+ *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain;
+ *                 verify-progress.ts what a resumable verification keeps, verify-job.ts the job's record and slice
  *   export-format.ts  CSV / NDJSON; export-chunk.ts the export in bounded chunks
  *   purge.ts      retention purge; retention.ts is the scheduled job's use case
  */
@@ -62,9 +63,9 @@ export class AuditTrail {
     return listRecords(this.query, filter, options);
   }
 
-  /** Walks the whole kept chain and every record outside it; reports the first bad seq (or record) and why. */
-  verify(): Promise<VerifyResult> {
-    return verifyChain(this.appendDeps.store);
+  /** Walks the whole kept chain and every record outside it; reports the first bad seq (or record) and why. Large trails: the verification job (verify-job.ts). */
+  verify(options: { maxRecords?: number } = {}): Promise<VerifyResult> {
+    return verifyChain(this.appendDeps.store, options);
   }
 
   /** The next chunk of the records matching the filter, newest first, as CSV (RFC 4180, ISO times, readable names) or NDJSON (see export-chunk.ts). */

@@ -10,12 +10,14 @@
  *   audit:head                      {seq, hash, at}       chain head, moved only by the sequencer
  *   audit:checkpoint                {firstSeq, prevHash}  retention anchor written by purge
  *   audit:lease:sequencer           {until}               held while a job-consumer sequencer runs (sequence-alone.ts)
+ *   audit:verify:job                {id, by, progress, …} the latest verification job (verify-job.ts)
  */
 import type { AuditFilter } from '../domain/model';
 
 export const HEAD_KEY = 'audit:head';
 export const CHECKPOINT_KEY = 'audit:checkpoint';
 export const SEQUENCER_LEASE_KEY = 'audit:lease:sequencer';
+export const VERIFY_JOB_KEY = 'audit:verify:job';
 export const PENDING_PREFIX = 'audit:pending:';
 export const LINK_PREFIX = 'audit:seq:';
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,6 +32,13 @@ export function seqDigits(seq: number): string {
 
 export function linkKey(seq: number): string {
   return LINK_PREFIX + seqDigits(seq);
+}
+
+/** Links share a key prefix in blocks of 100 seqs (all digits but the last two): one query reads a block, no cursor. */
+export const LINK_BLOCK = 100;
+
+export function linkBlockPrefix(seq: number): string {
+  return LINK_PREFIX + seqDigits(seq).slice(0, SEQ_DIGITS - 2);
 }
 
 /** The seq a link key names; undefined when the suffix is not 12 digits. */

@@ -1,17 +1,23 @@
 /**
- * Verification (SPEC §5, docs/audit.md "Verify"): walks the chain links from the checkpoint (gapless
- * seq, each record's hash and link, head, purge checkpoint), then every af-audit record, which must be
- * either linked or pending (with its marker), and every marker, which must have its record. A record's
- * index attributes are part of what is checked, so a record cannot be hidden from a filtered list.
+ * Verification (SPEC §5, docs/audit.md "Verify"), in steps that a resumable job runs slice by slice
+ * (issue 23 item 6; the synchronous verify runs the same steps at once):
+ *  1. chain: the snapshot's kept chain, one block of 100 links per step: gapless seq, each record's
+ *     link, seq, attributes, prevHash and hash;
+ *  2. records (verify-pending.ts): every af-audit record in key order: chained, or pending with its marker;
+ *  3. identify: only when more records claim a seq of the chain than the chain holds, the one its link does not name;
+ *  4. markers: every marker has its record;
+ *  5. end: head and purge checkpoint against what the passes confirmed, and no link beyond the head.
+ * Nothing is kept per record between steps: the progress is small whatever the size of the trail.
  */
-import type { KeyValueStore } from '../ports/store';
+import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
 import { AUDIT_ENTITY } from '../ports/entities';
-import { readChainState, type ChainState } from './chain-state';
 import { hashMatches } from './hash';
-import { GENESIS_HASH, HEAD_KEY, LINK_PREFIX, linkKey, seqOfLinkKey } from './keys';
+import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, LINK_PREFIX, linkBlockPrefix, linkKey, seqOfLinkKey } from './keys';
 import { parseEntity } from './records';
-import { headSchema, linkSchema, purgeDetailsSchema, type PurgeDetails } from './schema';
-import { walkMarkers, walkPending, type PendingWalk, type VerifyFailure } from './verify-pending';
+import { headSchema, linkSchema, purgeDetailsSchema } from './schema';
+import { DomainError } from '../domain/errors';
+import { beginVerification, chainedTotal, restartIfPurged, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
+import { identifyStep, markersStep, recordsStep } from './verify-pending';
 
 export type { VerifyFailure };
 
@@ -34,25 +40,15 @@ interface Problem {
   reason: VerifyFailure;
 }
 
-const PAGE = 100;
-const BATCH = 25;
-
-interface ChainWalk {
-  checked: number;
-  problem?: Problem;
-  /** Lowest seq of a link above the snapshot's head (maybe sequenced while verifying). */
-  beyond?: number;
-  latestPurge?: PurgeDetails;
-  lastHash: string;
-  nextSeq: number;
-  /** Keys of records the chain (or an interrupted purge below the checkpoint) accounts for. */
-  linked: Set<string>;
+function stopAt(p: VerifyProgress, problem: Problem): void {
+  p.chainProblem = problem;
+  p.phase = 'end';
 }
 
-/** Checks one page of links (in seq order) against their records. */
-async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: string }>, walk: ChainWalk): Promise<Problem | undefined> {
-  for (let i = 0; i < links.length; i += BATCH) {
-    const chunk = links.slice(i, i + BATCH);
+/** Checks links (in seq order, from p.nextSeq on) against their records, advancing the walk. */
+async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: string }>, p: VerifyProgress): Promise<Problem | undefined> {
+  for (let i = 0; i < links.length; i += STORE_LIMITS.maxBatchGet) {
+    const chunk = links.slice(i, i + STORE_LIMITS.maxBatchGet);
     const entities = new Map((await store.getEntities(AUDIT_ENTITY, chunk.map((l) => l.k))).map((e) => [e.key, e]));
     for (const { seq, k } of chunk) {
       const entity = entities.get(k);
@@ -60,107 +56,117 @@ async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: s
       const stored = parseEntity(entity);
       if (!stored || stored.pending) return { seq, reason: 'RECORD_ALTERED' };
       const record = stored.record;
-      if (record.seq !== seq || record.prevHash !== walk.lastHash || !hashMatches(record)) return { seq, reason: 'RECORD_ALTERED' };
+      if (record.seq !== seq || record.prevHash !== p.lastHash || !hashMatches(record)) return { seq, reason: 'RECORD_ALTERED' };
       if (record.action === 'audit.purged') {
         const details = purgeDetailsSchema.safeParse(record.details);
         if (!details.success) return { seq, reason: 'RECORD_ALTERED' };
-        walk.latestPurge = details.data;
+        p.latestPurge = details.data;
       }
-      walk.linked.add(k);
-      walk.lastHash = record.hash;
-      walk.nextSeq++;
-      walk.checked++;
+      p.lastHash = record.hash;
+      p.nextSeq++;
+      p.checked++;
     }
   }
   return undefined;
 }
 
-async function walkChain(store: KeyValueStore, state: ChainState): Promise<ChainWalk> {
-  const { head, anchor } = state;
-  const walk: ChainWalk = { checked: 0, lastHash: anchor.prevHash, nextSeq: anchor.firstSeq, linked: new Set() };
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ prefix: LINK_PREFIX, order: 'asc', limit: PAGE, cursor });
-    const links: Array<{ seq: number; k: string }> = [];
-    let expected = walk.nextSeq;
-    for (const item of page.items) {
-      const seq = seqOfLinkKey(item.key);
-      const link = linkSchema.safeParse(item.value);
-      if (seq === undefined || !link.success) return { ...walk, problem: { seq: seq ?? expected, reason: 'RECORD_ALTERED' } };
-      if (seq < anchor.firstSeq) {
-        walk.linked.add(link.data.k); // left by an interrupted purge; outside the kept chain
-        continue;
-      }
-      if (seq !== expected) {
-        walk.problem = await checkLinks(store, links, walk);
-        return { ...walk, problem: walk.problem ?? { seq: expected, reason: 'RECORD_MISSING' } };
-      }
-      if (!head || seq > head.seq) {
-        walk.problem = await checkLinks(store, links, walk);
-        return walk.problem ? walk : { ...walk, beyond: seq };
-      }
-      links.push({ seq, k: link.data.k });
-      expected++;
-    }
-    walk.problem = await checkLinks(store, links, walk);
-    if (walk.problem) return walk;
-    cursor = page.nextCursor;
-  } while (cursor);
-  return readTail(store, state, walk);
-}
-
 /**
- * The links up to the head that the query did not show: the index lags writes on Forge
- * (docs/forge-platform.md U22), so links sequenced a moment ago are read by key (strong). A link
- * missing here too is left for checkControlKeys to report (RECORD_MISSING).
+ * One block of links (one prefix query, no cursor to keep). Index queries lag writes on Forge
+ * (docs/forge-platform.md U22): a link the query does not show yet is read by key (strong) before it
+ * counts as missing.
  */
-async function readTail(store: KeyValueStore, state: ChainState, walk: ChainWalk): Promise<ChainWalk> {
-  const { head } = state;
-  while (head && walk.nextSeq <= head.seq) {
-    const seqs = Array.from({ length: Math.min(BATCH, head.seq - walk.nextSeq + 1) }, (_, i) => walk.nextSeq + i);
-    const got = new Map((await store.getMany(seqs.map(linkKey))).map((item) => [item.key, item]));
-    const links: Array<{ seq: number; k: string }> = [];
-    for (const seq of seqs) {
-      const item = got.get(linkKey(seq));
-      if (!item) break;
-      const link = linkSchema.safeParse(item.value);
-      if (!link.success) return { ...walk, problem: { seq, reason: 'RECORD_ALTERED' } };
-      links.push({ seq, k: link.data.k });
-    }
-    walk.problem = await checkLinks(store, links, walk);
-    if (walk.problem || links.length < seqs.length) return walk;
+async function chainStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
+  const last = p.head?.seq ?? 0;
+  if (p.nextSeq > last) return void (p.phase = 'records');
+  const blockEnd = Math.min(last, (Math.floor(p.nextSeq / LINK_BLOCK) + 1) * LINK_BLOCK - 1);
+  const found = new Map<number, unknown>();
+  for (const item of (await store.query({ prefix: linkBlockPrefix(p.nextSeq), limit: LINK_BLOCK })).items) {
+    const seq = seqOfLinkKey(item.key);
+    if (seq === undefined) return stopAt(p, { seq: p.nextSeq, reason: 'RECORD_ALTERED' });
+    found.set(seq, item.value);
   }
-  return walk;
+  const seqs = Array.from({ length: blockEnd - p.nextSeq + 1 }, (_, i) => p.nextSeq + i);
+  const unseen = seqs.filter((seq) => !found.has(seq));
+  for (let i = 0; i < unseen.length; i += STORE_LIMITS.maxBatchGet) {
+    for (const item of await store.getMany(unseen.slice(i, i + STORE_LIMITS.maxBatchGet).map(linkKey))) found.set(seqOfLinkKey(item.key) ?? 0, item.value);
+  }
+  const links: Array<{ seq: number; k: string }> = [];
+  let problem: Problem | undefined;
+  for (const seq of seqs) {
+    const link = found.has(seq) ? linkSchema.safeParse(found.get(seq)) : undefined;
+    if (!link?.success) {
+      problem = { seq, reason: link ? 'RECORD_ALTERED' : 'RECORD_MISSING' };
+      break;
+    }
+    links.push({ seq, k: link.data.k });
+  }
+  problem = (await checkLinks(store, links, p)) ?? problem;
+  if (problem && !(problem.reason === 'RECORD_MISSING' && (await restartIfPurged(store, p)))) stopAt(p, problem);
 }
 
 /** Head and checkpoint against what the walk confirmed (a purge record may still be pending). */
-function checkControlKeys(state: ChainState, walk: ChainWalk, pending: PendingWalk): Problem | undefined {
-  const { head, checkpointItem, anchor } = state;
-  if (head && walk.nextSeq <= head.seq) return { seq: walk.nextSeq, reason: 'RECORD_MISSING' }; // missing at the tail
-  if (head && walk.lastHash !== head.hash) return { seq: head.seq, reason: 'HEAD_MISMATCH' };
-  if (!head && checkpointItem && !pending.latestPurge) return { seq: anchor.firstSeq, reason: 'CHECKPOINT_MISMATCH' };
+function controlProblem(p: VerifyProgress): Problem | undefined {
+  const { head, anchor } = p;
+  if (head && p.lastHash !== head.hash) return { seq: head.seq, reason: 'HEAD_MISMATCH' };
+  if (!head && p.checkpointPresent && !p.pending.latestPurge) return { seq: anchor.firstSeq, reason: 'CHECKPOINT_MISMATCH' };
   // The checkpoint must be the one the latest purge record (chained, or pending behind it) committed to.
-  const latest = pending.latestPurge ?? walk.latestPurge;
-  const purgeMatches = latest ? latest.firstKeptSeq === anchor.firstSeq && latest.anchorHash === anchor.prevHash : checkpointItem === undefined;
+  const latest = p.pending.latestPurge ?? p.latestPurge;
+  const purgeMatches = latest ? latest.firstKeptSeq === anchor.firstSeq && latest.anchorHash === anchor.prevHash : !p.checkpointPresent;
   return purgeMatches ? undefined : { seq: anchor.firstSeq, reason: 'CHECKPOINT_MISMATCH' };
 }
 
-/** A link above the snapshot's head is bad only if the current head does not cover it either. */
-async function stillBeyondHead(store: KeyValueStore, seq: number): Promise<boolean> {
-  const parsed = headSchema.safeParse((await store.get(HEAD_KEY))?.value);
-  return !parsed.success || parsed.data.seq < seq;
+/**
+ * A link above the snapshot's head (the next seq, or the highest link) that the current head does
+ * not cover either: links sequenced while verifying are never a false alarm.
+ */
+async function linkBeyondHead(store: KeyValueStore, headSeq: number): Promise<number | undefined> {
+  const [next, top] = await Promise.all([store.get(linkKey(headSeq + 1)), store.query({ prefix: LINK_PREFIX, order: 'desc', limit: 1 })]);
+  const topSeq = top.items[0] ? seqOfLinkKey(top.items[0].key) : undefined;
+  const candidates = [next ? headSeq + 1 : undefined, topSeq !== undefined && topSeq > headSeq ? topSeq : undefined].filter((s) => s !== undefined);
+  if (candidates.length === 0) return undefined;
+  const current = headSchema.safeParse((await store.get(HEAD_KEY))?.value);
+  return candidates.find((seq) => !current.success || current.data.seq < seq);
 }
 
-export async function verifyChain(store: KeyValueStore): Promise<VerifyResult> {
-  const state = await readChainState(store);
-  const headHash = state.head?.hash ?? GENESIS_HASH;
-  const walk = await walkChain(store, state);
-  const pending = await walkPending(store, walk.linked, state.head?.seq ?? 0);
-  const markerProblem = pending.problem ?? (await walkMarkers(store, pending.keys));
-  const unsequenced = { count: pending.count, ...(pending.oldestAt !== undefined ? { oldestAt: pending.oldestAt } : {}) };
-  let problem = walk.problem ?? checkControlKeys(state, walk, pending);
-  if (!problem && walk.beyond !== undefined && (await stillBeyondHead(store, walk.beyond))) problem = { seq: walk.beyond, reason: 'RECORD_BEYOND_HEAD' };
-  if (problem) return { ok: false, checked: walk.checked, firstBadSeq: problem.seq, reason: problem.reason, headHash, unsequenced };
-  if (markerProblem) return { ok: false, checked: walk.checked, badRecord: markerProblem.key, reason: markerProblem.reason, headHash, unsequenced };
-  return { ok: true, checked: walk.checked, headHash, unsequenced };
+async function endStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
+  if (!p.chainProblem && (await restartIfPurged(store, p))) return;
+  p.phase = 'done';
+  if (p.chainProblem) return;
+  const control = controlProblem(p);
+  const beyond = control ? undefined : await linkBeyondHead(store, p.head?.seq ?? 0);
+  if (control) p.chainProblem = control;
+  else if (beyond !== undefined) p.chainProblem = { seq: beyond, reason: 'RECORD_BEYOND_HEAD' };
+}
+
+const STEPS: Record<Exclude<VerifyPhase, 'done'>, (store: KeyValueStore, p: VerifyProgress) => Promise<void>> = {
+  chain: chainStep,
+  records: recordsStep,
+  identify: identifyStep,
+  markers: markersStep,
+  end: endStep,
+};
+
+/** Runs steps while `more()` says so (a deadline) and the verification is not done; each step is a few store calls. */
+export async function advanceVerification(store: KeyValueStore, progress: VerifyProgress, more: () => boolean): Promise<VerifyProgress> {
+  const p = JSON.parse(JSON.stringify(progress)) as VerifyProgress; // the caller's copy stays the saved checkpoint
+  while (p.phase !== 'done' && more()) await STEPS[p.phase](store, p);
+  return p;
+}
+
+/** The answer of a finished verification (chain and control-key problems first, as they are about seqs). */
+export function verificationResult(p: VerifyProgress): VerifyResult {
+  const headHash = p.head?.hash ?? GENESIS_HASH;
+  const unsequenced = { count: p.pending.count, ...(p.pending.oldestAt !== undefined ? { oldestAt: p.pending.oldestAt } : {}) };
+  if (p.chainProblem) return { ok: false, checked: p.checked, firstBadSeq: p.chainProblem.seq, reason: p.chainProblem.reason, headHash, unsequenced };
+  if (p.keyProblem) return { ok: false, checked: p.checked, badRecord: p.keyProblem.key, reason: p.keyProblem.reason, headHash, unsequenced };
+  return { ok: true, checked: p.checked, headHash, unsequenced };
+}
+
+/** The whole verification in one go (small trails, tests, scripts); `maxRecords` refuses a chain longer than one invocation verifies. */
+export async function verifyChain(store: KeyValueStore, options: { maxRecords?: number } = {}): Promise<VerifyResult> {
+  const progress = await beginVerification(store);
+  if (options.maxRecords !== undefined && chainedTotal(progress) > options.maxRecords) {
+    throw new DomainError('AUDIT_VERIFY_TOO_LARGE', `The audit trail holds ${chainedTotal(progress)} records, more than one call verifies (${options.maxRecords}); start a verification job instead.`);
+  }
+  return verificationResult(await advanceVerification(store, progress, () => true));
 }

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'assignment.changed',
   'access.denied',
   'audit.purged',
+  'audit.verify_started',
+  'audit.verified',
   'review.due',
   'review.expired',
   'reminder.sent',

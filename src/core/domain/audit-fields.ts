@@ -5,7 +5,7 @@
 import type { AuditAction } from './model';
 
 /** Fields that hold account ids (one or a list). */
-export const PEOPLE_FIELDS: ReadonlySet<string> = new Set(['notified', 'spaceAdmins', 'approvers', 'owners', 'accountId', 'delegate', 'delegator', 'onBehalfOf']);
+export const PEOPLE_FIELDS: ReadonlySet<string> = new Set(['notified', 'spaceAdmins', 'approvers', 'owners', 'accountId', 'delegate', 'delegator', 'onBehalfOf', 'startedBy']);
 /** Fields that hold a time in UTC milliseconds. */
 export const TIME_FIELDS: ReadonlySet<string> = new Set(['reviewDueAt', 'dueAt', 'cutoff', 'before', 'olderThan', 'startsAt', 'endsAt']);
 /** Fields that hold approval statuses (shown in the state vocabulary). */

@@ -26,7 +26,9 @@ export type Job =
   /** a page may have moved between approved, rejected and stale: put its mapped Automation label on (SPEC 3a) */
   | { kind: 'labels.sync'; pageId: string }
   /** the daily lifecycle run stopped at its deadline with work left: run again now, not tomorrow (issue 23) */
-  | { kind: 'lifecycle.continue' };
+  | { kind: 'lifecycle.continue' }
+  /** the next slice of an audit verification job (issue 23 item 6): verify from its checkpoint for a bounded time, save, continue */
+  | { kind: 'audit.verify'; jobId: string };
 
 export type JobKind = Job['kind'];
 

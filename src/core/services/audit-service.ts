@@ -8,6 +8,7 @@ import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import type { VerifyResult } from '../audit/verify';
+import { SYNC_VERIFY_MAX_RECORDS } from '../audit/verify-job';
 import type { ExportChunk } from '../audit';
 import type { ResultPage } from './types';
 import { defineOperation } from './operation';
@@ -40,7 +41,7 @@ async function authorize(ctx: EngineContext, caller: Caller, filter: AuditFilter
  * Best effort: link pending records before an admin reads, so they show with their seq. A store
  * failure here must not fail the read (the records are listed as pending, and the sweep retries).
  */
-async function sequenceFirst(ctx: EngineContext): Promise<void> {
+export async function sequenceFirst(ctx: EngineContext): Promise<void> {
   try {
     await ctx.audit.sequence({ maxBatches: READ_PATH_BATCHES });
   } catch (error) {
@@ -65,12 +66,13 @@ export const listAudit = defineOperation({
   },
 });
 
+/** The synchronous verify of SPEC §6, for trails one invocation verifies; larger ones answer AUDIT_VERIFY_TOO_LARGE (the admin page uses the job). */
 export const verifyAudit = defineOperation({
   rights: 'A site admin: the chain spans every space (FORBIDDEN 403, audited).',
   async execute(ctx: EngineContext, caller: Caller): Promise<VerifyResult> {
     await authorize(ctx, caller, {}, 'audit.verify');
     await sequenceFirst(ctx);
-    return ctx.audit.verify();
+    return ctx.audit.verify({ maxRecords: SYNC_VERIFY_MAX_RECORDS });
   },
 });
 

@@ -42,6 +42,8 @@ import { recordDrift } from './routing/record-drift';
 import { getLabelBridge } from './automation/get-labels';
 import { saveLabelBridge } from './automation/save-labels';
 import { canListAudit, exportAudit, listAudit, verifyAudit } from './audit-service';
+import { startAuditVerification } from './audit-verify/start';
+import { auditVerificationStatus } from './audit-verify/status';
 import { displayNames } from './people';
 import { adminCapabilities, changeSetCapabilities, pageCapabilities, pageTitles, spaceCapabilities, spaceNames, workflowNames } from './capabilities';
 import { requireSiteAdminFor } from './admin-gate';
@@ -94,7 +96,7 @@ export const OPERATIONS = {
     decisionPreview: setDecisionPreview,
     forPage: changeSetsOfPage,
   },
-  audit: { list: listAudit, canList: canListAudit, verify: verifyAudit, export: exportAudit },
+  audit: { list: listAudit, canList: canListAudit, verify: verifyAudit, startVerification: startAuditVerification, verificationStatus: auditVerificationStatus, export: exportAudit },
   people: { displayNames },
   capabilities: {
     page: pageCapabilities,

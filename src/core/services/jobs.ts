@@ -16,8 +16,9 @@ import { postSetComments } from './changesets/atomic/notify';
 import { lcKeys } from '../records/lifecycle-keys';
 import { FIELD_LIMITS } from '../domain/limits';
 import { postInvalidationComments } from './changesets/atomic/notify-invalidated';
-import { confluenceId } from '../domain/fields';
+import { confluenceId, opaqueId } from '../domain/fields';
 import { continueDailyRun } from '../lifecycle/continue-run';
+import { continueVerification } from './audit-verify/continue';
 
 const id = z.string().min(1).max(200);
 
@@ -36,6 +37,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('page.updated'), pageId: confluenceId }).strict(),
   z.object({ kind: z.literal('labels.sync'), pageId: confluenceId }).strict(),
   z.object({ kind: z.literal('lifecycle.continue') }).strict(),
+  z.object({ kind: z.literal('audit.verify'), jobId: opaqueId }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
@@ -52,6 +54,7 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
     'page.updated': (job) => onPageUpdated(ctx, job.pageId),
     'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),
+    'audit.verify': (job) => continueVerification(ctx, job.jobId),
   };
 }
 

@@ -58,6 +58,9 @@ export const adminResolvers: ResolverDefinition[] = [
     settings: await engine.lifecycle.updateRetention(caller, withoutUndefined(input)),
   })),
   defineResolver('audit.verify', { writes: false }, async (_input, { engine, caller }) => engine.audit.verify(caller)),
+  // the admin page verifies through the job (issue 23): start (or answer the running one), then poll
+  defineResolver('audit.verifyJob.start', { writes: true }, async (_input, { engine, caller }) => engine.audit.startVerification(caller)),
+  defineResolver('audit.verifyJob.status', { writes: false }, async (_input, { engine, caller }) => engine.audit.verificationStatus(caller)),
   // one chunk per call (issue 23); the cursor is sealed to the caller, the format and the filters
   defineResolver('audit.export', { writes: false }, async (input, env) => {
     const filters = withoutUndefined(input.filters ?? {});

@@ -26,6 +26,7 @@ import type { ErrorDetail } from '../../core/domain/errors';
 import type { DecisionPreview } from '../../core/domain/decisions';
 import type { Delegation } from '../../core/domain/delegation';
 import type { VerifyResult } from '../../core/audit/verify';
+import type { VerifyJobStatus } from '../../core/audit/verify-job';
 import type { SignatureStatus } from '../../core/signatures/status';
 import type { EvidenceChunk } from '../../core/domain/evidence-pack-format';
 import type { PublishedKey } from '../../core/evidence/installation-key';
@@ -158,6 +159,9 @@ export interface ResolverData {
   'evidence.rotateKey': { keys: PublishedKey[]; current: string };
   'audit.list': { records: AuditRecord[]; nextCursor?: string };
   'audit.verify': VerifyResult;
+  /** the job started, or the one already running (issue 23: verify at any size as a resumable job) */
+  'audit.verifyJob.start': VerifyJobStatus;
+  'audit.verifyJob.status': { job: VerifyJobStatus | null };
   /** one chunk (≤ 4,000,000 bytes); the CSV header comes with the first; join the chunks in order */
   'audit.export': { format: 'csv' | 'ndjson'; content: string; records: number; nextCursor?: string };
 }

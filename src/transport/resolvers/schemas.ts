@@ -225,6 +225,8 @@ export const schemas = {
 
   'audit.list': z.strictObject({ ...auditFilterFields, ...paging }),
   'audit.verify': empty,
+  'audit.verifyJob.start': empty,
+  'audit.verifyJob.status': empty,
   'audit.export': z.strictObject({ format: z.enum(['csv', 'ndjson']), filters: z.strictObject(auditFilterFields).optional(), cursor: cursor.optional() }),
 } as const;
 

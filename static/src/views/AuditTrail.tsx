@@ -1,28 +1,25 @@
 /**
  * Audit trail for people: names instead of ids (actor, space, page), action labels, details as
  * labelled fields, a count of what is shown, filters chosen with pickers, paging, export, and
- * verification of the hash chain.
+ * verification of the hash chain (components/audit-verification.tsx).
  */
 import { useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
-import type { ResolverData } from '../../../src/transport/resolvers/contract';
 import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
 import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
-import { ErrorMessage, LoadMore, Loading, PageLink, download, formatTime } from '../components/ui';
+import { ErrorMessage, LoadMore, PageLink, download, formatTime } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
 import { ChangeSetPicker, PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
 import { Person } from '../people';
 import { DataTable } from '../components/data-table';
 import { AuditDetails, workflowIdsOf } from '../components/audit-details';
-
-type VerifyResult = ResolverData['audit.verify'];
+import { AuditVerification } from '../components/audit-verification';
 
 type Filters = Omit<ResolverPayload<'audit.list'>, 'cursor' | 'limit'>;
 
@@ -46,6 +43,8 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'assignment.changed': 'Page assignment changed',
   'access.denied': 'Access refused',
   'audit.purged': 'Old records purged',
+  'audit.verify_started': 'Chain verification started',
+  'audit.verified': 'Chain verified',
   'review.due': 'Review due (notice posted)',
   'review.expired': 'Review expired (notice posted)',
   'reminder.sent': 'Reminder sent',
@@ -185,8 +184,6 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
     () => call('audit.list', { ...filters, limit: 50, cursor: records?.nextCursor }),
     (r) => setRecords((p) => ({ items: [...(p?.items ?? []), ...r.records], nextCursor: r.nextCursor })),
   );
-  const [verified, setVerified] = useState<VerifyResult>();
-  const verify = useAction(() => call('audit.verify', {}), setVerified);
   // The server answers the export in chunks (each well under the 5 MB response limit); joined in order they are the file.
   const [exported, setExported] = useState<number>();
   const exporter = useAction(
@@ -248,11 +245,6 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
     <Stack space="space.200">
       <FilterForm onApply={setFilters} />
       <Inline space="space.100" alignBlock="center" shouldWrap>
-        {canVerify && (
-          <Button testId="verify-chain-button" isDisabled={verify.busy} onClick={() => void verify.run()}>
-            Verify chain
-          </Button>
-        )}
         {canExport && (
           <>
             <Button isDisabled={exporter.busy} onClick={() => void exporter.run('csv')}>
@@ -263,26 +255,14 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
             </Button>
           </>
         )}
-        {verify.busy && <Loading label="Verifying…" />}
         {exporter.busy && exported !== undefined && (
           <Text testId="export-progress" aria-live="polite">{`Exporting… ${exported.toLocaleString()} records so far`}</Text>
         )}
       </Inline>
-      {verified && (
-        <Box testId="verify-result" role="status">
-          <SectionMessage appearance={verified.ok ? 'success' : 'error'} title={verified.ok ? 'Chain OK' : 'Chain broken'}>
-            <Text as="p">
-              {verifyMessage(verified)} Head hash{' '}
-              <Text as="span" size="small">
-                {verified.headHash}
-              </Text>
-            </Text>
-          </SectionMessage>
-        </Box>
-      )}
+      {canVerify && <AuditVerification />}
       <ErrorMessage error={first.error ?? more.error} onRetry={first.reload} />
       <ErrorMessage error={names.error} onRetry={names.reload} title="Page and space names could not be loaded" />
-      <ErrorMessage error={verify.error ?? exporter.error} onDismiss={() => [verify, exporter].forEach((a) => a.clearError())} />
+      <ErrorMessage error={exporter.error} onDismiss={() => exporter.clearError()} />
       <Text as="p" testId="audit-count" aria-live="polite">
         {records ? (records.nextCursor ? `Showing the latest ${items.length} matching records; more are available.` : `${items.length} matching record${items.length === 1 ? '' : 's'}.`) : ''}
       </Text>
@@ -297,12 +277,4 @@ export function AuditTrail({ canVerify, canExport }: { canVerify: boolean; canEx
       <LoadMore cursor={records?.nextCursor} more={more} />
     </Stack>
   );
-}
-
-/** What the admin reads after "Verify chain": which record broke it, and how many recent ones are not linked yet. */
-function verifyMessage(v: VerifyResult): string {
-  const pending = v.unsequenced.count > 0 ? ` ${v.unsequenced.count} recent record(s) are not linked into the chain yet; they are checked when linked.` : '';
-  if (v.ok) return `All ${v.checked} records are intact.${pending}`;
-  if (v.firstBadSeq !== undefined) return `Record #${v.firstBadSeq} does not match the chain (${v.reason ?? 'altered'}; ${v.checked} records checked).`;
-  return `A record outside the chain is not valid (${v.reason ?? 'altered'}: ${v.badRecord ?? 'unknown'}; ${v.checked} records checked).`;
 }
