@@ -10,7 +10,7 @@ import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { engineJobHandlers } from '../../src/core/services/jobs';
 import { lcKeys } from '../../src/core/lifecycle/keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
-import { keys } from '../../src/core/services/keys';
+import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import { ALICE, BOB, CAROL, codeOf, ui } from '../engine/helpers';
 import { lifecycleSetup } from './support';
 
@@ -40,7 +40,7 @@ describe('retention', () => {
     expect((await env.run()).approvalsPurged).toBe(0);
     env.advanceDays(2);
     expect((await env.run()).approvalsPurged).toBe(1);
-    expect(await env.store.get(keys.approval(old.id))).toBeUndefined();
+    expect(await env.store.getEntities(APPROVAL_ENTITY, [old.id])).toEqual([]);
     const history = await env.engine.approvals.history(ui(BOB), '2001');
     expect(history.map((h) => h.id)).toEqual([current.id]);
     expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).state).toBe('approved');

@@ -10,7 +10,7 @@ import { signatureManifestation } from '../domain/manifestation';
 import type { ChangeSet, PageApproval } from '../domain/model';
 import type { GroupProgress } from '../domain/step-composition';
 import { progressLine } from '../domain/step-composition';
-import { changeSetSchema, commentRefSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import { changeSetSchema, commentRefSchema, parseStored } from '../domain/schemas';
 import { activeStepOf } from '../domain/approvers';
 import type { Cover } from '../domain/delegation-cover';
 import { actingPeople } from '../domain/delegation-cover';
@@ -18,7 +18,7 @@ import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
 import { StoreError, type TxOp } from '../ports/store';
 import type { EngineContext } from './context';
-import { getManyByKey } from './store-reads';
+import { readApprovals } from './approvals/stored';
 import { activeStepProgress, waitingFor } from './step-progress';
 import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
@@ -126,10 +126,9 @@ export interface PostedComment {
 /** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
 export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<PostedComment | undefined> {
   const commentKey = keys.approvalComment(approvalId);
-  const got = await getManyByKey(ctx.store, [keys.approval(approvalId), commentKey]);
-  const item = got.get(keys.approval(approvalId));
-  if (got.has(commentKey) || !item) return undefined; // already posted, or purged meanwhile
-  const approval = parseStored(pageApprovalSchema, item.key, item.value);
+  const [approvals, posted] = await Promise.all([readApprovals(ctx, [approvalId]), ctx.store.get(commentKey)]);
+  const approval = approvals.get(approvalId)?.approval;
+  if (posted || !approval) return undefined; // already posted, or purged meanwhile
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
   const first = { ...approval, activeStep: 0 };
