@@ -5,6 +5,7 @@ import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/sc
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { keys } from '../keys';
+import { getManyByKey } from '../store-reads';
 import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
 import { pendingCountOps } from './pending-count';
@@ -40,8 +41,12 @@ export interface LockedApproval extends LoadedApproval {
  * its page's latest (SPEC 2.3: one pending per page), so the page state's copy is its current version.
  */
 export async function loadForUpdate(ctx: EngineContext, approvalId: string): Promise<LockedApproval> {
-  const loaded = await loadApproval(ctx, approvalId);
-  const stateItem = await ctx.store.get(keys.pageState(loaded.approval.pageId));
+  const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
+  if (!stored) throw approvalNotFound();
+  // the comment ref and the page state in one read
+  const got = await getManyByKey(ctx.store, [keys.approvalComment(approvalId), keys.pageState(stored.approval.pageId)]);
+  const loaded = { ...stored, commentRef: got.get(keys.approvalComment(approvalId))?.value };
+  const stateItem = got.get(keys.pageState(stored.approval.pageId));
   const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
   return latest?.id === approvalId ? { ...loaded, approval: latest, stateItem } : loaded;
 }
