@@ -18,7 +18,8 @@ import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
 import { StoreError, type TxOp } from '../ports/store';
 import type { EngineContext } from './context';
-import { readApprovals } from './approvals/stored';
+import { readApprovals, type StoredApproval } from './approvals/stored';
+import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
 import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
@@ -112,7 +113,7 @@ export function submissionJobs(approvals: PageApproval[], options: { sequenceAud
  * throws, so the queue retries.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
-  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId);
+  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId, await readSubmissions(ctx, [approvalId]));
   if (posted) await recordCommentIds(ctx, [posted]);
 }
 
@@ -123,12 +124,22 @@ export interface PostedComment {
   commentId: string;
 }
 
+/** What submission follow-ups read before posting: the approvals, and which have their comment id recorded. */
+export interface SubmissionReads {
+  approvals: Map<string, StoredApproval>;
+  recorded: Set<string>;
+}
+
+/** Both for a whole follow-up job at once (two batched reads, not two per approval). */
+export async function readSubmissions(ctx: EngineContext, approvalIds: string[]): Promise<SubmissionReads> {
+  const [approvals, comments] = await Promise.all([readApprovals(ctx, approvalIds), getManyByKey(ctx.store, approvalIds.map(keys.approvalComment))]);
+  return { approvals, recorded: new Set(approvalIds.filter((id) => comments.has(keys.approvalComment(id)))) };
+}
+
 /** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
-export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<PostedComment | undefined> {
-  const commentKey = keys.approvalComment(approvalId);
-  const [approvals, posted] = await Promise.all([readApprovals(ctx, [approvalId]), ctx.store.get(commentKey)]);
-  const approval = approvals.get(approvalId)?.approval;
-  if (posted || !approval) return undefined; // already posted, or purged meanwhile
+export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string, reads: SubmissionReads): Promise<PostedComment | undefined> {
+  const approval = reads.approvals.get(approvalId)?.approval;
+  if (reads.recorded.has(approvalId) || !approval) return undefined; // already posted, or purged meanwhile
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
   const first = { ...approval, activeStep: 0 };
