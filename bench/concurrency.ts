@@ -14,9 +14,11 @@ import { startLocalRuntime } from '../local/server';
 import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
 import { HEAD_KEY, SEQUENCER_LEASE_KEY } from '../src/core/audit/keys';
-import type { AuditFilter, AuditRecord } from '../src/core/domain/model';
+import type { AuditFilter, AuditRecord, PageApproval } from '../src/core/domain/model';
 import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
+import { approvalOfItem } from '../src/core/services/approvals/stored';
+import { APPROVAL_ENTITY } from '../src/core/ports/entities';
 import { createLocalApp } from '../local/app';
 import { StoreDecorator } from '../src/adapters/store/store-decorator';
 import { MemoryStore } from '../src/adapters/store/memory-store';
@@ -151,6 +153,12 @@ class TxByKind extends StoreDecorator {
   }
 }
 
+/** The approval as its af-approval item holds it (approvals/stored.ts). */
+async function storedApproval(store: KeyValueStore, approvalId: string): Promise<PageApproval | undefined> {
+  const [item] = await store.getEntities(APPROVAL_ENTITY, [approvalId]);
+  return item && approvalOfItem(item);
+}
+
 /** Checks every acknowledged write against the store, its audit record and the chain; returns the report. */
 async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): Promise<string> {
   const trail = new AuditTrail({ store, clock: { now: () => Date.now() }, ids: new CounterIds('v') });
@@ -162,10 +170,10 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
   const lostCreates = createdOk.filter((o) => !storedSetIds.has(o.json.changeSet.id)).length;
   let lostSubmits = 0;
   for (const o of submittedOk) {
-    const approval = await store.get<{ status: string }>(keys.approval(o.json.approvalId));
+    const approval = await storedApproval(store, o.json.approvalId);
     // the page state is the per-page lock: it must name this approval
     const state = await store.get<{ id: string }>(keys.pageState(o.json.pageId));
-    if (approval?.value.status !== 'pending' || state?.value.id !== o.json.approvalId) lostSubmits += 1;
+    if (approval?.status !== 'pending' || state?.value.id !== o.json.approvalId) lostSubmits += 1;
   }
 
   // Link what the writers committed, as the sweep and the admin read paths do, then verify the whole chain.
@@ -180,7 +188,7 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
     createdOk.filter((o) => !recordOfSet.has(o.json.changeSet.id)).length + submittedOk.filter((o) => !recordOfApproval.has(o.json.approvalId)).length;
   // no record without its change: every changeset.created / approval.submitted record points at stored state
   let orphanRecords = createdRecords.filter((r) => !storedSetIds.has(r.changeSetId ?? '')).length;
-  for (const r of submittedRecords) if (!(await store.get(keys.approval(r.approvalId ?? '')))) orphanRecords += 1;
+  for (const r of submittedRecords) if (!(await storedApproval(store, r.approvalId ?? ''))) orphanRecords += 1;
   // attribution: each record carries the client id of the token that made the call
   const misattributed =
     createdOk.filter((o) => recordOfSet.get(o.json.changeSet.id)?.clientId !== `bench-client-${o.client}`).length +

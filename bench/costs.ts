@@ -52,15 +52,38 @@ interface Row {
   ok: boolean;
 }
 
-/** Counts writes to audit keys (records, index entries, head), to tell the page's own writes from the audit's. */
-class AuditWriteCounter extends StoreDecorator {
-  count = 0;
+/**
+ * Counts writes by key family (an entity's name, else the key up to its first ':', `audit:*` up to
+ * the second), to tell the page's own writes from the audit's and to show where each write goes.
+ */
+class WriteFamilies extends StoreDecorator {
+  byFamily = new Map<string, number>();
   override transact(ops: TxOp[]): Promise<void> {
-    // the audit's own keys (`audit:*`) and its record entity (af-audit)
-    this.count += ops.filter((op) => op.op !== 'check' && (op.key.startsWith('audit') || op.entity === AUDIT_ENTITY)).length;
+    for (const op of ops) if (op.op !== 'check') this.byFamily.set(familyOf(op), (this.byFamily.get(familyOf(op)) ?? 0) + 1);
     return this.inner.transact(ops);
   }
+  /** the audit's own keys (`audit:*`) and its record entity (af-audit) */
+  get audit(): number {
+    return [...this.byFamily].filter(([f]) => f.startsWith('audit') || f === AUDIT_ENTITY).reduce((n, [, k]) => n + k, 0);
+  }
+  reset(): Map<string, number> {
+    const before = this.byFamily;
+    this.byFamily = new Map();
+    return before;
+  }
 }
+
+function familyOf(op: TxOp): string {
+  if (op.entity) return op.entity;
+  const parts = op.key.split(':');
+  return parts[0] === 'audit' ? parts.slice(0, 2).join(':') : parts[0];
+}
+
+const perPageFamilies = (families: Map<string, number>, n: number) =>
+  [...families]
+    .sort((a, b) => b[1] - a[1])
+    .map(([f, k]) => `${f} ${(k / n).toFixed(2)}`)
+    .join(', ');
 
 async function measure(counting: CountingStore, meter: ForgeMeter, site: LocalSite, fn: () => Promise<unknown>): Promise<Cost> {
   counting.reset();
@@ -107,8 +130,8 @@ export async function runCosts(_options: BenchOptions): Promise<void> {
 async function costs(meter: ForgeMeter): Promise<void> {
   heading('1. Cost per operation (store calls and Confluence calls)');
   const site = createLocalSite({ seed: seedWithExtraPages(110, 4001) });
-  const auditWrites = new AuditWriteCounter(meter.store);
-  const counting = new CountingStore(auditWrites);
+  const families = new WriteFamilies(meter.store);
+  const counting = new CountingStore(families);
   // Jobs are collected, then run by the REAL consumer's handlers (the sequencer included) after the
   // request: deferred work, counted apart. Each delivered job is one consumer invocation on Forge.
   const queued: Job[] = [];
@@ -228,16 +251,19 @@ async function costs(meter: ForgeMeter): Promise<void> {
   await drain();
   while ((await sequencePendingAudit({ store: counting, clock: deps.clock })).remaining > 0);
   let approvalId = '';
+  const submitFamilies: Record<'request' | 'deferred', Map<string, number>> = { request: new Map(), deferred: new Map() };
   for (const n of [10, 100] as const) {
-    auditWrites.count = 0;
+    families.reset();
     const cost = await measure(counting, meter, site, async () => {
       const result = await engine.changeSets.submit(bob, sets[n].id);
       if (result.submittedCount !== n) throw new Error(`submit of ${n} pages submitted ${result.submittedCount}`);
       approvalId = result.results[1].approvalId ?? '';
     });
-    if (n === 100) record('submit100.auditWritesPerPage', auditWrites.count / 100);
+    if (n === 100) record('submit100.auditWritesPerPage', families.audit / 100);
+    const requestFamilies = families.reset();
     invocations = 0;
     const after = await measure(counting, meter, site, drain);
+    if (n === 100) Object.assign(submitFamilies, { request: requestFamilies, deferred: families.reset() });
     deferred[n] = { ...after, jobs: invocations };
     submit[n] = cost;
     rows.push({
@@ -294,6 +320,7 @@ async function costs(meter: ForgeMeter): Promise<void> {
         `${d.getPages + d.other} Confluence calls (${endpoints(d)}).`,
     );
   }
+  console.log(`Writes per page of the 100-page submit by key family: request ${perPageFamilies(submitFamilies.request, 100)}; deferred ${perPageFamilies(submitFamilies.deferred, 100)}.`);
   const s100 = submit[100];
   const d100 = deferred[100];
   record('submit100.writesPerPage', s100.store.writeOps / 100);

@@ -41,7 +41,7 @@ it('a keyed page submit is two transactions, and the retry replays the first ans
     // `set-member`: the condition that no atomic change set pins the page (SPEC 2.5a); `wf-pending` is the
     // workflow's pending count ("nothing pending" never reads the lagging index): one shard's +1 and
     // the check of its guard shard (a delete in progress makes the submit wait)
-    ['approval', 'page-state', 'entity:af-approval', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'entity:af-audit', 'audit', 'entity:af-event'],
+    ['entity:af-approval', 'page-state', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'entity:af-audit', 'audit', 'entity:af-event'],
   ]);
   log.tx.length = 0;
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });

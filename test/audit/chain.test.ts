@@ -180,8 +180,20 @@ describe('sequencer', () => {
   it('does bounded work per call and reports what is left', async () => {
     const { store, trail } = setup();
     for (let i = 0; i < 20; i++) await appendOne(trail, store, fullEntry);
-    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 8, remaining: 12 });
-    expect(await trail.verify()).toMatchObject({ ok: true, checked: 8, unsequenced: { count: 12 } });
+    // one batch: as many of these ~1.4 KB records as fit one 10 KB write unit (6, under the 8 of the op limit)
+    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 6, remaining: 14 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 6, unsequenced: { count: 14 } });
+  });
+
+  it('links fewer records per transaction when theirs are large, so a batch stays inside one Forge write unit', async () => {
+    const counting = new CountingStore(new MemoryStore());
+    const { trail } = setup(counting);
+    // ~2 KB of details each: 8 such records would write ~20 KB (2 write units) in one batch
+    for (let i = 0; i < 8; i++) await appendOne(trail, counting, { ...fullEntry, details: { comment: 'x'.repeat(2000) } });
+    counting.reset();
+    expect(await trail.sequence()).toEqual({ sequenced: 8, remaining: 0 });
+    expect(counting.counts.transact).toBeGreaterThan(1);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 8 });
   });
 
   it('concurrent sequencers never retry against each other: losers stop, every record is linked once', async () => {

@@ -6,7 +6,7 @@ import { auditOpsFor } from '../../src/core/audit';
 import { STORE_LIMITS } from '../../src/core/ports/store';
 import type { TxOp } from '../../src/core/ports/store';
 import type { AuditEntry } from '../../src/core/audit';
-import { batchOps, cutBatches } from '../../src/core/services/changesets/batches';
+import { BATCH_BYTES, batchBytes, batchOps, cutBatches } from '../../src/core/services/changesets/batches';
 
 const entry = { actor: 'a', action: 'approval.submitted', spaceId: 's', source: 'ui', details: {} } as AuditEntry;
 /** A page's share: `ops` page ops and `entries` audit entries. */
@@ -36,5 +36,13 @@ describe('cutBatches', () => {
     for (const b of batches) expect(batchOps(b)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
     // each batch is full: the next page would not have fitted
     batches.slice(0, -1).forEach((b, i) => expect(batchOps([...b, batches[i + 1][0]])).toBeGreaterThan(STORE_LIMITS.maxTransactionOps));
+  });
+
+  it('keeps a batch inside one Forge write unit: large pages go fewer to a transaction than the op limit allows', () => {
+    const large = () => ({ ...page(6), ops: [{ op: 'put', key: 'big', value: 'x'.repeat(3000) } satisfies TxOp] });
+    const batches = cutBatches(Array.from({ length: 6 }, large), (entries: AuditEntry[]) => 2 * entries.length);
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 2]);
+    for (const b of batches) expect(batchBytes(b)).toBeLessThanOrEqual(BATCH_BYTES);
+    expect(batchBytes([...batches[0], batches[1][0]])).toBeGreaterThan(BATCH_BYTES);
   });
 });

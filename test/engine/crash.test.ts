@@ -16,6 +16,8 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import type { Job, JobQueue } from '../../src/core/ports/jobs';
 import { createEngine } from '../../src/core/services';
 import { keys } from '../../src/core/services/keys';
+import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
+import { approvalOfItem } from '../../src/core/services/approvals/stored';
 import type { Engine } from '../../src/core/services';
 import { ALICE, BOB, ENG, api, setup, ui } from './helpers';
 
@@ -49,7 +51,8 @@ class RecordingQueue implements JobQueue {
 class ApprovalsPerTransaction extends StoreDecorator {
   readonly created: number[] = [];
   override transact(ops: TxOp[]): Promise<void> {
-    this.created.push(ops.filter((op) => op.op === 'put' && op.key.startsWith('approval:')).length);
+    // an approval is created as its af-approval item (create-only)
+    this.created.push(ops.filter((op) => op.op === 'put' && op.entity === APPROVAL_ENTITY && op.condition?.kind === 'absent').length);
     return this.inner.transact(ops);
   }
 }
@@ -114,7 +117,8 @@ describe.each(['before-apply', 'after-apply'] as const)('crash %s', (mode) => {
         expect(state.value.status).toBe('pending');
         expect(history.map((h) => h.id)).toEqual([state.value.id]);
         expect(records.map((r) => r.approvalId)).toEqual([state.value.id]);
-        expect(await env.store.get(keys.approval(state.value.id))).toBeDefined();
+        const [item] = await env.store.getEntities(APPROVAL_ENTITY, [state.value.id]);
+        expect(item && approvalOfItem(item)?.id).toBe(state.value.id);
       } else {
         expect(history).toHaveLength(0);
         expect(records).toHaveLength(0);

@@ -10,6 +10,7 @@ import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { engineJobHandlers } from '../../src/core/services/jobs';
 import { lcKeys } from '../../src/core/records/lifecycle-keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
+import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import { keys } from '../../src/core/services/keys';
 import { ALICE, BOB, CAROL, codeOf, ui } from '../engine/helpers';
 import { lifecycleSetup } from './support';
@@ -40,7 +41,7 @@ describe('retention', () => {
     expect((await env.run()).approvalsPurged).toBe(0);
     env.advanceDays(2);
     expect((await env.run()).approvalsPurged).toBe(1);
-    expect(await env.store.get(keys.approval(old.id))).toBeUndefined();
+    expect(await env.store.getEntities(APPROVAL_ENTITY, [old.id])).toEqual([]);
     const history = await env.engine.approvals.history(ui(BOB), '2001');
     expect(history.map((h) => h.id)).toEqual([current.id]);
     expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).state).toBe('approved');
@@ -50,6 +51,25 @@ describe('retention', () => {
     expect((await env.run()).approvalsPurged).toBe(0);
     const resolved = await env.store.query({ prefix: lcKeys.resolvedPrefix, limit: 10 });
     expect(resolved.items.map((i) => (i.value as { approvalId: string }).approvalId)).toEqual([current.id]);
+  });
+
+  test('a superseded approval stored in the old shape (approval:<id>, an item without rec) is purged with its old key', async () => {
+    const env = await lifecycleSetup();
+    const old = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.approvals.cancel(ui(BOB), old.id);
+    // as written before the approval moved into its item
+    const [item] = await env.store.getEntities(APPROVAL_ENTITY, [old.id]);
+    const { rec, ...index } = item.value;
+    await env.store.transact([
+      { op: 'put', key: keys.approval(old.id), value: rec, condition: { kind: 'absent' } },
+      { op: 'put', entity: APPROVAL_ENTITY, key: old.id, value: index },
+    ]);
+    await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+
+    env.advanceDays(181);
+    expect((await env.run()).approvalsPurged).toBe(1);
+    expect(await env.store.getEntities(APPROVAL_ENTITY, [old.id])).toEqual([]);
+    expect(await env.store.get(keys.approval(old.id))).toBeUndefined();
   });
 
   test('after 366 days older audit records are purged and the kept chain verifies', async () => {

@@ -17,6 +17,14 @@ import type { AuditRecord } from '../domain/model';
 
 /** Records per transaction: entity rewrite + link + marker delete each, plus the head (3 × 8 + 1 = 25). */
 export const SEQUENCE_BATCH = Math.floor((STORE_LIMITS.maxTransactionOps - 1) / 3);
+/**
+ * A batch also stays inside one Forge write unit (10 KB of payload): eight rewritten records of
+ * ~1.4 KB cost 2 units, so a batch links fewer records when theirs are large. Framing of an op on
+ * the wire and of the transaction, calibrated on the Forge meter (bench section 8).
+ */
+const OP_FRAMING = 165;
+const TX_FRAMING = 300;
+
 /** Batches one call runs at most (bounded work per invocation). */
 export const DEFAULT_MAX_BATCHES = 50;
 
@@ -52,26 +60,31 @@ async function oldestPending(store: KeyValueStore): Promise<{ candidates: Candid
   return { candidates, markers: page.items.length };
 }
 
-/** One batch: returns how many were linked, or undefined when another invocation moved the head first. */
+/** One batch (the oldest candidates that fit one write unit; always the first): how many were linked, or undefined when another invocation moved the head first. */
 async function sequenceBatch(deps: SequenceDeps, candidates: Candidate[]): Promise<number | undefined> {
   const { headItem, head } = await readChainState(deps.store);
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
   let at = head?.at ?? 0;
   const ops: TxOp[] = [];
+  let bytes = TX_FRAMING;
   for (const { markerKey, sk, rec } of candidates) {
-    seq += 1;
-    const unsigned = toJsonValue({ ...rec, seq, prevHash });
+    const unsigned = toJsonValue({ ...rec, seq: seq + 1, prevHash });
     const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
     const value = entityValueOf(sk, record);
-    ops.push(
+    const linked: TxOp[] = [
       { op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'exists' } },
-      { op: 'put', key: linkKey(seq), value: { k: value.sk }, condition: { kind: 'absent' } },
+      { op: 'put', key: linkKey(seq + 1), value: { k: value.sk }, condition: { kind: 'absent' } },
       { op: 'delete', key: markerKey, condition: { kind: 'exists' } },
-    );
+    ];
+    bytes += JSON.stringify(linked).length + linked.length * OP_FRAMING;
+    if (ops.length > 0 && bytes > STORE_LIMITS.writeUnitBytes) break;
+    ops.push(...linked);
+    seq += 1;
     prevHash = record.hash;
     at = Math.max(at, record.at);
   }
+  const count = ops.length / 3;
   ops.push({
     op: 'put',
     key: HEAD_KEY,
@@ -80,7 +93,7 @@ async function sequenceBatch(deps: SequenceDeps, candidates: Candidate[]): Promi
   });
   try {
     await deps.store.transact(ops);
-    return candidates.length;
+    return count;
   } catch (error) {
     if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return undefined;
     throw error;
@@ -100,7 +113,8 @@ export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBat
     const linked = await sequenceBatch(deps, candidates);
     if (linked === undefined) break;
     sequenced += linked;
-    if (markers < SEQUENCE_BATCH) return { sequenced, remaining: markers - linked };
+    // a batch cut short by its size leaves candidates for the next one
+    if (markers < SEQUENCE_BATCH && linked === candidates.length) return { sequenced, remaining: markers - linked };
   }
   const left = await deps.store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: STORE_LIMITS.maxQueryLimit });
   return { sequenced, remaining: left.items.length };

@@ -15,7 +15,7 @@ import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/sch
 import type { PageInfo } from '../ports/confluence';
 import type { TreeParent } from '../ports/lifecycle-confluence';
 import type { TxOp } from '../ports/store';
-import { leavePendingOps } from '../services/approvals/records';
+import { cancelledWithoutState } from '../services/approvals/records';
 import type { EngineContext } from '../services/context';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import { denial } from '../services/denials';
@@ -179,12 +179,8 @@ export const clearAssignment = defineOperation({
       if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
       if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });
       if (latest?.status === 'pending') {
-        const item = await ctx.store.get(keys.approval(latest.id));
-        if (item) {
-          const current = parseStored(pageApprovalSchema, item.key, item.value);
-          const cancelled: PageApproval = { ...current, status: 'cancelled', decidedAt: ctx.clock.now(), version: current.version + 1 };
-          ops.push({ op: 'put', key: item.key, value: cancelled, condition: { kind: 'version', version: item.version } }, ...(await leavePendingOps(ctx, cancelled)), ...onCancelled(cancelled));
-        }
+        const cancelled: PageApproval = { ...latest, status: 'cancelled', decidedAt: ctx.clock.now(), version: latest.version + 1 };
+        ops.push(...(await cancelledWithoutState(ctx, cancelled)), ...onCancelled(cancelled));
       }
       await commitWithAudit(ctx, ops, [
         auditEntry(caller, 'assignment.cleared', page.spaceId, {

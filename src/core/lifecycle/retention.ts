@@ -16,12 +16,12 @@ import { auditEntry, commitWithAudit } from '../services/commit';
 import { requireSiteAdmin } from '../services/denials';
 import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
+import { readApprovals, type StoredApproval } from '../services/approvals/stored';
 import { approvalIndex, keys } from '../services/keys';
 import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
 import { lcKeys } from '../records/lifecycle-keys';
 import { reviewSchedule } from '../domain/review';
 import { DAY_MS } from '../domain/time';
-import type { PageApproval } from '../domain/model';
 import { DEFAULT_RETENTION, resolvedRefSchema, retentionSettingsSchema, runSummarySchema } from '../records/lifecycle-schemas';
 import type { RetentionSettings, RunSummary } from '../records/lifecycle-schemas';
 import { JOB_ACTOR, deleteKeys } from './outbox';
@@ -79,9 +79,11 @@ const PURGE_BATCH = 25;
 const MAX_KEYS_WITH_RECORD = 16;
 
 /** One approval: its record, index item, comment ref, task markers and resolution entry, with its audit record. */
-async function purgeApproval(ctx: EngineContext, entryKey: string, approvalItemKey: string, approval: PageApproval): Promise<void> {
+async function purgeApproval(ctx: EngineContext, entryKey: string, stored: StoredApproval): Promise<void> {
+  const { approval } = stored;
   const marks = await ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit });
-  const keysToDelete = [approvalItemKey, keys.approvalComment(approval.id), entryKey, lcKeys.stuck(approval.id)];
+  // an approval written before it moved into its index item also has its `approval:<id>` copy
+  const keysToDelete = [...(stored.legacy ? [keys.approval(approval.id)] : []), keys.approvalComment(approval.id), entryKey, lcKeys.stuck(approval.id)];
   const schedule = reviewSchedule(approval);
   if (schedule) keysToDelete.push(lcKeys.review(approval.spaceId, schedule.dueFrom, approval.id));
   const markKeys = marks.items.map((m) => m.key);
@@ -107,18 +109,18 @@ export async function purgeResolvedApprovals(ctx: EngineContext, settings: Reten
     const due = page.items.filter((i) => Number(i.key.slice(lcKeys.resolvedPrefix.length, lcKeys.resolvedPrefix.length + 15)) < before);
     if (due.length === 0) return { purged, more: false };
     const refs = due.map((i) => ({ key: i.key, ref: parseStored(resolvedRefSchema, i.key, i.value) }));
-    const got = await getManyByKey(ctx.store, refs.flatMap(({ ref }) => [keys.approval(ref.approvalId), keys.pageState(ref.pageId)]));
+    const [approvals, got] = await Promise.all([readApprovals(ctx, refs.map(({ ref }) => ref.approvalId)), getManyByKey(ctx.store, refs.map(({ ref }) => keys.pageState(ref.pageId)))]);
     for (const { key, ref } of refs) {
-      const item = got.get(keys.approval(ref.approvalId));
+      const stored = approvals.get(ref.approvalId);
       const state = got.get(keys.pageState(ref.pageId));
       const latestId = state ? parseStored(pageApprovalSchema, state.key, state.value).id : undefined;
-      if (!item) {
+      if (!stored) {
         await ctx.store.transact([{ op: 'delete', key }]);
       } else if (latestId === ref.approvalId) {
         // still the page's state: look again one window from now
         await ctx.store.transact([{ op: 'delete', key }, { op: 'put', key: lcKeys.resolved(now, ref.approvalId), value: ref }]);
       } else {
-        await purgeApproval(ctx, key, item.key, parseStored(pageApprovalSchema, item.key, item.value));
+        await purgeApproval(ctx, key, stored);
         purged++;
       }
     }

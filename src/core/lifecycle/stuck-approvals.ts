@@ -14,15 +14,16 @@
  *   the run had nothing else to do), so a quiet day still writes nothing.
  */
 import type { PageApproval } from '../domain/model';
-import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
+import { commentRefSchema, parseStored, workflowSchema } from '../domain/schemas';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import { StoreError, STORE_LIMITS } from '../ports/store';
-import type { TxOp } from '../ports/store';
+import type { EntityItem, TxOp } from '../ports/store';
 import { commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
 import { approvalIndex, keys } from '../services/keys';
 import { activeStepStuck, readApproverReach } from '../services/step-progress';
 import { getManyByKey } from '../services/store-reads';
+import { approvalsOfItems } from '../services/approvals/stored';
 import { snapshotOf } from '../services/submission';
 import { mayAdopt } from '../services/workflows/edit-log';
 import { lcKeys, task } from '../records/lifecycle-keys';
@@ -61,10 +62,8 @@ function fingerprint(groups: string[]): string {
 }
 
 /** The approvals of one index page, with the workflow definition they follow now (the queue's in-flight rule). */
-async function effectiveApprovals(ctx: EngineContext, ids: string[]): Promise<PageApproval[]> {
-  const stored = [...(await getManyByKey(ctx.store, ids.map(keys.approval))).values()]
-    .map((i) => parseStored(pageApprovalSchema, i.key, i.value))
-    .filter((a) => a.status === 'pending');
+async function effectiveApprovals(ctx: EngineContext, items: EntityItem[]): Promise<PageApproval[]> {
+  const stored = (await approvalsOfItems(ctx, items)).map((s) => s.approval).filter((a) => a.status === 'pending');
   const workflows = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
   return stored.map((a) => {
     const item = workflows.get(keys.workflow(a.workflowId));
@@ -210,7 +209,7 @@ async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number
     do {
       if (ctx.clock.now() >= deadline) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
       const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: BATCH, ...(cursor ? { cursor } : {}) });
-      const approvals = await effectiveApprovals(ctx, page.items.map((i) => i.key));
+      const approvals = await effectiveApprovals(ctx, page.items);
       const batch = await checkBatch(ctx, d, approvals);
       progress.flagged += batch.flagged;
       if (!batch.ok) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };

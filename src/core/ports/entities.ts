@@ -22,7 +22,7 @@ export interface EntityDeclaration {
 /** Audit records (src/core/audit/keys.ts builds the values). `sk` = `<at13>-<id>`, so range order is time order. */
 export const AUDIT_ENTITY = 'af-audit';
 
-/** Approval index items (src/core/services/keys.ts approvalIndexOp), key = approval id; `sk` = <submittedAt15>:<id>. */
+/** Approvals (src/core/services/approvals/stored.ts), key = approval id; `sk` = <submittedAt15>:<id>, `rec` = the approval. */
 export const APPROVAL_ENTITY = 'af-approval';
 
 /** Delegations (SPEC 2.3b; services/delegations), key = delegation id; `ends` = <endsAt15>:<id>, so range order is end order. */
@@ -62,7 +62,8 @@ export const ENTITIES: readonly EntityDeclaration[] = [
   },
   {
     name: APPROVAL_ENTITY,
-    attributes: { sk: 'string', page: 'string', space: 'string', wf: 'string', state: 'string' },
+    // `rec` is absent on items written before the approval moved in (it was at `approval:<id>`)
+    attributes: { sk: 'string', page: 'string', space: 'string', wf: 'string', state: 'string', rec: 'any' },
     // History of a page (any state); pending approvals of a space (the queue) and of a workflow.
     indexes: [
       { name: 'by-page', partition: ['page'], range: 'sk' },

@@ -130,5 +130,7 @@ export const STORE_LIMITS = {
   maxQueryLimit: 100,
   defaultQueryLimit: 10,
   maxTransactionOps: 25,
+  /** Forge counts writes against the installation's per-minute quota in units of 10 KB of a transaction's payload. */
+  writeUnitBytes: 10 * 1024,
   maxBatchGet: 25,
 } as const;

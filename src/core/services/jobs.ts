@@ -8,7 +8,7 @@ import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
-import { postSubmissionComment, postSubmissionCommentUnrecorded } from './notifications';
+import { postSubmissionComment, postSubmissionCommentUnrecorded, readSubmissions } from './notifications';
 import { postQueuedComment, recordComments, type CommentRecord } from './comments';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
@@ -69,8 +69,9 @@ async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 
   if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
   let failed = 0;
   const posted: CommentRecord[] = [];
+  const reads = await readSubmissions(ctx, job.approvalIds);
   for (const approvalId of job.approvalIds) {
-    await postSubmissionCommentUnrecorded(ctx, approvalId).then(
+    await postSubmissionCommentUnrecorded(ctx, approvalId, reads).then(
       (comment) => void (comment && posted.push(comment)),
       () => void (failed += 1),
     );

@@ -24,6 +24,7 @@ export const keys = {
   /** a space's Automation label bridge (SPEC 3a): which label each approval state puts on a page */
   labelBridge: (spaceId: string) => `label-bridge:${spaceId}`,
 
+  /** an approval written before it moved into its `af-approval` item (legacy, approvals/stored.ts): read, removed on its next write */
   approval: (approvalId: string) => `approval:${approvalId}`,
   /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */
   pageState: (pageId: string) => `page-state:${pageId}`,
@@ -81,13 +82,12 @@ interface ApprovalRef {
 }
 
 /**
- * The approval's `af-approval` index item (one entity put replaces the page-history, pending-space
- * and pending-workflow keys): written `pending` (create-if-absent) with the approval, rewritten
- * `done` when it leaves pending, deleted with it by retention.
+ * The index attributes of an approval's `af-approval` item (one entity item replaces the
+ * page-history, pending-space and pending-workflow keys): `pending` while it is, else `done`.
+ * The item also holds the approval itself (approvals/stored.ts).
  */
-export function approvalIndexOp(a: ApprovalRef, state: 'pending' | 'done'): TxOp {
-  const value = { sk: `${pad(a.submittedAt)}:${a.id}`, page: a.pageId, space: a.spaceId, wf: a.workflowId, state };
-  return { op: 'put', entity: APPROVAL_ENTITY, key: a.id, value, ...(state === 'pending' ? { condition: { kind: 'absent' as const } } : {}) };
+export function approvalIndexValue(a: ApprovalRef & { status: string }): { sk: string; page: string; space: string; wf: string; state: 'pending' | 'done' } {
+  return { sk: `${pad(a.submittedAt)}:${a.id}`, page: a.pageId, space: a.spaceId, wf: a.workflowId, state: a.status === 'pending' ? 'pending' : 'done' };
 }
 
 export const approvalIndex = {

@@ -9,7 +9,7 @@ import { signatureManifestation } from '../domain/manifestation';
 import type { ChangeSet, PageApproval } from '../domain/model';
 import type { GroupProgress } from '../domain/step-composition';
 import { progressLine } from '../domain/step-composition';
-import { changeSetSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import { changeSetSchema, parseStored } from '../domain/schemas';
 import { escapeXml, mention } from '../domain/storage-format';
 import { activeStepOf } from '../domain/approvers';
 import type { Cover } from '../domain/delegation-cover';
@@ -17,6 +17,7 @@ import { actingPeople } from '../domain/delegation-cover';
 import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import type { Job } from '../ports/jobs';
 import type { EngineContext } from './context';
+import { readApprovals, type StoredApproval } from './approvals/stored';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
 import { waitingCover, withCover } from './delegations/cover';
@@ -103,22 +104,31 @@ export function submissionJobs(approvals: PageApproval[], options: { sequenceAud
  * throws, so the queue retries.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
-  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId);
+  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId, await readSubmissions(ctx, [approvalId]));
   if (posted) await recordComments(ctx, [posted]);
 }
 
+/** What submission follow-ups read before posting: the approvals, and which have their comment id recorded. */
+export interface SubmissionReads {
+  approvals: Map<string, StoredApproval>;
+  recorded: Set<string>;
+}
+
+/** Both for a whole follow-up job at once (two batched reads, not two per approval). */
+export async function readSubmissions(ctx: EngineContext, approvalIds: string[]): Promise<SubmissionReads> {
+  const [approvals, comments] = await Promise.all([readApprovals(ctx, approvalIds), getManyByKey(ctx.store, approvalIds.map(keys.approvalComment))]);
+  return { approvals, recorded: new Set(approvalIds.filter((id) => comments.has(keys.approvalComment(id)))) };
+}
+
 /** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
-export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string): Promise<CommentRecord | undefined> {
-  const commentKey = keys.approvalComment(approvalId);
-  const got = await getManyByKey(ctx.store, [keys.approval(approvalId), commentKey]);
-  const item = got.get(keys.approval(approvalId));
-  if (got.has(commentKey) || !item) return undefined; // already posted, or purged meanwhile
-  const approval = parseStored(pageApprovalSchema, item.key, item.value);
+export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string, reads: SubmissionReads): Promise<CommentRecord | undefined> {
+  const approval = reads.approvals.get(approvalId)?.approval;
+  if (reads.recorded.has(approvalId) || !approval) return undefined; // already posted, or purged meanwhile
   const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
   const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
   const first = { ...approval, activeStep: 0 };
   const groups = await activeStepProgress(ctx, first);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
   const commentId = await postComment(ctx, { pageId: approval.pageId, body: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
-  return commentId === undefined ? undefined : { key: commentKey, commentId, log: { approvalId, pageId: approval.pageId } };
+  return commentId === undefined ? undefined : { key: keys.approvalComment(approvalId), commentId, log: { approvalId, pageId: approval.pageId } };
 }

@@ -22,7 +22,8 @@ import { auditEntry, commitWithAudit } from './commit';
 import { pendingCountOps } from './approvals/pending-count';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
-import { approvalIndexOp, keys } from './keys';
+import { keys } from './keys';
+import { approvalRecordOps } from './approvals/stored';
 import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
 import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
@@ -75,8 +76,9 @@ export interface PageState {
 export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries: AuditEntry[] } | SubmitRefusal;
 
 /**
- * The ops of one page's submission: the approval, the page-state copy (version-conditioned: it is
- * the per-page lock, so two racing submits yield one approval), history and pending indexes, the
+ * The ops of one page's submission: the approval (its record is its history and pending index
+ * item, approvals/stored.ts), the page-state copy (version-conditioned: it is the per-page lock, so
+ * two racing submits yield one approval), the
  * first reminder, and a condition on the page's assignment (or, on the first submission that chose
  * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written
  * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
@@ -181,11 +183,10 @@ export function sodRecord(workflow: Workflow, input: EligibilityInput): Pick<Pag
 }
 
 function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
-  const { id: approvalId, pageId } = approval;
+  const { pageId } = approval;
   return [
-    { op: 'put', key: keys.approval(approvalId), value: approval, condition: { kind: 'absent' } },
+    ...approvalRecordOps(approval, { created: true }),
     { op: 'put', key: keys.pageState(pageId), value: approval, condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
-    approvalIndexOp(approval, 'pending'),
     ...onSubmitted(approval),
   ];
 }

@@ -15,7 +15,7 @@ import { parsePageState } from '../page-context';
 import { decisionBody } from '../notifications';
 import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
-import { leavePendingOps, loadApproval, notPending } from './records';
+import { approvalUpdateOps, loadForUpdate, notPending, cancelledWithoutState } from './records';
 import { defineOperation } from '../operation';
 
 export const cancel = defineOperation({
@@ -24,7 +24,7 @@ export const cancel = defineOperation({
     let reply: Job | undefined;
     const access = new SpaceAccess(ctx, caller.accountId);
     const result = await withRetry(ctx, async () => {
-      const loaded = await loadApproval(ctx, approvalId);
+      const loaded = await loadForUpdate(ctx, approvalId);
       const approval = loaded.approval;
       if (approval.submittedBy !== caller.accountId && !(await access.isAdmin(approval.spaceId))) {
         throw await denial(ctx, caller, new DomainError('FORBIDDEN', 'Only the submitter or a space admin can cancel an approval.'), approval.spaceId, {
@@ -39,9 +39,7 @@ export const cancel = defineOperation({
       await commitWithAudit(
         ctx,
         [
-          { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
-          { op: 'put', key: keys.pageState(next.pageId), value: next },
-          ...(await leavePendingOps(ctx, next)),
+          ...(await approvalUpdateOps(ctx, loaded, next)),
           ...onCancelled(next),
           queued.op,
         ],
@@ -77,13 +75,7 @@ export const reset = defineOperation({
       if (!stateItem || !latest) return;
       const ops: TxOp[] = [{ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } }];
       if (latest.status === 'pending') {
-        const loaded = await loadApproval(ctx, latest.id);
-        const cancelled: PageApproval = { ...loaded.approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: loaded.approval.version + 1 };
-        ops.push(
-          { op: 'put', key: loaded.item.key, value: cancelled, condition: { kind: 'version', version: loaded.item.version } },
-          ...(await leavePendingOps(ctx, cancelled)),
-          ...onCancelled(cancelled),
-        );
+        ops.push(...(await endedWithState(ctx, latest)));
       }
       await commitWithAudit(ctx, ops, [
         auditEntry(caller, 'approval.reset', page.spaceId, {
@@ -97,3 +89,9 @@ export const reset = defineOperation({
     });
   },
 });
+
+/** The page's pending approval cancelled while its page state goes (the state's delete is the lock). */
+async function endedWithState(ctx: EngineContext, latest: PageApproval): Promise<TxOp[]> {
+  const cancelled: PageApproval = { ...latest, status: 'cancelled', decidedAt: ctx.clock.now(), version: latest.version + 1 };
+  return [...(await cancelledWithoutState(ctx, cancelled)), ...onCancelled(cancelled)];
+}

@@ -9,16 +9,15 @@ import type { EngineContext } from '../context';
 import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
-import { keys } from '../keys';
 import { decisionBody } from '../notifications';
 import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
 import { waitingCover } from '../delegations/cover';
-import type { LoadedApproval } from './records';
+import type { LockedApproval } from './records';
 import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
 import { signatureManifestation } from '../../domain/manifestation';
 import { withApprovedContentHash } from '../staleness/approved-hash';
-import { effectiveApproval, leavePendingOps, loadApproval, notPending } from './records';
+import { approvalUpdateOps, effectiveApproval, loadForUpdate, notPending } from './records';
 import { defineOperation } from '../operation';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../../domain/sod';
 import { decideInASlot, pageSlotScope } from './decide-in-slot';
@@ -33,7 +32,7 @@ export const decide = defineOperation({
     // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
     const signed = await signDecision(ctx, caller, approvalId, signing);
     const result = await withRetry(ctx, async () => {
-      const loaded = await loadApproval(ctx, approvalId);
+      const loaded = await loadForUpdate(ctx, approvalId);
       if (loaded.approval.status !== 'pending') throw notPending();
       const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
       const signature = signatureFor(approval, signed);
@@ -86,13 +85,11 @@ async function withSodEditors(ctx: EngineContext, approval: PageApproval): Promi
   return read.verified ? { ...approval, sodEditors: read.editors } : { ...approval, sodUnverifiable: true };
 }
 
-async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LoadedApproval, approval: PageApproval, outcome: DecisionOutcome, reply: TxOp, workflowCheck?: TxOp): Promise<PageApproval> {
+async function commitDecision(ctx: EngineContext, caller: Caller, loaded: LockedApproval, approval: PageApproval, outcome: DecisionOutcome, reply: TxOp, workflowCheck?: TxOp): Promise<PageApproval> {
   const { approval: next, hashOps } = await withApprovedContentHash(ctx, outcome.approval);
   const ops: TxOp[] = [
     ...hashOps,
-    { op: 'put', key: loaded.item.key, value: next, condition: { kind: 'version', version: loaded.item.version } },
-    { op: 'put', key: keys.pageState(next.pageId), value: next },
-    ...(next.status !== 'pending' ? await leavePendingOps(ctx, next) : []),
+    ...(await approvalUpdateOps(ctx, loaded, next)),
     ...(workflowCheck ? [workflowCheck] : []),
     ...onDecided(approval, next),
     reply,

@@ -6,8 +6,7 @@ import { DomainError } from '../../domain/errors';
 import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
-import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
-import type { StoredItem } from '../../ports/store';
+import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { ResultPage } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -21,6 +20,7 @@ import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { readPageLatest } from './page-latest';
+import { approvalsOfItems } from './stored';
 import { stalenessOf, stalenessOfMany } from '../staleness/evaluate';
 import { defineOperation } from '../operation';
 
@@ -59,13 +59,6 @@ export const pageStatus = defineOperation({
   },
 });
 
-function parseApprovals(ids: string[], got: Map<string, StoredItem>): PageApproval[] {
-  return ids.flatMap((id) => {
-    const item = got.get(keys.approval(id));
-    return item ? [parseStored(pageApprovalSchema, item.key, item.value)] : [];
-  });
-}
-
 export const history = defineOperation({
   rights: 'Anyone who can view the page (else PAGE_NOT_FOUND, audited).',
   async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<PageApproval[]> {
@@ -76,10 +69,9 @@ export const history = defineOperation({
       ctx.store.queryEntity({ ...approvalIndex.history(pageId), order: 'desc', limit: HISTORY_LIMIT }),
       ctx.store.get(keys.pageState(pageId)),
     ]);
-    const indexed = refs.items.map((i) => i.key);
-    const latestId = parsePageState(latest)?.id;
-    const ids = latestId !== undefined && !indexed.includes(latestId) ? [latestId, ...indexed].slice(0, HISTORY_LIMIT) : indexed;
-    return parseApprovals(ids, await getManyByKey(ctx.store, ids.map(keys.approval)));
+    const indexed = (await approvalsOfItems(ctx, refs.items)).map((s) => s.approval);
+    const newest = parsePageState(latest);
+    return newest && !indexed.some((a) => a.id === newest.id) ? [newest, ...indexed].slice(0, HISTORY_LIMIT) : indexed;
   },
 });
 
@@ -92,8 +84,7 @@ export const queue = defineOperation({
       return { items: [] };
     }
     const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: pageLimit(options.limit), ...(options.cursor ? { cursor: options.cursor } : {}) });
-    const ids = page.items.map((i) => i.key);
-    const stored = parseApprovals(ids, await getManyByKey(ctx.store, ids.map(keys.approval)));
+    const stored = (await approvalsOfItems(ctx, page.items)).map((s) => s.approval);
     // adopt current definitions (in-flight rule) with one batched read of the workflows
     const wfItems = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
     const approvals = stored.map((a) => {

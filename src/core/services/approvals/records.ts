@@ -4,27 +4,51 @@ import type { PageApproval } from '../../domain/model';
 import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
+import { keys } from '../keys';
 import { getManyByKey } from '../store-reads';
-import { approvalIndexOp, keys } from '../keys';
 import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
 import { pendingCountOps } from './pending-count';
+import { approvalRecordOps, readApprovals } from './stored';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
 export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
 
 export interface LoadedApproval {
-  item: StoredItem;
   approval: PageApproval;
+  /** still at `approval:<id>` (approvals/stored.ts): moved on its next write */
+  legacy: boolean;
   /** where the submission comment lives, for threaded replies */
   commentRef: unknown;
 }
 
+/** An approval with its comment ref: the record and the comment key are read side by side. */
 export async function loadApproval(ctx: EngineContext, approvalId: string): Promise<LoadedApproval> {
-  const got = await getManyByKey(ctx.store, [keys.approval(approvalId), keys.approvalComment(approvalId)]);
-  const item = got.get(keys.approval(approvalId));
-  if (!item) throw approvalNotFound();
-  return { item, approval: parseStored(pageApprovalSchema, item.key, item.value), commentRef: got.get(keys.approvalComment(approvalId))?.value };
+  const [approvals, comment] = await Promise.all([readApprovals(ctx, [approvalId]), ctx.store.get(keys.approvalComment(approvalId))]);
+  const stored = approvals.get(approvalId);
+  if (!stored) throw approvalNotFound();
+  return { ...stored, commentRef: comment?.value };
+}
+
+/** An approval about to be written, with its lock: the page state, whose copy of it is the current version. */
+export interface LockedApproval extends LoadedApproval {
+  /** undefined: the page state no longer names this approval (it was ended: a reset removes the state) */
+  stateItem?: StoredItem;
+}
+
+/**
+ * loadApproval plus the page state, the lock of every approval write. A pending approval is always
+ * its page's latest (SPEC 2.3: one pending per page), so the page state's copy is its current version.
+ */
+export async function loadForUpdate(ctx: EngineContext, approvalId: string): Promise<LockedApproval> {
+  const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
+  if (!stored) throw approvalNotFound();
+  // the comment ref and the page state in one read
+  const got = await getManyByKey(ctx.store, [keys.approvalComment(approvalId), keys.pageState(stored.approval.pageId)]);
+  const loaded = { ...stored, commentRef: got.get(keys.approvalComment(approvalId))?.value };
+  const stateItem = got.get(keys.pageState(stored.approval.pageId));
+  const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+  return latest?.id === approvalId ? { ...loaded, approval: latest, stateItem } : loaded;
 }
 
 /**
@@ -46,7 +70,25 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
   };
 }
 
-/** Ops that take a leaving-pending approval out of the pending indexes (its index item turns `done`; the page state, rewritten with it, is the lock) and its workflow's pending count. */
-export async function leavePendingOps(ctx: EngineContext, approval: PageApproval): Promise<TxOp[]> {
-  return [approvalIndexOp(approval, 'done'), ...(await pendingCountOps(ctx, { leaving: [approval] }))];
+/**
+ * The write of a changed approval that is its page's latest: its record, the page state's copy
+ * under the version condition that makes it the lock, and, when it leaves pending, its workflow's
+ * pending count (its index item turns `done` with the record).
+ */
+export async function approvalUpdateOps(ctx: EngineContext, locked: Pick<LockedApproval, 'legacy' | 'stateItem'>, next: PageApproval): Promise<TxOp[]> {
+  if (!locked.stateItem) throw notPending();
+  return [
+    ...approvalRecordOps(next, { legacy: locked.legacy }),
+    { op: 'put', key: keys.pageState(next.pageId), value: next, condition: { kind: 'version', version: locked.stateItem.version } },
+    ...(next.status !== 'pending' ? await pendingCountOps(ctx, { leaving: [next] }) : []),
+  ];
+}
+
+/**
+ * A pending approval cancelled in the transaction that deletes its page state (reset, assignment
+ * clear: the state's version-conditioned delete is the lock, and its copy the current version).
+ * Whether it is still at `approval:<id>` is not read: that key is deleted either way.
+ */
+export async function cancelledWithoutState(ctx: EngineContext, cancelled: PageApproval): Promise<TxOp[]> {
+  return [...approvalRecordOps(cancelled, { legacy: true }), ...(await pendingCountOps(ctx, { leaving: [cancelled] }))];
 }

@@ -1,6 +1,7 @@
 /**
  * Change-set submit in batches: several pages per transaction, as many as fit the store's 25-op
- * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record). Each
+ * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record) and one
+ * Forge write unit (BATCH_BYTES: a batch of 12 KB costs 2 units, two of 6 KB cost 2 as well). Each
  * batch is ONE transaction: its pages are all submitted or none is. Each batch `check`s the
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
@@ -32,12 +33,27 @@ export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?:
   return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows + auditOps(plans.flatMap((p) => p.entries));
 }
 
-/** Cut planned pages into consecutive batches, each within the transaction limit (a page alone always fits). */
+/** Payload a batch is cut under: one write unit. */
+export const BATCH_BYTES = STORE_LIMITS.writeUnitBytes;
+/** Framing of one op on the wire (entity name, condition, a plain item's envelope); calibrated on the Forge meter (bench section 8). */
+const OP_FRAMING = 165;
+/** The batch's own ops (change-set check, pending counts) and the request's framing. */
+const BATCH_FRAMING = 300;
+/** What an audit entry writes: its record (the entry plus its index attributes), its marker and its feed event (the entry again). */
+const auditBytes = (entries: AuditEntry[]): number => entries.reduce((n, e) => n + 2 * JSON.stringify(e).length + 700, 0);
+
+/** Estimated payload of a batch transaction (its pages' ops as JSON, their audit estimated from the entries). */
+export function batchBytes(plans: { ops: TxOp[]; entries: AuditEntry[] }[]): number {
+  return plans.reduce((n, p) => n + JSON.stringify(p.ops).length + p.ops.length * OP_FRAMING + auditBytes(p.entries), BATCH_FRAMING);
+}
+
+/** Cut planned pages into consecutive batches, each within the transaction limit and one write unit (a page alone always goes). */
 export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   for (const plan of plans) {
-    if (current.length > 0 && batchOps([...current, plan], auditOps) > STORE_LIMITS.maxTransactionOps) {
+    const next = [...current, plan];
+    if (current.length > 0 && (batchOps(next, auditOps) > STORE_LIMITS.maxTransactionOps || batchBytes(next) > BATCH_BYTES)) {
       batches.push(current);
       current = [];
     }

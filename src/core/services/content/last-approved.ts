@@ -1,10 +1,9 @@
 /** The page's last approved approval: the latest one when approved, else the newest approved in its recent history. */
 import type { PageApproval } from '../../domain/model';
-import { pageApprovalSchema, parseStored } from '../../domain/schemas';
 import type { EngineContext } from '../context';
 import { approvalIndex, keys } from '../keys';
 import { parsePageState } from '../page-context';
-import { getManyByKey } from '../store-reads';
+import { approvalsOfItems } from '../approvals/stored';
 
 /** How far back a resubmitted page's history is searched for its last approval. */
 const HISTORY_DEPTH = 20;
@@ -13,11 +12,5 @@ export async function lastApproved(ctx: EngineContext, pageId: string): Promise<
   const latest = parsePageState(await ctx.store.get(keys.pageState(pageId)));
   if (!latest || latest.status === 'approved') return latest?.status === 'approved' ? latest : undefined;
   const refs = await ctx.store.queryEntity({ ...approvalIndex.history(pageId), order: 'desc', limit: HISTORY_DEPTH });
-  const got = await getManyByKey(ctx.store, refs.items.map((r) => keys.approval(r.key)));
-  for (const ref of refs.items) {
-    const item = got.get(keys.approval(ref.key));
-    const approval = item ? parseStored(pageApprovalSchema, item.key, item.value) : undefined;
-    if (approval?.status === 'approved') return approval;
-  }
-  return undefined;
+  return (await approvalsOfItems(ctx, refs.items)).find((s) => s.approval.status === 'approved')?.approval;
 }

@@ -1,0 +1,71 @@
+/**
+ * Where an approval is stored (docs/decisions.md "Issue 23 item 4"): ONE record, its `af-approval`
+ * entity item, which carries the index attributes and the approval itself (`rec`). The page state
+ * keeps the page's latest approval as its copy and is the lock of every approval write (entities take
+ * no version conditions). Approvals written before this live at `approval:<id>` beside an index item
+ * without `rec` (legacy): they are read there and moved into their item on their next write.
+ */
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import type { PageApproval } from '../../domain/model';
+import { pageApprovalSchema, parseStored } from '../../domain/schemas';
+import { APPROVAL_ENTITY } from '../../ports/entities';
+import type { EntityItem, StoredItem, TxOp } from '../../ports/store';
+import { STORE_LIMITS } from '../../ports/store';
+import type { EngineContext } from '../context';
+import { approvalIndexValue, keys } from '../keys';
+import { getManyByKey } from '../store-reads';
+
+const entitySchema = z
+  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), rec: z.unknown().optional() })
+  .strict();
+
+/** The approval an index item holds; undefined for a legacy item (its approval is at `approval:<id>`). */
+export function approvalOfItem(item: EntityItem): PageApproval | undefined {
+  const stored = parseStored(entitySchema, `${APPROVAL_ENTITY}:${item.key}`, item.value);
+  if (stored.rec === undefined) return undefined;
+  const approval = parseStored(pageApprovalSchema, `${APPROVAL_ENTITY}:${item.key}`, stored.rec);
+  // attributes that disagree with the record would list it under the wrong page, space or state
+  const expected = approvalIndexValue(approval);
+  if (approval.id !== item.key || (['sk', 'page', 'space', 'wf', 'state'] as const).some((a) => stored[a] !== expected[a])) {
+    throw new DomainError('CORRUPT_RECORD', `A stored record failed validation (${APPROVAL_ENTITY}).`);
+  }
+  return approval;
+}
+
+/**
+ * The one write of an approval: its item with the record (create-only when it is new). `legacy`:
+ * the approval still had its `approval:<id>` copy, removed in the same transaction.
+ */
+export function approvalRecordOps(approval: PageApproval, options: { created?: boolean; legacy?: boolean } = {}): TxOp[] {
+  const put: TxOp = { op: 'put', entity: APPROVAL_ENTITY, key: approval.id, value: { ...approvalIndexValue(approval), rec: approval }, ...(options.created ? { condition: { kind: 'absent' as const } } : {}) };
+  return options.legacy ? [put, { op: 'delete', key: keys.approval(approval.id) }] : [put];
+}
+
+export interface StoredApproval {
+  approval: PageApproval;
+  /** still at `approval:<id>` (moved on its next write) */
+  legacy: boolean;
+}
+
+/** The approvals of index items (a query's page): their records, legacy ones read by key in one batch. Order kept, missing ones left out. */
+export async function approvalsOfItems(ctx: EngineContext, items: EntityItem[]): Promise<StoredApproval[]> {
+  const own = items.map((item) => approvalOfItem(item));
+  const legacyIds = items.filter((_, i) => own[i] === undefined).map((item) => item.key);
+  const legacy = legacyIds.length > 0 ? await getManyByKey(ctx.store, legacyIds.map(keys.approval)) : new Map<string, StoredItem>();
+  return items.flatMap((item, i): StoredApproval[] => {
+    const approval = own[i];
+    if (approval) return [{ approval, legacy: false }];
+    const old = legacy.get(keys.approval(item.key));
+    return old ? [{ approval: parseStored(pageApprovalSchema, old.key, old.value), legacy: true }] : [];
+  });
+}
+
+/** Approvals by id (any order of `ids`; missing ones left out), keyed by id. */
+export async function readApprovals(ctx: EngineContext, ids: string[]): Promise<Map<string, StoredApproval>> {
+  const unique = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += STORE_LIMITS.maxBatchGet) chunks.push(unique.slice(i, i + STORE_LIMITS.maxBatchGet));
+  const items = (await Promise.all(chunks.map((chunk) => ctx.store.getEntities(APPROVAL_ENTITY, chunk)))).flat();
+  return new Map((await approvalsOfItems(ctx, items)).map((s) => [s.approval.id, s]));
+}
