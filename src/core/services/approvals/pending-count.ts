@@ -42,7 +42,10 @@ interface Shard { key: string; item?: StoredItem; count: number; workflowDeleted
 
 const shardKey = (workflowId: string, i: number) => keys.workflowPendingShard(workflowId, i);
 
-async function readShards(ctx: EngineContext, workflowId: string, which: number[]): Promise<Shard[]> {
+/** One Shard per asked index, in order (the tuple type keeps `[guard, own]` typed as read). */
+type ShardsOf<W extends readonly number[]> = { -readonly [K in keyof W]: Shard };
+
+async function readShards<const W extends readonly number[]>(ctx: EngineContext, workflowId: string, which: W): Promise<ShardsOf<W>> {
   const shardKeys = which.map((i) => shardKey(workflowId, i));
   const got = await getManyByKey(ctx.store, shardKeys);
   return shardKeys.map((key): Shard => {
@@ -50,10 +53,10 @@ async function readShards(ctx: EngineContext, workflowId: string, which: number[
     const parsed = item ? shardSchema.safeParse(item.value) : undefined;
     const value = parsed?.success ? parsed.data : undefined;
     return { key, ...(item ? { item } : {}), count: value?.count ?? 0, workflowDeleted: value?.workflowDeleted === true, ...(value?.closingUntil ? { closingUntil: value.closingUntil } : {}) };
-  });
+  }) as ShardsOf<W>;
 }
 
-const ALL_SHARDS = Array.from({ length: PENDING_SHARDS }, (_, i) => i);
+const ALL_SHARDS: [number, ...number[]] = [0, ...Array.from({ length: PENDING_SHARDS - 1 }, (_, i) => i + 1)];
 
 /** Only for a workflow without shard 0: nothing was submitted under it since the counter exists, so the index has caught up. */
 async function countFromIndex(ctx: EngineContext, workflowId: string): Promise<number> {
