@@ -8,7 +8,8 @@
 import { AuditTrail } from '../src/core/audit';
 import type { AuditEntry } from '../src/core/audit';
 import type { AuditAction, ChangeSet } from '../src/core/domain/model';
-import type { KeyValueStore, TxOp } from '../src/core/ports/store';
+import { STORE_LIMITS, type KeyValueStore, type TxOp } from '../src/core/ports/store';
+import { auditOpsFor } from '../src/core/audit/append';
 import { keys } from '../src/core/services/keys';
 import { CounterIds } from './support';
 
@@ -54,8 +55,12 @@ export class AuditSeeder {
 
   async growTo(target: number): Promise<void> {
     while (this.count < target) {
-      const n = Math.min(12, target - this.count);
-      const entries = Array.from({ length: n }, (_, k) => entryOf(this.count + k));
+      // as many as one transaction holds (an entry that yields a feed event takes a third op)
+      const entries: AuditEntry[] = [];
+      while (this.count + entries.length < target && auditOpsFor([...entries, entryOf(this.count + entries.length)]) <= STORE_LIMITS.maxTransactionOps) {
+        entries.push(entryOf(this.count + entries.length));
+      }
+      const n = entries.length;
       await this.store.transact(this.trail.prepareAppend(entries));
       this.count += n;
     }
