@@ -13,7 +13,7 @@ import type { EngineFactory } from '../../core/services/engine';
 import type { TxOp } from '../../core/ports/store';
 import { DomainError } from '../../core/domain/errors';
 import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
-import { pagerFor, writeOps, type Edge } from '../shared/edge';
+import { listCursorFor, writeOps, type Edge } from '../shared/edge';
 import { invalidRequest, runPipeline } from '../shared/pipeline';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { observeIdentity, rememberObservation, unauthenticated, type IdentityOptions } from './identity';
@@ -207,7 +207,7 @@ async function execute(
       engine: deps.getEngine({ actingAccountId: caller.accountId }),
       caller,
       ...(keyed ? { requestToken: keyed.requestToken, answerRecord } : {}),
-      pager: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => pagerFor(deps.edge, route.key, caller, query, options),
+      listCursor: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => listCursorFor(deps.edge, route.key, caller, query, options),
     };
     const data = await route.execute(context, input);
     // The response schema is an allow-list: anything else the engine returned is dropped here.

@@ -9,7 +9,7 @@ import type { PageApproval } from '../../core/domain/model';
 import type { TxOp } from '../../core/ports/store';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
-import { FEED_CURSOR_MAX_AGE_MS, enginePage, type Pager } from '../shared/edge';
+import { FEED_CURSOR_MAX_AGE_MS, sealedResultPage, type ListCursor } from '../shared/edge';
 import {
   ChangeSetCreateBody,
   ChangeSetDetailQuery,
@@ -51,7 +51,7 @@ export interface RouteContext {
    */
   answerRecord?: (data: Record<string, unknown>) => TxOp[];
   /** seals/opens cursors bound to this route, the caller and `query` */
-  pager: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => Pager;
+  listCursor: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => ListCursor;
 }
 
 /** One route: its schemas and the one engine call behind it, paired so the compiler checks both. */
@@ -139,8 +139,8 @@ export const API_ROUTES = [
     key: 'changesets-list', endpoint: 'GET /changeSets', exportName: 'apiChangeSetsList', scope: 'read:change-set:custom', writes: false,
     operationId: 'listChangeSets', summary: 'List the change sets of a space, newest first, with filters and paging.',
     request: [ListChangeSetsQuery, 'ListChangeSetsQuery'], response: [ChangeSetListResponse, 'ChangeSetListResponse', 200],
-    execute: async ({ engine, caller, pager }, q) => {
-      const page = await enginePage(pager(q), (cursor) => engine.changeSets.list(caller, { ...q, cursor, limit: q.limit ?? L.listPage.default }));
+    execute: async ({ engine, caller, listCursor }, q) => {
+      const page = await sealedResultPage(listCursor(q), (cursor) => engine.changeSets.list(caller, { ...q, cursor, limit: q.limit ?? L.listPage.default }));
       return { changeSets: page.items, nextCursor: page.nextCursor ?? null };
     },
   }),
@@ -228,9 +228,9 @@ export const API_ROUTES = [
     key: 'evidence', endpoint: 'GET /evidence', exportName: 'apiEvidence', scope: 'read:approval:custom', writes: false,
     operationId: 'getEvidenceChunk', summary: 'One chunk of an evidence pack for a page, change set or approval (site and space admins); follow nextCursor, then join the chunks.',
     request: [EvidenceQuery, 'EvidenceQuery'], response: [EvidenceChunkResponse, 'EvidenceChunkResponse', 200],
-    execute: async ({ engine, caller, pager }, q) => {
+    execute: async ({ engine, caller, listCursor }, q) => {
       const scope = q.pageId !== undefined ? { pageId: q.pageId } : q.changeSetId !== undefined ? { changeSetId: q.changeSetId } : { approvalId: q.approvalId! };
-      const sealed = pager({ ...scope, cursor: q.cursor });
+      const sealed = listCursor({ ...scope, cursor: q.cursor });
       const { nextCursor, ...chunk } = await engine.evidence.export(caller, scope, await sealed.open());
       const next = await sealed.seal(nextCursor);
       return { ...chunk, ...(next ? { nextCursor: next } : {}) };
@@ -240,9 +240,9 @@ export const API_ROUTES = [
     key: 'events-list', endpoint: 'GET /events', exportName: 'apiEventsList', scope: 'read:event:custom', writes: false,
     operationId: 'listEvents', summary: 'The event feed: approval state changes oldest first, in the spaces the caller can view; poll with nextCursor.',
     request: [EventsQuery, 'EventsQuery'], response: [EventListResponse, 'EventListResponse', 200],
-    execute: async ({ engine, caller, pager }, q) => {
+    execute: async ({ engine, caller, listCursor }, q) => {
       // the feed's cursor lives as long as the events (the engine answers 410 past retention)
-      const paging = pager(q, { maxAgeMs: FEED_CURSOR_MAX_AGE_MS });
+      const paging = listCursor(q, { maxAgeMs: FEED_CURSOR_MAX_AGE_MS });
       const page = await engine.events.list(caller, { ...q, cursor: await paging.open(), limit: q.limit ?? L.listPage.default });
       return { events: page.events, nextCursor: (await paging.seal(page.nextCursor)) ?? '' };
     },

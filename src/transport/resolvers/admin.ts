@@ -3,7 +3,7 @@ import { FORGE_APP_SCOPE } from '../api/routes';
 import type { ClientContext } from './context';
 import { withoutUndefined } from './context';
 import { defineResolver, type ResolverDefinition, type ResolverOptions } from './define';
-import { enginePage } from '../shared/edge';
+import { sealedResultPage } from '../shared/edge';
 
 /** Scopes of the app's REST API (must match custom-scopes.yaml; a test checks it). */
 export const API_SCOPES: { name: string; description: string }[] = [
@@ -15,24 +15,24 @@ export const API_SCOPES: { name: string; description: string }[] = [
 ];
 
 /** The platform-set site ARI wins over the client-supplied cloud id. */
-function cloudIdOf(ctx: ClientContext): string {
-  return /::site\/([0-9A-Za-z-]+)$/.exec(ctx.installContext ?? '')?.[1] ?? ctx.cloudId ?? '<cloud-id>';
+function cloudIdOf(client: ClientContext): string {
+  return /::site\/([0-9A-Za-z-]+)$/.exec(client.installContext ?? '')?.[1] ?? client.cloudId ?? '<cloud-id>';
 }
 
-function apiBaseUrls(ctx: ClientContext, options: ResolverOptions): string[] {
+function apiBaseUrls(client: ClientContext, options: ResolverOptions): string[] {
   const platform = options.appContext?.() ?? {};
   const appId = platform.appId ?? options.appId ?? '<app-id>';
-  const envId = platform.environmentId ?? ctx.environmentId ?? '<env-id>';
-  const site = (ctx.siteUrl ?? 'https://<site>.atlassian.net').replace(/\/+$/, '');
+  const envId = platform.environmentId ?? client.environmentId ?? '<env-id>';
+  const site = (client.siteUrl ?? 'https://<site>.atlassian.net').replace(/\/+$/, '');
   return [
-    `https://api.atlassian.com/svc/confluence/${cloudIdOf(ctx)}/apps/${appId}_${envId}`,
+    `https://api.atlassian.com/svc/confluence/${cloudIdOf(client)}/apps/${appId}_${envId}`,
     `${site}/gateway/api/svc/confluence/apps/${appId}_${envId}`,
   ];
 }
 
 export const adminResolvers: ResolverDefinition[] = [
-  defineResolver('api.info', { writes: false }, async (_input, { ctx, options }) => ({
-    baseUrls: apiBaseUrls(ctx, options),
+  defineResolver('api.info', { writes: false }, async (_input, { client, options }) => ({
+    baseUrls: apiBaseUrls(client, options),
     scopes: API_SCOPES,
     platformScope: FORGE_APP_SCOPE,
     enableSteps: [
@@ -50,7 +50,7 @@ export const adminResolvers: ResolverDefinition[] = [
   defineResolver('audit.list', { writes: false }, async (input, env) => {
     const { cursor, limit, ...rest } = input;
     const filter = withoutUndefined(rest);
-    const { items, ...more } = await enginePage(env.pager('audit.list', { ...filter, cursor }), (opened) => env.engine.audit.list(env.caller, filter, { cursor: opened, limit }));
+    const { items, ...more } = await sealedResultPage(env.listCursor('audit.list', { ...filter, cursor }), (opened) => env.engine.audit.list(env.caller, filter, { cursor: opened, limit }));
     return { records: items, ...more };
   }),
   defineResolver('retention.get', { writes: false }, async (_input, { engine, caller }) => engine.lifecycle.retention(caller)),
@@ -64,7 +64,7 @@ export const adminResolvers: ResolverDefinition[] = [
   // one chunk per call (issue 23); the cursor is sealed to the caller, the format and the filters
   defineResolver('audit.export', { writes: false }, async (input, env) => {
     const filters = withoutUndefined(input.filters ?? {});
-    const sealed = env.pager('audit.export', { ...filters, format: input.format, cursor: input.cursor });
+    const sealed = env.listCursor('audit.export', { ...filters, format: input.format, cursor: input.cursor });
     const { nextCursor, ...chunk } = await env.engine.audit.export(env.caller, filters, input.format, await sealed.open());
     const next = await sealed.seal(nextCursor);
     return { format: input.format, ...chunk, ...(next ? { nextCursor: next } : {}) };

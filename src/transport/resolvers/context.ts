@@ -39,14 +39,14 @@ function checkedId(field: 'pageId' | 'spaceId', value: string): string {
   ]);
 }
 
-export function pageIdOf(input: { pageId?: string }, ctx: ClientContext): string {
-  const pageId = input.pageId ?? ctx.extension?.content?.id;
+export function pageIdOf(input: { pageId?: string }, client: ClientContext): string {
+  const pageId = input.pageId ?? client.extension?.content?.id;
   if (!pageId) throw new DomainError('PAGE_ID_REQUIRED', 'No page was given and this view is not on a page.');
   return checkedId('pageId', pageId);
 }
 
-export function spaceIdOf(input: { spaceId?: string }, ctx: ClientContext): string {
-  const spaceId = input.spaceId ?? ctx.extension?.space?.id;
+export function spaceIdOf(input: { spaceId?: string }, client: ClientContext): string {
+  const spaceId = input.spaceId ?? client.extension?.space?.id;
   if (!spaceId) throw new DomainError('SPACE_ID_REQUIRED', 'No space was given and this view is not in a space.');
   return checkedId('spaceId', spaceId);
 }

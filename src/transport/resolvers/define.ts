@@ -6,7 +6,7 @@ import type { Caller } from '../../core/domain/caller';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import { DomainError } from '../../core/domain/errors';
 import type { Engine } from '../../core/services/engine';
-import type { Pager } from '../shared/edge';
+import type { ListCursor } from '../shared/edge';
 import type { ClientContext } from './context';
 import type { ResolverData } from './contract';
 import type { ResolverInput, ResolverKey } from './schemas';
@@ -26,10 +26,10 @@ export interface ResolverOptions {
 export interface ResolverEnv {
   engine: Engine;
   caller: Caller;
-  ctx: ClientContext;
+  client: ClientContext;
   options: ResolverOptions;
   /** cursors bound to `operation`, this caller and `query` (pass the resolved ids, not the raw payload) */
-  pager(operation: ResolverKey, query: Record<string, unknown> & { cursor?: string }): Pager;
+  listCursor(operation: ResolverKey, query: Record<string, unknown> & { cursor?: string }): ListCursor;
 }
 
 export interface ResolverDefinition<K extends ResolverKey = ResolverKey> {
@@ -52,12 +52,12 @@ export function defineResolver<K extends ResolverKey>(
  * One page of a list the engine returns whole. The sealed cursor carries the offset; the caller sees
  * at most `limit` items (default FIELD_LIMITS.listPage.default).
  */
-export async function pageOfArray<T>(items: T[], pager: Pager, limit?: number): Promise<{ items: T[]; nextCursor?: string }> {
-  const opened = await pager.open();
+export async function sealedPageOfArray<T>(items: T[], listCursor: ListCursor, limit?: number): Promise<{ items: T[]; nextCursor?: string }> {
+  const opened = await listCursor.open();
   const offset = opened === undefined ? 0 : Number(opened);
   if (!Number.isSafeInteger(offset) || offset < 0) throw new DomainError('INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
   const size = limit ?? FIELD_LIMITS.listPage.default;
   const end = offset + size;
-  const nextCursor = end < items.length ? await pager.seal(String(end)) : undefined;
+  const nextCursor = end < items.length ? await listCursor.seal(String(end)) : undefined;
   return { items: items.slice(offset, end), ...(nextCursor ? { nextCursor } : {}) };
 }

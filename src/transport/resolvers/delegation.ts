@@ -1,5 +1,5 @@
 /** Resolvers of delegations (SPEC 2.3b): "My delegations" on every surface, admin views on the space and admin pages. No REST route. */
-import { enginePage } from '../shared/edge';
+import { sealedResultPage } from '../shared/edge';
 import { defineResolver, type ResolverDefinition } from './define';
 
 export const delegationResolvers: ResolverDefinition[] = [
@@ -10,8 +10,8 @@ export const delegationResolvers: ResolverDefinition[] = [
     delegation: await engine.delegations.createFor(caller, delegatorAccountId, input),
   })),
   defineResolver('delegation.list', { writes: false }, async (input, env) => {
-    const pager = env.pager('delegation.list', { role: input.role, spaceId: input.spaceId, cursor: input.cursor });
-    const { items, ...more } = await enginePage(pager, (cursor) =>
+    const listCursor = env.listCursor('delegation.list', { role: input.role, spaceId: input.spaceId, cursor: input.cursor });
+    const { items, ...more } = await sealedResultPage(listCursor, (cursor) =>
       env.engine.delegations.list(env.caller, { role: input.role, ...(input.spaceId ? { spaceId: input.spaceId } : {}), ...(cursor ? { cursor } : {}), ...(input.limit ? { limit: input.limit } : {}) }),
     );
     return { delegations: items, ...more };

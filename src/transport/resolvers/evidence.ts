@@ -4,7 +4,7 @@ import { defineResolver, type ResolverDefinition } from './define';
 export const evidenceResolvers: ResolverDefinition[] = [
   defineResolver('evidence.export', { writes: false }, async (input, env) => {
     const { engine, caller } = env;
-    const sealed = env.pager('evidence.export', { ...input.scope, cursor: input.cursor });
+    const sealed = env.listCursor('evidence.export', { ...input.scope, cursor: input.cursor });
     const { nextCursor, ...chunk } = await engine.evidence.export(caller, input.scope, await sealed.open());
     const next = await sealed.seal(nextCursor);
     return { ...chunk, ...(next ? { nextCursor: next } : {}) };

@@ -16,7 +16,7 @@
  */
 import Resolver from '@forge/resolver';
 import { failureEnvelope, isConsentRequired, type PublicError } from '../public-error';
-import { createEdge, pagerFor, type Edge, type EdgeOptions } from '../shared/edge';
+import { createEdge, listCursorFor, type Edge, type EdgeOptions } from '../shared/edge';
 import { invalidRequest, runPipeline } from '../shared/pipeline';
 import { DomainError } from '../../core/domain/errors';
 import type { EngineFactory } from '../../core/services/engine';
@@ -80,9 +80,9 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
       const env: ResolverEnv = {
         engine: getEngine({ actingAccountId: caller.accountId, onDenied }),
         caller,
-        ctx: parseClientContext(req.context),
+        client: parseClientContext(req.context),
         options,
-        pager: (operation, query) => pagerFor(edge, operation, caller, query),
+        listCursor: (operation, query) => listCursorFor(edge, operation, caller, query),
       };
       return def.run(input, env);
     },

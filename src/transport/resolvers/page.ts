@@ -1,29 +1,29 @@
 /** Resolvers of the page surface (macro and byline): page state, submission, decisions. */
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import { pageIdOf } from './context';
-import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
-import { enginePage } from '../shared/edge';
+import { defineResolver, sealedPageOfArray, type ResolverDefinition } from './define';
+import { sealedResultPage } from '../shared/edge';
 
 /** The overview's first pages stay small: the macro shows a few rows and pages on demand. */
 const OVERVIEW_PAGE = 20;
 
 export const pageResolvers: ResolverDefinition[] = [
-  defineResolver('context.me', { writes: false }, async (_input, { caller, ctx }) => ({
+  defineResolver('context.me', { writes: false }, async (_input, { caller, client }) => ({
     accountId: caller.accountId,
-    moduleKey: ctx.moduleKey,
-    pageId: ctx.extension?.content?.id,
-    spaceId: ctx.extension?.space?.id,
+    moduleKey: client.moduleKey,
+    pageId: client.extension?.content?.id,
+    spaceId: client.extension?.space?.id,
   })),
   defineResolver('people.names', { writes: false }, async (input, { engine, caller }) => ({
     names: await engine.people.displayNames(caller, input.accountIds),
   })),
 
-  defineResolver('page.status', { writes: false }, async (input, { engine, caller, ctx }) => ({
-    status: await engine.approvals.pageStatus(caller, pageIdOf(input, ctx)),
+  defineResolver('page.status', { writes: false }, async (input, { engine, caller, client }) => ({
+    status: await engine.approvals.pageStatus(caller, pageIdOf(input, client)),
   })),
   defineResolver('page.overview', { writes: false }, async (input, env) => {
     const { engine, caller } = env;
-    const pageId = pageIdOf(input, env.ctx);
+    const pageId = pageIdOf(input, env.client);
     const [status, allHistory, changeSetPage] = await Promise.all([
       engine.approvals.pageStatus(caller, pageId),
       engine.approvals.history(caller, pageId),
@@ -31,9 +31,9 @@ export const pageResolvers: ResolverDefinition[] = [
     ]);
     // Whoever sees the page sees its space, so listing the space's workflows cannot be refused here.
     const allWorkflows = await engine.workflows.list(caller, status.spaceId);
-    const history = await pageOfArray(allHistory, env.pager('page.history', { pageId }), OVERVIEW_PAGE);
-    const changeSetsNextCursor = await env.pager('page.changeSets', { pageId }).seal(changeSetPage.nextCursor);
-    const workflows = await pageOfArray(allWorkflows, env.pager('workflow.list', { spaceId: status.spaceId }), FIELD_LIMITS.listPage.max);
+    const history = await sealedPageOfArray(allHistory, env.listCursor('page.history', { pageId }), OVERVIEW_PAGE);
+    const changeSetsNextCursor = await env.listCursor('page.changeSets', { pageId }).seal(changeSetPage.nextCursor);
+    const workflows = await sealedPageOfArray(allWorkflows, env.listCursor('workflow.list', { spaceId: status.spaceId }), FIELD_LIMITS.listPage.max);
     return {
       status,
       history: history.items,
@@ -45,28 +45,28 @@ export const pageResolvers: ResolverDefinition[] = [
     };
   }),
   defineResolver('page.history', { writes: false }, async (input, env) => {
-    const pageId = pageIdOf(input, env.ctx);
-    const page = await pageOfArray(await env.engine.approvals.history(env.caller, pageId), env.pager('page.history', { pageId, cursor: input.cursor }), input.limit);
+    const pageId = pageIdOf(input, env.client);
+    const page = await sealedPageOfArray(await env.engine.approvals.history(env.caller, pageId), env.listCursor('page.history', { pageId, cursor: input.cursor }), input.limit);
     return { approvals: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }),
   defineResolver('page.changeSets', { writes: false }, async (input, env) => {
-    const pageId = pageIdOf(input, env.ctx);
-    const pager = env.pager('page.changeSets', { pageId, cursor: input.cursor });
-    const { items, ...more } = await enginePage(pager, (cursor) => env.engine.changeSets.forPage(env.caller, pageId, { cursor, limit: input.limit }));
+    const pageId = pageIdOf(input, env.client);
+    const listCursor = env.listCursor('page.changeSets', { pageId, cursor: input.cursor });
+    const { items, ...more } = await sealedResultPage(listCursor, (cursor) => env.engine.changeSets.forPage(env.caller, pageId, { cursor, limit: input.limit }));
     return { changeSets: items, ...more };
   }),
-  defineResolver('page.preflight', { writes: false }, async (input, { engine, caller, ctx }) => ({
-    result: await engine.approvals.preflightPage(caller, pageIdOf(input, ctx), input.workflowId),
+  defineResolver('page.preflight', { writes: false }, async (input, { engine, caller, client }) => ({
+    result: await engine.approvals.preflightPage(caller, pageIdOf(input, client), input.workflowId),
   })),
-  defineResolver('page.submit', { writes: true }, async (input, { engine, caller, ctx }) => ({
-    approval: await engine.approvals.submitPage(caller, pageIdOf(input, ctx), input.workflowId),
+  defineResolver('page.submit', { writes: true }, async (input, { engine, caller, client }) => ({
+    approval: await engine.approvals.submitPage(caller, pageIdOf(input, client), input.workflowId),
   })),
 
-  defineResolver('page.diff', { writes: false }, async (input, { engine, caller, ctx }) => ({
-    diff: await engine.content.diff(caller, pageIdOf(input, ctx), { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) }),
+  defineResolver('page.diff', { writes: false }, async (input, { engine, caller, client }) => ({
+    diff: await engine.content.diff(caller, pageIdOf(input, client), { ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}) }),
   })),
-  defineResolver('page.restore', { writes: true }, async (input, { engine, caller, ctx }) => ({
-    restore: await engine.content.restore(caller, pageIdOf(input, ctx)),
+  defineResolver('page.restore', { writes: true }, async (input, { engine, caller, client }) => ({
+    restore: await engine.content.restore(caller, pageIdOf(input, client)),
   })),
 
   defineResolver('approval.decide', { writes: true }, async (input, { engine, caller }) => ({

@@ -2,27 +2,27 @@
 import { spaceAnalytics } from './analytics';
 import { analyticsExport } from './analytics-export';
 import { spaceIdOf, withoutUndefined } from './context';
-import { defineResolver, pageOfArray, type ResolverDefinition } from './define';
-import { enginePage } from '../shared/edge';
+import { defineResolver, sealedPageOfArray, type ResolverDefinition } from './define';
+import { sealedResultPage } from '../shared/edge';
 
 export const spaceResolvers: ResolverDefinition[] = [
   defineResolver('queue.list', { writes: false }, async (input, env) => {
-    const spaceId = spaceIdOf(input, env.ctx);
-    const pages = env.pager('queue.list', { spaceId, mine: input.mine, requestedByMe: input.requestedByMe, cursor: input.cursor });
+    const spaceId = spaceIdOf(input, env.client);
+    const pages = env.listCursor('queue.list', { spaceId, mine: input.mine, requestedByMe: input.requestedByMe, cursor: input.cursor });
     const page = await env.engine.approvals.queue(env.caller, spaceId, { mine: input.mine, requestedByMe: input.requestedByMe, cursor: await pages.open(), limit: input.limit });
     const nextCursor = await pages.seal(page.nextCursor);
     return { approvals: page.items, ...(nextCursor ? { nextCursor } : {}) };
   }),
 
   defineResolver('workflow.list', { writes: false }, async (input, env) => {
-    const spaceId = spaceIdOf(input, env.ctx);
+    const spaceId = spaceIdOf(input, env.client);
     const all = await env.engine.workflows.list(env.caller, spaceId);
-    const page = await pageOfArray(all, env.pager('workflow.list', { spaceId, cursor: input.cursor }), input.limit);
+    const page = await sealedPageOfArray(all, env.listCursor('workflow.list', { spaceId, cursor: input.cursor }), input.limit);
     return { workflows: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }),
-  defineResolver('workflow.create', { writes: true }, async (input, { engine, caller, ctx }) => {
+  defineResolver('workflow.create', { writes: true }, async (input, { engine, caller, client }) => {
     const { spaceId: _spaceId, ...fields } = input;
-    return { workflow: await engine.workflows.create(caller, spaceIdOf(input, ctx), withoutUndefined(fields)) };
+    return { workflow: await engine.workflows.create(caller, spaceIdOf(input, client), withoutUndefined(fields)) };
   }),
   defineResolver('workflow.update', { writes: true }, async (input, { engine, caller }) => {
     const { workflowId, expectedVersion, ...patch } = input;
@@ -38,17 +38,17 @@ export const spaceResolvers: ResolverDefinition[] = [
     await engine.workflows.remove(caller, input.workflowId);
     return { workflowId: input.workflowId };
   }),
-  defineResolver('workflow.import', { writes: true }, async (input, { engine, caller, ctx }) => ({
+  defineResolver('workflow.import', { writes: true }, async (input, { engine, caller, client }) => ({
     workflow:
       input.document !== undefined
-        ? await engine.workflows.importDocument(caller, spaceIdOf(input, ctx), input.document, input.principalMap)
-        : await engine.workflows.importFrom(caller, input.sourceWorkflowId ?? '', spaceIdOf(input, ctx)),
+        ? await engine.workflows.importDocument(caller, spaceIdOf(input, client), input.document, input.principalMap)
+        : await engine.workflows.importFrom(caller, input.sourceWorkflowId ?? '', spaceIdOf(input, client)),
   })),
-  defineResolver('workflow.import.preview', { writes: false }, async (input, { engine, caller, ctx }) =>
-    engine.workflows.previewImport(caller, spaceIdOf(input, ctx), input.document, input.principalMap),
+  defineResolver('workflow.import.preview', { writes: false }, async (input, { engine, caller, client }) =>
+    engine.workflows.previewImport(caller, spaceIdOf(input, client), input.document, input.principalMap),
   ),
-  defineResolver('workflow.export', { writes: false }, async (input, { engine, caller, ctx }) => ({
-    document: await engine.workflows.exportDocument(caller, input.workflowId, ctx.cloudId ? { cloudId: ctx.cloudId } : {}),
+  defineResolver('workflow.export', { writes: false }, async (input, { engine, caller, client }) => ({
+    document: await engine.workflows.exportDocument(caller, input.workflowId, client.cloudId ? { cloudId: client.cloudId } : {}),
   })),
   defineResolver('assignment.set', { writes: true }, async (input, { engine, caller }) => {
     await engine.workflows.assign(caller, input.pageId, input.workflowId);
@@ -60,18 +60,18 @@ export const spaceResolvers: ResolverDefinition[] = [
   }),
 
   defineResolver('changeSet.list', { writes: false }, async (input, env) => {
-    const spaceId = spaceIdOf(input, env.ctx);
+    const spaceId = spaceIdOf(input, env.client);
     const query = { spaceId, status: input.status, rollupState: input.rollupState };
-    const pager = env.pager('changeSet.list', { ...query, cursor: input.cursor });
-    const { items, ...more } = await enginePage(pager, (cursor) => env.engine.changeSets.list(env.caller, { ...query, cursor, limit: input.limit }));
+    const listCursor = env.listCursor('changeSet.list', { ...query, cursor: input.cursor });
+    const { items, ...more } = await sealedResultPage(listCursor, (cursor) => env.engine.changeSets.list(env.caller, { ...query, cursor, limit: input.limit }));
     return { changeSets: items, ...more };
   }),
   defineResolver('changeSet.get', { writes: false }, async (input, { engine, caller }) => ({
     changeSet: await engine.changeSets.get(caller, input.changeSetId),
   })),
-  defineResolver('changeSet.create', { writes: true }, async (input, { engine, caller, ctx }) => {
+  defineResolver('changeSet.create', { writes: true }, async (input, { engine, caller, client }) => {
     const { spaceId: _spaceId, ...fields } = input;
-    return { changeSet: await engine.changeSets.create(caller, { ...fields, spaceId: spaceIdOf(input, ctx) }) };
+    return { changeSet: await engine.changeSets.create(caller, { ...fields, spaceId: spaceIdOf(input, client) }) };
   }),
   defineResolver('changeSet.update', { writes: true }, async (input, { engine, caller }) => {
     const { changeSetId, ...fields } = input;
@@ -95,16 +95,16 @@ export const spaceResolvers: ResolverDefinition[] = [
   defineResolver('changeSet.submit', { writes: true }, async (input, { engine, caller }) => engine.changeSets.submit(caller, input.changeSetId)),
 
   defineResolver('queue.review', { writes: false }, async (input, env) => {
-    const spaceId = spaceIdOf(input, env.ctx);
-    const pages = env.pager('queue.review', { spaceId, cursor: input.cursor });
+    const spaceId = spaceIdOf(input, env.client);
+    const pages = env.listCursor('queue.review', { spaceId, cursor: input.cursor });
     const page = await env.engine.lifecycle.reviewQueue(env.caller, spaceId, { cursor: await pages.open(), limit: input.limit });
     const nextCursor = await pages.seal(page.nextCursor);
     return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
   }),
   defineResolver('manage.tree', { writes: false }, async (input, env) => {
-    const spaceId = spaceIdOf(input, env.ctx);
+    const spaceId = spaceIdOf(input, env.client);
     const parent = input.parentId ? { kind: input.parentType ?? 'page', id: input.parentId } : undefined;
-    const pages = env.pager('manage.tree', { spaceId, parentId: input.parentId, parentType: input.parentType, cursor: input.cursor });
+    const pages = env.listCursor('manage.tree', { spaceId, parentId: input.parentId, parentType: input.parentType, cursor: input.cursor });
     const level = await env.engine.lifecycle.spaceTree(env.caller, { spaceId, ...(parent ? { parent } : {}), ...withoutUndefined({ cursor: await pages.open() }) });
     const nextCursor = await pages.seal(level.nextCursor);
     return { items: level.items, ...(nextCursor ? { nextCursor } : {}) };
@@ -114,12 +114,12 @@ export const spaceResolvers: ResolverDefinition[] = [
     return { pageId: input.pageId };
   }),
 
-  defineResolver('analytics.summary', { writes: false }, async (input, { engine, caller, ctx, options }) => {
+  defineResolver('analytics.summary', { writes: false }, async (input, { engine, caller, client, options }) => {
     const { spaceId: _spaceId, ...filter } = input;
-    return spaceAnalytics(engine, caller, spaceIdOf(input, ctx), withoutUndefined(filter), (options.now ?? Date.now)());
+    return spaceAnalytics(engine, caller, spaceIdOf(input, client), withoutUndefined(filter), (options.now ?? Date.now)());
   }),
-  defineResolver('analytics.export', { writes: false }, async (input, { engine, caller, ctx, options }) => {
+  defineResolver('analytics.export', { writes: false }, async (input, { engine, caller, client, options }) => {
     const { spaceId: _spaceId, ...filter } = input;
-    return analyticsExport(engine, caller, spaceIdOf(input, ctx), withoutUndefined(filter), (options.now ?? Date.now)());
+    return analyticsExport(engine, caller, spaceIdOf(input, client), withoutUndefined(filter), (options.now ?? Date.now)());
   }),
 ];

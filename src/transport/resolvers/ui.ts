@@ -7,9 +7,9 @@ import { pageIdOf, spaceIdOf } from './context';
 import { defineResolver, type ResolverDefinition } from './define';
 
 export const uiResolvers: ResolverDefinition[] = [
-  defineResolver('ui.capabilities', { writes: false }, async (input, { engine, caller, ctx }) => {
-    if (input.surface === 'page') return { surface: 'page', page: await engine.capabilities.page(caller, pageIdOf(input, ctx)) };
-    if (input.surface === 'space') return { surface: 'space', space: await engine.capabilities.space(caller, spaceIdOf(input, ctx)) };
+  defineResolver('ui.capabilities', { writes: false }, async (input, { engine, caller, client }) => {
+    if (input.surface === 'page') return { surface: 'page', page: await engine.capabilities.page(caller, pageIdOf(input, client)) };
+    if (input.surface === 'space') return { surface: 'space', space: await engine.capabilities.space(caller, spaceIdOf(input, client)) };
     return { surface: 'admin', admin: await engine.capabilities.admin(caller) };
   }),
   defineResolver('ui.changeSetCapabilities', { writes: false }, async (input, { engine, caller }) => engine.capabilities.changeSet(caller, input.changeSetId)),
@@ -21,7 +21,7 @@ export const uiResolvers: ResolverDefinition[] = [
     ]);
     return { pages, spaces, workflows };
   }),
-  defineResolver('ui.search', { writes: false }, async (input, { engine, caller, ctx }) => ({
-    results: await engine.directory.search(caller, input.kind, input.query, input.kind === 'page' ? { spaceId: spaceIdOf(input, ctx) } : {}),
+  defineResolver('ui.search', { writes: false }, async (input, { engine, caller, client }) => ({
+    results: await engine.directory.search(caller, input.kind, input.query, input.kind === 'page' ? { spaceId: spaceIdOf(input, client) } : {}),
   })),
 ];

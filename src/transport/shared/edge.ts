@@ -60,7 +60,7 @@ export async function noteOutcome(edge: Edge, caller: Caller, status: number, re
 }
 
 /** Seals and opens the cursors of one list call, bound to its operation, caller and query. */
-export interface Pager {
+export interface ListCursor {
   /** the engine cursor inside the caller's cursor (undefined: first page) */
   open(): Promise<string | undefined>;
   /** the caller's next cursor for the engine's next cursor */
@@ -70,7 +70,7 @@ export interface Pager {
 /** A feed cursor outlives the seal's default: the engine refuses it past event retention (410), the seal only past this. */
 export const FEED_CURSOR_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
-export function pagerFor(edge: Edge, operation: string, caller: Caller, query: Record<string, unknown> & { cursor?: string }, options: { maxAgeMs?: number } = {}): Pager {
+export function listCursorFor(edge: Edge, operation: string, caller: Caller, query: Record<string, unknown> & { cursor?: string }, options: { maxAgeMs?: number } = {}): ListCursor {
   const binding = { operation, accountId: caller.accountId, query };
   const cursors = edge.cursors.forRequest();
   return {
@@ -83,8 +83,8 @@ export function pagerFor(edge: Edge, operation: string, caller: Caller, query: R
  * One page of a list the engine pages itself: the caller's sealed cursor is opened for the engine,
  * the engine's next cursor sealed for the caller (absent on the last page).
  */
-export async function enginePage<T>(pager: Pager, fetch: (cursor: string | undefined) => Promise<ResultPage<T>>): Promise<{ items: T[]; nextCursor?: string }> {
-  const page = await fetch(await pager.open());
-  const nextCursor = await pager.seal(page.nextCursor);
+export async function sealedResultPage<T>(listCursor: ListCursor, fetch: (cursor: string | undefined) => Promise<ResultPage<T>>): Promise<{ items: T[]; nextCursor?: string }> {
+  const page = await fetch(await listCursor.open());
+  const nextCursor = await listCursor.seal(page.nextCursor);
   return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
 }
