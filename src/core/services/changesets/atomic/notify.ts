@@ -14,7 +14,7 @@ import type { EngineContext } from '../../context';
 import { waitingCover } from '../../delegations/cover';
 import { keys } from '../../keys';
 import { decisionBody, submissionBody } from '../../notifications';
-import { postComment, recordComments } from '../../comments';
+import { postComment, recordComments, type CommentRecord } from '../../comments';
 import { escapeXml } from '../../../domain/storage-format';
 import { activeStepProgress, waitingFor } from '../../step-progress';
 import { getManyByKey } from '../../store-reads';
@@ -66,22 +66,28 @@ async function bodies(ctx: EngineContext, set: SetApproval, event: number, final
   return (pageId) => (pageId === lead ? leadBody : memberLine(set, pageId, status, what(set, event, final), changeSet));
 }
 
-/** Posts one page's comment unless its record (`key`) exists; a reply to the page's submission comment when there is one. */
-async function postOnce(ctx: EngineContext, set: SetApproval, pageId: string, key: string, body: string): Promise<void> {
-  const parentKey = keys.setComment(set.id, pageId, 0);
-  const got = await getManyByKey(ctx.store, key === parentKey ? [key] : [key, parentKey]);
-  if (got.has(key)) return;
-  const parentItem = key === parentKey ? undefined : got.get(parentKey);
-  const parent = parentItem ? parseStored(commentRefSchema, parentItem.key, parentItem.value).commentId : undefined;
-  const commentId = await postComment(ctx, { pageId, body, ...(parent ? { parentCommentId: parent } : {}) });
-  if (commentId !== undefined) await recordComments(ctx, [{ key, commentId, log: { setApprovalId: set.id, pageId } }]);
-}
-
-/** Each target page's comment, PARALLEL at a time. A failed post throws after the others were tried, so the queue retries; posted pages are skipped then. */
+/**
+ * Each target page's comment unless its record (`keyOf`) exists; a reply to the page's submission
+ * comment when there is one. Records and parents are read in one batched read; PARALLEL posts at a
+ * time, their ids recorded in one transaction per round. A failed post throws after the others were
+ * tried, so the queue retries; posted pages are skipped then.
+ */
 export async function postOnPages(ctx: EngineContext, set: SetApproval, targets: string[], keyOf: (pageId: string) => string, bodyFor: (pageId: string) => string): Promise<void> {
+  const parentKeyOf = (pageId: string) => keys.setComment(set.id, pageId, 0);
+  const got = await getManyByKey(ctx.store, targets.flatMap((pageId) => [keyOf(pageId), parentKeyOf(pageId)]));
+  const postOne = async (pageId: string): Promise<CommentRecord | undefined> => {
+    const key = keyOf(pageId);
+    if (got.has(key)) return undefined;
+    const parentItem = key === parentKeyOf(pageId) ? undefined : got.get(parentKeyOf(pageId));
+    const parent = parentItem ? parseStored(commentRefSchema, parentItem.key, parentItem.value).commentId : undefined;
+    const commentId = await postComment(ctx, { pageId, body: bodyFor(pageId), ...(parent ? { parentCommentId: parent } : {}) });
+    return commentId === undefined ? undefined : { key, commentId, log: { setApprovalId: set.id, pageId } };
+  };
   let failed: unknown;
   for (let i = 0; i < targets.length; i += PARALLEL) {
-    await Promise.all(targets.slice(i, i + PARALLEL).map((pageId) => postOnce(ctx, set, pageId, keyOf(pageId), bodyFor(pageId)).catch((err: unknown) => (failed ??= err))));
+    const round = await Promise.all(targets.slice(i, i + PARALLEL).map((pageId) => postOne(pageId).catch((err: unknown) => void (failed ??= err))));
+    const posted = round.filter((r): r is CommentRecord => r !== undefined);
+    if (posted.length > 0) await recordComments(ctx, posted);
   }
   if (failed !== undefined) throw failed instanceof Error ? failed : new Error('set comment failed');
 }
