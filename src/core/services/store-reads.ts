@@ -5,12 +5,17 @@ import { parseStored } from '../domain/schemas';
 import type { KeyValueStore, StoredItem } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 
-/** getMany in chunks of the store's batch limit, in parallel; result keyed by store key. */
-export async function getManyByKey(store: Pick<KeyValueStore, 'getMany'>, storeKeys: string[]): Promise<Map<string, StoredItem>> {
-  const unique = [...new Set(storeKeys)];
+/** `ids` without repeats, in chunks of at most one batched read (STORE_LIMITS.maxBatchGet). */
+export function batchGetChunks(ids: readonly string[]): string[][] {
+  const unique = [...new Set(ids)];
   const chunks: string[][] = [];
   for (let i = 0; i < unique.length; i += STORE_LIMITS.maxBatchGet) chunks.push(unique.slice(i, i + STORE_LIMITS.maxBatchGet));
-  const results = await Promise.all(chunks.map((chunk) => store.getMany(chunk)));
+  return chunks;
+}
+
+/** getMany in chunks of the store's batch limit, in parallel; result keyed by store key. */
+export async function getManyByKey(store: Pick<KeyValueStore, 'getMany'>, storeKeys: string[]): Promise<Map<string, StoredItem>> {
+  const results = await Promise.all(batchGetChunks(storeKeys).map((chunk) => store.getMany(chunk)));
   const out = new Map<string, StoredItem>();
   for (const items of results) for (const item of items) out.set(item.key, item);
   return out;

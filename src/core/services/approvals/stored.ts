@@ -11,10 +11,9 @@ import type { PageApproval } from '../../domain/model';
 import { pageApprovalSchema, parseStored } from '../../domain/schemas';
 import { APPROVAL_ENTITY } from '../../ports/entities';
 import type { EntityItem, StoredItem, TxOp } from '../../ports/store';
-import { STORE_LIMITS } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { approvalIndexValue, keys } from '../keys';
-import { getManyByKey } from '../store-reads';
+import { batchGetChunks, getManyByKey } from '../store-reads';
 
 const entitySchema = z
   .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), rec: z.unknown().optional() })
@@ -63,9 +62,6 @@ export async function approvalsOfItems(ctx: EngineContext, items: EntityItem[]):
 
 /** Approvals by id (any order of `ids`; missing ones left out), keyed by id. */
 export async function readApprovals(ctx: EngineContext, ids: string[]): Promise<Map<string, StoredApproval>> {
-  const unique = [...new Set(ids)];
-  const chunks: string[][] = [];
-  for (let i = 0; i < unique.length; i += STORE_LIMITS.maxBatchGet) chunks.push(unique.slice(i, i + STORE_LIMITS.maxBatchGet));
-  const items = (await Promise.all(chunks.map((chunk) => ctx.store.getEntities(APPROVAL_ENTITY, chunk)))).flat();
+  const items = (await Promise.all(batchGetChunks(ids).map((chunk) => ctx.store.getEntities(APPROVAL_ENTITY, chunk)))).flat();
   return new Map((await approvalsOfItems(ctx, items)).map((s) => [s.approval.id, s]));
 }
