@@ -11,17 +11,7 @@ import { STORE_LIMITS, type EntityPage, type KeyValueStore } from '../ports/stor
 import { PENDING_PREFIX, TIME_INDEX, linkKey, pendingKey, skOfPendingKey } from './keys';
 import { parseEntity } from './records';
 import { linkSchema, purgeDetailsSchema, type PendingRecord } from './schema';
-import type { VerifyFailure, VerifyProgress } from './verify-progress';
-
-interface KeyProblem {
-  key: string;
-  reason: VerifyFailure;
-}
-
-function stopAt(p: VerifyProgress, problem: KeyProblem): void {
-  p.keyProblem = problem;
-  p.phase = 'end';
-}
+import { stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
 
 /** Whether a seq belongs to the chain the chain pass verified. */
 function inSnapshot(p: VerifyProgress, seq: number): boolean {

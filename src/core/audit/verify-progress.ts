@@ -47,6 +47,17 @@ export const verifyProgressSchema = z
   .strict();
 export type VerifyProgress = z.infer<typeof verifyProgressSchema>;
 
+/** A failure at a seq of the chain (chain pass, control keys) or at a record's key (record passes). */
+export type ChainProblem = NonNullable<VerifyProgress['chainProblem']>;
+export type KeyProblem = NonNullable<VerifyProgress['keyProblem']>;
+
+/** Ends the verification at its first problem (the result names it). */
+export function stopAt(p: VerifyProgress, problem: ChainProblem | KeyProblem): void {
+  if ('seq' in problem) p.chainProblem = problem;
+  else p.keyProblem = problem;
+  p.phase = 'end';
+}
+
 /** A verification about to start: the snapshot of the chain's control keys it checks against. */
 export async function beginVerification(store: KeyValueStore): Promise<VerifyProgress> {
   const { head, anchor, checkpointItem } = await readChainState(store);

@@ -16,7 +16,7 @@ import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, LINK_PREFIX, linkBlockPrefix, linkK
 import { parseEntity } from './records';
 import { headSchema, linkSchema, purgeDetailsSchema } from './schema';
 import { DomainError } from '../domain/errors';
-import { beginVerification, chainedTotal, restartIfPurged, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
+import { beginVerification, chainedTotal, restartIfPurged, stopAt, type ChainProblem, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
 import { identifyStep, markersStep, recordsStep } from './verify-pending';
 
 export type { VerifyFailure };
@@ -35,18 +35,8 @@ export interface VerifyResult {
   unsequenced: { count: number; oldestAt?: number };
 }
 
-interface Problem {
-  seq: number;
-  reason: VerifyFailure;
-}
-
-function stopAt(p: VerifyProgress, problem: Problem): void {
-  p.chainProblem = problem;
-  p.phase = 'end';
-}
-
 /** Checks links (in seq order, from p.nextSeq on) against their records, advancing the walk. */
-async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: string }>, p: VerifyProgress): Promise<Problem | undefined> {
+async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: string }>, p: VerifyProgress): Promise<ChainProblem | undefined> {
   for (let i = 0; i < links.length; i += STORE_LIMITS.maxBatchGet) {
     const chunk = links.slice(i, i + STORE_LIMITS.maxBatchGet);
     const entities = new Map((await store.getEntities(AUDIT_ENTITY, chunk.map((l) => l.k))).map((e) => [e.key, e]));
@@ -91,7 +81,7 @@ async function chainStep(store: KeyValueStore, p: VerifyProgress): Promise<void>
     for (const item of await store.getMany(unseen.slice(i, i + STORE_LIMITS.maxBatchGet).map(linkKey))) found.set(seqOfLinkKey(item.key) ?? 0, item.value);
   }
   const links: Array<{ seq: number; k: string }> = [];
-  let problem: Problem | undefined;
+  let problem: ChainProblem | undefined;
   for (const seq of seqs) {
     const link = found.has(seq) ? linkSchema.safeParse(found.get(seq)) : undefined;
     if (!link?.success) {
@@ -105,7 +95,7 @@ async function chainStep(store: KeyValueStore, p: VerifyProgress): Promise<void>
 }
 
 /** Head and checkpoint against what the walk confirmed (a purge record may still be pending). */
-function controlProblem(p: VerifyProgress): Problem | undefined {
+function controlProblem(p: VerifyProgress): ChainProblem | undefined {
   const { head, anchor } = p;
   if (head && p.lastHash !== head.hash) return { seq: head.seq, reason: 'HEAD_MISMATCH' };
   if (!head && p.checkpointPresent && !p.pending.latestPurge) return { seq: anchor.firstSeq, reason: 'CHECKPOINT_MISMATCH' };
