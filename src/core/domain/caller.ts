@@ -7,3 +7,6 @@ export interface Caller {
   /** Which platform field answered the client id (e.g. "contextToken.clientId"), or "unavailable"; only for source 'api'. */
   clientIdSource?: string;
 }
+
+/** The app itself, acting in deferred work (jobs, scheduled runs): recorded as actor 'system'. */
+export const SYSTEM_ACTOR: Caller = { accountId: 'system', source: 'ui' };

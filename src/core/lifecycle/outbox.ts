@@ -13,6 +13,7 @@
  * (services/comments.ts, the one comment path); a redelivered job finds no item and posts nothing,
  * and an item whose job was lost is posted by the daily run's recovery (step 3).
  */
+import { SYSTEM_ACTOR } from '../domain/caller';
 import { parseStored } from '../domain/schemas';
 import { STORE_LIMITS } from '../ports/store';
 import type { TxOp } from '../ports/store';
@@ -27,7 +28,8 @@ import { postComment } from '../services/comments';
 import type { PlannedTask } from './tasks';
 import { markKey } from './tasks';
 
-export const JOB_ACTOR = 'system';
+/** The actor of the daily run's records. */
+export const JOB_ACTOR = SYSTEM_ACTOR.accountId;
 const CONCURRENCY = 10;
 
 /** Commits one task; false when another run already did it (entry gone or marker present). */

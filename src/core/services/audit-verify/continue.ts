@@ -3,7 +3,7 @@
  * progress, saved under the version it read, then the next slice enqueued (as lifecycle.continue
  * continues the daily run). The last slice records the outcome in the audit trail with the job.
  */
-import { SYSTEM_ACTOR } from '../staleness/page-updated';
+import { SYSTEM_ACTOR } from '../../domain/caller';
 import { INSTALLATION_SPACE } from '../../audit';
 import { isRunning, putVerifyJob, readVerifyJob, runVerifySlice, type VerifyJob } from '../../audit/verify-job';
 import { verificationResult } from '../../audit/verify';

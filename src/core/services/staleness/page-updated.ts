@@ -4,7 +4,7 @@
  * page's approval, if any. Runs as the app: a page the app cannot read leaves the hash to the next
  * viewer's read, which computes it as them.
  */
-import type { Caller } from '../../domain/caller';
+import { SYSTEM_ACTOR } from '../../domain/caller';
 import { needsContent } from '../../domain/staleness';
 import type { EngineContext } from '../context';
 import { keys } from '../keys';
@@ -15,7 +15,6 @@ import { recordTransition } from './transitions';
 import { invalidateIfPinned } from '../changesets/atomic/invalidate';
 
 /** Transitions seen by a job are recorded as the app's. */
-export const SYSTEM_ACTOR: Caller = { accountId: 'system', source: 'ui' };
 
 export async function onPageUpdated(ctx: EngineContext, pageId: string): Promise<void> {
   const [pages, stateItem] = await Promise.all([ctx.confluence.getPages([pageId]), ctx.store.get(keys.pageState(pageId))]);
