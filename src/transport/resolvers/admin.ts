@@ -75,12 +75,10 @@ export const adminResolvers = [
     settings: await engine.lifecycle.updateRetention(caller, withoutUndefined(input)),
   })),
   defineResolver('audit.verify', { writes: false, input: empty }, async (_input, { engine, caller }): Promise<VerifyResult> => engine.audit.verify(caller)),
-  // the admin page verifies through the job (issue 23): start (or answer the running one), then poll
-  /** the job started, or the one already running (issue 23: verify at any size as a resumable job) */
+  // the admin page verifies through the resumable job (issue 23): start (answers the running one if any), then poll
   defineResolver('audit.verifyJob.start', { writes: true, input: empty }, async (_input, { engine, caller }): Promise<VerifyJobStatus> => engine.audit.startVerification(caller)),
   defineResolver('audit.verifyJob.status', { writes: false, input: empty }, async (_input, { engine, caller }): Promise<{ job: VerifyJobStatus | null }> => engine.audit.verificationStatus(caller)),
-  // one chunk per call (issue 23); the cursor is sealed to the caller, the format and the filters
-  /** one chunk (≤ 4,000,000 bytes); the CSV header comes with the first; join the chunks in order */
+  // one chunk (≤ 4,000,000 bytes) per call (issue 23), the CSV header with the first; the cursor is sealed to the caller, the format and the filters
   defineResolver('audit.export', { writes: false, input: z.strictObject({ format: z.enum(['csv', 'ndjson']), filters: z.strictObject(auditFilterFields).optional(), cursor: cursor.optional() }) }, async (input, env): Promise<{ format: 'csv' | 'ndjson'; content: string; records: number; nextCursor?: string }> => {
     const filters = withoutUndefined(input.filters ?? {});
     const sealed = env.listCursor('audit.export', { ...filters, format: input.format, cursor: input.cursor });
