@@ -32,7 +32,7 @@ export type { ResolverOptions } from './define';
 /** `diagnostics` defaults to a log over the store that nothing records to (runtimes that keep none show none). */
 export type ResolverHandlerOptions = Omit<ResolverOptions, 'diagnostics'> & Partial<Pick<ResolverOptions, 'diagnostics'>> & EdgeOptions;
 
-/** Every binding, by key; a doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
+/** Every binding, by key; a doubled key fails at start-up (so in every test that builds the handler). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
   const all: readonly ResolverDefinition[] = RESOLVER_BINDINGS;
   const byKey = new Map(all.map((d) => [d.key, d]));
@@ -97,5 +97,3 @@ export function createResolverHandler(getEngine: EngineFactory, handlerOptions: 
     return definitions(...args);
   };
 }
-
-export type { ResolverKey } from './registry';

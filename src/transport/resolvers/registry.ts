@@ -29,7 +29,7 @@ export const RESOLVER_BINDINGS = [
 type Binding = (typeof RESOLVER_BINDINGS)[number];
 export type ResolverKey = Binding['key'];
 type BindingOf<K extends ResolverKey> = Extract<Binding, { key: K }>;
-export type ResolverSchemaOf<K extends ResolverKey> = BindingOf<K>['input'];
+type ResolverSchemaOf<K extends ResolverKey> = BindingOf<K>['input'];
 
 /** What the UI sends for `K` (optional fields may be left out). */
 export type ResolverPayload<K extends ResolverKey> = z.input<ResolverSchemaOf<K>>;
