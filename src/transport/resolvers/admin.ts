@@ -79,7 +79,14 @@ export const adminResolvers = [
   defineResolver('audit.verifyJob.start', { writes: true, input: empty }, async (_input, { engine, caller }): Promise<VerifyJobStatus> => engine.audit.startVerification(caller)),
   defineResolver('audit.verifyJob.status', { writes: false, input: empty }, async (_input, { engine, caller }): Promise<{ job: VerifyJobStatus | null }> => engine.audit.verificationStatus(caller)),
   // one chunk (≤ 4,000,000 bytes) per call (issue 23), the CSV header with the first; the cursor is sealed to the caller, the format and the filters
-  defineResolver('audit.export', { writes: false, input: z.strictObject({ format: z.enum(['csv', 'ndjson']), filters: z.strictObject(auditFilterFields).optional(), cursor: cursor.optional() }) }, async (input, env): Promise<{ format: 'csv' | 'ndjson'; content: string; records: number; nextCursor?: string }> => {
+  defineResolver('audit.export', {
+    writes: false,
+    input: z.strictObject({
+      format: z.enum(['csv', 'ndjson']),
+      filters: z.strictObject(auditFilterFields).optional(),
+      cursor: cursor.optional(),
+    }),
+  }, async (input, env): Promise<{ format: 'csv' | 'ndjson'; content: string; records: number; nextCursor?: string }> => {
     const filters = withoutUndefined(input.filters ?? {});
     const sealed = env.listCursor('audit.export', { ...filters, format: input.format, cursor: input.cursor });
     const { nextCursor, ...chunk } = await env.engine.audit.export(env.caller, filters, input.format, await sealed.open());

@@ -25,7 +25,14 @@ export const delegationResolvers = [
   defineResolver('delegation.createFor', { writes: true, input: z.strictObject({ delegatorAccountId: accountId, ...delegationFields }) }, async ({ delegatorAccountId, ...input }, { engine, caller }): Promise<{ delegation: Delegation }> => ({
     delegation: await engine.delegations.createFor(caller, delegatorAccountId, input),
   })),
-  defineResolver('delegation.list', { writes: false, input: z.strictObject({ role: z.enum(['delegator', 'delegate', 'admin']), spaceId: confluenceId.optional(), ...paging }) }, async (input, env): Promise<{ delegations: Delegation[]; nextCursor?: string }> => {
+  defineResolver('delegation.list', {
+    writes: false,
+    input: z.strictObject({
+      role: z.enum(['delegator', 'delegate', 'admin']),
+      spaceId: confluenceId.optional(),
+      ...paging,
+    }),
+  }, async (input, env): Promise<{ delegations: Delegation[]; nextCursor?: string }> => {
     const listCursor = env.listCursor('delegation.list', { role: input.role, spaceId: input.spaceId, cursor: input.cursor });
     const { items, ...more } = await sealedResultPage(listCursor, (cursor) =>
       env.engine.delegations.list(env.caller, { role: input.role, ...(input.spaceId ? { spaceId: input.spaceId } : {}), ...(cursor ? { cursor } : {}), ...(input.limit ? { limit: input.limit } : {}) }),

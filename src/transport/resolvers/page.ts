@@ -100,7 +100,16 @@ export const pageResolvers = [
   })),
 
   // SPEC 2.3c: `meaning` and `credential` sign the decision when its step takes a signature.
-  defineResolver('approval.decide', { writes: true, input: z.strictObject({ approvalId: opaqueId, decision, comment: comment.optional(), meaning: meaningCode.optional(), credential: credentialSchema.optional() }) }, async (input, { engine, caller }): Promise<{ approval: PageApproval }> => ({
+  defineResolver('approval.decide', {
+    writes: true,
+    input: z.strictObject({
+      approvalId: opaqueId,
+      decision,
+      comment: comment.optional(),
+      meaning: meaningCode.optional(),
+      credential: credentialSchema.optional(),
+    }),
+  }, async (input, { engine, caller }): Promise<{ approval: PageApproval }> => ({
     approval: await engine.approvals.decide(caller, input.approvalId, input.decision, input.comment, {
       ...(input.meaning ? { meaning: input.meaning } : {}),
       ...(input.credential ? { credential: input.credential } : {}),

@@ -26,7 +26,14 @@ export const routingResolvers = [
   // the Automation label bridge (SPEC 3a) sits beside the rules in the space page
   defineResolver('automation.labels.get', { writes: false, input: z.strictObject(optionalSpaceId) }, async (input, { engine, caller, client }): Promise<LabelBridgeView> => engine.automation.getLabels(caller, spaceIdOf(input, client))),
   // label names and their distinctness are the domain's rule (domain/label-bridge.ts)
-  defineResolver('automation.labels.save', { writes: true, input: z.strictObject({ ...optionalSpaceId, labelOnState: labelOnStateSchema, expectedVersion: z.number().int().min(0).optional() }) }, async (input, { engine, caller, client }): Promise<LabelBridgeView> =>
+  defineResolver('automation.labels.save', {
+    writes: true,
+    input: z.strictObject({
+      ...optionalSpaceId,
+      labelOnState: labelOnStateSchema,
+      expectedVersion: z.number().int().min(0).optional(),
+    }),
+  }, async (input, { engine, caller, client }): Promise<LabelBridgeView> =>
     engine.automation.saveLabels(caller, spaceIdOf(input, client), input.labelOnState, input.expectedVersion),
   ),
   defineResolver('routing.explain', { writes: false, input: z.strictObject(optionalPageId) }, async (input, { engine, caller, client }): Promise<RoutingExplanation> => engine.routing.explain(caller, pageIdOf(input, client))),

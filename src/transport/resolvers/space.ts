@@ -59,7 +59,15 @@ const isoDate = z
 const analyticsFilter = { ...optionalSpaceId, from: isoDate.optional(), to: isoDate.optional(), workflowId: opaqueId.optional() };
 
 export const spaceResolvers = [
-  defineResolver('queue.list', { writes: false, input: z.strictObject({ ...optionalSpaceId, mine: z.boolean().optional(), requestedByMe: z.boolean().optional(), ...paging }) }, async (input, env): Promise<{ approvals: QueueItem[]; nextCursor?: string }> => {
+  defineResolver('queue.list', {
+    writes: false,
+    input: z.strictObject({
+      ...optionalSpaceId,
+      mine: z.boolean().optional(),
+      requestedByMe: z.boolean().optional(),
+      ...paging,
+    }),
+  }, async (input, env): Promise<{ approvals: QueueItem[]; nextCursor?: string }> => {
     const spaceId = spaceIdOf(input, env.client);
     const pages = env.listCursor('queue.list', { spaceId, mine: input.mine, requestedByMe: input.requestedByMe, cursor: input.cursor });
     const page = await env.engine.approvals.queue(env.caller, spaceId, { mine: input.mine, requestedByMe: input.requestedByMe, cursor: await pages.open(), limit: input.limit });
@@ -136,7 +144,15 @@ export const spaceResolvers = [
     return { pageId: input.pageId };
   }),
 
-  defineResolver('changeSet.list', { writes: false, input: z.strictObject({ ...optionalSpaceId, status: changeSetStatus.optional(), rollupState: rollupState.optional(), ...paging }) }, async (input, env): Promise<{ changeSets: ChangeSetView[]; nextCursor?: string }> => {
+  defineResolver('changeSet.list', {
+    writes: false,
+    input: z.strictObject({
+      ...optionalSpaceId,
+      status: changeSetStatus.optional(),
+      rollupState: rollupState.optional(),
+      ...paging,
+    }),
+  }, async (input, env): Promise<{ changeSets: ChangeSetView[]; nextCursor?: string }> => {
     const spaceId = spaceIdOf(input, env.client);
     const query = { spaceId, status: input.status, rollupState: input.rollupState };
     const listCursor = env.listCursor('changeSet.list', { ...query, cursor: input.cursor });
@@ -200,8 +216,14 @@ export const spaceResolvers = [
   defineResolver('changeSet.archive', { writes: true, input: z.strictObject({ changeSetId: opaqueId }) }, async (input, { engine, caller }): Promise<{ changeSet: ChangeSetView }> => ({
     changeSet: await engine.changeSets.archive(caller, input.changeSetId),
   })),
-  defineResolver('changeSet.preflight', { writes: false, input: z.strictObject({ changeSetId: opaqueId }) }, async (input, { engine, caller }): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> => engine.changeSets.preflight(caller, input.changeSetId)),
-  defineResolver('changeSet.submit', { writes: true, input: z.strictObject({ changeSetId: opaqueId }) }, async (input, { engine, caller }): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[]; setApprovalId?: string; status?: 'pending' }> => engine.changeSets.submit(caller, input.changeSetId)),
+  defineResolver('changeSet.preflight', {
+    writes: false,
+    input: z.strictObject({ changeSetId: opaqueId }),
+  }, async (input, { engine, caller }): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> => engine.changeSets.preflight(caller, input.changeSetId)),
+  defineResolver('changeSet.submit', {
+    writes: true,
+    input: z.strictObject({ changeSetId: opaqueId }),
+  }, async (input, { engine, caller }): Promise<{ submittedCount: number; skippedCount: number; results: SubmitResult[]; setApprovalId?: string; status?: 'pending' }> => engine.changeSets.submit(caller, input.changeSetId)),
 
   // Lifecycle (SPEC 2.7-2.10): the "due or expired" queue and manage space (retention: admin.ts).
   defineResolver('queue.review', { writes: false, input: z.strictObject({ ...optionalSpaceId, ...paging }) }, async (input, env): Promise<{ items: ReviewQueueItem[]; nextCursor?: string }> => {
@@ -211,7 +233,15 @@ export const spaceResolvers = [
     const nextCursor = await pages.seal(page.nextCursor);
     return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
   }),
-  defineResolver('manage.tree', { writes: false, input: z.strictObject({ ...optionalSpaceId, parentId: confluenceId.optional(), parentType: z.enum(['page', 'folder']).optional(), cursor: cursor.optional() }) }, async (input, env): Promise<{ items: TreeRow[]; nextCursor?: string }> => {
+  defineResolver('manage.tree', {
+    writes: false,
+    input: z.strictObject({
+      ...optionalSpaceId,
+      parentId: confluenceId.optional(),
+      parentType: z.enum(['page', 'folder']).optional(),
+      cursor: cursor.optional(),
+    }),
+  }, async (input, env): Promise<{ items: TreeRow[]; nextCursor?: string }> => {
     const spaceId = spaceIdOf(input, env.client);
     const parent = input.parentId ? { kind: input.parentType ?? 'page', id: input.parentId } : undefined;
     const pages = env.listCursor('manage.tree', { spaceId, parentId: input.parentId, parentType: input.parentType, cursor: input.cursor });

@@ -26,9 +26,19 @@ export const uiResolvers = [
     if (input.surface === 'space') return { surface: 'space', space: await engine.capabilities.space(caller, spaceIdOf(input, client)) };
     return { surface: 'admin', admin: await engine.capabilities.admin(caller) };
   }),
-  defineResolver('ui.changeSetCapabilities', { writes: false, input: z.strictObject({ changeSetId: opaqueId }) }, async (input, { engine, caller }): Promise<{ changeSetId: string; update: boolean; submit: boolean; archive: boolean }> => engine.capabilities.changeSet(caller, input.changeSetId)),
+  defineResolver('ui.changeSetCapabilities', {
+    writes: false,
+    input: z.strictObject({ changeSetId: opaqueId }),
+  }, async (input, { engine, caller }): Promise<{ changeSetId: string; update: boolean; submit: boolean; archive: boolean }> => engine.capabilities.changeSet(caller, input.changeSetId)),
   // Audit rows of site-level records carry the installation's marker instead of a space id: accepted (and named by nobody), so one such row never costs the whole batch its names.
-  defineResolver('ui.pageTitles', { writes: false, input: z.strictObject({ pageIds: z.array(confluenceId).max(L.listPage.max), spaceIds: z.array(z.union([confluenceId, z.literal(INSTALLATION_SPACE)])).max(L.listPage.max).optional(), workflowIds: z.array(opaqueId).max(L.listPage.max).optional() }) }, async (input, { engine, caller }): Promise<{ pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }>; workflows: Record<string, string> }> => {
+  defineResolver('ui.pageTitles', {
+    writes: false,
+    input: z.strictObject({
+      pageIds: z.array(confluenceId).max(L.listPage.max),
+      spaceIds: z.array(z.union([confluenceId, z.literal(INSTALLATION_SPACE)])).max(L.listPage.max).optional(),
+      workflowIds: z.array(opaqueId).max(L.listPage.max).optional(),
+    }),
+  }, async (input, { engine, caller }): Promise<{ pages: Record<string, { title: string; spaceId: string }>; spaces: Record<string, { key: string; name: string }>; workflows: Record<string, string> }> => {
     const [pages, spaces, workflows] = await Promise.all([
       input.pageIds.length ? engine.capabilities.pageTitles(caller, input.pageIds) : {},
       input.spaceIds?.length ? engine.capabilities.spaceNames(caller, input.spaceIds) : {},
@@ -36,7 +46,14 @@ export const uiResolvers = [
     ]);
     return { pages, spaces, workflows };
   }),
-  defineResolver('ui.search', { writes: false, input: z.strictObject({ kind: z.enum(['user', 'group', 'page', 'space']), query: nonBlankText(L.searchQuery.max), ...optionalSpaceId }) }, async (input, { engine, caller, client }): Promise<{ results: DirectoryEntry[] }> => ({
+  defineResolver('ui.search', {
+    writes: false,
+    input: z.strictObject({
+      kind: z.enum(['user', 'group', 'page', 'space']),
+      query: nonBlankText(L.searchQuery.max),
+      ...optionalSpaceId,
+    }),
+  }, async (input, { engine, caller, client }): Promise<{ results: DirectoryEntry[] }> => ({
     results: await engine.directory.search(caller, input.kind, input.query, input.kind === 'page' ? { spaceId: spaceIdOf(input, client) } : {}),
   })),
 ];
