@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { adminResolvers } from './admin';
+import { changeSetResolvers } from './change-set';
 import { delegationResolvers } from './delegation';
 import { evidenceResolvers } from './evidence';
 import { pageResolvers } from './page';
@@ -18,6 +19,7 @@ import { uiResolvers } from './ui';
 export const RESOLVER_BINDINGS = [
   ...pageResolvers,
   ...spaceResolvers,
+  ...changeSetResolvers,
   ...adminResolvers,
   ...uiResolvers,
   ...delegationResolvers,
