@@ -5,8 +5,8 @@
  * no connection (the browser could not send it) versus the server failing while handling it.
  */
 import { invoke } from '@forge/bridge';
-import type { ErrorDetail, ResolverData } from '../../src/transport/resolvers/contract';
-import type { ResolverKey, ResolverPayload } from '../../src/transport/resolvers/schemas';
+import type { ErrorDetail } from '../../src/transport/resolvers/contract';
+import type { ResolverData, ResolverKey, ResolverPayload } from '../../src/transport/resolvers/registry';
 import { ApiError, invokeFailure } from './errors';
 
 export { ApiError } from './errors';

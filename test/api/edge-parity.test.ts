@@ -7,7 +7,7 @@
  * arrives as a string, a resolver's as a number.)
  */
 import { API_ROUTES } from '../../src/transport/api/routes';
-import { schemas } from '../../src/transport/resolvers/schemas';
+import { RESOLVER_SCHEMAS as schemas } from '../../src/transport/resolvers/registry';
 
 const restSchema = (exportName: string) => {
   const route = API_ROUTES.find((r) => r.exportName === exportName);

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { AUDIT_ACTIONS } from '../../src/core/domain/model';
-import { schemas, type ResolverKey } from '../../src/transport/resolvers/schemas';
+import { RESOLVER_SCHEMAS as schemas, type ResolverKey } from '../../src/transport/resolvers/registry';
 import { createResolverApp, type ResolverApp } from './resolver-app';
 
 const KEYS = Object.keys(schemas) as ResolverKey[];

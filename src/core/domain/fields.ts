@@ -1,8 +1,8 @@
 /**
  * The field rules of SPEC §2 and §9 as zod schemas, built once from FIELD_LIMITS. The stored-record
- * schemas (schemas.ts), the REST schemas (transport/api/schemas.ts) and the resolver schemas
- * (transport/resolvers/schemas.ts) are all composed from these (pick / extend / strict), so a limit
- * or a format changes in one place.
+ * schemas (schemas.ts), the REST schemas (transport/api/schemas.ts) and the resolver payload schemas
+ * (each binding row's `input` in transport/resolvers/<surface>.ts) are all composed from these
+ * (pick / extend / strict), so a limit or a format changes in one place.
  */
 import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';

@@ -1,15 +1,15 @@
 /**
- * Typed resolver definitions: each pairs a key (and so its payload schema in schemas.ts and its
- * result type in contract.ts) with the one function that serves it, so the compiler checks all three.
+ * Typed resolver definitions: one binding row carries a key, its strict payload schema and the one
+ * function that serves it, whose return annotation is the result the UI receives. The UI's types
+ * (registry.ts: ResolverKey, ResolverPayload, ResolverData) are derived from these rows.
  */
+import type { z } from 'zod';
 import type { Caller } from '../../core/domain/caller';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import { DomainError } from '../../core/domain/errors';
 import type { Engine } from '../../core/services/engine';
 import type { ListCursor } from '../shared/edge';
 import type { ClientContext } from './context';
-import type { ResolverData } from './contract';
-import type { ResolverInput, ResolverKey } from './schemas';
 import type { DiagnosticsLog } from '../diagnostics/diagnostics-log';
 
 export interface ResolverOptions {
@@ -28,24 +28,36 @@ export interface ResolverEnv {
   caller: Caller;
   client: ClientContext;
   options: ResolverOptions;
-  /** cursors bound to `operation`, this caller and `query` (pass the resolved ids, not the raw payload) */
-  listCursor(operation: ResolverKey, query: Record<string, unknown> & { cursor?: string }): ListCursor;
+  /**
+   * cursors bound to `operation` (the resolver key that continues the list), this caller and `query`
+   * (pass the resolved ids, not the raw payload). A string, not the derived key type: the rows that
+   * call it are what that type is derived from.
+   */
+  listCursor(operation: string, query: Record<string, unknown> & { cursor?: string }): ListCursor;
 }
 
-export interface ResolverDefinition<K extends ResolverKey = ResolverKey> {
+/** The erased form the pipeline iterates; the surfaces keep each row's precise type for the derivation. */
+export interface ResolverDefinition<K extends string = string, S extends z.ZodType = z.ZodType, R extends object = object> {
   key: K;
   /** counts against the write rate limits */
   writes: boolean;
+  /** the strict payload schema (core/domain/fields.ts rules; unknown keys refused: identity comes only from the platform) */
+  input: S;
   // Method syntax on purpose: a concrete definition must be assignable to the erased one.
-  run(input: ResolverInput<K>, env: ResolverEnv): Promise<ResolverData[K]>;
+  run(input: z.output<S>, env: ResolverEnv): Promise<R>;
 }
 
-export function defineResolver<K extends ResolverKey>(
+/**
+ * One binding row: `defineResolver('approval.reset', { writes: true, input: z.strictObject({ pageId: confluenceId }) },
+ * async (input, env): Promise<{ pageId: string }> => …)`. Write the result type on `run` (the contract
+ * the UI is typed by); the pipeline parses the payload with `input` before `run` sees it.
+ */
+export function defineResolver<const K extends string, S extends z.ZodType, R extends object>(
   key: K,
-  options: { writes: boolean },
-  run: (input: ResolverInput<K>, env: ResolverEnv) => Promise<ResolverData[K]>,
-): ResolverDefinition<K> {
-  return { key, writes: options.writes, run };
+  options: { writes: boolean; input: S },
+  run: (input: z.output<S>, env: ResolverEnv) => Promise<R>,
+): ResolverDefinition<K, S, R> {
+  return { key, writes: options.writes, input: options.input, run };
 }
 
 /**

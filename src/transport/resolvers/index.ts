@@ -1,7 +1,7 @@
 /**
  * Custom UI resolvers (SPEC §6) on the real @forge/resolver. One definitions handler serves the
- * macro, byline, space page and admin page; the definitions are split per surface (page.ts,
- * space.ts, admin.ts).
+ * macro, byline, space page and admin page; the binding rows are split per surface (page.ts,
+ * space.ts, admin.ts, …) and listed in registry.ts.
  *
  * - Identity: only `req.context.accountId`, which @forge/resolver copies from the platform
  *   principal (server-side, overwrites anything the browser sent). No account → UNAUTHENTICATED.
@@ -20,19 +20,11 @@ import { createEdge, listCursorFor, type Edge, type EdgeOptions } from '../share
 import { invalidRequest, runPipeline } from '../shared/pipeline';
 import { DomainError } from '../../core/domain/errors';
 import type { EngineFactory } from '../../core/services/engine';
-import { adminResolvers } from './admin';
-import { delegationResolvers } from './delegation';
 import { parseClientContext } from './context';
 import type { ResolverFailure } from './contract';
 import type { ResolverDefinition, ResolverEnv, ResolverOptions } from './define';
 import { DiagnosticsLog } from '../diagnostics/diagnostics-log';
-import { pageResolvers } from './page';
-import { schemas, type ResolverKey } from './schemas';
-import { spaceResolvers } from './space';
-import { signatureResolvers } from './signature';
-import { evidenceResolvers } from './evidence';
-import { routingResolvers } from './routing';
-import { uiResolvers } from './ui';
+import { RESOLVER_BINDINGS } from './registry';
 
 export { API_SCOPES } from './admin';
 export type { ResolverOptions } from './define';
@@ -40,12 +32,12 @@ export type { ResolverOptions } from './define';
 /** `diagnostics` defaults to a log over the store that nothing records to (runtimes that keep none show none). */
 export type ResolverHandlerOptions = Omit<ResolverOptions, 'diagnostics'> & Partial<Pick<ResolverOptions, 'diagnostics'>> & EdgeOptions;
 
-/** Every definition, by key; a missing or doubled key fails at start-up (and in test/ui/resolvers.test.ts). */
+/** Every binding, by key; a doubled key fails at start-up (so in every test that builds the handler). */
 export const RESOLVER_DEFINITIONS: ReadonlyMap<string, ResolverDefinition> = (() => {
-  const all = [...pageResolvers, ...spaceResolvers, ...adminResolvers, ...uiResolvers, ...delegationResolvers, ...signatureResolvers, ...evidenceResolvers, ...routingResolvers];
-  const byKey = new Map(all.map((d) => [d.key as string, d]));
-  const missing = Object.keys(schemas).filter((k) => !byKey.has(k));
-  if (byKey.size !== all.length || missing.length > 0) throw new Error(`resolver definitions: duplicate or missing keys (${missing.join(', ')})`);
+  const all: readonly ResolverDefinition[] = RESOLVER_BINDINGS;
+  const byKey = new Map(all.map((d) => [d.key, d]));
+  const doubled = all.filter((d, i) => all.findIndex((o) => o.key === d.key) !== i).map((d) => d.key);
+  if (doubled.length > 0) throw new Error(`resolver definitions: duplicate keys (${doubled.join(', ')})`);
   return byKey;
 })();
 
@@ -68,7 +60,7 @@ async function serve(def: ResolverDefinition, req: ResolverRequest, getEngine: E
       },
       parse: () => {
         const payload = req.payload ?? {};
-        const parsed = schemas[def.key].safeParse(payload);
+        const parsed = def.input.safeParse(payload);
         if (!parsed.success) throw invalidRequest(parsed.error.issues, payload);
         return parsed.data;
       },
@@ -105,5 +97,3 @@ export function createResolverHandler(getEngine: EngineFactory, handlerOptions: 
     return definitions(...args);
   };
 }
-
-export type { ResolverKey };

@@ -8,7 +8,7 @@ import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
-import type { ResolverData } from '../../../src/transport/resolvers/contract';
+import type { ResolverData } from '../../../src/transport/resolvers/registry';
 import { useAction, useAsync } from '../hooks';
 import { ErrorMessage, formatTime } from './ui';
 import { Person } from '../people';

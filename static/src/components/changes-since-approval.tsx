@@ -9,7 +9,7 @@ import Link from '@atlaskit/link';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { router } from '@forge/bridge';
 import { call } from '../api';
-import type { ResolverData } from '../../../src/transport/resolvers/contract';
+import type { ResolverData } from '../../../src/transport/resolvers/registry';
 import { ErrorMessage, Loading, useSite } from './ui';
 
 type PageDiff = ResolverData['page.diff']['diff'];

@@ -6,7 +6,7 @@
  */
 import SectionMessage from '@atlaskit/section-message';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
-import type { ResolverData } from '../../../src/transport/resolvers/contract';
+import type { ResolverData } from '../../../src/transport/resolvers/registry';
 import { Person } from '../people';
 import { StepGroups } from '../views/StepGroups';
 

@@ -12,7 +12,7 @@ import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { call } from '../api';
 import { useAction, useAsync } from '../hooks';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../src/core/domain/model';
-import type { ResolverPayload } from '../../../src/transport/resolvers/schemas';
+import type { ResolverPayload } from '../../../src/transport/resolvers/registry';
 import { ErrorMessage, LoadMore, PageLink, download, formatTime } from '../components/ui';
 import { LabelledField } from '../components/form-modal';
 import { ChangeSetPicker, PeoplePicker, SinglePagePicker, SpacePicker } from '../components/pickers';
