@@ -1,6 +1,6 @@
 /**
  * Every resolver binding, and the Custom UI's contract derived from them: the key, the payload the
- * UI sends (zod input of the row's schema), what the row's `run` receives (zod output) and the
+ * UI sends (zod input of the row's schema) and the
  * result it answers (its return annotation). Adding an operation is one row in a surface file; no
  * second map to keep in step. static/src imports these types only (never this module at runtime).
  */
@@ -35,8 +35,6 @@ type ResolverSchemaOf<K extends ResolverKey> = BindingOf<K>['input'];
 
 /** What the UI sends for `K` (optional fields may be left out). */
 export type ResolverPayload<K extends ResolverKey> = z.input<ResolverSchemaOf<K>>;
-/** What the binding of `K` receives once the pipeline has parsed the payload. */
-export type ResolverInput<K extends ResolverKey> = z.output<ResolverSchemaOf<K>>;
 /** What each key answers on success (the envelope's data part). */
 export type ResolverData = { [K in ResolverKey]: Awaited<ReturnType<BindingOf<K>['run']>> };
 
