@@ -40,6 +40,8 @@ export const verifyProgressSchema = z
     seen: count,
     claimed: count,
     pending: z.object({ count, oldestAt: z.number().int().min(0).optional(), latestPurge: purgeDetailsSchema.optional() }).strict(),
+    // records after afterKey that a marker read so far names (an append's marker is keyed by its first record)
+    marked: z.array(z.string().min(1).max(500)).max(100).optional(),
     markerCursor: cursor.optional(),
     chainProblem: z.object({ seq: z.number().int().min(0), reason: verifyFailureSchema }).strict().optional(),
     keyProblem: z.object({ key: z.string().min(1).max(500), reason: verifyFailureSchema }).strict().optional(),
