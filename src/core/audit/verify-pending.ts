@@ -13,7 +13,7 @@ import { PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } fr
 import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import { purgeDetailsSchema, type PendingRecord } from './schema';
-import { stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
+import { MAX_CARRIED_KEYS, stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
 
 /** Whether a seq belongs to the chain the chain pass verified. */
 function inSnapshot(p: VerifyProgress, seq: number): boolean {
@@ -72,13 +72,10 @@ async function markedRecords(store: KeyValueStore, records: Array<{ key: string;
   return named;
 }
 
-/** Names a page's markers give to records further on in key order (an append cut by the page's end): at most this many are carried. */
-const MAX_CARRIED = 100;
-
 /** Pending records must still have their marker, or have been sequenced meanwhile. */
 async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, lastKey: string | undefined, p: VerifyProgress): Promise<KeyProblem | undefined> {
   const named = await markedRecords(store, records, p);
-  const ahead = [...named].filter((sk) => lastKey !== undefined && sk > lastKey).sort().slice(0, MAX_CARRIED);
+  const ahead = [...named].filter((sk) => lastKey !== undefined && sk > lastKey).sort().slice(0, MAX_CARRIED_KEYS);
   if (ahead.length > 0) p.marked = ahead;
   else delete p.marked;
   for (const { key, rec } of records) {
