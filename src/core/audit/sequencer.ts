@@ -81,8 +81,11 @@ async function oldestPending(store: KeyValueStore): Promise<PendingRead> {
   }
   const ready: ReadyMarker[] = [];
   for (const { key, sks } of taken) {
-    const records = sks.map((sk) => ({ sk, stored: entities.get(sk) }));
-    if (records.every((r) => r.stored?.pending)) ready.push({ key, records: records.map(({ sk, stored }) => ({ sk, rec: stored!.record as PendingRecord })) });
+    const records = sks.flatMap((sk) => {
+      const stored = entities.get(sk);
+      return stored?.pending ? [{ sk, rec: stored.record }] : [];
+    });
+    if (records.length === sks.length) ready.push({ key, records });
   }
   const named = markers.reduce((n, m) => n + (m.sks?.length ?? 1), 0);
   return { ready, named, more: page.nextCursor !== undefined || markers.length > taken.length };
