@@ -16,7 +16,7 @@ import { eventKey, parseStoredEvent } from './store';
 
 /** Longer than a transaction can take from its audit time to its commit plus the index's lag. */
 export const FEED_SETTLE_MS = 60_000;
-/** Audit records one read scans at most (≤ 4 link reads + 10 event reads): bounded work per call. */
+/** Audit records one read scans at most (a link query per 100 seqs, what it does not show yet by key, + 10 event reads): bounded work per call. */
 export const FEED_MAX_SCAN = 250;
 
 export interface FeedPage {
