@@ -38,7 +38,8 @@ function entryOf(i: number): AuditEntry {
 
 /**
  * A chain the benchmark can grow: `growTo(n)` appends records until the chain holds n. The clock
- * advances one step per record, so record seq s has at = AUDIT_T0 + s * AUDIT_STEP_MS.
+ * advances one step per record; the records of one append share its time (one commit, one time), that
+ * of its last record, so record seq s has at within 12 steps after AUDIT_T0 + s * AUDIT_STEP_MS.
  */
 export class AuditSeeder {
   private count = 0;
@@ -46,7 +47,7 @@ export class AuditSeeder {
   private readonly trail: AuditTrail;
 
   constructor(private readonly store: KeyValueStore) {
-    this.trail = new AuditTrail({ store, clock: { now: () => (this.now += AUDIT_STEP_MS) }, ids: new CounterIds('a') });
+    this.trail = new AuditTrail({ store, clock: { now: () => this.now }, ids: new CounterIds('a') });
   }
 
   get size(): number {
@@ -61,6 +62,7 @@ export class AuditSeeder {
         entries.push(entryOf(this.count + entries.length));
       }
       const n = entries.length;
+      this.now += n * AUDIT_STEP_MS;
       await this.store.transact(this.trail.prepareAppend(entries));
       this.count += n;
     }

@@ -61,9 +61,11 @@ interface PendingRead {
 
 /**
  * The oldest markers that fit one batch, with their records. A marker that is damaged, or names a
- * record that is missing, damaged or no longer pending, is left whole for verify to report.
+ * record that is missing, damaged or no longer pending, is left whole for verify to report. The
+ * records of `known` markers (read for the previous batch, which the write unit cut short) are not
+ * read again: if another invocation linked them meanwhile, the batch's conditions fail.
  */
-async function oldestPending(store: KeyValueStore): Promise<PendingRead> {
+async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>): Promise<PendingRead> {
   const page = await store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: SEQUENCE_BATCH });
   const markers = page.items.map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }));
   const taken: Array<{ key: string; sks: string[] }> = [];
@@ -74,13 +76,18 @@ async function oldestPending(store: KeyValueStore): Promise<PendingRead> {
     taken.push({ key, sks });
     ops += sks.length + 1;
   }
-  const keys = taken.flatMap((m) => m.sks);
+  const keys = taken.filter((m) => !known.has(m.key)).flatMap((m) => m.sks);
   const entities = new Map<string, ReturnType<typeof parseEntity>>();
   for (let i = 0; i < keys.length; i += STORE_LIMITS.maxBatchGet) {
     for (const e of await store.getEntities(AUDIT_ENTITY, keys.slice(i, i + STORE_LIMITS.maxBatchGet))) entities.set(e.key, parseEntity(e));
   }
   const ready: ReadyMarker[] = [];
   for (const { key, sks } of taken) {
+    const cached = known.get(key);
+    if (cached) {
+      ready.push(cached);
+      continue;
+    }
     const records = sks.flatMap((sk) => {
       const stored = entities.get(sk);
       return stored?.pending ? [{ sk, rec: stored.record }] : [];
@@ -160,12 +167,14 @@ async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<
 export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBatches?: number } = {}): Promise<SequenceResult> {
   const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
   let sequenced = 0;
+  let known = new Map<string, ReadyMarker>();
   for (let batch = 0; batch < maxBatches; batch++) {
-    const { ready, named, more } = await oldestPending(deps.store);
+    const { ready, named, more } = await oldestPending(deps.store, known);
     if (ready.length === 0) return { sequenced, remaining: named };
     const linked = await sequenceBatch(deps, ready);
     if (linked === undefined) break;
     sequenced += linked.records;
+    known = new Map(ready.slice(linked.markers).map((m) => [m.key, m]));
     // a batch cut short by its size leaves markers for the next one
     if (!more && linked.markers === ready.length) return { sequenced, remaining: named - linked.records };
   }
