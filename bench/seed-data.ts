@@ -1,6 +1,6 @@
 /**
  * Fast bulk seeding for the growth benchmarks. Audit records go through the real AuditTrail
- * (prepareAppend + one store.transact of 12 entries = 24 ops, then the sequencer), so entities,
+ * (prepareAppend + one store.transact of up to MAX_AUDIT_ENTRIES entries, then the sequencer), so entities,
  * markers, links and the hash chain are exactly what the engine and the sequencer write. Change sets are written under the engine's own keys
  * (src/core/services/keys.ts: primary + `all` and `open` list copies), without going through
  * create(), to keep 10k of them inside the time budget; their audit records are not needed here.
@@ -9,7 +9,7 @@ import { AuditTrail } from '../src/core/audit';
 import type { AuditEntry } from '../src/core/audit';
 import type { AuditAction, ChangeSet } from '../src/core/domain/model';
 import { STORE_LIMITS, type KeyValueStore, type TxOp } from '../src/core/ports/store';
-import { auditOpsFor } from '../src/core/audit/append';
+import { MAX_AUDIT_ENTRIES, auditOpsFor } from '../src/core/audit/append';
 import { keys } from '../src/core/services/keys';
 import { CounterIds } from './support';
 
@@ -38,7 +38,8 @@ function entryOf(i: number): AuditEntry {
 
 /**
  * A chain the benchmark can grow: `growTo(n)` appends records until the chain holds n. The clock
- * advances one step per record, so record seq s has at = AUDIT_T0 + s * AUDIT_STEP_MS.
+ * advances one step per record; the records of one append share its time (one commit, one time), that
+ * of its last record, so record seq s has at within 12 steps after AUDIT_T0 + s * AUDIT_STEP_MS.
  */
 export class AuditSeeder {
   private count = 0;
@@ -46,7 +47,7 @@ export class AuditSeeder {
   private readonly trail: AuditTrail;
 
   constructor(private readonly store: KeyValueStore) {
-    this.trail = new AuditTrail({ store, clock: { now: () => (this.now += AUDIT_STEP_MS) }, ids: new CounterIds('a') });
+    this.trail = new AuditTrail({ store, clock: { now: () => this.now }, ids: new CounterIds('a') });
   }
 
   get size(): number {
@@ -55,12 +56,13 @@ export class AuditSeeder {
 
   async growTo(target: number): Promise<void> {
     while (this.count < target) {
-      // as many as one transaction holds (an entry that yields a feed event takes a third op)
+      // as many as one append holds (an entry that yields a feed event takes a second op)
       const entries: AuditEntry[] = [];
-      while (this.count + entries.length < target && auditOpsFor([...entries, entryOf(this.count + entries.length)]) <= STORE_LIMITS.maxTransactionOps) {
+      while (this.count + entries.length < target && entries.length < MAX_AUDIT_ENTRIES && auditOpsFor([...entries, entryOf(this.count + entries.length)]) <= STORE_LIMITS.maxTransactionOps) {
         entries.push(entryOf(this.count + entries.length));
       }
       const n = entries.length;
+      this.now += n * AUDIT_STEP_MS;
       await this.store.transact(this.trail.prepareAppend(entries));
       this.count += n;
     }

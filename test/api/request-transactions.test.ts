@@ -36,12 +36,12 @@ it('a keyed page submit is two transactions, and the retry replays the first ans
   expect(first.status).toBe(201);
   expect(requestTx(log)).toEqual([
     ['idem', 'rl', 'rl'],
-    // the audit record is an `af-audit` entity plus its unsequenced marker `audit:pending:…` (no head),
-    // and its feed event an `af-event` entity, in the same transaction (SPEC 3a);
+    // the audit record is an `af-audit` entity and its feed event an `af-event` entity, then the append's one
+    // unsequenced marker `audit:pending:…` (no head), in the same transaction (SPEC 3a);
     // `set-member`: the condition that no atomic change set pins the page (SPEC 2.5a); `wf-pending` is the
     // workflow's pending count ("nothing pending" never reads the lagging index): one shard's +1 and
     // the check of its guard shard (a delete in progress makes the submit wait)
-    ['entity:af-approval', 'page-state', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'entity:af-audit', 'audit', 'entity:af-event'],
+    ['entity:af-approval', 'page-state', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'entity:af-audit', 'entity:af-event', 'audit'],
   ]);
   log.tx.length = 0;
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });

@@ -5,11 +5,11 @@
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { hashMatches, legacyRecordHash, recordHash } from '../../src/core/audit/hash';
-import { HEAD_KEY, linkKey } from '../../src/core/audit/keys';
+import { HEAD_KEY } from '../../src/core/audit/keys';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { KeyValueStore } from '../../src/core/ports/store';
-import { rawRecords, sequenceAll, setup } from './support';
+import { rawRecords, sequenceAll, setup, skAt } from './support';
 
 const entry = (n: number) => ({ actor: 'acc-bob', action: 'approval.submitted' as const, spaceId: '1001', pageId: '2001', source: 'ui' as const, details: { n } });
 
@@ -20,8 +20,8 @@ async function rewriteAsFormat1(store: KeyValueStore, upTo: number): Promise<voi
   for (const record of records) {
     const relinked: AuditRecord = { ...record, prevHash, hash: '' };
     relinked.hash = record.seq <= upTo ? legacyRecordHash(relinked) : recordHash(relinked);
-    const link = await store.get<{ k: string }>(linkKey(record.seq));
-    await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: link!.value.k, value: entityValueOf(link!.value.k, relinked) }]);
+    const sk = await skAt(store, record.seq);
+    await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: sk, value: entityValueOf(sk, relinked) }]);
     prevHash = relinked.hash;
   }
   const head = await store.get<{ seq: number; at: number }>(HEAD_KEY);
@@ -51,10 +51,10 @@ describe('chain format 2 with dual verification', () => {
 
     for (const seq of [2, 5]) {
       const original = (await rawRecords(store)).find((r) => r.seq === seq)!;
-      const link = await store.get<{ k: string }>(linkKey(seq));
-      await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: link!.value.k, value: entityValueOf(link!.value.k, { ...original, details: { n: 99 } }) }]);
+      const sk = await skAt(store, seq);
+      await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: sk, value: entityValueOf(sk, { ...original, details: { n: 99 } }) }]);
       expect(await trail.verify()).toMatchObject({ ok: false, firstBadSeq: seq, reason: 'RECORD_ALTERED' });
-      await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: link!.value.k, value: entityValueOf(link!.value.k, original) }]);
+      await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: sk, value: entityValueOf(sk, original) }]);
     }
   });
 

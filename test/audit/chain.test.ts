@@ -6,12 +6,12 @@ import { EventualIndexStore } from '../../src/adapters/store/eventual-index-stor
 import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
-import { LINK_PREFIX, PENDING_PREFIX, linkKey } from '../../src/core/audit/keys';
+import { LINK_PREFIX, PENDING_PREFIX, linkBlockKey } from '../../src/core/audit/keys';
 import { canonicalJson } from '../../src/core/domain/canonical-json';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { KeyValueStore } from '../../src/core/ports/store';
-import { ManualClock, randomEntry, rawRecords, rng, sequenceAll, setup } from './support';
+import { ManualClock, linkItemAt, randomEntry, rawRecords, rng, sequenceAll, setup, skAt } from './support';
 
 const ZERO = '0'.repeat(64);
 
@@ -47,8 +47,7 @@ async function chainOf(count: number): Promise<{ store: MemoryStore; trail: Audi
 
 /** The stored entity of a sequenced record, found through its link. */
 async function entityAt(store: KeyValueStore, seq: number): Promise<{ key: string; value: Record<string, unknown>; rec: AuditRecord }> {
-  const link = await store.get<{ k: string }>(linkKey(seq));
-  const [entity] = await store.getEntities(AUDIT_ENTITY, [link!.value.k]);
+  const [entity] = await store.getEntities(AUDIT_ENTITY, [await skAt(store, seq)]);
   return { ...entity, rec: entity.value.rec as AuditRecord };
 }
 
@@ -128,14 +127,15 @@ describe('audit records', () => {
 });
 
 describe('ops per entry', () => {
-  it('are exactly auditOpsFor(entries): 2 per entry (record + marker) + 1 per feed event, read nothing, and fit an engine transaction', async () => {
+  it('are exactly auditOpsFor(entries): 1 per entry (record) + 1 per feed event + ONE marker per append, read nothing, and fit an engine transaction', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail } = setup(counting);
-    expect(AUDIT_OPS_PER_ENTRY).toBe(2);
+    expect(AUDIT_OPS_PER_ENTRY).toBe(1);
     const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
     for (const entries of [[fullEntry], [fullEntry, minimal], [minimal, minimal, minimal]]) expect(trail.prepareAppend(entries)).toHaveLength(auditOpsFor(entries));
     // fullEntry publishes a feed event (approval.submitted), the denial does not
-    expect(auditOpsFor([fullEntry, minimal])).toBe(2 + 1 + 2);
+    expect(auditOpsFor([fullEntry, minimal])).toBe(1 + 1 + 1 + 1);
+    expect(auditOpsFor([minimal, minimal, minimal])).toBe(3 + 1);
     expect(counting.counts).toMatchObject({ get: 0, getMany: 0, query: 0, transact: 0 });
 
     const change = Array.from({ length: 5 }, (_, i) => ({ op: 'put' as const, key: `cs:item-${i}`, value: { i } }));
@@ -144,10 +144,13 @@ describe('ops per entry', () => {
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 2 });
   });
 
-  it('refuses more entries than one transaction can hold', () => {
+  it('refuses more entries than one append (one marker) can hold', () => {
     const { trail } = setup();
-    expect(auditOpsFor(Array.from({ length: 8 }, () => fullEntry))).toBe(24);
-    expect(() => trail.prepareAppend(Array.from({ length: 9 }, () => fullEntry))).toThrow(expect.objectContaining({ code: 'AUDIT_TOO_MANY_ENTRIES' }));
+    const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
+    expect(auditOpsFor(Array.from({ length: 12 }, () => fullEntry))).toBe(25);
+    expect(trail.prepareAppend(Array.from({ length: 12 }, () => fullEntry))).toHaveLength(25);
+    // 13 entries without events would be 14 ops, but a marker names at most 12 records
+    expect(() => trail.prepareAppend(Array.from({ length: 13 }, () => minimal))).toThrow(expect.objectContaining({ code: 'AUDIT_TOO_MANY_ENTRIES' }));
   });
 
   it('writes nothing when the caller’s transaction fails, so no record exists without its change', async () => {
@@ -161,17 +164,22 @@ describe('ops per entry', () => {
 });
 
 describe('sequencer', () => {
-  it('links pending records oldest first, 8 per transaction, and moves the head once per batch', async () => {
+  it('links pending records oldest first, whole markers per transaction, one link block and one head move per batch', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail, clock } = setup(counting);
-    const random = rng(3);
+    // small records (~1 KB a batch op each): 9 fit one write unit, under the 11 one-record markers of the op limit
     for (let i = 0; i < 20; i++) {
       clock.t += 100;
-      await counting.transact(trail.prepareAppend([randomEntry(random)]));
+      await counting.transact(trail.prepareAppend([{ actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: { i } }]));
     }
     counting.reset();
     expect(await trail.sequence()).toEqual({ sequenced: 20, remaining: 0 });
     expect(counting.counts.transact).toBe(3);
+    expect((await counting.query({ prefix: LINK_PREFIX })).items.map((i) => [i.key, (i.value as { sks: string[] }).sks.length])).toEqual([
+      [linkBlockKey(1), 9],
+      [linkBlockKey(10), 9],
+      [linkBlockKey(19), 2],
+    ]);
     const records = await rawRecords(counting);
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 20, headHash: records[19].hash });
@@ -180,9 +188,9 @@ describe('sequencer', () => {
   it('does bounded work per call and reports what is left', async () => {
     const { store, trail } = setup();
     for (let i = 0; i < 20; i++) await appendOne(trail, store, fullEntry);
-    // one batch: as many of these ~1.4 KB records as fit one 10 KB write unit (6, under the 8 of the op limit)
-    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 6, remaining: 14 });
-    expect(await trail.verify()).toMatchObject({ ok: true, checked: 6, unsequenced: { count: 14 } });
+    // one batch: as many of these ~1.4 KB records as fit one 10 KB write unit (7, under the 11 of the op limit)
+    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 7, remaining: 13 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 7, unsequenced: { count: 13 } });
   });
 
   it('links fewer records per transaction when theirs are large, so a batch stays inside one Forge write unit', async () => {
@@ -289,17 +297,20 @@ describe('verify', () => {
       expect(await fresh.trail.verify()).toMatchObject({ ok: false, checked: 29, firstBadSeq: 30, reason: 'RECORD_MISSING' });
     });
 
-    it('a deleted link (the record is then neither chained nor pending)', async () => {
-      await store.transact([{ op: 'delete', key: linkKey(9) }]);
-      expect(await trail.verify()).toMatchObject({ ok: false, checked: 8, firstBadSeq: 9, reason: 'RECORD_MISSING' });
+    it('a deleted link block (its records are then neither chained nor pending)', async () => {
+      const block = await linkItemAt(store, 15);
+      await store.transact([{ op: 'delete', key: block.key }]);
+      const first = block.value.first;
+      expect(first).toBeLessThan(15);
+      expect(await trail.verify()).toMatchObject({ ok: false, checked: first - 1, firstBadSeq: first, reason: 'RECORD_MISSING' });
     });
 
     it('two swapped links, and two swapped records renumbered to fit their new place', async () => {
-      const [a, b] = [await store.get(linkKey(20)), await store.get(linkKey(21))];
-      await store.transact([
-        { op: 'put', key: linkKey(20), value: b!.value },
-        { op: 'put', key: linkKey(21), value: a!.value },
-      ]);
+      const block = await linkItemAt(store, 20);
+      const sks = [...block.value.sks];
+      const [i, j] = [20 - block.value.first, 21 - block.value.first];
+      [sks[i], sks[j]] = [sks[j], sks[i]];
+      await store.transact([{ op: 'put', key: block.key, value: { ...block.value, sks } }]);
       expect(await trail.verify()).toMatchObject({ ok: false, checked: 19, firstBadSeq: 20, reason: 'RECORD_ALTERED' });
 
       const fresh = await chainOf(30);
@@ -329,7 +340,7 @@ describe('verify', () => {
       const unsigned = { ...last.rec, id: 'aud-forged', seq: 31, prevHash: last.rec.hash };
       const forged = { ...unsigned, hash: recordHash(unsigned) };
       const key = last.key.replace(/aud-\d+$/, 'aud-forged');
-      await store.transact([putEntity(key, entityValueOf(key, forged)), { op: 'put', key: linkKey(31), value: { k: key } }]);
+      await store.transact([putEntity(key, entityValueOf(key, forged)), { op: 'put', key: linkBlockKey(31), value: { first: 31, sks: [key] } }]);
       expect(await trail.verify()).toMatchObject({ ok: false, firstBadSeq: 31, reason: 'RECORD_BEYOND_HEAD' });
     });
 
@@ -337,9 +348,10 @@ describe('verify', () => {
       const digest = (await trail.verify()).headHash;
       const last = await entityAt(store, 30);
       const prev = await entityAt(store, 29);
+      const block = await linkItemAt(store, 30);
       await store.transact([
         { op: 'delete', entity: AUDIT_ENTITY, key: last.key },
-        { op: 'delete', key: linkKey(30) },
+        { op: 'put', key: block.key, value: { ...block.value, sks: block.value.sks.slice(0, -1) } },
         { op: 'put', key: 'audit:head', value: { seq: 29, hash: prev.rec.hash, at: prev.rec.at } },
       ]);
       const result = await trail.verify();
@@ -395,7 +407,8 @@ describe('verify', () => {
 
 describe('verify while index queries lag (docs/forge-platform.md U22)', () => {
   it('links sequenced a moment ago, not yet in the index, are read by key: the chain verifies, and a truly missing link is still reported', async () => {
-    const lagging = new EventualIndexStore(new MemoryStore());
+    const memory = new MemoryStore();
+    const lagging = new EventualIndexStore(memory);
     const { trail, clock } = setup(lagging);
     const random = rng(11);
     for (let i = 0; i < 30; i++) {
@@ -407,8 +420,9 @@ describe('verify while index queries lag (docs/forge-platform.md U22)', () => {
     // the links it just wrote are not in the index yet
     expect((await lagging.query({ prefix: 'audit:seq:', limit: 100 })).items).toEqual([]);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 30 });
-    // a deleted link is missing by key too
-    await lagging.transact([{ op: 'delete', key: linkKey(17) }]);
-    expect(await trail.verify()).toMatchObject({ ok: false, checked: 16, firstBadSeq: 17, reason: 'RECORD_MISSING' });
+    // a deleted link block is missing by key too
+    const block = await linkItemAt(memory, 17);
+    await lagging.transact([{ op: 'delete', key: block.key }]);
+    expect(await trail.verify()).toMatchObject({ ok: false, checked: block.value.first - 1, firstBadSeq: block.value.first, reason: 'RECORD_MISSING' });
   });
 });

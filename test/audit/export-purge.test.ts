@@ -7,8 +7,10 @@ import type { ExportFormat } from '../../src/core/audit/export-format';
 import { exportChunk } from '../../src/core/audit/export-chunk';
 import type { AuditFilter, AuditRecord } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
-import { LINK_PREFIX } from '../../src/core/audit/keys';
-import { bruteForce, ids, listAll, randomEntry, rawRecords, rng, sequenceAll, setup } from './support';
+import { LINK_PREFIX, linkBlockKey } from '../../src/core/audit/keys';
+import { linksOf, parseLinkItem } from '../../src/core/audit/chain-read';
+import { AUDIT_ENTITY } from '../../src/core/ports/entities';
+import { bruteForce, ids, linkItemAt, listAll, randomEntry, rawRecords, rng, sequenceAll, setup, skAt } from './support';
 
 /** Minimal RFC 4180 reader, enough to read back what the exporter wrote. */
 function parseCsv(text: string): string[][] {
@@ -184,15 +186,19 @@ describe('purge', () => {
     return { ...env, start };
   }
 
-  const linkKeys = async (store: KeyValueStore) => {
-    const keys: string[] = [];
+  /** The seqs the stored link items name, in key order. */
+  const linkedSeqs = async (store: KeyValueStore) => {
+    const seqs: number[] = [];
     let cursor: string | undefined;
     do {
       const page = await store.query({ prefix: LINK_PREFIX, limit: 100, cursor });
-      keys.push(...page.items.map((i) => i.key));
+      for (const item of page.items) {
+        const link = parseLinkItem(item)!;
+        seqs.push(...link.sks!.map((_, i) => link.first + i));
+      }
       cursor = page.nextCursor;
     } while (cursor);
-    return keys;
+    return seqs;
   };
 
   it('removes exactly the records older than the cut-off and their links, records itself, and still verifies', async () => {
@@ -211,7 +217,10 @@ describe('purge', () => {
       actor: 'acc-alice',
       details: { before: cutoff, firstKeptSeq: 21, anchorHash: before[19].hash, records: 20 },
     });
-    expect((await linkKeys(store)).map((k) => Number(k.slice(-12)))).toEqual(Array.from({ length: 41 }, (_, i) => 21 + i));
+    // a link block that straddles the cut keeps the links of its older seqs (their records are gone); readers start at the checkpoint
+    const linked = await linkedSeqs(store);
+    expect(linked.filter((seq) => seq >= 21)).toEqual(Array.from({ length: 41 }, (_, i) => 21 + i));
+    expect(await store.getEntities(AUDIT_ENTITY, await Promise.all(linked.filter((seq) => seq < 21).map(async (seq) => (await linksOf(store, [seq])).get(seq) as string)))).toEqual([]);
     expect(await trail.verify()).toEqual({ ok: true, checked: 41, headHash: purgeRecord.hash, unsequenced: { count: 0 } });
     const { records } = await listAll(trail, { actor: 'acc-alice' }, 7);
     expect(records.map((r) => r.seq)).toEqual(bruteForce(after, { actor: 'acc-alice' }).map((r) => r.seq));
@@ -255,10 +264,13 @@ describe('purge', () => {
     const { store, trail } = await dayChain(10);
     // An attacker deletes the oldest records and writes a checkpoint without a purge record.
     const records = await rawRecords(store);
-    const sks = await Promise.all([1, 2, 3, 4].map(async (seq) => (await store.get<{ k: string }>(`${LINK_PREFIX}${String(seq).padStart(12, '0')}`))!.value.k));
+    const blocks = [...new Map(await Promise.all([1, 2, 3, 4].map(async (seq) => [(await linkItemAt(store, seq)).key, await linkItemAt(store, seq)] as const))).values()];
+    const last = blocks.at(-1)!.value;
+    const tail = last.sks.slice(5 - last.first);
     await store.transact([
-      ...[1, 2, 3, 4].map((seq) => ({ op: 'delete' as const, key: `${LINK_PREFIX}${String(seq).padStart(12, '0')}` })),
-      ...sks.map((key) => ({ op: 'delete' as const, key, entity: 'af-audit' })),
+      ...blocks.map((b) => ({ op: 'delete' as const, key: b.key })),
+      ...(tail.length > 0 ? [{ op: 'put' as const, key: linkBlockKey(5), value: { first: 5, sks: tail } }] : []),
+      ...(await Promise.all([1, 2, 3, 4].map(async (seq) => ({ op: 'delete' as const, key: await skAt(store, seq), entity: 'af-audit' })))),
       { op: 'put', key: 'audit:checkpoint', value: { firstSeq: 5, prevHash: records[3].hash } },
     ]);
     expect(await trail.verify()).toMatchObject({ ok: false, firstBadSeq: 5 });

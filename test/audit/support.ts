@@ -1,11 +1,13 @@
 /** Shared fixtures for the audit trail tests: deterministic clock/ids, entry generator, brute-force model. */
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { AuditTrail, type AuditEntry } from '../../src/core/audit';
+import { linksOf, parseLinkItem } from '../../src/core/audit/chain-read';
+import { linkBlockPrefix } from '../../src/core/audit/keys';
 import { recordOfEntity } from '../../src/core/audit/records';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { AuditAction, AuditFilter, AuditRecord } from '../../src/core/domain/model';
 import type { Clock, IdGenerator } from '../../src/core/ports/clock';
-import { StoreError, type KeyValueStore } from '../../src/core/ports/store';
+import { StoreError, type KeyValueStore, type StoredItem } from '../../src/core/ports/store';
 
 export class ManualClock implements Clock {
   constructor(public t = Date.UTC(2025, 0, 1)) {}
@@ -152,4 +154,22 @@ export async function listAll(trail: AuditTrail, filter: AuditFilter, limit?: nu
 
 export function isConflict(error: unknown): boolean {
   return error instanceof StoreError && error.code === 'CONDITION_FAILED';
+}
+
+/** The sk of the record at `seq`, through the chain's links. */
+export async function skAt(store: KeyValueStore, seq: number): Promise<string> {
+  const sk = (await linksOf(store, [seq])).get(seq);
+  if (typeof sk !== 'string') throw new Error(`no link for seq ${seq}`);
+  return sk;
+}
+
+/** The stored link item (a block, or a per-seq link of older data) that names `seq` (a store whose queries do not lag). */
+export async function linkItemAt(store: KeyValueStore, seq: number): Promise<StoredItem<{ first: number; sks: string[] }>> {
+  const { items } = await store.query<{ first: number; sks: string[] }>({ prefix: linkBlockPrefix(seq), limit: 100 });
+  const item = items.find((i) => {
+    const link = parseLinkItem(i);
+    return link?.sks !== undefined && link.first <= seq && seq < link.first + link.sks.length;
+  });
+  if (!item) throw new Error(`no link item for seq ${seq}`);
+  return item;
 }

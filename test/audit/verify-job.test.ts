@@ -10,8 +10,9 @@ import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import { StoreError, type EntityItem, type KeyValueStore } from '../../src/core/ports/store';
 import type { Job } from '../../src/core/ports/jobs';
 import { createJobHandlers } from '../../src/core/services/jobs';
-import { VERIFY_JOB_KEY, linkKey } from '../../src/core/audit/keys';
+import { VERIFY_JOB_KEY } from '../../src/core/audit/keys';
 import { VERIFY_SLICE_MS, VERIFY_STALL_MS } from '../../src/core/audit/verify-job';
+import { skAt } from './support';
 import { API_ROUTES } from '../../src/transport/api/routes';
 import { ALICE, BOB, ENG, codeOf, setup, ui, type TestEnv } from '../engine/helpers';
 
@@ -74,8 +75,7 @@ async function status(env: TestEnv) {
 }
 
 async function entityAt(store: KeyValueStore, seq: number): Promise<EntityItem> {
-  const link = (await store.get<{ k: string }>(linkKey(seq)))!.value;
-  return (await store.getEntities(AUDIT_ENTITY, [link.k]))[0];
+  return (await store.getEntities(AUDIT_ENTITY, [await skAt(store, seq)]))[0];
 }
 
 describe('audit verification job', () => {

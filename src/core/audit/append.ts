@@ -13,8 +13,8 @@ import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore, type TxOp } from '../ports/store';
 import { entityValueOf } from './entity';
 import { toJsonValue } from './hash';
-import { nextTick, pendingKey, recordSk } from './keys';
-import { auditEntrySchema, type AuditEntryInput, type PendingRecord } from './schema';
+import { MAX_RECORDS_PER_MARKER, nextTick, pendingKey, recordSk } from './keys';
+import { auditEntrySchema, type AuditEntryInput, type Marker, type PendingRecord } from './schema';
 
 /** What a caller records; the trail adds id and at, the sequencer seq and the hash chain. */
 export type AuditEntry = Omit<AuditRecord, 'id' | 'seq' | 'at' | 'prevHash' | 'hash' | 'pending'>;
@@ -25,16 +25,21 @@ export interface AppendDeps {
   ids: IdGenerator;
 }
 
-/** Ops one entry adds: its record (entity) + its unsequenced marker; + 1 when it produces a feed event. */
-export const AUDIT_OPS_PER_ENTRY = 2;
+/** Ops one entry adds: its record (entity); + 1 when it produces a feed event. */
+export const AUDIT_OPS_PER_ENTRY = 1;
+/** Ops an append adds once, whatever its entries: the one unsequenced marker. */
+export const AUDIT_OPS_PER_APPEND = 1;
+/** Entries one append holds at most (the sequencer links a marker's records in one transaction). */
+export const MAX_AUDIT_ENTRIES = MAX_RECORDS_PER_MARKER;
 
 /** Ops prepareAppend returns for these entries (exact). */
 export function auditOpsFor(entries: readonly Pick<AuditEntry, 'action' | 'details'>[]): number {
-  return entries.reduce((n, e) => n + AUDIT_OPS_PER_ENTRY + (eventTypeOf(e.action, e.details) ? 1 : 0), 0);
+  if (entries.length === 0) return 0;
+  return entries.reduce((n, e) => n + AUDIT_OPS_PER_ENTRY + (eventTypeOf(e.action, e.details) ? 1 : 0), AUDIT_OPS_PER_APPEND);
 }
 
 function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
-  if (auditOpsFor(entries) > STORE_LIMITS.maxTransactionOps) {
+  if (entries.length > MAX_AUDIT_ENTRIES || auditOpsFor(entries) > STORE_LIMITS.maxTransactionOps) {
     throw new DomainError('AUDIT_TOO_MANY_ENTRIES', 'Too many audit entries for one transaction.');
   }
   return entries.map((entry) => {
@@ -51,23 +56,25 @@ function parseEntries(entries: AuditEntry[]): AuditEntryInput[] {
 }
 
 /**
- * The TxOps that record these entries: per entry the af-audit entity (condition absent), its
- * pending marker (condition absent) and, for an entry the feed publishes, its af-event item under the
- * same sk (condition absent). Reads nothing, so concurrent writers never contend here.
+ * The TxOps that record these entries: per entry the af-audit entity (condition absent) and, for an
+ * entry the feed publishes, its af-event item under the same sk (condition absent); then ONE pending
+ * marker for them all, keyed by the first record (condition absent). Every record of the append has
+ * the same `at` (one commit, one time). Reads nothing, so concurrent writers never contend here.
  */
 export function prepareAppend(deps: Pick<AppendDeps, 'clock' | 'ids'>, entries: AuditEntry[]): TxOp[] {
   const parsed = parseEntries(entries);
+  if (parsed.length === 0) return [];
+  const at = Math.floor(deps.clock.now());
   const ops: TxOp[] = [];
+  const sks: string[] = [];
   for (const entry of parsed) {
-    const at = Math.floor(deps.clock.now());
     const rec: PendingRecord = toJsonValue({ ...entry, id: deps.ids.next('aud'), at });
     const value = entityValueOf(recordSk(at, rec.id, nextTick()), rec);
-    ops.push(
-      { op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'absent' } },
-      { op: 'put', key: pendingKey(value.sk), value: { at }, condition: { kind: 'absent' } },
-    );
+    sks.push(value.sk);
+    ops.push({ op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'absent' } });
     const event = eventOf(rec, deps.ids.next('evt'));
     if (event) ops.push(eventPutOp(value.sk, event));
   }
+  ops.push({ op: 'put', key: pendingKey(sks[0]), value: { at, sks } satisfies Marker, condition: { kind: 'absent' } });
   return ops;
 }

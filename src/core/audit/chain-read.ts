@@ -1,16 +1,87 @@
-/** Reads along the chain: a record by seq (through its link), the newest sequenced record before a time. */
+/**
+ * Reads along the chain: which record holds a seq (the ONE lookup of chain links, for every reader),
+ * a record by seq, the newest sequenced record before a time.
+ */
 import type { AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY } from '../ports/entities';
-import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
+import { STORE_LIMITS, type KeyValueStore, type StoredItem } from '../ports/store';
 import { corrupt } from './chain-state';
-import { TIME_INDEX, linkKey, timeDigits } from './keys';
+import { LINK_BLOCK, MAX_LINKS_PER_BLOCK, TIME_INDEX, legacyLinkKey, linkBlockKey, linkBlockPrefix, parseLinkKey, timeDigits } from './keys';
 import { parseEntity } from './records';
-import { linkSchema } from './schema';
+import { legacyLinkSchema, linkBlockSchema } from './schema';
+
+/** A stored link item: the records of seqs first, first + 1, …; `sks` undefined when the item is damaged. */
+export interface LinkItem {
+  key: string;
+  first: number;
+  sks?: string[];
+}
+
+/** A link item as stored (a block, or a per-seq link of older data); undefined for a key that is not a link. */
+export function parseLinkItem(item: Pick<StoredItem, 'key' | 'value'>): LinkItem | undefined {
+  const key = parseLinkKey(item.key);
+  if (!key) return undefined;
+  if (key.kind === 'seq') {
+    const link = legacyLinkSchema.safeParse(item.value);
+    return { key: item.key, first: key.seq, ...(link.success ? { sks: [link.data.k] } : {}) };
+  }
+  const block = linkBlockSchema.safeParse(item.value);
+  // a block never leaves its bucket (the sequencer writes one per bucket it touches)
+  const sound = block.success && block.data.first === key.seq && (key.seq % LINK_BLOCK) + block.data.sks.length <= LINK_BLOCK;
+  return { key: item.key, first: key.seq, ...(sound ? { sks: block.data.sks } : {}) };
+}
+
+/** Every key that could hold the link of `seq`: its per-seq key (older data) and each block of its bucket that can reach it. */
+function keysThatCouldLink(seq: number): string[] {
+  const lowest = Math.max(1, seq - (seq % LINK_BLOCK), seq - MAX_LINKS_PER_BLOCK + 1);
+  return [legacyLinkKey(seq), ...Array.from({ length: seq - lowest + 1 }, (_, i) => linkBlockKey(lowest + i))];
+}
+
+/** What the items say per seq: the record's key, or null when the seq's link is damaged or two links claim it. */
+function claims(items: Iterable<LinkItem>): Map<number, string | null> {
+  const out = new Map<number, string | null>();
+  for (const { first, sks } of items) {
+    if (!sks) out.set(first, null);
+    else sks.forEach((sk, i) => out.set(first + i, out.has(first + i) ? null : sk));
+  }
+  return out;
+}
+
+function byBucket(seqs: number[]): number[][] {
+  const buckets = new Map<number, number[]>();
+  for (const seq of seqs) buckets.set(Math.floor(seq / LINK_BLOCK), [...(buckets.get(Math.floor(seq / LINK_BLOCK)) ?? []), seq]);
+  return [...buckets.values()];
+}
+
+/**
+ * Which record holds each of these seqs: its sk; null when its link is damaged (or claimed twice);
+ * absent when no link names it. A bucket of 100 seqs is one prefix query (blocks and older per-seq
+ * links alike); a bucket whose few seqs fit one batched read by key, and any seq a query does not
+ * show (Forge's index lags writes: docs/forge-platform.md U22), are read by key (strongly consistent),
+ * so a link written a moment ago is never taken for a missing one.
+ */
+export async function linksOf(store: KeyValueStore, seqs: readonly number[]): Promise<Map<number, string | null>> {
+  const wanted = [...new Set(seqs)].filter((seq) => Number.isSafeInteger(seq) && seq >= 1).sort((a, b) => a - b);
+  const items = new Map<string, LinkItem>();
+  const add = (item: StoredItem) => {
+    const parsed = parseLinkItem(item);
+    if (parsed) items.set(parsed.key, parsed);
+  };
+  for (const bucket of byBucket(wanted)) {
+    if (new Set(bucket.flatMap(keysThatCouldLink)).size <= STORE_LIMITS.maxBatchGet) continue;
+    for (const item of (await store.query({ prefix: linkBlockPrefix(bucket[0]), limit: STORE_LIMITS.maxQueryLimit })).items) add(item);
+  }
+  const seen = claims(items.values());
+  const unread = [...new Set(wanted.filter((seq) => !seen.has(seq)).flatMap(keysThatCouldLink))].filter((key) => !items.has(key));
+  for (let i = 0; i < unread.length; i += STORE_LIMITS.maxBatchGet) for (const item of await store.getMany(unread.slice(i, i + STORE_LIMITS.maxBatchGet))) add(item);
+  const all = claims(items.values());
+  return new Map(wanted.filter((seq) => all.has(seq)).map((seq) => [seq, all.get(seq)!]));
+}
 
 export async function readRecordBySeq(store: KeyValueStore, seq: number): Promise<AuditRecord> {
-  const link = linkSchema.safeParse((await store.get(linkKey(seq)))?.value);
-  if (!link.success) throw corrupt(`link of record ${seq}`);
-  const [entity] = await store.getEntities(AUDIT_ENTITY, [link.data.k]);
+  const sk = (await linksOf(store, [seq])).get(seq);
+  if (typeof sk !== 'string') throw corrupt(`link of record ${seq}`);
+  const [entity] = await store.getEntities(AUDIT_ENTITY, [sk]);
   const stored = entity && parseEntity(entity);
   if (!stored || stored.pending || stored.record.seq !== seq) throw corrupt(`record ${seq}`);
   return stored.record;

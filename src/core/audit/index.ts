@@ -2,8 +2,9 @@
  * Hash-chained, append-only audit trail (SPEC §5); docs/audit.md gives the storage layout, query
  * plan, verification and costs. AuditTrail is the one entry point the engine holds; each concern
  * lives in its own module:
- *   append.ts     prepareAppend (record entity + pending marker, in the caller's transaction)
- *   sequencer.ts  sequencePendingAudit: links pending records into the chain (group commit)
+ *   append.ts     prepareAppend (record entities + one pending marker, in the caller's transaction)
+ *   sequencer.ts  sequencePendingAudit: links pending records into the chain in link blocks (group commit)
+ *   chain-read.ts linksOf: the one lookup of which record holds a seq (link blocks and older per-seq links)
  *   sequence-alone.ts  sequenceAlone: the job consumer's sequencer, one at a time (a lease)
  *   query.ts      list over the af-audit entity indexes, with cursor.ts
  *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain;
@@ -22,7 +23,7 @@ import { MAX_SCAN_QUERIES_PER_PAGE, listRecords, type AuditPage, type QueryDeps 
 import { sequencePendingAudit, type SequenceResult } from './sequencer';
 import { verifyChain, type VerifyResult } from './verify';
 
-export { AUDIT_OPS_PER_ENTRY, auditOpsFor, type AuditEntry } from './append';
+export { AUDIT_OPS_PER_APPEND, AUDIT_OPS_PER_ENTRY, MAX_AUDIT_ENTRIES, auditOpsFor, type AuditEntry } from './append';
 export { sequencePendingAudit, type SequenceDeps, type SequenceResult } from './sequencer';
 export { sequenceAlone, SEQUENCER_LEASE_MS } from './sequence-alone';
 export type { AuditPage } from './query';

@@ -5,14 +5,18 @@
  *   entity af-audit <sk>            {sk, seq, space, page, cs, client, actor, action, source, rec}
  *                                   sk = <at13>-<tick9>-<id>; seq 0 and rec = PendingRecord until sequenced,
  *                                   then seq n and rec = the chained AuditRecord
- *   audit:pending:<sk>              {at}                  unsequenced marker, written with the record
- *   audit:seq:<seq12>               {k: sk}               chain link, written by the sequencer
+ *   audit:pending:<sk1>             {at, sks: [sk1, …]}   unsequenced marker, ONE per append (sk1 = its first record),
+ *                                                         written with the records; older data: {at}, one record, sk = key suffix
+ *   audit:seq:<seq12 first 10>:<first12>  {first, sks: [sk, …]}  chain links in blocks: ONE item per sequencer batch and
+ *                                   100-seq bucket, naming the records of seqs first, first+1, …; older data:
+ *                                   audit:seq:<seq12> {k: sk}, one per seq. A prefix query on the bucket reads both.
  *   audit:head                      {seq, hash, at}       chain head, moved only by the sequencer
  *   audit:checkpoint                {firstSeq, prevHash}  retention anchor written by purge
  *   audit:lease:sequencer           {until}               held while a job-consumer sequencer runs (sequence-alone.ts)
  *   audit:verify:job                {id, by, progress, …} the latest verification job (verify-job.ts)
  */
 import type { AuditFilter } from '../domain/model';
+import { STORE_LIMITS } from '../ports/store';
 
 export const HEAD_KEY = 'audit:head';
 export const CHECKPOINT_KEY = 'audit:checkpoint';
@@ -30,21 +34,37 @@ export function seqDigits(seq: number): string {
   return String(seq).padStart(SEQ_DIGITS, '0');
 }
 
-export function linkKey(seq: number): string {
+/** The per-seq link key of older data (before links went in blocks): still read, never written. */
+export function legacyLinkKey(seq: number): string {
   return LINK_PREFIX + seqDigits(seq);
 }
 
-/** Links share a key prefix in blocks of 100 seqs (all digits but the last two): one query reads a block, no cursor. */
+/** Links share a key prefix in buckets of 100 seqs (all digits but the last two): one query reads a bucket, no cursor. */
 export const LINK_BLOCK = 100;
 
 export function linkBlockPrefix(seq: number): string {
   return LINK_PREFIX + seqDigits(seq).slice(0, SEQ_DIGITS - 2);
 }
 
-/** The seq a link key names; undefined when the suffix is not 12 digits. */
-export function seqOfLinkKey(key: string): number | undefined {
+/** The key of the link block whose first seq is `first` (sorts after the bucket's per-seq keys, before the next bucket). */
+export function linkBlockKey(first: number): string {
+  return `${linkBlockPrefix(first)}:${seqDigits(first)}`;
+}
+
+/**
+ * Records one block names at most: a sequencer transaction holds the block, the head, a marker delete
+ * and a rewrite per record (docs/audit.md "Sequencing"). Readers rely on it: the blocks that can hold
+ * seq n start at n − 21 … n, so with its per-seq key they are 23 keys, one batched read.
+ */
+export const MAX_LINKS_PER_BLOCK = STORE_LIMITS.maxTransactionOps - 3;
+
+/** What a link key names: one seq (older data) or the first seq of a block; undefined for any other key. */
+export function parseLinkKey(key: string): { kind: 'seq' | 'block'; seq: number } | undefined {
+  if (!key.startsWith(LINK_PREFIX)) return undefined;
   const suffix = key.slice(LINK_PREFIX.length);
-  return key.startsWith(LINK_PREFIX) && /^\d{12}$/.test(suffix) ? Number(suffix) : undefined;
+  if (/^\d{12}$/.test(suffix)) return { kind: 'seq', seq: Number(suffix) };
+  const block = /^(\d{10}):(\d{12})$/.exec(suffix);
+  return block && block[2].startsWith(block[1]) ? { kind: 'block', seq: Number(block[2]) } : undefined;
 }
 
 /** Time as the 13-digit prefix of sort keys, so range order is time order (epoch ms < 10^13 until 2286). */
@@ -76,6 +96,13 @@ export function nextTick(): number {
   return lastTick;
 }
 
+/**
+ * Records one append (one marker) holds at most: the sequencer links a marker's records in one
+ * transaction (25 ops: a rewrite each, the marker delete, up to two link blocks and the head).
+ */
+export const MAX_RECORDS_PER_MARKER = 12;
+
+/** The marker of an append, keyed by its first record's sk (oldest first = append order). */
 export function pendingKey(sk: string): string {
   return PENDING_PREFIX + sk;
 }

@@ -7,10 +7,10 @@ import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore, type TxOp } from '../ports/store';
 import { retryOnConflict, type RetryPolicy } from '../shared/retry-on-conflict';
 import { prepareAppend, type AppendDeps } from './append';
-import { newestSeqBefore, readRecordBySeq } from './chain-read';
+import { newestSeqBefore, parseLinkItem, readRecordBySeq } from './chain-read';
 import { readChainState } from './chain-state';
-import { CHECKPOINT_KEY, LINK_PREFIX, seqOfLinkKey } from './keys';
-import { linkSchema, type Checkpoint, type PurgeDetails } from './schema';
+import { CHECKPOINT_KEY, LINK_PREFIX } from './keys';
+import type { Checkpoint, PurgeDetails } from './schema';
 import { sequencePendingAudit } from './sequencer';
 
 /** Space id of records that concern the whole installation (same value the engine uses for global events). */
@@ -51,8 +51,8 @@ async function commitPurgeRecord(deps: AppendDeps, before: number, actor: string
 
 /**
  * Removes records with `at < before` and appends an `audit.purged` record; verify() still passes
- * afterwards. The purge record and the new checkpoint are committed first; deletion follows in
- * transactions of whole records (record + its link). If deletion is interrupted or capped by
+ * afterwards. The purge record and the new checkpoint are committed first; deletion follows, each
+ * link item with its records in one transaction. If deletion is interrupted or capped by
  * `maxDeletes`, the leftovers lie below the checkpoint, invisible to list and verify, and
  * deleteBelowCheckpoint() (or the next purge) removes them.
  */
@@ -64,42 +64,81 @@ export async function purgeBefore(deps: AppendDeps, before: number, actor: strin
   await sequencePendingAudit(deps);
   const firstKeptSeq = await commitPurgeRecord(deps, before, actor);
   await sequencePendingAudit(deps); // the purge record joins the chain it now anchors
-  return { removed: await deleteBelow(deps.store, firstKeptSeq, options.maxDeletes ?? Number.POSITIVE_INFINITY) };
+  return { removed: (await deleteBelow(deps.store, firstKeptSeq, options.maxDeletes ?? Number.POSITIVE_INFINITY)).removed };
 }
 
 /** Finishes an interrupted purge: deletes up to maxDeletes records left below the checkpoint; `done` when none remain. */
 export async function deleteBelowCheckpoint(store: KeyValueStore, maxDeletes: number): Promise<{ removed: number; done: boolean }> {
   const { anchor } = await readChainState(store);
-  const removed = await deleteBelow(store, anchor.firstSeq, maxDeletes);
-  const oldest = await oldestRecordSeq(store);
-  return { removed, done: oldest === undefined || oldest >= anchor.firstSeq };
+  return deleteBelow(store, anchor.firstSeq, maxDeletes);
 }
 
-async function oldestRecordSeq(store: KeyValueStore): Promise<number | undefined> {
-  const page = await store.query({ prefix: LINK_PREFIX, order: 'asc', limit: 1 });
-  return page.items[0] === undefined ? undefined : seqOfLinkKey(page.items[0].key);
+/** Records of one link item to delete, and whether the item goes too (only when all its seqs are below the checkpoint). */
+interface Deletion {
+  key: string;
+  sks: string[];
+  whole: boolean;
 }
 
-async function deleteBelow(store: KeyValueStore, firstKeptSeq: number, maxDeletes: number): Promise<number> {
-  let removed = 0;
-  while (removed < maxDeletes) {
-    // Always the oldest page: what was deleted is gone, so no cursor is carried across deletions.
-    const page = await store.query({ prefix: LINK_PREFIX, order: 'asc', limit: STORE_LIMITS.maxQueryLimit });
-    const victims = page.items.filter((item) => (seqOfLinkKey(item.key) ?? firstKeptSeq) < firstKeptSeq).slice(0, maxDeletes - removed);
-    if (victims.length === 0) break;
-    let ops: TxOp[] = [];
-    for (const item of victims) {
-      // The record and its link go together, so a half-deleted record never exists.
-      const link = linkSchema.safeParse(item.value);
-      const pair: TxOp[] = [{ op: 'delete', key: item.key }, ...(link.success ? [{ op: 'delete' as const, key: link.data.k, entity: AUDIT_ENTITY }] : [])];
-      if (ops.length + pair.length > STORE_LIMITS.maxTransactionOps) {
-        await store.transact(ops);
-        ops = [];
-      }
-      ops.push(...pair);
-    }
-    if (ops.length > 0) await store.transact(ops);
-    removed += victims.length;
+async function existing(store: KeyValueStore, sks: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < sks.length; i += STORE_LIMITS.maxBatchGet) {
+    for (const e of await store.getEntities(AUDIT_ENTITY, sks.slice(i, i + STORE_LIMITS.maxBatchGet))) found.add(e.key);
   }
-  return removed;
+  return sks.filter((sk) => found.has(sk));
+}
+
+/**
+ * What to delete among the oldest link items (a page), within `budget` records; `finished` when the
+ * scan reached the kept chain. Only the oldest item can have lost records already (a capped run
+ * stopped inside it, or it straddles the checkpoint and keeps its kept seqs' links), so only its
+ * records are read first. A damaged item ends the scan as kept data does (what it covers is unknown);
+ * a key that is no link is passed over.
+ */
+async function scan(store: KeyValueStore, firstKeptSeq: number, budget: number): Promise<{ deletions: Deletion[]; finished: boolean }> {
+  const page = await store.query({ prefix: LINK_PREFIX, order: 'asc', limit: STORE_LIMITS.maxQueryLimit });
+  const deletions: Deletion[] = [];
+  let left = budget;
+  const links = page.items.flatMap((item) => parseLinkItem(item) ?? []);
+  for (const [n, link] of links.entries()) {
+    if (!link.sks || link.first >= firstKeptSeq) return { deletions, finished: true };
+    const below = link.sks.slice(0, firstKeptSeq - link.first);
+    const sks = n === 0 ? await existing(store, below) : below;
+    const whole = below.length === link.sks.length;
+    if (sks.length > left) {
+      if (left > 0) deletions.push({ key: link.key, sks: sks.slice(0, left), whole: false });
+      return { deletions, finished: false };
+    }
+    deletions.push({ key: link.key, sks, whole });
+    left -= sks.length;
+    if (!whole) return { deletions, finished: true };
+  }
+  return { deletions, finished: page.nextCursor === undefined };
+}
+
+/** Deletes in transactions of whole link items: an item and its records go together. */
+async function commitDeletions(store: KeyValueStore, deletions: Deletion[]): Promise<void> {
+  let ops: TxOp[] = [];
+  for (const { key, sks, whole } of deletions) {
+    const own: TxOp[] = [...sks.map((sk) => ({ op: 'delete' as const, key: sk, entity: AUDIT_ENTITY })), ...(whole ? [{ op: 'delete' as const, key }] : [])];
+    if (ops.length + own.length > STORE_LIMITS.maxTransactionOps) {
+      await store.transact(ops);
+      ops = [];
+    }
+    ops.push(...own);
+  }
+  if (ops.length > 0) await store.transact(ops);
+}
+
+/** Deletes up to maxDeletes records with a seq below firstKeptSeq, oldest first; `done` when none is left. */
+async function deleteBelow(store: KeyValueStore, firstKeptSeq: number, maxDeletes: number): Promise<{ removed: number; done: boolean }> {
+  let removed = 0;
+  for (;;) {
+    // Always the oldest page: what was deleted is gone, so no cursor is carried across deletions.
+    const { deletions, finished } = await scan(store, firstKeptSeq, maxDeletes - removed);
+    await commitDeletions(store, deletions);
+    removed += deletions.reduce((n, d) => n + d.sks.length, 0);
+    if (finished) return { removed, done: true };
+    if (deletions.length === 0) return { removed, done: false };
+  }
 }

@@ -1,6 +1,7 @@
 /** zod schemas for everything the audit trail reads back from storage or accepts from the engine. */
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditFilter, type AuditRecord } from '../domain/model';
+import { MAX_LINKS_PER_BLOCK, MAX_RECORDS_PER_MARKER } from './keys';
 
 const id = z.string().min(1).max(256);
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
@@ -48,8 +49,21 @@ export type Checkpoint = z.infer<typeof checkpointSchema>;
 export const pendingRecordSchema = z.object({ id, at: time, ...entryFields }).strict();
 export type PendingRecord = z.infer<typeof pendingRecordSchema>;
 
-/** A chain link: which record holds this seq. */
-export const linkSchema = z.object({ k: z.string().min(1) }).strict();
+const sk = z.string().min(1).max(500);
+
+/** A chain link of older data (`audit:seq:<seq12>`): which record holds this seq. */
+export const legacyLinkSchema = z.object({ k: sk }).strict();
+
+/** A link block (`audit:seq:<bucket>:<first12>`): the records of seqs first, first + 1, … (checked against its key by the reader). */
+export const linkBlockSchema = z
+  .object({ first: seq, sks: z.array(sk).min(1).max(MAX_LINKS_PER_BLOCK) })
+  .strict();
+
+/** An append's unsequenced marker: when, and its records in append order (the first is the key's). */
+export const markerSchema = z.object({ at: time, sks: z.array(sk).min(1).max(MAX_RECORDS_PER_MARKER) }).strict();
+export type Marker = z.infer<typeof markerSchema>;
+/** A marker of older data: one record, the key's. */
+export const legacyMarkerSchema = z.object({ at: time }).strict();
 
 /** The af-audit entity as stored; `rec` is checked against pendingRecordSchema or auditRecordSchema by seq. */
 export const auditEntitySchema = z

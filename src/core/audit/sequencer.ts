@@ -10,17 +10,23 @@ import { STORE_LIMITS, StoreError, type KeyValueStore, type TxOp } from '../port
 import { readChainState } from './chain-state';
 import { entityValueOf } from './entity';
 import { recordHash, toJsonValue } from './hash';
-import { GENESIS_HASH, HEAD_KEY, PENDING_PREFIX, linkKey, skOfPendingKey } from './keys';
+import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, PENDING_PREFIX, linkBlockKey } from './keys';
+import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import type { ChainHead, PendingRecord } from './schema';
 import type { AuditRecord } from '../domain/model';
 
-/** Records per transaction: entity rewrite + link + marker delete each, plus the head (3 × 8 + 1 = 25). */
-export const SEQUENCE_BATCH = Math.floor((STORE_LIMITS.maxTransactionOps - 1) / 3);
 /**
- * A batch also stays inside one Forge write unit (10 KB of payload): eight rewritten records of
- * ~1.4 KB cost 2 units, so a batch links fewer records when theirs are large. Framing of an op on
- * the wire and of the transaction, calibrated on the Forge meter (bench section 8).
+ * Ops a batch spends on records and their markers: 25 less the head and a link block for each of the
+ * (at most two) 100-seq buckets its seqs touch. Markers are linked whole, so a batch of m markers
+ * links at most 22 − m records (e.g. 11 one-record markers, or one of 12 and three of 2).
+ */
+export const SEQUENCE_BATCH = STORE_LIMITS.maxTransactionOps - 3;
+/**
+ * A batch also stays inside one Forge write unit (10 KB of payload) when it can: rewritten records
+ * of ~1.4 KB cost 2 units past seven, so a batch links fewer markers when their records are large
+ * (always the first, whatever its size). Framing of an op on the wire and of the transaction,
+ * calibrated on the Forge meter (bench section 8).
  */
 const OP_FRAMING = 165;
 const TX_FRAMING = 300;
@@ -35,65 +41,119 @@ export interface SequenceDeps {
 
 export interface SequenceResult {
   sequenced: number;
-  /** Markers still pending when the call ended (a lower bound, at most 100). */
+  /** Records still pending when the call ended, as their markers name them (a lower bound: at most 100 markers are read). */
   remaining: number;
 }
 
-interface Candidate {
-  markerKey: string;
-  sk: string;
-  rec: PendingRecord;
+/** A marker whose records are all intact and pending, in append order. */
+interface ReadyMarker {
+  key: string;
+  records: Array<{ sk: string; rec: PendingRecord }>;
 }
 
-/** The oldest markers whose records are intact and pending; a marker without a sound record is left for verify to report. */
-async function oldestPending(store: KeyValueStore): Promise<{ candidates: Candidate[]; markers: number }> {
+interface PendingRead {
+  ready: ReadyMarker[];
+  /** records the markers read name (a damaged marker counts one) */
+  named: number;
+  /** markers exist beyond the ones taken */
+  more: boolean;
+}
+
+/**
+ * The oldest markers that fit one batch, with their records. A marker that is damaged, or names a
+ * record that is missing, damaged or no longer pending, is left whole for verify to report. The
+ * records of `known` markers (read for the previous batch, which the write unit cut short) are not
+ * read again: if another invocation linked them meanwhile, the batch's conditions fail.
+ */
+async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>): Promise<PendingRead> {
   const page = await store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: SEQUENCE_BATCH });
-  if (page.items.length === 0) return { candidates: [], markers: 0 };
-  const entities = await store.getEntities(AUDIT_ENTITY, page.items.map((item) => skOfPendingKey(item.key)));
-  const byKey = new Map(entities.map((e) => [e.key, e]));
-  const candidates: Candidate[] = [];
-  for (const item of page.items) {
-    const entity = byKey.get(skOfPendingKey(item.key));
-    const stored = entity && parseEntity(entity);
-    if (stored?.pending) candidates.push({ markerKey: item.key, sk: skOfPendingKey(item.key), rec: stored.record });
+  const markers = page.items.map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }));
+  const taken: Array<{ key: string; sks: string[] }> = [];
+  let ops = 0;
+  for (const { key, sks } of markers) {
+    if (!sks) continue;
+    if (taken.length > 0 && ops + sks.length + 1 > SEQUENCE_BATCH) break;
+    taken.push({ key, sks });
+    ops += sks.length + 1;
   }
-  return { candidates, markers: page.items.length };
+  const keys = taken.filter((m) => !known.has(m.key)).flatMap((m) => m.sks);
+  const entities = new Map<string, ReturnType<typeof parseEntity>>();
+  for (let i = 0; i < keys.length; i += STORE_LIMITS.maxBatchGet) {
+    for (const e of await store.getEntities(AUDIT_ENTITY, keys.slice(i, i + STORE_LIMITS.maxBatchGet))) entities.set(e.key, parseEntity(e));
+  }
+  const ready: ReadyMarker[] = [];
+  for (const { key, sks } of taken) {
+    const cached = known.get(key);
+    if (cached) {
+      ready.push(cached);
+      continue;
+    }
+    const records = sks.flatMap((sk) => {
+      const stored = entities.get(sk);
+      return stored?.pending ? [{ sk, rec: stored.record }] : [];
+    });
+    if (records.length === sks.length) ready.push({ key, records });
+  }
+  const named = markers.reduce((n, m) => n + (m.sks?.length ?? 1), 0);
+  return { ready, named, more: page.nextCursor !== undefined || markers.length > taken.length };
 }
 
-/** One batch (the oldest candidates that fit one write unit; always the first): how many were linked, or undefined when another invocation moved the head first. */
-async function sequenceBatch(deps: SequenceDeps, candidates: Candidate[]): Promise<number | undefined> {
+/** Link block puts for these sks of seqs first, first + 1, …: one per 100-seq bucket (condition absent). */
+function blockOps(first: number, sks: string[]): TxOp[] {
+  const ops: TxOp[] = [];
+  for (let i = 0; i < sks.length; ) {
+    const seq = first + i;
+    const n = Math.min(sks.length - i, LINK_BLOCK - (seq % LINK_BLOCK));
+    ops.push({ op: 'put', key: linkBlockKey(seq), value: { first: seq, sks: sks.slice(i, i + n) }, condition: { kind: 'absent' } });
+    i += n;
+  }
+  return ops;
+}
+
+const opBytes = (ops: TxOp[]): number => JSON.stringify(ops).length + ops.length * OP_FRAMING;
+
+/**
+ * One batch: whole markers, oldest first, as many as fit 25 ops and (after the first) one write
+ * unit: each record rewritten with seq, prevHash, hash (condition exists), each marker deleted
+ * (exists), a link block per bucket (absent) and the head moved (version). How many markers and
+ * records were linked, or undefined when another invocation moved the head first.
+ */
+async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<{ markers: number; records: number } | undefined> {
   const { headItem, head } = await readChainState(deps.store);
-  let seq = head?.seq ?? 0;
+  const first = (head?.seq ?? 0) + 1;
   let prevHash = head?.hash ?? GENESIS_HASH;
   let at = head?.at ?? 0;
   const ops: TxOp[] = [];
-  let bytes = TX_FRAMING;
-  for (const { markerKey, sk, rec } of candidates) {
-    const unsigned = toJsonValue({ ...rec, seq: seq + 1, prevHash });
-    const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
-    const value = entityValueOf(sk, record);
-    const linked: TxOp[] = [
-      { op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'exists' } },
-      { op: 'put', key: linkKey(seq + 1), value: { k: value.sk }, condition: { kind: 'absent' } },
-      { op: 'delete', key: markerKey, condition: { kind: 'exists' } },
-    ];
-    bytes += JSON.stringify(linked).length + linked.length * OP_FRAMING;
-    if (ops.length > 0 && bytes > STORE_LIMITS.writeUnitBytes) break;
-    ops.push(...linked);
-    seq += 1;
-    prevHash = record.hash;
-    at = Math.max(at, record.at);
+  const sks: string[] = [];
+  let markers = 0;
+  for (const marker of ready) {
+    const own: TxOp[] = [];
+    let hash = prevHash;
+    for (const { sk, rec } of marker.records) {
+      const unsigned = toJsonValue({ ...rec, seq: first + sks.length + own.length, prevHash: hash });
+      const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
+      own.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record)), condition: { kind: 'exists' } });
+      hash = record.hash;
+    }
+    own.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
+    const linked = [...sks, ...marker.records.map((r) => r.sk)];
+    const size = TX_FRAMING + opBytes([...ops, ...own, ...blockOps(first, linked)]);
+    if (markers > 0 && (ops.length + own.length + blockOps(first, linked).length + 1 > STORE_LIMITS.maxTransactionOps || size > STORE_LIMITS.writeUnitBytes)) break;
+    ops.push(...own);
+    sks.push(...marker.records.map((r) => r.sk));
+    prevHash = hash;
+    at = Math.max(at, ...marker.records.map((r) => r.rec.at));
+    markers += 1;
   }
-  const count = ops.length / 3;
-  ops.push({
+  ops.push(...blockOps(first, sks), {
     op: 'put',
     key: HEAD_KEY,
-    value: { seq, hash: prevHash, at } satisfies ChainHead,
+    value: { seq: first + sks.length - 1, hash: prevHash, at } satisfies ChainHead,
     condition: headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' },
   });
   try {
     await deps.store.transact(ops);
-    return count;
+    return { markers, records: sks.length };
   } catch (error) {
     if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return undefined;
     throw error;
@@ -107,15 +167,17 @@ async function sequenceBatch(deps: SequenceDeps, candidates: Candidate[]): Promi
 export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBatches?: number } = {}): Promise<SequenceResult> {
   const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
   let sequenced = 0;
+  let known = new Map<string, ReadyMarker>();
   for (let batch = 0; batch < maxBatches; batch++) {
-    const { candidates, markers } = await oldestPending(deps.store);
-    if (candidates.length === 0) return { sequenced, remaining: markers };
-    const linked = await sequenceBatch(deps, candidates);
+    const { ready, named, more } = await oldestPending(deps.store, known);
+    if (ready.length === 0) return { sequenced, remaining: named };
+    const linked = await sequenceBatch(deps, ready);
     if (linked === undefined) break;
-    sequenced += linked;
-    // a batch cut short by its size leaves candidates for the next one
-    if (markers < SEQUENCE_BATCH && linked === candidates.length) return { sequenced, remaining: markers - linked };
+    sequenced += linked.records;
+    known = new Map(ready.slice(linked.markers).map((m) => [m.key, m]));
+    // a batch cut short by its size leaves markers for the next one
+    if (!more && linked.markers === ready.length) return { sequenced, remaining: named - linked.records };
   }
   const left = await deps.store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: STORE_LIMITS.maxQueryLimit });
-  return { sequenced, remaining: left.items.length };
+  return { sequenced, remaining: left.items.reduce((n, item) => n + (sksOfMarker(item.key, item.value)?.length ?? 1), 0) };
 }

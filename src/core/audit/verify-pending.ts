@@ -8,10 +8,12 @@
  */
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type EntityPage, type KeyValueStore } from '../ports/store';
-import { PENDING_PREFIX, TIME_INDEX, linkKey, pendingKey, skOfPendingKey } from './keys';
+import { linksOf } from './chain-read';
+import { PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } from './keys';
+import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
-import { linkSchema, purgeDetailsSchema, type PendingRecord } from './schema';
-import { stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
+import { purgeDetailsSchema, type PendingRecord } from './schema';
+import { MAX_CARRIED_KEYS, stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
 
 /** Whether a seq belongs to the chain the chain pass verified. */
 function inSnapshot(p: VerifyProgress, seq: number): boolean {
@@ -20,8 +22,7 @@ function inSnapshot(p: VerifyProgress, seq: number): boolean {
 
 /** Whether the link for this seq names this record. */
 async function linkedSince(store: KeyValueStore, seq: number, key: string): Promise<boolean> {
-  const link = linkSchema.safeParse((await store.get(linkKey(seq)))?.value);
-  return link.success && link.data.k === key;
+  return (await linksOf(store, [seq])).get(seq) === key;
 }
 
 /** A purge deleted the record (with its link) after the index listed it. */
@@ -48,24 +49,47 @@ function recordPage(store: KeyValueStore, afterKey: string | undefined): Promise
   });
 }
 
-/** Pending records must still have their marker, or have been sequenced meanwhile. */
-async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, p: VerifyProgress): Promise<KeyProblem | undefined> {
+/** The records these markers name (a damaged marker names none). */
+function namedBy(markers: Array<{ key: string; value: unknown }>): string[] {
+  return markers.flatMap((m) => sksOfMarker(m.key, m.value) ?? []);
+}
+
+/**
+ * The pending records of a page that a marker names. An append's marker is keyed by its first
+ * record (an older marker by its own), which comes first in key order: so the markers keyed by the
+ * page's pending records, plus the names a previous page's markers carried over, cover them. A
+ * record still unnamed is looked for once more among the markers of its millisecond (its first
+ * record may not show in the index yet), before it counts as unmarked.
+ */
+async function markedRecords(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, p: VerifyProgress): Promise<Set<string>> {
+  const named = new Set(p.marked ?? []);
   for (let i = 0; i < records.length; i += STORE_LIMITS.maxBatchGet) {
-    const chunk = records.slice(i, i + STORE_LIMITS.maxBatchGet);
-    const markers = new Set((await store.getMany(chunk.map((r) => pendingKey(r.key)))).map((m) => skOfPendingKey(m.key)));
-    for (const { key, rec } of chunk) {
-      if (markers.has(key)) {
-        p.pending.count++;
-        p.pending.oldestAt = Math.min(p.pending.oldestAt ?? rec.at, rec.at);
-        const purge = rec.action === 'audit.purged' ? purgeDetailsSchema.safeParse(rec.details) : undefined;
-        if (purge?.success && (!p.pending.latestPurge || purge.data.firstKeptSeq >= p.pending.latestPurge.firstKeptSeq)) p.pending.latestPurge = purge.data;
-        continue;
-      }
-      // the index showed it before the sequencer linked it (its marker is gone with that)
-      const seq = await sequencedSeq(store, key);
-      if (seq === undefined) return { key, reason: 'RECORD_UNLINKED' };
-      if (inSnapshot(p, seq)) p.claimed++;
+    for (const sk of namedBy(await store.getMany(records.slice(i, i + STORE_LIMITS.maxBatchGet).map((r) => pendingKey(r.key))))) named.add(sk);
+  }
+  for (const at of new Set(records.filter((r) => !named.has(r.key)).map((r) => r.rec.at))) {
+    for (const sk of namedBy((await store.query({ prefix: `${PENDING_PREFIX}${timeDigits(at)}-`, limit: STORE_LIMITS.maxQueryLimit })).items)) named.add(sk);
+  }
+  return named;
+}
+
+/** Pending records must still have their marker, or have been sequenced meanwhile. */
+async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, lastKey: string | undefined, p: VerifyProgress): Promise<KeyProblem | undefined> {
+  const named = await markedRecords(store, records, p);
+  const ahead = [...named].filter((sk) => lastKey !== undefined && sk > lastKey).sort().slice(0, MAX_CARRIED_KEYS);
+  if (ahead.length > 0) p.marked = ahead;
+  else delete p.marked;
+  for (const { key, rec } of records) {
+    if (named.has(key)) {
+      p.pending.count++;
+      p.pending.oldestAt = Math.min(p.pending.oldestAt ?? rec.at, rec.at);
+      const purge = rec.action === 'audit.purged' ? purgeDetailsSchema.safeParse(rec.details) : undefined;
+      if (purge?.success && (!p.pending.latestPurge || purge.data.firstKeptSeq >= p.pending.latestPurge.firstKeptSeq)) p.pending.latestPurge = purge.data;
+      continue;
     }
+    // the index showed it before the sequencer linked it (its marker is gone with that)
+    const seq = await sequencedSeq(store, key);
+    if (seq === undefined) return { key, reason: 'RECORD_UNLINKED' };
+    if (inSnapshot(p, seq)) p.claimed++;
   }
   return undefined;
 }
@@ -91,7 +115,7 @@ export async function recordsStep(store: KeyValueStore, p: VerifyProgress): Prom
     // linked after the snapshot, or left below the checkpoint by an interrupted purge: its link must name it
     else if (!(await linkedSince(store, stored.record.seq, entity.key)) && !(await purgedSince(store, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
   }
-  const problem = await checkMarkers(store, pending, p);
+  const problem = await checkMarkers(store, pending, page.items.at(-1)?.key, p);
   if (problem) return stopAt(p, problem);
   turnPage(p, page, p.claimed > p.checked ? 'identify' : 'markers');
 }
@@ -103,22 +127,21 @@ export async function identifyStep(store: KeyValueStore, p: VerifyProgress): Pro
     const stored = parseEntity(entity);
     return stored && !stored.pending && inSnapshot(p, stored.record.seq) ? [{ key: entity.key, seq: stored.record.seq }] : [];
   });
-  for (let i = 0; i < claims.length; i += STORE_LIMITS.maxBatchGet) {
-    const chunk = claims.slice(i, i + STORE_LIMITS.maxBatchGet);
-    const links = new Map((await store.getMany(chunk.map((c) => linkKey(c.seq)))).map((item) => [item.key, linkSchema.safeParse(item.value)]));
-    const stray = chunk.find((c) => {
-      const link = links.get(linkKey(c.seq));
-      return !link?.success || link.data.k !== c.key;
-    });
-    if (stray) return stopAt(p, { key: stray.key, reason: 'RECORD_UNLINKED' });
-  }
+  const sks = await linksOf(store, claims.map((c) => c.seq));
+  const stray = claims.find((c) => sks.get(c.seq) !== c.key);
+  if (stray) return stopAt(p, { key: stray.key, reason: 'RECORD_UNLINKED' });
   turnPage(p, page, 'markers');
 }
 
-/** A marker whose record does not exist is a removed record. */
+/** A marker must be sound and every record it names must exist (else a record was removed). */
 export async function markersStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
   const page = await store.query({ prefix: PENDING_PREFIX, limit: STORE_LIMITS.maxQueryLimit, ...(p.markerCursor ? { cursor: p.markerCursor } : {}) });
-  const sks = page.items.map((m) => skOfPendingKey(m.key));
+  const sks: string[] = [];
+  for (const item of page.items) {
+    const named = sksOfMarker(item.key, item.value);
+    if (!named) return stopAt(p, { key: skOfPendingKey(item.key), reason: 'RECORD_ALTERED' });
+    sks.push(...named);
+  }
   for (let i = 0; i < sks.length; i += STORE_LIMITS.maxBatchGet) {
     const chunk = sks.slice(i, i + STORE_LIMITS.maxBatchGet);
     const found = new Set((await store.getEntities(AUDIT_ENTITY, chunk)).map((e) => e.key));

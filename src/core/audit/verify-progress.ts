@@ -19,6 +19,8 @@ export type VerifyFailure = z.infer<typeof verifyFailureSchema>;
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 const count = z.number().int().min(0);
 const seq = z.number().int().min(1);
+/** Names a records page's markers carry over to records further on (an append cut by the page's end): at most this many. */
+export const MAX_CARRIED_KEYS = 100;
 
 export const verifyPhaseSchema = z.enum(['chain', 'records', 'identify', 'markers', 'end', 'done']);
 export type VerifyPhase = z.infer<typeof verifyPhaseSchema>;
@@ -40,6 +42,8 @@ export const verifyProgressSchema = z
     seen: count,
     claimed: count,
     pending: z.object({ count, oldestAt: z.number().int().min(0).optional(), latestPurge: purgeDetailsSchema.optional() }).strict(),
+    // records after afterKey that a marker read so far names (an append's marker is keyed by its first record)
+    marked: z.array(z.string().min(1).max(500)).max(MAX_CARRIED_KEYS).optional(),
     markerCursor: cursor.optional(),
     chainProblem: z.object({ seq: z.number().int().min(0), reason: verifyFailureSchema }).strict().optional(),
     keyProblem: z.object({ key: z.string().min(1).max(500), reason: verifyFailureSchema }).strict().optional(),

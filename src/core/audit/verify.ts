@@ -1,8 +1,8 @@
 /**
  * Verification (SPEC §5, docs/audit.md "Verify"), in steps that a resumable job runs slice by slice
  * (issue 23 item 6; the synchronous verify runs the same steps at once):
- *  1. chain: the snapshot's kept chain, one block of 100 links per step: gapless seq, each record's
- *     link, seq, attributes, prevHash and hash;
+ *  1. chain: the snapshot's kept chain, one bucket of 100 seqs per step: gapless seq, each record's
+ *     link (chain-read.ts linksOf: link blocks and older per-seq links alike), seq, attributes, prevHash and hash;
  *  2. records (verify-pending.ts): every af-audit record in key order: chained, or pending with its marker;
  *  3. identify: only when more records claim a seq of the chain than the chain holds, the one its link does not name;
  *  4. markers: every marker has its record;
@@ -12,9 +12,10 @@
 import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
 import { AUDIT_ENTITY } from '../ports/entities';
 import { hashMatches } from './hash';
-import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, LINK_PREFIX, linkBlockPrefix, linkKey, seqOfLinkKey } from './keys';
+import { linksOf, parseLinkItem } from './chain-read';
+import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, LINK_PREFIX } from './keys';
 import { parseEntity } from './records';
-import { headSchema, linkSchema, purgeDetailsSchema } from './schema';
+import { headSchema, purgeDetailsSchema } from './schema';
 import { DomainError } from '../domain/errors';
 import { beginVerification, chainedTotal, restartIfPurged, stopAt, type ChainProblem, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
 import { identifyStep, markersStep, recordsStep } from './verify-pending';
@@ -61,34 +62,25 @@ async function checkLinks(store: KeyValueStore, links: Array<{ seq: number; k: s
 }
 
 /**
- * One block of links (one prefix query, no cursor to keep). Index queries lag writes on Forge
- * (docs/forge-platform.md U22): a link the query does not show yet is read by key (strong) before it
- * counts as missing.
+ * One bucket of 100 seqs: their links in one read (linksOf: a prefix query, and by key whatever the
+ * lagging index does not show yet), then their records. A seq no link names is RECORD_MISSING, one
+ * whose link is damaged or claimed twice RECORD_ALTERED.
  */
 async function chainStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
   const last = p.head?.seq ?? 0;
   if (p.nextSeq > last) return void (p.phase = 'records');
   const blockEnd = Math.min(last, (Math.floor(p.nextSeq / LINK_BLOCK) + 1) * LINK_BLOCK - 1);
-  const found = new Map<number, unknown>();
-  for (const item of (await store.query({ prefix: linkBlockPrefix(p.nextSeq), limit: LINK_BLOCK })).items) {
-    const seq = seqOfLinkKey(item.key);
-    if (seq === undefined) return stopAt(p, { seq: p.nextSeq, reason: 'RECORD_ALTERED' });
-    found.set(seq, item.value);
-  }
   const seqs = Array.from({ length: blockEnd - p.nextSeq + 1 }, (_, i) => p.nextSeq + i);
-  const unseen = seqs.filter((seq) => !found.has(seq));
-  for (let i = 0; i < unseen.length; i += STORE_LIMITS.maxBatchGet) {
-    for (const item of await store.getMany(unseen.slice(i, i + STORE_LIMITS.maxBatchGet).map(linkKey))) found.set(seqOfLinkKey(item.key) ?? 0, item.value);
-  }
+  const sks = await linksOf(store, seqs);
   const links: Array<{ seq: number; k: string }> = [];
   let problem: ChainProblem | undefined;
   for (const seq of seqs) {
-    const link = found.has(seq) ? linkSchema.safeParse(found.get(seq)) : undefined;
-    if (!link?.success) {
-      problem = { seq, reason: link ? 'RECORD_ALTERED' : 'RECORD_MISSING' };
+    const k = sks.get(seq);
+    if (typeof k !== 'string') {
+      problem = { seq, reason: k === null ? 'RECORD_ALTERED' : 'RECORD_MISSING' };
       break;
     }
-    links.push({ seq, k: link.data.k });
+    links.push({ seq, k });
   }
   problem = (await checkLinks(store, links, p)) ?? problem;
   if (problem && !(problem.reason === 'RECORD_MISSING' && (await restartIfPurged(store, p)))) stopAt(p, problem);
@@ -110,9 +102,10 @@ function controlProblem(p: VerifyProgress): ChainProblem | undefined {
  * not cover either: links sequenced while verifying are never a false alarm.
  */
 async function linkBeyondHead(store: KeyValueStore, headSeq: number): Promise<number | undefined> {
-  const [next, top] = await Promise.all([store.get(linkKey(headSeq + 1)), store.query({ prefix: LINK_PREFIX, order: 'desc', limit: 1 })]);
-  const topSeq = top.items[0] ? seqOfLinkKey(top.items[0].key) : undefined;
-  const candidates = [next ? headSeq + 1 : undefined, topSeq !== undefined && topSeq > headSeq ? topSeq : undefined].filter((s) => s !== undefined);
+  const [next, top] = await Promise.all([linksOf(store, [headSeq + 1]), store.query({ prefix: LINK_PREFIX, order: 'desc', limit: 1 })]);
+  const highest = top.items[0] ? parseLinkItem(top.items[0]) : undefined;
+  const topSeq = highest ? highest.first + Math.max(0, (highest.sks?.length ?? 1) - 1) : undefined;
+  const candidates = [next.has(headSeq + 1) ? headSeq + 1 : undefined, topSeq !== undefined && topSeq > headSeq ? topSeq : undefined].filter((s) => s !== undefined);
   if (candidates.length === 0) return undefined;
   const current = headSchema.safeParse((await store.get(HEAD_KEY))?.value);
   return candidates.find((seq) => !current.success || current.data.seq < seq);

@@ -1,23 +1,22 @@
 /**
  * Reading the event feed in chain order (SPEC 3a; docs/api.md "Event feed"). A reader's position is
  * an audit seq: everything up to it was handed out (or filtered away). Records after it are found
- * through their chain links and their events by key, both strongly consistent, so a lagging index
- * can never skip an event, and the sequencer only ever appends after the head, so none appears
+ * through their chain links (linksOf: what a bucket's query does not show yet is read by key) and
+ * their events by key, so a lagging index can never skip an event, and the sequencer only ever appends after the head, so none appears
  * behind a reader. Only a reader's FIRST position comes from an index, and only from items older
  * than the settle window (docs/decisions.md "Issue 22").
  */
 import { AUDIT_ENTITY, EVENT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
-import { newestSeqBefore } from '../audit/chain-read';
+import { linksOf, newestSeqBefore } from '../audit/chain-read';
 import { readChainState } from '../audit/chain-state';
-import { TIME_INDEX, linkKey, timeDigits } from '../audit/keys';
-import { linkSchema } from '../audit/schema';
+import { TIME_INDEX, timeDigits } from '../audit/keys';
 import type { EventEnvelope } from './catalog';
 import { eventKey, parseStoredEvent } from './store';
 
 /** Longer than a transaction can take from its audit time to its commit plus the index's lag. */
 export const FEED_SETTLE_MS = 60_000;
-/** Audit records one read scans at most (10 link reads + 10 event reads): bounded work per call. */
+/** Audit records one read scans at most (a link query per 100 seqs, what it does not show yet by key, + 10 event reads): bounded work per call. */
 export const FEED_MAX_SCAN = 250;
 
 export interface FeedPage {
@@ -50,24 +49,24 @@ export async function readFeed(
   limit: number,
   accept: (event: EventEnvelope) => Promise<boolean>,
 ): Promise<FeedPage> {
-  const { head } = await readChainState(store);
+  const { head, anchor } = await readChainState(store);
   const end = Math.min(head?.seq ?? 0, position + FEED_MAX_SCAN);
+  // below the retention checkpoint records and their events are gone
+  const start = Math.max(position, Math.min(end, anchor.firstSeq - 1));
+  const sks = await linksOf(store, Array.from({ length: Math.max(0, end - start) }, (_, i) => start + 1 + i));
   const events: EventEnvelope[] = [];
-  let at = position;
+  let at = start;
   while (at < end) {
     const seqs = Array.from({ length: Math.min(STORE_LIMITS.maxBatchGet, end - at) }, (_, i) => at + 1 + i);
-    const links = new Map((await store.getMany(seqs.map(linkKey))).map((item) => [item.key, linkSchema.safeParse(item.value)]));
-    const skOf = new Map<number, string>();
-    for (const seq of seqs) {
-      const link = links.get(linkKey(seq));
-      // a link below the retention checkpoint is gone, and so is its event
-      if (link?.success) skOf.set(seq, link.data.k);
-    }
-    const stored = skOf.size > 0 ? await store.getEntities(EVENT_ENTITY, [...skOf.values()].map(eventKey)) : [];
+    const keys = seqs.flatMap((seq) => {
+      const sk = sks.get(seq);
+      return typeof sk === 'string' ? [eventKey(sk)] : [];
+    });
+    const stored = keys.length > 0 ? await store.getEntities(EVENT_ENTITY, keys) : [];
     const byKey = new Map(stored.map((item) => [item.key, parseStoredEvent(item)]));
     for (const seq of seqs) {
-      const sk = skOf.get(seq);
-      const event = sk === undefined ? undefined : byKey.get(eventKey(sk));
+      const sk = sks.get(seq);
+      const event = typeof sk === 'string' ? byKey.get(eventKey(sk)) : undefined;
       if (event && (await accept(event))) {
         events.push(event);
         if (events.length === limit) return { events, position: seq };

@@ -6,8 +6,9 @@
  *                                             differs from the record's (one transaction holds both)
  *
  * Written only by audit/append.ts, in the change's transaction. The feed is read in chain order:
- * audit link `audit:seq:<n>` → record sk → event (both strongly consistent gets), so an index that
- * lags can never make a reader skip an event. The by-time index serves retention and the first
+ * audit link (audit/chain-read.ts linksOf: what a lagging query does not show is read by key) →
+ * record sk → event (a strongly consistent get), so an index that lags can never make a reader skip
+ * an event. The by-time index serves retention and the first
  * position of a reader without a cursor.
  */
 import { EVENT_ENTITY } from '../ports/entities';

@@ -6,11 +6,10 @@
  * every answer stays far below Forge's 5 MB invocation payload. pack-format.ts joins them.
  */
 import { z } from 'zod';
+import { linksOf } from '../audit/chain-read';
 import { readChainState } from '../audit/chain-state';
 import { recordDigest, recordHash } from '../audit/hash';
-import { linkKey } from '../audit/keys';
 import { parseEntity } from '../audit/records';
-import { linkSchema } from '../audit/schema';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { FIELD_LIMITS } from '../domain/limits';
@@ -79,11 +78,11 @@ async function inScopeRecords(ctx: EngineContext, resolved: ResolvedScope, upToS
 /** The chain links from..to (inclusive): format 2 as digests, format 1 as bare hashes. */
 async function chainEntries(ctx: EngineContext, from: number, to: number): Promise<ChainEntry[]> {
   const entries: ChainEntry[] = [];
+  const links = await linksOf(ctx.store, Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i));
   for (let start = from; start <= to; start += STORE_LIMITS.maxBatchGet) {
     const seqs = Array.from({ length: Math.min(STORE_LIMITS.maxBatchGet, to - start + 1) }, (_, i) => start + i);
-    const links = new Map((await ctx.store.getMany(seqs.map(linkKey))).map((item) => [item.key, linkSchema.safeParse(item.value)]));
-    const keys = seqs.map((seq) => links.get(linkKey(seq))).map((l) => (l?.success ? l.data.k : undefined));
-    if (keys.some((k) => k === undefined)) throw new DomainError('AUDIT_STATE_INVALID', 'An audit link is missing; run the audit verification.');
+    const keys = seqs.map((seq) => links.get(seq));
+    if (keys.some((k) => typeof k !== 'string')) throw new DomainError('AUDIT_STATE_INVALID', 'An audit link is missing; run the audit verification.');
     const records = new Map((await ctx.store.getEntities(AUDIT_ENTITY, keys as string[])).map((e) => [e.key, parseEntity(e)]));
     for (const [i, seq] of seqs.entries()) {
       const stored = records.get(keys[i]!);
