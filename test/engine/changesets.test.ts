@@ -9,19 +9,10 @@ import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, setup, ui } from
 const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
 
 describe('create and update validation', () => {
-  test('every field rule has a stable error', async () => {
+  test('pages must exist, be visible and be in the set\'s space (the field rules: test/ui/field-rules)', async () => {
     const env = await setup();
     const create = (input: Partial<Parameters<typeof env.engine.changeSets.create>[1]>) =>
       codeOf(env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'PR 42', pageRefs: refs('2001'), ...input }));
-    expect(await create({ title: '' })).toBe('INVALID_REQUEST');
-    expect(await create({ title: 'x'.repeat(256) })).toBe('INVALID_REQUEST');
-    expect(await create({ summary: 'x'.repeat(2001) })).toBe('INVALID_REQUEST');
-    expect(await create({ referenceUrl: 'ftp://example.com/x' })).toBe('INVALID_REQUEST');
-    expect(await create({ referenceUrl: 'javascript:alert(1)' })).toBe('INVALID_REQUEST');
-    expect(await create({ referenceUrl: `https://example.com/${'x'.repeat(2040)}` })).toBe('INVALID_REQUEST');
-    expect(await create({ pageRefs: [] })).toBe('INVALID_REQUEST');
-    expect(await create({ pageRefs: refs('2001', '2001') })).toBe('INVALID_REQUEST');
-    expect(await create({ pageRefs: refs(...Array.from({ length: 101 }, (_, i) => String(5000 + i))) })).toBe('INVALID_REQUEST');
     expect(await create({ pageRefs: refs('2001', '9999') })).toBe('PAGE_NOT_FOUND');
     expect(await create({ pageRefs: refs('2001', '3001') })).toBe('WRONG_SPACE');
     // a page the caller cannot view is reported as not found, never as existing

@@ -4,7 +4,8 @@ import { applyDecision, previewDecision } from '../../src/core/domain/decisions'
 import { DomainError } from '../../src/core/domain/errors';
 import type { ApproverGroup, Decision, PageApproval, WorkflowStep } from '../../src/core/domain/model';
 import { evaluateStep, maximumMatching, progressLine, savedStep } from '../../src/core/domain/step-composition';
-import { validateWorkflowFields } from '../../src/core/domain/validation';
+import { checkWorkflowReachable } from '../../src/core/domain/quorum-reachability';
+import { workflowStep } from '../../src/core/domain/fields';
 import { approvalFixture } from '../support/approval-fixture';
 
 const REASON = 'This needs another review round.';
@@ -111,7 +112,7 @@ describe('saved form and save-time checks', () => {
     expect(savedStep({ approvers: ['acc-carol'], mode: 'all' })).toEqual({ approvers: ['acc-carol'], mode: 'all', groups: [{ key: 'approvers', name: 'Approvers', approvers: ['acc-carol'], required: 'all' }] });
     expect(savedStep({ groups: [{ key: 'x', name: 'X', approvers: ['acc-carol', 'acc-dave'], required: 2 }] })).toEqual({ groups: [{ key: 'x', name: 'X', approvers: ['acc-carol', 'acc-dave'], required: 2 }] });
   });
-  const save = (step: WorkflowStep) => codeOf(() => validateWorkflowFields({ name: 'wf', owners: [], steps: [savedStep(step)] }));
+  const save = (step: WorkflowStep) => codeOf(() => checkWorkflowReachable({ steps: [savedStep(step)] }));
   test('QUORUM_UNREACHABLE: more required than named users', () => {
     expect(save({ groups: [{ key: 'x', name: 'X', approvers: ['acc-carol'], required: 2 }] })).toBe('QUORUM_UNREACHABLE');
     expect(save({ groups: [{ key: 'x', name: 'X', approvers: ['group:eng-reviewers'], required: 5 }] })).toBe('OK');
@@ -127,9 +128,15 @@ describe('saved form and save-time checks', () => {
     expect(save(shared())).toBe('QUORUM_UNREACHABLE');
     expect(save(shared(false))).toBe('OK');
   });
-  test('duplicate keys and a threshold above the approvers are field errors', () => {
-    expect(save({ groups: [{ key: 'a', name: 'A', approvers: ['acc-carol'], required: 1 }, { key: 'a', name: 'B', approvers: ['acc-dave'], required: 1 }] })).toBe('INVALID_REQUEST');
-    expect(save({ groups: [{ key: 'a', name: 'A', approvers: ['acc-carol'], required: 1 }], rejectPolicy: { threshold: 2 } })).toBe('INVALID_REQUEST');
+  test('duplicate keys, duplicate approvers and a threshold above the approvers are field errors of the step schema', () => {
+    const refusal = (step: WorkflowStep) => {
+      const result = workflowStep.safeParse(step);
+      return result.success ? 'OK' : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(refusal({ groups: [{ key: 'a', name: 'A', approvers: ['acc-carol'], required: 1 }, { key: 'a', name: 'B', approvers: ['acc-dave'], required: 1 }] })).toEqual(['groups: group keys must be unique in a step']);
+    expect(refusal({ groups: [{ key: 'a', name: 'A', approvers: ['acc-carol', 'acc-carol'], required: 1 }] })).toEqual(['groups.0.approvers: approvers must be unique']);
+    expect(refusal({ groups: [{ key: 'a', name: 'A', approvers: ['acc-carol'], required: 1 }], rejectPolicy: { threshold: 2 } })).toEqual(['rejectPolicy.threshold: must not exceed the number of approvers of the step']);
+    expect(refusal({ groups: [{ key: 'a', name: 'A', approvers: ['group:eng'], required: 1 }], rejectPolicy: { threshold: 2 } })).toBe('OK');
   });
 });
 

@@ -36,16 +36,8 @@ describe('workflow configuration', () => {
     ]);
   });
 
-  test('validation: name 1..120, steps 1..10, approvers 1..50 unique, mode any|all', async () => {
+  test('the largest workflow the field rules allow saves: 10 steps of 50 approvers (the refusals: test/ui/field-rules)', async () => {
     const env = await setup({ extraUsers: Array.from({ length: 50 }, (_, i) => `acc-${i}`) });
-    const create = (input: Parameters<typeof env.engine.workflows.create>[2]) => codeOf(env.engine.workflows.create(ui(ALICE), ENG, input));
-    expect(await create({ name: '', steps: [step([CAROL])] })).toBe('INVALID_REQUEST');
-    expect(await create({ name: 'x'.repeat(121), steps: [step([CAROL])] })).toBe('INVALID_REQUEST');
-    expect(await create({ name: 'no steps', steps: [] })).toBe('INVALID_REQUEST');
-    expect(await create({ name: 'eleven', steps: Array.from({ length: 11 }, () => step([CAROL])) })).toBe('INVALID_REQUEST');
-    expect(await create({ name: 'no approvers', steps: [step([])] })).toBe('INVALID_REQUEST');
-    expect(await create({ name: 'dupes', steps: [step([CAROL, CAROL])] })).toBe('INVALID_REQUEST');
-    expect(await create({ name: '51', steps: [step(Array.from({ length: 51 }, (_, i) => `acc-${i}`))] })).toBe('INVALID_REQUEST');
     const ten = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'ten', steps: Array.from({ length: 10 }, () => step(Array.from({ length: 50 }, (_, i) => `acc-${i}`), 'all')) });
     expect(ten.steps).toHaveLength(10);
   });

@@ -75,6 +75,7 @@ export function prepareAppend(deps: Pick<AppendDeps, 'clock' | 'ids'>, entries: 
     const event = eventOf(rec, deps.ids.next('evt'));
     if (event) ops.push(eventPutOp(value.sk, event));
   }
-  ops.push({ op: 'put', key: pendingKey(sks[0]), value: { at, sks } satisfies Marker, condition: { kind: 'absent' } });
+  const [first] = sks;
+  if (first !== undefined) ops.push({ op: 'put', key: pendingKey(first), value: { at, sks } satisfies Marker, condition: { kind: 'absent' } });
   return ops;
 }

@@ -68,8 +68,9 @@ export async function linksOf(store: KeyValueStore, seqs: readonly number[]): Pr
     if (parsed) items.set(parsed.key, parsed);
   };
   for (const bucket of byBucket(wanted)) {
-    if (new Set(bucket.flatMap(keysThatCouldLink)).size <= STORE_LIMITS.maxBatchGet) continue;
-    for (const item of (await store.query({ prefix: linkBlockPrefix(bucket[0]), limit: STORE_LIMITS.maxQueryLimit })).items) add(item);
+    const [first] = bucket;
+    if (first === undefined || new Set(bucket.flatMap(keysThatCouldLink)).size <= STORE_LIMITS.maxBatchGet) continue;
+    for (const item of (await store.query({ prefix: linkBlockPrefix(first), limit: STORE_LIMITS.maxQueryLimit })).items) add(item);
   }
   const seen = claims(items.values());
   const unread = [...new Set(wanted.filter((seq) => !seen.has(seq)).flatMap(keysThatCouldLink))].filter((key) => !items.has(key));

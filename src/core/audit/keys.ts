@@ -63,8 +63,8 @@ export function parseLinkKey(key: string): { kind: 'seq' | 'block'; seq: number 
   if (!key.startsWith(LINK_PREFIX)) return undefined;
   const suffix = key.slice(LINK_PREFIX.length);
   if (/^\d{12}$/.test(suffix)) return { kind: 'seq', seq: Number(suffix) };
-  const block = /^(\d{10}):(\d{12})$/.exec(suffix);
-  return block && block[2].startsWith(block[1]) ? { kind: 'block', seq: Number(block[2]) } : undefined;
+  const [, bucket, first] = /^(\d{10}):(\d{12})$/.exec(suffix) ?? [];
+  return bucket !== undefined && first?.startsWith(bucket) ? { kind: 'block', seq: Number(first) } : undefined;
 }
 
 /** Time as the 13-digit prefix of sort keys, so range order is time order (epoch ms < 10^13 until 2286). */

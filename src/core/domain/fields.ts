@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { APPROVAL_MODES, APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STALENESS_POLICIES, STEP_MODES } from './model';
 import { stepSignatureSchemaWith } from './signature-fields';
+import { GROUP_PREFIX } from './step-composition';
 
 // ---------- text hygiene (SPEC §9) ----------
 
@@ -87,7 +88,11 @@ export const stepMode = z.enum(STEP_MODES);
 
 export const groupRequired = z.union([z.number().int().min(L.groupRequired.min).max(L.groupRequired.max), z.literal('all')]);
 export const rejectPolicy = z.union([z.enum(['any', 'unreachable']), z.strictObject({ threshold: z.number().int().min(L.rejectThreshold.min).max(L.rejectThreshold.max) })]);
-const approverList = z.array(approverId).min(L.approvers.min).max(L.approvers.max);
+const approverList = z
+  .array(approverId)
+  .min(L.approvers.min)
+  .max(L.approvers.max)
+  .refine((list) => new Set(list).size === list.length, 'approvers must be unique');
 
 /** SPEC 2.1a: one approver group of a step. */
 export const approverGroup = z.strictObject({
@@ -112,6 +117,14 @@ export const workflowStepFields = {
  * together only when the short form says what the groups say (a step read back saves unchanged).
  */
 export const workflowStep = z.strictObject(workflowStepFields).superRefine((step, ctx) => {
+  if (step.groups !== undefined && new Set(step.groups.map((g) => g.key)).size !== step.groups.length) {
+    ctx.addIssue({ code: 'custom', path: ['groups'], message: 'group keys must be unique in a step' });
+  }
+  // a reject threshold above the step's named people could never be met (Confluence groups change, so only all-explicit steps are judged)
+  const named = (step.groups ?? []).flatMap((g) => g.approvers);
+  if (typeof step.rejectPolicy === 'object' && named.length > 0 && named.every((a) => !a.startsWith(GROUP_PREFIX)) && step.rejectPolicy.threshold > new Set(named).size) {
+    ctx.addIssue({ code: 'custom', path: ['rejectPolicy', 'threshold'], message: 'must not exceed the number of approvers of the step' });
+  }
   const short = step.approvers !== undefined || step.mode !== undefined;
   if (step.groups === undefined) {
     if (step.rejectPolicy !== undefined || step.distinctAcrossGroups !== undefined) ctx.addIssue({ code: 'custom', path: ['groups'], message: 'rejectPolicy and distinctAcrossGroups need groups' });
@@ -156,10 +169,13 @@ export const stalenessSettingFields = {
 export const workflowFields = {
   name: nonBlankText(L.workflowName.max),
   steps: z.array(workflowStep).min(L.steps.min).max(L.steps.max),
-  owners: z.array(accountId).max(L.owners.max),
+  owners: z.array(accountId.refine((s) => !s.startsWith(GROUP_PREFIX), 'owners are account ids, not groups')).max(L.owners.max),
   allowSelfApproval: z.boolean(),
   enabled: z.boolean(),
 };
+
+/** A workflow's name and steps as every way in must write them: the edge schemas and an imported document (SPEC 2.1b). */
+export const workflowDefinitionRules = z.object({ name: workflowFields.name, steps: workflowFields.steps });
 
 // ---------- change-set fields (SPEC 2.5) ----------
 

@@ -4,8 +4,9 @@
  * this list, so an operation's signature lives only in its own file: to add one, write its module
  * and add it here (docs/adding-an-operation.md).
  *
- * Inputs are already shape-validated by the transport's zod schemas; each operation still enforces
- * every business rule (lengths, uniqueness, space membership, state) and checks the caller's rights.
+ * Inputs are validated by the edge's zod schemas (core/domain/fields.ts: shapes, lengths, uniqueness),
+ * and operations trust them; each operation enforces the rules that need state (space membership,
+ * existence, versions, reachability of a quorum) and checks the caller's rights.
  */
 import type { EngineContext } from './context';
 import type { Bound } from './operation';

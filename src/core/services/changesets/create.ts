@@ -3,7 +3,6 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { ChangeSet, ChangeSetView } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
-import { validateChangeSetFields } from '../../domain/validation';
 import type { ChangeSetCreateInput } from '../types';
 import type { EngineContext } from '../context';
 import { auditEntry, commitWithAudit } from '../commit';
@@ -19,7 +18,6 @@ import { defineOperation } from '../operation';
 export const createChangeSet = defineOperation({
   rights: 'Someone who can edit pages of the space (FORBIDDEN 403, audited).',
   async execute(ctx: EngineContext, caller: Caller, input: ChangeSetCreateInput, options: { requestToken?: string } = {}): Promise<ChangeSetView> {
-    validateChangeSetFields(input);
     if (options.requestToken !== undefined && !/^[0-9a-f]{32}$/.test(options.requestToken)) {
       throw new DomainError('INVALID_REQUEST_TOKEN', 'The operation could not be completed.');
     }

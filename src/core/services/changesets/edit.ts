@@ -2,7 +2,6 @@
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { ChangeSet, ChangeSetView } from '../../domain/model';
-import { validateChangeSetFields } from '../../domain/validation';
 import type { ChangeSetUpdateInput } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -22,7 +21,6 @@ import { countPendingThrough, pagesPendingThrough, setReviewOf } from './atomic/
 export const updateChangeSet = defineOperation({
   rights: 'The creator or a space admin (FORBIDDEN 403, audited); an open change set only.',
   async execute(ctx: EngineContext, caller: Caller, changeSetId: string, input: ChangeSetUpdateInput): Promise<ChangeSetView> {
-    validateChangeSetFields(input);
     const cache = new PageCache(ctx, caller.accountId);
     const access = new SpaceAccess(ctx, caller.accountId);
     const updated = await withRetry(ctx, async () => {

@@ -1,7 +1,7 @@
 /** New workflows: create, duplicate (same space) and import (from a space the caller can view). All space admins only. */
 import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
-import { validateWorkflowFields } from '../../domain/validation';
+import { checkWorkflowReachable } from '../../domain/quorum-reachability';
 import { validateStalenessTerms } from '../../domain/staleness-terms';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from './types';
@@ -26,7 +26,7 @@ export async function createNew(
 ): Promise<SavedWorkflow> {
   const now = ctx.clock.now();
   const owners = fields.owners.length > 0 ? fields.owners : [caller.accountId];
-  validateWorkflowFields({ ...fields, owners });
+  checkWorkflowReachable(fields);
   validateStalenessTerms(fields);
   const warnings = await checkParticipants(ctx, spaceId, { steps: fields.steps, owners });
   const workflow: Workflow = {

@@ -6,7 +6,7 @@
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
-import { validateWorkflowFields } from '../../domain/validation';
+import { checkWorkflowReachable } from '../../domain/quorum-reachability';
 import { validateStalenessTerms } from '../../domain/staleness-terms';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
@@ -84,7 +84,7 @@ export const updateWorkflow = defineOperation({
         stalenessPolicy: patch.stalenessPolicy ?? current.stalenessPolicy,
         tolerance: patch.tolerance !== undefined ? patch.tolerance : current.tolerance,
       });
-      validateWorkflowFields(merged);
+      checkWorkflowReachable(merged);
       validateStalenessTerms(merged);
       // only what this save names must exist: a rename never fails on an approver deleted since
       warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });

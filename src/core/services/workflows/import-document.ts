@@ -6,6 +6,7 @@
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { workflowSchema } from '../../domain/schemas';
+import { workflowDefinitionRules } from '../../domain/fields';
 import type { EngineContext } from '../context';
 import { FIELD_LIMITS } from '../../domain/limits';
 import { listSpaceWorkflows } from './store';
@@ -16,13 +17,16 @@ import { mapApprovers, parseDocument, pointerDetails, schemaInvalid, type Workfl
 import { requireImporter, resolvePrincipals, type PrincipalMap } from './import-principals';
 import { defineOperation } from '../operation';
 
-/** The definition the document describes on this site, validated as a stored workflow is (unknown settings refused). */
+/** The definition the document describes on this site, validated as a stored workflow is and by the edge's name and step rules (unknown settings refused). */
 function definitionFrom(doc: WorkflowDocument, idOf: ReadonlyMap<string, string>, spaceId: string, caller: Caller): WorkflowDefinition {
   const steps = mapApprovers(doc.steps, (ref) => idOf.get(ref) ?? ref);
   const candidate = { ...doc.settings, name: doc.name, steps, id: 'import', spaceId, owners: [caller.accountId], enabled: false, createdAt: 0, createdBy: caller.accountId, updatedAt: 0, updatedBy: caller.accountId, version: 1 };
+  // stored-workflow shape first, then the rules every way in writes (unique approvers, group keys, lengths)
   const parsed = workflowSchema.safeParse(candidate);
-  if (!parsed.success) {
-    throw schemaInvalid(parsed.error.issues.map((i) => {
+  const rules = parsed.success ? workflowDefinitionRules.safeParse(candidate) : undefined;
+  const issues = !parsed.success ? parsed.error.issues : rules?.success === false ? rules.error.issues : [];
+  if (!parsed.success || issues.length > 0) {
+    throw schemaInvalid(issues.map((i) => {
       const [head, ...rest] = i.path;
       const prefix = head === 'name' || head === 'steps' ? '' : '/settings';
       return pointerDetails([{ ...i, path: [head ?? '', ...rest] }], prefix)[0]!;
