@@ -18,7 +18,7 @@ import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { snapshotOf } from '../services/submission';
 import { mayAdopt } from '../services/workflows/edit-log';
-import { expandGroups } from '../services/page-context';
+import { expandGroups } from '../services/group-membership';
 import { lcKeys, task } from '../records/lifecycle-keys';
 import { reminderBody, reviewNoticeBody } from './notices';
 import { taskRef } from '../services/comments';

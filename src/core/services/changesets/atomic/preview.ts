@@ -15,7 +15,7 @@ import { countsToward } from '../../../domain/step-composition';
 import type { EngineContext } from '../../context';
 import { SpaceAccess } from '../../access';
 import { defineOperation } from '../../operation';
-import { expandGroups } from '../../page-context';
+import { expandGroups } from '../../group-membership';
 import { progressWith } from '../../step-progress';
 import { changedPins } from './invalidate';
 import { cannotViewEveryPage, judgeSetDecision, loadVisibleSet, pinnedPageChanged, setNotPending } from './rules';
