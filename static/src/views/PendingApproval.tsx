@@ -122,6 +122,11 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
                 )}
               </Inline>
             ))}
+            {pending.approversMore && (
+              <Box as="li" testId="pending-approver-more">
+                <Text color="color.text.subtle">and more members of the group</Text>
+              </Box>
+            )}
           </Stack>
           </>
         ) : (
