@@ -13,6 +13,7 @@ import { activeStepOf, groupsOfSteps } from '../domain/approvers';
 import { groupIdOf, slotHolder, stepDecisions, stepGroups } from '../domain/step-composition';
 import type { EngineContext } from './context';
 import { GroupMembership, groupsOfAllGroups } from './group-membership';
+import { NAMED_PER_GROUP } from '../domain/named-progress';
 
 /** One v1 page of members. */
 export const LISTED_MEMBERS = 200;
@@ -98,4 +99,16 @@ export class GroupListing {
     if (!done) this.reads.set(key, (done = read().then(() => undefined)));
     return done;
   }
+}
+
+/** A step's people as a comment @mentions them: named accounts, and the first NAMED_PER_GROUP members of each group; `more` when members were left out. */
+export function namedApprovers(step: WorkflowStep, listing: GroupListing): { approvers: string[]; more: boolean } {
+  const principals = stepGroups(step).flatMap((g) => g.approvers);
+  const groups = groupsOfSteps([step]);
+  const approvers = principals.flatMap((a) => {
+    const g = groupIdOf(a);
+    return g === undefined ? [a] : (listing.members.get(g) ?? []).slice(0, NAMED_PER_GROUP);
+  });
+  const more = groups.some((g) => listing.isCut(g) || (listing.members.get(g)?.length ?? 0) > NAMED_PER_GROUP);
+  return { approvers: [...new Set(approvers)], more };
 }

@@ -55,7 +55,7 @@ export function groupsOfAllGroups(step: WorkflowStep): string[] {
 }
 
 /** Whole member lists of groups not yet in `cache`, in parallel (where the whole list is the rule; elsewhere GroupListing). */
-export async function expandGroups(ctx: EngineContext, groupIds: string[], cache: Map<string, string[]>): Promise<void> {
+async function expandGroups(ctx: EngineContext, groupIds: string[], cache: Map<string, string[]>): Promise<void> {
   const missing = [...new Set(groupIds)].filter((g) => !cache.has(g));
   const members = await Promise.all(missing.map(async (g) => [g, await ctx.confluence.getGroupMembers(g)] as const));
   for (const [g, ids] of members) cache.set(g, ids);
