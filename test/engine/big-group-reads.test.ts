@@ -4,7 +4,7 @@
  * reply without error. Reads name the first 50 waiting people and say there are more; eligibility
  * and the stuck check stop reading once enough eligible members are found; counting is unchanged.
  */
-import { BOB, CAROL, DAVE, ENG, setup, ui } from './helpers';
+import { BOB, CAROL, DAVE, ENG, codeOf, setup, ui } from './helpers';
 import type { TestEnv } from './helpers';
 import { NAMED_PER_GROUP } from '../../src/core/domain/named-progress';
 
@@ -82,4 +82,39 @@ test('a group listed to the end names 50 and says how many wait in all', async (
   const [group] = (await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.groups;
   expect(group).toMatchObject({ waitingForMore: true, waitingForCount: 122 });
   expect(group!.waitingFor).toHaveLength(NAMED_PER_GROUP);
+});
+
+test('"all" members of a group too big to list is refused GROUP_TOO_LARGE_FOR_ALL (it was CONFLUENCE_ERROR)', async () => {
+  const env = await bigGroupEnv();
+  const saved = env.engine.workflows.update(ui('acc-alice'), 'wf-eng-review', { steps: [{ approvers: [`group:${GROUP}`], mode: 'all' }] });
+  expect(await codeOf(saved)).toBe('GROUP_TOO_LARGE_FOR_ALL');
+});
+
+describe('the stuck check reads a big group only as far as it must', () => {
+  const FEW = CROWD.slice(0, 450); // three pages of members with Carol and Dave
+
+  async function fewEnv(): Promise<TestEnv> {
+    const env = await setup({ extraUsers: FEW });
+    env.site.getGroup(GROUP)!.members.push(...FEW);
+    await env.engine.workflows.update(ui('acc-alice'), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${GROUP}`], required: 2 }] }] });
+    await env.engine.approvals.submitPage(ui(BOB), PAGE);
+    return env;
+  }
+
+  test('enough eligible members late in the list: read to them, not stuck', async () => {
+    const env = await fewEnv();
+    for (const member of env.site.getGroup(GROUP)!.members.slice(0, 440)) env.site.setAccountStatus(member, 'inactive');
+    env.site.resetCalls();
+    expect((await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.stuck).toBeUndefined();
+    expect(env.site.calls.byEndpoint[MEMBERS]).toBe(3);
+  });
+
+  test('nobody eligible left: stuck, judged on every member', async () => {
+    const env = await fewEnv();
+    const members = env.site.getGroup(GROUP)!.members;
+    for (const member of members) env.site.setAccountStatus(member, 'inactive');
+    const [stuck] = (await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.stuck!;
+    expect(stuck).toMatchObject({ group: 'crowd', required: 2, eligible: [] });
+    expect(stuck!.unavailable).toHaveLength(members.length);
+  });
 });
