@@ -31,6 +31,6 @@ it('a big group step: status names 50 waiting people, says there are more and co
   const pending = status.json.pending as { approversMore?: boolean; groups: { approvedBy: string[]; waitingFor: string[]; waitingForMore?: boolean; waitingForCount?: number }[] };
   expect(pending.approversMore).toBe(true);
   expect(pending.groups[0]).toMatchObject({ approvedBy: ['acc-crowd-10049'], waitingForMore: true });
-  expect(pending.groups[0]!.waitingFor).toHaveLength(50);
-  expect(pending.groups[0]!.waitingForCount).toBeUndefined();
+  expect(pending.groups[0].waitingFor).toHaveLength(50);
+  expect(pending.groups[0].waitingForCount).toBeUndefined();
 });

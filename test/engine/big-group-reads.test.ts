@@ -51,7 +51,7 @@ test('status, the queue and the reply name 50 waiting people and say there are m
   // Dave is listed among the first 200 members, the last of the crowd is not: both count
   expect((await env.engine.approvals.decide(ui('acc-crowd-10049'), approval.id, 'approve')).status).toBe('pending');
 
-  const reply = env.site.listComments(PAGE).slice(before)[0]!;
+  const reply = env.site.listComments(PAGE).slice(before)[0];
   expect(reply.body).toContain('Crowd 1/2, waiting for');
   expect(reply.body).toContain(' and others');
   expect(reply.body.match(/ri:user /g)?.length).toBe(NAMED_PER_GROUP * 2); // "Now at" and the progress line
@@ -60,16 +60,16 @@ test('status, the queue and the reply name 50 waiting people and say there are m
   const status = await env.engine.approvals.pageStatus(ui(BOB), PAGE);
   const [crowd] = status.pending!.groups;
   expect(crowd).toMatchObject({ key: 'crowd', required: 2, approvedBy: ['acc-crowd-10049'], waitingForMore: true });
-  expect(crowd!.waitingFor).toHaveLength(NAMED_PER_GROUP);
-  expect(crowd!.waitingFor).toContain(CAROL);
-  expect(crowd!.waitingForCount).toBeUndefined(); // the group was not listed to the end
+  expect(crowd.waitingFor).toHaveLength(NAMED_PER_GROUP);
+  expect(crowd.waitingFor).toContain(CAROL);
+  expect(crowd.waitingForCount).toBeUndefined(); // the group was not listed to the end
   expect(status.pending).toMatchObject({ approversMore: true });
   expect(status.pending!.stuck).toBeUndefined();
   expect(env.site.calls.byEndpoint[MEMBERS]).toBe(1);
 
   const queue = await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true });
   expect(queue.items.map((a) => a.id)).toEqual([approval.id]);
-  expect(queue.items[0]!.groups[0]).toMatchObject({ approvedBy: ['acc-crowd-10049'], waitingForMore: true });
+  expect(queue.items[0].groups[0]).toMatchObject({ approvedBy: ['acc-crowd-10049'], waitingForMore: true });
 
   expect((await env.engine.approvals.decide(ui(DAVE), approval.id, 'approve')).status).toBe('approved');
 });
@@ -81,7 +81,7 @@ test('a group listed to the end names 50 and says how many wait in all', async (
   await env.engine.approvals.submitPage(ui(BOB), PAGE);
   const [group] = (await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.groups;
   expect(group).toMatchObject({ waitingForMore: true, waitingForCount: 122 });
-  expect(group!.waitingFor).toHaveLength(NAMED_PER_GROUP);
+  expect(group.waitingFor).toHaveLength(NAMED_PER_GROUP);
 });
 
 test('"all" members of a group too big to list is refused GROUP_TOO_LARGE_FOR_ALL (it was CONFLUENCE_ERROR)', async () => {
@@ -115,6 +115,6 @@ describe('the stuck check reads a big group only as far as it must', () => {
     for (const member of members) env.site.setAccountStatus(member, 'inactive');
     const [stuck] = (await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.stuck!;
     expect(stuck).toMatchObject({ group: 'crowd', required: 2, eligible: [] });
-    expect(stuck!.unavailable).toHaveLength(members.length);
+    expect(stuck.unavailable).toHaveLength(members.length);
   });
 });
