@@ -226,17 +226,13 @@ export class RestConfluenceSite implements ConfluenceSite {
   groupIdsOf = async (user: string): Promise<Set<string>> =>
     new Set((await this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: accountId(user) }), groupSchema)).map((g) => g.id));
 
-  async getGroupMembers(groupId: string): Promise<string[]> {
-    const members = await this.listAllV1(`/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, new URLSearchParams(), memberSchema);
-    return members.map((m) => m.accountId);
-  }
-
-  async groupMembersCapped(groupId: string, cap: number, start = 0): Promise<{ members: string[]; more: boolean }> {
-    const path = `/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`;
+  /** A group's members as the app (a directory lookup), every page or at most `cap` from `start` (paging.ts). */
+  getGroupMembers = async (groupId: string): Promise<string[]> => (await this.groupMembersCapped(groupId, Number.POSITIVE_INFINITY)).members;
+  groupMembersCapped = async (groupId: string, cap: number, start = 0): Promise<{ members: string[]; more: boolean }> => {
     const query = new URLSearchParams(start > 0 ? { start: String(start) } : {});
-    const { items, more } = await listV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), path, query, memberSchema, cap);
+    const { items, more } = await listV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), `/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, query, memberSchema, cap);
     return { members: items.map((m) => m.accountId), more };
-  }
+  };
 
   async getUsers(accountIds: string[]): Promise<Map<string, UserInfo>> {
     const ids = [...new Set(accountIds)].map(accountId);
@@ -292,13 +288,9 @@ export class RestConfluenceSite implements ConfluenceSite {
     return listAllV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), path, query, item);
   }
 
-  private send(request: ConfluenceRequest): Promise<ConfluenceResponse> {
-    return this.gate.run(() => this.transport.request(request));
-  }
+  private send = (request: ConfluenceRequest): Promise<ConfluenceResponse> => this.gate.run(() => this.transport.request(request));
 
-  private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
-    return parseOk(response, schema);
-  }
+  private parse = <T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> => parseOk(response, schema);
 }
 
 /** Confluence's documented account states; anything else (or none) is left unsaid rather than guessed. */

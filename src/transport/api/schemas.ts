@@ -217,17 +217,9 @@ const PageStateSchema = z.object({
       approvers: z.array(z.string()).describe('Everyone who may act on the step; a Confluence group is listed to its first 200 members (see approversMore).'),
       approversMore: z.literal(true).optional().describe('A Confluence group of the step has more members than `approvers` lists.'),
       mode: stepMode.optional(),
-      groups: z.array(
-        z.object({
-          key: z.string(),
-          name: z.string(),
-          required: z.number().int(),
-          approvedBy: z.array(z.string()),
-          waitingFor: z.array(z.string()).describe('At most 50 names; see waitingForMore.'),
-          waitingForMore: z.literal(true).optional().describe('More people are waited for than `waitingFor` names.'),
-          waitingForCount: z.number().int().optional().describe('With waitingForMore: how many are waited for in all, when known (a big group is not listed to the end).'),
-        }),
-      ),
+      groups: z.array(z.object({ key: z.string(), name: z.string(), required: z.number().int(), approvedBy: z.array(z.string()), waitingFor: z.array(z.string()).describe('At most 50 names; see waitingForMore.'),
+        waitingForMore: z.literal(true).optional().describe('More people are waited for than `waitingFor` names.'),
+        waitingForCount: z.number().int().optional().describe('With waitingForMore: how many are waited for in all, when known (a big group is not listed to the end).') })),
       stuck: z.array(z.object({ group: z.string(), required: z.number().int(), eligible: z.array(z.string()), unavailable: UnavailableApproversSchema })).optional(),
     })
     .optional(),
