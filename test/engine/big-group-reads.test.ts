@@ -44,6 +44,20 @@ test('eligibility reads further only while the page lacks eligible approvers', a
   expect(env.site.calls.byEndpoint[MEMBERS]).toBe(2);
 });
 
+test('only the last members can approve: eligibility reads the whole group, in growing reads', async () => {
+  const env = await setup({ extraUsers: CROWD.slice(0, 1_500) });
+  const members = env.site.getGroup(GROUP)!.members;
+  members.unshift(...CROWD.slice(0, 1_500)); // Carol and Dave last
+  await env.engine.workflows.update(ui('acc-alice'), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${GROUP}`], required: 2 }] }] });
+  for (const member of CROWD.slice(0, 1_500)) env.site.setAccountStatus(member, 'inactive');
+  env.site.resetCalls();
+  expect(await env.engine.approvals.preflightPage(ui(BOB), PAGE)).toMatchObject({ canSubmit: true });
+  // 200, then 200, 400 and 800 members a read: the group's 8 pages in 4 reads
+  expect(env.site.calls.byEndpoint[MEMBERS]).toBe(8);
+  for (const member of [CAROL, DAVE]) env.site.setAccountStatus(member, 'inactive');
+  expect(await env.engine.approvals.preflightPage(ui(BOB), PAGE)).toMatchObject({ canSubmit: false, code: 'NO_ELIGIBLE_APPROVER' });
+});
+
 test('status, the queue and the reply name 50 waiting people and say there are more; approvals count as before', async () => {
   const env = await bigGroupEnv();
   const approval = await env.engine.approvals.submitPage(ui(BOB), PAGE);

@@ -17,6 +17,8 @@ import { NAMED_PER_GROUP } from '../domain/named-progress';
 
 /** One v1 page of members. */
 export const LISTED_MEMBERS = 200;
+/** One read follows at most 25 pages (the adapter refuses a chain of more than 50 as runaway). */
+const MOST_PER_READ = 25 * LISTED_MEMBERS;
 
 export class GroupListing {
   /** group id → members known now: those listed (in Confluence's order) and, after them, deciders found by asking */
@@ -68,13 +70,13 @@ export class GroupListing {
   }
 
   /**
-   * The next LISTED_MEMBERS members of a group cut short (all of it when nothing was read yet);
+   * The next `count` members of a group cut short (its first ones when nothing was read yet);
    * false when there was nothing more to read.
    */
-  async more(groupId: string): Promise<boolean> {
+  async more(groupId: string, count = LISTED_MEMBERS): Promise<boolean> {
     if (this.listed.has(groupId) && !this.open.has(groupId)) return false;
     const start = this.listed.get(groupId) ?? 0;
-    const page = await this.ctx.confluence.groupMembersCapped(groupId, LISTED_MEMBERS, start);
+    const page = await this.ctx.confluence.groupMembersCapped(groupId, Math.min(count, MOST_PER_READ), start);
     const known = this.members.get(groupId) ?? [];
     const listed = [...known.slice(0, start), ...page.members];
     const found = known.slice(start).filter((p) => !listed.includes(p));

@@ -17,13 +17,13 @@ import { loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resol
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
 import { PageCache } from './page-cache';
-import { GroupListing } from './group-listing';
+import { GroupListing, LISTED_MEMBERS } from './group-listing';
 import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows/store';
-import { accountUnavailability, coveredOn, delegateCovers } from './approver-availability';
+import { accountUnavailability, coveredOn, delegateCovers, type DelegateCover } from './approver-availability';
 import { rulesOf } from './routing/rules-store';
 import { primeBridgeOn } from './automation/label-bridge-store';
 import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
@@ -158,19 +158,28 @@ export async function loadPageContext(
     }
   }
   await Promise.all([listing.readSteps(neededSteps), ...sodReads]);
-  await markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs);
-  await readUntilEligible(ctx, listing, resolvedByPage, unavailable, inputs);
+  const seen = { checked: new Set<string>(), cover: [] };
+  await markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs, seen);
+  await readUntilEligible(ctx, listing, resolvedByPage, unavailable, inputs, seen);
   return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable };
 }
 
 /**
  * Eligibility needs only enough eligible approvers: the first page of each group usually has them.
  * While a page would be refused NO_ELIGIBLE_APPROVER and one of its groups was not read to the end,
- * the next page of those groups is read (and its accounts checked), so the answer is the one the
- * whole list would give.
+ * more of those groups is read (and its accounts checked), so the answer is the one the whole list
+ * would give.
  */
-async function readUntilEligible(ctx: EngineContext, listing: GroupListing, resolvedByPage: ReadonlyMap<string, Workflow>, unavailable: Map<string, UnavailableCause>, inputs: Map<string, EligibilityInput>): Promise<void> {
-  for (;;) {
+async function readUntilEligible(
+  ctx: EngineContext,
+  listing: GroupListing,
+  resolvedByPage: ReadonlyMap<string, Workflow>,
+  unavailable: Map<string, UnavailableCause>,
+  inputs: Map<string, EligibilityInput>,
+  seen: { checked: Set<string>; cover: DelegateCover[] },
+): Promise<void> {
+  // each round reads twice as many members as the last, so a group of n needs O(log n) rounds of account checks
+  for (let count = LISTED_MEMBERS; ; count *= 2) {
     const short = [...resolvedByPage].filter(([pageId]) => {
       const input = inputs.get(pageId);
       const result = input ? checkEligibility(input) : undefined;
@@ -178,8 +187,8 @@ async function readUntilEligible(ctx: EngineContext, listing: GroupListing, reso
     });
     const cut = [...new Set(short.flatMap(([, wf]) => groupsOfSteps(wf.steps)))].filter(listing.isCut);
     if (cut.length === 0) return;
-    await Promise.all(cut.map((g) => listing.more(g)));
-    await markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs);
+    await Promise.all(cut.map((g) => listing.more(g, count)));
+    await markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen);
   }
 }
 
@@ -193,14 +202,18 @@ async function markUnavailableApprovers(
   groupMembers: ReadonlyMap<string, string[]>,
   unavailable: Map<string, UnavailableCause>,
   inputs: Map<string, EligibilityInput>,
+  /** who was looked up and the covers found, kept across rounds so a person is looked up once */
+  seen: { checked: Set<string>; cover: DelegateCover[] },
 ): Promise<void> {
   const workflows = new Map([...resolvedByPage.values()].map((wf) => [wf.id, wf]));
-  const approvers = [...workflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers)));
-  for (const [accountId, cause] of await accountUnavailability(ctx, approvers)) unavailable.set(accountId, cause);
-  if (unavailable.size === 0) return;
-  const cover = await delegateCovers(ctx, unavailable.keys(), [...resolvedByPage.keys()]);
+  const approvers = [...new Set([...workflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers))))].filter((p) => !seen.checked.has(p));
+  for (const p of approvers) seen.checked.add(p);
+  const fresh = await accountUnavailability(ctx, approvers);
+  for (const [accountId, cause] of fresh) unavailable.set(accountId, cause);
+  if (fresh.size > 0) seen.cover.push(...(await delegateCovers(ctx, fresh.keys(), [...resolvedByPage.keys()])));
+  if (seen.cover.length === 0) return;
   for (const [pageId, wf] of resolvedByPage) {
-    const covered = coveredOn(cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
+    const covered = coveredOn(seen.cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
     const input = inputs.get(pageId);
     if (covered.size > 0 && input) inputs.set(pageId, { ...input, unavailable: new Map([...unavailable].filter(([p]) => !covered.has(p))) });
   }
