@@ -158,26 +158,25 @@ export async function loadPageContext(
     }
   }
   await Promise.all([listing.readSteps(neededSteps), ...sodReads]);
-  const seen = { checked: new Set<string>(), cover: [] };
-  await markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs, seen);
-  await readUntilEligible(ctx, listing, resolvedByPage, unavailable, inputs, seen);
+  await markUnavailableReadingOn(ctx, listing, resolvedByPage, unavailable, inputs);
   return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable };
 }
 
 /**
- * Eligibility needs only enough eligible approvers: the first page of each group usually has them.
- * While a page would be refused NO_ELIGIBLE_APPROVER and one of its groups was not read to the end,
- * more of those groups is read (and its accounts checked), so the answer is the one the whole list
- * would give.
+ * The approvers' accounts (markUnavailableApprovers). Eligibility needs only enough eligible
+ * approvers: the first page of each group usually has them. While a page would be refused
+ * NO_ELIGIBLE_APPROVER and one of its groups was not read to the end, more of those groups is read
+ * (and its accounts checked), so the answer is the one the whole list would give.
  */
-async function readUntilEligible(
+async function markUnavailableReadingOn(
   ctx: EngineContext,
   listing: GroupListing,
   resolvedByPage: ReadonlyMap<string, Workflow>,
   unavailable: Map<string, UnavailableCause>,
   inputs: Map<string, EligibilityInput>,
-  seen: { checked: Set<string>; cover: DelegateCover[] },
 ): Promise<void> {
+  const seen = { checked: new Set<string>(), cover: [] as DelegateCover[] };
+  await markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen);
   // each round reads twice as many members as the last, so a group of n needs O(log n) rounds of account checks
   for (let count = LISTED_MEMBERS; ; count *= 2) {
     const short = [...resolvedByPage].filter(([pageId]) => {
