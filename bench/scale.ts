@@ -4,6 +4,7 @@
  * simulated from them (+20 ms per store call), never measured on this machine.
  *  - change-set list page: 50 change sets of 100 different pages each (5,000 pages on one list page)
  *  - approval queue: a page of 50 pending approvals
+ *  - big groups: a decision (2,000 members) and a status read (20,000 members) in a group step
  *  - rate limiter: store calls of the write that fills a client's window to 600
  */
 import { createLocalSite } from '../local/site';
@@ -112,6 +113,37 @@ async function groupDecision(rows: (string | number)[][]): Promise<void> {
   if (decided.status !== 'approved') throw new Error(`the decision left the approval ${decided.status}`);
   rows.push([`decision + preview, step of one ${BIG_GROUP}-member group`, BIG_GROUP, '-', site.calls.total]);
   record('decision.confluenceCallsBigGroup', site.calls.total);
+}
+
+const HUGE_GROUP = 20_000;
+
+/**
+ * Status of a page pending in a step that needs 2 approvals of one 20,000-member Confluence group,
+ * after one of them: Confluence calls of the status read (progress, approvers, the stuck check).
+ * Before, every group was listed to the end, and a group over 10,000 members failed with
+ * CONFLUENCE_ERROR; now one page of members names the first 50 and the stuck check stops at enough.
+ */
+async function groupStatus(rows: (string | number)[][]): Promise<void> {
+  const seed = seedWithExtraPages(0);
+  const crowd = Array.from({ length: HUGE_GROUP }, (_, i) => `acc-crowd-${i}`);
+  seed.users.push(...crowd.map((accountId) => ({ accountId, displayName: accountId, email: `${accountId}@example.com` })));
+  const group = seed.groups.find((g) => g.name === 'eng-reviewers');
+  if (!group) throw new Error('the seed has no eng-reviewers group');
+  group.members.push(...crowd);
+  const site = createLocalSite({ seed });
+  const engineAs = (accountId: string) =>
+    createEngine({ store, confluence: new RestConfluenceSite(site.transport(), { ...PROFILE_ACCESS, actingAccountId: accountId }), clock: { now: () => Date.now() }, ids }, { log: () => undefined });
+  const store = new MemoryStore();
+  const ids = new CounterIds('h');
+  await seedWorkflows({ store, confluence: new RestConfluenceSite(site.transport(), PROFILE_ACCESS), clock: { now: () => Date.now() }, ids }, localSeedWorkflows(Date.now()));
+  await engineAs('acc-alice').workflows.update(uiCaller('acc-alice'), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${group.id}`], required: 2 }] }] });
+  const approval = await engineAs(BOB).approvals.submitPage(uiCaller(BOB), '2001');
+  await engineAs(CAROL).approvals.decide(uiCaller(CAROL), approval.id, 'approve');
+  site.resetCalls();
+  const status = await engineAs(BOB).approvals.pageStatus(uiCaller(BOB), '2001');
+  if (!status.pending?.groups[0]?.waitingForMore) throw new Error('the status did not say more people are waited for');
+  rows.push([`status read, step of one ${HUGE_GROUP}-member group`, HUGE_GROUP, '-', site.calls.total]);
+  record('status.confluenceCallsBigGroup', site.calls.total);
 }
 
 /** 600 writes of different accounts through one client id: the last one fills the client's window. */
@@ -289,6 +321,7 @@ export async function runScale(options: BenchOptions): Promise<void> {
   const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls / other']];
   await listAndQueue(rows);
   await groupDecision(rows);
+  await groupStatus(rows);
   await rateLimit(rows);
   await auditAtScale(rows, options.quick ? 10_000 : 100_000);
   await retentionAtScale(rows, options.quick ? 2_000 : 10_000);

@@ -125,6 +125,17 @@ describe('site admins and groups', () => {
     expect(confluence.requests).toHaveLength(3);
     expect(confluence.requests.every((r) => r.actAs === 'app')).toBe(true);
   });
+
+  it('a capped listing reads ⌈cap/page⌉ pages from `start` and says whether the group goes on', async () => {
+    const members = Array.from({ length: 120 }, (_, i) => `acc-m${i}`);
+    const confluence = new StrictConfluence({ groups: { 'grp-big': members }, v1PageSize: 50 });
+    const site = new RestConfluenceSite(confluence, pessimistic('acc-bob'));
+    expect(await site.groupMembersCapped('grp-big', 60)).toEqual({ members: members.slice(0, 60), more: true });
+    expect(confluence.requests).toHaveLength(2);
+    expect(await site.groupMembersCapped('grp-big', 50, 100)).toEqual({ members: members.slice(100), more: false });
+    expect(confluence.requests).toHaveLength(3);
+    expect(await site.groupMembersCapped('grp-unknown', 50)).toEqual({ members: [], more: false });
+  });
 });
 
 describe('bounded, resilient calls', () => {

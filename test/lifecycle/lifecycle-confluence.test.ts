@@ -5,6 +5,7 @@
  */
 import { createLocalSite } from '../../local/site';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { SPACE_ADMINS_CAP } from '../../src/core/ports/lifecycle-confluence';
 import { CallGate } from '../../src/adapters/confluence/call-gate';
 import type { ConfluenceRequest, ConfluenceResponse } from '../../src/adapters/confluence/transport';
 
@@ -63,6 +64,20 @@ describe('listChildren', () => {
 });
 
 describe('against the local site', () => {
+  test('a granted admin group of any size: at most 50 space admins, users granted directly first, one page of members read', async () => {
+    const site = createLocalSite();
+    const crowd = Array.from({ length: 10_050 }, (_, i) => `acc-admin-${i}`);
+    site.users.push(...crowd.map((accountId) => ({ accountId, displayName: accountId, email: `${accountId}@example.com` })));
+    site.groups.push({ id: 'grp-admins', name: 'space-admins', members: crowd });
+    site.getSpace('1001')!.permissions.push({ id: 'sp-1001-admins', principal: { type: 'group', id: 'grp-admins' }, operation: { key: 'administer', targetType: 'space' } });
+    site.resetCalls();
+    const admins = await new RestConfluenceSite(site.transport()).spaceAdmins('1001');
+    expect(admins).toHaveLength(SPACE_ADMINS_CAP);
+    expect(admins).toContain('acc-alice');
+    expect(site.calls.byEndpoint['GET /wiki/rest/api/group/{groupId}/membersByGroupId']).toBe(1);
+  });
+
+
   test('space admins of ENG include Alice; a comment is found by the reference it carries', async () => {
     const site = createLocalSite();
     const lc = new RestConfluenceSite(site.transport());

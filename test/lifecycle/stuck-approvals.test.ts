@@ -110,7 +110,7 @@ describe('stuck approvals in the daily job', () => {
     const { env, setMembers } = await stuckScenario();
     setMembers([CAROL]);
     const failing: ConfluenceSite = Object.create(env.ctx.confluence) as ConfluenceSite;
-    failing.getGroupMembers = () => Promise.reject(new Error('Confluence is unwell'));
+    failing.groupMembersCapped = () => Promise.reject(new Error('Confluence is unwell'));
     expect(await runDailyJob.execute({ ...env.ctx, confluence: failing }, { deadline: env.deps.clock.now() + 60_000 })).toMatchObject({ more: true });
     expect(stuckComments(env)).toHaveLength(0);
     expect((await env.run()).stuckFlagged).toBe(1);

@@ -10,7 +10,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { RandomIds } from '../../src/adapters/system/random-ids';
 import { localSeedWorkflows } from '../../local/app';
-import { createLocalSite } from '../../local/site';
+import { createLocalSite, type LocalSite } from '../../local/site';
 import { createResolverHandler } from '../../src/transport/resolvers';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';
 
@@ -40,6 +40,7 @@ export function resolverCall(accountId: string | undefined, functionKey: string,
 
 export interface ResolverApp {
   store: MemoryStore;
+  site: LocalSite;
   engine: Engine;
   clock: { now: number };
   invoke(accountId: string | undefined, functionKey: string, payload?: unknown, where?: { pageId?: string; spaceId?: string }): Promise<Reply>;
@@ -56,6 +57,7 @@ export async function createResolverApp(options: { rateLimits?: RateLimits } = {
   const handler = createResolverHandler(engines, { appId: 'app-uuid', store, now: () => clock.now, rateLimits: options.rateLimits ?? GENEROUS });
   return {
     store,
+    site,
     engine,
     clock,
     async invoke(accountId, functionKey, payload = {}, where = {}) {

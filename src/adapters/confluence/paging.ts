@@ -36,20 +36,28 @@ export async function listAllV2<T extends z.ZodTypeAny>(get: Get, firstPath: str
 
 /** A v1 start/limit list; links are relative to /wiki. A 404 (unknown user or group) is an empty list. */
 export async function listAllV1<T extends z.ZodTypeAny>(get: Get, path: string, query: URLSearchParams, item: T): Promise<Array<z.infer<T>>> {
+  return (await listV1(get, path, query, item, Number.POSITIVE_INFINITY)).items;
+}
+
+/**
+ * The first `cap` items of a v1 list from `start` on, following `_links.next` (⌈cap/200⌉ calls at
+ * most); `more`: the list goes on after them.
+ */
+export async function listV1<T extends z.ZodTypeAny>(get: Get, path: string, query: URLSearchParams, item: T, cap: number): Promise<{ items: Array<z.infer<T>>; more: boolean }> {
   const schema = v1ListSchema(item);
   const out: Array<z.infer<T>> = [];
   const first = new URLSearchParams(query);
   first.set('limit', String(V1_PAGE_SIZE));
   let next: string | undefined = `${path}?${first.toString()}`;
-  for (let followed = 0; next !== undefined; followed += 1) {
+  for (let followed = 0; next !== undefined && out.length < cap; followed += 1) {
     if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');
     const response = await get(next);
-    if (followed === 0 && response.status === 404) return [];
+    if (followed === 0 && response.status === 404) return { items: [], more: false };
     const body = parseOk(response, schema);
     out.push(...body.results);
     const link = body._links?.next;
     if (link !== undefined && (!V1_NEXT_LINK.test(link) || link.includes('..'))) throw confluenceError('Confluence returned an unexpected pagination link.');
     next = link === undefined ? undefined : `/wiki${link}`;
   }
-  return out;
+  return { items: out.slice(0, cap), more: out.length > cap || next !== undefined };
 }

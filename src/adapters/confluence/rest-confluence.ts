@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import type { ConfluenceSite, PageContent, PageInfo, PageOperation, PageVersionInput, SpaceInfo, UserInfo } from '../../core/ports/confluence';
-import type { TreeLevel, TreeParent } from '../../core/ports/lifecycle-confluence';
+import { SPACE_ADMINS_CAP, type TreeLevel, type TreeParent } from '../../core/ports/lifecycle-confluence';
 import type { DirectoryEntry, DirectoryKind } from '../../core/ports/directory';
 import { DomainError } from '../../core/domain/errors';
 import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from './transport';
@@ -27,7 +27,7 @@ import { CallGate } from './call-gate';
 import type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
 import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, isPathId, accountId, chunks } from './rest-schemas';
-import { listAllV1, listAllV2, parseOk } from './paging';
+import { listAllV1, listAllV2, listV1, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
 import { findComment, listChildren } from './lifecycle-confluence';
@@ -196,12 +196,12 @@ export class RestConfluenceSite implements ConfluenceSite {
     return groups.size > 0 && [...(await this.groupIdsOf(user))].some((g) => groups.has(g));
   }
 
-  /** Who holds the space's 'administer' permission, directly or as a member of a granted group (sorted). */
+  /** Who holds the space's 'administer' permission: users granted directly, then members of granted groups, at most SPACE_ADMINS_CAP (sorted). */
   async spaceAdmins(spaceId: string): Promise<string[]> {
     const grants = await this.grantsOf(spaceId, { key: 'administer', targetType: 'space' });
     const users = grants.filter((p) => p.principal.type === 'user').map((p) => p.principal.id);
-    const members = await Promise.all(grants.filter((p) => p.principal.type === 'group').map((p) => this.getGroupMembers(p.principal.id)));
-    return [...new Set([...users, ...members.flat()])].sort();
+    const members = await Promise.all(grants.filter((p) => p.principal.type === 'group').map((p) => this.groupMembersCapped(p.principal.id, SPACE_ADMINS_CAP)));
+    return [...new Set([...users, ...members.flatMap((m) => m.members)])].slice(0, SPACE_ADMINS_CAP).sort();
   }
 
   /** The space's grants of one operation (its whole permission list, as the app); none for an unknown space. */
@@ -226,10 +226,13 @@ export class RestConfluenceSite implements ConfluenceSite {
   groupIdsOf = async (user: string): Promise<Set<string>> =>
     new Set((await this.listAllV1('/wiki/rest/api/user/memberof', new URLSearchParams({ accountId: accountId(user) }), groupSchema)).map((g) => g.id));
 
-  async getGroupMembers(groupId: string): Promise<string[]> {
-    const members = await this.listAllV1(`/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, new URLSearchParams(), memberSchema);
-    return members.map((m) => m.accountId);
-  }
+  /** A group's members as the app (a directory lookup), every page or at most `cap` from `start` (paging.ts). */
+  getGroupMembers = async (groupId: string): Promise<string[]> => (await this.groupMembersCapped(groupId, Number.POSITIVE_INFINITY)).members;
+  groupMembersCapped = async (groupId: string, cap: number, start = 0): Promise<{ members: string[]; more: boolean }> => {
+    const query = new URLSearchParams(start > 0 ? { start: String(start) } : {});
+    const { items, more } = await listV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), `/wiki/rest/api/group/${pathId(groupId, 'group')}/membersByGroupId`, query, memberSchema, cap);
+    return { members: items.map((m) => m.accountId), more };
+  };
 
   async getUsers(accountIds: string[]): Promise<Map<string, UserInfo>> {
     const ids = [...new Set(accountIds)].map(accountId);
@@ -285,13 +288,9 @@ export class RestConfluenceSite implements ConfluenceSite {
     return listAllV1((next) => this.send({ method: 'GET', path: next, actAs: 'app' }), path, query, item);
   }
 
-  private send(request: ConfluenceRequest): Promise<ConfluenceResponse> {
-    return this.gate.run(() => this.transport.request(request));
-  }
+  private send = (request: ConfluenceRequest): Promise<ConfluenceResponse> => this.gate.run(() => this.transport.request(request));
 
-  private parse<T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> {
-    return parseOk(response, schema);
-  }
+  private parse = <T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> => parseOk(response, schema);
 }
 
 /** Confluence's documented account states; anything else (or none) is left unsaid rather than guessed. */

@@ -115,11 +115,14 @@ export interface PendingStepView {
   approval: PageApproval;
   activeStep: number;
   stepName?: string;
-  /** everyone who may still act on the step (groups expanded) */
+  /** everyone who may still act on the step (groups expanded: a Confluence group to its first 200 members) */
   approvers: string[];
+  /** a Confluence group of the step has more members than `approvers` lists (issue 23: big groups) */
+  approversMore?: true;
   /** only for a single-group step of "any" or "all" */
   mode?: StepMode;
-  groups: { key: string; name: string; required: number; approvedBy: string[]; waitingFor: string[] }[];
+  /** `waitingFor` names at most 50 per group; `waitingForMore` when people were left out, `waitingForCount` how many wait when known */
+  groups: { key: string; name: string; required: number; approvedBy: string[]; waitingFor: string[]; waitingForMore?: true; waitingForCount?: number }[];
   /** the groups nobody eligible now can fill any more (emptied groups, deactivated or removed people, no view of the page, SoD): the approval cannot complete */
   stuck?: { group: string; required: number; eligible: string[]; unavailable?: UnavailableApprover[] }[];
 }

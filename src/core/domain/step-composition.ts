@@ -122,8 +122,12 @@ export interface GroupProgress {
   required: number;
   /** slot holders counted toward this group */
   approvedBy: string[];
-  /** eligible members who have not decided, while the group still needs approvals */
+  /** eligible members who have not decided, while the group still needs approvals (a read names at most 50: named-progress.ts) */
   waitingFor: string[];
+  /** a read left people out of `waitingFor` (issue 23: big groups) */
+  waitingForMore?: true;
+  /** with `waitingForMore`: how many wait in all, when known */
+  waitingForCount?: number;
 }
 
 export interface StepEvaluation {
@@ -264,13 +268,14 @@ export function stepShortfalls(step: WorkflowStep, stepIndex: number, people: St
   return c.groups.flatMap((g, i) => ((counts[i]?.length ?? 0) < (c.required[i] ?? 0) ? [{ step: stepIndex, group: g.key, required: c.required[i] ?? 0, eligible: eligible[i] ?? [] }] : []));
 }
 
-/** "Legal 1/1 ✓ · Security 1/2, waiting for Dave, Erin" (names through `nameOf`). */
+/** "Legal 1/1 ✓ · Security 1/2, waiting for Dave, Erin" (names through `nameOf`; "and others" when names were left out). */
 export function progressLine(groups: GroupProgress[], nameOf: (accountId: string) => string): string {
   return groups
     .map((g) => {
       const count = `${g.name} ${Math.min(g.approvedBy.length, g.required)}/${g.required}`;
       if (g.approvedBy.length >= g.required) return `${count} ✓`;
-      return g.waitingFor.length > 0 ? `${count}, waiting for ${g.waitingFor.map(nameOf).join(', ')}` : count;
+      const others = g.waitingForMore ? ' and others' : '';
+      return g.waitingFor.length > 0 ? `${count}, waiting for ${g.waitingFor.map(nameOf).join(', ')}${others}` : count;
     })
     .join(' · ');
 }

@@ -10,21 +10,22 @@ import type { StuckGroup } from '../services/step-progress';
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-export function reviewNoticeBody(approval: PageApproval, kind: 'review-due' | 'review-expired', reviewDueAt: number, people: string[], ref: string): string {
+export function reviewNoticeBody(approval: PageApproval, kind: 'review-due' | 'review-expired', reviewDueAt: number, people: string[], ref: string, others = false): string {
   const workflow = escapeXml(approval.workflowSnapshot.name);
   const approvedOn = day(approval.decidedAt ?? approval.submittedAt);
   const head =
     kind === 'review-due'
       ? `<p><strong>${STATE_LABEL.review_due}</strong>: version ${approval.pageVersion} was approved on ${approvedOn} (workflow ${workflow}); its approval expires on ${day(reviewDueAt)}. Please request approval again to recertify it.</p>`
       : `<p><strong>${STATE_LABEL.review_expired}</strong>: the approval of version ${approval.pageVersion} (${approvedOn}, workflow ${workflow}) expired on ${day(reviewDueAt)}. Please request approval again.</p>`;
-  return head + (people.length > 0 ? `<p>${people.map(mention).join(' ')}</p>` : '') + refLine(ref);
+  return head + (people.length > 0 ? `<p>${people.map(mention).join(' ')}${others ? ' and others' : ''}</p>` : '') + refLine(ref);
 }
 
-export function reminderBody(approval: PageApproval, n: number, waitingSince: number, approvers: string[], admins: string[] | undefined, ref: string, cover: Cover[] = []): string {
+/** `others`: a big group was named to its first people (issue 23). */
+export function reminderBody(approval: PageApproval, n: number, waitingSince: number, approvers: string[], admins: string[] | undefined, ref: string, cover: Cover[] = [], others = false): string {
   const step = approval.workflowSnapshot.steps[approval.activeStep];
   const stepLabel = `step ${approval.activeStep + 1}${step?.name ? ` (${escapeXml(step.name)})` : ''}`;
   const parts = [`<p><strong>Reminder ${n}</strong>: version ${approval.pageVersion} has been waiting at ${stepLabel} since ${day(waitingSince)}.</p>`];
-  if (approvers.length > 0) parts.push(`<p>Waiting for: ${approvers.map(mention).join(' ')}</p>`, ...coverParagraph(cover));
+  if (approvers.length > 0) parts.push(`<p>Waiting for: ${approvers.map(mention).join(' ')}${others ? ' and others' : ''}</p>`, ...coverParagraph(cover));
   if (admins) parts.push(`<p>Escalated to the space admins: ${admins.length > 0 ? admins.map(mention).join(' ') : '(none found)'}</p>`);
   parts.push(refLine(ref));
   return parts.join('');

@@ -22,6 +22,7 @@ import { commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
 import { approvalIndex, keys } from '../services/keys';
 import { activeStepStuck, readApproverReach } from '../services/step-progress';
+import { GroupListing } from '../services/group-listing';
 import { getManyByKey } from '../services/store-reads';
 import { approvalsOfItems } from '../services/approvals/stored';
 import { snapshotOf } from '../services/submission';
@@ -82,8 +83,8 @@ interface ScanDeps {
   /** the job's lease: true once held (taken on first use when the run had not taken it) */
   lease: () => Promise<boolean>;
   admins: Map<string, string[]>;
-  /** group members read once per scan */
-  groupMembers: Map<string, string[]>;
+  /** group members read once per scan, as far as the check needed them */
+  listing: GroupListing;
 }
 
 /** Checks one batch; false when the lease could not be had or a post failed (the run stops here). */
@@ -92,11 +93,11 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
   const now = ctx.clock.now();
   let flagged = 0;
   const outbox = [];
-  const reach = await readApproverReach(ctx, approvals, d.groupMembers);
+  const reach = await readApproverReach(ctx, approvals, d.listing);
   for (const approval of approvals) {
     const flagItem = flags.get(lcKeys.stuck(approval.id));
     const flag = flagItem ? parseStored(stuckFlagSchema, flagItem.key, flagItem.value) : undefined;
-    const groups = await activeStepStuck(ctx, approval, d.groupMembers, reach);
+    const groups = await activeStepStuck(ctx, approval, d.listing, reach);
     if (groups.length === 0) {
       // reachable again (a group was refilled): the flag goes, the marker stays (no second comment for the same state)
       if (flagItem) {
@@ -192,7 +193,7 @@ async function spaceAdmins(d: ScanDeps, spaceId: string): Promise<string[]> {
 export async function scanStuckApprovals(ctx: EngineContext, lc: LifecycleConfluence, deadline: number, lease: () => Promise<boolean>): Promise<StuckScanResult> {
   const progress = { flagged: 0 };
   try {
-    return await scan(ctx, { lc, deadline, lease, admins: new Map(), groupMembers: new Map() }, progress);
+    return await scan(ctx, { lc, deadline, lease, admins: new Map(), listing: new GroupListing(ctx) }, progress);
   } catch {
     ctx.log('stuck-approval scan stopped; the next run scans again', { flagged: progress.flagged });
     return { flagged: progress.flagged, more: true };

@@ -3,7 +3,7 @@
  * one the entry was written for, in the state it expects), what comment each posts, which audit
  * record it leaves and which reminder comes next. Pure decisions over batched reads.
  */
-import { activeStepOf, expandApprovers, groupsOfSteps, stepOf } from '../domain/approvers';
+import { activeStepOf, stepOf } from '../domain/approvers';
 import { stepPeople } from '../domain/decisions';
 import { evaluateStep } from '../domain/step-composition';
 import type { Delegation } from '../domain/delegation';
@@ -18,7 +18,8 @@ import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
 import { snapshotOf } from '../services/submission';
 import { mayAdopt } from '../services/workflows/edit-log';
-import { expandGroups } from '../services/page-context';
+import { GroupListing, namedApprovers } from '../services/group-listing';
+import { namedProgress } from '../domain/named-progress';
 import { lcKeys, task } from '../records/lifecycle-keys';
 import { reminderBody, reviewNoticeBody } from './notices';
 import { taskRef } from '../services/comments';
@@ -74,7 +75,7 @@ function applies(entry: DueEntry, latest: PageApproval | undefined, now: number)
 
 interface Lookups {
   latest: Map<string, PageApproval>;
-  groupMembers: Map<string, string[]>;
+  listing: GroupListing;
   commentOf: Map<string, string>;
   admins: Map<string, string[]>;
   /** live delegations (read only when the chunk has reminders): reminders name who acts */
@@ -98,27 +99,30 @@ async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: Due
   const commentOf = new Map<string, string>();
   for (const item of comments.values()) commentOf.set(item.key.slice(keys.approvalComment('').length), parseStored(commentRefSchema, item.key, item.value).commentId);
   const steps = [...latest.values()].flatMap((a) => [a.workflowSnapshot.steps[0], a.workflowSnapshot.steps[a.activeStep]]).filter((s) => s !== undefined);
-  const groupMembers = new Map<string, string[]>();
-  await expandGroups(ctx, groupsOfSteps(steps), groupMembers);
+  // a page of each group's members names whom a notice @mentions (a group of any size answers); pending steps' deciders are asked
+  const listing = new GroupListing(ctx);
+  await listing.readSteps(steps);
+  await listing.readFor([...latest.values()].filter((a) => a.status === 'pending'));
   const escalating = reminders.filter((e) => e.kind === 'remind' && e.n > REMINDERS_BEFORE_ESCALATION).map((e) => e.spaceId);
   const missing = [...new Set(escalating)].filter((s) => !adminCache.has(s));
   const found = await Promise.all(missing.map(async (s) => [s, await lc.spaceAdmins(s)] as const));
   for (const [s, admins] of found) adminCache.set(s, admins);
   const delegations = reminders.length > 0 ? await allLiveDelegations(ctx) : [];
-  return { latest, groupMembers, commentOf, admins: adminCache, delegations };
+  return { latest, listing, commentOf, admins: adminCache, delegations };
 }
 
 function planReview(entry: Extract<DueEntry, { kind: 'review-due' | 'review-expired' }>, approval: PageApproval, l: Lookups, now: number): Omit<PlannedTask, 'entryKey'> {
   const name = taskNameOf(entry);
   const ref = taskRef(approval.id, name);
   const schedule = reviewSchedule(approval)!;
-  const people = [...new Set([approval.submittedBy, ...expandApprovers(stepOf(approval, 0), l.groupMembers)])];
+  const named = namedApprovers(stepOf(approval, 0), l.listing);
+  const people = [...new Set([approval.submittedBy, ...named.approvers])];
   return {
     entry,
     taskName: name,
     action: entry.kind === 'review-due' ? 'review.due' : 'review.expired',
     approval,
-    outbox: { pageId: approval.pageId, spaceId: approval.spaceId, approvalId: approval.id, ref, body: reviewNoticeBody(approval, entry.kind, schedule.reviewDueAt, people, ref), createdAt: now },
+    outbox: { pageId: approval.pageId, spaceId: approval.spaceId, approvalId: approval.id, ref, body: reviewNoticeBody(approval, entry.kind, schedule.reviewDueAt, people, ref, named.more), createdAt: now },
     details: { reviewDueAt: schedule.reviewDueAt, notified: people },
     next: [],
   };
@@ -128,8 +132,9 @@ function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: Pa
   const name = taskNameOf(entry);
   const ref = taskRef(approval.id, name);
   // SPEC 2.1a: only the groups that still need approvals wait, and only for people who have not decided
-  const progress = evaluateStep(activeStepOf(approval), approval.decisions, approval.activeStep, stepPeople(approval, l.groupMembers));
-  const waiting = [...new Set(progress.groups.flatMap((g) => g.waitingFor))];
+  const step = activeStepOf(approval);
+  const progress = namedProgress(evaluateStep(step, approval.decisions, approval.activeStep, stepPeople(approval, l.listing.members)).groups, l.listing.cutOf(step));
+  const waiting = [...new Set(progress.flatMap((g) => g.waitingFor))];
   // SPEC 2.3b: a `replace` delegate is reminded instead of the person who is away, an `add` delegate as well
   const cover = coversOf(l.delegations, waiting, approval, now);
   const waitingFor = actingPeople(waiting, cover);
@@ -150,7 +155,7 @@ function planReminder(entry: Extract<DueEntry, { kind: 'remind' }>, approval: Pa
       spaceId: approval.spaceId,
       approvalId: approval.id,
       ref,
-      body: reminderBody(approval, entry.n, stepStartedAt(approval), waitingFor, admins, ref, cover),
+      body: reminderBody(approval, entry.n, stepStartedAt(approval), waitingFor, admins, ref, cover, progress.some((g) => g.waitingForMore)),
       ...(parentCommentId ? { parentCommentId } : {}),
       createdAt: now,
     },

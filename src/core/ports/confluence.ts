@@ -87,8 +87,14 @@ export interface ConfluenceSite extends LifecycleConfluence, Directory {
    * every G (decisions and their previews ask it instead of listing a group's members).
    */
   groupIdsOf(accountId: string): Promise<Set<string>>;
-  /** Members of a group (by group id), every page: only where the whole list is needed ("all" groups, progress, eligibility). */
+  /** Members of a group (by group id), every page: only where the whole list is needed ("all" groups, an "unreachable" step's decision, the workflow editor's size check). */
   getGroupMembers(groupId: string): Promise<string[]>;
+  /**
+   * At most `cap` members of a group from position `start` (Confluence's order), ⌈cap/200⌉ calls at
+   * most; `more`: the group has members after them. Where names are shown ("and more") or enough of
+   * them answer the question (eligibility), so a group of any size answers.
+   */
+  groupMembersCapped(groupId: string, cap: number, start?: number): Promise<{ members: string[]; more: boolean }>;
   getUsers(accountIds: string[]): Promise<Map<string, UserInfo>>;
   /**
    * SPEC 2.3a: the editors (`authorId` and `collaborators`) of the page's versions `afterVersion`+1

@@ -17,10 +17,16 @@ export interface TreeLevel {
   nextCursor?: string;
 }
 
+/** An escalation @mentions the space admins: more than this many is noise, and a big admin group must not fail it. */
+export const SPACE_ADMINS_CAP = 50;
+
 export interface LifecycleConfluence {
   /** Direct children (pages and folders) of a space's root or of a page/folder, as `accountId` sees them. */
   listChildren(accountId: string, parent: TreeParent, cursor?: string): Promise<TreeLevel>;
-  /** Account ids holding the space 'administer' permission, directly or through a group. */
+  /**
+   * Account ids holding the space 'administer' permission, directly or through a group: at most
+   * SPACE_ADMINS_CAP (users granted directly first), so a granted group of any size answers.
+   */
   spaceAdmins(spaceId: string): Promise<string[]>;
   /** Id of a footer comment on the page (a reply to `parentCommentId` when given) whose body contains `text`. */
   findComment(input: { pageId: string; parentCommentId?: string; text: string }): Promise<string | undefined>;

@@ -10,7 +10,6 @@ import type { WorkflowStep } from '../domain/model';
 import { groupsOfSteps } from '../domain/approvers';
 import { groupIdOf, rejectPolicyOf, stepGroups } from '../domain/step-composition';
 import type { EngineContext } from './context';
-import { expandGroups } from './page-context';
 
 export class GroupMembership {
   private readonly asked = new Map<string, Promise<Set<string>>>();
@@ -49,8 +48,15 @@ export class GroupMembership {
 }
 
 /** Group principals of the step's `required: "all"` groups. */
-function groupsOfAllGroups(step: WorkflowStep): string[] {
+export function groupsOfAllGroups(step: WorkflowStep): string[] {
   return stepGroups(step)
     .filter((g) => g.required === 'all')
     .flatMap((g) => g.approvers.flatMap((a) => groupIdOf(a) ?? []));
+}
+
+/** Whole member lists of groups not yet in `cache`, in parallel (where the whole list is the rule; elsewhere GroupListing). */
+async function expandGroups(ctx: EngineContext, groupIds: string[], cache: Map<string, string[]>): Promise<void> {
+  const missing = [...new Set(groupIds)].filter((g) => !cache.has(g));
+  const members = await Promise.all(missing.map(async (g) => [g, await ctx.confluence.getGroupMembers(g)] as const));
+  for (const [g, ids] of members) cache.set(g, ids);
 }

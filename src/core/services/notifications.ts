@@ -45,11 +45,14 @@ export function progressParagraph(approval: PageApproval, groups: GroupProgress[
   return [`<p>${progressLine(groups.map((g) => ({ ...g, name: escapeXml(g.name) })), mention)}</p>`];
 }
 
+/** A big group is named to its first people (issue 23): the comment says the list goes on. */
+const andOthers = (groups: GroupProgress[]): string => (groups.some((g) => g.waitingForMore) ? ' and others' : '');
+
 export function submissionBody(approval: PageApproval, approvers: string[], changeSet?: ChangeSet, groups: GroupProgress[] = [], cover: Cover[] = []): string {
   const parts = [
     `<p><strong>${STATE_LABEL.in_approval}</strong>: approval requested for version ${approval.pageVersion} ` +
       `(workflow ${escapeXml(approval.workflowSnapshot.name)}, ${stepLabel(approval)}).</p>`,
-    `<p>Approvers: ${actingPeople(approvers, cover).map(mention).join(' ')}</p>`,
+    `<p>Approvers: ${actingPeople(approvers, cover).map(mention).join(' ')}${andOthers(groups)}</p>`,
     ...coverParagraph(cover),
     ...progressParagraph(approval, withCover(groups, cover)),
   ];
@@ -77,7 +80,7 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
     parts.push(`<p>${mention(approval.submittedBy)}, please update the page and request approval again.</p>`);
   }
   if (approval.status === 'pending' && nextApprovers.length > 0) {
-    parts.push(`<p>Now at ${stepLabel(approval)}: ${actingPeople(nextApprovers, cover).map(mention).join(' ')}</p>`, ...coverParagraph(cover));
+    parts.push(`<p>Now at ${stepLabel(approval)}: ${actingPeople(nextApprovers, cover).map(mention).join(' ')}${andOthers(groups)}</p>`, ...coverParagraph(cover));
   }
   if (approval.status === 'pending') parts.push(...progressParagraph(approval, withCover(groups, cover)));
   return parts.join('');

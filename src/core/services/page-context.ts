@@ -2,26 +2,28 @@
  * Batched gathering of everything eligibility needs for N pages, so preflight and submit share one
  * code path and one cost: getPages once (⌈N/250⌉ calls), permission checks in parallel, page
  * states + assignments in ⌈2N/25⌉ parallel getMany calls, one workflow query per space, each
- * group expanded once, and one users-bulk lookup (per 250 approvers) of the approvers' accounts.
+ * group's first page of members (group-listing.ts; more only while a page lacks eligible approvers),
+ * and one users-bulk lookup (per 250 approvers) of the approvers' accounts.
  */
 import type { Caller } from '../domain/caller';
 import type { EligibilityInput } from '../domain/eligibility';
-import { resolveWorkflow } from '../domain/eligibility';
+import { checkEligibility, resolveWorkflow } from '../domain/eligibility';
 import { expandApprovers, groupsOfSteps } from '../domain/approvers';
 import type { UnavailableCause } from '../domain/approver-availability';
 import type { SodEditors } from '../domain/sod';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../domain/sod';
-import type { PageApproval, SetApproval, Workflow } from '../domain/model';
+import type { PageApproval, SetApproval, Workflow, WorkflowStep } from '../domain/model';
 import { loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
 import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
 import { PageCache } from './page-cache';
+import { GroupListing, LISTED_MEMBERS } from './group-listing';
 import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
 import { listSpaceWorkflows } from './workflows/store';
-import { accountUnavailability, coveredOn, delegateCovers } from './approver-availability';
+import { accountUnavailability, coveredOn, delegateCovers, type DelegateCover } from './approver-availability';
 import { rulesOf } from './routing/rules-store';
 import { primeBridgeOn } from './automation/label-bridge-store';
 import { rulesInOrder, type RoutingFacts, type RoutingRule } from '../domain/routing';
@@ -36,16 +38,11 @@ export interface PageContext {
   /** SPEC 2.5a `set-member` pointers (a submit is conditioned on them) and the set approvals they name */
   memberItems: Map<string, StoredItem | undefined>;
   sets: Map<string, { item: StoredItem; set: SetApproval }>;
+  /** the workflows' groups as far as eligibility needed them (a page of members, further only while a page lacks approvers) */
   groupMembers: Map<string, string[]>;
+  listing: GroupListing;
   /** issue 19: approvers of the resolved workflows whose account is deactivated or gone */
   unavailable: Map<string, UnavailableCause>;
-}
-
-/** Fetch members of groups not yet in `cache`, in parallel. */
-export async function expandGroups(ctx: EngineContext, groupIds: string[], cache: Map<string, string[]>): Promise<void> {
-  const missing = [...new Set(groupIds)].filter((g) => !cache.has(g));
-  const members = await Promise.all(missing.map(async (g) => [g, await ctx.confluence.getGroupMembers(g)] as const));
-  for (const [g, ids] of members) cache.set(g, ids);
 }
 
 /** SPEC 2.3a: the editors the workflow excludes, read as the caller (the submitter); beyond the cap, unverified without reading. */
@@ -118,10 +115,11 @@ export async function loadPageContext(
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
   const assignmentItems = new Map<string, StoredItem | undefined>();
-  const groupMembers = new Map<string, string[]>();
+  const listing = new GroupListing(ctx);
+  const groupMembers = listing.members;
   const unavailable = new Map<string, UnavailableCause>();
   const resolvedByPage = new Map<string, Workflow>();
-  const neededGroups: string[] = [];
+  const neededSteps: WorkflowStep[] = [];
   const sodReads: Promise<void>[] = [];
   for (const pageId of pageIds) {
     const page = pages.get(pageId);
@@ -151,7 +149,7 @@ export async function loadPageContext(
     if (page) {
       const resolved = resolveWorkflow(page.spaceId, input.assigned, spaceWorkflows, options.chosenWorkflowId, input.routing);
       if (resolved.ok) {
-        neededGroups.push(...groupsOfSteps(resolved.workflow.steps));
+        neededSteps.push(...resolved.workflow.steps);
         resolvedByPage.set(pageId, resolved.workflow);
       }
       if (resolved.ok && excludesEditors(resolved.workflow.sod) && page.status === 'current') {
@@ -159,9 +157,38 @@ export async function loadPageContext(
       }
     }
   }
-  await Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]);
-  await markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs);
-  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable };
+  await Promise.all([listing.readSteps(neededSteps), ...sodReads]);
+  await markUnavailableReadingOn(ctx, listing, resolvedByPage, unavailable, inputs);
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable };
+}
+
+/**
+ * The approvers' accounts (markUnavailableApprovers). Eligibility needs only enough eligible
+ * approvers: the first page of each group usually has them. While a page would be refused
+ * NO_ELIGIBLE_APPROVER and one of its groups was not read to the end, more of those groups is read
+ * (and its accounts checked), so the answer is the one the whole list would give.
+ */
+async function markUnavailableReadingOn(
+  ctx: EngineContext,
+  listing: GroupListing,
+  resolvedByPage: ReadonlyMap<string, Workflow>,
+  unavailable: Map<string, UnavailableCause>,
+  inputs: Map<string, EligibilityInput>,
+): Promise<void> {
+  const seen = { checked: new Set<string>(), cover: [] as DelegateCover[] };
+  await markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen);
+  // each round reads twice as many members as the last, so a group of n needs O(log n) rounds of account checks
+  for (let count = LISTED_MEMBERS; ; count *= 2) {
+    const short = [...resolvedByPage].filter(([pageId]) => {
+      const input = inputs.get(pageId);
+      const result = input ? checkEligibility(input) : undefined;
+      return result !== undefined && !result.ok && result.code === 'NO_ELIGIBLE_APPROVER';
+    });
+    const cut = [...new Set(short.flatMap(([, wf]) => groupsOfSteps(wf.steps)))].filter(listing.isCut);
+    if (cut.length === 0) return;
+    await Promise.all(cut.map((g) => listing.more(g, count)));
+    await markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen);
+  }
 }
 
 /**
@@ -174,14 +201,18 @@ async function markUnavailableApprovers(
   groupMembers: ReadonlyMap<string, string[]>,
   unavailable: Map<string, UnavailableCause>,
   inputs: Map<string, EligibilityInput>,
+  /** who was looked up and the covers found, kept across rounds so a person is looked up once */
+  seen: { checked: Set<string>; cover: DelegateCover[] },
 ): Promise<void> {
   const workflows = new Map([...resolvedByPage.values()].map((wf) => [wf.id, wf]));
-  const approvers = [...workflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers)));
-  for (const [accountId, cause] of await accountUnavailability(ctx, approvers)) unavailable.set(accountId, cause);
-  if (unavailable.size === 0) return;
-  const cover = await delegateCovers(ctx, unavailable.keys(), [...resolvedByPage.keys()]);
+  const approvers = [...new Set([...workflows.values()].flatMap((wf) => wf.steps.flatMap((step) => expandApprovers(step, groupMembers))))].filter((p) => !seen.checked.has(p));
+  for (const p of approvers) seen.checked.add(p);
+  const fresh = await accountUnavailability(ctx, approvers);
+  for (const [accountId, cause] of fresh) unavailable.set(accountId, cause);
+  if (fresh.size > 0) seen.cover.push(...(await delegateCovers(ctx, fresh.keys(), [...resolvedByPage.keys()])));
+  if (seen.cover.length === 0) return;
   for (const [pageId, wf] of resolvedByPage) {
-    const covered = coveredOn(cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
+    const covered = coveredOn(seen.cover, { pageId, spaceId: wf.spaceId, workflowId: wf.id });
     const input = inputs.get(pageId);
     if (covered.size > 0 && input) inputs.set(pageId, { ...input, unavailable: new Map([...unavailable].filter(([p]) => !covered.has(p))) });
   }

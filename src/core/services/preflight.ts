@@ -1,7 +1,7 @@
 /**
  * Preflight (page and change set): eligibility per page, then APPROVER_DEACTIVATED / APPROVER_REMOVED
  * (issue 19: the account can no longer approve, but the step can still complete without it) and
- * APPROVER_CANNOT_VIEW warnings for the eligible ones. Visibility is asked once per approver with a batched page read as that approver
+ * APPROVER_CANNOT_VIEW (APPROVERS_NOT_CHECKED for a group too big to ask each member) warnings for the eligible ones. Visibility is asked once per approver with a batched page read as that approver
  * (ConfluenceSite.pagesReadableBy), not once per page per approver; where the app cannot act as
  * an approver (platform profile), that approver's pages are asked one permission check each.
  */
@@ -13,7 +13,7 @@ import type { EligibilityIssue, PreflightResult, Workflow } from '../domain/mode
 import type { EngineContext } from './context';
 import { unavailableAmong, type UnavailableCause } from '../domain/approver-availability';
 import type { PageContext } from './page-context';
-import { expandGroups } from './page-context';
+import { LISTED_MEMBERS, type GroupListing } from './group-listing';
 import { inputOf } from './submission';
 
 /** Which of `pageIds` this approver can read: one batched read as them, else one check per page. */
@@ -24,18 +24,27 @@ async function readableBy(ctx: EngineContext, accountId: string, pageIds: string
   return new Set(pageIds.filter((_, i) => results[i]));
 }
 
-/** APPROVER_CANNOT_VIEW warnings: every approver (groups expanded) who cannot read the page. */
+/** The people whose view of the page is checked: named approvers and members of groups read to the end (a big group is one warning, below). */
+const checkedApprovers = (workflow: Workflow, listing: GroupListing): string[] => {
+  const members = new Map([...listing.members].filter(([g]) => !listing.isCut(g)));
+  return [...new Set(workflow.steps.flatMap((s) => expandApprovers(s, members)))];
+};
+
+/**
+ * APPROVER_CANNOT_VIEW warnings: every approver (groups read to the end expanded) who cannot read
+ * the page; APPROVERS_NOT_CHECKED once per group with more members than one page lists (asking
+ * each of 10,000 people is not a preflight's job; the stuck check reports it once it matters).
+ */
 export async function approverWarnings(
   ctx: EngineContext,
   items: { pageId: string; workflow: Workflow }[],
-  groupMembers: Map<string, string[]>,
+  listing: GroupListing,
   /** people already warned about (their account is gone): no second warning */
   unavailable: ReadonlyMap<string, UnavailableCause> = new Map(),
 ): Promise<Map<string, EligibilityIssue[]>> {
-  await expandGroups(ctx, items.flatMap((i) => groupsOfSteps(i.workflow.steps)), groupMembers);
   const pagesOf = new Map<string, string[]>();
   for (const { pageId, workflow } of items) {
-    for (const accountId of new Set(workflow.steps.flatMap((s) => expandApprovers(s, groupMembers)))) {
+    for (const accountId of checkedApprovers(workflow, listing)) {
       if (unavailable.has(accountId)) continue;
       pagesOf.set(accountId, [...(pagesOf.get(accountId) ?? []), pageId]);
     }
@@ -44,11 +53,15 @@ export async function approverWarnings(
     await Promise.all([...pagesOf].map(async ([accountId, pageIds]) => [accountId, await readableBy(ctx, accountId, pageIds)] as const)),
   );
   const out = new Map<string, EligibilityIssue[]>();
+  const add = (pageId: string, issue: EligibilityIssue) => out.set(pageId, [...(out.get(pageId) ?? []), issue]);
   // page order, then approver order as the workflow lists them (stable output)
   for (const { pageId, workflow } of items) {
-    for (const accountId of new Set(workflow.steps.flatMap((s) => expandApprovers(s, groupMembers)))) {
+    for (const accountId of checkedApprovers(workflow, listing)) {
       if (unavailable.has(accountId) || readable.get(accountId)?.has(pageId)) continue;
-      out.set(pageId, [...(out.get(pageId) ?? []), { code: 'APPROVER_CANNOT_VIEW', reason: `Approver ${accountId} cannot view the page` }]);
+      add(pageId, { code: 'APPROVER_CANNOT_VIEW', reason: `Approver ${accountId} cannot view the page` });
+    }
+    for (const groupId of groupsOfSteps(workflow.steps).filter(listing.isCut)) {
+      add(pageId, { code: 'APPROVERS_NOT_CHECKED', reason: `Group ${groupId} has more than ${LISTED_MEMBERS} members; whether each of them can view the page was not checked` });
     }
   }
   return out;
@@ -73,7 +86,7 @@ export function preflightOf(pageId: string, result: EligibilityResult, warnings?
 export async function preflightPages(ctx: EngineContext, context: PageContext, pageIds: string[]): Promise<PreflightResult[]> {
   const outcomes = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
   const okItems = outcomes.flatMap(({ pageId, result }) => (result.ok ? [{ pageId, workflow: result.workflow }] : []));
-  const warnings = await approverWarnings(ctx, okItems, context.groupMembers, context.unavailable);
+  const warnings = await approverWarnings(ctx, okItems, context.listing, context.unavailable);
   return outcomes.map(({ pageId, result }) =>
     preflightOf(pageId, result, [...(result.ok ? unavailableWarnings(result.workflow, context) : []), ...(warnings.get(pageId) ?? []), ...sodWarnings(inputOf(context, pageId))]),
   );

@@ -15,6 +15,7 @@ import { STALE_CODES } from '../messages';
 import type { PageCapabilities } from '../../../src/core/services/types';
 import type { PageStateView } from '../../../src/core/domain/model';
 import { FIELD_LIMITS } from '../../../src/core/domain/limits';
+import { NAMED_PER_GROUP } from '../../../src/core/domain/named-progress';
 
 const MAX_COMMENT = FIELD_LIMITS.comment.max;
 const MIN_REJECTION_COMMENT = FIELD_LIMITS.rejectionComment.min;
@@ -39,8 +40,12 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
   const [signing, setSigning] = useState<SigningValue | undefined>(signature ? initialSigning(signature) : undefined);
   const [enrolling, setEnrolling] = useState(false);
   const decidedHere = new Set(approval.decisions.filter((d) => d.step === pending.activeStep && d.decision === 'approve').map((d) => d.accountId));
-  // Who of this step is still waited for after the reader's own approval (an "all" step).
-  const waitingFor = () => pending.approvers.filter((a) => a !== accountId && !decidedHere.has(a)).map((a) => nameOf(a) ?? 'another approver');
+  // Who of this step is still waited for after the reader's own approval (an "all" step; a big group's first names, "and others").
+  const waitingFor = () => {
+    const left = pending.approvers.filter((a) => a !== accountId && !decidedHere.has(a));
+    const names = left.slice(0, NAMED_PER_GROUP).map((a) => nameOf(a) ?? 'another approver').join(', ');
+    return names && (pending.approversMore || left.length > NAMED_PER_GROUP) ? `${names} and others` : names;
+  };
   const onError = (err: unknown) => {
     // Someone else acted first: show the latest state instead of buttons that can no longer work.
     if (err instanceof ApiError && STALE_CODES.has(err.code)) onChanged();
@@ -62,7 +67,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
       if (r.approval.status === 'rejected') flag('Changes requested', `${submitter} was notified with your comment.`);
       else if (r.approval.status === 'approved') flag('Page approved', `${submitter} was notified.`);
       else if (r.approval.activeStep !== pending.activeStep) flag('Your approval was recorded', `Step ${r.approval.activeStep + 1} of ${steps.length} is next.`);
-      else flag('Your approval was recorded', `Still waiting for ${waitingFor().join(', ') || 'the other approvers'}.`);
+      else flag('Your approval was recorded', `Still waiting for ${waitingFor() || 'the other approvers'}.`);
       onChanged();
     },
     onError,
@@ -107,7 +112,7 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
               {pending.stepName ? ` (${pending.stepName})` : ''}: {pending.mode === 'all' ? 'every approver below must approve' : 'any one approver below can approve'}.
             </Text>
           <Stack as="ul" space="space.050" testId="step-approvers">
-            {pending.approvers.map((a) => (
+            {pending.approvers.slice(0, NAMED_PER_GROUP).map((a) => (
               <Inline as="li" key={a} space="space.100" alignBlock="center" testId="pending-approver">
                 <Person id={a} />
                 {a === accountId && <Text color="color.text.subtle">(you)</Text>}
@@ -122,6 +127,11 @@ export function PendingApproval({ status, accountId, can, onChanged }: { status:
                 )}
               </Inline>
             ))}
+            {(pending.approversMore || pending.approvers.length > NAMED_PER_GROUP) && (
+              <Box as="li" testId="pending-approver-more">
+                <Text color="color.text.subtle">{pending.approversMore ? 'and more members of the group' : `and ${pending.approvers.length - NAMED_PER_GROUP} more`}</Text>
+              </Box>
+            )}
           </Stack>
           </>
         ) : (

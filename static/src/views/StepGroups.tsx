@@ -12,6 +12,12 @@ import type { PendingStepView } from '../../../src/core/domain/model';
 import { UNAVAILABLE_WORDS, type UnavailableApprover } from '../../../src/core/domain/approver-availability';
 import { Person } from '../people';
 
+/** A big group is named to its first people: "and 72 more" when the server knows how many, else "and more". */
+export function moreWaiting(g: PendingStepView['groups'][number]): string {
+  const left = g.waitingForCount !== undefined ? g.waitingForCount - g.waitingFor.length : undefined;
+  return left !== undefined && left > 0 ? `and ${left} more` : 'and more';
+}
+
 export function StepGroups({ groups }: { groups: PendingStepView['groups'] }) {
   return (
     <Stack as="ul" space="space.100" testId="step-groups">
@@ -40,6 +46,11 @@ export function StepGroups({ groups }: { groups: PendingStepView['groups'] }) {
                 {g.waitingFor.map((a) => (
                   <Person key={a} id={a} />
                 ))}
+                {g.waitingForMore && (
+                  <Text color="color.text.subtle" testId="group-waiting-more">
+                    {moreWaiting(g)}
+                  </Text>
+                )}
               </Inline>
             )}
           </Stack>

@@ -3,7 +3,7 @@ import { deriveReview } from '../../domain/review';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
-import { activeStepOf, expandApprovers, groupsOfSteps } from '../../domain/approvers';
+import { activeStepOf } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
@@ -14,7 +14,8 @@ import { denial } from '../denials';
 import { getManyByKey, pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
-import { expandGroups, parsePageState } from '../page-context';
+import { parsePageState } from '../page-context';
+import { GroupListing } from '../group-listing';
 import { activeStepProgress, activeStepStuck, progressWith, stepApprovers, waitingFor } from '../step-progress';
 import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
@@ -49,12 +50,17 @@ export const pageStatus = defineOperation({
     };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
-    const [progress, stuck] = await Promise.all([activeStepProgress(ctx, latest), activeStepStuck(ctx, latest)]);
+    // one listing of the step's groups for progress, approvers and the stuck check (which reads further only while a group is short)
+    const listing = new GroupListing(ctx);
+    const progress = await activeStepProgress(ctx, latest, listing);
+    const { approvers, more } = stepApprovers(latest, listing);
+    const stuck = await activeStepStuck(ctx, latest, listing);
     // SPEC 2.3b: the waiting lists name who acts (a `replace` delegate instead of the person away)
     const groups = withCover(progress, await waitingCover(ctx, latest, waitingFor(progress)));
+    const named = { approvers, ...(more ? { approversMore: true as const } : {}) };
     return {
       ...view,
-      pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), approvers: await stepApprovers(ctx, latest), ...(step.mode ? { mode: step.mode } : {}), groups, ...(stuck.length > 0 ? { stuck } : {}) },
+      pending: { approval: latest, activeStep: latest.activeStep, ...(step.name ? { stepName: step.name } : {}), ...named, ...(step.mode ? { mode: step.mode } : {}), groups, ...(stuck.length > 0 ? { stuck } : {}) },
     };
   },
 });
@@ -95,14 +101,16 @@ export const queue = defineOperation({
     });
     const readable = await new PageCache(ctx, caller.accountId).readable(approvals.map((a) => a.pageId));
     let items = approvals.filter((a) => readable.has(a.pageId));
-    // groups expanded once for the page of rows: "mine" and the per-group progress (SPEC 2.1a) both use them
-    const groupMembers = new Map<string, string[]>();
-    await expandGroups(ctx, groupsOfSteps(items.map(activeStepOf)), groupMembers);
-    if (options.mine) items = items.filter((a) => expandApprovers(activeStepOf(a), groupMembers).includes(caller.accountId));
+    // "mine" asks the caller's groups once; the rows' groups are listed once for the page (a page of members each, SPEC 2.1a progress)
+    const listing = new GroupListing(ctx);
+    if (options.mine) {
+      const mine = await Promise.all(items.map((a) => listing.membership.isApprover(activeStepOf(a), caller.accountId)));
+      items = items.filter((_, i) => mine[i]);
+    }
     // An author's own requests still waiting ("Requested by me").
     if (options.requestedByMe) items = items.filter((a) => a.submittedBy === caller.accountId);
     // SPEC 2.4a with the status builder; a row's latest approval is the pending one, so no content is read
-    const staleness = await stalenessOfMany(ctx, items.map((a) => ({ latest: a, currentVersion: a.pageVersion })));
-    return { items: items.map((a, i) => ({ ...a, groups: progressWith(a, groupMembers), staleness: staleness[i]! })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    const [staleness] = await Promise.all([stalenessOfMany(ctx, items.map((a) => ({ latest: a, currentVersion: a.pageVersion }))), listing.readFor(items)]);
+    return { items: items.map((a, i) => ({ ...a, groups: progressWith(a, listing.members, listing.cutOf(activeStepOf(a))), staleness: staleness[i]! })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });

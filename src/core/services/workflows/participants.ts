@@ -55,8 +55,10 @@ async function checkAllGroupSizes(ctx: EngineContext, steps: WorkflowStep[]): Pr
     for (const [j, g] of stepGroups(step).entries()) {
       const groupIds = g.approvers.flatMap((a) => groupIdOf(a) ?? []);
       if (g.required !== 'all' || groupIds.length === 0) continue;
-      const members = new Map(await Promise.all(groupIds.map(async (id) => [id, await ctx.confluence.getGroupMembers(id)] as const)));
-      if (membersOf(g, members).length > ALL_MEMBERS_CAP) {
+      // one more than the cap answers "too large" without listing a group of any size to the end
+      const read = await Promise.all(groupIds.map((id) => ctx.confluence.groupMembersCapped(id, ALL_MEMBERS_CAP + 1)));
+      const members = new Map(groupIds.map((id, k) => [id, read[k]?.members ?? []]));
+      if (read.some((r) => r.more) || membersOf(g, members).length > ALL_MEMBERS_CAP) {
         details.push({ field: step.mode === undefined ? `steps[${i}].groups[${j}].required` : `steps[${i}].mode`, code: 'GROUP_TOO_LARGE_FOR_ALL', reason: `"all" needs every member, and these groups have more than ${ALL_MEMBERS_CAP}` });
       }
     }

@@ -6,16 +6,17 @@
  * unchanged). Writes nothing: a refusal is answered as `preview.refusal`, not audited.
  */
 import type { Caller } from '../../../domain/caller';
-import { activeStepOf, groupsOfSteps } from '../../../domain/approvers';
+import { activeStepOf } from '../../../domain/approvers';
 import { distinctApprovers, missingDistinctApprovers, stepPeople, type SetDecisionPreview } from '../../../domain/decisions';
 import { DomainError } from '../../../domain/errors';
 import type { PendingStepView, SetApproval } from '../../../domain/model';
 import { sodExcluded } from '../../../domain/sod';
-import { countsToward } from '../../../domain/step-composition';
+import { countsToward, slotHolder, stepDecisions } from '../../../domain/step-composition';
 import type { EngineContext } from '../../context';
 import { SpaceAccess } from '../../access';
 import { defineOperation } from '../../operation';
-import { expandGroups } from '../../page-context';
+import type { GroupMembership } from '../../group-membership';
+import { GroupListing } from '../../group-listing';
 import { progressWith } from '../../step-progress';
 import { changedPins } from './invalidate';
 import { cannotViewEveryPage, judgeSetDecision, loadVisibleSet, pinnedPageChanged, setNotPending } from './rules';
@@ -39,19 +40,20 @@ export const setDecisionPreview = defineOperation({
   async execute(ctx: EngineContext, caller: Caller, setApprovalId: string): Promise<SetReviewPreview> {
     const { set } = await loadVisibleSet(ctx, caller, new SpaceAccess(ctx, caller.accountId), setApprovalId, 'changeset.decisionPreview');
     if (set.status !== 'pending') throw setNotPending();
-    const groupMembers = new Map<string, string[]>();
-    await expandGroups(ctx, groupsOfSteps([activeStepOf(set)]), groupMembers);
-    return { progress: progressOf(set, groupMembers), preview: await previewOf(ctx, caller, set, groupMembers) };
+    // progress from a page of each group's members (names "and more"); the preview asks memberships as the decision does
+    const listing = new GroupListing(ctx);
+    await listing.readFor([set]);
+    return { progress: progressOf(set, listing), preview: await previewOf(ctx, caller, set, listing.membership) };
   },
 });
 
-function progressOf(set: SetApproval, groupMembers: Map<string, string[]>): SetProgressView {
+function progressOf(set: SetApproval, listing: GroupListing): SetProgressView {
   const step = activeStepOf(set);
   const required = set.workflowSnapshot.sod?.changeSetMinDistinctApprovers ?? 0;
   return {
     activeStep: set.activeStep,
     ...(step.name ? { stepName: step.name } : {}),
-    groups: progressWith(set, groupMembers),
+    groups: progressWith(set, listing.members, listing.cutOf(step)),
     ...(required > 0 ? { distinctApprovers: { required, approvedBy: [...distinctApprovers(set.decisions)], missing: missingDistinctApprovers(set, required) } } : {}),
   };
 }
@@ -59,7 +61,7 @@ function progressOf(set: SetApproval, groupMembers: Map<string, string[]>): SetP
 const NOTHING = { counts: false, countsToward: [], completesStep: false, completesApproval: false };
 const refused = (err: DomainError): SetDecisionPreview => ({ ...NOTHING, refusal: { code: err.code, message: err.message } });
 
-async function previewOf(ctx: EngineContext, caller: Caller, set: SetApproval, groupMembers: Map<string, string[]>): Promise<SetDecisionPreview> {
+async function previewOf(ctx: EngineContext, caller: Caller, set: SetApproval, membership: GroupMembership): Promise<SetDecisionPreview> {
   let outcome;
   try {
     outcome = await judgeSetDecision(ctx, caller.accountId, set, 'approve', undefined);
@@ -74,10 +76,12 @@ async function previewOf(ctx: EngineContext, caller: Caller, set: SetApproval, g
   if (changedPins(set, pages).length > 0) return refused(pinnedPageChanged());
   const made = outcome.approval.decisions.at(-1);
   const holder = made?.onBehalfOf ?? caller.accountId;
+  const step = activeStepOf(set);
+  const groupMembers = await membership.forStep(step, [holder, ...stepDecisions(set.decisions, set.activeStep).map(slotHolder)]);
   const people = stepPeople(set, groupMembers, sodExcluded(set, set.activeStep));
   return {
     counts: true,
-    countsToward: countsToward(activeStepOf(set), set.decisions, set.activeStep, holder, people),
+    countsToward: countsToward(step, set.decisions, set.activeStep, holder, people),
     completesStep: outcome.completedStep !== undefined,
     completesApproval: outcome.approval.status === 'approved',
     ...(outcome.awaitingApprovers ? { awaitingApprovers: outcome.awaitingApprovers } : {}),
