@@ -9,6 +9,7 @@ import type { TxOp } from '../../src/core/ports/store';
 import { createLocalApp } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { call } from './helpers';
+import { DiagnosticsLog } from '../../src/transport/diagnostics/diagnostics-log';
 
 /** Records each transaction's ops: the key prefix of plain items, `entity:<name>` of entity items. */
 class TxLog extends StoreDecorator {
@@ -72,4 +73,17 @@ it('a keyed create of a small change set is three transactions: claim, change se
   expect(tx[2]).toEqual(['idem']);
   const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
   expect([again.status, again.json]).toEqual([201, { ...first.json, replayed: true }]);
+});
+
+it('a keyed page submit leaves its diagnostics record to its follow-up job: written once, by the consumer (issue 23)', async () => {
+  const { local, log } = await app();
+  const submitted = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-diag' });
+  expect(submitted.status).toBe(201);
+  await local.idle();
+  const followUps = local.queue.deliveries.filter((d) => d.body.kind === 'submission.followUp');
+  expect(followUps.map((d) => (d.body.diagnostics as { record: { route: string; method: string } }).record)).toMatchObject([{ route: 'page-submit', method: 'POST' }]);
+  // one transaction writes it (with the deployment's count), and the panel shows it once
+  expect(log.tx.filter((t) => t.includes('diag'))).toEqual([['diag', 'diag']]);
+  const summary = await new DiagnosticsLog(log).summary();
+  expect(summary.invocations.map((i) => i.route)).toEqual(['page-submit']);
 });

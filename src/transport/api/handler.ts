@@ -19,6 +19,7 @@ import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocatio
 import { observeIdentity, rememberObservation, unauthenticated, type IdentityOptions } from './identity';
 import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
 import { ROUTES_BY_KEY, type ApiRoute } from './routes';
+import { rideOnJobs } from '../diagnostics/job-ride';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
@@ -270,7 +271,11 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
         // An idempotent write admits itself: its rate-limit markers ride in the key's claim.
         admission: (parsed) => (parsed.key !== undefined ? 'own' : route.writes ? 'write' : 'read'),
       },
-      (caller, parsed, onDenied) => executeOnce(route, { ...deps, getEngine: (invocation) => deps.getEngine({ ...invocation, onDenied }) }, caller, parsed, parsed.key),
+      (caller, parsed, onDenied) => {
+        // the invocation's diagnostics record rides on a follow-up job its request queues (issue 23)
+        const attachToJobs = rideOnJobs(request);
+        return executeOnce(route, { ...deps, getEngine: (invocation) => deps.getEngine({ ...invocation, onDenied, ...(attachToJobs ? { attachToJobs } : {}) }) }, caller, parsed, parsed.key);
+      },
     );
     return outcome.ok ? outcome.data : failureResponse(outcome.error);
   };
