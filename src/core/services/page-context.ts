@@ -83,7 +83,11 @@ async function routingFactsOf(
 
 /** Every read loadPageContext decides on, batched: pages and permissions as the caller, stored state, each space's workflows and rules, routing facts. */
 async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache) {
-  const pages = await cache.pages(pageIds);
+  // the edit checks (one call per page, most of a large submit's time) need no page info: they start
+  // beside the batched read, queued behind it (the call gate is first come, first served)
+  const pagesRead = cache.pages(pageIds);
+  cache.startEditChecks(pageIds);
+  const pages = await pagesRead;
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   // the pages' state and each space's workflow count, rules and label bridge in one batched get (issue 23: fewer round trips)
@@ -91,8 +95,10 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
     ...found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]),
     ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s)]),
   ]);
-  const [perms, stored, workflowLists] = await Promise.all([
-    cache.permissions(found),
+  // permissions are awaited last (loadPageContext): resolving workflows and expanding groups need none
+  const perms = cache.permissions(found);
+  perms.catch(() => undefined);
+  const [stored, workflowLists] = await Promise.all([
     storedRead,
     Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s, storedRead.then((read) => read.get(keys.workflowCount(s))))] as const)),
   ]);
@@ -113,7 +119,7 @@ export async function loadPageContext(
   options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
-  const { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts } = await readForPages(ctx, pageIds, cache);
+  const { pages, perms: permsRead, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts } = await readForPages(ctx, pageIds, cache);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
@@ -133,8 +139,8 @@ export async function loadPageContext(
       callerId: caller.accountId,
       pageId,
       page,
-      canRead: perms.canRead.has(pageId),
-      canEdit: perms.canEdit.has(pageId),
+      canRead: false,
+      canEdit: false,
       ...(options.expectedSpaceId !== undefined ? { expectedSpaceId: options.expectedSpaceId } : {}),
       latest: resolveLatest(parsePageState(stateItem), setOf(memberItems.get(pageId), sets), pageId, ctx.clock.now(), { kind: 'lock', ...(options.replacing ? { replacing: options.replacing } : {}) }).latest,
       assigned: assignment ? spaceWorkflows.find((w) => w.id === assignment.workflowId) : undefined,
@@ -159,8 +165,10 @@ export async function loadPageContext(
       }
     }
   }
-  await Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]);
-  await markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs);
+  // approvers' accounts are looked up while the edit checks still run (after the SoD reads, which rewrite their inputs)
+  const approversRead = Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]).then(() => markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs));
+  const [perms] = await Promise.all([permsRead, approversRead]);
+  for (const [pageId, input] of inputs) inputs.set(pageId, { ...input, canRead: perms.canRead.has(pageId), canEdit: perms.canEdit.has(pageId) });
   return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable };
 }
 
