@@ -96,13 +96,16 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
+/** Ops a caller commits with a page's submission, from the approval (may read: asked again after a conflict). */
+export type Alongside = (approval: PageApproval) => TxOp[] | Promise<TxOp[]>;
+
 /** A single page (page submit): one transaction (with the caller's `alongside` ops), re-planned on a conflict. */
 export async function submitOne(
   ctx: EngineContext,
   caller: Caller,
   input: EligibilityInput,
   initial: PageState,
-  alongside: (approval: PageApproval) => TxOp[] = () => [],
+  alongside: Alongside = () => [],
 ): Promise<SubmitOneResult> {
   let state = initial;
   let attempt = 0;
@@ -111,7 +114,8 @@ export async function submitOne(
     if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
-    await commitWithAudit(ctx, [...plan.ops, ...(await pendingCountOps(ctx, { entering: [plan.approval] })), ...alongside(plan.approval)], plan.entries);
+    const [counts, extra] = await Promise.all([pendingCountOps(ctx, { entering: [plan.approval] }), alongside(plan.approval)]);
+    await commitWithAudit(ctx, [...plan.ops, ...counts, ...extra], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }

@@ -3,14 +3,13 @@ import { enqueueAfterCommit } from '../commit';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { PageApproval, PreflightResult } from '../../domain/model';
-import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
 import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
-import { eligibilityError, inputOf, stateOf, submitOne } from '../submission';
+import { eligibilityError, inputOf, stateOf, submitOne, type Alongside } from '../submission';
 import { defineOperation } from '../operation';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
@@ -32,9 +31,10 @@ export const submitPage = defineOperation({
   rights: 'An editor of the page. Refused with the eligibility code (409; NO_EDIT_PERMISSION 403; PAGE_NOT_FOUND 404 for a page the caller cannot see); access refusals are audited.',
   /**
    * `alongside`: ops the caller needs committed atomically with the submission (an idempotent
-   * request's recorded answer), built from the approval being committed.
+   * request's recorded answer and claim), built from the approval being committed; asked again
+   * for each attempt after a conflict.
    */
-  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: (approval: PageApproval) => TxOp[] } = {}): Promise<PageApproval> {
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: Alongside } = {}): Promise<PageApproval> {
     const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
     const input = inputOf(context, pageId);
     const outcome = await submitOne(ctx, caller, input, stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets), options.alongside);
