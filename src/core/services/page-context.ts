@@ -20,7 +20,8 @@ import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
-import { listSpaceWorkflows } from './workflows/store';
+import { listSpaceWorkflows, spaceWorkflowsByKey } from './workflows/store';
+import { pendingShardKeys, type ShardReads } from './approvals/pending-count';
 import { accountUnavailability, coveredOn, delegateCovers } from './approver-availability';
 import { rulesOf } from './routing/rules-store';
 import { primeBridgeOn } from './automation/label-bridge-store';
@@ -39,6 +40,8 @@ export interface PageContext {
   groupMembers: Map<string, string[]>;
   /** issue 19: approvers of the resolved workflows whose account is deactivated or gone */
   unavailable: Map<string, UnavailableCause>;
+  /** the pending-count shards of `options.pendingShard`, for each workflow of the pages' spaces read by key */
+  pendingShards: ShardReads;
 }
 
 /** Fetch members of groups not yet in `cache`, in parallel. */
@@ -82,7 +85,7 @@ async function routingFactsOf(
 }
 
 /** Every read loadPageContext decides on, batched: pages and permissions as the caller, stored state, each space's workflows and rules, routing facts. */
-async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache) {
+async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache, pendingShard?: number) {
   // the edit checks (one call per page, most of a large submit's time) need no page info: they start
   // beside the batched read, queued behind it (the call gate is first come, first served)
   const pagesRead = cache.pages(pageIds);
@@ -98,28 +101,39 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
   // permissions are awaited last (loadPageContext): resolving workflows and expanding groups need none
   const perms = cache.permissions(found);
   perms.catch(() => undefined);
-  const [stored, workflowLists] = await Promise.all([
-    storedRead,
-    Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s, storedRead.then((read) => read.get(keys.workflowCount(s))))] as const)),
-  ]);
+  const shardReads = new Map<string, StoredItem | undefined>();
+  const [stored, workflowLists] = await Promise.all([storedRead, Promise.all(spaces.map(async (s) => [s, await spaceWorkflows(ctx, s, storedRead, shardReads, pendingShard)] as const))]);
   const workflowsBySpace = new Map<string, Workflow[]>(workflowLists);
   const memberItems = new Map(pageIds.map((id) => [id, stored.get(keys.setMember(id))]));
   const sets = await loadPointedSets(ctx, memberItems.values());
   const rulesBySpace = new Map(spaces.map((s) => [s, rulesInOrder(rulesOf(stored.get(keys.routingRules(s))).rules)]));
   for (const s of spaces) primeBridgeOn(ctx, s, stored.get(keys.labelBridge(s)));
   const facts = await routingFactsOf(ctx, found, pages, rulesBySpace, stored);
-  return { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts };
+  return { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts, shardReads };
+}
+
+/**
+ * A space's workflows by key from the ids its count key names, with the pending-count shards a
+ * submit on `pendingShard` will write (issue 23: one batched read, no index query and no shard read
+ * of its own); a space whose count key names no ids, or too many for one read, is listed by query.
+ */
+async function spaceWorkflows(ctx: EngineContext, spaceId: string, storedRead: Promise<Map<string, StoredItem>>, shardReads: Map<string, StoredItem | undefined>, pendingShard?: number): Promise<Workflow[]> {
+  const countItem = (await storedRead).get(keys.workflowCount(spaceId));
+  const byKey = await spaceWorkflowsByKey(ctx, countItem, pendingShard !== undefined ? (id) => pendingShardKeys([id], pendingShard) : undefined);
+  if (!byKey) return listSpaceWorkflows(ctx, spaceId, Promise.resolve(countItem));
+  for (const [key, item] of byKey.also) shardReads.set(key, item);
+  return byKey.workflows;
 }
 
 export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
   pageIds: string[],
-  /** replacing: an atomic submit of this change set may take over its own set approval still being submitted (SPEC 2.5a) */
-  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
+  /** replacing: an atomic submit may take over its own set approval still being submitted (SPEC 2.5a); pendingShard: the shard a submit writes, read with the workflows */
+  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string; pendingShard?: number } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
-  const { pages, perms: permsRead, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts } = await readForPages(ctx, pageIds, cache);
+  const { pages, perms: permsRead, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts, shardReads } = await readForPages(ctx, pageIds, cache, options.pendingShard);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
@@ -169,7 +183,7 @@ export async function loadPageContext(
   const approversRead = Promise.all([expandGroups(ctx, neededGroups, groupMembers), ...sodReads]).then(() => markUnavailableApprovers(ctx, resolvedByPage, groupMembers, unavailable, inputs));
   const [perms] = await Promise.all([permsRead, approversRead]);
   for (const [pageId, input] of inputs) inputs.set(pageId, { ...input, canRead: perms.canRead.has(pageId), canEdit: perms.canEdit.has(pageId) });
-  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable };
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, unavailable, pendingShards: shardReads };
 }
 
 /**

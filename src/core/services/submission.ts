@@ -19,7 +19,7 @@ import { assignmentSchema, parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
-import { pendingCountOps } from './approvals/pending-count';
+import { pendingCountOps, type ShardReads } from './approvals/pending-count';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
 import { keys } from './keys';
@@ -106,6 +106,8 @@ export async function submitOne(
   input: EligibilityInput,
   initial: PageState,
   alongside: Alongside = () => [],
+  /** the pending-count shard to write and the shards read ahead for the first attempt */
+  counts?: { shard: number; shards: ShardReads },
 ): Promise<SubmitOneResult> {
   let state = initial;
   let attempt = 0;
@@ -114,8 +116,9 @@ export async function submitOne(
     if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
-    const [counts, extra] = await Promise.all([pendingCountOps(ctx, { entering: [plan.approval] }), alongside(plan.approval)]);
-    await commitWithAudit(ctx, [...plan.ops, ...counts, ...extra], plan.entries);
+    // a retry reads its shards afresh: the conflict may have been on one of them
+    const [countOps, extra] = await Promise.all([pendingCountOps(ctx, { entering: [plan.approval] }, counts?.shard, attempt === 1 ? counts?.shards : undefined), alongside(plan.approval)]);
+    await commitWithAudit(ctx, [...plan.ops, ...countOps, ...extra], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }

@@ -11,6 +11,7 @@ import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
 import { eligibilityError, inputOf, stateOf, submitOne, type Alongside } from '../submission';
 import { defineOperation } from '../operation';
+import { shardFor } from './pending-count';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
@@ -35,9 +36,12 @@ export const submitPage = defineOperation({
    * for each attempt after a conflict.
    */
   async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: Alongside } = {}): Promise<PageApproval> {
-    const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
+    // the pending-count shard this submit writes is read with the space's workflows (issue 23: no read of its own)
+    const shard = shardFor(`${pageId}:${ctx.clock.now()}`);
+    const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard });
     const input = inputOf(context, pageId);
-    const outcome = await submitOne(ctx, caller, input, stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets), options.alongside);
+    const state = stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets);
+    const outcome = await submitOne(ctx, caller, input, state, options.alongside, { shard, shards: context.pendingShards });
     if (!outcome.ok) {
       const error = eligibilityError(outcome);
       // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.

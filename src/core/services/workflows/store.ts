@@ -7,6 +7,7 @@ import { savedStep } from '../../domain/step-composition';
 import type { Workflow } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
+import { STORE_LIMITS } from '../../ports/store';
 import type { WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { getManyByKey, getParsed } from '../store-reads';
@@ -51,6 +52,31 @@ export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string, co
     return item ? [parseStored(workflowSchema, item.key, item.value)] : [];
   });
   return [...shown, ...late].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A space's workflows read by key from the ids its count key names (strongly consistent, no index
+ * query), with `alsoKeys` in the same batched read (issue 23: a submit's pending-count shards of each
+ * workflow, `alsoFor`); undefined when the count key names no ids or more than fit one batched read:
+ * the caller lists them with listSpaceWorkflows.
+ */
+export async function spaceWorkflowsByKey(
+  ctx: EngineContext,
+  countItem: StoredItem | undefined,
+  alsoFor: (workflowId: string) => string[] = () => [],
+): Promise<{ workflows: Workflow[]; also: Map<string, StoredItem | undefined> } | undefined> {
+  const ids = countItem ? countSchema.safeParse(countItem.value).data?.ids : undefined;
+  if (!ids) return undefined;
+  const also = ids.flatMap(alsoFor);
+  if (ids.length + also.length > STORE_LIMITS.maxBatchGet) return undefined;
+  const got = await getManyByKey(ctx.store, [...ids.map(keys.workflow), ...also]);
+  const workflows = ids.flatMap((id) => {
+    const item = got.get(keys.workflow(id));
+    return item ? [parseStored(workflowSchema, item.key, item.value)] : [];
+  });
+  // in key order, as the by-space query lists them
+  workflows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { workflows, also: new Map(also.map((key) => [key, got.get(key)])) };
 }
 
 const countSchema = z.object({ count: z.number().int().min(0), ids: z.array(z.string()).max(MAX_WORKFLOWS_PER_SPACE + 1).optional() }).strict();
