@@ -36,8 +36,9 @@ export const submitPage = defineOperation({
    * for each attempt after a conflict.
    */
   async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: Alongside } = {}): Promise<PageApproval> {
-    // the pending-count shard this submit writes is read with the space's workflows (issue 23: no read of its own)
-    const shard = shardFor(`${pageId}:${ctx.clock.now()}`);
+    // the pending-count shard this submit writes is read with the space's workflows (issue 23: no read of its
+    // own); the page's own shard: concurrent submits of different pages spread (one page's conflict on its state anyway)
+    const shard = shardFor(pageId);
     const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard });
     const input = inputOf(context, pageId);
     const state = stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets);
