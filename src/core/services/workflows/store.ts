@@ -46,12 +46,19 @@ export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string, co
   const seen = new Set(shown.map((w) => w.id));
   const missing = ids.filter((id) => !seen.has(id));
   if (missing.length === 0) return shown;
-  const got = await getManyByKey(ctx.store, missing.map(keys.workflow));
-  const late = missing.flatMap((id) => {
+  const late = workflowsOf(await getManyByKey(ctx.store, missing.map(keys.workflow)), missing);
+  return [...shown, ...late].sort(byId);
+}
+
+/** In key order, as the by-space query lists them. */
+const byId = (a: Workflow, b: Workflow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The workflows of `ids` a batched read found (an id without its record is left out). */
+function workflowsOf(got: Map<string, StoredItem>, ids: string[]): Workflow[] {
+  return ids.flatMap((id) => {
     const item = got.get(keys.workflow(id));
     return item ? [parseStored(workflowSchema, item.key, item.value)] : [];
   });
-  return [...shown, ...late].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -70,13 +77,7 @@ export async function spaceWorkflowsByKey(
   const also = ids.flatMap(alsoFor);
   if (ids.length + also.length > STORE_LIMITS.maxBatchGet) return undefined;
   const got = await getManyByKey(ctx.store, [...ids.map(keys.workflow), ...also]);
-  const workflows = ids.flatMap((id) => {
-    const item = got.get(keys.workflow(id));
-    return item ? [parseStored(workflowSchema, item.key, item.value)] : [];
-  });
-  // in key order, as the by-space query lists them
-  workflows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { workflows, also: new Map(also.map((key) => [key, got.get(key)])) };
+  return { workflows: workflowsOf(got, ids).sort(byId), also: new Map(also.map((key) => [key, got.get(key)])) };
 }
 
 const countSchema = z.object({ count: z.number().int().min(0), ids: z.array(z.string()).max(MAX_WORKFLOWS_PER_SPACE + 1).optional() }).strict();
