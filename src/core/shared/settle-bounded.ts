@@ -6,10 +6,9 @@ export async function settleBounded<T>(tasks: ReadonlyArray<() => Promise<T>>, l
   const results: PromiseSettledResult<T>[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
+    for (let i = next++, task = tasks[i]; task; i = next++, task = tasks[i]) {
       try {
-        results[i] = { status: 'fulfilled', value: await tasks[i]() };
+        results[i] = { status: 'fulfilled', value: await task() };
       } catch (reason) {
         results[i] = { status: 'rejected', reason };
       }
