@@ -80,6 +80,11 @@ function confluenceFactory(platform: AppPlatform, diagnostics: DiagnosticsLog, o
   };
 }
 
+/** The invocation's queue, attaching what the transport asked to every push. */
+function ridingJobs(jobs: JobQueue | undefined, attach: Invocation['attachToJobs']): { jobs?: JobQueue } {
+  return jobs && attach ? { jobs: { push: (queued) => jobs.push(attach(queued)) } } : {};
+}
+
 export function composeApp(platform: AppPlatform) {
   const { store, clock } = platform;
   const now = () => clock.now();
@@ -92,7 +97,7 @@ export function composeApp(platform: AppPlatform) {
   const engineFor =
     (via: Via): EngineFactory =>
     (invocation) =>
-      createEngine({ ...deps, confluence: confluenceFor(invocation, via), onDenied: invocation.onDenied });
+      createEngine({ ...deps, ...ridingJobs(deps.jobs, invocation.attachToJobs), confluence: confluenceFor(invocation, via), onDenied: invocation.onDenied });
   /** Triggers, jobs and start-up work act as the app (no user in those invocations). */
   const asApp = () => engineFor('resolver')({});
   const appAccountId = appAccountLookup(platform.confluenceTransport(undefined, onRefusal), store);

@@ -208,3 +208,20 @@ it('a large answer (a 100-result change-set submit) is kept deflated and replaye
   expect(Buffer.byteLength(JSON.stringify(stored.value))).toBeLessThan(Buffer.byteLength(body) / 4);
   expect(await idempotency.begin(scope, 'big-1', 'fp')).toEqual({ kind: 'replay', response: { statusCode: 200, body } });
 });
+
+it('a claim that commits with its change (page submit): the loser of a same-key race answers the winner\'s response, and its change never commits', async () => {
+  const idempotency = new IdempotencyStore(store, { now: () => now });
+  const scope = { accountId: 'acc-bob', clientId: 'ci', routeKey: 'page-submit' };
+  const read = async (claimKey: string) => ({ ops: [], also: await store.get(claimKey) });
+  const [a, b] = await Promise.all([idempotency.beginWithChange(scope, 'key-w', 'fp', read), idempotency.beginWithChange(scope, 'key-w', 'fp', read)]);
+  if (a.kind !== 'execute' || b.kind !== 'execute') throw new Error('both attempts should execute: neither wrote a marker');
+  await store.transact([{ op: 'put', key: 'change:a', value: 1, condition: { kind: 'absent' } }, ...(await a.answerOps({ statusCode: 201, body: '{"by":"a"}' }))]);
+  await expect(store.transact([{ op: 'put', key: 'change:b', value: 1, condition: { kind: 'absent' } }, ...(await b.answerOps({ statusCode: 201, body: '{"by":"b"}' }))])).rejects.toMatchObject({
+    code: 'CONDITION_FAILED',
+  });
+  // asked again after the conflict, b reads the key afresh and is told to answer a's response
+  await expect(b.answerOps({ statusCode: 201, body: '{"by":"b"}' })).rejects.toMatchObject({ name: 'AnsweredMeanwhile', settled: { kind: 'replay', response: { statusCode: 201, body: '{"by":"a"}' } } });
+  expect(await store.get('change:b')).toBeUndefined();
+  // and a refusal b would record instead is not recorded: the key answers a's response
+  expect(await b.record({ statusCode: 409, body: '{"by":"b"}' })).toEqual({ kind: 'replay', response: { statusCode: 201, body: '{"by":"a"}' } });
+});

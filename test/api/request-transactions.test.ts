@@ -1,6 +1,6 @@
 /**
  * The request path of keyed writes (issue 13): the rate-limit markers ride in the Idempotency-Key
- * claim, a page submit records its answer in its own transaction, a small change set commits with
+ * claim, a page submit records its answer (and claims its key, issue 23) in its own transaction, a small change set commits with
  * its membership; and a retried key still replays the first answer.
  */
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
@@ -9,6 +9,8 @@ import type { TxOp } from '../../src/core/ports/store';
 import { createLocalApp } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { call } from './helpers';
+import { approvalIndex } from '../../src/core/services/keys';
+import { DiagnosticsLog } from '../../src/transport/diagnostics/diagnostics-log';
 
 /** Records each transaction's ops: the key prefix of plain items, `entity:<name>` of entity items. */
 class TxLog extends StoreDecorator {
@@ -30,18 +32,18 @@ async function app() {
 /** A request's own transactions: without the diagnostics record every apiRoute invocation writes. */
 const requestTx = (log: TxLog) => log.tx.filter((t) => !t.every((p) => p === 'diag'));
 
-it('a keyed page submit is two transactions, and the retry replays the first answer', async () => {
+it('a keyed page submit is ONE transaction (its claim, answer and rate-limit count ride in it), and the retry replays the first answer', async () => {
   const { local, log } = await app();
   const first = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });
   expect(first.status).toBe(201);
   expect(requestTx(log)).toEqual([
-    ['idem', 'rl', 'rl'],
     // the audit record is an `af-audit` entity and its feed event an `af-event` entity, then the append's one
     // unsequenced marker `audit:pending:…` (no head), in the same transaction (SPEC 3a);
     // `set-member`: the condition that no atomic change set pins the page (SPEC 2.5a); `wf-pending` is the
     // workflow's pending count ("nothing pending" never reads the lagging index): one shard's +1 and
-    // the check of its guard shard (a delete in progress makes the submit wait)
-    ['entity:af-approval', 'page-state', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'entity:af-audit', 'entity:af-event', 'audit'],
+    // the check of its guard shard (a delete in progress makes the submit wait); `idem` is the key's
+    // record, created with the answer (issue 23: no in-progress marker first), `rl` the write's count
+    ['entity:af-approval', 'page-state', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'rl', 'rl', 'entity:af-audit', 'entity:af-event', 'audit'],
   ]);
   log.tx.length = 0;
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });
@@ -72,4 +74,29 @@ it('a keyed create of a small change set is three transactions: claim, change se
   expect(tx[2]).toEqual(['idem']);
   const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
   expect([again.status, again.json]).toEqual([201, { ...first.json, replayed: true }]);
+});
+
+it('a keyed page submit leaves its diagnostics record to its follow-up job: written once, by the consumer (issue 23)', async () => {
+  const { local, log } = await app();
+  const submitted = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-diag' });
+  expect(submitted.status).toBe(201);
+  await local.idle();
+  const followUps = local.queue.deliveries.filter((d) => d.body.kind === 'submission.followUp');
+  expect(followUps.map((d) => (d.body.diagnostics as { record: { route: string; method: string } }).record)).toMatchObject([{ route: 'page-submit', method: 'POST' }]);
+  // one transaction writes it (with the deployment's count), and the panel shows it once
+  expect(log.tx.filter((t) => t.includes('diag'))).toEqual([['diag', 'diag']]);
+  const summary = await new DiagnosticsLog(log).summary();
+  expect(summary.invocations.map((i) => i.route)).toEqual(['page-submit']);
+});
+
+it('two concurrent keyed page submits with one key submit once, and both answer the one approval (issue 23: no marker, the claim is the change)', async () => {
+  const { local, log } = await app();
+  const [a, b] = await Promise.all([1, 2].map(() => call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'same' })));
+  expect([a.status, b.status]).toEqual([201, 201]);
+  expect(a.json.approvalId).toBe(b.json.approvalId);
+  expect([a.json.replayed, b.json.replayed].filter(Boolean)).toEqual([true]);
+  // one approval, one pending count: the page was submitted once
+  const pending = await log.queryEntity<{ page: string }>({ ...approvalIndex.pendingOfWorkflow(a.json.workflowId), limit: 100 });
+  expect(pending.items.filter((i) => i.value.page === '2001').map((i) => i.key)).toEqual([a.json.approvalId]);
+  await local.idle();
 });

@@ -18,7 +18,16 @@ export type Job =
    * one per page plus one per commit): link the audit records (`sequenceAudit`, one sequencer at a
    * time), then post each approval's submission comment (once each; the comment id is recorded).
    */
-  | { kind: 'submission.followUp'; approvalIds: string[]; sequenceAudit: boolean }
+  | {
+      kind: 'submission.followUp';
+      approvalIds: string[];
+      sequenceAudit: boolean;
+      /**
+       * The API invocation's platform-diagnostics record riding along (issue 23: written by the
+       * consumer, not on the request path); the transport's, opaque to the engine.
+       */
+      diagnostics?: Record<string, unknown>;
+    }
   /** integrate audit records committed unsequenced into the chain */
   | { kind: 'audit.sequence' }
   /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */

@@ -22,6 +22,9 @@ import { continueVerification } from './audit-verify/continue';
 
 const id = z.string().min(1).max(200);
 
+/** Bound of a diagnostics record riding on a follow-up (a record of names is well under it). */
+const MAX_RIDING_DIAGNOSTICS_BYTES = 8 * 1024;
+
 /** A job as it arrives from a queue: validated before any handler sees it. */
 export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notify.submitted'), approvalId: id }).strict(),
@@ -32,7 +35,13 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
     edits: z.array(z.object({ pageId: confluenceId, version: z.number().int().min(1), by: id.optional() }).strict()).min(1).max(FIELD_LIMITS.pageRefs.max),
   }).strict(),
   z.object({ kind: z.literal('notify.comment'), key: z.string().startsWith(lcKeys.outboxPrefix).max(300) }).strict(),
-  z.object({ kind: z.literal('submission.followUp'), approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH), sequenceAudit: z.boolean() }).strict(),
+  z.object({
+    kind: z.literal('submission.followUp'),
+    approvalIds: z.array(id).min(1).max(SUBMISSION_FOLLOW_UP_BATCH),
+    sequenceAudit: z.boolean(),
+    // names only, a few hundred bytes; its owner (the transport) re-validates it field by field
+    diagnostics: z.record(z.string(), z.unknown()).refine((d) => JSON.stringify(d).length <= MAX_RIDING_DIAGNOSTICS_BYTES).optional(),
+  }).strict(),
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: confluenceId }).strict(),
   z.object({ kind: z.literal('labels.sync'), pageId: confluenceId }).strict(),

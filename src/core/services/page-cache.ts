@@ -20,6 +20,7 @@ export class PageCache {
   private readonly info = new Map<string, PageInfo | undefined>();
   private readonly read = new Map<string, boolean>();
   private readonly edit = new Map<string, boolean>();
+  private readonly editing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -79,10 +80,23 @@ export class PageCache {
     return page;
   }
 
+  /**
+   * Starts the edit checks of these pages not asked yet, e.g. while their batched read is still in
+   * flight (issue 23: the checks are most of a 100-page submit's time); permissions() waits for them.
+   */
+  startEditChecks(pageIds: string[]): void {
+    for (const id of new Set(pageIds)) {
+      if (this.edit.has(id) || this.editing.has(id)) continue;
+      const check = this.ctx.confluence.checkPagePermission(this.accountId, id, 'update').then((allowed) => void this.edit.set(id, allowed));
+      // handled here so a failure while nobody waits yet is not an unhandled rejection; permissions() still sees it
+      check.catch(() => undefined);
+      this.editing.set(id, check);
+    }
+  }
+
   async permissions(pageIds: string[]): Promise<{ canRead: Set<string>; canEdit: Set<string> }> {
-    const unknown = [...new Set(pageIds)].filter((id) => !this.edit.has(id));
-    const results = await Promise.all(unknown.map(async (id) => [id, await this.ctx.confluence.checkPagePermission(this.accountId, id, 'update')] as const));
-    for (const [id, allowed] of results) this.edit.set(id, allowed);
+    this.startEditChecks(pageIds);
+    await Promise.all(pageIds.flatMap((id) => this.editing.get(id) ?? []));
     const canRead = await this.readable(pageIds);
     return { canRead, canEdit: new Set(pageIds.filter((id) => this.edit.get(id))) };
   }

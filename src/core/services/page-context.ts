@@ -22,7 +22,8 @@ import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { getManyByKey } from './store-reads';
 import { keys } from './keys';
-import { listSpaceWorkflows } from './workflows/store';
+import { listSpaceWorkflows, spaceWorkflowsByKey } from './workflows/store';
+import { pendingShardKeys, type ShardReads } from './approvals/pending-count';
 import { accountUnavailability, coveredOn, delegateCovers, type DelegateCover } from './approver-availability';
 import { rulesOf } from './routing/rules-store';
 import { primeBridgeOn } from './automation/label-bridge-store';
@@ -43,6 +44,8 @@ export interface PageContext {
   listing: GroupListing;
   /** issue 19: approvers of the resolved workflows whose account is deactivated or gone */
   unavailable: Map<string, UnavailableCause>;
+  /** the pending-count shards of `options.pendingShard`, for each workflow of the pages' spaces read by key */
+  pendingShards: ShardReads;
 }
 
 /** SPEC 2.3a: the editors the workflow excludes, read as the caller (the submitter); beyond the cap, unverified without reading. */
@@ -79,8 +82,12 @@ async function routingFactsOf(
 }
 
 /** Every read loadPageContext decides on, batched: pages and permissions as the caller, stored state, each space's workflows and rules, routing facts. */
-async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache) {
-  const pages = await cache.pages(pageIds);
+async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache, pendingShard?: number) {
+  // the edit checks (one call per page, most of a large submit's time) need no page info: they start
+  // beside the batched read, queued behind it (the call gate is first come, first served)
+  const pagesRead = cache.pages(pageIds);
+  cache.startEditChecks(pageIds);
+  const pages = await pagesRead;
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   // the pages' state and each space's workflow count, rules and label bridge in one batched get (issue 23: fewer round trips)
@@ -88,29 +95,42 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
     ...found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]),
     ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s)]),
   ]);
-  const [perms, stored, workflowLists] = await Promise.all([
-    cache.permissions(found),
-    storedRead,
-    Promise.all(spaces.map(async (s) => [s, await listSpaceWorkflows(ctx, s, storedRead.then((read) => read.get(keys.workflowCount(s))))] as const)),
-  ]);
+  // permissions are awaited last (loadPageContext): resolving workflows and expanding groups need none
+  const perms = cache.permissions(found);
+  perms.catch(() => undefined);
+  const shardReads = new Map<string, StoredItem | undefined>();
+  const [stored, workflowLists] = await Promise.all([storedRead, Promise.all(spaces.map(async (s) => [s, await spaceWorkflows(ctx, s, storedRead, shardReads, pendingShard)] as const))]);
   const workflowsBySpace = new Map<string, Workflow[]>(workflowLists);
   const memberItems = new Map(pageIds.map((id) => [id, stored.get(keys.setMember(id))]));
   const sets = await loadPointedSets(ctx, memberItems.values());
   const rulesBySpace = new Map(spaces.map((s) => [s, rulesInOrder(rulesOf(stored.get(keys.routingRules(s))).rules)]));
   for (const s of spaces) primeBridgeOn(ctx, s, stored.get(keys.labelBridge(s)));
   const facts = await routingFactsOf(ctx, found, pages, rulesBySpace, stored);
-  return { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts };
+  return { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts, shardReads };
+}
+
+/**
+ * A space's workflows by key from the ids its count key names, with the pending-count shards a
+ * submit on `pendingShard` will write (issue 23: one batched read, no index query and no shard read
+ * of its own); a space whose count key names no ids, or too many for one read, is listed by query.
+ */
+async function spaceWorkflows(ctx: EngineContext, spaceId: string, storedRead: Promise<Map<string, StoredItem>>, shardReads: Map<string, StoredItem | undefined>, pendingShard?: number): Promise<Workflow[]> {
+  const countItem = (await storedRead).get(keys.workflowCount(spaceId));
+  const byKey = await spaceWorkflowsByKey(ctx, countItem, pendingShard !== undefined ? (id) => pendingShardKeys([id], pendingShard) : undefined);
+  if (!byKey) return listSpaceWorkflows(ctx, spaceId, Promise.resolve(countItem));
+  for (const [key, item] of byKey.also) shardReads.set(key, item);
+  return byKey.workflows;
 }
 
 export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
   pageIds: string[],
-  /** replacing: an atomic submit of this change set may take over its own set approval still being submitted (SPEC 2.5a) */
-  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string } = {},
+  /** replacing: an atomic submit may take over its own set approval still being submitted (SPEC 2.5a); pendingShard: the shard a submit writes, read with the workflows */
+  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string; pendingShard?: number } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
-  const { pages, perms, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts } = await readForPages(ctx, pageIds, cache);
+  const { pages, perms: permsRead, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts, shardReads } = await readForPages(ctx, pageIds, cache, options.pendingShard);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();
@@ -131,8 +151,8 @@ export async function loadPageContext(
       callerId: caller.accountId,
       pageId,
       page,
-      canRead: perms.canRead.has(pageId),
-      canEdit: perms.canEdit.has(pageId),
+      canRead: false,
+      canEdit: false,
       ...(options.expectedSpaceId !== undefined ? { expectedSpaceId: options.expectedSpaceId } : {}),
       latest: resolveLatest(parsePageState(stateItem), setOf(memberItems.get(pageId), sets), pageId, ctx.clock.now(), { kind: 'lock', ...(options.replacing ? { replacing: options.replacing } : {}) }).latest,
       assigned: assignment ? spaceWorkflows.find((w) => w.id === assignment.workflowId) : undefined,
@@ -157,26 +177,29 @@ export async function loadPageContext(
       }
     }
   }
-  await Promise.all([listing.readSteps(neededSteps), ...sodReads]);
-  await markUnavailableReadingOn(ctx, listing, resolvedByPage, unavailable, inputs);
-  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable };
+  const seen = { checked: new Set<string>(), cover: [] as DelegateCover[] };
+  // approvers' accounts are looked up while the edit checks still run (after the SoD reads, which rewrite their inputs)
+  const approversRead = Promise.all([listing.readSteps(neededSteps), ...sodReads]).then(() => markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen));
+  const [perms] = await Promise.all([permsRead, approversRead]);
+  for (const [pageId, input] of inputs) inputs.set(pageId, { ...input, canRead: perms.canRead.has(pageId), canEdit: perms.canEdit.has(pageId) });
+  await readOnWhileShort(ctx, listing, resolvedByPage, unavailable, inputs, seen);
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable, pendingShards: shardReads };
 }
 
 /**
- * The approvers' accounts (markUnavailableApprovers). Eligibility needs only enough eligible
- * approvers: the first page of each group usually has them. While a page would be refused
+ * Eligibility needs only enough eligible approvers: the first page of each group usually has them
+ * (markUnavailableApprovers checked its accounts). While a page would be refused
  * NO_ELIGIBLE_APPROVER and one of its groups was not read to the end, more of those groups is read
  * (and its accounts checked), so the answer is the one the whole list would give.
  */
-async function markUnavailableReadingOn(
+async function readOnWhileShort(
   ctx: EngineContext,
   listing: GroupListing,
   resolvedByPage: ReadonlyMap<string, Workflow>,
   unavailable: Map<string, UnavailableCause>,
   inputs: Map<string, EligibilityInput>,
+  seen: { checked: Set<string>; cover: DelegateCover[] },
 ): Promise<void> {
-  const seen = { checked: new Set<string>(), cover: [] as DelegateCover[] };
-  await markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen);
   // each round reads twice as many members as the last, so a group of n needs O(log n) rounds of account checks
   for (let count = LISTED_MEMBERS; ; count *= 2) {
     const short = [...resolvedByPage].filter(([pageId]) => {

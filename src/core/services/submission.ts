@@ -19,7 +19,7 @@ import { assignmentSchema, parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
-import { pendingCountOps } from './approvals/pending-count';
+import { pendingCountOps, type ShardReads } from './approvals/pending-count';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
 import { keys } from './keys';
@@ -96,13 +96,18 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
+/** Ops a caller commits with a page's submission, from the approval (may read: asked again after a conflict). */
+export type Alongside = (approval: PageApproval) => TxOp[] | Promise<TxOp[]>;
+
 /** A single page (page submit): one transaction (with the caller's `alongside` ops), re-planned on a conflict. */
 export async function submitOne(
   ctx: EngineContext,
   caller: Caller,
   input: EligibilityInput,
   initial: PageState,
-  alongside: (approval: PageApproval) => TxOp[] = () => [],
+  alongside: Alongside = () => [],
+  /** the pending-count shard to write and the shards read ahead for the first attempt */
+  counts?: { shard: number; shards: ShardReads },
 ): Promise<SubmitOneResult> {
   let state = initial;
   let attempt = 0;
@@ -111,7 +116,9 @@ export async function submitOne(
     if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
-    await commitWithAudit(ctx, [...plan.ops, ...(await pendingCountOps(ctx, { entering: [plan.approval] })), ...alongside(plan.approval)], plan.entries);
+    // a retry reads its shards afresh: the conflict may have been on one of them
+    const [countOps, extra] = await Promise.all([pendingCountOps(ctx, { entering: [plan.approval] }, counts?.shard, attempt === 1 ? counts?.shards : undefined), alongside(plan.approval)]);
+    await commitWithAudit(ctx, [...plan.ops, ...countOps, ...extra], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }

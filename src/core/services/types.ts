@@ -1,5 +1,6 @@
 /** Input and result shapes several operations and the transports share (the operations own the rest). */
 import type { ApprovalMode } from '../domain/model';
+import type { Job } from '../ports/jobs';
 
 /** One page of a paged list: `nextCursor` is absent on the last page. */
 export interface ResultPage<T> {
@@ -67,4 +68,6 @@ export interface Invocation {
   actingAccountId?: string;
   /** told of each refusal the engine records (also those answered with an empty list), so the edge can count it */
   onDenied?: () => void;
+  /** what the transport attaches to the jobs the invocation queues (a diagnostics record riding a follow-up, issue 23) */
+  attachToJobs?: (jobs: Job[]) => Job[];
 }

@@ -10,15 +10,16 @@ import type { Caller } from '../../core/domain/caller';
 import type { ErrorDetail } from '../../core/domain/errors';
 import { FIELD_LIMITS } from '../../core/domain/limits';
 import type { EngineFactory } from '../../core/services/engine';
-import type { TxOp } from '../../core/ports/store';
 import { DomainError } from '../../core/domain/errors';
 import { failureEnvelope, toPublicError, type PublicError } from '../public-error';
 import { listCursorFor, writeOps, type Edge } from '../shared/edge';
 import { invalidRequest, runPipeline } from '../shared/pipeline';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { observeIdentity, rememberObservation, unauthenticated, type IdentityOptions } from './identity';
-import { fingerprintOf, type IdempotencyStore, type StoredResponse } from './idempotency';
+import { AnsweredMeanwhile, fingerprintOf, type ChangeClaim, type IdempotencyStore, type Settled } from './idempotency';
+import { keyedContext, settledResponse, shape, type Keyed } from './keyed';
 import { ROUTES_BY_KEY, type ApiRoute } from './routes';
+import { rideOnJobs } from '../diagnostics/job-ride';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
@@ -182,31 +183,12 @@ export interface RouteDeps {
   identity: IdentityOptions;
 }
 
-/** The response a route's data makes: the response schema is an allow-list, so anything else is dropped. */
-function shape(route: ApiRoute, data: unknown) {
-  return route.response.schema.safeParse({ success: true, ...(data as object) });
-}
-
-async function execute(
-  route: ApiRoute,
-  deps: RouteDeps,
-  caller: Caller,
-  input: unknown,
-  keyed?: { requestToken: string; answerOps(response: StoredResponse): TxOp[]; recorded: boolean },
-): Promise<ForgeApiResponse> {
+async function execute(route: ApiRoute, deps: RouteDeps, caller: Caller, input: unknown, keyed?: Keyed): Promise<ForgeApiResponse> {
   try {
-    const answerRecord = keyed
-      ? (data: Record<string, unknown>): TxOp[] => {
-          const shaped = shape(route, data);
-          if (!shaped.success) return [];
-          keyed.recorded = true;
-          return keyed.answerOps({ statusCode: route.response.status, body: JSON.stringify(shaped.data) });
-        }
-      : undefined;
     const context = {
       engine: deps.getEngine({ actingAccountId: caller.accountId }),
       caller,
-      ...(keyed ? { requestToken: keyed.requestToken, answerRecord } : {}),
+      ...(keyed ? keyedContext(route, keyed) : {}),
       listCursor: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => listCursorFor(deps.edge, route.key, caller, query, options),
     };
     const data = await route.execute(context, input);
@@ -218,6 +200,8 @@ async function execute(
     }
     return jsonResponse(route.response.status, shaped.data);
   } catch (err) {
+    // another attempt of the key answered while this one planned its change: answer what it did
+    if (err instanceof AnsweredMeanwhile) return settledResponse(err.settled, (refusal) => toErrorResponse(refusal, route));
     return toErrorResponse(err, route);
   }
 }
@@ -227,24 +211,27 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.idempotencyScope };
   // The write's rate-limit count rides in the key's claim: one transaction, counted only if it executes.
-  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), (claimKey) => writeOps(deps.edge, caller, claimKey));
-  switch (outcome.kind) {
-    case 'replay':
-      return replay(outcome.response);
-    case 'mismatch':
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with a different request body.');
-    case 'in_progress':
-      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry after the delay in retryAfter.', undefined, outcome.retryAfter);
-    case 'execute': {
-      const keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, recorded: false };
-      const response = await execute(route, deps, caller, parsed.input, keyed);
-      // the success answer was committed with the change: nothing left to record
-      if (keyed.recorded && response.statusCode === route.response.status) return response;
-      if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
-      else await outcome.release();
-      return response;
-    }
-  }
+  const alongside = (claimKey: string) => writeOps(deps.edge, caller, claimKey);
+  if (route.claimWithChange) return executeWithChange(route, deps, caller, parsed, await deps.idempotency.beginWithChange(scope, key, fingerprintOf(parsed.rawBody), alongside));
+  const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), alongside);
+  if (outcome.kind !== 'execute') return settledResponse(outcome, (refusal) => toErrorResponse(refusal, route));
+  const keyed: Keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, withChange: false, recorded: false };
+  const response = await execute(route, deps, caller, parsed.input, keyed);
+  // the success answer was committed with the change: nothing left to record
+  if (keyed.recorded && response.statusCode === route.response.status) return response;
+  if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
+  else await outcome.release();
+  return response;
+}
+
+/** A route whose answer (and claim) commits with its change; an answer without a change is recorded after it. */
+async function executeWithChange(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, outcome: Settled | ChangeClaim): Promise<ForgeApiResponse> {
+  if (outcome.kind !== 'execute') return settledResponse(outcome, (refusal) => toErrorResponse(refusal, route));
+  const keyed: Keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, withChange: true, recorded: false };
+  const response = await execute(route, deps, caller, parsed.input, keyed);
+  if ((keyed.recorded && response.statusCode === route.response.status) || !isReplayable(response.statusCode)) return response;
+  const meanwhile = await outcome.record({ statusCode: response.statusCode, body: response.body });
+  return meanwhile ? settledResponse(meanwhile, (refusal) => toErrorResponse(refusal, route)) : response;
 }
 
 export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHandler {
@@ -270,24 +257,12 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
         // An idempotent write admits itself: its rate-limit markers ride in the key's claim.
         admission: (parsed) => (parsed.key !== undefined ? 'own' : route.writes ? 'write' : 'read'),
       },
-      (caller, parsed, onDenied) => executeOnce(route, { ...deps, getEngine: (invocation) => deps.getEngine({ ...invocation, onDenied }) }, caller, parsed, parsed.key),
+      (caller, parsed, onDenied) => {
+        // the invocation's diagnostics record rides on a follow-up job its request queues (issue 23)
+        const attachToJobs = rideOnJobs(request);
+        return executeOnce(route, { ...deps, getEngine: (invocation) => deps.getEngine({ ...invocation, onDenied, ...(attachToJobs ? { attachToJobs } : {}) }) }, caller, parsed, parsed.key);
+      },
     );
     return outcome.ok ? outcome.data : failureResponse(outcome.error);
-  };
-}
-
-/** The first answer again, marked in the body (`"replayed": true`): the header may not reach the caller (U5). */
-function replay(stored: StoredResponse): ForgeApiResponse {
-  let body = stored.body;
-  try {
-    const parsed: unknown = JSON.parse(stored.body);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = JSON.stringify({ ...parsed, replayed: true });
-  } catch {
-    // a stored body is always the JSON this handler wrote; anything else is replayed as stored
-  }
-  return {
-    statusCode: stored.statusCode,
-    headers: { 'content-type': ['application/json'], 'cache-control': ['no-store'], 'idempotent-replayed': ['true'] },
-    body,
   };
 }

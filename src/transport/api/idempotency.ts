@@ -76,6 +76,27 @@ export type IdempotencyOutcome =
   /** `retryAfter`: seconds until the running attempt's lease ends (when a dead attempt's key can be taken over) */
   | { kind: 'in_progress'; retryAfter: number };
 
+/** What the key answers without executing. */
+export type Settled = Exclude<IdempotencyOutcome, { kind: 'execute' }>;
+
+/** An attempt of a route whose answer commits with its change (IdempotencyStore.beginWithChange). */
+export interface ChangeClaim {
+  kind: 'execute';
+  requestToken: string;
+  /** the answer's record and the rate-limit count, for the change's transaction; asked again after a conflict it reads afresh, and throws AnsweredMeanwhile when the key got its answer meanwhile */
+  answerOps: (response: StoredResponse) => Promise<TxOp[]>;
+  /** records an answer given without a change (a refusal); undefined when recorded, else what the key answered meanwhile */
+  record: (response: StoredResponse) => Promise<Settled | undefined>;
+}
+
+/** Thrown from a change's transaction planning: another attempt of the key answered first; the request answers that. */
+export class AnsweredMeanwhile extends Error {
+  constructor(readonly settled: Settled) {
+    super('Another attempt with this idempotency key answered first.');
+    this.name = 'AnsweredMeanwhile';
+  }
+}
+
 export interface IdempotencyScope {
   accountId: string;
   clientId?: string;
@@ -129,15 +150,9 @@ export class IdempotencyStore {
     while (lostClaims < 2) {
       const { ops, also: existing } = await readWith(storeKey);
       if (failedAtVersion !== undefined && (existing?.version ?? 0) !== failedAtVersion) lostClaims += 1;
-      const parsed = existing ? RecordSchema.safeParse(existing.value) : undefined;
+      const settled = this.judge(existing, fingerprint);
+      if (settled) return settled;
       const now = this.now();
-      if (existing && parsed?.success && parsed.data.expiresAt > now) {
-        const record = parsed.data;
-        if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
-        const response = record.state === 'done' && record.response ? fromStored(record.response) : undefined;
-        if (response) return { kind: 'replay', response };
-        if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress', retryAfter: Math.max(1, Math.ceil((record.createdAt + IN_PROGRESS_LEASE_MS - now) / 1000)) };
-      }
       const marker: IdempotencyRecord = { state: 'in_progress', fingerprint, createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_SECONDS * 1000 };
       try {
         await this.store.transact([
@@ -173,6 +188,72 @@ export class IdempotencyStore {
     }
     // lost the claim twice: another attempt has just started, its whole lease is ahead
     return { kind: 'in_progress', retryAfter: IN_PROGRESS_LEASE_MS / 1000 };
+  }
+
+  /** What a live record of the key answers by itself (replay, mismatch, a running attempt); undefined: this attempt may execute. */
+  private judge(existing: StoredItem | undefined, fingerprint: string): Settled | undefined {
+    const parsed = existing ? RecordSchema.safeParse(existing.value) : undefined;
+    const now = this.now();
+    if (!existing || !parsed?.success || parsed.data.expiresAt <= now) return undefined;
+    const record = parsed.data;
+    if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    const response = record.state === 'done' && record.response ? fromStored(record.response) : undefined;
+    if (response) return { kind: 'replay', response };
+    if (now - record.createdAt < IN_PROGRESS_LEASE_MS) return { kind: 'in_progress', retryAfter: Math.max(1, Math.ceil((record.createdAt + IN_PROGRESS_LEASE_MS - now) / 1000)) };
+    return undefined;
+  }
+
+  /**
+   * For a route whose whole effect is ONE transaction that can carry its answer (page submit, issue
+   * 23): no in-progress marker and no claim transaction. The answer's record (create-if-absent, or
+   * over the expired or dead record read) and `alongside`'s ops (the rate-limit count) commit with
+   * the change. Two attempts with one key both read "no record", but only one transaction can
+   * create it: the other's fails, and reading again it answers what the first recorded
+   * (AnsweredMeanwhile from `answerOps`, or `record`'s result), so the effect happens once.
+   */
+  async beginWithChange(scope: IdempotencyScope, key: string, fingerprint: string, alongside: Alongside): Promise<Settled | ChangeClaim> {
+    const storeKey = this.storeKey(scope, key);
+    const read = async (): Promise<Settled | ((response: StoredResponse) => TxOp[])> => {
+      const { ops, also: existing } = await alongside(storeKey);
+      const now = this.now();
+      const record = (response: StoredResponse): IdempotencyRecord => ({ state: 'done', fingerprint, createdAt: now, expiresAt: now + IDEMPOTENCY_TTL_SECONDS * 1000, response: toStored(response) });
+      return (
+        this.judge(existing, fingerprint) ??
+        ((response) => [
+          { op: 'put', key: storeKey, value: record(response), condition: existing ? { kind: 'version', version: existing.version } : { kind: 'absent' }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
+          ...ops,
+        ])
+      );
+    };
+    const first = await read();
+    if (typeof first !== 'function') return first;
+    let fresh: ((response: StoredResponse) => TxOp[]) | undefined = first;
+    // the first call uses the read above; one after a conflict reads again (the conflict may have been on any of its keys)
+    const answerOps = async (response: StoredResponse): Promise<TxOp[]> => {
+      const build = fresh ?? (await read());
+      fresh = undefined;
+      if (typeof build !== 'function') throw new AnsweredMeanwhile(build);
+      return build(response);
+    };
+    return {
+      kind: 'execute',
+      requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
+      answerOps,
+      record: async (response) => {
+        for (let round = 0; round < 2; round++) {
+          try {
+            await this.store.transact(await answerOps(response));
+            return undefined;
+          } catch (err) {
+            if (err instanceof AnsweredMeanwhile) return err.settled;
+            // as finish(): a failure to record never changes the answer (a retry may execute again)
+            if (!(err instanceof StoreError && err.code === 'CONDITION_FAILED')) return undefined;
+          }
+        }
+        // lost twice to other attempts of the key: the answer stays this one's, unrecorded (a retry executes again)
+        return undefined;
+      },
+    };
   }
 
   private async finish(storeKey: string, markerVersion: number, record: IdempotencyRecord): Promise<void> {

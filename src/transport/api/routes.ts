@@ -50,6 +50,11 @@ export interface RouteContext {
    * separate completion.
    */
   answerRecord?: (data: Record<string, unknown>) => TxOp[];
+  /**
+   * Instead of answerRecord, for a route with `claimWithChange`: the same ops, asked for in the
+   * change's transaction planning (again after a conflict, read afresh).
+   */
+  answerWithChange?: (data: Record<string, unknown>) => Promise<TxOp[]>;
   /** seals/opens cursors bound to this route, the caller and `query` */
   listCursor: (query: Record<string, unknown> & { cursor?: string }, options?: { maxAgeMs?: number }) => ListCursor;
 }
@@ -75,6 +80,11 @@ export interface ApiRouteDefinition<Req extends z.ZodType = z.ZodType, Res exten
   writes: boolean;
   /** the route whose idempotency keys this one shares (an alias path of the same operation), else its own key */
   idempotencyScope: string;
+  /**
+   * Its whole effect is ONE transaction that carries its keyed answer (answerWithChange): a keyed
+   * request writes no in-progress marker of its own (issue 23: one round trip less; IdempotencyStore.beginWithChange).
+   */
+  claimWithChange?: true;
   /** an older path kept for compatibility: documented, marked deprecated in the OpenAPI document */
   aliasOf?: string;
   // Returns the answer without its `success: true` (the handler adds the envelope).
@@ -97,6 +107,8 @@ interface RouteSpec<K extends string, E extends string, Req extends z.ZodType, R
   writes: boolean;
   /** an alias path of another route (same operation, same idempotency keys) */
   aliasOf?: string;
+  /** see ApiRouteDefinition.claimWithChange */
+  claimWithChange?: true;
   operationId: string;
   summary: string;
   /** the input schema and its OpenAPI name */
@@ -125,6 +137,7 @@ export function defineRoute<const K extends string, const E extends string, Req 
     writes: spec.writes,
     idempotencyScope: spec.aliasOf ?? spec.key,
     ...(spec.aliasOf ? { aliasOf: spec.aliasOf } : {}),
+    ...(spec.claimWithChange ? { claimWithChange: true as const } : {}),
     execute: spec.execute,
   };
 }
@@ -197,13 +210,13 @@ export const API_ROUTES = [
     execute: async ({ engine, caller }, b) => engine.approvals.preflightPage(caller, b.pageId, b.workflowId),
   }),
   defineRoute({
-    key: 'page-submit', endpoint: 'POST /pages/submit', exportName: 'apiPageSubmit', scope: 'write:approval:custom', writes: true,
+    key: 'page-submit', endpoint: 'POST /pages/submit', exportName: 'apiPageSubmit', scope: 'write:approval:custom', writes: true, claimWithChange: true,
     operationId: 'submitPage', summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
     request: [PageSubmitBody, 'PageSubmitRequest'], response: [PageSubmitResponse, 'PageSubmitResponse', 201],
-    execute: async ({ engine, caller, answerRecord }, b) => {
+    execute: async ({ engine, caller, answerWithChange }, b) => {
       const answer = (a: PageApproval) => ({ pageId: a.pageId, approvalId: a.id, workflowId: a.workflowId, status: a.status, ...(a.routedBy ? { routedBy: a.routedBy } : {}) });
-      // keyed: the recorded answer commits with the submission (no write of its own after it)
-      const approval = await engine.approvals.submitPage(caller, b.pageId, b.workflowId, answerRecord ? { alongside: (a) => answerRecord(answer(a)) } : undefined);
+      // keyed: the recorded answer (and the key's claim) commits with the submission
+      const approval = await engine.approvals.submitPage(caller, b.pageId, b.workflowId, answerWithChange ? { alongside: (a) => answerWithChange(answer(a)) } : undefined);
       return answer(approval);
     },
   }),

@@ -46,6 +46,10 @@ const invocationSchema = z.object({
 });
 export type InvocationRecord = z.infer<typeof invocationSchema>;
 
+/** An invocation's record riding on a job (issue 23), with the deployment it counts under. */
+const ridingSchema = z.object({ deployment: z.string().max(MAX_LABEL_CHARS), record: invocationSchema }).strict();
+export type RidingDiagnostics = z.infer<typeof ridingSchema>;
+
 const observationSchema = z.object({ holds: z.boolean(), at: z.number().int() });
 
 /** A call the Forge proxy refused (SPEC §4): its code and whose identity was used, never a path or id. */
@@ -116,8 +120,8 @@ export class DiagnosticsLog {
   private readonly sampling = new Set<string>();
 
   /** Whether this invocation of `deployment` is recorded, and the count op its record commits with (the first FULLY_RECORDED are counted). */
-  private async admission(deployment: string, observation: IdentityObservation, random: () => number): Promise<{ admitted: boolean; countOp?: TxOp }> {
-    if (observation.identityFailed) return { admitted: true };
+  private async admission(deployment: string, identityFailed: boolean, random: () => number): Promise<{ admitted: boolean; countOp?: TxOp }> {
+    if (identityFailed) return { admitted: true };
     if (this.sampling.has(deployment)) return { admitted: random() < 1 / SAMPLE_EVERY };
     const key = `${COUNT_PREFIX}${deployment.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64)}`;
     const item = await this.store.get(key);
@@ -137,27 +141,48 @@ export class DiagnosticsLog {
    * count and the record are one transaction (issue 23: one round trip less per API call).
    */
   async recordIfAdmitted(deployment: string, route: string, method: string, observation: IdentityObservation, random: () => number = Math.random): Promise<boolean> {
-    const { admitted, countOp } = await this.admission(deployment, observation, random);
+    return this.write(deployment, this.recordOf(route, method, observation), random);
+  }
+
+  /**
+   * The record of this invocation as it rides on a job its request queues (issue 23): the job
+   * consumer writes it with `recordRidden`, so the request pays no round trip for it.
+   */
+  riding(deployment: string, route: string, method: string, observation: IdentityObservation): RidingDiagnostics {
+    return { deployment: deployment.slice(0, MAX_LABEL_CHARS), record: this.recordOf(route, method, observation) };
+  }
+
+  /** A record that rode on a job, re-validated (it comes back from the queue); admitted as the invocation itself would have been. */
+  async recordRidden(payload: unknown, random: () => number = Math.random): Promise<boolean> {
+    const parsed = ridingSchema.safeParse(payload);
+    if (!parsed.success) return false;
+    return this.write(parsed.data.deployment, parsed.data.record, random);
+  }
+
+  private async write(deployment: string, record: InvocationRecord, random: () => number): Promise<boolean> {
+    const { admitted, countOp } = await this.admission(deployment, record.identityFailed, random);
     if (!admitted) return false;
-    const record = this.invocationOp(route, method, observation);
+    const recordOp = this.recordOp(record);
     try {
-      await this.store.transact([...(countOp ? [countOp] : []), record]);
+      await this.store.transact([...(countOp ? [countOp] : []), recordOp]);
     } catch (error) {
       if (!(countOp && error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
       // the count lost a race: one uncounted invocation, still recorded
-      await this.store.transact([record]);
+      await this.store.transact([recordOp]);
     }
     return true;
   }
 
   async recordInvocation(route: string, method: string, observation: IdentityObservation): Promise<void> {
-    await this.store.transact([this.invocationOp(route, method, observation)]);
+    await this.store.transact([this.recordOp(this.recordOf(route, method, observation))]);
   }
 
-  private invocationOp(route: string, method: string, observation: IdentityObservation): TxOp {
-    const at = this.now();
-    const record: InvocationRecord = invocationSchema.parse({ at, route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
-    const key = `${INVOCATION_PREFIX}${String(at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
+  private recordOf(route: string, method: string, observation: IdentityObservation): InvocationRecord {
+    return invocationSchema.parse({ at: this.now(), route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
+  }
+
+  private recordOp(record: InvocationRecord): TxOp {
+    const key = `${INVOCATION_PREFIX}${String(record.at).padStart(15, '0')}:${Math.random().toString(36).slice(2, 10)}`;
     // a fresh key: `absent` lets Forge check it without reading it first
     return { op: 'put', key, value: record, condition: { kind: 'absent' }, ttlSeconds: INVOCATION_TTL_SECONDS };
   }

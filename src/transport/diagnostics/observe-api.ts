@@ -6,11 +6,12 @@
  * an identified caller (400, 413, 415, 429) leaves none: it tells nothing about the platform, and a
  * flood of them must not push real identity failures out of the panel's window (those calls count
  * against the caller's denied-call limit instead). A failure to write the record never changes the
- * answer.
+ * answer. A request that queues a follow-up job hands its record to that job instead (job-ride.ts).
  */
 import type { ForgeApiHandler } from '../api/forge-types';
 import { observationOf, observeIdentity } from '../api/identity';
 import type { DiagnosticsLog } from './diagnostics-log';
+import { offerRide } from './job-ride';
 
 /** Without the app-user lookup: only for invocations the handler refused before identity. */
 const NO_LOOKUP = { appAccountId: async () => undefined };
@@ -22,6 +23,18 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
   const wrapped = {} as Record<K, ForgeApiHandler>;
   for (const [name, handler] of Object.entries(handlers) as Array<[K, ForgeApiHandler]>) {
     wrapped[name] = async (request, context) => {
+      const moduleKey: unknown = request?.context?.moduleKey;
+      const method: unknown = request?.method;
+      const route = typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name;
+      const verb = typeof method === 'string' ? method.toUpperCase() : '?';
+      // issue 23: a request that queues a follow-up job carries its record there (job-ride.ts)
+      const ride =
+        request !== null && typeof request === 'object'
+          ? offerRide(request, () => {
+              const observation = observationOf(request);
+              return observation ? log.riding(deployment(), route, verb, observation) : undefined;
+            })
+          : undefined;
       let statusCode: number | undefined;
       try {
         const response = await handler(request, context);
@@ -29,11 +42,9 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
         return response;
       } finally {
         const observation = (request !== null && typeof request === 'object' ? observationOf(request) : undefined) ?? (await observeIdentity(request, context, NO_LOOKUP)).observation;
-        if (observation.identityFailed || statusCode === undefined || !NOT_RECORDED.has(statusCode)) {
-          const moduleKey: unknown = request?.context?.moduleKey;
-          const method: unknown = request?.method;
+        if (!ride?.taken && (observation.identityFailed || statusCode === undefined || !NOT_RECORDED.has(statusCode))) {
           await log
-            .recordIfAdmitted(deployment(), typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name, typeof method === 'string' ? method.toUpperCase() : '?', observation)
+            .recordIfAdmitted(deployment(), route, verb, observation)
             .catch((err: unknown) => console.warn(`diagnostics: could not record an invocation: ${err instanceof Error ? err.name : typeof err}`));
         }
       }

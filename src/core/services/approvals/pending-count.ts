@@ -45,9 +45,15 @@ const shardKey = (workflowId: string, i: number) => keys.workflowPendingShard(wo
 /** One Shard per asked index, in order (the tuple type keeps `[guard, own]` typed as read). */
 type ShardsOf<W extends readonly number[]> = { -readonly [K in keyof W]: Shard };
 
-async function readShards<const W extends readonly number[]>(ctx: EngineContext, workflowId: string, which: W): Promise<ShardsOf<W>> {
+/**
+ * Shards read ahead by the caller, by key; a key read and found absent maps to undefined. Only as
+ * fresh as that read: a conflict's retry reads again (the ops stay conditioned on what was read).
+ */
+export type ShardReads = ReadonlyMap<string, StoredItem | undefined>;
+
+async function readShards<const W extends readonly number[]>(ctx: EngineContext, workflowId: string, which: W, known?: ShardReads): Promise<ShardsOf<W>> {
   const shardKeys = which.map((i) => shardKey(workflowId, i));
-  const got = await getManyByKey(ctx.store, shardKeys);
+  const got = known && shardKeys.every((k) => known.has(k)) ? known : await getManyByKey(ctx.store, shardKeys);
   return shardKeys.map((key): Shard => {
     const item = got.get(key);
     const parsed = item ? shardSchema.safeParse(item.value) : undefined;
@@ -90,8 +96,8 @@ function guardOp(ctx: EngineContext, guard: Shard): TxOp {
 }
 
 /** One workflow's op(s) for a change of `delta` pending approvals. */
-async function countOps(ctx: EngineContext, workflowId: string, delta: number, target: number): Promise<TxOp[]> {
-  const [guard, own] = await readShards(ctx, workflowId, [0, target]);
+async function countOps(ctx: EngineContext, workflowId: string, delta: number, target: number, known?: ShardReads): Promise<TxOp[]> {
+  const [guard, own] = await readShards(ctx, workflowId, [0, target], known);
   if (delta > 0 && (guard.workflowDeleted || own.workflowDeleted)) throw new DomainError('NO_WORKFLOW', 'The workflow was deleted; submit again to use the current one.');
   if (!guard.item) {
     // legacy: counted from the index once, on shard 0
@@ -110,13 +116,21 @@ export async function pendingCountOps(
   ctx: EngineContext,
   changes: { entering?: { id: string; workflowId: string }[]; leaving?: { id: string; workflowId: string }[] },
   shard?: number,
+  /** the shards read ahead (pendingShardKeys), e.g. for every batch of a change-set submit at once */
+  known?: ShardReads,
 ): Promise<TxOp[]> {
   const deltas = new Map<string, { delta: number; seed: string }>();
   const add = (a: { id: string; workflowId: string }, by: number) => deltas.set(a.workflowId, { delta: (deltas.get(a.workflowId)?.delta ?? 0) + by, seed: deltas.get(a.workflowId)?.seed ?? a.id });
   for (const a of changes.entering ?? []) add(a, 1);
   for (const a of changes.leaving ?? []) add(a, -1);
-  const target = (seed: string) => (shard !== undefined ? 1 + (shard % (PENDING_SHARDS - 1)) : shardFor(seed));
-  return (await Promise.all([...deltas].map(([workflowId, { delta, seed }]) => countOps(ctx, workflowId, delta, target(seed))))).flat();
+  return (await Promise.all([...deltas].map(([workflowId, { delta, seed }]) => countOps(ctx, workflowId, delta, targetShard(seed, shard), known)))).flat();
+}
+
+const targetShard = (seed: string, shard: number | undefined) => (shard !== undefined ? 1 + (shard % (PENDING_SHARDS - 1)) : shardFor(seed));
+
+/** The keys pendingCountOps reads for these workflows on a transaction's `shard` (its guard and its own shard each). */
+export function pendingShardKeys(workflowIds: Iterable<string>, shard: number): string[] {
+  return [...new Set(workflowIds)].flatMap((workflowId) => [shardKey(workflowId, 0), shardKey(workflowId, targetShard('', shard))]);
 }
 
 /** A new workflow starts with its guard written, so it never takes the from-the-index path (whose shard-0 writes would make parallel batches conflict). */

@@ -3,15 +3,15 @@ import { enqueueAfterCommit } from '../commit';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import type { PageApproval, PreflightResult } from '../../domain/model';
-import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
 import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
 import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
-import { eligibilityError, inputOf, stateOf, submitOne } from '../submission';
+import { eligibilityError, inputOf, stateOf, submitOne, type Alongside } from '../submission';
 import { defineOperation } from '../operation';
+import { shardFor } from './pending-count';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
@@ -32,12 +32,17 @@ export const submitPage = defineOperation({
   rights: 'An editor of the page. Refused with the eligibility code (409; NO_EDIT_PERMISSION 403; PAGE_NOT_FOUND 404 for a page the caller cannot see); access refusals are audited.',
   /**
    * `alongside`: ops the caller needs committed atomically with the submission (an idempotent
-   * request's recorded answer), built from the approval being committed.
+   * request's recorded answer and claim), built from the approval being committed; asked again
+   * for each attempt after a conflict.
    */
-  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: (approval: PageApproval) => TxOp[] } = {}): Promise<PageApproval> {
-    const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
+  async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: Alongside } = {}): Promise<PageApproval> {
+    // the pending-count shard this submit writes is read with the space's workflows (issue 23: no read of its
+    // own); the page's own shard: concurrent submits of different pages spread (one page's conflict on its state anyway)
+    const shard = shardFor(pageId);
+    const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard });
     const input = inputOf(context, pageId);
-    const outcome = await submitOne(ctx, caller, input, stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets), options.alongside);
+    const state = stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets);
+    const outcome = await submitOne(ctx, caller, input, state, options.alongside, { shard, shards: context.pendingShards });
     if (!outcome.ok) {
       const error = eligibilityError(outcome);
       // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.

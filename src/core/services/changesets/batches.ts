@@ -5,7 +5,8 @@
  * batch is ONE transaction: its pages are all submitted or none is. Each batch `check`s the
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
- * most MAX_PARALLEL_BATCHES at a time. No batch reads or conditions on the audit head.
+ * most MAX_PARALLEL_BATCHES at a time (a pool: the next starts when one ends). Their pending-count
+ * shards are read once for all of them. No batch reads or conditions on the audit head.
  */
 import { auditOpsFor } from '../../audit';
 import type { AuditEntry } from '../../audit';
@@ -16,7 +17,9 @@ import { STORE_LIMITS } from '../../ports/store';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
-import { PENDING_SHARDS, pendingCountOps } from '../approvals/pending-count';
+import { PENDING_SHARDS, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
+import { getManyByKey } from '../store-reads';
+import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import type { PagePlan, PageState, SubmitRefusal } from '../submission';
@@ -24,8 +27,8 @@ import { inputOf, planSubmission, rereadPages, stateOf } from '../submission';
 
 type Planned = Extract<PagePlan, { ok: true }>;
 
-/** Transactions in flight at once for one submit: 100 pages are ~26 batches, so 4 rounds. */
-export const MAX_PARALLEL_BATCHES = 8;
+/** Transactions in flight at once for one submit (the bound SPEC §4 sets on Confluence calls): 100 pages are ~52 batches. */
+export const MAX_PARALLEL_BATCHES = 10;
 
 /** Ops of a batch transaction: its pages' ops and audit ops, the change-set `check`, and one pending-count op per workflow. */
 export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
@@ -95,11 +98,14 @@ export async function submitInBatches(
   const outcomes: BatchOutcome['outcomes'] = new Map();
   const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
   const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
-  const settled: PromiseSettledResult<unknown>[] = [];
-  for (let i = 0; i < batches.length; i += MAX_PARALLEL_BATCHES) {
-    const round = batches.slice(i, i + MAX_PARALLEL_BATCHES);
-    settled.push(...(await Promise.allSettled(round.map((batch, j) => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, (i + j) % PENDING_SHARDS)))));
-  }
+  // every batch's pending-count shards in one batched read (issue 23): a batch is then one transaction, no read of its own
+  const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b % PENDING_SHARDS));
+  const read = await getManyByKey(ctx.store, shardKeys);
+  const shards: ShardReads = new Map(shardKeys.map((key) => [key, read.get(key)]));
+  const settled = await settleBounded(
+    batches.map((batch, b) => () => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b % PENDING_SHARDS, shards })),
+    MAX_PARALLEL_BATCHES,
+  );
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return { outcomes };
@@ -124,8 +130,8 @@ async function commitBatch(
   csItem: StoredItem,
   outcomes: BatchOutcome['outcomes'],
   onCommitted: (approvals: PageApproval[]) => void,
-  /** the pending-count shard of this batch: parallel batches of one submit never share one */
-  shard: number,
+  /** the pending-count shard of this batch (parallel batches of one submit never share one), and the shards read ahead for the first attempt */
+  counts: { shard: number; shards: ShardReads },
 ): Promise<void> {
   let item = csItem;
   let attempt = 0;
@@ -146,7 +152,8 @@ async function commitBatch(
     if (plans.length === 0) return;
     const ops = [
       ...plans.flatMap((p) => p.ops),
-      ...(await pendingCountOps(run.ctx, { entering: plans.map((p) => p.approval) }, shard)),
+      // a retry reads its shards afresh: the conflict may have been on one of them
+      ...(await pendingCountOps(run.ctx, { entering: plans.map((p) => p.approval) }, counts.shard, attempt === 1 ? counts.shards : undefined)),
       { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,
     ];
     await commitWithAudit(run.ctx, ops, plans.flatMap((p) => p.entries));

@@ -7,6 +7,7 @@ import { savedStep } from '../../domain/step-composition';
 import type { Workflow } from '../../domain/model';
 import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
+import { STORE_LIMITS } from '../../ports/store';
 import type { WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { getManyByKey, getParsed } from '../store-reads';
@@ -45,12 +46,38 @@ export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string, co
   const seen = new Set(shown.map((w) => w.id));
   const missing = ids.filter((id) => !seen.has(id));
   if (missing.length === 0) return shown;
-  const got = await getManyByKey(ctx.store, missing.map(keys.workflow));
-  const late = missing.flatMap((id) => {
+  const late = workflowsOf(await getManyByKey(ctx.store, missing.map(keys.workflow)), missing);
+  return [...shown, ...late].sort(byId);
+}
+
+/** In key order, as the by-space query lists them. */
+const byId = (a: Workflow, b: Workflow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The workflows of `ids` a batched read found (an id without its record is left out). */
+function workflowsOf(got: Map<string, StoredItem>, ids: string[]): Workflow[] {
+  return ids.flatMap((id) => {
     const item = got.get(keys.workflow(id));
     return item ? [parseStored(workflowSchema, item.key, item.value)] : [];
   });
-  return [...shown, ...late].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A space's workflows read by key from the ids its count key names (strongly consistent, no index
+ * query), with `alsoKeys` in the same batched read (issue 23: a submit's pending-count shards of each
+ * workflow, `alsoFor`); undefined when the count key names no ids or more than fit one batched read:
+ * the caller lists them with listSpaceWorkflows.
+ */
+export async function spaceWorkflowsByKey(
+  ctx: EngineContext,
+  countItem: StoredItem | undefined,
+  alsoFor: (workflowId: string) => string[] = () => [],
+): Promise<{ workflows: Workflow[]; also: Map<string, StoredItem | undefined> } | undefined> {
+  const ids = countItem ? countSchema.safeParse(countItem.value).data?.ids : undefined;
+  if (!ids) return undefined;
+  const also = ids.flatMap(alsoFor);
+  if (ids.length + also.length > STORE_LIMITS.maxBatchGet) return undefined;
+  const got = await getManyByKey(ctx.store, [...ids.map(keys.workflow), ...also]);
+  return { workflows: workflowsOf(got, ids).sort(byId), also: new Map(also.map((key) => [key, got.get(key)])) };
 }
 
 const countSchema = z.object({ count: z.number().int().min(0), ids: z.array(z.string()).max(MAX_WORKFLOWS_PER_SPACE + 1).optional() }).strict();
