@@ -177,13 +177,32 @@ export async function loadPageContext(
       }
     }
   }
+  await checkApproversAndRights(ctx, { listing, neededSteps, sodReads, permsRead, resolvedByPage, unavailable, inputs });
+  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable, pendingShards: shardReads };
+}
+
+/**
+ * The approvers' accounts are looked up while the edit checks still run (after the SoD reads, which
+ * rewrite their inputs); then the rights go into every input, and groups are read on where a page lacks approvers.
+ */
+async function checkApproversAndRights(
+  ctx: EngineContext,
+  run: {
+    listing: GroupListing;
+    neededSteps: WorkflowStep[];
+    sodReads: Promise<void>[];
+    permsRead: Promise<{ canRead: ReadonlySet<string>; canEdit: ReadonlySet<string> }>;
+    resolvedByPage: ReadonlyMap<string, Workflow>;
+    unavailable: Map<string, UnavailableCause>;
+    inputs: Map<string, EligibilityInput>;
+  },
+): Promise<void> {
+  const { listing, resolvedByPage, unavailable, inputs } = run;
   const seen = { checked: new Set<string>(), cover: [] as DelegateCover[] };
-  // approvers' accounts are looked up while the edit checks still run (after the SoD reads, which rewrite their inputs)
-  const approversRead = Promise.all([listing.readSteps(neededSteps), ...sodReads]).then(() => markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen));
-  const [perms] = await Promise.all([permsRead, approversRead]);
+  const approversRead = Promise.all([listing.readSteps(run.neededSteps), ...run.sodReads]).then(() => markUnavailableApprovers(ctx, resolvedByPage, listing.members, unavailable, inputs, seen));
+  const [perms] = await Promise.all([run.permsRead, approversRead]);
   for (const [pageId, input] of inputs) inputs.set(pageId, { ...input, canRead: perms.canRead.has(pageId), canEdit: perms.canEdit.has(pageId) });
   await readOnWhileShort(ctx, listing, resolvedByPage, unavailable, inputs, seen);
-  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable, pendingShards: shardReads };
 }
 
 /**
