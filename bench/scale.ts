@@ -89,19 +89,24 @@ async function listAndQueue(rows: (string | number)[][]): Promise<void> {
 
 const BIG_GROUP = 2_000;
 
+/** The local site with `size` extra accounts in the seed's eng-reviewers group. */
+function siteWithCrowd(size: number): { site: ReturnType<typeof createLocalSite>; group: { id: string } } {
+  const seed = seedWithExtraPages(0);
+  const crowd = Array.from({ length: size }, (_, i) => `acc-crowd-${i}`);
+  seed.users.push(...crowd.map((accountId) => ({ accountId, displayName: accountId, email: `${accountId}@example.com` })));
+  const group = seed.groups.find((g) => g.name === 'eng-reviewers');
+  if (!group) throw new Error('the seed has no eng-reviewers group');
+  group.members.push(...crowd);
+  return { site: createLocalSite({ seed }), group };
+}
+
 /**
  * A decision in a step of one Confluence group of 2,000 members ("any" of the group): Confluence
  * calls of the decision, its preview included. Before issue 23 item 5 both listed the whole group
  * (200 a page; a group over 10,000 members failed); now each asks the decider's groups once.
  */
 async function groupDecision(rows: (string | number)[][]): Promise<void> {
-  const seed = seedWithExtraPages(0);
-  const crowd = Array.from({ length: BIG_GROUP }, (_, i) => `acc-crowd-${i}`);
-  seed.users.push(...crowd.map((accountId) => ({ accountId, displayName: accountId, email: `${accountId}@example.com` })));
-  const group = seed.groups.find((g) => g.name === 'eng-reviewers');
-  if (!group) throw new Error('the seed has no eng-reviewers group');
-  group.members.push(...crowd);
-  const site = createLocalSite({ seed });
+  const { site, group } = siteWithCrowd(BIG_GROUP);
   const deps = { store: new MemoryStore(), confluence: new RestConfluenceSite(site.transport(), PROFILE_ACCESS), clock: { now: () => Date.now() }, ids: new CounterIds('g') };
   await seedWorkflows(deps, localSeedWorkflows(Date.now()));
   const engine = createEngine(deps, { log: () => undefined });
@@ -124,13 +129,7 @@ const HUGE_GROUP = 20_000;
  * CONFLUENCE_ERROR; now one page of members names the first 50 and the stuck check stops at enough.
  */
 async function groupStatus(rows: (string | number)[][]): Promise<void> {
-  const seed = seedWithExtraPages(0);
-  const crowd = Array.from({ length: HUGE_GROUP }, (_, i) => `acc-crowd-${i}`);
-  seed.users.push(...crowd.map((accountId) => ({ accountId, displayName: accountId, email: `${accountId}@example.com` })));
-  const group = seed.groups.find((g) => g.name === 'eng-reviewers');
-  if (!group) throw new Error('the seed has no eng-reviewers group');
-  group.members.push(...crowd);
-  const site = createLocalSite({ seed });
+  const { site, group } = siteWithCrowd(HUGE_GROUP);
   const engineAs = (accountId: string) =>
     createEngine({ store, confluence: new RestConfluenceSite(site.transport(), { ...PROFILE_ACCESS, actingAccountId: accountId }), clock: { now: () => Date.now() }, ids }, { log: () => undefined });
   const store = new MemoryStore();
