@@ -82,6 +82,15 @@ export async function expectState(frame: FrameLocator, label: string): Promise<v
 }
 
 /** A resolver call as a person, the way the Custom UI makes it (POST /local/invoke). */
+/** The file a click downloads: its suggested name and its text. */
+export async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+}
+
 export async function invokeAs(runtime: LocalRuntime, who: string, functionKey: string, payload: object, extension: object = {}): Promise<Record<string, unknown>> {
   const res = await fetch(`${runtime.url}/local/invoke`, {
     method: 'POST',

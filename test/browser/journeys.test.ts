@@ -4,7 +4,7 @@
  * offered, and what happens after each action (flag, refreshed view, byline in step).
  */
 import type { FrameLocator, Page } from 'playwright-core';
-import { browserRuns, bylineOf, bylineTitle, expectState, fullOf, hostFlag, invokeAs, macroOf, useBrowserSession } from './helpers';
+import { browserRuns, bylineOf, bylineTitle, downloaded, expectState, fullOf, hostFlag, invokeAs, macroOf, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 
@@ -180,6 +180,12 @@ describeBrowser('journeys across the four surfaces (Chromium)', () => {
     await macroOf(carol).locator('[data-testid="approve-button"]').click();
     await expectState(macroOf(carol), 'Approved');
     expect(await macroOf(carol).locator('[data-testid="approve-button"]').count()).toBe(0);
+    // SPEC 5a: the approved page hands out its signed receipt as a file
+    const receipt = await downloaded(carol, () => macroOf(carol).locator('[data-testid="download-receipt"]').click());
+    expect(receipt.name).toMatch(/^approval-receipt-2007-v\d+\.json$/);
+    const signed = JSON.parse(receipt.text) as { payload: string; signature: string; keyId: string };
+    expect(JSON.parse(signed.payload)).toMatchObject({ pageId: '2007', workflowId: expect.any(String) });
+    expect(signed.signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
   }, 90_000);
 
   it('change sets: create with the page picker, submit after a modal stating the consequence, archive shows only Archived', async () => {

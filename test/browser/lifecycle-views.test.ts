@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { axeOf, browserRuns, bylineTitle, fullOf, hostFlag, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
+import { axeOf, browserRuns, bylineTitle, downloaded, fullOf, hostFlag, invokeAs, macroOf, seriousOrCritical, useBrowserSession } from './helpers';
 
 const describeBrowser = browserRuns ? describe : describe.skip;
 const SHOTS = process.env.AF_SCREENSHOTS;
@@ -43,14 +43,6 @@ async function cardValue(app: FrameLocator, card: string): Promise<string> {
 
 async function expectCard(app: FrameLocator, card: string, value: string): Promise<void> {
   await eventually(() => cardValue(app, card), value);
-}
-
-async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-  const stream = await download.createReadStream();
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
 }
 
 describeBrowser('lifecycle views (Chromium)', () => {

@@ -61,6 +61,7 @@ import { resetSignature } from '../signatures/reset';
 import { signingKeys } from '../evidence/keys';
 import { rotateSigningKey } from '../evidence/rotate-key';
 import { approvalReceipt } from '../evidence/receipt';
+import { pageReceipt } from '../evidence/page-receipt';
 import { signAuditCheckpoint } from '../evidence/checkpoint';
 import { exportEvidence } from '../evidence/export-pack';
 
@@ -128,7 +129,7 @@ export const OPERATIONS = {
     confirmTotp: confirmTotpEnrolment,
     reset: resetSignature,
   },
-  evidence: { keys: signingKeys, rotateKey: rotateSigningKey, receipt: approvalReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
+  evidence: { keys: signingKeys, rotateKey: rotateSigningKey, receipt: approvalReceipt, pageReceipt, signCheckpoint: signAuditCheckpoint, export: exportEvidence },
   events: { list: listEvents },
   routing: { list: listRoutingRules, save: saveRoutingRules, explain: explainRouting, recordDrift },
   // SPEC 3a: the Automation label bridge

@@ -7,6 +7,7 @@ import type { ChangeSetView, PageApproval, PageStateView, PreflightResult, Workf
 import { credentialSchema, meaningCode } from '../../core/domain/signature-fields';
 import type { PageDiff } from '../../core/services/content/diff';
 import type { RestoreResult } from '../../core/services/content/restore';
+import type { ApprovalReceipt } from '../../core/evidence/receipt';
 import { sealedResultPage } from '../shared/edge';
 import { pageIdOf } from './context';
 import { defineResolver, sealedPageOfArray } from './define';
@@ -42,6 +43,10 @@ export const pageResolvers = [
 
   defineResolver('page.status', { writes: false, input: z.strictObject(optionalPageId) }, async (input, { engine, caller, client }): Promise<{ status: PageStateView }> => ({
     status: await engine.approvals.pageStatus(caller, pageIdOf(input, client)),
+  })),
+  // SPEC 5a in the page panel: the signed receipt of the page's completed approval (null while not approved)
+  defineResolver('approval.receipt', { writes: false, input: z.strictObject(optionalPageId) }, async (input, { engine, caller, client }): Promise<{ receipt: ApprovalReceipt | null }> => ({
+    receipt: await engine.evidence.pageReceipt(caller, pageIdOf(input, client)),
   })),
   defineResolver('page.overview', { writes: false, input: z.strictObject(optionalPageId) }, async (input, env): Promise<PageOverview> => {
     const { engine, caller } = env;

@@ -21,6 +21,7 @@ import { RequestAgain, RequestApproval } from './RequestApproval';
 import { NextStep } from './NextStep';
 import { ChangesSinceApproval } from '../components/changes-since-approval';
 import { RestoreApproved } from '../components/restore-approved';
+import { ApprovalReceiptDownload } from '../components/approval-receipt';
 
 export function StateHeader({ status }: { status: PageStateView }) {
   return (
@@ -112,6 +113,7 @@ export function PagePanel({ accountId, compact = false }: { accountId: string; c
         <NextStep status={status} canRequest={can.request} />
         {status.state === 'approved' && status.versionDelta > 0 && <ChangesSinceApproval pageId={status.pageId} />}
         {can.restore && <RestoreApproved status={status} onRestored={changed} />}
+        {status.state === 'approved' && <ApprovalReceiptDownload status={status} />}
         {status.pending && <PendingApproval status={status} accountId={accountId} can={can} onChanged={changed} />}
         {reReview && <RequestAgain onSubmitted={changed} />}
         {can.request && !reReview && <RequestApproval workflows={workflows.filter((w) => w.enabled)} onSubmitted={changed} />}
