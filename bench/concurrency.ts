@@ -15,7 +15,7 @@ import { SqliteStore } from '../src/adapters/store/sqlite-store';
 import { AuditTrail } from '../src/core/audit';
 import { HEAD_KEY, SEQUENCER_LEASE_KEY } from '../src/core/audit/keys';
 import type { AuditFilter, AuditRecord, PageApproval } from '../src/core/domain/model';
-import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../src/core/ports/store';
+import { StoreError, type KeyValueStore, type TxOp } from '../src/core/ports/store';
 import { keys } from '../src/core/services/keys';
 import { approvalOfItem } from '../src/core/services/approvals/stored';
 import { APPROVAL_ENTITY } from '../src/core/ports/entities';
@@ -29,6 +29,7 @@ import { BOB, CounterIds, ENG, copyOfPage2001, fmtMs, heading, percentile, recor
 import { loadPlatformProfile } from '../local/profile';
 import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
 import { DEFAULT_INDEX_LAG_MS, storeForProfile } from '../src/adapters/store/eventual-index-store';
+import { itemsWithPrefix } from '../test/support/store-prefix';
 
 const CLIENTS = 50;
 const FIRST_PAGE = 5001;
@@ -61,16 +62,6 @@ async function wave(n: number, request: (i: number) => Promise<{ status: number;
   return { outcomes, wallMs: performance.now() - t0 };
 }
 
-async function prefixItems(store: KeyValueStore, prefix: string): Promise<StoredItem[]> {
-  const out: StoredItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ prefix, limit: 100, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
 
 async function auditRecords(trail: AuditTrail, filter: AuditFilter): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];
@@ -165,7 +156,7 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
   const createdOk = creates.outcomes.filter((o) => o.status === 201);
   const submittedOk = submits.outcomes.filter((o) => o.status === 201);
 
-  const storedSets = await prefixItems(store, 'changeset:');
+  const storedSets = await itemsWithPrefix(store, 'changeset:');
   const storedSetIds = new Set(storedSets.map((i) => i.key.slice('changeset:'.length)));
   const lostCreates = createdOk.filter((o) => !storedSetIds.has(o.json.changeSet.id)).length;
   let lostSubmits = 0;
@@ -195,7 +186,7 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
     submittedOk.filter((o) => recordOfApproval.get(o.json.approvalId)?.clientId !== `bench-client-${o.client}`).length;
 
   const lost = lostCreates + lostSubmits;
-  const pendingStates = (await prefixItems(store, 'page-state:')).filter((i) => (i.value as { status?: string }).status === 'pending').length;
+  const pendingStates = (await itemsWithPrefix(store, 'page-state:')).filter((i) => (i.value as { status?: string }).status === 'pending').length;
   return [
     table([
       ['check', 'value'],

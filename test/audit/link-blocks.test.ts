@@ -13,6 +13,7 @@ import { readFeed } from '../../src/core/events/feed';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { EntityPage, EntityQuery, KeyValueStore, QueryOptions, QueryPage, TxOp } from '../../src/core/ports/store';
 import { linkItemAt, listAll, rawRecords, sequenceAll, setup, type ManualClock } from './support';
+import { itemsWithPrefix } from '../support/store-prefix';
 
 const DAY = 86_400_000;
 const submitted = (n: number): AuditEntry => ({ actor: 'acc-bob', action: 'approval.submitted', spaceId: '1001', pageId: `p-${n}`, approvalId: `ap-${n}`, source: 'ui', details: { n } });
@@ -22,21 +23,11 @@ async function transactAll(store: KeyValueStore, ops: TxOp[]): Promise<void> {
   for (let i = 0; i < ops.length; i += 25) await store.transact(ops.slice(i, i + 25));
 }
 
-async function allItems(store: KeyValueStore, prefix: string) {
-  const items = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ prefix, limit: 100, ...(cursor ? { cursor } : {}) });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
-}
 
 /** Rewrites every link block as the per-seq links (`audit:seq:<seq12>` → {k}) earlier versions wrote. */
 async function toLegacyLinks(store: KeyValueStore): Promise<void> {
   const ops: TxOp[] = [];
-  for (const item of await allItems(store, LINK_PREFIX)) {
+  for (const item of await itemsWithPrefix(store, LINK_PREFIX)) {
     const { first, sks } = item.value as { first: number; sks: string[] };
     ops.push({ op: 'delete', key: item.key }, ...sks.map((k, i) => ({ op: 'put' as const, key: legacyLinkKey(first + i), value: { k } })));
   }
@@ -46,7 +37,7 @@ async function toLegacyLinks(store: KeyValueStore): Promise<void> {
 /** Rewrites every pending marker as the per-record markers (`{at}` under the record's own sk) earlier versions wrote. */
 async function toLegacyMarkers(store: KeyValueStore): Promise<void> {
   const ops: TxOp[] = [];
-  for (const item of await allItems(store, PENDING_PREFIX)) {
+  for (const item of await itemsWithPrefix(store, PENDING_PREFIX)) {
     const { at, sks } = item.value as { at: number; sks: string[] };
     // the first record's marker keeps its key
     ops.push(...sks.map((sk) => ({ op: 'put' as const, key: pendingKey(sk), value: { at } })));
@@ -77,15 +68,15 @@ describe('one marker per append', () => {
   it('a multi-entry append writes ONE marker {at, sks} under its first record, its records share the commit time, and the sequencer links them together', async () => {
     const { store, trail, clock } = setup();
     await append(trail, store, clock, [submitted(1), denied(2), submitted(3)]);
-    const markers = await allItems(store, PENDING_PREFIX);
+    const markers = await itemsWithPrefix(store, PENDING_PREFIX);
     const records = await rawRecords(store);
     expect(records.map((r) => r.at)).toEqual([clock.t, clock.t, clock.t]);
     const sks = (await store.queryEntity({ entity: AUDIT_ENTITY, index: 'by-time', partition: [], limit: 10 })).items.map((e) => e.key);
     expect(markers).toEqual([{ key: pendingKey(sks[0]), value: { at: clock.t, sks }, version: 1 }]);
 
     expect(await trail.sequence()).toEqual({ sequenced: 3, remaining: 0 });
-    expect(await allItems(store, PENDING_PREFIX)).toEqual([]);
-    expect((await allItems(store, LINK_PREFIX)).map((i) => [i.key, i.value])).toEqual([[linkBlockKey(1), { first: 1, sks }]]);
+    expect(await itemsWithPrefix(store, PENDING_PREFIX)).toEqual([]);
+    expect((await itemsWithPrefix(store, LINK_PREFIX)).map((i) => [i.key, i.value])).toEqual([[linkBlockKey(1), { first: 1, sks }]]);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 3, unsequenced: { count: 0 } });
   });
 
@@ -100,7 +91,7 @@ describe('one marker per append', () => {
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 98, unsequenced: { count: 5 } });
 
     hiding.hideMarkers = false;
-    const [marker] = await allItems(store, PENDING_PREFIX);
+    const [marker] = await itemsWithPrefix(store, PENDING_PREFIX);
     await store.transact([{ op: 'delete', key: marker.key }]);
     expect(await trail.verify()).toMatchObject({ ok: false, badRecord: (marker.value as { sks: string[] }).sks[0], reason: 'RECORD_UNLINKED' });
   });
@@ -109,7 +100,7 @@ describe('one marker per append', () => {
     const hiding = new HidingIndex(new MemoryStore());
     const { store, trail, clock } = setup(hiding);
     await append(trail, store, clock, [denied(1), denied(2), denied(3)]);
-    const [marker] = await allItems(store, PENDING_PREFIX);
+    const [marker] = await itemsWithPrefix(store, PENDING_PREFIX);
     hiding.hiddenRecords.add((marker.value as { sks: string[] }).sks[0]);
     expect(await trail.verify()).toMatchObject({ ok: true, unsequenced: { count: 2 } });
   });
@@ -117,7 +108,7 @@ describe('one marker per append', () => {
   it('a marker naming a record that was deleted is a missing record; a marker that names others is reported, so is a damaged one', async () => {
     const { store, trail, clock } = setup();
     await append(trail, store, clock, [denied(1), denied(2)]);
-    const [marker] = await allItems(store, PENDING_PREFIX);
+    const [marker] = await itemsWithPrefix(store, PENDING_PREFIX);
     const sks = (marker.value as { sks: string[] }).sks;
     await store.transact([{ op: 'delete', entity: AUDIT_ENTITY, key: sks[1] }]);
     expect(await trail.verify()).toMatchObject({ ok: false, badRecord: sks[1], reason: 'RECORD_MISSING' });
@@ -127,7 +118,7 @@ describe('one marker per append', () => {
     // a marker rewritten to name other records no longer marks its own: they are unlinked
     const other = setup();
     await append(other.trail, other.store, other.clock, [denied(1), denied(2)]);
-    const [m] = await allItems(other.store, PENDING_PREFIX);
+    const [m] = await itemsWithPrefix(other.store, PENDING_PREFIX);
     const own = (m.value as { sks: string[] }).sks;
     await other.store.transact([{ op: 'put', key: m.key, value: { ...(m.value as object), sks: [own[0], 'someone-else'] } }]);
     expect(await other.trail.verify()).toMatchObject({ ok: false, badRecord: own[1], reason: 'RECORD_UNLINKED' });
@@ -147,7 +138,7 @@ describe('one marker per append', () => {
     await append(trail, store, clock, [denied(3)]);
     await toLegacyMarkers(store);
     await append(trail, store, clock, [denied(4), denied(5)]);
-    expect((await allItems(store, PENDING_PREFIX)).map((m) => Object.keys(m.value as object).sort().join())).toEqual(['at', 'at', 'at', 'at,sks']);
+    expect((await itemsWithPrefix(store, PENDING_PREFIX)).map((m) => Object.keys(m.value as object).sort().join())).toEqual(['at', 'at', 'at', 'at,sks']);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 0, unsequenced: { count: 5 } });
     expect(await trail.sequence()).toEqual({ sequenced: 5, remaining: 0 });
     expect((await rawRecords(store)).map((r) => [r.seq, r.details.n])).toEqual([
@@ -173,7 +164,7 @@ describe('links in blocks', () => {
     const { store, trail, clock } = await chain(96);
     for (let n = 97; n <= 104; n++) await append(trail, store, clock, [denied(n)]);
     await sequenceAll(trail);
-    const items = await allItems(store, LINK_PREFIX);
+    const items = await itemsWithPrefix(store, LINK_PREFIX);
     const last = items.slice(-2).map((i) => i.value as { first: number; sks: string[] });
     expect(last.map((b) => [b.first, b.first + b.sks.length - 1])).toEqual([
       [last[0].first, 99],
@@ -234,7 +225,7 @@ describe('links in blocks', () => {
     expect(await store.get(legacyLinkKey(40))).toBeDefined();
     for (let n = 41; n <= 50; n++) await append(trail, store, clock, [submitted(n)]);
     await sequenceAll(trail);
-    expect((await allItems(store, LINK_PREFIX)).length).toBeGreaterThan(40);
+    expect((await itemsWithPrefix(store, LINK_PREFIX)).length).toBeGreaterThan(40);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 50 });
 
     const records = await rawRecords(store);
@@ -267,7 +258,7 @@ describe('links in blocks', () => {
     await toLegacyLinks(env.store);
     env.clock.t = start + 20 * DAY;
     expect(await env.trail.purge(start + 4 * DAY, 'acc-alice')).toEqual({ removed: 4 });
-    expect((await allItems(env.store, LINK_PREFIX)).some((i) => i.key === legacyLinkKey(4))).toBe(false);
+    expect((await itemsWithPrefix(env.store, LINK_PREFIX)).some((i) => i.key === legacyLinkKey(4))).toBe(false);
     expect(await env.trail.verify()).toMatchObject({ ok: true, checked: 7 });
   });
 });
@@ -300,7 +291,7 @@ describe('purge and link blocks', () => {
     // a later purge past the block's end deletes it with the rest of its records
     const cut = first.value.sks.length + 2;
     expect(await trail.purge(start + cut * DAY, 'acc-alice')).toEqual({ removed: cut - 3 });
-    expect((await allItems(store, LINK_PREFIX)).map((i) => i.key)).not.toContain(first.key);
+    expect((await itemsWithPrefix(store, LINK_PREFIX)).map((i) => i.key)).not.toContain(first.key);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 22 - cut });
   });
 
