@@ -5,32 +5,26 @@
  */
 import { createContext } from '../../src/core/services/context';
 import { postSetComments } from '../../src/core/services/changesets/atomic/notify';
-import { ALICE, BOB, CAROL, DAVE, ENG, api, setup, ui, type TestEnv } from './helpers';
+import { ALICE, CAROL, DAVE, commentsFromNow, mentionsIn, setup, submitAtomicSet, ui } from './helpers';
 
 const PAGES = ['2001', '2002', '2003'];
-const mentions = (body: string): string[] => [...body.matchAll(/ri:account-id="([^"]+)"/g)].map((m) => m[1]).sort();
 
-async function submitSet(env: TestEnv): Promise<string> {
-  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: PAGES.map((pageId) => ({ pageId })), approvalMode: 'atomic' });
-  return (await env.engine.changeSets.submit(api(BOB), cs.id)).setApprovalId!;
-}
 
 describe('comments of an atomic change set', () => {
   it('asks the approvers once, on the first page; every page names the set; the final outcome replies on every page', async () => {
     const env = await setup();
-    const before = new Map(PAGES.map((p) => [p, env.site.listComments(p).length]));
-    const setApprovalId = await submitSet(env);
-    const fresh = (pageId: string) => env.site.listComments(pageId).slice(before.get(pageId));
+    const fresh = commentsFromNow(env, PAGES);
+    const setApprovalId = await submitAtomicSet(env, PAGES);
 
     const [lead, ...others] = PAGES.map((p) => fresh(p));
     expect(lead.map((c) => c.parentCommentId)).toEqual([null]);
     expect(lead[0].body).toContain('Release 12');
-    expect(mentions(lead[0].body)).toEqual([CAROL, DAVE].sort());
+    expect(mentionsIn(lead[0].body)).toEqual([CAROL, DAVE].sort());
     for (const comments of others) {
       expect(comments).toHaveLength(1);
       expect(comments[0].body).toContain('<strong>Release 12</strong>');
       expect(comments[0].body).toContain('In approval');
-      expect(mentions(comments[0].body)).toEqual([]);
+      expect(mentionsIn(comments[0].body)).toEqual([]);
     }
 
     await env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: PAGES });
@@ -51,13 +45,13 @@ describe('comments of an atomic change set', () => {
   it('an intermediate decision replies on the first page only, naming the next approvers', async () => {
     const env = await setup();
     await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [CAROL], mode: 'any' }, { name: 'Sign-off', approvers: [DAVE], mode: 'any' }] });
-    const before = new Map(PAGES.map((p) => [p, env.site.listComments(p).length]));
-    const setApprovalId = await submitSet(env);
+    const fresh = commentsFromNow(env, PAGES);
+    const setApprovalId = await submitAtomicSet(env, PAGES);
     await env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: PAGES });
-    const counts = PAGES.map((p) => env.site.listComments(p).length - before.get(p)!);
+    const counts = PAGES.map((p) => fresh(p).length);
     expect(counts).toEqual([2, 1, 1]);
     const reply = env.site.listComments('2001').at(-1)!;
     expect(reply.body).toContain('an approval was recorded for step 1');
-    expect(mentions(reply.body)).toEqual([DAVE]);
+    expect(mentionsIn(reply.body)).toEqual([DAVE]);
   });
 });

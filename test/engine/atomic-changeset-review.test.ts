@@ -7,15 +7,10 @@
 import { createContext } from '../../src/core/services/context';
 import { postInvalidationComments } from '../../src/core/services/changesets/atomic/notify-invalidated';
 import type { WorkflowStep } from '../../src/core/domain/model';
-import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, refusal, setup, ui, type TestEnv } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, ERIN, commentsFromNow, mentionsIn, refusal, setup, submitAtomicSet, ui, type TestEnv } from './helpers';
 
 const THREE = ['2001', '2002', '2003'];
-const mentions = (body: string): string[] => [...body.matchAll(/ri:account-id="([^"]+)"/g)].map((m) => m[1]).sort();
 
-async function submitSet(env: TestEnv, pages = THREE): Promise<string> {
-  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' });
-  return (await env.engine.changeSets.submit(api(BOB), cs.id)).setApprovalId!;
-}
 
 async function useWorkflow(env: TestEnv, steps: WorkflowStep[], sod: { excludeEditors?: 'none' | 'last_editor'; changeSetMinDistinctApprovers?: number } = {}): Promise<void> {
   await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps, sod: { excludeEditors: sod.excludeEditors ?? 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: sod.changeSetMinDistinctApprovers ?? 0 } });
@@ -33,7 +28,7 @@ describe('changeset.decisionPreview', () => {
         ],
       },
     ]);
-    const setApprovalId = await submitSet(env);
+    const setApprovalId = await submitAtomicSet(env, THREE);
     const first = await env.engine.changeSets.decisionPreview(ui(CAROL), setApprovalId);
     expect(first.preview).toEqual({ counts: true, countsToward: ['eng'], completesStep: false, completesApproval: false });
     await env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: THREE });
@@ -58,7 +53,7 @@ describe('changeset.decisionPreview', () => {
   it('reports the wait for different approvers and who approved; a second approval by the same person is refused in advance', async () => {
     const env = await setup();
     await useWorkflow(env, [{ approvers: [CAROL], mode: 'any' }, { approvers: [CAROL, DAVE, ALICE], mode: 'any' }], { changeSetMinDistinctApprovers: 3 });
-    const setApprovalId = await submitSet(env);
+    const setApprovalId = await submitAtomicSet(env, THREE);
     await env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: THREE });
     // Dave's approval completes the last step's group, but only 2 of 3 different people will have approved
     expect((await env.engine.changeSets.decisionPreview(ui(DAVE), setApprovalId)).preview).toEqual({ counts: true, countsToward: ['approvers'], completesStep: false, completesApproval: false, awaitingApprovers: 1 });
@@ -79,7 +74,7 @@ describe('changeset.decisionPreview', () => {
     const env = await setup();
     await useWorkflow(env, [{ approvers: [ALICE, CAROL], mode: 'any' }], { excludeEditors: 'last_editor' });
     await env.site.editPage('2002', { accountId: ALICE, body: '<p>Alice edits</p>' });
-    const setApprovalId = await submitSet(env, ['2001', '2002', '2012']);
+    const setApprovalId = await submitAtomicSet(env, ['2001', '2002', '2012']);
     const stored = (await env.store.get(`set-approval:${setApprovalId}`))?.version;
     const records = (await env.auditRecords()).length;
 
@@ -93,7 +88,7 @@ describe('changeset.decisionPreview', () => {
 
   it('warns that a pinned page changed without voiding the set itself (the decision or the page-updated job does)', async () => {
     const env = await setup();
-    const setApprovalId = await submitSet(env);
+    const setApprovalId = await submitAtomicSet(env, THREE);
     await env.site.editPage('2003', { accountId: BOB });
     expect((await env.engine.changeSets.decisionPreview(ui(CAROL), setApprovalId)).preview).toMatchObject({ counts: false, refusal: { code: 'APPROVAL_NOT_PENDING' } });
     expect((await env.store.get(`set-approval:${setApprovalId}`))?.value).toMatchObject({ status: 'pending' });
@@ -101,7 +96,7 @@ describe('changeset.decisionPreview', () => {
 
   it('answers a set in a space the caller cannot view exactly like a missing one, and a decided set as no longer pending', async () => {
     const env = await setup({ extraUsers: ['acc-zed'] });
-    const setApprovalId = await submitSet(env);
+    const setApprovalId = await submitAtomicSet(env, THREE);
     const hidden = await refusal(env.engine.changeSets.decisionPreview(ui('acc-zed'), setApprovalId));
     const missing = await refusal(env.engine.changeSets.decisionPreview(ui('acc-zed'), 'set-nope'));
     expect(hidden).toEqual(missing);
@@ -114,9 +109,8 @@ describe('changeset.decisionPreview', () => {
 describe('the invalidation comment', () => {
   it('replies on every member page, naming the edit; the first page asks the submitter to resubmit; a redelivery posts nothing', async () => {
     const env = await setup();
-    const before = new Map(THREE.map((p) => [p, env.site.listComments(p).length]));
-    const setApprovalId = await submitSet(env);
-    const fresh = (pageId: string) => env.site.listComments(pageId).slice(before.get(pageId));
+    const fresh = commentsFromNow(env, THREE);
+    const setApprovalId = await submitAtomicSet(env, THREE);
     await env.site.editPage('2002', { accountId: ALICE, body: '<p>changed in review</p>' });
     await env.engine.content.pageUpdated('2002');
 
@@ -127,14 +121,14 @@ describe('the invalidation comment', () => {
       expect(notice.body).toContain('<strong>Release 12</strong>');
     }
     const [lead, edited, other] = THREE.map((p) => fresh(p)[1].body);
-    expect(mentions(lead)).toEqual([BOB]);
+    expect(mentionsIn(lead)).toEqual([BOB]);
     expect(lead).toContain('submit the change set again');
     const pinned = (await env.store.get(`set-approval:${setApprovalId}`))!.value as { manifest: { pageId: string; pageVersion: number }[] };
     const was = pinned.manifest.find((m) => m.pageId === '2002')!.pageVersion;
     expect(lead).toContain(`Page 2002 of the change set was edited: version ${was + 1}, after version ${was} was submitted`);
-    expect(mentions(edited)).toEqual([ALICE]);
+    expect(mentionsIn(edited)).toEqual([ALICE]);
     expect(edited).toContain('This page was edited by');
-    expect(mentions(other)).toEqual([]);
+    expect(mentionsIn(other)).toEqual([]);
 
     const ctx = createContext(env.deps, () => undefined);
     await postInvalidationComments(ctx, setApprovalId, [{ pageId: '2002', version: was + 1, by: ALICE }]);
@@ -143,17 +137,17 @@ describe('the invalidation comment', () => {
 
   it('is posted when the decision finds the edit first, and never for a set that was not invalidated', async () => {
     const env = await setup();
-    const before = new Map(THREE.map((p) => [p, env.site.listComments(p).length]));
-    const setApprovalId = await submitSet(env);
+    const fresh = commentsFromNow(env, THREE);
+    const setApprovalId = await submitAtomicSet(env, THREE);
     const ctx = createContext(env.deps, () => undefined);
     await postInvalidationComments(ctx, setApprovalId, [{ pageId: '2001', version: 2 }]);
-    expect(THREE.map((p) => env.site.listComments(p).length - before.get(p)!)).toEqual([1, 1, 1]);
+    expect(THREE.map((p) => fresh(p).length)).toEqual([1, 1, 1]);
 
     await env.site.editPage('2001', { accountId: BOB });
     expect(await refusal(env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: THREE }))).toMatchObject({ code: 'APPROVAL_NOT_PENDING' });
     const notice = env.site.listComments('2001').at(-1)!.body;
     expect(notice).toContain('This page was edited by the submitter');
-    expect(mentions(notice)).toEqual([BOB]);
-    expect(THREE.map((p) => env.site.listComments(p).length - before.get(p)!)).toEqual([2, 2, 2]);
+    expect(mentionsIn(notice)).toEqual([BOB]);
+    expect(THREE.map((p) => fresh(p).length)).toEqual([2, 2, 2]);
   });
 });

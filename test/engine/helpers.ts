@@ -138,3 +138,19 @@ export async function refusal(p: Promise<unknown>): Promise<{ status: number; co
   }
   throw new Error('expected a refusal');
 }
+
+/** An atomic change set of `pages` in ENG, created and submitted by BOB through the API; its set approval id. */
+export async function submitAtomicSet(env: TestEnv, pages: string[]): Promise<string> {
+  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' });
+  return (await env.engine.changeSets.submit(api(BOB), cs.id)).setApprovalId!;
+}
+
+/** From now on: `fresh(pageId)` lists the comments posted on a watched page after this call. */
+export function commentsFromNow(env: TestEnv, pageIds: string[]): (pageId: string) => ReturnType<TestEnv['site']['listComments']> {
+  const before = new Map(pageIds.map((p) => [p, env.site.listComments(p).length]));
+  return (pageId) => env.site.listComments(pageId).slice(before.get(pageId));
+}
+
+/** The account ids a comment body @mentions, sorted. */
+export const mentionsIn = (body: string): string[] => [...body.matchAll(/ri:account-id="([^"]+)"/g)].map((m) => m[1] ?? '').sort();
+
