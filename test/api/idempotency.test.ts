@@ -225,3 +225,16 @@ it('a claim that commits with its change (page submit): the loser of a same-key 
   // and a refusal b would record instead is not recorded: the key answers a's response
   expect(await b.record({ statusCode: 409, body: '{"by":"b"}' })).toEqual({ kind: 'replay', response: { statusCode: 201, body: '{"by":"a"}' } });
 });
+
+it('a keyed page submit that fails with 503 still counts against the write limits (nothing recorded, a retry executes again)', async () => {
+  fake.script['approvals.submitPage'] = new DomainError('UPSTREAM_UNAVAILABLE', 'Confluence is unavailable; try again shortly.');
+  // the user's write counter (the client's counts the same call once more)
+  const counted = async () => (await store.query({ prefix: 'rl:write:u:', limit: 100 })).items.reduce((n, i) => n + ((i.value as { n?: number }).n ?? 0), 0);
+  const failed = await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-503' });
+  expect(failed.status).toBe(503);
+  expect(await counted()).toBe(1);
+  expect((await store.query({ prefix: 'idem:', limit: 100 })).items).toEqual([]);
+  await call(handlers, 'page-submit', { body: { pageId: '2001' }, idempotencyKey: 'k-503' });
+  expect(fake.calls.filter((c) => c.method === 'approvals.submitPage')).toHaveLength(2);
+  expect(await counted()).toBe(2);
+});

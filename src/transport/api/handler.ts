@@ -229,7 +229,11 @@ async function executeWithChange(route: ApiRoute, deps: RouteDeps, caller: Calle
   if (outcome.kind !== 'execute') return settledResponse(outcome, (refusal) => toErrorResponse(refusal, route));
   const keyed: Keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, withChange: true, recorded: false };
   const response = await execute(route, deps, caller, parsed.input, keyed);
-  if ((keyed.recorded && response.statusCode === route.response.status) || !isReplayable(response.statusCode)) return response;
+  if (keyed.recorded && response.statusCode === route.response.status) return response;
+  if (!isReplayable(response.statusCode)) {
+    await outcome.countOnly();
+    return response;
+  }
   const meanwhile = await outcome.record({ statusCode: response.statusCode, body: response.body });
   return meanwhile ? settledResponse(meanwhile, (refusal) => toErrorResponse(refusal, route)) : response;
 }

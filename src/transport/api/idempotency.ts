@@ -87,6 +87,8 @@ export interface ChangeClaim {
   answerOps: (response: StoredResponse) => Promise<TxOp[]>;
   /** records an answer given without a change (a refusal); undefined when recorded, else what the key answered meanwhile */
   record: (response: StoredResponse) => Promise<Settled | undefined>;
+  /** commits only the rate-limit count: the attempt executed but nothing recorded its answer (5xx, 429, lost races) */
+  countOnly: () => Promise<void>;
 }
 
 /** Thrown from a change's transaction planning: another attempt of the key answered first; the request answers that. */
@@ -235,6 +237,19 @@ export class IdempotencyStore {
       if (typeof build !== 'function') throw new AnsweredMeanwhile(build);
       return build(response);
     };
+    // An attempt that executed counts against the write limits even when no answer is recorded, as an
+    // unkeyed write counts at admission: best effort, one re-read after a conflict on a shard.
+    const countOnly = async (): Promise<void> => {
+      for (let round = 0; round < 2; round++) {
+        try {
+          const { ops } = await alongside(storeKey);
+          if (ops.length > 0) await this.store.transact(ops);
+          return;
+        } catch (err) {
+          if (!(err instanceof StoreError && err.code === 'CONDITION_FAILED')) return;
+        }
+      }
+    };
     return {
       kind: 'execute',
       requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
@@ -247,12 +262,14 @@ export class IdempotencyStore {
           } catch (err) {
             if (err instanceof AnsweredMeanwhile) return err.settled;
             // as finish(): a failure to record never changes the answer (a retry may execute again)
-            if (!(err instanceof StoreError && err.code === 'CONDITION_FAILED')) return undefined;
+            if (!(err instanceof StoreError && err.code === 'CONDITION_FAILED')) break;
           }
         }
-        // lost twice to other attempts of the key: the answer stays this one's, unrecorded (a retry executes again)
+        // unrecorded (lost twice to other attempts of the key, or the store refused): the answer stays this one's, a retry executes again
+        await countOnly();
         return undefined;
       },
+      countOnly,
     };
   }
 
