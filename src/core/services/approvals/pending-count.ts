@@ -8,10 +8,10 @@
  * The count is split over PENDING_SHARDS keys whose sum is the count (a shard may go negative: an
  * approval counted on one shard may leave through another). Shard 0 is the workflow's guard: only
  * creating, deleting and a legacy first count write it. Every other change reads shard 0 and its
- * own shard and writes only its own (1..1023), so a burst of parallel submits conflicts only when
- * two pick the same of 1,023 shards (issue 23: 8 shards all conditioned made a 50-submit burst retry
- * ~1.5 times per submit; with 127, 6 of a 50-submit burst still collided once the submit became one
- * transaction). Only a delete reads every shard (11 batched gets), and deletes are rare. An entering approval `check`s shard 0 at the version it read; checks do
+ * own shard and writes only its own (1..127), so a burst of parallel submits conflicts only when
+ * two pick the same of 127 shards (issue 23: 8 shards all conditioned made a 50-submit burst retry
+ * ~1.5 times per submit). More shards would cut the rest of those collisions, but the space page's
+ * capabilities read every shard of every workflow (which ones may be deleted): docs/decisions.md. An entering approval `check`s shard 0 at the version it read; checks do
  * not conflict with each other.
  *
  * Deleting closes shard 0 first (a short lease: entering changes conditioned on the old version
@@ -30,7 +30,7 @@ import type { EngineContext } from '../context';
 import { getManyByKey } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 
-export const PENDING_SHARDS = 1024;
+export const PENDING_SHARDS = 128;
 /** Longer than a delete needs between closing and committing; shorter than a client's patience. */
 const CLOSING_LEASE_MS = 30_000;
 
