@@ -28,6 +28,15 @@ describe('cutBatches', () => {
     expect(batchOps(batches[0], cheapAudit)).toBe(6 + 6 + 1 + 8);
   });
 
+  it('counts two pending-count ops (own shard + guard check) for each workflow its pages enter', () => {
+    const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
+    const under = (workflowId: string) => ({ ...page(5), approval: { workflowId } });
+    const batches = cutBatches([under('wf-a'), under('wf-b'), under('wf-a'), under('wf-b')], cheapAudit);
+    // two pages of two workflows: 10 page ops + 4 audit ops + 1 change-set check + 2 × 2 pending ops = 19; a third page is 26
+    expect(batches.map((b) => b.length)).toEqual([2, 2]);
+    expect(batchOps(batches[0], cheapAudit)).toBe(10 + 4 + 1 + 4);
+  });
+
   it('sizes batches with the audit trail as it is (auditOpsFor), never over the limit', () => {
     const plans = Array.from({ length: 7 }, (_, i) => page(5 + (i % 2)));
     const batches = cutBatches(plans);

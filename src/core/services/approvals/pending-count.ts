@@ -96,6 +96,9 @@ function guardOp(ctx: EngineContext, guard: Shard): TxOp {
   return put(guard, { count: guard.count });
 }
 
+/** Ops pendingCountOps adds for a workflow that approvals enter: its own shard's put and the guard's check (a legacy first count: 1). */
+export const PENDING_OPS_PER_ENTERED_WORKFLOW = 2;
+
 /** One workflow's op(s) for a change of `delta` pending approvals. */
 async function countOps(ctx: EngineContext, workflowId: string, delta: number, target: number, known?: ShardReads): Promise<TxOp[]> {
   const [guard, own] = await readShards(ctx, workflowId, [0, target], known);

@@ -17,7 +17,7 @@ import { STORE_LIMITS } from '../../ports/store';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
-import { PENDING_SHARDS, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
+import { PENDING_OPS_PER_ENTERED_WORKFLOW, PENDING_SHARDS, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
 import { getManyByKey } from '../store-reads';
 import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
@@ -30,10 +30,10 @@ type Planned = Extract<PagePlan, { ok: true }>;
 /** Transactions in flight at once for one submit (the bound SPEC §4 sets on Confluence calls): 100 pages are ~52 batches. */
 export const MAX_PARALLEL_BATCHES = 10;
 
-/** Ops of a batch transaction: its pages' ops and audit ops, the change-set `check`, and one pending-count op per workflow. */
+/** Ops of a batch transaction: its pages' ops and audit ops, the change-set `check`, and the pending-count ops of each workflow entered. */
 export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
   const workflows = new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size;
-  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows + auditOps(plans.flatMap((p) => p.entries));
+  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows * PENDING_OPS_PER_ENTERED_WORKFLOW + auditOps(plans.flatMap((p) => p.entries));
 }
 
 /** Payload a batch is cut under: one write unit. */
