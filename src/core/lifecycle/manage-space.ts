@@ -15,7 +15,7 @@ import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/sch
 import type { PageInfo } from '../ports/confluence';
 import type { TreeParent } from '../ports/lifecycle-confluence';
 import type { TxOp } from '../ports/store';
-import { cancelledWithoutState } from '../services/approvals/records';
+import { cancelledWithStateOps } from '../services/approvals/records';
 import type { EngineContext } from '../services/context';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import { denial } from '../services/denials';
@@ -29,7 +29,6 @@ import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../services/chan
 import { lcKeys } from '../records/lifecycle-keys';
 import { deriveReview } from '../domain/review';
 import { stuckFlagSchema } from '../records/lifecycle-schemas';
-import { onCancelled } from '../records/lifecycle-schedule';
 import { defineOperation } from '../services/operation';
 import { ruleOfSource } from '../domain/routing';
 import { driftMarkerSchema } from '../services/routing/record-drift';
@@ -178,10 +177,7 @@ export const clearAssignment = defineOperation({
       const ops: TxOp[] = [];
       if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
       if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });
-      if (latest?.status === 'pending') {
-        const cancelled: PageApproval = { ...latest, status: 'cancelled', decidedAt: ctx.clock.now(), version: latest.version + 1 };
-        ops.push(...(await cancelledWithoutState(ctx, cancelled)), ...onCancelled(cancelled));
-      }
+      if (latest?.status === 'pending') ops.push(...(await cancelledWithStateOps(ctx, latest)));
       await commitWithAudit(ctx, ops, [
         auditEntry(caller, 'assignment.cleared', page.spaceId, {
           pageId,

@@ -15,7 +15,7 @@ import { parsePageState } from '../page-context';
 import { decisionBody } from '../notifications';
 import { queuedComment, replyParent } from '../comments';
 import type { Job } from '../../ports/jobs';
-import { approvalUpdateOps, loadForUpdate, notPending, cancelledWithoutState } from './records';
+import { approvalUpdateOps, loadForUpdate, notPending, cancelledWithStateOps } from './records';
 import { defineOperation } from '../operation';
 
 export const cancel = defineOperation({
@@ -75,7 +75,7 @@ export const reset = defineOperation({
       if (!stateItem || !latest) return;
       const ops: TxOp[] = [{ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } }];
       if (latest.status === 'pending') {
-        ops.push(...(await endedWithState(ctx, latest)));
+        ops.push(...(await cancelledWithStateOps(ctx, latest)));
       }
       await commitWithAudit(ctx, ops, [
         auditEntry(caller, 'approval.reset', page.spaceId, {
@@ -90,8 +90,3 @@ export const reset = defineOperation({
   },
 });
 
-/** The page's pending approval cancelled while its page state goes (the state's delete is the lock). */
-async function endedWithState(ctx: EngineContext, latest: PageApproval): Promise<TxOp[]> {
-  const cancelled: PageApproval = { ...latest, status: 'cancelled', decidedAt: ctx.clock.now(), version: latest.version + 1 };
-  return [...(await cancelledWithoutState(ctx, cancelled)), ...onCancelled(cancelled)];
-}

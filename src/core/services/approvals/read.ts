@@ -54,9 +54,9 @@ export const pageStatus = defineOperation({
     const listing = new GroupListing(ctx);
     const progress = await activeStepProgress(ctx, latest, listing);
     const { approvers, more } = stepApprovers(latest, listing);
-    const stuck = await activeStepStuck(ctx, latest, listing);
-    // SPEC 2.3b: the waiting lists name who acts (a `replace` delegate instead of the person away)
-    const groups = withCover(progress, await waitingCover(ctx, latest, waitingFor(progress)));
+    // SPEC 2.3b: the waiting lists name who acts (a `replace` delegate instead of the person away); read beside the stuck check
+    const [stuck, cover] = await Promise.all([activeStepStuck(ctx, latest, listing), waitingCover(ctx, latest, waitingFor(progress))]);
+    const groups = withCover(progress, cover);
     const named = { approvers, ...(more ? { approversMore: true as const } : {}) };
     return {
       ...view,

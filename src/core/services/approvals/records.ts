@@ -9,6 +9,7 @@ import { getManyByKey } from '../store-reads';
 import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
 import { pendingCountOps } from './pending-count';
+import { onCancelled } from '../../records/lifecycle-schedule';
 import { approvalRecordOps, readApprovals } from './stored';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
@@ -85,10 +86,12 @@ export async function approvalUpdateOps(ctx: EngineContext, locked: Pick<LockedA
 }
 
 /**
- * A pending approval cancelled in the transaction that deletes its page state (reset, assignment
- * clear: the state's version-conditioned delete is the lock, and its copy the current version).
- * Whether it is still at `approval:<id>` is not read: that key is deleted either way.
+ * The page's pending approval cancelled in the transaction that deletes its page state (reset,
+ * assignment clear: the state's version-conditioned delete is the lock, and its copy the current
+ * version), with its lifecycle schedule ended. Whether it is still at `approval:<id>` is not read:
+ * that key is deleted either way.
  */
-export async function cancelledWithoutState(ctx: EngineContext, cancelled: PageApproval): Promise<TxOp[]> {
-  return [...approvalRecordOps(cancelled, { legacy: true }), ...(await pendingCountOps(ctx, { leaving: [cancelled] }))];
+export async function cancelledWithStateOps(ctx: EngineContext, latest: PageApproval): Promise<TxOp[]> {
+  const cancelled: PageApproval = { ...latest, status: 'cancelled', decidedAt: ctx.clock.now(), version: latest.version + 1 };
+  return [...approvalRecordOps(cancelled, { legacy: true }), ...(await pendingCountOps(ctx, { leaving: [cancelled] })), ...onCancelled(cancelled)];
 }
