@@ -17,7 +17,7 @@ import type { EngineFactory, Invocation } from '../core/services/engine';
 import { sequencePendingAudit } from '../core/audit';
 import type { KeyValueStore } from '../core/ports/store';
 import type { SecretStore } from '../core/ports/secrets';
-import type { JobQueue } from '../core/ports/jobs';
+import type { Job, JobQueue } from '../core/ports/jobs';
 import type { Clock, IdGenerator } from '../core/ports/clock';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
 import { CallGate } from '../adapters/confluence/call-gate';
@@ -80,9 +80,20 @@ function confluenceFactory(platform: AppPlatform, diagnostics: DiagnosticsLog, o
   };
 }
 
-/** The invocation's queue, attaching what the transport asked to every push. */
+/** The invocation's queue, attaching what the transport asked to every push; what rode is taken only once its push succeeded. */
 function ridingJobs(jobs: JobQueue | undefined, attach: Invocation['attachToJobs']): { jobs?: JobQueue } {
-  return jobs && attach ? { jobs: { push: (queued) => jobs.push(attach(queued)) } } : {};
+  if (!jobs || !attach) return {};
+  const push = async (queued: Job[]): Promise<void> => {
+    const riding = attach(queued);
+    try {
+      await jobs.push(riding.jobs);
+    } catch (error) {
+      riding.released();
+      throw error;
+    }
+    riding.taken();
+  };
+  return { jobs: { push } };
 }
 
 export function composeApp(platform: AppPlatform) {

@@ -89,6 +89,21 @@ it('a keyed page submit leaves its diagnostics record to its follow-up job: writ
   expect(summary.invocations.map((i) => i.route)).toEqual(['page-submit']);
 });
 
+it('a follow-up push the queue refuses leaves the diagnostics record to the wrapper: a queue outage loses no record', async () => {
+  const { local, log } = await app();
+  const push = jest.spyOn(local.queue, 'push').mockRejectedValueOnce(new Error('queue down'));
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const submitted = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-outage' });
+  expect(submitted.status).toBe(201);
+  await local.idle();
+  expect(push).toHaveBeenCalled();
+  expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('could not enqueue jobs')]);
+  warn.mockRestore();
+  expect(local.queue.deliveries.filter((d) => d.body.kind === 'submission.followUp')).toEqual([]);
+  const summary = await new DiagnosticsLog(log).summary();
+  expect(summary.invocations.map((i) => [i.route, i.method])).toEqual([['page-submit', 'POST']]);
+});
+
 it('two concurrent keyed page submits with one key submit once, and both answer the one approval (issue 23: no marker, the claim is the change)', async () => {
   const { local, log } = await app();
   const [a, b] = await Promise.all([1, 2].map(() => call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'same' })));

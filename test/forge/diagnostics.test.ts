@@ -53,7 +53,7 @@ describe('platform diagnostics', () => {
     let now = 0;
     const log = new DiagnosticsLog(new MemoryStore(), () => (now += 1));
     const observation: IdentityObservation = { principalSource: 'none', clientIdSource: 'unavailable', contextTokenPresent: false, tokenClaimNames: [], headerNames: [], identityFailed: true };
-    for (let i = 0; i < RECENT_RECORDS + 5; i += 1) await log.recordInvocation('page-status', 'GET', observation);
+    for (let i = 0; i < RECENT_RECORDS + 5; i += 1) await log.recordIfAdmitted('dep', 'page-status', 'GET', observation);
     const summary = await log.summary();
     expect(summary.invocations).toHaveLength(RECENT_RECORDS);
     expect(summary.invocations[0].at).toBe(RECENT_RECORDS + 5);

@@ -42,7 +42,14 @@ describe('changeset.decisionPreview', () => {
     const app = await createResolverApp();
     const setApprovalId = await docsSet(app);
     const before = await app.store.get(`set-approval:${setApprovalId}`);
-    await app.invoke('acc-carol', 'changeset.decisionPreview', { setApprovalId });
+    // every store write is a transaction: none at all, admission included (a read resolver only reads)
+    const transact = jest.spyOn(app.store, 'transact');
+    const setSecret = jest.spyOn(app.store, 'setSecret');
+    const deleteSecret = jest.spyOn(app.store, 'deleteSecret');
+    expect(await app.invoke('acc-carol', 'changeset.decisionPreview', { setApprovalId })).toMatchObject({ success: true });
+    expect(transact).not.toHaveBeenCalled();
+    expect(setSecret).not.toHaveBeenCalled();
+    expect(deleteSecret).not.toHaveBeenCalled();
     expect(await app.store.get(`set-approval:${setApprovalId}`)).toEqual(before);
   });
 

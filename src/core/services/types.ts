@@ -68,6 +68,9 @@ export interface Invocation {
   actingAccountId?: string;
   /** told of each refusal the engine records (also those answered with an empty list), so the edge can count it */
   onDenied?: () => void;
-  /** what the transport attaches to the jobs the invocation queues (a diagnostics record riding a follow-up, issue 23) */
-  attachToJobs?: (jobs: Job[]) => Job[];
+  /**
+   * what the transport attaches to the jobs the invocation queues (a diagnostics record riding a
+   * follow-up, issue 23); the queue calls `taken` once the push succeeded, `released` when it failed
+   */
+  attachToJobs?: (jobs: Job[]) => { jobs: Job[]; taken: () => void; released: () => void };
 }

@@ -173,10 +173,6 @@ export class DiagnosticsLog {
     return true;
   }
 
-  async recordInvocation(route: string, method: string, observation: IdentityObservation): Promise<void> {
-    await this.store.transact([this.recordOp(this.recordOf(route, method, observation))]);
-  }
-
   private recordOf(route: string, method: string, observation: IdentityObservation): InvocationRecord {
     return invocationSchema.parse({ at: this.now(), route, method: method.slice(0, METHOD_CHARS), ...pick(observation) });
   }

@@ -2,7 +2,8 @@
  * Issue 23: an API invocation's diagnostics record rides on the follow-up job its request queues
  * anyway, and the job consumer writes it, instead of a count read and a transaction on the request
  * path. The wrapper (observe-api.ts) offers the record; the handler lets the engine's job pushes
- * take it (Invocation.attachToJobs); a request that queues no follow-up leaves it to the wrapper.
+ * take it (Invocation.attachToJobs); a request that queues no follow-up, or whose push of it fails
+ * (the engine only logs that), leaves it to the wrapper.
  */
 import type { Job } from '../../core/ports/jobs';
 import type { RidingDiagnostics } from './diagnostics-log';
@@ -10,26 +11,49 @@ import type { RidingDiagnostics } from './diagnostics-log';
 export interface RideOffer {
   /** the record, once identity was observed (undefined before) */
   readonly record: () => RidingDiagnostics | undefined;
+  /** true once a push carrying the record succeeded: only then is the wrapper's own record skipped */
   taken: boolean;
+  /** a push carrying the record is in flight: no second job gets it meanwhile */
+  riding: boolean;
+}
+
+/** The jobs of one push, and what the queue says back about the record riding in them. */
+export interface RidingPush {
+  jobs: Job[];
+  /** the push succeeded: the consumer writes the record */
+  taken: () => void;
+  /** the push failed: the record is the wrapper's to write again */
+  released: () => void;
 }
 
 const offers = new WeakMap<object, RideOffer>();
 
 export function offerRide(request: object, record: () => RidingDiagnostics | undefined): RideOffer {
-  const offer: RideOffer = { record, taken: false };
+  const offer: RideOffer = { record, taken: false, riding: false };
   offers.set(request, offer);
   return offer;
 }
 
-/** Attaches the offered record to the first follow-up job a push carries (once per invocation). */
-export function rideOnJobs(request: unknown): ((jobs: Job[]) => Job[]) | undefined {
+const NOTHING_RIDES = { taken: () => undefined, released: () => undefined };
+
+/** Attaches the offered record to the first follow-up job a push carries (once per invocation; taken once that push succeeded). */
+export function rideOnJobs(request: unknown): ((jobs: Job[]) => RidingPush) | undefined {
   const offer = request !== null && typeof request === 'object' ? offers.get(request) : undefined;
   if (!offer) return undefined;
   return (jobs) => {
     const at = jobs.findIndex((job) => job.kind === 'submission.followUp');
-    const record = !offer.taken && at >= 0 ? offer.record() : undefined;
-    if (!record) return jobs;
-    offer.taken = true;
-    return jobs.map((job, i) => (i === at && job.kind === 'submission.followUp' ? { ...job, diagnostics: record } : job));
+    const record = !offer.taken && !offer.riding && at >= 0 ? offer.record() : undefined;
+    if (!record) return { jobs, ...NOTHING_RIDES };
+    offer.riding = true;
+    return {
+      jobs: jobs.map((job, i) => (i === at && job.kind === 'submission.followUp' ? { ...job, diagnostics: record } : job)),
+      taken: () => {
+        offer.riding = false;
+        offer.taken = true;
+      },
+      released: () => {
+        offer.riding = false;
+      },
+    };
   };
 }

@@ -24,7 +24,8 @@ export function AuditVerification() {
   const [pollError, setPollError] = useState<unknown>();
   const latest = useAsync(async () => {
     const { job: last } = await call('audit.verifyJob.status', {});
-    setJob(last);
+    // A job the admin started while this answer was in flight wins: it is newer, and it is the one polled.
+    setJob((cur) => (cur === undefined ? last : cur));
     return last;
   }, []);
   const start = useAction(() => call('audit.verifyJob.start', {}), setJob);
