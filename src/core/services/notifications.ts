@@ -20,6 +20,7 @@ import type { EngineContext } from './context';
 import { readApprovals, type StoredApproval } from './approvals/stored';
 import { getManyByKey } from './store-reads';
 import { activeStepProgress, waitingFor } from './step-progress';
+import { GroupListing } from './group-listing';
 import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
@@ -111,26 +112,31 @@ export async function postSubmissionComment(ctx: EngineContext, approvalId: stri
   if (posted) await recordComments(ctx, [posted]);
 }
 
-/** What submission follow-ups read before posting: the approvals, and which have their comment id recorded. */
+/** What submission follow-ups read before posting: the approvals, which have their comment id recorded, their change sets, one group listing. */
 export interface SubmissionReads {
   approvals: Map<string, StoredApproval>;
   recorded: Set<string>;
+  changeSets: Map<string, ChangeSet>;
+  /** shared by the job's approvals: a group is listed once, however many pages wait on it */
+  listing: GroupListing;
 }
 
-/** Both for a whole follow-up job at once (two batched reads, not two per approval). */
+/** All of it for a whole follow-up job at once (batched reads, not reads per approval). */
 export async function readSubmissions(ctx: EngineContext, approvalIds: string[]): Promise<SubmissionReads> {
   const [approvals, comments] = await Promise.all([readApprovals(ctx, approvalIds), getManyByKey(ctx.store, approvalIds.map(keys.approvalComment))]);
-  return { approvals, recorded: new Set(approvalIds.filter((id) => comments.has(keys.approvalComment(id)))) };
+  const setIds = [...new Set([...approvals.values()].flatMap((s) => (s.approval.changeSetId ? [s.approval.changeSetId] : [])))];
+  const setItems = await getManyByKey(ctx.store, setIds.map(keys.changeSet));
+  const changeSets = new Map([...setItems.values()].map((item) => parseStored(changeSetSchema, item.key, item.value)).map((cs) => [cs.id, cs]));
+  return { approvals, recorded: new Set(approvalIds.filter((id) => comments.has(keys.approvalComment(id)))), changeSets, listing: new GroupListing(ctx) };
 }
 
 /** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
 export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string, reads: SubmissionReads): Promise<CommentRecord | undefined> {
   const approval = reads.approvals.get(approvalId)?.approval;
   if (reads.recorded.has(approvalId) || !approval) return undefined; // already posted, or purged meanwhile
-  const csItem = approval.changeSetId ? await ctx.store.get(keys.changeSet(approval.changeSetId)) : undefined;
-  const changeSet = csItem ? parseStored(changeSetSchema, csItem.key, csItem.value) : undefined;
+  const changeSet = approval.changeSetId ? reads.changeSets.get(approval.changeSetId) : undefined;
   const first = { ...approval, activeStep: 0 };
-  const groups = await activeStepProgress(ctx, first);
+  const groups = await activeStepProgress(ctx, first, reads.listing);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
   const commentId = await postComment(ctx, { pageId: approval.pageId, body: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
   return commentId === undefined ? undefined : { key: keys.approvalComment(approvalId), commentId, log: { approvalId, pageId: approval.pageId } };
