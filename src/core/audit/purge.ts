@@ -139,6 +139,7 @@ async function deleteBelow(store: KeyValueStore, firstKeptSeq: number, maxDelete
     await commitDeletions(store, deletions);
     removed += deletions.reduce((n, d) => n + d.sks.length, 0);
     if (finished) return { removed, done: true };
-    if (deletions.length === 0) return { removed, done: false };
+    // budget spent: no extra scan (a probe with maxDeletes = 0 still does its one)
+    if (deletions.length === 0 || removed >= maxDeletes) return { removed, done: false };
   }
 }
