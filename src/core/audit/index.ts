@@ -75,7 +75,7 @@ export class AuditTrail {
   }
 
   /** Retention purge of records with `at < before` (chunked by maxDeletes); leaves a purge record and a checkpoint. */
-  purge(before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number }> {
+  purge(before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number; done: boolean }> {
     return purgeBefore(this.appendDeps, before, actor, options);
   }
 
