@@ -129,9 +129,10 @@ async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<
       hash = record.hash;
     }
     own.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
-    const linked = [...sks, ...marker.records.map((r) => r.sk)];
-    const size = txPayloadBytes([...ops, ...own, ...blockOps(first, linked)]);
-    if (markers > 0 && (ops.length + own.length + blockOps(first, linked).length + 1 > STORE_LIMITS.maxTransactionOps || size > STORE_LIMITS.writeUnitBytes)) break;
+    // Only the size can cut a batch here: oldestPending hands over markers whose records and deletes
+    // fit SEQUENCE_BATCH (22 ops), leaving room for the head and the at most two link blocks.
+    const blocks = blockOps(first, [...sks, ...marker.records.map((r) => r.sk)]);
+    if (markers > 0 && txPayloadBytes([...ops, ...own, ...blocks]) > STORE_LIMITS.writeUnitBytes) break;
     ops.push(...own);
     sks.push(...marker.records.map((r) => r.sk));
     prevHash = hash;
