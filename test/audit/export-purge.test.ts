@@ -207,7 +207,7 @@ describe('purge', () => {
     clock.t = start + 40 * 86_400_000;
     const cutoff = start + 10 * 86_400_000;
 
-    expect(await trail.purge(cutoff, 'acc-alice')).toEqual({ removed: 20 });
+    expect(await trail.purge(cutoff, 'acc-alice')).toEqual({ removed: 20, done: true });
 
     const after = await rawRecords(store);
     expect(after.map((r) => r.seq)).toEqual([...before.filter((r) => r.at >= cutoff).map((r) => r.seq), 61]);
@@ -227,13 +227,13 @@ describe('purge', () => {
 
     // The chain keeps growing and verifying after the purge, and a second purge moves the anchor again.
     await store.transact(trail.prepareAppend([randomEntry(rng(1))]));
-    expect(await trail.purge(start + 20 * 86_400_000, 'acc-alice')).toEqual({ removed: 20 });
+    expect(await trail.purge(start + 20 * 86_400_000, 'acc-alice')).toEqual({ removed: 20, done: true });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 23 });
   });
 
   it('with nothing old enough still records the purge and verifies', async () => {
     const { trail, start } = await dayChain(3);
-    expect(await trail.purge(start - 1, 'acc-alice')).toEqual({ removed: 0 });
+    expect(await trail.purge(start - 1, 'acc-alice')).toEqual({ removed: 0, done: true });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 7 });
     expect((await trail.list({ action: 'audit.purged' }, {})).items[0].details).toMatchObject({ firstKeptSeq: 1, records: 0 });
   });
@@ -241,7 +241,7 @@ describe('purge', () => {
   it('can remove every record; the purge record then starts the chain', async () => {
     const { store, trail, clock, start } = await dayChain(5);
     clock.t = start + 10 * 86_400_000;
-    expect(await trail.purge(clock.t + 1, 'acc-alice')).toEqual({ removed: 10 });
+    expect(await trail.purge(clock.t + 1, 'acc-alice')).toEqual({ removed: 10, done: true });
     expect((await rawRecords(store)).map((r) => r.seq)).toEqual([11]);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 1 });
   });
@@ -249,13 +249,13 @@ describe('purge', () => {
   it('an interrupted (capped) deletion leaves leftovers that lists ignore, verify skips, and the next purge removes', async () => {
     const { store, trail, clock, start } = await dayChain(10);
     clock.t = start + 20 * 86_400_000;
-    expect(await trail.purge(start + 5 * 86_400_000, 'acc-alice', { maxDeletes: 4 })).toEqual({ removed: 4 });
+    expect(await trail.purge(start + 5 * 86_400_000, 'acc-alice', { maxDeletes: 4 })).toEqual({ removed: 4, done: false });
     expect((await rawRecords(store)).length).toBe(20 - 4 + 1);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 11 });
     expect((await listAll(trail, {}, 100)).records.map((r) => r.seq)).toEqual(Array.from({ length: 11 }, (_, i) => 21 - i));
     expect((await listAll(trail, { spaceId: '1001', to: start + 5 * 86_400_000 - 1 }, 100)).records).toEqual([]);
 
-    expect(await trail.purge(start, 'acc-alice')).toEqual({ removed: 6 });
+    expect(await trail.purge(start, 'acc-alice')).toEqual({ removed: 6, done: true });
     expect((await rawRecords(store))[0].seq).toBe(11);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 12 });
   });

@@ -43,7 +43,7 @@ describe('audit trail on Forge KVS', () => {
     await sequenceAll(trail);
     // Batches of 3 records at 1..10 minutes: the first four batches are older than the cut.
     const cut = clock.t - 5 * 60_000;
-    expect(await trail.purge(cut, 'acc-alice')).toEqual({ removed: 12 });
+    expect(await trail.purge(cut, 'acc-alice')).toEqual({ removed: 12, done: true });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 30 - 12 + 1 });
   });
 });

@@ -257,7 +257,7 @@ describe('links in blocks', () => {
     await sequenceAll(env.trail);
     await toLegacyLinks(env.store);
     env.clock.t = start + 20 * DAY;
-    expect(await env.trail.purge(start + 4 * DAY, 'acc-alice')).toEqual({ removed: 4 });
+    expect(await env.trail.purge(start + 4 * DAY, 'acc-alice')).toEqual({ removed: 4, done: true });
     expect((await itemsWithPrefix(env.store, LINK_PREFIX)).some((i) => i.key === legacyLinkKey(4))).toBe(false);
     expect(await env.trail.verify()).toMatchObject({ ok: true, checked: 7 });
   });
@@ -281,7 +281,7 @@ describe('purge and link blocks', () => {
     const { store, trail, start } = await dayChain(20);
     const first = await linkItemAt(store, 1);
     expect(first.value.sks.length).toBeGreaterThan(4);
-    expect(await trail.purge(start + 3 * DAY, 'acc-alice')).toEqual({ removed: 3 });
+    expect(await trail.purge(start + 3 * DAY, 'acc-alice')).toEqual({ removed: 3, done: true });
     expect((await linkItemAt(store, 4)).key).toBe(first.key);
     expect(await store.getEntities(AUDIT_ENTITY, first.value.sks.slice(0, 3))).toEqual([]);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 18 });
@@ -290,7 +290,7 @@ describe('purge and link blocks', () => {
 
     // a later purge past the block's end deletes it with the rest of its records
     const cut = first.value.sks.length + 2;
-    expect(await trail.purge(start + cut * DAY, 'acc-alice')).toEqual({ removed: cut - 3 });
+    expect(await trail.purge(start + cut * DAY, 'acc-alice')).toEqual({ removed: cut - 3, done: true });
     expect((await itemsWithPrefix(store, LINK_PREFIX)).map((i) => i.key)).not.toContain(first.key);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 22 - cut });
   });
@@ -299,7 +299,7 @@ describe('purge and link blocks', () => {
     const { store, trail, start } = await dayChain(20);
     const first = await linkItemAt(store, 1);
     const cut = first.value.sks.length - 1;
-    expect(await trail.purge(start + cut * DAY, 'acc-alice', { maxDeletes: 2 })).toEqual({ removed: 2 });
+    expect(await trail.purge(start + cut * DAY, 'acc-alice', { maxDeletes: 2 })).toEqual({ removed: 2, done: false });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 21 - cut });
     expect(await trail.deleteBelowCheckpoint(0)).toEqual({ removed: 0, done: false });
     expect(await trail.deleteBelowCheckpoint(100)).toEqual({ removed: cut - 2, done: true });

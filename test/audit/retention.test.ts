@@ -75,7 +75,7 @@ describe('purge next to concurrent writers', () => {
       }
       return commit(ops);
     };
-    expect(await trail.purge(start + 10 * DAY, 'acc-alice')).toEqual({ removed: 30 });
+    expect(await trail.purge(start + 10 * DAY, 'acc-alice')).toEqual({ removed: 30, done: true });
     expect(purgeCommits).toBe(1);
     const records = await rawRecords(store);
     expect(records.slice(-2).map((r) => [r.actor, r.action]).sort()).toEqual([

@@ -89,5 +89,8 @@ describe('installation key rotation', () => {
     }
     expect(await env.engine.evidence.keys(ui(BOB))).toEqual(keys);
     expect((await env.auditRecords()).some((r) => r.action === 'evidence.key_rotated')).toBe(false);
+    // the refusal itself is audited (rights of rotate-key.ts: "FORBIDDEN 403, audited")
+    const denied = (await env.auditRecords()).filter((r) => r.action === 'access.denied' && r.details.operation === 'evidence.rotateKey');
+    expect(denied.map((r) => r.actor)).toEqual([BOB, CAROL, DAVE]);
   });
 });

@@ -49,13 +49,18 @@ function claims(items: Iterable<LinkItem>): Map<number, string | null> {
 
 function byBucket(seqs: number[]): number[][] {
   const buckets = new Map<number, number[]>();
-  for (const seq of seqs) buckets.set(Math.floor(seq / LINK_BLOCK), [...(buckets.get(Math.floor(seq / LINK_BLOCK)) ?? []), seq]);
+  for (const seq of seqs) {
+    const bucket = Math.floor(seq / LINK_BLOCK);
+    const list = buckets.get(bucket);
+    if (list) list.push(seq);
+    else buckets.set(bucket, [seq]);
+  }
   return [...buckets.values()];
 }
 
 /**
  * Which record holds each of these seqs: its sk; null when its link is damaged (or claimed twice);
- * absent when no link names it. A bucket of 100 seqs is one prefix query (blocks and older per-seq
+ * absent when no link names it. A bucket of 100 seqs is one prefix query, all run together (blocks and older per-seq
  * links alike); a bucket whose few seqs fit one batched read by key, and any seq a query does not
  * show (Forge's index lags writes: docs/forge-platform.md U22), are read by key (strongly consistent),
  * so a link written a moment ago is never taken for a missing one.
@@ -67,11 +72,12 @@ export async function linksOf(store: KeyValueStore, seqs: readonly number[]): Pr
     const parsed = parseLinkItem(item);
     if (parsed) items.set(parsed.key, parsed);
   };
-  for (const bucket of byBucket(wanted)) {
+  const queried = byBucket(wanted).flatMap((bucket) => {
     const [first] = bucket;
-    if (first === undefined || new Set(bucket.flatMap(keysThatCouldLink)).size <= STORE_LIMITS.maxBatchGet) continue;
-    for (const item of (await store.query({ prefix: linkBlockPrefix(first), limit: STORE_LIMITS.maxQueryLimit })).items) add(item);
-  }
+    if (first === undefined || new Set(bucket.flatMap(keysThatCouldLink)).size <= STORE_LIMITS.maxBatchGet) return [];
+    return [store.query({ prefix: linkBlockPrefix(first), limit: STORE_LIMITS.maxQueryLimit })];
+  });
+  for (const page of await Promise.all(queried)) for (const item of page.items) add(item);
   const seen = claims(items.values());
   const unread = [...new Set(wanted.filter((seq) => !seen.has(seq)).flatMap(keysThatCouldLink))].filter((key) => !items.has(key));
   for (let i = 0; i < unread.length; i += STORE_LIMITS.maxBatchGet) for (const item of await store.getMany(unread.slice(i, i + STORE_LIMITS.maxBatchGet))) add(item);

@@ -23,7 +23,7 @@ import { MAX_SCAN_QUERIES_PER_PAGE, listRecords, type AuditPage, type QueryDeps 
 import { sequencePendingAudit, type SequenceResult } from './sequencer';
 import { verifyChain, type VerifyResult } from './verify';
 
-export { AUDIT_OPS_PER_APPEND, AUDIT_OPS_PER_ENTRY, MAX_AUDIT_ENTRIES, auditOpsFor, type AuditEntry } from './append';
+export { AUDIT_OPS_PER_ENTRY, MAX_AUDIT_ENTRIES, auditOpsFor, type AuditEntry } from './append';
 export { sequencePendingAudit, type SequenceDeps, type SequenceResult } from './sequencer';
 export { sequenceAlone, SEQUENCER_LEASE_MS } from './sequence-alone';
 export type { AuditPage } from './query';
@@ -75,7 +75,7 @@ export class AuditTrail {
   }
 
   /** Retention purge of records with `at < before` (chunked by maxDeletes); leaves a purge record and a checkpoint. */
-  purge(before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number }> {
+  purge(before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number; done: boolean }> {
     return purgeBefore(this.appendDeps, before, actor, options);
   }
 

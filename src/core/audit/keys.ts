@@ -97,8 +97,9 @@ export function nextTick(): number {
 }
 
 /**
- * Records one append (one marker) holds at most: the sequencer links a marker's records in one
- * transaction (25 ops: a rewrite each, the marker delete, up to two link blocks and the head).
+ * Records one append (one marker) holds at most: the 12 entries an append allowed before, when each
+ * entry cost two ops (docs/decisions.md, branch h-chain). A marker this size still fits one
+ * sequencer transaction whole (a rewrite each, the marker delete, up to two link blocks and the head).
  */
 export const MAX_RECORDS_PER_MARKER = 12;
 

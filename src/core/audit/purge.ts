@@ -54,9 +54,9 @@ async function commitPurgeRecord(deps: AppendDeps, before: number, actor: string
  * afterwards. The purge record and the new checkpoint are committed first; deletion follows, each
  * link item with its records in one transaction. If deletion is interrupted or capped by
  * `maxDeletes`, the leftovers lie below the checkpoint, invisible to list and verify, and
- * deleteBelowCheckpoint() (or the next purge) removes them.
+ * deleteBelowCheckpoint() (or the next purge) removes them; `done` is false while any are left.
  */
-export async function purgeBefore(deps: AppendDeps, before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number }> {
+export async function purgeBefore(deps: AppendDeps, before: number, actor: string, options: PurgeOptions = {}): Promise<{ removed: number; done: boolean }> {
   if (!Number.isSafeInteger(before) || before < 0) {
     throw new DomainError('INVALID_PURGE_TIME', 'The purge time must be a UTC time in milliseconds.');
   }
@@ -64,7 +64,7 @@ export async function purgeBefore(deps: AppendDeps, before: number, actor: strin
   await sequencePendingAudit(deps);
   const firstKeptSeq = await commitPurgeRecord(deps, before, actor);
   await sequencePendingAudit(deps); // the purge record joins the chain it now anchors
-  return { removed: (await deleteBelow(deps.store, firstKeptSeq, options.maxDeletes ?? Number.POSITIVE_INFINITY)).removed };
+  return deleteBelow(deps.store, firstKeptSeq, options.maxDeletes ?? Number.POSITIVE_INFINITY);
 }
 
 /** Finishes an interrupted purge: deletes up to maxDeletes records left below the checkpoint; `done` when none remain. */
@@ -139,6 +139,7 @@ async function deleteBelow(store: KeyValueStore, firstKeptSeq: number, maxDelete
     await commitDeletions(store, deletions);
     removed += deletions.reduce((n, d) => n + d.sks.length, 0);
     if (finished) return { removed, done: true };
-    if (deletions.length === 0) return { removed, done: false };
+    // budget spent: no extra scan (a probe with maxDeletes = 0 still does its one)
+    if (deletions.length === 0 || removed >= maxDeletes) return { removed, done: false };
   }
 }

@@ -13,7 +13,7 @@ import type { AuditPage } from './query';
 /** What one run needs of the trail (AuditTrail). */
 export interface RetentionTrail {
   list(filter: AuditFilter, options: { limit?: number }): Promise<AuditPage>;
-  purge(before: number, actor: string, options: PurgeOptions): Promise<{ removed: number }>;
+  purge(before: number, actor: string, options: PurgeOptions): Promise<{ removed: number; done: boolean }>;
   deleteBelowCheckpoint(maxDeletes: number): Promise<{ removed: number; done: boolean }>;
 }
 
@@ -54,7 +54,6 @@ export async function runAuditRetention(trail: RetentionTrail, run: AuditRetenti
   if (!leftovers.done) return { purged: false, removed: leftovers.removed, done: false };
   const oldest = (await trail.list({ to: before - 1 }, { limit: 1 })).items.length > 0;
   if (!oldest) return { purged: false, removed: leftovers.removed, done: true };
-  const { removed } = await trail.purge(before, run.actor ?? 'system', { maxDeletes: budget - leftovers.removed });
-  const after = await trail.deleteBelowCheckpoint(0);
-  return { purged: true, removed: leftovers.removed + removed, done: after.done };
+  const { removed, done } = await trail.purge(before, run.actor ?? 'system', { maxDeletes: budget - leftovers.removed });
+  return { purged: true, removed: leftovers.removed + removed, done };
 }

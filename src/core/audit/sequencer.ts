@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../ports/clock';
 import { AUDIT_ENTITY } from '../ports/entities';
-import { STORE_LIMITS, StoreError, type KeyValueStore, type TxOp } from '../ports/store';
+import { STORE_LIMITS, StoreError, txPayloadBytes, type KeyValueStore, type TxOp } from '../ports/store';
 import { readChainState } from './chain-state';
 import { entityValueOf } from './entity';
 import { recordHash, toJsonValue } from './hash';
@@ -20,16 +20,11 @@ import type { AuditRecord } from '../domain/model';
  * Ops a batch spends on records and their markers: 25 less the head and a link block for each of the
  * (at most two) 100-seq buckets its seqs touch. Markers are linked whole, so a batch of m markers
  * links at most 22 − m records (e.g. 11 one-record markers, or one of 12 and three of 2).
- */
-export const SEQUENCE_BATCH = STORE_LIMITS.maxTransactionOps - 3;
-/**
  * A batch also stays inside one Forge write unit (10 KB of payload) when it can: rewritten records
  * of ~1.4 KB cost 2 units past seven, so a batch links fewer markers when their records are large
- * (always the first, whatever its size). Framing of an op on the wire and of the transaction,
- * calibrated on the Forge meter (bench section 8).
+ * (always the first, whatever its size). Its size is estimated by txPayloadBytes (ports/store.ts).
  */
-const OP_FRAMING = 165;
-const TX_FRAMING = 300;
+export const SEQUENCE_BATCH = STORE_LIMITS.maxTransactionOps - 3;
 
 /** Batches one call runs at most (bounded work per invocation). */
 export const DEFAULT_MAX_BATCHES = 50;
@@ -110,8 +105,6 @@ function blockOps(first: number, sks: string[]): TxOp[] {
   return ops;
 }
 
-const opBytes = (ops: TxOp[]): number => JSON.stringify(ops).length + ops.length * OP_FRAMING;
-
 /**
  * One batch: whole markers, oldest first, as many as fit 25 ops and (after the first) one write
  * unit: each record rewritten with seq, prevHash, hash (condition exists), each marker deleted
@@ -136,9 +129,10 @@ async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<
       hash = record.hash;
     }
     own.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
-    const linked = [...sks, ...marker.records.map((r) => r.sk)];
-    const size = TX_FRAMING + opBytes([...ops, ...own, ...blockOps(first, linked)]);
-    if (markers > 0 && (ops.length + own.length + blockOps(first, linked).length + 1 > STORE_LIMITS.maxTransactionOps || size > STORE_LIMITS.writeUnitBytes)) break;
+    // Only the size can cut a batch here: oldestPending hands over markers whose records and deletes
+    // fit SEQUENCE_BATCH (22 ops), leaving room for the head and the at most two link blocks.
+    const blocks = blockOps(first, [...sks, ...marker.records.map((r) => r.sk)]);
+    if (markers > 0 && txPayloadBytes([...ops, ...own, ...blocks]) > STORE_LIMITS.writeUnitBytes) break;
     ops.push(...own);
     sks.push(...marker.records.map((r) => r.sk));
     prevHash = hash;

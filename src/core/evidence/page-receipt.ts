@@ -12,6 +12,7 @@ import { approvalReceipt, type ApprovalReceipt } from './receipt';
 export const pageReceipt = defineOperation({
   rights: 'Anyone who can view the page (else PAGE_NOT_FOUND, audited, as the status read); null while the page is not approved.',
   async execute(ctx: EngineContext, caller: Caller, pageId: string): Promise<ApprovalReceipt | null> {
+    // status, then its receipt: as the REST route GET /pages/status does (transport/api/routes.ts), which also returns the status
     const status = await pageStatus.execute(ctx, caller, pageId);
     return (await approvalReceipt.execute(ctx, caller, status)) ?? null;
   },

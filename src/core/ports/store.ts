@@ -134,3 +134,15 @@ export const STORE_LIMITS = {
   writeUnitBytes: 10 * 1024,
   maxBatchGet: 25,
 } as const;
+
+/**
+ * Estimated payload of a transaction against STORE_LIMITS.writeUnitBytes: its ops as JSON, plus the
+ * framing of each op on the wire (entity name, condition, a plain item's envelope) and of the
+ * request, calibrated on the Forge meter (bench section 8).
+ */
+export const WRITE_FRAMING = { perOp: 165, perTransaction: 300 } as const;
+
+/** txPayloadBytes(ops): the estimate above for a transaction of these ops. */
+export function txPayloadBytes(ops: readonly TxOp[]): number {
+  return JSON.stringify(ops).length + ops.length * WRITE_FRAMING.perOp + WRITE_FRAMING.perTransaction;
+}

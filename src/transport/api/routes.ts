@@ -226,7 +226,7 @@ export const API_ROUTES = [
     request: [PageStatusQuery, 'PageStatusQuery'], response: [PageStatusResponse, 'PageStatusResponse', 200],
     execute: async ({ engine, caller }, q) => {
       const status = await engine.approvals.pageStatus(caller, q.pageId);
-      // SPEC 5a: an approved page carries its signed receipt
+      // SPEC 5a: an approved page carries its signed receipt (the panel's download composes it the same way: evidence/page-receipt.ts)
       const receipt = status.state === 'approved' ? await engine.evidence.receipt(caller, status) : undefined;
       return { ...status, ...(receipt ? { approvalReceipt: receipt } : {}) };
     },

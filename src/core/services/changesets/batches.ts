@@ -13,7 +13,7 @@ import type { AuditEntry } from '../../audit';
 import type { Caller } from '../../domain/caller';
 import type { ChangeSet, PageApproval } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
-import { STORE_LIMITS } from '../../ports/store';
+import { STORE_LIMITS, WRITE_FRAMING } from '../../ports/store';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
@@ -38,16 +38,13 @@ export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?:
 
 /** Payload a batch is cut under: one write unit. */
 export const BATCH_BYTES = STORE_LIMITS.writeUnitBytes;
-/** Framing of one op on the wire (entity name, condition, a plain item's envelope); calibrated on the Forge meter (bench section 8). */
-const OP_FRAMING = 165;
-/** The batch's own ops (change-set check, pending counts) and the request's framing. */
-const BATCH_FRAMING = 300;
 /** What an audit entry writes: its record (the entry plus its index attributes), its marker and its feed event (the entry again). */
 const auditBytes = (entries: AuditEntry[]): number => entries.reduce((n, e) => n + 2 * JSON.stringify(e).length + 700, 0);
 
 /** Estimated payload of a batch transaction (its pages' ops as JSON, their audit estimated from the entries). */
 export function batchBytes(plans: { ops: TxOp[]; entries: AuditEntry[] }[]): number {
-  return plans.reduce((n, p) => n + JSON.stringify(p.ops).length + p.ops.length * OP_FRAMING + auditBytes(p.entries), BATCH_FRAMING);
+  // framing as txPayloadBytes (ports/store.ts); the per-transaction part also covers the batch's own ops (change-set check, pending counts)
+  return plans.reduce<number>((n, p) => n + JSON.stringify(p.ops).length + p.ops.length * WRITE_FRAMING.perOp + auditBytes(p.entries), WRITE_FRAMING.perTransaction);
 }
 
 /** Cut planned pages into consecutive batches, each within the transaction limit and one write unit (a page alone always goes). */

@@ -2,6 +2,7 @@
 import { deriveStaleness, needsContent, policyOf } from '../../domain/staleness';
 import type { PageApproval, Staleness } from '../../domain/model';
 import type { EngineContext } from '../context';
+import { settleBounded } from '../../shared/settle-bounded';
 import { driftSince, hashOfVersion } from './content';
 
 export async function stalenessOf(ctx: EngineContext, latest: PageApproval | undefined, currentVersion: number): Promise<Staleness> {
@@ -14,21 +15,18 @@ export async function stalenessOf(ctx: EngineContext, latest: PageApproval | und
   return deriveStaleness(latest, currentVersion, { currentHash, ...(drift ? { drift } : {}) });
 }
 
-/** Many pages at once (change-set enrichment, queue): at most `parallel` content reads in flight. */
+/** Many pages at once (change-set enrichment, queue): at most `parallel` content reads in flight; the first failure (in page order) is thrown. */
 export async function stalenessOfMany(
   ctx: EngineContext,
   items: Array<{ latest: PageApproval | undefined; currentVersion: number }>,
   parallel = 5,
 ): Promise<Staleness[]> {
-  const out: Staleness[] = new Array<Staleness>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      const item = items[i]!;
-      out[i] = await stalenessOf(ctx, item.latest, item.currentVersion);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return out;
+  const settled = await settleBounded(
+    items.map((item) => () => stalenessOf(ctx, item.latest, item.currentVersion)),
+    parallel,
+  );
+  return settled.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  });
 }
