@@ -47,7 +47,8 @@ export async function listV1<T extends z.ZodTypeAny>(get: Get, path: string, que
   const schema = v1ListSchema(item);
   const out: Array<z.infer<T>> = [];
   const first = new URLSearchParams(query);
-  first.set('limit', String(V1_PAGE_SIZE));
+  // a capped listing asks for no more than it keeps: `_links.next` still says whether more follow
+  first.set('limit', String(Math.min(V1_PAGE_SIZE, cap)));
   let next: string | undefined = `${path}?${first.toString()}`;
   for (let followed = 0; next !== undefined && out.length < cap; followed += 1) {
     if (followed >= MAX_FOLLOWED_PAGES) throw confluenceError('Confluence kept returning more pages than expected.');

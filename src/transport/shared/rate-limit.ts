@@ -61,8 +61,8 @@ type Who = 'u' | 'c';
 type Subject = { who: Who; id: string };
 
 const PREFIX = 'rl:';
-/** Shards per counter (capped at the limit, so a shard's share is at least 1). */
-const SHARDS: Record<Kind, Record<Who, number>> = { write: { u: 128, c: 16 }, denied: { u: 8, c: 8 } };
+/** Shards per counter (capped at the limit, so a shard's share is at least 1); refusals count against the account only. */
+const SHARDS = { write: { u: 128, c: 16 }, denied: { u: 8 } } as const;
 /** User write shards a call reads first: block key + the claim's record + 7 + 16 client shards = 25 keys (Forge's batch limit). */
 const SHARD_SAMPLE = 7;
 const BlockSchema = z.object({ until: z.number(), windowMs: z.number().positive() });
@@ -222,7 +222,7 @@ export class RateLimiter {
     const size = limit.windowSeconds * 1000;
     const windowStart = Math.floor(now / size) * size;
     const prefix = `${PREFIX}${kind}:${s.who}:${s.id}:${windowStart.toString(36)}:`;
-    return Array.from({ length: Math.min(SHARDS[kind][s.who], limit.max) }, (_, i) => `${prefix}${i}`);
+    return Array.from({ length: Math.min(kind === 'write' ? SHARDS.write[s.who] : SHARDS.denied.u, limit.max) }, (_, i) => `${prefix}${i}`);
   }
 
   private windowEnd(limit: WindowLimit, now: number): number {
