@@ -3,7 +3,7 @@
  * once (v1 memberof), never list a group's members, so a group too large to list (> 10,000 members:
  * 50 pages of 200) still decides. Membership is asked per operation, so a change is seen at once.
  */
-import { BOB, CAROL, DAVE, codeOf, setup, ui } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, codeOf, setup, submitAtomicSet, ui } from './helpers';
 import type { TestEnv } from './helpers';
 
 const GROUP = 'grp-eng-reviewers'; // Carol and Dave
@@ -35,4 +35,17 @@ test('membership is asked per operation: a person removed from the group is no a
   group.members.splice(group.members.indexOf(DAVE), 1);
   expect(await codeOf(env.engine.approvals.decide(ui(DAVE), approvalId, 'approve'))).toBe('NOT_AN_APPROVER');
   expect((await env.engine.approvals.decide(ui(CAROL), approvalId, 'approve')).status).toBe('approved');
+});
+
+test('the set decision preview asks the caller’s groups once, for its progress and its prediction alike', async () => {
+  const env = await setup();
+  await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', {
+    steps: [{ name: 'Review', groups: [{ key: 'eng', name: 'Eng', approvers: [`group:${GROUP}`], required: 2 }] }],
+    sod: { excludeEditors: 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 },
+  });
+  const setApprovalId = await submitAtomicSet(env, ['2001', '2002']);
+  env.site.resetCalls();
+  expect((await env.engine.changeSets.decisionPreview(ui(CAROL), setApprovalId)).preview).toEqual({ counts: true, countsToward: ['eng'], completesStep: false, completesApproval: false });
+  // one for the space's view right (granted to a group), one for the step: the prediction reuses the progress's answer
+  expect(env.site.calls.byEndpoint[MEMBER_OF]).toBe(2);
 });

@@ -24,10 +24,11 @@ export async function decideInASlot<T extends SlotDecidable>(
   scope: SlotScope,
   decision: 'approve' | 'reject',
   comment: string | undefined,
-  minDistinctApprovers?: number,
+  options: { minDistinctApprovers?: number; membership?: GroupMembership } = {},
 ): Promise<DecisionOutcome<T>> {
+  const { minDistinctApprovers, membership } = options;
   const excluded = sodExcluded(approval, approval.activeStep);
-  const { choices, groupMembers } = await slotsAndMembers(ctx, approval, scope, actorId);
+  const { choices, groupMembers } = await slotsAndMembers(ctx, approval, scope, actorId, membership);
   const now = ctx.clock.now();
   let first: DomainError | undefined;
   for (const choice of choices) {
@@ -44,11 +45,17 @@ export async function decideInASlot<T extends SlotDecidable>(
 /**
  * The slots the actor may decide in and the active step's group members as counting a decision in
  * them needs (GroupMembership: one memberof question per person involved, not whole groups).
- * Decide, its preview and the panel's capability all ask this.
+ * Decide, its preview and the panel's capability all ask this; a caller that asks more of the same
+ * people (the set preview) passes its own `membership`, so each question is asked once.
  */
-export async function slotsAndMembers(ctx: EngineContext, approval: Decidable, scope: SlotScope, actorId: string): Promise<{ choices: SlotChoice[]; groupMembers: Map<string, string[]> }> {
+export async function slotsAndMembers(
+  ctx: EngineContext,
+  approval: Decidable,
+  scope: SlotScope,
+  actorId: string,
+  membership = new GroupMembership(ctx),
+): Promise<{ choices: SlotChoice[]; groupMembers: Map<string, string[]> }> {
   const step = activeStepOf(approval);
-  const membership = new GroupMembership(ctx);
   const choices = await slotsToTry(ctx, scope, actorId, (p) => membership.isApprover(step, p));
   const holders = approval.decisions.filter((d) => d.step === approval.activeStep).map(slotHolder);
   const delegators = choices.flatMap((c) => (c.onBehalfOf ? [c.onBehalfOf] : []));

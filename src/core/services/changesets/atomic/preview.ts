@@ -64,7 +64,7 @@ const refused = (err: DomainError): SetDecisionPreview => ({ ...NOTHING, refusal
 async function previewOf(ctx: EngineContext, caller: Caller, set: SetApproval, membership: GroupMembership): Promise<SetDecisionPreview> {
   let outcome;
   try {
-    outcome = await judgeSetDecision(ctx, caller.accountId, set, 'approve', undefined);
+    outcome = await judgeSetDecision(ctx, caller.accountId, set, 'approve', undefined, membership);
   } catch (err) {
     if (err instanceof DomainError) return refused(err);
     throw err;

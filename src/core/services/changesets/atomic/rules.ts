@@ -15,6 +15,7 @@ import type { SpaceAccess } from '../../access';
 import { denial } from '../../denials';
 import { keys } from '../../keys';
 import { decideInASlot } from '../../approvals/decide-in-slot';
+import type { GroupMembership } from '../../group-membership';
 
 export const setNotFound = (): DomainError => new DomainError('SET_APPROVAL_NOT_FOUND', 'Set approval not found.');
 export const setNotPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This set approval is no longer pending.');
@@ -41,10 +42,11 @@ export async function judgeSetDecision(
   set: SetApproval,
   decision: 'approve' | 'reject',
   comment: string | undefined,
+  membership?: GroupMembership,
 ): Promise<DecisionOutcome<SetApproval>> {
   if (set.sodUnverifiable && excludesEditors(set.workflowSnapshot.sod)) {
     throw new DomainError('SOD_UNVERIFIABLE', 'Separation of duties could not check who edited every page of this set at submission, so no decision can be recorded; submit the set again.');
   }
   const scope = { spaceId: set.spaceId, workflowId: set.workflowId, actorCanView: async () => true };
-  return decideInASlot(ctx, actorId, set, scope, decision, comment, set.workflowSnapshot.sod?.changeSetMinDistinctApprovers);
+  return decideInASlot(ctx, actorId, set, scope, decision, comment, { minDistinctApprovers: set.workflowSnapshot.sod?.changeSetMinDistinctApprovers, membership });
 }
