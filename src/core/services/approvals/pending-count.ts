@@ -79,12 +79,15 @@ async function countFromIndex(ctx: EngineContext, workflowId: string): Promise<n
 
 const conditionOn = (item: StoredItem | undefined) => (item ? { kind: 'version' as const, version: item.version } : { kind: 'absent' as const });
 
-/** A stable shard (1..PENDING_SHARDS-1: never the guard) for a transaction (the change-set batches pass their batch number). */
-export function shardFor(seed: string): number {
+/** A stable number for a string: the transaction number of a single submit (its page id), so submits of different pages spread. */
+export function shardSeed(seed: string): number {
   let h = 0;
   for (const c of seed) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return 1 + (h % (PENDING_SHARDS - 1));
+  return h;
 }
+
+/** The shard (1..PENDING_SHARDS-1: never the guard) a transaction numbered `n` writes (the change-set batches pass their batch number). */
+const ownShard = (n: number): number => 1 + (n % (PENDING_SHARDS - 1));
 
 const put = (shard: Shard, value: z.infer<typeof shardSchema>, ttl?: number): TxOp => ({ op: 'put', key: shard.key, value, condition: conditionOn(shard.item), ...(ttl ? { ttlSeconds: ttl } : {}) });
 
@@ -127,14 +130,12 @@ export async function pendingCountOps(
   const add = (a: { id: string; workflowId: string }, by: number) => deltas.set(a.workflowId, { delta: (deltas.get(a.workflowId)?.delta ?? 0) + by, seed: deltas.get(a.workflowId)?.seed ?? a.id });
   for (const a of changes.entering ?? []) add(a, 1);
   for (const a of changes.leaving ?? []) add(a, -1);
-  return (await Promise.all([...deltas].map(([workflowId, { delta, seed }]) => countOps(ctx, workflowId, delta, targetShard(seed, shard), known)))).flat();
+  return (await Promise.all([...deltas].map(([workflowId, { delta, seed }]) => countOps(ctx, workflowId, delta, ownShard(shard ?? shardSeed(seed)), known)))).flat();
 }
-
-const targetShard = (seed: string, shard: number | undefined) => (shard !== undefined ? 1 + (shard % (PENDING_SHARDS - 1)) : shardFor(seed));
 
 /** The keys pendingCountOps reads for these workflows on a transaction's `shard` (its guard and its own shard each). */
 export function pendingShardKeys(workflowIds: Iterable<string>, shard: number): string[] {
-  return [...new Set(workflowIds)].flatMap((workflowId) => [shardKey(workflowId, 0), shardKey(workflowId, targetShard('', shard))]);
+  return [...new Set(workflowIds)].flatMap((workflowId) => [shardKey(workflowId, 0), shardKey(workflowId, ownShard(shard))]);
 }
 
 /** A new workflow starts with its guard written, so it never takes the from-the-index path (whose shard-0 writes would make parallel batches conflict). */

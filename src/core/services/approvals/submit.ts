@@ -11,7 +11,7 @@ import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
 import { eligibilityError, inputOf, stateOf, submitOne, type Alongside } from '../submission';
 import { defineOperation } from '../operation';
-import { shardFor } from './pending-count';
+import { shardSeed } from './pending-count';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
@@ -38,7 +38,7 @@ export const submitPage = defineOperation({
   async execute(ctx: EngineContext, caller: Caller, pageId: string, workflowId?: string, options: { alongside?: Alongside } = {}): Promise<PageApproval> {
     // the pending-count shard this submit writes is read with the space's workflows (issue 23: no read of its
     // own); the page's own shard: concurrent submits of different pages spread (one page's conflict on its state anyway)
-    const shard = shardFor(pageId);
+    const shard = shardSeed(pageId);
     const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard });
     const input = inputOf(context, pageId);
     const state = stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets);

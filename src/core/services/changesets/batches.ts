@@ -17,7 +17,7 @@ import { STORE_LIMITS, WRITE_FRAMING } from '../../ports/store';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
-import { PENDING_OPS_PER_ENTERED_WORKFLOW, PENDING_SHARDS, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
+import { PENDING_OPS_PER_ENTERED_WORKFLOW, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
 import { getManyByKey } from '../store-reads';
 import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
@@ -96,11 +96,11 @@ export async function submitInBatches(
   const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
   const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
   // every batch's pending-count shards in one batched read (issue 23): a batch is then one transaction, no read of its own
-  const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b % PENDING_SHARDS));
+  const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b));
   const read = await getManyByKey(ctx.store, shardKeys);
   const shards: ShardReads = new Map(shardKeys.map((key) => [key, read.get(key)]));
   const settled = await settleBounded(
-    batches.map((batch, b) => () => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b % PENDING_SHARDS, shards })),
+    batches.map((batch, b) => () => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b, shards })),
     MAX_PARALLEL_BATCHES,
   );
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
