@@ -20,6 +20,7 @@ import type { ChangeSetView } from '../src/core/domain/model';
 import type { Job } from '../src/core/ports/jobs';
 import { dispatchJob } from '../src/core/services/jobs';
 import { queueJobHandlers } from '../src/composition/jobs';
+import { DiagnosticsLog } from '../src/transport/diagnostics/diagnostics-log';
 import { sequencePendingAudit } from '../src/core/audit';
 import { ForgeMeter } from './forge-meter';
 import type { ForgeCounts } from './forge-meter';
@@ -148,7 +149,7 @@ async function costs(meter: ForgeMeter): Promise<void> {
     ids: new CounterIds('c'),
     jobs: { push: (jobs) => Promise.resolve(void queued.push(...jobs)) },
   };
-  const consumer = queueJobHandlers(deps, () => undefined);
+  const consumer = queueJobHandlers(deps, new DiagnosticsLog(deps.store), () => undefined);
   let invocations = 0;
   const drain = async () => {
     // jobs may queue jobs: drain until nothing is left

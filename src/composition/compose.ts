@@ -135,7 +135,7 @@ export function composeApp(platform: AppPlatform) {
     routingDrift: createRoutingDriftTrigger((pageId) => asApp().routing.recordDrift(pageId)),
     lifecycleDaily: createLifecycleTrigger((options) => asApp().lifecycle.runDaily(options), now),
     // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
-    jobConsumer: createQueueConsumer({ handlers: () => queueJobHandlers({ ...deps, confluence: confluenceFor({}) }), retry: (seconds) => platform.retry(seconds) }),
+    jobConsumer: createQueueConsumer({ handlers: () => queueJobHandlers({ ...deps, confluence: confluenceFor({}) }, diagnostics), retry: (seconds) => platform.retry(seconds) }),
   };
 
   return {

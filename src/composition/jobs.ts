@@ -8,12 +8,11 @@ import type { JobHandlers } from '../core/ports/jobs';
 import type { EngineDeps, EngineLogger } from '../core/services';
 import { createJobHandlers } from '../core/services/jobs';
 import { sequenceAlone } from '../core/audit';
-import { DiagnosticsLog } from '../transport/diagnostics/diagnostics-log';
+import type { DiagnosticsLog } from '../transport/diagnostics/diagnostics-log';
 
 /** Sequencing from the queue runs one at a time (a lease): a burst of commits never races on the chain head. */
-export function queueJobHandlers(deps: EngineDeps, log?: EngineLogger): JobHandlers {
+export function queueJobHandlers(deps: EngineDeps, diagnostics: DiagnosticsLog, log?: EngineLogger): JobHandlers {
   const handlers = createJobHandlers(deps, { 'audit.sequence': async () => void (await sequenceAlone({ store: deps.store, clock: deps.clock })) }, log);
-  const diagnostics = new DiagnosticsLog(deps.store, () => deps.clock.now());
   return {
     ...handlers,
     // an API invocation's diagnostics record rode on this job (issue 23); written once the follow-up succeeded, never failing it
