@@ -27,22 +27,24 @@ function recordable(route: ApiRoute, data: Record<string, unknown>): StoredRespo
 }
 
 export function keyedContext(route: ApiRoute, keyed: Keyed) {
+  // an answer that fits the route's response schema is recorded, and the handler is told it was
+  const answerOf = (data: Record<string, unknown>): StoredResponse | undefined => {
+    const response = recordable(route, data);
+    if (response) keyed.recorded = true;
+    return response;
+  };
   if (keyed.withChange) {
-    const answerOps = keyed.answerOps;
+    const { answerOps } = keyed;
     const answerWithChange = async (data: Record<string, unknown>): Promise<TxOp[]> => {
-      const response = recordable(route, data);
-      if (!response) return [];
-      keyed.recorded = true;
-      return answerOps(response);
+      const response = answerOf(data);
+      return response ? answerOps(response) : [];
     };
     return { requestToken: keyed.requestToken, answerWithChange };
   }
-  const answerOps = keyed.answerOps;
+  const { answerOps } = keyed;
   const answerRecord = (data: Record<string, unknown>): TxOp[] => {
-    const response = recordable(route, data);
-    if (!response) return [];
-    keyed.recorded = true;
-    return answerOps(response);
+    const response = answerOf(data);
+    return response ? answerOps(response) : [];
   };
   return { requestToken: keyed.requestToken, answerRecord };
 }
