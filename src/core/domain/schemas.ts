@@ -122,6 +122,7 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: id.optional(),
+  followUp: id.optional(),
   routedBy: routedBySchema.optional(),
   decidedAt: millis.optional(),
   contentHash: contentHashSchema.optional(),

@@ -10,7 +10,8 @@ import type { Delegation } from '../domain/delegation';
 import { actingPeople, coversOf } from '../domain/delegation-cover';
 import { allLiveDelegations } from '../services/delegations/cover';
 import type { AuditAction, PageApproval, Workflow } from '../domain/model';
-import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
+import { pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
+import { submissionCommentKeys, submissionCommentOf } from '../services/submission-comments';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
@@ -93,11 +94,14 @@ async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: Due
   const reminders = entries.filter((e) => e.kind === 'remind' && stored.get(e.pageId)?.id === e.approvalId);
   const [workflows, comments] = await Promise.all([
     getManyByKey(ctx.store, [...new Set(reminders.map((e) => keys.workflow(stored.get(e.pageId)!.workflowId)))]),
-    getManyByKey(ctx.store, reminders.map((e) => keys.approvalComment(e.approvalId))),
+    getManyByKey(ctx.store, submissionCommentKeys(reminders.map((e) => stored.get(e.pageId)!))),
   ]);
   const latest = new Map([...stored].map(([pageId, a]) => [pageId, adopt(a, workflows)]));
   const commentOf = new Map<string, string>();
-  for (const item of comments.values()) commentOf.set(item.key.slice(keys.approvalComment('').length), parseStored(commentRefSchema, item.key, item.value).commentId);
+  for (const e of reminders) {
+    const commentId = submissionCommentOf(stored.get(e.pageId)!, comments);
+    if (commentId) commentOf.set(e.approvalId, commentId);
+  }
   const steps = [...latest.values()].flatMap((a) => [a.workflowSnapshot.steps[0], a.workflowSnapshot.steps[a.activeStep]]).filter((s) => s !== undefined);
   // a page of each group's members names whom a notice @mentions (a group of any size answers); pending steps' deciders are asked
   const listing = new GroupListing(ctx);

@@ -83,14 +83,14 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries:
  * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written
  * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
-export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet): PagePlan {
+export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet, followUp = approvalId): PagePlan {
   const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
   const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest };
   const eligibility = checkEligibility(current);
   if (!eligibility.ok) {
     return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}), ...(eligibility.details ? { details: eligibility.details } : {}) };
   }
-  const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), ...sodRecord(eligibility.workflow, input) };
+  const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), followUp, ...sodRecord(eligibility.workflow, input) };
   const assigns = assignmentSourceOf(current, state.assignmentItem, eligibility.routedBy);
   const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns), memberCheck(approval.pageId, state.memberItem)];
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };

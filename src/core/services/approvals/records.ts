@@ -10,29 +10,23 @@ import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
 import { pendingCountOps } from './pending-count';
 import { onCancelled } from '../../records/lifecycle-schedule';
-import { approvalRecordOps, readApprovals } from './stored';
+import { approvalRecordOps, readApprovals, type StoredApproval } from './stored';
+import { submissionCommentKeys, submissionCommentOf } from '../submission-comments';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
 export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
 
-export interface LoadedApproval {
-  approval: PageApproval;
-  /** still at `approval:<id>` (approvals/stored.ts): moved on its next write */
-  legacy: boolean;
-  /** where the submission comment lives, for threaded replies */
-  commentRef: unknown;
-}
-
-/** An approval with its comment ref: the record and the comment key are read side by side. */
-export async function loadApproval(ctx: EngineContext, approvalId: string): Promise<LoadedApproval> {
-  const [approvals, comment] = await Promise.all([readApprovals(ctx, [approvalId]), ctx.store.get(keys.approvalComment(approvalId))]);
-  const stored = approvals.get(approvalId);
+/** An approval by id (APPROVAL_NOT_FOUND when there is none). */
+export async function loadApproval(ctx: EngineContext, approvalId: string): Promise<StoredApproval> {
+  const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
   if (!stored) throw approvalNotFound();
-  return { ...stored, commentRef: comment?.value };
+  return stored;
 }
 
 /** An approval about to be written, with its lock: the page state, whose copy of it is the current version. */
-export interface LockedApproval extends LoadedApproval {
+export interface LockedApproval extends StoredApproval {
+  /** its submission comment, which replies thread under (undefined: not posted) */
+  commentId?: string;
   /** undefined: the page state no longer names this approval (it was ended: a reset removes the state) */
   stateItem?: StoredItem;
 }
@@ -44,9 +38,10 @@ export interface LockedApproval extends LoadedApproval {
 export async function loadForUpdate(ctx: EngineContext, approvalId: string): Promise<LockedApproval> {
   const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
   if (!stored) throw approvalNotFound();
-  // the comment ref and the page state in one read
-  const got = await getManyByKey(ctx.store, [keys.approvalComment(approvalId), keys.pageState(stored.approval.pageId)]);
-  const loaded = { ...stored, commentRef: got.get(keys.approvalComment(approvalId))?.value };
+  // the comment id (named by the approval: submission-comments.ts) and the page state in one read
+  const got = await getManyByKey(ctx.store, [...submissionCommentKeys([stored.approval]), keys.pageState(stored.approval.pageId)]);
+  const commentId = submissionCommentOf(stored.approval, got);
+  const loaded = { ...stored, ...(commentId ? { commentId } : {}) };
   const stateItem = got.get(keys.pageState(stored.approval.pageId));
   const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
   return latest?.id === approvalId ? { ...loaded, approval: latest, stateItem } : loaded;
