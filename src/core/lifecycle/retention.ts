@@ -8,7 +8,7 @@
  */
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
-import { pageApprovalSchema, parseStored } from '../domain/schemas';
+import { pageStateSchema, parseStored } from '../domain/schemas';
 import type { TxOp } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
@@ -119,7 +119,7 @@ export async function purgeResolvedApprovals(ctx: EngineContext, settings: Reten
     for (const { key, ref } of refs) {
       const stored = approvals.get(ref.approvalId);
       const state = got.get(keys.pageState(ref.pageId));
-      const latestId = state ? parseStored(pageApprovalSchema, state.key, state.value).id : undefined;
+      const latestId = state ? parseStored(pageStateSchema, state.key, state.value).id : undefined;
       if (!stored) {
         await ctx.store.transact([{ op: 'delete', key }]);
       } else if (latestId === ref.approvalId) {

@@ -95,7 +95,7 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
  * (so it records their comment ids in one write), the first also linking the audit records
  * (`sequenceAudit`: something was committed).
  */
-export function submissionJobs(approvals: PageApproval[], options: { sequenceAudit: boolean }): Job[] {
+export function submissionJobs(approvals: Pick<PageApproval, 'id' | 'followUp'>[], options: { sequenceAudit: boolean }): Job[] {
   const groups = new Map<string, string[]>();
   for (const a of approvals) groups.set(followUpOf(a), [...(groups.get(followUpOf(a)) ?? []), a.id]);
   const batches: string[][] = [];

@@ -26,6 +26,7 @@ import { keys } from './keys';
 import { approvalRecordOps } from './approvals/stored';
 import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
+import { pageLatestOf } from '../domain/page-state';
 import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
 import { ruleSource, type RoutedBy } from '../domain/routing';
 
@@ -193,7 +194,7 @@ function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
   const { pageId } = approval;
   return [
     ...approvalRecordOps(approval, { created: true }),
-    { op: 'put', key: keys.pageState(pageId), value: approval, condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
+    { op: 'put', key: keys.pageState(pageId), value: pageLatestOf(approval), condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
     ...onSubmitted(approval),
   ];
 }
