@@ -8,9 +8,9 @@ import type { ChangeSetPageView, PageApproval, PageApprovalState, RollupState } 
 
 /**
  * What `page-state:<pageId>` keeps of the page's latest approval (issue 23 item 4: not a full copy;
- * the approval is stored once, in its `af-approval` item): what status, byline, eligibility,
- * change-set enrichment, staleness, review and stuck flags read, without steps, decisions or people. Readers that
- * need the whole approval read it by `id`. A full approval is a PageLatest too (older page states).
+ * the approval is stored once, in its `af-approval` item): what eligibility, the byline, change-set
+ * enrichment, staleness, review and stuck flags read, without steps, decisions or people. Readers
+ * that need the whole approval read it by `id`. A whole approval is a PageLatest too (older states).
  */
 export type PageLatest = Pick<PageApproval, 'id' | 'pageId' | 'spaceId' | 'workflowId' | 'status' | 'activeStep' | 'pageVersion' | 'version' | 'submittedAt' | 'decidedAt' | 'changeSetId' | 'followUp' | 'contentHash' | 'hashAlg'> & {
   workflowSnapshot: Pick<PageApproval['workflowSnapshot'], 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'stalenessPolicy' | 'tolerance'>;

@@ -24,7 +24,7 @@ export async function loadApproval(ctx: EngineContext, approvalId: string): Prom
   return stored;
 }
 
-/** An approval about to be written, with its lock: the page state, whose copy of it is the current version. */
+/** An approval about to be written, with its lock: the page state (its summary names the version the record must have). */
 export interface LockedApproval extends StoredApproval {
   /** its submission comment, which replies thread under (undefined: not posted) */
   commentId?: string;
