@@ -107,7 +107,7 @@ interface Waves {
 
 /**
  * Tells a request's own transactions from the platform-diagnostics record (diag:, written beside
- * every apiRoute invocation) and from the job consumer's (approval-comment:, after the response).
+ * every apiRoute invocation) and from the job consumer's (submission-comments:, after the response).
  */
 class TxByKind extends StoreDecorator {
   tx = { request: 0, diagnostics: 0, deferred: 0 };
@@ -123,7 +123,7 @@ class TxByKind extends StoreDecorator {
     // after the response: the comment job records its comment id; the audit.sequence job moves the chain head
     const sequencer = ops.some((o) => o.key === HEAD_KEY);
     // the sequencer's lease (sequence-alone.ts) is the consumer's too
-    const deferred = ops.every((o) => o.key.startsWith('approval-comment:') || o.key === SEQUENCER_LEASE_KEY) || sequencer;
+    const deferred = ops.every((o) => o.key.startsWith('submission-comments:') || o.key === SEQUENCER_LEASE_KEY) || sequencer;
     const kind = ops.every((o) => o.key.startsWith('diag:')) ? 'diagnostics' : deferred ? 'deferred' : 'request';
     this.tx[kind] += 1;
     if (sequencer) this.sequencer.tried += 1;

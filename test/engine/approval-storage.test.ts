@@ -7,7 +7,10 @@ import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import type { KeyValueStore } from '../../src/core/ports/store';
 import { approvalOfItem } from '../../src/core/services/approvals/stored';
 import { keys } from '../../src/core/services/keys';
-import { BOB, CAROL, ENG, setup, ui } from './helpers';
+import { ALICE, BOB, CAROL, ENG, setup, ui } from './helpers';
+import { pageLatestOf } from '../../src/core/domain/page-state';
+import { loadForUpdate } from '../../src/core/services/approvals/records';
+import { createContext } from '../../src/core/services/context';
 
 /** Rewrites a stored approval in the shape written before this change. */
 async function toOldShape(store: KeyValueStore, approvalId: string): Promise<void> {
@@ -66,4 +69,49 @@ test('an item whose attributes disagree with its approval is refused as corrupt,
   const item = await itemOf(env.store, approval.id);
   await env.store.transact([{ op: 'put', entity: APPROVAL_ENTITY, key: approval.id, value: { ...item.value, state: 'done' } }]);
   await expect(env.engine.approvals.history(ui(BOB), '2001')).rejects.toMatchObject({ code: 'CORRUPT_RECORD' });
+});
+
+describe('the page state keeps a summary of the latest approval, not a copy (issue 23 item 4)', () => {
+  test('a submit writes a summary without steps, decisions or people; status and byline-level reads show the whole approval', async () => {
+    const env = await setup();
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    const state = (await env.store.get<Record<string, unknown>>(keys.pageState('2001')))!.value;
+    expect(state).toEqual(pageLatestOf(approval));
+    expect(state).not.toHaveProperty('decisions');
+    expect(state).not.toHaveProperty('submittedBy');
+    expect(state.workflowSnapshot).not.toHaveProperty('steps');
+    const status = await env.engine.approvals.pageStatus(ui(BOB), '2001');
+    expect(status.latestApproval).toEqual(approval);
+    expect(status.pending?.approval).toEqual(approval);
+  });
+
+  test('a decision keeps the summary current; a record read before a decision that landed before the page state read is a conflict, never written over', async () => {
+    const env = await setup();
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '3001', 'wf-docs-legal');
+    const [before] = await env.store.getEntities(APPROVAL_ENTITY, [approval.id]);
+    const decided = await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
+    expect(decided.status).toBe('pending'); // step 2 waits
+    expect((await env.store.get(keys.pageState('3001')))!.value).toEqual(pageLatestOf(decided));
+    await expect(loadForUpdate(createContext(env.deps, () => undefined), approval.id)).resolves.toMatchObject({ approval: decided });
+    // the record as read before the decision, the page state as it is after it
+    const stale = Object.create(env.deps.store) as KeyValueStore;
+    stale.getEntities = <T>() => Promise.resolve([before] as never as T[]);
+    await expect(loadForUpdate(createContext({ ...env.deps, store: stale }, () => undefined), approval.id)).rejects.toMatchObject({ code: 'CONDITION_FAILED' });
+  });
+
+  test('a page state written as a whole approval (before this change) still reads, decides and cancels; its next write is a summary', async () => {
+    const env = await setup();
+    const first = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.store.transact([{ op: 'put', key: keys.pageState('2001'), value: first }]);
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).latestApproval).toEqual(first);
+    expect((await env.engine.approvals.preflightPage(ui(BOB), '2001', 'wf-eng-review')).code).toBe('PENDING_APPROVAL');
+    const decided = await env.engine.approvals.decide(ui(CAROL), first.id, 'approve');
+    expect((await env.store.get(keys.pageState('2001')))!.value).toEqual(pageLatestOf(decided));
+
+    const second = await env.engine.approvals.submitPage(ui(BOB), '2002', 'wf-eng-review');
+    await env.store.transact([{ op: 'put', key: keys.pageState('2002'), value: second }]);
+    await env.engine.approvals.reset(ui(ALICE), '2002');
+    expect(approvalOfItem((await itemOf(env.store, second.id)))?.status).toBe('cancelled');
+    expect(await env.store.get(keys.pageState('2002'))).toBeUndefined();
+  });
 });

@@ -6,7 +6,7 @@
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { deriveReview } from '../../src/core/domain/review';
 import { keys } from '../../src/core/services/keys';
-import { pageApprovalSchema } from '../../src/core/domain/schemas';
+import { pageStateSchema } from '../../src/core/domain/schemas';
 import { ALICE, BOB, CAROL, DAVE, ERIN, ui } from '../engine/helpers';
 import { DAY_MS, lifecycleSetup } from './support';
 import type { LifecycleEnv } from './support';
@@ -15,7 +15,7 @@ const mentions = (body: string): string[] => [...body.matchAll(/ri:account-id="(
 
 async function latest(env: LifecycleEnv, pageId: string) {
   const item = await env.store.get(keys.pageState(pageId));
-  return item ? pageApprovalSchema.parse(item.value) : undefined;
+  return item ? pageStateSchema.parse(item.value) : undefined;
 }
 
 describe('recertification notices', () => {
@@ -141,7 +141,7 @@ describe('reminders for pending approvals', () => {
     await env.run();
     const reminder = () => env.comments('2005').filter((c) => c.body.includes('Reminder')).at(-1)!;
     expect(mentions(reminder().body)).toEqual([CAROL, DAVE].sort());
-    expect((await latest(env, '2005'))!.workflowSnapshot.steps[0].approvers).toEqual([CAROL, DAVE]);
+    expect((await env.engine.approvals.history(ui(BOB), '2005'))[0].workflowSnapshot.steps[0].approvers).toEqual([CAROL, DAVE]);
   });
 
   test('a step that moves on starts its own count; the reminder of the step before is dropped', async () => {

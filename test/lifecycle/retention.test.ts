@@ -12,7 +12,9 @@ import { lcKeys } from '../../src/core/records/lifecycle-keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import { keys } from '../../src/core/services/keys';
-import { ALICE, BOB, CAROL, codeOf, ui } from '../engine/helpers';
+import { ALICE, BOB, CAROL, ENG, api, codeOf, setup, ui } from '../engine/helpers';
+import { createContext } from '../../src/core/services/context';
+import { DAY_MS } from '../../src/core/domain/time';
 import { lifecycleSetup } from './support';
 
 /** A store whose every transaction advances the test clock (a slow store, without sleeping). */
@@ -53,16 +55,19 @@ describe('retention', () => {
     expect(resolved.items.map((i) => (i.value as { approvalId: string }).approvalId)).toEqual([current.id]);
   });
 
-  test('a superseded approval stored in the old shape (approval:<id>, an item without rec) is purged with its old key', async () => {
+  test('a superseded approval stored in the old shape (approval:<id>, an item without rec, approval-comment:<id>) is purged with its old keys', async () => {
     const env = await lifecycleSetup();
     const old = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
     await env.engine.approvals.cancel(ui(BOB), old.id);
     // as written before the approval moved into its item
     const [item] = await env.store.getEntities(APPROVAL_ENTITY, [old.id]);
     const { rec, ...index } = item.value;
+    // and before follow-up records: no followUp, its comment id under its own key
+    const { followUp: _followUp, ...oldRec } = rec as Record<string, unknown>;
     await env.store.transact([
-      { op: 'put', key: keys.approval(old.id), value: rec, condition: { kind: 'absent' } },
+      { op: 'put', key: keys.approval(old.id), value: oldRec, condition: { kind: 'absent' } },
       { op: 'put', entity: APPROVAL_ENTITY, key: old.id, value: index },
+      { op: 'put', key: keys.approvalComment(old.id), value: { commentId: 'c-old' } },
     ]);
     await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
 
@@ -70,6 +75,31 @@ describe('retention', () => {
     expect((await env.run()).approvalsPurged).toBe(1);
     expect(await env.store.getEntities(APPROVAL_ENTITY, [old.id])).toEqual([]);
     expect(await env.store.get(keys.approval(old.id))).toBeUndefined();
+    expect(await env.store.get(keys.approvalComment(old.id))).toBeUndefined();
+  });
+
+  test('a follow-up record shared by a change set\'s approvals loses only the purged approval\'s comment id, and goes with the last one', async () => {
+    const env = await setup();
+    const ctx = createContext(env.deps, () => undefined);
+    const run = () => runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 10 * 60_000 });
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    const [first, second] = (await env.engine.changeSets.submit(api(BOB), cs.id)).results.map((r) => r.approvalId!);
+    const record = keys.submissionComments(first);
+    const idsIn = async () => Object.keys(((await env.store.get(record))?.value as { comments: Record<string, string> } | undefined)?.comments ?? {});
+    expect(await idsIn()).toEqual([first, second]);
+    // both superseded: cancelled and submitted again, one of them a day later
+    await env.engine.approvals.cancel(api(BOB), first);
+    await env.engine.approvals.submitPage(ui(BOB), '2001');
+    env.tick(DAY_MS);
+    await env.engine.approvals.cancel(api(BOB), second);
+    await env.engine.approvals.submitPage(ui(BOB), '2002');
+
+    env.tick(180 * DAY_MS);
+    expect((await run()).approvalsPurged).toBe(1);
+    expect(await idsIn()).toEqual([second]);
+    env.tick(DAY_MS);
+    expect((await run()).approvalsPurged).toBe(1);
+    expect(await env.store.get(record)).toBeUndefined();
   });
 
   test('after 366 days older audit records are purged and the kept chain verifies', async () => {

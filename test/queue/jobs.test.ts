@@ -17,7 +17,9 @@ import { createLocalApp } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { LocalEventQueue } from '../../local/server/job-queue';
 import { call } from '../api/helpers';
-import { BOB, CAROL, setup, ui } from '../engine/helpers';
+import { BOB, CAROL, ENG, api, setup, ui } from '../engine/helpers';
+import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
+import { approvalIndexValue } from '../../src/core/services/keys';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { JOB_QUEUE_KEY } from '../../src/adapters/forge/forge-queue';
@@ -32,6 +34,12 @@ async function submitted() {
   return { env, approval, jobs };
 }
 
+/** A per-page change set of `pages` in ENG submitted by BOB; its approval ids in page order. */
+async function submitSet(env: Awaited<ReturnType<typeof setup>>, pages: string[]): Promise<string[]> {
+  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })) });
+  return (await env.engine.changeSets.submit(api(BOB), cs.id)).results.map((r) => r.approvalId!);
+}
+
 const commentsOn = (env: Awaited<ReturnType<typeof setup>>, pageId: string) => env.site.listComments(pageId).length;
 
 describe('the submission.followUp job', () => {
@@ -43,7 +51,7 @@ describe('the submission.followUp job', () => {
     expect(await consumer({ body: jobs[0] })).toBeUndefined();
     expect(await consumer({ body: jobs[0], retryContext: { retryCount: 1 } })).toBeUndefined();
     expect(commentsOn(env, '2001')).toBe(before + 1);
-    expect((await env.store.get(keys.approvalComment(approval.id)))?.value).toEqual({ commentId: expect.any(String) });
+    expect((await env.store.get(keys.submissionComments(approval.id)))?.value).toEqual({ comments: { [approval.id]: expect.any(String) } });
   });
 
   it('asks for a redelivery when Confluence refused the comment, and the redelivery posts it', async () => {
@@ -75,6 +83,17 @@ describe('the submission.followUp job', () => {
     expect(submissionJobs([], { sequenceAudit: false })).toEqual([]);
   });
 
+  it('puts the approvals of one follow-up in one job, however the batches committed them (their ids are recorded in one write)', () => {
+    const approval = (i: number, followUp: string) => ({ id: `apr-${i}`, followUp }) as PageApproval;
+    // two follow-ups of 20, committed interleaved by parallel batches
+    const approvals = Array.from({ length: 40 }, (_, i) => approval(i, i % 2 === 0 ? 'apr-0' : 'apr-1'));
+    const jobs = submissionJobs(approvals, { sequenceAudit: false });
+    expect(jobs.map((j) => (j.kind === 'submission.followUp' ? j.approvalIds.map((id) => approvals.find((a) => a.id === id)!.followUp) : []))).toEqual([
+      Array(20).fill('apr-0'),
+      Array(20).fill('apr-1'),
+    ]);
+  });
+
   it('posts the other comments when one fails, then asks for a redelivery that posts only the missing one', async () => {
     const jobs: Job[] = [];
     const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
@@ -92,25 +111,45 @@ describe('the submission.followUp job', () => {
     expect([commentsOn(env, '2001'), commentsOn(env, '2002')]).toEqual([before[0] + 1, before[1] + 1]);
   });
 
-  it('records the ids of all its comments in one transaction; ids a redelivered twin recorded first stay as they are', async () => {
+  it('records the ids of all its comments in one write (its follow-up record); ids a redelivered twin recorded first stay as they are', async () => {
     const jobs: Job[] = [];
     const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
-    const approvals = [await env.engine.approvals.submitPage(ui(BOB), '2001'), await env.engine.approvals.submitPage(ui(BOB), '2002')];
-    const third = await env.engine.approvals.submitPage(ui(BOB), '2003');
+    const ids = await submitSet(env, ['2001', '2002', '2003']);
+    expect(jobs.filter((j) => j.kind === 'submission.followUp')).toHaveLength(1);
+    const followUp = keys.submissionComments(ids[0]);
     // a twin of the job recorded the third's comment meanwhile
-    await env.store.transact([{ op: 'put', key: keys.approvalComment(third.id), value: { commentId: 'twin' }, condition: { kind: 'absent' } }]);
-    const commentTx: number[] = [];
+    await env.store.transact([{ op: 'put', key: followUp, value: { comments: { [ids[2]]: 'twin' } }, condition: { kind: 'absent' } }]);
+    const commentOps: string[][] = [];
     const counting = Object.create(env.deps.store) as typeof env.deps.store;
-    counting.transact = (ops) => (ops.some((o) => o.key.startsWith('approval-comment:')) && commentTx.push(ops.length), env.deps.store.transact(ops));
+    counting.transact = (ops) => (ops.some((o) => o.key.startsWith('submission-comments:')) && commentOps.push(ops.map((o) => o.key)), env.deps.store.transact(ops));
     const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, store: counting }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }) });
-    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: approvals.map((a) => a.id), sequenceAudit: false } })).toBeUndefined();
-    expect(commentTx).toEqual([2]);
-    for (const a of approvals) expect((await env.store.get(keys.approvalComment(a.id)))?.value).toEqual({ commentId: expect.any(String) });
-    // the twin's id is not overwritten, and its comment is not posted again
     const before = commentsOn(env, '2003');
-    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: [third.id], sequenceAudit: false } })).toBeUndefined();
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: ids, sequenceAudit: false } })).toBeUndefined();
+    expect(commentOps).toEqual([[followUp]]);
+    // the twin's id is not overwritten, and its comment is not posted again
     expect(commentsOn(env, '2003')).toBe(before);
-    expect((await env.store.get(keys.approvalComment(third.id)))?.value).toEqual({ commentId: 'twin' });
+    expect((await env.store.get(followUp))?.value).toEqual({ comments: { [ids[0]]: expect.any(String), [ids[1]]: expect.any(String), [ids[2]]: 'twin' } });
+  });
+
+  it('reads an approval submitted before follow-up records: its comment id at approval-comment:<id> is found and not posted again', async () => {
+    const { env, approval, jobs } = await submitted();
+    // the old shape: no followUp on the approval, its comment id under its own key
+    const old = { ...approval } as Partial<PageApproval>;
+    delete old.followUp;
+    await env.store.transact([
+      { op: 'put', entity: APPROVAL_ENTITY, key: approval.id, value: { ...approvalIndexValue(approval), rec: old } },
+      { op: 'put', key: keys.pageState('2001'), value: old },
+      { op: 'put', key: keys.approvalComment(approval.id), value: { commentId: 'old-root' } },
+    ]);
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers(env.deps, noSequencing), retry: (s) => ({ retryAfterSeconds: s }), log: () => undefined });
+    const before = commentsOn(env, '2001');
+    expect(await consumer({ body: jobs[0] })).toBeUndefined();
+    expect(commentsOn(env, '2001')).toBe(before);
+    jobs.length = 0;
+    await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
+    const reply = jobs.find((j) => j.kind === 'notify.comment');
+    if (reply?.kind !== 'notify.comment') throw new Error('no reply queued');
+    expect((await env.store.get(reply.key))?.value).toMatchObject({ parentCommentId: 'old-root' });
   });
 
   it('runs the sequencing it asks for before the comments, and a sequencing failure neither stops them nor fails the job', async () => {
@@ -144,7 +183,7 @@ describe('the submission.followUp job', () => {
     expect(await consumer({ body: jobs[0] })).toBeUndefined();
     expect(logs).toEqual([]);
     expect(commentsOn(env, '2012')).toBe(0);
-    expect(await env.store.get(keys.approvalComment(approval.id))).toBeUndefined();
+    expect(await env.store.get(keys.submissionComments(approval.id))).toBeUndefined();
   });
 });
 
@@ -169,9 +208,9 @@ describe('the notify.comment job (decision and cancel replies)', () => {
     expect(await consumer({ body: job })).toBeUndefined();
     expect(await consumer({ body: job, retryContext: { retryCount: 1 } })).toBeUndefined();
     const replies = env.site.listComments('2001').slice(before.length);
-    const root = (await env.store.get(keys.approvalComment(approval.id)))?.value as { commentId: string };
+    const root = (await env.store.get(keys.submissionComments(approval.id)))?.value as { comments: Record<string, string> };
     expect(replies).toHaveLength(1);
-    expect(replies[0]).toMatchObject({ parentCommentId: root.commentId });
+    expect(replies[0]).toMatchObject({ parentCommentId: root.comments[approval.id] });
     expect(replies[0]?.body).toContain('Approved');
     expect(await env.store.get(job.key)).toBeUndefined();
   });

@@ -2,7 +2,8 @@
  * Eligibility (SPEC 2.6): ONE pure function used by preflight and submit alike, so preflight
  * predicts submit exactly. All inputs are fetched beforehand in batches by the service layer.
  */
-import type { PageApproval, PageInfo, Workflow } from './model';
+import type { PageInfo, Workflow } from './model';
+import type { PageLatest } from './page-state';
 import { unavailableAmong, type UnavailableApprover, type UnavailableCause } from './approver-availability';
 import { membersOf, stepGroups, stepShortfalls } from './step-composition';
 import type { SodEditors } from './sod';
@@ -10,7 +11,7 @@ import { excludesEditors } from './sod';
 import { deriveReview } from './review';
 import { ruleMatches, rulesInOrder, type RoutedBy, type RoutingFacts, type RoutingRule } from './routing';
 
-function openForReview(latest: PageApproval, now: number | undefined): boolean {
+function openForReview(latest: PageLatest, now: number | undefined): boolean {
   if (now === undefined) return false;
   const { reviewState } = deriveReview(latest, now);
   return reviewState === 'due' || reviewState === 'expired';
@@ -42,8 +43,8 @@ export interface EligibilityInput {
   canEdit: boolean;
   /** set when submitting through a change set */
   expectedSpaceId?: string;
-  /** latest approval of the page (any status) */
-  latest: PageApproval | undefined;
+  /** latest approval of the page (any status), as its page state keeps it */
+  latest: PageLatest | undefined;
   /** workflow of the page's explicit assignment, if any */
   assigned: Workflow | undefined;
   /** all workflows of the page's space */

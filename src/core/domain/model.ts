@@ -75,6 +75,8 @@ export interface PageApproval {
   source: 'ui' | 'api';
   clientId?: string;
   changeSetId?: string;
+  /** names `submission-comments:<followUp>`, its comment id's record (services/submission-comments.ts); absent on older approvals */
+  followUp?: string;
   /** how the workflow was decided at submit (SPEC 2.2a); absent on approvals submitted before routing rules */
   routedBy?: RoutedBy;
   decidedAt?: number;
@@ -247,7 +249,6 @@ export interface SubmitResult {
   code?: string;
   reason?: string;
 }
-
 
 export interface AuditRecord {
   id: string;

@@ -6,6 +6,27 @@
  */
 import type { ChangeSetPageView, PageApproval, PageApprovalState, RollupState } from './model';
 
+/**
+ * What `page-state:<pageId>` keeps of the page's latest approval (issue 23 item 4: not a full copy;
+ * the approval is stored once, in its `af-approval` item): what eligibility, the byline, change-set
+ * enrichment, staleness, review and stuck flags read, without steps, decisions or people. Readers
+ * that need the whole approval read it by `id`. A whole approval is a PageLatest too (older states).
+ */
+export type PageLatest = Pick<PageApproval, 'id' | 'pageId' | 'spaceId' | 'workflowId' | 'status' | 'activeStep' | 'pageVersion' | 'version' | 'submittedAt' | 'decidedAt' | 'changeSetId' | 'followUp' | 'contentHash' | 'hashAlg'> & {
+  workflowSnapshot: Pick<PageApproval['workflowSnapshot'], 'reviewPeriodDays' | 'reminderWindowDays' | 'remindAfterDays' | 'stalenessPolicy' | 'tolerance'>;
+};
+
+/** The page state's value for `approval`. */
+export function pageLatestOf(approval: PageApproval): PageLatest {
+  const { id, pageId, spaceId, workflowId, status, activeStep, pageVersion, version, submittedAt, decidedAt, changeSetId, followUp, contentHash, hashAlg } = approval;
+  const { reviewPeriodDays, reminderWindowDays, remindAfterDays, stalenessPolicy, tolerance } = approval.workflowSnapshot;
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return defined({ id, pageId, spaceId, workflowId, status, activeStep, pageVersion, version, submittedAt, decidedAt, changeSetId, followUp, contentHash, hashAlg, workflowSnapshot: defined({ reviewPeriodDays, reminderWindowDays, remindAfterDays, stalenessPolicy, tolerance }) });
+}
+
+/** A page state written before it became a summary holds the whole approval. */
+export const isFullApproval = (latest: PageLatest): latest is PageApproval => 'decisions' in latest;
+
 export interface DerivedPageState {
   state: PageApprovalState;
   approvedAtVersion: number | null;
@@ -13,7 +34,7 @@ export interface DerivedPageState {
   versionDelta: number;
 }
 
-export function derivePageState(latest: PageApproval | undefined, currentVersion: number): DerivedPageState {
+export function derivePageState(latest: PageLatest | undefined, currentVersion: number): DerivedPageState {
   if (!latest || latest.status === 'cancelled') {
     return { state: 'draft', approvedAtVersion: null, isStale: false, versionDelta: 0 };
   }

@@ -9,6 +9,7 @@
  * review period to a workflow therefore never recalculates approvals made before it.
  */
 import type { PageApproval, ReviewPeriodDays, ReviewState, Workflow } from './model';
+import type { PageLatest } from './page-state';
 import { DAY_MS } from './time';
 
 export const DEFAULT_REMINDER_WINDOW_DAYS = 14;
@@ -38,7 +39,7 @@ export interface ReviewSchedule {
 }
 
 /** Only an approved approval decided under a review period has a schedule. */
-export function reviewSchedule(approval: PageApproval): ReviewSchedule | undefined {
+export function reviewSchedule(approval: PageLatest): ReviewSchedule | undefined {
   const terms = reviewTermsOf(approval.workflowSnapshot);
   if (approval.status !== 'approved' || approval.decidedAt === undefined || terms.reviewPeriodDays === null) return undefined;
   const reviewDueAt = approval.decidedAt + terms.reviewPeriodDays * DAY_MS;
@@ -53,7 +54,7 @@ export interface ReviewView {
 }
 
 /** `current` until dueFrom, `due` from then, `expired` from reviewDueAt on; null without a schedule. */
-export function deriveReview(latest: PageApproval | undefined, now: number): ReviewView {
+export function deriveReview(latest: PageLatest | undefined, now: number): ReviewView {
   const schedule = latest ? reviewSchedule(latest) : undefined;
   if (!schedule) return { reviewState: null, reviewDueAt: null };
   return { reviewState: reviewStateAt(schedule, now), reviewDueAt: schedule.reviewDueAt };

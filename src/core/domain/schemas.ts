@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ChangeSet, PageApproval, SetApproval, Workflow, WorkflowStep } from './model';
 import { APPROVAL_MODES, APPROVAL_STATUSES, CHANGE_SET_STATUSES, SET_APPROVAL_STATUSES, SOURCES, STALENESS_POLICIES } from './model';
 import { DomainError } from './errors';
+import type { PageLatest } from './page-state';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
 import { decisionSignatureSchema, storedStepSignatureSchema } from './signature-fields';
@@ -122,12 +123,35 @@ export const pageApprovalSchema: z.ZodType<PageApproval> = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: id.optional(),
+  followUp: id.optional(),
   routedBy: routedBySchema.optional(),
   decidedAt: millis.optional(),
   contentHash: contentHashSchema.optional(),
   hashAlg: z.literal('v1').optional(),
   version,
 });
+
+/** `page-state:<pageId>`: the summary of the page's latest approval (domain/page-state.ts), or, written before, the whole approval. */
+export const pageStateSchema: z.ZodType<PageLatest> = z.union([
+  pageApprovalSchema,
+  z.strictObject({
+    id,
+    pageId: id,
+    spaceId: id,
+    workflowId: id,
+    status: z.enum(APPROVAL_STATUSES),
+    activeStep: z.number().int().nonnegative(),
+    pageVersion: version,
+    version,
+    submittedAt: millis,
+    decidedAt: millis.optional(),
+    changeSetId: id.optional(),
+    followUp: id.optional(),
+    contentHash: contentHashSchema.optional(),
+    hashAlg: z.literal('v1').optional(),
+    workflowSnapshot: z.strictObject({ ...reviewFields, ...stalenessFields }),
+  }),
+]);
 
 export const setApprovalSchema: z.ZodType<SetApproval> = z.object({
   id,

@@ -3,7 +3,8 @@
  * snapshot it was approved under), the page's current version and what could be learned about the
  * current content. Fail closed: a content policy that cannot compare is stale, HASH_UNAVAILABLE.
  */
-import type { PageApproval, Staleness, StalenessPolicy } from './model';
+import type { Staleness, StalenessPolicy } from './model';
+import type { PageLatest } from './page-state';
 
 /** What the caller could find out about the current version's content. */
 export interface ContentEvidence {
@@ -13,16 +14,16 @@ export interface ContentEvidence {
   drift?: { versions: number; changedChars: number };
 }
 
-export function policyOf(approval: PageApproval): StalenessPolicy {
+export function policyOf(approval: PageLatest): StalenessPolicy {
   return approval.workflowSnapshot.stalenessPolicy ?? 'any_version';
 }
 
 /** Whether deriving staleness needs the current version's content at all. */
-export function needsContent(latest: PageApproval | undefined, currentVersion: number): latest is PageApproval {
+export function needsContent(latest: PageLatest | undefined, currentVersion: number): latest is PageLatest {
   return latest?.status === 'approved' && currentVersion > latest.pageVersion && policyOf(latest) !== 'any_version';
 }
 
-export function deriveStaleness(latest: PageApproval | undefined, currentVersion: number, evidence: ContentEvidence = {}): Staleness {
+export function deriveStaleness(latest: PageLatest | undefined, currentVersion: number, evidence: ContentEvidence = {}): Staleness {
   if (latest?.status !== 'approved') return { stale: false, reason: 'not_approved', versionDelta: 0 };
   const versionDelta = Math.max(0, currentVersion - latest.pageVersion);
   if (versionDelta === 0) return { stale: false, reason: 'same_version', versionDelta };

@@ -8,10 +8,11 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { resolveWorkflow } from '../domain/eligibility';
-import type { ApprovalStatus, PageApproval, PageApprovalState, ReviewState, Staleness } from '../domain/model';
+import type { ApprovalStatus, PageApprovalState, ReviewState, Staleness } from '../domain/model';
+import type { PageLatest } from '../domain/page-state';
 import type { UnavailableApprover } from '../domain/approver-availability';
 import { derivePageState } from '../domain/page-state';
-import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import { assignmentSchema, parseStored } from '../domain/schemas';
 import type { PageInfo } from '../ports/confluence';
 import type { TreeParent } from '../ports/lifecycle-confluence';
 import type { TxOp } from '../ports/store';
@@ -69,7 +70,7 @@ async function requireSpaceAdmin(ctx: EngineContext, caller: Caller, spaceId: st
   throw await denial(ctx, caller, forbidden(), spaceId, { operation, ...(pageId ? { pageId } : {}) });
 }
 
-function lastChangeOf(latest: PageApproval | undefined): { at: number; status: ApprovalStatus } | null {
+function lastChangeOf(latest: PageLatest | undefined): { at: number; status: ApprovalStatus } | null {
   return latest ? { at: latest.decidedAt ?? latest.submittedAt, status: latest.status } : null;
 }
 
@@ -145,7 +146,7 @@ export interface ManageStuck {
 }
 
 /** Stuck flags of the pending approvals among `latest` that are still about their active step (one batched read). */
-async function stuckFlags(ctx: EngineContext, latest: PageApproval[]): Promise<Map<string, ManageStuck>> {
+async function stuckFlags(ctx: EngineContext, latest: PageLatest[]): Promise<Map<string, ManageStuck>> {
   const pending = latest.filter((a) => a.status === 'pending');
   const found = new Map<string, ManageStuck>();
   if (pending.length === 0) return found;
@@ -173,7 +174,7 @@ export const clearAssignment = defineOperation({
       const stateItem = got.get(keys.pageState(pageId));
       if (!assignItem && !stateItem) return;
       const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
-      const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
+      const latest = parsePageState(stateItem);
       const ops: TxOp[] = [];
       if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
       if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });

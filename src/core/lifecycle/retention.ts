@@ -8,7 +8,7 @@
  */
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
-import { pageApprovalSchema, parseStored } from '../domain/schemas';
+import { pageStateSchema, parseStored } from '../domain/schemas';
 import type { TxOp } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
@@ -18,6 +18,7 @@ import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { readApprovals, type StoredApproval } from '../services/approvals/stored';
 import { approvalIndex, keys } from '../services/keys';
+import { followUpOf, purgeSubmissionCommentOps } from '../services/submission-comments';
 import { INSTALLATION_SPACE, runAuditRetention } from '../audit';
 import { lcKeys } from '../records/lifecycle-keys';
 import { reviewSchedule } from '../domain/review';
@@ -78,25 +79,30 @@ const PURGE_BATCH = 25;
 /** Deletes one approval's keys plus its audit record fit one transaction (≤ 25 ops). */
 const MAX_KEYS_WITH_RECORD = 16;
 
-/** One approval: its record, index item, comment ref, task markers and resolution entry, with its audit record. */
+/** One approval: its record, index item, comment id, task markers and resolution entry, with its audit record. */
 async function purgeApproval(ctx: EngineContext, entryKey: string, stored: StoredApproval): Promise<void> {
   const { approval } = stored;
-  const marks = await ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit });
+  // its comment id may share a follow-up record with other approvals: only its entry goes (re-read after a conflict)
+  const commentsKey = keys.submissionComments(followUpOf(approval));
+  const [marks, comments] = await Promise.all([ctx.store.query({ prefix: lcKeys.markPrefix(approval.id), limit: STORE_LIMITS.maxQueryLimit }), ctx.store.get(commentsKey)]);
   // an approval written before it moved into its index item also has its `approval:<id>` copy
-  const keysToDelete = [...(stored.legacy ? [keys.approval(approval.id)] : []), keys.approvalComment(approval.id), entryKey, lcKeys.stuck(approval.id)];
+  const keysToDelete = [...(stored.legacy ? [keys.approval(approval.id)] : []), entryKey, lcKeys.stuck(approval.id)];
   const schedule = reviewSchedule(approval);
   if (schedule) keysToDelete.push(lcKeys.review(approval.spaceId, schedule.dueFrom, approval.id));
   const markKeys = marks.items.map((m) => m.key);
+  let commentOps = purgeSubmissionCommentOps(approval, comments);
   // markers only guard tasks of this (superseded) approval; removing them early is harmless
-  if (keysToDelete.length + markKeys.length > MAX_KEYS_WITH_RECORD) await deleteKeys(ctx, markKeys);
+  if (keysToDelete.length + commentOps.length + markKeys.length > MAX_KEYS_WITH_RECORD) await deleteKeys(ctx, markKeys);
   else keysToDelete.push(...markKeys);
-  await withRetry(ctx, () =>
-    commitWithAudit(
+  let attempt = 0;
+  await withRetry(ctx, async () => {
+    if (attempt++ > 0) commentOps = purgeSubmissionCommentOps(approval, await ctx.store.get(commentsKey));
+    return commitWithAudit(
       ctx,
-      [...keysToDelete.map((key): TxOp => ({ op: 'delete', key })), approvalIndex.remove(approval.id)],
+      [...keysToDelete.map((key): TxOp => ({ op: 'delete', key })), ...commentOps, approvalIndex.remove(approval.id)],
       [{ actor: JOB_ACTOR, action: 'approval.purged', spaceId: approval.spaceId, source: 'ui', pageId: approval.pageId, approvalId: approval.id, workflowId: approval.workflowId, details: { reason: 'retention' } }],
-    ),
-  );
+    );
+  });
 }
 
 /** Purges resolved approvals decided before now - window; stops at the deadline. */
@@ -113,7 +119,7 @@ export async function purgeResolvedApprovals(ctx: EngineContext, settings: Reten
     for (const { key, ref } of refs) {
       const stored = approvals.get(ref.approvalId);
       const state = got.get(keys.pageState(ref.pageId));
-      const latestId = state ? parseStored(pageApprovalSchema, state.key, state.value).id : undefined;
+      const latestId = state ? parseStored(pageStateSchema, state.key, state.value).id : undefined;
       if (!stored) {
         await ctx.store.transact([{ op: 'delete', key }]);
       } else if (latestId === ref.approvalId) {

@@ -6,7 +6,8 @@
  */
 import type { Caller } from '../domain/caller';
 import type { PageApproval, ReviewState, Staleness } from '../domain/model';
-import { pageApprovalSchema, parseStored } from '../domain/schemas';
+import { pageStateSchema, parseStored } from '../domain/schemas';
+import { wholeApprovals } from '../services/approvals/stored';
 import { STORE_LIMITS } from '../ports/store';
 import type { EngineContext } from '../services/context';
 import { SpaceAccess } from '../services/access';
@@ -45,11 +46,13 @@ async function dueEntries(ctx: EngineContext, spaceId: string, limit: number, cu
   const due = page.items.filter((i) => Number(i.key.slice(prefix.length, prefix.length + 15)) <= now);
   const refs = due.map((i) => parseStored(resolvedRefSchema, i.key, i.value));
   const states = await getManyByKey(ctx.store, [...new Set(refs.map((r) => keys.pageState(r.pageId)))]);
-  const items = refs.flatMap((ref) => {
+  const current = refs.flatMap((ref) => {
     const item = states.get(keys.pageState(ref.pageId));
-    const latest = item ? parseStored(pageApprovalSchema, item.key, item.value) : undefined;
+    const latest = item ? parseStored(pageStateSchema, item.key, item.value) : undefined;
     return latest?.id === ref.approvalId && latest.status === 'approved' ? [latest] : [];
   });
+  // the page state is a summary: the rows show whole approvals
+  const items = await wholeApprovals(ctx, current);
   // a not-yet-due entry ends the queue: everything after it is later still
   const more = due.length === page.items.length && page.nextCursor !== undefined;
   return { items, ...(more ? { nextCursor: page.nextCursor } : {}) };

@@ -14,7 +14,8 @@
  *   the run had nothing else to do), so a quiet day still writes nothing.
  */
 import type { PageApproval } from '../domain/model';
-import { commentRefSchema, parseStored, workflowSchema } from '../domain/schemas';
+import { parseStored, workflowSchema } from '../domain/schemas';
+import { submissionCommentKeys, submissionCommentOf } from '../services/submission-comments';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import { StoreError, STORE_LIMITS } from '../ports/store';
 import type { EntityItem, TxOp } from '../ports/store';
@@ -129,7 +130,7 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
 /** The comment to space admins that announces a stuck approval (a reply in the approval's thread). */
 async function announcement(ctx: EngineContext, d: ScanDeps, approval: PageApproval, groups: StuckFlag['groups'], taskName: string, now: number) {
   const admins = await spaceAdmins(d, approval.spaceId);
-  const parent = await ctx.store.get(keys.approvalComment(approval.id));
+  const parent = submissionCommentOf(approval, await getManyByKey(ctx.store, submissionCommentKeys([approval])));
   const ref = taskRef(approval.id, taskName);
   return {
     pageId: approval.pageId,
@@ -137,7 +138,7 @@ async function announcement(ctx: EngineContext, d: ScanDeps, approval: PageAppro
     approvalId: approval.id,
     ref,
     body: stuckBody(approval, groups, admins, ref),
-    ...(parent ? { parentCommentId: parseStored(commentRefSchema, parent.key, parent.value).commentId } : {}),
+    ...(parent ? { parentCommentId: parent } : {}),
     createdAt: now,
     notified: admins,
   };

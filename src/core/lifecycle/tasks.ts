@@ -10,7 +10,10 @@ import type { Delegation } from '../domain/delegation';
 import { actingPeople, coversOf } from '../domain/delegation-cover';
 import { allLiveDelegations } from '../services/delegations/cover';
 import type { AuditAction, PageApproval, Workflow } from '../domain/model';
-import { commentRefSchema, pageApprovalSchema, parseStored, workflowSchema } from '../domain/schemas';
+import { pageStateSchema, parseStored, workflowSchema } from '../domain/schemas';
+import type { PageLatest } from '../domain/page-state';
+import { wholeApprovals } from '../services/approvals/stored';
+import { submissionCommentKeys, submissionCommentOf } from '../services/submission-comments';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
@@ -85,19 +88,25 @@ interface Lookups {
 async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: DueEntry[], adminCache: Map<string, string[]>): Promise<Lookups> {
   const pageIds = [...new Set(entries.map((e) => e.pageId))];
   const states = await getManyByKey(ctx.store, pageIds.map(keys.pageState));
-  const stored = new Map<string, PageApproval>();
+  const summaries = new Map<string, PageLatest>();
   for (const item of states.values()) {
-    const approval = parseStored(pageApprovalSchema, item.key, item.value);
-    stored.set(approval.pageId, approval);
+    const summary = parseStored(pageStateSchema, item.key, item.value);
+    summaries.set(summary.pageId, summary);
   }
-  const reminders = entries.filter((e) => e.kind === 'remind' && stored.get(e.pageId)?.id === e.approvalId);
-  const [workflows, comments] = await Promise.all([
-    getManyByKey(ctx.store, [...new Set(reminders.map((e) => keys.workflow(stored.get(e.pageId)!.workflowId)))]),
-    getManyByKey(ctx.store, reminders.map((e) => keys.approvalComment(e.approvalId))),
+  const reminders = entries.filter((e) => e.kind === 'remind' && summaries.get(e.pageId)?.id === e.approvalId);
+  // the page states are summaries: the whole approvals are read beside what the summaries already name
+  const [whole, workflows, comments] = await Promise.all([
+    wholeApprovals(ctx, [...summaries.values()]),
+    getManyByKey(ctx.store, [...new Set(reminders.map((e) => keys.workflow(summaries.get(e.pageId)!.workflowId)))]),
+    getManyByKey(ctx.store, submissionCommentKeys(reminders.map((e) => summaries.get(e.pageId)!))),
   ]);
+  const stored = new Map(whole.map((a) => [a.pageId, a]));
   const latest = new Map([...stored].map(([pageId, a]) => [pageId, adopt(a, workflows)]));
   const commentOf = new Map<string, string>();
-  for (const item of comments.values()) commentOf.set(item.key.slice(keys.approvalComment('').length), parseStored(commentRefSchema, item.key, item.value).commentId);
+  for (const e of reminders) {
+    const commentId = submissionCommentOf(summaries.get(e.pageId)!, comments);
+    if (commentId) commentOf.set(e.approvalId, commentId);
+  }
   const steps = [...latest.values()].flatMap((a) => [a.workflowSnapshot.steps[0], a.workflowSnapshot.steps[a.activeStep]]).filter((s) => s !== undefined);
   // a page of each group's members names whom a notice @mentions (a group of any size answers); pending steps' deciders are asked
   const listing = new GroupListing(ctx);

@@ -5,14 +5,15 @@
  * run for lifecycle notices), and each is idempotent the same way: a record written after the post
  * that a redelivery reads first, and then posts nothing.
  * - Comments whose text is built at delivery (submission and change-set comments): the comment id,
- *   recorded under the comment's key (`recordComments`).
+ *   recorded under the comment's key (`recordComments`; a submission follow-up's ids in one record,
+ *   submission-comments.ts).
  * - Comments whose text is fixed in the change's transaction (replies, notices): an outbox item
  *   (`queuedComment`), deleted once posted; the daily run's recovery finds a post that a crash cut
  *   short before the delete (lifecycle/outbox.ts).
  */
 import { DomainError } from '../domain/errors';
 import type { PageApproval } from '../domain/model';
-import { commentRefSchema, parseStored } from '../domain/schemas';
+import { parseStored } from '../domain/schemas';
 import type { Job } from '../ports/jobs';
 import { StoreError, type TxOp } from '../ports/store';
 import { lcKeys } from '../records/lifecycle-keys';
@@ -52,12 +53,6 @@ export async function postComment(ctx: EngineContext, comment: AppComment): Prom
 
 function appCannotSeePage(err: unknown): boolean {
   return err instanceof DomainError && err.code === 'PAGE_NOT_FOUND';
-}
-
-/** The submission comment a decision replies to; none (a new top-level comment) when it was not posted or its record is unreadable. */
-export function replyParent(commentRef: unknown): string | undefined {
-  const parsed = commentRefSchema.safeParse(commentRef);
-  return parsed.success ? parsed.data.commentId : undefined;
 }
 
 /** The reference a recovering run searches for; stable per page and cycle (approval id + task). */
@@ -123,4 +118,5 @@ export async function recordComments(ctx: EngineContext, records: CommentRecord[
   }
 }
 
-const RECORD_ATTEMPTS = 3;
+/** Tries of a comment-id record before it is logged as lost (never thrown: a retry would post again). */
+export const RECORD_ATTEMPTS = 3;

@@ -8,8 +8,9 @@ import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
-import { postSubmissionComment, postSubmissionCommentUnrecorded, readSubmissions } from './notifications';
-import { postQueuedComment, recordComments, type CommentRecord } from './comments';
+import { postSubmissionComment, postSubmissionCommentUnrecorded, readSubmissions, recordPosted } from './notifications';
+import { postQueuedComment } from './comments';
+import type { PostedComment } from './submission-comments';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
 import { postSetComments } from './changesets/atomic/notify';
@@ -70,14 +71,14 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
 /**
  * Sequencing first (fast, and the sweep covers it: a failure is logged, not retried), then every
  * comment; a failed post does not stop the others. The posted comments' ids are recorded in one
- * transaction, before the job fails for a failed post so that the queue redelivers it: the
+ * write (the job's follow-up record, submission-comments.ts), before the job fails for a failed post so that the queue redelivers it: the
  * redelivery skips every comment recorded. (Only a crash between posting and recording, within
  * one job, would post some twice.)
  */
 async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 'submission.followUp' }>, sequence: JobHandlers['audit.sequence']): Promise<void> {
   if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
   let failed = 0;
-  const posted: CommentRecord[] = [];
+  const posted: PostedComment[] = [];
   const reads = await readSubmissions(ctx, job.approvalIds);
   for (const approvalId of job.approvalIds) {
     await postSubmissionCommentUnrecorded(ctx, approvalId, reads).then(
@@ -85,7 +86,7 @@ async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 
       () => void (failed += 1),
     );
   }
-  if (posted.length > 0) await recordComments(ctx, posted);
+  if (posted.length > 0) await recordPosted(ctx, reads, posted);
   if (failed > 0) throw new Error(`${failed} of ${job.approvalIds.length} submission comments failed`);
 }
 

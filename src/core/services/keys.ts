@@ -28,7 +28,10 @@ export const keys = {
   approval: (approvalId: string) => `approval:${approvalId}`,
   /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */
   pageState: (pageId: string) => `page-state:${pageId}`,
+  /** `{commentId}` of the submission comment of an approval submitted before follow-up records (read only, removed by retention) */
   approvalComment: (approvalId: string) => `approval-comment:${approvalId}`,
+  /** the submission comment ids one follow-up job posted (approval id → comment id); named by its approvals' `followUp` */
+  submissionComments: (followUp: string) => `submission-comments:${followUp}`,
 
   changeSet: (changeSetId: string) => `changeset:${changeSetId}`,
   /** copies of the change set for listing by space (+ status), newest first */

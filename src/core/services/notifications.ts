@@ -24,7 +24,9 @@ import { GroupListing } from './group-listing';
 import { waitingCover, withCover } from './delegations/cover';
 import { keys } from './keys';
 import { STATE_LABEL, approvalStatusWord } from '../domain/vocabulary';
-import { postComment, recordComments, type CommentRecord } from './comments';
+import { postComment } from './comments';
+import { followUpOf, recordSubmissionComments, submissionCommentKeys, submissionCommentOf, type PostedComment } from './submission-comments';
+import type { StoredItem } from '../ports/store';
 
 function stepLabel(approval: PageApproval): string {
   const step = activeStepOf(approval);
@@ -89,15 +91,20 @@ export function decisionBody(approval: PageApproval, what: string, comment: stri
 
 /**
  * The follow-up jobs of a submission, run after the request has answered: the submission comments,
- * SUBMISSION_FOLLOW_UP_BATCH approvals per job, the first also linking the audit records
+ * at most SUBMISSION_FOLLOW_UP_BATCH approvals per job, the approvals of one `followUp` in one job
+ * (so it records their comment ids in one write), the first also linking the audit records
  * (`sequenceAudit`: something was committed).
  */
-export function submissionJobs(approvals: PageApproval[], options: { sequenceAudit: boolean }): Job[] {
-  const jobs: Job[] = [];
-  for (let i = 0; i < approvals.length; i += SUBMISSION_FOLLOW_UP_BATCH) {
-    const approvalIds = approvals.slice(i, i + SUBMISSION_FOLLOW_UP_BATCH).map((a) => a.id);
-    jobs.push({ kind: 'submission.followUp', approvalIds, sequenceAudit: options.sequenceAudit && i === 0 });
+export function submissionJobs(approvals: Pick<PageApproval, 'id' | 'followUp'>[], options: { sequenceAudit: boolean }): Job[] {
+  const groups = new Map<string, string[]>();
+  for (const a of approvals) groups.set(followUpOf(a), [...(groups.get(followUpOf(a)) ?? []), a.id]);
+  const batches: string[][] = [];
+  for (const ids of groups.values()) {
+    const last = batches.at(-1);
+    if (last && last.length + ids.length <= SUBMISSION_FOLLOW_UP_BATCH) last.push(...ids);
+    else for (let i = 0; i < ids.length; i += SUBMISSION_FOLLOW_UP_BATCH) batches.push(ids.slice(i, i + SUBMISSION_FOLLOW_UP_BATCH));
   }
+  const jobs: Job[] = batches.map((approvalIds, i) => ({ kind: 'submission.followUp', approvalIds, sequenceAudit: options.sequenceAudit && i === 0 }));
   if (jobs.length === 0 && options.sequenceAudit) jobs.push({ kind: 'audit.sequence' });
   return jobs;
 }
@@ -108,36 +115,49 @@ export function submissionJobs(approvals: PageApproval[], options: { sequenceAud
  * throws, so the queue retries.
  */
 export async function postSubmissionComment(ctx: EngineContext, approvalId: string): Promise<void> {
-  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId, await readSubmissions(ctx, [approvalId]));
-  if (posted) await recordComments(ctx, [posted]);
+  const reads = await readSubmissions(ctx, [approvalId]);
+  const posted = await postSubmissionCommentUnrecorded(ctx, approvalId, reads);
+  if (posted) await recordPosted(ctx, reads, [posted]);
 }
 
-/** What submission follow-ups read before posting: the approvals, which have their comment id recorded, their change sets, one group listing. */
+/** What submission follow-ups read before posting: the approvals, their comment-id records, their change sets, one group listing. */
 export interface SubmissionReads {
   approvals: Map<string, StoredApproval>;
-  recorded: Set<string>;
+  /** the items of submissionCommentKeys: which comments are posted already */
+  records: Map<string, StoredItem>;
   changeSets: Map<string, ChangeSet>;
   /** shared by the job's approvals: a group is listed once, however many pages wait on it */
   listing: GroupListing;
 }
 
-/** All of it for a whole follow-up job at once (batched reads, not reads per approval). */
+/** All of it for a whole follow-up job at once: the approvals, then their comment records and change sets in one batched read. */
 export async function readSubmissions(ctx: EngineContext, approvalIds: string[]): Promise<SubmissionReads> {
-  const [approvals, comments] = await Promise.all([readApprovals(ctx, approvalIds), getManyByKey(ctx.store, approvalIds.map(keys.approvalComment))]);
-  const setIds = [...new Set([...approvals.values()].flatMap((s) => (s.approval.changeSetId ? [s.approval.changeSetId] : [])))];
-  const setItems = await getManyByKey(ctx.store, setIds.map(keys.changeSet));
-  const changeSets = new Map([...setItems.values()].map((item) => parseStored(changeSetSchema, item.key, item.value)).map((cs) => [cs.id, cs]));
-  return { approvals, recorded: new Set(approvalIds.filter((id) => comments.has(keys.approvalComment(id)))), changeSets, listing: new GroupListing(ctx) };
+  const approvals = await readApprovals(ctx, approvalIds);
+  const stored = [...approvals.values()].map((s) => s.approval);
+  const setKeys = [...new Set(stored.flatMap((a) => (a.changeSetId ? [keys.changeSet(a.changeSetId)] : [])))];
+  const records = await getManyByKey(ctx.store, [...submissionCommentKeys(stored), ...setKeys]);
+  const changeSets = new Map(setKeys.flatMap((key) => { const item = records.get(key); return item ? [parseStored(changeSetSchema, item.key, item.value)] : []; }).map((cs) => [cs.id, cs]));
+  return { approvals, records, changeSets, listing: new GroupListing(ctx) };
 }
 
-/** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it. */
-export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string, reads: SubmissionReads): Promise<CommentRecord | undefined> {
+/** Posts the approval's submission comment unless its id is recorded (or the approval is gone); the caller records it (recordPosted). */
+export async function postSubmissionCommentUnrecorded(ctx: EngineContext, approvalId: string, reads: SubmissionReads): Promise<PostedComment | undefined> {
   const approval = reads.approvals.get(approvalId)?.approval;
-  if (reads.recorded.has(approvalId) || !approval) return undefined; // already posted, or purged meanwhile
+  if (!approval || submissionCommentOf(approval, reads.records) !== undefined) return undefined; // purged meanwhile, or already posted
   const changeSet = approval.changeSetId ? reads.changeSets.get(approval.changeSetId) : undefined;
   const first = { ...approval, activeStep: 0 };
   const groups = await activeStepProgress(ctx, first, reads.listing);
   const cover = await waitingCover(ctx, first, waitingFor(groups));
   const commentId = await postComment(ctx, { pageId: approval.pageId, body: submissionBody(first, waitingFor(groups), changeSet, groups, cover) });
-  return commentId === undefined ? undefined : { key: keys.approvalComment(approvalId), commentId, log: { approvalId, pageId: approval.pageId } };
+  return commentId === undefined ? undefined : { approvalId, pageId: approval.pageId, commentId };
+}
+
+/** Records posted comment ids: one write per follow-up record (one per job, as jobs are cut). */
+export async function recordPosted(ctx: EngineContext, reads: SubmissionReads, posted: PostedComment[]): Promise<void> {
+  const byFollowUp = new Map<string, PostedComment[]>();
+  for (const p of posted) {
+    const followUp = followUpOf(reads.approvals.get(p.approvalId)!.approval);
+    byFollowUp.set(followUp, [...(byFollowUp.get(followUp) ?? []), p]);
+  }
+  await Promise.all([...byFollowUp].map(([followUp, group]) => recordSubmissionComments(ctx, followUp, group, reads.records.get(keys.submissionComments(followUp)))));
 }

@@ -12,9 +12,10 @@ import { expandApprovers, groupsOfSteps } from '../domain/approvers';
 import type { UnavailableCause } from '../domain/approver-availability';
 import type { SodEditors } from '../domain/sod';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../domain/sod';
-import type { PageApproval, SetApproval, Workflow, WorkflowStep } from '../domain/model';
+import type { SetApproval, Workflow, WorkflowStep } from '../domain/model';
 import { loadPointedSets, resolveLatest, setOf } from './changesets/atomic/resolve';
-import { assignmentSchema, pageApprovalSchema, parseStored } from '../domain/schemas';
+import { assignmentSchema, pageStateSchema, parseStored } from '../domain/schemas';
+import type { PageLatest } from '../domain/page-state';
 import type { PageInfo } from '../ports/confluence';
 import { PageCache } from './page-cache';
 import { GroupListing, LISTED_MEMBERS } from './group-listing';
@@ -49,7 +50,7 @@ export interface PageContext {
 }
 
 /** SPEC 2.3a: the editors the workflow excludes, read as the caller (the submitter); beyond the cap, unverified without reading. */
-async function readSodEditors(ctx: EngineContext, workflow: Workflow, page: PageInfo, latest: PageApproval | undefined): Promise<SodEditors> {
+async function readSodEditors(ctx: EngineContext, workflow: Workflow, page: PageInfo, latest: PageLatest | undefined): Promise<SodEditors> {
   const sod = workflow.sod;
   if (!excludesEditors(sod)) return { workflowId: workflow.id, editors: [], verified: true };
   const range = editorVersions(sod, page.version, latest?.status === 'approved' ? latest.pageVersion : undefined);
@@ -58,8 +59,9 @@ async function readSodEditors(ctx: EngineContext, workflow: Workflow, page: Page
   return { workflowId: workflow.id, ...read };
 }
 
-export function parsePageState(item: StoredItem | undefined): PageApproval | undefined {
-  return item ? parseStored(pageApprovalSchema, item.key, item.value) : undefined;
+/** The page's latest approval as its page state keeps it (a summary: domain/page-state.ts). */
+export function parsePageState(item: StoredItem | undefined): PageLatest | undefined {
+  return item ? parseStored(pageStateSchema, item.key, item.value) : undefined;
 }
 
 /**

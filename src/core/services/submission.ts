@@ -26,6 +26,7 @@ import { keys } from './keys';
 import { approvalRecordOps } from './approvals/stored';
 import type { PageContext } from './page-context';
 import { parsePageState } from './page-context';
+import { pageLatestOf } from '../domain/page-state';
 import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
 import { ruleSource, type RoutedBy } from '../domain/routing';
 
@@ -83,14 +84,14 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries:
  * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written
  * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
-export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet): PagePlan {
+export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet, followUp = approvalId): PagePlan {
   const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
   const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest };
   const eligibility = checkEligibility(current);
   if (!eligibility.ok) {
     return { ok: false, code: eligibility.code, reason: eligibility.reason, ...(eligibility.workflowId ? { workflowId: eligibility.workflowId } : {}), ...(eligibility.details ? { details: eligibility.details } : {}) };
   }
-  const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), ...sodRecord(eligibility.workflow, input) };
+  const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), followUp, ...sodRecord(eligibility.workflow, input) };
   const assigns = assignmentSourceOf(current, state.assignmentItem, eligibility.routedBy);
   const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns), memberCheck(approval.pageId, state.memberItem)];
   return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
@@ -193,7 +194,7 @@ function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
   const { pageId } = approval;
   return [
     ...approvalRecordOps(approval, { created: true }),
-    { op: 'put', key: keys.pageState(pageId), value: approval, condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
+    { op: 'put', key: keys.pageState(pageId), value: pageLatestOf(approval), condition: state.stateItem ? { kind: 'version', version: state.stateItem.version } : { kind: 'absent' } },
     ...onSubmitted(approval),
   ];
 }

@@ -14,9 +14,10 @@ import { deriveReview, type ReviewView } from '../../core/domain/review';
 import { z } from 'zod';
 import { derivePageState } from '../../core/domain/page-state';
 import { pageStateWord, reviewStateWord, stateInSentence, staleDetail, type StateWord } from '../../core/domain/vocabulary';
-import type { PageApproval, Staleness } from '../../core/domain/model';
+import type { Staleness } from '../../core/domain/model';
+import type { PageLatest } from '../../core/domain/page-state';
 import { deriveStaleness, needsContent } from '../../core/domain/staleness';
-import { pageApprovalSchema } from '../../core/domain/schemas';
+import { pageStateSchema } from '../../core/domain/schemas';
 import { accountId, PATH_ID_PATTERN } from '../../core/domain/fields';
 import type { PageInfo } from '../../core/ports/confluence';
 import type { KeyValueStore } from '../../core/ports/store';
@@ -38,7 +39,7 @@ export interface BylineDeps {
    * SPEC 2.4a staleness as `accountId` can establish it (cached hash, else their read of the body);
    * only asked for an approved page with newer versions under a content policy. Absent: version rule.
    */
-  staleness?(accountId: string, latest: PageApproval, currentVersion: number): Promise<Staleness>;
+  staleness?(accountId: string, latest: PageLatest, currentVersion: number): Promise<Staleness>;
 }
 
 const NEUTRAL: BylineProperties = { title: 'Approval', tooltip: 'ApprovalFlow: open to see the approval state' };
@@ -105,7 +106,7 @@ export function createBylinePropertiesHandler(deps: BylineDeps) {
       if (!viewer.success || !pageId) return NEUTRAL;
       const [page, item] = await Promise.all([deps.readPage(viewer.data.principal.accountId, pageId), deps.store.get(keys.pageState(pageId))]);
       if (!page) return NEUTRAL;
-      const stored = item ? pageApprovalSchema.safeParse(item.value) : undefined;
+      const stored = item ? pageStateSchema.safeParse(item.value) : undefined;
       if (stored && !stored.success) return NEUTRAL;
       const latest = stored?.data;
       const staleness = needsContent(latest, page.version) && deps.staleness ? await deps.staleness(viewer.data.principal.accountId, latest, page.version) : deriveStaleness(latest, page.version);

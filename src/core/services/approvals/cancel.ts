@@ -13,7 +13,7 @@ import { keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
 import { decisionBody } from '../notifications';
-import { queuedComment, replyParent } from '../comments';
+import { queuedComment } from '../comments';
 import type { Job } from '../../ports/jobs';
 import { approvalUpdateOps, loadForUpdate, notPending, cancelledWithStateOps } from './records';
 import { defineOperation } from '../operation';
@@ -35,7 +35,7 @@ export const cancel = defineOperation({
       }
       if (approval.status !== 'pending') throw notPending();
       const next: PageApproval = { ...approval, status: 'cancelled', decidedAt: ctx.clock.now(), version: approval.version + 1 };
-      const queued = queuedComment(next, 'cancelled', decisionBody(next, 'the approval request was cancelled', undefined, []), replyParent(loaded.commentRef), ctx.clock.now());
+      const queued = queuedComment(next, 'cancelled', decisionBody(next, 'the approval request was cancelled', undefined, []), loaded.commentId, ctx.clock.now());
       await commitWithAudit(
         ctx,
         [

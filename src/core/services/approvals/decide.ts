@@ -10,7 +10,7 @@ import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { decisionBody } from '../notifications';
-import { queuedComment, replyParent } from '../comments';
+import { queuedComment } from '../comments';
 import type { Job } from '../../ports/jobs';
 import { waitingCover } from '../delegations/cover';
 import type { LockedApproval } from './records';
@@ -37,7 +37,7 @@ export const decide = defineOperation({
       const { approval, workflowCheck } = await effectiveApproval(ctx, loaded.approval);
       const signature = signatureFor(approval, signed);
       const outcome = await withSignature(ctx, await decideOrDeny(ctx, caller, approval, decision, comment), signature);
-      const queued = await decisionReply(ctx, outcome.approval, describe(decision, outcome, approval.activeStep + 1), loaded.commentRef);
+      const queued = await decisionReply(ctx, outcome.approval, describe(decision, outcome, approval.activeStep + 1), loaded.commentId);
       const committed = await commitDecision(ctx, caller, loaded, approval, outcome, queued.op, workflowCheck);
       reply = queued.job;
       return committed;
@@ -48,11 +48,11 @@ export const decide = defineOperation({
 });
 
 /** The reply comment, built from the decided state and queued in the decision's own transaction (comments.ts queuedComment). */
-async function decisionReply(ctx: EngineContext, decided: PageApproval, what: string, commentRef: unknown): Promise<{ op: TxOp; job: Job }> {
+async function decisionReply(ctx: EngineContext, decided: PageApproval, what: string, parentCommentId: string | undefined): Promise<{ op: TxOp; job: Job }> {
   const groups = decided.status === 'pending' ? await activeStepProgress(ctx, decided).catch(() => []) : [];
   const cover = await waitingCover(ctx, decided, waitingFor(groups));
   const body = decisionBody(decided, what, decided.decisions.at(-1)?.comment, waitingFor(groups), groups, cover);
-  return queuedComment(decided, `decision-${decided.decisions.length}`, body, replyParent(commentRef), ctx.clock.now());
+  return queuedComment(decided, `decision-${decided.decisions.length}`, body, parentCommentId, ctx.clock.now());
 }
 
 /** applyDecision in the caller's slots (decide-in-slot.ts); a forbidden decision is audited. */

@@ -9,6 +9,7 @@ import { getManyByKey } from '../store-reads';
 import { keys } from '../keys';
 import { parsePageState } from '../page-context';
 import { effectiveApproval } from './records';
+import { wholeApprovals } from './stored';
 import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../changesets/atomic/resolve';
 
 export interface PageLatest {
@@ -19,7 +20,10 @@ export interface PageLatest {
 export async function readPageLatest(ctx: EngineContext, pageId: string): Promise<PageLatest> {
   const items = await getManyByKey(ctx.store, [keys.pageState(pageId), keys.setMember(pageId)]);
   const memberItem = items.get(keys.setMember(pageId));
-  const resolved = resolveLatest(parsePageState(items.get(keys.pageState(pageId))), setOf(memberItem, await loadPointedSets(ctx, [memberItem])), pageId, ctx.clock.now(), DISPLAY);
+  const own = parsePageState(items.get(keys.pageState(pageId)));
+  // the page state is a summary: the whole approval is read beside the pinning set (issue 23 item 4)
+  const [pointed, [whole]] = await Promise.all([loadPointedSets(ctx, [memberItem]), wholeApprovals(ctx, own ? [own] : [])]);
+  const resolved = resolveLatest(whole, setOf(memberItem, pointed), pageId, ctx.clock.now(), DISPLAY);
   const stored = resolved.latest;
   const latest = stored && !resolved.approvedVia ? (await effectiveApproval(ctx, stored)).approval : stored;
   return { ...(latest ? { latest } : {}), ...(resolved.approvedVia ? { approvedVia: resolved.approvedVia } : {}) };

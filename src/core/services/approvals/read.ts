@@ -21,7 +21,7 @@ import { waitingCover, withCover } from '../delegations/cover';
 import { mayAdopt } from '../workflows/edit-log';
 import { snapshotOf } from '../submission';
 import { readPageLatest } from './page-latest';
-import { approvalsOfItems } from './stored';
+import { approvalsOfItems, wholeApprovals } from './stored';
 import { stalenessOf, stalenessOfMany } from '../staleness/evaluate';
 import { defineOperation } from '../operation';
 
@@ -76,8 +76,9 @@ export const history = defineOperation({
       ctx.store.get(keys.pageState(pageId)),
     ]);
     const indexed = (await approvalsOfItems(ctx, refs.items)).map((s) => s.approval);
-    const newest = parsePageState(latest);
-    return newest && !indexed.some((a) => a.id === newest.id) ? [newest, ...indexed].slice(0, HISTORY_LIMIT) : indexed;
+    const summary = parsePageState(latest);
+    const [newest] = summary && !indexed.some((a) => a.id === summary.id) ? await wholeApprovals(ctx, [summary]) : [];
+    return newest ? [newest, ...indexed].slice(0, HISTORY_LIMIT) : indexed;
   },
 });
 

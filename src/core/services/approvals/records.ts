@@ -1,8 +1,9 @@
 /** Approval records: loading, the in-flight rule, and the ops that take an approval out of "pending". */
 import { DomainError } from '../../domain/errors';
 import type { PageApproval } from '../../domain/model';
-import { pageApprovalSchema, parseStored, workflowSchema } from '../../domain/schemas';
-import type { StoredItem, TxOp } from '../../ports/store';
+import { pageStateSchema, parseStored, workflowSchema } from '../../domain/schemas';
+import { isFullApproval, pageLatestOf, type PageLatest } from '../../domain/page-state';
+import { StoreError, type StoredItem, type TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { keys } from '../keys';
 import { getManyByKey } from '../store-reads';
@@ -10,46 +11,47 @@ import { snapshotOf } from '../submission';
 import { mayAdopt } from '../workflows/edit-log';
 import { pendingCountOps } from './pending-count';
 import { onCancelled } from '../../records/lifecycle-schedule';
-import { approvalRecordOps, readApprovals } from './stored';
+import { approvalRecordOps, readApprovals, wholeApprovals, type StoredApproval } from './stored';
+import { submissionCommentKeys, submissionCommentOf } from '../submission-comments';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
 export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
 
-export interface LoadedApproval {
-  approval: PageApproval;
-  /** still at `approval:<id>` (approvals/stored.ts): moved on its next write */
-  legacy: boolean;
-  /** where the submission comment lives, for threaded replies */
-  commentRef: unknown;
-}
-
-/** An approval with its comment ref: the record and the comment key are read side by side. */
-export async function loadApproval(ctx: EngineContext, approvalId: string): Promise<LoadedApproval> {
-  const [approvals, comment] = await Promise.all([readApprovals(ctx, [approvalId]), ctx.store.get(keys.approvalComment(approvalId))]);
-  const stored = approvals.get(approvalId);
+/** An approval by id (APPROVAL_NOT_FOUND when there is none). */
+export async function loadApproval(ctx: EngineContext, approvalId: string): Promise<StoredApproval> {
+  const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
   if (!stored) throw approvalNotFound();
-  return { ...stored, commentRef: comment?.value };
+  return stored;
 }
 
-/** An approval about to be written, with its lock: the page state, whose copy of it is the current version. */
-export interface LockedApproval extends LoadedApproval {
+/** An approval about to be written, with its lock: the page state (its summary names the version the record must have). */
+export interface LockedApproval extends StoredApproval {
+  /** its submission comment, which replies thread under (undefined: not posted) */
+  commentId?: string;
   /** undefined: the page state no longer names this approval (it was ended: a reset removes the state) */
   stateItem?: StoredItem;
 }
 
 /**
  * loadApproval plus the page state, the lock of every approval write. A pending approval is always
- * its page's latest (SPEC 2.3: one pending per page), so the page state's copy is its current version.
+ * its page's latest (SPEC 2.3: one pending per page). The record is read first, so a write between
+ * the two reads shows as a page state of a newer version than the record: that is a conflict, and
+ * the caller's withRetry reads both again. (A page state written before it became a summary holds
+ * the whole approval, the current version.)
  */
 export async function loadForUpdate(ctx: EngineContext, approvalId: string): Promise<LockedApproval> {
   const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
   if (!stored) throw approvalNotFound();
-  // the comment ref and the page state in one read
-  const got = await getManyByKey(ctx.store, [keys.approvalComment(approvalId), keys.pageState(stored.approval.pageId)]);
-  const loaded = { ...stored, commentRef: got.get(keys.approvalComment(approvalId))?.value };
+  // the comment id (named by the approval: submission-comments.ts) and the page state in one read
+  const got = await getManyByKey(ctx.store, [...submissionCommentKeys([stored.approval]), keys.pageState(stored.approval.pageId)]);
+  const commentId = submissionCommentOf(stored.approval, got);
+  const loaded = { ...stored, ...(commentId ? { commentId } : {}) };
   const stateItem = got.get(keys.pageState(stored.approval.pageId));
-  const latest = stateItem ? parseStored(pageApprovalSchema, stateItem.key, stateItem.value) : undefined;
-  return latest?.id === approvalId ? { ...loaded, approval: latest, stateItem } : loaded;
+  const latest = stateItem ? parseStored(pageStateSchema, stateItem.key, stateItem.value) : undefined;
+  if (!stateItem || latest?.id !== approvalId) return loaded;
+  if (isFullApproval(latest)) return { ...loaded, approval: latest, stateItem };
+  if (latest.version !== stored.approval.version) throw new StoreError('CONDITION_FAILED', 'The approval changed between its reads.');
+  return { ...loaded, stateItem };
 }
 
 /**
@@ -72,7 +74,7 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
 }
 
 /**
- * The write of a changed approval that is its page's latest: its record, the page state's copy
+ * The write of a changed approval that is its page's latest: its record, the page state's summary
  * under the version condition that makes it the lock, and, when it leaves pending, its workflow's
  * pending count (its index item turns `done` with the record).
  */
@@ -80,18 +82,21 @@ export async function approvalUpdateOps(ctx: EngineContext, locked: Pick<LockedA
   if (!locked.stateItem) throw notPending();
   return [
     ...approvalRecordOps(next, { legacy: locked.legacy }),
-    { op: 'put', key: keys.pageState(next.pageId), value: next, condition: { kind: 'version', version: locked.stateItem.version } },
+    { op: 'put', key: keys.pageState(next.pageId), value: pageLatestOf(next), condition: { kind: 'version', version: locked.stateItem.version } },
     ...(next.status !== 'pending' ? await pendingCountOps(ctx, { leaving: [next] }) : []),
   ];
 }
 
 /**
  * The page's pending approval cancelled in the transaction that deletes its page state (reset,
- * assignment clear: the state's version-conditioned delete is the lock, and its copy the current
- * version), with its lifecycle schedule ended. Whether it is still at `approval:<id>` is not read:
- * that key is deleted either way.
+ * assignment clear: the state's version-conditioned delete is the lock), with its lifecycle schedule
+ * ended. The state is a summary: the approval is read whole (a record newer than the state read
+ * means a write came between, which fails the state's condition). Whether it is still at
+ * `approval:<id>` is not read: that key is deleted either way.
  */
-export async function cancelledWithStateOps(ctx: EngineContext, latest: PageApproval): Promise<TxOp[]> {
-  const cancelled: PageApproval = { ...latest, status: 'cancelled', decidedAt: ctx.clock.now(), version: latest.version + 1 };
+export async function cancelledWithStateOps(ctx: EngineContext, latest: PageLatest): Promise<TxOp[]> {
+  const [whole] = await wholeApprovals(ctx, [latest]);
+  if (!whole) return [];
+  const cancelled: PageApproval = { ...whole, status: 'cancelled', decidedAt: ctx.clock.now(), version: whole.version + 1 };
   return [...approvalRecordOps(cancelled, { legacy: true }), ...(await pendingCountOps(ctx, { leaving: [cancelled] })), ...onCancelled(cancelled)];
 }

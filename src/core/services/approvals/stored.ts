@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import type { PageApproval } from '../../domain/model';
+import { isFullApproval, type PageLatest } from '../../domain/page-state';
 import { pageApprovalSchema, parseStored } from '../../domain/schemas';
 import { APPROVAL_ENTITY } from '../../ports/entities';
 import type { EntityItem, StoredItem, TxOp } from '../../ports/store';
@@ -64,4 +65,14 @@ export async function approvalsOfItems(ctx: EngineContext, items: EntityItem[]):
 export async function readApprovals(ctx: EngineContext, ids: string[]): Promise<Map<string, StoredApproval>> {
   const items = (await Promise.all(batchGetChunks(ids).map((chunk) => ctx.store.getEntities(APPROVAL_ENTITY, chunk)))).flat();
   return new Map((await approvalsOfItems(ctx, items)).map((s) => [s.approval.id, s]));
+}
+
+/**
+ * The whole approvals behind page-state summaries (domain/page-state.ts), in one batched read; an
+ * older page state's full copy needs none. Order kept; one purged meanwhile is left out.
+ */
+export async function wholeApprovals(ctx: EngineContext, latests: PageLatest[]): Promise<PageApproval[]> {
+  const missing = latests.filter((l) => !isFullApproval(l)).map((l) => l.id);
+  const read = missing.length > 0 ? await readApprovals(ctx, missing) : new Map<string, StoredApproval>();
+  return latests.flatMap((l) => (isFullApproval(l) ? [l] : (read.get(l.id)?.approval ?? [])));
 }

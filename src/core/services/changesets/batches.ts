@@ -14,6 +14,7 @@ import type { Caller } from '../../domain/caller';
 import type { ChangeSet, PageApproval } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
 import { STORE_LIMITS, WRITE_FRAMING } from '../../ports/store';
+import { SUBMISSION_FOLLOW_UP_BATCH } from '../../ports/jobs';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
@@ -73,6 +74,8 @@ interface Ctx {
   caller: Caller;
   context: PageContext;
   approvalIds: Map<string, string>;
+  /** per page, its follow-up (notifications.ts): the approval id of the first of its SUBMISSION_FOLLOW_UP_BATCH pages */
+  followUps: Map<string, string>;
 }
 
 /**
@@ -91,7 +94,9 @@ export async function submitInBatches(
   approvalIdOf: (pageId: string) => string = () => ctx.ids.next('apr'),
 ): Promise<BatchOutcome> {
   const approvalIds = new Map(pageIds.map((id) => [id, approvalIdOf(id)]));
-  const run: Ctx = { ctx, caller, context, approvalIds };
+  // pages in runs of SUBMISSION_FOLLOW_UP_BATCH share a follow-up job, which records their comment ids in one write
+  const followUps = new Map(pageIds.map((id, i) => [id, approvalIds.get(pageIds[i - (i % SUBMISSION_FOLLOW_UP_BATCH)]!)!]));
+  const run: Ctx = { ctx, caller, context, approvalIds, followUps };
   const outcomes: BatchOutcome['outcomes'] = new Map();
   const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
   const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
@@ -112,7 +117,7 @@ export async function submitInBatches(
 function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs: ChangeSet, outcomes: BatchOutcome['outcomes']): Planned[] {
   const plans: Planned[] = [];
   for (const pageId of pageIds) {
-    const plan = planSubmission(run.ctx, run.caller, inputOf(run.context, pageId), states.get(pageId) ?? {}, run.approvalIds.get(pageId)!, cs);
+    const plan = planSubmission(run.ctx, run.caller, inputOf(run.context, pageId), states.get(pageId) ?? {}, run.approvalIds.get(pageId)!, cs, run.followUps.get(pageId));
     if (plan.ok) plans.push(plan);
     else outcomes.set(pageId, plan);
   }

@@ -7,7 +7,8 @@ import type { Caller } from '../../domain/caller';
 import { checkEligibility } from '../../domain/eligibility';
 import type { EligibilityInput } from '../../domain/eligibility';
 import { DomainError } from '../../domain/errors';
-import type { ChangeSet, PageApproval, PreflightResult, SubmitResult } from '../../domain/model';
+import type { ChangeSet, PreflightResult, SubmitResult } from '../../domain/model';
+import type { PageLatest } from '../../domain/page-state';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -115,7 +116,7 @@ async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: st
   // a re-run of a keyed request that died after its batches: the pages it submitted are its own
   const earlierRun = new Map(pageIds.flatMap((pageId) => submittedBy(inputOf(context, pageId), requestToken)));
   const eligible = pageIds.filter((pageId) => !earlierRun.has(pageId) && checkEligibility(inputOf(context, pageId)).ok);
-  const committed: PageApproval[] = [...earlierRun.values()];
+  const committed: PageLatest[] = [...earlierRun.values()];
   const approvalIdOf = requestToken ? (pageId: string) => requestApprovalId(requestToken, pageId) : undefined;
   let outcomes;
   try {
@@ -147,12 +148,12 @@ async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: st
 }
 
 /** The page's latest approval, if this keyed request (an earlier run of it) created it. */
-function submittedBy(input: EligibilityInput, requestToken: string | undefined): Array<[string, PageApproval]> {
+function submittedBy(input: EligibilityInput, requestToken: string | undefined): Array<[string, PageLatest]> {
   const latest = input.latest;
   return requestToken && latest && latest.id === requestApprovalId(requestToken, latest.pageId) ? [[latest.pageId, latest]] : [];
 }
 
-function pendingThrough(input: EligibilityInput, changeSetId: string): PageApproval[] {
+function pendingThrough(input: EligibilityInput, changeSetId: string): PageLatest[] {
   return input.latest?.status === 'pending' && input.latest.changeSetId === changeSetId ? [input.latest] : [];
 }
 

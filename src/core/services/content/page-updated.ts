@@ -1,6 +1,7 @@
 /** The page-updated trigger's operation, and staleness for the byline (SPEC 2.4a). */
 import { enqueueAfterCommit } from '../commit';
-import type { PageApproval, Staleness } from '../../domain/model';
+import type { Staleness } from '../../domain/model';
+import type { PageLatest } from '../../domain/page-state';
 import type { EngineContext } from '../context';
 import { defineOperation } from '../operation';
 import { stalenessOf } from '../staleness/evaluate';
@@ -14,7 +15,7 @@ export const pageUpdated = defineOperation({
 
 export const stalenessOfPage = defineOperation({
   rights: 'The byline, after it read the page as the viewer: content is read as that viewer (a page they cannot read counts as HASH_UNAVAILABLE).',
-  async execute(ctx: EngineContext, latest: PageApproval | undefined, currentVersion: number): Promise<Staleness> {
+  async execute(ctx: EngineContext, latest: PageLatest | undefined, currentVersion: number): Promise<Staleness> {
     return stalenessOf(ctx, latest, currentVersion);
   },
 });

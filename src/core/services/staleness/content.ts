@@ -42,7 +42,7 @@ export async function hashOfVersion(ctx: EngineContext, pageId: string, version:
  * content_change_tolerant: changed characters of title and text between the approved and the
  * current version, and the number of versions since; undefined when either cannot be read.
  */
-export async function driftSince(ctx: EngineContext, approval: PageApproval, currentVersion: number): Promise<{ versions: number; changedChars: number } | undefined> {
+export async function driftSince(ctx: EngineContext, approval: Pick<PageApproval, 'pageId' | 'pageVersion'>, currentVersion: number): Promise<{ versions: number; changedChars: number } | undefined> {
   const [before, after] = await Promise.all([
     ctx.confluence.getPageContent(approval.pageId, approval.pageVersion).catch(() => undefined),
     ctx.confluence.getPageContent(approval.pageId, currentVersion).catch(() => undefined),

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../../audit';
 import type { Caller } from '../../domain/caller';
-import type { PageApproval, Staleness } from '../../domain/model';
+import type { Staleness } from '../../domain/model';
+import type { PageLatest } from '../../domain/page-state';
 import { StoreError } from '../../ports/store';
 import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -26,7 +27,7 @@ export interface Transition {
 }
 
 /** The mark write and audit entry of a transition, or undefined when the recorded state already matches. */
-export async function transitionFor(ctx: EngineContext, actor: Caller, latest: PageApproval, currentVersion: number, staleness: Staleness, hash?: string): Promise<Transition | undefined> {
+export async function transitionFor(ctx: EngineContext, actor: Caller, latest: PageLatest, currentVersion: number, staleness: Staleness, hash?: string): Promise<Transition | undefined> {
   if (latest.status !== 'approved') return undefined;
   const item = await ctx.store.get(keys.stalenessMark(latest.id));
   const mark = markSchema.safeParse(item?.value);
@@ -58,7 +59,7 @@ export async function transitionFor(ctx: EngineContext, actor: Caller, latest: P
 }
 
 /** Commit a transition on its own; losing the race to another recorder of the same transition is fine. */
-export async function recordTransition(ctx: EngineContext, actor: Caller, latest: PageApproval, currentVersion: number, staleness: Staleness, hash?: string): Promise<Transition['kind'] | undefined> {
+export async function recordTransition(ctx: EngineContext, actor: Caller, latest: PageLatest, currentVersion: number, staleness: Staleness, hash?: string): Promise<Transition['kind'] | undefined> {
   const transition = await transitionFor(ctx, actor, latest, currentVersion, staleness, hash);
   if (!transition) return undefined;
   try {

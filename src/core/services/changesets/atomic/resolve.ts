@@ -5,6 +5,7 @@
  * approval that pinned it, the latter shown as a PageApproval of that page (id = set approval id).
  */
 import type { PageApproval, SetApproval } from '../../../domain/model';
+import type { PageLatest } from '../../../domain/page-state';
 import { parseStored, setApprovalSchema, setMemberSchema } from '../../../domain/schemas';
 import type { StoredItem } from '../../../ports/store';
 import type { EngineContext } from '../../context';
@@ -53,12 +54,13 @@ export function asPageApproval(set: SetApproval, pageId: string, status: PageApp
   };
 }
 
-export interface ResolvedLatest {
-  latest: PageApproval | undefined;
+export interface ResolvedLatest<T extends PageLatest = PageLatest> {
+  /** a set approval's is whole; a page's own is what the reader passed (its page state's summary, or the whole approval) */
+  latest: T | PageApproval | undefined;
   approvedVia?: { changeSetId: string; setApprovalId: string };
 }
 
-export function resolveLatest(own: PageApproval | undefined, set: SetApproval | undefined, pageId: string, now: number, mode: ResolveMode): ResolvedLatest {
+export function resolveLatest<T extends PageLatest>(own: T | undefined, set: SetApproval | undefined, pageId: string, now: number, mode: ResolveMode): ResolvedLatest<T> {
   const status = set ? effectiveSetStatus(set, now, mode) : undefined;
   if (!set || !status || (own && own.submittedAt > set.submittedAt)) return { latest: own };
   const latest = asPageApproval(set, pageId, status);
