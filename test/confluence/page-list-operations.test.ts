@@ -8,6 +8,7 @@ import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluenc
 import type { ConfluenceAccess } from '../../src/adapters/confluence/access';
 import type { ConfluenceTransport } from '../../src/adapters/confluence/transport';
 import { editableOf, pageSchema } from '../../src/adapters/confluence/rest-schemas';
+import { endpointOf } from '../../src/adapters/confluence/endpoint-scopes';
 import { DOCUMENTED_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { createEngine } from '../../src/core/services';
 import type { Engine } from '../../src/core/services';
@@ -131,4 +132,8 @@ describe.each(ANSWERS)('the local site, $name', ({ site, stated }) => {
       }
     }
   });
+});
+
+test('asking the list for operations needs no new OAuth scope: the list keeps read:page:confluence', () => {
+  expect(endpointOf('GET', '/wiki/api/v2/pages?id=2001&limit=250&status=current&include-operations=true')?.scope).toBe('read:page:confluence');
 });
