@@ -51,6 +51,14 @@ describe.each(ANSWERS)('$name', ({ site, stated }) => {
     expect(env.site.calls.byEndpoint[PERMISSION_CHECK]).toBe(stated ? undefined : 1);
   });
 
+  test('the platform diagnostics learn whether the list stated the operations it was asked for', async () => {
+    const env = await siteWithEditRestriction(site);
+    const seen: Array<[string, boolean]> = [];
+    const engine = engineFor(env, BOB, env.site.transport(), { observe: (key, holds) => void seen.push([key, holds]) });
+    await engine.approvals.submitPage(api(BOB), OPEN);
+    expect(seen).toEqual([['pageListOperations', stated]]);
+  });
+
   test('a 100-page change set is created and submitted with one permission check per page only when the list does not state operations', async () => {
     const env = await setup({ extraPages: 100, siteProfile: site });
     const pageRefs = Array.from({ length: 100 }, (_, i) => ({ pageId: String(4001 + i) }));

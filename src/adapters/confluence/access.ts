@@ -25,7 +25,7 @@ export interface ConfluenceAccess {
   pageListOperations?: boolean;
   gate?: CallGate;
   /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
-  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
+  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin' | 'pageListOperations', holds: boolean) => void;
 }
 
 /**

@@ -100,7 +100,10 @@ export class RestConfluenceSite implements ConfluenceSite {
         return this.listAllV2(`/wiki/api/v2/pages?${query.toString()}`, pageSchema, identity, { absentOn: [401, 403] });
       }),
     );
-    return batches.flat();
+    const pages = batches.flat();
+    // U24: whether the list stated the operations it was asked for (platform diagnostics)
+    if (withOperations && pages.length > 0) this.access.observe?.('pageListOperations', pages.some((p) => p.operations));
+    return pages;
   }
 
   /** As that user (themselves, or impersonated when the profile allows it); drafts are never listed, so never readable here. */
@@ -167,18 +170,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     return { id: space.id, key: space.key, name: space.name };
   }
 
-  async isSpaceAdmin(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, { key: 'administer', targetType: 'space' });
-  }
-
-  async canCreatePagesIn(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, { key: 'create', targetType: 'page' });
-  }
-
+  isSpaceAdmin = (user: string, spaceId: string): Promise<boolean> => this.hasSpacePermission(user, spaceId, { key: 'administer', targetType: 'space' });
+  canCreatePagesIn = (user: string, spaceId: string): Promise<boolean> => this.hasSpacePermission(user, spaceId, { key: 'create', targetType: 'page' });
   /** The space's "view" permission for any user, from the permission list (no impersonation, no admin-only endpoint). */
-  async canViewSpace(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, { key: 'read', targetType: 'space' });
-  }
+  canViewSpace = (user: string, spaceId: string): Promise<boolean> => this.hasSpacePermission(user, spaceId, { key: 'read', targetType: 'space' });
 
   /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
   async existingGroups(groupIds: string[]): Promise<Set<string>> {
