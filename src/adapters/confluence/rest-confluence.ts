@@ -101,8 +101,8 @@ export class RestConfluenceSite implements ConfluenceSite {
       }),
     );
     const pages = batches.flat();
-    // U24: whether the list stated the operations it was asked for (platform diagnostics)
-    if (withOperations && pages.length > 0) this.access.observe?.('pageListOperations', pages.some((p) => p.operations));
+    // U24 refuted when the list ignores the parameter (diagnostics; nothing is written while it holds: no write per request)
+    if (withOperations && pages.length > 0 && !pages.some((p) => p.operations)) this.access.observe?.('pageListOperations', false);
     return pages;
   }
 

@@ -108,7 +108,7 @@ const INVOCATION_ASSUMPTIONS: Array<{ key: string; description: string; verdict:
 const CONFLUENCE_ASSUMPTIONS: Record<ObservedAssumption, string> = {
   apiRouteImpersonation: 'asUser(accountId) impersonation is allowed for this app',
   appUserIsConfluenceAdmin: 'the app user is a Confluence administrator (permission/check about other users)',
-  pageListOperations: 'the batched page list states the caller\'s permitted operations (include-operations; observed only under pageListOperations: included)',
+  pageListOperations: 'the batched page list states the caller\'s permitted operations (pageListOperations: included; only a refutation is recorded, so unobserved with the switch on means it holds)',
 };
 
 export class DiagnosticsLog {
