@@ -183,6 +183,11 @@ export async function runTimeBudget(options: BenchOptions): Promise<void> {
   const strict = await scenario(PESSIMISTIC, PAGES, loadPlatformProfile('strict'));
   console.log(`\nStrict profile at ${label(PESSIMISTIC)}: ${strict.map((s) => `${s.request} ${fmtMs(s.ms)} ms (${pct(s.ms).toFixed(1)}%)`).join('; ')}.`);
   record('submit100.pctOfBudgetPessimisticStrict', pct(submitOf(strict).ms));
+  // U24 unconfirmed: the slow day if the batched page list states the caller's operations (no edit check per page)
+  const listOps = await scenario(PESSIMISTIC, PAGES, loadPlatformProfile('page-list-operations'));
+  console.log(`Profile page-list-operations at ${label(PESSIMISTIC)}: ${listOps.map((s) => `${s.request} ${fmtMs(s.ms)} ms (${pct(s.ms).toFixed(1)}%, ${s.confluenceCalls} Confluence calls)`).join('; ')}.`);
+  record('submit100.pctOfBudgetPessimisticListOps', pct(submitOf(listOps).ms));
+  record('submit100.confluenceCallsListOps', submitOf(listOps).confluenceCalls);
 
   const steps250 = run250();
   const s250 = submitOf(steps250);

@@ -32,6 +32,13 @@ export const platformProfileSchema = z
      * strongly consistent: docs/forge-platform.md U22). The local runtime's store follows it.
      */
     indexConsistency: z.enum(['strong', 'eventual']),
+    /**
+     * Does the batched v2 page list (`GET /wiki/api/v2/pages?id=…`) answer `include-operations=true`
+     * with each page's permitted operations for the caller (docs/forge-platform.md U24)? `included`:
+     * the list is asked for them and `update` among them answers the edit check with no call of its
+     * own; `absent` (undocumented for the list): never asked, one permission check per page.
+     */
+    pageListOperations: z.enum(['included', 'absent']),
   })
   .strict();
 
@@ -52,6 +59,8 @@ export const DOCUMENTED_PLATFORM_PROFILE: PlatformProfile = {
   appUserIsConfluenceAdmin: false,
   // documented as eventual; `strong` keeps `npm start` lists instant (strict turns the lag on)
   indexConsistency: 'strong',
+  // the v2 reference documents include-operations for one page only, not for the list (U24)
+  pageListOperations: 'absent',
 };
 
 /**
@@ -68,6 +77,7 @@ export const STRICT_PLATFORM_PROFILE: PlatformProfile = {
   apiRouteImpersonation: true,
   appUserIsConfluenceAdmin: false,
   indexConsistency: 'eventual',
+  pageListOperations: 'absent',
 };
 
 export const DEFAULT_PLATFORM_PROFILE: PlatformProfile = DOCUMENTED_PLATFORM_PROFILE;

@@ -5,6 +5,7 @@ import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluenc
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
 import { profileFromEnv } from '../../local/profile';
+import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import { DomainError, type ErrorDetail } from '../../src/core/domain/errors';
 import { callerBoundEngine } from '../support/caller-bound-engine';
 import { AuditTrail } from '../../src/core/audit';
@@ -68,14 +69,14 @@ export function seedWithExtraPages(count: number): ReturnType<typeof buildSeed> 
 }
 
 export async function setup(
-  options: { store?: KeyValueStore; secrets?: SecretStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; jobs?: JobQueue; seed?: ReturnType<typeof buildSeed> } = {},
+  options: { store?: KeyValueStore; secrets?: SecretStore; wrap?: (store: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; jobs?: JobQueue; seed?: ReturnType<typeof buildSeed>; siteProfile?: PlatformProfile } = {},
 ): Promise<TestEnv> {
   let now = T0;
   const clock = { now: () => now };
   const seed = options.seed ?? seedWithExtraPages(options.extraPages ?? 0);
   // users Confluence knows but who have no space permission (workflows may only name existing users)
   for (const accountId of options.extraUsers ?? []) seed.users.push({ accountId, displayName: `User ${accountId}`, email: `${accountId}@example.com` });
-  const site = createLocalSite({ now: () => new Date(now), seed });
+  const site = createLocalSite({ now: () => new Date(now), seed, ...(options.siteProfile ? { profile: options.siteProfile } : {}) });
   const base = options.store ?? new MemoryStore({ clock });
   let counter = 0;
   const ids = { next: (prefix = 'id') => `${prefix}-${(++counter).toString(36)}` };

@@ -45,6 +45,7 @@ describe('platform diagnostics', () => {
       'apiRouteHeaders.idempotencyKey': 'holds',
       apiRouteImpersonation: 'unobserved',
       appUserIsConfluenceAdmin: 'refuted',
+      pageListOperations: 'unobserved',
     });
     expect(JSON.stringify(summary)).not.toMatch(/acc-bob|k-secret|"ci"/);
   });

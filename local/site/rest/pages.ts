@@ -65,12 +65,17 @@ export function listPages(ctx: Ctx): LocalHttpResponse {
   const idSet = ids.length > 0 ? new Set(ids) : undefined;
   const spaceSet = spaceIds.length > 0 ? new Set(spaceIds) : undefined;
 
+  // include-operations on the list is an unconfirmed fact (U24): answered only when the profile says so
+  const withOperations = ctx.query.get('include-operations') === 'true' && ctx.site.profile.pageListOperations === 'included';
   const pages = [...ctx.site.pages.values()]
     .filter((p) => (!idSet || idSet.has(p.id)) && (!spaceSet || spaceSet.has(p.spaceId)) && statuses.has(p.status))
     .filter((p) => title === null || currentVersion(p).title === title)
     .filter((p) => canSeePage(ctx, p))
     .sort(byNumericId)
-    .map((p) => pageJson(ctx.site, p, currentVersion(p), format));
+    .map((p) => {
+      const json = pageJson(ctx.site, p, currentVersion(p), format);
+      return withOperations ? { ...(json as object), operations: { results: permittedOperations(ctx, p), meta: { hasMore: false }, _links: {} } } : json;
+    });
   return pageV2(ctx, pages, 25, 250);
 }
 
@@ -122,13 +127,17 @@ export function getPageVersion(ctx: Ctx): LocalHttpResponse {
   });
 }
 
+/** What the CALLING identity may do on a page it can see: the one rule behind /operations and the list's include-operations (canEditAs, as permission/check). */
+function permittedOperations(ctx: Ctx, page: LocalPage): Array<{ operation: string; targetType: string }> {
+  const operations = [{ operation: 'read', targetType: 'page' }];
+  if (ctx.site.canEditAs(ctx.site.subjectOfUser(ctx.actor), page.id)) operations.push({ operation: 'update', targetType: 'page' }, { operation: 'delete', targetType: 'page' });
+  return operations;
+}
+
 /** GET /wiki/api/v2/pages/{id}/operations: what the CALLING identity may do on the page. */
 export function pageOperations(ctx: Ctx): LocalHttpResponse {
   const page = visiblePage(ctx, ctx.params[0]);
-  const canEdit = ctx.site.canEditAs(ctx.site.subjectOfUser(ctx.actor), page.id);
-  const operations = [{ operation: 'read', targetType: 'page' }];
-  if (canEdit) operations.push({ operation: 'update', targetType: 'page' }, { operation: 'delete', targetType: 'page' });
-  return json(200, { operations, _links: { base: ctx.site.baseUrl } });
+  return json(200, { operations: permittedOperations(ctx, page), _links: { base: ctx.site.baseUrl } });
 }
 
 /**

@@ -21,9 +21,11 @@ export interface ConfluenceAccess {
    * user" path: equally strict, but pages the app user cannot see stay hidden.
    */
   actingUserReachable?: boolean;
+  /** Ask the batched page list for each page's permitted operations (profile pageListOperations, U24). */
+  pageListOperations?: boolean;
   gate?: CallGate;
   /** Told when a call confirms or refutes a profile assumption (platform diagnostics). */
-  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin', holds: boolean) => void;
+  observe?: (assumption: 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin' | 'pageListOperations', holds: boolean) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export function confluenceAccess(
     appUserIsConfluenceAdmin: profile.appUserIsConfluenceAdmin,
     // apiRoute payloads say `userAccess.enabled: false`: asUser() without an id is not available there.
     actingUserReachable: via === 'resolver',
+    pageListOperations: profile.pageListOperations === 'included',
     ...rest,
   };
 }

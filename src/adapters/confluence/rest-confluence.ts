@@ -18,7 +18,7 @@
  * shared by one call (a user's groups in isSpaceAdmin) lives only for that call.
  */
 import { z } from 'zod';
-import type { ConfluenceSite, PageContent, PageInfo, PageOperation, PageVersionInput, SpaceInfo, UserInfo } from '../../core/ports/confluence';
+import type { ConfluenceSite, PageContent, PageInfo, PageOperation, PageRead, PageVersionInput, SpaceInfo, UserInfo } from '../../core/ports/confluence';
 import { SPACE_ADMINS_CAP, type TreeLevel, type TreeParent } from '../../core/ports/lifecycle-confluence';
 import type { DirectoryEntry, DirectoryKind } from '../../core/ports/directory';
 import { DomainError } from '../../core/domain/errors';
@@ -26,7 +26,7 @@ import type { ConfluenceRequest, ConfluenceResponse, ConfluenceTransport } from 
 import { CallGate } from './call-gate';
 import type { ConfluenceAccess } from './access';
 import { DEFAULT_PLATFORM_PROFILE } from '../platform-profile';
-import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, pathId, isPathId, accountId, chunks } from './rest-schemas';
+import { CONFLUENCE_BATCH_SIZE, LISTED_STATUSES, pageSchema, v2ListSchema, spaceSchema, spacePermissionSchema, permissionCheckSchema, currentUserSchema, groupSchema, memberSchema, userSchema, commentSchema, toPageInfo, editableOf, accountStatusOf, pathId, isPathId, accountId, chunks } from './rest-schemas';
 import { listAllV1, listAllV2, listV1, parseOk } from './paging';
 import { readVersionEditors } from './version-editors';
 import { NOT_VISIBLE, readPageContent, writePageVersion } from './page-content';
@@ -71,10 +71,14 @@ export class RestConfluenceSite implements ConfluenceSite {
     return this.access.actingUserReachable !== false || this.access.impersonation;
   }
 
-  async getPages(pageIds: string[]): Promise<Map<string, PageInfo>> {
+  get pageReadsStateEdit(): boolean {
+    return this.access.pageListOperations === true;
+  }
+
+  async getPages(pageIds: string[]): Promise<Map<string, PageRead>> {
     const ids = [...new Set(pageIds)];
-    const found = new Map<string, PageInfo>();
-    for (const page of await this.listPagesAs(ids, this.reader)) found.set(page.id, toPageInfo(page));
+    const found = new Map<string, PageRead>();
+    for (const page of await this.listPagesAs(ids, this.reader, this.pageReadsStateEdit)) found.set(page.id, { ...toPageInfo(page), ...editableOf(page) });
     // Drafts are never listed: only ids the batch did not return get a direct read.
     const missing = ids.filter((id) => !found.has(id));
     const drafts = await Promise.all(missing.map((id) => this.getPage(id, { draft: true })));
@@ -83,7 +87,7 @@ export class RestConfluenceSite implements ConfluenceSite {
   }
 
   /** Listed (not draft) pages among `ids` that `identity` sees: ⌈N/250⌉ batched calls, side by side. */
-  private async listPagesAs(ids: string[], identity: Identity): Promise<Array<z.infer<typeof pageSchema>>> {
+  private async listPagesAs(ids: string[], identity: Identity, withOperations = false): Promise<Array<z.infer<typeof pageSchema>>> {
     for (const id of ids) pathId(id, 'page');
     const batches = await Promise.all(
       chunks(ids, CONFLUENCE_BATCH_SIZE).map((batch) => {
@@ -91,11 +95,15 @@ export class RestConfluenceSite implements ConfluenceSite {
         for (const id of batch) query.append('id', id);
         query.set('limit', String(CONFLUENCE_BATCH_SIZE));
         for (const status of LISTED_STATUSES) query.append('status', status);
+        if (withOperations) query.set('include-operations', 'true');
         // a user Confluence does not know (401) or who may not list (403) sees no page
         return this.listAllV2(`/wiki/api/v2/pages?${query.toString()}`, pageSchema, identity, { absentOn: [401, 403] });
       }),
     );
-    return batches.flat();
+    const pages = batches.flat();
+    // U24 refuted when the list ignores the parameter (diagnostics; nothing is written while it holds: no write per request)
+    if (withOperations && pages.length > 0 && !pages.some((p) => p.operations)) this.access.observe?.('pageListOperations', false);
+    return pages;
   }
 
   /** As that user (themselves, or impersonated when the profile allows it); drafts are never listed, so never readable here. */
@@ -162,18 +170,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     return { id: space.id, key: space.key, name: space.name };
   }
 
-  async isSpaceAdmin(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, { key: 'administer', targetType: 'space' });
-  }
-
-  async canCreatePagesIn(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, { key: 'create', targetType: 'page' });
-  }
-
+  isSpaceAdmin = (user: string, spaceId: string): Promise<boolean> => this.hasSpacePermission(user, spaceId, { key: 'administer', targetType: 'space' });
+  canCreatePagesIn = (user: string, spaceId: string): Promise<boolean> => this.hasSpacePermission(user, spaceId, { key: 'create', targetType: 'page' });
   /** The space's "view" permission for any user, from the permission list (no impersonation, no admin-only endpoint). */
-  async canViewSpace(user: string, spaceId: string): Promise<boolean> {
-    return this.hasSpacePermission(user, spaceId, { key: 'read', targetType: 'space' });
-  }
+  canViewSpace = (user: string, spaceId: string): Promise<boolean> => this.hasSpacePermission(user, spaceId, { key: 'read', targetType: 'space' });
 
   /** Which of these group ids exist (a directory lookup, as the app); one call per id, bounded by the gate. */
   async existingGroups(groupIds: string[]): Promise<Set<string>> {
@@ -293,7 +293,3 @@ export class RestConfluenceSite implements ConfluenceSite {
   private parse = <T extends z.ZodTypeAny>(response: ConfluenceResponse, schema: T): z.infer<T> => parseOk(response, schema);
 }
 
-/** Confluence's documented account states; anything else (or none) is left unsaid rather than guessed. */
-function accountStatusOf(status: string | null | undefined): Pick<UserInfo, 'accountStatus'> {
-  return status === 'active' || status === 'inactive' || status === 'closed' || status === 'unknown' ? { accountStatus: status } : {};
-}

@@ -20,6 +20,12 @@ export const LISTED_STATUSES = ['current', 'archived'] as const;
 
 export const PAGE_STATUSES = ['current', 'draft', 'archived', 'trashed', 'deleted'] as const;
 
+/** v2 `include-operations=true`: the caller's permitted operations (at most 50, `meta.hasMore` past them). */
+const operationsSchema = z.object({
+  results: z.array(z.object({ operation: z.string(), targetType: z.string() })),
+  meta: z.object({ hasMore: z.boolean().nullish() }).partial().nullish(),
+});
+
 export const pageSchema = z.object({
   id: z.string(),
   status: z.string(),
@@ -30,6 +36,7 @@ export const pageSchema = z.object({
     authorId: z.string().optional(),
     message: z.string().nullish(),
   }),
+  operations: operationsSchema.nullish(),
 });
 
 /** A page read with body-format=storage (one version). */
@@ -117,4 +124,22 @@ export function toPageInfo(page: z.infer<typeof pageSchema>): PageInfo {
     ...(page.version.authorId ? { versionAuthorId: page.version.authorId } : {}),
     ...(page.version.message ? { versionMessage: page.version.message } : {}),
   };
+}
+
+/**
+ * The reader's edit right as the page's stated operations say it (U24): `update` on the page is yes;
+ * a complete list without any `update` is no; no list, a truncated one, or an `update` on another
+ * target type leaves it unstated (the caller then asks permission/check).
+ */
+export function editableOf(page: z.infer<typeof pageSchema>): { editable?: boolean } {
+  const ops = page.operations;
+  if (!ops) return {};
+  if (ops.results.some((o) => o.operation === 'update' && o.targetType === 'page')) return { editable: true };
+  if (ops.meta?.hasMore || ops.results.some((o) => o.operation === 'update')) return {};
+  return { editable: false };
+}
+
+/** Confluence's documented account states; anything else (or none) is left unsaid rather than guessed. */
+export function accountStatusOf(status: string | null | undefined): { accountStatus?: 'active' | 'inactive' | 'closed' | 'unknown' } {
+  return status === 'active' || status === 'inactive' || status === 'closed' || status === 'unknown' ? { accountStatus: status } : {};
 }

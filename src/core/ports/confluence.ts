@@ -38,6 +38,14 @@ export interface UserInfo {
 
 export type PageOperation = 'read' | 'update';
 
+/**
+ * A page as getPages read it. `editable`: whether `update` is among the READER's permitted
+ * operations (readerAccountId), present only when the batched read stated them (U24).
+ */
+export interface PageRead extends PageInfo {
+  editable?: boolean;
+}
+
 /** One version of a page with its storage body: read transiently for a hash or a diff, never stored (SPEC 2.4a). */
 export interface PageContent {
   pageId: string;
@@ -53,8 +61,10 @@ export interface ConfluenceSite extends LifecycleConfluence, Directory {
    * exactly the ones the caller can read, so no permission check is needed to prove it.
    */
   readonly readerAccountId?: string;
+  /** Whether getPages asks for the reader's permitted operations (PageRead.editable); edit checks then wait for that read. */
+  readonly pageReadsStateEdit: boolean;
   /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
-  getPages(pageIds: string[]): Promise<Map<string, PageInfo>>;
+  getPages(pageIds: string[]): Promise<Map<string, PageRead>>;
   /** Can this user perform the operation on the page (site, space and page restrictions)? One call per (user,page); callers run them in parallel. */
   checkPagePermission(accountId: string, pageId: string, operation: PageOperation): Promise<boolean>;
   /**

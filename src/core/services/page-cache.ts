@@ -5,7 +5,7 @@
 import { INSTALLATION_SPACE } from '../audit';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
-import type { PageInfo } from '../ports/confluence';
+import type { PageInfo, PageRead } from '../ports/confluence';
 import type { EngineContext } from './context';
 import { denial } from './denials';
 
@@ -14,10 +14,12 @@ export const pageNotFound = (): DomainError => new DomainError('PAGE_NOT_FOUND',
 /**
  * Request-scoped cache of what Confluence said about pages, so one request asks getPages once for
  * the ids it needs (the first call should name them all) and each permission at most once.
- * Permission checks run in parallel; "read" is only asked when "update" was refused (an editor can read).
+ * Permission checks run in parallel; "read" is only asked when "update" was refused (an editor can read);
+ * "update" is not asked where the batched read made as the caller stated it (U24).
  */
 export class PageCache {
   private readonly info = new Map<string, PageInfo | undefined>();
+  private readonly reading = new Map<string, Promise<void>>();
   private readonly read = new Map<string, boolean>();
   private readonly edit = new Map<string, boolean>();
   private readonly editing = new Map<string, Promise<void>>();
@@ -27,18 +29,36 @@ export class PageCache {
     private readonly accountId: string,
   ) {}
 
+  /** getPages reads as this cache's caller, so what it says about the reader is said about them. */
+  private get readsAsCaller(): boolean {
+    return this.ctx.confluence.readerAccountId === this.accountId;
+  }
+
   async pages(pageIds: string[]): Promise<Map<string, PageInfo>> {
-    const missing = [...new Set(pageIds)].filter((id) => !this.info.has(id));
+    const unique = [...new Set(pageIds)];
+    const missing = unique.filter((id) => !this.info.has(id) && !this.reading.has(id));
     if (missing.length > 0) {
-      const got = await this.ctx.confluence.getPages(missing);
-      for (const id of missing) this.info.set(id, got.get(id));
+      // shared by every caller asking for these ids before it answers (the edit checks wait on it)
+      const read = this.ctx.confluence.getPages(missing).then((got) => {
+        for (const id of missing) this.keep(id, got.get(id));
+      });
+      for (const id of missing) this.reading.set(id, read);
     }
+    await Promise.all(unique.flatMap((id) => this.reading.get(id) ?? []));
     const out = new Map<string, PageInfo>();
     for (const id of pageIds) {
       const page = this.info.get(id);
       if (page) out.set(id, page);
     }
     return out;
+  }
+
+  /** The page without the read's statement about the reader, which is kept only when the reader is the caller. */
+  private keep(id: string, page: PageRead | undefined): void {
+    if (!page) return void this.info.set(id, undefined);
+    const { editable, ...info } = page;
+    this.info.set(id, info);
+    if (editable !== undefined && this.readsAsCaller && !this.edit.has(id)) this.edit.set(id, editable);
   }
 
   /**
@@ -54,7 +74,7 @@ export class PageCache {
   }
 
   private async askReadable(pageIds: string[]): Promise<Array<readonly [string, boolean]>> {
-    if (this.ctx.confluence.readerAccountId === this.accountId) {
+    if (this.readsAsCaller) {
       const shown = await this.pages(pageIds);
       return pageIds.map((id) => [id, shown.has(id)] as const);
     }
@@ -83,11 +103,17 @@ export class PageCache {
   /**
    * Starts the edit checks of these pages not asked yet, e.g. while their batched read is still in
    * flight (issue 23: the checks are most of a 100-page submit's time); permissions() waits for them.
+   * Where that read states the caller's operations (U24), a page is checked only if it left it unstated.
    */
   startEditChecks(pageIds: string[]): void {
-    for (const id of new Set(pageIds)) {
-      if (this.edit.has(id) || this.editing.has(id)) continue;
-      const check = this.ctx.confluence.checkPagePermission(this.accountId, id, 'update').then((allowed) => void this.edit.set(id, allowed));
+    const fresh = [...new Set(pageIds)].filter((id) => !this.edit.has(id) && !this.editing.has(id));
+    if (fresh.length === 0) return;
+    const stated = this.ctx.confluence.pageReadsStateEdit && this.readsAsCaller ? this.pages(fresh) : undefined;
+    for (const id of fresh) {
+      const check = (async () => {
+        if (stated) await stated;
+        if (!this.edit.has(id)) this.edit.set(id, await this.ctx.confluence.checkPagePermission(this.accountId, id, 'update'));
+      })();
       // handled here so a failure while nobody waits yet is not an unhandled rejection; permissions() still sees it
       check.catch(() => undefined);
       this.editing.set(id, check);

@@ -62,7 +62,7 @@ const refusalSchema = z.object({
 export type RefusalRecord = z.infer<typeof refusalSchema>;
 
 /** Assumptions Confluence answers reveal (the rest are read off the invocation records). */
-export type ObservedAssumption = 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin';
+export type ObservedAssumption = 'apiRouteImpersonation' | 'appUserIsConfluenceAdmin' | 'pageListOperations';
 
 export interface AssumptionState {
   key: string;
@@ -108,6 +108,7 @@ const INVOCATION_ASSUMPTIONS: Array<{ key: string; description: string; verdict:
 const CONFLUENCE_ASSUMPTIONS: Record<ObservedAssumption, string> = {
   apiRouteImpersonation: 'asUser(accountId) impersonation is allowed for this app',
   appUserIsConfluenceAdmin: 'the app user is a Confluence administrator (permission/check about other users)',
+  pageListOperations: 'the batched page list states the caller\'s permitted operations (pageListOperations: included; only a refutation is recorded, so unobserved with the switch on means it holds)',
 };
 
 export class DiagnosticsLog {
