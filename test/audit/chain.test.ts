@@ -127,15 +127,19 @@ describe('audit records', () => {
 });
 
 describe('ops per entry', () => {
-  it('are exactly auditOpsFor(entries): 1 per entry (record) + 1 per feed event + ONE marker per append, read nothing, and fit an engine transaction', async () => {
+  it('are exactly auditOpsFor(entries): 1 per entry (its record, which carries its feed event) + ONE marker per append, read nothing, and fit an engine transaction', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail } = setup(counting);
     expect(AUDIT_OPS_PER_ENTRY).toBe(1);
     const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
     for (const entries of [[fullEntry], [fullEntry, minimal], [minimal, minimal, minimal]]) expect(trail.prepareAppend(entries)).toHaveLength(auditOpsFor(entries));
-    // fullEntry publishes a feed event (approval.submitted), the denial does not
-    expect(auditOpsFor([fullEntry, minimal])).toBe(1 + 1 + 1 + 1);
+    // fullEntry publishes a feed event (approval.submitted), the denial does not: the event costs no op of its own
+    expect(auditOpsFor([fullEntry, minimal])).toBe(2 + 1);
     expect(auditOpsFor([minimal, minimal, minimal])).toBe(3 + 1);
+    const [published, denied] = trail.prepareAppend([fullEntry, minimal]);
+    expect(published).toMatchObject({ entity: AUDIT_ENTITY, value: { ev: { type: 'approval.submitted', data: {} } } });
+    expect(denied).toMatchObject({ entity: AUDIT_ENTITY });
+    expect(denied.op === 'put' && 'ev' in (denied.value as object)).toBe(false);
     expect(counting.counts).toMatchObject({ get: 0, getMany: 0, query: 0, transact: 0 });
 
     const change = Array.from({ length: 5 }, (_, i) => ({ op: 'put' as const, key: `cs:item-${i}`, value: { i } }));
@@ -147,9 +151,9 @@ describe('ops per entry', () => {
   it('refuses more entries than one append (one marker) can hold', () => {
     const { trail } = setup();
     const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
-    expect(auditOpsFor(Array.from({ length: 12 }, () => fullEntry))).toBe(25);
-    expect(trail.prepareAppend(Array.from({ length: 12 }, () => fullEntry))).toHaveLength(25);
-    // 13 entries without events would be 14 ops, but a marker names at most 12 records
+    expect(auditOpsFor(Array.from({ length: 12 }, () => fullEntry))).toBe(13);
+    expect(trail.prepareAppend(Array.from({ length: 12 }, () => fullEntry))).toHaveLength(13);
+    // 13 entries would be 14 ops, but a marker names at most 12 records
     expect(() => trail.prepareAppend(Array.from({ length: 13 }, () => minimal))).toThrow(expect.objectContaining({ code: 'AUDIT_TOO_MANY_ENTRIES' }));
   });
 

@@ -107,7 +107,7 @@ export const runDailyJob = defineOperation({
     const lc = ctx.confluence;
     const started = ctx.clock.now();
     await flushDenialCounts(ctx);
-    // Event retention needs no lease (deletes are idempotent) and runs even when nothing else is due.
+    // af-event items of before events moved into audit records (events/purge.ts): no lease (deletes are idempotent), runs even when nothing else is due
     await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
