@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
-import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
+import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditBytesBound, auditOpsFor, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
+import { RandomIds } from '../../src/adapters/system/random-ids';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
 import { LINK_PREFIX, PENDING_PREFIX, linkBlockKey } from '../../src/core/audit/keys';
 import { canonicalJson } from '../../src/core/domain/canonical-json';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
-import type { KeyValueStore } from '../../src/core/ports/store';
+import { WRITE_FRAMING, txPayloadBytes, type KeyValueStore } from '../../src/core/ports/store';
 import { ManualClock, linkItemAt, randomEntry, rawRecords, rng, sequenceAll, setup, skAt } from './support';
 
 const ZERO = '0'.repeat(64);
@@ -146,6 +147,19 @@ describe('ops per entry', () => {
     await counting.transact([...change, ...trail.prepareAppend([fullEntry, fullEntry])]);
     await sequenceAll(trail);
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 2 });
+  });
+
+  it('auditBytesBound is an upper bound of what prepareAppend adds to a transaction, with the app\'s own ids, for any entries', () => {
+    const trail = new AuditTrail({ store: new MemoryStore(), clock: { now: () => Date.now() }, ids: new RandomIds() });
+    const random = rng(11);
+    const stale: AuditEntry = { ...fullEntry, action: 'approval.stale', details: { reason: 'r'.repeat(2000), status: 'approved', step: 2, nextStep: 3 } };
+    const appends = [[fullEntry], [stale], [stale, fullEntry, stale], ...Array.from({ length: 30 }, (_, i) => Array.from({ length: 1 + (i % 12) }, () => randomEntry(random)))];
+    for (const entries of appends) {
+      const written = txPayloadBytes(trail.prepareAppend(entries)) - WRITE_FRAMING.perTransaction;
+      expect(auditBytesBound(entries)).toBeGreaterThanOrEqual(written);
+      // and close to it: ids are the only slack
+      expect(auditBytesBound(entries)).toBeLessThan(written + 200 * entries.length);
+    }
   });
 
   it('refuses more entries than one append (one marker) can hold', () => {
