@@ -46,7 +46,7 @@ async function evidencePack(env: TestEnv, pageId: string): Promise<string> {
  */
 async function toOldShape(store: KeyValueStore): Promise<void> {
   for (const item of await auditItems(store)) {
-    const { ev, ...value } = item.value as Record<string, unknown>;
+    const { ev, ...value } = item.value;
     if (ev === undefined) continue;
     const envelope = envelopeOf(value.rec as Parameters<typeof envelopeOf>[0], eventPartSchema.parse(ev));
     await store.transact([

@@ -4,10 +4,7 @@
  * kept 14 days (410 CURSOR_EXPIRED past that), and never an event without its change.
  */
 import { DAY_MS } from '../../src/core/shared/time';
-import { EVENT_ENTITY } from '../../src/core/ports/entities';
 import type { EventEnvelope } from '../../src/core/events/catalog';
-import { runDailyJob } from '../../src/core/lifecycle/daily-job';
-import { createContext } from '../../src/core/services/context';
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, refusal, setup, ui, api, type TestEnv } from './helpers';
 
 const pageEvents = (events: EventEnvelope[], pageId: string) => events.filter((e) => e.pageId === pageId).map((e) => e.type);
