@@ -158,7 +158,7 @@ describe('ops per entry', () => {
       const written = txPayloadBytes(trail.prepareAppend(entries)) - WRITE_FRAMING.perTransaction;
       expect(auditBytesBound(entries)).toBeGreaterThanOrEqual(written);
       // and close to it: ids are the only slack
-      expect(auditBytesBound(entries)).toBeLessThan(written + 200 * entries.length);
+      expect(auditBytesBound(entries)).toBeLessThan(written + 250 * entries.length);
     }
   });
 
@@ -185,18 +185,17 @@ describe('sequencer', () => {
   it('links pending records oldest first, whole markers per transaction, one link block and one head move per batch', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail, clock } = setup(counting);
-    // small records (~1 KB a batch op each): 9 fit one write unit, under the 11 one-record markers of the op limit
+    // small records (< 1 KB a batch op each): the op limit binds first, 11 one-record markers (22 ops + head + block)
     for (let i = 0; i < 20; i++) {
       clock.t += 100;
       await counting.transact(trail.prepareAppend([{ actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: { i } }]));
     }
     counting.reset();
     expect(await trail.sequence()).toEqual({ sequenced: 20, remaining: 0 });
-    expect(counting.counts.transact).toBe(3);
+    expect(counting.counts.transact).toBe(2);
     expect((await counting.query({ prefix: LINK_PREFIX })).items.map((i) => [i.key, (i.value as { sks: string[] }).sks.length])).toEqual([
-      [linkBlockKey(1), 9],
-      [linkBlockKey(10), 9],
-      [linkBlockKey(19), 2],
+      [linkBlockKey(1), 11],
+      [linkBlockKey(12), 9],
     ]);
     const records = await rawRecords(counting);
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -206,9 +205,9 @@ describe('sequencer', () => {
   it('does bounded work per call and reports what is left', async () => {
     const { store, trail } = setup();
     for (let i = 0; i < 20; i++) await appendOne(trail, store, fullEntry);
-    // one batch: as many of these ~1.4 KB records as fit one 10 KB write unit (7, under the 11 of the op limit)
-    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 7, remaining: 13 });
-    expect(await trail.verify()).toMatchObject({ ok: true, checked: 7, unsequenced: { count: 13 } });
+    // one batch: as many of these records as fit one 10 KB write unit (8, under the 11 of the op limit)
+    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 8, remaining: 12 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 8, unsequenced: { count: 12 } });
   });
 
   it('links fewer records per transaction when theirs are large, so a batch stays inside one Forge write unit', async () => {
@@ -324,12 +323,13 @@ describe('verify', () => {
     });
 
     it('two swapped links, and two swapped records renumbered to fit their new place', async () => {
+      // the first two links of the block holding seq 20
       const block = await linkItemAt(store, 20);
       const sks = [...block.value.sks];
-      const [i, j] = [20 - block.value.first, 21 - block.value.first];
-      [sks[i], sks[j]] = [sks[j], sks[i]];
+      expect(sks.length).toBeGreaterThan(1);
+      [sks[0], sks[1]] = [sks[1], sks[0]];
       await store.transact([{ op: 'put', key: block.key, value: { ...block.value, sks } }]);
-      expect(await trail.verify()).toMatchObject({ ok: false, checked: 19, firstBadSeq: 20, reason: 'RECORD_ALTERED' });
+      expect(await trail.verify()).toMatchObject({ ok: false, checked: block.value.first - 1, firstBadSeq: block.value.first, reason: 'RECORD_ALTERED' });
 
       const fresh = await chainOf(30);
       const [x, y] = [await entityAt(fresh.store, 20), await entityAt(fresh.store, 21)];

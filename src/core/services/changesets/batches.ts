@@ -14,7 +14,7 @@ import type { AuditEntry } from '../../audit';
 import type { Caller } from '../../domain/caller';
 import type { ChangeSet, PageApproval } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
-import { STORE_LIMITS, WRITE_FRAMING } from '../../ports/store';
+import { STORE_LIMITS, WRITE_FRAMING, txPayloadBytes } from '../../ports/store';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
@@ -45,13 +45,26 @@ export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => nu
 
 /** Payload a batch is cut under: one write unit. */
 export const BATCH_BYTES = STORE_LIMITS.writeUnitBytes;
-/** Bytes one of the batch's own ops takes at most: its framing, and a key naming one id (≤ 200 characters) with a version or a count. */
-const OWN_OP_BYTES = WRITE_FRAMING.perOp + 400;
+/** The longest key and version a change set's `check` can carry (ids are ≤ 200 characters). */
+const CHANGE_SET_KEY_BOUND = 'x'.repeat(220);
+const VERSION_BOUND = 2 ** 31 - 1;
+
+/** An upper bound of the batch's own ops (ownOps) as txPayloadBytes counts them: built with the batch's workflows and the longest shard, key and version. */
+function ownBytes(plans: Sized[]): number {
+  const workflows = [...new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : [])))];
+  const condition = { kind: 'version', version: VERSION_BOUND } as const;
+  const ops: TxOp[] = [
+    { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
+    // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127)
+    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key, i): TxOp => (i % 2 === 0 ? { op: 'check', key, condition } : { op: 'put', key, value: { count: VERSION_BOUND }, condition })),
+  ];
+  return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
+}
 
 /** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
 export function batchBytes(plans: Sized[]): number {
-  const pages = plans.reduce<number>((n, p) => n + JSON.stringify(p.ops).length + p.ops.length * WRITE_FRAMING.perOp, WRITE_FRAMING.perTransaction);
-  return pages + ownOps(plans) * OWN_OP_BYTES + auditBytesBound(plans.flatMap((p) => p.entries));
+  const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
+  return pages + ownBytes(plans) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
 /** Cut planned pages into consecutive batches, each within the transaction limit and one write unit (a page alone always goes). */
