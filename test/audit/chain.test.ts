@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
-import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditOpsFor, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
+import { AUDIT_OPS_PER_ENTRY, AuditTrail, auditBytesBound, auditOpsFor, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
+import { RandomIds } from '../../src/adapters/system/random-ids';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
 import { LINK_PREFIX, PENDING_PREFIX, linkBlockKey } from '../../src/core/audit/keys';
 import { canonicalJson } from '../../src/core/domain/canonical-json';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
-import type { KeyValueStore } from '../../src/core/ports/store';
+import { WRITE_FRAMING, txPayloadBytes, type KeyValueStore } from '../../src/core/ports/store';
 import { ManualClock, linkItemAt, randomEntry, rawRecords, rng, sequenceAll, setup, skAt } from './support';
 
 const ZERO = '0'.repeat(64);
@@ -127,15 +128,19 @@ describe('audit records', () => {
 });
 
 describe('ops per entry', () => {
-  it('are exactly auditOpsFor(entries): 1 per entry (record) + 1 per feed event + ONE marker per append, read nothing, and fit an engine transaction', async () => {
+  it('are exactly auditOpsFor(entries): 1 per entry (its record, which carries its feed event) + ONE marker per append, read nothing, and fit an engine transaction', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail } = setup(counting);
     expect(AUDIT_OPS_PER_ENTRY).toBe(1);
     const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
     for (const entries of [[fullEntry], [fullEntry, minimal], [minimal, minimal, minimal]]) expect(trail.prepareAppend(entries)).toHaveLength(auditOpsFor(entries));
-    // fullEntry publishes a feed event (approval.submitted), the denial does not
-    expect(auditOpsFor([fullEntry, minimal])).toBe(1 + 1 + 1 + 1);
+    // fullEntry publishes a feed event (approval.submitted), the denial does not: the event costs no op of its own
+    expect(auditOpsFor([fullEntry, minimal])).toBe(2 + 1);
     expect(auditOpsFor([minimal, minimal, minimal])).toBe(3 + 1);
+    const [published, denied] = trail.prepareAppend([fullEntry, minimal]);
+    expect(published).toMatchObject({ entity: AUDIT_ENTITY, value: { ev: { type: 'approval.submitted', data: {} } } });
+    expect(denied).toMatchObject({ entity: AUDIT_ENTITY });
+    expect(denied.op === 'put' && 'ev' in (denied.value as object)).toBe(false);
     expect(counting.counts).toMatchObject({ get: 0, getMany: 0, query: 0, transact: 0 });
 
     const change = Array.from({ length: 5 }, (_, i) => ({ op: 'put' as const, key: `cs:item-${i}`, value: { i } }));
@@ -144,12 +149,25 @@ describe('ops per entry', () => {
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 2 });
   });
 
+  it('auditBytesBound is an upper bound of what prepareAppend adds to a transaction, with the app\'s own ids, for any entries', () => {
+    const trail = new AuditTrail({ store: new MemoryStore(), clock: { now: () => Date.now() }, ids: new RandomIds() });
+    const random = rng(11);
+    const stale: AuditEntry = { ...fullEntry, action: 'approval.stale', details: { reason: 'r'.repeat(2000), status: 'approved', step: 2, nextStep: 3 } };
+    const appends = [[fullEntry], [stale], [stale, fullEntry, stale], ...Array.from({ length: 30 }, (_, i) => Array.from({ length: 1 + (i % 12) }, () => randomEntry(random)))];
+    for (const entries of appends) {
+      const written = txPayloadBytes(trail.prepareAppend(entries)) - WRITE_FRAMING.perTransaction;
+      expect(auditBytesBound(entries)).toBeGreaterThanOrEqual(written);
+      // and close to it: ids are the only slack
+      expect(auditBytesBound(entries)).toBeLessThan(written + 250 * entries.length);
+    }
+  });
+
   it('refuses more entries than one append (one marker) can hold', () => {
     const { trail } = setup();
     const minimal: AuditEntry = { actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: {} };
-    expect(auditOpsFor(Array.from({ length: 12 }, () => fullEntry))).toBe(25);
-    expect(trail.prepareAppend(Array.from({ length: 12 }, () => fullEntry))).toHaveLength(25);
-    // 13 entries without events would be 14 ops, but a marker names at most 12 records
+    expect(auditOpsFor(Array.from({ length: 12 }, () => fullEntry))).toBe(13);
+    expect(trail.prepareAppend(Array.from({ length: 12 }, () => fullEntry))).toHaveLength(13);
+    // 13 entries would be 14 ops, but a marker names at most 12 records
     expect(() => trail.prepareAppend(Array.from({ length: 13 }, () => minimal))).toThrow(expect.objectContaining({ code: 'AUDIT_TOO_MANY_ENTRIES' }));
   });
 
@@ -167,18 +185,17 @@ describe('sequencer', () => {
   it('links pending records oldest first, whole markers per transaction, one link block and one head move per batch', async () => {
     const counting = new CountingStore(new MemoryStore());
     const { trail, clock } = setup(counting);
-    // small records (~1 KB a batch op each): 9 fit one write unit, under the 11 one-record markers of the op limit
+    // small records (< 1 KB a batch op each): the op limit binds first, 11 one-record markers (22 ops + head + block)
     for (let i = 0; i < 20; i++) {
       clock.t += 100;
       await counting.transact(trail.prepareAppend([{ actor: 'a', action: 'access.denied', spaceId: '1001', source: 'ui', details: { i } }]));
     }
     counting.reset();
     expect(await trail.sequence()).toEqual({ sequenced: 20, remaining: 0 });
-    expect(counting.counts.transact).toBe(3);
+    expect(counting.counts.transact).toBe(2);
     expect((await counting.query({ prefix: LINK_PREFIX })).items.map((i) => [i.key, (i.value as { sks: string[] }).sks.length])).toEqual([
-      [linkBlockKey(1), 9],
-      [linkBlockKey(10), 9],
-      [linkBlockKey(19), 2],
+      [linkBlockKey(1), 11],
+      [linkBlockKey(12), 9],
     ]);
     const records = await rawRecords(counting);
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -188,9 +205,9 @@ describe('sequencer', () => {
   it('does bounded work per call and reports what is left', async () => {
     const { store, trail } = setup();
     for (let i = 0; i < 20; i++) await appendOne(trail, store, fullEntry);
-    // one batch: as many of these ~1.4 KB records as fit one 10 KB write unit (7, under the 11 of the op limit)
-    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 7, remaining: 13 });
-    expect(await trail.verify()).toMatchObject({ ok: true, checked: 7, unsequenced: { count: 13 } });
+    // one batch: as many of these records as fit one 10 KB write unit (8, under the 11 of the op limit)
+    expect(await trail.sequence({ maxBatches: 1 })).toEqual({ sequenced: 8, remaining: 12 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 8, unsequenced: { count: 12 } });
   });
 
   it('links fewer records per transaction when theirs are large, so a batch stays inside one Forge write unit', async () => {
@@ -306,12 +323,13 @@ describe('verify', () => {
     });
 
     it('two swapped links, and two swapped records renumbered to fit their new place', async () => {
+      // the first two links of the block holding seq 20
       const block = await linkItemAt(store, 20);
       const sks = [...block.value.sks];
-      const [i, j] = [20 - block.value.first, 21 - block.value.first];
-      [sks[i], sks[j]] = [sks[j], sks[i]];
+      expect(sks.length).toBeGreaterThan(1);
+      [sks[0], sks[1]] = [sks[1], sks[0]];
       await store.transact([{ op: 'put', key: block.key, value: { ...block.value, sks } }]);
-      expect(await trail.verify()).toMatchObject({ ok: false, checked: 19, firstBadSeq: 20, reason: 'RECORD_ALTERED' });
+      expect(await trail.verify()).toMatchObject({ ok: false, checked: block.value.first - 1, firstBadSeq: block.value.first, reason: 'RECORD_ALTERED' });
 
       const fresh = await chainOf(30);
       const [x, y] = [await entityAt(fresh.store, 20), await entityAt(fresh.store, 21)];

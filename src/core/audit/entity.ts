@@ -1,8 +1,10 @@
 /**
- * The af-audit entity value of a record: its filter attributes (one per index) plus the record.
+ * The af-audit entity value of a record: its filter attributes (one per index) plus the record, and
+ * for a record that published a feed event the event's own part (`ev`, outside the hashed record).
  * One derivation, used by append, the sequencer and verify, so they can never disagree.
  */
 import type { AuditRecord } from '../domain/model';
+import type { EventPart } from '../events/catalog';
 import { INDEXED_DIMENSIONS, NO_VALUE, skFits } from './keys';
 import type { PendingRecord } from './schema';
 
@@ -17,11 +19,13 @@ export interface AuditEntityValue {
   action: string;
   source: string;
   rec: PendingRecord | AuditRecord;
+  /** the feed event the record published (SPEC 3a); the sequencer's rewrite carries it unchanged */
+  ev?: EventPart;
 }
 
 /** `sk` is the record's key (keys.ts recordSk). */
-export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord): AuditEntityValue {
-  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source, rec } as AuditEntityValue;
+export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord, ev?: EventPart): AuditEntityValue {
+  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source, rec, ...(ev ? { ev } : {}) } as AuditEntityValue;
   for (const { attribute, field } of INDEXED_DIMENSIONS) value[attribute] = rec[field] ?? NO_VALUE;
   return value;
 }
@@ -31,5 +35,6 @@ export function attributesMatch(stored: Record<string, unknown>, rec: PendingRec
   if (!skFits(key, rec.at, rec.id)) return false;
   const expected = entityValueOf(key, rec);
   const names: Array<keyof AuditEntityValue> = ['sk', 'seq', 'source', ...INDEXED_DIMENSIONS.map((d) => d.attribute)];
-  return names.every((name) => stored[name] === expected[name]) && Object.keys(stored).length === names.length + 1;
+  // + `rec`, and `ev` when the record published an event
+  return names.every((name) => stored[name] === expected[name]) && Object.keys(stored).length === names.length + 1 + (stored.ev === undefined ? 0 : 1);
 }

@@ -23,7 +23,7 @@ import { MAX_SCAN_QUERIES_PER_PAGE, listRecords, type AuditPage, type QueryDeps 
 import { sequencePendingAudit, type SequenceResult } from './sequencer';
 import { verifyChain, type VerifyResult } from './verify';
 
-export { AUDIT_OPS_PER_ENTRY, MAX_AUDIT_ENTRIES, auditOpsFor, type AuditEntry } from './append';
+export { AUDIT_OPS_PER_ENTRY, MAX_AUDIT_ENTRIES, auditBytesBound, auditOpsFor, type AuditEntry } from './append';
 export { sequencePendingAudit, type SequenceDeps, type SequenceResult } from './sequencer';
 export { sequenceAlone, SEQUENCER_LEASE_MS } from './sequence-alone';
 export type { AuditPage } from './query';

@@ -2,21 +2,26 @@
 import { DomainError } from '../domain/errors';
 import type { AuditRecord } from '../domain/model';
 import type { EntityItem } from '../ports/store';
+import { eventPartSchema, type EventPart } from '../events/catalog';
 import { attributesMatch } from './entity';
 import { auditEntitySchema, auditRecordSchema, pendingRecordSchema, type PendingRecord } from './schema';
 
-export type StoredRecord = { pending: false; record: AuditRecord } | { pending: true; record: PendingRecord };
+/** A record as stored; `event` is the feed event's part it carries (only the feed and the sequencer's rewrite use it). */
+export type StoredRecord = ({ pending: false; record: AuditRecord } | { pending: true; record: PendingRecord }) & { event?: EventPart };
 
-/** The record an entity holds, or undefined when it is damaged (wrong shape, or attributes that disagree with it). */
+/** The record an entity holds, or undefined when it is damaged (wrong shape, attributes that disagree with it, or a damaged event). */
 export function parseEntity(entity: EntityItem): StoredRecord | undefined {
   const parsed = auditEntitySchema.safeParse(entity.value);
   if (!parsed.success) return undefined;
+  const ev = parsed.data.ev === undefined ? undefined : eventPartSchema.safeParse(parsed.data.ev);
+  if (ev && !ev.success) return undefined;
+  const event = ev ? { event: ev.data } : {};
   if (parsed.data.seq === 0) {
     const rec = pendingRecordSchema.safeParse(parsed.data.rec);
-    return rec.success && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: true, record: rec.data } : undefined;
+    return rec.success && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: true, record: rec.data, ...event } : undefined;
   }
   const rec = auditRecordSchema.safeParse(parsed.data.rec);
-  return rec.success && rec.data.seq === parsed.data.seq && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: false, record: rec.data } : undefined;
+  return rec.success && rec.data.seq === parsed.data.seq && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: false, record: rec.data, ...event } : undefined;
 }
 
 /** As listed: a pending record gets seq 0, empty hashes and `pending: true`. Listing stops on a damaged record; verify() names it. */

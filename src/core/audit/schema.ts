@@ -65,7 +65,7 @@ export type Marker = z.infer<typeof markerSchema>;
 /** A marker of older data: one record, the key's. */
 export const legacyMarkerSchema = z.object({ at: time }).strict();
 
-/** The af-audit entity as stored; `rec` is checked against pendingRecordSchema or auditRecordSchema by seq. */
+/** The af-audit entity as stored; `rec` is checked against pendingRecordSchema or auditRecordSchema by seq, `ev` against eventPartSchema. */
 export const auditEntitySchema = z
   .object({
     sk: z.string(),
@@ -78,6 +78,8 @@ export const auditEntitySchema = z
     action: z.string(),
     source: z.string(),
     rec: z.unknown(),
+    // the feed event's part (events/catalog.ts eventPartSchema); absent on records that published none
+    ev: z.unknown().optional(),
   })
   .strict();
 

@@ -15,6 +15,7 @@ import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import type { ChainHead, PendingRecord } from './schema';
 import type { AuditRecord } from '../domain/model';
+import type { EventPart } from '../events/catalog';
 
 /**
  * Ops a batch spends on records and their markers: 25 less the head and a link block for each of the
@@ -40,10 +41,10 @@ export interface SequenceResult {
   remaining: number;
 }
 
-/** A marker whose records are all intact and pending, in append order. */
+/** A marker whose records are all intact and pending, in append order (with the feed event each carries). */
 interface ReadyMarker {
   key: string;
-  records: Array<{ sk: string; rec: PendingRecord }>;
+  records: Array<{ sk: string; rec: PendingRecord; ev?: EventPart }>;
 }
 
 interface PendingRead {
@@ -85,7 +86,7 @@ async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, Re
     }
     const records = sks.flatMap((sk) => {
       const stored = entities.get(sk);
-      return stored?.pending ? [{ sk, rec: stored.record }] : [];
+      return stored?.pending ? [{ sk, rec: stored.record, ...(stored.event ? { ev: stored.event } : {}) }] : [];
     });
     if (records.length === sks.length) ready.push({ key, records });
   }
@@ -107,7 +108,7 @@ function blockOps(first: number, sks: string[]): TxOp[] {
 
 /**
  * One batch: whole markers, oldest first, as many as fit 25 ops and (after the first) one write
- * unit: each record rewritten with seq, prevHash, hash (condition exists), each marker deleted
+ * unit: each record rewritten with seq, prevHash, hash and its event unchanged (condition exists), each marker deleted
  * (exists), a link block per bucket (absent) and the head moved (version). How many markers and
  * records were linked, or undefined when another invocation moved the head first.
  */
@@ -122,10 +123,11 @@ async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<
   for (const marker of ready) {
     const own: TxOp[] = [];
     let hash = prevHash;
-    for (const { sk, rec } of marker.records) {
+    for (const { sk, rec, ev } of marker.records) {
       const unsigned = toJsonValue({ ...rec, seq: first + sks.length + own.length, prevHash: hash });
       const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
-      own.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record)), condition: { kind: 'exists' } });
+      // the event rides along unchanged: it is outside the hashed record
+      own.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record, ev)), condition: { kind: 'exists' } });
       hash = record.hash;
     }
     own.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });

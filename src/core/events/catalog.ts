@@ -1,8 +1,10 @@
 /**
  * The event feed's catalogue (SPEC 3a): the event types, the envelope, and the ONE table that derives
- * an event from an audit record. Events are derived where audit records are appended (audit/append.ts),
- * so an event is written in the same transaction as its change and its audit record: no event without
- * its change, no change without its event.
+ * an event from an audit record. Events are derived where audit records are appended (audit/append.ts)
+ * and stored IN the record's af-audit item (its `ev` attribute, outside the hashed record), so an event
+ * is written in the same transaction as its change and its audit record: no event without its change,
+ * no change without its event. The item keeps only the event's own part (id, type, data); the rest of
+ * the envelope is the hashed record's (envelopeOf), so it is stored once and cannot disagree with it.
  */
 import { z } from 'zod';
 import type { AuditAction, AuditRecord } from '../domain/model';
@@ -80,7 +82,10 @@ export const eventEnvelopeSchema = z
 
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
-/** The event type an audit entry produces, if any. */
+/** What the af-audit item stores of an event: what the record does not already say. */
+export const eventPartSchema = z.object({ id, type: z.enum(EVENT_TYPES), data: eventEnvelopeSchema.shape.data }).strict();
+export type EventPart = z.infer<typeof eventPartSchema>;
+
 function rowOf(action: AuditAction, details: Record<string, unknown>) {
   return FROM_AUDIT.find((r) => r.action === action && (!r.when || r.when(details)));
 }
@@ -90,19 +95,23 @@ export function eventTypeOf(action: AuditAction, details: Record<string, unknown
   return rowOf(action, details)?.type;
 }
 
-/** The envelope of the event an audit record produces, or undefined when it produces none. */
-export function eventOf(rec: EventSource, eventId: string): EventEnvelope | undefined {
+/** The part of the event an audit record produces that the record does not hold (stored beside it), or undefined when it produces none. */
+export function eventPartOf(rec: Pick<EventSource, 'action' | 'details'>, eventId: string): EventPart | undefined {
   const row = rowOf(rec.action, rec.details);
   if (!row) return undefined;
-  const type = row.type;
   const data: Record<string, string | number | boolean> = { ...row.data };
   for (const field of DATA_FIELDS) {
     const value = rec.details[field];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') data[field] = value;
   }
+  return { id: eventId, type: row.type, data };
+}
+
+/** The envelope of a stored event: its part, and everything else from its (hashed) record. */
+export function envelopeOf(rec: EventSource, part: EventPart): EventEnvelope {
   return {
-    id: eventId,
-    type,
+    id: part.id,
+    type: part.type,
     occurredAt: new Date(rec.at).toISOString(),
     spaceId: rec.spaceId,
     ...(rec.pageId !== undefined ? { pageId: rec.pageId } : {}),
@@ -113,6 +122,6 @@ export function eventOf(rec: EventSource, eventId: string): EventEnvelope | unde
     actor: rec.actor,
     source: rec.source,
     ...(rec.clientId !== undefined ? { clientId: rec.clientId } : {}),
-    data,
+    data: part.data,
   };
 }

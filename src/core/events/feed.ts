@@ -2,21 +2,23 @@
  * Reading the event feed in chain order (SPEC 3a; docs/api.md "Event feed"). A reader's position is
  * an audit seq: everything up to it was handed out (or filtered away). Records after it are found
  * through their chain links (linksOf: what a bucket's query does not show yet is read by key) and
- * their events by key, so a lagging index can never skip an event, and the sequencer only ever appends after the head, so none appears
- * behind a reader. Only a reader's FIRST position comes from an index, and only from items older
- * than the settle window (docs/decisions.md "Issue 22").
+ * read by key (strongly consistent), each with the event it carries, so a lagging index can never
+ * skip an event, and the sequencer only ever appends after the head, so none appears behind a reader.
+ * Only a reader's FIRST position comes from an index, from records 14 days old (long settled).
  */
+import type { AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY, EVENT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
+import { DAY_MS } from '../shared/time';
 import { linksOf, newestSeqBefore } from '../audit/chain-read';
 import { readChainState } from '../audit/chain-state';
-import { TIME_INDEX, timeDigits } from '../audit/keys';
-import type { EventEnvelope } from './catalog';
-import { eventKey, parseStoredEvent } from './store';
+import { parseEntity } from '../audit/records';
+import { envelopeOf, eventTypeOf, type EventEnvelope } from './catalog';
+import { legacyEventKey, parseLegacyEvent } from './store';
 
-/** Longer than a transaction can take from its audit time to its commit plus the index's lag. */
-export const FEED_SETTLE_MS = 60_000;
-/** Audit records one read scans at most (a link query per 100 seqs, what it does not show yet by key, + 10 event reads): bounded work per call. */
+/** The feed's window: a cursor older than this is answered 410 CURSOR_EXPIRED, and older events are not handed out. */
+export const EVENT_RETENTION_DAYS = 14;
+/** Audit records one read scans at most (a link query per 100 seqs, what it does not show yet by key, + 10 record reads): bounded work per call. */
 export const FEED_MAX_SCAN = 250;
 
 export interface FeedPage {
@@ -25,29 +27,56 @@ export interface FeedPage {
   position: number;
 }
 
-/** Where a reader without a cursor starts: just before the oldest kept event (see the file comment). */
-export async function firstPosition(store: KeyValueStore, now: number): Promise<number> {
-  const horizon = now - FEED_SETTLE_MS;
-  const oldest = await store.queryEntity({ entity: EVENT_ENTITY, index: TIME_INDEX, partition: [], range: { op: 'lt', value: timeDigits(horizon) }, order: 'asc', limit: 1 });
-  const first = oldest.items[0];
-  if (first) {
-    const [record] = await store.getEntities(AUDIT_ENTITY, [String(first.value.sk)]);
-    const seq = record?.value.seq;
-    if (typeof seq === 'number' && seq > 0) return seq - 1;
+/** The oldest time whose events the feed still hands out at `now`. */
+export function feedWindowStart(now: number): number {
+  return now - EVENT_RETENTION_DAYS * DAY_MS;
+}
+
+/** Where a reader without a cursor starts: after the newest record older than the window (the audit's by-time index). */
+export function firstPosition(store: KeyValueStore, now: number): Promise<number> {
+  return newestSeqBefore(store, feedWindowStart(now));
+}
+
+/**
+ * The events of these chained records (seq order), each once: the one a record carries, or for a record
+ * written before events moved into the audit item (docs/decisions.md, issue 23 item 4) its af-event
+ * item, read by key. Records older than `since` and damaged ones yield none.
+ */
+async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, EventEnvelope>> {
+  const keys = seqs.flatMap((seq) => {
+    const sk = sks.get(seq);
+    return typeof sk === 'string' ? [sk] : [];
+  });
+  const stored = keys.length > 0 ? await store.getEntities(AUDIT_ENTITY, keys) : [];
+  const bySk = new Map(stored.map((item) => [item.key, parseEntity(item)]));
+  const events = new Map<number, EventEnvelope>();
+  const legacy = new Map<string, { seq: number; record: AuditRecord }>();
+  for (const seq of seqs) {
+    const entry = bySk.get(sks.get(seq) ?? '');
+    if (!entry || entry.pending || entry.record.seq !== seq || entry.record.at < since) continue;
+    if (entry.event) events.set(seq, envelopeOf(entry.record, entry.event));
+    else if (eventTypeOf(entry.record.action, entry.record.details)) legacy.set(legacyEventKey(sks.get(seq)!), { seq, record: entry.record });
   }
-  // no kept event old enough to trust the index: every later event is sequenced after this record
-  return newestSeqBefore(store, horizon);
+  if (legacy.size > 0) {
+    for (const item of await store.getEntities(EVENT_ENTITY, [...legacy.keys()])) {
+      const event = parseLegacyEvent(item, legacy.get(item.key)!.record);
+      if (event) events.set(legacy.get(item.key)!.seq, event);
+    }
+  }
+  return events;
 }
 
 /**
  * Events after `position`, oldest first, that `accept` lets through, at most `limit`; scans at most
  * FEED_MAX_SCAN records and stops at the chain head (unsequenced records are read on a later call).
+ * Events older than the window at `now` are passed over.
  */
 export async function readFeed(
   store: KeyValueStore,
   position: number,
   limit: number,
   accept: (event: EventEnvelope) => Promise<boolean>,
+  now: number,
 ): Promise<FeedPage> {
   const { head, anchor } = await readChainState(store);
   const end = Math.min(head?.seq ?? 0, position + FEED_MAX_SCAN);
@@ -58,15 +87,9 @@ export async function readFeed(
   let at = start;
   while (at < end) {
     const seqs = Array.from({ length: Math.min(STORE_LIMITS.maxBatchGet, end - at) }, (_, i) => at + 1 + i);
-    const keys = seqs.flatMap((seq) => {
-      const sk = sks.get(seq);
-      return typeof sk === 'string' ? [eventKey(sk)] : [];
-    });
-    const stored = keys.length > 0 ? await store.getEntities(EVENT_ENTITY, keys) : [];
-    const byKey = new Map(stored.map((item) => [item.key, parseStoredEvent(item)]));
+    const found = await eventsOf(store, seqs, sks, feedWindowStart(now));
     for (const seq of seqs) {
-      const sk = sks.get(seq);
-      const event = typeof sk === 'string' ? byKey.get(eventKey(sk)) : undefined;
+      const event = found.get(seq);
       if (event && (await accept(event))) {
         events.push(event);
         if (events.length === limit) return { events, position: seq };

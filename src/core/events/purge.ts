@@ -1,15 +1,17 @@
-/** Event retention (SPEC 3a): events older than 14 days are deleted by the daily job, in chunks. */
+/**
+ * Deleting the af-event items written before events moved into their audit records (store.ts): the
+ * daily job deletes those older than the feed's window, in chunks. Once the last of them is gone (15
+ * days after the release that stopped writing them) each run is one empty index query; the purge, the
+ * entity and its index are then removed together (docs/decisions.md, issue 23 item 4).
+ */
 import { EVENT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
-import { DAY_MS } from '../shared/time';
 import { TIME_INDEX, timeDigits } from '../audit/keys';
+import { feedWindowStart } from './feed';
 
-/** How long events are kept; a cursor older than this is answered 410 CURSOR_EXPIRED. */
-export const EVENT_RETENTION_DAYS = 14;
-
-/** Deletes up to `maxDeletes` events older than the retention window; `done` when none is left. */
+/** Deletes up to `maxDeletes` af-event items older than the feed's window; `done` when none is left. */
 export async function purgeExpiredEvents(store: KeyValueStore, now: number, maxDeletes: number): Promise<{ removed: number; done: boolean }> {
-  const before = timeDigits(now - EVENT_RETENTION_DAYS * DAY_MS);
+  const before = timeDigits(feedWindowStart(now));
   let removed = 0;
   while (removed < maxDeletes) {
     const page = await store.queryEntity({

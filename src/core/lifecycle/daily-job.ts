@@ -33,7 +33,7 @@ export const CHUNK = 50;
 /** Audit records one purge chunk deletes at most (the audit trail's own chunk); a run purges chunk after chunk until its deadline. */
 export const AUDIT_PURGE_PER_RUN = DEFAULT_RETENTION_CHUNK;
 const LEASE_MARGIN_MS = 300_000;
-/** Expired feed events deleted per run (80 transactions); a day's events of a busy site fit. */
+/** af-event items (written before events rode in audit records) deleted per run once past the feed window: 80 transactions. */
 export const EVENT_PURGE_PER_RUN = 2_000;
 
 export interface JobOptions {
@@ -107,7 +107,7 @@ export const runDailyJob = defineOperation({
     const lc = ctx.confluence;
     const started = ctx.clock.now();
     await flushDenialCounts(ctx);
-    // Event retention needs no lease (deletes are idempotent) and runs even when nothing else is due.
+    // af-event items of before events moved into audit records (events/purge.ts): no lease (deletes are idempotent), runs even when nothing else is due
     await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);

@@ -27,7 +27,7 @@ export const APPROVAL_ENTITY = 'af-approval';
 
 /** Delegations (SPEC 2.3b; services/delegations), key = delegation id; `ends` = <endsAt15>:<id>, so range order is end order. */
 export const DELEGATION_ENTITY = 'af-delegation';
-/** Event feed items (src/core/events/store.ts), key = the audit record's sk; read in chain order, purged by time. */
+/** Feed events written before they moved into their audit records (src/core/events/store.ts): read by key, purged by time, no longer written. */
 export const EVENT_ENTITY = 'af-event';
 
 const byTime = (name: string, attribute: string): EntityIndexDeclaration => ({ name, partition: [attribute], range: 'sk' });
@@ -47,6 +47,8 @@ export const ENTITIES: readonly EntityDeclaration[] = [
       action: 'string',
       source: 'string',
       rec: 'any',
+      // the feed event the record published (src/core/events/catalog.ts EventPart), outside the hashed record
+      ev: 'any',
     },
     // Forge allows 7 indexes: the unfiltered time order plus six filter dimensions; `source` is
     // filtered in memory (two values, and the other filters narrow first).
@@ -84,8 +86,8 @@ export const ENTITIES: readonly EntityDeclaration[] = [
   {
     name: EVENT_ENTITY,
     attributes: { sk: 'string', space: 'string', ev: 'any' },
-    // The feed reads in chain order through the audit links (strongly consistent gets); this index
-    // serves the retention purge and the feed's first position only (docs/api.md "Event feed").
+    // No longer written (events ride in their af-audit item): the feed reads what is left by key, and
+    // this index serves only their purge; all three go once the last is purged (docs/decisions.md).
     indexes: [{ name: 'by-time', partition: [], range: 'sk' }],
   },
 ];

@@ -136,13 +136,21 @@ export const STORE_LIMITS = {
 } as const;
 
 /**
- * Estimated payload of a transaction against STORE_LIMITS.writeUnitBytes: its ops as JSON, plus the
- * framing of each op on the wire (entity name, condition, a plain item's envelope) and of the
- * request, calibrated on the Forge meter (bench section 8).
+ * Estimated payload of a transaction against STORE_LIMITS.writeUnitBytes: its ops as JSON, plus what
+ * each op adds on the wire beyond that, and the request's own. Measured on the Forge meter's request
+ * bodies (@forge/kvs, bench section 8; docs/benchmarks.md, issue 23 item 4) as upper bounds: an entity
+ * put travels as {key, value, entityName, conditions} (≤ 50 bytes more than its TxOp JSON); a plain
+ * item's put wraps its value in the af-item envelope {ns, k, ver, data}, repeating its key (≤ 215 +
+ * the key); a check or delete names the entity and its condition (≤ 90).
  */
-export const WRITE_FRAMING = { perOp: 165, perTransaction: 300 } as const;
+export const WRITE_FRAMING = { entityPut: 50, plainPut: 215, otherOp: 90, perTransaction: 300 } as const;
+
+function opFraming(op: TxOp): number {
+  if (op.op !== 'put') return WRITE_FRAMING.otherOp;
+  return op.entity ? WRITE_FRAMING.entityPut : WRITE_FRAMING.plainPut + op.key.length;
+}
 
 /** txPayloadBytes(ops): the estimate above for a transaction of these ops. */
 export function txPayloadBytes(ops: readonly TxOp[]): number {
-  return JSON.stringify(ops).length + ops.length * WRITE_FRAMING.perOp + WRITE_FRAMING.perTransaction;
+  return ops.reduce((n, op) => n + opFraming(op), JSON.stringify(ops).length + WRITE_FRAMING.perTransaction);
 }

@@ -1,24 +1,25 @@
 /**
  * Change-set submit in batches: several pages per transaction, as many as fit the store's 25-op
  * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record) and one
- * Forge write unit (BATCH_BYTES: a batch of 12 KB costs 2 units, two of 6 KB cost 2 as well). Each
+ * Forge write unit (BATCH_BYTES, sized with auditBytesBound: a batch of 12 KB costs 2 units, two of
+ * 6 KB cost 2 as well). Each
  * batch is ONE transaction: its pages are all submitted or none is. Each batch `check`s the
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
  * most MAX_PARALLEL_BATCHES at a time (a pool: the next starts when one ends). Their pending-count
  * shards are read once for all of them. No batch reads or conditions on the audit head.
  */
-import { auditOpsFor } from '../../audit';
+import { auditBytesBound, auditOpsFor } from '../../audit';
 import type { AuditEntry } from '../../audit';
 import type { Caller } from '../../domain/caller';
 import type { ChangeSet, PageApproval } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
-import { STORE_LIMITS, WRITE_FRAMING } from '../../ports/store';
+import { STORE_LIMITS, WRITE_FRAMING, txPayloadBytes } from '../../ports/store';
 import { SUBMISSION_FOLLOW_UP_BATCH } from '../../ports/jobs';
 import type { StoredItem, TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { commitWithAudit } from '../commit';
-import { PENDING_OPS_PER_ENTERED_WORKFLOW, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
+import { PENDING_OPS_PER_ENTERED_WORKFLOW, PENDING_SHARDS, pendingCountOps, pendingShardKeys, type ShardReads } from '../approvals/pending-count';
 import { getManyByKey } from '../store-reads';
 import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
@@ -31,25 +32,44 @@ type Planned = Extract<PagePlan, { ok: true }>;
 /** Transactions in flight at once for one submit (the bound SPEC §4 sets on Confluence calls): 100 pages are ~52 batches. */
 export const MAX_PARALLEL_BATCHES = 10;
 
-/** Ops of a batch transaction: its pages' ops and audit ops, the change-set `check`, and the pending-count ops of each workflow entered. */
-export function batchOps(plans: { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
-  const workflows = new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size;
-  return plans.reduce((n, p) => n + p.ops.length, 0) + 1 + workflows * PENDING_OPS_PER_ENTERED_WORKFLOW + auditOps(plans.flatMap((p) => p.entries));
+type Sized = { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } };
+
+/** The batch's own ops beside its pages' and their audit: the change-set `check` and the pending-count ops of each workflow entered. */
+function ownOps(plans: Sized[]): number {
+  return 1 + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
+}
+
+/** Ops of a batch transaction: its pages' ops and audit ops, and its own (ownOps). */
+export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
+  return plans.reduce((n, p) => n + p.ops.length, 0) + ownOps(plans) + auditOps(plans.flatMap((p) => p.entries));
 }
 
 /** Payload a batch is cut under: one write unit. */
 export const BATCH_BYTES = STORE_LIMITS.writeUnitBytes;
-/** What an audit entry writes: its record (the entry plus its index attributes), its marker and its feed event (the entry again). */
-const auditBytes = (entries: AuditEntry[]): number => entries.reduce((n, e) => n + 2 * JSON.stringify(e).length + 700, 0);
+/** The longest key and version a change set's `check` can carry (ids are ≤ 200 characters). */
+const CHANGE_SET_KEY_BOUND = 'x'.repeat(220);
+const VERSION_BOUND = 2 ** 31 - 1;
 
-/** Estimated payload of a batch transaction (its pages' ops as JSON, their audit estimated from the entries). */
-export function batchBytes(plans: { ops: TxOp[]; entries: AuditEntry[] }[]): number {
-  // framing as txPayloadBytes (ports/store.ts); the per-transaction part also covers the batch's own ops (change-set check, pending counts)
-  return plans.reduce<number>((n, p) => n + JSON.stringify(p.ops).length + p.ops.length * WRITE_FRAMING.perOp + auditBytes(p.entries), WRITE_FRAMING.perTransaction);
+/** An upper bound of the batch's own ops (ownOps) as txPayloadBytes counts them: built with the batch's workflows and the longest shard, key and version. */
+function ownBytes(plans: Sized[]): number {
+  const workflows = [...new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : [])))];
+  const condition = { kind: 'version', version: VERSION_BOUND } as const;
+  const ops: TxOp[] = [
+    { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
+    // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127)
+    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key, i): TxOp => (i % 2 === 0 ? { op: 'check', key, condition } : { op: 'put', key, value: { count: VERSION_BOUND }, condition })),
+  ];
+  return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
+}
+
+/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
+export function batchBytes(plans: Sized[]): number {
+  const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
+  return pages + ownBytes(plans) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
 /** Cut planned pages into consecutive batches, each within the transaction limit and one write unit (a page alone always goes). */
-export function cutBatches<T extends { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } }>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
+export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   for (const plan of plans) {

@@ -10,8 +10,7 @@ import { DomainError } from '../../domain/errors';
 import { DAY_MS } from '../../shared/time';
 import { StoreError } from '../../ports/store';
 import type { EventEnvelope, EventType } from '../../events/catalog';
-import { firstPosition, readFeed } from '../../events/feed';
-import { EVENT_RETENTION_DAYS } from '../../events/purge';
+import { EVENT_RETENTION_DAYS, firstPosition, readFeed } from '../../events/feed';
 import { SpaceAccess } from '../access';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
@@ -69,7 +68,7 @@ export const listEvents = defineOperation({
       if (types && !types.has(event.type)) return false;
       if (query.spaceId !== undefined && event.spaceId !== query.spaceId) return false;
       return access.canView(event.spaceId);
-    });
+    }, now);
     return { events: page.events, nextCursor: JSON.stringify({ p: page.position, t: now }) };
   },
 });

@@ -1,0 +1,143 @@
+/**
+ * Where feed events live (issue 23 item 4; docs/api.md "Event feed"): each rides in its audit
+ * record's af-audit item (`ev`, outside the hashed record), so a state change writes no af-event item;
+ * the sequencer's rewrite carries it unchanged; audit lists, exports and evidence packs do not show
+ * it; and events written before the change (af-event items, records without `ev`) are still served
+ * inside the feed's 14-day window and deleted by the daily job after it.
+ */
+import { createHash } from 'node:crypto';
+import { assemblePack, type EvidenceChunk } from '../../src/core/domain/evidence-pack-format';
+import { envelopeOf, eventPartSchema } from '../../src/core/events/catalog';
+import { runDailyJob } from '../../src/core/lifecycle/daily-job';
+import { AUDIT_ENTITY, EVENT_ENTITY } from '../../src/core/ports/entities';
+import type { EntityItem, KeyValueStore } from '../../src/core/ports/store';
+import { createContext } from '../../src/core/services/context';
+import { DAY_MS } from '../../src/core/shared/time';
+import { ALICE, BOB, CAROL, setup, ui, type TestEnv } from './helpers';
+
+async function auditItems(store: KeyValueStore): Promise<EntityItem[]> {
+  return (await store.queryEntity({ entity: AUDIT_ENTITY, index: 'by-time', partition: [], limit: 100 })).items;
+}
+
+async function eventItems(store: KeyValueStore): Promise<EntityItem[]> {
+  return (await store.queryEntity({ entity: EVENT_ENTITY, index: 'by-time', partition: [], limit: 100 })).items;
+}
+
+async function submitAndApprove(env: TestEnv, pageId: string): Promise<void> {
+  const approval = await env.engine.approvals.submitPage(ui(BOB), pageId);
+  env.tick();
+  await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
+}
+
+async function evidencePack(env: TestEnv, pageId: string): Promise<string> {
+  const chunks: EvidenceChunk[] = [];
+  let cursor: string | undefined;
+  do {
+    const chunk = await env.engine.evidence.export(ui(ALICE), { pageId }, cursor);
+    chunks.push(chunk);
+    cursor = chunk.nextCursor;
+  } while (cursor);
+  return JSON.stringify(await assemblePack(chunks, async (text) => createHash('sha256').update(text, 'utf8').digest('hex')));
+}
+
+/**
+ * Turns the stored events into what the release before wrote: each record's item without `ev`, and
+ * the whole envelope in an af-event item `ev:<sk>` {sk, space, ev}.
+ */
+async function toOldShape(store: KeyValueStore): Promise<void> {
+  for (const item of await auditItems(store)) {
+    const { ev, ...value } = item.value;
+    if (ev === undefined) continue;
+    const envelope = envelopeOf(value.rec as Parameters<typeof envelopeOf>[0], eventPartSchema.parse(ev));
+    await store.transact([
+      { op: 'put', entity: AUDIT_ENTITY, key: item.key, value },
+      { op: 'put', entity: EVENT_ENTITY, key: `ev:${item.key}`, value: { sk: item.key, space: envelope.spaceId, ev: envelope } },
+    ]);
+  }
+}
+
+describe('feed events stored in their audit records', () => {
+  it('a state change writes its event into its audit record (no af-event item), and the sequencer keeps it unchanged', async () => {
+    const env = await setup();
+    await submitAndApprove(env, '2001');
+    expect(await eventItems(env.store)).toEqual([]);
+    const pending = (await auditItems(env.store)).filter((item) => item.value.ev !== undefined);
+    expect(pending.map((item) => [item.value.seq, (item.value.ev as { type: string }).type])).toEqual([
+      [0, 'approval.submitted'],
+      [0, 'approval.approved'],
+    ]);
+
+    const events = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events;
+    const chained = (await auditItems(env.store)).filter((item) => item.value.ev !== undefined);
+    // linked into the chain (seq, hashes), each event exactly as the change wrote it, and the one the feed hands out
+    expect(chained.every((item) => (item.value.seq as number) > 0)).toBe(true);
+    expect(chained.map((item) => item.value.ev)).toEqual(pending.map((item) => item.value.ev));
+    expect(events.map((e) => e.id)).toEqual(pending.map((item) => (item.value.ev as { id: string }).id));
+    expect(await env.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it('audit lists, exports and evidence packs do not show the event', async () => {
+    const env = await setup();
+    await submitAndApprove(env, '2001');
+    const ids = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.id);
+    expect(ids).toHaveLength(2);
+    const shown = [
+      JSON.stringify(await env.audit.list({}, { limit: 100 })),
+      (await env.audit.exportChunk({}, 'ndjson')).content,
+      (await env.audit.exportChunk({}, 'csv')).content,
+      await evidencePack(env, '2001'),
+    ];
+    for (const text of shown) for (const id of ids) expect(text).not.toContain(id);
+    // the NDJSON lines are the records as hashed, nothing more
+    for (const line of (await env.audit.exportChunk({}, 'ndjson')).content.trim().split('\n')) expect(Object.keys(JSON.parse(line))).not.toContain('ev');
+  });
+
+  it('an altered event makes its record damaged: verify names it and the feed passes over it', async () => {
+    const env = await setup();
+    await submitAndApprove(env, '2001');
+    await env.engine.events.list(ui(ALICE), { limit: 50 });
+    const [item] = (await auditItems(env.store)).filter((i) => i.value.ev !== undefined);
+    await env.store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: item.key, value: { ...item.value, ev: { id: 'evt-x', type: 'approval.nope', data: {} } } }]);
+    expect(await env.audit.verify()).toMatchObject({ ok: false, firstBadSeq: item.value.seq, reason: 'RECORD_ALTERED' });
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.approved']);
+  });
+});
+
+describe('events written before they moved into audit records (af-event items)', () => {
+  it('are served in chain order with new ones, through a cursor, until the window passes; the daily job then deletes them', async () => {
+    const env = await setup();
+    await submitAndApprove(env, '2001');
+    // written by the earlier release, still pending when this one is deployed
+    await toOldShape(env.store);
+    expect(await eventItems(env.store)).toHaveLength(2);
+    const first = await env.engine.events.list(ui(ALICE), { limit: 1 });
+    expect(first.events.map((e) => [e.type, e.pageId, e.actor])).toEqual([['approval.submitted', '2001', BOB]]);
+
+    env.tick(DAY_MS);
+    await submitAndApprove(env, '2002');
+    const next = await env.engine.events.list(ui(ALICE), { limit: 50, cursor: first.nextCursor });
+    expect(next.events.map((e) => `${e.pageId}:${e.type}`)).toEqual(['2001:approval.approved', '2002:approval.submitted', '2002:approval.approved']);
+    const fresh = await env.engine.events.list(ui(ALICE), { limit: 50 });
+    expect(fresh.events.map((e) => e.id)).toEqual([...first.events, ...next.events].map((e) => e.id));
+
+    // within the window the daily job keeps them; past it they go (the feed no longer hands them out)
+    const job = () => runDailyJob.execute(createContext(env.deps), { deadline: Number.MAX_SAFE_INTEGER });
+    env.tick(12 * DAY_MS);
+    await job();
+    expect(await eventItems(env.store)).toHaveLength(2);
+    env.tick(1.5 * DAY_MS);
+    await job();
+    expect(await eventItems(env.store)).toEqual([]);
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => `${e.pageId}:${e.type}`)).toEqual(['2002:approval.submitted', '2002:approval.approved']);
+  });
+
+  it('an af-event item naming another space than its record is not served', async () => {
+    const env = await setup();
+    await env.engine.approvals.submitPage(ui(BOB), '2001');
+    await toOldShape(env.store);
+    const [item] = await eventItems(env.store);
+    const ev = { ...(item.value.ev as Record<string, unknown>), spaceId: '1002' };
+    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, space: '1002', ev } }]);
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events).toEqual([]);
+  });
+});
