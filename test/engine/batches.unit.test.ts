@@ -6,7 +6,7 @@ import { auditOpsFor } from '../../src/core/audit';
 import { STORE_LIMITS } from '../../src/core/ports/store';
 import type { TxOp } from '../../src/core/ports/store';
 import type { AuditEntry } from '../../src/core/audit';
-import { BATCH_BYTES, batchBytes, batchOps, cutBatches } from '../../src/core/services/changesets/batches';
+import { batchBytes, batchOps, cutBatches } from '../../src/core/services/changesets/batches';
 
 const entry = { actor: 'a', action: 'approval.submitted', spaceId: 's', source: 'ui', details: {} } as AuditEntry;
 /** A page's share: `ops` page ops and `entries` audit entries. */
@@ -47,11 +47,17 @@ describe('cutBatches', () => {
     batches.slice(0, -1).forEach((b, i) => expect(batchOps([...b, batches[i + 1][0]])).toBeGreaterThan(STORE_LIMITS.maxTransactionOps));
   });
 
-  it('keeps a batch inside one Forge write unit: large pages go fewer to a transaction than the op limit allows', () => {
-    const large = () => ({ ...page(6), ops: [{ op: 'put', key: 'big', value: 'x'.repeat(3000) } satisfies TxOp] });
-    const batches = cutBatches(Array.from({ length: 6 }, large), (entries: AuditEntry[]) => 2 * entries.length);
-    expect(batches.map((b) => b.length)).toEqual([2, 2, 2]);
-    for (const b of batches) expect(batchBytes(b)).toBeLessThanOrEqual(BATCH_BYTES);
-    expect(batchBytes([...batches[0], batches[1][0]])).toBeGreaterThan(BATCH_BYTES);
+  it('cuts where write units per page are fewest: not after the first unit when a longer batch costs no more per page', () => {
+    const UNIT = STORE_LIMITS.writeUnitBytes;
+    const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
+    const units = (b: ReturnType<typeof large>[]) => Math.ceil(batchBytes(b) / UNIT);
+    // ~3.7 KB pages with their audit: 2 fit one unit, 5 fit two, 6 need three
+    const large = () => ({ ...page(1), ops: [{ op: 'put', key: 'big', value: 'x'.repeat(2600) } satisfies TxOp] });
+    const plans = Array.from({ length: 7 }, large);
+    expect([units(plans.slice(0, 2)), units(plans.slice(0, 3)), units(plans.slice(0, 5)), units(plans.slice(0, 6))]).toEqual([1, 2, 2, 3]);
+    const batches = cutBatches(plans, cheapAudit);
+    // 5 in 2 units (0.4 a page, where cutting at one unit pays 0.5), then the last two in one
+    expect(batches.map((b) => b.length)).toEqual([5, 2]);
+    for (const b of batches) expect(batchOps(b, cheapAudit)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
   });
 });

@@ -21,9 +21,9 @@ import type { EventPart } from '../events/catalog';
  * Ops a batch spends on records and their markers: 25 less the head and a link block for each of the
  * (at most two) 100-seq buckets its seqs touch. Markers are linked whole, so a batch of m markers
  * links at most 22 − m records (e.g. 11 one-record markers, or one of 12 and three of 2).
- * A batch also stays inside one Forge write unit (10 KB of payload) when it can: rewritten records
- * of ~1.4 KB cost 2 units past seven, so a batch links fewer markers when their records are large
- * (always the first, whatever its size). Its size is estimated by txPayloadBytes (ports/store.ts).
+ * Within that, a batch links the markers whose write units (10 KB of payload, estimated by
+ * txPayloadBytes, ports/store.ts) per record are fewest: rewritten records of ~1.2 KB fill a unit at
+ * about eight, so a batch may stop short of the op limit, or take two units where the records fill them.
  */
 export const SEQUENCE_BATCH = STORE_LIMITS.maxTransactionOps - 3;
 
@@ -107,49 +107,48 @@ function blockOps(first: number, sks: string[]): TxOp[] {
 }
 
 /**
- * One batch: whole markers, oldest first, as many as fit 25 ops and (after the first) one write
- * unit: each record rewritten with seq, prevHash, hash and its event unchanged (condition exists), each marker deleted
+ * One batch: whole markers, oldest first, as many as fit 25 ops, cut where Forge's write units per
+ * record are fewest (on a tie, the longer batch: fewer transactions and head moves): each record
+ * rewritten with seq, prevHash, hash and its event unchanged (condition exists), each marker deleted
  * (exists), a link block per bucket (absent) and the head moved (version). How many markers and
  * records were linked, or undefined when another invocation moved the head first.
  */
 async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<{ markers: number; records: number } | undefined> {
   const { headItem, head } = await readChainState(deps.store);
   const first = (head?.seq ?? 0) + 1;
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  let at = head?.at ?? 0;
-  const ops: TxOp[] = [];
-  const sks: string[] = [];
-  let markers = 0;
-  for (const marker of ready) {
-    const own: TxOp[] = [];
-    let hash = prevHash;
-    for (const { sk, rec, ev } of marker.records) {
-      const unsigned = toJsonValue({ ...rec, seq: first + sks.length + own.length, prevHash: hash });
-      const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
-      // the event rides along unchanged: it is outside the hashed record
-      own.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record, ev)), condition: { kind: 'exists' } });
-      hash = record.hash;
-    }
-    own.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
-    // Only the size can cut a batch here: oldestPending hands over markers whose records and deletes
-    // fit SEQUENCE_BATCH (22 ops), leaving room for the head and the at most two link blocks.
-    const blocks = blockOps(first, [...sks, ...marker.records.map((r) => r.sk)]);
-    if (markers > 0 && txPayloadBytes([...ops, ...own, ...blocks]) > STORE_LIMITS.writeUnitBytes) break;
-    ops.push(...own);
-    sks.push(...marker.records.map((r) => r.sk));
-    prevHash = hash;
-    at = Math.max(at, ...marker.records.map((r) => r.rec.at));
-    markers += 1;
-  }
-  ops.push(...blockOps(first, sks), {
+  const headOp = (sks: string[], hash: string, at: number): TxOp => ({
     op: 'put',
     key: HEAD_KEY,
-    value: { seq: first + sks.length - 1, hash: prevHash, at } satisfies ChainHead,
+    value: { seq: first + sks.length - 1, hash, at } satisfies ChainHead,
     condition: headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' },
   });
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  let at = head?.at ?? 0;
+  const records: TxOp[] = [];
+  const sks: string[] = [];
+  let best: { markers: number; ops: TxOp[]; records: number; perRecord: number } | undefined;
+  // Only the size cuts a batch here: oldestPending hands over markers whose records and deletes
+  // fit SEQUENCE_BATCH (22 ops), leaving room for the head and the at most two link blocks.
+  for (const [i, marker] of ready.entries()) {
+    for (const { sk, rec, ev } of marker.records) {
+      const unsigned = toJsonValue({ ...rec, seq: first + sks.length, prevHash });
+      const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
+      // the event rides along unchanged: it is outside the hashed record
+      records.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record, ev)), condition: { kind: 'exists' } });
+      sks.push(sk);
+      prevHash = record.hash;
+    }
+    records.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
+    at = Math.max(at, ...marker.records.map((r) => r.rec.at));
+    const ops = [...records, ...blockOps(first, sks), headOp(sks, prevHash, at)];
+    const perRecord = Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes)) / sks.length;
+    if (!best || perRecord <= best.perRecord) best = { markers: i + 1, ops, records: sks.length, perRecord };
+  }
+  if (!best) return { markers: 0, records: 0 };
+  const { ops } = best;
   try {
     await deps.store.transact(ops);
-    return { markers, records: sks.length };
+    return { markers: best.markers, records: best.records };
   } catch (error) {
     if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return undefined;
     throw error;

@@ -1,9 +1,8 @@
 /**
  * Change-set submit in batches: several pages per transaction, as many as fit the store's 25-op
- * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record) and one
- * Forge write unit (BATCH_BYTES, sized with auditBytesBound: a batch of 12 KB costs 2 units, two of
- * 6 KB cost 2 as well). Each
- * batch is ONE transaction: its pages are all submitted or none is. Each batch `check`s the
+ * limit (each page's ops + its audit ops, sized with auditOpsFor, + the change-set record), cut where
+ * Forge's write units (10 KB of payload, sized with auditBytesBound) per page are fewest: a batch of
+ * 12 KB costs 2 units, two of 6 KB cost 2 as well, one of 20 KB too. Each batch is ONE transaction: its pages are all submitted or none is. Each batch `check`s the
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
  * most MAX_PARALLEL_BATCHES at a time (a pool: the next starts when one ends). Their pending-count
@@ -44,8 +43,6 @@ export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => nu
   return plans.reduce((n, p) => n + p.ops.length, 0) + ownOps(plans) + auditOps(plans.flatMap((p) => p.entries));
 }
 
-/** Payload a batch is cut under: one write unit. */
-export const BATCH_BYTES = STORE_LIMITS.writeUnitBytes;
 /** The longest key and version a change set's `check` can carry (ids are ≤ 200 characters). */
 const CHANGE_SET_KEY_BOUND = 'x'.repeat(220);
 const VERSION_BOUND = 2 ** 31 - 1;
@@ -68,19 +65,28 @@ export function batchBytes(plans: Sized[]): number {
   return pages + ownBytes(plans) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
-/** Cut planned pages into consecutive batches, each within the transaction limit and one write unit (a page alone always goes). */
+/** Forge write units a batch costs (its payload in 10 KB units, at least one). */
+const unitsOf = (plans: Sized[]): number => Math.max(1, Math.ceil(batchBytes(plans) / STORE_LIMITS.writeUnitBytes));
+
+/**
+ * Cut planned pages into consecutive batches within the transaction limit: of the batches that fit,
+ * the one costing the fewest write units per page, and on a tie the longest (fewer transactions, so
+ * fewer audit markers and pending-count writes: 6 pages in 2 units beat 3 in 1). A page alone always goes.
+ */
 export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
   const batches: T[][] = [];
-  let current: T[] = [];
-  for (const plan of plans) {
-    const next = [...current, plan];
-    if (current.length > 0 && (batchOps(next, auditOps) > STORE_LIMITS.maxTransactionOps || batchBytes(next) > BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
+  for (let start = 0; start < plans.length; ) {
+    let best = 1;
+    let bestCost = unitsOf(plans.slice(start, start + 1));
+    for (let n = 2; start + n <= plans.length; n++) {
+      const batch = plans.slice(start, start + n);
+      if (batchOps(batch, auditOps) > STORE_LIMITS.maxTransactionOps) break;
+      const cost = unitsOf(batch) / n;
+      if (cost <= bestCost) [best, bestCost] = [n, cost];
     }
-    current.push(plan);
+    batches.push(plans.slice(start, start + best));
+    start += best;
   }
-  if (current.length > 0) batches.push(current);
   return batches;
 }
 
