@@ -110,6 +110,27 @@ describe('feed events stored in their audit records', () => {
     expect(await env.audit.verify()).toMatchObject({ ok: true });
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.approved']);
   });
+
+  it('an `ev` of a type its record does not publish is not served: a valid type on the wrong record, or an `ev` on a record that publishes none', async () => {
+    const env = await setup();
+    await submitAndApprove(env, '2001');
+    const submitted = (await auditItems(env.store)).find((i) => (i.value.rec as { action: string }).action === 'approval.submitted')!;
+    const rec = submitted.value.rec as { spaceId: string };
+    await env.store.transact(env.audit.prepareAppend([{ actor: ALICE, action: 'access.denied', spaceId: rec.spaceId, source: 'ui', details: {} }]));
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.submitted', 'approval.approved']);
+    const items = await auditItems(env.store);
+    const actionOf = (item: EntityItem) => (item.value.rec as { action: string }).action;
+    const approved = items.find((i) => actionOf(i) === 'approval.approved')!;
+    const denied = items.find((i) => actionOf(i) === 'access.denied')!;
+    expect(denied.value.ev).toBeUndefined();
+    const ev = approved.value.ev as { id: string; data: Record<string, unknown> };
+    await env.store.transact([
+      { op: 'put', entity: AUDIT_ENTITY, key: approved.key, value: { ...approved.value, ev: { ...ev, type: 'approval.rejected' } } },
+      { op: 'put', entity: AUDIT_ENTITY, key: denied.key, value: { ...denied.value, ev: { id: 'evt-denied', type: 'approval.approved', data: {} } } },
+    ]);
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.submitted']);
+    expect(await env.audit.verify()).toMatchObject({ ok: true });
+  });
 });
 
 describe('events written before they moved into audit records (af-event items)', () => {

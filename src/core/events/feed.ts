@@ -13,7 +13,7 @@ import { DAY_MS } from '../shared/time';
 import { linksOf, newestSeqBefore } from '../audit/chain-read';
 import { readChainState } from '../audit/chain-state';
 import { parseEntity } from '../audit/records';
-import { envelopeOf, eventPartSchema, eventTypeOf, type EventEnvelope } from './catalog';
+import { envelopeOf, eventPartSchema, eventTypeOf, publishes, type EventEnvelope } from './catalog';
 import { legacyEventKey, parseLegacyEvent } from './store';
 
 /** The feed's window: a cursor older than this is answered 410 CURSOR_EXPIRED, and older events are not handed out. */
@@ -40,8 +40,9 @@ export function firstPosition(store: KeyValueStore, now: number): Promise<number
 /**
  * The events of these chained records (seq order), each once: the one a record carries, or for a record
  * written before events moved into the audit item (docs/decisions.md, issue 23 item 4) its af-event
- * item, read by key. Records older than `since`, damaged ones, and an `ev` the catalogue's schema
- * rejects (storage is an external input; the record itself stays intact) yield none.
+ * item, read by key. Records older than `since`, damaged ones, an `ev` the catalogue's schema rejects
+ * (storage is an external input; the record itself stays intact) and one of a type the catalogue does
+ * not derive from its record's action (`publishes`) yield none.
  */
 async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, EventEnvelope>> {
   const keys = seqs.flatMap((seq) => {
@@ -57,7 +58,7 @@ async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, s
     if (!entry || entry.pending || entry.record.seq !== seq || entry.record.at < since) continue;
     if (entry.event !== undefined) {
       const part = eventPartSchema.safeParse(entry.event);
-      if (part.success) events.set(seq, envelopeOf(entry.record, part.data));
+      if (part.success && publishes(entry.record.action, part.data.type)) events.set(seq, envelopeOf(entry.record, part.data));
     } else if (eventTypeOf(entry.record.action, entry.record.details)) legacy.set(legacyEventKey(sks.get(seq)!), { seq, record: entry.record });
   }
   if (legacy.size > 0) {
