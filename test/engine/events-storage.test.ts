@@ -161,13 +161,19 @@ describe('events written before they moved into audit records (af-event items)',
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => `${e.pageId}:${e.type}`)).toEqual(['2002:approval.submitted', '2002:approval.approved']);
   });
 
-  it('an af-event item naming another space than its record is not served', async () => {
+  it("an af-event item serves only its id, type and data: space, page, actor and time are its record's; a type its record does not publish is not served", async () => {
     const env = await setup();
     await env.engine.approvals.submitPage(ui(BOB), '2001');
     await toOldShape(env.store);
     const [item] = await eventItems(env.store);
-    const ev = { ...(item.value.ev as Record<string, unknown>), spaceId: '1002' };
-    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, space: '1002', ev } }]);
+    const served = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events;
+    expect(served).toEqual([item.value.ev]);
+    // an item naming another space (or page, approval, actor, time) than its record: the record's are served
+    const altered = { ...(item.value.ev as Record<string, unknown>), spaceId: '1002', pageId: '9999', approvalId: 'apr-x', actor: 'someone', occurredAt: new Date(0).toISOString() };
+    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, space: '1002', ev: altered } }]);
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events).toEqual(served);
+    // a valid type the record's action does not publish
+    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, ev: { ...(item.value.ev as Record<string, unknown>), type: 'approval.approved' } } }]);
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events).toEqual([]);
   });
 });
