@@ -5,7 +5,7 @@
  * the per-page check. Run under both answers of the local site: the refusals must be the same.
  */
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
-import type { ConfluenceAccess } from '../../src/adapters/confluence/access';
+import { confluenceAccess, type ConfluenceAccess } from '../../src/adapters/confluence/access';
 import type { ConfluenceTransport } from '../../src/adapters/confluence/transport';
 import { editableOf, pageSchema } from '../../src/adapters/confluence/rest-schemas';
 import { endpointOf } from '../../src/adapters/confluence/endpoint-scopes';
@@ -105,6 +105,24 @@ test("operations the list states for the app's own view never answer for the cal
   env.site.resetCalls();
   await engineFor(env, BOB, env.site.transport(), { actingAccountId: undefined }).approvals.submitPage(api(BOB), OPEN);
   expect(env.site.calls.byEndpoint[PERMISSION_CHECK]).toBe(1);
+});
+
+test('the documented profile (pageListOperations absent) never asks the page list for operations: no new request to Confluence', async () => {
+  // a site that would state them if asked: only the app's own access decides whether it asks
+  const env = await siteWithEditRestriction({ ...DOCUMENTED_PLATFORM_PROFILE, pageListOperations: 'included' });
+  const real = env.site.transport();
+  const paths: string[] = [];
+  const recording: ConfluenceTransport = { request: (request) => (paths.push(request.path), real.request(request)) };
+  const documented = (via: 'resolver' | 'apiRoute') => confluenceAccess(DOCUMENTED_PLATFORM_PROFILE, { actingAccountId: BOB }, { via });
+  expect(documented('apiRoute').pageListOperations).toBe(false);
+  for (const via of ['resolver', 'apiRoute'] as const) {
+    const bob = () => createEngine({ ...env.deps, confluence: new RestConfluenceSite(recording, documented(via)) }, { log: () => undefined });
+    expect(await refusal(bob().approvals.submitPage(api(BOB), EDIT_RESTRICTED))).toMatchObject({ code: 'NO_EDIT_PERMISSION' });
+    await bob().changeSets.create(api(BOB), { spaceId: ENG, title: `Documented ${via}`, pageRefs: [{ pageId: OPEN }] });
+    if (via === 'apiRoute') await bob().approvals.submitPage(api(BOB), OPEN);
+  }
+  expect(paths.some((path) => path.startsWith('/wiki/api/v2/pages?'))).toBe(true);
+  expect(paths.filter((path) => path.includes('include-operations'))).toEqual([]);
 });
 
 describe('editableOf: what a stated operations list says about the edit right', () => {

@@ -92,14 +92,44 @@ describe('feed events stored in their audit records', () => {
     for (const line of (await env.audit.exportChunk({}, 'ndjson')).content.trim().split('\n')) expect(Object.keys(JSON.parse(line))).not.toContain('ev');
   });
 
-  it('an altered event makes its record damaged: verify names it and the feed passes over it', async () => {
+  it('an event the catalogue rejects leaves its record intact: the sequencer links it with its `ev` unchanged, verify and lists pass, the feed passes over it', async () => {
     const env = await setup();
     await submitAndApprove(env, '2001');
-    await env.engine.events.list(ui(ALICE), { limit: 50 });
+    // still pending: an `ev` from another catalogue (here a type this one does not know) must not stop the sequencer
     const [item] = (await auditItems(env.store)).filter((i) => i.value.ev !== undefined);
-    await env.store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: item.key, value: { ...item.value, ev: { id: 'evt-x', type: 'approval.nope', data: {} } } }]);
-    expect(await env.audit.verify()).toMatchObject({ ok: false, firstBadSeq: item.value.seq, reason: 'RECORD_ALTERED' });
+    const foreign = { id: 'evt-x', type: 'approval.nope', data: {} };
+    await env.store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: item.key, value: { ...item.value, ev: foreign } }]);
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.approved']);
+    const linked = (await auditItems(env.store)).find((i) => i.key === item.key)!;
+    expect(linked.value.seq as number).toBeGreaterThan(0);
+    expect(linked.value.ev).toEqual(foreign);
+    expect(await env.audit.verify()).toMatchObject({ ok: true });
+    expect((await env.audit.list({}, { limit: 100 })).items.map((r) => r.action)).toContain('approval.submitted');
+    // altered after linking: the same
+    await env.store.transact([{ op: 'put', entity: AUDIT_ENTITY, key: item.key, value: { ...linked.value, ev: { id: 'evt-y', type: 'approval.submitted' } } }]);
+    expect(await env.audit.verify()).toMatchObject({ ok: true });
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.approved']);
+  });
+
+  it('an `ev` of a type its record does not publish is not served: a valid type on the wrong record, or an `ev` on a record that publishes none', async () => {
+    const env = await setup();
+    await submitAndApprove(env, '2001');
+    const submitted = (await auditItems(env.store)).find((i) => (i.value.rec as { action: string }).action === 'approval.submitted')!;
+    const rec = submitted.value.rec as { spaceId: string };
+    await env.store.transact(env.audit.prepareAppend([{ actor: ALICE, action: 'access.denied', spaceId: rec.spaceId, source: 'ui', details: {} }]));
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.submitted', 'approval.approved']);
+    const items = await auditItems(env.store);
+    const actionOf = (item: EntityItem) => (item.value.rec as { action: string }).action;
+    const approved = items.find((i) => actionOf(i) === 'approval.approved')!;
+    const denied = items.find((i) => actionOf(i) === 'access.denied')!;
+    expect(denied.value.ev).toBeUndefined();
+    const ev = approved.value.ev as { id: string; data: Record<string, unknown> };
+    await env.store.transact([
+      { op: 'put', entity: AUDIT_ENTITY, key: approved.key, value: { ...approved.value, ev: { ...ev, type: 'approval.rejected' } } },
+      { op: 'put', entity: AUDIT_ENTITY, key: denied.key, value: { ...denied.value, ev: { id: 'evt-denied', type: 'approval.approved', data: {} } } },
+    ]);
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.submitted']);
+    expect(await env.audit.verify()).toMatchObject({ ok: true });
   });
 });
 
@@ -131,13 +161,19 @@ describe('events written before they moved into audit records (af-event items)',
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => `${e.pageId}:${e.type}`)).toEqual(['2002:approval.submitted', '2002:approval.approved']);
   });
 
-  it('an af-event item naming another space than its record is not served', async () => {
+  it("an af-event item serves only its id, type and data: space, page, actor and time are its record's; a type its record does not publish is not served", async () => {
     const env = await setup();
     await env.engine.approvals.submitPage(ui(BOB), '2001');
     await toOldShape(env.store);
     const [item] = await eventItems(env.store);
-    const ev = { ...(item.value.ev as Record<string, unknown>), spaceId: '1002' };
-    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, space: '1002', ev } }]);
+    const served = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events;
+    expect(served).toEqual([item.value.ev]);
+    // an item naming another space (or page, approval, actor, time) than its record: the record's are served
+    const altered = { ...(item.value.ev as Record<string, unknown>), spaceId: '1002', pageId: '9999', approvalId: 'apr-x', actor: 'someone', occurredAt: new Date(0).toISOString() };
+    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, space: '1002', ev: altered } }]);
+    expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events).toEqual(served);
+    // a valid type the record's action does not publish
+    await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, ev: { ...(item.value.ev as Record<string, unknown>), type: 'approval.approved' } } }]);
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events).toEqual([]);
   });
 });

@@ -114,6 +114,11 @@ describe('event feed', () => {
     expect((await env.engine.events.list(ui(ALICE), { limit: 50, cursor: behind })).events.map((e) => [e.type, e.pageId])).toEqual([['approval.submitted', '2002']]);
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => [e.type, e.pageId])).toEqual([['approval.submitted', '2002']]);
     expect(await refusal(env.engine.events.list(ui(ALICE), { limit: 50, cursor: 'not-json' }))).toMatchObject({ code: 'INVALID_CURSOR' });
+    // the boundary is the feed window's start (one rule): handed out exactly 14 days ago still reads, a millisecond more has expired
+    const handedOut = (t: number) => JSON.stringify({ p: 0, t });
+    const now = env.deps.clock.now();
+    await expect(env.engine.events.list(ui(ALICE), { limit: 50, cursor: handedOut(now - 14 * DAY_MS) })).resolves.toBeDefined();
+    expect(await refusal(env.engine.events.list(ui(ALICE), { limit: 50, cursor: handedOut(now - 14 * DAY_MS - 1) }))).toMatchObject({ code: 'CURSOR_EXPIRED' });
   });
 
   it('writes no event when the change fails (no event without its change)', async () => {

@@ -4,7 +4,6 @@
  * One derivation, used by append, the sequencer and verify, so they can never disagree.
  */
 import type { AuditRecord } from '../domain/model';
-import type { EventPart } from '../events/catalog';
 import { INDEXED_DIMENSIONS, NO_VALUE, skFits } from './keys';
 import type { PendingRecord } from './schema';
 
@@ -19,13 +18,13 @@ export interface AuditEntityValue {
   action: string;
   source: string;
   rec: PendingRecord | AuditRecord;
-  /** the feed event the record published (SPEC 3a); the sequencer's rewrite carries it unchanged */
-  ev?: EventPart;
+  /** the feed event's part the record published (SPEC 3a, events/catalog.ts EventPart); the sequencer's rewrite carries it unchanged, raw */
+  ev?: unknown;
 }
 
 /** `sk` is the record's key (keys.ts recordSk). */
-export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord, ev?: EventPart): AuditEntityValue {
-  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source, rec, ...(ev ? { ev } : {}) } as AuditEntityValue;
+export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord, ev?: unknown): AuditEntityValue {
+  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source, rec, ...(ev !== undefined ? { ev } : {}) } as AuditEntityValue;
   for (const { attribute, field } of INDEXED_DIMENSIONS) value[attribute] = rec[field] ?? NO_VALUE;
   return value;
 }

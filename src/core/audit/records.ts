@@ -2,20 +2,21 @@
 import { DomainError } from '../domain/errors';
 import type { AuditRecord } from '../domain/model';
 import type { EntityItem } from '../ports/store';
-import { eventPartSchema, type EventPart } from '../events/catalog';
 import { attributesMatch } from './entity';
 import { auditEntitySchema, auditRecordSchema, pendingRecordSchema, type PendingRecord } from './schema';
 
-/** A record as stored; `event` is the feed event's part it carries (only the feed and the sequencer's rewrite use it). */
-export type StoredRecord = ({ pending: false; record: AuditRecord } | { pending: true; record: PendingRecord }) & { event?: EventPart };
+/**
+ * A record as stored; `event` is the feed event's part it carries, raw (a JSON value, never validated
+ * here: a later catalogue change must not damage old records). Only the sequencer's rewrite (copies it
+ * unchanged) and the feed (validates it, events/feed.ts) use it.
+ */
+export type StoredRecord = ({ pending: false; record: AuditRecord } | { pending: true; record: PendingRecord }) & { event?: unknown };
 
-/** The record an entity holds, or undefined when it is damaged (wrong shape, attributes that disagree with it, or a damaged event). */
+/** The record an entity holds, or undefined when it is damaged (wrong shape, or attributes that disagree with it; never for its event). */
 export function parseEntity(entity: EntityItem): StoredRecord | undefined {
   const parsed = auditEntitySchema.safeParse(entity.value);
   if (!parsed.success) return undefined;
-  const ev = parsed.data.ev === undefined ? undefined : eventPartSchema.safeParse(parsed.data.ev);
-  if (ev && !ev.success) return undefined;
-  const event = ev ? { event: ev.data } : {};
+  const event = parsed.data.ev === undefined ? {} : { event: parsed.data.ev };
   if (parsed.data.seq === 0) {
     const rec = pendingRecordSchema.safeParse(parsed.data.rec);
     return rec.success && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: true, record: rec.data, ...event } : undefined;

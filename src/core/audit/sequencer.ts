@@ -15,7 +15,6 @@ import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import type { ChainHead, PendingRecord } from './schema';
 import type { AuditRecord } from '../domain/model';
-import type { EventPart } from '../events/catalog';
 
 /**
  * Ops a batch spends on records and their markers: 25 less the head and a link block for each of the
@@ -44,7 +43,7 @@ export interface SequenceResult {
 /** A marker whose records are all intact and pending, in append order (with the feed event each carries). */
 interface ReadyMarker {
   key: string;
-  records: Array<{ sk: string; rec: PendingRecord; ev?: EventPart }>;
+  records: Array<{ sk: string; rec: PendingRecord; ev?: unknown }>;
 }
 
 interface PendingRead {
@@ -86,7 +85,7 @@ async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, Re
     }
     const records = sks.flatMap((sk) => {
       const stored = entities.get(sk);
-      return stored?.pending ? [{ sk, rec: stored.record, ...(stored.event ? { ev: stored.event } : {}) }] : [];
+      return stored?.pending ? [{ sk, rec: stored.record, ...(stored.event !== undefined ? { ev: stored.event } : {}) }] : [];
     });
     if (records.length === sks.length) ready.push({ key, records });
   }

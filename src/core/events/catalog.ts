@@ -95,6 +95,14 @@ export function eventTypeOf(action: AuditAction, details: Record<string, unknown
   return rowOf(action, details)?.type;
 }
 
+/**
+ * Whether a catalogue row maps this audit action to this event type (whatever its `when`): the check a
+ * stored event (outside the hashed record) must pass to be served with its record.
+ */
+export function publishes(action: AuditAction, type: EventType): boolean {
+  return FROM_AUDIT.some((r) => r.action === action && r.type === type);
+}
+
 /** The part of the event an audit record produces that the record does not hold (stored beside it), or undefined when it produces none. */
 export function eventPartOf(rec: Pick<EventSource, 'action' | 'details'>, eventId: string): EventPart | undefined {
   const row = rowOf(rec.action, rec.details);

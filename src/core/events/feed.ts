@@ -13,8 +13,8 @@ import { DAY_MS } from '../shared/time';
 import { linksOf, newestSeqBefore } from '../audit/chain-read';
 import { readChainState } from '../audit/chain-state';
 import { parseEntity } from '../audit/records';
-import { envelopeOf, eventTypeOf, type EventEnvelope } from './catalog';
-import { legacyEventKey, parseLegacyEvent } from './store';
+import { envelopeOf, eventPartSchema, eventTypeOf, publishes, type EventEnvelope } from './catalog';
+import { legacyEventKey, legacyEventPart } from './store';
 
 /** The feed's window: a cursor older than this is answered 410 CURSOR_EXPIRED, and older events are not handed out. */
 export const EVENT_RETENTION_DAYS = 14;
@@ -38,9 +38,20 @@ export function firstPosition(store: KeyValueStore, now: number): Promise<number
 }
 
 /**
+ * The envelope of the event `part` (as stored, a JSON value) beside this record: the part must be one
+ * (eventPartSchema) of a type the catalogue derives from the record's action; the rest is the record's.
+ */
+function envelopeBeside(record: AuditRecord, part: unknown): EventEnvelope | undefined {
+  const parsed = eventPartSchema.safeParse(part);
+  return parsed.success && publishes(record.action, parsed.data.type) ? envelopeOf(record, parsed.data) : undefined;
+}
+
+/**
  * The events of these chained records (seq order), each once: the one a record carries, or for a record
  * written before events moved into the audit item (docs/decisions.md, issue 23 item 4) its af-event
- * item, read by key. Records older than `since` and damaged ones yield none.
+ * item, read by key. Records older than `since`, damaged ones, an `ev` the catalogue's schema rejects
+ * (storage is an external input; the record itself stays intact) and one of a type the catalogue does
+ * not derive from its record's action (`publishes`) yield none.
  */
 async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, EventEnvelope>> {
   const keys = seqs.flatMap((seq) => {
@@ -54,13 +65,18 @@ async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, s
   for (const seq of seqs) {
     const entry = bySk.get(sks.get(seq) ?? '');
     if (!entry || entry.pending || entry.record.seq !== seq || entry.record.at < since) continue;
-    if (entry.event) events.set(seq, envelopeOf(entry.record, entry.event));
-    else if (eventTypeOf(entry.record.action, entry.record.details)) legacy.set(legacyEventKey(sks.get(seq)!), { seq, record: entry.record });
+    if (entry.event === undefined) {
+      if (eventTypeOf(entry.record.action, entry.record.details)) legacy.set(legacyEventKey(sks.get(seq)!), { seq, record: entry.record });
+      continue;
+    }
+    const event = envelopeBeside(entry.record, entry.event);
+    if (event) events.set(seq, event);
   }
   if (legacy.size > 0) {
     for (const item of await store.getEntities(EVENT_ENTITY, [...legacy.keys()])) {
-      const event = parseLegacyEvent(item, legacy.get(item.key)!.record);
-      if (event) events.set(legacy.get(item.key)!.seq, event);
+      const { seq, record } = legacy.get(item.key)!;
+      const event = envelopeBeside(record, legacyEventPart(item));
+      if (event) events.set(seq, event);
     }
   }
   return events;

@@ -5,12 +5,12 @@
  *   entity af-event ev:<sk>  {sk, space, ev}  sk = the sk of the audit record the event was derived
  *                                             from (audit/keys.ts recordSk), ev = the whole envelope
  *
- * The feed reads one by key for a chained record that published an event but carries none (feed.ts);
+ * The feed reads one by key for a chained record that published an event but carries none (feed.ts),
+ * and serves only its {id, type, data}, with the rest of the envelope from the record, as for a new one;
  * the daily job deletes them after the feed's window (purge.ts). Nothing writes them any more.
  */
-import type { AuditRecord } from '../domain/model';
 import type { EntityItem } from '../ports/store';
-import { eventEnvelopeSchema, type EventEnvelope } from './catalog';
+import { eventEnvelopeSchema, type EventPart } from './catalog';
 import { z } from 'zod';
 
 const storedEventSchema = z.object({ sk: z.string().min(1), space: z.string().min(1), ev: eventEnvelopeSchema }).strict();
@@ -20,10 +20,14 @@ export function legacyEventKey(sk: string): string {
   return `ev:${sk}`;
 }
 
-/** The envelope an af-event item holds for this record, or undefined when the item is damaged or names another record or space (storage is an external input). */
-export function parseLegacyEvent(item: EntityItem, record: Pick<AuditRecord, 'spaceId'>): EventEnvelope | undefined {
+/**
+ * The event's own part an af-event item holds ({id, type, data} of its envelope; the feed validates it
+ * and takes the rest from the hashed record, like a new event's), or undefined when the item is damaged
+ * or names another record (storage is an external input). Its other fields are never served.
+ */
+export function legacyEventPart(item: EntityItem): EventPart | undefined {
   const parsed = storedEventSchema.safeParse(item.value);
-  if (!parsed.success) return undefined;
-  const { sk, space, ev } = parsed.data;
-  return legacyEventKey(sk) === item.key && space === ev.spaceId && ev.spaceId === record.spaceId ? ev : undefined;
+  if (!parsed.success || legacyEventKey(parsed.data.sk) !== item.key) return undefined;
+  const { id, type, data } = parsed.data.ev;
+  return { id, type, data };
 }

@@ -39,9 +39,16 @@ export class PageCache {
     const missing = unique.filter((id) => !this.info.has(id) && !this.reading.has(id));
     if (missing.length > 0) {
       // shared by every caller asking for these ids before it answers (the edit checks wait on it)
-      const read = this.ctx.confluence.getPages(missing).then((got) => {
-        for (const id of missing) this.keep(id, got.get(id));
-      });
+      const read = this.ctx.confluence.getPages(missing).then(
+        (got) => {
+          for (const id of missing) this.keep(id, got.get(id));
+        },
+        (error: unknown) => {
+          // a failed read is not kept: whoever waits on it fails, a later call for these ids asks again
+          for (const id of missing) this.reading.delete(id);
+          throw error;
+        },
+      );
       for (const id of missing) this.reading.set(id, read);
     }
     await Promise.all(unique.flatMap((id) => this.reading.get(id) ?? []));

@@ -7,10 +7,9 @@
 import { z } from 'zod';
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
-import { DAY_MS } from '../../shared/time';
 import { StoreError } from '../../ports/store';
 import type { EventEnvelope, EventType } from '../../events/catalog';
-import { EVENT_RETENTION_DAYS, firstPosition, readFeed } from '../../events/feed';
+import { EVENT_RETENTION_DAYS, feedWindowStart, firstPosition, readFeed } from '../../events/feed';
 import { SpaceAccess } from '../access';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
@@ -41,7 +40,8 @@ function openCursor(raw: string, now: number): number {
   } catch {
     throw new DomainError('INVALID_CURSOR', 'The cursor is not valid; start again without a cursor.');
   }
-  if (now - parsed.t > EVENT_RETENTION_DAYS * DAY_MS) {
+  // one rule with the events the feed hands out: a cursor handed out before the window's start has expired
+  if (parsed.t < feedWindowStart(now)) {
     throw new DomainError('CURSOR_EXPIRED', `This cursor is older than the ${EVENT_RETENTION_DAYS}-day event retention; start again without a cursor.`);
   }
   return parsed.p;
