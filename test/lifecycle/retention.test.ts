@@ -84,7 +84,7 @@ describe('retention', () => {
     const run = () => runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 10 * 60_000 });
     const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
     const [first, second] = (await env.engine.changeSets.submit(api(BOB), cs.id)).results.map((r) => r.approvalId!);
-    const record = keys.submissionComments(first);
+    const record = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
     const idsIn = async () => Object.keys(((await env.store.get(record))?.value as { comments: Record<string, string> } | undefined)?.comments ?? {});
     expect(await idsIn()).toEqual([first, second]);
     // both superseded: cancelled and submitted again, one of them a day later

@@ -116,7 +116,7 @@ describe('the submission.followUp job', () => {
     const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
     const ids = await submitSet(env, ['2001', '2002', '2003']);
     expect(jobs.filter((j) => j.kind === 'submission.followUp')).toHaveLength(1);
-    const followUp = keys.submissionComments(ids[0]);
+    const followUp = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
     // a twin of the job recorded the third's comment meanwhile
     await env.store.transact([{ op: 'put', key: followUp, value: { comments: { [ids[2]]: 'twin' } }, condition: { kind: 'absent' } }]);
     const commentOps: string[][] = [];
