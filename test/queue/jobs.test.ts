@@ -131,6 +131,22 @@ describe('the submission.followUp job', () => {
     expect((await env.store.get(followUp))?.value).toEqual({ comments: { [ids[0]]: expect.any(String), [ids[1]]: expect.any(String), [ids[2]]: 'twin' } });
   });
 
+  it('never overwrites a follow-up record it cannot parse: it logs (no values) and leaves the record as it is', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const ids = await submitSet(env, ['2001', '2002']);
+    const followUp = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
+    const unreadable = { comments: { 'apr-other': 'secret-comment-id' }, extra: 'not in the schema' };
+    await env.store.transact([{ op: 'put', key: followUp, value: unreadable, condition: { kind: 'absent' } }]);
+    const logs: string[] = [];
+    const log = (message: string, fields: Record<string, unknown>) => void logs.push(`${message} ${JSON.stringify(fields)}`);
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers(env.deps, noSequencing, log), retry: (s) => ({ retryAfterSeconds: s }) });
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: ids, sequenceAudit: false } })).toBeUndefined();
+    expect((await env.store.get(followUp))?.value).toEqual(unreadable);
+    expect(logs).toEqual([expect.stringContaining('submission comment record unreadable')]);
+    expect(logs.join()).not.toContain('secret-comment-id');
+  });
+
   it('reads an approval submitted before follow-up records: its comment id at approval-comment:<id> is found and not posted again', async () => {
     const { env, approval, jobs } = await submitted();
     // the old shape: no followUp on the approval, its comment id under its own key
