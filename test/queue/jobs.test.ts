@@ -131,6 +131,28 @@ describe('the submission.followUp job', () => {
     expect((await env.store.get(followUp))?.value).toEqual({ comments: { [ids[0]]: expect.any(String), [ids[1]]: expect.any(String), [ids[2]]: 'twin' } });
   });
 
+  it('merges with a twin that records between its read and its write: the conditioned put fails, it re-reads and keeps the twin\'s ids beside its own', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const ids = await submitSet(env, ['2001', '2002', '2003']);
+    const followUp = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
+    const attempts: string[] = [];
+    const racing = Object.create(env.deps.store) as typeof env.deps.store;
+    racing.transact = async (ops) => {
+      if (ops.some((o) => o.key === followUp)) {
+        // the twin's put lands after this job read the record (absent) and before its own put
+        if (attempts.length === 0) await env.deps.store.transact([{ op: 'put', key: followUp, value: { comments: { [ids[2]]: 'twin', 'apr-elsewhere': 'other' } }, condition: { kind: 'absent' } }]);
+        attempts.push(JSON.stringify(ops[0]?.condition));
+      }
+      return env.deps.store.transact(ops);
+    };
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, store: racing }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }) });
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: ids, sequenceAudit: false } })).toBeUndefined();
+    // first conditioned on "absent" (as read), then on the twin's version after the re-read
+    expect(attempts).toEqual([JSON.stringify({ kind: 'absent' }), JSON.stringify({ kind: 'version', version: 1 })]);
+    expect((await env.store.get(followUp))?.value).toEqual({ comments: { [ids[0]]: expect.any(String), [ids[1]]: expect.any(String), [ids[2]]: 'twin', 'apr-elsewhere': 'other' } });
+  });
+
   it('never overwrites a follow-up record it cannot parse: it logs (no values) and leaves the record as it is', async () => {
     const jobs: Job[] = [];
     const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
