@@ -81,6 +81,25 @@ describe('recertification notices', () => {
     expect(env.comments('2003')).toHaveLength(before);
   });
 
+  test('a due entry of an older approval reads no whole approval for the page (its state names a newer one)', async () => {
+    const read: string[] = [];
+    const env = await lifecycleSetup({
+      wrap: (s) => {
+        const watching = Object.create(s) as typeof s;
+        watching.getEntities = (entity, ids) => (read.push(...ids), s.getEntities(entity, ids));
+        return watching;
+      },
+    });
+    const first = await env.engine.approvals.submitPage(ui(BOB), '2003', 'wf-recert');
+    await env.engine.approvals.decide(ui(CAROL), first.id, 'approve');
+    await env.site.editPage('2003', { accountId: BOB, body: '<p>edited</p>' });
+    const second = await env.engine.approvals.submitPage(ui(BOB), '2003', 'wf-recert');
+    env.advanceDays(100);
+    read.length = 0;
+    expect(await env.run()).toMatchObject({ processed: 0, dropped: 2 });
+    expect(read).not.toContain(second.id);
+  });
+
   test('approvals decided before the workflow had a review period are never due', async () => {
     const env = await lifecycleSetup();
     const approval = await env.engine.approvals.submitPage(ui(BOB), '2004', 'wf-eng-review'); // no review period

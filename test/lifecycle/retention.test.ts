@@ -84,7 +84,7 @@ describe('retention', () => {
     const run = () => runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 10 * 60_000 });
     const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
     const [first, second] = (await env.engine.changeSets.submit(api(BOB), cs.id)).results.map((r) => r.approvalId!);
-    const record = keys.submissionComments(first);
+    const record = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
     const idsIn = async () => Object.keys(((await env.store.get(record))?.value as { comments: Record<string, string> } | undefined)?.comments ?? {});
     expect(await idsIn()).toEqual([first, second]);
     // both superseded: cancelled and submitted again, one of them a day later
@@ -100,6 +100,32 @@ describe('retention', () => {
     env.tick(DAY_MS);
     expect((await run()).approvalsPurged).toBe(1);
     expect(await env.store.get(record)).toBeUndefined();
+  });
+
+  test('a purge whose follow-up record changed between its read and its write re-reads it: the other approvals\' ids recorded meanwhile stay', async () => {
+    const env = await setup();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    const [first, second] = (await env.engine.changeSets.submit(api(BOB), cs.id)).results.map((r) => r.approvalId!);
+    const record = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
+    const idsIn = async () => Object.keys(((await env.store.get(record))?.value as { comments: Record<string, string> } | undefined)?.comments ?? {});
+    await env.engine.approvals.cancel(api(BOB), first);
+    await env.engine.approvals.submitPage(ui(BOB), '2001');
+    env.tick(181 * DAY_MS);
+    // a twin follow-up job records another id after the purge read the record and before its write
+    let raced = false;
+    const racing = Object.create(env.deps.store) as typeof env.deps.store;
+    racing.transact = async (ops) => {
+      if (!raced && ops.some((o) => o.key === record)) {
+        raced = true;
+        const now = (await env.deps.store.get<{ comments: Record<string, string> }>(record))!;
+        await env.deps.store.transact([{ op: 'put', key: record, value: { comments: { ...now.value.comments, 'apr-twin': 'c-twin' } }, condition: { kind: 'version', version: now.version } }]);
+      }
+      return env.deps.store.transact(ops);
+    };
+    const ctx = createContext({ ...env.deps, store: racing }, () => undefined);
+    expect((await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 10 * 60_000 })).approvalsPurged).toBe(1);
+    expect(raced).toBe(true);
+    expect(await idsIn()).toEqual([second, 'apr-twin']);
   });
 
   test('after 366 days older audit records are purged and the kept chain verifies', async () => {

@@ -116,7 +116,7 @@ describe('the submission.followUp job', () => {
     const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
     const ids = await submitSet(env, ['2001', '2002', '2003']);
     expect(jobs.filter((j) => j.kind === 'submission.followUp')).toHaveLength(1);
-    const followUp = keys.submissionComments(ids[0]);
+    const followUp = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
     // a twin of the job recorded the third's comment meanwhile
     await env.store.transact([{ op: 'put', key: followUp, value: { comments: { [ids[2]]: 'twin' } }, condition: { kind: 'absent' } }]);
     const commentOps: string[][] = [];
@@ -129,6 +129,44 @@ describe('the submission.followUp job', () => {
     // the twin's id is not overwritten, and its comment is not posted again
     expect(commentsOn(env, '2003')).toBe(before);
     expect((await env.store.get(followUp))?.value).toEqual({ comments: { [ids[0]]: expect.any(String), [ids[1]]: expect.any(String), [ids[2]]: 'twin' } });
+  });
+
+  it('merges with a twin that records between its read and its write: the conditioned put fails, it re-reads and keeps the twin\'s ids beside its own', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const ids = await submitSet(env, ['2001', '2002', '2003']);
+    const followUp = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
+    const attempts: string[] = [];
+    const racing = Object.create(env.deps.store) as typeof env.deps.store;
+    racing.transact = async (ops) => {
+      if (ops.some((o) => o.key === followUp)) {
+        // the twin's put lands after this job read the record (absent) and before its own put
+        if (attempts.length === 0) await env.deps.store.transact([{ op: 'put', key: followUp, value: { comments: { [ids[2]]: 'twin', 'apr-elsewhere': 'other' } }, condition: { kind: 'absent' } }]);
+        attempts.push(JSON.stringify(ops[0]?.condition));
+      }
+      return env.deps.store.transact(ops);
+    };
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers({ ...env.deps, store: racing }, noSequencing), retry: (s) => ({ retryAfterSeconds: s }) });
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: ids, sequenceAudit: false } })).toBeUndefined();
+    // first conditioned on "absent" (as read), then on the twin's version after the re-read
+    expect(attempts).toEqual([JSON.stringify({ kind: 'absent' }), JSON.stringify({ kind: 'version', version: 1 })]);
+    expect((await env.store.get(followUp))?.value).toEqual({ comments: { [ids[0]]: expect.any(String), [ids[1]]: expect.any(String), [ids[2]]: 'twin', 'apr-elsewhere': 'other' } });
+  });
+
+  it('never overwrites a follow-up record it cannot parse: it logs (no values) and leaves the record as it is', async () => {
+    const jobs: Job[] = [];
+    const env = await setup({ jobs: { push: (pushed) => Promise.resolve(void jobs.push(...pushed)) } });
+    const ids = await submitSet(env, ['2001', '2002']);
+    const followUp = keys.submissionComments(((await env.store.get(keys.pageState('2001')))!.value as { followUp: string }).followUp);
+    const unreadable = { comments: { 'apr-other': 'secret-comment-id' }, extra: 'not in the schema' };
+    await env.store.transact([{ op: 'put', key: followUp, value: unreadable, condition: { kind: 'absent' } }]);
+    const logs: string[] = [];
+    const log = (message: string, fields: Record<string, unknown>) => void logs.push(`${message} ${JSON.stringify(fields)}`);
+    const consumer = createQueueConsumer({ handlers: () => createJobHandlers(env.deps, noSequencing, log), retry: (s) => ({ retryAfterSeconds: s }) });
+    expect(await consumer({ body: { kind: 'submission.followUp', approvalIds: ids, sequenceAudit: false } })).toBeUndefined();
+    expect((await env.store.get(followUp))?.value).toEqual(unreadable);
+    expect(logs).toEqual([expect.stringContaining('submission comment record unreadable')]);
+    expect(logs.join()).not.toContain('secret-comment-id');
   });
 
   it('reads an approval submitted before follow-up records: its comment id at approval-comment:<id> is found and not posted again', async () => {

@@ -143,7 +143,8 @@ async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<
     const perRecord = Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes)) / sks.length;
     if (!best || perRecord <= best.perRecord) best = { markers: i + 1, ops, records: sks.length, perRecord };
   }
-  if (!best) return { markers: 0, records: 0 };
+  // the caller never hands over an empty `ready` (sequencePendingAudit returns first), so a batch was always sized
+  if (!best) throw new Error('invariant: sequenceBatch called without ready markers');
   const { ops } = best;
   try {
     await deps.store.transact(ops);

@@ -94,9 +94,11 @@ async function lookups(ctx: EngineContext, lc: LifecycleConfluence, entries: Due
     summaries.set(summary.pageId, summary);
   }
   const reminders = entries.filter((e) => e.kind === 'remind' && summaries.get(e.pageId)?.id === e.approvalId);
-  // the page states are summaries: the whole approvals are read beside what the summaries already name
+  // the page states are summaries: the whole approvals are read beside what the summaries already name, and only
+  // those an entry names (a page whose state is a newer approval has nothing due: no approval or group read for it)
+  const named = new Set(entries.map((e) => e.approvalId));
   const [whole, workflows, comments] = await Promise.all([
-    wholeApprovals(ctx, [...summaries.values()]),
+    wholeApprovals(ctx, [...summaries.values()].filter((s) => named.has(s.id))),
     getManyByKey(ctx.store, [...new Set(reminders.map((e) => keys.workflow(summaries.get(e.pageId)!.workflowId)))]),
     getManyByKey(ctx.store, submissionCommentKeys(reminders.map((e) => summaries.get(e.pageId)!))),
   ]);

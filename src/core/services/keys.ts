@@ -26,7 +26,7 @@ export const keys = {
 
   /** an approval written before it moved into its `af-approval` item (legacy, approvals/stored.ts): read, removed on its next write */
   approval: (approvalId: string) => `approval:${approvalId}`,
-  /** copy of the page's latest approval (any status): page status is one read; version-conditioned writes make it the per-page lock */
+  /** summary of the page's latest approval (any status; domain/page-state.ts PageLatest): page status is one read; version-conditioned writes make it the per-page lock */
   pageState: (pageId: string) => `page-state:${pageId}`,
   /** `{commentId}` of the submission comment of an approval submitted before follow-up records (read only, removed by retention) */
   approvalComment: (approvalId: string) => `approval-comment:${approvalId}`,

@@ -9,14 +9,14 @@
 import { z } from 'zod';
 import type { PageApproval } from '../domain/model';
 import { commentRefSchema } from '../domain/schemas';
-import { SUBMISSION_FOLLOW_UP_BATCH } from '../ports/jobs';
 import { StoreError, type StoredItem, type TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { RECORD_ATTEMPTS } from './comments';
 import { keys } from './keys';
 
 const id = z.string().min(1).max(200);
-const recordSchema = z.object({ comments: z.record(id, id).refine((c) => Object.keys(c).length <= SUBMISSION_FOLLOW_UP_BATCH) }).strict();
+/** Any number of entries (within the store's value size): a job records at most SUBMISSION_FOLLOW_UP_BATCH, but twins and older runs may add to one record. */
+const recordSchema = z.object({ comments: z.record(id, id) }).strict();
 
 type Named = Pick<PageApproval, 'id' | 'followUp'>;
 
@@ -54,11 +54,17 @@ export interface PostedComment {
  * Records the ids of one follow-up's posted comments in one put, beside those already recorded
  * (`known`: the record as read before posting). Ids recorded first (a redelivered twin's) stay.
  * A record that keeps failing is logged, never thrown: a queue retry would post the comments again.
+ * A record that exists but does not parse is logged and left as it is (never overwritten).
  */
 export async function recordSubmissionComments(ctx: EngineContext, followUp: string, posted: PostedComment[], known: StoredItem | undefined): Promise<void> {
   const key = keys.submissionComments(followUp);
   let item = known;
   for (let attempt = 1; ; attempt++) {
+    if (item && !recordSchema.safeParse(item.value).success) {
+      // never overwrite a record that does not parse: the ids it holds would be lost (the comments stay posted)
+      ctx.log('submission comment record unreadable; ids not recorded', { key, posted: posted.length });
+      return;
+    }
     const comments = Object.fromEntries([...posted.map((p) => [p.approvalId, p.commentId] as const), ...recorded(item)]);
     try {
       return await ctx.store.transact([{ op: 'put', key, value: { comments }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } }]);

@@ -78,7 +78,7 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries:
 
 /**
  * The ops of one page's submission: the approval (its record is its history and pending index
- * item, approvals/stored.ts), the page-state copy (version-conditioned: it is the per-page lock, so
+ * item, approvals/stored.ts), the page-state summary (domain/page-state.ts; version-conditioned: it is the per-page lock, so
  * two racing submits yield one approval), the
  * first reminder, and a condition on the page's assignment (or, on the first submission that chose
  * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written

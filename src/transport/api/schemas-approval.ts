@@ -39,7 +39,7 @@ export const PageApprovalSchema = z.object({
   source: z.enum(SOURCES),
   clientId: z.string().optional(),
   changeSetId: z.string().optional(),
-  followUp: z.string().optional().meta({ description: 'Internal: the submission follow-up whose record holds this approval\'s submission comment id (the id of the first approval submitted with it)' }),
+  followUp: z.string().optional().meta({ description: 'Internal: the submission follow-up whose record holds this approval\'s submission comment id (an id named for the run of approvals submitted with it)' }),
   routedBy: RoutedBySchema.optional(),
   decidedAt: z.number().int().optional(),
   contentHash: z.string().optional().meta({ description: 'SPEC 2.4a: sha256 of the approved version (title + normalised storage body), when the workflow compares content' }),

@@ -12,12 +12,13 @@ import { effectiveApproval } from './records';
 import { wholeApprovals } from './stored';
 import { DISPLAY, loadPointedSets, resolveLatest, setOf } from '../changesets/atomic/resolve';
 
-export interface PageLatest {
+/** What readPageLatest resolves (not the page-state summary, domain/page-state.ts PageLatest). */
+interface ResolvedPageLatest {
   latest?: PageApproval;
   approvedVia?: { changeSetId: string; setApprovalId: string };
 }
 
-export async function readPageLatest(ctx: EngineContext, pageId: string): Promise<PageLatest> {
+export async function readPageLatest(ctx: EngineContext, pageId: string): Promise<ResolvedPageLatest> {
   const items = await getManyByKey(ctx.store, [keys.pageState(pageId), keys.setMember(pageId)]);
   const memberItem = items.get(keys.setMember(pageId));
   const own = parsePageState(items.get(keys.pageState(pageId)));

@@ -1,8 +1,8 @@
 /**
  * Where an approval is stored (docs/decisions.md "Issue 23 item 4"): ONE record, its `af-approval`
  * entity item, which carries the index attributes and the approval itself (`rec`). The page state
- * keeps the page's latest approval as its copy and is the lock of every approval write (entities take
- * no version conditions). Approvals written before this live at `approval:<id>` beside an index item
+ * keeps a summary of the page's latest approval (domain/page-state.ts PageLatest, not a copy) and is
+ * the lock of every approval write (entities take no version conditions). Approvals written before this live at `approval:<id>` beside an index item
  * without `rec` (legacy): they are read there and moved into their item on their next write.
  */
 import { z } from 'zod';

@@ -53,8 +53,9 @@ function ownBytes(plans: Sized[]): number {
   const condition = { kind: 'version', version: VERSION_BOUND } as const;
   const ops: TxOp[] = [
     { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
-    // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127)
-    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key, i): TxOp => (i % 2 === 0 ? { op: 'check', key, condition } : { op: 'put', key, value: { count: VERSION_BOUND }, condition })),
+    // per workflow: its guard shard and its own shard's count (shard 126 targets the highest-numbered, 127); the guard
+    // is modelled as a put, the larger of what guardOp writes (a check, or a put when it reopens a dead delete's lease)
+    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key): TxOp => ({ op: 'put', key, value: { count: VERSION_BOUND }, condition })),
   ];
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
@@ -100,7 +101,7 @@ interface Ctx {
   caller: Caller;
   context: PageContext;
   approvalIds: Map<string, string>;
-  /** per page, its follow-up (notifications.ts): the approval id of the first of its SUBMISSION_FOLLOW_UP_BATCH pages */
+  /** per page, its follow-up (notifications.ts): a fresh id per run of SUBMISSION_FOLLOW_UP_BATCH pages (never an approval id, so a re-run of a keyed request never names an earlier run's record) */
   followUps: Map<string, string>;
 }
 
@@ -120,8 +121,10 @@ export async function submitInBatches(
   approvalIdOf: (pageId: string) => string = () => ctx.ids.next('apr'),
 ): Promise<BatchOutcome> {
   const approvalIds = new Map(pageIds.map((id) => [id, approvalIdOf(id)]));
-  // pages in runs of SUBMISSION_FOLLOW_UP_BATCH share a follow-up job, which records their comment ids in one write
-  const followUps = new Map(pageIds.map((id, i) => [id, approvalIds.get(pageIds[i - (i % SUBMISSION_FOLLOW_UP_BATCH)]!)!]));
+  // pages in runs of SUBMISSION_FOLLOW_UP_BATCH share a follow-up job, which records their comment ids in one write;
+  // each run is named afresh (each approval stores its followUp, so a re-run needs no stable name and never adds to an earlier run's record)
+  const runs = Array.from({ length: Math.ceil(pageIds.length / SUBMISSION_FOLLOW_UP_BATCH) }, () => ctx.ids.next('fu'));
+  const followUps = new Map(pageIds.map((id, i) => [id, runs[Math.floor(i / SUBMISSION_FOLLOW_UP_BATCH)]!]));
   const run: Ctx = { ctx, caller, context, approvalIds, followUps };
   const outcomes: BatchOutcome['outcomes'] = new Map();
   const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
