@@ -4,12 +4,10 @@
  * signatures with their lockout, replay protection and manifestation (2.3c), and a delegate who
  * signs with their own credential for the slot they fill (2.3b).
  */
-import { createHash } from 'node:crypto';
-import { assemblePack, type EvidenceChunk } from '../../src/core/domain/evidence-pack-format';
 import { signatureManifestation } from '../../src/core/domain/manifestation';
 import type { StepSignature, WorkflowStep } from '../../src/core/domain/model';
 import { stepAt, totpCode } from '../../src/core/signatures/totp';
-import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, refusal, setup, ui, type TestEnv } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, exportEvidencePack, refusal, setup, ui, type TestEnv } from './helpers';
 
 const FIVE = ['2001', '2002', '2003', '2004', '2005'];
 const PIN = 'correct-horse-42';
@@ -164,14 +162,7 @@ describe('a signed set decision', () => {
     ]);
     expect(records.find((r) => r.action === 'changeset.decided')!.details).toMatchObject({ signature, manifestation: signatureManifestation(signature) });
     for (const format of ['csv', 'ndjson'] as const) expect((await env.engine.audit.export(ui(ALICE), { changeSetId }, format)).content).toContain(`Carol Reviewer · Approval: I approve this document · ${stamp} UTC · 5 pages:`);
-    const chunks: EvidenceChunk[] = [];
-    let cursor: string | undefined;
-    do {
-      const chunk = await env.engine.evidence.export(ui(ALICE), { changeSetId }, cursor);
-      chunks.push(chunk);
-      cursor = chunk.nextCursor;
-    } while (cursor);
-    const pack = await assemblePack(chunks, async (text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+    const pack = await exportEvidencePack(env, { changeSetId });
     expect(pack.files['report.html']).toContain(`Signed: Carol Reviewer · Approval: I approve this document · ${stamp} UTC · 5 pages:`);
   });
 

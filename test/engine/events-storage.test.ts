@@ -5,15 +5,13 @@
  * it; and events written before the change (af-event items, records without `ev`) are still served
  * inside the feed's 14-day window and deleted by the daily job after it.
  */
-import { createHash } from 'node:crypto';
-import { assemblePack, type EvidenceChunk } from '../../src/core/domain/evidence-pack-format';
 import { envelopeOf, eventPartSchema } from '../../src/core/events/catalog';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { AUDIT_ENTITY, EVENT_ENTITY } from '../../src/core/ports/entities';
 import type { EntityItem, KeyValueStore } from '../../src/core/ports/store';
 import { createContext } from '../../src/core/services/context';
 import { DAY_MS } from '../../src/core/shared/time';
-import { ALICE, BOB, CAROL, setup, ui, type TestEnv } from './helpers';
+import { ALICE, BOB, CAROL, exportEvidencePack, setup, ui, type TestEnv } from './helpers';
 
 async function auditItems(store: KeyValueStore): Promise<EntityItem[]> {
   return (await store.queryEntity({ entity: AUDIT_ENTITY, index: 'by-time', partition: [], limit: 100 })).items;
@@ -29,16 +27,7 @@ async function submitAndApprove(env: TestEnv, pageId: string): Promise<void> {
   await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
 }
 
-async function evidencePack(env: TestEnv, pageId: string): Promise<string> {
-  const chunks: EvidenceChunk[] = [];
-  let cursor: string | undefined;
-  do {
-    const chunk = await env.engine.evidence.export(ui(ALICE), { pageId }, cursor);
-    chunks.push(chunk);
-    cursor = chunk.nextCursor;
-  } while (cursor);
-  return JSON.stringify(await assemblePack(chunks, async (text) => createHash('sha256').update(text, 'utf8').digest('hex')));
-}
+const evidencePack = async (env: TestEnv, pageId: string): Promise<string> => JSON.stringify(await exportEvidencePack(env, { pageId }));
 
 /**
  * Turns the stored events into what the release before wrote: each record's item without `ev`, and

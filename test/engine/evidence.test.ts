@@ -8,21 +8,12 @@ import { assemblePack, renderReport, type EvidenceChunk, type EvidenceScope, typ
 import type { AuditRecord } from '../../src/core/domain/model';
 import { verifyEvidenceFile } from '../../scripts/verify-evidence';
 import { CHAIN_CHUNK } from '../../src/core/evidence/export-pack';
-import { ALICE, BOB, CAROL, DAVE, codeOf, setup, ui, type TestEnv } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, codeOf, exportEvidencePack, setup, ui, type TestEnv } from './helpers';
 
 const sha256 = async (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const PIN = 'correct-horse-42';
 
-async function exportPack(env: TestEnv, scope: EvidenceScope, accountId = ALICE): Promise<string> {
-  const chunks: EvidenceChunk[] = [];
-  let cursor: string | undefined;
-  do {
-    const chunk = await env.engine.evidence.export(ui(accountId), scope, cursor);
-    chunks.push(chunk);
-    cursor = chunk.nextCursor;
-  } while (cursor);
-  return JSON.stringify(await assemblePack(chunks, sha256));
-}
+const exportPack = async (env: TestEnv, scope: EvidenceScope, accountId = ALICE): Promise<string> => JSON.stringify(await exportEvidencePack(env, scope, accountId));
 
 async function signedApproval(env: TestEnv, pageId: string): Promise<string> {
   await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', {

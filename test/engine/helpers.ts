@@ -1,4 +1,5 @@
 /** Shared set-up for engine tests: the real engine over a real store and the local Confluence site. */
+import { createHash } from 'node:crypto';
 import { buildSeed, createLocalSite } from '../../local/site';
 import type { LocalSite } from '../../local/site';
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
@@ -11,6 +12,7 @@ import { callerBoundEngine } from '../support/caller-bound-engine';
 import { AuditTrail } from '../../src/core/audit';
 import type { Caller } from '../../src/core/domain/caller';
 import type { AuditRecord, Workflow } from '../../src/core/domain/model';
+import { assemblePack, type EvidenceBundle, type EvidenceChunk, type EvidenceScope } from '../../src/core/domain/evidence-pack-format';
 import type { KeyValueStore } from '../../src/core/ports/store';
 import type { JobQueue } from '../../src/core/ports/jobs';
 import type { SecretStore } from '../../src/core/ports/secrets';
@@ -155,3 +157,15 @@ export function commentsFromNow(env: TestEnv, pageIds: string[]): (pageId: strin
 /** The account ids a comment body @mentions, sorted. */
 export const mentionsIn = (body: string): string[] => [...body.matchAll(/ri:account-id="([^"]+)"/g)].map((m) => m[1] ?? '').sort();
 
+
+/** An evidence pack as its exporter (a site admin: Alice) downloads it (SPEC 5a): every chunk of the export, assembled. */
+export async function exportEvidencePack(env: TestEnv, scope: EvidenceScope, accountId = ALICE): Promise<EvidenceBundle> {
+  const chunks: EvidenceChunk[] = [];
+  let cursor: string | undefined;
+  do {
+    const chunk = await env.engine.evidence.export(ui(accountId), scope, cursor);
+    chunks.push(chunk);
+    cursor = chunk.nextCursor;
+  } while (cursor);
+  return assemblePack(chunks, async (text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+}

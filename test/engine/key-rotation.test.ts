@@ -3,23 +3,10 @@
  * on; the retired one stays published with its validity window, so a pack signed before the rotation
  * still verifies against the keys published after it; the rotation is audited; nobody else may rotate.
  */
-import { createHash } from 'node:crypto';
-import { assemblePack, type EvidenceChunk } from '../../src/core/domain/evidence-pack-format';
 import { verifyEvidenceFile } from '../../scripts/verify-evidence';
-import { ALICE, BOB, CAROL, DAVE, codeOf, setup, ui, type TestEnv } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, codeOf, exportEvidencePack, setup, ui, type TestEnv } from './helpers';
 
-const sha256 = async (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-async function exportPack(env: TestEnv, pageId: string): Promise<string> {
-  const chunks: EvidenceChunk[] = [];
-  let cursor: string | undefined;
-  do {
-    const chunk = await env.engine.evidence.export(ui(ALICE), { pageId }, cursor);
-    chunks.push(chunk);
-    cursor = chunk.nextCursor;
-  } while (cursor);
-  return JSON.stringify(await assemblePack(chunks, sha256));
-}
+const exportPack = async (env: TestEnv, pageId: string): Promise<string> => JSON.stringify(await exportEvidencePack(env, { pageId }));
 
 async function approve(env: TestEnv, pageId: string): Promise<void> {
   const a = await env.engine.approvals.submitPage(ui(BOB), pageId);
