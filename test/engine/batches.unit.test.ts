@@ -3,8 +3,7 @@
  * the audit trail's own op count (never a literal), a page alone always in a batch of its own.
  */
 import { auditOpsFor } from '../../src/core/audit';
-import { STORE_LIMITS, txPayloadBytes } from '../../src/core/ports/store';
-import { keys } from '../../src/core/services/keys';
+import { STORE_LIMITS } from '../../src/core/ports/store';
 import type { TxOp } from '../../src/core/ports/store';
 import type { AuditEntry } from '../../src/core/audit';
 import { batchBytes, batchOps, cutBatches } from '../../src/core/services/changesets/batches';
@@ -60,16 +59,5 @@ describe('cutBatches', () => {
     // 5 in 2 units (0.4 a page, where cutting at one unit pays 0.5), then the last two in one
     expect(batches.map((b) => b.length)).toEqual([5, 2]);
     for (const b of batches) expect(batchOps(b, cheapAudit)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
-  });
-
-  it('bounds the pending-count ops of each workflow entered as two puts: the guard is a put when it reopens a dead delete\'s lease', () => {
-    const plain = page(5);
-    const entering = { ...plain, approval: { workflowId: 'wf-a' } };
-    const condition = { kind: 'version', version: 2 ** 31 - 1 } as const;
-    // what guardOp (pending-count.ts) and the own shard write at most: two puts of a count
-    const shardOps: TxOp[] = [0, 127].map((shard) => ({ op: 'put', key: keys.workflowPendingShard('wf-a', shard), value: { count: 2 ** 31 - 1 }, condition }));
-    const check: TxOp = { op: 'check', key: 'changeset:cs', condition };
-    // what these two ops add to a transaction's payload
-    expect(batchBytes([entering]) - batchBytes([plain])).toBeGreaterThanOrEqual(txPayloadBytes([check, ...shardOps]) - txPayloadBytes([check]));
   });
 });

@@ -53,9 +53,8 @@ function ownBytes(plans: Sized[]): number {
   const condition = { kind: 'version', version: VERSION_BOUND } as const;
   const ops: TxOp[] = [
     { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
-    // per workflow: its guard shard and its own shard's count (shard 126 targets the highest-numbered, 127); the guard
-    // is modelled as a put, the larger of what guardOp writes (a check, or a put when it reopens a dead delete's lease)
-    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key): TxOp => ({ op: 'put', key, value: { count: VERSION_BOUND }, condition })),
+    // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127)
+    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key, i): TxOp => (i % 2 === 0 ? { op: 'check', key, condition } : { op: 'put', key, value: { count: VERSION_BOUND }, condition })),
   ];
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
