@@ -5,7 +5,7 @@
  * The event feed's events (SPEC 3a) are derived here too and ride in their record's item, so they
  * share the change's transaction without a write of their own.
  */
-import { DomainError } from '../domain/errors';
+import { DomainError, issueDetails } from '../domain/errors';
 import { eventPartOf } from '../events/catalog';
 import type { AuditRecord } from '../domain/model';
 import type { Clock, IdGenerator } from '../ports/clock';
@@ -43,7 +43,7 @@ function parseEntry(entry: AuditEntry): AuditEntryInput {
     throw new DomainError(
       'AUDIT_ENTRY_INVALID',
       'An audit entry is not valid.',
-      result.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+      issueDetails(result.error.issues),
     );
   }
   return result.data;

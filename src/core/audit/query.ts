@@ -4,7 +4,7 @@
  * cursor become its range condition, and every other filter is re-checked on the record. Pending
  * (unsequenced) records are listed too, marked `pending`.
  */
-import { DomainError } from '../domain/errors';
+import { DomainError, issueDetails } from '../domain/errors';
 import { FIELD_LIMITS } from '../domain/limits';
 import type { AuditFilter, AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY } from '../ports/entities';
@@ -46,7 +46,7 @@ function parseRequest(filter: AuditFilter, limit: number): AuditFilter {
     throw new DomainError(
       'INVALID_FILTER',
       'The audit filter is not valid.',
-      parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+      issueDetails(parsed.error.issues),
     );
   }
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {

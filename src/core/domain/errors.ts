@@ -13,6 +13,11 @@ export interface ErrorDetail {
   reason: string;
 }
 
+/** One detail per schema issue (a zod `issues` list): the field's path and why it failed. */
+export function issueDetails(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ErrorDetail[] {
+  return issues.map((i) => ({ field: i.path.map(String).join('.'), reason: i.message }));
+}
+
 interface CodeInfo {
   status: number;
   /** when a client sees it (docs/api.md repeats this) */

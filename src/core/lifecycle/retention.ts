@@ -7,7 +7,7 @@
  * must not turn `draft` because time passed) is kept and looked at again one window later.
  */
 import type { Caller } from '../domain/caller';
-import { DomainError } from '../domain/errors';
+import { DomainError, issueDetails } from '../domain/errors';
 import { pageStateSchema, parseStored } from '../domain/schemas';
 import type { TxOp } from '../ports/store';
 import { STORE_LIMITS } from '../ports/store';
@@ -61,7 +61,7 @@ export const updateRetentionSettings = defineOperation({
         throw new DomainError(
           'RETENTION_TOO_SHORT',
           'Retention windows can be lengthened, never shortened below 180 days (approvals) and 365 days (audit).',
-          parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
+          issueDetails(parsed.error.issues),
         );
       }
       const next = parsed.data;
