@@ -1,10 +1,11 @@
 /**
- * The record passes of verify (verify.ts), one page per step: every af-audit record outside the
- * snapshot's chain must be pending with its marker (or have been linked since, or lie below the
- * checkpoint with its link), and every marker must have its record. Records inside the chain are
- * counted, not looked up: the chain pass proved each of its seqs names a record holding that seq, so
- * more records claiming those seqs than the chain holds means one is not linked, and only then a
- * second walk reads links to name it.
+ * The record passes of verify. The single pass (verify-scan.ts) shares the walk in key order and the
+ * pending records' check; the rest runs only to name a problem the single pass met (docs/audit.md
+ * "Verify"): every af-audit record outside the snapshot's chain must be pending with its marker (or
+ * have been linked since, or lie below the checkpoint with its link), and every marker must have its
+ * record. Records inside the chain are counted, not looked up: the chain pass proved each of its
+ * seqs names a record holding that seq, so more records claiming those seqs than the chain holds
+ * means one is not linked, and only then a second walk reads links to name it.
  */
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type EntityPage, type KeyValueStore } from '../ports/store';
@@ -13,10 +14,17 @@ import { PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } fr
 import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import { purgeDetailsSchema, type PendingRecord } from './schema';
+import type { AuditRecord } from '../domain/model';
 import { MAX_CARRIED_KEYS, stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
 
-/** Whether a seq belongs to the chain the chain pass verified. */
-function inSnapshot(p: VerifyProgress, seq: number): boolean {
+/** A chained record as read, with its key. */
+export interface ChainedRead {
+  key: string;
+  record: AuditRecord;
+}
+
+/** Whether a seq belongs to the chain of the snapshot. */
+export function inSnapshot(p: VerifyProgress, seq: number): boolean {
   return p.head !== undefined && seq >= p.anchor.firstSeq && seq <= p.head.seq;
 }
 
@@ -30,15 +38,20 @@ async function purgedSince(store: KeyValueStore, key: string): Promise<boolean> 
   return (await store.getEntities(AUDIT_ENTITY, [key])).length === 0;
 }
 
-/** The seq of the record if it is now chained and its link names it (it was sequenced while verify ran). */
-async function sequencedSeq(store: KeyValueStore, key: string): Promise<number | undefined> {
+/** A chained record outside the snapshot's chain (linked after it, or left below the checkpoint by an interrupted purge) must be named by its link. */
+export async function accountedOutside(store: KeyValueStore, seq: number, key: string): Promise<boolean> {
+  return (await linkedSince(store, seq, key)) || (await purgedSince(store, key));
+}
+
+/** The record read again by key if it is now chained and its link names it (it was sequenced while verify ran). */
+async function sequencedRecord(store: KeyValueStore, key: string): Promise<AuditRecord | undefined> {
   const [entity] = await store.getEntities(AUDIT_ENTITY, [key]);
   const stored = entity && parseEntity(entity);
-  return stored && !stored.pending && (await linkedSince(store, stored.record.seq, key)) ? stored.record.seq : undefined;
+  return stored && !stored.pending && (await linkedSince(store, stored.record.seq, key)) ? stored.record : undefined;
 }
 
 /** The next page of records in key order (a range on the key, so the position survives between invocations). */
-function recordPage(store: KeyValueStore, afterKey: string | undefined): Promise<EntityPage> {
+export function recordPage(store: KeyValueStore, afterKey: string | undefined): Promise<EntityPage> {
   return store.queryEntity({
     entity: AUDIT_ENTITY,
     index: TIME_INDEX,
@@ -72,8 +85,11 @@ async function markedRecords(store: KeyValueStore, records: Array<{ key: string;
   return named;
 }
 
-/** Pending records must still have their marker, or have been sequenced meanwhile. */
-async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, lastKey: string | undefined, p: VerifyProgress): Promise<KeyProblem | undefined> {
+/**
+ * Pending records must still have their marker, or have been sequenced meanwhile: those now in the
+ * snapshot's chain (the index showed them before their rewrite) go to `chained`, as read by key.
+ */
+export async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, lastKey: string | undefined, p: VerifyProgress, chained: ChainedRead[]): Promise<KeyProblem | undefined> {
   const named = await markedRecords(store, records, p);
   const ahead = [...named].filter((sk) => lastKey !== undefined && sk > lastKey).sort().slice(0, MAX_CARRIED_KEYS);
   if (ahead.length > 0) p.marked = ahead;
@@ -87,15 +103,15 @@ async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; 
       continue;
     }
     // the index showed it before the sequencer linked it (its marker is gone with that)
-    const seq = await sequencedSeq(store, key);
-    if (seq === undefined) return { key, reason: 'RECORD_UNLINKED' };
-    if (inSnapshot(p, seq)) p.claimed++;
+    const record = await sequencedRecord(store, key);
+    if (!record) return { key, reason: 'RECORD_UNLINKED' };
+    if (inSnapshot(p, record.seq)) chained.push({ key, record });
   }
   return undefined;
 }
 
 /** Moves the record walk on after a page; at the end, to `next`. */
-function turnPage(p: VerifyProgress, page: EntityPage, next: VerifyProgress['phase']): void {
+export function turnPage(p: VerifyProgress, page: EntityPage, next: VerifyProgress['phase']): void {
   const last = page.items.at(-1)?.key;
   if (last !== undefined) p.afterKey = last;
   if (page.nextCursor && last !== undefined) return;
@@ -112,11 +128,12 @@ export async function recordsStep(store: KeyValueStore, p: VerifyProgress): Prom
     if (!stored) return stopAt(p, { key: entity.key, reason: 'RECORD_ALTERED' });
     if (stored.pending) pending.push({ key: entity.key, rec: stored.record });
     else if (inSnapshot(p, stored.record.seq)) p.claimed++;
-    // linked after the snapshot, or left below the checkpoint by an interrupted purge: its link must name it
-    else if (!(await linkedSince(store, stored.record.seq, entity.key)) && !(await purgedSince(store, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
+    else if (!(await accountedOutside(store, stored.record.seq, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
   }
-  const problem = await checkMarkers(store, pending, page.items.at(-1)?.key, p);
+  const sequenced: ChainedRead[] = [];
+  const problem = await checkMarkers(store, pending, page.items.at(-1)?.key, p, sequenced);
   if (problem) return stopAt(p, problem);
+  p.claimed += sequenced.length;
   turnPage(p, page, p.claimed > p.checked ? 'identify' : 'markers');
 }
 
