@@ -10,7 +10,7 @@
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type EntityPage, type KeyValueStore } from '../ports/store';
 import { linksOf } from './chain-read';
-import { PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } from './keys';
+import { HEAD_KEY, PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } from './keys';
 import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import { purgeDetailsSchema, type PendingRecord } from './schema';
@@ -150,14 +150,40 @@ export async function identifyStep(store: KeyValueStore, p: VerifyProgress): Pro
   turnPage(p, page, 'markers');
 }
 
+/** Whether the head is still the snapshot's: nothing was sequenced since, so no marker was deleted. */
+async function headUnmoved(store: KeyValueStore, p: VerifyProgress): Promise<boolean> {
+  const head = (await store.get<{ seq?: unknown; hash?: unknown }>(HEAD_KEY))?.value;
+  return head?.seq === p.head?.seq && head?.hash === p.head?.hash;
+}
+
+/**
+ * After the single pass, the markers are first only counted (`markerNames`): when the head has not
+ * moved (no marker deleted since the pass) and the markers name exactly as many records as the pass
+ * met pending and named, every name is a record the pass read, so none is read again. Otherwise (a
+ * sequencer ran meanwhile, an append arrived, a marker is damaged) the walk runs again reading the
+ * named records by key, as before.
+ */
+async function countMarkers(store: KeyValueStore, p: VerifyProgress, names: string[] | undefined, last: boolean): Promise<void> {
+  const counted = (p.markerNames ?? 0) + (names?.length ?? 0);
+  if (names && !last) return void (p.markerNames = counted);
+  delete p.markerNames;
+  delete p.markerCursor;
+  if (names && counted === p.pending.count && (await headUnmoved(store, p))) p.phase = 'end';
+}
+
 /** A marker must be sound and every record it names must exist (else a record was removed). */
 export async function markersStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
   const page = await store.query({ prefix: PENDING_PREFIX, limit: STORE_LIMITS.maxQueryLimit, ...(p.markerCursor ? { cursor: p.markerCursor } : {}) });
   const sks: string[] = [];
   for (const item of page.items) {
     const named = sksOfMarker(item.key, item.value);
+    if (!named && p.markerNames !== undefined) return countMarkers(store, p, undefined, true);
     if (!named) return stopAt(p, { key: skOfPendingKey(item.key), reason: 'RECORD_ALTERED' });
     sks.push(...named);
+  }
+  if (p.markerNames !== undefined) {
+    if (page.nextCursor) p.markerCursor = page.nextCursor;
+    return countMarkers(store, p, sks, !page.nextCursor);
   }
   for (let i = 0; i < sks.length; i += STORE_LIMITS.maxBatchGet) {
     const chunk = sks.slice(i, i + STORE_LIMITS.maxBatchGet);

@@ -57,6 +57,8 @@ export const verifyProgressSchema = z
     // records after afterKey that a marker read so far names (an append's marker is keyed by its first record)
     marked: z.array(z.string().min(1).max(500)).max(MAX_CARRIED_KEYS).optional(),
     markerCursor: cursor.optional(),
+    // after the single pass: names the markers read so far give (counted, not read by key)
+    markerNames: count.optional(),
     chainProblem: z.object({ seq: z.number().int().min(0), reason: verifyFailureSchema }).strict().optional(),
     keyProblem: z.object({ key: z.string().min(1).max(500), reason: verifyFailureSchema }).strict().optional(),
   })

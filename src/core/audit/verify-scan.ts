@@ -90,6 +90,7 @@ async function checkChained(store: KeyValueStore, chained: ChainedRead[], p: Ver
 async function chainComplete(store: KeyValueStore, p: VerifyProgress): Promise<boolean> {
   if (p.checked !== chainedTotal(p) || !(await closeByKey(store, p.edges ?? []))) return false;
   delete p.edges;
+  p.markerNames = 0;
   if (p.head && p.checked > 0) Object.assign(p, { nextSeq: p.head.seq + 1, lastHash: p.head.hash });
   return true;
 }
