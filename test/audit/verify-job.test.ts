@@ -149,7 +149,7 @@ describe('audit verification job', () => {
     await handlers['audit.verify'](queue.shift() as Extract<Job, { kind: 'audit.verify' }>);
     const before = (await status(env))!.verified;
     // the purge removes records the first slice has not reached yet
-    const cut = (await entityAt(env.store, 320)).value.rec as { at: number };
+    const cut = (await entityAt(env.store, 480)).value.rec as { at: number };
     const { removed } = await env.audit.purge(cut.at, 'system');
     expect(removed).toBeGreaterThan(before + 100);
     await drain();

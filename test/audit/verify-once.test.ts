@@ -22,7 +22,8 @@ interface Rig {
 
 function rig(): Rig {
   const store = new EntityReadCounter(new MemoryStore(), AUDIT_ENTITY);
-  return { store, ...setup(store) };
+  const { trail, clock } = setup(store);
+  return { store, trail, clock };
 }
 
 /** Records read more or less than once, by key. */

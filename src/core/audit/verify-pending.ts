@@ -51,13 +51,13 @@ async function sequencedRecord(store: KeyValueStore, key: string): Promise<Audit
 }
 
 /** The next page of records in key order (a range on the key, so the position survives between invocations). */
-export function recordPage(store: KeyValueStore, afterKey: string | undefined): Promise<EntityPage> {
+export function recordPage(store: KeyValueStore, afterKey: string | undefined, limit: number = STORE_LIMITS.maxQueryLimit): Promise<EntityPage> {
   return store.queryEntity({
     entity: AUDIT_ENTITY,
     index: TIME_INDEX,
     partition: [],
     order: 'asc',
-    limit: STORE_LIMITS.maxQueryLimit,
+    limit,
     ...(afterKey !== undefined ? { range: { op: 'gt' as const, value: afterKey } } : {}),
   });
 }

@@ -40,7 +40,7 @@ export const verifyProgressSchema = z
     anchor: z.object({ firstSeq: seq, prevHash: hex }).strict(),
     checkpointPresent: z.boolean(),
     head: z.object({ seq, hash: hex }).strict().optional(),
-    // the chain pass
+    // the chain pass (the single pass: the seq after the last chained record met)
     nextSeq: seq,
     lastHash: hex,
     checked: count,

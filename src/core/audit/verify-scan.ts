@@ -16,6 +16,7 @@
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
 import { linksOf } from './chain-read';
+import { LINK_BLOCK } from './keys';
 import { hashMatches } from './hash';
 import { parseEntity } from './records';
 import { purgeDetailsSchema, type PendingRecord } from './schema';
@@ -76,6 +77,7 @@ async function checkChained(store: KeyValueStore, chained: ChainedRead[], p: Ver
       if (record.seq > (p.latestPurgeSeq ?? 0)) Object.assign(p, { latestPurge: details.data, latestPurgeSeq: record.seq });
     }
     p.checked++;
+    p.nextSeq = record.seq + 1;
   }
   const spill = edges.length > EDGE_WINDOW ? edges.splice(0, edges.length - EDGE_WINDOW / 2) : [];
   if (edges.length > 0) p.edges = edges;
@@ -92,6 +94,7 @@ async function chainComplete(store: KeyValueStore, p: VerifyProgress): Promise<b
   delete p.edges;
   p.markerNames = 0;
   if (p.head && p.checked > 0) Object.assign(p, { nextSeq: p.head.seq + 1, lastHash: p.head.hash });
+  else p.nextSeq = p.anchor.firstSeq;
   return true;
 }
 
@@ -100,8 +103,17 @@ async function lookCloser(store: KeyValueStore, p: VerifyProgress): Promise<void
   if (!(await restartIfPurged(store, p))) startNaming(p);
 }
 
+/**
+ * A page that ends where the link bucket of the next seq ends: records come in seq order, so its
+ * links are one bucket, one read (a page across two buckets reads both). `nextSeq` follows the last
+ * chained record met; past the chain's end, full pages.
+ */
+function pageSize(p: VerifyProgress): number {
+  return p.head && p.nextSeq <= p.head.seq ? LINK_BLOCK - (p.nextSeq % LINK_BLOCK) : STORE_LIMITS.maxQueryLimit;
+}
+
 export async function scanStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
-  const page = await recordPage(store, p.afterKey);
+  const page = await recordPage(store, p.afterKey, pageSize(p));
   const chained: ChainedRead[] = [];
   const pending: Array<{ key: string; rec: PendingRecord }> = [];
   for (const entity of page.items) {
