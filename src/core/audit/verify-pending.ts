@@ -168,7 +168,7 @@ async function countMarkers(store: KeyValueStore, p: VerifyProgress, names: stri
   if (names && !last) return void (p.markerNames = counted);
   delete p.markerNames;
   delete p.markerCursor;
-  if (names && counted === p.pending.count && (await headUnmoved(store, p))) p.phase = 'end';
+  if (names && counted === p.pending.count && (counted === 0 || (await headUnmoved(store, p)))) p.phase = 'end';
 }
 
 /** A marker must be sound and every record it names must exist (else a record was removed). */
