@@ -8,11 +8,12 @@ import { EntityReadCounter } from '../../src/adapters/store/entity-read-counter'
 import type { AuditTrail } from '../../src/core/audit';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
+import { PENDING_PREFIX } from '../../src/core/audit/keys';
 import { advanceVerification, verificationResult } from '../../src/core/audit/verify';
 import { EDGE_WINDOW, beginVerification, verifyProgressSchema, type VerifyProgress } from '../../src/core/audit/verify-progress';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
-import { randomEntry, rng, seedMany, sequenceAll, setup, skAt, type ManualClock } from './support';
+import { linkItemAt, randomEntry, rng, seedMany, sequenceAll, setup, skAt, type ManualClock } from './support';
 
 interface Rig {
   store: EntityReadCounter;
@@ -51,18 +52,19 @@ async function entityAt(store: EntityReadCounter, seq: number): Promise<{ key: s
 
 const BASE = 300;
 const STEP = 10_000;
+const HEAD = 'audit:head';
 
 /**
  * BASE records one append each, STEP ms apart, linked; then `late` commits whose time lies far back
  * among them (a commit that became visible after later records were linked), each followed by a
  * fresh one, and linked: late commit i holds seq BASE + 2i + 1 but sits near the start in key order.
  */
-async function outOfOrder(late: number): Promise<Rig> {
+async function outOfOrder(late: number, base = BASE, seed = 11): Promise<Rig> {
   const env = rig();
   const { store, trail, clock } = env;
   const start = clock.t;
-  const random = rng(11);
-  for (let i = 0; i < BASE; i++) {
+  const random = rng(seed);
+  for (let i = 0; i < base; i++) {
     clock.t = start + i * STEP;
     await store.transact(trail.prepareAppend([randomEntry(random)]));
   }
@@ -70,12 +72,63 @@ async function outOfOrder(late: number): Promise<Rig> {
   for (let i = 0; i < late; i++) {
     clock.t = start + (i * 3 + 1) * STEP + 5;
     await store.transact(trail.prepareAppend([randomEntry(random)]));
-    clock.t = start + (BASE + i) * STEP;
+    clock.t = start + (base + i) * STEP;
     await store.transact(trail.prepareAppend([randomEntry(random)]));
     await sequenceAll(trail);
   }
   return env;
 }
+
+/** What the passes of before report on the same trail: the single pass must agree, ok or not. */
+async function namedBefore(store: EntityReadCounter): Promise<ReturnType<typeof verificationResult>> {
+  const progress = await beginVerification(store);
+  return verificationResult(await advanceVerification(store, { ...progress, naming: true }, () => true));
+}
+
+type Tamper = (env: Rig, seq: number) => Promise<unknown>;
+const put = (key: string, value: unknown) => ({ op: 'put' as const, entity: AUDIT_ENTITY, key, value });
+
+/** Ways to tamper with a trail, each at a seq the test picks. */
+const TAMPERS: Record<string, Tamper> = {
+  details: async ({ store }, seq) => {
+    const { key, value, rec } = await entityAt(store, seq);
+    return store.transact([put(key, { ...value, rec: { ...rec, details: { n: -1 } } })]);
+  },
+  forged: async ({ store }, seq) => {
+    const { key, rec } = await entityAt(store, seq);
+    const forged = { ...rec, actor: 'acc-mallory' };
+    return store.transact([put(key, entityValueOf(key, { ...forged, hash: recordHash(forged) }))]);
+  },
+  prevHash: async ({ store }, seq) => {
+    const { key, rec } = await entityAt(store, seq);
+    const forged = { ...rec, prevHash: 'a'.repeat(64) };
+    return store.transact([put(key, entityValueOf(key, { ...forged, hash: recordHash(forged) }))]);
+  },
+  deleted: async ({ store }, seq) => store.transact([{ op: 'delete', entity: AUDIT_ENTITY, key: await skAt(store, seq) }]),
+  copied: async ({ store }, seq) => {
+    const { key, rec } = await entityAt(store, seq);
+    const copy = key.replace(/-\d{9}-/, '-999999999-');
+    return store.transact([put(copy, entityValueOf(copy, rec))]);
+  },
+  renumbered: async ({ store }, seq) => {
+    const { key, value } = await entityAt(store, seq);
+    return store.transact([put(key, { ...value, seq: seq + 1 })]);
+  },
+  linkDeleted: async ({ store }, seq) => store.transact([{ op: 'delete', key: (await linkItemAt(store, seq)).key }]),
+  headBack: async ({ store }, seq) => store.transact([{ op: 'put', key: HEAD, value: { ...(await store.get<object>(HEAD))!.value, seq, hash: (await entityAt(store, seq)).rec.hash } }]),
+  markerDeleted: async ({ store }) => store.transact([{ op: 'delete', key: (await store.query({ prefix: PENDING_PREFIX, limit: 1 })).items[0].key }]),
+  wiped: async ({ store }) => {
+    const keys: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.queryEntity({ entity: AUDIT_ENTITY, index: 'by-time', partition: [], limit: 100, cursor });
+      keys.push(...page.items.filter((e) => e.value.seq !== 0).map((e) => e.key));
+      cursor = page.nextCursor;
+    } while (cursor);
+    for (let i = 0; i < keys.length; i += 25) await store.transact(keys.slice(i, i + 25).map((key) => ({ op: 'delete' as const, entity: AUDIT_ENTITY, key })));
+  },
+  none: async () => undefined,
+};
 
 describe('verify reads each record once', () => {
   it('a full verification of a chain across many link buckets, with pending records and their markers, reads every record exactly once, at once and slice by slice', async () => {
@@ -166,5 +219,23 @@ describe('verify reads each record once', () => {
         expect(await trail.verify()).toMatchObject({ ok: false, checked: target, firstBadSeq: target + 1, reason: 'RECORD_ALTERED' });
       }
     });
+  });
+
+  it('reports exactly what the passes of before report, for every kind of tampering at random seqs of trails with out-of-order and pending records', async () => {
+    const random = rng(23);
+    const base = 120;
+    const late = EDGE_WINDOW + 12; // past the window: some edges are closed by key
+    for (const [kind, tamper] of Object.entries(TAMPERS)) {
+      for (let trial = 0; trial < 2; trial++) {
+        const env = await outOfOrder(late, base, 100 + trial);
+        env.clock.t += 1_000_000_000;
+        await env.store.transact(env.trail.prepareAppend([randomEntry(random), randomEntry(random)]));
+        const seq = 1 + Math.floor(random() * (base + 2 * late - 1));
+        await tamper(env, seq);
+        const before = await namedBefore(env.store);
+        expect({ kind, seq, result: await env.trail.verify() }).toEqual({ kind, seq, result: before });
+        if (kind !== 'none') expect({ kind, seq, ok: before.ok }).toEqual({ kind, seq, ok: false });
+      }
+    }
   });
 });
