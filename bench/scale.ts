@@ -12,6 +12,8 @@ import { RestConfluenceSite } from '../src/adapters/confluence/rest-confluence';
 import { DEFAULT_PLATFORM_PROFILE } from '../src/adapters/platform-profile';
 import { CountingStore } from '../src/adapters/store/counting-store';
 import { SimulatedLatencyStore } from '../src/adapters/store/simulated-latency-store';
+import { EntityReadCounter } from '../src/adapters/store/entity-read-counter';
+import { AUDIT_ENTITY } from '../src/core/ports/entities';
 import { readVerifyJob } from '../src/core/audit/verify-job';
 import { startAuditVerification } from '../src/core/services/audit-verify/start';
 import { continueVerification } from '../src/core/services/audit-verify/continue';
@@ -218,8 +220,9 @@ async function auditAtScale(rows: (string | number)[][], count: number): Promise
 async function verifyJobAtScale(rows: (string | number)[][], counting: CountingStore, count: number, time: { now: () => number; advance: (ms: number) => void }): Promise<void> {
   const queued: Job[] = [];
   const site = createLocalSite({ seed: seedWithExtraPages(0, FIRST) });
+  const recordReads = new EntityReadCounter(counting, AUDIT_ENTITY);
   const ctx = createContext(
-    { store: new SimulatedLatencyStore(counting, time.advance, STORE_CALL_MS), confluence: new RestConfluenceSite(site.transport()), clock: { now: time.now }, ids: new CounterIds('v') },
+    { store: new SimulatedLatencyStore(recordReads, time.advance, STORE_CALL_MS), confluence: new RestConfluenceSite(site.transport()), clock: { now: time.now }, ids: new CounterIds('v') },
     () => undefined,
   );
   const queue = { ...ctx, jobs: { push: (jobs: Job[]) => Promise.resolve(void queued.push(...jobs)) } };
@@ -242,6 +245,9 @@ async function verifyJobAtScale(rows: (string | number)[][], counting: CountingS
   rows.push([`audit verify job, ${count} records (${slices} invocations; largest s → whole job s at 1M)`, count, calls, `${(longest / 1000).toFixed(1)} → ${totalSeconds1M.toFixed(0)}`]);
   record('auditVerify.maxInvocationSeconds1M', longest / 1000);
   record('auditVerify.jobSeconds1M', totalSeconds1M);
+  // every af-audit read of the start and the job's slices, per record read (issue 23 item 6: goal 1)
+  if (recordReads.reads.size < count) throw new Error(`the verification read ${recordReads.reads.size} of ${count} records`);
+  record('auditVerify.recordReadsPerRecord', recordReads.total() / recordReads.reads.size);
 }
 
 /** The pessimistic Forge model of section 5 (bench/lifecycle.ts): per store call, per comment (posted 10 at a time). */

@@ -7,7 +7,7 @@
 import { SimulatedLatencyStore } from '../../src/adapters/store/simulated-latency-store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
-import { StoreError, type EntityItem, type KeyValueStore } from '../../src/core/ports/store';
+import { StoreError, type EntityItem, type EntityPage, type EntityQuery, type KeyValueStore } from '../../src/core/ports/store';
 import type { Job } from '../../src/core/ports/jobs';
 import { createJobHandlers } from '../../src/core/services/jobs';
 import { VERIFY_JOB_KEY } from '../../src/core/audit/keys';
@@ -16,11 +16,11 @@ import { skAt } from './support';
 import { API_ROUTES } from '../../src/transport/api/routes';
 import { ALICE, BOB, ENG, codeOf, setup, ui, type TestEnv } from '../engine/helpers';
 
-/** Simulated time per store call: a slice of 15 s makes about 10 calls, so a trail of 600 records takes several slices. */
-const MS_PER_CALL = 1_500;
+/** Simulated time per store call: a slice of 15 s makes about 5 calls, so a trail of 600 records takes several slices. */
+const MS_PER_CALL = 3_000;
 const RECORDS = 600;
 
-/** Fails every read while armed, as an invocation that crashes mid-slice. */
+/** Fails every record read while armed, as an invocation that crashes mid-slice. */
 class CrashingStore extends StoreDecorator {
   armedAfter: number | undefined;
   private fail(): void {
@@ -30,6 +30,10 @@ class CrashingStore extends StoreDecorator {
   override getEntities<T = Record<string, unknown>>(entity: string, keys: string[]): Promise<EntityItem<T>[]> {
     this.fail();
     return super.getEntities<T>(entity, keys);
+  }
+  override queryEntity<T = Record<string, unknown>>(query: EntityQuery): Promise<EntityPage<T>> {
+    this.fail();
+    return super.queryEntity<T>(query);
   }
 }
 
@@ -104,7 +108,7 @@ describe('audit verification job', () => {
     await handlers['audit.verify'](first as Extract<Job, { kind: 'audit.verify' }>);
     const checkpoint = (await env.store.get(VERIFY_JOB_KEY))!;
     const second = queue.shift() as Extract<Job, { kind: 'audit.verify' }>;
-    crashing.armedAfter = 2; // the invocation dies after two record reads
+    crashing.armedAfter = 1; // the invocation dies after its first page of records
     await expect(handlers['audit.verify'](second)).rejects.toThrow('simulated crash');
     crashing.armedAfter = undefined;
     expect(await env.store.get(VERIFY_JOB_KEY)).toEqual(checkpoint); // nothing of the crashed slice was saved
@@ -145,7 +149,7 @@ describe('audit verification job', () => {
     await handlers['audit.verify'](queue.shift() as Extract<Job, { kind: 'audit.verify' }>);
     const before = (await status(env))!.verified;
     // the purge removes records the first slice has not reached yet
-    const cut = (await entityAt(env.store, 320)).value.rec as { at: number };
+    const cut = (await entityAt(env.store, 480)).value.rec as { at: number };
     const { removed } = await env.audit.purge(cut.at, 'system');
     expect(removed).toBeGreaterThan(before + 100);
     await drain();

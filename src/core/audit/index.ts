@@ -7,8 +7,8 @@
  *   chain-read.ts linksOf: the one lookup of which record holds a seq (link blocks and older per-seq links)
  *   sequence-alone.ts  sequenceAlone: the job consumer's sequencer, one at a time (a lease)
  *   query.ts      list over the af-audit entity indexes, with cursor.ts
- *   verify.ts     chain, head, checkpoint; verify-pending.ts every record outside the chain;
- *                 verify-progress.ts what a resumable verification keeps, verify-job.ts the job's record and slice
+ *   verify.ts     the steps; verify-scan.ts every record once (chain and pending); verify-pending.ts the record
+ *                 passes and markers; verify-progress.ts what a resumable verification keeps, verify-job.ts the job
  *   export-format.ts  CSV / NDJSON; export-chunk.ts the export in bounded chunks
  *   purge.ts      retention purge; retention.ts is the scheduled job's use case
  */

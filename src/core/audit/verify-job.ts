@@ -13,7 +13,7 @@ import { VERIFY_JOB_KEY } from './keys';
 import { advanceVerification, verificationResult, type VerifyResult } from './verify';
 import { chainedTotal, verifyProgressSchema, type VerifyPhase } from './verify-progress';
 
-/** The synchronous audit.verify answers trails up to this many chained records (about 1,000 store calls); larger ones take the job. */
+/** The synchronous audit.verify answers trails up to this many chained records (about 200 store calls, 600 when a problem is named); larger ones take the job. */
 export const SYNC_VERIFY_MAX_RECORDS = 10_000;
 /** A slice stops starting steps after this (a step is a few store calls): every invocation stays well inside 20 s. */
 export const VERIFY_SLICE_MS = 15_000;

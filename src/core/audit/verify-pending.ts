@@ -1,22 +1,30 @@
 /**
- * The record passes of verify (verify.ts), one page per step: every af-audit record outside the
- * snapshot's chain must be pending with its marker (or have been linked since, or lie below the
- * checkpoint with its link), and every marker must have its record. Records inside the chain are
- * counted, not looked up: the chain pass proved each of its seqs names a record holding that seq, so
- * more records claiming those seqs than the chain holds means one is not linked, and only then a
- * second walk reads links to name it.
+ * The record passes of verify. The single pass (verify-scan.ts) shares the walk in key order and the
+ * pending records' check; the rest runs only to name a problem the single pass met (docs/audit.md
+ * "Verify"): every af-audit record outside the snapshot's chain must be pending with its marker (or
+ * have been linked since, or lie below the checkpoint with its link), and every marker must have its
+ * record. Records inside the chain are counted, not looked up: the chain pass proved each of its
+ * seqs names a record holding that seq, so more records claiming those seqs than the chain holds
+ * means one is not linked, and only then a second walk reads links to name it.
  */
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS, type EntityPage, type KeyValueStore } from '../ports/store';
 import { linksOf } from './chain-read';
-import { PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } from './keys';
+import { HEAD_KEY, PENDING_PREFIX, TIME_INDEX, pendingKey, skOfPendingKey, timeDigits } from './keys';
 import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
 import { purgeDetailsSchema, type PendingRecord } from './schema';
+import type { AuditRecord } from '../domain/model';
 import { MAX_CARRIED_KEYS, stopAt, type KeyProblem, type VerifyProgress } from './verify-progress';
 
-/** Whether a seq belongs to the chain the chain pass verified. */
-function inSnapshot(p: VerifyProgress, seq: number): boolean {
+/** A chained record as read, with its key. */
+export interface ChainedRead {
+  key: string;
+  record: AuditRecord;
+}
+
+/** Whether a seq belongs to the chain of the snapshot. */
+export function inSnapshot(p: VerifyProgress, seq: number): boolean {
   return p.head !== undefined && seq >= p.anchor.firstSeq && seq <= p.head.seq;
 }
 
@@ -30,21 +38,26 @@ async function purgedSince(store: KeyValueStore, key: string): Promise<boolean> 
   return (await store.getEntities(AUDIT_ENTITY, [key])).length === 0;
 }
 
-/** The seq of the record if it is now chained and its link names it (it was sequenced while verify ran). */
-async function sequencedSeq(store: KeyValueStore, key: string): Promise<number | undefined> {
+/** A chained record outside the snapshot's chain (linked after it, or left below the checkpoint by an interrupted purge) must be named by its link. */
+export async function accountedOutside(store: KeyValueStore, seq: number, key: string): Promise<boolean> {
+  return (await linkedSince(store, seq, key)) || (await purgedSince(store, key));
+}
+
+/** The record read again by key if it is now chained and its link names it (it was sequenced while verify ran). */
+async function sequencedRecord(store: KeyValueStore, key: string): Promise<AuditRecord | undefined> {
   const [entity] = await store.getEntities(AUDIT_ENTITY, [key]);
   const stored = entity && parseEntity(entity);
-  return stored && !stored.pending && (await linkedSince(store, stored.record.seq, key)) ? stored.record.seq : undefined;
+  return stored && !stored.pending && (await linkedSince(store, stored.record.seq, key)) ? stored.record : undefined;
 }
 
 /** The next page of records in key order (a range on the key, so the position survives between invocations). */
-function recordPage(store: KeyValueStore, afterKey: string | undefined): Promise<EntityPage> {
+export function recordPage(store: KeyValueStore, afterKey: string | undefined, limit: number = STORE_LIMITS.maxQueryLimit): Promise<EntityPage> {
   return store.queryEntity({
     entity: AUDIT_ENTITY,
     index: TIME_INDEX,
     partition: [],
     order: 'asc',
-    limit: STORE_LIMITS.maxQueryLimit,
+    limit,
     ...(afterKey !== undefined ? { range: { op: 'gt' as const, value: afterKey } } : {}),
   });
 }
@@ -72,8 +85,11 @@ async function markedRecords(store: KeyValueStore, records: Array<{ key: string;
   return named;
 }
 
-/** Pending records must still have their marker, or have been sequenced meanwhile. */
-async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, lastKey: string | undefined, p: VerifyProgress): Promise<KeyProblem | undefined> {
+/**
+ * Pending records must still have their marker, or have been sequenced meanwhile: those now in the
+ * snapshot's chain (the index showed them before their rewrite) go to `chained`, as read by key.
+ */
+export async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; rec: PendingRecord }>, lastKey: string | undefined, p: VerifyProgress, chained: ChainedRead[]): Promise<KeyProblem | undefined> {
   const named = await markedRecords(store, records, p);
   const ahead = [...named].filter((sk) => lastKey !== undefined && sk > lastKey).sort().slice(0, MAX_CARRIED_KEYS);
   if (ahead.length > 0) p.marked = ahead;
@@ -87,15 +103,15 @@ async function checkMarkers(store: KeyValueStore, records: Array<{ key: string; 
       continue;
     }
     // the index showed it before the sequencer linked it (its marker is gone with that)
-    const seq = await sequencedSeq(store, key);
-    if (seq === undefined) return { key, reason: 'RECORD_UNLINKED' };
-    if (inSnapshot(p, seq)) p.claimed++;
+    const record = await sequencedRecord(store, key);
+    if (!record) return { key, reason: 'RECORD_UNLINKED' };
+    if (inSnapshot(p, record.seq)) chained.push({ key, record });
   }
   return undefined;
 }
 
 /** Moves the record walk on after a page; at the end, to `next`. */
-function turnPage(p: VerifyProgress, page: EntityPage, next: VerifyProgress['phase']): void {
+export function turnPage(p: VerifyProgress, page: EntityPage, next: VerifyProgress['phase']): void {
   const last = page.items.at(-1)?.key;
   if (last !== undefined) p.afterKey = last;
   if (page.nextCursor && last !== undefined) return;
@@ -112,11 +128,12 @@ export async function recordsStep(store: KeyValueStore, p: VerifyProgress): Prom
     if (!stored) return stopAt(p, { key: entity.key, reason: 'RECORD_ALTERED' });
     if (stored.pending) pending.push({ key: entity.key, rec: stored.record });
     else if (inSnapshot(p, stored.record.seq)) p.claimed++;
-    // linked after the snapshot, or left below the checkpoint by an interrupted purge: its link must name it
-    else if (!(await linkedSince(store, stored.record.seq, entity.key)) && !(await purgedSince(store, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
+    else if (!(await accountedOutside(store, stored.record.seq, entity.key))) return stopAt(p, { key: entity.key, reason: 'RECORD_UNLINKED' });
   }
-  const problem = await checkMarkers(store, pending, page.items.at(-1)?.key, p);
+  const sequenced: ChainedRead[] = [];
+  const problem = await checkMarkers(store, pending, page.items.at(-1)?.key, p, sequenced);
   if (problem) return stopAt(p, problem);
+  p.claimed += sequenced.length;
   turnPage(p, page, p.claimed > p.checked ? 'identify' : 'markers');
 }
 
@@ -133,14 +150,40 @@ export async function identifyStep(store: KeyValueStore, p: VerifyProgress): Pro
   turnPage(p, page, 'markers');
 }
 
+/** Whether the head is still the snapshot's: nothing was sequenced since, so no marker was deleted. */
+async function headUnmoved(store: KeyValueStore, p: VerifyProgress): Promise<boolean> {
+  const head = (await store.get<{ seq?: unknown; hash?: unknown }>(HEAD_KEY))?.value;
+  return head?.seq === p.head?.seq && head?.hash === p.head?.hash;
+}
+
+/**
+ * After the single pass, the markers are first only counted (`markerNames`): when the head has not
+ * moved (no marker deleted since the pass) and the markers name exactly as many records as the pass
+ * met pending and named, every name is a record the pass read, so none is read again. Otherwise (a
+ * sequencer ran meanwhile, an append arrived, a marker is damaged) the walk runs again reading the
+ * named records by key, as before.
+ */
+async function countMarkers(store: KeyValueStore, p: VerifyProgress, names: string[] | undefined, last: boolean): Promise<void> {
+  const counted = (p.markerNames ?? 0) + (names?.length ?? 0);
+  if (names && !last) return void (p.markerNames = counted);
+  delete p.markerNames;
+  delete p.markerCursor;
+  if (names && counted === p.pending.count && (counted === 0 || (await headUnmoved(store, p)))) p.phase = 'end';
+}
+
 /** A marker must be sound and every record it names must exist (else a record was removed). */
 export async function markersStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
   const page = await store.query({ prefix: PENDING_PREFIX, limit: STORE_LIMITS.maxQueryLimit, ...(p.markerCursor ? { cursor: p.markerCursor } : {}) });
   const sks: string[] = [];
   for (const item of page.items) {
     const named = sksOfMarker(item.key, item.value);
+    if (!named && p.markerNames !== undefined) return countMarkers(store, p, undefined, true);
     if (!named) return stopAt(p, { key: skOfPendingKey(item.key), reason: 'RECORD_ALTERED' });
     sks.push(...named);
+  }
+  if (p.markerNames !== undefined) {
+    if (page.nextCursor) p.markerCursor = page.nextCursor;
+    return countMarkers(store, p, sks, !page.nextCursor);
   }
   for (let i = 0; i < sks.length; i += STORE_LIMITS.maxBatchGet) {
     const chunk = sks.slice(i, i + STORE_LIMITS.maxBatchGet);

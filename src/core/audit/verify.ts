@@ -1,13 +1,17 @@
 /**
  * Verification (SPEC §5, docs/audit.md "Verify"), in steps that a resumable job runs slice by slice
  * (issue 23 item 6; the synchronous verify runs the same steps at once):
- *  1. chain: the snapshot's kept chain, one bucket of 100 seqs per step: gapless seq, each record's
+ *  1. chain: every af-audit record once, in key order (verify-scan.ts): the snapshot's chain (each
+ *     record's link, seq, attributes, hash and edges to its neighbours), pending records with their marker;
+ *  2. markers: every marker has its record;
+ *  3. end: head and purge checkpoint against what the passes confirmed, and no link beyond the head.
+ * Only when step 1 meets a problem, the passes of before name it (`naming`, the same snapshot again):
+ *  1. chain: the kept chain in seq order, one bucket of 100 seqs per step: gapless seq, each record's
  *     link (chain-read.ts linksOf: link blocks and older per-seq links alike), seq, attributes, prevHash and hash;
  *  2. records (verify-pending.ts): every af-audit record in key order: chained, or pending with its marker;
  *  3. identify: only when more records claim a seq of the chain than the chain holds, the one its link does not name;
- *  4. markers: every marker has its record;
- *  5. end: head and purge checkpoint against what the passes confirmed, and no link beyond the head.
- * Nothing is kept per record between steps: the progress is small whatever the size of the trail.
+ *  then markers and end as above. Nothing is kept per record between steps: the progress is small
+ *  whatever the size of the trail.
  */
 import { STORE_LIMITS, type KeyValueStore } from '../ports/store';
 import { AUDIT_ENTITY } from '../ports/entities';
@@ -19,6 +23,7 @@ import { headSchema, purgeDetailsSchema } from './schema';
 import { DomainError } from '../domain/errors';
 import { beginVerification, chainedTotal, restartIfPurged, stopAt, type ChainProblem, type VerifyFailure, type VerifyPhase, type VerifyProgress } from './verify-progress';
 import { identifyStep, markersStep, recordsStep } from './verify-pending';
+import { scanStep } from './verify-scan';
 
 export type { VerifyFailure };
 
@@ -122,7 +127,7 @@ async function endStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {
 }
 
 const STEPS: Record<Exclude<VerifyPhase, 'done'>, (store: KeyValueStore, p: VerifyProgress) => Promise<void>> = {
-  chain: chainStep,
+  chain: (store, p) => (p.naming ? chainStep(store, p) : scanStep(store, p)),
   records: recordsStep,
   identify: identifyStep,
   markers: markersStep,
