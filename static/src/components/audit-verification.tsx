@@ -77,7 +77,9 @@ function progressText(job: Job): string {
   const chain = `${job.verified.toLocaleString()} of ${job.total.toLocaleString()} records`;
   if (job.stalled) return `Verification was interrupted after ${chain}; resume it to go on from there.`;
   if (job.phase === 'chain') return `Verifying the chain… ${chain}`;
-  return `Chain verified (${chain}); checking every record… ${job.recordsRead.toLocaleString()} read`;
+  // records/identify run only after the single pass met a problem (docs/audit.md "Verify"): they name the record
+  if (job.phase === 'records' || job.phase === 'identify') return `Found a problem; locating the record… ${job.recordsRead.toLocaleString()} read`;
+  return `Chain verified (${chain}); checking the records not linked yet…`;
 }
 
 /** What the admin reads after "Verify chain": which record broke it, and how many recent ones are not linked yet. */
