@@ -10,6 +10,9 @@ import { seedWithExtraPages } from '../engine/helpers';
 import { DOCUMENTED_PLATFORM_PROFILE, type PlatformProfile } from '../../src/adapters/platform-profile';
 import { loadPlatformProfile } from '../../local/profile';
 import type { ApiRouteKey } from '../../src/transport/api/routes';
+import { createLocalApp } from '../../local/app';
+import { createLocalSite } from '../../local/site';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
 
 const PAGE_REFS = Array.from({ length: 100 }, (_, i) => ({ pageId: String(4001 + i) }));
 const CAPPED = loadPlatformProfile('fetch-limit');
@@ -54,4 +57,17 @@ it('without a cap (documented) the same 100-page change set is submitted whole',
   const { api, changeSetId } = await hundredPageSet(DOCUMENTED_PLATFORM_PROFILE);
   const submit = await api('changeset-submit', { body: { changeSetId }, idempotencyKey: 'submit-big' });
   expect(submit.json).toMatchObject({ success: true, submittedCount: 100, skippedCount: 0 });
+});
+
+it('the one composition (createLocalApp: compose.ts, the production transport bridged into the twin) builds each invocation\'s gate with the profile\'s cap', async () => {
+  const site = createLocalSite({ profile: CAPPED, seed: seedWithExtraPages(100) });
+  const app = createLocalApp({ store: new MemoryStore(), site, profile: CAPPED });
+  await app.ready;
+  const handlers = app.api;
+  const created = await call(handlers, 'changeset-create', { body: { spaceId: '1001', title: 'Big PR', pageRefs: PAGE_REFS }, idempotencyKey: 'create-big' });
+  expect(created.status).toBe(201);
+  site.resetCalls();
+  const submit = await call(handlers, 'changeset-submit', { body: { changeSetId: created.json.changeSet.id }, idempotencyKey: 'submit-big' });
+  expect([submit.status, submit.json.code]).toEqual([413, 'TOO_MANY_CONFLUENCE_CALLS']);
+  expect(Object.keys(site.calls.byEndpoint).filter((endpoint) => /pages|content/.test(endpoint))).toEqual([]);
 });
