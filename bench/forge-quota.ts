@@ -16,6 +16,7 @@ import type { PlatformProfile } from '../src/adapters/platform-profile';
 import { DEFAULT_INDEX_LAG_MS } from '../src/adapters/store/eventual-index-store';
 import { sequencePendingAudit } from '../src/core/audit';
 import { ForgeMeter } from './forge-meter';
+import { runCallCap } from './call-cap';
 import type { ForgeCounts } from './forge-meter';
 import { MANIFEST_APP_ID, invokeRoute } from './forge-request';
 import type { BenchOptions } from './support';
@@ -126,4 +127,5 @@ export async function runForgeQuota(_options: BenchOptions): Promise<void> {
       console.log(`100-page set: not measured under ${name} (a request failed: ${set.map((s) => `${s.request} ${s.status}`).join(', ')}).\n`);
     }
   }
+  await runCallCap();
 }
