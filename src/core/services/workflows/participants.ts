@@ -68,8 +68,9 @@ async function checkAllGroupSizes(ctx: EngineContext, steps: WorkflowStep[]): Pr
   }
 }
 
-/** The first ten ids and how many more: a warning stays short for a workflow of 500 approvers. */
-const named = (ids: string[]): string => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', '));
+/** Ids a warning names before it counts the rest: it stays short for a workflow of 500 approvers. */
+const SHOWN_IDS = 10;
+const named = (ids: string[]): string => (ids.length > SHOWN_IDS ? `${ids.slice(0, SHOWN_IDS).join(', ')} and ${ids.length - SHOWN_IDS} more` : ids.join(', '));
 
 /** Calls one approver's view check takes (the space's grants, the approver's groups), one page each. */
 const CALLS_PER_VIEW_CHECK = 2;
