@@ -16,10 +16,11 @@ import type { PlatformProfile } from '../src/adapters/platform-profile';
 import { DEFAULT_INDEX_LAG_MS } from '../src/adapters/store/eventual-index-store';
 import { sequencePendingAudit } from '../src/core/audit';
 import { ForgeMeter } from './forge-meter';
+import { runCallCap } from './call-cap';
 import type { ForgeCounts } from './forge-meter';
 import { MANIFEST_APP_ID, invokeRoute } from './forge-request';
 import type { BenchOptions } from './support';
-import { BOB, ENG, heading, pageRefs, record, seedWithExtraPages, table } from './support';
+import { BOB, ENG, heading, pageRefs, record, seedWithExtraPages, table, withoutCallCap } from './support';
 
 /** Forge's per-installation storage quotas: 10 KB units per minute (docs/forge-platform.md §6.5). */
 const WRITE_UNITS_PER_MINUTE = 4000;
@@ -86,7 +87,8 @@ export async function runForgeQuota(_options: BenchOptions): Promise<void> {
   console.log('the response (sequencer included; under an eventual index also the sweep that links what it could not see yet),');
   console.log('"invocations" = consumer invocations.\n');
   for (const name of ['documented', 'strict']) {
-    const profile = loadPlatformProfile(name);
+    // strict without its 99-call cap: a 100-page set would answer 413 before any write (U25)
+    const profile = withoutCallCap(loadPlatformProfile(name));
     const steps = await restScenario(profile);
     const rows: (string | number)[][] = [['request', 'HTTP', 'RT', 'pre-reads', 'W units', 'R units', 'KB written', 'invocations', 'deferred RT', 'deferred W units', 'deferred KB']];
     for (const s of steps) {
@@ -125,4 +127,5 @@ export async function runForgeQuota(_options: BenchOptions): Promise<void> {
       console.log(`100-page set: not measured under ${name} (a request failed: ${set.map((s) => `${s.request} ${s.status}`).join(', ')}).\n`);
     }
   }
+  await runCallCap();
 }

@@ -4,6 +4,7 @@ import { buildSeed } from '../local/site';
 import type { LocalPage, LocalSiteSeed } from '../local/site';
 import type { Caller } from '../src/core/domain/caller';
 import type { IdGenerator } from '../src/core/ports/clock';
+import type { PlatformProfile } from '../src/adapters/platform-profile';
 
 export const ENG = '1001';
 export const BOB = 'acc-bob';
@@ -103,4 +104,14 @@ export function table(rows: (string | number)[][]): string {
 
 export function heading(title: string): void {
   console.log(`\n## ${title}\n`);
+}
+
+/**
+ * The profile without U25's per-invocation Confluence call cap: the 100-page scenarios measure time
+ * and quota under the profile's other answers, since under the cap a 100-page set answers 413
+ * TOO_MANY_CONFLUENCE_CALLS (docs/forge-platform.md U25).
+ */
+export function withoutCallCap(profile: PlatformProfile): PlatformProfile {
+  const { confluenceCallsPerInvocation: _cap, ...uncapped } = profile;
+  return uncapped;
 }

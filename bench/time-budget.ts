@@ -21,7 +21,7 @@ import { MANIFEST_APP_ID, invokeRoute } from './forge-request';
 import type { InvokeResult } from './forge-request';
 import { SlowLocalSite, seededLognormal, sleep } from './latency';
 import type { BenchOptions } from './support';
-import { BOB, ENG, fmtMs, heading, pageRefs, record, seedWithExtraPages, table, wallTime } from './support';
+import { BOB, ENG, fmtMs, heading, pageRefs, record, seedWithExtraPages, table, wallTime, withoutCallCap } from './support';
 
 const FORGE_LIMIT_MS = 25_000;
 const PAGES = 100; // SPEC 2.5: the largest allowed change set
@@ -179,8 +179,9 @@ export async function runTimeBudget(options: BenchOptions): Promise<void> {
   record('submit100.pctOfBudgetPessimistic', pct(submitOf(results.at(-1)!).ms));
   record('submit100.pctOfBudgetPessimisticConstant', pct(submitOf(results.at(-2)!).ms));
   record('submit100.deferredMsPessimistic', submitOf(results.at(-1)!).deferredMs);
-  // Who the caller is and whether index queries lag depend on the platform profile: the slow day under strict too.
-  const strict = await scenario(PESSIMISTIC, PAGES, loadPlatformProfile('strict'));
+  // Who the caller is and whether index queries lag depend on the platform profile: the slow day under strict too
+  // (without its 99-call cap, under which a 100-page set answers 413 at once: U25)
+  const strict = await scenario(PESSIMISTIC, PAGES, withoutCallCap(loadPlatformProfile('strict')));
   console.log(`\nStrict profile at ${label(PESSIMISTIC)}: ${strict.map((s) => `${s.request} ${fmtMs(s.ms)} ms (${pct(s.ms).toFixed(1)}%)`).join('; ')}.`);
   record('submit100.pctOfBudgetPessimisticStrict', pct(submitOf(strict).ms));
   // U24 unconfirmed: the slow day if the batched page list states the caller's operations (no edit check per page)

@@ -10,7 +10,8 @@
  *    the manifest or the profile says impersonation is refused;
  *  - `asUser()` without an id → the invocation's own user; refused where there is none (apiRoute:
  *    `userAccess.enabled: false`, jobs, triggers);
- *  - everything else is the local site's transport: scope refusal, faults, call counting.
+ *  - everything else is the local site's transport, one per productionTransport() (one per
+ *    invocation): scope refusal, faults, call counting, the per-invocation call cap (U25).
  * The site of a call is carried by AsyncLocalStorage, so several runtimes in one process never mix.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -26,6 +27,8 @@ type ForgeFetch = (descriptor: ForgeFetchDescriptor, path: string, init: ForgeFe
 
 interface BoundInvocation {
   site: LocalSite;
+  /** the site's transport of this invocation: it counts the invocation's calls (U25) */
+  confluence: ConfluenceTransport;
   /** the user asUser() without an id acts for (resolvers, byline); undefined elsewhere */
   invokingAccountId?: string;
 }
@@ -55,7 +58,7 @@ async function answer(invocation: BoundInvocation, descriptor: ForgeFetchDescrip
     }
     actAs = { accountId };
   }
-  const response = await site.transport().request({ method, path, actAs, ...(init.body === undefined ? {} : { body: JSON.parse(init.body) as unknown }) });
+  const response = await invocation.confluence.request({ method, path, actAs, ...(init.body === undefined ? {} : { body: JSON.parse(init.body) as unknown }) });
   return new Response(response.body === undefined ? null : JSON.stringify(response.body), { status: response.status, headers: response.headers });
 }
 
@@ -76,5 +79,6 @@ function installBridge(): void {
 export function productionTransport(site: LocalSite, invokingAccountId?: string, onRefusal?: (refusal: PlatformRefusal) => void): ConfluenceTransport {
   installBridge();
   const forge = new ForgeConfluenceTransport(invokingAccountId, onRefusal);
-  return { request: (request) => bound.run({ site, invokingAccountId }, () => forge.request(request)) };
+  const invocation: BoundInvocation = { site, confluence: site.transport(), ...(invokingAccountId === undefined ? {} : { invokingAccountId }) };
+  return { request: (request) => bound.run(invocation, () => forge.request(request)) };
 }

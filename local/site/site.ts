@@ -4,7 +4,7 @@
  * `ConfluenceRequest.actAs` exactly as Confluence would answer that identity: 'app' (or absent) is
  * the app's bot user, `{accountId}` that user; nobody sees more than Confluence would show them.
  */
-import type { ConfluenceRequest, ConfluenceTransport } from '../../src/adapters/confluence/transport';
+import { FETCH_LIMIT_EXCEEDED, type ConfluenceRequest, type ConfluenceTransport } from '../../src/adapters/confluence/transport';
 import { endpointOf } from '../../src/adapters/confluence/endpoint-scopes';
 import { confluenceErrorResponse, handleSiteHttp, type LocalHttpResponse } from './rest';
 import { ConfluenceError } from './rest/common';
@@ -27,19 +27,28 @@ export class LocalSite extends SiteState {
   }
 
   /**
-   * In-process transport. Bodies go through JSON as on the wire, so callers never share state with
-   * the site. Optional faults (options.faults) add latency and answer every Nth call 429.
+   * In-process transport, one per invocation (the composition builds one per invocation). Bodies go
+   * through JSON as on the wire, so callers never share state with the site. Optional faults
+   * (options.faults) add latency and answer every Nth call 429. Past the profile's
+   * `confluenceCallsPerInvocation` (U25) every call of this transport gets the Forge proxy's 429
+   * `forge-proxy-error: FETCH_LIMIT_EXCEEDED`, as ECO-491 reports.
    */
   transport(): ConfluenceTransport {
+    let invocationCalls = 0;
     return {
       request: async (request) => {
         const { latencyMs = 0, rateLimitEvery = 0, retryAfterSeconds = 1 } = this.faults;
         if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
         this.transportCalls += 1;
+        invocationCalls += 1;
         const path = request.path.split('?')[0];
         let response: LocalHttpResponse;
         const endpoint = endpointOf(request.method, request.path);
-        if (!endpoint || !this.grantedScopes.has(endpoint.scope)) {
+        const cap = this.profile.confluenceCallsPerInvocation;
+        if (cap !== undefined && invocationCalls > cap) {
+          this.countCall(`${request.method} (fetch limit)`);
+          response = { status: 429, headers: { 'content-type': 'application/json', 'forge-proxy-error': FETCH_LIMIT_EXCEEDED }, body: { message: FETCH_LIMIT_EXCEEDED } };
+        } else if (!endpoint || !this.grantedScopes.has(endpoint.scope)) {
           // what Confluence answers an app whose manifest lacks the endpoint's scope
           this.countCall(`${request.method} (scope refused)`);
           response = { status: 401, headers: { 'content-type': 'application/json' }, body: { code: 401, message: 'Unauthorized; scope does not match' } };

@@ -39,6 +39,13 @@ export const platformProfileSchema = z
      * own; `absent` (undocumented for the list): never asked, one permission check per page.
      */
     pageListOperations: z.enum(['included', 'absent']),
+    /**
+     * The most Confluence calls one invocation gets answered (docs/forge-platform.md U25): past it the
+     * Forge proxy answers 429 `forge-proxy-error: FETCH_LIMIT_EXCEEDED`. Absent: no cap (the current
+     * limits page lists none). The call gate refuses past it, operations that know their call count
+     * refuse before calling, and the local twin enforces it.
+     */
+    confluenceCallsPerInvocation: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 
@@ -66,7 +73,8 @@ export const DOCUMENTED_PLATFORM_PROFILE: PlatformProfile = {
 /**
  * `strict`: every unconfirmed fact at its least friendly answer under which the API still works
  * (the user only in the context token's `accountId`, no client id, no request headers beyond
- * content negotiation, no response headers, index queries that lag writes).
+ * content negotiation, no response headers, index queries that lag writes, at most 99 Confluence
+ * calls answered per invocation).
  */
 export const STRICT_PLATFORM_PROFILE: PlatformProfile = {
   name: 'strict',
@@ -78,6 +86,8 @@ export const STRICT_PLATFORM_PROFILE: PlatformProfile = {
   appUserIsConfluenceAdmin: false,
   indexConsistency: 'eventual',
   pageListOperations: 'absent',
+  // ECO-491: "limit 100" network requests per invocation, and the 100th call was refused (U25)
+  confluenceCallsPerInvocation: 99,
 };
 
 export const DEFAULT_PLATFORM_PROFILE: PlatformProfile = DOCUMENTED_PLATFORM_PROFILE;

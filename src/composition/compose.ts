@@ -20,7 +20,6 @@ import type { SecretStore } from '../core/ports/secrets';
 import type { Job, JobQueue } from '../core/ports/jobs';
 import type { Clock, IdGenerator } from '../core/ports/clock';
 import { RestConfluenceSite } from '../adapters/confluence/rest-confluence';
-import { CallGate } from '../adapters/confluence/call-gate';
 import { appAccountLookup } from '../adapters/confluence/app-account';
 import { confluenceAccess, invokingUser } from '../adapters/confluence/access';
 import type { ConfluenceTransport } from '../adapters/confluence/transport';
@@ -73,7 +72,7 @@ function confluenceFactory(platform: AppPlatform, diagnostics: DiagnosticsLog, o
       platform.confluenceTransport(invokingUser(invocation, via), onRefusal),
       confluenceAccess(platform.profile, invocation, {
         via,
-        gate: new CallGate(remainingMs ? { remainingMs } : {}),
+        gateOptions: remainingMs ? { remainingMs } : {},
         observe: (assumption, holds) => void diagnostics.recordObservation(assumption, holds).catch(() => undefined),
       }),
     );

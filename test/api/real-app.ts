@@ -16,6 +16,8 @@ import { seedWorkflows, type EngineDeps } from '../../src/core/services';
 import { createApiHandlers } from '../../src/transport/api';
 import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { createLocalSite } from '../../local/site';
+import type { LocalSiteSeed } from '../../local/site/model';
+import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import { profileFromEnv } from '../../local/profile';
 import { DEFAULT_INDEX_LAG_MS, EventualIndexStore, storeForProfile } from '../../src/adapters/store/eventual-index-store';
 
@@ -92,15 +94,17 @@ function seedWorkflowsOf(now: number): Workflow[] {
 const UNLIMITED = { max: 1_000_000, windowSeconds: 60 };
 const UNTHROTTLED: RateLimits = { writesPerUser: UNLIMITED, writesPerClient: UNLIMITED, deniedPerUser: UNLIMITED };
 
-export async function createRealApi(options: { rateLimits?: RateLimits } = {}) {
-  const site = createLocalSite({ profile: profileFromEnv() });
+/** `profile`: the platform profile of app and site (default: env AF_PROFILE); `seed`: the site's content (default: SPEC §7.1). */
+export async function createRealApi(options: { rateLimits?: RateLimits; profile?: PlatformProfile; seed?: LocalSiteSeed } = {}) {
+  const profile = options.profile ?? profileFromEnv();
+  const site = createLocalSite({ profile, ...(options.seed ? { seed: options.seed } : {}) });
   const clock = { now: () => Date.now() };
   // AF_PROFILE=strict: index queries lag writes as on Forge
   const base = new MemoryStore();
-  const indexed = storeForProfile(base, profileFromEnv(), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
+  const indexed = storeForProfile(base, profile, { clock, lagMs: DEFAULT_INDEX_LAG_MS });
   const store = new TrackingStore(indexed);
   const deps: EngineDeps = { store, secrets: base, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
-  const engines = perInvocationEngines(deps, site, profileFromEnv(), 'apiRoute');
+  const engines = perInvocationEngines(deps, site, profile, 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   // seeded on the inner store: the seed stands for the site's past, long indexed
   await seedWorkflows({ ...deps, store: base }, seedWorkflowsOf(deps.clock.now()));

@@ -4,7 +4,7 @@
  */
 import type { Invocation } from '../../core/services/engine';
 import type { PlatformProfile } from '../platform-profile';
-import type { CallGate } from './call-gate';
+import { CallGate, type CallGateOptions } from './call-gate';
 
 /** How this invocation may reach Confluence; built per invocation by the composition roots. */
 export interface ConfluenceAccess {
@@ -36,10 +36,13 @@ export interface ConfluenceAccess {
 export function confluenceAccess(
   profile: PlatformProfile,
   invocation: Invocation,
-  extra: Pick<ConfluenceAccess, 'gate' | 'observe'> & { via?: 'resolver' | 'apiRoute' } = {},
+  /** `gate`: a ready gate (tests); else one is built from `gateOptions` with the profile's per-invocation call cap (U25) */
+  extra: Pick<ConfluenceAccess, 'gate' | 'observe'> & { via?: 'resolver' | 'apiRoute'; gateOptions?: Omit<CallGateOptions, 'callLimit'> } = {},
 ): ConfluenceAccess {
-  const { via = 'resolver', ...rest } = extra;
+  const { via = 'resolver', gate, gateOptions, ...rest } = extra;
+  const cap = profile.confluenceCallsPerInvocation;
   return {
+    gate: gate ?? new CallGate({ ...gateOptions, ...(cap === undefined ? {} : { callLimit: cap }) }),
     ...(invocation.actingAccountId ? { actingAccountId: invocation.actingAccountId } : {}),
     impersonation: profile.apiRouteImpersonation,
     appUserIsConfluenceAdmin: profile.appUserIsConfluenceAdmin,

@@ -71,6 +71,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     return this.access.actingUserReachable !== false || this.access.impersonation;
   }
 
+  callsLeft(): number | undefined {
+    return this.gate.callsLeft();
+  }
+
   get pageReadsStateEdit(): boolean {
     return this.access.pageListOperations === true;
   }

@@ -49,3 +49,14 @@ export const DETERMINISTIC_PLATFORM_ERRORS: ReadonlySet<string> = new Set(['PROX
 export function isDeterministicRefusal(err: unknown): boolean {
   return err instanceof ConfluenceCallRefused || (err instanceof Error && DETERMINISTIC_PLATFORM_ERRORS.has(err.name));
 }
+
+/**
+ * The Forge proxy's refusal of a call past the per-invocation request cap (ECO-491: 429 with
+ * `forge-proxy-error: FETCH_LIMIT_EXCEEDED`; docs/forge-platform.md U25). Not an outage and not
+ * Confluence's "no": every later call of the invocation gets the same answer.
+ */
+export const FETCH_LIMIT_EXCEEDED = 'FETCH_LIMIT_EXCEEDED';
+
+export function isFetchLimitAnswer(response: ConfluenceResponse): boolean {
+  return response.headers?.['forge-proxy-error'] === FETCH_LIMIT_EXCEEDED;
+}

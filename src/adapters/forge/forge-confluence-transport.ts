@@ -12,12 +12,13 @@
  * (`id=1&id=2…`), so the guard below re-checks the invariant as defence in depth.
  *
  * Refusals are answers, not outages (SPEC §4): a Forge proxy refusal (ProxyRequestError) becomes a
- * 403 carrying `forge-proxy-error`, reported to `onRefusal` (diagnostics) and never retried;
+ * 403 carrying `forge-proxy-error` (the per-invocation cap: 429, U25), reported to `onRefusal`
+ * (diagnostics) and never retried;
  * NeedsAuthenticationError (the user must grant consent) is rethrown unchanged for the platform;
  * only network failures are left for the CallGate to retry.
  */
 import api, { assumeTrustedRoute } from '@forge/api';
-import { ConfluenceCallRefused, type ConfluenceRequest, type ConfluenceResponse, type ConfluenceTransport } from '../confluence/transport';
+import { ConfluenceCallRefused, FETCH_LIMIT_EXCEEDED, type ConfluenceRequest, type ConfluenceResponse, type ConfluenceTransport } from '../confluence/transport';
 
 const SAFE_PATH = /^\/wiki\/[0-9A-Za-z_\-/]+(\?[0-9A-Za-z_\-.~%&=+]*)?$/;
 /** Legal in a query and left unescaped by encodeURIComponent/URLSearchParams; escaped before the guard. */
@@ -88,12 +89,16 @@ export class ForgeConfluenceTransport implements ConfluenceTransport {
     return { status: response.status, headers, body: parseJson(await response.text()) };
   }
 
-  /** A proxy refusal answered as Confluence's "no" (403), never retried, and recorded. */
+  /**
+   * A proxy refusal answered as Confluence's "no" (403), never retried, and recorded. The
+   * per-invocation cap keeps the proxy's status: it is no "no" about the page, and the call gate
+   * turns it into TOO_MANY_CONFLUENCE_CALLS (U25).
+   */
   private refused(err: { status?: unknown; errorCode?: unknown }, actAs: ConfluenceRequest['actAs']): ConfluenceResponse {
     const errorCode = typeof err.errorCode === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(err.errorCode) ? err.errorCode : 'UNKNOWN';
     const status = typeof err.status === 'number' ? err.status : 0;
     this.onRefusal({ errorCode, status, actAs: this.identity(actAs) });
-    return { status: 403, headers: { 'forge-proxy-error': errorCode }, body: undefined };
+    return { status: errorCode === FETCH_LIMIT_EXCEEDED ? 429 : 403, headers: { 'forge-proxy-error': errorCode }, body: undefined };
   }
 }
 

@@ -121,6 +121,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, when: 'REST body over 256 KiB' },
   EVIDENCE_TOO_LARGE: { status: 413, when: 'an evidence pack scope with more than 2,000 audit records (export a narrower scope: one approval)' },
   AUDIT_VERIFY_TOO_LARGE: { status: 413, when: 'audit.verify on a trail of more than 10,000 chained records (too many for one invocation): start a verification job (`audit.verifyJob.start`) instead' },
+  TOO_MANY_CONFLUENCE_CALLS: { status: 413, when: 'the request needs more Confluence calls than one Forge invocation allows (e.g. a change set with too many pages to check; split it); nothing was changed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'REST body is not application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, when: 'the same Idempotency-Key with a different body' },
   // 429

@@ -63,6 +63,11 @@ export interface ConfluenceSite extends LifecycleConfluence, Directory {
   readonly readerAccountId?: string;
   /** Whether getPages asks for the reader's permitted operations (PageRead.editable); edit checks then wait for that read. */
   readonly pageReadsStateEdit: boolean;
+  /**
+   * Confluence calls this invocation may still make (the platform's per-invocation cap, U25);
+   * undefined when no cap is known. Operations that know their call count ask before calling.
+   */
+  callsLeft(): number | undefined;
   /** Pages visible to the app, by id, batched ⌈N/250⌉ calls; drafts included. Unknown ids are absent. */
   getPages(pageIds: string[]): Promise<Map<string, PageRead>>;
   /** Can this user perform the operation on the page (site, space and page restrictions)? One call per (user,page); callers run them in parallel. */

@@ -5,6 +5,7 @@
 import { INSTALLATION_SPACE } from '../audit';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
+import { tooManyConfluenceCalls } from '../domain/call-limit';
 import type { PageInfo, PageRead } from '../ports/confluence';
 import type { EngineContext } from './context';
 import { denial } from './denials';
@@ -125,6 +126,22 @@ export class PageCache {
       check.catch(() => undefined);
       this.editing.set(id, check);
     }
+  }
+
+  /**
+   * U25: refuses with TOO_MANY_CONFLUENCE_CALLS, before any call, when even the fewest calls
+   * reading these pages and the caller's edit right on each takes (the batched read, one edit check
+   * per page it does not state) are more than the invocation may still make. Approvers, groups and
+   * routing come on top; the call gate refuses those past the cap.
+   */
+  requireCallsFor(pageIds: string[], what: string): void {
+    const left = this.ctx.confluence.callsLeft();
+    if (left === undefined) return;
+    const ids = [...new Set(pageIds)];
+    const read = ids.some((id) => !this.info.has(id) && !this.reading.has(id)) ? 1 : 0;
+    const stated = this.ctx.confluence.pageReadsStateEdit && this.readsAsCaller;
+    const checks = stated ? 0 : ids.filter((id) => !this.edit.has(id) && !this.editing.has(id)).length;
+    if (read + checks > left) throw tooManyConfluenceCalls({ needed: read + checks, left, what });
   }
 
   async permissions(pageIds: string[]): Promise<{ canRead: Set<string>; canEdit: Set<string> }> {

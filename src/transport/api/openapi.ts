@@ -35,7 +35,7 @@ const ERROR_LEADS: Record<number, string> = {
   404: 'Unknown object, or one you cannot see (the same answer)',
   405: 'Wrong HTTP method',
   409: 'State conflict, or the page is not eligible (its eligibility code)',
-  413: 'Body larger than 256 KiB',
+  413: 'Too large: a body over 256 KiB, or a request more than one invocation can serve',
   415: 'Body is not application/json',
   422: 'Idempotency-Key reused with a different body',
   429: 'Throttled; retry after the Retry-After header (see docs/api.md "Rate limits")',

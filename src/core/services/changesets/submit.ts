@@ -16,6 +16,7 @@ import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../commit';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import { loadPageContext } from '../page-context';
+import { PageCache } from '../page-cache';
 import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
 import type { SubmitRefusal } from '../submission';
@@ -47,8 +48,12 @@ async function loadForSubmission(ctx: EngineContext, caller: Caller, changeSetId
   const { item, cs } = await loadReadableChangeSet(ctx, caller, access, changeSetId, operation);
   if (operation === 'changeset.submit') await requireManage(ctx, caller, access, cs, operation);
   if (cs.status === 'archived') throw changeSetArchived();
+  const pageIds = cs.pageRefs.map((r) => r.pageId);
+  // U25: a change set too big for the invocation's Confluence calls is refused before its pages are read
+  const cache = new PageCache(ctx, caller.accountId);
+  cache.requireCallsFor(pageIds, `Checking the ${pageIds.length} pages of this change set`);
   // an atomic submit may take over this change set's own set approval left `submitting` by a crash
-  const context = await loadPageContext(ctx, caller, cs.pageRefs.map((r) => r.pageId), { expectedSpaceId: cs.spaceId, ...(cs.approvalMode === 'atomic' ? { replacing: cs.id } : {}) });
+  const context = await loadPageContext(ctx, caller, pageIds, { expectedSpaceId: cs.spaceId, ...(cs.approvalMode === 'atomic' ? { replacing: cs.id } : {}) }, cache);
   return { item, cs, context };
 }
 
