@@ -68,21 +68,23 @@ export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefus
 export interface PageState {
   stateItem?: StoredItem;
   assignmentItem?: StoredItem;
+  /** the page's space's assignment epoch, read with its assignment (absent: read, none yet) */
+  epochItem?: StoredItem;
   /** SPEC 2.5a: the page's set-member pointer and the set approval it names (a pending set blocks a single submit) */
   memberItem?: StoredItem;
   set?: SetApproval;
 }
 
-/** One page's share of a submission transaction. */
-export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries: AuditEntry[] } | SubmitRefusal;
+/** One page's share of a submission transaction; `epoch` is its space's assignment check, ONE per transaction and space (epochChecks). */
+export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; epoch: TxOp; entries: AuditEntry[] } | SubmitRefusal;
 
 /**
  * The ops of one page's submission: the approval (its record is its history and pending index
  * item, approvals/stored.ts), the page-state summary (domain/page-state.ts; version-conditioned: it is the per-page lock, so
- * two racing submits yield one approval), the
- * first reminder, and a condition on the page's assignment (or, on the first submission that chose
- * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written
- * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
+ * two racing submits yield one approval), the first reminder, the set-member check and, on the
+ * first submission that chose among several workflows, the assignment it creates (SPEC 2.2); plus
+ * its audit entries and its space's assignment epoch check (an admin's assignment change meanwhile
+ * fails it). Written in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet, followUp = approvalId): PagePlan {
   const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
@@ -93,8 +95,8 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
   }
   const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), followUp, ...sodRecord(eligibility.workflow, input) };
   const assigns = assignmentSourceOf(current, state.assignmentItem, eligibility.routedBy);
-  const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns), memberCheck(approval.pageId, state.memberItem)];
-  return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
+  const ops = [...approvalOps(approval, state), ...assignmentPut(approval, assigns), memberCheck(approval.pageId, state.memberItem)];
+  return { ok: true, approval, ops, epoch: epochCheck(approval.spaceId, state.epochItem), entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
 /** Ops a caller commits with a page's submission, from the approval (may read: asked again after a conflict). */
@@ -114,29 +116,38 @@ export async function submitOne(
   let attempt = 0;
   const approvalId = ctx.ids.next('apr');
   return withRetry(ctx, async (): Promise<SubmitOneResult> => {
-    if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
+    if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId], [], () => input.page?.spaceId)).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
     // a retry reads its shards afresh: the conflict may have been on one of them
     const [countOps, extra] = await Promise.all([pendingCountOps(ctx, { entering: [plan.approval] }, counts?.shard, attempt === 1 ? counts?.shards : undefined), alongside(plan.approval)]);
-    await commitWithAudit(ctx, [...plan.ops, ...countOps, ...extra], plan.entries);
+    await commitWithAudit(ctx, [...plan.ops, plan.epoch, ...countOps, ...extra], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }
 
-/** Fresh page states and assignments after a conflict, plus any extra keys (e.g. the change set). */
-export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[] = []): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
-  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...extraKeys]);
+/** Fresh page states, assignments and their spaces' assignment epochs (`spaceOf`) after a conflict, plus any extra keys (e.g. the change set). */
+export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[], spaceOf: (pageId: string) => string | undefined): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
+  const epochKeys = [...new Set(pageIds.flatMap((id) => spaceOf(id) ?? []))].map(keys.assignmentEpoch);
+  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...epochKeys, ...extraKeys]);
   const sets = await loadPointedSets(ctx, pageIds.map((id) => fresh.get(keys.setMember(id))));
-  const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets)]));
+  const epochOf = (id: string) => { const space = spaceOf(id); return space === undefined ? undefined : fresh.get(keys.assignmentEpoch(space)); };
+  const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets, epochOf(id))]));
   const extra = new Map(extraKeys.flatMap((k) => { const item = fresh.get(k); return item ? [[k, item] as const] : []; }));
   return { pages, extra };
 }
 
 /** A page's submission state from its stored items. */
-export function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>): PageState {
+export function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>, epochItem?: StoredItem): PageState {
   const set = setOf(memberItem, sets);
-  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}) };
+  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}), ...(epochItem ? { epochItem } : {}) };
+}
+
+/** A page's submission state as loadPageContext read it. */
+export function stateIn(context: PageContext, pageId: string): PageState {
+  const spaceId = context.inputs.get(pageId)?.page?.spaceId;
+  const epochItem = spaceId === undefined ? undefined : context.assignmentEpochs.get(spaceId);
+  return stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets, epochItem);
 }
 
 function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined): Workflow | undefined {
@@ -204,14 +215,28 @@ function memberCheck(pageId: string, item: StoredItem | undefined): TxOp {
   return { op: 'check', key: keys.setMember(pageId), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
 }
 
-/** The assignment the submission resolved under must still hold at commit (an admin may change it meanwhile). */
-function assignmentOp(approval: PageApproval, item: StoredItem | undefined, source: string | undefined): TxOp {
-  const key = keys.assignment(approval.pageId);
-  if (source !== undefined) {
-    const value = { pageId: approval.pageId, spaceId: approval.spaceId, workflowId: approval.workflowId, ...(source !== FIRST_SUBMISSION ? { source } : {}) };
-    return { op: 'put', key, value, condition: { kind: 'absent' } };
-  }
-  return { op: 'check', key, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
+/** The assignment a first submission creates (create-only: an admin's assignment meanwhile fails it). */
+function assignmentPut(approval: PageApproval, source: string | undefined): TxOp[] {
+  if (source === undefined) return [];
+  const value = { pageId: approval.pageId, spaceId: approval.spaceId, workflowId: approval.workflowId, ...(source !== FIRST_SUBMISSION ? { source } : {}) };
+  return [{ op: 'put', key: keys.assignment(approval.pageId), value, condition: { kind: 'absent' } }];
+}
+
+/**
+ * The assignment the submission resolved under must still hold at commit: every admin change of an
+ * assignment bumps its space's epoch (workflows/assign.ts), so one check per space and transaction
+ * covers all its pages (issue 23: was a check of each page's assignment).
+ */
+function epochCheck(spaceId: string, item: StoredItem | undefined): TxOp {
+  return { op: 'check', key: keys.assignmentEpoch(spaceId), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
+}
+
+/** The plans' epoch checks, one per space; pages read at different epochs keep the oldest (the commit then fails and re-reads them all). */
+export function epochChecks(plans: { epoch: TxOp }[]): TxOp[] {
+  const byKey = new Map<string, TxOp>();
+  const age = (op: TxOp) => (op.condition?.kind === 'version' ? op.condition.version : 0);
+  for (const { epoch } of plans) if (!byKey.has(epoch.key) || age(epoch) < age(byKey.get(epoch.key)!)) byKey.set(epoch.key, epoch);
+  return [...byKey.values()];
 }
 
 function submissionEntries(caller: Caller, approval: PageApproval, changeSet: ChangeSet | undefined, assigns: string | undefined): AuditEntry[] {

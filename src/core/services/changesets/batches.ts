@@ -24,18 +24,18 @@ import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import type { PagePlan, PageState, SubmitRefusal } from '../submission';
-import { inputOf, planSubmission, rereadPages, stateOf } from '../submission';
+import { epochChecks, inputOf, planSubmission, rereadPages, stateIn } from '../submission';
 
 type Planned = Extract<PagePlan, { ok: true }>;
 
 /** Transactions in flight at once for one submit (the bound SPEC §4 sets on Confluence calls): 100 pages are ~52 batches. */
 export const MAX_PARALLEL_BATCHES = 10;
 
-type Sized = { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } };
+type Sized = { ops: TxOp[]; entries: AuditEntry[]; epoch: TxOp; approval?: { workflowId: string } };
 
-/** The batch's own ops beside its pages' and their audit: the change-set `check` and the pending-count ops of each workflow entered. */
+/** The batch's own ops beside its pages' and their audit: the change-set `check`, the assignment epoch check of each space and the pending-count ops of each workflow entered. */
 function ownOps(plans: Sized[]): number {
-  return 1 + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
+  return 1 + epochChecks(plans).length + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
 }
 
 /** Ops of a batch transaction: its pages' ops and audit ops, and its own (ownOps). */
@@ -53,6 +53,7 @@ function ownBytes(plans: Sized[]): number {
   const condition = { kind: 'version', version: VERSION_BOUND } as const;
   const ops: TxOp[] = [
     { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
+    ...epochChecks(plans).map((epoch): TxOp => ({ ...epoch, condition })),
     // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127).
     // The guard is sized as the check it almost always is: the put that reopens a dead delete's lease (guardOp) is
     // ~300 bytes more, at worst one more write unit for that batch, while sizing every batch for it costs units always.
@@ -128,7 +129,7 @@ export async function submitInBatches(
   const followUps = new Map(pageIds.map((id, i) => [id, runs[Math.floor(i / SUBMISSION_FOLLOW_UP_BATCH)]!]));
   const run: Ctx = { ctx, caller, context, approvalIds, followUps };
   const outcomes: BatchOutcome['outcomes'] = new Map();
-  const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
+  const states = new Map(pageIds.map((id) => [id, stateIn(context, id)]));
   const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
   // every batch's pending-count shards in one batched read (issue 23): a batch is then one transaction, no read of its own
   const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b));
@@ -169,7 +170,7 @@ async function commitBatch(
   let attempt = 0;
   return withRetry(run.ctx, async () => {
     if (attempt++ > 0) {
-      const fresh = await rereadPages(run.ctx, pageIds, [item.key]);
+      const fresh = await rereadPages(run.ctx, pageIds, [item.key], (id) => inputOf(run.context, id).page?.spaceId);
       for (const [id, state] of fresh.pages) states.set(id, state);
       const latest = fresh.extra.get(item.key);
       const cs = latest ? parseStored(changeSetSchema, latest.key, latest.value) : undefined;
@@ -184,6 +185,7 @@ async function commitBatch(
     if (plans.length === 0) return;
     const ops = [
       ...plans.flatMap((p) => p.ops),
+      ...epochChecks(plans),
       // a retry reads its shards afresh: the conflict may have been on one of them
       ...(await pendingCountOps(run.ctx, { entering: plans.map((p) => p.approval) }, counts.shard, attempt === 1 ? counts.shards : undefined)),
       { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,
