@@ -8,6 +8,7 @@ import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import type { TxOp } from '../../src/core/ports/store';
 import { keys } from '../../src/core/services/keys';
+import { SUBMIT_LEASE_MS } from '../../src/core/services/changesets/submit-lease';
 import { ALICE, BOB, DOCS, ENG, api, setup, submitAtomicSet, ui } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -15,7 +16,10 @@ import type { TestEnv } from './helpers';
 class BeforeSubmitOf extends StoreDecorator {
   meanwhile?: () => Promise<unknown>;
   pageId = '';
+  /** runs before every transaction */
+  before: (ops: TxOp[]) => Promise<void> = () => Promise.resolve();
   override async transact(ops: TxOp[]): Promise<void> {
+    await this.before(ops);
     const run = this.meanwhile;
     if (run && ops.some((op) => op.op === 'put' && op.entity === APPROVAL_ENTITY && (op.value as { page?: string }).page === this.pageId)) {
       this.meanwhile = undefined;
@@ -32,7 +36,7 @@ async function racing(): Promise<{ env: TestEnv; race: BeforeSubmitOf }> {
 }
 
 describe('an admin changes the assignment while a submission is planned on it', () => {
-  it('change-set submit: the batch fails on the space assignment epoch and submits under the new assignment', async () => {
+  it('change-set submit: the batch fails on the space submit epoch and submits under the new assignment', async () => {
     const { env, race } = await racing();
     await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
     const cs = await env.engine.changeSets.create(api(BOB), { spaceId: DOCS, title: 'race', pageRefs: [{ pageId: '3001' }, { pageId: '3002' }] });
@@ -57,7 +61,7 @@ describe('an admin changes the assignment while a submission is planned on it', 
 
   it('every assignment change moves the epoch, a clear included', async () => {
     const { env } = await racing();
-    const epoch = async () => (await env.store.get(keys.assignmentEpoch(DOCS)))?.version ?? 0;
+    const epoch = async () => (await env.store.get(keys.submitEpoch(DOCS)))?.version ?? 0;
     await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
     expect(await epoch()).toBe(1);
     await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-legal');
@@ -70,10 +74,9 @@ describe('an admin changes the assignment while a submission is planned on it', 
 });
 
 describe('an atomic change set pins a page while a per-page change set submits it', () => {
-  it('the batch fails on the set-member pointer and skips the page now pending in the set (the page state alone would not catch it)', async () => {
+  it('a whole atomic submit between the reads and the commit: the batch fails on the epoch and skips the page now pending in the set', async () => {
     const { env, race } = await racing();
     const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'per page', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
-    // the pin only checks the page state; it writes the page's set-member pointer
     let setApprovalId = '';
     Object.assign(race, { pageId: '2001', meanwhile: async () => (setApprovalId = await submitAtomicSet(env, ['2001'])) });
     const result = await env.engine.changeSets.submit(api(BOB), cs.id);
@@ -84,5 +87,45 @@ describe('an atomic change set pins a page while a per-page change set submits i
     ]);
     // the page is pending through the set only
     expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).approvedVia).toEqual({ changeSetId: expect.any(String), setApprovalId });
+  });
+
+  it('a pin landing after the batch read the moved epoch: the batch checks the page pointer and fails on it (the page state alone would not catch it)', async () => {
+    let pinned!: () => void;
+    const pinWaits = new Promise<void>((resolve) => (pinned = resolve));
+    let releasePin!: () => void;
+    const pinReleased = new Promise<void>((resolve) => (releasePin = resolve));
+    const { env, race } = await racing();
+    // the atomic submit's step 1 has moved the epoch on; its pin of 2001 waits until the batch is about to commit
+    race.before = async (ops) => {
+      if (!ops.some((op) => op.op === 'put' && op.key === keys.setMember('2001'))) return;
+      pinned();
+      await pinReleased;
+    };
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'per page', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    const atomic = submitAtomicSet(env, ['2001']);
+    await pinWaits;
+    Object.assign(race, { pageId: '2001', meanwhile: async () => { releasePin(); await atomic; } });
+    const result = await env.engine.changeSets.submit(api(BOB), cs.id);
+    expect(race.meanwhile).toBeUndefined();
+    expect(result.results.map((r) => [r.pageId, r.success, r.code])).toEqual([
+      ['2001', false, 'PENDING_APPROVAL'],
+      ['2002', true, undefined],
+    ]);
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).approvedVia).toEqual({ changeSetId: expect.any(String), setApprovalId: await atomic });
+  });
+
+  it('no atomic submit in flight: a submission checks no page pointer; while one may still pin in the space, it does', async () => {
+    const { env, race } = await racing();
+    const pointerChecks: string[] = [];
+    race.before = (ops) => Promise.resolve(void pointerChecks.push(...ops.filter((op) => op.op === 'check' && op.key.startsWith('set-member:')).map((op) => op.key)));
+    await env.engine.approvals.submitPage(ui(BOB), '2001');
+    expect(pointerChecks).toEqual([]);
+    await submitAtomicSet(env, ['2002']);
+    await env.engine.approvals.submitPage(ui(BOB), '2003');
+    expect(pointerChecks).toEqual([keys.setMember('2003')]);
+    // the pins' deadline and the clock margin past: no pin of that submit can land any more
+    env.tick(2 * SUBMIT_LEASE_MS + 1);
+    await env.engine.approvals.submitPage(ui(BOB), '2004');
+    expect(pointerChecks).toEqual([keys.setMember('2003')]);
   });
 });

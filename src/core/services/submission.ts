@@ -20,6 +20,7 @@ import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
 import { pendingCountOps, type ShardReads } from './approvals/pending-count';
+import { epochCheck, pinsInFlight } from './submit-epoch';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
 import { keys } from './keys';
@@ -68,23 +69,24 @@ export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefus
 export interface PageState {
   stateItem?: StoredItem;
   assignmentItem?: StoredItem;
-  /** the page's space's assignment epoch, read with its assignment (absent: read, none yet) */
+  /** the page's space's submit epoch, read with its assignment (absent: read, none yet; submit-epoch.ts) */
   epochItem?: StoredItem;
   /** SPEC 2.5a: the page's set-member pointer and the set approval it names (a pending set blocks a single submit) */
   memberItem?: StoredItem;
   set?: SetApproval;
 }
 
-/** One page's share of a submission transaction; `epoch` is its space's assignment check, ONE per transaction and space (epochChecks). */
+/** One page's share of a submission transaction; `epoch` is its space's epoch check, ONE per transaction and space (epochChecks). */
 export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; epoch: TxOp; entries: AuditEntry[] } | SubmitRefusal;
 
 /**
  * The ops of one page's submission: the approval (its record is its history and pending index
  * item, approvals/stored.ts), the page-state summary (domain/page-state.ts; version-conditioned: it is the per-page lock, so
- * two racing submits yield one approval), the first reminder, the set-member check and, on the
- * first submission that chose among several workflows, the assignment it creates (SPEC 2.2); plus
- * its audit entries and its space's assignment epoch check (an admin's assignment change meanwhile
- * fails it). Written in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
+ * two racing submits yield one approval), the first reminder and, on the first submission that
+ * chose among several workflows, the assignment it creates (SPEC 2.2); plus its audit entries and
+ * its space's submit epoch check (an assignment change or an atomic submit meanwhile fails it;
+ * while an atomic submit may still be pinning, also the page's set-member check: submit-epoch.ts).
+ * Written in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet, followUp = approvalId): PagePlan {
   const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
@@ -95,7 +97,8 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
   }
   const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), followUp, ...sodRecord(eligibility.workflow, input) };
   const assigns = assignmentSourceOf(current, state.assignmentItem, eligibility.routedBy);
-  const ops = [...approvalOps(approval, state), ...assignmentPut(approval, assigns), memberCheck(approval.pageId, state.memberItem)];
+  const pins = pinsInFlight(state.epochItem, ctx.clock.now()) ? [memberCheck(approval.pageId, state.memberItem)] : [];
+  const ops = [...approvalOps(approval, state), ...assignmentPut(approval, assigns), ...pins];
   return { ok: true, approval, ops, epoch: epochCheck(approval.spaceId, state.epochItem), entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
@@ -128,10 +131,10 @@ export async function submitOne(
 
 /** Fresh page states, assignments and their spaces' assignment epochs (`spaceOf`) after a conflict, plus any extra keys (e.g. the change set). */
 export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[], spaceOf: (pageId: string) => string | undefined): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
-  const epochKeys = [...new Set(pageIds.flatMap((id) => spaceOf(id) ?? []))].map(keys.assignmentEpoch);
+  const epochKeys = [...new Set(pageIds.flatMap((id) => spaceOf(id) ?? []))].map(keys.submitEpoch);
   const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...epochKeys, ...extraKeys]);
   const sets = await loadPointedSets(ctx, pageIds.map((id) => fresh.get(keys.setMember(id))));
-  const epochOf = (id: string) => { const space = spaceOf(id); return space === undefined ? undefined : fresh.get(keys.assignmentEpoch(space)); };
+  const epochOf = (id: string) => { const space = spaceOf(id); return space === undefined ? undefined : fresh.get(keys.submitEpoch(space)); };
   const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets, epochOf(id))]));
   const extra = new Map(extraKeys.flatMap((k) => { const item = fresh.get(k); return item ? [[k, item] as const] : []; }));
   return { pages, extra };
@@ -146,7 +149,7 @@ export function stateOf(stateItem: StoredItem | undefined, assignmentItem: Store
 /** A page's submission state as loadPageContext read it. */
 export function stateIn(context: PageContext, pageId: string): PageState {
   const spaceId = context.inputs.get(pageId)?.page?.spaceId;
-  const epochItem = spaceId === undefined ? undefined : context.assignmentEpochs.get(spaceId);
+  const epochItem = spaceId === undefined ? undefined : context.submitEpochs.get(spaceId);
   return stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets, epochItem);
 }
 
@@ -210,7 +213,7 @@ function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
   ];
 }
 
-/** An atomic submit pinning the page meanwhile (it rewrites the pointer) fails this submission. */
+/** An atomic submit pinning the page meanwhile (it rewrites the pointer) fails this submission (needed only while one may be pinning: submit-epoch.ts). */
 function memberCheck(pageId: string, item: StoredItem | undefined): TxOp {
   return { op: 'check', key: keys.setMember(pageId), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
 }
@@ -222,22 +225,6 @@ function assignmentPut(approval: PageApproval, source: string | undefined): TxOp
   return [{ op: 'put', key: keys.assignment(approval.pageId), value, condition: { kind: 'absent' } }];
 }
 
-/**
- * The assignment the submission resolved under must still hold at commit: every admin change of an
- * assignment bumps its space's epoch (workflows/assign.ts), so one check per space and transaction
- * covers all its pages (issue 23: was a check of each page's assignment).
- */
-function epochCheck(spaceId: string, item: StoredItem | undefined): TxOp {
-  return { op: 'check', key: keys.assignmentEpoch(spaceId), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
-}
-
-/** The plans' epoch checks, one per space; pages read at different epochs keep the oldest (the commit then fails and re-reads them all). */
-export function epochChecks(plans: { epoch: TxOp }[]): TxOp[] {
-  const byKey = new Map<string, TxOp>();
-  const age = (op: TxOp) => (op.condition?.kind === 'version' ? op.condition.version : 0);
-  for (const { epoch } of plans) if (!byKey.has(epoch.key) || age(epoch) < age(byKey.get(epoch.key)!)) byKey.set(epoch.key, epoch);
-  return [...byKey.values()];
-}
 
 function submissionEntries(caller: Caller, approval: PageApproval, changeSet: ChangeSet | undefined, assigns: string | undefined): AuditEntry[] {
   const { pageId, spaceId, pageVersion, workflowId, id: approvalId } = approval;

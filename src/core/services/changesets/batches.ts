@@ -24,7 +24,8 @@ import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import type { PagePlan, PageState, SubmitRefusal } from '../submission';
-import { epochChecks, inputOf, planSubmission, rereadPages, stateIn } from '../submission';
+import { inputOf, planSubmission, rereadPages, stateIn } from '../submission';
+import { epochChecks } from '../submit-epoch';
 
 type Planned = Extract<PagePlan, { ok: true }>;
 
@@ -33,7 +34,7 @@ export const MAX_PARALLEL_BATCHES = 10;
 
 type Sized = { ops: TxOp[]; entries: AuditEntry[]; epoch: TxOp; approval?: { workflowId: string } };
 
-/** The batch's own ops beside its pages' and their audit: the change-set `check`, the assignment epoch check of each space and the pending-count ops of each workflow entered. */
+/** The batch's own ops beside its pages' and their audit: the change-set `check`, the submit epoch check of each space and the pending-count ops of each workflow entered. */
 function ownOps(plans: Sized[]): number {
   return 1 + epochChecks(plans).length + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
 }

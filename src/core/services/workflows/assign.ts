@@ -1,19 +1,20 @@
 /**
  * Explicit page → workflow assignment (SPEC 2.2): set, changed or cleared by space admins only. An
  * assignment binds: submit and preflight refuse any other workflow (domain/eligibility.ts). Each
- * change bumps the space's assignment epoch in the same transaction: a submission planned on the
- * old assignment checks that epoch and fails (submission.ts epochCheck), then re-reads.
+ * change moves the space's submit epoch on in the same transaction: a submission planned on the
+ * old assignment checks that epoch and fails, then re-reads (submit-epoch.ts).
  */
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { assignmentSchema, parseStored } from '../../domain/schemas';
-import type { StoredItem, TxOp } from '../../ports/store';
+import type { TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
 import { getManyByKey } from '../store-reads';
+import { epochBump } from '../submit-epoch';
 import { PageCache } from '../page-cache';
 import { requireSpaceAdmin } from './guards';
 import { loadWorkflow, workflowNotFound } from './store';
@@ -28,7 +29,7 @@ export const assignWorkflow = defineOperation({
     await withRetry(ctx, async () => {
       const [target, stored] = await Promise.all([
         workflowId === null ? Promise.resolve(undefined) : loadWorkflow(ctx, workflowId),
-        getManyByKey(ctx.store, [keys.assignment(pageId), keys.assignmentEpoch(page.spaceId)]),
+        getManyByKey(ctx.store, [keys.assignment(pageId), keys.submitEpoch(page.spaceId)]),
       ]);
       const currentItem = stored.get(keys.assignment(pageId));
       if (workflowId !== null && (!target || !(await access.canView(target.workflow.spaceId)))) throw workflowNotFound();
@@ -42,7 +43,7 @@ export const assignWorkflow = defineOperation({
         workflowId === null
           ? { op: 'delete', key: keys.assignment(pageId), condition }
           : { op: 'put', key: keys.assignment(pageId), value: { pageId, spaceId: page.spaceId, workflowId }, condition };
-      await commitWithAudit(ctx, [op, epochBump(ctx, page.spaceId, stored.get(keys.assignmentEpoch(page.spaceId)))], [
+      await commitWithAudit(ctx, [op, epochBump(ctx, page.spaceId, stored.get(keys.submitEpoch(page.spaceId)))], [
         auditEntry(caller, 'assignment.changed', page.spaceId, {
           pageId,
           ...(workflowId ? { workflowId } : {}),
@@ -52,9 +53,3 @@ export const assignWorkflow = defineOperation({
     });
   },
 });
-
-/** The space's assignment epoch, one version on (a concurrent change in the space conflicts and retries). */
-function epochBump(ctx: EngineContext, spaceId: string, item: StoredItem | undefined): TxOp {
-  const condition = item ? ({ kind: 'version', version: item.version } as const) : ({ kind: 'absent' } as const);
-  return { op: 'put', key: keys.assignmentEpoch(spaceId), value: { changedAt: ctx.clock.now() }, condition };
-}
