@@ -32,13 +32,13 @@ describe('cutBatches', () => {
     expect(batchOps(batches[0], cheapAudit)).toBe(6 + 6 + 1 + 1 + 8);
   });
 
-  it('counts two pending-count ops (own shard + guard check) for each workflow its pages enter', () => {
+  it('counts one pending-count op (its own shard) for each workflow its pages enter', () => {
     const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
     const under = (workflowId: string) => ({ ...page(5), approval: { workflowId } });
     const batches = cutBatches([under('wf-a'), under('wf-b'), under('wf-a'), under('wf-b')], cheapAudit);
-    // two pages of two workflows: 10 page ops + 4 audit ops + 1 change-set check + 1 epoch check + 2 × 2 pending ops = 20; a third page is 27
-    expect(batches.map((b) => b.length)).toEqual([2, 2]);
-    expect(batchOps(batches[0], cheapAudit)).toBe(10 + 4 + 1 + 1 + 4);
+    // three pages of two workflows: 15 page ops + 6 audit ops + 1 change-set check + 1 epoch check + 2 pending ops = 25; a fourth page is 32
+    expect(batches.map((b) => b.length)).toEqual([3, 1]);
+    expect(batchOps(batches[0], cheapAudit)).toBe(15 + 6 + 1 + 1 + 2);
   });
 
   it('checks the assignment epoch once per space of its pages, not once per page', () => {

@@ -129,3 +129,22 @@ describe('an atomic change set pins a page while a per-page change set submits i
     expect(pointerChecks).toEqual([keys.setMember('2003')]);
   });
 });
+
+describe('a space admin deletes the workflow while a submission is planned on it', () => {
+  it('the delete moves the epoch on when it closes the workflow: the stale submission fails on it and is refused, never pending under no workflow', async () => {
+    const { env, race } = await racing();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'race', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    Object.assign(race, { pageId: '2001', meanwhile: () => env.engine.workflows.remove(ui(ALICE), 'wf-eng-review') });
+    await expect(env.engine.changeSets.submit(api(BOB), cs.id)).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
+    expect(race.meanwhile).toBeUndefined();
+    expect(await env.store.get(keys.pageState('2001'))).toBeUndefined();
+    expect(await env.store.get(keys.pageState('2002'))).toBeUndefined();
+  });
+
+  it('page submit: the same', async () => {
+    const { env, race } = await racing();
+    Object.assign(race, { pageId: '2001', meanwhile: () => env.engine.workflows.remove(ui(ALICE), 'wf-eng-review') });
+    await expect(env.engine.approvals.submitPage(ui(BOB), '2001')).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
+    expect(await env.store.get(keys.pageState('2001'))).toBeUndefined();
+  });
+});

@@ -55,10 +55,8 @@ function ownBytes(plans: Sized[]): number {
   const ops: TxOp[] = [
     { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
     ...epochChecks(plans).map((epoch): TxOp => ({ ...epoch, condition })),
-    // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127).
-    // The guard is sized as the check it almost always is: the put that reopens a dead delete's lease (guardOp) is
-    // ~300 bytes more, at worst one more write unit for that batch, while sizing every batch for it costs units always.
-    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key, i): TxOp => (i % 2 === 0 ? { op: 'check', key, condition } : { op: 'put', key, value: { count: VERSION_BOUND }, condition })),
+    // per workflow: its own shard's count (shard 126 targets the highest-numbered, 127; the keys come as [guard, own])
+    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).flatMap((key, i): TxOp[] => (i % 2 === 1 ? [{ op: 'put', key, value: { count: VERSION_BOUND }, condition }] : [])),
   ];
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
