@@ -44,16 +44,16 @@ export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => nu
   return plans.reduce((n, p) => n + p.ops.length, 0) + ownOps(plans) + auditOps(plans.flatMap((p) => p.entries));
 }
 
-/** The longest key and version a change set's `check` can carry (ids are ≤ 200 characters). */
+/** The longest key a change set's `check` can carry (ids are ≤ 200 characters), for a batch sized without its change set; and the largest version. */
 const CHANGE_SET_KEY_BOUND = 'x'.repeat(220);
 const VERSION_BOUND = 2 ** 31 - 1;
 
-/** An upper bound of the batch's own ops (ownOps) as txPayloadBytes counts them: built with the batch's workflows and the longest shard, key and version. */
-function ownBytes(plans: Sized[]): number {
+/** An upper bound of the batch's own ops (ownOps) as txPayloadBytes counts them: built with the batch's workflows, its change set's key and the longest shard and version. */
+function ownBytes(plans: Sized[], changeSetKey: string): number {
   const workflows = [...new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : [])))];
   const condition = { kind: 'version', version: VERSION_BOUND } as const;
   const ops: TxOp[] = [
-    { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
+    { op: 'check', key: changeSetKey, condition },
     ...epochChecks(plans).map((epoch): TxOp => ({ ...epoch, condition })),
     // per workflow: its own shard's count (shard 126 targets the highest-numbered, 127; the keys come as [guard, own])
     ...pendingShardKeys(workflows, PENDING_SHARDS - 2).flatMap((key, i): TxOp[] => (i % 2 === 1 ? [{ op: 'put', key, value: { count: VERSION_BOUND }, condition }] : [])),
@@ -62,28 +62,28 @@ function ownBytes(plans: Sized[]): number {
 }
 
 /** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
-export function batchBytes(plans: Sized[]): number {
+export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND): number {
   const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
-  return pages + ownBytes(plans) + auditBytesBound(plans.flatMap((p) => p.entries));
+  return pages + ownBytes(plans, changeSetKey) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
 /** Forge write units a batch costs (its payload in 10 KB units, at least one). */
-const unitsOf = (plans: Sized[]): number => Math.max(1, Math.ceil(batchBytes(plans) / STORE_LIMITS.writeUnitBytes));
+const unitsOf = (plans: Sized[], changeSetKey?: string): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey) / STORE_LIMITS.writeUnitBytes));
 
 /**
  * Cut planned pages into consecutive batches within the transaction limit: of the batches that fit,
  * the one costing the fewest write units per page, and on a tie the longest (fewer transactions, so
  * fewer audit markers and pending-count writes: 6 pages in 2 units beat 3 in 1). A page alone always goes.
  */
-export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
+export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor, changeSetKey?: string): T[][] {
   const batches: T[][] = [];
   for (let start = 0; start < plans.length; ) {
     let best = 1;
-    let bestCost = unitsOf(plans.slice(start, start + 1));
+    let bestCost = unitsOf(plans.slice(start, start + 1), changeSetKey);
     for (let n = 2; start + n <= plans.length; n++) {
       const batch = plans.slice(start, start + n);
       if (batchOps(batch, auditOps) > STORE_LIMITS.maxTransactionOps) break;
-      const cost = unitsOf(batch) / n;
+      const cost = unitsOf(batch, changeSetKey) / n;
       if (cost <= bestCost) [best, bestCost] = [n, cost];
     }
     batches.push(plans.slice(start, start + best));
@@ -129,7 +129,7 @@ export async function submitInBatches(
   const run: Ctx = { ctx, caller, context, approvalIds, followUps };
   const outcomes: BatchOutcome['outcomes'] = new Map();
   const states = new Map(pageIds.map((id) => [id, stateIn(context, id)]));
-  const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
+  const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes), auditOpsFor, csItem.key);
   // every batch's pending-count shards in one batched read (issue 23): a batch is then one transaction, no read of its own
   const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b));
   const read = await getManyByKey(ctx.store, shardKeys);
