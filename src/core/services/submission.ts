@@ -129,7 +129,7 @@ export async function submitOne(
   });
 }
 
-/** Fresh page states, assignments and their spaces' assignment epochs (`spaceOf`) after a conflict, plus any extra keys (e.g. the change set). */
+/** Fresh page states, assignments and their spaces' submit epochs (`spaceOf`) after a conflict, plus any extra keys (e.g. the change set). */
 export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[], spaceOf: (pageId: string) => string | undefined): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
   const epochKeys = [...new Set(pageIds.flatMap((id) => spaceOf(id) ?? []))].map(keys.submitEpoch);
   const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...epochKeys, ...extraKeys]);
@@ -141,7 +141,7 @@ export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKe
 }
 
 /** A page's submission state from its stored items. */
-export function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>, epochItem?: StoredItem): PageState {
+function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>, epochItem?: StoredItem): PageState {
   const set = setOf(memberItem, sets);
   return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}), ...(epochItem ? { epochItem } : {}) };
 }
