@@ -39,11 +39,12 @@ it('a keyed page submit is ONE transaction (its claim, answer and rate-limit cou
   expect(requestTx(log)).toEqual([
     // the audit record is an `af-audit` entity that also carries its feed event (issue 23: no `af-event`
     // item), then the append's one unsequenced marker `audit:pending:…` (no head), in the same transaction (SPEC 3a);
-    // `set-member`: the condition that no atomic change set pins the page (SPEC 2.5a); `wf-pending` is the
-    // workflow's pending count ("nothing pending" never reads the lagging index): one shard's +1 and
-    // the check of its guard shard (a delete in progress makes the submit wait); `idem` is the key's
-    // record, created with the answer (issue 23: no in-progress marker first), `rl` the write's count
-    ['entity:af-approval', 'page-state', 'assign', 'set-member', 'wf-pending', 'wf-pending', 'idem', 'rl', 'rl', 'entity:af-audit', 'audit'],
+    // `submit-epoch`: the space's check that no assignment change, atomic submit or workflow delete
+    // came meanwhile (services/submit-epoch.ts; no atomic submit in flight, so no `set-member` check);
+    // `wf-pending` is the workflow's pending count ("nothing pending" never reads the lagging index):
+    // one shard's +1; `idem` is the key's record, created with the answer (issue 23: no in-progress
+    // marker first), `rl` the write's count
+    ['entity:af-approval', 'page-state', 'submit-epoch', 'wf-pending', 'idem', 'rl', 'rl', 'entity:af-audit', 'audit'],
   ]);
   log.tx.length = 0;
   const again = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-1' });

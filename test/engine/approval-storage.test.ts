@@ -15,9 +15,9 @@ import { createContext } from '../../src/core/services/context';
 /** Rewrites a stored approval in the shape written before this change. */
 async function toOldShape(store: KeyValueStore, approvalId: string): Promise<void> {
   const [item] = await store.getEntities(APPROVAL_ENTITY, [approvalId]);
-  const { rec, ...index } = item.value;
+  const { rec: _rec, ...index } = item.value;
   await store.transact([
-    { op: 'put', key: keys.approval(approvalId), value: rec, condition: { kind: 'absent' } },
+    { op: 'put', key: keys.approval(approvalId), value: approvalOfItem(item), condition: { kind: 'absent' } },
     { op: 'put', entity: APPROVAL_ENTITY, key: approvalId, value: index },
   ]);
 }
@@ -50,6 +50,18 @@ test('an approval stored in the old shape reads in status, history and the queue
   expect(item?.value.state).toBe('done');
   expect(await env.store.get(keys.approval(approval.id))).toBeUndefined();
   expect((await env.engine.approvals.history(ui(BOB), '2001')).map((a) => a.status)).toEqual(['approved']);
+});
+
+test('the record leaves out what its item already holds (id, page, space, workflow); one that repeats them reads alike, one that disagrees is corrupt', async () => {
+  const env = await setup();
+  const approval = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+  const item = await itemOf(env.store, approval.id);
+  expect(Object.keys(item.value.rec as object)).toEqual(expect.not.arrayContaining(['id', 'pageId', 'spaceId', 'workflowId']));
+  // written before issue 23 item 4: the whole approval in `rec`
+  await env.store.transact([{ op: 'put', entity: APPROVAL_ENTITY, key: approval.id, value: { ...item.value, rec: approval } }]);
+  expect(approvalOfItem(await itemOf(env.store, approval.id))).toEqual(approval);
+  await env.store.transact([{ op: 'put', entity: APPROVAL_ENTITY, key: approval.id, value: { ...item.value, rec: { ...approval, pageId: '2002' } } }]);
+  await expect(env.engine.approvals.history(ui(BOB), '2001')).rejects.toMatchObject({ code: 'CORRUPT_RECORD' });
 });
 
 test('an old-shape approval is cancelled through its page state, and its old key goes with it', async () => {

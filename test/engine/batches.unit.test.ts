@@ -9,14 +9,18 @@ import type { AuditEntry } from '../../src/core/audit';
 import { batchBytes, batchOps, cutBatches } from '../../src/core/services/changesets/batches';
 
 const entry = { actor: 'a', action: 'approval.submitted', spaceId: 's', source: 'ui', details: {} } as AuditEntry;
-/** A page's share: `ops` page ops and `entries` audit entries. */
-const page = (ops: number, entries = 1) => ({ ops: Array.from({ length: ops }, (_, i): TxOp => ({ op: 'put', key: `k${i}`, value: 1 })), entries: Array(entries).fill(entry) as AuditEntry[] });
+/** A page's share: `ops` page ops, `entries` audit entries and its space's assignment epoch check (one per batch and space). */
+const page = (ops: number, entries = 1, spaceId = 's') => ({
+  ops: Array.from({ length: ops }, (_, i): TxOp => ({ op: 'put', key: `k${i}`, value: 1 })),
+  epoch: { op: 'check', key: `assign-epoch:${spaceId}`, condition: { kind: 'absent' } } satisfies TxOp,
+  entries: Array(entries).fill(entry) as AuditEntry[],
+});
 
 describe('cutBatches', () => {
   it('puts several pages in one transaction when the audit is cheap (2 ops per entry)', () => {
     const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
-    const batches = cutBatches(Array.from({ length: 10 }, () => page(6)), cheapAudit);
-    // 6 page ops + 2 audit ops per page, + 1 change-set record per batch: 3 pages = 25 ops
+    const batches = cutBatches(Array.from({ length: 10 }, () => page(5)), cheapAudit);
+    // 5 page ops + 2 audit ops per page, + the change-set and the epoch check per batch: 3 pages = 23 ops, 4 = 30
     expect(batches.map((b) => b.length)).toEqual([3, 3, 3, 1]);
     for (const b of batches) expect(batchOps(b, cheapAudit)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
   });
@@ -25,23 +29,29 @@ describe('cutBatches', () => {
     const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
     const batches = cutBatches([page(6, 2), page(6, 2), page(6, 1)], cheapAudit);
     expect(batches.map((b) => b.length)).toEqual([2, 1]);
-    expect(batchOps(batches[0], cheapAudit)).toBe(6 + 6 + 1 + 8);
+    expect(batchOps(batches[0], cheapAudit)).toBe(6 + 6 + 1 + 1 + 8);
   });
 
-  it('counts two pending-count ops (own shard + guard check) for each workflow its pages enter', () => {
+  it('counts one pending-count op (its own shard) for each workflow its pages enter', () => {
     const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
     const under = (workflowId: string) => ({ ...page(5), approval: { workflowId } });
     const batches = cutBatches([under('wf-a'), under('wf-b'), under('wf-a'), under('wf-b')], cheapAudit);
-    // two pages of two workflows: 10 page ops + 4 audit ops + 1 change-set check + 2 × 2 pending ops = 19; a third page is 26
-    expect(batches.map((b) => b.length)).toEqual([2, 2]);
-    expect(batchOps(batches[0], cheapAudit)).toBe(10 + 4 + 1 + 4);
+    // three pages of two workflows: 15 page ops + 6 audit ops + 1 change-set check + 1 epoch check + 2 pending ops = 25; a fourth page is 32
+    expect(batches.map((b) => b.length)).toEqual([3, 1]);
+    expect(batchOps(batches[0], cheapAudit)).toBe(15 + 6 + 1 + 1 + 2);
+  });
+
+  it('checks the assignment epoch once per space of its pages, not once per page', () => {
+    const cheapAudit = (entries: AuditEntry[]) => 2 * entries.length;
+    expect(batchOps([page(3), page(3), page(3)], cheapAudit)).toBe(9 + 6 + 1 + 1);
+    expect(batchOps([page(3, 1, 'a'), page(3, 1, 'b'), page(3, 1, 'a')], cheapAudit)).toBe(9 + 6 + 1 + 2);
   });
 
   it('sizes batches with the audit trail as it is (auditOpsFor), never over the limit', () => {
     const plans = Array.from({ length: 7 }, (_, i) => page(5 + (i % 2)));
     const batches = cutBatches(plans);
     expect(batches.flat()).toHaveLength(7);
-    for (const b of batches) expect(batchOps(b)).toBe(b.reduce((n, p) => n + p.ops.length, 0) + 1 + auditOpsFor(b.flatMap((p) => p.entries)));
+    for (const b of batches) expect(batchOps(b)).toBe(b.reduce((n, p) => n + p.ops.length, 0) + 2 + auditOpsFor(b.flatMap((p) => p.entries)));
     for (const b of batches) expect(batchOps(b)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
     // each batch is full: the next page would not have fitted
     batches.slice(0, -1).forEach((b, i) => expect(batchOps([...b, batches[i + 1][0]])).toBeGreaterThan(STORE_LIMITS.maxTransactionOps));

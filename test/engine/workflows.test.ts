@@ -160,7 +160,7 @@ describe('pending approvals while index queries lag (checked on count keys, neve
   test('a delete that died after closing the workflow: submits wait while its lease runs, the first one after it reopens the workflow', async () => {
     const env = await setup();
     // closes the guard shard and dies before committing the delete
-    await nothingPendingOps(createContext(env.deps), 'wf-eng-review');
+    await nothingPendingOps(createContext(env.deps), { id: 'wf-eng-review', spaceId: ENG });
     expect(await codeOf(env.engine.approvals.submitPage(ui(BOB), '2001'))).toBe('CONCURRENT_MODIFICATION');
     env.tick(30_001);
     expect((await env.engine.approvals.submitPage(ui(BOB), '2001')).status).toBe('pending');

@@ -12,6 +12,7 @@ import { lcKeys } from '../../src/core/records/lifecycle-keys';
 import { readRetentionSettings, updateRetentionSettings } from '../../src/core/lifecycle/retention';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import { keys } from '../../src/core/services/keys';
+import { approvalOfItem } from '../../src/core/services/approvals/stored';
 import { ALICE, BOB, CAROL, ENG, api, codeOf, setup, ui } from '../engine/helpers';
 import { createContext } from '../../src/core/services/context';
 import { DAY_MS } from '../../src/core/domain/time';
@@ -61,9 +62,9 @@ describe('retention', () => {
     await env.engine.approvals.cancel(ui(BOB), old.id);
     // as written before the approval moved into its item
     const [item] = await env.store.getEntities(APPROVAL_ENTITY, [old.id]);
-    const { rec, ...index } = item.value;
+    const { rec: _rec, ...index } = item.value;
     // and before follow-up records: no followUp, its comment id under its own key
-    const { followUp: _followUp, ...oldRec } = rec as Record<string, unknown>;
+    const { followUp: _followUp, ...oldRec } = approvalOfItem(item)!;
     await env.store.transact([
       { op: 'put', key: keys.approval(old.id), value: oldRec, condition: { kind: 'absent' } },
       { op: 'put', entity: APPROVAL_ENTITY, key: old.id, value: index },

@@ -17,6 +17,8 @@ export const keys = {
   /** Shards of how many approvals under the workflow are pending: "nothing pending" is checked on them (strong `getMany`), never on a query. */
   workflowPendingShard: (workflowId: string, shard: number) => `wf-pending:${workflowId}:${shard}`,
   assignment: (pageId: string) => `assign:${pageId}`,
+  /** moved on by every assignment change and atomic submit in the space: a submission checks it once per transaction (services/submit-epoch.ts) */
+  submitEpoch: (spaceId: string) => `submit-epoch:${spaceId}`,
   /** a space's routing rules (SPEC 2.2a), one item replaced as a whole */
   routingRules: (spaceId: string) => `routing:${spaceId}`,
   /** present while a page a rule bound shows routing drift (recorded from label/move events) */

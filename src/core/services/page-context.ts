@@ -35,8 +35,10 @@ export interface PageContext {
   inputs: Map<string, EligibilityInput>;
   /** stored page-state items (for the version condition of the submit transaction) */
   pageStateItems: Map<string, StoredItem | undefined>;
-  /** stored assignment items (the submit transaction is conditioned on them) */
+  /** stored assignment items (the workflow a submission resolves under) */
   assignmentItems: Map<string, StoredItem | undefined>;
+  /** per space, its submit epoch as read with the assignments (the submit transaction is conditioned on it: submit-epoch.ts) */
+  submitEpochs: Map<string, StoredItem | undefined>;
   /** SPEC 2.5a `set-member` pointers (a submit is conditioned on them) and the set approvals they name */
   memberItems: Map<string, StoredItem | undefined>;
   sets: Map<string, { item: StoredItem; set: SetApproval }>;
@@ -95,7 +97,7 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
   // the pages' state and each space's workflow count, rules and label bridge in one batched get (issue 23: fewer round trips)
   const storedRead = getManyByKey(ctx.store, [
     ...found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]),
-    ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s)]),
+    ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s), keys.submitEpoch(s)]),
   ]);
   // permissions are awaited last (loadPageContext): resolving workflows and expanding groups need none
   const perms = cache.permissions(found);
@@ -180,7 +182,8 @@ export async function loadPageContext(
     }
   }
   await checkApproversAndRights(ctx, { listing, neededSteps, sodReads, permsRead, resolvedByPage, unavailable, inputs });
-  return { pages, inputs, pageStateItems, assignmentItems, memberItems, sets, groupMembers, listing, unavailable, pendingShards: shardReads };
+  const submitEpochs = new Map([...workflowsBySpace.keys()].map((s) => [s, stored.get(keys.submitEpoch(s))]));
+  return { pages, inputs, pageStateItems, assignmentItems, submitEpochs, memberItems, sets, groupMembers, listing, unavailable, pendingShards: shardReads };
 }
 
 /**

@@ -20,6 +20,7 @@ import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
 import { pendingCountOps, type ShardReads } from './approvals/pending-count';
+import { epochCheck, pinsInFlight } from './submit-epoch';
 import { getManyByKey } from './store-reads';
 import { withRetry } from './retry';
 import { keys } from './keys';
@@ -68,21 +69,24 @@ export type SubmitOneResult = { ok: true; approval: PageApproval } | SubmitRefus
 export interface PageState {
   stateItem?: StoredItem;
   assignmentItem?: StoredItem;
+  /** the page's space's submit epoch, read with its assignment (absent: read, none yet; submit-epoch.ts) */
+  epochItem?: StoredItem;
   /** SPEC 2.5a: the page's set-member pointer and the set approval it names (a pending set blocks a single submit) */
   memberItem?: StoredItem;
   set?: SetApproval;
 }
 
-/** One page's share of a submission transaction. */
-export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; entries: AuditEntry[] } | SubmitRefusal;
+/** One page's share of a submission transaction; `epoch` is its space's epoch check, ONE per transaction and space (epochChecks). */
+export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; epoch: TxOp; entries: AuditEntry[] } | SubmitRefusal;
 
 /**
  * The ops of one page's submission: the approval (its record is its history and pending index
  * item, approvals/stored.ts), the page-state summary (domain/page-state.ts; version-conditioned: it is the per-page lock, so
- * two racing submits yield one approval), the
- * first reminder, and a condition on the page's assignment (or, on the first submission that chose
- * among several workflows, the assignment it creates, SPEC 2.2); plus its audit entries. Written
- * in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
+ * two racing submits yield one approval), the first reminder and, on the first submission that
+ * chose among several workflows, the assignment it creates (SPEC 2.2); plus its audit entries and
+ * its space's submit epoch check (an assignment change or an atomic submit meanwhile fails it;
+ * while an atomic submit may still be pinning, also the page's set-member check: submit-epoch.ts).
+ * Written in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet, followUp = approvalId): PagePlan {
   const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
@@ -93,8 +97,9 @@ export function planSubmission(ctx: EngineContext, caller: Caller, input: Eligib
   }
   const approval = { ...newApproval(ctx, caller, approvalId, eligibility, changeSet), followUp, ...sodRecord(eligibility.workflow, input) };
   const assigns = assignmentSourceOf(current, state.assignmentItem, eligibility.routedBy);
-  const ops = [...approvalOps(approval, state), assignmentOp(approval, state.assignmentItem, assigns), memberCheck(approval.pageId, state.memberItem)];
-  return { ok: true, approval, ops, entries: submissionEntries(caller, approval, changeSet, assigns) };
+  const pins = pinsInFlight(state.epochItem, ctx.clock.now()) ? [memberCheck(approval.pageId, state.memberItem)] : [];
+  const ops = [...approvalOps(approval, state), ...assignmentPut(approval, assigns), ...pins];
+  return { ok: true, approval, ops, epoch: epochCheck(approval.spaceId, state.epochItem), entries: submissionEntries(caller, approval, changeSet, assigns) };
 }
 
 /** Ops a caller commits with a page's submission, from the approval (may read: asked again after a conflict). */
@@ -114,29 +119,38 @@ export async function submitOne(
   let attempt = 0;
   const approvalId = ctx.ids.next('apr');
   return withRetry(ctx, async (): Promise<SubmitOneResult> => {
-    if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId])).pages.get(input.pageId) ?? {};
+    if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId], [], () => input.page?.spaceId)).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
     // a retry reads its shards afresh: the conflict may have been on one of them
     const [countOps, extra] = await Promise.all([pendingCountOps(ctx, { entering: [plan.approval] }, counts?.shard, attempt === 1 ? counts?.shards : undefined), alongside(plan.approval)]);
-    await commitWithAudit(ctx, [...plan.ops, ...countOps, ...extra], plan.entries);
+    await commitWithAudit(ctx, [...plan.ops, plan.epoch, ...countOps, ...extra], plan.entries);
     return { ok: true, approval: plan.approval };
   });
 }
 
-/** Fresh page states and assignments after a conflict, plus any extra keys (e.g. the change set). */
-export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[] = []): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
-  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...extraKeys]);
+/** Fresh page states, assignments and their spaces' submit epochs (`spaceOf`) after a conflict, plus any extra keys (e.g. the change set). */
+export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[], spaceOf: (pageId: string) => string | undefined): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
+  const epochKeys = [...new Set(pageIds.flatMap((id) => spaceOf(id) ?? []))].map(keys.submitEpoch);
+  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...epochKeys, ...extraKeys]);
   const sets = await loadPointedSets(ctx, pageIds.map((id) => fresh.get(keys.setMember(id))));
-  const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets)]));
+  const epochOf = (id: string) => { const space = spaceOf(id); return space === undefined ? undefined : fresh.get(keys.submitEpoch(space)); };
+  const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets, epochOf(id))]));
   const extra = new Map(extraKeys.flatMap((k) => { const item = fresh.get(k); return item ? [[k, item] as const] : []; }));
   return { pages, extra };
 }
 
 /** A page's submission state from its stored items. */
-export function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>): PageState {
+function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>, epochItem?: StoredItem): PageState {
   const set = setOf(memberItem, sets);
-  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}) };
+  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}), ...(epochItem ? { epochItem } : {}) };
+}
+
+/** A page's submission state as loadPageContext read it. */
+export function stateIn(context: PageContext, pageId: string): PageState {
+  const spaceId = context.inputs.get(pageId)?.page?.spaceId;
+  const epochItem = spaceId === undefined ? undefined : context.submitEpochs.get(spaceId);
+  return stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets, epochItem);
 }
 
 function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined): Workflow | undefined {
@@ -199,20 +213,18 @@ function approvalOps(approval: PageApproval, state: PageState): TxOp[] {
   ];
 }
 
-/** An atomic submit pinning the page meanwhile (it rewrites the pointer) fails this submission. */
+/** An atomic submit pinning the page meanwhile (it rewrites the pointer) fails this submission (needed only while one may be pinning: submit-epoch.ts). */
 function memberCheck(pageId: string, item: StoredItem | undefined): TxOp {
   return { op: 'check', key: keys.setMember(pageId), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
 }
 
-/** The assignment the submission resolved under must still hold at commit (an admin may change it meanwhile). */
-function assignmentOp(approval: PageApproval, item: StoredItem | undefined, source: string | undefined): TxOp {
-  const key = keys.assignment(approval.pageId);
-  if (source !== undefined) {
-    const value = { pageId: approval.pageId, spaceId: approval.spaceId, workflowId: approval.workflowId, ...(source !== FIRST_SUBMISSION ? { source } : {}) };
-    return { op: 'put', key, value, condition: { kind: 'absent' } };
-  }
-  return { op: 'check', key, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } };
+/** The assignment a first submission creates (create-only: an admin's assignment meanwhile fails it). */
+function assignmentPut(approval: PageApproval, source: string | undefined): TxOp[] {
+  if (source === undefined) return [];
+  const value = { pageId: approval.pageId, spaceId: approval.spaceId, workflowId: approval.workflowId, ...(source !== FIRST_SUBMISSION ? { source } : {}) };
+  return [{ op: 'put', key: keys.assignment(approval.pageId), value, condition: { kind: 'absent' } }];
 }
+
 
 function submissionEntries(caller: Caller, approval: PageApproval, changeSet: ChangeSet | undefined, assigns: string | undefined): AuditEntry[] {
   const { pageId, spaceId, pageVersion, workflowId, id: approvalId } = approval;

@@ -11,11 +11,13 @@
  * own shard and writes only its own (1..127), so a burst of parallel submits conflicts only when
  * two pick the same of 127 shards (issue 23: 8 shards all conditioned made a 50-submit burst retry
  * ~1.5 times per submit). More shards would cut the rest of those collisions, but the space page's
- * capabilities read every shard of every workflow (which ones may be deleted): docs/decisions.md. An entering approval `check`s shard 0 at the version it read; checks do
- * not conflict with each other.
+ * capabilities read every shard of every workflow (which ones may be deleted): docs/decisions.md. An entering approval
+ * writes no op for shard 0: the delete moves its space's submit epoch on when it closes shard 0,
+ * and every submission checks that epoch, read before the shards (submit-epoch.ts; issue 23: was a
+ * `check` of shard 0 in every transaction).
  *
- * Deleting closes shard 0 first (a short lease: entering changes conditioned on the old version
- * fail, later ones wait and retry), then reads every shard: anything pending reopens it and is
+ * Deleting closes shard 0 first (a short lease, with the space's submit epoch moved on: entering
+ * changes that read before fail, later ones wait and retry), then reads every shard: anything pending reopens it and is
  * refused, else the delete's transaction tombstones shard 0 under the closing version, so a
  * submit planned on the deleted workflow conflicts and is refused. A lease left by a delete that
  * died is reopened by the next entering change. A workflow without shard 0 (approvals from before
@@ -29,6 +31,7 @@ import { STORE_LIMITS, StoreError } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { getManyByKey } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
+import { epochBump } from '../submit-epoch';
 
 export const PENDING_SHARDS = 128;
 /** Longer than a delete needs between closing and committing; shorter than a client's patience. */
@@ -91,16 +94,18 @@ const ownShard = (n: number): number => 1 + (n % (PENDING_SHARDS - 1));
 
 const put = (shard: Shard, value: z.infer<typeof shardSchema>, ttl?: number): TxOp => ({ op: 'put', key: shard.key, value, condition: conditionOn(shard.item), ...(ttl ? { ttlSeconds: ttl } : {}) });
 
-/** What an entering change does with the guard: check it, reopen a lease a dead delete left, or wait for a live one. */
-function guardOp(ctx: EngineContext, guard: Shard): TxOp {
-  if (guard.closingUntil === undefined) return { op: 'check', key: guard.key, condition: conditionOn(guard.item) };
+/** An entering change and the guard: nothing to add while it is open; wait for a live delete; reopen a dead one's lease on its own, then ask again. */
+async function passGuard(ctx: EngineContext, guard: Shard): Promise<void> {
+  if (guard.closingUntil === undefined) return;
   // being deleted: the retry loop asks again shortly (deleted, or reopened)
   if (guard.closingUntil > ctx.clock.now()) throw new StoreError('CONDITION_FAILED', 'The workflow is being deleted; asking again.');
-  return put(guard, { count: guard.count });
+  // its own transaction, so an entering change keeps one op per workflow (batches are cut on that count)
+  await ctx.store.transact([put(guard, { count: guard.count })]);
+  throw new StoreError('CONDITION_FAILED', 'The lease of a delete that died was reopened; asking again.');
 }
 
-/** Ops pendingCountOps adds for a workflow that approvals enter: its own shard's put and the guard's check (a legacy first count: 1). */
-export const PENDING_OPS_PER_ENTERED_WORKFLOW = 2;
+/** Ops pendingCountOps adds for a workflow that approvals enter: its own shard's put (a legacy first count: shard 0's instead). */
+export const PENDING_OPS_PER_ENTERED_WORKFLOW = 1;
 
 /** One workflow's op(s) for a change of `delta` pending approvals. */
 async function countOps(ctx: EngineContext, workflowId: string, delta: number, target: number, known?: ShardReads): Promise<TxOp[]> {
@@ -111,7 +116,8 @@ async function countOps(ctx: EngineContext, workflowId: string, delta: number, t
     return [put(guard, { count: (await countFromIndex(ctx, workflowId)) + delta })];
   }
   const value = { count: own.count + delta, ...(own.workflowDeleted ? { workflowDeleted: true as const } : {}) };
-  return [put(own, value, own.workflowDeleted ? TOMBSTONE_TTL_SECONDS : undefined), ...(delta > 0 ? [guardOp(ctx, guard)] : [])];
+  if (delta > 0) await passGuard(ctx, guard);
+  return [put(own, value, own.workflowDeleted ? TOMBSTONE_TTL_SECONDS : undefined)];
 }
 
 /**
@@ -155,13 +161,15 @@ export async function hasPendingApprovals(ctx: EngineContext, workflowId: string
 
 /**
  * The ops that let a workflow's delete commit only if nothing under it is pending: shard 0 is
- * closed first (entering changes stop), then every shard is read; anything pending reopens it and
- * is 409 WORKFLOW_HAS_PENDING, else the op tombstones shard 0 under the closing version.
+ * closed first, with its space's submit epoch moved on (entering changes stop: those planned before
+ * fail on the epoch, later ones see the lease), then every shard is read; anything pending reopens
+ * it and is 409 WORKFLOW_HAS_PENDING, else the op tombstones shard 0 under the closing version.
  */
-export async function nothingPendingOps(ctx: EngineContext, workflowId: string): Promise<TxOp[]> {
-  const [guard] = await readShards(ctx, workflowId, [0]);
+export async function nothingPendingOps(ctx: EngineContext, workflow: { id: string; spaceId: string }): Promise<TxOp[]> {
+  const workflowId = workflow.id;
+  const [[guard], epoch] = await Promise.all([readShards(ctx, workflowId, [0]), ctx.store.get(keys.submitEpoch(workflow.spaceId))]);
   const base = guard.item ? guard.count : await countFromIndex(ctx, workflowId);
-  await ctx.store.transact([put(guard, { count: base, closingUntil: ctx.clock.now() + CLOSING_LEASE_MS })]);
+  await ctx.store.transact([put(guard, { count: base, closingUntil: ctx.clock.now() + CLOSING_LEASE_MS }), epochBump(ctx, workflow.spaceId, epoch)]);
   const shards = await readShards(ctx, workflowId, ALL_SHARDS);
   const closed = shards[0];
   if (shards.reduce((n, s) => n + s.count, 0) > 0) {

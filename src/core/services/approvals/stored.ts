@@ -1,6 +1,7 @@
 /**
  * Where an approval is stored (docs/decisions.md "Issue 23 item 4"): ONE record, its `af-approval`
- * entity item, which carries the index attributes and the approval itself (`rec`). The page state
+ * entity item, which carries the index attributes and the approval itself (`rec`, without what the
+ * item's key and attributes already hold: id, page, space and workflow). The page state
  * keeps a summary of the page's latest approval (domain/page-state.ts PageLatest, not a copy) and is
  * the lock of every approval write (entities take no version conditions). Approvals written before this live at `approval:<id>` beside an index item
  * without `rec` (legacy): they are read there and moved into their item on their next write.
@@ -17,19 +18,23 @@ import { approvalIndexValue, keys } from '../keys';
 import { batchGetChunks, getManyByKey } from '../store-reads';
 
 const entitySchema = z
-  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), rec: z.unknown().optional() })
+  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), rec: z.record(z.string(), z.unknown()).optional() })
   .strict();
+
+const corrupt = () => new DomainError('CORRUPT_RECORD', `A stored record failed validation (${APPROVAL_ENTITY}).`);
 
 /** The approval an index item holds; undefined for a legacy item (its approval is at `approval:<id>`). */
 export function approvalOfItem(item: EntityItem): PageApproval | undefined {
   const stored = parseStored(entitySchema, `${APPROVAL_ENTITY}:${item.key}`, item.value);
-  if (stored.rec === undefined) return undefined;
-  const approval = parseStored(pageApprovalSchema, `${APPROVAL_ENTITY}:${item.key}`, stored.rec);
-  // attributes that disagree with the record would list it under the wrong page, space or state
+  const { rec } = stored;
+  if (rec === undefined) return undefined;
+  // issue 23 item 4: the record leaves out what the item's key and attributes hold; one written before repeats them, and they must agree
+  const held = { id: item.key, pageId: stored.page, spaceId: stored.space, workflowId: stored.wf };
+  if (Object.entries(held).some(([field, value]) => field in rec && rec[field] !== value)) throw corrupt();
+  const approval = parseStored(pageApprovalSchema, `${APPROVAL_ENTITY}:${item.key}`, { ...rec, ...held });
+  // attributes that disagree with the record would list it under the wrong state or time
   const expected = approvalIndexValue(approval);
-  if (approval.id !== item.key || (['sk', 'page', 'space', 'wf', 'state'] as const).some((a) => stored[a] !== expected[a])) {
-    throw new DomainError('CORRUPT_RECORD', `A stored record failed validation (${APPROVAL_ENTITY}).`);
-  }
+  if ((['sk', 'state'] as const).some((a) => stored[a] !== expected[a])) throw corrupt();
   return approval;
 }
 
@@ -38,7 +43,9 @@ export function approvalOfItem(item: EntityItem): PageApproval | undefined {
  * the approval still had its `approval:<id>` copy, removed in the same transaction.
  */
 export function approvalRecordOps(approval: PageApproval, options: { created?: boolean; legacy?: boolean } = {}): TxOp[] {
-  const put: TxOp = { op: 'put', entity: APPROVAL_ENTITY, key: approval.id, value: { ...approvalIndexValue(approval), rec: approval }, ...(options.created ? { condition: { kind: 'absent' as const } } : {}) };
+  // the item's key and attributes (approvalIndexValue) hold these
+  const { id, pageId: _page, spaceId: _space, workflowId: _workflow, ...rec } = approval;
+  const put: TxOp = { op: 'put', entity: APPROVAL_ENTITY, key: id, value: { ...approvalIndexValue(approval), rec }, ...(options.created ? { condition: { kind: 'absent' as const } } : {}) };
   return options.legacy ? [put, { op: 'delete', key: keys.approval(approval.id) }] : [put];
 }
 

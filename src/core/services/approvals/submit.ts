@@ -9,7 +9,7 @@ import { INSTALLATION_SPACE } from '../../audit';
 import { loadPageContext } from '../page-context';
 import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
-import { eligibilityError, inputOf, stateOf, submitOne, type Alongside } from '../submission';
+import { eligibilityError, inputOf, stateIn, submitOne, type Alongside } from '../submission';
 import { defineOperation } from '../operation';
 import { shardSeed } from './pending-count';
 
@@ -41,8 +41,7 @@ export const submitPage = defineOperation({
     const shard = shardSeed(pageId);
     const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard });
     const input = inputOf(context, pageId);
-    const state = stateOf(context.pageStateItems.get(pageId), context.assignmentItems.get(pageId), context.memberItems.get(pageId), context.sets);
-    const outcome = await submitOne(ctx, caller, input, state, options.alongside, { shard, shards: context.pendingShards });
+    const outcome = await submitOne(ctx, caller, input, stateIn(context, pageId), options.alongside, { shard, shards: context.pendingShards });
     if (!outcome.ok) {
       const error = eligibilityError(outcome);
       // A page the caller cannot see reads as missing (pages are read as them): filed under the installation.

@@ -24,18 +24,19 @@ import { settleBounded } from '../../shared/settle-bounded';
 import { withRetry } from '../retry';
 import type { PageContext } from '../page-context';
 import type { PagePlan, PageState, SubmitRefusal } from '../submission';
-import { inputOf, planSubmission, rereadPages, stateOf } from '../submission';
+import { inputOf, planSubmission, rereadPages, stateIn } from '../submission';
+import { epochChecks } from '../submit-epoch';
 
 type Planned = Extract<PagePlan, { ok: true }>;
 
 /** Transactions in flight at once for one submit (the bound SPEC §4 sets on Confluence calls): 100 pages are ~52 batches. */
 export const MAX_PARALLEL_BATCHES = 10;
 
-type Sized = { ops: TxOp[]; entries: AuditEntry[]; approval?: { workflowId: string } };
+type Sized = { ops: TxOp[]; entries: AuditEntry[]; epoch: TxOp; approval?: { workflowId: string } };
 
-/** The batch's own ops beside its pages' and their audit: the change-set `check` and the pending-count ops of each workflow entered. */
+/** The batch's own ops beside its pages' and their audit: the change-set `check`, the submit epoch check of each space and the pending-count ops of each workflow entered. */
 function ownOps(plans: Sized[]): number {
-  return 1 + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
+  return 1 + epochChecks(plans).length + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
 }
 
 /** Ops of a batch transaction: its pages' ops and audit ops, and its own (ownOps). */
@@ -43,47 +44,46 @@ export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => nu
   return plans.reduce((n, p) => n + p.ops.length, 0) + ownOps(plans) + auditOps(plans.flatMap((p) => p.entries));
 }
 
-/** The longest key and version a change set's `check` can carry (ids are ≤ 200 characters). */
+/** The longest key a change set's `check` can carry (ids are ≤ 200 characters), for a batch sized without its change set; and the largest version. */
 const CHANGE_SET_KEY_BOUND = 'x'.repeat(220);
 const VERSION_BOUND = 2 ** 31 - 1;
 
-/** An upper bound of the batch's own ops (ownOps) as txPayloadBytes counts them: built with the batch's workflows and the longest shard, key and version. */
-function ownBytes(plans: Sized[]): number {
+/** An upper bound of the batch's own ops (ownOps) as txPayloadBytes counts them: built with the batch's workflows, its change set's key and the longest shard and version. */
+function ownBytes(plans: Sized[], changeSetKey: string): number {
   const workflows = [...new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : [])))];
   const condition = { kind: 'version', version: VERSION_BOUND } as const;
   const ops: TxOp[] = [
-    { op: 'check', key: CHANGE_SET_KEY_BOUND, condition },
-    // per workflow: its guard shard's check and its own shard's count (shard 126 targets the highest-numbered, 127).
-    // The guard is sized as the check it almost always is: the put that reopens a dead delete's lease (guardOp) is
-    // ~300 bytes more, at worst one more write unit for that batch, while sizing every batch for it costs units always.
-    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).map((key, i): TxOp => (i % 2 === 0 ? { op: 'check', key, condition } : { op: 'put', key, value: { count: VERSION_BOUND }, condition })),
+    { op: 'check', key: changeSetKey, condition },
+    ...epochChecks(plans).map((epoch): TxOp => ({ ...epoch, condition })),
+    // per workflow: its own shard's count (shard 126 targets the highest-numbered, 127; the keys come as [guard, own])
+    ...pendingShardKeys(workflows, PENDING_SHARDS - 2).flatMap((key, i): TxOp[] => (i % 2 === 1 ? [{ op: 'put', key, value: { count: VERSION_BOUND }, condition }] : [])),
   ];
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
 
 /** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
-export function batchBytes(plans: Sized[]): number {
+export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND): number {
   const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
-  return pages + ownBytes(plans) + auditBytesBound(plans.flatMap((p) => p.entries));
+  return pages + ownBytes(plans, changeSetKey) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
 /** Forge write units a batch costs (its payload in 10 KB units, at least one). */
-const unitsOf = (plans: Sized[]): number => Math.max(1, Math.ceil(batchBytes(plans) / STORE_LIMITS.writeUnitBytes));
+const unitsOf = (plans: Sized[], changeSetKey?: string): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey) / STORE_LIMITS.writeUnitBytes));
 
 /**
  * Cut planned pages into consecutive batches within the transaction limit: of the batches that fit,
  * the one costing the fewest write units per page, and on a tie the longest (fewer transactions, so
  * fewer audit markers and pending-count writes: 6 pages in 2 units beat 3 in 1). A page alone always goes.
  */
-export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): T[][] {
+export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor, changeSetKey?: string): T[][] {
   const batches: T[][] = [];
   for (let start = 0; start < plans.length; ) {
     let best = 1;
-    let bestCost = unitsOf(plans.slice(start, start + 1));
+    let bestCost = unitsOf(plans.slice(start, start + 1), changeSetKey);
     for (let n = 2; start + n <= plans.length; n++) {
       const batch = plans.slice(start, start + n);
       if (batchOps(batch, auditOps) > STORE_LIMITS.maxTransactionOps) break;
-      const cost = unitsOf(batch) / n;
+      const cost = unitsOf(batch, changeSetKey) / n;
       if (cost <= bestCost) [best, bestCost] = [n, cost];
     }
     batches.push(plans.slice(start, start + best));
@@ -128,8 +128,8 @@ export async function submitInBatches(
   const followUps = new Map(pageIds.map((id, i) => [id, runs[Math.floor(i / SUBMISSION_FOLLOW_UP_BATCH)]!]));
   const run: Ctx = { ctx, caller, context, approvalIds, followUps };
   const outcomes: BatchOutcome['outcomes'] = new Map();
-  const states = new Map(pageIds.map((id) => [id, stateOf(context.pageStateItems.get(id), context.assignmentItems.get(id), context.memberItems.get(id), context.sets)]));
-  const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes));
+  const states = new Map(pageIds.map((id) => [id, stateIn(context, id)]));
+  const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes), auditOpsFor, csItem.key);
   // every batch's pending-count shards in one batched read (issue 23): a batch is then one transaction, no read of its own
   const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b));
   const read = await getManyByKey(ctx.store, shardKeys);
@@ -169,7 +169,7 @@ async function commitBatch(
   let attempt = 0;
   return withRetry(run.ctx, async () => {
     if (attempt++ > 0) {
-      const fresh = await rereadPages(run.ctx, pageIds, [item.key]);
+      const fresh = await rereadPages(run.ctx, pageIds, [item.key], (id) => inputOf(run.context, id).page?.spaceId);
       for (const [id, state] of fresh.pages) states.set(id, state);
       const latest = fresh.extra.get(item.key);
       const cs = latest ? parseStored(changeSetSchema, latest.key, latest.value) : undefined;
@@ -184,6 +184,7 @@ async function commitBatch(
     if (plans.length === 0) return;
     const ops = [
       ...plans.flatMap((p) => p.ops),
+      ...epochChecks(plans),
       // a retry reads its shards afresh: the conflict may have been on one of them
       ...(await pendingCountOps(run.ctx, { entering: plans.map((p) => p.approval) }, counts.shard, attempt === 1 ? counts.shards : undefined)),
       { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,

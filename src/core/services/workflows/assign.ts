@@ -1,6 +1,8 @@
 /**
  * Explicit page → workflow assignment (SPEC 2.2): set, changed or cleared by space admins only. An
- * assignment binds: submit and preflight refuse any other workflow (domain/eligibility.ts).
+ * assignment binds: submit and preflight refuse any other workflow (domain/eligibility.ts). Each
+ * change moves the space's submit epoch on in the same transaction: a submission planned on the
+ * old assignment checks that epoch and fails, then re-reads (submit-epoch.ts).
  */
 import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
@@ -11,6 +13,8 @@ import { SpaceAccess } from '../access';
 import { auditEntry, commitWithAudit } from '../commit';
 import { withRetry } from '../retry';
 import { keys } from '../keys';
+import { getManyByKey } from '../store-reads';
+import { epochBump } from '../submit-epoch';
 import { PageCache } from '../page-cache';
 import { requireSpaceAdmin } from './guards';
 import { loadWorkflow, workflowNotFound } from './store';
@@ -23,10 +27,11 @@ export const assignWorkflow = defineOperation({
     const access = new SpaceAccess(ctx, caller.accountId);
     await requireSpaceAdmin(ctx, caller, access, page.spaceId, 'assignment.change', workflowId ?? undefined);
     await withRetry(ctx, async () => {
-      const [target, currentItem] = await Promise.all([
+      const [target, stored] = await Promise.all([
         workflowId === null ? Promise.resolve(undefined) : loadWorkflow(ctx, workflowId),
-        ctx.store.get(keys.assignment(pageId)),
+        getManyByKey(ctx.store, [keys.assignment(pageId), keys.submitEpoch(page.spaceId)]),
       ]);
+      const currentItem = stored.get(keys.assignment(pageId));
       if (workflowId !== null && (!target || !(await access.canView(target.workflow.spaceId)))) throw workflowNotFound();
       if (target && target.workflow.spaceId !== page.spaceId) {
         throw new DomainError('WRONG_SPACE', "The workflow is not in the page's space.");
@@ -38,7 +43,7 @@ export const assignWorkflow = defineOperation({
         workflowId === null
           ? { op: 'delete', key: keys.assignment(pageId), condition }
           : { op: 'put', key: keys.assignment(pageId), value: { pageId, spaceId: page.spaceId, workflowId }, condition };
-      await commitWithAudit(ctx, [op], [
+      await commitWithAudit(ctx, [op, epochBump(ctx, page.spaceId, stored.get(keys.submitEpoch(page.spaceId)))], [
         auditEntry(caller, 'assignment.changed', page.spaceId, {
           pageId,
           ...(workflowId ? { workflowId } : {}),

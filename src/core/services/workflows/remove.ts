@@ -19,7 +19,7 @@ export const removeWorkflow = defineOperation({
       const wf = loaded.workflow;
       await requireSpaceAdmin(ctx, caller, access, wf.spaceId, 'workflow.delete', wf.id);
       // on the strongly consistent count key: the pending index may not show a submit made a moment ago
-      const nothingPending = await nothingPendingOps(ctx, workflowId);
+      const nothingPending = await nothingPendingOps(ctx, wf);
       await commitWithAudit(
         ctx,
         [

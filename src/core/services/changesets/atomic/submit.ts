@@ -1,7 +1,9 @@
 /**
  * Atomic change-set submit (SPEC 2.5a): all pages eligible and under one workflow, or nothing is
  * written (409 CHANGESET_NOT_ELIGIBLE / MIXED_WORKFLOWS). Then, crash-safe in three steps:
- *  1. the set approval as `submitting` + the change set's pointer to it (checks the change set);
+ *  1. the set approval as `submitting` + the change set's pointer to it (checks the change set), and
+ *     the space's submit epoch moved on with the pins' deadline (a per-page submit planned before
+ *     fails on it; one planned after checks each page's pointer: submit-epoch.ts);
  *  2. per page, a `set-member` pointer, each batch checking the page states it read (no single
  *     submit slipped in); readers show a `submitting` set as nothing, submits treat it as pending
  *     until its deadline;
@@ -23,6 +25,8 @@ import type { PageContext } from '../../page-context';
 import { inputOf, snapshotOf, sodRecord } from '../../submission';
 import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
+import { getManyByKey } from '../../store-reads';
+import { epochBump } from '../../submit-epoch';
 
 /** Pointer batches in flight at once. */
 const PARALLEL = 4;
@@ -93,13 +97,15 @@ async function writeSetApproval(
   alongside: (result: AtomicSubmitResult) => TxOp[],
 ): Promise<AtomicSubmitResult> {
   const set = newSetApproval(ctx, caller, cs, context, workflow, manifest);
-  // 1. the set and the change set's pointer to it
+  // 1. the set and the change set's pointer to it; the epoch read afresh (the context's may be older)
   const pointerKey = keys.changeSetSetApproval(cs.id);
-  const pointer = await ctx.store.get(pointerKey);
+  const read = await getManyByKey(ctx.store, [pointerKey, keys.submitEpoch(cs.spaceId)]);
+  const pointer = read.get(pointerKey);
   await ctx.store.transact([
     { op: 'check', key: csItem.key, condition: { kind: 'version', version: csItem.version } },
     { op: 'put', key: keys.setApproval(set.id), value: set, condition: { kind: 'absent' } },
     { op: 'put', key: pointerKey, value: { setApprovalId: set.id }, condition: pointer ? { kind: 'version', version: pointer.version } : { kind: 'absent' } },
+    epochBump(ctx, cs.spaceId, read.get(keys.submitEpoch(cs.spaceId)), set.submitDeadline),
   ]);
   // 2. the page pointers, each batch checking the page states eligibility was decided on
   const batches: TxOp[][] = [];

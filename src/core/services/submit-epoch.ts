@@ -1,0 +1,52 @@
+/**
+ * A space's submit epoch (issue 23 item 4): ONE item per space that every change a submission must
+ * not miss moves on, so a submission transaction checks it once per space instead of two keys per
+ * page. It moves on every admin change of an assignment (workflows/assign.ts) and on the first step
+ * of every atomic change-set submit (changesets/atomic/submit.ts), which also records until when its
+ * pins (`set-member` pointers) may still land: a submission that reads the epoch inside that window
+ * checks each page's pointer as before (submission.ts), one read before it would fail on the epoch.
+ */
+import { z } from 'zod';
+import { parseStored } from '../domain/schemas';
+import type { StoredItem, TxOp } from '../ports/store';
+import type { EngineContext } from './context';
+import { keys } from './keys';
+
+const epochSchema = z.object({ changedAt: z.number().int(), pinningUntil: z.number().int().optional() }).strict();
+
+/** Clocks of two invocations may disagree; a pin window is honoured this much longer. */
+const CLOCK_MARGIN_MS = 60_000;
+
+const conditionOn = (item: StoredItem | undefined) => (item ? { kind: 'version' as const, version: item.version } : { kind: 'absent' as const });
+
+/** The check a submission makes: the space's epoch is still the one its reads saw. */
+export function epochCheck(spaceId: string, item: StoredItem | undefined): TxOp {
+  return { op: 'check', key: keys.submitEpoch(spaceId), condition: conditionOn(item) };
+}
+
+/** The plans' epoch checks, one per space; pages read at different epochs keep the oldest (the commit then fails and re-reads them all). */
+export function epochChecks(plans: { epoch: TxOp }[]): TxOp[] {
+  const byKey = new Map<string, TxOp>();
+  const age = (op: TxOp) => (op.condition?.kind === 'version' ? op.condition.version : 0);
+  for (const { epoch } of plans) if (!byKey.has(epoch.key) || age(epoch) < age(byKey.get(epoch.key)!)) byKey.set(epoch.key, epoch);
+  return [...byKey.values()];
+}
+
+/**
+ * The epoch moved on (conditioned on `item` as read: two changes in a space conflict and retry);
+ * `pinningUntil`: an atomic submit's deadline for its pins (the latest window is kept).
+ */
+export function epochBump(ctx: EngineContext, spaceId: string, item: StoredItem | undefined, pinningUntil?: number): TxOp {
+  const until = Math.max(parseEpoch(item)?.pinningUntil ?? 0, pinningUntil ?? 0);
+  return { op: 'put', key: keys.submitEpoch(spaceId), value: { changedAt: ctx.clock.now(), ...(until > 0 ? { pinningUntil: until } : {}) }, condition: conditionOn(item) };
+}
+
+/** Whether an atomic submit may still be pinning pages of the space: submissions then check each page's `set-member` pointer. */
+export function pinsInFlight(item: StoredItem | undefined, now: number): boolean {
+  const until = parseEpoch(item)?.pinningUntil;
+  return until !== undefined && now < until + CLOCK_MARGIN_MS;
+}
+
+function parseEpoch(item: StoredItem | undefined) {
+  return item ? parseStored(epochSchema, item.key, item.value) : undefined;
+}

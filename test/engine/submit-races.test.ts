@@ -1,0 +1,150 @@
+/**
+ * What a submission's transaction is conditioned on (issue 23 item 4): a change that commits between
+ * the submission's reads and its commit must fail the commit, so the submission re-reads and decides
+ * again. Each race is forced: the store runs the other change just before the submission's
+ * transaction reaches it.
+ */
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
+import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
+import type { TxOp } from '../../src/core/ports/store';
+import { keys } from '../../src/core/services/keys';
+import { SUBMIT_LEASE_MS } from '../../src/core/services/changesets/submit-lease';
+import { ALICE, BOB, DOCS, ENG, api, setup, submitAtomicSet, ui } from './helpers';
+import type { TestEnv } from './helpers';
+
+/** Runs `meanwhile` once, right before the first transaction that writes an approval of `pageId`. */
+class BeforeSubmitOf extends StoreDecorator {
+  meanwhile?: () => Promise<unknown>;
+  pageId = '';
+  /** runs before every transaction */
+  before: (ops: TxOp[]) => Promise<void> = () => Promise.resolve();
+  override async transact(ops: TxOp[]): Promise<void> {
+    await this.before(ops);
+    const run = this.meanwhile;
+    if (run && ops.some((op) => op.op === 'put' && op.entity === APPROVAL_ENTITY && (op.value as { page?: string }).page === this.pageId)) {
+      this.meanwhile = undefined;
+      await run();
+    }
+    return this.inner.transact(ops);
+  }
+}
+
+async function racing(): Promise<{ env: TestEnv; race: BeforeSubmitOf }> {
+  let race!: BeforeSubmitOf;
+  const env = await setup({ wrap: (store) => (race = new BeforeSubmitOf(store)) });
+  return { env, race };
+}
+
+describe('an admin changes the assignment while a submission is planned on it', () => {
+  it('change-set submit: the batch fails on the space submit epoch and submits under the new assignment', async () => {
+    const { env, race } = await racing();
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: DOCS, title: 'race', pageRefs: [{ pageId: '3001' }, { pageId: '3002' }] });
+    await env.engine.workflows.assign(ui(ALICE), '3002', 'wf-docs-quick');
+    Object.assign(race, { pageId: '3001', meanwhile: () => env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-legal') });
+    const result = await env.engine.changeSets.submit(api(BOB), cs.id);
+    expect(race.meanwhile).toBeUndefined();
+    expect(result.results.map((r) => [r.pageId, r.workflowId])).toEqual([
+      ['3001', 'wf-docs-legal'],
+      ['3002', 'wf-docs-quick'],
+    ]);
+  });
+
+  it('page submit: the same epoch check refuses the stale plan; the retry resolves the new assignment', async () => {
+    const { env, race } = await racing();
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    Object.assign(race, { pageId: '3001', meanwhile: () => env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-legal') });
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '3001');
+    expect(race.meanwhile).toBeUndefined();
+    expect(approval.workflowId).toBe('wf-docs-legal');
+  });
+
+  it('every assignment change moves the epoch, a clear included', async () => {
+    const { env } = await racing();
+    const epoch = async () => (await env.store.get(keys.submitEpoch(DOCS)))?.version ?? 0;
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    expect(await epoch()).toBe(1);
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-legal');
+    await env.engine.workflows.assign(ui(ALICE), '3001', null);
+    expect(await epoch()).toBe(3);
+    // no change, no bump
+    await env.engine.workflows.assign(ui(ALICE), '3001', null);
+    expect(await epoch()).toBe(3);
+  });
+});
+
+describe('an atomic change set pins a page while a per-page change set submits it', () => {
+  it('a whole atomic submit between the reads and the commit: the batch fails on the epoch and skips the page now pending in the set', async () => {
+    const { env, race } = await racing();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'per page', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    let setApprovalId = '';
+    Object.assign(race, { pageId: '2001', meanwhile: async () => (setApprovalId = await submitAtomicSet(env, ['2001'])) });
+    const result = await env.engine.changeSets.submit(api(BOB), cs.id);
+    expect(race.meanwhile).toBeUndefined();
+    expect(result.results.map((r) => [r.pageId, r.success, r.code])).toEqual([
+      ['2001', false, 'PENDING_APPROVAL'],
+      ['2002', true, undefined],
+    ]);
+    // the page is pending through the set only
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).approvedVia).toEqual({ changeSetId: expect.any(String), setApprovalId });
+  });
+
+  it('a pin landing after the batch read the moved epoch: the batch checks the page pointer and fails on it (the page state alone would not catch it)', async () => {
+    let pinned!: () => void;
+    const pinWaits = new Promise<void>((resolve) => (pinned = resolve));
+    let releasePin!: () => void;
+    const pinReleased = new Promise<void>((resolve) => (releasePin = resolve));
+    const { env, race } = await racing();
+    // the atomic submit's step 1 has moved the epoch on; its pin of 2001 waits until the batch is about to commit
+    race.before = async (ops) => {
+      if (!ops.some((op) => op.op === 'put' && op.key === keys.setMember('2001'))) return;
+      pinned();
+      await pinReleased;
+    };
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'per page', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    const atomic = submitAtomicSet(env, ['2001']);
+    await pinWaits;
+    Object.assign(race, { pageId: '2001', meanwhile: async () => { releasePin(); await atomic; } });
+    const result = await env.engine.changeSets.submit(api(BOB), cs.id);
+    expect(race.meanwhile).toBeUndefined();
+    expect(result.results.map((r) => [r.pageId, r.success, r.code])).toEqual([
+      ['2001', false, 'PENDING_APPROVAL'],
+      ['2002', true, undefined],
+    ]);
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).approvedVia).toEqual({ changeSetId: expect.any(String), setApprovalId: await atomic });
+  });
+
+  it('no atomic submit in flight: a submission checks no page pointer; while one may still pin in the space, it does', async () => {
+    const { env, race } = await racing();
+    const pointerChecks: string[] = [];
+    race.before = (ops) => Promise.resolve(void pointerChecks.push(...ops.filter((op) => op.op === 'check' && op.key.startsWith('set-member:')).map((op) => op.key)));
+    await env.engine.approvals.submitPage(ui(BOB), '2001');
+    expect(pointerChecks).toEqual([]);
+    await submitAtomicSet(env, ['2002']);
+    await env.engine.approvals.submitPage(ui(BOB), '2003');
+    expect(pointerChecks).toEqual([keys.setMember('2003')]);
+    // the pins' deadline and the clock margin past: no pin of that submit can land any more
+    env.tick(2 * SUBMIT_LEASE_MS + 1);
+    await env.engine.approvals.submitPage(ui(BOB), '2004');
+    expect(pointerChecks).toEqual([keys.setMember('2003')]);
+  });
+});
+
+describe('a space admin deletes the workflow while a submission is planned on it', () => {
+  it('the delete moves the epoch on when it closes the workflow: the stale submission fails on it and is refused, never pending under no workflow', async () => {
+    const { env, race } = await racing();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'race', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    Object.assign(race, { pageId: '2001', meanwhile: () => env.engine.workflows.remove(ui(ALICE), 'wf-eng-review') });
+    await expect(env.engine.changeSets.submit(api(BOB), cs.id)).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
+    expect(race.meanwhile).toBeUndefined();
+    expect(await env.store.get(keys.pageState('2001'))).toBeUndefined();
+    expect(await env.store.get(keys.pageState('2002'))).toBeUndefined();
+  });
+
+  it('page submit: the same', async () => {
+    const { env, race } = await racing();
+    Object.assign(race, { pageId: '2001', meanwhile: () => env.engine.workflows.remove(ui(ALICE), 'wf-eng-review') });
+    await expect(env.engine.approvals.submitPage(ui(BOB), '2001')).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
+    expect(await env.store.get(keys.pageState('2001'))).toBeUndefined();
+  });
+});
