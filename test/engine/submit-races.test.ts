@@ -6,7 +6,7 @@
  */
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
-import type { TxOp } from '../../src/core/ports/store';
+import type { StoredItem, TxOp } from '../../src/core/ports/store';
 import { keys } from '../../src/core/services/keys';
 import { SUBMIT_LEASE_MS } from '../../src/core/services/changesets/submit-lease';
 import { ALICE, BOB, DOCS, ENG, api, setup, submitAtomicSet, ui } from './helpers';
@@ -26,6 +26,24 @@ class BeforeSubmitOf extends StoreDecorator {
       await run();
     }
     return this.inner.transact(ops);
+  }
+}
+
+/**
+ * A batched read that is not one snapshot (docs/forge-platform.md U26): the first read naming `epochKey`
+ * returns its other items as they were before `meanwhile` ran and the epoch as it is after.
+ */
+class TornRead extends StoreDecorator {
+  meanwhile?: () => Promise<unknown>;
+  epochKey = '';
+  override async getMany<T = unknown>(storeKeys: string[]): Promise<StoredItem<T>[]> {
+    const run = this.meanwhile;
+    if (!run || !storeKeys.includes(this.epochKey)) return this.inner.getMany<T>(storeKeys);
+    this.meanwhile = undefined;
+    const before = await this.inner.getMany<T>(storeKeys);
+    await run();
+    const epoch = await this.inner.get<T>(this.epochKey);
+    return [...before.filter((item) => item.key !== this.epochKey), ...(epoch ? [epoch] : [])];
   }
 }
 
@@ -146,5 +164,29 @@ describe('a space admin deletes the workflow while a submission is planned on it
     Object.assign(race, { pageId: '2001', meanwhile: () => env.engine.workflows.remove(ui(ALICE), 'wf-eng-review') });
     await expect(env.engine.approvals.submitPage(ui(BOB), '2001')).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
     expect(await env.store.get(keys.pageState('2001'))).toBeUndefined();
+  });
+});
+
+describe('a batched read torn by an assignment change (the new epoch with the old assignment)', () => {
+  it('the epoch moved a moment ago, so the submission reads again and submits under the new assignment', async () => {
+    let torn!: TornRead;
+    const env = await setup({ wrap: (store) => (torn = new TornRead(store)) });
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    Object.assign(torn, { epochKey: keys.submitEpoch(DOCS), meanwhile: () => env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-legal') });
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '3001');
+    expect(torn.meanwhile).toBeUndefined();
+    expect(approval.workflowId).toBe('wf-docs-legal');
+  });
+
+  it('an epoch that moved long ago costs no second read', async () => {
+    let torn!: TornRead;
+    const env = await setup({ wrap: (store) => (torn = new TornRead(store)) });
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    env.tick(120_000);
+    const reads: string[][] = [];
+    const getMany = torn.getMany.bind(torn);
+    torn.getMany = (storeKeys) => (storeKeys.includes(keys.submitEpoch(DOCS)) && reads.push(storeKeys), getMany(storeKeys));
+    await env.engine.approvals.submitPage(ui(BOB), '3001');
+    expect(reads).toHaveLength(1);
   });
 });

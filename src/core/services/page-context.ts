@@ -21,8 +21,8 @@ import { PageCache } from './page-cache';
 import { GroupListing, LISTED_MEMBERS } from './group-listing';
 import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
-import { getManyByKey } from './store-reads';
 import { keys } from './keys';
+import { readHoldingEpochs } from './submit-epoch';
 import { listSpaceWorkflows, spaceWorkflowsByKey } from './workflows/store';
 import { pendingShardKeys, type ShardReads } from './approvals/pending-count';
 import { accountUnavailability, coveredOn, delegateCovers, type DelegateCover } from './approver-availability';
@@ -95,7 +95,7 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   // the pages' state and each space's workflow count, rules and label bridge in one batched get (issue 23: fewer round trips)
-  const storedRead = getManyByKey(ctx.store, [
+  const storedRead = readHoldingEpochs(ctx, [
     ...found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]),
     ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s), keys.submitEpoch(s)]),
   ]);

@@ -20,8 +20,7 @@ import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { auditEntry, commitWithAudit } from './commit';
 import { pendingCountOps, type ShardReads } from './approvals/pending-count';
-import { epochCheck, pinsInFlight } from './submit-epoch';
-import { getManyByKey } from './store-reads';
+import { epochCheck, pinsInFlight, readHoldingEpochs } from './submit-epoch';
 import { withRetry } from './retry';
 import { keys } from './keys';
 import { approvalRecordOps } from './approvals/stored';
@@ -132,7 +131,7 @@ export async function submitOne(
 /** Fresh page states, assignments and their spaces' submit epochs (`spaceOf`) after a conflict, plus any extra keys (e.g. the change set). */
 export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKeys: string[], spaceOf: (pageId: string) => string | undefined): Promise<{ pages: Map<string, PageState>; extra: Map<string, StoredItem> }> {
   const epochKeys = [...new Set(pageIds.flatMap((id) => spaceOf(id) ?? []))].map(keys.submitEpoch);
-  const fresh = await getManyByKey(ctx.store, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...epochKeys, ...extraKeys]);
+  const fresh = await readHoldingEpochs(ctx, [...pageIds.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]), ...epochKeys, ...extraKeys]);
   const sets = await loadPointedSets(ctx, pageIds.map((id) => fresh.get(keys.setMember(id))));
   const epochOf = (id: string) => { const space = spaceOf(id); return space === undefined ? undefined : fresh.get(keys.submitEpoch(space)); };
   const pages = new Map(pageIds.map((id) => [id, stateOf(fresh.get(keys.pageState(id)), fresh.get(keys.assignment(id)), fresh.get(keys.setMember(id)), sets, epochOf(id))]));

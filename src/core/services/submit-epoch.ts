@@ -7,10 +7,12 @@
  * checks each page's pointer as before (submission.ts), one read before it would fail on the epoch.
  */
 import { z } from 'zod';
+import { DomainError } from '../domain/errors';
 import { parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
 import type { EngineContext } from './context';
 import { keys } from './keys';
+import { getManyByKey } from './store-reads';
 
 const epochSchema = z.object({ changedAt: z.number().int(), pinningUntil: z.number().int().optional() }).strict();
 
@@ -45,6 +47,33 @@ export function epochBump(ctx: EngineContext, spaceId: string, item: StoredItem 
 export function pinsInFlight(item: StoredItem | undefined, now: number): boolean {
   const until = parseEpoch(item)?.pinningUntil;
   return until !== undefined && now < until + CLOCK_MARGIN_MS;
+}
+
+/** Times a read holding an epoch that moved a moment ago is repeated at most, waiting for two reads to agree. */
+const EPOCH_REREADS = 3;
+
+/**
+ * A batched read of `storeKeys` (submit epochs among them) in which no item predates the epoch read
+ * with it. The read is not one snapshot: over 25 keys it is several `batchGet`s side by side, and
+ * Forge documents no isolation for one (docs/forge-platform.md U26). So an assignment change (or an
+ * atomic submit, or a workflow delete) committing during the read could pair its new epoch with the
+ * item it changed as it was before, and the commit's epoch check would pass on a stale plan. When an
+ * epoch read moved within the clock margin, the keys are read again (a read that starts after the
+ * first ended sees every change that epoch stands for) until two reads agree on every epoch; a change
+ * after that fails the commit as usual. Epochs that keep moving answer CONCURRENT_MODIFICATION.
+ */
+export async function readHoldingEpochs(ctx: Pick<EngineContext, 'store' | 'clock'>, storeKeys: string[]): Promise<Map<string, StoredItem>> {
+  const epochKeys = storeKeys.filter((k) => k.startsWith(keys.submitEpoch('')));
+  const movedLately = (read: Map<string, StoredItem>) => epochKeys.some((k) => (parseEpoch(read.get(k))?.changedAt ?? -Infinity) >= ctx.clock.now() - CLOCK_MARGIN_MS);
+  let read = await getManyByKey(ctx.store, storeKeys);
+  if (!movedLately(read)) return read;
+  for (let i = 0; i < EPOCH_REREADS; i++) {
+    const again = await getManyByKey(ctx.store, storeKeys);
+    const agree = epochKeys.every((k) => read.get(k)?.version === again.get(k)?.version);
+    read = again;
+    if (agree) return read;
+  }
+  throw new DomainError('CONCURRENT_MODIFICATION', 'The space\'s workflow assignments changed while this request read them; please retry.');
 }
 
 function parseEpoch(item: StoredItem | undefined) {
