@@ -17,7 +17,7 @@ import { approvalIndexValue, keys } from '../keys';
 import { batchGetChunks, getManyByKey } from '../store-reads';
 
 const entitySchema = z
-  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), rec: z.unknown().optional() })
+  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), step: z.string().optional(), rec: z.unknown().optional() })
   .strict();
 
 /** The approval an index item holds; undefined for a legacy item (its approval is at `approval:<id>`). */
@@ -25,9 +25,10 @@ export function approvalOfItem(item: EntityItem): PageApproval | undefined {
   const stored = parseStored(entitySchema, `${APPROVAL_ENTITY}:${item.key}`, item.value);
   if (stored.rec === undefined) return undefined;
   const approval = parseStored(pageApprovalSchema, `${APPROVAL_ENTITY}:${item.key}`, stored.rec);
-  // attributes that disagree with the record would list it under the wrong page, space or state
+  // attributes that disagree with the record would list it under the wrong page, space, state or step (`step` is absent before the back-fill)
   const expected = approvalIndexValue(approval);
-  if (approval.id !== item.key || (['sk', 'page', 'space', 'wf', 'state'] as const).some((a) => stored[a] !== expected[a])) {
+  const stepDisagrees = stored.step !== undefined && stored.step !== expected.step;
+  if (approval.id !== item.key || stepDisagrees || (['sk', 'page', 'space', 'wf', 'state'] as const).some((a) => stored[a] !== expected[a])) {
     throw new DomainError('CORRUPT_RECORD', `A stored record failed validation (${APPROVAL_ENTITY}).`);
   }
   return approval;
