@@ -198,6 +198,7 @@ describe('cost', () => {
     const approval = await env.engine.approvals.submitPage(ui(BOB), '2007', 'wf-recert');
     await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve');
     env.advanceDays(10);
+    await env.run(); // the first run after an upgrade starts the approver-index back-fill (a one-off write)
     counting!.reset();
     const calls = env.site.calls.total;
     await env.run();
@@ -206,7 +207,8 @@ describe('cost', () => {
     // three due-index probes, the refusal counts to flush (issue 25 finding 3) and the stuck-approval scan
     // listing the spaces with workflows (no approval is pending here)
     expect({ query, reads: get + getMany }).toEqual({ query: 5, reads: expect.any(Number) as number });
-    expect(get + getMany).toBeLessThanOrEqual(4);
+    // + the back-fill's state, which says it is done
+    expect(get + getMany).toBeLessThanOrEqual(5);
     expect(env.site.calls.total).toBe(calls);
   });
 });
