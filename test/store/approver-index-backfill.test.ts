@@ -38,9 +38,9 @@ test('approvals written before the index reach it through the back-fill; "mine" 
   const decided = await env.engine.approvals.submitPage(ui(BOB), '4005', 'wf-eng-review');
   await env.engine.approvals.decide(ui(CAROL), decided.id, 'approve');
   // one of them from before approvals moved into their items: the record at approval:<id>, an item without it
-  const [item] = await sqlite.getEntities(APPROVAL_ENTITY, [pending[0]!]);
-  const { rec, ...index } = item!.value;
-  await sqlite.transact([{ op: 'put', key: keys.approval(pending[0]!), value: rec }, { op: 'put', entity: APPROVAL_ENTITY, key: pending[0]!, value: index }]);
+  const [item] = await sqlite.getEntities(APPROVAL_ENTITY, [pending[0]]);
+  const { rec, ...index } = item.value;
+  await sqlite.transact([{ op: 'put', key: keys.approval(pending[0]), value: rec }, { op: 'put', entity: APPROVAL_ENTITY, key: pending[0], value: index }]);
   toFileOfBefore(file);
 
   expect((await sqlite.queryEntity({ ...approvalIndex.pendingAtStep('wf-eng-review', 0), limit: 100 })).items).toEqual([]);
@@ -57,7 +57,7 @@ test('approvals written before the index reach it through the back-fill; "mine" 
   }
   expect(slices).toBeGreaterThan(3);
   expect((await sqlite.get<{ status: string; rewritten: number }>(keys.approvalIndexBackfill))?.value).toMatchObject({ status: 'done', rewritten: 4 });
-  expect(await sqlite.get(keys.approval(pending[0]!))).toBeUndefined();
+  expect(await sqlite.get(keys.approval(pending[0]))).toBeUndefined();
 
   counting!.reset();
   expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual(pending);

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
+import { FIELD_LIMITS } from '../../domain/limits';
 import { groupIdOf } from '../../domain/approvers';
 import type { PageApproval, Workflow } from '../../domain/model';
 import { stepPrincipals } from '../../domain/step-composition';
@@ -33,7 +34,7 @@ interface Pair {
 }
 
 const CURSOR_PREFIX = 'mine1.';
-const cursorSchema = z.object({ w: z.string().min(1).max(200), k: z.number().int().min(0).max(100), a: z.string().min(1).max(400).optional() }).strict();
+const cursorSchema = z.object({ w: z.string().min(1).max(200), k: z.number().int().min(0).max(FIELD_LIMITS.steps.max - 1), a: z.string().min(1).max(400).optional() }).strict();
 type Position = z.infer<typeof cursorSchema>;
 
 /** A cursor this path issued (any other is the space-wide path's store cursor). */
