@@ -13,6 +13,7 @@
  * (every write now carries `step`), so a failed check is skipped, not retried.
  */
 import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
 import { parseStored } from '../../domain/schemas';
 import { StoreError, STORE_LIMITS, type StoredItem } from '../../ports/store';
 import type { EngineContext } from '../context';
@@ -81,15 +82,15 @@ export async function startIndexBackfill(ctx: EngineContext): Promise<void> {
   await enqueueAfterCommit(ctx, [{ kind: 'approvals.indexBackfill' }]);
 }
 
-/** Gives one approval its `step` (skipped when it is no longer pending or a write came between). */
+/** Gives one approval its `step` (skipped when it is gone, no longer pending, or a write came between: that write carried `step`). */
 async function rewrite(ctx: EngineContext, approvalId: string): Promise<boolean> {
-  const locked = await loadForUpdate(ctx, approvalId);
-  if (!locked.stateItem || locked.approval.status !== 'pending') return false;
   try {
+    const locked = await loadForUpdate(ctx, approvalId);
+    if (!locked.stateItem || locked.approval.status !== 'pending') return false;
     await ctx.store.transact([...approvalRecordOps(locked.approval, { legacy: locked.legacy }), { op: 'check', key: locked.stateItem.key, condition: { kind: 'version', version: locked.stateItem.version } }]);
     return true;
   } catch (error) {
-    if (conflicted(error)) return false;
+    if (conflicted(error) || (error instanceof DomainError && error.code === 'APPROVAL_NOT_FOUND')) return false;
     throw error;
   }
 }
