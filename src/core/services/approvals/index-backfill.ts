@@ -104,7 +104,7 @@ async function step(ctx: EngineContext, state: BackfillState): Promise<BackfillS
     const { workflowCursor: _, ...others } = state;
     return { ...others, queue: page.items.map((i) => i.key.slice(WORKFLOW_PREFIX.length)), listed: !page.nextCursor, ...(page.nextCursor ? { workflowCursor: page.nextCursor } : {}) };
   }
-  const page = await ctx.store.queryEntity<{ sk: string; step?: string }>({
+  const page = await ctx.store.queryEntity<{ sk?: unknown; step?: unknown }>({
     ...approvalIndex.pendingOfWorkflow(workflowId),
     limit: PER_QUERY,
     ...(state.after ? { range: { op: 'gt', value: state.after } } : {}),
@@ -113,7 +113,7 @@ async function step(ctx: EngineContext, state: BackfillState): Promise<BackfillS
   for (const item of page.items) if (item.value.step === undefined && (await rewrite(ctx, item.key))) rewritten += 1;
   const { after: _, ...others } = state;
   const last = page.items[page.items.length - 1];
-  const position = page.nextCursor && last ? { after: last.value.sk } : {};
+  const position = page.nextCursor && last ? { after: String(last.value.sk) } : {};
   return { ...others, rewritten: state.rewritten + rewritten, queue: page.nextCursor ? state.queue : rest, ...position };
 }
 
