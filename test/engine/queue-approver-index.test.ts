@@ -182,3 +182,19 @@ test('the back-fill runs once: a later daily run finds it done and starts nothin
   expect((await env.store.get<{ status: string }>(keys.approvalIndexBackfill))?.value.status).toBe('done');
   expect(await backfill(env)).toBe(0);
 });
+
+test('a "mine" paging begun before the back-fill finished continues on the old path, losing nothing', async () => {
+  const { env } = await counted();
+  const ids = [];
+  for (const p of pages(4001, 5)) ids.push((await env.engine.approvals.submitPage(ui(BOB), p, 'wf-eng-review')).id);
+  const first = await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true, limit: 2 });
+  await backfill(env);
+  const seen = first.items.map((a) => a.id);
+  let cursor = first.nextCursor;
+  while (cursor) {
+    const page = await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true, limit: 2, cursor });
+    seen.push(...page.items.map((a) => a.id));
+    cursor = page.nextCursor;
+  }
+  expect(seen).toEqual(ids);
+});
