@@ -6,12 +6,11 @@ import { DomainError } from '../../domain/errors';
 import { activeStepOf } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
-import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { ResultPage } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
-import { getManyByKey, pageLimit } from '../store-reads';
+import { pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
@@ -21,7 +20,7 @@ import { waitingCover, withCover } from '../delegations/cover';
 import { readPageLatest } from './page-latest';
 import { approvalsOfItems, wholeApprovals } from './stored';
 import { invalidQueueCursor, isMineCursor, minePage } from './queue-mine';
-import { withCurrentDefinition } from './records';
+import { withCurrentDefinitions } from './records';
 import { stalenessOf, stalenessOfMany } from '../staleness/evaluate';
 import { defineOperation } from '../operation';
 
@@ -110,16 +109,10 @@ export const queue = defineOperation({
   },
 });
 
-/** A page of the space's pending approvals, oldest first, with current definitions adopted (in-flight rule) from one batched read of their workflows. */
+/** A page of the space's pending approvals, oldest first, with current definitions adopted (in-flight rule). */
 async function pendingInSpace(ctx: EngineContext, spaceId: string, paging: { limit: number; cursor?: string }): Promise<{ approvals: PageApproval[]; nextCursor?: string }> {
   if (isMineCursor(paging.cursor)) throw invalidQueueCursor();
   const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), ...paging });
-  const stored = (await approvalsOfItems(ctx, page.items)).map((s) => s.approval);
-  const wfItems = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
-  const workflowOf = (a: PageApproval) => {
-    const item = wfItems.get(keys.workflow(a.workflowId));
-    return item && parseStored(workflowSchema, item.key, item.value);
-  };
-  const approvals = stored.map((a) => (a.decisions.length > 0 ? a : withCurrentDefinition(a, workflowOf(a))));
+  const approvals = await withCurrentDefinitions(ctx, (await approvalsOfItems(ctx, page.items)).map((s) => s.approval));
   return { approvals, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

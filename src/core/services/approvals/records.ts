@@ -70,6 +70,15 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
   return { approval: adopted, workflowCheck: { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } };
 }
 
+/** The in-flight rule for a page of approvals: their workflows in one batched read. Order kept. */
+export async function withCurrentDefinitions(ctx: EngineContext, approvals: PageApproval[]): Promise<PageApproval[]> {
+  const workflows = await getManyByKey(ctx.store, [...new Set(approvals.map((a) => keys.workflow(a.workflowId)))]);
+  return approvals.map((a) => {
+    const item = workflows.get(keys.workflow(a.workflowId));
+    return a.decisions.length > 0 || !item ? a : withCurrentDefinition(a, parseStored(workflowSchema, item.key, item.value));
+  });
+}
+
 /** The in-flight rule on a workflow already read (undefined: deleted): the approval as it is, or with the current definition adopted. */
 export function withCurrentDefinition(approval: PageApproval, workflow: Workflow | undefined): PageApproval {
   if (approval.status !== 'pending' || approval.decisions.length > 0 || !workflow || !mayAdopt(approval, workflow)) return approval;
