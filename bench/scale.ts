@@ -3,7 +3,7 @@
  * the request. Counts are deterministic (CountingStore, the local site's call counter); times are
  * simulated from them (+20 ms per store call), never measured on this machine.
  *  - change-set list page: 50 change sets of 100 different pages each (5,000 pages on one list page)
- *  - approval queue: a page of 50 pending approvals
+ *  - approval queue: a page of 50 pending approvals; "waiting for me" among 10,000 pending (bench/queue-mine.ts)
  *  - big groups: a decision (2,000 members) and a status read (20,000 members) in a group step
  *  - rate limiter: store calls of the write that fills a client's window to 600
  */
@@ -29,6 +29,7 @@ import { CONTINUATION_BUDGET_MS } from '../src/core/lifecycle/continue-run';
 import type { Workflow } from '../src/core/domain/model';
 import type { Job } from '../src/core/ports/jobs';
 import type { BenchOptions } from './support';
+import { mineAtScale } from './queue-mine';
 import { BOB, CAROL, CounterIds, ENG, apiCaller, heading, pageRefs, record, seedWithExtraPages, table, uiCaller } from './support';
 
 const FIRST = 4001;
@@ -325,6 +326,7 @@ export async function runScale(options: BenchOptions): Promise<void> {
   heading('7. Costs at large-customer scale (issue 23)');
   const rows: (string | number)[][] = [['operation', 'items', 'store calls', 'Confluence calls / other']];
   await listAndQueue(rows);
+  await mineAtScale(rows);
   await groupDecision(rows);
   await groupStatus(rows);
   await rateLimit(rows);

@@ -286,6 +286,7 @@ describe('the consumer', () => {
     'labels.sync': () => Promise.resolve(),
     'lifecycle.continue': () => Promise.resolve(),
     'audit.verify': () => Promise.resolve(),
+    'approvals.indexBackfill': () => Promise.resolve(),
   };
 
   it('backs off between redeliveries and gives up after the last one, logging kind and count only', async () => {
@@ -312,6 +313,7 @@ describe('the consumer', () => {
       'labels.sync': async () => void ran.push('labels'),
       'lifecycle.continue': async () => void ran.push('continue'),
       'audit.verify': async () => void ran.push('verify'),
+      'approvals.indexBackfill': async () => void ran.push('backfill'),
     };
     const logs: string[] = [];
     const consumer = createQueueConsumer({ handlers: () => handlers, retry: () => 'retry', log: (m) => logs.push(m) });

@@ -69,7 +69,7 @@ describe('FaultyStore', () => {
 });
 
 describe('EventualIndexStore', () => {
-  const approvalRef = { sk: '0001:a1', page: 'p1', space: 's1', wf: 'w1', state: 'pending' };
+  const approvalRef = { sk: '0001:a1', page: 'p1', space: 's1', wf: 'w1', state: 'pending', step: '0' };
 
   it('hides a new item from queries until the clock passes its lag, while get, getMany and conditions see it at once', async () => {
     let now = 1_000;

@@ -2,8 +2,9 @@
  * The daily lifecycle job (SPEC 2.7, 2.8, 2.10): review notices, reminders and escalations for what
  * the due-date index says is due, then retention. See docs/lifecycle.md.
  *
- * - Cheap when nothing is due: four prefix queries (one for refusal counts to flush, services/denials-flush.ts)
- *   and a settings read, no write, no Confluence call.
+ * - Cheap when nothing is due: four prefix queries (one for refusal counts to flush, services/denials-flush.ts),
+ *   a settings read and the approver-index back-fill's state, no write, no Confluence call.
+ * - Starts the one-off back-fill of the approver index until it is done (services/approvals/index-backfill.ts).
  * - Chunked and resumable: chunks of CHUNK entries until the invocation's deadline; the index is
  *   consumed as it goes, so it IS the checkpoint. What is left is taken up at once by a
  *   `lifecycle.continue` job (continue-run.ts), pass after pass, not a day later.
@@ -28,6 +29,7 @@ import { scanStuckApprovals } from './stuck-approvals';
 import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
 import { flushDenialCounts } from '../services/denials-flush';
+import { startIndexBackfill } from '../services/approvals/index-backfill';
 
 export const CHUNK = 50;
 /** Audit records one purge chunk deletes at most (the audit trail's own chunk); a run purges chunk after chunk until its deadline. */
@@ -109,6 +111,7 @@ export const runDailyJob = defineOperation({
     await flushDenialCounts(ctx);
     // af-event items of before events moved into audit records (events/purge.ts): no lease (deletes are idempotent), runs even when nothing else is due
     await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
+    await startIndexBackfill(ctx);
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
     if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return quietRun(ctx, lc, started, options);

@@ -14,20 +14,19 @@
  *   the run had nothing else to do), so a quiet day still writes nothing.
  */
 import type { PageApproval } from '../domain/model';
-import { parseStored, workflowSchema } from '../domain/schemas';
+import { parseStored } from '../domain/schemas';
 import { submissionCommentKeys, submissionCommentOf } from '../services/submission-comments';
 import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import { StoreError, STORE_LIMITS } from '../ports/store';
 import type { EntityItem, TxOp } from '../ports/store';
 import { commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
-import { approvalIndex, keys } from '../services/keys';
+import { approvalIndex } from '../services/keys';
 import { activeStepStuck, readApproverReach } from '../services/step-progress';
 import { GroupListing } from '../services/group-listing';
 import { getManyByKey } from '../services/store-reads';
 import { approvalsOfItems } from '../services/approvals/stored';
-import { snapshotOf } from '../services/submission';
-import { mayAdopt } from '../services/workflows/edit-log';
+import { withCurrentDefinitions } from '../services/approvals/records';
 import { lcKeys, task } from '../records/lifecycle-keys';
 import { stuckBody } from './notices';
 import { taskRef } from '../services/comments';
@@ -65,14 +64,7 @@ function fingerprint(groups: string[]): string {
 
 /** The approvals of one index page, with the workflow definition they follow now (the queue's in-flight rule). */
 async function effectiveApprovals(ctx: EngineContext, items: EntityItem[]): Promise<PageApproval[]> {
-  const stored = (await approvalsOfItems(ctx, items)).map((s) => s.approval).filter((a) => a.status === 'pending');
-  const workflows = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
-  return stored.map((a) => {
-    const item = workflows.get(keys.workflow(a.workflowId));
-    if (a.decisions.length > 0 || !item) return a;
-    const wf = parseStored(workflowSchema, item.key, item.value);
-    return mayAdopt(a, wf) ? { ...a, workflowSnapshot: snapshotOf(wf) } : a;
-  });
+  return withCurrentDefinitions(ctx, (await approvalsOfItems(ctx, items)).map((s) => s.approval).filter((a) => a.status === 'pending'));
 }
 
 const sameState = (flag: StuckFlag | undefined, step: number, groups: StuckFlag['groups']): boolean =>

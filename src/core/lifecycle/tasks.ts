@@ -9,7 +9,7 @@ import { evaluateStep } from '../domain/step-composition';
 import type { Delegation } from '../domain/delegation';
 import { actingPeople, coversOf } from '../domain/delegation-cover';
 import { allLiveDelegations } from '../services/delegations/cover';
-import type { AuditAction, PageApproval, Workflow } from '../domain/model';
+import type { AuditAction, PageApproval } from '../domain/model';
 import { pageStateSchema, parseStored, workflowSchema } from '../domain/schemas';
 import type { PageLatest } from '../domain/page-state';
 import { wholeApprovals } from '../services/approvals/stored';
@@ -19,8 +19,7 @@ import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
-import { snapshotOf } from '../services/submission';
-import { mayAdopt } from '../services/workflows/edit-log';
+import { withCurrentDefinition } from '../services/approvals/records';
 import { GroupListing, namedApprovers } from '../services/group-listing';
 import { namedProgress } from '../domain/named-progress';
 import { lcKeys, task } from '../records/lifecycle-keys';
@@ -63,8 +62,7 @@ export function taskNameOf(entry: DueEntry): string {
 function adopt(approval: PageApproval, workflows: Map<string, StoredItem>): PageApproval {
   const item = workflows.get(keys.workflow(approval.workflowId));
   if (approval.status !== 'pending' || approval.decisions.length > 0 || !item) return approval;
-  const wf: Workflow = parseStored(workflowSchema, item.key, item.value);
-  return mayAdopt(approval, wf) ? { ...approval, workflowSnapshot: snapshotOf(wf) } : approval;
+  return withCurrentDefinition(approval, parseStored(workflowSchema, item.key, item.value));
 }
 
 function applies(entry: DueEntry, latest: PageApproval | undefined, now: number): latest is PageApproval {

@@ -22,7 +22,10 @@ export interface EntityDeclaration {
 /** Audit records (src/core/audit/keys.ts builds the values). `sk` = `<at13>-<id>`, so range order is time order. */
 export const AUDIT_ENTITY = 'af-audit';
 
-/** Approvals (src/core/services/approvals/stored.ts), key = approval id; `sk` = <submittedAt15>:<id>, `rec` = the approval. */
+/**
+ * Approvals (src/core/services/approvals/stored.ts), key = approval id; `sk` = <submittedAt15>:<id>, `rec` = the approval;
+ * `step` = the active step while pending (else NO_VALUE): the approver index of the queue's "waiting for me".
+ */
 export const APPROVAL_ENTITY = 'af-approval';
 
 /** Delegations (SPEC 2.3b; services/delegations), key = delegation id; `ends` = <endsAt15>:<id>, so range order is end order. */
@@ -65,12 +68,15 @@ export const ENTITIES: readonly EntityDeclaration[] = [
   {
     name: APPROVAL_ENTITY,
     // `rec` is absent on items written before the approval moved in (it was at `approval:<id>`)
-    attributes: { sk: 'string', page: 'string', space: 'string', wf: 'string', state: 'string', rec: 'any' },
-    // History of a page (any state); pending approvals of a space (the queue) and of a workflow.
+    // `step` is absent on items written before the approver index (approvals/index-backfill.ts adds it)
+    attributes: { sk: 'string', page: 'string', space: 'string', wf: 'string', state: 'string', step: 'string', rec: 'any' },
+    // History of a page (any state); pending approvals of a space (the queue), of a workflow, and of
+    // one step of a workflow ("waiting for me": approvals/queue-mine.ts).
     indexes: [
       { name: 'by-page', partition: ['page'], range: 'sk' },
       { name: 'pending-by-space', partition: ['space', 'state'], range: 'sk' },
       { name: 'pending-by-wf', partition: ['wf', 'state'], range: 'sk' },
+      { name: 'pending-by-wf-step', partition: ['wf', 'state', 'step'], range: 'sk' },
     ],
   },
   {

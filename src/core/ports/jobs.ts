@@ -37,7 +37,9 @@ export type Job =
   /** the daily lifecycle run stopped at its deadline with work left: run again now, not tomorrow (issue 23) */
   | { kind: 'lifecycle.continue' }
   /** the next slice of an audit verification job (issue 23 item 6): verify from its checkpoint for a bounded time, save, continue */
-  | { kind: 'audit.verify'; jobId: string };
+  | { kind: 'audit.verify'; jobId: string }
+  /** the next slice of the one-off back-fill of the approver index (issue 23 item 5): rewrite older pending approvals from the saved position, save, continue */
+  | { kind: 'approvals.indexBackfill' };
 
 export type JobKind = Job['kind'];
 

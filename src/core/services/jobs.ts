@@ -20,6 +20,7 @@ import { postInvalidationComments } from './changesets/atomic/notify-invalidated
 import { confluenceId, opaqueId } from '../domain/fields';
 import { continueDailyRun } from '../lifecycle/continue-run';
 import { continueVerification } from './audit-verify/continue';
+import { continueIndexBackfill } from './approvals/index-backfill';
 
 const id = z.string().min(1).max(200);
 
@@ -48,6 +49,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('labels.sync'), pageId: confluenceId }).strict(),
   z.object({ kind: z.literal('lifecycle.continue') }).strict(),
   z.object({ kind: z.literal('audit.verify'), jobId: opaqueId }).strict(),
+  z.object({ kind: z.literal('approvals.indexBackfill') }).strict(),
 ]);
 
 /** The handlers the engine owns; the composition roots add the rest (see createJobHandlers). */
@@ -65,6 +67,7 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
     'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
     'lifecycle.continue': () => continueDailyRun(ctx),
     'audit.verify': (job) => continueVerification(ctx, job.jobId),
+    'approvals.indexBackfill': () => continueIndexBackfill(ctx),
   };
 }
 

@@ -2,6 +2,7 @@
  * Every store key the engine writes (docs/storage.md explains each). Ids are validated store-safe
  * tokens; timestamps are zero-padded so key order is time order.
  */
+import { NO_VALUE } from '../audit/keys';
 import { APPROVAL_ENTITY } from '../ports/entities';
 import type { EntityQuery, TxOp } from '../ports/store';
 
@@ -16,6 +17,8 @@ export const keys = {
   workflowCount: (spaceId: string) => `wf-count:${spaceId}`,
   /** Shards of how many approvals under the workflow are pending: "nothing pending" is checked on them (strong `getMany`), never on a query. */
   workflowPendingShard: (workflowId: string, shard: number) => `wf-pending:${workflowId}:${shard}`,
+  /** principals that left a step of the workflow while approvals may still hold them (workflows/former-approvers.ts): the queue's "waiting for me" asks them too */
+  formerApprovers: (workflowId: string) => `wf-former:${workflowId}`,
   assignment: (pageId: string) => `assign:${pageId}`,
   /** moved on by every assignment change and atomic submit in the space: a submission checks it once per transaction (services/submit-epoch.ts) */
   submitEpoch: (spaceId: string) => `submit-epoch:${spaceId}`,
@@ -28,6 +31,8 @@ export const keys = {
 
   /** an approval written before it moved into its `af-approval` item (legacy, approvals/stored.ts): read, removed on its next write */
   approval: (approvalId: string) => `approval:${approvalId}`,
+  /** progress of the one-off job that gives approvals written before the approver index their `step` (approvals/index-backfill.ts) */
+  approvalIndexBackfill: 'approval-index-backfill',
   /** summary of the page's latest approval (any status; domain/page-state.ts PageLatest): page status is one read; version-conditioned writes make it the per-page lock */
   pageState: (pageId: string) => `page-state:${pageId}`,
   /** `{commentId}` of the submission comment of an approval submitted before follow-up records (read only, removed by retention) */
@@ -88,11 +93,13 @@ interface ApprovalRef {
 
 /**
  * The index attributes of an approval's `af-approval` item (one entity item replaces the
- * page-history, pending-space and pending-workflow keys): `pending` while it is, else `done`.
- * The item also holds the approval itself (approvals/stored.ts).
+ * page-history, pending-space and pending-workflow keys): `pending` while it is, else `done`; the
+ * active step while pending, else NO_VALUE (every index attribute is always written). The item
+ * also holds the approval itself (approvals/stored.ts).
  */
-export function approvalIndexValue(a: ApprovalRef & { status: string }): { sk: string; page: string; space: string; wf: string; state: 'pending' | 'done' } {
-  return { sk: `${pad(a.submittedAt)}:${a.id}`, page: a.pageId, space: a.spaceId, wf: a.workflowId, state: a.status === 'pending' ? 'pending' : 'done' };
+export function approvalIndexValue(a: ApprovalRef & { status: string; activeStep: number }): { sk: string; page: string; space: string; wf: string; state: 'pending' | 'done'; step: string } {
+  const pending = a.status === 'pending';
+  return { sk: `${pad(a.submittedAt)}:${a.id}`, page: a.pageId, space: a.spaceId, wf: a.workflowId, state: pending ? 'pending' : 'done', step: pending ? String(a.activeStep) : NO_VALUE };
 }
 
 export const approvalIndex = {
@@ -101,5 +108,7 @@ export const approvalIndex = {
   /** Pending approvals of a space, oldest first. */
   pendingInSpace: (spaceId: string): Omit<EntityQuery, 'limit'> => ({ entity: APPROVAL_ENTITY, index: 'pending-by-space', partition: [spaceId, 'pending'] }),
   pendingOfWorkflow: (workflowId: string): Omit<EntityQuery, 'limit'> => ({ entity: APPROVAL_ENTITY, index: 'pending-by-wf', partition: [workflowId, 'pending'] }),
+  /** Pending approvals of a workflow waiting on step `step` (0-based), oldest first: the approver index. */
+  pendingAtStep: (workflowId: string, step: number): Omit<EntityQuery, 'limit'> => ({ entity: APPROVAL_ENTITY, index: 'pending-by-wf-step', partition: [workflowId, 'pending', String(step)] }),
   remove: (approvalId: string): TxOp => ({ op: 'delete', entity: APPROVAL_ENTITY, key: approvalId }),
 };

@@ -6,22 +6,21 @@ import { DomainError } from '../../domain/errors';
 import { activeStepOf } from '../../domain/approvers';
 import { derivePageState } from '../../domain/page-state';
 import type { PageApproval, PageStateView, QueueItem } from '../../domain/model';
-import { parseStored, workflowSchema } from '../../domain/schemas';
 import type { ResultPage } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
-import { getManyByKey, pageLimit } from '../store-reads';
+import { pageLimit } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
 import { GroupListing } from '../group-listing';
 import { activeStepProgress, activeStepStuck, progressWith, stepApprovers, waitingFor } from '../step-progress';
 import { waitingCover, withCover } from '../delegations/cover';
-import { mayAdopt } from '../workflows/edit-log';
-import { snapshotOf } from '../submission';
 import { readPageLatest } from './page-latest';
 import { approvalsOfItems, wholeApprovals } from './stored';
+import { invalidQueueCursor, isMineCursor, minePage } from './queue-mine';
+import { withCurrentDefinitions } from './records';
 import { stalenessOf, stalenessOfMany } from '../staleness/evaluate';
 import { defineOperation } from '../operation';
 
@@ -90,20 +89,14 @@ export const queue = defineOperation({
       await denial(ctx, caller, new DomainError('SPACE_NOT_FOUND', 'Space not found.'), spaceId, { operation: 'approval.queue' });
       return { items: [] };
     }
-    const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: pageLimit(options.limit), ...(options.cursor ? { cursor: options.cursor } : {}) });
-    const stored = (await approvalsOfItems(ctx, page.items)).map((s) => s.approval);
-    // adopt current definitions (in-flight rule) with one batched read of the workflows
-    const wfItems = await getManyByKey(ctx.store, [...new Set(stored.map((a) => keys.workflow(a.workflowId)))]);
-    const approvals = stored.map((a) => {
-      const wfItem = wfItems.get(keys.workflow(a.workflowId));
-      if (a.decisions.length > 0 || !wfItem) return a;
-      const workflow = parseStored(workflowSchema, wfItem.key, wfItem.value);
-      return mayAdopt(a, workflow) ? { ...a, workflowSnapshot: snapshotOf(workflow) } : a;
-    });
-    const readable = await new PageCache(ctx, caller.accountId).readable(approvals.map((a) => a.pageId));
-    let items = approvals.filter((a) => readable.has(a.pageId));
     // "mine" asks the caller's groups once; the rows' groups are listed once for the page (a page of members each, SPEC 2.1a progress)
     const listing = new GroupListing(ctx);
+    const paging = { limit: pageLimit(options.limit), ...(options.cursor ? { cursor: options.cursor } : {}) };
+    // "mine" through the approver index once it is complete (queue-mine.ts); else, and for the whole queue, the space's pending approvals
+    const page = (options.mine ? await minePage(ctx, caller.accountId, spaceId, listing.membership, paging) : undefined) ?? (await pendingInSpace(ctx, spaceId, paging));
+    const readable = await new PageCache(ctx, caller.accountId).readable(page.approvals.map((a) => a.pageId));
+    let items = page.approvals.filter((a) => readable.has(a.pageId));
+    // the authority on "mine": an approver of the effective active step (the index only narrows)
     if (options.mine) {
       const mine = await Promise.all(items.map((a) => listing.membership.isApprover(activeStepOf(a), caller.accountId)));
       items = items.filter((_, i) => mine[i]);
@@ -115,3 +108,11 @@ export const queue = defineOperation({
     return { items: items.map((a, i) => ({ ...a, groups: progressWith(a, listing.members, listing.cutOf(activeStepOf(a))), staleness: staleness[i]! })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });
+
+/** A page of the space's pending approvals, oldest first, with current definitions adopted (in-flight rule). */
+async function pendingInSpace(ctx: EngineContext, spaceId: string, paging: { limit: number; cursor?: string }): Promise<{ approvals: PageApproval[]; nextCursor?: string }> {
+  if (isMineCursor(paging.cursor)) throw invalidQueueCursor();
+  const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), ...paging });
+  const approvals = await withCurrentDefinitions(ctx, (await approvalsOfItems(ctx, page.items)).map((s) => s.approval));
+  return { approvals, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}

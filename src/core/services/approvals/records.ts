@@ -1,6 +1,6 @@
 /** Approval records: loading, the in-flight rule, and the ops that take an approval out of "pending". */
 import { DomainError } from '../../domain/errors';
-import type { PageApproval } from '../../domain/model';
+import type { PageApproval, Workflow } from '../../domain/model';
 import { pageStateSchema, parseStored, workflowSchema } from '../../domain/schemas';
 import { isFullApproval, pageLatestOf, type PageLatest } from '../../domain/page-state';
 import { StoreError, type StoredItem, type TxOp } from '../../ports/store';
@@ -65,12 +65,24 @@ export async function effectiveApproval(ctx: EngineContext, approval: PageApprov
   if (approval.status !== 'pending' || approval.decisions.length > 0) return { approval };
   const item = await ctx.store.get(keys.workflow(approval.workflowId));
   if (!item) return { approval };
-  const workflow = parseStored(workflowSchema, item.key, item.value);
-  if (!mayAdopt(approval, workflow)) return { approval };
-  return {
-    approval: { ...approval, workflowSnapshot: snapshotOf(workflow) },
-    workflowCheck: { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } },
-  };
+  const adopted = withCurrentDefinition(approval, parseStored(workflowSchema, item.key, item.value));
+  if (adopted === approval) return { approval };
+  return { approval: adopted, workflowCheck: { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } };
+}
+
+/** The in-flight rule for a page of approvals: their workflows in one batched read. Order kept. */
+export async function withCurrentDefinitions(ctx: EngineContext, approvals: PageApproval[]): Promise<PageApproval[]> {
+  const workflows = await getManyByKey(ctx.store, [...new Set(approvals.map((a) => keys.workflow(a.workflowId)))]);
+  return approvals.map((a) => {
+    const item = workflows.get(keys.workflow(a.workflowId));
+    return a.decisions.length > 0 || !item ? a : withCurrentDefinition(a, parseStored(workflowSchema, item.key, item.value));
+  });
+}
+
+/** The in-flight rule on a workflow already read (undefined: deleted): the approval as it is, or with the current definition adopted. */
+export function withCurrentDefinition(approval: PageApproval, workflow: Workflow | undefined): PageApproval {
+  if (approval.status !== 'pending' || approval.decisions.length > 0 || !workflow || !mayAdopt(approval, workflow)) return approval;
+  return { ...approval, workflowSnapshot: snapshotOf(workflow) };
 }
 
 /**

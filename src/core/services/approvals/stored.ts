@@ -18,7 +18,7 @@ import { approvalIndexValue, keys } from '../keys';
 import { batchGetChunks, getManyByKey } from '../store-reads';
 
 const entitySchema = z
-  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), rec: z.record(z.string(), z.unknown()).optional() })
+  .object({ sk: z.string(), page: z.string(), space: z.string(), wf: z.string(), state: z.enum(['pending', 'done']), step: z.string().optional(), rec: z.record(z.string(), z.unknown()).optional() })
   .strict();
 
 const corrupt = () => new DomainError('CORRUPT_RECORD', `A stored record failed validation (${APPROVAL_ENTITY}).`);
@@ -32,9 +32,10 @@ export function approvalOfItem(item: EntityItem): PageApproval | undefined {
   const held = { id: item.key, pageId: stored.page, spaceId: stored.space, workflowId: stored.wf };
   if (Object.entries(held).some(([field, value]) => field in rec && rec[field] !== value)) throw corrupt();
   const approval = parseStored(pageApprovalSchema, `${APPROVAL_ENTITY}:${item.key}`, { ...rec, ...held });
-  // attributes that disagree with the record would list it under the wrong state or time
+  // attributes that disagree with the record would list it under the wrong state, time or step (`step` is absent before the back-fill)
   const expected = approvalIndexValue(approval);
-  if ((['sk', 'state'] as const).some((a) => stored[a] !== expected[a])) throw corrupt();
+  const stepDisagrees = stored.step !== undefined && stored.step !== expected.step;
+  if (stepDisagrees || (['sk', 'state'] as const).some((a) => stored[a] !== expected[a])) throw corrupt();
   return approval;
 }
 

@@ -19,8 +19,11 @@ import { checkParticipants } from './participants';
 import { editorsOnly, normaliseInput, spaceAdminsOnly, workflowPuts } from './store';
 import { defineOperation } from '../operation';
 import { withEdit } from './edit-log';
+import { formerApproversOps } from './former-approvers';
+import type { TxOp } from '../../ports/store';
 
-type Change = { next: Workflow; action: 'workflow.updated' | 'workflow.enabled' | 'workflow.disabled'; details: Record<string, unknown> };
+/** `ops`: written with the workflow (the principals a save took out of its steps: former-approvers.ts). */
+type Change = { next: Workflow; action: 'workflow.updated' | 'workflow.enabled' | 'workflow.disabled'; details: Record<string, unknown>; ops?: TxOp[] };
 
 /** read → authorize → change → commit, re-run on concurrent modification */
 async function modify(
@@ -38,7 +41,7 @@ async function modify(
     if (refusal) throw await denial(ctx, caller, refusal, loaded.workflow.spaceId, { operation, workflowId });
     const changed = await change(loaded.workflow);
     if (!changed) return loaded.workflow;
-    await commitWithAudit(ctx, workflowPuts(changed.next, loaded.item), [
+    await commitWithAudit(ctx, [...workflowPuts(changed.next, loaded.item), ...(changed.ops ?? [])], [
       auditEntry(caller, changed.action, changed.next.spaceId, { workflowId, details: changed.details }),
     ]);
     return changed.next;
@@ -90,7 +93,8 @@ export const updateWorkflow = defineOperation({
       warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
       const now = ctx.clock.now();
       const next: Workflow = { ...current, ...merged, recentEdits: withEdit(current.recentEdits, caller.accountId, now), updatedAt: now, updatedBy: caller.accountId, version: current.version + 1 };
-      return { next, action: 'workflow.updated', details: { name: next.name, fields: Object.keys(patch).sort(), version: next.version } };
+      const ops = patch.steps ? await formerApproversOps(ctx, current, next) : [];
+      return { next, action: 'workflow.updated', details: { name: next.name, fields: Object.keys(patch).sort(), version: next.version }, ops };
     });
     return warnings.length > 0 ? { ...updated, warnings } : updated;
   },

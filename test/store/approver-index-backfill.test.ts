@@ -1,0 +1,66 @@
+/**
+ * Upgrading a SQLite data file written before the approver index (issue 23 item 5): its approval
+ * items lack `step` and have no rows in `pending-by-wf-step`. Until the one-off back-fill is done
+ * "waiting for me" takes the old path; the back-fill, slice after slice, puts every pending one into
+ * the index (an approval still at `approval:<id>` moves into its item on the way).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { CountingStore } from '../../src/adapters/store/counting-store';
+import { SqliteStore } from '../../src/adapters/store/sqlite-store';
+import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
+import type { Job } from '../../src/core/ports/jobs';
+import { continueIndexBackfill, startIndexBackfill } from '../../src/core/services/approvals/index-backfill';
+import { createContext } from '../../src/core/services/context';
+import { approvalIndex, keys } from '../../src/core/services/keys';
+import { BOB, CAROL, DAVE, ENG, setup, ui } from '../engine/helpers';
+
+const root = mkdtempSync(join(tmpdir(), 'af-backfill-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** What a file of the build before holds: no `step` on approval items, no rows in the index it did not declare. */
+function toFileOfBefore(file: string): void {
+  const db = new Database(file);
+  db.prepare("UPDATE entity_items SET value = json_remove(value, '$.step') WHERE entity = ?").run(APPROVAL_ENTITY);
+  db.prepare("DELETE FROM entity_index WHERE entity = ? AND idx = 'pending-by-wf-step'").run(APPROVAL_ENTITY);
+  db.close();
+}
+
+test('approvals written before the index reach it through the back-fill; "mine" answers by the old path until then', async () => {
+  const file = join(root, 'data.sqlite');
+  const sqlite = new SqliteStore({ file });
+  let counting: CountingStore | undefined;
+  const env = await setup({ store: sqlite, extraPages: 6, wrap: (s) => (counting = new CountingStore(s)) });
+  const pending = [];
+  for (const pageId of ['4001', '4002', '4003', '4004']) pending.push((await env.engine.approvals.submitPage(ui(BOB), pageId, 'wf-eng-review')).id);
+  const decided = await env.engine.approvals.submitPage(ui(BOB), '4005', 'wf-eng-review');
+  await env.engine.approvals.decide(ui(CAROL), decided.id, 'approve');
+  // one of them from before approvals moved into their items: the record at approval:<id>, an item without it
+  const [item] = await sqlite.getEntities(APPROVAL_ENTITY, [pending[0]]);
+  const { rec, ...index } = item.value;
+  await sqlite.transact([{ op: 'put', key: keys.approval(pending[0]), value: rec }, { op: 'put', entity: APPROVAL_ENTITY, key: pending[0], value: index }]);
+  toFileOfBefore(file);
+
+  expect((await sqlite.queryEntity({ ...approvalIndex.pendingAtStep('wf-eng-review', 0), limit: 100 })).items).toEqual([]);
+  expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual(pending);
+
+  const queued: Job[] = [];
+  const ctx = { ...createContext(env.deps, () => undefined), jobs: { push: (jobs: Job[]) => Promise.resolve(void queued.push(...jobs)) } };
+  await startIndexBackfill(ctx);
+  let slices = 0;
+  // one index query per slice: every slice saves its position and enqueues the next
+  for (let job = queued.shift(); job; job = queued.shift()) {
+    await continueIndexBackfill(ctx, 1);
+    slices += 1;
+  }
+  expect(slices).toBeGreaterThan(3);
+  expect((await sqlite.get<{ status: string; rewritten: number }>(keys.approvalIndexBackfill))?.value).toMatchObject({ status: 'done', rewritten: 4 });
+  expect(await sqlite.get(keys.approval(pending[0]))).toBeUndefined();
+
+  counting!.reset();
+  expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual(pending);
+  expect(counting!.counts.queryEntity).toBe(1);
+  sqlite.close();
+});
