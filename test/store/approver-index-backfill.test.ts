@@ -13,6 +13,7 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import type { Job } from '../../src/core/ports/jobs';
 import { continueIndexBackfill, startIndexBackfill } from '../../src/core/services/approvals/index-backfill';
+import { approvalOfItem } from '../../src/core/services/approvals/stored';
 import { createContext } from '../../src/core/services/context';
 import { approvalIndex, keys } from '../../src/core/services/keys';
 import { BOB, CAROL, DAVE, ENG, setup, ui } from '../engine/helpers';
@@ -39,8 +40,9 @@ test('approvals written before the index reach it through the back-fill; "mine" 
   await env.engine.approvals.decide(ui(CAROL), decided.id, 'approve');
   // one of them from before approvals moved into their items: the record at approval:<id>, an item without it
   const [item] = await sqlite.getEntities(APPROVAL_ENTITY, [pending[0]]);
-  const { rec, ...index } = item.value;
-  await sqlite.transact([{ op: 'put', key: keys.approval(pending[0]), value: rec }, { op: 'put', entity: APPROVAL_ENTITY, key: pending[0], value: index }]);
+  // the legacy record is the whole approval (the item's `rec` leaves out what its key and attributes hold)
+  const { rec: _rec, ...index } = item.value;
+  await sqlite.transact([{ op: 'put', key: keys.approval(pending[0]), value: approvalOfItem(item) }, { op: 'put', entity: APPROVAL_ENTITY, key: pending[0], value: index }]);
   toFileOfBefore(file);
 
   expect((await sqlite.queryEntity({ ...approvalIndex.pendingAtStep('wf-eng-review', 0), limit: 100 })).items).toEqual([]);
