@@ -8,6 +8,8 @@ import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import type { StoredItem, TxOp } from '../../src/core/ports/store';
 import { keys } from '../../src/core/services/keys';
+import { createContext } from '../../src/core/services/context';
+import { clearAssignment } from '../../src/core/lifecycle/manage-space';
 import { SUBMIT_LEASE_MS } from '../../src/core/services/changesets/submit-lease';
 import { ALICE, BOB, DOCS, ENG, api, setup, submitAtomicSet, ui } from './helpers';
 import type { TestEnv } from './helpers';
@@ -75,6 +77,16 @@ describe('an admin changes the assignment while a submission is planned on it', 
     const approval = await env.engine.approvals.submitPage(ui(BOB), '3001');
     expect(race.meanwhile).toBeUndefined();
     expect(approval.workflowId).toBe('wf-docs-legal');
+  });
+
+  it('a clear from the space page (page assigned, never submitted): the stale plan fails on the epoch and the retry finds no assignment', async () => {
+    const { env, race } = await racing();
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    const ctx = createContext(env.deps, () => undefined);
+    Object.assign(race, { pageId: '3001', meanwhile: () => clearAssignment.execute(ctx, ui(ALICE), '3001') });
+    const outcome = await env.engine.approvals.submitPage(ui(BOB), '3001').then((a) => a.workflowId, (error: { code?: string }) => error.code);
+    expect(race.meanwhile).toBeUndefined();
+    expect(outcome).toBe('NO_WORKFLOW');
   });
 
   it('every assignment change moves the epoch, a clear included', async () => {

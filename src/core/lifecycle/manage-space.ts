@@ -23,6 +23,7 @@ import { denial } from '../services/denials';
 import { withRetry } from '../services/retry';
 import { getManyByKey } from '../services/store-reads';
 import { keys } from '../services/keys';
+import { epochBump } from '../services/submit-epoch';
 import { listSpaceWorkflows } from '../services/workflows/store';
 import { parsePageState } from '../services/page-context';
 import { stalenessOfMany } from '../services/staleness/evaluate';
@@ -169,14 +170,15 @@ export const clearAssignment = defineOperation({
     if (!page || !(await ctx.confluence.checkPagePermission(caller.accountId, pageId, 'read'))) throw pageNotFound();
     await requireSpaceAdmin(ctx, caller, page.spaceId, 'assignment.clear', pageId);
     await withRetry(ctx, async () => {
-      const got = await getManyByKey(ctx.store, [keys.assignment(pageId), keys.pageState(pageId)]);
+      const got = await getManyByKey(ctx.store, [keys.assignment(pageId), keys.pageState(pageId), keys.submitEpoch(page.spaceId)]);
       const assignItem = got.get(keys.assignment(pageId));
       const stateItem = got.get(keys.pageState(pageId));
       if (!assignItem && !stateItem) return;
       const assignment = assignItem ? parseStored(assignmentSchema, assignItem.key, assignItem.value) : undefined;
       const latest = parsePageState(stateItem);
       const ops: TxOp[] = [];
-      if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } });
+      // like every assignment change, the clear moves the space's submit epoch: a submission planned on the old assignment fails on it
+      if (assignItem) ops.push({ op: 'delete', key: assignItem.key, condition: { kind: 'version', version: assignItem.version } }, epochBump(ctx, page.spaceId, got.get(keys.submitEpoch(page.spaceId))));
       if (stateItem) ops.push({ op: 'delete', key: stateItem.key, condition: { kind: 'version', version: stateItem.version } });
       if (latest?.status === 'pending') ops.push(...(await cancelledWithStateOps(ctx, latest)));
       await commitWithAudit(ctx, ops, [
