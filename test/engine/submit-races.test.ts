@@ -144,6 +144,23 @@ describe('an atomic change set pins a page while a per-page change set submits i
     expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).approvedVia).toEqual({ changeSetId: expect.any(String), setApprovalId: await atomic });
   });
 
+  it('a full batch re-planned inside the pin window needs a pointer check per page: it is cut again and every page is submitted', async () => {
+    const { env, race } = await racing();
+    const pageIds = ['2001', '2002', '2003', '2004', '2005', '2006', '2007'];
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'full batch', pageRefs: pageIds.map((pageId) => ({ pageId })) });
+    const sizes: number[] = [];
+    const ofSet = (op: TxOp) => op.op === 'put' && op.entity === APPROVAL_ENTITY && pageIds.includes((op.value as { page?: string }).page ?? '');
+    race.before = (ops) => Promise.resolve(void (ops.some(ofSet) && sizes.push(ops.filter(ofSet).length)));
+    Object.assign(race, { pageId: '2001', meanwhile: () => submitAtomicSet(env, ['2008']) });
+    const result = await env.engine.changeSets.submit(api(BOB), cs.id);
+    expect(race.meanwhile).toBeUndefined();
+    expect(result.results.map((r) => [r.pageId, r.success])).toEqual(pageIds.map((id) => [id, true]));
+    // the first attempt was one transaction of the whole batch; the re-plan did not fit one and went in parts
+    expect(sizes[0]).toBe(7);
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(sizes.slice(1).reduce((a, b) => a + b, 0)).toBe(7);
+  });
+
   it('no atomic submit in flight: a submission checks no page pointer; while one may still pin in the space, it does', async () => {
     const { env, race } = await racing();
     const pointerChecks: string[] = [];

@@ -154,7 +154,12 @@ function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs
   return plans;
 }
 
-/** One batch, re-planned from fresh reads after a conflict. */
+/**
+ * One batch, re-planned from fresh reads after a conflict. A re-plan may need more ops than the cut
+ * allowed (an atomic submit's pins now in flight add a pointer check per page, a first submission an
+ * assignment put): it is then cut again and its parts commit one after another; pages a part
+ * committed are not planned again if a later part conflicts.
+ */
 async function commitBatch(
   run: Ctx,
   pageIds: string[],
@@ -167,30 +172,36 @@ async function commitBatch(
 ): Promise<void> {
   let item = csItem;
   let attempt = 0;
+  let remaining = pageIds;
   return withRetry(run.ctx, async () => {
     if (attempt++ > 0) {
-      const fresh = await rereadPages(run.ctx, pageIds, [item.key], (id) => inputOf(run.context, id).page?.spaceId);
+      const fresh = await rereadPages(run.ctx, remaining, [item.key], (id) => inputOf(run.context, id).page?.spaceId);
       for (const [id, state] of fresh.pages) states.set(id, state);
       const latest = fresh.extra.get(item.key);
       const cs = latest ? parseStored(changeSetSchema, latest.key, latest.value) : undefined;
       if (!latest || !cs || cs.status === 'archived') {
-        for (const id of pageIds) outcomes.set(id, { ok: false, code: 'CHANGE_SET_ARCHIVED', reason: 'The change set was archived.' });
+        for (const id of remaining) outcomes.set(id, { ok: false, code: 'CHANGE_SET_ARCHIVED', reason: 'The change set was archived.' });
         return;
       }
       item = latest;
     }
     const cs = parseStored(changeSetSchema, item.key, item.value);
-    const plans = plansOf(run, pageIds, states, cs, outcomes);
-    if (plans.length === 0) return;
-    const ops = [
-      ...plans.flatMap((p) => p.ops),
-      ...epochChecks(plans),
-      // a retry reads its shards afresh: the conflict may have been on one of them
-      ...(await pendingCountOps(run.ctx, { entering: plans.map((p) => p.approval) }, counts.shard, attempt === 1 ? counts.shards : undefined)),
-      { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,
-    ];
-    await commitWithAudit(run.ctx, ops, plans.flatMap((p) => p.entries));
-    for (const p of plans) outcomes.set(p.approval.pageId, { ok: true, approval: p.approval });
-    onCommitted(plans.map((p) => p.approval));
+    const plans = plansOf(run, remaining, states, cs, outcomes);
+    const parts = batchOps(plans) > STORE_LIMITS.maxTransactionOps ? cutBatches(plans, auditOpsFor, item.key) : [plans];
+    for (const [i, part] of parts.entries()) {
+      if (part.length === 0) continue;
+      const ops = [
+        ...part.flatMap((p) => p.ops),
+        ...epochChecks(part),
+        // a retry (or a later part) reads its shards afresh: the conflict may have been on one of them, or the part before moved it
+        ...(await pendingCountOps(run.ctx, { entering: part.map((p) => p.approval) }, counts.shard, attempt === 1 && i === 0 ? counts.shards : undefined)),
+        { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,
+      ];
+      await commitWithAudit(run.ctx, ops, part.flatMap((p) => p.entries));
+      for (const p of part) outcomes.set(p.approval.pageId, { ok: true, approval: p.approval });
+      const committed = new Set(part.map((p) => p.approval.pageId));
+      remaining = remaining.filter((id) => !committed.has(id));
+      onCommitted(part.map((p) => p.approval));
+    }
   });
 }
