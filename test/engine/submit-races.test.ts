@@ -207,6 +207,19 @@ describe('a batched read torn by an assignment change (the new epoch with the ol
     expect(approval.workflowId).toBe('wf-docs-legal');
   });
 
+  it('a read-only answer (preflight) right after an assignment change reads once: only a submission holds its epochs', async () => {
+    let torn!: TornRead;
+    const env = await setup({ wrap: (store) => (torn = new TornRead(store)) });
+    await env.engine.workflows.assign(ui(ALICE), '3001', 'wf-docs-quick');
+    const reads: string[][] = [];
+    const getMany = torn.getMany.bind(torn);
+    torn.getMany = (storeKeys) => (storeKeys.includes(keys.submitEpoch(DOCS)) && reads.push(storeKeys), getMany(storeKeys));
+    await env.engine.approvals.preflightPage(ui(BOB), '3001');
+    expect(reads).toHaveLength(1);
+    await env.engine.approvals.submitPage(ui(BOB), '3001');
+    expect(reads).toHaveLength(3);
+  });
+
   it('an epoch that moved long ago costs no second read', async () => {
     let torn!: TornRead;
     const env = await setup({ wrap: (store) => (torn = new TornRead(store)) });

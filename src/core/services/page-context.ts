@@ -23,6 +23,7 @@ import type { StoredItem } from '../ports/store';
 import type { EngineContext } from './context';
 import { keys } from './keys';
 import { readHoldingEpochs } from './submit-epoch';
+import { getManyByKey } from './store-reads';
 import { listSpaceWorkflows, spaceWorkflowsByKey } from './workflows/store';
 import { pendingShardKeys, type ShardReads } from './approvals/pending-count';
 import { accountUnavailability, coveredOn, delegateCovers, type DelegateCover } from './approver-availability';
@@ -86,7 +87,7 @@ async function routingFactsOf(
 }
 
 /** Every read loadPageContext decides on, batched: pages and permissions as the caller, stored state, each space's workflows and rules, routing facts. */
-async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache, pendingShard?: number) {
+async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCache, pendingShard: number | undefined, forSubmit: boolean) {
   // the edit checks (one call per page, most of a large submit's time) need no page info: they start
   // beside the batched read, queued behind it (the call gate is first come, first served)
   const pagesRead = cache.pages(pageIds);
@@ -95,7 +96,8 @@ async function readForPages(ctx: EngineContext, pageIds: string[], cache: PageCa
   const found = pageIds.filter((id) => pages.has(id));
   const spaces = [...new Set([...pages.values()].map((p) => p.spaceId))];
   // the pages' state and each space's workflow count, rules and label bridge in one batched get (issue 23: fewer round trips)
-  const storedRead = readHoldingEpochs(ctx, [
+  // a submission commits on its epochs and needs them held; a read-only answer (panel, preflight) does not pay for it
+  const storedRead = (forSubmit ? readHoldingEpochs : (c: EngineContext, k: string[]) => getManyByKey(c.store, k))(ctx, [
     ...found.flatMap((id) => [keys.pageState(id), keys.assignment(id), keys.setMember(id)]),
     ...spaces.flatMap((s) => [keys.workflowCount(s), keys.routingRules(s), keys.labelBridge(s), keys.submitEpoch(s)]),
   ]);
@@ -130,11 +132,14 @@ export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
   pageIds: string[],
-  /** replacing: an atomic submit may take over its own set approval still being submitted (SPEC 2.5a); pendingShard: the shard a submit writes, read with the workflows */
-  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string; pendingShard?: number } = {},
+  /**
+   * replacing: an atomic submit may take over its own set approval still being submitted (SPEC 2.5a); pendingShard: the shard a
+   * submit writes, read with the workflows; forSubmit: a submission commits on this read, so its epochs are held (readHoldingEpochs)
+   */
+  options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string; pendingShard?: number; forSubmit?: boolean } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
-  const { pages, perms: permsRead, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts, shardReads } = await readForPages(ctx, pageIds, cache, options.pendingShard);
+  const { pages, perms: permsRead, stored, workflowsBySpace, memberItems, sets, rulesBySpace, facts, shardReads } = await readForPages(ctx, pageIds, cache, options.pendingShard, options.forSubmit ?? false);
 
   const inputs = new Map<string, EligibilityInput>();
   const pageStateItems = new Map<string, StoredItem | undefined>();

@@ -39,7 +39,7 @@ export const submitPage = defineOperation({
     // the pending-count shard this submit writes is read with the space's workflows (issue 23: no read of its
     // own); the page's own shard: concurrent submits of different pages spread (one page's conflict on its state anyway)
     const shard = shardSeed(pageId);
-    const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard });
+    const context = await loadPageContext(ctx, caller, [pageId], { ...choice(workflowId), pendingShard: shard, forSubmit: true });
     const input = inputOf(context, pageId);
     const outcome = await submitOne(ctx, caller, input, stateIn(context, pageId), options.alongside, { shard, shards: context.pendingShards });
     if (!outcome.ok) {

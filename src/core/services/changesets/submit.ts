@@ -53,7 +53,7 @@ async function loadForSubmission(ctx: EngineContext, caller: Caller, changeSetId
   const cache = new PageCache(ctx, caller.accountId);
   cache.requireCallsFor(pageIds, `Checking the ${pageIds.length} pages of this change set`);
   // an atomic submit may take over this change set's own set approval left `submitting` by a crash
-  const context = await loadPageContext(ctx, caller, pageIds, { expectedSpaceId: cs.spaceId, ...(cs.approvalMode === 'atomic' ? { replacing: cs.id } : {}) }, cache);
+  const context = await loadPageContext(ctx, caller, pageIds, { expectedSpaceId: cs.spaceId, forSubmit: operation === 'changeset.submit', ...(cs.approvalMode === 'atomic' ? { replacing: cs.id } : {}) }, cache);
   return { item, cs, context };
 }
 
