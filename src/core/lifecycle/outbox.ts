@@ -34,9 +34,8 @@ const CONCURRENCY = 10;
 
 /** Commits one task; false when another run already did it (entry gone or marker present). */
 export async function commitTask(ctx: EngineContext, t: PlannedTask): Promise<{ committed: boolean }> {
-  let attempt = 0;
-  return withRetry(ctx, async () => {
-    if (attempt++ > 0) {
+  return withRetry(ctx, async (attempt) => {
+    if (attempt > 1) {
       const [entry, mark] = await Promise.all([ctx.store.get(t.entryKey), ctx.store.get(markKey(t))]);
       if (!entry) return { committed: false };
       if (mark) {

@@ -94,9 +94,8 @@ async function purgeApproval(ctx: EngineContext, entryKey: string, stored: Store
   // markers only guard tasks of this (superseded) approval; removing them early is harmless
   if (keysToDelete.length + commentOps.length + markKeys.length > MAX_KEYS_WITH_RECORD) await deleteKeys(ctx, markKeys);
   else keysToDelete.push(...markKeys);
-  let attempt = 0;
-  await withRetry(ctx, async () => {
-    if (attempt++ > 0) commentOps = purgeSubmissionCommentOps(approval, await ctx.store.get(commentsKey));
+  await withRetry(ctx, async (attempt) => {
+    if (attempt > 1) commentOps = purgeSubmissionCommentOps(approval, await ctx.store.get(commentsKey));
     return commitWithAudit(
       ctx,
       [...keysToDelete.map((key): TxOp => ({ op: 'delete', key })), ...commentOps, approvalIndex.remove(approval.id)],

@@ -11,9 +11,9 @@ export const MAX_ATTEMPTS = ENGINE_RETRY.maxAttempts;
  * Optimistic concurrency: run read-decide-write `step` until its transaction commits. A failed
  * condition means someone else wrote first: re-read and decide again (the new state may make the
  * action invalid, which `step` then throws as a DomainError). After MAX_ATTEMPTS the caller gets a
- * clean 409 to retry.
+ * clean 409 to retry. `step` receives the attempt number (1-based: a step re-reads what it was handed when > 1).
  */
-export function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: () => Promise<T>): Promise<T> {
+export function withRetry<T>(ctx: Pick<EngineContext, 'sleep'>, step: (attempt: number) => Promise<T>): Promise<T> {
   return retryOnConflict(
     {
       ...ENGINE_RETRY,

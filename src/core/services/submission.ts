@@ -115,10 +115,9 @@ export async function submitOne(
   counts?: { shard: number; shards: ShardReads },
 ): Promise<SubmitOneResult> {
   let state = initial;
-  let attempt = 0;
   const approvalId = ctx.ids.next('apr');
-  return withRetry(ctx, async (): Promise<SubmitOneResult> => {
-    if (attempt++ > 0) state = (await rereadPages(ctx, [input.pageId], [], () => input.page?.spaceId)).pages.get(input.pageId) ?? {};
+  return withRetry(ctx, async (attempt): Promise<SubmitOneResult> => {
+    if (attempt > 1) state = (await rereadPages(ctx, [input.pageId], [], () => input.page?.spaceId)).pages.get(input.pageId) ?? {};
     const plan = planSubmission(ctx, caller, input, state, approvalId);
     if (!plan.ok) return plan;
     // a retry reads its shards afresh: the conflict may have been on one of them

@@ -171,10 +171,9 @@ async function commitBatch(
   counts: { shard: number; shards: ShardReads },
 ): Promise<void> {
   let item = csItem;
-  let attempt = 0;
   let remaining = pageIds;
-  return withRetry(run.ctx, async () => {
-    if (attempt++ > 0) {
+  return withRetry(run.ctx, async (attempt) => {
+    if (attempt > 1) {
       const fresh = await rereadPages(run.ctx, remaining, [item.key], (id) => inputOf(run.context, id).page?.spaceId);
       for (const [id, state] of fresh.pages) states.set(id, state);
       const latest = fresh.extra.get(item.key);
