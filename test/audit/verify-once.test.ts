@@ -3,12 +3,13 @@
  * (links, hashes, and each record's edges to its neighbours in seq order, through a bounded window),
  * the pending records and their markers. Reads are counted per record by EntityReadCounter, never timed.
  */
+import { CountingStore } from '../../src/adapters/store/counting-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { EntityReadCounter } from '../../src/adapters/store/entity-read-counter';
 import type { AuditTrail } from '../../src/core/audit';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
-import { PENDING_PREFIX } from '../../src/core/audit/keys';
+import { LINK_BLOCK, PENDING_PREFIX } from '../../src/core/audit/keys';
 import { advanceVerification, verificationResult } from '../../src/core/audit/verify';
 import { EDGE_WINDOW, beginVerification, verifyProgressSchema, type VerifyProgress } from '../../src/core/audit/verify-progress';
 import type { AuditRecord } from '../../src/core/domain/model';
@@ -190,6 +191,32 @@ describe('verify reads each record once', () => {
     expect(await trail.sequence()).toMatchObject({ sequenced: 1 });
     const result = verificationResult(await advanceVerification(store, progress, () => true));
     expect(result).toMatchObject({ ok: false, badRecord: removed, reason: 'RECORD_MISSING' });
+  });
+
+  it('pages stay large when the last chained record met is not the newest: a late head early in key order, then many pending records', async () => {
+    const store = new CountingStore(new MemoryStore());
+    const { trail, clock } = setup(store);
+    const start = clock.t;
+    const random = rng(17);
+    for (let i = 0; i < 198; i++) {
+      clock.t = start + i * STEP;
+      await store.transact(trail.prepareAppend([randomEntry(random)]));
+    }
+    await sequenceAll(trail);
+    clock.t = start + STEP + 5; // committed long ago, linked last: the head (seq 199) sits third in key order
+    await store.transact(trail.prepareAppend([randomEntry(random)]));
+    await sequenceAll(trail);
+    for (let i = 0; i < 100; i++) {
+      clock.t = start + (198 + i) * STEP;
+      await store.transact(trail.prepareAppend([randomEntry(random), randomEntry(random), randomEntry(random)]));
+    }
+    expect(await skAt(store, 199) < (await skAt(store, 3))).toBe(true);
+    store.reset();
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 199, unsequenced: { count: 300 } });
+    // about 500 records: a handful of pages of at least a quarter of a link bucket, not one page per pending record
+    const { queryEntity, getMany, query, getEntities, get } = store.counts;
+    expect(queryEntity).toBeLessThanOrEqual(500 / (LINK_BLOCK / 4));
+    expect(queryEntity + getMany + query + getEntities + get).toBeLessThanOrEqual(60);
   });
 
   describe('a tampered record whose seq is far out of key order is found at its seq', () => {

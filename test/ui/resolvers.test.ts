@@ -195,7 +195,7 @@ describe('audit', () => {
     const none = await invoke('acc-alice', 'audit.verifyJob.status', {});
     expect(none).toMatchObject({ success: true, job: null });
     const started = await invoke('acc-alice', 'audit.verifyJob.start', {});
-    expect(started).toMatchObject({ success: true, state: 'running', startedBy: 'acc-alice', verified: 0 });
+    expect(started).toMatchObject({ success: true, state: 'running', naming: false, startedBy: 'acc-alice', verified: 0 });
     // no queue configured here: the engine runs each slice inline, so the job is done when start answers
     const status = await invoke('acc-alice', 'audit.verifyJob.status', {});
     expect(status.job).toMatchObject({ jobId: started.jobId, state: 'done', result: { ok: true } });

@@ -1,5 +1,5 @@
 /** What people read in the Custom UI: durations, error labels and reasons instead of codes. */
-import { humanDuration } from '../../static/src/format';
+import { humanDuration, verifyProgressText } from '../../static/src/format';
 import { ApiError, invokeFailure } from '../../static/src/errors';
 import { humanReason } from '../../static/src/messages';
 import { ELIGIBILITY_REASONS } from '../../src/core/domain/eligibility';
@@ -48,5 +48,15 @@ describe('humanReason', () => {
 
   it("falls back to the server's sentence for codes it does not know", () => {
     expect(humanReason('SOMETHING_NEW', 'The server explains it.')).toBe('The server explains it.');
+  });
+});
+
+describe('verifyProgressText', () => {
+  const job = { jobId: 'j', state: 'running' as const, stalled: false, startedBy: 'acc-alice', startedAt: 0, total: 500, recordsRead: 320 };
+
+  it('shows the chain pass counting up, and after a problem says it is locating the record instead of starting over from 0', () => {
+    expect(verifyProgressText({ ...job, phase: 'chain', naming: false, verified: 300 })).toBe('Verifying the chain… 300 of 500 records');
+    expect(verifyProgressText({ ...job, phase: 'chain', naming: true, verified: 0 })).toBe('Found a problem; locating the record… 0 of 500 records checked again');
+    expect(verifyProgressText({ ...job, phase: 'records', naming: true, verified: 410 })).toBe('Found a problem; locating the record… 320 read');
   });
 });

@@ -39,6 +39,8 @@ export interface VerifyJobStatus {
   /** a running job whose invocation was lost: starting again resumes it from its checkpoint */
   stalled: boolean;
   phase: VerifyPhase;
+  /** the single pass met a problem: the passes that name it run from the start (`verified` counts again from 0) */
+  naming: boolean;
   startedBy: string;
   startedAt: number;
   finishedAt?: number;
@@ -77,6 +79,7 @@ export function verifyJobStatus(job: VerifyJob, now: number): VerifyJobStatus {
     state: running ? 'running' : 'done',
     stalled: running && now - job.updatedAt >= VERIFY_STALL_MS,
     phase: job.progress.phase,
+    naming: job.progress.naming === true,
     startedBy: job.startedBy,
     startedAt: job.startedAt,
     ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),

@@ -106,10 +106,14 @@ async function lookCloser(store: KeyValueStore, p: VerifyProgress): Promise<void
 /**
  * A page that ends where the link bucket of the next seq ends: records come in seq order, so its
  * links are one bucket, one read (a page across two buckets reads both). `nextSeq` follows the last
- * chained record met; past the chain's end, full pages.
+ * chained record met; past the chain's end, full pages. It can stand still or move back (a record
+ * linked late, met early in key order), so a bucket's last few seqs never make the page: a short
+ * remainder takes half the next bucket too, and the page after ends on a bucket's end again.
  */
 function pageSize(p: VerifyProgress): number {
-  return p.head && p.nextSeq <= p.head.seq ? LINK_BLOCK - (p.nextSeq % LINK_BLOCK) : STORE_LIMITS.maxQueryLimit;
+  if (!p.head || p.nextSeq > p.head.seq) return STORE_LIMITS.maxQueryLimit;
+  const rest = LINK_BLOCK - (p.nextSeq % LINK_BLOCK);
+  return rest >= LINK_BLOCK / 4 ? rest : rest + LINK_BLOCK / 2;
 }
 
 export async function scanStep(store: KeyValueStore, p: VerifyProgress): Promise<void> {

@@ -11,6 +11,7 @@ import { call } from '../api';
 import type { ResolverData } from '../../../src/transport/resolvers/registry';
 import { useAction, useAsync } from '../hooks';
 import { ErrorMessage, formatTime } from './ui';
+import { verifyProgressText } from '../format';
 import { Person } from '../people';
 
 type Job = ResolverData['audit.verifyJob.start'];
@@ -49,7 +50,7 @@ export function AuditVerification() {
         </Button>
         {job?.state === 'running' && (
           <Text testId="verify-progress" aria-live="polite">
-            {progressText(job)}
+            {verifyProgressText(job)}
           </Text>
         )}
       </Inline>
@@ -71,15 +72,6 @@ export function AuditVerification() {
       <ErrorMessage error={latest.error ?? start.error ?? pollError} onDismiss={() => [start.clearError(), setPollError(undefined)]} />
     </Stack>
   );
-}
-
-function progressText(job: Job): string {
-  const chain = `${job.verified.toLocaleString()} of ${job.total.toLocaleString()} records`;
-  if (job.stalled) return `Verification was interrupted after ${chain}; resume it to go on from there.`;
-  if (job.phase === 'chain') return `Verifying the chain… ${chain}`;
-  // records/identify run only after the single pass met a problem (docs/audit.md "Verify"): they name the record
-  if (job.phase === 'records' || job.phase === 'identify') return `Found a problem; locating the record… ${job.recordsRead.toLocaleString()} read`;
-  return `Chain verified (${chain}); checking the records not linked yet…`;
 }
 
 /** What the admin reads after "Verify chain": which record broke it, and how many recent ones are not linked yet. */
