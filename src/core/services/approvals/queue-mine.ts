@@ -19,7 +19,7 @@ import type { EngineContext } from '../context';
 import type { GroupMembership } from '../group-membership';
 import { approvalIndex, keys } from '../keys';
 import { getManyByKey } from '../store-reads';
-import { parseFormerApprovers, type FormerApprovers } from '../workflows/former-approvers';
+import { parseFormerApprovers, stepsToAsk, type FormerApprovers } from '../workflows/former-approvers';
 import { listSpaceWorkflows, spaceWorkflowsByKey } from '../workflows/store';
 import { approverIndexReady } from './index-backfill';
 import { withCurrentDefinition } from './records';
@@ -59,8 +59,7 @@ const before = (a: Pair, b: Pair): boolean => a.workflowId < b.workflowId || (a.
 
 /** Principals per step index: the current definition's and the former ones; `open`: every step is asked (former-approvers.ts). */
 function principalsOf(workflow: Workflow, former: FormerApprovers): { byStep: Set<string>[]; open: boolean } {
-  const steps = Math.max(workflow.steps.length, ...former.entries.map((e) => e.step + 1));
-  const byStep = Array.from({ length: steps }, (_, k) => new Set(workflow.steps[k] ? stepPrincipals(workflow.steps[k]) : []));
+  const byStep = Array.from({ length: stepsToAsk(workflow, former) }, (_, k) => new Set(workflow.steps[k] ? stepPrincipals(workflow.steps[k]) : []));
   for (const e of former.entries) byStep[e.step]?.add(e.principal);
   return { byStep, open: former.openUntil !== undefined };
 }

@@ -13,10 +13,12 @@
  * PRUNE_MARGIN_MS before the oldest pending approval under the workflow was submitted (a snapshot is
  * taken at submit or at a first decision, both before the save that removed the principal; the margin
  * covers clock skew and index lag). Past MAX_ENTRIES the oldest go and `openUntil` records the latest
- * of them: until that is pruned the same way, every step of the workflow is asked for every caller.
+ * of them, `openSteps` the highest step they named + 1: until `openUntil` is pruned the same way, every
+ * step of the workflow (those dropped entries named included) is asked for every caller.
  */
 import { z } from 'zod';
 import { DAY_MS } from '../../domain/time';
+import { FIELD_LIMITS } from '../../domain/limits';
 import type { Workflow, WorkflowStep } from '../../domain/model';
 import { parseStored } from '../../domain/schemas';
 import { stepPrincipals } from '../../domain/step-composition';
@@ -29,7 +31,9 @@ const PRUNE_MARGIN_MS = DAY_MS;
 export const MAX_FORMER_ENTRIES = 200;
 
 const entrySchema = z.object({ step: z.number().int().min(0), principal: z.string().min(1).max(300), until: z.number().int() }).strict();
-export const formerApproversSchema = z.object({ entries: z.array(entrySchema).max(MAX_FORMER_ENTRIES), openUntil: z.number().int().optional() }).strict();
+export const formerApproversSchema = z
+  .object({ entries: z.array(entrySchema).max(MAX_FORMER_ENTRIES), openUntil: z.number().int().optional(), openSteps: z.number().int().min(1).max(FIELD_LIMITS.steps.max).optional() })
+  .strict();
 export type FormerApprovers = z.infer<typeof formerApproversSchema>;
 type Entry = z.infer<typeof entrySchema>;
 
@@ -71,7 +75,16 @@ export function pruned(former: FormerApprovers, oldestPending: number | undefine
   const live = former.entries.filter((e) => e.until >= threshold).sort((a, b) => b.until - a.until);
   const dropped = live.slice(MAX_FORMER_ENTRIES);
   const open = Math.max(former.openUntil ?? -Infinity, ...dropped.map((e) => e.until));
-  return { entries: live.slice(0, MAX_FORMER_ENTRIES), ...(open >= threshold ? { openUntil: open } : {}) };
+  const openSteps = Math.max(openStepsOf(former), ...dropped.map((e) => e.step + 1));
+  return { entries: live.slice(0, MAX_FORMER_ENTRIES), ...(open >= threshold ? { openUntil: open, openSteps } : {}) };
+}
+
+/** How many steps an open record asks (0: not open); one opened before `openSteps` was kept asks every step a workflow may have. */
+const openStepsOf = (former: FormerApprovers): number => (former.openUntil === undefined ? 0 : (former.openSteps ?? FIELD_LIMITS.steps.max));
+
+/** How many of the workflow's steps may hold a pending approval naming a principal: its own, those of the record's entries, and an open record's. */
+export function stepsToAsk(workflow: Workflow, former: FormerApprovers): number {
+  return Math.max(workflow.steps.length, openStepsOf(former), ...former.entries.map((e) => e.step + 1));
 }
 
 /** When the oldest pending approval under the workflow was submitted (`sk` starts with it), if any is listed. */
