@@ -14,7 +14,7 @@ import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import type { Job } from '../../src/core/ports/jobs';
 import { continueIndexBackfill, startIndexBackfill } from '../../src/core/services/approvals/index-backfill';
 import { approvalOfItem } from '../../src/core/services/approvals/stored';
-import { createContext } from '../../src/core/services/context';
+import { createContext, type EngineLogger } from '../../src/core/services/context';
 import { approvalIndex, keys } from '../../src/core/services/keys';
 import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, setup, ui, type TestEnv } from '../engine/helpers';
 
@@ -30,9 +30,9 @@ function toFileOfBefore(file: string): void {
 }
 
 /** The back-fill as the daily run starts it and the consumer runs its slices (`maxQueries` index queries each), until done. */
-async function runBackfill(env: TestEnv, maxQueries: number): Promise<number> {
+async function runBackfill(env: TestEnv, maxQueries: number, log: EngineLogger = () => undefined): Promise<number> {
   const queued: Job[] = [];
-  const ctx = { ...createContext(env.deps, () => undefined), jobs: { push: (jobs: Job[]) => Promise.resolve(void queued.push(...jobs)) } };
+  const ctx = { ...createContext(env.deps, log), jobs: { push: (jobs: Job[]) => Promise.resolve(void queued.push(...jobs)) } };
   await startIndexBackfill(ctx);
   let slices = 0;
   for (let job = queued.shift(); job; job = queued.shift()) {
@@ -91,5 +91,24 @@ test('a decided approval whose approver an edit before the upgrade took out of i
   expect((await sqlite.get<{ status: string }>(keys.approvalIndexBackfill))?.value.status).toBe('done');
   expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual([approval.id]);
   expect((await env.engine.approvals.queue(ui(ERIN), ENG, { mine: true })).items).toEqual([]);
+  sqlite.close();
+});
+
+test('a pending approval whose stored record is corrupt is skipped, counted and logged by id; the others get their step', async () => {
+  const file = join(root, 'corrupt.sqlite');
+  const sqlite = new SqliteStore({ file });
+  const env = await setup({ store: sqlite, extraPages: 3 });
+  const ids = [];
+  for (const pageId of ['4001', '4002', '4003']) ids.push((await env.engine.approvals.submitPage(ui(BOB), pageId, 'wf-eng-review')).id);
+  const [item] = await sqlite.getEntities(APPROVAL_ENTITY, [ids[1]]);
+  await sqlite.transact([{ op: 'put', entity: APPROVAL_ENTITY, key: ids[1], value: { ...item.value, rec: { ...(item.value.rec as object), status: 'lost' } } }]);
+  toFileOfBefore(file);
+
+  const logged: [string, Record<string, unknown>][] = [];
+  await runBackfill(env, 200, (message, fields) => void logged.push([message, fields]));
+  expect((await sqlite.get(keys.approvalIndexBackfill))?.value).toMatchObject({ status: 'done', rewritten: 2, corrupt: 1 });
+  expect(logged).toEqual([['approver-index back-fill skipped a corrupt record', { approvalId: ids[1] }]]);
+  const indexed = await sqlite.queryEntity({ ...approvalIndex.pendingAtStep('wf-eng-review', 0), limit: 100 });
+  expect(indexed.items.map((i) => i.key)).toEqual([ids[0], ids[2]]);
   sqlite.close();
 });

@@ -47,6 +47,8 @@ const stateSchema = z
     startedAt: z.number().int(),
     updatedAt: z.number().int(),
     rewritten: z.number().int().min(0),
+    /** approvals skipped because their stored record failed validation (their ids are logged) */
+    corrupt: z.number().int().min(0).optional(),
     /** workflow ids of the listed page not walked yet; the first is being walked */
     queue: z.array(z.string().min(1).max(200)).max(PER_QUERY),
     /** the walked workflow's position (`sk` of the last approval looked at) */
@@ -154,17 +156,30 @@ async function step(ctx: EngineContext, state: BackfillState, held: HeldByWorkfl
     limit: PER_QUERY,
     ...(state.after ? { range: { op: 'gt', value: state.after } } : {}),
   });
-  const workflow = page.items.length > 0 ? (await loadWorkflow(ctx, workflowId))?.workflow : undefined;
-  let rewritten = 0;
+  // a corrupt workflow record: its approvals still get `step`, nothing is noted for it
+  const workflow = page.items.length > 0 ? await skippingCorrupt(ctx, { workflowId }, async () => (await loadWorkflow(ctx, workflowId))?.workflow) : undefined;
+  const counts = { rewritten: state.rewritten, corrupt: state.corrupt ?? 0 };
   for (const item of page.items) {
-    const outcome = item.value.step === undefined ? await rewrite(ctx, item.key) : { rewritten: false, approval: approvalOfItem(item) };
-    if (outcome.rewritten) rewritten += 1;
-    if (outcome.approval) noteHeld(held, outcome.approval, workflow);
+    const outcome = await skippingCorrupt(ctx, { approvalId: item.key }, async () => (item.value.step === undefined ? await rewrite(ctx, item.key) : { rewritten: false, approval: approvalOfItem(item) }));
+    if (!outcome) counts.corrupt += 1;
+    if (outcome?.rewritten) counts.rewritten += 1;
+    if (outcome?.approval) noteHeld(held, outcome.approval, workflow);
   }
   const { after: _, ...others } = state;
   const last = page.items[page.items.length - 1];
   const position = page.nextCursor && last ? { after: String(last.value.sk) } : {};
-  return { ...others, rewritten: state.rewritten + rewritten, queue: page.nextCursor ? state.queue : rest, ...position };
+  return { ...others, rewritten: counts.rewritten, ...(counts.corrupt > 0 ? { corrupt: counts.corrupt } : {}), queue: page.nextCursor ? state.queue : rest, ...position };
+}
+
+/** `read`, or undefined with the ids logged when a stored record it reads fails validation: one corrupt record never stops the walk. */
+async function skippingCorrupt<T>(ctx: EngineContext, ids: Record<string, string>, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'CORRUPT_RECORD')) throw error;
+    ctx.log('approver-index back-fill skipped a corrupt record', ids);
+    return undefined;
+  }
 }
 
 /** The `approvals.indexBackfill` job: one bounded slice from the saved position, saved, then the next slice enqueued. */
