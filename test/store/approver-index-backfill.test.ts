@@ -12,10 +12,11 @@ import { CountingStore } from '../../src/adapters/store/counting-store';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store';
 import { APPROVAL_ENTITY } from '../../src/core/ports/entities';
 import type { Job } from '../../src/core/ports/jobs';
+import type { KeyValueStore, TxOp } from '../../src/core/ports/store';
 import { continueIndexBackfill, startIndexBackfill } from '../../src/core/services/approvals/index-backfill';
 import { approvalOfItem } from '../../src/core/services/approvals/stored';
 import { createContext, type EngineLogger } from '../../src/core/services/context';
-import { approvalIndex, keys } from '../../src/core/services/keys';
+import { approvalIndex, approvalIndexValue, keys } from '../../src/core/services/keys';
 import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, setup, ui, type TestEnv } from '../engine/helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'af-backfill-'));
@@ -110,5 +111,50 @@ test('a pending approval whose stored record is corrupt is skipped, counted and 
   expect(logged).toEqual([['approver-index back-fill skipped a corrupt record', { approvalId: ids[1] }]]);
   const indexed = await sqlite.queryEntity({ ...approvalIndex.pendingAtStep('wf-eng-review', 0), limit: 100 });
   expect(indexed.items.map((i) => i.key)).toEqual([ids[0], ids[2]]);
+  sqlite.close();
+});
+
+/** The store, with `before` run once just ahead of the first transaction that writes approval `id`'s item while armed. */
+function beforeItemWrite(store: KeyValueStore, id: () => string | undefined, before: () => Promise<unknown>): KeyValueStore {
+  const transact = async (ops: TxOp[]): Promise<void> => {
+    const target = id();
+    if (target !== undefined && ops.some((op) => op.op === 'put' && op.entity === APPROVAL_ENTITY && op.key === target)) {
+      id = () => undefined;
+      await before();
+    }
+    return store.transact(ops);
+  };
+  return new Proxy(store, {
+    get: (s, prop) => {
+      if (prop === 'transact') return transact;
+      const value: unknown = Reflect.get(s, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(s) : value;
+    },
+  });
+}
+
+test("a decision arriving between the back-fill's read and its write is kept; the back-fill's rewrite is skipped", async () => {
+  const file = join(root, 'race.sqlite');
+  const sqlite = new SqliteStore({ file });
+  // CAROL decides the approval named here just before the back-fill writes it
+  const race: { armed?: string; env?: TestEnv } = {};
+  const decide = () => race.env!.engine.approvals.decide(ui(CAROL), race.armed!, 'approve');
+  const env = (race.env = await setup({ store: sqlite, wrap: (s) => beforeItemWrite(s, () => race.armed, decide) }));
+  const wf = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'Two steps', steps: [{ approvers: [CAROL], mode: 'any' }, { approvers: [DAVE], mode: 'any' }] });
+  const approval = await env.engine.approvals.submitPage(ui(BOB), '2001', wf.id);
+  toFileOfBefore(file);
+
+  race.armed = approval.id;
+  await runBackfill(env, 200);
+  expect((await sqlite.get(keys.approvalIndexBackfill))?.value).toMatchObject({ status: 'done', rewritten: 0 });
+  const [item] = await sqlite.getEntities(APPROVAL_ENTITY, [approval.id]);
+  const stored = approvalOfItem(item)!;
+  expect({ decisions: stored.decisions.map((d) => [d.accountId, d.decision]), activeStep: stored.activeStep, step: item.value.step }).toEqual({
+    decisions: [[CAROL, 'approve']],
+    activeStep: 1,
+    step: approvalIndexValue(stored).step,
+  });
+  // the decision's own write put it into the index at its new step
+  expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual([approval.id]);
   sqlite.close();
 });
