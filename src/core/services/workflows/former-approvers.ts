@@ -43,7 +43,8 @@ export function parseFormerApprovers(item: StoredItem | undefined): FormerApprov
   return item ? parseStored(formerApproversSchema, item.key, item.value) : NONE;
 }
 
-const principalsAt = (steps: WorkflowStep[], k: number): Set<string> => new Set(steps[k] ? stepPrincipals(steps[k]) : []);
+/** The principals step `k` names (none past the last step). */
+export const principalsAt = (steps: WorkflowStep[], k: number): Set<string> => new Set(steps[k] ? stepPrincipals(steps[k]) : []);
 
 /** A principal a step named, at that step's index. */
 export interface Held {
