@@ -106,7 +106,9 @@ export async function minePage(
   for (let queries = 0; i < pairs.length && queries < MINE_QUERIES_PER_PAGE && found.length < options.limit; queries++) {
     const pair = pairs[i]!;
     const page = await ctx.store.queryEntity({ ...approvalIndex.pendingAtStep(pair.workflowId, pair.step), limit: options.limit - found.length, ...(after ? { range: { op: 'gt' as const, value: after } } : {}) });
-    // an index entry may lag its item: only what the record itself says is pending at this step, in this space
+    // a query's items may lag, updates included (U22: Forge promises no bound; the twin delays only new items),
+    // and the record it returns lags with its entry: keep what that record says is pending at this step, in this
+    // space; a decision on one the index still lists is refused by the write's own strong read
     const here = (await approvalsOfItems(ctx, page.items)).map((s) => s.approval).filter((a) => a.status === 'pending' && a.activeStep === pair.step && a.spaceId === spaceId);
     found.push(...here);
     const last = page.items[page.items.length - 1];
