@@ -29,8 +29,8 @@ import { withRetry } from '../retry';
 import { approvalIndex, keys } from '../keys';
 import { formerApproversChangeOps, withHeld, type Held } from '../workflows/former-approvers';
 import { loadWorkflow } from '../workflows/store';
-import { loadForUpdate, withCurrentDefinition } from './records';
-import { approvalOfItem, approvalRecordOps } from './stored';
+import { loadForUpdate, withCurrentDefinition, type LockedApproval } from './records';
+import { approvalOfItem, approvalRecordOps, readApprovals } from './stored';
 
 /** Consumer invocations may run 900 s; a slice stops starting queries after this. */
 const SLICE_MS = 120_000;
@@ -96,25 +96,27 @@ export async function startIndexBackfill(ctx: EngineContext): Promise<void> {
 
 /**
  * Gives one approval its `step` (skipped when it is gone, no longer pending, or a write came between: that write carried `step`).
- * Returns the pending approval as read, if it was.
+ * Returns the approval as it stands, for noting what it holds.
  */
-async function rewrite(ctx: EngineContext, approvalId: string): Promise<{ rewritten: boolean; approval?: PageApproval }> {
+async function rewrite(ctx: EngineContext, approvalId: string): Promise<{ rewritten: boolean; approval?: PageApproval | undefined }> {
+  // a write came between: the approval as that write left it
+  const asWritten = async () => ({ rewritten: false, approval: (await readApprovals(ctx, [approvalId])).get(approvalId)?.approval });
+  let locked: LockedApproval;
   try {
-    const locked = await loadForUpdate(ctx, approvalId);
-    if (!locked.stateItem || locked.approval.status !== 'pending') return { rewritten: false };
-    const approval = locked.approval;
-    try {
-      await ctx.store.transact([...approvalRecordOps(approval, { legacy: locked.legacy }), { op: 'check', key: locked.stateItem.key, condition: { kind: 'version', version: locked.stateItem.version } }]);
-    } catch (error) {
-      // a decision came between: the snapshot the approval had is the one a decision keeps
-      if (conflicted(error)) return { rewritten: false, approval };
-      throw error;
-    }
-    return { rewritten: true, approval };
+    locked = await loadForUpdate(ctx, approvalId);
   } catch (error) {
-    if (conflicted(error) || (error instanceof DomainError && error.code === 'APPROVAL_NOT_FOUND')) return { rewritten: false };
+    if (conflicted(error)) return asWritten();
+    if (error instanceof DomainError && error.code === 'APPROVAL_NOT_FOUND') return { rewritten: false };
     throw error;
   }
+  if (!locked.stateItem || locked.approval.status !== 'pending') return { rewritten: false };
+  try {
+    await ctx.store.transact([...approvalRecordOps(locked.approval, { legacy: locked.legacy }), { op: 'check', key: locked.stateItem.key, condition: { kind: 'version', version: locked.stateItem.version } }]);
+  } catch (error) {
+    if (conflicted(error)) return asWritten();
+    throw error;
+  }
+  return { rewritten: true, approval: locked.approval };
 }
 
 /** Per workflow, the principals kept snapshots of its walked pending approvals name from their active step on (keyed step and principal). */
