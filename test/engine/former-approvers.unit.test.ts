@@ -2,8 +2,9 @@
  * The former approvers of a workflow's steps (services/workflows/former-approvers.ts): what a save
  * records, and when an entry may go (no pending approval can hold it any more).
  */
+import { FIELD_LIMITS } from '../../src/core/domain/limits';
 import type { Workflow } from '../../src/core/domain/model';
-import { MAX_FORMER_ENTRIES, pruned, withSave, type FormerApprovers } from '../../src/core/services/workflows/former-approvers';
+import { MAX_FORMER_ENTRIES, pruned, stepsToAsk, withSave, type FormerApprovers } from '../../src/core/services/workflows/former-approvers';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 0, 5);
@@ -42,5 +43,24 @@ test('past the cap the oldest go and the workflow is open (every step asked) unt
   expect(capped.entries).toHaveLength(MAX_FORMER_ENTRIES);
   expect(capped.entries.map((e) => e.principal)).not.toContain('p0');
   expect(capped.openUntil).toBe(T + 2);
+  expect(capped.openSteps).toBe(1);
   expect(pruned(capped, T + 3 + DAY, T + 3 + DAY).openUntil).toBeUndefined();
+});
+
+test('an open workflow asks every step its dropped entries named, beyond its current steps and kept entries', () => {
+  // the oldest entries (dropped by the cap) name step 3 of a workflow that now has one step
+  const entries = [
+    ...Array.from({ length: 3 }, (_, i) => ({ step: 3, principal: `gone${i}`, until: T + i })),
+    ...Array.from({ length: MAX_FORMER_ENTRIES }, (_, i) => ({ step: 1, principal: `p${i}`, until: T + 10 + i })),
+  ];
+  const capped = pruned({ entries }, T, T + 1000);
+  expect(capped.entries.some((e) => e.step === 3)).toBe(false);
+  expect(capped.openSteps).toBe(4);
+  expect(stepsToAsk(workflow([['a']]), capped)).toBe(4);
+  // pruned later, the dropped steps are no longer asked
+  const closed = pruned(capped, T + 3 + DAY, T + 3 + DAY);
+  expect(closed.openSteps).toBeUndefined();
+  expect(stepsToAsk(workflow([['a']]), closed)).toBe(2);
+  // a record opened before `openSteps` was kept asks every step a workflow may have
+  expect(stepsToAsk(workflow([['a']]), { entries: [], openUntil: T })).toBe(FIELD_LIMITS.steps.max);
 });

@@ -5,6 +5,7 @@
  */
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { deriveReview } from '../../src/core/domain/review';
+import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { keys } from '../../src/core/services/keys';
 import { pageStateSchema } from '../../src/core/domain/schemas';
 import { ALICE, BOB, CAROL, DAVE, ERIN, ui } from '../engine/helpers';
@@ -188,6 +189,20 @@ describe('reminders for pending approvals', () => {
     expect((await env.run()).posted).toBe(0);
     env.advanceDays(1); // day 8.5
     expect((await env.run()).posted).toBe(1);
+  });
+});
+
+describe('the approver-index back-fill', () => {
+  test('a back-fill that cannot start (corrupt state item) never stops the reminders; only its error code is logged', async () => {
+    const env = await lifecycleSetup();
+    await env.engine.approvals.submitPage(ui(BOB), '2006', 'wf-remind');
+    await env.store.transact([{ op: 'put', key: keys.approvalIndexBackfill, value: { status: 'half-done' } }]);
+    const logged: [string, Record<string, unknown>][] = [];
+    const ctx = { ...env.ctx, log: (message: string, fields: Record<string, unknown>) => void logged.push([message, fields]) };
+    env.advanceDays(2);
+    expect(await runDailyJob.execute(ctx, { deadline: env.deps.clock.now() + 60_000 })).toMatchObject({ processed: 1, posted: 1 });
+    expect(env.comments('2006').filter((c) => c.body.includes('Reminder'))).toHaveLength(1);
+    expect(logged).toEqual([['approver-index back-fill not started; the next run tries again', { code: 'CORRUPT_RECORD' }]]);
   });
 });
 

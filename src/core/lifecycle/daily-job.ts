@@ -4,7 +4,8 @@
  *
  * - Cheap when nothing is due: four prefix queries (one for refusal counts to flush, services/denials-flush.ts),
  *   a settings read and the approver-index back-fill's state, no write, no Confluence call.
- * - Starts the one-off back-fill of the approver index until it is done (services/approvals/index-backfill.ts).
+ * - Starts the one-off back-fill of the approver index until it is done (services/approvals/index-backfill.ts);
+ *   a failure there is logged (its code) and never stops the lifecycle work.
  * - Chunked and resumable: chunks of CHUNK entries until the invocation's deadline; the index is
  *   consumed as it goes, so it IS the checkpoint. What is left is taken up at once by a
  *   `lifecycle.continue` job (continue-run.ts), pass after pass, not a day later.
@@ -30,6 +31,8 @@ import { planChunk } from './tasks';
 import { defineOperation } from '../services/operation';
 import { flushDenialCounts } from '../services/denials-flush';
 import { startIndexBackfill } from '../services/approvals/index-backfill';
+import { DomainError } from '../domain/errors';
+import { StoreError } from '../ports/store';
 
 export const CHUNK = 50;
 /** Audit records one purge chunk deletes at most (the audit trail's own chunk); a run purges chunk after chunk until its deadline. */
@@ -111,7 +114,8 @@ export const runDailyJob = defineOperation({
     await flushDenialCounts(ctx);
     // af-event items of before events moved into audit records (events/purge.ts): no lease (deletes are idempotent), runs even when nothing else is due
     await purgeExpiredEvents(ctx.store, started, EVENT_PURGE_PER_RUN);
-    await startIndexBackfill(ctx);
+    // the back-fill's failures (a corrupt state item, a store error) never stop reminders and retention
+    await startIndexBackfill(ctx).catch((error: unknown) => ctx.log('approver-index back-fill not started; the next run tries again', { code: error instanceof DomainError || error instanceof StoreError ? error.code : 'UNKNOWN' }));
     const settings = await readRetentionSettings(ctx);
     const auditProbe = await purgeAuditProbe(ctx, settings.auditRetentionDays);
     if (!auditProbe && !(await anythingToDo(ctx, started, settings.approvalRetentionDays))) return quietRun(ctx, lc, started, options);

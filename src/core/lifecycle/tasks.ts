@@ -61,8 +61,7 @@ export function taskNameOf(entry: DueEntry): string {
  */
 function adopt(approval: PageApproval, workflows: Map<string, StoredItem>): PageApproval {
   const item = workflows.get(keys.workflow(approval.workflowId));
-  if (approval.status !== 'pending' || approval.decisions.length > 0 || !item) return approval;
-  return withCurrentDefinition(approval, parseStored(workflowSchema, item.key, item.value));
+  return withCurrentDefinition(approval, item && parseStored(workflowSchema, item.key, item.value));
 }
 
 function applies(entry: DueEntry, latest: PageApproval | undefined, now: number): latest is PageApproval {

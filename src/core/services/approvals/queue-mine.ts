@@ -13,13 +13,12 @@ import { DomainError } from '../../domain/errors';
 import { FIELD_LIMITS } from '../../domain/limits';
 import { groupIdOf } from '../../domain/approvers';
 import type { PageApproval, Workflow } from '../../domain/model';
-import { stepPrincipals } from '../../domain/step-composition';
 import type { StoredItem } from '../../ports/store';
 import type { EngineContext } from '../context';
 import type { GroupMembership } from '../group-membership';
 import { approvalIndex, keys } from '../keys';
 import { getManyByKey } from '../store-reads';
-import { parseFormerApprovers, type FormerApprovers } from '../workflows/former-approvers';
+import { parseFormerApprovers, principalsAt, stepsToAsk, type FormerApprovers } from '../workflows/former-approvers';
 import { listSpaceWorkflows, spaceWorkflowsByKey } from '../workflows/store';
 import { approverIndexReady } from './index-backfill';
 import { withCurrentDefinition } from './records';
@@ -59,8 +58,7 @@ const before = (a: Pair, b: Pair): boolean => a.workflowId < b.workflowId || (a.
 
 /** Principals per step index: the current definition's and the former ones; `open`: every step is asked (former-approvers.ts). */
 function principalsOf(workflow: Workflow, former: FormerApprovers): { byStep: Set<string>[]; open: boolean } {
-  const steps = Math.max(workflow.steps.length, ...former.entries.map((e) => e.step + 1));
-  const byStep = Array.from({ length: steps }, (_, k) => new Set(workflow.steps[k] ? stepPrincipals(workflow.steps[k]) : []));
+  const byStep = Array.from({ length: stepsToAsk(workflow, former) }, (_, k) => principalsAt(workflow.steps, k));
   for (const e of former.entries) byStep[e.step]?.add(e.principal);
   return { byStep, open: former.openUntil !== undefined };
 }
@@ -96,7 +94,7 @@ export async function minePage(
 ): Promise<{ approvals: PageApproval[]; nextCursor?: string } | undefined> {
   // a page begun on the space-wide path ends there; a cursor of this path proves the index was complete (it stays so)
   if (options.cursor !== undefined && !isMineCursor(options.cursor)) return undefined;
-  const got = await getManyByKey(ctx.store, [keys.workflowCount(spaceId), keys.approvalIndexBackfill]);
+  const got = await getManyByKey(ctx.store, [keys.workflowCount(spaceId), ...(options.cursor === undefined ? [keys.approvalIndexBackfill] : [])]);
   if (options.cursor === undefined && !approverIndexReady(got.get(keys.approvalIndexBackfill))) return undefined;
   const from = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   const { workflows, formers } = await spaceWorkflowsWithFormers(ctx, spaceId, got.get(keys.workflowCount(spaceId)));
@@ -108,7 +106,9 @@ export async function minePage(
   for (let queries = 0; i < pairs.length && queries < MINE_QUERIES_PER_PAGE && found.length < options.limit; queries++) {
     const pair = pairs[i]!;
     const page = await ctx.store.queryEntity({ ...approvalIndex.pendingAtStep(pair.workflowId, pair.step), limit: options.limit - found.length, ...(after ? { range: { op: 'gt' as const, value: after } } : {}) });
-    // an index entry may lag its item: only what the record itself says is pending at this step, in this space
+    // a query's items may lag, updates included (U22: Forge promises no bound; the twin delays only new items),
+    // and the record it returns lags with its entry: keep what that record says is pending at this step, in this
+    // space; a decision on one the index still lists is refused by the write's own strong read
     const here = (await approvalsOfItems(ctx, page.items)).map((s) => s.approval).filter((a) => a.status === 'pending' && a.activeStep === pair.step && a.spaceId === spaceId);
     found.push(...here);
     const last = page.items[page.items.length - 1];

@@ -75,7 +75,7 @@ export async function withCurrentDefinitions(ctx: EngineContext, approvals: Page
   const workflows = await getManyByKey(ctx.store, [...new Set(approvals.map((a) => keys.workflow(a.workflowId)))]);
   return approvals.map((a) => {
     const item = workflows.get(keys.workflow(a.workflowId));
-    return a.decisions.length > 0 || !item ? a : withCurrentDefinition(a, parseStored(workflowSchema, item.key, item.value));
+    return withCurrentDefinition(a, item && parseStored(workflowSchema, item.key, item.value));
   });
 }
 
