@@ -33,7 +33,7 @@ function meet(edges: OpenEdge[], own: { s: number; side: 'h' | 'p'; value: strin
     else edges.push({ s: own.s, [own.side]: own.value });
     return true;
   }
-  const waiting = edges[i];
+  const waiting = edges[i]!; // findIndex found it
   if (waiting[other] !== own.value) return false;
   delete waiting[other];
   if (waiting.h === undefined && waiting.p === undefined) edges.splice(i, 1);
