@@ -132,10 +132,7 @@ export async function loadPageContext(
   ctx: EngineContext,
   caller: Caller,
   pageIds: string[],
-  /**
-   * replacing: an atomic submit may take over its own set approval still being submitted (SPEC 2.5a); pendingShard: the shard a
-   * submit writes, read with the workflows; forSubmit: a submission commits on this read, so its epochs are held (readHoldingEpochs)
-   */
+  /** replacing: an atomic submit may take over its set approval (SPEC 2.5a); pendingShard: the shard a submit writes; forSubmit: hold the epochs (readHoldingEpochs) */
   options: { expectedSpaceId?: string; chosenWorkflowId?: string; replacing?: string; pendingShard?: number; forSubmit?: boolean } = {},
   cache: PageCache = new PageCache(ctx, caller.accountId),
 ): Promise<PageContext> {
