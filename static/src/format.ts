@@ -22,3 +22,14 @@ export function verifyProgressText(job: VerifyJobStatus): string {
   if (job.phase === 'chain') return `Verifying the chain… ${chain}`;
   return `Chain verified (${chain}); checking the records not linked yet…`;
 }
+
+/**
+ * The queue's empty text. A page of "waiting for me" (or a filtered page) can come back empty with a cursor: the
+ * approvals read so far held none of the caller's, and more follow (the approver index asks at most 5 (workflow,
+ * step) pairs a page). Saying "nothing is waiting" next to "Load more" would then be false.
+ */
+export function queueEmptyText(view: 'mine' | 'requestedByMe' | 'all', more: boolean): string {
+  if (more) return 'None on this page. More pending approvals follow: load more to keep looking.';
+  if (view === 'mine') return 'Nothing is waiting for you.';
+  return view === 'requestedByMe' ? 'None of your requests is waiting.' : 'No pending approvals in this space.';
+}

@@ -1,5 +1,5 @@
 /** What people read in the Custom UI: durations, error labels and reasons instead of codes. */
-import { humanDuration, verifyProgressText } from '../../static/src/format';
+import { humanDuration, queueEmptyText, verifyProgressText } from '../../static/src/format';
 import { ApiError, invokeFailure } from '../../static/src/errors';
 import { humanReason } from '../../static/src/messages';
 import { ELIGIBILITY_REASONS } from '../../src/core/domain/eligibility';
@@ -58,5 +58,14 @@ describe('verifyProgressText', () => {
     expect(verifyProgressText({ ...job, phase: 'chain', naming: false, verified: 300 })).toBe('Verifying the chain… 300 of 500 records');
     expect(verifyProgressText({ ...job, phase: 'chain', naming: true, verified: 0 })).toBe('Found a problem; locating the record… 0 of 500 records checked again');
     expect(verifyProgressText({ ...job, phase: 'records', naming: true, verified: 410 })).toBe('Found a problem; locating the record… 320 read');
+  });
+});
+
+describe('queueEmptyText', () => {
+  it('never says nothing is waiting while more approvals follow (an empty page with a cursor)', () => {
+    expect(queueEmptyText('mine', false)).toBe('Nothing is waiting for you.');
+    expect(queueEmptyText('mine', true)).toBe('None on this page. More pending approvals follow: load more to keep looking.');
+    expect(queueEmptyText('requestedByMe', false)).toBe('None of your requests is waiting.');
+    expect(queueEmptyText('all', false)).toBe('No pending approvals in this space.');
   });
 });

@@ -24,6 +24,7 @@ import { ReviewQueue } from '../components/review-queue';
 import { Person, useNameOf } from '../people';
 import type { SpaceTabProps } from './space-tab';
 import { DataTable } from '../components/data-table';
+import { queueEmptyText } from '../format';
 import { GroupCounts } from './StepGroups';
 
 type SourceOption = { label: string; value: '' | 'ui' | 'api' };
@@ -201,7 +202,7 @@ function PendingQueue({ caps, mine, requestedByMe }: { caps: SpaceTabProps['caps
         isLoading={first.loading && !items}
         columns={{ page: 'Page', version: 'Version', workflow: 'Workflow and step', progress: 'Progress', submitted: 'Requested by', source: 'Source', actions: <VisuallyHidden>Actions</VisuallyHidden> }}
         rows={rows}
-        emptyView={<Text as="p">{mine ? 'Nothing is waiting for you.' : requestedByMe ? 'None of your requests is waiting.' : 'No pending approvals in this space.'}</Text>}
+        emptyView={<Text as="p">{queueEmptyText(mine ? 'mine' : requestedByMe ? 'requestedByMe' : 'all', items?.nextCursor !== undefined)}</Text>}
       />
       <LoadMore cursor={items?.nextCursor} more={more} />
       {confirm.modal}
