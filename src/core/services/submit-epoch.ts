@@ -1,8 +1,9 @@
 /**
  * A space's submit epoch (issue 23 item 4): ONE item per space that every change a submission must
  * not miss moves on, so a submission transaction checks it once per space instead of two keys per
- * page. It moves on every admin change of an assignment (workflows/assign.ts) and on the first step
- * of every atomic change-set submit (changesets/atomic/submit.ts), which also records until when its
+ * page. It moves on every admin change of an assignment (workflows/assign.ts, and the space page's clear in
+ * lifecycle/manage-space.ts), on a workflow delete closing its guard shard (approvals/pending-count.ts) and on
+ * the first step of every atomic change-set submit (changesets/atomic/submit.ts), which also records until when its
  * pins (`set-member` pointers) may still land: a submission that reads the epoch inside that window
  * checks each page's pointer as before (submission.ts), one read before it would fail on the epoch.
  */
