@@ -3,12 +3,13 @@
  * says a sequencer is running; a job that finds it held exits after one read, without touching the
  * chain head (the holder links its records too: that is the group commit). So a burst of commits
  * never makes sequencers race on `audit:head`. The holder keeps linking until nothing is pending,
- * releases the lease, then looks once more: a record committed while it held the lease, whose job
- * gave way, is linked before it leaves. A holder that crashes leaves a lease that expires after
- * LEASE_MS; meanwhile the scheduled sweep (which takes no lease) keeps the chain moving.
+ * releases the lease (in its last batch's transaction when it fits, else alone), then looks once
+ * more: a record committed while it held the lease, whose job gave way, is linked before it leaves.
+ * A holder that crashes leaves a lease that expires after LEASE_MS; meanwhile the scheduled sweep
+ * (which takes no lease) keeps the chain moving.
  */
 import { z } from 'zod';
-import { StoreError, type StoredItem } from '../ports/store';
+import { StoreError, type StoredItem, type TxOp } from '../ports/store';
 import { PENDING_PREFIX, SEQUENCER_LEASE_KEY } from './keys';
 import { sequencePendingAudit, type SequenceDeps } from './sequencer';
 
@@ -27,23 +28,30 @@ export interface SequenceAloneResult {
 
 export async function sequenceAlone(deps: SequenceDeps): Promise<SequenceAloneResult> {
   let sequenced = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  // Nothing pending (or not visible yet where the index lags: the sweep links those), no lease taken:
+  // a lease costs two writes, a look one read.
+  for (let round = 0; round < MAX_ROUNDS && (await anyPending(deps)); round++) {
     const lease = await acquire(deps);
     if (!lease) return { ran: round > 0, sequenced };
+    let released = false;
     try {
       for (;;) {
-        const result = await sequencePendingAudit(deps);
+        // the lease's delete rides in the batch that links the last record (no transaction of its own)
+        const result = await sequencePendingAudit(deps, { release: releaseOp(lease) });
         sequenced += result.sequenced;
-        // nothing left, or another invocation (the sweep, an admin read) moved the head: it links the rest
-        if (result.remaining === 0 || result.sequenced === 0) break;
+        released = result.released === true;
+        // released, nothing left, or another invocation (the sweep, an admin read) moved the head: it links the rest
+        if (released || result.remaining === 0 || result.sequenced === 0) break;
       }
     } finally {
-      await release(deps, lease);
+      if (!released) await release(deps, lease);
     }
-    const left = await deps.store.query({ prefix: PENDING_PREFIX, limit: 1 });
-    if (left.items.length === 0) break;
   }
   return { ran: true, sequenced };
+}
+
+async function anyPending(deps: SequenceDeps): Promise<boolean> {
+  return (await deps.store.query({ prefix: PENDING_PREFIX, limit: 1 })).items.length > 0;
 }
 
 /** The lease as written (its version), or undefined when another sequencer holds it. */
@@ -69,10 +77,12 @@ async function acquire(deps: SequenceDeps): Promise<{ version: number } | undefi
   return { version: current ? current.version + 1 : 1 };
 }
 
-/** Only our own lease: if it lapsed and another took it, theirs stays. */
+/** Only our own lease: if it lapsed and another took it, theirs stays (and a batch carrying this op fails as if the head had moved). */
+const releaseOp = (lease: { version: number }): TxOp => ({ op: 'delete', key: SEQUENCER_LEASE_KEY, condition: { kind: 'version', version: lease.version } });
+
 async function release(deps: SequenceDeps, lease: { version: number }): Promise<void> {
   try {
-    await deps.store.transact([{ op: 'delete', key: SEQUENCER_LEASE_KEY, condition: { kind: 'version', version: lease.version } }]);
+    await deps.store.transact([releaseOp(lease)]);
   } catch (error) {
     if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
   }

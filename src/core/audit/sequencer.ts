@@ -10,19 +10,19 @@ import { STORE_LIMITS, StoreError, txPayloadBytes, type KeyValueStore, type TxOp
 import { readChainState } from './chain-state';
 import { entityValueOf } from './entity';
 import { recordHash, toJsonValue } from './hash';
-import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, PENDING_PREFIX, linkBlockKey } from './keys';
+import { GENESIS_HASH, HEAD_KEY, LINK_BLOCK, PENDING_PREFIX, linkBlockKey, pendingKey } from './keys';
 import { sksOfMarker } from './markers';
 import { parseEntity } from './records';
-import type { ChainHead, PendingRecord } from './schema';
+import type { ChainHead, Marker, PendingRecord } from './schema';
 import type { AuditRecord } from '../domain/model';
 
 /**
  * Ops a batch spends on records and their markers: 25 less the head and a link block for each of the
- * (at most two) 100-seq buckets its seqs touch. Markers are linked whole, so a batch of m markers
- * links at most 22 − m records (e.g. 11 one-record markers, or one of 12 and three of 2).
- * Within that, a batch links the markers whose write units (10 KB of payload, estimated by
- * txPayloadBytes, ports/store.ts) per record are fewest: rewritten records of ~1.2 KB fill a unit at
- * about eight, so a batch may stop short of the op limit, or take two units where the records fill them.
+ * (at most two) 100-seq buckets its seqs touch. A batch reads whole markers within that (m markers
+ * name at most 22 − m records) and may cut the last one it links at any record: the rest of that
+ * marker is re-marked, one put that the unlinked record frees. Within that, a batch links the records
+ * whose write units (10 KB of payload, estimated by txPayloadBytes, ports/store.ts) per record are
+ * fewest, so a unit is filled with records rather than ended at a marker's edge.
  */
 export const SEQUENCE_BATCH = STORE_LIMITS.maxTransactionOps - 3;
 
@@ -38,6 +38,8 @@ export interface SequenceResult {
   sequenced: number;
   /** Records still pending when the call ended, as their markers name them (a lower bound: at most 100 markers are read). */
   remaining: number;
+  /** present when the `release` op (sequencePendingAudit's options) rode in a batch */
+  released?: true;
 }
 
 /** A marker whose records are all intact and pending, in append order (with the feed event each carries). */
@@ -105,50 +107,75 @@ function blockOps(first: number, sks: string[]): TxOp[] {
   return ops;
 }
 
+/** The ops that settle a marker once `linked` of its records are: its delete, and when some stay pending a marker for them (keyed by the first, as append keys one). */
+function markerOps(marker: ReadyMarker, linked: number): { ops: TxOp[]; rest: ReadyMarker[] } {
+  const remove: TxOp = { op: 'delete', key: marker.key, condition: { kind: 'exists' } };
+  const records = marker.records.slice(linked);
+  const [next] = records;
+  if (!next) return { ops: [remove], rest: [] };
+  const key = pendingKey(next.sk);
+  const put: TxOp = { op: 'put', key, value: { at: next.rec.at, sks: records.map((r) => r.sk) } satisfies Marker, condition: { kind: 'absent' } };
+  return { ops: [remove, put], rest: [{ key, records }] };
+}
+
+interface BatchPlan {
+  ops: TxOp[];
+  records: number;
+  /** the ready markers (or their remainders) this batch leaves pending */
+  rest: ReadyMarker[];
+  perRecord: number;
+}
+
 /**
- * One batch: whole markers, oldest first, as many as fit 25 ops, cut where Forge's write units per
- * record are fewest (on a tie, the longer batch: fewer transactions and head moves): each record
- * rewritten with seq, prevHash, hash and its event unchanged (condition exists), each marker deleted
- * (exists), a link block per bucket (absent) and the head moved (version). How many markers and
- * records were linked, or undefined when another invocation moved the head first.
+ * The cut of `ready` (at any record, oldest first) whose write units per record are fewest; on a
+ * tie the longer (fewer transactions and head moves). Each record rewritten with seq, prevHash, hash
+ * and its event unchanged (condition exists), each marker deleted (exists; one cut inside a marker
+ * re-marks the rest), a link block per bucket (absent) and the head moved (version). Only the size
+ * cuts a batch here: oldestPending hands over markers whose records and deletes fit SEQUENCE_BATCH
+ * (22 ops), which leaves room for the head, two link blocks and a remainder's marker.
  */
-async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<{ markers: number; records: number } | undefined> {
-  const { headItem, head } = await readChainState(deps.store);
+function planBatch(ready: ReadyMarker[], head: ChainHead | undefined, headCondition: TxOp['condition']): BatchPlan {
   const first = (head?.seq ?? 0) + 1;
-  const headOp = (sks: string[], hash: string, at: number): TxOp => ({
-    op: 'put',
-    key: HEAD_KEY,
-    value: { seq: first + sks.length - 1, hash, at } satisfies ChainHead,
-    condition: headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' },
-  });
   let prevHash = head?.hash ?? GENESIS_HASH;
   let at = head?.at ?? 0;
-  const records: TxOp[] = [];
+  const rewrites: TxOp[] = [];
+  const deletes: TxOp[] = [];
   const sks: string[] = [];
-  let best: { markers: number; ops: TxOp[]; records: number; perRecord: number } | undefined;
-  // Only the size cuts a batch here: oldestPending hands over markers whose records and deletes
-  // fit SEQUENCE_BATCH (22 ops), leaving room for the head and the at most two link blocks.
+  let best: BatchPlan | undefined;
   for (const [i, marker] of ready.entries()) {
     for (const { sk, rec, ev } of marker.records) {
       const unsigned = toJsonValue({ ...rec, seq: first + sks.length, prevHash });
       const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
       // the event rides along unchanged: it is outside the hashed record
-      records.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record, ev)), condition: { kind: 'exists' } });
+      rewrites.push({ op: 'put', entity: AUDIT_ENTITY, key: sk, value: toJsonValue(entityValueOf(sk, record, ev)), condition: { kind: 'exists' } });
       sks.push(sk);
       prevHash = record.hash;
+      at = Math.max(at, rec.at);
+      const settled = markerOps(marker, sks.length - ready.slice(0, i).reduce((n, m) => n + m.records.length, 0));
+      const headOp: TxOp = { op: 'put', key: HEAD_KEY, value: { seq: first + sks.length - 1, hash: prevHash, at } satisfies ChainHead, condition: headCondition };
+      const ops = [...rewrites, ...deletes, ...settled.ops, ...blockOps(first, sks), headOp];
+      const perRecord = Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes)) / sks.length;
+      if (!best || perRecord <= best.perRecord) best = { ops, records: sks.length, rest: [...settled.rest, ...ready.slice(i + 1)], perRecord };
     }
-    records.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
-    at = Math.max(at, ...marker.records.map((r) => r.rec.at));
-    const ops = [...records, ...blockOps(first, sks), headOp(sks, prevHash, at)];
-    const perRecord = Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes)) / sks.length;
-    if (!best || perRecord <= best.perRecord) best = { markers: i + 1, ops, records: sks.length, perRecord };
+    deletes.push({ op: 'delete', key: marker.key, condition: { kind: 'exists' } });
   }
-  // the caller never hands over an empty `ready` (sequencePendingAudit returns first), so a batch was always sized
-  if (!best) throw new Error('invariant: sequenceBatch called without ready markers');
-  const { ops } = best;
+  // the caller never hands over an empty `ready` (sequencePendingAudit returns first), so a batch was always planned
+  if (!best) throw new Error('invariant: planBatch called without ready markers');
+  return best;
+}
+
+/**
+ * One batch (planBatch). `release` (the lease's delete, sequence-alone.ts) joins a batch that leaves
+ * nothing of `ready` behind, when it fits: the lease then costs no transaction of its own. What was
+ * linked, or undefined when another invocation moved the head first (or the lease was lost).
+ */
+async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[], release?: TxOp): Promise<{ records: number; rest: ReadyMarker[]; released: boolean } | undefined> {
+  const { headItem, head } = await readChainState(deps.store);
+  const plan = planBatch(ready, head, headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' });
+  const released = release !== undefined && plan.rest.length === 0 && plan.ops.length < STORE_LIMITS.maxTransactionOps;
   try {
-    await deps.store.transact(ops);
-    return { markers: best.markers, records: best.records };
+    await deps.store.transact(released ? [...plan.ops, release] : plan.ops);
+    return { records: plan.records, rest: plan.rest, released };
   } catch (error) {
     if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return undefined;
     throw error;
@@ -158,20 +185,22 @@ async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[]): Promise<
 /**
  * Sequences pending records, oldest first, until none is left, `maxBatches` ran, or another
  * invocation won the head (it sequences the rest: group commit). Safe to call concurrently.
+ * `release`: an op that rides in the batch that links the last pending record, if it fits
+ * (`released` says whether it did).
  */
-export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBatches?: number } = {}): Promise<SequenceResult> {
+export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBatches?: number; release?: TxOp } = {}): Promise<SequenceResult> {
   const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
   let sequenced = 0;
   let known = new Map<string, ReadyMarker>();
   for (let batch = 0; batch < maxBatches; batch++) {
     const { ready, named, more } = await oldestPending(deps.store, known);
     if (ready.length === 0) return { sequenced, remaining: named };
-    const linked = await sequenceBatch(deps, ready);
+    const linked = await sequenceBatch(deps, ready, more ? undefined : options.release);
     if (linked === undefined) break;
     sequenced += linked.records;
-    known = new Map(ready.slice(linked.markers).map((m) => [m.key, m]));
-    // a batch cut short by its size leaves markers for the next one
-    if (!more && linked.markers === ready.length) return { sequenced, remaining: named - linked.records };
+    known = new Map(linked.rest.map((m) => [m.key, m]));
+    // a batch cut short by its size leaves markers (or a marker's remainder) for the next one
+    if (!more && linked.rest.length === 0) return { sequenced, remaining: named - linked.records, ...(linked.released ? { released: true as const } : {}) };
   }
   const left = await deps.store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: STORE_LIMITS.maxQueryLimit });
   return { sequenced, remaining: left.items.reduce((n, item) => n + (sksOfMarker(item.key, item.value)?.length ?? 1), 0) };

@@ -1,0 +1,112 @@
+/**
+ * What the sequencer spends in Forge's terms (issue 23: write units and transactions): a batch is
+ * cut at the record that fills a write unit best, not at a marker's edge; the job consumer's lease
+ * is released inside its last batch; a job that finds nothing pending takes no lease.
+ */
+import { MemoryStore } from '../../src/adapters/store/memory-store';
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
+import { sequenceAlone, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
+import { HEAD_KEY, PENDING_PREFIX, SEQUENCER_LEASE_KEY } from '../../src/core/audit/keys';
+import { STORE_LIMITS, txPayloadBytes, type TxOp } from '../../src/core/ports/store';
+import { rawRecords, setup } from './support';
+
+const entry = (i: number, details: Record<string, unknown> = {}): AuditEntry => ({ actor: 'acc-bob', action: 'approval.submitted', spaceId: '1001', pageId: String(2000 + i), source: 'api', clientId: 'c', details: { n: i, ...details } });
+
+/** Records every transaction that commits (and lets a test act once before the first head move). */
+class TxLog extends StoreDecorator {
+  committed: TxOp[][] = [];
+  beforeFirstHead?: () => Promise<void>;
+  override async transact(ops: TxOp[]): Promise<void> {
+    const hook = ops.some((o) => o.key === HEAD_KEY) ? this.beforeFirstHead : undefined;
+    if (hook) {
+      this.beforeFirstHead = undefined;
+      await hook();
+    }
+    await this.inner.transact(ops);
+    this.committed.push(ops);
+  }
+  get heads(): TxOp[][] {
+    return this.committed.filter((ops) => ops.some((o) => o.key === HEAD_KEY));
+  }
+}
+
+const units = (ops: TxOp[]) => Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes));
+
+async function pendingMarkers(store: MemoryStore): Promise<number> {
+  return (await store.query({ prefix: PENDING_PREFIX, limit: 100 })).items.length;
+}
+
+describe('sequencer batches in write units', () => {
+  it('cuts a marker at the record that fills a unit: 49 records of seven 7-record appends in 6 units, not 7, in append order', async () => {
+    const memory = new MemoryStore();
+    const log = new TxLog(memory);
+    const { trail, clock } = setup(log);
+    // ~1.1 KB a record: a unit holds 8 of them with the head, a link block and a marker's remainder, but only one whole
+    // append of 7, and 25 ops hold only two appends (14 records, 2 units): cutting at markers spends 7 units on 49
+    const filler = { text: 'x'.repeat(240) };
+    for (let a = 0; a < 7; a++) await memory.transact(trail.prepareAppend(Array.from({ length: 7 }, (_, i) => entry(a * 7 + i, filler))));
+    expect(await sequencePendingAudit({ store: log, clock })).toEqual({ sequenced: 49, remaining: 0 });
+    expect(log.heads.reduce((n, ops) => n + units(ops), 0)).toBe(6);
+    // a cut inside an append re-marks its other records under the first of them
+    expect(log.heads.some((ops) => ops.some((o) => o.op === 'put' && o.key.startsWith(PENDING_PREFIX)))).toBe(true);
+    expect(await pendingMarkers(memory)).toBe(0);
+    expect((await rawRecords(memory)).map((r) => [r.seq, r.details.n])).toEqual(Array.from({ length: 49 }, (_, i) => [i + 1, i]));
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 49 });
+  });
+});
+
+describe('sequenceAlone in transactions', () => {
+  it('releases its lease inside the batch that links the last record: two transactions for five records', async () => {
+    const memory = new MemoryStore();
+    const log = new TxLog(memory);
+    const { trail, clock } = setup(log);
+    for (let i = 0; i < 5; i++) await memory.transact(trail.prepareAppend([entry(i)]));
+    expect(await sequenceAlone({ store: log, clock })).toEqual({ ran: true, sequenced: 5 });
+    expect(log.committed).toHaveLength(2);
+    expect(log.committed[1].filter((o) => o.key === SEQUENCER_LEASE_KEY)).toEqual([expect.objectContaining({ op: 'delete' })]);
+    expect(await memory.get(SEQUENCER_LEASE_KEY)).toBeUndefined();
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 5 });
+  });
+
+  it('releases the lease alone when the last batch has no op to spare (25: two link blocks)', async () => {
+    const memory = new MemoryStore();
+    const log = new TxLog(memory);
+    const { trail, clock } = setup(log);
+    for (let i = 0; i < 95; i++) await memory.transact(trail.prepareAppend([entry(i)]));
+    await sequencePendingAudit({ store: memory, clock });
+    // 11 one-record appends: 11 rewrites + 11 marker deletes + blocks of seqs 96–100 and 101–106 + the head = 25 ops
+    // ~1.7 KB records: 11 of them fill two write units best (5 would fill one), so only the op limit binds
+    for (let i = 95; i < 106; i++) await memory.transact(trail.prepareAppend([entry(i, { text: 'x'.repeat(650) })]));
+    expect(await sequenceAlone({ store: log, clock })).toEqual({ ran: true, sequenced: 11 });
+    expect(log.heads.map((ops) => ops.length)).toEqual([STORE_LIMITS.maxTransactionOps]);
+    expect(log.committed.at(-1)).toEqual([expect.objectContaining({ op: 'delete', key: SEQUENCER_LEASE_KEY })]);
+    expect(await memory.get(SEQUENCER_LEASE_KEY)).toBeUndefined();
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 106 });
+  });
+
+  it('a holder whose lease lapsed and was taken links nothing and leaves the new holder’s lease', async () => {
+    const memory = new MemoryStore();
+    const log = new TxLog(memory);
+    const { trail, clock } = setup(log);
+    for (let i = 0; i < 3; i++) await memory.transact(trail.prepareAppend([entry(i)]));
+    log.beforeFirstHead = async () => {
+      // the holder stalled past its lease: another sequencer took it over
+      const lapsed = await memory.get(SEQUENCER_LEASE_KEY);
+      await memory.transact([{ op: 'put', key: SEQUENCER_LEASE_KEY, value: { until: clock.now() + 999_999 }, condition: { kind: 'version', version: lapsed!.version } }]);
+    };
+    expect(await sequenceAlone({ store: log, clock })).toEqual({ ran: true, sequenced: 0 });
+    expect((await memory.get(SEQUENCER_LEASE_KEY))?.value).toEqual({ until: clock.now() + 999_999 });
+    expect(await pendingMarkers(memory)).toBe(3);
+    // the new holder (here: the sweep) links them
+    expect(await sequencePendingAudit({ store: memory, clock })).toEqual({ sequenced: 3, remaining: 0 });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('takes no lease when nothing is pending (a job whose records another run linked, or an index that lags)', async () => {
+    const memory = new MemoryStore();
+    const log = new TxLog(memory);
+    const { clock } = setup(log);
+    expect(await sequenceAlone({ store: log, clock })).toEqual({ ran: true, sequenced: 0 });
+    expect(log.committed).toEqual([]);
+  });
+});
