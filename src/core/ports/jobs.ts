@@ -57,5 +57,9 @@ export type JobHandlers = { [K in JobKind]: (job: Extract<Job, { kind: K }>) => 
  */
 export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024 } as const;
 
-/** Approvals per follow-up job: 25 comments at Confluence's pace take seconds of a consumer's 900 s. */
+/**
+ * Approvals per follow-up job: 25 comments posted one after another (~0.4 s each at Confluence's usual
+ * pace) take ~10 s of a consumer invocation's 25 s (the job consumer sets no `timeoutSeconds` in
+ * manifest.yml), and stay well under a per-invocation call cap (U25).
+ */
 export const SUBMISSION_FOLLOW_UP_BATCH = 25;
