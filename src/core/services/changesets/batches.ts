@@ -9,8 +9,8 @@
  * shards are read once for all of them. No batch reads or conditions on the audit head. The last
  * batch waits for the others and, when it has room, carries the submit's closing write (submit.ts).
  */
-import { auditBytesBound, auditOpsFor } from '../../audit';
-import { MAX_AUDIT_ENTRIES, type AuditEntry } from '../../audit';
+import { MAX_AUDIT_ENTRIES, auditBytesBound, auditOpsFor } from '../../audit';
+import type { AuditEntry } from '../../audit';
 import type { Caller } from '../../domain/caller';
 import type { ChangeSet, PageApproval } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';

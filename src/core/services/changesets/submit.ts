@@ -36,6 +36,8 @@ export type PerPageSubmitResult = { submittedCount: number; skippedCount: number
 export type ChangeSetSubmitResult = PerPageSubmitResult & Partial<AtomicSubmitResult>;
 import { defineOperation } from '../operation';
 
+type Outcomes = BatchOutcome['outcomes'];
+
 interface Loaded {
   item: StoredItem;
   cs: ChangeSet;
@@ -154,8 +156,6 @@ async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: st
   }
   return result;
 }
-
-type Outcomes = BatchOutcome['outcomes'];
 
 /** The submit's answer: per page its approval (this run's or an earlier run's of the same request) or why it was skipped. */
 function answer(context: PageContext, pageIds: string[], earlierRun: Map<string, PageLatest>, outcomes: Outcomes): PerPageSubmitResult {
