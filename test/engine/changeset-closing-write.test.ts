@@ -11,7 +11,7 @@ import type { TxOp } from '../../src/core/ports/store';
 import { keys } from '../../src/core/services/keys';
 import { SUBMIT_LEASE_MS } from '../../src/core/services/changesets/submit-lease';
 import type { PerPageSubmitResult } from '../../src/core/services/changesets/submit';
-import { BOB, ENG, api, setup } from './helpers';
+import { BOB, ENG, api, setup, submitAtomicSet } from './helpers';
 
 const pages = (n: number) => Array.from({ length: n }, (_, i) => String(4001 + i));
 const ANSWER_KEY = 'test-answer:1';
@@ -51,10 +51,11 @@ class Recorder extends StoreDecorator {
 /** The joined transaction: page batch and closing write in one. */
 const joined = (tx: Tx) => tx.approvals > 0 && tx.releasesLease;
 
-async function submitting(pageCount: number) {
+/** A change set of `pageCount` pages (4001…); `spare` more pages exist outside it. */
+async function submitting(pageCount: number, spare = 0) {
   let recorder!: Recorder;
   // jobs are only queued: the transactions counted are the request's own
-  const env = await setup({ extraPages: pageCount, wrap: (s) => (recorder = new Recorder(s)), jobs: { push: () => Promise.resolve() } });
+  const env = await setup({ extraPages: pageCount + spare, wrap: (s) => (recorder = new Recorder(s)), jobs: { push: () => Promise.resolve() } });
   const pageIds = pages(pageCount);
   const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Big PR', pageRefs: pageIds.map((pageId) => ({ pageId })) });
   recorder.tx.length = 0;
@@ -115,6 +116,26 @@ test('a conflict on the last batch: it is re-planned and commits alone, then the
   // every page has exactly one approval: 99 through the set, the last one through its own submit
   expect((await records('approval.submitted')).map((r) => r.pageId).sort()).toEqual(pageIds);
   expect((await records('changeset.submitted')).map((r) => r.details)).toEqual([expect.objectContaining({ submittedCount: 99, skippedCount: 1 })]);
+});
+
+test('a conflict whose re-plan no longer fits one transaction: the last batch is cut again, then the closing write goes alone', async () => {
+  const { env, recorder, pageIds, submit, records, recordedAnswer } = await submitting(6, 1);
+  // an atomic submit of another page of the space opens its pin window: the re-plan checks each page's pointer (+6 ops)
+  recorder.before = { when: joined, run: () => submitAtomicSet(env, ['4007']) };
+  const result = await submit();
+  expect(recorder.before.ran).toBe(true);
+  // the joined attempt failed; the re-planned batch went in parts (the atomic submit creates no per-page approval)
+  const parts = recorder.tx.filter((tx) => tx.approvals > 0);
+  expect(parts.length).toBeGreaterThanOrEqual(2);
+  expect(parts.reduce((n, tx) => n + tx.approvals, 0)).toBe(6);
+  expect(recorder.tx.at(-1)).toEqual({ approvals: 0, releasesLease: true, submittedRecord: true, answer: true });
+  expect(result.results.map((r) => [r.pageId, r.success])).toEqual(pageIds.map((id) => [id, true]));
+  expect(await recordedAnswer()).toBe(digest(result));
+  expect((await records('approval.submitted')).map((r) => r.pageId).sort()).toEqual(pageIds);
+  expect((await records('changeset.submitted')).map((r) => r.details)).toEqual([
+    expect.objectContaining({ title: 'Release 12' }),
+    expect.objectContaining({ title: 'Big PR', submittedCount: 6, skippedCount: 0 }),
+  ]);
 });
 
 test('the lease taken over before the joined transaction: the pages commit, and the closing write leaves the other submit its lease', async () => {
