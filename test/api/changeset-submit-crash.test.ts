@@ -2,7 +2,8 @@
  * Issue 25 finding 8: a keyed change-set submit killed after its page batches but before its
  * answer was recorded must, on retry after the in-progress lease, answer what the first attempt did
  * (its pages submitted, not "skipped: PENDING_APPROVAL") and write exactly one `changeset.submitted`.
- * The answer now commits in the submit's own final transaction, as page submit's does.
+ * The answer now commits in the submit's own final transaction, as page submit's does (its last page
+ * batch's when the closing write fits there, issue 23).
  */
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
@@ -49,19 +50,19 @@ async function setUp() {
   return { store, local, submit, submittedRecords, advance: (ms: number) => (now += ms) };
 }
 
-it('the recorded answer commits in the submit\'s final transaction, with its changeset.submitted record', async () => {
+it('the recorded answer commits in the submit\'s final transaction, with its changeset.submitted record and the last pages', async () => {
   const { store, submit } = await setUp();
   store.tx.length = 0;
   const first = await submit();
   expect([first.status, first.json.submittedCount]).toEqual([200, PAGES.length]);
   const last = store.tx.filter((t) => !t.every((p) => p === 'diag')).at(-1)!;
-  expect(last).toEqual(expect.arrayContaining(['cs-submit-lease', 'idem', 'entity:af-audit']));
+  expect(last).toEqual(expect.arrayContaining(['cs-submit-lease', 'idem', 'entity:af-audit', 'entity:af-approval']));
   const again = await submit();
   // the replay answers what the first attempt answered, marked as a replay (SPEC §3)
   expect([again.status, again.json]).toEqual([200, { ...first.json, replayed: true }]);
 });
 
-it('killed after its page batches, before the final commit: the retry after the lease reports its own pages as submitted, one changeset.submitted', async () => {
+it('killed at its final commit (the last page batch with the answer): the retry after the lease reports its own pages as submitted, one changeset.submitted', async () => {
   const { store, local, submit, submittedRecords, advance } = await setUp();
   store.dieAt = releasesLease;
   // the dying process logs its failures; what it logs is not under test here
@@ -84,6 +85,21 @@ it('killed after its page batches, before the final commit: the retry after the 
     expect([status.state, status.latestApproval?.id]).toEqual(['in_approval', retry.json.results.find((r: { pageId: string }) => r.pageId === pageId).approvalId]);
   }
   await local.idle();
+});
+
+it('killed right after its final commit: the retry after the lease replays the answer, never a second submit', async () => {
+  const { store, submit, submittedRecords, advance } = await setUp();
+  store.dieAfter = releasesLease;
+  const quiet = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)];
+  const first = await submit();
+  quiet.forEach((spy) => spy.mockRestore());
+  expect(first.status).toBeGreaterThanOrEqual(500);
+  store.dead = false;
+  store.dieAfter = undefined;
+  advance(IN_PROGRESS_LEASE_MS + 1_000);
+  const retry = await submit();
+  expect([retry.status, retry.json.replayed, retry.json.submittedCount]).toEqual([200, true, PAGES.length]);
+  expect(await submittedRecords()).toHaveLength(1);
 });
 
 describe('atomic change set (SPEC 2.5a)', () => {

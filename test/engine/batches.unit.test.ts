@@ -2,11 +2,11 @@
  * Change-set submit batching: as many pages per transaction as fit Forge's 25-op limit, sized with
  * the audit trail's own op count (never a literal), a page alone always in a batch of its own.
  */
-import { auditOpsFor } from '../../src/core/audit';
+import { MAX_AUDIT_ENTRIES, auditOpsFor } from '../../src/core/audit';
 import { STORE_LIMITS } from '../../src/core/ports/store';
 import type { TxOp } from '../../src/core/ports/store';
 import type { AuditEntry } from '../../src/core/audit';
-import { batchBytes, batchOps, cutBatches } from '../../src/core/services/changesets/batches';
+import { batchBytes, batchOps, cutBatches, joins } from '../../src/core/services/changesets/batches';
 
 const entry = { actor: 'a', action: 'approval.submitted', spaceId: 's', source: 'ui', details: {} } as AuditEntry;
 /** A page's share: `ops` page ops, `entries` audit entries and its space's assignment epoch check (one per batch and space). */
@@ -69,5 +69,38 @@ describe('cutBatches', () => {
     // 5 in 2 units (0.4 a page, where cutting at one unit pays 0.5), then the last two in one
     expect(batches.map((b) => b.length)).toEqual([5, 2]);
     for (const b of batches) expect(batchOps(b, cheapAudit)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
+  });
+});
+
+describe('joins (the submit\'s closing write in the last batch\'s transaction)', () => {
+  const CS_KEY = 'changeset:cs_1';
+  const closing = (bytes = 100, entries = 1) => ({ ops: [{ op: 'put', key: 'idem:k', value: 'x'.repeat(bytes) } satisfies TxOp], entries: Array(entries).fill(entry) as AuditEntry[] });
+
+  it('joins when the ops fit and the write units stay the same, counting its entries in the batch\'s one append', () => {
+    const plans = [page(3), page(3)];
+    expect(batchOps(plans, auditOpsFor, closing())).toBe(batchOps(plans) + 1 + 1);
+    expect(joins(plans, CS_KEY, closing())).toBe(true);
+  });
+
+  it('not over 25 ops', () => {
+    const plans = [page(10), page(9)];
+    expect(batchOps(plans)).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
+    expect(batchOps(plans, auditOpsFor, closing())).toBeGreaterThan(STORE_LIMITS.maxTransactionOps);
+    expect(joins(plans, CS_KEY, closing())).toBe(false);
+  });
+
+  it('not past the audit entries one append holds', () => {
+    const plans = [page(1, MAX_AUDIT_ENTRIES)];
+    expect(batchOps(plans, auditOpsFor, closing())).toBeLessThanOrEqual(STORE_LIMITS.maxTransactionOps);
+    expect(joins(plans, CS_KEY, closing())).toBe(false);
+  });
+
+  it('not when it would cost the transaction another write unit', () => {
+    const plans = [page(3)];
+    const unitsOf = (bytes: number) => Math.ceil(batchBytes(plans, CS_KEY, closing(bytes)) / STORE_LIMITS.writeUnitBytes);
+    const room = STORE_LIMITS.writeUnitBytes - batchBytes(plans, CS_KEY, closing(0));
+    expect([unitsOf(room), unitsOf(room + 1)]).toEqual([1, 2]);
+    expect(joins(plans, CS_KEY, closing(room))).toBe(true);
+    expect(joins(plans, CS_KEY, closing(room + 1))).toBe(false);
   });
 });

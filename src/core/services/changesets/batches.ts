@@ -6,9 +6,10 @@
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
  * most MAX_PARALLEL_BATCHES at a time (a pool: the next starts when one ends). Their pending-count
- * shards are read once for all of them. No batch reads or conditions on the audit head.
+ * shards are read once for all of them. No batch reads or conditions on the audit head. The last
+ * batch waits for the others and, when it has room, carries the submit's closing write (submit.ts).
  */
-import { auditBytesBound, auditOpsFor } from '../../audit';
+import { MAX_AUDIT_ENTRIES, auditBytesBound, auditOpsFor } from '../../audit';
 import type { AuditEntry } from '../../audit';
 import type { Caller } from '../../domain/caller';
 import type { ChangeSet, PageApproval } from '../../domain/model';
@@ -34,14 +35,18 @@ export const MAX_PARALLEL_BATCHES = 10;
 
 type Sized = { ops: TxOp[]; entries: AuditEntry[]; epoch: TxOp; approval?: { workflowId: string } };
 
+/** Ops and audit entries a batch's transaction may carry beside its pages' (the submit's closing write). */
+export type Extra = { ops: TxOp[]; entries: AuditEntry[] };
+const NO_EXTRA: Extra = { ops: [], entries: [] };
+
 /** The batch's own ops beside its pages' and their audit: the change-set `check`, the submit epoch check of each space and the pending-count ops of each workflow entered. */
 function ownOps(plans: Sized[]): number {
   return 1 + epochChecks(plans).length + new Set(plans.flatMap((p) => (p.approval ? [p.approval.workflowId] : []))).size * PENDING_OPS_PER_ENTERED_WORKFLOW;
 }
 
-/** Ops of a batch transaction: its pages' ops and audit ops, and its own (ownOps). */
-export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor): number {
-  return plans.reduce((n, p) => n + p.ops.length, 0) + ownOps(plans) + auditOps(plans.flatMap((p) => p.entries));
+/** Ops of a batch transaction: its pages' ops, its own (ownOps), any `extra` ops and the audit ops of all their entries (one append). */
+export function batchOps(plans: Sized[], auditOps: (entries: AuditEntry[]) => number = auditOpsFor, extra: Extra = NO_EXTRA): number {
+  return plans.reduce((n, p) => n + p.ops.length, 0) + ownOps(plans) + extra.ops.length + auditOps([...plans.flatMap((p) => p.entries), ...extra.entries]);
 }
 
 /** The longest key a change set's `check` can carry (ids are ≤ 200 characters), for a batch sized without its change set; and the largest version. */
@@ -61,14 +66,20 @@ function ownBytes(plans: Sized[], changeSetKey: string): number {
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
 
-/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
-export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND): number {
-  const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
-  return pages + ownBytes(plans, changeSetKey) + auditBytesBound(plans.flatMap((p) => p.entries));
+/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops, any `extra` ops and an upper bound of its ONE audit append. */
+export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND, extra: Extra = NO_EXTRA): number {
+  const pages = [...plans, extra].reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
+  return pages + ownBytes(plans, changeSetKey) + auditBytesBound([...plans.flatMap((p) => p.entries), ...extra.entries]);
 }
 
 /** Forge write units a batch costs (its payload in 10 KB units, at least one). */
-const unitsOf = (plans: Sized[], changeSetKey?: string): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey) / STORE_LIMITS.writeUnitBytes));
+const unitsOf = (plans: Sized[], changeSetKey?: string, extra?: Extra): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey, extra) / STORE_LIMITS.writeUnitBytes));
+
+/** Whether `extra` can join the batch's transaction: within the op and audit-entry limits, and costing no more write units than the batch alone. */
+export function joins(plans: Sized[], changeSetKey: string, extra: Extra): boolean {
+  const entries = plans.reduce((n, p) => n + p.entries.length, extra.entries.length);
+  return batchOps(plans, auditOpsFor, extra) <= STORE_LIMITS.maxTransactionOps && entries <= MAX_AUDIT_ENTRIES && unitsOf(plans, changeSetKey, extra) === unitsOf(plans, changeSetKey);
+}
 
 /**
  * Cut planned pages into consecutive batches within the transaction limit: of the batches that fit,
@@ -92,9 +103,22 @@ export function cutBatches<T extends Sized>(plans: T[], auditOps: (entries: Audi
   return batches;
 }
 
+type Outcomes = Map<string, { ok: true; approval: PageApproval } | SubmitRefusal>;
+
 export interface BatchOutcome {
   /** per page: the approval, or why it was not submitted */
-  outcomes: Map<string, { ok: true; approval: PageApproval } | SubmitRefusal>;
+  outcomes: Outcomes;
+  /** whether the closing write committed with the last batch (otherwise the caller writes it alone) */
+  closed: boolean;
+}
+
+/** The submit's closing write (submit.ts), built for every page's outcome as it stands once the last batch commits. */
+export type ClosingWrite = (outcomes: Outcomes) => Extra;
+
+export interface BatchOptions {
+  /** each page's approval id (a keyed request's are deterministic); fresh ids otherwise */
+  approvalIdOf?: (pageId: string) => string;
+  closing?: ClosingWrite;
 }
 
 interface Ctx {
@@ -109,7 +133,9 @@ interface Ctx {
 /**
  * Submit `pageIds` (already eligible by the loaded context) in batches side by side. `onCommitted`
  * hears each committed batch's approvals at once, and every batch runs to its end even when another
- * fails (the first failure is rethrown after), so a failure never hides a committed batch.
+ * fails (the first failure is rethrown after), so a failure never hides a committed batch. With a
+ * `closing` write the last batch starts once the others have settled (that write answers for every
+ * page) and carries it when it fits; after another batch failed it commits without it.
  */
 export async function submitInBatches(
   ctx: EngineContext,
@@ -119,32 +145,34 @@ export async function submitInBatches(
   context: PageContext,
   pageIds: string[],
   onCommitted: (approvals: PageApproval[]) => void,
-  approvalIdOf: (pageId: string) => string = () => ctx.ids.next('apr'),
+  options: BatchOptions = {},
 ): Promise<BatchOutcome> {
+  const { approvalIdOf = () => ctx.ids.next('apr'), closing } = options;
   const approvalIds = new Map(pageIds.map((id) => [id, approvalIdOf(id)]));
   // pages in runs of SUBMISSION_FOLLOW_UP_BATCH share a follow-up job, which records their comment ids in one write;
   // each run is named afresh (each approval stores its followUp, so a re-run needs no stable name and never adds to an earlier run's record)
   const runs = Array.from({ length: Math.ceil(pageIds.length / SUBMISSION_FOLLOW_UP_BATCH) }, () => ctx.ids.next('fu'));
   const followUps = new Map(pageIds.map((id, i) => [id, runs[Math.floor(i / SUBMISSION_FOLLOW_UP_BATCH)]!]));
   const run: Ctx = { ctx, caller, context, approvalIds, followUps };
-  const outcomes: BatchOutcome['outcomes'] = new Map();
+  const outcomes: Outcomes = new Map();
   const states = new Map(pageIds.map((id) => [id, stateIn(context, id)]));
   const batches = cutBatches(plansOf(run, pageIds, states, cs, outcomes), auditOpsFor, csItem.key);
   // every batch's pending-count shards in one batched read (issue 23): a batch is then one transaction, no read of its own
   const shardKeys = batches.flatMap((batch, b) => pendingShardKeys(batch.map((p) => p.approval.workflowId), b));
   const read = await getManyByKey(ctx.store, shardKeys);
   const shards: ShardReads = new Map(shardKeys.map((key) => [key, read.get(key)]));
-  const settled = await settleBounded(
-    batches.map((batch, b) => () => commitBatch(run, batch.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b, shards })),
-    MAX_PARALLEL_BATCHES,
-  );
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const commit = (b: number, withClosing?: ClosingWrite) => () => commitBatch(run, batches[b]!.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b, shards }, withClosing);
+  const held = closing && batches.length > 0 ? 1 : 0;
+  const settled = await settleBounded(batches.slice(0, batches.length - held).map((_, b) => commit(b)), MAX_PARALLEL_BATCHES);
+  const failedBefore = settled.some((r) => r.status === 'rejected');
+  const [last] = held ? await settleBounded([commit(batches.length - 1, failedBefore ? undefined : closing)], 1) : [];
+  const failed = [...settled, ...(last ? [last] : [])].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return { outcomes };
+  return { outcomes, closed: last?.status === 'fulfilled' && last.value };
 }
 
 /** Plans for pages still eligible; refusals go straight to `outcomes`. */
-function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs: ChangeSet, outcomes: BatchOutcome['outcomes']): Planned[] {
+function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs: ChangeSet, outcomes: Outcomes): Planned[] {
   const plans: Planned[] = [];
   for (const pageId of pageIds) {
     const plan = planSubmission(run.ctx, run.caller, inputOf(run.context, pageId), states.get(pageId) ?? {}, run.approvalIds.get(pageId)!, cs, run.followUps.get(pageId));
@@ -154,22 +182,33 @@ function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs
   return plans;
 }
 
+/** The closing write as it stands once `part` commits, if it may join the part's transaction (joins). */
+function joinable(closing: ClosingWrite, part: Planned[], outcomes: Outcomes, changeSetKey: string): Extra | undefined {
+  if (part.length === 0) return undefined;
+  const projected: Outcomes = new Map(outcomes);
+  for (const p of part) projected.set(p.approval.pageId, { ok: true, approval: p.approval });
+  const extra = closing(projected);
+  return joins(part, changeSetKey, extra) ? extra : undefined;
+}
+
 /**
  * One batch, re-planned from fresh reads after a conflict. A re-plan may need more ops than the cut
  * allowed (an atomic submit's pins now in flight add a pointer check per page, a first submission an
  * assignment put): it is then cut again and its parts commit one after another; pages a part
- * committed are not planned again if a later part conflicts.
+ * committed are not planned again if a later part conflicts. `closing` rides only in a first
+ * attempt that is not cut again; after any conflict the caller writes it alone. Resolves to whether it rode.
  */
 async function commitBatch(
   run: Ctx,
   pageIds: string[],
   states: Map<string, PageState>,
   csItem: StoredItem,
-  outcomes: BatchOutcome['outcomes'],
+  outcomes: Outcomes,
   onCommitted: (approvals: PageApproval[]) => void,
   /** the pending-count shard of this batch (parallel batches of one submit never share one), and the shards read ahead for the first attempt */
   counts: { shard: number; shards: ShardReads },
-): Promise<void> {
+  closing?: ClosingWrite,
+): Promise<boolean> {
   let item = csItem;
   let remaining = pageIds;
   return withRetry(run.ctx, async (attempt) => {
@@ -180,13 +219,14 @@ async function commitBatch(
       const cs = latest ? parseStored(changeSetSchema, latest.key, latest.value) : undefined;
       if (!latest || !cs || cs.status === 'archived') {
         for (const id of remaining) outcomes.set(id, { ok: false, code: 'CHANGE_SET_ARCHIVED', reason: 'The change set was archived.' });
-        return;
+        return false;
       }
       item = latest;
     }
     const cs = parseStored(changeSetSchema, item.key, item.value);
     const plans = plansOf(run, remaining, states, cs, outcomes);
     const parts = batchOps(plans) > STORE_LIMITS.maxTransactionOps ? cutBatches(plans, auditOpsFor, item.key) : [plans];
+    const extra = closing && attempt === 1 && parts.length === 1 ? joinable(closing, plans, outcomes, item.key) : undefined;
     for (const [i, part] of parts.entries()) {
       if (part.length === 0) continue;
       const ops = [
@@ -196,11 +236,12 @@ async function commitBatch(
         ...(await pendingCountOps(run.ctx, { entering: part.map((p) => p.approval) }, counts.shard, attempt === 1 && i === 0 ? counts.shards : undefined)),
         { op: 'check', key: item.key, condition: { kind: 'version', version: item.version } } satisfies TxOp,
       ];
-      await commitWithAudit(run.ctx, ops, part.flatMap((p) => p.entries));
+      await commitWithAudit(run.ctx, [...ops, ...(extra?.ops ?? [])], [...part.flatMap((p) => p.entries), ...(extra?.entries ?? [])]);
       for (const p of part) outcomes.set(p.approval.pageId, { ok: true, approval: p.approval });
       const committed = new Set(part.map((p) => p.approval.pageId));
       remaining = remaining.filter((id) => !committed.has(id));
       onCommitted(part.map((p) => p.approval));
     }
+    return extra !== undefined;
   });
 }

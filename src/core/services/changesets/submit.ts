@@ -21,7 +21,7 @@ import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
 import type { SubmitRefusal } from '../submission';
 import { inputOf } from '../submission';
-import { submitInBatches } from './batches';
+import { submitInBatches, type BatchOutcome, type BatchOptions, type Extra } from './batches';
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
@@ -35,6 +35,8 @@ export type PerPageSubmitResult = { submittedCount: number; skippedCount: number
  */
 export type ChangeSetSubmitResult = PerPageSubmitResult & Partial<AtomicSubmitResult>;
 import { defineOperation } from '../operation';
+
+type Outcomes = BatchOutcome['outcomes'];
 
 interface Loaded {
   item: StoredItem;
@@ -79,7 +81,8 @@ function requestApprovalId(requestToken: string, pageId: string): string {
 /**
  * `requestToken` (an idempotent API request) makes the approval ids deterministic, so a re-run after
  * a crash reports the pages the first run submitted as submitted; `alongside` ops (the request's
- * recorded answer) commit in the submit's final transaction, with its `changeset.submitted` record.
+ * recorded answer) commit in the submit's closing write, with its `changeset.submitted` record
+ * (in the last page batch's transaction when it fits, batches.ts).
  */
 export interface ChangeSetSubmitOptions {
   requestToken?: string;
@@ -122,34 +125,53 @@ async function submitPerPage(ctx: EngineContext, caller: Caller, changeSetId: st
   const earlierRun = new Map(pageIds.flatMap((pageId) => submittedBy(inputOf(context, pageId), requestToken)));
   const eligible = pageIds.filter((pageId) => !earlierRun.has(pageId) && checkEligibility(inputOf(context, pageId)).ok);
   const committed: PageLatest[] = [...earlierRun.values()];
-  const approvalIdOf = requestToken ? (pageId: string) => requestApprovalId(requestToken, pageId) : undefined;
-  let outcomes;
+  const answerOf = (outcomes: Outcomes) => answer(context, pageIds, earlierRun, outcomes);
+  const closingOf = (result: PerPageSubmitResult, ours: StoredItem | undefined): Extra => ({
+    // the request's answer commits with its record: no crash can leave one without the other
+    ops: [...releaseLeaseOps(ours), ...(options.alongside?.(result) ?? [])],
+    entries: [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details: submittedDetails(cs, result) })],
+  });
+  const batchOptions: BatchOptions = {
+    ...(requestToken ? { approvalIdOf: (pageId: string) => requestApprovalId(requestToken, pageId) } : {}),
+    // with the lease as taken: if another submit took it over meanwhile, the joined transaction fails and the closing write goes alone
+    closing: (outcomes) => closingOf(answerOf(outcomes), lease),
+  };
+  let batched: BatchOutcome;
   try {
-    ({ outcomes } = await submitInBatches(ctx, caller, cs, item, context, eligible, (approvals) => committed.push(...approvals), approvalIdOf));
+    batched = await submitInBatches(ctx, caller, cs, item, context, eligible, (approvals) => committed.push(...approvals), batchOptions);
   } finally {
     // Whatever committed is notified, even when a later batch failed; pages a failed earlier
     // attempt left pending through this change set are notified again (the job posts at most once).
     const earlier = pageIds.flatMap((pageId) => (earlierRun.has(pageId) ? [] : pendingThrough(inputOf(context, pageId), cs.id)));
     await enqueueAfterCommit(ctx, submissionJobs([...earlier, ...committed], { sequenceAudit: committed.length > 0 }));
   }
+  const result = answerOf(batched.outcomes);
+  if (!batched.closed) {
+    await withRetry(ctx, async () => {
+      // released only if it is still ours (a second submit of the same change set may have taken it over)
+      const current = await ctx.store.get(lease.key);
+      const { ops, entries } = closingOf(result, current?.version === lease.version ? current : undefined);
+      await commitWithAudit(ctx, ops, entries);
+    });
+  }
+  return result;
+}
+
+/** The submit's answer: per page its approval (this run's or an earlier run's of the same request) or why it was skipped. */
+function answer(context: PageContext, pageIds: string[], earlierRun: Map<string, PageLatest>, outcomes: Outcomes): PerPageSubmitResult {
   const results = pageIds.map((pageId): SubmitResult => {
     const mine = earlierRun.get(pageId);
     const outcome = mine ? { ok: true as const, approval: mine } : (outcomes.get(pageId) ?? refusalOf(inputOf(context, pageId)));
     if (outcome.ok) return { pageId, success: true, workflowId: outcome.approval.workflowId, approvalId: outcome.approval.id };
     return { pageId, success: false, code: outcome.code, reason: outcome.reason, ...(outcome.workflowId ? { workflowId: outcome.workflowId } : {}) };
   });
-  const submittedCount = committed.length;
-  const skippedCount = results.length - submittedCount;
-  const details = { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
-  const result = { submittedCount, skippedCount, results };
-  await withRetry(ctx, async () => {
-    // released only if it is still ours (a second submit of the same change set may have taken it over)
-    const current = await ctx.store.get(lease.key);
-    const release = releaseLeaseOps(current?.version === lease.version ? current : undefined);
-    // the request's answer commits with its record: no crash can leave one without the other
-    await commitWithAudit(ctx, [...release, ...(options.alongside?.(result) ?? [])], [auditEntry(caller, 'changeset.submitted', cs.spaceId, { changeSetId, details })]);
-  });
-  return result;
+  const submittedCount = results.filter((r) => r.success).length;
+  return { submittedCount, skippedCount: results.length - submittedCount, results };
+}
+
+/** The `changeset.submitted` record's details. */
+function submittedDetails(cs: ChangeSet, { submittedCount, skippedCount }: PerPageSubmitResult) {
+  return { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), submittedCount, skippedCount };
 }
 
 /** The page's latest approval, if this keyed request (an earlier run of it) created it. */
