@@ -99,6 +99,9 @@ export function shardSeed(seed: string): number {
 /** The shard (1..PENDING_SHARDS-1: never the guard) a transaction numbered `n` writes (the change-set batches pass their batch number). */
 const ownShard = (n: number): number => 1 + (n % (PENDING_SHARDS - 1));
 
+/** The shard a single submit of this page writes (submit.ts passes its seed); the API's rate limiter counts the submit on the same number. */
+export const pageShard = (pageId: string): number => ownShard(shardSeed(pageId));
+
 const put = (shard: Shard, value: z.infer<typeof shardSchema>, ttl?: number): TxOp => ({ op: 'put', key: shard.key, value, condition: conditionOn(shard.item), ...(ttl ? { ttlSeconds: ttl } : {}) });
 
 /** An entering change and the guard: nothing to add while it is open; wait for a live delete; reopen a dead one's lease on its own, then ask again. */
