@@ -20,7 +20,7 @@
  * pending-count shard its page writes in the same transaction. Its user shard is then that slot
  * (else the one half the ring away, else a random open one), so two such writes that meet on one
  * counter meet on the other too and one retry settles both, and a burst on nearby page ids takes
- * distinct shards (issue 23, bench 4B: random picks lost 8-15 of 50 submits to each other).
+ * distinct shards (issue 23, bench 4B: random picks lost 9-14 of 50 submits to each other).
  * Cost per request (store operations):
  *   read  = 1 getMany (block key)
  *   write = 1 getMany (block key + the subjects' shards; keyed: also the key's record) + 1 transact
