@@ -86,8 +86,8 @@ function statusSummary(outcomes: Outcome[]): string {
 interface Wave {
   outcomes: Outcome[];
   wallMs: number;
-  /** store transactions tried per acknowledged request, on the request path (part B only) */
-  txPerCommit?: string;
+  /** store transactions tried per acknowledged request, on the request path (part B only; NaN: none acknowledged), unrounded */
+  txPerCommit?: number;
   /** per acknowledged request: the platform-diagnostics record's transactions, and the job consumer's (after the response) */
   diagnosticsTx?: number;
   deferredTx?: number;
@@ -202,14 +202,16 @@ async function checkWrites(store: KeyValueStore, { creates, submits }: Waves): P
   ].join('\n');
 }
 
-const fmt1 = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(1));
+const fmt = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(1));
+/** transactions per request to 2 decimals (the contention ratios use the unrounded figure) */
+const fmtTx = (n: number | undefined): string => (n === undefined ? '' : Number.isNaN(n) ? 'n/a' : n.toFixed(2));
 
 /** One row per wave; the 1-client run is the baseline of the 50-client run. */
 function printWaves(sets: Waves[]): void {
   const withTx = sets.some((w) => w.creates.txPerCommit !== undefined);
   const row = (label: string, w: Wave) => {
     const ms = w.outcomes.map((o) => o.ms);
-    return [label, statusSummary(w.outcomes), fmtMs(percentile(ms, 0.5)), fmtMs(percentile(ms, 0.95)), fmtMs(Math.max(...ms)), fmtMs(w.wallMs), ...(withTx ? [w.txPerCommit ?? '', fmt1(w.diagnosticsTx), fmt1(w.deferredTx)] : [])];
+    return [label, statusSummary(w.outcomes), fmtMs(percentile(ms, 0.5)), fmtMs(percentile(ms, 0.95)), fmtMs(Math.max(...ms)), fmtMs(w.wallMs), ...(withTx ? [fmtTx(w.txPerCommit), fmt(w.diagnosticsTx), fmt(w.deferredTx)] : [])];
   };
   console.log(
     table([
@@ -288,7 +290,7 @@ async function withForgeLatency(clients: number, check: boolean, profile = DEFAU
     const per = (n: number) => (acknowledged > 0 ? n / acknowledged : NaN);
     return {
       ...w,
-      txPerCommit: acknowledged > 0 ? per(counting.tx.request).toFixed(1) : 'n/a',
+      txPerCommit: per(counting.tx.request),
       diagnosticsTx: per(counting.tx.diagnostics),
       deferredTx: per(counting.tx.deferred),
       sequencerTx: { ...counting.sequencer },
@@ -331,13 +333,15 @@ async function runConcurrencyWithLatency(_options: BenchOptions): Promise<void> 
   printWaves([latentBaseline, latent]);
   printConflicts(latent);
   console.log(`\n${latent.report}`);
-  const tx = (w: Wave) => Number(w.txPerCommit);
+  // ratios of the unrounded figures (the table shows them to 2 decimals)
+  const tx = (w: Wave) => w.txPerCommit ?? NaN;
   record('single.createTx', tx(latentBaseline.creates));
   record('single.submitTx', tx(latentBaseline.submits));
   record('single.diagnosticsTxPerRequest', latentBaseline.creates.diagnosticsTx ?? NaN);
   record('single.submitDeferredTx', latentBaseline.submits.deferredTx ?? NaN);
   record('concurrency.createContentionRatio50', tx(latent.creates) / tx(latentBaseline.creates));
   record('concurrency.submitContentionRatio50', tx(latent.submits) / tx(latentBaseline.submits));
+  console.log(`\nContention ratios (${CLIENTS} clients ÷ 1, unrounded): creates ${(tx(latent.creates) / tx(latentBaseline.creates)).toFixed(3)}, page submits ${(tx(latent.submits) / tx(latentBaseline.submits)).toFixed(3)}`);
   printSequencer('documented', [latentBaseline, latent]);
   record('concurrency.sequencerFailedTxShare50', failedShare(latent.submits));
   record('concurrency.sequencerTxTried50', latent.submits.sequencerTx?.tried ?? NaN);

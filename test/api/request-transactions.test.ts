@@ -5,9 +5,9 @@
  */
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
-import type { TxOp } from '../../src/core/ports/store';
+import { StoreError, type TxOp } from '../../src/core/ports/store';
 import { createLocalApp } from '../../local/app';
-import { createLocalSite } from '../../local/site';
+import { buildSeed, createLocalSite } from '../../local/site';
 import { call } from './helpers';
 import { approvalIndex } from '../../src/core/services/keys';
 import { DiagnosticsLog } from '../../src/transport/diagnostics/diagnostics-log';
@@ -114,5 +114,53 @@ it('two concurrent keyed page submits with one key submit once, and both answer 
   // one approval, one pending count: the page was submitted once
   const pending = await log.queryEntity<{ page: string }>({ ...approvalIndex.pendingOfWorkflow(a.json.workflowId), limit: 100 });
   expect(pending.items.filter((i) => i.value.page === '2001').map((i) => i.key)).toEqual([a.json.approvalId]);
+  await local.idle();
+});
+
+/** Remembers every key whose condition refused a transaction (the stores name it in the message). */
+class RefusedKeys extends StoreDecorator {
+  readonly keys: string[] = [];
+  override async transact(ops: TxOp[]): Promise<void> {
+    try {
+      await this.inner.transact(ops);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'CONDITION_FAILED') this.keys.push(/"([^"]+)"/.exec(err.message)?.[1] ?? '?');
+      throw err;
+    }
+  }
+}
+
+/** The seed plus `count` published copies of page 2001 with ids from `firstId` on (pages created one after another). */
+function siteWithPages(firstId: number, count: number) {
+  const seed = buildSeed();
+  const template = seed.pages.find((p) => p.id === '2001');
+  if (!template) throw new Error('seed page 2001 is missing');
+  for (let i = 0; i < count; i++) seed.pages.push({ ...structuredClone(template), id: String(firstId + i) });
+  return createLocalSite({ seed });
+}
+
+it("a keyed page submit counts its write on the user's rate-limit shard numbered like the pending-count shard it writes (issue 23)", async () => {
+  const { local, log } = await app();
+  const ops: TxOp[][] = [];
+  const transact = log.transact.bind(log);
+  jest.spyOn(log, 'transact').mockImplementation((tx) => (ops.push(tx), transact(tx)));
+  expect((await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-slot' })).status).toBe(201);
+  const submit = ops.find((tx) => tx.some((o) => o.key.startsWith('wf-pending:')));
+  const shardOf = (prefix: string) => submit?.find((o) => o.key.startsWith(prefix))?.key.split(':').pop();
+  expect(shardOf('rl:write:u:')).toBe(shardOf('wf-pending:'));
+  await local.idle();
+});
+
+it('40 concurrent keyed submits of nearby pages by one user through 40 clients: no transaction refused on a counter, each page submitted once (issue 23, bench 4B)', async () => {
+  const store = new RefusedKeys(new MemoryStore());
+  const local = createLocalApp({ store, site: siteWithPages(7001, 40) });
+  await local.ready;
+  const answers = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => call(local.api, 'page-submit', { accountId: 'acc-bob', clientId: `client-${i}`, body: { pageId: String(7001 + i) }, idempotencyKey: `burst-${i}` })),
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(40).fill(201));
+  expect(new Set(answers.map((a) => a.json.approvalId)).size).toBe(40);
+  // before: each counter's shard was a random (rate limit) or hashed (pending count) pick, and picks met
+  expect(store.keys.filter((key) => key.startsWith('rl:') || key.startsWith('wf-pending:'))).toEqual([]);
   await local.idle();
 });

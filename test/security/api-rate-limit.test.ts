@@ -193,6 +193,22 @@ describe('the limiter', () => {
     expect(reads.slice(0, 10)).toEqual(Array(10).fill(1));
     expect(Math.max(...reads)).toBeLessThanOrEqual(1 + Math.ceil(128 / 25));
   });
+
+  it("a write naming a slot counts on the slot's user shard, then on the one half the ring away, then on any open one; the limit stays exact", async () => {
+    const store = new MemoryStore();
+    const limiter = new RateLimiter(store, DEFAULT_RATE_LIMITS, { now: () => WINDOW_START });
+    const userShards: string[] = [];
+    for (let i = 0; i < DEFAULT_RATE_LIMITS.writesPerUser.max; i++) {
+      const { ops } = await limiter.writeOps({ accountId: 'acc-slot' }, undefined, 5);
+      userShards.push(...ops.map((op) => op.key.split(':').pop() ?? ''));
+      await store.transact(ops);
+    }
+    // 128 shards: 5 holds 2 (the first 150 % 128 = 22 shards do), 69 (5 + 64) holds 1; then random open ones
+    expect(userShards.slice(0, 3)).toEqual(['5', '5', '69']);
+    expect(userShards.slice(3).filter((shard) => shard === '5' || shard === '69')).toEqual([]);
+    expect(new Set(userShards).size).toBe(128);
+    await expect(limiter.writeOps({ accountId: 'acc-slot' }, undefined, 5)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
 });
 
 describe('resolvers', () => {

@@ -211,7 +211,7 @@ async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, par
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.idempotencyScope };
   // The write's rate-limit count rides in the key's claim: one transaction, counted only if it executes.
-  const alongside = (claimKey: string) => writeOps(deps.edge, caller, claimKey);
+  const alongside = (claimKey: string) => writeOps(deps.edge, caller, claimKey, route.counterSlot?.(parsed.input));
   if (route.claimWithChange) return executeWithChange(route, deps, caller, parsed, await deps.idempotency.beginWithChange(scope, key, fingerprintOf(parsed.rawBody), alongside));
   const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), alongside);
   if (outcome.kind !== 'execute') return settledResponse(outcome, (refusal) => toErrorResponse(refusal, route));

@@ -9,6 +9,7 @@ import type { PageApproval } from '../../core/domain/model';
 import type { TxOp } from '../../core/ports/store';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
+import { pageShard } from '../../core/services/approvals/pending-count';
 import { FEED_CURSOR_MAX_AGE_MS, sealedResultPage, type ListCursor } from '../shared/edge';
 import {
   ChangeSetCreateBody,
@@ -85,6 +86,8 @@ export interface ApiRouteDefinition<Req extends z.ZodType = z.ZodType, Res exten
    * request writes no in-progress marker of its own (issue 23: one round trip less; IdempotencyStore.beginWithChange).
    */
   claimWithChange?: true;
+  /** with claimWithChange: the pending-count shard the change writes, where its rate-limit count goes too (RateLimiter.writeOps); method syntax: assignable to the erased ApiRoute */
+  counterSlot?(input: z.output<Req>): number;
   /** an older path kept for compatibility: documented, marked deprecated in the OpenAPI document */
   aliasOf?: string;
   // Returns the answer without its `success: true` (the handler adds the envelope).
@@ -107,8 +110,9 @@ interface RouteSpec<K extends string, E extends string, Req extends z.ZodType, R
   writes: boolean;
   /** an alias path of another route (same operation, same idempotency keys) */
   aliasOf?: string;
-  /** see ApiRouteDefinition.claimWithChange */
+  /** see ApiRouteDefinition.claimWithChange and counterSlot */
   claimWithChange?: true;
+  counterSlot?: (input: z.output<Req>) => number;
   operationId: string;
   summary: string;
   /** the input schema and its OpenAPI name */
@@ -138,6 +142,7 @@ export function defineRoute<const K extends string, const E extends string, Req 
     idempotencyScope: spec.aliasOf ?? spec.key,
     ...(spec.aliasOf ? { aliasOf: spec.aliasOf } : {}),
     ...(spec.claimWithChange ? { claimWithChange: true as const } : {}),
+    ...(spec.counterSlot ? { counterSlot: spec.counterSlot } : {}),
     execute: spec.execute,
   };
 }
@@ -211,6 +216,7 @@ export const API_ROUTES = [
   }),
   defineRoute({
     key: 'page-submit', endpoint: 'POST /pages/submit', exportName: 'apiPageSubmit', scope: 'write:approval:custom', writes: true, claimWithChange: true,
+    counterSlot: (b) => pageShard(b.pageId),
     operationId: 'submitPage', summary: 'Submit one page (its current version) for approval; 409 with the eligibility code when it cannot be.',
     request: [PageSubmitBody, 'PageSubmitRequest'], response: [PageSubmitResponse, 'PageSubmitResponse', 201],
     execute: async ({ engine, caller, answerWithChange }, b) => {

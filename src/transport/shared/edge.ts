@@ -42,8 +42,8 @@ export async function admit(edge: Edge, caller: Caller, writes: boolean): Promis
 }
 
 /** admit() for a write whose counting ops join the caller's first transaction (see RateLimiter.writeOps); `alsoRead` rides in its read. */
-export function writeOps(edge: Edge, caller: Caller, alsoRead?: string): Promise<{ ops: TxOp[]; also?: StoredItem }> {
-  return edge.limiter.writeOps(subjectOf(caller), alsoRead);
+export function writeOps(edge: Edge, caller: Caller, alsoRead?: string, slot?: number): Promise<{ ops: TxOp[]; also?: StoredItem }> {
+  return edge.limiter.writeOps(subjectOf(caller), alsoRead, slot);
 }
 
 /** Answers that count against the denied-call limit: refusals (403, 404) and invalid requests (400, 413, 415). */

@@ -16,6 +16,11 @@
  * (near the user's limit: ≤ 5 more batched gets, in parallel), so a refusal is still decided on
  * every shard. A client's counter (filled by many users, e.g. 600 of a CI client) keeps all 16
  * shards in the one get.
+ * A write whose count commits with its change (the keyed page submit) may name a `slot`: the
+ * pending-count shard its page writes in the same transaction. Its user shard is then that slot
+ * (else the one half the ring away, else a random open one), so two such writes that meet on one
+ * counter meet on the other too and one retry settles both, and a burst on nearby page ids takes
+ * distinct shards (issue 23, bench 4B: random picks lost 9-14 of 50 submits to each other).
  * Cost per request (store operations):
  *   read  = 1 getMany (block key)
  *   write = 1 getMany (block key + the subjects' shards; keyed: also the key's record) + 1 transact
@@ -74,6 +79,11 @@ function digest(value: string): string {
 
 /** Shard i's share of `max`: the shares differ by at most one and sum to `max`. */
 const shareOf = (max: number, shards: number, i: number): number => Math.floor(max / shards) + (i < max % shards ? 1 : 0);
+
+/** A write's own shards, first choice first: its slot and the shard half the ring away (see the header). */
+function slotShards(keys: string[], slot: number): string[] {
+  return [...new Set([keys[slot % keys.length], keys[(slot + Math.floor(keys.length / 2)) % keys.length]])];
+}
 
 /** `n` of `keys` at random (all when there are no more): concurrent calls start on different shards. */
 function sample(keys: string[], n: number): string[] {
@@ -136,21 +146,24 @@ export class RateLimiter {
    * A write's counting ops, for a caller that commits them in its own first transaction (the
    * Idempotency-Key claim) instead of one of their own: refuses (429) a blocked subject or a full
    * window now; if the commit fails with CONDITION_FAILED, another call took the slot: ask again.
-   * `alsoRead`: a key of the caller's (the claim's record), read in the same batched get.
+   * `alsoRead`: a key of the caller's (the claim's record), read in the same batched get; `slot`: see the header.
    */
-  async writeOps(subject: RateSubject, alsoRead?: string): Promise<{ ops: TxOp[]; also?: StoredItem }> {
+  async writeOps(subject: RateSubject, alsoRead?: string, slot?: number): Promise<{ ops: TxOp[]; also?: StoredItem }> {
     const now = this.now();
     const blockKey = RateLimiter.blockKey(subject);
     const counters = this.subjects(subject, 'write').map((s) => {
       const all = this.shardKeys('write', s, now);
-      return { limit: this.limitOf('write', s.who), all, first: s.who === 'u' ? sample(all, SHARD_SAMPLE) : all };
+      if (s.who !== 'u') return { limit: this.limitOf('write', s.who), all, first: all, own: [] };
+      const own = slot === undefined ? [] : slotShards(all, slot);
+      const first = [...own, ...sample(all.filter((key) => !own.includes(key)), SHARD_SAMPLE - own.length)];
+      return { limit: this.limitOf('write', s.who), all, first, own };
     });
     const got = await this.store.getMany([blockKey, ...(alsoRead ? [alsoRead] : []), ...counters.flatMap((c) => c.first)]);
     this.refuseBlocked(got.filter((item) => item.key === blockKey));
     const byKey = new Map(got.map((item) => [item.key, item]));
     const ops = await Promise.all(
-      counters.map(async ({ limit, all, first }) => {
-        let op = this.increment(first, all, byKey, limit);
+      counters.map(async ({ limit, all, first, own }) => {
+        let op = this.increment(first, all, byKey, limit, own);
         if (!op && first.length < all.length) {
           // the sample is full: the other shards decide between one of them and a refusal
           for (const item of (await getManyByKey(this.store, all.filter((key) => !first.includes(key)))).values()) byKey.set(item.key, item);
@@ -196,16 +209,17 @@ export class RateLimiter {
   }
 
   /**
-   * +1 on a random shard of `candidates` (all read) that still has room, version-conditioned;
-   * undefined when they are all full. A shard's share is by its place among `all` of the counter.
+   * +1 on a shard of `candidates` (all read) that still has room, version-conditioned: the first of
+   * `own` with room, else a random one; undefined when they are all full. A shard's share is by its
+   * place among `all` of the counter.
    */
-  private increment(candidates: string[], all: string[], byKey: Map<string, StoredItem>, limit: WindowLimit): TxOp | undefined {
+  private increment(candidates: string[], all: string[], byKey: Map<string, StoredItem>, limit: WindowLimit, own: string[] = []): TxOp | undefined {
     const open = candidates.flatMap((key) => {
       const n = this.countOf(byKey.get(key));
       return n < shareOf(limit.max, all.length, all.indexOf(key)) ? [{ key, n }] : [];
     });
     if (open.length === 0) return undefined;
-    const { key, n } = open[Math.floor(Math.random() * open.length)];
+    const { key, n } = own.flatMap((k) => open.filter((o) => o.key === k))[0] ?? open[Math.floor(Math.random() * open.length)];
     const item = byKey.get(key);
     return { op: 'put', key, value: { n: n + 1 }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: limit.windowSeconds * 2 };
   }
