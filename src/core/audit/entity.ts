@@ -27,11 +27,18 @@ export interface AuditEntityValue {
   ev?: unknown;
 }
 
-/** `sk` is the record's key (keys.ts recordSk). */
-export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord, ev?: unknown): AuditEntityValue {
-  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source, rec: storedRec(sk, rec), ...(ev !== undefined ? { ev } : {}) } as AuditEntityValue;
+type Attributes = Omit<AuditEntityValue, 'rec' | 'ev'>;
+
+/** The item's attributes for this record (`sk` is its key, keys.ts recordSk). */
+function attributesOf(sk: string, rec: PendingRecord | AuditRecord): Attributes {
+  const value = { sk, seq: 'seq' in rec ? rec.seq : 0, source: rec.source } as Attributes;
   for (const { attribute, field } of INDEXED_DIMENSIONS) value[attribute] = rec[field] ?? NO_VALUE;
   return value;
+}
+
+/** `sk` is the record's key (keys.ts recordSk). */
+export function entityValueOf(sk: string, rec: PendingRecord | AuditRecord, ev?: unknown): AuditEntityValue {
+  return { ...attributesOf(sk, rec), rec: storedRec(sk, rec), ...(ev !== undefined ? { ev } : {}) };
 }
 
 /**
@@ -65,8 +72,8 @@ export function recordOfValue(key: string, value: { seq: number; source: string;
 /** Whether a stored entity's attributes are exactly the ones its record implies (else it hides in, or shows up in, the wrong lists). */
 export function attributesMatch(stored: Record<string, unknown>, rec: PendingRecord | AuditRecord, key: string): boolean {
   if (!skFits(key, rec.at, rec.id)) return false;
-  const expected = entityValueOf(key, rec);
-  const names: Array<keyof AuditEntityValue> = ['sk', 'seq', 'source', ...INDEXED_DIMENSIONS.map((d) => d.attribute)];
+  const expected = attributesOf(key, rec);
+  const names: Array<keyof Attributes> = ['sk', 'seq', 'source', ...INDEXED_DIMENSIONS.map((d) => d.attribute)];
   // + `rec`, and `ev` when the record published an event
   return names.every((name) => stored[name] === expected[name]) && Object.keys(stored).length === names.length + 1 + (stored.ev === undefined ? 0 : 1);
 }
