@@ -11,6 +11,7 @@ import { StoreError, type EntityItem, type EntityPage, type EntityQuery, type Ke
 import type { Job } from '../../src/core/ports/jobs';
 import { createJobHandlers } from '../../src/core/services/jobs';
 import { VERIFY_JOB_KEY } from '../../src/core/audit/keys';
+import { recordOfEntity } from '../../src/core/audit/records';
 import { VERIFY_SLICE_MS, VERIFY_STALL_MS } from '../../src/core/audit/verify-job';
 import { skAt } from './support';
 import { API_ROUTES } from '../../src/transport/api/routes';
@@ -159,7 +160,7 @@ describe('audit verification job', () => {
     await handlers['audit.verify'](queue.shift() as Extract<Job, { kind: 'audit.verify' }>);
     const before = (await status(env))!.verified;
     // the purge removes records the first slice has not reached yet
-    const cut = (await entityAt(env.store, 480)).value.rec as { at: number };
+    const cut = recordOfEntity(await entityAt(env.store, 480));
     const { removed } = await env.audit.purge(cut.at, 'system');
     expect(removed).toBeGreaterThan(before + 100);
     await drain();

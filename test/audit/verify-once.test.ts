@@ -10,6 +10,7 @@ import type { AuditTrail } from '../../src/core/audit';
 import { entityValueOf } from '../../src/core/audit/entity';
 import { recordHash } from '../../src/core/audit/hash';
 import { LINK_BLOCK, PENDING_PREFIX } from '../../src/core/audit/keys';
+import { recordOfEntity } from '../../src/core/audit/records';
 import { advanceVerification, verificationResult } from '../../src/core/audit/verify';
 import { EDGE_WINDOW, beginVerification, verifyProgressSchema, type VerifyProgress } from '../../src/core/audit/verify-progress';
 import type { AuditRecord } from '../../src/core/domain/model';
@@ -48,7 +49,7 @@ async function verifyInSlices(store: EntityReadCounter): Promise<{ progress: Ver
 
 async function entityAt(store: EntityReadCounter, seq: number): Promise<{ key: string; value: Record<string, unknown>; rec: AuditRecord }> {
   const [entity] = await store.getEntities(AUDIT_ENTITY, [await skAt(store, seq)]);
-  return { ...entity, rec: entity.value.rec as AuditRecord };
+  return { ...entity, rec: recordOfEntity(entity) };
 }
 
 const BASE = 300;
@@ -92,8 +93,8 @@ const put = (key: string, value: unknown) => ({ op: 'put' as const, entity: AUDI
 /** Ways to tamper with a trail, each at a seq the test picks. */
 const TAMPERS: Record<string, Tamper> = {
   details: async ({ store }, seq) => {
-    const { key, value, rec } = await entityAt(store, seq);
-    return store.transact([put(key, { ...value, rec: { ...rec, details: { n: -1 } } })]);
+    const { key, value } = await entityAt(store, seq);
+    return store.transact([put(key, { ...value, rec: { ...(value.rec as object), details: { n: -1 } } })]);
   },
   forged: async ({ store }, seq) => {
     const { key, rec } = await entityAt(store, seq);
@@ -230,8 +231,8 @@ describe('verify reads each record once', () => {
 
     it('edited details (its own hash breaks)', async () => {
       const { store, trail } = await outOfOrder(late);
-      const { key, value, rec } = await entityAt(store, victim);
-      await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key, value: { ...value, rec: { ...rec, details: { n: -1 } } } }]);
+      const { key, value } = await entityAt(store, victim);
+      await store.transact([{ op: 'put', entity: AUDIT_ENTITY, key, value: { ...value, rec: { ...(value.rec as object), details: { n: -1 } } } }]);
       expect(await trail.verify()).toMatchObject({ ok: false, checked: victim - 1, firstBadSeq: victim, reason: 'RECORD_ALTERED' });
     });
 

@@ -5,6 +5,7 @@
  * it; and events written before the change (af-event items, records without `ev`) are still served
  * inside the feed's 14-day window and deleted by the daily job after it.
  */
+import { parseEntity, recordOfEntity } from '../../src/core/audit/records';
 import { envelopeOf, eventPartSchema } from '../../src/core/events/catalog';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { AUDIT_ENTITY, EVENT_ENTITY } from '../../src/core/ports/entities';
@@ -30,16 +31,17 @@ async function submitAndApprove(env: TestEnv, pageId: string): Promise<void> {
 const evidencePack = async (env: TestEnv, pageId: string): Promise<string> => JSON.stringify(await exportEvidencePack(env, { pageId }));
 
 /**
- * Turns the stored events into what the release before wrote: each record's item without `ev`, and
- * the whole envelope in an af-event item `ev:<sk>` {sk, space, ev}.
+ * Turns the stored events into what the release before wrote: each record's item without `ev` (and
+ * its record whole), and the whole envelope in an af-event item `ev:<sk>` {sk, space, ev}.
  */
 async function toOldShape(store: KeyValueStore): Promise<void> {
   for (const item of await auditItems(store)) {
     const { ev, ...value } = item.value;
     if (ev === undefined) continue;
-    const envelope = envelopeOf(value.rec as Parameters<typeof envelopeOf>[0], eventPartSchema.parse(ev));
+    const { record } = parseEntity(item)!;
+    const envelope = envelopeOf(record, eventPartSchema.parse(ev));
     await store.transact([
-      { op: 'put', entity: AUDIT_ENTITY, key: item.key, value },
+      { op: 'put', entity: AUDIT_ENTITY, key: item.key, value: { ...value, rec: record } },
       { op: 'put', entity: EVENT_ENTITY, key: `ev:${item.key}`, value: { sk: item.key, space: envelope.spaceId, ev: envelope } },
     ]);
   }
@@ -103,12 +105,12 @@ describe('feed events stored in their audit records', () => {
   it('an `ev` of a type its record does not publish is not served: a valid type on the wrong record, or an `ev` on a record that publishes none', async () => {
     const env = await setup();
     await submitAndApprove(env, '2001');
-    const submitted = (await auditItems(env.store)).find((i) => (i.value.rec as { action: string }).action === 'approval.submitted')!;
-    const rec = submitted.value.rec as { spaceId: string };
+    const submitted = (await auditItems(env.store)).find((i) => recordOfEntity(i).action === 'approval.submitted')!;
+    const rec = recordOfEntity(submitted);
     await env.store.transact(env.audit.prepareAppend([{ actor: ALICE, action: 'access.denied', spaceId: rec.spaceId, source: 'ui', details: {} }]));
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events.map((e) => e.type)).toEqual(['approval.submitted', 'approval.approved']);
     const items = await auditItems(env.store);
-    const actionOf = (item: EntityItem) => (item.value.rec as { action: string }).action;
+    const actionOf = (item: EntityItem) => recordOfEntity(item).action;
     const approved = items.find((i) => actionOf(i) === 'approval.approved')!;
     const denied = items.find((i) => actionOf(i) === 'access.denied')!;
     expect(denied.value.ev).toBeUndefined();

@@ -147,7 +147,8 @@ describe('an atomic change set pins a page while a per-page change set submits i
   it('a full batch re-planned inside the pin window needs a pointer check per page: it is cut again and every page is submitted', async () => {
     const { env, race } = await racing();
     const pageIds = ['2001', '2002', '2003', '2004', '2005', '2006', '2007'];
-    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'full batch', pageRefs: pageIds.map((pageId) => ({ pageId })) });
+    // a long title (in every page's audit record) makes 4 pages overflow one write unit, so the cut takes all 7 in 2 (fewest units per page)
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'full batch '.padEnd(255, '-'), pageRefs: pageIds.map((pageId) => ({ pageId })) });
     const sizes: number[] = [];
     const ofSet = (op: TxOp) => op.op === 'put' && op.entity === APPROVAL_ENTITY && pageIds.includes((op.value as { page?: string }).page ?? '');
     race.before = (ops) => Promise.resolve(void (ops.some(ofSet) && sizes.push(ops.filter(ofSet).length)));

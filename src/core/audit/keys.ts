@@ -4,7 +4,8 @@
  *
  *   entity af-audit <sk>            {sk, seq, space, page, cs, client, actor, action, source, rec}
  *                                   sk = <at13>-<tick9>-<id>; seq 0 and rec = PendingRecord until sequenced,
- *                                   then seq n and rec = the chained AuditRecord
+ *                                   then seq n and rec = the chained AuditRecord; rec leaves out what sk and
+ *                                   the attributes hold (entity.ts; older data: the whole record)
  *   audit:pending:<sk1>             {at, sks: [sk1, …]}   unsequenced marker, ONE per append (sk1 = its first record),
  *                                                         written with the records; older data: {at}, one record, sk = key suffix
  *   audit:seq:<seq12 first 10>:<first12>  {first, sks: [sk, …]}  chain links in blocks: ONE item per sequencer batch and
@@ -82,11 +83,19 @@ export function recordSk(at: number, id: string, tick: number): string {
   return `${timeDigits(at)}-${String(tick).padStart(9, '0')}-${id}`;
 }
 
+/** The time and id a record's sk holds (recordSk's inverse); undefined for any other key. */
+export function skParts(sk: string): { at: number; id: string } | undefined {
+  const [, digits, id] = /^(\d{13,})-\d{9}-([\s\S]+)$/.exec(sk) ?? [];
+  if (digits === undefined || id === undefined) return undefined;
+  const at = Number(digits);
+  // exact: only what recordSk writes (no extra leading zeros, a safe integer)
+  return Number.isSafeInteger(at) && timeDigits(at) === digits ? { at, id } : undefined;
+}
+
 /** Whether an sk belongs to the record with this time and id (the tick is free). */
 export function skFits(sk: string, at: number, id: string): boolean {
-  const prefix = `${timeDigits(at)}-`;
-  const suffix = `-${id}`;
-  return sk.length === prefix.length + 9 + suffix.length && sk.startsWith(prefix) && sk.endsWith(suffix) && /^\d{9}$/.test(sk.slice(prefix.length, prefix.length + 9));
+  const parts = skParts(sk);
+  return parts !== undefined && parts.at === at && parts.id === id;
 }
 
 let lastTick = 0;

@@ -2,7 +2,7 @@
 import { DomainError } from '../domain/errors';
 import type { AuditRecord } from '../domain/model';
 import type { EntityItem } from '../ports/store';
-import { attributesMatch } from './entity';
+import { attributesMatch, recordOfValue } from './entity';
 import { auditEntitySchema, auditRecordSchema, pendingRecordSchema, type PendingRecord } from './schema';
 
 /**
@@ -12,16 +12,17 @@ import { auditEntitySchema, auditRecordSchema, pendingRecordSchema, type Pending
  */
 export type StoredRecord = ({ pending: false; record: AuditRecord } | { pending: true; record: PendingRecord }) & { event?: unknown };
 
-/** The record an entity holds, or undefined when it is damaged (wrong shape, or attributes that disagree with it; never for its event). */
+/** The record an entity holds (made whole again: entity.ts recordOfValue), or undefined when it is damaged (wrong shape, or attributes that disagree with it; never for its event). */
 export function parseEntity(entity: EntityItem): StoredRecord | undefined {
   const parsed = auditEntitySchema.safeParse(entity.value);
   if (!parsed.success) return undefined;
   const event = parsed.data.ev === undefined ? {} : { event: parsed.data.ev };
+  const whole = recordOfValue(entity.key, parsed.data);
   if (parsed.data.seq === 0) {
-    const rec = pendingRecordSchema.safeParse(parsed.data.rec);
+    const rec = pendingRecordSchema.safeParse(whole);
     return rec.success && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: true, record: rec.data, ...event } : undefined;
   }
-  const rec = auditRecordSchema.safeParse(parsed.data.rec);
+  const rec = auditRecordSchema.safeParse(whole);
   return rec.success && rec.data.seq === parsed.data.seq && attributesMatch(parsed.data, rec.data, entity.key) ? { pending: false, record: rec.data, ...event } : undefined;
 }
 

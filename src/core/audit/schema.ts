@@ -65,7 +65,7 @@ export type Marker = z.infer<typeof markerSchema>;
 /** A marker of older data: one record, the key's. */
 export const legacyMarkerSchema = z.object({ at: time }).strict();
 
-/** The af-audit entity as stored; `rec` is checked against pendingRecordSchema or auditRecordSchema by seq; `ev` is never checked here (only the feed validates it). */
+/** The af-audit entity as stored; `rec`, made whole again (entity.ts recordOfValue), is checked against pendingRecordSchema or auditRecordSchema by seq; `ev` is never checked here (only the feed validates it). */
 export const auditEntitySchema = z
   .object({
     sk: z.string(),
