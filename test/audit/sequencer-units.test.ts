@@ -3,6 +3,7 @@
  * cut at the record that fills a write unit best, not at a marker's edge; the job consumer's lease
  * is released inside its last batch; a job that finds nothing pending takes no lease.
  */
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { sequenceAlone, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
@@ -41,8 +42,8 @@ describe('sequencer batches in write units', () => {
     const memory = new MemoryStore();
     const log = new TxLog(memory);
     const { trail, clock } = setup(log);
-    // ~1.1 KB a record: a unit holds 8 of them with the head, a link block and a marker's remainder, but only one whole
-    // append of 7, and 25 ops hold only two appends (14 records, 2 units): cutting at markers spends 7 units on 49
+    // ~1 KB a record: a unit holds 9 of them with the head, a link block and a marker's remainder, but only one whole
+    // append of 7, and 22 ops hold only two appends (14 records, 2 units): cutting at markers spends 7 units on 49
     const filler = { text: 'x'.repeat(240) };
     for (let a = 0; a < 7; a++) await memory.transact(trail.prepareAppend(Array.from({ length: 7 }, (_, i) => entry(a * 7 + i, filler))));
     expect(await sequencePendingAudit({ store: log, clock })).toEqual({ sequenced: 49, remaining: 0 });
@@ -52,6 +53,19 @@ describe('sequencer batches in write units', () => {
     expect(await pendingMarkers(memory)).toBe(0);
     expect((await rawRecords(memory)).map((r) => [r.seq, r.details.n])).toEqual(Array.from({ length: 49 }, (_, i) => [i + 1, i]));
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 49 });
+  });
+  it('links a marker it re-marked in the same call although a lagging index does not list the remainder yet', async () => {
+    const memory = new MemoryStore();
+    const { trail, clock } = setup(memory);
+    const filler = { text: 'x'.repeat(240) };
+    for (let a = 0; a < 3; a++) await memory.transact(trail.prepareAppend(Array.from({ length: 7 }, (_, i) => entry(a * 7 + i, filler))));
+    // the appends are listed; what the sequencer writes from here on (a remainder's marker) is not, until settled
+    const lagging = new EventualIndexStore(memory);
+    const log = new TxLog(lagging);
+    expect(await sequencePendingAudit({ store: log, clock })).toEqual({ sequenced: 21, remaining: 0 });
+    expect(log.heads.some((ops) => ops.some((o) => o.op === 'put' && o.key.startsWith(PENDING_PREFIX)))).toBe(true);
+    expect(await pendingMarkers(memory)).toBe(0);
+    expect((await rawRecords(memory)).map((r) => r.details.n)).toEqual(Array.from({ length: 21 }, (_, i) => i));
   });
 });
 
@@ -75,8 +89,8 @@ describe('sequenceAlone in transactions', () => {
     for (let i = 0; i < 95; i++) await memory.transact(trail.prepareAppend([entry(i)]));
     await sequencePendingAudit({ store: memory, clock });
     // 11 one-record appends: 11 rewrites + 11 marker deletes + blocks of seqs 96–100 and 101–106 + the head = 25 ops
-    // ~1.7 KB records: 11 of them fill two write units best (5 would fill one), so only the op limit binds
-    for (let i = 95; i < 106; i++) await memory.transact(trail.prepareAppend([entry(i, { text: 'x'.repeat(650) })]));
+    // ~1.75 KB records: 11 of them fill two write units best (5 would fill one), so only the op limit binds
+    for (let i = 95; i < 106; i++) await memory.transact(trail.prepareAppend([entry(i, { text: 'x'.repeat(850) })]));
     expect(await sequenceAlone({ store: log, clock })).toEqual({ ran: true, sequenced: 11 });
     expect(log.heads.map((ops) => ops.length)).toEqual([STORE_LIMITS.maxTransactionOps]);
     expect(log.committed.at(-1)).toEqual([expect.objectContaining({ op: 'delete', key: SEQUENCER_LEASE_KEY })]);

@@ -59,12 +59,15 @@ interface PendingRead {
 /**
  * The oldest markers that fit one batch, with their records. A marker that is damaged, or names a
  * record that is missing, damaged or no longer pending, is left whole for verify to report. The
- * records of `known` markers (read for the previous batch, which the write unit cut short) are not
- * read again: if another invocation linked them meanwhile, the batch's conditions fail.
+ * `known` markers (what the previous batch left: markers read for it, a remainder it re-marked) come
+ * first and their records are not read again: if another invocation linked them meanwhile, the
+ * batch's conditions fail.
  */
 async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>): Promise<PendingRead> {
   const page = await store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: SEQUENCE_BATCH });
-  const markers = page.items.map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }));
+  // the previous batch's leftovers first: where the index lags it may not list them yet (a remainder it just re-marked)
+  const leftovers = [...known.values()].map((m) => ({ key: m.key, sks: m.records.map((r) => r.sk) }));
+  const markers = [...leftovers, ...page.items.filter((item) => !known.has(item.key)).map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }))];
   const taken: Array<{ key: string; sks: string[] }> = [];
   let ops = 0;
   for (const { key, sks } of markers) {
