@@ -160,16 +160,30 @@ export class DiagnosticsLog {
     return this.write(parsed.data.deployment, parsed.data.record, random);
   }
 
-  private async write(deployment: string, record: InvocationRecord, random: () => number): Promise<boolean> {
+  /**
+   * The ops that record this invocation for a transaction its request makes anyway (its keyed
+   * answer's record, issue 23: answer-ride.ts), admitted as recordIfAdmitted admits; [] when not
+   * admitted. Whoever gets them commits them or, if that fails, records it with recordIfAdmitted.
+   */
+  async admittedOps(riding: RidingDiagnostics, random: () => number = Math.random): Promise<TxOp[]> {
+    return this.opsIfAdmitted(riding.deployment, riding.record, random);
+  }
+
+  /** [count op when counted, record op], or [] when not admitted. */
+  private async opsIfAdmitted(deployment: string, record: InvocationRecord, random: () => number): Promise<TxOp[]> {
     const { admitted, countOp } = await this.admission(deployment, record.identityFailed, random);
-    if (!admitted) return false;
-    const recordOp = this.recordOp(record);
+    return admitted ? [...(countOp ? [countOp] : []), this.recordOp(record)] : [];
+  }
+
+  private async write(deployment: string, record: InvocationRecord, random: () => number): Promise<boolean> {
+    const ops = await this.opsIfAdmitted(deployment, record, random);
+    if (ops.length === 0) return false;
     try {
-      await this.store.transact([...(countOp ? [countOp] : []), recordOp]);
+      await this.store.transact(ops);
     } catch (error) {
-      if (!(countOp && error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
+      if (!(ops.length > 1 && error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
       // the count lost a race: one uncounted invocation, still recorded
-      await this.store.transact([recordOp]);
+      await this.store.transact(ops.slice(-1));
     }
     return true;
   }
