@@ -10,7 +10,7 @@ import { createLocalApp } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { call } from './helpers';
 import { approvalIndex } from '../../src/core/services/keys';
-import { DiagnosticsLog } from '../../src/transport/diagnostics/diagnostics-log';
+import { DiagnosticsLog, JOINT_COUNT_STEP } from '../../src/transport/diagnostics/diagnostics-log';
 
 /** Records each transaction's ops: the key prefix of plain items, `entity:<name>` of entity items. */
 class TxLog extends StoreDecorator {
@@ -31,6 +31,12 @@ async function app() {
   log.tx.length = 0;
   return { local, log, base };
 }
+
+/**
+ * Draws that make a joint diagnostics record carry the deployment's count (one in JOINT_COUNT_STEP
+ * does): the tests below then see the count's op, and its condition, every time.
+ */
+const countingDraws = () => jest.spyOn(Math, 'random').mockReturnValue(0.5 / JOINT_COUNT_STEP);
 
 /** A request's own transactions: without the diagnostics record every apiRoute invocation writes. */
 const requestTx = (log: TxLog) => log.tx.filter((t) => !t.every((p) => p === 'diag'));
@@ -69,7 +75,9 @@ it('a refused keyed page submit records its refusal after it (nothing committed 
 it('a keyed create of a small change set is three transactions: claim, change set with membership, answer with the diagnostics record (issue 23)', async () => {
   const { local, log } = await app();
   const body = { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] };
+  const draws = countingDraws();
   const first = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
+  draws.mockRestore();
   expect(first.status).toBe(201);
   expect(log.tx).toHaveLength(3);
   expect(log.tx[0]).toEqual(['idem', 'rl', 'rl']);
@@ -86,7 +94,9 @@ it('a keyed refusal recorded after the attempt carries the diagnostics record to
   await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' } });
   await local.idle();
   log.tx.length = 0;
+  const draws = countingDraws();
   const refused = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-refused' });
+  draws.mockRestore();
   expect([refused.status, refused.json.code]).toEqual([409, 'PENDING_APPROVAL']);
   expect(log.tx).toEqual([['idem', 'rl', 'rl', 'diag', 'diag']]);
   await local.idle();
@@ -103,7 +113,9 @@ it('a joint transaction that fails on the diagnostics count still records the an
     await base.transact([{ op: 'put', key: count.key, value: (current?.value ?? 0) + 1 }]);
   };
   const body = { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }] };
+  const draws = countingDraws();
   const first = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-race' });
+  draws.mockRestore();
   expect(first.status).toBe(201);
   expect(log.tx.slice(2)).toEqual([['idem', 'diag', 'diag'], ['idem'], ['diag', 'diag']]);
   expect((await new DiagnosticsLog(log).summary()).invocations.map((i) => i.route)).toEqual(['changeset-create']);
