@@ -10,7 +10,7 @@ import { createLocalApp } from '../../local/app';
 import { createLocalSite } from '../../local/site';
 import { call } from './helpers';
 import { approvalIndex } from '../../src/core/services/keys';
-import { DiagnosticsLog, JOINT_COUNT_STEP } from '../../src/transport/diagnostics/diagnostics-log';
+import { DiagnosticsLog, JOINT_COUNT_STRIDE } from '../../src/transport/diagnostics/diagnostics-log';
 
 /** Records each transaction's ops: the key prefix of plain items, `entity:<name>` of entity items. */
 class TxLog extends StoreDecorator {
@@ -33,10 +33,10 @@ async function app() {
 }
 
 /**
- * Draws that make a joint diagnostics record carry the deployment's count (one in JOINT_COUNT_STEP
+ * Draws that make a joint diagnostics record carry the deployment's count (one in JOINT_COUNT_STRIDE
  * does): the tests below then see the count's op, and its condition, every time.
  */
-const countingDraws = () => jest.spyOn(Math, 'random').mockReturnValue(0.5 / JOINT_COUNT_STEP);
+const countingDraws = () => jest.spyOn(Math, 'random').mockReturnValue(0.5 / JOINT_COUNT_STRIDE);
 
 /** A request's own transactions: without the diagnostics record every apiRoute invocation writes. */
 const requestTx = (log: TxLog) => log.tx.filter((t) => !t.every((p) => p === 'diag'));

@@ -25,12 +25,12 @@ export const RECENT_RECORDS = 50;
 export const FULLY_RECORDED = 200;
 export const SAMPLE_EVERY = 20;
 /**
- * A record that joins its request's own transaction (admittedOps) counts JOINT_COUNT_STEP calls, one
- * joint record in JOINT_COUNT_STEP: the same expected count with a tenth of the writers on the
+ * A record that joins its request's own transaction (admittedOps) counts JOINT_COUNT_STRIDE calls, one
+ * joint record in JOINT_COUNT_STRIDE: the same expected count with a tenth of the writers on the
  * deployment's one counter, so a burst of keyed requests rarely retries its answer's transaction on
  * the counter's condition (issue 23; the 50-create burst of bench section 4 measures it).
  */
-export const JOINT_COUNT_STEP = 10;
+export const JOINT_COUNT_STRIDE = 10;
 const COUNT_PREFIX = 'diag:count:';
 /** Bounds of what a record may hold (names and sources are short; lists are capped). */
 const MAX_LABEL_CHARS = 100;
@@ -128,8 +128,8 @@ export class DiagnosticsLog {
   private readonly sampling = new Set<string>();
 
   /** Whether this invocation of `deployment` is recorded, and the count op its record commits with (the first FULLY_RECORDED are counted). */
-  /** `step`: what a counting call adds to the count, one call in `step` (JOINT_COUNT_STEP). */
-  private async admission(deployment: string, identityFailed: boolean, random: () => number, step = 1): Promise<{ admitted: boolean; countOp?: TxOp }> {
+  /** `stride`: what a counting call adds to the count, one call in `stride` (JOINT_COUNT_STRIDE). */
+  private async admission(deployment: string, identityFailed: boolean, random: () => number, stride = 1): Promise<{ admitted: boolean; countOp?: TxOp }> {
     if (identityFailed) return { admitted: true };
     if (this.sampling.has(deployment)) return { admitted: random() < 1 / SAMPLE_EVERY };
     const key = `${COUNT_PREFIX}${deployment.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64)}`;
@@ -140,9 +140,9 @@ export class DiagnosticsLog {
       this.sampling.add(deployment);
       return { admitted: random() < 1 / SAMPLE_EVERY };
     }
-    if (step > 1 && random() >= 1 / step) return { admitted: true };
+    if (stride > 1 && random() >= 1 / stride) return { admitted: true };
     // conditioned on what was read: Forge then needs no read of its own
-    return { admitted: true, countOp: { op: 'put', key, value: seen + step, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: OBSERVATION_TTL_SECONDS } };
+    return { admitted: true, countOp: { op: 'put', key, value: seen + stride, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: OBSERVATION_TTL_SECONDS } };
   }
 
   /**
@@ -175,12 +175,12 @@ export class DiagnosticsLog {
    * admitted. Whoever gets them commits them or, if that fails, records it with recordIfAdmitted.
    */
   async admittedOps(riding: RidingDiagnostics, random: () => number = Math.random): Promise<TxOp[]> {
-    return this.opsIfAdmitted(riding.deployment, riding.record, random, JOINT_COUNT_STEP);
+    return this.opsIfAdmitted(riding.deployment, riding.record, random, JOINT_COUNT_STRIDE);
   }
 
   /** [count op when counted, record op], or [] when not admitted. */
-  private async opsIfAdmitted(deployment: string, record: InvocationRecord, random: () => number, step?: number): Promise<TxOp[]> {
-    const { admitted, countOp } = await this.admission(deployment, record.identityFailed, random, step);
+  private async opsIfAdmitted(deployment: string, record: InvocationRecord, random: () => number, stride?: number): Promise<TxOp[]> {
+    const { admitted, countOp } = await this.admission(deployment, record.identityFailed, random, stride);
     return admitted ? [...(countOp ? [countOp] : []), this.recordOp(record)] : [];
   }
 
