@@ -127,8 +127,10 @@ export class DiagnosticsLog {
   /** Deployments known to be past FULLY_RECORDED in this instance: no store read for them any more. */
   private readonly sampling = new Set<string>();
 
-  /** Whether this invocation of `deployment` is recorded, and the count op its record commits with (the first FULLY_RECORDED are counted). */
-  /** `stride`: what a counting call adds to the count, one call in `stride` (JOINT_COUNT_STRIDE). */
+  /**
+   * Whether this invocation of `deployment` is recorded, and the count op its record commits with
+   * (the first FULLY_RECORDED are counted); `stride`: what a counting call adds, one call in `stride`.
+   */
   private async admission(deployment: string, identityFailed: boolean, random: () => number, stride = 1): Promise<{ admitted: boolean; countOp?: TxOp }> {
     if (identityFailed) return { admitted: true };
     if (this.sampling.has(deployment)) return { admitted: random() < 1 / SAMPLE_EVERY };

@@ -3,7 +3,8 @@
  * anyway, and the job consumer writes it, instead of a count read and a transaction on the request
  * path. The wrapper (observe-api.ts) offers the record; the handler lets the engine's job pushes
  * take it (Invocation.attachToJobs); a request that queues no follow-up, or whose push of it fails
- * (the engine only logs that), leaves it to the wrapper.
+ * (the engine only logs that), leaves it to the wrapper. The offer is also what answer-ride.ts
+ * takes for a keyed answer's transaction, under the same rule of who writes the record (leavesRecord).
  */
 import type { Job } from '../../core/ports/jobs';
 import type { TxOp } from '../../core/ports/store';

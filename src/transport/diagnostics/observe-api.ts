@@ -26,7 +26,7 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
       const method: unknown = request?.method;
       const route = typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name;
       const verb = typeof method === 'string' ? method.toUpperCase() : '?';
-      // issue 23: a request that queues a follow-up job carries its record there (job-ride.ts)
+      // issue 23: a request that queues a follow-up job carries its record there (job-ride.ts), a keyed one in its answer's record (answer-ride.ts)
       const ride =
         request !== null && typeof request === 'object'
           ? offerRide(
