@@ -10,24 +10,33 @@ import { createLocalApp } from '../../local/app';
 import { buildSeed, createLocalSite } from '../../local/site';
 import { call } from './helpers';
 import { approvalIndex } from '../../src/core/services/keys';
-import { DiagnosticsLog } from '../../src/transport/diagnostics/diagnostics-log';
+import { DiagnosticsLog, JOINT_COUNT_STRIDE } from '../../src/transport/diagnostics/diagnostics-log';
 
 /** Records each transaction's ops: the key prefix of plain items, `entity:<name>` of entity items. */
 class TxLog extends StoreDecorator {
   readonly tx: string[][] = [];
-  override transact(ops: TxOp[]): Promise<void> {
+  /** runs before each transaction (to play a concurrent writer) */
+  before?: (ops: TxOp[]) => Promise<void>;
+  override async transact(ops: TxOp[]): Promise<void> {
     this.tx.push(ops.map((o) => (o.entity ? `entity:${o.entity}` : o.key.split(':')[0])));
+    await this.before?.(ops);
     return this.inner.transact(ops);
-  }
-}
+  }}
 
 async function app() {
-  const log = new TxLog(new MemoryStore());
+  const base = new MemoryStore();
+  const log = new TxLog(base);
   const local = createLocalApp({ store: log, site: createLocalSite() });
   await local.ready;
   log.tx.length = 0;
-  return { local, log };
+  return { local, log, base };
 }
+
+/**
+ * Draws that make a joint diagnostics record carry the deployment's count (one in JOINT_COUNT_STRIDE
+ * does): the tests below then see the count's op, and its condition, every time.
+ */
+const countingDraws = () => jest.spyOn(Math, 'random').mockReturnValue(0.5 / JOINT_COUNT_STRIDE);
 
 /** A request's own transactions: without the diagnostics record every apiRoute invocation writes. */
 const requestTx = (log: TxLog) => log.tx.filter((t) => !t.every((p) => p === 'diag'));
@@ -63,17 +72,54 @@ it('a refused keyed page submit records its refusal after it (nothing committed 
   await local.idle();
 });
 
-it('a keyed create of a small change set is three transactions: claim, change set with membership, answer', async () => {
+it('a keyed create of a small change set is three transactions: claim, change set with membership, answer with the diagnostics record (issue 23)', async () => {
   const { local, log } = await app();
   const body = { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] };
+  const draws = countingDraws();
   const first = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
+  draws.mockRestore();
   expect(first.status).toBe(201);
-  const tx = requestTx(log);
-  expect(tx).toHaveLength(3);
-  expect(tx[0]).toEqual(['idem', 'rl', 'rl']);
-  expect(tx[1].filter((p) => p === 'cs-page')).toHaveLength(2);
-  expect(tx[2]).toEqual(['idem']);
+  expect(log.tx).toHaveLength(3);
+  expect(log.tx[0]).toEqual(['idem', 'rl', 'rl']);
+  expect(log.tx[1].filter((p) => p === 'cs-page')).toHaveLength(2);
+  // the invocation's record and the deployment's count join the answer's record: no transaction of their own
+  expect(log.tx[2]).toEqual(['idem', 'diag', 'diag']);
+  expect((await new DiagnosticsLog(log).summary()).invocations.map((i) => i.route)).toEqual(['changeset-create']);
   const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-1' });
+  expect([again.status, again.json]).toEqual([201, { ...first.json, replayed: true }]);
+});
+
+it('a keyed refusal recorded after the attempt carries the diagnostics record too (a page submit\'s 409, issue 23)', async () => {
+  const { local, log } = await app();
+  await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' } });
+  await local.idle();
+  log.tx.length = 0;
+  const draws = countingDraws();
+  const refused = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-refused' });
+  draws.mockRestore();
+  expect([refused.status, refused.json.code]).toEqual([409, 'PENDING_APPROVAL']);
+  expect(log.tx).toEqual([['idem', 'rl', 'rl', 'diag', 'diag']]);
+  await local.idle();
+});
+
+it('a joint transaction that fails on the diagnostics count still records the answer, and the record follows on its own', async () => {
+  const { local, log, base } = await app();
+  // another invocation counts meanwhile: the count's condition fails in the joint transaction only
+  log.before = async (ops) => {
+    const count = ops.find((op) => op.key.startsWith('diag:count:'));
+    if (!count || !ops.some((op) => op.key.startsWith('idem:'))) return;
+    log.before = undefined;
+    const current = await base.get<number>(count.key);
+    await base.transact([{ op: 'put', key: count.key, value: (current?.value ?? 0) + 1 }]);
+  };
+  const body = { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }] };
+  const draws = countingDraws();
+  const first = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-race' });
+  draws.mockRestore();
+  expect(first.status).toBe(201);
+  expect(log.tx.slice(2)).toEqual([['idem', 'diag', 'diag'], ['idem'], ['diag', 'diag']]);
+  expect((await new DiagnosticsLog(log).summary()).invocations.map((i) => i.route)).toEqual(['changeset-create']);
+  const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-race' });
   expect([again.status, again.json]).toEqual([201, { ...first.json, replayed: true }]);
 });
 

@@ -4,6 +4,8 @@ import type { ChangeSetPageView } from '../../src/core/domain/model';
 import { rollUp } from '../../src/core/domain/page-state';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import { FaultyStore } from '../../src/adapters/store/faulty-store';
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
+import { STORE_LIMITS, txPayloadBytes, type TxOp } from '../../src/core/ports/store';
 import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, api, codeOf, setup, ui } from './helpers';
 
 const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
@@ -233,8 +235,10 @@ describe('change sets of a page (the macro panel)', () => {
     const pageRefs = Array.from({ length: 25 }, (_, i) => ({ pageId: String(4001 + i) }));
     const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed', pageRefs });
     expect(faulty!.transactCalls).toBeGreaterThanOrEqual(2);
-    expect((await env.store.query({ prefix: 'cs-page:4001:' })).items).toEqual([]);
-    expect((await env.engine.changeSets.forPage(ui(BOB), '4001')).items.map((c) => c.id)).toEqual([created.id]);
+    // the last page's entry never fits the create transaction (the first ones may ride in it)
+    expect((await env.store.query({ prefix: 'cs-page:4025:' })).items).toEqual([]);
+    expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toHaveLength(1);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '4025')).items.map((c) => c.id)).toEqual([created.id]);
   });
 
   it('writes a small change set and its membership in one transaction', async () => {
@@ -244,5 +248,70 @@ describe('change sets of a page (the macro panel)', () => {
     expect(faulty!.transactCalls).toBe(1);
     expect((await env.store.query({ prefix: 'cs-page:2004:' })).items.map((i) => i.value)).toEqual([{ changeSetId: created.id }]);
     expect((await env.store.query({ prefix: 'cs-unindexed:' })).items).toEqual([]);
+  });
+});
+
+/** Records every transaction's ops; `before` runs first (to play a concurrent writer). */
+class TxRecorder extends StoreDecorator {
+  readonly tx: TxOp[][] = [];
+  before?: (ops: TxOp[]) => Promise<void>;
+  override async transact(ops: TxOp[]): Promise<void> {
+    this.tx.push(ops);
+    await this.before?.(ops);
+    return this.inner.transact(ops);
+  }
+}
+
+describe('a large change set\'s membership (issue 23: the marker\'s delete rides in the last chunk)', () => {
+  const pageRefs = Array.from({ length: 100 }, (_, i) => ({ pageId: String(4001 + i) }));
+  const units = (ops: TxOp[]) => Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes);
+  const entriesOf = async (env: Awaited<ReturnType<typeof setup>>, id: string) => {
+    const found = await Promise.all(pageRefs.map(async ({ pageId }) => (await env.store.query({ prefix: `cs-page:${pageId}:` })).items.filter((i) => (i.value as { changeSetId: string }).changeSetId === id)));
+    return found.filter((items) => items.length === 1).length;
+  };
+
+  it('writes 100 pages in the change set\'s transaction and four more, the marker cleared in the last: no transaction carries only the delete', async () => {
+    let recorder: TxRecorder | undefined;
+    const env = await setup({ extraPages: 100, wrap: (s) => (recorder = new TxRecorder(s)) });
+    recorder!.tx.length = 0;
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Big', pageRefs });
+    expect(await entriesOf(env, created.id)).toBe(100);
+    expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toEqual([]);
+    const [own, ...followUps] = recorder!.tx;
+    expect(followUps).toHaveLength(4);
+    // the change set's transaction carries entries, and they cost it no write unit more
+    const inline = own.filter((op) => op.key.startsWith('cs-page:'));
+    expect(inline.length).toBeGreaterThan(0);
+    expect(units(own)).toBe(units(own.filter((op) => !op.key.startsWith('cs-page:'))));
+    const deletes = followUps.map((ops) => ops.filter((op) => op.op === 'delete').map((op) => op.key.split(':')[0]));
+    expect(deletes).toEqual([[], [], [], ['cs-unindexed']]);
+    expect(followUps.every((ops) => ops.some((op) => op.op === 'put'))).toBe(true);
+  });
+
+  it('keeps the marker a later version set meanwhile, and still writes every entry', async () => {
+    let recorder: TxRecorder | undefined;
+    const env = await setup({ extraPages: 100, wrap: (s) => (recorder = new TxRecorder(s)) });
+    // an update re-marks the set just before the last chunk commits: the delete's condition fails
+    recorder!.before = async (ops) => {
+      const clear = ops.find((op) => op.op === 'delete' && op.key.startsWith('cs-unindexed:'));
+      if (!clear) return;
+      recorder!.before = undefined;
+      await env.store.transact([{ op: 'put', key: clear.key, value: { changeSetId: clear.key.split(':')[2], version: 2 } }]);
+    };
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Re-marked', pageRefs });
+    expect(await entriesOf(env, created.id)).toBe(100);
+    expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items.map((i) => i.value)).toEqual([{ changeSetId: created.id, version: 2 }]);
+  });
+
+  it('a crash before the last chunk leaves the marker: the pages of the unwritten chunk still find the set', async () => {
+    let faulty: FaultyStore | undefined;
+    // transaction 1 is the change set's, 2..5 its chunks: the last one fails
+    const env = await setup({ extraPages: 100, wrap: (s) => (faulty = new FaultyStore(s, { failAtWrite: 5 })) });
+    faulty!.transactCalls = 0;
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Crashed late', pageRefs });
+    expect(faulty!.transactCalls).toBe(5);
+    expect((await env.store.query({ prefix: 'cs-page:4100:' })).items).toEqual([]);
+    expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toHaveLength(1);
+    expect((await env.engine.changeSets.forPage(ui(BOB), '4100')).items.map((c) => c.id)).toEqual([created.id]);
   });
 });

@@ -1,5 +1,5 @@
 /** Platform diagnostics: bounded recent records, names only, and assumption verdicts from what was seen. */
-import { DiagnosticsLog, FULLY_RECORDED, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
+import { DiagnosticsLog, FULLY_RECORDED, JOINT_COUNT_STRIDE, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../../src/transport/diagnostics/observe-api';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
@@ -103,5 +103,21 @@ describe('diagnostics sampling per deployment', () => {
     expect(await record('v2', ok, () => 0.99)).toBe(true);
     expect({ get: store.counts.get, transact: store.counts.transact }).toEqual({ get: 2, transact: 3 });
     expect((await log.summary()).invocations).toHaveLength(RECENT_RECORDS);
+  });
+
+  it('a record joining its request\'s transaction counts JOINT_COUNT_STRIDE calls, one draw in JOINT_COUNT_STRIDE; past the full calls it is sampled', async () => {
+    const store = new MemoryStore();
+    const log = new DiagnosticsLog(store);
+    const riding = log.riding('v1', 'changeset-create', 'POST', ok);
+    const keysOf = (ops: Array<{ key: string }>) => ops.map((op) => op.key.split(':').slice(0, 2).join(':'));
+    // most joint records leave the deployment's counter alone: few writers contend on it
+    expect(keysOf(await log.admittedOps(riding, () => 0.5))).toEqual(['diag:inv']);
+    const counted = await log.admittedOps(riding, () => 0.5 / JOINT_COUNT_STRIDE);
+    expect(counted.map((op) => [op.key.split(':')[1], op.op === 'put' ? op.value : undefined])).toEqual([['count', JOINT_COUNT_STRIDE], ['inv', riding.record]]);
+    await store.transact(counted);
+    for (let seen = JOINT_COUNT_STRIDE; seen < FULLY_RECORDED; seen += JOINT_COUNT_STRIDE) await store.transact((await log.admittedOps(riding, () => 0)).slice(0, 1));
+    // the count reached, a joint record is sampled like any other: not admitted, no ops
+    expect(await log.admittedOps(riding, () => 0.99)).toEqual([]);
+    expect(keysOf(await log.admittedOps(riding, () => 0))).toEqual(['diag:inv']);
   });
 });

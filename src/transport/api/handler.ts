@@ -17,9 +17,11 @@ import { invalidRequest, runPipeline } from '../shared/pipeline';
 import type { ForgeApiHandler, ForgeApiRequest, ForgeApiResponse, ForgeInvocationContext } from './forge-types';
 import { observeIdentity, rememberObservation, unauthenticated, type IdentityOptions } from './identity';
 import { AnsweredMeanwhile, fingerprintOf, type ChangeClaim, type IdempotencyStore, type Settled } from './idempotency';
+import type { Rider } from './rider';
 import { keyedContext, settledResponse, shape, type Keyed } from './keyed';
 import { ROUTES_BY_KEY, type ApiRoute } from './routes';
 import { rideOnJobs } from '../diagnostics/job-ride';
+import { rideOnAnswer } from '../diagnostics/answer-ride';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${FIELD_LIMITS.idempotencyKey.max}}$`);
@@ -206,26 +208,29 @@ async function execute(route: ApiRoute, deps: RouteDeps, caller: Caller, input: 
   }
 }
 
+/** The invocation's diagnostics record, for the transaction that records a keyed answer (answer-ride.ts). */
+type AnswerRide = (statusCode: number) => Promise<Rider | undefined>;
+
 /** Executes, or replays what an earlier request with the same Idempotency-Key answered. */
-async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, key: string | undefined): Promise<ForgeApiResponse> {
+async function executeOnce(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, key: string | undefined, ride: AnswerRide): Promise<ForgeApiResponse> {
   if (key === undefined) return execute(route, deps, caller, parsed.input);
   const scope = { accountId: caller.accountId, clientId: caller.clientId, routeKey: route.idempotencyScope };
   // The write's rate-limit count rides in the key's claim: one transaction, counted only if it executes.
   const alongside = (claimKey: string) => writeOps(deps.edge, caller, claimKey, route.counterSlot?.(parsed.input));
-  if (route.claimWithChange) return executeWithChange(route, deps, caller, parsed, await deps.idempotency.beginWithChange(scope, key, fingerprintOf(parsed.rawBody), alongside));
+  if (route.claimWithChange) return executeWithChange(route, deps, caller, parsed, await deps.idempotency.beginWithChange(scope, key, fingerprintOf(parsed.rawBody), alongside), ride);
   const outcome = await deps.idempotency.begin(scope, key, fingerprintOf(parsed.rawBody), alongside);
   if (outcome.kind !== 'execute') return settledResponse(outcome, (refusal) => toErrorResponse(refusal, route));
   const keyed: Keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, withChange: false, recorded: false };
   const response = await execute(route, deps, caller, parsed.input, keyed);
   // the success answer was committed with the change: nothing left to record
   if (keyed.recorded && response.statusCode === route.response.status) return response;
-  if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body });
+  if (isReplayable(response.statusCode)) await outcome.commit({ statusCode: response.statusCode, body: response.body }, await ride(response.statusCode));
   else await outcome.release();
   return response;
 }
 
 /** A route whose answer (and claim) commits with its change; an answer without a change is recorded after it. */
-async function executeWithChange(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, outcome: Settled | ChangeClaim): Promise<ForgeApiResponse> {
+async function executeWithChange(route: ApiRoute, deps: RouteDeps, caller: Caller, parsed: ParsedInput, outcome: Settled | ChangeClaim, ride: AnswerRide): Promise<ForgeApiResponse> {
   if (outcome.kind !== 'execute') return settledResponse(outcome, (refusal) => toErrorResponse(refusal, route));
   const keyed: Keyed = { requestToken: outcome.requestToken, answerOps: outcome.answerOps, withChange: true, recorded: false };
   const response = await execute(route, deps, caller, parsed.input, keyed);
@@ -234,7 +239,7 @@ async function executeWithChange(route: ApiRoute, deps: RouteDeps, caller: Calle
     await outcome.countOnly();
     return response;
   }
-  const meanwhile = await outcome.record({ statusCode: response.statusCode, body: response.body });
+  const meanwhile = await outcome.record({ statusCode: response.statusCode, body: response.body }, await ride(response.statusCode));
   return meanwhile ? settledResponse(meanwhile, (refusal) => toErrorResponse(refusal, route)) : response;
 }
 
@@ -264,7 +269,8 @@ export function createRouteHandler(route: ApiRoute, deps: RouteDeps): ForgeApiHa
       (caller, parsed, onDenied) => {
         // the invocation's diagnostics record rides on a follow-up job its request queues (issue 23)
         const attachToJobs = rideOnJobs(request);
-        return executeOnce(route, { ...deps, getEngine: (invocation) => deps.getEngine({ ...invocation, onDenied, ...(attachToJobs ? { attachToJobs } : {}) }) }, caller, parsed, parsed.key);
+        const engineDeps = { ...deps, getEngine: (invocation: Parameters<EngineFactory>[0]) => deps.getEngine({ ...invocation, onDenied, ...(attachToJobs ? { attachToJobs } : {}) }) };
+        return executeOnce(route, engineDeps, caller, parsed, parsed.key, (statusCode) => rideOnAnswer(request, statusCode));
       },
     );
     return outcome.ok ? outcome.data : failureResponse(outcome.error);

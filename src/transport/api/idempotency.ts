@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { StoreError, type KeyValueStore, type StoredItem, type TxOp } from '../../core/ports/store';
 // RFC 8785, the same canonical form as audit hashes: a retry that reorders keys is the same request.
 import { canonicalJson } from '../../core/domain/canonical-json';
+import { transactWithRider, type Rider } from './rider';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Longer than the Forge 25 s invocation limit: a marker older than this belongs to a dead invocation. */
@@ -66,7 +67,8 @@ export type IdempotencyOutcome =
       kind: 'execute';
       /** Stable for (user, client, route, key): lets a create derive its id, so a re-execution after a lost response finds its own result. */
       requestToken: string;
-      commit(response: StoredResponse): Promise<void>;
+      /** `rider`: ops that may join the answer's record (rider.ts) */
+      commit(response: StoredResponse, rider?: Rider): Promise<void>;
       /** The ops that record `response` as done, for a caller that commits them with its own change (instead of commit()). */
       answerOps: (response: StoredResponse) => TxOp[];
       release(): Promise<void>;
@@ -86,7 +88,7 @@ export interface ChangeClaim {
   /** the answer's record and the rate-limit count, for the change's transaction; asked again after a conflict it reads afresh, and throws AnsweredMeanwhile when the key got its answer meanwhile */
   answerOps: (response: StoredResponse) => Promise<TxOp[]>;
   /** records an answer given without a change (a refusal); undefined when recorded, else what the key answered meanwhile */
-  record: (response: StoredResponse) => Promise<Settled | undefined>;
+  record: (response: StoredResponse, rider?: Rider) => Promise<Settled | undefined>;
   /** commits only the rate-limit count: the attempt executed but nothing recorded its answer (5xx, 429, lost races) */
   countOnly: () => Promise<void>;
 }
@@ -178,7 +180,7 @@ export class IdempotencyStore {
       return {
         kind: 'execute',
         requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
-        commit: (response) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response: toStored(response) }),
+        commit: (response, rider) => this.finish(storeKey, markerVersion, { ...marker, state: 'done', response: toStored(response) }, rider),
         // Conditioned on our own claim (no read before the write on Forge, issue 23). It commits with
         // the change: only an attempt that took the key over after the lease (60 s, past Forge's 25 s
         // limit) can have moved it, and then this change must not commit a second time anyway.
@@ -254,10 +256,10 @@ export class IdempotencyStore {
       kind: 'execute',
       requestToken: storeKey.slice(KEY_PREFIX.length, KEY_PREFIX.length + 32),
       answerOps,
-      record: async (response) => {
+      record: async (response, rider) => {
         for (let round = 0; round < 2; round++) {
           try {
-            await this.store.transact(await answerOps(response));
+            await transactWithRider(this.store, await answerOps(response), round === 0 ? rider : undefined);
             return undefined;
           } catch (err) {
             if (err instanceof AnsweredMeanwhile) return err.settled;
@@ -273,11 +275,9 @@ export class IdempotencyStore {
     };
   }
 
-  private async finish(storeKey: string, markerVersion: number, record: IdempotencyRecord): Promise<void> {
+  private async finish(storeKey: string, markerVersion: number, record: IdempotencyRecord, rider?: Rider): Promise<void> {
     try {
-      await this.store.transact([
-        { op: 'put', key: storeKey, value: record, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS },
-      ]);
+      await transactWithRider(this.store, [{ op: 'put', key: storeKey, value: record, condition: { kind: 'version', version: markerVersion }, ttlSeconds: IDEMPOTENCY_TTL_SECONDS }], rider);
     } catch (err) {
       // The effect already happened; the caller still gets its response. A retry may re-execute.
       console.warn('idempotency: could not store the final response', err instanceof StoreError ? err.code : 'unknown');

@@ -6,17 +6,16 @@
  * an identified caller (400, 413, 415, 429) leaves none: it tells nothing about the platform, and a
  * flood of them must not push real identity failures out of the panel's window (those calls count
  * against the caller's denied-call limit instead). A failure to write the record never changes the
- * answer. A request that queues a follow-up job hands its record to that job instead (job-ride.ts).
+ * answer. A request that queues a follow-up job hands its record to that job instead (job-ride.ts),
+ * a keyed one whose answer the transport records lets it join that record's transaction (answer-ride.ts).
  */
 import type { ForgeApiHandler } from '../api/forge-types';
 import { observationOf, observeIdentity } from '../api/identity';
 import type { DiagnosticsLog } from './diagnostics-log';
-import { offerRide } from './job-ride';
+import { leavesRecord, offerRide } from './job-ride';
 
 /** Without the app-user lookup: only for invocations the handler refused before identity. */
 const NO_LOOKUP = { appAccountId: async () => undefined };
-
-const NOT_RECORDED = new Set([400, 413, 415, 429]);
 
 /** `deployment`: what "per deployment" counts by (Forge: the app version); sampling starts after its first calls. */
 export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeApiHandler>, log: DiagnosticsLog, deployment: () => string = () => 'default'): Record<K, ForgeApiHandler> {
@@ -27,13 +26,17 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
       const method: unknown = request?.method;
       const route = typeof moduleKey === 'string' ? moduleKey.slice(0, 64) : name;
       const verb = typeof method === 'string' ? method.toUpperCase() : '?';
-      // issue 23: a request that queues a follow-up job carries its record there (job-ride.ts)
+      // issue 23: a request that queues a follow-up job carries its record there (job-ride.ts), a keyed one in its answer's record (answer-ride.ts)
       const ride =
         request !== null && typeof request === 'object'
-          ? offerRide(request, () => {
-              const observation = observationOf(request);
-              return observation ? log.riding(deployment(), route, verb, observation) : undefined;
-            })
+          ? offerRide(
+              request,
+              () => {
+                const observation = observationOf(request);
+                return observation ? log.riding(deployment(), route, verb, observation) : undefined;
+              },
+              (record) => log.admittedOps(record),
+            )
           : undefined;
       let statusCode: number | undefined;
       try {
@@ -42,7 +45,7 @@ export function observeApiHandlers<K extends string>(handlers: Record<K, ForgeAp
         return response;
       } finally {
         const observation = (request !== null && typeof request === 'object' ? observationOf(request) : undefined) ?? (await observeIdentity(request, context, NO_LOOKUP)).observation;
-        if (!ride?.taken && (observation.identityFailed || statusCode === undefined || !NOT_RECORDED.has(statusCode))) {
+        if (!ride?.taken && leavesRecord(statusCode, observation.identityFailed)) {
           await log
             .recordIfAdmitted(deployment(), route, verb, observation)
             .catch((err: unknown) => console.warn(`diagnostics: could not record an invocation: ${err instanceof Error ? err.name : typeof err}`));

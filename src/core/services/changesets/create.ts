@@ -59,8 +59,8 @@ export const createChangeSet = defineOperation({
       await commitWithAudit(ctx, [...ops, ...membership.ops], [createdEntry]);
       return cs;
     });
-    // A large change set's membership follows its commit (this also completes a crashed first run's).
-    if (!membership.inline) await writeMembership(ctx, created);
+    // A large change set's membership follows its commit (this also completes a crashed first run's, whole).
+    if (membership.follows) await writeMembership(ctx, created, created === cs ? membership.inlined : 0);
     return enrichOne(ctx, created, cache);
   },
 });

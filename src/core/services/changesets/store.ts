@@ -7,11 +7,11 @@ import { DomainError } from '../../domain/errors';
 import type { ChangeSet } from '../../domain/model';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
 import type { StoredItem, TxOp } from '../../ports/store';
-import { STORE_LIMITS } from '../../ports/store';
+import { STORE_LIMITS, StoreError, WRITE_FRAMING, txPayloadBytes } from '../../ports/store';
 import type { EngineContext } from '../context';
 import { getParsed } from '../store-reads';
 import { keys } from '../keys';
-import { auditOpsFor, type AuditEntry } from '../../audit';
+import { auditBytesBound, auditOpsFor, type AuditEntry } from '../../audit';
 
 export const changeSetNotFound = (): DomainError => new DomainError('CHANGE_SET_NOT_FOUND', 'Change set not found.');
 export const changeSetArchived = (): DomainError => new DomainError('CHANGE_SET_ARCHIVED', 'The change set is archived and read-only.');
@@ -38,11 +38,12 @@ export function indexOps(cs: ChangeSet, previousStatus?: 'open' | 'archived'): T
 
 /**
  * Page → change set membership cannot join the change set's own transaction: 100 pages exceed 25
- * operations. So the change set commits together with an "unindexed" marker, the membership entries
- * follow in chunks, and the marker is cleared last. Readers treat marked change sets as candidates
- * too, so a crash in between never hides a membership. Entries are only ever added (a removed
- * page's entry is filtered out on read): concurrent updates can then never delete an entry another
- * update needs.
+ * operations. So the change set commits together with an "unindexed" marker (and as many entries as
+ * fit beside it), the other entries follow in chunks, and the marker's delete rides in the last
+ * chunk: it is gone exactly when every entry is written. Readers treat marked change sets as
+ * candidates too, so a crash in between never hides a membership. Entries are only ever added (a
+ * removed page's entry is filtered out on read): concurrent updates can then never delete an entry
+ * another update needs.
  */
 export function unindexedMarkerOp(cs: ChangeSet): TxOp {
   return { op: 'put', key: keys.changeSetUnindexed(cs.spaceId, cs.id), value: { changeSetId: cs.id, version: cs.version } };
@@ -55,25 +56,70 @@ export function membershipPuts(cs: ChangeSet): TxOp[] {
   return cs.pageRefs.map(({ pageId }) => ({ op: 'put', key: keys.changeSetOfPage(pageId, cs.createdAt, cs.id), value: { changeSetId: cs.id } }));
 }
 
+/** What a new change set's own transaction records of its membership (membershipOpsFor). */
+export interface MembershipPlan {
+  ops: TxOp[];
+  /** the first `inlined` entries of membershipPuts are among `ops` */
+  inlined: number;
+  /** the marker is among `ops`: writeMembership must follow with the rest */
+  follows: boolean;
+}
+
 /**
  * The ops that record a new change set's membership in its own transaction: the entries themselves
  * when they fit beside `ops` and `entries` audit records (no marker, no follow-up writes), else the
- * marker, and writeMembership must follow.
+ * marker and as many entries as fit without raising the transaction's write units (issue 23).
  */
-export function membershipOpsFor(cs: ChangeSet, ops: TxOp[], entries: AuditEntry[]): { ops: TxOp[]; inline: boolean } {
+export function membershipOpsFor(cs: ChangeSet, ops: TxOp[], entries: AuditEntry[]): MembershipPlan {
   const puts = membershipPuts(cs);
-  if (ops.length + puts.length + auditOpsFor(entries) <= STORE_LIMITS.maxTransactionOps) return { ops: puts, inline: true };
-  return { ops: [unindexedMarkerOp(cs)], inline: false };
+  const auditOps = auditOpsFor(entries);
+  if (ops.length + puts.length + auditOps <= STORE_LIMITS.maxTransactionOps) return { ops: puts, inlined: puts.length, follows: false };
+  const marker = unindexedMarkerOp(cs);
+  let bytes = txPayloadBytes([...ops, marker]) + auditBytesBound(entries);
+  const budget = Math.ceil(bytes / STORE_LIMITS.writeUnitBytes) * STORE_LIMITS.writeUnitBytes;
+  const room = Math.min(puts.length, STORE_LIMITS.maxTransactionOps - ops.length - 1 - auditOps);
+  let inlined = 0;
+  for (const put of puts.slice(0, room)) {
+    // one more op in the JSON array: its own bytes and a comma, not the brackets or the transaction's framing
+    const more = txPayloadBytes([put]) - WRITE_FRAMING.perTransaction - 1;
+    if (bytes + more > budget) break;
+    bytes += more;
+    inlined += 1;
+  }
+  return { ops: [marker, ...puts.slice(0, inlined)], inlined, follows: true };
 }
 
-export async function writeMembership(ctx: EngineContext, cs: ChangeSet): Promise<void> {
+/** `ops` in as few transactions as the op limit allows, balanced so the last one never holds its final op alone. */
+function chunksOf(ops: TxOp[]): TxOp[][] {
+  const count = Math.ceil(ops.length / STORE_LIMITS.maxTransactionOps);
+  const chunks: TxOp[][] = [];
+  for (let i = 0, at = 0; i < count; i++) {
+    const size = Math.floor(ops.length / count) + (i < ops.length % count ? 1 : 0);
+    chunks.push(ops.slice(at, (at += size)));
+  }
+  return chunks;
+}
+
+/**
+ * The entries after the first `written` (committed with the change set), chunk after chunk; the
+ * last chunk also clears the marker, only if no later version of the change set re-marked it
+ * (read first; its store version conditions the delete, so a re-mark meanwhile fails the chunk,
+ * whose entries are then written without the delete: no entry is ever lost).
+ */
+export async function writeMembership(ctx: EngineContext, cs: ChangeSet, written = 0): Promise<void> {
   try {
-    const puts = membershipPuts(cs);
-    for (let i = 0; i < puts.length; i += STORE_LIMITS.maxTransactionOps) await ctx.store.transact(puts.slice(i, i + STORE_LIMITS.maxTransactionOps));
-    // Clear the marker only if no later version of the change set re-marked it meanwhile.
     const marker = await ctx.store.get(keys.changeSetUnindexed(cs.spaceId, cs.id));
-    if (marker && parseStored(unindexedMarkerSchema, marker.key, marker.value).version === cs.version) {
-      await ctx.store.transact([{ op: 'delete', key: marker.key, condition: { kind: 'version', version: marker.version } }]);
+    const clear: TxOp[] =
+      marker && parseStored(unindexedMarkerSchema, marker.key, marker.value).version === cs.version ? [{ op: 'delete', key: marker.key, condition: { kind: 'version', version: marker.version } }] : [];
+    for (const chunk of chunksOf([...membershipPuts(cs).slice(written), ...clear])) {
+      try {
+        await ctx.store.transact(chunk);
+      } catch (error) {
+        // only the marker's delete carries a condition
+        const puts = chunk.filter((op) => op.op === 'put');
+        if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED') || puts.length === chunk.length) throw error;
+        if (puts.length > 0) await ctx.store.transact(puts);
+      }
     }
   } catch {
     ctx.log('change set membership left for the marker to cover', { changeSetId: cs.id });
