@@ -303,6 +303,29 @@ describe('a large change set\'s membership (issue 23: the marker\'s delete rides
     expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items.map((i) => i.value)).toEqual([{ changeSetId: created.id, version: 2 }]);
   });
 
+  it('makes Forge read nothing first: every put of a new change set is conditioned absent (issue 23 item 2)', async () => {
+    let recorder: TxRecorder | undefined;
+    const env = await setup({ extraPages: 100, wrap: (s) => (recorder = new TxRecorder(s)) });
+    recorder!.tx.length = 0;
+    await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'No pre-reads', pageRefs });
+    const unconditioned = recorder!.tx.flat().filter((op) => op.op === 'put' && !op.entity && op.condition === undefined).map((op) => op.key);
+    expect(unconditioned).toEqual([]);
+  });
+
+  it('an entry a concurrent update wrote first fails its chunk once: the entries go again unconditioned and the marker is still cleared', async () => {
+    let recorder: TxRecorder | undefined;
+    const env = await setup({ extraPages: 100, wrap: (s) => (recorder = new TxRecorder(s)) });
+    recorder!.before = async (ops) => {
+      const entry = ops.find((op) => op.op === 'put' && op.key.startsWith('cs-page:4100:'));
+      if (!entry || entry.op !== 'put') return;
+      recorder!.before = undefined;
+      await env.store.transact([{ op: 'put', key: entry.key, value: entry.value }]);
+    };
+    const created = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Raced', pageRefs });
+    expect(await entriesOf(env, created.id)).toBe(100);
+    expect((await env.store.query({ prefix: `cs-unindexed:${ENG}:` })).items).toEqual([]);
+  });
+
   it('a crash before the last chunk leaves the marker: the pages of the unwritten chunk still find the set', async () => {
     let faulty: FaultyStore | undefined;
     // transaction 1 is the change set's, 2..5 its chunks: the last one fails

@@ -12,7 +12,7 @@ import { keys } from '../keys';
 import { enrichOne } from './enrich';
 import { validatePagesForCreate } from './pages';
 import type { TxOp } from '../../ports/store';
-import { indexOps, membershipOpsFor, writeMembership } from './store';
+import { asNew, indexOps, membershipOpsFor, writeMembership } from './store';
 import { defineOperation } from '../operation';
 
 export const createChangeSet = defineOperation({
@@ -40,7 +40,7 @@ export const createChangeSet = defineOperation({
       updatedBy: caller.accountId,
       version: 1,
     };
-    const ops: TxOp[] = [{ op: 'put', key: keys.changeSet(cs.id), value: cs, condition: { kind: 'absent' } }, ...indexOps(cs)];
+    const ops: TxOp[] = [{ op: 'put' as const, key: keys.changeSet(cs.id), value: cs }, ...indexOps(cs)].map(asNew);
     const createdEntry = auditEntry(caller, 'changeset.created', cs.spaceId, {
       changeSetId: cs.id,
       details: { title: cs.title, summary: cs.summary, ...(cs.referenceUrl ? { referenceUrl: cs.referenceUrl } : {}), pageCount: pageIds.length },
@@ -60,7 +60,7 @@ export const createChangeSet = defineOperation({
       return cs;
     });
     // A large change set's membership follows its commit (this also completes a crashed first run's, whole).
-    if (membership.follows) await writeMembership(ctx, created, created === cs ? membership.inlined : 0);
+    if (membership.follows) await writeMembership(ctx, created, created === cs ? { written: membership.inlined, fresh: true } : {});
     return enrichOne(ctx, created, cache);
   },
 });

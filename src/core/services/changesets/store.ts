@@ -56,6 +56,12 @@ export function membershipPuts(cs: ChangeSet): TxOp[] {
   return cs.pageRefs.map(({ pageId }) => ({ op: 'put', key: keys.changeSetOfPage(pageId, cs.createdAt, cs.id), value: { changeSetId: cs.id } }));
 }
 
+/**
+ * A put of a key that cannot exist yet (a new change set's: its keys name its id and creation time),
+ * conditioned `absent`: a put without a condition costs Forge a read first (issue 23 item 2).
+ */
+export const asNew = (op: TxOp): TxOp => (op.op === 'put' ? { ...op, condition: { kind: 'absent' } } : op);
+
 /** What a new change set's own transaction records of its membership (membershipOpsFor). */
 export interface MembershipPlan {
   ops: TxOp[];
@@ -71,10 +77,10 @@ export interface MembershipPlan {
  * marker and as many entries as fit without raising the transaction's write units (issue 23).
  */
 export function membershipOpsFor(cs: ChangeSet, ops: TxOp[], entries: AuditEntry[]): MembershipPlan {
-  const puts = membershipPuts(cs);
+  const puts = membershipPuts(cs).map(asNew);
   const auditOps = auditOpsFor(entries);
   if (ops.length + puts.length + auditOps <= STORE_LIMITS.maxTransactionOps) return { ops: puts, inlined: puts.length, follows: false };
-  const marker = unindexedMarkerOp(cs);
+  const marker = asNew(unindexedMarkerOp(cs));
   let bytes = txPayloadBytes([...ops, marker]) + auditBytesBound(entries);
   const budget = Math.ceil(bytes / STORE_LIMITS.writeUnitBytes) * STORE_LIMITS.writeUnitBytes;
   const room = Math.min(puts.length, STORE_LIMITS.maxTransactionOps - ops.length - 1 - auditOps);
@@ -103,25 +109,34 @@ function chunksOf(ops: TxOp[]): TxOp[][] {
 /**
  * The entries after the first `written` (committed with the change set), chunk after chunk; the
  * last chunk also clears the marker, only if no later version of the change set re-marked it
- * (read first; its store version conditions the delete, so a re-mark meanwhile fails the chunk,
- * whose entries are then written without the delete: no entry is ever lost).
+ * (read first; its store version conditions the delete). `fresh`: the change set was just created
+ * by this call, so its entries cannot exist yet and are put `absent` (no read first). A chunk whose
+ * condition fails (a re-mark meanwhile, or an entry a concurrent update wrote first) is written
+ * again without conditions, and the delete tried alone: no entry is ever lost.
  */
-export async function writeMembership(ctx: EngineContext, cs: ChangeSet, written = 0): Promise<void> {
+export async function writeMembership(ctx: EngineContext, cs: ChangeSet, options: { written?: number; fresh?: boolean } = {}): Promise<void> {
   try {
     const marker = await ctx.store.get(keys.changeSetUnindexed(cs.spaceId, cs.id));
     const clear: TxOp[] =
       marker && parseStored(unindexedMarkerSchema, marker.key, marker.value).version === cs.version ? [{ op: 'delete', key: marker.key, condition: { kind: 'version', version: marker.version } }] : [];
-    for (const chunk of chunksOf([...membershipPuts(cs).slice(written), ...clear])) {
-      try {
-        await ctx.store.transact(chunk);
-      } catch (error) {
-        // only the marker's delete carries a condition
-        const puts = chunk.filter((op) => op.op === 'put');
-        if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED') || puts.length === chunk.length) throw error;
-        if (puts.length > 0) await ctx.store.transact(puts);
-      }
-    }
+    const puts = membershipPuts(cs).slice(options.written ?? 0).map((op) => (options.fresh ? asNew(op) : op));
+    for (const chunk of chunksOf([...puts, ...clear])) await writeChunk(ctx, chunk);
   } catch {
     ctx.log('change set membership left for the marker to cover', { changeSetId: cs.id });
+  }
+}
+
+async function writeChunk(ctx: EngineContext, chunk: TxOp[]): Promise<void> {
+  try {
+    await ctx.store.transact(chunk);
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'CONDITION_FAILED')) throw error;
+    const puts = chunk.flatMap((op) => (op.op === 'put' ? [{ op: 'put' as const, key: op.key, value: op.value }] : []));
+    if (puts.length > 0) await ctx.store.transact(puts);
+    const clear = chunk.filter((op) => op.op !== 'put');
+    // the marker re-marked by a later version stays (that version writes the entries again and clears it)
+    if (clear.length > 0) await ctx.store.transact(clear).catch((again: unknown) => {
+      if (!(again instanceof StoreError && again.code === 'CONDITION_FAILED')) throw again;
+    });
   }
 }
