@@ -8,7 +8,7 @@ import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { sequenceAlone, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
 import { HEAD_KEY, PENDING_PREFIX, SEQUENCER_LEASE_KEY } from '../../src/core/audit/keys';
-import { STORE_LIMITS, txPayloadBytes, type TxOp } from '../../src/core/ports/store';
+import { STORE_LIMITS, StoreError, txPayloadBytes, type TxOp } from '../../src/core/ports/store';
 import { rawRecords, setup } from './support';
 
 const entry = (i: number, details: Record<string, unknown> = {}): AuditEntry => ({ actor: 'acc-bob', action: 'approval.submitted', spaceId: '1001', pageId: String(2000 + i), source: 'api', clientId: 'c', details: { n: i, ...details } });
@@ -54,6 +54,30 @@ describe('sequencer batches in write units', () => {
     expect((await rawRecords(memory)).map((r) => [r.seq, r.details.n])).toEqual(Array.from({ length: 49 }, (_, i) => [i + 1, i]));
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 49 });
   });
+  it('a trail with a remainder pending verifies, lists and sequences like any other', async () => {
+    const memory = new MemoryStore();
+    const { trail, clock } = setup(memory);
+    const filler = { text: 'x'.repeat(240) };
+    for (let a = 0; a < 7; a++) await memory.transact(trail.prepareAppend(Array.from({ length: 7 }, (_, i) => entry(a * 7 + i, filler))));
+    const firsts = new Set((await memory.query({ prefix: PENDING_PREFIX, limit: 100 })).items.map((m) => m.key));
+    // the call loses the head race on its second batch (another sequencer moved it): it stops after the first
+    const log = new TxLog(memory);
+    log.beforeFirstHead = async () => {
+      log.beforeFirstHead = async () => {
+        throw new StoreError('CONDITION_FAILED', 'the head moved');
+      };
+    };
+    expect(await sequencePendingAudit({ store: log, clock })).toMatchObject({ sequenced: 9 });
+    // the first batch cut the second append: its rest is marked under a record that was not an append's first
+    const markers = (await memory.query({ prefix: PENDING_PREFIX, limit: 100 })).items.map((m) => m.key);
+    expect(markers.filter((key) => !firsts.has(key))).toHaveLength(1);
+    const linked = 49 - (await rawRecords(memory)).filter((r) => r.seq === 0).length;
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: linked, unsequenced: { count: 49 - linked } });
+    expect((await trail.list({}, { limit: 100 })).items).toHaveLength(49);
+    await sequencePendingAudit({ store: memory, clock });
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 49 });
+  });
+
   it('links a marker it re-marked in the same call although a lagging index does not list the remainder yet', async () => {
     const memory = new MemoryStore();
     const { trail, clock } = setup(memory);
@@ -114,6 +138,16 @@ describe('sequenceAlone in transactions', () => {
     // the new holder (here: the sweep) links them
     expect(await sequencePendingAudit({ store: memory, clock })).toEqual({ sequenced: 3, remaining: 0 });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('a damaged marker that stays listed costs one lease round, not three', async () => {
+    const memory = new MemoryStore();
+    const log = new TxLog(memory);
+    const { clock } = setup(log);
+    await memory.transact([{ op: 'put', key: `${PENDING_PREFIX}damaged`, value: { bogus: true }, condition: { kind: 'absent' } }]);
+    expect(await sequenceAlone({ store: log, clock })).toEqual({ ran: true, sequenced: 0 });
+    // the lease's put and its delete: verify reports the marker, no job can link it
+    expect(log.committed.map((ops) => ops.map((o) => `${o.op} ${o.key}`))).toEqual([[`put ${SEQUENCER_LEASE_KEY}`], [`delete ${SEQUENCER_LEASE_KEY}`]]);
   });
 
   it('takes no lease when nothing is pending (a job whose records another run linked, or an index that lags)', async () => {

@@ -94,7 +94,7 @@ export async function readRecordBySeq(store: KeyValueStore, seq: number): Promis
   return stored.record;
 }
 
-/** Pages of pending records one search reads past before giving up (they are rare: the sweep runs every 5 minutes). */
+/** Pages of pending records one search reads past before giving up (they are rare: a job links them after each commit, the sweep hourly). */
 const MAX_PAGES = 20;
 
 /**

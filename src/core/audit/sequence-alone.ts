@@ -1,7 +1,8 @@
 /**
  * One sequencer at a time (issue 23): the job consumer's way to run the group commit. A lease key
- * says a sequencer is running; a job that finds it held exits after one read, without touching the
- * chain head (the holder links its records too: that is the group commit). So a burst of commits
+ * says a sequencer is running; a job that finds it held exits after two reads (a pending marker, the
+ * lease), without touching the chain head (the holder links its records too: that is the group
+ * commit). So a burst of commits
  * never makes sequencers race on `audit:head`. The holder keeps linking until nothing is pending,
  * releases the lease (in its last batch's transaction when it fits, else alone), then looks once
  * more: a record committed while it held the lease, whose job gave way, is linked before it leaves.
@@ -33,6 +34,7 @@ export async function sequenceAlone(deps: SequenceDeps): Promise<SequenceAloneRe
   for (let round = 0; round < MAX_ROUNDS && (await anyPending(deps)); round++) {
     const lease = await acquire(deps);
     if (!lease) return { ran: round > 0, sequenced };
+    const before = sequenced;
     let released = false;
     try {
       for (;;) {
@@ -46,6 +48,8 @@ export async function sequenceAlone(deps: SequenceDeps): Promise<SequenceAloneRe
     } finally {
       if (!released) await release(deps, lease);
     }
+    // a round that linked nothing (a damaged marker stays listed, or the sweep won the head) ends the call
+    if (sequenced === before) break;
   }
   return { ran: true, sequenced };
 }

@@ -63,11 +63,11 @@ interface PendingRead {
  * first and their records are not read again: if another invocation linked them meanwhile, the
  * batch's conditions fail.
  */
-async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>): Promise<PendingRead> {
+async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>, settled: ReadonlySet<string>): Promise<PendingRead> {
   const page = await store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: SEQUENCE_BATCH });
   // the previous batch's leftovers first: where the index lags it may not list them yet (a remainder it just re-marked)
   const leftovers = [...known.values()].map((m) => ({ key: m.key, sks: m.records.map((r) => r.sk) }));
-  const markers = [...leftovers, ...page.items.filter((item) => !known.has(item.key)).map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }))];
+  const markers = [...leftovers, ...page.items.filter((item) => !known.has(item.key) && !settled.has(item.key)).map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }))];
   const taken: Array<{ key: string; sks: string[] }> = [];
   let ops = 0;
   for (const { key, sks } of markers) {
@@ -121,6 +121,9 @@ function markerOps(marker: ReadyMarker, linked: number): { ops: TxOp[]; rest: Re
   return { ops: [remove, put], rest: [{ key, records }] };
 }
 
+/** Where planBatch may cut: at any record, only at a marker's edge, or nowhere (all of `ready`). */
+type BatchCut = 'any' | 'markers' | 'none';
+
 interface BatchPlan {
   ops: TxOp[];
   records: number;
@@ -137,7 +140,7 @@ interface BatchPlan {
  * cuts a batch here: oldestPending hands over markers whose records and deletes fit SEQUENCE_BATCH
  * (22 ops), which leaves room for the head, two link blocks and a remainder's marker.
  */
-function planBatch(ready: ReadyMarker[], head: ChainHead | undefined, headCondition: TxOp['condition']): BatchPlan {
+function planBatch(ready: ReadyMarker[], head: ChainHead | undefined, headCondition: TxOp['condition'], cut: BatchCut): BatchPlan {
   const first = (head?.seq ?? 0) + 1;
   let prevHash = head?.hash ?? GENESIS_HASH;
   let at = head?.at ?? 0;
@@ -146,7 +149,7 @@ function planBatch(ready: ReadyMarker[], head: ChainHead | undefined, headCondit
   const sks: string[] = [];
   let best: BatchPlan | undefined;
   for (const [i, marker] of ready.entries()) {
-    for (const { sk, rec, ev } of marker.records) {
+    for (const [j, { sk, rec, ev }] of marker.records.entries()) {
       const unsigned = toJsonValue({ ...rec, seq: first + sks.length, prevHash });
       const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
       // the event rides along unchanged: it is outside the hashed record
@@ -154,7 +157,9 @@ function planBatch(ready: ReadyMarker[], head: ChainHead | undefined, headCondit
       sks.push(sk);
       prevHash = record.hash;
       at = Math.max(at, rec.at);
-      const settled = markerOps(marker, sks.length - ready.slice(0, i).reduce((n, m) => n + m.records.length, 0));
+      const markerEnd = j === marker.records.length - 1;
+      if ((cut === 'none' && (i < ready.length - 1 || !markerEnd)) || (cut === 'markers' && !markerEnd)) continue;
+      const settled = markerOps(marker, j + 1);
       const headOp: TxOp = { op: 'put', key: HEAD_KEY, value: { seq: first + sks.length - 1, hash: prevHash, at } satisfies ChainHead, condition: headCondition };
       const ops = [...rewrites, ...deletes, ...settled.ops, ...blockOps(first, sks), headOp];
       const perRecord = Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes)) / sks.length;
@@ -172,13 +177,18 @@ function planBatch(ready: ReadyMarker[], head: ChainHead | undefined, headCondit
  * nothing of `ready` behind, when it fits: the lease then costs no transaction of its own. What was
  * linked, or undefined when another invocation moved the head first (or the lease was lost).
  */
-async function sequenceBatch(deps: SequenceDeps, ready: ReadyMarker[], release?: TxOp): Promise<{ records: number; rest: ReadyMarker[]; released: boolean } | undefined> {
+async function sequenceBatch(
+  deps: SequenceDeps,
+  ready: ReadyMarker[],
+  options: { release?: TxOp; cut: BatchCut },
+): Promise<{ records: number; rest: ReadyMarker[]; deleted: string[]; released: boolean } | undefined> {
   const { headItem, head } = await readChainState(deps.store);
-  const plan = planBatch(ready, head, headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' });
-  const released = release !== undefined && plan.rest.length === 0 && plan.ops.length < STORE_LIMITS.maxTransactionOps;
+  const plan = planBatch(ready, head, headItem ? { kind: 'version', version: headItem.version } : { kind: 'absent' }, options.cut);
+  const released = options.release !== undefined && plan.rest.length === 0 && plan.ops.length < STORE_LIMITS.maxTransactionOps;
   try {
-    await deps.store.transact(released ? [...plan.ops, release] : plan.ops);
-    return { records: plan.records, rest: plan.rest, released };
+    await deps.store.transact(released && options.release ? [...plan.ops, options.release] : plan.ops);
+    // a batch deletes nothing but markers
+    return { records: plan.records, rest: plan.rest, deleted: plan.ops.flatMap((op) => (op.op === 'delete' ? [op.key] : [])), released };
   } catch (error) {
     if (error instanceof StoreError && error.code === 'CONDITION_FAILED') return undefined;
     throw error;
@@ -195,12 +205,18 @@ export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBat
   const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
   let sequenced = 0;
   let known = new Map<string, ReadyMarker>();
+  // markers this call deleted: an index that lags may still list them (never ready, they would only take room)
+  const settled = new Set<string>();
   for (let batch = 0; batch < maxBatches; batch++) {
-    const { ready, named, more } = await oldestPending(deps.store, known);
+    const { ready, named, more } = await oldestPending(deps.store, known, settled);
     if (ready.length === 0) return { sequenced, remaining: named };
-    const linked = await sequenceBatch(deps, ready, more ? undefined : options.release);
+    // Nothing beyond what was read: no cut (units round up per transaction, so a cut saves none). The last batch
+    // allowed cuts only at a marker's edge (a remainder it re-marked could hide from a lagging index after this call).
+    const cut: BatchCut = !more ? 'none' : batch === maxBatches - 1 ? 'markers' : 'any';
+    const linked = await sequenceBatch(deps, ready, { ...(more ? {} : { release: options.release }), cut });
     if (linked === undefined) break;
     sequenced += linked.records;
+    for (const key of linked.deleted) settled.add(key);
     known = new Map(linked.rest.map((m) => [m.key, m]));
     // a batch cut short by its size leaves markers (or a marker's remainder) for the next one
     if (!more && linked.rest.length === 0) return { sequenced, remaining: named - linked.records, ...(linked.released ? { released: true as const } : {}) };
