@@ -66,19 +66,23 @@ function ownBytes(plans: Sized[], changeSetKey: string): number {
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
 
-/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops, any `extra` ops and an upper bound of its ONE audit append. */
-export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND, extra: Extra = NO_EXTRA): number {
-  const pages = [...plans, extra].reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
-  return pages + ownBytes(plans, changeSetKey) + auditBytesBound([...plans.flatMap((p) => p.entries), ...extra.entries]);
+/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
+export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND): number {
+  const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
+  return pages + ownBytes(plans, changeSetKey) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
 /** Forge write units a batch costs (its payload in 10 KB units, at least one). */
-const unitsOf = (plans: Sized[], changeSetKey?: string, extra?: Extra): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey, extra) / STORE_LIMITS.writeUnitBytes));
+const unitsOf = (plans: Sized[], changeSetKey?: string): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey) / STORE_LIMITS.writeUnitBytes));
 
-/** Whether `extra` can join the batch's transaction: within the op and audit-entry limits, and costing no more write units than the batch alone. */
-export function joins(plans: Sized[], changeSetKey: string, extra: Extra): boolean {
+/**
+ * Whether `extra` can join the batch's transaction: within the op and audit-entry limits. Write units
+ * need no comparison: ceil(a + b) ≤ ceil(a) + ceil(b), so joining never costs more units than
+ * writing `extra` alone, and it saves a transaction.
+ */
+export function joins(plans: Sized[], extra: Extra): boolean {
   const entries = plans.reduce((n, p) => n + p.entries.length, extra.entries.length);
-  return batchOps(plans, auditOpsFor, extra) <= STORE_LIMITS.maxTransactionOps && entries <= MAX_AUDIT_ENTRIES && unitsOf(plans, changeSetKey, extra) === unitsOf(plans, changeSetKey);
+  return batchOps(plans, auditOpsFor, extra) <= STORE_LIMITS.maxTransactionOps && entries <= MAX_AUDIT_ENTRIES;
 }
 
 /**
@@ -192,12 +196,12 @@ function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs
 }
 
 /** The closing write as it stands once `part` commits, if it may join the part's transaction (joins). */
-function joinable(closing: ClosingWrite, part: Planned[], outcomes: Outcomes, changeSetKey: string): Extra | undefined {
+function joinable(closing: ClosingWrite, part: Planned[], outcomes: Outcomes): Extra | undefined {
   if (part.length === 0) return undefined;
   const projected: Outcomes = new Map(outcomes);
   for (const p of part) projected.set(p.approval.pageId, { ok: true, approval: p.approval });
   const extra = closing(projected);
-  return joins(part, changeSetKey, extra) ? extra : undefined;
+  return joins(part, extra) ? extra : undefined;
 }
 
 /**
@@ -235,7 +239,7 @@ async function commitBatch(
     const cs = parseStored(changeSetSchema, item.key, item.value);
     const plans = plansOf(run, remaining, states, cs, outcomes);
     const parts = batchOps(plans) > STORE_LIMITS.maxTransactionOps ? cutBatches(plans, auditOpsFor, item.key) : [plans];
-    const extra = closing && attempt === 1 && parts.length === 1 ? joinable(closing, plans, outcomes, item.key) : undefined;
+    const extra = closing && attempt === 1 && parts.length === 1 ? joinable(closing, plans, outcomes) : undefined;
     for (const [i, part] of parts.entries()) {
       if (part.length === 0) continue;
       const ops = [
