@@ -6,8 +6,9 @@
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
  * most MAX_PARALLEL_BATCHES at a time (a pool: the next starts when one ends). Their pending-count
- * shards are read once for all of them. No batch reads or conditions on the audit head. The last
- * batch waits for the others and, when it has room, carries the submit's closing write (submit.ts).
+ * shards are read once for all of them. No batch reads or conditions on the audit head. When the
+ * submit's closing write (submit.ts) fits beside the last batch, that batch waits for the others and
+ * carries it; otherwise every batch runs in the pool and the closing write follows alone.
  */
 import { MAX_AUDIT_ENTRIES, auditBytesBound, auditOpsFor } from '../../audit';
 import type { AuditEntry } from '../../audit';
@@ -147,8 +148,9 @@ interface Ctx {
  * Submit `pageIds` (already eligible by the loaded context) in batches side by side. `onCommitted`
  * hears each committed batch's approvals at once, and every batch runs to its end even when another
  * fails (the first failure is rethrown after), so a failure never hides a committed batch. With a
- * `closing` write the last batch starts once the others have settled (that write answers for every
- * page) and carries it when it fits; after another batch failed it commits without it.
+ * `closing` write that fits beside the last batch (couldJoin), that batch starts once the others have
+ * settled (the write answers for every page) and carries it; after another batch failed it commits
+ * without it.
  */
 export async function submitInBatches(
   ctx: EngineContext,
@@ -175,7 +177,8 @@ export async function submitInBatches(
   const read = await getManyByKey(ctx.store, shardKeys);
   const shards: ShardReads = new Map(shardKeys.map((key) => [key, read.get(key)]));
   const commit = (b: number, withClosing?: ClosingWrite) => () => commitBatch(run, batches[b]!.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b, shards }, withClosing);
-  const held = closing && batches.length > 0 ? 1 : 0;
+  // the last batch waits for the others only if the closing write could join it (else it would add a sequential transaction)
+  const held = closing && couldJoin(closing, batches, outcomes) ? 1 : 0;
   const settled = await settleBounded(batches.slice(0, batches.length - held).map((_, b) => commit(b)), MAX_PARALLEL_BATCHES);
   const failedBefore = settled.some((r) => r.status === 'rejected');
   const [last] = held ? await settleBounded([commit(batches.length - 1, failedBefore ? undefined : closing)], 1) : [];
@@ -195,13 +198,28 @@ function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs
   return plans;
 }
 
+/** `outcomes` as they stand once `committed` commit. */
+function projected(outcomes: Outcomes, committed: Planned[]): Outcomes {
+  const after: Outcomes = new Map(outcomes);
+  for (const p of committed) after.set(p.approval.pageId, { ok: true, approval: p.approval });
+  return after;
+}
+
 /** The closing write as it stands once `part` commits, if it may join the part's transaction (joins). */
 function joinable(closing: ClosingWrite, part: Planned[], outcomes: Outcomes): Extra | undefined {
   if (part.length === 0) return undefined;
-  const projected: Outcomes = new Map(outcomes);
-  for (const p of part) projected.set(p.approval.pageId, { ok: true, approval: p.approval });
-  const extra = closing(projected);
+  const extra = closing(projected(outcomes, part));
   return joins(part, extra) ? extra : undefined;
+}
+
+/**
+ * Whether the closing write could join the last batch, decided before any batch commits: its ops and
+ * entries (a lease release, the keyed answer's record, one `changeset.submitted`) do not depend on
+ * the outcomes, only its bytes do, which joins does not weigh. Sized with every planned page submitted.
+ */
+function couldJoin(closing: ClosingWrite, batches: Planned[][], outcomes: Outcomes): boolean {
+  const last = batches.at(-1);
+  return last !== undefined && last.length > 0 && joins(last, closing(projected(outcomes, batches.flat())));
 }
 
 /**
