@@ -21,7 +21,8 @@ class TxLog extends StoreDecorator {
     this.tx.push(ops.map((o) => (o.entity ? `entity:${o.entity}` : o.key.split(':')[0])));
     await this.before?.(ops);
     return this.inner.transact(ops);
-  }}
+  }
+}
 
 async function app() {
   const base = new MemoryStore();
@@ -216,6 +217,8 @@ it("a keyed page submit counts its write on the user's rate-limit shard numbered
   expect((await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-slot' })).status).toBe(201);
   const submit = ops.find((tx) => tx.some((o) => o.key.startsWith('wf-pending:')));
   const shardOf = (prefix: string) => submit?.find((o) => o.key.startsWith(prefix))?.key.split(':').pop();
+  // both found (undefined === undefined would pass), then equal
+  expect([shardOf('rl:write:u:'), shardOf('wf-pending:')]).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/)]);
   expect(shardOf('rl:write:u:')).toBe(shardOf('wf-pending:'));
   await local.idle();
 });
