@@ -21,7 +21,8 @@ class TxLog extends StoreDecorator {
     this.tx.push(ops.map((o) => (o.entity ? `entity:${o.entity}` : o.key.split(':')[0])));
     await this.before?.(ops);
     return this.inner.transact(ops);
-  }}
+  }
+}
 
 async function app() {
   const base = new MemoryStore();
@@ -136,6 +137,29 @@ it('a keyed page submit leaves its diagnostics record to its follow-up job: writ
   expect(summary.invocations.map((i) => i.route)).toEqual(['page-submit']);
 });
 
+/** A header name past the diagnostics record's 100-character bound (a caller chooses header names). */
+const LONG_HEADER = { [`x-${'h'.repeat(148)}`]: ['v'] };
+
+it('a keyed create with a 150-character header name answers 201, replays, and records the name cut to 100 characters', async () => {
+  const { local, log } = await app();
+  const body = { spaceId: '1001', title: 'PR', pageRefs: [{ pageId: '2001' }] };
+  const first = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-long-header', headers: LONG_HEADER });
+  expect(first.status).toBe(201);
+  const again = await call(local.api, 'changeset-create', { accountId: 'acc-bob', body, idempotencyKey: 'create-long-header', headers: LONG_HEADER });
+  expect([again.status, again.json]).toEqual([201, { ...first.json, replayed: true }]);
+  const [recorded] = (await new DiagnosticsLog(log).summary()).invocations;
+  expect(recorded?.headerNames).toContain(`x-${'h'.repeat(98)}`);
+});
+
+it("a keyed page submit with a 150-character header name queues its follow-up jobs, its diagnostics record riding on them", async () => {
+  const { local } = await app();
+  const submitted = await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-long-header', headers: LONG_HEADER });
+  expect(submitted.status).toBe(201);
+  await local.idle();
+  const followUps = local.queue.deliveries.filter((d) => d.body.kind === 'submission.followUp');
+  expect(followUps.map((d) => (d.body.diagnostics as { record: { route: string } }).record.route)).toEqual(['page-submit']);
+});
+
 it('a follow-up push the queue refuses leaves the diagnostics record to the wrapper: a queue outage loses no record', async () => {
   const { local, log } = await app();
   const push = jest.spyOn(local.queue, 'push').mockRejectedValueOnce(new Error('queue down'));
@@ -193,6 +217,8 @@ it("a keyed page submit counts its write on the user's rate-limit shard numbered
   expect((await call(local.api, 'page-submit', { accountId: 'acc-bob', body: { pageId: '2001' }, idempotencyKey: 'submit-slot' })).status).toBe(201);
   const submit = ops.find((tx) => tx.some((o) => o.key.startsWith('wf-pending:')));
   const shardOf = (prefix: string) => submit?.find((o) => o.key.startsWith(prefix))?.key.split(':').pop();
+  // both found (undefined === undefined would pass), then equal
+  expect([shardOf('rl:write:u:'), shardOf('wf-pending:')]).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/)]);
   expect(shardOf('rl:write:u:')).toBe(shardOf('wf-pending:'));
   await local.idle();
 });

@@ -10,6 +10,7 @@ import { APPROVAL_ENTITY, AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { TxOp } from '../../src/core/ports/store';
 import { keys } from '../../src/core/services/keys';
 import { SUBMIT_LEASE_MS } from '../../src/core/services/changesets/submit-lease';
+import { MAX_PARALLEL_BATCHES } from '../../src/core/services/changesets/batches';
 import type { PerPageSubmitResult } from '../../src/core/services/changesets/submit';
 import { BOB, ENG, api, setup, submitAtomicSet } from './helpers';
 
@@ -51,11 +52,24 @@ class Recorder extends StoreDecorator {
 /** The joined transaction: page batch and closing write in one. */
 const joined = (tx: Tx) => tx.approvals > 0 && tx.releasesLease;
 
+/**
+ * Also notes, as each page batch's transaction starts, how many page batches had finished; each
+ * transaction waits a turn of the event loop first, so batches in flight together are seen together.
+ */
+class Waves extends Recorder {
+  readonly finishedAtStart: number[] = [];
+  override async transact(ops: TxOp[]): Promise<void> {
+    if (shapeOf(ops).approvals > 0) this.finishedAtStart.push(this.tx.filter((tx) => tx.approvals > 0).length);
+    await new Promise((resolve) => setImmediate(resolve));
+    await super.transact(ops);
+  }
+}
+
 /** A change set of `pageCount` pages (4001…); `spare` more pages exist outside it. */
-async function submitting(pageCount: number, spare = 0) {
+async function submitting(pageCount: number, spare = 0, Store: typeof Recorder = Recorder) {
   let recorder!: Recorder;
   // jobs are only queued: the transactions counted are the request's own
-  const env = await setup({ extraPages: pageCount + spare, wrap: (s) => (recorder = new Recorder(s)), jobs: { push: () => Promise.resolve() } });
+  const env = await setup({ extraPages: pageCount + spare, wrap: (s) => (recorder = new Store(s)), jobs: { push: () => Promise.resolve() } });
   const pageIds = pages(pageCount);
   const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Big PR', pageRefs: pageIds.map((pageId) => ({ pageId })) });
   recorder.tx.length = 0;
@@ -163,4 +177,13 @@ test('98 pages are 14 full batches of 7: the last has no room, so the closing wr
   expect(recorder.tx.map((tx) => tx.approvals)).toEqual([0, ...Array<number>(14).fill(7), 0]);
   expect(recorder.tx.at(-1)).toEqual({ approvals: 0, releasesLease: true, submittedRecord: true, answer: true });
   expect(await records('changeset.submitted')).toHaveLength(1);
+});
+
+test('98 pages: as the closing write cannot join, the last batch does not wait for the others (one sequential transaction fewer)', async () => {
+  const { recorder, submit } = await submitting(98, 0, Waves);
+  await submit();
+  const { finishedAtStart } = recorder as Waves;
+  expect(finishedAtStart).toHaveLength(14);
+  // a pool of MAX_PARALLEL_BATCHES: each of the last 4 batches starts as one of the first finishes (before: the 14th started once 13 had finished)
+  expect(Math.max(...finishedAtStart)).toBeLessThanOrEqual(14 - MAX_PARALLEL_BATCHES);
 });

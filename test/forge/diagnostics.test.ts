@@ -1,6 +1,9 @@
 /** Platform diagnostics: bounded recent records, names only, and assumption verdicts from what was seen. */
 import { DiagnosticsLog, FULLY_RECORDED, JOINT_COUNT_STRIDE, RECENT_RECORDS } from '../../src/transport/diagnostics/diagnostics-log';
 import { observeApiHandlers } from '../../src/transport/diagnostics/observe-api';
+import { offerRide, rideOnJobs } from '../../src/transport/diagnostics/job-ride';
+import { rideOnAnswer } from '../../src/transport/diagnostics/answer-ride';
+import type { Job } from '../../src/core/ports/jobs';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { CountingStore } from '../../src/adapters/store/counting-store';
 import type { ForgeApiHandler, ForgeApiRequest } from '../../src/transport/api/forge-types';
@@ -83,6 +86,25 @@ describe('platform diagnostics', () => {
     const res = await observeApiHandlers({ apiPageStatus: ok }, broken).apiPageStatus(request('GET', {}), {});
     expect(res.statusCode).toBe(200);
     warn.mockRestore();
+  });
+});
+
+describe('diagnostics riding on a request (issue 23)', () => {
+  it('a record that cannot be built rides nowhere: the answer and the jobs go as they would without diagnostics', async () => {
+    const request = {};
+    const ops = jest.fn(async () => []);
+    const unbuildable = () => {
+      throw new Error('unbuildable');
+    };
+    offerRide(request, unbuildable, ops);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await rideOnAnswer(request, 201)).toBeUndefined();
+    const jobs: Job[] = [{ kind: 'submission.followUp', approvalIds: ['apr-1'], sequenceAudit: true }];
+    expect(rideOnJobs(request)?.(jobs).jobs).toEqual(jobs);
+    // logged by the error's name only, never what the record held
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(Array(2).fill('diagnostics: could not build an invocation record: Error'));
+    warn.mockRestore();
+    expect(ops).not.toHaveBeenCalled();
   });
 });
 

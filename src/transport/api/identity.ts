@@ -25,7 +25,11 @@ const CLIENT_ID = /^[\x21-\x7e]{1,256}$/;
 const JWT = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
 const MAX_TOKEN_CHARS = 16 * 1024;
 /** Names kept per observation (claims, headers); the diagnostics record holds at most this many. */
-const MAX_NAMES = 50;
+export const MAX_NAMES = 50;
+/** Characters kept of each name: a caller sets header names, and the record refuses a longer one. */
+export const MAX_NAME_CHARS = 100;
+/** The names an observation keeps: each cut to MAX_NAME_CHARS, at most MAX_NAMES of them. */
+const namesOf = (names: string[]): string[] => names.map((n) => n.slice(0, MAX_NAME_CHARS)).sort().slice(0, MAX_NAMES);
 
 /** What every public Forge context token says about itself (docs/forge-platform.md U2). */
 export const CONTEXT_TOKEN_ISSUER = 'forge/context-token';
@@ -128,8 +132,8 @@ export async function observeIdentity(request: ForgeApiRequest | undefined, cont
     principalSource: user.source,
     clientIdSource: client.source,
     contextTokenPresent: claims !== undefined,
-    tokenClaimNames: claims ? Object.keys(claims).sort().slice(0, MAX_NAMES) : [],
-    headerNames: headers ? Object.keys(headers).map((h) => h.toLowerCase()).sort().slice(0, MAX_NAMES) : [],
+    tokenClaimNames: claims ? namesOf(Object.keys(claims)) : [],
+    headerNames: headers ? namesOf(Object.keys(headers).map((h) => h.toLowerCase())) : [],
     ...(user.refused ? { tokenAccountRefused: user.refused } : {}),
     identityFailed: user.accountId === undefined,
   };

@@ -7,12 +7,12 @@
  * touches the answer.
  */
 import type { Rider } from '../api/rider';
-import { leavesRecord, openOffer } from './job-ride';
+import { leavesRecord, openOffer, recordOf } from './job-ride';
 
 /** The rider for the answer of a request answered `statusCode`, or undefined when nothing rides (none offered, taken, not recorded). */
 export async function rideOnAnswer(request: unknown, statusCode: number): Promise<Rider | undefined> {
   const offer = openOffer(request);
-  const record = offer?.record();
+  const record = offer && recordOf(offer);
   // identity was observed (a keyed request has its caller): the status alone decides, as in the wrapper
   if (!offer || !record || !leavesRecord(statusCode, record.record.identityFailed)) return undefined;
   let ops;

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { StoreError, type KeyValueStore, type TxOp } from '../../core/ports/store';
-import type { IdentityObservation } from '../api/identity';
+import { MAX_NAMES, MAX_NAME_CHARS, type IdentityObservation } from '../api/identity';
 
 const INVOCATION_PREFIX = 'diag:inv:';
 const REFUSAL_PREFIX = 'diag:ref:';
@@ -34,11 +34,11 @@ export const JOINT_COUNT_STRIDE = 10;
 const COUNT_PREFIX = 'diag:count:';
 /** Bounds of what a record may hold (names and sources are short; lists are capped). */
 const MAX_LABEL_CHARS = 100;
-const MAX_LABELS = 50;
 const METHOD_CHARS = 10;
 const SOURCE_CHARS = 60;
 
-const nameList = z.array(z.string().max(MAX_LABEL_CHARS)).max(MAX_LABELS);
+// the observation caps its names to these bounds where it collects them (identity.ts)
+const nameList = z.array(z.string().max(MAX_NAME_CHARS)).max(MAX_NAMES);
 const invocationSchema = z.object({
   at: z.number().int(),
   route: z.string().max(MAX_LABEL_CHARS),

@@ -44,6 +44,20 @@ export function openOffer(request: unknown): RideOffer | undefined {
   return offer && !offer.taken && !offer.riding ? offer : undefined;
 }
 
+/**
+ * The offer's record, or undefined when it cannot be built: a ride fails closed to "no record", so
+ * diagnostics never change a request's answer nor drop its jobs (the wrapper's own try then records
+ * what it can). Logged by error name only: the record holds names the caller chose.
+ */
+export function recordOf(offer: RideOffer): RidingDiagnostics | undefined {
+  try {
+    return offer.record();
+  } catch (err) {
+    console.warn(`diagnostics: could not build an invocation record: ${err instanceof Error ? err.name : typeof err}`);
+    return undefined;
+  }
+}
+
 const offerOf = (request: unknown): RideOffer | undefined => (request !== null && typeof request === 'object' ? offers.get(request) : undefined);
 
 const NOT_RECORDED = new Set([400, 413, 415, 429]);
@@ -64,7 +78,7 @@ export function rideOnJobs(request: unknown): ((jobs: Job[]) => RidingPush) | un
   if (!offer) return undefined;
   return (jobs) => {
     const at = jobs.findIndex((job) => job.kind === 'submission.followUp');
-    const record = !offer.taken && !offer.riding && at >= 0 ? offer.record() : undefined;
+    const record = !offer.taken && !offer.riding && at >= 0 ? recordOf(offer) : undefined;
     if (!record) return { jobs, ...NOTHING_RIDES };
     offer.riding = true;
     return {

@@ -6,8 +6,9 @@
  * change-set record (an update or archive meanwhile fails it; archive also waits for the submit's
  * lease, submit-lease.ts), so batches never conflict with each other and commit side by side, at
  * most MAX_PARALLEL_BATCHES at a time (a pool: the next starts when one ends). Their pending-count
- * shards are read once for all of them. No batch reads or conditions on the audit head. The last
- * batch waits for the others and, when it has room, carries the submit's closing write (submit.ts).
+ * shards are read once for all of them. No batch reads or conditions on the audit head. When the
+ * submit's closing write (submit.ts) fits beside the last batch, that batch waits for the others and
+ * carries it; otherwise every batch runs in the pool and the closing write follows alone.
  */
 import { MAX_AUDIT_ENTRIES, auditBytesBound, auditOpsFor } from '../../audit';
 import type { AuditEntry } from '../../audit';
@@ -66,19 +67,23 @@ function ownBytes(plans: Sized[], changeSetKey: string): number {
   return txPayloadBytes(ops) - WRITE_FRAMING.perTransaction;
 }
 
-/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops, any `extra` ops and an upper bound of its ONE audit append. */
-export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND, extra: Extra = NO_EXTRA): number {
-  const pages = [...plans, extra].reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
-  return pages + ownBytes(plans, changeSetKey) + auditBytesBound([...plans.flatMap((p) => p.entries), ...extra.entries]);
+/** Payload of a batch transaction as txPayloadBytes (ports/store.ts) counts it: its pages' ops, its own ops and an upper bound of its ONE audit append. */
+export function batchBytes(plans: Sized[], changeSetKey = CHANGE_SET_KEY_BOUND): number {
+  const pages = plans.reduce<number>((n, p) => n + txPayloadBytes(p.ops) - WRITE_FRAMING.perTransaction, WRITE_FRAMING.perTransaction);
+  return pages + ownBytes(plans, changeSetKey) + auditBytesBound(plans.flatMap((p) => p.entries));
 }
 
 /** Forge write units a batch costs (its payload in 10 KB units, at least one). */
-const unitsOf = (plans: Sized[], changeSetKey?: string, extra?: Extra): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey, extra) / STORE_LIMITS.writeUnitBytes));
+const unitsOf = (plans: Sized[], changeSetKey?: string): number => Math.max(1, Math.ceil(batchBytes(plans, changeSetKey) / STORE_LIMITS.writeUnitBytes));
 
-/** Whether `extra` can join the batch's transaction: within the op and audit-entry limits, and costing no more write units than the batch alone. */
-export function joins(plans: Sized[], changeSetKey: string, extra: Extra): boolean {
+/**
+ * Whether `extra` can join the batch's transaction: within the op and audit-entry limits. Write units
+ * need no comparison: ceil(a + b) ≤ ceil(a) + ceil(b), so joining never costs more units than
+ * writing `extra` alone, and it saves a transaction.
+ */
+export function joins(plans: Sized[], extra: Extra): boolean {
   const entries = plans.reduce((n, p) => n + p.entries.length, extra.entries.length);
-  return batchOps(plans, auditOpsFor, extra) <= STORE_LIMITS.maxTransactionOps && entries <= MAX_AUDIT_ENTRIES && unitsOf(plans, changeSetKey, extra) === unitsOf(plans, changeSetKey);
+  return batchOps(plans, auditOpsFor, extra) <= STORE_LIMITS.maxTransactionOps && entries <= MAX_AUDIT_ENTRIES;
 }
 
 /**
@@ -143,8 +148,9 @@ interface Ctx {
  * Submit `pageIds` (already eligible by the loaded context) in batches side by side. `onCommitted`
  * hears each committed batch's approvals at once, and every batch runs to its end even when another
  * fails (the first failure is rethrown after), so a failure never hides a committed batch. With a
- * `closing` write the last batch starts once the others have settled (that write answers for every
- * page) and carries it when it fits; after another batch failed it commits without it.
+ * `closing` write that fits beside the last batch (couldJoin), that batch starts once the others have
+ * settled (the write answers for every page) and carries it; after another batch failed it commits
+ * without it.
  */
 export async function submitInBatches(
   ctx: EngineContext,
@@ -171,7 +177,8 @@ export async function submitInBatches(
   const read = await getManyByKey(ctx.store, shardKeys);
   const shards: ShardReads = new Map(shardKeys.map((key) => [key, read.get(key)]));
   const commit = (b: number, withClosing?: ClosingWrite) => () => commitBatch(run, batches[b]!.map((p) => p.approval.pageId), states, csItem, outcomes, onCommitted, { shard: b, shards }, withClosing);
-  const held = closing && batches.length > 0 ? 1 : 0;
+  // the last batch waits for the others only if the closing write could join it (else it would add a sequential transaction)
+  const held = closing && couldJoin(closing, batches, outcomes) ? 1 : 0;
   const settled = await settleBounded(batches.slice(0, batches.length - held).map((_, b) => commit(b)), MAX_PARALLEL_BATCHES);
   const failedBefore = settled.some((r) => r.status === 'rejected');
   const [last] = held ? await settleBounded([commit(batches.length - 1, failedBefore ? undefined : closing)], 1) : [];
@@ -191,13 +198,28 @@ function plansOf(run: Ctx, pageIds: string[], states: Map<string, PageState>, cs
   return plans;
 }
 
+/** `outcomes` as they stand once `committed` commit. */
+function projected(outcomes: Outcomes, committed: Planned[]): Outcomes {
+  const after: Outcomes = new Map(outcomes);
+  for (const p of committed) after.set(p.approval.pageId, { ok: true, approval: p.approval });
+  return after;
+}
+
 /** The closing write as it stands once `part` commits, if it may join the part's transaction (joins). */
-function joinable(closing: ClosingWrite, part: Planned[], outcomes: Outcomes, changeSetKey: string): Extra | undefined {
+function joinable(closing: ClosingWrite, part: Planned[], outcomes: Outcomes): Extra | undefined {
   if (part.length === 0) return undefined;
-  const projected: Outcomes = new Map(outcomes);
-  for (const p of part) projected.set(p.approval.pageId, { ok: true, approval: p.approval });
-  const extra = closing(projected);
-  return joins(part, changeSetKey, extra) ? extra : undefined;
+  const extra = closing(projected(outcomes, part));
+  return joins(part, extra) ? extra : undefined;
+}
+
+/**
+ * Whether the closing write could join the last batch, decided before any batch commits: its ops and
+ * entries (a lease release, the keyed answer's record, one `changeset.submitted`) do not depend on
+ * the outcomes, only its bytes do, which joins does not weigh. Sized with every planned page submitted.
+ */
+function couldJoin(closing: ClosingWrite, batches: Planned[][], outcomes: Outcomes): boolean {
+  const last = batches.at(-1);
+  return last !== undefined && last.length > 0 && joins(last, closing(projected(outcomes, batches.flat())));
 }
 
 /**
@@ -235,7 +257,7 @@ async function commitBatch(
     const cs = parseStored(changeSetSchema, item.key, item.value);
     const plans = plansOf(run, remaining, states, cs, outcomes);
     const parts = batchOps(plans) > STORE_LIMITS.maxTransactionOps ? cutBatches(plans, auditOpsFor, item.key) : [plans];
-    const extra = closing && attempt === 1 && parts.length === 1 ? joinable(closing, plans, outcomes, item.key) : undefined;
+    const extra = closing && attempt === 1 && parts.length === 1 ? joinable(closing, plans, outcomes) : undefined;
     for (const [i, part] of parts.entries()) {
       if (part.length === 0) continue;
       const ops = [
