@@ -108,30 +108,22 @@ function chunksOf(ops: TxOp[]): TxOp[][] {
 
 /**
  * The entries after the first `written` (committed with the change set), chunk after chunk; the
- * last chunk also clears the marker, only if no later version of the change set re-marked it (its
- * store version conditions the delete). `fresh`: the change set was just created by this call, so
- * its entries cannot exist yet and are put `absent`, and its marker was just put `absent`: store
- * version 1 (ports/store.ts), so it is not read first. Otherwise the marker is read and cleared only
- * if it names this version. A chunk whose condition fails (a re-mark meanwhile, or an entry a
- * concurrent update wrote first) is written again without conditions, and the delete tried alone:
- * no entry is ever lost.
+ * last chunk also clears the marker, only if no later version of the change set re-marked it
+ * (read first; its store version conditions the delete). `fresh`: the change set was just created
+ * by this call, so its entries cannot exist yet and are put `absent` (no read first). A chunk whose
+ * condition fails (a re-mark meanwhile, or an entry a concurrent update wrote first) is written
+ * again without conditions, and the delete tried alone: no entry is ever lost.
  */
 export async function writeMembership(ctx: EngineContext, cs: ChangeSet, options: { written?: number; fresh?: boolean } = {}): Promise<void> {
   try {
-    const key = keys.changeSetUnindexed(cs.spaceId, cs.id);
-    const version = options.fresh ? 1 : await markerVersionOf(ctx, key, cs);
-    const clear: TxOp[] = version === undefined ? [] : [{ op: 'delete', key, condition: { kind: 'version', version } }];
+    const marker = await ctx.store.get(keys.changeSetUnindexed(cs.spaceId, cs.id));
+    const clear: TxOp[] =
+      marker && parseStored(unindexedMarkerSchema, marker.key, marker.value).version === cs.version ? [{ op: 'delete', key: marker.key, condition: { kind: 'version', version: marker.version } }] : [];
     const puts = membershipPuts(cs).slice(options.written ?? 0).map((op) => (options.fresh ? asNew(op) : op));
     for (const chunk of chunksOf([...puts, ...clear])) await writeChunk(ctx, chunk);
   } catch {
     ctx.log('change set membership left for the marker to cover', { changeSetId: cs.id });
   }
-}
-
-/** The marker's store version, if it names this version of the change set (no later version re-marked it). */
-async function markerVersionOf(ctx: EngineContext, key: string, cs: ChangeSet): Promise<number | undefined> {
-  const marker = await ctx.store.get(key);
-  return marker && parseStored(unindexedMarkerSchema, key, marker.value).version === cs.version ? marker.version : undefined;
 }
 
 async function writeChunk(ctx: EngineContext, chunk: TxOp[]): Promise<void> {
