@@ -13,23 +13,9 @@ import { canonicalJson } from '../../src/core/domain/canonical-json';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import { WRITE_FRAMING, txPayloadBytes, type KeyValueStore } from '../../src/core/ports/store';
-import { ManualClock, linkItemAt, randomEntry, rawRecords, rng, sequenceAll, setup, skAt } from './support';
+import { ManualClock, fullEntry, linkItemAt, randomEntry, rawRecords, rng, sequenceAll, setup, skAt } from './support';
 
 const ZERO = '0'.repeat(64);
-
-const fullEntry: AuditEntry = {
-  actor: 'acc-bob',
-  action: 'approval.submitted',
-  spaceId: '1001',
-  pageId: '2001',
-  pageVersion: 3,
-  workflowId: 'wf-eng-review',
-  changeSetId: 'cs-1',
-  approvalId: 'ap-1',
-  source: 'api',
-  clientId: 'client-1',
-  details: { title: 'Release notes', counts: { submitted: 2, skipped: 0 } },
-};
 
 async function appendOne(trail: AuditTrail, store: KeyValueStore, entry: AuditEntry): Promise<void> {
   await store.transact(trail.prepareAppend([entry]));

@@ -6,9 +6,9 @@
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { SEQUENCER_LEASE_MS, sequenceAlone, type AuditEntry } from '../../src/core/audit';
-import { HEAD_KEY, PENDING_PREFIX, SEQUENCER_LEASE_KEY } from '../../src/core/audit/keys';
+import { HEAD_KEY, SEQUENCER_LEASE_KEY } from '../../src/core/audit/keys';
 import type { TxOp } from '../../src/core/ports/store';
-import { rawRecords, setup } from './support';
+import { pendingMarkers, rawRecords, setup } from './support';
 
 const entry = (i: number): AuditEntry => ({ actor: 'acc-bob', action: 'approval.submitted', spaceId: '1001', pageId: String(2000 + i), source: 'api', clientId: 'c', details: {} });
 
@@ -33,10 +33,6 @@ class HeadTx extends StoreDecorator {
   }
 }
 
-async function pending(store: MemoryStore): Promise<number> {
-  return (await store.query({ prefix: PENDING_PREFIX, limit: 100 })).items.length;
-}
-
 describe('sequenceAlone', () => {
   it('a burst of 30 jobs links every record with no head transaction refused, and leaves no lease behind', async () => {
     const memory = new MemoryStore();
@@ -47,7 +43,7 @@ describe('sequenceAlone', () => {
     expect(store.failed).toBe(0);
     expect(results.filter((r) => r.ran)).toHaveLength(1);
     expect(results.reduce((n, r) => n + r.sequenced, 0)).toBe(30);
-    expect(await pending(memory)).toBe(0);
+    expect(await pendingMarkers(memory)).toBe(0);
     expect(await memory.get(SEQUENCER_LEASE_KEY)).toBeUndefined();
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 30 });
   });
@@ -61,7 +57,7 @@ describe('sequenceAlone', () => {
     await memory.transact([{ op: 'put', key: SEQUENCER_LEASE_KEY, value: { until: clock.now() + SEQUENCER_LEASE_MS }, condition: { kind: 'absent' } }]);
     expect(await sequenceAlone({ store, clock })).toEqual({ ran: false, sequenced: 0 });
     expect(store.tried).toBe(0);
-    expect(await pending(memory)).toBe(1);
+    expect(await pendingMarkers(memory)).toBe(1);
     clock.t += SEQUENCER_LEASE_MS + 1;
     expect(await sequenceAlone({ store, clock })).toEqual({ ran: true, sequenced: 1 });
     expect(await trail.verify()).toMatchObject({ ok: true, checked: 1 });
@@ -82,7 +78,7 @@ describe('sequenceAlone', () => {
     const holder = await sequenceAlone({ store, clock });
     expect(await lateJob).toEqual({ ran: false, sequenced: 0 });
     expect(holder).toEqual({ ran: true, sequenced: 2 });
-    expect(await pending(memory)).toBe(0);
+    expect(await pendingMarkers(memory)).toBe(0);
     expect((await rawRecords(memory)).map((r) => r.seq)).toEqual([1, 2]);
   });
 });

@@ -9,7 +9,7 @@ import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { sequenceAlone, sequencePendingAudit, type AuditEntry } from '../../src/core/audit';
 import { HEAD_KEY, PENDING_PREFIX, SEQUENCER_LEASE_KEY } from '../../src/core/audit/keys';
 import { STORE_LIMITS, StoreError, txPayloadBytes, type TxOp } from '../../src/core/ports/store';
-import { rawRecords, setup } from './support';
+import { pendingMarkers, rawRecords, setup } from './support';
 
 const entry = (i: number, details: Record<string, unknown> = {}): AuditEntry => ({ actor: 'acc-bob', action: 'approval.submitted', spaceId: '1001', pageId: String(2000 + i), source: 'api', clientId: 'c', details: { n: i, ...details } });
 
@@ -32,10 +32,6 @@ class TxLog extends StoreDecorator {
 }
 
 const units = (ops: TxOp[]) => Math.max(1, Math.ceil(txPayloadBytes(ops) / STORE_LIMITS.writeUnitBytes));
-
-async function pendingMarkers(store: MemoryStore): Promise<number> {
-  return (await store.query({ prefix: PENDING_PREFIX, limit: 100 })).items.length;
-}
 
 describe('sequencer batches in write units', () => {
   it('cuts a marker at the record that fills a unit: 49 records of seven 7-record appends in 6 units, not 7, in append order', async () => {

@@ -14,21 +14,8 @@ import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { EntityItem, KeyValueStore } from '../../src/core/ports/store';
 import { verifyEvidenceFile } from '../../scripts/verify-evidence';
 import { ALICE, BOB, CAROL, exportEvidencePack, setup as setupEngine, ui, type TestEnv } from '../engine/helpers';
-import { linkItemAt, listAll, rawRecords, sequenceAll, setup, skAt } from './support';
+import { fullEntry as full, linkItemAt, listAll, rawRecords, sequenceAll, setup, skAt } from './support';
 
-const full: AuditEntry = {
-  actor: 'acc-bob',
-  action: 'approval.submitted',
-  spaceId: '1001',
-  pageId: '2001',
-  pageVersion: 3,
-  workflowId: 'wf-eng-review',
-  changeSetId: 'cs-1',
-  approvalId: 'ap-1',
-  source: 'api',
-  clientId: 'client-1',
-  details: { title: 'Release notes' },
-};
 const bare: AuditEntry = { actor: 'acc-carol', action: 'access.denied', spaceId: '1002', source: 'ui', details: {} };
 
 async function items(store: KeyValueStore): Promise<EntityItem[]> {

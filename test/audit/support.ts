@@ -2,7 +2,7 @@
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { AuditTrail, type AuditEntry } from '../../src/core/audit';
 import { linksOf, parseLinkItem } from '../../src/core/audit/chain-read';
-import { linkBlockPrefix } from '../../src/core/audit/keys';
+import { PENDING_PREFIX, linkBlockPrefix } from '../../src/core/audit/keys';
 import { recordOfEntity } from '../../src/core/audit/records';
 import { AUDIT_ENTITY } from '../../src/core/ports/entities';
 import type { AuditAction, AuditFilter, AuditRecord } from '../../src/core/domain/model';
@@ -27,6 +27,26 @@ export class CountingIds implements IdGenerator {
 export function setup(store: KeyValueStore = new MemoryStore()): { store: KeyValueStore; clock: ManualClock; trail: AuditTrail } {
   const clock = new ManualClock();
   return { store, clock, trail: new AuditTrail({ store, clock, ids: new CountingIds() }) };
+}
+
+/** An entry with every optional field set (the record's largest common shape). */
+export const fullEntry: AuditEntry = {
+  actor: 'acc-bob',
+  action: 'approval.submitted',
+  spaceId: '1001',
+  pageId: '2001',
+  pageVersion: 3,
+  workflowId: 'wf-eng-review',
+  changeSetId: 'cs-1',
+  approvalId: 'ap-1',
+  source: 'api',
+  clientId: 'client-1',
+  details: { title: 'Release notes', counts: { submitted: 2, skipped: 0 } },
+};
+
+/** Pending markers in the store (one per append not yet linked, or a remainder). */
+export async function pendingMarkers(store: KeyValueStore): Promise<number> {
+  return (await store.query({ prefix: PENDING_PREFIX, limit: 100 })).items.length;
 }
 
 export const ACTORS = ['acc-alice', 'acc-bob', 'acc-carol', 'user with spaces/é'];
