@@ -10,7 +10,7 @@ import { INDEXED_DIMENSIONS, NO_VALUE, skFits, skParts } from './keys';
 import type { PendingRecord } from './schema';
 
 /** A record as its item stores it: without the fields the key and attributes hold (older items: the whole record). */
-export type StoredRec = Partial<AuditRecord>;
+type StoredRec = Partial<AuditRecord>;
 
 export interface AuditEntityValue {
   sk: string;

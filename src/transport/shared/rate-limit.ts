@@ -219,7 +219,9 @@ export class RateLimiter {
       return n < shareOf(limit.max, all.length, all.indexOf(key)) ? [{ key, n }] : [];
     });
     if (open.length === 0) return undefined;
-    const { key, n } = own.flatMap((k) => open.filter((o) => o.key === k))[0] ?? open[Math.floor(Math.random() * open.length)];
+    // the first of `own` with room, in its order
+    const mine = own.map((k) => open.find((o) => o.key === k)).find((o) => o !== undefined);
+    const { key, n } = mine ?? open[Math.floor(Math.random() * open.length)];
     const item = byKey.get(key);
     return { op: 'put', key, value: { n: n + 1 }, condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' }, ttlSeconds: limit.windowSeconds * 2 };
   }

@@ -92,7 +92,7 @@ export function joins(plans: Sized[], extra: Extra): boolean {
  * pending-count write), which a longer batch shares among more pages (issue 23: 4 pages in 1 unit
  * over 7 in 2 saved 12.5 % of the units but raised writes per page past 5).
  */
-export const SHORTER_BATCH_MIN_SAVING = 0.2;
+const SHORTER_BATCH_MIN_SAVING = 0.2;
 
 /**
  * Cut planned pages into consecutive batches within the transaction limit: of the batches that fit,
@@ -127,7 +127,7 @@ export interface BatchOutcome {
 }
 
 /** The submit's closing write (submit.ts), built for every page's outcome as it stands once the last batch commits. */
-export type ClosingWrite = (outcomes: Outcomes) => Extra;
+type ClosingWrite = (outcomes: Outcomes) => Extra;
 
 export interface BatchOptions {
   /** each page's approval id (a keyed request's are deterministic); fresh ids otherwise */
@@ -181,7 +181,7 @@ export async function submitInBatches(
   const held = closing && couldJoin(closing, batches, outcomes) ? 1 : 0;
   const settled = await settleBounded(batches.slice(0, batches.length - held).map((_, b) => commit(b)), MAX_PARALLEL_BATCHES);
   const failedBefore = settled.some((r) => r.status === 'rejected');
-  const [last] = held ? await settleBounded([commit(batches.length - 1, failedBefore ? undefined : closing)], 1) : [];
+  const [last] = held ? await Promise.allSettled([commit(batches.length - 1, failedBefore ? undefined : closing)()]) : [];
   const failed = [...settled, ...(last ? [last] : [])].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return { outcomes, closed: last?.status === 'fulfilled' && last.value };
