@@ -110,7 +110,7 @@ export function composeApp(platform: AppPlatform) {
       createEngine({ ...deps, ...ridingJobs(deps.jobs, invocation.attachToJobs), confluence: confluenceFor(invocation, via), onDenied: invocation.onDenied });
   /** Triggers, jobs and start-up work act as the app (no user in those invocations). */
   const asApp = () => engineFor('resolver')({});
-  const appAccountId = appAccountLookup(platform.confluenceTransport(undefined, onRefusal), store);
+  const appAccountId = appAccountLookup(platform.confluenceTransport(undefined, onRefusal), store, now);
 
   /** Every function the manifest names besides the REST routes, by its `index.<export>` name. */
   const functions = {

@@ -65,6 +65,15 @@ describe('identity on context tokens of the real shape', () => {
     await expect(observeIdentity(...invocation(realToken('page-status', 'acc-bob')), down)).rejects.toThrow('confluence down');
   });
 
+  it("asks for the app user of the invocation's own installation (the site ARI the platform named, else the request's cloud id)", async () => {
+    const asked: (string | undefined)[] = [];
+    const recording: IdentityOptions = { appAccountId: async (installation) => (asked.push(installation), APP_USER) };
+    const [request, context] = invocation(realToken('page-status', 'acc-bob'));
+    await observeIdentity(request, context, recording);
+    await observeIdentity(request, {}, recording);
+    expect(asked).toEqual(['ari:cloud:confluence::site/c', 'c']);
+  });
+
   it('prefers context.principal over the token, and the request context over token claims for the client id', async () => {
     const caller = await resolveCaller(...invocation(realToken('page-status', 'acc-token', { clientId: 'client-token' }), { principal: 'acc-principal', requestClientId: 'client-context' }), options);
     expect(caller).toEqual({ accountId: 'acc-principal', source: 'api', clientId: 'client-context', clientIdSource: 'request.context.clientId' });

@@ -66,8 +66,10 @@ export interface IdentityOptions {
   /**
    * The app's own user on this site (the identity of asApp() calls). Asked only when the user would
    * come from the token; a lookup that fails throws (the call cannot be attributed safely).
+   * `installation`: the platform-set installation of the invocation (a warm instance may serve
+   * several), so an answer kept in memory is never another site's.
    */
-  appAccountId(): Promise<string | undefined>;
+  appAccountId(installation?: string): Promise<string | undefined>;
 }
 
 /** Payload of a JWT, or undefined when it is not one (the signature is the platform's business). */
@@ -92,20 +94,26 @@ const validAccountId = (value: unknown): value is string => typeof value === 'st
 type UserAnswer = { accountId?: string; source: PrincipalSource; refused?: TokenAccountRefusal };
 
 /** The token's `accountId`, if the guard lets it name the caller of this apiRoute invocation. */
-async function tokenUser(claims: Record<string, unknown> | undefined, invokedModule: unknown, options: IdentityOptions): Promise<UserAnswer> {
+async function tokenUser(claims: Record<string, unknown> | undefined, invoked: { module: unknown; installation?: string }, options: IdentityOptions): Promise<UserAnswer> {
   const accountId = claims?.accountId;
   if (!claims || !validAccountId(accountId)) return { source: 'none' };
   if (claims.iss !== CONTEXT_TOKEN_ISSUER || claims.aud !== CONTEXT_TOKEN_AUDIENCE) return { source: 'none', refused: 'not-a-context-token' };
   const tokenModule = asRecord(claims.context)?.moduleKey;
-  if (typeof invokedModule !== 'string' || tokenModule !== invokedModule) return { source: 'none', refused: 'module-mismatch' };
-  if (accountId === (await options.appAccountId())) return { source: 'none', refused: 'app-user' };
+  if (typeof invoked.module !== 'string' || tokenModule !== invoked.module) return { source: 'none', refused: 'module-mismatch' };
+  if (accountId === (await options.appAccountId(invoked.installation))) return { source: 'none', refused: 'app-user' };
   return { accountId, source: 'contextToken.accountId' };
+}
+
+/** The installation the platform invoked us for: the site ARI of the invocation context, else the request's cloud id. */
+function installationOf(request: Record<string, unknown> | undefined, context: unknown): string | undefined {
+  const named = [asRecord(context)?.installContext, asRecord(request?.context)?.cloudId].find((v) => typeof v === 'string' && v.length > 0);
+  return typeof named === 'string' ? named : undefined;
 }
 
 async function userOf(request: Record<string, unknown> | undefined, context: unknown, claims: Record<string, unknown> | undefined, options: IdentityOptions): Promise<UserAnswer> {
   const fromContext = asRecord(asRecord(context)?.principal)?.accountId;
   if (validAccountId(fromContext)) return { accountId: fromContext, source: 'context.principal' };
-  return tokenUser(claims, asRecord(request?.context)?.moduleKey, options);
+  return tokenUser(claims, { module: asRecord(request?.context)?.moduleKey, installation: installationOf(request, context) }, options);
 }
 
 function clientOf(requestContext: Record<string, unknown> | undefined, claims: Record<string, unknown> | undefined): { clientId?: string; source: ClientIdSource } {
