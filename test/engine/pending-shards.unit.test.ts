@@ -2,7 +2,7 @@
  * Which pending-count shard a single page submit writes (issue 23): pages created one after another
  * must not share one, or their parallel submits refuse each other's transaction.
  */
-import { PENDING_SHARDS, pageShard } from '../../src/core/services/approvals/pending-count';
+import { PENDING_SHARDS, pageShard } from '../../src/core/domain/page-shard';
 
 it('127 consecutive page ids take 127 different shards, never the guard (shard 0)', () => {
   const shards = Array.from({ length: PENDING_SHARDS - 1 }, (_, i) => pageShard(String(98_304_001 + i)));

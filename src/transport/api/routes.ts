@@ -9,7 +9,7 @@ import type { PageApproval } from '../../core/domain/model';
 import type { TxOp } from '../../core/ports/store';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { Engine } from '../../core/services/engine';
-import { pageShard } from '../../core/services/approvals/pending-count';
+import { pageShard } from '../../core/domain/page-shard';
 import { FEED_CURSOR_MAX_AGE_MS, sealedResultPage, type ListCursor } from '../shared/edge';
 import {
   ChangeSetCreateBody,

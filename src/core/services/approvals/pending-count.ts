@@ -32,8 +32,8 @@ import type { EngineContext } from '../context';
 import { getManyByKey } from '../store-reads';
 import { approvalIndex, keys } from '../keys';
 import { epochBump } from '../submit-epoch';
+import { ownShard, PENDING_SHARDS, shardSeed } from '../../domain/page-shard';
 
-export const PENDING_SHARDS = 128;
 /** Longer than a delete needs between closing and committing; shorter than a client's patience. */
 const CLOSING_LEASE_MS = 30_000;
 
@@ -82,25 +82,6 @@ async function countFromIndex(ctx: EngineContext, workflowId: string): Promise<n
 
 const conditionOn = (item: StoredItem | undefined) => (item ? { kind: 'version' as const, version: item.version } : { kind: 'absent' as const });
 
-/**
- * A stable number for a string: the transaction number of a single submit (its page id), so submits
- * of different pages spread. A numeric id counts by its value: ids allocated close together (one
- * author's or one import's pages) land on distinct shards as long as they span fewer than 127 (issue
- * 23: the string hash weighed each digit by 31, so ids ~43 apart shared a shard, 6 of bench 4B's 50
- * consecutive pages). Unrelated ids spread as randomly as before.
- */
-export function shardSeed(seed: string): number {
-  if (/^\d+$/.test(seed)) return Number(BigInt(seed) % BigInt(PENDING_SHARDS - 1));
-  let h = 0;
-  for (const c of seed) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h;
-}
-
-/** The shard (1..PENDING_SHARDS-1: never the guard) a transaction numbered `n` writes (the change-set batches pass their batch number). */
-const ownShard = (n: number): number => 1 + (n % (PENDING_SHARDS - 1));
-
-/** The shard a single submit of this page writes (submit.ts passes its seed); the API's rate limiter counts the submit on the same number. */
-export const pageShard = (pageId: string): number => ownShard(shardSeed(pageId));
 
 const put = (shard: Shard, value: z.infer<typeof shardSchema>, ttl?: number): TxOp => ({ op: 'put', key: shard.key, value, condition: conditionOn(shard.item), ...(ttl ? { ttlSeconds: ttl } : {}) });
 

@@ -11,7 +11,7 @@ import { submissionJobs } from '../notifications';
 import { preflightPages } from '../preflight';
 import { eligibilityError, inputOf, stateIn, submitOne, type Alongside } from '../submission';
 import { defineOperation } from '../operation';
-import { shardSeed } from './pending-count';
+import { shardSeed } from '../../domain/page-shard';
 
 const choice = (workflowId?: string) => (workflowId !== undefined ? { chosenWorkflowId: workflowId } : {});
 
