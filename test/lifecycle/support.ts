@@ -35,7 +35,7 @@ export interface LifecycleEnv extends TestEnv {
   advanceDays(days: number): void;
 }
 
-export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s: KeyValueStore) => KeyValueStore; extraPages?: number } = {}): Promise<LifecycleEnv> {
+export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[] } = {}): Promise<LifecycleEnv> {
   const store = options.store ?? new MemoryStore();
   const env = await setup({ ...options, store });
   await seedWorkflows({ ...env.deps, store }, [RECERT, REMIND, REMIND2]);

@@ -1,0 +1,104 @@
+/**
+ * Issue 23 (branch s-stuck): a status read judges "stuck" on at most READ_STUCK_MEMBERS members of
+ * the step's groups. A big group nobody can fill costs a few dozen Confluence calls (it was one page
+ * read per member: 2,000+ calls, past Forge's invocation limits); the read then shows the daily
+ * job's verdict, judged on every member, and manage space agrees. Small groups are judged whole.
+ */
+import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
+import { confluenceAccess } from '../../src/adapters/confluence/access';
+import { profileFromEnv } from '../../local/profile';
+import { runDailyJob } from '../../src/core/lifecycle/daily-job';
+import { spaceTree } from '../../src/core/lifecycle/manage-space';
+import type { ConfluenceSite } from '../../src/core/ports/confluence';
+import { READ_STUCK_MEMBERS } from '../../src/core/services/step-progress';
+import { ALICE, BOB, CAROL, DAVE, ENG, ui } from '../engine/helpers';
+import { lifecycleSetup } from './support';
+import type { LifecycleEnv } from './support';
+
+const GROUP = 'grp-eng-reviewers'; // Carol and Dave, then the crowd
+const RESTRICTED = '2012'; // readable by Alice and Bob only: no member of the group can view it
+const PAGE_READS = 'GET /wiki/api/v2/pages';
+/** Besides one page read per member looked at: the caller's page read, one page of members, the accounts (users-bulk) of two windows. */
+const READ_OVERHEAD = 4;
+
+async function crowdEnv(size: number): Promise<{ env: LifecycleEnv; approvalId: string }> {
+  const crowd = Array.from({ length: size }, (_, i) => `acc-crowd-${i}`);
+  const env = await lifecycleSetup({ extraUsers: crowd });
+  env.site.getGroup(GROUP)!.members.push(...crowd);
+  await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${GROUP}`], required: 2 }] }] });
+  const approval = await env.engine.approvals.submitPage(ui(BOB), RESTRICTED, 'wf-eng-review');
+  return { env, approvalId: approval.id };
+}
+
+/** Manage space's flag on the page (a tree level of that one page), read as Alice, who can view it. */
+async function treeFlag(env: LifecycleEnv) {
+  const asAlice = new RestConfluenceSite(env.site.transport(), confluenceAccess(profileFromEnv(), { actingAccountId: ALICE }, { via: 'resolver' }));
+  const confluence = Object.assign(Object.create(asAlice) as ConfluenceSite, { listChildren: () => Promise.resolve({ items: [{ id: RESTRICTED, type: 'page' as const, title: 'x' }] }) });
+  return (await spaceTree.execute({ ...env.ctx, confluence }, ui(ALICE), { spaceId: ENG })).items[0]?.approval?.stuck;
+}
+
+async function statusRead(env: LifecycleEnv) {
+  env.site.resetCalls();
+  const status = await env.engine.approvals.pageStatus(ui(BOB), RESTRICTED);
+  return { stuck: status.pending?.stuck, calls: env.site.calls.total, pageReads: env.site.calls.byEndpoint[PAGE_READS] ?? 0 };
+}
+
+describe('a status read with a big group nobody can fill', () => {
+  test('looks at no more than its bound of members and does not say stuck before the daily job judged it', async () => {
+    const { env } = await crowdEnv(2_000);
+    const read = await statusRead(env);
+    expect(read.pageReads).toBe(READ_STUCK_MEMBERS + 1);
+    expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD);
+    expect(read.stuck).toBeUndefined();
+    expect(await treeFlag(env)).toBeUndefined();
+  });
+
+  test('after the daily job judged every member, the same read says stuck, as manage space does', async () => {
+    const { env } = await crowdEnv(2_000);
+    expect((await env.run()).stuckFlagged).toBe(1);
+    const read = await statusRead(env);
+    expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD);
+    const [crowd] = read.stuck ?? [];
+    expect(crowd).toMatchObject({ group: 'crowd', required: 2, eligible: [] });
+    expect(crowd?.unavailable).toHaveLength(2_002);
+    expect(crowd?.unavailable?.every((u) => u.cause === 'cannot_view')).toBe(true);
+    expect(await treeFlag(env)).toMatchObject({ step: 1, groups: ['crowd'] });
+  });
+
+  test('a group the read finds enough eligible members for is not stuck, whatever the last daily verdict', async () => {
+    const { env } = await crowdEnv(2_000);
+    await env.run();
+    // Carol and Dave, first in the group, may view the page again: the flag stands until the next run
+    env.site.getPage(RESTRICTED)!.restrictions.read.push({ type: 'user', id: CAROL }, { type: 'user', id: DAVE });
+    expect((await statusRead(env)).stuck).toBeUndefined();
+    await env.run();
+    expect(await treeFlag(env)).toBeUndefined();
+  });
+});
+
+test('a small group is still judged whole at read time', async () => {
+  const { env } = await crowdEnv(20); // 22 members, within the bound
+  const [crowd] = (await statusRead(env)).stuck ?? [];
+  expect(crowd).toMatchObject({ group: 'crowd', eligible: [] });
+  expect(crowd?.unavailable).toHaveLength(22);
+  expect(await treeFlag(env)).toBeUndefined(); // no daily run yet: the verdict is the read's own
+});
+
+test('the daily job stops a check at its deadline and resumes at that approval', async () => {
+  const { env, approvalId } = await crowdEnv(2_000);
+  // each view read takes 100 ms of the job's time
+  const slow = Object.create(env.ctx.confluence) as ConfluenceSite;
+  slow.pagesReadableBy = (user, pageIds) => {
+    env.tick(100);
+    return env.ctx.confluence.pagesReadableBy(user, pageIds);
+  };
+  env.site.resetCalls();
+  const cut = await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 20_000 });
+  expect(cut).toMatchObject({ more: true });
+  expect(cut.stuckFlagged).toBeUndefined();
+  // windows of 10, 40, 160 and 640 members: the deadline passed while the 640 were read
+  expect(env.site.calls.byEndpoint[PAGE_READS]).toBe(640);
+  expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG, approvalId });
+  expect(await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 600_000 })).toMatchObject({ stuckFlagged: 1, more: false });
+  expect(await env.store.get('lc-stuck-cursor')).toBeUndefined();
+});
