@@ -11,6 +11,7 @@ import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { spaceTree } from '../../src/core/lifecycle/manage-space';
 import type { ConfluenceSite } from '../../src/core/ports/confluence';
 import { READ_STUCK_MEMBERS } from '../../src/core/services/step-progress';
+import { NAMED_PER_GROUP } from '../../src/core/domain/named-progress';
 import { ALICE, BOB, CAROL, DAVE, ENG, ui } from '../engine/helpers';
 import { lifecycleSetup } from './support';
 import type { LifecycleEnv } from './support';
@@ -60,7 +61,8 @@ describe('a status read with a big group nobody can fill', () => {
     expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD);
     const [crowd] = read.stuck ?? [];
     expect(crowd).toMatchObject({ group: 'crowd', required: 2, eligible: [] });
-    expect(crowd?.unavailable).toHaveLength(2_002);
+    // judged on all 2,002 members; the flag names the first 50 of them (NAMED_PER_GROUP)
+    expect(crowd?.unavailable).toHaveLength(NAMED_PER_GROUP);
     expect(crowd?.unavailable?.every((u) => u.cause === 'cannot_view')).toBe(true);
     expect(await treeFlag(env)).toMatchObject({ step: 1, groups: ['crowd'] });
   });
@@ -82,6 +84,14 @@ test('a small group is still judged whole at read time', async () => {
   expect(crowd).toMatchObject({ group: 'crowd', eligible: [] });
   expect(crowd?.unavailable).toHaveLength(22);
   expect(await treeFlag(env)).toBeUndefined(); // no daily run yet: the verdict is the read's own
+});
+
+test('the daily job flags a group too big to name every member in one record', async () => {
+  const { env } = await crowdEnv(6_000); // 6,002 people who cannot view the page: ~270 KB named in full
+  expect((await env.run()).stuckFlagged).toBe(1);
+  expect((await env.auditRecords()).filter((r) => r.action === 'approval.stuck')).toHaveLength(1);
+  const [crowd] = (await statusRead(env)).stuck ?? [];
+  expect(crowd?.unavailable).toHaveLength(NAMED_PER_GROUP);
 });
 
 test('the daily job stops a check at its deadline and resumes at that approval', async () => {

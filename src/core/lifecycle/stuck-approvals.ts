@@ -31,6 +31,7 @@ import { lcKeys, task } from '../records/lifecycle-keys';
 import { stuckBody } from './notices';
 import { taskRef } from '../services/comments';
 import { deliver, JOB_ACTOR } from './outbox';
+import { NAMED_PER_GROUP } from '../domain/named-progress';
 import type { StuckFlag } from '../records/lifecycle-schemas';
 import { stuckCursorSchema, stuckFlagSchema } from '../records/lifecycle-schemas';
 
@@ -67,6 +68,13 @@ async function effectiveApprovals(ctx: EngineContext, items: EntityItem[]): Prom
   return withCurrentDefinitions(ctx, (await approvalsOfItems(ctx, items)).map((s) => s.approval).filter((a) => a.status === 'pending'));
 }
 
+/**
+ * The groups as the flag, the comment and the audit record keep them: at most NAMED_PER_GROUP of the
+ * people who can no longer approve per group (a group of 10,000 nobody can fill named all of them:
+ * a flag past the store's 240 KB value limit, which stopped every scan there).
+ */
+const namedGroups = (groups: StuckFlag['groups']): StuckFlag['groups'] => groups.map((g) => (g.unavailable && g.unavailable.length > NAMED_PER_GROUP ? { ...g, unavailable: g.unavailable.slice(0, NAMED_PER_GROUP) } : g));
+
 const sameState = (flag: StuckFlag | undefined, step: number, groups: StuckFlag['groups']): boolean =>
   flag !== undefined && flag.step === step && JSON.stringify(flag.groups) === JSON.stringify(groups);
 
@@ -95,8 +103,9 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
   for (const approval of approvals) {
     const flagItem = flags.get(lcKeys.stuck(approval.id));
     const flag = flagItem ? parseStored(stuckFlagSchema, flagItem.key, flagItem.value) : undefined;
-    const { groups, judged } = await activeStepStuck(ctx, approval, d.listing, reach, { deadline: d.deadline });
-    if (!judged) {
+    const check = await activeStepStuck(ctx, approval, d.listing, reach, { deadline: d.deadline });
+    const groups = namedGroups(check.groups);
+    if (!check.judged) {
       cutAt = approval.id;
       break;
     }
