@@ -6,7 +6,8 @@
  */
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
-import { profileFromEnv } from '../../local/profile';
+import { loadPlatformProfile, profileFromEnv } from '../../local/profile';
+import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { spaceTree } from '../../src/core/lifecycle/manage-space';
 import type { ConfluenceSite } from '../../src/core/ports/confluence';
@@ -22,9 +23,9 @@ const PAGE_READS = 'GET /wiki/api/v2/pages';
 /** Besides one page read per member looked at: the caller's page read, one page of members, the accounts (users-bulk) of two windows. */
 const READ_OVERHEAD = 4;
 
-async function crowdEnv(size: number): Promise<{ env: LifecycleEnv; approvalId: string }> {
+async function crowdEnv(size: number, siteProfile?: PlatformProfile): Promise<{ env: LifecycleEnv; approvalId: string }> {
   const crowd = Array.from({ length: size }, (_, i) => `acc-crowd-${i}`);
-  const env = await lifecycleSetup({ extraUsers: crowd });
+  const env = await lifecycleSetup({ extraUsers: crowd, ...(siteProfile ? { siteProfile } : {}) });
   env.site.getGroup(GROUP)!.members.push(...crowd);
   await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${GROUP}`], required: 2 }] }] });
   const approval = await env.engine.approvals.submitPage(ui(BOB), RESTRICTED, 'wf-eng-review');
@@ -52,6 +53,11 @@ describe('a status read with a big group nobody can fill', () => {
     expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD);
     expect(read.stuck).toBeUndefined();
     expect(await treeFlag(env)).toBeUndefined();
+  });
+
+  test('answers under a cap of 99 Confluence calls per invocation (profile fetch-limit; it was 413)', async () => {
+    const { env } = await crowdEnv(2_000, loadPlatformProfile('fetch-limit'));
+    expect((await env.engine.approvals.pageStatus(ui(BOB), RESTRICTED)).pending).toMatchObject({ groups: [{ key: 'crowd', required: 2 }] });
   });
 
   test('after the daily job judged every member, the same read says stuck, as manage space does', async () => {
