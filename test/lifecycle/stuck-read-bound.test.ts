@@ -84,6 +84,29 @@ describe('a status read with a big group nobody can fill', () => {
   });
 });
 
+test('a flag naming a group the read finds fillable again is not shown, though another group is still short', async () => {
+  const legal = Array.from({ length: 2_000 }, (_, i) => `acc-legal-${i}`);
+  const crowd = Array.from({ length: 2_000 }, (_, i) => `acc-crowd-${i}`);
+  const env = await lifecycleSetup({ extraUsers: [...crowd, ...legal] });
+  env.site.getGroup(GROUP)!.members.push(...crowd);
+  env.site.getGroup('grp-legal-reviewers')!.members = ['acc-erin', ...legal];
+  const groups = [
+    { key: 'crowd', name: 'Crowd', approvers: [`group:${GROUP}`], required: 1 },
+    { key: 'legal', name: 'Legal', approvers: ['group:grp-legal-reviewers'], required: 1 },
+  ];
+  await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ groups }] });
+  await env.engine.approvals.submitPage(ui(BOB), RESTRICTED, 'wf-eng-review');
+  await env.run();
+  expect((await statusRead(env)).stuck?.map((g) => g.group)).toEqual(['crowd', 'legal']);
+  // Carol (first in the crowd) may view the page again: "legal" alone is short, which the read cannot settle
+  env.site.getPage(RESTRICTED)!.restrictions.read.push({ type: 'user', id: CAROL });
+  const read = await statusRead(env);
+  expect(read.stuck).toBeUndefined();
+  expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD + 1); // a page of members per group
+  await env.run();
+  expect((await statusRead(env)).stuck?.map((g) => g.group)).toEqual(['legal']);
+});
+
 test('a small group is still judged whole at read time', async () => {
   const { env } = await crowdEnv(20); // 22 members, within the bound
   const [crowd] = (await statusRead(env)).stuck ?? [];
