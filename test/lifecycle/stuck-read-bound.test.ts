@@ -141,3 +141,27 @@ test('the daily job stops a check at its deadline and resumes at that approval',
   expect(await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 600_000 })).toMatchObject({ stuckFlagged: 1, more: false });
   expect(await env.store.get('lc-stuck-cursor')).toBeUndefined();
 });
+
+test('a resumed scan does not check again the approvals its batch judged before the cut', async () => {
+  const crowd = Array.from({ length: 2_000 }, (_, i) => `acc-crowd-${i}`);
+  const env = await lifecycleSetup({ extraUsers: crowd });
+  env.site.getGroup(GROUP)!.members.push(...crowd);
+  await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${GROUP}`], required: 2 }] }] });
+  await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review'); // Carol and Dave can view it: judged at once
+  env.tick(1_000);
+  const hopeless = await env.engine.approvals.submitPage(ui(BOB), RESTRICTED, 'wf-eng-review');
+  const asked: string[][] = [];
+  const slow = Object.create(env.ctx.confluence) as ConfluenceSite;
+  slow.pagesReadableBy = (user, pageIds) => {
+    env.tick(100);
+    asked.push(pageIds);
+    return env.ctx.confluence.pagesReadableBy(user, pageIds);
+  };
+  await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 20_000 });
+  expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG, approvalId: hopeless.id });
+  expect(asked.some((pages) => pages.includes('2001'))).toBe(true);
+  asked.length = 0;
+  expect(await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 600_000 })).toMatchObject({ stuckFlagged: 1, more: false });
+  expect(asked.length).toBeGreaterThan(2_000);
+  expect(asked.some((pages) => pages.includes('2001'))).toBe(false);
+});
