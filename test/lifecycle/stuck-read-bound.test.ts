@@ -6,6 +6,7 @@
  */
 import { RestConfluenceSite } from '../../src/adapters/confluence/rest-confluence';
 import { confluenceAccess } from '../../src/adapters/confluence/access';
+import { CallGate } from '../../src/adapters/confluence/call-gate';
 import { loadPlatformProfile, profileFromEnv } from '../../local/profile';
 import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
@@ -39,6 +40,22 @@ async function treeFlag(env: LifecycleEnv) {
   return (await spaceTree.execute({ ...env.ctx, confluence }, ui(ALICE), { spaceId: ENG })).items[0]?.approval?.stuck;
 }
 
+/**
+ * One daily run as the scheduled trigger makes it: its own Confluence client whose gate has the
+ * trigger's time (production reads it from Forge), not a request's 25 s of this machine's real time
+ * (thousands of calls to the local site take seconds under load). `onView`: each view read also
+ * passes there (the job's time can move with it).
+ */
+async function dailyRun(env: LifecycleEnv, budgetMs = 600_000, onView?: (pageIds: string[]) => void) {
+  const client = new RestConfluenceSite(env.site.transport(), { impersonation: true, appUserIsConfluenceAdmin: false, gate: new CallGate({ remainingMs: () => 900_000 }) });
+  const confluence = Object.create(client) as ConfluenceSite;
+  confluence.pagesReadableBy = (user, pageIds) => {
+    onView?.(pageIds);
+    return client.pagesReadableBy(user, pageIds);
+  };
+  return runDailyJob.execute({ ...env.ctx, confluence }, { deadline: env.deps.clock.now() + budgetMs });
+}
+
 async function statusRead(env: LifecycleEnv) {
   env.site.resetCalls();
   const status = await env.engine.approvals.pageStatus(ui(BOB), RESTRICTED);
@@ -62,7 +79,7 @@ describe('a status read with a big group nobody can fill', () => {
 
   test('after the daily job judged every member, the same read says stuck, as manage space does', async () => {
     const { env } = await crowdEnv(2_000);
-    expect((await env.run()).stuckFlagged).toBe(1);
+    expect((await dailyRun(env)).stuckFlagged).toBe(1);
     const read = await statusRead(env);
     expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD);
     const [crowd] = read.stuck ?? [];
@@ -75,11 +92,11 @@ describe('a status read with a big group nobody can fill', () => {
 
   test('a group the read finds enough eligible members for is not stuck, whatever the last daily verdict', async () => {
     const { env } = await crowdEnv(2_000);
-    await env.run();
+    await dailyRun(env);
     // Carol and Dave, first in the group, may view the page again: the flag stands until the next run
     env.site.getPage(RESTRICTED)!.restrictions.read.push({ type: 'user', id: CAROL }, { type: 'user', id: DAVE });
     expect((await statusRead(env)).stuck).toBeUndefined();
-    await env.run();
+    await dailyRun(env);
     expect(await treeFlag(env)).toBeUndefined();
   });
 });
@@ -96,14 +113,14 @@ test('a flag naming a group the read finds fillable again is not shown, though a
   ];
   await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ groups }] });
   await env.engine.approvals.submitPage(ui(BOB), RESTRICTED, 'wf-eng-review');
-  await env.run();
+  await dailyRun(env);
   expect((await statusRead(env)).stuck?.map((g) => g.group)).toEqual(['crowd', 'legal']);
   // Carol (first in the crowd) may view the page again: "legal" alone is short, which the read cannot settle
   env.site.getPage(RESTRICTED)!.restrictions.read.push({ type: 'user', id: CAROL });
   const read = await statusRead(env);
   expect(read.stuck).toBeUndefined();
   expect(read.calls).toBeLessThanOrEqual(READ_STUCK_MEMBERS + READ_OVERHEAD + 1); // a page of members per group
-  await env.run();
+  await dailyRun(env);
   expect((await statusRead(env)).stuck?.map((g) => g.group)).toEqual(['legal']);
 });
 
@@ -117,7 +134,7 @@ test('a small group is still judged whole at read time', async () => {
 
 test('the daily job flags a group too big to name every member in one record', async () => {
   const { env } = await crowdEnv(6_000); // 6,002 people who cannot view the page: ~270 KB named in full
-  expect((await env.run()).stuckFlagged).toBe(1);
+  expect((await dailyRun(env)).stuckFlagged).toBe(1);
   expect((await env.auditRecords()).filter((r) => r.action === 'approval.stuck')).toHaveLength(1);
   const [crowd] = (await statusRead(env)).stuck ?? [];
   expect(crowd?.unavailable).toHaveLength(NAMED_PER_GROUP);
@@ -126,19 +143,15 @@ test('the daily job flags a group too big to name every member in one record', a
 test('the daily job stops a check at its deadline and resumes at that approval', async () => {
   const { env, approvalId } = await crowdEnv(2_000);
   // each view read takes 100 ms of the job's time
-  const slow = Object.create(env.ctx.confluence) as ConfluenceSite;
-  slow.pagesReadableBy = (user, pageIds) => {
-    env.tick(100);
-    return env.ctx.confluence.pagesReadableBy(user, pageIds);
-  };
+  const slowly = () => env.tick(100);
   env.site.resetCalls();
-  const cut = await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 20_000 });
+  const cut = await dailyRun(env, 20_000, slowly);
   expect(cut).toMatchObject({ more: true });
   expect(cut.stuckFlagged).toBeUndefined();
   // windows of 10, 40, 160 and 640 members: the deadline passed while the 640 were read
   expect(env.site.calls.byEndpoint[PAGE_READS]).toBe(640);
   expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG, approvalId });
-  expect(await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 600_000 })).toMatchObject({ stuckFlagged: 1, more: false });
+  expect(await dailyRun(env, 600_000, slowly)).toMatchObject({ stuckFlagged: 1, more: false });
   expect(await env.store.get('lc-stuck-cursor')).toBeUndefined();
 });
 
@@ -151,17 +164,15 @@ test('a resumed scan does not check again the approvals its batch judged before 
   env.tick(1_000);
   const hopeless = await env.engine.approvals.submitPage(ui(BOB), RESTRICTED, 'wf-eng-review');
   const asked: string[][] = [];
-  const slow = Object.create(env.ctx.confluence) as ConfluenceSite;
-  slow.pagesReadableBy = (user, pageIds) => {
+  const slowly = (pageIds: string[]) => {
     env.tick(100);
     asked.push(pageIds);
-    return env.ctx.confluence.pagesReadableBy(user, pageIds);
   };
-  await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 20_000 });
+  await dailyRun(env, 20_000, slowly);
   expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG, approvalId: hopeless.id });
   expect(asked.some((pages) => pages.includes('2001'))).toBe(true);
   asked.length = 0;
-  expect(await runDailyJob.execute({ ...env.ctx, confluence: slow }, { deadline: env.deps.clock.now() + 600_000 })).toMatchObject({ stuckFlagged: 1, more: false });
+  expect(await dailyRun(env, 600_000, slowly)).toMatchObject({ stuckFlagged: 1, more: false });
   expect(asked.length).toBeGreaterThan(2_000);
   expect(asked.some((pages) => pages.includes('2001'))).toBe(false);
 });
