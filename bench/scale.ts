@@ -4,7 +4,8 @@
  * simulated from them (+20 ms per store call), never measured on this machine.
  *  - change-set list page: 50 change sets of 100 different pages each (5,000 pages on one list page)
  *  - approval queue: a page of 50 pending approvals; "waiting for me" among 10,000 pending (bench/queue-mine.ts)
- *  - big groups: a decision (2,000 members) and a status read (20,000 members) in a group step
+ *  - big groups: a decision (2,000 members) and a status read (20,000 members) in a group step, and a
+ *    status read when nobody of a 2,000-member group can view the page (the bounded stuck check)
  *  - rate limiter: store calls of the write that fills a client's window to 600
  */
 import { createLocalSite } from '../local/site';
@@ -146,6 +147,38 @@ async function groupStatus(rows: (string | number)[][]): Promise<void> {
   if (!status.pending?.groups[0]?.waitingForMore) throw new Error('the status did not say more people are waited for');
   rows.push([`status read, step of one ${HUGE_GROUP}-member group`, HUGE_GROUP, '-', site.calls.total]);
   record('status.confluenceCallsBigGroup', site.calls.total);
+}
+
+/** The local site's page restricted to Alice and Bob (SPEC 7.1 seed): no member of the crowd can view it. */
+const RESTRICTED_PAGE = '2012';
+
+/**
+ * Status of a page pending in a step that needs 2 approvals of one 2,000-member group, none of whose
+ * members can view the page (issue 23, branch s-stuck): Confluence calls of one status read. Before,
+ * the stuck check widened to every member (one page read each: past Forge's 25 s and a 99-call cap);
+ * now a read looks at READ_STUCK_MEMBERS members and shows the daily job's verdict (second row: the
+ * same read after the daily job judged the whole group).
+ */
+async function stuckGroupStatus(rows: (string | number)[][]): Promise<void> {
+  const { site, group } = siteWithCrowd(BIG_GROUP);
+  const store = new MemoryStore();
+  const ids = new CounterIds('k');
+  const deps = (accountId?: string) => ({ store, confluence: new RestConfluenceSite(site.transport(), { ...PROFILE_ACCESS, ...(accountId ? { actingAccountId: accountId } : {}) }), clock: { now: () => Date.now() }, ids });
+  const engineAs = (accountId: string) => createEngine(deps(accountId), { log: () => undefined });
+  await seedWorkflows(deps(), localSeedWorkflows(Date.now()));
+  await engineAs('acc-alice').workflows.update(uiCaller('acc-alice'), 'wf-eng-review', { steps: [{ groups: [{ key: 'crowd', name: 'Crowd', approvers: [`group:${group.id}`], required: 2 }] }] });
+  await engineAs(BOB).approvals.submitPage(uiCaller(BOB), RESTRICTED_PAGE, 'wf-eng-review');
+  const read = async (): Promise<{ calls: number; stuck: boolean }> => {
+    site.resetCalls();
+    const status = await engineAs(BOB).approvals.pageStatus(uiCaller(BOB), RESTRICTED_PAGE);
+    return { calls: site.calls.total, stuck: (status.pending?.stuck?.length ?? 0) > 0 };
+  };
+  const first = await read();
+  rows.push([`status read, ${BIG_GROUP}-member group nobody can view the page (stuck: ${first.stuck ? 'yes' : 'not known'})`, BIG_GROUP, '-', first.calls]);
+  record('status.confluenceCallsStuckBigGroup', first.calls);
+  await runDailyJob.execute(createContext(deps(), () => undefined), { deadline: Date.now() + 600_000 });
+  const judged = await read();
+  rows.push([`  the same after the daily job (stuck: ${judged.stuck ? 'yes' : 'not known'})`, BIG_GROUP, '-', judged.calls]);
 }
 
 /** 600 writes of different accounts through one client id: the last one fills the client's window. */
@@ -329,6 +362,7 @@ export async function runScale(options: BenchOptions): Promise<void> {
   await mineAtScale(rows);
   await groupDecision(rows);
   await groupStatus(rows);
+  await stuckGroupStatus(rows);
   await rateLimit(rows);
   await auditAtScale(rows, options.quick ? 10_000 : 100_000);
   await retentionAtScale(rows, options.quick ? 2_000 : 10_000);

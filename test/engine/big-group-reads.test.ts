@@ -115,20 +115,21 @@ describe('the stuck check reads a big group only as far as it must', () => {
     return env;
   }
 
-  test('enough eligible members late in the list: read to them, not stuck', async () => {
+  test('enough eligible members among the first: one page of members, not stuck', async () => {
+    const env = await fewEnv();
+    for (const member of env.site.getGroup(GROUP)!.members.slice(0, 8)) env.site.setAccountStatus(member, 'inactive');
+    env.site.resetCalls();
+    expect((await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.stuck).toBeUndefined();
+    expect(env.site.calls.byEndpoint[MEMBERS]).toBe(1);
+  });
+
+  // issue 23 (s-stuck): a read looks at READ_STUCK_MEMBERS members at most; the daily job judges
+  // the rest (test/lifecycle/stuck-read-bound.test.ts)
+  test('eligible members only late in the list: a read stops at its bound and does not say stuck', async () => {
     const env = await fewEnv();
     for (const member of env.site.getGroup(GROUP)!.members.slice(0, 440)) env.site.setAccountStatus(member, 'inactive');
     env.site.resetCalls();
     expect((await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.stuck).toBeUndefined();
-    expect(env.site.calls.byEndpoint[MEMBERS]).toBe(3);
-  });
-
-  test('nobody eligible left: stuck, judged on every member', async () => {
-    const env = await fewEnv();
-    const members = env.site.getGroup(GROUP)!.members;
-    for (const member of members) env.site.setAccountStatus(member, 'inactive');
-    const [stuck] = (await env.engine.approvals.pageStatus(ui(BOB), PAGE)).pending!.stuck!;
-    expect(stuck).toMatchObject({ group: 'crowd', required: 2, eligible: [] });
-    expect(stuck.unavailable).toHaveLength(members.length);
+    expect(env.site.calls.byEndpoint[MEMBERS]).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 /** Engine-level set-up for lifecycle tests: the seed plus workflows with review and reminder terms. */
 import type { Workflow } from '../../src/core/domain/model';
 import type { KeyValueStore } from '../../src/core/ports/store';
+import type { PlatformProfile } from '../../src/adapters/platform-profile';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { seedWorkflows } from '../../src/core/services';
 import { createContext } from '../../src/core/services/context';
@@ -35,7 +36,7 @@ export interface LifecycleEnv extends TestEnv {
   advanceDays(days: number): void;
 }
 
-export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s: KeyValueStore) => KeyValueStore; extraPages?: number } = {}): Promise<LifecycleEnv> {
+export async function lifecycleSetup(options: { store?: KeyValueStore; wrap?: (s: KeyValueStore) => KeyValueStore; extraPages?: number; extraUsers?: string[]; siteProfile?: PlatformProfile } = {}): Promise<LifecycleEnv> {
   const store = options.store ?? new MemoryStore();
   const env = await setup({ ...options, store });
   await seedWorkflows({ ...env.deps, store }, [RECERT, REMIND, REMIND2]);

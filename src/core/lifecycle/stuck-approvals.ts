@@ -31,6 +31,7 @@ import { lcKeys, task } from '../records/lifecycle-keys';
 import { stuckBody } from './notices';
 import { taskRef } from '../services/comments';
 import { deliver, JOB_ACTOR } from './outbox';
+import { NAMED_PER_GROUP } from '../domain/named-progress';
 import type { StuckFlag } from '../records/lifecycle-schemas';
 import { stuckCursorSchema, stuckFlagSchema } from '../records/lifecycle-schemas';
 
@@ -67,6 +68,13 @@ async function effectiveApprovals(ctx: EngineContext, items: EntityItem[]): Prom
   return withCurrentDefinitions(ctx, (await approvalsOfItems(ctx, items)).map((s) => s.approval).filter((a) => a.status === 'pending'));
 }
 
+/**
+ * The groups as the flag, the comment and the audit record keep them: at most NAMED_PER_GROUP of the
+ * people who can no longer approve per group (a group of 10,000 nobody can fill named all of them:
+ * a flag past the store's 240 KB value limit, which stopped every scan there).
+ */
+const namedGroups = (groups: StuckFlag['groups']): StuckFlag['groups'] => groups.map((g) => (g.unavailable && g.unavailable.length > NAMED_PER_GROUP ? { ...g, unavailable: g.unavailable.slice(0, NAMED_PER_GROUP) } : g));
+
 const sameState = (flag: StuckFlag | undefined, step: number, groups: StuckFlag['groups']): boolean =>
   flag !== undefined && flag.step === step && JSON.stringify(flag.groups) === JSON.stringify(groups);
 
@@ -80,17 +88,27 @@ interface ScanDeps {
   listing: GroupListing;
 }
 
-/** Checks one batch; false when the lease could not be had or a post failed (the run stops here). */
-async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApproval[]): Promise<{ flagged: number; ok: boolean }> {
+/**
+ * Checks one batch; `ok` false when the lease could not be had or a post failed (the run stops here);
+ * `cutAt` names the approval whose check the deadline cut (whole groups of thousands of members take
+ * one page read each: the next run resumes at it, with a fresh budget).
+ */
+async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApproval[]): Promise<{ flagged: number; ok: boolean; cutAt?: string }> {
   const flags = await getManyByKey(ctx.store, approvals.map((a) => lcKeys.stuck(a.id)));
   const now = ctx.clock.now();
   let flagged = 0;
   const outbox = [];
   const reach = await readApproverReach(ctx, approvals, d.listing);
+  let cutAt: string | undefined;
   for (const approval of approvals) {
     const flagItem = flags.get(lcKeys.stuck(approval.id));
     const flag = flagItem ? parseStored(stuckFlagSchema, flagItem.key, flagItem.value) : undefined;
-    const groups = await activeStepStuck(ctx, approval, d.listing, reach);
+    const check = await activeStepStuck(ctx, approval, d.listing, reach, { deadline: d.deadline });
+    const groups = namedGroups(check.groups);
+    if (!check.judged) {
+      cutAt = approval.id;
+      break;
+    }
     if (groups.length === 0) {
       // reachable again (a group was refilled): the flag goes, the marker stays (no second comment for the same state)
       if (flagItem) {
@@ -116,7 +134,7 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
     outbox.push({ key: lcKeys.outbox(approval.id, taskName), item: outboxItem });
   }
   const { failed } = await deliver(ctx, d.lc, outbox, false);
-  return { flagged, ok: failed === 0 };
+  return { flagged, ok: failed === 0, ...(cutAt ? { cutAt } : {}) };
 }
 
 /** The comment to space admins that announces a stuck approval (a reply in the approval's thread). */
@@ -203,10 +221,10 @@ async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number
     do {
       if (ctx.clock.now() >= deadline) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
       const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: BATCH, ...(cursor ? { cursor } : {}) });
-      const approvals = await effectiveApprovals(ctx, page.items);
+      const approvals = resumed(await effectiveApprovals(ctx, page.items), from?.spaceId === spaceId && from.cursor === cursor ? from.approvalId : undefined);
       const batch = await checkBatch(ctx, d, approvals);
       progress.flagged += batch.flagged;
-      if (!batch.ok) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
+      if (!batch.ok || batch.cutAt) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}), ...(batch.cutAt ? { approvalId: batch.cutAt } : {}) }) };
       cursor = page.nextCursor;
     } while (cursor);
   }
@@ -214,7 +232,13 @@ async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number
   return { flagged: progress.flagged, more: false };
 }
 
-async function saveCursor(ctx: EngineContext, lease: () => Promise<boolean>, at: { spaceId: string; cursor?: string }): Promise<boolean> {
+/** The batch from the approval a cut check stopped at (all of it when that approval is gone: nothing is skipped). */
+function resumed(approvals: PageApproval[], approvalId: string | undefined): PageApproval[] {
+  const at = approvalId === undefined ? -1 : approvals.findIndex((a) => a.id === approvalId);
+  return at < 0 ? approvals : approvals.slice(at);
+}
+
+async function saveCursor(ctx: EngineContext, lease: () => Promise<boolean>, at: { spaceId: string; cursor?: string; approvalId?: string }): Promise<boolean> {
   if (await lease()) await ctx.store.transact([{ op: 'put', key: lcKeys.stuckCursor, value: stuckCursorSchema.parse(at) }]);
   return true;
 }

@@ -8,7 +8,7 @@
  *   lc-resolved:<at15>:<approvalId>         {approvalId, pageId}  resolution time, for retention
  *   lc-review:<spaceId>:<dueFrom15>:<id>    {approvalId, pageId}  approved under a review period, per space
  *   lc-stuck:<approvalId>                   StuckFlag    the approval's active step cannot complete (manage space shows it)
- *   lc-stuck-cursor                         {spaceId, cursor?} where a stuck scan cut by its deadline resumes
+ *   lc-stuck-cursor                         {spaceId, cursor?, approvalId?} where a stuck scan cut by its deadline resumes
  *   lc-lease                                {runId, until} one job run at a time
  *   lc-settings                             retention windows chosen by site admins
  *   lc-run                                  summary of the last run (admin page)

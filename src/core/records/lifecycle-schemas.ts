@@ -48,7 +48,8 @@ export const stuckFlagSchema = z
   .strict();
 export type StuckFlag = z.infer<typeof stuckFlagSchema>;
 
-export const stuckCursorSchema = z.object({ spaceId: id, cursor: cursor.optional() }).strict();
+/** `approvalId`: the approval whose check the deadline cut (its batch resumes there, the ones before it were done) */
+export const stuckCursorSchema = z.object({ spaceId: id, cursor: cursor.optional(), approvalId: id.optional() }).strict();
 
 export const resolvedRefSchema = z.object({ approvalId: id, pageId: id }).strict();
 

@@ -82,6 +82,37 @@ export interface StuckGroup {
 /** The first members the stuck check looks at per Confluence group: twice the largest count, at least 10. */
 const firstWindow = (step: WorkflowStep): number => Math.max(10, ...stepGroups(step).map((g) => (g.required === 'all' ? 0 : 2 * g.required)));
 
+/**
+ * Issue 23 (s-stuck): a read (status) looks at no more than this many members of the step's listed
+ * groups, shared among them: one page read each, so a read stays under half of a 99-call cap
+ * (docs/forge-platform.md U25) whatever the group's size. 40 is the window after one widening of a
+ * step needing ≤ 5 approvals. Past it, a read takes the daily job's verdict (services/stuck-at-read.ts).
+ */
+export const READ_STUCK_MEMBERS = 40;
+
+/** A widening adds at most this many members per group, so the daily job looks at its deadline every few thousand calls. */
+const MOST_NEW_PER_WIDENING = 2_000;
+
+/** How far the check may look: a member budget (reads) and a deadline (the daily job). */
+export interface StuckLimits {
+  members?: number;
+  deadline?: number;
+}
+
+/** The verdict, or `judged: false` with the groups still short when a limit stopped the check first. */
+export interface StuckCheck {
+  groups: StuckGroup[];
+  judged: boolean;
+}
+
+/** The widest window per listed group a member budget allows (no budget: unbounded). */
+function windowCap(step: WorkflowStep, members: number | undefined): number {
+  const listed = groupsOfSteps([step]).filter((g) => !groupsOfAllGroups(step).includes(g)).length;
+  return members === undefined || listed === 0 ? Infinity : Math.max(1, Math.floor(members / listed));
+}
+
+const widened = (window: number, cap: number): number => Math.min(cap, window + Math.min(3 * window, MOST_NEW_PER_WIDENING));
+
 /** The step's members up to `window` per group read in pages ("all" groups whole), the step's deciders always. */
 function windowed(approval: PageApproval, listing: GroupListing, window: number): Map<string, string[]> {
   const step = activeStepOf(approval);
@@ -109,8 +140,9 @@ async function listUpTo(listing: GroupListing, step: WorkflowStep, window: numbe
 /**
  * The groups of the active step that can no longer be filled by anyone eligible now (its approvals
  * so far count): empty while the approval can still complete. Only as many members are looked at
- * as it takes to find enough eligible ones (a window that grows 4× while a group is short), so a
- * big group costs a few calls, and a stuck group is judged on all its members.
+ * as it takes to find enough eligible ones (a window that grows 4× while a group is short, by at
+ * most MOST_NEW_PER_WIDENING), so a big group costs a few calls, and a stuck group is judged on all
+ * its members. `limits` stop the widening before that: the answer is then `judged: false`.
  */
 export async function activeStepStuck(
   ctx: EngineContext,
@@ -119,16 +151,19 @@ export async function activeStepStuck(
   listing = new GroupListing(ctx),
   /** account states and views already read for a batch of approvals */
   reach: ApproverReach = NO_REACH,
-): Promise<StuckGroup[]> {
+  limits: StuckLimits = {},
+): Promise<StuckCheck> {
   const step = activeStepOf(approval);
   await listing.readFor([approval]);
+  const cap = windowCap(step, limits.members);
   let known = reach;
-  for (let window = firstWindow(step); ; window *= 4) {
+  for (let window = Math.min(firstWindow(step), cap); ; window = widened(window, cap)) {
     const whole = await listUpTo(listing, step, window);
     const members = windowed(approval, listing, window);
     known = await extendReach(ctx, known, expandApprovers(step, members), [approval.pageId]);
     const stuck = await stuckGroups(ctx, approval, members, known);
-    if (stuck.length === 0 || whole) return stuck;
+    if (stuck.length === 0 || whole) return { groups: stuck, judged: true };
+    if (window >= cap || (limits.deadline !== undefined && ctx.clock.now() >= limits.deadline)) return { groups: stuck, judged: false };
   }
 }
 

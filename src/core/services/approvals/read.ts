@@ -15,7 +15,8 @@ import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
 import { GroupListing } from '../group-listing';
-import { activeStepProgress, activeStepStuck, progressWith, stepApprovers, waitingFor } from '../step-progress';
+import { activeStepProgress, progressWith, stepApprovers, waitingFor } from '../step-progress';
+import { stuckAtRead } from '../stuck-at-read';
 import { waitingCover, withCover } from '../delegations/cover';
 import { readPageLatest } from './page-latest';
 import { approvalsOfItems, wholeApprovals } from './stored';
@@ -49,12 +50,12 @@ export const pageStatus = defineOperation({
     };
     if (latest?.status !== 'pending') return view;
     const step = activeStepOf(latest);
-    // one listing of the step's groups for progress, approvers and the stuck check (which reads further only while a group is short)
+    // one listing of the step's groups for progress, approvers and the stuck check (which reads further only while a group is short, within its read bound)
     const listing = new GroupListing(ctx);
     const progress = await activeStepProgress(ctx, latest, listing);
     const { approvers, more } = stepApprovers(latest, listing);
     // SPEC 2.3b: the waiting lists name who acts (a `replace` delegate instead of the person away); read beside the stuck check
-    const [stuck, cover] = await Promise.all([activeStepStuck(ctx, latest, listing), waitingCover(ctx, latest, waitingFor(progress))]);
+    const [stuck, cover] = await Promise.all([stuckAtRead(ctx, latest, listing), waitingCover(ctx, latest, waitingFor(progress))]);
     const groups = withCover(progress, cover);
     const named = { approvers, ...(more ? { approversMore: true as const } : {}) };
     return {
