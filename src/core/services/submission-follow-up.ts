@@ -23,7 +23,7 @@ export const FOLLOW_UP_BUDGET_MS = 25_000;
  */
 export const FOLLOW_UP_RESERVE_MS = 8_000;
 
-type Outcome = { kind: 'done'; comment?: PostedComment } | { kind: 'failed' } | { kind: 'notStarted' };
+type Outcome = { kind: 'done'; comment: PostedComment | undefined } | { kind: 'failed' } | { kind: 'notStarted' };
 
 /** The platform's remaining time when it tells; else the budget less what this job spent on the engine clock. */
 function timeLeftOf(ctx: EngineContext): () => number {
@@ -32,15 +32,10 @@ function timeLeftOf(ctx: EngineContext): () => number {
   return () => FOLLOW_UP_BUDGET_MS - (ctx.clock.now() - started);
 }
 
-/** One approval's post, started only while the time left allows; a failure is an outcome, not a throw (the others go on). */
+/** One approval's post, started only while the time left allows (undefined comment: recorded already, or nothing to post). */
 async function postInTime(ctx: EngineContext, approvalId: string, reads: SubmissionReads, timeLeft: () => number): Promise<Outcome> {
   if (timeLeft() < FOLLOW_UP_RESERVE_MS) return { kind: 'notStarted' };
-  try {
-    const comment = await postSubmissionCommentUnrecorded(ctx, approvalId, reads);
-    return comment ? { kind: 'done', comment } : { kind: 'done' };
-  } catch {
-    return { kind: 'failed' };
-  }
+  return { kind: 'done', comment: await postSubmissionCommentUnrecorded(ctx, approvalId, reads) };
 }
 
 /**
@@ -64,6 +59,7 @@ export async function followUpSubmission(ctx: EngineContext, job: FollowUpJob, s
   if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
   const reads = await readSubmissions(ctx, job.approvalIds);
   const settled = await settleBounded(job.approvalIds.map((approvalId) => () => postInTime(ctx, approvalId, reads, timeLeft)), MAX_CONFLUENCE_IN_FLIGHT);
+  // a failed post is an outcome like the others: it does not stop them
   const outcomes = settled.map((s): Outcome => (s.status === 'fulfilled' ? s.value : { kind: 'failed' }));
   const posted = outcomes.flatMap((o) => (o.kind === 'done' && o.comment ? [o.comment] : []));
   if (posted.length > 0) await recordPosted(ctx, reads, posted);
