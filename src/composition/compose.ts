@@ -95,6 +95,12 @@ function ridingJobs(jobs: JobQueue | undefined, attach: Invocation['attachToJobs
   return { jobs: { push } };
 }
 
+/** This invocation's remaining time for the engine, when the platform tells. */
+function withRemaining(platform: AppPlatform): Pick<EngineDeps, 'remainingMs'> {
+  const remainingMs = platform.remainingMs?.();
+  return remainingMs ? { remainingMs } : {};
+}
+
 export function composeApp(platform: AppPlatform) {
   const { store, clock } = platform;
   const now = () => clock.now();
@@ -134,7 +140,8 @@ export function composeApp(platform: AppPlatform) {
     routingDrift: createRoutingDriftTrigger((pageId) => asApp().routing.recordDrift(pageId)),
     lifecycleDaily: createLifecycleTrigger((options) => asApp().lifecycle.runDaily(options), now),
     // consumer `approvalflow-jobs`: deferred work, run as the app (no user in an async event)
-    jobConsumer: createQueueConsumer({ handlers: () => queueJobHandlers({ ...deps, confluence: confluenceFor({}) }, diagnostics), retry: (seconds) => platform.retry(seconds) }),
+    // the platform's remaining time, when it tells, also paces the submission follow-up's posts (submission-follow-up.ts)
+    jobConsumer: createQueueConsumer({ handlers: () => queueJobHandlers({ ...deps, confluence: confluenceFor({}), ...withRemaining(platform) }, diagnostics), retry: (seconds) => platform.retry(seconds) }),
   };
 
   return {

@@ -10,10 +10,10 @@
  * TOO_MANY_CONFLUENCE_CALLS and makes no call. That answer is never retried: a retry spends another call.
  */
 import { DomainError } from '../../core/domain/errors';
-import { tooManyConfluenceCalls } from '../../core/domain/call-limit';
+import { MAX_CONFLUENCE_IN_FLIGHT, tooManyConfluenceCalls } from '../../core/domain/call-limit';
 import { FETCH_LIMIT_EXCEEDED, isDeterministicRefusal, isFetchLimitAnswer, type ConfluenceResponse } from './transport';
 
-export const MAX_IN_FLIGHT = 10;
+export const MAX_IN_FLIGHT = MAX_CONFLUENCE_IN_FLIGHT;
 /** Forge's function time limit; used when the platform's own deadline cannot be read. */
 export const INVOCATION_BUDGET_MS = 25_000;
 

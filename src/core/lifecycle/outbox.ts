@@ -25,12 +25,13 @@ import { lcKeys } from '../records/lifecycle-keys';
 import type { OutboxItem } from '../records/lifecycle-schemas';
 import { outboxItemSchema } from '../records/lifecycle-schemas';
 import { postComment } from '../services/comments';
+import { MAX_CONFLUENCE_IN_FLIGHT } from '../domain/call-limit';
 import type { PlannedTask } from './tasks';
 import { markKey } from './tasks';
 
 /** The actor of the daily run's records. */
 export const JOB_ACTOR = SYSTEM_ACTOR.accountId;
-const CONCURRENCY = 10;
+const CONCURRENCY = MAX_CONFLUENCE_IN_FLIGHT;
 
 /** Commits one task; false when another run already did it (entry gone or marker present). */
 export async function commitTask(ctx: EngineContext, t: PlannedTask): Promise<{ committed: boolean }> {

@@ -17,6 +17,7 @@ export type Job =
    * After a submission (issue 23: one invocation for up to SUBMISSION_FOLLOW_UP_BATCH pages, not
    * one per page plus one per commit): link the audit records (`sequenceAudit`, one sequencer at a
    * time), then post each approval's submission comment (once each; the comment id is recorded).
+   * A job whose time ran short pushes the same kind for the approvals it left (its continuation).
    */
   | {
       kind: 'submission.followUp';
@@ -58,8 +59,9 @@ export type JobHandlers = { [K in JobKind]: (job: Extract<Job, { kind: K }>) => 
 export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024 } as const;
 
 /**
- * Approvals per follow-up job: 25 comments posted one after another (~0.4 s each at Confluence's usual
- * pace) take ~10 s of a consumer invocation's 25 s (the job consumer sets no `timeoutSeconds` in
- * manifest.yml), and stay well under a per-invocation call cap (U25).
+ * Approvals per follow-up job: 25 comments posted 10 at a time (~0.4 s a Confluence call at its usual
+ * pace) take a few seconds of a consumer invocation's 25 s (the job consumer sets no `timeoutSeconds`
+ * in manifest.yml), and stay well under a per-invocation call cap (U25). When Confluence is slow the
+ * job records what it posted before its time is up and continues in a new job (submission-follow-up.ts).
  */
 export const SUBMISSION_FOLLOW_UP_BATCH = 25;

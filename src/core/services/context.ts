@@ -16,6 +16,8 @@ export interface EngineDeps {
   jobs?: JobQueue;
   /** the invocation's refusal hook (Invocation.onDenied) */
   onDenied?: () => void;
+  /** Milliseconds the invocation has left, when the platform tells (Forge); absent: a job budgets its time from its own start on `clock`. */
+  remainingMs?: () => number;
   /** encrypted secret storage (signing PINs, TOTP seeds, the installation key); absent: signatures are unavailable */
   secrets?: SecretStore;
 }

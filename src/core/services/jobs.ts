@@ -8,9 +8,9 @@ import type { Job, JobHandlers, JobQueue } from '../ports/jobs';
 import type { EngineDeps, EngineLogger } from './context';
 import { createContext } from './context';
 import type { EngineContext } from './context';
-import { postSubmissionComment, postSubmissionCommentUnrecorded, readSubmissions, recordPosted } from './notifications';
+import { postSubmissionComment } from './notifications';
+import { followUpSubmission } from './submission-follow-up';
 import { postQueuedComment } from './comments';
-import type { PostedComment } from './submission-comments';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
 import { postSetComments } from './changesets/atomic/notify';
@@ -69,28 +69,6 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
     'audit.verify': (job) => continueVerification(ctx, job.jobId),
     'approvals.indexBackfill': () => continueIndexBackfill(ctx),
   };
-}
-
-/**
- * Sequencing first (fast, and the sweep covers it: a failure is logged, not retried), then every
- * comment; a failed post does not stop the others. The posted comments' ids are recorded in one
- * write (the job's follow-up record, submission-comments.ts), before the job fails for a failed post so that the queue redelivers it: the
- * redelivery skips every comment recorded. (Only a crash between posting and recording, within
- * one job, would post some twice.)
- */
-async function followUpSubmission(ctx: EngineContext, job: Extract<Job, { kind: 'submission.followUp' }>, sequence: JobHandlers['audit.sequence']): Promise<void> {
-  if (job.sequenceAudit) await sequence({ kind: 'audit.sequence' }).catch(() => ctx.log('audit sequencing failed; the sweep links the records', {}));
-  let failed = 0;
-  const posted: PostedComment[] = [];
-  const reads = await readSubmissions(ctx, job.approvalIds);
-  for (const approvalId of job.approvalIds) {
-    await postSubmissionCommentUnrecorded(ctx, approvalId, reads).then(
-      (comment) => void (comment && posted.push(comment)),
-      () => void (failed += 1),
-    );
-  }
-  if (posted.length > 0) await recordPosted(ctx, reads, posted);
-  if (failed > 0) throw new Error(`${failed} of ${job.approvalIds.length} submission comments failed`);
 }
 
 /** The full handler table for a queue consumer: the engine's handlers over `deps` (acting as the app) plus the given ones. */
