@@ -60,8 +60,8 @@ export const QUEUE_LIMITS = { maxEventsPerPush: 50, maxPushBytes: 200 * 1024 } a
 
 /**
  * Approvals per follow-up job: 25 comments posted 10 at a time (~0.4 s a Confluence call at its usual
- * pace) take a few seconds of a consumer invocation's 25 s (the job consumer sets no `timeoutSeconds`
- * in manifest.yml), and stay well under a per-invocation call cap (U25). When Confluence is slow the
+ * pace) take a few seconds (the job consumer may run 900 s, manifest.yml; a job that cannot read the
+ * platform's clock assumes 25 s), and stay well under a per-invocation call cap (U25). When Confluence is slow the
  * job records what it posted before its time is up and continues in a new job (submission-follow-up.ts).
  */
 export const SUBMISSION_FOLLOW_UP_BATCH = 25;

@@ -13,7 +13,11 @@ import type { PostedComment } from './submission-comments';
 
 type FollowUpJob = Extract<Job, { kind: 'submission.followUp' }>;
 
-/** The consumer's time when the platform does not tell (manifest `job-consumer` sets no `timeoutSeconds`: Forge's 25 s). */
+/**
+ * The time a job assumes when the platform does not tell: a plain function's 25 s, less than the
+ * 900 s manifest.yml gives `job-consumer`, so a job without the platform's clock cuts early rather
+ * than late (a cut only hands the rest to a continuation).
+ */
 export const FOLLOW_UP_BUDGET_MS = 25_000;
 
 /**
