@@ -10,6 +10,8 @@ import { DomainError } from './errors';
 import type { PageLatest } from './page-state';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
+import { reviewTermsOf } from './review';
+import { savedStep } from './step-composition';
 import { decisionSignatureSchema, storedStepSignatureSchema } from './signature-fields';
 
 /**
@@ -68,6 +70,11 @@ export const stalenessFields = {
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
+/**
+ * A stored workflow in the form reads return (SPEC 2.1, 2.1a), whenever it was written: steps with
+ * `groups` (and the short form for a single-group step), every review and reminder setting with its
+ * default. The one normaliser of list, get, export and every other reader of workflows.
+ */
 export const workflowSchema: z.ZodType<Workflow> = z.object({
   id,
   spaceId: id,
@@ -85,7 +92,7 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   updatedAt: millis,
   updatedBy: id,
   version,
-});
+}).transform((w) => ({ ...w, steps: w.steps.map(savedStep), ...reviewTermsOf(w) }));
 
 const decisionSchema = z.object({
   step: z.number().int().nonnegative(),
