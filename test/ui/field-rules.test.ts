@@ -43,6 +43,17 @@ describe('workflow fields: name 1..120, steps 1..10, approvers 1..50 unique, own
   });
 });
 
+describe('separation of duties (SPEC 2.3a): each field has its default', () => {
+  test('a partial sod object is saved with the defaults for the fields it leaves out', async () => {
+    const app = await createResolverApp();
+    const created = await app.invoke('acc-alice', 'workflow.create', { name: 'sod', steps: [step(['acc-carol'])], sod: { excludeEditors: 'last_editor' } }, { spaceId: ENG });
+    expect(created).toMatchObject({ success: true, workflow: { sod: { excludeEditors: 'last_editor', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 } } });
+    const updated = await app.invoke('acc-alice', 'workflow.update', { workflowId: created.workflow.id, sod: { distinctAcrossSteps: true } });
+    expect(updated.workflow.sod).toEqual({ excludeEditors: 'none', distinctAcrossSteps: true, changeSetMinDistinctApprovers: 0 });
+    expect(await refusedField(app, 'acc-alice', 'workflow.update', { workflowId: created.workflow.id, sod: { changeSetMinDistinctApprovers: 11 } })).toBe('sod.changeSetMinDistinctApprovers');
+  });
+});
+
 describe('change-set fields: title, summary, reference URL, 1..100 unique pages', () => {
   test('each bad change set is refused with its field, and none is created', async () => {
     const app = await createResolverApp();

@@ -12,6 +12,7 @@ import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
 import { reviewTermsOf } from './review';
 import { savedStep } from './step-composition';
+import { SOD_DEFAULTS } from './sod';
 import { decisionSignatureSchema, storedStepSignatureSchema } from './signature-fields';
 
 /**
@@ -49,10 +50,11 @@ export const reviewFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
 };
 
+/** SPEC 2.3a: a field left out (an imported document's partial object) takes its default. */
 const storedSod = z.object({
-  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
-  distinctAcrossSteps: z.boolean(),
-  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']).default(SOD_DEFAULTS.excludeEditors),
+  distinctAcrossSteps: z.boolean().default(SOD_DEFAULTS.distinctAcrossSteps),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max).default(SOD_DEFAULTS.changeSetMinDistinctApprovers),
 });
 
 /** SPEC 2.4a staleness fields; optional so workflows and approvals stored before them still parse. */
