@@ -47,6 +47,13 @@ describe('workflow documents', () => {
     } catch (err) {
       expect((err as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(['/', '/format'].sort());
     }
+    // SPEC 2.1: a reminder window only with a review period, the same rule as create and update
+    const windowOnly = { ...document, settings: { ...document.settings, reviewPeriodDays: null, reminderWindowDays: 30 } };
+    expect(await refusal(env.engine.workflows.importDocument(ui(ALICE), ENG, { ...windowOnly, sha256: checksumOf(windowOnly) }))).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      details: [{ field: 'reminderWindowDays' }],
+    });
     const badSetting = { ...document, settings: { ...document.settings, reviewPeriodDays: 17, colour: 'red' } };
     const resigned = { ...badSetting, sha256: checksumOf(badSetting) };
     try {
