@@ -198,8 +198,9 @@ describe('page.diff', () => {
 
   it('refuses a bad range with 400', async () => {
     const env = await setup();
-    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 3, to: 3 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE' });
-    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 1, to: 9 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE' });
+    // SPEC 3: the details name the field each message is about
+    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 3, to: 3 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE', details: [{ field: 'from' }] });
+    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 1, to: 9 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE', details: [{ field: 'to' }] });
   });
 });
 
