@@ -3,6 +3,7 @@
  * under each policy, the audited transitions, restore to approved, and the page diff as the caller.
  */
 import { ALICE, BOB, CAROL, ERIN, refusal, setup, ui, type TestEnv } from './helpers';
+import { LOCAL_APP_USER } from '../../local/site/seed';
 import { deriveStaleness } from '../../src/core/domain/staleness';
 import type { PageApproval } from '../../src/core/domain/model';
 
@@ -121,6 +122,54 @@ describe('fail closed', () => {
   });
 });
 
+describe('a restricted page the app cannot read (2012: alice and bob only)', () => {
+  const RESTRICTED = '2012';
+  async function approvedRestricted(env: TestEnv, policy: 'any_version' | 'content_change'): Promise<PageApproval> {
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { stalenessPolicy: policy, steps: [{ approvers: [ALICE], mode: 'any' }] });
+    const submitted = await env.engine.approvals.submitPage(ui(BOB), RESTRICTED);
+    return env.engine.approvals.decide(ui(ALICE), submitted.id, 'approve');
+  }
+  async function editRestricted(env: TestEnv, body?: string): Promise<void> {
+    env.tick();
+    await env.site.editPage(RESTRICTED, { accountId: BOB, ...(body ? { body } : {}) });
+    await env.engine.content.pageUpdated(RESTRICTED);
+  }
+  const staleRecords = async (env: TestEnv) => (await env.auditRecords()).filter((r) => r.pageId === RESTRICTED && r.action.startsWith('approval.') && r.action !== 'approval.submitted' && r.action !== 'approval.approved');
+  const feed = async (env: TestEnv) => (await env.engine.events.list(ui(ALICE), { limit: 50 })).events.filter((e) => e.pageId === RESTRICTED).map((e) => e.type);
+
+  it('under content_change, fails closed: stale HASH_UNAVAILABLE, audited once and in the event feed', async () => {
+    const env = await setup();
+    const approval = await approvedRestricted(env, 'content_change');
+    await editRestricted(env, '<p>changed</p>');
+    await editRestricted(env, '<p>changed again</p>');
+    const records = await staleRecords(env);
+    expect(records.map((r) => [r.action, r.details.reason, r.approvalId])).toEqual([['approval.stale', 'HASH_UNAVAILABLE', approval.id]]);
+    expect(await feed(env)).toContain('approval.stale');
+    expect((await env.engine.approvals.pageStatus(ui(BOB), RESTRICTED)).isStale).toBe(true);
+  });
+
+  it('under any_version, records approval.stale with the reason status reads give (new_version)', async () => {
+    const env = await setup();
+    await approvedRestricted(env, 'any_version');
+    await editRestricted(env);
+    expect((await env.engine.approvals.pageStatus(ui(BOB), RESTRICTED)).staleness).toMatchObject({ stale: true, reason: 'new_version' });
+    expect((await staleRecords(env)).map((r) => [r.action, r.details.reason])).toEqual([['approval.stale', 'new_version']]);
+    expect(await feed(env)).toContain('approval.stale');
+  });
+
+  it('records approval.fresh_again once a readable version has the approved hash again', async () => {
+    const env = await setup();
+    const approval = await approvedRestricted(env, 'content_change');
+    const approvedBody = env.site.getPage(RESTRICTED)!.versions.find((v) => v.number === approval.pageVersion)!.body;
+    await editRestricted(env, '<p>changed</p>');
+    // a space admin shares the page with the app; the next edit restores the approved text
+    env.site.getPage(RESTRICTED)!.restrictions.read.push({ type: 'user', id: LOCAL_APP_USER.accountId });
+    await editRestricted(env, approvedBody);
+    expect((await staleRecords(env)).map((r) => r.action)).toEqual(['approval.stale', 'approval.fresh_again']);
+    expect(await feed(env)).toEqual(expect.arrayContaining(['approval.stale', 'approval.fresh_again']));
+  });
+});
+
 describe('page.diff', () => {
   it('shows the changed lines between the approved and the current version, as text', async () => {
     const env = await setup();
@@ -149,8 +198,9 @@ describe('page.diff', () => {
 
   it('refuses a bad range with 400', async () => {
     const env = await setup();
-    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 3, to: 3 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE' });
-    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 1, to: 9 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE' });
+    // SPEC 3: the details name the field each message is about
+    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 3, to: 3 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE', details: [{ field: 'from' }] });
+    expect(await refusal(env.engine.content.diff(ui(ERIN), '2003', { from: 1, to: 9 }))).toMatchObject({ status: 400, code: 'INVALID_VERSION_RANGE', details: [{ field: 'to' }] });
   });
 });
 

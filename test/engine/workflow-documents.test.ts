@@ -47,6 +47,13 @@ describe('workflow documents', () => {
     } catch (err) {
       expect((err as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(['/', '/format'].sort());
     }
+    // SPEC 2.1: a reminder window only with a review period, the same rule as create and update
+    const windowOnly = { ...document, settings: { ...document.settings, reviewPeriodDays: null, reminderWindowDays: 30 } };
+    expect(await refusal(env.engine.workflows.importDocument(ui(ALICE), ENG, { ...windowOnly, sha256: checksumOf(windowOnly) }))).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      details: [{ field: 'reminderWindowDays' }],
+    });
     const badSetting = { ...document, settings: { ...document.settings, reviewPeriodDays: 17, colour: 'red' } };
     const resigned = { ...badSetting, sha256: checksumOf(badSetting) };
     try {
@@ -67,7 +74,15 @@ describe('workflow documents', () => {
     expect(mapped.steps[0]).toMatchObject({ approvers: ['acc-zed'] });
     // mapping two principals of one step to the same person breaks the step's rules like any other way in would
     const twice = await refusal(env.engine.workflows.importDocument(ui(ALICE), ENG, unknown, { p1: 'acc-zed', p3: ALICE }));
-    expect(twice).toMatchObject({ status: 400, code: 'IMPORT_SCHEMA_INVALID', details: [{ field: '/steps/1/approvers', reason: 'approvers must be unique' }] });
+    // the exported step has both forms (SPEC 2.1a: reads return groups), so both name the duplicate
+    expect(twice).toMatchObject({
+      status: 400,
+      code: 'IMPORT_SCHEMA_INVALID',
+      details: [
+        { field: '/steps/1/approvers', reason: 'approvers must be unique' },
+        { field: '/steps/1/groups/0/approvers', reason: 'approvers must be unique' },
+      ],
+    });
   });
 
   it('only space admins preview or import; readers of the workflow may export; invisible workflows answer like missing ones', async () => {

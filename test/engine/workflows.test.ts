@@ -3,7 +3,7 @@ import { ALICE, BOB, CAROL, DAVE, DOCS, ENG, ERIN, codeOf, setup, ui } from './h
 import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { nothingPendingOps, pendingCountOps } from '../../src/core/services/approvals/pending-count';
 import { createContext } from '../../src/core/services/context';
-import { approvalIndex } from '../../src/core/services/keys';
+import { approvalIndex, keys } from '../../src/core/services/keys';
 
 const step = (approvers: string[], mode: 'any' | 'all' = 'any') => ({ approvers, mode });
 
@@ -173,6 +173,31 @@ describe('pending approvals while index queries lag (checked on count keys, neve
     // a submit that read the space's workflows before the delete commits its count op after it: the tombstone refuses it
     const ops = pendingCountOps(createContext(env.deps), { entering: [{ id: 'apr-x', workflowId: 'wf-eng-review' }] });
     await expect(ops).rejects.toMatchObject({ code: 'NO_WORKFLOW' });
+  });
+});
+
+describe('workflows stored before steps had groups and review settings existed (the §7.1 seed)', () => {
+  test('list, get and export return groups and every setting with its default (SPEC 2.1, 2.1a)', async () => {
+    const env = await setup();
+    // the record exactly as a pre-2.1a seed wrote it: short-form step, no review or reminder fields
+    const legacy = { ...(await env.engine.workflows.get(ui(ALICE), 'wf-eng-review')), steps: [{ name: 'Peer review', approvers: [CAROL, DAVE], mode: 'any' }] } as Record<string, unknown>;
+    for (const field of ['reviewPeriodDays', 'reminderWindowDays', 'remindAfterDays']) delete legacy[field];
+    await env.store.transact([
+      { op: 'put', key: keys.workflow('wf-eng-review'), value: legacy },
+      { op: 'put', key: keys.workflowBySpace(ENG, 'wf-eng-review'), value: legacy },
+    ]);
+    const expected = {
+      steps: [{ name: 'Peer review', approvers: [CAROL, DAVE], mode: 'any', groups: [{ key: 'approvers', name: 'Approvers', approvers: [CAROL, DAVE], required: 1 }] }],
+      allowSelfApproval: false,
+      reviewPeriodDays: null,
+      reminderWindowDays: 14,
+      remindAfterDays: null,
+    };
+    expect(await env.engine.workflows.get(ui(ERIN), 'wf-eng-review')).toMatchObject(expected);
+    expect((await env.engine.workflows.list(ui(ERIN), ENG)).find((w) => w.id === 'wf-eng-review')).toMatchObject(expected);
+    const doc = await env.engine.workflows.exportDocument(ui(ERIN), 'wf-eng-review');
+    expect(doc.steps[0]).toHaveProperty('groups');
+    expect(doc.settings).toMatchObject({ allowSelfApproval: false, reviewPeriodDays: null, reminderWindowDays: 14, remindAfterDays: null });
   });
 });
 

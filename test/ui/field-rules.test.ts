@@ -43,6 +43,32 @@ describe('workflow fields: name 1..120, steps 1..10, approvers 1..50 unique, own
   });
 });
 
+describe('separation of duties (SPEC 2.3a): each field has its default', () => {
+  test('a partial sod object is saved with the defaults for the fields it leaves out', async () => {
+    const app = await createResolverApp();
+    const created = await app.invoke('acc-alice', 'workflow.create', { name: 'sod', steps: [step(['acc-carol'])], sod: { excludeEditors: 'last_editor' } }, { spaceId: ENG });
+    expect(created).toMatchObject({ success: true, workflow: { sod: { excludeEditors: 'last_editor', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 } } });
+    const updated = await app.invoke('acc-alice', 'workflow.update', { workflowId: created.workflow.id, sod: { distinctAcrossSteps: true } });
+    expect(updated.workflow.sod).toEqual({ excludeEditors: 'none', distinctAcrossSteps: true, changeSetMinDistinctApprovers: 0 });
+    expect(await refusedField(app, 'acc-alice', 'workflow.update', { workflowId: created.workflow.id, sod: { changeSetMinDistinctApprovers: 11 } })).toBe('sod.changeSetMinDistinctApprovers');
+  });
+});
+
+describe('a reminder window only with a review period (SPEC 2.1)', () => {
+  test('reminderWindowDays without reviewPeriodDays is refused naming the field, on create and update; turning the period off resets it', async () => {
+    const app = await createResolverApp();
+    const before = (await app.invoke('acc-alice', 'workflow.list', {}, { spaceId: ENG })).workflows.length;
+    expect(await refusedField(app, 'acc-alice', 'workflow.create', { name: 'w', steps: [step(['acc-carol'])], reminderWindowDays: 30 })).toBe('reminderWindowDays');
+    expect((await app.invoke('acc-alice', 'workflow.list', {}, { spaceId: ENG })).workflows).toHaveLength(before);
+    expect(await refusedField(app, 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reminderWindowDays: 30 })).toBe('reminderWindowDays');
+    expect(await refusedField(app, 'acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: null, reminderWindowDays: 30 })).toBe('reminderWindowDays');
+    const reviewed = await app.invoke('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: 90, reminderWindowDays: 30 });
+    expect(reviewed.workflow).toMatchObject({ reviewPeriodDays: 90, reminderWindowDays: 30 });
+    const off = await app.invoke('acc-alice', 'workflow.update', { workflowId: 'wf-eng-review', reviewPeriodDays: null });
+    expect(off.workflow).toMatchObject({ reviewPeriodDays: null, reminderWindowDays: 14 });
+  });
+});
+
 describe('change-set fields: title, summary, reference URL, 1..100 unique pages', () => {
   test('each bad change set is refused with its field, and none is created', async () => {
     const app = await createResolverApp();

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CONFLUENCE_ID_MAX, FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { APPROVAL_MODES, APPROVAL_STATUSES, AUDIT_ACTIONS, CHANGE_SET_STATUSES, ROLLUP_STATES, SOURCES, STALENESS_POLICIES, STEP_MODES } from './model';
 import { stepSignatureSchemaWith } from './signature-fields';
+import { SOD_DEFAULTS } from './sod';
 import { GROUP_PREFIX } from './step-composition';
 
 // ---------- text hygiene (SPEC §9) ----------
@@ -148,11 +149,11 @@ export const reviewSettingFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable(),
 };
 
-/** SPEC 2.3a separation of duties. */
+/** SPEC 2.3a separation of duties; a field left out takes its default (the object is saved whole). */
 export const sodSettings = z.strictObject({
-  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
-  distinctAcrossSteps: z.boolean(),
-  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']).default(SOD_DEFAULTS.excludeEditors),
+  distinctAcrossSteps: z.boolean().default(SOD_DEFAULTS.distinctAcrossSteps),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max).default(SOD_DEFAULTS.changeSetMinDistinctApprovers),
 });
 
 /** SPEC 2.4a staleness policy of a workflow. */

@@ -11,6 +11,7 @@
 import type { PageApproval, ReviewPeriodDays, ReviewState, Workflow } from './model';
 import type { PageLatest } from './page-state';
 import { DAY_MS } from './time';
+import { DomainError } from './errors';
 
 export const DEFAULT_REMINDER_WINDOW_DAYS = 14;
 
@@ -29,6 +30,18 @@ export function reviewTermsOf(source: TermsSource): ReviewTerms {
     reminderWindowDays: source.reminderWindowDays ?? DEFAULT_REMINDER_WINDOW_DAYS,
     remindAfterDays: source.remindAfterDays ?? null,
   };
+}
+
+/**
+ * SPEC 2.1: a reminder window only with a review period. Without one the window holds its default
+ * (what reads return, so an exported workflow imports again); any other window is refused.
+ */
+export function validateReviewTerms(source: TermsSource): void {
+  const terms = reviewTermsOf(source);
+  if (terms.reviewPeriodDays !== null || terms.reminderWindowDays === DEFAULT_REMINDER_WINDOW_DAYS) return;
+  throw new DomainError('INVALID_REQUEST', 'A reminder window needs a review period: set reviewPeriodDays or leave reminderWindowDays out.', [
+    { field: 'reminderWindowDays', code: 'NOT_ALLOWED', reason: 'only with reviewPeriodDays' },
+  ]);
 }
 
 export interface ReviewSchedule {

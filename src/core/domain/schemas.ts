@@ -10,6 +10,9 @@ import { DomainError } from './errors';
 import type { PageLatest } from './page-state';
 import { FIELD_LIMITS as L, REVIEW_PERIOD_DAYS } from './limits';
 import { decision, groupRequired, rejectPolicy, stepMode } from './fields';
+import { reviewTermsOf } from './review';
+import { savedStep } from './step-composition';
+import { SOD_DEFAULTS } from './sod';
 import { decisionSignatureSchema, storedStepSignatureSchema } from './signature-fields';
 
 /**
@@ -47,10 +50,11 @@ export const reviewFields = {
   remindAfterDays: z.number().int().min(L.remindAfterDays.min).max(L.remindAfterDays.max).nullable().optional(),
 };
 
+/** SPEC 2.3a: a field left out (an imported document's partial object) takes its default. */
 const storedSod = z.object({
-  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']),
-  distinctAcrossSteps: z.boolean(),
-  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max),
+  excludeEditors: z.enum(['none', 'last_editor', 'since_last_approval']).default(SOD_DEFAULTS.excludeEditors),
+  distinctAcrossSteps: z.boolean().default(SOD_DEFAULTS.distinctAcrossSteps),
+  changeSetMinDistinctApprovers: z.number().int().min(L.changeSetMinDistinctApprovers.min).max(L.changeSetMinDistinctApprovers.max).default(SOD_DEFAULTS.changeSetMinDistinctApprovers),
 });
 
 /** SPEC 2.4a staleness fields; optional so workflows and approvals stored before them still parse. */
@@ -68,6 +72,11 @@ export const stalenessFields = {
 const storedSteps = z.array(workflowStepSchema).min(L.steps.min).max(L.steps.max);
 const storedWorkflowName = z.string().min(L.workflowName.min).max(L.workflowName.max);
 
+/**
+ * A stored workflow in the form reads return (SPEC 2.1, 2.1a), whenever it was written: steps with
+ * `groups` (and the short form for a single-group step), every review and reminder setting with its
+ * default. The one normaliser of list, get, export and every other reader of workflows.
+ */
 export const workflowSchema: z.ZodType<Workflow> = z.object({
   id,
   spaceId: id,
@@ -85,7 +94,7 @@ export const workflowSchema: z.ZodType<Workflow> = z.object({
   updatedAt: millis,
   updatedBy: id,
   version,
-});
+}).transform((w) => ({ ...w, steps: w.steps.map(savedStep), ...reviewTermsOf(w) }));
 
 const decisionSchema = z.object({
   step: z.number().int().nonnegative(),

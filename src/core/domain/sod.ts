@@ -8,6 +8,9 @@ import { slotHolder } from './step-composition';
 
 export const SOD_VERSION_CAP = FIELD_LIMITS.sodVersions.max;
 
+/** SPEC 2.3a defaults of the fields a `sod` object leaves out (no minimum of distinct approvers: 0). */
+export const SOD_DEFAULTS: SodSettings = { excludeEditors: 'none', distinctAcrossSteps: false, changeSetMinDistinctApprovers: 0 };
+
 /** What separation of duties read about a page's editors for one workflow (at submission, as the submitter). */
 export interface SodEditors {
   workflowId: string;

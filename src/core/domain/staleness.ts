@@ -37,3 +37,12 @@ export function deriveStaleness(latest: PageLatest | undefined, currentVersion: 
   const within = evidence.drift.changedChars <= tolerance.maxChangedChars && evidence.drift.versions <= tolerance.maxVersions;
   return within ? { stale: false, reason: 'within_tolerance', versionDelta, drift: evidence.drift } : { stale: true, reason: 'beyond_tolerance', versionDelta, drift: evidence.drift };
 }
+
+/**
+ * An approved page that changed when its current version cannot be read at all (the app is not in
+ * its restrictions): at least one newer version, no content evidence, so the same rule fails closed
+ * (`new_version` under any_version, `HASH_UNAVAILABLE` under a content policy).
+ */
+export function stalenessUnread(latest: PageLatest): Staleness {
+  return deriveStaleness(latest, latest.pageVersion + 1);
+}

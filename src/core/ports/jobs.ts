@@ -32,7 +32,7 @@ export type Job =
   /** integrate audit records committed unsequenced into the chain */
   | { kind: 'audit.sequence' }
   /** a page got a new version: hash it and record its approval's staleness transition (SPEC 2.4a) */
-  | { kind: 'page.updated'; pageId: string }
+  | { kind: 'page.updated'; pageId: string; updatedAt?: number }
   /** a page may have moved between approved, rejected and stale: put its mapped Automation label on (SPEC 3a) */
   | { kind: 'labels.sync'; pageId: string }
   /** the daily lifecycle run stopped at its deadline with work left: run again now, not tomorrow (issue 23) */

@@ -32,7 +32,8 @@ export interface PageDiff {
   reason?: 'NO_APPROVED_VERSION';
 }
 
-const badRange = (reason: string): DomainError => new DomainError('INVALID_VERSION_RANGE', `The version range is not valid: ${reason}.`, [{ field: 'from', code: 'RANGE', reason }]);
+/** SPEC 3: the details name the field the message is about. */
+const badRange = (field: 'from' | 'to', reason: string): DomainError => new DomainError('INVALID_VERSION_RANGE', `The version range is not valid: ${reason}.`, [{ field, code: 'RANGE', reason }]);
 
 export function nativeCompareUrl(pageId: string, from: number, to: number): string {
   return `/wiki/pages/diffpagesbyversion.action?pageId=${encodeURIComponent(pageId)}&originalVersion=${from}&revisedVersion=${to}`;
@@ -53,7 +54,7 @@ export const pageDiff = defineOperation({
   async execute(ctx: EngineContext, caller: Caller, pageId: string, range: PageDiffRange): Promise<PageDiff> {
     const page = await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'page.diff');
     const to = range.to === undefined || range.to === 'current' ? page.version : range.to;
-    if (to < 1 || to > page.version) throw badRange(`'to' must be a version in 1..${page.version}`);
+    if (to < 1 || to > page.version) throw badRange('to', `'to' must be a version in 1..${page.version}`);
     let from: number;
     let reason: PageDiff['reason'];
     if (range.from === undefined || range.from === 'lastApproved') {
@@ -66,7 +67,7 @@ export const pageDiff = defineOperation({
       }
     } else {
       from = range.from;
-      if (from < 1 || from >= to) throw badRange(`'from' must be a version in 1..${to - 1}`);
+      if (from < 1 || from >= to) throw badRange('from', `'from' must be a version in 1..${to - 1}`);
     }
     const [before, after] = await Promise.all([ctx.confluence.getPageContent(pageId, from), ctx.confluence.getPageContent(pageId, to)]);
     if (!before || !after) throw pageNotFound();

@@ -9,7 +9,7 @@ import { stalenessOf } from '../staleness/evaluate';
 export const pageUpdated = defineOperation({
   rights: 'The page-updated trigger (no user): queues the hash and staleness job of the page; reads and writes nothing else.',
   async execute(ctx: EngineContext, pageId: string): Promise<void> {
-    await enqueueAfterCommit(ctx, [{ kind: 'page.updated', pageId }]);
+    await enqueueAfterCommit(ctx, [{ kind: 'page.updated', pageId, updatedAt: ctx.clock.now() }]);
   },
 });
 

@@ -26,8 +26,11 @@ export interface Transition {
   kind: 'stale' | 'fresh_again';
 }
 
-/** The mark write and audit entry of a transition, or undefined when the recorded state already matches. */
-export async function transitionFor(ctx: EngineContext, actor: Caller, latest: PageLatest, currentVersion: number, staleness: Staleness, hash?: string): Promise<Transition | undefined> {
+/**
+ * The mark write and audit entry of a transition, or undefined when the recorded state already matches.
+ * `currentVersion` undefined: the page could not be read (then the record names no version or delta).
+ */
+export async function transitionFor(ctx: EngineContext, actor: Caller, latest: PageLatest, currentVersion: number | undefined, staleness: Staleness, hash?: string): Promise<Transition | undefined> {
   if (latest.status !== 'approved') return undefined;
   const item = await ctx.store.get(keys.stalenessMark(latest.id));
   const mark = markSchema.safeParse(item?.value);
@@ -37,21 +40,21 @@ export async function transitionFor(ctx: EngineContext, actor: Caller, latest: P
     {
       op: 'put',
       key: keys.stalenessMark(latest.id),
-      value: { stale: staleness.stale, version: currentVersion },
+      value: { stale: staleness.stale, version: currentVersion ?? latest.pageVersion + 1 },
       ttlSeconds: MARK_TTL_SECONDS,
       condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' },
     },
   ];
   const entry = auditEntry(actor, staleness.stale ? 'approval.stale' : 'approval.fresh_again', latest.spaceId, {
     pageId: latest.pageId,
-    pageVersion: currentVersion,
+    ...(currentVersion !== undefined ? { pageVersion: currentVersion } : {}),
     workflowId: latest.workflowId,
     approvalId: latest.id,
     ...(latest.changeSetId ? { changeSetId: latest.changeSetId } : {}),
     details: {
       approvedAtVersion: latest.pageVersion,
       reason: staleness.reason,
-      versionDelta: staleness.versionDelta,
+      ...(currentVersion !== undefined ? { versionDelta: staleness.versionDelta } : {}),
       ...(hash ? { contentHash: hash, hashAlg: 'v1' } : {}),
     },
   });
@@ -59,7 +62,7 @@ export async function transitionFor(ctx: EngineContext, actor: Caller, latest: P
 }
 
 /** Commit a transition on its own; losing the race to another recorder of the same transition is fine. */
-export async function recordTransition(ctx: EngineContext, actor: Caller, latest: PageLatest, currentVersion: number, staleness: Staleness, hash?: string): Promise<Transition['kind'] | undefined> {
+export async function recordTransition(ctx: EngineContext, actor: Caller, latest: PageLatest, currentVersion: number | undefined, staleness: Staleness, hash?: string): Promise<Transition['kind'] | undefined> {
   const transition = await transitionFor(ctx, actor, latest, currentVersion, staleness, hash);
   if (!transition) return undefined;
   try {

@@ -3,6 +3,7 @@ import type { Caller } from '../../domain/caller';
 import type { Workflow } from '../../domain/model';
 import { checkWorkflowReachable } from '../../domain/quorum-reachability';
 import { validateStalenessTerms } from '../../domain/staleness-terms';
+import { validateReviewTerms } from '../../domain/review';
 import { FIELD_LIMITS } from '../../domain/limits';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
@@ -28,6 +29,7 @@ export async function createNew(
   const owners = fields.owners.length > 0 ? fields.owners : [caller.accountId];
   checkWorkflowReachable(fields);
   validateStalenessTerms(fields);
+  validateReviewTerms(fields);
   const warnings = await checkParticipants(ctx, spaceId, { steps: fields.steps, owners });
   const workflow: Workflow = {
     id: ctx.ids.next('wf'),

@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/errors';
 import type { Workflow } from '../../domain/model';
 import { checkWorkflowReachable } from '../../domain/quorum-reachability';
 import { validateStalenessTerms } from '../../domain/staleness-terms';
+import { validateReviewTerms } from '../../domain/review';
 import type { SavedWorkflow, WorkflowInput } from './types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
@@ -74,14 +75,16 @@ export const updateWorkflow = defineOperation({
       if (expectedVersion !== undefined && expectedVersion !== current.version) {
         throw new DomainError('VERSION_CONFLICT', `The workflow is at version ${current.version}, not ${expectedVersion}.`);
       }
+      const period = patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : (current.reviewPeriodDays ?? null);
       const merged = normaliseInput({
         name: patch.name ?? current.name,
         steps: patch.steps ?? current.steps,
         owners: patch.owners ?? current.owners,
         allowSelfApproval: patch.allowSelfApproval ?? current.allowSelfApproval,
         enabled: patch.enabled ?? current.enabled,
-        reviewPeriodDays: patch.reviewPeriodDays !== undefined ? patch.reviewPeriodDays : current.reviewPeriodDays,
-        reminderWindowDays: patch.reminderWindowDays ?? current.reminderWindowDays,
+        reviewPeriodDays: period,
+        // turning the period off takes the window back to its default unless this save names one (refused then)
+        reminderWindowDays: patch.reminderWindowDays ?? (period === null ? undefined : current.reminderWindowDays),
         remindAfterDays: patch.remindAfterDays !== undefined ? patch.remindAfterDays : current.remindAfterDays,
         sod: patch.sod ?? current.sod,
         stalenessPolicy: patch.stalenessPolicy ?? current.stalenessPolicy,
@@ -89,6 +92,7 @@ export const updateWorkflow = defineOperation({
       });
       checkWorkflowReachable(merged);
       validateStalenessTerms(merged);
+      validateReviewTerms(merged);
       // only what this save names must exist: a rename never fails on an approver deleted since
       warnings = await checkParticipants(ctx, current.spaceId, { ...(patch.steps ? { steps: merged.steps } : {}), ...(patch.owners ? { owners: merged.owners } : {}) });
       const now = ctx.clock.now();
