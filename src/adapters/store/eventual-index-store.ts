@@ -144,6 +144,7 @@ export class EventualIndexStore extends StoreDecorator {
     const before = await this.aside(() => this.formersOf(written));
     await this.inner.transact(ops);
     const at = this.options.clock && this.options.lagMs !== undefined ? this.options.clock.now() + this.options.lagMs : Number.POSITIVE_INFINITY;
+    this.expire(); // what has caught up is forgotten here too, so old states do not pile up between queries
     for (const [s, { key, entity, former }] of before) {
       const lag = this.lags.get(s) ?? { key, entity, writes: [] };
       lag.writes.push({ at, former });
