@@ -11,9 +11,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ForgeKvsStore } from '../src/adapters/forge/forge-kvs-store';
 import type { PlatformProfile } from '../src/adapters/platform-profile';
 import { DEFAULT_INDEX_LAG_MS, EventualIndexStore } from '../src/adapters/store/eventual-index-store';
-import { StoreDecorator } from '../src/adapters/store/store-decorator';
 import type { Clock } from '../src/core/ports/clock';
-import type { KeyValueStore, TxOp } from '../src/core/ports/store';
+import type { KeyValueStore } from '../src/core/ports/store';
 import { installFakeForgeKvs } from '../test/support/fake-forge-kvs';
 import type { FakeForgeKvs } from '../test/support/fake-forge-kvs';
 
@@ -76,22 +75,15 @@ export class ForgeMeter {
     return this.twin.run(true, fn);
   }
 
-  /** Runs `fn` counted again (the app's own request inside a twin's bookkeeping). */
-  counted<T>(fn: () => Promise<T>): Promise<T> {
-    return this.twin.run(false, fn);
-  }
-
   /**
    * The store as the profile makes it, over this meter's store. Under `indexConsistency: eventual`
-   * the twin's EventualIndexStore reads each put key first to tell creations from updates; those
-   * reads are the twin's and are not counted (Forge makes none), the transaction itself is.
+   * the twin's EventualIndexStore reads each written key first (its state before the write, which
+   * its queries answer while the write lags) and reads on when lagging items leave a page short;
+   * those reads are the twin's and are not counted (Forge makes none), the rest is.
    */
   storeFor(profile: PlatformProfile, clock: Clock): KeyValueStore {
     if (profile.indexConsistency !== 'eventual') return this.store;
-    const eventual = new EventualIndexStore(new TwinReads(this.store, this), { clock, lagMs: DEFAULT_INDEX_LAG_MS });
-    const transact = eventual.transact.bind(eventual);
-    eventual.transact = (ops: TxOp[]) => this.uncounted(() => transact(ops));
-    return eventual;
+    return new EventualIndexStore(this.store, { clock, lagMs: DEFAULT_INDEX_LAG_MS, aside: (read) => this.uncounted(read) });
   }
 
   reset(): ForgeCounts {
@@ -121,19 +113,6 @@ export class ForgeMeter {
     const bytes = Buffer.byteLength(answer);
     c.bytesRead += bytes;
     c.readUnits += Math.max(1, Math.ceil(bytes / FORGE_UNIT_BYTES));
-  }
-}
-
-/** Under the eventual-index twin: its transaction reaches Forge counted, its existence reads do not. */
-class TwinReads extends StoreDecorator {
-  constructor(
-    inner: KeyValueStore,
-    private readonly meter: ForgeMeter,
-  ) {
-    super(inner);
-  }
-  override transact(ops: TxOp[]): Promise<void> {
-    return this.meter.counted(() => this.inner.transact(ops));
   }
 }
 

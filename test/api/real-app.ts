@@ -25,7 +25,11 @@ import { DEFAULT_INDEX_LAG_MS, EventualIndexStore, storeForProfile } from '../..
 export class TrackingStore extends StoreDecorator {
   private readonly written = new Set<string>();
 
-  constructor(inner: KeyValueStore) {
+  /** `settle`: waits out an eventual index's lag (strict profile) before the whole trail is read. */
+  constructor(
+    inner: KeyValueStore,
+    private readonly settle: () => void = () => {},
+  ) {
     super(inner);
   }
 
@@ -60,6 +64,8 @@ export class TrackingStore extends StoreDecorator {
   async auditRecords(): Promise<AuditRecord[]> {
     const trail = new AuditTrail({ store: this.inner, clock: { now: () => Date.now() }, ids: new RandomIds() });
     while ((await trail.sequence()).remaining > 0);
+    // the records just linked are listed linked once the index caught up with their rewrite
+    this.settle();
     const records: AuditRecord[] = [];
     let cursor: string | undefined;
     do {
@@ -102,16 +108,16 @@ export async function createRealApi(options: { rateLimits?: RateLimits; profile?
   // AF_PROFILE=strict: index queries lag writes as on Forge
   const base = new MemoryStore();
   const indexed = storeForProfile(base, profile, { clock, lagMs: DEFAULT_INDEX_LAG_MS });
-  const store = new TrackingStore(indexed);
+  /** Waits out the index lag (AF_PROFILE=strict): for reads documented as allowed to lag a write. */
+  const settleIndexes = (): void => {
+    if (indexed instanceof EventualIndexStore) indexed.settle();
+  };
+  const store = new TrackingStore(indexed, settleIndexes);
   const deps: EngineDeps = { store, secrets: base, confluence: new RestConfluenceSite(site.transport()), clock, ids: new RandomIds() };
   const engines = perInvocationEngines(deps, site, profile, 'apiRoute');
   const engine = callerBoundEngine((caller) => engines(caller ? { actingAccountId: caller.accountId } : {}));
   // seeded on the inner store: the seed stands for the site's past, long indexed
   await seedWorkflows({ ...deps, store: base }, seedWorkflowsOf(deps.clock.now()));
   const handlers = createApiHandlers(engines, { store, rateLimits: options.rateLimits ?? UNTHROTTLED, appAccountId: testAppAccount });
-  /** Waits out the index lag (AF_PROFILE=strict): for reads documented as allowed to lag a write. */
-  const settleIndexes = (): void => {
-    if (indexed instanceof EventualIndexStore) indexed.settle();
-  };
   return { site, store, engine, handlers, settleIndexes };
 }

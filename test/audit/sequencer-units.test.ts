@@ -87,6 +87,17 @@ describe('sequencer batches in write units', () => {
     expect(await pendingMarkers(memory)).toBe(0);
     expect((await rawRecords(memory)).map((r) => r.details.n)).toEqual(Array.from({ length: 21 }, (_, i) => i));
   });
+
+  it('links every pending record in one call although a lagging index still lists the markers it deleted', async () => {
+    const memory = new MemoryStore();
+    const { trail, clock } = setup(memory);
+    // 30 one-record appends: 11 per batch, so the third batch's first page is the 22 markers the first two deleted
+    for (let i = 0; i < 30; i++) await memory.transact(trail.prepareAppend([entry(i)]));
+    const lagging = new EventualIndexStore(memory);
+    expect(await sequencePendingAudit({ store: lagging, clock })).toEqual({ sequenced: 30, remaining: 0 });
+    expect(await pendingMarkers(memory)).toBe(0);
+    expect(await trail.verify()).toMatchObject({ ok: true, checked: 30 });
+  });
 });
 
 describe('sequenceAlone in transactions', () => {

@@ -288,3 +288,34 @@ describe('history while index queries lag', () => {
     expect((await env.engine.approvals.history(ui(BOB), '2001')).map((a) => a.id)).toEqual([second.id, first.id]);
   });
 });
+
+describe('delegations while index queries lag (docs/forge-platform.md U22)', () => {
+  const window = (now: number) => ({ startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 7 * 86_400_000).toISOString(), scope: { spaceIds: [ENG] } });
+
+  async function laggingEnv() {
+    let lagging!: EventualIndexStore;
+    const env = await setup({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [{ approvers: [CAROL], mode: 'any' }] });
+    return { env, lagging, now: env.deps.clock.now() };
+  }
+
+  test('a delegation revoked a moment ago no longer lets its delegate decide, though the index still lists it', async () => {
+    const { env, lagging, now } = await laggingEnv();
+    const delegation = await env.engine.delegations.create(ui(CAROL), { delegateAccountId: ERIN, mode: 'add', ...window(now) });
+    lagging.settle();
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.delegations.revoke(ui(CAROL), delegation.id);
+    expect(await codeOf(env.engine.approvals.decide(ui(ERIN), approval.id, 'approve'))).toBe('NOT_AN_APPROVER');
+    expect((await env.engine.approvals.pageStatus(ui(BOB), '2001')).pending).toBeDefined();
+  });
+
+  test('a delegator who revoked a replace delegation a moment ago decides again, and may delegate the same window anew', async () => {
+    const { env, lagging, now } = await laggingEnv();
+    const delegation = await env.engine.delegations.create(ui(CAROL), { delegateAccountId: DAVE, mode: 'replace', ...window(now) });
+    lagging.settle();
+    const approval = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.delegations.revoke(ui(CAROL), delegation.id);
+    expect((await env.engine.approvals.decide(ui(CAROL), approval.id, 'approve')).decisions).toEqual([expect.objectContaining({ accountId: CAROL })]);
+    await env.engine.delegations.create(ui(CAROL), { delegateAccountId: DAVE, mode: 'replace', ...window(now) });
+  });
+});

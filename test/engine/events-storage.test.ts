@@ -7,7 +7,11 @@
  */
 import { parseEntity, recordOfEntity } from '../../src/core/audit/records';
 import { envelopeOf, eventPartSchema } from '../../src/core/events/catalog';
+import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
+import { purgeExpiredEvents } from '../../src/core/events/purge';
+import { timeDigits } from '../../src/core/audit/keys';
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { AUDIT_ENTITY, EVENT_ENTITY } from '../../src/core/ports/entities';
 import type { EntityItem, KeyValueStore } from '../../src/core/ports/store';
 import { createContext } from '../../src/core/services/context';
@@ -166,5 +170,19 @@ describe('events written before they moved into audit records (af-event items)',
     // a valid type the record's action does not publish
     await env.store.transact([{ op: 'put', entity: EVENT_ENTITY, key: item.key, value: { ...item.value, ev: { ...(item.value.ev as Record<string, unknown>), type: 'approval.approved' } } }]);
     expect((await env.engine.events.list(ui(ALICE), { limit: 50 })).events).toEqual([]);
+  });
+});
+
+describe('purging old af-event items while index queries lag (docs/forge-platform.md U22)', () => {
+  it('deletes each item once and reports done, although the index still lists the ones just deleted', async () => {
+    const memory = new MemoryStore();
+    const now = Date.UTC(2026, 5, 1);
+    const old = timeDigits(now - 400 * DAY_MS);
+    const items = Array.from({ length: 30 }, (_, i) => ({ op: 'put' as const, entity: EVENT_ENTITY, key: `ev:${old}-${i}`, value: { sk: `${old}-${String(i).padStart(2, '0')}`, space: '1001', ev: {} } }));
+    await memory.transact(items.slice(0, 25));
+    await memory.transact(items.slice(25));
+    const lagging = new EventualIndexStore(memory);
+    expect(await purgeExpiredEvents(lagging, now, 1000)).toEqual({ removed: 30, done: true });
+    expect(await memory.queryEntity({ entity: EVENT_ENTITY, index: 'by-time', partition: [], limit: 100 })).toEqual({ items: [] });
   });
 });

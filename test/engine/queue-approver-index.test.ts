@@ -194,8 +194,11 @@ test('under an eventually consistent index (strict profile) a submit shows once 
   expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual([first.id]);
   eventual!.settle();
   expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual([first.id, second.id]);
-  // a decision that ends one shows at once here: the twin delays only new items (on Forge the index may lag an update too, U22)
+  // a decision that ends one leaves "mine" once the index catches up (U22: until then the index may still list it as it
+  // was, decisions.md m-idx 4), and acting on it meanwhile is refused by the decision's own strong read
   await env.engine.approvals.decide(ui(CAROL), first.id, 'approve');
+  await expect(env.engine.approvals.decide(ui(DAVE), first.id, 'approve')).rejects.toMatchObject({ code: 'APPROVAL_NOT_PENDING' });
+  eventual!.settle();
   expect((await env.engine.approvals.queue(ui(DAVE), ENG, { mine: true })).items.map((a) => a.id)).toEqual([second.id]);
 });
 

@@ -91,6 +91,14 @@ describe('workflow configuration', () => {
     expect(await codeOf(env.engine.workflows.create(ui(ALICE), DOCS, { name: 'full again', steps: [step([CAROL])] }))).toBe('WORKFLOW_LIMIT_REACHED');
   });
 
+  test('the list right after an edit shows the edited workflow although the space index still lists it as it was', async () => {
+    let lagging!: EventualIndexStore;
+    const env = await setup({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
+    lagging.settle();
+    await env.engine.workflows.update(ui(ALICE), 'wf-eng-review', { steps: [step([DAVE])] });
+    expect((await env.engine.workflows.list(ui(ALICE), ENG)).find((w) => w.id === 'wf-eng-review')?.steps[0]?.approvers).toEqual([DAVE]);
+  });
+
   test('delete is refused while approvals under it are pending', async () => {
     const env = await setup();
     const a = await env.engine.approvals.submitPage(ui(BOB), '2001');

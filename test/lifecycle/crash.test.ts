@@ -3,6 +3,7 @@
  * modes (write lost before applying / applied but reply lost). Whatever the crash, the next runs
  * post each notice exactly once, leave exactly one audit record per task, and the chain verifies.
  */
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { FaultyStore } from '../../src/adapters/store/faulty-store';
 import { MemoryStore } from '../../src/adapters/store/memory-store';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
@@ -71,5 +72,23 @@ describe.each(['before-apply', 'after-apply'] as const)('daily job crash %s', (m
     expect((await base.query({ prefix: lcKeys.outboxPrefix })).items).toHaveLength(0);
     const due = (await base.query({ prefix: lcKeys.duePrefix, limit: 100 })).items.map((i) => i.value as { at: number });
     expect(due.every((d) => d.at > env.deps.clock.now())).toBe(true);
+  });
+});
+
+describe('outbox recovery while index queries lag (docs/forge-platform.md U22)', () => {
+  test('a run recovering the outbox a crash left walks it once: items it delivered a moment ago, still listed, are not looked up again', async () => {
+    const { base, env, tasks } = await scenario();
+    // the crash loses the outbox clean-up (transaction 5): the comments are posted, their items stay
+    await runDailyJob.execute(createContext({ ...env.deps, store: new FaultyStore(base, { failAtWrite: 5 }) }, () => undefined), { deadline: env.deps.clock.now() + 10 * 60_000 }).catch(() => undefined);
+    expect((await base.query({ prefix: lcKeys.outboxPrefix })).items).toHaveLength(3);
+    env.tick(16 * 60_000);
+    const lagging = new EventualIndexStore(base);
+    const query = lagging.query.bind(lagging);
+    // each listing takes 20 s of the run's 10-minute deadline, so a run that keeps re-reading stops there
+    lagging.query = (options) => (env.tick(20_000), query(options));
+    const run = await runDailyJob.execute(createContext({ ...env.deps, store: lagging }, () => undefined), { deadline: env.deps.clock.now() + 10 * 60_000 });
+    expect(run).toMatchObject({ recovered: 0, more: false });
+    for (const { pageId, ref } of tasks) expect(env.comments(pageId).filter((c) => c.body.includes(ref))).toHaveLength(1);
+    expect((await base.query({ prefix: lcKeys.outboxPrefix })).items).toHaveLength(0);
   });
 });

@@ -4,6 +4,7 @@
  * nothing is due.
  */
 import { CountingStore } from '../../src/adapters/store/counting-store';
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { deriveReview } from '../../src/core/domain/review';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import { keys } from '../../src/core/services/keys';
@@ -239,5 +240,29 @@ describe('one run at a time', () => {
     env.tick(61_000);
     expect(await env.run()).toMatchObject({ processed: 1, posted: 1 });
     expect((await env.store.get('lc-lease'))).toBeUndefined();
+  });
+});
+
+describe('the daily run while index queries lag (docs/forge-platform.md U22)', () => {
+  test('walks the due entries once: the entries its tasks deleted a moment ago, still listed, are not handled again', async () => {
+    let lagging!: EventualIndexStore;
+    let queries = 0;
+    let onQuery = () => {};
+    const env = await lifecycleSetup({
+      wrap: (store) => {
+        lagging = new EventualIndexStore(store);
+        const query = lagging.query.bind(lagging);
+        lagging.query = (options) => (onQuery(), query(options));
+        return lagging;
+      },
+    });
+    for (const pageId of ['2005', '2006', '2007']) await env.engine.approvals.submitPage(ui(BOB), pageId, 'wf-remind');
+    env.advanceDays(2);
+    lagging.settle();
+    // each listing now takes 20 s of the run's 10-minute deadline, so a run that keeps re-reading stops there
+    onQuery = () => void (queries++, env.tick(20_000));
+    expect(await env.run({ chunkSize: 1 })).toMatchObject({ processed: 3, posted: 3, more: false });
+    expect(queries).toBeLessThan(20);
+    expect((await env.auditRecords()).filter((r) => r.action === 'reminder.sent')).toHaveLength(3);
   });
 });

@@ -3,6 +3,7 @@
  * purged (the page's current approval never is), audit records older than 365 days are purged with
  * a verifying chain, and only site admins lengthen the windows, never below the minimums.
  */
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { StoreDecorator } from '../../src/adapters/store/store-decorator';
 import { AUDIT_PURGE_PER_RUN, runDailyJob } from '../../src/core/lifecycle/daily-job';
 import type { Job } from '../../src/core/ports/jobs';
@@ -204,5 +205,32 @@ describe('retention', () => {
     // with 730 days, nothing is purged after 366
     env.advanceDays(366);
     expect((await env.run()).auditRecordsPurged).toBe(0);
+  });
+});
+
+describe('approval retention while index queries lag (docs/forge-platform.md U22)', () => {
+  test('the purge walks the resolved entries once: the ones it deleted or moved on a moment ago, still listed, are not handled again', async () => {
+    let lagging!: EventualIndexStore;
+    let onQuery = () => {};
+    const env = await lifecycleSetup({
+      wrap: (store) => {
+        lagging = new EventualIndexStore(store);
+        const query = lagging.query.bind(lagging);
+        lagging.query = (options) => (onQuery(), query(options));
+        return lagging;
+      },
+    });
+    const old = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.approvals.cancel(ui(BOB), old.id);
+    const current = await env.engine.approvals.submitPage(ui(BOB), '2001', 'wf-eng-review');
+    await env.engine.approvals.decide(ui(CAROL), current.id, 'approve');
+    env.advanceDays(181);
+    lagging.settle();
+    // each listing now takes 20 s of the run's 10-minute deadline, so a run that keeps re-reading stops there
+    onQuery = () => env.tick(20_000);
+    expect(await env.run()).toMatchObject({ approvalsPurged: 1, more: false });
+    lagging.settle();
+    const resolved = await env.store.query({ prefix: lcKeys.resolvedPrefix, limit: 10 });
+    expect(resolved.items.map((i) => (i.value as { approvalId: string }).approvalId)).toEqual([current.id]);
   });
 });

@@ -4,6 +4,7 @@
  * record, and a flag manage space shows; re-runs post nothing twice; refilling the group clears the flag.
  */
 import { CountingStore } from '../../src/adapters/store/counting-store';
+import { EventualIndexStore } from '../../src/adapters/store/eventual-index-store';
 import { runDailyJob } from '../../src/core/lifecycle/daily-job';
 import type { ConfluenceSite } from '../../src/core/ports/confluence';
 import { spaceTree } from '../../src/core/lifecycle/manage-space';
@@ -114,5 +115,18 @@ describe('stuck approvals in the daily job', () => {
     expect(await runDailyJob.execute({ ...env.ctx, confluence: failing }, { deadline: env.deps.clock.now() + 60_000 })).toMatchObject({ more: true });
     expect(stuckComments(env)).toHaveLength(0);
     expect((await env.run()).stuckFlagged).toBe(1);
+  });
+});
+
+describe('stuck approvals while index queries lag (docs/forge-platform.md U22)', () => {
+  test('an approval cancelled a moment ago, still listed pending by the index, is not announced stuck', async () => {
+    let lagging!: EventualIndexStore;
+    const { env, approvalId, setMembers } = await stuckScenario({ wrap: (store) => (lagging = new EventualIndexStore(store)) });
+    setMembers([CAROL]);
+    lagging.settle();
+    await env.engine.approvals.cancel(ui(BOB), approvalId);
+    expect((await env.run()).stuckFlagged).toBeUndefined();
+    expect(stuckComments(env)).toEqual([]);
+    expect((await env.auditRecords()).filter((r) => r.action === 'approval.stuck')).toEqual([]);
   });
 });

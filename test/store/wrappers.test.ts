@@ -6,7 +6,7 @@ import { expectStoreError, runStoreContract } from './store-contract';
 
 // Both wrappers must be transparent when they are not injecting anything.
 runStoreContract('CountingStore(MemoryStore)', ({ clock }) => new CountingStore(new MemoryStore({ clock })));
-// settled before every query it reads like its inner store: the contract's query rules hold through it
+// with no lag it reads like its inner store: the contract's query rules hold through it (its lag: eventual-index-store.test.ts)
 runStoreContract('EventualIndexStore(MemoryStore) with no lag', ({ clock }) => new EventualIndexStore(new MemoryStore({ clock }), { clock, lagMs: 0 }));
 runStoreContract('FaultyStore(MemoryStore) past its failure', ({ clock }) => new FaultyStore(new MemoryStore({ clock }), { failAtWrite: 1_000_000 }));
 
@@ -65,41 +65,5 @@ describe('FaultyStore', () => {
 
   it('refuses a failAtWrite that is not a positive integer', () => {
     expect(() => new FaultyStore(new MemoryStore(), { failAtWrite: 0 })).toThrow(RangeError);
-  });
-});
-
-describe('EventualIndexStore', () => {
-  const approvalRef = { sk: '0001:a1', page: 'p1', space: 's1', wf: 'w1', state: 'pending', step: '0' };
-
-  it('hides a new item from queries until the clock passes its lag, while get, getMany and conditions see it at once', async () => {
-    let now = 1_000;
-    const clock = { now: () => now };
-    const store = new EventualIndexStore(new MemoryStore({ clock }), { clock, lagMs: 500 });
-    await store.transact([{ op: 'put', key: 'x:a', value: 1 }]);
-    expect((await store.query({ prefix: 'x:' })).items).toEqual([]);
-    expect((await store.get('x:a'))?.value).toBe(1);
-    expect((await store.getMany(['x:a'])).map((i) => i.key)).toEqual(['x:a']);
-    await expectStoreError(store.transact([{ op: 'put', key: 'x:a', value: 2, condition: { kind: 'absent' } }]), 'CONDITION_FAILED');
-    now += 499;
-    expect((await store.query({ prefix: 'x:' })).items).toEqual([]);
-    now += 1;
-    expect((await store.query({ prefix: 'x:' })).items.map((i) => i.key)).toEqual(['x:a']);
-  });
-
-  it('lags entity items in their own namespace until settle(); updates of an indexed item show at once', async () => {
-    const store = new EventualIndexStore(new MemoryStore());
-    const query = { entity: 'af-approval', index: 'by-page', partition: ['p1'] };
-    // a plain key with the same name as the entity key is a different item
-    await store.transact([{ op: 'put', key: 'x:a1', value: 1 }]);
-    store.settle();
-    await store.transact([{ op: 'put', entity: 'af-approval', key: 'x:a1', value: approvalRef }]);
-    expect((await store.queryEntity(query)).items).toEqual([]);
-    expect((await store.query({ prefix: 'x:' })).items.map((i) => i.key)).toEqual(['x:a1']);
-    expect((await store.getEntities('af-approval', ['x:a1'])).map((i) => i.key)).toEqual(['x:a1']);
-    expect(store.lagging).toBe(1);
-    store.settle();
-    expect((await store.queryEntity(query)).items.map((i) => i.key)).toEqual(['x:a1']);
-    await store.transact([{ op: 'put', entity: 'af-approval', key: 'x:a1', value: { ...approvalRef, state: 'done' } }]);
-    expect((await store.queryEntity(query)).items.map((i) => i.value)).toEqual([{ ...approvalRef, state: 'done' }]);
   });
 });

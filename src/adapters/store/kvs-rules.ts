@@ -157,8 +157,11 @@ export function prepareGetManyKeys(keys: string[]): string[] {
   return unique;
 }
 
-/** Which store family wrote a cursor; a cursor is only valid for the family (and query) that made it. */
-export type CursorKind = 'key' | 'forge' | 'entity';
+/**
+ * Which store family wrote a cursor; a cursor is only valid for the family (and query) that made it.
+ * 'lag': the eventual-index twin's own, which wraps its inner store's cursor.
+ */
+export type CursorKind = 'key' | 'forge' | 'entity' | 'lag';
 
 export interface PreparedQuery {
   prefix: string;

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../ports/clock';
 import { AUDIT_ENTITY } from '../ports/entities';
-import { STORE_LIMITS, StoreError, txPayloadBytes, type KeyValueStore, type TxOp } from '../ports/store';
+import { STORE_LIMITS, StoreError, txPayloadBytes, type KeyValueStore, type StoredItem, type TxOp } from '../ports/store';
 import { readChainState } from './chain-state';
 import { entityValueOf } from './entity';
 import { recordHash, toJsonValue } from './hash';
@@ -57,6 +57,25 @@ interface PendingRead {
 }
 
 /**
+ * The oldest listed markers but the ones this call knows or deleted. Where the index lags a delete
+ * (U22) it still lists the markers this call's batches deleted, oldest first: a page holding them is
+ * read on past them (only they cost a further page), else a page full of them would end the call
+ * with markers left and `remaining: 0`.
+ */
+async function listedMarkers(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>, settled: ReadonlySet<string>): Promise<{ items: StoredItem[]; nextCursor?: string }> {
+  const items: StoredItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: SEQUENCE_BATCH, ...(cursor ? { cursor } : {}) });
+    items.push(...page.items.filter((item) => !known.has(item.key) && !settled.has(item.key)));
+    cursor = page.nextCursor;
+    // read on only past markers this call itself settled: a page short of them has the oldest there are
+    if (page.items.every((item) => !settled.has(item.key))) break;
+  } while (cursor !== undefined && items.length < SEQUENCE_BATCH);
+  return { items, ...(cursor ? { nextCursor: cursor } : {}) };
+}
+
+/**
  * The oldest markers that fit one batch, with their records. A marker that is damaged, or names a
  * record that is missing, damaged or no longer pending, is left whole for verify to report. The
  * `known` markers (what the previous batch left: markers read for it, a remainder it re-marked) come
@@ -64,10 +83,10 @@ interface PendingRead {
  * batch's conditions fail.
  */
 async function oldestPending(store: KeyValueStore, known: ReadonlyMap<string, ReadyMarker>, settled: ReadonlySet<string>): Promise<PendingRead> {
-  const page = await store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: SEQUENCE_BATCH });
+  const page = await listedMarkers(store, known, settled);
   // the previous batch's leftovers first: where the index lags it may not list them yet (a remainder it just re-marked)
   const leftovers = [...known.values()].map((m) => ({ key: m.key, sks: m.records.map((r) => r.sk) }));
-  const markers = [...leftovers, ...page.items.filter((item) => !known.has(item.key) && !settled.has(item.key)).map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }))];
+  const markers = [...leftovers, ...page.items.map((item) => ({ key: item.key, sks: sksOfMarker(item.key, item.value) }))];
   const taken: Array<{ key: string; sks: string[] }> = [];
   let ops = 0;
   for (const { key, sks } of markers) {
@@ -222,5 +241,7 @@ export async function sequencePendingAudit(deps: SequenceDeps, options: { maxBat
     if (!more && linked.rest.length === 0) return { sequenced, remaining: named - linked.records, ...(linked.released ? { released: true as const } : {}) };
   }
   const left = await deps.store.query({ prefix: PENDING_PREFIX, order: 'asc', limit: STORE_LIMITS.maxQueryLimit });
-  return { sequenced, remaining: left.items.reduce((n, item) => n + (sksOfMarker(item.key, item.value)?.length ?? 1), 0) };
+  // a lagging index may still list markers this call deleted: they are not left
+  const listed = left.items.filter((item) => !settled.has(item.key));
+  return { sequenced, remaining: listed.reduce((n, item) => n + (sksOfMarker(item.key, item.value)?.length ?? 1), 0) };
 }

@@ -79,12 +79,17 @@ async function takeLease(ctx: EngineContext, runId: string, until: number): Prom
   }
 }
 
-/** Processes due entries chunk by chunk until none is due or the deadline passed. */
+/**
+ * Processes due entries chunk by chunk until none is due or the deadline passed. Chunks follow on by
+ * cursor: an index that lags (U22) still lists the entries this run's tasks deleted, which a walk
+ * from the start would plan (and refuse to commit) again and again until the deadline.
+ */
 async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: JobOptions, totals: RunSummary): Promise<boolean> {
   const adminCache = new Map<string, string[]>();
+  let cursor: string | undefined;
   while (ctx.clock.now() < options.deadline) {
     const now = ctx.clock.now();
-    const page = await ctx.store.query({ prefix: lcKeys.duePrefix, limit: options.chunkSize ?? CHUNK });
+    const page = await ctx.store.query({ prefix: lcKeys.duePrefix, limit: options.chunkSize ?? CHUNK, ...(cursor ? { cursor } : {}) });
     const items = page.items
       .map((i) => ({ key: i.key, entry: parseStored(dueEntrySchema, i.key, i.value) }))
       .filter((i) => i.entry.at <= now);
@@ -101,6 +106,8 @@ async function processDue(ctx: EngineContext, lc: LifecycleConfluence, options: 
     const { posted, failed } = await deliver(ctx, lc, committed, false);
     totals.posted += posted;
     if (failed > 0) return true; // Confluence is unwell: the outbox keeps the rest for the next run
+    cursor = page.nextCursor;
+    if (!cursor) return false;
   }
   return true;
 }

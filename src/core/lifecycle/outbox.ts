@@ -21,6 +21,7 @@ import type { LifecycleConfluence } from '../ports/lifecycle-confluence';
 import type { EngineContext } from '../services/context';
 import { commitWithAudit } from '../services/commit';
 import { withRetry } from '../services/retry';
+import { getManyByKey } from '../services/store-reads';
 import { lcKeys } from '../records/lifecycle-keys';
 import type { OutboxItem } from '../records/lifecycle-schemas';
 import { outboxItemSchema } from '../records/lifecycle-schemas';
@@ -100,16 +101,24 @@ export async function deliver(ctx: EngineContext, lc: LifecycleConfluence, items
   return { posted, failed };
 }
 
-/** Outbox items a crashed run left (the job holds the lease, so none belongs to a live run). */
+/**
+ * Outbox items a crashed run left (the job holds the lease, so none belongs to a live run). Pages
+ * follow on by cursor and each listed item is read again by key: an index that lags (U22) still
+ * lists items delivered and deleted a moment ago, which a walk from the start would meet again and
+ * again until the deadline (a Confluence lookup each).
+ */
 export async function recoverOutbox(ctx: EngineContext, lc: LifecycleConfluence, deadline: number): Promise<{ recovered: number; more: boolean }> {
   let recovered = 0;
+  let cursor: string | undefined;
   while (ctx.clock.now() < deadline) {
-    const page = await ctx.store.query({ prefix: lcKeys.outboxPrefix, limit: STORE_LIMITS.maxQueryLimit });
-    if (page.items.length === 0) return { recovered, more: false };
-    const items = page.items.map((i) => ({ key: i.key, item: parseStored(outboxItemSchema, i.key, i.value) }));
+    const page = await ctx.store.query({ prefix: lcKeys.outboxPrefix, limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
+    const live = await getManyByKey(ctx.store, page.items.map((i) => i.key));
+    const items = [...live.values()].map((i) => ({ key: i.key, item: parseStored(outboxItemSchema, i.key, i.value) }));
     const { posted, failed } = await deliver(ctx, lc, items, true);
     recovered += posted;
     if (failed > 0) return { recovered, more: true }; // Confluence is unwell: leave the rest for the next run
+    cursor = page.nextCursor;
+    if (!cursor) return { recovered, more: false };
   }
   return { recovered, more: true };
 }

@@ -104,13 +104,18 @@ async function purgeApproval(ctx: EngineContext, entryKey: string, stored: Store
   });
 }
 
-/** Purges resolved approvals decided before now - window; stops at the deadline. */
+/**
+ * Purges resolved approvals decided before now - window; stops at the deadline. Pages follow on by
+ * cursor: an index that lags (U22) still lists the entries this run deleted or moved on, which a walk
+ * from the start would handle again (a transaction each) until the deadline.
+ */
 export async function purgeResolvedApprovals(ctx: EngineContext, settings: RetentionSettings, deadline: number): Promise<{ purged: number; more: boolean }> {
   const now = ctx.clock.now();
   const before = now - settings.approvalRetentionDays * DAY_MS;
   let purged = 0;
+  let cursor: string | undefined;
   while (ctx.clock.now() < deadline) {
-    const page = await ctx.store.query({ prefix: lcKeys.resolvedPrefix, limit: PURGE_BATCH });
+    const page = await ctx.store.query({ prefix: lcKeys.resolvedPrefix, limit: PURGE_BATCH, ...(cursor ? { cursor } : {}) });
     const due = page.items.filter((i) => Number(i.key.slice(lcKeys.resolvedPrefix.length, lcKeys.resolvedPrefix.length + 15)) < before);
     if (due.length === 0) return { purged, more: false };
     const refs = due.map((i) => ({ key: i.key, ref: parseStored(resolvedRefSchema, i.key, i.value) }));
@@ -129,6 +134,8 @@ export async function purgeResolvedApprovals(ctx: EngineContext, settings: Reten
         purged++;
       }
     }
+    cursor = page.nextCursor;
+    if (!cursor) return { purged, more: false };
   }
   return { purged, more: true };
 }

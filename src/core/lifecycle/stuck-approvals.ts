@@ -25,7 +25,7 @@ import { approvalIndex } from '../services/keys';
 import { activeStepStuck, readApproverReach } from '../services/step-progress';
 import { GroupListing } from '../services/group-listing';
 import { getManyByKey } from '../services/store-reads';
-import { approvalsOfItems } from '../services/approvals/stored';
+import { approvalsOfItems, readApprovals } from '../services/approvals/stored';
 import { withCurrentDefinitions } from '../services/approvals/records';
 import { lcKeys, task } from '../records/lifecycle-keys';
 import { stuckBody } from './notices';
@@ -89,6 +89,16 @@ interface ScanDeps {
 }
 
 /**
+ * Whether the approval is stored still pending at the step its index copy shows: the index may list
+ * it as it was a moment ago (U22: decided, cancelled or moved on since), and only the stored state is
+ * announced. One read, made only for an approval about to be flagged.
+ */
+async function stillAsListed(ctx: EngineContext, listed: PageApproval): Promise<boolean> {
+  const stored = (await readApprovals(ctx, [listed.id])).get(listed.id)?.approval;
+  return stored?.status === 'pending' && stored.activeStep === listed.activeStep;
+}
+
+/**
  * Checks one batch; `ok` false when the lease could not be had or a post failed (the run stops here);
  * `cutAt` names the approval whose check the deadline cut (whole groups of thousands of members take
  * one page read each: the next run resumes at it, with a fresh budget).
@@ -118,6 +128,7 @@ async function checkBatch(ctx: EngineContext, d: ScanDeps, approvals: PageApprov
       continue;
     }
     if (sameState(flag, approval.activeStep, groups)) continue;
+    if (!(await stillAsListed(ctx, approval))) continue;
     if (!(await d.lease())) return { flagged, ok: false };
     const next: StuckFlag = { approvalId: approval.id, pageId: approval.pageId, step: approval.activeStep, groups, since: now };
     const flagOp: TxOp = { op: 'put', key: lcKeys.stuck(approval.id), value: next, condition: flagItem ? { kind: 'version', version: flagItem.version } : { kind: 'absent' } };

@@ -14,7 +14,7 @@ import { auditEntry, commitWithAudit } from '../commit';
 import { denial } from '../denials';
 import { withRetry } from '../retry';
 import { defineOperation } from '../operation';
-import { delegationPut, liveDelegationsOf } from './store';
+import { currentDelegations, delegationPut, liveDelegationsOf } from './store';
 
 export const createDelegation = defineOperation({
   rights: 'Anyone, for their own approver slots.',
@@ -66,7 +66,9 @@ async function create(ctx: EngineContext, caller: Caller, delegatorAccountId: st
   };
   return withRetry(ctx, async () => {
     const { items } = await liveDelegationsOf(ctx, 'delegator', delegatorAccountId, now);
-    if (items.some((d) => isLive(d, now) && sameScope(d.scope, scope) && overlaps(d, start, end))) {
+    // one revoked a moment ago may still be listed as it was (U22): a clash is confirmed by key
+    const clashing = (d: Delegation) => isLive(d, now) && sameScope(d.scope, scope) && overlaps(d, start, end);
+    if ((await currentDelegations(ctx, items.filter(clashing))).some(clashing)) {
       throw new DomainError('DELEGATION_OVERLAP', 'An active delegation of the same person and scope overlaps this window; revoke it or pick another window.');
     }
     await commitWithAudit(ctx, [delegationPut(delegation, true)], [

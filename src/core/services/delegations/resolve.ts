@@ -8,7 +8,7 @@ import type { Delegation } from '../../domain/delegation';
 import { covers, isActive } from '../../domain/delegation';
 import { DomainError } from '../../domain/errors';
 import type { EngineContext } from '../context';
-import { liveDelegationsOf } from './store';
+import { currentDelegations, liveDelegationsOf } from './store';
 
 export interface SlotChoice {
   onBehalfOf?: string;
@@ -37,9 +37,11 @@ export async function decisionSlots(ctx: EngineContext, approval: SlotScope, act
   const now = ctx.clock.now();
   const applies = (d: Delegation): boolean => isActive(d, now) && covers(d, approval.spaceId, approval.workflowId);
   const [given, received] = await Promise.all([liveDelegationsOf(ctx, 'delegator', actorId, now), liveDelegationsOf(ctx, 'delegate', actorId, now)]);
-  const replacedBy = given.items.find((d) => applies(d) && d.mode === 'replace');
+  // what the index lists may be a moment old (a revoke not in it yet): the ones that count are read again by key
+  const relevant = await currentDelegations(ctx, [...given.items.filter((d) => applies(d) && d.mode === 'replace'), ...received.items.filter(applies)]);
+  const replacedBy = relevant.find((d) => applies(d) && d.mode === 'replace' && d.delegatorAccountId === actorId);
   const own: SlotChoice[] = !replacedBy && (await isApprover(actorId)) ? [{}] : [];
-  const offered = received.items.filter((d) => applies(d) && d.delegatorAccountId !== actorId).sort((a, b) => a.id.localeCompare(b.id));
+  const offered = relevant.filter((d) => applies(d) && d.delegateAccountId === actorId && d.delegatorAccountId !== actorId).sort((a, b) => a.id.localeCompare(b.id));
   const approvers = await Promise.all(offered.map((d) => isApprover(d.delegatorAccountId)));
   const delegated = offered.filter((_, i) => approvers[i]).map((d): SlotChoice => ({ onBehalfOf: d.delegatorAccountId, delegationId: d.id }));
   const canView = delegated.length > 0 && (await approval.actorCanView());

@@ -4,7 +4,7 @@ import { delegationSchema } from '../../domain/delegation';
 import { DomainError } from '../../domain/errors';
 import { parseStored } from '../../domain/schemas';
 import { DELEGATION_ENTITY } from '../../ports/entities';
-import type { EntityPage, RangeCondition, TxOp } from '../../ports/store';
+import { STORE_LIMITS, type EntityPage, type RangeCondition, type TxOp } from '../../ports/store';
 import type { EngineContext } from '../context';
 
 const pad = (n: number): string => String(n).padStart(15, '0');
@@ -27,6 +27,20 @@ const parse = (page: EntityPage): Delegation[] => page.items.map((i) => parseSto
 export async function loadDelegation(ctx: EngineContext, id: string): Promise<Delegation | undefined> {
   const [item] = await ctx.store.getEntities(DELEGATION_ENTITY, [id]);
   return item ? parseStored(delegationSchema, `delegation:${id}`, item.value.rec) : undefined;
+}
+
+/**
+ * The listed delegations as stored now (strong reads by key, 25 a call), in the order given; deleted
+ * ones dropped. An index query may still answer a delegation revoked a moment ago as it was before
+ * (docs/forge-platform.md U22): whatever grants or refuses a right reads it again here first.
+ */
+export async function currentDelegations(ctx: EngineContext, listed: readonly Delegation[]): Promise<Delegation[]> {
+  const found = new Map<string, Delegation>();
+  for (let i = 0; i < listed.length; i += STORE_LIMITS.maxBatchGet) {
+    const ids = listed.slice(i, i + STORE_LIMITS.maxBatchGet).map((d) => d.id);
+    for (const item of await ctx.store.getEntities(DELEGATION_ENTITY, ids)) found.set(item.key, parseStored(delegationSchema, `delegation:${item.key}`, item.value.rec));
+  }
+  return listed.flatMap((d) => found.get(d.id) ?? []);
 }
 
 /** Ends after `now` (range order = end order). */

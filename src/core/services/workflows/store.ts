@@ -31,23 +31,18 @@ async function queriedSpaceWorkflows(ctx: EngineContext, spaceId: string): Promi
 }
 
 /**
- * A space's workflows, read-your-writes: the by-space query may lag a create or a delete
- * (docs/forge-platform.md U22), so the space's count key (read beside it with a strong `get`) names
- * the ids the space holds; ids the query has not shown yet are read with `getMany`, ids it still
- * shows after a delete are left out. A count key without ids (before they were kept) trusts the query.
+ * A space's workflows, read-your-writes: the space's count key (a strong `get`) names the ids the
+ * space holds, and they are read by key (`getMany`, 25 a call, together). The by-space query is not
+ * used then: it may lag a create, a delete or an edit, listing a workflow as it was before
+ * (docs/forge-platform.md U22), and a submit routed by an old definition would ask the old approvers.
+ * A count key without ids (before they were kept) trusts the query.
  */
 export async function listSpaceWorkflows(ctx: EngineContext, spaceId: string, countRead?: Promise<StoredItem | undefined>): Promise<Workflow[]> {
   // `countRead`: the count key read by the caller's own batched get (no round trip of its own)
-  const [queried, countItem] = await Promise.all([queriedSpaceWorkflows(ctx, spaceId), countRead ?? ctx.store.get(keys.workflowCount(spaceId))]);
+  const countItem = await (countRead ?? ctx.store.get(keys.workflowCount(spaceId)));
   const ids = countItem ? countSchema.safeParse(countItem.value).data?.ids : undefined;
-  if (!ids) return queried;
-  const held = new Set(ids);
-  const shown = queried.filter((w) => held.has(w.id));
-  const seen = new Set(shown.map((w) => w.id));
-  const missing = ids.filter((id) => !seen.has(id));
-  if (missing.length === 0) return shown;
-  const late = workflowsOf(await getManyByKey(ctx.store, missing.map(keys.workflow)), missing);
-  return [...shown, ...late].sort(byId);
+  if (!ids) return queriedSpaceWorkflows(ctx, spaceId);
+  return workflowsOf(await getManyByKey(ctx.store, ids.map(keys.workflow)), ids).sort(byId);
 }
 
 /** In key order, as the by-space query lists them. */
