@@ -39,7 +39,7 @@ export const updateChangeSet = defineOperation({
       }
       // one getPages for the old and the new pages (the response shows both)
       await cache.pages([...cs.pageRefs.map((r) => r.pageId), ...(input.pageRefs ?? []).map((r) => r.pageId)]);
-      if (input.pageRefs) await validatePages(cache, cs.spaceId, input.pageRefs.map((r) => r.pageId));
+      if (input.pageRefs) await validatePages(ctx, caller, cache, cs.spaceId, input.pageRefs.map((r) => r.pageId), 'changeset.update');
       const { approvalMode: _previousMode, ...rest } = cs;
       const mode = input.approvalMode ?? cs.approvalMode ?? 'per_page';
       const next: ChangeSet = {
