@@ -246,6 +246,11 @@ describe('audit', () => {
     expect(await invoke('acc-alice', 'audit.list', { action: 'page.deleted' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
     expect(await invoke('acc-alice', 'audit.list', { from: 'yesterday' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
     expect(await invoke('acc-alice', 'audit.list', { limit: 1000 })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    // audit B12: `from` after `to` is the documented INVALID_FILTER (not an empty page), for the list and the export
+    const reversed = { from: 5, to: 1 };
+    expect(await invoke('acc-alice', 'audit.list', reversed)).toMatchObject({ success: false, code: 'INVALID_FILTER', details: [{ field: 'to' }] });
+    expect(await invoke('acc-alice', 'audit.export', { format: 'csv', filters: reversed })).toMatchObject({ success: false, code: 'INVALID_FILTER' });
+    expect(await invoke('acc-alice', 'audit.list', { from: 5, to: 5 })).toMatchObject({ success: true });
   });
 });
 
