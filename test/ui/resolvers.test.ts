@@ -299,6 +299,14 @@ describe('space views', () => {
     });
   });
 
+  it('changeSet.update clears referenceUrl with null (audit B12)', async () => {
+    const created = await invoke('acc-bob', 'changeSet.create', { title: 'PR #43', referenceUrl: 'https://git.example.com/pr/43', pageRefs: [{ pageId: '2006' }] }, { spaceId: '1001' });
+    expect(created.changeSet.referenceUrl).toBe('https://git.example.com/pr/43');
+    const cleared = await invoke('acc-bob', 'changeSet.update', { changeSetId: created.changeSet.id, referenceUrl: null });
+    expect(cleared).toMatchObject({ success: true, changeSet: { version: 2 } });
+    expect(cleared.changeSet).not.toHaveProperty('referenceUrl');
+  });
+
   it('computes analytics from what the caller may read', async () => {
     const approvalId = await submitAsBob('2001');
     await invoke('acc-carol', 'approval.decide', { approvalId, decision: 'approve' });
