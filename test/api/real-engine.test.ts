@@ -107,6 +107,7 @@ it('referenceUrl is cleared by null on update (audit B12); an empty string is st
   expect(cleared.json.changeSet).toMatchObject({ version: 2, title: 'PR 8' });
   expect(cleared.json.changeSet).not.toHaveProperty('referenceUrl');
   expect((await api('changeset-detail', { query: { changeSetId: id } })).json.changeSet).not.toHaveProperty('referenceUrl');
+  app.settleIndexes(); // AF_PROFILE=strict: the trail is listed through its index
   const record = (await app.store.auditRecords()).filter((r) => r.action === 'changeset.updated').pop();
   expect(record?.details).toMatchObject({ fields: ['referenceUrl'], version: 2 });
   expect(record?.details).not.toHaveProperty('referenceUrl');

@@ -33,10 +33,12 @@ describe('REST: a 404 for an object the caller cannot see is audited', () => {
     const app = await createRealApi();
     const created = await call(app.handlers, 'changeset-create', { body: { spaceId: '1002', title: 'Docs set', pageRefs: [{ pageId: '3001' }] }, accountId: 'acc-bob' });
     expect(created.status).toBe(201);
+    app.settleIndexes(); // AF_PROFILE=strict: the trail is listed through its index
     const before = (await app.store.auditRecords()).length;
     const options = typeof input === 'function' ? input(created.json.changeSet.id) : input;
     const res = await call(app.handlers, route, { ...options, accountId: ERIN });
     expect({ status: res.status, code: res.json.code }).toEqual({ status: 404, code });
+    app.settleIndexes();
     const added = (await app.store.auditRecords()).slice(before);
     expect(added.map((r) => [r.action, r.actor, r.details.code])).toEqual([['access.denied', ERIN, code]]);
     // a refused page is named by the record
@@ -51,9 +53,11 @@ describe('REST: a 404 for an object the caller cannot see is audited', () => {
     const frank = 'acc-frank';
     const created = await call(app.handlers, 'changeset-create', { body: { spaceId: '1002', title: 'Docs set', pageRefs: [{ pageId: '3001' }] }, accountId: frank });
     expect(created.status).toBe(201);
+    app.settleIndexes(); // AF_PROFILE=strict: the trail is listed through its index
     const before = (await app.store.auditRecords()).length;
     const res = await call(app.handlers, 'changeset-update', { body: { changeSetId: created.json.changeSet.id, pageRefs: [{ pageId: '3001' }, { pageId: '2012' }] }, accountId: frank });
     expect({ status: res.status, code: res.json.code }).toEqual({ status: 404, code: 'PAGE_NOT_FOUND' });
+    app.settleIndexes();
     const added = (await app.store.auditRecords()).slice(before);
     expect(added.map((r) => [r.action, r.actor, r.pageId, r.details.operation])).toEqual([['access.denied', frank, '2012', 'changeset.update']]);
   });
