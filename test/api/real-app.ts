@@ -48,7 +48,7 @@ export class TrackingStore extends StoreDecorator {
     const out: Record<string, unknown> = {};
     for (const key of [...this.written].sort()) {
       // Bookkeeping, not domain state: audit trail, denial counters, idempotency records, rate-limit windows, edge secrets.
-      if (['audit:', 'deny-state:', 'idem:', 'rl:', 'edge:'].some((prefix) => key.startsWith(prefix))) continue;
+      if (['audit:', 'deny-state:', 'deny-pending:', 'idem:', 'rl:', 'edge:'].some((prefix) => key.startsWith(prefix))) continue;
       const [entity, entityKey] = key.includes('|') ? key.split('|') : [undefined, key];
       if (entity) {
         out[key] = (await this.inner.getEntities(entity, [entityKey]))[0]?.value ?? null;

@@ -97,6 +97,26 @@ it('update: optimistic concurrency with expectedVersion; archive is read-only af
   expect(submitArchived.status).toBe(409);
 });
 
+it('referenceUrl is cleared by null on update (audit B12); an empty string is still a 400', async () => {
+  const created = await api('changeset-create', { body: { spaceId: '1001', title: 'PR 8', referenceUrl: 'https://git.example.com/pr/8', pageRefs: [{ pageId: '2004' }] } });
+  const id = created.json.changeSet.id;
+  const empty = await api('changeset-update', { body: { changeSetId: id, referenceUrl: '' } });
+  expect([empty.status, empty.json.code, empty.json.details?.[0]?.field]).toEqual([400, 'INVALID_REQUEST', 'referenceUrl']);
+  const cleared = await api('changeset-update', { body: { changeSetId: id, referenceUrl: null } });
+  expect(cleared.status).toBe(200);
+  expect(cleared.json.changeSet).toMatchObject({ version: 2, title: 'PR 8' });
+  expect(cleared.json.changeSet).not.toHaveProperty('referenceUrl');
+  expect((await api('changeset-detail', { query: { changeSetId: id } })).json.changeSet).not.toHaveProperty('referenceUrl');
+  app.settleIndexes(); // AF_PROFILE=strict: the trail is listed through its index
+  const record = (await app.store.auditRecords()).filter((r) => r.action === 'changeset.updated').pop();
+  expect(record?.details).toMatchObject({ fields: ['referenceUrl'], version: 2 });
+  expect(record?.details).not.toHaveProperty('referenceUrl');
+  // leaving it out keeps it; setting it again works
+  const set = await api('changeset-update', { body: { changeSetId: id, referenceUrl: 'https://git.example.com/pr/9' } });
+  expect(set.json.changeSet.referenceUrl).toBe('https://git.example.com/pr/9');
+  expect((await api('changeset-update', { body: { changeSetId: id, title: 'PR 9' } })).json.changeSet.referenceUrl).toBe('https://git.example.com/pr/9');
+});
+
 it('archive is refused while a page submitted through the change set is pending', async () => {
   const created = await api('changeset-create', { body: { spaceId: '1001', title: 'PR 8', pageRefs: [{ pageId: '2006' }] } });
   await api('changeset-submit', { body: { changeSetId: created.json.changeSet.id } });

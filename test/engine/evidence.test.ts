@@ -4,6 +4,10 @@
  * a dropped record, a foreign key and a pack spanning a retention purge.
  */
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assemblePack, renderReport, type EvidenceChunk, type EvidenceScope, type PackManifest } from '../../src/core/domain/evidence-pack-format';
 import type { AuditRecord } from '../../src/core/domain/model';
 import { verifyEvidenceFile } from '../../scripts/verify-evidence';
@@ -144,5 +148,34 @@ describe('evidence packs', () => {
     expect(await codeOf(env.engine.evidence.export(ui('acc-erin'), { pageId: '9999' }))).toBe('PAGE_NOT_FOUND');
     expect(await codeOf(env.engine.evidence.export(ui(ALICE), { approvalId: 'nope' }))).toBe('APPROVAL_NOT_FOUND');
     expect(await codeOf(env.engine.evidence.export(ui(ALICE), { pageId: '2001' }, '{"next":0}'))).toBe('INVALID_CURSOR');
+  });
+});
+
+describe('the verify:evidence command (audit B12)', () => {
+  const tsx = join(__dirname, '../../node_modules/.bin/tsx');
+  const script = join(__dirname, '../../scripts/verify-evidence.ts');
+  const run = (args: string[]) => spawnSync(tsx, [script, ...args], { encoding: 'utf8' });
+
+  test('a keys file that is empty, not JSON or holds no keys is a clear error (exit 2, no stack trace); good keys give the verdict', async () => {
+    const env = await setup();
+    await signedApproval(env, '2001');
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
+    const pack = join(dir, 'pack.json');
+    writeFileSync(pack, await exportPack(env, { pageId: '2001' }));
+    const keys = join(dir, 'keys.json');
+    for (const [content, reason] of [['', /is empty/], ['{"keys": 5', /is not JSON/], ['{"key": []}', /holds no keys/]] as const) {
+      writeFileSync(keys, content);
+      const out = run([pack, '--keys', keys]);
+      expect({ status: out.status, stdout: out.stdout }).toEqual({ status: 2, stdout: '' });
+      expect(out.stderr).toMatch(reason);
+      expect(out.stderr).not.toMatch(/\n\s+at /);
+    }
+    const missing = run([join(dir, 'nope.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.json: no such file/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(keys, JSON.stringify({ keys: await env.engine.evidence.keys(ui(BOB)) }));
+    const verified = run([pack, '--keys', keys]);
+    expect({ status: verified.status, stdout: verified.stdout }).toEqual({ status: 0, stdout: 'ok\n' });
   });
 });

@@ -247,6 +247,11 @@ describe('audit', () => {
     expect(await invoke('acc-alice', 'audit.list', { action: 'page.deleted' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
     expect(await invoke('acc-alice', 'audit.list', { from: 'yesterday' })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
     expect(await invoke('acc-alice', 'audit.list', { limit: 1000 })).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    // audit B12: `from` after `to` is the documented INVALID_FILTER (not an empty page), for the list and the export
+    const reversed = { from: 5, to: 1 };
+    expect(await invoke('acc-alice', 'audit.list', reversed)).toMatchObject({ success: false, code: 'INVALID_FILTER', details: [{ field: 'to' }] });
+    expect(await invoke('acc-alice', 'audit.export', { format: 'csv', filters: reversed })).toMatchObject({ success: false, code: 'INVALID_FILTER' });
+    expect(await invoke('acc-alice', 'audit.list', { from: 5, to: 5 })).toMatchObject({ success: true });
   });
 });
 
@@ -293,6 +298,14 @@ describe('space views', () => {
       success: false,
       code: 'INVALID_REQUEST',
     });
+  });
+
+  it('changeSet.update clears referenceUrl with null (audit B12)', async () => {
+    const created = await invoke('acc-bob', 'changeSet.create', { title: 'PR #43', referenceUrl: 'https://git.example.com/pr/43', pageRefs: [{ pageId: '2006' }] }, { spaceId: '1001' });
+    expect(created.changeSet.referenceUrl).toBe('https://git.example.com/pr/43');
+    const cleared = await invoke('acc-bob', 'changeSet.update', { changeSetId: created.changeSet.id, referenceUrl: null });
+    expect(cleared).toMatchObject({ success: true, changeSet: { version: 2 } });
+    expect(cleared.changeSet).not.toHaveProperty('referenceUrl');
   });
 
   it('computes analytics from what the caller may read', async () => {

@@ -95,7 +95,9 @@ export const auditFilterSchema = z
     source: sourceSchema.optional(),
     clientId: id.optional(),
   })
-  .strict();
+  .strict()
+  // an empty range is a mistake, not a question (docs/api.md: INVALID_FILTER)
+  .refine((f) => f.from === undefined || f.to === undefined || f.from <= f.to, { path: ['to'], message: 'must not be before from' });
 
 /** Details of an `audit.purged` record: they pin the checkpoint, so a forged checkpoint is detected. */
 export const purgeDetailsSchema = z.object({

@@ -209,6 +209,9 @@ export const changeSetFields = {
     .refine((refs) => new Set(refs.map((r) => r.pageId)).size === refs.length, 'page ids must be unique'),
 };
 
+/** On update, `referenceUrl: null` clears the link (decisions.md, x-edge); an empty string is still refused. */
+export const referenceUrlUpdate = httpUrl.nullable();
+
 /** The fields a change-set update may change. */
 const CHANGE_SET_UPDATABLE = ['title', 'summary', 'referenceUrl', 'pageRefs', 'approvalMode'] as const;
 

@@ -9,7 +9,7 @@
  * Cost per refusal: one store read and one transaction (state put + audit append).
  */
 import { z } from 'zod';
-import type { Caller } from '../domain/caller';
+import { SYSTEM_ACTOR, type Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { parseStored } from '../domain/schemas';
 import type { StoredItem, TxOp } from '../ports/store';
@@ -40,6 +40,9 @@ export type DenialState = z.infer<typeof denialStateSchema>;
 
 export type DenialFields = AuditFields & { operation: string };
 
+/** Refusals denial() has recorded (or counted), so the engine's net (auditNotFound) never records one twice. */
+const recorded = new WeakSet<DomainError>();
+
 /**
  * Record a refusal (or count it, under a flood) and return the error for the caller to throw:
  * `throw await denial(ctx, caller, error, spaceId, {operation})`. A failure to record never masks
@@ -47,6 +50,7 @@ export type DenialFields = AuditFields & { operation: string };
  */
 export async function denial(ctx: EngineContext, caller: Caller, error: DomainError, spaceId: string, fields: DenialFields): Promise<DomainError> {
   ctx.onDenied?.();
+  recorded.add(error);
   try {
     await withRetry(ctx, () => recordOnce(ctx, caller, error, spaceId, fields));
   } catch (err) {
@@ -54,6 +58,22 @@ export async function denial(ctx: EngineContext, caller: Caller, error: DomainEr
   }
   return error;
 }
+
+/**
+ * The engine's net (engine.ts bindOperations): an operation's 404 refusal it did not record itself
+ * is recorded here, under the installation. An object the caller cannot see answers like a missing
+ * one (the operation often cannot tell them apart), so every 404 a person is refused is audited
+ * (SPEC 5, "also when the answer was 404"); the flood rule above applies as to any denial.
+ */
+export async function auditNotFound(ctx: EngineContext, operation: string, caller: unknown, error: unknown): Promise<void> {
+  if (!(error instanceof DomainError) || error.status !== 404 || recorded.has(error) || !isPerson(caller)) return;
+  await denial(ctx, caller, error, INSTALLATION_SPACE, { operation });
+}
+
+const isPerson = (value: unknown): value is Caller => {
+  const c = value as Partial<Caller> | undefined;
+  return typeof c?.accountId === 'string' && (c.source === 'ui' || c.source === 'api') && c.accountId !== SYSTEM_ACTOR.accountId;
+};
 
 /**
  * A record the caller may read: absent → `notFound()`; in a space the caller cannot view → the same

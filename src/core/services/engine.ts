@@ -10,6 +10,7 @@
  */
 import type { EngineContext } from './context';
 import type { Bound } from './operation';
+import { auditNotFound } from './denials';
 import { preflightPage, submitPage } from './approvals/submit';
 import { decide } from './approvals/decide';
 import { cancel, reset } from './approvals/cancel';
@@ -144,9 +145,20 @@ export type Engine = { [A in keyof Operations]: { [N in keyof Operations[A]]: Bo
 /** The engine for one invocation; transports call it once per request with the resolved caller. */
 export type EngineFactory = (invocation: Invocation) => Engine;
 
-/** Binds every operation to one engine context. */
+/**
+ * Binds every operation to one engine context. A 404 refusal the operation did not audit itself is
+ * audited here (denials.ts auditNotFound), so no operation can forget SPEC 5's access.denied.
+ */
 export function bindOperations(ctx: EngineContext): Engine {
-  const bindArea = (area: Record<string, { execute(ctx: EngineContext, ...args: never[]): Promise<unknown> }>) =>
-    Object.fromEntries(Object.entries(area).map(([name, op]) => [name, (...args: never[]) => op.execute(ctx, ...args)]));
-  return Object.fromEntries(Object.entries(OPERATIONS).map(([area, ops]) => [area, bindArea(ops)])) as Engine;
+  type Op = { execute(ctx: EngineContext, ...args: never[]): Promise<unknown> };
+  const bind = (operation: string, op: Op) => async (...args: never[]) => {
+    try {
+      return await op.execute(ctx, ...args);
+    } catch (err) {
+      await auditNotFound(ctx, operation, args[0], err);
+      throw err;
+    }
+  };
+  const bindArea = (area: string, ops: Record<string, Op>) => Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, bind(`${area}.${name}`, op)]));
+  return Object.fromEntries(Object.entries(OPERATIONS).map(([area, ops]) => [area, bindArea(area, ops)])) as Engine;
 }

@@ -23,7 +23,8 @@ export interface ChangeSetUpdateInput {
   approvalMode?: ApprovalMode;
   title?: string;
   summary?: string;
-  referenceUrl?: string;
+  /** null: remove the link */
+  referenceUrl?: string | null;
   pageRefs?: { pageId: string }[];
   expectedVersion?: number;
 }

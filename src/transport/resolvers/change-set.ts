@@ -1,6 +1,6 @@
 /** Resolvers of change sets (SPEC 2.5, 2.5a): the space page's list, detail, create/edit, preflight, submit, archive, and the atomic set review. */
 import { z } from 'zod';
-import { changeSetFields as cs, changeSetStatus, changeSetUpdateChangesSomething, comment, confluenceId, decision, opaqueId, rollupState } from '../../core/domain/fields';
+import { changeSetFields as cs, changeSetStatus, changeSetUpdateChangesSomething, comment, confluenceId, decision, opaqueId, referenceUrlUpdate, rollupState } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import type { ChangeSetView, PreflightResult, SetApproval, SubmitResult } from '../../core/domain/model';
 import { credentialSchema, meaningCode } from '../../core/domain/signature-fields';
@@ -49,7 +49,7 @@ export const changeSetResolvers = [
       changeSetId: opaqueId,
       title: cs.title.optional(),
       summary: cs.summary.optional(),
-      referenceUrl: cs.referenceUrl.optional(),
+      referenceUrl: referenceUrlUpdate.optional(),
       pageRefs: cs.pageRefs.optional(),
       approvalMode: cs.approvalMode.optional(),
       expectedVersion,

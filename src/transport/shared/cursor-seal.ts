@@ -93,7 +93,9 @@ export class CursorSeal {
   async open(sealed: string | undefined, binding: CursorBinding, maxAgeMs: number = CURSOR_TTL_MS): Promise<string | undefined> {
     if (sealed === undefined) return undefined;
     const raw = /^[A-Za-z0-9_-]+$/.test(sealed) ? Buffer.from(sealed, 'base64url') : Buffer.alloc(0);
-    if (raw.length <= IV_BYTES + TAG_BYTES) throw invalidCursor();
+    // strict decoding: base64url ignores trailing bits (a cursor with a character appended decodes to the
+    // same bytes), so only the canonical encoding of the bytes is the cursor (audit B8)
+    if (raw.length <= IV_BYTES + TAG_BYTES || raw.toString('base64url') !== sealed) throw invalidCursor();
     const key = await this.secret();
     let text: string;
     try {

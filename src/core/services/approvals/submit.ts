@@ -21,8 +21,11 @@ export const preflightPage = defineOperation({
     const context = await loadPageContext(ctx, caller, [pageId], choice(workflowId));
     const [result] = await preflightPages(ctx, context, [pageId]);
     if (!result) throw new Error('preflightPages answers once per page');
-    // One page asked for by id: a page the caller cannot see is missing, exactly as on submit and status.
-    if (result.code === 'PAGE_NOT_FOUND') throw new DomainError('PAGE_NOT_FOUND', result.reason ?? 'Page not found');
+    // One page asked for by id: a page the caller cannot see is missing, exactly as on submit and status (and audited alike).
+    if (result.code === 'PAGE_NOT_FOUND') {
+      const error = new DomainError('PAGE_NOT_FOUND', result.reason ?? 'Page not found');
+      throw await denial(ctx, caller, error, context.pages.get(pageId)?.spaceId ?? INSTALLATION_SPACE, { operation: 'approval.preflight', pageId });
+    }
     return result;
   },
 });

@@ -39,15 +39,16 @@ export const updateChangeSet = defineOperation({
       }
       // one getPages for the old and the new pages (the response shows both)
       await cache.pages([...cs.pageRefs.map((r) => r.pageId), ...(input.pageRefs ?? []).map((r) => r.pageId)]);
-      if (input.pageRefs) await validatePages(cache, cs.spaceId, input.pageRefs.map((r) => r.pageId));
-      const { approvalMode: _previousMode, ...rest } = cs;
+      if (input.pageRefs) await validatePages(ctx, caller, cache, cs.spaceId, input.pageRefs.map((r) => r.pageId), 'changeset.update');
+      const { approvalMode: _previousMode, referenceUrl: previousUrl, ...rest } = cs;
+      const referenceUrl = input.referenceUrl === undefined ? previousUrl : (input.referenceUrl ?? undefined);
       const mode = input.approvalMode ?? cs.approvalMode ?? 'per_page';
       const next: ChangeSet = {
         ...rest,
         ...(mode === 'atomic' ? { approvalMode: 'atomic' as const } : {}),
         ...(input.title !== undefined ? { title: input.title.trim() } : {}),
         ...(input.summary !== undefined ? { summary: input.summary } : {}),
-        ...(input.referenceUrl !== undefined ? { referenceUrl: input.referenceUrl } : {}),
+        ...(referenceUrl !== undefined ? { referenceUrl } : {}),
         ...(input.pageRefs ? { pageRefs: input.pageRefs.map((r) => ({ pageId: r.pageId })) } : {}),
         updatedAt: ctx.clock.now(),
         updatedBy: caller.accountId,
