@@ -27,6 +27,7 @@ import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
 import { getManyByKey } from '../../store-reads';
 import { epochBump } from '../../submit-epoch';
+import { earlierSets } from './resolve';
 
 /** Pointer batches in flight at once. */
 const PARALLEL = 4;
@@ -109,7 +110,7 @@ async function writeSetApproval(
   ]);
   // 2. the page pointers, each batch checking the page states eligibility was decided on
   const batches: TxOp[][] = [];
-  for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(context, pageId, set)));
+  for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(ctx, context, pageId, set)));
   for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
   // 3. pending, if still in time and still the change set's newest set approval
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
@@ -164,11 +165,14 @@ function setSodRecord(workflow: Workflow, context: PageContext, manifest: SetApp
   return records.some((r) => r.sodEditors) ? { sodEditors: [...new Set(editors)] } : {};
 }
 
-function memberOps(context: PageContext, pageId: string, set: SetApproval): TxOp[] {
+/** The page's pointer to the new set, remembering the decided set approvals it replaces (Audit A#2). */
+function memberOps(ctx: EngineContext, context: PageContext, pageId: string, set: SetApproval): TxOp[] {
   const state = context.pageStateItems.get(pageId);
   const member = context.memberItems.get(pageId);
+  const earlier = earlierSets(member, context.sets, ctx.clock.now());
+  const value = { setApprovalId: set.id, changeSetId: set.changeSetId, ...(earlier.length > 0 ? { earlier } : {}) };
   return [
     { op: 'check', key: keys.pageState(pageId), condition: state ? { kind: 'version', version: state.version } : { kind: 'absent' } },
-    { op: 'put', key: keys.setMember(pageId), value: { setApprovalId: set.id, changeSetId: set.changeSetId }, condition: member ? { kind: 'version', version: member.version } : { kind: 'absent' } },
+    { op: 'put', key: keys.setMember(pageId), value, condition: member ? { kind: 'version', version: member.version } : { kind: 'absent' } },
   ];
 }

@@ -1,0 +1,54 @@
+/**
+ * Audit A findings on atomic change sets (SPEC 2.4, 2.5, 2.5a, 2.6): an approval users made through a
+ * set stays in page state and history when a later set approval is invalidated; a pending set
+ * approval blocks its workflow's delete; archive waits for pages an update removed; atomic preflight
+ * predicts atomic submit; every change set answers its approvalMode.
+ */
+import { BOB, CAROL, ENG, ERIN, api, setup, ui, type TestEnv } from './helpers';
+
+const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
+
+/** An atomic set on `pages`, submitted and approved by Carol (the seeded ENG workflow: one step, any). */
+async function approvedSet(env: TestEnv, pages: string[]) {
+  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release', pageRefs: refs(...pages), approvalMode: 'atomic' });
+  const { setApprovalId } = await env.engine.changeSets.submit(api(BOB), cs.id);
+  await env.engine.changeSets.decide(ui(CAROL), { setApprovalId: setApprovalId!, decision: 'approve', pageAck: pages });
+  return { cs, setApprovalId: setApprovalId! };
+}
+
+describe('Audit A#2: a completed set approval survives a later invalidated one', () => {
+  it('keeps the page approved (then stale) through the earlier set, and lists the approved set approval in its history (not the voided one)', async () => {
+    const env = await setup();
+    const pages = ['2001', '2002'];
+    const { cs, setApprovalId: first } = await approvedSet(env, pages);
+    const pinned = (await env.engine.approvals.pageStatus(ui(BOB), '2002')).approvedAtVersion;
+    // a second review of the same pages, voided by an edit
+    for (const id of pages) await env.site.editPage(id, { accountId: BOB });
+    const { setApprovalId: second } = await env.engine.changeSets.submit(api(BOB), cs.id);
+    await env.site.editPage('2001', { accountId: BOB });
+    await env.engine.content.pageUpdated('2001');
+    expect((await env.engine.changeSets.get(api(BOB), cs.id)).setApproval).toMatchObject({ id: second, status: 'invalidated' });
+
+    const status = await env.engine.approvals.pageStatus(ui(BOB), '2002');
+    expect(status).toMatchObject({ state: 'approved', approvedAtVersion: pinned, isStale: true, approvedVia: { changeSetId: cs.id, setApprovalId: first } });
+    expect(status.latestApproval?.id).toBe(first);
+    const view = await env.engine.changeSets.get(api(BOB), cs.id);
+    expect(view.pages.find((p) => p.pageId === '2002')).toMatchObject({ approvalStatus: 'approved', approvedAtVersion: pinned, isStale: true });
+
+    const history = await env.engine.approvals.history(ui(BOB), '2002');
+    expect(history.map((a) => a.id)).toContain(first);
+    expect(history.map((a) => a.id)).not.toContain(second);
+    expect(history.find((a) => a.id === first)).toMatchObject({ status: 'approved', changeSetId: cs.id, pageVersion: pinned });
+  });
+
+  it('lists a set approval beside the page own approvals, newest first', async () => {
+    const env = await setup();
+    const own = await env.engine.approvals.submitPage(ui(BOB), '2001');
+    await env.engine.approvals.decide(ui(CAROL), own.id, 'approve');
+    await env.site.editPage('2001', { accountId: BOB });
+    env.tick(60_000);
+    const { setApprovalId } = await approvedSet(env, ['2001', '2002']);
+    const history = await env.engine.approvals.history(ui(ERIN), '2001');
+    expect(history.map((a) => a.id)).toEqual([setApprovalId, own.id]);
+  });
+});
