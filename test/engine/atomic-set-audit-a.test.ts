@@ -52,3 +52,17 @@ describe('Audit A#2: a completed set approval survives a later invalidated one',
     expect(history.map((a) => a.id)).toEqual([setApprovalId, own.id]);
   });
 });
+
+describe('Audit A#14: every change set answers its approvalMode', () => {
+  it('answers per_page for a per-page set (named or defaulted) on create, update, detail and list, a per-page set being stored without the field', async () => {
+    const env = await setup();
+    const named = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Named', pageRefs: refs('2001'), approvalMode: 'per_page' });
+    const defaulted = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Default', pageRefs: refs('2002') });
+    expect(named.approvalMode).toBe('per_page');
+    expect(defaulted.approvalMode).toBe('per_page');
+    expect((await env.engine.changeSets.update(api(BOB), named.id, { title: 'Renamed' })).approvalMode).toBe('per_page');
+    expect((await env.engine.changeSets.get(api(BOB), defaulted.id)).approvalMode).toBe('per_page');
+    const listed = await env.engine.changeSets.list(api(BOB), { spaceId: ENG });
+    expect(listed.items.map((cs) => cs.approvalMode)).toEqual(['per_page', 'per_page']);
+  });
+});

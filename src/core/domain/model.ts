@@ -214,6 +214,8 @@ export interface ChangeSet {
 }
 
 export interface ChangeSetView extends ChangeSet {
+  /** always answered (stored only when atomic) */
+  approvalMode: ApprovalMode;
   rollupState: RollupState;
   pages: ChangeSetPageView[];
   /** SPEC 2.5a: the set's latest set approval (atomic mode) */

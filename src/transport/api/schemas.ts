@@ -139,7 +139,7 @@ export const ChangeSetPageViewSchema = z.object({
 }) satisfies z.ZodType<ChangeSetPageView>;
 
 export const ChangeSetViewSchema = z.object({
-  approvalMode: z.enum(APPROVAL_MODES).optional(),
+  approvalMode: z.enum(APPROVAL_MODES),
   id: z.string(),
   spaceId: z.string(),
   title: z.string(),

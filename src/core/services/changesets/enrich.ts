@@ -63,7 +63,8 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
       };
     });
     const setApproval = setApprovals.get(cs.id);
-    return { ...cs, rollupState: rollUp(views), pages: views, ...(setApproval ? { setApproval } : {}) };
+    // SPEC 2.5a: every answer names the mode; a stored per-page set has no field (Audit A#14)
+    return { ...cs, approvalMode: cs.approvalMode ?? 'per_page', rollupState: rollUp(views), pages: views, ...(setApproval ? { setApproval } : {}) };
   });
 }
 
