@@ -4,7 +4,7 @@
  * approval blocks its workflow's delete; archive waits for pages an update removed; atomic preflight
  * predicts atomic submit; every change set answers its approvalMode.
  */
-import { BOB, CAROL, ENG, ERIN, api, setup, ui, type TestEnv } from './helpers';
+import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, refusal, setup, ui, type TestEnv } from './helpers';
 
 const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
 
@@ -64,5 +64,35 @@ describe('Audit A#14: every change set answers its approvalMode', () => {
     expect((await env.engine.changeSets.get(api(BOB), defaulted.id)).approvalMode).toBe('per_page');
     const listed = await env.engine.changeSets.list(api(BOB), { spaceId: ENG });
     expect(listed.items.map((cs) => cs.approvalMode)).toEqual(['per_page', 'per_page']);
+  });
+});
+
+describe('Audit A#3: a pending set approval blocks its workflow delete', () => {
+  async function twoStepSet(env: TestEnv) {
+    const wf = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'Sig', steps: [{ approvers: [CAROL], mode: 'any' }, { approvers: [DAVE], mode: 'any' }] });
+    for (const id of ['2009', '2010']) await env.engine.workflows.assign(ui(ALICE), id, wf.id);
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Signed', pageRefs: refs('2009', '2010'), approvalMode: 'atomic' });
+    const { setApprovalId } = await env.engine.changeSets.submit(api(BOB), cs.id);
+    return { wf, setApprovalId: setApprovalId! };
+  }
+
+  it('refuses WORKFLOW_HAS_PENDING while the set is pending (decided in part), and allows it once the set is approved', async () => {
+    const env = await setup();
+    const { wf, setApprovalId } = await twoStepSet(env);
+    await env.engine.changeSets.decide(ui(CAROL), { setApprovalId, decision: 'approve', pageAck: ['2009', '2010'] });
+    expect(await refusal(env.engine.workflows.remove(ui(ALICE), wf.id))).toMatchObject({ status: 409, code: 'WORKFLOW_HAS_PENDING' });
+    expect((await env.auditRecords()).some((r) => r.action === 'workflow.deleted')).toBe(false);
+    await env.engine.changeSets.decide(ui(DAVE), { setApprovalId, decision: 'approve', pageAck: ['2009', '2010'] });
+    await env.engine.workflows.remove(ui(ALICE), wf.id);
+    expect((await env.auditRecords()).some((r) => r.action === 'workflow.deleted')).toBe(true);
+  });
+
+  it('allows the delete once an edit voided the pending set', async () => {
+    const env = await setup();
+    const { wf } = await twoStepSet(env);
+    await env.site.editPage('2010', { accountId: BOB });
+    await env.engine.content.pageUpdated('2010');
+    await env.engine.workflows.remove(ui(ALICE), wf.id);
+    expect((await env.auditRecords()).some((r) => r.action === 'workflow.deleted')).toBe(true);
   });
 });

@@ -193,6 +193,8 @@ export interface SetApproval {
   decidedAt?: number;
   /** the pointer-writing phase must finish before this (a dead submit leaves nothing pending) */
   submitDeadline: number;
+  /** counted in its workflow's pending count while pending (a set that became pending before the count included sets has none, so leaving does not uncount it) */
+  pendingCounted?: true;
   version: number;
 }
 

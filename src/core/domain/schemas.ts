@@ -171,6 +171,7 @@ export const setApprovalSchema: z.ZodType<SetApproval> = z.object({
   clientId: z.string().optional(),
   decidedAt: millis.optional(),
   submitDeadline: millis,
+  pendingCounted: z.literal(true).optional(),
   version,
 });
 

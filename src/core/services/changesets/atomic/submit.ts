@@ -27,6 +27,7 @@ import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
 import { getManyByKey } from '../../store-reads';
 import { epochBump } from '../../submit-epoch';
+import { pendingCountOps } from '../../approvals/pending-count';
 import { earlierSets } from './resolve';
 
 /** Pointer batches in flight at once. */
@@ -114,13 +115,15 @@ async function writeSetApproval(
   for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
   // 3. pending, if still in time and still the change set's newest set approval
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
-  const pending: SetApproval = { ...set, status: 'pending', version: 2 };
+  const pending: SetApproval = { ...set, status: 'pending', pendingCounted: true, version: 2 };
   const result: AtomicSubmitResult = { setApprovalId: set.id, status: 'pending' };
   await commitWithAudit(
     ctx,
     [
       { op: 'put', key: keys.setApproval(set.id), value: pending, condition: { kind: 'version', version: 1 } },
       { op: 'check', key: pointerKey, condition: { kind: 'version', version: (pointer?.version ?? 0) + 1 } },
+      // SPEC 2.1: a pending set approval counts as pending under its workflow, so its delete waits (Audit A#3)
+      ...(await pendingCountOps(ctx, { entering: [pending] })),
       ...alongside(result),
     ],
     [
