@@ -96,3 +96,22 @@ describe('Audit A#3: a pending set approval blocks its workflow delete', () => {
     expect((await env.auditRecords()).some((r) => r.action === 'workflow.deleted')).toBe(true);
   });
 });
+
+describe('Audit A#4: a page pending through a change set stays in it until its approval ends', () => {
+  it('refuses an update that removes a page pending through the set (nothing changed), so archive keeps waiting for it', async () => {
+    const env = await setup();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'PR 7', pageRefs: refs('2001', '2002', '2004') });
+    await env.engine.changeSets.submit(api(BOB), cs.id);
+    const refused = await refusal(env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs('2001') }));
+    expect(refused).toMatchObject({ status: 409, code: 'CHANGE_SET_HAS_PENDING' });
+    expect(refused.details?.map((d) => d.field)).toEqual(['2002', '2004']);
+    expect((await env.engine.changeSets.get(api(BOB), cs.id)).pageRefs).toEqual(refs('2001', '2002', '2004'));
+    expect(await refusal(env.engine.changeSets.archive(api(BOB), cs.id))).toMatchObject({ code: 'CHANGE_SET_HAS_PENDING' });
+    // adding pages and keeping the pending ones is fine; once the approvals end, removing them is too
+    expect((await env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs('2001', '2002', '2004', '2005') })).pageRefs).toHaveLength(4);
+    const { items } = await env.engine.approvals.queue(ui(CAROL), ENG, {});
+    for (const a of items.filter((i) => i.changeSetId === cs.id)) await env.engine.approvals.cancel(api(BOB), a.id);
+    await env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs('2001') });
+    expect((await env.engine.changeSets.archive(api(BOB), cs.id)).status).toBe('archived');
+  });
+});

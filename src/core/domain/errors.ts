@@ -97,7 +97,7 @@ export const ERROR_CODES = {
   WORKFLOW_LIMIT_REACHED: { status: 409, when: 'a space already has the maximum number of workflows (100)' },
   WORKFLOW_HAS_PENDING: { status: 409, when: 'deleting a workflow with pending approvals' },
   CHANGE_SET_ARCHIVED: { status: 409, when: 'updating or submitting an archived change set' },
-  CHANGE_SET_HAS_PENDING: { status: 409, when: 'archiving while a page submitted through it is pending' },
+  CHANGE_SET_HAS_PENDING: { status: 409, when: 'archiving while a page submitted through it is pending, or an update removing such a page' },
   CHANGE_SET_EXISTS: { status: 409, when: 'an idempotent create collided with a different change set' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, when: 'a request with this Idempotency-Key is still running (Retry-After: the rest of its 60 s lease)' },
   NO_APPROVED_VERSION: { status: 409, when: 'restore to approved (or page.diff from an explicit "lastApproved") on a page that has no approved version' },

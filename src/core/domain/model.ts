@@ -193,14 +193,12 @@ export interface SetApproval {
   decidedAt?: number;
   /** the pointer-writing phase must finish before this (a dead submit leaves nothing pending) */
   submitDeadline: number;
-  /** counted in its workflow's pending count while pending (a set that became pending before the count included sets has none, so leaving does not uncount it) */
-  pendingCounted?: true;
+  pendingCounted?: true; // in its workflow's pending count while pending (Audit A#3; older sets were not)
   version: number;
 }
 
 export interface ChangeSet {
-  /** SPEC 2.5a; absent = per_page */
-  approvalMode?: ApprovalMode;
+  approvalMode?: ApprovalMode; // SPEC 2.5a: stored only when atomic; a view always answers it
   id: string;
   spaceId: string;
   title: string;
@@ -216,12 +214,10 @@ export interface ChangeSet {
 }
 
 export interface ChangeSetView extends ChangeSet {
-  /** always answered (stored only when atomic) */
   approvalMode: ApprovalMode;
   rollupState: RollupState;
   pages: ChangeSetPageView[];
-  /** SPEC 2.5a: the set's latest set approval (atomic mode) */
-  setApproval?: SetApproval;
+  setApproval?: SetApproval; // SPEC 2.5a: the set's latest set approval (atomic mode)
 }
 
 export interface EligibilityIssue {
