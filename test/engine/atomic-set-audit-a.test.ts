@@ -115,3 +115,38 @@ describe('Audit A#4: a page pending through a change set stays in it until its a
     expect((await env.engine.changeSets.archive(api(BOB), cs.id)).status).toBe('archived');
   });
 });
+
+describe('Audit A#7: atomic preflight predicts atomic submit', () => {
+  it('blocks every page with MIXED_WORKFLOWS when the pages resolve to different workflows, as submit refuses', async () => {
+    const env = await setup();
+    const other = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'Other', steps: [{ approvers: [DAVE], mode: 'any' }] });
+    await env.engine.workflows.assign(ui(ALICE), '2002', other.id);
+    await env.engine.workflows.assign(ui(ALICE), '2001', 'wf-eng-review');
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Mixed', pageRefs: refs('2001', '2002'), approvalMode: 'atomic' });
+    const preflight = await env.engine.changeSets.preflight(api(BOB), cs.id);
+    expect(preflight.summary).toEqual({ total: 2, submittable: 0, blocked: 2 });
+    expect(preflight.results).toEqual([
+      expect.objectContaining({ pageId: '2001', canSubmit: false, code: 'MIXED_WORKFLOWS', workflowId: 'wf-eng-review' }),
+      expect.objectContaining({ pageId: '2002', canSubmit: false, code: 'MIXED_WORKFLOWS', workflowId: other.id }),
+    ]);
+    expect(await refusal(env.engine.changeSets.submit(api(BOB), cs.id))).toMatchObject({ code: 'MIXED_WORKFLOWS' });
+  });
+
+  it('blocks the eligible pages with CHANGESET_NOT_ELIGIBLE when another page is not eligible, as submit refuses', async () => {
+    const env = await setup();
+    const approved = await env.engine.approvals.submitPage(ui(BOB), '2002');
+    await env.engine.approvals.decide(ui(CAROL), approved.id, 'approve');
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'One approved', pageRefs: refs('2001', '2002'), approvalMode: 'atomic' });
+    const preflight = await env.engine.changeSets.preflight(api(BOB), cs.id);
+    expect(preflight.summary).toEqual({ total: 2, submittable: 0, blocked: 2 });
+    expect(preflight.results.map((r) => [r.pageId, r.canSubmit, r.code])).toEqual([['2001', false, 'CHANGESET_NOT_ELIGIBLE'], ['2002', false, 'ALREADY_APPROVED']]);
+    expect(await refusal(env.engine.changeSets.submit(api(BOB), cs.id))).toMatchObject({ code: 'CHANGESET_NOT_ELIGIBLE', details: [expect.objectContaining({ field: '2002', code: 'ALREADY_APPROVED' })] });
+  });
+
+  it('answers as before when the atomic submit would succeed', async () => {
+    const env = await setup();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Fine', pageRefs: refs('2001', '2002'), approvalMode: 'atomic' });
+    expect((await env.engine.changeSets.preflight(api(BOB), cs.id)).summary).toEqual({ total: 2, submittable: 2, blocked: 0 });
+    expect((await env.engine.changeSets.submit(api(BOB), cs.id)).status).toBe('pending');
+  });
+});

@@ -16,7 +16,7 @@
 import type { Caller } from '../../../domain/caller';
 import { checkEligibility } from '../../../domain/eligibility';
 import { DomainError, type ErrorDetail } from '../../../domain/errors';
-import type { ChangeSet, SetApproval, Workflow } from '../../../domain/model';
+import type { ChangeSet, PreflightResult, SetApproval, Workflow } from '../../../domain/model';
 import { STORE_LIMITS, StoreError, type StoredItem, type TxOp } from '../../../ports/store';
 import type { EngineContext } from '../../context';
 import { auditEntry, commitWithAudit } from '../../commit';
@@ -42,11 +42,22 @@ export interface AtomicSubmitResult {
 
 /** Every page eligible and one workflow for all, else the refusal (nothing written). */
 export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Workflow; manifest: SetApproval['manifest'] } {
+  const judged = judgeAtomic(cs, context);
+  if (!judged.ok) throw judged.refusal;
+  return judged;
+}
+
+/**
+ * The one rule of an atomic submit (SPEC 2.5a), which preflight reports too (SPEC 2.6 "predicts
+ * submit exactly": Audit A#7): the refusal, or the workflow and the pinned versions. Each page's
+ * eligibility is checkEligibility on the inputs loadPageContext gathered.
+ */
+export function judgeAtomic(cs: ChangeSet, context: PageContext): { ok: true; workflow: Workflow; manifest: SetApproval['manifest'] } | { ok: false; refusal: DomainError } {
   const pageIds = cs.pageRefs.map((r) => r.pageId);
   const results = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
   const refused: ErrorDetail[] = results.flatMap(({ pageId, result }) => (result.ok ? [] : [{ field: pageId, code: result.code, reason: result.reason }]));
   if (refused.length > 0) {
-    throw new DomainError('CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused);
+    return { ok: false, refusal: new DomainError('CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused) };
   }
   const byWorkflow = new Map<string, { workflow: Workflow; pages: string[] }>();
   const manifest: SetApproval['manifest'] = [];
@@ -60,9 +71,21 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
   const groups = [...byWorkflow.values()];
   if (groups.length !== 1) {
     const details = groups.map((g) => ({ field: g.workflow.id, code: 'WORKFLOW', reason: `pages ${g.pages.join(', ')}` }));
-    throw new DomainError('MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details);
+    return { ok: false, refusal: new DomainError('MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details) };
   }
-  return { workflow: groups[0]!.workflow, manifest };
+  return { ok: true, workflow: groups[0]!.workflow, manifest };
+}
+
+/**
+ * Preflight of an atomic set (docs/decisions.md "x-sets"): when the submit would refuse, no page is
+ * submittable; a page blocked on its own keeps its code, every other page carries the set's code
+ * (CHANGESET_NOT_ELIGIBLE or MIXED_WORKFLOWS) with the refusal's message as its reason.
+ */
+export function atomicPreflight(cs: ChangeSet, context: PageContext, results: PreflightResult[]): PreflightResult[] {
+  const judged = judgeAtomic(cs, context);
+  if (judged.ok) return results;
+  const { code, message } = judged.refusal;
+  return results.map((r) => (r.canSubmit ? { ...r, canSubmit: false, code, reason: message } : r));
 }
 
 /**
