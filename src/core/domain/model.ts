@@ -152,7 +152,7 @@ export interface ChangeSetPageView {
   approvedAtVersion: number | null;
   isStale: boolean;
   versionDelta: number;
-  approvalStatus: PageApprovalState | 'not_found';
+  approvalStatus: PageApprovalState;
   approvalId: string | null;
   reviewState: ReviewState | null;
   reviewDueAt: number | null;

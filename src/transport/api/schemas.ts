@@ -132,7 +132,7 @@ export const ChangeSetPageViewSchema = z.object({
   approvedAtVersion: z.number().int().nullable(),
   isStale: z.boolean(),
   versionDelta: z.number().int(),
-  approvalStatus: z.enum([...PAGE_APPROVAL_STATES, 'not_found']),
+  approvalStatus: z.enum(PAGE_APPROVAL_STATES),
   approvalId: z.string().nullable(),
   ...ReviewFields,
   staleness: StalenessSchema,
