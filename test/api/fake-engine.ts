@@ -7,6 +7,7 @@ export const sampleChangeSet: ChangeSetView = {
   spaceId: '1001',
   title: 'PR 42',
   summary: '',
+  approvalMode: 'per_page',
   pageRefs: [{ pageId: '2001' }],
   status: 'open',
   createdAt: 1,

@@ -73,7 +73,7 @@ describe('archive', () => {
 });
 
 describe('visibility', () => {
-  test('no view of the space → 404 for the change set; an invisible page → not_found entry without data', async () => {
+  test('no view of the space → 404 for the change set; an invisible page → its approval state only, without title, versions or approval id (Audit A#17)', async () => {
     const env = await setup();
     const docs = await env.engine.changeSets.create(api(BOB), { spaceId: DOCS, title: 'Docs PR', pageRefs: refs('3001') });
     expect(await codeOf(env.engine.changeSets.get(api(ERIN), docs.id))).toBe('CHANGE_SET_NOT_FOUND');
@@ -84,7 +84,8 @@ describe('visibility', () => {
     const a = await env.engine.approvals.submitPage(ui(BOB), '2012');
     expect(a.status).toBe('pending');
     const seen = await env.engine.changeSets.get(api(ERIN), eng.id);
-    expect(seen.pages[1]).toEqual({ pageId: '2012', title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'not_found', approvalId: null, reviewState: null, reviewDueAt: null, staleness: { stale: false, reason: 'not_approved', versionDelta: 0 } });
+    expect(seen.pages[1]).toEqual({ pageId: '2012', title: '', currentPageVersion: null, approvedAtVersion: null, isStale: false, versionDelta: 0, approvalStatus: 'in_approval', approvalId: null, reviewState: null, reviewDueAt: null, staleness: { stale: false, reason: 'not_approved', versionDelta: 0 } });
+    expect(seen.rollupState).toBe('in_review');
     expect((await env.engine.changeSets.get(api(BOB), eng.id)).pages[1]).toMatchObject({ approvalStatus: 'in_approval', approvalId: a.id });
     const pre = await env.engine.changeSets.preflight(api(ERIN), eng.id);
     expect(pre.results.map((r) => r.code)).toEqual(['NO_EDIT_PERMISSION', 'PAGE_NOT_FOUND']);
@@ -113,8 +114,6 @@ describe('roll-up', () => {
     expect(rollUp([page('approved'), page('in_approval')])).toBe('partially_approved');
     expect(rollUp([page('approved'), page('draft')])).toBe('partially_approved');
     expect(rollUp([page('in_approval'), page('draft')])).toBe('in_review');
-    expect(rollUp([page('draft'), page('not_found')])).toBe('open');
-    expect(rollUp([page('approved'), page('not_found')])).toBe('partially_approved');
   });
 
   test('end to end: open → in_review → partially_approved → has_rejections → stale, with per-page enrichment', async () => {

@@ -152,7 +152,7 @@ export interface ChangeSetPageView {
   approvedAtVersion: number | null;
   isStale: boolean;
   versionDelta: number;
-  approvalStatus: PageApprovalState | 'not_found';
+  approvalStatus: PageApprovalState;
   approvalId: string | null;
   reviewState: ReviewState | null;
   reviewDueAt: number | null;
@@ -193,12 +193,12 @@ export interface SetApproval {
   decidedAt?: number;
   /** the pointer-writing phase must finish before this (a dead submit leaves nothing pending) */
   submitDeadline: number;
+  pendingCounted?: true; // in its workflow's pending count while pending (Audit A#3; older sets were not)
   version: number;
 }
 
 export interface ChangeSet {
-  /** SPEC 2.5a; absent = per_page */
-  approvalMode?: ApprovalMode;
+  approvalMode?: ApprovalMode; // SPEC 2.5a: stored only when atomic; a view always answers it
   id: string;
   spaceId: string;
   title: string;
@@ -214,10 +214,10 @@ export interface ChangeSet {
 }
 
 export interface ChangeSetView extends ChangeSet {
+  approvalMode: ApprovalMode;
   rollupState: RollupState;
   pages: ChangeSetPageView[];
-  /** SPEC 2.5a: the set's latest set approval (atomic mode) */
-  setApproval?: SetApproval;
+  setApproval?: SetApproval; // SPEC 2.5a: the set's latest set approval (atomic mode)
 }
 
 export interface EligibilityIssue {

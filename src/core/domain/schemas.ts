@@ -180,11 +180,19 @@ export const setApprovalSchema: z.ZodType<SetApproval> = z.object({
   clientId: z.string().optional(),
   decidedAt: millis.optional(),
   submitDeadline: millis,
+  pendingCounted: z.literal(true).optional(),
   version,
 });
 
-/** `set-member:<pageId>`: the page's pointer to the newest set approval that pinned it. */
-export const setMemberSchema = z.object({ setApprovalId: id, changeSetId: id });
+/** How many earlier set approvals a page's `set-member` pointer remembers (its history's set approvals: Audit A#2). */
+export const SET_MEMBER_EARLIER = 20;
+
+/**
+ * `set-member:<pageId>`: the page's pointer to the newest set approval that pinned it, and the
+ * earlier ones that still mean something (approved or rejected; newest first, bounded), so voiding
+ * the newest never hides an approval users made (Audit A#2). Older pointers have no `earlier`.
+ */
+export const setMemberSchema = z.object({ setApprovalId: id, changeSetId: id, earlier: z.array(id).max(SET_MEMBER_EARLIER).optional() });
 
 export const changeSetSchema: z.ZodType<ChangeSet> = z.object({
   approvalMode: z.enum(APPROVAL_MODES).optional(),

@@ -70,9 +70,9 @@ export interface PageState {
   assignmentItem?: StoredItem;
   /** the page's space's submit epoch, read with its assignment (absent: read, none yet; submit-epoch.ts) */
   epochItem?: StoredItem;
-  /** SPEC 2.5a: the page's set-member pointer and the set approval it names (a pending set blocks a single submit) */
+  /** SPEC 2.5a: the page's set-member pointer and the set approvals it names, newest first (a pending set blocks a single submit) */
   memberItem?: StoredItem;
-  set?: SetApproval;
+  sets?: SetApproval[];
 }
 
 /** One page's share of a submission transaction; `epoch` is its space's epoch check, ONE per transaction and space (epochChecks). */
@@ -88,7 +88,7 @@ export type PagePlan = { ok: true; approval: PageApproval; ops: TxOp[]; epoch: T
  * Written in ONE transaction with them, so a crash leaves the page fully submitted or untouched.
  */
 export function planSubmission(ctx: EngineContext, caller: Caller, input: EligibilityInput, state: PageState, approvalId: string, changeSet?: ChangeSet, followUp = approvalId): PagePlan {
-  const latest = resolveLatest(parsePageState(state.stateItem), state.set, input.pageId, ctx.clock.now(), LOCK).latest;
+  const latest = resolveLatest(parsePageState(state.stateItem), state.sets ?? [], input.pageId, ctx.clock.now(), LOCK).latest;
   const current = { ...input, assigned: assignedWorkflow(input, state.assignmentItem), latest };
   const eligibility = checkEligibility(current);
   if (!eligibility.ok) {
@@ -140,8 +140,8 @@ export async function rereadPages(ctx: EngineContext, pageIds: string[], extraKe
 
 /** A page's submission state from its stored items. */
 function stateOf(stateItem: StoredItem | undefined, assignmentItem: StoredItem | undefined, memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>, epochItem?: StoredItem): PageState {
-  const set = setOf(memberItem, sets);
-  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(set ? { set } : {}), ...(epochItem ? { epochItem } : {}) };
+  const pinning = setOf(memberItem, sets);
+  return { ...(stateItem ? { stateItem } : {}), ...(assignmentItem ? { assignmentItem } : {}), ...(memberItem ? { memberItem } : {}), ...(pinning.length > 0 ? { sets: pinning } : {}), ...(epochItem ? { epochItem } : {}) };
 }
 
 /** A page's submission state as loadPageContext read it. */

@@ -133,14 +133,14 @@ export const ChangeSetPageViewSchema = z.object({
   approvedAtVersion: z.number().int().nullable(),
   isStale: z.boolean(),
   versionDelta: z.number().int(),
-  approvalStatus: z.enum([...PAGE_APPROVAL_STATES, 'not_found']),
+  approvalStatus: z.enum(PAGE_APPROVAL_STATES),
   approvalId: z.string().nullable(),
   ...ReviewFields,
   staleness: StalenessSchema,
 }) satisfies z.ZodType<ChangeSetPageView>;
 
 export const ChangeSetViewSchema = z.object({
-  approvalMode: z.enum(APPROVAL_MODES).optional(),
+  approvalMode: z.enum(APPROVAL_MODES),
   id: z.string(),
   spaceId: z.string(),
   title: z.string(),
@@ -209,6 +209,7 @@ const PageStateSchema = z.object({
   ...ReviewFields,
   staleness: StalenessSchema,
   latestApproval: PageApprovalSchema.optional(),
+  approvedVia: z.object({ changeSetId: z.string(), setApprovalId: z.string() }).optional().describe('SPEC 2.5a: the page is approved (or in review) through this atomic change set.'),
   routedBy: RoutedBySchema.optional(),
   pending: z
     .object({
@@ -225,6 +226,8 @@ const PageStateSchema = z.object({
     })
     .optional(),
 }) satisfies z.ZodType<PageStateView>;
+/** The REST answer strips what its schema lacks: every field of the engine's view must be in it (Audit A#6), or this fails to compile. */
+export const PAGE_STATE_FIELDS_COVERED: [Exclude<keyof PageStateView, keyof z.infer<typeof PageStateSchema>>] extends [never] ? true : never = true;
 
 const ok = z.literal(true);
 

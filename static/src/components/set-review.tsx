@@ -31,7 +31,7 @@ export function SetReview({ setApproval, pages, onDecided }: { setApproval: SetA
   const review = useAsync(() => call('changeset.decisionPreview', { setApprovalId: setApproval.id }), [setApproval.id, setApproval.version]);
   const preview = review.data?.preview;
   const count = setApproval.manifest.length;
-  const titleOf = new Map(pages.map((p) => [p.pageId, p.approvalStatus === 'not_found' ? undefined : p.title]));
+  const titleOf = new Map(pages.map((p) => [p.pageId, p.currentPageVersion === null ? undefined : p.title]));
   const decide = (decision: 'approve' | 'reject') => {
     setBusy(true);
     setError(undefined);

@@ -29,7 +29,7 @@ type Preflight = { summary: { total: number; submittable: number; blocked: numbe
 /** The approved version, or — while a newer request is open or was rejected — the last one approved before it. */
 function LastApproved({ page }: { page: ChangeSetPageView }) {
   const earlier = useAsync(async () => {
-    if (page.approvedAtVersion !== null || page.approvalStatus === 'draft' || page.approvalStatus === 'not_found') return undefined;
+    if (page.approvedAtVersion !== null || page.approvalStatus === 'draft' || page.currentPageVersion === null) return undefined;
     const history = await call('page.history', { pageId: page.pageId });
     return history.approvals.find((a) => a.status === 'approved')?.pageVersion;
   }, [page.pageId, page.approvedAtVersion, page.approvalStatus]);
@@ -57,7 +57,7 @@ function RejectionReason({ page }: { page: ChangeSetPageView }) {
 /** "2 of 4 approved · 1 in approval · 1 changes requested", in the state vocabulary. */
 function progressOf(pages: ChangeSetPageView[]): string {
   const counts = new Map<StateWord, number>();
-  for (const p of pages) if (p.approvalStatus !== 'not_found') counts.set(pageStateWord(p.approvalStatus, p.isStale), (counts.get(pageStateWord(p.approvalStatus, p.isStale)) ?? 0) + 1);
+  for (const p of pages) counts.set(pageStateWord(p.approvalStatus, p.isStale), (counts.get(pageStateWord(p.approvalStatus, p.isStale)) ?? 0) + 1);
   const others = [...counts].filter(([w]) => w !== 'approved').map(([w, n]) => `${n} ${stateInSentence(w)}`);
   return [`${counts.get('approved') ?? 0} of ${pages.length} approved`, ...others].join(' · ');
 }
@@ -140,19 +140,16 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
     key: p.pageId,
     testId: 'changeset-page-row',
     cells: [
-      { key: 'page', content: p.approvalStatus === 'not_found' ? <Text color="color.text.subtle">A page you cannot see</Text> : <PageLink pageId={p.pageId} title={p.title} /> },
+      { key: 'page', content: p.currentPageVersion === null ? <Text color="color.text.subtle">A page you cannot see</Text> : <PageLink pageId={p.pageId} title={p.title} /> },
       {
         key: 'state',
-        content:
-          p.approvalStatus === 'not_found' ? (
-            <Lozenge appearance="removed">Not found</Lozenge>
-          ) : (
-            <Inline space="space.050" shouldWrap>
-              <StateLozenge state={p.approvalStatus} stale={p.isStale} />
-              {p.isStale && <Text color="color.text.subtle">{staleDetail(p.versionDelta)}</Text>}
-              <RejectionReason page={p} />
-            </Inline>
-          ),
+        content: (
+          <Inline space="space.050" shouldWrap>
+            <StateLozenge state={p.approvalStatus} stale={p.isStale} />
+            {p.isStale && <Text color="color.text.subtle">{staleDetail(p.versionDelta)}</Text>}
+            {p.currentPageVersion !== null && <RejectionReason page={p} />}
+          </Inline>
+        ),
       },
       { key: 'current', content: p.currentPageVersion ?? '–' },
       {
@@ -160,7 +157,7 @@ export function ChangeSetDetail({ changeSetId, onBack }: { changeSetId: string; 
         content: (
           <Stack space="space.050">
             <LastApproved page={p} />
-            {p.approvalStatus !== 'not_found' && p.approvedAtVersion !== null && p.versionDelta > 0 && <ChangesSinceApproval pageId={p.pageId} label="Changes" />}
+            {p.currentPageVersion !== null && p.approvedAtVersion !== null && p.versionDelta > 0 && <ChangesSinceApproval pageId={p.pageId} label="Changes" />}
           </Stack>
         ),
       },

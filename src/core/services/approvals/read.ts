@@ -10,7 +10,9 @@ import type { ResultPage } from '../types';
 import type { EngineContext } from '../context';
 import { SpaceAccess } from '../access';
 import { denial } from '../denials';
-import { pageLimit } from '../store-reads';
+import { getManyByKey, pageLimit } from '../store-reads';
+import type { StoredItem } from '../../ports/store';
+import { asPageApproval, DISPLAY, effectiveSetStatus, loadPointedSets, setOf } from '../changesets/atomic/resolve';
 import { approvalIndex, keys } from '../keys';
 import { PageCache } from '../page-cache';
 import { parsePageState } from '../page-context';
@@ -71,16 +73,29 @@ export const history = defineOperation({
     await new PageCache(ctx, caller.accountId).visiblePage(caller, pageId, 'approval.history');
     // read-your-writes: the index may not show a submit made a moment ago (docs/forge-platform.md U22);
     // the page state (strong `get`) names the latest approval, which leads the history if the index lags
-    const [refs, latest] = await Promise.all([
+    const [refs, stored] = await Promise.all([
       ctx.store.queryEntity({ ...approvalIndex.history(pageId), order: 'desc', limit: HISTORY_LIMIT }),
-      ctx.store.get(keys.pageState(pageId)),
+      getManyByKey(ctx.store, [keys.pageState(pageId), keys.setMember(pageId)]),
     ]);
     const indexed = (await approvalsOfItems(ctx, refs.items)).map((s) => s.approval);
-    const summary = parsePageState(latest);
+    const summary = parsePageState(stored.get(keys.pageState(pageId)));
     const [newest] = summary && !indexed.some((a) => a.id === summary.id) ? await wholeApprovals(ctx, [summary]) : [];
-    return newest ? [newest, ...indexed].slice(0, HISTORY_LIMIT) : indexed;
+    const own = newest ? [newest, ...indexed] : indexed;
+    // SPEC 2.4 "history keeps the old ones": the set approvals that pinned the page too (Audit A#2)
+    const sets = await setApprovalsOf(ctx, pageId, stored.get(keys.setMember(pageId)));
+    return [...own, ...sets].sort((a, b) => b.submittedAt - a.submittedAt).slice(0, HISTORY_LIMIT);
   },
 });
+
+/** The set approvals the page's pointer remembers, as approvals of this page; a voided or dead one is left out (docs/decisions.md "x-sets"). */
+async function setApprovalsOf(ctx: EngineContext, pageId: string, memberItem: StoredItem | undefined): Promise<PageApproval[]> {
+  const now = ctx.clock.now();
+  const sets = setOf(memberItem, await loadPointedSets(ctx, [memberItem], true));
+  return sets.flatMap((set) => {
+    const status = effectiveSetStatus(set, now, DISPLAY);
+    return (status && asPageApproval(set, pageId, status)) || [];
+  });
+}
 
 /** Pending approvals of a space the caller can view (others: an empty page, audited), pages they cannot read left out. */
 export const queue = defineOperation({

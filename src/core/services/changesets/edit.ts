@@ -16,7 +16,7 @@ import { validatePages } from './pages';
 import { changeSetArchived, indexOps, unindexedMarkerOp, writeMembership } from './store';
 import { leaseFreeCheck } from './submit-lease';
 import { defineOperation } from '../operation';
-import { countPendingThrough, pagesPendingThrough, setReviewOf } from './atomic/review-guard';
+import { countPendingThrough, keepsPendingPages, pagesPendingThrough, setReviewOf } from './atomic/review-guard';
 
 export const updateChangeSet = defineOperation({
   rights: 'The creator or a space admin (FORBIDDEN 403, audited); an open change set only.',
@@ -40,6 +40,7 @@ export const updateChangeSet = defineOperation({
       // one getPages for the old and the new pages (the response shows both)
       await cache.pages([...cs.pageRefs.map((r) => r.pageId), ...(input.pageRefs ?? []).map((r) => r.pageId)]);
       if (input.pageRefs) await validatePages(ctx, caller, cache, cs.spaceId, input.pageRefs.map((r) => r.pageId), 'changeset.update');
+      const keepsPending = input.pageRefs ? await keepsPendingPages(ctx, cs, input.pageRefs) : [];
       const { approvalMode: _previousMode, referenceUrl: previousUrl, ...rest } = cs;
       const referenceUrl = input.referenceUrl === undefined ? previousUrl : (input.referenceUrl ?? undefined);
       const mode = input.approvalMode ?? cs.approvalMode ?? 'per_page';
@@ -56,7 +57,7 @@ export const updateChangeSet = defineOperation({
       };
       const fields = (['title', 'summary', 'referenceUrl', 'pageRefs', 'approvalMode'] as const).filter((f) => input[f] !== undefined);
       const membershipOps = input.pageRefs ? [unindexedMarkerOp(next)] : [];
-      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, review.pointerCheck, ...indexOps(next), ...membershipOps], [
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, review.pointerCheck, ...keepsPending, ...indexOps(next), ...membershipOps], [
         auditEntry(caller, 'changeset.updated', next.spaceId, {
           changeSetId,
           details: { title: next.title, summary: next.summary, ...(next.referenceUrl ? { referenceUrl: next.referenceUrl } : {}), fields, version: next.version },

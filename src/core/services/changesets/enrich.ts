@@ -1,10 +1,11 @@
 /**
  * Change sets as a reader sees them (SPEC 2.5): per page its title, versions and approval state,
  * plus the roll-up. ONE getPages for all pages of all sets, parallel read checks, batched
- * page-state reads. A page the reader cannot view shows as not_found, without its title.
+ * page-state reads. A page the reader cannot view (or a deleted one) shows its approval state only
+ * (SPEC 2.5 "shown without its title"; Audit A#17): no title, no versions, no approval id.
  */
 import { deriveReview } from '../../domain/review';
-import { derivePageState, rollUp } from '../../domain/page-state';
+import { derivePageState, rollUp, type PageLatest } from '../../domain/page-state';
 import type { ChangeSet, ChangeSetPageView, ChangeSetView, SetApproval } from '../../domain/model';
 import { parseStored, setApprovalSchema } from '../../domain/schemas';
 import { z } from 'zod';
@@ -18,18 +19,23 @@ import { keys } from '../keys';
 import { stalenessOfMany } from '../staleness/evaluate';
 import { DISPLAY, loadPointedSets, resolveLatest, setOf } from './atomic/resolve';
 
+/** `currentPageVersion: null` marks a page the reader cannot view; its staleness is not judged (reading the page is what it takes). */
 const HIDDEN = {
   title: '',
   currentPageVersion: null,
   approvedAtVersion: null,
   isStale: false,
   versionDelta: 0,
-  approvalStatus: 'not_found',
   approvalId: null,
   reviewState: null,
   reviewDueAt: null,
   staleness: { stale: false, reason: 'not_approved', versionDelta: 0 },
 } as const;
+
+/** A page the reader cannot view: the SPEC 2.4 state of its stored latest approval (docs/decisions.md "x-sets"). */
+function hiddenView(pageId: string, latest: PageLatest | undefined): ChangeSetPageView {
+  return { pageId, ...HIDDEN, approvalStatus: derivePageState(latest, latest?.pageVersion ?? 0).state };
+}
 
 export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageCache): Promise<ChangeSetView[]> {
   const pageIds = [...new Set(sets.flatMap((s) => s.pageRefs.map((r) => r.pageId)))];
@@ -39,15 +45,15 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
   // SPEC 2.4a per visible page, at most 5 content reads in flight (cached hashes need none)
   const visible = pageIds.filter((id) => pages.has(id) && readable.has(id));
   const now = ctx.clock.now();
-  const latestOf = new Map(visible.map((id) => [id, resolveLatest(parsePageState(states.get(keys.pageState(id))), setOf(states.get(keys.setMember(id)), pointed), id, now, DISPLAY).latest]));
+  const latestOf = new Map(pageIds.map((id) => [id, resolveLatest(parsePageState(states.get(keys.pageState(id))), setOf(states.get(keys.setMember(id)), pointed), id, now, DISPLAY).latest]));
   const stalenessList = await stalenessOfMany(ctx, visible.map((id) => ({ latest: latestOf.get(id), currentVersion: pages.get(id)!.version })));
   const stalenessById = new Map(visible.map((id, i) => [id, stalenessList[i]!]));
   return sets.map((cs) => {
     const views = cs.pageRefs.map(({ pageId }): ChangeSetPageView => {
       const page = pages.get(pageId);
       const staleness = stalenessById.get(pageId);
-      if (!page || !staleness) return { pageId, ...HIDDEN };
       const latest = latestOf.get(pageId);
+      if (!page || !staleness) return hiddenView(pageId, latest);
       const derived = derivePageState(latest, page.version);
       return {
         pageId,
@@ -63,7 +69,8 @@ export async function enrich(ctx: EngineContext, sets: ChangeSet[], cache: PageC
       };
     });
     const setApproval = setApprovals.get(cs.id);
-    return { ...cs, rollupState: rollUp(views), pages: views, ...(setApproval ? { setApproval } : {}) };
+    // SPEC 2.5a: every answer names the mode; a stored per-page set has no field (Audit A#14)
+    return { ...cs, approvalMode: cs.approvalMode ?? 'per_page', rollupState: rollUp(views), pages: views, ...(setApproval ? { setApproval } : {}) };
   });
 }
 

@@ -46,10 +46,10 @@ export function releaseLeaseOps(lease: StoredItem | undefined): TxOp[] {
   return [{ op: 'put', key: lease.key, value: { until: 0, by }, condition: { kind: 'version', version: lease.version }, ttlSeconds: LEASE_TTL_SECONDS }];
 }
 
-/** For archive: refuse while a submit holds the lease; otherwise the `check` that fails if one takes it meanwhile. */
-export function leaseFreeCheck(ctx: EngineContext, changeSetId: string, lease: StoredItem | undefined): TxOp {
+/** For archive (and an update removing pages): refuse while a submit holds the lease; otherwise the `check` that fails if one takes it meanwhile. */
+export function leaseFreeCheck(ctx: EngineContext, changeSetId: string, lease: StoredItem | undefined, doing = 'archiving'): TxOp {
   if (lease && parseStored(leaseSchema, lease.key, lease.value).until > ctx.clock.now()) {
-    throw new DomainError('CHANGE_SET_HAS_PENDING', 'Pages of this change set are being submitted right now; try archiving again in a minute.');
+    throw new DomainError('CHANGE_SET_HAS_PENDING', `Pages of this change set are being submitted right now; try ${doing} again in a minute.`);
   }
   const key = keys.changeSetSubmitLease(changeSetId);
   return { op: 'check', key, condition: lease ? { kind: 'version', version: lease.version } : { kind: 'absent' } };

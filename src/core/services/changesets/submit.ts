@@ -25,7 +25,7 @@ import { submitInBatches, type BatchOutcome, type BatchOptions, type Extra } fro
 import { loadReadableChangeSet, requireManage } from './guards';
 import { changeSetArchived } from './store';
 import { releaseLeaseOps, takeLease } from './submit-lease';
-import { submitAtomic, type AtomicSubmitResult } from './atomic/submit';
+import { atomicPreflight, submitAtomic, type AtomicSubmitResult } from './atomic/submit';
 import { setNoticeJob } from './atomic/notify';
 
 export type PerPageSubmitResult = { submittedCount: number; skippedCount: number; results: SubmitResult[] };
@@ -67,7 +67,8 @@ export const preflightChangeSet = defineOperation({
     changeSetId: string,
   ): Promise<{ summary: { total: number; submittable: number; blocked: number }; results: PreflightResult[] }> {
     const { cs, context } = await loadForSubmission(ctx, caller, changeSetId, 'changeset.preflight');
-    const results = await preflightPages(ctx, context, cs.pageRefs.map((r) => r.pageId));
+    const perPage = await preflightPages(ctx, context, cs.pageRefs.map((r) => r.pageId));
+    const results = cs.approvalMode === 'atomic' ? atomicPreflight(cs, context, perPage) : perPage;
     const submittable = results.filter((r) => r.canSubmit).length;
     return { summary: { total: results.length, submittable, blocked: results.length - submittable }, results };
   },

@@ -28,6 +28,7 @@ import { enqueueAfterCommit } from '../../commit';
 import { changedPins, invalidateSet } from './invalidate';
 import { cannotViewEveryPage, judgeSetDecision, loadVisibleSet, pinnedPageChanged, setNotPending } from './rules';
 import { setNoticeJob } from './notify';
+import { setLeavingPendingOps } from './pending';
 
 export interface SetDecisionInput {
   setApprovalId: string;
@@ -65,7 +66,7 @@ export const decideSet = defineOperation({
         throw pinnedPageChanged();
       }
       const next = outcome.approval.status === 'approved' ? await withManifestHashes(ctx, outcome.approval) : outcome.approval;
-      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], auditOf(caller, set, next, outcome));
+      await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...(await setLeavingPendingOps(ctx, next))], auditOf(caller, set, next, outcome));
       return next;
     });
     // the decision's page comments, after the response (docs/decisions.md "Issue 20")

@@ -13,6 +13,7 @@ import type { EngineContext } from '../../context';
 import { auditEntry, commitWithAudit, enqueueAfterCommit } from '../../commit';
 import { invalidationNoticeJob, type PinnedEdit } from './notify-invalidated';
 import { keys } from '../../keys';
+import { setLeavingPendingOps } from './pending';
 
 /** Pinned pages whose current version is not the pinned one, with that version and its author (a page the reader cannot see is not judged here). */
 export function changedPins(set: SetApproval, pages: Map<string, PageInfo>): PinnedEdit[] {
@@ -27,7 +28,7 @@ export async function invalidateSet(ctx: EngineContext, actor: Caller, item: Sto
   const next: SetApproval = { ...set, status: 'invalidated', decidedAt: ctx.clock.now(), version: set.version + 1 };
   const changedPages = edits.map((e) => e.pageId);
   const fields = { changeSetId: set.changeSetId, workflowId: set.workflowId, details: { setApprovalId: set.id, changedPages, decisionsVoided: set.decisions.length } };
-  await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }], [
+  await commitWithAudit(ctx, [{ op: 'put', key: item.key, value: next, condition: { kind: 'version', version: item.version } }, ...(await setLeavingPendingOps(ctx, next))], [
     auditEntry(actor, 'changeset.invalidated', set.spaceId, fields),
     auditEntry(actor, 'approval.stale', set.spaceId, { ...fields, details: { ...fields.details, reason: 'pinned_page_changed' } }),
   ]);

@@ -1,12 +1,13 @@
 /**
  * SPEC 2.5a: a page of an atomic change set takes its state from the set approval, through its
  * `set-member` pointer, so the set's final decision is ONE write whatever the page count. Readers
- * resolve the page's latest approval here: the newer of its own latest approval and the set
- * approval that pinned it, the latter shown as a PageApproval of that page (id = set approval id).
+ * resolve the page's latest approval here: the newer of its own latest approval and the newest set
+ * approval that pinned it and still means something (a voided one falls back to the earlier set
+ * approval the pointer remembers: Audit A#2), shown as a PageApproval of that page (id = set id).
  */
 import type { PageApproval, SetApproval } from '../../../domain/model';
 import type { PageLatest } from '../../../domain/page-state';
-import { parseStored, setApprovalSchema, setMemberSchema } from '../../../domain/schemas';
+import { parseStored, SET_MEMBER_EARLIER, setApprovalSchema, setMemberSchema } from '../../../domain/schemas';
 import type { StoredItem } from '../../../ports/store';
 import type { EngineContext } from '../../context';
 import { keys } from '../../keys';
@@ -60,7 +61,9 @@ export interface ResolvedLatest<T extends PageLatest = PageLatest> {
   approvedVia?: { changeSetId: string; setApprovalId: string };
 }
 
-export function resolveLatest<T extends PageLatest>(own: T | undefined, set: SetApproval | undefined, pageId: string, now: number, mode: ResolveMode): ResolvedLatest<T> {
+/** `sets`: the page's pinning set approvals, newest first (setOf); the first that means something now counts. */
+export function resolveLatest<T extends PageLatest>(own: T | undefined, sets: readonly SetApproval[], pageId: string, now: number, mode: ResolveMode): ResolvedLatest<T> {
+  const set = sets.find((s) => effectiveSetStatus(s, now, mode) !== undefined);
   const status = set ? effectiveSetStatus(set, now, mode) : undefined;
   if (!set || !status || (own && own.submittedAt > set.submittedAt)) return { latest: own };
   const latest = asPageApproval(set, pageId, status);
@@ -68,10 +71,10 @@ export function resolveLatest<T extends PageLatest>(own: T | undefined, set: Set
   return { latest, approvedVia: { changeSetId: set.changeSetId, setApprovalId: set.id } };
 }
 
-/** Set approvals the given `set-member` pointers name, in one batched read (none when no pointer exists). */
-export async function loadPointedSets(ctx: EngineContext, memberItems: Iterable<StoredItem | undefined>): Promise<Map<string, { item: StoredItem; set: SetApproval }>> {
+/** Set approvals the given `set-member` pointers name (the newest and the earlier one that counts; with `all`, every earlier one), in one batched read. */
+export async function loadPointedSets(ctx: EngineContext, memberItems: Iterable<StoredItem | undefined>, all = false): Promise<Map<string, { item: StoredItem; set: SetApproval }>> {
   const ids = new Set<string>();
-  for (const item of memberItems) if (item) ids.add(parseStored(setMemberSchema, item.key, item.value).setApprovalId);
+  for (const item of memberItems) if (item) for (const setId of pointedIds(item).slice(0, all ? undefined : 2)) ids.add(setId);
   if (ids.size === 0) return new Map();
   const got = await getManyByKey(ctx.store, [...ids].map(keys.setApproval));
   const out = new Map<string, { item: StoredItem; set: SetApproval }>();
@@ -82,8 +85,26 @@ export async function loadPointedSets(ctx: EngineContext, memberItems: Iterable<
   return out;
 }
 
-/** The set approval a page's pointer names, from sets loaded with loadPointedSets. */
-export function setOf(memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>): SetApproval | undefined {
-  if (!memberItem) return undefined;
-  return sets.get(parseStored(setMemberSchema, memberItem.key, memberItem.value).setApprovalId)?.set;
+/** The set approval ids a pointer names, newest first. */
+function pointedIds(memberItem: StoredItem): string[] {
+  const member = parseStored(setMemberSchema, memberItem.key, memberItem.value);
+  return [member.setApprovalId, ...(member.earlier ?? [])];
+}
+
+/** The set approvals a page's pointer names, newest first, from sets loaded with loadPointedSets. */
+export function setOf(memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>): SetApproval[] {
+  if (!memberItem) return [];
+  return pointedIds(memberItem).flatMap((id) => sets.get(id)?.set ?? []);
+}
+
+/**
+ * The `earlier` list of the pointer a new set approval writes: the replaced set approval when it
+ * still means something (decided; a voided or dead one does not), then what the old pointer kept.
+ */
+export function earlierSets(memberItem: StoredItem | undefined, sets: Map<string, { set: SetApproval }>, now: number): string[] {
+  if (!memberItem) return [];
+  const [current, ...earlier] = pointedIds(memberItem);
+  const replaced = current === undefined ? undefined : sets.get(current)?.set;
+  const keep = replaced && effectiveSetStatus(replaced, now, DISPLAY) !== undefined ? [replaced.id] : [];
+  return [...keep, ...earlier].slice(0, SET_MEMBER_EARLIER);
 }

@@ -13,6 +13,8 @@ import { keys } from '../../keys';
 import { parsePageState } from '../../page-context';
 import { getManyByKey } from '../../store-reads';
 import { effectiveSetStatus, LOCK } from './resolve';
+import { DomainError } from '../../../domain/errors';
+import { leaseFreeCheck } from '../submit-lease';
 
 const pointerSchema = z.object({ setApprovalId: z.string() });
 
@@ -41,5 +43,32 @@ export async function pagesPendingThrough(ctx: EngineContext, cs: ChangeSet): Pr
 
 /** The one rule of "pending through this change set", over page-state items already read. */
 export function countPendingThrough(changeSetId: string, pageStates: Iterable<StoredItem>): number {
-  return [...pageStates].map(parsePageState).filter((a) => a?.status === 'pending' && a.changeSetId === changeSetId).length;
+  return pendingThrough(changeSetId, pageStates).length;
+}
+
+function pendingThrough(changeSetId: string, pageStates: Iterable<StoredItem>): string[] {
+  return [...pageStates].map(parsePageState).flatMap((a) => (a?.status === 'pending' && a.changeSetId === changeSetId ? [a.pageId] : []));
+}
+
+/**
+ * SPEC 2.5 "archiving is refused while a page submitted through it is still pending" (Audit A#4): an
+ * update may not remove such a page (409 CHANGE_SET_HAS_PENDING naming them, nothing changed), so
+ * every page pending through the set stays in `pageRefs` where archive checks it. The ops make the
+ * update fail if a removed page's state changes, or a submit through the set starts, meanwhile.
+ */
+export async function keepsPendingPages(ctx: EngineContext, cs: ChangeSet, nextRefs: { pageId: string }[]): Promise<TxOp[]> {
+  const kept = new Set(nextRefs.map((r) => r.pageId));
+  const removed = cs.pageRefs.map((r) => r.pageId).filter((id) => !kept.has(id));
+  if (removed.length === 0) return [];
+  const leaseKey = keys.changeSetSubmitLease(cs.id);
+  const read = await getManyByKey(ctx.store, [...removed.map(keys.pageState), leaseKey]);
+  const leaseCheck = leaseFreeCheck(ctx, cs.id, read.get(leaseKey), 'changing its pages');
+  read.delete(leaseKey);
+  const pending = pendingThrough(cs.id, read.values());
+  if (pending.length > 0) {
+    const details = pending.map((pageId) => ({ field: pageId, code: 'PENDING_APPROVAL', reason: 'submitted through this change set and still pending' }));
+    throw new DomainError('CHANGE_SET_HAS_PENDING', `${pending.length} of the pages to remove were submitted through this change set and are still pending; remove them once their approvals end.`, details);
+  }
+  const stateChecks = removed.map((id): TxOp => { const item = read.get(keys.pageState(id)); return { op: 'check', key: keys.pageState(id), condition: item ? { kind: 'version', version: item.version } : { kind: 'absent' } }; });
+  return [leaseCheck, ...stateChecks];
 }

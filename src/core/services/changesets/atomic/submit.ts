@@ -16,7 +16,7 @@
 import type { Caller } from '../../../domain/caller';
 import { checkEligibility } from '../../../domain/eligibility';
 import { DomainError, type ErrorDetail } from '../../../domain/errors';
-import type { ChangeSet, SetApproval, Workflow } from '../../../domain/model';
+import type { ChangeSet, PreflightResult, SetApproval, Workflow } from '../../../domain/model';
 import { STORE_LIMITS, StoreError, type StoredItem, type TxOp } from '../../../ports/store';
 import type { EngineContext } from '../../context';
 import { auditEntry, commitWithAudit } from '../../commit';
@@ -27,6 +27,8 @@ import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
 import { getManyByKey } from '../../store-reads';
 import { epochBump } from '../../submit-epoch';
+import { pendingCountOps } from '../../approvals/pending-count';
+import { earlierSets } from './resolve';
 
 /** Pointer batches in flight at once. */
 const PARALLEL = 4;
@@ -40,11 +42,22 @@ export interface AtomicSubmitResult {
 
 /** Every page eligible and one workflow for all, else the refusal (nothing written). */
 export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Workflow; manifest: SetApproval['manifest'] } {
+  const judged = judgeAtomic(cs, context);
+  if (!judged.ok) throw judged.refusal;
+  return judged;
+}
+
+/**
+ * The one rule of an atomic submit (SPEC 2.5a), which preflight reports too (SPEC 2.6 "predicts
+ * submit exactly": Audit A#7): the refusal, or the workflow and the pinned versions. Each page's
+ * eligibility is checkEligibility on the inputs loadPageContext gathered.
+ */
+export function judgeAtomic(cs: ChangeSet, context: PageContext): { ok: true; workflow: Workflow; manifest: SetApproval['manifest'] } | { ok: false; refusal: DomainError } {
   const pageIds = cs.pageRefs.map((r) => r.pageId);
   const results = pageIds.map((pageId) => ({ pageId, result: checkEligibility(inputOf(context, pageId)) }));
   const refused: ErrorDetail[] = results.flatMap(({ pageId, result }) => (result.ok ? [] : [{ field: pageId, code: result.code, reason: result.reason }]));
   if (refused.length > 0) {
-    throw new DomainError('CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused);
+    return { ok: false, refusal: new DomainError('CHANGESET_NOT_ELIGIBLE', `${refused.length} of ${pageIds.length} pages cannot be submitted; nothing was submitted.`, refused) };
   }
   const byWorkflow = new Map<string, { workflow: Workflow; pages: string[] }>();
   const manifest: SetApproval['manifest'] = [];
@@ -58,9 +71,21 @@ export function atomicPlan(cs: ChangeSet, context: PageContext): { workflow: Wor
   const groups = [...byWorkflow.values()];
   if (groups.length !== 1) {
     const details = groups.map((g) => ({ field: g.workflow.id, code: 'WORKFLOW', reason: `pages ${g.pages.join(', ')}` }));
-    throw new DomainError('MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details);
+    return { ok: false, refusal: new DomainError('MIXED_WORKFLOWS', 'The pages resolve to different workflows; split the change set so each part has one.', details) };
   }
-  return { workflow: groups[0]!.workflow, manifest };
+  return { ok: true, workflow: groups[0]!.workflow, manifest };
+}
+
+/**
+ * Preflight of an atomic set (docs/decisions.md "x-sets"): when the submit would refuse, no page is
+ * submittable; a page blocked on its own keeps its code, every other page carries the set's code
+ * (CHANGESET_NOT_ELIGIBLE or MIXED_WORKFLOWS) with the refusal's message as its reason.
+ */
+export function atomicPreflight(cs: ChangeSet, context: PageContext, results: PreflightResult[]): PreflightResult[] {
+  const judged = judgeAtomic(cs, context);
+  if (judged.ok) return results;
+  const { code, message } = judged.refusal;
+  return results.map((r) => (r.canSubmit ? { ...r, canSubmit: false, code, reason: message } : r));
 }
 
 /**
@@ -109,17 +134,19 @@ async function writeSetApproval(
   ]);
   // 2. the page pointers, each batch checking the page states eligibility was decided on
   const batches: TxOp[][] = [];
-  for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(context, pageId, set)));
+  for (let i = 0; i < manifest.length; i += PAGES_PER_BATCH) batches.push(manifest.slice(i, i + PAGES_PER_BATCH).flatMap(({ pageId }) => memberOps(ctx, context, pageId, set)));
   for (let i = 0; i < batches.length; i += PARALLEL) await Promise.all(batches.slice(i, i + PARALLEL).map((ops) => ctx.store.transact(ops)));
   // 3. pending, if still in time and still the change set's newest set approval
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
-  const pending: SetApproval = { ...set, status: 'pending', version: 2 };
+  const pending: SetApproval = { ...set, status: 'pending', pendingCounted: true, version: 2 };
   const result: AtomicSubmitResult = { setApprovalId: set.id, status: 'pending' };
   await commitWithAudit(
     ctx,
     [
       { op: 'put', key: keys.setApproval(set.id), value: pending, condition: { kind: 'version', version: 1 } },
       { op: 'check', key: pointerKey, condition: { kind: 'version', version: (pointer?.version ?? 0) + 1 } },
+      // SPEC 2.1: a pending set approval counts as pending under its workflow, so its delete waits (Audit A#3)
+      ...(await pendingCountOps(ctx, { entering: [pending] })),
       ...alongside(result),
     ],
     [
@@ -164,11 +191,14 @@ function setSodRecord(workflow: Workflow, context: PageContext, manifest: SetApp
   return records.some((r) => r.sodEditors) ? { sodEditors: [...new Set(editors)] } : {};
 }
 
-function memberOps(context: PageContext, pageId: string, set: SetApproval): TxOp[] {
+/** The page's pointer to the new set, remembering the decided set approvals it replaces (Audit A#2). */
+function memberOps(ctx: EngineContext, context: PageContext, pageId: string, set: SetApproval): TxOp[] {
   const state = context.pageStateItems.get(pageId);
   const member = context.memberItems.get(pageId);
+  const earlier = earlierSets(member, context.sets, ctx.clock.now());
+  const value = { setApprovalId: set.id, changeSetId: set.changeSetId, ...(earlier.length > 0 ? { earlier } : {}) };
   return [
     { op: 'check', key: keys.pageState(pageId), condition: state ? { kind: 'version', version: state.version } : { kind: 'absent' } },
-    { op: 'put', key: keys.setMember(pageId), value: { setApprovalId: set.id, changeSetId: set.changeSetId }, condition: member ? { kind: 'version', version: member.version } : { kind: 'absent' } },
+    { op: 'put', key: keys.setMember(pageId), value, condition: member ? { kind: 'version', version: member.version } : { kind: 'absent' } },
   ];
 }
