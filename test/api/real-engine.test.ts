@@ -81,6 +81,21 @@ it('a DOCS page with two active workflows needs a workflowId; NO_WORKFLOW-style 
   expect([chosen.status, chosen.json.workflowId]).toEqual([201, 'wf-docs-quick']);
 });
 
+it('audit A#11: a submit naming an unknown or other-space workflow is 409 WORKFLOW_NOT_FOUND (not eligible, SPEC §3), as preflight predicts; workflow reads stay 404', async () => {
+  for (const workflowId of ['wf-nope', 'wf-eng-review']) {
+    const pre = await api('page-preflight', { body: { pageId: '3001', workflowId } });
+    expect(pre.json).toMatchObject({ success: true, canSubmit: false, code: 'WORKFLOW_NOT_FOUND' });
+    const refused = await api('page-submit', { body: { pageId: '3001', workflowId } });
+    expect([refused.status, refused.json.code, refused.json.error]).toEqual([409, 'WORKFLOW_NOT_FOUND', pre.json.reason]);
+  }
+  // a missing workflow object is still 404 where the workflow itself is asked for
+  const read = await app.engine.workflows.get({ accountId: 'acc-bob', source: 'ui' }, 'wf-nope').then(
+    () => undefined,
+    (e: { status: number; code: string }) => [e.status, e.code],
+  );
+  expect(read).toEqual([404, 'WORKFLOW_NOT_FOUND']);
+});
+
 it('update: optimistic concurrency with expectedVersion; archive is read-only afterwards', async () => {
   const created = await api('changeset-create', { body: { spaceId: '1001', title: 'PR 7', pageRefs: [{ pageId: '2004' }] } });
   const id = created.json.changeSet.id;

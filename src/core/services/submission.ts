@@ -10,7 +10,7 @@ import { reviewTermsOf } from '../domain/review';
 import { onSubmitted } from '../records/lifecycle-schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';
-import { DomainError } from '../domain/errors';
+import { DomainError, EligibilityError } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult, IneligibleGroup } from '../domain/eligibility';
 import { excludesEditors } from '../domain/sod';
 import { checkEligibility } from '../domain/eligibility';
@@ -31,14 +31,15 @@ import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
 import { ruleSource, type RoutedBy } from '../domain/routing';
 
 /**
- * A refused single-page submit, its status from the registry (404 / 403 for access codes, else 409).
+ * A refused single-page submit, its status from the registry (404 / 403 for access codes, else 409;
+ * an EligibilityError: WORKFLOW_NOT_FOUND is 409 here, SPEC §3 "page not eligible on single submit").
  * Every refusal but a missing page names its code and reason in `details` (a page the caller cannot
  * see answers exactly like a missing one: no details).
  */
 export function eligibilityError(result: SubmitRefusal): DomainError {
   const groups = (result.details ?? []).map((d) => ({ field: `steps[${d.step - 1}].groups.${d.group}`, code: result.code, reason: ineligibleReason(d) }));
   const details = result.code === 'PAGE_NOT_FOUND' ? undefined : [{ code: result.code, reason: result.reason }, ...groups];
-  return new DomainError(result.code, result.reason, details);
+  return new EligibilityError(result.code, result.reason, details);
 }
 
 /** "Step 1, group legal: needs 1 eligible approver; excluded by separation of duties: acc-alice" (SPEC 2.3a). */
