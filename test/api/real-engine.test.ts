@@ -81,6 +81,18 @@ it('a DOCS page with two active workflows needs a workflowId; NO_WORKFLOW-style 
   expect([chosen.status, chosen.json.workflowId]).toEqual([201, 'wf-docs-quick']);
 });
 
+it('audit A#12: a submit whose chosen workflow binds the page (first submission) reports routedBy assignment, as preflight before and after and status do', async () => {
+  const assignment = { kind: 'assignment' };
+  // DOCS has two enabled workflows and 3001 no assignment: the author's choice becomes the page's assignment (SPEC 2.2)
+  const before = await api('page-preflight', { body: { pageId: '3001', workflowId: 'wf-docs-quick' } });
+  expect(before.json).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: assignment });
+  const submitted = await api('page-submit', { body: { pageId: '3001', workflowId: 'wf-docs-quick' } });
+  expect([submitted.status, submitted.json.routedBy]).toEqual([201, assignment]);
+  expect((await api('page-status', { query: { pageId: '3001' } })).json).toMatchObject({ routedBy: assignment, latestApproval: { routedBy: assignment } });
+  await app.engine.approvals.cancel({ accountId: 'acc-bob', source: 'ui' }, submitted.json.approvalId);
+  expect((await api('page-preflight', { body: { pageId: '3001' } })).json).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: assignment });
+});
+
 it('audit A#11: a submit naming an unknown or other-space workflow is 409 WORKFLOW_NOT_FOUND (not eligible, SPEC §3), as preflight predicts; workflow reads stay 404', async () => {
   for (const workflowId of ['wf-nope', 'wf-eng-review']) {
     const pre = await api('page-preflight', { body: { pageId: '3001', workflowId } });

@@ -107,7 +107,8 @@ export type Resolution = { ok: true; workflow: Workflow; routedBy: RoutedBy } | 
  * all be read); else the space's single enabled workflow; else NO_WORKFLOW (WORKFLOW_DISABLED when
  * an assignment exists but is disabled and nothing else applies). A workflow the author chose must
  * be in the page's space (WORKFLOW_NOT_FOUND) and, when an assignment or a rule decides, be that
- * workflow (else WORKFLOW_NOT_ASSIGNED: neither can be routed around); otherwise it must be enabled.
+ * workflow (else WORKFLOW_NOT_ASSIGNED: neither can be routed around); otherwise it must be enabled,
+ * and it routes as an assignment (the submission creates it: submission.ts assignmentSourceOf).
  */
 export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined, spaceWorkflows: Workflow[], chosenWorkflowId?: string, routing?: PageRouting): Resolution {
   const explicit = assigned && assigned.spaceId === spaceId ? assigned : undefined;
@@ -119,7 +120,9 @@ export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined,
   if (explicit && explicit.id !== chosen.id) return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: explicit.id };
   if (resolved.ok && resolved.routedBy.kind === 'rule') return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: resolved.workflow.id };
   if (!resolved.ok && resolved.code === 'ROUTING_INCOMPLETE') return resolved;
-  return chosen.enabled ? { ok: true, workflow: chosen, routedBy: { kind: 'default' } } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
+  // Only reached with several enabled workflows and nothing deciding: the author's choice becomes the page's
+  // binding assignment (SPEC 2.2 "created by the first submission"), so it routes as one (audit A#12).
+  return chosen.enabled ? { ok: true, workflow: chosen, routedBy: { kind: 'assignment' } } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
 }
 
 function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, spaceWorkflows: Workflow[], routing: PageRouting | undefined): Resolution {

@@ -159,16 +159,15 @@ function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined)
 }
 
 /**
- * The assignment this submission creates, by its source: the first time a routing rule decides
- * (SPEC 2.2a, `rule:<id>`: binding from then on), or the first submission in which the author had to
- * choose (several enabled workflows, no assignment). undefined: it creates none.
+ * The assignment this submission creates, by its source, as resolution decided it (eligibility.ts
+ * resolveWorkflow): the first time a routing rule decides (SPEC 2.2a, `rule:<id>`: binding from then
+ * on), or an assignment routed without one stored, which is the first submission in which the author
+ * had to choose (several enabled workflows, no assignment). undefined: it creates none.
  */
 function assignmentSourceOf(input: EligibilityInput, assignmentItem: StoredItem | undefined, routedBy: RoutedBy): string | undefined {
   if (assignmentItem || !input.page) return undefined;
   if (routedBy.kind === 'rule') return ruleSource(routedBy.ruleId);
-  if (input.chosenWorkflowId === undefined) return undefined;
-  const spaceId = input.page.spaceId;
-  return input.spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId).length > 1 ? FIRST_SUBMISSION : undefined;
+  return routedBy.kind === 'assignment' ? FIRST_SUBMISSION : undefined;
 }
 
 const FIRST_SUBMISSION = 'first-submission';
