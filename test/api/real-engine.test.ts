@@ -93,6 +93,17 @@ it('audit A#12: a submit whose chosen workflow binds the page (first submission)
   expect((await api('page-preflight', { body: { pageId: '3001' } })).json).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: assignment });
 });
 
+it('audit A#13: NO_ELIGIBLE_APPROVER names the submitter the self-approval rule excluded, in preflight and submit alike', async () => {
+  const alice = { accountId: 'acc-alice', source: 'ui' } as const;
+  const solo = await app.engine.workflows.create(alice, '1001', { name: 'Bob only', steps: [{ approvers: ['acc-bob'], mode: 'any' }] });
+  await app.engine.workflows.assign(alice, '2008', solo.id);
+  const pre = await api('page-preflight', { body: { pageId: '2008' } });
+  expect(pre.json).toMatchObject({ canSubmit: false, code: 'NO_ELIGIBLE_APPROVER', details: [{ step: 1, group: 'approvers', required: 1, excluded: ['acc-bob'] }] });
+  const refused = await api('page-submit', { body: { pageId: '2008' } });
+  expect([refused.status, refused.json.code]).toEqual([409, 'NO_ELIGIBLE_APPROVER']);
+  expect(refused.json.details[1]).toMatchObject({ field: 'steps[0].groups.approvers', reason: expect.stringContaining('acc-bob') });
+});
+
 it('audit A#11: a submit naming an unknown or other-space workflow is 409 WORKFLOW_NOT_FOUND (not eligible, SPEC §3), as preflight predicts; workflow reads stay 404', async () => {
   for (const workflowId of ['wf-nope', 'wf-eng-review']) {
     const pre = await api('page-preflight', { body: { pageId: '3001', workflowId } });

@@ -67,7 +67,7 @@ export interface PageRouting {
   facts?: RoutingFacts;
 }
 
-/** NO_ELIGIBLE_APPROVER: the group left short, whom separation of duties excluded from it, and who can no longer approve. */
+/** NO_ELIGIBLE_APPROVER: the group left short, whom the submitter rule or separation of duties excluded from it, and who can no longer approve. */
 export interface IneligibleGroup {
   step: number;
   group: string;
@@ -88,13 +88,15 @@ function fail(code: EligibilityCode, workflowId?: string, details?: IneligibleGr
 function ineligibleGroups(wf: Workflow, input: EligibilityInput): IneligibleGroup[] {
   const excluded = new Set(excludesEditors(wf.sod) && input.sod?.workflowId === wf.id ? input.sod.editors : []);
   const unavailable = input.unavailable ?? new Map<string, UnavailableCause>();
-  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => (wf.allowSelfApproval || p !== input.callerId) && !excluded.has(p) && !unavailable.has(p) };
+  // the submitter rule excludes like separation of duties, and both are named (SPEC 2.3a "names … excluded people")
+  const isExcluded = (p: string) => (!wf.allowSelfApproval && p === input.callerId) || excluded.has(p);
+  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => !isExcluded(p) && !unavailable.has(p) };
   return wf.steps.flatMap((step, i) =>
     stepShortfalls(step, i, people).map((s) => {
       const members = stepGroups(step).find((g) => g.key === s.group);
       const inGroup = members ? membersOf(members, input.groupMembers) : [];
       const gone = unavailableAmong(inGroup, unavailable);
-      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter((p) => excluded.has(p)), ...(gone.length > 0 ? { unavailable: gone } : {}) };
+      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter(isExcluded), ...(gone.length > 0 ? { unavailable: gone } : {}) };
     }),
   );
 }

@@ -42,9 +42,9 @@ export function eligibilityError(result: SubmitRefusal): DomainError {
   return new EligibilityError(result.code, result.reason, details);
 }
 
-/** "Step 1, group legal: needs 1 eligible approver; excluded by separation of duties: acc-alice" (SPEC 2.3a). */
+/** "Step 1, group legal: needs 1 eligible approver; excluded (submitter or separation of duties): acc-alice" (SPEC 2.3a). */
 export function ineligibleReason(d: IneligibleGroup): string {
-  const excluded = d.excluded.length > 0 ? `; excluded by separation of duties: ${d.excluded.join(', ')}` : '';
+  const excluded = d.excluded.length > 0 ? `; excluded (submitter or separation of duties): ${d.excluded.join(', ')}` : '';
   const gone = d.unavailable?.length ? `; can no longer approve: ${d.unavailable.map((u) => `${u.accountId} (${UNAVAILABLE_WORDS[u.cause]})`).join(', ')}` : '';
   return `Step ${d.step}, group ${d.group}: needs ${d.required} eligible approver${d.required === 1 ? '' : 's'}${excluded}${gone}`;
 }
