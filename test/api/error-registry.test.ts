@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError, ERROR_CODES, type ErrorCode } from '../../src/core/domain/errors';
+import { DomainError, EligibilityError, ERROR_CODES, type ErrorCode } from '../../src/core/domain/errors';
 import { StoreError } from '../../src/core/ports/store';
 import { toPublicError } from '../../src/transport/public-error';
 
@@ -65,6 +65,13 @@ describe('toPublicError', () => {
   it('answers a registered code with its registry status whatever threw it', () => {
     expect(toPublicError(new DomainError('WORKFLOW_NOT_ASSIGNED', 'Page is assigned to another workflow'), quiet)).toMatchObject({ status: 409, code: 'WORKFLOW_NOT_ASSIGNED' });
     expect(toPublicError(new DomainError('NO_EDIT_PERMISSION', 'You cannot edit this page'), quiet)).toMatchObject({ status: 403, code: 'NO_EDIT_PERMISSION' });
+  });
+
+  it('a code registered with an eligibilityStatus answers it only as a page-submit eligibility failure (audit A#11)', () => {
+    expect(toPublicError(new EligibilityError('WORKFLOW_NOT_FOUND', 'The chosen workflow does not exist in the page\'s space'), quiet)).toMatchObject({ status: 409, code: 'WORKFLOW_NOT_FOUND' });
+    expect(toPublicError(new DomainError('WORKFLOW_NOT_FOUND', 'Workflow not found.'), quiet)).toMatchObject({ status: 404, code: 'WORKFLOW_NOT_FOUND' });
+    // every other eligibility code keeps its one status
+    expect(toPublicError(new EligibilityError('NO_EDIT_PERMISSION', 'You cannot edit this page'), quiet)).toMatchObject({ status: 403 });
   });
 
   it('carries a rate limiter retry delay', () => {

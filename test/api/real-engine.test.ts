@@ -81,6 +81,44 @@ it('a DOCS page with two active workflows needs a workflowId; NO_WORKFLOW-style 
   expect([chosen.status, chosen.json.workflowId]).toEqual([201, 'wf-docs-quick']);
 });
 
+it('audit A#12: a submit whose chosen workflow binds the page (first submission) reports routedBy assignment, as preflight before and after and status do', async () => {
+  const assignment = { kind: 'assignment' };
+  // DOCS has two enabled workflows and 3001 no assignment: the author's choice becomes the page's assignment (SPEC 2.2)
+  const before = await api('page-preflight', { body: { pageId: '3001', workflowId: 'wf-docs-quick' } });
+  expect(before.json).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: assignment });
+  const submitted = await api('page-submit', { body: { pageId: '3001', workflowId: 'wf-docs-quick' } });
+  expect([submitted.status, submitted.json.routedBy]).toEqual([201, assignment]);
+  expect((await api('page-status', { query: { pageId: '3001' } })).json).toMatchObject({ routedBy: assignment, latestApproval: { routedBy: assignment } });
+  await app.engine.approvals.cancel({ accountId: 'acc-bob', source: 'ui' }, submitted.json.approvalId);
+  expect((await api('page-preflight', { body: { pageId: '3001' } })).json).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: assignment });
+});
+
+it('audit A#13: NO_ELIGIBLE_APPROVER names the submitter the self-approval rule excluded, in preflight and submit alike', async () => {
+  const alice = { accountId: 'acc-alice', source: 'ui' } as const;
+  const solo = await app.engine.workflows.create(alice, '1001', { name: 'Bob only', steps: [{ approvers: ['acc-bob'], mode: 'any' }] });
+  await app.engine.workflows.assign(alice, '2008', solo.id);
+  const pre = await api('page-preflight', { body: { pageId: '2008' } });
+  expect(pre.json).toMatchObject({ canSubmit: false, code: 'NO_ELIGIBLE_APPROVER', details: [{ step: 1, group: 'approvers', required: 1, excluded: ['acc-bob'] }] });
+  const refused = await api('page-submit', { body: { pageId: '2008' } });
+  expect([refused.status, refused.json.code]).toEqual([409, 'NO_ELIGIBLE_APPROVER']);
+  expect(refused.json.details[1]).toMatchObject({ field: 'steps[0].groups.approvers', reason: expect.stringContaining('acc-bob') });
+});
+
+it('audit A#11: a submit naming an unknown or other-space workflow is 409 WORKFLOW_NOT_FOUND (not eligible, SPEC §3), as preflight predicts; workflow reads stay 404', async () => {
+  for (const workflowId of ['wf-nope', 'wf-eng-review']) {
+    const pre = await api('page-preflight', { body: { pageId: '3001', workflowId } });
+    expect(pre.json).toMatchObject({ success: true, canSubmit: false, code: 'WORKFLOW_NOT_FOUND' });
+    const refused = await api('page-submit', { body: { pageId: '3001', workflowId } });
+    expect([refused.status, refused.json.code, refused.json.error]).toEqual([409, 'WORKFLOW_NOT_FOUND', pre.json.reason]);
+  }
+  // a missing workflow object is still 404 where the workflow itself is asked for
+  const read = await app.engine.workflows.get({ accountId: 'acc-bob', source: 'ui' }, 'wf-nope').then(
+    () => undefined,
+    (e: { status: number; code: string }) => [e.status, e.code],
+  );
+  expect(read).toEqual([404, 'WORKFLOW_NOT_FOUND']);
+});
+
 it('update: optimistic concurrency with expectedVersion; archive is read-only afterwards', async () => {
   const created = await api('changeset-create', { body: { spaceId: '1001', title: 'PR 7', pageRefs: [{ pageId: '2004' }] } });
   const id = created.json.changeSet.id;

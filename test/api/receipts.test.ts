@@ -88,3 +88,12 @@ it('GET /evidence: chunks join into a pack that verifies offline; only admins ex
   expect((await api('evidence', { query: {} })).status).toBe(400);
   expect((await api('evidence', { query: { pageId: '2001', cursor: 'forged' }, accountId: 'acc-alice' })).json.code).toBe('INVALID_CURSOR');
 });
+
+it('audit A#5: GET /evidence?approvalId of an approval on a page the caller cannot view answers exactly as a missing approval', async () => {
+  const submitted = await api('page-submit', { body: { pageId: '2012' } });
+  expect(submitted.status).toBe(201);
+  const missing = await api('evidence', { query: { approvalId: 'apr_doesnotexist' }, accountId: 'acc-erin' });
+  const hidden = await api('evidence', { query: { approvalId: submitted.json.approvalId }, accountId: 'acc-erin' });
+  expect([missing.status, missing.json.code]).toEqual([404, 'APPROVAL_NOT_FOUND']);
+  expect([hidden.status, hidden.json]).toEqual([missing.status, missing.json]);
+});

@@ -76,8 +76,9 @@ test('store operations and Confluence calls per operation (100-page change set)'
   // a decision: O(1) everything
   expect(results.decision.store.transact).toBe(1);
   expect(results.decision.store.get + results.decision.store.getMany).toBeLessThanOrEqual(4);
-  // the reply comment is queued in the decision's transaction, not posted in the request
-  expect(results.decision.confluence.total).toBe(0);
+  // one Confluence call: the decider's view of the page (an approval on a page they cannot view answers as a
+  // missing one, audit A#5); the reply comment is queued in the decision's transaction, not posted in the request
+  expect(results.decision.confluence.total).toBe(1);
   expect(jobs.filter((j) => j.kind === 'notify.comment')).toHaveLength(1);
   expect(results.pageStatus.store.get + results.pageStatus.store.getMany).toBeLessThanOrEqual(2);
 });

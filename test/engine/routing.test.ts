@@ -53,7 +53,8 @@ describe('routing rules', () => {
     const env = await setup();
     await withLegalRule(env);
     expect(await env.engine.approvals.preflightPage(ui(BOB), '3002')).toMatchObject({ canSubmit: false, code: 'NO_WORKFLOW' });
-    expect(await env.engine.approvals.preflightPage(ui(BOB), '3002', 'wf-docs-quick')).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: { kind: 'default' } });
+    // the choice becomes the page's assignment on submit (audit A#12), so it routes as one
+    expect(await env.engine.approvals.preflightPage(ui(BOB), '3002', 'wf-docs-quick')).toMatchObject({ canSubmit: true, workflowId: 'wf-docs-quick', routedBy: { kind: 'assignment' } });
     env.site.changeLabels('3002', ALICE, { add: ['legal'], remove: [] });
     expect(await env.engine.approvals.preflightPage(ui(BOB), '3002', 'wf-docs-quick')).toMatchObject({ canSubmit: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: 'wf-docs-legal' });
   });

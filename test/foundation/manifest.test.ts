@@ -89,7 +89,15 @@ describe('manifest.yml', () => {
   it('allows impersonation only on the scopes of reads made as a user, and declares exactly two product triggers: page updates (staleness) and label/move events (routing drift)', () => {
     const scopes = manifest.permissions.scopes as Record<string, { allowImpersonation?: boolean }>;
     const impersonated = Object.entries(scopes).filter(([, v]) => v.allowImpersonation).map(([k]) => k).sort();
-    expect(impersonated).toEqual(['read:confluence-user', 'read:content.permission:confluence', 'read:page:confluence', 'read:space:confluence']);
+    // routing reads labels and ancestors as the REST caller (audit A#1): read:label and read:hierarchical-content
+    expect(impersonated).toEqual([
+      'read:confluence-user',
+      'read:content.permission:confluence',
+      'read:hierarchical-content:confluence',
+      'read:label:confluence',
+      'read:page:confluence',
+      'read:space:confluence',
+    ]);
     // a new version queues its content hash (SPEC 2.4a); label/move events record routing drift (SPEC 2.2a)
     expect(manifest.modules.trigger).toEqual([
       { key: 'page-updated-trigger', function: 'page-updated', events: ['avi:confluence:updated:page'] },

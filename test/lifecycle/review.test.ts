@@ -5,7 +5,7 @@ import { DAY_MS } from '../../src/core/domain/time';
 import { stepStartedAt } from '../../src/core/domain/review';
 import { BOB, CAROL, ui } from '../engine/helpers';
 import { reviewCounts, reviewQueue } from '../../src/core/lifecycle/review-queue';
-import { lifecycleSetup } from './support';
+import { lifecycleSetup, whileReader } from './support';
 
 const T = Date.UTC(2026, 2, 1);
 const approved = (terms: Partial<PageApproval['workflowSnapshot']>): PageApproval => ({
@@ -81,7 +81,7 @@ describe('the "due or expired" queue', () => {
     const env = await lifecycleSetup();
     const approve = async (pageId: string) => {
       const a = await env.engine.approvals.submitPage(ui(BOB), pageId, 'wf-recert');
-      await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
+      await whileReader(env, pageId, CAROL, () => env.engine.approvals.decide(ui(CAROL), a.id, 'approve'));
       return a;
     };
     const first = await approve('2001');

@@ -62,3 +62,20 @@ async function finishIndexBackfill(ctx: EngineContext): Promise<void> {
   await startIndexBackfill(queueing);
   while (queued.shift()) await continueIndexBackfill(queueing);
 }
+
+/**
+ * Runs `run` while `accountId` may also read page `pageId` (restricted pages such as 2012): an
+ * approver decides only what they can view (an approval on a page one cannot view answers as a
+ * missing one, audit A#5); the restriction is back as it was afterwards.
+ */
+export async function whileReader<T>(env: TestEnv, pageId: string, accountId: string, run: () => Promise<T>): Promise<T> {
+  const read = env.site.getPage(pageId)!.restrictions.read;
+  if (read.length === 0) return run();
+  const grant = { type: 'user' as const, id: accountId };
+  read.push(grant);
+  try {
+    return await run();
+  } finally {
+    read.splice(read.indexOf(grant), 1);
+  }
+}

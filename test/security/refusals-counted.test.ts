@@ -14,7 +14,7 @@ import type { RateLimits } from '../../src/transport/shared/rate-limit';
 import { call } from '../api/helpers';
 import { createRealApi } from '../api/real-app';
 import { BOB, CAROL, DOCS, ENG, ERIN, ui } from '../engine/helpers';
-import { RECERT, lifecycleSetup } from '../lifecycle/support';
+import { RECERT, lifecycleSetup, whileReader } from '../lifecycle/support';
 import { createResolverApp, GENEROUS } from './resolver-app';
 
 const THREE_DENIED: RateLimits = { ...GENEROUS, deniedPerUser: { max: 3, windowSeconds: 60 } };
@@ -24,7 +24,7 @@ async function dueInBothSpaces() {
   await seedWorkflows(env.deps, [{ ...RECERT, id: 'wf-docs-recert', spaceId: DOCS }]);
   const approve = async (pageId: string, workflowId: string) => {
     const a = await env.engine.approvals.submitPage(ui(BOB), pageId, workflowId);
-    await env.engine.approvals.decide(ui(CAROL), a.id, 'approve');
+    await whileReader(env, pageId, CAROL, () => env.engine.approvals.decide(ui(CAROL), a.id, 'approve'));
   };
   for (const pageId of ['2012', '2001']) await approve(pageId, 'wf-recert');
   for (const pageId of ['3001', '3002']) await approve(pageId, 'wf-docs-recert');

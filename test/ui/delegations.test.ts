@@ -87,7 +87,8 @@ describe('Carol delegates to Erin (replace) for ENG', () => {
     // Erin cannot view page 2012; Bob submits it
     await app.invoke('acc-alice', 'delegation.create', { delegateAccountId: 'acc-erin', ...window(app), mode: 'replace' });
     const hidden = (await app.invoke('acc-bob', 'page.submit', {}, { pageId: '2012' })).approval.id;
-    expect((await app.invoke('acc-erin', 'approval.decide', { approvalId: hidden, decision: 'approve' })).code).toBe('NOT_AN_APPROVER');
+    // audit A#5: an approval on a page she cannot view answers as a missing one, before any approver check
+    expect((await app.invoke('acc-erin', 'approval.decide', { approvalId: hidden, decision: 'approve' })).code).toBe('APPROVAL_NOT_FOUND');
 
     const app2 = await createResolverApp();
     await eng(app2, ['acc-alice'], 'any');

@@ -67,7 +67,7 @@ export interface PageRouting {
   facts?: RoutingFacts;
 }
 
-/** NO_ELIGIBLE_APPROVER: the group left short, whom separation of duties excluded from it, and who can no longer approve. */
+/** NO_ELIGIBLE_APPROVER: the group left short, whom the submitter rule or separation of duties excluded from it, and who can no longer approve. */
 export interface IneligibleGroup {
   step: number;
   group: string;
@@ -88,13 +88,15 @@ function fail(code: EligibilityCode, workflowId?: string, details?: IneligibleGr
 function ineligibleGroups(wf: Workflow, input: EligibilityInput): IneligibleGroup[] {
   const excluded = new Set(excludesEditors(wf.sod) && input.sod?.workflowId === wf.id ? input.sod.editors : []);
   const unavailable = input.unavailable ?? new Map<string, UnavailableCause>();
-  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => (wf.allowSelfApproval || p !== input.callerId) && !excluded.has(p) && !unavailable.has(p) };
+  // the submitter rule excludes like separation of duties, and both are named (SPEC 2.3a "names … excluded people")
+  const isExcluded = (p: string) => (!wf.allowSelfApproval && p === input.callerId) || excluded.has(p);
+  const people = { groupMembers: input.groupMembers, isEligible: (p: string) => !isExcluded(p) && !unavailable.has(p) };
   return wf.steps.flatMap((step, i) =>
     stepShortfalls(step, i, people).map((s) => {
       const members = stepGroups(step).find((g) => g.key === s.group);
       const inGroup = members ? membersOf(members, input.groupMembers) : [];
       const gone = unavailableAmong(inGroup, unavailable);
-      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter((p) => excluded.has(p)), ...(gone.length > 0 ? { unavailable: gone } : {}) };
+      return { step: i + 1, group: s.group, required: s.required, excluded: inGroup.filter(isExcluded), ...(gone.length > 0 ? { unavailable: gone } : {}) };
     }),
   );
 }
@@ -107,7 +109,8 @@ export type Resolution = { ok: true; workflow: Workflow; routedBy: RoutedBy } | 
  * all be read); else the space's single enabled workflow; else NO_WORKFLOW (WORKFLOW_DISABLED when
  * an assignment exists but is disabled and nothing else applies). A workflow the author chose must
  * be in the page's space (WORKFLOW_NOT_FOUND) and, when an assignment or a rule decides, be that
- * workflow (else WORKFLOW_NOT_ASSIGNED: neither can be routed around); otherwise it must be enabled.
+ * workflow (else WORKFLOW_NOT_ASSIGNED: neither can be routed around); otherwise it must be enabled,
+ * and it routes as an assignment (the submission creates it: submission.ts assignmentSourceOf).
  */
 export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined, spaceWorkflows: Workflow[], chosenWorkflowId?: string, routing?: PageRouting): Resolution {
   const explicit = assigned && assigned.spaceId === spaceId ? assigned : undefined;
@@ -119,7 +122,9 @@ export function resolveWorkflow(spaceId: string, assigned: Workflow | undefined,
   if (explicit && explicit.id !== chosen.id) return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: explicit.id };
   if (resolved.ok && resolved.routedBy.kind === 'rule') return { ok: false, code: 'WORKFLOW_NOT_ASSIGNED', workflowId: resolved.workflow.id };
   if (!resolved.ok && resolved.code === 'ROUTING_INCOMPLETE') return resolved;
-  return chosen.enabled ? { ok: true, workflow: chosen, routedBy: { kind: 'default' } } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
+  // Only reached with several enabled workflows and nothing deciding: the author's choice becomes the page's
+  // binding assignment (SPEC 2.2 "created by the first submission"), so it routes as one (audit A#12).
+  return chosen.enabled ? { ok: true, workflow: chosen, routedBy: { kind: 'assignment' } } : { ok: false, code: 'WORKFLOW_DISABLED', workflowId: chosen.id };
 }
 
 function resolveWithoutChoice(spaceId: string, explicit: Workflow | undefined, spaceWorkflows: Workflow[], routing: PageRouting | undefined): Resolution {

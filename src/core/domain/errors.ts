@@ -24,6 +24,8 @@ interface CodeInfo {
   when: string;
   /** internal codes are logged, never shown: the client sees INTERNAL_ERROR */
   internal?: true;
+  /** the status when the code is a single page's eligibility failure on submit (EligibilityError), where it differs */
+  eligibilityStatus?: number;
 }
 
 const ELIGIBILITY = 'page submit: the page is not eligible (SPEC 2.6); in preflight and change-set results it is a per-page `code`';
@@ -77,7 +79,8 @@ export const ERROR_CODES = {
   // 404: also for objects the caller cannot see, so existence is never revealed
   PAGE_NOT_FOUND: { status: 404, when: 'the page does not exist or the caller cannot view it (single-page operations, preflight included)' },
   SPACE_NOT_FOUND: { status: 404, when: 'the space does not exist or the caller cannot view it (workflow lists)' },
-  WORKFLOW_NOT_FOUND: { status: 404, when: 'the workflow does not exist in a space the caller can view' },
+  // SPEC §3 "409 … page not eligible on single submit": the chosen workflow is an eligibility check there (SPEC 2.6)
+  WORKFLOW_NOT_FOUND: { status: 404, eligibilityStatus: 409, when: 'the workflow does not exist in a space the caller can view; on page submit (409) the chosen workflow does not exist in the page\'s space' },
   CHANGE_SET_NOT_FOUND: { status: 404, when: 'the change set does not exist or the caller cannot view its space' },
   SET_APPROVAL_NOT_FOUND: { status: 404, when: 'the set approval does not exist or the caller cannot view its change set' },
   APPROVAL_NOT_FOUND: { status: 404, when: 'the approval does not exist or the caller cannot view its page' },
@@ -160,6 +163,14 @@ export class DomainError extends Error {
 
   get status(): number {
     return ERROR_CODES[this.code].status;
+  }
+}
+
+/** A single page's submit refused by an eligibility check (SPEC 2.6): the registry's `eligibilityStatus` where it states one. */
+export class EligibilityError extends DomainError {
+  override get status(): number {
+    const info: CodeInfo = ERROR_CODES[this.code];
+    return info.eligibilityStatus ?? super.status;
   }
 }
 

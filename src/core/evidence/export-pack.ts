@@ -17,7 +17,7 @@ import type { AuditFilter, AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS } from '../ports/store';
 import { SpaceAccess } from '../services/access';
-import { loadApproval, approvalNotFound } from '../services/approvals/records';
+import { loadVisibleApproval } from '../services/approvals/records';
 import { loadReadableChangeSet } from '../services/changesets/guards';
 import { auditEntry, commitWithAudit } from '../services/commit';
 import type { EngineContext } from '../services/context';
@@ -50,11 +50,7 @@ async function resolveScope(ctx: EngineContext, caller: Caller, access: SpaceAcc
     return { spaceId: page.spaceId, filter: { pageId: scope.pageId }, keep: () => true };
   }
   if ('approvalId' in scope) {
-    const { approval } = await loadApproval(ctx, scope.approvalId);
-    // An approval of a page the caller cannot see answers exactly like a missing one.
-    await pages.visiblePage(caller, approval.pageId, OP).catch(() => {
-      throw approvalNotFound();
-    });
+    const { approval } = await loadVisibleApproval(ctx, caller, scope.approvalId, OP);
     return { spaceId: approval.spaceId, filter: { pageId: approval.pageId }, keep: (r) => r.approvalId === approval.id };
   }
   const { cs } = await loadReadableChangeSet(ctx, caller, access, scope.changeSetId, OP);

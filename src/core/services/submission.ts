@@ -10,7 +10,7 @@ import { reviewTermsOf } from '../domain/review';
 import { onSubmitted } from '../records/lifecycle-schedule';
 import type { Caller } from '../domain/caller';
 import type { AuditEntry } from '../audit';
-import { DomainError } from '../domain/errors';
+import { DomainError, EligibilityError } from '../domain/errors';
 import type { EligibilityCode, EligibilityInput, EligibilityResult, IneligibleGroup } from '../domain/eligibility';
 import { excludesEditors } from '../domain/sod';
 import { checkEligibility } from '../domain/eligibility';
@@ -31,19 +31,20 @@ import { UNAVAILABLE_WORDS } from '../domain/approver-availability';
 import { ruleSource, type RoutedBy } from '../domain/routing';
 
 /**
- * A refused single-page submit, its status from the registry (404 / 403 for access codes, else 409).
+ * A refused single-page submit, its status from the registry (404 / 403 for access codes, else 409;
+ * an EligibilityError: WORKFLOW_NOT_FOUND is 409 here, SPEC §3 "page not eligible on single submit").
  * Every refusal but a missing page names its code and reason in `details` (a page the caller cannot
  * see answers exactly like a missing one: no details).
  */
 export function eligibilityError(result: SubmitRefusal): DomainError {
   const groups = (result.details ?? []).map((d) => ({ field: `steps[${d.step - 1}].groups.${d.group}`, code: result.code, reason: ineligibleReason(d) }));
   const details = result.code === 'PAGE_NOT_FOUND' ? undefined : [{ code: result.code, reason: result.reason }, ...groups];
-  return new DomainError(result.code, result.reason, details);
+  return new EligibilityError(result.code, result.reason, details);
 }
 
-/** "Step 1, group legal: needs 1 eligible approver; excluded by separation of duties: acc-alice" (SPEC 2.3a). */
+/** "Step 1, group legal: needs 1 eligible approver; excluded (submitter or separation of duties): acc-alice" (SPEC 2.3a). */
 export function ineligibleReason(d: IneligibleGroup): string {
-  const excluded = d.excluded.length > 0 ? `; excluded by separation of duties: ${d.excluded.join(', ')}` : '';
+  const excluded = d.excluded.length > 0 ? `; excluded (submitter or separation of duties): ${d.excluded.join(', ')}` : '';
   const gone = d.unavailable?.length ? `; can no longer approve: ${d.unavailable.map((u) => `${u.accountId} (${UNAVAILABLE_WORDS[u.cause]})`).join(', ')}` : '';
   return `Step ${d.step}, group ${d.group}: needs ${d.required} eligible approver${d.required === 1 ? '' : 's'}${excluded}${gone}`;
 }
@@ -158,16 +159,15 @@ function assignedWorkflow(input: EligibilityInput, item: StoredItem | undefined)
 }
 
 /**
- * The assignment this submission creates, by its source: the first time a routing rule decides
- * (SPEC 2.2a, `rule:<id>`: binding from then on), or the first submission in which the author had to
- * choose (several enabled workflows, no assignment). undefined: it creates none.
+ * The assignment this submission creates, by its source, as resolution decided it (eligibility.ts
+ * resolveWorkflow): the first time a routing rule decides (SPEC 2.2a, `rule:<id>`: binding from then
+ * on), or an assignment routed without one stored, which is the first submission in which the author
+ * had to choose (several enabled workflows, no assignment). undefined: it creates none.
  */
 function assignmentSourceOf(input: EligibilityInput, assignmentItem: StoredItem | undefined, routedBy: RoutedBy): string | undefined {
   if (assignmentItem || !input.page) return undefined;
   if (routedBy.kind === 'rule') return ruleSource(routedBy.ruleId);
-  if (input.chosenWorkflowId === undefined) return undefined;
-  const spaceId = input.page.spaceId;
-  return input.spaceWorkflows.filter((w) => w.enabled && w.spaceId === spaceId).length > 1 ? FIRST_SUBMISSION : undefined;
+  return routedBy.kind === 'assignment' ? FIRST_SUBMISSION : undefined;
 }
 
 const FIRST_SUBMISSION = 'first-submission';

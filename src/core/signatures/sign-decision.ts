@@ -8,9 +8,9 @@
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import type { Decidable, DecisionOutcome } from '../domain/decisions';
-import type { CredentialType, DecisionSignature, StepSignature } from '../domain/model';
+import type { CredentialType, DecisionSignature, PageApproval, StepSignature } from '../domain/model';
 import type { EngineContext } from '../services/context';
-import { effectiveApproval, loadApproval } from '../services/approvals/records';
+import { effectiveApproval } from '../services/approvals/records';
 import { verifyCredential, type Credential, type SigningPlace } from './verify-credential';
 
 export interface SigningInput {
@@ -49,13 +49,12 @@ async function printedNames(ctx: EngineContext, accountIds: string[]): Promise<M
   return new Map(accountIds.map((id) => [id, users.get(id)?.displayName ?? id]));
 }
 
-/** A page decision's signature: verified and returned, or undefined when the active step takes none. */
-export async function signDecision(ctx: EngineContext, caller: Caller, approvalId: string, input: SigningInput): Promise<SignedDecision | undefined> {
-  // Nothing to verify: a step that requires a signature refuses inside the decision (signatureFor), so an unsigned decision reads the approval once.
+/** A page decision's signature on an approval the caller may address (loadVisibleApproval): verified and returned, or undefined when the active step takes none. */
+export async function signDecision(ctx: EngineContext, caller: Caller, visible: PageApproval, input: SigningInput): Promise<SignedDecision | undefined> {
+  // Nothing to verify: a step that requires a signature refuses inside the decision (signatureFor).
   if (!input.credential) return undefined;
-  const loaded = await loadApproval(ctx, approvalId);
-  if (loaded.approval.status !== 'pending') return undefined; // the decision answers APPROVAL_NOT_PENDING
-  const { approval } = await effectiveApproval(ctx, loaded.approval);
+  if (visible.status !== 'pending') return undefined; // the decision answers APPROVAL_NOT_PENDING
+  const { approval } = await effectiveApproval(ctx, visible);
   return signSubject(ctx, caller, { approval, place: { spaceId: approval.spaceId, pageId: approval.pageId, approvalId: approval.id }, record: { pageVersion: approval.pageVersion } }, input);
 }
 

@@ -15,14 +15,16 @@ import { parsePageState } from '../page-context';
 import { decisionBody } from '../notifications';
 import { queuedComment } from '../comments';
 import type { Job } from '../../ports/jobs';
-import { approvalUpdateOps, loadForUpdate, notPending, cancelledWithStateOps } from './records';
+import { approvalUpdateOps, loadForUpdate, loadVisibleApproval, notPending, cancelledWithStateOps } from './records';
 import { defineOperation } from '../operation';
 
 export const cancel = defineOperation({
-  rights: 'The submitter or a space admin (FORBIDDEN 403, audited); a pending approval only.',
+  rights: 'Anyone who can view the page (else APPROVAL_NOT_FOUND, audited, as for a missing approval); the submitter or a space admin (FORBIDDEN 403, audited); a pending approval only.',
   async execute(ctx: EngineContext, caller: Caller, approvalId: string): Promise<PageApproval> {
     let reply: Job | undefined;
     const access = new SpaceAccess(ctx, caller.accountId);
+    // "missing" and "not yours" alike, before the submitter check tells the approval exists
+    await loadVisibleApproval(ctx, caller, approvalId, 'approval.cancel');
     const result = await withRetry(ctx, async () => {
       const loaded = await loadForUpdate(ctx, approvalId);
       const approval = loaded.approval;

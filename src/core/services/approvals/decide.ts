@@ -17,7 +17,7 @@ import type { LockedApproval } from './records';
 import { signDecision, signatureFor, withSignature, type SigningInput } from '../../signatures/sign-decision';
 import { signatureManifestation } from '../../domain/manifestation';
 import { withApprovedContentHash } from '../staleness/approved-hash';
-import { approvalUpdateOps, effectiveApproval, loadForUpdate, notPending } from './records';
+import { approvalUpdateOps, effectiveApproval, loadForUpdate, loadVisibleApproval, notPending } from './records';
 import { defineOperation } from '../operation';
 import { editorVersions, excludesEditors, SOD_VERSION_CAP } from '../../domain/sod';
 import { decideInASlot, pageSlotScope } from './decide-in-slot';
@@ -26,11 +26,13 @@ import { activeStepProgress, waitingFor } from '../step-progress';
 type Decision = 'approve' | 'reject';
 
 export const decide = defineOperation({
-  rights: 'An approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409); a step that takes a signature needs the signer\'s own credential (SPEC 2.3c).',
+  rights: 'Anyone who can view the page (else APPROVAL_NOT_FOUND, audited, as for a missing approval); an approver of the active step (NOT_AN_APPROVER 403, audited); a pending approval only (APPROVAL_NOT_PENDING 409); a step that takes a signature needs the signer\'s own credential (SPEC 2.3c).',
   async execute(ctx: EngineContext, caller: Caller, approvalId: string, decision: Decision, comment?: string, signing: SigningInput = {}): Promise<PageApproval> {
     let reply: Job | undefined;
+    // "missing" and "not yours" alike, before anything tells the approval's state
+    const visible = await loadVisibleApproval(ctx, caller, approvalId, `approval.${decision}`);
     // SPEC 2.3c: the credential is verified before, and outside, the decision transaction.
-    const signed = await signDecision(ctx, caller, approvalId, signing);
+    const signed = await signDecision(ctx, caller, visible.approval, signing);
     const result = await withRetry(ctx, async () => {
       const loaded = await loadForUpdate(ctx, approvalId);
       if (loaded.approval.status !== 'pending') throw notPending();

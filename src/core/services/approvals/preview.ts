@@ -9,19 +9,13 @@ import { DomainError } from '../../domain/errors';
 import { pageSlotScope, slotsAndMembers } from './decide-in-slot';
 import { sodExcluded } from '../../domain/sod';
 import type { EngineContext } from '../context';
-import { denial } from '../denials';
-import { PageCache } from '../page-cache';
 import { defineOperation } from '../operation';
-import { approvalNotFound, effectiveApproval, loadApproval } from './records';
+import { effectiveApproval, loadVisibleApproval } from './records';
 
 export const decisionPreview = defineOperation({
   rights: 'Anyone who can view the page (else APPROVAL_NOT_FOUND, audited, as for a missing approval).',
   async execute(ctx: EngineContext, caller: Caller, approvalId: string): Promise<DecisionPreview> {
-  const loaded = await loadApproval(ctx, approvalId);
-  const readable = await new PageCache(ctx, caller.accountId).readable([loaded.approval.pageId]);
-  if (!readable.has(loaded.approval.pageId)) {
-    throw await denial(ctx, caller, approvalNotFound(), loaded.approval.spaceId, { operation: 'approval.decisionPreview', approvalId });
-  }
+  const loaded = await loadVisibleApproval(ctx, caller, approvalId, 'approval.decisionPreview');
   const { approval } = await effectiveApproval(ctx, loaded.approval);
   const excluded = sodExcluded(approval, approval.activeStep);
   // The slots decide would try (a delegate's approval fills the delegator's slot, SPEC 2.3b): the first that counts.

@@ -13,6 +13,9 @@ import { pendingCountOps } from './pending-count';
 import { onCancelled } from '../../records/lifecycle-schedule';
 import { approvalRecordOps, readApprovals, wholeApprovals, type StoredApproval } from './stored';
 import { submissionCommentKeys, submissionCommentOf } from '../submission-comments';
+import type { Caller } from '../../domain/caller';
+import { denial } from '../denials';
+import { PageCache } from '../page-cache';
 
 export const notPending = (): DomainError => new DomainError('APPROVAL_NOT_PENDING', 'This approval is no longer pending.');
 export const approvalNotFound = (): DomainError => new DomainError('APPROVAL_NOT_FOUND', 'Approval not found.');
@@ -22,6 +25,20 @@ export async function loadApproval(ctx: EngineContext, approvalId: string): Prom
   const stored = (await readApprovals(ctx, [approvalId])).get(approvalId);
   if (!stored) throw approvalNotFound();
   return stored;
+}
+
+/**
+ * An approval the caller may address (every operation taking an approval id asks this first, before
+ * anything that tells its state): one on a page the caller cannot view answers exactly like a missing
+ * one (APPROVAL_NOT_FOUND), and that refusal is recorded as access.denied.
+ */
+export async function loadVisibleApproval(ctx: EngineContext, caller: Caller, approvalId: string, operation: string): Promise<StoredApproval> {
+  const loaded = await loadApproval(ctx, approvalId);
+  const { pageId, spaceId } = loaded.approval;
+  if (!(await new PageCache(ctx, caller.accountId).readable([pageId])).has(pageId)) {
+    throw await denial(ctx, caller, approvalNotFound(), spaceId, { operation, approvalId });
+  }
+  return loaded;
 }
 
 /** An approval about to be written, with its lock: the page state (its summary names the version the record must have). */
