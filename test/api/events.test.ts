@@ -47,6 +47,24 @@ describe('GET /events', () => {
     expect(hidden.json.code).toBe('SPACE_NOT_FOUND');
   });
 
+  it('an installation-wide delegation (no space scope) never breaks the feed: its delegator and delegate see it, nobody else (audit B1)', async () => {
+    const app = await createRealApi();
+    const now = Date.now();
+    const unscoped = { delegateAccountId: 'acc-dave', startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3 * 86_400_000).toISOString(), mode: 'add' as const };
+    await app.engine.delegations.create({ accountId: 'acc-erin', source: 'ui' }, unscoped);
+    await submitAndApprove(app, '3001', 'wf-docs-quick');
+    const typesAndSpaces = async (accountId: string) => {
+      const res = await call(app.handlers, 'events-list', { accountId, query: { limit: '100' } });
+      expect(res.status).toBe(200);
+      assertMatchesOpenApi('events-list', res);
+      return res.json.events.map((e: { type: string; spaceId: string }) => `${e.spaceId}:${e.type}`);
+    };
+    // erin cannot view DOCS: she sees her delegation and nothing else
+    expect(await typesAndSpaces('acc-erin')).toEqual(['global:delegation.started']);
+    expect(await typesAndSpaces('acc-dave')).toEqual(['global:delegation.started', '1002:approval.submitted', '1002:approval.approved']);
+    expect(await typesAndSpaces('acc-bob')).toEqual(['1002:approval.submitted', '1002:approval.approved']);
+  });
+
   it('binds the cursor to the caller and the query; refuses bad types, limits and cursors with 400', async () => {
     const app = await createRealApi();
     await submitAndApprove(app, '2001');

@@ -21,6 +21,12 @@ export const EVENT_RETENTION_DAYS = 14;
 /** Audit records one read scans at most (a link query per 100 seqs, what it does not show yet by key, + 10 record reads): bounded work per call. */
 export const FEED_MAX_SCAN = 250;
 
+/** An event and the (hashed) record it was derived from: who may read it is decided from the record. */
+interface FeedEvent {
+  event: EventEnvelope;
+  record: AuditRecord;
+}
+
 export interface FeedPage {
   events: EventEnvelope[];
   /** the seq the next read continues after */
@@ -53,14 +59,14 @@ function envelopeBeside(record: AuditRecord, part: unknown): EventEnvelope | und
  * (storage is an external input; the record itself stays intact) and one of a type the catalogue does
  * not derive from its record's action (`publishes`) yield none.
  */
-async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, EventEnvelope>> {
+async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, FeedEvent>> {
   const keys = seqs.flatMap((seq) => {
     const sk = sks.get(seq);
     return typeof sk === 'string' ? [sk] : [];
   });
   const stored = keys.length > 0 ? await store.getEntities(AUDIT_ENTITY, keys) : [];
   const bySk = new Map(stored.map((item) => [item.key, parseEntity(item)]));
-  const events = new Map<number, EventEnvelope>();
+  const events = new Map<number, FeedEvent>();
   const legacy = new Map<string, { seq: number; record: AuditRecord }>();
   for (const seq of seqs) {
     const entry = bySk.get(sks.get(seq) ?? '');
@@ -70,20 +76,20 @@ async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, s
       continue;
     }
     const event = envelopeBeside(entry.record, entry.event);
-    if (event) events.set(seq, event);
+    if (event) events.set(seq, { event, record: entry.record });
   }
   if (legacy.size > 0) {
     for (const item of await store.getEntities(EVENT_ENTITY, [...legacy.keys()])) {
       const { seq, record } = legacy.get(item.key)!;
       const event = envelopeBeside(record, legacyEventPart(item));
-      if (event) events.set(seq, event);
+      if (event) events.set(seq, { event, record });
     }
   }
   return events;
 }
 
 /**
- * Events after `position`, oldest first, that `accept` lets through, at most `limit`; scans at most
+ * Events after `position`, oldest first, that `accept` (given each event's record) lets through, at most `limit`; scans at most
  * FEED_MAX_SCAN records and stops at the chain head (unsequenced records are read on a later call).
  * Events older than the window at `now` are passed over.
  */
@@ -91,7 +97,7 @@ export async function readFeed(
   store: KeyValueStore,
   position: number,
   limit: number,
-  accept: (event: EventEnvelope) => Promise<boolean>,
+  accept: (event: EventEnvelope, record: AuditRecord) => Promise<boolean>,
   now: number,
 ): Promise<FeedPage> {
   const { head, anchor } = await readChainState(store);
@@ -106,8 +112,8 @@ export async function readFeed(
     const found = await eventsOf(store, seqs, sks, feedWindowStart(now));
     for (const seq of seqs) {
       const event = found.get(seq);
-      if (event && (await accept(event))) {
-        events.push(event);
+      if (event && (await accept(event.event, event.record))) {
+        events.push(event.event);
         if (events.length === limit) return { events, position: seq };
       }
       at = seq;

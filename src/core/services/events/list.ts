@@ -1,6 +1,7 @@
 /**
  * `events.list` (SPEC 3a): the caller's view of the event feed, oldest first. Every event is shown
- * only to a caller who can view its space (asked of Confluence once per space per call); a `spaceId`
+ * only to a caller who may read it (events/readers.ts: who can view its space, asked of Confluence once
+ * per space per call; an installation event only to the people it names); a `spaceId`
  * the caller cannot view answers like a missing space. The engine cursor is the reader's chain
  * position and when it was handed out: older than the retention window → 410 CURSOR_EXPIRED.
  */
@@ -10,6 +11,7 @@ import { DomainError } from '../../domain/errors';
 import { StoreError } from '../../ports/store';
 import type { EventEnvelope, EventType } from '../../events/catalog';
 import { EVENT_RETENTION_DAYS, feedWindowStart, firstPosition, readFeed } from '../../events/feed';
+import { mayReadEvent } from '../../events/readers';
 import { SpaceAccess } from '../access';
 import type { EngineContext } from '../context';
 import { denial } from '../denials';
@@ -48,7 +50,7 @@ function openCursor(raw: string, now: number): number {
 }
 
 export const listEvents = defineOperation({
-  rights: 'Any signed-in caller: events of the spaces they can view; a spaceId they cannot view answers SPACE_NOT_FOUND (404, audited), like a missing one.',
+  rights: 'Any signed-in caller: events of the spaces they can view, and installation-wide ones (a delegation without a space scope) that name them; a spaceId they cannot view answers SPACE_NOT_FOUND (404, audited), like a missing one.',
   async execute(ctx: EngineContext, caller: Caller, query: EventQuery): Promise<EventPage> {
     const access = new SpaceAccess(ctx, caller.accountId);
     if (query.spaceId !== undefined && !(await access.canView(query.spaceId))) {
@@ -64,10 +66,10 @@ export const listEvents = defineOperation({
     }
     const position = start ?? (await firstPosition(ctx.store, now));
     const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
-    const page = await readFeed(ctx.store, position, query.limit, async (event) => {
+    const page = await readFeed(ctx.store, position, query.limit, async (event, record) => {
       if (types && !types.has(event.type)) return false;
       if (query.spaceId !== undefined && event.spaceId !== query.spaceId) return false;
-      return access.canView(event.spaceId);
+      return mayReadEvent(caller.accountId, record, (spaceId) => access.canView(spaceId));
     }, now);
     return { events: page.events, nextCursor: JSON.stringify({ p: page.position, t: now }) };
   },
