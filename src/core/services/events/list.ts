@@ -10,7 +10,7 @@ import type { Caller } from '../../domain/caller';
 import { DomainError } from '../../domain/errors';
 import { StoreError } from '../../ports/store';
 import type { EventEnvelope, EventType } from '../../events/catalog';
-import { EVENT_RETENTION_DAYS, feedWindowStart, firstPosition, readFeed } from '../../events/feed';
+import { EVENT_RETENTION_DAYS, feedWindowStart, firstPosition, readFeed, type FeedPosition } from '../../events/feed';
 import { mayReadEvent } from '../../events/readers';
 import { SpaceAccess } from '../access';
 import type { EngineContext } from '../context';
@@ -33,9 +33,10 @@ export interface EventPage {
 /** Batches of sequencing a feed read runs first (8 records each), so fresh events show without waiting for the sweep. */
 const SEQUENCE_BATCHES = 5;
 
-const engineCursorSchema = z.object({ p: z.number().int().min(0), t: z.number().int().min(0) }).strict();
+/** p: the seq handed out up to; s: events of the next record already handed out (absent: none); t: when it was handed out. */
+const engineCursorSchema = z.object({ p: z.number().int().min(0), s: z.number().int().min(1).optional(), t: z.number().int().min(0) }).strict();
 
-function openCursor(raw: string, now: number): number {
+function openCursor(raw: string, now: number): FeedPosition {
   let parsed: z.infer<typeof engineCursorSchema>;
   try {
     parsed = engineCursorSchema.parse(JSON.parse(raw));
@@ -46,7 +47,7 @@ function openCursor(raw: string, now: number): number {
   if (parsed.t < feedWindowStart(now)) {
     throw new DomainError('CURSOR_EXPIRED', `This cursor is older than the ${EVENT_RETENTION_DAYS}-day event retention; start again without a cursor.`);
   }
-  return parsed.p;
+  return { seq: parsed.p, skip: parsed.s ?? 0 };
 }
 
 export const listEvents = defineOperation({
@@ -64,13 +65,14 @@ export const listEvents = defineOperation({
       // best effort: unsequenced events show on a later read
       if (!(error instanceof StoreError)) throw error;
     }
-    const position = start ?? (await firstPosition(ctx.store, now));
+    const position = start ?? { seq: await firstPosition(ctx.store, now), skip: 0 };
     const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
     const page = await readFeed(ctx.store, position, query.limit, async (event, record) => {
       if (types && !types.has(event.type)) return false;
       if (query.spaceId !== undefined && event.spaceId !== query.spaceId) return false;
       return mayReadEvent(caller.accountId, record, (spaceId) => access.canView(spaceId));
     }, now);
-    return { events: page.events, nextCursor: JSON.stringify({ p: page.position, t: now }) };
+    const { seq, skip } = page.position;
+    return { events: page.events, nextCursor: JSON.stringify({ p: seq, ...(skip > 0 ? { s: skip } : {}), t: now }) };
   },
 });
