@@ -157,6 +157,26 @@ describe('event feed: staleness, atomic change sets and delegations', () => {
     expect(rollups[1]).toMatchObject({ changeSetId: cs.id, spaceId: ENG, actor: CAROL, data: { rollupState: 'all_approved' } });
   });
 
+  it('publishes the roll-up changes of a per-page change set: open → in_review → partially_approved → stale, each once (audit B3)', async () => {
+    const env = await setup();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 13', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    const submitted = await env.engine.changeSets.submit(api(BOB), cs.id);
+    const approvalId = submitted.results.find((r) => r.pageId === '2001')?.approvalId;
+    await env.engine.approvals.decide(ui(CAROL), approvalId!, 'approve');
+    env.tick();
+    await env.site.editPage('2001', { accountId: BOB, body: '<p>A rewrite.</p>' });
+    await env.engine.content.pageUpdated('2001');
+    // a change that keeps the roll-up publishes nothing more
+    await env.engine.content.pageUpdated('2001');
+    const rollups = (await env.engine.events.list(ui(ALICE), { limit: 100, types: ['changeset.rollup_changed'] })).events;
+    expect(rollups.map((e) => [e.changeSetId, e.data.previousRollupState, e.data.rollupState])).toEqual([
+      [cs.id, 'open', 'in_review'],
+      [cs.id, 'in_review', 'partially_approved'],
+      [cs.id, 'partially_approved', 'stale'],
+    ]);
+    expect(rollups[0]).toMatchObject({ spaceId: ENG });
+  });
+
   it('publishes delegation.started for a delegation that starts now and delegation.ended when it is revoked', async () => {
     const env = await setup();
     const now = env.deps.clock.now();

@@ -33,8 +33,7 @@ export type EventSource = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'pendi
  * Audit action → event type. `when` narrows an action whose record covers more than the event
  * (`approval.approved` is recorded for every approving decision; the event is the approval as a
  * whole); `data` adds fixed fields. A type is derived here and nowhere else. Not derived yet (named
- * in docs/api.md "Event feed"): a non-atomic set's roll-up (computed at read time, never recorded)
- * and a delegation's start or end by the clock alone (no record is written then).
+ * in docs/api.md "Event feed"): a delegation's start or end by the clock alone (no record is written then).
  */
 const FROM_AUDIT: ReadonlyArray<{ action: AuditAction; type: EventType; when?: (details: Record<string, unknown>) => boolean; data?: Record<string, string> }> = [
   { action: 'approval.submitted', type: 'approval.submitted' },
@@ -51,6 +50,8 @@ const FROM_AUDIT: ReadonlyArray<{ action: AuditAction; type: EventType; when?: (
   { action: 'changeset.submitted', type: 'changeset.rollup_changed', when: (d) => d.mode === 'atomic', data: { rollupState: 'in_review' } },
   { action: 'changeset.approved', type: 'changeset.rollup_changed', data: { rollupState: 'all_approved' } },
   { action: 'changeset.rejected', type: 'changeset.rollup_changed', data: { rollupState: 'has_rejections' } },
+  // a per-page set's roll-up, recorded when a page of it moved (services/changesets/rollup-events.ts)
+  { action: 'changeset.rollup_changed', type: 'changeset.rollup_changed' },
   // its pages fall back to their own approvals: which roll-up that gives is not known here (docs/api.md "Event feed")
   { action: 'changeset.invalidated', type: 'changeset.rollup_changed', data: { status: 'invalidated' } },
   { action: 'review.due', type: 'review.due' },
@@ -72,7 +73,7 @@ const MANIFEST_EVENTS: ReadonlyArray<{ action: AuditAction; type: EventType; whe
 ];
 
 /** Details copied into `data`: metadata only (never comments, titles or bodies). */
-const DATA_FIELDS = ['step', 'nextStep', 'status', 'previousStatus', 'reviewDueAt', 'reason'] as const;
+const DATA_FIELDS = ['step', 'nextStep', 'status', 'previousStatus', 'reviewDueAt', 'reason', 'rollupState', 'previousRollupState'] as const;
 
 const id = z.string().min(1).max(256);
 export const eventEnvelopeSchema = z
