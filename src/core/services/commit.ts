@@ -7,7 +7,7 @@ import type { AuditAction } from '../domain/model';
 import type { AuditEntry } from '../audit';
 import type { EngineContext } from './context';
 import { labelSyncJobs } from './automation/label-sync-jobs';
-import { rollupJobs } from './changesets/rollup-events';
+import { rollupJobs } from './changesets/rollup-jobs';
 import type { Job } from '../ports/jobs';
 
 /** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */

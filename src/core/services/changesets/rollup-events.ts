@@ -1,7 +1,7 @@
 /**
  * `changeset.rollup_changed` for per-page change sets (SPEC 3a, audit B3). Their roll-up (SPEC 2.5) is
  * computed from their pages' states and changes only when a page of them moves, so after every commit
- * that moves pages (commit.ts, the same pagesMovedBy rule as the label bridge) one `changeset.rollup`
+ * that moves pages through a set (commit.ts, rollup-jobs.ts) one `changeset.rollup`
  * job looks at the open per-page sets that list those pages (the page → change set membership entries),
  * computes each one's roll-up as RECORDED (page states, set pointers and staleness marks: what the
  * approval events already said, no Confluence call) and, when it differs from the set's last published
@@ -9,14 +9,11 @@
  * conditioned on the old. Lazy (after the commit, not in its transaction): docs/decisions.md, x-feed.
  */
 import { z } from 'zod';
-import type { AuditEntry } from '../../audit';
 import { SYSTEM_ACTOR } from '../../domain/caller';
 import type { ChangeSet, RollupState } from '../../domain/model';
 import { derivePageState, rollUp } from '../../domain/page-state';
 import { changeSetSchema, parseStored } from '../../domain/schemas';
-import type { Job } from '../../ports/jobs';
 import { STORE_LIMITS } from '../../ports/store';
-import { pagesMovedBy } from '../automation/label-sync-jobs';
 import { auditEntry } from '../commit';
 import type { EngineContext } from '../context';
 import { keys } from '../keys';
@@ -28,12 +25,6 @@ import { membershipSchema } from './store';
 
 const rollupMarkSchema = z.object({ rollupState: z.string() }).strict();
 const staleMarkSchema = z.object({ stale: z.boolean() }).passthrough();
-
-/** The job after a commit of these entries: one for all the pages they moved, or none. */
-export function rollupJobs(entries: readonly AuditEntry[]): Job[] {
-  const pageIds = [...new Set([...pagesMovedBy(entries).values()].flatMap((pages) => [...pages]))];
-  return pageIds.length > 0 ? [{ kind: 'changeset.rollup', pageIds }] : [];
-}
 
 /** The open per-page change sets listing these pages (the newest 100 of each page's membership entries). */
 async function perPageSetsOf(ctx: EngineContext, pageIds: string[]): Promise<ChangeSet[]> {
