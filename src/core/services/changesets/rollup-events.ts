@@ -26,12 +26,12 @@ import { membershipSchema } from './store';
 const rollupMarkSchema = z.object({ rollupState: z.string() }).strict();
 const staleMarkSchema = z.object({ stale: z.boolean() }).passthrough();
 
-/** The open per-page change sets listing these pages (the newest 100 of each page's membership entries). */
-async function perPageSetsOf(ctx: EngineContext, pageIds: string[]): Promise<ChangeSet[]> {
+/** The open per-page change sets listing these pages: the named ones and the newest 100 of each page's membership entries. */
+async function perPageSetsOf(ctx: EngineContext, pageIds: string[], named: string[]): Promise<ChangeSet[]> {
   const pages = await Promise.all(pageIds.map((pageId) => ctx.store.query({ prefix: keys.changeSetOfPagePrefix(pageId), order: 'desc', limit: STORE_LIMITS.maxQueryLimit })));
-  const ids = new Set(pages.flatMap((p) => p.items.map((i) => parseStored(membershipSchema, i.key, i.value).changeSetId)));
+  const ids = new Set([...named, ...pages.flatMap((p) => p.items.map((i) => parseStored(membershipSchema, i.key, i.value).changeSetId))]);
   const sets = [...(await getManyByKey(ctx.store, [...ids].map(keys.changeSet))).values()].map((i) => parseStored(changeSetSchema, i.key, i.value));
-  return sets.filter((cs) => cs.status === 'open' && cs.approvalMode !== 'atomic' && cs.pageRefs.some((r) => pageIds.includes(r.pageId)));
+  return sets.filter((cs) => cs.status === 'open' && cs.approvalMode !== 'atomic' && (named.includes(cs.id) || cs.pageRefs.some((r) => pageIds.includes(r.pageId))));
 }
 
 /** The set's roll-up as the pages' recorded states say it: an approved page is stale when its approval's staleness mark says so. */
@@ -62,6 +62,6 @@ async function publishIfChanged(ctx: EngineContext, cs: ChangeSet): Promise<void
 }
 
 /** The `changeset.rollup` job: each open per-page set listing one of these pages publishes its roll-up change (a failure fails the job: the queue redelivers it). */
-export async function publishRollupChanges(ctx: EngineContext, pageIds: string[]): Promise<void> {
-  for (const cs of await perPageSetsOf(ctx, pageIds)) await publishIfChanged(ctx, cs);
+export async function publishRollupChanges(ctx: EngineContext, pageIds: string[], changeSetIds: string[]): Promise<void> {
+  for (const cs of await perPageSetsOf(ctx, pageIds, changeSetIds)) await publishIfChanged(ctx, cs);
 }
