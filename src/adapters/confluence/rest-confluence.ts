@@ -208,10 +208,7 @@ export class RestConfluenceSite implements ConfluenceSite {
     return [...new Set([...users, ...members.flatMap((m) => m.members)])].slice(0, SPACE_ADMINS_CAP).sort();
   }
 
-  /**
-   * The space's grants of one operation (its whole permission list, as the app); none for an unknown
-   * space, nor for an id Confluence refuses as no space id at all (400, e.g. an id that is not a number).
-   */
+  /** The space's grants of one operation (its whole permission list, as the app); none for an unknown space or an id Confluence refuses (400). */
   private async grantsOf(spaceId: string, operation: SpaceOperation): Promise<Array<z.infer<typeof spacePermissionSchema>>> {
     const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
     return (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [400, 404] })).filter((p) => p.operation.key === operation.key && p.operation.targetType === operation.targetType);
