@@ -47,6 +47,62 @@ describe('GET /events', () => {
     expect(hidden.json.code).toBe('SPACE_NOT_FOUND');
   });
 
+  it('an installation-wide delegation (no space scope) never breaks the feed: its delegator and delegate see it, nobody else (audit B1)', async () => {
+    const app = await createRealApi();
+    const now = Date.now();
+    const unscoped = { delegateAccountId: 'acc-dave', startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3 * 86_400_000).toISOString(), mode: 'add' as const };
+    await app.engine.delegations.create({ accountId: 'acc-erin', source: 'ui' }, unscoped);
+    await submitAndApprove(app, '3001', 'wf-docs-quick');
+    const typesAndSpaces = async (accountId: string) => {
+      const res = await call(app.handlers, 'events-list', { accountId, query: { limit: '100' } });
+      expect(res.status).toBe(200);
+      assertMatchesOpenApi('events-list', res);
+      return res.json.events.map((e: { type: string; spaceId: string }) => `${e.spaceId}:${e.type}`);
+    };
+    // erin cannot view DOCS: she sees her delegation and nothing else
+    expect(await typesAndSpaces('acc-erin')).toEqual(['global:delegation.started']);
+    expect(await typesAndSpaces('acc-dave')).toEqual(['global:delegation.started', '1002:approval.submitted', '1002:approval.approved']);
+    expect(await typesAndSpaces('acc-bob')).toEqual(['1002:approval.submitted', '1002:approval.approved']);
+  });
+
+  it('an atomic change set publishes its roll-up value on submit and decision, and each page of its manifest its page events, also paged one by one (audit B3)', async () => {
+    const app = await createRealApi();
+    const pages = ['2001', '2002'];
+    const created = await call(app.handlers, 'changeset-create', { accountId: 'acc-bob', body: { spaceId: '1001', title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' } });
+    expect(created.status).toBe(201);
+    const changeSetId = created.json.changeSet.id as string;
+    const submitted = await call(app.handlers, 'changeset-submit', { accountId: 'acc-bob', body: { changeSetId } });
+    expect(submitted.status).toBe(200);
+    const setApprovalId = submitted.json.setApprovalId as string;
+    await app.engine.changeSets.decide({ accountId: 'acc-carol', source: 'ui' }, { setApprovalId, decision: 'approve', pageAck: pages });
+    app.settleIndexes();
+    const expected = [
+      ...pages.map((p) => `${p}:approval.submitted:${setApprovalId}`),
+      '-:changeset.rollup_changed:in_review',
+      ...pages.map((p) => `${p}:approval.approved:${setApprovalId}`),
+      '-:changeset.rollup_changed:all_approved',
+    ];
+    type Ev = { type: string; pageId?: string; approvalId?: string; changeSetId?: string; data: { rollupState?: string } };
+    const line = (e: Ev) => `${e.pageId ?? '-'}:${e.type}:${e.type === 'changeset.rollup_changed' ? e.data.rollupState : e.approvalId}`;
+    const all = await call(app.handlers, 'events-list', { accountId: 'acc-alice', query: { limit: '100' } });
+    expect(all.status).toBe(200);
+    assertMatchesOpenApi('events-list', all);
+    expect(all.json.events.map(line)).toEqual(expected);
+    expect(all.json.events.every((e: Ev) => e.changeSetId === changeSetId)).toBe(true);
+    expect(new Set(all.json.events.map((e: { id: string }) => e.id)).size).toBe(expected.length);
+    // a record's several events are handed out one page at a time without repeating or skipping one
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let round = 0; round < 20; round++) {
+      const page = await call(app.handlers, 'events-list', { accountId: 'acc-alice', query: { limit: '1', ...(cursor ? { cursor } : {}) } });
+      expect(page.status).toBe(200);
+      seen.push(...page.json.events.map(line));
+      cursor = page.json.nextCursor;
+      if (page.json.events.length === 0) break;
+    }
+    expect(seen).toEqual(expected);
+  });
+
   it('binds the cursor to the caller and the query; refuses bad types, limits and cursors with 400', async () => {
     const app = await createRealApi();
     await submitAndApprove(app, '2001');

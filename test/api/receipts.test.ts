@@ -97,3 +97,38 @@ it('audit A#5: GET /evidence?approvalId of an approval on a page the caller cann
   expect([missing.status, missing.json.code]).toEqual([404, 'APPROVAL_NOT_FOUND']);
   expect([hidden.status, hidden.json]).toEqual([missing.status, missing.json]);
 });
+
+it('GET /evidence finds an atomic set approval by its set_… id and by each pinned page; the pack verifies (audit B5)', async () => {
+  const pages = ['2001', '2003'];
+  const created = await api('changeset-create', { body: { spaceId: '1001', title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' } });
+  const changeSetId = created.json.changeSet.id as string;
+  const setApprovalId = (await api('changeset-submit', { body: { changeSetId } })).json.setApprovalId as string;
+  await app.engine.changeSets.decide({ accountId: 'acc-carol', source: 'ui' }, { setApprovalId, decision: 'approve', pageAck: pages });
+  app.settleIndexes();
+  const keys = JSON.stringify((await api('keys', { query: {} })).json);
+  const exported = async (query: Record<string, string>) => {
+    const chunks: EvidenceChunk[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await api('evidence', { query: { ...query, ...(cursor ? { cursor } : {}) }, accountId: 'acc-alice' });
+      expect(res.status).toBe(200);
+      chunks.push(res.json as EvidenceChunk);
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    const pack = await assemblePack(chunks, async (t: string) => createHash('sha256').update(t, 'utf8').digest('hex'));
+    expect(await verifyEvidenceFile(JSON.stringify(pack), keys)).toBe('ok');
+    const lines = pack.files['records.ndjson'].split('\n').filter(Boolean);
+    return lines.map((l) => JSON.parse(l) as { action: string; changeSetId?: string });
+  };
+  const setActions = ['changeset.submitted', 'changeset.decided', 'changeset.approved'];
+  const bySet = await exported({ approvalId: setApprovalId });
+  expect(bySet.map((r) => r.action)).toEqual(setActions);
+  expect(bySet.every((r) => r.changeSetId === changeSetId)).toBe(true);
+  for (const pageId of pages) {
+    expect((await exported({ pageId })).map((r) => r.action).filter((a) => a.startsWith('changeset.'))).toEqual(setActions);
+  }
+  // a page the set does not pin gets none of them; an unknown set id answers like an unknown approval
+  expect((await exported({ pageId: '2002' })).filter((r) => r.action.startsWith('changeset.'))).toEqual([]);
+  expect((await api('evidence', { query: { approvalId: 'set_unknown' }, accountId: 'acc-alice' })).json.code).toBe('APPROVAL_NOT_FOUND');
+  expect((await api('evidence', { query: { approvalId: setApprovalId }, accountId: 'acc-frank' })).json.code).toBe('APPROVAL_NOT_FOUND');
+});

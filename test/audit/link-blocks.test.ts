@@ -237,14 +237,14 @@ describe('links in blocks', () => {
     // the feed hands out every event in chain order across both kinds of link, also through a lagging index
     const lagging = new EventualIndexStore(memory);
     for (const reader of [store, lagging]) {
-      const page = await readFeed(reader, 0, 100, async () => true, clock.t);
+      const page = await readFeed(reader, { seq: 0, skip: 0 }, 100, async () => true, clock.t);
       expect(page.events.map((e) => e.approvalId)).toEqual(Array.from({ length: 50 }, (_, i) => `ap-${i + 1}`));
-      expect(page.position).toBe(50);
+      expect(page.position).toEqual({ seq: 50, skip: 0 });
     }
     await append(trail, lagging, clock, [submitted(51)]);
     lagging.settle();
     await sequenceAll(trail);
-    expect((await readFeed(lagging, 50, 10, async () => true, clock.t)).events.map((e) => e.approvalId)).toEqual(['ap-51']);
+    expect((await readFeed(lagging, { seq: 50, skip: 0 }, 10, async () => true, clock.t)).events.map((e) => e.approvalId)).toEqual(['ap-51']);
   });
 
   it('a purge through links earlier versions wrote deletes each with its record', async () => {

@@ -100,6 +100,13 @@ describe('permissions', () => {
     expect(await confluence.isSpaceAdmin('acc-alice', '9999')).toBe(false);
   });
 
+  it('answers no permission for an id Confluence refuses as a space id (400), as for an unknown space', async () => {
+    // a record of the installation carries spaceId "global" (audit B1): asking about it must not fail the caller's read
+    expect(await confluence.canViewSpace('acc-alice', 'global')).toBe(false);
+    expect(await confluence.isSpaceAdmin('acc-alice', 'global')).toBe(false);
+    expect(await confluence.canViewSpace('acc-alice', '1001')).toBe(true);
+  });
+
   it('caches nothing across calls (a revoked admin is no longer admin)', async () => {
     expect(await confluence.isSpaceAdmin('acc-alice', '1001')).toBe(true);
     const space = site.getSpace('1001')!;

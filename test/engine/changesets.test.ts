@@ -162,7 +162,8 @@ describe('preflight and submit', () => {
     expect(status.pending!.approval).toMatchObject({ changeSetId: cs.id, source: 'api', clientId: 'client-ci' });
 
     const records = (await env.auditRecords()).filter((r) => r.changeSetId === cs.id);
-    expect(records.map((r) => r.action)).toEqual(['changeset.created', 'approval.submitted', 'approval.submitted', 'changeset.submitted']);
+    expect(records.map((r) => r.action)).toEqual(['changeset.created', 'approval.submitted', 'approval.submitted', 'changeset.submitted', 'changeset.rollup_changed']);
+    expect(records[4].details).toEqual({ rollupState: 'in_review', previousRollupState: 'open' });
     expect(records[3].details).toMatchObject({ title: 'PR 9', summary: 'Sum', referenceUrl: 'https://example.com/pr/9', submittedCount: 2, skippedCount: 2 });
     // the notification names the change set
     const comment = env.site.listComments('2001').at(-1)!;

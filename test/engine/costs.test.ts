@@ -71,7 +71,9 @@ test('store operations and Confluence calls per operation (100-page change set)'
   // getPages + edit checks, plus O(1) for the caller's view of the space; the comments are queued, not posted in the request
   expect(results.submit100.confluence.total).toBeLessThanOrEqual(1 + 100 + 2);
   // one follow-up job per SUBMISSION_FOLLOW_UP_BATCH pages (the first also sequences), not one per page
-  expect(submitJobs).toHaveLength(Math.ceil(100 / SUBMISSION_FOLLOW_UP_BATCH));
+  // + ONE roll-up job for the set (SPEC 3a changeset.rollup_changed), not one per batch
+  expect(submitJobs.filter((j) => j.kind === 'changeset.rollup')).toEqual([{ kind: 'changeset.rollup', pageIds: [], changeSetIds: [expect.any(String)] }]);
+  expect(submitJobs.filter((j) => j.kind === 'submission.followUp')).toHaveLength(Math.ceil(100 / SUBMISSION_FOLLOW_UP_BATCH));
   expect(submitJobs.flatMap((j) => (j.kind === 'submission.followUp' ? j.approvalIds : []))).toHaveLength(100);
   // a decision: O(1) everything
   expect(results.decision.store.transact).toBe(1);

@@ -145,15 +145,36 @@ describe('event feed: staleness, atomic change sets and delegations', () => {
     expect(events.find((e) => e.type === 'approval.stale')).toMatchObject({ approvalId: approval.id, spaceId: ENG });
   });
 
-  it('publishes changeset.rollup_changed with the status when an atomic set is approved', async () => {
+  it('publishes changeset.rollup_changed with the roll-up value when an atomic set is submitted and approved', async () => {
     const env = await setup();
     const pages = ['2001', '2002'];
     const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 12', pageRefs: pages.map((pageId) => ({ pageId })), approvalMode: 'atomic' });
     const submitted = await env.engine.changeSets.submit(api(BOB), cs.id);
     await env.engine.changeSets.decide(ui(CAROL), { setApprovalId: submitted.setApprovalId!, decision: 'approve', pageAck: pages });
     const rollups = (await env.engine.events.list(ui(ALICE), { limit: 50 })).events.filter((e) => e.type === 'changeset.rollup_changed');
-    expect(rollups).toHaveLength(1);
-    expect(rollups[0]).toMatchObject({ changeSetId: cs.id, spaceId: ENG, actor: CAROL, data: { status: 'approved' } });
+    expect(rollups).toHaveLength(2);
+    expect(rollups[0]).toMatchObject({ changeSetId: cs.id, spaceId: ENG, actor: BOB, data: { rollupState: 'in_review' } });
+    expect(rollups[1]).toMatchObject({ changeSetId: cs.id, spaceId: ENG, actor: CAROL, data: { rollupState: 'all_approved' } });
+  });
+
+  it('publishes the roll-up changes of a per-page change set: open → in_review → partially_approved → stale, each once (audit B3)', async () => {
+    const env = await setup();
+    const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Release 13', pageRefs: [{ pageId: '2001' }, { pageId: '2002' }] });
+    const submitted = await env.engine.changeSets.submit(api(BOB), cs.id);
+    const approvalId = submitted.results.find((r) => r.pageId === '2001')?.approvalId;
+    await env.engine.approvals.decide(ui(CAROL), approvalId!, 'approve');
+    env.tick();
+    await env.site.editPage('2001', { accountId: BOB, body: '<p>A rewrite.</p>' });
+    await env.engine.content.pageUpdated('2001');
+    // a change that keeps the roll-up publishes nothing more
+    await env.engine.content.pageUpdated('2001');
+    const rollups = (await env.engine.events.list(ui(ALICE), { limit: 100, types: ['changeset.rollup_changed'] })).events;
+    expect(rollups.map((e) => [e.changeSetId, e.data.previousRollupState, e.data.rollupState])).toEqual([
+      [cs.id, 'open', 'in_review'],
+      [cs.id, 'in_review', 'partially_approved'],
+      [cs.id, 'partially_approved', 'stale'],
+    ]);
+    expect(rollups[0]).toMatchObject({ spaceId: ENG });
   });
 
   it('publishes delegation.started for a delegation that starts now and delegation.ended when it is revoked', async () => {

@@ -208,10 +208,10 @@ export class RestConfluenceSite implements ConfluenceSite {
     return [...new Set([...users, ...members.flatMap((m) => m.members)])].slice(0, SPACE_ADMINS_CAP).sort();
   }
 
-  /** The space's grants of one operation (its whole permission list, as the app); none for an unknown space. */
+  /** The space's grants of one operation (its whole permission list, as the app); none for an unknown space or an id Confluence refuses (400). */
   private async grantsOf(spaceId: string, operation: SpaceOperation): Promise<Array<z.infer<typeof spacePermissionSchema>>> {
     const path = `/wiki/api/v2/spaces/${pathId(spaceId, 'space')}/permissions?limit=${CONFLUENCE_BATCH_SIZE}`;
-    return (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [404] })).filter((p) => p.operation.key === operation.key && p.operation.targetType === operation.targetType);
+    return (await this.listAllV2(path, spacePermissionSchema, 'app', { absentOn: [400, 404] })).filter((p) => p.operation.key === operation.key && p.operation.targetType === operation.targetType);
   }
 
   /** From the user's own Confluence permissions (administer on the application), never group names. */

@@ -62,7 +62,7 @@ function appendOps(parsed: AuditEntryInput[], at: number, ids: IdGenerator, tick
   const sks: string[] = [];
   for (const entry of parsed) {
     const rec: PendingRecord = toJsonValue({ ...entry, id: ids.next('aud'), at });
-    const value = entityValueOf(recordSk(at, rec.id, tick()), rec, eventPartOf(rec, ids.next('evt')));
+    const value = entityValueOf(recordSk(at, rec.id, tick()), rec, eventPartOf(rec, () => ids.next('evt')));
     sks.push(value.sk);
     ops.push({ op: 'put', entity: AUDIT_ENTITY, key: value.sk, value: toJsonValue(value), condition: { kind: 'absent' } });
   }

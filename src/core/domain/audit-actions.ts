@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'changeset.approved',
   'changeset.rejected',
   'changeset.invalidated',
+  'changeset.rollup_changed',
   'changeset.created',
   'changeset.updated',
   'changeset.archived',

@@ -45,7 +45,7 @@ export function derivePageState(latest: PageLatest | undefined, currentVersion: 
 }
 
 /** First match wins, in exactly the order of SPEC 2.5. */
-export function rollUp(pages: ChangeSetPageView[]): RollupState {
+export function rollUp(pages: ReadonlyArray<Pick<ChangeSetPageView, 'approvalStatus' | 'isStale'>>): RollupState {
   if (pages.some((p) => p.approvalStatus === 'approved' && p.isStale)) return 'stale';
   if (pages.some((p) => p.approvalStatus === 'changes_requested')) return 'has_rejections';
   const approved = pages.filter((p) => p.approvalStatus === 'approved').length;

@@ -21,10 +21,22 @@ export const EVENT_RETENTION_DAYS = 14;
 /** Audit records one read scans at most (a link query per 100 seqs, what it does not show yet by key, + 10 record reads): bounded work per call. */
 export const FEED_MAX_SCAN = 250;
 
+/** A record's events and the (hashed) record they were derived from: who may read them is decided from the record. */
+interface FeedEvents {
+  events: EventEnvelope[];
+  record: AuditRecord;
+}
+
+/** A reader's place: every record up to `seq` was handed out, and the first `skip` events of the next one. */
+export interface FeedPosition {
+  seq: number;
+  skip: number;
+}
+
 export interface FeedPage {
   events: EventEnvelope[];
-  /** the seq the next read continues after */
-  position: number;
+  /** where the next read continues */
+  position: FeedPosition;
 }
 
 /** The oldest time whose events the feed still hands out at `now`. */
@@ -38,12 +50,15 @@ export function firstPosition(store: KeyValueStore, now: number): Promise<number
 }
 
 /**
- * The envelope of the event `part` (as stored, a JSON value) beside this record: the part must be one
- * (eventPartSchema) of a type the catalogue derives from the record's action; the rest is the record's.
+ * The envelopes of the event parts stored beside this record (one part, or a list of them; a JSON
+ * value): each must be one (eventPartSchema) of a type the catalogue derives from the record's action,
+ * else the record yields none; the rest of each envelope is the record's.
  */
-function envelopeBeside(record: AuditRecord, part: unknown): EventEnvelope | undefined {
-  const parsed = eventPartSchema.safeParse(part);
-  return parsed.success && publishes(record.action, parsed.data.type) ? envelopeOf(record, parsed.data) : undefined;
+function envelopesBeside(record: AuditRecord, stored: unknown): EventEnvelope[] {
+  const parts = Array.isArray(stored) ? stored : [stored];
+  const parsed = parts.map((part) => eventPartSchema.safeParse(part));
+  if (!parsed.every((p) => p.success && publishes(record.action, p.data.type))) return [];
+  return parsed.flatMap((p) => (p.success ? [envelopeOf(record, p.data)] : []));
 }
 
 /**
@@ -53,14 +68,14 @@ function envelopeBeside(record: AuditRecord, part: unknown): EventEnvelope | und
  * (storage is an external input; the record itself stays intact) and one of a type the catalogue does
  * not derive from its record's action (`publishes`) yield none.
  */
-async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, EventEnvelope>> {
+async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, string | null>, since: number): Promise<Map<number, FeedEvents>> {
   const keys = seqs.flatMap((seq) => {
     const sk = sks.get(seq);
     return typeof sk === 'string' ? [sk] : [];
   });
   const stored = keys.length > 0 ? await store.getEntities(AUDIT_ENTITY, keys) : [];
   const bySk = new Map(stored.map((item) => [item.key, parseEntity(item)]));
-  const events = new Map<number, EventEnvelope>();
+  const events = new Map<number, FeedEvents>();
   const legacy = new Map<string, { seq: number; record: AuditRecord }>();
   for (const seq of seqs) {
     const entry = bySk.get(sks.get(seq) ?? '');
@@ -69,35 +84,35 @@ async function eventsOf(store: KeyValueStore, seqs: number[], sks: Map<number, s
       if (eventTypeOf(entry.record.action, entry.record.details)) legacy.set(legacyEventKey(sks.get(seq)!), { seq, record: entry.record });
       continue;
     }
-    const event = envelopeBeside(entry.record, entry.event);
-    if (event) events.set(seq, event);
+    events.set(seq, { events: envelopesBeside(entry.record, entry.event), record: entry.record });
   }
   if (legacy.size > 0) {
     for (const item of await store.getEntities(EVENT_ENTITY, [...legacy.keys()])) {
       const { seq, record } = legacy.get(item.key)!;
-      const event = envelopeBeside(record, legacyEventPart(item));
-      if (event) events.set(seq, event);
+      const part = legacyEventPart(item);
+      if (part) events.set(seq, { events: envelopesBeside(record, part), record });
     }
   }
   return events;
 }
 
 /**
- * Events after `position`, oldest first, that `accept` lets through, at most `limit`; scans at most
- * FEED_MAX_SCAN records and stops at the chain head (unsequenced records are read on a later call).
- * Events older than the window at `now` are passed over.
+ * Events after `position`, oldest first, that `accept` (given each event's record) lets through, at
+ * most `limit`; scans at most FEED_MAX_SCAN records and stops at the chain head (unsequenced records
+ * are read on a later call). A page may end inside a record's events (`skip`). Events older than the
+ * window at `now` are passed over.
  */
 export async function readFeed(
   store: KeyValueStore,
-  position: number,
+  position: FeedPosition,
   limit: number,
-  accept: (event: EventEnvelope) => Promise<boolean>,
+  accept: (event: EventEnvelope, record: AuditRecord) => Promise<boolean>,
   now: number,
 ): Promise<FeedPage> {
   const { head, anchor } = await readChainState(store);
-  const end = Math.min(head?.seq ?? 0, position + FEED_MAX_SCAN);
+  const end = Math.min(head?.seq ?? 0, position.seq + FEED_MAX_SCAN);
   // below the retention checkpoint records and their events are gone
-  const start = Math.max(position, Math.min(end, anchor.firstSeq - 1));
+  const start = Math.max(position.seq, Math.min(end, anchor.firstSeq - 1));
   const sks = await linksOf(store, Array.from({ length: Math.max(0, end - start) }, (_, i) => start + 1 + i));
   const events: EventEnvelope[] = [];
   let at = start;
@@ -105,13 +120,14 @@ export async function readFeed(
     const seqs = Array.from({ length: Math.min(STORE_LIMITS.maxBatchGet, end - at) }, (_, i) => at + 1 + i);
     const found = await eventsOf(store, seqs, sks, feedWindowStart(now));
     for (const seq of seqs) {
-      const event = found.get(seq);
-      if (event && (await accept(event))) {
-        events.push(event);
-        if (events.length === limit) return { events, position: seq };
+      const { events: own = [], record } = found.get(seq) ?? {};
+      for (let i = seq === position.seq + 1 ? position.skip : 0; i < own.length; i++) {
+        if (!record || !(await accept(own[i]!, record))) continue;
+        events.push(own[i]!);
+        if (events.length === limit) return { events, position: i + 1 < own.length ? { seq: seq - 1, skip: i + 1 } : { seq, skip: 0 } };
       }
       at = seq;
     }
   }
-  return { events, position: at };
+  return { events, position: { seq: at, skip: 0 } };
 }

@@ -13,7 +13,7 @@ import { parseEntity } from '../audit/records';
 import type { Caller } from '../domain/caller';
 import { DomainError } from '../domain/errors';
 import { FIELD_LIMITS } from '../domain/limits';
-import type { AuditFilter, AuditRecord } from '../domain/model';
+import type { AuditRecord } from '../domain/model';
 import { AUDIT_ENTITY } from '../ports/entities';
 import { STORE_LIMITS } from '../ports/store';
 import { SpaceAccess } from '../services/access';
@@ -25,6 +25,7 @@ import { denial } from '../services/denials';
 import { defineOperation } from '../services/operation';
 import { PageCache } from '../services/page-cache';
 import { signCheckpoint } from './checkpoint';
+import { pinnedPageReads, setApprovalScope, type ScopeRead } from './set-scope';
 import { currentSigningKey, publishedKeys, signText } from './installation-key';
 import { EVIDENCE_FORMAT, attestationPayload, type ChainEntry, type EvidenceChunk, type EvidenceScope, type PackHeader } from '../domain/evidence-pack-format';
 
@@ -37,9 +38,10 @@ const cursorSchema = z.object({ next: z.number().int().min(1), to: z.number().in
 
 interface ResolvedScope {
   spaceId: string;
-  filter: AuditFilter;
-  keep: (record: AuditRecord) => boolean;
+  reads: ScopeRead[];
 }
+
+const all = (records: AuditRecord[]) => records;
 
 const OP = 'evidence.export';
 
@@ -47,28 +49,36 @@ async function resolveScope(ctx: EngineContext, caller: Caller, access: SpaceAcc
   const pages = new PageCache(ctx, caller.accountId);
   if ('pageId' in scope) {
     const page = await pages.visiblePage(caller, scope.pageId, OP);
-    return { spaceId: page.spaceId, filter: { pageId: scope.pageId }, keep: () => true };
+    return { spaceId: page.spaceId, reads: [{ filter: { pageId: scope.pageId }, select: all }, ...(await pinnedPageReads(ctx, scope.pageId))] };
   }
   if ('approvalId' in scope) {
+    const set = await setApprovalScope(ctx, caller, access, scope.approvalId, OP);
+    if (set) return { spaceId: set.spaceId, reads: [set.read] };
+    // an approval of a page the caller cannot see answers exactly like a missing one (records.ts)
     const { approval } = await loadVisibleApproval(ctx, caller, scope.approvalId, OP);
-    return { spaceId: approval.spaceId, filter: { pageId: approval.pageId }, keep: (r) => r.approvalId === approval.id };
+    return { spaceId: approval.spaceId, reads: [{ filter: { pageId: approval.pageId }, select: (records) => records.filter((r) => r.approvalId === approval.id) }] };
   }
   const { cs } = await loadReadableChangeSet(ctx, caller, access, scope.changeSetId, OP);
-  return { spaceId: cs.spaceId, filter: { changeSetId: cs.id }, keep: () => true };
+  return { spaceId: cs.spaceId, reads: [{ filter: { changeSetId: cs.id }, select: all }] };
 }
 
+/** The records of each read up to the checkpoint, once each (reads may overlap), in chain order. */
 async function inScopeRecords(ctx: EngineContext, resolved: ResolvedScope, upToSeq: number): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.audit.list(resolved.filter, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
-    for (const r of page.items) if (!r.pending && r.seq <= upToSeq && resolved.keep(r)) out.push(r);
-    if (out.length > MAX_PACK_RECORDS) {
+  const out = new Map<number, AuditRecord>();
+  for (const read of resolved.reads) {
+    const listed: AuditRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.audit.list(read.filter, { limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
+      for (const r of page.items) if (!r.pending && r.seq <= upToSeq) listed.push(r);
+      cursor = page.nextCursor;
+    } while (cursor);
+    for (const r of read.select(listed)) out.set(r.seq, r);
+    if (out.size > MAX_PACK_RECORDS) {
       throw new DomainError('EVIDENCE_TOO_LARGE', `An evidence pack holds at most ${MAX_PACK_RECORDS} records; export one approval instead.`);
     }
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out.sort((a, b) => a.seq - b.seq);
+  }
+  return [...out.values()].sort((a, b) => a.seq - b.seq);
 }
 
 /** The chain links from..to (inclusive): format 2 as digests, format 1 as bare hashes. */

@@ -35,6 +35,8 @@ export type Job =
   | { kind: 'page.updated'; pageId: string; updatedAt?: number }
   /** a page may have moved between approved, rejected and stale: put its mapped Automation label on (SPEC 3a) */
   | { kind: 'labels.sync'; pageId: string }
+  /** SPEC 3a: these pages moved; publish the roll-up change of each per-page change set that lists them */
+  | { kind: 'changeset.rollup'; pageIds: string[]; changeSetIds: string[] }
   /** the daily lifecycle run stopped at its deadline with work left: run again now, not tomorrow (issue 23) */
   | { kind: 'lifecycle.continue' }
   /** the next slice of an audit verification job (issue 23 item 6): verify from its checkpoint for a bounded time, save, continue */

@@ -7,6 +7,7 @@ import type { AuditAction } from '../domain/model';
 import type { AuditEntry } from '../audit';
 import type { EngineContext } from './context';
 import { labelSyncJobs } from './automation/label-sync-jobs';
+import { rollupJobs } from './changesets/rollup-jobs';
 import type { Job } from '../ports/jobs';
 
 /** Fields of an audit entry a use case fills in; actor, source and client come from the caller. */
@@ -39,7 +40,7 @@ export function auditEntry(caller: Caller, action: AuditAction, spaceId: string,
 export async function commitWithAudit(ctx: EngineContext, ops: TxOp[], entries: AuditEntry[]): Promise<void> {
   await ctx.store.transact(assertTxSize([...ops, ...ctx.audit.prepareAppend(entries)]));
   // SPEC 3a: a page that moved between approval states gets its Automation label (when its space maps one)
-  await enqueueAfterCommit(ctx, await labelSyncJobs(ctx, entries));
+  await enqueueAfterCommit(ctx, [...(await labelSyncJobs(ctx, entries)), ...rollupJobs(entries)]);
 }
 
 /** After a commit: hand the jobs over. A queue refusal is logged, never undoes or fails the committed change. */

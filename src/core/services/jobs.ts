@@ -13,6 +13,7 @@ import { followUpSubmission } from './submission-follow-up';
 import { postQueuedComment } from './comments';
 import { onPageUpdated } from './staleness/page-updated';
 import { syncPageLabels } from './automation/sync-labels';
+import { publishRollupChanges } from './changesets/rollup-events';
 import { postSetComments } from './changesets/atomic/notify';
 import { lcKeys } from '../records/lifecycle-keys';
 import { FIELD_LIMITS } from '../domain/limits';
@@ -47,6 +48,7 @@ export const jobSchema: z.ZodType<Job> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('audit.sequence') }).strict(),
   z.object({ kind: z.literal('page.updated'), pageId: confluenceId, updatedAt: z.number().int().nonnegative().optional() }).strict(),
   z.object({ kind: z.literal('labels.sync'), pageId: confluenceId }).strict(),
+  z.object({ kind: z.literal('changeset.rollup'), pageIds: z.array(confluenceId).max(FIELD_LIMITS.pageRefs.max), changeSetIds: z.array(id).min(1).max(FIELD_LIMITS.pageRefs.max) }).strict(),
   z.object({ kind: z.literal('lifecycle.continue') }).strict(),
   z.object({ kind: z.literal('audit.verify'), jobId: opaqueId }).strict(),
   z.object({ kind: z.literal('approvals.indexBackfill') }).strict(),
@@ -65,6 +67,7 @@ export function engineJobHandlers(ctx: EngineContext, sequence: JobHandlers['aud
     'submission.followUp': (job) => followUpSubmission(ctx, job, sequence),
     'page.updated': (job) => onPageUpdated(ctx, job.pageId, job.updatedAt),
     'labels.sync': (job) => syncPageLabels(ctx, job.pageId),
+    'changeset.rollup': (job) => publishRollupChanges(ctx, job.pageIds, job.changeSetIds),
     'lifecycle.continue': () => continueDailyRun(ctx),
     'audit.verify': (job) => continueVerification(ctx, job.jobId),
     'approvals.indexBackfill': () => continueIndexBackfill(ctx),

@@ -51,6 +51,8 @@ export const keys = {
   /** written with a change set whose membership entries may not all exist yet; cleared once they do */
   changeSetUnindexed: (spaceId: string, changeSetId: string) => `cs-unindexed:${spaceId}:${changeSetId}`,
   changeSetUnindexedPrefix: (spaceId: string) => `cs-unindexed:${spaceId}:`,
+  /** SPEC 3a: a per-page change set's roll-up as last published (`changeset.rollup_changed`); absent = `open` */
+  changeSetRollup: (changeSetId: string) => `cs-rollup:${changeSetId}`,
   /** lease of a change-set submit in progress: archive waits for it (changesets/submit-lease.ts) */
   changeSetSubmitLease: (changeSetId: string) => `cs-submit-lease:${changeSetId}`,
 

@@ -67,6 +67,7 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   'changeset.approved': 'Change set approved',
   'changeset.rejected': 'Change set changes requested',
   'changeset.invalidated': 'Change set review invalidated',
+  'changeset.rollup_changed': 'Change set roll-up changed',
   'routing.updated': 'Routing rules changed',
   'automation.labels.updated': 'Automation labels changed',
 };
