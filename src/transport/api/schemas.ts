@@ -11,18 +11,7 @@ export { PageApprovalSchema } from './schemas-approval';
 export { ApprovalReceiptSchema, EvidenceChunkResponse, KeysQuery, KeysResponse } from './schemas-evidence';
 import { z } from 'zod';
 import type { ErrorDetail } from '../../core/domain/errors';
-import {
-  approvalStatus,
-  changeSetFields as cs,
-  changeSetUpdateChangesSomething,
-  referenceUrlUpdate,
-  changeSetStatus,
-  confluenceId,
-  cursor,
-  opaqueId,
-  rollupState,
-  stepMode,
-} from '../../core/domain/fields';
+import { approvalStatus, changeSetFields as cs, changeSetUpdateChangesSomething, changeSetStatus, confluenceId, cursor, opaqueId, referenceUrlUpdate, rollupState, stepMode } from '../../core/domain/fields';
 import { FIELD_LIMITS as L } from '../../core/domain/limits';
 import {
   PAGE_APPROVAL_STATES,
