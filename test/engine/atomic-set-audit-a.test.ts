@@ -116,6 +116,14 @@ describe('Audit A#4: a page pending through a change set stays in it until its a
   });
 });
 
+it('an update may remove any number of pages nothing is pending on (one transaction, no check per page)', async () => {
+  const env = await setup({ extraPages: 100 });
+  const ids = Array.from({ length: 100 }, (_, i) => String(4001 + i));
+  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Big release', pageRefs: refs(...ids) });
+  expect((await env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs('4001') })).pageRefs).toEqual(refs('4001'));
+  expect((await env.engine.changeSets.update(api(BOB), cs.id, { pageRefs: refs(...ids.slice(50)) })).pageRefs).toHaveLength(50);
+});
+
 describe('Audit A#7: atomic preflight predicts atomic submit', () => {
   it('blocks every page with MIXED_WORKFLOWS when the pages resolve to different workflows, as submit refuses', async () => {
     const env = await setup();
