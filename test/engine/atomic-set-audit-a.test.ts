@@ -4,6 +4,8 @@
  * approval blocks its workflow's delete; archive waits for pages an update removed; atomic preflight
  * predicts atomic submit; every change set answers its approvalMode.
  */
+import { StoreDecorator } from '../../src/adapters/store/store-decorator';
+import type { TxOp } from '../../src/core/ports/store';
 import { ALICE, BOB, CAROL, DAVE, ENG, ERIN, api, refusal, setup, ui, type TestEnv } from './helpers';
 
 const refs = (...ids: string[]) => ids.map((pageId) => ({ pageId }));
@@ -95,6 +97,29 @@ describe('Audit A#3: a pending set approval blocks its workflow delete', () => {
     await env.engine.workflows.remove(ui(ALICE), wf.id);
     expect((await env.auditRecords()).some((r) => r.action === 'workflow.deleted')).toBe(true);
   });
+});
+
+it('a workflow delete that closes the count while an atomic submit commits its pending state makes the submit fail (review)', async () => {
+  let beforePending: (() => Promise<void>) | undefined;
+  // the delete lands between the submit's reads of its count and its commit: it finds nothing pending yet
+  class DeleteFirst extends StoreDecorator {
+    override async transact(ops: TxOp[]): Promise<void> {
+      const hook = ops.some((o) => o.op === 'put' && o.key.startsWith('set-approval:') && o.condition?.kind === 'version') ? beforePending : undefined;
+      if (hook) {
+        beforePending = undefined;
+        await hook();
+      }
+      return this.inner.transact(ops);
+    }
+  }
+  const env = await setup({ wrap: (s) => new DeleteFirst(s) });
+  const wf = await env.engine.workflows.create(ui(ALICE), ENG, { name: 'Sig', steps: [{ approvers: [CAROL], mode: 'any' }] });
+  for (const id of ['2009', '2010']) await env.engine.workflows.assign(ui(ALICE), id, wf.id);
+  const cs = await env.engine.changeSets.create(api(BOB), { spaceId: ENG, title: 'Signed', pageRefs: refs('2009', '2010'), approvalMode: 'atomic' });
+  beforePending = () => env.engine.workflows.remove(ui(ALICE), wf.id).then(() => undefined);
+  expect(await refusal(env.engine.changeSets.submit(api(BOB), cs.id))).toMatchObject({ status: 409, code: 'CONCURRENT_MODIFICATION' });
+  expect((await env.auditRecords()).map((r) => r.action)).toContain('workflow.deleted');
+  expect((await env.auditRecords()).map((r) => r.action)).not.toContain('changeset.submitted');
 });
 
 describe('Audit A#4: a page pending through a change set stays in it until its approval ends', () => {

@@ -26,7 +26,7 @@ import { inputOf, snapshotOf, sodRecord } from '../../submission';
 import { SUBMIT_LEASE_MS } from '../submit-lease';
 import { withRetry } from '../../retry';
 import { getManyByKey } from '../../store-reads';
-import { epochBump } from '../../submit-epoch';
+import { epochBump, epochCheck } from '../../submit-epoch';
 import { pendingCountOps } from '../../approvals/pending-count';
 import { earlierSets } from './resolve';
 
@@ -140,13 +140,17 @@ async function writeSetApproval(
   if (ctx.clock.now() >= set.submitDeadline) throw new DomainError('UPSTREAM_UNAVAILABLE', 'The submission took too long; submit the change set again.');
   const pending: SetApproval = { ...set, status: 'pending', pendingCounted: true, version: 2 };
   const result: AtomicSubmitResult = { setApprovalId: set.id, status: 'pending' };
+  // SPEC 2.1: a pending set approval counts as pending under its workflow, so its delete waits (Audit A#3);
+  // the space's epoch, read first, fails the commit if a delete closed the count after its shards were read
+  const epoch = await ctx.store.get(keys.submitEpoch(cs.spaceId));
+  const counted = await pendingCountOps(ctx, { entering: [pending] });
   await commitWithAudit(
     ctx,
     [
       { op: 'put', key: keys.setApproval(set.id), value: pending, condition: { kind: 'version', version: 1 } },
       { op: 'check', key: pointerKey, condition: { kind: 'version', version: (pointer?.version ?? 0) + 1 } },
-      // SPEC 2.1: a pending set approval counts as pending under its workflow, so its delete waits (Audit A#3)
-      ...(await pendingCountOps(ctx, { entering: [pending] })),
+      epochCheck(cs.spaceId, epoch),
+      ...counted,
       ...alongside(result),
     ],
     [
