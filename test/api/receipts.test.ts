@@ -132,3 +132,17 @@ it('GET /evidence finds an atomic set approval by its set_… id and by each pin
   expect((await api('evidence', { query: { approvalId: 'set_unknown' }, accountId: 'acc-alice' })).json.code).toBe('APPROVAL_NOT_FOUND');
   expect((await api('evidence', { query: { approvalId: setApprovalId }, accountId: 'acc-frank' })).json.code).toBe('APPROVAL_NOT_FOUND');
 });
+
+it("a page's evidence reads a bounded number of audit pages however many change sets list the page (review)", async () => {
+  for (let i = 0; i < 30; i++) expect((await api('changeset-create', { body: { spaceId: '1001', title: `Set ${i}`, pageRefs: [{ pageId: '2002' }] } })).status).toBe(201);
+  app.settleIndexes();
+  const queries = jest.spyOn(app.store, 'queryEntity');
+  let cursor: string | undefined;
+  do {
+    const res = await api('evidence', { query: { pageId: '2002', ...(cursor ? { cursor } : {}) }, accountId: 'acc-alice' });
+    expect(res.status).toBe(200);
+    cursor = res.json.nextCursor;
+  } while (cursor);
+  // the page's own records and its set-member pointer's set approvals (none here), not one read per change set
+  expect(queries.mock.calls.length).toBeLessThan(10);
+});

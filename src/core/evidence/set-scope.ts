@@ -3,28 +3,24 @@
  * .decided, .approved|rejected|invalidated, and the pinned-page approval.stale) are the set's, keyed by
  * its change set and naming the set approval in `details.setApprovalId`; the submit names the pinned
  * pages in `details.manifest` ("pageId@version"). So a `set_…` approval id resolves through the set
- * approval, and a page's pack adds the records of every set approval that pinned it, found through the
- * page's change-set membership entries (every change set that lists or once listed it).
+ * approval, and a page's pack adds the records of the set approvals that pinned it, found through the
+ * page's `set-member` pointer (pinnedPageReads).
  */
 import type { Caller } from '../domain/caller';
 import type { AuditFilter, AuditRecord } from '../domain/model';
-import { parseStored, setApprovalSchema } from '../domain/schemas';
-import { STORE_LIMITS } from '../ports/store';
+import { parseStored, setApprovalSchema, setMemberSchema } from '../domain/schemas';
 import type { SpaceAccess } from '../services/access';
 import { approvalNotFound } from '../services/approvals/records';
-import { membershipSchema } from '../services/changesets/store';
 import type { EngineContext } from '../services/context';
 import { denial } from '../services/denials';
 import { keys } from '../services/keys';
+import { getManyByKey } from '../services/store-reads';
 
 /** One audit read of a pack's scope: the filter, and which of the records it lists the pack holds. */
 export interface ScopeRead {
   filter: AuditFilter;
   select: (records: AuditRecord[]) => AuditRecord[];
 }
-
-/** Change sets one page's pack looks through at most (its membership entries, 100 a query). */
-const MAX_SETS_OF_PAGE = 1000;
 
 const setApprovalIdOf = (r: AuditRecord): unknown => r.details.setApprovalId;
 
@@ -40,26 +36,22 @@ export async function setApprovalScope(ctx: EngineContext, caller: Caller, acces
   return { spaceId: set.spaceId, read: { filter: { changeSetId: set.changeSetId }, select: ofSetApproval(set.id) } };
 }
 
-/** The records of the set approvals that pinned this page: those whose submit's manifest names it. */
-function pinnedPageRecords(pageId: string) {
-  return (records: AuditRecord[]): AuditRecord[] => {
-    const pinned = new Set(
-      records
-        .filter((r) => r.action === 'changeset.submitted' && Array.isArray(r.details.manifest) && r.details.manifest.some((m) => typeof m === 'string' && m.startsWith(`${pageId}@`)))
-        .map(setApprovalIdOf),
-    );
-    return records.filter((r) => typeof setApprovalIdOf(r) === 'string' && pinned.has(setApprovalIdOf(r)));
-  };
-}
-
-/** Reads that add, to a page's own records, those of the atomic set approvals that pinned it. */
+/**
+ * Reads that add, to a page's own records, those of the set approvals that pinned it and still mean
+ * something: the ones its `set-member` pointer names (the newest, and up to SET_MEMBER_EARLIER decided
+ * earlier ones). Bounded whatever the number of change sets the page is in (one pointer read, one
+ * batched read, one audit read per change set named); a voided set approval's records are in its
+ * change set's pack.
+ */
 export async function pinnedPageReads(ctx: EngineContext, pageId: string): Promise<ScopeRead[]> {
-  const ids = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.store.query({ prefix: keys.changeSetOfPagePrefix(pageId), limit: STORE_LIMITS.maxQueryLimit, ...(cursor ? { cursor } : {}) });
-    for (const item of page.items) ids.add(parseStored(membershipSchema, item.key, item.value).changeSetId);
-    cursor = ids.size < MAX_SETS_OF_PAGE ? page.nextCursor : undefined;
-  } while (cursor);
-  return [...ids].map((changeSetId) => ({ filter: { changeSetId }, select: pinnedPageRecords(pageId) }));
+  const pointer = await ctx.store.get(keys.setMember(pageId));
+  if (!pointer) return [];
+  const member = parseStored(setMemberSchema, pointer.key, pointer.value);
+  const sets = await getManyByKey(ctx.store, [member.setApprovalId, ...(member.earlier ?? [])].map(keys.setApproval));
+  const byChangeSet = new Map<string, Set<string>>();
+  for (const item of sets.values()) {
+    const set = parseStored(setApprovalSchema, item.key, item.value);
+    byChangeSet.set(set.changeSetId, (byChangeSet.get(set.changeSetId) ?? new Set()).add(set.id));
+  }
+  return [...byChangeSet].map(([changeSetId, ids]) => ({ filter: { changeSetId }, select: (records) => records.filter((r) => ids.has(setApprovalIdOf(r) as string)) }));
 }
