@@ -155,6 +155,17 @@ test('the daily job stops a check at its deadline and resumes at that approval',
   expect(await env.store.get('lc-stuck-cursor')).toBeUndefined();
 });
 
+test('an approval one run cannot judge is passed over on its second cut, so it does not stop the scan every day (review)', async () => {
+  const { env, approvalId } = await crowdEnv(2_000);
+  const slowly = () => env.tick(100);
+  await dailyRun(env, 20_000, slowly);
+  expect((await env.store.get('lc-stuck-cursor'))?.value).toEqual({ spaceId: ENG, approvalId });
+  await dailyRun(env, 20_000, slowly); // begins with it, cut again
+  expect((await env.store.get('lc-stuck-cursor'))?.value).not.toEqual({ spaceId: ENG, approvalId });
+  await dailyRun(env, 20_000, slowly); // the rest of the scan, to its end
+  expect(await env.store.get('lc-stuck-cursor')).toBeUndefined();
+});
+
 test('a resumed scan does not check again the approvals its batch judged before the cut', async () => {
   const crowd = Array.from({ length: 2_000 }, (_, i) => `acc-crowd-${i}`);
   const env = await lifecycleSetup({ extraUsers: crowd });

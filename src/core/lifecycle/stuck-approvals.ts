@@ -232,9 +232,18 @@ async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number
     do {
       if (ctx.clock.now() >= deadline) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}) }) };
       const page = await ctx.store.queryEntity({ ...approvalIndex.pendingInSpace(spaceId), limit: BATCH, ...(cursor ? { cursor } : {}) });
-      const approvals = resumed(await effectiveApprovals(ctx, page.items), from?.spaceId === spaceId && from.cursor === cursor ? from.approvalId : undefined);
+      const resumeAt = from?.spaceId === spaceId && from.cursor === cursor ? from.approvalId : undefined;
+      const approvals = resumed(await effectiveApprovals(ctx, page.items), resumeAt);
       const batch = await checkBatch(ctx, d, approvals);
       progress.flagged += batch.flagged;
+      if (batch.ok && batch.cutAt && batch.cutAt === resumeAt && approvals[0]?.id === resumeAt) {
+        // cut again at the approval this run began with: one run cannot judge it; go past it, or it stops the scan every day
+        ctx.log('stuck check: an approval too big to judge in one run is passed over', { approvalId: resumeAt });
+        const next = approvals[1];
+        const at = next ? { spaceId, ...(cursor ? { cursor } : {}), approvalId: next.id } : page.nextCursor ? { spaceId, cursor: page.nextCursor } : nextSpace(spaces, spaceId);
+        if (at) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, at) };
+        break;
+      }
       if (!batch.ok || batch.cutAt) return { flagged: progress.flagged, more: await saveCursor(ctx, lease, { spaceId, ...(cursor ? { cursor } : {}), ...(batch.cutAt ? { approvalId: batch.cutAt } : {}) }) };
       cursor = page.nextCursor;
     } while (cursor);
@@ -242,6 +251,12 @@ async function scan(ctx: EngineContext, d: ScanDeps, progress: { flagged: number
   if (saved && (await lease())) await ctx.store.transact([{ op: 'delete', key: lcKeys.stuckCursor }]);
   return { flagged: progress.flagged, more: false };
 }
+
+/** Where a scan goes after the last approval of `spaceId`: the next space's start, or nowhere (the scan is done). */
+const nextSpace = (spaces: string[], spaceId: string): { spaceId: string } | undefined => {
+  const after = spaces[spaces.indexOf(spaceId) + 1];
+  return after === undefined ? undefined : { spaceId: after };
+};
 
 /** The batch from the approval a cut check stopped at (all of it when that approval is gone: nothing is skipped). */
 function resumed(approvals: PageApproval[], approvalId: string | undefined): PageApproval[] {
