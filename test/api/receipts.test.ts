@@ -106,6 +106,9 @@ it('GET /evidence finds an atomic set approval by its set_… id and by each pin
   await app.engine.changeSets.decide({ accountId: 'acc-carol', source: 'ui' }, { setApprovalId, decision: 'approve', pageAck: pages });
   app.settleIndexes();
   const keys = JSON.stringify((await api('keys', { query: {} })).json);
+  // AF_PROFILE=strict: a first export links the pending records, and the index shows them linked a moment later
+  await api('evidence', { query: { approvalId: setApprovalId }, accountId: 'acc-alice' });
+  app.settleIndexes();
   const exported = async (query: Record<string, string>) => {
     const chunks: EvidenceChunk[] = [];
     let cursor: string | undefined;

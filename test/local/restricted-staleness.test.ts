@@ -40,6 +40,7 @@ it('an edit of an approved restricted page records approval.stale (HASH_UNAVAILA
   const status = await api(runtime, 'GET', `/pages/status?pageId=${PAGE}`, token);
   // bob reads the page: the content changed; the page-updated job (as the app, which cannot read it) failed closed
   expect(status.body).toMatchObject({ isStale: true, staleness: { stale: true } });
+  runtime.settleIndexes(); // the audit trail may lag its writes (strict profile)
   const feed = await api(runtime, 'GET', '/events?types=approval.stale', token);
   expect(feed.status).toBe(200);
   expect(feed.body.events.filter((e: { pageId?: string }) => e.pageId === PAGE)).toEqual([
