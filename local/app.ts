@@ -8,6 +8,7 @@
  * manifest names (`handler: index.<export>`) here, exactly as Forge finds it in the bundle.
  */
 import { seedWorkflows } from '../src/core/services';
+import { CursorSeal } from '../src/transport/shared/cursor-seal';
 import type { Engine, EngineFactory } from '../src/core/services/engine';
 import type { KeyValueStore } from '../src/core/ports/store';
 import type { SecretStore } from '../src/core/ports/secrets';
@@ -149,7 +150,8 @@ export function createLocalApp(options: LocalAppOptions): LocalApp {
   // the same functions as src/index.ts exports, by export name (composeApp builds them once)
   const handlers = { ...app.api, ...app.functions } as unknown as Record<string, LocalFunction>;
 
-  const ready = seedWorkflows(app.appDeps(), localSeedWorkflows(clock.now()));
+  // the seed, and the paging secret (else the first paged read would write it: refused on a full disk)
+  const ready = Promise.all([seedWorkflows(app.appDeps(), localSeedWorkflows(clock.now())), new CursorSeal(options.store, { now: () => clock.now() }).prepare()]).then(() => undefined);
   // Callers await `ready`; this keeps an early failure from being an unhandled rejection meanwhile.
   ready.catch(() => undefined);
   return { getEngine, engine: getEngine({}), api: app.api, resolver: app.resolver, handlers, profile, ready, queue, ...tracker };

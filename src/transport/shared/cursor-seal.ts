@@ -55,6 +55,14 @@ export class CursorSeal {
     return new CursorSeal(this.store, { now: this.now });
   }
 
+  /**
+   * Creates the installation's paging secret now if it is missing: a runtime that prepares it at
+   * start answers a paged read even when its store has since filled up (sealing then writes nothing).
+   */
+  async prepare(): Promise<void> {
+    await this.secret();
+  }
+
   private secret(): Promise<Buffer> {
     this.loaded ??= this.loadSecret();
     // A failed read is not remembered: the next call tries again.
